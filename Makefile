@@ -1,0 +1,47 @@
+# Convenience front end over CMake.  The README's two commands are `make demo`
+# and `make test`; both install missing Debian packages first.
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+BENCH_BUILD ?= build-bench
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build demo test test-plain test-asan install bench clean
+
+all: build
+
+deps:
+	@sh scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(BUILD) -j$(JOBS)
+
+# The main job on the shipped fixtures.
+demo: build
+	sh scripts/demo.sh $(BUILD)/x12
+
+# The whole suite: a -Werror build, then the same suite under ASan+UBSan.
+test: deps test-plain test-asan
+
+test-plain:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DX12KIT_WERROR=ON -DX12KIT_BUILD_TESTS=ON
+	cmake --build $(BUILD) -j$(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j$(JOBS)
+
+test-asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DX12KIT_WERROR=ON -DX12KIT_SANITIZE=ON -DX12KIT_BUILD_TESTS=ON
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS) -LE no-asan
+
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
+
+# Benchmarks are separate from the tests (they generate ~200 MB of input).
+bench: deps
+	cmake -S . -B $(BENCH_BUILD) -DCMAKE_BUILD_TYPE=Release -DX12KIT_BUILD_TESTS=OFF -DX12KIT_BUILD_BENCH=ON
+	cmake --build $(BENCH_BUILD) -j$(JOBS)
+	sh bench/run.sh $(BENCH_BUILD)
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) $(BENCH_BUILD)

@@ -1,0 +1,124 @@
+/* Status names, messages and the one-line error format shared by every layer. */
+#include <stdio.h>
+#include <string.h>
+
+#include "x12/common.h"
+#include "x12/error.h"
+
+typedef struct {
+    x12_status code;
+    const char *name;
+    const char *msg;
+} status_info;
+
+static const status_info STATUS[] = {
+    {X12_OK, "X12_OK", "no error"},
+    {X12_ERR_NOT_X12, "X12_ERR_NOT_X12", "input does not start with an ISA segment"},
+    {X12_ERR_ISA_SHORT, "X12_ERR_ISA_SHORT", "input ends inside the 106-byte ISA segment"},
+    {X12_ERR_ISA_SEPARATOR, "X12_ERR_ISA_SEPARATOR",
+     "ISA is not fixed-width: an element separator position holds another byte"},
+    {X12_ERR_ISA_DELIMITERS, "X12_ERR_ISA_DELIMITERS",
+     "ISA delimiters collide or are letters, digits or space"},
+    {X12_ERR_ISA_FIELD, "X12_ERR_ISA_FIELD", "ISA field is malformed"},
+    {X12_ERR_SEGMENT_ID, "X12_ERR_SEGMENT_ID",
+     "segment id is not 2 or 3 upper-case letters and digits"},
+    {X12_ERR_SEGMENT_TOO_LONG, "X12_ERR_SEGMENT_TOO_LONG", "segment exceeds the length limit"},
+    {X12_ERR_TOO_MANY_ELEMENTS, "X12_ERR_TOO_MANY_ELEMENTS", "segment exceeds the element limit"},
+    {X12_ERR_UNTERMINATED, "X12_ERR_UNTERMINATED", "input ends inside a segment (no terminator)"},
+    {X12_ERR_EMPTY_SEGMENT, "X12_ERR_EMPTY_SEGMENT", "empty segment (two terminators in a row)"},
+    {X12_ERR_GARBAGE, "X12_ERR_GARBAGE", "bytes outside any interchange were skipped"},
+    {X12_ERR_UNEXPECTED_SEGMENT, "X12_ERR_UNEXPECTED_SEGMENT",
+     "segment is not allowed at this point of the envelope"},
+    {X12_ERR_MISSING_IEA, "X12_ERR_MISSING_IEA", "interchange is not closed by IEA"},
+    {X12_ERR_MISSING_GE, "X12_ERR_MISSING_GE", "functional group is not closed by GE"},
+    {X12_ERR_MISSING_SE, "X12_ERR_MISSING_SE", "transaction set is not closed by SE"},
+    {X12_ERR_IEA_CONTROL, "X12_ERR_IEA_CONTROL", "IEA02 does not match ISA13"},
+    {X12_ERR_GE_CONTROL, "X12_ERR_GE_CONTROL", "GE02 does not match GS06"},
+    {X12_ERR_SE_CONTROL, "X12_ERR_SE_CONTROL", "SE02 does not match ST02"},
+    {X12_ERR_IEA_COUNT, "X12_ERR_IEA_COUNT", "IEA01 does not match the number of groups"},
+    {X12_ERR_GE_COUNT, "X12_ERR_GE_COUNT", "GE01 does not match the number of transaction sets"},
+    {X12_ERR_SE_COUNT, "X12_ERR_SE_COUNT", "SE01 does not match the number of segments"},
+    {X12_ERR_DUP_ISA13, "X12_ERR_DUP_ISA13", "ISA13 control number repeats within the input"},
+    {X12_ERR_DUP_GS06, "X12_ERR_DUP_GS06", "GS06 control number repeats within the interchange"},
+    {X12_ERR_DUP_ST02, "X12_ERR_DUP_ST02", "ST02 control number repeats within the group"},
+    {X12_ERR_BAD_COUNT, "X12_ERR_BAD_COUNT", "count or control number is missing or not numeric"},
+    {X12_ERR_NO_INTERCHANGE, "X12_ERR_NO_INTERCHANGE", "input holds no interchange"},
+    {X12_ERR_LIMIT, "X12_ERR_LIMIT", "a configured limit was reached"},
+    {X12_ERR_NOMEM, "X12_ERR_NOMEM", "out of memory"},
+    {X12_ERR_IO, "X12_ERR_IO", "input/output error"},
+    {X12_ERR_GZIP, "X12_ERR_GZIP", "gzip data is corrupt or truncated"},
+    {X12_ERR_USAGE, "X12_ERR_USAGE", "invalid argument or call order"},
+    {X12_ERR_STOPPED, "X12_ERR_STOPPED", "stopped by a callback"},
+    {X12_ERR_DELIMITER_IN_DATA, "X12_ERR_DELIMITER_IN_DATA", "element data contains a delimiter"},
+    {X12_ERR_INVALID_CHAR, "X12_ERR_INVALID_CHAR",
+     "element data has a character outside the X12 character set"},
+    {X12_ERR_CHARSET, "X12_ERR_CHARSET", "text has a character that X12 cannot represent"},
+    {X12_ERR_FIELD_WIDTH, "X12_ERR_FIELD_WIDTH", "value does not fit its fixed-width field"},
+    {X12_ERR_ENCODING, "X12_ERR_ENCODING", "text is not valid in its declared encoding"},
+};
+
+static const status_info *lookup(x12_status code)
+{
+    for (size_t i = 0; i < sizeof STATUS / sizeof STATUS[0]; i++)
+        if (STATUS[i].code == code)
+            return &STATUS[i];
+    return NULL;
+}
+
+const char *x12_status_message(x12_status code)
+{
+    const status_info *s = lookup(code);
+    return s ? s->msg : "unknown error";
+}
+
+const char *x12_status_name(x12_status code)
+{
+    const status_info *s = lookup(code);
+    return s ? s->name : "X12_ERR_UNKNOWN";
+}
+
+int x12_status_from_name(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof STATUS / sizeof STATUS[0]; i++)
+        if (strcmp(STATUS[i].name, name) == 0)
+            return (int)STATUS[i].code;
+    return -1;
+}
+
+int x12_error_format(const x12_error *e, char *buf, size_t size)
+{
+    char where[96];
+    int n = 0;
+    if (e->segment_index || e->segment_id[0]) {
+        if (e->segment_id[0])
+            n = snprintf(where, sizeof where, "segment %u (%s)", (unsigned)e->segment_index,
+                         e->segment_id);
+        else
+            n = snprintf(where, sizeof where, "segment %u", (unsigned)e->segment_index);
+        if (e->element_pos)
+            n += snprintf(where + n, sizeof where - (size_t)n, " element %u.%u",
+                          (unsigned)e->element_pos, (unsigned)e->component_pos);
+        n += snprintf(where + n, sizeof where - (size_t)n, ", ");
+    } else {
+        where[0] = '\0';
+    }
+    return snprintf(buf, size, "%sbyte %llu: %s%s%s%s%s%s", where,
+                    (unsigned long long)e->byte_offset, e->msg ? e->msg : x12_status_message(e->code),
+                    e->detail[0] ? " (" : "", e->detail, e->detail[0] ? ")" : "",
+                    e->value[0] ? ": " : "", e->value);
+}
+
+int x12_slice_eq(x12_slice a, const char *s)
+{
+    size_t n = strlen(s);
+    return a.len == n && (n == 0 || memcmp(a.ptr, s, n) == 0);
+}
+
+const char *x12_version(void)
+{
+#ifdef X12KIT_VERSION
+    return X12KIT_VERSION;
+#else
+    return "0.0.0";
+#endif
+}

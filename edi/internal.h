@@ -1,0 +1,71 @@
+/* Private declarations shared by the files of edi/: allocation helpers, the
+ * envelope checker the reader drives, and the control-number sets. */
+#ifndef X12_EDI_INTERNAL_H
+#define X12_EDI_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "x12/common.h"
+#include "x12/error.h"
+#include "x12/reader.h"
+
+/* --- allocation ---------------------------------------------------------- */
+void *x12__alloc(const x12_allocator *a, size_t n);
+void *x12__realloc(const x12_allocator *a, void *p, size_t n);
+void x12__free(const x12_allocator *a, void *p);
+
+/* --- control-number set: exact for values of up to 9 bytes -------------- */
+typedef struct ctlset {
+    uint64_t *slots; /* 0 = empty */
+    uint32_t cap;    /* power of two */
+    uint32_t count;
+    uint32_t limit;  /* entries kept at most */
+    int overflowed;  /* limit reached: no more duplicate checks */
+} ctlset;
+
+enum { CTL_NEW = 0, CTL_DUP = 1, CTL_UNCHECKED = 2, CTL_NOMEM = 3, CTL_OVERFLOW = 4 };
+
+void ctlset_init(ctlset *s, uint32_t limit);
+void ctlset_clear(ctlset *s);
+void ctlset_free(ctlset *s, const x12_allocator *a);
+/* Adds a control number; returns CTL_NEW, CTL_DUP, CTL_UNCHECKED (value longer
+ * than 9 bytes or empty, or the set overflowed earlier), CTL_OVERFLOW (this
+ * insertion hit the limit) or CTL_NOMEM. */
+int ctlset_add(ctlset *s, const x12_allocator *a, x12_slice v);
+
+/* --- envelope checker ---------------------------------------------------- */
+
+typedef struct envelope {
+    int in_isa, in_gs, in_st;
+    char isa13[16];
+    size_t isa13_len;
+    char gs06[16];
+    size_t gs06_len;
+    char st02[16];
+    size_t st02_len;
+    uint32_t groups;       /* GS seen in the current interchange */
+    uint32_t sets;         /* ST seen in the current group */
+    uint32_t segs;         /* segments of the current set so far, ST included */
+    uint32_t interchanges; /* total */
+    uint32_t total_groups, total_sets;
+    ctlset isa13s, gs06s, st02s;
+} envelope;
+
+typedef struct env_reporter {
+    void (*fn)(void *r, const x12_segment *seg, x12_status code, uint16_t element,
+               const char *detail, x12_slice value);
+    void *r;
+} env_reporter;
+
+void env_init(envelope *e, uint32_t limit);
+void env_free(envelope *e, const x12_allocator *a);
+/* A new ISA: closes an interchange left open, checks ISA13.  Returns -1 when
+ * memory ran out, else 0. */
+int env_on_isa(envelope *e, const x12_allocator *a, x12_segment *seg, const env_reporter *rep);
+/* Any other segment: sets seg->set_position.  Returns 1 after an IEA (the
+ * interchange is closed), -1 when memory ran out, else 0. */
+int env_on_segment(envelope *e, const x12_allocator *a, x12_segment *seg, const env_reporter *rep);
+/* End of input: reports whatever is still open, positioned at `at`. */
+void env_on_eof(envelope *e, const env_reporter *rep, const x12_segment *at);
+#endif

@@ -1,0 +1,864 @@
+/* The streaming X12 tokenizer: finds interchanges by their ISA, takes the
+ * delimiters from it, and splits the bytes that follow into segments and
+ * elements in one pass that looks for the element separator and the segment
+ * terminator at once (16 bytes at a time with SSE2, with a scalar twin).
+ * Segments are handed out as slices of the caller's buffer; only a segment cut
+ * by a chunk boundary is copied, into a carry buffer capped by the options.
+ * Envelope rules are left to envelope.c; components and repetitions are split
+ * lazily by the accessors at the end of this file. */
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__SSE2__) && !defined(X12KIT_NO_SIMD)
+#include <emmintrin.h>
+#define USE_SSE2 1
+#endif
+
+#include "internal.h"
+#include "x12/reader.h"
+
+enum state {
+    S_BETWEEN,  /* outside an interchange: expect ISA (or allowed padding) */
+    S_ISA,      /* collecting the 106 ISA bytes */
+    S_SEG,      /* inside an interchange, between or inside segments */
+    S_PEEK,     /* a segment starts with 'I': is it a new ISA? */
+    S_SKIPSEG,  /* discarding a segment over the length limit */
+    S_HUNT      /* skipping bytes until the next "ISA" */
+};
+
+#define ISA_LEN 106
+
+/* Offsets of ISA01..ISA16 and their fixed widths (X12-FACTS 1.1). */
+static const uint8_t ISA_POS[16] = {4, 7, 18, 21, 32, 35, 51, 54, 70, 77, 82, 84, 90, 100, 102, 104};
+static const uint8_t ISA_WIDTH[16] = {2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1};
+
+struct x12_reader {
+    x12_reader_options o;
+    x12_reader_callbacks cb;
+    void *ctx;
+    const x12_allocator *a;
+
+    enum state state;
+    int finished;
+    x12_status fatal; /* X12_ERR_STOPPED or X12_ERR_NOMEM once it happened */
+    uint64_t offset;  /* absolute offset of the next byte to be fed */
+
+    x12_delimiters d;
+    unsigned char skip_seg[256];     /* bytes skipped before a segment */
+    unsigned char skip_between[256]; /* bytes skipped outside interchanges */
+
+    char isa[ISA_LEN];
+    size_t isa_len;
+    uint64_t isa_off;
+
+    /* The segment in progress. */
+    int in_seg;
+    uint64_t seg_off;
+    size_t seg_len;  /* bytes of it seen so far (all in carry when > 0) */
+    uint32_t nsep;   /* element separators seen (may exceed max_elements) */
+    uint32_t *sep;   /* offsets of the first max_elements separators */
+    char *carry;
+    size_t carry_cap;
+    x12_slice *elems; /* max_elements + 1 */
+
+    char peek[4];
+    size_t peek_len;
+
+    int bom_pos;
+    int seen_isa;
+    int reported_anything;
+
+    /* Garbage run being skipped in S_HUNT or S_BETWEEN. */
+    int in_garbage;
+    int garbage_quiet;
+    uint64_t garbage_start;
+    uint64_t garbage_len;
+    x12_status garbage_code;
+    int hunt_match;
+
+    uint32_t seg_index;
+    envelope env;
+    x12_reader_stats stats;
+};
+
+void x12_reader_options_init(x12_reader_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->max_segment_length = X12_DEFAULT_MAX_SEGMENT_LENGTH;
+    o->max_elements = X12_DEFAULT_MAX_ELEMENTS;
+    o->max_control_numbers = X12_DEFAULT_MAX_CONTROL_NUMBERS;
+}
+
+/* --- error reporting ----------------------------------------------------- */
+
+static void report(x12_reader *r, x12_status code, uint64_t off, uint32_t seg_index,
+                   uint32_t set_pos, x12_slice id, uint16_t element, const char *detail,
+                   x12_slice value)
+{
+    x12_error e;
+    memset(&e, 0, sizeof e);
+    e.code = code;
+    e.msg = x12_status_message(code);
+    e.byte_offset = off;
+    e.segment_index = seg_index;
+    e.set_position = set_pos;
+    if (id.len) {
+        size_t n = id.len < 3 ? id.len : 3;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)id.ptr[i];
+            /* the id of a broken segment may hold anything: keep it printable */
+            e.segment_id[i] = (char)((c >= 0x21 && c < 0x7f) ? c : '?');
+        }
+    }
+    e.element_pos = element;
+    if (detail)
+        snprintf(e.detail, sizeof e.detail, "%s", detail);
+    if ((r->o.flags & X12_READ_ERROR_VALUES) && value.len) {
+        size_t n = value.len < sizeof e.value - 1 ? value.len : sizeof e.value - 1;
+        memcpy(e.value, value.ptr, n);
+    }
+    r->stats.errors++;
+    r->reported_anything = 1;
+    if (r->cb.error)
+        r->cb.error(r->ctx, &e);
+}
+
+static const x12_slice NOSLICE = {NULL, 0};
+
+static void env_report(void *rp, const x12_segment *seg, x12_status code, uint16_t element,
+                       const char *detail, x12_slice value)
+{
+    x12_reader *r = rp;
+    report(r, code, seg->byte_offset, seg->segment_index, seg->set_position, seg->id, element,
+           detail, value);
+}
+
+/* --- lifecycle ------------------------------------------------------------ */
+
+x12_reader *x12_reader_new(const x12_reader_options *opts, const x12_reader_callbacks *cb,
+                           void *ctx)
+{
+    x12_reader_options o;
+    if (opts)
+        o = *opts;
+    else
+        x12_reader_options_init(&o);
+    if (o.max_segment_length == 0)
+        o.max_segment_length = X12_DEFAULT_MAX_SEGMENT_LENGTH;
+    if (o.max_segment_length > UINT32_MAX)
+        o.max_segment_length = UINT32_MAX;
+    if (o.max_elements == 0)
+        o.max_elements = X12_DEFAULT_MAX_ELEMENTS;
+    if (o.max_control_numbers == 0)
+        o.max_control_numbers = X12_DEFAULT_MAX_CONTROL_NUMBERS;
+
+    x12_reader *r = x12__alloc(o.alloc, sizeof *r);
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    r->o = o;
+    r->a = o.alloc;
+    if (cb)
+        r->cb = *cb;
+    r->ctx = ctx;
+    r->sep = x12__alloc(r->a, (size_t)o.max_elements * sizeof *r->sep);
+    r->elems = x12__alloc(r->a, ((size_t)o.max_elements + 1) * sizeof *r->elems);
+    if (!r->sep || !r->elems) {
+        x12__free(r->a, r->sep);
+        x12__free(r->a, r->elems);
+        x12__free(r->a, r);
+        return NULL;
+    }
+    env_init(&r->env, o.max_control_numbers);
+
+    uint32_t f = o.flags;
+    if (f & (X12_READ_ALLOW_LEADING_SPACE | X12_READ_ALLOW_TRAILING_PADDING | X12_READ_ALLOW_LINE_BREAKS)) {
+        r->skip_between['\r'] = r->skip_between['\n'] = 1;
+    }
+    if (f & (X12_READ_ALLOW_LEADING_SPACE | X12_READ_ALLOW_TRAILING_PADDING | X12_READ_ALLOW_INDENT)) {
+        r->skip_between[' '] = r->skip_between['\t'] = 1;
+    }
+    if (f & X12_READ_ALLOW_TRAILING_PADDING) {
+        r->skip_between[0] = 1;
+        r->skip_between[0x1a] = 1;
+    }
+    r->state = S_BETWEEN;
+    return r;
+}
+
+void x12_reader_free(x12_reader *r)
+{
+    if (!r)
+        return;
+    env_free(&r->env, r->a);
+    x12__free(r->a, r->carry);
+    x12__free(r->a, r->sep);
+    x12__free(r->a, r->elems);
+    x12__free(r->a, r);
+}
+
+void x12_reader_get_stats(const x12_reader *r, x12_reader_stats *out)
+{
+    *out = r->stats;
+    out->interchanges = r->env.interchanges;
+    out->groups = r->env.total_groups;
+    out->sets = r->env.total_sets;
+}
+
+/* --- garbage between interchanges ---------------------------------------- */
+
+static void garbage_begin(x12_reader *r, uint64_t off, int quiet)
+{
+    if (r->in_garbage)
+        return;
+    r->in_garbage = 1;
+    r->garbage_quiet = quiet;
+    r->garbage_start = off;
+    r->garbage_len = 0;
+    r->garbage_code = r->seen_isa ? X12_ERR_GARBAGE : X12_ERR_NOT_X12;
+}
+
+static void garbage_end(x12_reader *r)
+{
+    if (!r->in_garbage)
+        return;
+    r->in_garbage = 0;
+    if (r->garbage_quiet)
+        return;
+    char detail[64];
+    snprintf(detail, sizeof detail, "%llu bytes skipped", (unsigned long long)r->garbage_len);
+    report(r, r->garbage_code, r->garbage_start, 0, 0, NOSLICE, 0, detail, NOSLICE);
+}
+
+/* --- ISA ----------------------------------------------------------------- */
+
+static int is_alnum(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base);
+
+/* The ISA bytes did not make an interchange: report, then look for the next
+ * ISA from the byte after this one's 'I'. */
+static void isa_reject(x12_reader *r, x12_status code, uint16_t element, const char *detail)
+{
+    char copy[ISA_LEN];
+    size_t n = r->isa_len;
+    uint64_t off = r->isa_off;
+    memcpy(copy, r->isa, n);
+    x12_slice id = {"ISA", 3};
+    if (code != X12_OK)
+        report(r, code, off, 1, 0, id, element, detail, NOSLICE);
+    r->state = S_HUNT;
+    r->hunt_match = 0;
+    garbage_begin(r, off, code != X12_OK);
+    r->garbage_len += 1;
+    if (n > 1)
+        process(r, copy + 1, n - 1, off + 1);
+}
+
+/* Sets the delimiter tables for a new interchange. */
+static void set_delimiters(x12_reader *r)
+{
+    memset(r->skip_seg, 0, sizeof r->skip_seg);
+    uint32_t f = r->o.flags;
+    if (f & X12_READ_ALLOW_LINE_BREAKS)
+        r->skip_seg['\r'] = r->skip_seg['\n'] = 1;
+    if (f & X12_READ_ALLOW_INDENT)
+        r->skip_seg[' '] = r->skip_seg['\t'] = 1;
+    /* a delimiter is never skipped */
+    r->skip_seg[(unsigned char)r->d.element] = 0;
+    r->skip_seg[(unsigned char)r->d.segment] = 0;
+}
+
+static int emit(x12_reader *r, x12_segment *seg);
+
+/* All 106 ISA bytes are in r->isa: check them, take the delimiters, emit. */
+static void isa_complete(x12_reader *r)
+{
+    const char *s = r->isa;
+    char e = s[3];
+    /* X12-FACTS 1.1: the separator must stand at each of these 16 offsets. */
+    for (int i = 0; i < 16; i++) {
+        size_t p = (size_t)ISA_POS[i] - 1;
+        if (s[p] != e) {
+            char detail[80];
+            snprintf(detail, sizeof detail,
+                     "byte %u of the ISA should be the element separator; interchange skipped",
+                     (unsigned)p);
+            isa_reject(r, X12_ERR_ISA_SEPARATOR, (uint16_t)(i ? i : 1), detail);
+            return;
+        }
+    }
+    x12_delimiters d;
+    d.element = e;
+    d.repetition = s[82];
+    d.component = s[104];
+    d.segment = s[105];
+    /* ISA11 was the standards id 'U' before 00501: then there is no repetition separator. */
+    if (is_alnum((unsigned char)d.repetition))
+        d.repetition = '\0';
+    const char *bad = NULL;
+    if (is_alnum((unsigned char)d.element) || d.element == ' ')
+        bad = "element separator is a letter, digit or space";
+    else if (is_alnum((unsigned char)d.component) || d.component == ' ')
+        bad = "component separator (ISA16) is a letter, digit or space";
+    else if (is_alnum((unsigned char)d.segment) || d.segment == ' ')
+        bad = "segment terminator is a letter, digit or space";
+    else if (d.element == d.component || d.element == d.segment || d.component == d.segment)
+        bad = "element separator, component separator and terminator must differ";
+    else if (d.repetition && (d.repetition == d.element || d.repetition == d.component ||
+                              d.repetition == d.segment || d.repetition == ' ')) {
+        if (r->o.flags & X12_READ_ALLOW_ISA11_COLLISION)
+            d.repetition = '\0';
+        else
+            bad = "repetition separator (ISA11) collides with another delimiter";
+    }
+    if (bad) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "%s; interchange skipped", bad);
+        isa_reject(r, X12_ERR_ISA_DELIMITERS, strstr(bad, "ISA11") ? 11 : 16, detail);
+        return;
+    }
+    r->d = d;
+    set_delimiters(r);
+    r->seen_isa = 1;
+
+    x12_slice *el = r->elems;
+    el[0].ptr = s;
+    el[0].len = 3;
+    for (int i = 0; i < 16; i++) {
+        el[i + 1].ptr = s + ISA_POS[i];
+        el[i + 1].len = ISA_WIDTH[i];
+    }
+    x12_segment seg;
+    memset(&seg, 0, sizeof seg);
+    seg.id = el[0];
+    seg.raw.ptr = s;
+    seg.raw.len = ISA_LEN - 1;
+    seg.elements = el;
+    seg.element_count = 16;
+    seg.delims = d;
+    seg.byte_offset = r->isa_off;
+    r->seg_index = 1;
+    seg.segment_index = 1;
+    r->stats.segments++;
+    if (env_on_isa(&r->env, r->a, &seg, &(env_reporter){env_report, r}) < 0) {
+        r->fatal = X12_ERR_NOMEM;
+        return;
+    }
+    seg.interchange = r->env.interchanges;
+    r->state = S_SEG;
+    r->in_seg = 0;
+    if (r->cb.segment && r->cb.segment(r->ctx, &seg))
+        r->fatal = X12_ERR_STOPPED;
+}
+
+/* Collects ISA bytes; returns how many of buf were used. */
+static size_t feed_isa(x12_reader *r, const char *buf, size_t len)
+{
+    size_t n = ISA_LEN - r->isa_len;
+    if (n > len)
+        n = len;
+    size_t before = r->isa_len;
+    memcpy(r->isa + r->isa_len, buf, n);
+    r->isa_len += n;
+    /* Give up early on something that is not an ISA at all. */
+    if (before < 4 && r->isa_len >= 4) {
+        if (memcmp(r->isa, "ISA", 3) != 0 || is_alnum((unsigned char)r->isa[3])) {
+            /* not an interchange header: these bytes are garbage */
+            size_t keep_len = r->isa_len;
+            r->isa_len = keep_len;
+            isa_reject(r, X12_OK, 0, NULL);
+            return n;
+        }
+    }
+    if (r->isa_len == ISA_LEN)
+        isa_complete(r);
+    return n;
+}
+
+/* --- segments ------------------------------------------------------------ */
+
+/* Finds the terminator in p[0..n), recording element separators with offsets
+ * counted from the start of the segment (which began r->seg_len bytes before
+ * p).  Returns the terminator's index, or n when there is none. */
+static size_t scan(x12_reader *r, const char *p, size_t n)
+{
+    const char es = r->d.element, ts = r->d.segment;
+    uint32_t nsep = r->nsep, max = r->o.max_elements;
+    uint32_t *sep = r->sep;
+    const uint32_t base = (uint32_t)r->seg_len;
+    size_t i = 0;
+#ifdef USE_SSE2
+    const __m128i E = _mm_set1_epi8(es), T = _mm_set1_epi8(ts);
+    for (; i + 16 <= n; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+        unsigned me = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, E));
+        unsigned mt = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, T));
+        if (mt)
+            me &= (1u << __builtin_ctz(mt)) - 1;
+        while (me) {
+            if (nsep < max)
+                sep[nsep] = base + (uint32_t)(i + (unsigned)__builtin_ctz(me));
+            nsep++;
+            me &= me - 1;
+        }
+        if (mt) {
+            r->nsep = nsep;
+            return i + (unsigned)__builtin_ctz(mt);
+        }
+    }
+#endif
+    for (; i < n; i++) {
+        char c = p[i];
+        if (c == ts) {
+            r->nsep = nsep;
+            return i;
+        }
+        if (c == es) {
+            if (nsep < max)
+                sep[nsep] = base + (uint32_t)i;
+            nsep++;
+        }
+    }
+    r->nsep = nsep;
+    return n;
+}
+
+/* Appends to the carry buffer; returns 0, or -1 past the length limit, or -2
+ * when memory runs out. */
+static int carry_append(x12_reader *r, const char *p, size_t n)
+{
+    if (r->seg_len + n > r->o.max_segment_length)
+        return -1;
+    size_t need = r->seg_len + n;
+    if (need > r->carry_cap) {
+        size_t cap = r->carry_cap ? r->carry_cap : 256;
+        while (cap < need)
+            cap *= 2;
+        if (cap > r->o.max_segment_length)
+            cap = r->o.max_segment_length;
+        char *c = x12__realloc(r->a, r->carry, cap);
+        if (!c)
+            return -2;
+        r->carry = c;
+        r->carry_cap = cap;
+    }
+    memcpy(r->carry + r->seg_len, p, n);
+    r->seg_len += n;
+    return 0;
+}
+
+static void seg_reset(x12_reader *r)
+{
+    r->in_seg = 0;
+    r->seg_len = 0;
+    r->nsep = 0;
+}
+
+static void too_long(x12_reader *r)
+{
+    char detail[64];
+    r->seg_index++;
+    snprintf(detail, sizeof detail, "longer than %zu bytes; segment skipped",
+             r->o.max_segment_length);
+    report(r, X12_ERR_SEGMENT_TOO_LONG, r->seg_off, r->seg_index, 0, NOSLICE, 0, detail, NOSLICE);
+}
+
+static int valid_id(x12_slice id)
+{
+    if (id.len < 2 || id.len > 3)
+        return 0;
+    if (id.ptr[0] < 'A' || id.ptr[0] > 'Z')
+        return 0;
+    for (size_t i = 1; i < id.len; i++) {
+        char c = id.ptr[i];
+        if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')))
+            return 0;
+    }
+    return 1;
+}
+
+/* A complete segment of `total` bytes starts at `base`: split it, check it,
+ * hand it out.  Returns 1 when the interchange ended with it. */
+static int finish_segment(x12_reader *r, const char *base, size_t total)
+{
+    if ((r->o.flags & X12_READ_ALLOW_LINE_BREAKS) && r->d.segment == '\n' && total > 0 &&
+        base[total - 1] == '\r')
+        total--;
+    if (total == 0) {
+        report(r, X12_ERR_EMPTY_SEGMENT, r->seg_off, r->seg_index, 0, NOSLICE, 0, "", NOSLICE);
+        return 0;
+    }
+    uint32_t n = r->nsep, max = r->o.max_elements;
+    int too_many = n > max;
+    if (too_many)
+        n = max;
+    x12_slice *el = r->elems;
+    size_t start = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        el[i].ptr = base + start;
+        el[i].len = r->sep[i] - start;
+        start = (size_t)r->sep[i] + 1;
+    }
+    /* the last element runs to the end (or, when cut by the limit, to the
+     * next separator, which was not recorded) */
+    el[n].ptr = base + start;
+    if (too_many) {
+        const char *e = memchr(base + start, r->d.element, total - start);
+        el[n].len = (size_t)((e ? e : base + total) - (base + start));
+    } else {
+        el[n].len = total - start;
+    }
+
+    x12_segment seg;
+    seg.id = el[0];
+    seg.raw.ptr = base;
+    seg.raw.len = total;
+    seg.elements = el;
+    seg.element_count = n;
+    seg.delims = r->d;
+    seg.byte_offset = r->seg_off;
+    seg.segment_index = ++r->seg_index;
+    seg.set_position = 0;
+    seg.interchange = r->env.interchanges;
+    r->stats.segments++;
+    return emit(r, &seg);
+}
+
+static int emit(x12_reader *r, x12_segment *seg)
+{
+    int closed = 0;
+    int rc = env_on_segment(&r->env, r->a, seg, &(env_reporter){env_report, r});
+    if (rc < 0) {
+        r->fatal = X12_ERR_NOMEM;
+        return 1;
+    }
+    closed = rc == 1;
+    if (!valid_id(seg->id))
+        report(r, X12_ERR_SEGMENT_ID, seg->byte_offset, seg->segment_index, seg->set_position,
+               seg->id, 0, "", seg->id);
+    if (r->nsep > r->o.max_elements) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "%u elements, the limit is %u; the rest is not split",
+                 (unsigned)r->nsep, (unsigned)r->o.max_elements);
+        report(r, X12_ERR_TOO_MANY_ELEMENTS, seg->byte_offset, seg->segment_index,
+               seg->set_position, seg->id, (uint16_t)(r->o.max_elements > 65535 ? 65535 : r->o.max_elements), detail, NOSLICE);
+    }
+    if (r->cb.segment && r->cb.segment(r->ctx, seg))
+        r->fatal = X12_ERR_STOPPED;
+    return closed;
+}
+
+/* The segment loop.  Returns how much of buf it used: all of it, or up to
+ * the end of the interchange or a new ISA. */
+static size_t feed_segments(x12_reader *r, const char *buf, size_t len, uint64_t base)
+{
+    size_t pos = 0;
+    while (pos < len && !r->fatal) {
+        if (r->state == S_SKIPSEG) {
+            const char *t = memchr(buf + pos, r->d.segment, len - pos);
+            if (!t)
+                return len;
+            pos = (size_t)(t - buf) + 1;
+            r->state = S_SEG;
+            seg_reset(r);
+            continue;
+        }
+        if (!r->in_seg) {
+            while (pos < len && r->skip_seg[(unsigned char)buf[pos]])
+                pos++;
+            if (pos == len)
+                return len;
+            r->in_seg = 1;
+            r->seg_off = base + pos;
+            r->seg_len = 0;
+            r->nsep = 0;
+            if (buf[pos] == 'I') {
+                /* Might be a new ISA (an interchange without IEA, or one
+                 * whose delimiters differ): decide on four bytes. */
+                r->state = S_PEEK;
+                r->peek_len = 0;
+                return pos;
+            }
+        }
+        size_t q = scan(r, buf + pos, len - pos);
+        if (q == len - pos) {
+            int rc = carry_append(r, buf + pos, q);
+            if (rc == -2) {
+                r->fatal = X12_ERR_NOMEM;
+                return len;
+            }
+            if (rc == -1) {
+                too_long(r);
+                r->state = S_SKIPSEG;
+            }
+            return len;
+        }
+        size_t total = r->seg_len + q;
+        int closed;
+        if (total > r->o.max_segment_length) {
+            too_long(r);
+            closed = 0;
+        } else if (r->seg_len == 0) {
+            closed = finish_segment(r, buf + pos, q);
+        } else {
+            int rc = carry_append(r, buf + pos, q);
+            if (rc == -2) {
+                r->fatal = X12_ERR_NOMEM;
+                return len;
+            }
+            closed = finish_segment(r, r->carry, r->seg_len);
+        }
+        seg_reset(r);
+        pos += q + 1;
+        if (closed) {
+            r->state = S_BETWEEN;
+            r->bom_pos = 0;
+            return pos;
+        }
+    }
+    return pos;
+}
+
+/* Four bytes at a segment start beginning with 'I' are in r->peek. */
+static void peek_decide(x12_reader *r, int at_eof)
+{
+    char p[4];
+    size_t n = r->peek_len;
+    memcpy(p, r->peek, n);
+    r->peek_len = 0;
+    if (!at_eof && n == 4 && memcmp(p, "ISA", 3) == 0 && !is_alnum((unsigned char)p[3])) {
+        r->in_seg = 0;
+        r->state = S_ISA;
+        r->isa_off = r->seg_off;
+        r->isa_len = 0;
+        feed_isa(r, p, 4);
+        return;
+    }
+    /* An ordinary segment: run the peeked bytes through the segment loop,
+     * which continues the segment already started at seg_off. */
+    r->state = S_SEG;
+    size_t used = 0;
+    while (used < n && !r->fatal) {
+        if (r->state == S_SEG || r->state == S_SKIPSEG) {
+            used += feed_segments(r, p + used, n - used, r->seg_off + used);
+        } else {
+            used += process(r, p + used, n - used, r->seg_off + used);
+        }
+    }
+}
+
+/* Dispatches bytes to the current state; returns how many were used. */
+static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base)
+{
+    size_t pos = 0;
+    while (pos < len && !r->fatal) {
+        switch (r->state) {
+        case S_SEG:
+        case S_SKIPSEG:
+            pos += feed_segments(r, buf + pos, len - pos, base + pos);
+            break;
+        case S_PEEK:
+            while (pos < len && r->peek_len < 4)
+                r->peek[r->peek_len++] = buf[pos++];
+            if (r->peek_len == 4)
+                peek_decide(r, 0);
+            break;
+        case S_ISA:
+            pos += feed_isa(r, buf + pos, len - pos);
+            break;
+        case S_BETWEEN: {
+            unsigned char c = (unsigned char)buf[pos];
+            if (r->bom_pos > 0) {
+                static const unsigned char BOM[3] = {0xEF, 0xBB, 0xBF};
+                if (c == BOM[r->bom_pos]) {
+                    pos++;
+                    if (++r->bom_pos == 3)
+                        r->bom_pos = 0;
+                    break;
+                }
+                /* a broken BOM: garbage from its first byte */
+                garbage_begin(r, base + pos - (uint64_t)r->bom_pos, 0);
+                r->garbage_len += (uint64_t)r->bom_pos;
+                r->bom_pos = 0;
+                r->state = S_HUNT;
+                r->hunt_match = 0;
+                break;
+            }
+            if (c == 'I') {
+                garbage_end(r);
+                r->state = S_ISA;
+                r->isa_len = 0;
+                r->isa_off = base + pos;
+                break;
+            }
+            if (c == 0xEF && (r->o.flags & X12_READ_ALLOW_BOM)) {
+                r->bom_pos = 1;
+                pos++;
+                break;
+            }
+            if (r->skip_between[c]) {
+                pos++;
+                break;
+            }
+            garbage_begin(r, base + pos, 0);
+            r->state = S_HUNT;
+            r->hunt_match = 0;
+            break;
+        }
+        case S_HUNT: {
+            /* look for "ISA"; everything before it is garbage */
+            while (pos < len) {
+                char c = buf[pos];
+                if (c == "ISA"[r->hunt_match]) {
+                    if (++r->hunt_match == 3) {
+                        pos++;
+                        r->garbage_len -= 2; /* "IS" were counted */
+                        garbage_end(r);
+                        r->state = S_ISA;
+                        r->isa_off = base + pos - 3;
+                        memcpy(r->isa, "ISA", 3);
+                        r->isa_len = 3;
+                        r->hunt_match = 0;
+                        break;
+                    }
+                } else {
+                    r->hunt_match = c == 'I' ? 1 : 0;
+                }
+                r->garbage_len++;
+                pos++;
+            }
+            break;
+        }
+        }
+    }
+    return pos;
+}
+
+x12_status x12_reader_feed(x12_reader *r, const void *buf, size_t len)
+{
+    if (!r)
+        return X12_ERR_USAGE;
+    if (r->fatal)
+        return r->fatal;
+    if (r->finished)
+        return X12_ERR_USAGE;
+    if (len && !buf)
+        return X12_ERR_USAGE;
+    process(r, buf, len, r->offset);
+    r->offset += len;
+    r->stats.bytes += len;
+    return r->fatal;
+}
+
+x12_status x12_reader_finish(x12_reader *r)
+{
+    if (!r)
+        return X12_ERR_USAGE;
+    if (r->fatal)
+        return r->fatal;
+    if (r->finished)
+        return X12_ERR_USAGE;
+    r->finished = 1;
+    if (r->state == S_PEEK)
+        peek_decide(r, 1);
+    if (r->fatal)
+        return r->fatal;
+    switch (r->state) {
+    case S_ISA:
+        if (r->isa_len >= 3 && memcmp(r->isa, "ISA", 3) == 0) {
+            x12_slice id = {"ISA", 3};
+            report(r, X12_ERR_ISA_SHORT, r->isa_off, 1, 0, id, 0, "", NOSLICE);
+        } else {
+            garbage_begin(r, r->isa_off, 0);
+            r->garbage_len += r->isa_len;
+        }
+        break;
+    case S_SEG:
+        if (r->in_seg && r->seg_len > 0) {
+            size_t n = r->seg_len;
+            /* line breaks after a missing final terminator are not data */
+            while (n > 0 && r->skip_seg[(unsigned char)r->carry[n - 1]] &&
+                   (r->carry[n - 1] == '\r' || r->carry[n - 1] == '\n'))
+                n--;
+            const char *e = memchr(r->carry, r->d.element, n);
+            x12_slice id = {r->carry, e ? (size_t)(e - r->carry) : n};
+            r->seg_index++;
+            report(r, X12_ERR_UNTERMINATED, r->seg_off, r->seg_index, 0, id, 0, "", NOSLICE);
+            r->seg_index--;
+            /* n only drops CR/LF, so every recorded separator is below it */
+            if (n > 0)
+                finish_segment(r, r->carry, n);
+        }
+        break;
+    case S_BETWEEN:
+        if (r->bom_pos > 0) {
+            garbage_begin(r, r->offset - (uint64_t)r->bom_pos, 0);
+            r->garbage_len += (uint64_t)r->bom_pos;
+        }
+        break;
+    default:
+        break;
+    }
+    garbage_end(r);
+    x12_segment at;
+    memset(&at, 0, sizeof at);
+    at.byte_offset = r->offset; /* end of input: no segment to name */
+    env_on_eof(&r->env, &(env_reporter){env_report, r}, &at);
+    if (!r->seen_isa && !r->reported_anything)
+        report(r, X12_ERR_NO_INTERCHANGE, r->offset, 0, 0, NOSLICE, 0,
+               r->offset ? "" : "the input is empty", NOSLICE);
+    return r->fatal;
+}
+
+/* --- element accessors ----------------------------------------------------- */
+
+x12_slice x12_segment_element(const x12_segment *seg, unsigned pos)
+{
+    if (pos == 0 || pos > seg->element_count)
+        return NOSLICE;
+    return seg->elements[pos];
+}
+
+static x12_slice nth_part(x12_slice v, char sep, unsigned n)
+{
+    if (n == 0)
+        return NOSLICE;
+    if (!sep)
+        return n == 1 ? v : NOSLICE;
+    const char *p = v.ptr, *end = v.ptr + v.len;
+    for (unsigned i = 1; i < n; i++) {
+        const char *s = p ? memchr(p, sep, (size_t)(end - p)) : NULL;
+        if (!s)
+            return NOSLICE;
+        p = s + 1;
+    }
+    if (!p)
+        return NOSLICE;
+    const char *s = memchr(p, sep, (size_t)(end - p));
+    x12_slice out = {p, (size_t)((s ? s : end) - p)};
+    return out;
+}
+
+x12_slice x12_element_repetition(const x12_segment *seg, x12_slice element, unsigned rep)
+{
+    return nth_part(element, seg->delims.repetition, rep);
+}
+
+x12_slice x12_element_component(const x12_segment *seg, x12_slice value, unsigned comp)
+{
+    return nth_part(value, seg->delims.component, comp);
+}
+
+unsigned x12_count_parts(x12_slice value, char sep)
+{
+    if (!sep || !value.len)
+        return 1;
+    unsigned n = 1;
+    for (size_t i = 0; i < value.len; i++)
+        n += value.ptr[i] == sep;
+    return n;
+}

@@ -1,0 +1,105 @@
+/* x12kit error values.
+ *
+ * Every failing call and every problem found in the input is described by one
+ * x12_error record.  It carries the positions a 999 acknowledgement needs
+ * (segment position from ST for IK302, element and component for IK401), so a
+ * finding travels from the reader to an acknowledgement without recomputation.
+ * Element values, which may be patient data, are never put in `msg` or
+ * `detail`; they appear in `value` only when the caller asked for them
+ * (X12_READ_ERROR_VALUES). */
+#ifndef X12_ERROR_H
+#define X12_ERROR_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Status codes.  The numeric values are part of the ABI: append only. */
+typedef enum x12_status {
+    X12_OK = 0,
+
+    /* Interchange header (ISA) and delimiters. */
+    X12_ERR_NOT_X12 = 1,          /* input does not start with ISA */
+    X12_ERR_ISA_SHORT = 2,        /* input ends inside the 106-byte ISA */
+    X12_ERR_ISA_SEPARATOR = 3,    /* a separator position of the ISA holds another byte */
+    X12_ERR_ISA_DELIMITERS = 4,   /* delimiters collide or are letters, digits or space */
+    X12_ERR_ISA_FIELD = 5,        /* an ISA field is malformed (ISA13 not 9 digits, ...) */
+
+    /* Segment syntax. */
+    X12_ERR_SEGMENT_ID = 10,      /* segment id is not 2-3 upper-case letters/digits */
+    X12_ERR_SEGMENT_TOO_LONG = 11,/* a segment exceeds options.max_segment_length */
+    X12_ERR_TOO_MANY_ELEMENTS = 12,/* a segment exceeds options.max_elements */
+    X12_ERR_UNTERMINATED = 13,    /* the input ends inside a segment (no terminator) */
+    X12_ERR_EMPTY_SEGMENT = 14,   /* two terminators in a row */
+    X12_ERR_GARBAGE = 15,         /* bytes outside any interchange were skipped */
+
+    /* Envelope structure. */
+    X12_ERR_UNEXPECTED_SEGMENT = 20, /* a segment where the envelope does not allow it */
+    X12_ERR_MISSING_IEA = 21,     /* interchange not closed by IEA */
+    X12_ERR_MISSING_GE = 22,      /* functional group not closed by GE */
+    X12_ERR_MISSING_SE = 23,      /* transaction set not closed by SE */
+    X12_ERR_IEA_CONTROL = 24,     /* IEA02 differs from ISA13 */
+    X12_ERR_GE_CONTROL = 25,      /* GE02 differs from GS06 */
+    X12_ERR_SE_CONTROL = 26,      /* SE02 differs from ST02 */
+    X12_ERR_IEA_COUNT = 27,       /* IEA01 differs from the number of groups */
+    X12_ERR_GE_COUNT = 28,        /* GE01 differs from the number of sets */
+    X12_ERR_SE_COUNT = 29,        /* SE01 differs from the number of segments */
+    X12_ERR_DUP_ISA13 = 30,       /* ISA13 repeats within the input */
+    X12_ERR_DUP_GS06 = 31,        /* GS06 repeats within the interchange */
+    X12_ERR_DUP_ST02 = 32,        /* ST02 repeats within the group */
+    X12_ERR_BAD_COUNT = 33,       /* a trailer count or control number is missing or not numeric */
+    X12_ERR_NO_INTERCHANGE = 34,  /* the input holds no interchange at all */
+
+    /* Limits and resources. */
+    X12_ERR_LIMIT = 40,           /* a documented limit was reached */
+    X12_ERR_NOMEM = 41,           /* allocation failed */
+    X12_ERR_IO = 42,              /* read or write failed (errno kept in detail) */
+    X12_ERR_GZIP = 43,            /* gzip stream is corrupt or truncated */
+    X12_ERR_USAGE = 44,           /* API misuse: bad argument or call order */
+    X12_ERR_STOPPED = 45,         /* a callback asked the reader to stop */
+
+    /* Writer. */
+    X12_ERR_DELIMITER_IN_DATA = 50, /* element data contains a delimiter */
+    X12_ERR_INVALID_CHAR = 51,    /* a byte outside the chosen X12 character set */
+    X12_ERR_CHARSET = 52,         /* text cannot be represented in X12 characters */
+    X12_ERR_FIELD_WIDTH = 53,     /* a fixed-width field (ISA) does not fit */
+    X12_ERR_ENCODING = 54         /* input text is not valid in its declared encoding */
+} x12_status;
+
+/* One error or finding.  Positions are 1-based; 0 means "not applicable". */
+typedef struct x12_error {
+    x12_status code;
+    const char *msg;          /* static text, never freed, never holds input data */
+    uint64_t byte_offset;     /* from the first byte of the (decompressed) input */
+    uint32_t segment_index;   /* from the ISA of the current interchange (ISA = 1) */
+    uint32_t set_position;    /* from ST (ST = 1), as 999 IK302 needs; 0 outside a set */
+    char segment_id[4];       /* "CLM"; "" when unknown */
+    uint16_t element_pos;     /* 0 = the segment as a whole */
+    uint16_t component_pos;   /* 0 = not inside a composite */
+    char detail[96];          /* counts and expected values (no element data); may be "" */
+    char value[64];           /* offending element value, only with X12_READ_ERROR_VALUES */
+} x12_error;
+
+/* Returns the static description of a status code ("SE01 segment count is wrong"). */
+X12_API const char *x12_status_message(x12_status code);
+
+/* Returns the symbolic name of a status code ("X12_ERR_SE_COUNT"), or "X12_ERR_UNKNOWN". */
+X12_API const char *x12_status_name(x12_status code);
+
+/* Looks a symbolic name up; returns -1 when the name is unknown. */
+X12_API int x12_status_from_name(const char *name);
+
+/* Formats `e` as "segment N (ID) element E.C, byte B: message[: detail][ value]"
+ * into buf (always NUL-terminated when size > 0).  Returns the length that the
+ * full text needs, like snprintf.  File names are the caller's to prepend. */
+X12_API int x12_error_format(const x12_error *e, char *buf, size_t size);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,49 @@
+/* Helpers shared by the cmocka tests: files, growable strings, and an event
+ * log of everything a reader reports, so that runs can be compared. */
+#ifndef X12_TEST_SUPPORT_H
+#define X12_TEST_SUPPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <x12/reader.h>
+
+typedef struct strbuf {
+    char *p;
+    size_t len, cap;
+} strbuf;
+
+void sb_add(strbuf *b, const char *s, size_t n);
+void sb_printf(strbuf *b, const char *fmt, ...);
+void sb_free(strbuf *b);
+
+/* Reads a whole file; returns NULL when it cannot.  Free with free(). */
+char *read_file(const char *path, size_t *len);
+/* Writes a file; returns 0 on success. */
+int write_file(const char *path, const void *data, size_t len);
+
+/* Runs a reader over data fed in `chunk`-byte pieces (0 = whole) and returns
+ * the log: one line per segment ("S off idx pos id|el|el...") and per error
+ * ("E NAME off idx pos id el.comp detail").  Free with free(). */
+char *reader_log(const char *data, size_t len, size_t chunk, const x12_reader_options *opts);
+
+/* The errors alone, one per line in .expect form:
+ * "NAME segment=N set=P id=ID element=E byte=B". */
+char *reader_errors(const char *data, size_t len, const x12_reader_options *opts);
+
+/* Lists the regular files of a folder (sorted, full paths), NULL-terminated.
+ * Free with free_list(). */
+char **list_dir(const char *dir);
+void free_list(char **list);
+
+/* An allocator that fails its Nth call (counting from 1; 0 = never) and
+ * counts live blocks so that leaks show. */
+typedef struct failing_alloc {
+    x12_allocator a;
+    long fail_at;
+    long calls;
+    long live;
+} failing_alloc;
+void failing_alloc_init(failing_alloc *f, long fail_at);
+
+#endif
