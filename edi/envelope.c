@@ -131,7 +131,8 @@ void env_free(envelope *e, const x12_allocator *a)
 static void keep(char *dst, size_t *dlen, x12_slice v)
 {
     size_t n = v.len < 15 ? v.len : 15;
-    memcpy(dst, v.ptr, n);
+    if (n)
+        memcpy(dst, v.ptr, n);
     dst[n] = '\0';
     *dlen = n;
 }

@@ -162,7 +162,9 @@ x12_reader *x12_reader_new(const x12_reader_options *opts, const x12_reader_call
         r->cb = *cb;
     r->ctx = ctx;
     r->sep = x12__alloc(r->a, (size_t)o.max_elements * sizeof *r->sep);
-    r->elems = x12__alloc(r->a, ((size_t)o.max_elements + 1) * sizeof *r->elems);
+    /* the ISA always has 16 elements, whatever the limit for other segments */
+    size_t nel = (o.max_elements < 16 ? 16 : (size_t)o.max_elements) + 1;
+    r->elems = x12__alloc(r->a, nel * sizeof *r->elems);
     if (!r->sep || !r->elems) {
         x12__free(r->a, r->sep);
         x12__free(r->a, r->elems);
@@ -321,6 +323,7 @@ static void isa_complete(x12_reader *r)
         isa_reject(r, X12_ERR_ISA_DELIMITERS, strstr(bad, "ISA11") ? 11 : 16, detail);
         return;
     }
+    garbage_end(r);
     r->d = d;
     set_delimiters(r);
     r->seen_isa = 1;
@@ -366,7 +369,8 @@ static size_t feed_isa(x12_reader *r, const char *buf, size_t len)
     r->isa_len += n;
     /* Give up early on something that is not an ISA at all. */
     if (before < 4 && r->isa_len >= 4) {
-        if (memcmp(r->isa, "ISA", 3) != 0 || is_alnum((unsigned char)r->isa[3])) {
+        if (memcmp(r->isa, "ISA", 3) != 0 || is_alnum((unsigned char)r->isa[3]) ||
+            r->isa[3] == ' ') {
             /* not an interchange header: these bytes are garbage */
             size_t keep_len = r->isa_len;
             r->isa_len = keep_len;
@@ -462,9 +466,11 @@ static void too_long(x12_reader *r)
 {
     char detail[64];
     r->seg_index++;
+    /* it still counts as a segment of its set (SE01 includes it) */
+    uint32_t pos = r->env.in_st ? ++r->env.segs : 0;
     snprintf(detail, sizeof detail, "longer than %zu bytes; segment skipped",
              r->o.max_segment_length);
-    report(r, X12_ERR_SEGMENT_TOO_LONG, r->seg_off, r->seg_index, 0, NOSLICE, 0, detail, NOSLICE);
+    report(r, X12_ERR_SEGMENT_TOO_LONG, r->seg_off, r->seg_index, pos, NOSLICE, 0, detail, NOSLICE);
 }
 
 static int valid_id(x12_slice id)
@@ -715,9 +721,9 @@ static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base)
                 char c = buf[pos];
                 if (c == "ISA"[r->hunt_match]) {
                     if (++r->hunt_match == 3) {
+                        /* the garbage run ends only if this ISA is good */
                         pos++;
                         r->garbage_len -= 2; /* "IS" were counted */
-                        garbage_end(r);
                         r->state = S_ISA;
                         r->isa_off = base + pos - 3;
                         memcpy(r->isa, "ISA", 3);
