@@ -1,0 +1,88 @@
+#!/bin/sh
+# The x12 command as users script it: output, error format, exit codes, stdin,
+# gzip, --strict, --json.  Usage: cli_test.sh PATH/TO/x12 SOURCE_DIR
+set -u
+X12=$1
+SRC=$2
+F=$SRC/fixtures/x12
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+# expect_rc WANT CMD...: runs CMD, stdout to $T/out, stderr to $T/err
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"; rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; cat "$T/err"; fi
+}
+has() { # has FILE TEXT
+  if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi
+}
+lacks() {
+  if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; else ok; fi
+}
+
+# --help, --version, usage errors
+expect_rc 0 "$X12" --help; has "$T/out" "cat"; has "$T/out" "info"
+expect_rc 0 "$X12" --version; has "$T/out" "x12 (x12kit) 0.1.0"
+expect_rc 2 "$X12"; has "$T/err" "usage: x12 COMMAND"
+expect_rc 2 "$X12" frobnicate; has "$T/err" "unknown command 'frobnicate'"
+expect_rc 0 "$X12" cat --help; has "$T/out" "usage: x12 cat"; has "$T/out" "--strict"
+expect_rc 0 "$X12" info --help; has "$T/out" "--json"
+expect_rc 2 "$X12" cat --bogus "$F/y_minimal.x12"; has "$T/err" "unknown option '--bogus'"
+expect_rc 2 "$X12" cat --max-segment nope "$F/y_minimal.x12"
+
+# cat: one segment per line, delimiters kept, byte-identical to the input for a clean file
+expect_rc 0 "$X12" cat "$F/y_minimal.x12"
+[ "$(wc -l <"$T/out")" -eq 8 ] && ok || bad "cat printed $(wc -l <"$T/out") lines"
+has "$T/out" "SE*4*0001~"
+tr -d '\n' <"$T/out" >"$T/joined"
+cmp -s "$T/joined" "$F/y_minimal.x12" && ok || bad "cat output joined differs from input"
+# CRLF input gives the same segments (lenient by default)
+expect_rc 0 "$X12" cat "$F/y_crlf.x12"; cp "$T/out" "$T/crlf"
+"$X12" cat "$F/y_minimal.x12" >"$T/min"; cmp -s "$T/crlf" "$T/min" && ok || bad "CRLF and plain differ"
+# --strict refuses the line breaks
+expect_rc 1 "$X12" cat --strict "$F/y_crlf.x12"; has "$T/err" "segment id is not 2 or 3"
+# stdin and gzip
+expect_rc 0 sh -c "\"$X12\" cat - <\"$F/y_gzip.x12.gz\""; cmp -s "$T/out" "$T/min" && ok || bad "gzip stdin differs"
+expect_rc 0 sh -c "cat \"$F/y_minimal.x12\" | \"$X12\" cat"; cmp -s "$T/out" "$T/min" && ok || bad "piped stdin differs"
+# two interchanges with their own delimiters
+expect_rc 0 "$X12" cat "$F/y_two_interchanges_own_delimiters.x12"; has "$T/out" "GS|HP|SENDER"
+
+# error format: FILE: segment N (ID) element E.C, byte B: message
+expect_rc 1 "$X12" cat "$F/n_se01_count.x12"
+has "$T/err" "n_se01_count.x12: segment 6 (SE) element 1.0, byte 230: SE01 does not match the number of segments (SE01 is 7, the set has 4 segments)"
+expect_rc 1 "$X12" info "$F/n_missing_iea.x12"; has "$T/err" "interchange is not closed by IEA"
+expect_rc 1 "$X12" cat "$F/n_gzip_truncated.x12.gz"; has "$T/err" "gzip"
+# values only with --show-values
+expect_rc 1 "$X12" cat "$F/n_segment_id.x12"; lacks "$T/err" ": Trn"
+expect_rc 1 "$X12" cat --show-values "$F/n_segment_id.x12"; has "$T/err" ": Trn"
+# I/O errors are exit 2, and the other files are still read
+expect_rc 2 "$X12" cat /nonexistent/file "$F/y_minimal.x12"
+has "$T/err" "/nonexistent/file: byte 0: input/output error (No such file or directory)"
+has "$T/out" "IEA*1*000000001~"
+# an input error in one file does not stop the next
+expect_rc 1 "$X12" info "$F/n_not_x12.x12" "$F/y_minimal.x12"; has "$T/out" "y_minimal.x12: interchange 1"
+
+# info: text and JSON
+expect_rc 0 "$X12" info "$F/y_minimal.x12"
+has "$T/out" "interchange 1: control 000000001, sender ZZ:SENDER, receiver ZZ:RECEIVER, date 261126 1200, usage T, version 00501"
+has "$T/out" "group 1: control 1, functional id HP"
+has "$T/out" "set 0001: 835, guide 005010X221A1 (GS08), 4 segments"
+expect_rc 0 "$X12" info --json "$F/y_two_interchanges_own_delimiters.x12"
+[ "$(wc -l <"$T/out")" -eq 2 ] && ok || bad "info --json should print one line per interchange"
+has "$T/out" '"control_number":"000000002"'
+has "$T/out" '"delimiters":{"element":"|","repetition":"!","component":">","segment":"\n"}'
+has "$T/out" '"sets":[{"id":"835","control_number":"0001","guide":"005010X221A1","guide_from":"GS08","segments":4,"complete":true}]'
+has "$T/out" '"complete":true'
+if command -v python3 >/dev/null; then
+  python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" && ok || bad "info --json is not NDJSON"
+fi
+expect_rc 1 "$X12" info --json "$SRC/fixtures/corpus/vgi-x12__truncated.edi"; has "$T/out" '"complete":false'
+expect_rc 0 "$X12" info "$SRC/fixtures/corpus/imsweb-x12-parser__x12_999_accepted_ta1.txt"; has "$T/out" "TA1 for interchange"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,227 @@
+/* Input sources: plain files, standard input, gzip (one member, several
+ * members, truncated, corrupt), missing files; results equal the plain read. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <fcntl.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "support.h"
+
+#define FIX X12KIT_SOURCE_DIR "/fixtures/x12/"
+
+typedef struct run {
+    strbuf log;
+    x12_status last_code;
+} run;
+
+static int on_seg(void *ctx, const x12_segment *seg)
+{
+    run *r = ctx;
+    sb_add(&r->log, seg->raw.ptr, seg->raw.len);
+    sb_add(&r->log, "\n", 1);
+    return 0;
+}
+
+static void on_err(void *ctx, const x12_error *e)
+{
+    run *r = ctx;
+    r->last_code = e->code;
+    sb_printf(&r->log, "E %s %llu\n", x12_status_name(e->code), (unsigned long long)e->byte_offset);
+}
+
+static x12_status read_path(const char *path, run *r)
+{
+    memset(r, 0, sizeof *r);
+    sb_add(&r->log, "", 0);
+    x12_reader_callbacks cb = {on_seg, on_err};
+    return x12_read_file(path, NULL, &cb, r);
+}
+
+static char *gzip_bytes(const char *data, size_t len, size_t *out_len)
+{
+    uLong cap = compressBound(len) + 64;
+    char *out = malloc(cap);
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (Bytef *)(uintptr_t)data;
+    z.avail_in = (uInt)len;
+    z.next_out = (Bytef *)out;
+    z.avail_out = (uInt)cap;
+    assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+    *out_len = z.total_out;
+    deflateEnd(&z);
+    return out;
+}
+
+static void test_gzip_equals_plain(void **state)
+{
+    (void)state;
+    run plain, gz;
+    assert_int_equal(read_path(FIX "y_minimal.x12", &plain), X12_OK);
+    assert_int_equal(read_path(FIX "y_gzip.x12.gz", &gz), X12_OK);
+    assert_string_equal(plain.log.p, gz.log.p);
+    assert_non_null(strstr(plain.log.p, "IEA*1*000000001\n"));
+    sb_free(&plain.log);
+    sb_free(&gz.log);
+}
+
+/* Two gzip members back to back (cat a.gz b.gz) read as one stream. */
+static void test_gzip_members(void **state)
+{
+    (void)state;
+    size_t n, g1, g2;
+    char *x = read_file(FIX "y_two_interchanges_own_delimiters.x12", &n);
+    assert_non_null(x);
+    size_t half = 214; /* the first interchange */
+    char *a = gzip_bytes(x, half, &g1), *b = gzip_bytes(x + half, n - half, &g2);
+    char path[] = "/tmp/x12kit-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, a, g1), (ssize_t)g1);
+    assert_int_equal(write(fd, b, g2), (ssize_t)g2);
+    close(fd);
+    run gz, plain;
+    assert_int_equal(read_path(path, &gz), X12_OK);
+    assert_int_equal(read_path(FIX "y_two_interchanges_own_delimiters.x12", &plain), X12_OK);
+    assert_string_equal(plain.log.p, gz.log.p);
+    /* garbage after the last member is an error, not silence */
+    fd = open(path, O_WRONLY | O_APPEND);
+    assert_int_equal(write(fd, "junk", 4), 4);
+    close(fd);
+    run tail;
+    assert_int_equal(read_path(path, &tail), X12_ERR_GZIP);
+    assert_int_equal(tail.last_code, X12_ERR_GZIP);
+    unlink(path);
+    free(a);
+    free(b);
+    free(x);
+    sb_free(&gz.log);
+    sb_free(&plain.log);
+    sb_free(&tail.log);
+}
+
+static void test_gzip_truncated_and_corrupt(void **state)
+{
+    (void)state;
+    run r;
+    assert_int_equal(read_path(FIX "n_gzip_truncated.x12.gz", &r), X12_ERR_GZIP);
+    assert_int_equal(r.last_code, X12_ERR_GZIP);
+    sb_free(&r.log);
+    /* flip bytes inside the deflate data */
+    size_t n;
+    char *gz = read_file(FIX "y_gzip.x12.gz", &n);
+    for (size_t i = 20; i < 40 && i < n; i++)
+        gz[i] ^= 0x5a;
+    char path[] = "/tmp/x12kit-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_int_equal(write(fd, gz, n), (ssize_t)n);
+    close(fd);
+    assert_int_equal(read_path(path, &r), X12_ERR_GZIP);
+    unlink(path);
+    free(gz);
+    sb_free(&r.log);
+}
+
+static void test_missing_file(void **state)
+{
+    (void)state;
+    x12_error err;
+    assert_null(x12_input_open("/nonexistent/x12kit/file", NULL, &err));
+    assert_int_equal(err.code, X12_ERR_IO);
+    assert_string_equal(err.detail, "No such file or directory");
+    run r;
+    assert_int_equal(read_path("/nonexistent/x12kit/file", &r), X12_ERR_IO);
+    assert_int_equal(r.last_code, X12_ERR_IO);
+    sb_free(&r.log);
+    /* a directory opens but cannot be read */
+    assert_int_equal(read_path("/", &r), X12_ERR_IO);
+    sb_free(&r.log);
+}
+
+/* "-" reads standard input, gzip included. */
+static void test_stdin(void **state)
+{
+    (void)state;
+    int saved = dup(0);
+    int fd = open(FIX "y_gzip.x12.gz", O_RDONLY);
+    assert_true(fd >= 0);
+    dup2(fd, 0);
+    close(fd);
+    run r, plain;
+    assert_int_equal(read_path("-", &r), X12_OK);
+    dup2(saved, 0);
+    close(saved);
+    assert_int_equal(read_path(FIX "y_minimal.x12", &plain), X12_OK);
+    assert_string_equal(r.log.p, plain.log.p);
+    sb_free(&r.log);
+    sb_free(&plain.log);
+}
+
+/* Small reads: the input hands out what was asked, no more. */
+static void test_small_reads(void **state)
+{
+    (void)state;
+    x12_error err;
+    x12_input *in = x12_input_open(FIX "y_gzip.x12.gz", NULL, &err);
+    assert_non_null(in);
+    strbuf b = {0};
+    char c[3];
+    size_t got;
+    for (;;) {
+        assert_int_equal(x12_input_read(in, c, sizeof c, &got, &err), X12_OK);
+        if (!got)
+            break;
+        assert_true(got <= sizeof c);
+        sb_add(&b, c, got);
+    }
+    assert_true(x12_input_is_gzip(in));
+    x12_input_close(in);
+    size_t n;
+    char *plain = read_file(FIX "y_minimal.x12", &n);
+    assert_int_equal(b.len, n);
+    assert_memory_equal(b.p, plain, n);
+    free(plain);
+    sb_free(&b);
+    x12_input_close(NULL);
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    for (long n = 1;; n++) {
+        failing_alloc fa;
+        failing_alloc_init(&fa, n);
+        x12_reader_options o;
+        x12_reader_options_init(&o);
+        o.alloc = &fa.a;
+        x12_status st = x12_read_file(FIX "y_gzip.x12.gz", &o, NULL, NULL);
+        assert_int_equal(fa.live, 0);
+        if (st == X12_OK)
+            break;
+        assert_int_equal(st, X12_ERR_NOMEM);
+        assert_true(n < 100);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_gzip_equals_plain),
+        cmocka_unit_test(test_gzip_members),
+        cmocka_unit_test(test_gzip_truncated_and_corrupt),
+        cmocka_unit_test(test_missing_file),
+        cmocka_unit_test(test_stdin),
+        cmocka_unit_test(test_small_reads),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
