@@ -230,6 +230,14 @@ int env_on_segment(envelope *e, const x12_allocator *a, x12_segment *seg, const 
     x12_slice id = seg->id;
     char detail[96];
 
+    /* Hot path: an ordinary segment inside a set.  Envelope and TA1 ids all
+     * start with G, S, I or T. */
+    char c0 = id.len ? id.ptr[0] : 0;
+    if (e->in_st && c0 != 'G' && c0 != 'S' && c0 != 'I' && c0 != 'T') {
+        seg->set_position = ++e->segs;
+        return 0;
+    }
+
     if (eq(id, "GS", 2)) {
         if (e->in_gs)
             close_group(e, rep, seg);

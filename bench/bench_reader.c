@@ -1,0 +1,208 @@
+/* Reader throughput against a baseline, in the same run, on the same bytes.
+ *
+ * Baseline: the plain way to split X12 — memchr for the segment terminator,
+ * then one memchr per element separator — fed from the same 64 KiB reads.
+ * Ours: x12_reader with X12_READ_LENIENT, envelope checks included.  Both
+ * compute the same digest of what they split (segments, elements, bytes, ids),
+ * so a faster run is shown to produce the same result.  Peak memory is
+ * measured in a child process that only runs the reader.
+ *
+ * usage: bench_reader FILE... */
+#define _DEFAULT_SOURCE
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <x12/reader.h>
+
+#define CHUNK (64 * 1024)
+#define RUNS 3
+
+typedef struct digest {
+    uint64_t segments, elements, bytes, ids;
+} digest;
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void add_segment(digest *d, const char *id, size_t idlen, uint64_t nel, uint64_t bytes)
+{
+    uint64_t h = 0;
+    for (size_t i = 0; i < idlen; i++)
+        h = h * 131 + (unsigned char)id[i];
+    d->segments++;
+    d->elements += nel;
+    d->bytes += bytes;
+    d->ids += h;
+}
+
+/* --- ours ------------------------------------------------------------ */
+
+static int on_seg(void *ctx, const x12_segment *seg)
+{
+    uint64_t bytes = 0;
+    for (uint32_t i = 1; i <= seg->element_count; i++)
+        bytes += seg->elements[i].len;
+    add_segment(ctx, seg->id.ptr, seg->id.len, seg->element_count, bytes);
+    return 0;
+}
+
+static void on_err(void *ctx, const x12_error *e)
+{
+    static int shown;
+    (void)ctx;
+    if (shown++ < 5)
+        fprintf(stderr, "bench: unexpected error %s at byte %llu\n", x12_status_name(e->code),
+            (unsigned long long)e->byte_offset);
+}
+
+static digest run_ours(const char *path)
+{
+    digest d = {0};
+    int fd = open(path, O_RDONLY);
+    static char buf[CHUNK];
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    o.flags = X12_READ_LENIENT;
+    x12_reader_callbacks cb = {on_seg, on_err};
+    x12_reader *r = x12_reader_new(&o, &cb, &d);
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        x12_reader_feed(r, buf, (size_t)n);
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    close(fd);
+    return d;
+}
+
+/* --- baseline ----------------------------------------------------------- */
+
+static void split_segment(digest *d, const char *p, size_t n, char es)
+{
+    const char *end = p + n;
+    const char *e = memchr(p, es, n);
+    const char *id = p;
+    size_t idlen = (size_t)((e ? e : end) - p);
+    uint64_t nel = 0, bytes = 0;
+    while (e) {
+        const char *start = e + 1;
+        e = memchr(start, es, (size_t)(end - start));
+        bytes += (size_t)((e ? e : end) - start);
+        nel++;
+    }
+    add_segment(d, id, idlen, nel, bytes);
+}
+
+static digest run_baseline(const char *path)
+{
+    digest d = {0};
+    int fd = open(path, O_RDONLY);
+    static char buf[CHUNK];
+    static char carry[1 << 20];
+    size_t carry_len = 0;
+    char es = 0, ts = 0;
+    ssize_t n;
+    int have_delims = 0;
+    while ((n = read(fd, buf, sizeof buf)) > 0) {
+        const char *p = buf, *end = buf + n;
+        if (!have_delims) {
+            es = buf[3];
+            ts = buf[105];
+            have_delims = 1;
+        }
+        while (p < end) {
+            if (carry_len == 0)
+                while (p < end && (*p == '\n' || *p == '\r'))
+                    p++;
+            if (p == end)
+                break;
+            const char *t = memchr(p, ts, (size_t)(end - p));
+            if (!t) {
+                memcpy(carry + carry_len, p, (size_t)(end - p));
+                carry_len += (size_t)(end - p);
+                break;
+            }
+            if (carry_len) {
+                memcpy(carry + carry_len, p, (size_t)(t - p));
+                split_segment(&d, carry, carry_len + (size_t)(t - p), es);
+                carry_len = 0;
+            } else {
+                split_segment(&d, p, (size_t)(t - p), es);
+            }
+            p = t + 1;
+        }
+    }
+    close(fd);
+    return d;
+}
+
+static long peak_rss_kb_of_reader(const char *path)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        run_ours(path);
+        _exit(0);
+    }
+    int status;
+    struct rusage ru;
+    if (wait4(pid, &status, 0, &ru) < 0)
+        return -1;
+    return ru.ru_maxrss;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: bench_reader FILE...\n");
+        return 2;
+    }
+    int rc = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *path = argv[i];
+        FILE *f = fopen(path, "rb");
+        if (!f) {
+            perror(path);
+            return 2;
+        }
+        fseek(f, 0, SEEK_END);
+        double mb = (double)ftell(f) / 1e6;
+        fclose(f);
+        double best_ours = 1e9, best_base = 1e9;
+        digest dours = {0}, dbase = {0};
+        for (int k = 0; k < RUNS; k++) {
+            double t0 = now();
+            dbase = run_baseline(path);
+            double t1 = now();
+            dours = run_ours(path);
+            double t2 = now();
+            if (t1 - t0 < best_base)
+                best_base = t1 - t0;
+            if (t2 - t1 < best_ours)
+                best_ours = t2 - t1;
+        }
+        int same = memcmp(&dours, &dbase, sizeof dours) == 0;
+        long rss = peak_rss_kb_of_reader(path);
+        printf("%s: %.1f MB, %llu segments, %llu elements, digests %s\n", path, mb,
+               (unsigned long long)dours.segments, (unsigned long long)dours.elements,
+               same ? "equal" : "DIFFER");
+        printf("  baseline (memchr per element): %8.1f MB/s %12.0f segments/s\n", mb / best_base,
+               (double)dbase.segments / best_base);
+        printf("  x12kit reader (+ envelopes):   %8.1f MB/s %12.0f segments/s\n", mb / best_ours,
+               (double)dours.segments / best_ours);
+        printf("  ratio reader/baseline: %.2fx   reader peak RSS: %.1f MB (whole process)\n",
+               best_base / best_ours, (double)rss / 1024.0);
+        if (!same)
+            rc = 1;
+    }
+    return rc;
+}

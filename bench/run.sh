@@ -1,0 +1,15 @@
+#!/bin/sh
+# Generates the ~100 MB benchmark inputs once (bench/data/, ignored by git)
+# and runs the benchmarks.  Usage: bench/run.sh BUILD_DIR
+set -eu
+BUILD=${1:-build-bench}
+cd "$(dirname "$0")/.."
+GEN=../shared/tools/gen_x12.py
+mkdir -p bench/data
+if [ ! -s bench/data/835.x12 ]; then
+  python3 "$GEN" 835 --claims 235000 --seed 1 >bench/data/835.x12
+fi
+if [ ! -s bench/data/837p.x12 ]; then
+  python3 "$GEN" 837p --claims 190000 --seed 1 >bench/data/837p.x12
+fi
+"$BUILD/bench/bench_reader" bench/data/835.x12 bench/data/837p.x12
