@@ -25,7 +25,17 @@ typedef struct info_ctx {
 
 static json_t *jslice(x12_slice s)
 {
-    return json_stringn_nocheck(s.ptr, s.len);
+    if (!s.len)
+        return json_string("");
+    json_t *j = json_stringn(s.ptr, s.len);
+    if (j)
+        return j;
+    /* not UTF-8 (X12 data may be Latin-1): non-ASCII bytes become '?' */
+    char tmp[256];
+    size_t n = s.len < sizeof tmp ? s.len : sizeof tmp;
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (unsigned char)s.ptr[i] < 0x80 ? s.ptr[i] : '?';
+    return json_stringn(tmp, n);
 }
 
 /* ISA fields are fixed-width: drop the padding for display. */
@@ -39,7 +49,8 @@ static x12_slice trim(x12_slice s)
 static void copy_slice(char *dst, size_t cap, x12_slice s)
 {
     size_t n = s.len < cap - 1 ? s.len : cap - 1;
-    memcpy(dst, s.ptr, n);
+    if (n)
+        memcpy(dst, s.ptr, n);
     dst[n] = '\0';
 }
 
@@ -87,10 +98,10 @@ static int on_segment(void *ctx, const x12_segment *seg)
             char d[5] = {seg->delims.element, seg->delims.repetition, seg->delims.component,
                          seg->delims.segment, 0};
             json_t *dl = json_object();
-            json_object_set_new(dl, "element", json_stringn(d, 1));
-            json_object_set_new(dl, "repetition", d[1] ? json_stringn(d + 1, 1) : json_null());
-            json_object_set_new(dl, "component", json_stringn(d + 2, 1));
-            json_object_set_new(dl, "segment", json_stringn(d + 3, 1));
+            json_object_set_new(dl, "element", jslice((x12_slice){d, 1}));
+            json_object_set_new(dl, "repetition", d[1] ? jslice((x12_slice){d + 1, 1}) : json_null());
+            json_object_set_new(dl, "component", jslice((x12_slice){d + 2, 1}));
+            json_object_set_new(dl, "segment", jslice((x12_slice){d + 3, 1}));
             json_object_set_new(c->isa, "delimiters", dl);
             c->groups = json_array();
             json_object_set_new(c->isa, "groups", c->groups);
