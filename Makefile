@@ -3,10 +3,12 @@
 BUILD ?= build
 ASAN_BUILD ?= build-asan
 BENCH_BUILD ?= build-bench
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 30
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps build demo test test-plain test-asan install bench clean
+.PHONY: all deps build demo test test-plain test-asan fuzz-build fuzz-smoke fuzz install bench clean
 
 all: build
 
@@ -21,8 +23,9 @@ build: deps
 demo: build
 	sh scripts/demo.sh $(BUILD)/x12
 
-# The whole suite: a -Werror build, then the same suite under ASan+UBSan.
-test: deps test-plain test-asan
+# The whole suite: a -Werror build, the same suite under ASan+UBSan, then a
+# short run of each fuzz target (FUZZ_SECONDS each) seeded from fixtures/.
+test: deps test-plain test-asan fuzz-smoke
 
 test-plain:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DX12KIT_WERROR=ON -DX12KIT_BUILD_TESTS=ON
@@ -33,6 +36,19 @@ test-asan:
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DX12KIT_WERROR=ON -DX12KIT_SANITIZE=ON -DX12KIT_BUILD_TESTS=ON
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j$(JOBS) -LE no-asan
+
+fuzz-build:
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DX12KIT_BUILD_TESTS=OFF -DX12KIT_BUILD_FUZZ=ON -DX12KIT_WERROR=ON
+	cmake --build $(FUZZ_BUILD) -j$(JOBS)
+
+# Each target starts from a scratch copy of the seeds, so fixtures stay as they are.
+fuzz-smoke: fuzz-build
+	sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# Longer campaigns (10 minutes a target by default): make fuzz FUZZ_SECONDS=3600
+fuzz: FUZZ_SECONDS = 600
+fuzz: fuzz-build
+	sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

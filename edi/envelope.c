@@ -145,7 +145,7 @@ static x12_slice kept(const char *s, size_t n)
 
 static int eq(x12_slice a, const char *b, size_t blen)
 {
-    return a.len == blen && memcmp(a.ptr, b, blen) == 0;
+    return a.len == blen && (blen == 0 || memcmp(a.ptr, b, blen) == 0);
 }
 
 /* Parses a trailer count: 1-9 digits.  Returns -1 when it is not one. */

@@ -766,7 +766,8 @@ static void peek_decide(x12_reader *r, int at_eof)
     size_t n = r->peek_len;
     memcpy(p, r->peek, n);
     r->peek_len = 0;
-    if (!at_eof && n == 4 && memcmp(p, "ISA", 3) == 0 && !is_alnum((unsigned char)p[3])) {
+    if (!at_eof && n == 4 && memcmp(p, "ISA", 3) == 0 && !is_alnum((unsigned char)p[3]) &&
+        p[3] != ' ') {
         r->in_seg = 0;
         r->state = S_ISA;
         r->isa_off = r->seg_off;
@@ -963,7 +964,7 @@ static x12_slice nth_part(x12_slice v, char sep, unsigned n)
 {
     if (n == 0)
         return NOSLICE;
-    if (!sep)
+    if (!sep || !v.ptr)
         return n == 1 ? v : NOSLICE;
     const char *p = v.ptr, *end = v.ptr + v.len;
     for (unsigned i = 1; i < n; i++) {
