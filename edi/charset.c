@@ -48,7 +48,7 @@ x12_status x12__class_status(unsigned char c)
     }
 }
 
-void x12__class_detail(char *buf, size_t size, unsigned char c, unsigned byte)
+static const char *phrase(unsigned char c)
 {
     static const char *const what[] = {
         "is allowed",
@@ -60,7 +60,12 @@ void x12__class_detail(char *buf, size_t size, unsigned char c, unsigned byte)
         "is a control character",
         "is not ASCII (set input_encoding to convert text)",
     };
-    snprintf(buf, size, "byte 0x%02X %s", byte & 0xFFu, what[c <= CC_NONASCII ? c : CC_CONTROL]);
+    return what[c <= CC_NONASCII ? c : CC_CONTROL];
+}
+
+void x12__class_detail(char *buf, size_t size, unsigned char c, unsigned byte)
+{
+    snprintf(buf, size, "byte 0x%02X %s", byte & 0xFFu, phrase(c));
 }
 
 /* --- folding ------------------------------------------------------------- */
@@ -158,7 +163,7 @@ x12_status x12__conv_open(const char *encoding, iconv_t *cd, x12_error *err)
 #define CHUNK 256
 /* run() result: a character failed inside a chunk of several, whose own
  * offset iconv does not tell; x12__conv() reruns one character at a time. */
-#define NEED_EXACT ((x12_status)-1)
+#define NEED_EXACT (-1)
 
 /* Maps one code point at input offset `off` into out[*o..cap). */
 static x12_status put_cp(uint32_t cp, uint64_t off, const unsigned char cls[256], char *out,
@@ -185,15 +190,14 @@ static x12_status put_cp(uint32_t cp, uint64_t off, const unsigned char cls[256]
             continue;
         x12_status st = x12__class_status(c);
         if (cp < 0x80)
-            x12__class_detail(d, sizeof d, c, (unsigned)cp);
+            snprintf(d, sizeof d, "U+%04X %s", (unsigned)cp, phrase(c));
         else if (c == CC_OUTSIDE)
             /* BASIC has no lower case; folding does not change case on its own. */
             snprintf(d, sizeof d, "U+%04X folds to a letter outside the basic character set",
                      (unsigned)cp);
         else {
-            char b[80];
-            x12__class_detail(b, sizeof b, c, (unsigned char)f[i]);
-            snprintf(d, sizeof d, "U+%04X becomes %s", (unsigned)cp, b);
+            snprintf(d, sizeof d, "U+%04X becomes 0x%02X, which %s", (unsigned)cp,
+                     (unsigned)(unsigned char)f[i], phrase(c));
         }
         set_err(err, st, off, d);
         return st;
@@ -208,7 +212,7 @@ static x12_status put_cp(uint32_t cp, uint64_t off, const unsigned char cls[256]
     return X12_OK;
 }
 
-static x12_status run(iconv_t cd, const char *encoding, const unsigned char cls[256],
+static int run(iconv_t cd, const char *encoding, const unsigned char cls[256],
                       const char *in, size_t len, char *out, size_t cap, size_t *out_len,
                       x12_error *err, int exact)
 {
@@ -248,7 +252,7 @@ static x12_status run(iconv_t cd, const char *encoding, const unsigned char cls[
             st = put_cp(cp, before, cls, out, cap, &o, err);
             if (st != X12_OK) {
                 *out_len = o;
-                return (!exact && ncp > 1) ? NEED_EXACT : st;
+                return (!exact && ncp > 1) ? NEED_EXACT : (int)st;
             }
         }
         if (e == 0 || (e == E2BIG && (ncp > 0 || (size_t)(ip - in) > before)))
@@ -259,10 +263,10 @@ static x12_status run(iconv_t cd, const char *encoding, const unsigned char cls[
             snprintf(d, sizeof d, "bytes are not valid %.40s", encoding);
         set_err(err, X12_ERR_ENCODING, (uint64_t)(ip - in), d);
         *out_len = o;
-        return X12_ERR_ENCODING;
+        return (int)X12_ERR_ENCODING;
     }
     *out_len = o;
-    return X12_OK;
+    return (int)X12_OK;
 }
 
 x12_status x12__conv(iconv_t cd, const char *encoding, const unsigned char cls[256], const char *in,
@@ -272,10 +276,10 @@ x12_status x12__conv(iconv_t cd, const char *encoding, const unsigned char cls[2
      * but not where each converted character came from, so a character
      * rejected inside a chunk sends us round again one character at a time.
      * Only failing text pays for that. */
-    x12_status st = run(cd, encoding, cls, in, len, out, cap, out_len, err, 0);
+    int st = run(cd, encoding, cls, in, len, out, cap, out_len, err, 0);
     if (st == NEED_EXACT)
         st = run(cd, encoding, cls, in, len, out, cap, out_len, err, 1);
-    return st;
+    return (x12_status)st;
 }
 
 x12_status x12_text_to_x12(const char *encoding, const char *in, size_t len, char *out,

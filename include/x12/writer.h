@@ -94,7 +94,8 @@ X12_API const x12_error *x12_writer_error(const x12_writer *w);
 /* Envelopes.  Each returns X12_OK or an error code (also kept in
  * x12_writer_error()): X12_ERR_USAGE for a wrong nesting (a group outside an
  * interchange, an end without a begin), X12_ERR_FIELD_WIDTH, X12_ERR_INVALID_CHAR,
- * X12_ERR_DELIMITER_IN_DATA, X12_ERR_IO. */
+ * X12_ERR_DELIMITER_IN_DATA, X12_ERR_LIMIT (max_segment_length below the
+ * segment), X12_ERR_NOMEM, X12_ERR_IO. */
 X12_API x12_status x12_writer_begin_interchange(x12_writer *w, const x12_isa_header *isa);
 X12_API x12_status x12_writer_end_interchange(x12_writer *w); /* IEA: groups, ISA13 */
 X12_API x12_status x12_writer_begin_group(x12_writer *w, const x12_gs_header *gs);
@@ -108,7 +109,9 @@ X12_API x12_status x12_writer_end_set(x12_writer *w); /* SE: segments from ST to
  * repetition continues the current element.  Trailing empty elements and
  * trailing empty components are dropped when the segment ends, as X12
  * requires.  Nothing is written until x12_writer_segment_end(); after an
- * error the segment is discarded. */
+ * error the segment is discarded (later calls for it return the same code).
+ * ISA, IEA, GS, GE, ST and SE are refused (X12_ERR_USAGE): write them with
+ * the envelope functions or x12_writer_write_segment(). */
 X12_API x12_status x12_writer_segment_begin(x12_writer *w, const char *id);
 X12_API x12_status x12_writer_element(x12_writer *w, const char *data, size_t len);
 X12_API x12_status x12_writer_component(x12_writer *w, const char *data, size_t len);
@@ -116,18 +119,19 @@ X12_API x12_status x12_writer_repetition(x12_writer *w, const char *data, size_t
 X12_API x12_status x12_writer_segment_end(x12_writer *w);
 
 /* Writes a whole segment of simple elements: NUL-terminated strings ending
- * with NULL ("NM1", "85", "2", "CLINIC", NULL).  A NULL-free empty string is
- * an empty element. */
+ * with NULL ("NM1", "85", "2", "CLINIC", NULL).  An empty string "" is an
+ * empty element. */
 X12_API x12_status x12_writer_segmentv(x12_writer *w, const char *id, ...);
 
 /* Re-writes a segment read by x12_reader in this writer's delimiters,
  * elements, repetitions and components kept as they are (empty ones too).
  * Envelope segments are copied as read, without recomputing counts, so that
  * reading then writing a file reproduces it.  For an ISA the fixed field
- * widths are kept and ISA11/ISA16 take this writer's delimiters. */
+ * widths are kept and ISA11/ISA16 take this writer's delimiters.  Returns as
+ * the envelope functions. */
 X12_API x12_status x12_writer_write_segment(x12_writer *w, const x12_segment *seg);
 
-/* Segments written so far, and the set position of the next segment. */
+/* Segments written so far, envelopes included. */
 X12_API uint64_t x12_writer_segment_count(const x12_writer *w);
 
 /* Converts `len` bytes of text in `encoding` (an iconv name) into X12
