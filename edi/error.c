@@ -55,6 +55,20 @@ static const status_info STATUS[] = {
     {X12_ERR_CHARSET, "X12_ERR_CHARSET", "text has a character that X12 cannot represent"},
     {X12_ERR_FIELD_WIDTH, "X12_ERR_FIELD_WIDTH", "value does not fit its fixed-width field"},
     {X12_ERR_ENCODING, "X12_ERR_ENCODING", "text is not valid in its declared encoding"},
+    {X12_ERR_SPEC, "X12_ERR_SPEC", "implementation-guide spec is malformed"},
+    {X12_ERR_UNKNOWN_GUIDE, "X12_ERR_UNKNOWN_GUIDE",
+     "no implementation guide for this transaction set: envelope checks only"},
+    {X12_ERR_SEGMENT_UNEXPECTED, "X12_ERR_SEGMENT_UNEXPECTED",
+     "segment is not expected at this point of the guide"},
+    {X12_ERR_SEGMENT_UNKNOWN, "X12_ERR_SEGMENT_UNKNOWN", "segment is not in this guide"},
+    {X12_ERR_SEGMENT_REPEAT, "X12_ERR_SEGMENT_REPEAT", "segment exceeds its maximum use"},
+    {X12_ERR_LOOP_REPEAT, "X12_ERR_LOOP_REPEAT", "loop exceeds its maximum repeat"},
+    {X12_ERR_REQUIRED_SEGMENT, "X12_ERR_REQUIRED_SEGMENT", "required segment is missing"},
+    {X12_ERR_REQUIRED_LOOP, "X12_ERR_REQUIRED_LOOP", "required loop is missing"},
+    {X12_ERR_NOT_USED_SEGMENT, "X12_ERR_NOT_USED_SEGMENT",
+     "segment marked Not Used in this guide is present"},
+    {X12_ERR_HL_PARENT, "X12_ERR_HL_PARENT", "HL02 does not name the parent this level needs"},
+    {X12_ERR_NESTING, "X12_ERR_NESTING", "loops nest deeper than the walker's limit"},
 };
 
 static const status_info *lookup(x12_status code)

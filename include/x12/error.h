@@ -68,7 +68,22 @@ typedef enum x12_status {
     X12_ERR_INVALID_CHAR = 51,    /* a byte outside the chosen X12 character set */
     X12_ERR_CHARSET = 52,         /* text cannot be represented in X12 characters */
     X12_ERR_FIELD_WIDTH = 53,     /* a fixed-width field (ISA) does not fit */
-    X12_ERR_ENCODING = 54         /* input text is not valid in its declared encoding */
+    X12_ERR_ENCODING = 54,        /* input text is not valid in its declared encoding */
+
+    /* Specs. */
+    X12_ERR_SPEC = 60,            /* a spec or overlay is malformed (detail says where) */
+
+    /* Findings of the loop walker (the guide's structure, SNIP 2). */
+    X12_ERR_UNKNOWN_GUIDE = 70,   /* no spec for ST01 + ST03/GS08: envelope checks only */
+    X12_ERR_SEGMENT_UNEXPECTED = 71, /* a segment that fits nowhere at this point */
+    X12_ERR_SEGMENT_UNKNOWN = 72, /* a segment id the guide does not have at all */
+    X12_ERR_SEGMENT_REPEAT = 73,  /* a segment more often than its max use */
+    X12_ERR_LOOP_REPEAT = 74,     /* a loop more often than its repeat */
+    X12_ERR_REQUIRED_SEGMENT = 75,/* a required segment is missing */
+    X12_ERR_REQUIRED_LOOP = 76,   /* a required loop is missing */
+    X12_ERR_NOT_USED_SEGMENT = 77,/* a segment the guide marks Not Used is present */
+    X12_ERR_HL_PARENT = 78,       /* HL02 does not name the HL its level belongs under */
+    X12_ERR_NESTING = 79          /* the walker's nesting limit was reached */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */

@@ -1,0 +1,56 @@
+/* x12kit implementation-guide specs.
+ *
+ * A spec describes one implementation guide (TR3): its loops, segments,
+ * elements, code lists and rules, as XML in the format of docs/specs.md.  The
+ * guides in specs/ are built into the library; x12_spec_load_builtin() finds
+ * them by guide id.  A loaded spec is read-only and may be shared by any
+ * number of walkers. */
+#ifndef X12_SPEC_H
+#define X12_SPEC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "error.h"
+#include "export.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct x12_spec x12_spec;
+
+/* Loads the built-in guide `guide_id` ("005010X222A1").  Returns NULL with
+ * err->code X12_ERR_USAGE when there is no such guide, X12_ERR_NOMEM, or
+ * X12_ERR_SPEC when the embedded XML is broken.  Free with x12_spec_free(). */
+X12_API x12_spec *x12_spec_load_builtin(const char *guide_id, x12_error *err);
+
+/* Loads a guide from a file or from memory (`name` is used in messages).
+ * Errors as above, X12_ERR_IO for a file that cannot be read; err->detail
+ * names the problem and err->byte_offset holds the XML line. */
+X12_API x12_spec *x12_spec_load_file(const char *path, x12_error *err);
+X12_API x12_spec *x12_spec_load_memory(const void *xml, size_t len, const char *name,
+                                       x12_error *err);
+
+/* The built-in guide ids, NULL-terminated ("005010X221A1", ...). */
+X12_API const char *const *x12_spec_builtin_ids(void);
+
+/* The guide id that selects this spec, ST01 of its transaction and its name. */
+X12_API const char *x12_spec_guide_id(const x12_spec *s);
+X12_API const char *x12_spec_transaction(const x12_spec *s);
+X12_API const char *x12_spec_name(const x12_spec *s);
+
+/* Counts of what the spec holds (for tests and tools). */
+typedef struct x12_spec_stats {
+    uint32_t loops, segments, elements, rules;
+} x12_spec_stats;
+X12_API void x12_spec_get_stats(const x12_spec *s, x12_spec_stats *out);
+
+/* Frees the spec; NULL is a harmless no-op. */
+X12_API void x12_spec_free(x12_spec *s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,86 @@
+/* x12kit loop walker.
+ *
+ * Turns the segments of a reader into loop events, guided by the spec of each
+ * transaction set's implementation guide: enter a loop, a segment in its loop,
+ * leave a loop.  The guide is chosen per transaction set from ST03, else GS08,
+ * together with ST01; a set whose guide is unknown is passed through as
+ * segments of its "ST" loop, with one X12_ERR_UNKNOWN_GUIDE finding.  What
+ * does not fit the guide (an unexpected segment, a loop or segment repeated
+ * too often, a required one missing) is a finding; no segment is dropped.
+ * Memory is bounded by the nesting of the guide, not by the input. */
+#ifndef X12_WALK_H
+#define X12_WALK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "error.h"
+#include "export.h"
+#include "reader.h"
+#include "spec.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum x12_severity { X12_SEV_ERROR = 0, X12_SEV_WARNING = 1, X12_SEV_INFO = 2 } x12_severity;
+
+/* A problem found by the walker or validator: an x12_error with what a 999
+ * and a report need besides. */
+typedef struct x12_finding {
+    x12_error err;
+    x12_severity severity;
+    uint8_t snip;        /* WEDI SNIP type 1-7 */
+    const char *guide;   /* guide id, "" when none */
+    const char *loop_id; /* loop of the segment, "" outside a set */
+    char ik3[4];         /* 999 IK304 code, "" when none applies */
+    char ik4[4];         /* 999 IK403 code, "" when none applies */
+} x12_finding;
+
+typedef enum x12_walk_kind {
+    X12_WALK_ENTER = 0,   /* a loop starts (its trigger follows as a SEGMENT) */
+    X12_WALK_SEGMENT = 1, /* a segment, in `loop` */
+    X12_WALK_LEAVE = 2    /* a loop ends */
+} x12_walk_kind;
+
+typedef struct x12_walk_event {
+    x12_walk_kind kind;
+    const char *loop_id;    /* "2300"; "ST" for the set itself; NULL outside a set */
+    const char *loop_name;  /* from the guide, NULL when unknown */
+    uint32_t depth;         /* 0 for the set itself */
+    const x12_segment *seg; /* SEGMENT only */
+    const char *seg_name;   /* SEGMENT only: the guide's name, NULL when unknown */
+    int placed;             /* SEGMENT only: 1 when the guide has it at this point */
+    const x12_spec *spec;   /* the guide of the current set, NULL when none */
+} x12_walk_event;
+
+typedef struct x12_walker_callbacks {
+    /* Return non-zero to stop: x12_walker_segment() then returns X12_ERR_STOPPED. */
+    int (*event)(void *ctx, const x12_walk_event *ev);
+    void (*finding)(void *ctx, const x12_finding *f);
+} x12_walker_callbacks;
+
+typedef struct x12_walker x12_walker;
+
+/* Creates a walker; returns NULL when memory runs out. */
+X12_API x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx);
+
+/* Passes one segment (call it from the reader's segment callback).  Returns
+ * X12_OK, X12_ERR_STOPPED or X12_ERR_NOMEM. */
+X12_API x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg);
+
+/* Passes one reader error on as a SNIP 1 finding. */
+X12_API void x12_walker_reader_error(x12_walker *w, const x12_error *err);
+
+/* Ends the input: closes a set left open (its loops are left, required ones
+ * checked).  Returns as x12_walker_segment(). */
+X12_API x12_status x12_walker_finish(x12_walker *w);
+
+/* Frees the walker and the specs it loaded; NULL is a no-op. */
+X12_API void x12_walker_free(x12_walker *w);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,680 @@
+/* Loads implementation-guide specs (docs/specs.md) with libxml2 into the
+ * compact model of spec_model.h: loops, segments, elements with their types,
+ * lengths and sorted code lists.  The built-in guides are the files of specs/
+ * embedded at build time by tools/embed.c.  Rules and overlays are read by
+ * later stages; the loader only counts rules. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "spec_model.h"
+#include "x12/spec.h"
+
+struct x12__embedded_file {
+    const char *name;
+    const unsigned char *data;
+    size_t size;
+};
+extern const struct x12__embedded_file x12__embedded[];
+
+/* --- arena ----------------------------------------------------------------- */
+
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    max_align_t data[];
+} block;
+
+typedef struct loader {
+    block *blocks;
+    const char *name;
+    x12_error *err;
+    int failed;
+    x12_spec *spec;
+} loader;
+
+static void *arena_alloc(loader *L, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    block *b = L->blocks;
+    if (!b || b->cap - b->used < n) {
+        size_t cap = n > 65536 ? n : 65536;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->next = L->blocks;
+        b->used = 0;
+        b->cap = cap;
+        L->blocks = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    memset(p, 0, n);
+    return p;
+}
+
+static void arena_free(block *b)
+{
+    while (b) {
+        block *n = b->next;
+        free(b);
+        b = n;
+    }
+}
+
+static void fail(loader *L, x12_status code, const xmlNode *at, const char *fmt, const char *arg)
+{
+    if (L->failed)
+        return;
+    L->failed = 1;
+    if (!L->err)
+        return;
+    memset(L->err, 0, sizeof *L->err);
+    L->err->code = code;
+    L->err->msg = x12_status_message(code);
+    L->err->byte_offset = at ? (uint64_t)xmlGetLineNo(at) : 0;
+    /* byte_offset holds the XML line; detail names the file and the problem */
+    char what[64];
+    snprintf(what, sizeof what, fmt, arg ? arg : "");
+    snprintf(L->err->detail, sizeof L->err->detail, "%.30s: %.60s", L->name, what);
+}
+
+static char *dup_str(loader *L, const char *s)
+{
+    if (!s)
+        return NULL;
+    size_t n = strlen(s) + 1;
+    char *d = arena_alloc(L, n);
+    if (!d) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return NULL;
+    }
+    memcpy(d, s, n);
+    return d;
+}
+
+/* An attribute copied into the arena, or NULL when absent. */
+static char *attr(loader *L, const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *d = dup_str(L, (const char *)v);
+    xmlFree(v);
+    return d;
+}
+
+static long num_attr(loader *L, const xmlNode *n, const char *name, long dflt)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v)
+        return dflt;
+    long r;
+    if (strcmp((const char *)v, "unbounded") == 0) {
+        r = (long)SPEC_UNBOUNDED;
+    } else {
+        char *end;
+        r = strtol((const char *)v, &end, 10);
+        if (*end || r < 0) {
+            fail(L, X12_ERR_SPEC, n, "attribute '%s' is not a number", name);
+            r = dflt;
+        }
+    }
+    xmlFree(v);
+    return r;
+}
+
+static int is(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* "A B C" into a sorted array of strings in the arena. */
+static const char *const *split_list(loader *L, const xmlNode *n, const char *name, uint32_t *count)
+{
+    *count = 0;
+    char *v = attr(L, n, name);
+    if (!v)
+        return NULL;
+    uint32_t k = 0;
+    for (char *p = v; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            p++;
+        if (!*p)
+            break;
+        k++;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+    }
+    const char **out = arena_alloc(L, (k ? k : 1) * sizeof *out);
+    if (!out) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return NULL;
+    }
+    k = 0;
+    for (char *p = v; *p;) {
+        while (*p == ' ' || *p == '\t' || *p == '\n')
+            *p++ = '\0';
+        if (!*p)
+            break;
+        out[k++] = p;
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+            p++;
+    }
+    qsort(out, k, sizeof *out, cmp_str);
+    *count = k;
+    return out;
+}
+
+int spec_codes_has(const char *const *codes, uint32_t n, const char *v, size_t vlen)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        int c = strncmp(codes[mid], v, vlen);
+        if (c == 0 && codes[mid][vlen] != '\0')
+            c = 1;
+        if (c == 0)
+            return 1;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+/* "CLM05-03" -> pos 5, comp 3; "NM101" -> pos 1, comp 0. */
+static int parse_ref(const char *ref, const char *seg_id, uint16_t *pos, uint16_t *comp)
+{
+    size_t n = strlen(seg_id);
+    if (!ref || strncmp(ref, seg_id, n) != 0)
+        return -1;
+    const char *p = ref + n;
+    if (p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9')
+        return -1;
+    *pos = (uint16_t)((p[0] - '0') * 10 + (p[1] - '0'));
+    *comp = 0;
+    if (p[2] == '-') {
+        if (p[3] < '0' || p[3] > '9' || p[4] < '0' || p[4] > '9' || p[5])
+            return -1;
+        *comp = (uint16_t)((p[3] - '0') * 10 + (p[4] - '0'));
+    } else if (p[2]) {
+        return -1;
+    }
+    return 0;
+}
+
+static char usage_attr(loader *L, const xmlNode *n)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)"usage");
+    char u = v && (v[0] == 'R' || v[0] == 'S' || v[0] == 'N') && !v[1] ? (char)v[0] : 0;
+    if (!u)
+        fail(L, X12_ERR_SPEC, n, "usage must be R, S or N%s", "");
+    xmlFree(v);
+    return u;
+}
+
+static void load_el(loader *L, const xmlNode *n, const char *seg_id, spec_el *e)
+{
+    e->ref = attr(L, n, "ref");
+    e->name = attr(L, n, "name");
+    e->de = attr(L, n, "de");
+    e->usage = usage_attr(L, n);
+    if (parse_ref(e->ref, seg_id, &e->pos, &e->comp) < 0) {
+        fail(L, X12_ERR_SPEC, n, "element ref '%s' does not name this segment", e->ref);
+        return;
+    }
+    char *t = attr(L, n, "type");
+    e->frac = 255;
+    if (t) {
+        if (!strcmp(t, "AN"))
+            e->type = T_AN;
+        else if (!strcmp(t, "ID"))
+            e->type = T_ID;
+        else if (!strcmp(t, "DT"))
+            e->type = T_DT;
+        else if (!strcmp(t, "TM"))
+            e->type = T_TM;
+        else if (!strcmp(t, "R"))
+            e->type = T_R;
+        else if (t[0] == 'N' && t[1] >= '0' && t[1] <= '9' && !t[2]) {
+            e->type = T_N;
+            e->ndec = (uint8_t)(t[1] - '0');
+        } else
+            fail(L, X12_ERR_SPEC, n, "unknown data type '%s'", t);
+    }
+    e->minlen = (uint16_t)num_attr(L, n, "minlen", 0);
+    e->maxlen = (uint16_t)num_attr(L, n, "maxlen", 0);
+    e->frac = (uint8_t)num_attr(L, n, "frac", 255);
+    e->rep = (uint16_t)num_attr(L, n, "rep", 1);
+    e->codes = split_list(L, n, "codes", &e->ncodes);
+    e->ext = attr(L, n, "ext");
+    char *v = attr(L, n, "verified");
+    e->verified = !(v && !strcmp(v, "false"));
+    L->spec->stats.elements++;
+}
+
+static uint32_t count_children(const xmlNode *n, const char *a, const char *b, const char *c)
+{
+    uint32_t k = 0;
+    for (const xmlNode *x = n->children; x; x = x->next)
+        if (is(x, a) || (b && is(x, b)) || (c && is(x, c)))
+            k++;
+    return k;
+}
+
+static const char *const *syntax_list(loader *L, const xmlNode *n, uint32_t *count)
+{
+    return split_list(L, n, "syntax", count);
+}
+
+static spec_syntax *parse_syntax(loader *L, const xmlNode *n, uint16_t *nout)
+{
+    uint32_t k;
+    const char *const *notes = syntax_list(L, n, &k);
+    *nout = 0;
+    if (!notes)
+        return NULL;
+    spec_syntax *out = arena_alloc(L, (k ? k : 1) * sizeof *out);
+    if (!out)
+        return NULL;
+    for (uint32_t i = 0; i < k; i++) {
+        const char *s = notes[i];
+        size_t len = strlen(s);
+        if (!strchr("PRECL", s[0]) || len < 5 || (len - 1) % 2 || (len - 1) / 2 > 12) {
+            fail(L, X12_ERR_SPEC, n, "bad syntax note '%s'", s);
+            return NULL;
+        }
+        out[i].kind = s[0];
+        out[i].n = (uint8_t)((len - 1) / 2);
+        for (uint8_t j = 0; j < out[i].n; j++)
+            out[i].pos[j] = (uint8_t)((s[1 + 2 * j] - '0') * 10 + (s[2 + 2 * j] - '0'));
+    }
+    *nout = (uint16_t)k;
+    return out;
+}
+
+static spec_seg *load_seg(loader *L, const xmlNode *n)
+{
+    spec_seg *s = arena_alloc(L, sizeof *s);
+    if (!s) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return NULL;
+    }
+    char *id = attr(L, n, "id");
+    if (!id || strlen(id) < 2 || strlen(id) > 3) {
+        fail(L, X12_ERR_SPEC, n, "segment id '%s' is not 2-3 characters", id);
+        return s;
+    }
+    memcpy(s->id, id, strlen(id) + 1);
+    s->name = attr(L, n, "name");
+    s->usage = usage_attr(L, n);
+    s->maxuse = (uint32_t)num_attr(L, n, "maxuse", 1);
+    s->pos = (uint16_t)num_attr(L, n, "pos", 0);
+    s->syntax = parse_syntax(L, n, &s->nsyntax);
+    char *key = attr(L, n, "key");
+    if (key && parse_ref(key, s->id, &s->key_pos, &s->key_comp) < 0)
+        fail(L, X12_ERR_SPEC, n, "key '%s' does not name an element of the segment", key);
+    s->keyvals = split_list(L, n, "keyvals", &s->nkeyvals);
+    if (s->keyvals && !key)
+        fail(L, X12_ERR_SPEC, n, "keyvals without key%s", "");
+    /* elements by position: the highest position decides the size */
+    uint16_t maxpos = 0;
+    for (const xmlNode *x = n->children; x; x = x->next) {
+        if (!is(x, "el") && !is(x, "comp"))
+            continue;
+        uint16_t pos, comp;
+        xmlChar *ref = xmlGetProp(x, (const xmlChar *)"ref");
+        if (ref && parse_ref((const char *)ref, s->id, &pos, &comp) == 0 && pos > maxpos)
+            maxpos = pos;
+        xmlFree(ref);
+    }
+    s->nels = maxpos;
+    s->els = arena_alloc(L, (maxpos ? maxpos : 1) * sizeof *s->els);
+    if (!s->els) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return s;
+    }
+    for (const xmlNode *x = n->children; x && !L->failed; x = x->next) {
+        if (is(x, "el")) {
+            spec_el tmp;
+            memset(&tmp, 0, sizeof tmp);
+            load_el(L, x, s->id, &tmp);
+            if (!L->failed)
+                s->els[tmp.pos - 1] = tmp;
+        } else if (is(x, "comp")) {
+            spec_el c;
+            memset(&c, 0, sizeof c);
+            c.ref = attr(L, x, "ref");
+            c.name = attr(L, x, "name");
+            c.de = attr(L, x, "de");
+            c.usage = usage_attr(L, x);
+            c.rep = (uint16_t)num_attr(L, x, "rep", 1);
+            c.verified = 1;
+            if (parse_ref(c.ref, s->id, &c.pos, &c.comp) < 0 || c.comp) {
+                fail(L, X12_ERR_SPEC, x, "composite ref '%s' is not an element position", c.ref);
+                break;
+            }
+            uint32_t k = count_children(x, "el", NULL, NULL);
+            c.comps = arena_alloc(L, (k ? k : 1) * sizeof *c.comps);
+            if (!c.comps) {
+                fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+                break;
+            }
+            for (const xmlNode *y = x->children; y && !L->failed; y = y->next) {
+                if (!is(y, "el"))
+                    continue;
+                spec_el *e = &c.comps[c.ncomps];
+                load_el(L, y, s->id, e);
+                if (!L->failed && (e->pos != c.pos || e->comp != c.ncomps + 1))
+                    fail(L, X12_ERR_SPEC, y, "component '%s' out of order", e->ref);
+                c.ncomps++;
+            }
+            if (!L->failed)
+                s->els[c.pos - 1] = c;
+        }
+    }
+    for (uint16_t i = 0; i < s->nels && !L->failed; i++)
+        if (!s->els[i].pos)
+            fail(L, X12_ERR_SPEC, n, "segment %s skips an element position", s->id);
+    L->spec->stats.segments++;
+    return s;
+}
+
+static spec_loop *load_loop(loader *L, const xmlNode *n, int root);
+
+static void load_kids(loader *L, const xmlNode *n, spec_loop *lp)
+{
+    uint32_t k = count_children(n, "seg", "loop", "loopref");
+    lp->kids = arena_alloc(L, (k ? k : 1) * sizeof *lp->kids);
+    if (!lp->kids) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return;
+    }
+    for (const xmlNode *x = n->children; x && !L->failed; x = x->next) {
+        spec_child *c = &lp->kids[lp->nkids];
+        if (is(x, "seg")) {
+            c->seg = load_seg(L, x);
+            c->usage = c->seg ? c->seg->usage : 'S';
+            c->repeat = c->seg ? c->seg->maxuse : 1;
+        } else if (is(x, "loop")) {
+            c->is_loop = 1;
+            c->loop = load_loop(L, x, 0);
+            c->usage = c->loop ? c->loop->usage : 'S';
+            c->repeat = c->loop ? c->loop->repeat : 1;
+        } else if (is(x, "loopref")) {
+            c->is_loop = 1;
+            /* resolved once the whole guide is loaded: keep the id for now */
+            spec_loop *ph = arena_alloc(L, sizeof *ph);
+            if (!ph) {
+                fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+                return;
+            }
+            ph->id = attr(L, x, "ref");
+            ph->nkids = UINT32_MAX; /* marks a placeholder */
+            c->loop = ph;
+            c->usage = usage_attr(L, x);
+            c->repeat = (uint32_t)num_attr(L, x, "repeat", 1);
+        } else {
+            continue;
+        }
+        lp->nkids++;
+    }
+}
+
+static spec_loop *load_loop(loader *L, const xmlNode *n, int root)
+{
+    spec_loop *lp = arena_alloc(L, sizeof *lp);
+    if (!lp) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return NULL;
+    }
+    if (root) {
+        lp->id = "ST";
+        lp->name = "Transaction Set";
+        lp->usage = 'R';
+        lp->repeat = 1;
+    } else {
+        lp->id = attr(L, n, "id");
+        lp->name = attr(L, n, "name");
+        lp->usage = usage_attr(L, n);
+        lp->repeat = (uint32_t)num_attr(L, n, "repeat", 1);
+        lp->hlparent = attr(L, n, "hlparent");
+        lp->pos = (uint16_t)num_attr(L, n, "pos", 0);
+        L->spec->stats.loops++;
+    }
+    load_kids(L, n, lp);
+    if (!root && !L->failed && (lp->nkids == 0 || lp->kids[0].is_loop))
+        fail(L, X12_ERR_SPEC, n, "loop %s does not start with its trigger segment", lp->id);
+    return lp;
+}
+
+static spec_loop *find_loop(spec_loop *lp, const char *id)
+{
+    if (lp->nkids != UINT32_MAX && lp->id && !strcmp(lp->id, id))
+        return lp;
+    if (lp->nkids == UINT32_MAX)
+        return NULL;
+    for (uint32_t i = 0; i < lp->nkids; i++)
+        if (lp->kids[i].is_loop) {
+            spec_loop *f = find_loop(lp->kids[i].loop, id);
+            if (f)
+                return f;
+        }
+    return NULL;
+}
+
+static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
+{
+    if (lp->nkids == UINT32_MAX)
+        return;
+    for (uint32_t i = 0; i < lp->nkids && !L->failed; i++) {
+        spec_child *c = &lp->kids[i];
+        if (!c->is_loop)
+            continue;
+        if (c->loop->nkids == UINT32_MAX) {
+            spec_loop *target = find_loop(root, c->loop->id);
+            if (!target) {
+                fail(L, X12_ERR_SPEC, NULL, "loopref to unknown loop '%s'", c->loop->id);
+                return;
+            }
+            c->loop = target;
+        } else {
+            resolve_refs(L, root, c->loop);
+        }
+    }
+}
+
+static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
+{
+    loader L;
+    memset(&L, 0, sizeof L);
+    L.name = name;
+    L.err = err;
+    x12_spec *s = arena_alloc(&L, sizeof *s);
+    if (!s) {
+        fail(&L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return NULL;
+    }
+    L.spec = s;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    if (!root || !is(root, "guide")) {
+        fail(&L, X12_ERR_SPEC, root, "the root element is not <guide>%s", "");
+    } else {
+        s->guide_id = attr(&L, root, "id");
+        s->ts = attr(&L, root, "ts");
+        s->fid = attr(&L, root, "fid");
+        s->name = attr(&L, root, "name");
+        if (!s->guide_id)
+            fail(&L, X12_ERR_SPEC, root, "<guide> has no id%s", "");
+        s->root = load_loop(&L, root, 1);
+        if (!L.failed)
+            resolve_refs(&L, s->root, s->root);
+        for (xmlNode *x = root->children; x; x = x->next)
+            if (is(x, "rules"))
+                s->stats.rules += count_children(x, "rule", NULL, NULL);
+    }
+    if (L.failed) {
+        arena_free(L.blocks);
+        return NULL;
+    }
+    s->arena = L.blocks;
+    return s;
+}
+
+static x12_spec *load_buffer(const void *xml, size_t len, const char *name, x12_error *err)
+{
+    if (len > INT32_MAX) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = X12_ERR_LIMIT;
+            err->msg = x12_status_message(X12_ERR_LIMIT);
+        }
+        return NULL;
+    }
+    xmlDoc *doc = xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    if (!doc) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = X12_ERR_SPEC;
+            err->msg = x12_status_message(X12_ERR_SPEC);
+            const xmlError *xe = xmlGetLastError();
+            err->byte_offset = xe ? (uint64_t)xe->line : 0;
+            snprintf(err->detail, sizeof err->detail, "%s: not well-formed XML", name);
+        }
+        return NULL;
+    }
+    x12_spec *s = load_doc(doc, name, err);
+    xmlFreeDoc(doc);
+    return s;
+}
+
+x12_spec *x12_spec_load_memory(const void *xml, size_t len, const char *name, x12_error *err)
+{
+    return load_buffer(xml, len, name ? name : "(memory)", err);
+}
+
+x12_spec *x12_spec_load_file(const char *path, x12_error *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = X12_ERR_IO;
+            err->msg = x12_status_message(X12_ERR_IO);
+            snprintf(err->detail, sizeof err->detail, "%s: cannot open", path);
+        }
+        return NULL;
+    }
+    char *buf = NULL;
+    size_t len = 0, cap = 0, n;
+    char tmp[65536];
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (len + n > cap) {
+            cap = (len + n) * 2;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                free(buf);
+                fclose(f);
+                if (err) {
+                    memset(err, 0, sizeof *err);
+                    err->code = X12_ERR_NOMEM;
+                    err->msg = x12_status_message(X12_ERR_NOMEM);
+                }
+                return NULL;
+            }
+            buf = nb;
+        }
+        memcpy(buf + len, tmp, n);
+        len += n;
+    }
+    fclose(f);
+    x12_spec *s = load_buffer(buf ? buf : "", len, path, err);
+    free(buf);
+    return s;
+}
+
+/* Built-in specs are named "<kind>.<guide id>.xml"; the guide id is the part
+ * between the first and the last dot. */
+static int builtin_matches(const char *name, const char *guide_id)
+{
+    const char *dot = strchr(name, '.');
+    const char *last = strrchr(name, '.');
+    if (!dot || last == dot || strncmp(name, "codes/", 6) == 0)
+        return 0;
+    size_t n = (size_t)(last - dot - 1);
+    return strlen(guide_id) == n && strncmp(dot + 1, guide_id, n) == 0;
+}
+
+x12_spec *x12_spec_load_builtin(const char *guide_id, x12_error *err)
+{
+    for (const struct x12__embedded_file *f = x12__embedded; guide_id && f->name; f++)
+        if (builtin_matches(f->name, guide_id))
+            return load_buffer(f->data, f->size, f->name, err);
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->code = X12_ERR_USAGE;
+        err->msg = x12_status_message(X12_ERR_USAGE);
+        snprintf(err->detail, sizeof err->detail, "no built-in guide '%.40s'",
+                 guide_id ? guide_id : "(null)");
+    }
+    return NULL;
+}
+
+const char *const *x12_spec_builtin_ids(void)
+{
+    static const char *ids[32];
+    static char store[32][24];
+    if (!ids[0]) {
+        size_t k = 0;
+        for (const struct x12__embedded_file *f = x12__embedded; f->name && k < 31; f++) {
+            const char *dot = strchr(f->name, '.'), *last = strrchr(f->name, '.');
+            if (!dot || last == dot || strncmp(f->name, "codes/", 6) == 0 ||
+                strncmp(f->name, "control.", 8) == 0)
+                continue;
+            size_t n = (size_t)(last - dot - 1);
+            if (n >= sizeof store[k])
+                continue;
+            memcpy(store[k], dot + 1, n);
+            store[k][n] = '\0';
+            ids[k] = store[k];
+            k++;
+        }
+    }
+    return ids;
+}
+
+const char *x12_spec_guide_id(const x12_spec *s)
+{
+    return s->guide_id;
+}
+
+const char *x12_spec_transaction(const x12_spec *s)
+{
+    return s->ts;
+}
+
+const char *x12_spec_name(const x12_spec *s)
+{
+    return s->name;
+}
+
+void x12_spec_get_stats(const x12_spec *s, x12_spec_stats *out)
+{
+    *out = s->stats;
+}
+
+void x12_spec_free(x12_spec *s)
+{
+    if (s)
+        arena_free(s->arena);
+}

@@ -1,0 +1,88 @@
+/* The in-memory form of a loaded spec, shared by the files of parsers/.
+ * Everything lives in one arena owned by the x12_spec and freed with it. */
+#ifndef X12_SPEC_MODEL_H
+#define X12_SPEC_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "x12/spec.h"
+
+#define SPEC_UNBOUNDED UINT32_MAX
+
+typedef enum el_type { T_AN, T_ID, T_DT, T_TM, T_R, T_N } el_type;
+
+typedef struct spec_el {
+    const char *ref;   /* "CLM05-03" */
+    const char *name;
+    const char *de;    /* "1325" */
+    uint16_t pos;      /* element position in the segment, 1-based */
+    uint16_t comp;     /* component position, 0 for a simple element or a composite */
+    char usage;        /* 'R', 'S', 'N' */
+    uint8_t type;      /* el_type */
+    uint8_t ndec;      /* Nn: the n */
+    uint8_t frac;      /* R: most fraction digits; 255 = not limited */
+    uint16_t minlen, maxlen;
+    uint16_t rep;      /* most repetitions (1 = not repeating) */
+    const char *const *codes; /* sorted, inline allowed values; NULL = none listed */
+    uint32_t ncodes;
+    const char *ext;   /* external code list name or NULL */
+    uint8_t verified;
+    struct spec_el *comps; /* composite: its components */
+    uint16_t ncomps;
+} spec_el;
+
+typedef struct spec_syntax {
+    char kind;         /* P R E C L */
+    uint8_t n;
+    uint8_t pos[12];
+} spec_syntax;
+
+typedef struct spec_seg {
+    char id[4];
+    const char *name;
+    char usage;
+    uint32_t maxuse;
+    uint16_t pos;      /* TR3 position number: siblings with the same one may come in any order */
+    uint16_t key_pos, key_comp;     /* qualifier element telling same-tag siblings apart */
+    const char *const *keyvals;     /* sorted; NULL = matches any value */
+    uint32_t nkeyvals;
+    spec_el *els;      /* by position: els[i].pos == i + 1 */
+    uint16_t nels;
+    spec_syntax *syntax;
+    uint16_t nsyntax;
+} spec_seg;
+
+struct spec_loop;
+
+typedef struct spec_child {
+    int is_loop;
+    spec_seg *seg;
+    struct spec_loop *loop;
+    char usage;        /* a loopref may change usage and repeat */
+    uint32_t repeat;
+} spec_child;
+
+typedef struct spec_loop {
+    const char *id;    /* "2300"; the transaction itself is "ST" (the root) */
+    const char *name;
+    char usage;
+    uint32_t repeat;
+    uint16_t pos;
+    const char *hlparent; /* HL level code of the parent HL, or NULL */
+    spec_child *kids;
+    uint32_t nkids;
+    /* The trigger is kids[0].seg; its qualifier is the seg's key. */
+} spec_loop;
+
+struct x12_spec {
+    const char *guide_id, *ts, *fid, *name;
+    spec_loop *root;   /* ST ... SE as a loop with id "ST" */
+    x12_spec_stats stats;
+    void *arena;       /* opaque: arena blocks */
+};
+
+/* Binary search in a sorted code list. */
+int spec_codes_has(const char *const *codes, uint32_t n, const char *v, size_t vlen);
+
+#endif

@@ -1,0 +1,446 @@
+/* The loop walker: places each segment of a transaction set in the loop
+ * structure of its guide (spec_model.h) and reports enter/segment/leave
+ * events and structural findings.  State is a stack of open loops, each with
+ * the position reached among its children and how often each child occurred;
+ * a segment is looked for from the innermost loop outwards, at or after the
+ * position reached, the way X12 orders segments.  HL loops are told apart by
+ * HL03 like any qualified loop; HL02 is checked against the enclosing HL. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "spec_model.h"
+#include "x12/walk.h"
+
+#define MAX_DEPTH 24
+#define MAX_SPECS 16
+
+typedef struct frame {
+    const spec_loop *lp;
+    uint32_t idx;     /* the child matched last */
+    uint32_t *counts; /* occurrences of each child in this instance */
+    char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
+} frame;
+
+typedef struct loaded {
+    char id[40];
+    x12_spec *spec; /* NULL: known to be missing */
+    uint32_t maxkids;
+    char (*ids)[4]; /* every segment id of the guide, sorted */
+    uint32_t nids;
+} loaded;
+
+struct x12_walker {
+    x12_walker_callbacks cb;
+    void *ctx;
+    loaded specs[MAX_SPECS];
+    int nspecs;
+    char gs08[40];
+    int in_set;
+    loaded *cur;        /* the current set's guide, NULL when unknown */
+    frame frames[MAX_DEPTH];
+    int depth;
+    uint32_t *pool;     /* MAX_DEPTH * pool_width counters */
+    uint32_t pool_width;
+    x12_status fatal;
+};
+
+/* --- findings and events --------------------------------------------------- */
+
+static void finding(x12_walker *w, const x12_segment *seg, x12_status code, x12_severity sev,
+                    uint8_t snip, const char *loop_id, const char *ik3, const char *detail)
+{
+    if (!w->cb.finding)
+        return;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = code;
+    f.err.msg = x12_status_message(code);
+    if (seg) {
+        f.err.byte_offset = seg->byte_offset;
+        f.err.segment_index = seg->segment_index;
+        f.err.set_position = seg->set_position;
+        size_t n = seg->id.len < 3 ? seg->id.len : 3;
+        if (n)
+            memcpy(f.err.segment_id, seg->id.ptr, n);
+    }
+    if (detail)
+        snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
+    f.severity = sev;
+    f.snip = snip;
+    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
+    f.loop_id = loop_id ? loop_id : "";
+    if (ik3)
+        snprintf(f.ik3, sizeof f.ik3, "%s", ik3);
+    w->cb.finding(w->ctx, &f);
+}
+
+static void emit(x12_walker *w, x12_walk_kind kind, const spec_loop *lp, const char *loop_id,
+                 uint32_t depth, const x12_segment *seg, const char *seg_name, int placed)
+{
+    if (!w->cb.event || w->fatal)
+        return;
+    x12_walk_event ev;
+    ev.kind = kind;
+    ev.loop_id = lp ? lp->id : loop_id;
+    ev.loop_name = lp ? lp->name : NULL;
+    ev.depth = depth;
+    ev.seg = seg;
+    ev.seg_name = seg_name;
+    ev.placed = placed;
+    ev.spec = w->cur ? w->cur->spec : NULL;
+    if (w->cb.event(w->ctx, &ev))
+        w->fatal = X12_ERR_STOPPED;
+}
+
+/* --- guides ----------------------------------------------------------------- */
+
+static void scan_spec(const spec_loop *lp, loaded *L, int count_only, int depth)
+{
+    if (depth > MAX_DEPTH)
+        return; /* a loopref cycle; the walker's own limit reports it */
+    if (lp->nkids > L->maxkids)
+        L->maxkids = lp->nkids;
+    for (uint32_t i = 0; i < lp->nkids; i++) {
+        const spec_child *k = &lp->kids[i];
+        if (k->is_loop) {
+            /* a loopref points at a loop scanned where it is defined */
+            scan_spec(k->loop, L, count_only, depth + 1);
+            continue;
+        }
+        if (!count_only) {
+            uint32_t j = 0;
+            while (j < L->nids && strcmp(L->ids[j], k->seg->id) != 0)
+                j++;
+            if (j == L->nids)
+                memcpy(L->ids[L->nids++], k->seg->id, 4);
+        } else {
+            L->nids++;
+        }
+    }
+}
+
+static int guide_has_segment(const loaded *L, x12_slice id)
+{
+    for (uint32_t j = 0; j < L->nids; j++)
+        if (x12_slice_eq(id, L->ids[j]))
+            return 1;
+    return 0;
+}
+
+/* The guide for ST01 + id, loaded on first use and kept. */
+static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
+{
+    loaded *L = NULL;
+    for (int i = 0; i < w->nspecs; i++)
+        if (!strcmp(w->specs[i].id, id))
+            L = &w->specs[i];
+    if (!L) {
+        if (w->nspecs == MAX_SPECS)
+            return NULL;
+        L = &w->specs[w->nspecs++];
+        memset(L, 0, sizeof *L);
+        snprintf(L->id, sizeof L->id, "%s", id);
+        x12_error err;
+        L->spec = *id ? x12_spec_load_builtin(id, &err) : NULL;
+        if (L->spec) {
+            scan_spec(L->spec->root, L, 1, 0);
+            L->ids = malloc((L->nids ? L->nids : 1) * sizeof *L->ids);
+            if (!L->ids) {
+                x12_spec_free(L->spec);
+                L->spec = NULL;
+                w->fatal = X12_ERR_NOMEM;
+                return NULL;
+            }
+            L->nids = 0;
+            scan_spec(L->spec->root, L, 0, 0);
+            if (L->maxkids > w->pool_width) {
+                uint32_t *np = realloc(w->pool, (size_t)MAX_DEPTH * L->maxkids * sizeof *np);
+                if (!np) {
+                    w->fatal = X12_ERR_NOMEM;
+                    return NULL;
+                }
+                w->pool = np;
+                w->pool_width = L->maxkids;
+            }
+        }
+    }
+    if (!L->spec || !x12_slice_eq(st01, L->spec->ts))
+        return NULL;
+    return L;
+}
+
+/* --- the stack ---------------------------------------------------------------- */
+
+static void push(x12_walker *w, const spec_loop *lp)
+{
+    frame *f = &w->frames[w->depth];
+    f->lp = lp;
+    f->idx = 0;
+    f->counts = w->pool + (size_t)w->depth * w->pool_width;
+    memset(f->counts, 0, lp->nkids * sizeof *f->counts);
+    f->counts[0] = 1;
+    f->hl_id[0] = '\0';
+    w->depth++;
+}
+
+static const char *child_id(const spec_child *k)
+{
+    return k->is_loop ? k->loop->id : k->seg->id;
+}
+
+/* Leaves the innermost loop, reporting required children that never came. */
+static void pop(x12_walker *w, const x12_segment *at)
+{
+    frame *f = &w->frames[w->depth - 1];
+    for (uint32_t i = 1; i < f->lp->nkids; i++) {
+        const spec_child *k = &f->lp->kids[i];
+        if (k->usage == 'R' && f->counts[i] == 0) {
+            char detail[80];
+            snprintf(detail, sizeof detail, "%s %s missing in loop %s", k->is_loop ? "loop" : "segment",
+                     child_id(k), f->lp->id);
+            finding(w, at, k->is_loop ? X12_ERR_REQUIRED_LOOP : X12_ERR_REQUIRED_SEGMENT,
+                    X12_SEV_ERROR, 2, f->lp->id, "3", detail);
+        }
+    }
+    w->depth--;
+    emit(w, X12_WALK_LEAVE, f->lp, NULL, (uint32_t)w->depth, NULL, NULL, 1);
+}
+
+static uint16_t kid_pos(const spec_child *k)
+{
+    return k->is_loop ? k->loop->pos : k->seg->pos;
+}
+
+static int key_matches(const spec_seg *d, const x12_segment *seg)
+{
+    if (!d->keyvals)
+        return 1;
+    x12_slice v = x12_segment_element(seg, d->key_pos);
+    if (d->key_comp)
+        v = x12_element_component(seg, v, d->key_comp);
+    return spec_codes_has(d->keyvals, d->nkeyvals, v.ptr ? v.ptr : "", v.len);
+}
+
+static int kid_matches(const spec_child *k, const x12_segment *seg)
+{
+    const spec_seg *d = k->is_loop ? k->loop->kids[0].seg : k->seg;
+    return x12_slice_eq(seg->id, d->id) && key_matches(d, seg);
+}
+
+/* The enclosing HL instance's id, "" when none. */
+static const char *enclosing_hl(const x12_walker *w)
+{
+    for (int i = w->depth - 1; i >= 0; i--)
+        if (w->frames[i].hl_id[0])
+            return w->frames[i].hl_id;
+    return "";
+}
+
+/* Places a segment of the current set in the guide. */
+static void place(x12_walker *w, const x12_segment *seg)
+{
+    for (int level = w->depth - 1; level >= 0; level--) {
+        frame *f = &w->frames[level];
+        const spec_loop *lp = f->lp;
+        uint32_t i = f->idx ? f->idx : 1;
+        /* siblings at the same TR3 position (the 999 2100 CTX pair) come in
+         * any order: start from the first of them */
+        uint16_t at = kid_pos(&lp->kids[i < lp->nkids ? i : lp->nkids - 1]);
+        while (i > 1 && at && kid_pos(&lp->kids[i - 1]) == at)
+            i--;
+        for (; i < lp->nkids; i++)
+            if (kid_matches(&lp->kids[i], seg))
+                break;
+        if (i == lp->nkids)
+            continue;
+        /* same-tag siblings without a qualifier are filled in order */
+        if (!lp->kids[i].is_loop && f->counts[i] >= lp->kids[i].repeat)
+            for (uint32_t j = i + 1; j < lp->nkids; j++)
+                if (!lp->kids[j].is_loop && kid_matches(&lp->kids[j], seg) && f->counts[j] == 0) {
+                    i = j;
+                    break;
+                }
+        while (w->depth - 1 > level)
+            pop(w, seg);
+        const spec_child *k = &lp->kids[i];
+        f->idx = i;
+        f->counts[i]++;
+        if (f->counts[i] > k->repeat) {
+            char detail[80];
+            snprintf(detail, sizeof detail, "%s %s occurs more than %u times in loop %s",
+                     k->is_loop ? "loop" : "segment", child_id(k), (unsigned)k->repeat, lp->id);
+            finding(w, seg, k->is_loop ? X12_ERR_LOOP_REPEAT : X12_ERR_SEGMENT_REPEAT,
+                    X12_SEV_ERROR, 2, k->is_loop ? k->loop->id : lp->id, k->is_loop ? "4" : "5",
+                    detail);
+        }
+        if (k->usage == 'N')
+            finding(w, seg, X12_ERR_NOT_USED_SEGMENT, X12_SEV_ERROR, 2,
+                    k->is_loop ? k->loop->id : lp->id, "I4", NULL);
+        if (!k->is_loop) {
+            emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, k->seg->name, 1);
+            return;
+        }
+        if (w->depth == MAX_DEPTH) {
+            finding(w, seg, X12_ERR_NESTING, X12_SEV_ERROR, 2, lp->id, NULL, NULL);
+            emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, NULL, 0);
+            return;
+        }
+        const spec_loop *child = k->loop;
+        if (x12_slice_eq(seg->id, "HL")) {
+            x12_slice hl01 = x12_segment_element(seg, 1), hl02 = x12_segment_element(seg, 2);
+            const char *parent = enclosing_hl(w);
+            if (!x12_slice_eq(hl02, parent)) {
+                char detail[96];
+                snprintf(detail, sizeof detail, "HL02 '%.*s' should be '%s' for loop %s",
+                         (int)(hl02.len < 15 ? hl02.len : 15), hl02.ptr ? hl02.ptr : "", parent,
+                         child->id);
+                finding(w, seg, X12_ERR_HL_PARENT, X12_SEV_ERROR, 2, child->id, "8", detail);
+            }
+            push(w, child);
+            size_t n = hl01.len < 15 ? hl01.len : 15;
+            if (n)
+                memcpy(w->frames[w->depth - 1].hl_id, hl01.ptr, n);
+            w->frames[w->depth - 1].hl_id[n] = '\0';
+        } else {
+            push(w, child);
+        }
+        emit(w, X12_WALK_ENTER, child, NULL, (uint32_t)w->depth - 1, NULL, NULL, 1);
+        emit(w, X12_WALK_SEGMENT, child, NULL, (uint32_t)w->depth - 1, seg, child->kids[0].seg->name, 1);
+        return;
+    }
+    /* fits nowhere: reported, and still handed on */
+    const frame *top = &w->frames[w->depth - 1];
+    int known = guide_has_segment(w->cur, seg->id);
+    finding(w, seg, known ? X12_ERR_SEGMENT_UNEXPECTED : X12_ERR_SEGMENT_UNKNOWN, X12_SEV_ERROR,
+            2, top->lp->id, known ? "2" : "1", NULL);
+    emit(w, X12_WALK_SEGMENT, top->lp, NULL, (uint32_t)w->depth - 1, seg, NULL, 0);
+}
+
+/* --- sets ---------------------------------------------------------------------- */
+
+static void end_set(x12_walker *w, const x12_segment *at)
+{
+    if (!w->in_set)
+        return;
+    if (w->cur) {
+        while (w->depth > 0)
+            pop(w, at);
+    } else {
+        emit(w, X12_WALK_LEAVE, NULL, "ST", 0, NULL, NULL, 1);
+    }
+    w->in_set = 0;
+    w->cur = NULL;
+    w->depth = 0;
+}
+
+static void begin_set(x12_walker *w, const x12_segment *seg)
+{
+    x12_slice st01 = x12_segment_element(seg, 1), st03 = x12_segment_element(seg, 3);
+    char id[40];
+    /* X12: ST03, when present, takes precedence over GS08 */
+    if (st03.len)
+        snprintf(id, sizeof id, "%.*s", (int)(st03.len < 39 ? st03.len : 39), st03.ptr);
+    else
+        snprintf(id, sizeof id, "%s", w->gs08);
+    w->in_set = 1;
+    w->cur = guide_for(w, st01, id);
+    if (w->fatal)
+        return;
+    if (!w->cur) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "ST01 %.*s with guide '%.40s' (from %s)",
+                 (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "", id,
+                 st03.len ? "ST03" : "GS08");
+        finding(w, seg, X12_ERR_UNKNOWN_GUIDE, X12_SEV_INFO, 1, "ST", NULL, detail);
+        emit(w, X12_WALK_ENTER, NULL, "ST", 0, NULL, NULL, 1);
+        emit(w, X12_WALK_SEGMENT, NULL, "ST", 0, seg, NULL, 1);
+        return;
+    }
+    w->depth = 0;
+    push(w, w->cur->spec->root);
+    const spec_loop *root = w->cur->spec->root;
+    emit(w, X12_WALK_ENTER, root, NULL, 0, NULL, NULL, 1);
+    emit(w, X12_WALK_SEGMENT, root, NULL, 0, seg, root->kids[0].seg->name, 1);
+}
+
+x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg)
+{
+    if (w->fatal)
+        return w->fatal;
+    x12_slice id = seg->id;
+    if (x12_slice_eq(id, "ST")) {
+        end_set(w, seg);
+        begin_set(w, seg);
+    } else if (!w->in_set) {
+        if (x12_slice_eq(id, "GS")) {
+            x12_slice v = x12_segment_element(seg, 8);
+            snprintf(w->gs08, sizeof w->gs08, "%.*s", (int)(v.len < 39 ? v.len : 39),
+                     v.ptr ? v.ptr : "");
+        }
+        emit(w, X12_WALK_SEGMENT, NULL, NULL, 0, seg, NULL, 1);
+    } else if (!w->cur) {
+        emit(w, X12_WALK_SEGMENT, NULL, "ST", 0, seg, NULL, 1);
+        if (x12_slice_eq(id, "SE"))
+            end_set(w, seg);
+    } else {
+        /* a new interchange or group inside a set: the reader has reported
+         * the missing SE; close the set before the envelope segment */
+        if (x12_slice_eq(id, "GS") || x12_slice_eq(id, "GE") || x12_slice_eq(id, "ISA") ||
+            x12_slice_eq(id, "IEA")) {
+            end_set(w, seg);
+            return x12_walker_segment(w, seg);
+        }
+        place(w, seg);
+        if (x12_slice_eq(id, "SE"))
+            end_set(w, seg);
+    }
+    return w->fatal;
+}
+
+void x12_walker_reader_error(x12_walker *w, const x12_error *err)
+{
+    if (!w->cb.finding)
+        return;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err = *err;
+    f.severity = X12_SEV_ERROR;
+    f.snip = 1;
+    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
+    f.loop_id = w->in_set && w->depth ? w->frames[w->depth - 1].lp->id : (w->in_set ? "ST" : "");
+    if (err->code == X12_ERR_SEGMENT_ID)
+        snprintf(f.ik3, sizeof f.ik3, "1");
+    w->cb.finding(w->ctx, &f);
+}
+
+x12_status x12_walker_finish(x12_walker *w)
+{
+    if (w->fatal)
+        return w->fatal;
+    end_set(w, NULL);
+    return w->fatal;
+}
+
+x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx)
+{
+    x12_walker *w = calloc(1, sizeof *w);
+    if (!w)
+        return NULL;
+    if (cb)
+        w->cb = *cb;
+    w->ctx = ctx;
+    return w;
+}
+
+void x12_walker_free(x12_walker *w)
+{
+    if (!w)
+        return;
+    for (int i = 0; i < w->nspecs; i++) {
+        x12_spec_free(w->specs[i].spec);
+        free(w->specs[i].ids);
+    }
+    free(w->pool);
+    free(w);
+}

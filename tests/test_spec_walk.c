@@ -1,0 +1,362 @@
+/* Spec loading (every built-in guide, malformed specs) and the loop walker:
+ * events for a known file, each structural finding with its position, clean
+ * TR3 examples with no findings, and every shared-corpus file's walker
+ * findings against tests/walk-expect.tsv (X12_REGEN_EXPECT=1 rewrites it). */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <x12/spec.h>
+#include <x12/walk.h>
+
+#include "support.h"
+
+/* --- specs ------------------------------------------------------------------ */
+
+static void test_builtin_specs(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *id, *ts;
+    } WANT[] = {{"005010X222A1", "837"}, {"005010X223A2", "837"}, {"005010X224A2", "837"},
+                {"005010X221A1", "835"}, {"005010X231A1", "999"}, {"005010X214", "277"}};
+    for (size_t i = 0; i < sizeof WANT / sizeof WANT[0]; i++) {
+        x12_error err;
+        x12_spec *s = x12_spec_load_builtin(WANT[i].id, &err);
+        if (!s)
+            fail_msg("%s: %s %s", WANT[i].id, err.msg, err.detail);
+        assert_string_equal(x12_spec_guide_id(s), WANT[i].id);
+        assert_string_equal(x12_spec_transaction(s), WANT[i].ts);
+        x12_spec_stats st;
+        x12_spec_get_stats(s, &st);
+        assert_true(st.loops >= 3 && st.segments >= 10 && st.elements >= 60);
+        x12_spec_free(s);
+    }
+    int n = 0;
+    for (const char *const *id = x12_spec_builtin_ids(); *id; id++)
+        n++;
+    assert_int_equal(n, 6);
+    x12_error err;
+    assert_null(x12_spec_load_builtin("005010X999", &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    assert_null(x12_spec_load_file("/nonexistent/spec.xml", &err));
+    assert_int_equal(err.code, X12_ERR_IO);
+    x12_spec_free(NULL);
+}
+
+static void expect_bad_spec(const char *xml, const char *detail_part, unsigned line)
+{
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), "t.xml", &err);
+    if (s)
+        fail_msg("accepted: %s", xml);
+    assert_int_equal(err.code, X12_ERR_SPEC);
+    if (!strstr(err.detail, detail_part))
+        fail_msg("detail '%s' lacks '%s'", err.detail, detail_part);
+    assert_int_equal(err.byte_offset, line);
+}
+
+static void test_malformed_specs(void **state)
+{
+    (void)state;
+    expect_bad_spec("<guide id='X'><seg", "not well-formed", 1);
+    expect_bad_spec("<codelist id='x'/>", "root element is not <guide>", 1);
+    expect_bad_spec("<guide id='X' ts='835'>\n<seg id='ST' usage='Q' maxuse='1'/></guide>",
+                    "usage must be R, S or N", 2);
+    expect_bad_spec("<guide id='X' ts='835'>\n<seg id='ST' usage='R' maxuse='one'/></guide>",
+                    "'maxuse' is not a number", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R' maxuse='1'>\n"
+                    "<el ref='SE01' usage='R' type='AN' minlen='1' maxlen='2'/></seg></guide>",
+                    "does not name this segment", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>\n"
+                    "<loop id='A' usage='R' repeat='1'><loopref ref='B' usage='R'/></loop></guide>",
+                    "does not start with its trigger", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>\n"
+                    "<loop id='A' usage='R' repeat='1'><seg id='N1' usage='R'/>"
+                    "<loopref ref='B' usage='R'/></loop></guide>",
+                    "loopref to unknown loop 'B'", 0);
+    expect_bad_spec("<guide id='X' ts='835'>\n<seg id='ST' usage='R' syntax='Q0102'/></guide>",
+                    "bad syntax note", 2);
+    /* a well-formed minimal guide loads */
+    const char *ok = "<guide id='X' ts='835'><seg id='ST' usage='R'/><seg id='SE' usage='R'/></guide>";
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(ok, strlen(ok), NULL, &err);
+    assert_non_null(s);
+    x12_spec_free(s);
+}
+
+/* --- walking ----------------------------------------------------------------- */
+
+typedef struct walk_log {
+    strbuf events, findings;
+    x12_walker *w;
+} walk_log;
+
+static int on_event(void *ctx, const x12_walk_event *e)
+{
+    walk_log *l = ctx;
+    if (e->kind == X12_WALK_SEGMENT)
+        sb_printf(&l->events, "%*s%.*s@%s%s\n", (int)e->depth * 2, "", (int)e->seg->id.len,
+                  e->seg->id.ptr, e->loop_id ? e->loop_id : "-", e->placed ? "" : " UNPLACED");
+    else
+        sb_printf(&l->events, "%*s%s %s\n", (int)e->depth * 2, "",
+                  e->kind == X12_WALK_ENTER ? "ENTER" : "LEAVE", e->loop_id);
+    return 0;
+}
+
+static void on_finding(void *ctx, const x12_finding *f)
+{
+    walk_log *l = ctx;
+    sb_printf(&l->findings, "%s snip=%u loop=%s segment=%u set=%u id=%s ik3=%s %s\n",
+              x12_status_name(f->err.code), (unsigned)f->snip, f->loop_id,
+              (unsigned)f->err.segment_index, (unsigned)f->err.set_position, f->err.segment_id,
+              f->ik3, f->err.detail);
+}
+
+static int seg_cb(void *ctx, const x12_segment *seg)
+{
+    return x12_walker_segment(((walk_log *)ctx)->w, seg) != X12_OK;
+}
+
+static void err_cb(void *ctx, const x12_error *e)
+{
+    x12_walker_reader_error(((walk_log *)ctx)->w, e);
+}
+
+static void walk_data(const char *data, size_t len, walk_log *l)
+{
+    memset(l, 0, sizeof *l);
+    sb_add(&l->events, "", 0);
+    sb_add(&l->findings, "", 0);
+    x12_walker_callbacks wc = {on_event, on_finding};
+    l->w = x12_walker_new(&wc, l);
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    o.flags = X12_READ_LENIENT;
+    x12_reader_callbacks cb = {seg_cb, err_cb};
+    x12_reader *r = x12_reader_new(&o, &cb, l);
+    x12_reader_feed(r, data, len);
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    x12_walker_finish(l->w);
+    x12_walker_free(l->w);
+}
+
+static void walk_path(const char *path, walk_log *l)
+{
+    size_t len;
+    char *data = read_file(path, &len);
+    if (!data)
+        fail_msg("cannot read %s", path);
+    walk_data(data, len, l);
+    free(data);
+}
+
+#define C X12KIT_SOURCE_DIR "/fixtures/corpus/"
+
+static void test_events_835(void **state)
+{
+    (void)state;
+    walk_log l;
+    walk_path(C "stupidedi__multiple-claims-single-check.edi", &l);
+    assert_string_equal(l.findings.p, "");
+    /* the start of the loop tree, as the 835 guide has it */
+    const char *want = "ISA@-\nGS@-\nENTER ST\nST@ST\nBPR@ST\nTRN@ST\nREF@ST\n  ENTER 1000A\n"
+                       "  N1@1000A\n  N3@1000A\n  N4@1000A\n  PER@1000A\n  LEAVE 1000A\n"
+                       "  ENTER 1000B\n  N1@1000B\n  LEAVE 1000B\n  ENTER 2000\n  LX@2000\n"
+                       "    ENTER 2100\n    CLP@2100\n    NM1@2100\n    NM1@2100\n    AMT@2100\n"
+                       "      ENTER 2110\n      SVC@2110\n";
+    if (strncmp(l.events.p, want, strlen(want)) != 0)
+        fail_msg("events:\n%.800s", l.events.p);
+    /* and its end */
+    const char *end = strstr(l.events.p, "      LEAVE 2110\n    LEAVE 2100\n  LEAVE 2000\nSE@ST\nLEAVE ST\nGE@-\nIEA@-\n");
+    assert_non_null(end);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
+/* Clean TR3 examples of every guide walk without a finding. */
+static void test_clean_examples(void **state)
+{
+    (void)state;
+    static const char *FILES[] = {
+        C "stupidedi__multiple-claims-single-check.edi",
+        C "stupidedi__837-institutional-claim.edi",
+        C "stupidedi__orthodontic-treatment-plan.edi",
+        C "stupidedi__anesthesia.edi",
+        C "imsweb-x12-parser__x12_999_rejected.txt",
+    };
+    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
+        walk_log l;
+        walk_path(FILES[i], &l);
+        if (l.findings.len)
+            fail_msg("%s:\n%s", FILES[i], l.findings.p);
+        assert_non_null(strstr(l.events.p, "ENTER ST\n"));
+        assert_null(strstr(l.events.p, "UNPLACED"));
+        sb_free(&l.events);
+        sb_free(&l.findings);
+    }
+}
+
+#define ISA "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261126*1200*^*00501*000000001*0*T*:~"
+#define GS837 "GS*HC*S*R*20261126*1200*1*X*005010X222A1~"
+
+/* Each structural finding, with its segment position. */
+static void test_findings(void **state)
+{
+    (void)state;
+    walk_log l;
+    /* an 835 with only BPR and TRN: the required loops are missing at SE */
+    size_t n;
+    char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/x12/y_minimal.x12", &n);
+    walk_data(y, n, &l);
+    free(y);
+    assert_string_equal(l.findings.p,
+                        "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE ik3=3 loop 1000A missing in loop ST\n"
+                        "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE ik3=3 loop 1000B missing in loop ST\n");
+    sb_free(&l.events);
+    sb_free(&l.findings);
+
+    /* unknown guide: one informational finding, segments still handed on */
+    const char *unknown = ISA "GS*HC*S*R*20261126*1200*1*X*004010X098A1~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~";
+    walk_data(unknown, strlen(unknown), &l);
+    assert_string_equal(l.findings.p,
+                        "X12_ERR_UNKNOWN_GUIDE snip=1 loop=ST segment=3 set=1 id=ST ik3= ST01 837 with guide '004010X098A1' (from GS08)\n");
+    assert_non_null(strstr(l.events.p, "BHT@ST\n"));
+    sb_free(&l.events);
+    sb_free(&l.findings);
+
+    /* 837P: a segment the guide lacks, one out of place, a repeated loop, a
+     * wrong HL02 */
+    const char *bad =
+        ISA GS837 "ST*837*0001*005010X222A1~BHT*0019*00*1*20261126*1200*CH~"
+        "NM1*41*2*SUBMITTER*****46*1~PER*IC*ME*TE*5555555555~NM1*40*2*RECEIVER*****46*2~"
+        "HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~N3*1 MAIN~N4*TOWN*NY*123456789~REF*EI*123456789~"
+        "NM1*85*2*CLINIC*****XX*1234567893~"
+        "ZZZ*1~"
+        "HL*2*9*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JOHN****MI*1~NM1*PR*2*PAYER*****PI*1~"
+        "BHT*0019~"
+        "SE*20*0001~GE*1*1~IEA*1*000000001~";
+    walk_data(bad, strlen(bad), &l);
+    /* the second NM1*85 opens a second 2010AA, which then lacks its N3, N4, REF */
+    const char *want =
+        "X12_ERR_LOOP_REPEAT snip=2 loop=2010AA segment=13 set=11 id=NM1 ik3=4 loop 2010AA occurs more than 1 times in loop 2000A\n"
+        "X12_ERR_SEGMENT_UNKNOWN snip=2 loop=2010AA segment=14 set=12 id=ZZZ ik3=1 \n"
+        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL ik3=3 segment N3 missing in loop 2010AA\n"
+        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL ik3=3 segment N4 missing in loop 2010AA\n"
+        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL ik3=3 segment REF missing in loop 2010AA\n"
+        "X12_ERR_HL_PARENT snip=2 loop=2000B segment=15 set=13 id=HL ik3=8 HL02 '9' should be '1' for loop 2000B\n"
+        "X12_ERR_SEGMENT_UNEXPECTED snip=2 loop=2010BB segment=19 set=17 id=BHT ik3=2 \n";
+    if (strncmp(l.findings.p, want, strlen(want)) != 0)
+        fail_msg("findings:\n%s", l.findings.p);
+    assert_non_null(strstr(l.events.p, "ZZZ@2010AA UNPLACED\n"));
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
+/* --- the shared corpus ---------------------------------------------------------- */
+
+static char *summary(const char *findings)
+{
+    char names[64][40];
+    int counts[64], n = 0;
+    for (const char *p = findings; *p;) {
+        size_t len = strcspn(p, " ");
+        int k;
+        for (k = 0; k < n; k++)
+            if (strlen(names[k]) == len && !strncmp(names[k], p, len))
+                break;
+        if (k == n && n < 64) {
+            snprintf(names[n], sizeof names[n], "%.*s", (int)len, p);
+            counts[n++] = 0;
+        }
+        if (k < 64)
+            counts[k]++;
+        p = strchr(p, '\n') + 1;
+    }
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    for (int k = 0; k < n; k++)
+        sb_printf(&b, "%s%s*%d", k ? " " : "", names[k], counts[k]);
+    if (!n)
+        sb_add(&b, "clean", 5);
+    return b.p;
+}
+
+static void test_shared_corpus(void **state)
+{
+    (void)state;
+    static const char *DIRS[] = {"835", "837p", "837i", "837d", "999", "277ca", "ta1", NULL};
+    char **probe = list_dir(X12KIT_SHARED_DIR "/corpus");
+    if (!probe) {
+        printf("shared corpus not found: skipped\n");
+        skip();
+    }
+    free_list(probe);
+    const char *expect_path = X12KIT_SOURCE_DIR "/tests/walk-expect.tsv";
+    const char *v = getenv("X12_REGEN_EXPECT");
+    int regen = v && *v == '1';
+    size_t elen;
+    char *expect = regen ? NULL : read_file(expect_path, &elen);
+    if (!regen)
+        assert_non_null(expect);
+    strbuf out = {0};
+    sb_add(&out, "", 0);
+    sb_printf(&out, "%s", "# file\twalker findings (reader errors and guide structure); tests/test_spec_walk.c\n");
+    int files = 0, clean = 0;
+    for (int d = 0; DIRS[d]; d++) {
+        char dir[1024];
+        snprintf(dir, sizeof dir, "%s/corpus/%s", X12KIT_SHARED_DIR, DIRS[d]);
+        char **list = list_dir(dir);
+        for (size_t i = 0; list && list[i]; i++) {
+            walk_log l;
+            walk_path(list[i], &l);
+            char *sum = summary(l.findings.p);
+            const char *name = list[i] + strlen(X12KIT_SHARED_DIR "/corpus/");
+            files++;
+            clean += !strcmp(sum, "clean");
+            sb_printf(&out, "%s\t%s\n", name, sum);
+            if (!regen) {
+                char key[1100];
+                snprintf(key, sizeof key, "\n%s\t", name);
+                const char *row = strstr(expect, key);
+                if (!row)
+                    fail_msg("%s: no row in tests/walk-expect.tsv (got %s)", name, sum);
+                row += strlen(key);
+                size_t rl = strcspn(row, "\n");
+                if (strlen(sum) != rl || strncmp(row, sum, rl))
+                    fail_msg("%s:\nexpected %.*s\ngot      %s\n%.2000s", name, (int)rl, row, sum,
+                             l.findings.p);
+            }
+            free(sum);
+            sb_free(&l.events);
+            sb_free(&l.findings);
+        }
+        free_list(list);
+    }
+    if (regen)
+        write_file(expect_path, out.p, out.len);
+    printf("walked %d corpus files of the 5010 guides: %d without findings\n", files, clean);
+    assert_true(files >= 90);
+    sb_free(&out);
+    free(expect);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_builtin_specs),
+        cmocka_unit_test(test_malformed_specs),
+        cmocka_unit_test(test_events_835),
+        cmocka_unit_test(test_clean_examples),
+        cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_shared_corpus),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
