@@ -30,6 +30,8 @@ int cli_worst(int a, int b);
 
 int cmd_cat(int argc, char **argv);
 int cmd_info(int argc, char **argv);
+int cmd_to_json(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 
 extern const char CLI_COMMON_HELP[];
 

@@ -16,6 +16,8 @@ typedef struct command {
 static const command COMMANDS[] = {
     {"cat", cmd_cat, "print one segment per line, delimiters kept"},
     {"info", cmd_info, "show interchanges, groups and transaction sets"},
+    {"to-json", cmd_to_json, "each transaction set as a JSON loop tree (NDJSON)"},
+    {"validate", cmd_validate, "findings against X12 and the implementation guide"},
 };
 
 static void usage(FILE *f)

@@ -69,6 +69,22 @@ static const status_info STATUS[] = {
      "segment marked Not Used in this guide is present"},
     {X12_ERR_HL_PARENT, "X12_ERR_HL_PARENT", "HL02 does not name the parent this level needs"},
     {X12_ERR_NESTING, "X12_ERR_NESTING", "loops nest deeper than the walker's limit"},
+    {X12_ERR_ELEMENT_REQUIRED, "X12_ERR_ELEMENT_REQUIRED", "required element is missing"},
+    {X12_ERR_ELEMENT_NOT_USED, "X12_ERR_ELEMENT_NOT_USED",
+     "element marked Not Used in this guide is present"},
+    {X12_ERR_ELEMENT_TOO_SHORT, "X12_ERR_ELEMENT_TOO_SHORT", "element is too short"},
+    {X12_ERR_ELEMENT_TOO_LONG, "X12_ERR_ELEMENT_TOO_LONG", "element is too long"},
+    {X12_ERR_ELEMENT_CHAR, "X12_ERR_ELEMENT_CHAR", "element has a character its data type does not allow"},
+    {X12_ERR_ELEMENT_CODE, "X12_ERR_ELEMENT_CODE", "element value is not a code this guide allows"},
+    {X12_ERR_ELEMENT_DATE, "X12_ERR_ELEMENT_DATE", "element is not a valid date"},
+    {X12_ERR_ELEMENT_TIME, "X12_ERR_ELEMENT_TIME", "element is not a valid time"},
+    {X12_ERR_ELEMENT_EXTRA, "X12_ERR_ELEMENT_EXTRA", "segment has more elements than the guide defines"},
+    {X12_ERR_ELEMENT_REPEAT, "X12_ERR_ELEMENT_REPEAT", "element repeats more often than allowed"},
+    {X12_ERR_ELEMENT_COMPONENTS, "X12_ERR_ELEMENT_COMPONENTS", "element has more components than allowed"},
+    {X12_ERR_SYNTAX_REQUIRED, "X12_ERR_SYNTAX_REQUIRED",
+     "a syntax note requires an element that is missing"},
+    {X12_ERR_SYNTAX_EXCLUSION, "X12_ERR_SYNTAX_EXCLUSION",
+     "a syntax note allows only one of these elements"},
 };
 
 static const status_info *lookup(x12_status code)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "spec_model.h"
+#include "validate.h"
 #include "x12/walk.h"
 
 #define MAX_DEPTH 24
@@ -33,6 +34,7 @@ typedef struct loaded {
 struct x12_walker {
     x12_walker_callbacks cb;
     void *ctx;
+    unsigned flags;
     loaded specs[MAX_SPECS];
     int nspecs;
     char gs08[40];
@@ -91,6 +93,40 @@ static void emit(x12_walker *w, x12_walk_kind kind, const spec_loop *lp, const c
     ev.spec = w->cur ? w->cur->spec : NULL;
     if (w->cb.event(w->ctx, &ev))
         w->fatal = X12_ERR_STOPPED;
+}
+
+/* An element finding from validate.c. */
+static void element_finding(void *ctx, const x12_segment *seg, x12_status code, const char *ik4,
+                            uint16_t element, uint16_t component, const char *loop_id,
+                            const char *detail, int unverified)
+{
+    x12_walker *w = ctx;
+    if (!w->cb.finding)
+        return;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = code;
+    f.err.msg = x12_status_message(code);
+    f.err.byte_offset = seg->byte_offset;
+    f.err.segment_index = seg->segment_index;
+    f.err.set_position = seg->set_position;
+    size_t n = seg->id.len < 3 ? seg->id.len : 3;
+    memcpy(f.err.segment_id, seg->id.ptr, n);
+    f.err.element_pos = element;
+    f.err.component_pos = component;
+    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail ? detail : "");
+    /* what rests on an unverified part of a spec (837D) is only a warning */
+    f.severity = unverified ? X12_SEV_WARNING : X12_SEV_ERROR;
+    /* syntax, type and length are X12 (SNIP 1); usage and codes the guide's (SNIP 2) */
+    f.snip = (code == X12_ERR_ELEMENT_REQUIRED || code == X12_ERR_ELEMENT_NOT_USED ||
+              code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA)
+                 ? 2
+                 : 1;
+    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
+    f.loop_id = loop_id ? loop_id : "";
+    snprintf(f.ik3, sizeof f.ik3, "8");
+    snprintf(f.ik4, sizeof f.ik4, "%s", ik4);
+    w->cb.finding(w->ctx, &f);
 }
 
 /* --- guides ----------------------------------------------------------------- */
@@ -222,6 +258,19 @@ static int key_matches(const spec_seg *d, const x12_segment *seg)
     return spec_codes_has(d->keyvals, d->nkeyvals, v.ptr ? v.ptr : "", v.len);
 }
 
+/* How many simple coded elements of `seg` hold a value `d` does not list. */
+static int code_misfits(const spec_seg *d, const x12_segment *seg)
+{
+    int bad = 0;
+    for (uint16_t p = 1; p <= d->nels && p <= seg->element_count; p++) {
+        const spec_el *e = &d->els[p - 1];
+        x12_slice v = seg->elements[p];
+        if (e->codes && !e->ncomps && v.len && !spec_codes_has(e->codes, e->ncodes, v.ptr, v.len))
+            bad++;
+    }
+    return bad;
+}
+
 static int kid_matches(const spec_child *k, const x12_segment *seg)
 {
     const spec_seg *d = k->is_loop ? k->loop->kids[0].seg : k->seg;
@@ -254,6 +303,24 @@ static void place(x12_walker *w, const x12_segment *seg)
                 break;
         if (i == lp->nkids)
             continue;
+        /* several siblings at the same position may take the qualifier (the
+         * 837P 2400 PWK01 'CT' is both a supplemental-information type and the
+         * DME CMN indicator): take the one whose coded elements fit best */
+        if (!lp->kids[i].is_loop) {
+            uint32_t best = i;
+            int best_bad = -1;
+            for (uint32_t j = i; j < lp->nkids; j++) {
+                const spec_child *kj = &lp->kids[j];
+                if (kj->is_loop || kj->seg->pos != lp->kids[i].seg->pos || !kid_matches(kj, seg))
+                    continue;
+                int b = code_misfits(kj->seg, seg);
+                if (best_bad < 0 || b < best_bad) {
+                    best_bad = b;
+                    best = j;
+                }
+            }
+            i = best;
+        }
         /* same-tag siblings without a qualifier are filled in order */
         if (!lp->kids[i].is_loop && f->counts[i] >= lp->kids[i].repeat)
             for (uint32_t j = i + 1; j < lp->nkids; j++)
@@ -277,6 +344,9 @@ static void place(x12_walker *w, const x12_segment *seg)
         if (k->usage == 'N')
             finding(w, seg, X12_ERR_NOT_USED_SEGMENT, X12_SEV_ERROR, 2,
                     k->is_loop ? k->loop->id : lp->id, "I4", NULL);
+        const spec_seg *def = k->is_loop ? k->loop->kids[0].seg : k->seg;
+        if (w->flags & X12_WALK_ELEMENTS)
+            x12__validate_elements(seg, def, k->is_loop ? k->loop->id : lp->id, element_finding, w);
         if (!k->is_loop) {
             emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, k->seg->name, 1);
             return;
@@ -360,6 +430,8 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
     w->depth = 0;
     push(w, w->cur->spec->root);
     const spec_loop *root = w->cur->spec->root;
+    if (w->flags & X12_WALK_ELEMENTS)
+        x12__validate_elements(seg, root->kids[0].seg, "ST", element_finding, w);
     emit(w, X12_WALK_ENTER, root, NULL, 0, NULL, NULL, 1);
     emit(w, X12_WALK_SEGMENT, root, NULL, 0, seg, root->kids[0].seg->name, 1);
 }
@@ -422,11 +494,12 @@ x12_status x12_walker_finish(x12_walker *w)
     return w->fatal;
 }
 
-x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx)
+x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx, unsigned flags)
 {
     x12_walker *w = calloc(1, sizeof *w);
     if (!w)
         return NULL;
+    w->flags = flags;
     if (cb)
         w->cb = *cb;
     w->ctx = ctx;

@@ -84,5 +84,33 @@ fi
 expect_rc 1 "$X12" info --json "$SRC/fixtures/corpus/vgi-x12__truncated.edi"; has "$T/out" '"complete":false'
 expect_rc 0 "$X12" info "$SRC/fixtures/corpus/imsweb-x12-parser__x12_999_accepted_ta1.txt"; has "$T/out" "TA1 for interchange"
 
+# to-json: one JSON document per transaction set, loops named by the guide
+C=$SRC/fixtures/corpus
+expect_rc 0 "$X12" to-json "$C/stupidedi__multiple-claims-single-check.edi"
+[ "$(wc -l <"$T/out")" -eq 1 ] && ok || bad "to-json: one line per set"
+has "$T/out" '"guide":"005010X221A1","loop":{"id":"ST","name":"Transaction Set","content":[{"id":"ST","position":1'
+has "$T/out" '{"id":"2110","name":"Service Payment Information","content":[{"id":"SVC","position":'
+has "$T/out" '"elements":[["AD","D0120"],"46","25"]'
+expect_rc 0 "$X12" to-json "$F/y_repetitions.x12"
+has "$T/out" '"elements":["405",{"repeat":["A",["B","C"],"",["D","E",""]]}]'
+if command -v python3 >/dev/null; then
+  "$X12" to-json "$F/y_two_interchanges_own_delimiters.x12" >"$T/two.json"
+  python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; assert len(d)==2, d' "$T/two.json" && ok || bad "to-json NDJSON"
+fi
+expect_rc 1 "$X12" to-json "$F/n_missing_se.x12"; has "$T/err" "transaction set is not closed by SE"
+
+# validate: TR3 examples pass; findings name position, SNIP type, loop and 999 codes
+expect_rc 0 "$X12" validate "$C/stupidedi__anesthesia.edi" "$C/stupidedi__837-institutional-claim.edi"
+has "$T/out" "stupidedi__anesthesia.edi: 0 errors, 0 warnings"
+expect_rc 1 "$X12" validate "$F/y_minimal.x12"
+has "$T/out" "segment 6 (SE), byte 230: required loop is missing (loop 1000A missing in loop ST) [error, SNIP 2, loop ST, IK304 3]"
+expect_rc 1 "$X12" validate --json "$F/n_se01_count.x12"
+has "$T/out" '"code":"X12_ERR_SE_COUNT"'
+has "$T/out" '"snip":1'
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" && ok || bad "validate --json is not NDJSON"
+expect_rc 0 "$X12" validate "$C/lfh-x12__demo.837"
+has "$T/out" "no implementation guide for this transaction set: envelope checks only (ST01 837 with guide '005010X222A2' (from ST03)) [info"
+expect_rc 2 "$X12" validate /nonexistent/file
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -96,6 +96,7 @@ static void test_malformed_specs(void **state)
 typedef struct walk_log {
     strbuf events, findings;
     x12_walker *w;
+    unsigned flags;
 } walk_log;
 
 static int on_event(void *ctx, const x12_walk_event *e)
@@ -113,10 +114,11 @@ static int on_event(void *ctx, const x12_walk_event *e)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     walk_log *l = ctx;
-    sb_printf(&l->findings, "%s snip=%u loop=%s segment=%u set=%u id=%s ik3=%s %s\n",
+    sb_printf(&l->findings, "%s snip=%u loop=%s segment=%u set=%u id=%s el=%u.%u ik3=%s ik4=%s %s\n",
               x12_status_name(f->err.code), (unsigned)f->snip, f->loop_id,
               (unsigned)f->err.segment_index, (unsigned)f->err.set_position, f->err.segment_id,
-              f->ik3, f->err.detail);
+              (unsigned)f->err.element_pos, (unsigned)f->err.component_pos, f->ik3, f->ik4,
+              f->err.detail);
 }
 
 static int seg_cb(void *ctx, const x12_segment *seg)
@@ -135,7 +137,7 @@ static void walk_data(const char *data, size_t len, walk_log *l)
     sb_add(&l->events, "", 0);
     sb_add(&l->findings, "", 0);
     x12_walker_callbacks wc = {on_event, on_finding};
-    l->w = x12_walker_new(&wc, l);
+    l->w = x12_walker_new(&wc, l, l->flags);
     x12_reader_options o;
     x12_reader_options_init(&o);
     o.flags = X12_READ_LENIENT;
@@ -218,8 +220,8 @@ static void test_findings(void **state)
     walk_data(y, n, &l);
     free(y);
     assert_string_equal(l.findings.p,
-                        "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE ik3=3 loop 1000A missing in loop ST\n"
-                        "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE ik3=3 loop 1000B missing in loop ST\n");
+                        "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE el=0.0 ik3=3 ik4= loop 1000A missing in loop ST\n"
+                        "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE el=0.0 ik3=3 ik4= loop 1000B missing in loop ST\n");
     sb_free(&l.events);
     sb_free(&l.findings);
 
@@ -227,7 +229,7 @@ static void test_findings(void **state)
     const char *unknown = ISA "GS*HC*S*R*20261126*1200*1*X*004010X098A1~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~";
     walk_data(unknown, strlen(unknown), &l);
     assert_string_equal(l.findings.p,
-                        "X12_ERR_UNKNOWN_GUIDE snip=1 loop=ST segment=3 set=1 id=ST ik3= ST01 837 with guide '004010X098A1' (from GS08)\n");
+                        "X12_ERR_UNKNOWN_GUIDE snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= ik4= ST01 837 with guide '004010X098A1' (from GS08)\n");
     assert_non_null(strstr(l.events.p, "BHT@ST\n"));
     sb_free(&l.events);
     sb_free(&l.findings);
@@ -246,18 +248,57 @@ static void test_findings(void **state)
     walk_data(bad, strlen(bad), &l);
     /* the second NM1*85 opens a second 2010AA, which then lacks its N3, N4, REF */
     const char *want =
-        "X12_ERR_LOOP_REPEAT snip=2 loop=2010AA segment=13 set=11 id=NM1 ik3=4 loop 2010AA occurs more than 1 times in loop 2000A\n"
-        "X12_ERR_SEGMENT_UNKNOWN snip=2 loop=2010AA segment=14 set=12 id=ZZZ ik3=1 \n"
-        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL ik3=3 segment N3 missing in loop 2010AA\n"
-        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL ik3=3 segment N4 missing in loop 2010AA\n"
-        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL ik3=3 segment REF missing in loop 2010AA\n"
-        "X12_ERR_HL_PARENT snip=2 loop=2000B segment=15 set=13 id=HL ik3=8 HL02 '9' should be '1' for loop 2000B\n"
-        "X12_ERR_SEGMENT_UNEXPECTED snip=2 loop=2010BB segment=19 set=17 id=BHT ik3=2 \n";
+        "X12_ERR_LOOP_REPEAT snip=2 loop=2010AA segment=13 set=11 id=NM1 el=0.0 ik3=4 ik4= loop 2010AA occurs more than 1 times in loop 2000A\n"
+        "X12_ERR_SEGMENT_UNKNOWN snip=2 loop=2010AA segment=14 set=12 id=ZZZ el=0.0 ik3=1 ik4= \n"
+        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment N3 missing in loop 2010AA\n"
+        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment N4 missing in loop 2010AA\n"
+        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment REF missing in loop 2010AA\n"
+        "X12_ERR_HL_PARENT snip=2 loop=2000B segment=15 set=13 id=HL el=0.0 ik3=8 ik4= HL02 '9' should be '1' for loop 2000B\n"
+        "X12_ERR_SEGMENT_UNEXPECTED snip=2 loop=2010BB segment=19 set=17 id=BHT el=0.0 ik3=2 ik4= \n";
     if (strncmp(l.findings.p, want, strlen(want)) != 0)
         fail_msg("findings:\n%s", l.findings.p);
     assert_non_null(strstr(l.events.p, "ZZZ@2010AA UNPLACED\n"));
     sb_free(&l.events);
     sb_free(&l.findings);
+}
+
+/* Element checks: each kind of finding with its element, component and IK403. */
+static void test_element_findings(void **state)
+{
+    (void)state;
+    const char *x = ISA "GS*HP*S*R*20261126*1200*1*X*005010X221A1~ST*835*0001~"
+                        "BPR*Z*1.234*C*CHK************20261131~"
+                        "TRN*1**1512345678~"
+                        "N1*PR*PAYER~N3*1 MAIN~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555*EX~"
+                        "N1*PE*CLINIC*XX*1234567893~"
+                        "SE*9*0001~GE*1*1~IEA*1*000000001~";
+    size_t n = strlen(x);
+    char *copy = malloc(n);
+    memcpy(copy, x, n);
+    walk_log w2;
+    memset(&w2, 0, sizeof w2);
+    sb_add(&w2.events, "", 0);
+    sb_add(&w2.findings, "", 0);
+    x12_walker_callbacks wc = {on_event, on_finding};
+    w2.w = x12_walker_new(&wc, &w2, X12_WALK_ELEMENTS);
+    x12_reader_callbacks cb = {seg_cb, err_cb};
+    x12_reader *r = x12_reader_new(NULL, &cb, &w2);
+    x12_reader_feed(r, copy, n);
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    x12_walker_finish(w2.w);
+    x12_walker_free(w2.w);
+    free(copy);
+    const char *want =
+        "X12_ERR_ELEMENT_CODE snip=2 loop=ST segment=4 set=2 id=BPR el=1.0 ik3=8 ik4=7 BPR01: not among the guide's codes\n"
+        "X12_ERR_ELEMENT_CHAR snip=1 loop=ST segment=4 set=2 id=BPR el=2.0 ik3=8 ik4=6 BPR02: more than 2 decimal places\n"
+        "X12_ERR_ELEMENT_DATE snip=1 loop=ST segment=4 set=2 id=BPR el=16.0 ik3=8 ik4=8 BPR16\n"
+        "X12_ERR_ELEMENT_REQUIRED snip=2 loop=ST segment=5 set=3 id=TRN el=2.0 ik3=8 ik4=1 TRN02\n"
+        "X12_ERR_SYNTAX_REQUIRED snip=1 loop=1000A segment=9 set=7 id=PER el=5.0 ik3=8 ik4=2 syntax note P0506\n";
+    if (strcmp(w2.findings.p, want) != 0)
+        fail_msg("findings:\n%s", w2.findings.p);
+    sb_free(&w2.events);
+    sb_free(&w2.findings);
 }
 
 /* --- the shared corpus ---------------------------------------------------------- */
@@ -356,6 +397,7 @@ int main(void)
         cmocka_unit_test(test_events_835),
         cmocka_unit_test(test_clean_examples),
         cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_shared_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -83,7 +83,22 @@ typedef enum x12_status {
     X12_ERR_REQUIRED_LOOP = 76,   /* a required loop is missing */
     X12_ERR_NOT_USED_SEGMENT = 77,/* a segment the guide marks Not Used is present */
     X12_ERR_HL_PARENT = 78,       /* HL02 does not name the HL its level belongs under */
-    X12_ERR_NESTING = 79          /* the walker's nesting limit was reached */
+    X12_ERR_NESTING = 79,         /* the walker's nesting limit was reached */
+
+    /* Element findings (SNIP 1-2, each with its 999 IK403 code). */
+    X12_ERR_ELEMENT_REQUIRED = 80,   /* required element missing (IK403 1) */
+    X12_ERR_ELEMENT_NOT_USED = 81,   /* Not Used element present (I10) */
+    X12_ERR_ELEMENT_TOO_SHORT = 82,  /* (4) */
+    X12_ERR_ELEMENT_TOO_LONG = 83,   /* (5) */
+    X12_ERR_ELEMENT_CHAR = 84,       /* invalid character for the data type (6) */
+    X12_ERR_ELEMENT_CODE = 85,       /* value not among the guide's codes (7) */
+    X12_ERR_ELEMENT_DATE = 86,       /* not a real date (8) */
+    X12_ERR_ELEMENT_TIME = 87,       /* not a real time (9) */
+    X12_ERR_ELEMENT_EXTRA = 88,      /* more elements than the segment has (3) */
+    X12_ERR_ELEMENT_REPEAT = 89,     /* too many repetitions (12) */
+    X12_ERR_ELEMENT_COMPONENTS = 90, /* too many components (13) */
+    X12_ERR_SYNTAX_REQUIRED = 91,    /* a P, R, C or L syntax note is violated (2) */
+    X12_ERR_SYNTAX_EXCLUSION = 92    /* an E syntax note is violated (10) */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */

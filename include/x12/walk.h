@@ -63,8 +63,13 @@ typedef struct x12_walker_callbacks {
 
 typedef struct x12_walker x12_walker;
 
+/* Flags for x12_walker_new(). */
+#define X12_WALK_ELEMENTS 0x1u /* check every element of every placed segment against
+                                  the guide: usage, length, data type, codes, repetitions,
+                                  components and syntax notes (SNIP 1-2) */
+
 /* Creates a walker; returns NULL when memory runs out. */
-X12_API x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx);
+X12_API x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx, unsigned flags);
 
 /* Passes one segment (call it from the reader's segment callback).  Returns
  * X12_OK, X12_ERR_STOPPED or X12_ERR_NOMEM. */

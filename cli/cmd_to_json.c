@@ -1,0 +1,264 @@
+/* x12 to-json: each transaction set as one JSON document (one line, so several
+ * sets make NDJSON), its loops as the guide names them.  Written as the events
+ * arrive, so memory is one segment, not one set.  Format: docs/json.md. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <x12/walk.h>
+
+#include "cli.h"
+
+#define MAX_DEPTH 64
+
+typedef struct tj {
+    const char *file;
+    FILE *out;
+    x12_walker *w;
+    int status;
+    int first[MAX_DEPTH]; /* no item written yet at this depth */
+    int in_set;
+    json_t *isa, *gs;     /* header facts repeated in every document */
+} tj;
+
+static json_t *jstr(x12_slice s)
+{
+    if (!s.len)
+        return json_string("");
+    json_t *j = json_stringn(s.ptr, s.len);
+    if (j)
+        return j;
+    char tmp[1024];
+    size_t n = s.len < sizeof tmp ? s.len : sizeof tmp;
+    for (size_t i = 0; i < n; i++)
+        tmp[i] = (unsigned char)s.ptr[i] < 0x80 ? s.ptr[i] : '?';
+    return json_stringn(tmp, n);
+}
+
+/* An element: a string, an array of components, or {"repeat": [...]}. */
+static json_t *element(const x12_segment *seg, x12_slice e)
+{
+    char rs = seg->delims.repetition, cs = seg->delims.component;
+    unsigned nrep = x12_count_parts(e, rs);
+    json_t *reps = nrep > 1 ? json_array() : NULL;
+    for (unsigned r = 1; r <= nrep; r++) {
+        x12_slice v = x12_element_repetition(seg, e, r);
+        unsigned nc = x12_count_parts(v, cs);
+        json_t *item;
+        if (nc > 1) {
+            item = json_array();
+            for (unsigned c = 1; c <= nc; c++)
+                json_array_append_new(item, jstr(x12_element_component(seg, v, c)));
+        } else {
+            item = jstr(v);
+        }
+        if (!reps)
+            return item;
+        json_array_append_new(reps, item);
+    }
+    json_t *o = json_object();
+    json_object_set_new(o, "repeat", reps);
+    return o;
+}
+
+static void put_item_sep(tj *t, uint32_t depth)
+{
+    if (depth >= MAX_DEPTH)
+        return;
+    if (!t->first[depth])
+        fputc(',', t->out);
+    t->first[depth] = 0;
+}
+
+static void put_json(tj *t, json_t *j)
+{
+    json_dumpf(j, t->out, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_ENCODE_ANY);
+    json_decref(j);
+}
+
+static void header(tj *t, const x12_segment *seg)
+{
+    if (x12_slice_eq(seg->id, "ISA")) {
+        json_decref(t->isa);
+        t->isa = json_object();
+        json_object_set_new(t->isa, "control_number", jstr(x12_segment_element(seg, 13)));
+        x12_slice s = x12_segment_element(seg, 6), r = x12_segment_element(seg, 8);
+        while (s.len && s.ptr[s.len - 1] == ' ')
+            s.len--;
+        while (r.len && r.ptr[r.len - 1] == ' ')
+            r.len--;
+        json_object_set_new(t->isa, "sender", jstr(s));
+        json_object_set_new(t->isa, "receiver", jstr(r));
+        json_object_set_new(t->isa, "usage", jstr(x12_segment_element(seg, 15)));
+    } else if (x12_slice_eq(seg->id, "GS")) {
+        json_decref(t->gs);
+        t->gs = json_object();
+        json_object_set_new(t->gs, "functional_id", jstr(x12_segment_element(seg, 1)));
+        json_object_set_new(t->gs, "control_number", jstr(x12_segment_element(seg, 6)));
+        json_object_set_new(t->gs, "version", jstr(x12_segment_element(seg, 8)));
+    }
+}
+
+static int on_event(void *ctx, const x12_walk_event *ev)
+{
+    tj *t = ctx;
+    if (ev->kind == X12_WALK_SEGMENT && !ev->loop_id) {
+        header(t, ev->seg);
+        return 0;
+    }
+    if (ev->kind == X12_WALK_ENTER) {
+        if (ev->depth == 0) {
+            /* a new document */
+            fprintf(t->out, "{\"file\":");
+            put_json(t, json_string(t->file));
+            fprintf(t->out, ",\"interchange\":");
+            put_json(t, t->isa ? json_incref(t->isa) : json_null());
+            fprintf(t->out, ",\"group\":");
+            put_json(t, t->gs ? json_incref(t->gs) : json_null());
+            fprintf(t->out, ",\"guide\":");
+            put_json(t, ev->spec ? json_string(x12_spec_guide_id(ev->spec)) : json_null());
+            fprintf(t->out, ",\"loop\":");
+            t->in_set = 1;
+        } else {
+            put_item_sep(t, ev->depth - 1);
+        }
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_string(ev->loop_id));
+        if (ev->loop_name)
+            json_object_set_new(o, "name", json_string(ev->loop_name));
+        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+        json_decref(o);
+        /* open the object again to append "content" */
+        if (s) {
+            s[strlen(s) - 1] = '\0';
+            fprintf(t->out, "%s,\"content\":[", s);
+            free(s);
+        }
+        if (ev->depth < MAX_DEPTH)
+            t->first[ev->depth] = 1;
+        return 0;
+    }
+    if (ev->kind == X12_WALK_LEAVE) {
+        fputs("]}", t->out);
+        if (ev->depth == 0) {
+            fputs("}\n", t->out);
+            t->in_set = 0;
+        }
+        return 0;
+    }
+    const x12_segment *seg = ev->seg;
+    put_item_sep(t, ev->depth);
+    json_t *o = json_object();
+    json_object_set_new(o, "id", jstr(seg->id));
+    json_object_set_new(o, "position", json_integer(seg->set_position));
+    if (ev->seg_name)
+        json_object_set_new(o, "name", json_string(ev->seg_name));
+    if (!ev->placed)
+        json_object_set_new(o, "unplaced", json_true());
+    json_t *els = json_array();
+    for (uint32_t i = 1; i <= seg->element_count; i++)
+        json_array_append_new(els, element(seg, seg->elements[i]));
+    json_object_set_new(o, "elements", els);
+    put_json(t, o);
+    return 0;
+}
+
+static void on_finding(void *ctx, const x12_finding *f)
+{
+    tj *t = ctx;
+    /* to-json converts; it reports only what makes the output incomplete */
+    if (f->snip == 1 && f->err.code != X12_ERR_UNKNOWN_GUIDE) {
+        cli_print_error(t->file, &f->err);
+        t->status = cli_worst(t->status, EXIT_INPUT);
+    }
+}
+
+static int on_segment(void *ctx, const x12_segment *seg)
+{
+    tj *t = ctx;
+    return x12_walker_segment(t->w, seg) != X12_OK;
+}
+
+static void on_error(void *ctx, const x12_error *e)
+{
+    tj *t = ctx;
+    if (e->code == X12_ERR_IO || e->code == X12_ERR_NOMEM) {
+        cli_print_error(t->file, e);
+        t->status = EXIT_USAGE;
+        return;
+    }
+    x12_walker_reader_error(t->w, e);
+}
+
+static const char HELP[] =
+    "usage: x12 to-json [options] [FILE|-]...\n"
+    "Writes each transaction set as one JSON document on one line (NDJSON when there\n"
+    "are several): its loops as the implementation guide names them, each segment with\n"
+    "its position from ST and its elements (a string; an array of components; or\n"
+    "{\"repeat\": [...]} for repetitions).  Sets of an unknown guide are one flat loop.\n"
+    "Exit status: 0 no errors, 1 the input has syntax or envelope errors, 2 usage or I/O error.\n\n";
+
+int cmd_to_json(int argc, char **argv)
+{
+    cli_common common;
+    cli_common_init(&common);
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0, only_files = 0;
+    if (!files)
+        return EXIT_USAGE;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_files && a[0] == '-' && a[1]) {
+            if (strcmp(a, "--") == 0) {
+                only_files = 1;
+                continue;
+            }
+            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+                fputs(HELP, stdout);
+                fputs(CLI_COMMON_HELP, stdout);
+                free(files);
+                return EXIT_FINE;
+            }
+            int rc = cli_common_option(&common, argc, argv, &i);
+            if (rc == 1)
+                continue;
+            if (rc == 0)
+                fprintf(stderr, "x12 to-json: unknown option '%s' (see x12 to-json --help)\n", a);
+            free(files);
+            return EXIT_USAGE;
+        }
+        files[nfiles++] = a;
+    }
+    if (nfiles == 0)
+        files[nfiles++] = "-";
+    x12_reader_options o;
+    cli_reader_options(&common, &o);
+    int status = EXIT_FINE;
+    for (int i = 0; i < nfiles; i++) {
+        tj t;
+        memset(&t, 0, sizeof t);
+        t.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
+        t.out = stdout;
+        x12_walker_callbacks wc = {on_event, on_finding};
+        t.w = x12_walker_new(&wc, &t, 0);
+        if (!t.w) {
+            free(files);
+            return EXIT_USAGE;
+        }
+        x12_reader_callbacks cb = {on_segment, on_error};
+        x12_status st = x12_read_file(files[i], &o, &cb, &t);
+        x12_walker_finish(t.w);
+        x12_walker_free(t.w);
+        json_decref(t.isa);
+        json_decref(t.gs);
+        if (st == X12_ERR_NOMEM)
+            t.status = EXIT_USAGE;
+        status = cli_worst(status, t.status);
+    }
+    free(files);
+    if (fflush(stdout) != 0) {
+        perror("x12 to-json: write");
+        status = EXIT_USAGE;
+    }
+    return status;
+}

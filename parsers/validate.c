@@ -1,0 +1,299 @@
+/* Element checks of a placed segment against its guide definition (SNIP 1-2):
+ * usage, repetitions, components, length, data type, inline code lists, real
+ * dates and times, and the segment's X12 syntax notes.  Called by the walker
+ * for every segment it places when X12_WALK_ELEMENTS is on.  Each problem is
+ * one finding with its element and component positions and its IK403 code. */
+#include <stdio.h>
+#include <string.h>
+
+#include "spec_model.h"
+#include "validate.h"
+
+typedef struct vctx {
+    const x12_segment *seg;
+    const spec_seg *def;
+    const char *loop_id;
+    elem_report_fn report;
+    void *rctx;
+    int errors;
+    int unverified; /* the element being checked is marked verified="false" */
+} vctx;
+
+static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t comp, const char *ref,
+                const char *detail)
+{
+    char d[96];
+    snprintf(d, sizeof d, "%s%s%s", ref ? ref : "", ref && detail && *detail ? ": " : "",
+             detail ? detail : "");
+    v->report(v->rctx, v->seg, code, ik4, el, comp, v->loop_id, d, v->unverified);
+    v->errors++;
+}
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int days_in(int y, int m)
+{
+    static const int D[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0))
+        return 29;
+    return D[m - 1];
+}
+
+/* CCYYMMDD (or YYMMDD) that exists. */
+int x12__valid_date(const char *p, size_t n)
+{
+    if (n != 8 && n != 6)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(p[i]))
+            return 0;
+    int y = 0;
+    size_t o = n == 8 ? 4 : 2;
+    for (size_t i = 0; i < o; i++)
+        y = y * 10 + (p[i] - '0');
+    if (n == 6)
+        y += 2000; /* YYMMDD: any century gives the same February in 2000-2099 */
+    int m = (p[o] - '0') * 10 + (p[o + 1] - '0');
+    int d = (p[o + 2] - '0') * 10 + (p[o + 3] - '0');
+    return m >= 1 && m <= 12 && d >= 1 && d <= days_in(y, m);
+}
+
+/* HHMM[SS[d..]] that exists. */
+static int valid_time(const char *p, size_t n)
+{
+    if (n < 4 || n > 8 || n == 5)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!is_digit(p[i]))
+            return 0;
+    int h = (p[0] - '0') * 10 + (p[1] - '0'), m = (p[2] - '0') * 10 + (p[3] - '0');
+    if (h > 23 || m > 59)
+        return 0;
+    if (n >= 6 && (p[4] - '0') * 10 + (p[5] - '0') > 59)
+        return 0;
+    return 1;
+}
+
+static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uint16_t comp)
+{
+    const char *p = s.ptr;
+    size_t n = s.len, len = n;
+    char why[64];
+    switch (e->type) {
+    case T_N: {
+        size_t i = (n && p[0] == '-') ? 1 : 0;
+        len = n - i;
+        if (i == n) {
+            bad(v, X12_ERR_ELEMENT_CHAR, "6", el, comp, e->ref, "not a number");
+            return;
+        }
+        for (; i < n; i++)
+            if (!is_digit(p[i])) {
+                bad(v, X12_ERR_ELEMENT_CHAR, "6", el, comp, e->ref, "numeric (N) with a non-digit");
+                return;
+            }
+        break;
+    }
+    case T_R: {
+        /* X12-FACTS 2: optional '-', digits, at most one '.', no '+' */
+        size_t i = (n && p[0] == '-') ? 1 : 0, digits = 0, frac = 0;
+        int dot = 0;
+        for (; i < n; i++) {
+            if (is_digit(p[i])) {
+                digits++;
+                frac += dot;
+            } else if (p[i] == '.' && !dot) {
+                dot = 1;
+            } else {
+                bad(v, X12_ERR_ELEMENT_CHAR, "6", el, comp, e->ref, "decimal (R) with a bad character");
+                return;
+            }
+        }
+        if (!digits) {
+            bad(v, X12_ERR_ELEMENT_CHAR, "6", el, comp, e->ref, "decimal (R) without digits");
+            return;
+        }
+        if (e->frac != 255 && frac > e->frac) {
+            snprintf(why, sizeof why, "more than %u decimal places", (unsigned)e->frac);
+            bad(v, X12_ERR_ELEMENT_CHAR, "6", el, comp, e->ref, why);
+            return;
+        }
+        len = digits; /* sign and point do not count toward the length */
+        break;
+    }
+    case T_DT:
+        if (!x12__valid_date(p, n)) {
+            bad(v, X12_ERR_ELEMENT_DATE, "8", el, comp, e->ref, NULL);
+            return;
+        }
+        break;
+    case T_TM:
+        if (!valid_time(p, n)) {
+            bad(v, X12_ERR_ELEMENT_TIME, "9", el, comp, e->ref, NULL);
+            return;
+        }
+        break;
+    default:
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)p[i];
+            if (c < 0x20 || c > 0x7e) {
+                snprintf(why, sizeof why, "byte 0x%02X is outside the X12 character set", c);
+                bad(v, X12_ERR_ELEMENT_CHAR, "6", el, comp, e->ref, why);
+                return;
+            }
+        }
+        break;
+    }
+    if (e->minlen && len < e->minlen) {
+        snprintf(why, sizeof why, "%zu characters, at least %u", len, (unsigned)e->minlen);
+        bad(v, X12_ERR_ELEMENT_TOO_SHORT, "4", el, comp, e->ref, why);
+    } else if (e->maxlen && len > e->maxlen) {
+        snprintf(why, sizeof why, "%zu characters, at most %u", len, (unsigned)e->maxlen);
+        bad(v, X12_ERR_ELEMENT_TOO_LONG, "5", el, comp, e->ref, why);
+    }
+    if (e->codes && !spec_codes_has(e->codes, e->ncodes, p, n)) {
+        /* the value is the finding's subject, so the detail does not quote it */
+        bad(v, e->usage == 'N' ? X12_ERR_ELEMENT_NOT_USED : X12_ERR_ELEMENT_CODE,
+            e->type == T_ID ? "7" : "I6", el, comp, e->ref, "not among the guide's codes");
+    }
+}
+
+/* Presence of a (possibly composite) value: anything but empty components. */
+static int present(x12_slice s, char comp_sep)
+{
+    for (size_t i = 0; i < s.len; i++)
+        if (s.ptr[i] != comp_sep)
+            return 1;
+    return 0;
+}
+
+static void check_syntax(vctx *v, const spec_syntax *sx, unsigned nsx, x12_slice (*get)(vctx *, unsigned, void *),
+                         void *arg, int comp_level, uint16_t el)
+{
+    char comp_sep = v->seg->delims.component;
+    for (unsigned k = 0; k < nsx; k++) {
+        const spec_syntax *s = &sx[k];
+        unsigned n = 0, first = 0, missing = 0;
+        for (unsigned j = 0; j < s->n; j++) {
+            int has = present(get(v, s->pos[j], arg), comp_sep);
+            n += (unsigned)has;
+            if (j == 0)
+                first = (unsigned)has;
+            else if (!has && !missing)
+                missing = s->pos[j];
+        }
+        char note[40];
+        int w = snprintf(note, sizeof note, "syntax note %c", s->kind);
+        for (unsigned j = 0; j < s->n && w > 0 && (size_t)w < sizeof note - 3; j++)
+            w += snprintf(note + w, sizeof note - (size_t)w, "%02u", (unsigned)s->pos[j]);
+        uint16_t at = comp_level ? el : s->pos[0];
+        uint16_t cat = comp_level ? s->pos[0] : 0;
+        switch (s->kind) {
+        case 'P':
+            if (n && n < s->n)
+                bad(v, X12_ERR_SYNTAX_REQUIRED, "2", at, cat, NULL, note);
+            break;
+        case 'R':
+            if (!n)
+                bad(v, X12_ERR_SYNTAX_REQUIRED, "2", at, cat, NULL, note);
+            break;
+        case 'E':
+            if (n > 1)
+                bad(v, X12_ERR_SYNTAX_EXCLUSION, "10", at, cat, NULL, note);
+            break;
+        case 'C':
+            if (first && missing)
+                bad(v, X12_ERR_SYNTAX_REQUIRED, "2", comp_level ? el : (uint16_t)missing,
+                    comp_level ? (uint16_t)missing : 0, NULL, note);
+            break;
+        case 'L':
+            if (first && n < 2)
+                bad(v, X12_ERR_SYNTAX_REQUIRED, "2", at, cat, NULL, note);
+            break;
+        }
+    }
+}
+
+static x12_slice seg_el(vctx *v, unsigned pos, void *arg)
+{
+    (void)arg;
+    return x12_segment_element(v->seg, pos);
+}
+
+int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
+                           elem_report_fn report, void *rctx)
+{
+    vctx v = {seg, def, loop_id, report, rctx, 0, 0};
+    char rs = seg->delims.repetition, cs = seg->delims.component;
+    uint32_t n = seg->element_count;
+    /* envelope-level segments carry their own fixed layout */
+    if (n > def->nels) {
+        for (uint32_t p = def->nels + 1; p <= n; p++)
+            if (seg->elements[p].len) {
+                char why[40];
+                snprintf(why, sizeof why, "the segment has %u elements", (unsigned)def->nels);
+                bad(&v, X12_ERR_ELEMENT_EXTRA, "3", (uint16_t)p, 0, NULL, why);
+                break;
+            }
+    }
+    for (uint16_t p = 1; p <= def->nels; p++) {
+        const spec_el *e = &def->els[p - 1];
+        x12_slice val = x12_segment_element(seg, p);
+        v.unverified = !e->verified;
+        int has = present(val, e->ncomps ? cs : '\0');
+        if (!has) {
+            if (e->usage == 'R')
+                bad(&v, X12_ERR_ELEMENT_REQUIRED, "1", p, 0, e->ref, NULL);
+            continue;
+        }
+        if (e->usage == 'N') {
+            bad(&v, X12_ERR_ELEMENT_NOT_USED, "I10", p, 0, e->ref, NULL);
+            continue;
+        }
+        unsigned nrep = x12_count_parts(val, rs);
+        if (nrep > e->rep) {
+            char why[40];
+            snprintf(why, sizeof why, "%u repetitions, at most %u", nrep, (unsigned)e->rep);
+            bad(&v, X12_ERR_ELEMENT_REPEAT, "12", p, 0, e->ref, why);
+            nrep = e->rep;
+        }
+        for (unsigned r = 1; r <= nrep; r++) {
+            x12_slice rv = x12_element_repetition(seg, val, r);
+            if (!e->ncomps) {
+                if (cs && memchr(rv.ptr ? rv.ptr : "", cs, rv.len)) {
+                    bad(&v, X12_ERR_ELEMENT_COMPONENTS, "13", p, 0, e->ref, "a simple element with components");
+                    continue;
+                }
+                check_value(&v, e, rv, p, 0);
+                continue;
+            }
+            unsigned nc = x12_count_parts(rv, cs);
+            if (nc > e->ncomps) {
+                char why[40];
+                snprintf(why, sizeof why, "%u components, at most %u", nc, (unsigned)e->ncomps);
+                bad(&v, X12_ERR_ELEMENT_COMPONENTS, "13", p, (uint16_t)(e->ncomps + 1), e->ref, why);
+            }
+            for (uint16_t c = 1; c <= e->ncomps; c++) {
+                const spec_el *ce = &e->comps[c - 1];
+                x12_slice cv = x12_element_component(seg, rv, c);
+                v.unverified = !e->verified || !ce->verified;
+                if (!cv.len) {
+                    if (ce->usage == 'R')
+                        bad(&v, X12_ERR_ELEMENT_REQUIRED, "1", p, c, ce->ref, NULL);
+                    continue;
+                }
+                if (ce->usage == 'N') {
+                    bad(&v, X12_ERR_ELEMENT_NOT_USED, "I10", p, c, ce->ref, NULL);
+                    continue;
+                }
+                check_value(&v, ce, cv, p, c);
+            }
+        }
+    }
+    v.unverified = 0;
+    check_syntax(&v, def->syntax, def->nsyntax, seg_el, NULL, 0, 0);
+    return v.errors;
+}

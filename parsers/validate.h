@@ -1,0 +1,19 @@
+/* Element validation used by the walker (parsers/validate.c). */
+#ifndef X12_VALIDATE_H
+#define X12_VALIDATE_H
+
+#include "spec_model.h"
+#include "x12/reader.h"
+
+typedef void (*elem_report_fn)(void *ctx, const x12_segment *seg, x12_status code, const char *ik4,
+                               uint16_t element, uint16_t component, const char *loop_id,
+                               const char *detail, int unverified);
+
+/* Checks every element of `seg` against `def`; returns the number of findings. */
+int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
+                           elem_report_fn report, void *ctx);
+
+/* 1 when p[0..n) is a real CCYYMMDD (or YYMMDD) date. */
+int x12__valid_date(const char *p, size_t n);
+
+#endif
