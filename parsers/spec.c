@@ -174,6 +174,48 @@ static const char *const *split_list(loader *L, const xmlNode *n, const char *na
     return out;
 }
 
+int spec_keys_has(const uint64_t *keys, const char *const *codes, uint32_t n, const char *v,
+                  size_t len)
+{
+    if (!keys || len == 0 || len > 8)
+        return spec_codes_has(codes, n, v ? v : "", len);
+    uint64_t key = spec_codekey(v, len);
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (keys[mid] == key)
+            return 1;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
+
+int spec_el_has_code(const spec_el *e, const char *v, size_t n)
+{
+    return spec_keys_has(e->ckeys, e->codes, e->ncodes, v, n);
+}
+
+/* Packed keys of a sorted code list, or NULL when a code is longer than 8
+ * bytes.  Codes are sorted by strcmp, which orders packed keys the same way. */
+static const uint64_t *pack_keys(loader *L, const char *const *codes, uint32_t n)
+{
+    if (!codes)
+        return NULL;
+    uint64_t *k = arena_alloc(L, (n ? n : 1) * sizeof *k);
+    if (!k)
+        return NULL;
+    for (uint32_t i = 0; i < n; i++) {
+        size_t len = strlen(codes[i]);
+        if (len == 0 || len > 8)
+            return NULL;
+        k[i] = spec_codekey(codes[i], len);
+    }
+    return k;
+}
+
 int spec_codes_has(const char *const *codes, uint32_t n, const char *v, size_t vlen)
 {
     uint32_t lo = 0, hi = n;
@@ -257,6 +299,7 @@ static void load_el(loader *L, const xmlNode *n, const char *seg_id, spec_el *e)
     e->frac = (uint8_t)num_attr(L, n, "frac", 255);
     e->rep = (uint16_t)num_attr(L, n, "rep", 1);
     e->codes = split_list(L, n, "codes", &e->ncodes);
+    e->ckeys = pack_keys(L, e->codes, e->ncodes);
     e->ext = attr(L, n, "ext");
     char *v = attr(L, n, "verified");
     e->verified = !(v && !strcmp(v, "false"));
@@ -316,6 +359,7 @@ static spec_seg *load_seg(loader *L, const xmlNode *n)
         return s;
     }
     memcpy(s->id, id, strlen(id) + 1);
+    s->idkey = spec_idkey(id, strlen(id));
     s->name = attr(L, n, "name");
     s->usage = usage_attr(L, n);
     s->maxuse = (uint32_t)num_attr(L, n, "maxuse", 1);
@@ -325,6 +369,7 @@ static spec_seg *load_seg(loader *L, const xmlNode *n)
     if (key && parse_ref(key, s->id, &s->key_pos, &s->key_comp) < 0)
         fail(L, X12_ERR_SPEC, n, "key '%s' does not name an element of the segment", key);
     s->keyvals = split_list(L, n, "keyvals", &s->nkeyvals);
+    s->kkeys = pack_keys(L, s->keyvals, s->nkeyvals);
     if (s->keyvals && !key)
         fail(L, X12_ERR_SPEC, n, "keyvals without key%s", "");
     /* elements by position: the highest position decides the size */

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "x12/reader.h"
 #include "x12/spec.h"
 
 #define SPEC_UNBOUNDED UINT32_MAX
@@ -26,6 +27,8 @@ typedef struct spec_el {
     uint16_t rep;      /* most repetitions (1 = not repeating) */
     const char *const *codes; /* sorted, inline allowed values; NULL = none listed */
     uint32_t ncodes;
+    const uint64_t *ckeys;    /* the same codes packed (spec_codekey), sorted; NULL when a
+                                 code is longer than 8 bytes */
     const char *ext;   /* external code list name or NULL */
     uint8_t verified;
     struct spec_el *comps; /* composite: its components */
@@ -40,6 +43,7 @@ typedef struct spec_syntax {
 
 typedef struct spec_seg {
     char id[4];
+    uint32_t idkey;    /* the id's bytes packed, for one-compare matching (spec_idkey) */
     const char *name;
     char usage;
     uint32_t maxuse;
@@ -47,6 +51,7 @@ typedef struct spec_seg {
     uint16_t key_pos, key_comp;     /* qualifier element telling same-tag siblings apart */
     const char *const *keyvals;     /* sorted; NULL = matches any value */
     uint32_t nkeyvals;
+    const uint64_t *kkeys;          /* keyvals packed (spec_codekey), NULL if one is long */
     spec_el *els;      /* by position: els[i].pos == i + 1 */
     uint16_t nels;
     spec_syntax *syntax;
@@ -81,6 +86,38 @@ struct x12_spec {
     x12_spec_stats stats;
     void *arena;       /* opaque: arena blocks */
 };
+
+/* A segment id (2-3 bytes) packed into an integer; 0 for anything longer. */
+static inline uint32_t spec_idkey(const char *p, size_t n)
+{
+    if (n < 2 || n > 3)
+        return 0;
+    return (uint32_t)(unsigned char)p[0] << 16 | (uint32_t)(unsigned char)p[1] << 8 |
+           (n == 3 ? (uint32_t)(unsigned char)p[2] : 0) | (uint32_t)n << 24;
+}
+
+/* Up to 8 bytes packed big-endian into an integer (order follows strcmp). */
+static inline uint64_t spec_codekey(const char *p, size_t n)
+{
+    uint64_t k = 0;
+    for (size_t i = 0; i < 8; i++)
+        k = k << 8 | (i < n ? (unsigned char)p[i] : 0);
+    return k;
+}
+
+/* Data element `pos` of a segment (empty past the end), without a call. */
+static inline x12_slice seg_el(const x12_segment *seg, unsigned pos)
+{
+    x12_slice none = {NULL, 0};
+    return pos && pos <= seg->element_count ? seg->elements[pos] : none;
+}
+
+/* Is the value in the sorted packed keys / strings? */
+int spec_keys_has(const uint64_t *keys, const char *const *codes, uint32_t n, const char *v,
+                  size_t len);
+
+/* Is the value among the element's codes? */
+int spec_el_has_code(const struct spec_el *e, const char *v, size_t n);
 
 /* Binary search in a sorted code list. */
 int spec_codes_has(const char *const *codes, uint32_t n, const char *v, size_t vlen);

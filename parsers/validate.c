@@ -154,7 +154,7 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
         snprintf(why, sizeof why, "%zu characters, at most %u", len, (unsigned)e->maxlen);
         bad(v, X12_ERR_ELEMENT_TOO_LONG, "5", el, comp, e->ref, why);
     }
-    if (e->codes && !spec_codes_has(e->codes, e->ncodes, p, n)) {
+    if (e->codes && !spec_el_has_code(e, p, n)) {
         /* the value is the finding's subject, so the detail does not quote it */
         bad(v, e->usage == 'N' ? X12_ERR_ELEMENT_NOT_USED : X12_ERR_ELEMENT_CODE,
             e->type == T_ID ? "7" : "I6", el, comp, e->ref, "not among the guide's codes");
@@ -185,6 +185,11 @@ static void check_syntax(vctx *v, const spec_syntax *sx, unsigned nsx, x12_slice
             else if (!has && !missing)
                 missing = s->pos[j];
         }
+        int violated = (s->kind == 'P' && n && n < s->n) || (s->kind == 'R' && !n) ||
+                       (s->kind == 'E' && n > 1) || (s->kind == 'C' && first && missing) ||
+                       (s->kind == 'L' && first && n < 2);
+        if (!violated)
+            continue;
         char note[40];
         int w = snprintf(note, sizeof note, "syntax note %c", s->kind);
         for (unsigned j = 0; j < s->n && w > 0 && (size_t)w < sizeof note - 3; j++)
@@ -217,10 +222,10 @@ static void check_syntax(vctx *v, const spec_syntax *sx, unsigned nsx, x12_slice
     }
 }
 
-static x12_slice seg_el(vctx *v, unsigned pos, void *arg)
+static x12_slice note_el(vctx *v, unsigned pos, void *arg)
 {
     (void)arg;
-    return x12_segment_element(v->seg, pos);
+    return seg_el(v->seg, pos);
 }
 
 int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
@@ -241,9 +246,9 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
     }
     for (uint16_t p = 1; p <= def->nels; p++) {
         const spec_el *e = &def->els[p - 1];
-        x12_slice val = x12_segment_element(seg, p);
+        x12_slice val = p <= n ? seg->elements[p] : (x12_slice){NULL, 0};
         v.unverified = !e->verified;
-        int has = present(val, e->ncomps ? cs : '\0');
+        int has = e->ncomps ? present(val, cs) : val.len > 0;
         if (!has) {
             if (e->usage == 'R')
                 bad(&v, X12_ERR_ELEMENT_REQUIRED, "1", p, 0, e->ref, NULL);
@@ -253,7 +258,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
             bad(&v, X12_ERR_ELEMENT_NOT_USED, "I10", p, 0, e->ref, NULL);
             continue;
         }
-        unsigned nrep = x12_count_parts(val, rs);
+        unsigned nrep = rs && memchr(val.ptr, rs, val.len) ? x12_count_parts(val, rs) : 1;
         if (nrep > e->rep) {
             char why[40];
             snprintf(why, sizeof why, "%u repetitions, at most %u", nrep, (unsigned)e->rep);
@@ -261,7 +266,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
             nrep = e->rep;
         }
         for (unsigned r = 1; r <= nrep; r++) {
-            x12_slice rv = x12_element_repetition(seg, val, r);
+            x12_slice rv = nrep == 1 ? val : x12_element_repetition(seg, val, r);
             if (!e->ncomps) {
                 if (cs && memchr(rv.ptr ? rv.ptr : "", cs, rv.len)) {
                     bad(&v, X12_ERR_ELEMENT_COMPONENTS, "13", p, 0, e->ref, "a simple element with components");
@@ -294,6 +299,6 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
         }
     }
     v.unverified = 0;
-    check_syntax(&v, def->syntax, def->nsyntax, seg_el, NULL, 0, 0);
+    check_syntax(&v, def->syntax, def->nsyntax, note_el, NULL, 0, 0);
     return v.errors;
 }

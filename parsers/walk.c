@@ -14,6 +14,8 @@
 #include "x12/walk.h"
 
 #define MAX_DEPTH 24
+#define K2(a, b) ((uint32_t)2 << 24 | (uint32_t)(a) << 16 | (uint32_t)(b) << 8)
+#define K3(a, b, c) ((uint32_t)3 << 24 | (uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
 #define MAX_SPECS 16
 
 typedef struct frame {
@@ -252,10 +254,10 @@ static int key_matches(const spec_seg *d, const x12_segment *seg)
 {
     if (!d->keyvals)
         return 1;
-    x12_slice v = x12_segment_element(seg, d->key_pos);
+    x12_slice v = seg_el(seg, d->key_pos);
     if (d->key_comp)
         v = x12_element_component(seg, v, d->key_comp);
-    return spec_codes_has(d->keyvals, d->nkeyvals, v.ptr ? v.ptr : "", v.len);
+    return spec_keys_has(d->kkeys, d->keyvals, d->nkeyvals, v.ptr, v.len);
 }
 
 /* How many simple coded elements of `seg` hold a value `d` does not list. */
@@ -265,7 +267,7 @@ static int code_misfits(const spec_seg *d, const x12_segment *seg)
     for (uint16_t p = 1; p <= d->nels && p <= seg->element_count; p++) {
         const spec_el *e = &d->els[p - 1];
         x12_slice v = seg->elements[p];
-        if (e->codes && !e->ncomps && v.len && !spec_codes_has(e->codes, e->ncodes, v.ptr, v.len))
+        if (e->codes && !e->ncomps && v.len && !spec_el_has_code(e, v.ptr, v.len))
             bad++;
     }
     return bad;
@@ -274,7 +276,7 @@ static int code_misfits(const spec_seg *d, const x12_segment *seg)
 static int kid_matches(const spec_child *k, const x12_segment *seg)
 {
     const spec_seg *d = k->is_loop ? k->loop->kids[0].seg : k->seg;
-    return x12_slice_eq(seg->id, d->id) && key_matches(d, seg);
+    return d->idkey == spec_idkey(seg->id.ptr, seg->id.len) && key_matches(d, seg);
 }
 
 /* The enclosing HL instance's id, "" when none. */
@@ -306,7 +308,12 @@ static void place(x12_walker *w, const x12_segment *seg)
         /* several siblings at the same position may take the qualifier (the
          * 837P 2400 PWK01 'CT' is both a supplemental-information type and the
          * DME CMN indicator): take the one whose coded elements fit best */
-        if (!lp->kids[i].is_loop) {
+        int rivals = 0;
+        if (!lp->kids[i].is_loop)
+            for (uint32_t j = i + 1; j < lp->nkids && !rivals; j++)
+                rivals = !lp->kids[j].is_loop && lp->kids[j].seg->pos == lp->kids[i].seg->pos &&
+                         kid_matches(&lp->kids[j], seg);
+        if (rivals) {
             uint32_t best = i;
             int best_bad = -1;
             for (uint32_t j = i; j < lp->nkids; j++) {
@@ -357,7 +364,7 @@ static void place(x12_walker *w, const x12_segment *seg)
             return;
         }
         const spec_loop *child = k->loop;
-        if (x12_slice_eq(seg->id, "HL")) {
+        if (spec_idkey(seg->id.ptr, seg->id.len) == K2('H', 'L')) {
             x12_slice hl01 = x12_segment_element(seg, 1), hl02 = x12_segment_element(seg, 2);
             const char *parent = enclosing_hl(w);
             if (!x12_slice_eq(hl02, parent)) {
@@ -440,12 +447,12 @@ x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg)
 {
     if (w->fatal)
         return w->fatal;
-    x12_slice id = seg->id;
-    if (x12_slice_eq(id, "ST")) {
+    uint32_t k = spec_idkey(seg->id.ptr, seg->id.len);
+    if (k == K2('S', 'T')) {
         end_set(w, seg);
         begin_set(w, seg);
     } else if (!w->in_set) {
-        if (x12_slice_eq(id, "GS")) {
+        if (k == K2('G', 'S')) {
             x12_slice v = x12_segment_element(seg, 8);
             snprintf(w->gs08, sizeof w->gs08, "%.*s", (int)(v.len < 39 ? v.len : 39),
                      v.ptr ? v.ptr : "");
@@ -453,18 +460,18 @@ x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg)
         emit(w, X12_WALK_SEGMENT, NULL, NULL, 0, seg, NULL, 1);
     } else if (!w->cur) {
         emit(w, X12_WALK_SEGMENT, NULL, "ST", 0, seg, NULL, 1);
-        if (x12_slice_eq(id, "SE"))
+        if (k == K2('S', 'E'))
             end_set(w, seg);
     } else {
         /* a new interchange or group inside a set: the reader has reported
          * the missing SE; close the set before the envelope segment */
-        if (x12_slice_eq(id, "GS") || x12_slice_eq(id, "GE") || x12_slice_eq(id, "ISA") ||
-            x12_slice_eq(id, "IEA")) {
+        if (k == K2('G', 'S') || k == K2('G', 'E') || k == K3('I', 'S', 'A') ||
+            k == K3('I', 'E', 'A')) {
             end_set(w, seg);
             return x12_walker_segment(w, seg);
         }
         place(w, seg);
-        if (x12_slice_eq(id, "SE"))
+        if (k == K2('S', 'E'))
             end_set(w, seg);
     }
     return w->fatal;
