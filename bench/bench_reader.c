@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <x12/reader.h>
+#include <x12/walk.h>
 
 #define CHUNK (64 * 1024)
 #define RUNS 3
@@ -85,6 +86,52 @@ static digest run_ours(const char *path)
     return d;
 }
 
+/* --- validation: reader + walker with element checks (SNIP 1-2) ------------ */
+
+typedef struct vstate {
+    x12_walker *w;
+    uint64_t findings;
+} vstate;
+
+static void v_finding(void *ctx, const x12_finding *f)
+{
+    (void)f;
+    ((vstate *)ctx)->findings++;
+}
+
+static int v_seg(void *ctx, const x12_segment *seg)
+{
+    return x12_walker_segment(((vstate *)ctx)->w, seg) != X12_OK;
+}
+
+static void v_err(void *ctx, const x12_error *e)
+{
+    x12_walker_reader_error(((vstate *)ctx)->w, e);
+}
+
+static uint64_t run_validate(const char *path)
+{
+    vstate v = {0};
+    x12_walker_callbacks wc = {NULL, v_finding};
+    v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS);
+    int fd = open(path, O_RDONLY);
+    static char buf[CHUNK];
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    o.flags = X12_READ_LENIENT;
+    x12_reader_callbacks cb = {v_seg, v_err};
+    x12_reader *r = x12_reader_new(&o, &cb, &v);
+    ssize_t n;
+    while ((n = read(fd, buf, sizeof buf)) > 0)
+        x12_reader_feed(r, buf, (size_t)n);
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    x12_walker_finish(v.w);
+    x12_walker_free(v.w);
+    close(fd);
+    return v.findings;
+}
+
 /* --- baseline ----------------------------------------------------------- */
 
 static void split_segment(digest *d, const char *p, size_t n, char es)
@@ -146,11 +193,14 @@ static digest run_baseline(const char *path)
     return d;
 }
 
-static long peak_rss_kb_of_reader(const char *path)
+static long peak_rss_kb_of(const char *path, int validate)
 {
     pid_t pid = fork();
     if (pid == 0) {
-        run_ours(path);
+        if (validate)
+            run_validate(path);
+        else
+            run_ours(path);
         _exit(0);
     }
     int status;
@@ -191,7 +241,17 @@ int main(int argc, char **argv)
                 best_ours = t2 - t1;
         }
         int same = memcmp(&dours, &dbase, sizeof dours) == 0;
-        long rss = peak_rss_kb_of_reader(path);
+        long rss = peak_rss_kb_of(path, 0);
+        double best_val = 1e9;
+        uint64_t findings = 0;
+        for (int k = 0; k < RUNS; k++) {
+            double t0 = now();
+            findings = run_validate(path);
+            double t1 = now();
+            if (t1 - t0 < best_val)
+                best_val = t1 - t0;
+        }
+        long vrss = peak_rss_kb_of(path, 1);
         printf("%s: %.1f MB, %llu segments, %llu elements, digests %s\n", path, mb,
                (unsigned long long)dours.segments, (unsigned long long)dours.elements,
                same ? "equal" : "DIFFER");
@@ -201,6 +261,10 @@ int main(int argc, char **argv)
                (double)dours.segments / best_ours);
         printf("  ratio reader/baseline: %.2fx   reader peak RSS: %.1f MB (whole process)\n",
                best_base / best_ours, (double)rss / 1024.0);
+        printf("  x12kit validate (SNIP 1-2):    %8.1f MB/s %12.0f segments/s  %llu findings\n",
+               mb / best_val, (double)dours.segments / best_val, (unsigned long long)findings);
+        printf("  ratio validate/reader: %.2f   validate peak RSS: %.1f MB (whole process)\n",
+               best_ours / best_val, (double)vrss / 1024.0);
         if (!same)
             rc = 1;
     }
