@@ -166,8 +166,12 @@ static const char *const *split_list(loader *L, const xmlNode *n, const char *na
         if (!*p)
             break;
         out[k++] = p;
-        while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+        while (*p && *p != ' ' && *p != '\t' && *p != '\n') {
+            /* "_" stands for a space inside a value ("SITUATIONAL_TRIGGER") */
+            if (*p == '_')
+                *p = ' ';
             p++;
+        }
     }
     qsort(out, k, sizeof *out, cmp_str);
     *count = k;
@@ -428,9 +432,12 @@ static spec_seg *load_seg(loader *L, const xmlNode *n)
                 s->els[c.pos - 1] = c;
         }
     }
-    for (uint16_t i = 0; i < s->nels && !L->failed; i++)
+    for (uint16_t i = 0; i < s->nels && !L->failed; i++) {
         if (!s->els[i].pos)
             fail(L, X12_ERR_SPEC, n, "segment %s skips an element position", s->id);
+        if (s->els[i].usage == 'R')
+            s->last_required = (uint16_t)(i + 1);
+    }
     L->spec->stats.segments++;
     return s;
 }

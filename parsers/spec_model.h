@@ -54,6 +54,7 @@ typedef struct spec_seg {
     const uint64_t *kkeys;          /* keyvals packed (spec_codekey), NULL if one is long */
     spec_el *els;      /* by position: els[i].pos == i + 1 */
     uint16_t nels;
+    uint16_t last_required; /* highest position whose usage is R (0: none) */
     spec_syntax *syntax;
     uint16_t nsyntax;
 } spec_seg;

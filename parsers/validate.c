@@ -244,7 +244,10 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
                 break;
             }
     }
-    for (uint16_t p = 1; p <= def->nels; p++) {
+    /* past the last element sent only required ones matter */
+    uint16_t upto = (uint16_t)(n < def->nels ? (n > def->last_required ? n : def->last_required)
+                                             : def->nels);
+    for (uint16_t p = 1; p <= upto; p++) {
         const spec_el *e = &def->els[p - 1];
         x12_slice val = p <= n ? seg->elements[p] : (x12_slice){NULL, 0};
         v.unverified = !e->verified;
@@ -258,7 +261,13 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
             bad(&v, X12_ERR_ELEMENT_NOT_USED, "I10", p, 0, e->ref, NULL);
             continue;
         }
-        unsigned nrep = rs && memchr(val.ptr, rs, val.len) ? x12_count_parts(val, rs) : 1;
+        /* one pass over the (short) value instead of a memchr call per separator */
+        int has_rep = 0, has_comp = 0;
+        for (size_t i = 0; i < val.len; i++) {
+            has_rep |= rs && val.ptr[i] == rs;
+            has_comp |= val.ptr[i] == cs;
+        }
+        unsigned nrep = has_rep ? x12_count_parts(val, rs) : 1;
         if (nrep > e->rep) {
             char why[40];
             snprintf(why, sizeof why, "%u repetitions, at most %u", nrep, (unsigned)e->rep);
@@ -268,7 +277,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
         for (unsigned r = 1; r <= nrep; r++) {
             x12_slice rv = nrep == 1 ? val : x12_element_repetition(seg, val, r);
             if (!e->ncomps) {
-                if (cs && memchr(rv.ptr ? rv.ptr : "", cs, rv.len)) {
+                if (has_comp && (nrep == 1 || memchr(rv.ptr ? rv.ptr : "", cs, rv.len))) {
                     bad(&v, X12_ERR_ELEMENT_COMPONENTS, "13", p, 0, e->ref, "a simple element with components");
                     continue;
                 }

@@ -75,7 +75,9 @@ def conv_el(pe, ref):
     e.set("maxlen", mx)
     codes, ext = codes_of(pe)
     if codes:
-        e.set("codes", " ".join(codes))
+        # a space inside a code value (the 999 CTX01-01 "SITUATIONAL TRIGGER") is
+        # written as "_" because lists are space-separated (docs/specs.md)
+        e.set("codes", " ".join(c.replace(" ", "_") for c in codes))
     if ext:
         e.set("ext", ext)
     rx = pe.findtext("regex")
