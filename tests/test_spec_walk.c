@@ -1,7 +1,7 @@
 /* Spec loading (every built-in guide, malformed specs) and the loop walker:
  * events for a known file, each structural finding with its position, clean
  * TR3 examples with no findings, and every shared-corpus file's walker
- * findings against tests/walk-expect.tsv (X12_REGEN_EXPECT=1 rewrites it). */
+ * findings against tests/validate-expect.tsv (X12_REGEN_EXPECT=1 rewrites it). */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -131,9 +131,10 @@ static void err_cb(void *ctx, const x12_error *e)
     x12_walker_reader_error(((walk_log *)ctx)->w, e);
 }
 
-static void walk_data(const char *data, size_t len, walk_log *l)
+static void walk_data(const char *data, size_t len, walk_log *l, unsigned flags)
 {
     memset(l, 0, sizeof *l);
+    l->flags = flags;
     sb_add(&l->events, "", 0);
     sb_add(&l->findings, "", 0);
     x12_walker_callbacks wc = {on_event, on_finding};
@@ -150,14 +151,19 @@ static void walk_data(const char *data, size_t len, walk_log *l)
     x12_walker_free(l->w);
 }
 
-static void walk_path(const char *path, walk_log *l)
+static void walk_path_flags(const char *path, walk_log *l, unsigned flags)
 {
     size_t len;
     char *data = read_file(path, &len);
     if (!data)
         fail_msg("cannot read %s", path);
-    walk_data(data, len, l);
+    walk_data(data, len, l, flags);
     free(data);
+}
+
+static void walk_path(const char *path, walk_log *l)
+{
+    walk_path_flags(path, l, 0);
 }
 
 #define C X12KIT_SOURCE_DIR "/fixtures/corpus/"
@@ -217,7 +223,7 @@ static void test_findings(void **state)
     /* an 835 with only BPR and TRN: the required loops are missing at SE */
     size_t n;
     char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/x12/y_minimal.x12", &n);
-    walk_data(y, n, &l);
+    walk_data(y, n, &l, 0);
     free(y);
     assert_string_equal(l.findings.p,
                         "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE el=0.0 ik3=3 ik4= loop 1000A missing in loop ST\n"
@@ -227,7 +233,7 @@ static void test_findings(void **state)
 
     /* unknown guide: one informational finding, segments still handed on */
     const char *unknown = ISA "GS*HC*S*R*20261126*1200*1*X*004010X098A1~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~";
-    walk_data(unknown, strlen(unknown), &l);
+    walk_data(unknown, strlen(unknown), &l, 0);
     assert_string_equal(l.findings.p,
                         "X12_ERR_UNKNOWN_GUIDE snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= ik4= ST01 837 with guide '004010X098A1' (from GS08)\n");
     assert_non_null(strstr(l.events.p, "BHT@ST\n"));
@@ -245,7 +251,7 @@ static void test_findings(void **state)
         "HL*2*9*22*0~SBR*P*18*******CI~NM1*IL*1*DOE*JOHN****MI*1~NM1*PR*2*PAYER*****PI*1~"
         "BHT*0019~"
         "SE*20*0001~GE*1*1~IEA*1*000000001~";
-    walk_data(bad, strlen(bad), &l);
+    walk_data(bad, strlen(bad), &l, 0);
     /* the second NM1*85 opens a second 2010AA, which then lacks its N3, N4, REF */
     const char *want =
         "X12_ERR_LOOP_REPEAT snip=2 loop=2010AA segment=13 set=11 id=NM1 el=0.0 ik3=4 ik4= loop 2010AA occurs more than 1 times in loop 2000A\n"
@@ -340,7 +346,7 @@ static void test_shared_corpus(void **state)
         skip();
     }
     free_list(probe);
-    const char *expect_path = X12KIT_SOURCE_DIR "/tests/walk-expect.tsv";
+    const char *expect_path = X12KIT_SOURCE_DIR "/tests/validate-expect.tsv";
     const char *v = getenv("X12_REGEN_EXPECT");
     int regen = v && *v == '1';
     size_t elen;
@@ -349,7 +355,7 @@ static void test_shared_corpus(void **state)
         assert_non_null(expect);
     strbuf out = {0};
     sb_add(&out, "", 0);
-    sb_printf(&out, "%s", "# file\twalker findings (reader errors and guide structure); tests/test_spec_walk.c\n");
+    sb_printf(&out, "%s", "# file\tfindings of x12 validate (SNIP 1-2) by code and count; tests/test_spec_walk.c\n");
     int files = 0, clean = 0;
     for (int d = 0; DIRS[d]; d++) {
         char dir[1024];
@@ -357,7 +363,7 @@ static void test_shared_corpus(void **state)
         char **list = list_dir(dir);
         for (size_t i = 0; list && list[i]; i++) {
             walk_log l;
-            walk_path(list[i], &l);
+            walk_path_flags(list[i], &l, X12_WALK_ELEMENTS);
             char *sum = summary(l.findings.p);
             const char *name = list[i] + strlen(X12KIT_SHARED_DIR "/corpus/");
             files++;
@@ -368,7 +374,7 @@ static void test_shared_corpus(void **state)
                 snprintf(key, sizeof key, "\n%s\t", name);
                 const char *row = strstr(expect, key);
                 if (!row)
-                    fail_msg("%s: no row in tests/walk-expect.tsv (got %s)", name, sum);
+                    fail_msg("%s: no row in tests/validate-expect.tsv (got %s)", name, sum);
                 row += strlen(key);
                 size_t rl = strcspn(row, "\n");
                 if (strlen(sum) != rl || strncmp(row, sum, rl))
