@@ -29,6 +29,7 @@ typedef struct block {
 } block;
 
 typedef struct loader {
+    int unverified; /* depth of enclosing nodes marked verified="false" */
     block *blocks;
     const char *name;
     x12_error *err;
@@ -306,7 +307,8 @@ static void load_el(loader *L, const xmlNode *n, const char *seg_id, spec_el *e)
     e->ckeys = pack_keys(L, e->codes, e->ncodes);
     e->ext = attr(L, n, "ext");
     char *v = attr(L, n, "verified");
-    e->verified = !(v && !strcmp(v, "false"));
+    /* verified="false" on the element or any enclosing segment or loop */
+    e->verified = !(v && !strcmp(v, "false")) && !L->unverified;
     L->spec->stats.elements++;
 }
 
@@ -350,7 +352,26 @@ static spec_syntax *parse_syntax(loader *L, const xmlNode *n, uint16_t *nout)
     return out;
 }
 
+static int marked_unverified(const xmlNode *n)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)"verified");
+    int r = v && !strcmp((const char *)v, "false");
+    xmlFree(v);
+    return r;
+}
+
+static spec_seg *load_seg_body(loader *L, const xmlNode *n);
+
 static spec_seg *load_seg(loader *L, const xmlNode *n)
+{
+    int mark = marked_unverified(n);
+    L->unverified += mark;
+    spec_seg *s = load_seg_body(L, n);
+    L->unverified -= mark;
+    return s;
+}
+
+static spec_seg *load_seg_body(loader *L, const xmlNode *n)
 {
     spec_seg *s = arena_alloc(L, sizeof *s);
     if (!s) {
@@ -408,7 +429,7 @@ static spec_seg *load_seg(loader *L, const xmlNode *n)
             c.de = attr(L, x, "de");
             c.usage = usage_attr(L, x);
             c.rep = (uint16_t)num_attr(L, x, "rep", 1);
-            c.verified = 1;
+            c.verified = !marked_unverified(x) && !L->unverified;
             if (parse_ref(c.ref, s->id, &c.pos, &c.comp) < 0 || c.comp) {
                 fail(L, X12_ERR_SPEC, x, "composite ref '%s' is not an element position", c.ref);
                 break;
@@ -483,7 +504,18 @@ static void load_kids(loader *L, const xmlNode *n, spec_loop *lp)
     }
 }
 
+static spec_loop *load_loop_body(loader *L, const xmlNode *n, int root);
+
 static spec_loop *load_loop(loader *L, const xmlNode *n, int root)
+{
+    int mark = marked_unverified(n);
+    L->unverified += mark;
+    spec_loop *lp = load_loop_body(L, n, root);
+    L->unverified -= mark;
+    return lp;
+}
+
+static spec_loop *load_loop_body(loader *L, const xmlNode *n, int root)
 {
     spec_loop *lp = arena_alloc(L, sizeof *lp);
     if (!lp) {

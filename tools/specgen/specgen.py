@@ -848,6 +848,11 @@ def build_837d(p837, unverified_path):
         if e.get("de") == "782":
             e.set("maxlen", "10")
             e.set("frac", "2")
+    for e in list(sv3.iter("el")) + list(sv3.iter("comp")):
+        # The TR3 example scenarios (kputnam/stupidedi 005010/X224A2 pass fixtures, in
+        # shared/corpus/837d) send SV3 without SV306 and SV311: both are situational.
+        if e.get("ref") in ("SV306", "SV311"):
+            e.set("usage", "S")
     for e in sv3.iter("el"):
         if e.get("ref") == "SV305":
             e.set("codes", "I R")           # initial / replacement (X12-FACTS.md s3.4)
