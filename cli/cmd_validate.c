@@ -87,7 +87,8 @@ static const char HELP[] =
     "usage: x12 validate [--json] [options] [FILE|-]...\n"
     "Reports every finding as the file is read: X12 syntax and envelopes (SNIP 1), and\n"
     "the implementation guide's loops, segments and elements (SNIP 2: usage, repeats,\n"
-    "lengths, data types, code values, syntax notes).  The guide of each transaction set\n"
+    "lengths, data types, code values, syntax notes), and balancing in integer cents\n"
+    "(SNIP 3: 835 line, claim and BPR02 totals; 837 CLM02 and COB).  The guide of each transaction set\n"
     "comes from ST03, else GS08; a set of an unknown guide gets envelope checks only, and\n"
     "an info line says so.  --json prints one JSON object per finding (NDJSON).\n"
     "Exit status: 0 no errors, 1 errors were found, 2 usage or I/O error.\n\n";
@@ -138,7 +139,7 @@ int cmd_validate(int argc, char **argv)
         v.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
         v.json = json;
         x12_walker_callbacks wc = {NULL, on_finding};
-        v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS);
+        v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
         if (!v.w) {
             free(files);
             return EXIT_USAGE;

@@ -85,6 +85,7 @@ static const status_info STATUS[] = {
      "a syntax note requires an element that is missing"},
     {X12_ERR_SYNTAX_EXCLUSION, "X12_ERR_SYNTAX_EXCLUSION",
      "a syntax note allows only one of these elements"},
+    {X12_ERR_BALANCE, "X12_ERR_BALANCE", "amounts do not balance"},
 };
 
 static const status_info *lookup(x12_status code)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "spec_model.h"
+#include "balance.h"
 #include "validate.h"
 #include "x12/walk.h"
 
@@ -47,6 +48,7 @@ struct x12_walker {
     uint32_t *pool;     /* MAX_DEPTH * pool_width counters */
     uint32_t pool_width;
     x12_status fatal;
+    balancer bal;       /* SNIP 3, with X12_WALK_BALANCE */
 };
 
 /* --- findings and events --------------------------------------------------- */
@@ -128,6 +130,27 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
     f.loop_id = loop_id ? loop_id : "";
     snprintf(f.ik3, sizeof f.ik3, "8");
     snprintf(f.ik4, sizeof f.ik4, "%s", ik4);
+    w->cb.finding(w->ctx, &f);
+}
+
+static void balance_finding(void *ctx, const bal_pos *at, const char *loop_id, const char *detail)
+{
+    x12_walker *w = ctx;
+    if (!w->cb.finding)
+        return;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = X12_ERR_BALANCE;
+    f.err.msg = x12_status_message(X12_ERR_BALANCE);
+    f.err.byte_offset = at->off;
+    f.err.segment_index = at->seg_index;
+    f.err.set_position = at->set_pos;
+    memcpy(f.err.segment_id, at->id, sizeof at->id);
+    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
+    f.severity = X12_SEV_ERROR;
+    f.snip = 3;
+    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
+    f.loop_id = loop_id;
     w->cb.finding(w->ctx, &f);
 }
 
@@ -242,6 +265,7 @@ static void pop(x12_walker *w, const x12_segment *at)
         }
     }
     w->depth--;
+    bal_leave(&w->bal, f->lp->id);
     emit(w, X12_WALK_LEAVE, f->lp, NULL, (uint32_t)w->depth, NULL, NULL, 1);
 }
 
@@ -355,6 +379,7 @@ static void place(x12_walker *w, const x12_segment *seg)
         if (w->flags & X12_WALK_ELEMENTS)
             x12__validate_elements(seg, def, k->is_loop ? k->loop->id : lp->id, element_finding, w);
         if (!k->is_loop) {
+            bal_segment(&w->bal, lp->id, seg);
             emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, k->seg->name, 1);
             return;
         }
@@ -382,6 +407,7 @@ static void place(x12_walker *w, const x12_segment *seg)
         } else {
             push(w, child);
         }
+        bal_segment(&w->bal, child->id, seg);
         emit(w, X12_WALK_ENTER, child, NULL, (uint32_t)w->depth - 1, NULL, NULL, 1);
         emit(w, X12_WALK_SEGMENT, child, NULL, (uint32_t)w->depth - 1, seg, child->kids[0].seg->name, 1);
         return;
@@ -435,6 +461,17 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
         return;
     }
     w->depth = 0;
+    bal_kind kind = BAL_NONE;
+    if (w->flags & X12_WALK_BALANCE) {
+        const char *g = w->cur->spec->guide_id;
+        kind = !strcmp(g, "005010X221A1")   ? BAL_835
+               : !strcmp(g, "005010X222A1") ? BAL_837P
+               : !strcmp(g, "005010X223A2") ? BAL_837I
+               : !strcmp(g, "005010X224A2") ? BAL_837D
+                                            : BAL_NONE;
+    }
+    bal_begin_set(&w->bal, kind, balance_finding, w);
+    w->bal.cur_payer = w->bal.line_payer = -1;
     push(w, w->cur->spec->root);
     const spec_loop *root = w->cur->spec->root;
     if (w->flags & X12_WALK_ELEMENTS)

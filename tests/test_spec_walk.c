@@ -307,6 +307,47 @@ static void test_element_findings(void **state)
     sb_free(&w2.findings);
 }
 
+/* fixtures/validate: y_ files have no findings, n_ files exactly their .expect */
+static void test_validate_fixtures(void **state)
+{
+    (void)state;
+    const char *v = getenv("X12_REGEN_EXPECT");
+    int regen = v && *v == '1';
+    char **files = list_dir(X12KIT_SOURCE_DIR "/fixtures/validate");
+    assert_non_null(files);
+    int n = 0;
+    for (size_t i = 0; files[i]; i++) {
+        size_t len = strlen(files[i]);
+        if (len < 4 || strcmp(files[i] + len - 4, ".x12") != 0)
+            continue;
+        walk_log l;
+        walk_path_flags(files[i], &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
+        char path[4200];
+        snprintf(path, sizeof path, "%s.expect", files[i]);
+        const char *base = strrchr(files[i], '/') + 1;
+        if (regen) {
+            if (l.findings.len)
+                write_file(path, l.findings.p, l.findings.len);
+        } else if (base[0] == 'y') {
+            if (l.findings.len)
+                fail_msg("%s must validate clean:\n%s", files[i], l.findings.p);
+        } else {
+            size_t el;
+            char *want = read_file(path, &el);
+            if (!want || !want[0])
+                fail_msg("%s has no .expect", files[i]);
+            if (strcmp(want, l.findings.p) != 0)
+                fail_msg("%s\nexpected:\n%s\ngot:\n%s", files[i], want, l.findings.p);
+            free(want);
+        }
+        sb_free(&l.events);
+        sb_free(&l.findings);
+        n++;
+    }
+    free_list(files);
+    assert_true(n >= 7);
+}
+
 /* --- the shared corpus ---------------------------------------------------------- */
 
 static char *summary(const char *findings)
@@ -355,7 +396,7 @@ static void test_shared_corpus(void **state)
         assert_non_null(expect);
     strbuf out = {0};
     sb_add(&out, "", 0);
-    sb_printf(&out, "%s", "# file\tfindings of x12 validate (SNIP 1-2) by code and count; tests/test_spec_walk.c\n");
+    sb_printf(&out, "%s", "# file\tfindings of x12 validate (SNIP 1-3) by code and count; tests/test_spec_walk.c\n");
     int files = 0, clean = 0;
     for (int d = 0; DIRS[d]; d++) {
         char dir[1024];
@@ -363,7 +404,7 @@ static void test_shared_corpus(void **state)
         char **list = list_dir(dir);
         for (size_t i = 0; list && list[i]; i++) {
             walk_log l;
-            walk_path_flags(list[i], &l, X12_WALK_ELEMENTS);
+            walk_path_flags(list[i], &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
             char *sum = summary(l.findings.p);
             const char *name = list[i] + strlen(X12KIT_SHARED_DIR "/corpus/");
             files++;
@@ -404,6 +445,7 @@ int main(void)
         cmocka_unit_test(test_clean_examples),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
+        cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_shared_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,7 +98,10 @@ typedef enum x12_status {
     X12_ERR_ELEMENT_REPEAT = 89,     /* too many repetitions (12) */
     X12_ERR_ELEMENT_COMPONENTS = 90, /* too many components (13) */
     X12_ERR_SYNTAX_REQUIRED = 91,    /* a P, R, C or L syntax note is violated (2) */
-    X12_ERR_SYNTAX_EXCLUSION = 92    /* an E syntax note is violated (10) */
+    X12_ERR_SYNTAX_EXCLUSION = 92,   /* an E syntax note is violated (10) */
+
+    /* Balancing (SNIP 3). */
+    X12_ERR_BALANCE = 100            /* amounts that must agree do not (detail has them) */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */

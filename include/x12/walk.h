@@ -67,6 +67,9 @@ typedef struct x12_walker x12_walker;
 #define X12_WALK_ELEMENTS 0x1u /* check every element of every placed segment against
                                   the guide: usage, length, data type, codes, repetitions,
                                   components and syntax notes (SNIP 1-2) */
+#define X12_WALK_BALANCE 0x2u  /* check the amounts that must agree (SNIP 3): 835 line, claim
+                                  and transaction balancing; 837 CLM02 against the lines, and
+                                  COB balancing per prior payer */
 
 /* Creates a walker; returns NULL when memory runs out. */
 X12_API x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx, unsigned flags);

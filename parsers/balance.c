@@ -1,0 +1,274 @@
+/* SNIP 3 balancing, exact in integer cents, fed by the walker as segments are
+ * placed and loops are left.
+ *  835 (005010X221A1; X12-FACTS 4.1):
+ *    line  SVC02 - sum(2110 CAS amounts)                       = SVC03
+ *    claim CLP03 - sum(2100 CAS) - sum(every 2110 CAS)         = CLP04
+ *    set   sum(CLP04) - sum(PLB amounts)                       = BPR02
+ *  837P/I/D (X12-FACTS 3.5, RFI 1294):
+ *    claim CLM02 = sum of line charges (SV102, SV203, SV302)
+ *    COB, per prior payer (2320 + its 2430s, matched by 2330B NM109 = SVD01):
+ *      CLM02 = AMT*D + sum(2320 CAS) + sum(2430 CAS)
+ *      AMT*D = sum(SVD02) - sum(2320 CAS)            when line payments exist
+ *      line charge = sum(SVD02) + sum(2430 CAS)       for each line the payer adjudicated
+ * An amount that does not parse is left to the element checks; its sum is
+ * then not checked. */
+#include <stdio.h>
+#include <string.h>
+
+#include "balance.h"
+#include "spec_model.h"
+#include "x12/amount.h"
+
+#define K2(a, b) ((uint32_t)2 << 24 | (uint32_t)(a) << 16 | (uint32_t)(b) << 8)
+#define K3(a, b, c) ((uint32_t)3 << 24 | (uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
+
+static void pos_of(bal_pos *p, const x12_segment *seg)
+{
+    p->off = seg->byte_offset;
+    p->seg_index = seg->segment_index;
+    p->set_pos = seg->set_position;
+    size_t n = seg->id.len < 3 ? seg->id.len : 3;
+    memcpy(p->id, seg->id.ptr, n);
+    p->id[n] = '\0';
+    p->valid = 1;
+}
+
+/* Element `pos` as cents; 0 (and *ok cleared) when it does not parse. */
+static int64_t amt(const x12_segment *seg, unsigned pos, int *ok)
+{
+    int64_t c = 0;
+    x12_slice v = pos <= seg->element_count ? seg->elements[pos] : (x12_slice){NULL, 0};
+    if (x12_amount_parse(v, &c) != X12_OK) {
+        *ok = 0;
+        return 0;
+    }
+    return c;
+}
+
+/* Optional amount: an empty element is 0 and fine. */
+static int64_t amt_opt(const x12_segment *seg, unsigned pos, int *ok)
+{
+    if (pos > seg->element_count || seg->elements[pos].len == 0)
+        return 0;
+    return amt(seg, pos, ok);
+}
+
+/* CAS03, 06, 09, 12, 15, 18. */
+static int64_t cas_sum(const x12_segment *seg, int *ok)
+{
+    int64_t s = 0;
+    for (unsigned p = 3; p <= 18; p += 3)
+        s += amt_opt(seg, p, ok);
+    return s;
+}
+
+static void money(char *buf, size_t cap, int64_t c)
+{
+    x12_amount_format(c, X12_AMOUNT_X12, buf, cap);
+}
+
+static void unbalanced(balancer *b, const bal_pos *at, const char *loop, const char *what,
+                       int64_t want, int64_t got)
+{
+    char w[32], g[32], detail[160];
+    money(w, sizeof w, want);
+    money(g, sizeof g, got);
+    snprintf(detail, sizeof detail, "%s: expected %s, found %s", what, w, g);
+    b->report(b->ctx, at, loop, detail);
+}
+
+void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, void *ctx)
+{
+    memset(b, 0, sizeof *b);
+    b->kind = kind;
+    b->report = report;
+    b->ctx = ctx;
+    b->set_ok = 1;
+}
+
+static int payer_index(balancer *b, x12_slice id)
+{
+    for (int i = 0; i < b->npayers; i++)
+        if (strlen(b->payers[i].id) == id.len && id.len && !memcmp(b->payers[i].id, id.ptr, id.len))
+            return i;
+    return -1;
+}
+
+static void seg_835(balancer *b, const char *loop, const x12_segment *seg)
+{
+    uint32_t k = spec_idkey(seg->id.ptr, seg->id.len);
+    if (k == K3('B', 'P', 'R')) {
+        b->ok_hdr = 1;
+        b->bpr02 = amt(seg, 2, &b->ok_hdr);
+        b->have_hdr = 1;
+        pos_of(&b->hdr_pos, seg);
+    } else if (k == K3('P', 'L', 'B')) {
+        for (unsigned p = 4; p <= 14; p += 2)
+            b->plb += amt_opt(seg, p, &b->set_ok);
+    } else if (k == K3('C', 'L', 'P')) {
+        b->ok_claim = 1;
+        b->claim_charge = amt(seg, 3, &b->ok_claim);
+        b->claim_paid = amt(seg, 4, &b->ok_claim);
+        b->claim_adj = b->lines_adj = 0;
+        b->in_claim = 1;
+        pos_of(&b->claim_pos, seg);
+    } else if (k == K3('S', 'V', 'C')) {
+        b->ok_line = 1;
+        b->line_charge = amt(seg, 2, &b->ok_line);
+        b->line_paid = amt(seg, 3, &b->ok_line);
+        b->line_adj = 0;
+        b->in_line = 1;
+        pos_of(&b->line_pos, seg);
+    } else if (k == K3('C', 'A', 'S')) {
+        if (!strcmp(loop, "2110") && b->in_line) {
+            int64_t s = cas_sum(seg, &b->ok_line);
+            b->line_adj += s;
+            b->lines_adj += s;
+        } else if (!strcmp(loop, "2100") && b->in_claim) {
+            b->claim_adj += cas_sum(seg, &b->ok_claim);
+        }
+    }
+}
+
+static void leave_835(balancer *b, const char *loop)
+{
+    if (!strcmp(loop, "2110") && b->in_line) {
+        b->in_line = 0;
+        if (b->ok_line && b->line_charge - b->line_adj != b->line_paid)
+            unbalanced(b, &b->line_pos, "2110", "SVC02 - line CAS = SVC03", b->line_paid,
+                       b->line_charge - b->line_adj);
+        if (!b->ok_line)
+            b->ok_claim = 0;
+    } else if (!strcmp(loop, "2100") && b->in_claim) {
+        b->in_claim = 0;
+        if (b->ok_claim && b->claim_charge - b->claim_adj - b->lines_adj != b->claim_paid)
+            unbalanced(b, &b->claim_pos, "2100", "CLP03 - claim and line CAS = CLP04",
+                       b->claim_paid, b->claim_charge - b->claim_adj - b->lines_adj);
+        if (b->ok_claim)
+            b->sum_paid += b->claim_paid;
+        else
+            b->set_ok = 0;
+    } else if (!strcmp(loop, "ST")) {
+        if (b->have_hdr && b->ok_hdr && b->set_ok && b->sum_paid - b->plb != b->bpr02)
+            unbalanced(b, &b->hdr_pos, "ST", "sum of CLP04 - PLB amounts = BPR02", b->bpr02,
+                       b->sum_paid - b->plb);
+    }
+}
+
+static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
+{
+    x12_slice id = seg->id;
+    uint32_t k = spec_idkey(id.ptr, id.len);
+    /* most segments of a claim play no part in balancing */
+    if (k != K3('C', 'L', 'M') && k != K3('S', 'V', '1') && k != K3('S', 'V', '2') &&
+        k != K3('S', 'V', '3') && k != K3('S', 'B', 'R') && k != K3('A', 'M', 'T') &&
+        k != K3('C', 'A', 'S') && k != K3('N', 'M', '1') && k != K3('S', 'V', 'D'))
+        return;
+    if (k == K3('C', 'L', 'M')) {
+        b->ok_claim = 1;
+        b->claim_charge = amt(seg, 2, &b->ok_claim);
+        b->lines_charge = 0;
+        b->npayers = 0;
+        b->in_claim = 1;
+        pos_of(&b->claim_pos, seg);
+    } else if ((b->kind == BAL_837P && x12_slice_eq(id, "SV1")) ||
+               (b->kind == BAL_837I && x12_slice_eq(id, "SV2")) ||
+               (b->kind == BAL_837D && x12_slice_eq(id, "SV3"))) {
+        /* 837P SV102, 837I SV203 (SV202 is the procedure), 837D SV302 */
+        unsigned p = b->kind == BAL_837I ? 3 : 2;
+        b->ok_line = 1;
+        b->line_charge = amt(seg, p, &b->ok_line);
+        if (b->ok_line)
+            b->lines_charge += b->line_charge;
+        else
+            b->ok_claim = 0;
+        b->in_line = 1;
+        memset(b->line_by_payer, 0, sizeof b->line_by_payer);
+        pos_of(&b->line_pos, seg);
+    } else if (!strcmp(loop, "2320")) {
+        if (x12_slice_eq(id, "SBR") && b->npayers < BAL_MAX_PAYERS) {
+            memset(&b->payers[b->npayers], 0, sizeof b->payers[0]);
+            b->payers[b->npayers].ok = 1;
+            pos_of(&b->payers[b->npayers].pos, seg);
+            b->cur_payer = b->npayers++;
+        } else if (b->cur_payer >= 0 && x12_slice_eq(id, "AMT") &&
+                   x12_slice_eq(x12_segment_element(seg, 1), "D")) {
+            b->payers[b->cur_payer].paid = amt(seg, 2, &b->payers[b->cur_payer].ok);
+            b->payers[b->cur_payer].has_paid = 1;
+        } else if (b->cur_payer >= 0 && x12_slice_eq(id, "CAS")) {
+            b->payers[b->cur_payer].cas_claim += cas_sum(seg, &b->payers[b->cur_payer].ok);
+        }
+    } else if (!strcmp(loop, "2330B") && x12_slice_eq(id, "NM1") && b->cur_payer >= 0) {
+        x12_slice v = x12_segment_element(seg, 9);
+        size_t n = v.len < sizeof b->payers[0].id - 1 ? v.len : sizeof b->payers[0].id - 1;
+        memcpy(b->payers[b->cur_payer].id, v.ptr ? v.ptr : "", n);
+        b->payers[b->cur_payer].id[n] = '\0';
+    } else if (!strcmp(loop, "2430")) {
+        if (x12_slice_eq(id, "SVD")) {
+            b->line_payer = payer_index(b, x12_segment_element(seg, 1));
+            if (b->line_payer >= 0) {
+                bal_payer *p = &b->payers[b->line_payer];
+                int64_t paid = amt(seg, 2, &p->ok);
+                p->svd += paid;
+                p->has_svd = 1;
+                b->line_by_payer[b->line_payer].svd += paid;
+                b->line_by_payer[b->line_payer].seen = 1;
+            }
+        } else if (x12_slice_eq(id, "CAS") && b->line_payer >= 0) {
+            bal_payer *p = &b->payers[b->line_payer];
+            int64_t s = cas_sum(seg, &p->ok);
+            p->cas_lines += s;
+            b->line_by_payer[b->line_payer].cas += s;
+        }
+    }
+}
+
+static void leave_837(balancer *b, const char *loop)
+{
+    if (!strcmp(loop, "2400") && b->in_line) {
+        b->in_line = 0;
+        for (int i = 0; i < b->npayers && b->ok_line; i++) {
+            bal_line *l = &b->line_by_payer[i];
+            if (l->seen && b->payers[i].ok && l->svd + l->cas != b->line_charge)
+                unbalanced(b, &b->line_pos, "2430", "line charge = SVD02 + 2430 CAS",
+                           b->line_charge, l->svd + l->cas);
+        }
+        b->line_payer = -1;
+    } else if (!strcmp(loop, "2320")) {
+        /* the payer stays current for its 2330 loops; lines come after all 2320s */
+    } else if (!strcmp(loop, "2300") && b->in_claim) {
+        b->in_claim = 0;
+        if (!b->ok_claim)
+            return;
+        if (b->lines_charge != b->claim_charge)
+            unbalanced(b, &b->claim_pos, "2300", "CLM02 = sum of line charges", b->claim_charge,
+                       b->lines_charge);
+        for (int i = 0; i < b->npayers; i++) {
+            bal_payer *p = &b->payers[i];
+            if (!p->ok || !p->has_paid)
+                continue;
+            if (p->paid + p->cas_claim + p->cas_lines != b->claim_charge)
+                unbalanced(b, &p->pos, "2320", "CLM02 = AMT*D + 2320 CAS + 2430 CAS",
+                           b->claim_charge, p->paid + p->cas_claim + p->cas_lines);
+            else if (p->has_svd && p->paid != p->svd - p->cas_claim)
+                unbalanced(b, &p->pos, "2320", "AMT*D = SVD02 - 2320 CAS", p->paid,
+                           p->svd - p->cas_claim);
+        }
+    }
+}
+
+void bal_segment(balancer *b, const char *loop, const x12_segment *seg)
+{
+    if (b->kind == BAL_835)
+        seg_835(b, loop, seg);
+    else if (b->kind != BAL_NONE)
+        seg_837(b, loop, seg);
+}
+
+void bal_leave(balancer *b, const char *loop)
+{
+    if (b->kind == BAL_835)
+        leave_835(b, loop);
+    else if (b->kind != BAL_NONE)
+        leave_837(b, loop);
+}

@@ -1,0 +1,57 @@
+/* SNIP 3 balancing state, embedded in the walker (parsers/balance.c). */
+#ifndef X12_BALANCE_H
+#define X12_BALANCE_H
+
+#include <stdint.h>
+
+#include "x12/reader.h"
+
+#define BAL_MAX_PAYERS 10 /* 2320 repeats at most 10 times */
+
+typedef enum bal_kind { BAL_NONE, BAL_835, BAL_837P, BAL_837I, BAL_837D } bal_kind;
+
+typedef struct bal_pos {
+    uint64_t off;
+    uint32_t seg_index, set_pos;
+    char id[4];
+    int valid;
+} bal_pos;
+
+typedef void (*bal_report_fn)(void *ctx, const bal_pos *at, const char *loop_id, const char *detail);
+
+typedef struct bal_payer {
+    char id[40];
+    int64_t paid, cas_claim, cas_lines, svd;
+    int has_paid, has_svd, ok;
+    bal_pos pos;
+} bal_payer;
+
+typedef struct bal_line {
+    int64_t svd, cas;
+    int seen;
+} bal_line;
+
+typedef struct balancer {
+    bal_kind kind;
+    bal_report_fn report;
+    void *ctx;
+    /* 835 */
+    int64_t bpr02, plb, sum_paid;
+    int have_hdr, ok_hdr, set_ok;
+    bal_pos hdr_pos;
+    /* claims and lines, both guides */
+    int in_claim, ok_claim, in_line, ok_line;
+    int64_t claim_charge, claim_paid, claim_adj, lines_adj, lines_charge;
+    int64_t line_charge, line_paid, line_adj;
+    bal_pos claim_pos, line_pos;
+    /* 837 COB */
+    bal_payer payers[BAL_MAX_PAYERS];
+    int npayers, cur_payer, line_payer;
+    bal_line line_by_payer[BAL_MAX_PAYERS];
+} balancer;
+
+void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, void *ctx);
+void bal_segment(balancer *b, const char *loop_id, const x12_segment *seg);
+void bal_leave(balancer *b, const char *loop_id);
+
+#endif
