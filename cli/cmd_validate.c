@@ -47,6 +47,8 @@ static void on_finding(void *ctx, const x12_finding *f)
         json_object_set_new(o, "byte", json_integer((json_int_t)f->err.byte_offset));
         json_object_set_new(o, "ik3", f->ik3[0] ? json_string(f->ik3) : json_null());
         json_object_set_new(o, "ik4", f->ik4[0] ? json_string(f->ik4) : json_null());
+        if (f->note)
+            json_object_set_new(o, "note", json_string(f->note));
         if (f->err.value[0]) {
             json_t *val = json_string(f->err.value);
             json_object_set_new(o, "value", val ? val : json_string("?"));
@@ -61,9 +63,10 @@ static void on_finding(void *ctx, const x12_finding *f)
     }
     char line[512];
     x12_error_format(&f->err, line, sizeof line);
-    printf("%s: %s [%s, SNIP %u%s%s%s%s%s%s]\n", v->file, line, SEV[f->severity], (unsigned)f->snip,
-           f->loop_id[0] ? ", loop " : "", f->loop_id, f->ik3[0] ? ", IK304 " : "", f->ik3,
-           f->ik4[0] ? ", IK403 " : "", f->ik4);
+    printf("%s: %s [%s, SNIP %u%s%s%s%s%s%s]%s%s\n", v->file, line, SEV[f->severity],
+           (unsigned)f->snip, f->loop_id[0] ? ", loop " : "", f->loop_id,
+           f->ik3[0] ? ", IK304 " : "", f->ik3, f->ik4[0] ? ", IK403 " : "", f->ik4,
+           f->note ? " " : "", f->note ? f->note : "");
 }
 
 static int on_segment(void *ctx, const x12_segment *seg)
@@ -88,7 +91,8 @@ static const char HELP[] =
     "Reports every finding as the file is read: X12 syntax and envelopes (SNIP 1), and\n"
     "the implementation guide's loops, segments and elements (SNIP 2: usage, repeats,\n"
     "lengths, data types, code values, syntax notes), and balancing in integer cents\n"
-    "(SNIP 3: 835 line, claim and BPR02 totals; 837 CLM02 and COB).  The guide of each transaction set\n"
+    "(SNIP 3: 835 line, claim and BPR02 totals; 837 CLM02 and COB), and the guide's\n"
+    "situational rules (SNIP 4).  The guide of each transaction set\n"
     "comes from ST03, else GS08; a set of an unknown guide gets envelope checks only, and\n"
     "an info line says so.  --json prints one JSON object per finding (NDJSON).\n"
     "Exit status: 0 no errors, 1 errors were found, 2 usage or I/O error.\n\n";
@@ -139,7 +143,7 @@ int cmd_validate(int argc, char **argv)
         v.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
         v.json = json;
         x12_walker_callbacks wc = {NULL, on_finding};
-        v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
+        v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
         if (!v.w) {
             free(files);
             return EXIT_USAGE;

@@ -86,6 +86,7 @@ static const status_info STATUS[] = {
     {X12_ERR_SYNTAX_EXCLUSION, "X12_ERR_SYNTAX_EXCLUSION",
      "a syntax note allows only one of these elements"},
     {X12_ERR_BALANCE, "X12_ERR_BALANCE", "amounts do not balance"},
+    {X12_ERR_RULE, "X12_ERR_RULE", "a situational rule of the guide is not met"},
 };
 
 static const status_info *lookup(x12_status code)

@@ -578,6 +578,120 @@ static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
     }
 }
 
+/* --- rules ---------------------------------------------------------------- */
+
+static int parse_op(const char *op)
+{
+    static const char *OPS[] = {"present", "absent", "eq", "ne", "in", "notin", "date", "daterange"};
+    for (int i = 0; op && i < 8; i++)
+        if (!strcmp(op, OPS[i]))
+            return i;
+    return -1;
+}
+
+static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond *c)
+{
+    c->loop = attr(L, n, "loop");
+    char *seg = attr(L, n, "seg");
+    if (seg) {
+        if (strlen(seg) < 2 || strlen(seg) > 3) {
+            fail(L, X12_ERR_SPEC, n, "rule segment '%s' is not a segment id", seg);
+            return;
+        }
+        memcpy(c->seg, seg, strlen(seg) + 1);
+    }
+    c->keyval = attr(L, n, "keyval");
+    char *el = attr(L, n, "el");
+    if (el) {
+        const char *sid = c->seg[0] ? c->seg : r->seg;
+        if (!sid[0] || parse_ref(el, sid, &c->el_pos, &c->el_comp) < 0)
+            fail(L, X12_ERR_SPEC, n, "rule element '%s' does not name its segment", el);
+    }
+    char *op = attr(L, n, "op");
+    int o = parse_op(op);
+    if (o < 0) {
+        fail(L, X12_ERR_SPEC, n, "unknown rule operator '%s'", op);
+        return;
+    }
+    c->op = (uint8_t)o;
+    c->vals = split_list(L, n, "vals", &c->nvals);
+    if ((o == OP_EQ || o == OP_NE || o == OP_IN || o == OP_NOTIN) && !c->nvals)
+        fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs vals", op);
+}
+
+static void load_rules(loader *L, const xmlNode *rules_node)
+{
+    x12_spec *s = L->spec;
+    uint32_t k = count_children(rules_node, "rule", NULL, NULL);
+    s->rules = arena_alloc(L, (k ? k : 1) * sizeof *s->rules);
+    if (!s->rules) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return;
+    }
+    for (const xmlNode *x = rules_node->children; x && !L->failed; x = x->next) {
+        if (!is(x, "rule"))
+            continue;
+        spec_rule *r = &s->rules[s->nrules++];
+        r->id = attr(L, x, "id");
+        r->msg = attr(L, x, "msg");
+        r->scope = attr(L, x, "scope");
+        char *seg = attr(L, x, "seg");
+        if (seg && strlen(seg) >= 2 && strlen(seg) <= 3)
+            memcpy(r->seg, seg, strlen(seg) + 1);
+        r->snip = (uint8_t)num_attr(L, x, "snip", 4);
+        char *sev = attr(L, x, "severity");
+        r->severity = sev && !strcmp(sev, "warning") ? 1 : sev && !strcmp(sev, "info") ? 2 : 0;
+        char *ik3 = attr(L, x, "ik3"), *ik4 = attr(L, x, "ik4");
+        snprintf(r->ik3, sizeof r->ik3, "%s", ik3 ? ik3 : "");
+        snprintf(r->ik4, sizeof r->ik4, "%s", ik4 ? ik4 : "");
+        uint32_t nc = count_children(x, "when", "then", NULL);
+        r->conds = arena_alloc(L, (nc ? nc : 1) * sizeof *r->conds);
+        if (!r->conds) {
+            fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+            return;
+        }
+        /* the <when>s first, then the <then>s */
+        for (int pass = 0; pass < 2; pass++)
+            for (const xmlNode *y = x->children; y && !L->failed; y = y->next)
+                if (is(y, pass ? "then" : "when")) {
+                    load_cond(L, y, r, &r->conds[r->nwhen + r->nthen]);
+                    if (pass)
+                        r->nthen++;
+                    else
+                        r->nwhen++;
+                }
+        if (!r->scope)
+            fail(L, X12_ERR_SPEC, x, "rule '%s' has no scope", r->id);
+    }
+}
+
+/* Attaches each loop-scoped rule to its loop. */
+static void attach_rules(loader *L)
+{
+    x12_spec *s = L->spec;
+    for (uint32_t i = 0; i < s->nrules && !L->failed; i++) {
+        spec_rule *r = &s->rules[i];
+        if (r->seg[0] || !strcmp(r->scope, "*"))
+            continue; /* segment-scoped: the walker checks them per segment */
+        spec_loop *lp = !strcmp(r->scope, "ST") ? s->root : find_loop(s->root, r->scope);
+        if (!lp) {
+            /* a rule of another spec kind (the envelope's ISA_LOOP) is not for the walker */
+            continue;
+        }
+        const spec_rule **nr = arena_alloc(L, (size_t)(lp->nrules + 1) * sizeof *nr);
+        if (!nr) {
+            fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+            return;
+        }
+        if (lp->nrules)
+            memcpy(nr, lp->rules, lp->nrules * sizeof *nr);
+        nr[lp->nrules++] = r;
+        lp->rules = nr;
+        if (lp->nrules > s->max_loop_rules)
+            s->max_loop_rules = lp->nrules;
+    }
+}
+
 static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
 {
     loader L;
@@ -603,9 +717,13 @@ static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
         s->root = load_loop(&L, root, 1);
         if (!L.failed)
             resolve_refs(&L, s->root, s->root);
-        for (xmlNode *x = root->children; x; x = x->next)
-            if (is(x, "rules"))
-                s->stats.rules += count_children(x, "rule", NULL, NULL);
+        for (xmlNode *x = root->children; x && !L.failed; x = x->next)
+            if (is(x, "rules")) {
+                load_rules(&L, x);
+                s->stats.rules = s->nrules;
+            }
+        if (!L.failed)
+            attach_rules(&L);
     }
     if (L.failed) {
         arena_free(L.blocks);

@@ -61,6 +61,30 @@ typedef struct spec_seg {
 
 struct spec_loop;
 
+/* A situational rule (SNIP 4, or 7 from an overlay): when every <when> holds,
+ * every <then> must (docs/specs.md "Rules"). */
+typedef enum rule_op { OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_DATE, OP_DATERANGE } rule_op;
+
+typedef struct rule_cond {
+    const char *loop;   /* loop id inside the scope; NULL = the scope itself */
+    char seg[4];        /* segment id; "" = the loop itself (or the rule's segment) */
+    const char *keyval; /* which same-tag variant: its qualifier value */
+    uint16_t el_pos, el_comp; /* 0 = the segment or loop as a whole */
+    uint8_t op;
+    const char *const *vals;
+    uint32_t nvals;
+} rule_cond;
+
+typedef struct spec_rule {
+    const char *id, *msg, *scope;
+    char seg[4];        /* segment-scoped rule: evaluated on each such segment */
+    uint8_t snip;
+    uint8_t severity;   /* x12_severity */
+    char ik3[4], ik4[4];
+    rule_cond *conds;   /* the <when>s, then the <then>s */
+    uint16_t nwhen, nthen;
+} spec_rule;
+
 typedef struct spec_child {
     int is_loop;
     spec_seg *seg;
@@ -71,6 +95,8 @@ typedef struct spec_child {
 
 typedef struct spec_loop {
     const char *id;    /* "2300"; the transaction itself is "ST" (the root) */
+    const spec_rule *const *rules; /* loop-scoped rules evaluated per instance */
+    uint16_t nrules;
     const char *name;
     char usage;
     uint32_t repeat;
@@ -84,6 +110,9 @@ typedef struct spec_loop {
 struct x12_spec {
     const char *guide_id, *ts, *fid, *name;
     spec_loop *root;   /* ST ... SE as a loop with id "ST" */
+    spec_rule *rules;  /* all of them */
+    uint32_t nrules;
+    uint16_t max_loop_rules; /* most rules scoped to one loop */
     x12_spec_stats stats;
     void *arena;       /* opaque: arena blocks */
 };

@@ -11,6 +11,7 @@
 
 #include "spec_model.h"
 #include "balance.h"
+#include "rules.h"
 #include "validate.h"
 #include "x12/walk.h"
 
@@ -21,6 +22,8 @@
 
 typedef struct frame {
     const spec_loop *lp;
+    rule_fact *facts; /* what this instance's rules have seen (X12_WALK_RULES) */
+    rule_pos trig;    /* where the instance started, for rule findings */
     uint32_t idx;     /* the child matched last */
     uint32_t *counts; /* occurrences of each child in this instance */
     char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
@@ -49,6 +52,8 @@ struct x12_walker {
     uint32_t pool_width;
     x12_status fatal;
     balancer bal;       /* SNIP 3, with X12_WALK_BALANCE */
+    rule_fact *rule_pool; /* MAX_DEPTH * rule_width facts */
+    size_t rule_width;
 };
 
 /* --- findings and events --------------------------------------------------- */
@@ -215,6 +220,16 @@ static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
             }
             L->nids = 0;
             scan_spec(L->spec->root, L, 0, 0);
+            size_t rw = (size_t)L->spec->max_loop_rules * RULE_MAX_CONDS;
+            if (rw > w->rule_width) {
+                rule_fact *np = realloc(w->rule_pool, (size_t)MAX_DEPTH * rw * sizeof *np);
+                if (!np) {
+                    w->fatal = X12_ERR_NOMEM;
+                    return NULL;
+                }
+                w->rule_pool = np;
+                w->rule_width = rw;
+            }
             if (L->maxkids > w->pool_width) {
                 uint32_t *np = realloc(w->pool, (size_t)MAX_DEPTH * L->maxkids * sizeof *np);
                 if (!np) {
@@ -242,7 +257,64 @@ static void push(x12_walker *w, const spec_loop *lp)
     memset(f->counts, 0, lp->nkids * sizeof *f->counts);
     f->counts[0] = 1;
     f->hl_id[0] = '\0';
+    f->facts = NULL;
+    if (w->flags & X12_WALK_RULES) {
+        for (int i = 0; i < w->depth; i++)
+            if (w->frames[i].lp->nrules)
+                rules_loop_seen(w->frames[i].lp, w->frames[i].facts, lp->id);
+        if (lp->nrules) {
+            f->facts = w->rule_pool + (size_t)w->depth * w->rule_width;
+            rules_loop_start(lp, f->facts);
+        }
+    }
     w->depth++;
+}
+
+static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint16_t element,
+                         uint16_t component, const char *loop_id)
+{
+    x12_walker *w = ctx;
+    if (!w->cb.finding)
+        return;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = X12_ERR_RULE;
+    f.err.msg = x12_status_message(X12_ERR_RULE);
+    f.err.byte_offset = at->off;
+    f.err.segment_index = at->seg_index;
+    f.err.set_position = at->set_pos;
+    memcpy(f.err.segment_id, at->id, sizeof at->id);
+    f.err.element_pos = element;
+    f.err.component_pos = component;
+    snprintf(f.err.detail, sizeof f.err.detail, "%s", r->id ? r->id : "");
+    f.severity = (x12_severity)r->severity;
+    f.snip = r->snip;
+    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
+    f.loop_id = loop_id;
+    memcpy(f.ik3, r->ik3, sizeof f.ik3);
+    memcpy(f.ik4, r->ik4, sizeof f.ik4);
+    f.note = r->msg;
+    w->cb.finding(w->ctx, &f);
+}
+
+static int loop_open(void *ctx, const char *loop_id)
+{
+    x12_walker *w = ctx;
+    for (int i = 0; i < w->depth; i++)
+        if (!strcmp(w->frames[i].lp->id, loop_id))
+            return 1;
+    return 0;
+}
+
+/* Rules see a placed segment: every open scope, and segment-scoped rules. */
+static void rules_see(x12_walker *w, const char *loop_id, const spec_seg *def, const x12_segment *seg)
+{
+    if (!(w->flags & X12_WALK_RULES))
+        return;
+    for (int i = 0; i < w->depth; i++)
+        if (w->frames[i].lp->nrules)
+            rules_segment(w->frames[i].lp, w->frames[i].facts, loop_id, def, seg);
+    rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, loop_id);
 }
 
 static const char *child_id(const spec_child *k)
@@ -264,6 +336,8 @@ static void pop(x12_walker *w, const x12_segment *at)
                     X12_SEV_ERROR, 2, f->lp->id, "3", detail);
         }
     }
+    if (f->facts)
+        rules_loop_end(f->lp, f->facts, &f->trig, rule_finding, w);
     w->depth--;
     bal_leave(&w->bal, f->lp->id);
     emit(w, X12_WALK_LEAVE, f->lp, NULL, (uint32_t)w->depth, NULL, NULL, 1);
@@ -380,6 +454,7 @@ static void place(x12_walker *w, const x12_segment *seg)
             x12__validate_elements(seg, def, k->is_loop ? k->loop->id : lp->id, element_finding, w);
         if (!k->is_loop) {
             bal_segment(&w->bal, lp->id, seg);
+            rules_see(w, lp->id, def, seg);
             emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, k->seg->name, 1);
             return;
         }
@@ -407,7 +482,13 @@ static void place(x12_walker *w, const x12_segment *seg)
         } else {
             push(w, child);
         }
+        frame *nf = &w->frames[w->depth - 1];
+        nf->trig.off = seg->byte_offset;
+        nf->trig.seg_index = seg->segment_index;
+        nf->trig.set_pos = seg->set_position;
+        memcpy(nf->trig.id, def->id, sizeof nf->trig.id);
         bal_segment(&w->bal, child->id, seg);
+        rules_see(w, child->id, def, seg);
         emit(w, X12_WALK_ENTER, child, NULL, (uint32_t)w->depth - 1, NULL, NULL, 1);
         emit(w, X12_WALK_SEGMENT, child, NULL, (uint32_t)w->depth - 1, seg, child->kids[0].seg->name, 1);
         return;
@@ -559,5 +640,6 @@ void x12_walker_free(x12_walker *w)
         free(w->specs[i].ids);
     }
     free(w->pool);
+    free(w->rule_pool);
     free(w);
 }

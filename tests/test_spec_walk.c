@@ -321,7 +321,7 @@ static void test_validate_fixtures(void **state)
         if (len < 4 || strcmp(files[i] + len - 4, ".x12") != 0)
             continue;
         walk_log l;
-        walk_path_flags(files[i], &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
+        walk_path_flags(files[i], &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
         char path[4200];
         snprintf(path, sizeof path, "%s.expect", files[i]);
         const char *base = strrchr(files[i], '/') + 1;
@@ -345,7 +345,7 @@ static void test_validate_fixtures(void **state)
         n++;
     }
     free_list(files);
-    assert_true(n >= 7);
+    assert_true(n >= 15);
 }
 
 /* --- the shared corpus ---------------------------------------------------------- */
@@ -396,7 +396,7 @@ static void test_shared_corpus(void **state)
         assert_non_null(expect);
     strbuf out = {0};
     sb_add(&out, "", 0);
-    sb_printf(&out, "%s", "# file\tfindings of x12 validate (SNIP 1-3) by code and count; tests/test_spec_walk.c\n");
+    sb_printf(&out, "%s", "# file\tfindings of x12 validate (SNIP 1-4) by code and count; tests/test_spec_walk.c\n");
     int files = 0, clean = 0;
     for (int d = 0; DIRS[d]; d++) {
         char dir[1024];
@@ -404,7 +404,7 @@ static void test_shared_corpus(void **state)
         char **list = list_dir(dir);
         for (size_t i = 0; list && list[i]; i++) {
             walk_log l;
-            walk_path_flags(list[i], &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
+            walk_path_flags(list[i], &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
             char *sum = summary(l.findings.p);
             const char *name = list[i] + strlen(X12KIT_SHARED_DIR "/corpus/");
             files++;

@@ -101,7 +101,10 @@ typedef enum x12_status {
     X12_ERR_SYNTAX_EXCLUSION = 92,   /* an E syntax note is violated (10) */
 
     /* Balancing (SNIP 3). */
-    X12_ERR_BALANCE = 100            /* amounts that must agree do not (detail has them) */
+    X12_ERR_BALANCE = 100,           /* amounts that must agree do not (detail has them) */
+
+    /* Situational rules written in a spec or overlay (SNIP 4, SNIP 7). */
+    X12_ERR_RULE = 101               /* detail: the rule id; the finding's note: its text */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */

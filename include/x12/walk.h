@@ -36,6 +36,8 @@ typedef struct x12_finding {
     const char *loop_id; /* loop of the segment, "" outside a set */
     char ik3[4];         /* 999 IK304 code, "" when none applies */
     char ik4[4];         /* 999 IK403 code, "" when none applies */
+    const char *note;    /* longer text from the spec (a rule's message), or NULL; valid
+                            while the walker lives */
 } x12_finding;
 
 typedef enum x12_walk_kind {
@@ -67,6 +69,7 @@ typedef struct x12_walker x12_walker;
 #define X12_WALK_ELEMENTS 0x1u /* check every element of every placed segment against
                                   the guide: usage, length, data type, codes, repetitions,
                                   components and syntax notes (SNIP 1-2) */
+#define X12_WALK_RULES 0x4u    /* evaluate the situational rules the guide carries (SNIP 4) */
 #define X12_WALK_BALANCE 0x2u  /* check the amounts that must agree (SNIP 3): 835 line, claim
                                   and transaction balancing; 837 CLM02 against the lines, and
                                   COB balancing per prior payer */

@@ -1,0 +1,166 @@
+/* SNIP 4: situational rules written as data in the specs (docs/specs.md
+ * "Rules").  A loop-scoped rule collects, per instance of its scope loop,
+ * whether each condition's loop or segment occurred and the first value of
+ * its element; when the instance ends, the rule holds if any <when> fails or
+ * every <then> holds.  A segment-scoped rule is checked on each occurrence of
+ * its segment.  Memory: a few bytes per condition of the open loops. */
+#include <stdio.h>
+#include <string.h>
+
+#include "rules.h"
+#include "validate.h"
+
+static int cond_in_vals(const rule_cond *c, const char *v, size_t n)
+{
+    return spec_codes_has(c->vals, c->nvals, v, n);
+}
+
+/* Is `v` a real CCYYMMDD-CCYYMMDD range with start <= end? */
+static int valid_range(const char *v, size_t n)
+{
+    if (n != 17 || v[8] != '-')
+        return 0;
+    return x12__valid_date(v, 8) && x12__valid_date(v + 9, 8) && memcmp(v, v + 9, 8) <= 0;
+}
+
+/* Evaluates one condition from what was seen. */
+static int holds(const rule_cond *c, int seen, const char *v, size_t n)
+{
+    int present = c->el_pos ? n > 0 : seen;
+    switch (c->op) {
+    case OP_PRESENT:
+        return present;
+    case OP_ABSENT:
+        return !present;
+    case OP_EQ:
+    case OP_IN:
+        return present && cond_in_vals(c, v, n);
+    case OP_NE:
+    case OP_NOTIN:
+        return !present || !cond_in_vals(c, v, n);
+    case OP_DATE:
+        return !present || x12__valid_date(v, n);
+    case OP_DATERANGE:
+        return !present || valid_range(v, n);
+    }
+    return 1;
+}
+
+void rules_loop_start(const spec_loop *lp, rule_fact *facts)
+{
+    memset(facts, 0, (size_t)lp->nrules * RULE_MAX_CONDS * sizeof *facts);
+}
+
+void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const char *entered)
+{
+    for (uint16_t i = 0; i < scope->nrules; i++) {
+        const spec_rule *r = scope->rules[i];
+        for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
+            const rule_cond *c = &r->conds[j];
+            if (!c->seg[0] && c->loop && !strcmp(c->loop, entered))
+                facts[i * RULE_MAX_CONDS + j].seen = 1;
+        }
+    }
+}
+
+static x12_slice element_of(const x12_segment *seg, const rule_cond *c)
+{
+    x12_slice v = seg_el(seg, c->el_pos);
+    if (c->el_comp)
+        v = x12_element_component(seg, v, c->el_comp);
+    return v;
+}
+
+void rules_segment(const spec_loop *scope, rule_fact *facts, const char *in, const spec_seg *def,
+                   const x12_segment *seg)
+{
+    for (uint16_t i = 0; i < scope->nrules; i++) {
+        const spec_rule *r = scope->rules[i];
+        for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
+            const rule_cond *c = &r->conds[j];
+            if (!c->seg[0] || strcmp(c->seg, def->id) != 0)
+                continue;
+            if (strcmp(c->loop ? c->loop : scope->id, in) != 0)
+                continue;
+            /* keyval: the segment must have been placed as that variant */
+            if (c->keyval && !(def->keyvals && spec_codes_has(def->keyvals, def->nkeyvals, c->keyval,
+                                                              strlen(c->keyval))))
+                continue;
+            rule_fact *f = &facts[i * RULE_MAX_CONDS + j];
+            if (f->seen)
+                continue; /* the first occurrence decides */
+            f->seen = 1;
+            f->at.off = seg->byte_offset;
+            f->at.seg_index = seg->segment_index;
+            f->at.set_pos = seg->set_position;
+            memcpy(f->at.id, def->id, sizeof f->at.id);
+            if (c->el_pos) {
+                x12_slice v = element_of(seg, c);
+                size_t n = v.len < RULE_VAL_MAX ? v.len : RULE_VAL_MAX;
+                if (n)
+                    memcpy(f->val, v.ptr, n);
+                f->len = (uint8_t)n;
+            }
+        }
+    }
+}
+
+void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,
+                    rule_report_fn report, void *ctx)
+{
+    for (uint16_t i = 0; i < scope->nrules; i++) {
+        const spec_rule *r = scope->rules[i];
+        const rule_fact *f = &facts[i * RULE_MAX_CONDS];
+        int applies = 1;
+        for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS && applies; j++) {
+            const rule_cond *c = &r->conds[j];
+            int seen = c->seg[0] || c->loop ? f[j].seen : 1;
+            applies = holds(c, seen, f[j].val, f[j].len);
+        }
+        if (!applies)
+            continue;
+        for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
+            const rule_cond *c = &r->conds[j];
+            int seen = c->seg[0] || c->loop ? f[j].seen : 1;
+            if (!holds(c, seen, f[j].val, f[j].len)) {
+                /* at the segment the condition names when it came, else at the loop */
+                if (c->seg[0] && f[j].seen)
+                    report(ctx, r, &f[j].at, c->el_pos, c->el_comp, scope->id);
+                else
+                    report(ctx, r, at, 0, 0, scope->id);
+                break;
+            }
+        }
+    }
+}
+
+void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
+                      int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
+                      const char *loop_id)
+{
+    for (uint32_t i = 0; i < spec->nrules; i++) {
+        const spec_rule *r = &spec->rules[i];
+        if (!r->seg[0] || !x12_slice_eq(seg->id, r->seg))
+            continue;
+        if (strcmp(r->scope, "*") != 0 && !open(ctx, r->scope))
+            continue;
+        int applies = 1;
+        for (uint16_t j = 0; j < r->nwhen && applies; j++) {
+            x12_slice v = element_of(seg, &r->conds[j]);
+            applies = holds(&r->conds[j], 1, v.ptr ? v.ptr : "", v.len);
+        }
+        if (!applies)
+            continue;
+        for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen; j++) {
+            const rule_cond *c = &r->conds[j];
+            x12_slice v = element_of(seg, c);
+            if (!holds(c, 1, v.ptr ? v.ptr : "", v.len)) {
+                rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
+                size_t n = seg->id.len < 3 ? seg->id.len : 3;
+                memcpy(at.id, seg->id.ptr, n);
+                report(ctx, r, &at, c->el_pos, c->el_comp, loop_id);
+                break;
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+/* Evaluation of spec rules (SNIP 4) inside the walker (parsers/rules.c). */
+#ifndef X12_RULES_H
+#define X12_RULES_H
+
+#include "spec_model.h"
+
+#define RULE_MAX_CONDS 8
+#define RULE_VAL_MAX 40
+
+typedef struct rule_pos {
+    uint64_t off;
+    uint32_t seg_index, set_pos;
+    char id[4];
+} rule_pos;
+
+typedef struct rule_fact {
+    uint8_t seen;  /* the loop or segment the condition names occurred */
+    uint8_t len;   /* bytes of val (the element, first occurrence) */
+    char val[RULE_VAL_MAX];
+    rule_pos at;   /* where that segment was, for the finding */
+} rule_fact;
+
+typedef void (*rule_report_fn)(void *ctx, const spec_rule *r, const rule_pos *at, uint16_t element,
+                               uint16_t component, const char *loop_id);
+
+/* A new instance of loop `lp` starts: its rules start with nothing seen. */
+void rules_loop_start(const spec_loop *lp, rule_fact *facts);
+/* Loop `entered` starts inside an open instance of `scope` (facts of scope). */
+void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const char *entered);
+/* A segment placed in loop `in` (as spec segment `def`) inside an open
+ * instance of `scope`. */
+void rules_segment(const spec_loop *scope, rule_fact *facts, const char *in, const spec_seg *def,
+                   const x12_segment *seg);
+/* The instance of `scope` ends: evaluate its rules. */
+void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,
+                    rule_report_fn report, void *ctx);
+/* Segment-scoped rules (seg=) on a placed segment; `open` tells whether a
+ * loop id is open around it. */
+void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
+                      int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
+                      const char *loop_id);
+
+#endif
