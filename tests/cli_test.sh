@@ -101,10 +101,10 @@ expect_rc 1 "$X12" to-json "$F/n_missing_se.x12"; has "$T/err" "transaction set 
 
 # validate: TR3 examples pass; findings name position, SNIP type, loop and 999 codes
 expect_rc 0 "$X12" validate "$C/stupidedi__anesthesia.edi" "$C/stupidedi__multiple-claims-single-check.edi"
+has "$T/out" "stupidedi__anesthesia.edi: 0 errors, 0 warnings"
 # the 837I TR3 example sends an RD8 "range" with one date: a SNIP 4 finding with its rule text
 expect_rc 1 "$X12" validate "$C/stupidedi__837-institutional-claim.edi"
 has "$T/out" "segment 23 (DTP) element 3.0, byte 688: a situational rule of the guide is not met (837i.dtp-rd8-order) [error, SNIP 4, loop 2300, IK403 8] A DTP date range"
-has "$T/out" "stupidedi__anesthesia.edi: 0 errors, 0 warnings"
 expect_rc 1 "$X12" validate "$F/y_minimal.x12"
 has "$T/out" "segment 6 (SE), byte 230: required loop is missing (loop 1000A missing in loop ST) [error, SNIP 2, loop ST, IK304 3]"
 expect_rc 1 "$X12" validate --json "$F/n_se01_count.x12"
