@@ -87,6 +87,9 @@ static const status_info STATUS[] = {
      "a syntax note allows only one of these elements"},
     {X12_ERR_BALANCE, "X12_ERR_BALANCE", "amounts do not balance"},
     {X12_ERR_RULE, "X12_ERR_RULE", "a situational rule of the guide is not met"},
+    {X12_ERR_NPI, "X12_ERR_NPI", "NPI check digit is wrong"},
+    {X12_ERR_DIAGNOSIS_CODE, "X12_ERR_DIAGNOSIS_CODE", "diagnosis code is not shaped like ICD-10-CM"},
+    {X12_ERR_EXTERNAL_CODE, "X12_ERR_EXTERNAL_CODE", "value is not in the external code list"},
 };
 
 static const status_info *lookup(x12_status code)

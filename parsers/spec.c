@@ -692,6 +692,88 @@ static void attach_rules(loader *L)
     }
 }
 
+/* --- external code lists ------------------------------------------------------ */
+
+/* Loads codes/<id>.xml from the embedded files into the spec's arena; NULL
+ * when the library has no such list. */
+static spec_codelist *load_codelist(loader *L, const char *id)
+{
+    char want[64];
+    snprintf(want, sizeof want, "codes/%s.xml", id);
+    const struct x12__embedded_file *f = x12__embedded;
+    while (f->name && strcmp(f->name, want) != 0)
+        f++;
+    if (!f->name)
+        return NULL;
+    xmlDoc *doc = xmlReadMemory((const char *)f->data, (int)f->size, f->name, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    if (!doc) {
+        fail(L, X12_ERR_SPEC, NULL, "code list %s is not well-formed", want);
+        return NULL;
+    }
+    spec_codelist *cl = arena_alloc(L, sizeof *cl);
+    xmlNode *root = xmlDocGetRootElement(doc);
+    uint32_t k = root ? count_children(root, "c", NULL, NULL) : 0;
+    const char **codes = arena_alloc(L, (k ? k : 1) * sizeof *codes);
+    if (!cl || !codes) {
+        xmlFreeDoc(doc);
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return NULL;
+    }
+    cl->id = dup_str(L, id);
+    char *complete = root ? attr(L, root, "complete") : NULL;
+    cl->complete = complete && !strcmp(complete, "true");
+    for (xmlNode *x = root ? root->children : NULL; x; x = x->next)
+        if (is(x, "c")) {
+            char *v = attr(L, x, "v");
+            if (v)
+                codes[cl->ncodes++] = v;
+        }
+    qsort(codes, cl->ncodes, sizeof *codes, cmp_str);
+    cl->codes = codes;
+    cl->keys = pack_keys(L, cl->codes, cl->ncodes);
+    xmlFreeDoc(doc);
+    return cl;
+}
+
+typedef struct list_cache {
+    spec_codelist *lists[32];
+    int n;
+} list_cache;
+
+static void resolve_el(loader *L, list_cache *c, spec_el *e)
+{
+    for (uint16_t i = 0; i < e->ncomps; i++)
+        resolve_el(L, c, &e->comps[i]);
+    if (!e->ext || L->failed)
+        return;
+    for (int i = 0; i < c->n; i++)
+        if (!strcmp(c->lists[i]->id, e->ext)) {
+            e->extlist = c->lists[i];
+            return;
+        }
+    spec_codelist *cl = load_codelist(L, e->ext);
+    if (cl && c->n < 32)
+        c->lists[c->n++] = cl;
+    e->extlist = cl;
+}
+
+static void resolve_lists(loader *L, list_cache *c, spec_loop *lp, int depth)
+{
+    if (depth > 32 || lp->nkids == UINT32_MAX)
+        return;
+    for (uint32_t i = 0; i < lp->nkids && !L->failed; i++) {
+        spec_child *k = &lp->kids[i];
+        if (k->is_loop) {
+            resolve_lists(L, c, k->loop, depth + 1);
+            continue;
+        }
+        for (uint16_t j = 0; j < k->seg->nels; j++)
+            resolve_el(L, c, &k->seg->els[j]);
+    }
+}
+
 static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
 {
     loader L;
@@ -724,6 +806,11 @@ static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
             }
         if (!L.failed)
             attach_rules(&L);
+        if (!L.failed) {
+            list_cache cache;
+            cache.n = 0;
+            resolve_lists(&L, &cache, s->root, 0);
+        }
     }
     if (L.failed) {
         arena_free(L.blocks);

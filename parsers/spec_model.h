@@ -13,6 +13,15 @@
 
 typedef enum el_type { T_AN, T_ID, T_DT, T_TM, T_R, T_N } el_type;
 
+/* An external code list (specs/codes/<id>.xml). */
+typedef struct spec_codelist {
+    const char *id;
+    int complete;             /* 0: a snapshot, a missing value is only a warning */
+    const char *const *codes; /* sorted */
+    uint32_t ncodes;
+    const uint64_t *keys;     /* packed, or NULL */
+} spec_codelist;
+
 typedef struct spec_el {
     const char *ref;   /* "CLM05-03" */
     const char *name;
@@ -30,6 +39,7 @@ typedef struct spec_el {
     const uint64_t *ckeys;    /* the same codes packed (spec_codekey), sorted; NULL when a
                                  code is longer than 8 bytes */
     const char *ext;   /* external code list name or NULL */
+    const spec_codelist *extlist; /* that list, when the library has it */
     uint8_t verified;
     struct spec_el *comps; /* composite: its components */
     uint16_t ncomps;

@@ -17,6 +17,7 @@ typedef struct vctx {
     void *rctx;
     int errors;
     int unverified; /* the element being checked is marked verified="false" */
+    int flags;      /* VF_* for the next report */
 } vctx;
 
 static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t comp, const char *ref,
@@ -25,7 +26,8 @@ static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t
     char d[96];
     snprintf(d, sizeof d, "%s%s%s", ref ? ref : "", ref && detail && *detail ? ": " : "",
              detail ? detail : "");
-    v->report(v->rctx, v->seg, code, ik4, el, comp, v->loop_id, d, v->unverified);
+    v->report(v->rctx, v->seg, code, ik4, el, comp, v->loop_id, d,
+              v->flags | (v->unverified ? VF_WARNING : 0));
     v->errors++;
 }
 
@@ -154,6 +156,13 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
         snprintf(why, sizeof why, "%zu characters, at most %u", len, (unsigned)e->maxlen);
         bad(v, X12_ERR_ELEMENT_TOO_LONG, "5", el, comp, e->ref, why);
     }
+    if (e->extlist && !spec_keys_has(e->extlist->keys, e->extlist->codes, e->extlist->ncodes, p, n)) {
+        /* SNIP 5; a snapshot list (complete="false") only warns */
+        snprintf(why, sizeof why, "not in code list '%s'", e->extlist->id);
+        v->flags = VF_SNIP5 | (e->extlist->complete ? 0 : VF_WARNING);
+        bad(v, X12_ERR_EXTERNAL_CODE, "7", el, comp, e->ref, why);
+        v->flags = 0;
+    }
     if (e->codes && !spec_el_has_code(e, p, n)) {
         /* the value is the finding's subject, so the detail does not quote it */
         bad(v, e->usage == 'N' ? X12_ERR_ELEMENT_NOT_USED : X12_ERR_ELEMENT_CODE,
@@ -222,6 +231,70 @@ static void check_syntax(vctx *v, const spec_syntax *sx, unsigned nsx, x12_slice
     }
 }
 
+int x12__npi_valid(const char *p, size_t n)
+{
+    if (n != 10 || (p[0] != '1' && p[0] != '2'))
+        return 0;
+    for (size_t i = 0; i < 10; i++)
+        if (!is_digit(p[i]))
+            return 0;
+    /* Luhn over the 9 digits with the 80840 prefix: the prefix adds 24 (X12-FACTS 2) */
+    int sum = 24;
+    for (int i = 8, dbl = 1; i >= 0; i--, dbl = !dbl) {
+        int d = p[i] - '0';
+        if (dbl) {
+            d *= 2;
+            if (d > 9)
+                d -= 9;
+        }
+        sum += d;
+    }
+    return (10 - sum % 10) % 10 == p[9] - '0';
+}
+
+/* ICD-10-CM without the dot: a letter, a digit, then 1-5 letters or digits. */
+static int icd10_shape(const char *p, size_t n)
+{
+    if (n < 3 || n > 7 || p[0] < 'A' || p[0] > 'Z' || !is_digit(p[1]))
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (!is_digit(p[i]) && (p[i] < 'A' || p[i] > 'Z'))
+            return 0;
+    return 1;
+}
+
+/* SNIP 5 checks that need no licensed list: NPIs where a qualifier says XX
+ * (NM108/NM109, N103/N104), and the shape of ICD-10-CM codes in HI. */
+static void check_code_sets(vctx *v)
+{
+    const x12_segment *seg = v->seg;
+    uint16_t qual = 0;
+    if (x12_slice_eq(seg->id, "NM1"))
+        qual = 8;
+    else if (x12_slice_eq(seg->id, "N1"))
+        qual = 3;
+    v->flags = VF_SNIP5;
+    if (qual && x12_slice_eq(seg_el(seg, qual), "XX")) {
+        x12_slice id = seg_el(seg, (unsigned)qual + 1);
+        if (id.len && !x12__npi_valid(id.ptr, id.len))
+            bad(v, X12_ERR_NPI, "I12", (uint16_t)(qual + 1), 0, NULL, "check digit or form");
+    }
+    if (x12_slice_eq(seg->id, "HI")) {
+        /* ICD-10-CM qualifiers: ABK principal, ABF other, ABJ admitting, ABN external
+         * cause, APR patient's reason for visit */
+        static const char *const ICD10[] = {"ABF", "ABJ", "ABK", "ABN", "APR"};
+        for (uint16_t p = 1; p <= seg->element_count && p <= 12; p++) {
+            x12_slice e = seg->elements[p];
+            x12_slice q = x12_element_component(seg, e, 1), code = x12_element_component(seg, e, 2);
+            if (!code.len || !spec_codes_has(ICD10, 5, q.ptr ? q.ptr : "", q.len))
+                continue;
+            if (!icd10_shape(code.ptr, code.len))
+                bad(v, X12_ERR_DIAGNOSIS_CODE, "I12", p, 2, NULL, "ICD-10-CM: letter, digit, 1-5 more");
+        }
+    }
+    v->flags = 0;
+}
+
 static x12_slice note_el(vctx *v, unsigned pos, void *arg)
 {
     (void)arg;
@@ -231,7 +304,7 @@ static x12_slice note_el(vctx *v, unsigned pos, void *arg)
 int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
                            elem_report_fn report, void *rctx)
 {
-    vctx v = {seg, def, loop_id, report, rctx, 0, 0};
+    vctx v = {seg, def, loop_id, report, rctx, 0, 0, 0};
     char rs = seg->delims.repetition, cs = seg->delims.component;
     uint32_t n = seg->element_count;
     /* envelope-level segments carry their own fixed layout */
@@ -308,6 +381,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
         }
     }
     v.unverified = 0;
+    check_code_sets(&v);
     check_syntax(&v, def->syntax, def->nsyntax, note_el, NULL, 0, 0);
     return v.errors;
 }

@@ -107,7 +107,7 @@ static void emit(x12_walker *w, x12_walk_kind kind, const spec_loop *lp, const c
 /* An element finding from validate.c. */
 static void element_finding(void *ctx, const x12_segment *seg, x12_status code, const char *ik4,
                             uint16_t element, uint16_t component, const char *loop_id,
-                            const char *detail, int unverified)
+                            const char *detail, int flags)
 {
     x12_walker *w = ctx;
     if (!w->cb.finding)
@@ -125,10 +125,11 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
     f.err.component_pos = component;
     snprintf(f.err.detail, sizeof f.err.detail, "%s", detail ? detail : "");
     /* what rests on an unverified part of a spec (837D) is only a warning */
-    f.severity = unverified ? X12_SEV_WARNING : X12_SEV_ERROR;
+    f.severity = (flags & VF_WARNING) ? X12_SEV_WARNING : X12_SEV_ERROR;
     /* syntax, type and length are X12 (SNIP 1); usage and codes the guide's (SNIP 2) */
-    f.snip = (code == X12_ERR_ELEMENT_REQUIRED || code == X12_ERR_ELEMENT_NOT_USED ||
-              code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA)
+    f.snip = (flags & VF_SNIP5) ? 5
+             : (code == X12_ERR_ELEMENT_REQUIRED || code == X12_ERR_ELEMENT_NOT_USED ||
+                code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA)
                  ? 2
                  : 1;
     f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";

@@ -114,8 +114,9 @@ static int on_event(void *ctx, const x12_walk_event *e)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     walk_log *l = ctx;
-    sb_printf(&l->findings, "%s snip=%u loop=%s segment=%u set=%u id=%s el=%u.%u ik3=%s ik4=%s %s\n",
-              x12_status_name(f->err.code), (unsigned)f->snip, f->loop_id,
+    static const char *SEV[] = {"error", "warning", "info"};
+    sb_printf(&l->findings, "%s %s snip=%u loop=%s segment=%u set=%u id=%s el=%u.%u ik3=%s ik4=%s %s\n",
+              x12_status_name(f->err.code), SEV[f->severity], (unsigned)f->snip, f->loop_id,
               (unsigned)f->err.segment_index, (unsigned)f->err.set_position, f->err.segment_id,
               (unsigned)f->err.element_pos, (unsigned)f->err.component_pos, f->ik3, f->ik4,
               f->err.detail);
@@ -226,8 +227,8 @@ static void test_findings(void **state)
     walk_data(y, n, &l, 0);
     free(y);
     assert_string_equal(l.findings.p,
-                        "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE el=0.0 ik3=3 ik4= loop 1000A missing in loop ST\n"
-                        "X12_ERR_REQUIRED_LOOP snip=2 loop=ST segment=6 set=4 id=SE el=0.0 ik3=3 ik4= loop 1000B missing in loop ST\n");
+                        "X12_ERR_REQUIRED_LOOP error snip=2 loop=ST segment=6 set=4 id=SE el=0.0 ik3=3 ik4= loop 1000A missing in loop ST\n"
+                        "X12_ERR_REQUIRED_LOOP error snip=2 loop=ST segment=6 set=4 id=SE el=0.0 ik3=3 ik4= loop 1000B missing in loop ST\n");
     sb_free(&l.events);
     sb_free(&l.findings);
 
@@ -235,7 +236,7 @@ static void test_findings(void **state)
     const char *unknown = ISA "GS*HC*S*R*20261126*1200*1*X*004010X098A1~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~";
     walk_data(unknown, strlen(unknown), &l, 0);
     assert_string_equal(l.findings.p,
-                        "X12_ERR_UNKNOWN_GUIDE snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= ik4= ST01 837 with guide '004010X098A1' (from GS08)\n");
+                        "X12_ERR_UNKNOWN_GUIDE info snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= ik4= ST01 837 with guide '004010X098A1' (from GS08)\n");
     assert_non_null(strstr(l.events.p, "BHT@ST\n"));
     sb_free(&l.events);
     sb_free(&l.findings);
@@ -254,13 +255,13 @@ static void test_findings(void **state)
     walk_data(bad, strlen(bad), &l, 0);
     /* the second NM1*85 opens a second 2010AA, which then lacks its N3, N4, REF */
     const char *want =
-        "X12_ERR_LOOP_REPEAT snip=2 loop=2010AA segment=13 set=11 id=NM1 el=0.0 ik3=4 ik4= loop 2010AA occurs more than 1 times in loop 2000A\n"
-        "X12_ERR_SEGMENT_UNKNOWN snip=2 loop=2010AA segment=14 set=12 id=ZZZ el=0.0 ik3=1 ik4= \n"
-        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment N3 missing in loop 2010AA\n"
-        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment N4 missing in loop 2010AA\n"
-        "X12_ERR_REQUIRED_SEGMENT snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment REF missing in loop 2010AA\n"
-        "X12_ERR_HL_PARENT snip=2 loop=2000B segment=15 set=13 id=HL el=0.0 ik3=8 ik4= HL02 '9' should be '1' for loop 2000B\n"
-        "X12_ERR_SEGMENT_UNEXPECTED snip=2 loop=2010BB segment=19 set=17 id=BHT el=0.0 ik3=2 ik4= \n";
+        "X12_ERR_LOOP_REPEAT error snip=2 loop=2010AA segment=13 set=11 id=NM1 el=0.0 ik3=4 ik4= loop 2010AA occurs more than 1 times in loop 2000A\n"
+        "X12_ERR_SEGMENT_UNKNOWN error snip=2 loop=2010AA segment=14 set=12 id=ZZZ el=0.0 ik3=1 ik4= \n"
+        "X12_ERR_REQUIRED_SEGMENT error snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment N3 missing in loop 2010AA\n"
+        "X12_ERR_REQUIRED_SEGMENT error snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment N4 missing in loop 2010AA\n"
+        "X12_ERR_REQUIRED_SEGMENT error snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment REF missing in loop 2010AA\n"
+        "X12_ERR_HL_PARENT error snip=2 loop=2000B segment=15 set=13 id=HL el=0.0 ik3=8 ik4= HL02 '9' should be '1' for loop 2000B\n"
+        "X12_ERR_SEGMENT_UNEXPECTED error snip=2 loop=2010BB segment=19 set=17 id=BHT el=0.0 ik3=2 ik4= \n";
     if (strncmp(l.findings.p, want, strlen(want)) != 0)
         fail_msg("findings:\n%s", l.findings.p);
     assert_non_null(strstr(l.events.p, "ZZZ@2010AA UNPLACED\n"));
@@ -296,11 +297,11 @@ static void test_element_findings(void **state)
     x12_walker_free(w2.w);
     free(copy);
     const char *want =
-        "X12_ERR_ELEMENT_CODE snip=2 loop=ST segment=4 set=2 id=BPR el=1.0 ik3=8 ik4=7 BPR01: not among the guide's codes\n"
-        "X12_ERR_ELEMENT_CHAR snip=1 loop=ST segment=4 set=2 id=BPR el=2.0 ik3=8 ik4=6 BPR02: more than 2 decimal places\n"
-        "X12_ERR_ELEMENT_DATE snip=1 loop=ST segment=4 set=2 id=BPR el=16.0 ik3=8 ik4=8 BPR16\n"
-        "X12_ERR_ELEMENT_REQUIRED snip=2 loop=ST segment=5 set=3 id=TRN el=2.0 ik3=8 ik4=1 TRN02\n"
-        "X12_ERR_SYNTAX_REQUIRED snip=1 loop=1000A segment=9 set=7 id=PER el=5.0 ik3=8 ik4=2 syntax note P0506\n";
+        "X12_ERR_ELEMENT_CODE error snip=2 loop=ST segment=4 set=2 id=BPR el=1.0 ik3=8 ik4=7 BPR01: not among the guide's codes\n"
+        "X12_ERR_ELEMENT_CHAR error snip=1 loop=ST segment=4 set=2 id=BPR el=2.0 ik3=8 ik4=6 BPR02: more than 2 decimal places\n"
+        "X12_ERR_ELEMENT_DATE error snip=1 loop=ST segment=4 set=2 id=BPR el=16.0 ik3=8 ik4=8 BPR16\n"
+        "X12_ERR_ELEMENT_REQUIRED error snip=2 loop=ST segment=5 set=3 id=TRN el=2.0 ik3=8 ik4=1 TRN02\n"
+        "X12_ERR_SYNTAX_REQUIRED error snip=1 loop=1000A segment=9 set=7 id=PER el=5.0 ik3=8 ik4=2 syntax note P0506\n";
     if (strcmp(w2.findings.p, want) != 0)
         fail_msg("findings:\n%s", w2.findings.p);
     sb_free(&w2.events);
@@ -346,6 +347,23 @@ static void test_validate_fixtures(void **state)
     }
     free_list(files);
     assert_true(n >= 15);
+}
+
+int x12__npi_valid(const char *p, size_t n);
+
+static void test_npi(void **state)
+{
+    (void)state;
+    /* CMS: 123456789 takes check digit 3 (X12-FACTS 2) */
+    assert_true(x12__npi_valid("1234567893", 10));
+    for (char d = '0'; d <= '9'; d++) {
+        char npi[11] = "123456789";
+        npi[9] = d;
+        assert_int_equal(x12__npi_valid(npi, 10), d == '3');
+    }
+    assert_false(x12__npi_valid("3234567893", 10)); /* first digit 1 or 2 */
+    assert_false(x12__npi_valid("123456789", 9));
+    assert_false(x12__npi_valid("12345678A3", 10));
 }
 
 /* --- the shared corpus ---------------------------------------------------------- */
@@ -396,7 +414,7 @@ static void test_shared_corpus(void **state)
         assert_non_null(expect);
     strbuf out = {0};
     sb_add(&out, "", 0);
-    sb_printf(&out, "%s", "# file\tfindings of x12 validate (SNIP 1-4) by code and count; tests/test_spec_walk.c\n");
+    sb_printf(&out, "%s", "# file\tfindings of x12 validate (SNIP 1-5) by code and count; tests/test_spec_walk.c\n");
     int files = 0, clean = 0;
     for (int d = 0; DIRS[d]; d++) {
         char dir[1024];
@@ -446,6 +464,7 @@ int main(void)
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_validate_fixtures),
+        cmocka_unit_test(test_npi),
         cmocka_unit_test(test_shared_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

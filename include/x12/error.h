@@ -104,7 +104,12 @@ typedef enum x12_status {
     X12_ERR_BALANCE = 100,           /* amounts that must agree do not (detail has them) */
 
     /* Situational rules written in a spec or overlay (SNIP 4, SNIP 7). */
-    X12_ERR_RULE = 101               /* detail: the rule id; the finding's note: its text */
+    X12_ERR_RULE = 101,              /* detail: the rule id; the finding's note: its text */
+
+    /* External code sets (SNIP 5). */
+    X12_ERR_NPI = 102,               /* an NPI whose check digit is wrong (Luhn, 80840 prefix) */
+    X12_ERR_DIAGNOSIS_CODE = 103,    /* an ICD-10-CM code of the wrong shape */
+    X12_ERR_EXTERNAL_CODE = 104      /* a value missing from an external code list */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
