@@ -100,8 +100,12 @@ fi
 expect_rc 1 "$X12" to-json "$F/n_missing_se.x12"; has "$T/err" "transaction set is not closed by SE"
 
 # validate: TR3 examples pass; findings name position, SNIP type, loop and 999 codes
-expect_rc 0 "$X12" validate "$C/stupidedi__anesthesia.edi" "$C/stupidedi__multiple-claims-single-check.edi"
-has "$T/out" "stupidedi__anesthesia.edi: 0 errors, 0 warnings"
+V=$SRC/fixtures/validate
+expect_rc 0 "$X12" validate "$V/y_837p_generated.x12" "$C/stupidedi__multiple-claims-single-check.edi"
+has "$T/out" "y_837p_generated.x12: 0 errors, 0 warnings"
+# the TR3 examples use made-up NPIs: SNIP 5 says so
+expect_rc 1 "$X12" validate "$C/stupidedi__anesthesia.edi"
+has "$T/out" "segment 9 (NM1) element 9.0, byte 348: NPI check digit is wrong (check digit or form) [error, SNIP 5, loop 2010AA, IK304 8, IK403 I12]"
 # the 837I TR3 example sends an RD8 "range" with one date: a SNIP 4 finding with its rule text
 expect_rc 1 "$X12" validate "$C/stupidedi__837-institutional-claim.edi"
 has "$T/out" "segment 23 (DTP) element 3.0, byte 688: a situational rule of the guide is not met (837i.dtp-rd8-order) [error, SNIP 4, loop 2300, IK403 8] A DTP date range"
