@@ -87,7 +87,7 @@ static void on_error(void *ctx, const x12_error *e)
 }
 
 static const char HELP[] =
-    "usage: x12 validate [--json] [options] [FILE|-]...\n"
+    "usage: x12 validate [--json] [--spec OVERLAY]... [options] [FILE|-]...\n"
     "Reports every finding as the file is read: X12 syntax and envelopes (SNIP 1), and\n"
     "the implementation guide's loops, segments and elements (SNIP 2: usage, repeats,\n"
     "lengths, data types, code values, syntax notes), and balancing in integer cents\n"
@@ -95,13 +95,18 @@ static const char HELP[] =
     "situational rules (SNIP 4).  The guide of each transaction set\n"
     "comes from ST03, else GS08; a set of an unknown guide gets envelope checks only, and\n"
     "an info line says so.  --json prints one JSON object per finding (NDJSON).\n"
+    "--spec OVERLAY applies a trading partner's companion guide (docs/specs.md\n"
+    "\"Overlays\"): tighter usage, codes and lengths, and its rules (SNIP 7).\n"
     "Exit status: 0 no errors, 1 errors were found, 2 usage or I/O error.\n\n";
+
+#define MAX_OVERLAID 16
 
 int cmd_validate(int argc, char **argv)
 {
     cli_common common;
     cli_common_init(&common);
-    int json = 0, nfiles = 0, only_files = 0;
+    int json = 0, nfiles = 0, only_files = 0, nspecs = 0;
+    x12_spec *specs[MAX_OVERLAID];
     const char **files = calloc((size_t)argc + 1, sizeof *files);
     if (!files)
         return EXIT_USAGE;
@@ -122,13 +127,42 @@ int cmd_validate(int argc, char **argv)
                 json = 1;
                 continue;
             }
+            if (strcmp(a, "--spec") == 0) {
+                if (i + 1 >= argc || nspecs == MAX_OVERLAID) {
+                    fprintf(stderr, "x12 validate: --spec needs an overlay file\n");
+                    goto usage;
+                }
+                const char *path = argv[++i];
+                x12_error err;
+                x12_spec *s = x12_spec_load_overlaid(path, &err);
+                if (!s) {
+                    fprintf(stderr, "x12 validate: %s, line %llu: %s (%s)\n", path,
+                            (unsigned long long)err.byte_offset, err.msg, err.detail);
+                    goto usage;
+                }
+                /* a second overlay for the same guide applies on top of the first */
+                int k;
+                for (k = 0; k < nspecs; k++)
+                    if (!strcmp(x12_spec_guide_id(specs[k]), x12_spec_guide_id(s)))
+                        break;
+                if (k < nspecs) {
+                    x12_spec_free(s);
+                    if (x12_spec_apply_overlay(specs[k], path, &err) != X12_OK) {
+                        fprintf(stderr, "x12 validate: %s, line %llu: %s (%s)\n", path,
+                                (unsigned long long)err.byte_offset, err.msg, err.detail);
+                        goto usage;
+                    }
+                } else {
+                    specs[nspecs++] = s;
+                }
+                continue;
+            }
             int rc = cli_common_option(&common, argc, argv, &i);
             if (rc == 1)
                 continue;
             if (rc == 0)
                 fprintf(stderr, "x12 validate: unknown option '%s' (see x12 validate --help)\n", a);
-            free(files);
-            return EXIT_USAGE;
+            goto usage;
         }
         files[nfiles++] = a;
     }
@@ -144,10 +178,13 @@ int cmd_validate(int argc, char **argv)
         v.json = json;
         x12_walker_callbacks wc = {NULL, on_finding};
         v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
-        if (!v.w) {
-            free(files);
-            return EXIT_USAGE;
-        }
+        if (!v.w)
+            goto usage;
+        for (int k = 0; k < nspecs; k++)
+            if (x12_walker_use_spec(v.w, specs[k]) != X12_OK) {
+                x12_walker_free(v.w);
+                goto usage;
+            }
         x12_reader_callbacks cb = {on_segment, on_error};
         x12_status st = x12_read_file(files[i], &o, &cb, &v);
         x12_walker_finish(v.w);
@@ -160,9 +197,16 @@ int cmd_validate(int argc, char **argv)
         status = cli_worst(status, v.status);
     }
     free(files);
+    for (int k = 0; k < nspecs; k++)
+        x12_spec_free(specs[k]);
     if (fflush(stdout) != 0) {
         perror("x12 validate: write");
         status = EXIT_USAGE;
     }
     return status;
+usage:
+    free(files);
+    for (int k = 0; k < nspecs; k++)
+        x12_spec_free(specs[k]);
+    return EXIT_USAGE;
 }

@@ -3,6 +3,8 @@
  * lengths and sorted code lists.  The built-in guides are the files of specs/
  * embedded at build time by tools/embed.c.  Rules and overlays are read by
  * later stages; the loader only counts rules. */
+#define _POSIX_C_SOURCE 200809L
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,13 @@ struct x12__embedded_file {
     size_t size;
 };
 extern const struct x12__embedded_file x12__embedded[];
+
+/* Compiled patterns live outside the arena (regcomp allocates): a list the
+ * spec frees. */
+typedef struct re_node {
+    struct re_node *next;
+    regex_t re;
+} re_node;
 
 /* --- arena ----------------------------------------------------------------- */
 
@@ -270,6 +279,57 @@ static char usage_attr(loader *L, const xmlNode *n)
     return u;
 }
 
+/* Compiles `pat` as the element's whole-value pattern. */
+static void set_pattern(loader *L, const xmlNode *n, spec_el *e, const char *pat)
+{
+    if (!pat)
+        return;
+    size_t len = strlen(pat);
+    char *anchored = malloc(len + 5);
+    re_node *node = malloc(sizeof *node);
+    if (!anchored || !node) {
+        free(anchored);
+        free(node);
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return;
+    }
+    snprintf(anchored, len + 5, "^(%s)$", pat);
+    int rc = regcomp(&node->re, anchored, REG_EXTENDED | REG_NOSUB);
+    free(anchored);
+    if (rc != 0) {
+        free(node);
+        fail(L, X12_ERR_SPEC, n, "pattern '%s' is not a valid regular expression", pat);
+        return;
+    }
+    node->next = L->spec->regexes;
+    L->spec->regexes = node;
+    e->pattern = pat;
+    e->re = &node->re;
+}
+
+int spec_el_pattern_ok(const spec_el *e, const char *v, size_t n)
+{
+    if (!e->re)
+        return 1;
+    char buf[256];
+    if (n >= sizeof buf)
+        return 0;
+    memcpy(buf, v, n);
+    buf[n] = '\0';
+    return regexec((const regex_t *)e->re, buf, 0, NULL, 0) == 0;
+}
+
+static void free_regexes(void *list)
+{
+    re_node *r = list;
+    while (r) {
+        re_node *next = r->next;
+        regfree(&r->re);
+        free(r);
+        r = next;
+    }
+}
+
 static void load_el(loader *L, const xmlNode *n, const char *seg_id, spec_el *e)
 {
     e->ref = attr(L, n, "ref");
@@ -306,6 +366,7 @@ static void load_el(loader *L, const xmlNode *n, const char *seg_id, spec_el *e)
     e->codes = split_list(L, n, "codes", &e->ncodes);
     e->ckeys = pack_keys(L, e->codes, e->ncodes);
     e->ext = attr(L, n, "ext");
+    set_pattern(L, n, e, attr(L, n, "pattern"));
     char *v = attr(L, n, "verified");
     /* verified="false" on the element or any enclosing segment or loop */
     e->verified = !(v && !strcmp(v, "false")) && !L->unverified;
@@ -622,12 +683,16 @@ static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond
 static void load_rules(loader *L, const xmlNode *rules_node)
 {
     x12_spec *s = L->spec;
+    /* appended to what is there (an overlay adds to the guide's rules) */
     uint32_t k = count_children(rules_node, "rule", NULL, NULL);
-    s->rules = arena_alloc(L, (k ? k : 1) * sizeof *s->rules);
-    if (!s->rules) {
+    spec_rule *all = arena_alloc(L, (s->nrules + k ? s->nrules + k : 1) * sizeof *all);
+    if (!all) {
         fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
         return;
     }
+    if (s->nrules)
+        memcpy(all, s->rules, s->nrules * sizeof *all);
+    s->rules = all;
     for (const xmlNode *x = rules_node->children; x && !L->failed; x = x->next) {
         if (!is(x, "rule"))
             continue;
@@ -666,10 +731,10 @@ static void load_rules(loader *L, const xmlNode *rules_node)
 }
 
 /* Attaches each loop-scoped rule to its loop. */
-static void attach_rules(loader *L)
+static void attach_rules(loader *L, uint32_t from)
 {
     x12_spec *s = L->spec;
-    for (uint32_t i = 0; i < s->nrules && !L->failed; i++) {
+    for (uint32_t i = from; i < s->nrules && !L->failed; i++) {
         spec_rule *r = &s->rules[i];
         if (r->seg[0] || !strcmp(r->scope, "*"))
             continue; /* segment-scoped: the walker checks them per segment */
@@ -805,7 +870,7 @@ static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
                 s->stats.rules = s->nrules;
             }
         if (!L.failed)
-            attach_rules(&L);
+            attach_rules(&L, 0);
         if (!L.failed) {
             list_cache cache;
             cache.n = 0;
@@ -813,6 +878,7 @@ static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
         }
     }
     if (L.failed) {
+        free_regexes(s->regexes);
         arena_free(L.blocks);
         return NULL;
     }
@@ -964,6 +1030,249 @@ void x12_spec_get_stats(const x12_spec *s, x12_spec_stats *out)
 
 void x12_spec_free(x12_spec *s)
 {
-    if (s)
-        arena_free(s->arena);
+    if (!s)
+        return;
+    free_regexes(s->regexes);
+    arena_free(s->arena);
+}
+
+/* --- overlays (companion guides, SNIP 7) ------------------------------------------- */
+
+/* Usage may only narrow: S to R or N. */
+static int usage_ok(char was, char now)
+{
+    return was == now || (was == 'S' && (now == 'R' || now == 'N'));
+}
+
+static void ov_usage(loader *L, const xmlNode *n, char *usage)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)"usage");
+    if (!v)
+        return;
+    char u = (char)v[0];
+    xmlFree(v);
+    if (!usage_ok(*usage, u)) {
+        char what[8] = {*usage, '-', '>', u, 0};
+        fail(L, X12_ERR_SPEC, n, "usage %s widens the guide", what);
+        return;
+    }
+    *usage = u;
+}
+
+static void ov_limit(loader *L, const xmlNode *n, const char *name, uint32_t *value)
+{
+    long v = num_attr(L, n, name, -1);
+    if (v < 0)
+        return;
+    if ((uint32_t)v > *value) {
+        fail(L, X12_ERR_SPEC, n, "%s is higher than the guide allows", name);
+        return;
+    }
+    *value = (uint32_t)v;
+}
+
+/* Every place a loop is used (its definition and its looprefs). */
+static void each_child_of(spec_loop *lp, const spec_loop *target, loader *L, const xmlNode *n,
+                          int depth)
+{
+    if (depth > 32 || lp->nkids == UINT32_MAX)
+        return;
+    for (uint32_t i = 0; i < lp->nkids && !L->failed; i++) {
+        spec_child *k = &lp->kids[i];
+        if (!k->is_loop)
+            continue;
+        if (k->loop == target) {
+            ov_usage(L, n, &k->usage);
+            ov_limit(L, n, "repeat", &k->repeat);
+        } else {
+            each_child_of(k->loop, target, L, n, depth + 1);
+        }
+    }
+}
+
+static spec_loop *ov_loop(loader *L, const xmlNode *n)
+{
+    char *id = attr(L, n, "loop");
+    spec_loop *lp = !id ? NULL : !strcmp(id, "ST") ? L->spec->root : find_loop(L->spec->root, id);
+    if (!lp)
+        fail(L, X12_ERR_SPEC, n, "loop '%s' is not in the guide", id ? id : "(none)");
+    return lp;
+}
+
+/* The segments of a loop that an overlay line names (seg= and keyval=). */
+static int ov_segs(loader *L, const xmlNode *n, spec_loop *lp, spec_child **out, int max)
+{
+    char *id = attr(L, n, "seg");
+    char *kv = attr(L, n, "keyval");
+    int k = 0;
+    for (uint32_t i = 0; id && i < lp->nkids && k < max; i++) {
+        spec_child *c = &lp->kids[i];
+        if (c->is_loop || strcmp(c->seg->id, id) != 0)
+            continue;
+        if (kv && !(c->seg->keyvals && spec_codes_has(c->seg->keyvals, c->seg->nkeyvals, kv, strlen(kv))))
+            continue;
+        out[k++] = c;
+    }
+    if (!k)
+        fail(L, X12_ERR_SPEC, n, "segment '%s' is not in that loop", id ? id : "(none)");
+    return k;
+}
+
+static void ov_element(loader *L, const xmlNode *n, spec_seg *sg)
+{
+    char *ref = attr(L, n, "el");
+    uint16_t pos, comp;
+    if (!ref || parse_ref(ref, sg->id, &pos, &comp) < 0 || pos == 0 || pos > sg->nels) {
+        fail(L, X12_ERR_SPEC, n, "element '%s' is not in the segment", ref ? ref : "(none)");
+        return;
+    }
+    spec_el *e = &sg->els[pos - 1];
+    if (comp) {
+        if (comp > e->ncomps) {
+            fail(L, X12_ERR_SPEC, n, "component '%s' is not in the composite", ref);
+            return;
+        }
+        e = &e->comps[comp - 1];
+    }
+    e->overlay = 1;
+    ov_usage(L, n, &e->usage);
+    uint32_t v = e->maxlen ? e->maxlen : UINT16_MAX;
+    ov_limit(L, n, "maxlen", &v);
+    e->maxlen = (uint16_t)(v == UINT16_MAX ? e->maxlen : v);
+    long mn = num_attr(L, n, "minlen", -1);
+    if (mn >= 0) {
+        if (mn < e->minlen)
+            fail(L, X12_ERR_SPEC, n, "minlen is lower than the guide's%s", "");
+        else
+            e->minlen = (uint16_t)mn;
+    }
+    uint32_t nc;
+    const char *const *codes = split_list(L, n, "codes", &nc);
+    if (codes) {
+        /* a subset of the guide's codes, or a fixed list where the guide has none */
+        for (uint32_t i = 0; e->codes && i < nc; i++)
+            if (!spec_codes_has(e->codes, e->ncodes, codes[i], strlen(codes[i]))) {
+                fail(L, X12_ERR_SPEC, n, "code '%s' is not allowed by the guide", codes[i]);
+                return;
+            }
+        e->codes = codes;
+        e->ncodes = nc;
+        e->ckeys = pack_keys(L, codes, nc);
+    }
+    char *pat = attr(L, n, "pattern");
+    if (pat) {
+        if (e->re)
+            fail(L, X12_ERR_SPEC, n, "element '%s' has a pattern already", ref);
+        else
+            set_pattern(L, n, e, pat);
+    }
+}
+
+static x12_status apply_overlay_doc(x12_spec *s, xmlDoc *doc, const char *name, x12_error *err)
+{
+    loader L;
+    memset(&L, 0, sizeof L);
+    L.name = name;
+    L.err = err;
+    L.spec = s;
+    L.blocks = s->arena;
+    xmlNode *root = xmlDocGetRootElement(doc);
+    char *guide = root && is(root, "overlay") ? attr(&L, root, "guide") : NULL;
+    if (!root || !is(root, "overlay")) {
+        fail(&L, X12_ERR_SPEC, root, "the root element is not <overlay>%s", "");
+    } else if (!guide || strcmp(guide, s->guide_id) != 0) {
+        fail(&L, X12_ERR_SPEC, root, "the overlay is for guide '%s'", guide ? guide : "(none)");
+    }
+    uint32_t old_rules = s->nrules;
+    for (xmlNode *x = root ? root->children : NULL; x && !L.failed; x = x->next) {
+        if (is(x, "loopmod")) {
+            spec_loop *lp = ov_loop(&L, x);
+            if (lp)
+                each_child_of(s->root, lp, &L, x, 0);
+        } else if (is(x, "segmod") || is(x, "elmod")) {
+            spec_loop *lp = ov_loop(&L, x);
+            spec_child *segs[8];
+            int k = lp ? ov_segs(&L, x, lp, segs, 8) : 0;
+            for (int i = 0; i < k && !L.failed; i++) {
+                if (is(x, "segmod")) {
+                    ov_usage(&L, x, &segs[i]->usage);
+                    segs[i]->seg->usage = segs[i]->usage;
+                    ov_limit(&L, x, "maxuse", &segs[i]->repeat);
+                    segs[i]->seg->maxuse = segs[i]->repeat;
+                } else {
+                    ov_element(&L, x, segs[i]->seg);
+                }
+            }
+        } else if (is(x, "rules")) {
+            load_rules(&L, x);
+            for (uint32_t i = old_rules; i < s->nrules && !L.failed; i++)
+                for (uint32_t j = 0; j < old_rules; j++)
+                    if (s->rules[i].id && s->rules[j].id && !strcmp(s->rules[i].id, s->rules[j].id))
+                        fail(&L, X12_ERR_SPEC, x, "rule id '%s' is the guide's already",
+                             s->rules[i].id);
+            if (!L.failed)
+                attach_rules(&L, old_rules);
+            s->stats.rules = s->nrules;
+        }
+    }
+    s->arena = L.blocks; /* new blocks went to the head of the list */
+    if (L.failed)
+        return err ? err->code : X12_ERR_SPEC;
+    char *id = root ? attr(&L, root, "id") : NULL;
+    s->arena = L.blocks;
+    size_t used = strlen(s->overlays);
+    snprintf(s->overlays + used, sizeof s->overlays - used, "%s%s", used ? " " : "", id ? id : name);
+    return X12_OK;
+}
+
+x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err)
+{
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                                               XML_PARSE_NOWARNING);
+    if (!doc) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = X12_ERR_SPEC;
+            err->msg = x12_status_message(X12_ERR_SPEC);
+            const xmlError *xe = xmlGetLastError();
+            err->byte_offset = xe ? (uint64_t)xe->line : 0;
+            snprintf(err->detail, sizeof err->detail, "%.60s: cannot read or not well-formed", path);
+        }
+        return X12_ERR_SPEC;
+    }
+    x12_status st = apply_overlay_doc(s, doc, path, err);
+    xmlFreeDoc(doc);
+    return st;
+}
+
+x12_spec *x12_spec_load_overlaid(const char *path, x12_error *err)
+{
+    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                                               XML_PARSE_NOWARNING);
+    if (!doc) {
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = X12_ERR_SPEC;
+            err->msg = x12_status_message(X12_ERR_SPEC);
+            const xmlError *xe = xmlGetLastError();
+            err->byte_offset = xe ? (uint64_t)xe->line : 0;
+            snprintf(err->detail, sizeof err->detail, "%.60s: cannot read or not well-formed", path);
+        }
+        return NULL;
+    }
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlChar *guide = root ? xmlGetProp(root, (const xmlChar *)"guide") : NULL;
+    x12_spec *s = x12_spec_load_builtin(guide ? (const char *)guide : "", err);
+    xmlFree(guide);
+    if (s && apply_overlay_doc(s, doc, path, err) != X12_OK) {
+        x12_spec_free(s);
+        s = NULL;
+    }
+    xmlFreeDoc(doc);
+    return s;
+}
+
+const char *x12_spec_overlays(const x12_spec *s)
+{
+    return s->overlays;
 }

@@ -40,7 +40,10 @@ typedef struct spec_el {
                                  code is longer than 8 bytes */
     const char *ext;   /* external code list name or NULL */
     const spec_codelist *extlist; /* that list, when the library has it */
+    const char *pattern;          /* extended regular expression the whole value must match */
+    void *re;                     /* the compiled pattern (regex_t), owned by the spec */
     uint8_t verified;
+    uint8_t overlay;   /* narrowed by a companion-guide overlay: its findings are SNIP 7 */
     struct spec_el *comps; /* composite: its components */
     uint16_t ncomps;
 } spec_el;
@@ -123,6 +126,8 @@ struct x12_spec {
     spec_rule *rules;  /* all of them */
     uint32_t nrules;
     uint16_t max_loop_rules; /* most rules scoped to one loop */
+    void *regexes;     /* compiled patterns to free (a list) */
+    char overlays[160]; /* ids of the overlays applied, for messages */
     x12_spec_stats stats;
     void *arena;       /* opaque: arena blocks */
 };
@@ -155,6 +160,9 @@ static inline x12_slice seg_el(const x12_segment *seg, unsigned pos)
 /* Is the value in the sorted packed keys / strings? */
 int spec_keys_has(const uint64_t *keys, const char *const *codes, uint32_t n, const char *v,
                   size_t len);
+
+/* 1 when the value matches the element's pattern (or it has none). */
+int spec_el_pattern_ok(const struct spec_el *e, const char *v, size_t n);
 
 /* Is the value among the element's codes? */
 int spec_el_has_code(const struct spec_el *e, const char *v, size_t n);

@@ -18,6 +18,7 @@ typedef struct vctx {
     int errors;
     int unverified; /* the element being checked is marked verified="false" */
     int flags;      /* VF_* for the next report */
+    int overlay;    /* the element being checked was narrowed by an overlay */
 } vctx;
 
 static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t comp, const char *ref,
@@ -27,7 +28,7 @@ static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t
     snprintf(d, sizeof d, "%s%s%s", ref ? ref : "", ref && detail && *detail ? ": " : "",
              detail ? detail : "");
     v->report(v->rctx, v->seg, code, ik4, el, comp, v->loop_id, d,
-              v->flags | (v->unverified ? VF_WARNING : 0));
+              v->flags | (v->unverified ? VF_WARNING : 0) | (v->overlay ? VF_SNIP7 : 0));
     v->errors++;
 }
 
@@ -156,6 +157,8 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
         snprintf(why, sizeof why, "%zu characters, at most %u", len, (unsigned)e->maxlen);
         bad(v, X12_ERR_ELEMENT_TOO_LONG, "5", el, comp, e->ref, why);
     }
+    if (e->re && !spec_el_pattern_ok(e, p, n))
+        bad(v, X12_ERR_ELEMENT_CHAR, "I12", el, comp, e->ref, "does not match the guide's pattern");
     if (e->extlist && !spec_keys_has(e->extlist->keys, e->extlist->codes, e->extlist->ncodes, p, n)) {
         /* SNIP 5; a snapshot list (complete="false") only warns */
         snprintf(why, sizeof why, "not in code list '%s'", e->extlist->id);
@@ -304,7 +307,7 @@ static x12_slice note_el(vctx *v, unsigned pos, void *arg)
 int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
                            elem_report_fn report, void *rctx)
 {
-    vctx v = {seg, def, loop_id, report, rctx, 0, 0, 0};
+    vctx v = {seg, def, loop_id, report, rctx, 0, 0, 0, 0};
     char rs = seg->delims.repetition, cs = seg->delims.component;
     uint32_t n = seg->element_count;
     /* envelope-level segments carry their own fixed layout */
@@ -324,6 +327,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
         const spec_el *e = &def->els[p - 1];
         x12_slice val = p <= n ? seg->elements[p] : (x12_slice){NULL, 0};
         v.unverified = !e->verified;
+        v.overlay = e->overlay;
         int has = e->ncomps ? present(val, cs) : val.len > 0;
         if (!has) {
             if (e->usage == 'R')
@@ -367,6 +371,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
                 const spec_el *ce = &e->comps[c - 1];
                 x12_slice cv = x12_element_component(seg, rv, c);
                 v.unverified = !e->verified || !ce->verified;
+                v.overlay = e->overlay || ce->overlay;
                 if (!cv.len) {
                     if (ce->usage == 'R')
                         bad(&v, X12_ERR_ELEMENT_REQUIRED, "1", p, c, ce->ref, NULL);
@@ -381,6 +386,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
         }
     }
     v.unverified = 0;
+    v.overlay = 0;
     check_code_sets(&v);
     check_syntax(&v, def->syntax, def->nsyntax, note_el, NULL, 0, 0);
     return v.errors;

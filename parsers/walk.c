@@ -32,6 +32,7 @@ typedef struct frame {
 typedef struct loaded {
     char id[40];
     x12_spec *spec; /* NULL: known to be missing */
+    int borrowed;   /* given by x12_walker_use_spec: not ours to free */
     uint32_t maxkids;
     char (*ids)[4]; /* every segment id of the guide, sorted */
     uint32_t nids;
@@ -127,7 +128,8 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
     /* what rests on an unverified part of a spec (837D) is only a warning */
     f.severity = (flags & VF_WARNING) ? X12_SEV_WARNING : X12_SEV_ERROR;
     /* syntax, type and length are X12 (SNIP 1); usage and codes the guide's (SNIP 2) */
-    f.snip = (flags & VF_SNIP5) ? 5
+    f.snip = (flags & VF_SNIP7) ? 7
+             : (flags & VF_SNIP5) ? 5
              : (code == X12_ERR_ELEMENT_REQUIRED || code == X12_ERR_ELEMENT_NOT_USED ||
                 code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA)
                  ? 2
@@ -195,6 +197,65 @@ static int guide_has_segment(const loaded *L, x12_slice id)
     return 0;
 }
 
+/* Sizes the walker's pools for a newly known guide and lists its segment ids. */
+static int prepare(x12_walker *w, loaded *L)
+{
+    scan_spec(L->spec->root, L, 1, 0);
+    L->ids = malloc((L->nids ? L->nids : 1) * sizeof *L->ids);
+    if (!L->ids)
+        return -1;
+    L->nids = 0;
+    scan_spec(L->spec->root, L, 0, 0);
+    size_t rw = (size_t)L->spec->max_loop_rules * RULE_MAX_CONDS;
+    if (rw > w->rule_width) {
+        rule_fact *np = realloc(w->rule_pool, (size_t)MAX_DEPTH * rw * sizeof *np);
+        if (!np)
+            return -1;
+        w->rule_pool = np;
+        w->rule_width = rw;
+    }
+    if (L->maxkids > w->pool_width) {
+        uint32_t *np = realloc(w->pool, (size_t)MAX_DEPTH * L->maxkids * sizeof *np);
+        if (!np)
+            return -1;
+        w->pool = np;
+        w->pool_width = L->maxkids;
+    }
+    return 0;
+}
+
+static void unload(loaded *L)
+{
+    if (!L->borrowed)
+        x12_spec_free(L->spec);
+    free(L->ids);
+    memset(L, 0, sizeof *L);
+}
+
+x12_status x12_walker_use_spec(x12_walker *w, const x12_spec *spec)
+{
+    loaded *L = NULL;
+    for (int i = 0; i < w->nspecs; i++)
+        if (!strcmp(w->specs[i].id, spec->guide_id))
+            L = &w->specs[i];
+    if (L) {
+        unload(L);
+    } else {
+        if (w->nspecs == MAX_SPECS)
+            return X12_ERR_LIMIT;
+        L = &w->specs[w->nspecs++];
+        memset(L, 0, sizeof *L);
+    }
+    snprintf(L->id, sizeof L->id, "%s", spec->guide_id);
+    L->spec = (x12_spec *)spec; /* read only: the walker never changes a spec */
+    L->borrowed = 1;
+    if (prepare(w, L) < 0) {
+        unload(L);
+        return X12_ERR_NOMEM;
+    }
+    return X12_OK;
+}
+
 /* The guide for ST01 + id, loaded on first use and kept. */
 static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
 {
@@ -210,36 +271,10 @@ static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
         snprintf(L->id, sizeof L->id, "%s", id);
         x12_error err;
         L->spec = *id ? x12_spec_load_builtin(id, &err) : NULL;
-        if (L->spec) {
-            scan_spec(L->spec->root, L, 1, 0);
-            L->ids = malloc((L->nids ? L->nids : 1) * sizeof *L->ids);
-            if (!L->ids) {
-                x12_spec_free(L->spec);
-                L->spec = NULL;
-                w->fatal = X12_ERR_NOMEM;
-                return NULL;
-            }
-            L->nids = 0;
-            scan_spec(L->spec->root, L, 0, 0);
-            size_t rw = (size_t)L->spec->max_loop_rules * RULE_MAX_CONDS;
-            if (rw > w->rule_width) {
-                rule_fact *np = realloc(w->rule_pool, (size_t)MAX_DEPTH * rw * sizeof *np);
-                if (!np) {
-                    w->fatal = X12_ERR_NOMEM;
-                    return NULL;
-                }
-                w->rule_pool = np;
-                w->rule_width = rw;
-            }
-            if (L->maxkids > w->pool_width) {
-                uint32_t *np = realloc(w->pool, (size_t)MAX_DEPTH * L->maxkids * sizeof *np);
-                if (!np) {
-                    w->fatal = X12_ERR_NOMEM;
-                    return NULL;
-                }
-                w->pool = np;
-                w->pool_width = L->maxkids;
-            }
+        if (L->spec && prepare(w, L) < 0) {
+            unload(L);
+            w->fatal = X12_ERR_NOMEM;
+            return NULL;
         }
     }
     if (!L->spec || !x12_slice_eq(st01, L->spec->ts))
@@ -636,10 +671,8 @@ void x12_walker_free(x12_walker *w)
 {
     if (!w)
         return;
-    for (int i = 0; i < w->nspecs; i++) {
-        x12_spec_free(w->specs[i].spec);
-        free(w->specs[i].ids);
-    }
+    for (int i = 0; i < w->nspecs; i++)
+        unload(&w->specs[i]);
     free(w->pool);
     free(w->rule_pool);
     free(w);

@@ -118,6 +118,13 @@ python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out
 expect_rc 0 "$X12" validate "$C/lfh-x12__demo.837"
 has "$T/out" "no implementation guide for this transaction set: envelope checks only (ST01 837 with guide '005010X222A2' (from ST03)) [info"
 expect_rc 2 "$X12" validate /nonexistent/file
+# --spec: a companion guide narrows the guide (SNIP 7)
+expect_rc 1 "$X12" validate --spec "$SRC/fixtures/overlays/example-companion.xml" "$V/y_837p_generated.x12"
+has "$T/out" "segment 15 (SBR) element 9.0, byte 548: element value is not a code this guide allows (SBR09: not among the guide's codes) [error, SNIP 7, loop 2000B, IK304 8, IK403 7]"
+printf '<overlay guide="005010X222A1">\n<loopmod loop="2400" repeat="99"/></overlay>\n' >"$T/wide.xml"
+expect_rc 2 "$X12" validate --spec "$T/wide.xml" "$V/y_837p_generated.x12"
+has "$T/err" "wide.xml, line 2: implementation-guide spec is malformed"
+has "$T/err" "repeat is higher than the guide allows"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -366,6 +367,103 @@ static void test_npi(void **state)
     assert_false(x12__npi_valid("12345678A3", 10));
 }
 
+/* Overlays: the example companion guide narrows the 837P; what widens or
+ * names what the guide lacks is refused with the XML line. */
+static void expect_bad_overlay(const char *xml, const char *detail_part, unsigned line)
+{
+    char path[] = "/tmp/x12kit-overlay-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_file(path, xml, strlen(xml));
+    x12_error err;
+    x12_spec *s = x12_spec_load_overlaid(path, &err);
+    remove(path);
+    if (s)
+        fail_msg("accepted: %s", xml);
+    assert_int_equal(err.code, X12_ERR_SPEC);
+    if (!strstr(err.detail, detail_part))
+        fail_msg("detail '%s' lacks '%s'", err.detail, detail_part);
+    assert_int_equal(err.byte_offset, line);
+}
+
+static void test_overlays(void **state)
+{
+    (void)state;
+    x12_error err;
+    x12_spec *s = x12_spec_load_overlaid(X12KIT_SOURCE_DIR "/fixtures/overlays/example-companion.xml", &err);
+    if (!s)
+        fail_msg("%s %s", err.msg, err.detail);
+    assert_string_equal(x12_spec_overlays(s), "example-companion");
+    x12_spec_stats st;
+    x12_spec_get_stats(s, &st);
+    assert_int_equal(st.rules, 9); /* the guide's 7 and the overlay's 2 */
+
+    /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
+    walk_log l;
+    memset(&l, 0, sizeof l);
+    sb_add(&l.events, "", 0);
+    sb_add(&l.findings, "", 0);
+    x12_walker_callbacks wc = {on_event, on_finding};
+    l.w = x12_walker_new(&wc, &l, X12_WALK_ELEMENTS | X12_WALK_RULES);
+    assert_int_equal(x12_walker_use_spec(l.w, s), X12_OK);
+    size_t n;
+    char *data = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
+    x12_reader_callbacks cb = {seg_cb, err_cb};
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    x12_reader *r = x12_reader_new(&ro, &cb, &l);
+    x12_reader_feed(r, data, n);
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    x12_walker_finish(l.w);
+    x12_walker_free(l.w);
+    free(data);
+    const char *want =
+        "X12_ERR_ELEMENT_CODE error snip=7 loop=2000B segment=15 set=13 id=SBR el=9.0 ik3=8 ik4=7 SBR09: not among the guide's codes\n"
+        "X12_ERR_ELEMENT_CODE error snip=7 loop=2000B segment=31 set=29 id=SBR el=9.0 ik3=8 ik4=7 SBR09: not among the guide's codes\n";
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    x12_spec_free(s);
+
+    expect_bad_overlay("<overlay guide='005010X222A1'>\n<loopmod loop='2400' repeat='60'/></overlay>",
+                       "repeat is higher than the guide allows", 2);
+    expect_bad_overlay("<overlay guide='005010X222A1'>\n<loopmod loop='2310E' usage='R'/>\n"
+                       "<loopmod loop='2310E' usage='S'/></overlay>",
+                       "usage R->S widens the guide", 3);
+    expect_bad_overlay("<overlay guide='005010X222A1'>\n<loopmod loop='9999' usage='N'/></overlay>",
+                       "loop '9999' is not in the guide", 2);
+    expect_bad_overlay("<overlay guide='005010X222A1'>\n<elmod loop='2300' seg='CLM' el='CLM05-02' codes='B Z'/></overlay>",
+                       "code 'Z' is not allowed by the guide", 2);
+    expect_bad_overlay("<overlay guide='005010X222A1'>\n<elmod loop='2300' seg='CLM' el='CLM01' maxlen='40'/></overlay>",
+                       "maxlen is higher", 2);
+    expect_bad_overlay("<overlay guide='005010X222A1'>\n<elmod loop='2300' seg='XYZ' el='XYZ01' maxlen='4'/></overlay>",
+                       "segment 'XYZ' is not in that loop", 2);
+    expect_bad_overlay("<overlay guide='005010X222A1'><rules>\n<rule id='837p.subscriber-id' scope='2300'>"
+                       "<then seg='CLM' op='present'/></rule></rules></overlay>",
+                       "is the guide's already", 1); /* the line of <rules> */
+    expect_bad_overlay("<overlay guide='005010X222A1'><loopmod", "not well-formed", 1);
+    /* an overlay for a guide the library lacks */
+    char path[] = "/tmp/x12kit-overlay-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    const char *other = "<overlay guide='005010X999'/>";
+    write_file(path, other, strlen(other));
+    assert_null(x12_spec_load_overlaid(path, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    /* and applying one to the wrong guide */
+    x12_spec *g835 = x12_spec_load_builtin("005010X221A1", &err);
+    const char *p837 = "<overlay guide='005010X222A1'/>";
+    write_file(path, p837, strlen(p837));
+    assert_int_equal(x12_spec_apply_overlay(g835, path, &err), X12_ERR_SPEC);
+    assert_non_null(strstr(err.detail, "the overlay is for guide '005010X222A1'"));
+    x12_spec_free(g835);
+    remove(path);
+}
+
 /* --- the shared corpus ---------------------------------------------------------- */
 
 static char *summary(const char *findings)
@@ -465,6 +563,7 @@ int main(void)
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_npi),
+        cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_shared_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,6 +77,12 @@ typedef struct x12_walker x12_walker;
 /* Creates a walker; returns NULL when memory runs out. */
 X12_API x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx, unsigned flags);
 
+/* Uses `spec` (for example one with a companion-guide overlay applied) for
+ * the transaction sets of its guide instead of the built-in one.  The caller
+ * keeps ownership; the spec must outlive the walker.  Returns X12_OK,
+ * X12_ERR_NOMEM, or X12_ERR_LIMIT past 16 guides. */
+X12_API x12_status x12_walker_use_spec(x12_walker *w, const x12_spec *spec);
+
 /* Passes one segment (call it from the reader's segment callback).  Returns
  * X12_OK, X12_ERR_STOPPED or X12_ERR_NOMEM. */
 X12_API x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg);
