@@ -78,7 +78,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const char *in, con
         const spec_rule *r = scope->rules[i];
         for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
             const rule_cond *c = &r->conds[j];
-            if (!c->seg[0] || strcmp(c->seg, def->id) != 0)
+            if (c->segkey != def->idkey)
                 continue;
             if (strcmp(c->loop ? c->loop : scope->id, in) != 0)
                 continue;
@@ -138,9 +138,10 @@ void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                       int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
                       const char *loop_id)
 {
+    uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
     for (uint32_t i = 0; i < spec->nrules; i++) {
         const spec_rule *r = &spec->rules[i];
-        if (!r->seg[0] || !x12_slice_eq(seg->id, r->seg))
+        if (!r->segkey || r->segkey != key)
             continue;
         if (strcmp(r->scope, "*") != 0 && !open(ctx, r->scope))
             continue;

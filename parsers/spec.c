@@ -618,6 +618,38 @@ static spec_loop *find_loop(spec_loop *lp, const char *id)
     return NULL;
 }
 
+static int keys_overlap(const spec_seg *a, const spec_seg *b)
+{
+    if (!a->keyvals || !b->keyvals)
+        return 1;
+    for (uint32_t i = 0; i < a->nkeyvals; i++)
+        if (spec_codes_has(b->keyvals, b->nkeyvals, a->keyvals[i], strlen(a->keyvals[i])))
+            return 1;
+    return 0;
+}
+
+/* Marks the segments whose qualifier a sibling at the same position may share
+ * (the 837P 2400 PWK01 'CT'), so the walker weighs them against each other
+ * only where it must. */
+static void mark_rivals(spec_loop *lp, int depth)
+{
+    if (depth > 32 || lp->nkids == UINT32_MAX)
+        return;
+    for (uint32_t i = 0; i < lp->nkids; i++) {
+        spec_child *a = &lp->kids[i];
+        if (a->is_loop) {
+            mark_rivals(a->loop, depth + 1);
+            continue;
+        }
+        for (uint32_t j = i + 1; j < lp->nkids; j++) {
+            spec_child *b = &lp->kids[j];
+            if (!b->is_loop && b->seg->idkey == a->seg->idkey && b->seg->pos == a->seg->pos &&
+                keys_overlap(a->seg, b->seg))
+                a->has_rival = b->has_rival = 1;
+        }
+    }
+}
+
 static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
 {
     if (lp->nkids == UINT32_MAX)
@@ -660,6 +692,7 @@ static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond
             return;
         }
         memcpy(c->seg, seg, strlen(seg) + 1);
+        c->segkey = spec_idkey(seg, strlen(seg));
     }
     c->keyval = attr(L, n, "keyval");
     char *el = attr(L, n, "el");
@@ -701,8 +734,10 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         r->msg = attr(L, x, "msg");
         r->scope = attr(L, x, "scope");
         char *seg = attr(L, x, "seg");
-        if (seg && strlen(seg) >= 2 && strlen(seg) <= 3)
+        if (seg && strlen(seg) >= 2 && strlen(seg) <= 3) {
             memcpy(r->seg, seg, strlen(seg) + 1);
+            r->segkey = spec_idkey(seg, strlen(seg));
+        }
         r->snip = (uint8_t)num_attr(L, x, "snip", 4);
         char *sev = attr(L, x, "severity");
         r->severity = sev && !strcmp(sev, "warning") ? 1 : sev && !strcmp(sev, "info") ? 2 : 0;
@@ -764,7 +799,7 @@ static void attach_rules(loader *L, uint32_t from)
 static spec_codelist *load_codelist(loader *L, const char *id)
 {
     char want[64];
-    snprintf(want, sizeof want, "codes/%s.xml", id);
+    snprintf(want, sizeof want, "codes/%.50s.xml", id);
     const struct x12__embedded_file *f = x12__embedded;
     while (f->name && strcmp(f->name, want) != 0)
         f++;
@@ -774,7 +809,7 @@ static spec_codelist *load_codelist(loader *L, const char *id)
                                 XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
                                     XML_PARSE_NOWARNING);
     if (!doc) {
-        fail(L, X12_ERR_SPEC, NULL, "code list %s is not well-formed", want);
+        fail(L, X12_ERR_SPEC, NULL, "code list %s is not well-formed", id);
         return NULL;
     }
     spec_codelist *cl = arena_alloc(L, sizeof *cl);
@@ -871,6 +906,8 @@ static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
             }
         if (!L.failed)
             attach_rules(&L, 0);
+        if (!L.failed)
+            mark_rivals(s->root, 0);
         if (!L.failed) {
             list_cache cache;
             cache.n = 0;

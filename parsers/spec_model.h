@@ -81,6 +81,7 @@ typedef enum rule_op { OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_
 typedef struct rule_cond {
     const char *loop;   /* loop id inside the scope; NULL = the scope itself */
     char seg[4];        /* segment id; "" = the loop itself (or the rule's segment) */
+    uint32_t segkey;    /* spec_idkey of seg, 0 when none */
     const char *keyval; /* which same-tag variant: its qualifier value */
     uint16_t el_pos, el_comp; /* 0 = the segment or loop as a whole */
     uint8_t op;
@@ -91,6 +92,7 @@ typedef struct rule_cond {
 typedef struct spec_rule {
     const char *id, *msg, *scope;
     char seg[4];        /* segment-scoped rule: evaluated on each such segment */
+    uint32_t segkey;    /* spec_idkey of seg */
     uint8_t snip;
     uint8_t severity;   /* x12_severity */
     char ik3[4], ik4[4];
@@ -100,6 +102,7 @@ typedef struct spec_rule {
 
 typedef struct spec_child {
     int is_loop;
+    int has_rival;     /* a same-position, same-id sibling may take the same qualifier */
     spec_seg *seg;
     struct spec_loop *loop;
     char usage;        /* a loopref may change usage and repeat */

@@ -443,7 +443,7 @@ static void place(x12_walker *w, const x12_segment *seg)
          * 837P 2400 PWK01 'CT' is both a supplemental-information type and the
          * DME CMN indicator): take the one whose coded elements fit best */
         int rivals = 0;
-        if (!lp->kids[i].is_loop)
+        if (!lp->kids[i].is_loop && lp->kids[i].has_rival)
             for (uint32_t j = i + 1; j < lp->nkids && !rivals; j++)
                 rivals = !lp->kids[j].is_loop && lp->kids[j].seg->pos == lp->kids[i].seg->pos &&
                          kid_matches(&lp->kids[j], seg);
