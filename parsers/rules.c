@@ -51,13 +51,13 @@ void rules_loop_start(const spec_loop *lp, rule_fact *facts)
     memset(facts, 0, (size_t)lp->nrules * RULE_MAX_CONDS * sizeof *facts);
 }
 
-void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const char *entered)
+void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered)
 {
     for (uint16_t i = 0; i < scope->nrules; i++) {
         const spec_rule *r = scope->rules[i];
         for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
             const rule_cond *c = &r->conds[j];
-            if (!c->seg[0] && c->loop && !strcmp(c->loop, entered))
+            if (!c->seg[0] && c->loop && c->lp == entered)
                 facts[i * RULE_MAX_CONDS + j].seen = 1;
         }
     }
@@ -71,7 +71,7 @@ static x12_slice element_of(const x12_segment *seg, const rule_cond *c)
     return v;
 }
 
-void rules_segment(const spec_loop *scope, rule_fact *facts, const char *in, const spec_seg *def,
+void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
                    const x12_segment *seg)
 {
     for (uint16_t i = 0; i < scope->nrules; i++) {
@@ -80,7 +80,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const char *in, con
             const rule_cond *c = &r->conds[j];
             if (c->segkey != def->idkey)
                 continue;
-            if (strcmp(c->loop ? c->loop : scope->id, in) != 0)
+            if (c->lp != in)
                 continue;
             /* keyval: the segment must have been placed as that variant */
             if (c->keyval && !(def->keyvals && spec_codes_has(def->keyvals, def->nkeyvals, c->keyval,

@@ -26,10 +26,10 @@ typedef void (*rule_report_fn)(void *ctx, const spec_rule *r, const rule_pos *at
 /* A new instance of loop `lp` starts: its rules start with nothing seen. */
 void rules_loop_start(const spec_loop *lp, rule_fact *facts);
 /* Loop `entered` starts inside an open instance of `scope` (facts of scope). */
-void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const char *entered);
+void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered);
 /* A segment placed in loop `in` (as spec segment `def`) inside an open
  * instance of `scope`. */
-void rules_segment(const spec_loop *scope, rule_fact *facts, const char *in, const spec_seg *def,
+void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
                    const x12_segment *seg);
 /* The instance of `scope` ends: evaluate its rules. */
 void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,

@@ -650,6 +650,45 @@ static void mark_rivals(spec_loop *lp, int depth)
     }
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Builds each loop's search index (spec_loop_first, next_same). */
+static void index_loops(loader *L, spec_loop *lp, int depth)
+{
+    if (depth > 32 || lp->nkids == UINT32_MAX || lp->next_same)
+        return;
+    lp->next_same = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->next_same);
+    lp->first_of = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->first_of);
+    if (!lp->next_same || !lp->first_of) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return;
+    }
+    for (uint32_t i = 0; i < lp->nkids; i++) {
+        const spec_child *a = &lp->kids[i];
+        uint32_t ka = (a->is_loop ? a->loop->kids[0].seg : a->seg)->idkey;
+        lp->next_same[i] = UINT32_MAX;
+        for (uint32_t j = i + 1; j < lp->nkids; j++) {
+            const spec_child *b = &lp->kids[j];
+            if ((b->is_loop ? b->loop->kids[0].seg : b->seg)->idkey == ka) {
+                lp->next_same[i] = j;
+                break;
+            }
+        }
+        uint32_t f = 0;
+        while (f < lp->nfirst && (uint32_t)(lp->first_of[f] >> 32) != ka)
+            f++;
+        if (f == lp->nfirst)
+            lp->first_of[lp->nfirst++] = (uint64_t)ka << 32 | i;
+        if (a->is_loop)
+            index_loops(L, a->loop, depth + 1);
+    }
+    qsort(lp->first_of, lp->nfirst, sizeof *lp->first_of, cmp_u64);
+}
+
 static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
 {
     if (lp->nkids == UINT32_MAX)
@@ -778,6 +817,9 @@ static void attach_rules(loader *L, uint32_t from)
             /* a rule of another spec kind (the envelope's ISA_LOOP) is not for the walker */
             continue;
         }
+        /* conditions name loops by id: resolve them once */
+        for (uint16_t j = 0; j < r->nwhen + r->nthen; j++)
+            r->conds[j].lp = r->conds[j].loop ? find_loop(s->root, r->conds[j].loop) : lp;
         const spec_rule **nr = arena_alloc(L, (size_t)(lp->nrules + 1) * sizeof *nr);
         if (!nr) {
             fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
@@ -908,6 +950,8 @@ static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
             attach_rules(&L, 0);
         if (!L.failed)
             mark_rivals(s->root, 0);
+        if (!L.failed)
+            index_loops(&L, s->root, 0);
         if (!L.failed) {
             list_cache cache;
             cache.n = 0;

@@ -80,6 +80,7 @@ typedef enum rule_op { OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_
 
 typedef struct rule_cond {
     const char *loop;   /* loop id inside the scope; NULL = the scope itself */
+    const struct spec_loop *lp; /* that loop, resolved when the rule is attached */
     char seg[4];        /* segment id; "" = the loop itself (or the rule's segment) */
     uint32_t segkey;    /* spec_idkey of seg, 0 when none */
     const char *keyval; /* which same-tag variant: its qualifier value */
@@ -121,7 +122,30 @@ typedef struct spec_loop {
     spec_child *kids;
     uint32_t nkids;
     /* The trigger is kids[0].seg; its qualifier is the seg's key. */
+    /* Search index: for each kid, the next kid starting with the same segment
+     * id (UINT32_MAX: none); and the first kid for each id, as sorted
+     * (idkey << 32 | index) pairs. */
+    uint32_t *next_same;
+    uint64_t *first_of;
+    uint32_t nfirst;
 } spec_loop;
+
+/* The first kid of `lp` that starts with segment id `key`, or UINT32_MAX. */
+static inline uint32_t spec_loop_first(const spec_loop *lp, uint32_t key)
+{
+    uint32_t lo = 0, hi = lp->nfirst;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        uint32_t k = (uint32_t)(lp->first_of[mid] >> 32);
+        if (k == key)
+            return (uint32_t)lp->first_of[mid];
+        if (k < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return UINT32_MAX;
+}
 
 struct x12_spec {
     const char *guide_id, *ts, *fid, *name;

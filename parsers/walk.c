@@ -297,7 +297,7 @@ static void push(x12_walker *w, const spec_loop *lp)
     if (w->flags & X12_WALK_RULES) {
         for (int i = 0; i < w->depth; i++)
             if (w->frames[i].lp->nrules)
-                rules_loop_seen(w->frames[i].lp, w->frames[i].facts, lp->id);
+                rules_loop_seen(w->frames[i].lp, w->frames[i].facts, lp);
         if (lp->nrules) {
             f->facts = w->rule_pool + (size_t)w->depth * w->rule_width;
             rules_loop_start(lp, f->facts);
@@ -343,14 +343,14 @@ static int loop_open(void *ctx, const char *loop_id)
 }
 
 /* Rules see a placed segment: every open scope, and segment-scoped rules. */
-static void rules_see(x12_walker *w, const char *loop_id, const spec_seg *def, const x12_segment *seg)
+static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, const x12_segment *seg)
 {
     if (!(w->flags & X12_WALK_RULES))
         return;
     for (int i = 0; i < w->depth; i++)
         if (w->frames[i].lp->nrules)
-            rules_segment(w->frames[i].lp, w->frames[i].facts, loop_id, def, seg);
-    rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, loop_id);
+            rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg);
+    rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, in->id);
 }
 
 static const char *child_id(const spec_child *k)
@@ -425,19 +425,21 @@ static const char *enclosing_hl(const x12_walker *w)
 /* Places a segment of the current set in the guide. */
 static void place(x12_walker *w, const x12_segment *seg)
 {
+    uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
     for (int level = w->depth - 1; level >= 0; level--) {
         frame *f = &w->frames[level];
         const spec_loop *lp = f->lp;
-        uint32_t i = f->idx ? f->idx : 1;
+        uint32_t start = f->idx ? f->idx : 1;
         /* siblings at the same TR3 position (the 999 2100 CTX pair) come in
          * any order: start from the first of them */
-        uint16_t at = kid_pos(&lp->kids[i < lp->nkids ? i : lp->nkids - 1]);
-        while (i > 1 && at && kid_pos(&lp->kids[i - 1]) == at)
-            i--;
-        for (; i < lp->nkids; i++)
-            if (kid_matches(&lp->kids[i], seg))
-                break;
-        if (i == lp->nkids)
+        uint16_t at = kid_pos(&lp->kids[start < lp->nkids ? start : lp->nkids - 1]);
+        while (start > 1 && at && kid_pos(&lp->kids[start - 1]) == at)
+            start--;
+        /* only the kids starting with this segment id, via the loop's index */
+        uint32_t i = spec_loop_first(lp, key);
+        while (i != UINT32_MAX && (i < start || !kid_matches(&lp->kids[i], seg)))
+            i = lp->next_same[i];
+        if (i == UINT32_MAX)
             continue;
         /* several siblings at the same position may take the qualifier (the
          * 837P 2400 PWK01 'CT' is both a supplemental-information type and the
@@ -490,7 +492,7 @@ static void place(x12_walker *w, const x12_segment *seg)
             x12__validate_elements(seg, def, k->is_loop ? k->loop->id : lp->id, element_finding, w);
         if (!k->is_loop) {
             bal_segment(&w->bal, lp->id, seg);
-            rules_see(w, lp->id, def, seg);
+            rules_see(w, lp, def, seg);
             emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, k->seg->name, 1);
             return;
         }
@@ -524,7 +526,7 @@ static void place(x12_walker *w, const x12_segment *seg)
         nf->trig.set_pos = seg->set_position;
         memcpy(nf->trig.id, def->id, sizeof nf->trig.id);
         bal_segment(&w->bal, child->id, seg);
-        rules_see(w, child->id, def, seg);
+        rules_see(w, child, def, seg);
         emit(w, X12_WALK_ENTER, child, NULL, (uint32_t)w->depth - 1, NULL, NULL, 1);
         emit(w, X12_WALK_SEGMENT, child, NULL, (uint32_t)w->depth - 1, seg, child->kids[0].seg->name, 1);
         return;
