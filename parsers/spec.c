@@ -235,9 +235,11 @@ int spec_codes_has(const char *const *codes, uint32_t n, const char *v, size_t v
     uint32_t lo = 0, hi = n;
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        int c = strncmp(codes[mid], v, vlen);
-        if (c == 0 && codes[mid][vlen] != '\0')
-            c = 1;
+        /* by length, not strncmp: the value may hold a NUL byte */
+        size_t clen = strlen(codes[mid]);
+        int c = memcmp(codes[mid], v, clen < vlen ? clen : vlen);
+        if (c == 0)
+            c = clen < vlen ? -1 : clen > vlen;
         if (c == 0)
             return 1;
         if (c < 0)

@@ -277,7 +277,8 @@ static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
             return NULL;
         }
     }
-    if (!L->spec || !x12_slice_eq(st01, L->spec->ts))
+    /* a spec without a transaction id (the envelope spec, "00501") is no guide */
+    if (!L->spec || !L->spec->ts || !x12_slice_eq(st01, L->spec->ts))
         return NULL;
     return L;
 }

@@ -1,4 +1,5 @@
-/* Replays every input kept in fuzz/regressions/ through the fuzz targets'
+/* Replays the inputs kept in fuzz/regressions/ (those named FUZZ_PREFIX*)
+ * through a fuzz target's
  * entry point (built here without libFuzzer), so a crash, sanitizer report or
  * chunking difference found once stays fixed (sqlite's fuzzcheck idea). */
 #include <setjmp.h>
@@ -7,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
@@ -21,6 +23,10 @@ static void test_replay(void **state)
     assert_non_null(files);
     int n = 0;
     for (size_t i = 0; files[i]; i++) {
+        /* each target replays the inputs that were found with it */
+        const char *base = strrchr(files[i], '/') + 1;
+        if (strncmp(base, FUZZ_PREFIX, strlen(FUZZ_PREFIX)) != 0)
+            continue;
         size_t len;
         char *data = read_file(files[i], &len);
         assert_non_null(data);
@@ -30,7 +36,7 @@ static void test_replay(void **state)
     }
     free_list(files);
     printf("fuzz regressions replayed: %d\n", n);
-    assert_true(n >= 2);
+    assert_true(n >= 1);
 }
 
 int main(void)
