@@ -23,6 +23,7 @@ struct x12_input {
     int eof;     /* the raw source is exhausted */
     int zdone;   /* the last gzip member ended */
     uint64_t out_off;
+    uint64_t raw_total; /* bytes read from the source */
     z_stream z;
     int z_init;
     unsigned char raw[RAW_CAP];
@@ -94,6 +95,11 @@ int x12_input_is_gzip(const x12_input *in)
     return in && in->gzip == 1;
 }
 
+uint64_t x12_input_raw_bytes(const x12_input *in)
+{
+    return in ? in->raw_total : 0;
+}
+
 /* Refills the raw buffer; returns 0, or -1 with errno set. */
 static int refill(x12_input *in)
 {
@@ -107,6 +113,7 @@ static int refill(x12_input *in)
             return -1;
         in->raw_len = (size_t)n;
         in->raw_pos = 0;
+        in->raw_total += (uint64_t)n;
         if (n == 0)
             in->eof = 1;
         return 0;
@@ -142,6 +149,7 @@ x12_status x12_input_read(x12_input *in, void *buf, size_t cap, size_t *got, x12
             if (n == 0)
                 in->eof = 1;
             in->raw_len += (size_t)n;
+            in->raw_total += (uint64_t)n;
         }
         in->gzip = in->raw_len - in->raw_pos >= 2 && in->raw[in->raw_pos] == 0x1f &&
                    in->raw[in->raw_pos + 1] == 0x8b;
@@ -247,6 +255,28 @@ x12_status x12_read_file(const char *path, const x12_reader_options *opts,
         }
         if (got == 0) {
             st = x12_reader_finish(r);
+            break;
+        }
+        /* limits on what the input may turn into (docs/reader.md "Limits") */
+        x12_reader_stats sofar;
+        x12_reader_get_stats(r, &sofar);
+        uint64_t done = sofar.bytes + got;
+        const char *why = NULL;
+        if (opts && opts->max_input_bytes && done > opts->max_input_bytes)
+            why = "input longer than max_input_bytes; reading stopped";
+        else if (opts && opts->max_gzip_ratio && x12_input_is_gzip(in) && done > (1u << 20) &&
+                 done / (x12_input_raw_bytes(in) ? x12_input_raw_bytes(in) : 1) > opts->max_gzip_ratio)
+            why = "gzip inflates more than max_gzip_ratio times (a decompression bomb?); reading stopped";
+        if (why) {
+            x12_reader_finish(r);
+            memset(&err, 0, sizeof err);
+            err.code = X12_ERR_LIMIT;
+            err.msg = x12_status_message(X12_ERR_LIMIT);
+            err.byte_offset = sofar.bytes;
+            snprintf(err.detail, sizeof err.detail, "%s", why);
+            if (cb && cb->error)
+                cb->error(ctx, &err);
+            st = X12_ERR_LIMIT;
             break;
         }
         st = x12_reader_feed(r, buf, got);

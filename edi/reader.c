@@ -87,6 +87,7 @@ void x12_reader_options_init(x12_reader_options *o)
     o->max_segment_length = X12_DEFAULT_MAX_SEGMENT_LENGTH;
     o->max_elements = X12_DEFAULT_MAX_ELEMENTS;
     o->max_control_numbers = X12_DEFAULT_MAX_CONTROL_NUMBERS;
+    o->max_gzip_ratio = X12_DEFAULT_MAX_GZIP_RATIO;
 }
 
 /* --- error reporting ----------------------------------------------------- */

@@ -61,6 +61,7 @@ extern "C" {
 #define X12_DEFAULT_MAX_SEGMENT_LENGTH (1u << 20) /* bytes, terminator excluded */
 #define X12_DEFAULT_MAX_ELEMENTS 512u             /* data elements in one segment */
 #define X12_DEFAULT_MAX_CONTROL_NUMBERS 500000u   /* per duplicate-check scope */
+#define X12_DEFAULT_MAX_GZIP_RATIO 200u           /* X12 text compresses 5-30 times */
 
 typedef struct x12_reader_options {
     uint32_t flags;              /* X12_READ_* bits; 0 = strict */
@@ -70,6 +71,10 @@ typedef struct x12_reader_options {
                                     group; past it, duplicates are no longer checked
                                     in that scope and X12_ERR_LIMIT is reported once */
     const x12_allocator *alloc;  /* NULL = libc */
+    /* x12_read_file() only: */
+    uint64_t max_input_bytes;    /* decompressed bytes read at most; 0 = no limit */
+    uint32_t max_gzip_ratio;     /* gzip output at most this many times its input
+                                    (a decompression bomb); 0 = no limit */
 } x12_reader_options;
 
 /* Fills `opts` with the library defaults: strict, default limits, libc. */
@@ -177,13 +182,20 @@ X12_API x12_status x12_input_read(x12_input *in, void *buf, size_t cap, size_t *
 /* 1 when the input is gzip-compressed (known after the first read). */
 X12_API int x12_input_is_gzip(const x12_input *in);
 
+/* Compressed bytes read from the source so far (equal to the output for
+ * plain input). */
+X12_API uint64_t x12_input_raw_bytes(const x12_input *in);
+
 /* Closes the input (standard input is left open); NULL is a no-op. */
 X12_API void x12_input_close(x12_input *in);
 
 /* Reads a whole file through a new reader: x12_input_open(), feed in 64 KiB
  * chunks, finish.  I/O and gzip failures are reported through the error
- * callback too.  Returns X12_OK, X12_ERR_IO, X12_ERR_GZIP, X12_ERR_NOMEM or
- * X12_ERR_STOPPED. */
+ * callback too, and so is X12_ERR_LIMIT when the input passes
+ * opts->max_input_bytes or a gzip stream inflates more than
+ * opts->max_gzip_ratio times its compressed size (checked once 1 MiB came
+ * out); reading stops there.  Returns X12_OK, X12_ERR_IO, X12_ERR_GZIP,
+ * X12_ERR_LIMIT, X12_ERR_NOMEM or X12_ERR_STOPPED. */
 X12_API x12_status x12_read_file(const char *path, const x12_reader_options *opts,
                                  const x12_reader_callbacks *cb, void *ctx);
 
