@@ -1,0 +1,29 @@
+#!/bin/sh
+# valgrind memcheck over the x12 command on every fixture: no invalid access,
+# no use of uninitialised memory, no leak.  Usage: valgrind_test.sh X12 SOURCE_DIR
+set -u
+X12=$1
+SRC=$2
+if ! command -v valgrind >/dev/null; then
+  echo "valgrind not installed"
+  exit 1
+fi
+FILES=$(find "$SRC/fixtures" -type f ! -name '*.md' ! -name '*.expect' ! -name '*.py' ! -name '*.xml' | sort)
+fail=0
+LOG=$(mktemp)
+for cmd in "cat" "info --json" "to-json" "validate --json" \
+           "validate --spec $SRC/fixtures/overlays/example-companion.xml"; do
+  # shellcheck disable=SC2086
+  valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+    --errors-for-leak-kinds=definite,indirect "$X12" $cmd $FILES >/dev/null 2>"$LOG"
+  rc=$?
+  if [ "$rc" = 99 ]; then
+    echo "FAIL: valgrind found errors in: x12 $cmd"
+    grep -v "^x12\|: segment\|: byte" "$LOG" | head -40
+    fail=1
+  else
+    echo "ok: x12 $cmd over $(echo "$FILES" | wc -l) files (exit $rc)"
+  fi
+done
+rm -f "$LOG"
+exit $fail
