@@ -126,5 +126,29 @@ expect_rc 2 "$X12" validate --spec "$T/wide.xml" "$V/y_837p_generated.x12"
 has "$T/err" "wide.xml, line 2: implementation-guide spec is malformed"
 has "$T/err" "repeat is higher than the guide allows"
 
+# to-xml / from-xml (docs/xml.md): lossless both ways, errors with the XML line
+expect_rc 0 "$X12" to-xml --help; has "$T/out" "usage: x12 to-xml"; has "$T/out" "--no-gaps"
+expect_rc 0 "$X12" from-xml --help; has "$T/out" "usage: x12 from-xml"
+expect_rc 0 "$X12" to-xml "$F/y_crlf.x12"; has "$T/out" '<x12 xmlns="urn:x12kit:xml:1">'
+has "$T/out" '<interchange element="*" repetition="^" component=":" segment="~">'
+has "$T/out" '<seg id="GS" gap="7e0d0a">'
+"$X12" from-xml "$T/out" >"$T/back"; cmp -s "$T/back" "$F/y_crlf.x12" && ok || bad "from-xml of y_crlf differs"
+"$X12" to-xml --no-gaps "$F/y_crlf.x12" | "$X12" from-xml >"$T/back"
+cmp -s "$T/back" "$F/y_minimal.x12" && ok || bad "--no-gaps should give the normalised file"
+"$X12" to-xml "$F/y_two_interchanges_own_delimiters.x12" "$F/y_nul_padding.x12" | "$X12" from-xml >"$T/back"
+cat "$F/y_two_interchanges_own_delimiters.x12" "$F/y_nul_padding.x12" >"$T/want"
+cmp -s "$T/back" "$T/want" && ok || bad "two files through to-xml | from-xml differ"
+gzip -dc "$F/y_gzip.x12.gz" >"$T/gz"
+expect_rc 0 sh -c "\"$X12\" to-xml - <\"$F/y_gzip.x12.gz\" | \"$X12\" from-xml"; cmp -s "$T/out" "$T/gz" && ok || bad "gzip stdin to-xml differs"
+expect_rc 1 "$X12" to-xml "$F/n_se01_count.x12"; has "$T/err" "n_se01_count.x12: segment 6 (SE) element 1.0, byte 230:"
+"$X12" from-xml "$T/out" >"$T/back"; cmp -s "$T/back" "$F/n_se01_count.x12" && ok || bad "a file with errors should still round-trip"
+expect_rc 2 "$X12" to-xml /nonexistent/file "$F/y_minimal.x12"; has "$T/out" "000000001"
+printf '<x12 xmlns="urn:x12kit:xml:1">\n<seg id="ST"/>\n</x12>\n' >"$T/bad.xml"
+expect_rc 1 "$X12" from-xml "$T/bad.xml"; has "$T/err" "bad.xml: line 2: not x12kit XML (a <seg> outside an <interchange>)"
+printf '<x12 xmlns="urn:x12kit:xml:1">\n<file>\n</x12>\n' >"$T/bad.xml"
+expect_rc 1 "$X12" from-xml "$T/bad.xml"; has "$T/err" "bad.xml: line 3: XML is not well-formed"
+expect_rc 2 "$X12" from-xml /nonexistent/file.xml
+expect_rc 2 "$X12" from-xml "$T/bad.xml" "$T/bad.xml"; has "$T/err" "one XML file at a time"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,195 @@
+/* x12 to-xml / x12 from-xml: the lossless XML form of X12 (docs/xml.md) and
+ * back.  Thin clients of <x12/xml.h>: to-xml feeds each file to one encoder
+ * (one document, a <file> per input); from-xml decodes one document. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <x12/xml.h>
+
+#include "cli.h"
+
+static int to_stdout(void *ctx, const void *buf, size_t len)
+{
+    (void)ctx;
+    return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+}
+
+typedef struct txctx {
+    const char *file;
+    int status;
+} txctx;
+
+static void on_error(void *ctx, const x12_error *e)
+{
+    txctx *t = ctx;
+    cli_print_error(t->file, e);
+    /* as the other commands: I/O and memory are exit 2, the rest (gzip and
+     * limits included) is the input's fault */
+    t->status = cli_worst(t->status, e->code == X12_ERR_IO || e->code == X12_ERR_NOMEM
+                                         ? EXIT_USAGE
+                                         : EXIT_INPUT);
+}
+
+static const char TO_HELP[] =
+    "usage: x12 to-xml [--compact] [--no-gaps] [options] [FILE|-]...\n"
+    "Writes the X12 as one XML document (docs/xml.md): a <file> per input, an\n"
+    "<interchange> per ISA with its delimiters, <group>, <transaction> and the\n"
+    "implementation guide's <loop>s, a <seg> per segment with its <el>ements.  Nothing\n"
+    "is lost: x12 from-xml gives the input back byte for byte, line breaks and padding\n"
+    "between segments included.  Errors in the X12 are reported and the XML is still\n"
+    "written for everything that was read.\n"
+    "  --compact         no line breaks or indentation in the XML\n"
+    "  --no-gaps         do not record the bytes skipped between segments: from-xml\n"
+    "                    then writes each segment followed by its terminator only\n"
+    "Exit status: 0 no errors, 1 the input has syntax or envelope errors, 2 usage or I/O error.\n\n";
+
+int cmd_to_xml(int argc, char **argv)
+{
+    cli_common common;
+    cli_common_init(&common);
+    x12_xml_options xo;
+    x12_xml_options_init(&xo);
+    const char **files = calloc((size_t)argc + 1, sizeof *files);
+    int nfiles = 0, only_files = 0;
+    if (!files)
+        return EXIT_USAGE;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_files && a[0] == '-' && a[1]) {
+            if (strcmp(a, "--") == 0) {
+                only_files = 1;
+                continue;
+            }
+            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+                fputs(TO_HELP, stdout);
+                fputs(CLI_COMMON_HELP, stdout);
+                free(files);
+                return EXIT_FINE;
+            }
+            if (strcmp(a, "--compact") == 0) {
+                xo.flags |= X12_XML_COMPACT;
+                continue;
+            }
+            if (strcmp(a, "--no-gaps") == 0) {
+                xo.flags |= X12_XML_NO_GAPS;
+                continue;
+            }
+            int rc = cli_common_option(&common, argc, argv, &i);
+            if (rc == 1)
+                continue;
+            if (rc == 0)
+                fprintf(stderr, "x12 to-xml: unknown option '%s' (see x12 to-xml --help)\n", a);
+            free(files);
+            return EXIT_USAGE;
+        }
+        files[nfiles++] = a;
+    }
+    if (nfiles == 0)
+        files[nfiles++] = "-";
+    cli_reader_options(&common, &xo.reader);
+    txctx t = {NULL, EXIT_FINE};
+    xo.error = on_error;
+    xo.error_ctx = &t;
+    x12_error err;
+    x12_xml_encoder *x = x12_xml_encoder_new(&xo, to_stdout, NULL, &err);
+    if (!x) {
+        fprintf(stderr, "x12 to-xml: %s\n", err.msg);
+        free(files);
+        return EXIT_USAGE;
+    }
+    /* a file that cannot be read is reported through on_error and the next
+     * one is read; a failed output makes every later call fail at once */
+    x12_status st = X12_OK;
+    for (int i = 0; i < nfiles && st != X12_ERR_NOMEM; i++) {
+        t.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
+        st = x12_xml_encoder_add_file(x, files[i]);
+    }
+    x12_status fs = x12_xml_encoder_finish(x);
+    x12_xml_encoder_free(x);
+    free(files);
+    if (fs != X12_OK || st == X12_ERR_NOMEM) {
+        fprintf(stderr, "x12 to-xml: write: %s\n", x12_status_message(fs != X12_OK ? fs : st));
+        return EXIT_USAGE;
+    }
+    if (fflush(stdout) != 0) {
+        perror("x12 to-xml: write");
+        return EXIT_USAGE;
+    }
+    return t.status;
+}
+
+static const char FROM_HELP[] =
+    "usage: x12 from-xml [--max-segment N] [FILE|-]\n"
+    "Writes the X12 that the XML of x12 to-xml describes (docs/xml.md), each\n"
+    "interchange in the delimiters of its <interchange>: the input of to-xml, byte\n"
+    "for byte.  The XML is read as a stream; memory does not grow with its size.\n"
+    "Segments before an error in the XML have been written when it is reported.\n"
+    "  --max-segment N   longest segment built, in bytes (default 1048576)\n"
+    "Exit status: 0 fine, 1 the XML is malformed or not x12kit XML, 2 usage or I/O error.\n";
+
+int cmd_from_xml(int argc, char **argv)
+{
+    x12_xml_options xo;
+    x12_xml_options_init(&xo);
+    const char *file = NULL;
+    int only_files = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!only_files && a[0] == '-' && a[1]) {
+            if (strcmp(a, "--") == 0) {
+                only_files = 1;
+                continue;
+            }
+            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+                fputs(FROM_HELP, stdout);
+                return EXIT_FINE;
+            }
+            if (strcmp(a, "--max-segment") == 0) {
+                /* the common parser knows this one; the rest of it is about X12 input */
+                cli_common c;
+                cli_common_init(&c);
+                if (cli_common_option(&c, argc, argv, &i) != 1)
+                    return EXIT_USAGE;
+                xo.max_segment_length = c.max_segment;
+                continue;
+            }
+            fprintf(stderr, "x12 from-xml: unknown option '%s' (see x12 from-xml --help)\n", a);
+            return EXIT_USAGE;
+        }
+        if (file) {
+            fprintf(stderr, "x12 from-xml: one XML file at a time\n");
+            return EXIT_USAGE;
+        }
+        file = a;
+    }
+    if (!file)
+        file = "-";
+    const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
+    x12_error err;
+    x12_status st = x12_xml_decode_file(file, &xo, to_stdout, NULL, &err);
+    int status = EXIT_FINE;
+    if (st != X12_OK) {
+        /* the XML line stands where the other commands put the byte */
+        if (st == X12_ERR_IO && err.byte_offset == 0) {
+            fprintf(stderr, "%s: %s (%s)\n", name, err.msg, err.detail);
+        } else {
+            char where[64] = "";
+            if (err.segment_index) {
+                int n = snprintf(where, sizeof where, ", segment %u (%s)",
+                                 (unsigned)err.segment_index, err.segment_id);
+                if (err.element_pos && n > 0 && (size_t)n < sizeof where)
+                    snprintf(where + n, sizeof where - (size_t)n, " element %u",
+                             (unsigned)err.element_pos);
+            }
+            fprintf(stderr, "%s: line %llu%s: %s%s%s%s\n", name,
+                    (unsigned long long)err.byte_offset, where, err.msg,
+                    err.detail[0] ? " (" : "", err.detail, err.detail[0] ? ")" : "");
+        }
+        status = st == X12_ERR_IO || st == X12_ERR_NOMEM ? EXIT_USAGE : EXIT_INPUT;
+    }
+    if (fflush(stdout) != 0) {
+        perror("x12 from-xml: write");
+        status = EXIT_USAGE;
+    }
+    return status;
+}
