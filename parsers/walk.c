@@ -59,29 +59,40 @@ struct x12_walker {
 
 /* --- findings and events --------------------------------------------------- */
 
+/* The fields every finding shares: where it is, the guide and loop, and why.
+ * A segment id longer than three bytes is cut (it is broken anyway). */
+static void finding_init(const x12_walker *w, x12_finding *f, x12_status code, uint64_t off,
+                         uint32_t seg_index, uint32_t set_pos, const char *id, size_t idlen,
+                         const char *loop_id, const char *detail)
+{
+    memset(f, 0, sizeof *f);
+    f->err.code = code;
+    f->err.msg = x12_status_message(code);
+    f->err.byte_offset = off;
+    f->err.segment_index = seg_index;
+    f->err.set_position = set_pos;
+    if (id && idlen)
+        memcpy(f->err.segment_id, id, idlen < 3 ? idlen : 3);
+    if (detail)
+        snprintf(f->err.detail, sizeof f->err.detail, "%s", detail);
+    f->severity = X12_SEV_ERROR;
+    f->guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
+    f->loop_id = loop_id ? loop_id : "";
+}
+
 static void finding(x12_walker *w, const x12_segment *seg, x12_status code, x12_severity sev,
                     uint8_t snip, const char *loop_id, const char *ik3, const char *detail)
 {
     if (!w->cb.finding)
         return;
     x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = code;
-    f.err.msg = x12_status_message(code);
-    if (seg) {
-        f.err.byte_offset = seg->byte_offset;
-        f.err.segment_index = seg->segment_index;
-        f.err.set_position = seg->set_position;
-        size_t n = seg->id.len < 3 ? seg->id.len : 3;
-        if (n)
-            memcpy(f.err.segment_id, seg->id.ptr, n);
-    }
-    if (detail)
-        snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
+    if (seg)
+        finding_init(w, &f, code, seg->byte_offset, seg->segment_index, seg->set_position,
+                     seg->id.ptr, seg->id.len, loop_id, detail);
+    else
+        finding_init(w, &f, code, 0, 0, 0, NULL, 0, loop_id, detail);
     f.severity = sev;
     f.snip = snip;
-    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
-    f.loop_id = loop_id ? loop_id : "";
     if (ik3)
         snprintf(f.ik3, sizeof f.ik3, "%s", ik3);
     w->cb.finding(w->ctx, &f);
@@ -114,17 +125,10 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
     if (!w->cb.finding)
         return;
     x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = code;
-    f.err.msg = x12_status_message(code);
-    f.err.byte_offset = seg->byte_offset;
-    f.err.segment_index = seg->segment_index;
-    f.err.set_position = seg->set_position;
-    size_t n = seg->id.len < 3 ? seg->id.len : 3;
-    memcpy(f.err.segment_id, seg->id.ptr, n);
+    finding_init(w, &f, code, seg->byte_offset, seg->segment_index, seg->set_position,
+                 seg->id.ptr, seg->id.len, loop_id, detail);
     f.err.element_pos = element;
     f.err.component_pos = component;
-    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail ? detail : "");
     /* what rests on an unverified part of a spec (837D) is only a warning */
     f.severity = (flags & VF_WARNING) ? X12_SEV_WARNING : X12_SEV_ERROR;
     /* syntax, type and length are X12 (SNIP 1); usage and codes the guide's (SNIP 2) */
@@ -134,8 +138,6 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
                 code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA)
                  ? 2
                  : 1;
-    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
-    f.loop_id = loop_id ? loop_id : "";
     snprintf(f.ik3, sizeof f.ik3, "8");
     snprintf(f.ik4, sizeof f.ik4, "%s", ik4);
     w->cb.finding(w->ctx, &f);
@@ -147,18 +149,9 @@ static void balance_finding(void *ctx, const bal_pos *at, const char *loop_id, c
     if (!w->cb.finding)
         return;
     x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = X12_ERR_BALANCE;
-    f.err.msg = x12_status_message(X12_ERR_BALANCE);
-    f.err.byte_offset = at->off;
-    f.err.segment_index = at->seg_index;
-    f.err.set_position = at->set_pos;
-    memcpy(f.err.segment_id, at->id, sizeof at->id);
-    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
-    f.severity = X12_SEV_ERROR;
+    finding_init(w, &f, X12_ERR_BALANCE, at->off, at->seg_index, at->set_pos, at->id,
+                 strlen(at->id), loop_id, detail);
     f.snip = 3;
-    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
-    f.loop_id = loop_id;
     w->cb.finding(w->ctx, &f);
 }
 
@@ -314,20 +307,12 @@ static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint
     if (!w->cb.finding)
         return;
     x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = X12_ERR_RULE;
-    f.err.msg = x12_status_message(X12_ERR_RULE);
-    f.err.byte_offset = at->off;
-    f.err.segment_index = at->seg_index;
-    f.err.set_position = at->set_pos;
-    memcpy(f.err.segment_id, at->id, sizeof at->id);
+    finding_init(w, &f, X12_ERR_RULE, at->off, at->seg_index, at->set_pos, at->id,
+                 strlen(at->id), loop_id, r->id ? r->id : "");
     f.err.element_pos = element;
     f.err.component_pos = component;
-    snprintf(f.err.detail, sizeof f.err.detail, "%s", r->id ? r->id : "");
     f.severity = (x12_severity)r->severity;
     f.snip = r->snip;
-    f.guide = w->cur && w->cur->spec ? w->cur->spec->guide_id : "";
-    f.loop_id = loop_id;
     memcpy(f.ik3, r->ik3, sizeof f.ik3);
     memcpy(f.ik4, r->ik4, sizeof f.ik4);
     f.note = r->msg;
