@@ -90,6 +90,11 @@ static const status_info STATUS[] = {
     {X12_ERR_NPI, "X12_ERR_NPI", "NPI check digit is wrong"},
     {X12_ERR_DIAGNOSIS_CODE, "X12_ERR_DIAGNOSIS_CODE", "diagnosis code is not shaped like ICD-10-CM"},
     {X12_ERR_EXTERNAL_CODE, "X12_ERR_EXTERNAL_CODE", "value is not in the external code list"},
+    {X12_ERR_LEDGER, "X12_ERR_LEDGER", "the ledger database failed"},
+    {X12_ERR_LEDGER_VERSION, "X12_ERR_LEDGER_VERSION",
+     "the ledger was written by a newer x12kit (schema version too high)"},
+    {X12_ERR_LEDGER_ROLLED_BACK, "X12_ERR_LEDGER_ROLLED_BACK",
+     "the file could not be read to its end; nothing of it was kept in the ledger"},
 };
 
 static const status_info *lookup(x12_status code)

@@ -109,7 +109,12 @@ typedef enum x12_status {
     /* External code sets (SNIP 5). */
     X12_ERR_NPI = 102,               /* an NPI whose check digit is wrong (Luhn, 80840 prefix) */
     X12_ERR_DIAGNOSIS_CODE = 103,    /* an ICD-10-CM code of the wrong shape */
-    X12_ERR_EXTERNAL_CODE = 104      /* a value missing from an external code list */
+    X12_ERR_EXTERNAL_CODE = 104,     /* a value missing from an external code list */
+
+    /* The reconciliation ledger (170-189). */
+    X12_ERR_LEDGER = 170,            /* SQLite failed (detail has its message) */
+    X12_ERR_LEDGER_VERSION = 171,    /* the ledger's schema is newer than this library */
+    X12_ERR_LEDGER_ROLLED_BACK = 172 /* the file could not be read to its end: nothing kept */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */

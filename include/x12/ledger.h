@@ -1,0 +1,169 @@
+/* x12kit reconciliation ledger.
+ *
+ * A SQLite database that keeps the claims a provider submitted (read from its
+ * 837 files) and the payments it received (835 files), matches each claim
+ * payment to its claim, and reports per claim what was billed, allowed, paid,
+ * left to the patient and adjusted, with a status.  docs/ledger.md documents
+ * the schema, the matching rules and the status rules.
+ *
+ * Ingest is idempotent: a transaction set of an 837 is keyed on the
+ * interchange sender (ISA06), ISA13, GS06 and ST02; a payment on its trace
+ * number (TRN02) and payer id (TRN03).  Reading a key again changes nothing.
+ * Each file is ingested in one SQL transaction: a file that cannot be read
+ * to its end (truncated, a broken envelope) leaves the ledger as it was.
+ *
+ * A ledger handle is used by one thread at a time. */
+#ifndef X12_LEDGER_H
+#define X12_LEDGER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "error.h"
+#include "export.h"
+#include "reader.h"
+#include "walk.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The schema version this library writes.  Opening an older ledger migrates
+ * it forward; a newer one is refused with X12_ERR_LEDGER_VERSION. */
+#define X12_LEDGER_SCHEMA_VERSION 1
+
+typedef struct x12_ledger x12_ledger;
+
+/* Opens (creating when missing) the ledger at `path`; ":memory:" gives a
+ * private in-memory ledger.  On success *out owns the handle (close it with
+ * x12_ledger_close()).  Errors: X12_ERR_LEDGER (SQLite could not open or
+ * migrate it; detail has SQLite's message), X12_ERR_LEDGER_VERSION,
+ * X12_ERR_NOMEM.  `err` may be NULL. */
+X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error *err);
+
+/* Closes the ledger; NULL is a no-op. */
+X12_API void x12_ledger_close(x12_ledger *l);
+
+/* The schema version of the open ledger (X12_LEDGER_SCHEMA_VERSION after open). */
+X12_API int x12_ledger_schema_version(x12_ledger *l);
+
+typedef struct x12_ledger_ingest_stats {
+    uint32_t sets;             /* 837 transaction sets added */
+    uint32_t sets_skipped;     /* 837 transaction sets already in the ledger */
+    uint32_t claims;           /* 837 claims, or 835 claim payments, added */
+    uint32_t lines;            /* service lines added */
+    uint32_t payments;         /* 835 payments (transaction sets) added */
+    uint32_t payments_skipped; /* 835 payments already in the ledger */
+    uint32_t plb;              /* PLB adjustments added */
+    uint32_t errors;           /* error findings reported for the file */
+    int rolled_back;           /* 1 when nothing of the file was kept */
+} x12_ledger_ingest_stats;
+
+/* Receives each finding of a file being ingested (reader errors, guide and
+ * balancing findings); valid only during the call.  May be NULL. */
+typedef void (*x12_ledger_finding_fn)(void *ctx, const x12_finding *f);
+
+/* Ingests the claims of an 837 (P, I or D) file, or of stdin for "-", gzip
+ * read transparently.  Findings that are not reader errors are reported and
+ * the claims still kept; a reader error (truncation, a broken envelope)
+ * rolls the whole file back (stats->rolled_back) and returns
+ * X12_ERR_LEDGER_ROLLED_BACK.  Other errors: X12_ERR_OPEN and the I/O codes
+ * of x12_input, X12_ERR_LEDGER, X12_ERR_NOMEM.  `ro` NULL means strict
+ * reader defaults; `stats` and `err` may be NULL. */
+X12_API x12_status x12_ledger_ingest_claims(x12_ledger *l, const char *path,
+                                            const x12_reader_options *ro,
+                                            x12_ledger_finding_fn fn, void *ctx,
+                                            x12_ledger_ingest_stats *stats, x12_error *err);
+
+/* Ingests the payments of an 835 file, as x12_ledger_ingest_claims().  An
+ * 835 that does not balance is kept, with its findings reported. */
+X12_API x12_status x12_ledger_ingest_remits(x12_ledger *l, const char *path,
+                                            const x12_reader_options *ro,
+                                            x12_ledger_finding_fn fn, void *ctx,
+                                            x12_ledger_ingest_stats *stats, x12_error *err);
+
+typedef struct x12_ledger_match_stats {
+    uint32_t matched;        /* claim payments newly matched to a claim */
+    uint32_t unmatched;      /* claim payments still without a claim */
+    uint32_t lines_matched;  /* service-line payments newly matched to a line */
+} x12_ledger_match_stats;
+
+/* Matches every claim payment that has no claim yet (CLP01 -> CLM01, with
+ * CLP07/REF*F8 for reversals, replacements and voids) and its service lines
+ * (REF*6R, else procedure, modifiers, date and charge).  docs/ledger.md has
+ * the rules.  Run it after ingesting; running it again is harmless. */
+X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats, x12_error *err);
+
+typedef enum x12_recon_status {
+    X12_RECON_PAID = 0,           /* "paid": paid in full, nothing left to the patient */
+    X12_RECON_PARTIAL = 1,        /* "partial": paid in part (patient share, denied lines) */
+    X12_RECON_DENIED = 2,         /* "denied" */
+    X12_RECON_REVERSED = 3,       /* "reversed": the last word was a reversal */
+    X12_RECON_PENDING = 4,        /* "pending": no payment yet */
+    X12_RECON_UNMATCHED_REMIT = 5 /* "unmatched_remit": a payment for no known claim */
+} x12_recon_status;
+#define X12_RECON_STATUS_COUNT 6
+
+/* "paid", "partial", "denied", "reversed", "pending", "unmatched_remit". */
+X12_API const char *x12_recon_status_name(x12_recon_status s);
+
+/* One line of the report: a submitted claim, or a remit without a claim.
+ * Strings are valid only during the row callback; none is NULL ("" when
+ * absent).  Amounts are cents. */
+typedef struct x12_recon_row {
+    const char *claim_id;           /* CLM01 (CLP01 for unmatched_remit) */
+    x12_recon_status status;
+    int64_t billed;                 /* CLM02 (CLP03 for unmatched_remit) */
+    int64_t allowed;                /* see docs/ledger.md */
+    int64_t paid;                   /* sum of CLP04 over every payment of the claim */
+    int64_t patient_responsibility; /* sum of CLP05 */
+    int64_t adjustments[5];         /* by group: CO, PR, OA, PI, CR (claim and line CAS) */
+    const char *adjustment_detail;  /* "CO-45:40.00 PR-2:12.00", by group and CARC */
+    const char *remark_codes;       /* "MA01 N130": MOA/MIA and LQ codes, distinct */
+    int32_t age_days;               /* pending: days since submission; else -1 */
+    const char *payer_id;           /* 837 payer id (835 payer id for unmatched_remit) */
+    const char *payer_claim_number; /* CLP07 of the latest payment */
+    const char *frequency;          /* CLM05-3 ("1", "7", "8") */
+    const char *submitted_date;     /* CCYY-MM-DD of the 837 (BHT04) */
+    const char *last_payment_date;  /* CCYY-MM-DD (BPR16) of the latest payment */
+    const char *trace_numbers;      /* TRN02 of each payment, space-separated */
+    uint32_t remits;                /* claim payments (CLPs) matched */
+    uint32_t lines;                 /* submitted service lines */
+    uint32_t lines_matched;         /* of those, lines that a payment line matched */
+} x12_recon_row;
+
+/* Group index of adjustments[]: 0 CO, 1 PR, 2 OA, 3 PI, 4 CR. */
+X12_API const char *x12_recon_group_name(unsigned i);
+
+typedef struct x12_recon_totals {
+    uint64_t rows;
+    uint64_t by_status[X12_RECON_STATUS_COUNT];
+    int64_t billed, allowed, paid, patient_responsibility; /* over all rows */
+    int64_t adjustments[5];
+    /* Tie-out: the paid column summed over all rows, less the PLB amounts,
+     * equals the sum of the payments (BPR02, negative for a debit). */
+    int64_t plb_total;
+    int64_t payments_total;
+    uint64_t payments;
+    int ties_out;             /* 1 when paid - plb_total == payments_total */
+    /* Open (pending) claims by age: 0-30, 31-60, 61-90, over 90 days. */
+    uint64_t aging_count[4];
+    int64_t aging_billed[4];
+} x12_recon_totals;
+
+/* Receives each row; return non-zero to stop (the report then returns
+ * X12_ERR_STOPPED). */
+typedef int (*x12_recon_row_fn)(void *ctx, const x12_recon_row *row);
+
+/* Reports every claim in the ledger, ordered by claim id, as of `as_of`
+ * ("CCYY-MM-DD" or "CCYYMMDD"; NULL = today, UTC).  Rows go to `fn` (may be
+ * NULL), totals to `totals` (may be NULL).  Errors: X12_ERR_USAGE (a bad
+ * date), X12_ERR_LEDGER, X12_ERR_NOMEM, X12_ERR_STOPPED. */
+X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon_row_fn fn,
+                                     void *ctx, x12_recon_totals *totals, x12_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

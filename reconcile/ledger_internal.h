@@ -1,0 +1,130 @@
+/* Private interface of the ledger: the SQLite store (ledger.c) used by the
+ * ingest consumers (ingest.c), the matcher (match.c) and the report (report.c). */
+#ifndef X12_LEDGER_INTERNAL_H
+#define X12_LEDGER_INTERNAL_H
+
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+#include <x12/ledger.h>
+
+/* Prepared statements, compiled once per ledger. */
+enum {
+    ST_FILE_ADD,
+    ST_SUB_FIND,
+    ST_SUB_ADD,
+    ST_CLAIM_ADD,
+    ST_CLINE_ADD,
+    ST_PAY_FIND,
+    ST_PAY_ADD,
+    ST_REMIT_ADD,
+    ST_RLINE_ADD,
+    ST_ADJ_ADD,
+    ST_REMARK_ADD,
+    ST_PLB_ADD,
+    ST_COUNT
+};
+
+struct x12_ledger {
+    sqlite3 *db;
+    sqlite3_stmt *st[ST_COUNT];
+    int in_tx;
+};
+
+/* Sets err to X12_ERR_LEDGER with SQLite's message; returns X12_ERR_LEDGER. */
+x12_status lg_fail(x12_ledger *l, x12_error *err, const char *what);
+/* Runs SQL without results. */
+x12_status lg_exec(x12_ledger *l, const char *sql, x12_error *err);
+/* Prepares `sql`; returns NULL after lg_fail(). */
+sqlite3_stmt *lg_prepare(x12_ledger *l, const char *sql, x12_error *err);
+
+/* --- one file, one SQL transaction ---------------------------------------- */
+x12_status lg_begin(x12_ledger *l, x12_error *err);
+x12_status lg_commit(x12_ledger *l, x12_error *err);
+void lg_rollback(x12_ledger *l);
+/* Adds the files row; returns its id, or 0 after lg_fail(). */
+int64_t lg_file_add(x12_ledger *l, const char *kind, const char *path, x12_error *err);
+
+/* --- 837 ------------------------------------------------------------------ */
+typedef struct lg_submission {
+    const char *sender; /* ISA06, trimmed */
+    const char *isa13, *gs06, *st02;
+    const char *guide;        /* ST03 or GS08 */
+    const char *created_date; /* BHT04 as CCYY-MM-DD */
+} lg_submission;
+
+/* Returns 1 when the set is already in the ledger, 0 when not, -1 on error. */
+int lg_submission_exists(x12_ledger *l, const lg_submission *s, x12_error *err);
+int64_t lg_submission_add(x12_ledger *l, int64_t file_id, const lg_submission *s, x12_error *err);
+
+typedef struct lg_claim {
+    const char *claim_id; /* CLM01 */
+    int64_t billed;       /* CLM02 */
+    const char *frequency;
+    const char *payer_claim_number; /* REF*F8 */
+    const char *payer_id, *payer_name, *subscriber_id, *patient_name, *billing_npi;
+    const char *service_from, *service_to; /* CCYY-MM-DD or "" */
+    uint32_t line_count;
+} lg_claim;
+int64_t lg_claim_add(x12_ledger *l, int64_t sub_id, const lg_claim *c, x12_error *err);
+
+typedef struct lg_line {
+    uint32_t line_no;
+    const char *line_control; /* REF*6R */
+    const char *procedure;    /* code without qualifier */
+    const char *modifiers;    /* "25:59", "" when none */
+    int64_t charge;
+    const char *units;
+    const char *service_date; /* CCYY-MM-DD or "" */
+} lg_line;
+int64_t lg_claim_line_add(x12_ledger *l, int64_t claim_ref, const lg_line *ln, x12_error *err);
+
+/* --- 835 ------------------------------------------------------------------ */
+typedef struct lg_payment {
+    const char *payer_id;     /* TRN03, else the payer N1 id */
+    const char *trace_number; /* TRN02 */
+    const char *payer_name, *payee_id;
+    int64_t amount; /* BPR02, negative for a debit (BPR03 D) */
+    const char *method;       /* BPR04 */
+    const char *payment_date; /* BPR16 as CCYY-MM-DD */
+} lg_payment;
+int lg_payment_exists(x12_ledger *l, const lg_payment *p, x12_error *err);
+int64_t lg_payment_add(x12_ledger *l, int64_t file_id, const lg_payment *p, x12_error *err);
+
+typedef struct lg_remit {
+    const char *clp01, *status_code;
+    int64_t billed, paid, patient_responsibility;
+    const char *filing_indicator, *payer_claim_number, *original_reference, *crossover_name;
+    int64_t adj[5];         /* CO PR OA PI CR, claim and line CAS */
+    const char *adj_detail; /* "CO-45:4000 PR-2:1200" (cents) */
+    const char *remarks;    /* "MA01 N130" */
+    int64_t allowed;        /* sum of AMT*B6 when every line has one, else paid + patient resp. */
+    uint32_t line_count, lines_denied;
+} lg_remit;
+int64_t lg_remit_add(x12_ledger *l, int64_t pay_id, uint32_t seq, const lg_remit *r, x12_error *err);
+
+typedef struct lg_rline {
+    uint32_t line_no;
+    const char *line_control, *procedure, *original_procedure, *modifiers;
+    int64_t charge, paid;
+    int has_allowed;
+    int64_t allowed;
+    const char *units, *service_date;
+} lg_rline;
+int64_t lg_remit_line_add(x12_ledger *l, int64_t remit_id, const lg_rline *ln, x12_error *err);
+x12_status lg_adjustment_add(x12_ledger *l, int64_t remit_id, int64_t rline_id, const char *group,
+                             const char *reason, int64_t amount, const char *quantity,
+                             x12_error *err);
+x12_status lg_remark_add(x12_ledger *l, int64_t remit_id, int64_t rline_id, const char *code,
+                         x12_error *err);
+x12_status lg_plb_add(x12_ledger *l, int64_t pay_id, const char *provider, const char *fiscal_date,
+                      const char *reason, const char *reference, int64_t amount, x12_error *err);
+
+/* Group index 0-4 of CO PR OA PI CR, or -1. */
+int lg_group_index(const char *group);
+
+/* Days since 0000-03-01 of a CCYY-MM-DD or CCYYMMDD date; -1 when it is not one. */
+int64_t lg_day_number(const char *date);
+
+#endif

@@ -1,0 +1,330 @@
+/* Matching claim payments (835 CLP) to submitted claims (837 CLM), and
+ * service-line payments (SVC) to submitted lines.  The rules, in order, are
+ * in docs/ledger.md ("Matching"). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ledger_internal.h"
+
+typedef struct matcher {
+    x12_ledger *l;
+    sqlite3_stmt *unmatched, *remit, *by_claim_id, *by_icn_matched, *by_claim_icn, *set_claim;
+    sqlite3_stmt *rlines, *cline_by_control, *cline_by_proc, *set_line;
+} matcher;
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? (const char *)t : "";
+}
+
+static void matcher_free(matcher *m)
+{
+    sqlite3_finalize(m->unmatched);
+    sqlite3_finalize(m->remit);
+    sqlite3_finalize(m->by_claim_id);
+    sqlite3_finalize(m->by_icn_matched);
+    sqlite3_finalize(m->by_claim_icn);
+    sqlite3_finalize(m->set_claim);
+    sqlite3_finalize(m->rlines);
+    sqlite3_finalize(m->cline_by_control);
+    sqlite3_finalize(m->cline_by_proc);
+    sqlite3_finalize(m->set_line);
+}
+
+static x12_status matcher_init(matcher *m, x12_ledger *l, x12_error *err)
+{
+    memset(m, 0, sizeof *m);
+    m->l = l;
+    if (!(m->unmatched = lg_prepare(l,
+              "SELECT id FROM remit_claims WHERE claim_ref IS NULL ORDER BY id", err)) ||
+        !(m->remit = lg_prepare(l,
+              "SELECT clp01, status_code, payer_claim_number, original_reference"
+              " FROM remit_claims WHERE id = ?1", err)) ||
+        !(m->by_claim_id = lg_prepare(l,
+              "SELECT id, frequency, payer_claim_number FROM claims WHERE claim_id = ?1 ORDER BY id",
+              err)) ||
+        /* the claim that an earlier payment with this payer claim number went to */
+        !(m->by_icn_matched = lg_prepare(l,
+              "SELECT claim_ref FROM remit_claims WHERE payer_claim_number = ?1 AND ?1 <> ''"
+              " AND claim_ref IS NOT NULL AND id <> ?2 ORDER BY id LIMIT 1", err)) ||
+        /* a replacement or void claim that names the payer claim number (REF*F8) */
+        !(m->by_claim_icn = lg_prepare(l,
+              "SELECT id FROM claims WHERE payer_claim_number = ?1 AND ?1 <> '' ORDER BY id DESC LIMIT 1",
+              err)) ||
+        !(m->set_claim = lg_prepare(l,
+              "UPDATE remit_claims SET claim_ref = ?1, match_method = ?2 WHERE id = ?3", err)) ||
+        !(m->rlines = lg_prepare(l,
+              "SELECT id, line_control, procedure, original_procedure, modifiers, charge, service_date"
+              " FROM remit_lines WHERE remit_claim = ?1 AND claim_line_ref IS NULL ORDER BY line_no, id",
+              err)) ||
+        !(m->cline_by_control = lg_prepare(l,
+              "SELECT id FROM claim_lines WHERE claim_ref = ?1 AND line_control = ?2 AND ?2 <> ''"
+              " ORDER BY line_no LIMIT 1", err)) ||
+        /* a line not yet taken by another line of the same payment */
+        !(m->cline_by_proc = lg_prepare(l,
+              "SELECT c.id FROM claim_lines c WHERE c.claim_ref = ?1 AND c.procedure = ?2"
+              " AND c.modifiers = ?3 AND c.charge = ?4 AND (?5 = '' OR c.service_date = ''"
+              " OR c.service_date = ?5) AND c.id NOT IN (SELECT claim_line_ref FROM remit_lines"
+              " WHERE remit_claim = ?6 AND claim_line_ref IS NOT NULL) ORDER BY c.line_no LIMIT 1",
+              err)) ||
+        !(m->set_line = lg_prepare(l,
+              "UPDATE remit_lines SET claim_line_ref = ?1, match_method = ?2 WHERE id = ?3", err))) {
+        matcher_free(m);
+        return X12_ERR_LEDGER;
+    }
+    return X12_OK;
+}
+
+/* Steps a one-column id query; returns the id, 0 for none, -1 on error. */
+static int64_t step_id(x12_ledger *l, sqlite3_stmt *s, x12_error *err)
+{
+    int rc = sqlite3_step(s);
+    int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        lg_fail(l, err, "matching");
+        return -1;
+    }
+    return id;
+}
+
+typedef struct candidate {
+    int64_t id;
+    char frequency[4];
+    char icn[64];
+} candidate;
+
+/* Chooses among claims sharing CLM01 = CLP01.  005010X221A1 2100 CLP02 22 is
+ * a reversal: it goes where the payment it reverses (same CLP07) went.  A
+ * corrected payment (REF*F8 = the original's CLP07) goes to the replacement
+ * claim (CLM05-3 7) naming that number, else to the latest claim that is not
+ * a void. */
+static int64_t choose(matcher *m, int64_t remit_id, const char *status, const char *icn,
+                      const char *orig, const candidate *c, size_t n, const char **how,
+                      x12_error *err)
+{
+    if (n == 1) {
+        *how = "claim_id";
+        return c[0].id;
+    }
+    if (strcmp(status, "22") == 0 && icn[0]) {
+        sqlite3_bind_text(m->by_icn_matched, 1, icn, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(m->by_icn_matched, 2, remit_id);
+        int64_t id = step_id(m->l, m->by_icn_matched, err);
+        if (id < 0)
+            return -1;
+        for (size_t i = 0; id && i < n; i++)
+            if (c[i].id == id) {
+                *how = "reversal";
+                return id;
+            }
+        *how = "claim_id";
+        return c[0].id; /* the reversed payment predates the ledger: the first claim */
+    }
+    const char *ref = orig[0] ? orig : NULL;
+    for (size_t i = n; ref && i-- > 0;)
+        if (strcmp(c[i].frequency, "7") == 0 && strcmp(c[i].icn, ref) == 0) {
+            *how = "replacement";
+            return c[i].id;
+        }
+    /* A claim whose REF*F8 is this payment's own CLP07 replaces or voids
+     * it: the payment belongs to an earlier claim. */
+    for (size_t i = n; i-- > 0;)
+        if (strcmp(c[i].frequency, "8") != 0 && !(icn[0] && strcmp(c[i].icn, icn) == 0)) {
+            *how = "latest";
+            return c[i].id;
+        }
+    for (size_t i = 0; i < n; i++)
+        if (!(icn[0] && strcmp(c[i].icn, icn) == 0)) {
+            *how = "latest";
+            return c[i].id;
+        }
+    *how = "latest";
+    return c[n - 1].id;
+}
+
+static x12_status match_lines(matcher *m, int64_t remit_id, int64_t claim_id, uint32_t *count,
+                              x12_error *err)
+{
+    x12_ledger *l = m->l;
+    sqlite3_bind_int64(m->rlines, 1, remit_id);
+    int rc;
+    x12_status st = X12_OK;
+    while ((rc = sqlite3_step(m->rlines)) == SQLITE_ROW) {
+        int64_t rline = sqlite3_column_int64(m->rlines, 0);
+        const char *control = col_text(m->rlines, 1);
+        const char *proc = col_text(m->rlines, 2);
+        const char *orig = col_text(m->rlines, 3);
+        const char *mods = col_text(m->rlines, 4);
+        int64_t charge = sqlite3_column_int64(m->rlines, 5);
+        const char *date = col_text(m->rlines, 6);
+        const char *how = "line_control";
+        /* 005010X221A1 2110 REF*6R echoes 837 2400 REF*6R: the surest key */
+        sqlite3_bind_int64(m->cline_by_control, 1, claim_id);
+        sqlite3_bind_text(m->cline_by_control, 2, control, -1, SQLITE_TRANSIENT);
+        int64_t line = step_id(l, m->cline_by_control, err);
+        if (line == 0) {
+            /* SVC06 carries the submitted procedure when the payer re-coded
+             * the line; a reversal negates the charge */
+            how = "procedure";
+            sqlite3_bind_int64(m->cline_by_proc, 1, claim_id);
+            sqlite3_bind_text(m->cline_by_proc, 2, orig[0] ? orig : proc, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(m->cline_by_proc, 3, mods, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(m->cline_by_proc, 4, charge < 0 ? -charge : charge);
+            sqlite3_bind_text(m->cline_by_proc, 5, date, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_int64(m->cline_by_proc, 6, remit_id);
+            line = step_id(l, m->cline_by_proc, err);
+        }
+        if (line < 0) {
+            st = X12_ERR_LEDGER;
+            break;
+        }
+        if (line > 0) {
+            sqlite3_bind_int64(m->set_line, 1, line);
+            sqlite3_bind_text(m->set_line, 2, how, -1, SQLITE_STATIC);
+            sqlite3_bind_int64(m->set_line, 3, rline);
+            rc = sqlite3_step(m->set_line);
+            sqlite3_reset(m->set_line);
+            if (rc != SQLITE_DONE) {
+                st = lg_fail(l, err, "matching a line");
+                break;
+            }
+            (*count)++;
+        }
+    }
+    if (st == X12_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        st = lg_fail(l, err, "reading payment lines");
+    sqlite3_reset(m->rlines);
+    return st;
+}
+
+X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats, x12_error *err)
+{
+    x12_ledger_match_stats local = {0};
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (!l)
+        return X12_ERR_USAGE;
+    matcher m;
+    if (matcher_init(&m, l, err) != X12_OK)
+        return X12_ERR_LEDGER;
+    if (lg_begin(l, err) != X12_OK) {
+        matcher_free(&m);
+        return X12_ERR_LEDGER;
+    }
+    x12_status st = X12_OK;
+    candidate *cand = NULL;
+    size_t cap = 0;
+    int rc;
+    /* Collect the ids first: the updates below change the column the
+     * unmatched query filters on. */
+    int64_t *ids = NULL;
+    size_t nids = 0, idcap = 0;
+    while ((rc = sqlite3_step(m.unmatched)) == SQLITE_ROW) {
+        if (nids == idcap) {
+            size_t nc = idcap ? idcap * 2 : 256;
+            int64_t *p = realloc(ids, nc * sizeof *p);
+            if (!p) {
+                st = X12_ERR_NOMEM;
+                break;
+            }
+            ids = p;
+            idcap = nc;
+        }
+        ids[nids++] = sqlite3_column_int64(m.unmatched, 0);
+    }
+    if (st == X12_OK && rc != SQLITE_DONE)
+        st = lg_fail(l, err, "listing unmatched payments");
+    sqlite3_reset(m.unmatched);
+    for (size_t k = 0; st == X12_OK && k < nids; k++) {
+        int64_t remit_id = ids[k];
+        sqlite3_bind_int64(m.remit, 1, remit_id);
+        if (sqlite3_step(m.remit) != SQLITE_ROW) {
+            st = lg_fail(l, err, "reading a payment");
+            sqlite3_reset(m.remit);
+            break;
+        }
+        char clp01[128], status[8], icn[128], orig[128];
+        snprintf(clp01, sizeof clp01, "%s", col_text(m.remit, 0));
+        snprintf(status, sizeof status, "%s", col_text(m.remit, 1));
+        snprintf(icn, sizeof icn, "%s", col_text(m.remit, 2));
+        snprintf(orig, sizeof orig, "%s", col_text(m.remit, 3));
+        sqlite3_reset(m.remit);
+        size_t n = 0;
+        sqlite3_bind_text(m.by_claim_id, 1, clp01, -1, SQLITE_TRANSIENT);
+        while ((rc = sqlite3_step(m.by_claim_id)) == SQLITE_ROW) {
+            if (n == cap) {
+                size_t nc = cap ? cap * 2 : 8;
+                candidate *p = realloc(cand, nc * sizeof *p);
+                if (!p) {
+                    st = X12_ERR_NOMEM;
+                    break;
+                }
+                cand = p;
+                cap = nc;
+            }
+            cand[n].id = sqlite3_column_int64(m.by_claim_id, 0);
+            snprintf(cand[n].frequency, sizeof cand[n].frequency, "%s", col_text(m.by_claim_id, 1));
+            snprintf(cand[n].icn, sizeof cand[n].icn, "%s", col_text(m.by_claim_id, 2));
+            n++;
+        }
+        sqlite3_reset(m.by_claim_id);
+        if (st != X12_OK)
+            break;
+        const char *how = NULL;
+        int64_t claim = 0;
+        if (n > 0) {
+            claim = choose(&m, remit_id, status, icn, orig, cand, n, &how, err);
+        } else if (orig[0] || icn[0]) {
+            /* CLP01 unknown: a payment whose original (REF*F8) or own CLP07
+             * is named by a claim's REF*F8, or went to a known claim before */
+            const char *keys[2] = {orig, icn};
+            for (int ki = 0; ki < 2 && claim == 0; ki++) {
+                if (!keys[ki][0])
+                    continue;
+                sqlite3_bind_text(m.by_claim_icn, 1, keys[ki], -1, SQLITE_TRANSIENT);
+                claim = step_id(l, m.by_claim_icn, err);
+                how = "payer_claim_number";
+                if (claim == 0) {
+                    sqlite3_bind_text(m.by_icn_matched, 1, keys[ki], -1, SQLITE_TRANSIENT);
+                    sqlite3_bind_int64(m.by_icn_matched, 2, remit_id);
+                    claim = step_id(l, m.by_icn_matched, err);
+                }
+                if (claim < 0)
+                    break;
+            }
+        }
+        if (claim < 0) {
+            st = X12_ERR_LEDGER;
+            break;
+        }
+        if (claim == 0) {
+            local.unmatched++;
+            continue;
+        }
+        sqlite3_bind_int64(m.set_claim, 1, claim);
+        sqlite3_bind_text(m.set_claim, 2, how, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(m.set_claim, 3, remit_id);
+        rc = sqlite3_step(m.set_claim);
+        sqlite3_reset(m.set_claim);
+        if (rc != SQLITE_DONE) {
+            st = lg_fail(l, err, "matching a claim");
+            break;
+        }
+        local.matched++;
+        st = match_lines(&m, remit_id, claim, &local.lines_matched, err);
+    }
+    free(ids);
+    free(cand);
+    matcher_free(&m);
+    if (st == X12_OK)
+        st = lg_commit(l, err);
+    else
+        lg_rollback(l);
+    if (stats)
+        *stats = local;
+    return st;
+}

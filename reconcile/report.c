@@ -1,0 +1,541 @@
+/* The reconciliation report: one row per submitted claim (and per claim id
+ * of payments that match no claim), with the status rules of docs/ledger.md,
+ * totals that tie out to the payments, and the aging of open claims.
+ *
+ * Two ordered scans are merged by claim id: the claims with their matched
+ * payments, and the unmatched payments.  Memory is bounded by the payments
+ * of one claim. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <x12/amount.h>
+
+#include "ledger_internal.h"
+
+X12_API const char *x12_recon_status_name(x12_recon_status s)
+{
+    static const char *const NAMES[X12_RECON_STATUS_COUNT] = {"paid",     "partial", "denied",
+                                                              "reversed", "pending", "unmatched_remit"};
+    return (unsigned)s < X12_RECON_STATUS_COUNT ? NAMES[s] : "";
+}
+
+/* --- a growing string ------------------------------------------------------ */
+typedef struct sbuf {
+    char *p;
+    size_t len, cap;
+    int failed;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t nc = b->cap ? b->cap : 64;
+        while (nc < b->len + n + 1)
+            nc *= 2;
+        char *q = realloc(b->p, nc);
+        if (!q) {
+            b->failed = 1;
+            return;
+        }
+        b->p = q;
+        b->cap = nc;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+static void sb_str(sbuf *b, const char *s) { sb_add(b, s, strlen(s)); }
+static void sb_clear(sbuf *b)
+{
+    b->len = 0;
+    if (b->p)
+        b->p[0] = '\0';
+}
+static const char *sb_get(const sbuf *b) { return b->p ? b->p : ""; }
+
+/* --- one claim's payments --------------------------------------------------- */
+typedef struct remit {
+    char status[4];
+    char icn[64];
+    int64_t billed, paid, pr, allowed;
+    int64_t adj[5];
+    uint32_t lines_denied;
+    int64_t detail_off, remarks_off; /* into the acc's text buffers */
+} remit;
+
+typedef struct adj_item {
+    char key[16]; /* "CO-45" */
+    int64_t amount;
+} adj_item;
+
+typedef struct acc {
+    remit *r;
+    size_t n, cap;
+    sbuf details; /* each remit's adj_detail, NUL-separated */
+    sbuf remarks;
+    sbuf traces;
+    char last_date[16];
+    char last_icn[64];
+    adj_item *items;
+    size_t nitems, itemcap;
+    sbuf detail_out, remarks_out;
+    int failed;
+} acc;
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    const unsigned char *t = sqlite3_column_text(s, i);
+    return t ? (const char *)t : "";
+}
+
+static void acc_reset(acc *a)
+{
+    a->n = 0;
+    sb_clear(&a->details);
+    sb_clear(&a->remarks);
+    sb_clear(&a->traces);
+    a->last_date[0] = '\0';
+    a->last_icn[0] = '\0';
+    a->nitems = 0;
+}
+
+static void acc_free(acc *a)
+{
+    free(a->r);
+    free(a->details.p);
+    free(a->remarks.p);
+    free(a->traces.p);
+    free(a->items);
+    free(a->detail_out.p);
+    free(a->remarks_out.p);
+}
+
+/* Columns from `first` on: status_code, billed, paid, patient_responsibility,
+ * payer_claim_number, adj_co..adj_cr, adj_detail, remarks, allowed,
+ * lines_denied, payment_date, trace_number. */
+static void acc_add(acc *a, sqlite3_stmt *s, int first)
+{
+    if (a->n == a->cap) {
+        size_t nc = a->cap ? a->cap * 2 : 8;
+        remit *p = realloc(a->r, nc * sizeof *p);
+        if (!p) {
+            a->failed = 1;
+            return;
+        }
+        a->r = p;
+        a->cap = nc;
+    }
+    remit *r = &a->r[a->n++];
+    memset(r, 0, sizeof *r);
+    snprintf(r->status, sizeof r->status, "%s", col_text(s, first));
+    r->billed = sqlite3_column_int64(s, first + 1);
+    r->paid = sqlite3_column_int64(s, first + 2);
+    r->pr = sqlite3_column_int64(s, first + 3);
+    snprintf(r->icn, sizeof r->icn, "%s", col_text(s, first + 4));
+    for (int i = 0; i < 5; i++)
+        r->adj[i] = sqlite3_column_int64(s, first + 5 + i);
+    r->detail_off = (int64_t)a->details.len;
+    sb_str(&a->details, col_text(s, first + 10));
+    sb_add(&a->details, " ", 1);
+    r->remarks_off = (int64_t)a->remarks.len;
+    sb_str(&a->remarks, col_text(s, first + 11));
+    sb_add(&a->remarks, " ", 1);
+    r->allowed = sqlite3_column_int64(s, first + 12);
+    r->lines_denied = (uint32_t)sqlite3_column_int64(s, first + 13);
+    const char *date = col_text(s, first + 14);
+    if (strcmp(date, a->last_date) >= 0) {
+        snprintf(a->last_date, sizeof a->last_date, "%s", date);
+        snprintf(a->last_icn, sizeof a->last_icn, "%s", r->icn);
+    }
+    const char *trace = col_text(s, first + 15);
+    /* distinct trace numbers, in payment order */
+    const char *tr = sb_get(&a->traces);
+    size_t tl = strlen(trace);
+    int seen = 0;
+    for (const char *p = tr; *p;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == tl && memcmp(p, trace, tl) == 0)
+            seen = 1;
+        p += len + (e ? 1 : 0);
+    }
+    if (!seen && tl) {
+        if (a->traces.len)
+            sb_add(&a->traces, " ", 1);
+        sb_str(&a->traces, trace);
+    }
+    a->failed |= a->details.failed | a->remarks.failed | a->traces.failed;
+}
+
+static void add_item(acc *a, const char *key, size_t klen, int64_t amount)
+{
+    for (size_t i = 0; i < a->nitems; i++)
+        if (strlen(a->items[i].key) == klen && memcmp(a->items[i].key, key, klen) == 0) {
+            a->items[i].amount += amount;
+            return;
+        }
+    if (klen >= sizeof a->items[0].key)
+        klen = sizeof a->items[0].key - 1;
+    if (a->nitems == a->itemcap) {
+        size_t nc = a->itemcap ? a->itemcap * 2 : 16;
+        adj_item *p = realloc(a->items, nc * sizeof *p);
+        if (!p) {
+            a->failed = 1;
+            return;
+        }
+        a->items = p;
+        a->itemcap = nc;
+    }
+    memcpy(a->items[a->nitems].key, key, klen);
+    a->items[a->nitems].key[klen] = '\0';
+    a->items[a->nitems].amount = amount;
+    a->nitems++;
+}
+
+/* Sums the "CO-45:4000" tokens of every payment by group and reason, and the
+ * distinct remark codes, into detail_out and remarks_out. */
+static void acc_texts(acc *a)
+{
+    a->nitems = 0;
+    const char *d = sb_get(&a->details);
+    for (const char *p = d; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *end = p;
+        while (*end && *end != ' ')
+            end++;
+        const char *colon = memchr(p, ':', (size_t)(end - p));
+        if (colon) {
+            x12_slice amt = {colon + 1, (size_t)(end - colon - 1)};
+            int64_t cents = 0;
+            /* the amounts are cents written by ingest: integer text */
+            if (amt.len && amt.len < 20) {
+                char buf[24];
+                memcpy(buf, amt.ptr, amt.len);
+                buf[amt.len] = '\0';
+                cents = strtoll(buf, NULL, 10);
+            }
+            add_item(a, p, (size_t)(colon - p), cents);
+        }
+        p = end;
+    }
+    sb_clear(&a->detail_out);
+    for (size_t i = 0; i < a->nitems; i++) {
+        if (a->items[i].amount == 0)
+            continue; /* a reversal and its original cancel out */
+        char money[32];
+        x12_amount_format(a->items[i].amount, X12_AMOUNT_DECIMAL2, money, sizeof money);
+        if (a->detail_out.len)
+            sb_add(&a->detail_out, " ", 1);
+        sb_str(&a->detail_out, a->items[i].key);
+        sb_add(&a->detail_out, ":", 1);
+        sb_str(&a->detail_out, money);
+    }
+    sb_clear(&a->remarks_out);
+    const char *rm = sb_get(&a->remarks);
+    for (const char *p = rm; *p;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *end = p;
+        while (*end && *end != ' ')
+            end++;
+        size_t len = (size_t)(end - p);
+        int seen = 0;
+        const char *o = sb_get(&a->remarks_out);
+        for (const char *q = o; *q && !seen;) {
+            const char *qe = strchr(q, ' ');
+            size_t ql = qe ? (size_t)(qe - q) : strlen(q);
+            if (ql == len && memcmp(q, p, len) == 0)
+                seen = 1;
+            q += ql + (qe ? 1 : 0);
+        }
+        if (!seen) {
+            if (a->remarks_out.len)
+                sb_add(&a->remarks_out, " ", 1);
+            sb_add(&a->remarks_out, p, len);
+        }
+        p = end;
+    }
+    a->failed |= a->detail_out.failed | a->remarks_out.failed;
+}
+
+/* The status rules (docs/ledger.md, "Status").  005010X221A1 2100 CLP02 22
+ * reverses the payment whose CLP07 it repeats; what is left are the active
+ * adjudications. */
+static x12_recon_status acc_status(const acc *a, int64_t *allowed)
+{
+    *allowed = 0;
+    if (a->n == 0)
+        return X12_RECON_PENDING;
+    int64_t paid = 0, pr = 0;
+    uint32_t denied_lines = 0;
+    size_t active = 0, denied = 0;
+    for (size_t i = 0; i < a->n; i++) {
+        const remit *r = &a->r[i];
+        if (strcmp(r->status, "22") == 0)
+            continue;
+        int reversed = 0;
+        for (size_t j = 0; j < a->n && r->icn[0]; j++)
+            if (j != i && strcmp(a->r[j].status, "22") == 0 && strcmp(a->r[j].icn, r->icn) == 0)
+                reversed = 1;
+        if (reversed)
+            continue;
+        active++;
+        paid += r->paid;
+        pr += r->pr;
+        *allowed += r->allowed;
+        denied_lines += r->lines_denied;
+        /* 005010X221A1 2100 CLP02 4: denied */
+        if (strcmp(r->status, "4") == 0)
+            denied++;
+    }
+    if (active == 0)
+        return X12_RECON_REVERSED;
+    if (denied == active || (paid == 0 && pr == 0))
+        return X12_RECON_DENIED;
+    if (paid > 0 && pr == 0 && denied_lines == 0)
+        return X12_RECON_PAID;
+    return X12_RECON_PARTIAL;
+}
+
+typedef struct report {
+    x12_ledger *l;
+    x12_recon_row_fn fn;
+    void *ctx;
+    x12_recon_totals t;
+    int64_t today;
+    sqlite3_stmt *void_rev;
+} report;
+
+static int emit(report *rp, acc *a, x12_recon_row *row)
+{
+    acc_texts(a);
+    row->adjustment_detail = sb_get(&a->detail_out);
+    row->remark_codes = sb_get(&a->remarks_out);
+    row->trace_numbers = sb_get(&a->traces);
+    row->last_payment_date = a->last_date;
+    row->remits = (uint32_t)a->n;
+    for (size_t i = 0; i < a->n; i++) {
+        row->paid += a->r[i].paid;
+        row->patient_responsibility += a->r[i].pr;
+        for (int g = 0; g < 5; g++)
+            row->adjustments[g] += a->r[i].adj[g];
+    }
+    x12_recon_totals *t = &rp->t;
+    t->rows++;
+    t->by_status[row->status]++;
+    t->billed += row->billed;
+    t->allowed += row->allowed;
+    t->paid += row->paid;
+    t->patient_responsibility += row->patient_responsibility;
+    for (int g = 0; g < 5; g++)
+        t->adjustments[g] += row->adjustments[g];
+    if (row->status == X12_RECON_PENDING && row->age_days >= 0) {
+        int b = row->age_days <= 30 ? 0 : row->age_days <= 60 ? 1 : row->age_days <= 90 ? 2 : 3;
+        t->aging_count[b]++;
+        t->aging_billed[b] += row->billed;
+    }
+    return rp->fn ? rp->fn(rp->ctx, row) : 0;
+}
+
+/* claims cursor columns */
+enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MATCHED, C_REMIT };
+
+static const char CLAIMS_SQL[] =
+    "SELECT c.id, c.claim_id, c.billed, c.frequency, c.payer_id, c.payer_claim_number,"
+    " s.created_date, c.line_count,"
+    " (SELECT COUNT(*) FROM claim_lines cl WHERE cl.claim_ref = c.id AND EXISTS"
+    "   (SELECT 1 FROM remit_lines x WHERE x.claim_line_ref = cl.id)),"
+    " r.id, r.status_code, r.billed, r.paid, r.patient_responsibility, r.payer_claim_number,"
+    " r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail, r.remarks, r.allowed,"
+    " r.lines_denied, p.payment_date, p.trace_number"
+    " FROM claims c JOIN submissions s ON s.id = c.submission_id"
+    " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id"
+    " ORDER BY c.claim_id, c.id, p.payment_date, r.id";
+
+static const char UNMATCHED_SQL[] =
+    "SELECT r.clp01, p.payer_id, r.status_code, r.billed, r.paid, r.patient_responsibility,"
+    " r.payer_claim_number, r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail,"
+    " r.remarks, r.allowed, r.lines_denied, p.payment_date, p.trace_number"
+    " FROM remit_claims r JOIN payments p ON p.id = r.payment_id WHERE r.claim_ref IS NULL"
+    " ORDER BY r.clp01, p.payment_date, r.id";
+
+static int64_t scalar(x12_ledger *l, const char *sql, x12_error *err, int *ok)
+{
+    sqlite3_stmt *s = lg_prepare(l, sql, err);
+    int64_t v = 0;
+    if (!s) {
+        *ok = 0;
+        return 0;
+    }
+    if (sqlite3_step(s) == SQLITE_ROW)
+        v = sqlite3_column_int64(s, 0);
+    else
+        *ok = 0;
+    sqlite3_finalize(s);
+    return v;
+}
+
+/* A void (CLM05-3 8) has no payment of its own: it is reversed once the
+ * payer reverses the claim it names (REF*F8). */
+static int void_reversed(report *rp, const char *icn)
+{
+    if (!icn[0])
+        return 0;
+    sqlite3_bind_text(rp->void_rev, 1, icn, -1, SQLITE_TRANSIENT);
+    int found = sqlite3_step(rp->void_rev) == SQLITE_ROW;
+    sqlite3_reset(rp->void_rev);
+    return found;
+}
+
+X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon_row_fn fn,
+                                     void *ctx, x12_recon_totals *totals, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (!l)
+        return X12_ERR_USAGE;
+    report rp;
+    memset(&rp, 0, sizeof rp);
+    rp.l = l;
+    rp.fn = fn;
+    rp.ctx = ctx;
+    if (as_of) {
+        rp.today = lg_day_number(as_of);
+        if (rp.today < 0) {
+            if (err) {
+                err->code = X12_ERR_USAGE;
+                err->msg = x12_status_message(X12_ERR_USAGE);
+                snprintf(err->detail, sizeof err->detail, "--as-of: '%.40s' is not a CCYY-MM-DD date",
+                         as_of);
+            }
+            return X12_ERR_USAGE;
+        }
+    } else {
+        rp.today = lg_day_number("19700101") + (int64_t)(time(NULL) / 86400);
+    }
+    sqlite3_stmt *cs = lg_prepare(l, CLAIMS_SQL, err);
+    sqlite3_stmt *us = cs ? lg_prepare(l, UNMATCHED_SQL, err) : NULL;
+    rp.void_rev = us ? lg_prepare(l,
+                           "SELECT 1 FROM remit_claims WHERE status_code = '22' AND payer_claim_number = ?1",
+                           err)
+                     : NULL;
+    if (!rp.void_rev) {
+        sqlite3_finalize(cs);
+        sqlite3_finalize(us);
+        return X12_ERR_LEDGER;
+    }
+    acc a;
+    memset(&a, 0, sizeof a);
+    x12_status st = X12_OK;
+    int crc = sqlite3_step(cs), urc = sqlite3_step(us);
+    char key[256];
+    while (st == X12_OK && (crc == SQLITE_ROW || urc == SQLITE_ROW)) {
+        x12_recon_row row;
+        memset(&row, 0, sizeof row);
+        int take_claim;
+        if (crc == SQLITE_ROW && urc == SQLITE_ROW)
+            take_claim = strcmp(col_text(cs, C_CLAIM_ID), col_text(us, 0)) <= 0;
+        else
+            take_claim = crc == SQLITE_ROW;
+        acc_reset(&a);
+        char claim_id[256], payer[96], freq[8], icn[96], date[16];
+        if (take_claim) {
+            int64_t id = sqlite3_column_int64(cs, C_ID);
+            snprintf(claim_id, sizeof claim_id, "%s", col_text(cs, C_CLAIM_ID));
+            snprintf(payer, sizeof payer, "%s", col_text(cs, C_PAYER));
+            snprintf(freq, sizeof freq, "%s", col_text(cs, C_FREQ));
+            snprintf(icn, sizeof icn, "%s", col_text(cs, C_ICN));
+            snprintf(date, sizeof date, "%s", col_text(cs, C_DATE));
+            row.billed = sqlite3_column_int64(cs, C_BILLED);
+            row.lines = (uint32_t)sqlite3_column_int64(cs, C_LINES);
+            row.lines_matched = (uint32_t)sqlite3_column_int64(cs, C_MATCHED);
+            while (crc == SQLITE_ROW && sqlite3_column_int64(cs, C_ID) == id) {
+                if (sqlite3_column_type(cs, C_REMIT) != SQLITE_NULL)
+                    acc_add(&a, cs, C_REMIT + 1);
+                crc = sqlite3_step(cs);
+            }
+            row.status = acc_status(&a, &row.allowed);
+            row.age_days = -1;
+            if (row.status == X12_RECON_PENDING) {
+                if (strcmp(freq, "8") == 0 && void_reversed(&rp, icn)) {
+                    row.status = X12_RECON_REVERSED;
+                } else {
+                    int64_t d = lg_day_number(date);
+                    row.age_days = d < 0 ? 0 : (int32_t)(rp.today - d < 0 ? 0 : rp.today - d);
+                }
+            }
+            row.claim_id = claim_id;
+            row.payer_id = payer;
+            row.frequency = freq;
+            row.submitted_date = date;
+        } else {
+            snprintf(key, sizeof key, "%s", col_text(us, 0));
+            snprintf(payer, sizeof payer, "%s", col_text(us, 1));
+            int first = 1;
+            while (urc == SQLITE_ROW && strcmp(col_text(us, 0), key) == 0) {
+                if (first)
+                    row.billed = sqlite3_column_int64(us, 3);
+                first = 0;
+                acc_add(&a, us, 2);
+                urc = sqlite3_step(us);
+            }
+            int64_t allowed;
+            (void)acc_status(&a, &allowed);
+            /* billed: the claim charge of the first payment that is not a reversal */
+            for (size_t i = 0; i < a.n; i++)
+                if (strcmp(a.r[i].status, "22") != 0) {
+                    row.billed = a.r[i].billed;
+                    break;
+                }
+            row.allowed = allowed;
+            row.status = X12_RECON_UNMATCHED_REMIT;
+            row.age_days = -1;
+            row.claim_id = key;
+            row.payer_id = payer;
+            row.frequency = "";
+            row.submitted_date = "";
+        }
+        if (row.status == X12_RECON_REVERSED)
+            row.allowed = 0;
+        row.payer_claim_number = a.last_icn;
+        if (a.failed) {
+            st = X12_ERR_NOMEM;
+            break;
+        }
+        if (emit(&rp, &a, &row))
+            st = X12_ERR_STOPPED;
+        if (a.failed)
+            st = X12_ERR_NOMEM;
+    }
+    if (st == X12_OK && ((crc != SQLITE_DONE && crc != SQLITE_ROW) || (urc != SQLITE_DONE && urc != SQLITE_ROW)))
+        st = lg_fail(l, err, "reading the ledger");
+    sqlite3_finalize(cs);
+    sqlite3_finalize(us);
+    sqlite3_finalize(rp.void_rev);
+    acc_free(&a);
+    if (st == X12_OK) {
+        int ok = 1;
+        rp.t.plb_total = scalar(l, "SELECT COALESCE(SUM(amount), 0) FROM plb", err, &ok);
+        rp.t.payments_total = scalar(l, "SELECT COALESCE(SUM(amount), 0) FROM payments", err, &ok);
+        rp.t.payments = (uint64_t)scalar(l, "SELECT COUNT(*) FROM payments", err, &ok);
+        if (!ok)
+            st = X12_ERR_LEDGER;
+        rp.t.ties_out = rp.t.paid - rp.t.plb_total == rp.t.payments_total;
+    }
+    if (st == X12_ERR_NOMEM && err) {
+        err->code = X12_ERR_NOMEM;
+        err->msg = x12_status_message(X12_ERR_NOMEM);
+    }
+    if (totals)
+        *totals = rp.t;
+    return st;
+}

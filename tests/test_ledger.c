@@ -1,0 +1,501 @@
+#define _POSIX_C_SOURCE 200809L
+/* The ledger's store, matcher and report, driven through the private insert
+ * API so that every matching and status rule is tested on its own, apart
+ * from the 835 and 837 readers (tests/test_reconcile.c covers those). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ledger_internal.h"
+
+static x12_ledger *open_mem(void)
+{
+    x12_ledger *l = NULL;
+    x12_error err;
+    assert_int_equal(x12_ledger_open(":memory:", &l, &err), X12_OK);
+    assert_non_null(l);
+    return l;
+}
+
+/* --- building ledger content ------------------------------------------------ */
+
+static int64_t g_file, g_sub;
+
+static void begin_837(x12_ledger *l, const char *st02, const char *date)
+{
+    x12_error err;
+    assert_int_equal(lg_begin(l, &err), X12_OK);
+    g_file = lg_file_add(l, "837", "test.837", &err);
+    assert_true(g_file > 0);
+    lg_submission s = {"SENDER", "000000001", "1", st02, "005010X222A1", date};
+    assert_int_equal(lg_submission_exists(l, &s, &err), 0);
+    g_sub = lg_submission_add(l, g_file, &s, &err);
+    assert_true(g_sub > 0);
+}
+
+static int64_t add_claim(x12_ledger *l, const char *id, int64_t billed, const char *freq,
+                         const char *icn, int nlines, const int64_t *charges, const char **controls)
+{
+    x12_error err;
+    lg_claim c = {id, billed, freq, icn, "PAYER1", "PAYER ONE", "M1", "DOE JANE", "1234567893",
+                  "2026-10-01", "2026-10-01", (uint32_t)nlines};
+    int64_t cid = lg_claim_add(l, g_sub, &c, &err);
+    assert_true(cid > 0);
+    for (int i = 0; i < nlines; i++) {
+        char proc[8];
+        snprintf(proc, sizeof proc, "9921%d", i + 1);
+        lg_line ln = {(uint32_t)i + 1, controls ? controls[i] : "", proc, "", charges[i], "1",
+                      "2026-10-01"};
+        assert_true(lg_claim_line_add(l, cid, &ln, &err) > 0);
+    }
+    return cid;
+}
+
+static int64_t g_pay;
+
+static void begin_835(x12_ledger *l, const char *trace, int64_t amount, const char *date)
+{
+    x12_error err;
+    assert_int_equal(lg_begin(l, &err), X12_OK);
+    g_file = lg_file_add(l, "835", "test.835", &err);
+    lg_payment p = {"PAYER1", trace, "PAYER ONE", "1234567893", amount, "ACH", date};
+    assert_int_equal(lg_payment_exists(l, &p, &err), 0);
+    g_pay = lg_payment_add(l, g_file, &p, &err);
+    assert_true(g_pay > 0);
+}
+
+typedef struct rl {
+    const char *control, *proc;
+    int64_t charge, paid;
+} rl;
+
+static int64_t add_remit(x12_ledger *l, const char *clp01, const char *status, int64_t billed,
+                         int64_t paid, int64_t pr, const char *icn, const char *orig,
+                         const char *detail, int nlines, const rl *lines)
+{
+    x12_error err;
+    static uint32_t seq;
+    lg_remit r;
+    memset(&r, 0, sizeof r);
+    r.clp01 = clp01;
+    r.status_code = status;
+    r.billed = billed;
+    r.paid = paid;
+    r.patient_responsibility = pr;
+    r.filing_indicator = "CI";
+    r.payer_claim_number = icn;
+    r.original_reference = orig;
+    r.crossover_name = "";
+    r.adj[1] = pr;
+    r.adj[0] = billed - paid - pr;
+    r.adj_detail = detail;
+    r.remarks = "";
+    r.allowed = paid + pr;
+    r.line_count = (uint32_t)nlines;
+    for (int i = 0; i < nlines; i++)
+        if (lines[i].paid == 0 && lines[i].charge != 0)
+            r.lines_denied++;
+    int64_t rid = lg_remit_add(l, g_pay, ++seq, &r, &err);
+    assert_true(rid > 0);
+    for (int i = 0; i < nlines; i++) {
+        lg_rline ln = {(uint32_t)i + 1, lines[i].control, lines[i].proc, "", "", lines[i].charge,
+                       lines[i].paid, 0, 0, "1", "2026-10-01"};
+        assert_true(lg_remit_line_add(l, rid, &ln, &err) > 0);
+    }
+    return rid;
+}
+
+static void commit(x12_ledger *l)
+{
+    x12_error err;
+    assert_int_equal(lg_commit(l, &err), X12_OK);
+}
+
+/* --- collecting the report ---------------------------------------------------- */
+
+typedef struct got {
+    char id[32];
+    x12_recon_status status;
+    int64_t billed, allowed, paid, pr;
+    int32_t age;
+    char detail[128], traces[64], icn[32];
+    uint32_t remits, lines, matched;
+} got;
+
+typedef struct rows {
+    got r[64];
+    int n;
+} rows;
+
+static int collect(void *ctx, const x12_recon_row *row)
+{
+    rows *rs = ctx;
+    assert_true(rs->n < 64);
+    got *g = &rs->r[rs->n++];
+    snprintf(g->id, sizeof g->id, "%s", row->claim_id);
+    g->status = row->status;
+    g->billed = row->billed;
+    g->allowed = row->allowed;
+    g->paid = row->paid;
+    g->pr = row->patient_responsibility;
+    g->age = row->age_days;
+    snprintf(g->detail, sizeof g->detail, "%s", row->adjustment_detail);
+    snprintf(g->traces, sizeof g->traces, "%s", row->trace_numbers);
+    snprintf(g->icn, sizeof g->icn, "%s", row->payer_claim_number);
+    g->remits = row->remits;
+    g->lines = row->lines;
+    g->matched = row->lines_matched;
+    return 0;
+}
+
+static const got *find(const rows *rs, const char *id, int nth)
+{
+    for (int i = 0; i < rs->n; i++)
+        if (strcmp(rs->r[i].id, id) == 0 && nth-- == 0)
+            return &rs->r[i];
+    fail_msg("no row for %s", id);
+    return NULL;
+}
+
+/* --- tests ---------------------------------------------------------------------- */
+
+static void test_open_and_version(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    assert_int_equal(x12_ledger_schema_version(l), X12_LEDGER_SCHEMA_VERSION);
+    x12_ledger_close(l);
+    x12_ledger_close(NULL);
+
+    char path[] = "/tmp/x12-ledger-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    x12_error err;
+    assert_int_equal(x12_ledger_open(path, &l, &err), X12_OK);
+    begin_837(l, "0001", "2026-10-02");
+    const int64_t ch[1] = {10000};
+    add_claim(l, "PERSIST", 10000, "1", "", 1, ch, NULL);
+    commit(l);
+    x12_ledger_close(l);
+    /* reopened: migrated once, data kept */
+    assert_int_equal(x12_ledger_open(path, &l, &err), X12_OK);
+    assert_int_equal(x12_ledger_schema_version(l), 1);
+    rows rs = {0};
+    assert_int_equal(x12_ledger_report(l, "2026-10-12", collect, &rs, NULL, &err), X12_OK);
+    assert_int_equal(rs.n, 1);
+    assert_string_equal(rs.r[0].id, "PERSIST");
+    assert_int_equal(rs.r[0].age, 10);
+    /* a ledger from a newer x12kit is refused, not damaged */
+    assert_int_equal(lg_exec(l, "PRAGMA user_version = 99", &err), X12_OK);
+    x12_ledger_close(l);
+    l = NULL;
+    assert_int_equal(x12_ledger_open(path, &l, &err), X12_ERR_LEDGER_VERSION);
+    assert_null(l);
+    assert_int_equal(err.code, X12_ERR_LEDGER_VERSION);
+    assert_non_null(strstr(err.detail, "99"));
+    unlink(path);
+    char wal[64];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    unlink(wal);
+    snprintf(wal, sizeof wal, "%s-shm", path);
+    unlink(wal);
+}
+
+static void test_open_errors(void **state)
+{
+    (void)state;
+    x12_ledger *l = NULL;
+    x12_error err;
+    assert_int_equal(x12_ledger_open("/nonexistent-dir/x/ledger.sqlite", &l, &err), X12_ERR_LEDGER);
+    assert_null(l);
+    assert_true(strlen(err.detail) > 0);
+    assert_int_equal(x12_ledger_open(NULL, &l, &err), X12_ERR_USAGE);
+    /* not a database */
+    char path[] = "/tmp/x12-notdb-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "this is not sqlite, just text that is long enough to matter\n", 61), 61);
+    close(fd);
+    assert_int_equal(x12_ledger_open(path, &l, &err), X12_ERR_LEDGER);
+    assert_null(l);
+    unlink(path);
+}
+
+static void test_idempotent_keys(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    x12_error err;
+    begin_837(l, "0001", "2026-10-02");
+    commit(l);
+    lg_submission s = {"SENDER", "000000001", "1", "0001", "005010X222A1", "2026-10-02"};
+    assert_int_equal(lg_submission_exists(l, &s, &err), 1);
+    s.st02 = "0002";
+    assert_int_equal(lg_submission_exists(l, &s, &err), 0);
+    begin_835(l, "TRACE1", 100, "2026-10-20");
+    commit(l);
+    lg_payment p = {"PAYER1", "TRACE1", "", "", 0, "", ""};
+    assert_int_equal(lg_payment_exists(l, &p, &err), 1);
+    p.payer_id = "PAYER2";
+    assert_int_equal(lg_payment_exists(l, &p, &err), 0);
+    /* the unique key holds even when a caller skips the check */
+    assert_int_equal(lg_begin(l, &err), X12_OK);
+    lg_payment dup = {"PAYER1", "TRACE1", "", "", 0, "", ""};
+    assert_int_equal(lg_payment_add(l, g_file, &dup, &err), 0);
+    assert_int_equal(err.code, X12_ERR_LEDGER);
+    lg_rollback(l);
+    x12_ledger_close(l);
+}
+
+/* Every status and matching rule in one ledger. */
+static void test_statuses_and_matching(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    x12_error err;
+    const int64_t one[1] = {10000};
+    const int64_t two[2] = {6000, 4000};
+    const char *ctl2[2] = {"L1", "L2"};
+    begin_837(l, "0001", "2026-09-01");
+    add_claim(l, "A-PAID", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "B-PART", 10000, "1", "", 2, two, ctl2);
+    add_claim(l, "C-DENY", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "D-REV", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "E-CORR", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "F-PEND", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "G-SPLIT", 10000, "1", "", 2, two, NULL);
+    add_claim(l, "H-REPL", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "V-VOID", 10000, "1", "", 1, one, NULL);
+    commit(l);
+    begin_837(l, "0002", "2026-10-15");
+    add_claim(l, "H-REPL", 12000, "7", "ICN-H1", 1, (const int64_t[]){12000}, NULL);
+    add_claim(l, "V-VOID", 10000, "8", "ICN-V1", 1, one, NULL);
+    add_claim(l, "P-OLD", 5000, "1", "", 1, (const int64_t[]){5000}, NULL);
+    commit(l);
+
+    /* payment 1: 80.00 + 50.00 + 0 + 100.00 (H original) + 100.00 (V) = 330.00 */
+    begin_835(l, "TRN-1", 33000, "2026-10-20");
+    add_remit(l, "A-PAID", "1", 10000, 8000, 0, "ICN-A", "", "CO-45:2000", 1,
+              (rl[]){{"", "99211", 10000, 8000}});
+    /* B: line 2 denied, patient owes 10.00 on line 1; lines matched by REF*6R */
+    add_remit(l, "B-PART", "1", 10000, 5000, 1000, "ICN-B", "", "CO-45:0 PR-2:1000 CO-50:4000", 2,
+              (rl[]){{"L1", "99999", 6000, 5000}, {"L2", "99998", 4000, 0}});
+    add_remit(l, "C-DENY", "4", 10000, 0, 0, "ICN-C", "", "CO-50:10000", 1,
+              (rl[]){{"", "99211", 10000, 0}});
+    add_remit(l, "H-REPL", "1", 10000, 10000, 0, "ICN-H1", "", "", 1, (rl[]){{"", "99211", 10000, 10000}});
+    add_remit(l, "V-VOID", "1", 10000, 10000, 0, "ICN-V1", "", "", 1, (rl[]){{"", "99211", 10000, 10000}});
+    commit(l);
+    /* payment 2: D reversed (-90.00), E reversed and corrected (-70 + 75),
+     * G split in two, H replacement paid, V voided, one unknown claim, PLB */
+    begin_835(l, "TRN-2", 0, "2026-10-27");
+    add_remit(l, "D-REV", "22", -10000, -9000, 0, "ICN-D", "", "CO-45:-1000", 1,
+              (rl[]){{"", "99211", -10000, -9000}});
+    add_remit(l, "E-CORR", "22", -10000, -7000, 0, "ICN-E-OLD", "", "CO-45:-3000", 1,
+              (rl[]){{"", "99211", -10000, -7000}});
+    add_remit(l, "E-CORR", "1", 10000, 7500, 0, "ICN-E-NEW", "ICN-E-OLD", "CO-45:2500", 1,
+              (rl[]){{"", "99211", 10000, 7500}});
+    add_remit(l, "G-SPLIT", "1", 6000, 6000, 0, "ICN-G1", "", "", 1, (rl[]){{"", "99211", 6000, 6000}});
+    add_remit(l, "G-SPLIT", "1", 4000, 4000, 0, "ICN-G2", "", "", 1, (rl[]){{"", "99212", 4000, 4000}});
+    add_remit(l, "H-REPL", "22", -10000, -10000, 0, "ICN-H1", "", "", 1,
+              (rl[]){{"", "99211", -10000, -10000}});
+    add_remit(l, "H-REPL", "1", 12000, 12000, 0, "ICN-H2", "ICN-H1", "", 1,
+              (rl[]){{"", "99211", 12000, 12000}});
+    add_remit(l, "V-VOID", "22", -10000, -10000, 0, "ICN-V1", "", "", 1,
+              (rl[]){{"", "99211", -10000, -10000}});
+    add_remit(l, "U-NOBODY", "1", 3000, 2500, 500, "ICN-U", "", "PR-3:500", 0, NULL);
+    assert_int_equal(lg_plb_add(l, g_pay, "1234567893", "20261231", "L6", "INT1", -150, &err), X12_OK);
+    assert_int_equal(lg_plb_add(l, g_pay, "1234567893", "20261231", "WO", "OFF1", 2000, &err), X12_OK);
+    commit(l);
+    /* TRN-2's amount: -9000 -7000 +7500 +6000 +4000 -10000 +12000 -10000 +2500 = -4000,
+     * less PLB (-150 + 2000) = -5850: a debit */
+    assert_int_equal(lg_exec(l, "UPDATE payments SET amount = -5850 WHERE trace_number = 'TRN-2'", &err),
+                     X12_OK);
+
+    x12_ledger_match_stats ms;
+    assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
+    assert_int_equal(ms.matched, 13);
+    assert_int_equal(ms.unmatched, 1);
+    /* again: nothing new, the unknown claim still unknown */
+    x12_ledger_match_stats ms2;
+    assert_int_equal(x12_ledger_match(l, &ms2, &err), X12_OK);
+    assert_int_equal(ms2.matched, 0);
+    assert_int_equal(ms2.unmatched, 1);
+
+    rows rs = {0};
+    x12_recon_totals t;
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", collect, &rs, &t, &err), X12_OK);
+    assert_int_equal(rs.n, 13); /* 12 submitted claims and one unknown claim id */
+
+    const got *g = find(&rs, "A-PAID", 0);
+    assert_int_equal(g->status, X12_RECON_PAID);
+    assert_int_equal(g->paid, 8000);
+    assert_int_equal(g->allowed, 8000);
+    assert_string_equal(g->detail, "CO-45:20.00");
+    assert_int_equal(g->age, -1);
+    assert_int_equal(g->matched, 1); /* by procedure, charge and date */
+
+    g = find(&rs, "B-PART", 0);
+    assert_int_equal(g->status, X12_RECON_PARTIAL);
+    assert_int_equal(g->pr, 1000);
+    assert_int_equal(g->matched, 2); /* by REF*6R although the procedures differ */
+    assert_string_equal(g->detail, "PR-2:10.00 CO-50:40.00");
+
+    g = find(&rs, "C-DENY", 0);
+    assert_int_equal(g->status, X12_RECON_DENIED);
+    assert_int_equal(g->paid, 0);
+
+    g = find(&rs, "D-REV", 0);
+    assert_int_equal(g->status, X12_RECON_REVERSED);
+    assert_int_equal(g->paid, -9000);
+    assert_int_equal(g->allowed, 0);
+
+    g = find(&rs, "E-CORR", 0);
+    assert_int_equal(g->status, X12_RECON_PAID); /* the correction is what stands */
+    assert_int_equal(g->paid, 500);
+    assert_int_equal(g->remits, 2);
+    assert_string_equal(g->icn, "ICN-E-NEW");
+    assert_string_equal(g->detail, "CO-45:-5.00");
+
+    g = find(&rs, "F-PEND", 0);
+    assert_int_equal(g->status, X12_RECON_PENDING);
+    assert_int_equal(g->age, 90); /* 2026-09-01 to 2026-11-30 */
+
+    g = find(&rs, "G-SPLIT", 0);
+    assert_int_equal(g->status, X12_RECON_PAID);
+    assert_int_equal(g->paid, 10000);
+    assert_int_equal(g->remits, 2);
+    assert_int_equal(g->matched, 2);
+    assert_string_equal(g->traces, "TRN-2");
+
+    /* H: the original was paid then reversed; the replacement (freq 7) paid */
+    g = find(&rs, "H-REPL", 0);
+    assert_int_equal(g->status, X12_RECON_REVERSED);
+    assert_int_equal(g->paid, 0);
+    assert_int_equal(g->remits, 2);
+    g = find(&rs, "H-REPL", 1);
+    assert_int_equal(g->status, X12_RECON_PAID);
+    assert_int_equal(g->paid, 12000);
+    assert_int_equal(g->billed, 12000);
+
+    /* V: the original reversed; the void itself shows reversed, with no money */
+    g = find(&rs, "V-VOID", 0);
+    assert_int_equal(g->status, X12_RECON_REVERSED);
+    assert_int_equal(g->paid, 0);
+    g = find(&rs, "V-VOID", 1);
+    assert_int_equal(g->status, X12_RECON_REVERSED);
+    assert_int_equal(g->remits, 0);
+
+    g = find(&rs, "P-OLD", 0);
+    assert_int_equal(g->status, X12_RECON_PENDING);
+    assert_int_equal(g->age, 46);
+
+    g = find(&rs, "U-NOBODY", 0);
+    assert_int_equal(g->status, X12_RECON_UNMATCHED_REMIT);
+    assert_int_equal(g->billed, 3000);
+    assert_int_equal(g->paid, 2500);
+    assert_int_equal(g->allowed, 3000);
+
+    /* rows come ordered by claim id */
+    for (int i = 1; i < rs.n; i++)
+        assert_true(strcmp(rs.r[i - 1].id, rs.r[i].id) <= 0);
+
+    assert_int_equal(t.rows, 13);
+    assert_int_equal(t.by_status[X12_RECON_PAID], 4);
+    assert_int_equal(t.by_status[X12_RECON_PARTIAL], 1);
+    assert_int_equal(t.by_status[X12_RECON_DENIED], 1);
+    assert_int_equal(t.by_status[X12_RECON_REVERSED], 4);
+    assert_int_equal(t.by_status[X12_RECON_PENDING], 2);
+    assert_int_equal(t.by_status[X12_RECON_UNMATCHED_REMIT], 1);
+    assert_int_equal(t.paid, 33000 - 4000);
+    assert_int_equal(t.plb_total, 1850);
+    assert_int_equal(t.payments_total, 33000 - 5850);
+    assert_int_equal(t.payments, 2);
+    assert_true(t.ties_out);
+    assert_int_equal(t.aging_count[1], 1); /* 46 days */
+    assert_int_equal(t.aging_count[2], 1); /* 90 days */
+    assert_int_equal(t.aging_billed[1], 5000);
+    assert_int_equal(t.aging_count[0] + t.aging_count[3], 0);
+
+    /* a payment that does not tie out is seen */
+    assert_int_equal(lg_exec(l, "UPDATE payments SET amount = amount + 1 WHERE trace_number = 'TRN-1'", &err),
+                     X12_OK);
+    assert_int_equal(x12_ledger_report(l, "20261130", NULL, NULL, &t, &err), X12_OK);
+    assert_false(t.ties_out);
+    x12_ledger_close(l);
+}
+
+static int stop_at_two(void *ctx, const x12_recon_row *row)
+{
+    (void)row;
+    return ++*(int *)ctx == 2;
+}
+
+static void test_report_errors(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    x12_error err;
+    assert_int_equal(x12_ledger_report(l, "2026-13-01", NULL, NULL, NULL, &err), X12_ERR_USAGE);
+    assert_non_null(strstr(err.detail, "2026-13-01"));
+    assert_int_equal(x12_ledger_report(l, "20260229", NULL, NULL, NULL, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_ledger_report(l, "yesterday", NULL, NULL, NULL, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_ledger_report(l, "2024-02-29", NULL, NULL, NULL, &err), X12_OK);
+    assert_int_equal(x12_ledger_report(NULL, NULL, NULL, NULL, NULL, &err), X12_ERR_USAGE);
+    begin_837(l, "0001", "2026-10-02");
+    const int64_t ch[1] = {100};
+    add_claim(l, "X1", 100, "1", "", 1, ch, NULL);
+    add_claim(l, "X2", 100, "1", "", 1, ch, NULL);
+    add_claim(l, "X3", 100, "1", "", 1, ch, NULL);
+    commit(l);
+    int n = 0;
+    assert_int_equal(x12_ledger_report(l, NULL, stop_at_two, &n, NULL, &err), X12_ERR_STOPPED);
+    assert_int_equal(n, 2);
+    /* today's date is used without --as-of: an age, never negative */
+    rows rs = {0};
+    assert_int_equal(x12_ledger_report(l, NULL, collect, &rs, NULL, &err), X12_OK);
+    assert_true(rs.r[0].age >= 0);
+    x12_ledger_close(l);
+}
+
+static void test_day_numbers(void **state)
+{
+    (void)state;
+    assert_int_equal(lg_day_number("2026-03-01") - lg_day_number("2026-02-28"), 1);
+    assert_int_equal(lg_day_number("2024-03-01") - lg_day_number("2024-02-28"), 2);
+    assert_int_equal(lg_day_number("2000-03-01") - lg_day_number("2000-02-28"), 2);
+    assert_int_equal(lg_day_number("2101-01-01") - lg_day_number("2100-01-01"), 365);
+    assert_int_equal(lg_day_number("20270101") - lg_day_number("2026-01-01"), 365);
+    assert_int_equal(lg_day_number("2100-02-29"), -1);
+    assert_int_equal(lg_day_number("2026-04-31"), -1);
+    assert_int_equal(lg_day_number("2026-4-1"), -1);
+    assert_int_equal(lg_day_number(NULL), -1);
+    assert_int_equal(lg_day_number(""), -1);
+    assert_int_equal(lg_group_index("PI"), 3);
+    assert_int_equal(lg_group_index("XX"), -1);
+    assert_string_equal(x12_recon_group_name(4), "CR");
+    assert_string_equal(x12_recon_group_name(5), "");
+    assert_string_equal(x12_recon_status_name(X12_RECON_UNMATCHED_REMIT), "unmatched_remit");
+    assert_string_equal(x12_recon_status_name((x12_recon_status)9), "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_open_and_version),
+        cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_idempotent_keys),
+        cmocka_unit_test(test_statuses_and_matching),
+        cmocka_unit_test(test_report_errors),
+        cmocka_unit_test(test_day_numbers),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
