@@ -90,6 +90,13 @@ static const status_info STATUS[] = {
     {X12_ERR_NPI, "X12_ERR_NPI", "NPI check digit is wrong"},
     {X12_ERR_DIAGNOSIS_CODE, "X12_ERR_DIAGNOSIS_CODE", "diagnosis code is not shaped like ICD-10-CM"},
     {X12_ERR_EXTERNAL_CODE, "X12_ERR_EXTERNAL_CODE", "value is not in the external code list"},
+    {X12_ERR_CONTROL_CORRUPT, "X12_ERR_CONTROL_CORRUPT",
+     "control-number file is corrupt (it must hold one number 0-999999999)"},
+    {X12_ERR_CONTROL_LOCK, "X12_ERR_CONTROL_LOCK", "control-number file cannot be locked"},
+    {X12_ERR_ACK_NOT_ACK, "X12_ERR_ACK_NOT_ACK", "file holds no 999 or TA1 acknowledgement"},
+    {X12_ERR_ACK_NO_ISA, "X12_ERR_ACK_NO_ISA",
+     "interchange header could not be read: no TA1 can answer it"},
+    {X12_ERR_SPLIT_OUTPUT, "X12_ERR_SPLIT_OUTPUT", "split output file cannot be written"},
 };
 
 static const status_info *lookup(x12_status code)

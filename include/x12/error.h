@@ -109,7 +109,14 @@ typedef enum x12_status {
     /* External code sets (SNIP 5). */
     X12_ERR_NPI = 102,               /* an NPI whose check digit is wrong (Luhn, 80840 prefix) */
     X12_ERR_DIAGNOSIS_CODE = 103,    /* an ICD-10-CM code of the wrong shape */
-    X12_ERR_EXTERNAL_CODE = 104      /* a value missing from an external code list */
+    X12_ERR_EXTERNAL_CODE = 104,     /* a value missing from an external code list */
+
+    /* Control numbers and acknowledgements (control.h, ack.h). */
+    X12_ERR_CONTROL_CORRUPT = 150,   /* the control-number file does not hold a number */
+    X12_ERR_CONTROL_LOCK = 151,      /* the control-number file cannot be locked */
+    X12_ERR_ACK_NOT_ACK = 152,       /* a file read as 999/TA1 holds neither */
+    X12_ERR_ACK_NO_ISA = 153,        /* an interchange header could not be read: no TA1 possible */
+    X12_ERR_SPLIT_OUTPUT = 154       /* a split output file cannot be created or written */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
