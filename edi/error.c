@@ -95,6 +95,13 @@ static const status_info STATUS[] = {
      "the ledger was written by a newer x12kit (schema version too high)"},
     {X12_ERR_LEDGER_ROLLED_BACK, "X12_ERR_LEDGER_ROLLED_BACK",
      "the file could not be read to its end; nothing of it was kept in the ledger"},
+    {X12_ERR_CONTROL_CORRUPT, "X12_ERR_CONTROL_CORRUPT",
+     "control-number file is corrupt (it must hold one number 0-999999999)"},
+    {X12_ERR_CONTROL_LOCK, "X12_ERR_CONTROL_LOCK", "control-number file cannot be locked"},
+    {X12_ERR_ACK_NOT_ACK, "X12_ERR_ACK_NOT_ACK", "file holds no 999 or TA1 acknowledgement"},
+    {X12_ERR_ACK_NO_ISA, "X12_ERR_ACK_NO_ISA",
+     "interchange header could not be read: no TA1 can answer it"},
+    {X12_ERR_SPLIT_OUTPUT, "X12_ERR_SPLIT_OUTPUT", "split output file cannot be written"},
 };
 
 static const status_info *lookup(x12_status code)

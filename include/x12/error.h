@@ -114,7 +114,13 @@ typedef enum x12_status {
     /* The reconciliation ledger (170-189). */
     X12_ERR_LEDGER = 170,            /* SQLite failed (detail has its message) */
     X12_ERR_LEDGER_VERSION = 171,    /* the ledger's schema is newer than this library */
-    X12_ERR_LEDGER_ROLLED_BACK = 172 /* the file could not be read to its end: nothing kept */
+    X12_ERR_LEDGER_ROLLED_BACK = 172, /* the file could not be read to its end: nothing kept */
+    /* Control numbers and acknowledgements (control.h, ack.h). */
+    X12_ERR_CONTROL_CORRUPT = 150,   /* the control-number file does not hold a number */
+    X12_ERR_CONTROL_LOCK = 151,      /* the control-number file cannot be locked */
+    X12_ERR_ACK_NOT_ACK = 152,       /* a file read as 999/TA1 holds neither */
+    X12_ERR_ACK_NO_ISA = 153,        /* an interchange header could not be read: no TA1 possible */
+    X12_ERR_SPLIT_OUTPUT = 154       /* a split output file cannot be created or written */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
