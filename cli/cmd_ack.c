@@ -12,7 +12,7 @@
 static const char HELP[] =
     "usage: x12 ack FILE [--999] [--ta1] [-o OUT] [--control-file F] [--spec OVERLAY]...\n"
     "               [--control-number N] [--date CCYYMMDD --time HHMM] [--reject-snip N]\n"
-    "               [--copy-bad-data] [options]\n"
+    "               [--copy-bad-data] [--newline] [options]\n"
     "Validates FILE (the checks of x12 validate) and writes its acknowledgements:\n"
     "a 005010X231A1 999 per functional group (the default) and, with --ta1, a TA1\n"
     "per interchange (--999 --ta1 writes both).  Sender and receiver are swapped from\n"
@@ -24,6 +24,7 @@ static const char HELP[] =
     "  --reject-snip N     errors of SNIP types 1..N reject a set, higher ones accept it\n"
     "                      with errors (default 2)\n"
     "  --copy-bad-data     IK404 carries the offending value (may be patient data)\n"
+    "  --newline           a line break after each segment terminator\n"
     "  --spec OVERLAY      a companion guide, as for x12 validate\n"
     "A summary goes to standard error.  Exit status: 0 everything accepted, 1 the\n"
     "acknowledgement reports errors or rejections, 2 usage or I/O error.\n\n";
@@ -46,6 +47,9 @@ int cmd_ack(int argc, char **argv)
     int nspecs = 0, status = EXIT_USAGE;
     x12_spec *specs[MAX_OVERLAID];
     FILE *f = NULL;
+    int newline = 0;
+    x12_writer_options wo;
+    x12_writer_options_init(&wo);
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -58,6 +62,8 @@ int cmd_ack(int argc, char **argv)
             ao.what |= X12_ACK_999;
         } else if (!strcmp(a, "--ta1")) {
             ao.what |= X12_ACK_TA1;
+        } else if (!strcmp(a, "--newline")) {
+            newline = 1;
         } else if (!strcmp(a, "--copy-bad-data")) {
             ao.copy_bad_data = 1;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--control-file") || !strcmp(a, "--date") ||
@@ -123,6 +129,10 @@ int cmd_ack(int argc, char **argv)
     }
     if (!ao.what)
         ao.what = X12_ACK_999;
+    if (newline) {
+        wo.line_break = "\n";
+        ao.writer = &wo;
+    }
     /* a copy of bad data needs the reader to keep values */
     if (ao.copy_bad_data)
         common.show_values = 1;

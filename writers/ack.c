@@ -62,14 +62,17 @@ struct x12_ack {
     char gs01[3], gs02[16], gs03[16], gs06[10], gs08[13], ge01[10];
     uint32_t g_received, g_accepted, g_with_errors;
     int g_reject;
+    int g_skip;        /* a group of acknowledgements: not answered */
     codes gcodes;
     int ak_open;       /* a 999 set is open for this group */
 
     /* the received set */
     int in_st;
+    int set_ending;    /* SE seen: the set closes at the next segment */
     char st01[4], st02[10], st03[36];
     const x12_spec *spec;
     int s_reject, s_witherr, s_syntax, s_impl;
+    uint32_t s_last_pos; /* set position of the last segment seen */
     codes scodes;
     errent *errs;
     uint32_t nerrs, caperrs, seq;
@@ -254,6 +257,15 @@ static x12_status begin_out_interchange(x12_ack *a, uint32_t ctl)
     return wr(a, x12_writer_begin_interchange(a->w, &isa));
 }
 
+/* GS02/GS03 are AN 2-15: a received one outside that falls back to the ISA id. */
+static const char *gs_id(const char *gs, const char *isa)
+{
+    size_t n = strlen(gs), m = strlen(isa);
+    if (n >= 2 && n <= 15)
+        return gs;
+    return m >= 2 ? isa : "UNKNOWN";
+}
+
 static x12_status open_999_group(x12_ack *a)
 {
     if (a->out_open)
@@ -266,8 +278,8 @@ static x12_status open_999_group(x12_ack *a)
     x12_gs_header gs;
     memset(&gs, 0, sizeof gs);
     gs.functional_id = "FA";
-    gs.sender = a->gs03[0] ? a->gs03 : "UNKNOWN";
-    gs.receiver = a->gs02[0] ? a->gs02 : "UNKNOWN";
+    gs.sender = gs_id(a->gs03, a->isa08);
+    gs.receiver = gs_id(a->gs02, a->isa06);
     gs.date = a->date8;
     gs.time = a->time4;
     gs.control_number = ctl;
@@ -385,9 +397,14 @@ static x12_status write_set_errors(x12_ack *a)
 
 static void close_set(x12_ack *a)
 {
+    a->set_ending = 0;
     if (!a->in_st)
         return;
     a->in_st = 0;
+    if (a->g_skip) {
+        a->nerrs = 0;
+        return;
+    }
     char ik501 = a->s_reject ? 'R' : a->s_witherr ? 'E' : 'A';
     if (a->s_reject)
         add_code(&a->scodes, a->s_syntax ? "5" : a->s_impl ? "I5" : a->scodes.n ? a->scodes.c[0] : "I5");
@@ -433,6 +450,7 @@ static void open_set(x12_ack *a, const x12_walk_event *ev)
     copy_el(a->st03, sizeof a->st03, ev->seg, 3);
     a->spec = ev->spec;
     a->s_reject = a->s_witherr = a->s_syntax = a->s_impl = 0;
+    a->s_last_pos = 1;
     a->scodes.n = 0;
     a->nerrs = 0;
     a->claim[0] = '\0';
@@ -447,6 +465,8 @@ static void close_group(x12_ack *a)
         return;
     close_set(a);
     a->in_gs = 0;
+    if (a->g_skip)
+        return;
     char ak901;
     uint32_t accepted = a->g_reject ? 0 : a->g_accepted;
     if (a->g_reject || (a->g_received && accepted == 0))
@@ -495,7 +515,9 @@ static void open_group(x12_ack *a, const x12_segment *seg)
     a->g_received = a->g_accepted = a->g_with_errors = 0;
     a->g_reject = 0;
     a->gcodes.n = 0;
-    if (!(a->o.what & X12_ACK_999) || !a->in_isa || a->fatal)
+    /* acknowledgements are not acknowledged: a group of 999s/997s (FA) gets no 999 */
+    a->g_skip = !strcmp(a->gs01, "FA");
+    if (!(a->o.what & X12_ACK_999) || !a->in_isa || a->fatal || a->g_skip)
         return;
     if (open_999_group(a) != X12_OK)
         return;
@@ -609,7 +631,11 @@ static void interchange_problem(x12_ack *a, const x12_finding *f)
 {
     const ta1_note *n = ta1_lookup(f->err.code, f->err.element_pos);
     if (!a->in_isa) {
-        a->unreadable_isa++;
+        /* an interchange header the reader had to skip: nothing to answer */
+        x12_status c = f->err.code;
+        if (c == X12_ERR_ISA_SHORT || c == X12_ERR_ISA_SEPARATOR || c == X12_ERR_ISA_DELIMITERS ||
+            c == X12_ERR_NOT_X12 || c == X12_ERR_NO_INTERCHANGE)
+            a->unreadable_isa++;
         return;
     }
     char sev = n ? n->ta104 : 'R';
@@ -657,7 +683,9 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
     }
     errent *e = &a->errs[a->nerrs++];
     memset(e, 0, sizeof *e);
-    e->pos = f->err.set_position;
+    /* a segment missing at the end of the set is reported at the trailer that
+     * follows; IK302 then points just past the last segment seen */
+    e->pos = f->err.set_position ? f->err.set_position : a->s_last_pos + 1;
     e->seq = a->seq++;
     snprintf(e->id, sizeof e->id, "%s", id);
     /* a missing segment is named by the finding's detail ("segment NM1 missing
@@ -812,13 +840,17 @@ static int closing_code(x12_status c)
 static void flush_pending(x12_ack *a, const x12_segment *seg, int before)
 {
     int k = 0;
+    /* a trailer's own findings (SE01 count, GE02 control) belong to what it closes */
+    int trailer = seg && (x12_slice_eq(seg->id, "SE") || x12_slice_eq(seg->id, "GE") ||
+                          x12_slice_eq(seg->id, "IEA"));
     for (int i = 0; i < a->npend; i++) {
         x12_finding *f = &a->pend[i];
         int now;
         if (!seg)
             now = 1;
         else if (before)
-            now = f->err.byte_offset < seg->byte_offset || closing_code(f->err.code);
+            now = f->err.byte_offset < seg->byte_offset || closing_code(f->err.code) ||
+                  (f->err.byte_offset == seg->byte_offset && trailer);
         else
             now = f->err.byte_offset <= seg->byte_offset;
         if (now)
@@ -851,6 +883,10 @@ x12_status x12_ack_event(x12_ack *a, const x12_walk_event *ev)
         return X12_OK;
     const x12_segment *seg = ev->seg;
     flush_pending(a, seg, 1);
+    /* the walker reports what a set lacks after its SE: the set closes at
+     * the next segment */
+    if (a->set_ending)
+        close_set(a);
     x12_slice id = seg->id;
     if (x12_slice_eq(id, "ISA")) {
         open_interchange(a, seg);
@@ -861,7 +897,7 @@ x12_status x12_ack_event(x12_ack *a, const x12_walk_event *ev)
         if (a->in_gs)
             open_set(a, ev);
     } else if (x12_slice_eq(id, "SE")) {
-        close_set(a);
+        a->set_ending = a->in_st;
     } else if (x12_slice_eq(id, "GE")) {
         close_set(a);
         if (a->in_gs)
@@ -879,6 +915,8 @@ x12_status x12_ack_event(x12_ack *a, const x12_walk_event *ev)
             a->claim[0] = '\0';
         }
     }
+    if (a->in_st && seg->set_position)
+        a->s_last_pos = seg->set_position;
     flush_pending(a, seg, 0);
     if (x12_slice_eq(id, "GE"))
         close_group(a);
@@ -985,10 +1023,12 @@ void x12_ack_get_summary(const x12_ack *a, x12_ack_summary *out)
 {
     *out = a->sum;
     out->worst = 'A';
-    if (a->sum.sets_with_errors || a->sum.groups_with_errors || a->sum.ta1_with_errors)
+    /* the TA1 verdicts count only when a TA1 is written */
+    int ta1 = (a->o.what & X12_ACK_TA1) != 0;
+    if (a->sum.sets_with_errors || a->sum.groups_with_errors || (ta1 && a->sum.ta1_with_errors))
         out->worst = 'E';
     if (a->sum.sets_rejected || a->sum.groups_rejected || a->sum.groups_partial ||
-        a->sum.ta1_rejected || a->unreadable_isa)
+        (ta1 && a->sum.ta1_rejected) || a->unreadable_isa)
         out->worst = 'R';
 }
 
