@@ -149,9 +149,9 @@ static int on_record(void *ctx, const x12_ack_record *r)
         printf("%s:     context %s %s\n", c->file, r->context_name, r->context_value);
         break;
     case X12_ACK_REC_ELEMENT:
-        printf("%s:     element %u%s%.0u%s%s: IK403 %s: %s%s%s\n", c->file, (unsigned)r->element,
-               r->component ? "." : "", (unsigned)r->component, r->de[0] ? " (DE " : "",
-               r->de[0] ? r->de : "", r->code, x12_ack_code_text("IK403", r->code),
+        printf("%s:     element %u%s%.0u%s%s%s: IK403 %s: %s%s%s\n", c->file,
+               (unsigned)r->element, r->component ? "." : "", (unsigned)r->component,
+               r->de[0] ? " (DE " : "", r->de, r->de[0] ? ")" : "", r->code, x12_ack_code_text("IK403", r->code),
                r->bad_data[0] ? "; value: " : "", r->bad_data);
         break;
     case X12_ACK_REC_SET_END:
