@@ -18,6 +18,9 @@ static const command COMMANDS[] = {
     {"info", cmd_info, "show interchanges, groups and transaction sets"},
     {"to-json", cmd_to_json, "each transaction set as a JSON loop tree (NDJSON)"},
     {"validate", cmd_validate, "findings against X12 and the implementation guide"},
+    {"ack", cmd_ack, "999 and/or TA1 acknowledgements for a received file"},
+    {"ack-report", cmd_ack_report, "what received 999s and TA1s accepted and rejected"},
+    {"split", cmd_split, "one standalone file per interchange, group or transaction set"},
 #ifdef X12KIT_HAVE_XML
     {"to-xml", cmd_to_xml, "each interchange as lossless XML"},
     {"from-xml", cmd_from_xml, "X12 back from the XML of to-xml, byte for byte"},
