@@ -127,6 +127,13 @@ has "$T/err" "SE01 does not match the number of segments"; has "$T/err" "1 trail
 expect_rc 0 "$X12" cat --strict "$T/b/n_se01_count.i0001.g0001.t0001.x12"
 has "$T/out" "SE*4*0001~"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" --by group -o /proc/x12-no-such-dir
+# standard input is named stdin; gzip is read transparently and its name loses .gz
+expect_rc 0 "$X12" split - --by group -o "$T/in" <"$A/y_accepted.x12"
+[ -f "$T/in/stdin.i0001.g0001.x12" ] && ok || bad "no stdin.i0001.g0001.x12"
+expect_rc 0 "$X12" split "$F/y_gzip.x12.gz" --by interchange -o "$T/gz"
+[ -f "$T/gz/y_gzip.i0001.x12" ] && ok || bad "no y_gzip.i0001.x12"
+# acknowledging gzip (the minimal 835 breaks the guide: its set is rejected, the interchange is fine)
+expect_rc 1 "$X12" ack "$F/y_gzip.x12.gz" --ta1; has "$T/out" "*A*000~"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

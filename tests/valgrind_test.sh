@@ -12,7 +12,7 @@ FILES=$(find "$SRC/fixtures" -type f ! -name '*.md' ! -name '*.expect' ! -name '
 fail=0
 LOG=$(mktemp)
 for cmd in "cat" "info --json" "to-json" "validate --json" \
-           "validate --spec $SRC/fixtures/overlays/example-companion.xml"; do
+           "validate --spec $SRC/fixtures/overlays/example-companion.xml" "ack-report --json"; do
   # shellcheck disable=SC2086
   valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
     --errors-for-leak-kinds=definite,indirect "$X12" $cmd $FILES >/dev/null 2>"$LOG"
@@ -25,5 +25,21 @@ for cmd in "cat" "info --json" "to-json" "validate --json" \
     echo "ok: x12 $cmd over $(echo "$FILES" | wc -l) files (exit $rc)"
   fi
 done
+# one file at a time: x12 ack and x12 split on the acknowledgement fixtures
+OUT=$(mktemp -d)
+for f in "$SRC"/fixtures/ack/*.x12 "$SRC"/fixtures/x12/n_missing_se.x12; do
+  for cmd in "ack --999 --ta1 -o $OUT/ack" "split --by transaction -o $OUT/split"; do
+    # shellcheck disable=SC2086
+    valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+      --errors-for-leak-kinds=definite,indirect "$X12" $cmd "$f" >/dev/null 2>"$LOG"
+    if [ "$?" = 99 ]; then
+      echo "FAIL: valgrind found errors in: x12 $cmd $f"
+      head -40 "$LOG"
+      fail=1
+    fi
+  done
+done
+echo "ok: x12 ack and x12 split over fixtures/ack"
+rm -rf "$OUT"
 rm -f "$LOG"
 exit $fail

@@ -694,7 +694,7 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
     if ((f->err.code == X12_ERR_REQUIRED_SEGMENT || f->err.code == X12_ERR_REQUIRED_LOOP) &&
         sscanf(f->err.detail, "%7s %15s", what, name) == 2) {
         if (!strcmp(what, "segment") && strlen(name) <= 3)
-            snprintf(e->id, sizeof e->id, "%s", name);
+            snprintf(e->id, sizeof e->id, "%.3s", name);
         else if (!strcmp(what, "loop") && a->spec) {
             const spec_loop *lp = find_loop(a->spec->root, name, 0);
             if (lp && lp->nkids && !lp->kids[0].is_loop)
