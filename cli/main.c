@@ -31,7 +31,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: x12 COMMAND [options] [FILE...]\n\nCommands:\n");
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-        fprintf(f, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+        fprintf(f, "  %-11s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\nx12 COMMAND --help shows a command's options.  x12 --version shows the version.\n"
                "Exit status: 0 fine, 1 the input has errors, 2 usage or I/O error.\n");
 }
