@@ -29,6 +29,13 @@ static const struct {
 };
 #define NALIAS (sizeof ALIASES / sizeof ALIASES[0])
 
+typedef struct order_track {
+    int rank;          /* guide rank of the last one */
+    int disordered;
+    x12_segment *pos;  /* positions of those seen (in the claim's arena) */
+    size_t count;
+} order_track;
+
 enum { A_ISA, A_GS, A_SET, A_BILL, A_SUB, A_PAT, A_CLAIM, A_COUNT };
 
 struct x12_claim_reader {
@@ -70,6 +77,9 @@ struct x12_claim_reader {
     x12_claim_other_payer *op;
     x12_claim_line_adjudication *adj;
     int hi_ordinal;           /* HI composites seen in this claim (837P/837D) */
+    int opens[3];             /* HL 2000A/B/C seen since the last claim */
+    order_track order[2];     /* [0] DTP, [1] REF of the claim or the current line */
+    int amounts_2, amounts_other; /* amounts of the claim with two decimals, without */
 
     /* the segment being read */
     const x12_walk_event *ev;
@@ -164,10 +174,20 @@ static int is(x12_slice v, const char *s)
     return x12_slice_eq(v, s);
 }
 
+static void amount_shape(x12_claim_reader *r, x12_slice v)
+{
+    if (v.len >= 3 && v.ptr[v.len - 3] == '.')
+        r->amounts_2++;
+    else
+        r->amounts_other++;
+}
+
 static int64_t amount(x12_claim_reader *r, unsigned pos)
 {
     int64_t c = 0;
     x12_slice v = elem(r, pos);
+    if (v.len)
+        amount_shape(r, v);
     if (v.len && x12_amount_parse(v, &c) != X12_OK)
         report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, "an amount with at most two decimals");
     return c;
@@ -177,6 +197,18 @@ static int64_t amount(x12_claim_reader *r, unsigned pos)
 static void check_used(x12_claim_reader *r)
 {
     const x12_segment *s = r->ev->seg;
+    int any_used = 0, any_unused = 0;
+    for (unsigned i = 1; i <= s->element_count; i++)
+        if (s->elements[i].len) {
+            if (i < 64 && (r->used & ((uint64_t)1 << i)))
+                any_used = 1;
+            else
+                any_unused = 1;
+        }
+    if (any_unused && !any_used) { /* nothing of it is carried: it is left out */
+        not_carried(r, 0);
+        return;
+    }
     for (unsigned i = 1; i <= s->element_count; i++)
         if (s->elements[i].len && (i >= 64 || !(r->used & ((uint64_t)1 << i))))
             not_carried(r, i);
@@ -215,6 +247,53 @@ static void *push_raw(x12_arena *a, void **base, size_t count, size_t size)
         }                                                                        \
     } while (0)
 
+/* DTPs or REFs out of the guide's order: the writer puts them back in the
+ * guide's order, so every DTP (REF) of that claim or line is reported at
+ * element 1. */
+
+static void order_report(x12_claim_reader *r, const x12_segment *pos)
+{
+    const x12_walk_event *ev = r->ev;
+    x12_walk_event at = *ev;
+    at.seg = pos;
+    r->ev = &at;
+    report(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 1, "out of the guide's order");
+    r->ev = ev;
+}
+
+static void order_check(x12_claim_reader *r, order_track *t, const char *order, const char *q)
+{
+    int k = claim_rank(order, q);
+    const x12_segment *s = r->ev->seg;
+    if (t->disordered) {
+        order_report(r, s);
+        return;
+    }
+    if (k < 1000 && t->rank < 1000 && k < t->rank) {
+        t->disordered = 1;
+        for (size_t i = 0; i < t->count; i++)
+            order_report(r, &t->pos[i]);
+        order_report(r, s);
+        return;
+    }
+    if (k < 1000)
+        t->rank = k;
+    x12_segment *p;
+    PUSH(r, A_CLAIM, t->pos, t->count, p);
+    if (!p)
+        return;
+    p->id = (x12_slice){s->id.ptr[0] == 'D' ? "DTP" : "REF", 3};
+    p->byte_offset = s->byte_offset;
+    p->segment_index = s->segment_index;
+    p->set_position = s->set_position;
+}
+
+static void order_reset(x12_claim_reader *r)
+{
+    memset(r->order, 0, sizeof r->order);
+    r->order[0].rank = r->order[1].rank = 1000;
+}
+
 /* ---- parties ------------------------------------------------------------ */
 
 /* Which arena a party's strings go to. */
@@ -244,6 +323,8 @@ static void read_nm1(x12_claim_reader *r, x12_claim_party *p, const char *entity
     p->id_qualifier = str(r, k, 8);
     p->id = str(r, k, 9);
     p->entity_type = unless(type, claim_default_entity_type(p));
+    if (!type) /* the writer always writes NM102 */
+        r->used &= ~((uint64_t)1 << 2);
 }
 
 static void read_party_seg(x12_claim_reader *r, x12_slice id)
@@ -267,6 +348,8 @@ static void read_party_seg(x12_claim_reader *r, x12_slice id)
     } else if (is(id, "PRV")) {
         if (is(elem(r, 2), "PXC")) {
             p->provider_code = unless(str(r, k, 1), r->party_prv);
+            if (!elem(r, 1).len)
+                r->used &= ~((uint64_t)1 << 1);
             p->taxonomy = str(r, k, 3);
         }
     } else if (is(id, "PER")) {
@@ -275,6 +358,8 @@ static void read_party_seg(x12_claim_reader *r, x12_slice id)
         if (!c)
             return;
         c->function = unless(str(r, k, 1), "IC");
+        if (!elem(r, 1).len)
+            r->used &= ~((uint64_t)1 << 1);
         c->name = str(r, k, 2);
         for (int i = 0; i < 3; i++) {
             c->qualifier[i] = str(r, k, 3 + 2 * i);
@@ -334,6 +419,12 @@ static void deliver(x12_claim_reader *r)
     cx.claim_in_set = ++r->claim_in_set;
     cx.byte_offset = r->clm_offset;
     cx.segment_index = r->clm_index;
+    cx.opens_billing = r->opens[0];
+    cx.opens_subscriber = r->opens[1];
+    cx.opens_patient = r->opens[2];
+    r->opens[0] = r->opens[1] = r->opens[2] = 0;
+    cx.amount_style =
+        r->amounts_2 && !r->amounts_other ? X12_AMOUNT_DECIMAL2 : X12_AMOUNT_X12;
     if (r->cb.claim && r->cb.claim(r->ctx, cl, &cx))
         r->stopped = 1;
 }
@@ -350,6 +441,8 @@ static void begin_claim(x12_claim_reader *r)
     r->adj = NULL;
     r->party = NULL;
     r->hi_ordinal = 0;
+    r->amounts_2 = r->amounts_other = 0;
+    order_reset(r);
     x12_claim *c = &r->claim;
     int k = A_CLAIM;
     c->claim_id = str(r, k, 1);
@@ -358,6 +451,8 @@ static void begin_claim(x12_claim_reader *r)
     comps(r, k, 5, v, 3);
     c->facility_code = v[0];
     c->facility_qualifier = unless(v[1], claim_default_facility_qualifier(r->type));
+    if (!v[1]) /* the writer always writes CLM05-2 */
+        r->used &= ~((uint64_t)1 << 5);
     c->frequency_code = v[2];
     c->provider_signature = str(r, k, 6);
     c->assignment = str(r, k, 7);
@@ -392,6 +487,9 @@ static void claim_dtp(x12_claim_reader *r)
     const char *q = str(r, A_CLAIM, 1), *fmt = str(r, A_CLAIM, 2), *val = str(r, A_CLAIM, 3);
     if (!q || !val)
         return;
+    if (!fmt)
+        r->used &= ~((uint64_t)1 << 2); /* no DTP02: the writer would write one */
+    order_check(r, &r->order[0], claim_date_order(r->type), q);
     int inst = r->type == X12_CLAIM_INSTITUTIONAL;
     if (!strcmp(q, "431") && claim_str_is(fmt, "D8") && !c->onset_date) {
         c->onset_date = val;
@@ -431,6 +529,9 @@ static void claim_ref(x12_claim_reader *r)
 {
     x12_claim *c = &r->claim;
     x12_slice q = elem(r, 1);
+    char qs[4];
+    snprintf(qs, sizeof qs, "%.*s", (int)(q.len < 3 ? q.len : 3), q.ptr ? q.ptr : "");
+    order_check(r, &r->order[1], claim_ref_order(r->type), qs);
     const char **named = is(q, "F8")   ? &c->payer_claim_number
                          : is(q, "G1") ? &c->prior_authorization
                          : is(q, "9F") ? &c->referral_number
@@ -492,6 +593,7 @@ static void read_code(x12_claim_reader *r, unsigned pos, x12_claim_code *k, cons
     if (v[4]) {
         k->has_amount = 1;
         x12_slice s = {v[4], strlen(v[4])};
+        amount_shape(r, s);
         if (x12_amount_parse(s, &k->amount_cents) != X12_OK)
             report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, "an amount with at most two decimals");
     }
@@ -613,6 +715,7 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
     int k = A_CLAIM;
     if (is(id, "LX")) {
         PUSH(r, k, c->lines, c->line_count, r->line);
+        order_reset(r);
         r->adj = NULL;
         r->party = NULL;
         elem(r, 1);
@@ -627,6 +730,8 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
     if (is(id, "SV1") || is(id, "SV3") || (is(id, "SV2") && elem(r, 2).len)) {
         comps(r, k, is(id, "SV2") ? 2 : 1, v, 7);
         l->procedure_qualifier = unless(v[0], dq);
+        if (!v[0] || !v[1]) /* no qualifier, or no code (the writer needs both) */
+            r->used &= ~((uint64_t)1 << (is(id, "SV2") ? 2 : 1));
         l->procedure = v[1];
         for (int i = 0; i < 4; i++)
             l->modifiers[i] = v[2 + i];
@@ -649,6 +754,8 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
     if (is(id, "SV1")) {
         l->charge_cents = amount(r, 2);
         l->unit_basis = unless(str(r, k, 3), "UN");
+        if (!elem(r, 3).len)
+            r->used &= ~((uint64_t)1 << 3);
         l->units = str(r, k, 4);
         l->place_of_service = str(r, k, 5);
         l->emergency = str(r, k, 9);
@@ -659,6 +766,8 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         l->revenue_code = str(r, k, 1);
         l->charge_cents = amount(r, 3);
         l->unit_basis = unless(str(r, k, 4), "UN");
+        if (!elem(r, 4).len)
+            r->used &= ~((uint64_t)1 << 4);
         l->units = str(r, k, 5);
         if (elem(r, 6).len) {
             l->has_unit_rate = 1;
@@ -689,12 +798,20 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         read_pwk_into(r, &l->attachments, &l->attachment_count);
     } else if (is(id, "DTP")) {
         const char *q = str(r, k, 1), *fmt = str(r, k, 2), *val = str(r, k, 3);
+        if (q)
+            order_check(r, &r->order[0], line_date_order(t), q);
+        if (!fmt)
+            r->used &= ~((uint64_t)1 << 2);
         if (q && val && !strcmp(q, "472") && !l->service_date &&
             !strcmp(fmt ? fmt : "", claim_default_date_format(val)))
             l->service_date = val;
         else if (q && val)
             add_date(r, &l->dates, &l->date_count, q, fmt, val);
     } else if (is(id, "REF")) {
+        x12_slice q = elem(r, 1);
+        char qs[4];
+        snprintf(qs, sizeof qs, "%.*s", (int)(q.len < 3 ? q.len : 3), q.ptr ? q.ptr : "");
+        order_check(r, &r->order[1], line_ref_order(t), qs);
         if (is(elem(r, 1), "6R") && !l->line_control_number && !elem(r, 4).len)
             l->line_control_number = str(r, k, 2);
         else
@@ -975,16 +1092,19 @@ static void hl_segment(x12_claim_reader *r)
         memset(&r->billing, 0, sizeof r->billing);
         r->have_billing = 1;
         r->have_subscriber = r->have_patient = 0;
+        r->opens[0] = 1;
     } else if (!strcmp(l, "2000B")) {
         x12_arena_reset(r->a[A_SUB]);
         x12_arena_reset(r->a[A_PAT]);
         memset(&r->subscriber, 0, sizeof r->subscriber);
         r->have_subscriber = 1;
         r->have_patient = 0;
+        r->opens[1] = 1;
     } else if (!strcmp(l, "2000C")) {
         x12_arena_reset(r->a[A_PAT]);
         memset(&r->patient, 0, sizeof r->patient);
         r->have_patient = 1;
+        r->opens[2] = 1;
     }
 }
 
@@ -1046,6 +1166,9 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
     if (is(id, "ISA")) {
         read_isa(r);
         r->used = ~(uint64_t)0;
+        if (!ev->seg->delims.repetition) /* 'U', or a delimiter read as none */
+            r->used &= ~((uint64_t)1 << 11);
+        check_used(r);
         return;
     }
     if (!l) { /* GS, GE, IEA */

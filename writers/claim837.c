@@ -35,6 +35,7 @@ struct x12_claim_writer {
     x12_status st;   /* status of the segment being built */
     x12_status fatal;
     int finished;
+    x12_amount_style amount_style;
 };
 
 void x12_claim_writer_options_init(x12_claim_writer_options *opts)
@@ -73,14 +74,14 @@ static void comp(x12_claim_writer *c, const char *v)
 static void el_amount(x12_claim_writer *c, int64_t cents)
 {
     char buf[32];
-    x12_amount_format(cents, X12_AMOUNT_X12, buf, sizeof buf);
+    x12_amount_format(cents, c->amount_style, buf, sizeof buf);
     el(c, buf);
 }
 
 static void comp_amount(x12_claim_writer *c, int64_t cents)
 {
     char buf[32];
-    x12_amount_format(cents, X12_AMOUNT_X12, buf, sizeof buf);
+    x12_amount_format(cents, c->amount_style, buf, sizeof buf);
     comp(c, buf);
 }
 
@@ -292,27 +293,6 @@ static void put_party(x12_claim_writer *c, const x12_claim_party *p, const char 
 
 /* ---- ordering by the guide --------------------------------------------- */
 
-/* Position of `q` in a space-separated list of qualifiers (the order the
- * guide gives the segments of a loop); past the end when absent. */
-static int rank(const char *order, const char *q)
-{
-    if (!q)
-        return 1000;
-    size_t n = strlen(q);
-    int r = 0;
-    for (const char *p = order; *p;) {
-        const char *e = strchr(p, ' ');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && !memcmp(p, q, n))
-            return r;
-        r++;
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    return 1000;
-}
-
 typedef struct qitem {
     const char *qual, *fmt, *value, *id2;
     int rank;
@@ -365,7 +345,7 @@ static void qadd(qlist *l, const char *qual, const char *fmt, const char *value,
     it->fmt = fmt;
     it->value = value;
     it->id2 = id2;
-    it->rank = rank(l->order, qual);
+    it->rank = claim_rank(l->order, qual);
     it->seq = l->n++;
 }
 
@@ -392,43 +372,6 @@ static int nomem(x12_claim_writer *c)
 }
 
 /* The guide's DTP and REF orders per loop and type. */
-static const char *claim_date_order(x12_claim_type t)
-{
-    switch (t) {
-    case X12_CLAIM_INSTITUTIONAL: return "096 434 435 050";
-    case X12_CLAIM_DENTAL: return "439 452 472 050";
-    default:
-        return "431 454 304 453 439 484 455 471 314 360 361 297 296 435 096 090 091 444 050";
-    }
-}
-
-static const char *claim_ref_order(x12_claim_type t)
-{
-    switch (t) {
-    case X12_CLAIM_INSTITUTIONAL: return "4N 9F G1 F8 9A 9C LX D9 LU EA P4 G4";
-    case X12_CLAIM_DENTAL: return "G3 4N 9F G1 F8 9A 9C D9";
-    default: return "4N F5 EW 9F G1 F8 X4 9A 9C LX D9 EA P4 1J";
-    }
-}
-
-static const char *line_date_order(x12_claim_type t)
-{
-    switch (t) {
-    case X12_CLAIM_INSTITUTIONAL: return "472";
-    case X12_CLAIM_DENTAL: return "472 441 452 446 196 198";
-    default: return "472 471 607 463 461 304 738 739 011 455 454";
-    }
-}
-
-static const char *line_ref_order(x12_claim_type t)
-{
-    switch (t) {
-    case X12_CLAIM_INSTITUTIONAL: return "6R 9B 9D";
-    case X12_CLAIM_DENTAL: return "G3 9B 9D G1 6R 9F";
-    default: return "9B 9D G1 6R EW X4 F4 BT 9F";
-    }
-}
-
 /* 2310x in the guide's order. */
 static const char *claim_provider_order(x12_claim_type t)
 {
@@ -746,7 +689,7 @@ static int put_providers(x12_claim_writer *c, const x12_claim_provider *p, size_
         for (size_t i = 0; i < n; i++) {
             const char *e = nz(p[i].party.entity_code) ? p[i].party.entity_code
                                                        : claim_role_entity(p[i].role);
-            if (rank(order, !strcmp(e, "P3") ? "DN" : e) == r)
+            if (claim_rank(order, !strcmp(e, "P3") ? "DN" : e) == r)
                 put_party(c, &p[i].party, claim_role_entity(p[i].role),
                           claim_role_prv(p[i].role), P_PRV | P_ADDR | P_PER);
         }
@@ -774,7 +717,7 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     const char *amt_order = c->o.type == X12_CLAIM_INSTITUTIONAL ? "EAF A8" : "A8 EAF";
     for (int pass = 0; pass < 3; pass++)
         for (size_t i = 0; i < o->amount_count; i++) {
-            int r = rank(amt_order, o->amounts[i].qualifier);
+            int r = claim_rank(amt_order, o->amounts[i].qualifier);
             if ((pass < 2 && r == pass) || (pass == 2 && r > 1))
                 put_amount(c, o->amounts[i].qualifier, o->amounts[i].cents);
         }
@@ -1197,6 +1140,21 @@ x12_status x12_claim_writer_set_header(x12_claim_writer *c, const x12_claim_head
     c->next_isa = h->isa.control_number;
     c->next_gs = h->gs.control_number;
     c->next_st = h->st_control_number;
+    return X12_OK;
+}
+
+void x12_claim_writer_set_amount_style(x12_claim_writer *c, x12_amount_style style)
+{
+    c->amount_style = style;
+}
+
+x12_status x12_claim_writer_break(x12_claim_writer *c, x12_claim_level level)
+{
+    if (level <= X12_LEVEL_BILLING)
+        c->have_billing = 0;
+    if (level <= X12_LEVEL_SUBSCRIBER)
+        c->have_subscriber = 0;
+    c->have_patient = 0;
     return X12_OK;
 }
 
