@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "amount.h"
 #include "arena.h"
 #include "common.h"
 #include "error.h"
@@ -501,6 +502,9 @@ typedef struct x12_claim_writer_options {
     /* Called once per problem of a claim that is not written; may be NULL. */
     x12_claim_problem_fn problem;
     void *problem_ctx;
+    /* 1: write claims without x12_claim_check() (re-writing files read with
+     * x12_claim_reader whose data fails the checks, e.g. test NPIs). */
+    int no_checks;
 } x12_claim_writer_options;
 
 /* Fills `opts` with the defaults: professional, 5000 claims per set,
@@ -547,6 +551,22 @@ X12_API x12_status x12_claim_writer_end(x12_claim_writer *w, x12_claim_end level
  * numbers in it restart the counters when no control callback is set. */
 X12_API x12_status x12_claim_writer_set_header(x12_claim_writer *w, const x12_claim_header *header);
 
+/* Amounts as X12 writes them ("100", "12.5"; the default) or always with
+ * two decimals ("100.00", "12.50"), as some senders do. */
+X12_API void x12_claim_writer_set_amount_style(x12_claim_writer *w, x12_amount_style style);
+
+/* HL levels, for x12_claim_writer_break(). */
+typedef enum x12_claim_level {
+    X12_LEVEL_BILLING = 0,    /* 2000A */
+    X12_LEVEL_SUBSCRIBER = 1, /* 2000B */
+    X12_LEVEL_PATIENT = 2     /* 2000C */
+} x12_claim_level;
+
+/* Makes the next claim open a new HL at `level` (and the levels below it)
+ * even when its billing provider, subscriber or patient equal the previous
+ * claim's (reproducing a file that repeats a level).  Returns X12_OK. */
+X12_API x12_status x12_claim_writer_break(x12_claim_writer *w, x12_claim_level level);
+
 /* Closes everything (SE, GE, IEA).  An output with no claim written has no
  * interchange at all.  Returns X12_OK or the first fatal error. */
 X12_API x12_status x12_claim_writer_finish(x12_claim_writer *w);
@@ -577,6 +597,11 @@ typedef struct x12_claim_context {
     uint32_t claim_in_set;          /* 1-based */
     uint64_t byte_offset;           /* of the CLM segment */
     uint32_t segment_index;         /* of the CLM segment, from the ISA */
+    int opens_billing;              /* 1: an HL 2000A began since the previous claim */
+    int opens_subscriber;           /* 1: an HL 2000B began since the previous claim */
+    int opens_patient;              /* 1: an HL 2000C began since the previous claim */
+    x12_amount_style amount_style;  /* X12_AMOUNT_DECIMAL2 when every amount of the claim
+                                       had exactly two decimals, else X12_AMOUNT_X12 */
 } x12_claim_context;
 
 typedef struct x12_claim_reader_callbacks {
