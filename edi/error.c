@@ -90,6 +90,19 @@ static const status_info STATUS[] = {
     {X12_ERR_NPI, "X12_ERR_NPI", "NPI check digit is wrong"},
     {X12_ERR_DIAGNOSIS_CODE, "X12_ERR_DIAGNOSIS_CODE", "diagnosis code is not shaped like ICD-10-CM"},
     {X12_ERR_EXTERNAL_CODE, "X12_ERR_EXTERNAL_CODE", "value is not in the external code list"},
+    {X12_ERR_CLAIM_REQUIRED, "X12_ERR_CLAIM_REQUIRED", "claim: a required field is missing"},
+    {X12_ERR_CLAIM_TOTAL, "X12_ERR_CLAIM_TOTAL",
+     "claim: total charge differs from the sum of the line charges"},
+    {X12_ERR_CLAIM_NPI, "X12_ERR_CLAIM_NPI", "claim: NPI is not ten digits with a valid check digit"},
+    {X12_ERR_CLAIM_CODE, "X12_ERR_CLAIM_CODE", "claim: a code has the wrong shape"},
+    {X12_ERR_CLAIM_DATE, "X12_ERR_CLAIM_DATE", "claim: a date has the wrong shape"},
+    {X12_ERR_CLAIM_POINTER, "X12_ERR_CLAIM_POINTER",
+     "claim: a diagnosis pointer is outside the claim's diagnoses"},
+    {X12_ERR_CLAIM_COUNT, "X12_ERR_CLAIM_COUNT", "claim: more entries than the guide allows"},
+    {X12_ERR_CLAIM_REJECTED, "X12_ERR_CLAIM_REJECTED", "claim failed its checks and was not written"},
+    {X12_ERR_CLAIM_NOT_CARRIED, "X12_ERR_CLAIM_NOT_CARRIED",
+     "segment is not carried by the claim model"},
+    {X12_ERR_CLAIM_VALUE, "X12_ERR_CLAIM_VALUE", "value does not fit the claim model"},
 };
 
 static const status_info *lookup(x12_status code)

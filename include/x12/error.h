@@ -109,7 +109,21 @@ typedef enum x12_status {
     /* External code sets (SNIP 5). */
     X12_ERR_NPI = 102,               /* an NPI whose check digit is wrong (Luhn, 80840 prefix) */
     X12_ERR_DIAGNOSIS_CODE = 103,    /* an ICD-10-CM code of the wrong shape */
-    X12_ERR_EXTERNAL_CODE = 104      /* a value missing from an external code list */
+    X12_ERR_EXTERNAL_CODE = 104,     /* a value missing from an external code list */
+
+    /* Claims (claim.h): checks before an 837 is written, and the 837 reader. */
+    X12_ERR_CLAIM_REQUIRED = 110,    /* a field the guide requires is missing */
+    X12_ERR_CLAIM_TOTAL = 111,       /* CLM02 differs from the sum of the line charges */
+    X12_ERR_CLAIM_NPI = 112,         /* an NPI is not ten digits with a valid check digit */
+    X12_ERR_CLAIM_CODE = 113,        /* a code of the wrong shape (ICD-10, place of service,
+                                        type of bill, frequency, qualifier) */
+    X12_ERR_CLAIM_DATE = 114,        /* a date or period of the wrong shape */
+    X12_ERR_CLAIM_POINTER = 115,     /* a diagnosis pointer outside the claim's diagnoses */
+    X12_ERR_CLAIM_COUNT = 116,       /* more entries than the guide allows (lines, codes) */
+    X12_ERR_CLAIM_REJECTED = 117,    /* the claim failed its checks and was not written */
+    X12_ERR_CLAIM_NOT_CARRIED = 118, /* reader: a segment the claim model does not carry */
+    X12_ERR_CLAIM_VALUE = 119        /* reader: a value the model cannot hold (an amount
+                                        with three decimals, a pointer that is not a number) */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
