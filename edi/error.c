@@ -103,6 +103,13 @@ static const status_info STATUS[] = {
     {X12_ERR_CLAIM_NOT_CARRIED, "X12_ERR_CLAIM_NOT_CARRIED",
      "segment is not carried by the claim model"},
     {X12_ERR_CLAIM_VALUE, "X12_ERR_CLAIM_VALUE", "value does not fit the claim model"},
+    {X12_ERR_CONTROL_CORRUPT, "X12_ERR_CONTROL_CORRUPT",
+     "control-number file is corrupt (it must hold one number 0-999999999)"},
+    {X12_ERR_CONTROL_LOCK, "X12_ERR_CONTROL_LOCK", "control-number file cannot be locked"},
+    {X12_ERR_ACK_NOT_ACK, "X12_ERR_ACK_NOT_ACK", "file holds no 999 or TA1 acknowledgement"},
+    {X12_ERR_ACK_NO_ISA, "X12_ERR_ACK_NO_ISA",
+     "interchange header could not be read: no TA1 can answer it"},
+    {X12_ERR_SPLIT_OUTPUT, "X12_ERR_SPLIT_OUTPUT", "split output file cannot be written"},
 };
 
 static const status_info *lookup(x12_status code)

@@ -122,8 +122,14 @@ typedef enum x12_status {
     X12_ERR_CLAIM_COUNT = 116,       /* more entries than the guide allows (lines, codes) */
     X12_ERR_CLAIM_REJECTED = 117,    /* the claim failed its checks and was not written */
     X12_ERR_CLAIM_NOT_CARRIED = 118, /* reader: a segment the claim model does not carry */
-    X12_ERR_CLAIM_VALUE = 119        /* reader: a value the model cannot hold (an amount
+    X12_ERR_CLAIM_VALUE = 119,       /* reader: a value the model cannot hold (an amount
                                         with three decimals, a pointer that is not a number) */
+    /* Control numbers and acknowledgements (control.h, ack.h). */
+    X12_ERR_CONTROL_CORRUPT = 150,   /* the control-number file does not hold a number */
+    X12_ERR_CONTROL_LOCK = 151,      /* the control-number file cannot be locked */
+    X12_ERR_ACK_NOT_ACK = 152,       /* a file read as 999/TA1 holds neither */
+    X12_ERR_ACK_NO_ISA = 153,        /* an interchange header could not be read: no TA1 possible */
+    X12_ERR_SPLIT_OUTPUT = 154       /* a split output file cannot be created or written */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
