@@ -622,6 +622,12 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
                 s->state = ST_TAIL;
                 break;
             }
+            if (c == '{') {
+                /* the next element follows without its ',': take it */
+                other_error(s, err, "a ',' is missing between array elements");
+                s->state = ST_ARR_NEXT;
+                return JSON_STREAM_ERROR;
+            }
             other_error(s, err, "expected ',' or ']' after an array element");
             s->state = ST_SKIP_LINE;
             return JSON_STREAM_ERROR;
