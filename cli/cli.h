@@ -34,6 +34,7 @@ int cmd_to_json(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_to_xml(int argc, char **argv);
 int cmd_from_xml(int argc, char **argv);
+int cmd_837(int argc, char **argv);
 
 extern const char CLI_COMMON_HELP[];
 

@@ -18,6 +18,7 @@ static const command COMMANDS[] = {
     {"info", cmd_info, "show interchanges, groups and transaction sets"},
     {"to-json", cmd_to_json, "each transaction set as a JSON loop tree (NDJSON)"},
     {"validate", cmd_validate, "findings against X12 and the implementation guide"},
+    {"837", cmd_837, "an 837P/I/D from claims in JSON (array or NDJSON), or its claims as JSON"},
 #ifdef X12KIT_HAVE_XML
     {"to-xml", cmd_to_xml, "each interchange as lossless XML"},
     {"from-xml", cmd_from_xml, "X12 back from the XML of to-xml, byte for byte"},

@@ -358,6 +358,7 @@ static const char *const TYPE_NAMES[] = {"professional", "institutional", "denta
 
 typedef struct reader_ctx {
     x12_arena *arena;
+    const char *refuse; /* bytes refused in strings, or NULL */
     x12_json_error *err;
     char path[128];
     size_t plen;
@@ -432,6 +433,13 @@ static x12_status read_string(reader_ctx *r, const json_t *v, int numbers_too, c
     } else {
         return fail(r, X12_ERR_CLAIM_VALUE, "expected a string%s, found %s",
                     numbers_too ? " or a number" : "", json_kind_name(v));
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)t[i];
+        if (b < 0x20)
+            return fail(r, X12_ERR_CLAIM_VALUE, "control characters are not allowed");
+        if (r->refuse && b && strchr(r->refuse, b))
+            return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output", b);
     }
     char *c = x12_arena_strndup(r->arena, t, n);
     if (!c)
@@ -611,10 +619,12 @@ static x12_status read_object(reader_ctx *r, const json_t *v, const desc *d, voi
 }
 
 x12_status claims_json_from_value(const json_t *v, uint64_t index, x12_arena *arena,
-                                  x12_claims_json_item *item, x12_json_error *err)
+                                  const char *refuse, x12_claims_json_item *item,
+                                  x12_json_error *err)
 {
     reader_ctx r;
     r.arena = arena;
+    r.refuse = refuse;
     r.err = err;
     r.plen = 0;
     path_push(&r, "$[%llu]", (unsigned long long)index);
@@ -1072,7 +1082,7 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
     case JSON_STREAM_OBJECT:
         break;
     }
-    x12_status st = claims_json_from_value(v, it.index, arena, item, err);
+    x12_status st = claims_json_from_value(v, it.index, arena, r->o.refuse_chars, item, err);
     if (st == X12_OK)
         st = check_item(r, v, item, err);
     json_decref(v);

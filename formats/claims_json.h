@@ -9,10 +9,12 @@
 
 /* Fills `item` from object `v` (numbers as kept by json_stream), allocating
  * in `arena`.  `index` names the element in paths ("$[index]...").  Returns
+ * `refuse` (may be NULL) lists bytes refused in strings.  Returns
  * X12_OK, X12_ERR_NOMEM, or a data error with `err` filled (path, message;
  * the caller adds line and offset). */
 x12_status claims_json_from_value(const json_t *v, uint64_t index, x12_arena *arena,
-                                  x12_claims_json_item *item, x12_json_error *err);
+                                  const char *refuse, x12_claims_json_item *item,
+                                  x12_json_error *err);
 
 /* A new object for the claim (and submitter/receiver, each may be NULL), or
  * NULL when memory runs out. */

@@ -53,6 +53,9 @@ typedef struct x12_claims_json_options {
     int type;                   /* an x12_claim_type every claim must have (claims
                                    without "type" get it), or X12_CLAIMS_JSON_ANY_TYPE */
     int no_check;               /* 1: skip x12_claim_check() (the writer checks anyway) */
+    const char *refuse_chars;   /* bytes no string may contain (the delimiters of the
+                                   837 to be written, "*:^~"); NULL = none.  Control
+                                   characters (below 0x20) are always refused */
     size_t max_object_bytes;    /* 0 = X12_JSON_DEFAULT_MAX_OBJECT */
     unsigned max_depth;         /* 0 = X12_JSON_DEFAULT_MAX_DEPTH */
     const x12_allocator *alloc; /* the reader's buffers; NULL = libc.  jansson's own
