@@ -1115,11 +1115,11 @@ static x12_status mem_read(void *ctx, char *buf, size_t cap, size_t *got, x12_er
     return X12_OK;
 }
 
-x12_status x12_claim_from_json(const char *text, size_t len, x12_arena *arena,
-                               x12_claims_json_item *item, x12_json_error *err)
+x12_status x12_claim_from_json(const char *text, size_t len, const x12_claims_json_options *opts,
+                               x12_arena *arena, x12_claims_json_item *item, x12_json_error *err)
 {
     memsrc m = {text, len, 0};
-    x12_claims_json_reader *r = reader_new(NULL, mem_read, &m);
+    x12_claims_json_reader *r = reader_new(opts, mem_read, &m);
     if (!r) {
         memset(item, 0, sizeof *item);
         memset(err, 0, sizeof *err);

@@ -376,11 +376,18 @@ static json_stream_result el_finish(json_stream *s, json_t **obj, json_stream_it
     }
     json_error_t je;
     json_t *v = json_loadb(s->obj, s->obj_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
+    if (!v && json_error_code(&je) != json_error_out_of_memory && je.text[0])
+        /* jansson 2.14 reports some allocation failures inside its lexer as
+         * syntax errors ("string or '}' expected"): a second parse tells a
+         * passing memory shortage from bad JSON (only bad elements pay it) */
+        v = json_loadb(s->obj, s->obj_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (!v) {
         memset(err, 0, sizeof *err);
         err->index = idx;
         snprintf(err->path, sizeof err->path, "$[%llu]", (unsigned long long)idx);
-        if (json_error_code(&je) == json_error_out_of_memory) {
+        /* jansson 2.14 leaves the error text empty when an allocation fails
+         * inside the parser (json_object() returning NULL in parse_object) */
+        if (json_error_code(&je) == json_error_out_of_memory || je.text[0] == '\0') {
             err->code = X12_ERR_NOMEM;
             snprintf(err->message, sizeof err->message, "out of memory");
             s->fatal = 1;

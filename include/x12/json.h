@@ -111,9 +111,10 @@ X12_API x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *ar
 X12_API void x12_claims_json_free(x12_claims_json_reader *r);
 
 /* Parses one claim object given as text (the same rules as the reader;
- * paths start "$[0]").  Returns as x12_claims_json_next(); X12_OK with
+ * paths start "$[0]"); `opts` NULL = defaults.  Returns as x12_claims_json_next(); X12_OK with
  * item->claim NULL when the text holds no object. */
-X12_API x12_status x12_claim_from_json(const char *text, size_t len, x12_arena *arena,
+X12_API x12_status x12_claim_from_json(const char *text, size_t len,
+                                       const x12_claims_json_options *opts, x12_arena *arena,
                                        x12_claims_json_item *item, x12_json_error *err);
 
 /* --- Claims out ----------------------------------------------------------- */
