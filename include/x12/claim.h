@@ -501,6 +501,9 @@ typedef struct x12_claim_writer_options {
     /* Called once per problem of a claim that is not written; may be NULL. */
     x12_claim_problem_fn problem;
     void *problem_ctx;
+    /* 1: write claims without x12_claim_check() (re-writing files read with
+     * x12_claim_reader whose data fails the checks, e.g. test NPIs). */
+    int no_checks;
 } x12_claim_writer_options;
 
 /* Fills `opts` with the defaults: professional, 5000 claims per set,
