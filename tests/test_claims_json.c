@@ -125,7 +125,7 @@ static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *
 static void on_finding(void *ctx, const x12_finding *f)
 {
     collect *c = ctx;
-    if (f->severity != X12_SEVERITY_INFO) {
+    if (f->severity != X12_SEV_INFO) {
         char line[256];
         x12_error_format(&f->err, line, sizeof line);
         print_error("finding: %s\n", line);
