@@ -356,40 +356,61 @@ static const char *const TYPE_NAMES[] = {"professional", "institutional", "denta
 
 /* --- JSON -> claim ------------------------------------------------------- */
 
+/* Where the mapping is: a stack of keys and indexes, turned into a path
+ * ("$[3].lines[1].charge") only when something fails. */
+#define MAX_FRAMES 48
+
 typedef struct reader_ctx {
     x12_arena *arena;
     const char *refuse; /* bytes refused in strings, or NULL */
     x12_json_error *err;
-    char path[128];
-    size_t plen;
+    uint64_t root;
+    struct frame {
+        const char *key; /* NULL: an array index */
+        size_t index;
+    } fr[MAX_FRAMES];
+    size_t nfr;
 } reader_ctx;
 
-static size_t path_push(reader_ctx *r, const char *fmt, ...)
+static size_t push_key(reader_ctx *r, const char *key)
 {
-    size_t old = r->plen;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(r->path + r->plen, sizeof r->path - r->plen, fmt, ap);
-    va_end(ap);
-    if (n > 0) {
-        r->plen += (size_t)n;
-        if (r->plen >= sizeof r->path)
-            r->plen = sizeof r->path - 1;
+    size_t old = r->nfr;
+    if (r->nfr < MAX_FRAMES) {
+        r->fr[r->nfr].key = key;
+        r->nfr++;
+    }
+    return old;
+}
+
+static size_t push_index(reader_ctx *r, size_t i)
+{
+    size_t old = r->nfr;
+    if (r->nfr < MAX_FRAMES) {
+        r->fr[r->nfr].key = NULL;
+        r->fr[r->nfr].index = i;
+        r->nfr++;
     }
     return old;
 }
 
 static void path_pop(reader_ctx *r, size_t old)
 {
-    r->plen = old;
-    r->path[old] = '\0';
+    r->nfr = old;
 }
 
 static x12_status fail(reader_ctx *r, x12_status code, const char *fmt, ...)
 {
     x12_json_error *e = r->err;
     e->code = code;
-    snprintf(e->path, sizeof e->path, "%s", r->path);
+    size_t n = (size_t)snprintf(e->path, sizeof e->path, "$[%llu]", (unsigned long long)r->root);
+    for (size_t i = 0; i < r->nfr && n < sizeof e->path; i++) {
+        int k = r->fr[i].key
+                    ? snprintf(e->path + n, sizeof e->path - n, ".%s", r->fr[i].key)
+                    : snprintf(e->path + n, sizeof e->path - n, "[%zu]", r->fr[i].index);
+        if (k < 0)
+            break;
+        n += (size_t)k;
+    }
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
@@ -478,7 +499,7 @@ static x12_status read_field(reader_ctx *r, const json_t *v, const field *f, voi
             const json_t *e = json_array_get(v, i);
             if (json_is_null(e))
                 continue;
-            size_t old = path_push(r, "[%zu]", i);
+            size_t old = push_index(r, i);
             x12_status st = read_string(r, e, 0, &arr[i]);
             if (st != X12_OK)
                 return st;
@@ -494,7 +515,7 @@ static x12_status read_field(reader_ctx *r, const json_t *v, const field *f, voi
         for (size_t i = 0; i < json_array_size(v); i++) {
             const char *t;
             size_t n;
-            size_t old = path_push(r, "[%zu]", i);
+            size_t old = push_index(r, i);
             unsigned val = 0;
             if (!json_num_text(json_array_get(v, i), &t, &n) || n > 2)
                 return fail(r, X12_ERR_CLAIM_VALUE, "expected a diagnosis pointer (a number 1-12)");
@@ -539,7 +560,7 @@ static x12_status read_field(reader_ctx *r, const json_t *v, const field *f, voi
         if (!arr)
             return nomem(r);
         for (size_t i = 0; i < n; i++) {
-            size_t old = path_push(r, "[%zu]", i);
+            size_t old = push_index(r, i);
             x12_status st = read_object(r, json_array_get(v, i), f->sub, arr + i * f->sub->size);
             if (st != X12_OK)
                 return st;
@@ -598,7 +619,7 @@ static x12_status read_object(reader_ctx *r, const json_t *v, const desc *d, voi
     json_t *val;
     json_object_foreach((json_t *)v, key, val) {
         const field *f = find_field(d, key, &cursor);
-        size_t old = path_push(r, ".%s", key);
+        size_t old = push_key(r, key);
         if (!f)
             return fail(r, X12_ERR_CLAIM_VALUE, "unknown field");
         size_t fi = (size_t)(f - d->fields);
@@ -611,8 +632,7 @@ static x12_status read_object(reader_ctx *r, const json_t *v, const desc *d, voi
     }
     for (size_t i = 0; i < d->nfields && i < sizeof seen; i++)
         if (d->fields[i].kind == F_AMOUNT && !seen[i]) {
-            size_t old = path_push(r, ".%s", d->fields[i].name);
-            (void)old;
+            push_key(r, d->fields[i].name);
             return fail(r, X12_ERR_CLAIM_REQUIRED, "required field is missing");
         }
     return X12_OK;
@@ -626,8 +646,8 @@ x12_status claims_json_from_value(const json_t *v, uint64_t index, x12_arena *ar
     r.arena = arena;
     r.refuse = refuse;
     r.err = err;
-    r.plen = 0;
-    path_push(&r, "$[%llu]", (unsigned long long)index);
+    r.nfr = 0;
+    r.root = index;
     memset(item, 0, sizeof *item);
     claim_doc *doc = x12_arena_alloc(arena, sizeof *doc);
     if (!doc)

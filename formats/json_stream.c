@@ -669,6 +669,27 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
                 s->state = resync_state(s);
             break;
         case ST_ELEMENT: {
+            if (s->in_str && !s->esc && !s->uhex) {
+                /* most bytes are string contents: copy the run up to the next
+                 * quote, backslash or control character at once */
+                size_t j = s->in_pos;
+                while (j < s->in_len && s->in[j] != '"' && s->in[j] != '\\' &&
+                       (unsigned char)s->in[j] >= 0x20)
+                    j++;
+                size_t run = j - s->in_pos;
+                if (run) {
+                    if (obj_put(s, s->in + s->in_pos, run))
+                        return fatal(s, err, X12_ERR_NOMEM, "out of memory");
+                    s->src_len += run;
+                    if (s->src_len > s->max_object && !s->too_big) {
+                        s->too_big = 1;
+                        s->obj_len = 0;
+                    }
+                    s->in_pos = j;
+                    s->off += run;
+                    continue;
+                }
+            }
             int r = el_byte(s, c);
             if (r < 0)
                 return fatal(s, err, X12_ERR_NOMEM, "out of memory");
