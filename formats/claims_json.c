@@ -370,6 +370,12 @@ typedef struct reader_ctx {
         size_t index;
     } fr[MAX_FRAMES];
     size_t nfr;
+    const char *start, *p, *end; /* the element's bytes; p: where the parser is */
+    uint64_t line0, off0;        /* line and offset of start */
+    unsigned depth;
+    int positioned;              /* a syntax error set at_line/at_off */
+    uint64_t at_line, at_off;
+    int type_given;              /* the claim has a "type" */
 } reader_ctx;
 
 static size_t push_key(reader_ctx *r, const char *key)
@@ -423,17 +429,345 @@ static x12_status nomem(reader_ctx *r)
     return fail(r, X12_ERR_NOMEM, "out of memory");
 }
 
+/* The element's bytes are parsed straight into the claim: one pass, no
+ * intermediate tree, strings decoded into the arena, numbers parsed from
+ * their text.  (The first version parsed each element with jansson's
+ * json_loadb() and mapped the tree: 38% of NDJSON -> 837P went to building
+ * and freeing that tree; bench/README.md.) */
+
+static uint64_t pos_line(const reader_ctx *r, const char *at)
+{
+    uint64_t line = r->line0;
+    for (const char *q = r->start; q < at && q < r->end; q++)
+        if (*q == '\n')
+            line++;
+    return line;
+}
+
+/* A JSON syntax error at r->p: its own line and byte. */
+static x12_status syntax(reader_ctx *r, const char *fmt, ...)
+{
+    x12_json_error *e = r->err;
+    e->code = X12_ERR_ENCODING;
+    snprintf(e->path, sizeof e->path, "$[%llu]", (unsigned long long)r->root);
+    char msg[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(e->message, sizeof e->message, "invalid JSON: %s", msg);
+    r->at_line = pos_line(r, r->p);
+    r->at_off = r->off0 + (uint64_t)(r->p - r->start);
+    r->positioned = 1;
+    return X12_ERR_ENCODING;
+}
+
+static void skip_ws(reader_ctx *r)
+{
+    while (r->p < r->end && (*r->p == ' ' || *r->p == '\n' || *r->p == '\r' || *r->p == '\t'))
+        r->p++;
+}
+
+static const char *kind_at(const reader_ctx *r)
+{
+    if (r->p >= r->end)
+        return "the end of the object";
+    switch (*r->p) {
+    case '"': return "a string";
+    case '{': return "an object";
+    case '[': return "an array";
+    case 't':
+    case 'f': return "a boolean";
+    case 'n': return "null";
+    default: return (*r->p == '-' || (*r->p >= '0' && *r->p <= '9')) ? "a number" : "something else";
+    }
+}
+
+static int is_number_start(const reader_ctx *r)
+{
+    return r->p < r->end && (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'));
+}
+
+static int literal(reader_ctx *r, const char *word)
+{
+    size_t n = strlen(word);
+    if ((size_t)(r->end - r->p) >= n && memcmp(r->p, word, n) == 0) {
+        r->p += n;
+        return 1;
+    }
+    return 0;
+}
+
+/* A number token (the scanner checked its grammar): sets *t and *n. */
+static void number_text(reader_ctx *r, const char **t, size_t *n)
+{
+    const char *q = r->p;
+    while (r->p < r->end && ((*r->p >= '0' && *r->p <= '9') || *r->p == '-' || *r->p == '+' ||
+                             *r->p == '.' || *r->p == 'e' || *r->p == 'E'))
+        r->p++;
+    *t = q;
+    *n = (size_t)(r->p - q);
+}
+
+static int hex4(const char *p, unsigned *v)
+{
+    unsigned x = 0;
+    for (int i = 0; i < 4; i++) {
+        char c = p[i];
+        x <<= 4;
+        if (c >= '0' && c <= '9')
+            x |= (unsigned)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            x |= (unsigned)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            x |= (unsigned)(c - 'A' + 10);
+        else
+            return 0;
+    }
+    *v = x;
+    return 1;
+}
+
+/* Length of a well-formed UTF-8 sequence at p (lead byte >= 0x80), or 0. */
+static size_t utf8_len(const unsigned char *p, const unsigned char *end)
+{
+    unsigned c = p[0];
+    size_t n;
+    unsigned min;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, min = 0x10000;
+    else
+        return 0;
+    if ((size_t)(end - p) < n)
+        return 0;
+    unsigned v = c & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3F);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+static char *put_utf8(char *o, unsigned v)
+{
+    if (v < 0x80) {
+        *o++ = (char)v;
+    } else if (v < 0x800) {
+        *o++ = (char)(0xC0 | (v >> 6));
+        *o++ = (char)(0x80 | (v & 0x3F));
+    } else if (v < 0x10000) {
+        *o++ = (char)(0xE0 | (v >> 12));
+        *o++ = (char)(0x80 | ((v >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (v & 0x3F));
+    } else {
+        *o++ = (char)(0xF0 | (v >> 18));
+        *o++ = (char)(0x80 | ((v >> 12) & 0x3F));
+        *o++ = (char)(0x80 | ((v >> 6) & 0x3F));
+        *o++ = (char)(0x80 | (v & 0x3F));
+    }
+    return o;
+}
+
+/* Decodes the string at r->p (at its '"') into `out` (room for the raw
+ * length), sets *len.  `out` NULL: checks and skips only. */
+static x12_status string_body(reader_ctx *r, char *out, size_t *len)
+{
+    r->p++; /* the opening quote */
+    char *o = out;
+    for (;;) {
+        const char *q = r->p;
+        while (q < r->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20 &&
+               (unsigned char)*q < 0x80)
+            q++;
+        if (out && q > r->p) {
+            memcpy(o, r->p, (size_t)(q - r->p));
+            o += q - r->p;
+        }
+        r->p = q;
+        if (r->p >= r->end)
+            return syntax(r, "unterminated string");
+        unsigned char c = (unsigned char)*r->p;
+        if (c == '"') {
+            r->p++;
+            break;
+        }
+        if (c < 0x20)
+            return syntax(r, "control character in a string");
+        if (c >= 0x80) {
+            size_t n = utf8_len((const unsigned char *)r->p, (const unsigned char *)r->end);
+            if (!n)
+                return syntax(r, "a string is not valid UTF-8");
+            if (out) {
+                memcpy(o, r->p, n);
+                o += n;
+            }
+            r->p += n;
+            continue;
+        }
+        /* an escape */
+        if (r->end - r->p < 2)
+            return syntax(r, "unterminated string");
+        char e = r->p[1];
+        const char *simple = strchr("\"\\/bfnrt", e);
+        if (e && simple) {
+            static const char to[] = "\"\\/\b\f\n\r\t";
+            if (out)
+                *o++ = to[simple - "\"\\/bfnrt"];
+            r->p += 2;
+            continue;
+        }
+        unsigned v;
+        if (e != 'u' || r->end - r->p < 6 || !hex4(r->p + 2, &v))
+            return syntax(r, "invalid escape in a string");
+        r->p += 6;
+        if (v >= 0xD800 && v <= 0xDBFF) {
+            unsigned lo;
+            if (r->end - r->p < 6 || r->p[0] != '\\' || r->p[1] != 'u' || !hex4(r->p + 2, &lo) ||
+                lo < 0xDC00 || lo > 0xDFFF)
+                return syntax(r, "invalid \\u surrogate pair");
+            r->p += 6;
+            v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00);
+        } else if (v >= 0xDC00 && v <= 0xDFFF) {
+            return syntax(r, "invalid \\u surrogate pair");
+        }
+        if (out)
+            o = put_utf8(o, v);
+    }
+    if (out)
+        *len = (size_t)(o - out);
+    return X12_OK;
+}
+
+/* Skips any value (for counting array elements). */
+static x12_status skip_value(reader_ctx *r, unsigned depth)
+{
+    skip_ws(r);
+    if (r->p >= r->end)
+        return syntax(r, "a value expected");
+    if (depth > 64)
+        return syntax(r, "nesting too deep");
+    char c = *r->p;
+    if (c == '"')
+        return string_body(r, NULL, NULL);
+    if (c == '{' || c == '[') {
+        char close = c == '{' ? '}' : ']';
+        r->p++;
+        skip_ws(r);
+        if (r->p < r->end && *r->p == close) {
+            r->p++;
+            return X12_OK;
+        }
+        for (;;) {
+            if (c == '{') {
+                skip_ws(r);
+                if (r->p >= r->end || *r->p != '"')
+                    return syntax(r, "a string (a key) expected");
+                x12_status st = string_body(r, NULL, NULL);
+                if (st != X12_OK)
+                    return st;
+                skip_ws(r);
+                if (r->p >= r->end || *r->p != ':')
+                    return syntax(r, "':' expected");
+                r->p++;
+            }
+            x12_status st = skip_value(r, depth + 1);
+            if (st != X12_OK)
+                return st;
+            skip_ws(r);
+            if (r->p < r->end && *r->p == ',') {
+                r->p++;
+                continue;
+            }
+            if (r->p < r->end && *r->p == close) {
+                r->p++;
+                return X12_OK;
+            }
+            return syntax(r, "',' or '%c' expected", close);
+        }
+    }
+    if (is_number_start(r)) {
+        const char *t;
+        size_t n;
+        number_text(r, &t, &n);
+        return X12_OK;
+    }
+    if (literal(r, "true") || literal(r, "false") || literal(r, "null"))
+        return X12_OK;
+    return syntax(r, "a value expected");
+}
+
 #define AMOUNT_MSG "expected a decimal amount string or number with at most 2 decimals"
 
-static x12_status read_amount(reader_ctx *r, const json_t *v, int64_t *cents)
+/* A string (or, with numbers_too, a number's text) into the arena. */
+static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, size_t *outlen)
+{
+    if (is_number_start(r)) {
+        const char *t;
+        size_t n;
+        number_text(r, &t, &n);
+        if (!numbers_too)
+            return fail(r, X12_ERR_CLAIM_VALUE, "expected a string, found a number");
+        char *c = x12_arena_strndup(r->arena, t, n);
+        if (!c)
+            return nomem(r);
+        *out = c;
+        if (outlen)
+            *outlen = n;
+        return X12_OK;
+    }
+    if (r->p >= r->end || *r->p != '"')
+        return fail(r, X12_ERR_CLAIM_VALUE, "expected a string%s, found %s",
+                    numbers_too ? " or a number" : "", kind_at(r));
+    /* the raw length bounds the decoded one */
+    const char *q = r->p + 1;
+    while (q < r->end && *q != '"') {
+        if (*q == '\\' && q + 1 < r->end)
+            q++;
+        q++;
+    }
+    size_t raw = (size_t)(q - r->p);
+    char *buf = x12_arena_alloc(r->arena, raw + 1);
+    if (!buf)
+        return nomem(r);
+    size_t n = 0;
+    x12_status st = string_body(r, buf, &n);
+    if (st != X12_OK)
+        return st;
+    buf[n] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = (unsigned char)buf[i];
+        if (b < 0x20)
+            return fail(r, b ? X12_ERR_CLAIM_VALUE : X12_ERR_ENCODING,
+                        b ? "control characters are not allowed"
+                          : "\\u0000 is not allowed in strings");
+        if (r->refuse && strchr(r->refuse, b))
+            return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output", b);
+    }
+    *out = buf;
+    if (outlen)
+        *outlen = n;
+    return X12_OK;
+}
+
+static x12_status read_amount(reader_ctx *r, int64_t *cents)
 {
     const char *t;
     size_t n;
-    if (!json_num_text(v, &t, &n)) {
-        if (!json_is_string(v))
-            return fail(r, X12_ERR_CLAIM_VALUE, AMOUNT_MSG ", found %s", json_kind_name(v));
-        t = json_string_value(v);
-        n = json_string_length(v);
+    if (is_number_start(r)) {
+        number_text(r, &t, &n);
+    } else if (r->p < r->end && *r->p == '"') {
+        x12_status st = read_string(r, 0, &t, &n);
+        if (st != X12_OK)
+            return st;
+    } else {
+        return fail(r, X12_ERR_CLAIM_VALUE, AMOUNT_MSG ", found %s", kind_at(r));
     }
     x12_slice s = {t, n};
     if (x12_amount_parse(s, cents) != X12_OK)
@@ -441,130 +775,179 @@ static x12_status read_amount(reader_ctx *r, const json_t *v, int64_t *cents)
     return X12_OK;
 }
 
-static x12_status read_string(reader_ctx *r, const json_t *v, int numbers_too, const char **out)
+static x12_status read_object(reader_ctx *r, const desc *d, void *base);
+
+/* Reads the items of an array at r->p ('[' checked by the caller) with
+ * item(r, i, ctx) each; counts them first when `count` is not NULL. */
+static x12_status array_count(reader_ctx *r, size_t *count)
 {
-    const char *t;
-    size_t n;
-    if (json_num_text(v, &t, &n)) {
-        if (!numbers_too)
-            return fail(r, X12_ERR_CLAIM_VALUE, "expected a string, found a number");
-    } else if (json_is_string(v)) {
-        t = json_string_value(v);
-        n = json_string_length(v);
-    } else {
-        return fail(r, X12_ERR_CLAIM_VALUE, "expected a string%s, found %s",
-                    numbers_too ? " or a number" : "", json_kind_name(v));
+    const char *save = r->p;
+    size_t n = 0;
+    r->p++;
+    skip_ws(r);
+    if (r->p < r->end && *r->p == ']') {
+        r->p = save;
+        *count = 0;
+        return X12_OK;
     }
-    for (size_t i = 0; i < n; i++) {
-        unsigned char b = (unsigned char)t[i];
-        if (b < 0x20)
-            return fail(r, X12_ERR_CLAIM_VALUE, "control characters are not allowed");
-        if (r->refuse && b && strchr(r->refuse, b))
-            return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output", b);
+    for (;;) {
+        x12_status st = skip_value(r, 1);
+        if (st != X12_OK)
+            return st;
+        n++;
+        skip_ws(r);
+        if (r->p < r->end && *r->p == ',') {
+            r->p++;
+            continue;
+        }
+        if (r->p < r->end && *r->p == ']')
+            break;
+        return syntax(r, "',' or ']' expected");
     }
-    char *c = x12_arena_strndup(r->arena, t, n);
-    if (!c)
-        return nomem(r);
-    *out = c;
+    r->p = save;
+    *count = n;
     return X12_OK;
 }
 
-static x12_status read_object(reader_ctx *r, const json_t *v, const desc *d, void *base);
+/* Moves past ',' (returns 1) or the closing bracket (returns 0); -1 on a
+ * syntax error (already reported). */
+static int next_item(reader_ctx *r, char close)
+{
+    skip_ws(r);
+    if (r->p < r->end && *r->p == ',') {
+        r->p++;
+        skip_ws(r);
+        return 1;
+    }
+    if (r->p < r->end && *r->p == close) {
+        r->p++;
+        return 0;
+    }
+    syntax(r, "',' or '%c' expected", close);
+    return -1;
+}
 
-static x12_status read_field(reader_ctx *r, const json_t *v, const field *f, void *base)
+static x12_status read_field(reader_ctx *r, const field *f, void *base)
 {
     char *p = (char *)base + f->off;
-    if (json_is_null(v))
+    if (literal(r, "null"))
         return X12_OK; /* null is the same as leaving the field out */
     switch (f->kind) {
     case F_STR:
     case F_STRNUM:
-        return read_string(r, v, f->kind == F_STRNUM, (const char **)(void *)p);
+        return read_string(r, f->kind == F_STRNUM, (const char **)(void *)p, NULL);
     case F_AMOUNT:
-        return read_amount(r, v, (int64_t *)(void *)p);
+        return read_amount(r, (int64_t *)(void *)p);
     case F_OPT_AMOUNT: {
-        x12_status st = read_amount(r, v, (int64_t *)(void *)p);
+        x12_status st = read_amount(r, (int64_t *)(void *)p);
         if (st == X12_OK)
             *(int *)(void *)((char *)base + f->aux) = 1;
         return st;
     }
-    case F_STRS: {
-        if (!json_is_array(v))
-            return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of strings, found %s",
-                        json_kind_name(v));
-        if (json_array_size(v) > f->n)
-            return fail(r, X12_ERR_CLAIM_COUNT, "at most %zu entries", f->n);
-        const char **arr = (const char **)(void *)p;
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            const json_t *e = json_array_get(v, i);
-            if (json_is_null(e))
-                continue;
-            size_t old = push_index(r, i);
-            x12_status st = read_string(r, e, 0, &arr[i]);
-            if (st != X12_OK)
-                return st;
-            path_pop(r, old);
-        }
-        return X12_OK;
-    }
+    case F_STRS:
     case F_POINTERS: {
-        if (!json_is_array(v) || json_array_size(v) > f->n)
-            return fail(r, X12_ERR_CLAIM_VALUE,
-                        "expected an array of up to 4 diagnosis pointers (numbers 1-12)");
-        uint8_t *ptrs = (uint8_t *)p;
-        for (size_t i = 0; i < json_array_size(v); i++) {
-            const char *t;
-            size_t n;
+        if (r->p >= r->end || *r->p != '[') {
+            if (f->kind == F_POINTERS)
+                return fail(r, X12_ERR_CLAIM_VALUE,
+                            "expected an array of up to 4 diagnosis pointers (numbers 1-12)");
+            return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of strings, found %s",
+                        kind_at(r));
+        }
+        size_t n;
+        x12_status st = array_count(r, &n);
+        if (st != X12_OK)
+            return st;
+        if (n > f->n) {
+            if (f->kind == F_POINTERS)
+                return fail(r, X12_ERR_CLAIM_VALUE,
+                            "expected an array of up to 4 diagnosis pointers (numbers 1-12)");
+            return fail(r, X12_ERR_CLAIM_COUNT, "at most %zu entries", f->n);
+        }
+        r->p++;
+        skip_ws(r);
+        if (*r->p == ']') {
+            r->p++;
+            return X12_OK;
+        }
+        for (size_t i = 0;; i++) {
             size_t old = push_index(r, i);
-            unsigned val = 0;
-            if (!json_num_text(json_array_get(v, i), &t, &n) || n > 2)
-                return fail(r, X12_ERR_CLAIM_VALUE, "expected a diagnosis pointer (a number 1-12)");
-            for (size_t k = 0; k < n; k++) {
-                if (t[k] < '0' || t[k] > '9')
+            if (f->kind == F_STRS) {
+                if (!literal(r, "null")) {
+                    st = read_string(r, 0, &((const char **)(void *)p)[i], NULL);
+                    if (st != X12_OK)
+                        return st;
+                }
+            } else {
+                const char *t;
+                size_t tn;
+                unsigned val = 0;
+                if (!is_number_start(r))
                     return fail(r, X12_ERR_CLAIM_VALUE,
                                 "expected a diagnosis pointer (a number 1-12)");
-                val = val * 10 + (unsigned)(t[k] - '0');
+                number_text(r, &t, &tn);
+                for (size_t k = 0; k < tn; k++) {
+                    if (t[k] < '0' || t[k] > '9' || tn > 2)
+                        return fail(r, X12_ERR_CLAIM_VALUE,
+                                    "expected a diagnosis pointer (a number 1-12)");
+                    val = val * 10 + (unsigned)(t[k] - '0');
+                }
+                if (val < 1 || val > 12)
+                    return fail(r, X12_ERR_CLAIM_VALUE,
+                                "expected a diagnosis pointer (a number 1-12)");
+                ((uint8_t *)p)[i] = (uint8_t)val;
             }
-            if (val < 1 || val > 12)
-                return fail(r, X12_ERR_CLAIM_VALUE, "expected a diagnosis pointer (a number 1-12)");
-            ptrs[i] = (uint8_t)val;
             path_pop(r, old);
+            int more = next_item(r, ']');
+            if (more < 0)
+                return X12_ERR_ENCODING;
+            if (!more)
+                return X12_OK;
         }
-        return X12_OK;
     }
     case F_FLAG:
-        if (!json_is_boolean(v))
-            return fail(r, X12_ERR_CLAIM_VALUE, "expected true or false, found %s",
-                        json_kind_name(v));
-        *(int *)(void *)p = json_is_true(v);
+        if (literal(r, "true"))
+            *(int *)(void *)p = 1;
+        else if (literal(r, "false"))
+            *(int *)(void *)p = 0;
+        else
+            return fail(r, X12_ERR_CLAIM_VALUE, "expected true or false, found %s", kind_at(r));
         return X12_OK;
     case F_STRUCT:
-        return read_object(r, v, f->sub, p);
+        return read_object(r, f->sub, p);
     case F_PTR: {
         void *s = x12_arena_alloc(r->arena, f->sub->size);
         if (!s)
             return nomem(r);
-        x12_status st = read_object(r, v, f->sub, s);
+        x12_status st = read_object(r, f->sub, s);
         if (st == X12_OK)
             *(void **)(void *)p = s;
         return st;
     }
     case F_ARRAY: {
-        if (!json_is_array(v))
+        if (r->p >= r->end || *r->p != '[')
             return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of objects, found %s",
-                        json_kind_name(v));
-        size_t n = json_array_size(v);
-        if (n == 0)
+                        kind_at(r));
+        size_t n;
+        x12_status st = array_count(r, &n);
+        if (st != X12_OK)
+            return st;
+        r->p++;
+        skip_ws(r);
+        if (n == 0) {
+            r->p++; /* ']' */
             return X12_OK;
+        }
         char *arr = x12_arena_alloc(r->arena, n * f->sub->size);
         if (!arr)
             return nomem(r);
         for (size_t i = 0; i < n; i++) {
             size_t old = push_index(r, i);
-            x12_status st = read_object(r, json_array_get(v, i), f->sub, arr + i * f->sub->size);
+            st = read_object(r, f->sub, arr + i * f->sub->size);
             if (st != X12_OK)
                 return st;
             path_pop(r, old);
+            if (next_item(r, ']') < 0)
+                return X12_ERR_ENCODING;
         }
         *(void **)(void *)p = arr;
         *(size_t *)(void *)((char *)base + f->aux) = n;
@@ -574,15 +957,20 @@ static x12_status read_field(reader_ctx *r, const json_t *v, const field *f, voi
     case F_TYPE: {
         const char *const *names = f->kind == F_ROLE ? ROLE_NAMES : TYPE_NAMES;
         size_t count = f->kind == F_ROLE ? NROLES : NTYPES;
-        if (json_is_string(v))
-            for (size_t i = 0; i < count; i++)
-                if (strcmp(json_string_value(v), names[i]) == 0) {
+        if (r->p < r->end && *r->p == '"') {
+            const char *q = r->p + 1;
+            for (size_t i = 0; i < count; i++) {
+                size_t n = strlen(names[i]);
+                if ((size_t)(r->end - q) > n && memcmp(q, names[i], n) == 0 && q[n] == '"') {
                     if (f->kind == F_ROLE)
                         *(x12_claim_provider_role *)(void *)p = (x12_claim_provider_role)i;
                     else
                         *(x12_claim_type *)(void *)p = (x12_claim_type)i;
+                    r->p = q + n + 1;
                     return X12_OK;
                 }
+            }
+        }
         return fail(r, X12_ERR_CLAIM_VALUE, "expected one of %s",
                     f->kind == F_ROLE
                         ? "rendering, referring, attending, operating, other_operating, "
@@ -594,14 +982,15 @@ static x12_status read_field(reader_ctx *r, const json_t *v, const field *f, voi
     return X12_OK;
 }
 
-/* Finds the field named `key`, starting after the last one found: keys in
- * the order the tables list them (the order x12_claim_json_write() uses)
+/* Finds the field named key[0..n), starting after the last one found: keys
+ * in the order the tables list them (the order x12_claim_json_write() uses)
  * cost one comparison each. */
-static const field *find_field(const desc *d, const char *key, size_t *cursor)
+static const field *find_field(const desc *d, const char *key, size_t n, size_t *cursor)
 {
     for (size_t k = 0; k < d->nfields; k++) {
         size_t i = (*cursor + k) % d->nfields;
-        if (strcmp(d->fields[i].name, key) == 0) {
+        const char *name = d->fields[i].name;
+        if (strncmp(name, key, n) == 0 && name[n] == '\0') {
             *cursor = i + 1;
             return &d->fields[i];
         }
@@ -609,56 +998,126 @@ static const field *find_field(const desc *d, const char *key, size_t *cursor)
     return NULL;
 }
 
-static x12_status read_object(reader_ctx *r, const json_t *v, const desc *d, void *base)
+static x12_status read_object(reader_ctx *r, const desc *d, void *base)
 {
-    if (!json_is_object(v))
-        return fail(r, X12_ERR_CLAIM_VALUE, "expected an object, found %s", json_kind_name(v));
+    skip_ws(r);
+    if (r->p >= r->end || *r->p != '{')
+        return fail(r, X12_ERR_CLAIM_VALUE, "expected an object, found %s", kind_at(r));
+    if (++r->depth > MAX_FRAMES / 2)
+        return syntax(r, "nesting too deep");
+    r->p++;
     size_t cursor = 0;
     unsigned char seen[96] = {0};
-    const char *key;
-    json_t *val;
-    json_object_foreach((json_t *)v, key, val) {
-        const field *f = find_field(d, key, &cursor);
-        size_t old = push_key(r, key);
-        if (!f)
-            return fail(r, X12_ERR_CLAIM_VALUE, "unknown field");
-        size_t fi = (size_t)(f - d->fields);
-        if (fi < sizeof seen)
-            seen[fi] = !json_is_null(val);
-        x12_status st = read_field(r, val, f, base);
-        if (st != X12_OK)
-            return st;
-        path_pop(r, old);
+    skip_ws(r);
+    if (r->p < r->end && *r->p == '}') {
+        r->p++;
+    } else {
+        for (;;) {
+            if (r->p >= r->end || *r->p != '"')
+                return syntax(r, "a string (a key) expected");
+            char key[64];
+            size_t klen = 0;
+            const char *kstart = r->p;
+            const char *q = r->p + 1;
+            while (q < r->end && *q != '"' && *q != '\\')
+                q++;
+            if (q < r->end && *q == '"' && (size_t)(q - kstart - 1) < sizeof key) {
+                /* a plain key: no escapes */
+                klen = (size_t)(q - kstart - 1);
+                memcpy(key, kstart + 1, klen);
+                r->p = q + 1;
+            } else {
+                /* escapes or a long key: decode it (it matches no field if too long) */
+                char *tmp = x12_arena_alloc(r->arena, (size_t)(r->end - r->p) + 1);
+                if (!tmp)
+                    return nomem(r);
+                x12_status st = string_body(r, tmp, &klen);
+                if (st != X12_OK)
+                    return st;
+                if (klen >= sizeof key)
+                    klen = sizeof key - 1;
+                memcpy(key, tmp, klen);
+            }
+            key[klen] = '\0';
+            skip_ws(r);
+            if (r->p >= r->end || *r->p != ':')
+                return syntax(r, "':' expected");
+            r->p++;
+            skip_ws(r);
+            const field *f = find_field(d, key, klen, &cursor);
+            size_t old = push_key(r, key);
+            if (!f || memchr(key, '\0', klen))
+                return fail(r, X12_ERR_CLAIM_VALUE, "unknown field");
+            size_t fi = (size_t)(f - d->fields);
+            if (fi < sizeof seen) {
+                if (seen[fi])
+                    return fail(r, X12_ERR_CLAIM_VALUE, "the field is given twice");
+                seen[fi] = 1;
+            }
+            if (literal(r, "null")) {
+                seen[fi] = 2; /* given as null: absent */
+            } else {
+                x12_status st = read_field(r, f, base);
+                if (st != X12_OK)
+                    return st;
+            }
+            path_pop(r, old);
+            int more = next_item(r, '}');
+            if (more < 0)
+                return X12_ERR_ENCODING;
+            if (!more)
+                break;
+        }
     }
+    r->depth--;
     for (size_t i = 0; i < d->nfields && i < sizeof seen; i++)
-        if (d->fields[i].kind == F_AMOUNT && !seen[i]) {
+        if (d->fields[i].kind == F_AMOUNT && seen[i] != 1) {
             push_key(r, d->fields[i].name);
             return fail(r, X12_ERR_CLAIM_REQUIRED, "required field is missing");
         }
+    if (d == &CLAIM)
+        r->type_given = seen[0] == 1; /* "type" is the claim's first field */
     return X12_OK;
 }
 
-x12_status claims_json_from_value(const json_t *v, uint64_t index, x12_arena *arena,
-                                  const char *refuse, x12_claims_json_item *item,
-                                  x12_json_error *err)
+/* Parses one element's bytes (line0/off0: where they start) into `item`. */
+static x12_status parse_claim(const char *buf, size_t len, uint64_t index, uint64_t line0,
+                              uint64_t off0, x12_arena *arena, const char *refuse,
+                              x12_claims_json_item *item, x12_json_error *err, int *type_given)
 {
     reader_ctx r;
+    memset(&r, 0, sizeof r);
     r.arena = arena;
     r.refuse = refuse;
     r.err = err;
-    r.nfr = 0;
     r.root = index;
+    r.start = r.p = buf;
+    r.end = buf + len;
+    r.line0 = line0;
+    r.off0 = off0;
     memset(item, 0, sizeof *item);
+    err->line = line0;
+    err->byte_offset = off0;
     claim_doc *doc = x12_arena_alloc(arena, sizeof *doc);
     if (!doc)
         return nomem(&r);
-    x12_status st = read_object(&r, v, &CLAIM, doc);
+    x12_status st = read_object(&r, &CLAIM, doc);
+    if (st == X12_OK) {
+        skip_ws(&r);
+        if (r.p != r.end)
+            st = syntax(&r, "data after the object");
+    }
+    if (r.positioned) {
+        err->line = r.at_line;
+        err->byte_offset = r.at_off;
+    }
     if (st != X12_OK)
         return st;
     item->claim = &doc->claim;
     item->submitter = doc->submitter;
     item->receiver = doc->receiver;
     item->index = index;
+    *type_given = r.type_given;
     return X12_OK;
 }
 
@@ -961,7 +1420,7 @@ static x12_claims_json_reader *reader_new(const x12_claims_json_options *opts,
         r->type_fixed = 1;
         r->type = (x12_claim_type)o.type;
     }
-    json_stream_options so = {o.max_object_bytes, o.max_depth, o.alloc};
+    json_stream_options so = {o.max_object_bytes, o.max_depth, o.alloc, 1};
     r->s = json_stream_new(fn, ctx, &so);
     if (!r->s) {
         x12_claims_json_free(r);
@@ -1050,11 +1509,10 @@ static void on_problem(void *ctx, const x12_claim_problem *p)
 }
 
 /* Checks one parsed item: type and x12_claim_check(). */
-static x12_status check_item(x12_claims_json_reader *r, const json_t *v,
+static x12_status check_item(x12_claims_json_reader *r, int has_type,
                              x12_claims_json_item *item, x12_json_error *err)
 {
     x12_claim *c = (x12_claim *)item->claim;
-    int has_type = json_object_get(v, "type") && !json_is_null(json_object_get(v, "type"));
     if (!has_type)
         c->type = r->type_fixed ? r->type : X12_CLAIM_PROFESSIONAL;
     if (r->type_fixed && c->type != r->type) {
@@ -1091,9 +1549,10 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
 {
     memset(item, 0, sizeof *item);
     memset(err, 0, sizeof *err);
-    json_t *v = NULL;
+    const char *bytes;
+    size_t len;
     json_stream_item it;
-    switch (json_stream_next(r->s, &v, &it, err)) {
+    switch (json_stream_next_raw(r->s, &bytes, &len, &it, err)) {
     case JSON_STREAM_END:
         return X12_OK;
     case JSON_STREAM_ERROR:
@@ -1102,13 +1561,15 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
     case JSON_STREAM_OBJECT:
         break;
     }
-    x12_status st = claims_json_from_value(v, it.index, arena, r->o.refuse_chars, item, err);
-    if (st == X12_OK)
-        st = check_item(r, v, item, err);
-    json_decref(v);
+    int has_type = 0;
+    x12_status st = parse_claim(bytes, len, it.index, it.line, it.byte_offset, arena,
+                                r->o.refuse_chars, item, err, &has_type);
     err->index = it.index;
-    err->line = it.line;
-    err->byte_offset = it.byte_offset;
+    if (st == X12_OK) {
+        err->line = it.line;
+        err->byte_offset = it.byte_offset;
+        st = check_item(r, has_type, item, err);
+    }
     if (st != X12_OK) {
         memset(item, 0, sizeof *item);
         return st;

@@ -38,6 +38,7 @@ struct json_stream {
     void *rctx;
     size_t max_object;
     unsigned max_depth;
+    int raw;             /* hand out element bytes, numbers as written, no jansson */
 
     char *in;            /* CHUNK bytes */
     size_t in_len, in_pos;
@@ -105,6 +106,7 @@ json_stream *json_stream_new(json_stream_read_fn read, void *ctx, const json_str
     s->max_object = opts && opts->max_object_bytes ? opts->max_object_bytes
                                                    : X12_JSON_DEFAULT_MAX_OBJECT;
     s->max_depth = opts && opts->max_depth ? opts->max_depth : X12_JSON_DEFAULT_MAX_DEPTH;
+    s->raw = opts ? opts->raw : 0;
     s->line = 1;
     s->in = s_malloc(a, CHUNK);
     s->stack = s_malloc(a, s->max_depth);
@@ -326,7 +328,7 @@ static int end_number(json_stream *s)
     s->in_num = 0;
     if (!s->too_big && !valid_number(s->obj + s->num_start, s->obj_len - s->num_start))
         el_error(s, X12_ERR_ENCODING, "invalid number");
-    if (obj_put(s, "\"", 1) || ins_add(s, 1))
+    if (!s->raw && (obj_put(s, "\"", 1) || ins_add(s, 1)))
         return -1;
     return 0;
 }
@@ -374,6 +376,8 @@ static json_stream_result el_finish(json_stream *s, json_t **obj, json_stream_it
                  kind_word(s->kind));
         return JSON_STREAM_ERROR;
     }
+    if (s->raw)
+        return JSON_STREAM_OBJECT; /* the caller parses s->obj itself */
     json_error_t je;
     json_t *v = json_loadb(s->obj, s->obj_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (!v && json_error_code(&je) != json_error_out_of_memory && je.text[0])
@@ -479,7 +483,7 @@ static int el_byte(json_stream *s, char c)
         break;
     default:
         if (c == '-' || (c >= '0' && c <= '9')) {
-            if (ins_add(s, NUM_PREFIX_LEN) || obj_put(s, NUM_PREFIX, NUM_PREFIX_LEN))
+            if (!s->raw && (ins_add(s, NUM_PREFIX_LEN) || obj_put(s, NUM_PREFIX, NUM_PREFIX_LEN)))
                 return -1;
             s->in_num = 1;
             s->num_start = s->obj_len;
@@ -734,6 +738,20 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
         if (c == '\n')
             s->line++;
     }
+}
+
+json_stream_result json_stream_next_raw(json_stream *s, const char **bytes, size_t *len,
+                                        json_stream_item *item, x12_json_error *err)
+{
+    json_t *unused = NULL;
+    *bytes = NULL;
+    *len = 0;
+    json_stream_result r = json_stream_next(s, &unused, item, err);
+    if (r == JSON_STREAM_OBJECT) {
+        *bytes = s->obj;
+        *len = s->obj_len;
+    }
+    return r;
 }
 
 /* --- numbers kept as text ------------------------------------------------ */

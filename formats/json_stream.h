@@ -39,6 +39,7 @@ typedef struct json_stream_options {
     size_t max_object_bytes; /* source bytes of one element; default X12_JSON_DEFAULT_MAX_OBJECT */
     unsigned max_depth;      /* nesting inside one element; default X12_JSON_DEFAULT_MAX_DEPTH */
     const x12_allocator *alloc; /* the scanner's own buffers; NULL = libc */
+    int raw;                 /* 1: use json_stream_next_raw() (no number rewriting, no jansson) */
 } json_stream_options;
 
 typedef struct json_stream json_stream;
@@ -72,6 +73,13 @@ x12_status json_stream_read_file(void *ctx, char *buf, size_t cap, size_t *got, 
  * element, "$" for bytes between elements) and *obj is NULL. */
 json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_item *item,
                                     x12_json_error *err);
+
+/* For a scanner made with opts->raw: as json_stream_next(), but an object is
+ * handed out as its bytes (exactly as in the input, numbers as written; the
+ * scanner checked strings, numbers and brackets, not the rest of the
+ * grammar), valid until the next call.  Errors and positions as above. */
+json_stream_result json_stream_next_raw(json_stream *s, const char **bytes, size_t *len,
+                                        json_stream_item *item, x12_json_error *err);
 
 /* Frees the scanner; NULL is a no-op. */
 void json_stream_free(json_stream *s);
