@@ -173,6 +173,8 @@ static int from_json(run *r, const char *path, const from_opts *fo)
     if (fo->type_given)
         jo.type = (int)fo->type;
     jo.refuse_chars = "*:^~"; /* the delimiters written below */
+    jo.to_x12 = 1;            /* accents fold to X12 letters; a claim with a character
+                                 X12 cannot carry is refused, not the whole file */
     x12_error e;
     x12_claims_json_reader *jr = x12_claims_json_open(path, &jo, &e);
     if (!jr) {
@@ -278,7 +280,6 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             x12_claim_writer_options_init(&wo);
             wo.type = it.claim->type;
             wo.max_claims_per_set = fo->max_per_set;
-            wo.writer.input_encoding = "UTF-8"; /* JSON text: accents fold to X12 letters */
             if (r->control_file) {
                 wo.control = control_from_file;
                 wo.control_ctx = r;

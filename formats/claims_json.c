@@ -12,6 +12,7 @@
 #include "json_stream.h"
 #include "x12/amount.h"
 #include "x12/arena.h"
+#include "x12/writer.h"
 
 /* --- the field tables ---------------------------------------------------- */
 
@@ -363,6 +364,7 @@ static const char *const TYPE_NAMES[] = {"professional", "institutional", "denta
 typedef struct reader_ctx {
     x12_arena *arena;
     const char *refuse; /* bytes refused in strings, or NULL */
+    int to_x12;         /* fold non-ASCII text to X12 characters */
     x12_json_error *err;
     uint64_t root;
     struct frame {
@@ -750,6 +752,31 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
         if (r->refuse && strchr(r->refuse, b))
             return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output", b);
     }
+    if (r->to_x12) {
+        size_t k = 0;
+        while (k < n && (unsigned char)buf[k] < 0x80)
+            k++;
+        if (k < n) {
+            /* only strings with non-ASCII characters pay for iconv */
+            size_t cap = 2 * n + 8, got = 0;
+            char *x = x12_arena_alloc(r->arena, cap);
+            if (!x)
+                return nomem(r);
+            x12_status cst = x12_text_to_x12("UTF-8", buf, n, x, cap - 1, &got,
+                                             X12_CHARSET_EXTENDED, NULL);
+            if (cst == X12_ERR_NOMEM)
+                return nomem(r);
+            if (cst != X12_OK)
+                return fail(r, X12_ERR_CLAIM_VALUE, "a character that X12 cannot carry");
+            x[got] = '\0';
+            for (size_t i = 0; i < got; i++)
+                if (r->refuse && strchr(r->refuse, x[i]))
+                    return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output",
+                                x[i]);
+            buf = x;
+            n = got;
+        }
+    }
     *out = buf;
     if (outlen)
         *outlen = n;
@@ -1082,13 +1109,14 @@ static x12_status read_object(reader_ctx *r, const desc *d, void *base)
 
 /* Parses one element's bytes (line0/off0: where they start) into `item`. */
 static x12_status parse_claim(const char *buf, size_t len, uint64_t index, uint64_t line0,
-                              uint64_t off0, x12_arena *arena, const char *refuse,
+                              uint64_t off0, x12_arena *arena, const x12_claims_json_options *o,
                               x12_claims_json_item *item, x12_json_error *err, int *type_given)
 {
     reader_ctx r;
     memset(&r, 0, sizeof r);
     r.arena = arena;
-    r.refuse = refuse;
+    r.refuse = o->refuse_chars;
+    r.to_x12 = o->to_x12;
     r.err = err;
     r.root = index;
     r.start = r.p = buf;
@@ -1562,8 +1590,8 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
         break;
     }
     int has_type = 0;
-    x12_status st = parse_claim(bytes, len, it.index, it.line, it.byte_offset, arena,
-                                r->o.refuse_chars, item, err, &has_type);
+    x12_status st = parse_claim(bytes, len, it.index, it.line, it.byte_offset, arena, &r->o,
+                                item, err, &has_type);
     err->index = it.index;
     if (st == X12_OK) {
         err->line = it.line;

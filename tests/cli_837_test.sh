@@ -102,6 +102,16 @@ for f in "$C"/n_*.json "$C"/n_*.ndjson; do
   [ "$(claims "$T/$b.837")" = "$want" ] && ok || bad "$b: $(claims "$T/$b.837") claims written, wanted $want"
   expect_rc 0 "$X12" validate "$T/$b.837"; has "$T/out" ": 0 errors, 0 warnings"
 done
+# accented letters fold to X12 letters; a character X12 cannot carry refuses only its claim
+python3 -c 'import sys
+l=open(sys.argv[1]).readline().strip()
+print(l.replace("\"DOE\",\"first_name\":\"JOHN\"", "\"D\\u00d6E\",\"first_name\":\"JOS\\u00c9\""))
+print(l.replace("\"DOE\",\"first_name\":\"JOHN\"", "\"DOE\",\"first_name\":\"J\\u2603\""))' \
+  "$C/y_837p.ndjson" >"$T/acc.ndjson"
+expect_rc 1 "$X12" 837 --from "$T/acc.ndjson" -o "$T/acc.837"
+has "$T/err" '$[1].subscriber.subscriber.first_name: a character that X12 cannot carry'
+has "$T/acc.837" "NM1*IL*1*DOE*JOSE*Q***MI*BPH123456789~"
+[ "$(claims "$T/acc.837")" = 1 ] && ok || bad "accents: $(claims "$T/acc.837") claims written"
 # every claim refused: no interchange at all, exit 1
 expect_rc 1 "$X12" 837 --from "$C/y_837p.ndjson" --type dental
 has "$T/err" '$[0].type: the claim is professional but the output is dental (one type per 837)'

@@ -56,6 +56,10 @@ typedef struct x12_claims_json_options {
     const char *refuse_chars;   /* bytes no string may contain (the delimiters of the
                                    837 to be written, "*:^~"); NULL = none.  Control
                                    characters (below 0x20) are always refused */
+    int to_x12;                 /* 1: strings with non-ASCII characters are folded to
+                                   X12's extended character set (x12_text_to_x12():
+                                   "José" -> "Jose"); a character X12 cannot carry is
+                                   an error naming the field.  0: kept as UTF-8 */
     size_t max_object_bytes;    /* 0 = X12_JSON_DEFAULT_MAX_OBJECT */
     unsigned max_depth;         /* 0 = X12_JSON_DEFAULT_MAX_DEPTH */
     const x12_allocator *alloc; /* the reader's buffers; NULL = libc.  jansson's own
