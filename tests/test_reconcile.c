@@ -153,11 +153,96 @@ static void test_claims_truncated_rolled_back(void **state)
     x12_ledger_close(l);
 }
 
+/* 835s: stats, the resent payment skipped, PLB kept, a truncated file
+ * rolled back, an unbalanced one kept with its finding. */
+static void test_remits_ingest(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    x12_ledger_ingest_stats st;
+    x12_error err;
+    seen s = {0};
+    /* the 835 fixtures have a line break after each segment: lenient */
+    x12_reader_options lo;
+    x12_reader_options_init(&lo);
+    lo.flags = X12_READ_LENIENT;
+    const x12_reader_options *ro = &lo;
+    /* strictly read, the line breaks are errors and nothing is kept */
+    assert_int_equal(x12_ledger_ingest_remits(l, FIX "era-1.835", NULL, NULL, NULL, &st, &err),
+                     X12_ERR_LEDGER_ROLLED_BACK);
+    assert_int_equal(x12_ledger_ingest_remits(l, FIX "era-1.835", ro, on_finding, &s, &st, &err), X12_OK);
+    assert_int_equal(s.errors, 0);
+    assert_int_equal(st.payments, 1);
+    assert_int_equal(st.claims, 7);
+    assert_int_equal(st.lines, 9);
+    assert_int_equal(st.plb, 2);
+    assert_int_equal(x12_ledger_ingest_remits(l, FIX "era-1-resent.835", ro, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.payments, 0);
+    assert_int_equal(st.payments_skipped, 1);
+    assert_int_equal(st.claims, 0);
+    /* no claims yet: every payment is a remit without a claim */
+    x12_recon_totals t;
+    rows rs = {0};
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", collect, &rs, &t, &err), X12_OK);
+    assert_int_equal(t.by_status[X12_RECON_UNMATCHED_REMIT], 7);
+    assert_int_equal(t.paid, 64000);
+    assert_int_equal(t.plb_total, 750);
+    assert_int_equal(t.payments_total, 63250);
+    assert_true(t.ties_out);
+    /* the claims arrive: the same payments now match */
+    assert_int_equal(x12_ledger_ingest_claims(l, FIX "claims-1.837", NULL, NULL, NULL, &st, &err), X12_OK);
+    x12_ledger_match_stats ms;
+    assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
+    assert_int_equal(ms.matched, 7);
+    assert_int_equal(ms.unmatched, 0);
+    assert_int_equal(ms.lines_matched, 9);
+    memset(&rs, 0, sizeof rs);
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", collect, &rs, &t, &err), X12_OK);
+    assert_int_equal(find(&rs, "RC-PART-1", 0)->status, X12_RECON_PARTIAL);
+    assert_int_equal(find(&rs, "RC-PART-1", 0)->allowed, 15000);
+    assert_int_equal(find(&rs, "RC-NOREF-1", 0)->matched, 2);
+
+    /* truncated: rolled back, nothing of it kept */
+    size_t n;
+    char *data = read_file(FIX "era-2.835", &n);
+    char path[] = "/tmp/x12-cut835-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    write_file(path, data, n / 2);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(x12_ledger_ingest_remits(l, path, ro, on_finding, &s, &st, &err),
+                     X12_ERR_LEDGER_ROLLED_BACK);
+    assert_true(s.reader_errors > 0);
+    assert_int_equal(st.rolled_back, 1);
+    assert_int_equal(st.claims, 0);
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", NULL, NULL, &t, &err), X12_OK);
+    assert_int_equal(t.payments, 1);
+    /* unbalanced (BPR02 one dollar high): kept, with a balancing finding */
+    char *bpr = strstr(data, "BPR*I*130*");
+    assert_non_null(bpr);
+    bpr[8] = '1';
+    write_file(path, data, n);
+    free(data);
+    memset(&s, 0, sizeof s);
+    assert_int_equal(x12_ledger_ingest_remits(l, path, ro, on_finding, &s, &st, &err), X12_OK);
+    assert_int_equal(s.errors, 1);
+    assert_non_null(strstr(s.first, "BPR"));
+    assert_int_equal(st.payments, 1);
+    assert_int_equal(st.claims, 6);
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", NULL, NULL, &t, &err), X12_OK);
+    assert_false(t.ties_out);
+    assert_int_equal(t.payments_total, 63250 + 13100);
+    remove(path);
+    x12_ledger_close(l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_claims_ingest_idempotent),
         cmocka_unit_test(test_claims_truncated_rolled_back),
+        cmocka_unit_test(test_remits_ingest),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
