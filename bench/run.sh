@@ -15,3 +15,4 @@ fi
 "$BUILD/bench/bench_reader" bench/data/835.x12 bench/data/837p.x12
 # claims JSON: generates its own 100 000-claim NDJSON into bench/data/ once
 "$BUILD/bench/bench_claims" bench/data 100000
+sh bench/reconcile.sh "$BUILD"
