@@ -39,6 +39,7 @@ int cmd_ack_report(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_837(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
+int cmd_835(int argc, char **argv);
 
 extern const char CLI_COMMON_HELP[];
 

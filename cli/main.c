@@ -22,6 +22,7 @@ static const command COMMANDS[] = {
     {"ack-report", cmd_ack_report, "what received 999s and TA1s accepted and rejected"},
     {"split", cmd_split, "one standalone file per interchange, group or transaction set"},
     {"837", cmd_837, "an 837P/I/D from claims in JSON (array or NDJSON), or its claims as JSON"},
+    {"835", cmd_835, "835 remittances as rows (claim, line, adjustment, plb): CSV or NDJSON"},
     {"reconcile", cmd_reconcile, "ingest 837s and 835s into the ledger, match, report per claim"},
 #ifdef X12KIT_HAVE_XML
     {"to-xml", cmd_to_xml, "each interchange as lossless XML"},
