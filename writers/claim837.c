@@ -1079,6 +1079,8 @@ x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
         return usage(c, "claim added after finish");
     if (!cl || cl->type != c->o.type)
         return usage(c, "claim of another type than the writer's");
+    if (c->o.no_checks && (!cl->billing || !cl->subscriber))
+        return usage(c, "claim without billing provider or subscriber");
     size_t index = c->claim_index++;
     if (!c->o.no_checks && x12_claim_check(cl, index, c->o.problem, c->o.problem_ctx)) {
         c->stats.claims_rejected++;

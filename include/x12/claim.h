@@ -619,8 +619,12 @@ typedef struct x12_claim_reader_callbacks {
 typedef struct x12_claim_reader x12_claim_reader;
 
 /* Creates an 837 reader (P, I and D: the type of each set comes from its
- * guide).  `walk_flags` are X12_WALK_* bits for the walker's own checks (0 =
- * structure only).  `alloc` NULL = libc.  Returns NULL when memory runs out. */
+ * guide; 005010X222, X222A2, X223, X223A1, X223A3, X224, X224A1 and X224A3
+ * are read with the spec of their kind).  `walk_flags` are X12_WALK_* bits
+ * for the walker's own checks (0 = structure only).  `alloc` (NULL = libc)
+ * serves the reader and its arenas; the walker and the specs it loads use
+ * the C library.  Returns NULL when memory runs out.  Free with
+ * x12_claim_reader_free(). */
 X12_API x12_claim_reader *x12_claim_reader_new(const x12_claim_reader_callbacks *cb, void *ctx,
                                                unsigned walk_flags, const x12_allocator *alloc);
 
