@@ -625,6 +625,15 @@ static void claim_hi(x12_claim_reader *r)
             } else if (!strcmp(qs, "ABF") || !strcmp(qs, "BF")) {
                 PUSH(r, A_CLAIM, c->other_diagnoses, c->other_diagnosis_count, k);
                 defq = "ABF";
+            } else if (r->type == X12_CLAIM_PROFESSIONAL && !strcmp(qs, "BP") &&
+                       !c->principal_procedure.code && !c->other_procedure_count) {
+                k = &c->principal_procedure, defq = "BP";
+            } else if (r->type == X12_CLAIM_PROFESSIONAL && !strcmp(qs, "BO")) {
+                PUSH(r, A_CLAIM, c->other_procedures, c->other_procedure_count, k);
+                defq = "BO";
+            } else if (r->type == X12_CLAIM_PROFESSIONAL && !strcmp(qs, "BG")) {
+                PUSH(r, A_CLAIM, c->conditions, c->condition_count, k);
+                defq = "BG";
             }
         } else if ((!strcmp(qs, "ABK") || !strcmp(qs, "BK")) && !c->principal_diagnosis.code) {
             k = &c->principal_diagnosis, defq = "ABK";
@@ -1158,6 +1167,19 @@ static void nm1_segment(x12_claim_reader *r)
     read_nm1(r, p, entity);
 }
 
+/* PAT05/06 death date (D8), PAT07/08 weight (01 pounds), PAT09 pregnancy. */
+static void read_pat(x12_claim_reader *r, int k, const char **death, const char **weight,
+                     const char **pregnant)
+{
+    if (is(elem(r, 5), "D8")) {
+        *death = str(r, k, 6);
+    }
+    if (is(elem(r, 7), "01")) {
+        *weight = str(r, k, 8);
+    }
+    *pregnant = str(r, k, 9);
+}
+
 static void segment(x12_claim_reader *r, const x12_walk_event *ev)
 {
     x12_slice id = ev->seg->id;
@@ -1212,6 +1234,11 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         s->claim_filing_indicator = str(r, A_SUB, 9);
     } else if (!strcmp(l, "2000C") && is(id, "PAT")) {
         r->patient.relationship = str(r, A_PAT, 1);
+        if (r->type == X12_CLAIM_PROFESSIONAL)
+            read_pat(r, A_PAT, &r->patient.death_date, &r->patient.weight, &r->patient.pregnant);
+    } else if (!strcmp(l, "2000B") && is(id, "PAT") && r->type == X12_CLAIM_PROFESSIONAL) {
+        read_pat(r, A_SUB, &r->subscriber.death_date, &r->subscriber.weight,
+                 &r->subscriber.pregnant);
     } else if (is(id, "CLM")) {
         begin_claim(r);
     } else if (!strcmp(l, "2330B") && is(id, "DTP") && r->op && is(elem(r, 1), "573") &&

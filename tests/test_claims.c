@@ -529,6 +529,39 @@ static void test_professional(void **state)
     roundtrip(X12_CLAIM_PROFESSIONAL, cs, 1);
 }
 
+/* 837P extras: PAT in 2000B (weight, pregnancy) and 2000C (death date),
+ * anesthesia related procedures (HI*BP/BO) and condition codes (HI*BG). */
+static void test_professional_extras(void **state)
+{
+    (void)state;
+    x12_claim a = prof_claim(), b = prof_claim();
+    x12_claim_subscriber s = sub_self;
+    s.weight = "140";
+    s.pregnant = "Y";
+    a.subscriber = &s;
+    a.principal_procedure.code = "00400";
+    x12_claim_code others[] = {{.code = "00402"}};
+    a.other_procedures = others;
+    a.other_procedure_count = 1;
+    x12_claim_code cond[] = {{.code = "01"}, {.code = "02"}};
+    a.conditions = cond;
+    a.condition_count = 2;
+    x12_claim_patient p = child;
+    p.death_date = "20261101";
+    b.claim_id = "PCN-0002";
+    b.subscriber = &sub_parent;
+    b.patient = &p;
+    const x12_claim *cs[] = {&a, &b};
+    roundtrip(X12_CLAIM_PROFESSIONAL, cs, 2);
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, cs, 2, 0, &pr, &len);
+    assert_non_null(strstr(out, "~SBR*P*18*GRP123******CI~PAT*******01*140*Y~"));
+    assert_non_null(strstr(out, "~HI*BP:00400*BO:00402~HI*BG:01*BG:02~"));
+    assert_non_null(strstr(out, "~PAT*19****D8*20261101~"));
+    free(out);
+}
+
 static void test_institutional_inpatient(void **state)
 {
     (void)state;
@@ -1652,6 +1685,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_professional),
+        cmocka_unit_test(test_professional_extras),
         cmocka_unit_test(test_institutional_inpatient),
         cmocka_unit_test(test_dental),
         cmocka_unit_test(test_secondary_cob),

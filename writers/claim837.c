@@ -560,6 +560,26 @@ static int open_billing(x12_claim_writer *c, const x12_claim_billing *b)
     return c->st ? fail_from_writer(c) : 0;
 }
 
+/* PAT: 2000C always (PAT01), 837P 2000B only with death date, weight or
+ * pregnancy (005010X222A1 2000B PAT: "when the subscriber is the patient"). */
+static void put_pat(x12_claim_writer *c, const char *rel, const char *death, const char *weight,
+                    const char *pregnant)
+{
+    if (!nz(rel) && !nz(death) && !nz(weight) && !nz(pregnant))
+        return;
+    seg(c, "PAT");
+    el(c, rel);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, nz(death) ? "D8" : NULL);
+    el(c, death);
+    el(c, nz(weight) ? "01" : NULL);
+    el(c, weight);
+    el(c, pregnant);
+    end(c);
+}
+
 static int open_subscriber(x12_claim_writer *c, const x12_claim_subscriber *s, int with_patient)
 {
     x12_arena_reset(c->lvl[1]);
@@ -581,6 +601,8 @@ static int open_subscriber(x12_claim_writer *c, const x12_claim_subscriber *s, i
     el(c, NULL);
     el(c, s->claim_filing_indicator);
     end(c);
+    if (c->o.type == X12_CLAIM_PROFESSIONAL)
+        put_pat(c, NULL, s->death_date, s->weight, s->pregnant);
     int per = c->o.type == X12_CLAIM_INSTITUTIONAL ? 0 : P_PER;
     put_party(c, &s->subscriber, "IL", NULL, P_ADDR | P_DMG | per);
     put_party(c, &s->payer, "PR", NULL, P_ADDR | P_TAX);
@@ -594,9 +616,10 @@ static int open_patient(x12_claim_writer *c, const x12_claim_patient *p)
         return nomem(c);
     c->have_patient = 1;
     put_hl(c, ++c->hl, c->hl_subscriber, "23", "0");
-    seg(c, "PAT");
-    el(c, p->relationship);
-    end(c);
+    if (c->o.type == X12_CLAIM_PROFESSIONAL)
+        put_pat(c, p->relationship, p->death_date, p->weight, p->pregnant);
+    else
+        put_pat(c, p->relationship, NULL, NULL, NULL);
     int per = c->o.type == X12_CLAIM_INSTITUTIONAL ? 0 : P_PER;
     put_party(c, &p->patient, "QC", NULL, P_ADDR | P_DMG | P_NOID | per);
     return c->st ? fail_from_writer(c) : 0;
@@ -654,6 +677,22 @@ static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
                     put_code(c, &cl->other_diagnoses[k - (nz(pd->code) ? 1 : 0)], "ABF");
             }
             end(c);
+        }
+        if (c->o.type == X12_CLAIM_PROFESSIONAL) {
+            /* 005010X222A1 2300 HI anesthesia related procedures (BP, BO), then
+             * condition codes (BG) */
+            const x12_claim_code *pp = &cl->principal_procedure;
+            size_t np = (nz(pp->code) ? 1 : 0) + cl->other_procedure_count;
+            if (np) {
+                seg(c, "HI");
+                if (nz(pp->code))
+                    put_code(c, pp, "BP");
+                size_t room = nz(pp->code) ? 11 : 12; /* one HI of 12 composites */
+                for (size_t i = 0; i < cl->other_procedure_count && i < room; i++)
+                    put_code(c, &cl->other_procedures[i], "BO");
+                end(c);
+            }
+            put_hi(c, cl->conditions, cl->condition_count, "BG", 12);
         }
         return;
     }

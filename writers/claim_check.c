@@ -401,6 +401,10 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         snprintf(buf, sizeof buf, "external_causes[%zu]", i);
         check_dx(&k, &cl->external_causes[i], "ABN", buf);
     }
+    if (t == X12_CLAIM_PROFESSIONAL &&
+        (has(cl->principal_procedure.code) ? 1 : 0) + cl->other_procedure_count > 12)
+        problem(&k, X12_ERR_CLAIM_COUNT, "at most 12 anesthesia related procedures",
+                "other_procedures");
     if (t != X12_CLAIM_INSTITUTIONAL && code_count(cl) > 12)
         problem(&k, X12_ERR_CLAIM_COUNT, "at most 12 diagnoses", "other_diagnoses");
     if (t == X12_CLAIM_INSTITUTIONAL) {

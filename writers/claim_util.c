@@ -192,14 +192,16 @@ int x12_claim_subscriber_equal(const x12_claim_subscriber *a, const x12_claim_su
         return a == b;
     return STR_EQ(payer_responsibility) && STR_EQ(relationship) && STR_EQ(group_number) &&
            STR_EQ(group_name) && STR_EQ(insurance_type) && STR_EQ(claim_filing_indicator) &&
-           party_eq(&a->subscriber, &b->subscriber) && party_eq(&a->payer, &b->payer);
+           party_eq(&a->subscriber, &b->subscriber) && party_eq(&a->payer, &b->payer) &&
+           STR_EQ(death_date) && STR_EQ(weight) && STR_EQ(pregnant);
 }
 
 int x12_claim_patient_equal(const x12_claim_patient *a, const x12_claim_patient *b)
 {
     if (!a || !b)
         return a == b;
-    return STR_EQ(relationship) && party_eq(&a->patient, &b->patient);
+    return STR_EQ(relationship) && party_eq(&a->patient, &b->patient) && STR_EQ(death_date) &&
+           STR_EQ(weight) && STR_EQ(pregnant);
 }
 
 int x12_claim_equal(const x12_claim *a, const x12_claim *b)
@@ -355,6 +357,9 @@ int claim_copy_subscriber(x12_arena *a, x12_claim_subscriber *d, const x12_claim
     DUP(group_name);
     DUP(insurance_type);
     DUP(claim_filing_indicator);
+    DUP(death_date);
+    DUP(weight);
+    DUP(pregnant);
     if (claim_copy_party(a, &d->subscriber, &s->subscriber) < 0 ||
         claim_copy_party(a, &d->payer, &s->payer) < 0)
         return -1;
@@ -365,6 +370,9 @@ int claim_copy_patient(x12_arena *a, x12_claim_patient *d, const x12_claim_patie
 {
     *d = *s;
     DUP(relationship);
+    DUP(death_date);
+    DUP(weight);
+    DUP(pregnant);
     return claim_copy_party(a, &d->patient, &s->patient);
 }
 

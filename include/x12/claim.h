@@ -159,7 +159,7 @@ typedef struct x12_claim_provider {
  * value, condition or DRG code. */
 typedef struct x12_claim_code {
     const char *qualifier; /* C022-01; NULL = the field's ICD-10 default (ABK, ABF, ABJ, APR,
-                              ABN, BBR, BBQ, BI, BH, BE, BG, DR) */
+                              ABN, BBR, BBQ, BI, BH, BE, BG; 837P BP, BO) */
     const char *code;      /* C022-02, ICD-10-CM without the dot ("E119") */
     const char *date;      /* C022-04 (with C022-03 D8 or RD8 from its shape): occurrence
                               and occurrence-span dates, procedure dates */
@@ -225,6 +225,10 @@ typedef struct x12_claim_subscriber {
                                            birth date and gender (DMG), REF*SY / REF*Y4 in refs */
     x12_claim_party payer;              /* 2010BB NM1*PR: name, payer id ("PI"), address,
                                            REF (2U, EI, FY, NF, G2, LU) in refs */
+    /* 837P 2000B PAT, when the subscriber is the patient: */
+    const char *death_date;             /* PAT06 (PAT05 "D8") */
+    const char *weight;                 /* PAT08 in pounds (PAT07 "01") */
+    const char *pregnant;               /* PAT09 "Y" */
 } x12_claim_subscriber;
 
 /* 2000C: the patient, when not the subscriber. */
@@ -232,6 +236,9 @@ typedef struct x12_claim_patient {
     const char *relationship; /* PAT01: "01" spouse, "19" child, "20" employee, "21" unknown,
                                  "39" organ donor, "40" cadaver donor, "53" life partner, "G8" other */
     x12_claim_party patient;  /* 2010CA NM1*QC: name, address, DMG; REF*Y4/1W/SY in refs */
+    const char *death_date;   /* 837P PAT06 (PAT05 "D8") */
+    const char *weight;       /* 837P PAT08 in pounds (PAT07 "01") */
+    const char *pregnant;     /* 837P PAT09 "Y" */
 } x12_claim_patient;
 
 /* ---- Other payers (COB) ------------------------------------------------ */
@@ -407,13 +414,14 @@ typedef struct x12_claim {
     x12_claim_code *other_diagnoses;     /* ABF */
     size_t other_diagnosis_count;
 
-    /* Institutional (837I). */
+    /* Institutional (837I); procedures and conditions also 837P (anesthesia
+     * related procedures HI*BP/BO, condition codes HI*BG). */
     const char *admission_type;       /* CL101 */
     const char *admission_source;     /* CL102 */
     const char *patient_status;       /* CL103 */
     const char *drg;                  /* HI*DR */
-    x12_claim_code principal_procedure;  /* BBR (ICD-10-PCS) with its date */
-    x12_claim_code *other_procedures;    /* BBQ */
+    x12_claim_code principal_procedure;  /* 837I BBR (ICD-10-PCS) with its date; 837P BP */
+    x12_claim_code *other_procedures;    /* 837I BBQ; 837P BO */
     size_t other_procedure_count;
     x12_claim_code *occurrence_spans; /* BI: code + date "from-to" */
     size_t occurrence_span_count;
