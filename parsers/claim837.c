@@ -580,6 +580,35 @@ static void read_pwk_into(x12_claim_reader *r, x12_claim_attachment **arr, size_
     p->control = str(r, A_CLAIM, 6);
 }
 
+static const x12_claim_repricing *read_hcp(x12_claim_reader *r)
+{
+    x12_claim_repricing *h = x12_arena_alloc(r->a[A_CLAIM], sizeof *h);
+    if (!h) {
+        nomem(r);
+        return NULL;
+    }
+    int k = A_CLAIM;
+    h->pricing_methodology = str(r, k, 1);
+    if ((h->has_allowed = elem(r, 2).len > 0))
+        h->allowed_cents = amount(r, 2);
+    if ((h->has_savings = elem(r, 3).len > 0))
+        h->savings_cents = amount(r, 3);
+    h->organization_id = str(r, k, 4);
+    h->rate = str(r, k, 5);
+    h->approved_drg = str(r, k, 6);
+    if ((h->has_drg_amount = elem(r, 7).len > 0))
+        h->drg_amount_cents = amount(r, 7);
+    h->approved_revenue_code = str(r, k, 8);
+    h->procedure_qualifier = str(r, k, 9);
+    h->procedure = str(r, k, 10);
+    h->unit_basis = str(r, k, 11);
+    h->units = str(r, k, 12);
+    h->reject_reason = str(r, k, 13);
+    h->compliance = str(r, k, 14);
+    h->exception = str(r, k, 15);
+    return h;
+}
+
 /* One C022 composite of an HI segment into `k`. */
 static void read_code(x12_claim_reader *r, unsigned pos, x12_claim_code *k, const char *defq)
 {
@@ -829,6 +858,8 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         read_amount_into(r, &l->amounts, &l->amount_count);
     } else if (is(id, "NTE")) {
         read_note_into(r, &l->notes, &l->note_count);
+    } else if (is(id, "HCP") && !l->repricing) {
+        l->repricing = read_hcp(r);
     } else {
         not_carried(r, 0);
         r->used = ~(uint64_t)0;
@@ -960,6 +991,8 @@ static void claim_segment(x12_claim_reader *r, x12_slice id)
         read_pwk_into(r, &c->attachments, &c->attachment_count);
     } else if (is(id, "HI")) {
         claim_hi(r);
+    } else if (is(id, "HCP") && !c->repricing) {
+        c->repricing = read_hcp(r);
     } else if (is(id, "CL1") && r->type == X12_CLAIM_INSTITUTIONAL) {
         c->admission_type = str(r, k, 1);
         c->admission_source = str(r, k, 2);

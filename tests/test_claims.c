@@ -299,8 +299,17 @@ static x12_claim_code inst_occ[] = {{.code = "11", .date = "20261030"}};
 static x12_claim_code inst_span[] = {{.code = "74", .date = "20261031-20261101"}};
 static x12_claim_code inst_values[] = {{.code = "80", .has_amount = 1, .amount_cents = 300}};
 static x12_claim_code inst_cond[] = {{.code = "39"}};
+/* PPO repricing at claim and line level (HCP) */
+static const x12_claim_repricing inst_hcp = {.pricing_methodology = "03", .has_allowed = 1,
+                                             .allowed_cents = 400000, .has_savings = 1,
+                                             .savings_cents = 82525,
+                                             .organization_id = "123456789"};
+static const x12_claim_repricing inst_line_hcp = {.pricing_methodology = "03", .has_allowed = 1,
+                                                  .allowed_cents = 400000, .has_savings = 1,
+                                                  .savings_cents = 50000};
 static x12_claim_line inst_lines[] = {
-    {.revenue_code = "0120", .charge_cents = 450000, .units = "3", .unit_basis = "DA"},
+    {.revenue_code = "0120", .charge_cents = 450000, .units = "3", .unit_basis = "DA",
+     .repricing = &inst_line_hcp},
     {.revenue_code = "0250", .charge_cents = 12525, .units = "10"},
     {.revenue_code = "0300", .procedure = "80053", .charge_cents = 20000, .units = "1",
      .service_date = "20261101"},
@@ -358,6 +367,7 @@ static x12_claim inst_claim(void)
     c.provider_count = 2;
     c.lines = inst_lines;
     c.line_count = 3;
+    c.repricing = &inst_hcp;
     return c;
 }
 

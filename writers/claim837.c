@@ -661,6 +661,38 @@ static void put_hi(x12_claim_writer *c, const x12_claim_code *k, size_t n, const
     }
 }
 
+static void put_repricing(x12_claim_writer *c, const x12_claim_repricing *h)
+{
+    if (!h)
+        return;
+    seg(c, "HCP");
+    el(c, h->pricing_methodology);
+    if (h->has_allowed)
+        el_amount(c, h->allowed_cents);
+    else
+        el(c, NULL);
+    if (h->has_savings)
+        el_amount(c, h->savings_cents);
+    else
+        el(c, NULL);
+    el(c, h->organization_id);
+    el(c, h->rate);
+    el(c, h->approved_drg);
+    if (h->has_drg_amount)
+        el_amount(c, h->drg_amount_cents);
+    else
+        el(c, NULL);
+    el(c, h->approved_revenue_code);
+    el(c, h->procedure_qualifier);
+    el(c, h->procedure);
+    el(c, h->unit_basis);
+    el(c, h->units);
+    el(c, h->reject_reason);
+    el(c, h->compliance);
+    el(c, h->exception);
+    end(c);
+}
+
 static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
 {
     const x12_claim_code *pd = &cl->principal_diagnosis;
@@ -885,6 +917,7 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
     for (size_t i = 0; i < l->amount_count; i++)
         put_amount(c, l->amounts[i].qualifier, l->amounts[i].cents);
     put_notes(c, l->notes, l->note_count);
+    put_repricing(c, l->repricing); /* 2400 HCP, the last segment before 2410 */
     if (l->drug) {
         /* 2410 LIN/CTP/REF */
         seg(c, "LIN");
@@ -1014,6 +1047,7 @@ static int put_claim(x12_claim_writer *c, const x12_claim *cl)
     qlist_free(c, &q);
     put_notes(c, cl->notes, cl->note_count);
     put_diagnoses(c, cl);
+    put_repricing(c, cl->repricing); /* 2300 HCP follows the HI segments */
     put_providers(c, cl->providers, cl->provider_count, claim_provider_order(t));
     for (size_t i = 0; i < cl->other_payer_count; i++)
         put_other_payer(c, &cl->other_payers[i]);

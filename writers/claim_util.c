@@ -151,6 +151,22 @@ static int drug_eq(const x12_claim_drug *a, const x12_claim_drug *b)
            STR_EQ(ref_qualifier) && STR_EQ(ref_value);
 }
 
+static int repricing_eq(const x12_claim_repricing *a, const x12_claim_repricing *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(pricing_methodology) && a->has_allowed == b->has_allowed &&
+           (!a->has_allowed || a->allowed_cents == b->allowed_cents) &&
+           a->has_savings == b->has_savings &&
+           (!a->has_savings || a->savings_cents == b->savings_cents) &&
+           STR_EQ(organization_id) && STR_EQ(rate) && STR_EQ(approved_drg) &&
+           a->has_drg_amount == b->has_drg_amount &&
+           (!a->has_drg_amount || a->drg_amount_cents == b->drg_amount_cents) &&
+           STR_EQ(approved_revenue_code) && STR_EQ(procedure_qualifier) && STR_EQ(procedure) &&
+           STR_EQ(unit_basis) && STR_EQ(units) && STR_EQ(reject_reason) && STR_EQ(compliance) &&
+           STR_EQ(exception);
+}
+
 static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
 {
     if (!(STR_EQ(procedure_qualifier) && STR_EQ(procedure) &&
@@ -164,7 +180,8 @@ static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
           a->has_non_covered == b->has_non_covered &&
           (!a->has_non_covered || a->non_covered_cents == b->non_covered_cents) &&
           strs_eq(a->oral_cavity, b->oral_cavity, 5) && STR_EQ(prosthesis) &&
-          STR_EQ(service_date) && STR_EQ(line_control_number) && drug_eq(a->drug, b->drug)))
+          STR_EQ(service_date) && STR_EQ(line_control_number) && drug_eq(a->drug, b->drug) &&
+          repricing_eq(a->repricing, b->repricing)))
         return 0;
     ARR_EQ(teeth, tooth_count, tooth_eq);
     ARR_EQ(dates, date_count, date_eq);
@@ -225,7 +242,8 @@ int x12_claim_equal(const x12_claim *a, const x12_claim *b)
           STR_EQ(admission_type) && STR_EQ(admission_source) && STR_EQ(patient_status) &&
           STR_EQ(drg) && code_eq(&a->principal_procedure, &b->principal_procedure) &&
           a->has_orthodontic == b->has_orthodontic && STR_EQ(ortho_months_total) &&
-          STR_EQ(ortho_months_remaining) && STR_EQ(ortho_questionnaire)))
+          STR_EQ(ortho_months_remaining) && STR_EQ(ortho_questionnaire) &&
+          repricing_eq(a->repricing, b->repricing)))
         return 0;
     ARR_EQ(dates, date_count, date_eq);
     ARR_EQ(refs, ref_count, ref_eq);

@@ -241,6 +241,29 @@ typedef struct x12_claim_patient {
     const char *pregnant;     /* 837P PAT09 "Y" */
 } x12_claim_patient;
 
+/* HCP: repricing by a repricer or a PPO network, at claim (2300) or line
+ * (2400) level. */
+typedef struct x12_claim_repricing {
+    const char *pricing_methodology;   /* HCP01: "00" zero pricing, "03" flat rate ... "14" */
+    int has_allowed;                   /* HCP02 repriced allowed amount */
+    int64_t allowed_cents;
+    int has_savings;                   /* HCP03 repriced saving amount */
+    int64_t savings_cents;
+    const char *organization_id;       /* HCP04 repricing organization */
+    const char *rate;                  /* HCP05 per diem or flat rate (a decimal string) */
+    const char *approved_drg;          /* HCP06 */
+    int has_drg_amount;                /* HCP07 */
+    int64_t drg_amount_cents;
+    const char *approved_revenue_code; /* HCP08 (837I lines) */
+    const char *procedure_qualifier;   /* HCP09 */
+    const char *procedure;             /* HCP10 */
+    const char *unit_basis;            /* HCP11 */
+    const char *units;                 /* HCP12 */
+    const char *reject_reason;         /* HCP13: "T1".."T6" */
+    const char *compliance;            /* HCP14 policy compliance: "1".."5" */
+    const char *exception;             /* HCP15: "1".."6" */
+} x12_claim_repricing;
+
 /* ---- Other payers (COB) ------------------------------------------------ */
 
 /* 2320/2330A/2330B: an other payer of a secondary or tertiary claim. */
@@ -347,6 +370,7 @@ typedef struct x12_claim_line {
     size_t provider_count;
     x12_claim_line_adjudication *adjudications; /* 2430 */
     size_t adjudication_count;
+    const x12_claim_repricing *repricing; /* 2400 HCP; NULL = none */
 } x12_claim_line;
 
 /* ---- The claim (2300) -------------------------------------------------- */
@@ -447,6 +471,7 @@ typedef struct x12_claim {
     size_t other_payer_count;
     x12_claim_line *lines;            /* 2400: at least one (837P/837D up to 50, 837I 999) */
     size_t line_count;
+    const x12_claim_repricing *repricing; /* 2300 HCP; NULL = none */
 } x12_claim;
 
 /* Value equality of two claims (and of everything they point to).  NULL and
