@@ -609,6 +609,36 @@ static const x12_claim_repricing *read_hcp(x12_claim_reader *r)
     return h;
 }
 
+/* CR1 with its fixed qualifiers (CR101 LB, CR105 DH). */
+static const x12_claim_ambulance *read_cr1(x12_claim_reader *r)
+{
+    x12_claim_ambulance *a = x12_arena_alloc(r->a[A_CLAIM], sizeof *a);
+    if (!a) {
+        nomem(r);
+        return NULL;
+    }
+    if (is(elem(r, 1), "LB"))
+        a->weight = str(r, A_CLAIM, 2);
+    a->reason = str(r, A_CLAIM, 4);
+    if (is(elem(r, 5), "DH"))
+        a->miles = str(r, A_CLAIM, 6);
+    a->round_trip_purpose = str(r, A_CLAIM, 9);
+    a->stretcher_purpose = str(r, A_CLAIM, 10);
+    return a;
+}
+
+static void read_crc_into(x12_claim_reader *r, x12_claim_crc **arr, size_t *n)
+{
+    x12_claim_crc *k;
+    PUSH(r, A_CLAIM, *arr, *n, k);
+    if (!k)
+        return;
+    k->category = str(r, A_CLAIM, 1);
+    k->response = str(r, A_CLAIM, 2);
+    for (int i = 0; i < 5; i++)
+        k->codes[i] = str(r, A_CLAIM, 3 + (unsigned)i);
+}
+
 /* One C022 composite of an HI segment into `k`. */
 static void read_code(x12_claim_reader *r, unsigned pos, x12_claim_code *k, const char *defq)
 {
@@ -860,6 +890,10 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         read_note_into(r, &l->notes, &l->note_count);
     } else if (is(id, "HCP") && !l->repricing) {
         l->repricing = read_hcp(r);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CR1") && !l->ambulance) {
+        l->ambulance = read_cr1(r);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CRC")) {
+        read_crc_into(r, &l->condition_indicators, &l->condition_indicator_count);
     } else {
         not_carried(r, 0);
         r->used = ~(uint64_t)0;
@@ -993,6 +1027,20 @@ static void claim_segment(x12_claim_reader *r, x12_slice id)
         claim_hi(r);
     } else if (is(id, "HCP") && !c->repricing) {
         c->repricing = read_hcp(r);
+    } else if (r->type == X12_CLAIM_PROFESSIONAL && is(id, "CR1") && !c->ambulance) {
+        c->ambulance = read_cr1(r);
+    } else if (r->type == X12_CLAIM_PROFESSIONAL && is(id, "CR2") && !c->spinal) {
+        x12_claim_spinal *sp = x12_arena_alloc(r->a[A_CLAIM], sizeof *sp);
+        if (!sp) {
+            nomem(r);
+            return;
+        }
+        sp->condition = str(r, k, 8);
+        sp->description1 = str(r, k, 10);
+        sp->description2 = str(r, k, 11);
+        c->spinal = sp;
+    } else if (r->type == X12_CLAIM_PROFESSIONAL && is(id, "CRC")) {
+        read_crc_into(r, &c->condition_indicators, &c->condition_indicator_count);
     } else if (is(id, "CL1") && r->type == X12_CLAIM_INSTITUTIONAL) {
         c->admission_type = str(r, k, 1);
         c->admission_source = str(r, k, 2);

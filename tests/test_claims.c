@@ -572,6 +572,55 @@ static void test_professional_extras(void **state)
     free(out);
 }
 
+/* 837P ambulance: CR1 and CRC at claim and line level, pick-up and drop-off
+ * locations (2310E/2310F); a chiropractic claim with CR2. */
+static void test_professional_ambulance(void **state)
+{
+    (void)state;
+    static const x12_claim_ambulance trip = {.weight = "140", .reason = "A", .miles = "12",
+                                             .round_trip_purpose = "RETURN FROM DIALYSIS"};
+    static x12_claim_crc cert[] = {{"07", "Y", {"01", "04"}}};
+    static x12_claim_crc line_cert[] = {{"07", "Y", {"12"}}};
+    x12_claim_provider places[] = {
+        {X12_PROVIDER_AMBULANCE_PICKUP, {.address = {"1 HOME ST", NULL, "MIAMI", "FL", "33111"}}},
+        {X12_PROVIDER_AMBULANCE_DROPOFF,
+         {.last_name = "MIAMI DIALYSIS", .address = {"9 CARE RD", NULL, "MIAMI", "FL", "33112"}}},
+    };
+    x12_claim_line lines[] = {{.procedure = "A0428", .modifiers = {"RH"}, .charge_cents = 50000,
+                               .units = "1", .diagnosis_pointers = {1},
+                               .service_date = "20261101", .ambulance = &trip,
+                               .condition_indicators = line_cert, .condition_indicator_count = 1},
+                              {.procedure = "A0425", .modifiers = {"RH"}, .charge_cents = 12000,
+                               .units = "12", .diagnosis_pointers = {1},
+                               .service_date = "20261101"}};
+    x12_claim a = prof_claim();
+    a.claim_id = "AMB-1";
+    a.facility_code = "41";
+    a.total_charge_cents = 62000;
+    a.lines = lines;
+    a.line_count = 2;
+    a.ambulance = &trip;
+    a.condition_indicators = cert;
+    a.condition_indicator_count = 1;
+    a.providers = places;
+    a.provider_count = 2;
+    a.other_diagnosis_count = 0;
+    a.principal_diagnosis.code = "N186";
+    static const x12_claim_spinal spine = {.condition = "A", .description1 = "ACUTE"};
+    x12_claim b = prof_claim();
+    b.claim_id = "CHIRO-1";
+    b.spinal = &spine;
+    const x12_claim *cs[] = {&a, &b};
+    roundtrip(X12_CLAIM_PROFESSIONAL, cs, 2);
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, cs, 2, 0, &pr, &len);
+    assert_non_null(strstr(out, "~CR1*LB*140**A*DH*12***RETURN FROM DIALYSIS~CRC*07*Y*01*04~HI*"));
+    assert_non_null(strstr(out, "~NM1*PW*2~N3*1 HOME ST~N4*MIAMI*FL*33111~NM1*45*2*MIAMI DIALYSIS~"));
+    assert_non_null(strstr(out, "~CR2********A**ACUTE~"));
+    free(out);
+}
+
 static void test_institutional_inpatient(void **state)
 {
     (void)state;
@@ -1266,24 +1315,24 @@ static void test_reader_context_and_findings(void **state)
     assert_int_equal(strncmp(log, want0, strlen(log)), 0);
     assert_int_equal(count_of(log, "claim "), 1);
     free(log);
-    /* CR1 is not carried; CLM02 with three decimals cannot be held */
+    /* K3 is not carried; CLM02 with three decimals cannot be held */
     strbuf bad = {0};
     const char *clm = strstr(out, "CLM*PCN-0001*120.5*");
     sb_add(&bad, out, (size_t)(clm - out));
     sb_printf(&bad, "CLM*PCN-0001*120.505*");
     const char *rest = clm + strlen("CLM*PCN-0001*120.5*");
-    const char *dtp = strstr(rest, "~DTP*431");
-    sb_add(&bad, rest, (size_t)(dtp - rest + 1));
-    sb_printf(&bad, "CR1*LB*140~");
-    sb_add(&bad, dtp + 1, strlen(dtp + 1));
+    const char *nte = strstr(rest, "~NTE*ADD");
+    sb_add(&bad, rest, (size_t)(nte - rest + 1));
+    sb_printf(&bad, "K3*FILE INFO~");
+    sb_add(&bad, nte + 1, strlen(nte + 1));
     log = read_log(bad.p, bad.len, 0, X12_OK);
     size_t off_clm = (size_t)(clm - out);
+    const char *k3 = strstr(bad.p, "K3*");
     char want[512];
     snprintf(want, sizeof want,
              "X12_ERR_CLAIM_VALUE segment=%u id=CLM element=2 byte=%zu loop=2300\n"
-             "X12_ERR_CLAIM_NOT_CARRIED segment=%u id=CR1 element=0 byte=%zu loop=2300\n",
-             seg1, off_clm, (unsigned)count_prefix(bad.p, strstr(bad.p, "CR1*")) + 1,
-             (size_t)(strstr(bad.p, "CR1*") - bad.p));
+             "X12_ERR_CLAIM_NOT_CARRIED segment=%u id=K3 element=0 byte=%zu loop=2300\n",
+             seg1, off_clm, (unsigned)count_prefix(bad.p, k3) + 1, (size_t)(k3 - bad.p));
     if (strncmp(log, want, strlen(want)))
         fail_msg("got:\n%swant:\n%s", log, want);
     free(log);
@@ -1696,6 +1745,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_professional),
         cmocka_unit_test(test_professional_extras),
+        cmocka_unit_test(test_professional_ambulance),
         cmocka_unit_test(test_institutional_inpatient),
         cmocka_unit_test(test_dental),
         cmocka_unit_test(test_secondary_cob),

@@ -378,7 +378,7 @@ static const char *claim_provider_order(x12_claim_type t)
     switch (t) {
     case X12_CLAIM_INSTITUTIONAL: return "71 72 ZZ 82 77 DN";
     case X12_CLAIM_DENTAL: return "DN 82 77 DD DQ";
-    default: return "DN 82 77 DQ";
+    default: return "DN 82 77 DQ PW 45";
     }
 }
 
@@ -387,7 +387,7 @@ static const char *line_provider_order(x12_claim_type t)
     switch (t) {
     case X12_CLAIM_INSTITUTIONAL: return "72 ZZ 82 DN";
     case X12_CLAIM_DENTAL: return "82 DD DQ 77";
-    default: return "82 QB 77 DQ DK DN";
+    default: return "82 QB 77 DQ DK DN PW 45";
     }
 }
 
@@ -661,6 +661,36 @@ static void put_hi(x12_claim_writer *c, const x12_claim_code *k, size_t n, const
     }
 }
 
+static void put_cr1(x12_claim_writer *c, const x12_claim_ambulance *a)
+{
+    if (!a)
+        return;
+    seg(c, "CR1");
+    el(c, nz(a->weight) ? "LB" : NULL);
+    el(c, a->weight);
+    el(c, NULL);
+    el(c, a->reason);
+    el(c, nz(a->miles) ? "DH" : NULL);
+    el(c, a->miles);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, a->round_trip_purpose);
+    el(c, a->stretcher_purpose);
+    end(c);
+}
+
+static void put_crc(x12_claim_writer *c, const x12_claim_crc *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        seg(c, "CRC");
+        el(c, k[i].category);
+        el(c, k[i].response);
+        for (int j = 0; j < 5; j++)
+            el(c, k[i].codes[j]);
+        end(c);
+    }
+}
+
 static void put_repricing(x12_claim_writer *c, const x12_claim_repricing *h)
 {
     if (!h)
@@ -900,6 +930,11 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
         }
     }
     put_attachments(c, l->attachments, l->attachment_count);
+    if (t == X12_CLAIM_PROFESSIONAL) {
+        /* 005010X222A1 2400: PWK, CR1, CR3, CRC, then DTP */
+        put_cr1(c, l->ambulance);
+        put_crc(c, l->condition_indicators, l->condition_indicator_count);
+    }
     qlist q;
     if (qlist_init(c, &q, 1 + l->date_count + 1 + l->ref_count, line_date_order(t)) < 0)
         return nomem(c);
@@ -1046,6 +1081,21 @@ static int put_claim(x12_claim_writer *c, const x12_claim *cl)
     qput_refs(c, &q);
     qlist_free(c, &q);
     put_notes(c, cl->notes, cl->note_count);
+    if (t == X12_CLAIM_PROFESSIONAL) {
+        /* 005010X222A1 2300: NTE, CR1, CR2, CRC, then HI */
+        put_cr1(c, cl->ambulance);
+        if (cl->spinal) {
+            seg(c, "CR2");
+            for (int i = 1; i <= 7; i++)
+                el(c, NULL);
+            el(c, cl->spinal->condition);
+            el(c, NULL);
+            el(c, cl->spinal->description1);
+            el(c, cl->spinal->description2);
+            end(c);
+        }
+        put_crc(c, cl->condition_indicators, cl->condition_indicator_count);
+    }
     put_diagnoses(c, cl);
     put_repricing(c, cl->repricing); /* 2300 HCP follows the HI segments */
     put_providers(c, cl->providers, cl->provider_count, claim_provider_order(t));

@@ -167,6 +167,26 @@ static int repricing_eq(const x12_claim_repricing *a, const x12_claim_repricing 
            STR_EQ(exception);
 }
 
+static int ambulance_eq(const x12_claim_ambulance *a, const x12_claim_ambulance *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(weight) && STR_EQ(reason) && STR_EQ(miles) && STR_EQ(round_trip_purpose) &&
+           STR_EQ(stretcher_purpose);
+}
+
+static int spinal_eq(const x12_claim_spinal *a, const x12_claim_spinal *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(condition) && STR_EQ(description1) && STR_EQ(description2);
+}
+
+static int crc_eq(const x12_claim_crc *a, const x12_claim_crc *b)
+{
+    return STR_EQ(category) && STR_EQ(response) && strs_eq(a->codes, b->codes, 5);
+}
+
 static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
 {
     if (!(STR_EQ(procedure_qualifier) && STR_EQ(procedure) &&
@@ -181,8 +201,9 @@ static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
           (!a->has_non_covered || a->non_covered_cents == b->non_covered_cents) &&
           strs_eq(a->oral_cavity, b->oral_cavity, 5) && STR_EQ(prosthesis) &&
           STR_EQ(service_date) && STR_EQ(line_control_number) && drug_eq(a->drug, b->drug) &&
-          repricing_eq(a->repricing, b->repricing)))
+          repricing_eq(a->repricing, b->repricing) && ambulance_eq(a->ambulance, b->ambulance)))
         return 0;
+    ARR_EQ(condition_indicators, condition_indicator_count, crc_eq);
     ARR_EQ(teeth, tooth_count, tooth_eq);
     ARR_EQ(dates, date_count, date_eq);
     ARR_EQ(refs, ref_count, ref_eq);
@@ -243,8 +264,10 @@ int x12_claim_equal(const x12_claim *a, const x12_claim *b)
           STR_EQ(drg) && code_eq(&a->principal_procedure, &b->principal_procedure) &&
           a->has_orthodontic == b->has_orthodontic && STR_EQ(ortho_months_total) &&
           STR_EQ(ortho_months_remaining) && STR_EQ(ortho_questionnaire) &&
-          repricing_eq(a->repricing, b->repricing)))
+          repricing_eq(a->repricing, b->repricing) && ambulance_eq(a->ambulance, b->ambulance) &&
+          spinal_eq(a->spinal, b->spinal)))
         return 0;
+    ARR_EQ(condition_indicators, condition_indicator_count, crc_eq);
     ARR_EQ(dates, date_count, date_eq);
     ARR_EQ(refs, ref_count, ref_eq);
     ARR_EQ(amounts, amount_count, amount_eq);

@@ -146,7 +146,9 @@ typedef enum x12_claim_provider_role {
     X12_PROVIDER_SERVICE_FACILITY = 6,/* NM1*77: 837P 2310C/2420C, 837I 2310E, 837D 2310C */
     X12_PROVIDER_ASSISTANT_SURGEON = 7,/* NM1*DD: 837D 2310D/2420B */
     X12_PROVIDER_ORDERING = 8,        /* NM1*DK: 837P 2420E */
-    X12_PROVIDER_PURCHASED_SERVICE = 9/* NM1*QB: 837P 2420B */
+    X12_PROVIDER_PURCHASED_SERVICE = 9,/* NM1*QB: 837P 2420B */
+    X12_PROVIDER_AMBULANCE_PICKUP = 10, /* NM1*PW + N3/N4 (no name): 837P 2310E/2420G */
+    X12_PROVIDER_AMBULANCE_DROPOFF = 11 /* NM1*45 + N3/N4 (name optional): 837P 2310F/2420H */
 } x12_claim_provider_role;
 
 typedef struct x12_claim_provider {
@@ -240,6 +242,30 @@ typedef struct x12_claim_patient {
     const char *weight;       /* 837P PAT08 in pounds (PAT07 "01") */
     const char *pregnant;     /* 837P PAT09 "Y" */
 } x12_claim_patient;
+
+/* CR1: ambulance transport (837P 2300 and 2400). */
+typedef struct x12_claim_ambulance {
+    const char *weight;             /* CR102 patient weight (CR101 "LB") */
+    const char *reason;             /* CR104 transport reason: "A".."E" */
+    const char *miles;              /* CR106 transport distance (CR105 "DH") */
+    const char *round_trip_purpose; /* CR109 */
+    const char *stretcher_purpose;  /* CR110 */
+} x12_claim_ambulance;
+
+/* CR2: spinal manipulation (837P 2300). */
+typedef struct x12_claim_spinal {
+    const char *condition;    /* CR208 patient condition code: "A", "C", "D", "E", "F", "G", "M" */
+    const char *description1; /* CR210 */
+    const char *description2; /* CR211 */
+} x12_claim_spinal;
+
+/* CRC: a condition indicator (837P 2300: ambulance "07", vision "E1".."E3",
+ * homebound "75", EPSDT "ZZ"; 2400: ambulance "07", hospice "70", DME "09"). */
+typedef struct x12_claim_crc {
+    const char *category;  /* CRC01 */
+    const char *response;  /* CRC02 "Y" / "N" */
+    const char *codes[5];  /* CRC03-07 */
+} x12_claim_crc;
 
 /* HCP: repricing by a repricer or a PPO network, at claim (2300) or line
  * (2400) level. */
@@ -371,6 +397,9 @@ typedef struct x12_claim_line {
     x12_claim_line_adjudication *adjudications; /* 2430 */
     size_t adjudication_count;
     const x12_claim_repricing *repricing; /* 2400 HCP; NULL = none */
+    const x12_claim_ambulance *ambulance; /* 837P 2400 CR1; NULL = none */
+    x12_claim_crc *condition_indicators;  /* 837P 2400 CRC */
+    size_t condition_indicator_count;
 } x12_claim_line;
 
 /* ---- The claim (2300) -------------------------------------------------- */
@@ -472,6 +501,10 @@ typedef struct x12_claim {
     x12_claim_line *lines;            /* 2400: at least one (837P/837D up to 50, 837I 999) */
     size_t line_count;
     const x12_claim_repricing *repricing; /* 2300 HCP; NULL = none */
+    const x12_claim_ambulance *ambulance; /* 837P 2300 CR1; NULL = none */
+    const x12_claim_spinal *spinal;       /* 837P 2300 CR2; NULL = none */
+    x12_claim_crc *condition_indicators;  /* 837P 2300 CRC */
+    size_t condition_indicator_count;
 } x12_claim;
 
 /* Value equality of two claims (and of everything they point to).  NULL and
