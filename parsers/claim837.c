@@ -894,6 +894,37 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         l->ambulance = read_cr1(r);
     } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CRC")) {
         read_crc_into(r, &l->condition_indicators, &l->condition_indicator_count);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "SV5") && !l->dme && is(elem(r, 2), "DA")) {
+        x12_claim_dme *d = x12_arena_alloc(r->a[A_CLAIM], sizeof *d);
+        if (!d) {
+            nomem(r);
+            return;
+        }
+        const char *pv[2];
+        comps(r, k, 1, pv, 2);
+        d->procedure_qualifier = unless(pv[0], "HC");
+        if (!pv[0])
+            r->used &= ~((uint64_t)1 << 1);
+        d->procedure = pv[1];
+        d->days = str(r, k, 3);
+        if ((d->has_rental = elem(r, 4).len > 0))
+            d->rental_cents = amount(r, 4);
+        if ((d->has_purchase = elem(r, 5).len > 0))
+            d->purchase_cents = amount(r, 5);
+        d->frequency = str(r, k, 6);
+        l->dme = d;
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CR3") && !l->dme_certification &&
+               (is(elem(r, 2), "MO") || !elem(r, 2).len)) {
+        x12_claim_dme_certification *d = x12_arena_alloc(r->a[A_CLAIM], sizeof *d);
+        if (!d) {
+            nomem(r);
+            return;
+        }
+        d->type = str(r, k, 1);
+        d->months = str(r, k, 3);
+        if (!d->months && elem(r, 2).len)
+            r->used &= ~((uint64_t)1 << 2);
+        l->dme_certification = d;
     } else {
         not_carried(r, 0);
         r->used = ~(uint64_t)0;
@@ -965,6 +996,33 @@ static void adjudication_segment(x12_claim_reader *r, x12_slice id)
     } else if (is(id, "AMT") && is(elem(r, 1), "EAF") && !a->has_remaining) {
         a->has_remaining = 1;
         a->remaining_cents = amount(r, 2);
+    } else {
+        not_carried(r, 0);
+        r->used = ~(uint64_t)0;
+    }
+}
+
+static void form_segment(x12_claim_reader *r, x12_slice id)
+{
+    x12_claim_line *l = r->line;
+    if (is(id, "LQ")) {
+        x12_claim_form *f;
+        PUSH(r, A_CLAIM, l->forms, l->form_count, f);
+        if (!f)
+            return;
+        f->type = str(r, A_CLAIM, 1);
+        f->form = str(r, A_CLAIM, 2);
+    } else if (is(id, "FRM") && l->form_count) {
+        x12_claim_form *f = &l->forms[l->form_count - 1];
+        x12_claim_form_answer *q;
+        PUSH(r, A_CLAIM, f->answers, f->answer_count, q);
+        if (!q)
+            return;
+        q->question = str(r, A_CLAIM, 1);
+        q->yes_no = str(r, A_CLAIM, 2);
+        q->text = str(r, A_CLAIM, 3);
+        q->date = str(r, A_CLAIM, 4);
+        q->percent = str(r, A_CLAIM, 5);
     } else {
         not_carried(r, 0);
         r->used = ~(uint64_t)0;
@@ -1230,6 +1288,12 @@ static void nm1_segment(x12_claim_reader *r)
         p = &r->op->subscriber, entity = "IL";
     else if (!strcmp(l, "2330B") && r->op)
         p = &r->op->payer, entity = "PR";
+    else if (!strncmp(l, "2330", 4) && r->op) {
+        /* 2330C-2330I carry NM101/NM102 only: the writer writes nothing else */
+        new_provider(r, &r->op->providers, &r->op->provider_count);
+        r->used &= ~(uint64_t)0x3F8; /* NM103-NM109 */
+        return;
+    }
     else if (!strncmp(l, "2310", 4) && r->in_claim) {
         new_provider(r, &r->claim.providers, &r->claim.provider_count);
         return;
@@ -1335,6 +1399,8 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         drug_segment(r, id);
     } else if (!strcmp(l, "2430") && r->in_claim) {
         adjudication_segment(r, id);
+    } else if (!strcmp(l, "2440") && r->in_claim && r->line) {
+        form_segment(r, id);
     } else if (r->party && (l[0] == '1' || l[0] == '2') && strcmp(l, "2300") &&
                (is(id, "N3") || is(id, "N4") || is(id, "REF") || is(id, "PER") ||
                 is(id, "DMG") || is(id, "PRV"))) {

@@ -20,7 +20,7 @@ static inline const char *claim_guide(x12_claim_type t)
 static inline const char *claim_role_entity(x12_claim_provider_role r)
 {
     static const char *const codes[] = {"82", "DN", "71", "72", "ZZ", "DQ",
-                                        "77", "DD", "DK", "QB", "PW", "45"};
+                                        "77", "DD", "DK", "QB", "PW", "45", "85"};
     return (unsigned)r < sizeof codes / sizeof codes[0] ? codes[r] : "82";
 }
 
@@ -34,7 +34,7 @@ static inline int claim_entity_role(const char *e)
         {"DQ", X12_PROVIDER_SUPERVISING},{"77", X12_PROVIDER_SERVICE_FACILITY},
         {"DD", X12_PROVIDER_ASSISTANT_SURGEON}, {"DK", X12_PROVIDER_ORDERING},
         {"QB", X12_PROVIDER_PURCHASED_SERVICE}, {"PW", X12_PROVIDER_AMBULANCE_PICKUP},
-        {"45", X12_PROVIDER_AMBULANCE_DROPOFF}};
+        {"45", X12_PROVIDER_AMBULANCE_DROPOFF}, {"85", X12_PROVIDER_BILLING}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i].code, e))
             return map[i].role;

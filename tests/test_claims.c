@@ -421,6 +421,10 @@ static x12_claim_line_adjudication cob_adj2[] = {
      .units = "1", .adjustments = cob_line_adj2, .adjustment_count = 1,
      .adjudication_date = "20261115", .has_remaining = 1, .remaining_cents = 550}};
 static x12_claim_line cob_lines[2];
+/* 2330D: the rendering provider's id at the prior payer */
+static x12_claim_ref cob_op_ref = {"G2", "KEY-5521", NULL};
+static x12_claim_provider cob_op_providers[] = {
+    {X12_PROVIDER_RENDERING, {.entity_type = "1", .refs = &cob_op_ref, .ref_count = 1}}};
 static x12_claim_other_payer cob_payers[] = {{
     .payer_responsibility = "P",
     .relationship = "18",
@@ -436,6 +440,8 @@ static x12_claim_other_payer cob_payers[] = {{
                    .id = "JS00111223333"},
     .payer = {.last_name = "KEY INSURANCE COMPANY", .id_qualifier = "PI", .id = "999996666"},
     .adjudication_date = "20261115",
+    .providers = cob_op_providers,
+    .provider_count = 1,
 }};
 static x12_claim_subscriber sub_secondary = {
     .payer_responsibility = "S",
@@ -618,6 +624,39 @@ static void test_professional_ambulance(void **state)
     assert_non_null(strstr(out, "~CR1*LB*140**A*DH*12***RETURN FROM DIALYSIS~CRC*07*Y*01*04~HI*"));
     assert_non_null(strstr(out, "~NM1*PW*2~N3*1 HOME ST~N4*MIAMI*FL*33111~NM1*45*2*MIAMI DIALYSIS~"));
     assert_non_null(strstr(out, "~CR2********A**ACUTE~"));
+    free(out);
+}
+
+/* 837P durable medical equipment: SV5, CR3 and a CMN (2440 LQ/FRM). */
+static void test_professional_dme(void **state)
+{
+    (void)state;
+    static const x12_claim_dme dme = {.procedure = "E1390", .days = "180", .has_rental = 1,
+                                      .rental_cents = 20000, .has_purchase = 1,
+                                      .purchase_cents = 300000, .frequency = "4"};
+    static const x12_claim_dme_certification cert = {.type = "I", .months = "6"};
+    static x12_claim_form_answer answers[] = {{.question = "1A", .percent = "85"},
+                                              {.question = "2", .yes_no = "Y"},
+                                              {.question = "3", .date = "20261015"}};
+    static x12_claim_form forms[] = {{"UT", "484.03", answers, 3}};
+    x12_claim_line l = {.procedure = "E1390", .modifiers = {"RR"}, .charge_cents = 20000,
+                        .units = "1", .diagnosis_pointers = {1}, .service_date = "20261101",
+                        .dme = &dme, .dme_certification = &cert, .forms = forms,
+                        .form_count = 1};
+    x12_claim a = prof_claim();
+    a.claim_id = "DME-1";
+    a.facility_code = "12";
+    a.lines = &l;
+    a.line_count = 1;
+    a.total_charge_cents = 20000;
+    const x12_claim *cs[] = {&a};
+    roundtrip(X12_CLAIM_PROFESSIONAL, cs, 1);
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, cs, 1, 0, &pr, &len);
+    assert_non_null(strstr(out, "~SV5*HC:E1390*DA*180*200*3000*4~"));
+    assert_non_null(strstr(out, "~CR3*I*MO*6~"));
+    assert_non_null(strstr(out, "~LQ*UT*484.03~FRM*1A****85~FRM*2*Y~FRM*3***20261015~SE*"));
     free(out);
 }
 
@@ -1746,6 +1785,7 @@ int main(void)
         cmocka_unit_test(test_professional),
         cmocka_unit_test(test_professional_extras),
         cmocka_unit_test(test_professional_ambulance),
+        cmocka_unit_test(test_professional_dme),
         cmocka_unit_test(test_institutional_inpatient),
         cmocka_unit_test(test_dental),
         cmocka_unit_test(test_secondary_cob),

@@ -838,6 +838,26 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     put_tax(c, &o->payer);
     for (size_t i = 0; i < o->payer.ref_count; i++)
         put_ref(c, o->payer.refs[i].qualifier, o->payer.refs[i].value, o->payer.refs[i].id2);
+    /* 2330C-2330I: NM1 (entity code and type only) and the other payer's REFs */
+    const char *order = c->o.type == X12_CLAIM_INSTITUTIONAL ? "71 72 ZZ 77 82 DN 85"
+                        : c->o.type == X12_CLAIM_DENTAL      ? "DN 82 DQ 85 77 DD"
+                                                             : "DN 82 77 DQ 85";
+    for (int pass = 0; pass <= 20; pass++) {
+        int r = pass == 20 ? 1000 : pass;
+        for (size_t i = 0; i < o->provider_count; i++) {
+            const x12_claim_party *p = &o->providers[i].party;
+            const char *e = nz(p->entity_code) ? p->entity_code
+                                               : claim_role_entity(o->providers[i].role);
+            if (claim_rank(order, !strcmp(e, "P3") ? "DN" : e) != r)
+                continue;
+            seg(c, "NM1");
+            el(c, e);
+            el(c, nz(p->entity_type) ? p->entity_type : claim_default_entity_type(p));
+            end(c);
+            for (size_t j = 0; j < p->ref_count; j++)
+                put_ref(c, p->refs[j].qualifier, p->refs[j].value, p->refs[j].id2);
+        }
+    }
 }
 
 static void put_procedure(x12_claim_writer *c, const char *qual, const char *code,
@@ -881,6 +901,26 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
         el(c, NULL);
         el(c, l->copay_exempt);
         end(c);
+        if (l->dme) {
+            /* 005010X222A1 2400 SV5 */
+            const char *v[2] = {nz(l->dme->procedure_qualifier) ? l->dme->procedure_qualifier
+                                                               : "HC",
+                                l->dme->procedure};
+            seg(c, "SV5");
+            composite(c, v, 2);
+            el(c, "DA");
+            el(c, l->dme->days);
+            if (l->dme->has_rental)
+                el_amount(c, l->dme->rental_cents);
+            else
+                el(c, NULL);
+            if (l->dme->has_purchase)
+                el_amount(c, l->dme->purchase_cents);
+            else
+                el(c, NULL);
+            el(c, l->dme->frequency);
+            end(c);
+        }
     } else if (t == X12_CLAIM_INSTITUTIONAL) {
         /* 005010X223A2 2400 SV2: revenue code, optional HCPCS */
         seg(c, "SV2");
@@ -933,6 +973,13 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
     if (t == X12_CLAIM_PROFESSIONAL) {
         /* 005010X222A1 2400: PWK, CR1, CR3, CRC, then DTP */
         put_cr1(c, l->ambulance);
+        if (l->dme_certification) {
+            seg(c, "CR3");
+            el(c, l->dme_certification->type);
+            el(c, nz(l->dme_certification->months) ? "MO" : NULL);
+            el(c, l->dme_certification->months);
+            end(c);
+        }
         put_crc(c, l->condition_indicators, l->condition_indicator_count);
     }
     qlist q;
@@ -990,6 +1037,24 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
             put_date(c, "573", "D8", a->adjudication_date);
         if (a->has_remaining)
             put_amount(c, "EAF", a->remaining_cents);
+    }
+    for (size_t i = 0; i < l->form_count; i++) {
+        /* 005010X222A1 2440 LQ/FRM */
+        const x12_claim_form *f = &l->forms[i];
+        seg(c, "LQ");
+        el(c, f->type);
+        el(c, f->form);
+        end(c);
+        for (size_t j = 0; j < f->answer_count; j++) {
+            const x12_claim_form_answer *ans = &f->answers[j];
+            seg(c, "FRM");
+            el(c, ans->question);
+            el(c, ans->yes_no);
+            el(c, ans->text);
+            el(c, ans->date);
+            el(c, ans->percent);
+            end(c);
+        }
     }
     (void)cl;
     return 0;

@@ -127,6 +127,7 @@ static int other_payer_eq(const x12_claim_other_payer *a, const x12_claim_other_
         return 0;
     ARR_EQ(adjustments, adjustment_count, adjustment_eq);
     ARR_EQ(amounts, amount_count, amount_eq);
+    ARR_EQ(providers, provider_count, provider_eq);
     return 1;
 }
 
@@ -187,6 +188,36 @@ static int crc_eq(const x12_claim_crc *a, const x12_claim_crc *b)
     return STR_EQ(category) && STR_EQ(response) && strs_eq(a->codes, b->codes, 5);
 }
 
+static int dme_eq(const x12_claim_dme *a, const x12_claim_dme *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(procedure_qualifier) && STR_EQ(procedure) && STR_EQ(days) &&
+           a->has_rental == b->has_rental && (!a->has_rental || a->rental_cents == b->rental_cents) &&
+           a->has_purchase == b->has_purchase &&
+           (!a->has_purchase || a->purchase_cents == b->purchase_cents) && STR_EQ(frequency);
+}
+
+static int cr3_eq(const x12_claim_dme_certification *a, const x12_claim_dme_certification *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(type) && STR_EQ(months);
+}
+
+static int answer_eq(const x12_claim_form_answer *a, const x12_claim_form_answer *b)
+{
+    return STR_EQ(question) && STR_EQ(yes_no) && STR_EQ(text) && STR_EQ(date) && STR_EQ(percent);
+}
+
+static int form_eq(const x12_claim_form *a, const x12_claim_form *b)
+{
+    if (!(STR_EQ(type) && STR_EQ(form)))
+        return 0;
+    ARR_EQ(answers, answer_count, answer_eq);
+    return 1;
+}
+
 static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
 {
     if (!(STR_EQ(procedure_qualifier) && STR_EQ(procedure) &&
@@ -201,8 +232,10 @@ static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
           (!a->has_non_covered || a->non_covered_cents == b->non_covered_cents) &&
           strs_eq(a->oral_cavity, b->oral_cavity, 5) && STR_EQ(prosthesis) &&
           STR_EQ(service_date) && STR_EQ(line_control_number) && drug_eq(a->drug, b->drug) &&
-          repricing_eq(a->repricing, b->repricing) && ambulance_eq(a->ambulance, b->ambulance)))
+          repricing_eq(a->repricing, b->repricing) && ambulance_eq(a->ambulance, b->ambulance) &&
+          dme_eq(a->dme, b->dme) && cr3_eq(a->dme_certification, b->dme_certification)))
         return 0;
+    ARR_EQ(forms, form_count, form_eq);
     ARR_EQ(condition_indicators, condition_indicator_count, crc_eq);
     ARR_EQ(teeth, tooth_count, tooth_eq);
     ARR_EQ(dates, date_count, date_eq);

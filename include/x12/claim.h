@@ -148,7 +148,9 @@ typedef enum x12_claim_provider_role {
     X12_PROVIDER_ORDERING = 8,        /* NM1*DK: 837P 2420E */
     X12_PROVIDER_PURCHASED_SERVICE = 9,/* NM1*QB: 837P 2420B */
     X12_PROVIDER_AMBULANCE_PICKUP = 10, /* NM1*PW + N3/N4 (no name): 837P 2310E/2420G */
-    X12_PROVIDER_AMBULANCE_DROPOFF = 11 /* NM1*45 + N3/N4 (name optional): 837P 2310F/2420H */
+    X12_PROVIDER_AMBULANCE_DROPOFF = 11,/* NM1*45 + N3/N4 (name optional): 837P 2310F/2420H */
+    X12_PROVIDER_BILLING = 12           /* NM1*85: only an other payer's billing provider
+                                           (2330G 837P, 2330I 837I, 2330F 837D) */
 } x12_claim_provider_role;
 
 typedef struct x12_claim_provider {
@@ -267,6 +269,40 @@ typedef struct x12_claim_crc {
     const char *codes[5];  /* CRC03-07 */
 } x12_claim_crc;
 
+/* SV5: durable medical equipment (837P 2400). */
+typedef struct x12_claim_dme {
+    const char *procedure_qualifier; /* SV501-1; NULL = "HC" */
+    const char *procedure;           /* SV501-2 */
+    const char *days;                /* SV503 length of medical necessity (SV502 "DA") */
+    int has_rental;                  /* SV504 rental price */
+    int64_t rental_cents;
+    int has_purchase;                /* SV505 purchase price */
+    int64_t purchase_cents;
+    const char *frequency;           /* SV506 rental unit price indicator: "1", "4", "6" */
+} x12_claim_dme;
+
+/* CR3: durable medical equipment certification (837P 2400). */
+typedef struct x12_claim_dme_certification {
+    const char *type;   /* CR301: "I" initial, "R" renewal, "S" revised */
+    const char *months; /* CR303 duration (CR302 "MO") */
+} x12_claim_dme_certification;
+
+/* 2440 LQ/FRM: a form (certificate of medical necessity) and its answers. */
+typedef struct x12_claim_form_answer {
+    const char *question; /* FRM01 */
+    const char *yes_no;   /* FRM02: "Y", "N", "W" */
+    const char *text;     /* FRM03 */
+    const char *date;     /* FRM04 */
+    const char *percent;  /* FRM05 */
+} x12_claim_form_answer;
+
+typedef struct x12_claim_form {
+    const char *type;               /* LQ01: "AS" form type, "UT" CMS DMERC CMN */
+    const char *form;               /* LQ02 */
+    x12_claim_form_answer *answers; /* FRM */
+    size_t answer_count;
+} x12_claim_form;
+
 /* HCP: repricing by a repricer or a PPO network, at claim (2300) or line
  * (2400) level. */
 typedef struct x12_claim_repricing {
@@ -315,6 +351,9 @@ typedef struct x12_claim_other_payer {
     x12_claim_party payer;              /* 2330B NM1*PR: payer id in id ("PI"/"XV"),
                                            address, REF (F8 payer claim number, G1, 9F, T4, 2U, ...) */
     const char *adjudication_date;      /* 2330B DTP*573 (claim check or remittance date) */
+    x12_claim_provider *providers;      /* 2330C-2330I: the other payer's ids of the claim's
+                                           providers (party: entity type and refs only) */
+    size_t provider_count;
 } x12_claim_other_payer;
 
 /* 2430: how an other payer adjudicated one service line. */
@@ -400,6 +439,10 @@ typedef struct x12_claim_line {
     const x12_claim_ambulance *ambulance; /* 837P 2400 CR1; NULL = none */
     x12_claim_crc *condition_indicators;  /* 837P 2400 CRC */
     size_t condition_indicator_count;
+    const x12_claim_dme *dme;             /* 837P 2400 SV5; NULL = none */
+    const x12_claim_dme_certification *dme_certification; /* 837P 2400 CR3; NULL = none */
+    x12_claim_form *forms;                /* 837P 2440 LQ/FRM */
+    size_t form_count;
 } x12_claim_line;
 
 /* ---- The claim (2300) -------------------------------------------------- */
