@@ -1173,6 +1173,24 @@ static void test_control_numbers(void **state)
     assert_non_null(strstr(out.p, "*000000009*0*T*:~GS*HC*SUBMITTER01*RECEIVER01*20261126*1200*8*"));
     assert_non_null(strstr(out.p, "~ST*837*000007*"));
     sb_free(&out);
+
+    /* a header without numbers keeps the running counters */
+    w = x12_claim_writer_new(&o, &h, out_sb, &out, NULL);
+    assert_int_equal(x12_claim_writer_add(w, &c), X12_OK);
+    x12_claim_header h2 = header();
+    h2.isa.control_number = 0;
+    h2.gs.control_number = 0;
+    h2.st_control_number = 0;
+    h2.bht_purpose = "18";
+    assert_int_equal(x12_claim_writer_end(w, X12_END_INTERCHANGE), X12_OK);
+    assert_int_equal(x12_claim_writer_set_header(w, &h2), X12_OK);
+    assert_int_equal(x12_claim_writer_add(w, &c), X12_OK);
+    assert_int_equal(x12_claim_writer_finish(w), X12_OK);
+    x12_claim_writer_free(w);
+    sb_add(&out, "", 0);
+    assert_non_null(strstr(out.p, "*000000010*0*T*:~GS*HC*SUBMITTER01*RECEIVER01*20261126*1200*9*"));
+    assert_non_null(strstr(out.p, "~ST*837*0008*005010X222A1~BHT*0019*18*0008*"));
+    sb_free(&out);
 }
 
 static int out_fail(void *ctx, const void *buf, size_t len)

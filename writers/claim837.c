@@ -1327,9 +1327,13 @@ x12_status x12_claim_writer_set_header(x12_claim_writer *c, const x12_claim_head
     x12_arena_free(c->hdr_arena);
     c->hdr_arena = a;
     c->hdr = copy;
-    c->next_isa = h->isa.control_number;
-    c->next_gs = h->gs.control_number;
-    c->next_st = h->st_control_number;
+    /* a zero keeps the running counter, so a header change cannot reuse a number */
+    if (h->isa.control_number)
+        c->next_isa = h->isa.control_number;
+    if (h->gs.control_number)
+        c->next_gs = h->gs.control_number;
+    if (h->st_control_number)
+        c->next_st = h->st_control_number;
     return X12_OK;
 }
 

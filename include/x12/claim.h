@@ -655,9 +655,11 @@ typedef enum x12_claim_end {
 /* Closes the open envelopes up to `level` (a no-op for those not open). */
 X12_API x12_status x12_claim_writer_end(x12_claim_writer *w, x12_claim_end level);
 
-/* Replaces the header used for envelopes opened from now on (a round trip
- * of a file with several sets calls it with each set's header).  The control
- * numbers in it restart the counters when no control callback is set. */
+/* Replaces the header (copied deeply) used for envelopes opened from now on
+ * (a round trip of a file with several sets calls it with each set's
+ * header).  Without a control callback, each non-zero control number in it
+ * restarts its counter; a zero keeps the running one.  Returns X12_OK,
+ * X12_ERR_NOMEM or X12_ERR_USAGE (no header). */
 X12_API x12_status x12_claim_writer_set_header(x12_claim_writer *w, const x12_claim_header *header);
 
 /* Amounts as X12 writes them ("100", "12.5"; the default) or always with
@@ -715,7 +717,8 @@ typedef struct x12_claim_context {
 
 typedef struct x12_claim_reader_callbacks {
     /* One call per claim (2300 with its lines), with claim->billing,
-     * ->subscriber and ->patient filled from its HL levels.  Everything
+     * ->subscriber and ->patient filled from its HL levels (NULL when the
+     * file lacks the level; patient NULL = the subscriber is the patient).  Everything
      * pointed to is valid only during the call (the claim's arena is reset
      * for the next claim).  Return non-zero to stop (X12_ERR_STOPPED). */
     int (*claim)(void *ctx, const x12_claim *claim, const x12_claim_context *cx);
