@@ -853,6 +853,27 @@ static void test_check_codes(void **state)
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-P[1] subscriber.relationship\n");
 }
 
+/* A provider the guide has no loop for, or with parts its loop lacks. */
+static void test_check_providers(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-PV";
+    x12_claim_contact per = {NULL, "DESK", {"TE"}, {"5555550000"}};
+    x12_claim_provider pv[] = {
+        {X12_PROVIDER_ATTENDING, {.last_name = "HOUSE", .id_qualifier = "XX", .id = "1245319599"}},
+        {X12_PROVIDER_SUPERVISING, {.last_name = "CHIEF", .taxonomy = "207Q00000X",
+                                    .address = {"1 A ST", NULL, "MIAMI", "FL", "33111"},
+                                    .contacts = &per, .contact_count = 1}},
+    };
+    c.providers = pv;
+    c.provider_count = 2;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-PV[1] providers[0].role\n"
+                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.taxonomy\n"
+                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.address\n"
+                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.contacts\n");
+}
+
 static void test_check_dates(void **state)
 {
     (void)state;
@@ -1812,6 +1833,7 @@ int main(void)
         cmocka_unit_test(test_check_total),
         cmocka_unit_test(test_check_npi),
         cmocka_unit_test(test_check_codes),
+        cmocka_unit_test(test_check_providers),
         cmocka_unit_test(test_check_dates),
         cmocka_unit_test(test_check_pointers),
         cmocka_unit_test(test_check_counts),

@@ -158,11 +158,61 @@ static void check_person(checker *k, const x12_claim_party *p, const char *path)
         problem(k, X12_ERR_CLAIM_CODE, "F, M or U", "%s.gender", path);
 }
 
-static void check_providers(checker *k, const x12_claim_provider *p, size_t n, const char *path)
+/* The segments of each provider loop after its NM1, per guide and level
+ * (005010X222A1/X223A2/X224A2 2310x and 2420x); NULL when the guide has no
+ * such provider there. */
+static const char *provider_segments(x12_claim_type t, int line, const char *entity)
+{
+    static const char *const p_claim[] = {"DN REF", "P3 REF", "82 PRV REF", "77 N3 N4 REF PER",
+                                          "DQ REF", "PW N3 N4", "45 N3 N4", NULL};
+    static const char *const p_line[] = {"82 PRV REF", "QB REF", "77 N3 N4 REF", "DQ REF",
+                                         "DK N3 N4 REF PER", "DN REF", "P3 REF", "PW N3 N4",
+                                         "45 N3 N4", NULL};
+    static const char *const i_claim[] = {"71 PRV REF", "72 REF", "ZZ REF", "82 REF",
+                                          "77 N3 N4 REF", "DN REF", NULL};
+    static const char *const i_line[] = {"72 REF", "ZZ REF", "82 REF", "DN REF", NULL};
+    static const char *const d_claim[] = {"DN REF", "P3 REF", "82 PRV REF", "77 N3 N4 REF PER",
+                                          "DD PRV REF", "DQ REF", NULL};
+    static const char *const d_line[] = {"82 PRV REF", "DD PRV REF", "DQ REF", "77 N3 N4 REF",
+                                         NULL};
+    const char *const *tab = t == X12_CLAIM_INSTITUTIONAL ? (line ? i_line : i_claim)
+                             : t == X12_CLAIM_DENTAL      ? (line ? d_line : d_claim)
+                                                          : (line ? p_line : p_claim);
+    size_t n = strlen(entity);
+    for (; *tab; tab++)
+        if (!strncmp(*tab, entity, n) && (*tab)[n] == ' ')
+            return *tab + n;
+    return NULL;
+}
+
+static const char *role_entity(const x12_claim_provider *p)
+{
+    static const char *const codes[] = {"82", "DN", "71", "72", "ZZ", "DQ", "77",
+                                        "DD", "DK", "QB", "PW", "45", "85"};
+    if (has(p->party.entity_code))
+        return p->party.entity_code;
+    return (unsigned)p->role < sizeof codes / sizeof codes[0] ? codes[p->role] : "";
+}
+
+static void check_providers(checker *k, const x12_claim_provider *p, size_t n, const char *path,
+                            int line)
 {
     char buf[96];
     for (size_t i = 0; i < n; i++) {
         snprintf(buf, sizeof buf, "%s[%zu].party", path, i);
+        /* what the provider's loop can carry in this guide */
+        const char *segs = provider_segments(k->cl->type, line, role_entity(&p[i]));
+        if (!segs) {
+            problem(k, X12_ERR_CLAIM_CODE, "no such provider loop in this guide", "%s[%zu].role",
+                    path, i);
+            continue;
+        }
+        if (has(p[i].party.taxonomy) && !strstr(segs, "PRV"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PRV", "%s.taxonomy", buf);
+        if ((has(p[i].party.address.line1) || has(p[i].party.address.city)) && !strstr(segs, "N3"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no N3/N4", "%s.address", buf);
+        if (p[i].party.contact_count && !strstr(segs, "PER"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PER", "%s.contacts", buf);
         /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
         if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
             p[i].role == X12_PROVIDER_AMBULANCE_DROPOFF) {
@@ -250,7 +300,7 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
         problem(k, X12_ERR_CLAIM_REQUIRED, "CTP04 and CTP05", "lines[%zu].drug.quantity", i);
     char buf[64];
     snprintf(buf, sizeof buf, "lines[%zu].providers", i);
-    check_providers(k, l->providers, l->provider_count, buf);
+    check_providers(k, l->providers, l->provider_count, buf, 1);
     for (size_t a = 0; a < l->adjudication_count; a++) {
         const x12_claim_line_adjudication *ad = &l->adjudications[a];
         if (!has(ad->payer_id))
@@ -434,7 +484,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     }
 
     /* Providers, other payers */
-    check_providers(&k, cl->providers, cl->provider_count, "providers");
+    check_providers(&k, cl->providers, cl->provider_count, "providers", 0);
     if (cl->other_payer_count > 10)
         problem(&k, X12_ERR_CLAIM_COUNT, "at most 10", "other_payers");
     for (size_t i = 0; i < cl->other_payer_count; i++) {
