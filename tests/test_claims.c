@@ -874,6 +874,35 @@ static void test_check_providers(void **state)
                         "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.contacts\n");
 }
 
+/* Fields another guide's: refused rather than left out silently. */
+static void test_check_guide_fit(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-G";
+    c.drg = "281";
+    c.has_orthodontic = 1;
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    l[1].revenue_code = "0450";
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-G[1] drg\n"
+                        "X12_ERR_CLAIM_CODE BAD-G[1] has_orthodontic\n"
+                        "X12_ERR_CLAIM_CODE BAD-G[1] lines[1].revenue_code\n");
+    x12_claim i = inst_claim();
+    i.claim_id = "BAD-GI";
+    i.onset_date = "20261001";
+    x12_claim_line il[3];
+    memcpy(il, inst_lines, sizeof il);
+    il[0].has_unit_rate = 1;
+    il[0].unit_rate_cents = 150000;
+    il[1].emergency = "Y";
+    i.lines = il;
+    assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-GI[1] onset_date\n"
+                        "X12_ERR_CLAIM_CODE BAD-GI[1] lines[0].unit_rate_cents\n"
+                        "X12_ERR_CLAIM_CODE BAD-GI[1] lines[1].emergency\n");
+}
+
 static void test_check_dates(void **state)
 {
     (void)state;
@@ -1834,6 +1863,7 @@ int main(void)
         cmocka_unit_test(test_check_npi),
         cmocka_unit_test(test_check_codes),
         cmocka_unit_test(test_check_providers),
+        cmocka_unit_test(test_check_guide_fit),
         cmocka_unit_test(test_check_dates),
         cmocka_unit_test(test_check_pointers),
         cmocka_unit_test(test_check_counts),

@@ -329,6 +329,77 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
     }
 }
 
+/* Fields the claim's guide has no place for: the writer would leave them
+ * out, so a claim carrying them is refused rather than shortened silently. */
+#define NOT_IN_GUIDE(cond, ...)                                                  \
+    do {                                                                         \
+        if (cond)                                                                \
+            problem(k, X12_ERR_CLAIM_CODE, "not in this guide", __VA_ARGS__);    \
+    } while (0)
+
+static void check_guide_fit(checker *k)
+{
+    const x12_claim *cl = k->cl;
+    int prof = cl->type == X12_CLAIM_PROFESSIONAL, inst = cl->type == X12_CLAIM_INSTITUTIONAL,
+        dent = cl->type == X12_CLAIM_DENTAL;
+    /* 837P only */
+    NOT_IN_GUIDE(!prof && has(cl->onset_date), "onset_date");
+    NOT_IN_GUIDE(!prof && has(cl->patient_signature_source), "patient_signature_source");
+    NOT_IN_GUIDE(!prof && cl->ambulance, "ambulance");
+    NOT_IN_GUIDE(!prof && cl->spinal, "spinal");
+    NOT_IN_GUIDE(!prof && cl->condition_indicator_count, "condition_indicators");
+    NOT_IN_GUIDE(!prof && cl->subscriber &&
+                     (has(cl->subscriber->death_date) || has(cl->subscriber->weight) ||
+                      has(cl->subscriber->pregnant)),
+                 "subscriber.weight");
+    NOT_IN_GUIDE(!prof && cl->patient &&
+                     (has(cl->patient->death_date) || has(cl->patient->weight) ||
+                      has(cl->patient->pregnant)),
+                 "patient.weight");
+    /* 837I only */
+    NOT_IN_GUIDE(!inst && (has(cl->statement_from) || has(cl->statement_to)), "statement_from");
+    NOT_IN_GUIDE(!inst && (has(cl->admission_type) || has(cl->admission_source) ||
+                           has(cl->patient_status)),
+                 "admission_type");
+    NOT_IN_GUIDE(!inst && has(cl->admitting_diagnosis.code), "admitting_diagnosis");
+    NOT_IN_GUIDE(!inst && cl->reason_for_visit_count, "reason_for_visit");
+    NOT_IN_GUIDE(!inst && cl->external_cause_count, "external_causes");
+    NOT_IN_GUIDE(!inst && has(cl->drg), "drg");
+    NOT_IN_GUIDE(!inst && cl->occurrence_span_count, "occurrence_spans");
+    NOT_IN_GUIDE(!inst && cl->occurrence_count, "occurrences");
+    NOT_IN_GUIDE(!inst && cl->value_count, "values");
+    /* 837D only */
+    NOT_IN_GUIDE(!dent && cl->has_orthodontic, "has_orthodontic");
+    NOT_IN_GUIDE(!dent && cl->tooth_status_count, "tooth_status");
+    NOT_IN_GUIDE(!dent && has(cl->predetermination), "predetermination");
+    /* 837P and 837I */
+    NOT_IN_GUIDE(dent && (has(cl->principal_procedure.code) || cl->other_procedure_count),
+                 "principal_procedure");
+    NOT_IN_GUIDE(dent && cl->condition_count, "conditions");
+    NOT_IN_GUIDE(dent && (has(cl->admission_date) || has(cl->discharge_date)), "admission_date");
+    NOT_IN_GUIDE(inst && has(cl->provider_signature), "provider_signature");
+    for (size_t i = 0; i < cl->line_count; i++) {
+        const x12_claim_line *l = &cl->lines[i];
+        NOT_IN_GUIDE(!prof && (has(l->emergency) || has(l->epsdt) || has(l->family_planning) ||
+                               has(l->copay_exempt)),
+                     "lines[%zu].emergency", i);
+        NOT_IN_GUIDE(!prof && (l->ambulance || l->condition_indicator_count), "lines[%zu].ambulance",
+                     i);
+        NOT_IN_GUIDE(!prof && (l->dme || l->dme_certification || l->form_count), "lines[%zu].dme", i);
+        NOT_IN_GUIDE(!prof && l->drug && dent, "lines[%zu].drug", i);
+        NOT_IN_GUIDE(inst && has(l->place_of_service), "lines[%zu].place_of_service", i);
+        NOT_IN_GUIDE(inst && (l->diagnosis_pointers[0] || l->diagnosis_pointers[1]),
+                     "lines[%zu].diagnosis_pointers", i);
+        NOT_IN_GUIDE(!inst && has(l->revenue_code), "lines[%zu].revenue_code", i);
+        /* SV206 is not used in 005010X223A2 */
+        NOT_IN_GUIDE(l->has_unit_rate, "lines[%zu].unit_rate_cents", i);
+        NOT_IN_GUIDE(!inst && l->has_non_covered, "lines[%zu].non_covered_cents", i);
+        NOT_IN_GUIDE(!dent && (l->tooth_count || has(l->oral_cavity[0]) || has(l->prosthesis)),
+                     "lines[%zu].teeth", i);
+        NOT_IN_GUIDE(dent && (l->amount_count || l->attachment_count), "lines[%zu].amounts", i);
+    }
+}
+
 size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_problem_fn fn,
                        void *ctx)
 {
@@ -537,5 +608,6 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         snprintf(d, sizeof d, "lines sum to %lld cents", (long long)sum);
         problem(&k, X12_ERR_CLAIM_TOTAL, d, "total_charge_cents");
     }
+    check_guide_fit(&k);
     return k.count;
 }
