@@ -562,6 +562,28 @@ static void test_professional_extras(void **state)
     x12_claim_code cond[] = {{.code = "01"}, {.code = "02"}};
     a.conditions = cond;
     a.condition_count = 2;
+    /* CN1, K3 at claim level; QTY, MEA, CN1, K3, PS1 on a line */
+    static const x12_claim_contract contract = {.type = "02", .has_amount = 1,
+                                                .amount_cents = 10000, .code = "CNT7"};
+    static const char *info[] = {"STATE DATA 1"};
+    a.contract = &contract;
+    a.file_info = info;
+    a.file_info_count = 1;
+    static x12_claim_measure qty[] = {{NULL, "FL", "2"}};
+    static x12_claim_measure mea[] = {{"TR", "R1", "113.4"}};
+    x12_claim_line al[2];
+    memcpy(al, prof_lines, sizeof al);
+    al[1].quantities = qty;
+    al[1].quantity_count = 1;
+    al[1].measurements = mea;
+    al[1].measurement_count = 1;
+    al[1].contract = &contract;
+    al[1].file_info = info;
+    al[1].file_info_count = 1;
+    al[1].purchased_provider_id = "PP123";
+    al[1].has_purchased = 1;
+    al[1].purchased_cents = 2000;
+    a.lines = al;
     x12_claim_patient p = child;
     p.death_date = "20261101";
     b.claim_id = "PCN-0002";
@@ -575,6 +597,9 @@ static void test_professional_extras(void **state)
     assert_non_null(strstr(out, "~SBR*P*18*GRP123******CI~PAT*******01*140*Y~"));
     assert_non_null(strstr(out, "~HI*BP:00400*BO:00402~HI*BG:01*BG:02~"));
     assert_non_null(strstr(out, "~PAT*19****D8*20261101~"));
+    assert_non_null(strstr(out, "~CN1*02*100**CNT7~REF*9F*REF77~REF*G1*AUTH55~K3*STATE DATA 1~NTE*"));
+    assert_non_null(strstr(out, "~DTP*472*D8*20261101~QTY*FL*2~MEA*TR*R1*113.4~CN1*02*100**CNT7~"
+                                "K3*STATE DATA 1~PS1*PP123*20~"));
     free(out);
 }
 
@@ -1422,7 +1447,7 @@ static void test_reader_context_and_findings(void **state)
     assert_int_equal(strncmp(log, want0, strlen(log)), 0);
     assert_int_equal(count_of(log, "claim "), 1);
     free(log);
-    /* K3 is not carried; CLM02 with three decimals cannot be held */
+    /* a DMG in 2300 is not carried; CLM02 with three decimals cannot be held */
     strbuf bad = {0};
     const char *clm = strstr(out, "CLM*PCN-0001*120.5*");
     sb_add(&bad, out, (size_t)(clm - out));
@@ -1430,18 +1455,20 @@ static void test_reader_context_and_findings(void **state)
     const char *rest = clm + strlen("CLM*PCN-0001*120.5*");
     const char *nte = strstr(rest, "~NTE*ADD");
     sb_add(&bad, rest, (size_t)(nte - rest + 1));
-    sb_printf(&bad, "K3*FILE INFO~");
+    sb_printf(&bad, "DMG*D8*19430501*F~");
     sb_add(&bad, nte + 1, strlen(nte + 1));
     log = read_log(bad.p, bad.len, 0, X12_OK);
     size_t off_clm = (size_t)(clm - out);
-    const char *k3 = strstr(bad.p, "K3*");
-    char want[512];
-    snprintf(want, sizeof want,
-             "X12_ERR_CLAIM_VALUE segment=%u id=CLM element=2 byte=%zu loop=2300\n"
-             "X12_ERR_CLAIM_NOT_CARRIED segment=%u id=K3 element=0 byte=%zu loop=2300\n",
-             seg1, off_clm, (unsigned)count_prefix(bad.p, k3) + 1, (size_t)(k3 - bad.p));
-    if (strncmp(log, want, strlen(want)))
-        fail_msg("got:\n%swant:\n%s", log, want);
+    const char *dmg = strstr(bad.p, "DMG*D8*19430501*F~NTE");
+    char want1[256], want2[256];
+    snprintf(want1, sizeof want1,
+             "X12_ERR_CLAIM_VALUE segment=%u id=CLM element=2 byte=%zu loop=2300\n", seg1,
+             off_clm);
+    snprintf(want2, sizeof want2,
+             "X12_ERR_CLAIM_NOT_CARRIED segment=%u id=DMG element=0 byte=%zu loop=2300\n",
+             (unsigned)count_prefix(bad.p, dmg) + 1, (size_t)(dmg - bad.p));
+    if (!strstr(log, want1) || !strstr(log, want2))
+        fail_msg("got:\n%swant:\n%s%s", log, want1, want2);
     free(log);
     sb_free(&bad);
     free(out);

@@ -397,6 +397,10 @@ static void check_guide_fit(checker *k)
         NOT_IN_GUIDE(!dent && (l->tooth_count || has(l->oral_cavity[0]) || has(l->prosthesis)),
                      "lines[%zu].teeth", i);
         NOT_IN_GUIDE(dent && (l->amount_count || l->attachment_count), "lines[%zu].amounts", i);
+        NOT_IN_GUIDE(!prof && (l->quantity_count || l->measurement_count || l->contract ||
+                               l->file_info_count || has(l->purchased_provider_id) ||
+                               l->has_purchased),
+                     "lines[%zu].quantities", i);
     }
 }
 
