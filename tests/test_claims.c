@@ -1474,6 +1474,48 @@ static void test_reader_context_and_findings(void **state)
     free(out);
 }
 
+/* The same claims whatever the chunks the input comes in. */
+static void test_reader_chunks(void **state)
+{
+    (void)state;
+    x12_claim c1 = cob_claim(), c2 = prof_claim(), c3 = inst_claim();
+    const x12_claim *ps[] = {&c1, &c2};
+    const x12_claim *is[] = {&c3};
+    problems pr = {{0}, 0};
+    size_t plen, ilen;
+    char *p = write_claims(X12_CLAIM_PROFESSIONAL, ps, 2, 0, &pr, &plen);
+    char *i = write_claims(X12_CLAIM_INSTITUTIONAL, is, 1, 0, &pr, &ilen);
+    /* a second interchange needs its own ISA13 */
+    for (char *q = i; (q = strstr(q, "000000101")); q++)
+        q[8] = '2';
+    strbuf both = {0};
+    sb_add(&both, p, plen);
+    sb_add(&both, i, ilen);
+    const x12_claim *all[] = {&c1, &c2, &c3};
+    static const size_t chunks[] = {1, 2, 3, 7, 64, 4096};
+    for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+        rctx r = {all, 3, 0, 0, {0}, 0};
+        x12_claim_reader_callbacks cb = {r_claim, r_finding};
+        x12_claim_reader *cr = x12_claim_reader_new(&cb, &r, 0, NULL);
+        x12_reader_callbacks rcb = {feed_claims, feed_error};
+        x12_reader *rd = x12_reader_new(NULL, &rcb, cr);
+        for (size_t off = 0; off < both.len; off += chunks[k]) {
+            size_t n = both.len - off < chunks[k] ? both.len - off : chunks[k];
+            assert_int_equal(x12_reader_feed(rd, both.p + off, n), X12_OK);
+        }
+        assert_int_equal(x12_reader_finish(rd), X12_OK);
+        assert_int_equal(x12_claim_reader_finish(cr), X12_OK);
+        x12_reader_free(rd);
+        x12_claim_reader_free(cr);
+        assert_int_equal(r.got, 3);
+        assert_int_equal(r.mismatch, 0);
+        assert_int_equal(r.findings.len, 0);
+    }
+    sb_free(&both);
+    free(p);
+    free(i);
+}
+
 /* ---- allocation failures ------------------------------------------------ */
 
 static void test_writer_allocation_failures(void **state)
@@ -1903,6 +1945,7 @@ int main(void)
         cmocka_unit_test(test_writer_usage),
         cmocka_unit_test(test_reader_file_and_gzip),
         cmocka_unit_test(test_reader_context_and_findings),
+        cmocka_unit_test(test_reader_chunks),
         cmocka_unit_test(test_writer_allocation_failures),
         cmocka_unit_test(test_reader_allocation_failures),
         cmocka_unit_test(test_corpus_roundtrip),
