@@ -425,6 +425,7 @@ static x12_claim_line cob_lines[2];
 static x12_claim_ref cob_op_ref = {"G2", "KEY-5521", NULL};
 static x12_claim_provider cob_op_providers[] = {
     {X12_PROVIDER_RENDERING, {.entity_type = "1", .refs = &cob_op_ref, .ref_count = 1}}};
+static const x12_claim_outpatient_adjudication cob_moa = {.remarks = {"MA01", "MA18"}};
 static x12_claim_other_payer cob_payers[] = {{
     .payer_responsibility = "P",
     .relationship = "18",
@@ -442,6 +443,7 @@ static x12_claim_other_payer cob_payers[] = {{
     .adjudication_date = "20261115",
     .providers = cob_op_providers,
     .provider_count = 1,
+    .outpatient = &cob_moa,
 }};
 static x12_claim_subscriber sub_secondary = {
     .payer_responsibility = "S",

@@ -856,6 +856,25 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     el(c, NULL);
     el(c, o->release_of_info);
     end(c);
+    const x12_claim_outpatient_adjudication *m = o->outpatient;
+    if (m) {
+        /* 2320 MOA follows OI (837I puts MIA, not carried, between them) */
+        seg(c, "MOA");
+        el(c, m->reimbursement_rate);
+        if (m->has_payable)
+            el_amount(c, m->payable_cents);
+        else
+            el(c, NULL);
+        for (int i = 0; i < 5; i++)
+            el(c, m->remarks[i]);
+        if (m->has_esrd)
+            el_amount(c, m->esrd_cents);
+        else
+            el(c, NULL);
+        if (m->has_nonpayable)
+            el_amount(c, m->nonpayable_cents);
+        end(c);
+    }
     put_party(c, &o->subscriber, "IL", NULL, P_ADDR);
     put_nm1(c, &o->payer, "PR", 0);
     put_address(c, &o->payer.address);

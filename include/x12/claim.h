@@ -348,6 +348,18 @@ typedef struct x12_claim_repricing {
 
 /* ---- Other payers (COB) ------------------------------------------------ */
 
+/* 2320 MOA: the other payer's outpatient adjudication (Medicare remarks). */
+typedef struct x12_claim_outpatient_adjudication {
+    const char *reimbursement_rate; /* MOA01 (a decimal string) */
+    int has_payable;                /* MOA02 HCPCS payable amount */
+    int64_t payable_cents;
+    const char *remarks[5];         /* MOA03-07 claim payment remark codes */
+    int has_esrd;                   /* MOA08 end stage renal disease payment */
+    int64_t esrd_cents;
+    int has_nonpayable;             /* MOA09 non-payable professional component */
+    int64_t nonpayable_cents;
+} x12_claim_outpatient_adjudication;
+
 /* 2320/2330A/2330B: an other payer of a secondary or tertiary claim. */
 typedef struct x12_claim_other_payer {
     const char *payer_responsibility;   /* SBR01 of 2320 */
@@ -374,6 +386,7 @@ typedef struct x12_claim_other_payer {
     x12_claim_provider *providers;      /* 2330C-2330I: the other payer's ids of the claim's
                                            providers (party: entity type and refs only) */
     size_t provider_count;
+    const x12_claim_outpatient_adjudication *outpatient; /* 2320 MOA; NULL = none */
 } x12_claim_other_payer;
 
 /* 2430: how an other payer adjudicated one service line. */
