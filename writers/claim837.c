@@ -1344,6 +1344,21 @@ x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
         c->stats.claims_rejected++;
         return X12_ERR_CLAIM_REJECTED;
     }
+    /* text the output cannot carry rejects the claim before any of it is
+     * written (the segment writer would fail half-way through it) */
+    x12_claim_problem tp;
+    if (claim_text_check(cl, &c->o.writer, tp.path, sizeof tp.path)) {
+        if (c->o.problem) {
+            tp.code = X12_ERR_CLAIM_TEXT;
+            tp.claim_id = cl->claim_id ? cl->claim_id : "";
+            tp.claim_index = index;
+            snprintf(tp.detail, sizeof tp.detail, "no delimiters, control characters%s",
+                     c->o.writer.input_encoding ? "" : " or non-ASCII bytes without input_encoding");
+            c->o.problem(c->o.problem_ctx, &tp);
+        }
+        c->stats.claims_rejected++;
+        return X12_ERR_CLAIM_REJECTED;
+    }
     if (c->in_st && c->claims_in_set >= c->o.max_claims_per_set && close_set(c) < 0)
         return c->fatal;
     if (!c->in_st && open_set(c) < 0)

@@ -684,11 +684,15 @@ X12_API x12_claim_writer *x12_claim_writer_new(const x12_claim_writer_options *o
  * then patient.  A new transaction set starts after max_claims_per_set
  * claims.  The caller keeps ownership of `claim`; it may be freed as soon as
  * this returns.
+ * Text is checked against the output's delimiters and character set before
+ * anything is written (X12_ERR_CLAIM_TEXT, even with no_checks).
  * Returns X12_OK (written), X12_ERR_CLAIM_REJECTED (it failed the checks: its
  * problems went to the problem callback, nothing was written, the writer
- * goes on), or a fatal error (X12_ERR_NOMEM, X12_ERR_IO, X12_ERR_LIMIT,
- * X12_ERR_USAGE for a claim of another type or after finish, or a writer
- * error for bytes X12 cannot carry), after which the writer refuses more. */
+ * goes on), X12_ERR_USAGE (a claim of another type, after finish, or without
+ * billing provider or subscriber: nothing written, the writer goes on), or a
+ * fatal error (X12_ERR_NOMEM, X12_ERR_IO, X12_ERR_LIMIT, or a segment writer
+ * error such as X12_ERR_CHARSET for text iconv cannot fold), after which the
+ * writer refuses more. */
 X12_API x12_status x12_claim_writer_add(x12_claim_writer *w, const x12_claim *claim);
 
 /* How far x12_claim_writer_end() closes. */
