@@ -831,6 +831,26 @@ void cr_other_payer_segment(x12_claim_reader *r, x12_slice id)
         o->benefits_assignment = cr_str(r, A_CLAIM, 3);
         o->patient_signature_source = cr_str(r, A_CLAIM, 4);
         o->release_of_info = cr_str(r, A_CLAIM, 6);
+    } else if (cr_is(id, "MIA") && !o->inpatient && r->type == X12_CLAIM_INSTITUTIONAL) {
+        x12_claim_inpatient_adjudication *m = x12_arena_alloc(r->a[A_CLAIM], sizeof *m);
+        if (!m) {
+            cr_nomem(r);
+            return;
+        }
+        m->covered_days = cr_str(r, A_CLAIM, 1);
+        m->lifetime_psychiatric_days = cr_str(r, A_CLAIM, 3);
+        m->cost_report_days = cr_str(r, A_CLAIM, 15);
+        m->remarks[0] = cr_str(r, A_CLAIM, 5);
+        for (unsigned i = 0; i < 4; i++)
+            m->remarks[1 + i] = cr_str(r, A_CLAIM, 20 + i);
+        /* the amounts: MIA04, 06-14, 16-19, 24 */
+        static const unsigned amounts[] = {4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 24};
+        for (size_t i = 0; i < sizeof amounts / sizeof amounts[0]; i++) {
+            unsigned pos = amounts[i];
+            if ((m->has_amount[pos - 1] = cr_elem(r, pos).len > 0))
+                m->amount_cents[pos - 1] = cr_amount(r, pos);
+        }
+        o->inpatient = m;
     } else if (cr_is(id, "MOA") && !o->outpatient) {
         x12_claim_outpatient_adjudication *m = x12_arena_alloc(r->a[A_CLAIM], sizeof *m);
         if (!m) {

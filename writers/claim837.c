@@ -856,9 +856,27 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     el(c, NULL);
     el(c, o->release_of_info);
     end(c);
+    const x12_claim_inpatient_adjudication *ia = o->inpatient;
+    if (ia) {
+        /* 005010X223A2 2320 MIA, between OI and MOA */
+        seg(c, "MIA");
+        for (int i = 0; i < 24; i++) {
+            const char *text = i == 0    ? ia->covered_days
+                               : i == 2  ? ia->lifetime_psychiatric_days
+                               : i == 14 ? ia->cost_report_days
+                               : i == 4  ? ia->remarks[0]
+                               : i >= 19 && i <= 22 ? ia->remarks[i - 18]
+                                                    : NULL;
+            if (ia->has_amount[i] && !text)
+                el_amount(c, ia->amount_cents[i]);
+            else
+                el(c, text);
+        }
+        end(c);
+    }
     const x12_claim_outpatient_adjudication *m = o->outpatient;
     if (m) {
-        /* 2320 MOA follows OI (837I puts MIA, not carried, between them) */
+        /* 2320 MOA follows OI (and MIA) */
         seg(c, "MOA");
         el(c, m->reimbursement_rate);
         if (m->has_payable)

@@ -378,6 +378,8 @@ static void check_guide_fit(checker *k)
     NOT_IN_GUIDE(dent && cl->condition_count, "conditions");
     NOT_IN_GUIDE(dent && (has(cl->admission_date) || has(cl->discharge_date)), "admission_date");
     NOT_IN_GUIDE(inst && has(cl->provider_signature), "provider_signature");
+    for (size_t i = 0; i < cl->other_payer_count; i++)
+        NOT_IN_GUIDE(!inst && cl->other_payers[i].inpatient, "other_payers[%zu].inpatient", i);
     for (size_t i = 0; i < cl->line_count; i++) {
         const x12_claim_line *l = &cl->lines[i];
         NOT_IN_GUIDE(!prof && (has(l->emergency) || has(l->epsdt) || has(l->family_planning) ||
