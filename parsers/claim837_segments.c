@@ -509,6 +509,9 @@ static void claim_hi(x12_claim_reader *r)
         } else if (!strcmp(qs, "BG")) {
             PUSH(r, A_CLAIM, c->conditions, c->condition_count, k);
             defq = "BG";
+        } else if (!strcmp(qs, "TC")) {
+            PUSH(r, A_CLAIM, c->treatment_codes, c->treatment_code_count, k);
+            defq = "TC";
         }
         if (!k) /* TC treatment codes, a second principal, ... */
             continue;

@@ -299,6 +299,7 @@ static x12_claim_code inst_occ[] = {{.code = "11", .date = "20261030"}};
 static x12_claim_code inst_span[] = {{.code = "74", .date = "20261031-20261101"}};
 static x12_claim_code inst_values[] = {{.code = "80", .has_amount = 1, .amount_cents = 300}};
 static x12_claim_code inst_cond[] = {{.code = "39"}};
+static x12_claim_code inst_tc[] = {{.code = "TRT01"}};
 /* PPO repricing at claim and line level (HCP) */
 static const x12_claim_repricing inst_hcp = {.pricing_methodology = "03", .has_allowed = 1,
                                              .allowed_cents = 400000, .has_savings = 1,
@@ -363,6 +364,8 @@ static x12_claim inst_claim(void)
     c.value_count = 1;
     c.conditions = inst_cond;
     c.condition_count = 1;
+    c.treatment_codes = inst_tc;
+    c.treatment_code_count = 1;
     c.providers = inst_providers;
     c.provider_count = 2;
     c.lines = inst_lines;

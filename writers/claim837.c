@@ -805,6 +805,7 @@ static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
     put_hi(c, cl->occurrences, cl->occurrence_count, "BH", 12);
     put_hi(c, cl->values, cl->value_count, "BE", 12);
     put_hi(c, cl->conditions, cl->condition_count, "BG", 12);
+    put_hi(c, cl->treatment_codes, cl->treatment_code_count, "TC", 12);
 }
 
 static int put_providers(x12_claim_writer *c, const x12_claim_provider *p, size_t n,

@@ -368,6 +368,7 @@ static void check_guide_fit(checker *k)
     NOT_IN_GUIDE(!inst && cl->occurrence_span_count, "occurrence_spans");
     NOT_IN_GUIDE(!inst && cl->occurrence_count, "occurrences");
     NOT_IN_GUIDE(!inst && cl->value_count, "values");
+    NOT_IN_GUIDE(!inst && cl->treatment_code_count, "treatment_codes");
     /* 837D only */
     NOT_IN_GUIDE(!dent && cl->has_orthodontic, "has_orthodontic");
     NOT_IN_GUIDE(!dent && cl->tooth_status_count, "tooth_status");

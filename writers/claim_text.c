@@ -403,6 +403,7 @@ int claim_text_check(const x12_claim *cl, const x12_writer_options *o, char *pat
     codes(k, cl->occurrences, cl->occurrence_count, "occurrences");
     codes(k, cl->values, cl->value_count, "values");
     codes(k, cl->conditions, cl->condition_count, "conditions");
+    codes(k, cl->treatment_codes, cl->treatment_code_count, "treatment_codes");
     S(ortho_months_total);
     S(ortho_months_remaining);
     S(ortho_questionnaire);

@@ -370,6 +370,7 @@ int x12_claim_equal(const x12_claim *a, const x12_claim *b)
     ARR_EQ(occurrences, occurrence_count, code_eq);
     ARR_EQ(values, value_count, code_eq);
     ARR_EQ(conditions, condition_count, code_eq);
+    ARR_EQ(treatment_codes, treatment_code_count, code_eq);
     ARR_EQ(tooth_status, tooth_status_count, tooth_eq);
     ARR_EQ(providers, provider_count, provider_eq);
     ARR_EQ(other_payers, other_payer_count, other_payer_eq);

@@ -607,6 +607,8 @@ typedef struct x12_claim {
     const x12_claim_contract *contract;   /* 2300 CN1; NULL = none */
     const char **file_info;               /* 2300 K301 (up to 10) */
     size_t file_info_count;
+    x12_claim_code *treatment_codes;      /* 837I HI*TC (home health treatment codes) */
+    size_t treatment_code_count;
 } x12_claim;
 
 /* Value equality of two claims (and of everything they point to).  NULL and
