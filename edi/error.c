@@ -115,6 +115,8 @@ static const status_info STATUS[] = {
     {X12_ERR_CLAIM_NOT_CARRIED, "X12_ERR_CLAIM_NOT_CARRIED",
      "segment is not carried by the claim model"},
     {X12_ERR_CLAIM_VALUE, "X12_ERR_CLAIM_VALUE", "value does not fit the claim model"},
+    {X12_ERR_CLAIM_TEXT, "X12_ERR_CLAIM_TEXT",
+     "claim: a text field has a character the output cannot carry"},
 };
 
 static const status_info *lookup(x12_status code)

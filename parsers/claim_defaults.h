@@ -19,7 +19,8 @@ static inline const char *claim_guide(x12_claim_type t)
 /* NM101 of a provider role. */
 static inline const char *claim_role_entity(x12_claim_provider_role r)
 {
-    static const char *const codes[] = {"82", "DN", "71", "72", "ZZ", "DQ", "77", "DD", "DK", "QB"};
+    static const char *const codes[] = {"82", "DN", "71", "72", "ZZ", "DQ",
+                                        "77", "DD", "DK", "QB", "PW", "45", "85"};
     return (unsigned)r < sizeof codes / sizeof codes[0] ? codes[r] : "82";
 }
 
@@ -32,7 +33,8 @@ static inline int claim_entity_role(const char *e)
         {"72", X12_PROVIDER_OPERATING},  {"ZZ", X12_PROVIDER_OTHER_OPERATING},
         {"DQ", X12_PROVIDER_SUPERVISING},{"77", X12_PROVIDER_SERVICE_FACILITY},
         {"DD", X12_PROVIDER_ASSISTANT_SURGEON}, {"DK", X12_PROVIDER_ORDERING},
-        {"QB", X12_PROVIDER_PURCHASED_SERVICE}};
+        {"QB", X12_PROVIDER_PURCHASED_SERVICE}, {"PW", X12_PROVIDER_AMBULANCE_PICKUP},
+        {"45", X12_PROVIDER_AMBULANCE_DROPOFF}, {"85", X12_PROVIDER_BILLING}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i].code, e))
             return map[i].role;

@@ -378,7 +378,7 @@ static const char *claim_provider_order(x12_claim_type t)
     switch (t) {
     case X12_CLAIM_INSTITUTIONAL: return "71 72 ZZ 82 77 DN";
     case X12_CLAIM_DENTAL: return "DN 82 77 DD DQ";
-    default: return "DN 82 77 DQ";
+    default: return "DN 82 77 DQ PW 45";
     }
 }
 
@@ -387,7 +387,7 @@ static const char *line_provider_order(x12_claim_type t)
     switch (t) {
     case X12_CLAIM_INSTITUTIONAL: return "72 ZZ 82 DN";
     case X12_CLAIM_DENTAL: return "82 DD DQ 77";
-    default: return "82 QB 77 DQ DK DN";
+    default: return "82 QB 77 DQ DK DN PW 45";
     }
 }
 
@@ -560,6 +560,26 @@ static int open_billing(x12_claim_writer *c, const x12_claim_billing *b)
     return c->st ? fail_from_writer(c) : 0;
 }
 
+/* PAT: 2000C always (PAT01), 837P 2000B only with death date, weight or
+ * pregnancy (005010X222A1 2000B PAT: "when the subscriber is the patient"). */
+static void put_pat(x12_claim_writer *c, const char *rel, const char *death, const char *weight,
+                    const char *pregnant)
+{
+    if (!nz(rel) && !nz(death) && !nz(weight) && !nz(pregnant))
+        return;
+    seg(c, "PAT");
+    el(c, rel);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, nz(death) ? "D8" : NULL);
+    el(c, death);
+    el(c, nz(weight) ? "01" : NULL);
+    el(c, weight);
+    el(c, pregnant);
+    end(c);
+}
+
 static int open_subscriber(x12_claim_writer *c, const x12_claim_subscriber *s, int with_patient)
 {
     x12_arena_reset(c->lvl[1]);
@@ -581,6 +601,8 @@ static int open_subscriber(x12_claim_writer *c, const x12_claim_subscriber *s, i
     el(c, NULL);
     el(c, s->claim_filing_indicator);
     end(c);
+    if (c->o.type == X12_CLAIM_PROFESSIONAL)
+        put_pat(c, NULL, s->death_date, s->weight, s->pregnant);
     int per = c->o.type == X12_CLAIM_INSTITUTIONAL ? 0 : P_PER;
     put_party(c, &s->subscriber, "IL", NULL, P_ADDR | P_DMG | per);
     put_party(c, &s->payer, "PR", NULL, P_ADDR | P_TAX);
@@ -594,9 +616,10 @@ static int open_patient(x12_claim_writer *c, const x12_claim_patient *p)
         return nomem(c);
     c->have_patient = 1;
     put_hl(c, ++c->hl, c->hl_subscriber, "23", "0");
-    seg(c, "PAT");
-    el(c, p->relationship);
-    end(c);
+    if (c->o.type == X12_CLAIM_PROFESSIONAL)
+        put_pat(c, p->relationship, p->death_date, p->weight, p->pregnant);
+    else
+        put_pat(c, p->relationship, NULL, NULL, NULL);
     int per = c->o.type == X12_CLAIM_INSTITUTIONAL ? 0 : P_PER;
     put_party(c, &p->patient, "QC", NULL, P_ADDR | P_DMG | P_NOID | per);
     return c->st ? fail_from_writer(c) : 0;
@@ -638,6 +661,94 @@ static void put_hi(x12_claim_writer *c, const x12_claim_code *k, size_t n, const
     }
 }
 
+static void put_cr1(x12_claim_writer *c, const x12_claim_ambulance *a)
+{
+    if (!a)
+        return;
+    seg(c, "CR1");
+    el(c, nz(a->weight) ? "LB" : NULL);
+    el(c, a->weight);
+    el(c, NULL);
+    el(c, a->reason);
+    el(c, nz(a->miles) ? "DH" : NULL);
+    el(c, a->miles);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, a->round_trip_purpose);
+    el(c, a->stretcher_purpose);
+    end(c);
+}
+
+static void put_crc(x12_claim_writer *c, const x12_claim_crc *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        seg(c, "CRC");
+        el(c, k[i].category);
+        el(c, k[i].response);
+        for (int j = 0; j < 5; j++)
+            el(c, k[i].codes[j]);
+        end(c);
+    }
+}
+
+static void put_cn1(x12_claim_writer *c, const x12_claim_contract *k)
+{
+    if (!k)
+        return;
+    seg(c, "CN1");
+    el(c, k->type);
+    if (k->has_amount)
+        el_amount(c, k->amount_cents);
+    else
+        el(c, NULL);
+    el(c, k->percent);
+    el(c, k->code);
+    el(c, k->discount);
+    el(c, k->version);
+    end(c);
+}
+
+static void put_k3(x12_claim_writer *c, const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        seg(c, "K3");
+        el(c, v[i]);
+        end(c);
+    }
+}
+
+static void put_repricing(x12_claim_writer *c, const x12_claim_repricing *h)
+{
+    if (!h)
+        return;
+    seg(c, "HCP");
+    el(c, h->pricing_methodology);
+    if (h->has_allowed)
+        el_amount(c, h->allowed_cents);
+    else
+        el(c, NULL);
+    if (h->has_savings)
+        el_amount(c, h->savings_cents);
+    else
+        el(c, NULL);
+    el(c, h->organization_id);
+    el(c, h->rate);
+    el(c, h->approved_drg);
+    if (h->has_drg_amount)
+        el_amount(c, h->drg_amount_cents);
+    else
+        el(c, NULL);
+    el(c, h->approved_revenue_code);
+    el(c, h->procedure_qualifier);
+    el(c, h->procedure);
+    el(c, h->unit_basis);
+    el(c, h->units);
+    el(c, h->reject_reason);
+    el(c, h->compliance);
+    el(c, h->exception);
+    end(c);
+}
+
 static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
 {
     const x12_claim_code *pd = &cl->principal_diagnosis;
@@ -654,6 +765,22 @@ static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
                     put_code(c, &cl->other_diagnoses[k - (nz(pd->code) ? 1 : 0)], "ABF");
             }
             end(c);
+        }
+        if (c->o.type == X12_CLAIM_PROFESSIONAL) {
+            /* 005010X222A1 2300 HI anesthesia related procedures (BP, BO), then
+             * condition codes (BG) */
+            const x12_claim_code *pp = &cl->principal_procedure;
+            size_t np = (nz(pp->code) ? 1 : 0) + cl->other_procedure_count;
+            if (np) {
+                seg(c, "HI");
+                if (nz(pp->code))
+                    put_code(c, pp, "BP");
+                size_t room = nz(pp->code) ? 11 : 12; /* one HI of 12 composites */
+                for (size_t i = 0; i < cl->other_procedure_count && i < room; i++)
+                    put_code(c, &cl->other_procedures[i], "BO");
+                end(c);
+            }
+            put_hi(c, cl->conditions, cl->condition_count, "BG", 12);
         }
         return;
     }
@@ -678,6 +805,7 @@ static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
     put_hi(c, cl->occurrences, cl->occurrence_count, "BH", 12);
     put_hi(c, cl->values, cl->value_count, "BE", 12);
     put_hi(c, cl->conditions, cl->condition_count, "BG", 12);
+    put_hi(c, cl->treatment_codes, cl->treatment_code_count, "TC", 12);
 }
 
 static int put_providers(x12_claim_writer *c, const x12_claim_provider *p, size_t n,
@@ -729,6 +857,43 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     el(c, NULL);
     el(c, o->release_of_info);
     end(c);
+    const x12_claim_inpatient_adjudication *ia = o->inpatient;
+    if (ia) {
+        /* 005010X223A2 2320 MIA, between OI and MOA */
+        seg(c, "MIA");
+        for (int i = 0; i < 24; i++) {
+            const char *text = i == 0    ? ia->covered_days
+                               : i == 2  ? ia->lifetime_psychiatric_days
+                               : i == 14 ? ia->cost_report_days
+                               : i == 4  ? ia->remarks[0]
+                               : i >= 19 && i <= 22 ? ia->remarks[i - 18]
+                                                    : NULL;
+            if (ia->has_amount[i] && !text)
+                el_amount(c, ia->amount_cents[i]);
+            else
+                el(c, text);
+        }
+        end(c);
+    }
+    const x12_claim_outpatient_adjudication *m = o->outpatient;
+    if (m) {
+        /* 2320 MOA follows OI (and MIA) */
+        seg(c, "MOA");
+        el(c, m->reimbursement_rate);
+        if (m->has_payable)
+            el_amount(c, m->payable_cents);
+        else
+            el(c, NULL);
+        for (int i = 0; i < 5; i++)
+            el(c, m->remarks[i]);
+        if (m->has_esrd)
+            el_amount(c, m->esrd_cents);
+        else
+            el(c, NULL);
+        if (m->has_nonpayable)
+            el_amount(c, m->nonpayable_cents);
+        end(c);
+    }
     put_party(c, &o->subscriber, "IL", NULL, P_ADDR);
     put_nm1(c, &o->payer, "PR", 0);
     put_address(c, &o->payer.address);
@@ -737,6 +902,26 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     put_tax(c, &o->payer);
     for (size_t i = 0; i < o->payer.ref_count; i++)
         put_ref(c, o->payer.refs[i].qualifier, o->payer.refs[i].value, o->payer.refs[i].id2);
+    /* 2330C-2330I: NM1 (entity code and type only) and the other payer's REFs */
+    const char *order = c->o.type == X12_CLAIM_INSTITUTIONAL ? "71 72 ZZ 77 82 DN 85"
+                        : c->o.type == X12_CLAIM_DENTAL      ? "DN 82 DQ 85 77 DD"
+                                                             : "DN 82 77 DQ 85";
+    for (int pass = 0; pass <= 20; pass++) {
+        int r = pass == 20 ? 1000 : pass;
+        for (size_t i = 0; i < o->provider_count; i++) {
+            const x12_claim_party *p = &o->providers[i].party;
+            const char *e = nz(p->entity_code) ? p->entity_code
+                                               : claim_role_entity(o->providers[i].role);
+            if (claim_rank(order, !strcmp(e, "P3") ? "DN" : e) != r)
+                continue;
+            seg(c, "NM1");
+            el(c, e);
+            el(c, nz(p->entity_type) ? p->entity_type : claim_default_entity_type(p));
+            end(c);
+            for (size_t j = 0; j < p->ref_count; j++)
+                put_ref(c, p->refs[j].qualifier, p->refs[j].value, p->refs[j].id2);
+        }
+    }
 }
 
 static void put_procedure(x12_claim_writer *c, const char *qual, const char *code,
@@ -780,6 +965,26 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
         el(c, NULL);
         el(c, l->copay_exempt);
         end(c);
+        if (l->dme) {
+            /* 005010X222A1 2400 SV5 */
+            const char *v[2] = {nz(l->dme->procedure_qualifier) ? l->dme->procedure_qualifier
+                                                               : "HC",
+                                l->dme->procedure};
+            seg(c, "SV5");
+            composite(c, v, 2);
+            el(c, "DA");
+            el(c, l->dme->days);
+            if (l->dme->has_rental)
+                el_amount(c, l->dme->rental_cents);
+            else
+                el(c, NULL);
+            if (l->dme->has_purchase)
+                el_amount(c, l->dme->purchase_cents);
+            else
+                el(c, NULL);
+            el(c, l->dme->frequency);
+            end(c);
+        }
     } else if (t == X12_CLAIM_INSTITUTIONAL) {
         /* 005010X223A2 2400 SV2: revenue code, optional HCPCS */
         seg(c, "SV2");
@@ -829,6 +1034,18 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
         }
     }
     put_attachments(c, l->attachments, l->attachment_count);
+    if (t == X12_CLAIM_PROFESSIONAL) {
+        /* 005010X222A1 2400: PWK, CR1, CR3, CRC, then DTP */
+        put_cr1(c, l->ambulance);
+        if (l->dme_certification) {
+            seg(c, "CR3");
+            el(c, l->dme_certification->type);
+            el(c, nz(l->dme_certification->months) ? "MO" : NULL);
+            el(c, l->dme_certification->months);
+            end(c);
+        }
+        put_crc(c, l->condition_indicators, l->condition_indicator_count);
+    }
     qlist q;
     if (qlist_init(c, &q, 1 + l->date_count + 1 + l->ref_count, line_date_order(t)) < 0)
         return nomem(c);
@@ -836,6 +1053,21 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
     for (size_t i = 0; i < l->date_count; i++)
         qadd(&q, l->dates[i].qualifier, l->dates[i].format, l->dates[i].value, NULL);
     qput_dates(c, &q);
+    /* 005010X222A1 2400: DTP, QTY, MEA, CN1, REF, AMT, K3, NTE, PS1, HCP */
+    for (size_t i = 0; i < l->quantity_count; i++) {
+        seg(c, "QTY");
+        el(c, l->quantities[i].qualifier);
+        el(c, l->quantities[i].value);
+        end(c);
+    }
+    for (size_t i = 0; i < l->measurement_count; i++) {
+        seg(c, "MEA");
+        el(c, l->measurements[i].category);
+        el(c, l->measurements[i].qualifier);
+        el(c, l->measurements[i].value);
+        end(c);
+    }
+    put_cn1(c, l->contract);
     q.n = 0;
     q.order = line_ref_order(t);
     qadd(&q, "6R", NULL, l->line_control_number, NULL);
@@ -845,7 +1077,16 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
     qlist_free(c, &q);
     for (size_t i = 0; i < l->amount_count; i++)
         put_amount(c, l->amounts[i].qualifier, l->amounts[i].cents);
+    put_k3(c, l->file_info, l->file_info_count);
     put_notes(c, l->notes, l->note_count);
+    if (nz(l->purchased_provider_id) || l->has_purchased) {
+        seg(c, "PS1");
+        el(c, l->purchased_provider_id);
+        if (l->has_purchased)
+            el_amount(c, l->purchased_cents);
+        end(c);
+    }
+    put_repricing(c, l->repricing); /* 2400 HCP, the last segment before 2410 */
     if (l->drug) {
         /* 2410 LIN/CTP/REF */
         seg(c, "LIN");
@@ -883,6 +1124,24 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
             put_date(c, "573", "D8", a->adjudication_date);
         if (a->has_remaining)
             put_amount(c, "EAF", a->remaining_cents);
+    }
+    for (size_t i = 0; i < l->form_count; i++) {
+        /* 005010X222A1 2440 LQ/FRM */
+        const x12_claim_form *f = &l->forms[i];
+        seg(c, "LQ");
+        el(c, f->type);
+        el(c, f->form);
+        end(c);
+        for (size_t j = 0; j < f->answer_count; j++) {
+            const x12_claim_form_answer *ans = &f->answers[j];
+            seg(c, "FRM");
+            el(c, ans->question);
+            el(c, ans->yes_no);
+            el(c, ans->text);
+            el(c, ans->date);
+            el(c, ans->percent);
+            end(c);
+        }
     }
     (void)cl;
     return 0;
@@ -960,6 +1219,7 @@ static int put_claim(x12_claim_writer *c, const x12_claim *cl)
         }
     }
     put_attachments(c, cl->attachments, cl->attachment_count);
+    put_cn1(c, cl->contract); /* 2300: PWK, CN1, AMT, REF, K3, NTE */
     for (size_t i = 0; i < cl->amount_count; i++)
         put_amount(c, cl->amounts[i].qualifier, cl->amounts[i].cents);
 
@@ -973,8 +1233,25 @@ static int put_claim(x12_claim_writer *c, const x12_claim *cl)
         qadd(&q, cl->refs[i].qualifier, NULL, cl->refs[i].value, cl->refs[i].id2);
     qput_refs(c, &q);
     qlist_free(c, &q);
+    put_k3(c, cl->file_info, cl->file_info_count);
     put_notes(c, cl->notes, cl->note_count);
+    if (t == X12_CLAIM_PROFESSIONAL) {
+        /* 005010X222A1 2300: NTE, CR1, CR2, CRC, then HI */
+        put_cr1(c, cl->ambulance);
+        if (cl->spinal) {
+            seg(c, "CR2");
+            for (int i = 1; i <= 7; i++)
+                el(c, NULL);
+            el(c, cl->spinal->condition);
+            el(c, NULL);
+            el(c, cl->spinal->description1);
+            el(c, cl->spinal->description2);
+            end(c);
+        }
+        put_crc(c, cl->condition_indicators, cl->condition_indicator_count);
+    }
     put_diagnoses(c, cl);
+    put_repricing(c, cl->repricing); /* 2300 HCP follows the HI segments */
     put_providers(c, cl->providers, cl->provider_count, claim_provider_order(t));
     for (size_t i = 0; i < cl->other_payer_count; i++)
         put_other_payer(c, &cl->other_payers[i]);
@@ -1079,8 +1356,25 @@ x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
         return usage(c, "claim added after finish");
     if (!cl || cl->type != c->o.type)
         return usage(c, "claim of another type than the writer's");
+    if (c->o.no_checks && (!cl->billing || !cl->subscriber))
+        return usage(c, "claim without billing provider or subscriber");
     size_t index = c->claim_index++;
     if (!c->o.no_checks && x12_claim_check(cl, index, c->o.problem, c->o.problem_ctx)) {
+        c->stats.claims_rejected++;
+        return X12_ERR_CLAIM_REJECTED;
+    }
+    /* text the output cannot carry rejects the claim before any of it is
+     * written (the segment writer would fail half-way through it) */
+    x12_claim_problem tp;
+    if (claim_text_check(cl, &c->o.writer, tp.path, sizeof tp.path)) {
+        if (c->o.problem) {
+            tp.code = X12_ERR_CLAIM_TEXT;
+            tp.claim_id = cl->claim_id ? cl->claim_id : "";
+            tp.claim_index = index;
+            snprintf(tp.detail, sizeof tp.detail, "no delimiters, control characters%s",
+                     c->o.writer.input_encoding ? "" : " or non-ASCII bytes without input_encoding");
+            c->o.problem(c->o.problem_ctx, &tp);
+        }
         c->stats.claims_rejected++;
         return X12_ERR_CLAIM_REJECTED;
     }
@@ -1137,9 +1431,13 @@ x12_status x12_claim_writer_set_header(x12_claim_writer *c, const x12_claim_head
     x12_arena_free(c->hdr_arena);
     c->hdr_arena = a;
     c->hdr = copy;
-    c->next_isa = h->isa.control_number;
-    c->next_gs = h->gs.control_number;
-    c->next_st = h->st_control_number;
+    /* a zero keeps the running counter, so a header change cannot reuse a number */
+    if (h->isa.control_number)
+        c->next_isa = h->isa.control_number;
+    if (h->gs.control_number)
+        c->next_gs = h->gs.control_number;
+    if (h->st_control_number)
+        c->next_st = h->st_control_number;
     return X12_OK;
 }
 
