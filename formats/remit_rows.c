@@ -133,8 +133,12 @@ static void flush(x12_remit_rows *w)
 /* RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
 static void csv_field(x12_remit_rows *w, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        puts_(w, s);
+    size_t n = 0;
+    int quote = 0;
+    for (; s[n]; n++)
+        quote |= s[n] == ',' || s[n] == '"' || s[n] == '\r' || s[n] == '\n';
+    if (!quote) {
+        put(w, s, n);
         return;
     }
     put(w, "\"", 1);
@@ -250,6 +254,20 @@ static void common(x12_remit_rows *w, const x12_remit_payment *p, const char *cl
     w->val[3] = claim_id;
 }
 
+/* Decimal text of a count, without snprintf. */
+static void utoa_(size_t v, char *buf)
+{
+    char tmp[24];
+    int n = 0;
+    do {
+        tmp[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    for (int i = 0; i < n; i++)
+        buf[i] = tmp[n - 1 - i];
+    buf[n] = '\0';
+}
+
 /* Sums CAS amounts by group into amt[first..first+4] (CO PR OA PI CR). */
 static void by_group(x12_remit_rows *w, size_t first, const x12_remit_adjustment *a, size_t n)
 {
@@ -336,7 +354,7 @@ static void claim_row(x12_remit_rows *w, const x12_remit_payment *p, const x12_r
     w->val[29] = remarks;
     w->val[30] = c->original_reference;
     w->val[31] = c->crossover_carrier.name;
-    snprintf(lines, sizeof lines, "%zu", c->line_count);
+    utoa_(c->line_count, lines);
     w->val[32] = lines;
     emit(w);
 }
@@ -347,7 +365,7 @@ static void line_rows(x12_remit_rows *w, const x12_remit_payment *p, const x12_r
         const x12_remit_line *l = &c->lines[i];
         char num[24], mods[64], remarks[256] = "";
         common(w, p, c->claim_id);
-        snprintf(num, sizeof num, "%zu", i + 1);
+        utoa_(i + 1, num);
         w->val[4] = num;
         w->val[5] = l->procedure_qualifier;
         w->val[6] = l->procedure;
@@ -383,7 +401,7 @@ static void adj_row(x12_remit_rows *w, const x12_remit_payment *p, const x12_rem
     common(w, p, c->claim_id);
     w->val[4] = line_no ? "line" : "claim";
     if (line_no)
-        snprintf(num, sizeof num, "%zu", line_no);
+        utoa_(line_no, num);
     w->val[5] = num;
     w->val[6] = proc;
     w->val[7] = a->group;

@@ -11,6 +11,10 @@
 #include <x12/arena.h>
 #include <x12/remit.h>
 
+/* Segment ids and qualifiers compared against literals without a strlen
+ * call: this runs for every element the reader hands over. */
+#define IS(slice, lit) ((slice).len == sizeof(lit) - 1 && memcmp((slice).ptr, lit, sizeof(lit) - 1) == 0)
+
 /* a growing array carved from an arena */
 typedef struct vec {
     void *p;
@@ -242,7 +246,10 @@ static void read_cas(x12_remit_reader *r, const x12_segment *s, vec *into)
         x12_remit_adjustment *a = vec_push(r, r->arena, into, sizeof *a);
         if (!a)
             return;
-        snprintf(a->group, sizeof a->group, "%.*s", (int)(g.len < 2 ? g.len : 2), g.ptr ? g.ptr : "");
+        size_t gl = g.len < 2 ? g.len : 2;
+        if (gl)
+            memcpy(a->group, g.ptr, gl);
+        a->group[gl] = '\0';
         a->reason = str(r, r->arena, reason);
         a->cents = cents(x12_segment_element(s, k + 1));
         a->quantity = el(r, r->arena, s, k + 2);
@@ -349,7 +356,7 @@ static void read_header(x12_remit_reader *r, const x12_segment *s, const char *l
     x12_remit_payment *p = &r->pay;
     x12_slice id = s->id;
     int in_party = !strcmp(loop, "1000A") || !strcmp(loop, "1000B");
-    if (x12_slice_eq(id, "BPR")) {
+    if (IS(id, "BPR")) {
         p->handling_code = el(r, a, s, 1);
         p->amount_cents = cents(x12_segment_element(s, 2));
         p->credit_debit = el(r, a, s, 3);
@@ -366,34 +373,34 @@ static void read_header(x12_remit_reader *r, const x12_segment *s, const char *l
         p->receiver_account_qualifier = el(r, a, s, 14);
         p->receiver_account = el(r, a, s, 15);
         p->payment_date = el(r, a, s, 16);
-    } else if (x12_slice_eq(id, "TRN")) {
+    } else if (IS(id, "TRN")) {
         p->trace_type = el(r, a, s, 1);
         p->trace_number = el(r, a, s, 2);
         p->payer_id = el(r, a, s, 3);
         p->trace_supplemental = el(r, a, s, 4);
-    } else if (x12_slice_eq(id, "CUR")) {
+    } else if (IS(id, "CUR")) {
         p->currency = el(r, a, s, 2);
-    } else if (x12_slice_eq(id, "N1") && in_party) {
+    } else if (IS(id, "N1") && in_party) {
         int payer = !strcmp(loop, "1000A");
         r->party = payer ? &p->payer : &p->payee;
         r->party->entity = el(r, a, s, 1);
         r->party->name = el(r, a, s, 2);
         r->party->id_qualifier = el(r, a, s, 3);
         r->party->id = el(r, a, s, 4);
-    } else if (x12_slice_eq(id, "N3") && r->party) {
+    } else if (IS(id, "N3") && r->party) {
         r->party->address1 = el(r, a, s, 1);
         r->party->address2 = el(r, a, s, 2);
-    } else if (x12_slice_eq(id, "N4") && r->party) {
+    } else if (IS(id, "N4") && r->party) {
         r->party->city = el(r, a, s, 1);
         r->party->state = el(r, a, s, 2);
         r->party->postal_code = el(r, a, s, 3);
         r->party->country = el(r, a, s, 4);
-    } else if (x12_slice_eq(id, "REF")) {
+    } else if (IS(id, "REF")) {
         vec *v = !in_party ? &r->pay_refs : r->party == &p->payer ? &r->payer_refs : &r->payee_refs;
         read_pair(r, a, v, s, 1, 2);
-    } else if (x12_slice_eq(id, "PER") && in_party) {
+    } else if (IS(id, "PER") && in_party) {
         read_pair(r, a, r->party == &p->payer ? &r->payer_contacts : &r->payee_contacts, s, 1, 4);
-    } else if (x12_slice_eq(id, "DTM")) {
+    } else if (IS(id, "DTM")) {
         read_pair(r, a, &r->pay_dates, s, 1, 2);
     }
 }
@@ -403,20 +410,20 @@ static void read_claim_segment(x12_remit_reader *r, const x12_segment *s)
     x12_remit_claim *c = &r->c;
     x12_arena *a = r->arena;
     x12_slice id = s->id;
-    if (x12_slice_eq(id, "CAS")) {
+    if (IS(id, "CAS")) {
         read_cas(r, s, &r->adjs);
-    } else if (x12_slice_eq(id, "NM1")) {
+    } else if (IS(id, "NM1")) {
         x12_slice q = x12_segment_element(s, 1);
-        x12_remit_party *p = x12_slice_eq(q, "QC")   ? &c->patient
-                             : x12_slice_eq(q, "IL") ? &c->insured
-                             : x12_slice_eq(q, "74") ? &c->corrected_patient
-                             : x12_slice_eq(q, "82") ? &c->service_provider
-                             : x12_slice_eq(q, "TT") ? &c->crossover_carrier
-                             : x12_slice_eq(q, "PR") ? &c->priority_payer
+        x12_remit_party *p = IS(q, "QC")   ? &c->patient
+                             : IS(q, "IL") ? &c->insured
+                             : IS(q, "74") ? &c->corrected_patient
+                             : IS(q, "82") ? &c->service_provider
+                             : IS(q, "TT") ? &c->crossover_carrier
+                             : IS(q, "PR") ? &c->priority_payer
                                                      : NULL;
         if (p)
             read_nm1(r, p, s);
-    } else if (x12_slice_eq(id, "MIA")) {
+    } else if (IS(id, "MIA")) {
         c->has_inpatient = 1;
         for (unsigned i = 1; i <= 24; i++)
             c->inpatient_elements[i] = el(r, a, s, i);
@@ -424,32 +431,32 @@ static void read_claim_segment(x12_remit_reader *r, const x12_segment *s)
         add_remark(r, s, 5);
         for (unsigned i = 20; i <= 24; i++)
             add_remark(r, s, i);
-    } else if (x12_slice_eq(id, "MOA")) {
+    } else if (IS(id, "MOA")) {
         c->has_outpatient = 1;
         for (unsigned i = 1; i <= 9; i++)
             c->outpatient_elements[i] = el(r, a, s, i);
         for (unsigned i = 3; i <= 7; i++)
             add_remark(r, s, i);
-    } else if (x12_slice_eq(id, "REF")) {
-        if (x12_slice_eq(x12_segment_element(s, 1), "F8"))
+    } else if (IS(id, "REF")) {
+        if (IS(x12_segment_element(s, 1), "F8"))
             c->original_reference = el(r, a, s, 2);
         else
             read_pair(r, a, &r->refs, s, 1, 2);
-    } else if (x12_slice_eq(id, "DTM")) {
+    } else if (IS(id, "DTM")) {
         x12_slice q = x12_segment_element(s, 1);
-        if (x12_slice_eq(q, "232"))
+        if (IS(q, "232"))
             c->statement_from = el(r, a, s, 2);
-        else if (x12_slice_eq(q, "233"))
+        else if (IS(q, "233"))
             c->statement_to = el(r, a, s, 2);
-        else if (x12_slice_eq(q, "050"))
+        else if (IS(q, "050"))
             c->received_date = el(r, a, s, 2);
         else
             read_pair(r, a, &r->dates, s, 1, 2);
-    } else if (x12_slice_eq(id, "PER")) {
+    } else if (IS(id, "PER")) {
         read_pair(r, a, &r->contacts, s, 1, 4);
-    } else if (x12_slice_eq(id, "AMT")) {
+    } else if (IS(id, "AMT")) {
         read_amount(r, &r->amounts, s);
-    } else if (x12_slice_eq(id, "QTY")) {
+    } else if (IS(id, "QTY")) {
         read_pair(r, a, &r->qtys, s, 1, 2);
     }
 }
@@ -461,29 +468,29 @@ static void read_line_segment(x12_remit_reader *r, const x12_segment *s)
     x12_remit_line *l = &((x12_remit_line *)r->lines.p)[r->lines.n - 1];
     x12_arena *a = r->arena;
     x12_slice id = s->id;
-    if (x12_slice_eq(id, "DTM")) {
+    if (IS(id, "DTM")) {
         x12_slice q = x12_segment_element(s, 1);
-        if (x12_slice_eq(q, "472"))
+        if (IS(q, "472"))
             l->service_date = el(r, a, s, 2);
-        else if (x12_slice_eq(q, "150"))
+        else if (IS(q, "150"))
             l->service_start = el(r, a, s, 2);
-        else if (x12_slice_eq(q, "151"))
+        else if (IS(q, "151"))
             l->service_end = el(r, a, s, 2);
-    } else if (x12_slice_eq(id, "CAS")) {
+    } else if (IS(id, "CAS")) {
         read_cas(r, s, &r->line_adjs);
-    } else if (x12_slice_eq(id, "REF")) {
-        if (x12_slice_eq(x12_segment_element(s, 1), "6R"))
+    } else if (IS(id, "REF")) {
+        if (IS(x12_segment_element(s, 1), "6R"))
             l->line_control_number = el(r, a, s, 2);
         else
             read_pair(r, a, &r->line_refs, s, 1, 2);
-    } else if (x12_slice_eq(id, "AMT")) {
-        if (x12_slice_eq(x12_segment_element(s, 1), "B6")) {
+    } else if (IS(id, "AMT")) {
+        if (IS(x12_segment_element(s, 1), "B6")) {
             l->has_allowed = 1;
             l->allowed_cents = cents(x12_segment_element(s, 2));
         } else {
             read_amount(r, &r->line_amounts, s);
         }
-    } else if (x12_slice_eq(id, "LQ")) {
+    } else if (IS(id, "LQ")) {
         read_pair(r, a, &r->line_remarks, s, 1, 2);
     }
 }
@@ -521,8 +528,8 @@ static int on_event(void *ctx, const x12_walk_event *ev)
     const x12_segment *s = ev->seg;
     const char *loop = ev->loop_id ? ev->loop_id : "";
     int stop = 0;
-    if (x12_slice_eq(s->id, "ST")) {
-        r->in_set = x12_slice_eq(x12_segment_element(s, 1), "835");
+    if (IS(s->id, "ST")) {
+        r->in_set = IS(x12_segment_element(s, 1), "835");
         if (r->in_set) {
             x12_arena_reset(r->hdr);
             payment_init(r);
@@ -533,18 +540,18 @@ static int on_event(void *ctx, const x12_walk_event *ev)
     }
     if (!r->in_set)
         return 0;
-    if (x12_slice_eq(s->id, "CLP")) {
+    if (IS(s->id, "CLP")) {
         stop = send_claim(r) || send_payment(r);
         read_clp(r, s);
-    } else if (x12_slice_eq(s->id, "SVC") && r->in_claim) {
+    } else if (IS(s->id, "SVC") && r->in_claim) {
         read_svc(r, s);
     } else if (!strcmp(loop, "2110") && r->in_claim) {
         read_line_segment(r, s);
     } else if (!strcmp(loop, "2100") && r->in_claim) {
         read_claim_segment(r, s);
-    } else if (x12_slice_eq(s->id, "PLB")) {
+    } else if (IS(s->id, "PLB")) {
         stop = send_claim(r) || send_payment(r) || read_plb(r, s);
-    } else if (x12_slice_eq(s->id, "SE")) {
+    } else if (IS(s->id, "SE")) {
         stop = send_claim(r) || send_payment(r);
         if (!stop && r->cb.set_end)
             stop = r->cb.set_end(r->ctx, &r->pay, &r->totals);
