@@ -609,6 +609,11 @@ static x12_status load_alias(x12_claim_reader *r, const x12_segment *seg)
     return X12_OK;
 }
 
+x12_status x12_claim_reader_use_spec(x12_claim_reader *r, const x12_spec *spec)
+{
+    return x12_walker_use_spec(r->walker, spec);
+}
+
 x12_status x12_claim_reader_segment(x12_claim_reader *r, const x12_segment *seg)
 {
     if (r->fatal)

@@ -622,6 +622,11 @@ X12_API x12_status x12_remit_reader_segment(x12_remit_reader *r, const x12_segme
     return status_of(r, s);
 }
 
+X12_API x12_status x12_remit_reader_use_spec(x12_remit_reader *r, const x12_spec *spec)
+{
+    return x12_walker_use_spec(r->w, spec);
+}
+
 X12_API void x12_remit_reader_error(x12_remit_reader *r, const x12_error *err)
 {
     x12_walker_reader_error(r->w, err);

@@ -805,6 +805,11 @@ typedef struct x12_claim_reader x12_claim_reader;
 X12_API x12_claim_reader *x12_claim_reader_new(const x12_claim_reader_callbacks *cb, void *ctx,
                                                unsigned walk_flags, const x12_allocator *alloc);
 
+/* Uses `spec` (a companion-guide overlay applied, or a spec loaded once and
+ * shared by many readers) for the sets of its guide; the caller keeps it,
+ * and it must outlive the reader.  Returns as x12_walker_use_spec(). */
+X12_API x12_status x12_claim_reader_use_spec(x12_claim_reader *r, const x12_spec *spec);
+
 /* Passes one segment (from an x12_reader's segment callback); errors of the
  * x12_reader go to x12_claim_reader_error().  Returns X12_OK, X12_ERR_STOPPED
  * or X12_ERR_NOMEM. */

@@ -229,6 +229,11 @@ typedef struct x12_remit_reader x12_remit_reader;
 X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, void *ctx,
                                                unsigned walk_flags, const x12_allocator *alloc);
 
+/* Uses `spec` (a companion-guide overlay applied, or a spec loaded once and
+ * shared) for the sets of its guide; the caller keeps it, and it must
+ * outlive the reader.  Returns as x12_walker_use_spec(). */
+X12_API x12_status x12_remit_reader_use_spec(x12_remit_reader *r, const x12_spec *spec);
+
 /* Passes one segment (from an x12_reader's segment callback), or one error
  * of that reader.  Returns X12_OK, X12_ERR_STOPPED or X12_ERR_NOMEM. */
 X12_API x12_status x12_remit_reader_segment(x12_remit_reader *r, const x12_segment *seg);
