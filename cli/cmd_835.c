@@ -155,7 +155,8 @@ int cmd_835(int argc, char **argv)
                 err.msg = x12_status_message(s);
             }
             cli_print_error(r.file, &err);
-            status = cli_worst(status, EXIT_USAGE);
+            /* a corrupt gzip or a limit is bad input; the rest is I/O */
+            status = cli_worst(status, s == X12_ERR_GZIP || s == X12_ERR_LIMIT ? EXIT_INPUT : EXIT_USAGE);
         } else if (r.errors > before) {
             status = cli_worst(status, EXIT_INPUT);
         }
