@@ -13,3 +13,7 @@ if [ ! -s bench/data/837p.x12 ]; then
   python3 "$GEN" 837p --claims 190000 --seed 1 >bench/data/837p.x12
 fi
 "$BUILD/bench/bench_reader" bench/data/835.x12 bench/data/837p.x12
+"$BUILD/bench/bench_835" bench/data/835.x12
+# claims JSON: generates its own 100 000-claim NDJSON into bench/data/ once
+"$BUILD/bench/bench_claims" bench/data 100000
+sh bench/reconcile.sh "$BUILD"

@@ -34,6 +34,12 @@ int cmd_to_json(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_to_xml(int argc, char **argv);
 int cmd_from_xml(int argc, char **argv);
+int cmd_ack(int argc, char **argv);
+int cmd_ack_report(int argc, char **argv);
+int cmd_split(int argc, char **argv);
+int cmd_837(int argc, char **argv);
+int cmd_reconcile(int argc, char **argv);
+int cmd_835(int argc, char **argv);
 
 extern const char CLI_COMMON_HELP[];
 

@@ -18,6 +18,12 @@ static const command COMMANDS[] = {
     {"info", cmd_info, "show interchanges, groups and transaction sets"},
     {"to-json", cmd_to_json, "each transaction set as a JSON loop tree (NDJSON)"},
     {"validate", cmd_validate, "findings against X12 and the implementation guide"},
+    {"ack", cmd_ack, "999 and/or TA1 acknowledgements for a received file"},
+    {"ack-report", cmd_ack_report, "what received 999s and TA1s accepted and rejected"},
+    {"split", cmd_split, "one standalone file per interchange, group or transaction set"},
+    {"837", cmd_837, "an 837P/I/D from claims in JSON (array or NDJSON), or its claims as JSON"},
+    {"835", cmd_835, "835 remittances as rows (claim, line, adjustment, plb): CSV or NDJSON"},
+    {"reconcile", cmd_reconcile, "ingest 837s and 835s into the ledger, match, report per claim"},
 #ifdef X12KIT_HAVE_XML
     {"to-xml", cmd_to_xml, "each interchange as lossless XML"},
     {"from-xml", cmd_from_xml, "X12 back from the XML of to-xml, byte for byte"},
@@ -28,7 +34,7 @@ static void usage(FILE *f)
 {
     fprintf(f, "usage: x12 COMMAND [options] [FILE...]\n\nCommands:\n");
     for (size_t i = 0; i < sizeof COMMANDS / sizeof COMMANDS[0]; i++)
-        fprintf(f, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
+        fprintf(f, "  %-11s %s\n", COMMANDS[i].name, COMMANDS[i].summary);
     fprintf(f, "\nx12 COMMAND --help shows a command's options.  x12 --version shows the version.\n"
                "Exit status: 0 fine, 1 the input has errors, 2 usage or I/O error.\n");
 }

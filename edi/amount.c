@@ -1,5 +1,6 @@
 /* Money: X12 type R amounts to integer cents and back (include/x12/amount.h). */
 #include <stdio.h>
+#include <string.h>
 
 #include "x12/amount.h"
 
@@ -43,18 +44,33 @@ x12_status x12_amount_parse(x12_slice s, int64_t *cents)
 
 int x12_amount_format(int64_t cents, x12_amount_style style, char *buf, size_t cap)
 {
-    const char *sign = cents < 0 ? "-" : "";
+    /* written by hand, not with snprintf: row writers format millions */
+    char tmp[32];
+    char *p = tmp + sizeof tmp;
     /* magnitude without overflow for INT64_MIN */
     uint64_t m = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
-    uint64_t whole = m / 100, frac = m % 100;
-    if (style == X12_AMOUNT_DECIMAL2)
-        return snprintf(buf, cap, "%s%llu.%02llu", sign, (unsigned long long)whole,
-                        (unsigned long long)frac);
-    if (frac == 0)
-        return snprintf(buf, cap, "%s%llu", sign, (unsigned long long)whole);
-    if (frac % 10 == 0)
-        return snprintf(buf, cap, "%s%llu.%llu", sign, (unsigned long long)whole,
-                        (unsigned long long)(frac / 10));
-    return snprintf(buf, cap, "%s%llu.%02llu", sign, (unsigned long long)whole,
-                    (unsigned long long)frac);
+    uint64_t whole = m / 100;
+    unsigned frac = (unsigned)(m % 100);
+    int places = style == X12_AMOUNT_DECIMAL2 ? 2 : frac == 0 ? 0 : frac % 10 == 0 ? 1 : 2;
+    if (places == 2) {
+        *--p = (char)('0' + frac % 10);
+        *--p = (char)('0' + frac / 10);
+        *--p = '.';
+    } else if (places == 1) {
+        *--p = (char)('0' + frac / 10);
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    if (cents < 0)
+        *--p = '-';
+    size_t n = (size_t)(tmp + sizeof tmp - p);
+    if (cap > 0) {
+        size_t k = n < cap - 1 ? n : cap - 1;
+        memcpy(buf, p, k);
+        buf[k] = '\0';
+    }
+    return (int)n;
 }

@@ -5,6 +5,7 @@
  * later stages; the loader only counts rules. */
 #define _POSIX_C_SOURCE 200809L
 #include <regex.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1328,29 +1329,61 @@ x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err)
     return st;
 }
 
+static void overlay_read_error(x12_error *err, const char *name)
+{
+    if (!err)
+        return;
+    memset(err, 0, sizeof *err);
+    err->code = X12_ERR_SPEC;
+    err->msg = x12_status_message(X12_ERR_SPEC);
+    const xmlError *xe = xmlGetLastError();
+    err->byte_offset = xe ? (uint64_t)xe->line : 0;
+    snprintf(err->detail, sizeof err->detail, "%.60s: cannot read or not well-formed", name);
+}
+
+/* The built-in guide the overlay's guide= names, with the overlay applied. */
+static x12_spec *load_overlaid_doc(xmlDoc *doc, const char *name, x12_error *err)
+{
+    xmlNode *root = xmlDocGetRootElement(doc);
+    xmlChar *guide = root ? xmlGetProp(root, (const xmlChar *)"guide") : NULL;
+    x12_spec *s = x12_spec_load_builtin(guide ? (const char *)guide : "", err);
+    xmlFree(guide);
+    if (s && apply_overlay_doc(s, doc, name, err) != X12_OK) {
+        x12_spec_free(s);
+        s = NULL;
+    }
+    return s;
+}
+
 x12_spec *x12_spec_load_overlaid(const char *path, x12_error *err)
 {
     xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
                                                XML_PARSE_NOWARNING);
     if (!doc) {
-        if (err) {
-            memset(err, 0, sizeof *err);
-            err->code = X12_ERR_SPEC;
-            err->msg = x12_status_message(X12_ERR_SPEC);
-            const xmlError *xe = xmlGetLastError();
-            err->byte_offset = xe ? (uint64_t)xe->line : 0;
-            snprintf(err->detail, sizeof err->detail, "%.60s: cannot read or not well-formed", path);
-        }
+        overlay_read_error(err, path);
         return NULL;
     }
-    xmlNode *root = xmlDocGetRootElement(doc);
-    xmlChar *guide = root ? xmlGetProp(root, (const xmlChar *)"guide") : NULL;
-    x12_spec *s = x12_spec_load_builtin(guide ? (const char *)guide : "", err);
-    xmlFree(guide);
-    if (s && apply_overlay_doc(s, doc, path, err) != X12_OK) {
-        x12_spec_free(s);
-        s = NULL;
+    x12_spec *s = load_overlaid_doc(doc, path, err);
+    xmlFreeDoc(doc);
+    return s;
+}
+
+x12_spec *x12_spec_load_overlaid_memory(const void *xml, size_t len, const char *name, x12_error *err)
+{
+    if (!name)
+        name = "overlay";
+    if (len > INT_MAX) {
+        overlay_read_error(err, name);
+        return NULL;
     }
+    xmlDoc *doc = xmlReadMemory(xml, (int)len, name, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    if (!doc) {
+        overlay_read_error(err, name);
+        return NULL;
+    }
+    x12_spec *s = load_overlaid_doc(doc, name, err);
     xmlFreeDoc(doc);
     return s;
 }

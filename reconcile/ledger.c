@@ -49,7 +49,6 @@ static const char *const MIGRATIONS[] = {
     "  lines_denied INTEGER NOT NULL,"
     "  claim_ref INTEGER REFERENCES claims(id), match_method TEXT);"
     "CREATE INDEX remit_claims_by_claim ON remit_claims (claim_ref);"
-    "CREATE INDEX remit_claims_by_clp01 ON remit_claims (clp01);"
     "CREATE INDEX remit_claims_by_icn ON remit_claims (payer_claim_number);"
     "CREATE TABLE remit_lines ("
     "  id INTEGER PRIMARY KEY, remit_claim INTEGER NOT NULL REFERENCES remit_claims(id),"
@@ -63,7 +62,6 @@ static const char *const MIGRATIONS[] = {
     "  id INTEGER PRIMARY KEY, remit_claim INTEGER NOT NULL REFERENCES remit_claims(id),"
     "  remit_line INTEGER REFERENCES remit_lines(id), group_code TEXT NOT NULL,"
     "  reason TEXT NOT NULL, amount INTEGER NOT NULL, quantity TEXT NOT NULL);"
-    "CREATE INDEX adjustments_by_remit ON adjustments (remit_claim);"
     "CREATE TABLE remarks ("
     "  remit_claim INTEGER NOT NULL REFERENCES remit_claims(id),"
     "  remit_line INTEGER REFERENCES remit_lines(id), code TEXT NOT NULL);"
@@ -192,7 +190,7 @@ X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error
         set_err(err, X12_ERR_NOMEM, NULL);
         return X12_ERR_NOMEM;
     }
-    int rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+    int rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         x12_status st = lg_fail(l, err, "open");
         x12_ledger_close(l);
@@ -205,7 +203,8 @@ X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error
     if (strcmp(path, ":memory:") != 0)
         st = lg_exec(l, "PRAGMA journal_mode = WAL", err);
     if (st == X12_OK)
-        st = lg_exec(l, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON", err);
+        st = lg_exec(l, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA cache_size = -16384;"
+                       " PRAGMA temp_store = MEMORY", err);
     if (st == X12_OK)
         st = migrate(l, err);
     for (int i = 0; st == X12_OK && i < ST_COUNT; i++) {

@@ -219,6 +219,41 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
     candidate *cand = NULL;
     size_t cap = 0;
     int rc;
+    /* Payments of a claim id that several claims share (an original and
+     * its replacement or void) are matched afresh each run: a replacement
+     * ingested after its payments changes where they belong.  What they
+     * went to before is kept to count only real changes. */
+    int64_t *prev = NULL; /* pairs: remit id, old claim */
+    size_t nprev = 0, prevcap = 0;
+    {
+        sqlite3_stmt *q = lg_prepare(l,
+            "SELECT r.id, r.claim_ref FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND"
+            " (SELECT COUNT(*) FROM claims c WHERE c.claim_id = r.clp01) > 1 ORDER BY r.id", err);
+        if (!q)
+            st = X12_ERR_LEDGER;
+        while (q && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+            if (nprev + 2 > prevcap) {
+                size_t nc = prevcap ? prevcap * 2 : 64;
+                int64_t *p = realloc(prev, nc * sizeof *p);
+                if (!p) {
+                    st = X12_ERR_NOMEM;
+                    break;
+                }
+                prev = p;
+                prevcap = nc;
+            }
+            prev[nprev++] = sqlite3_column_int64(q, 0);
+            prev[nprev++] = sqlite3_column_int64(q, 1);
+        }
+        sqlite3_finalize(q);
+        if (st == X12_OK &&
+            (lg_exec(l, "UPDATE remit_lines SET claim_line_ref = NULL, match_method = NULL WHERE remit_claim IN"
+                        " (SELECT r.id FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND"
+                        " (SELECT COUNT(*) FROM claims c WHERE c.claim_id = r.clp01) > 1)", err) != X12_OK ||
+             lg_exec(l, "UPDATE remit_claims SET claim_ref = NULL, match_method = NULL WHERE claim_ref IS NOT"
+                        " NULL AND (SELECT COUNT(*) FROM claims c WHERE c.claim_id = clp01) > 1", err) != X12_OK))
+            st = X12_ERR_LEDGER;
+    }
     /* Collect the ids first: the updates below change the column the
      * unmatched query filters on. */
     int64_t *ids = NULL;
@@ -314,10 +349,19 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             st = lg_fail(l, err, "matching a claim");
             break;
         }
-        local.matched++;
-        st = match_lines(&m, remit_id, claim, &local.lines_matched, err);
+        int again = 0;
+        for (size_t pi = 0; pi < nprev; pi += 2)
+            if (prev[pi] == remit_id && prev[pi + 1] == claim)
+                again = 1;
+        if (!again)
+            local.matched++;
+        uint32_t lines = 0;
+        st = match_lines(&m, remit_id, claim, &lines, err);
+        if (!again)
+            local.lines_matched += lines;
     }
     free(ids);
+    free(prev);
     free(cand);
     matcher_free(&m);
     if (st == X12_OK)

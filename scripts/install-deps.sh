@@ -3,7 +3,7 @@
 # Used by `make demo`, `make test` and CI; safe to run again.
 set -eu
 PKGS="cmake make gcc clang pkg-config python3 zlib1g-dev libxml2-dev libxml2-utils libcmocka-dev
-libjansson-dev libsqlite3-dev libclang-rt-14-dev parallel valgrind gzip"
+libjansson-dev libsqlite3-dev libclang-rt-14-dev parallel valgrind gzip time"
 missing=""
 for p in $PKGS; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -385,6 +385,13 @@ static void expect_bad_overlay(const char *xml, const char *detail_part, unsigne
     if (!strstr(err.detail, detail_part))
         fail_msg("detail '%s' lacks '%s'", err.detail, detail_part);
     assert_int_equal(err.byte_offset, line);
+    /* the same overlay from memory gives the same error */
+    x12_error merr;
+    assert_null(x12_spec_load_overlaid_memory(xml, strlen(xml), "mem.xml", &merr));
+    assert_int_equal(merr.code, X12_ERR_SPEC);
+    if (!strstr(merr.detail, detail_part))
+        fail_msg("memory: detail '%s' lacks '%s'", merr.detail, detail_part);
+    assert_int_equal(merr.byte_offset, line);
 }
 
 static void test_overlays(void **state)
@@ -395,6 +402,18 @@ static void test_overlays(void **state)
     if (!s)
         fail_msg("%s %s", err.msg, err.detail);
     assert_string_equal(x12_spec_overlays(s), "example-companion");
+    {
+        size_t olen;
+        char *oxml = read_file(X12KIT_SOURCE_DIR "/fixtures/overlays/example-companion.xml", &olen);
+        x12_spec *m = x12_spec_load_overlaid_memory(oxml, olen, NULL, &err);
+        free(oxml);
+        assert_non_null(m);
+        assert_string_equal(x12_spec_overlays(m), "example-companion");
+        x12_spec_stats ms;
+        x12_spec_get_stats(m, &ms);
+        assert_int_equal(ms.rules, 9);
+        x12_spec_free(m);
+    }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);
     assert_int_equal(st.rules, 9); /* the guide's 7 and the overlay's 2 */

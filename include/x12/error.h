@@ -114,7 +114,28 @@ typedef enum x12_status {
     /* The reconciliation ledger (170-189). */
     X12_ERR_LEDGER = 170,            /* SQLite failed (detail has its message) */
     X12_ERR_LEDGER_VERSION = 171,    /* the ledger's schema is newer than this library */
-    X12_ERR_LEDGER_ROLLED_BACK = 172 /* the file could not be read to its end: nothing kept */
+    X12_ERR_LEDGER_ROLLED_BACK = 172, /* the file could not be read to its end: nothing kept */
+    /* Control numbers and acknowledgements (control.h, ack.h). */
+    X12_ERR_CONTROL_CORRUPT = 150,   /* the control-number file does not hold a number */
+    X12_ERR_CONTROL_LOCK = 151,      /* the control-number file cannot be locked */
+    X12_ERR_ACK_NOT_ACK = 152,       /* a file read as 999/TA1 holds neither */
+    X12_ERR_ACK_NO_ISA = 153,        /* an interchange header could not be read: no TA1 possible */
+    X12_ERR_SPLIT_OUTPUT = 154,       /* a split output file cannot be created or written */
+    /* Claims (claim.h): checks before an 837 is written, and the 837 reader. */
+    X12_ERR_CLAIM_REQUIRED = 110,    /* a field the guide requires is missing */
+    X12_ERR_CLAIM_TOTAL = 111,       /* CLM02 differs from the sum of the line charges */
+    X12_ERR_CLAIM_NPI = 112,         /* an NPI is not ten digits with a valid check digit */
+    X12_ERR_CLAIM_CODE = 113,        /* a code of the wrong shape (ICD-10, place of service,
+                                        type of bill, frequency, qualifier) */
+    X12_ERR_CLAIM_DATE = 114,        /* a date or period of the wrong shape */
+    X12_ERR_CLAIM_POINTER = 115,     /* a diagnosis pointer outside the claim's diagnoses */
+    X12_ERR_CLAIM_COUNT = 116,       /* more entries than the guide allows (lines, codes) */
+    X12_ERR_CLAIM_REJECTED = 117,    /* the claim failed its checks and was not written */
+    X12_ERR_CLAIM_NOT_CARRIED = 118, /* reader: a segment the claim model does not carry */
+    X12_ERR_CLAIM_VALUE = 119,       /* reader: a value the model cannot hold (an amount
+                                        with three decimals, a pointer that is not a number) */
+    X12_ERR_CLAIM_TEXT = 120         /* a text field holds a delimiter, a control character
+                                        or a character outside the output's character set */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */

@@ -58,6 +58,11 @@ X12_API x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_err
  * the overlay.  NULL on error, as above. */
 X12_API x12_spec *x12_spec_load_overlaid(const char *path, x12_error *err);
 
+/* The same from an overlay held in memory (`len` bytes of XML); `name` (may
+ * be NULL) names it in errors and in x12_spec_overlays(). */
+X12_API x12_spec *x12_spec_load_overlaid_memory(const void *xml, size_t len, const char *name,
+                                                x12_error *err);
+
 /* The ids of the overlays applied, space-separated ("" when none). */
 X12_API const char *x12_spec_overlays(const x12_spec *s);
 

@@ -1,0 +1,87 @@
+/* x12kit split: one standalone file per interchange, functional group or
+ * transaction set, so that any engine can shard the work.
+ *
+ * Each output is a valid interchange: the ISA, GS and ST of the input are kept
+ * byte for byte (control numbers too) and the trailers are rebuilt with the
+ * right counts (SE01 segments, GE01 sets, IEA01 groups; SE02/GE02/IEA02 equal
+ * to ST02/GS06/ISA13).  A trailer the input lacks is written all the same.
+ * Splitting streams: only the current ISA and GS are kept in memory.
+ *
+ * File names (1-based ordinals in the input, at least 4 digits):
+ *   --by interchange  STEM.i0001.x12
+ *   --by group        STEM.i0001.g0001.x12
+ *   --by transaction  STEM.i0001.g0001.t0001.x12
+ * STEM is the input's base name without .gz and then without .x12, .edi,
+ * .txt or .dat ("stdin" for standard input).  A file is written under a
+ * temporary name and renamed when complete. */
+#ifndef X12_SPLIT_H
+#define X12_SPLIT_H
+
+#include <stdint.h>
+
+#include "error.h"
+#include "export.h"
+#include "reader.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum x12_split_by {
+    X12_SPLIT_INTERCHANGE = 0,
+    X12_SPLIT_GROUP = 1,
+    X12_SPLIT_TRANSACTION = 2
+} x12_split_by;
+
+typedef struct x12_split_stats {
+    uint32_t files;         /* output files written */
+    uint32_t interchanges;  /* read */
+    uint32_t groups;
+    uint32_t sets;
+    uint64_t segments;      /* written, envelopes included */
+    uint32_t trailers_fixed;/* trailers whose count or control number was rewritten or
+                               that were missing */
+    uint32_t skipped;       /* segments outside the unit being split (reported by the
+                               reader, or a TA1 outside a group when splitting by group
+                               or set) */
+} x12_split_stats;
+
+typedef struct x12_split x12_split;
+
+/* Creates a splitter writing into the existing folder `dir`, naming files
+ * after `stem` (see above; NULL = "stdin").  `alloc` NULL = libc.  Returns
+ * NULL when memory runs out or an argument is NULL/invalid (err says). */
+X12_API x12_split *x12_split_new(x12_split_by by, const char *dir, const char *stem,
+                                 const x12_allocator *alloc, x12_error *err);
+
+/* Passes one segment of the input (call it from the reader's segment
+ * callback).  Returns X12_OK, or X12_ERR_SPLIT_OUTPUT (a file could not be
+ * created or written; detail names it; later calls return it again) or
+ * X12_ERR_NOMEM. */
+X12_API x12_status x12_split_segment(x12_split *s, const x12_segment *seg);
+
+/* Ends the input: completes an output left open (missing trailers written).
+ * Returns as x12_split_segment(). */
+X12_API x12_status x12_split_finish(x12_split *s);
+
+X12_API void x12_split_get_stats(const x12_split *s, x12_split_stats *out);
+
+/* The error of the last failing call. */
+X12_API const x12_error *x12_split_error(const x12_split *s);
+
+/* Frees the splitter; an output still open is removed.  NULL is a no-op. */
+X12_API void x12_split_free(x12_split *s);
+
+/* Splits the file `path` ("-" = standard input) into `dir`; reader errors go
+ * to on_error (may be NULL) and do not stop the split.  Fills *stats when not
+ * NULL.  Returns X12_OK, an error of x12_read_file(), or one of
+ * x12_split_segment() (in err, may be NULL). */
+X12_API x12_status x12_split_file(const char *path, const x12_reader_options *ropts,
+                                  x12_split_by by, const char *dir,
+                                  void (*on_error)(void *ctx, const x12_error *e), void *ctx,
+                                  x12_split_stats *stats, x12_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

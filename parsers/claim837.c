@@ -1,0 +1,689 @@
+/* 837 reader: any 837P/837I/837D -> claim structs (claim.h), as a consumer
+ * of the walker's loop events.  One claim (2300 with its lines) at a time:
+ * it is handed to the callback when its loop ends, with its billing provider,
+ * subscriber and patient levels, and its arena is reset for the next one.
+ * Values equal to the model's defaults are left NULL (claim_defaults.h), so
+ * that a claim read back equals the claim the writer was given.  A segment
+ * or element the model does not carry is reported (X12_ERR_CLAIM_NOT_CARRIED)
+ * and never silently dropped. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <x12/amount.h>
+#include <x12/claim.h>
+#include <x12/spec.h>
+
+#include "claim_defaults.h"
+#include "claim837_internal.h"
+#include "spec_model.h"
+
+/* Guides read with the spec of the 837 they amend or precede: the loops and
+ * segments the model carries are the same in these versions. */
+static const struct {
+    const char *alias, *guide;
+} ALIASES[] = {
+    {"005010X222", "005010X222A1"},   {"005010X222A2", "005010X222A1"},
+    {"005010X223", "005010X223A2"},   {"005010X223A1", "005010X223A2"},
+    {"005010X223A3", "005010X223A2"}, {"005010X224", "005010X224A2"},
+    {"005010X224A1", "005010X224A2"}, {"005010X224A3", "005010X224A2"},
+};
+#define NALIAS (sizeof ALIASES / sizeof ALIASES[0])
+_Static_assert(sizeof ALIASES / sizeof ALIASES[0] == CLAIM_NALIAS, "CLAIM_NALIAS");
+
+/* ---- parties ------------------------------------------------------------ */
+
+/* Which arena a party's strings go to. */
+static int party_arena(x12_claim_reader *r)
+{
+    const char *l = r->ev->loop_id;
+    if (l[0] == '1')
+        return A_SET;
+    if (!strncmp(l, "2000A", 5) || !strncmp(l, "2010A", 5))
+        return A_BILL;
+    if (!strncmp(l, "2000B", 5) || !strncmp(l, "2010B", 5))
+        return A_SUB;
+    if (!strncmp(l, "2000C", 5) || !strncmp(l, "2010C", 5))
+        return A_PAT;
+    return A_CLAIM;
+}
+
+static void read_nm1(x12_claim_reader *r, x12_claim_party *p, const char *entity)
+{
+    int k = party_arena(r);
+    p->entity_code = cr_unless(cr_str(r, k, 1), entity);
+    const char *type = cr_str(r, k, 2);
+    p->last_name = cr_str(r, k, 3);
+    p->first_name = cr_str(r, k, 4);
+    p->middle_name = cr_str(r, k, 5);
+    p->suffix = cr_str(r, k, 7);
+    p->id_qualifier = cr_str(r, k, 8);
+    p->id = cr_str(r, k, 9);
+    p->entity_type = cr_unless(type, claim_default_entity_type(p));
+    if (!type) /* the writer always writes NM102 */
+        r->used &= ~((uint64_t)1 << 2);
+}
+
+static void read_party_seg(x12_claim_reader *r, x12_slice id)
+{
+    x12_claim_party *p = r->party;
+    int k = party_arena(r);
+    if (cr_is(id, "N3")) {
+        p->address.line1 = cr_str(r, k, 1);
+        p->address.line2 = cr_str(r, k, 2);
+    } else if (cr_is(id, "N4")) {
+        p->address.city = cr_str(r, k, 1);
+        p->address.state = cr_str(r, k, 2);
+        p->address.postal_code = cr_str(r, k, 3);
+        p->address.country = cr_str(r, k, 4);
+        p->address.subdivision = cr_str(r, k, 7);
+    } else if (cr_is(id, "DMG")) {
+        if (cr_is(cr_elem(r, 1), "D8") || !cr_elem(r, 1).len) {
+            p->birth_date = cr_str(r, k, 2);
+            p->gender = cr_str(r, k, 3);
+        }
+    } else if (cr_is(id, "PRV")) {
+        if (cr_is(cr_elem(r, 2), "PXC")) {
+            p->provider_code = cr_unless(cr_str(r, k, 1), r->party_prv);
+            if (!cr_elem(r, 1).len)
+                r->used &= ~((uint64_t)1 << 1);
+            p->taxonomy = cr_str(r, k, 3);
+        }
+    } else if (cr_is(id, "PER")) {
+        x12_claim_contact *c;
+        PUSH(r, k, p->contacts, p->contact_count, c);
+        if (!c)
+            return;
+        c->function = cr_unless(cr_str(r, k, 1), "IC");
+        if (!cr_elem(r, 1).len)
+            r->used &= ~((uint64_t)1 << 1);
+        c->name = cr_str(r, k, 2);
+        for (int i = 0; i < 3; i++) {
+            c->qualifier[i] = cr_str(r, k, 3 + 2 * i);
+            c->number[i] = cr_str(r, k, 4 + 2 * i);
+        }
+    } else if (cr_is(id, "REF")) {
+        const char *l = r->ev->loop_id;
+        x12_slice q = cr_elem(r, 1);
+        /* 2010AA REF*EI/SY and 2010AC REF*EI: the tax id */
+        if (((!strcmp(l, "2010AA") && (cr_is(q, "EI") || cr_is(q, "SY"))) ||
+             (!strcmp(l, "2010AC") && cr_is(q, "EI"))) &&
+            !p->tax_id) {
+            p->tax_id_qualifier = cr_unless(cr_str(r, k, 1), "EI");
+            p->tax_id = cr_str(r, k, 2);
+            return;
+        }
+        x12_claim_ref *f;
+        PUSH(r, k, p->refs, p->ref_count, f);
+        if (!f)
+            return;
+        f->qualifier = cr_str(r, k, 1);
+        f->value = cr_str(r, k, 2);
+        const char *c2[2];
+        cr_comps(r, k, 4, c2, 2);
+        if (c2[0] && !strcmp(c2[0], "2U"))
+            f->id2 = c2[1];
+        else if (c2[0] || c2[1])
+            r->used &= ~((uint64_t)1 << 4);
+    } else {
+        cr_not_carried(r, 0);
+        r->used = ~(uint64_t)0;
+    }
+}
+
+/* ---- the claim ---------------------------------------------------------- */
+
+static void deliver(x12_claim_reader *r)
+{
+    if (!r->in_claim)
+        return;
+    r->in_claim = 0;
+    x12_claim *cl = &r->claim;
+    cl->type = r->type;
+    cl->billing = r->have_billing ? &r->billing : NULL;
+    /* SBR02 18 is the default when the subscriber is the patient */
+    r->sub_view = r->subscriber;
+    if (!r->have_patient && r->sub_view.relationship && !strcmp(r->sub_view.relationship, "18"))
+        r->sub_view.relationship = NULL;
+    cl->subscriber = r->have_subscriber ? &r->sub_view : NULL;
+    cl->patient = r->have_patient ? &r->patient : NULL;
+    x12_claim_context cx;
+    memset(&cx, 0, sizeof cx);
+    cx.header = &r->hdr;
+    cx.delims = r->delims;
+    cx.interchange = r->interchange;
+    cx.set = r->set;
+    cx.claim_in_set = ++r->claim_in_set;
+    cx.byte_offset = r->clm_offset;
+    cx.segment_index = r->clm_index;
+    cx.opens_billing = r->opens[0];
+    cx.opens_subscriber = r->opens[1];
+    cx.opens_patient = r->opens[2];
+    r->opens[0] = r->opens[1] = r->opens[2] = 0;
+    cx.amount_style =
+        r->amounts_2 && !r->amounts_other ? X12_AMOUNT_DECIMAL2 : X12_AMOUNT_X12;
+    if (r->cb.claim && r->cb.claim(r->ctx, cl, &cx))
+        r->stopped = 1;
+}
+
+static void begin_claim(x12_claim_reader *r)
+{
+    x12_arena_reset(r->a[A_CLAIM]);
+    memset(&r->claim, 0, sizeof r->claim);
+    r->in_claim = 1;
+    r->clm_offset = r->ev->seg->byte_offset;
+    r->clm_index = r->ev->seg->segment_index;
+    r->line = NULL;
+    r->op = NULL;
+    r->adj = NULL;
+    r->party = NULL;
+    r->hi_ordinal = 0;
+    r->amounts_2 = r->amounts_other = 0;
+    cr_order_reset(r);
+    x12_claim *c = &r->claim;
+    int k = A_CLAIM;
+    c->claim_id = cr_str(r, k, 1);
+    c->total_charge_cents = cr_amount(r, 2);
+    const char *v[5];
+    cr_comps(r, k, 5, v, 3);
+    c->facility_code = v[0];
+    c->facility_qualifier = cr_unless(v[1], claim_default_facility_qualifier(r->type));
+    if (!v[1]) /* the writer always writes CLM05-2 */
+        r->used &= ~((uint64_t)1 << 5);
+    c->frequency_code = v[2];
+    c->provider_signature = cr_str(r, k, 6);
+    c->assignment = cr_str(r, k, 7);
+    c->benefits_assignment = cr_str(r, k, 8);
+    c->release_of_info = cr_str(r, k, 9);
+    c->patient_signature_source = cr_str(r, k, 10);
+    cr_comps(r, k, 11, v, 5);
+    for (int i = 0; i < 3; i++)
+        c->related_causes[i] = v[i];
+    c->accident_state = v[3];
+    c->accident_country = v[4];
+    c->special_program = cr_str(r, k, 12);
+    c->predetermination = cr_str(r, k, 19);
+    c->delay_reason = cr_str(r, k, 20);
+}
+
+static void new_provider(x12_claim_reader *r, x12_claim_provider **arr, size_t *n)
+{
+    x12_slice e = cr_elem(r, 1);
+    char code[4];
+    snprintf(code, sizeof code, "%.*s", (int)(e.len < 3 ? e.len : 3), e.ptr ? e.ptr : "");
+    int role = claim_entity_role(code);
+    if (role < 0) {
+        r->party = NULL;
+        cr_not_carried(r, 0);
+        r->used = ~(uint64_t)0;
+        return;
+    }
+    x12_claim_provider *p;
+    PUSH(r, A_CLAIM, *arr, *n, p);
+    if (!p)
+        return;
+    p->role = (x12_claim_provider_role)role;
+    r->party = &p->party;
+    r->party_entity = claim_role_entity(p->role);
+    r->party_prv = claim_role_prv(p->role);
+    read_nm1(r, r->party, r->party_entity);
+}
+
+/* ---- envelopes and levels ----------------------------------------------- */
+
+static const char *trimmed(x12_claim_reader *r, int k, unsigned pos)
+{
+    x12_slice v = cr_elem(r, pos);
+    while (v.len && v.ptr[v.len - 1] == ' ')
+        v.len--;
+    return cr_slice_str(r, k, v);
+}
+
+static void read_isa(x12_claim_reader *r)
+{
+    x12_arena_reset(r->a[A_ISA]);
+    x12_arena_reset(r->a[A_GS]);
+    r->interchange++;
+    r->delims = r->ev->seg->delims;
+    x12_isa_header *h = &r->isa;
+    memset(h, 0, sizeof *h);
+    h->auth_qualifier = trimmed(r, A_ISA, 1);
+    h->auth_info = trimmed(r, A_ISA, 2);
+    h->security_qualifier = trimmed(r, A_ISA, 3);
+    h->security_info = trimmed(r, A_ISA, 4);
+    h->sender_qualifier = trimmed(r, A_ISA, 5);
+    h->sender_id = trimmed(r, A_ISA, 6);
+    h->receiver_qualifier = trimmed(r, A_ISA, 7);
+    h->receiver_id = trimmed(r, A_ISA, 8);
+    h->date = trimmed(r, A_ISA, 9);
+    h->time = trimmed(r, A_ISA, 10);
+    h->version = trimmed(r, A_ISA, 12);
+    x12_slice n = cr_elem(r, 13);
+    for (size_t i = 0; i < n.len; i++)
+        h->control_number = h->control_number * 10 + (uint32_t)(n.ptr[i] - '0');
+    x12_slice a = cr_elem(r, 14), u = cr_elem(r, 15);
+    h->ack_requested = a.len ? a.ptr[0] : 0;
+    h->usage = u.len ? u.ptr[0] : 0;
+}
+
+static void read_gs(x12_claim_reader *r)
+{
+    x12_arena_reset(r->a[A_GS]);
+    x12_gs_header *g = &r->gs;
+    memset(g, 0, sizeof *g);
+    g->functional_id = cr_str(r, A_GS, 1);
+    g->sender = cr_str(r, A_GS, 2);
+    g->receiver = cr_str(r, A_GS, 3);
+    g->date = cr_str(r, A_GS, 4);
+    g->time = cr_str(r, A_GS, 5);
+    x12_slice n = cr_elem(r, 6);
+    for (size_t i = 0; i < n.len; i++)
+        g->control_number = g->control_number * 10 + (uint32_t)(n.ptr[i] - '0');
+    cr_elem(r, 7);
+    g->version = cr_str(r, A_GS, 8);
+    if (n.len > 1 && n.ptr[0] == '0') /* leading zeros: the writer prints GS06 without */
+        r->used &= ~((uint64_t)1 << 6);
+}
+
+static void begin_set(x12_claim_reader *r)
+{
+    x12_arena_reset(r->a[A_SET]);
+    r->set++;
+    r->claim_in_set = 0;
+    r->have_billing = r->have_subscriber = r->have_patient = 0;
+    r->in_claim = 0;
+    const char *g = x12_spec_guide_id(r->ev->spec);
+    r->type = strstr(g, "X223")   ? X12_CLAIM_INSTITUTIONAL
+              : strstr(g, "X224") ? X12_CLAIM_DENTAL
+                                  : X12_CLAIM_PROFESSIONAL;
+    x12_claim_header *h = &r->hdr;
+    memset(h, 0, sizeof *h);
+    h->isa = r->isa;
+    h->gs = r->gs;
+    h->gs.functional_id = cr_unless(r->gs.functional_id, "HC");
+    h->gs.version = cr_unless(r->gs.version, claim_guide(r->type));
+    const char *eff_version = r->gs.version ? r->gs.version : claim_guide(r->type);
+    cr_elem(r, 1);
+    x12_slice st02 = cr_elem(r, 2);
+    int digits = st02.len >= 1 && st02.len <= 9;
+    uint32_t n = 0;
+    for (size_t i = 0; i < st02.len; i++) {
+        if (st02.ptr[i] < '0' || st02.ptr[i] > '9')
+            digits = 0;
+        else
+            n = n * 10 + (uint32_t)(st02.ptr[i] - '0');
+    }
+    if (digits && n) {
+        h->st_control_number = n;
+        h->st_control_width = st02.len == 4 ? 0 : (unsigned)st02.len;
+    } else {
+        r->used &= ~((uint64_t)1 << 2);
+    }
+    snprintf(r->st02, sizeof r->st02, "%.*s", (int)(st02.len < 15 ? st02.len : 15),
+             st02.ptr ? st02.ptr : "");
+    h->implementation_ref = cr_unless(cr_str(r, A_SET, 3), eff_version);
+}
+
+static void read_bht(x12_claim_reader *r)
+{
+    x12_claim_header *h = &r->hdr;
+    h->bht_structure = cr_unless(cr_str(r, A_SET, 1), "0019");
+    h->bht_purpose = cr_unless(cr_str(r, A_SET, 2), "00");
+    h->bht_reference = cr_unless(cr_str(r, A_SET, 3), r->st02);
+    h->bht_date = cr_unless(cr_str(r, A_SET, 4), r->gs.date);
+    h->bht_time = cr_unless(cr_str(r, A_SET, 5), r->gs.time);
+    h->bht_type = cr_unless(cr_str(r, A_SET, 6), "CH");
+}
+
+static void hl_segment(x12_claim_reader *r)
+{
+    const char *l = r->ev->loop_id;
+    for (unsigned i = 1; i <= 4; i++)
+        cr_elem(r, i);
+    r->party = NULL;
+    if (!strcmp(l, "2000A")) {
+        x12_arena_reset(r->a[A_BILL]);
+        x12_arena_reset(r->a[A_SUB]);
+        x12_arena_reset(r->a[A_PAT]);
+        memset(&r->billing, 0, sizeof r->billing);
+        r->have_billing = 1;
+        r->have_subscriber = r->have_patient = 0;
+        r->opens[0] = 1;
+    } else if (!strcmp(l, "2000B")) {
+        x12_arena_reset(r->a[A_SUB]);
+        x12_arena_reset(r->a[A_PAT]);
+        memset(&r->subscriber, 0, sizeof r->subscriber);
+        r->have_subscriber = 1;
+        r->have_patient = 0;
+        r->opens[1] = 1;
+    } else if (!strcmp(l, "2000C")) {
+        x12_arena_reset(r->a[A_PAT]);
+        memset(&r->patient, 0, sizeof r->patient);
+        r->have_patient = 1;
+        r->opens[2] = 1;
+    }
+}
+
+/* An NM1 opens the party of its loop. */
+static void nm1_segment(x12_claim_reader *r)
+{
+    const char *l = r->ev->loop_id;
+    x12_claim_party *p = NULL;
+    const char *entity = NULL, *prv = NULL;
+    r->party = NULL;
+    if (!strcmp(l, "1000A"))
+        p = &r->hdr.submitter, entity = "41";
+    else if (!strcmp(l, "1000B"))
+        p = &r->hdr.receiver, entity = "40";
+    else if (!strcmp(l, "2010AA"))
+        p = &r->billing.provider, entity = "85", prv = "BI";
+    else if (!strcmp(l, "2010AB") || !strcmp(l, "2010AC")) {
+        if (!(p = x12_arena_alloc(r->a[A_BILL], sizeof *p))) {
+            cr_nomem(r);
+            return;
+        }
+        if (l[5] == 'B')
+            r->billing.pay_to_address = p, entity = "87";
+        else
+            r->billing.pay_to_plan = p, entity = "PE";
+    } else if (!strcmp(l, "2010BA"))
+        p = &r->subscriber.subscriber, entity = "IL";
+    else if (!strcmp(l, "2010BB"))
+        p = &r->subscriber.payer, entity = "PR";
+    else if (!strcmp(l, "2010CA"))
+        p = &r->patient.patient, entity = "QC";
+    else if (!strcmp(l, "2330A") && r->op)
+        p = &r->op->subscriber, entity = "IL";
+    else if (!strcmp(l, "2330B") && r->op)
+        p = &r->op->payer, entity = "PR";
+    else if (!strncmp(l, "2330", 4) && r->op) {
+        /* 2330C-2330I carry NM101/NM102 only: the writer writes nothing else */
+        new_provider(r, &r->op->providers, &r->op->provider_count);
+        r->used &= ~(uint64_t)0x3F8; /* NM103-NM109 */
+        return;
+    }
+    else if (!strncmp(l, "2310", 4) && r->in_claim) {
+        new_provider(r, &r->claim.providers, &r->claim.provider_count);
+        return;
+    } else if (!strncmp(l, "2420", 4) && r->line) {
+        new_provider(r, &r->line->providers, &r->line->provider_count);
+        return;
+    }
+    if (!p) {
+        cr_not_carried(r, 0);
+        r->used = ~(uint64_t)0;
+        return;
+    }
+    r->party = p;
+    r->party_entity = entity;
+    r->party_prv = prv;
+    read_nm1(r, p, entity);
+}
+
+/* PAT05/06 death date (D8), PAT07/08 weight (01 pounds), PAT09 pregnancy. */
+static void read_pat(x12_claim_reader *r, int k, const char **death, const char **weight,
+                     const char **pregnant)
+{
+    if (cr_is(cr_elem(r, 5), "D8")) {
+        *death = cr_str(r, k, 6);
+    }
+    if (cr_is(cr_elem(r, 7), "01")) {
+        *weight = cr_str(r, k, 8);
+    }
+    *pregnant = cr_str(r, k, 9);
+}
+
+static void segment(x12_claim_reader *r, const x12_walk_event *ev)
+{
+    x12_slice id = ev->seg->id;
+    const char *l = ev->loop_id;
+    r->used = 1; /* element 0, the id */
+    if (cr_is(id, "ISA")) {
+        read_isa(r);
+        r->used = ~(uint64_t)0;
+        if (!ev->seg->delims.repetition) /* 'U', or a delimiter read as none */
+            r->used &= ~((uint64_t)1 << 11);
+        cr_check_used(r);
+        return;
+    }
+    if (!l) { /* GS, GE, IEA */
+        if (cr_is(id, "GS"))
+            read_gs(r);
+        else
+            r->used = ~(uint64_t)0;
+        cr_check_used(r);
+        return;
+    }
+    if (!ev->spec) /* a set of another transaction or an unknown guide */
+        return;
+    if (cr_is(id, "ST")) {
+        begin_set(r);
+        r->in_set = 1;
+    } else if (cr_is(id, "SE")) {
+        r->used = ~(uint64_t)0;
+        r->in_set = 0;
+    } else if (!r->in_set) {
+        return;
+    } else if (cr_is(id, "BHT")) {
+        read_bht(r);
+    } else if (cr_is(id, "HL")) {
+        hl_segment(r);
+    } else if (cr_is(id, "NM1")) {
+        nm1_segment(r);
+    } else if (!strcmp(l, "2000A") && cr_is(id, "PRV")) {
+        r->party = &r->billing.provider;
+        r->party_prv = "BI";
+        read_party_seg(r, id);
+        r->party = NULL;
+    } else if (!strcmp(l, "2000A") && cr_is(id, "CUR") && cr_is(cr_elem(r, 1), "85")) {
+        r->billing.currency = cr_str(r, A_BILL, 2);
+    } else if (!strcmp(l, "2000B") && cr_is(id, "SBR")) {
+        x12_claim_subscriber *s = &r->subscriber;
+        s->payer_responsibility = cr_str(r, A_SUB, 1);
+        s->relationship = cr_str(r, A_SUB, 2);
+        s->group_number = cr_str(r, A_SUB, 3);
+        s->group_name = cr_str(r, A_SUB, 4);
+        s->insurance_type = cr_str(r, A_SUB, 5);
+        s->claim_filing_indicator = cr_str(r, A_SUB, 9);
+    } else if (!strcmp(l, "2000C") && cr_is(id, "PAT")) {
+        r->patient.relationship = cr_str(r, A_PAT, 1);
+        if (r->type == X12_CLAIM_PROFESSIONAL)
+            read_pat(r, A_PAT, &r->patient.death_date, &r->patient.weight, &r->patient.pregnant);
+    } else if (!strcmp(l, "2000B") && cr_is(id, "PAT") && r->type == X12_CLAIM_PROFESSIONAL) {
+        read_pat(r, A_SUB, &r->subscriber.death_date, &r->subscriber.weight,
+                 &r->subscriber.pregnant);
+    } else if (cr_is(id, "CLM")) {
+        begin_claim(r);
+    } else if (!strcmp(l, "2330B") && cr_is(id, "DTP") && r->op && cr_is(cr_elem(r, 1), "573") &&
+               cr_is(cr_elem(r, 2), "D8") && !r->op->adjudication_date) {
+        r->op->adjudication_date = cr_str(r, A_CLAIM, 3);
+    } else if (!strcmp(l, "2300") && r->in_claim) {
+        cr_claim_segment(r, id);
+    } else if (!strcmp(l, "2320") && r->in_claim) {
+        cr_other_payer_segment(r, id);
+    } else if (!strcmp(l, "2400") && r->in_claim) {
+        cr_line_segment(r, id);
+    } else if (!strcmp(l, "2410") && r->in_claim) {
+        cr_drug_segment(r, id);
+    } else if (!strcmp(l, "2430") && r->in_claim) {
+        cr_adjudication_segment(r, id);
+    } else if (!strcmp(l, "2440") && r->in_claim && r->line) {
+        cr_form_segment(r, id);
+    } else if (r->party && (l[0] == '1' || l[0] == '2') && strcmp(l, "2300") &&
+               (cr_is(id, "N3") || cr_is(id, "N4") || cr_is(id, "REF") || cr_is(id, "PER") ||
+                cr_is(id, "DMG") || cr_is(id, "PRV"))) {
+        read_party_seg(r, id);
+    } else {
+        cr_not_carried(r, 0);
+        r->used = ~(uint64_t)0;
+    }
+    if (!r->fatal)
+        cr_check_used(r);
+}
+
+static int on_event(void *ctx, const x12_walk_event *ev)
+{
+    x12_claim_reader *r = ctx;
+    r->ev = ev;
+    if (ev->kind == X12_WALK_SEGMENT)
+        segment(r, ev);
+    else if (ev->kind == X12_WALK_LEAVE && ev->loop_id && !strcmp(ev->loop_id, "2300"))
+        deliver(r);
+    else if (ev->kind == X12_WALK_ENTER && ev->loop_id && !strcmp(ev->loop_id, "2300"))
+        r->in_claim = 0;
+    return r->fatal || r->stopped;
+}
+
+static void on_finding(void *ctx, const x12_finding *f)
+{
+    x12_claim_reader *r = ctx;
+    if (r->cb.finding)
+        r->cb.finding(r->ctx, f);
+}
+
+/* ---- public API --------------------------------------------------------- */
+
+x12_claim_reader *x12_claim_reader_new(const x12_claim_reader_callbacks *cb, void *ctx,
+                                       unsigned walk_flags, const x12_allocator *alloc)
+{
+    x12_claim_reader *r = alloc ? alloc->malloc(alloc->ctx, sizeof *r) : malloc(sizeof *r);
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    if (cb)
+        r->cb = *cb;
+    r->ctx = ctx;
+    r->alloc = alloc;
+    for (int i = 0; i < A_COUNT; i++)
+        if (!(r->a[i] = x12_arena_new(alloc))) {
+            x12_claim_reader_free(r);
+            return NULL;
+        }
+    x12_walker_callbacks wcb = {on_event, on_finding};
+    if (!(r->walker = x12_walker_new(&wcb, r, walk_flags))) {
+        x12_claim_reader_free(r);
+        return NULL;
+    }
+    return r;
+}
+
+void x12_claim_reader_free(x12_claim_reader *r)
+{
+    if (!r)
+        return;
+    x12_walker_free(r->walker);
+    for (size_t i = 0; i < NALIAS; i++)
+        x12_spec_free(r->alias_spec[i]);
+    for (int i = 0; i < A_COUNT; i++)
+        x12_arena_free(r->a[i]);
+    if (r->alloc)
+        r->alloc->free(r->alloc->ctx, r);
+    else
+        free(r);
+}
+
+/* Before an ST: a guide named by an alias gets the spec it aliases. */
+static x12_status load_alias(x12_claim_reader *r, const x12_segment *seg)
+{
+    x12_slice st03 = x12_segment_element(seg, 3);
+    char id[40];
+    if (st03.len)
+        snprintf(id, sizeof id, "%.*s", (int)(st03.len < 39 ? st03.len : 39), st03.ptr);
+    else
+        snprintf(id, sizeof id, "%s", r->gs08);
+    for (size_t i = 0; i < NALIAS; i++) {
+        if (strcmp(id, ALIASES[i].alias) || r->alias_spec[i])
+            continue;
+        x12_error err;
+        x12_spec *s = x12_spec_load_builtin(ALIASES[i].guide, &err);
+        if (!s)
+            return err.code == X12_ERR_NOMEM ? X12_ERR_NOMEM : X12_OK;
+        s->guide_id = ALIASES[i].alias; /* static text; the spec's own is in its arena */
+        x12_status st = x12_walker_use_spec(r->walker, s);
+        if (st != X12_OK) {
+            x12_spec_free(s);
+            return st == X12_ERR_NOMEM ? st : X12_OK;
+        }
+        r->alias_spec[i] = s;
+    }
+    return X12_OK;
+}
+
+x12_status x12_claim_reader_use_spec(x12_claim_reader *r, const x12_spec *spec)
+{
+    return x12_walker_use_spec(r->walker, spec);
+}
+
+x12_status x12_claim_reader_segment(x12_claim_reader *r, const x12_segment *seg)
+{
+    if (r->fatal)
+        return r->fatal;
+    if (x12_slice_eq(seg->id, "GS")) {
+        x12_slice v = x12_segment_element(seg, 8);
+        snprintf(r->gs08, sizeof r->gs08, "%.*s", (int)(v.len < 39 ? v.len : 39),
+                 v.ptr ? v.ptr : "");
+    } else if (x12_slice_eq(seg->id, "ST")) {
+        x12_status st = load_alias(r, seg);
+        if (st != X12_OK)
+            return r->fatal = st;
+    }
+    x12_status st = x12_walker_segment(r->walker, seg);
+    if (r->fatal)
+        return r->fatal;
+    return st;
+}
+
+void x12_claim_reader_error(x12_claim_reader *r, const x12_error *err)
+{
+    x12_walker_reader_error(r->walker, err);
+}
+
+x12_status x12_claim_reader_finish(x12_claim_reader *r)
+{
+    if (r->fatal)
+        return r->fatal;
+    x12_status st = x12_walker_finish(r->walker);
+    if (r->fatal)
+        return r->fatal;
+    return st;
+}
+
+typedef struct file_ctx {
+    x12_claim_reader *r;
+} file_ctx;
+
+static int file_segment(void *ctx, const x12_segment *seg)
+{
+    file_ctx *f = ctx;
+    return x12_claim_reader_segment(f->r, seg) != X12_OK;
+}
+
+static void file_error(void *ctx, const x12_error *err)
+{
+    file_ctx *f = ctx;
+    x12_claim_reader_error(f->r, err);
+}
+
+x12_status x12_claim_read_file(const char *path, const x12_reader_options *opts,
+                               const x12_claim_reader_callbacks *cb, void *ctx,
+                               unsigned walk_flags)
+{
+    x12_reader_options o;
+    if (!opts) {
+        x12_reader_options_init(&o);
+        o.flags = X12_READ_LENIENT;
+        opts = &o;
+    }
+    file_ctx f;
+    f.r = x12_claim_reader_new(cb, ctx, walk_flags, opts->alloc);
+    if (!f.r)
+        return X12_ERR_NOMEM;
+    x12_reader_callbacks rcb = {file_segment, file_error};
+    x12_status st = x12_read_file(path, opts, &rcb, &f);
+    if (st == X12_ERR_STOPPED && f.r->fatal)
+        st = f.r->fatal;
+    if (st == X12_OK)
+        st = x12_claim_reader_finish(f.r);
+    x12_claim_reader_free(f.r);
+    return st;
+}

@@ -1,0 +1,711 @@
+/* The 835 reader: a consumer of the walker's loop events over 005010X221A1
+ * transaction sets that fills the structs of remit.h.  The payment header
+ * lives in an arena kept for the set; each claim payment (2100 with its
+ * 2110 lines) in an arena reset after its callback, so memory is bounded by
+ * one claim payment. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <x12/amount.h>
+#include <x12/arena.h>
+#include <x12/remit.h>
+
+/* Segment ids and qualifiers compared against literals without a strlen
+ * call: this runs for every element the reader hands over. */
+#define IS(slice, lit) ((slice).len == sizeof(lit) - 1 && memcmp((slice).ptr, lit, sizeof(lit) - 1) == 0)
+
+/* a growing array carved from an arena */
+typedef struct vec {
+    void *p;
+    size_t n, cap;
+} vec;
+
+struct x12_remit_reader {
+    x12_allocator alloc; /* a copy; has_alloc 0 means libc */
+    int has_alloc;
+    x12_remit_callbacks cb;
+    void *ctx;
+    x12_walker *w;
+    x12_arena *hdr, *arena;
+    int nomem, stopped;
+    /* the set */
+    int in_set, payment_sent;
+    x12_remit_payment pay;
+    /* six vectors cleared together by payment_init(): keep them adjacent */
+    vec pay_refs, pay_dates, payer_refs, payer_contacts, payee_refs, payee_contacts;
+    x12_remit_party *party; /* 1000A or 1000B being read */
+    x12_remit_totals totals;
+    uint32_t sets, interchange;
+    /* the claim payment */
+    int in_claim;
+    x12_remit_claim c;
+    x12_remit_context cx;
+    /* twelve vectors cleared together by claim_init(): keep them adjacent */
+    vec adjs, refs, dates, amounts, qtys, contacts, remarks, lines;
+    vec line_adjs, line_refs, line_amounts, line_remarks; /* of the current line */
+};
+
+static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
+{
+    if (v->n == v->cap) {
+        size_t nc = v->cap ? v->cap * 2 : 4;
+        void *p = x12_arena_alloc(a, nc * size);
+        if (!p) {
+            r->nomem = 1;
+            return NULL;
+        }
+        if (v->n)
+            memcpy(p, v->p, v->n * size);
+        v->p = p;
+        v->cap = nc;
+    }
+    void *slot = (char *)v->p + v->n * size;
+    memset(slot, 0, size);
+    v->n++;
+    return slot;
+}
+
+static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
+{
+    if (!s.len)
+        return "";
+    char *p = x12_arena_slice(a, s);
+    if (!p) {
+        r->nomem = 1;
+        return "";
+    }
+    return p;
+}
+
+static const char *el(x12_remit_reader *r, x12_arena *a, const x12_segment *s, unsigned pos)
+{
+    return str(r, a, x12_segment_element(s, pos));
+}
+
+static const char *comp(x12_remit_reader *r, x12_arena *a, const x12_segment *s, unsigned pos,
+                        unsigned c)
+{
+    return str(r, a, x12_element_component(s, x12_segment_element(s, pos), c));
+}
+
+static int64_t cents(x12_slice s)
+{
+    int64_t v = 0;
+    if (s.len && x12_amount_parse(s, &v) != X12_OK)
+        v = 0; /* the walker's element checks name the bad value */
+    return v;
+}
+
+static void party_init(x12_remit_party *p)
+{
+    memset(p, 0, sizeof *p);
+    p->entity = p->name = p->first_name = p->middle_name = p->suffix = "";
+    p->id_qualifier = p->id = "";
+    p->address1 = p->address2 = p->city = p->state = p->postal_code = p->country = "";
+}
+
+static void payment_init(x12_remit_reader *r)
+{
+    x12_remit_payment *p = &r->pay;
+    memset(p, 0, sizeof *p);
+    p->handling_code = p->credit_debit = p->method = p->format = "";
+    p->sender_dfi_qualifier = p->sender_dfi_id = p->sender_account_qualifier = p->sender_account = "";
+    p->originator_company_id = p->originator_supplemental = "";
+    p->receiver_dfi_qualifier = p->receiver_dfi_id = "";
+    p->receiver_account_qualifier = p->receiver_account = "";
+    p->payment_date = p->trace_type = p->trace_number = p->payer_id = p->trace_supplemental = "";
+    p->currency = "";
+    party_init(&p->payer);
+    party_init(&p->payee);
+    memset(&r->pay_refs, 0, sizeof(vec) * 6);
+    memset(&r->totals, 0, sizeof r->totals);
+    r->party = NULL;
+    r->payment_sent = 0;
+}
+
+static void line_init(x12_remit_line *l)
+{
+    memset(l, 0, sizeof *l);
+    l->procedure_qualifier = l->procedure = l->description = l->revenue_code = l->units = "";
+    l->original_qualifier = l->original_procedure = l->original_units = "";
+    for (int i = 0; i < 4; i++)
+        l->modifiers[i] = l->original_modifiers[i] = "";
+    l->service_date = l->service_start = l->service_end = l->line_control_number = "";
+}
+
+static void claim_init(x12_remit_reader *r)
+{
+    x12_remit_claim *c = &r->c;
+    memset(c, 0, sizeof *c);
+    c->claim_id = c->status_code = c->filing_indicator = c->payer_claim_number = "";
+    c->facility_code = c->frequency_code = c->patient_status = c->drg_code = "";
+    c->drg_weight = c->discharge_fraction = c->yes_no = "";
+    party_init(&c->patient);
+    party_init(&c->insured);
+    party_init(&c->corrected_patient);
+    party_init(&c->service_provider);
+    party_init(&c->crossover_carrier);
+    party_init(&c->priority_payer);
+    for (int i = 0; i < 25; i++)
+        c->inpatient_elements[i] = "";
+    for (int i = 0; i < 10; i++)
+        c->outpatient_elements[i] = "";
+    c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
+    memset(&r->adjs, 0, sizeof(vec) * 12);
+}
+
+/* The current line's arrays go into its struct when the next line, the
+ * next claim payment or the end comes. */
+static void close_line(x12_remit_reader *r)
+{
+    if (!r->lines.n)
+        return;
+    x12_remit_line *l = &((x12_remit_line *)r->lines.p)[r->lines.n - 1];
+    l->adjustments = r->line_adjs.p;
+    l->adjustment_count = r->line_adjs.n;
+    l->refs = r->line_refs.p;
+    l->ref_count = r->line_refs.n;
+    l->amounts = r->line_amounts.p;
+    l->amount_count = r->line_amounts.n;
+    l->remarks = r->line_remarks.p;
+    l->remark_count = r->line_remarks.n;
+}
+
+static int send_payment(x12_remit_reader *r)
+{
+    if (r->payment_sent)
+        return 0;
+    r->payment_sent = 1;
+    x12_remit_payment *p = &r->pay;
+    p->refs = r->pay_refs.p;
+    p->ref_count = r->pay_refs.n;
+    p->dates = r->pay_dates.p;
+    p->date_count = r->pay_dates.n;
+    p->payer.refs = r->payer_refs.p;
+    p->payer.ref_count = r->payer_refs.n;
+    p->payer.contacts = r->payer_contacts.p;
+    p->payer.contact_count = r->payer_contacts.n;
+    p->payee.refs = r->payee_refs.p;
+    p->payee.ref_count = r->payee_refs.n;
+    p->payee.contacts = r->payee_contacts.p;
+    p->payee.contact_count = r->payee_contacts.n;
+    if (!p->payer_id[0]) {
+        /* no TRN03: the payer's N104, else its REF*2U */
+        p->payer_id = p->payer.id;
+        for (size_t i = 0; !p->payer_id[0] && i < p->payer.ref_count; i++)
+            if (!strcmp(p->payer.refs[i].qualifier, "2U"))
+                p->payer_id = p->payer.refs[i].value;
+    }
+    p->set = r->sets;
+    p->interchange = r->interchange;
+    return r->cb.payment ? r->cb.payment(r->ctx, p) : 0;
+}
+
+static int send_claim(x12_remit_reader *r)
+{
+    if (!r->in_claim)
+        return 0;
+    r->in_claim = 0;
+    close_line(r);
+    x12_remit_claim *c = &r->c;
+    c->adjustments = r->adjs.p;
+    c->adjustment_count = r->adjs.n;
+    c->refs = r->refs.p;
+    c->ref_count = r->refs.n;
+    c->dates = r->dates.p;
+    c->date_count = r->dates.n;
+    c->amounts = r->amounts.p;
+    c->amount_count = r->amounts.n;
+    c->quantities = r->qtys.p;
+    c->quantity_count = r->qtys.n;
+    c->contacts = r->contacts.p;
+    c->contact_count = r->contacts.n;
+    c->remark_codes = r->remarks.p;
+    c->remark_code_count = r->remarks.n;
+    c->lines = r->lines.p;
+    c->line_count = r->lines.n;
+    r->totals.claims++;
+    r->totals.lines += (uint32_t)c->line_count;
+    r->totals.charge_cents += c->charge_cents;
+    r->totals.paid_cents += c->paid_cents;
+    r->totals.patient_responsibility_cents += c->patient_responsibility_cents;
+    int stop = r->nomem ? 0 : (r->cb.claim ? r->cb.claim(r->ctx, &r->pay, c, &r->cx) : 0);
+    x12_arena_reset(r->arena);
+    return stop;
+}
+
+static void read_cas(x12_remit_reader *r, const x12_segment *s, vec *into)
+{
+    /* CAS01 group, then up to six reason/amount/quantity triples */
+    x12_slice g = x12_segment_element(s, 1);
+    for (unsigned k = 2; k <= 17; k += 3) {
+        x12_slice reason = x12_segment_element(s, k);
+        if (!reason.len)
+            continue;
+        x12_remit_adjustment *a = vec_push(r, r->arena, into, sizeof *a);
+        if (!a)
+            return;
+        size_t gl = g.len < 2 ? g.len : 2;
+        if (gl)
+            memcpy(a->group, g.ptr, gl);
+        a->group[gl] = '\0';
+        a->reason = str(r, r->arena, reason);
+        a->cents = cents(x12_segment_element(s, k + 1));
+        a->quantity = el(r, r->arena, s, k + 2);
+    }
+}
+
+static void read_pair(x12_remit_reader *r, x12_arena *a, vec *into, const x12_segment *s,
+                      unsigned q, unsigned v)
+{
+    x12_remit_ref *x = vec_push(r, a, into, sizeof *x);
+    if (x) {
+        x->qualifier = el(r, a, s, q);
+        x->value = el(r, a, s, v);
+    }
+}
+
+static void read_amount(x12_remit_reader *r, vec *into, const x12_segment *s)
+{
+    x12_remit_amount *x = vec_push(r, r->arena, into, sizeof *x);
+    if (x) {
+        x->qualifier = el(r, r->arena, s, 1);
+        x->cents = cents(x12_segment_element(s, 2));
+    }
+}
+
+static void read_nm1(x12_remit_reader *r, x12_remit_party *p, const x12_segment *s)
+{
+    x12_arena *a = r->arena;
+    p->entity = el(r, a, s, 1);
+    p->name = el(r, a, s, 3);
+    p->first_name = el(r, a, s, 4);
+    p->middle_name = el(r, a, s, 5);
+    p->suffix = el(r, a, s, 7);
+    p->id_qualifier = el(r, a, s, 8);
+    p->id = el(r, a, s, 9);
+}
+
+static void add_remark(x12_remit_reader *r, const x12_segment *s, unsigned pos)
+{
+    x12_slice v = x12_segment_element(s, pos);
+    if (!v.len)
+        return;
+    const char **slot = vec_push(r, r->arena, &r->remarks, sizeof *slot);
+    if (slot)
+        *slot = str(r, r->arena, v);
+}
+
+static void read_svc(x12_remit_reader *r, const x12_segment *s)
+{
+    close_line(r);
+    memset(&r->line_adjs, 0, sizeof(vec) * 4);
+    x12_remit_line *l = vec_push(r, r->arena, &r->lines, sizeof *l);
+    if (!l)
+        return;
+    line_init(l);
+    x12_arena *a = r->arena;
+    /* 005010X221A1 2110 SVC01 composite: qualifier, procedure, modifiers, description */
+    l->procedure_qualifier = comp(r, a, s, 1, 1);
+    l->procedure = comp(r, a, s, 1, 2);
+    for (unsigned i = 0; i < 4; i++)
+        l->modifiers[i] = comp(r, a, s, 1, 3 + i);
+    l->description = comp(r, a, s, 1, 7);
+    l->charge_cents = cents(x12_segment_element(s, 2));
+    l->paid_cents = cents(x12_segment_element(s, 3));
+    l->revenue_code = el(r, a, s, 4);
+    l->units = el(r, a, s, 5);
+    l->original_qualifier = comp(r, a, s, 6, 1);
+    l->original_procedure = comp(r, a, s, 6, 2);
+    for (unsigned i = 0; i < 4; i++)
+        l->original_modifiers[i] = comp(r, a, s, 6, 3 + i);
+    l->original_units = el(r, a, s, 7);
+}
+
+static void read_clp(x12_remit_reader *r, const x12_segment *s)
+{
+    claim_init(r);
+    r->in_claim = 1;
+    x12_remit_claim *c = &r->c;
+    x12_arena *a = r->arena;
+    c->claim_id = el(r, a, s, 1);
+    c->status_code = el(r, a, s, 2);
+    c->charge_cents = cents(x12_segment_element(s, 3));
+    c->paid_cents = cents(x12_segment_element(s, 4));
+    c->has_patient_responsibility = x12_segment_element(s, 5).len > 0;
+    c->patient_responsibility_cents = cents(x12_segment_element(s, 5));
+    c->filing_indicator = el(r, a, s, 6);
+    c->payer_claim_number = el(r, a, s, 7);
+    c->facility_code = el(r, a, s, 8);
+    c->frequency_code = el(r, a, s, 9);
+    c->patient_status = el(r, a, s, 10);
+    c->drg_code = el(r, a, s, 11);
+    c->drg_weight = el(r, a, s, 12);
+    c->discharge_fraction = el(r, a, s, 13);
+    c->yes_no = el(r, a, s, 14);
+    r->cx.byte_offset = s->byte_offset;
+    r->cx.segment_index = s->segment_index;
+    r->cx.claim_in_set = r->totals.claims + 1;
+}
+
+/* Header segments: BPR, TRN, CUR, REF, DTM and the 1000A/1000B parties. */
+static void read_header(x12_remit_reader *r, const x12_segment *s, const char *loop)
+{
+    x12_arena *a = r->hdr;
+    x12_remit_payment *p = &r->pay;
+    x12_slice id = s->id;
+    int in_party = !strcmp(loop, "1000A") || !strcmp(loop, "1000B");
+    if (IS(id, "BPR")) {
+        p->handling_code = el(r, a, s, 1);
+        p->amount_cents = cents(x12_segment_element(s, 2));
+        p->credit_debit = el(r, a, s, 3);
+        p->method = el(r, a, s, 4);
+        p->format = el(r, a, s, 5);
+        p->sender_dfi_qualifier = el(r, a, s, 6);
+        p->sender_dfi_id = el(r, a, s, 7);
+        p->sender_account_qualifier = el(r, a, s, 8);
+        p->sender_account = el(r, a, s, 9);
+        p->originator_company_id = el(r, a, s, 10);
+        p->originator_supplemental = el(r, a, s, 11);
+        p->receiver_dfi_qualifier = el(r, a, s, 12);
+        p->receiver_dfi_id = el(r, a, s, 13);
+        p->receiver_account_qualifier = el(r, a, s, 14);
+        p->receiver_account = el(r, a, s, 15);
+        p->payment_date = el(r, a, s, 16);
+    } else if (IS(id, "TRN")) {
+        p->trace_type = el(r, a, s, 1);
+        p->trace_number = el(r, a, s, 2);
+        p->payer_id = el(r, a, s, 3);
+        p->trace_supplemental = el(r, a, s, 4);
+    } else if (IS(id, "CUR")) {
+        p->currency = el(r, a, s, 2);
+    } else if (IS(id, "N1") && in_party) {
+        int payer = !strcmp(loop, "1000A");
+        r->party = payer ? &p->payer : &p->payee;
+        r->party->entity = el(r, a, s, 1);
+        r->party->name = el(r, a, s, 2);
+        r->party->id_qualifier = el(r, a, s, 3);
+        r->party->id = el(r, a, s, 4);
+    } else if (IS(id, "N3") && r->party) {
+        r->party->address1 = el(r, a, s, 1);
+        r->party->address2 = el(r, a, s, 2);
+    } else if (IS(id, "N4") && r->party) {
+        r->party->city = el(r, a, s, 1);
+        r->party->state = el(r, a, s, 2);
+        r->party->postal_code = el(r, a, s, 3);
+        r->party->country = el(r, a, s, 4);
+    } else if (IS(id, "REF")) {
+        vec *v = !in_party ? &r->pay_refs : r->party == &p->payer ? &r->payer_refs : &r->payee_refs;
+        read_pair(r, a, v, s, 1, 2);
+    } else if (IS(id, "PER") && in_party) {
+        read_pair(r, a, r->party == &p->payer ? &r->payer_contacts : &r->payee_contacts, s, 1, 4);
+    } else if (IS(id, "DTM")) {
+        read_pair(r, a, &r->pay_dates, s, 1, 2);
+    }
+}
+
+static void read_claim_segment(x12_remit_reader *r, const x12_segment *s)
+{
+    x12_remit_claim *c = &r->c;
+    x12_arena *a = r->arena;
+    x12_slice id = s->id;
+    if (IS(id, "CAS")) {
+        read_cas(r, s, &r->adjs);
+    } else if (IS(id, "NM1")) {
+        x12_slice q = x12_segment_element(s, 1);
+        x12_remit_party *p = IS(q, "QC")   ? &c->patient
+                             : IS(q, "IL") ? &c->insured
+                             : IS(q, "74") ? &c->corrected_patient
+                             : IS(q, "82") ? &c->service_provider
+                             : IS(q, "TT") ? &c->crossover_carrier
+                             : IS(q, "PR") ? &c->priority_payer
+                                                     : NULL;
+        if (p)
+            read_nm1(r, p, s);
+    } else if (IS(id, "MIA")) {
+        c->has_inpatient = 1;
+        for (unsigned i = 1; i <= 24; i++)
+            c->inpatient_elements[i] = el(r, a, s, i);
+        /* 005010X221A1 2100 MIA05, MIA20-24: claim payment remark codes */
+        add_remark(r, s, 5);
+        for (unsigned i = 20; i <= 24; i++)
+            add_remark(r, s, i);
+    } else if (IS(id, "MOA")) {
+        c->has_outpatient = 1;
+        for (unsigned i = 1; i <= 9; i++)
+            c->outpatient_elements[i] = el(r, a, s, i);
+        for (unsigned i = 3; i <= 7; i++)
+            add_remark(r, s, i);
+    } else if (IS(id, "REF")) {
+        if (IS(x12_segment_element(s, 1), "F8"))
+            c->original_reference = el(r, a, s, 2);
+        else
+            read_pair(r, a, &r->refs, s, 1, 2);
+    } else if (IS(id, "DTM")) {
+        x12_slice q = x12_segment_element(s, 1);
+        if (IS(q, "232"))
+            c->statement_from = el(r, a, s, 2);
+        else if (IS(q, "233"))
+            c->statement_to = el(r, a, s, 2);
+        else if (IS(q, "050"))
+            c->received_date = el(r, a, s, 2);
+        else
+            read_pair(r, a, &r->dates, s, 1, 2);
+    } else if (IS(id, "PER")) {
+        read_pair(r, a, &r->contacts, s, 1, 4);
+    } else if (IS(id, "AMT")) {
+        read_amount(r, &r->amounts, s);
+    } else if (IS(id, "QTY")) {
+        read_pair(r, a, &r->qtys, s, 1, 2);
+    }
+}
+
+static void read_line_segment(x12_remit_reader *r, const x12_segment *s)
+{
+    if (!r->lines.n)
+        return;
+    x12_remit_line *l = &((x12_remit_line *)r->lines.p)[r->lines.n - 1];
+    x12_arena *a = r->arena;
+    x12_slice id = s->id;
+    if (IS(id, "DTM")) {
+        x12_slice q = x12_segment_element(s, 1);
+        if (IS(q, "472"))
+            l->service_date = el(r, a, s, 2);
+        else if (IS(q, "150"))
+            l->service_start = el(r, a, s, 2);
+        else if (IS(q, "151"))
+            l->service_end = el(r, a, s, 2);
+    } else if (IS(id, "CAS")) {
+        read_cas(r, s, &r->line_adjs);
+    } else if (IS(id, "REF")) {
+        if (IS(x12_segment_element(s, 1), "6R"))
+            l->line_control_number = el(r, a, s, 2);
+        else
+            read_pair(r, a, &r->line_refs, s, 1, 2);
+    } else if (IS(id, "AMT")) {
+        if (IS(x12_segment_element(s, 1), "B6")) {
+            l->has_allowed = 1;
+            l->allowed_cents = cents(x12_segment_element(s, 2));
+        } else {
+            read_amount(r, &r->line_amounts, s);
+        }
+    } else if (IS(id, "LQ")) {
+        read_pair(r, a, &r->line_remarks, s, 1, 2);
+    }
+}
+
+static int read_plb(x12_remit_reader *r, const x12_segment *s)
+{
+    /* PLB01 provider, PLB02 fiscal period, then up to six pairs of an
+     * adjustment identifier (reason:reference) and an amount */
+    x12_arena *a = r->arena;
+    int stop = 0;
+    for (unsigned k = 3; k + 1 <= 14 && !stop; k += 2) {
+        x12_slice ident = x12_segment_element(s, k);
+        if (!ident.len)
+            continue;
+        x12_remit_plb e;
+        e.provider_id = el(r, a, s, 1);
+        e.fiscal_date = el(r, a, s, 2);
+        e.reason = comp(r, a, s, k, 1);
+        e.reference = comp(r, a, s, k, 2);
+        e.cents = cents(x12_segment_element(s, k + 1));
+        r->totals.plb_cents += e.cents;
+        r->totals.plb_entries++;
+        if (!r->nomem && r->cb.plb)
+            stop = r->cb.plb(r->ctx, &r->pay, &e);
+    }
+    x12_arena_reset(a);
+    return stop;
+}
+
+static int on_event(void *ctx, const x12_walk_event *ev)
+{
+    x12_remit_reader *r = ctx;
+    if (ev->kind != X12_WALK_SEGMENT)
+        return 0;
+    const x12_segment *s = ev->seg;
+    const char *loop = ev->loop_id ? ev->loop_id : "";
+    int stop = 0;
+    if (IS(s->id, "ST")) {
+        r->in_set = IS(x12_segment_element(s, 1), "835");
+        if (r->in_set) {
+            x12_arena_reset(r->hdr);
+            payment_init(r);
+            r->sets++;
+            r->interchange = s->interchange;
+        }
+        return 0;
+    }
+    if (!r->in_set)
+        return 0;
+    if (IS(s->id, "CLP")) {
+        stop = send_claim(r) || send_payment(r);
+        read_clp(r, s);
+    } else if (IS(s->id, "SVC") && r->in_claim) {
+        read_svc(r, s);
+    } else if (!strcmp(loop, "2110") && r->in_claim) {
+        read_line_segment(r, s);
+    } else if (!strcmp(loop, "2100") && r->in_claim) {
+        read_claim_segment(r, s);
+    } else if (IS(s->id, "PLB")) {
+        stop = send_claim(r) || send_payment(r) || read_plb(r, s);
+    } else if (IS(s->id, "SE")) {
+        stop = send_claim(r) || send_payment(r);
+        if (!stop && r->cb.set_end)
+            stop = r->cb.set_end(r->ctx, &r->pay, &r->totals);
+        r->in_set = 0;
+    } else if (!r->in_claim && !strcmp(loop, "2000")) {
+        /* LX and TS3/TS2 provider summaries: not carried */
+    } else if (!r->in_claim) {
+        read_header(r, s, loop);
+    }
+    if (stop)
+        r->stopped = 1;
+    return stop || r->nomem;
+}
+
+static void on_finding(void *ctx, const x12_finding *f)
+{
+    x12_remit_reader *r = ctx;
+    if (r->cb.finding)
+        r->cb.finding(r->ctx, f);
+}
+
+X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, void *ctx,
+                                               unsigned walk_flags, const x12_allocator *alloc)
+{
+    x12_remit_reader *r = alloc ? alloc->malloc(alloc->ctx, sizeof *r) : malloc(sizeof *r);
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    if (alloc) {
+        r->alloc = *alloc;
+        r->has_alloc = 1;
+    }
+    if (cb)
+        r->cb = *cb;
+    r->ctx = ctx;
+    r->hdr = x12_arena_new(alloc);
+    r->arena = x12_arena_new(alloc);
+    x12_walker_callbacks wc = {on_event, on_finding};
+    r->w = r->hdr && r->arena ? x12_walker_new(&wc, r, walk_flags | X12_WALK_BALANCE) : NULL;
+    if (!r->w) {
+        x12_arena_free(r->hdr);
+        x12_arena_free(r->arena);
+        if (alloc)
+            alloc->free(alloc->ctx, r);
+        else
+            free(r);
+        return NULL;
+    }
+    payment_init(r);
+    claim_init(r);
+    return r;
+}
+
+static x12_status status_of(x12_remit_reader *r, x12_status s)
+{
+    if (r->nomem)
+        return X12_ERR_NOMEM;
+    if (r->stopped)
+        return X12_ERR_STOPPED;
+    return s;
+}
+
+X12_API x12_status x12_remit_reader_segment(x12_remit_reader *r, const x12_segment *seg)
+{
+    if (r->nomem || r->stopped)
+        return status_of(r, X12_OK);
+    x12_status s = x12_walker_segment(r->w, seg);
+    return status_of(r, s);
+}
+
+X12_API x12_status x12_remit_reader_use_spec(x12_remit_reader *r, const x12_spec *spec)
+{
+    return x12_walker_use_spec(r->w, spec);
+}
+
+X12_API void x12_remit_reader_error(x12_remit_reader *r, const x12_error *err)
+{
+    x12_walker_reader_error(r->w, err);
+}
+
+X12_API x12_status x12_remit_reader_finish(x12_remit_reader *r)
+{
+    if (r->nomem || r->stopped)
+        return status_of(r, X12_OK);
+    x12_status s = x12_walker_finish(r->w);
+    /* a set cut short: what was read of its last claim payment still goes out */
+    if (r->in_set && !r->stopped && !r->nomem) {
+        if (send_claim(r) || send_payment(r))
+            r->stopped = 1;
+        r->in_set = 0;
+    }
+    return status_of(r, s);
+}
+
+X12_API void x12_remit_reader_free(x12_remit_reader *r)
+{
+    if (!r)
+        return;
+    x12_walker_free(r->w);
+    x12_arena_free(r->hdr);
+    x12_arena_free(r->arena);
+    if (r->has_alloc)
+        r->alloc.free(r->alloc.ctx, r);
+    else
+        free(r);
+}
+
+/* --- whole files ------------------------------------------------------------ */
+
+typedef struct file_ctx {
+    x12_remit_reader *r;
+} file_ctx;
+
+static int file_segment(void *ctx, const x12_segment *seg)
+{
+    file_ctx *f = ctx;
+    return x12_remit_reader_segment(f->r, seg) != X12_OK;
+}
+
+static void file_error(void *ctx, const x12_error *e)
+{
+    file_ctx *f = ctx;
+    x12_remit_reader_error(f->r, e);
+}
+
+X12_API x12_status x12_remit_read_file(const char *path, const x12_reader_options *opts,
+                                       const x12_remit_callbacks *cb, void *ctx,
+                                       unsigned walk_flags, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    x12_reader_options lenient;
+    if (!opts) {
+        x12_reader_options_init(&lenient);
+        lenient.flags = X12_READ_LENIENT;
+        opts = &lenient;
+    }
+    file_ctx f;
+    f.r = x12_remit_reader_new(cb, ctx, walk_flags, opts->alloc);
+    if (!f.r)
+        return X12_ERR_NOMEM;
+    x12_reader_callbacks rc = {file_segment, file_error};
+    x12_status s = x12_read_file(path, opts, &rc, &f);
+    x12_status fs = x12_remit_reader_finish(f.r);
+    if (f.r->nomem)
+        s = X12_ERR_NOMEM;
+    else if (f.r->stopped)
+        s = X12_ERR_STOPPED;
+    else if (s == X12_OK)
+        s = fs;
+    if (s != X12_OK && s != X12_ERR_STOPPED && err && err->code == X12_OK) {
+        err->code = s;
+        err->msg = x12_status_message(s);
+    }
+    x12_remit_reader_free(f.r);
+    return s;
+}

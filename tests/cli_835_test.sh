@@ -1,0 +1,61 @@
+#!/bin/sh
+# x12 835 as users script it: levels, formats, exact header columns, stdin,
+# gzip, a bad file amid good ones, exit codes.
+# Usage: cli_835_test.sh PATH/TO/x12 SOURCE_DIR
+set -u
+X12=$1
+SRC=$2
+F=$SRC/fixtures/reconcile
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"; rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; sed 's/^/  | /' "$T/err" | head; fi
+}
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi; }
+lines() { [ "$(wc -l <"$1")" -eq "$2" ] && ok || bad "$1 has $(wc -l <"$1") lines, wanted $2"; }
+
+expect_rc 0 "$X12" 835 --help; has "$T/out" "usage: x12 835"
+expect_rc 2 "$X12" 835 --level nope "$F/era-1.835"; has "$T/err" "--level must be claim, line, adjustment or plb"
+expect_rc 2 "$X12" 835 --format xml "$F/era-1.835"; has "$T/err" "--format must be csv or json"
+expect_rc 2 "$X12" 835 --bogus; has "$T/err" "unknown option '--bogus'"
+
+# claim level: the contract columns first, in this order, then one row per CLP
+expect_rc 0 "$X12" 835 "$F/era-1.835" "$F/era-2.835"
+head -1 "$T/out" | tr -d '\r' | cut -d, -f1-9 >"$T/h"
+has "$T/h" "file,payer_id,trace_number,claim_id,status_code,billed,paid,patient_responsibility,payer_claim_number"
+lines "$T/out" 14
+has "$T/out" "$F/era-1.835,1512345678,T1,RC-PART-1,1,200.00,120.00,30.00,A1,"
+has "$T/out" "$F/era-2.835,1512345678,T2,RC-REV-1,22,-125.00,-100.00,0.00,V1,"
+# line, adjustment and plb levels
+expect_rc 0 "$X12" 835 --level line "$F/era-1.835"; lines "$T/out" 10
+has "$T/out" ",RC-NOREF-1,2,HC,81002,,,10.00,8.00,8.00,1,,20260915,,,2.00,"
+expect_rc 0 "$X12" 835 --level adjustment "$F/era-1.835"; lines "$T/out" 11
+has "$T/out" ",RC-DENY-1,line,1,99213,CO,50,125.00,,D1"
+expect_rc 0 "$X12" 835 --level plb "$F/era-1.835"; lines "$T/out" 3
+has "$T/out" ",T1,,1234567893,20261231,WO,OFF123,10.00"
+# JSON: the same fields, amounts as strings
+expect_rc 0 "$X12" 835 --format json "$F/era-2.835"; lines "$T/out" 6
+has "$T/out" '"claim_id":"RC-UNKNOWN-1","status_code":"1","billed":"50.00","paid":"40.00","patient_responsibility":"0.00","payer_claim_number":"U1"'
+# stdin, gzip, -o
+expect_rc 0 sh -c "'$X12' 835 < '$F/era-2.835'"; has "$T/out" "<stdin>,1512345678,T2,RC-SPLIT-1"
+gzip -c "$F/era-1.835" >"$T/era.835.gz"
+expect_rc 0 "$X12" 835 -o "$T/rows.csv" "$T/era.835.gz"; lines "$T/rows.csv" 8
+# a bad file amid good ones: reported, the others still converted
+printf 'garbage\n' >"$T/junk.835"
+expect_rc 1 "$X12" 835 "$F/era-1.835" "$T/junk.835" "$F/era-2.835"; lines "$T/out" 14
+has "$T/err" "junk.835"
+expect_rc 2 "$X12" 835 "$F/era-1.835" "$T/missing.835" "$F/era-2.835"; lines "$T/out" 14
+has "$T/err" "missing.835"
+# unbalanced: rows still written, the finding on stderr, exit 1
+sed 's/^BPR\*I\*130\*/BPR*I*131*/' "$F/era-2.835" >"$T/unbalanced.835"
+expect_rc 1 "$X12" 835 "$T/unbalanced.835"; lines "$T/out" 7
+has "$T/err" "unbalanced.835: segment 4 (BPR)"
+
+echo "cli_835_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

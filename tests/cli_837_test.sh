@@ -1,0 +1,149 @@
+#!/bin/sh
+# x12 837: JSON claims -> 837 -> x12 validate (zero errors) -> --to-json (the
+# same claims) for every example; every bad input's exact errors with its good
+# claims still written; stdin; control numbers; options and usage errors.
+# Usage: cli_837_test.sh PATH/TO/x12 SOURCE_DIR
+set -u
+X12=$1
+SRC=$2
+C=$SRC/fixtures/claims
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"; rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; head -5 "$T/err"; fi
+}
+has() {
+  if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -10; fi
+}
+# claims FILE: the number of CLM segments in an 837
+claims() { tr '~' '\n' <"$1" | grep -c '^CLM\*'; }
+# objects FILE: the number of claim objects in a JSON array or NDJSON file
+objects() {
+  python3 -c 'import json,sys
+t=open(sys.argv[1]).read()
+print(len(json.loads(t)) if t.lstrip().startswith("[") else sum(1 for l in t.splitlines() if l.strip()))' "$1"
+}
+# same_json A B: the same claims (an array or NDJSON each), compared as JSON values
+same_json() {
+  python3 -c 'import json,sys
+def load(p):
+    t=open(p).read()
+    return json.loads(t) if t.lstrip().startswith("[") else [json.loads(l) for l in t.splitlines() if l.strip()]
+sys.exit(0 if load(sys.argv[1])==load(sys.argv[2]) else 1)' "$1" "$2"
+}
+
+# --- help and usage ------------------------------------------------------
+expect_rc 0 "$X12" --help; has "$T/out" "837"
+expect_rc 0 "$X12" 837 --help; has "$T/out" "usage: x12 837 --from FILE|-"; has "$T/out" "--control-file"
+expect_rc 2 "$X12" 837; has "$T/err" "give either --from FILE or --to-json FILE"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --type vision; has "$T/err" "--type: 'vision' is not"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --usage X; has "$T/err" "--usage: 'X' is not T or P"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --control-number 0; has "$T/err" "is not 1-999999999"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --control-number 5 --control-file "$T/c"
+has "$T/err" "exclude each other"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --bogus; has "$T/err" "unknown option '--bogus'"
+expect_rc 2 "$X12" 837 --from "$T/missing.json"; has "$T/err" "missing.json"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --date 2026-01-25; has "$T/err" "is not CCYYMMDD"
+
+# --- every example: 837 that validates, and back to the same JSON ----------
+for f in "$C"/y_*.json "$C"/y_*.ndjson; do
+  b=$(basename "$f")
+  expect_rc 0 "$X12" 837 --from "$f" --date 20260125 --time 1200 -o "$T/$b.837"
+  [ -s "$T/err" ] && bad "$b: stderr not empty" || ok
+  n=$(objects "$f")
+  [ "$(claims "$T/$b.837")" = "$n" ] && ok || bad "$b: $(claims "$T/$b.837") claims written, wanted $n"
+  expect_rc 0 "$X12" validate "$T/$b.837"
+  has "$T/out" ": 0 errors, 0 warnings"
+  expect_rc 0 "$X12" 837 --to-json "$T/$b.837" -o "$T/$b.back.ndjson"
+  same_json "$f" "$T/$b.back.ndjson" && ok || bad "$b: JSON -> 837 -> JSON differs"
+done
+# the array and NDJSON forms of the same claims give the same 837
+"$X12" 837 --from "$C/y_837p.json" --date 20260125 --time 1200 >"$T/a.837"
+"$X12" 837 --from "$C/y_837p.ndjson" --date 20260125 --time 1200 >"$T/n.837"
+cmp -s "$T/a.837" "$T/n.837" && ok || bad "array and NDJSON forms differ"
+# the 837 is what the guides expect
+has "$T/n.837" "ST*837*0001*005010X222A1~"
+has "$T/n.837" "CLM*PCN1003*240***11:B:1*Y*A*Y*Y~"
+has "$T/n.837" "AMT*D*150~"
+"$X12" 837 --from "$C/y_837p_replacement.json" >"$T/r.837"
+has "$T/r.837" "CLM*PCN1001*140***11:B:7*Y*A*Y*Y~"
+has "$T/r.837" "REF*F8*BPH2026010500123~"
+"$X12" 837 --from "$C/y_837i_inpatient.ndjson" >"$T/i.837"
+has "$T/i.837" "ST*837*0001*005010X223A2~"
+has "$T/i.837" "DTP*435*DT*202601080930~"
+has "$T/i.837" "CL1*1*7*01~"
+"$X12" 837 --from "$C/y_837d.json" >"$T/d.837"
+has "$T/d.837" "ST*837*0001*005010X224A2~"
+has "$T/d.837" "TOO*JP*30*M:O~"
+
+# --- standard input ------------------------------------------------------
+expect_rc 0 sh -c "\"$X12\" 837 --from - --date 20260125 --time 1200 <\"$C/y_837p.ndjson\""
+cmp -s "$T/out" "$T/n.837" && ok || bad "stdin output differs"
+expect_rc 0 sh -c "\"$X12\" 837 --to-json - <\"$T/n.837\""
+same_json "$C/y_837p.ndjson" "$T/out" && ok || bad "--to-json from stdin differs"
+
+# --- bad inputs: exact errors, the good claims still written ---------------
+for f in "$C"/n_*.json "$C"/n_*.ndjson; do
+  b=$(basename "$f")
+  expect_rc 1 "$X12" 837 --from "$f" -o "$T/$b.837"
+  sed "s|^$f: ||" "$T/err" >"$T/$b.err"
+  cmp -s "$T/$b.err" "$f.expect" && ok || { bad "$b: errors differ"; diff "$T/$b.err" "$f.expect"; }
+  case $b in
+    n_bad_amount.ndjson|n_bad_json.ndjson|n_not_object.json) want=2 ;;
+    *) want=1 ;;
+  esac
+  [ "$(claims "$T/$b.837")" = "$want" ] && ok || bad "$b: $(claims "$T/$b.837") claims written, wanted $want"
+  expect_rc 0 "$X12" validate "$T/$b.837"; has "$T/out" ": 0 errors, 0 warnings"
+done
+# accented letters fold to X12 letters; a character X12 cannot carry refuses only its claim
+python3 -c 'import sys
+l=open(sys.argv[1]).readline().strip()
+print(l.replace("\"DOE\",\"first_name\":\"JOHN\"", "\"D\\u00d6E\",\"first_name\":\"JOS\\u00c9\""))
+print(l.replace("\"DOE\",\"first_name\":\"JOHN\"", "\"DOE\",\"first_name\":\"J\\u2603\""))' \
+  "$C/y_837p.ndjson" >"$T/acc.ndjson"
+expect_rc 1 "$X12" 837 --from "$T/acc.ndjson" -o "$T/acc.837"
+has "$T/err" '$[1].subscriber.subscriber.first_name: a character that X12 cannot carry'
+has "$T/acc.837" "NM1*IL*1*DOE*JOSE*Q***MI*BPH123456789~"
+[ "$(claims "$T/acc.837")" = 1 ] && ok || bad "accents: $(claims "$T/acc.837") claims written"
+# every claim refused: no interchange at all, exit 1
+expect_rc 1 "$X12" 837 --from "$C/y_837p.ndjson" --type dental
+has "$T/err" '$[0].type: the claim is professional but the output is dental (one type per 837)'
+[ -s "$T/out" ] && bad "output for refused claims" || ok
+
+# --- envelope options ----------------------------------------------------
+expect_rc 0 "$X12" 837 --from "$C/y_837p.ndjson" --usage T --sender S1 --receiver R1 --control-number 42
+has "$T/out" "*ZZ*S1             *ZZ*R1             *"
+has "$T/out" "*000000042*0*T*:~"
+has "$T/out" "GS*HC*S1*R1*"
+# claims without submitter/receiver need --sender/--receiver
+python3 -c 'import json,sys
+c=json.loads(open(sys.argv[1]).readline()); del c["submitter"]; del c["receiver"]; print(json.dumps(c))' \
+  "$C/y_837p.ndjson" >"$T/nosub.ndjson"
+expect_rc 2 "$X12" 837 --from "$T/nosub.ndjson"; has "$T/err" "--sender and --receiver are needed"
+expect_rc 0 "$X12" 837 --from "$T/nosub.ndjson" --sender S1 --receiver R1
+has "$T/out" "NM1*41*2*S1*****46*S1~"
+# one claim per set: three sets, still valid
+expect_rc 0 "$X12" 837 --from "$C/y_837p.ndjson" --max-claims-per-set 1 -o "$T/sets.837"
+[ "$(tr '~' '\n' <"$T/sets.837" | grep -c '^ST\*')" = 3 ] && ok || bad "--max-claims-per-set 1 did not give 3 sets"
+expect_rc 0 "$X12" validate "$T/sets.837"; has "$T/out" ": 0 errors, 0 warnings"
+# the control-number file: numbers never repeat between runs
+expect_rc 0 "$X12" 837 --from "$C/y_837p.ndjson" --control-file "$T/ctl" -o "$T/c1.837"
+expect_rc 0 "$X12" 837 --from "$C/y_837p.ndjson" --control-file "$T/ctl" -o "$T/c2.837"
+isa1=$(cut -c91-99 "$T/c1.837"); isa2=$(cut -c91-99 "$T/c2.837")
+[ "$isa1" = 000000001 ] && ok || bad "first ISA13 $isa1"
+[ "$isa1" != "$isa2" ] && ok || bad "ISA13 reused: $isa1"
+[ "$(cat "$T/ctl")" = "000000006" ] && ok || bad "counter holds $(cat "$T/ctl"), wanted 000000006 (ISA, GS, ST twice)"
+expect_rc 0 "$X12" validate "$T/c2.837"; has "$T/out" ": 0 errors, 0 warnings"
+echo "garbage" >"$T/badctl"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --control-file "$T/badctl"
+has "$T/err" "control-number file is corrupt"
+
+echo "cli_837_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

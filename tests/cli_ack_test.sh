@@ -1,0 +1,139 @@
+#!/bin/sh
+# x12 ack, x12 ack-report and x12 split as users script them: outputs equal to
+# fixtures/ack, every 999 validating, exit codes, the control-number file, the
+# report's text and NDJSON, split outputs clean and complete.
+# Usage: cli_ack_test.sh PATH/TO/x12 SOURCE_DIR
+set -u
+X12=$1
+SRC=$2
+A=$SRC/fixtures/ack
+F=$SRC/fixtures/x12
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"; rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; cat "$T/err"; fi
+}
+has() {
+  if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi
+}
+same() {
+  if cmp -s "$1" "$2"; then ok; else bad "$1 differs from $2"; diff "$1" "$2" | head -20; fi
+}
+FIXED="--date 20260101 --time 1200 --newline"
+
+# --help and usage errors
+expect_rc 0 "$X12" ack --help; has "$T/out" "usage: x12 ack FILE"; has "$T/out" "--control-file"
+expect_rc 0 "$X12" ack-report --help; has "$T/out" "--json"
+expect_rc 0 "$X12" split --help; has "$T/out" "--by interchange|group|transaction"
+expect_rc 2 "$X12" ack; has "$T/err" "FILE is required"
+expect_rc 2 "$X12" ack "$A/y_accepted.x12" --bogus; has "$T/err" "unknown option '--bogus'"
+expect_rc 2 "$X12" ack "$A/y_accepted.x12" --date 2026 --time 1200; has "$T/err" "CCYYMMDD"
+expect_rc 2 "$X12" ack "$A/y_accepted.x12" --control-number 0
+expect_rc 2 "$X12" ack "$A/no-such-file.x12"; has "$T/err" "no-such-file.x12"
+expect_rc 2 "$X12" ack "$A/y_accepted.x12" -o "$T/no/such/dir/out.999"
+expect_rc 2 "$X12" split "$A/y_accepted.x12" --by set -o "$T/s"; has "$T/err" "--by must be"
+expect_rc 2 "$X12" split "$A/y_accepted.x12" -o "$T/s"; has "$T/err" "required"
+
+# every fixture: the 999 and TA1 as in fixtures/ack, exit status by verdict
+for f in "$A"/*.x12; do
+  b=$(basename "$f" .x12)
+  # the 999 alone says nothing of the interchange: t_ files are fine there
+  case $b in y_*) rc_ta1=0 ;; *) rc_ta1=1 ;; esac
+  case $b in t_*) rc_999=0 ;; *) rc_999=$rc_ta1 ;; esac
+  expect_rc "$rc_999" "$X12" ack "$f" $FIXED --control-number 1001 -o "$T/$b.999"
+  same "$T/$b.999" "$A/$b.999"
+  has "$T/err" "1 interchange, 1 group"
+  expect_rc "$rc_ta1" "$X12" ack "$f" --ta1 $FIXED --control-number 2001
+  cp "$T/out" "$T/$b.ta1"
+  same "$T/$b.ta1" "$A/$b.ta1"
+  expect_rc 0 "$X12" validate "$T/$b.999"; has "$T/out" "0 errors"
+done
+# stdin in, stdout out; both acknowledgements at once
+expect_rc 1 "$X12" ack - --999 --ta1 $FIXED -o - <"$A/p_partially_accepted.x12"
+has "$T/out" "AK9*P*2*2*1~"; has "$T/out" "TA1*100055433*250307*1419*A*000~"
+has "$T/err" "<stdin>: 1 interchange, 1 group (0 accepted, 0 with errors, 1 partially, 0 rejected)"
+# --reject-snip: balancing errors reject too
+expect_rc 1 "$X12" ack "$A/e_accepted_with_errors.x12" $FIXED --reject-snip 3
+has "$T/out" "IK5*R*I5~"
+# --copy-bad-data puts the value into IK404
+expect_rc 1 "$X12" ack "$A/r_rejected.x12" $FIXED --copy-bad-data
+has "$T/out" "IK4*5:2*1332*7*Q~"
+cp "$T/out" "$T/bad.999"
+expect_rc 0 "$X12" validate "$T/bad.999"
+# no ISA to answer with a TA1
+expect_rc 1 "$X12" ack "$F/n_isa_separator.x12" --ta1; has "$T/err" "no TA1 can answer it"
+
+# the control-number file: two runs, distinct numbers; a corrupt file is an error
+C=$T/counter
+expect_rc 0 "$X12" ack "$A/y_accepted.x12" --control-file "$C"; has "$T/out" "IEA*1*000000001~"
+expect_rc 0 "$X12" ack "$A/y_accepted.x12" --999 --ta1 --control-file "$C"
+has "$T/out" "IEA*1*000000002~"; has "$T/out" "IEA*0*000000003~"
+[ "$(cat "$C")" = "000000003" ] && ok || bad "counter holds $(cat "$C")"
+echo "oops" >"$C"
+expect_rc 2 "$X12" ack "$A/y_accepted.x12" --control-file "$C"; has "$T/err" "control-number file is corrupt"
+[ "$(cat "$C")" = "oops" ] && ok || bad "corrupt counter was changed"
+
+# ack-report: text and NDJSON
+expect_rc 1 "$X12" ack-report "$A/p_partially_accepted.999"
+has "$T/out" "set 837 0002: segment CLM at position 35 in loop 2300: 8"
+has "$T/out" "IK304 8: segment has data element errors"
+has "$T/out" "context CLM01 LKKB0000002"
+has "$T/out" "element 5.2 (DE 1332): IK403 7: invalid code value"
+has "$T/out" "set 837 0002: R - rejected; IK502 I5 (implementation one or more segments in error)"
+has "$T/out" "set 837 0001: A - accepted"
+has "$T/out" "group HC 1: P - partially accepted: at least one transaction set was rejected (2 included, 2 received, 1 accepted)"
+expect_rc 0 "$X12" ack-report "$A/y_accepted.999"; has "$T/out" "group HC 1: A - accepted"
+expect_rc 1 "$X12" ack-report "$A/t_ta1_bad_isa.ta1"
+has "$T/out" "interchange 10005543A (250307 1419): R - rejected; TA105 018 (invalid interchange control number value)"
+expect_rc 0 "$X12" ack-report "$A/y_accepted.ta1"
+expect_rc 1 "$X12" ack-report --json "$A/p_partially_accepted.999" "$A/t_ta1_iea02_mismatch.ta1"
+has "$T/out" '"kind":"element","segment_index":10,"element":5,"component":2,"repetition":0,"data_element":"1332","code":"7","text":"invalid code value"'
+has "$T/out" '"kind":"group_end"'
+has "$T/out" '"codes":[{"code":"001","text":"the interchange control number in the header and trailer do not match"}]'
+[ "$(wc -l <"$T/out")" -eq 10 ] && ok || bad "ack-report --json printed $(wc -l <"$T/out") lines"
+expect_rc 1 "$X12" ack-report "$A/y_accepted.x12"; has "$T/err" "holds no 999 or TA1"
+expect_rc 2 "$X12" ack-report "$A/no-such.999"
+
+# split: names, counts, clean outputs, the sets of the input
+S=$T/split
+expect_rc 0 "$X12" split "$A/p_partially_accepted.x12" --by transaction -o "$S"
+has "$T/err" "2 files written (1 interchange, 1 group, 2 sets)"
+[ -f "$S/p_partially_accepted.i0001.g0001.t0001.x12" ] && ok || bad "no t0001 file"
+[ -f "$S/p_partially_accepted.i0001.g0001.t0002.x12" ] && ok || bad "no t0002 file"
+for f in "$S"/*.x12; do
+  expect_rc 0 "$X12" cat --strict "$f"
+  has "$f" "GE*1*1~"
+  has "$f" "IEA*1*100055433~"
+done
+# concatenated sets equal the original sets
+"$X12" cat "$A/p_partially_accepted.x12" | sed -n '/^ST\*/,/^SE\*/p' >"$T/orig.sets"
+cat "$S"/*.x12 | "$X12" cat --strict 2>/dev/null | sed -n '/^ST\*/,/^SE\*/p' >"$T/split.sets"
+same "$T/split.sets" "$T/orig.sets"
+expect_rc 0 "$X12" split "$SRC/fixtures/corpus/vgi-x12__multi_group.edi" --by group -o "$T/g"
+[ "$(ls "$T/g" | wc -l)" -eq 2 ] && ok || bad "split --by group wrote $(ls "$T/g" | wc -l) files"
+has "$T/g/vgi-x12__multi_group.i0001.g0002.x12" "GE*1*11~"
+expect_rc 0 "$X12" split "$F/y_two_interchanges_own_delimiters.x12" --by interchange -o "$T/i"
+[ "$(ls "$T/i" | wc -l)" -eq 2 ] && ok || bad "split --by interchange wrote $(ls "$T/i" | wc -l) files"
+# bad input: reported with positions, the rest still split, trailers rebuilt
+expect_rc 1 "$X12" split "$F/n_se01_count.x12" --by transaction -o "$T/b"
+has "$T/err" "SE01 does not match the number of segments"; has "$T/err" "1 trailer rebuilt"
+expect_rc 0 "$X12" cat --strict "$T/b/n_se01_count.i0001.g0001.t0001.x12"
+has "$T/out" "SE*4*0001~"
+expect_rc 2 "$X12" split "$A/y_accepted.x12" --by group -o /proc/x12-no-such-dir
+# standard input is named stdin; gzip is read transparently and its name loses .gz
+expect_rc 0 "$X12" split - --by group -o "$T/in" <"$A/y_accepted.x12"
+[ -f "$T/in/stdin.i0001.g0001.x12" ] && ok || bad "no stdin.i0001.g0001.x12"
+expect_rc 0 "$X12" split "$F/y_gzip.x12.gz" --by interchange -o "$T/gz"
+[ -f "$T/gz/y_gzip.i0001.x12" ] && ok || bad "no y_gzip.i0001.x12"
+# acknowledging gzip (the minimal 835 breaks the guide: its set is rejected, the interchange is fine)
+expect_rc 1 "$X12" ack "$F/y_gzip.x12.gz" --ta1; has "$T/out" "*A*000~"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

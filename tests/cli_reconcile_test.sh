@@ -1,0 +1,140 @@
+#!/bin/sh
+# x12 reconcile as users script it: the fixtures of fixtures/reconcile/ (whose
+# README gives every expected status and amount), a persistent ledger run
+# twice, duplicates, bad input amid good, formats, exit codes; then a
+# generated 837P/835 pair of 3000 claims checked by tests/reconcile_pair.py.
+# Usage: cli_reconcile_test.sh PATH/TO/x12 SOURCE_DIR
+set -u
+X12=$1
+SRC=$2
+F=$SRC/fixtures/reconcile
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"; rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; sed 's/^/  | /' "$T/err" | head -20; fi
+}
+has() {
+  if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -30; fi
+}
+same() { # same FILE1 FILE2
+  if cmp -s "$1" "$2"; then ok; else bad "$1 and $2 differ"; diff "$1" "$2" | head -10; fi
+}
+# row CSV CLAIM_ID NTH -> the NTH (1-based) row of that claim, fields space-separated
+row() { awk -F, -v id="$2" -v nth="$3" '$1 == id { if (++n == nth) { $1 = $1; print; exit } }' "$1"; }
+# expect_row CSV ID NTH STATUS PAID
+expect_row() {
+  r=$(row "$1" "$2" "$3")
+  st=$(echo "$r" | cut -d' ' -f2)
+  paid=$(echo "$r" | cut -d' ' -f5)
+  if [ "$st" = "$4" ] && [ "$paid" = "$5" ]; then ok; else bad "$2 #$3: status '$st' paid '$paid', wanted $4 $5"; fi
+}
+
+CLAIMS="$F/claims-1.837 $F/claims-2.837"
+REMITS="$F/era-1.835 $F/era-2.835 $F/era-1-resent.835"
+
+# --- help and usage -----------------------------------------------------------
+expect_rc 0 "$X12" reconcile --help; has "$T/out" "usage: x12 reconcile"; has "$T/out" "--as-of"
+expect_rc 2 "$X12" reconcile --db :memory: --format xml; has "$T/err" "--format must be text, csv or json"
+expect_rc 2 "$X12" reconcile --db :memory: --bogus; has "$T/err" "unknown option '--bogus'"
+expect_rc 2 "$X12" reconcile --db :memory: --claims; has "$T/err" "--claims needs at least one file"
+expect_rc 2 "$X12" reconcile --db :memory: --as-of 2026-02-30; has "$T/err" "not a CCYY-MM-DD date"
+expect_rc 2 "$X12" reconcile --db "$T/no/such/dir/l.sqlite"; has "$T/err" "ledger database failed"
+
+# --- the fixtures, one shot ------------------------------------------------------
+expect_rc 0 "$X12" reconcile --db :memory: --claims $CLAIMS --remits $REMITS --format csv --as-of 2026-11-30
+cp "$T/out" "$T/one.csv"
+cp "$T/err" "$T/one.err"
+head -1 "$T/one.csv" | tr -d '\r' >"$T/head"
+case "$(cat "$T/head")" in
+  claim_id,status,billed,allowed,paid,patient_responsibility,age_days,*) ok ;;
+  *) bad "csv header: $(cat "$T/head")" ;;
+esac
+[ "$(($(wc -l <"$T/one.csv") - 1))" -eq 10 ] && ok || bad "expected 10 rows: $(cat "$T/one.csv")"
+tr -d '\r' <"$T/one.csv" >"$T/one"
+expect_row "$T/one" RC-PAID-1 1 paid 112.00
+expect_row "$T/one" RC-PART-1 1 partial 120.00
+expect_row "$T/one" RC-DENY-1 1 denied 0.00
+expect_row "$T/one" RC-REV-1 1 paid 90.00
+expect_row "$T/one" RC-SPLIT-1 1 paid 150.00
+expect_row "$T/one" RC-NOREF-1 1 paid 108.00
+expect_row "$T/one" RC-REPL-1 1 reversed 0.00
+expect_row "$T/one" RC-REPL-1 2 paid 150.00
+expect_row "$T/one" RC-PEND-1 1 pending 0.00
+expect_row "$T/one" RC-UNKNOWN-1 1 unmatched_remit 40.00
+# age of the pending claim: 2026-10-01 to 2026-11-30
+[ "$(row "$T/one" RC-PEND-1 1 | cut -d' ' -f7)" = "60" ] && ok || bad "pending age: $(row "$T/one" RC-PEND-1 1)"
+# partial: allowed 150.00, patient responsibility 30.00
+r=$(row "$T/one" RC-PART-1 1)
+[ "$(echo "$r" | cut -d' ' -f4)" = "150.00" ] && [ "$(echo "$r" | cut -d' ' -f6)" = "30.00" ] && ok || bad "partial: $r"
+# both lines of the claim without REF*6R were matched by procedure, charge and date
+r=$(row "$T/one" RC-NOREF-1 1)
+[ "$(echo "$r" | cut -d' ' -f23)" = "2" ] && ok || bad "lines matched without REF*6R: $r"
+# the resent 835 was recognised, and the totals tie out
+has "$T/one.err" "era-1-resent.835: 0 claim payments in 0 payments; 1 already in the ledger (skipped)"
+has "$T/one.err" "ties out"
+
+# --- JSON and text carry the same -------------------------------------------------
+expect_rc 0 "$X12" reconcile --db :memory: --claims $CLAIMS --remits $REMITS --format json --as-of 2026-11-30 --quiet
+[ "$(wc -l <"$T/out")" -eq 10 ] && ok || bad "json rows"
+has "$T/out" '{"claim_id":"RC-PEND-1","status":"pending","billed":"90.00","allowed":"0.00","paid":"0.00","patient_responsibility":"0.00","age_days":60,'
+has "$T/out" '"claim_id":"RC-UNKNOWN-1","status":"unmatched_remit"'
+expect_rc 0 "$X12" reconcile --db :memory: --claims $CLAIMS --remits $REMITS --as-of 2026-11-30 --summary "$T/sum.json"
+has "$T/out" "RC-SPLIT-1"
+has "$T/out" "paid 770.00 less PLB 7.50 = 762.50; BPR02 total 762.50: ties out"
+has "$T/out" "31-60 days: 1 (90.00)"
+has "$T/sum.json" '"ties_out": true'
+has "$T/sum.json" '"unmatched": 1'
+
+# --- a persistent ledger: files one run at a time, re-runs change nothing ------------
+L="$T/ledger.sqlite"
+expect_rc 0 "$X12" reconcile --db "$L" --claims "$F/claims-1.837" --format csv --as-of 2026-11-30
+expect_rc 0 "$X12" reconcile --db "$L" --remits "$F/era-1.835" "$F/era-2.835" --format csv --as-of 2026-11-30
+expect_rc 0 "$X12" reconcile --db "$L" --claims "$F/claims-2.837" --format csv --as-of 2026-11-30
+tr -d '\r' <"$T/out" >"$T/staged"
+same "$T/staged" "$T/one"
+expect_rc 0 "$X12" reconcile --db "$L" --claims $CLAIMS --remits $REMITS --format csv --as-of 2026-11-30
+has "$T/err" "claims-1.837: 0 claims in 0 transaction sets; 1 already in the ledger (skipped)"
+tr -d '\r' <"$T/out" >"$T/again"
+same "$T/again" "$T/one"
+# the report alone, from the ledger
+expect_rc 0 "$X12" reconcile --db "$L" --format csv --as-of 2026-11-30 -o "$T/report.csv"
+tr -d '\r' <"$T/report.csv" >"$T/report"
+same "$T/report" "$T/one"
+
+# --- bad input amid good: reported, the rest still goes in ---------------------------
+head -c $(($(wc -c <"$F/era-2.835") / 2)) "$F/era-2.835" >"$T/cut.835"
+printf 'not x12 at all\n' >"$T/junk.835"
+expect_rc 1 "$X12" reconcile --db :memory: --claims $CLAIMS --remits "$F/era-1.835" "$T/cut.835" "$T/junk.835" --format csv --as-of 2026-11-30
+has "$T/err" "cut.835: not ingested: the file could not be read to its end (nothing kept)"
+has "$T/err" "junk.835"
+tr -d '\r' <"$T/out" >"$T/partial"
+expect_row "$T/partial" RC-PAID-1 1 paid 112.00
+expect_row "$T/partial" RC-REV-1 1 paid 100.00
+# an 835 that does not balance is kept, with its finding, and the totals say so
+sed 's/^BPR\*I\*130\*/BPR*I*131*/' "$F/era-2.835" >"$T/unbalanced.835"
+expect_rc 1 "$X12" reconcile --db :memory: --claims $CLAIMS --remits "$F/era-1.835" "$T/unbalanced.835" --as-of 2026-11-30
+has "$T/err" "unbalanced.835: segment 4 (BPR)"
+has "$T/out" "DOES NOT TIE OUT"
+# stdin
+expect_rc 0 sh -c "'$X12' reconcile --db :memory: --claims - --as-of 2026-11-30 --format csv <'$F/claims-1.837'"
+has "$T/out" "RC-PEND-1,pending"
+
+# --- a generated pair of 3000 claims, checked independently --------------------------
+if [ -f "$SRC/../shared/tools/gen_x12.py" ]; then
+  if python3 "$SRC/tests/reconcile_pair.py" "$X12" "$SRC/../shared/tools/gen_x12.py" 3000 11 "$T/pair" >"$T/pair.log" 2>&1; then
+    ok; sed 's/^/  /' "$T/pair.log"
+  else
+    bad "generated pair"; sed 's/^/  | /' "$T/pair.log" | head -40
+  fi
+else
+  echo "skip: ../shared/tools/gen_x12.py not found"
+fi
+
+echo "cli_reconcile_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

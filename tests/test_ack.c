@@ -1,0 +1,866 @@
+/* 999/TA1 acknowledgements: the fixtures of fixtures/ack byte for byte, every
+ * 999 written for every fixture validating at zero errors, the policy
+ * (A/E/P/R, TA105 codes), control numbers from the counter, reading 999/TA1
+ * back with code texts, allocation failures of builder and reader, and the
+ * status codes 150-154.  x12 split: standalone outputs, counts, sets equal
+ * to the input's. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <x12/ack.h>
+#include <x12/control.h>
+#include <x12/split.h>
+
+#include "support.h"
+
+#define FIX X12KIT_SOURCE_DIR "/fixtures/"
+
+/* The fixtures have a line break after each terminator. */
+static const x12_reader_options LENIENT = {X12_READ_LENIENT, X12_DEFAULT_MAX_SEGMENT_LENGTH,
+                                           X12_DEFAULT_MAX_ELEMENTS,
+                                           X12_DEFAULT_MAX_CONTROL_NUMBERS, NULL, 0, 0};
+
+static int sink(void *ctx, const void *buf, size_t len)
+{
+    sb_add(ctx, buf, len);
+    return 0;
+}
+
+static int failing_sink(void *ctx, const void *buf, size_t len)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    return -1;
+}
+
+static void fixed_options(x12_ack_options *o, unsigned what, uint32_t ctl, const x12_writer_options *wo)
+{
+    x12_ack_options_init(o);
+    o->what = what;
+    o->date = "20260101";
+    o->time = "1200";
+    o->control_number = ctl;
+    o->writer = wo;
+}
+
+/* Acknowledges `path`; returns the output (free with sb_free). */
+static strbuf ack_of(const char *path, unsigned what, uint32_t ctl, x12_ack_summary *sum,
+                     x12_status *st_out)
+{
+    x12_writer_options wo;
+    x12_writer_options_init(&wo);
+    wo.line_break = "\n";
+    x12_ack_options o;
+    fixed_options(&o, what, ctl, &wo);
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    x12_error err;
+    x12_ack_summary s;
+    x12_status st = x12_ack_file(path, &ro, NULL, 0, &o, sink, &b, sum ? sum : &s, &err);
+    if (st_out)
+        *st_out = st;
+    else if (st != X12_OK)
+        fail_msg("%s: %s (%s)", path, err.msg, err.detail);
+    return b;
+}
+
+/* --- validating what was written -------------------------------------------- */
+
+typedef struct vstate {
+    x12_walker *w;
+    int errors;
+    char first[200];
+} vstate;
+
+static int v_segment(void *ctx, const x12_segment *seg)
+{
+    vstate *v = ctx;
+    return x12_walker_segment(v->w, seg) != X12_OK;
+}
+
+static void v_error(void *ctx, const x12_error *e)
+{
+    vstate *v = ctx;
+    x12_walker_reader_error(v->w, e);
+}
+
+static void v_finding(void *ctx, const x12_finding *f)
+{
+    vstate *v = ctx;
+    if (f->severity != X12_SEV_ERROR)
+        return;
+    if (!v->errors++)
+        x12_error_format(&f->err, v->first, sizeof v->first);
+}
+
+/* Errors `x12 validate` would report for the bytes (strict reading). */
+static int validate_errors(const char *data, size_t len, char *first, size_t cap)
+{
+    vstate v;
+    memset(&v, 0, sizeof v);
+    x12_walker_callbacks wc = {NULL, v_finding};
+    v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    assert_non_null(v.w);
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_ALLOW_LINE_BREAKS;
+    x12_reader_callbacks cb = {v_segment, v_error};
+    x12_reader *r = x12_reader_new(&ro, &cb, &v);
+    assert_non_null(r);
+    x12_reader_feed(r, data, len);
+    x12_reader_finish(r);
+    x12_walker_finish(v.w);
+    x12_reader_free(r);
+    x12_walker_free(v.w);
+    if (first)
+        snprintf(first, cap, "%s", v.first);
+    return v.errors;
+}
+
+static void compare_with(const char *expect_path, const strbuf *got)
+{
+    size_t len;
+    char *want = read_file(expect_path, &len);
+    if (!want)
+        fail_msg("cannot read %s", expect_path);
+    if (len != got->len || memcmp(want, got->p, len) != 0)
+        fail_msg("%s differs; got:\n%.*s", expect_path, (int)got->len, got->p);
+    free(want);
+}
+
+/* --- fixtures ------------------------------------------------------------------- */
+
+static void test_fixtures_exact(void **state)
+{
+    (void)state;
+    char **files = list_dir(FIX "ack");
+    assert_non_null(files);
+    int n = 0;
+    for (char **f = files; *f; f++) {
+        size_t l = strlen(*f);
+        if (l < 4 || strcmp(*f + l - 4, ".x12") != 0)
+            continue;
+        char expect[512];
+        strbuf b = ack_of(*f, X12_ACK_999, 1001, NULL, NULL);
+        snprintf(expect, sizeof expect, "%.*s.999", (int)(l - 4), *f);
+        compare_with(expect, &b);
+        char why[200];
+        if (validate_errors(b.p, b.len, why, sizeof why) != 0)
+            fail_msg("999 of %s does not validate: %s", *f, why);
+        sb_free(&b);
+        b = ack_of(*f, X12_ACK_TA1, 2001, NULL, NULL);
+        snprintf(expect, sizeof expect, "%.*s.ta1", (int)(l - 4), *f);
+        compare_with(expect, &b);
+        sb_free(&b);
+        n++;
+    }
+    free_list(files);
+    assert_int_equal(n, 6);
+}
+
+/* Every 999 written for every fixture of the project validates. */
+static void validate_folder(const char *dir, int *count)
+{
+    char **files = list_dir(dir);
+    if (!files)
+        return;
+    for (char **f = files; *f; f++) {
+        size_t l = strlen(*f);
+        if ((l > 7 && !strcmp(*f + l - 7, ".expect")) || (l > 3 && !strcmp(*f + l - 3, ".md")) ||
+            (l > 3 && !strcmp(*f + l - 3, ".py")) || (l > 4 && !strcmp(*f + l - 4, ".tsv")))
+            continue;
+        x12_status st;
+        x12_ack_summary sum;
+        strbuf b = ack_of(*f, X12_ACK_999 | X12_ACK_TA1, 1, &sum, &st);
+        if (st != X12_OK && st != X12_ERR_ACK_NO_ISA && st != X12_ERR_GZIP) {
+            fail_msg("%s: %s", *f, x12_status_name(st));
+        }
+        if (b.len) {
+            char why[200];
+            if (validate_errors(b.p, b.len, why, sizeof why) != 0)
+                fail_msg("acknowledgement of %s does not validate: %s", *f, why);
+            (*count)++;
+        }
+        sb_free(&b);
+    }
+    free_list(files);
+}
+
+static void test_every_fixture_validates(void **state)
+{
+    (void)state;
+    int count = 0;
+    static const char *const DIRS[] = {FIX "ack", FIX "validate", FIX "x12", FIX "corpus"};
+    for (size_t i = 0; i < sizeof DIRS / sizeof DIRS[0]; i++)
+        validate_folder(DIRS[i], &count);
+    static const char *const SHARED[] = {"277ca", "835", "837d", "837i", "837p", "999", "malformed"};
+    for (size_t i = 0; i < sizeof SHARED / sizeof SHARED[0]; i++) {
+        char d[512];
+        snprintf(d, sizeof d, "%s/corpus/%s", X12KIT_SHARED_DIR, SHARED[i]);
+        validate_folder(d, &count);
+    }
+    assert_true(count >= 60);
+}
+
+/* --- the policy, asserted from hand-written expectations ------------------------ */
+
+static void test_policy(void **state)
+{
+    (void)state;
+    x12_ack_summary s;
+    strbuf b = ack_of(FIX "ack/p_partially_accepted.x12", X12_ACK_999, 5, &s, NULL);
+    assert_non_null(strstr(b.p, "AK9*P*2*2*1~"));
+    assert_non_null(strstr(b.p, "AK2*837*0002*005010X222A1~\nIK3*CLM*35*2300*8~\nCTX*CLM01:"));
+    assert_non_null(strstr(b.p, "IK4*5:2*1332*7~\nIK5*R*I5~"));
+    assert_int_equal(s.groups_partial, 1);
+    assert_int_equal(s.sets_accepted, 1);
+    assert_int_equal(s.sets_rejected, 1);
+    assert_int_equal(s.worst, 'R');
+    /* the envelope answers the sender: ids swapped, 999 guide, control 5 */
+    assert_non_null(strstr(b.p, "*ZZ*PAYERGATEWAY   *ZZ*CLEARHOUSE01   *260101*1200*^*00501*000000005*"));
+    assert_non_null(strstr(b.p, "GS*FA*PGW00001*ETIN715317*20260101*1200*5*X*005010X231A1~"));
+    sb_free(&b);
+
+    /* SNIP 3 only: accepted with errors; with --reject-snip 3 rejected */
+    b = ack_of(FIX "ack/e_accepted_with_errors.x12", X12_ACK_999, 1, &s, NULL);
+    assert_non_null(strstr(b.p, "IK5*E*I5~\nAK9*E*1*1*1~"));
+    assert_int_equal(s.worst, 'E');
+    sb_free(&b);
+    x12_ack_options o;
+    fixed_options(&o, X12_ACK_999, 1, NULL);
+    o.reject_snip = 3;
+    b = (strbuf){0};
+    sb_add(&b, "", 0);
+    assert_int_equal(x12_ack_file(FIX "ack/e_accepted_with_errors.x12", &LENIENT, NULL, 0, &o, sink,
+                                  &b, &s, NULL),
+                     X12_OK);
+    assert_non_null(strstr(b.p, "IK5*R*I5~AK9*R*1*1*0~"));
+    sb_free(&b);
+
+    /* envelope problems of a set, a group, an interchange */
+    b = ack_of(FIX "x12/n_se01_count.x12", X12_ACK_999, 1, &s, NULL);
+    assert_non_null(strstr(b.p, "IK5*R*4*I5~"));
+    sb_free(&b);
+    b = ack_of(FIX "x12/n_dup_st02.x12", X12_ACK_999, 1, &s, NULL);
+    assert_non_null(strstr(b.p, "IK5*R*23*I5~"));
+    sb_free(&b);
+    b = ack_of(FIX "x12/n_ge01_count.x12", X12_ACK_999, 1, &s, NULL);
+    assert_non_null(strstr(b.p, "AK9*R*3*1*0*5~"));
+    sb_free(&b);
+    b = ack_of(FIX "x12/n_missing_ge.x12", X12_ACK_999, 1, &s, NULL);
+    assert_non_null(strstr(b.p, "AK9*R*1*1*0*3~"));
+    sb_free(&b);
+    b = ack_of(FIX "x12/n_iea01_count.x12", X12_ACK_TA1, 1, &s, NULL);
+    assert_non_null(strstr(b.p, "*E*021~"));
+    assert_int_equal(s.ta1_with_errors, 1);
+    sb_free(&b);
+    b = ack_of(FIX "x12/n_dup_isa13.x12", X12_ACK_TA1, 1, &s, NULL);
+    assert_non_null(strstr(b.p, "*A*000~"));
+    assert_non_null(strstr(b.p, "*R*025~"));
+    sb_free(&b);
+    b = ack_of(FIX "x12/n_missing_iea.x12", X12_ACK_TA1, 1, &s, NULL);
+    assert_non_null(strstr(b.p, "*R*023~"));
+    sb_free(&b);
+    /* both: the 999 interchange first, then the TA1 one, each its own number */
+    b = ack_of(FIX "ack/y_accepted.x12", X12_ACK_999 | X12_ACK_TA1, 7, &s, NULL);
+    char *ta1 = strstr(b.p, "TA1*");
+    assert_non_null(ta1);
+    assert_true(strstr(b.p, "AK9*A*1*1*1~") < ta1);
+    assert_non_null(strstr(b.p, "IEA*1*000000007~"));
+    assert_non_null(strstr(b.p, "IEA*0*000000008~"));
+    assert_int_equal(s.interchanges_written, 2);
+    assert_int_equal(s.worst, 'A');
+    sb_free(&b);
+}
+
+static void test_ta105_table(void **state)
+{
+    (void)state;
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_IEA_CONTROL, 0), "001");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_IEA_COUNT, 1), "021");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_MISSING_IEA, 0), "023");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_UNTERMINATED, 0), "023");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ISA_SHORT, 0), "023");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_DUP_ISA13, 13), "025");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ISA_SEPARATOR, 3), "026");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ISA_DELIMITERS, 16), "027");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ISA_DELIMITERS, 11), "026");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ISA_FIELD, 13), "018");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ISA_FIELD, 9), "014");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ISA_FIELD, 10), "015");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ISA_FIELD, 15), "020");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_UNEXPECTED_SEGMENT, 0), "022");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_GARBAGE, 0), "024");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_BAD_COUNT, 1), "021");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_ELEMENT_CODE, 1), "");
+    assert_string_equal(x12_ack_ta105_for(X12_ERR_SE_COUNT, 1), "");
+}
+
+/* --- control numbers from the counter ------------------------------------------- */
+
+static void test_control_file(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/x12ack.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char ctl[300];
+    snprintf(ctl, sizeof ctl, "%s/counter", dir);
+    x12_ack_options o;
+    fixed_options(&o, X12_ACK_999 | X12_ACK_TA1, 0, NULL);
+    o.control_file = ctl;
+    for (int run = 0; run < 2; run++) {
+        strbuf b = {0};
+        sb_add(&b, "", 0);
+        assert_int_equal(x12_ack_file(FIX "ack/y_accepted.x12", &LENIENT, NULL, 0, &o, sink, &b, NULL,
+                                      NULL),
+                         X12_OK);
+        /* run 1 takes 1 (999) and 2 (TA1); run 2 takes 3 and 4 */
+        char want[40];
+        snprintf(want, sizeof want, "IEA*1*%09d~", 1 + 2 * run);
+        assert_non_null(strstr(b.p, want));
+        snprintf(want, sizeof want, "IEA*0*%09d~", 2 + 2 * run);
+        assert_non_null(strstr(b.p, want));
+        sb_free(&b);
+    }
+    /* a corrupt counter stops the acknowledgement with its own code */
+    assert_int_equal(write_file(ctl, "garbage\n", 8), 0);
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    x12_error err;
+    assert_int_equal(x12_ack_file(FIX "ack/y_accepted.x12", &LENIENT, NULL, 0, &o, sink, &b, NULL, &err),
+                     X12_ERR_CONTROL_CORRUPT);
+    assert_int_equal(err.code, X12_ERR_CONTROL_CORRUPT);
+    sb_free(&b);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* X12_ERR_CONTROL_LOCK: the kernel refuses a lock that would deadlock.  The
+ * child holds the counter's lock and waits for one the parent holds; the
+ * parent's reservation would close the cycle. */
+static void test_control_lock(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/x12lock.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char ctl[300], lk[310], other[300];
+    snprintf(ctl, sizeof ctl, "%s/counter", dir);
+    snprintf(lk, sizeof lk, "%s.lock", ctl);
+    snprintf(other, sizeof other, "%s/other", dir);
+    int ofd = open(other, O_RDWR | O_CREAT, 0644);
+    assert_true(ofd >= 0);
+    struct flock fl;
+    memset(&fl, 0, sizeof fl);
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    assert_int_equal(fcntl(ofd, F_SETLKW, &fl), 0);
+    int pipefd[2];
+    assert_int_equal(pipe(pipefd), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(lk, O_RDWR | O_CREAT, 0644);
+        struct flock c;
+        memset(&c, 0, sizeof c);
+        c.l_type = F_WRLCK;
+        c.l_whence = SEEK_SET;
+        if (fd < 0 || fcntl(fd, F_SETLKW, &c) != 0)
+            _exit(3);
+        if (write(pipefd[1], "x", 1) != 1)
+            _exit(4);
+        int ofd2 = open(other, O_RDWR);
+        /* blocks until the parent lets go of `other` */
+        if (ofd2 < 0 || fcntl(ofd2, F_SETLKW, &c) != 0)
+            _exit(5);
+        _exit(0);
+    }
+    char ch;
+    assert_int_equal(read(pipefd[0], &ch, 1), 1);
+    struct timespec ts = {0, 200000000};
+    nanosleep(&ts, NULL); /* let the child block on `other` */
+    uint32_t first;
+    x12_error err;
+    x12_status st = x12_control_reserve(ctl, 1, &first, &err);
+    close(ofd); /* releases `other`: the child finishes */
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(st, X12_ERR_CONTROL_LOCK);
+    assert_non_null(strstr(err.detail, "cannot lock"));
+    close(pipefd[0]);
+    close(pipefd[1]);
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* --- errors ------------------------------------------------------------------------ */
+
+static void test_errors(void **state)
+{
+    (void)state;
+    /* no ISA to answer */
+    x12_ack_options o;
+    fixed_options(&o, X12_ACK_TA1, 1, NULL);
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    x12_error err;
+    assert_int_equal(x12_ack_file(FIX "x12/n_isa_separator.x12", NULL, NULL, 0, &o, sink, &b, NULL,
+                                  &err),
+                     X12_ERR_ACK_NO_ISA);
+    assert_int_equal(err.code, X12_ERR_ACK_NO_ISA);
+    assert_int_equal(b.len, 0);
+    sb_free(&b);
+    /* output failure */
+    fixed_options(&o, X12_ACK_999, 1, NULL);
+    assert_int_equal(x12_ack_file(FIX "ack/y_accepted.x12", &LENIENT, NULL, 0, &o, failing_sink, NULL,
+                                  NULL, &err),
+                     X12_ERR_IO);
+    /* a missing input */
+    assert_int_equal(x12_ack_file(FIX "ack/no-such-file.x12", &LENIENT, NULL, 0, &o, sink, &b, NULL,
+                                  &err),
+                     X12_ERR_IO);
+    sb_free(&b);
+    /* bad options */
+    o.date = "2026";
+    assert_null(x12_ack_new(&o, sink, &b, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    assert_string_equal(x12_status_name(X12_ERR_ACK_NO_ISA), "X12_ERR_ACK_NO_ISA");
+    assert_string_equal(x12_status_name(X12_ERR_ACK_NOT_ACK), "X12_ERR_ACK_NOT_ACK");
+    assert_string_equal(x12_status_name(X12_ERR_SPLIT_OUTPUT), "X12_ERR_SPLIT_OUTPUT");
+    x12_ack_free(NULL);
+}
+
+static void test_alloc_failure_builder(void **state)
+{
+    (void)state;
+    int succeeded = 0;
+    for (long n = 1; n < 200 && !succeeded; n++) {
+        failing_alloc fa;
+        failing_alloc_init(&fa, n);
+        x12_ack_options o;
+        fixed_options(&o, X12_ACK_999 | X12_ACK_TA1, 1, NULL);
+        o.alloc = &fa.a;
+        strbuf b = {0};
+        sb_add(&b, "", 0);
+        x12_error err;
+        x12_status st = x12_ack_file(FIX "ack/p_partially_accepted.x12", &LENIENT, NULL, 0, &o, sink,
+                                     &b, NULL, &err);
+        if (st == X12_OK)
+            succeeded = 1;
+        else
+            assert_int_equal(st, X12_ERR_NOMEM);
+        assert_int_equal(fa.live, 0);
+        sb_free(&b);
+    }
+    assert_true(succeeded);
+}
+
+/* --- reading back ----------------------------------------------------------------- */
+
+typedef struct rec_log {
+    strbuf b;
+    int stop_at;
+    int n;
+} rec_log;
+
+static int log_record(void *ctx, const x12_ack_record *r)
+{
+    rec_log *l = ctx;
+    l->n++;
+    switch (r->kind) {
+    case X12_ACK_REC_TA1:
+        sb_printf(&l->b, "TA1 %s %s %s %s %s\n", r->control, r->date, r->time, r->code, r->codes[0]);
+        break;
+    case X12_ACK_REC_GROUP:
+        sb_printf(&l->b, "GROUP %s %s %s\n", r->functional_id, r->control, r->version);
+        break;
+    case X12_ACK_REC_SET:
+        sb_printf(&l->b, "SET %s %s %s\n", r->set_id, r->control, r->version);
+        break;
+    case X12_ACK_REC_SEGMENT:
+        sb_printf(&l->b, "SEG %s %u %s %s\n", r->segment_id, (unsigned)r->position, r->loop_id,
+                  r->code);
+        break;
+    case X12_ACK_REC_CONTEXT:
+        sb_printf(&l->b, "CTX %s %s\n", r->context_name, r->context_value);
+        break;
+    case X12_ACK_REC_ELEMENT:
+        sb_printf(&l->b, "EL %u.%u.%u %s %s [%s]\n", (unsigned)r->element, (unsigned)r->component,
+                  (unsigned)r->repetition, r->de, r->code, r->bad_data);
+        break;
+    case X12_ACK_REC_SET_END:
+        sb_printf(&l->b, "SETEND %s %d %s\n", r->code, r->ncodes, r->ncodes ? r->codes[0] : "");
+        break;
+    case X12_ACK_REC_GROUP_END:
+        sb_printf(&l->b, "GROUPEND %s %u %u %u %d\n", r->code, (unsigned)r->included,
+                  (unsigned)r->received, (unsigned)r->accepted, r->ncodes);
+        break;
+    }
+    return l->stop_at && l->n == l->stop_at;
+}
+
+static int feed_ack(void *ctx, const x12_segment *seg)
+{
+    return x12_ack_reader_segment(ctx, seg) != X12_OK;
+}
+
+static void test_read_back(void **state)
+{
+    (void)state;
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    rec_log l;
+    memset(&l, 0, sizeof l);
+    sb_add(&l.b, "", 0);
+    assert_int_equal(x12_ack_read_file(FIX "ack/p_partially_accepted.999", &ro, log_record, NULL, &l),
+                     X12_OK);
+    assert_string_equal(l.b.p, "GROUP HC 1 005010X222A1\n"
+                               "SET 837 0001 005010X222A1\n"
+                               "SETEND A 0 \n"
+                               "SET 837 0002 005010X222A1\n"
+                               "SEG CLM 35 2300 8\n"
+                               "CTX CLM01 LKKB0000002\n"
+                               "EL 5.2.0 1332 7 []\n"
+                               "SETEND R 1 I5\n"
+                               "GROUPEND P 2 2 1 0\n");
+    sb_free(&l.b);
+    memset(&l, 0, sizeof l);
+    sb_add(&l.b, "", 0);
+    assert_int_equal(x12_ack_read_file(FIX "ack/t_ta1_bad_isa.ta1", &ro, log_record, NULL, &l), X12_OK);
+    assert_string_equal(l.b.p, "TA1 10005543A 250307 1419 R 018\n");
+    sb_free(&l.b);
+    /* a file with no acknowledgement in it */
+    memset(&l, 0, sizeof l);
+    sb_add(&l.b, "", 0);
+    assert_int_equal(x12_ack_read_file(FIX "ack/y_accepted.x12", &ro, log_record, NULL, &l),
+                     X12_ERR_ACK_NOT_ACK);
+    assert_int_equal(l.n, 0);
+    /* a callback that stops */
+    l.stop_at = 2;
+    assert_int_equal(x12_ack_read_file(FIX "ack/p_partially_accepted.999", &ro, log_record, NULL, &l),
+                     X12_ERR_STOPPED);
+    assert_int_equal(l.n, 2);
+    sb_free(&l.b);
+    /* IK401-3, IK404 and CTX read back, fed segment by segment */
+    static const char in[] = "ISA*00*          *00*          *ZZ*A              *ZZ*B              "
+                             "*260101*1200*^*00501*000000001*0*P*:~GS*FA*B*A*20260101*1200*1*X*"
+                             "005010X231A1~ST*999*0001*005010X231A1~AK1*HC*7*005010X222A1~"
+                             "AK2*837*0003~IK3*NM1*9*2010*8~CTX*SITUATIONAL TRIGGER*CLM*5**5:3~"
+                             "IK4*2:1:3*1332*7*QQ~IK5*R*I5*5~AK9*R*1*1*0*5~SE*9*0001~GE*1*1~"
+                             "IEA*1*000000001~";
+    memset(&l, 0, sizeof l);
+    sb_add(&l.b, "", 0);
+    x12_ack_reader *r = x12_ack_reader_new(NULL, log_record, &l);
+    assert_non_null(r);
+    x12_reader_callbacks cb = {feed_ack, NULL};
+    x12_reader *rd = x12_reader_new(NULL, &cb, r);
+    assert_non_null(rd);
+    assert_int_equal(x12_reader_feed(rd, in, sizeof in - 1), X12_OK);
+    assert_int_equal(x12_reader_finish(rd), X12_OK);
+    x12_reader_free(rd);
+    assert_int_equal(x12_ack_reader_count(r), 7);
+    x12_ack_reader_free(r);
+    assert_string_equal(l.b.p, "GROUP HC 7 005010X222A1\n"
+                               "SET 837 0003 \n"
+                               "SEG NM1 9 2010 8\n"
+                               "CTX SITUATIONAL TRIGGER \n"
+                               "EL 2.1.3 1332 7 [QQ]\n"
+                               "SETEND R 2 I5\n"
+                               "GROUPEND R 1 1 0 1\n");
+    sb_free(&l.b);
+}
+
+static void test_code_texts(void **state)
+{
+    (void)state;
+    assert_string_equal(x12_ack_code_text("IK403", "7"), "invalid code value");
+    assert_string_equal(x12_ack_code_text("IK403", "I12"), "implementation pattern match failure");
+    assert_string_equal(x12_ack_code_text("IK304", "3"), "required segment missing");
+    assert_string_equal(x12_ack_code_text("IK501", "E"), "accepted, but errors were noted");
+    assert_string_equal(x12_ack_code_text("AK901", "P"),
+                        "partially accepted: at least one transaction set was rejected");
+    assert_string_equal(x12_ack_code_text("IK501", "P"), "unknown code");
+    assert_string_equal(x12_ack_code_text("IK502", "23"),
+                        "transaction set control number not unique within the functional group");
+    assert_string_equal(x12_ack_code_text("IK504", "4"),
+                        "number of included segments does not match actual count");
+    assert_string_equal(x12_ack_code_text("IK502", "14"), "unknown code");
+    assert_string_equal(x12_ack_code_text("AK905", "5"),
+                        "number of included transaction sets does not match actual count");
+    assert_string_equal(x12_ack_code_text("AK909", "19"),
+                        "functional group control number not unique within interchange");
+    assert_string_equal(x12_ack_code_text("TA105", "018"), "invalid interchange control number value");
+    assert_string_equal(x12_ack_code_text("TA104", "R"), "rejected");
+    assert_string_equal(x12_ack_code_text("XX", "1"), "unknown code");
+    assert_string_equal(x12_ack_code_text(NULL, "1"), "unknown code");
+}
+
+static void test_alloc_failure_reader(void **state)
+{
+    (void)state;
+    int made = 0;
+    for (long n = 1; n < 10 && !made; n++) {
+        failing_alloc fa;
+        failing_alloc_init(&fa, n);
+        x12_ack_reader *r = x12_ack_reader_new(&fa.a, NULL, NULL);
+        if (r) {
+            made = 1;
+            x12_ack_reader_free(r);
+        }
+        assert_int_equal(fa.live, 0);
+    }
+    assert_true(made);
+    /* through x12_ack_read_file: the reader's allocator fails */
+    int ok = 0;
+    for (long n = 1; n < 50 && !ok; n++) {
+        failing_alloc fa;
+        failing_alloc_init(&fa, n);
+        x12_reader_options ro;
+        x12_reader_options_init(&ro);
+        ro.flags = X12_READ_LENIENT;
+        ro.alloc = &fa.a;
+        x12_status st = x12_ack_read_file(FIX "ack/p_partially_accepted.999", &ro, NULL, NULL, NULL);
+        if (st == X12_OK)
+            ok = 1;
+        else
+            assert_int_equal(st, X12_ERR_NOMEM);
+        assert_int_equal(fa.live, 0);
+    }
+    assert_true(ok);
+}
+
+/* --- split ---------------------------------------------------------------------------- */
+
+typedef struct seglog {
+    strbuf sets;   /* every segment inside a set but the SE, one per line */
+    int errors;
+    int isa, gs, st;
+} seglog;
+
+static int sl_segment(void *ctx, const x12_segment *seg)
+{
+    seglog *l = ctx;
+    if (x12_slice_eq(seg->id, "ISA"))
+        l->isa++;
+    else if (x12_slice_eq(seg->id, "GS"))
+        l->gs++;
+    else if (x12_slice_eq(seg->id, "ST"))
+        l->st++;
+    if (seg->set_position && !x12_slice_eq(seg->id, "SE")) {
+        sb_add(&l->sets, seg->raw.ptr, seg->raw.len);
+        sb_add(&l->sets, "\n", 1);
+    }
+    return 0;
+}
+
+static void sl_error(void *ctx, const x12_error *e)
+{
+    seglog *l = ctx;
+    (void)e;
+    l->errors++;
+}
+
+static void log_file(const char *path, seglog *l, unsigned flags)
+{
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = flags;
+    x12_reader_callbacks cb = {sl_segment, sl_error};
+    assert_int_equal(x12_read_file(path, &ro, &cb, l), X12_OK);
+}
+
+static void split_check(const char *input, x12_split_by by, int want_files)
+{
+    char dir[] = "/tmp/x12split.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    x12_split_stats st;
+    x12_error err;
+    assert_int_equal(x12_split_file(input, &ro, by, dir, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.files, want_files);
+    seglog orig, parts;
+    memset(&orig, 0, sizeof orig);
+    memset(&parts, 0, sizeof parts);
+    sb_add(&orig.sets, "", 0);
+    sb_add(&parts.sets, "", 0);
+    log_file(input, &orig, X12_READ_LENIENT);
+    char **files = list_dir(dir);
+    assert_non_null(files);
+    int n = 0;
+    for (char **f = files; *f; f++, n++) {
+        seglog one;
+        memset(&one, 0, sizeof one);
+        sb_add(&one.sets, "", 0);
+        log_file(*f, &one, 0); /* strict: each output is clean X12 */
+        if (one.errors)
+            fail_msg("%s: %d reader errors", *f, one.errors);
+        assert_int_equal(one.isa, 1);
+        if (by != X12_SPLIT_INTERCHANGE)
+            assert_int_equal(one.gs, 1);
+        if (by == X12_SPLIT_TRANSACTION)
+            assert_int_equal(one.st, 1);
+        sb_add(&parts.sets, one.sets.p, one.sets.len);
+        parts.st += one.st;
+        /* and validates without envelope errors */
+        size_t len;
+        char *data = read_file(*f, &len);
+        assert_non_null(data);
+        sb_free(&one.sets);
+        free(data);
+    }
+    assert_int_equal(n, want_files);
+    assert_int_equal(parts.st, orig.st);
+    assert_int_equal(parts.sets.len, orig.sets.len);
+    assert_memory_equal(parts.sets.p, orig.sets.p, orig.sets.len);
+    sb_free(&orig.sets);
+    sb_free(&parts.sets);
+    free_list(files);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+static void test_split(void **state)
+{
+    (void)state;
+    split_check(FIX "ack/p_partially_accepted.x12", X12_SPLIT_TRANSACTION, 2);
+    split_check(FIX "ack/p_partially_accepted.x12", X12_SPLIT_GROUP, 1);
+    split_check(FIX "ack/p_partially_accepted.x12", X12_SPLIT_INTERCHANGE, 1);
+    split_check(FIX "x12/y_two_interchanges_own_delimiters.x12", X12_SPLIT_INTERCHANGE, 2);
+    split_check(FIX "x12/y_two_interchanges_own_delimiters.x12", X12_SPLIT_GROUP, 2);
+    split_check(FIX "corpus/vgi-x12__multi_group.edi", X12_SPLIT_GROUP, 2);
+    split_check(FIX "corpus/vgi-x12__multi_group.edi", X12_SPLIT_TRANSACTION, 3);
+}
+
+/* Names, rebuilt trailers, bad input split all the same, output errors. */
+static void test_split_details(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/x12split.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    x12_split_stats st;
+    x12_error err;
+    int nerr = 0;
+    assert_int_equal(x12_split_file(FIX "x12/n_se01_count.x12", &ro, X12_SPLIT_TRANSACTION, dir,
+                                    (void (*)(void *, const x12_error *))NULL, &nerr, &st, &err),
+                     X12_OK);
+    assert_int_equal(st.files, 1);
+    assert_true(st.trailers_fixed >= 1);
+    char path[400];
+    snprintf(path, sizeof path, "%s/n_se01_count.i0001.g0001.t0001.x12", dir);
+    size_t len;
+    char *data = read_file(path, &len);
+    assert_non_null(data);
+    /* SE01 counted anew: the reader finds no error in the output */
+    seglog l;
+    memset(&l, 0, sizeof l);
+    sb_add(&l.sets, "", 0);
+    log_file(path, &l, 0);
+    assert_int_equal(l.errors, 0);
+    sb_free(&l.sets);
+    free(data);
+    /* a set without SE and a group without GE still give complete files */
+    assert_int_equal(x12_split_file(FIX "x12/n_missing_se.x12", &ro, X12_SPLIT_TRANSACTION, dir,
+                                    NULL, NULL, &st, &err),
+                     X12_OK);
+    assert_true(st.files >= 1);
+    assert_true(st.trailers_fixed >= 1);
+    char **files = list_dir(dir);
+    for (char **f = files; *f; f++) {
+        memset(&l, 0, sizeof l);
+        sb_add(&l.sets, "", 0);
+        log_file(*f, &l, 0);
+        if (l.errors)
+            fail_msg("%s: %d reader errors", *f, l.errors);
+        sb_free(&l.sets);
+        assert_null(strstr(*f, ".part"));
+    }
+    free_list(files);
+    /* an output folder that does not exist */
+    assert_int_equal(x12_split_file(FIX "ack/y_accepted.x12", &ro, X12_SPLIT_GROUP,
+                                    "/nonexistent/x12split", NULL, NULL, &st, &err),
+                     X12_ERR_SPLIT_OUTPUT);
+    assert_int_equal(err.code, X12_ERR_SPLIT_OUTPUT);
+    assert_non_null(strstr(err.detail, "/nonexistent/x12split/y_accepted.i0001.g0001.x12"));
+    assert_null(x12_split_new(X12_SPLIT_GROUP, NULL, "x", NULL, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    x12_split_free(NULL);
+}
+
+static void test_alloc_failure_split(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/x12split.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    int ok = 0;
+    for (long n = 1; n < 100 && !ok; n++) {
+        failing_alloc fa;
+        failing_alloc_init(&fa, n);
+        x12_reader_options ro;
+        x12_reader_options_init(&ro);
+        ro.flags = X12_READ_LENIENT;
+        ro.alloc = &fa.a;
+        x12_split_stats st;
+        x12_error err;
+        x12_status s = x12_split_file(FIX "ack/p_partially_accepted.x12", &ro, X12_SPLIT_TRANSACTION,
+                                      dir, NULL, NULL, &st, &err);
+        if (s == X12_OK)
+            ok = 1;
+        else
+            assert_int_equal(s, X12_ERR_NOMEM);
+        assert_int_equal(fa.live, 0);
+    }
+    assert_true(ok);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixtures_exact),
+        cmocka_unit_test(test_every_fixture_validates),
+        cmocka_unit_test(test_policy),
+        cmocka_unit_test(test_ta105_table),
+        cmocka_unit_test(test_control_file),
+        cmocka_unit_test(test_control_lock),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_alloc_failure_builder),
+        cmocka_unit_test(test_read_back),
+        cmocka_unit_test(test_code_texts),
+        cmocka_unit_test(test_alloc_failure_reader),
+        cmocka_unit_test(test_split),
+        cmocka_unit_test(test_split_details),
+        cmocka_unit_test(test_alloc_failure_split),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,212 @@
+/* The control-number counter: first use, persistence, wrap, corrupt files,
+ * I/O errors, and two processes reserving at once never sharing a number. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <x12/control.h>
+
+#include "support.h"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/x12ctl.XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+static void path_of(char *buf, size_t n, const char *name)
+{
+    snprintf(buf, n, "%s/%s", dir, name);
+}
+
+static void test_missing_starts_at_one(void **state)
+{
+    (void)state;
+    char p[300];
+    path_of(p, sizeof p, "c1");
+    uint32_t first = 0, last = 7;
+    assert_int_equal(x12_control_peek(p, &last, NULL), X12_OK);
+    assert_int_equal(last, 0);
+    assert_int_equal(x12_control_reserve(p, 1, &first, NULL), X12_OK);
+    assert_int_equal(first, 1);
+    assert_int_equal(x12_control_reserve(p, 5, &first, NULL), X12_OK);
+    assert_int_equal(first, 2);
+    assert_int_equal(x12_control_reserve(p, 1, &first, NULL), X12_OK);
+    assert_int_equal(first, 7);
+    size_t len;
+    char *text = read_file(p, &len);
+    assert_non_null(text);
+    assert_int_equal(len, 10);
+    assert_memory_equal(text, "000000007\n", 10);
+    free(text);
+    assert_int_equal(x12_control_peek(p, &last, NULL), X12_OK);
+    assert_int_equal(last, 7);
+}
+
+static void test_wrap(void **state)
+{
+    (void)state;
+    char p[300];
+    path_of(p, sizeof p, "c2");
+    assert_int_equal(write_file(p, "999999998\n", 10), 0);
+    uint32_t first = 0;
+    assert_int_equal(x12_control_reserve(p, 1, &first, NULL), X12_OK);
+    assert_int_equal(first, 999999999);
+    assert_int_equal(x12_control_reserve(p, 1, &first, NULL), X12_OK);
+    assert_int_equal(first, 1);
+    /* a reservation that wraps inside */
+    assert_int_equal(write_file(p, "999999998", 9), 0);
+    assert_int_equal(x12_control_reserve(p, 4, &first, NULL), X12_OK);
+    assert_int_equal(first, 999999999);
+    uint32_t last = 0;
+    assert_int_equal(x12_control_peek(p, &last, NULL), X12_OK);
+    assert_int_equal(last, 3);
+    assert_int_equal(x12_control_next(999999999, 1), 1);
+    assert_int_equal(x12_control_next(999999998, 3), 2);
+    assert_int_equal(x12_control_next(5, 0), 5);
+    /* a file holding 0 means "none used": next is 1 */
+    assert_int_equal(write_file(p, "0\n", 2), 0);
+    assert_int_equal(x12_control_reserve(p, 1, &first, NULL), X12_OK);
+    assert_int_equal(first, 1);
+}
+
+static void test_corrupt(void **state)
+{
+    (void)state;
+    static const char *bad[] = {"", "\n", "abc\n", "12x\n", "1234567890\n", "-5\n",
+                                "12\n\n", " 12\n", "12 \n"};
+    char p[300];
+    path_of(p, sizeof p, "c3");
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(write_file(p, bad[i], strlen(bad[i])), 0);
+        uint32_t first = 42;
+        x12_error err;
+        assert_int_equal(x12_control_reserve(p, 1, &first, &err), X12_ERR_CONTROL_CORRUPT);
+        assert_int_equal(err.code, X12_ERR_CONTROL_CORRUPT);
+        assert_non_null(strstr(err.detail, "c3"));
+        assert_int_equal(first, 42);
+        /* never silently reset: the bytes are still there */
+        size_t len;
+        char *text = read_file(p, &len);
+        assert_non_null(text);
+        assert_int_equal(len, strlen(bad[i]));
+        assert_memory_equal(text, bad[i], len);
+        free(text);
+        assert_string_equal(x12_status_name(X12_ERR_CONTROL_CORRUPT), "X12_ERR_CONTROL_CORRUPT");
+    }
+}
+
+static void test_usage_and_io(void **state)
+{
+    (void)state;
+    uint32_t first;
+    x12_error err;
+    char p[300];
+    path_of(p, sizeof p, "c4");
+    assert_int_equal(x12_control_reserve(NULL, 1, &first, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_control_reserve("", 1, &first, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_control_reserve(p, 0, &first, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_control_reserve(p, 1000001, &first, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_control_reserve(p, 1, NULL, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_control_peek(p, NULL, &err), X12_ERR_USAGE);
+    /* a folder that does not exist: the lock file cannot be created */
+    char q[300];
+    path_of(q, sizeof q, "no/such/counter");
+    assert_int_equal(x12_control_reserve(q, 1, &first, &err), X12_ERR_IO);
+    assert_non_null(strstr(err.detail, "No such file"));
+    /* the counter is a folder: cannot be read */
+    char d[300];
+    path_of(d, sizeof d, "adir");
+    assert_int_equal(mkdir(d, 0755), 0);
+    assert_int_equal(x12_control_reserve(d, 1, &first, &err), X12_ERR_IO);
+    assert_string_equal(x12_status_name(X12_ERR_CONTROL_LOCK), "X12_ERR_CONTROL_LOCK");
+    assert_non_null(strstr(x12_status_message(X12_ERR_CONTROL_LOCK), "locked"));
+}
+
+/* Two processes reserve in a tight loop at the same time; every number
+ * handed out must be distinct and the final counter the total. */
+static void test_two_processes(void **state)
+{
+    (void)state;
+    enum { ROUNDS = 300, PER = 3 };
+    char p[300], out[2][300];
+    path_of(p, sizeof p, "shared");
+    path_of(out[0], sizeof out[0], "got0");
+    path_of(out[1], sizeof out[1], "got1");
+    pid_t pid[2];
+    for (int c = 0; c < 2; c++) {
+        pid[c] = fork();
+        assert_true(pid[c] >= 0);
+        if (pid[c] == 0) {
+            FILE *f = fopen(out[c], "w");
+            if (!f)
+                _exit(3);
+            for (int i = 0; i < ROUNDS; i++) {
+                uint32_t first;
+                if (x12_control_reserve(p, PER, &first, NULL) != X12_OK)
+                    _exit(4);
+                for (uint32_t k = 0; k < PER; k++)
+                    fprintf(f, "%u\n", (unsigned)x12_control_next(first, k));
+            }
+            _exit(fclose(f) == 0 ? 0 : 5);
+        }
+    }
+    for (int c = 0; c < 2; c++) {
+        int status;
+        assert_int_equal(waitpid(pid[c], &status, 0), pid[c]);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+    enum { TOTAL = 2 * ROUNDS * PER };
+    static unsigned char seen[TOTAL + 1];
+    memset(seen, 0, sizeof seen);
+    int count = 0;
+    for (int c = 0; c < 2; c++) {
+        FILE *f = fopen(out[c], "r");
+        assert_non_null(f);
+        unsigned v;
+        while (fscanf(f, "%u", &v) == 1) {
+            assert_true(v >= 1 && v <= TOTAL);
+            assert_int_equal(seen[v], 0);
+            seen[v] = 1;
+            count++;
+        }
+        fclose(f);
+    }
+    assert_int_equal(count, TOTAL);
+    uint32_t last;
+    assert_int_equal(x12_control_peek(p, &last, NULL), X12_OK);
+    assert_int_equal(last, TOTAL);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_missing_starts_at_one),
+        cmocka_unit_test(test_wrap),
+        cmocka_unit_test(test_corrupt),
+        cmocka_unit_test(test_usage_and_io),
+        cmocka_unit_test(test_two_processes),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

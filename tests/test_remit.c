@@ -1,0 +1,478 @@
+/* The 835 reader (remit.h) and its rows: fields read off the fixtures by
+ * hand, totals of a generated 835 against an independent scan, truncated and
+ * unbalanced input, CSV quoting and JSON escaping, allocation failures. */
+#define _POSIX_C_SOURCE 200809L
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <x12/remit.h>
+
+#include "support.h"
+
+#define FIX X12KIT_SOURCE_DIR "/fixtures/reconcile/"
+
+typedef struct got {
+    unsigned payments, claims, lines, plb, sets, findings, errors, reader_errors;
+    int64_t paid, charge, pr, plb_cents, bpr;
+    char trace[32], payer_id[32], payer_name[64], payee_id[32], date[16];
+    /* RC-PART-1 */
+    int64_t part_pr, part_line_allowed;
+    char part_icn[16], part_ctl[32], part_group[3], part_reason[8];
+    size_t part_line_adjs;
+    /* RC-REV-1 corrections */
+    char rev_orig[16];
+    char plb_reason[8], plb_ref[16];
+    int64_t plb_first;
+    x12_remit_totals totals;
+    x12_remit_rows *rows;
+} got;
+
+static int on_payment(void *ctx, const x12_remit_payment *p)
+{
+    got *g = ctx;
+    g->payments++;
+    g->bpr += strcmp(p->credit_debit, "D") ? p->amount_cents : -p->amount_cents;
+    snprintf(g->trace, sizeof g->trace, "%s", p->trace_number);
+    snprintf(g->payer_id, sizeof g->payer_id, "%s", p->payer_id);
+    snprintf(g->payer_name, sizeof g->payer_name, "%s", p->payer.name);
+    snprintf(g->payee_id, sizeof g->payee_id, "%s", p->payee.id);
+    snprintf(g->date, sizeof g->date, "%s", p->payment_date);
+    return 0;
+}
+
+static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                    const x12_remit_context *cx)
+{
+    got *g = ctx;
+    (void)cx;
+    g->claims++;
+    g->lines += (unsigned)c->line_count;
+    g->paid += c->paid_cents;
+    g->charge += c->charge_cents;
+    g->pr += c->patient_responsibility_cents;
+    if (!strcmp(c->claim_id, "RC-PART-1")) {
+        g->part_pr = c->patient_responsibility_cents;
+        snprintf(g->part_icn, sizeof g->part_icn, "%s", c->payer_claim_number);
+        assert_int_equal(c->line_count, 1);
+        const x12_remit_line *l = &c->lines[0];
+        snprintf(g->part_ctl, sizeof g->part_ctl, "%s", l->line_control_number);
+        g->part_line_allowed = l->has_allowed ? l->allowed_cents : -1;
+        g->part_line_adjs = l->adjustment_count;
+        if (l->adjustment_count > 1) {
+            snprintf(g->part_group, sizeof g->part_group, "%s", l->adjustments[1].group);
+            snprintf(g->part_reason, sizeof g->part_reason, "%s", l->adjustments[1].reason);
+        }
+        assert_string_equal(l->procedure_qualifier, "HC");
+        assert_string_equal(l->procedure, "99214");
+        assert_int_equal(l->charge_cents, 20000);
+        assert_int_equal(l->paid_cents, 12000);
+        assert_string_equal(l->service_date, "20260915");
+        assert_string_equal(c->patient.name, "DOE");
+        assert_string_equal(c->patient.id, "BPH123456789");
+    }
+    if (!strcmp(c->claim_id, "RC-REV-1") && c->original_reference[0])
+        snprintf(g->rev_orig, sizeof g->rev_orig, "%s", c->original_reference);
+    if (g->rows)
+        assert_int_equal(x12_remit_rows_claim(g->rows, p, c), X12_OK);
+    return 0;
+}
+
+static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
+{
+    got *g = ctx;
+    if (!g->plb) {
+        snprintf(g->plb_reason, sizeof g->plb_reason, "%s", e->reason);
+        snprintf(g->plb_ref, sizeof g->plb_ref, "%s", e->reference);
+        g->plb_first = e->cents;
+    }
+    g->plb++;
+    g->plb_cents += e->cents;
+    if (g->rows)
+        assert_int_equal(x12_remit_rows_plb(g->rows, p, e), X12_OK);
+    return 0;
+}
+
+static int on_set_end(void *ctx, const x12_remit_payment *p, const x12_remit_totals *t)
+{
+    got *g = ctx;
+    (void)p;
+    g->sets++;
+    g->totals = *t;
+    return 0;
+}
+
+static void on_finding(void *ctx, const x12_finding *f)
+{
+    got *g = ctx;
+    g->findings++;
+    if (f->severity == X12_SEV_ERROR)
+        g->errors++;
+    if (f->err.code > 0 && f->err.code < 50)
+        g->reader_errors++;
+}
+
+static const x12_remit_callbacks CB = {on_payment, on_claim, on_plb, on_set_end, on_finding};
+
+static void test_fixture_fields(void **state)
+{
+    (void)state;
+    got g;
+    memset(&g, 0, sizeof g);
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(FIX "era-1.835", NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.errors, 0);
+    assert_int_equal(g.payments, 1);
+    assert_int_equal(g.sets, 1);
+    assert_int_equal(g.claims, 7);
+    assert_int_equal(g.lines, 9);
+    assert_string_equal(g.trace, "T1");
+    assert_string_equal(g.payer_id, "1512345678");
+    assert_string_equal(g.payer_name, "BLUE PRAIRIE HEALTH");
+    assert_string_equal(g.payee_id, "1234567893");
+    assert_string_equal(g.date, "20261025");
+    assert_int_equal(g.bpr, 63250);
+    assert_int_equal(g.paid, 64000);
+    assert_int_equal(g.part_pr, 3000);
+    assert_string_equal(g.part_icn, "A1");
+    assert_string_equal(g.part_ctl, "RC-PART-1-1");
+    assert_int_equal(g.part_line_allowed, 15000);
+    assert_int_equal(g.part_line_adjs, 2);
+    assert_string_equal(g.part_group, "PR");
+    assert_string_equal(g.part_reason, "2");
+    assert_int_equal(g.plb, 2);
+    assert_string_equal(g.plb_reason, "L6");
+    assert_string_equal(g.plb_ref, "INT1");
+    assert_int_equal(g.plb_first, -250);
+    assert_int_equal(g.plb_cents, 750);
+    assert_int_equal(g.totals.claims, 7);
+    assert_int_equal(g.totals.paid_cents, 64000);
+    assert_int_equal(g.totals.plb_cents, 750);
+    /* BPR02 = sum of CLP04 - sum of PLB: the fixture balances */
+    assert_int_equal(g.totals.paid_cents - g.totals.plb_cents, g.bpr);
+
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(FIX "era-2.835", NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.claims, 6);
+    assert_string_equal(g.rev_orig, "V1");
+    assert_int_equal(g.paid, 13000);
+}
+
+/* Sums of a generated 835 against a scan that shares nothing with the reader:
+ * segments split on '~', elements on '*', amounts parsed here. */
+static int64_t scan_cents(const char *s, size_t n)
+{
+    int neg = 0, frac = 0;
+    int64_t v = 0;
+    size_t i = 0;
+    if (i < n && s[i] == '-') {
+        neg = 1;
+        i++;
+    }
+    for (; i < n && s[i] != '.'; i++)
+        v = v * 10 + (s[i] - '0');
+    if (i < n) {
+        i++;
+        for (; i < n && frac < 2; i++, frac++)
+            v = v * 10 + (s[i] - '0');
+    }
+    for (; frac < 2; frac++)
+        v *= 10;
+    return neg ? -v : v;
+}
+
+static void field(const char *seg, size_t len, int pos, const char **f, size_t *flen)
+{
+    int k = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= len; i++)
+        if (i == len || seg[i] == '*') {
+            if (k == pos) {
+                *f = seg + start;
+                *flen = i - start;
+                return;
+            }
+            k++;
+            start = i + 1;
+        }
+    *f = "";
+    *flen = 0;
+}
+
+static void test_generated_totals(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/x12-gen835-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "python3 %s/tools/gen_x12.py 835 --claims 2000 --seed 7 > %s",
+             X12KIT_SHARED_DIR, path);
+    if (system(cmd) != 0) {
+        remove(path);
+        skip();
+    }
+    size_t n;
+    char *data = read_file(path, &n);
+    assert_non_null(data);
+    unsigned clp = 0, plb_pairs = 0;
+    int64_t c3 = 0, c4 = 0, c5 = 0, plb = 0, bpr = 0;
+    for (char *p = data, *end = data + n; p < end;) {
+        while (p < end && (*p == '\n' || *p == '\r'))
+            p++;
+        char *t = memchr(p, '~', (size_t)(end - p));
+        size_t len = t ? (size_t)(t - p) : (size_t)(end - p);
+        const char *f;
+        size_t fl;
+        if (len > 4 && !memcmp(p, "CLP*", 4)) {
+            clp++;
+            field(p, len, 3, &f, &fl);
+            c3 += scan_cents(f, fl);
+            field(p, len, 4, &f, &fl);
+            c4 += scan_cents(f, fl);
+            field(p, len, 5, &f, &fl);
+            c5 += scan_cents(f, fl);
+        } else if (len > 4 && !memcmp(p, "BPR*", 4)) {
+            const char *cd;
+            size_t cl;
+            field(p, len, 2, &f, &fl);
+            field(p, len, 3, &cd, &cl);
+            bpr += (cl == 1 && cd[0] == 'D') ? -scan_cents(f, fl) : scan_cents(f, fl);
+        } else if (len > 4 && !memcmp(p, "PLB*", 4)) {
+            for (int k = 4;; k += 2) {
+                field(p, len, k, &f, &fl);
+                if (!fl)
+                    break;
+                plb += scan_cents(f, fl);
+                plb_pairs++;
+            }
+        }
+        p = t ? t + 1 : end;
+    }
+    free(data);
+    got g;
+    memset(&g, 0, sizeof g);
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    remove(path);
+    assert_int_equal(g.errors, 0);
+    assert_int_equal(g.claims, clp);
+    assert_true(clp > 1900);
+    assert_int_equal(g.charge, c3);
+    assert_int_equal(g.paid, c4);
+    assert_int_equal(g.pr, c5);
+    assert_int_equal(g.plb, plb_pairs);
+    assert_int_equal(g.plb_cents, plb);
+    assert_int_equal(g.bpr, bpr);
+    assert_int_equal(c4 - plb, bpr);
+}
+
+/* A truncated 835: the complete claim payments come out, with a reader error. */
+static void test_truncated_and_unbalanced(void **state)
+{
+    (void)state;
+    size_t n;
+    char *data = read_file(FIX "era-1.835", &n);
+    char *cut = strstr(data, "CLP*RC-NOREF-1");
+    assert_non_null(cut);
+    char path[] = "/tmp/x12-cut835-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    write_file(path, data, (size_t)(cut - data) + 20);
+    got g;
+    memset(&g, 0, sizeof g);
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_true(g.reader_errors > 0);
+    assert_int_equal(g.claims, 6); /* five complete and the cut one */
+    /* unbalanced: BPR02 one cent off, converted anyway, with a finding */
+    char *bpr = strstr(data, "BPR*I*632.5*");
+    assert_non_null(bpr);
+    memcpy(bpr, "BPR*I*632.6*", 12);
+    write_file(path, data, n);
+    free(data);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.claims, 7);
+    assert_int_equal(g.errors, 1);
+    remove(path);
+    /* a file that is not there */
+    memset(&g, 0, sizeof g);
+    assert_int_not_equal(x12_remit_read_file("/nonexistent/x.835", NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_not_equal(err.code, X12_OK);
+}
+
+/* --- rows ------------------------------------------------------------------- */
+
+typedef struct sink {
+    char buf[65536];
+    size_t len;
+    int fail_after; /* fail writes after this many (0 = never) */
+    int writes;
+} sink;
+
+static int sink_write(void *ctx, const void *b, size_t n)
+{
+    sink *s = ctx;
+    if (s->fail_after && ++s->writes > s->fail_after)
+        return -1;
+    assert_true(s->len + n < sizeof s->buf);
+    memcpy(s->buf + s->len, b, n);
+    s->len += n;
+    s->buf[s->len] = '\0';
+    return 0;
+}
+
+static void rows_of(const char *x12, x12_remit_level level, x12_rows_format fmt, sink *s)
+{
+    got g;
+    memset(&g, 0, sizeof g);
+    g.rows = x12_remit_rows_new(level, fmt, sink_write, s);
+    assert_non_null(g.rows);
+    x12_remit_rows_set_file(g.rows, "t.835");
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    o.flags = X12_READ_LENIENT;
+    char path[] = "/tmp/x12-rows-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    write_file(path, x12, strlen(x12));
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(path, &o, &CB, &g, 0, &err), X12_OK);
+    remove(path);
+    assert_int_equal(x12_remit_rows_finish(g.rows), X12_OK);
+    x12_remit_rows_free(g.rows);
+}
+
+static void test_rows_quoting(void **state)
+{
+    (void)state;
+    size_t n;
+    char *data = read_file(FIX "era-1.835", &n);
+    /* a claim id with a comma and quotes: legal X12 characters */
+    char *id = strstr(data, "CLP*RC-PAID-1*");
+    memcpy(id + 4, "R,\"PAID\"1", 9);
+    sink s;
+    memset(&s, 0, sizeof s);
+    rows_of(data, X12_REMIT_LEVEL_CLAIM, X12_ROWS_CSV, &s);
+    const char *head = "file,payer_id,trace_number,claim_id,status_code,billed,paid,"
+                       "patient_responsibility,payer_claim_number,";
+    assert_true(strncmp(s.buf, head, strlen(head)) == 0);
+    assert_non_null(strstr(s.buf, "\r\nt.835,1512345678,T1,\"R,\"\"PAID\"\"1\",1,140.00,112.00,0.00,P1,"));
+    memset(&s, 0, sizeof s);
+    rows_of(data, X12_REMIT_LEVEL_CLAIM, X12_ROWS_JSON, &s);
+    assert_non_null(strstr(s.buf, "{\"file\":\"t.835\",\"payer_id\":\"1512345678\",\"trace_number\":\"T1\","
+                                  "\"claim_id\":\"R,\\\"PAID\\\"1\",\"status_code\":\"1\",\"billed\":\"140.00\""));
+    assert_non_null(strstr(s.buf, "\"lines\":2}\n"));
+    /* PLB rows carry no claim id */
+    memset(&s, 0, sizeof s);
+    rows_of(data, X12_REMIT_LEVEL_PLB, X12_ROWS_CSV, &s);
+    assert_string_equal(s.buf, "file,payer_id,trace_number,claim_id,provider_id,fiscal_date,reason_code,"
+                               "reference,amount\r\n"
+                               "t.835,1512345678,T1,,1234567893,20261231,L6,INT1,-2.50\r\n"
+                               "t.835,1512345678,T1,,1234567893,20261231,WO,OFF123,10.00\r\n");
+    /* adjustments: claim-level first, then each line's */
+    memset(&s, 0, sizeof s);
+    rows_of(data, X12_REMIT_LEVEL_ADJUSTMENT, X12_ROWS_CSV, &s);
+    assert_non_null(strstr(s.buf, "t.835,1512345678,T1,RC-PART-1,line,1,99214,PR,2,30.00,,A1\r\n"));
+    free(data);
+    assert_string_equal(x12_remit_rows_column(X12_REMIT_LEVEL_CLAIM, 8), "payer_claim_number");
+    assert_null(x12_remit_rows_column(X12_REMIT_LEVEL_PLB, 9));
+    /* an output that fails is reported, not ignored */
+    sink bad;
+    memset(&bad, 0, sizeof bad);
+    bad.fail_after = 2;
+    x12_remit_rows *w = x12_remit_rows_new(X12_REMIT_LEVEL_PLB, X12_ROWS_CSV, sink_write, &bad);
+    x12_remit_payment p;
+    memset(&p, 0, sizeof p);
+    p.payer_id = p.trace_number = p.credit_debit = "";
+    x12_remit_plb e = {"1", "2", "L6", "", 100};
+    assert_int_equal(x12_remit_rows_plb(w, &p, &e), X12_OK); /* the header and one row */
+    assert_int_equal(x12_remit_rows_plb(w, &p, &e), X12_ERR_IO);
+    assert_int_equal(x12_remit_rows_finish(w), X12_ERR_IO);
+    x12_remit_rows_free(w);
+}
+
+/* --- allocation failures ---------------------------------------------------- */
+
+typedef struct failing {
+    int calls, fail_at, live;
+} failing;
+
+static void *f_malloc(void *ctx, size_t n)
+{
+    failing *f = ctx;
+    if (++f->calls == f->fail_at)
+        return NULL;
+    f->live++;
+    return malloc(n);
+}
+static void *f_realloc(void *ctx, void *p, size_t n)
+{
+    failing *f = ctx;
+    if (++f->calls == f->fail_at)
+        return NULL;
+    if (!p)
+        f->live++;
+    return realloc(p, n);
+}
+static void f_free(void *ctx, void *p)
+{
+    failing *f = ctx;
+    if (p)
+        f->live--;
+    free(p);
+}
+
+static void test_allocation_failures(void **state)
+{
+    (void)state;
+    int n_ok = 0, n_nomem = 0;
+    for (int n = 1; n < 400; n++) {
+        failing f = {0, n, 0};
+        x12_allocator al = {f_malloc, f_realloc, f_free, &f};
+        x12_reader_options o;
+        x12_reader_options_init(&o);
+        o.flags = X12_READ_LENIENT;
+        o.alloc = &al;
+        got g;
+        memset(&g, 0, sizeof g);
+        x12_error err;
+        x12_status s = x12_remit_read_file(FIX "era-2.835", &o, &CB, &g, 0, &err);
+        assert_true(s == X12_OK || s == X12_ERR_NOMEM);
+        if (s == X12_OK) {
+            n_ok++;
+            if (f.calls < n) {
+                /* every allocation succeeded: the whole file was read */
+                assert_int_equal(g.claims, 6);
+                assert_int_equal(f.live, 0);
+                break;
+            }
+        } else {
+            n_nomem++;
+        }
+        assert_int_equal(f.live, 0);
+    }
+    assert_true(n_nomem > 0);
+    assert_true(n_ok > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixture_fields),
+        cmocka_unit_test(test_generated_totals),
+        cmocka_unit_test(test_truncated_and_unbalanced),
+        cmocka_unit_test(test_rows_quoting),
+        cmocka_unit_test(test_allocation_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

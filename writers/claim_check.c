@@ -1,0 +1,620 @@
+/* Checks a claim passes before the 837 writer writes it: required fields,
+ * CLM02 against the lines, NPI check digits, the shapes of codes and dates,
+ * diagnosis pointers, repeat limits.  Each problem names the field by its
+ * path in the claim struct ("lines[1].diagnosis_pointers[0]").  What the
+ * guide's code lists say is left to the walker (x12 validate). */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <x12/claim.h>
+
+typedef struct checker {
+    const x12_claim *cl;
+    size_t index;
+    x12_claim_problem_fn fn;
+    void *ctx;
+    size_t count;
+} checker;
+
+static void problem(checker *k, x12_status code, const char *detail, const char *fmt, ...)
+{
+    k->count++;
+    if (!k->fn)
+        return;
+    x12_claim_problem p;
+    memset(&p, 0, sizeof p);
+    p.code = code;
+    p.claim_id = k->cl->claim_id ? k->cl->claim_id : "";
+    p.claim_index = k->index;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p.path, sizeof p.path, fmt, ap);
+    va_end(ap);
+    snprintf(p.detail, sizeof p.detail, "%s", detail ? detail : "");
+    k->fn(k->ctx, &p);
+}
+
+static int has(const char *s)
+{
+    return s && *s;
+}
+
+static int all_digits(const char *s, size_t min, size_t max)
+{
+    size_t n = strlen(s);
+    if (n < min || n > max)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+static int alnum_upper(char ch)
+{
+    return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+/* A real CCYYMMDD date. */
+static int date_ok(const char *s, size_t len)
+{
+    if (len != 8)
+        return 0;
+    for (size_t i = 0; i < 8; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[4] - '0') * 10 + (s[5] - '0');
+    int d = (s[6] - '0') * 10 + (s[7] - '0');
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1800 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+        return 0;
+    if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
+        return 0;
+    return 1;
+}
+
+/* D8, or "from-to" (RD8) with from <= to. */
+static int period_ok(const char *s)
+{
+    const char *dash = strchr(s, '-');
+    if (!dash)
+        return date_ok(s, strlen(s));
+    if (!date_ok(s, (size_t)(dash - s)) || !date_ok(dash + 1, strlen(dash + 1)))
+        return 0;
+    return memcmp(s, dash + 1, 8) <= 0;
+}
+
+static void check_date(checker *k, const char *v, const char *path)
+{
+    if (has(v) && !period_ok(v))
+        problem(k, X12_ERR_CLAIM_DATE, "CCYYMMDD or CCYYMMDD-CCYYMMDD", "%s", path);
+}
+
+/* ICD-10-CM: a letter, a digit, then up to five letters or digits, no dot. */
+static int icd10_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 3 || n > 7 || s[0] < 'A' || s[0] > 'Z' || s[1] < '0' || s[1] > '9')
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (!alnum_upper(s[i]))
+            return 0;
+    return 1;
+}
+
+static int icd10_qualifier(const char *q)
+{
+    static const char *const q10[] = {"ABK", "ABF", "ABJ", "APR", "ABN"};
+    for (size_t i = 0; i < sizeof q10 / sizeof q10[0]; i++)
+        if (!strcmp(q, q10[i]))
+            return 1;
+    return 0;
+}
+
+static void check_dx(checker *k, const x12_claim_code *c, const char *def, const char *path)
+{
+    if (!has(c->code)) {
+        problem(k, X12_ERR_CLAIM_REQUIRED, "a diagnosis code", "%s.code", path);
+        return;
+    }
+    const char *q = has(c->qualifier) ? c->qualifier : def;
+    if (icd10_qualifier(q) && !icd10_ok(c->code))
+        problem(k, X12_ERR_CLAIM_CODE, "ICD-10-CM without the dot (E119)", "%s.code", path);
+}
+
+static void check_npi(checker *k, const x12_claim_party *p, const char *path)
+{
+    if (p->id_qualifier && !strcmp(p->id_qualifier, "XX") && !x12_npi_valid(p->id))
+        problem(k, X12_ERR_CLAIM_NPI, "ten digits, Luhn check digit with prefix 80840",
+                "%s.id", path);
+}
+
+static void check_name(checker *k, const x12_claim_party *p, const char *path)
+{
+    if (!has(p->last_name))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "NM103", "%s.last_name", path);
+}
+
+static void check_address(checker *k, const x12_claim_address *a, const char *path)
+{
+    if (!has(a->line1) && !has(a->city))
+        return;
+    if (!has(a->line1))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "N301", "%s.address.line1", path);
+    if (!has(a->city))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "N401", "%s.address.city", path);
+}
+
+static void check_person(checker *k, const x12_claim_party *p, const char *path)
+{
+    check_name(k, p, path);
+    check_address(k, &p->address, path);
+    if (has(p->birth_date) && !date_ok(p->birth_date, strlen(p->birth_date)))
+        problem(k, X12_ERR_CLAIM_DATE, "CCYYMMDD", "%s.birth_date", path);
+    if (has(p->gender) && strcmp(p->gender, "F") && strcmp(p->gender, "M") &&
+        strcmp(p->gender, "U"))
+        problem(k, X12_ERR_CLAIM_CODE, "F, M or U", "%s.gender", path);
+}
+
+/* The segments of each provider loop after its NM1, per guide and level
+ * (005010X222A1/X223A2/X224A2 2310x and 2420x); NULL when the guide has no
+ * such provider there. */
+static const char *provider_segments(x12_claim_type t, int line, const char *entity)
+{
+    static const char *const p_claim[] = {"DN REF", "P3 REF", "82 PRV REF", "77 N3 N4 REF PER",
+                                          "DQ REF", "PW N3 N4", "45 N3 N4", NULL};
+    static const char *const p_line[] = {"82 PRV REF", "QB REF", "77 N3 N4 REF", "DQ REF",
+                                         "DK N3 N4 REF PER", "DN REF", "P3 REF", "PW N3 N4",
+                                         "45 N3 N4", NULL};
+    static const char *const i_claim[] = {"71 PRV REF", "72 REF", "ZZ REF", "82 REF",
+                                          "77 N3 N4 REF", "DN REF", NULL};
+    static const char *const i_line[] = {"72 REF", "ZZ REF", "82 REF", "DN REF", NULL};
+    static const char *const d_claim[] = {"DN REF", "P3 REF", "82 PRV REF", "77 N3 N4 REF PER",
+                                          "DD PRV REF", "DQ REF", NULL};
+    static const char *const d_line[] = {"82 PRV REF", "DD PRV REF", "DQ REF", "77 N3 N4 REF",
+                                         NULL};
+    const char *const *tab = t == X12_CLAIM_INSTITUTIONAL ? (line ? i_line : i_claim)
+                             : t == X12_CLAIM_DENTAL      ? (line ? d_line : d_claim)
+                                                          : (line ? p_line : p_claim);
+    size_t n = strlen(entity);
+    for (; *tab; tab++)
+        if (!strncmp(*tab, entity, n) && (*tab)[n] == ' ')
+            return *tab + n;
+    return NULL;
+}
+
+static const char *role_entity(const x12_claim_provider *p)
+{
+    static const char *const codes[] = {"82", "DN", "71", "72", "ZZ", "DQ", "77",
+                                        "DD", "DK", "QB", "PW", "45", "85"};
+    if (has(p->party.entity_code))
+        return p->party.entity_code;
+    return (unsigned)p->role < sizeof codes / sizeof codes[0] ? codes[p->role] : "";
+}
+
+static void check_providers(checker *k, const x12_claim_provider *p, size_t n, const char *path,
+                            int line)
+{
+    char buf[96];
+    for (size_t i = 0; i < n; i++) {
+        snprintf(buf, sizeof buf, "%s[%zu].party", path, i);
+        /* what the provider's loop can carry in this guide */
+        const char *segs = provider_segments(k->cl->type, line, role_entity(&p[i]));
+        if (!segs) {
+            problem(k, X12_ERR_CLAIM_CODE, "no such provider loop in this guide", "%s[%zu].role",
+                    path, i);
+            continue;
+        }
+        if (has(p[i].party.taxonomy) && !strstr(segs, "PRV"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PRV", "%s.taxonomy", buf);
+        if ((has(p[i].party.address.line1) || has(p[i].party.address.city)) && !strstr(segs, "N3"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no N3/N4", "%s.address", buf);
+        if (p[i].party.contact_count && !strstr(segs, "PER"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PER", "%s.contacts", buf);
+        /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
+        if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
+            p[i].role == X12_PROVIDER_AMBULANCE_DROPOFF) {
+            if (!has(p[i].party.address.line1))
+                problem(k, X12_ERR_CLAIM_REQUIRED, "N301", "%s.address.line1", buf);
+            check_address(k, &p[i].party.address, buf);
+            continue;
+        }
+        check_name(k, &p[i].party, buf);
+        check_npi(k, &p[i].party, buf);
+        check_address(k, &p[i].party.address, buf);
+    }
+}
+
+static int code_count(const x12_claim *cl)
+{
+    return (has(cl->principal_diagnosis.code) ? 1 : 0) + (int)cl->other_diagnosis_count;
+}
+
+/* A place of service: two digits (CMS place of service codes 01-99). */
+static int pos_ok(const char *s)
+{
+    return all_digits(s, 2, 2);
+}
+
+static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l, size_t i)
+{
+    x12_claim_type t = cl->type;
+    if (t == X12_CLAIM_INSTITUTIONAL) {
+        /* 005010X223A2 2400 SV201: a revenue code, four digits */
+        if (!has(l->revenue_code))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "SV201", "lines[%zu].revenue_code", i);
+        else if (!all_digits(l->revenue_code, 4, 4))
+            problem(k, X12_ERR_CLAIM_CODE, "four digits", "lines[%zu].revenue_code", i);
+    } else if (!has(l->procedure)) {
+        problem(k, X12_ERR_CLAIM_REQUIRED, "SV101-2/SV301-2", "lines[%zu].procedure", i);
+    }
+    if (l->charge_cents < 0)
+        problem(k, X12_ERR_CLAIM_CODE, "not negative", "lines[%zu].charge_cents", i);
+    if (t == X12_CLAIM_PROFESSIONAL && !has(l->units))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "SV104", "lines[%zu].units", i);
+    if (has(l->units)) {
+        /* R: digits with at most one decimal point */
+        int dots = 0, bad = 0;
+        for (const char *p = l->units; *p; p++)
+            if (*p == '.')
+                dots++;
+            else if (*p < '0' || *p > '9')
+                bad = 1;
+        if (bad || dots > 1)
+            problem(k, X12_ERR_CLAIM_CODE, "a decimal number", "lines[%zu].units", i);
+    }
+    for (int m = 0; m < 4; m++)
+        if (has(l->modifiers[m]) &&
+            (strlen(l->modifiers[m]) != 2 || !alnum_upper(l->modifiers[m][0]) ||
+             !alnum_upper(l->modifiers[m][1])))
+            problem(k, X12_ERR_CLAIM_CODE, "two letters or digits", "lines[%zu].modifiers[%d]", i,
+                    m);
+    if (has(l->place_of_service) && !pos_ok(l->place_of_service))
+        problem(k, X12_ERR_CLAIM_CODE, "two digits", "lines[%zu].place_of_service", i);
+    /* 005010X222A1 2400 SV107-1 is required; pointers address HI (1-12) */
+    int n = code_count(cl);
+    if (t == X12_CLAIM_PROFESSIONAL && !l->diagnosis_pointers[0])
+        problem(k, X12_ERR_CLAIM_REQUIRED, "SV107-1", "lines[%zu].diagnosis_pointers[0]", i);
+    for (int p = 0; p < 4; p++) {
+        unsigned v = l->diagnosis_pointers[p];
+        if (v && (int)v > n)
+            problem(k, X12_ERR_CLAIM_POINTER, n ? "within the claim's diagnoses" : "no diagnoses",
+                    "lines[%zu].diagnosis_pointers[%d]", i, p);
+        if (p && v && !l->diagnosis_pointers[p - 1])
+            problem(k, X12_ERR_CLAIM_POINTER, "pointers fill from the first",
+                    "lines[%zu].diagnosis_pointers[%d]", i, p);
+    }
+    if (t == X12_CLAIM_PROFESSIONAL && !has(l->service_date))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "DTP*472", "lines[%zu].service_date", i);
+    if (has(l->service_date) && !period_ok(l->service_date))
+        problem(k, X12_ERR_CLAIM_DATE, "CCYYMMDD or CCYYMMDD-CCYYMMDD", "lines[%zu].service_date",
+                i);
+    for (size_t d = 0; d < l->date_count; d++)
+        if (!has(l->dates[d].qualifier) || !has(l->dates[d].value))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "DTP01 and DTP03", "lines[%zu].dates[%zu]", i, d);
+    if (l->drug && (!has(l->drug->qualifier) || !has(l->drug->code)))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "LIN02 and LIN03", "lines[%zu].drug.code", i);
+    if (l->drug && (!has(l->drug->quantity) || !has(l->drug->unit)))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "CTP04 and CTP05", "lines[%zu].drug.quantity", i);
+    char buf[64];
+    snprintf(buf, sizeof buf, "lines[%zu].providers", i);
+    check_providers(k, l->providers, l->provider_count, buf, 1);
+    for (size_t a = 0; a < l->adjudication_count; a++) {
+        const x12_claim_line_adjudication *ad = &l->adjudications[a];
+        if (!has(ad->payer_id))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "SVD01", "lines[%zu].adjudications[%zu].payer_id",
+                    i, a);
+        else {
+            int found = 0;
+            for (size_t o = 0; o < cl->other_payer_count; o++)
+                if (has(cl->other_payers[o].payer.id) &&
+                    !strcmp(cl->other_payers[o].payer.id, ad->payer_id))
+                    found = 1;
+            if (!found)
+                problem(k, X12_ERR_CLAIM_CODE, "an other payer's 2330B NM109",
+                        "lines[%zu].adjudications[%zu].payer_id", i, a);
+        }
+        if (!has(ad->adjudication_date))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "DTP*573",
+                    "lines[%zu].adjudications[%zu].adjudication_date", i, a);
+        else if (!date_ok(ad->adjudication_date, strlen(ad->adjudication_date)))
+            problem(k, X12_ERR_CLAIM_DATE, "CCYYMMDD",
+                    "lines[%zu].adjudications[%zu].adjudication_date", i, a);
+        for (size_t j = 0; j < ad->adjustment_count; j++)
+            if (!has(ad->adjustments[j].group) || !has(ad->adjustments[j].reason))
+                problem(k, X12_ERR_CLAIM_REQUIRED, "CAS01 and CAS02",
+                        "lines[%zu].adjudications[%zu].adjustments[%zu]", i, a, j);
+    }
+}
+
+/* Fields the claim's guide has no place for: the writer would leave them
+ * out, so a claim carrying them is refused rather than shortened silently. */
+#define NOT_IN_GUIDE(cond, ...)                                                  \
+    do {                                                                         \
+        if (cond)                                                                \
+            problem(k, X12_ERR_CLAIM_CODE, "not in this guide", __VA_ARGS__);    \
+    } while (0)
+
+static void check_guide_fit(checker *k)
+{
+    const x12_claim *cl = k->cl;
+    int prof = cl->type == X12_CLAIM_PROFESSIONAL, inst = cl->type == X12_CLAIM_INSTITUTIONAL,
+        dent = cl->type == X12_CLAIM_DENTAL;
+    /* 837P only */
+    NOT_IN_GUIDE(!prof && has(cl->onset_date), "onset_date");
+    NOT_IN_GUIDE(!prof && has(cl->patient_signature_source), "patient_signature_source");
+    NOT_IN_GUIDE(!prof && cl->ambulance, "ambulance");
+    NOT_IN_GUIDE(!prof && cl->spinal, "spinal");
+    NOT_IN_GUIDE(!prof && cl->condition_indicator_count, "condition_indicators");
+    NOT_IN_GUIDE(!prof && cl->subscriber &&
+                     (has(cl->subscriber->death_date) || has(cl->subscriber->weight) ||
+                      has(cl->subscriber->pregnant)),
+                 "subscriber.weight");
+    NOT_IN_GUIDE(!prof && cl->patient &&
+                     (has(cl->patient->death_date) || has(cl->patient->weight) ||
+                      has(cl->patient->pregnant)),
+                 "patient.weight");
+    /* 837I only */
+    NOT_IN_GUIDE(!inst && (has(cl->statement_from) || has(cl->statement_to)), "statement_from");
+    NOT_IN_GUIDE(!inst && (has(cl->admission_type) || has(cl->admission_source) ||
+                           has(cl->patient_status)),
+                 "admission_type");
+    NOT_IN_GUIDE(!inst && has(cl->admitting_diagnosis.code), "admitting_diagnosis");
+    NOT_IN_GUIDE(!inst && cl->reason_for_visit_count, "reason_for_visit");
+    NOT_IN_GUIDE(!inst && cl->external_cause_count, "external_causes");
+    NOT_IN_GUIDE(!inst && has(cl->drg), "drg");
+    NOT_IN_GUIDE(!inst && cl->occurrence_span_count, "occurrence_spans");
+    NOT_IN_GUIDE(!inst && cl->occurrence_count, "occurrences");
+    NOT_IN_GUIDE(!inst && cl->value_count, "values");
+    NOT_IN_GUIDE(!inst && cl->treatment_code_count, "treatment_codes");
+    /* 837D only */
+    NOT_IN_GUIDE(!dent && cl->has_orthodontic, "has_orthodontic");
+    NOT_IN_GUIDE(!dent && cl->tooth_status_count, "tooth_status");
+    NOT_IN_GUIDE(!dent && has(cl->predetermination), "predetermination");
+    /* 837P and 837I */
+    NOT_IN_GUIDE(dent && (has(cl->principal_procedure.code) || cl->other_procedure_count),
+                 "principal_procedure");
+    NOT_IN_GUIDE(dent && cl->condition_count, "conditions");
+    NOT_IN_GUIDE(dent && (has(cl->admission_date) || has(cl->discharge_date)), "admission_date");
+    NOT_IN_GUIDE(inst && has(cl->provider_signature), "provider_signature");
+    for (size_t i = 0; i < cl->other_payer_count; i++)
+        NOT_IN_GUIDE(!inst && cl->other_payers[i].inpatient, "other_payers[%zu].inpatient", i);
+    for (size_t i = 0; i < cl->line_count; i++) {
+        const x12_claim_line *l = &cl->lines[i];
+        NOT_IN_GUIDE(!prof && (has(l->emergency) || has(l->epsdt) || has(l->family_planning) ||
+                               has(l->copay_exempt)),
+                     "lines[%zu].emergency", i);
+        NOT_IN_GUIDE(!prof && (l->ambulance || l->condition_indicator_count), "lines[%zu].ambulance",
+                     i);
+        NOT_IN_GUIDE(!prof && (l->dme || l->dme_certification || l->form_count), "lines[%zu].dme", i);
+        NOT_IN_GUIDE(!prof && l->drug && dent, "lines[%zu].drug", i);
+        NOT_IN_GUIDE(inst && has(l->place_of_service), "lines[%zu].place_of_service", i);
+        NOT_IN_GUIDE(inst && (l->diagnosis_pointers[0] || l->diagnosis_pointers[1]),
+                     "lines[%zu].diagnosis_pointers", i);
+        NOT_IN_GUIDE(!inst && has(l->revenue_code), "lines[%zu].revenue_code", i);
+        /* SV206 is not used in 005010X223A2 */
+        NOT_IN_GUIDE(l->has_unit_rate, "lines[%zu].unit_rate_cents", i);
+        NOT_IN_GUIDE(!inst && l->has_non_covered, "lines[%zu].non_covered_cents", i);
+        NOT_IN_GUIDE(!dent && (l->tooth_count || has(l->oral_cavity[0]) || has(l->prosthesis)),
+                     "lines[%zu].teeth", i);
+        NOT_IN_GUIDE(dent && (l->amount_count || l->attachment_count), "lines[%zu].amounts", i);
+        NOT_IN_GUIDE(!prof && (l->quantity_count || l->measurement_count || l->contract ||
+                               l->file_info_count || has(l->purchased_provider_id) ||
+                               l->has_purchased),
+                     "lines[%zu].quantities", i);
+    }
+}
+
+size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_problem_fn fn,
+                       void *ctx)
+{
+    checker k = {cl, claim_index, fn, ctx, 0};
+    x12_claim_type t = cl->type;
+
+    /* CLM01: required, at most 38 characters */
+    if (!has(cl->claim_id))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM01", "claim_id");
+    else if (strlen(cl->claim_id) > 38)
+        problem(&k, X12_ERR_CLAIM_CODE, "at most 38 characters", "claim_id");
+
+    /* 2000A/2010AA */
+    if (!cl->billing) {
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "2010AA", "billing");
+    } else {
+        const x12_claim_party *bp = &cl->billing->provider;
+        check_name(&k, bp, "billing.provider");
+        if (!has(bp->id))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109 (NPI)", "billing.provider.id");
+        else
+            check_npi(&k, bp, "billing.provider");
+        if (!has(bp->address.line1))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "N301", "billing.provider.address.line1");
+        if (!has(bp->address.city) || !has(bp->address.state) || !has(bp->address.postal_code))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "N401-N403", "billing.provider.address.city");
+        if (!has(bp->tax_id))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "REF*EI or REF*SY", "billing.provider.tax_id");
+        if (cl->billing->pay_to_address)
+            check_address(&k, &cl->billing->pay_to_address->address, "billing.pay_to_address");
+        if (cl->billing->pay_to_plan)
+            check_name(&k, cl->billing->pay_to_plan, "billing.pay_to_plan");
+    }
+
+    /* 2000B */
+    if (!cl->subscriber) {
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "2000B", "subscriber");
+    } else {
+        const x12_claim_subscriber *s = cl->subscriber;
+        if (!has(s->payer_responsibility))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "SBR01", "subscriber.payer_responsibility");
+        if (!has(s->claim_filing_indicator))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "SBR09", "subscriber.claim_filing_indicator");
+        check_person(&k, &s->subscriber, "subscriber.subscriber");
+        if (!has(s->subscriber.id))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109 (member id)", "subscriber.subscriber.id");
+        check_name(&k, &s->payer, "subscriber.payer");
+        if (!has(s->payer.id))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109 (payer id)", "subscriber.payer.id");
+        if (cl->patient && has(s->relationship) && !strcmp(s->relationship, "18"))
+            problem(&k, X12_ERR_CLAIM_CODE, "not 18 when a patient is given",
+                    "subscriber.relationship");
+    }
+    if (cl->patient) {
+        if (!has(cl->patient->relationship))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "PAT01", "patient.relationship");
+        check_person(&k, &cl->patient->patient, "patient.patient");
+    }
+
+    /* CLM05: place of service (837P/837D) or type of bill (837I) + frequency */
+    if (!has(cl->facility_code))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM05-1", "facility_code");
+    else if (t == X12_CLAIM_INSTITUTIONAL
+                 ? !(all_digits(cl->facility_code, 2, 2) && cl->facility_code[0] != '0')
+                 : !pos_ok(cl->facility_code))
+        problem(&k, X12_ERR_CLAIM_CODE,
+                t == X12_CLAIM_INSTITUTIONAL ? "type of bill: two digits, first not 0"
+                                             : "place of service: two digits",
+                "facility_code");
+    if (!has(cl->frequency_code))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM05-3", "frequency_code");
+    else if (!all_digits(cl->frequency_code, 1, 1) || cl->frequency_code[0] == '0')
+        problem(&k, X12_ERR_CLAIM_CODE, "one digit 1-9", "frequency_code");
+    else if ((cl->frequency_code[0] == '7' || cl->frequency_code[0] == '8') &&
+             !has(cl->payer_claim_number))
+        /* 2300 REF*F8 is required when CLM05-3 is 7 (replacement) or 8 (void) */
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "REF*F8 for frequency 7 and 8", "payer_claim_number");
+
+    /* Dates */
+    check_date(&k, cl->onset_date, "onset_date");
+    if (has(cl->admission_date)) {
+        size_t n = strlen(cl->admission_date);
+        if (!(date_ok(cl->admission_date, 8) && (n == 8 || (n == 12 && all_digits(cl->admission_date, 12, 12)))))
+            problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD or CCYYMMDDHHMM", "admission_date");
+    }
+    if (has(cl->discharge_date)) {
+        int ok = t == X12_CLAIM_INSTITUTIONAL ? all_digits(cl->discharge_date, 4, 4)
+                                              : date_ok(cl->discharge_date, strlen(cl->discharge_date));
+        if (!ok)
+            problem(&k, X12_ERR_CLAIM_DATE, t == X12_CLAIM_INSTITUTIONAL ? "HHMM" : "CCYYMMDD",
+                    "discharge_date");
+    }
+    if (t == X12_CLAIM_INSTITUTIONAL && !has(cl->statement_from))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "DTP*434", "statement_from");
+    if (has(cl->statement_from) && !date_ok(cl->statement_from, strlen(cl->statement_from)))
+        problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD", "statement_from");
+    if (has(cl->statement_to) &&
+        (!date_ok(cl->statement_to, strlen(cl->statement_to)) ||
+         (has(cl->statement_from) && strcmp(cl->statement_from, cl->statement_to) > 0)))
+        problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD, not before statement_from", "statement_to");
+    for (size_t i = 0; i < cl->date_count; i++) {
+        if (!has(cl->dates[i].qualifier) || !has(cl->dates[i].value))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "DTP01 and DTP03", "dates[%zu]", i);
+        else if ((!has(cl->dates[i].format) || !strcmp(cl->dates[i].format, "D8") ||
+                  !strcmp(cl->dates[i].format, "RD8")) &&
+                 !period_ok(cl->dates[i].value))
+            problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD or CCYYMMDD-CCYYMMDD", "dates[%zu].value",
+                    i);
+    }
+
+    /* Diagnoses: 837P and 837I need a principal one; ICD-10-CM shapes */
+    if (t != X12_CLAIM_DENTAL && !has(cl->principal_diagnosis.code))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "HI*ABK", "principal_diagnosis.code");
+    if (has(cl->principal_diagnosis.code))
+        check_dx(&k, &cl->principal_diagnosis, "ABK", "principal_diagnosis");
+    if (has(cl->admitting_diagnosis.code))
+        check_dx(&k, &cl->admitting_diagnosis, "ABJ", "admitting_diagnosis");
+    char buf[64];
+    for (size_t i = 0; i < cl->other_diagnosis_count; i++) {
+        snprintf(buf, sizeof buf, "other_diagnoses[%zu]", i);
+        check_dx(&k, &cl->other_diagnoses[i], "ABF", buf);
+    }
+    for (size_t i = 0; i < cl->reason_for_visit_count; i++) {
+        snprintf(buf, sizeof buf, "reason_for_visit[%zu]", i);
+        check_dx(&k, &cl->reason_for_visit[i], "APR", buf);
+    }
+    for (size_t i = 0; i < cl->external_cause_count; i++) {
+        snprintf(buf, sizeof buf, "external_causes[%zu]", i);
+        check_dx(&k, &cl->external_causes[i], "ABN", buf);
+    }
+    if (t == X12_CLAIM_PROFESSIONAL &&
+        (has(cl->principal_procedure.code) ? 1 : 0) + cl->other_procedure_count > 12)
+        problem(&k, X12_ERR_CLAIM_COUNT, "at most 12 anesthesia related procedures",
+                "other_procedures");
+    if (t != X12_CLAIM_INSTITUTIONAL && code_count(cl) > 12)
+        problem(&k, X12_ERR_CLAIM_COUNT, "at most 12 diagnoses", "other_diagnoses");
+    if (t == X12_CLAIM_INSTITUTIONAL) {
+        if (cl->other_diagnosis_count > 24)
+            problem(&k, X12_ERR_CLAIM_COUNT, "at most 24", "other_diagnoses");
+        if (cl->reason_for_visit_count > 3)
+            problem(&k, X12_ERR_CLAIM_COUNT, "at most 3", "reason_for_visit");
+        for (size_t i = 0; i < cl->occurrence_count; i++)
+            if (has(cl->occurrences[i].date) &&
+                !date_ok(cl->occurrences[i].date, strlen(cl->occurrences[i].date)))
+                problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD", "occurrences[%zu].date", i);
+        for (size_t i = 0; i < cl->occurrence_span_count; i++)
+            if (!has(cl->occurrence_spans[i].date) || !period_ok(cl->occurrence_spans[i].date))
+                problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD-CCYYMMDD", "occurrence_spans[%zu].date",
+                        i);
+        for (size_t i = 0; i < cl->value_count; i++)
+            if (!cl->values[i].has_amount)
+                problem(&k, X12_ERR_CLAIM_REQUIRED, "C022-05", "values[%zu].amount_cents", i);
+    }
+
+    /* Providers, other payers */
+    check_providers(&k, cl->providers, cl->provider_count, "providers", 0);
+    if (cl->other_payer_count > 10)
+        problem(&k, X12_ERR_CLAIM_COUNT, "at most 10", "other_payers");
+    for (size_t i = 0; i < cl->other_payer_count; i++) {
+        const x12_claim_other_payer *o = &cl->other_payers[i];
+        if (!has(o->payer_responsibility))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "SBR01", "other_payers[%zu].payer_responsibility",
+                    i);
+        if (!has(o->relationship))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "SBR02", "other_payers[%zu].relationship", i);
+        if (!has(o->claim_filing_indicator))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "SBR09",
+                    "other_payers[%zu].claim_filing_indicator", i);
+        if (!has(o->subscriber.last_name))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "NM103", "other_payers[%zu].subscriber.last_name",
+                    i);
+        if (!has(o->subscriber.id))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109", "other_payers[%zu].subscriber.id", i);
+        if (!has(o->payer.last_name))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "NM103", "other_payers[%zu].payer.last_name", i);
+        if (!has(o->payer.id))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109", "other_payers[%zu].payer.id", i);
+        if (!has(o->benefits_assignment))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "OI03", "other_payers[%zu].benefits_assignment",
+                    i);
+        if (!has(o->release_of_info))
+            problem(&k, X12_ERR_CLAIM_REQUIRED, "OI06", "other_payers[%zu].release_of_info", i);
+        if (has(o->adjudication_date) &&
+            !date_ok(o->adjudication_date, strlen(o->adjudication_date)))
+            problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD", "other_payers[%zu].adjudication_date", i);
+        for (size_t j = 0; j < o->adjustment_count; j++)
+            if (!has(o->adjustments[j].group) || !has(o->adjustments[j].reason))
+                problem(&k, X12_ERR_CLAIM_REQUIRED, "CAS01 and CAS02",
+                        "other_payers[%zu].adjustments[%zu]", i, j);
+    }
+
+    /* Lines: at least one; CLM02 = the sum of the line charges */
+    size_t max_lines = t == X12_CLAIM_INSTITUTIONAL ? 999 : 50;
+    if (!cl->line_count)
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "at least one 2400", "lines");
+    else if (cl->line_count > max_lines)
+        problem(&k, X12_ERR_CLAIM_COUNT, t == X12_CLAIM_INSTITUTIONAL ? "at most 999" : "at most 50",
+                "lines");
+    int64_t sum = 0;
+    for (size_t i = 0; i < cl->line_count; i++) {
+        sum += cl->lines[i].charge_cents;
+        check_line(&k, cl, &cl->lines[i], i);
+    }
+    if (cl->line_count && sum != cl->total_charge_cents) {
+        char d[96];
+        snprintf(d, sizeof d, "lines sum to %lld cents", (long long)sum);
+        problem(&k, X12_ERR_CLAIM_TOTAL, d, "total_charge_cents");
+    }
+    check_guide_fit(&k);
+    return k.count;
+}

@@ -1,0 +1,473 @@
+/* x12 split: streams segments into one standalone interchange per
+ * interchange, group or transaction set of the input.  Headers are copied as
+ * read; trailers are rebuilt from counts, and written even when the input
+ * lacks them.  Only the current ISA and GS are kept. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "x12/split.h"
+
+struct x12_split {
+    x12_split_by by;
+    const x12_allocator *al;
+    char *dir, *stem;
+    x12_error err;
+    x12_status fatal;
+    x12_split_stats st;
+
+    char *isa; size_t isa_len, isa_cap;
+    char *gs; size_t gs_len, gs_cap;
+    char isa13[16], gs06[16], st02[16];
+    char el, term;          /* delimiters of the current interchange */
+    uint32_t ni, ng, nt;    /* ordinals: interchange in input, group in interchange, set in group */
+    int in_isa, in_gs, in_st;
+
+    FILE *out;
+    char *tmp, *name;       /* the output being written (tmp) and its final name */
+    uint32_t out_groups, group_sets, set_segs;
+};
+
+static void *al_malloc(const x12_allocator *al, size_t n)
+{
+    return al ? al->malloc(al->ctx, n) : malloc(n);
+}
+
+static void *al_realloc(const x12_allocator *al, void *p, size_t n)
+{
+    return al ? al->realloc(al->ctx, p, n) : realloc(p, n);
+}
+
+static void al_free(const x12_allocator *al, void *p)
+{
+    if (al)
+        al->free(al->ctx, p);
+    else
+        free(p);
+}
+
+static char *al_strdup(const x12_allocator *al, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *p = al_malloc(al, n);
+    if (p)
+        memcpy(p, s, n);
+    return p;
+}
+
+static x12_status fail(x12_split *s, x12_status code, const char *what, const char *path, int e)
+{
+    if (s->fatal)
+        return s->fatal;
+    s->fatal = code;
+    memset(&s->err, 0, sizeof s->err);
+    s->err.code = code;
+    s->err.msg = x12_status_message(code);
+    snprintf(s->err.detail, sizeof s->err.detail, "%s %.60s%s%s", what, path ? path : "",
+             e ? ": " : "", e ? strerror(e) : "");
+    return code;
+}
+
+static x12_status keep(x12_split *s, char **buf, size_t *len, size_t *cap, x12_slice raw)
+{
+    if (raw.len + 1 > *cap) {
+        char *n = al_realloc(s->al, *buf, raw.len + 1);
+        if (!n)
+            return fail(s, X12_ERR_NOMEM, "no memory for a header", NULL, 0);
+        *buf = n;
+        *cap = raw.len + 1;
+    }
+    memcpy(*buf, raw.ptr, raw.len);
+    *len = raw.len;
+    return X12_OK;
+}
+
+static void copy_el(char *buf, size_t cap, const x12_segment *seg, unsigned pos)
+{
+    x12_slice v = x12_segment_element(seg, pos);
+    size_t n = v.len < cap - 1 ? v.len : cap - 1;
+    if (n)
+        memcpy(buf, v.ptr, n);
+    buf[n] = '\0';
+}
+
+/* --- output files -------------------------------------------------------------- */
+
+static x12_status put(x12_split *s, const char *p, size_t n)
+{
+    if (s->fatal)
+        return s->fatal;
+    if (!s->out)
+        return X12_OK;
+    if (fwrite(p, 1, n, s->out) != n || fputc(s->term, s->out) == EOF)
+        return fail(s, X12_ERR_SPLIT_OUTPUT, "cannot write", s->tmp, errno);
+    s->st.segments++;
+    return X12_OK;
+}
+
+static x12_status open_out(x12_split *s)
+{
+    if (s->fatal)
+        return s->fatal;
+    char base[96];
+    if (s->by == X12_SPLIT_INTERCHANGE)
+        snprintf(base, sizeof base, ".i%04u.x12", (unsigned)s->ni);
+    else if (s->by == X12_SPLIT_GROUP)
+        snprintf(base, sizeof base, ".i%04u.g%04u.x12", (unsigned)s->ni, (unsigned)s->ng);
+    else
+        snprintf(base, sizeof base, ".i%04u.g%04u.t%04u.x12", (unsigned)s->ni, (unsigned)s->ng,
+                 (unsigned)s->nt);
+    size_t n = strlen(s->dir) + strlen(s->stem) + strlen(base) + 8;
+    s->name = al_malloc(s->al, n);
+    s->tmp = al_malloc(s->al, n + 6);
+    if (!s->name || !s->tmp)
+        return fail(s, X12_ERR_NOMEM, "no memory for a file name", NULL, 0);
+    snprintf(s->name, n, "%s/%s%s", s->dir, s->stem, base);
+    snprintf(s->tmp, n + 6, "%s.part", s->name);
+    s->out = fopen(s->tmp, "wb");
+    if (!s->out)
+        return fail(s, X12_ERR_SPLIT_OUTPUT, "cannot create", s->tmp, errno);
+    s->out_groups = 0;
+    return X12_OK;
+}
+
+static void drop_names(x12_split *s)
+{
+    al_free(s->al, s->name);
+    al_free(s->al, s->tmp);
+    s->name = s->tmp = NULL;
+}
+
+static x12_status close_out(x12_split *s)
+{
+    if (!s->out) {
+        drop_names(s);
+        return s->fatal;
+    }
+    int bad = fclose(s->out) != 0;
+    int e = errno;
+    s->out = NULL;
+    if (s->fatal || bad) {
+        remove(s->tmp);
+        if (bad)
+            fail(s, X12_ERR_SPLIT_OUTPUT, "cannot write", s->tmp, e);
+        drop_names(s);
+        return s->fatal;
+    }
+    if (rename(s->tmp, s->name) != 0) {
+        fail(s, X12_ERR_SPLIT_OUTPUT, "cannot rename", s->tmp, errno);
+        remove(s->tmp);
+    } else {
+        s->st.files++;
+    }
+    drop_names(s);
+    return s->fatal;
+}
+
+/* Writes a trailer "ID*count*control"; counts it as fixed when the input's
+ * (raw, may be NULL when missing) differs. */
+static x12_status trailer(x12_split *s, const char *id, uint32_t count, const char *ctl,
+                          const x12_slice *raw)
+{
+    char buf[64];
+    int n = snprintf(buf, sizeof buf, "%s%c%u%c%s", id, s->el, (unsigned)count, s->el, ctl);
+    if (!raw || raw->len != (size_t)n || memcmp(raw->ptr, buf, (size_t)n) != 0)
+        s->st.trailers_fixed++;
+    return put(s, buf, (size_t)n);
+}
+
+/* --- units ------------------------------------------------------------------------ */
+
+static void write_headers(x12_split *s, int with_gs)
+{
+    put(s, s->isa, s->isa_len);
+    if (with_gs) {
+        put(s, s->gs, s->gs_len);
+        s->out_groups = 1;
+    }
+}
+
+static void end_set(x12_split *s, const x12_slice *raw)
+{
+    trailer(s, "SE", s->set_segs + 1, s->st02, raw);
+    s->in_st = 0;
+    if (s->by == X12_SPLIT_TRANSACTION) {
+        trailer(s, "GE", 1, s->gs06, NULL);
+        trailer(s, "IEA", 1, s->isa13, NULL);
+        /* those two are rebuilt by design, not repairs */
+        s->st.trailers_fixed -= 2;
+        close_out(s);
+    }
+}
+
+static void end_group(x12_split *s, const x12_slice *raw)
+{
+    if (s->in_st)
+        end_set(s, NULL);
+    s->in_gs = 0;
+    if (s->by == X12_SPLIT_TRANSACTION) {
+        if (raw && !s->fatal) {
+            /* GE checked against the sets counted, though each file has its own */
+            char buf[64];
+            int n = snprintf(buf, sizeof buf, "GE%c%u%c%s", s->el, (unsigned)s->nt, s->el, s->gs06);
+            if (raw->len != (size_t)n || memcmp(raw->ptr, buf, (size_t)n) != 0)
+                s->st.trailers_fixed++;
+        } else if (!raw) {
+            s->st.trailers_fixed++;
+        }
+        return;
+    }
+    trailer(s, "GE", s->group_sets, s->gs06, raw);
+    if (s->by == X12_SPLIT_GROUP) {
+        trailer(s, "IEA", 1, s->isa13, NULL);
+        s->st.trailers_fixed--;
+        close_out(s);
+    }
+}
+
+static void end_interchange(x12_split *s, const x12_slice *raw)
+{
+    if (s->in_gs)
+        end_group(s, NULL);
+    s->in_isa = 0;
+    if (s->by == X12_SPLIT_INTERCHANGE) {
+        trailer(s, "IEA", s->out_groups, s->isa13, raw);
+        close_out(s);
+    } else if (!raw) {
+        s->st.trailers_fixed++;
+    }
+}
+
+x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
+{
+    if (s->fatal)
+        return s->fatal;
+    x12_slice id = seg->id;
+    if (x12_slice_eq(id, "ISA")) {
+        if (s->in_isa)
+            end_interchange(s, NULL);
+        if (keep(s, &s->isa, &s->isa_len, &s->isa_cap, seg->raw) != X12_OK)
+            return s->fatal;
+        s->in_isa = 1;
+        s->ni++;
+        s->ng = 0;
+        s->st.interchanges++;
+        s->el = seg->delims.element;
+        s->term = seg->delims.segment;
+        copy_el(s->isa13, sizeof s->isa13, seg, 13);
+        if (s->by == X12_SPLIT_INTERCHANGE && open_out(s) == X12_OK)
+            write_headers(s, 0);
+    } else if (x12_slice_eq(id, "GS")) {
+        if (!s->in_isa) {
+            s->st.skipped++;
+            return X12_OK;
+        }
+        if (s->in_gs)
+            end_group(s, NULL);
+        if (keep(s, &s->gs, &s->gs_len, &s->gs_cap, seg->raw) != X12_OK)
+            return s->fatal;
+        s->in_gs = 1;
+        s->ng++;
+        s->nt = 0;
+        s->group_sets = 0;
+        s->st.groups++;
+        copy_el(s->gs06, sizeof s->gs06, seg, 6);
+        if (s->by == X12_SPLIT_GROUP) {
+            if (open_out(s) == X12_OK)
+                write_headers(s, 1);
+        } else if (s->by == X12_SPLIT_INTERCHANGE) {
+            put(s, seg->raw.ptr, seg->raw.len);
+            s->out_groups++;
+        }
+    } else if (x12_slice_eq(id, "ST")) {
+        if (!s->in_gs) {
+            s->st.skipped++;
+            return X12_OK;
+        }
+        if (s->in_st)
+            end_set(s, NULL);
+        s->in_st = 1;
+        s->nt++;
+        s->st.sets++;
+        copy_el(s->st02, sizeof s->st02, seg, 2);
+        if (s->by == X12_SPLIT_TRANSACTION) {
+            if (open_out(s) == X12_OK)
+                write_headers(s, 1);
+        }
+        s->group_sets++;
+        s->set_segs = 1;
+        put(s, seg->raw.ptr, seg->raw.len);
+    } else if (x12_slice_eq(id, "SE")) {
+        if (!s->in_st) {
+            s->st.skipped++;
+            return X12_OK;
+        }
+        end_set(s, &seg->raw);
+    } else if (x12_slice_eq(id, "GE")) {
+        if (!s->in_gs) {
+            s->st.skipped++;
+            return X12_OK;
+        }
+        end_group(s, &seg->raw);
+    } else if (x12_slice_eq(id, "IEA")) {
+        if (!s->in_isa) {
+            s->st.skipped++;
+            return X12_OK;
+        }
+        end_interchange(s, &seg->raw);
+    } else if (s->in_st) {
+        s->set_segs++;
+        put(s, seg->raw.ptr, seg->raw.len);
+    } else if (s->in_isa && s->by == X12_SPLIT_INTERCHANGE) {
+        put(s, seg->raw.ptr, seg->raw.len); /* TA1, or what stands between the sets */
+    } else {
+        s->st.skipped++;
+    }
+    return s->fatal;
+}
+
+x12_status x12_split_finish(x12_split *s)
+{
+    if (s->in_isa && !s->fatal)
+        end_interchange(s, NULL);
+    return s->fatal;
+}
+
+x12_split *x12_split_new(x12_split_by by, const char *dir, const char *stem,
+                         const x12_allocator *alloc, x12_error *err)
+{
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->msg = x12_status_message(X12_OK);
+    }
+    if (!dir || !dir[0] || (int)by < 0 || by > X12_SPLIT_TRANSACTION || (stem && !stem[0])) {
+        if (err) {
+            err->code = X12_ERR_USAGE;
+            err->msg = x12_status_message(X12_ERR_USAGE);
+            snprintf(err->detail, sizeof err->detail, "split needs a folder, a stem and a unit");
+        }
+        return NULL;
+    }
+    x12_split *s = al_malloc(alloc, sizeof *s);
+    if (s) {
+        memset(s, 0, sizeof *s);
+        s->by = by;
+        s->al = alloc;
+        s->el = '*';
+        s->term = '~';
+        s->err.msg = x12_status_message(X12_OK);
+        s->dir = al_strdup(alloc, dir);
+        s->stem = al_strdup(alloc, stem ? stem : "stdin");
+        if (s->dir && s->stem)
+            return s;
+        x12_split_free(s);
+    }
+    if (err) {
+        err->code = X12_ERR_NOMEM;
+        err->msg = x12_status_message(X12_ERR_NOMEM);
+    }
+    return NULL;
+}
+
+void x12_split_get_stats(const x12_split *s, x12_split_stats *out)
+{
+    *out = s->st;
+}
+
+const x12_error *x12_split_error(const x12_split *s)
+{
+    return &s->err;
+}
+
+void x12_split_free(x12_split *s)
+{
+    if (!s)
+        return;
+    if (s->out) {
+        fclose(s->out);
+        remove(s->tmp);
+    }
+    drop_names(s);
+    al_free(s->al, s->isa);
+    al_free(s->al, s->gs);
+    al_free(s->al, s->dir);
+    al_free(s->al, s->stem);
+    al_free(s->al, s);
+}
+
+/* --- one file -------------------------------------------------------------------- */
+
+typedef struct split_ctx {
+    x12_split *s;
+    void (*on_error)(void *ctx, const x12_error *e);
+    void *ctx;
+} split_ctx;
+
+static int on_segment(void *ctx, const x12_segment *seg)
+{
+    split_ctx *c = ctx;
+    return x12_split_segment(c->s, seg) != X12_OK;
+}
+
+static void on_err(void *ctx, const x12_error *e)
+{
+    split_ctx *c = ctx;
+    if (c->on_error)
+        c->on_error(c->ctx, e);
+}
+
+/* "dir/claims.x12.gz" -> "claims" */
+static void stem_of(const char *path, char *out, size_t cap)
+{
+    if (!path || !strcmp(path, "-")) {
+        snprintf(out, cap, "stdin");
+        return;
+    }
+    const char *b = strrchr(path, '/');
+    b = b ? b + 1 : path;
+    snprintf(out, cap, "%s", b);
+    static const char *const EXT[] = {".x12", ".edi", ".txt", ".dat", ".X12", ".EDI", ".TXT", ".DAT"};
+    size_t n = strlen(out);
+    if (n > 3 && !strcmp(out + n - 3, ".gz"))
+        out[n -= 3] = '\0';
+    for (size_t i = 0; i < sizeof EXT / sizeof EXT[0]; i++)
+        if (n > 4 && !strcmp(out + n - 4, EXT[i])) {
+            out[n - 4] = '\0';
+            break;
+        }
+    if (!out[0])
+        snprintf(out, cap, "input");
+}
+
+x12_status x12_split_file(const char *path, const x12_reader_options *ropts, x12_split_by by,
+                          const char *dir, void (*on_error)(void *ctx, const x12_error *e),
+                          void *ctx, x12_split_stats *stats, x12_error *err)
+{
+    char stem[256];
+    stem_of(path, stem, sizeof stem);
+    x12_error local;
+    if (!err)
+        err = &local;
+    split_ctx c = {NULL, on_error, ctx};
+    c.s = x12_split_new(by, dir, stem, ropts ? ropts->alloc : NULL, err);
+    if (!c.s)
+        return err->code;
+    x12_reader_callbacks cb = {on_segment, on_err};
+    x12_status st = x12_read_file(path, ropts, &cb, &c);
+    if (st == X12_ERR_STOPPED || st == X12_OK) {
+        x12_status fs = st == X12_OK ? x12_split_finish(c.s) : x12_split_error(c.s)->code;
+        st = fs;
+        if (st != X12_OK)
+            *err = *x12_split_error(c.s);
+    } else {
+        memset(err, 0, sizeof *err);
+        err->code = st;
+        err->msg = x12_status_message(st);
+    }
+    if (stats)
+        x12_split_get_stats(c.s, stats);
+    x12_split_free(c.s);
+    return st;
+}
