@@ -126,10 +126,15 @@ void batch_identify(const batch_run *r, batch_file *f)
     if (!in)
         return; /* read() worked a moment ago: process() reports it */
     size_t have = 0, got = 0;
+    x12_status st = X12_OK;
     while (have < sizeof buf &&
-           x12_input_read(in, buf + have, sizeof buf - have, &got, &err) == X12_OK && got)
+           (st = x12_input_read(in, buf + have, sizeof buf - have, &got, &err)) == X12_OK && got)
         have += got;
     x12_input_close(in);
+    if (st != X12_OK && have == 0) {
+        f->where = err; /* a gzip stream broken from the start */
+        return;
+    }
     size_t i = 0;
     if (have >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
         i = 3;
@@ -486,15 +491,19 @@ void batch_process(batch_run *r, batch_file *f)
     memset(&f->counts, 0, sizeof f->counts);
     f->reason[0] = '\0';
     f->has_errors = 0;
-    memset(&f->where, 0, sizeof f->where);
     if (!f->is_x12) {
-        snprintf(f->reason, sizeof f->reason, "not X12: no ISA at the start%s",
-                 f->size == 0 ? " (empty file)" : "");
-        f->where.code = X12_ERR_NOT_X12;
-        f->where.msg = x12_status_message(X12_ERR_NOT_X12);
+        if (f->where.code) { /* from identify: the gzip stream is broken */
+            x12_error_format(&f->where, f->reason, sizeof f->reason);
+        } else {
+            snprintf(f->reason, sizeof f->reason, "not X12: no ISA at the start%s",
+                     f->size == 0 ? " (empty file)" : "");
+            f->where.code = X12_ERR_NOT_X12;
+            f->where.msg = x12_status_message(X12_ERR_NOT_X12);
+        }
         quarantine(r, f, &f->where);
         goto mark;
     }
+    memset(&f->where, 0, sizeof f->where);
     fctx c;
     int rc = stage_read(r, f, &c);
     if (rc < 0) {
@@ -512,6 +521,8 @@ void batch_process(batch_run *r, batch_file *f)
             return;
         }
         close_all(&c);
+        memset(&f->counts, 0, sizeof f->counts); /* nothing of it is kept */
+        f->has_errors = 0;
         quarantine(r, f, &f->where);
         goto mark;
     }

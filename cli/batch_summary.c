@@ -265,7 +265,7 @@ static int put(batch_run *r, const char *name, const char *text)
 int batch_summary_write(batch_run *r, const batch_totals *t)
 {
     json_t *j = summary_json(r, t);
-    char *js = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+    char *js = j ? json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(6)) : NULL;
     json_decref(j);
     char *txt = summary_text(r, t);
     int rc = -1;
