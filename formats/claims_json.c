@@ -357,13 +357,24 @@ static const char *const TYPE_NAMES[] = {"professional", "institutional", "denta
 
 /* --- JSON -> claim ------------------------------------------------------- */
 
+/* Byte classes of string contents (one table per reader, one look-up per byte). */
+enum { BC_OK = 0, BC_CONTROL = 1, BC_REFUSED = 2, BC_HIGH = 3 };
+
+static void byte_classes(unsigned char cls[256], const char *refuse)
+{
+    for (int b = 0; b < 256; b++)
+        cls[b] = b < 0x20 ? BC_CONTROL : b >= 0x80 ? BC_HIGH : BC_OK;
+    for (const char *p = refuse; p && *p; p++)
+        cls[(unsigned char)*p] = BC_REFUSED;
+}
+
 /* Where the mapping is: a stack of keys and indexes, turned into a path
  * ("$[3].lines[1].charge") only when something fails. */
 #define MAX_FRAMES 48
 
 typedef struct reader_ctx {
     x12_arena *arena;
-    const char *refuse; /* bytes refused in strings, or NULL */
+    const unsigned char *cls; /* byte classes of strings (BC_*), 256 entries */
     int to_x12;         /* fold non-ASCII text to X12 characters */
     x12_json_error *err;
     uint64_t root;
@@ -492,6 +503,8 @@ static int is_number_start(const reader_ctx *r)
 
 static int literal(reader_ctx *r, const char *word)
 {
+    if (r->p >= r->end || *r->p != word[0])
+        return 0;
     size_t n = strlen(word);
     if ((size_t)(r->end - r->p) >= n && memcmp(r->p, word, n) == 0) {
         r->p += n;
@@ -743,20 +756,23 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
     if (st != X12_OK)
         return st;
     buf[n] = '\0';
+    int high = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)buf[i];
-        if (b < 0x20)
+        switch (r->cls[b]) {
+        case BC_CONTROL:
             return fail(r, b ? X12_ERR_CLAIM_VALUE : X12_ERR_ENCODING,
                         b ? "control characters are not allowed"
                           : "\\u0000 is not allowed in strings");
-        if (r->refuse && strchr(r->refuse, b))
+        case BC_REFUSED:
             return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output", b);
+        case BC_HIGH:
+            high = 1;
+            break;
+        }
     }
     if (r->to_x12) {
-        size_t k = 0;
-        while (k < n && (unsigned char)buf[k] < 0x80)
-            k++;
-        if (k < n) {
+        if (high) {
             /* only strings with non-ASCII characters pay for iconv */
             size_t cap = 2 * n + 8, got = 0;
             char *x = x12_arena_alloc(r->arena, cap);
@@ -770,7 +786,7 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
                 return fail(r, X12_ERR_CLAIM_VALUE, "a character that X12 cannot carry");
             x[got] = '\0';
             for (size_t i = 0; i < got; i++)
-                if (r->refuse && strchr(r->refuse, x[i]))
+                if (r->cls[(unsigned char)x[i]] == BC_REFUSED)
                     return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output",
                                 x[i]);
             buf = x;
@@ -1110,12 +1126,13 @@ static x12_status read_object(reader_ctx *r, const desc *d, void *base)
 /* Parses one element's bytes (line0/off0: where they start) into `item`. */
 static x12_status parse_claim(const char *buf, size_t len, uint64_t index, uint64_t line0,
                               uint64_t off0, x12_arena *arena, const x12_claims_json_options *o,
+                              const unsigned char *cls,
                               x12_claims_json_item *item, x12_json_error *err, int *type_given)
 {
     reader_ctx r;
     memset(&r, 0, sizeof r);
     r.arena = arena;
-    r.refuse = o->refuse_chars;
+    r.cls = cls;
     r.to_x12 = o->to_x12;
     r.err = err;
     r.root = index;
@@ -1422,6 +1439,7 @@ struct x12_claims_json_reader {
     json_stream *s;
     int type_fixed;
     x12_claim_type type;
+    unsigned char cls[256]; /* byte classes of strings */
 };
 
 void x12_claims_json_options_init(x12_claims_json_options *o)
@@ -1448,6 +1466,7 @@ static x12_claims_json_reader *reader_new(const x12_claims_json_options *opts,
         r->type_fixed = 1;
         r->type = (x12_claim_type)o.type;
     }
+    byte_classes(r->cls, o.refuse_chars);
     json_stream_options so = {o.max_object_bytes, o.max_depth, o.alloc, 1};
     r->s = json_stream_new(fn, ctx, &so);
     if (!r->s) {
@@ -1591,7 +1610,7 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
     }
     int has_type = 0;
     x12_status st = parse_claim(bytes, len, it.index, it.line, it.byte_offset, arena, &r->o,
-                                item, err, &has_type);
+                                r->cls, item, err, &has_type);
     err->index = it.index;
     if (st == X12_OK) {
         err->line = it.line;
