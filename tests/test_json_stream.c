@@ -525,11 +525,11 @@ static void test_raw_mode(void **state)
     size_t n = 150000;
     char *big = malloc(n + 64);
     strcpy(big, "{\"a\":1}\n{\"s\":\"");
-    memset(big + 15, 'x', n);
-    strcpy(big + 15 + n, "\"}\n{\"b\":2}\n");
+    memset(big + 14, 'x', n);
+    strcpy(big + 14 + n, "\"}\n{\"b\":2}\n");
     got = run_raw(big, 0);
     char want[128];
-    snprintf(want, sizeof want, "O 0 1 0 7\nO 1 2 8 %zu\nO 2 3 %zu 7\nEND\n", n + 9, n + 18);
+    snprintf(want, sizeof want, "O 0 1 0 7\nO 1 2 8 %zu\nO 2 3 %zu 7\nEND\n", n + 8, n + 17);
     assert_string_equal(got, want);
     free(got);
     free(big);
