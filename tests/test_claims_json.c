@@ -54,6 +54,35 @@ static json_t *load_objects(const char *path)
     return a;
 }
 
+/* The claim as x12_claim_json_write() writes it, parsed back by jansson. */
+static int to_sb(void *ctx, const void *buf, size_t len)
+{
+    sb_add(ctx, buf, len);
+    return 0;
+}
+
+static json_t *claims_json_to_value(const x12_claim *c, const x12_claim_party *sub,
+                                    const x12_claim_party *rec)
+{
+    strbuf b = {0};
+    assert_int_equal(x12_claim_json_write(c, sub, rec, to_sb, &b, NULL), X12_OK);
+    assert_true(b.len > 2 && b.p[b.len - 1] == '\n' && !memchr(b.p, '\n', b.len - 1));
+    json_error_t je;
+    json_t *v = json_loads(b.p, 0, &je);
+    if (!v)
+        fail_msg("x12_claim_json_write wrote bad JSON: %s\n%s", je.text, b.p);
+    sb_free(&b);
+    return v;
+}
+
+static int fail_out(void *ctx, const void *buf, size_t len)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    return -1;
+}
+
 /* --- JSON -> claim -> JSON is the identity on every example -------------- */
 
 static void test_examples_identity(void **state)
@@ -456,6 +485,32 @@ static void test_type_holds(void **state)
     free(prof);
 }
 
+static void test_json_write_escapes(void **state)
+{
+    (void)state;
+    x12_claim c;
+    memset(&c, 0, sizeof c);
+    c.claim_id = "A\"B\\C\001D\xc3\xa9" "E\xff" "/F";
+    c.total_charge_cents = -5;
+    x12_claim_line line;
+    memset(&line, 0, sizeof line);
+    line.modifiers[1] = "25";
+    line.diagnosis_pointers[0] = 1;
+    line.diagnosis_pointers[1] = 12;
+    c.lines = &line;
+    c.line_count = 1;
+    strbuf b = {0};
+    assert_int_equal(x12_claim_json_write(&c, NULL, NULL, to_sb, &b, NULL), X12_OK);
+    assert_string_equal(b.p, "{\"type\":\"professional\",\"claim_id\":\"A\\\"B\\\\C\\u0001D"
+                             "\xc3\xa9" "E?/F\",\"total_charge\":\"-0.05\",\"lines\":[{\"modifiers\":"
+                             "[null,\"25\"],\"charge\":\"0.00\",\"diagnosis_pointers\":[1,12]}]}\n");
+    sb_free(&b);
+    /* an output failure is X12_ERR_IO */
+    x12_error e;
+    assert_int_equal(x12_claim_json_write(&c, NULL, NULL, fail_out, NULL, &e), X12_ERR_IO);
+    assert_int_equal(e.code, X12_ERR_IO);
+}
+
 static void test_error_format(void **state)
 {
     (void)state;
@@ -643,6 +698,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_amounts_from_text),
         cmocka_unit_test(test_error_paths),
         cmocka_unit_test(test_type_holds),
+        cmocka_unit_test(test_json_write_escapes),
         cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_schema_file_matches_tables),
         cmocka_unit_test(test_examples_only_use_schema_properties),
