@@ -360,7 +360,7 @@ static const char *const TYPE_NAMES[] = {"professional", "institutional", "denta
 /* --- JSON -> claim ------------------------------------------------------- */
 
 /* Byte classes of string contents (one table per reader, one look-up per byte). */
-enum { BC_OK = 0, BC_CONTROL = 1, BC_REFUSED = 2, BC_HIGH = 3 };
+enum { BC_OK = 0, BC_CONTROL = 1, BC_REFUSED = 2, BC_HIGH = 3, BC_QUOTE = 4, BC_BACKSLASH = 5 };
 
 static void byte_classes(unsigned char cls[256], const char *refuse)
 {
@@ -368,6 +368,12 @@ static void byte_classes(unsigned char cls[256], const char *refuse)
         cls[b] = b < 0x20 ? BC_CONTROL : b >= 0x80 ? BC_HIGH : BC_OK;
     for (const char *p = refuse; p && *p; p++)
         cls[(unsigned char)*p] = BC_REFUSED;
+    /* in the JSON text, not in decoded contents (a refused '"' stays refused
+     * there through the slow path) */
+    if (cls['"'] == BC_OK)
+        cls['"'] = BC_QUOTE;
+    if (cls['\\'] == BC_OK)
+        cls['\\'] = BC_BACKSLASH;
 }
 
 /* Where the mapping is: a stack of keys and indexes, turned into a path
@@ -662,64 +668,6 @@ static x12_status string_body(reader_ctx *r, char *out, size_t *len)
     return X12_OK;
 }
 
-/* Skips any value (for counting array elements). */
-static x12_status skip_value(reader_ctx *r, unsigned depth)
-{
-    skip_ws(r);
-    if (r->p >= r->end)
-        return syntax(r, "a value expected");
-    if (depth > 64)
-        return syntax(r, "nesting too deep");
-    char c = *r->p;
-    if (c == '"')
-        return string_body(r, NULL, NULL);
-    if (c == '{' || c == '[') {
-        char close = c == '{' ? '}' : ']';
-        r->p++;
-        skip_ws(r);
-        if (r->p < r->end && *r->p == close) {
-            r->p++;
-            return X12_OK;
-        }
-        for (;;) {
-            if (c == '{') {
-                skip_ws(r);
-                if (r->p >= r->end || *r->p != '"')
-                    return syntax(r, "a string (a key) expected");
-                x12_status st = string_body(r, NULL, NULL);
-                if (st != X12_OK)
-                    return st;
-                skip_ws(r);
-                if (r->p >= r->end || *r->p != ':')
-                    return syntax(r, "':' expected");
-                r->p++;
-            }
-            x12_status st = skip_value(r, depth + 1);
-            if (st != X12_OK)
-                return st;
-            skip_ws(r);
-            if (r->p < r->end && *r->p == ',') {
-                r->p++;
-                continue;
-            }
-            if (r->p < r->end && *r->p == close) {
-                r->p++;
-                return X12_OK;
-            }
-            return syntax(r, "',' or '%c' expected", close);
-        }
-    }
-    if (is_number_start(r)) {
-        const char *t;
-        size_t n;
-        number_text(r, &t, &n);
-        return X12_OK;
-    }
-    if (literal(r, "true") || literal(r, "false") || literal(r, "null"))
-        return X12_OK;
-    return syntax(r, "a value expected");
-}
-
 #define AMOUNT_MSG "expected a decimal amount string or number with at most 2 decimals"
 
 /* A string (or, with numbers_too, a number's text) into the arena. */
@@ -742,8 +690,23 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
     if (r->p >= r->end || *r->p != '"')
         return fail(r, X12_ERR_CLAIM_VALUE, "expected a string%s, found %s",
                     numbers_too ? " or a number" : "", kind_at(r));
-    /* the raw length bounds the decoded one */
+    /* most strings are plain: nothing to decode, nothing to refuse */
     const char *q = r->p + 1;
+    while (q < r->end && r->cls[(unsigned char)*q] == BC_OK)
+        q++;
+    if (q < r->end && *q == '"' && r->cls['"'] == BC_QUOTE) {
+        size_t n = (size_t)(q - r->p - 1);
+        char *c = x12_arena_strndup(r->arena, r->p + 1, n);
+        if (!c)
+            return nomem(r);
+        r->p = q + 1;
+        *out = c;
+        if (outlen)
+            *outlen = n;
+        return X12_OK;
+    }
+    /* the raw length bounds the decoded one */
+    q = r->p + 1;
     while (q < r->end && *q != '"') {
         if (*q == '\\' && q + 1 < r->end)
             q++;
@@ -762,6 +725,9 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)buf[i];
         switch (r->cls[b]) {
+        case BC_QUOTE:
+        case BC_BACKSLASH:
+            break;
         case BC_CONTROL:
             return fail(r, b ? X12_ERR_CLAIM_VALUE : X12_ERR_ENCODING,
                         b ? "control characters are not allowed"
@@ -822,38 +788,6 @@ static x12_status read_amount(reader_ctx *r, int64_t *cents)
 
 static x12_status read_object(reader_ctx *r, const desc *d, void *base);
 
-/* Reads the items of an array at r->p ('[' checked by the caller) with
- * item(r, i, ctx) each; counts them first when `count` is not NULL. */
-static x12_status array_count(reader_ctx *r, size_t *count)
-{
-    const char *save = r->p;
-    size_t n = 0;
-    r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == ']') {
-        r->p = save;
-        *count = 0;
-        return X12_OK;
-    }
-    for (;;) {
-        x12_status st = skip_value(r, 1);
-        if (st != X12_OK)
-            return st;
-        n++;
-        skip_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            continue;
-        }
-        if (r->p < r->end && *r->p == ']')
-            break;
-        return syntax(r, "',' or ']' expected");
-    }
-    r->p = save;
-    *count = n;
-    return X12_OK;
-}
-
 /* Moves past ',' (returns 1) or the closing bracket (returns 0); -1 on a
  * syntax error (already reported). */
 static int next_item(reader_ctx *r, char close)
@@ -898,23 +832,20 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
             return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of strings, found %s",
                         kind_at(r));
         }
-        size_t n;
-        x12_status st = array_count(r, &n);
-        if (st != X12_OK)
-            return st;
-        if (n > f->n) {
-            if (f->kind == F_POINTERS)
-                return fail(r, X12_ERR_CLAIM_VALUE,
-                            "expected an array of up to 4 diagnosis pointers (numbers 1-12)");
-            return fail(r, X12_ERR_CLAIM_COUNT, "at most %zu entries", f->n);
-        }
+        x12_status st;
         r->p++;
         skip_ws(r);
-        if (*r->p == ']') {
+        if (r->p < r->end && *r->p == ']') {
             r->p++;
             return X12_OK;
         }
         for (size_t i = 0;; i++) {
+            if (i == f->n) {
+                if (f->kind == F_POINTERS)
+                    return fail(r, X12_ERR_CLAIM_VALUE,
+                                "expected an array of up to 4 diagnosis pointers (numbers 1-12)");
+                return fail(r, X12_ERR_CLAIM_COUNT, "at most %zu entries", f->n);
+            }
             size_t old = push_index(r, i);
             if (f->kind == F_STRS) {
                 if (!literal(r, "null")) {
@@ -972,27 +903,38 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
         if (r->p >= r->end || *r->p != '[')
             return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of objects, found %s",
                         kind_at(r));
-        size_t n;
-        x12_status st = array_count(r, &n);
-        if (st != X12_OK)
-            return st;
         r->p++;
         skip_ws(r);
-        if (n == 0) {
-            r->p++; /* ']' */
+        if (r->p < r->end && *r->p == ']') {
+            r->p++;
             return X12_OK;
         }
-        char *arr = x12_arena_alloc(r->arena, n * f->sub->size);
+        /* grown by doubling inside the arena (the old copy stays there
+         * until the claim's arena is reset: at most as much again) */
+        size_t n = 0, cap = 4, sz = f->sub->size;
+        char *arr = x12_arena_alloc(r->arena, cap * sz);
         if (!arr)
             return nomem(r);
-        for (size_t i = 0; i < n; i++) {
-            size_t old = push_index(r, i);
-            st = read_object(r, f->sub, arr + i * f->sub->size);
+        for (;;) {
+            if (n == cap) {
+                char *bigger = x12_arena_alloc(r->arena, 2 * cap * sz);
+                if (!bigger)
+                    return nomem(r);
+                memcpy(bigger, arr, n * sz);
+                arr = bigger;
+                cap *= 2;
+            }
+            size_t old = push_index(r, n);
+            x12_status st = read_object(r, f->sub, arr + n * sz);
             if (st != X12_OK)
                 return st;
             path_pop(r, old);
-            if (next_item(r, ']') < 0)
+            n++;
+            int more = next_item(r, ']');
+            if (more < 0)
                 return X12_ERR_ENCODING;
+            if (!more)
+                break;
         }
         *(void **)(void *)p = arr;
         *(size_t *)(void *)((char *)base + f->aux) = n;

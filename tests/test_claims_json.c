@@ -456,6 +456,40 @@ static void test_error_paths(void **state)
     x12_arena_free(a);
 }
 
+/* Arrays longer than the parser's first guess (4) grow and keep every item. */
+static void test_long_arrays(void **state)
+{
+    (void)state;
+    strbuf lines = {0};
+    for (int i = 0; i < 9; i++)
+        sb_printf(&lines, "%s{\"procedure\":\"9921%d\",\"charge\":\"%d.00\",\"units\":\"1\","
+                          "\"diagnosis_pointers\":[1],\"service_date\":\"20260105\"}",
+                  i ? "," : "", i, 10 + i);
+    char *t = claim_text(",\"total_charge\":\"126.00\",\"notes\":[{\"code\":\"ADD\",\"text\":\"A\"},"
+                         "{\"code\":\"ADD\",\"text\":\"B\"},{\"code\":\"ADD\",\"text\":\"C\"},"
+                         "{\"code\":\"ADD\",\"text\":\"D\"},{\"code\":\"ADD\",\"text\":\"E\"}]",
+                         lines.p);
+    x12_arena *a = x12_arena_new(NULL);
+    x12_claims_json_item it;
+    x12_json_error je;
+    if (parse(t, a, &it, &je) != X12_OK)
+        fail_msg("%s: %s", je.path, je.message);
+    assert_int_equal(it.claim->line_count, 9);
+    for (int i = 0; i < 9; i++) {
+        char proc[8];
+        snprintf(proc, sizeof proc, "9921%d", i);
+        assert_string_equal(it.claim->lines[i].procedure, proc);
+        assert_int_equal(it.claim->lines[i].charge_cents, (10 + i) * 100);
+        assert_int_equal(it.claim->lines[i].diagnosis_pointers[0], 1);
+    }
+    assert_int_equal(it.claim->note_count, 5);
+    assert_string_equal(it.claim->notes[4].text, "E");
+    assert_string_equal(it.claim->notes[0].text, "A");
+    x12_arena_free(a);
+    free(t);
+    sb_free(&lines);
+}
+
 static void test_type_holds(void **state)
 {
     (void)state;
@@ -697,6 +731,7 @@ int main(int argc, char **argv)
 #endif
         cmocka_unit_test(test_amounts_from_text),
         cmocka_unit_test(test_error_paths),
+        cmocka_unit_test(test_long_arrays),
         cmocka_unit_test(test_type_holds),
         cmocka_unit_test(test_json_write_escapes),
         cmocka_unit_test(test_error_format),
