@@ -119,7 +119,9 @@ static uint64_t step_json_to_837(const char *in, const char *out)
     x12_error e;
     x12_claims_json_options o;
     x12_claims_json_options_init(&o);
-    o.refuse_chars = "*:^~";
+    o.refuse_chars = "*:^~"; /* as x12 837 does */
+    o.to_x12 = 1;
+    o.no_check = 1; /* the writer checks each claim */
     x12_claims_json_reader *r = x12_claims_json_open(in, &o, &e);
     FILE *f = fopen(out, "wb");
     x12_arena *a = x12_arena_new(NULL);

@@ -42,6 +42,7 @@ typedef struct run {
     int control_failed;
     x12_error control_err;
     const x12_claims_json_item *item; /* the claim being added */
+    int reported;                     /* its first problem was printed */
     int status;
 } run;
 
@@ -63,15 +64,21 @@ static uint32_t control_from_file(void *ctx, x12_control_kind kind)
     return n;
 }
 
+/* The writer checks each claim (x12_claim_check()) before writing it; the
+ * first problem of a refused claim is reported like the reader's errors. */
 static void on_problem(void *ctx, const x12_claim_problem *p)
 {
-    /* the reader checked the claim already; this is the writer's own word */
     run *r = ctx;
     const x12_claims_json_item *it = r->item;
-    fprintf(stderr, "%s: line %llu, byte %llu: $[%llu].%s: %s%s%s\n", r->in_name,
+    if (r->reported)
+        return;
+    r->reported = 1;
+    char jp[128];
+    x12_claim_json_path(p->path, jp, sizeof jp);
+    fprintf(stderr, "%s: line %llu, byte %llu: $[%llu]%s%s: %s%s%s\n", r->in_name,
             it ? (unsigned long long)it->line : 0ull, it ? (unsigned long long)it->byte_offset : 0ull,
-            it ? (unsigned long long)it->index : 0ull, p->path, x12_status_message(p->code),
-            p->detail[0] ? ": " : "", p->detail);
+            it ? (unsigned long long)it->index : 0ull, jp[0] && jp[0] != '[' ? "." : "", jp,
+            x12_status_message(p->code), p->detail[0] ? ": " : "", p->detail);
     r->status = cli_worst(r->status, EXIT_INPUT);
 }
 
@@ -173,7 +180,8 @@ static int from_json(run *r, const char *path, const from_opts *fo)
     if (fo->type_given)
         jo.type = (int)fo->type;
     jo.refuse_chars = "*:^~"; /* the delimiters written below */
-    jo.to_x12 = 1;            /* accents fold to X12 letters; a claim with a character
+    jo.to_x12 = 1;
+    jo.no_check = 1; /* the writer checks each claim before writing it (on_problem) */            /* accents fold to X12 letters; a claim with a character
                                  X12 cannot carry is refused, not the whole file */
     x12_error e;
     x12_claims_json_reader *jr = x12_claims_json_open(path, &jo, &e);
@@ -295,6 +303,7 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             }
         }
         r->item = &it;
+        r->reported = 0;
         x12_status ws = x12_claim_writer_add(w, it.claim);
         r->item = NULL;
         if (ws == X12_ERR_CLAIM_REJECTED)

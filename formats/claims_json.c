@@ -977,7 +977,10 @@ static const field *find_field(const desc *d, const char *key, size_t n, size_t 
     for (size_t k = 0; k < d->nfields; k++) {
         size_t i = (*cursor + k) % d->nfields;
         const char *name = d->fields[i].name;
-        if (name[0] == key[0] && strncmp(name, key, n) == 0 && name[n] == '\0') {
+        size_t m = 0;
+        while (m < n && name[m] == key[m])
+            m++;
+        if (m == n && name[n] == '\0') {
             *cursor = i + 1;
             return &d->fields[i];
         }
@@ -1510,8 +1513,10 @@ void x12_claims_json_free(x12_claims_json_reader *r)
 
 /* A check problem's path uses the C names ("lines[1].charge_cents"); the
  * JSON names drop "_cents" ("cents" alone is "amount"). */
-static void json_path_of(const char *cpath, char *out, size_t cap)
+int x12_claim_json_path(const char *cpath, char *out, size_t cap)
 {
+    if (!cap)
+        return 0;
     size_t o = 0;
     const char *p = cpath;
     while (*p && o + 1 < cap) {
@@ -1533,6 +1538,7 @@ static void json_path_of(const char *cpath, char *out, size_t cap)
         p += m;
     }
     out[o] = '\0';
+    return (int)o;
 }
 
 typedef struct first_problem {
@@ -1569,7 +1575,7 @@ static x12_status check_item(x12_claims_json_reader *r, int has_type,
         fp.set = 0;
         if (x12_claim_check(c, (size_t)item->index, on_problem, &fp) > 0 && fp.set) {
             char jp[96];
-            json_path_of(fp.p.path, jp, sizeof jp);
+            x12_claim_json_path(fp.p.path, jp, sizeof jp);
             err->code = fp.p.code;
             snprintf(err->path, sizeof err->path, "$[%llu]%s%s", (unsigned long long)item->index,
                      jp[0] && jp[0] != '[' ? "." : "", jp);

@@ -558,6 +558,21 @@ static void test_error_format(void **state)
     int n = x12_json_error_format(&e, buf, sizeof buf);
     assert_string_equal(buf, "line 4, byte 812: $[3].lines[1].charge: expected a decimal amount");
     assert_int_equal(n, (int)strlen(buf));
+
+    /* model paths to JSON paths */
+    char jp[64];
+    x12_claim_json_path("lines[1].charge_cents", jp, sizeof jp);
+    assert_string_equal(jp, "lines[1].charge");
+    x12_claim_json_path("total_charge_cents", jp, sizeof jp);
+    assert_string_equal(jp, "total_charge");
+    x12_claim_json_path("other_payers[0].adjustments[2].cents", jp, sizeof jp);
+    assert_string_equal(jp, "other_payers[0].adjustments[2].amount");
+    x12_claim_json_path("values[3].amount_cents", jp, sizeof jp);
+    assert_string_equal(jp, "values[3].amount");
+    x12_claim_json_path("subscriber.subscriber.id", jp, sizeof jp);
+    assert_string_equal(jp, "subscriber.subscriber.id");
+    assert_int_equal(x12_claim_json_path("billing.provider.address.line1", jp, 8), 7);
+    assert_string_equal(jp, "billing");
 }
 
 /* --- the schema ---------------------------------------------------------- */

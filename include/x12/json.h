@@ -121,6 +121,11 @@ X12_API x12_status x12_claim_from_json(const char *text, size_t len,
                                        const x12_claims_json_options *opts, x12_arena *arena,
                                        x12_claims_json_item *item, x12_json_error *err);
 
+/* Turns a field path of the claim model, as x12_claim_problem.path gives it
+ * ("lines[1].charge_cents"), into the JSON field path ("lines[1].charge").
+ * Writes at most cap bytes including the NUL; returns the length written. */
+X12_API int x12_claim_json_path(const char *model_path, char *out, size_t cap);
+
 /* --- Claims out ----------------------------------------------------------- */
 
 /* Writes `claim` as one JSON object on one line (NDJSON) through `out`, in
