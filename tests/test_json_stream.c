@@ -500,6 +500,9 @@ static void test_raw_mode(void **state)
         "[\n{\"a\":[1}},\n  \"x\": 1},\n{\"b\":2}\n]\n",
         "{\"a\":1\n{\"b\":2}\n[{\"a\":1},{\"b\":",
         "{\"a\":\"x\\u0000\"}\n{\"n\":123456789012345678901234567890123456789012345678901}\n{}",
+        /* long strings (the eight-byte path) with an escape, a quote or a tab deep inside */
+        "{\"s\":\"abcdefghijklmnop\\\"qrstuvwxyz0123456789\",\"k\":\"0123456789abcdefg\"}\n"
+        "{\"t\":\"0123456789abcdef\tx\"}\n{\"u\":\"\\\\0123456789abcdef}\"}\n{}",
     };
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         char *whole = run_raw(inputs[i], 0);
@@ -520,6 +523,12 @@ static void test_raw_mode(void **state)
                         "E X12_ERR_ENCODING 1 12 $[0]: \\u0000 is not allowed in strings\n"
                         "E X12_ERR_LIMIT 2 72 $[1]: a number longer than 48 characters\n"
                         "O 2 3 74 2\nEND\n");
+    free(got);
+    got = run_raw(inputs[7], 4096);
+    assert_string_equal(got, "O 0 1 0 70\n"
+                             "E X12_ERR_ENCODING 2 93 $[1]: control character in a string (a missing "
+                             "'\"'?)\n"
+                             "O 2 3 98 27\nO 3 4 126 2\nEND\n");
     free(got);
     /* elements longer than the 64 KiB chunk are copied whole */
     size_t n = 150000;
