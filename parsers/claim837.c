@@ -29,6 +29,13 @@ static const struct {
 };
 #define NALIAS (sizeof ALIASES / sizeof ALIASES[0])
 
+typedef struct order_track {
+    int rank;          /* guide rank of the last one */
+    int disordered;
+    x12_segment *pos;  /* positions of those seen (in the claim's arena) */
+    size_t count;
+} order_track;
+
 enum { A_ISA, A_GS, A_SET, A_BILL, A_SUB, A_PAT, A_CLAIM, A_COUNT };
 
 struct x12_claim_reader {
@@ -70,6 +77,9 @@ struct x12_claim_reader {
     x12_claim_other_payer *op;
     x12_claim_line_adjudication *adj;
     int hi_ordinal;           /* HI composites seen in this claim (837P/837D) */
+    int opens[3];             /* HL 2000A/B/C seen since the last claim */
+    order_track order[2];     /* [0] DTP, [1] REF of the claim or the current line */
+    int amounts_2, amounts_other; /* amounts of the claim with two decimals, without */
 
     /* the segment being read */
     const x12_walk_event *ev;
@@ -164,10 +174,20 @@ static int is(x12_slice v, const char *s)
     return x12_slice_eq(v, s);
 }
 
+static void amount_shape(x12_claim_reader *r, x12_slice v)
+{
+    if (v.len >= 3 && v.ptr[v.len - 3] == '.')
+        r->amounts_2++;
+    else
+        r->amounts_other++;
+}
+
 static int64_t amount(x12_claim_reader *r, unsigned pos)
 {
     int64_t c = 0;
     x12_slice v = elem(r, pos);
+    if (v.len)
+        amount_shape(r, v);
     if (v.len && x12_amount_parse(v, &c) != X12_OK)
         report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, "an amount with at most two decimals");
     return c;
@@ -177,6 +197,18 @@ static int64_t amount(x12_claim_reader *r, unsigned pos)
 static void check_used(x12_claim_reader *r)
 {
     const x12_segment *s = r->ev->seg;
+    int any_used = 0, any_unused = 0;
+    for (unsigned i = 1; i <= s->element_count; i++)
+        if (s->elements[i].len) {
+            if (i < 64 && (r->used & ((uint64_t)1 << i)))
+                any_used = 1;
+            else
+                any_unused = 1;
+        }
+    if (any_unused && !any_used) { /* nothing of it is carried: it is left out */
+        not_carried(r, 0);
+        return;
+    }
     for (unsigned i = 1; i <= s->element_count; i++)
         if (s->elements[i].len && (i >= 64 || !(r->used & ((uint64_t)1 << i))))
             not_carried(r, i);
@@ -215,6 +247,53 @@ static void *push_raw(x12_arena *a, void **base, size_t count, size_t size)
         }                                                                        \
     } while (0)
 
+/* DTPs or REFs out of the guide's order: the writer puts them back in the
+ * guide's order, so every DTP (REF) of that claim or line is reported at
+ * element 1. */
+
+static void order_report(x12_claim_reader *r, const x12_segment *pos)
+{
+    const x12_walk_event *ev = r->ev;
+    x12_walk_event at = *ev;
+    at.seg = pos;
+    r->ev = &at;
+    report(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 1, "out of the guide's order");
+    r->ev = ev;
+}
+
+static void order_check(x12_claim_reader *r, order_track *t, const char *order, const char *q)
+{
+    int k = claim_rank(order, q);
+    const x12_segment *s = r->ev->seg;
+    if (t->disordered) {
+        order_report(r, s);
+        return;
+    }
+    if (k < 1000 && t->rank < 1000 && k < t->rank) {
+        t->disordered = 1;
+        for (size_t i = 0; i < t->count; i++)
+            order_report(r, &t->pos[i]);
+        order_report(r, s);
+        return;
+    }
+    if (k < 1000)
+        t->rank = k;
+    x12_segment *p;
+    PUSH(r, A_CLAIM, t->pos, t->count, p);
+    if (!p)
+        return;
+    p->id = (x12_slice){s->id.ptr[0] == 'D' ? "DTP" : "REF", 3};
+    p->byte_offset = s->byte_offset;
+    p->segment_index = s->segment_index;
+    p->set_position = s->set_position;
+}
+
+static void order_reset(x12_claim_reader *r)
+{
+    memset(r->order, 0, sizeof r->order);
+    r->order[0].rank = r->order[1].rank = 1000;
+}
+
 /* ---- parties ------------------------------------------------------------ */
 
 /* Which arena a party's strings go to. */
@@ -244,6 +323,8 @@ static void read_nm1(x12_claim_reader *r, x12_claim_party *p, const char *entity
     p->id_qualifier = str(r, k, 8);
     p->id = str(r, k, 9);
     p->entity_type = unless(type, claim_default_entity_type(p));
+    if (!type) /* the writer always writes NM102 */
+        r->used &= ~((uint64_t)1 << 2);
 }
 
 static void read_party_seg(x12_claim_reader *r, x12_slice id)
@@ -267,6 +348,8 @@ static void read_party_seg(x12_claim_reader *r, x12_slice id)
     } else if (is(id, "PRV")) {
         if (is(elem(r, 2), "PXC")) {
             p->provider_code = unless(str(r, k, 1), r->party_prv);
+            if (!elem(r, 1).len)
+                r->used &= ~((uint64_t)1 << 1);
             p->taxonomy = str(r, k, 3);
         }
     } else if (is(id, "PER")) {
@@ -275,6 +358,8 @@ static void read_party_seg(x12_claim_reader *r, x12_slice id)
         if (!c)
             return;
         c->function = unless(str(r, k, 1), "IC");
+        if (!elem(r, 1).len)
+            r->used &= ~((uint64_t)1 << 1);
         c->name = str(r, k, 2);
         for (int i = 0; i < 3; i++) {
             c->qualifier[i] = str(r, k, 3 + 2 * i);
@@ -334,6 +419,12 @@ static void deliver(x12_claim_reader *r)
     cx.claim_in_set = ++r->claim_in_set;
     cx.byte_offset = r->clm_offset;
     cx.segment_index = r->clm_index;
+    cx.opens_billing = r->opens[0];
+    cx.opens_subscriber = r->opens[1];
+    cx.opens_patient = r->opens[2];
+    r->opens[0] = r->opens[1] = r->opens[2] = 0;
+    cx.amount_style =
+        r->amounts_2 && !r->amounts_other ? X12_AMOUNT_DECIMAL2 : X12_AMOUNT_X12;
     if (r->cb.claim && r->cb.claim(r->ctx, cl, &cx))
         r->stopped = 1;
 }
@@ -350,6 +441,8 @@ static void begin_claim(x12_claim_reader *r)
     r->adj = NULL;
     r->party = NULL;
     r->hi_ordinal = 0;
+    r->amounts_2 = r->amounts_other = 0;
+    order_reset(r);
     x12_claim *c = &r->claim;
     int k = A_CLAIM;
     c->claim_id = str(r, k, 1);
@@ -358,6 +451,8 @@ static void begin_claim(x12_claim_reader *r)
     comps(r, k, 5, v, 3);
     c->facility_code = v[0];
     c->facility_qualifier = unless(v[1], claim_default_facility_qualifier(r->type));
+    if (!v[1]) /* the writer always writes CLM05-2 */
+        r->used &= ~((uint64_t)1 << 5);
     c->frequency_code = v[2];
     c->provider_signature = str(r, k, 6);
     c->assignment = str(r, k, 7);
@@ -392,6 +487,9 @@ static void claim_dtp(x12_claim_reader *r)
     const char *q = str(r, A_CLAIM, 1), *fmt = str(r, A_CLAIM, 2), *val = str(r, A_CLAIM, 3);
     if (!q || !val)
         return;
+    if (!fmt)
+        r->used &= ~((uint64_t)1 << 2); /* no DTP02: the writer would write one */
+    order_check(r, &r->order[0], claim_date_order(r->type), q);
     int inst = r->type == X12_CLAIM_INSTITUTIONAL;
     if (!strcmp(q, "431") && claim_str_is(fmt, "D8") && !c->onset_date) {
         c->onset_date = val;
@@ -431,6 +529,9 @@ static void claim_ref(x12_claim_reader *r)
 {
     x12_claim *c = &r->claim;
     x12_slice q = elem(r, 1);
+    char qs[4];
+    snprintf(qs, sizeof qs, "%.*s", (int)(q.len < 3 ? q.len : 3), q.ptr ? q.ptr : "");
+    order_check(r, &r->order[1], claim_ref_order(r->type), qs);
     const char **named = is(q, "F8")   ? &c->payer_claim_number
                          : is(q, "G1") ? &c->prior_authorization
                          : is(q, "9F") ? &c->referral_number
@@ -479,6 +580,65 @@ static void read_pwk_into(x12_claim_reader *r, x12_claim_attachment **arr, size_
     p->control = str(r, A_CLAIM, 6);
 }
 
+static const x12_claim_repricing *read_hcp(x12_claim_reader *r)
+{
+    x12_claim_repricing *h = x12_arena_alloc(r->a[A_CLAIM], sizeof *h);
+    if (!h) {
+        nomem(r);
+        return NULL;
+    }
+    int k = A_CLAIM;
+    h->pricing_methodology = str(r, k, 1);
+    if ((h->has_allowed = elem(r, 2).len > 0))
+        h->allowed_cents = amount(r, 2);
+    if ((h->has_savings = elem(r, 3).len > 0))
+        h->savings_cents = amount(r, 3);
+    h->organization_id = str(r, k, 4);
+    h->rate = str(r, k, 5);
+    h->approved_drg = str(r, k, 6);
+    if ((h->has_drg_amount = elem(r, 7).len > 0))
+        h->drg_amount_cents = amount(r, 7);
+    h->approved_revenue_code = str(r, k, 8);
+    h->procedure_qualifier = str(r, k, 9);
+    h->procedure = str(r, k, 10);
+    h->unit_basis = str(r, k, 11);
+    h->units = str(r, k, 12);
+    h->reject_reason = str(r, k, 13);
+    h->compliance = str(r, k, 14);
+    h->exception = str(r, k, 15);
+    return h;
+}
+
+/* CR1 with its fixed qualifiers (CR101 LB, CR105 DH). */
+static const x12_claim_ambulance *read_cr1(x12_claim_reader *r)
+{
+    x12_claim_ambulance *a = x12_arena_alloc(r->a[A_CLAIM], sizeof *a);
+    if (!a) {
+        nomem(r);
+        return NULL;
+    }
+    if (is(elem(r, 1), "LB"))
+        a->weight = str(r, A_CLAIM, 2);
+    a->reason = str(r, A_CLAIM, 4);
+    if (is(elem(r, 5), "DH"))
+        a->miles = str(r, A_CLAIM, 6);
+    a->round_trip_purpose = str(r, A_CLAIM, 9);
+    a->stretcher_purpose = str(r, A_CLAIM, 10);
+    return a;
+}
+
+static void read_crc_into(x12_claim_reader *r, x12_claim_crc **arr, size_t *n)
+{
+    x12_claim_crc *k;
+    PUSH(r, A_CLAIM, *arr, *n, k);
+    if (!k)
+        return;
+    k->category = str(r, A_CLAIM, 1);
+    k->response = str(r, A_CLAIM, 2);
+    for (int i = 0; i < 5; i++)
+        k->codes[i] = str(r, A_CLAIM, 3 + (unsigned)i);
+}
+
 /* One C022 composite of an HI segment into `k`. */
 static void read_code(x12_claim_reader *r, unsigned pos, x12_claim_code *k, const char *defq)
 {
@@ -492,6 +652,7 @@ static void read_code(x12_claim_reader *r, unsigned pos, x12_claim_code *k, cons
     if (v[4]) {
         k->has_amount = 1;
         x12_slice s = {v[4], strlen(v[4])};
+        amount_shape(r, s);
         if (x12_amount_parse(s, &k->amount_cents) != X12_OK)
             report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, "an amount with at most two decimals");
     }
@@ -523,6 +684,15 @@ static void claim_hi(x12_claim_reader *r)
             } else if (!strcmp(qs, "ABF") || !strcmp(qs, "BF")) {
                 PUSH(r, A_CLAIM, c->other_diagnoses, c->other_diagnosis_count, k);
                 defq = "ABF";
+            } else if (r->type == X12_CLAIM_PROFESSIONAL && !strcmp(qs, "BP") &&
+                       !c->principal_procedure.code && !c->other_procedure_count) {
+                k = &c->principal_procedure, defq = "BP";
+            } else if (r->type == X12_CLAIM_PROFESSIONAL && !strcmp(qs, "BO")) {
+                PUSH(r, A_CLAIM, c->other_procedures, c->other_procedure_count, k);
+                defq = "BO";
+            } else if (r->type == X12_CLAIM_PROFESSIONAL && !strcmp(qs, "BG")) {
+                PUSH(r, A_CLAIM, c->conditions, c->condition_count, k);
+                defq = "BG";
             }
         } else if ((!strcmp(qs, "ABK") || !strcmp(qs, "BK")) && !c->principal_diagnosis.code) {
             k = &c->principal_diagnosis, defq = "ABK";
@@ -613,6 +783,7 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
     int k = A_CLAIM;
     if (is(id, "LX")) {
         PUSH(r, k, c->lines, c->line_count, r->line);
+        order_reset(r);
         r->adj = NULL;
         r->party = NULL;
         elem(r, 1);
@@ -627,6 +798,8 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
     if (is(id, "SV1") || is(id, "SV3") || (is(id, "SV2") && elem(r, 2).len)) {
         comps(r, k, is(id, "SV2") ? 2 : 1, v, 7);
         l->procedure_qualifier = unless(v[0], dq);
+        if (!v[0] || !v[1]) /* no qualifier, or no code (the writer needs both) */
+            r->used &= ~((uint64_t)1 << (is(id, "SV2") ? 2 : 1));
         l->procedure = v[1];
         for (int i = 0; i < 4; i++)
             l->modifiers[i] = v[2 + i];
@@ -649,6 +822,8 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
     if (is(id, "SV1")) {
         l->charge_cents = amount(r, 2);
         l->unit_basis = unless(str(r, k, 3), "UN");
+        if (!elem(r, 3).len)
+            r->used &= ~((uint64_t)1 << 3);
         l->units = str(r, k, 4);
         l->place_of_service = str(r, k, 5);
         l->emergency = str(r, k, 9);
@@ -659,6 +834,8 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         l->revenue_code = str(r, k, 1);
         l->charge_cents = amount(r, 3);
         l->unit_basis = unless(str(r, k, 4), "UN");
+        if (!elem(r, 4).len)
+            r->used &= ~((uint64_t)1 << 4);
         l->units = str(r, k, 5);
         if (elem(r, 6).len) {
             l->has_unit_rate = 1;
@@ -689,12 +866,20 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         read_pwk_into(r, &l->attachments, &l->attachment_count);
     } else if (is(id, "DTP")) {
         const char *q = str(r, k, 1), *fmt = str(r, k, 2), *val = str(r, k, 3);
+        if (q)
+            order_check(r, &r->order[0], line_date_order(t), q);
+        if (!fmt)
+            r->used &= ~((uint64_t)1 << 2);
         if (q && val && !strcmp(q, "472") && !l->service_date &&
             !strcmp(fmt ? fmt : "", claim_default_date_format(val)))
             l->service_date = val;
         else if (q && val)
             add_date(r, &l->dates, &l->date_count, q, fmt, val);
     } else if (is(id, "REF")) {
+        x12_slice q = elem(r, 1);
+        char qs[4];
+        snprintf(qs, sizeof qs, "%.*s", (int)(q.len < 3 ? q.len : 3), q.ptr ? q.ptr : "");
+        order_check(r, &r->order[1], line_ref_order(t), qs);
         if (is(elem(r, 1), "6R") && !l->line_control_number && !elem(r, 4).len)
             l->line_control_number = str(r, k, 2);
         else
@@ -703,6 +888,43 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         read_amount_into(r, &l->amounts, &l->amount_count);
     } else if (is(id, "NTE")) {
         read_note_into(r, &l->notes, &l->note_count);
+    } else if (is(id, "HCP") && !l->repricing) {
+        l->repricing = read_hcp(r);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CR1") && !l->ambulance) {
+        l->ambulance = read_cr1(r);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CRC")) {
+        read_crc_into(r, &l->condition_indicators, &l->condition_indicator_count);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "SV5") && !l->dme && is(elem(r, 2), "DA")) {
+        x12_claim_dme *d = x12_arena_alloc(r->a[A_CLAIM], sizeof *d);
+        if (!d) {
+            nomem(r);
+            return;
+        }
+        const char *pv[2];
+        comps(r, k, 1, pv, 2);
+        d->procedure_qualifier = unless(pv[0], "HC");
+        if (!pv[0])
+            r->used &= ~((uint64_t)1 << 1);
+        d->procedure = pv[1];
+        d->days = str(r, k, 3);
+        if ((d->has_rental = elem(r, 4).len > 0))
+            d->rental_cents = amount(r, 4);
+        if ((d->has_purchase = elem(r, 5).len > 0))
+            d->purchase_cents = amount(r, 5);
+        d->frequency = str(r, k, 6);
+        l->dme = d;
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CR3") && !l->dme_certification &&
+               (is(elem(r, 2), "MO") || !elem(r, 2).len)) {
+        x12_claim_dme_certification *d = x12_arena_alloc(r->a[A_CLAIM], sizeof *d);
+        if (!d) {
+            nomem(r);
+            return;
+        }
+        d->type = str(r, k, 1);
+        d->months = str(r, k, 3);
+        if (!d->months && elem(r, 2).len)
+            r->used &= ~((uint64_t)1 << 2);
+        l->dme_certification = d;
     } else {
         not_carried(r, 0);
         r->used = ~(uint64_t)0;
@@ -780,6 +1002,33 @@ static void adjudication_segment(x12_claim_reader *r, x12_slice id)
     }
 }
 
+static void form_segment(x12_claim_reader *r, x12_slice id)
+{
+    x12_claim_line *l = r->line;
+    if (is(id, "LQ")) {
+        x12_claim_form *f;
+        PUSH(r, A_CLAIM, l->forms, l->form_count, f);
+        if (!f)
+            return;
+        f->type = str(r, A_CLAIM, 1);
+        f->form = str(r, A_CLAIM, 2);
+    } else if (is(id, "FRM") && l->form_count) {
+        x12_claim_form *f = &l->forms[l->form_count - 1];
+        x12_claim_form_answer *q;
+        PUSH(r, A_CLAIM, f->answers, f->answer_count, q);
+        if (!q)
+            return;
+        q->question = str(r, A_CLAIM, 1);
+        q->yes_no = str(r, A_CLAIM, 2);
+        q->text = str(r, A_CLAIM, 3);
+        q->date = str(r, A_CLAIM, 4);
+        q->percent = str(r, A_CLAIM, 5);
+    } else {
+        not_carried(r, 0);
+        r->used = ~(uint64_t)0;
+    }
+}
+
 static void other_payer_segment(x12_claim_reader *r, x12_slice id)
 {
     x12_claim *c = &r->claim;
@@ -834,6 +1083,22 @@ static void claim_segment(x12_claim_reader *r, x12_slice id)
         read_pwk_into(r, &c->attachments, &c->attachment_count);
     } else if (is(id, "HI")) {
         claim_hi(r);
+    } else if (is(id, "HCP") && !c->repricing) {
+        c->repricing = read_hcp(r);
+    } else if (r->type == X12_CLAIM_PROFESSIONAL && is(id, "CR1") && !c->ambulance) {
+        c->ambulance = read_cr1(r);
+    } else if (r->type == X12_CLAIM_PROFESSIONAL && is(id, "CR2") && !c->spinal) {
+        x12_claim_spinal *sp = x12_arena_alloc(r->a[A_CLAIM], sizeof *sp);
+        if (!sp) {
+            nomem(r);
+            return;
+        }
+        sp->condition = str(r, k, 8);
+        sp->description1 = str(r, k, 10);
+        sp->description2 = str(r, k, 11);
+        c->spinal = sp;
+    } else if (r->type == X12_CLAIM_PROFESSIONAL && is(id, "CRC")) {
+        read_crc_into(r, &c->condition_indicators, &c->condition_indicator_count);
     } else if (is(id, "CL1") && r->type == X12_CLAIM_INSTITUTIONAL) {
         c->admission_type = str(r, k, 1);
         c->admission_source = str(r, k, 2);
@@ -975,16 +1240,19 @@ static void hl_segment(x12_claim_reader *r)
         memset(&r->billing, 0, sizeof r->billing);
         r->have_billing = 1;
         r->have_subscriber = r->have_patient = 0;
+        r->opens[0] = 1;
     } else if (!strcmp(l, "2000B")) {
         x12_arena_reset(r->a[A_SUB]);
         x12_arena_reset(r->a[A_PAT]);
         memset(&r->subscriber, 0, sizeof r->subscriber);
         r->have_subscriber = 1;
         r->have_patient = 0;
+        r->opens[1] = 1;
     } else if (!strcmp(l, "2000C")) {
         x12_arena_reset(r->a[A_PAT]);
         memset(&r->patient, 0, sizeof r->patient);
         r->have_patient = 1;
+        r->opens[2] = 1;
     }
 }
 
@@ -1020,6 +1288,12 @@ static void nm1_segment(x12_claim_reader *r)
         p = &r->op->subscriber, entity = "IL";
     else if (!strcmp(l, "2330B") && r->op)
         p = &r->op->payer, entity = "PR";
+    else if (!strncmp(l, "2330", 4) && r->op) {
+        /* 2330C-2330I carry NM101/NM102 only: the writer writes nothing else */
+        new_provider(r, &r->op->providers, &r->op->provider_count);
+        r->used &= ~(uint64_t)0x3F8; /* NM103-NM109 */
+        return;
+    }
     else if (!strncmp(l, "2310", 4) && r->in_claim) {
         new_provider(r, &r->claim.providers, &r->claim.provider_count);
         return;
@@ -1038,6 +1312,19 @@ static void nm1_segment(x12_claim_reader *r)
     read_nm1(r, p, entity);
 }
 
+/* PAT05/06 death date (D8), PAT07/08 weight (01 pounds), PAT09 pregnancy. */
+static void read_pat(x12_claim_reader *r, int k, const char **death, const char **weight,
+                     const char **pregnant)
+{
+    if (is(elem(r, 5), "D8")) {
+        *death = str(r, k, 6);
+    }
+    if (is(elem(r, 7), "01")) {
+        *weight = str(r, k, 8);
+    }
+    *pregnant = str(r, k, 9);
+}
+
 static void segment(x12_claim_reader *r, const x12_walk_event *ev)
 {
     x12_slice id = ev->seg->id;
@@ -1046,6 +1333,9 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
     if (is(id, "ISA")) {
         read_isa(r);
         r->used = ~(uint64_t)0;
+        if (!ev->seg->delims.repetition) /* 'U', or a delimiter read as none */
+            r->used &= ~((uint64_t)1 << 11);
+        check_used(r);
         return;
     }
     if (!l) { /* GS, GE, IEA */
@@ -1089,6 +1379,11 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         s->claim_filing_indicator = str(r, A_SUB, 9);
     } else if (!strcmp(l, "2000C") && is(id, "PAT")) {
         r->patient.relationship = str(r, A_PAT, 1);
+        if (r->type == X12_CLAIM_PROFESSIONAL)
+            read_pat(r, A_PAT, &r->patient.death_date, &r->patient.weight, &r->patient.pregnant);
+    } else if (!strcmp(l, "2000B") && is(id, "PAT") && r->type == X12_CLAIM_PROFESSIONAL) {
+        read_pat(r, A_SUB, &r->subscriber.death_date, &r->subscriber.weight,
+                 &r->subscriber.pregnant);
     } else if (is(id, "CLM")) {
         begin_claim(r);
     } else if (!strcmp(l, "2330B") && is(id, "DTP") && r->op && is(elem(r, 1), "573") &&
@@ -1104,6 +1399,8 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         drug_segment(r, id);
     } else if (!strcmp(l, "2430") && r->in_claim) {
         adjudication_segment(r, id);
+    } else if (!strcmp(l, "2440") && r->in_claim && r->line) {
+        form_segment(r, id);
     } else if (r->party && (l[0] == '1' || l[0] == '2') && strcmp(l, "2300") &&
                (is(id, "N3") || is(id, "N4") || is(id, "REF") || is(id, "PER") ||
                 is(id, "DMG") || is(id, "PRV"))) {

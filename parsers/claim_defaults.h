@@ -19,7 +19,8 @@ static inline const char *claim_guide(x12_claim_type t)
 /* NM101 of a provider role. */
 static inline const char *claim_role_entity(x12_claim_provider_role r)
 {
-    static const char *const codes[] = {"82", "DN", "71", "72", "ZZ", "DQ", "77", "DD", "DK", "QB"};
+    static const char *const codes[] = {"82", "DN", "71", "72", "ZZ", "DQ",
+                                        "77", "DD", "DK", "QB", "PW", "45", "85"};
     return (unsigned)r < sizeof codes / sizeof codes[0] ? codes[r] : "82";
 }
 
@@ -32,7 +33,8 @@ static inline int claim_entity_role(const char *e)
         {"72", X12_PROVIDER_OPERATING},  {"ZZ", X12_PROVIDER_OTHER_OPERATING},
         {"DQ", X12_PROVIDER_SUPERVISING},{"77", X12_PROVIDER_SERVICE_FACILITY},
         {"DD", X12_PROVIDER_ASSISTANT_SURGEON}, {"DK", X12_PROVIDER_ORDERING},
-        {"QB", X12_PROVIDER_PURCHASED_SERVICE}};
+        {"QB", X12_PROVIDER_PURCHASED_SERVICE}, {"PW", X12_PROVIDER_AMBULANCE_PICKUP},
+        {"45", X12_PROVIDER_AMBULANCE_DROPOFF}, {"85", X12_PROVIDER_BILLING}};
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
         if (!strcmp(map[i].code, e))
             return map[i].role;
@@ -84,6 +86,65 @@ static inline const char *claim_code_date_format(const char *date)
 static inline int claim_str_is(const char *s, const char *v)
 {
     return s && !strcmp(s, v);
+}
+
+/* The guides' DTP orders in 2300 and 2400. */
+static inline const char *claim_date_order(x12_claim_type t)
+{
+    switch (t) {
+    case X12_CLAIM_INSTITUTIONAL: return "096 434 435 050";
+    case X12_CLAIM_DENTAL: return "439 452 472 050";
+    default:
+        return "431 454 304 453 439 484 455 471 314 360 361 297 296 435 096 090 091 444 050";
+    }
+}
+
+static inline const char *line_date_order(x12_claim_type t)
+{
+    switch (t) {
+    case X12_CLAIM_INSTITUTIONAL: return "472";
+    case X12_CLAIM_DENTAL: return "472 441 452 446 196 198";
+    default: return "472 471 607 463 461 304 738 739 011 455 454";
+    }
+}
+
+/* Position of `q` in a space-separated list of qualifiers (the order the
+ * guide gives the segments of a loop); past the end when absent. */
+static inline const char *claim_ref_order(x12_claim_type t)
+{
+    switch (t) {
+    case X12_CLAIM_INSTITUTIONAL: return "4N 9F G1 F8 9A 9C LX D9 LU EA P4 G4";
+    case X12_CLAIM_DENTAL: return "G3 4N 9F G1 F8 9A 9C D9";
+    default: return "4N F5 EW 9F G1 F8 X4 9A 9C LX D9 EA P4 1J";
+    }
+}
+
+static inline const char *line_ref_order(x12_claim_type t)
+{
+    switch (t) {
+    case X12_CLAIM_INSTITUTIONAL: return "6R 9B 9D";
+    case X12_CLAIM_DENTAL: return "G3 9B 9D G1 6R 9F";
+    default: return "9B 9D G1 6R EW X4 F4 BT 9F";
+    }
+}
+
+static inline int claim_rank(const char *order, const char *q)
+{
+    if (!q)
+        return 1000;
+    size_t n = strlen(q);
+    int r = 0;
+    for (const char *p = order; *p;) {
+        const char *e = strchr(p, ' ');
+        size_t len = e ? (size_t)(e - p) : strlen(p);
+        if (len == n && !memcmp(p, q, n))
+            return r;
+        r++;
+        if (!e)
+            break;
+        p = e + 1;
+    }
+    return 1000;
 }
 
 #endif

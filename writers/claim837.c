@@ -35,6 +35,7 @@ struct x12_claim_writer {
     x12_status st;   /* status of the segment being built */
     x12_status fatal;
     int finished;
+    x12_amount_style amount_style;
 };
 
 void x12_claim_writer_options_init(x12_claim_writer_options *opts)
@@ -73,14 +74,14 @@ static void comp(x12_claim_writer *c, const char *v)
 static void el_amount(x12_claim_writer *c, int64_t cents)
 {
     char buf[32];
-    x12_amount_format(cents, X12_AMOUNT_X12, buf, sizeof buf);
+    x12_amount_format(cents, c->amount_style, buf, sizeof buf);
     el(c, buf);
 }
 
 static void comp_amount(x12_claim_writer *c, int64_t cents)
 {
     char buf[32];
-    x12_amount_format(cents, X12_AMOUNT_X12, buf, sizeof buf);
+    x12_amount_format(cents, c->amount_style, buf, sizeof buf);
     comp(c, buf);
 }
 
@@ -292,27 +293,6 @@ static void put_party(x12_claim_writer *c, const x12_claim_party *p, const char 
 
 /* ---- ordering by the guide --------------------------------------------- */
 
-/* Position of `q` in a space-separated list of qualifiers (the order the
- * guide gives the segments of a loop); past the end when absent. */
-static int rank(const char *order, const char *q)
-{
-    if (!q)
-        return 1000;
-    size_t n = strlen(q);
-    int r = 0;
-    for (const char *p = order; *p;) {
-        const char *e = strchr(p, ' ');
-        size_t len = e ? (size_t)(e - p) : strlen(p);
-        if (len == n && !memcmp(p, q, n))
-            return r;
-        r++;
-        if (!e)
-            break;
-        p = e + 1;
-    }
-    return 1000;
-}
-
 typedef struct qitem {
     const char *qual, *fmt, *value, *id2;
     int rank;
@@ -365,7 +345,7 @@ static void qadd(qlist *l, const char *qual, const char *fmt, const char *value,
     it->fmt = fmt;
     it->value = value;
     it->id2 = id2;
-    it->rank = rank(l->order, qual);
+    it->rank = claim_rank(l->order, qual);
     it->seq = l->n++;
 }
 
@@ -392,50 +372,13 @@ static int nomem(x12_claim_writer *c)
 }
 
 /* The guide's DTP and REF orders per loop and type. */
-static const char *claim_date_order(x12_claim_type t)
-{
-    switch (t) {
-    case X12_CLAIM_INSTITUTIONAL: return "096 434 435 050";
-    case X12_CLAIM_DENTAL: return "439 452 472 050";
-    default:
-        return "431 454 304 453 439 484 455 471 314 360 361 297 296 435 096 090 091 444 050";
-    }
-}
-
-static const char *claim_ref_order(x12_claim_type t)
-{
-    switch (t) {
-    case X12_CLAIM_INSTITUTIONAL: return "4N 9F G1 F8 9A 9C LX D9 LU EA P4 G4";
-    case X12_CLAIM_DENTAL: return "G3 4N 9F G1 F8 9A 9C D9";
-    default: return "4N F5 EW 9F G1 F8 X4 9A 9C LX D9 EA P4 1J";
-    }
-}
-
-static const char *line_date_order(x12_claim_type t)
-{
-    switch (t) {
-    case X12_CLAIM_INSTITUTIONAL: return "472";
-    case X12_CLAIM_DENTAL: return "472 441 452 446 196 198";
-    default: return "472 471 607 463 461 304 738 739 011 455 454";
-    }
-}
-
-static const char *line_ref_order(x12_claim_type t)
-{
-    switch (t) {
-    case X12_CLAIM_INSTITUTIONAL: return "6R 9B 9D";
-    case X12_CLAIM_DENTAL: return "G3 9B 9D G1 6R 9F";
-    default: return "9B 9D G1 6R EW X4 F4 BT 9F";
-    }
-}
-
 /* 2310x in the guide's order. */
 static const char *claim_provider_order(x12_claim_type t)
 {
     switch (t) {
     case X12_CLAIM_INSTITUTIONAL: return "71 72 ZZ 82 77 DN";
     case X12_CLAIM_DENTAL: return "DN 82 77 DD DQ";
-    default: return "DN 82 77 DQ";
+    default: return "DN 82 77 DQ PW 45";
     }
 }
 
@@ -444,7 +387,7 @@ static const char *line_provider_order(x12_claim_type t)
     switch (t) {
     case X12_CLAIM_INSTITUTIONAL: return "72 ZZ 82 DN";
     case X12_CLAIM_DENTAL: return "82 DD DQ 77";
-    default: return "82 QB 77 DQ DK DN";
+    default: return "82 QB 77 DQ DK DN PW 45";
     }
 }
 
@@ -617,6 +560,26 @@ static int open_billing(x12_claim_writer *c, const x12_claim_billing *b)
     return c->st ? fail_from_writer(c) : 0;
 }
 
+/* PAT: 2000C always (PAT01), 837P 2000B only with death date, weight or
+ * pregnancy (005010X222A1 2000B PAT: "when the subscriber is the patient"). */
+static void put_pat(x12_claim_writer *c, const char *rel, const char *death, const char *weight,
+                    const char *pregnant)
+{
+    if (!nz(rel) && !nz(death) && !nz(weight) && !nz(pregnant))
+        return;
+    seg(c, "PAT");
+    el(c, rel);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, nz(death) ? "D8" : NULL);
+    el(c, death);
+    el(c, nz(weight) ? "01" : NULL);
+    el(c, weight);
+    el(c, pregnant);
+    end(c);
+}
+
 static int open_subscriber(x12_claim_writer *c, const x12_claim_subscriber *s, int with_patient)
 {
     x12_arena_reset(c->lvl[1]);
@@ -638,6 +601,8 @@ static int open_subscriber(x12_claim_writer *c, const x12_claim_subscriber *s, i
     el(c, NULL);
     el(c, s->claim_filing_indicator);
     end(c);
+    if (c->o.type == X12_CLAIM_PROFESSIONAL)
+        put_pat(c, NULL, s->death_date, s->weight, s->pregnant);
     int per = c->o.type == X12_CLAIM_INSTITUTIONAL ? 0 : P_PER;
     put_party(c, &s->subscriber, "IL", NULL, P_ADDR | P_DMG | per);
     put_party(c, &s->payer, "PR", NULL, P_ADDR | P_TAX);
@@ -651,9 +616,10 @@ static int open_patient(x12_claim_writer *c, const x12_claim_patient *p)
         return nomem(c);
     c->have_patient = 1;
     put_hl(c, ++c->hl, c->hl_subscriber, "23", "0");
-    seg(c, "PAT");
-    el(c, p->relationship);
-    end(c);
+    if (c->o.type == X12_CLAIM_PROFESSIONAL)
+        put_pat(c, p->relationship, p->death_date, p->weight, p->pregnant);
+    else
+        put_pat(c, p->relationship, NULL, NULL, NULL);
     int per = c->o.type == X12_CLAIM_INSTITUTIONAL ? 0 : P_PER;
     put_party(c, &p->patient, "QC", NULL, P_ADDR | P_DMG | P_NOID | per);
     return c->st ? fail_from_writer(c) : 0;
@@ -695,6 +661,68 @@ static void put_hi(x12_claim_writer *c, const x12_claim_code *k, size_t n, const
     }
 }
 
+static void put_cr1(x12_claim_writer *c, const x12_claim_ambulance *a)
+{
+    if (!a)
+        return;
+    seg(c, "CR1");
+    el(c, nz(a->weight) ? "LB" : NULL);
+    el(c, a->weight);
+    el(c, NULL);
+    el(c, a->reason);
+    el(c, nz(a->miles) ? "DH" : NULL);
+    el(c, a->miles);
+    el(c, NULL);
+    el(c, NULL);
+    el(c, a->round_trip_purpose);
+    el(c, a->stretcher_purpose);
+    end(c);
+}
+
+static void put_crc(x12_claim_writer *c, const x12_claim_crc *k, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        seg(c, "CRC");
+        el(c, k[i].category);
+        el(c, k[i].response);
+        for (int j = 0; j < 5; j++)
+            el(c, k[i].codes[j]);
+        end(c);
+    }
+}
+
+static void put_repricing(x12_claim_writer *c, const x12_claim_repricing *h)
+{
+    if (!h)
+        return;
+    seg(c, "HCP");
+    el(c, h->pricing_methodology);
+    if (h->has_allowed)
+        el_amount(c, h->allowed_cents);
+    else
+        el(c, NULL);
+    if (h->has_savings)
+        el_amount(c, h->savings_cents);
+    else
+        el(c, NULL);
+    el(c, h->organization_id);
+    el(c, h->rate);
+    el(c, h->approved_drg);
+    if (h->has_drg_amount)
+        el_amount(c, h->drg_amount_cents);
+    else
+        el(c, NULL);
+    el(c, h->approved_revenue_code);
+    el(c, h->procedure_qualifier);
+    el(c, h->procedure);
+    el(c, h->unit_basis);
+    el(c, h->units);
+    el(c, h->reject_reason);
+    el(c, h->compliance);
+    el(c, h->exception);
+    end(c);
+}
+
 static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
 {
     const x12_claim_code *pd = &cl->principal_diagnosis;
@@ -711,6 +739,22 @@ static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
                     put_code(c, &cl->other_diagnoses[k - (nz(pd->code) ? 1 : 0)], "ABF");
             }
             end(c);
+        }
+        if (c->o.type == X12_CLAIM_PROFESSIONAL) {
+            /* 005010X222A1 2300 HI anesthesia related procedures (BP, BO), then
+             * condition codes (BG) */
+            const x12_claim_code *pp = &cl->principal_procedure;
+            size_t np = (nz(pp->code) ? 1 : 0) + cl->other_procedure_count;
+            if (np) {
+                seg(c, "HI");
+                if (nz(pp->code))
+                    put_code(c, pp, "BP");
+                size_t room = nz(pp->code) ? 11 : 12; /* one HI of 12 composites */
+                for (size_t i = 0; i < cl->other_procedure_count && i < room; i++)
+                    put_code(c, &cl->other_procedures[i], "BO");
+                end(c);
+            }
+            put_hi(c, cl->conditions, cl->condition_count, "BG", 12);
         }
         return;
     }
@@ -746,7 +790,7 @@ static int put_providers(x12_claim_writer *c, const x12_claim_provider *p, size_
         for (size_t i = 0; i < n; i++) {
             const char *e = nz(p[i].party.entity_code) ? p[i].party.entity_code
                                                        : claim_role_entity(p[i].role);
-            if (rank(order, !strcmp(e, "P3") ? "DN" : e) == r)
+            if (claim_rank(order, !strcmp(e, "P3") ? "DN" : e) == r)
                 put_party(c, &p[i].party, claim_role_entity(p[i].role),
                           claim_role_prv(p[i].role), P_PRV | P_ADDR | P_PER);
         }
@@ -774,7 +818,7 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     const char *amt_order = c->o.type == X12_CLAIM_INSTITUTIONAL ? "EAF A8" : "A8 EAF";
     for (int pass = 0; pass < 3; pass++)
         for (size_t i = 0; i < o->amount_count; i++) {
-            int r = rank(amt_order, o->amounts[i].qualifier);
+            int r = claim_rank(amt_order, o->amounts[i].qualifier);
             if ((pass < 2 && r == pass) || (pass == 2 && r > 1))
                 put_amount(c, o->amounts[i].qualifier, o->amounts[i].cents);
         }
@@ -794,6 +838,26 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     put_tax(c, &o->payer);
     for (size_t i = 0; i < o->payer.ref_count; i++)
         put_ref(c, o->payer.refs[i].qualifier, o->payer.refs[i].value, o->payer.refs[i].id2);
+    /* 2330C-2330I: NM1 (entity code and type only) and the other payer's REFs */
+    const char *order = c->o.type == X12_CLAIM_INSTITUTIONAL ? "71 72 ZZ 77 82 DN 85"
+                        : c->o.type == X12_CLAIM_DENTAL      ? "DN 82 DQ 85 77 DD"
+                                                             : "DN 82 77 DQ 85";
+    for (int pass = 0; pass <= 20; pass++) {
+        int r = pass == 20 ? 1000 : pass;
+        for (size_t i = 0; i < o->provider_count; i++) {
+            const x12_claim_party *p = &o->providers[i].party;
+            const char *e = nz(p->entity_code) ? p->entity_code
+                                               : claim_role_entity(o->providers[i].role);
+            if (claim_rank(order, !strcmp(e, "P3") ? "DN" : e) != r)
+                continue;
+            seg(c, "NM1");
+            el(c, e);
+            el(c, nz(p->entity_type) ? p->entity_type : claim_default_entity_type(p));
+            end(c);
+            for (size_t j = 0; j < p->ref_count; j++)
+                put_ref(c, p->refs[j].qualifier, p->refs[j].value, p->refs[j].id2);
+        }
+    }
 }
 
 static void put_procedure(x12_claim_writer *c, const char *qual, const char *code,
@@ -837,6 +901,26 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
         el(c, NULL);
         el(c, l->copay_exempt);
         end(c);
+        if (l->dme) {
+            /* 005010X222A1 2400 SV5 */
+            const char *v[2] = {nz(l->dme->procedure_qualifier) ? l->dme->procedure_qualifier
+                                                               : "HC",
+                                l->dme->procedure};
+            seg(c, "SV5");
+            composite(c, v, 2);
+            el(c, "DA");
+            el(c, l->dme->days);
+            if (l->dme->has_rental)
+                el_amount(c, l->dme->rental_cents);
+            else
+                el(c, NULL);
+            if (l->dme->has_purchase)
+                el_amount(c, l->dme->purchase_cents);
+            else
+                el(c, NULL);
+            el(c, l->dme->frequency);
+            end(c);
+        }
     } else if (t == X12_CLAIM_INSTITUTIONAL) {
         /* 005010X223A2 2400 SV2: revenue code, optional HCPCS */
         seg(c, "SV2");
@@ -886,6 +970,18 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
         }
     }
     put_attachments(c, l->attachments, l->attachment_count);
+    if (t == X12_CLAIM_PROFESSIONAL) {
+        /* 005010X222A1 2400: PWK, CR1, CR3, CRC, then DTP */
+        put_cr1(c, l->ambulance);
+        if (l->dme_certification) {
+            seg(c, "CR3");
+            el(c, l->dme_certification->type);
+            el(c, nz(l->dme_certification->months) ? "MO" : NULL);
+            el(c, l->dme_certification->months);
+            end(c);
+        }
+        put_crc(c, l->condition_indicators, l->condition_indicator_count);
+    }
     qlist q;
     if (qlist_init(c, &q, 1 + l->date_count + 1 + l->ref_count, line_date_order(t)) < 0)
         return nomem(c);
@@ -903,6 +999,7 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
     for (size_t i = 0; i < l->amount_count; i++)
         put_amount(c, l->amounts[i].qualifier, l->amounts[i].cents);
     put_notes(c, l->notes, l->note_count);
+    put_repricing(c, l->repricing); /* 2400 HCP, the last segment before 2410 */
     if (l->drug) {
         /* 2410 LIN/CTP/REF */
         seg(c, "LIN");
@@ -940,6 +1037,24 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
             put_date(c, "573", "D8", a->adjudication_date);
         if (a->has_remaining)
             put_amount(c, "EAF", a->remaining_cents);
+    }
+    for (size_t i = 0; i < l->form_count; i++) {
+        /* 005010X222A1 2440 LQ/FRM */
+        const x12_claim_form *f = &l->forms[i];
+        seg(c, "LQ");
+        el(c, f->type);
+        el(c, f->form);
+        end(c);
+        for (size_t j = 0; j < f->answer_count; j++) {
+            const x12_claim_form_answer *ans = &f->answers[j];
+            seg(c, "FRM");
+            el(c, ans->question);
+            el(c, ans->yes_no);
+            el(c, ans->text);
+            el(c, ans->date);
+            el(c, ans->percent);
+            end(c);
+        }
     }
     (void)cl;
     return 0;
@@ -1031,7 +1146,23 @@ static int put_claim(x12_claim_writer *c, const x12_claim *cl)
     qput_refs(c, &q);
     qlist_free(c, &q);
     put_notes(c, cl->notes, cl->note_count);
+    if (t == X12_CLAIM_PROFESSIONAL) {
+        /* 005010X222A1 2300: NTE, CR1, CR2, CRC, then HI */
+        put_cr1(c, cl->ambulance);
+        if (cl->spinal) {
+            seg(c, "CR2");
+            for (int i = 1; i <= 7; i++)
+                el(c, NULL);
+            el(c, cl->spinal->condition);
+            el(c, NULL);
+            el(c, cl->spinal->description1);
+            el(c, cl->spinal->description2);
+            end(c);
+        }
+        put_crc(c, cl->condition_indicators, cl->condition_indicator_count);
+    }
     put_diagnoses(c, cl);
+    put_repricing(c, cl->repricing); /* 2300 HCP follows the HI segments */
     put_providers(c, cl->providers, cl->provider_count, claim_provider_order(t));
     for (size_t i = 0; i < cl->other_payer_count; i++)
         put_other_payer(c, &cl->other_payers[i]);
@@ -1136,6 +1267,8 @@ x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
         return usage(c, "claim added after finish");
     if (!cl || cl->type != c->o.type)
         return usage(c, "claim of another type than the writer's");
+    if (c->o.no_checks && (!cl->billing || !cl->subscriber))
+        return usage(c, "claim without billing provider or subscriber");
     size_t index = c->claim_index++;
     if (!c->o.no_checks && x12_claim_check(cl, index, c->o.problem, c->o.problem_ctx)) {
         c->stats.claims_rejected++;
@@ -1194,9 +1327,28 @@ x12_status x12_claim_writer_set_header(x12_claim_writer *c, const x12_claim_head
     x12_arena_free(c->hdr_arena);
     c->hdr_arena = a;
     c->hdr = copy;
-    c->next_isa = h->isa.control_number;
-    c->next_gs = h->gs.control_number;
-    c->next_st = h->st_control_number;
+    /* a zero keeps the running counter, so a header change cannot reuse a number */
+    if (h->isa.control_number)
+        c->next_isa = h->isa.control_number;
+    if (h->gs.control_number)
+        c->next_gs = h->gs.control_number;
+    if (h->st_control_number)
+        c->next_st = h->st_control_number;
+    return X12_OK;
+}
+
+void x12_claim_writer_set_amount_style(x12_claim_writer *c, x12_amount_style style)
+{
+    c->amount_style = style;
+}
+
+x12_status x12_claim_writer_break(x12_claim_writer *c, x12_claim_level level)
+{
+    if (level <= X12_LEVEL_BILLING)
+        c->have_billing = 0;
+    if (level <= X12_LEVEL_SUBSCRIBER)
+        c->have_subscriber = 0;
+    c->have_patient = 0;
     return X12_OK;
 }
 

@@ -163,6 +163,14 @@ static void check_providers(checker *k, const x12_claim_provider *p, size_t n, c
     char buf[96];
     for (size_t i = 0; i < n; i++) {
         snprintf(buf, sizeof buf, "%s[%zu].party", path, i);
+        /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
+        if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
+            p[i].role == X12_PROVIDER_AMBULANCE_DROPOFF) {
+            if (!has(p[i].party.address.line1))
+                problem(k, X12_ERR_CLAIM_REQUIRED, "N301", "%s.address.line1", buf);
+            check_address(k, &p[i].party.address, buf);
+            continue;
+        }
         check_name(k, &p[i].party, buf);
         check_npi(k, &p[i].party, buf);
         check_address(k, &p[i].party.address, buf);
@@ -401,6 +409,10 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         snprintf(buf, sizeof buf, "external_causes[%zu]", i);
         check_dx(&k, &cl->external_causes[i], "ABN", buf);
     }
+    if (t == X12_CLAIM_PROFESSIONAL &&
+        (has(cl->principal_procedure.code) ? 1 : 0) + cl->other_procedure_count > 12)
+        problem(&k, X12_ERR_CLAIM_COUNT, "at most 12 anesthesia related procedures",
+                "other_procedures");
     if (t != X12_CLAIM_INSTITUTIONAL && code_count(cl) > 12)
         problem(&k, X12_ERR_CLAIM_COUNT, "at most 12 diagnoses", "other_diagnoses");
     if (t == X12_CLAIM_INSTITUTIONAL) {

@@ -127,6 +127,7 @@ static int other_payer_eq(const x12_claim_other_payer *a, const x12_claim_other_
         return 0;
     ARR_EQ(adjustments, adjustment_count, adjustment_eq);
     ARR_EQ(amounts, amount_count, amount_eq);
+    ARR_EQ(providers, provider_count, provider_eq);
     return 1;
 }
 
@@ -151,6 +152,72 @@ static int drug_eq(const x12_claim_drug *a, const x12_claim_drug *b)
            STR_EQ(ref_qualifier) && STR_EQ(ref_value);
 }
 
+static int repricing_eq(const x12_claim_repricing *a, const x12_claim_repricing *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(pricing_methodology) && a->has_allowed == b->has_allowed &&
+           (!a->has_allowed || a->allowed_cents == b->allowed_cents) &&
+           a->has_savings == b->has_savings &&
+           (!a->has_savings || a->savings_cents == b->savings_cents) &&
+           STR_EQ(organization_id) && STR_EQ(rate) && STR_EQ(approved_drg) &&
+           a->has_drg_amount == b->has_drg_amount &&
+           (!a->has_drg_amount || a->drg_amount_cents == b->drg_amount_cents) &&
+           STR_EQ(approved_revenue_code) && STR_EQ(procedure_qualifier) && STR_EQ(procedure) &&
+           STR_EQ(unit_basis) && STR_EQ(units) && STR_EQ(reject_reason) && STR_EQ(compliance) &&
+           STR_EQ(exception);
+}
+
+static int ambulance_eq(const x12_claim_ambulance *a, const x12_claim_ambulance *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(weight) && STR_EQ(reason) && STR_EQ(miles) && STR_EQ(round_trip_purpose) &&
+           STR_EQ(stretcher_purpose);
+}
+
+static int spinal_eq(const x12_claim_spinal *a, const x12_claim_spinal *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(condition) && STR_EQ(description1) && STR_EQ(description2);
+}
+
+static int crc_eq(const x12_claim_crc *a, const x12_claim_crc *b)
+{
+    return STR_EQ(category) && STR_EQ(response) && strs_eq(a->codes, b->codes, 5);
+}
+
+static int dme_eq(const x12_claim_dme *a, const x12_claim_dme *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(procedure_qualifier) && STR_EQ(procedure) && STR_EQ(days) &&
+           a->has_rental == b->has_rental && (!a->has_rental || a->rental_cents == b->rental_cents) &&
+           a->has_purchase == b->has_purchase &&
+           (!a->has_purchase || a->purchase_cents == b->purchase_cents) && STR_EQ(frequency);
+}
+
+static int cr3_eq(const x12_claim_dme_certification *a, const x12_claim_dme_certification *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(type) && STR_EQ(months);
+}
+
+static int answer_eq(const x12_claim_form_answer *a, const x12_claim_form_answer *b)
+{
+    return STR_EQ(question) && STR_EQ(yes_no) && STR_EQ(text) && STR_EQ(date) && STR_EQ(percent);
+}
+
+static int form_eq(const x12_claim_form *a, const x12_claim_form *b)
+{
+    if (!(STR_EQ(type) && STR_EQ(form)))
+        return 0;
+    ARR_EQ(answers, answer_count, answer_eq);
+    return 1;
+}
+
 static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
 {
     if (!(STR_EQ(procedure_qualifier) && STR_EQ(procedure) &&
@@ -164,8 +231,12 @@ static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
           a->has_non_covered == b->has_non_covered &&
           (!a->has_non_covered || a->non_covered_cents == b->non_covered_cents) &&
           strs_eq(a->oral_cavity, b->oral_cavity, 5) && STR_EQ(prosthesis) &&
-          STR_EQ(service_date) && STR_EQ(line_control_number) && drug_eq(a->drug, b->drug)))
+          STR_EQ(service_date) && STR_EQ(line_control_number) && drug_eq(a->drug, b->drug) &&
+          repricing_eq(a->repricing, b->repricing) && ambulance_eq(a->ambulance, b->ambulance) &&
+          dme_eq(a->dme, b->dme) && cr3_eq(a->dme_certification, b->dme_certification)))
         return 0;
+    ARR_EQ(forms, form_count, form_eq);
+    ARR_EQ(condition_indicators, condition_indicator_count, crc_eq);
     ARR_EQ(teeth, tooth_count, tooth_eq);
     ARR_EQ(dates, date_count, date_eq);
     ARR_EQ(refs, ref_count, ref_eq);
@@ -192,14 +263,16 @@ int x12_claim_subscriber_equal(const x12_claim_subscriber *a, const x12_claim_su
         return a == b;
     return STR_EQ(payer_responsibility) && STR_EQ(relationship) && STR_EQ(group_number) &&
            STR_EQ(group_name) && STR_EQ(insurance_type) && STR_EQ(claim_filing_indicator) &&
-           party_eq(&a->subscriber, &b->subscriber) && party_eq(&a->payer, &b->payer);
+           party_eq(&a->subscriber, &b->subscriber) && party_eq(&a->payer, &b->payer) &&
+           STR_EQ(death_date) && STR_EQ(weight) && STR_EQ(pregnant);
 }
 
 int x12_claim_patient_equal(const x12_claim_patient *a, const x12_claim_patient *b)
 {
     if (!a || !b)
         return a == b;
-    return STR_EQ(relationship) && party_eq(&a->patient, &b->patient);
+    return STR_EQ(relationship) && party_eq(&a->patient, &b->patient) && STR_EQ(death_date) &&
+           STR_EQ(weight) && STR_EQ(pregnant);
 }
 
 int x12_claim_equal(const x12_claim *a, const x12_claim *b)
@@ -223,8 +296,11 @@ int x12_claim_equal(const x12_claim *a, const x12_claim *b)
           STR_EQ(admission_type) && STR_EQ(admission_source) && STR_EQ(patient_status) &&
           STR_EQ(drg) && code_eq(&a->principal_procedure, &b->principal_procedure) &&
           a->has_orthodontic == b->has_orthodontic && STR_EQ(ortho_months_total) &&
-          STR_EQ(ortho_months_remaining) && STR_EQ(ortho_questionnaire)))
+          STR_EQ(ortho_months_remaining) && STR_EQ(ortho_questionnaire) &&
+          repricing_eq(a->repricing, b->repricing) && ambulance_eq(a->ambulance, b->ambulance) &&
+          spinal_eq(a->spinal, b->spinal)))
         return 0;
+    ARR_EQ(condition_indicators, condition_indicator_count, crc_eq);
     ARR_EQ(dates, date_count, date_eq);
     ARR_EQ(refs, ref_count, ref_eq);
     ARR_EQ(amounts, amount_count, amount_eq);
@@ -355,6 +431,9 @@ int claim_copy_subscriber(x12_arena *a, x12_claim_subscriber *d, const x12_claim
     DUP(group_name);
     DUP(insurance_type);
     DUP(claim_filing_indicator);
+    DUP(death_date);
+    DUP(weight);
+    DUP(pregnant);
     if (claim_copy_party(a, &d->subscriber, &s->subscriber) < 0 ||
         claim_copy_party(a, &d->payer, &s->payer) < 0)
         return -1;
@@ -365,6 +444,9 @@ int claim_copy_patient(x12_arena *a, x12_claim_patient *d, const x12_claim_patie
 {
     *d = *s;
     DUP(relationship);
+    DUP(death_date);
+    DUP(weight);
+    DUP(pregnant);
     return claim_copy_party(a, &d->patient, &s->patient);
 }
 

@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "amount.h"
 #include "arena.h"
 #include "common.h"
 #include "error.h"
@@ -145,7 +146,11 @@ typedef enum x12_claim_provider_role {
     X12_PROVIDER_SERVICE_FACILITY = 6,/* NM1*77: 837P 2310C/2420C, 837I 2310E, 837D 2310C */
     X12_PROVIDER_ASSISTANT_SURGEON = 7,/* NM1*DD: 837D 2310D/2420B */
     X12_PROVIDER_ORDERING = 8,        /* NM1*DK: 837P 2420E */
-    X12_PROVIDER_PURCHASED_SERVICE = 9/* NM1*QB: 837P 2420B */
+    X12_PROVIDER_PURCHASED_SERVICE = 9,/* NM1*QB: 837P 2420B */
+    X12_PROVIDER_AMBULANCE_PICKUP = 10, /* NM1*PW + N3/N4 (no name): 837P 2310E/2420G */
+    X12_PROVIDER_AMBULANCE_DROPOFF = 11,/* NM1*45 + N3/N4 (name optional): 837P 2310F/2420H */
+    X12_PROVIDER_BILLING = 12           /* NM1*85: only an other payer's billing provider
+                                           (2330G 837P, 2330I 837I, 2330F 837D) */
 } x12_claim_provider_role;
 
 typedef struct x12_claim_provider {
@@ -158,7 +163,7 @@ typedef struct x12_claim_provider {
  * value, condition or DRG code. */
 typedef struct x12_claim_code {
     const char *qualifier; /* C022-01; NULL = the field's ICD-10 default (ABK, ABF, ABJ, APR,
-                              ABN, BBR, BBQ, BI, BH, BE, BG, DR) */
+                              ABN, BBR, BBQ, BI, BH, BE, BG; 837P BP, BO) */
     const char *code;      /* C022-02, ICD-10-CM without the dot ("E119") */
     const char *date;      /* C022-04 (with C022-03 D8 or RD8 from its shape): occurrence
                               and occurrence-span dates, procedure dates */
@@ -224,6 +229,10 @@ typedef struct x12_claim_subscriber {
                                            birth date and gender (DMG), REF*SY / REF*Y4 in refs */
     x12_claim_party payer;              /* 2010BB NM1*PR: name, payer id ("PI"), address,
                                            REF (2U, EI, FY, NF, G2, LU) in refs */
+    /* 837P 2000B PAT, when the subscriber is the patient: */
+    const char *death_date;             /* PAT06 (PAT05 "D8") */
+    const char *weight;                 /* PAT08 in pounds (PAT07 "01") */
+    const char *pregnant;               /* PAT09 "Y" */
 } x12_claim_subscriber;
 
 /* 2000C: the patient, when not the subscriber. */
@@ -231,7 +240,91 @@ typedef struct x12_claim_patient {
     const char *relationship; /* PAT01: "01" spouse, "19" child, "20" employee, "21" unknown,
                                  "39" organ donor, "40" cadaver donor, "53" life partner, "G8" other */
     x12_claim_party patient;  /* 2010CA NM1*QC: name, address, DMG; REF*Y4/1W/SY in refs */
+    const char *death_date;   /* 837P PAT06 (PAT05 "D8") */
+    const char *weight;       /* 837P PAT08 in pounds (PAT07 "01") */
+    const char *pregnant;     /* 837P PAT09 "Y" */
 } x12_claim_patient;
+
+/* CR1: ambulance transport (837P 2300 and 2400). */
+typedef struct x12_claim_ambulance {
+    const char *weight;             /* CR102 patient weight (CR101 "LB") */
+    const char *reason;             /* CR104 transport reason: "A".."E" */
+    const char *miles;              /* CR106 transport distance (CR105 "DH") */
+    const char *round_trip_purpose; /* CR109 */
+    const char *stretcher_purpose;  /* CR110 */
+} x12_claim_ambulance;
+
+/* CR2: spinal manipulation (837P 2300). */
+typedef struct x12_claim_spinal {
+    const char *condition;    /* CR208 patient condition code: "A", "C", "D", "E", "F", "G", "M" */
+    const char *description1; /* CR210 */
+    const char *description2; /* CR211 */
+} x12_claim_spinal;
+
+/* CRC: a condition indicator (837P 2300: ambulance "07", vision "E1".."E3",
+ * homebound "75", EPSDT "ZZ"; 2400: ambulance "07", hospice "70", DME "09"). */
+typedef struct x12_claim_crc {
+    const char *category;  /* CRC01 */
+    const char *response;  /* CRC02 "Y" / "N" */
+    const char *codes[5];  /* CRC03-07 */
+} x12_claim_crc;
+
+/* SV5: durable medical equipment (837P 2400). */
+typedef struct x12_claim_dme {
+    const char *procedure_qualifier; /* SV501-1; NULL = "HC" */
+    const char *procedure;           /* SV501-2 */
+    const char *days;                /* SV503 length of medical necessity (SV502 "DA") */
+    int has_rental;                  /* SV504 rental price */
+    int64_t rental_cents;
+    int has_purchase;                /* SV505 purchase price */
+    int64_t purchase_cents;
+    const char *frequency;           /* SV506 rental unit price indicator: "1", "4", "6" */
+} x12_claim_dme;
+
+/* CR3: durable medical equipment certification (837P 2400). */
+typedef struct x12_claim_dme_certification {
+    const char *type;   /* CR301: "I" initial, "R" renewal, "S" revised */
+    const char *months; /* CR303 duration (CR302 "MO") */
+} x12_claim_dme_certification;
+
+/* 2440 LQ/FRM: a form (certificate of medical necessity) and its answers. */
+typedef struct x12_claim_form_answer {
+    const char *question; /* FRM01 */
+    const char *yes_no;   /* FRM02: "Y", "N", "W" */
+    const char *text;     /* FRM03 */
+    const char *date;     /* FRM04 */
+    const char *percent;  /* FRM05 */
+} x12_claim_form_answer;
+
+typedef struct x12_claim_form {
+    const char *type;               /* LQ01: "AS" form type, "UT" CMS DMERC CMN */
+    const char *form;               /* LQ02 */
+    x12_claim_form_answer *answers; /* FRM */
+    size_t answer_count;
+} x12_claim_form;
+
+/* HCP: repricing by a repricer or a PPO network, at claim (2300) or line
+ * (2400) level. */
+typedef struct x12_claim_repricing {
+    const char *pricing_methodology;   /* HCP01: "00" zero pricing, "03" flat rate ... "14" */
+    int has_allowed;                   /* HCP02 repriced allowed amount */
+    int64_t allowed_cents;
+    int has_savings;                   /* HCP03 repriced saving amount */
+    int64_t savings_cents;
+    const char *organization_id;       /* HCP04 repricing organization */
+    const char *rate;                  /* HCP05 per diem or flat rate (a decimal string) */
+    const char *approved_drg;          /* HCP06 */
+    int has_drg_amount;                /* HCP07 */
+    int64_t drg_amount_cents;
+    const char *approved_revenue_code; /* HCP08 (837I lines) */
+    const char *procedure_qualifier;   /* HCP09 */
+    const char *procedure;             /* HCP10 */
+    const char *unit_basis;            /* HCP11 */
+    const char *units;                 /* HCP12 */
+    const char *reject_reason;         /* HCP13: "T1".."T6" */
+    const char *compliance;            /* HCP14 policy compliance: "1".."5" */
+    const char *exception;             /* HCP15: "1".."6" */
+} x12_claim_repricing;
 
 /* ---- Other payers (COB) ------------------------------------------------ */
 
@@ -258,6 +351,9 @@ typedef struct x12_claim_other_payer {
     x12_claim_party payer;              /* 2330B NM1*PR: payer id in id ("PI"/"XV"),
                                            address, REF (F8 payer claim number, G1, 9F, T4, 2U, ...) */
     const char *adjudication_date;      /* 2330B DTP*573 (claim check or remittance date) */
+    x12_claim_provider *providers;      /* 2330C-2330I: the other payer's ids of the claim's
+                                           providers (party: entity type and refs only) */
+    size_t provider_count;
 } x12_claim_other_payer;
 
 /* 2430: how an other payer adjudicated one service line. */
@@ -339,6 +435,14 @@ typedef struct x12_claim_line {
     size_t provider_count;
     x12_claim_line_adjudication *adjudications; /* 2430 */
     size_t adjudication_count;
+    const x12_claim_repricing *repricing; /* 2400 HCP; NULL = none */
+    const x12_claim_ambulance *ambulance; /* 837P 2400 CR1; NULL = none */
+    x12_claim_crc *condition_indicators;  /* 837P 2400 CRC */
+    size_t condition_indicator_count;
+    const x12_claim_dme *dme;             /* 837P 2400 SV5; NULL = none */
+    const x12_claim_dme_certification *dme_certification; /* 837P 2400 CR3; NULL = none */
+    x12_claim_form *forms;                /* 837P 2440 LQ/FRM */
+    size_t form_count;
 } x12_claim_line;
 
 /* ---- The claim (2300) -------------------------------------------------- */
@@ -406,13 +510,14 @@ typedef struct x12_claim {
     x12_claim_code *other_diagnoses;     /* ABF */
     size_t other_diagnosis_count;
 
-    /* Institutional (837I). */
+    /* Institutional (837I); procedures and conditions also 837P (anesthesia
+     * related procedures HI*BP/BO, condition codes HI*BG). */
     const char *admission_type;       /* CL101 */
     const char *admission_source;     /* CL102 */
     const char *patient_status;       /* CL103 */
     const char *drg;                  /* HI*DR */
-    x12_claim_code principal_procedure;  /* BBR (ICD-10-PCS) with its date */
-    x12_claim_code *other_procedures;    /* BBQ */
+    x12_claim_code principal_procedure;  /* 837I BBR (ICD-10-PCS) with its date; 837P BP */
+    x12_claim_code *other_procedures;    /* 837I BBQ; 837P BO */
     size_t other_procedure_count;
     x12_claim_code *occurrence_spans; /* BI: code + date "from-to" */
     size_t occurrence_span_count;
@@ -438,6 +543,11 @@ typedef struct x12_claim {
     size_t other_payer_count;
     x12_claim_line *lines;            /* 2400: at least one (837P/837D up to 50, 837I 999) */
     size_t line_count;
+    const x12_claim_repricing *repricing; /* 2300 HCP; NULL = none */
+    const x12_claim_ambulance *ambulance; /* 837P 2300 CR1; NULL = none */
+    const x12_claim_spinal *spinal;       /* 837P 2300 CR2; NULL = none */
+    x12_claim_crc *condition_indicators;  /* 837P 2300 CRC */
+    size_t condition_indicator_count;
 } x12_claim;
 
 /* Value equality of two claims (and of everything they point to).  NULL and
@@ -545,10 +655,28 @@ typedef enum x12_claim_end {
 /* Closes the open envelopes up to `level` (a no-op for those not open). */
 X12_API x12_status x12_claim_writer_end(x12_claim_writer *w, x12_claim_end level);
 
-/* Replaces the header used for envelopes opened from now on (a round trip
- * of a file with several sets calls it with each set's header).  The control
- * numbers in it restart the counters when no control callback is set. */
+/* Replaces the header (copied deeply) used for envelopes opened from now on
+ * (a round trip of a file with several sets calls it with each set's
+ * header).  Without a control callback, each non-zero control number in it
+ * restarts its counter; a zero keeps the running one.  Returns X12_OK,
+ * X12_ERR_NOMEM or X12_ERR_USAGE (no header). */
 X12_API x12_status x12_claim_writer_set_header(x12_claim_writer *w, const x12_claim_header *header);
+
+/* Amounts as X12 writes them ("100", "12.5"; the default) or always with
+ * two decimals ("100.00", "12.50"), as some senders do. */
+X12_API void x12_claim_writer_set_amount_style(x12_claim_writer *w, x12_amount_style style);
+
+/* HL levels, for x12_claim_writer_break(). */
+typedef enum x12_claim_level {
+    X12_LEVEL_BILLING = 0,    /* 2000A */
+    X12_LEVEL_SUBSCRIBER = 1, /* 2000B */
+    X12_LEVEL_PATIENT = 2     /* 2000C */
+} x12_claim_level;
+
+/* Makes the next claim open a new HL at `level` (and the levels below it)
+ * even when its billing provider, subscriber or patient equal the previous
+ * claim's (reproducing a file that repeats a level).  Returns X12_OK. */
+X12_API x12_status x12_claim_writer_break(x12_claim_writer *w, x12_claim_level level);
 
 /* Closes everything (SE, GE, IEA).  An output with no claim written has no
  * interchange at all.  Returns X12_OK or the first fatal error. */
@@ -580,11 +708,17 @@ typedef struct x12_claim_context {
     uint32_t claim_in_set;          /* 1-based */
     uint64_t byte_offset;           /* of the CLM segment */
     uint32_t segment_index;         /* of the CLM segment, from the ISA */
+    int opens_billing;              /* 1: an HL 2000A began since the previous claim */
+    int opens_subscriber;           /* 1: an HL 2000B began since the previous claim */
+    int opens_patient;              /* 1: an HL 2000C began since the previous claim */
+    x12_amount_style amount_style;  /* X12_AMOUNT_DECIMAL2 when every amount of the claim
+                                       had exactly two decimals, else X12_AMOUNT_X12 */
 } x12_claim_context;
 
 typedef struct x12_claim_reader_callbacks {
     /* One call per claim (2300 with its lines), with claim->billing,
-     * ->subscriber and ->patient filled from its HL levels.  Everything
+     * ->subscriber and ->patient filled from its HL levels (NULL when the
+     * file lacks the level; patient NULL = the subscriber is the patient).  Everything
      * pointed to is valid only during the call (the claim's arena is reset
      * for the next claim).  Return non-zero to stop (X12_ERR_STOPPED). */
     int (*claim)(void *ctx, const x12_claim *claim, const x12_claim_context *cx);
@@ -597,8 +731,12 @@ typedef struct x12_claim_reader_callbacks {
 typedef struct x12_claim_reader x12_claim_reader;
 
 /* Creates an 837 reader (P, I and D: the type of each set comes from its
- * guide).  `walk_flags` are X12_WALK_* bits for the walker's own checks (0 =
- * structure only).  `alloc` NULL = libc.  Returns NULL when memory runs out. */
+ * guide; 005010X222, X222A2, X223, X223A1, X223A3, X224, X224A1 and X224A3
+ * are read with the spec of their kind).  `walk_flags` are X12_WALK_* bits
+ * for the walker's own checks (0 = structure only).  `alloc` (NULL = libc)
+ * serves the reader and its arenas; the walker and the specs it loads use
+ * the C library.  Returns NULL when memory runs out.  Free with
+ * x12_claim_reader_free(). */
 X12_API x12_claim_reader *x12_claim_reader_new(const x12_claim_reader_callbacks *cb, void *ctx,
                                                unsigned walk_flags, const x12_allocator *alloc);
 
