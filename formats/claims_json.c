@@ -158,6 +158,80 @@ static const field CODE_F[] = {
 };
 static const desc CODE = DESC("code", x12_claim_code, CODE_F);
 
+static const field AMBULANCE_F[] = {
+    NUMSTR(x12_claim_ambulance, weight, "CR102 (CR101 LB)"),
+    STR(x12_claim_ambulance, reason, "CR104"),
+    NUMSTR(x12_claim_ambulance, miles, "CR106 (CR105 DH)"),
+    STR(x12_claim_ambulance, round_trip_purpose, "CR109"),
+    STR(x12_claim_ambulance, stretcher_purpose, "CR110"),
+};
+static const desc AMBULANCE = DESC("ambulance", x12_claim_ambulance, AMBULANCE_F);
+
+static const field SPINAL_F[] = {
+    STR(x12_claim_spinal, condition, "CR208"),
+    STR(x12_claim_spinal, description1, "CR210"),
+    STR(x12_claim_spinal, description2, "CR211"),
+};
+static const desc SPINAL = DESC("spinal", x12_claim_spinal, SPINAL_F);
+
+static const field CRC_F[] = {
+    STR(x12_claim_crc, category, "CRC01"),
+    STR(x12_claim_crc, response, "CRC02"),
+    STRS(x12_claim_crc, codes, 5, "CRC03-07"),
+};
+static const desc CRC = DESC("condition_indicator", x12_claim_crc, CRC_F);
+
+static const field DME_F[] = {
+    STR(x12_claim_dme, procedure_qualifier, "SV501-1"),
+    STR(x12_claim_dme, procedure, "SV501-2"),
+    NUMSTR(x12_claim_dme, days, "SV503 (SV502 DA)"),
+    OAMT(x12_claim_dme, rental_cents, has_rental, "rental", "SV504"),
+    OAMT(x12_claim_dme, purchase_cents, has_purchase, "purchase", "SV505"),
+    STR(x12_claim_dme, frequency, "SV506"),
+};
+static const desc DME = DESC("dme", x12_claim_dme, DME_F);
+
+static const field DME_CERT_F[] = {
+    STR(x12_claim_dme_certification, type, "CR301"),
+    NUMSTR(x12_claim_dme_certification, months, "CR303 (CR302 MO)"),
+};
+static const desc DME_CERT = DESC("dme_certification", x12_claim_dme_certification, DME_CERT_F);
+
+static const field FORM_ANSWER_F[] = {
+    STR(x12_claim_form_answer, question, "FRM01"),
+    STR(x12_claim_form_answer, yes_no, "FRM02"),
+    STR(x12_claim_form_answer, text, "FRM03"),
+    STR(x12_claim_form_answer, date, "FRM04"),
+    NUMSTR(x12_claim_form_answer, percent, "FRM05"),
+};
+static const desc FORM_ANSWER = DESC("form_answer", x12_claim_form_answer, FORM_ANSWER_F);
+
+static const field FORM_F[] = {
+    STR(x12_claim_form, type, "LQ01"),
+    STR(x12_claim_form, form, "LQ02"),
+    ARR(x12_claim_form, answers, answer_count, FORM_ANSWER, "FRM"),
+};
+static const desc FORM = DESC("form", x12_claim_form, FORM_F);
+
+static const field REPRICING_F[] = {
+    STR(x12_claim_repricing, pricing_methodology, "HCP01"),
+    OAMT(x12_claim_repricing, allowed_cents, has_allowed, "allowed", "HCP02"),
+    OAMT(x12_claim_repricing, savings_cents, has_savings, "savings", "HCP03"),
+    STR(x12_claim_repricing, organization_id, "HCP04"),
+    NUMSTR(x12_claim_repricing, rate, "HCP05"),
+    STR(x12_claim_repricing, approved_drg, "HCP06"),
+    OAMT(x12_claim_repricing, drg_amount_cents, has_drg_amount, "drg_amount", "HCP07"),
+    STR(x12_claim_repricing, approved_revenue_code, "HCP08"),
+    STR(x12_claim_repricing, procedure_qualifier, "HCP09"),
+    STR(x12_claim_repricing, procedure, "HCP10"),
+    STR(x12_claim_repricing, unit_basis, "HCP11"),
+    NUMSTR(x12_claim_repricing, units, "HCP12"),
+    STR(x12_claim_repricing, reject_reason, "HCP13"),
+    STR(x12_claim_repricing, compliance, "HCP14"),
+    STR(x12_claim_repricing, exception, "HCP15"),
+};
+static const desc REPRICING = DESC("repricing", x12_claim_repricing, REPRICING_F);
+
 static const field ADJUSTMENT_F[] = {
     STR(x12_claim_adjustment, group, "CAS01: CO, CR, OA, PI, PR"),
     STR(x12_claim_adjustment, reason, "CAS02: claim adjustment reason code"),
@@ -182,6 +256,7 @@ static const field OTHER_PAYER_F[] = {
     SUB(x12_claim_other_payer, subscriber, PARTY, "2330A NM1*IL"),
     SUB(x12_claim_other_payer, payer, PARTY, "2330B NM1*PR"),
     STR(x12_claim_other_payer, adjudication_date, "2330B DTP*573"),
+    ARR(x12_claim_other_payer, providers, provider_count, PROVIDER, "2330C-2330I"),
 };
 static const desc OTHER_PAYER = DESC("other_payer", x12_claim_other_payer, OTHER_PAYER_F);
 
@@ -248,6 +323,12 @@ static const field LINE_F[] = {
     PTR(x12_claim_line, drug, DRUG, "2410 LIN/CTP/REF"),
     ARR(x12_claim_line, providers, provider_count, PROVIDER, "2420x"),
     ARR(x12_claim_line, adjudications, adjudication_count, LINE_ADJ, "2430"),
+    PTR(x12_claim_line, repricing, REPRICING, "2400 HCP"),
+    PTR(x12_claim_line, ambulance, AMBULANCE, "2400 CR1"),
+    ARR(x12_claim_line, condition_indicators, condition_indicator_count, CRC, "2400 CRC"),
+    PTR(x12_claim_line, dme, DME, "SV5"),
+    PTR(x12_claim_line, dme_certification, DME_CERT, "CR3"),
+    ARR(x12_claim_line, forms, form_count, FORM, "2440 LQ/FRM"),
 };
 static const desc LINE = DESC_REQ("line", x12_claim_line, LINE_F, 1);
 
@@ -268,12 +349,18 @@ static const field SUBSCRIBER_F[] = {
     STR(x12_claim_subscriber, claim_filing_indicator, "SBR09"),
     SUB(x12_claim_subscriber, subscriber, PARTY, "2010BA NM1*IL"),
     SUB(x12_claim_subscriber, payer, PARTY, "2010BB NM1*PR"),
+    STR(x12_claim_subscriber, death_date, "837P 2000B PAT06"),
+    NUMSTR(x12_claim_subscriber, weight, "837P 2000B PAT08 (pounds)"),
+    STR(x12_claim_subscriber, pregnant, "837P 2000B PAT09"),
 };
 static const desc SUBSCRIBER = DESC("subscriber", x12_claim_subscriber, SUBSCRIBER_F);
 
 static const field PATIENT_F[] = {
     STR(x12_claim_patient, relationship, "PAT01"),
     SUB(x12_claim_patient, patient, PARTY, "2010CA NM1*QC"),
+    STR(x12_claim_patient, death_date, "837P PAT06"),
+    NUMSTR(x12_claim_patient, weight, "837P PAT08 (pounds)"),
+    STR(x12_claim_patient, pregnant, "837P PAT09"),
 };
 static const desc PATIENT = DESC("patient", x12_claim_patient, PATIENT_F);
 
@@ -344,15 +431,21 @@ static const field CLAIM_F[] = {
     CARR(providers, provider_count, PROVIDER, "2310x"),
     CARR(other_payers, other_payer_count, OTHER_PAYER, "2320/2330"),
     CARR(lines, line_count, LINE, "2400"),
+    CPTR(repricing, REPRICING, "2300 HCP"),
+    CPTR(ambulance, AMBULANCE, "837P 2300 CR1"),
+    CPTR(spinal, SPINAL, "837P 2300 CR2"),
+    CARR(condition_indicators, condition_indicator_count, CRC, "837P 2300 CRC"),
 };
 static const desc CLAIM = DESC_REQ("claim", claim_doc, CLAIM_F, 1);
 
 static const char *const ROLE_NAMES[] = {
     "rendering",   "referring",        "attending",         "operating",
     "other_operating", "supervising", "service_facility", "assistant_surgeon",
-    "ordering",    "purchased_service",
+    "ordering",    "purchased_service", "ambulance_pickup", "ambulance_dropoff", "billing",
 };
 #define NROLES (sizeof ROLE_NAMES / sizeof ROLE_NAMES[0])
+/* a role added to claim.h needs its JSON name here */
+_Static_assert(NROLES == X12_PROVIDER_BILLING + 1, "ROLE_NAMES misses a provider role");
 
 static const char *const TYPE_NAMES[] = {"professional", "institutional", "dental"};
 #define NTYPES 3
@@ -962,7 +1055,7 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
                     f->kind == F_ROLE
                         ? "rendering, referring, attending, operating, other_operating, "
                           "supervising, service_facility, assistant_surgeon, ordering, "
-                          "purchased_service"
+                          "purchased_service, ambulance_pickup, ambulance_dropoff, billing"
                         : "professional, institutional, dental");
     }
     }
@@ -1407,9 +1500,10 @@ static json_t *schema_of_desc(const desc *d)
 json_t *claims_json_schema(void)
 {
     static const desc *const all[] = {&ADDRESS, &CONTACT, &REF, &DATE, &AMOUNT, &NOTE,
-                                      &ATTACHMENT, &PARTY, &PROVIDER, &CODE, &ADJUSTMENT,
-                                      &OTHER_PAYER, &LINE_ADJ, &TOOTH, &DRUG, &LINE,
-                                      &BILLING, &SUBSCRIBER, &PATIENT};
+                                      &ATTACHMENT, &PARTY, &PROVIDER, &CODE, &AMBULANCE,
+                                      &SPINAL, &CRC, &DME, &DME_CERT, &FORM_ANSWER, &FORM,
+                                      &REPRICING, &ADJUSTMENT, &OTHER_PAYER, &LINE_ADJ,
+                                      &TOOTH, &DRUG, &LINE, &BILLING, &SUBSCRIBER, &PATIENT};
     json_t *defs = json_object();
     json_object_set_new(defs, "money",
                         json_pack("{s:s,s:[{s:s,s:s},{s:s}]}", "description",

@@ -380,7 +380,8 @@ static void test_error_paths(void **state)
         {",\"providers\":[{\"role\":\"chef\"}]", NULL, X12_ERR_CLAIM_VALUE,
          "$[0].providers[0].role",
          "expected one of rendering, referring, attending, operating, other_operating, "
-         "supervising, service_facility, assistant_surgeon, ordering, purchased_service"},
+         "supervising, service_facility, assistant_surgeon, ordering, purchased_service, "
+         "ambulance_pickup, ambulance_dropoff, billing"},
         {",\"providers\":{}", NULL, X12_ERR_CLAIM_VALUE, "$[0].providers",
          "expected an array of objects, found an object"},
         {",\"notes\":[1]", NULL, X12_ERR_CLAIM_VALUE, "$[0].notes[0]",
