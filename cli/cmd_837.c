@@ -75,9 +75,10 @@ static void on_problem(void *ctx, const x12_claim_problem *p)
     r->reported = 1;
     char jp[128];
     x12_claim_json_path(p->path, jp, sizeof jp);
-    fprintf(stderr, "%s: line %llu, byte %llu: $[%llu]%s%s: %s%s%s\n", r->in_name,
-            it ? (unsigned long long)it->line : 0ull, it ? (unsigned long long)it->byte_offset : 0ull,
-            it ? (unsigned long long)it->index : 0ull, jp[0] && jp[0] != '[' ? "." : "", jp,
+    unsigned long long line = it ? it->line : 0, off = it ? it->byte_offset : 0;
+    unsigned long long idx = it ? it->index : 0;
+    fprintf(stderr, "%s: line %llu, byte %llu: $[%llu]%s%s: %s%s%s\n", r->in_name, line, off, idx,
+            jp[0] && jp[0] != '[' ? "." : "", jp,
             x12_status_message(p->code), p->detail[0] ? ": " : "", p->detail);
     r->status = cli_worst(r->status, EXIT_INPUT);
 }
@@ -180,9 +181,10 @@ static int from_json(run *r, const char *path, const from_opts *fo)
     if (fo->type_given)
         jo.type = (int)fo->type;
     jo.refuse_chars = "*:^~"; /* the delimiters written below */
+    /* accents fold to X12 letters; a claim with a character X12 cannot
+     * carry is refused, not the whole file */
     jo.to_x12 = 1;
-    jo.no_check = 1; /* the writer checks each claim before writing it (on_problem) */            /* accents fold to X12 letters; a claim with a character
-                                 X12 cannot carry is refused, not the whole file */
+    jo.no_check = 1; /* the writer checks each claim before writing it (on_problem) */
     x12_error e;
     x12_claims_json_reader *jr = x12_claims_json_open(path, &jo, &e);
     if (!jr) {
@@ -312,7 +314,8 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             const x12_error *we = x12_claim_writer_error(w);
             if (r->control_failed)
                 we = &r->control_err;
-            fprintf(stderr, "%s: line %llu, byte %llu: $[%llu]: the 837 cannot be written: %s%s%s\n",
+            fprintf(stderr,
+                    "%s: line %llu, byte %llu: $[%llu]: the 837 cannot be written: %s%s%s\n",
                     r->in_name, (unsigned long long)it.line, (unsigned long long)it.byte_offset,
                     (unsigned long long)it.index, x12_status_message(we->code),
                     we->detail[0] ? ": " : "", we->detail);
@@ -421,7 +424,8 @@ int cmd_837(int argc, char **argv)
         }
     }
     if (!from == !to_json_path) {
-        fprintf(stderr, "x12 837: give either --from FILE or --to-json FILE (see x12 837 --help)\n");
+        fprintf(stderr,
+                "x12 837: give either --from FILE or --to-json FILE (see x12 837 --help)\n");
         return EXIT_USAGE;
     }
     if (control_file && control_number_given) {

@@ -274,7 +274,8 @@ static const field LINE_ADJ_F[] = {
     STR(x12_claim_line_adjudication, adjudication_date, "2430 DTP*573"),
     OAMT(x12_claim_line_adjudication, remaining_cents, has_remaining, "remaining", "2430 AMT*EAF"),
 };
-static const desc LINE_ADJ = DESC_REQ("line_adjudication", x12_claim_line_adjudication, LINE_ADJ_F, 1);
+static const desc LINE_ADJ =
+    DESC_REQ("line_adjudication", x12_claim_line_adjudication, LINE_ADJ_F, 1);
 
 static const field TOOTH_F[] = {
     NUMSTR(x12_claim_tooth, number, "TOO02"),
@@ -582,6 +583,11 @@ static void skip_ws(reader_ctx *r)
         r->p++;
 }
 
+static int is_number_start(const reader_ctx *r)
+{
+    return r->p < r->end && (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'));
+}
+
 static const char *kind_at(const reader_ctx *r)
 {
     if (r->p >= r->end)
@@ -593,14 +599,10 @@ static const char *kind_at(const reader_ctx *r)
     case 't':
     case 'f': return "a boolean";
     case 'n': return "null";
-    default: return (*r->p == '-' || (*r->p >= '0' && *r->p <= '9')) ? "a number" : "something else";
+    default: return is_number_start(r) ? "a number" : "something else";
     }
 }
 
-static int is_number_start(const reader_ctx *r)
-{
-    return r->p < r->end && (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'));
-}
 
 static int literal(reader_ctx *r, const char *word)
 {
@@ -1514,7 +1516,8 @@ json_t *claims_json_schema(void)
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         json_object_set_new(defs, all[i]->name, schema_of_desc(all[i]));
     json_t *root = schema_of_desc(&CLAIM);
-    json_object_set_new(root, "$schema", json_string("https://json-schema.org/draft/2020-12/schema"));
+    json_object_set_new(root, "$schema",
+                        json_string("https://json-schema.org/draft/2020-12/schema"));
     json_object_set_new(root, "$id", json_string("https://x12kit.example/claims.schema.json"));
     json_object_set_new(root, "title", json_string("x12kit claim (one element of a JSON array or "
                                                     "one NDJSON line)"));

@@ -582,7 +582,8 @@ static int el_byte(json_stream *s, char c)
     case '\n':
         if (s->mode == MODE_NDJSON) {
             el_error(s, X12_ERR_ENCODING,
-                     "the line ends inside the object (truncated JSON? NDJSON needs one object a line)");
+                     "the line ends inside the object "
+                     "(truncated JSON? NDJSON needs one object a line)");
             return 4;
         }
         break;
@@ -699,7 +700,8 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
         case ST_START:
             if (is_blank(c))
                 break;
-            if (s->off < 3 && (unsigned char)c == (unsigned char)"\xEF\xBB\xBF"[s->off] && s->bom == s->off) {
+            if (s->off < 3 && s->bom == s->off &&
+                (unsigned char)c == (unsigned char)"\xEF\xBB\xBF"[s->off]) {
                 /* a UTF-8 byte order mark is skipped */
                 s->bom++;
                 break;
