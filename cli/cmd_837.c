@@ -149,15 +149,69 @@ static void tj_finding(void *ctx, const x12_finding *f)
     }
 }
 
+typedef struct feed {
+    tj *t;
+    x12_claim_reader *cr;
+    int in_other; /* inside a transaction set that is not an 837: skipped */
+} feed;
+
+/* Segments go to the claim reader, except the sets that are not 837s: those
+ * are reported once each and skipped. */
+static int feed_segment(void *ctx, const x12_segment *seg)
+{
+    feed *fd = ctx;
+    if (x12_slice_eq(seg->id, "ST")) {
+        fd->in_other = !x12_slice_eq(x12_segment_element(seg, 1), "837");
+        if (fd->in_other) {
+            x12_error e;
+            memset(&e, 0, sizeof e);
+            e.code = X12_ERR_UNKNOWN_GUIDE;
+            e.msg = "transaction set is not an 837: skipped";
+            e.byte_offset = seg->byte_offset;
+            e.segment_index = seg->segment_index;
+            e.set_position = seg->set_position;
+            memcpy(e.segment_id, "ST", 3);
+            e.element_pos = 1;
+            cli_print_error(fd->t->file, &e);
+            fd->t->r->status = cli_worst(fd->t->r->status, EXIT_INPUT);
+        }
+    }
+    if (fd->in_other) {
+        if (x12_slice_eq(seg->id, "SE"))
+            fd->in_other = 0;
+        return 0;
+    }
+    return x12_claim_reader_segment(fd->cr, seg) != X12_OK;
+}
+
+static void feed_error(void *ctx, const x12_error *e)
+{
+    feed *fd = ctx;
+    if (e->code == X12_ERR_IO || e->code == X12_ERR_GZIP || e->code == X12_ERR_NOMEM) {
+        cli_print_error(fd->t->file, e);
+        fd->t->r->status = EXIT_USAGE;
+        return;
+    }
+    x12_claim_reader_error(fd->cr, e);
+}
+
 static int to_json(run *r, const char *path)
 {
     tj t = {r, strcmp(path, "-") == 0 ? "<stdin>" : path};
     x12_claim_reader_callbacks cb = {tj_claim, tj_finding};
-    x12_status st = x12_claim_read_file(path, NULL, &cb, &t, 0);
-    if (st == X12_ERR_IO || st == X12_ERR_NOMEM || st == X12_ERR_GZIP) {
-        fprintf(stderr, "x12 837: %s: %s\n", t.file, x12_status_message(st));
+    feed fd = {&t, x12_claim_reader_new(&cb, &t, 0, NULL), 0};
+    if (!fd.cr)
+        return EXIT_USAGE;
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    o.flags = X12_READ_LENIENT;
+    x12_reader_callbacks rcb = {feed_segment, feed_error};
+    x12_status st = x12_read_file(path, &o, &rcb, &fd);
+    if (st == X12_OK || st == X12_ERR_LIMIT)
+        st = x12_claim_reader_finish(fd.cr);
+    x12_claim_reader_free(fd.cr);
+    if (st == X12_ERR_NOMEM)
         r->status = EXIT_USAGE;
-    }
     return r->status;
 }
 #endif

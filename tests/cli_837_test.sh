@@ -89,6 +89,12 @@ cmp -s "$T/out" "$T/n.837" && ok || bad "stdin output differs"
 expect_rc 0 sh -c "\"$X12\" 837 --to-json - <\"$T/n.837\""
 same_json "$C/y_837p.ndjson" "$T/out" && ok || bad "--to-json from stdin differs"
 
+# --to-json: sets that are not 837s are named and skipped; a missing file is exit 2
+expect_rc 1 "$X12" 837 --to-json "$SRC/fixtures/corpus/lfh-x12__managed-care.835"
+has "$T/err" "lfh-x12__managed-care.835: segment 3 (ST) element 1.0, byte 161: transaction set is not an 837: skipped"
+[ -s "$T/out" ] && bad "claims from an 835" || ok
+expect_rc 2 "$X12" 837 --to-json "$T/missing.837"; has "$T/err" "No such file or directory"
+
 # --- bad inputs: exact errors, the good claims still written ---------------
 for f in "$C"/n_*.json "$C"/n_*.ndjson; do
   b=$(basename "$f")
