@@ -639,6 +639,44 @@ static void read_crc_into(x12_claim_reader *r, x12_claim_crc **arr, size_t *n)
         k->codes[i] = str(r, A_CLAIM, 3 + (unsigned)i);
 }
 
+static const x12_claim_contract *read_cn1(x12_claim_reader *r)
+{
+    x12_claim_contract *k = x12_arena_alloc(r->a[A_CLAIM], sizeof *k);
+    if (!k) {
+        nomem(r);
+        return NULL;
+    }
+    k->type = str(r, A_CLAIM, 1);
+    if ((k->has_amount = elem(r, 2).len > 0))
+        k->amount_cents = amount(r, 2);
+    k->percent = str(r, A_CLAIM, 3);
+    k->code = str(r, A_CLAIM, 4);
+    k->discount = str(r, A_CLAIM, 5);
+    k->version = str(r, A_CLAIM, 6);
+    return k;
+}
+
+static void read_k3_into(x12_claim_reader *r, const char ***arr, size_t *n)
+{
+    const char **v;
+    PUSH(r, A_CLAIM, *arr, *n, v);
+    if (v)
+        *v = str(r, A_CLAIM, 1);
+}
+
+static void read_measure_into(x12_claim_reader *r, x12_claim_measure **arr, size_t *n, int mea)
+{
+    x12_claim_measure *m;
+    PUSH(r, A_CLAIM, *arr, *n, m);
+    if (!m)
+        return;
+    unsigned b = mea ? 1 : 0;
+    if (mea)
+        m->category = str(r, A_CLAIM, 1);
+    m->qualifier = str(r, A_CLAIM, 1 + b);
+    m->value = str(r, A_CLAIM, 2 + b);
+}
+
 /* One C022 composite of an HI segment into `k`. */
 static void read_code(x12_claim_reader *r, unsigned pos, x12_claim_code *k, const char *defq)
 {
@@ -890,6 +928,19 @@ static void line_segment(x12_claim_reader *r, x12_slice id)
         read_note_into(r, &l->notes, &l->note_count);
     } else if (is(id, "HCP") && !l->repricing) {
         l->repricing = read_hcp(r);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CN1") && !l->contract) {
+        l->contract = read_cn1(r);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "K3")) {
+        read_k3_into(r, &l->file_info, &l->file_info_count);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "QTY")) {
+        read_measure_into(r, &l->quantities, &l->quantity_count, 0);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "MEA")) {
+        read_measure_into(r, &l->measurements, &l->measurement_count, 1);
+    } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "PS1") && !l->purchased_provider_id &&
+               !l->has_purchased) {
+        l->purchased_provider_id = str(r, k, 1);
+        if ((l->has_purchased = elem(r, 2).len > 0))
+            l->purchased_cents = amount(r, 2);
     } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CR1") && !l->ambulance) {
         l->ambulance = read_cr1(r);
     } else if (t == X12_CLAIM_PROFESSIONAL && is(id, "CRC")) {
@@ -1085,6 +1136,10 @@ static void claim_segment(x12_claim_reader *r, x12_slice id)
         claim_hi(r);
     } else if (is(id, "HCP") && !c->repricing) {
         c->repricing = read_hcp(r);
+    } else if (is(id, "CN1") && !c->contract) {
+        c->contract = read_cn1(r);
+    } else if (is(id, "K3")) {
+        read_k3_into(r, &c->file_info, &c->file_info_count);
     } else if (r->type == X12_CLAIM_PROFESSIONAL && is(id, "CR1") && !c->ambulance) {
         c->ambulance = read_cr1(r);
     } else if (r->type == X12_CLAIM_PROFESSIONAL && is(id, "CR2") && !c->spinal) {

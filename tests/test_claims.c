@@ -562,6 +562,28 @@ static void test_professional_extras(void **state)
     x12_claim_code cond[] = {{.code = "01"}, {.code = "02"}};
     a.conditions = cond;
     a.condition_count = 2;
+    /* CN1, K3 at claim level; QTY, MEA, CN1, K3, PS1 on a line */
+    static const x12_claim_contract contract = {.type = "02", .has_amount = 1,
+                                                .amount_cents = 10000, .code = "CNT7"};
+    static const char *info[] = {"STATE DATA 1"};
+    a.contract = &contract;
+    a.file_info = info;
+    a.file_info_count = 1;
+    static x12_claim_measure qty[] = {{NULL, "FL", "2"}};
+    static x12_claim_measure mea[] = {{"TR", "R1", "113.4"}};
+    x12_claim_line al[2];
+    memcpy(al, prof_lines, sizeof al);
+    al[1].quantities = qty;
+    al[1].quantity_count = 1;
+    al[1].measurements = mea;
+    al[1].measurement_count = 1;
+    al[1].contract = &contract;
+    al[1].file_info = info;
+    al[1].file_info_count = 1;
+    al[1].purchased_provider_id = "PP123";
+    al[1].has_purchased = 1;
+    al[1].purchased_cents = 2000;
+    a.lines = al;
     x12_claim_patient p = child;
     p.death_date = "20261101";
     b.claim_id = "PCN-0002";
@@ -575,6 +597,9 @@ static void test_professional_extras(void **state)
     assert_non_null(strstr(out, "~SBR*P*18*GRP123******CI~PAT*******01*140*Y~"));
     assert_non_null(strstr(out, "~HI*BP:00400*BO:00402~HI*BG:01*BG:02~"));
     assert_non_null(strstr(out, "~PAT*19****D8*20261101~"));
+    assert_non_null(strstr(out, "~CN1*02*100**CNT7~REF*9F*REF77~REF*G1*AUTH55~K3*STATE DATA 1~NTE*"));
+    assert_non_null(strstr(out, "~DTP*472*D8*20261101~QTY*FL*2~MEA*TR*R1*113.4~CN1*02*100**CNT7~"
+                                "K3*STATE DATA 1~PS1*PP123*20~"));
     free(out);
 }
 
@@ -851,6 +876,56 @@ static void test_check_codes(void **state)
     c.subscriber = &s;
     c.patient = &child;
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-P[1] subscriber.relationship\n");
+}
+
+/* A provider the guide has no loop for, or with parts its loop lacks. */
+static void test_check_providers(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-PV";
+    x12_claim_contact per = {NULL, "DESK", {"TE"}, {"5555550000"}};
+    x12_claim_provider pv[] = {
+        {X12_PROVIDER_ATTENDING, {.last_name = "HOUSE", .id_qualifier = "XX", .id = "1245319599"}},
+        {X12_PROVIDER_SUPERVISING, {.last_name = "CHIEF", .taxonomy = "207Q00000X",
+                                    .address = {"1 A ST", NULL, "MIAMI", "FL", "33111"},
+                                    .contacts = &per, .contact_count = 1}},
+    };
+    c.providers = pv;
+    c.provider_count = 2;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-PV[1] providers[0].role\n"
+                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.taxonomy\n"
+                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.address\n"
+                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.contacts\n");
+}
+
+/* Fields another guide's: refused rather than left out silently. */
+static void test_check_guide_fit(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-G";
+    c.drg = "281";
+    c.has_orthodontic = 1;
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    l[1].revenue_code = "0450";
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-G[1] drg\n"
+                        "X12_ERR_CLAIM_CODE BAD-G[1] has_orthodontic\n"
+                        "X12_ERR_CLAIM_CODE BAD-G[1] lines[1].revenue_code\n");
+    x12_claim i = inst_claim();
+    i.claim_id = "BAD-GI";
+    i.onset_date = "20261001";
+    x12_claim_line il[3];
+    memcpy(il, inst_lines, sizeof il);
+    il[0].has_unit_rate = 1;
+    il[0].unit_rate_cents = 150000;
+    il[1].emergency = "Y";
+    i.lines = il;
+    assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-GI[1] onset_date\n"
+                        "X12_ERR_CLAIM_CODE BAD-GI[1] lines[0].unit_rate_cents\n"
+                        "X12_ERR_CLAIM_CODE BAD-GI[1] lines[1].emergency\n");
 }
 
 static void test_check_dates(void **state)
@@ -1372,7 +1447,7 @@ static void test_reader_context_and_findings(void **state)
     assert_int_equal(strncmp(log, want0, strlen(log)), 0);
     assert_int_equal(count_of(log, "claim "), 1);
     free(log);
-    /* K3 is not carried; CLM02 with three decimals cannot be held */
+    /* a DMG in 2300 is not carried; CLM02 with three decimals cannot be held */
     strbuf bad = {0};
     const char *clm = strstr(out, "CLM*PCN-0001*120.5*");
     sb_add(&bad, out, (size_t)(clm - out));
@@ -1380,21 +1455,65 @@ static void test_reader_context_and_findings(void **state)
     const char *rest = clm + strlen("CLM*PCN-0001*120.5*");
     const char *nte = strstr(rest, "~NTE*ADD");
     sb_add(&bad, rest, (size_t)(nte - rest + 1));
-    sb_printf(&bad, "K3*FILE INFO~");
+    sb_printf(&bad, "DMG*D8*19430501*F~");
     sb_add(&bad, nte + 1, strlen(nte + 1));
     log = read_log(bad.p, bad.len, 0, X12_OK);
     size_t off_clm = (size_t)(clm - out);
-    const char *k3 = strstr(bad.p, "K3*");
-    char want[512];
-    snprintf(want, sizeof want,
-             "X12_ERR_CLAIM_VALUE segment=%u id=CLM element=2 byte=%zu loop=2300\n"
-             "X12_ERR_CLAIM_NOT_CARRIED segment=%u id=K3 element=0 byte=%zu loop=2300\n",
-             seg1, off_clm, (unsigned)count_prefix(bad.p, k3) + 1, (size_t)(k3 - bad.p));
-    if (strncmp(log, want, strlen(want)))
-        fail_msg("got:\n%swant:\n%s", log, want);
+    const char *dmg = strstr(bad.p, "DMG*D8*19430501*F~NTE");
+    char want1[256], want2[256];
+    snprintf(want1, sizeof want1,
+             "X12_ERR_CLAIM_VALUE segment=%u id=CLM element=2 byte=%zu loop=2300\n", seg1,
+             off_clm);
+    snprintf(want2, sizeof want2,
+             "X12_ERR_CLAIM_NOT_CARRIED segment=%u id=DMG element=0 byte=%zu loop=2300\n",
+             (unsigned)count_prefix(bad.p, dmg) + 1, (size_t)(dmg - bad.p));
+    if (!strstr(log, want1) || !strstr(log, want2))
+        fail_msg("got:\n%swant:\n%s%s", log, want1, want2);
     free(log);
     sb_free(&bad);
     free(out);
+}
+
+/* The same claims whatever the chunks the input comes in. */
+static void test_reader_chunks(void **state)
+{
+    (void)state;
+    x12_claim c1 = cob_claim(), c2 = prof_claim(), c3 = inst_claim();
+    const x12_claim *ps[] = {&c1, &c2};
+    const x12_claim *is[] = {&c3};
+    problems pr = {{0}, 0};
+    size_t plen, ilen;
+    char *p = write_claims(X12_CLAIM_PROFESSIONAL, ps, 2, 0, &pr, &plen);
+    char *i = write_claims(X12_CLAIM_INSTITUTIONAL, is, 1, 0, &pr, &ilen);
+    /* a second interchange needs its own ISA13 */
+    for (char *q = i; (q = strstr(q, "000000101")); q++)
+        q[8] = '2';
+    strbuf both = {0};
+    sb_add(&both, p, plen);
+    sb_add(&both, i, ilen);
+    const x12_claim *all[] = {&c1, &c2, &c3};
+    static const size_t chunks[] = {1, 2, 3, 7, 64, 4096};
+    for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+        rctx r = {all, 3, 0, 0, {0}, 0};
+        x12_claim_reader_callbacks cb = {r_claim, r_finding};
+        x12_claim_reader *cr = x12_claim_reader_new(&cb, &r, 0, NULL);
+        x12_reader_callbacks rcb = {feed_claims, feed_error};
+        x12_reader *rd = x12_reader_new(NULL, &rcb, cr);
+        for (size_t off = 0; off < both.len; off += chunks[k]) {
+            size_t n = both.len - off < chunks[k] ? both.len - off : chunks[k];
+            assert_int_equal(x12_reader_feed(rd, both.p + off, n), X12_OK);
+        }
+        assert_int_equal(x12_reader_finish(rd), X12_OK);
+        assert_int_equal(x12_claim_reader_finish(cr), X12_OK);
+        x12_reader_free(rd);
+        x12_claim_reader_free(cr);
+        assert_int_equal(r.got, 3);
+        assert_int_equal(r.mismatch, 0);
+        assert_int_equal(r.findings.len, 0);
+    }
+    sb_free(&both);
+    free(p);
+    free(i);
 }
 
 /* ---- allocation failures ------------------------------------------------ */
@@ -1812,6 +1931,8 @@ int main(void)
         cmocka_unit_test(test_check_total),
         cmocka_unit_test(test_check_npi),
         cmocka_unit_test(test_check_codes),
+        cmocka_unit_test(test_check_providers),
+        cmocka_unit_test(test_check_guide_fit),
         cmocka_unit_test(test_check_dates),
         cmocka_unit_test(test_check_pointers),
         cmocka_unit_test(test_check_counts),
@@ -1824,6 +1945,7 @@ int main(void)
         cmocka_unit_test(test_writer_usage),
         cmocka_unit_test(test_reader_file_and_gzip),
         cmocka_unit_test(test_reader_context_and_findings),
+        cmocka_unit_test(test_reader_chunks),
         cmocka_unit_test(test_writer_allocation_failures),
         cmocka_unit_test(test_reader_allocation_failures),
         cmocka_unit_test(test_corpus_roundtrip),

@@ -691,6 +691,32 @@ static void put_crc(x12_claim_writer *c, const x12_claim_crc *k, size_t n)
     }
 }
 
+static void put_cn1(x12_claim_writer *c, const x12_claim_contract *k)
+{
+    if (!k)
+        return;
+    seg(c, "CN1");
+    el(c, k->type);
+    if (k->has_amount)
+        el_amount(c, k->amount_cents);
+    else
+        el(c, NULL);
+    el(c, k->percent);
+    el(c, k->code);
+    el(c, k->discount);
+    el(c, k->version);
+    end(c);
+}
+
+static void put_k3(x12_claim_writer *c, const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        seg(c, "K3");
+        el(c, v[i]);
+        end(c);
+    }
+}
+
 static void put_repricing(x12_claim_writer *c, const x12_claim_repricing *h)
 {
     if (!h)
@@ -989,6 +1015,21 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
     for (size_t i = 0; i < l->date_count; i++)
         qadd(&q, l->dates[i].qualifier, l->dates[i].format, l->dates[i].value, NULL);
     qput_dates(c, &q);
+    /* 005010X222A1 2400: DTP, QTY, MEA, CN1, REF, AMT, K3, NTE, PS1, HCP */
+    for (size_t i = 0; i < l->quantity_count; i++) {
+        seg(c, "QTY");
+        el(c, l->quantities[i].qualifier);
+        el(c, l->quantities[i].value);
+        end(c);
+    }
+    for (size_t i = 0; i < l->measurement_count; i++) {
+        seg(c, "MEA");
+        el(c, l->measurements[i].category);
+        el(c, l->measurements[i].qualifier);
+        el(c, l->measurements[i].value);
+        end(c);
+    }
+    put_cn1(c, l->contract);
     q.n = 0;
     q.order = line_ref_order(t);
     qadd(&q, "6R", NULL, l->line_control_number, NULL);
@@ -998,7 +1039,15 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
     qlist_free(c, &q);
     for (size_t i = 0; i < l->amount_count; i++)
         put_amount(c, l->amounts[i].qualifier, l->amounts[i].cents);
+    put_k3(c, l->file_info, l->file_info_count);
     put_notes(c, l->notes, l->note_count);
+    if (nz(l->purchased_provider_id) || l->has_purchased) {
+        seg(c, "PS1");
+        el(c, l->purchased_provider_id);
+        if (l->has_purchased)
+            el_amount(c, l->purchased_cents);
+        end(c);
+    }
     put_repricing(c, l->repricing); /* 2400 HCP, the last segment before 2410 */
     if (l->drug) {
         /* 2410 LIN/CTP/REF */
@@ -1132,6 +1181,7 @@ static int put_claim(x12_claim_writer *c, const x12_claim *cl)
         }
     }
     put_attachments(c, cl->attachments, cl->attachment_count);
+    put_cn1(c, cl->contract); /* 2300: PWK, CN1, AMT, REF, K3, NTE */
     for (size_t i = 0; i < cl->amount_count; i++)
         put_amount(c, cl->amounts[i].qualifier, cl->amounts[i].cents);
 
@@ -1145,6 +1195,7 @@ static int put_claim(x12_claim_writer *c, const x12_claim *cl)
         qadd(&q, cl->refs[i].qualifier, NULL, cl->refs[i].value, cl->refs[i].id2);
     qput_refs(c, &q);
     qlist_free(c, &q);
+    put_k3(c, cl->file_info, cl->file_info_count);
     put_notes(c, cl->notes, cl->note_count);
     if (t == X12_CLAIM_PROFESSIONAL) {
         /* 005010X222A1 2300: NTE, CR1, CR2, CRC, then HI */

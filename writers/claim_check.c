@@ -158,11 +158,61 @@ static void check_person(checker *k, const x12_claim_party *p, const char *path)
         problem(k, X12_ERR_CLAIM_CODE, "F, M or U", "%s.gender", path);
 }
 
-static void check_providers(checker *k, const x12_claim_provider *p, size_t n, const char *path)
+/* The segments of each provider loop after its NM1, per guide and level
+ * (005010X222A1/X223A2/X224A2 2310x and 2420x); NULL when the guide has no
+ * such provider there. */
+static const char *provider_segments(x12_claim_type t, int line, const char *entity)
+{
+    static const char *const p_claim[] = {"DN REF", "P3 REF", "82 PRV REF", "77 N3 N4 REF PER",
+                                          "DQ REF", "PW N3 N4", "45 N3 N4", NULL};
+    static const char *const p_line[] = {"82 PRV REF", "QB REF", "77 N3 N4 REF", "DQ REF",
+                                         "DK N3 N4 REF PER", "DN REF", "P3 REF", "PW N3 N4",
+                                         "45 N3 N4", NULL};
+    static const char *const i_claim[] = {"71 PRV REF", "72 REF", "ZZ REF", "82 REF",
+                                          "77 N3 N4 REF", "DN REF", NULL};
+    static const char *const i_line[] = {"72 REF", "ZZ REF", "82 REF", "DN REF", NULL};
+    static const char *const d_claim[] = {"DN REF", "P3 REF", "82 PRV REF", "77 N3 N4 REF PER",
+                                          "DD PRV REF", "DQ REF", NULL};
+    static const char *const d_line[] = {"82 PRV REF", "DD PRV REF", "DQ REF", "77 N3 N4 REF",
+                                         NULL};
+    const char *const *tab = t == X12_CLAIM_INSTITUTIONAL ? (line ? i_line : i_claim)
+                             : t == X12_CLAIM_DENTAL      ? (line ? d_line : d_claim)
+                                                          : (line ? p_line : p_claim);
+    size_t n = strlen(entity);
+    for (; *tab; tab++)
+        if (!strncmp(*tab, entity, n) && (*tab)[n] == ' ')
+            return *tab + n;
+    return NULL;
+}
+
+static const char *role_entity(const x12_claim_provider *p)
+{
+    static const char *const codes[] = {"82", "DN", "71", "72", "ZZ", "DQ", "77",
+                                        "DD", "DK", "QB", "PW", "45", "85"};
+    if (has(p->party.entity_code))
+        return p->party.entity_code;
+    return (unsigned)p->role < sizeof codes / sizeof codes[0] ? codes[p->role] : "";
+}
+
+static void check_providers(checker *k, const x12_claim_provider *p, size_t n, const char *path,
+                            int line)
 {
     char buf[96];
     for (size_t i = 0; i < n; i++) {
         snprintf(buf, sizeof buf, "%s[%zu].party", path, i);
+        /* what the provider's loop can carry in this guide */
+        const char *segs = provider_segments(k->cl->type, line, role_entity(&p[i]));
+        if (!segs) {
+            problem(k, X12_ERR_CLAIM_CODE, "no such provider loop in this guide", "%s[%zu].role",
+                    path, i);
+            continue;
+        }
+        if (has(p[i].party.taxonomy) && !strstr(segs, "PRV"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PRV", "%s.taxonomy", buf);
+        if ((has(p[i].party.address.line1) || has(p[i].party.address.city)) && !strstr(segs, "N3"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no N3/N4", "%s.address", buf);
+        if (p[i].party.contact_count && !strstr(segs, "PER"))
+            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PER", "%s.contacts", buf);
         /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
         if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
             p[i].role == X12_PROVIDER_AMBULANCE_DROPOFF) {
@@ -250,7 +300,7 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
         problem(k, X12_ERR_CLAIM_REQUIRED, "CTP04 and CTP05", "lines[%zu].drug.quantity", i);
     char buf[64];
     snprintf(buf, sizeof buf, "lines[%zu].providers", i);
-    check_providers(k, l->providers, l->provider_count, buf);
+    check_providers(k, l->providers, l->provider_count, buf, 1);
     for (size_t a = 0; a < l->adjudication_count; a++) {
         const x12_claim_line_adjudication *ad = &l->adjudications[a];
         if (!has(ad->payer_id))
@@ -276,6 +326,81 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
             if (!has(ad->adjustments[j].group) || !has(ad->adjustments[j].reason))
                 problem(k, X12_ERR_CLAIM_REQUIRED, "CAS01 and CAS02",
                         "lines[%zu].adjudications[%zu].adjustments[%zu]", i, a, j);
+    }
+}
+
+/* Fields the claim's guide has no place for: the writer would leave them
+ * out, so a claim carrying them is refused rather than shortened silently. */
+#define NOT_IN_GUIDE(cond, ...)                                                  \
+    do {                                                                         \
+        if (cond)                                                                \
+            problem(k, X12_ERR_CLAIM_CODE, "not in this guide", __VA_ARGS__);    \
+    } while (0)
+
+static void check_guide_fit(checker *k)
+{
+    const x12_claim *cl = k->cl;
+    int prof = cl->type == X12_CLAIM_PROFESSIONAL, inst = cl->type == X12_CLAIM_INSTITUTIONAL,
+        dent = cl->type == X12_CLAIM_DENTAL;
+    /* 837P only */
+    NOT_IN_GUIDE(!prof && has(cl->onset_date), "onset_date");
+    NOT_IN_GUIDE(!prof && has(cl->patient_signature_source), "patient_signature_source");
+    NOT_IN_GUIDE(!prof && cl->ambulance, "ambulance");
+    NOT_IN_GUIDE(!prof && cl->spinal, "spinal");
+    NOT_IN_GUIDE(!prof && cl->condition_indicator_count, "condition_indicators");
+    NOT_IN_GUIDE(!prof && cl->subscriber &&
+                     (has(cl->subscriber->death_date) || has(cl->subscriber->weight) ||
+                      has(cl->subscriber->pregnant)),
+                 "subscriber.weight");
+    NOT_IN_GUIDE(!prof && cl->patient &&
+                     (has(cl->patient->death_date) || has(cl->patient->weight) ||
+                      has(cl->patient->pregnant)),
+                 "patient.weight");
+    /* 837I only */
+    NOT_IN_GUIDE(!inst && (has(cl->statement_from) || has(cl->statement_to)), "statement_from");
+    NOT_IN_GUIDE(!inst && (has(cl->admission_type) || has(cl->admission_source) ||
+                           has(cl->patient_status)),
+                 "admission_type");
+    NOT_IN_GUIDE(!inst && has(cl->admitting_diagnosis.code), "admitting_diagnosis");
+    NOT_IN_GUIDE(!inst && cl->reason_for_visit_count, "reason_for_visit");
+    NOT_IN_GUIDE(!inst && cl->external_cause_count, "external_causes");
+    NOT_IN_GUIDE(!inst && has(cl->drg), "drg");
+    NOT_IN_GUIDE(!inst && cl->occurrence_span_count, "occurrence_spans");
+    NOT_IN_GUIDE(!inst && cl->occurrence_count, "occurrences");
+    NOT_IN_GUIDE(!inst && cl->value_count, "values");
+    /* 837D only */
+    NOT_IN_GUIDE(!dent && cl->has_orthodontic, "has_orthodontic");
+    NOT_IN_GUIDE(!dent && cl->tooth_status_count, "tooth_status");
+    NOT_IN_GUIDE(!dent && has(cl->predetermination), "predetermination");
+    /* 837P and 837I */
+    NOT_IN_GUIDE(dent && (has(cl->principal_procedure.code) || cl->other_procedure_count),
+                 "principal_procedure");
+    NOT_IN_GUIDE(dent && cl->condition_count, "conditions");
+    NOT_IN_GUIDE(dent && (has(cl->admission_date) || has(cl->discharge_date)), "admission_date");
+    NOT_IN_GUIDE(inst && has(cl->provider_signature), "provider_signature");
+    for (size_t i = 0; i < cl->line_count; i++) {
+        const x12_claim_line *l = &cl->lines[i];
+        NOT_IN_GUIDE(!prof && (has(l->emergency) || has(l->epsdt) || has(l->family_planning) ||
+                               has(l->copay_exempt)),
+                     "lines[%zu].emergency", i);
+        NOT_IN_GUIDE(!prof && (l->ambulance || l->condition_indicator_count), "lines[%zu].ambulance",
+                     i);
+        NOT_IN_GUIDE(!prof && (l->dme || l->dme_certification || l->form_count), "lines[%zu].dme", i);
+        NOT_IN_GUIDE(!prof && l->drug && dent, "lines[%zu].drug", i);
+        NOT_IN_GUIDE(inst && has(l->place_of_service), "lines[%zu].place_of_service", i);
+        NOT_IN_GUIDE(inst && (l->diagnosis_pointers[0] || l->diagnosis_pointers[1]),
+                     "lines[%zu].diagnosis_pointers", i);
+        NOT_IN_GUIDE(!inst && has(l->revenue_code), "lines[%zu].revenue_code", i);
+        /* SV206 is not used in 005010X223A2 */
+        NOT_IN_GUIDE(l->has_unit_rate, "lines[%zu].unit_rate_cents", i);
+        NOT_IN_GUIDE(!inst && l->has_non_covered, "lines[%zu].non_covered_cents", i);
+        NOT_IN_GUIDE(!dent && (l->tooth_count || has(l->oral_cavity[0]) || has(l->prosthesis)),
+                     "lines[%zu].teeth", i);
+        NOT_IN_GUIDE(dent && (l->amount_count || l->attachment_count), "lines[%zu].amounts", i);
+        NOT_IN_GUIDE(!prof && (l->quantity_count || l->measurement_count || l->contract ||
+                               l->file_info_count || has(l->purchased_provider_id) ||
+                               l->has_purchased),
+                     "lines[%zu].quantities", i);
     }
 }
 
@@ -434,7 +559,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     }
 
     /* Providers, other payers */
-    check_providers(&k, cl->providers, cl->provider_count, "providers");
+    check_providers(&k, cl->providers, cl->provider_count, "providers", 0);
     if (cl->other_payer_count > 10)
         problem(&k, X12_ERR_CLAIM_COUNT, "at most 10", "other_payers");
     for (size_t i = 0; i < cl->other_payer_count; i++) {
@@ -487,5 +612,6 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         snprintf(d, sizeof d, "lines sum to %lld cents", (long long)sum);
         problem(&k, X12_ERR_CLAIM_TOTAL, d, "total_charge_cents");
     }
+    check_guide_fit(&k);
     return k.count;
 }

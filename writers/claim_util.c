@@ -218,6 +218,25 @@ static int form_eq(const x12_claim_form *a, const x12_claim_form *b)
     return 1;
 }
 
+static int contract_eq(const x12_claim_contract *a, const x12_claim_contract *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(type) && a->has_amount == b->has_amount &&
+           (!a->has_amount || a->amount_cents == b->amount_cents) && STR_EQ(percent) &&
+           STR_EQ(code) && STR_EQ(discount) && STR_EQ(version);
+}
+
+static int measure_eq(const x12_claim_measure *a, const x12_claim_measure *b)
+{
+    return STR_EQ(category) && STR_EQ(qualifier) && STR_EQ(value);
+}
+
+static int strlist_eq(const char *const *a, size_t na, const char *const *b, size_t nb)
+{
+    return na == nb && strs_eq(a, b, na);
+}
+
 static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
 {
     if (!(STR_EQ(procedure_qualifier) && STR_EQ(procedure) &&
@@ -233,8 +252,14 @@ static int line_eq(const x12_claim_line *a, const x12_claim_line *b)
           strs_eq(a->oral_cavity, b->oral_cavity, 5) && STR_EQ(prosthesis) &&
           STR_EQ(service_date) && STR_EQ(line_control_number) && drug_eq(a->drug, b->drug) &&
           repricing_eq(a->repricing, b->repricing) && ambulance_eq(a->ambulance, b->ambulance) &&
-          dme_eq(a->dme, b->dme) && cr3_eq(a->dme_certification, b->dme_certification)))
+          dme_eq(a->dme, b->dme) && cr3_eq(a->dme_certification, b->dme_certification) &&
+          contract_eq(a->contract, b->contract) &&
+          strlist_eq(a->file_info, a->file_info_count, b->file_info, b->file_info_count) &&
+          STR_EQ(purchased_provider_id) && a->has_purchased == b->has_purchased &&
+          (!a->has_purchased || a->purchased_cents == b->purchased_cents)))
         return 0;
+    ARR_EQ(quantities, quantity_count, measure_eq);
+    ARR_EQ(measurements, measurement_count, measure_eq);
     ARR_EQ(forms, form_count, form_eq);
     ARR_EQ(condition_indicators, condition_indicator_count, crc_eq);
     ARR_EQ(teeth, tooth_count, tooth_eq);
@@ -298,7 +323,8 @@ int x12_claim_equal(const x12_claim *a, const x12_claim *b)
           a->has_orthodontic == b->has_orthodontic && STR_EQ(ortho_months_total) &&
           STR_EQ(ortho_months_remaining) && STR_EQ(ortho_questionnaire) &&
           repricing_eq(a->repricing, b->repricing) && ambulance_eq(a->ambulance, b->ambulance) &&
-          spinal_eq(a->spinal, b->spinal)))
+          spinal_eq(a->spinal, b->spinal) && contract_eq(a->contract, b->contract) &&
+          strlist_eq(a->file_info, a->file_info_count, b->file_info, b->file_info_count)))
         return 0;
     ARR_EQ(condition_indicators, condition_indicator_count, crc_eq);
     ARR_EQ(dates, date_count, date_eq);

@@ -303,6 +303,26 @@ typedef struct x12_claim_form {
     size_t answer_count;
 } x12_claim_form;
 
+/* CN1: contract information (2300; 837P 2400). */
+typedef struct x12_claim_contract {
+    const char *type;       /* CN101: "01".."06", "09" */
+    int has_amount;         /* CN102 */
+    int64_t amount_cents;
+    const char *percent;    /* CN103 allowance or charge percent */
+    const char *code;       /* CN104 contract code */
+    const char *discount;   /* CN105 terms discount percent */
+    const char *version;    /* CN106 contract version */
+} x12_claim_contract;
+
+/* A qualified quantity (837P 2400 QTY: "PT" ambulance patient count, "FL"
+ * obstetric additional units) or measurement (MEA: category "TR"/"OG",
+ * qualifier "HT", "R1".."R4", value). */
+typedef struct x12_claim_measure {
+    const char *category;  /* MEA01; NULL for QTY */
+    const char *qualifier; /* QTY01 / MEA02 */
+    const char *value;     /* QTY02 / MEA03 (a decimal string) */
+} x12_claim_measure;
+
 /* HCP: repricing by a repricer or a PPO network, at claim (2300) or line
  * (2400) level. */
 typedef struct x12_claim_repricing {
@@ -443,6 +463,16 @@ typedef struct x12_claim_line {
     const x12_claim_dme_certification *dme_certification; /* 837P 2400 CR3; NULL = none */
     x12_claim_form *forms;                /* 837P 2440 LQ/FRM */
     size_t form_count;
+    x12_claim_measure *quantities;        /* 837P 2400 QTY */
+    size_t quantity_count;
+    x12_claim_measure *measurements;      /* 837P 2400 MEA */
+    size_t measurement_count;
+    const x12_claim_contract *contract;   /* 837P 2400 CN1; NULL = none */
+    const char **file_info;               /* 837P 2400 K301 */
+    size_t file_info_count;
+    const char *purchased_provider_id;    /* 837P 2400 PS101 */
+    int has_purchased;                    /* PS102 purchased service charge */
+    int64_t purchased_cents;
 } x12_claim_line;
 
 /* ---- The claim (2300) -------------------------------------------------- */
@@ -548,6 +578,9 @@ typedef struct x12_claim {
     const x12_claim_spinal *spinal;       /* 837P 2300 CR2; NULL = none */
     x12_claim_crc *condition_indicators;  /* 837P 2300 CRC */
     size_t condition_indicator_count;
+    const x12_claim_contract *contract;   /* 2300 CN1; NULL = none */
+    const char **file_info;               /* 2300 K301 (up to 10) */
+    size_t file_info_count;
 } x12_claim;
 
 /* Value equality of two claims (and of everything they point to).  NULL and
