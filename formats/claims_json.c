@@ -27,6 +27,7 @@ typedef enum fkind {
     F_STRUCT,     /* an embedded struct of `sub` */
     F_PTR,        /* a pointer to one struct of `sub`, allocated in the arena */
     F_ARRAY,      /* a pointer to `count` structs of `sub` (count: size_t at aux) */
+    F_STRLIST,    /* const char ** with a size_t count at aux: an array of strings */
     F_ROLE,       /* x12_claim_provider_role */
     F_TYPE        /* x12_claim_type */
 } fkind;
@@ -66,6 +67,7 @@ typedef struct claim_doc {
 #define SUB(T, f, D, d) {#f, F_STRUCT, offsetof(T, f), 0, 0, &D, d}
 #define PTR(T, f, D, d) {#f, F_PTR, offsetof(T, f), 0, 0, &D, d}
 #define ARR(T, f, cnt, D, d) {#f, F_ARRAY, offsetof(T, f), offsetof(T, cnt), 0, &D, d}
+#define STRLIST(T, f, cnt, d) {#f, F_STRLIST, offsetof(T, f), offsetof(T, cnt), 0, NULL, d}
 #define DESC(name, T, tab) {name, sizeof(T), tab, sizeof tab / sizeof tab[0], 0}
 #define DESC_REQ(name, T, tab, req) {name, sizeof(T), tab, sizeof tab / sizeof tab[0], req}
 
@@ -232,6 +234,23 @@ static const field REPRICING_F[] = {
 };
 static const desc REPRICING = DESC("repricing", x12_claim_repricing, REPRICING_F);
 
+static const field CONTRACT_F[] = {
+    STR(x12_claim_contract, type, "CN101"),
+    OAMT(x12_claim_contract, amount_cents, has_amount, "amount", "CN102"),
+    NUMSTR(x12_claim_contract, percent, "CN103"),
+    STR(x12_claim_contract, code, "CN104"),
+    NUMSTR(x12_claim_contract, discount, "CN105"),
+    STR(x12_claim_contract, version, "CN106"),
+};
+static const desc CONTRACT = DESC("contract", x12_claim_contract, CONTRACT_F);
+
+static const field MEASURE_F[] = {
+    STR(x12_claim_measure, category, "MEA01 (absent for QTY)"),
+    STR(x12_claim_measure, qualifier, "QTY01 / MEA02"),
+    NUMSTR(x12_claim_measure, value, "QTY02 / MEA03"),
+};
+static const desc MEASURE = DESC("measure", x12_claim_measure, MEASURE_F);
+
 static const field ADJUSTMENT_F[] = {
     STR(x12_claim_adjustment, group, "CAS01: CO, CR, OA, PI, PR"),
     STR(x12_claim_adjustment, reason, "CAS02: claim adjustment reason code"),
@@ -330,6 +349,12 @@ static const field LINE_F[] = {
     PTR(x12_claim_line, dme, DME, "SV5"),
     PTR(x12_claim_line, dme_certification, DME_CERT, "CR3"),
     ARR(x12_claim_line, forms, form_count, FORM, "2440 LQ/FRM"),
+    ARR(x12_claim_line, quantities, quantity_count, MEASURE, "837P 2400 QTY"),
+    ARR(x12_claim_line, measurements, measurement_count, MEASURE, "837P 2400 MEA"),
+    PTR(x12_claim_line, contract, CONTRACT, "837P 2400 CN1"),
+    STRLIST(x12_claim_line, file_info, file_info_count, "837P 2400 K301"),
+    STR(x12_claim_line, purchased_provider_id, "837P 2400 PS101"),
+    OAMT(x12_claim_line, purchased_cents, has_purchased, "purchased", "837P 2400 PS102"),
 };
 static const desc LINE = DESC_REQ("line", x12_claim_line, LINE_F, 1);
 
@@ -436,6 +461,8 @@ static const field CLAIM_F[] = {
     CPTR(ambulance, AMBULANCE, "837P 2300 CR1"),
     CPTR(spinal, SPINAL, "837P 2300 CR2"),
     CARR(condition_indicators, condition_indicator_count, CRC, "837P 2300 CRC"),
+    CPTR(contract, CONTRACT, "2300 CN1"),
+    {"file_info", F_STRLIST, C(file_info), C(file_info_count), 0, NULL, "2300 K301"},
 };
 static const desc CLAIM = DESC_REQ("claim", claim_doc, CLAIM_F, 1);
 
@@ -994,10 +1021,11 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
             *(void **)(void *)p = s;
         return st;
     }
+    case F_STRLIST:
     case F_ARRAY: {
         if (r->p >= r->end || *r->p != '[')
-            return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of objects, found %s",
-                        kind_at(r));
+            return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of %s, found %s",
+                        f->kind == F_ARRAY ? "objects" : "strings", kind_at(r));
         r->p++;
         skip_ws(r);
         if (r->p < r->end && *r->p == ']') {
@@ -1006,7 +1034,7 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
         }
         /* grown by doubling inside the arena (the old copy stays there
          * until the claim's arena is reset: at most as much again) */
-        size_t n = 0, cap = 4, sz = f->sub->size;
+        size_t n = 0, cap = 4, sz = f->kind == F_ARRAY ? f->sub->size : sizeof(const char *);
         char *arr = x12_arena_alloc(r->arena, cap * sz);
         if (!arr)
             return nomem(r);
@@ -1020,7 +1048,10 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
                 cap *= 2;
             }
             size_t old = push_index(r, n);
-            x12_status st = read_object(r, f->sub, arr + n * sz);
+            x12_status st =
+                f->kind == F_ARRAY
+                    ? read_object(r, f->sub, arr + n * sz)
+                    : read_string(r, 0, (const char **)(void *)(arr + n * sz), NULL);
             if (st != X12_OK)
                 return st;
             path_pop(r, old);
@@ -1392,6 +1423,20 @@ static int write_field(emit *e, const field *f, const void *base, int first)
         put_c(e, ']');
         break;
     }
+    case F_STRLIST: {
+        const char *const *arr = *(const char *const *const *)(const void *)p;
+        size_t n = *(const size_t *)(const void *)((const char *)base + f->aux);
+        if (!arr || !n)
+            goto absent;
+        put_c(e, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                put_c(e, ',');
+            put_string(e, arr[i] ? arr[i] : "");
+        }
+        put_c(e, ']');
+        break;
+    }
     case F_ROLE: {
         unsigned v = (unsigned)*(const x12_claim_provider_role *)(const void *)p;
         put_string(e, v < NROLES ? ROLE_NAMES[v] : "unknown");
@@ -1460,6 +1505,9 @@ static json_t *schema_of_field(const field *f)
         s = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "$ref", ref);
         break;
     }
+    case F_STRLIST:
+        s = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "string");
+        break;
     case F_ROLE:
     case F_TYPE: {
         const char *const *names = f->kind == F_ROLE ? ROLE_NAMES : TYPE_NAMES;
@@ -1504,7 +1552,7 @@ json_t *claims_json_schema(void)
     static const desc *const all[] = {&ADDRESS, &CONTACT, &REF, &DATE, &AMOUNT, &NOTE,
                                       &ATTACHMENT, &PARTY, &PROVIDER, &CODE, &AMBULANCE,
                                       &SPINAL, &CRC, &DME, &DME_CERT, &FORM_ANSWER, &FORM,
-                                      &REPRICING, &ADJUSTMENT, &OTHER_PAYER, &LINE_ADJ,
+                                      &REPRICING, &CONTRACT, &MEASURE, &ADJUSTMENT, &OTHER_PAYER, &LINE_ADJ,
                                       &TOOTH, &DRUG, &LINE, &BILLING, &SUBSCRIBER, &PATIENT};
     json_t *defs = json_object();
     json_object_set_new(defs, "money",

@@ -247,6 +247,70 @@ static void test_examples_roundtrip_837(void **state)
     assert_true(checked >= 7);
 }
 
+
+/* --- every claim of the 837 corpora: claim -> JSON -> claim is equal -------
+ * Keeps the field tables complete as the model grows: a model field the
+ * tables miss is lost on the way and x12_claim_equal() says so. */
+typedef struct corpus_ctx {
+    const char *file;
+    x12_arena *arena;
+    int claims, failures;
+} corpus_ctx;
+
+static int corpus_claim(void *ctx, const x12_claim *claim, const x12_claim_context *cx)
+{
+    corpus_ctx *c = ctx;
+    strbuf b = {0};
+    if (x12_claim_json_write(claim, &cx->header->submitter, &cx->header->receiver, to_sb, &b,
+                             NULL) != X12_OK)
+        fail_msg("%s: claim %s cannot be written as JSON", c->file, claim->claim_id);
+    x12_claims_json_options o;
+    x12_claims_json_options_init(&o);
+    o.no_check = 1; /* corpus claims need not pass the writer's checks */
+    x12_claims_json_item it;
+    x12_json_error je;
+    x12_arena_reset(c->arena);
+    if (x12_claim_from_json(b.p, b.len, &o, c->arena, &it, &je) != X12_OK || !it.claim) {
+        print_error("%s: claim %s: %s: %s\n", c->file, claim->claim_id, je.path, je.message);
+        c->failures++;
+    } else if (!x12_claim_equal(claim, it.claim)) {
+        print_error("%s: claim %s differs after JSON:\n%s\n", c->file, claim->claim_id, b.p);
+        c->failures++;
+    }
+    c->claims++;
+    sb_free(&b);
+    return 0;
+}
+
+static void corpus_dir(const char *dir, corpus_ctx *c)
+{
+    char **files = list_dir(dir);
+    if (!files)
+        return;
+    for (char **p = files; *p; p++) {
+        if (ends_with(*p, ".expect") || ends_with(*p, ".md") || ends_with(*p, ".tsv"))
+            continue;
+        c->file = *p;
+        x12_claim_reader_callbacks cb = {corpus_claim, NULL};
+        x12_claim_read_file(*p, NULL, &cb, c, 0);
+    }
+    free_list(files);
+}
+
+static void test_corpus_claims_survive_json(void **state)
+{
+    (void)state;
+    corpus_ctx c = {NULL, x12_arena_new(NULL), 0, 0};
+    corpus_dir(X12KIT_SOURCE_DIR "/fixtures/corpus", &c);
+    corpus_dir(X12KIT_SOURCE_DIR "/fixtures/validate", &c);
+    corpus_dir(X12KIT_SHARED_DIR "/corpus/837p", &c);
+    corpus_dir(X12KIT_SHARED_DIR "/corpus/837i", &c);
+    corpus_dir(X12KIT_SHARED_DIR "/corpus/837d", &c);
+    x12_arena_free(c.arena);
+    printf("corpus claims through JSON: %d, %d differ\n", c.claims, c.failures);
+    assert_int_equal(c.failures, 0);
+    assert_true(c.claims >= 10);
+}
 #endif
 
 /* --- amounts and errors -------------------------------------------------- */
@@ -744,6 +808,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_examples_identity),
 #ifdef X12KIT_HAVE_CLAIM_READER
         cmocka_unit_test(test_examples_roundtrip_837),
+        cmocka_unit_test(test_corpus_claims_survive_json),
 #endif
         cmocka_unit_test(test_amounts_from_text),
         cmocka_unit_test(test_error_paths),
