@@ -509,7 +509,7 @@ typedef struct reader_ctx {
     uint64_t root;
     struct frame {
         const char *key; /* NULL: an array index */
-        size_t index;
+        size_t index;    /* the index, or the key's length */
     } fr[MAX_FRAMES];
     size_t nfr;
     const char *start, *p, *end; /* the element's bytes; p: where the parser is */
@@ -520,14 +520,20 @@ typedef struct reader_ctx {
     int type_given;              /* the claim has a "type" */
 } reader_ctx;
 
-static size_t push_key(reader_ctx *r, const char *key)
+static size_t push_keyn(reader_ctx *r, const char *key, size_t n)
 {
     size_t old = r->nfr;
     if (r->nfr < MAX_FRAMES) {
         r->fr[r->nfr].key = key;
+        r->fr[r->nfr].index = n;
         r->nfr++;
     }
     return old;
+}
+
+static size_t push_key(reader_ctx *r, const char *key)
+{
+    return push_keyn(r, key, strlen(key));
 }
 
 static size_t push_index(reader_ctx *r, size_t i)
@@ -552,9 +558,9 @@ static x12_status fail(reader_ctx *r, x12_status code, const char *fmt, ...)
     e->code = code;
     size_t n = (size_t)snprintf(e->path, sizeof e->path, "$[%llu]", (unsigned long long)r->root);
     for (size_t i = 0; i < r->nfr && n < sizeof e->path; i++) {
-        int k = r->fr[i].key
-                    ? snprintf(e->path + n, sizeof e->path - n, ".%s", r->fr[i].key)
-                    : snprintf(e->path + n, sizeof e->path - n, "[%zu]", r->fr[i].index);
+        int k = r->fr[i].key ? snprintf(e->path + n, sizeof e->path - n, ".%.*s",
+                                        (int)r->fr[i].index, r->fr[i].key)
+                             : snprintf(e->path + n, sizeof e->path - n, "[%zu]", r->fr[i].index);
         if (k < 0)
             break;
         n += (size_t)k;
@@ -1100,8 +1106,8 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
  * cost one comparison each. */
 static const field *find_field(const desc *d, const char *key, size_t n, size_t *cursor)
 {
-    for (size_t k = 0; k < d->nfields; k++) {
-        size_t i = (*cursor + k) % d->nfields;
+    size_t i = *cursor < d->nfields ? *cursor : 0;
+    for (size_t k = 0; k < d->nfields; k++, i = i + 1 < d->nfields ? i + 1 : 0) {
         const char *name = d->fields[i].name;
         size_t m = 0;
         while (m < n && name[m] == key[m])
@@ -1131,37 +1137,33 @@ static x12_status read_object(reader_ctx *r, const desc *d, void *base)
         for (;;) {
             if (r->p >= r->end || *r->p != '"')
                 return syntax(r, "a string (a key) expected");
-            char key[64];
+            const char *key;
             size_t klen = 0;
-            const char *kstart = r->p;
             const char *q = r->p + 1;
-            while (q < r->end && *q != '"' && *q != '\\')
+            while (q < r->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
                 q++;
-            if (q < r->end && *q == '"' && (size_t)(q - kstart - 1) < sizeof key) {
-                /* a plain key: no escapes */
-                klen = (size_t)(q - kstart - 1);
-                memcpy(key, kstart + 1, klen);
+            if (q < r->end && *q == '"') {
+                /* a plain key: compared where it is */
+                key = r->p + 1;
+                klen = (size_t)(q - key);
                 r->p = q + 1;
             } else {
-                /* escapes or a long key: decode it (it matches no field if too long) */
+                /* escapes (or bad bytes, reported by string_body): decode it */
                 char *tmp = x12_arena_alloc(r->arena, (size_t)(r->end - r->p) + 1);
                 if (!tmp)
                     return nomem(r);
                 x12_status st = string_body(r, tmp, &klen);
                 if (st != X12_OK)
                     return st;
-                if (klen >= sizeof key)
-                    klen = sizeof key - 1;
-                memcpy(key, tmp, klen);
+                key = tmp;
             }
-            key[klen] = '\0';
             skip_ws(r);
             if (r->p >= r->end || *r->p != ':')
                 return syntax(r, "':' expected");
             r->p++;
             skip_ws(r);
             const field *f = find_field(d, key, klen, &cursor);
-            size_t old = push_key(r, key);
+            size_t old = push_keyn(r, key, klen);
             if (!f || memchr(key, '\0', klen))
                 return fail(r, X12_ERR_CLAIM_VALUE, "unknown field");
             size_t fi = (size_t)(f - d->fields);
@@ -1326,34 +1328,64 @@ static void put_amount(emit *e, int64_t cents)
     put_c(e, '"');
 }
 
-static int write_object(emit *e, const desc *d, const void *base);
+static void write_object(emit *e, const desc *d, const void *base);
 
-/* Writes `"name":value` after `sep` when the field is present; returns 1
- * when it wrote something. */
-static int write_field(emit *e, const field *f, const void *base, int first)
+/* Whether the field has something to write (absent fields are left out). */
+static int field_present(const field *f, const void *base)
 {
     const char *p = (const char *)base + f->off;
-    size_t mark = e->len;
-    if (!first)
-        put_c(e, ',');
-    put_c(e, '"');
-    put(e, f->name, strlen(f->name));
-    put(e, "\":", 2);
     switch (f->kind) {
     case F_STR:
     case F_STRNUM: {
         const char *s = *(const char *const *)(const void *)p;
-        if (!s || !*s)
-            goto absent;
-        put_string(e, s);
-        break;
+        return s && *s;
     }
-    case F_AMOUNT:
-        put_amount(e, *(const int64_t *)(const void *)p);
-        break;
     case F_OPT_AMOUNT:
-        if (!*(const int *)(const void *)((const char *)base + f->aux))
-            goto absent;
+        return *(const int *)(const void *)((const char *)base + f->aux);
+    case F_STRS:
+        for (size_t i = 0; i < f->n; i++) {
+            const char *s = ((const char *const *)(const void *)p)[i];
+            if (s && *s)
+                return 1;
+        }
+        return 0;
+    case F_POINTERS:
+        for (size_t i = 0; i < f->n; i++)
+            if (((const uint8_t *)p)[i])
+                return 1;
+        return 0;
+    case F_FLAG:
+        return *(const int *)(const void *)p != 0;
+    case F_STRUCT:
+        for (size_t i = 0; i < f->sub->nfields; i++)
+            if (field_present(&f->sub->fields[i], p))
+                return 1;
+        return 0;
+    case F_PTR:
+        return *(const void *const *)(const void *)p != NULL;
+    case F_ARRAY:
+    case F_STRLIST:
+        return *(const void *const *)(const void *)p &&
+               *(const size_t *)(const void *)((const char *)base + f->aux);
+    case F_AMOUNT:
+    case F_ROLE:
+    case F_TYPE:
+        return 1;
+    }
+    return 0;
+}
+
+/* Writes a present field's value. */
+static void write_value(emit *e, const field *f, const void *base)
+{
+    const char *p = (const char *)base + f->off;
+    switch (f->kind) {
+    case F_STR:
+    case F_STRNUM:
+        put_string(e, *(const char *const *)(const void *)p);
+        break;
+    case F_AMOUNT:
+    case F_OPT_AMOUNT:
         put_amount(e, *(const int64_t *)(const void *)p);
         break;
     case F_STRS: {
@@ -1362,8 +1394,6 @@ static int write_field(emit *e, const field *f, const void *base, int first)
         for (size_t i = 0; i < f->n; i++)
             if (arr[i] && *arr[i])
                 last = i + 1;
-        if (!last)
-            goto absent;
         put_c(e, '[');
         for (size_t i = 0; i < last; i++) {
             if (i)
@@ -1382,8 +1412,6 @@ static int write_field(emit *e, const field *f, const void *base, int first)
         for (size_t i = 0; i < f->n; i++)
             if (ptrs[i])
                 last = i + 1;
-        if (!last)
-            goto absent;
         put_c(e, '[');
         for (size_t i = 0; i < last; i++) {
             char num[8];
@@ -1394,26 +1422,17 @@ static int write_field(emit *e, const field *f, const void *base, int first)
         break;
     }
     case F_FLAG:
-        if (!*(const int *)(const void *)p)
-            goto absent;
         put(e, "true", 4);
         break;
     case F_STRUCT:
-        if (!write_object(e, f->sub, p))
-            goto absent;
+        write_object(e, f->sub, p);
         break;
-    case F_PTR: {
-        const void *s = *(const void *const *)(const void *)p;
-        if (!s)
-            goto absent;
-        write_object(e, f->sub, s);
+    case F_PTR:
+        write_object(e, f->sub, *(const void *const *)(const void *)p);
         break;
-    }
     case F_ARRAY: {
         const char *arr = *(const char *const *)(const void *)p;
         size_t n = *(const size_t *)(const void *)((const char *)base + f->aux);
-        if (!arr || !n)
-            goto absent;
         put_c(e, '[');
         for (size_t i = 0; i < n; i++) {
             if (i)
@@ -1426,8 +1445,6 @@ static int write_field(emit *e, const field *f, const void *base, int first)
     case F_STRLIST: {
         const char *const *arr = *(const char *const *const *)(const void *)p;
         size_t n = *(const size_t *)(const void *)((const char *)base + f->aux);
-        if (!arr || !n)
-            goto absent;
         put_c(e, '[');
         for (size_t i = 0; i < n; i++) {
             if (i)
@@ -1448,21 +1465,26 @@ static int write_field(emit *e, const field *f, const void *base, int first)
         break;
     }
     }
-    return 1;
-absent:
-    e->len = mark;
-    return 0;
 }
 
-/* Writes the object; returns 0 (and writes "{}") when it has no field. */
-static int write_object(emit *e, const desc *d, const void *base)
+/* {"name":value,...} with the present fields in table order ("{}" when none). */
+static void write_object(emit *e, const desc *d, const void *base)
 {
     put_c(e, '{');
-    int any = 0;
-    for (size_t i = 0; i < d->nfields; i++)
-        any |= write_field(e, &d->fields[i], base, !any);
+    int first = 1;
+    for (size_t i = 0; i < d->nfields; i++) {
+        const field *f = &d->fields[i];
+        if (!field_present(f, base))
+            continue;
+        if (!first)
+            put_c(e, ',');
+        first = 0;
+        put_c(e, '"');
+        put(e, f->name, strlen(f->name));
+        put(e, "\":", 2);
+        write_value(e, f, base);
+    }
     put_c(e, '}');
-    return any;
 }
 
 /* --- the JSON Schema ----------------------------------------------------- */

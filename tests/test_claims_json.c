@@ -510,6 +510,31 @@ static void test_error_paths(void **state)
         assert_int_equal(je.byte_offset, 0);
         free(t);
     }
+    /* a key written with an escape is the same key; an unknown escaped key
+     * is named decoded */
+    {
+        char *base = claim_text("", NULL);
+        char *k = strstr(base, "\"claim_id\"");
+        assert_non_null(k);
+        strbuf b = {0};
+        sb_add(&b, base, (size_t)(k - base));
+        sb_printf(&b, "\"claim\\u005fid\"");
+        sb_printf(&b, "%s", k + strlen("\"claim_id\""));
+        x12_claims_json_item it;
+        x12_json_error je;
+        x12_arena_reset(a);
+        assert_int_equal(parse(b.p, a, &it, &je), X12_OK);
+        assert_string_equal(it.claim->claim_id, "C1");
+        sb_free(&b);
+        sb_add(&b, base, (size_t)(k - base));
+        sb_printf(&b, "\"claim\\u005fno\"");
+        sb_printf(&b, "%s", k + strlen("\"claim_id\""));
+        assert_int_equal(parse(b.p, a, &it, &je), X12_ERR_CLAIM_VALUE);
+        assert_string_equal(je.path, "$[0].claim_no");
+        assert_string_equal(je.message, "unknown field");
+        sb_free(&b);
+        free(base);
+    }
     /* the base claim itself is good, and null is the same as absent */
     char *t = claim_text(",\"onset_date\":null,\"notes\":null", NULL);
     x12_claims_json_item it;
