@@ -2,10 +2,14 @@
  *
  * jansson parses whole texts only, so this scanner finds where each top-level
  * element starts and ends (strings and escapes respected, nesting tracked, a
- * limit on one element's size) and hands just those bytes to json_loadb().
- * Memory is one input chunk plus one element, whatever the size of the input.
+ * limit on one element's size) and hands just those bytes on: to json_loadb()
+ * (json_stream_next()), or as they are to a caller that parses them itself
+ * (raw mode, json_stream_next_raw(): the claims reader, claims_json.c, which
+ * maps straight into claim structs and is several times faster than building
+ * a jansson tree).  Memory is one input chunk plus one element, whatever the
+ * size of the input.
  *
- * Numbers keep their text: while an element is copied, each number token
+ * For jansson, numbers keep their text: each number token
  * (outside strings) is rewritten into a JSON string whose first character is
  * NUL ("\u0000" then the digits as written).  User strings may not contain
  * \u0000 (the scanner refuses them), so a string starting with NUL is always a
