@@ -103,6 +103,8 @@ static const status_info STATUS[] = {
     {X12_ERR_CLAIM_NOT_CARRIED, "X12_ERR_CLAIM_NOT_CARRIED",
      "segment is not carried by the claim model"},
     {X12_ERR_CLAIM_VALUE, "X12_ERR_CLAIM_VALUE", "value does not fit the claim model"},
+    {X12_ERR_CLAIM_TEXT, "X12_ERR_CLAIM_TEXT",
+     "claim: a text field has a character the output cannot carry"},
     {X12_ERR_CONTROL_CORRUPT, "X12_ERR_CONTROL_CORRUPT",
      "control-number file is corrupt (it must hold one number 0-999999999)"},
     {X12_ERR_CONTROL_LOCK, "X12_ERR_CONTROL_LOCK", "control-number file cannot be locked"},

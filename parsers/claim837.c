@@ -1112,6 +1112,22 @@ static void other_payer_segment(x12_claim_reader *r, x12_slice id)
         o->benefits_assignment = str(r, A_CLAIM, 3);
         o->patient_signature_source = str(r, A_CLAIM, 4);
         o->release_of_info = str(r, A_CLAIM, 6);
+    } else if (is(id, "MOA") && !o->outpatient) {
+        x12_claim_outpatient_adjudication *m = x12_arena_alloc(r->a[A_CLAIM], sizeof *m);
+        if (!m) {
+            nomem(r);
+            return;
+        }
+        m->reimbursement_rate = str(r, A_CLAIM, 1);
+        if ((m->has_payable = elem(r, 2).len > 0))
+            m->payable_cents = amount(r, 2);
+        for (unsigned i = 0; i < 5; i++)
+            m->remarks[i] = str(r, A_CLAIM, 3 + i);
+        if ((m->has_esrd = elem(r, 8).len > 0))
+            m->esrd_cents = amount(r, 8);
+        if ((m->has_nonpayable = elem(r, 9).len > 0))
+            m->nonpayable_cents = amount(r, 9);
+        o->outpatient = m;
     } else {
         not_carried(r, 0);
         r->used = ~(uint64_t)0;

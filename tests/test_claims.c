@@ -425,6 +425,7 @@ static x12_claim_line cob_lines[2];
 static x12_claim_ref cob_op_ref = {"G2", "KEY-5521", NULL};
 static x12_claim_provider cob_op_providers[] = {
     {X12_PROVIDER_RENDERING, {.entity_type = "1", .refs = &cob_op_ref, .ref_count = 1}}};
+static const x12_claim_outpatient_adjudication cob_moa = {.remarks = {"MA01", "MA18"}};
 static x12_claim_other_payer cob_payers[] = {{
     .payer_responsibility = "P",
     .relationship = "18",
@@ -442,6 +443,7 @@ static x12_claim_other_payer cob_payers[] = {{
     .adjudication_date = "20261115",
     .providers = cob_op_providers,
     .provider_count = 1,
+    .outpatient = &cob_moa,
 }};
 static x12_claim_subscriber sub_secondary = {
     .payer_responsibility = "S",
@@ -878,6 +880,50 @@ static void test_check_codes(void **state)
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-P[1] subscriber.relationship\n");
 }
 
+/* Text the output cannot carry rejects the claim before any of it is
+ * written: a delimiter, a control character, a non-ASCII byte without
+ * conversion; with input_encoding UTF-8 accents are folded. */
+static void test_check_text(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "A*B";
+    assert_rejected(&c, "X12_ERR_CLAIM_TEXT A*B[1] claim_id\n");
+    c = prof_claim();
+    c.claim_id = "BAD-TX";
+    x12_claim_subscriber s = sub_self;
+    s.subscriber.last_name = "M\xc3\x9cLLER"; /* UTF-8 U-umlaut */
+    c.subscriber = &s;
+    assert_rejected(&c, "X12_ERR_CLAIM_TEXT BAD-TX[1] subscriber.subscriber.last_name\n");
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    l[1].description = "TWO\nLINES";
+    c = prof_claim();
+    c.claim_id = "BAD-TL";
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_TEXT BAD-TL[1] lines[1].description\n");
+    x12_claim_note n = {"ADD", "50% OFF ~ TODAY"};
+    c = prof_claim();
+    c.claim_id = "BAD-TN";
+    c.notes = &n;
+    assert_rejected(&c, "X12_ERR_CLAIM_TEXT BAD-TN[1] notes[0].text\n");
+    /* with UTF-8 input the name is folded to MULLER and written */
+    strbuf out = {0};
+    x12_claim_writer_options o;
+    x12_claim_writer_options_init(&o);
+    o.writer.input_encoding = "UTF-8";
+    x12_claim_header h = header();
+    x12_claim_writer *w = x12_claim_writer_new(&o, &h, out_sb, &out, NULL);
+    c = prof_claim();
+    c.subscriber = &s;
+    assert_int_equal(x12_claim_writer_add(w, &c), X12_OK);
+    assert_int_equal(x12_claim_writer_finish(w), X12_OK);
+    x12_claim_writer_free(w);
+    sb_add(&out, "", 0);
+    assert_non_null(strstr(out.p, "~NM1*IL*1*MULLER*JANE****MI*"));
+    sb_free(&out);
+}
+
 /* A provider the guide has no loop for, or with parts its loop lacks. */
 static void test_check_providers(void **state)
 {
@@ -1046,7 +1092,8 @@ static void test_status_codes(void **state)
                  {X12_ERR_CLAIM_COUNT, "X12_ERR_CLAIM_COUNT"},
                  {X12_ERR_CLAIM_REJECTED, "X12_ERR_CLAIM_REJECTED"},
                  {X12_ERR_CLAIM_NOT_CARRIED, "X12_ERR_CLAIM_NOT_CARRIED"},
-                 {X12_ERR_CLAIM_VALUE, "X12_ERR_CLAIM_VALUE"}};
+                 {X12_ERR_CLAIM_VALUE, "X12_ERR_CLAIM_VALUE"},
+                 {X12_ERR_CLAIM_TEXT, "X12_ERR_CLAIM_TEXT"}};
     for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
         assert_true(codes[i].code >= 110 && codes[i].code <= 129);
         assert_string_equal(x12_status_name(codes[i].code), codes[i].name);
@@ -1302,10 +1349,12 @@ static void test_writer_usage(void **state)
     assert_int_equal(x12_claim_writer_add(w, &c), X12_ERR_IO);
     assert_int_equal(x12_claim_writer_error(w)->code, X12_ERR_IO);
     x12_claim_writer_free(w);
-    /* data with a delimiter fails the writer (the segment is not written) */
-    w = x12_claim_writer_new(NULL, &h, out_sb, &out, &err);
-    c.claim_id = "A*B";
-    assert_int_equal(x12_claim_writer_add(w, &c), X12_ERR_DELIMITER_IN_DATA);
+    /* a header the segment writer refuses is fatal */
+    x12_claim_header bad_h = header();
+    bad_h.gs.sender = "S";
+    w = x12_claim_writer_new(NULL, &bad_h, out_sb, &out, &err);
+    assert_int_equal(x12_claim_writer_add(w, &c), X12_ERR_FIELD_WIDTH);
+    assert_int_equal(x12_claim_writer_add(w, &c), X12_ERR_FIELD_WIDTH);
     x12_claim_writer_free(w);
     sb_free(&out);
     x12_claim_writer_free(NULL);
@@ -1931,6 +1980,7 @@ int main(void)
         cmocka_unit_test(test_check_total),
         cmocka_unit_test(test_check_npi),
         cmocka_unit_test(test_check_codes),
+        cmocka_unit_test(test_check_text),
         cmocka_unit_test(test_check_providers),
         cmocka_unit_test(test_check_guide_fit),
         cmocka_unit_test(test_check_dates),

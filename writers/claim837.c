@@ -856,6 +856,25 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     el(c, NULL);
     el(c, o->release_of_info);
     end(c);
+    const x12_claim_outpatient_adjudication *m = o->outpatient;
+    if (m) {
+        /* 2320 MOA follows OI (837I puts MIA, not carried, between them) */
+        seg(c, "MOA");
+        el(c, m->reimbursement_rate);
+        if (m->has_payable)
+            el_amount(c, m->payable_cents);
+        else
+            el(c, NULL);
+        for (int i = 0; i < 5; i++)
+            el(c, m->remarks[i]);
+        if (m->has_esrd)
+            el_amount(c, m->esrd_cents);
+        else
+            el(c, NULL);
+        if (m->has_nonpayable)
+            el_amount(c, m->nonpayable_cents);
+        end(c);
+    }
     put_party(c, &o->subscriber, "IL", NULL, P_ADDR);
     put_nm1(c, &o->payer, "PR", 0);
     put_address(c, &o->payer.address);
@@ -1322,6 +1341,21 @@ x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
         return usage(c, "claim without billing provider or subscriber");
     size_t index = c->claim_index++;
     if (!c->o.no_checks && x12_claim_check(cl, index, c->o.problem, c->o.problem_ctx)) {
+        c->stats.claims_rejected++;
+        return X12_ERR_CLAIM_REJECTED;
+    }
+    /* text the output cannot carry rejects the claim before any of it is
+     * written (the segment writer would fail half-way through it) */
+    x12_claim_problem tp;
+    if (claim_text_check(cl, &c->o.writer, tp.path, sizeof tp.path)) {
+        if (c->o.problem) {
+            tp.code = X12_ERR_CLAIM_TEXT;
+            tp.claim_id = cl->claim_id ? cl->claim_id : "";
+            tp.claim_index = index;
+            snprintf(tp.detail, sizeof tp.detail, "no delimiters, control characters%s",
+                     c->o.writer.input_encoding ? "" : " or non-ASCII bytes without input_encoding");
+            c->o.problem(c->o.problem_ctx, &tp);
+        }
         c->stats.claims_rejected++;
         return X12_ERR_CLAIM_REJECTED;
     }

@@ -116,8 +116,23 @@ static int tooth_eq(const x12_claim_tooth *a, const x12_claim_tooth *b)
     return STR_EQ(number) && strs_eq(a->surfaces, b->surfaces, 5);
 }
 
+static int moa_eq(const x12_claim_outpatient_adjudication *a,
+                  const x12_claim_outpatient_adjudication *b)
+{
+    if (!a || !b)
+        return a == b;
+    return STR_EQ(reimbursement_rate) && a->has_payable == b->has_payable &&
+           (!a->has_payable || a->payable_cents == b->payable_cents) &&
+           strs_eq(a->remarks, b->remarks, 5) && a->has_esrd == b->has_esrd &&
+           (!a->has_esrd || a->esrd_cents == b->esrd_cents) &&
+           a->has_nonpayable == b->has_nonpayable &&
+           (!a->has_nonpayable || a->nonpayable_cents == b->nonpayable_cents);
+}
+
 static int other_payer_eq(const x12_claim_other_payer *a, const x12_claim_other_payer *b)
 {
+    if (!moa_eq(a->outpatient, b->outpatient))
+        return 0;
     if (!(STR_EQ(payer_responsibility) && STR_EQ(relationship) && STR_EQ(group_number) &&
           STR_EQ(group_name) && STR_EQ(insurance_type) && STR_EQ(claim_filing_indicator) &&
           a->has_paid == b->has_paid && (!a->has_paid || a->paid_cents == b->paid_cents) &&

@@ -12,4 +12,8 @@ int claim_copy_subscriber(x12_arena *a, x12_claim_subscriber *d, const x12_claim
 int claim_copy_patient(x12_arena *a, x12_claim_patient *d, const x12_claim_patient *s);
 int claim_copy_header(x12_arena *a, x12_claim_header *d, const x12_claim_header *s);
 
+/* Checks every text field of a claim against the output's delimiters and
+ * character set; returns 1 and the first bad field's path, or 0. */
+int claim_text_check(const x12_claim *cl, const x12_writer_options *o, char *path, size_t cap);
+
 #endif

@@ -348,6 +348,18 @@ typedef struct x12_claim_repricing {
 
 /* ---- Other payers (COB) ------------------------------------------------ */
 
+/* 2320 MOA: the other payer's outpatient adjudication (Medicare remarks). */
+typedef struct x12_claim_outpatient_adjudication {
+    const char *reimbursement_rate; /* MOA01 (a decimal string) */
+    int has_payable;                /* MOA02 HCPCS payable amount */
+    int64_t payable_cents;
+    const char *remarks[5];         /* MOA03-07 claim payment remark codes */
+    int has_esrd;                   /* MOA08 end stage renal disease payment */
+    int64_t esrd_cents;
+    int has_nonpayable;             /* MOA09 non-payable professional component */
+    int64_t nonpayable_cents;
+} x12_claim_outpatient_adjudication;
+
 /* 2320/2330A/2330B: an other payer of a secondary or tertiary claim. */
 typedef struct x12_claim_other_payer {
     const char *payer_responsibility;   /* SBR01 of 2320 */
@@ -374,6 +386,7 @@ typedef struct x12_claim_other_payer {
     x12_claim_provider *providers;      /* 2330C-2330I: the other payer's ids of the claim's
                                            providers (party: entity type and refs only) */
     size_t provider_count;
+    const x12_claim_outpatient_adjudication *outpatient; /* 2320 MOA; NULL = none */
 } x12_claim_other_payer;
 
 /* 2430: how an other payer adjudicated one service line. */
@@ -671,11 +684,15 @@ X12_API x12_claim_writer *x12_claim_writer_new(const x12_claim_writer_options *o
  * then patient.  A new transaction set starts after max_claims_per_set
  * claims.  The caller keeps ownership of `claim`; it may be freed as soon as
  * this returns.
+ * Text is checked against the output's delimiters and character set before
+ * anything is written (X12_ERR_CLAIM_TEXT, even with no_checks).
  * Returns X12_OK (written), X12_ERR_CLAIM_REJECTED (it failed the checks: its
  * problems went to the problem callback, nothing was written, the writer
- * goes on), or a fatal error (X12_ERR_NOMEM, X12_ERR_IO, X12_ERR_LIMIT,
- * X12_ERR_USAGE for a claim of another type or after finish, or a writer
- * error for bytes X12 cannot carry), after which the writer refuses more. */
+ * goes on), X12_ERR_USAGE (a claim of another type, after finish, or without
+ * billing provider or subscriber: nothing written, the writer goes on), or a
+ * fatal error (X12_ERR_NOMEM, X12_ERR_IO, X12_ERR_LIMIT, or a segment writer
+ * error such as X12_ERR_CHARSET for text iconv cannot fold), after which the
+ * writer refuses more. */
 X12_API x12_status x12_claim_writer_add(x12_claim_writer *w, const x12_claim *claim);
 
 /* How far x12_claim_writer_end() closes. */

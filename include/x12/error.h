@@ -124,6 +124,8 @@ typedef enum x12_status {
     X12_ERR_CLAIM_NOT_CARRIED = 118, /* reader: a segment the claim model does not carry */
     X12_ERR_CLAIM_VALUE = 119,       /* reader: a value the model cannot hold (an amount
                                         with three decimals, a pointer that is not a number) */
+    X12_ERR_CLAIM_TEXT = 120,        /* a text field holds a delimiter, a control character
+                                        or a character outside the output's character set */
     /* Control numbers and acknowledgements (control.h, ack.h). */
     X12_ERR_CONTROL_CORRUPT = 150,   /* the control-number file does not hold a number */
     X12_ERR_CONTROL_LOCK = 151,      /* the control-number file cannot be locked */
