@@ -251,6 +251,17 @@ static const field MEASURE_F[] = {
 };
 static const desc MEASURE = DESC("measure", x12_claim_measure, MEASURE_F);
 
+static const field OUTPATIENT_F[] = {
+    NUMSTR(x12_claim_outpatient_adjudication, reimbursement_rate, "MOA01"),
+    OAMT(x12_claim_outpatient_adjudication, payable_cents, has_payable, "payable", "MOA02"),
+    STRS(x12_claim_outpatient_adjudication, remarks, 5, "MOA03-07"),
+    OAMT(x12_claim_outpatient_adjudication, esrd_cents, has_esrd, "esrd", "MOA08"),
+    OAMT(x12_claim_outpatient_adjudication, nonpayable_cents, has_nonpayable, "nonpayable",
+         "MOA09"),
+};
+static const desc OUTPATIENT =
+    DESC("outpatient_adjudication", x12_claim_outpatient_adjudication, OUTPATIENT_F);
+
 static const field ADJUSTMENT_F[] = {
     STR(x12_claim_adjustment, group, "CAS01: CO, CR, OA, PI, PR"),
     STR(x12_claim_adjustment, reason, "CAS02: claim adjustment reason code"),
@@ -276,6 +287,7 @@ static const field OTHER_PAYER_F[] = {
     SUB(x12_claim_other_payer, payer, PARTY, "2330B NM1*PR"),
     STR(x12_claim_other_payer, adjudication_date, "2330B DTP*573"),
     ARR(x12_claim_other_payer, providers, provider_count, PROVIDER, "2330C-2330I"),
+    PTR(x12_claim_other_payer, outpatient, OUTPATIENT, "2320 MOA"),
 };
 static const desc OTHER_PAYER = DESC("other_payer", x12_claim_other_payer, OTHER_PAYER_F);
 
@@ -1574,7 +1586,8 @@ json_t *claims_json_schema(void)
     static const desc *const all[] = {&ADDRESS, &CONTACT, &REF, &DATE, &AMOUNT, &NOTE,
                                       &ATTACHMENT, &PARTY, &PROVIDER, &CODE, &AMBULANCE,
                                       &SPINAL, &CRC, &DME, &DME_CERT, &FORM_ANSWER, &FORM,
-                                      &REPRICING, &CONTRACT, &MEASURE, &ADJUSTMENT, &OTHER_PAYER, &LINE_ADJ,
+                                      &REPRICING, &CONTRACT, &MEASURE, &OUTPATIENT,
+                                      &ADJUSTMENT, &OTHER_PAYER, &LINE_ADJ,
                                       &TOOTH, &DRUG, &LINE, &BILLING, &SUBSCRIBER, &PATIENT};
     json_t *defs = json_object();
     json_object_set_new(defs, "money",
