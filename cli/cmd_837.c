@@ -364,6 +364,17 @@ static int from_json(run *r, const char *path, const from_opts *fo)
         r->item = NULL;
         if (ws == X12_ERR_CLAIM_REJECTED)
             continue; /* reported by on_problem */
+        if (ws == X12_ERR_USAGE) {
+            /* a claim the writer cannot take (no billing provider or
+             * subscriber when not checked): refused, the others go on */
+            const x12_error *we = x12_claim_writer_error(w);
+            fprintf(stderr, "%s: line %llu, byte %llu: $[%llu]: %s%s%s\n", r->in_name,
+                    (unsigned long long)it.line, (unsigned long long)it.byte_offset,
+                    (unsigned long long)it.index, x12_status_message(we->code),
+                    we->detail[0] ? ": " : "", we->detail);
+            r->status = cli_worst(r->status, EXIT_INPUT);
+            continue;
+        }
         if (ws != X12_OK) {
             const x12_error *we = x12_claim_writer_error(w);
             if (r->control_failed)
