@@ -1160,8 +1160,8 @@ static x12_status check_item(x12_claims_json_reader *r, int has_type,
         err->code = X12_ERR_CLAIM_VALUE;
         snprintf(err->path, sizeof err->path, "$[%llu].type", (unsigned long long)item->index);
         snprintf(err->message, sizeof err->message,
-                 "the claim is %s but the output is %s (one type per 837)", claims_type_names[c->type],
-                 claims_type_names[r->type]);
+                 "the claim is %s but the output is %s (one type per 837)",
+                 claims_type_names[c->type], claims_type_names[r->type]);
         return err->code;
     }
     if (!r->o.no_check) {
