@@ -363,67 +363,60 @@ static json_stream_result fatal(json_stream *s, x12_json_error *err, x12_status 
  * bracket, anything odd).  Bytes skipped here hold no line break. */
 static size_t fast_element(json_stream *s)
 {
-    const char *in = s->in;
+    /* 1: a byte that ends a run of string contents */
+    static const unsigned char stop[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        ['"'] = 1, ['\\'] = 1};
+    const unsigned char *in = (const unsigned char *)s->in;
     size_t j = s->in_pos, n = s->in_len;
+    int in_str = s->in_str;
+    unsigned depth = s->depth;
     while (j < n) {
-        unsigned char c = (unsigned char)in[j];
-        if (s->in_str) {
+        if (in_str) {
             /* eight bytes at a time while none is '"', '\\' or below 0x20
-             * (the classic "has zero byte" tests); a byte loop finishes */
+             * (the classic "has zero byte" tests); a table finishes */
+            const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
             while (j + 8 <= n) {
                 uint64_t w;
                 memcpy(&w, in + j, 8);
-                const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
                 uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
                 uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w);
                 if (hit & highs)
                     break;
                 j += 8;
             }
-            c = (unsigned char)in[j < n ? j : n - 1];
+            while (j < n && !stop[in[j]])
+                j++;
             if (j == n)
-                return j;
-            while (c != '"' && c != '\\' && c >= 0x20) {
-                if (++j == n)
-                    return j;
-                c = (unsigned char)in[j];
-            }
-            if (c != '"' || s->depth == 0)
-                return j;
-            s->in_str = 0;
+                break;
+            if (in[j] != '"' || depth == 0)
+                break;
+            in_str = 0;
             j++;
             continue;
         }
-        switch (c) {
-        case ' ':
-        case '\t':
-        case '\r':
-        case ':':
-        case ',':
+        unsigned char c = in[j];
+        if (c == '"') {
+            in_str = 1;
             j++;
-            continue;
-        case '"':
-            s->in_str = 1;
+        } else if (c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\r') {
             j++;
-            continue;
-        case '{':
-        case '[':
-            if (s->depth >= s->max_depth)
-                return j;
-            s->stack[s->depth++] = (char)c;
+        } else if (c == '{' || c == '[') {
+            if (depth >= s->max_depth)
+                break;
+            s->stack[depth++] = (char)c;
             j++;
-            continue;
-        case '}':
-        case ']':
-            if (s->depth <= 1 || s->stack[s->depth - 1] != (c == '}' ? '{' : '['))
-                return j;
-            s->depth--;
+        } else if (c == '}' || c == ']') {
+            if (depth <= 1 || s->stack[depth - 1] != (c == '}' ? '{' : '['))
+                break;
+            depth--;
             j++;
-            continue;
-        default:
-            return j;
+        } else {
+            break;
         }
     }
+    s->in_str = in_str;
+    s->depth = depth;
     return j;
 }
 
