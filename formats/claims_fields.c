@@ -7,15 +7,17 @@
 
 #include "claims_fields.h"
 
-#define STR(T, f, d) {#f, F_STR, offsetof(T, f), 0, 0, NULL, d}
-#define NUMSTR(T, f, d) {#f, F_STRNUM, offsetof(T, f), 0, 0, NULL, d}
-#define AMT(T, f, name, d) {name, F_AMOUNT, offsetof(T, f), 0, 0, NULL, d}
-#define OAMT(T, f, has, name, d) {name, F_OPT_AMOUNT, offsetof(T, f), offsetof(T, has), 0, NULL, d}
-#define STRS(T, f, k, d) {#f, F_STRS, offsetof(T, f), 0, k, NULL, d}
-#define SUB(T, f, D, d) {#f, F_STRUCT, offsetof(T, f), 0, 0, &D, d}
-#define PTR(T, f, D, d) {#f, F_PTR, offsetof(T, f), 0, 0, &D, d}
-#define ARR(T, f, cnt, D, d) {#f, F_ARRAY, offsetof(T, f), offsetof(T, cnt), 0, &D, d}
-#define STRLIST(T, f, cnt, d) {#f, F_STRLIST, offsetof(T, f), offsetof(T, cnt), 0, NULL, d}
+#define STR(T, f, d) {#f, F_STR, offsetof(T, f), 0, 0, NULL, d, sizeof #f - 1}
+#define NUMSTR(T, f, d) {#f, F_STRNUM, offsetof(T, f), 0, 0, NULL, d, sizeof #f - 1}
+#define AMT(T, f, name, d) {name, F_AMOUNT, offsetof(T, f), 0, 0, NULL, d, sizeof name - 1}
+#define OAMT(T, f, has, name, d)                                                                   \
+    {name, F_OPT_AMOUNT, offsetof(T, f), offsetof(T, has), 0, NULL, d, sizeof name - 1}
+#define STRS(T, f, k, d) {#f, F_STRS, offsetof(T, f), 0, k, NULL, d, sizeof #f - 1}
+#define SUB(T, f, D, d) {#f, F_STRUCT, offsetof(T, f), 0, 0, &D, d, sizeof #f - 1}
+#define PTR(T, f, D, d) {#f, F_PTR, offsetof(T, f), 0, 0, &D, d, sizeof #f - 1}
+#define ARR(T, f, cnt, D, d) {#f, F_ARRAY, offsetof(T, f), offsetof(T, cnt), 0, &D, d, sizeof #f - 1}
+#define STRLIST(T, f, cnt, d)                                                                      \
+    {#f, F_STRLIST, offsetof(T, f), offsetof(T, cnt), 0, NULL, d, sizeof #f - 1}
 #define DESC(name, T, tab) {name, sizeof(T), tab, sizeof tab / sizeof tab[0], 0}
 #define DESC_REQ(name, T, tab, req) {name, sizeof(T), tab, sizeof tab / sizeof tab[0], req}
 
@@ -93,7 +95,7 @@ static const field PARTY_F[] = {
 static const desc PARTY = DESC("party", x12_claim_party, PARTY_F);
 
 static const field PROVIDER_F[] = {
-    {"role", F_ROLE, offsetof(x12_claim_provider, role), 0, 0, NULL, "the 2310x/2420x loop"},
+    {"role", F_ROLE, offsetof(x12_claim_provider, role), 0, 0, NULL, "the 2310x/2420x loop", 4},
     SUB(x12_claim_provider, party, PARTY, "NM1, PRV, REF"),
 };
 static const desc PROVIDER = DESC("provider", x12_claim_provider, PROVIDER_F);
@@ -283,7 +285,7 @@ static const field LINE_F[] = {
     NUMSTR(x12_claim_line, units, "SV104 / SV205 / SV306"),
     STR(x12_claim_line, place_of_service, "SV105 / SV303"),
     {"diagnosis_pointers", F_POINTERS, offsetof(x12_claim_line, diagnosis_pointers), 0, 4, NULL,
-     "SV107 / SV311"},
+     "SV107 / SV311", 18},
     STR(x12_claim_line, emergency, "SV109"),
     STR(x12_claim_line, epsdt, "SV111"),
     STR(x12_claim_line, family_planning, "SV112"),
@@ -351,21 +353,21 @@ static const field PATIENT_F[] = {
 static const desc PATIENT = DESC("patient", x12_claim_patient, PATIENT_F);
 
 #define C(f) offsetof(claim_doc, claim) + offsetof(x12_claim, f)
-#define CSTR(f, d) {#f, F_STR, C(f), 0, 0, NULL, d}
-#define CNUMSTR(f, d) {#f, F_STRNUM, C(f), 0, 0, NULL, d}
-#define CSUB(f, D, d) {#f, F_STRUCT, C(f), 0, 0, &D, d}
-#define CPTR(f, D, d) {#f, F_PTR, C(f), 0, 0, &D, d}
-#define CARR(f, cnt, D, d) {#f, F_ARRAY, C(f), C(cnt), 0, &D, d}
+#define CSTR(f, d) {#f, F_STR, C(f), 0, 0, NULL, d, sizeof #f - 1}
+#define CNUMSTR(f, d) {#f, F_STRNUM, C(f), 0, 0, NULL, d, sizeof #f - 1}
+#define CSUB(f, D, d) {#f, F_STRUCT, C(f), 0, 0, &D, d, sizeof #f - 1}
+#define CPTR(f, D, d) {#f, F_PTR, C(f), 0, 0, &D, d, sizeof #f - 1}
+#define CARR(f, cnt, D, d) {#f, F_ARRAY, C(f), C(cnt), 0, &D, d, sizeof #f - 1}
 
 static const field CLAIM_F[] = {
-    {"type", F_TYPE, C(type), 0, 0, NULL, "837P, 837I or 837D"},
-    {"submitter", F_PTR, offsetof(claim_doc, submitter), 0, 0, &PARTY, "1000A NM1*41"},
-    {"receiver", F_PTR, offsetof(claim_doc, receiver), 0, 0, &PARTY, "1000B NM1*40"},
+    {"type", F_TYPE, C(type), 0, 0, NULL, "837P, 837I or 837D", 4},
+    {"submitter", F_PTR, offsetof(claim_doc, submitter), 0, 0, &PARTY, "1000A NM1*41", 9},
+    {"receiver", F_PTR, offsetof(claim_doc, receiver), 0, 0, &PARTY, "1000B NM1*40", 8},
     CPTR(billing, BILLING, "2000A"),
     CPTR(subscriber, SUBSCRIBER, "2000B"),
     CPTR(patient, PATIENT, "2000C (absent when the subscriber is the patient)"),
     CSTR(claim_id, "CLM01 patient control number"),
-    {"total_charge", F_AMOUNT, C(total_charge_cents), 0, 0, NULL, "CLM02"},
+    {"total_charge", F_AMOUNT, C(total_charge_cents), 0, 0, NULL, "CLM02", 12},
     CSTR(facility_code, "CLM05-1: place of service, or type of bill digits 1-2"),
     CSTR(facility_qualifier, "CLM05-2"),
     CSTR(frequency_code, "CLM05-3: 1 original, 7 replacement, 8 void"),
@@ -374,7 +376,7 @@ static const field CLAIM_F[] = {
     CSTR(benefits_assignment, "CLM08"),
     CSTR(release_of_info, "CLM09"),
     CSTR(patient_signature_source, "CLM10"),
-    {"related_causes", F_STRS, C(related_causes), 0, 3, NULL, "CLM11-1..3"},
+    {"related_causes", F_STRS, C(related_causes), 0, 3, NULL, "CLM11-1..3", 14},
     CSTR(accident_state, "CLM11-4"),
     CSTR(accident_country, "CLM11-5"),
     CSTR(special_program, "CLM12"),
@@ -409,7 +411,7 @@ static const field CLAIM_F[] = {
     CARR(occurrences, occurrence_count, CODE, "HI BH"),
     CARR(values, value_count, CODE, "HI BE"),
     CARR(conditions, condition_count, CODE, "HI BG"),
-    {"has_orthodontic", F_FLAG, C(has_orthodontic), 0, 0, NULL, "DN1 present"},
+    {"has_orthodontic", F_FLAG, C(has_orthodontic), 0, 0, NULL, "DN1 present", 15},
     CNUMSTR(ortho_months_total, "DN101"),
     CNUMSTR(ortho_months_remaining, "DN102"),
     CSTR(ortho_questionnaire, "DN104"),
@@ -422,7 +424,7 @@ static const field CLAIM_F[] = {
     CPTR(spinal, SPINAL, "837P 2300 CR2"),
     CARR(condition_indicators, condition_indicator_count, CRC, "837P 2300 CRC"),
     CPTR(contract, CONTRACT, "2300 CN1"),
-    {"file_info", F_STRLIST, C(file_info), C(file_info_count), 0, NULL, "2300 K301"},
+    {"file_info", F_STRLIST, C(file_info), C(file_info_count), 0, NULL, "2300 K301", 9},
 };
 const desc claims_claim_desc = DESC_REQ("claim", claim_doc, CLAIM_F, 1);
 
@@ -502,6 +504,9 @@ static json_t *schema_of_desc(const desc *d)
     unsigned amounts = 0;
     for (size_t i = 0; i < d->nfields; i++)
         amounts += d->fields[i].kind == F_AMOUNT;
+    for (size_t i = 0; i < d->nfields; i++)
+        if (d->fields[i].nlen != strlen(d->fields[i].name))
+            return NULL; /* a hand-written entry with a wrong length */
     if (amounts != d->required || d->nfields > 96)
         return NULL; /* the tables are wrong: DESC_REQ, or seen[] in read_object() */
     json_t *props = json_object();

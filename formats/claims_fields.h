@@ -35,6 +35,7 @@ typedef struct field {
     size_t n;
     const desc *sub;
     const char *doc; /* the schema's description: the X12 element it becomes */
+    size_t nlen;     /* strlen(name) */
 } field;
 
 struct desc {

@@ -644,10 +644,7 @@ static const field *find_field(const desc *d, const char *key, size_t n, size_t 
     size_t i = *cursor < d->nfields ? *cursor : 0;
     for (size_t k = 0; k < d->nfields; k++, i = i + 1 < d->nfields ? i + 1 : 0) {
         const char *name = d->fields[i].name;
-        size_t m = 0;
-        while (m < n && name[m] == key[m])
-            m++;
-        if (m == n && name[n] == '\0') {
+        if (d->fields[i].nlen == n && name[0] == key[0] && memcmp(name, key, n) == 0) {
             *cursor = i + 1;
             return &d->fields[i];
         }
