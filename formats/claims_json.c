@@ -3,6 +3,7 @@
  * -> one NDJSON line.  Finding each object's bytes is json_stream.c's job;
  * checking a claim against the guides is x12_claim_check()'s. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,8 @@ typedef struct reader_ctx {
     x12_arena *arena;
     const unsigned char *cls; /* byte classes of strings (BC_*), 256 entries */
     int to_x12;         /* fold non-ASCII text to X12 characters */
+    int inplace;        /* plain strings are ended in the element's own (writable)
+                           bytes instead of copied */
     x12_json_error *err;
     uint64_t root;
     struct frame {
@@ -359,9 +362,14 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
         q++;
     if (q < r->end && *q == '"' && r->cls['"'] == BC_QUOTE) {
         size_t n = (size_t)(q - r->p - 1);
-        char *c = x12_arena_strndup(r->arena, r->p + 1, n);
-        if (!c)
+        char *c;
+        if (r->inplace) {
+            /* the string ends where its closing quote was: no copy */
+            c = (char *)(uintptr_t)(r->p + 1);
+            c[n] = '\0';
+        } else if (!(c = x12_arena_strndup(r->arena, r->p + 1, n))) {
             return nomem(r);
+        }
         r->p = q + 1;
         *out = c;
         if (outlen)
@@ -733,7 +741,7 @@ static x12_status read_object(reader_ctx *r, const desc *d, void *base)
 /* Parses one element's bytes (line0/off0: where they start) into `item`. */
 static x12_status parse_claim(const char *buf, size_t len, uint64_t index, uint64_t line0,
                               uint64_t off0, x12_arena *arena, const x12_claims_json_options *o,
-                              const unsigned char *cls,
+                              const unsigned char *cls, int inplace,
                               x12_claims_json_item *item, x12_json_error *err, int *type_given)
 {
     reader_ctx r;
@@ -741,6 +749,7 @@ static x12_status parse_claim(const char *buf, size_t len, uint64_t index, uint6
     r.arena = arena;
     r.cls = cls;
     r.to_x12 = o->to_x12;
+    r.inplace = inplace;
     r.err = err;
     r.root = index;
     r.start = r.p = buf;
@@ -1028,6 +1037,7 @@ struct x12_claims_json_reader {
     int type_fixed;
     x12_claim_type type;
     unsigned char cls[256]; /* byte classes of strings */
+    int copy_strings;       /* every string into the arena (x12_claim_from_json()) */
 };
 
 void x12_claims_json_options_init(x12_claims_json_options *o)
@@ -1187,7 +1197,7 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
 {
     memset(item, 0, sizeof *item);
     memset(err, 0, sizeof *err);
-    const char *bytes;
+    char *bytes;
     size_t len;
     json_stream_item it;
     switch (json_stream_next_raw(r->s, &bytes, &len, &it, err)) {
@@ -1201,7 +1211,7 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
     }
     int has_type = 0;
     x12_status st = parse_claim(bytes, len, it.index, it.line, it.byte_offset, arena, &r->o,
-                                r->cls, item, err, &has_type);
+                                r->cls, !r->copy_strings, item, err, &has_type);
     err->index = it.index;
     if (st == X12_OK) {
         err->line = it.line;
@@ -1247,6 +1257,7 @@ x12_status x12_claim_from_json(const char *text, size_t len, const x12_claims_js
         snprintf(err->message, sizeof err->message, "out of memory");
         return X12_ERR_NOMEM;
     }
+    r->copy_strings = 1; /* the reader's buffers go away before the claim does */
     x12_status st = x12_claims_json_next(r, arena, item, err);
     x12_claims_json_free(r);
     return st;

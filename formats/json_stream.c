@@ -66,7 +66,7 @@ struct json_stream {
     char num[48];        /* the number being scanned, for its grammar check */
     size_t num_len;      /* sizeof num + 1: too long */
     size_t span_start;   /* raw mode: first element byte in `in` not yet copied */
-    const char *raw_ptr; /* raw mode: the finished element's bytes */
+    char *raw_ptr;       /* raw mode: the finished element's bytes */
     size_t raw_len;
     unsigned depth;
     char *stack;         /* max_depth open brackets */
@@ -861,7 +861,7 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
     }
 }
 
-json_stream_result json_stream_next_raw(json_stream *s, const char **bytes, size_t *len,
+json_stream_result json_stream_next_raw(json_stream *s, char **bytes, size_t *len,
                                         json_stream_item *item, x12_json_error *err)
 {
     json_t *unused = NULL;

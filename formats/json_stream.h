@@ -81,8 +81,9 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
 /* For a scanner made with opts->raw: as json_stream_next(), but an object is
  * handed out as its bytes (exactly as in the input, numbers as written; the
  * scanner checked strings, numbers and brackets, not the rest of the
- * grammar), valid until the next call.  Errors and positions as above. */
-json_stream_result json_stream_next_raw(json_stream *s, const char **bytes, size_t *len,
+ * grammar), valid until the next call; the caller may write into them (the
+ * claims parser ends strings in place).  Errors and positions as above. */
+json_stream_result json_stream_next_raw(json_stream *s, char **bytes, size_t *len,
                                         json_stream_item *item, x12_json_error *err);
 
 /* Frees the scanner; NULL is a no-op. */

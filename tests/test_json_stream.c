@@ -463,7 +463,7 @@ static char *run_raw(const char *in, size_t chunk)
     strbuf b = {0};
     sb_add(&b, "", 0);
     for (int guard = 0; guard < 1000; guard++) {
-        const char *bytes;
+        char *bytes;
         size_t len;
         json_stream_item it;
         x12_json_error e;

@@ -69,8 +69,12 @@ typedef struct x12_claims_json_options {
 /* Fills `o` with the defaults: any type, checks on, default limits, libc. */
 X12_API void x12_claims_json_options_init(x12_claims_json_options *o);
 
-/* One claim read from JSON.  Everything pointed to lives in the arena given
- * to x12_claims_json_next(). */
+/* One claim read from JSON.  The structs live in the arena given to
+ * x12_claims_json_next(); its strings live there too or, to save a copy, in
+ * the reader's input buffer.  So everything pointed to is valid until the
+ * next x12_claims_json_next() or x12_claims_json_free() and until the arena
+ * is reset or freed, whichever comes first.  (x12_claim_from_json() copies
+ * every string into the arena.) */
 typedef struct x12_claims_json_item {
     const x12_claim *claim;             /* NULL at the end of the input */
     const x12_claim_party *submitter;   /* "submitter" (1000A) when the object has one */
@@ -95,7 +99,7 @@ X12_API x12_claims_json_reader *x12_claims_json_open_stream(FILE *f,
                                                             const x12_claims_json_options *opts);
 
 /* Reads the next claim into `arena` (reset it between claims to keep memory
- * bounded; the previous item's pointers are then invalid).
+ * bounded).  The previous item's pointers are invalid from this call on.
  *   X12_OK            item->claim is the next claim, or NULL at the end;
  *   a data error      that element is bad: `err` names its line, byte, path
  *                     and the problem; call again for the next element.
