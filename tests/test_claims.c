@@ -299,6 +299,7 @@ static x12_claim_code inst_occ[] = {{.code = "11", .date = "20261030"}};
 static x12_claim_code inst_span[] = {{.code = "74", .date = "20261031-20261101"}};
 static x12_claim_code inst_values[] = {{.code = "80", .has_amount = 1, .amount_cents = 300}};
 static x12_claim_code inst_cond[] = {{.code = "39"}};
+static x12_claim_code inst_tc[] = {{.code = "TRT01"}};
 /* PPO repricing at claim and line level (HCP) */
 static const x12_claim_repricing inst_hcp = {.pricing_methodology = "03", .has_allowed = 1,
                                              .allowed_cents = 400000, .has_savings = 1,
@@ -363,6 +364,8 @@ static x12_claim inst_claim(void)
     c.value_count = 1;
     c.conditions = inst_cond;
     c.condition_count = 1;
+    c.treatment_codes = inst_tc;
+    c.treatment_code_count = 1;
     c.providers = inst_providers;
     c.provider_count = 2;
     c.lines = inst_lines;
@@ -709,6 +712,47 @@ static void test_secondary_cob(void **state)
     x12_claim c = cob_claim();
     const x12_claim *cs[] = {&c};
     roundtrip(X12_CLAIM_PROFESSIONAL, cs, 1);
+}
+
+/* An 837I secondary: the prior payer's inpatient adjudication (MIA) and
+ * claim-level COB balancing. */
+static void test_institutional_secondary(void **state)
+{
+    (void)state;
+    static x12_claim_inpatient_adjudication mia = {.covered_days = "3",
+                                                   .remarks = {"MA01", "N20"}};
+    mia.has_amount[3] = 1; /* MIA04 claim DRG amount */
+    mia.amount_cents[3] = 350000;
+    static x12_claim_adjustment adj[] = {{"CO", "45", 82525, NULL}, {"PR", "1", 50000, NULL}};
+    static x12_claim_other_payer op = {
+        .payer_responsibility = "P",
+        .relationship = "18",
+        .claim_filing_indicator = "MA",
+        .adjustments = adj,
+        .adjustment_count = 2,
+        .has_paid = 1,
+        .paid_cents = 350000,
+        .benefits_assignment = "Y",
+        .release_of_info = "Y",
+        .subscriber = {.last_name = "SMITH", .first_name = "JANE", .id_qualifier = "MI",
+                       .id = "1EG4TE5MK73"},
+        .payer = {.last_name = "MEDICARE A", .id_qualifier = "PI", .id = "00430"},
+        .adjudication_date = "20261115",
+        .inpatient = &mia,
+    };
+    x12_claim c = inst_claim();
+    c.claim_id = "INPT-7781-S";
+    c.subscriber = &sub_secondary;
+    c.other_payers = &op;
+    c.other_payer_count = 1;
+    const x12_claim *cs[] = {&c};
+    roundtrip(X12_CLAIM_INSTITUTIONAL, cs, 1);
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_INSTITUTIONAL, cs, 1, 0, &pr, &len);
+    /* MIA04 the DRG amount, MIA05 and MIA20 remark codes */
+    assert_non_null(strstr(out, "~OI***Y***Y~MIA*3***3500*MA01***************N20~NM1*IL*"));
+    free(out);
 }
 
 static void test_replacement(void **state)
@@ -1975,6 +2019,7 @@ int main(void)
         cmocka_unit_test(test_institutional_inpatient),
         cmocka_unit_test(test_dental),
         cmocka_unit_test(test_secondary_cob),
+        cmocka_unit_test(test_institutional_secondary),
         cmocka_unit_test(test_replacement),
         cmocka_unit_test(test_check_required),
         cmocka_unit_test(test_check_total),

@@ -805,6 +805,7 @@ static void put_diagnoses(x12_claim_writer *c, const x12_claim *cl)
     put_hi(c, cl->occurrences, cl->occurrence_count, "BH", 12);
     put_hi(c, cl->values, cl->value_count, "BE", 12);
     put_hi(c, cl->conditions, cl->condition_count, "BG", 12);
+    put_hi(c, cl->treatment_codes, cl->treatment_code_count, "TC", 12);
 }
 
 static int put_providers(x12_claim_writer *c, const x12_claim_provider *p, size_t n,
@@ -856,9 +857,27 @@ static void put_other_payer(x12_claim_writer *c, const x12_claim_other_payer *o)
     el(c, NULL);
     el(c, o->release_of_info);
     end(c);
+    const x12_claim_inpatient_adjudication *ia = o->inpatient;
+    if (ia) {
+        /* 005010X223A2 2320 MIA, between OI and MOA */
+        seg(c, "MIA");
+        for (int i = 0; i < 24; i++) {
+            const char *text = i == 0    ? ia->covered_days
+                               : i == 2  ? ia->lifetime_psychiatric_days
+                               : i == 14 ? ia->cost_report_days
+                               : i == 4  ? ia->remarks[0]
+                               : i >= 19 && i <= 22 ? ia->remarks[i - 18]
+                                                    : NULL;
+            if (ia->has_amount[i] && !text)
+                el_amount(c, ia->amount_cents[i]);
+            else
+                el(c, text);
+        }
+        end(c);
+    }
     const x12_claim_outpatient_adjudication *m = o->outpatient;
     if (m) {
-        /* 2320 MOA follows OI (837I puts MIA, not carried, between them) */
+        /* 2320 MOA follows OI (and MIA) */
         seg(c, "MOA");
         el(c, m->reimbursement_rate);
         if (m->has_payable)

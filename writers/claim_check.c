@@ -368,6 +368,7 @@ static void check_guide_fit(checker *k)
     NOT_IN_GUIDE(!inst && cl->occurrence_span_count, "occurrence_spans");
     NOT_IN_GUIDE(!inst && cl->occurrence_count, "occurrences");
     NOT_IN_GUIDE(!inst && cl->value_count, "values");
+    NOT_IN_GUIDE(!inst && cl->treatment_code_count, "treatment_codes");
     /* 837D only */
     NOT_IN_GUIDE(!dent && cl->has_orthodontic, "has_orthodontic");
     NOT_IN_GUIDE(!dent && cl->tooth_status_count, "tooth_status");
@@ -378,6 +379,8 @@ static void check_guide_fit(checker *k)
     NOT_IN_GUIDE(dent && cl->condition_count, "conditions");
     NOT_IN_GUIDE(dent && (has(cl->admission_date) || has(cl->discharge_date)), "admission_date");
     NOT_IN_GUIDE(inst && has(cl->provider_signature), "provider_signature");
+    for (size_t i = 0; i < cl->other_payer_count; i++)
+        NOT_IN_GUIDE(!inst && cl->other_payers[i].inpatient, "other_payers[%zu].inpatient", i);
     for (size_t i = 0; i < cl->line_count; i++) {
         const x12_claim_line *l = &cl->lines[i];
         NOT_IN_GUIDE(!prof && (has(l->emergency) || has(l->epsdt) || has(l->family_planning) ||

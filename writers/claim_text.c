@@ -403,6 +403,7 @@ int claim_text_check(const x12_claim *cl, const x12_writer_options *o, char *pat
     codes(k, cl->occurrences, cl->occurrence_count, "occurrences");
     codes(k, cl->values, cl->value_count, "values");
     codes(k, cl->conditions, cl->condition_count, "conditions");
+    codes(k, cl->treatment_codes, cl->treatment_code_count, "treatment_codes");
     S(ortho_months_total);
     S(ortho_months_remaining);
     S(ortho_questionnaire);
@@ -433,6 +434,13 @@ int claim_text_check(const x12_claim *cl, const x12_writer_options *o, char *pat
         snprintf(ppre, sizeof ppre, "%spayer.", opre);
         party(k, &op->payer, ppre);
         providers(k, op->providers, op->provider_count, opre);
+        if (op->inpatient) {
+            str_at(k, op->inpatient->covered_days, "%sinpatient.covered_days", opre);
+            str_at(k, op->inpatient->lifetime_psychiatric_days,
+                   "%sinpatient.lifetime_psychiatric_days", opre);
+            str_at(k, op->inpatient->cost_report_days, "%sinpatient.cost_report_days", opre);
+            strs(k, op->inpatient->remarks, 5, opre, "inpatient.remarks");
+        }
         if (op->outpatient) {
             str_at(k, op->outpatient->reimbursement_rate, "%soutpatient.reimbursement_rate", opre);
             strs(k, op->outpatient->remarks, 5, opre, "outpatient.remarks");

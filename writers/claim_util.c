@@ -129,9 +129,24 @@ static int moa_eq(const x12_claim_outpatient_adjudication *a,
            (!a->has_nonpayable || a->nonpayable_cents == b->nonpayable_cents);
 }
 
+static int mia_eq(const x12_claim_inpatient_adjudication *a,
+                  const x12_claim_inpatient_adjudication *b)
+{
+    if (!a || !b)
+        return a == b;
+    if (!(STR_EQ(covered_days) && STR_EQ(lifetime_psychiatric_days) && STR_EQ(cost_report_days) &&
+          strs_eq(a->remarks, b->remarks, 5)))
+        return 0;
+    for (int i = 0; i < 24; i++)
+        if (a->has_amount[i] != b->has_amount[i] ||
+            (a->has_amount[i] && a->amount_cents[i] != b->amount_cents[i]))
+            return 0;
+    return 1;
+}
+
 static int other_payer_eq(const x12_claim_other_payer *a, const x12_claim_other_payer *b)
 {
-    if (!moa_eq(a->outpatient, b->outpatient))
+    if (!moa_eq(a->outpatient, b->outpatient) || !mia_eq(a->inpatient, b->inpatient))
         return 0;
     if (!(STR_EQ(payer_responsibility) && STR_EQ(relationship) && STR_EQ(group_number) &&
           STR_EQ(group_name) && STR_EQ(insurance_type) && STR_EQ(claim_filing_indicator) &&
@@ -355,6 +370,7 @@ int x12_claim_equal(const x12_claim *a, const x12_claim *b)
     ARR_EQ(occurrences, occurrence_count, code_eq);
     ARR_EQ(values, value_count, code_eq);
     ARR_EQ(conditions, condition_count, code_eq);
+    ARR_EQ(treatment_codes, treatment_code_count, code_eq);
     ARR_EQ(tooth_status, tooth_status_count, tooth_eq);
     ARR_EQ(providers, provider_count, provider_eq);
     ARR_EQ(other_payers, other_payer_count, other_payer_eq);

@@ -360,6 +360,18 @@ typedef struct x12_claim_outpatient_adjudication {
     int64_t nonpayable_cents;
 } x12_claim_outpatient_adjudication;
 
+/* 2320 MIA: the other payer's inpatient adjudication (837I).  MIA has
+ * fifteen amounts; they are kept by position: has_amount[i] and
+ * amount_cents[i] are MIA(i+1), used for i+1 = 4, 6-14, 16-19 and 24. */
+typedef struct x12_claim_inpatient_adjudication {
+    const char *covered_days;              /* MIA01 */
+    const char *lifetime_psychiatric_days; /* MIA03 */
+    const char *cost_report_days;          /* MIA15 */
+    const char *remarks[5];                /* MIA05, MIA20-23 claim payment remark codes */
+    int has_amount[24];
+    int64_t amount_cents[24];
+} x12_claim_inpatient_adjudication;
+
 /* 2320/2330A/2330B: an other payer of a secondary or tertiary claim. */
 typedef struct x12_claim_other_payer {
     const char *payer_responsibility;   /* SBR01 of 2320 */
@@ -387,6 +399,7 @@ typedef struct x12_claim_other_payer {
                                            providers (party: entity type and refs only) */
     size_t provider_count;
     const x12_claim_outpatient_adjudication *outpatient; /* 2320 MOA; NULL = none */
+    const x12_claim_inpatient_adjudication *inpatient;   /* 837I 2320 MIA; NULL = none */
 } x12_claim_other_payer;
 
 /* 2430: how an other payer adjudicated one service line. */
@@ -594,6 +607,8 @@ typedef struct x12_claim {
     const x12_claim_contract *contract;   /* 2300 CN1; NULL = none */
     const char **file_info;               /* 2300 K301 (up to 10) */
     size_t file_info_count;
+    x12_claim_code *treatment_codes;      /* 837I HI*TC (home health treatment codes) */
+    size_t treatment_code_count;
 } x12_claim;
 
 /* Value equality of two claims (and of everything they point to).  NULL and

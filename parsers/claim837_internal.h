@@ -1,0 +1,116 @@
+/* Private to the 837 reader (claim837.c: envelopes, levels, parties, the
+ * walker and the public API; claim837_segments.c: the segments of a claim,
+ * its lines and other payers, and the helpers both use). */
+#ifndef X12_PARSERS_CLAIM837_INTERNAL_H
+#define X12_PARSERS_CLAIM837_INTERNAL_H
+
+#include <stdint.h>
+
+#include <x12/claim.h>
+
+#define CLAIM_NALIAS 8 /* guide aliases (claim837.c) */
+
+typedef struct order_track {
+    int rank;          /* guide rank of the last one */
+    int disordered;
+    x12_segment *pos;  /* positions of those seen (in the claim's arena) */
+    size_t count;
+} order_track;
+
+enum { A_ISA, A_GS, A_SET, A_BILL, A_SUB, A_PAT, A_CLAIM, A_COUNT };
+
+struct x12_claim_reader {
+    x12_claim_reader_callbacks cb;
+    void *ctx;
+    const x12_allocator *alloc;
+    x12_walker *walker;
+    x12_spec *alias_spec[CLAIM_NALIAS];
+    x12_arena *a[A_COUNT];
+    x12_status fatal;
+    int stopped;
+
+    /* envelope */
+    x12_isa_header isa;
+    x12_gs_header gs;
+    char gs08[40], st03[40];
+    x12_claim_header hdr;
+    x12_delimiters delims;
+    uint32_t interchange, set, claim_in_set;
+    int in_set;          /* inside an 837 set the walker knows */
+    x12_claim_type type;
+    char st02[16];
+
+    /* levels */
+    x12_claim_billing billing;
+    x12_claim_subscriber subscriber, sub_view;
+    x12_claim_patient patient;
+    int have_billing, have_subscriber, have_patient;
+
+    /* the claim being built */
+    x12_claim claim;
+    int in_claim;
+    uint64_t clm_offset;
+    uint32_t clm_index;
+    x12_claim_party *party; /* target of N3/N4/REF/PER/DMG/PRV in the current loop */
+    const char *party_entity; /* its loop's default NM101 */
+    const char *party_prv;    /* its default PRV01 */
+    x12_claim_line *line;
+    x12_claim_other_payer *op;
+    x12_claim_line_adjudication *adj;
+    int hi_ordinal;           /* HI composites seen in this claim (837P/837D) */
+    int opens[3];             /* HL 2000A/B/C seen since the last claim */
+    order_track order[2];     /* [0] DTP, [1] REF of the claim or the current line */
+    int amounts_2, amounts_other; /* amounts of the claim with two decimals, without */
+
+    /* the segment being read */
+    const x12_walk_event *ev;
+    uint64_t used;            /* elements consumed, bit per position (1..63) */
+};
+
+/* ---- helpers (claim837_segments.c) --------------------------------------- */
+
+/* Marks the reader out of memory; returns -1. */
+int cr_nomem(x12_claim_reader *r);
+/* Reports element `el` (0: the whole segment) of the current segment as
+ * not carried by the model (X12_ERR_CLAIM_NOT_CARRIED, severity info). */
+void cr_not_carried(x12_claim_reader *r, unsigned el);
+/* Element `pos` of the current segment, marked as carried. */
+x12_slice cr_elem(x12_claim_reader *r, unsigned pos);
+/* Element `pos` copied into arena `k` (A_*); NULL when empty. */
+const char *cr_str(x12_claim_reader *r, int k, unsigned pos);
+const char *cr_slice_str(x12_claim_reader *r, int k, x12_slice v);
+/* Components 1..n of element `pos`; data past them is reported. */
+void cr_comps(x12_claim_reader *r, int k, unsigned pos, const char **out, unsigned n);
+int cr_is(x12_slice v, const char *s);
+/* Element `pos` as cents; a value with three decimals is reported. */
+int64_t cr_amount(x12_claim_reader *r, unsigned pos);
+/* Reports the elements of the current segment nobody consumed. */
+void cr_check_used(x12_claim_reader *r);
+/* `v`, or NULL when it equals the model's default `def`. */
+const char *cr_unless(const char *v, const char *def);
+/* Starts DTP/REF order tracking for a new claim or line. */
+void cr_order_reset(x12_claim_reader *r);
+/* The segments of 2300, 2320, 2400, 2410, 2430 and 2440. */
+void cr_line_segment(x12_claim_reader *r, x12_slice id);
+void cr_drug_segment(x12_claim_reader *r, x12_slice id);
+void cr_adjudication_segment(x12_claim_reader *r, x12_slice id);
+void cr_form_segment(x12_claim_reader *r, x12_slice id);
+void cr_other_payer_segment(x12_claim_reader *r, x12_slice id);
+void cr_claim_segment(x12_claim_reader *r, x12_slice id);
+void *cr_push_raw(x12_arena *a, void **base, size_t count, size_t size);
+
+/* Appends a zeroed element to an arena array growing by doubling; sets OUT
+ * (NULL when memory runs out, the reader then fails with X12_ERR_NOMEM). */
+#define PUSH(R, K, ARR, CNT, OUT)                                                \
+    do {                                                                         \
+        void *base_ = (void *)(ARR);                                             \
+        (OUT) = cr_push_raw((R)->a[K], &base_, (CNT), sizeof *(ARR));               \
+        if (!(OUT)) {                                                            \
+            cr_nomem(R);                                                            \
+        } else {                                                                 \
+            (ARR) = base_;                                                       \
+            (CNT)++;                                                             \
+        }                                                                        \
+    } while (0)
+
+#endif
