@@ -212,6 +212,18 @@ static const field OUTPATIENT_F[] = {
 static const desc OUTPATIENT =
     DESC("outpatient_adjudication", x12_claim_outpatient_adjudication, OUTPATIENT_F);
 
+static const field INPATIENT_F[] = {
+    NUMSTR(x12_claim_inpatient_adjudication, covered_days, "MIA01"),
+    NUMSTR(x12_claim_inpatient_adjudication, lifetime_psychiatric_days, "MIA03"),
+    NUMSTR(x12_claim_inpatient_adjudication, cost_report_days, "MIA15"),
+    STRS(x12_claim_inpatient_adjudication, remarks, 5, "MIA05, MIA20-23"),
+    {"amounts", F_AMOUNTS, offsetof(x12_claim_inpatient_adjudication, amount_cents),
+     offsetof(x12_claim_inpatient_adjudication, has_amount), 24, NULL,
+     "MIA amounts by position: item i is MIA(i+1) (4, 6-14, 16-19, 24 are amounts)", 7},
+};
+static const desc INPATIENT =
+    DESC("inpatient_adjudication", x12_claim_inpatient_adjudication, INPATIENT_F);
+
 static const field ADJUSTMENT_F[] = {
     STR(x12_claim_adjustment, group, "CAS01: CO, CR, OA, PI, PR"),
     STR(x12_claim_adjustment, reason, "CAS02: claim adjustment reason code"),
@@ -238,6 +250,7 @@ static const field OTHER_PAYER_F[] = {
     STR(x12_claim_other_payer, adjudication_date, "2330B DTP*573"),
     ARR(x12_claim_other_payer, providers, provider_count, PROVIDER, "2330C-2330I"),
     PTR(x12_claim_other_payer, outpatient, OUTPATIENT, "2320 MOA"),
+    PTR(x12_claim_other_payer, inpatient, INPATIENT, "837I 2320 MIA"),
 };
 static const desc OTHER_PAYER = DESC("other_payer", x12_claim_other_payer, OTHER_PAYER_F);
 
@@ -411,6 +424,7 @@ static const field CLAIM_F[] = {
     CARR(occurrences, occurrence_count, CODE, "HI BH"),
     CARR(values, value_count, CODE, "HI BE"),
     CARR(conditions, condition_count, CODE, "HI BG"),
+    CARR(treatment_codes, treatment_code_count, CODE, "837I HI TC"),
     {"has_orthodontic", F_FLAG, C(has_orthodontic), 0, 0, NULL, "DN1 present", 15},
     CNUMSTR(ortho_months_total, "DN101"),
     CNUMSTR(ortho_months_remaining, "DN102"),
@@ -483,6 +497,10 @@ static json_t *schema_of_field(const field *f)
     case F_STRLIST:
         s = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "type", "string");
         break;
+    case F_AMOUNTS:
+        s = json_pack("{s:s,s:{s:[{s:s},{s:s}]},s:I}", "type", "array", "items", "anyOf", "$ref",
+                      "#/$defs/money", "type", "null", "maxItems", (json_int_t)f->n);
+        break;
     case F_ROLE:
     case F_TYPE: {
         const char *const *names = f->kind == F_ROLE ? claims_role_names : claims_type_names;
@@ -530,7 +548,7 @@ json_t *claims_json_schema(void)
     static const desc *const all[] = {&ADDRESS, &CONTACT, &REF, &DATE, &AMOUNT, &NOTE,
                                       &ATTACHMENT, &PARTY, &PROVIDER, &CODE, &AMBULANCE,
                                       &SPINAL, &CRC, &DME, &DME_CERT, &FORM_ANSWER, &FORM,
-                                      &REPRICING, &CONTRACT, &MEASURE, &OUTPATIENT,
+                                      &REPRICING, &CONTRACT, &MEASURE, &OUTPATIENT, &INPATIENT,
                                       &ADJUSTMENT, &OTHER_PAYER, &LINE_ADJ,
                                       &TOOTH, &DRUG, &LINE, &BILLING, &SUBSCRIBER, &PATIENT};
     json_t *defs = json_object();

@@ -21,6 +21,8 @@ typedef enum fkind {
     F_PTR,        /* a pointer to one struct of `sub`, allocated in the arena */
     F_ARRAY,      /* a pointer to `count` structs of `sub` (count: size_t at aux) */
     F_STRLIST,    /* const char ** with a size_t count at aux: an array of strings */
+    F_AMOUNTS,    /* int64_t[n] cents at off, int[n] has_ flags at aux: amounts by
+                     position, an array with null for the absent ones */
     F_ROLE,       /* x12_claim_provider_role */
     F_TYPE        /* x12_claim_type */
 } fkind;

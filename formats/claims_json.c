@@ -494,6 +494,36 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
             *(int *)(void *)((char *)base + f->aux) = 1;
         return st;
     }
+    case F_AMOUNTS: {
+        if (r->p >= r->end || *r->p != '[')
+            return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of amounts, found %s",
+                        kind_at(r));
+        r->p++;
+        skip_ws(r);
+        if (r->p < r->end && *r->p == ']') {
+            r->p++;
+            return X12_OK;
+        }
+        int64_t *cents = (int64_t *)(void *)p;
+        int *has = (int *)(void *)((char *)base + f->aux);
+        for (size_t i = 0;; i++) {
+            if (i == f->n)
+                return fail(r, X12_ERR_CLAIM_COUNT, "at most %zu entries", f->n);
+            size_t old = push_index(r, i);
+            if (!literal(r, "null")) {
+                x12_status st = read_amount(r, &cents[i]);
+                if (st != X12_OK)
+                    return st;
+                has[i] = 1;
+            }
+            path_pop(r, old);
+            int more = next_item(r, ']');
+            if (more < 0)
+                return X12_ERR_ENCODING;
+            if (!more)
+                return X12_OK;
+        }
+    }
     case F_STRS:
     case F_POINTERS: {
         if (r->p >= r->end || *r->p != '[') {
@@ -908,6 +938,11 @@ static int field_present(const field *f, const void *base)
     case F_STRLIST:
         return *(const void *const *)(const void *)p &&
                *(const size_t *)(const void *)((const char *)base + f->aux);
+    case F_AMOUNTS:
+        for (size_t i = 0; i < f->n; i++)
+            if (((const int *)(const void *)((const char *)base + f->aux))[i])
+                return 1;
+        return 0;
     case F_AMOUNT:
     case F_ROLE:
     case F_TYPE:
@@ -929,6 +964,25 @@ static void write_value(emit *e, const field *f, const void *base)
     case F_OPT_AMOUNT:
         put_amount(e, *(const int64_t *)(const void *)p);
         break;
+    case F_AMOUNTS: {
+        const int64_t *cents = (const int64_t *)(const void *)p;
+        const int *has = (const int *)(const void *)((const char *)base + f->aux);
+        size_t last = 0;
+        for (size_t i = 0; i < f->n; i++)
+            if (has[i])
+                last = i + 1;
+        put_c(e, '[');
+        for (size_t i = 0; i < last; i++) {
+            if (i)
+                put_c(e, ',');
+            if (has[i])
+                put_amount(e, cents[i]);
+            else
+                put(e, "null", 4);
+        }
+        put_c(e, ']');
+        break;
+    }
     case F_STRS: {
         const char *const *arr = (const char *const *)(const void *)p;
         size_t last = 0;

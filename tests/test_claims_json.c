@@ -580,6 +580,62 @@ static void test_long_arrays(void **state)
     sb_free(&lines);
 }
 
+/* Amounts by position (MIA), lists of strings (K3), and their way back out. */
+static void test_positional_amounts_and_lists(void **state)
+{
+    (void)state;
+    const char *patch =
+        ",\"type\":\"institutional\",\"file_info\":[\"K3 ONE\",\"K3 TWO\"],"
+        "\"other_payers\":[{\"payer_responsibility\":\"P\",\"inpatient\":{\"covered_days\":\"3\","
+        "\"remarks\":[\"MA01\"],\"amounts\":[null,null,null,\"100.00\",null,\"5.50\"]}}],"
+        "\"treatment_codes\":[{\"qualifier\":\"TC\",\"code\":\"A1\"}]";
+    char *t = claim_text(patch, NULL);
+    x12_claims_json_options o;
+    x12_claims_json_options_init(&o);
+    o.no_check = 1;
+    x12_arena *a = x12_arena_new(NULL);
+    x12_claims_json_item it;
+    x12_json_error je;
+    if (x12_claim_from_json(t, strlen(t), &o, a, &it, &je) != X12_OK)
+        fail_msg("%s: %s", je.path, je.message);
+    const x12_claim_inpatient_adjudication *mia = it.claim->other_payers[0].inpatient;
+    assert_non_null(mia);
+    assert_string_equal(mia->covered_days, "3");
+    assert_false(mia->has_amount[0]);
+    assert_true(mia->has_amount[3]);
+    assert_int_equal(mia->amount_cents[3], 10000);
+    assert_false(mia->has_amount[4]);
+    assert_true(mia->has_amount[5]);
+    assert_int_equal(mia->amount_cents[5], 550);
+    assert_int_equal(it.claim->file_info_count, 2);
+    assert_string_equal(it.claim->file_info[1], "K3 TWO");
+    assert_int_equal(it.claim->treatment_code_count, 1);
+    /* back out: the same JSON values */
+    json_t *back = claims_json_to_value(it.claim, it.submitter, it.receiver);
+    json_error_t jerr;
+    json_t *want = json_loads(t, 0, &jerr);
+    if (!json_equal(back, want)) {
+        char *g = json_dumps(back, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fail_msg("differs:\n%s", g);
+    }
+    json_decref(back);
+    json_decref(want);
+    free(t);
+    /* too many positions */
+    strbuf b = {0};
+    sb_printf(&b, ",\"other_payers\":[{\"inpatient\":{\"amounts\":[");
+    for (int i = 0; i < 25; i++)
+        sb_printf(&b, "%snull", i ? "," : "");
+    sb_printf(&b, "]}}]");
+    t = claim_text(b.p, NULL);
+    x12_arena_reset(a);
+    assert_int_equal(x12_claim_from_json(t, strlen(t), &o, a, &it, &je), X12_ERR_CLAIM_COUNT);
+    assert_string_equal(je.path, "$[0].other_payers[0].inpatient.amounts");
+    free(t);
+    sb_free(&b);
+    x12_arena_free(a);
+}
+
 static void test_type_holds(void **state)
 {
     (void)state;
@@ -838,6 +894,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_amounts_from_text),
         cmocka_unit_test(test_error_paths),
         cmocka_unit_test(test_long_arrays),
+        cmocka_unit_test(test_positional_amounts_and_lists),
         cmocka_unit_test(test_type_holds),
         cmocka_unit_test(test_json_write_escapes),
         cmocka_unit_test(test_error_format),
