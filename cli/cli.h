@@ -40,6 +40,7 @@ int cmd_split(int argc, char **argv);
 int cmd_837(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 int cmd_835(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
 
 extern const char CLI_COMMON_HELP[];
 

@@ -24,6 +24,7 @@ static const command COMMANDS[] = {
     {"837", cmd_837, "an 837P/I/D from claims in JSON (array or NDJSON), or its claims as JSON"},
     {"835", cmd_835, "835 remittances as rows (claim, line, adjustment, plb): CSV or NDJSON"},
     {"reconcile", cmd_reconcile, "ingest 837s and 835s into the ledger, match, report per claim"},
+    {"batch", cmd_batch, "the nightly job: validate, convert, ingest, acknowledge a folder"},
 #ifdef X12KIT_HAVE_XML
     {"to-xml", cmd_to_xml, "each interchange as lossless XML"},
     {"from-xml", cmd_from_xml, "X12 back from the XML of to-xml, byte for byte"},

@@ -1,28 +1,27 @@
 #!/bin/sh
-# The main job on the shipped fixtures (make demo).  For now: what is in each
-# sample file (x12 info), one file segment by segment (x12 cat), and how the
-# reader reports a broken file.  Later issues turn this into the nightly batch.
+# The nightly batch on the shipped demo inbox (make demo): every file in
+# fixtures/demo-inbox/ is validated, converted (837 -> claims JSON, 835 -> CSV
+# and NDJSON rows), ingested into the ledger and acknowledged (999/TA1); a
+# cut-off upload and a non-X12 file are quarantined; the ledger is matched and
+# the run summary printed.  A second run shows that nothing is done twice.
 set -u
 X12=${1:-build/x12}
 cd "$(dirname "$0")/.."
-echo "== x12 info: every transaction type in fixtures/corpus"
-for f in fixtures/corpus/stupidedi__837-institutional-claim.edi \
-         fixtures/corpus/stupidedi__orthodontic-treatment-plan.edi \
-         fixtures/corpus/lfh-x12__demo.837 \
-         fixtures/corpus/stupidedi__multiple-claims-single-check.edi \
-         fixtures/corpus/imsweb-x12-parser__x12_999_rejected.txt \
-         fixtures/corpus/imsweb-x12-parser__x12_277CA_accepted.txt \
-         fixtures/corpus/inteligenz-x12parser__TechnicalAcknowledgment_SampleFromJeffN825.txt; do
-  "$X12" info "$f"
-done
+OUT=${DEMO_OUT:-build/demo-out}
+rm -rf "$OUT"
+echo "== x12 batch --in fixtures/demo-inbox --out $OUT --ack"
+"$X12" batch --in fixtures/demo-inbox --out "$OUT" --ack
+echo "(exit status $?: 1 because two files were quarantined)"
 echo
-echo "== x12 info --json on a gzipped file"
-"$X12" info --json fixtures/x12/y_gzip.x12.gz
+echo "== what it wrote"
+(cd "$OUT" && find . -path ./.x12-batch -prune -o -type f -print | sort)
 echo
-echo "== x12 cat: an 835, one segment per line"
-"$X12" cat fixtures/corpus/stupidedi__multiple-claims-single-check.edi
+echo "== one quarantine report"
+cat "$OUT/quarantine/claims-2026-11-26-upload-cut.837.error.txt"
 echo
-echo "== a broken file: errors name the file, segment, element and byte (exit status 1)"
-"$X12" info fixtures/corpus/badx12__error_validation.edi
-echo "exit status: $?"
+echo "== the first claims in the ledger (x12 reconcile --db $OUT/x12-ledger.sqlite --format csv)"
+"$X12" reconcile --db "$OUT/x12-ledger.sqlite" --format csv 2>/dev/null | head -5 | cut -c1-110
+echo
+echo "== the same batch again: every file is skipped"
+"$X12" batch --in fixtures/demo-inbox --out "$OUT" --ack | head -2
 exit 0

@@ -1,0 +1,546 @@
+/* x12 batch: what happens to one input file.
+ *
+ * identify: SHA-256 of the bytes on disk, and a look at the head through
+ *           x12_input (gzip inflated): an ISA after an optional BOM or
+ *           whitespace, and the first ST01.
+ * process:  1. read  one pass of the reader feeding the validating walker
+ *                    (findings -> OUT/findings, the 999/TA1 builder with --ack)
+ *                    and the typed reader of the file's kind (837 claims ->
+ *                    claims JSON, 835 -> rows at every level as CSV and JSON);
+ *           2. a file the reader could not read (not X12, gzip error,
+ *              truncated, broken envelope) is quarantined: copied with an
+ *              error report, no conversion kept, nothing ingested;
+ *           3. outputs renamed into place, then ledger ingest (idempotent,
+ *              one transaction per file);
+ *           4. the done-marker, last. */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <jansson.h>
+#include <x12/ack.h>
+#include <x12/claim.h>
+#include <x12/json.h>
+#include <x12/remit.h>
+#include <x12/walk.h>
+
+#include "batch.h"
+#include "sha256.h"
+
+const char *batch_outcome_name(batch_outcome o)
+{
+    static const char *N[] = {"pending", "done", "skipped", "duplicate", "quarantined", "failed"};
+    return (unsigned)o < 6 ? N[o] : "?";
+}
+
+void batch_counts_add(batch_counts *s, const batch_counts *c)
+{
+    s->bytes += c->bytes;
+    s->interchanges += c->interchanges;
+    s->sets += c->sets;
+    s->sets_837 += c->sets_837;
+    s->sets_835 += c->sets_835;
+    s->sets_other += c->sets_other;
+    s->claims += c->claims;
+    s->claim_payments += c->claim_payments;
+    s->billed += c->billed;
+    s->paid += c->paid;
+    for (int i = 0; i < 8; i++)
+        for (int j = 0; j < 3; j++)
+            s->findings[i][j] += c->findings[i][j];
+    for (int i = 0; i < 4; i++)
+        s->rows[i] += c->rows[i];
+    s->ledger_added += c->ledger_added;
+    s->ledger_known += c->ledger_known;
+    s->acks += c->acks;
+    s->ack_accepted += c->ack_accepted;
+    s->ack_with_errors += c->ack_with_errors;
+    s->ack_rejected += c->ack_rejected;
+}
+
+uint32_t batch_counts_errors(const batch_counts *c)
+{
+    uint32_t n = 0;
+    for (int i = 0; i < 8; i++)
+        n += c->findings[i][BSEV_ERROR];
+    return n;
+}
+
+/* --- identify ------------------------------------------------------------- */
+
+static int head_segment(void *ctx, const x12_segment *seg)
+{
+    batch_file *f = ctx;
+    if (seg->id.len == 2 && memcmp(seg->id.ptr, "ST", 2) == 0) {
+        x12_slice v = x12_segment_element(seg, 1);
+        size_t n = v.len < 3 ? v.len : 3;
+        memcpy(f->st01, v.ptr, n);
+        f->st01[n] = '\0';
+        return 1;
+    }
+    return 0;
+}
+
+void batch_identify(const batch_run *r, batch_file *f)
+{
+    static const char HEX[] = "0123456789abcdef";
+    f->identified = 1;
+    int fd = open(f->path, O_RDONLY);
+    if (fd < 0) {
+        f->outcome = BO_FAILED;
+        snprintf(f->reason, sizeof f->reason, "cannot open: %s", strerror(errno));
+        return;
+    }
+    sha256_ctx h;
+    sha256_init(&h);
+    static unsigned char buf[1 << 16];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            f->outcome = BO_FAILED;
+            snprintf(f->reason, sizeof f->reason, "read error: %s", strerror(errno));
+            close(fd);
+            return;
+        }
+        if (n == 0)
+            break;
+        sha256_update(&h, buf, (size_t)n);
+    }
+    close(fd);
+    sha256_final(&h, f->sha);
+    for (int i = 0; i < 32; i++) {
+        f->hex[2 * i] = HEX[f->sha[i] >> 4];
+        f->hex[2 * i + 1] = HEX[f->sha[i] & 15];
+    }
+    f->hex[64] = '\0';
+
+    /* the head, inflated: BOM and whitespace, then "ISA" */
+    x12_error err;
+    x12_input *in = x12_input_open(f->path, r->ropts.alloc, &err);
+    if (!in)
+        return; /* read() worked a moment ago: process() reports it */
+    size_t have = 0, got = 0;
+    x12_status st = X12_OK;
+    while (have < sizeof buf &&
+           (st = x12_input_read(in, buf + have, sizeof buf - have, &got, &err)) == X12_OK && got)
+        have += got;
+    x12_input_close(in);
+    if (st != X12_OK && have == 0) {
+        f->where = err; /* a gzip stream broken from the start */
+        return;
+    }
+    size_t i = 0;
+    if (have >= 3 && buf[0] == 0xEF && buf[1] == 0xBB && buf[2] == 0xBF)
+        i = 3;
+    while (i < have && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' || buf[i] == '\n'))
+        i++;
+    f->is_x12 = have - i >= 3 && memcmp(buf + i, "ISA", 3) == 0;
+    if (!f->is_x12)
+        return;
+    x12_reader_options o = r->ropts;
+    x12_reader_callbacks cb = {head_segment, NULL};
+    x12_reader *rd = x12_reader_new(&o, &cb, f);
+    if (rd) {
+        x12_reader_feed(rd, buf, have);
+        x12_reader_free(rd);
+    }
+}
+
+/* --- read: validate, convert, acknowledge ---------------------------------- */
+
+enum { OUT_FINDINGS, OUT_CLAIMS, OUT_ACK, OUT_ROWS, NOUT = OUT_ROWS + 8 };
+
+typedef struct fctx {
+    batch_run *r;
+    batch_file *f;
+    x12_walker *w;
+    x12_claim_reader *cr;
+    x12_remit_reader *rr;
+    x12_remit_rows *rows[8];
+    x12_ack *ack;
+    bout out[NOUT];
+    int unreadable;   /* a reader error: syntax, envelope, gzip, limit */
+    int io_error;     /* reading the input failed */
+    int out_error;    /* writing an output failed */
+    int have_where;
+    x12_error where;
+} fctx;
+
+static const char *SEV[] = {"error", "warning", "info"};
+static const char *LEVEL[] = {"claim", "line", "adjustment", "plb"};
+
+static void on_finding(void *ctx, const x12_finding *fd)
+{
+    fctx *c = ctx;
+    unsigned snip = fd->snip < 8 ? fd->snip : 0;
+    c->f->counts.findings[snip][fd->severity <= X12_SEV_INFO ? fd->severity : 2]++;
+    if (fd->severity == X12_SEV_ERROR && fd->err.code > X12_OK && fd->err.code < 50) {
+        if (fd->err.code == X12_ERR_IO || fd->err.code == X12_ERR_NOMEM)
+            c->io_error = 1;
+        else
+            c->unreadable = 1;
+        if (!c->have_where) {
+            c->where = fd->err;
+            c->have_where = 1;
+        }
+    }
+    if (c->ack)
+        x12_ack_finding(c->ack, fd);
+    json_t *o = json_object();
+    json_object_set_new(o, "file", json_string(c->f->rel));
+    json_object_set_new(o, "severity", json_string(SEV[fd->severity <= 2 ? fd->severity : 2]));
+    json_object_set_new(o, "snip", json_integer(fd->snip));
+    json_object_set_new(o, "code", json_string(x12_status_name(fd->err.code)));
+    json_object_set_new(o, "message", json_string(fd->err.msg));
+    if (fd->err.detail[0])
+        json_object_set_new(o, "detail", json_string(fd->err.detail));
+    json_object_set_new(o, "guide", json_string(fd->guide ? fd->guide : ""));
+    json_object_set_new(o, "loop", json_string(fd->loop_id ? fd->loop_id : ""));
+    json_object_set_new(o, "segment_index", json_integer(fd->err.segment_index));
+    json_object_set_new(o, "set_position", json_integer(fd->err.set_position));
+    json_object_set_new(o, "segment", json_string(fd->err.segment_id));
+    json_object_set_new(o, "element", json_integer(fd->err.element_pos));
+    json_object_set_new(o, "component", json_integer(fd->err.component_pos));
+    json_object_set_new(o, "byte", json_integer((json_int_t)fd->err.byte_offset));
+    if (fd->note)
+        json_object_set_new(o, "note", json_string(fd->note));
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (!s || bout_write(&c->out[OUT_FINDINGS], s, strlen(s)) != 0 ||
+        bout_write(&c->out[OUT_FINDINGS], "\n", 1) != 0)
+        c->out_error = 1;
+    free(s);
+}
+
+static int on_event(void *ctx, const x12_walk_event *ev)
+{
+    fctx *c = ctx;
+    if (c->ack && x12_ack_event(c->ack, ev) != X12_OK)
+        c->out_error = 1;
+    return 0;
+}
+
+static int on_segment(void *ctx, const x12_segment *seg)
+{
+    fctx *c = ctx;
+    batch_counts *k = &c->f->counts;
+    k->bytes = seg->byte_offset + seg->raw.len + 1;
+    if (seg->id.len == 3 && memcmp(seg->id.ptr, "ISA", 3) == 0) {
+        k->interchanges++;
+    } else if (seg->id.len == 2 && memcmp(seg->id.ptr, "ST", 2) == 0) {
+        x12_slice v = x12_segment_element(seg, 1);
+        k->sets++;
+        if (v.len == 3 && memcmp(v.ptr, "837", 3) == 0)
+            k->sets_837++;
+        else if (v.len == 3 && memcmp(v.ptr, "835", 3) == 0)
+            k->sets_835++;
+        else
+            k->sets_other++;
+    }
+    if (x12_walker_segment(c->w, seg) == X12_ERR_NOMEM)
+        return 1;
+    if (c->cr && x12_claim_reader_segment(c->cr, seg) == X12_ERR_NOMEM)
+        return 1;
+    if (c->rr && x12_remit_reader_segment(c->rr, seg) == X12_ERR_NOMEM)
+        return 1;
+    return 0;
+}
+
+static void on_reader_error(void *ctx, const x12_error *e)
+{
+    fctx *c = ctx;
+    x12_walker_reader_error(c->w, e);
+    if (c->cr)
+        x12_claim_reader_error(c->cr, e);
+    if (c->rr)
+        x12_remit_reader_error(c->rr, e);
+}
+
+static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *cx)
+{
+    fctx *c = ctx;
+    c->f->counts.claims++;
+    c->f->counts.billed += claim->total_charge_cents;
+    if (x12_claim_json_write(claim, &cx->header->submitter, &cx->header->receiver, bout_write,
+                             &c->out[OUT_CLAIMS], NULL) != X12_OK)
+        c->out_error = 1;
+    return 0;
+}
+
+static int on_remit_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *cl,
+                          const x12_remit_context *cx)
+{
+    (void)cx;
+    fctx *c = ctx;
+    c->f->counts.claim_payments++;
+    c->f->counts.paid += cl->paid_cents;
+    for (int i = 0; i < 8; i++)
+        if (x12_remit_rows_claim(c->rows[i], p, cl) != X12_OK)
+            c->out_error = 1;
+    return 0;
+}
+
+static int on_remit_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
+{
+    fctx *c = ctx;
+    for (int i = 0; i < 8; i++)
+        if (x12_remit_rows_plb(c->rows[i], p, e) != X12_OK)
+            c->out_error = 1;
+    return 0;
+}
+
+static void fail(batch_file *f, batch_outcome o, const char *fmt, const char *arg)
+{
+    f->outcome = o;
+    snprintf(f->reason, sizeof f->reason, fmt, arg);
+}
+
+/* Copies the input to OUT/quarantine/REL and writes REL.error.txt beside it. */
+static void quarantine(batch_run *r, batch_file *f, const x12_error *where)
+{
+    bout copy, rep;
+    f->outcome = BO_QUARANTINED;
+    if (bout_open(r, &copy, "quarantine", f->rel, "") != 0) {
+        fail(f, BO_FAILED, "cannot write to the quarantine: %s", strerror(errno));
+        return;
+    }
+    FILE *in = fopen(f->path, "rb");
+    char buf[1 << 15];
+    size_t n;
+    while (in && (n = fread(buf, 1, sizeof buf, in)) > 0)
+        bout_write(&copy, buf, n);
+    if (!in || ferror(in))
+        copy.failed = 1;
+    if (in)
+        fclose(in);
+    if (bout_commit(&copy) != 0) {
+        fail(f, BO_FAILED, "cannot copy the file to the quarantine: %s", strerror(errno));
+        return;
+    }
+    if (bout_open(r, &rep, "quarantine", f->rel, ".error.txt") != 0) {
+        fail(f, BO_FAILED, "cannot write to the quarantine: %s", strerror(errno));
+        return;
+    }
+    char line[512];
+    x12_error_format(where, line, sizeof line);
+    fprintf(rep.f,
+            "file: %s\nsha256: %s\nsegment: %lu\nsegment_id: %s\nelement: %u\ncomponent: %u\n"
+            "byte: %llu\ncode: %s\nmessage: %s\n",
+            f->rel, f->hex, (unsigned long)where->segment_index, where->segment_id,
+            (unsigned)where->element_pos, (unsigned)where->component_pos,
+            (unsigned long long)where->byte_offset,
+            where->code ? x12_status_name(where->code) : "X12_ERR_NOT_X12", f->reason);
+    fprintf(rep.f, "error: %s: %s\n", f->rel, line);
+    if (bout_commit(&rep) != 0)
+        fail(f, BO_FAILED, "cannot write the quarantine report: %s", strerror(errno));
+}
+
+static void close_all(fctx *c)
+{
+    x12_walker_free(c->w);
+    x12_claim_reader_free(c->cr);
+    x12_remit_reader_free(c->rr);
+    x12_ack_free(c->ack);
+    for (int i = 0; i < 8; i++)
+        x12_remit_rows_free(c->rows[i]);
+    for (int i = 0; i < NOUT; i++)
+        bout_discard(&c->out[i]);
+}
+
+/* Stage 1: one pass over the file.  Returns 0 when it was read (with or
+ * without findings), 1 when it must be quarantined, -1 on failure. */
+static int stage_read(batch_run *r, batch_file *f, fctx *c)
+{
+    int is837 = strcmp(f->st01, "837") == 0, is835 = strcmp(f->st01, "835") == 0;
+    memset(c, 0, sizeof *c);
+    c->r = r;
+    c->f = f;
+    x12_walker_callbacks wc = {on_event, on_finding};
+    c->w = x12_walker_new(&wc, c, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    if (!c->w)
+        return fail(f, BO_FAILED, "%s", "out of memory"), -1;
+    for (int k = 0; k < r->nspecs; k++)
+        if (x12_walker_use_spec(c->w, r->specs[k]) != X12_OK)
+            return fail(f, BO_FAILED, "%s", "out of memory"), -1;
+    if (bout_open(r, &c->out[OUT_FINDINGS], "findings", f->rel, ".ndjson") != 0)
+        return fail(f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)), -1;
+    if (is837) {
+        x12_claim_reader_callbacks cb = {on_claim, NULL};
+        c->cr = x12_claim_reader_new(&cb, c, 0, NULL);
+        if (!c->cr || bout_open(r, &c->out[OUT_CLAIMS], "claims", f->rel, ".claims.ndjson") != 0)
+            return fail(f, BO_FAILED, "%s", "cannot start the 837 reader or its output"), -1;
+        for (int k = 0; k < r->nspecs; k++)
+            x12_claim_reader_use_spec(c->cr, r->specs[k]);
+    }
+    if (is835) {
+        x12_remit_callbacks cb = {NULL, on_remit_claim, on_remit_plb, NULL, NULL};
+        c->rr = x12_remit_reader_new(&cb, c, 0, NULL);
+        if (!c->rr)
+            return fail(f, BO_FAILED, "%s", "out of memory"), -1;
+        for (int k = 0; k < r->nspecs; k++)
+            x12_remit_reader_use_spec(c->rr, r->specs[k]);
+        for (int i = 0; i < 8; i++) {
+            char suffix[32];
+            snprintf(suffix, sizeof suffix, ".%s.%s", LEVEL[i % 4], i < 4 ? "csv" : "ndjson");
+            if (bout_open(r, &c->out[OUT_ROWS + i], "remits", f->rel, suffix) != 0)
+                return fail(f, BO_FAILED, "cannot write to the output folder: %s",
+                            strerror(errno)),
+                       -1;
+            c->rows[i] = x12_remit_rows_new((x12_remit_level)(i % 4),
+                                            i < 4 ? X12_ROWS_CSV : X12_ROWS_JSON, bout_write,
+                                            &c->out[OUT_ROWS + i]);
+            if (!c->rows[i])
+                return fail(f, BO_FAILED, "%s", "out of memory"), -1;
+            x12_remit_rows_set_file(c->rows[i], f->rel);
+        }
+    }
+    if (r->ack) {
+        x12_ack_options ao;
+        x12_ack_options_init(&ao);
+        ao.what = X12_ACK_999 | X12_ACK_TA1;
+        ao.control_number = f->ack_base;
+        ao.date = f->ack_date;
+        ao.time = f->ack_time;
+        if (bout_open(r, &c->out[OUT_ACK], "acks", f->rel, ".ack.x12") != 0)
+            return fail(f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)),
+                   -1;
+        c->ack = x12_ack_new(&ao, bout_write, &c->out[OUT_ACK], NULL);
+        if (!c->ack)
+            return fail(f, BO_FAILED, "%s", "cannot start the acknowledgement writer"), -1;
+    }
+    x12_reader_callbacks cb = {on_segment, on_reader_error};
+    x12_status st = x12_read_file(f->path, &r->ropts, &cb, c);
+    x12_walker_finish(c->w);
+    if (c->cr)
+        x12_claim_reader_finish(c->cr);
+    if (c->rr)
+        x12_remit_reader_finish(c->rr);
+    for (int i = 0; i < 8; i++)
+        if (c->rows[i] && x12_remit_rows_finish(c->rows[i]) != X12_OK)
+            c->out_error = 1;
+    for (int i = 0; i < 4; i++)
+        f->counts.rows[i] = c->rows[i] ? (uint32_t)x12_remit_rows_count(c->rows[i]) : 0;
+    if (c->ack) {
+        x12_status as = x12_ack_finish(c->ack);
+        x12_ack_summary s;
+        x12_ack_get_summary(c->ack, &s);
+        f->counts.acks = s.interchanges_written;
+        f->counts.ack_accepted = s.sets_accepted;
+        f->counts.ack_with_errors = s.sets_with_errors;
+        f->counts.ack_rejected = s.sets_rejected;
+        if (as == X12_ERR_ACK_NO_ISA) {
+            bout_discard(&c->out[OUT_ACK]); /* nothing to answer */
+        } else if (as != X12_OK) {
+            c->out_error = 1;
+        } else if (s.interchanges_written > BATCH_ACK_BLOCK) {
+            return fail(f, BO_FAILED, "%s",
+                        "more interchanges than one block of acknowledgement control numbers"),
+                   -1;
+        }
+    }
+    if (st == X12_ERR_NOMEM || c->io_error)
+        return fail(f, BO_FAILED, "%s", c->have_where ? c->where.msg : "out of memory"), -1;
+    if (c->unreadable || st == X12_ERR_GZIP || st == X12_ERR_LIMIT)
+        return 1;
+    if (c->out_error)
+        return fail(f, BO_FAILED, "%s", "writing an output failed"), -1;
+    return 0;
+}
+
+static x12_status stage_ingest(batch_run *r, batch_file *f)
+{
+    if (!r->ledger || (!f->counts.sets_837 && !f->counts.sets_835))
+        return X12_OK;
+    x12_ledger_ingest_stats s;
+    x12_error err;
+    memset(&s, 0, sizeof s);
+    memset(&err, 0, sizeof err);
+    x12_status st;
+    if (f->counts.sets_837) {
+        st = x12_ledger_ingest_claims(r->ledger, f->path, &r->ropts, NULL, NULL, &s, &err);
+        f->counts.ledger_added += s.claims;
+        f->counts.ledger_known += s.sets_skipped;
+        if (st != X12_OK)
+            goto bad;
+    }
+    if (f->counts.sets_835) {
+        memset(&s, 0, sizeof s);
+        st = x12_ledger_ingest_remits(r->ledger, f->path, &r->ropts, NULL, NULL, &s, &err);
+        f->counts.ledger_added += s.claims;
+        f->counts.ledger_known += s.payments_skipped;
+        if (st != X12_OK)
+            goto bad;
+    }
+    return X12_OK;
+bad:
+    f->outcome = BO_FAILED;
+    f->where = err;
+    snprintf(f->reason, sizeof f->reason, "ledger ingest: %s%s%s", x12_status_message(st),
+             err.detail[0] ? ": " : "", err.detail);
+    return st;
+}
+
+void batch_process(batch_run *r, batch_file *f)
+{
+    memset(&f->counts, 0, sizeof f->counts);
+    f->reason[0] = '\0';
+    f->has_errors = 0;
+    if (!f->is_x12) {
+        if (f->where.code) { /* from identify: the gzip stream is broken */
+            x12_error_format(&f->where, f->reason, sizeof f->reason);
+        } else {
+            snprintf(f->reason, sizeof f->reason, "not X12: no ISA at the start%s",
+                     f->size == 0 ? " (empty file)" : "");
+            f->where.code = X12_ERR_NOT_X12;
+            f->where.msg = x12_status_message(X12_ERR_NOT_X12);
+        }
+        quarantine(r, f, &f->where);
+        goto mark;
+    }
+    memset(&f->where, 0, sizeof f->where);
+    fctx c;
+    int rc = stage_read(r, f, &c);
+    if (rc < 0) {
+        close_all(&c);
+        return; /* failed: no done-marker, the next run tries again */
+    }
+    f->has_errors = batch_counts_errors(&f->counts) > 0;
+    if (rc == 1) {
+        f->where = c.have_where ? c.where : f->where;
+        x12_error_format(&f->where, f->reason, sizeof f->reason);
+        /* the acknowledgement of a file that cannot be read still goes out */
+        if (c.ack && c.out[OUT_ACK].f && bout_commit(&c.out[OUT_ACK]) != 0) {
+            close_all(&c);
+            fail(f, BO_FAILED, "cannot write the acknowledgement: %s", strerror(errno));
+            return;
+        }
+        close_all(&c);
+        memset(&f->counts, 0, sizeof f->counts); /* nothing of it is kept */
+        f->has_errors = 0;
+        quarantine(r, f, &f->where);
+        goto mark;
+    }
+    for (int i = 0; i < NOUT; i++)
+        if (c.out[i].f && bout_commit(&c.out[i]) != 0) {
+            close_all(&c);
+            fail(f, BO_FAILED, "cannot write an output: %s", strerror(errno));
+            return;
+        }
+    close_all(&c);
+    if (stage_ingest(r, f) != X12_OK)
+        return;
+    f->outcome = BO_DONE;
+mark:
+    if (f->outcome == BO_FAILED)
+        return;
+    if (batch_done_write(r, f) != 0) {
+        fail(f, BO_FAILED, "cannot write the done-marker: %s", strerror(errno));
+        return;
+    }
+}

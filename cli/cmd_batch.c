@@ -1,0 +1,413 @@
+/* x12 batch: the nightly job over an inbox folder (docs/batch.md).  Finds the
+ * files, identifies them (content hash, X12 or not), skips what an earlier
+ * run did, processes the rest in worker processes (batch_file.c), matches
+ * the ledger once and writes the run summary. */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <x12/ledger.h>
+#include <x12/spec.h>
+
+#include "batch.h"
+#include "cli.h"
+
+static const char HELP[] =
+    "usage: x12 batch --in DIR --out DIR [--db LEDGER] [--jobs N] [--ack] [--quiet]\n"
+    "                 [--spec OVERLAY]... [options]\n"
+    "\n"
+    "The nightly job.  Every file under DIR that holds X12 (recognised by content, any\n"
+    "name, gzip read transparently) is validated, converted (837 -> claims JSON; 835 ->\n"
+    "CSV and NDJSON rows at claim, line, adjustment and plb level), ingested into the\n"
+    "reconciliation ledger and, with --ack, answered with 999/TA1 acknowledgements; the\n"
+    "ledger is matched once at the end and a summary is written.  A file that cannot be\n"
+    "read is copied to OUT/quarantine/ with an error report.  Outputs are renamed into\n"
+    "place only when complete; a re-run skips files already done (SHA-256 of the\n"
+    "content) and resumes cleanly after a crash.  Layout: docs/batch.md.\n"
+    "\n"
+    "  --in DIR         the inbox (read only; subfolders included, hidden files not)\n"
+    "  --out DIR        outputs, summary.json, summary.txt and the state of the runs\n"
+    "  --db LEDGER      the SQLite ledger (default OUT/x12-ledger.sqlite)\n"
+    "  --jobs N         N worker processes (default 1)\n"
+    "  --ack            write a 999 and TA1 for each file to OUT/acks/\n"
+    "  --quiet          no summary on standard output and no progress bar\n"
+    "  --spec OVERLAY   a companion-guide overlay for validation (as x12 validate)\n"
+    "\n"
+    "A progress bar (files, MB/s, time left) is drawn on standard error when it is a\n"
+    "terminal.\n"
+    "Exit status: 0 every file fine; 1 a file failed, was quarantined or had error\n"
+    "findings; 2 usage or I/O error (for example an output folder that is not writable).\n\n";
+
+#define MAX_OVERLAID 16
+
+/* --- scan ----------------------------------------------------------------- */
+
+typedef struct scan {
+    batch_run *r;
+    size_t cap;
+    dev_t out_dev;
+    ino_t out_ino;
+    int have_out;
+} scan;
+
+static int add_file(scan *s, const char *path, const char *rel, uint64_t size)
+{
+    batch_run *r = s->r;
+    if (r->nfiles == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 64;
+        batch_file *f = realloc(r->files, cap * sizeof *f);
+        if (!f)
+            return -1;
+        r->files = f;
+        s->cap = cap;
+    }
+    batch_file *f = &r->files[r->nfiles];
+    memset(f, 0, sizeof *f);
+    f->path = strdup(path);
+    f->rel = strdup(rel);
+    f->size = size;
+    f->dup_of = -1;
+    if (!f->path || !f->rel) {
+        free(f->path);
+        free(f->rel);
+        return -1;
+    }
+    r->nfiles++;
+    return 0;
+}
+
+static int walk(scan *s, const char *dir, const char *rel, int depth)
+{
+    if (depth > 64)
+        return 0;
+    DIR *d = opendir(dir);
+    if (!d) {
+        fprintf(stderr, "x12 batch: cannot read the folder %s: %s\n", dir, strerror(errno));
+        return -1;
+    }
+    struct dirent *e;
+    int rc = 0;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (e->d_name[0] == '.')
+            continue; /* ., .., hidden files, and partial uploads named .something */
+        size_t n = strlen(dir) + strlen(e->d_name) + 2, m = strlen(rel) + strlen(e->d_name) + 2;
+        char *p = malloc(n), *q = malloc(m);
+        if (!p || !q) {
+            free(p);
+            free(q);
+            rc = -1;
+            break;
+        }
+        snprintf(p, n, "%s/%s", dir, e->d_name);
+        snprintf(q, m, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
+        struct stat st;
+        if (stat(p, &st) == 0) {
+            if (S_ISDIR(st.st_mode)) {
+                if (!(s->have_out && st.st_dev == s->out_dev && st.st_ino == s->out_ino))
+                    rc = walk(s, p, q, depth + 1);
+            } else if (S_ISREG(st.st_mode)) {
+                rc = add_file(s, p, q, (uint64_t)st.st_size);
+            }
+        }
+        free(p);
+        free(q);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int by_rel(const void *a, const void *b)
+{
+    return strcmp(((const batch_file *)a)->rel, ((const batch_file *)b)->rel);
+}
+
+int batch_scan(batch_run *r)
+{
+    scan s;
+    memset(&s, 0, sizeof s);
+    s.r = r;
+    struct stat st;
+    if (stat(r->out, &st) == 0) {
+        s.out_dev = st.st_dev;
+        s.out_ino = st.st_ino;
+        s.have_out = 1;
+    }
+    if (walk(&s, r->in, "", 0) != 0)
+        return -1;
+    if (r->nfiles)
+        qsort(r->files, r->nfiles, sizeof r->files[0], by_rel);
+    return 0;
+}
+
+/* --- the run -------------------------------------------------------------- */
+
+static const batch_run *sort_run;
+static int by_hash(const void *a, const void *b)
+{
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = memcmp(sort_run->files[i].sha, sort_run->files[j].sha, 32);
+    return c ? c : (i < j ? -1 : i > j);
+}
+
+/* Marks the second and later files of the same content as duplicates, and
+ * the files an earlier run did as skipped (or duplicates, under another name). */
+static void classify(batch_run *r)
+{
+    size_t *ix = malloc((r->nfiles + 1) * sizeof *ix), n = 0;
+    if (!ix)
+        return;
+    for (size_t i = 0; i < r->nfiles; i++)
+        if (r->files[i].identified && r->files[i].outcome == BO_PENDING)
+            ix[n++] = i;
+    sort_run = r;
+    qsort(ix, n, sizeof *ix, by_hash);
+    for (size_t k = 1; k < n; k++) {
+        batch_file *a = &r->files[ix[k - 1]], *b = &r->files[ix[k]];
+        if (memcmp(a->sha, b->sha, 32) == 0) {
+            b->outcome = BO_DUPLICATE;
+            b->dup_of = a->dup_of >= 0 ? a->dup_of : (long)ix[k - 1];
+        }
+    }
+    free(ix);
+    for (size_t i = 0; i < r->nfiles; i++) {
+        batch_file *f = &r->files[i];
+        char *name = NULL;
+        if (f->outcome != BO_PENDING || batch_done_read(r, f->hex, f, &name) != 0)
+            continue;
+        if (strcmp(name, f->rel) == 0) {
+            f->outcome = BO_SKIPPED;
+            free(name);
+        } else {
+            f->outcome = BO_DUPLICATE;
+            f->earlier_name = name;
+            memset(&f->counts, 0, sizeof f->counts);
+            f->has_errors = 0;
+        }
+    }
+}
+
+static void free_run(batch_run *r)
+{
+    for (size_t i = 0; i < r->nfiles; i++) {
+        free(r->files[i].path);
+        free(r->files[i].rel);
+        free(r->files[i].earlier_name);
+    }
+    free(r->files);
+    for (int k = 0; k < r->nspecs; k++)
+        x12_spec_free(r->specs[k]);
+    free(r->specs);
+    free(r->db);
+}
+
+static int load_spec(batch_run *r, const char *path)
+{
+    x12_error err;
+    x12_spec *s = x12_spec_load_overlaid(path, &err);
+    if (!s) {
+        fprintf(stderr, "x12 batch: %s, line %llu: %s (%s)\n", path,
+                (unsigned long long)err.byte_offset, err.msg, err.detail);
+        return -1;
+    }
+    for (int k = 0; k < r->nspecs; k++)
+        if (!strcmp(x12_spec_guide_id(r->specs[k]), x12_spec_guide_id(s))) {
+            x12_spec_free(s);
+            if (x12_spec_apply_overlay(r->specs[k], path, &err) != X12_OK) {
+                fprintf(stderr, "x12 batch: %s, line %llu: %s (%s)\n", path,
+                        (unsigned long long)err.byte_offset, err.msg, err.detail);
+                return -1;
+            }
+            return 0;
+        }
+    if (r->nspecs == MAX_OVERLAID) {
+        x12_spec_free(s);
+        fprintf(stderr, "x12 batch: at most %d overlays\n", MAX_OVERLAID);
+        return -1;
+    }
+    r->specs[r->nspecs++] = s;
+    return 0;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+    batch_run r;
+    memset(&r, 0, sizeof r);
+    r.jobs = 1;
+    r.lock_fd = -1;
+    cli_common common;
+    cli_common_init(&common);
+    const char *db = NULL;
+    r.specs = calloc(MAX_OVERLAID, sizeof *r.specs);
+    if (!r.specs)
+        return EXIT_USAGE;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        int has = i + 1 < argc;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(HELP, stdout);
+            fputs(CLI_COMMON_HELP, stdout);
+            free_run(&r);
+            return EXIT_FINE;
+        } else if (!strcmp(a, "--in") && has) {
+            r.in = argv[++i];
+        } else if (!strcmp(a, "--out") && has) {
+            r.out = argv[++i];
+        } else if (!strcmp(a, "--db") && has) {
+            db = argv[++i];
+        } else if (!strcmp(a, "--jobs") && has) {
+            char *end;
+            long n = strtol(argv[++i], &end, 10);
+            if (*end || n < 1 || n > 256) {
+                fprintf(stderr, "x12 batch: --jobs: '%s' is not a number from 1 to 256\n", argv[i]);
+                free_run(&r);
+                return EXIT_USAGE;
+            }
+            r.jobs = (int)n;
+        } else if (!strcmp(a, "--ack")) {
+            r.ack = 1;
+        } else if (!strcmp(a, "--quiet")) {
+            r.quiet = 1;
+        } else if (!strcmp(a, "--spec") && has) {
+            if (load_spec(&r, argv[++i]) != 0) {
+                free_run(&r);
+                return EXIT_USAGE;
+            }
+        } else {
+            int rc = cli_common_option(&common, argc, argv, &i);
+            if (rc == 1)
+                continue;
+            if (rc == 0)
+                fprintf(stderr, "x12 batch: %s '%s' (see x12 batch --help)\n",
+                        a[0] == '-' ? (has || strncmp(a, "--", 2) ? "unknown option or missing value"
+                                                                  : "missing value for")
+                                    : "unexpected argument",
+                        a);
+            free_run(&r);
+            return EXIT_USAGE;
+        }
+    }
+    if (!r.in || !r.out) {
+        fprintf(stderr, "x12 batch: --in DIR and --out DIR are required (see x12 batch --help)\n");
+        free_run(&r);
+        return EXIT_USAGE;
+    }
+    struct stat st;
+    if (stat(r.in, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        fprintf(stderr, "x12 batch: --in %s: not a folder%s%s\n", r.in, errno ? ": " : "",
+                errno ? strerror(errno) : "");
+        free_run(&r);
+        return EXIT_USAGE;
+    }
+    cli_reader_options(&common, &r.ropts);
+    if (db) {
+        r.db = strdup(db);
+    } else {
+        size_t n = strlen(r.out) + sizeof "/x12-ledger.sqlite";
+        r.db = malloc(n);
+        if (r.db)
+            snprintf(r.db, n, "%s/x12-ledger.sqlite", r.out);
+    }
+    if (!r.db || batch_state_open(&r) != 0) {
+        batch_state_close(&r);
+        free_run(&r);
+        return EXIT_USAGE;
+    }
+    r.progress = !r.quiet && isatty(2);
+    int status = EXIT_FINE;
+    batch_totals t;
+    memset(&t, 0, sizeof t);
+    double t0 = batch_now();
+
+    /* the ledger is created (or migrated) before any worker starts: a ledger
+     * that cannot be opened is a clear error up front */
+    x12_error err;
+    if (x12_ledger_open(r.db, &r.ledger, &err) != X12_OK) {
+        fprintf(stderr, "x12 batch: cannot open the ledger %s: %s %s\n", r.db, err.msg, err.detail);
+        goto io_error;
+    }
+    if (r.jobs > 1) {
+        x12_ledger_close(r.ledger);
+        r.ledger = NULL;
+    }
+    if (batch_scan(&r) != 0)
+        goto io_error;
+
+    size_t *todo = malloc((r.nfiles + 1) * sizeof *todo), n = 0;
+    if (!todo)
+        goto io_error;
+    for (size_t i = 0; i < r.nfiles; i++)
+        todo[n++] = i;
+    if (batch_pool_run(&r, BP_IDENTIFY, todo, n, NULL, NULL) != 0) {
+        free(todo);
+        goto io_error;
+    }
+    classify(&r);
+    n = 0;
+    batch_progress p;
+    memset(&p, 0, sizeof p);
+    for (size_t i = 0; i < r.nfiles; i++)
+        if (r.files[i].outcome == BO_PENDING) {
+            todo[n++] = i;
+            p.total_bytes += r.files[i].size;
+        }
+    p.total_files = n;
+    p.start = batch_now();
+    if (r.ack && batch_ack_assign(&r) != 0) {
+        fprintf(stderr, "x12 batch: cannot keep the acknowledgement control numbers in %s\n",
+                r.out);
+        free(todo);
+        goto io_error;
+    }
+    if (batch_pool_run(&r, BP_PROCESS, todo, n, batch_progress_tick, &p) != 0) {
+        free(todo);
+        goto io_error;
+    }
+    batch_progress_end(&r, &p);
+    t.bytes_read = p.done_bytes;
+    free(todo);
+
+    /* match once, then the reconciliation counts */
+    if (!r.ledger && x12_ledger_open(r.db, &r.ledger, &err) != X12_OK) {
+        snprintf(t.recon_error, sizeof t.recon_error, "%s %s", err.msg, err.detail);
+    } else if (x12_ledger_match(r.ledger, &t.match, &err) != X12_OK ||
+               x12_ledger_report(r.ledger, NULL, NULL, NULL, &t.recon, &err) != X12_OK) {
+        snprintf(t.recon_error, sizeof t.recon_error, "%s %s", err.msg, err.detail);
+    } else {
+        t.recon_ok = 1;
+    }
+    x12_ledger_close(r.ledger);
+    r.ledger = NULL;
+    if (!t.recon_ok)
+        status = EXIT_USAGE;
+
+    t.found = r.nfiles;
+    for (size_t i = 0; i < r.nfiles; i++) {
+        batch_file *f = &r.files[i];
+        t.by_outcome[f->outcome]++;
+        if (f->outcome == BO_DONE || f->outcome == BO_SKIPPED)
+            batch_counts_add(&t.counts, &f->counts);
+        if (f->outcome == BO_DONE && f->has_errors)
+            t.with_errors++;
+        if (f->outcome == BO_QUARANTINED || f->outcome == BO_FAILED ||
+            (f->outcome == BO_DONE && f->has_errors))
+            status = cli_worst(status, EXIT_INPUT);
+    }
+    t.elapsed = batch_now() - t0;
+    if (batch_summary_write(&r, &t) != 0)
+        status = EXIT_USAGE;
+    if (fflush(stdout) != 0)
+        status = EXIT_USAGE;
+    batch_state_close(&r);
+    free_run(&r);
+    return status;
+io_error:
+    x12_ledger_close(r.ledger);
+    batch_state_close(&r);
+    free_run(&r);
+    return EXIT_USAGE;
+}

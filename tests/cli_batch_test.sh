@@ -1,0 +1,159 @@
+#!/bin/sh
+# x12 batch: a folder with good, bad, gzipped and duplicate files; exact
+# summary counts (worked out here from the files with grep/awk, not by the
+# code under test); a re-run changes nothing; kill -9 at several points then
+# a re-run gives the outputs and ledger of one clean run; a read-only output
+# folder; --jobs 2 gives the outputs of --jobs 1.
+# Usage: cli_batch_test.sh PATH/TO/x12 SOURCE_DIR
+set -u
+X12=$1
+SRC=$2
+GEN=$SRC/../shared/tools/gen_x12.py
+[ -f "$GEN" ] || GEN=/work/shared/tools/gen_x12.py
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+expect_rc() {
+  want=$1; shift
+  "$@" >"$T/out" 2>"$T/err"; rc=$?
+  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; cat "$T/err"; fi
+}
+has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi; }
+# jget FILE KEY.PATH: a value of summary.json (python3 is a build dependency)
+jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
+for k in sys.argv[2].split("."): d=d[k]
+print(d)' "$1" "$2"; }
+eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', wanted '$2'"; fi; }
+# the outputs that must not depend on how the run went
+outputs() { (cd "$1" && find . -path ./.x12-batch -prune -o -type f ! -name 'summary.*' ! -name '*.sqlite*' -print | sort | xargs sha256sum); }
+ledger() { "$X12" reconcile --db "$1" --format csv --as-of 2026-01-01 2>/dev/null; }
+
+# --- a small inbox ------------------------------------------------------------
+IN=$T/in
+mkdir -p "$IN/sub"
+python3 "$GEN" pair --claims 40 --seed 3 --out "$IN" >/dev/null
+python3 "$GEN" 837p --claims 20 --seed 5 | gzip >"$IN/sub/more-claims.gz"
+cp "$IN/835.x12" "$IN/sub/copy-of-835.dat"          # duplicate content, other name
+head -c 3000 "$IN/837p.x12" >"$IN/truncated.x12"     # broken: ends inside a segment
+printf 'not an edi file\n' >"$IN/readme.txt"          # not X12
+printf '\037\213\010\000garbage' >"$IN/broken.gz"    # gzip error
+printf '\357\273\277\r\n' >"$IN/bom.x12"                 # X12 after a BOM and a line break
+python3 "$GEN" 837p --claims 5 --seed 7 >>"$IN/bom.x12"
+cp "$IN/readme.txt" "$IN/.hidden"                     # hidden: not an input
+
+# expected figures, from the files themselves
+zcat -f "$IN/sub/more-claims.gz" >"$T/more.x12"
+claims=$(cat "$IN/837p.x12" "$T/more.x12" "$IN/bom.x12" | grep -c '^CLM\*')
+pays=$(grep -c '^CLP\*' "$IN/835.x12")
+billed=$(cat "$IN/837p.x12" "$T/more.x12" "$IN/bom.x12" | awk -F'*' '/^CLM\*/ {split($3, a, "."); c += a[1] * 100 + (a[2] == "" ? 0 : substr(a[2] "0", 1, 2))} END {printf "%d.%02d", c / 100, c % 100}')
+paid=$(awk -F'*' '/^CLP\*/ {v = $5; s = 1; if (v ~ /^-/) {s = -1; v = substr(v, 2)} split(v, a, "."); c += s * (a[1] * 100 + (a[2] == "" ? 0 : substr(a[2] "0", 1, 2)))} END {printf "%d.%02d", c / 100, c % 100}' "$IN/835.x12")
+sets835=$(grep -c '^ST\*835' "$IN/835.x12")
+
+OUT=$T/out1
+expect_rc 1 "$X12" batch --in "$IN" --out "$OUT" --ack
+S=$OUT/summary.json
+eq "$(jget "$S" files.found)" 8 "files found"
+eq "$(jget "$S" files.done)" 4 "files done"
+eq "$(jget "$S" files.duplicates)" 1 "duplicates"
+eq "$(jget "$S" files.quarantined)" 3 "quarantined"
+eq "$(jget "$S" files.failed)" 0 "failed"
+eq "$(jget "$S" files.skipped)" 0 "skipped"
+eq "$(jget "$S" claims.submitted)" "$claims" "claims"
+eq "$(jget "$S" claims.paid)" "$pays" "claim payments"
+eq "$(jget "$S" amounts.billed)" "$billed" "billed"
+eq "$(jget "$S" amounts.paid)" "$paid" "paid"
+eq "$(jget "$S" transaction_sets.835)" "$sets835" "835 sets"
+eq "$(jget "$S" transaction_sets.837)" 3 "837 sets"
+eq "$(jget "$S" findings.errors)" 0 "error findings of the files kept"
+eq "$(jget "$S" reconciliation.claims)" "$claims" "ledger claims"
+eq "$(jget "$S" reconciliation.ties_out)" True "ledger ties out"
+# the summary text is on stdout and in summary.txt
+cmp -s "$T/out" "$OUT/summary.txt" && ok || bad "stdout differs from summary.txt"
+has "$T/out" "duplicate: sub/copy-of-835.dat: same content as 835.x12"
+has "$T/out" "quarantined: truncated.x12: segment 104 (HL), byte 2990: input ends inside a segment"
+has "$T/out" "quarantined: readme.txt: not X12"
+has "$T/out" "quarantined: broken.gz:"
+# outputs, quarantine copies with their reports, acknowledgements
+for f in findings/837p.x12.ndjson claims/837p.x12.claims.ndjson claims/sub/more-claims.gz.claims.ndjson \
+         remits/835.x12.claim.csv remits/835.x12.line.csv remits/835.x12.adjustment.csv remits/835.x12.plb.csv \
+         remits/835.x12.claim.ndjson acks/837p.x12.ack.x12 acks/835.x12.ack.x12 acks/truncated.x12.ack.x12; do
+  [ -f "$OUT/$f" ] && ok || bad "missing output $f"
+done
+[ ! -e "$OUT/claims/truncated.x12.claims.ndjson" ] && ok || bad "a quarantined file was converted"
+[ ! -e "$OUT/remits/sub/copy-of-835.dat.claim.csv" ] && ok || bad "a duplicate was converted"
+cmp -s "$OUT/quarantine/truncated.x12" "$IN/truncated.x12" && ok || bad "quarantine copy differs"
+[ -f "$IN/truncated.x12" ] && ok || bad "the input was moved"
+R=$OUT/quarantine/truncated.x12.error.txt
+has "$R" "segment: 104"; has "$R" "segment_id: HL"; has "$R" "byte: 2990"; has "$R" "code: X12_ERR_UNTERMINATED"
+has "$R" "element: 0"; has "$R" "file: truncated.x12"
+has "$OUT/quarantine/broken.gz.error.txt" "X12_ERR_GZIP"
+has "$OUT/quarantine/readme.txt.error.txt" "X12_ERR_NOT_X12"
+# rows and claims: one per CLP / CLM
+eq "$(($(wc -l <"$OUT/remits/835.x12.claim.csv") - 1))" "$pays" "claim rows"
+eq "$(wc -l <"$OUT/claims/837p.x12.claims.ndjson" | tr -d ' ')" 40 "claims JSON lines"
+# every 999 written validates, and the truncated file's 999 rejects its set
+for a in "$OUT"/acks/*.ack.x12; do "$X12" validate "$a" >/dev/null 2>&1 && ok || bad "$a does not validate"; done
+has "$OUT/acks/truncated.x12.ack.x12" "IK5*R"
+has "$OUT/acks/837p.x12.ack.x12" "IK5*A"
+
+# --- a re-run: everything skipped, no output byte and no ledger row changes -----
+outputs "$OUT" >"$T/o1"; ledger "$OUT/x12-ledger.sqlite" >"$T/l1"
+expect_rc 0 "$X12" batch --in "$IN" --out "$OUT" --ack --quiet
+[ -s "$T/out" ] && bad "--quiet printed: $(head -3 "$T/out")" || ok
+[ -s "$T/err" ] && bad "stderr is not a terminal, yet: $(head -3 "$T/err")" || ok
+eq "$(jget "$S" files.skipped)" 7 "skipped on re-run"
+eq "$(jget "$S" files.duplicates)" 1 "duplicates on re-run"
+eq "$(jget "$S" files.done)" 0 "done on re-run"
+eq "$(jget "$S" claims.submitted)" "$claims" "claims on re-run (totals include files done earlier)"
+outputs "$OUT" >"$T/o2"; ledger "$OUT/x12-ledger.sqlite" >"$T/l2"
+cmp -s "$T/o1" "$T/o2" && ok || bad "a re-run changed outputs"
+cmp -s "$T/l1" "$T/l2" && ok || bad "a re-run changed the ledger"
+[ "$(wc -l <"$T/l1")" -gt 40 ] && ok || bad "ledger report too short"
+
+# --- usage and I/O errors --------------------------------------------------------
+expect_rc 2 "$X12" batch --in "$IN"; has "$T/err" "--in DIR and --out DIR are required"
+expect_rc 2 "$X12" batch --in "$T/nope" --out "$T/x"; has "$T/err" "not a folder"
+expect_rc 2 "$X12" batch --in "$IN" --out "$T/x" --jobs 0; has "$T/err" "--jobs"
+expect_rc 2 "$X12" batch --in "$IN" --out "$T/x" --bogus
+expect_rc 0 "$X12" batch --help; has "$T/out" "usage: x12 batch"
+: >"$T/afile"
+expect_rc 2 "$X12" batch --in "$IN" --out "$T/afile/sub"; has "$T/err" "cannot create the output folder"
+if [ "$(id -u)" = 0 ]; then RO=/sys/kernel; else RO=$T/ro; mkdir "$RO"; chmod 555 "$RO"; fi
+expect_rc 2 "$X12" batch --in "$IN" --out "$RO"; has "$T/err" "is not writable"
+[ "$RO" = "$T/ro" ] && chmod 755 "$RO"
+
+# --- kill -9 at several points, then a re-run: same as one clean run --------------
+BIG=$T/big
+for s in 1 2 3; do python3 "$GEN" pair --claims 1500 --seed "$s" --out "$BIG/p$s" >/dev/null; done
+gzip -c "$BIG/p1/837p.x12" >"$BIG/p1-837.gz"; rm "$BIG/p1/837p.x12"
+export SOURCE_DATE_EPOCH=1790000000
+"$X12" batch --in "$BIG" --out "$T/clean" --ack --quiet; eq "$?" 0 "clean run"
+outputs "$T/clean" >"$T/oc"; ledger "$T/clean/x12-ledger.sqlite" >"$T/lc"
+K=$T/killed
+for d in 0.05 0.2 0.4 0.1 0.7; do
+  setsid "$X12" batch --in "$BIG" --out "$K" --ack --quiet --jobs 2 >/dev/null 2>&1 &
+  pid=$!
+  sleep "$d"
+  kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+done
+"$X12" batch --in "$BIG" --out "$K" --ack --quiet; eq "$?" 0 "run after kills"
+outputs "$K" >"$T/ok"; ledger "$K/x12-ledger.sqlite" >"$T/lk"
+sed "s|$T/killed|X|" "$T/ok" >"$T/ok2"; sed "s|$T/clean|X|" "$T/oc" >"$T/oc2"
+cmp -s "$T/oc2" "$T/ok2" && ok || { bad "outputs after kill -9 differ from a clean run"; diff "$T/oc2" "$T/ok2" | head; }
+cmp -s "$T/lc" "$T/lk" && ok || { bad "ledger after kill -9 differs from a clean run"; diff "$T/lc" "$T/lk" | head -5; }
+eq "$(jget "$K/summary.json" claims.submitted)" "$(jget "$T/clean/summary.json" claims.submitted)" "claims after kills"
+eq "$(jget "$K/summary.json" amounts.paid)" "$(jget "$T/clean/summary.json" amounts.paid)" "paid after kills"
+[ -z "$(ls "$K/.x12-batch/tmp")" ] && ok || bad "temporary files left after the re-run"
+
+# --- --jobs 2 gives the outputs of --jobs 1 -----------------------------------------
+"$X12" batch --in "$BIG" --out "$T/j2" --ack --quiet --jobs 2; eq "$?" 0 "jobs 2"
+outputs "$T/j2" >"$T/oj"; ledger "$T/j2/x12-ledger.sqlite" >"$T/lj"
+cmp -s "$T/oc" "$T/oj" && ok || bad "--jobs 2 outputs differ from --jobs 1"
+cmp -s "$T/lc" "$T/lj" && ok || bad "--jobs 2 ledger differs from --jobs 1"
+
+echo "cli_batch_test: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
