@@ -119,7 +119,9 @@ static uint64_t step_json_to_837(const char *in, const char *out)
     x12_error e;
     x12_claims_json_options o;
     x12_claims_json_options_init(&o);
-    o.refuse_chars = "*:^~";
+    o.refuse_chars = "*:^~"; /* as x12 837 does */
+    o.to_x12 = 1;
+    o.no_check = 1; /* the writer checks each claim */
     x12_claims_json_reader *r = x12_claims_json_open(in, &o, &e);
     FILE *f = fopen(out, "wb");
     x12_arena *a = x12_arena_new(NULL);
@@ -223,7 +225,7 @@ static uint64_t step_reader(const char *in)
 static void measure(const char *name, int which, const char *in, const char *out, long in_bytes,
                     double claims, const char *unit)
 {
-    double best = 1e30;
+    double best = 1e30, best_cpu = 1e30;
     long rss = 0;
     uint64_t result = 0;
     for (int run = 0; run < 3; run++) {
@@ -255,12 +257,17 @@ static void measure(const char *name, int which, const char *in, const char *out
         }
         if (t < best)
             best = t;
+        double cpu = (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+                     (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+        if (cpu < best_cpu)
+            best_cpu = cpu;
         if (ru.ru_maxrss > rss)
             rss = ru.ru_maxrss;
     }
-    printf("%-22s %8.0f %s/s  %7.1f MB/s  %6.2f s  peak RSS %6.1f MB  (%llu %s)\n", name,
-           claims / best, unit, (double)in_bytes / 1e6 / best, best, (double)rss / 1024.0,
-           (unsigned long long)result, which == 2 ? "elements" : "claims");
+    printf("%-22s %8.0f %s/s  %7.1f MB/s  %5.2f s wall (%8.0f %s/s by CPU time)  peak RSS %5.1f MB"
+           "  (%llu %s)\n",
+           name, claims / best, unit, (double)in_bytes / 1e6 / best, best, claims / best_cpu, unit,
+           (double)rss / 1024.0, (unsigned long long)result, which == 2 ? "elements" : "claims");
 }
 
 int main(int argc, char **argv)

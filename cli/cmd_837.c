@@ -42,6 +42,7 @@ typedef struct run {
     int control_failed;
     x12_error control_err;
     const x12_claims_json_item *item; /* the claim being added */
+    int reported;                     /* its first problem was printed */
     int status;
 } run;
 
@@ -63,15 +64,22 @@ static uint32_t control_from_file(void *ctx, x12_control_kind kind)
     return n;
 }
 
+/* The writer checks each claim (x12_claim_check()) before writing it; the
+ * first problem of a refused claim is reported like the reader's errors. */
 static void on_problem(void *ctx, const x12_claim_problem *p)
 {
-    /* the reader checked the claim already; this is the writer's own word */
     run *r = ctx;
     const x12_claims_json_item *it = r->item;
-    fprintf(stderr, "%s: line %llu, byte %llu: $[%llu].%s: %s%s%s\n", r->in_name,
-            it ? (unsigned long long)it->line : 0ull, it ? (unsigned long long)it->byte_offset : 0ull,
-            it ? (unsigned long long)it->index : 0ull, p->path, x12_status_message(p->code),
-            p->detail[0] ? ": " : "", p->detail);
+    if (r->reported)
+        return;
+    r->reported = 1;
+    char jp[128];
+    x12_claim_json_path(p->path, jp, sizeof jp);
+    unsigned long long line = it ? it->line : 0, off = it ? it->byte_offset : 0;
+    unsigned long long idx = it ? it->index : 0;
+    fprintf(stderr, "%s: line %llu, byte %llu: $[%llu]%s%s: %s%s%s\n", r->in_name, line, off, idx,
+            jp[0] && jp[0] != '[' ? "." : "", jp,
+            x12_status_message(p->code), p->detail[0] ? ": " : "", p->detail);
     r->status = cli_worst(r->status, EXIT_INPUT);
 }
 
@@ -141,15 +149,69 @@ static void tj_finding(void *ctx, const x12_finding *f)
     }
 }
 
+typedef struct feed {
+    tj *t;
+    x12_claim_reader *cr;
+    int in_other; /* inside a transaction set that is not an 837: skipped */
+} feed;
+
+/* Segments go to the claim reader, except the sets that are not 837s: those
+ * are reported once each and skipped. */
+static int feed_segment(void *ctx, const x12_segment *seg)
+{
+    feed *fd = ctx;
+    if (x12_slice_eq(seg->id, "ST")) {
+        fd->in_other = !x12_slice_eq(x12_segment_element(seg, 1), "837");
+        if (fd->in_other) {
+            x12_error e;
+            memset(&e, 0, sizeof e);
+            e.code = X12_ERR_UNKNOWN_GUIDE;
+            e.msg = "transaction set is not an 837: skipped";
+            e.byte_offset = seg->byte_offset;
+            e.segment_index = seg->segment_index;
+            e.set_position = seg->set_position;
+            memcpy(e.segment_id, "ST", 3);
+            e.element_pos = 1;
+            cli_print_error(fd->t->file, &e);
+            fd->t->r->status = cli_worst(fd->t->r->status, EXIT_INPUT);
+        }
+    }
+    if (fd->in_other) {
+        if (x12_slice_eq(seg->id, "SE"))
+            fd->in_other = 0;
+        return 0;
+    }
+    return x12_claim_reader_segment(fd->cr, seg) != X12_OK;
+}
+
+static void feed_error(void *ctx, const x12_error *e)
+{
+    feed *fd = ctx;
+    if (e->code == X12_ERR_IO || e->code == X12_ERR_GZIP || e->code == X12_ERR_NOMEM) {
+        cli_print_error(fd->t->file, e);
+        fd->t->r->status = EXIT_USAGE;
+        return;
+    }
+    x12_claim_reader_error(fd->cr, e);
+}
+
 static int to_json(run *r, const char *path)
 {
     tj t = {r, strcmp(path, "-") == 0 ? "<stdin>" : path};
     x12_claim_reader_callbacks cb = {tj_claim, tj_finding};
-    x12_status st = x12_claim_read_file(path, NULL, &cb, &t, 0);
-    if (st == X12_ERR_IO || st == X12_ERR_NOMEM || st == X12_ERR_GZIP) {
-        fprintf(stderr, "x12 837: %s: %s\n", t.file, x12_status_message(st));
+    feed fd = {&t, x12_claim_reader_new(&cb, &t, 0, NULL), 0};
+    if (!fd.cr)
+        return EXIT_USAGE;
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    o.flags = X12_READ_LENIENT;
+    x12_reader_callbacks rcb = {feed_segment, feed_error};
+    x12_status st = x12_read_file(path, &o, &rcb, &fd);
+    if (st == X12_OK || st == X12_ERR_LIMIT)
+        st = x12_claim_reader_finish(fd.cr);
+    x12_claim_reader_free(fd.cr);
+    if (st == X12_ERR_NOMEM)
         r->status = EXIT_USAGE;
-    }
     return r->status;
 }
 #endif
@@ -173,8 +235,10 @@ static int from_json(run *r, const char *path, const from_opts *fo)
     if (fo->type_given)
         jo.type = (int)fo->type;
     jo.refuse_chars = "*:^~"; /* the delimiters written below */
-    jo.to_x12 = 1;            /* accents fold to X12 letters; a claim with a character
-                                 X12 cannot carry is refused, not the whole file */
+    /* accents fold to X12 letters; a claim with a character X12 cannot
+     * carry is refused, not the whole file */
+    jo.to_x12 = 1;
+    jo.no_check = 1; /* the writer checks each claim before writing it (on_problem) */
     x12_error e;
     x12_claims_json_reader *jr = x12_claims_json_open(path, &jo, &e);
     if (!jr) {
@@ -295,15 +359,28 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             }
         }
         r->item = &it;
+        r->reported = 0;
         x12_status ws = x12_claim_writer_add(w, it.claim);
         r->item = NULL;
         if (ws == X12_ERR_CLAIM_REJECTED)
             continue; /* reported by on_problem */
+        if (ws == X12_ERR_USAGE) {
+            /* a claim the writer cannot take (no billing provider or
+             * subscriber when not checked): refused, the others go on */
+            const x12_error *we = x12_claim_writer_error(w);
+            fprintf(stderr, "%s: line %llu, byte %llu: $[%llu]: %s%s%s\n", r->in_name,
+                    (unsigned long long)it.line, (unsigned long long)it.byte_offset,
+                    (unsigned long long)it.index, x12_status_message(we->code),
+                    we->detail[0] ? ": " : "", we->detail);
+            r->status = cli_worst(r->status, EXIT_INPUT);
+            continue;
+        }
         if (ws != X12_OK) {
             const x12_error *we = x12_claim_writer_error(w);
             if (r->control_failed)
                 we = &r->control_err;
-            fprintf(stderr, "%s: line %llu, byte %llu: $[%llu]: the 837 cannot be written: %s%s%s\n",
+            fprintf(stderr,
+                    "%s: line %llu, byte %llu: $[%llu]: the 837 cannot be written: %s%s%s\n",
                     r->in_name, (unsigned long long)it.line, (unsigned long long)it.byte_offset,
                     (unsigned long long)it.index, x12_status_message(we->code),
                     we->detail[0] ? ": " : "", we->detail);
@@ -412,7 +489,8 @@ int cmd_837(int argc, char **argv)
         }
     }
     if (!from == !to_json_path) {
-        fprintf(stderr, "x12 837: give either --from FILE or --to-json FILE (see x12 837 --help)\n");
+        fprintf(stderr,
+                "x12 837: give either --from FILE or --to-json FILE (see x12 837 --help)\n");
         return EXIT_USAGE;
     }
     if (control_file && control_number_given) {

@@ -350,6 +350,9 @@ int cmd_reconcile(int argc, char **argv)
         x12_ledger_close(l);
         return EXIT_USAGE;
     }
+    if (!r.quiet && ms.unmatched)
+        fprintf(stderr, "x12 reconcile: %u claim payment%s match%s no claim in the ledger (status unmatched_remit)\n",
+                ms.unmatched, ms.unmatched == 1 ? "" : "s", ms.unmatched == 1 ? "es" : "");
     r.out = stdout;
     if (out_path && strcmp(out_path, "-") != 0) {
         r.out = fopen(out_path, "w");

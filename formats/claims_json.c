@@ -1,361 +1,37 @@
-/* Claims as JSON (docs/claims-json.md): one table per claim-model struct
- * names each JSON field and where it lives, and drives both directions (JSON
- * object -> x12_claim in an arena, x12_claim -> JSON object) and the JSON
- * Schema.  Reading the bytes is json_stream.c's job; checking a claim against
- * the guides is x12_claim_check()'s. */
+/* Claims as JSON (docs/claims-json.md): the field tables (claims_fields.c)
+ * drive both directions, JSON object -> x12_claim in an arena and x12_claim
+ * -> one NDJSON line.  Finding each object's bytes is json_stream.c's job;
+ * checking a claim against the guides is x12_claim_check()'s. */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "claims_json.h"
+#include "claims_fields.h"
 #include "json_stream.h"
 #include "x12/amount.h"
 #include "x12/arena.h"
 #include "x12/writer.h"
 
-/* --- the field tables ---------------------------------------------------- */
-
-typedef enum fkind {
-    F_STR,        /* const char *: a JSON string */
-    F_STRNUM,     /* const char *: a string, or a number kept as its text (units, quantities) */
-    F_AMOUNT,     /* int64_t cents, required when its object is given */
-    F_OPT_AMOUNT, /* int64_t cents at off, int has_ flag at aux */
-    F_STRS,       /* const char *[n]: an array of up to n strings */
-    F_POINTERS,   /* uint8_t[4]: diagnosis pointers 1..12 */
-    F_FLAG,       /* int: a boolean */
-    F_STRUCT,     /* an embedded struct of `sub` */
-    F_PTR,        /* a pointer to one struct of `sub`, allocated in the arena */
-    F_ARRAY,      /* a pointer to `count` structs of `sub` (count: size_t at aux) */
-    F_ROLE,       /* x12_claim_provider_role */
-    F_TYPE        /* x12_claim_type */
-} fkind;
-
-typedef struct desc desc;
-
-typedef struct field {
-    const char *name;
-    fkind kind;
-    size_t off;
-    size_t aux;
-    size_t n;
-    const desc *sub;
-    const char *doc; /* the schema's description: the X12 element it becomes */
-} field;
-
-struct desc {
-    const char *name; /* the schema's $defs name */
-    size_t size;
-    const field *fields;
-    size_t nfields;
-};
-
-/* A claim object of the JSON: the claim plus the 1000A/1000B parties. */
-typedef struct claim_doc {
-    x12_claim claim;
-    const x12_claim_party *submitter;
-    const x12_claim_party *receiver;
-} claim_doc;
-
-#define STR(T, f, d) {#f, F_STR, offsetof(T, f), 0, 0, NULL, d}
-#define NUMSTR(T, f, d) {#f, F_STRNUM, offsetof(T, f), 0, 0, NULL, d}
-#define AMT(T, f, name, d) {name, F_AMOUNT, offsetof(T, f), 0, 0, NULL, d}
-#define OAMT(T, f, has, name, d) {name, F_OPT_AMOUNT, offsetof(T, f), offsetof(T, has), 0, NULL, d}
-#define STRS(T, f, k, d) {#f, F_STRS, offsetof(T, f), 0, k, NULL, d}
-#define SUB(T, f, D, d) {#f, F_STRUCT, offsetof(T, f), 0, 0, &D, d}
-#define PTR(T, f, D, d) {#f, F_PTR, offsetof(T, f), 0, 0, &D, d}
-#define ARR(T, f, cnt, D, d) {#f, F_ARRAY, offsetof(T, f), offsetof(T, cnt), 0, &D, d}
-#define DESC(name, T, tab) {name, sizeof(T), tab, sizeof tab / sizeof tab[0]}
-
-static const field ADDRESS_F[] = {
-    STR(x12_claim_address, line1, "N301"),
-    STR(x12_claim_address, line2, "N302"),
-    STR(x12_claim_address, city, "N401"),
-    STR(x12_claim_address, state, "N402"),
-    STR(x12_claim_address, postal_code, "N403"),
-    STR(x12_claim_address, country, "N404"),
-    STR(x12_claim_address, subdivision, "N407"),
-};
-static const desc ADDRESS = DESC("address", x12_claim_address, ADDRESS_F);
-
-static const field CONTACT_F[] = {
-    STR(x12_claim_contact, function, "PER01 (IC when absent)"),
-    STR(x12_claim_contact, name, "PER02"),
-    STRS(x12_claim_contact, qualifier, 3, "PER03/05/07: TE, EM, FX, EX"),
-    STRS(x12_claim_contact, number, 3, "PER04/06/08"),
-};
-static const desc CONTACT = DESC("contact", x12_claim_contact, CONTACT_F);
-
-static const field REF_F[] = {
-    STR(x12_claim_ref, qualifier, "REF01"),
-    STR(x12_claim_ref, value, "REF02"),
-    STR(x12_claim_ref, id2, "REF04-2"),
-};
-static const desc REF = DESC("ref", x12_claim_ref, REF_F);
-
-static const field DATE_F[] = {
-    STR(x12_claim_date, qualifier, "DTP01"),
-    STR(x12_claim_date, format, "DTP02: D8, RD8, DT, TM"),
-    STR(x12_claim_date, value, "DTP03"),
-};
-static const desc DATE = DESC("date", x12_claim_date, DATE_F);
-
-static const field AMOUNT_F[] = {
-    STR(x12_claim_amount, qualifier, "AMT01"),
-    AMT(x12_claim_amount, cents, "amount", "AMT02"),
-};
-static const desc AMOUNT = DESC("amount", x12_claim_amount, AMOUNT_F);
-
-static const field NOTE_F[] = {
-    STR(x12_claim_note, code, "NTE01"),
-    STR(x12_claim_note, text, "NTE02"),
-};
-static const desc NOTE = DESC("note", x12_claim_note, NOTE_F);
-
-static const field ATTACHMENT_F[] = {
-    STR(x12_claim_attachment, report_type, "PWK01"),
-    STR(x12_claim_attachment, transmission, "PWK02"),
-    STR(x12_claim_attachment, control, "PWK06"),
-};
-static const desc ATTACHMENT = DESC("attachment", x12_claim_attachment, ATTACHMENT_F);
-
-static const field PARTY_F[] = {
-    STR(x12_claim_party, entity_code, "NM101"),
-    STR(x12_claim_party, entity_type, "NM102: 1 person, 2 organization"),
-    STR(x12_claim_party, last_name, "NM103: last name or organization name"),
-    STR(x12_claim_party, first_name, "NM104"),
-    STR(x12_claim_party, middle_name, "NM105"),
-    STR(x12_claim_party, suffix, "NM107"),
-    STR(x12_claim_party, id_qualifier, "NM108: XX (NPI), MI, PI, 46, XV, II"),
-    STR(x12_claim_party, id, "NM109"),
-    STR(x12_claim_party, provider_code, "PRV01"),
-    STR(x12_claim_party, taxonomy, "PRV03"),
-    SUB(x12_claim_party, address, ADDRESS, "N3/N4"),
-    STR(x12_claim_party, tax_id_qualifier, "REF01: EI or SY"),
-    STR(x12_claim_party, tax_id, "REF02 of REF*EI / REF*SY"),
-    STR(x12_claim_party, birth_date, "DMG02 (CCYYMMDD)"),
-    STR(x12_claim_party, gender, "DMG03: F, M, U"),
-    ARR(x12_claim_party, refs, ref_count, REF, "other REF segments"),
-    ARR(x12_claim_party, contacts, contact_count, CONTACT, "PER segments"),
-};
-static const desc PARTY = DESC("party", x12_claim_party, PARTY_F);
-
-static const field PROVIDER_F[] = {
-    {"role", F_ROLE, offsetof(x12_claim_provider, role), 0, 0, NULL, "the 2310x/2420x loop"},
-    SUB(x12_claim_provider, party, PARTY, "NM1, PRV, REF"),
-};
-static const desc PROVIDER = DESC("provider", x12_claim_provider, PROVIDER_F);
-
-static const field CODE_F[] = {
-    STR(x12_claim_code, qualifier, "C022-01 (the field's ICD-10 default when absent)"),
-    STR(x12_claim_code, code, "C022-02"),
-    STR(x12_claim_code, date, "C022-04 (CCYYMMDD or CCYYMMDD-CCYYMMDD)"),
-    OAMT(x12_claim_code, amount_cents, has_amount, "amount", "C022-05"),
-    NUMSTR(x12_claim_code, quantity, "C022-06"),
-    STR(x12_claim_code, poa, "C022-09 present on admission"),
-};
-static const desc CODE = DESC("code", x12_claim_code, CODE_F);
-
-static const field ADJUSTMENT_F[] = {
-    STR(x12_claim_adjustment, group, "CAS01: CO, CR, OA, PI, PR"),
-    STR(x12_claim_adjustment, reason, "CAS02: claim adjustment reason code"),
-    AMT(x12_claim_adjustment, cents, "amount", "CAS03"),
-    NUMSTR(x12_claim_adjustment, quantity, "CAS04"),
-};
-static const desc ADJUSTMENT = DESC("adjustment", x12_claim_adjustment, ADJUSTMENT_F);
-
-static const field OTHER_PAYER_F[] = {
-    STR(x12_claim_other_payer, payer_responsibility, "2320 SBR01"),
-    STR(x12_claim_other_payer, relationship, "2320 SBR02"),
-    STR(x12_claim_other_payer, group_number, "2320 SBR03"),
-    STR(x12_claim_other_payer, group_name, "2320 SBR04"),
-    STR(x12_claim_other_payer, insurance_type, "2320 SBR05"),
-    STR(x12_claim_other_payer, claim_filing_indicator, "2320 SBR09"),
-    ARR(x12_claim_other_payer, adjustments, adjustment_count, ADJUSTMENT, "2320 CAS"),
-    OAMT(x12_claim_other_payer, paid_cents, has_paid, "paid", "2320 AMT*D"),
-    ARR(x12_claim_other_payer, amounts, amount_count, AMOUNT, "2320 AMT (A8, EAF)"),
-    STR(x12_claim_other_payer, benefits_assignment, "OI03"),
-    STR(x12_claim_other_payer, patient_signature_source, "OI04"),
-    STR(x12_claim_other_payer, release_of_info, "OI06"),
-    SUB(x12_claim_other_payer, subscriber, PARTY, "2330A NM1*IL"),
-    SUB(x12_claim_other_payer, payer, PARTY, "2330B NM1*PR"),
-    STR(x12_claim_other_payer, adjudication_date, "2330B DTP*573"),
-};
-static const desc OTHER_PAYER = DESC("other_payer", x12_claim_other_payer, OTHER_PAYER_F);
-
-static const field LINE_ADJ_F[] = {
-    STR(x12_claim_line_adjudication, payer_id, "SVD01"),
-    AMT(x12_claim_line_adjudication, paid_cents, "paid", "SVD02"),
-    STR(x12_claim_line_adjudication, procedure_qualifier, "SVD03-1"),
-    STR(x12_claim_line_adjudication, procedure, "SVD03-2"),
-    STRS(x12_claim_line_adjudication, modifiers, 4, "SVD03-3..6"),
-    STR(x12_claim_line_adjudication, description, "SVD03-7"),
-    STR(x12_claim_line_adjudication, revenue_code, "SVD04"),
-    NUMSTR(x12_claim_line_adjudication, units, "SVD05"),
-    STR(x12_claim_line_adjudication, bundled_line, "SVD06"),
-    ARR(x12_claim_line_adjudication, adjustments, adjustment_count, ADJUSTMENT, "2430 CAS"),
-    STR(x12_claim_line_adjudication, adjudication_date, "2430 DTP*573"),
-    OAMT(x12_claim_line_adjudication, remaining_cents, has_remaining, "remaining", "2430 AMT*EAF"),
-};
-static const desc LINE_ADJ = DESC("line_adjudication", x12_claim_line_adjudication, LINE_ADJ_F);
-
-static const field TOOTH_F[] = {
-    NUMSTR(x12_claim_tooth, number, "TOO02"),
-    STRS(x12_claim_tooth, surfaces, 5, "TOO03-1..5"),
-};
-static const desc TOOTH = DESC("tooth", x12_claim_tooth, TOOTH_F);
-
-static const field DRUG_F[] = {
-    STR(x12_claim_drug, qualifier, "LIN02"),
-    STR(x12_claim_drug, code, "LIN03"),
-    NUMSTR(x12_claim_drug, quantity, "CTP04"),
-    STR(x12_claim_drug, unit, "CTP05-1"),
-    STR(x12_claim_drug, ref_qualifier, "REF01"),
-    STR(x12_claim_drug, ref_value, "REF02"),
-};
-static const desc DRUG = DESC("drug", x12_claim_drug, DRUG_F);
-
-static const field LINE_F[] = {
-    STR(x12_claim_line, procedure_qualifier, "SV101-1 / SV202-1 / SV301-1"),
-    STR(x12_claim_line, procedure, "SV101-2 / SV202-2 / SV301-2"),
-    STRS(x12_claim_line, modifiers, 4, "procedure modifiers"),
-    STR(x12_claim_line, description, "SV101-7 / SV202-7 / SV301-7"),
-    STR(x12_claim_line, revenue_code, "SV201"),
-    AMT(x12_claim_line, charge_cents, "charge", "SV102 / SV203 / SV302"),
-    STR(x12_claim_line, unit_basis, "SV103 / SV204"),
-    NUMSTR(x12_claim_line, units, "SV104 / SV205 / SV306"),
-    STR(x12_claim_line, place_of_service, "SV105 / SV303"),
-    {"diagnosis_pointers", F_POINTERS, offsetof(x12_claim_line, diagnosis_pointers), 0, 4, NULL,
-     "SV107 / SV311"},
-    STR(x12_claim_line, emergency, "SV109"),
-    STR(x12_claim_line, epsdt, "SV111"),
-    STR(x12_claim_line, family_planning, "SV112"),
-    STR(x12_claim_line, copay_exempt, "SV115"),
-    OAMT(x12_claim_line, unit_rate_cents, has_unit_rate, "unit_rate", "SV206"),
-    OAMT(x12_claim_line, non_covered_cents, has_non_covered, "non_covered", "SV207"),
-    STRS(x12_claim_line, oral_cavity, 5, "SV304"),
-    STR(x12_claim_line, prosthesis, "SV305"),
-    ARR(x12_claim_line, teeth, tooth_count, TOOTH, "TOO"),
-    STR(x12_claim_line, service_date, "DTP*472"),
-    ARR(x12_claim_line, dates, date_count, DATE, "other DTP"),
-    STR(x12_claim_line, line_control_number, "REF*6R"),
-    ARR(x12_claim_line, refs, ref_count, REF, "other REF"),
-    ARR(x12_claim_line, amounts, amount_count, AMOUNT, "AMT"),
-    ARR(x12_claim_line, notes, note_count, NOTE, "NTE"),
-    ARR(x12_claim_line, attachments, attachment_count, ATTACHMENT, "PWK"),
-    PTR(x12_claim_line, drug, DRUG, "2410 LIN/CTP/REF"),
-    ARR(x12_claim_line, providers, provider_count, PROVIDER, "2420x"),
-    ARR(x12_claim_line, adjudications, adjudication_count, LINE_ADJ, "2430"),
-};
-static const desc LINE = DESC("line", x12_claim_line, LINE_F);
-
-static const field BILLING_F[] = {
-    SUB(x12_claim_billing, provider, PARTY, "2010AA NM1*85"),
-    STR(x12_claim_billing, currency, "2000A CUR02"),
-    PTR(x12_claim_billing, pay_to_address, PARTY, "2010AB NM1*87"),
-    PTR(x12_claim_billing, pay_to_plan, PARTY, "2010AC NM1*PE"),
-};
-static const desc BILLING = DESC("billing", x12_claim_billing, BILLING_F);
-
-static const field SUBSCRIBER_F[] = {
-    STR(x12_claim_subscriber, payer_responsibility, "SBR01"),
-    STR(x12_claim_subscriber, relationship, "SBR02: 18 when the subscriber is the patient"),
-    STR(x12_claim_subscriber, group_number, "SBR03"),
-    STR(x12_claim_subscriber, group_name, "SBR04"),
-    STR(x12_claim_subscriber, insurance_type, "SBR05"),
-    STR(x12_claim_subscriber, claim_filing_indicator, "SBR09"),
-    SUB(x12_claim_subscriber, subscriber, PARTY, "2010BA NM1*IL"),
-    SUB(x12_claim_subscriber, payer, PARTY, "2010BB NM1*PR"),
-};
-static const desc SUBSCRIBER = DESC("subscriber", x12_claim_subscriber, SUBSCRIBER_F);
-
-static const field PATIENT_F[] = {
-    STR(x12_claim_patient, relationship, "PAT01"),
-    SUB(x12_claim_patient, patient, PARTY, "2010CA NM1*QC"),
-};
-static const desc PATIENT = DESC("patient", x12_claim_patient, PATIENT_F);
-
-#define C(f) offsetof(claim_doc, claim) + offsetof(x12_claim, f)
-#define CSTR(f, d) {#f, F_STR, C(f), 0, 0, NULL, d}
-#define CNUMSTR(f, d) {#f, F_STRNUM, C(f), 0, 0, NULL, d}
-#define CSUB(f, D, d) {#f, F_STRUCT, C(f), 0, 0, &D, d}
-#define CPTR(f, D, d) {#f, F_PTR, C(f), 0, 0, &D, d}
-#define CARR(f, cnt, D, d) {#f, F_ARRAY, C(f), C(cnt), 0, &D, d}
-
-static const field CLAIM_F[] = {
-    {"type", F_TYPE, C(type), 0, 0, NULL, "837P, 837I or 837D"},
-    {"submitter", F_PTR, offsetof(claim_doc, submitter), 0, 0, &PARTY, "1000A NM1*41"},
-    {"receiver", F_PTR, offsetof(claim_doc, receiver), 0, 0, &PARTY, "1000B NM1*40"},
-    CPTR(billing, BILLING, "2000A"),
-    CPTR(subscriber, SUBSCRIBER, "2000B"),
-    CPTR(patient, PATIENT, "2000C (absent when the subscriber is the patient)"),
-    CSTR(claim_id, "CLM01 patient control number"),
-    {"total_charge", F_AMOUNT, C(total_charge_cents), 0, 0, NULL, "CLM02"},
-    CSTR(facility_code, "CLM05-1: place of service, or type of bill digits 1-2"),
-    CSTR(facility_qualifier, "CLM05-2"),
-    CSTR(frequency_code, "CLM05-3: 1 original, 7 replacement, 8 void"),
-    CSTR(provider_signature, "CLM06"),
-    CSTR(assignment, "CLM07"),
-    CSTR(benefits_assignment, "CLM08"),
-    CSTR(release_of_info, "CLM09"),
-    CSTR(patient_signature_source, "CLM10"),
-    {"related_causes", F_STRS, C(related_causes), 0, 3, NULL, "CLM11-1..3"},
-    CSTR(accident_state, "CLM11-4"),
-    CSTR(accident_country, "CLM11-5"),
-    CSTR(special_program, "CLM12"),
-    CSTR(predetermination, "CLM19"),
-    CSTR(delay_reason, "CLM20"),
-    CSTR(onset_date, "DTP*431"),
-    CSTR(admission_date, "DTP*435"),
-    CSTR(discharge_date, "DTP*096"),
-    CSTR(statement_from, "DTP*434 from"),
-    CSTR(statement_to, "DTP*434 to"),
-    CARR(dates, date_count, DATE, "other DTP"),
-    CSTR(payer_claim_number, "REF*F8 (frequency 7 and 8)"),
-    CSTR(prior_authorization, "REF*G1"),
-    CSTR(referral_number, "REF*9F"),
-    CSTR(medical_record_number, "REF*EA"),
-    CARR(refs, ref_count, REF, "other REF"),
-    CARR(amounts, amount_count, AMOUNT, "AMT"),
-    CARR(notes, note_count, NOTE, "NTE"),
-    CARR(attachments, attachment_count, ATTACHMENT, "PWK"),
-    CSUB(principal_diagnosis, CODE, "HI ABK"),
-    CSUB(admitting_diagnosis, CODE, "HI ABJ"),
-    CARR(reason_for_visit, reason_for_visit_count, CODE, "HI APR"),
-    CARR(external_causes, external_cause_count, CODE, "HI ABN"),
-    CARR(other_diagnoses, other_diagnosis_count, CODE, "HI ABF"),
-    CSTR(admission_type, "CL101"),
-    CSTR(admission_source, "CL102"),
-    CSTR(patient_status, "CL103"),
-    CSTR(drg, "HI DR"),
-    CSUB(principal_procedure, CODE, "HI BBR"),
-    CARR(other_procedures, other_procedure_count, CODE, "HI BBQ"),
-    CARR(occurrence_spans, occurrence_span_count, CODE, "HI BI"),
-    CARR(occurrences, occurrence_count, CODE, "HI BH"),
-    CARR(values, value_count, CODE, "HI BE"),
-    CARR(conditions, condition_count, CODE, "HI BG"),
-    {"has_orthodontic", F_FLAG, C(has_orthodontic), 0, 0, NULL, "DN1 present"},
-    CNUMSTR(ortho_months_total, "DN101"),
-    CNUMSTR(ortho_months_remaining, "DN102"),
-    CSTR(ortho_questionnaire, "DN104"),
-    CARR(tooth_status, tooth_status_count, TOOTH, "DN2"),
-    CARR(providers, provider_count, PROVIDER, "2310x"),
-    CARR(other_payers, other_payer_count, OTHER_PAYER, "2320/2330"),
-    CARR(lines, line_count, LINE, "2400"),
-};
-static const desc CLAIM = DESC("claim", claim_doc, CLAIM_F);
-
-static const char *const ROLE_NAMES[] = {
-    "rendering",   "referring",        "attending",         "operating",
-    "other_operating", "supervising", "service_facility", "assistant_surgeon",
-    "ordering",    "purchased_service",
-};
-#define NROLES (sizeof ROLE_NAMES / sizeof ROLE_NAMES[0])
-
-static const char *const TYPE_NAMES[] = {"professional", "institutional", "dental"};
-#define NTYPES 3
-
 /* --- JSON -> claim ------------------------------------------------------- */
+
+/* Byte classes of string contents (one table per reader, one look-up per byte). */
+enum { BC_OK = 0, BC_CONTROL = 1, BC_REFUSED = 2, BC_HIGH = 3, BC_QUOTE = 4, BC_BACKSLASH = 5 };
+
+static void byte_classes(unsigned char cls[256], const char *refuse)
+{
+    for (int b = 0; b < 256; b++)
+        cls[b] = b < 0x20 ? BC_CONTROL : b >= 0x80 ? BC_HIGH : BC_OK;
+    for (const char *p = refuse; p && *p; p++)
+        cls[(unsigned char)*p] = BC_REFUSED;
+    /* in the JSON text, not in decoded contents (a refused '"' stays refused
+     * there through the slow path) */
+    if (cls['"'] == BC_OK)
+        cls['"'] = BC_QUOTE;
+    if (cls['\\'] == BC_OK)
+        cls['\\'] = BC_BACKSLASH;
+}
 
 /* Where the mapping is: a stack of keys and indexes, turned into a path
  * ("$[3].lines[1].charge") only when something fails. */
@@ -363,13 +39,15 @@ static const char *const TYPE_NAMES[] = {"professional", "institutional", "denta
 
 typedef struct reader_ctx {
     x12_arena *arena;
-    const char *refuse; /* bytes refused in strings, or NULL */
+    const unsigned char *cls; /* byte classes of strings (BC_*), 256 entries */
     int to_x12;         /* fold non-ASCII text to X12 characters */
+    int inplace;        /* plain strings are ended in the element's own (writable)
+                           bytes instead of copied */
     x12_json_error *err;
     uint64_t root;
     struct frame {
         const char *key; /* NULL: an array index */
-        size_t index;
+        size_t index;    /* the index, or the key's length */
     } fr[MAX_FRAMES];
     size_t nfr;
     const char *start, *p, *end; /* the element's bytes; p: where the parser is */
@@ -380,14 +58,20 @@ typedef struct reader_ctx {
     int type_given;              /* the claim has a "type" */
 } reader_ctx;
 
-static size_t push_key(reader_ctx *r, const char *key)
+static size_t push_keyn(reader_ctx *r, const char *key, size_t n)
 {
     size_t old = r->nfr;
     if (r->nfr < MAX_FRAMES) {
         r->fr[r->nfr].key = key;
+        r->fr[r->nfr].index = n;
         r->nfr++;
     }
     return old;
+}
+
+static size_t push_key(reader_ctx *r, const char *key)
+{
+    return push_keyn(r, key, strlen(key));
 }
 
 static size_t push_index(reader_ctx *r, size_t i)
@@ -412,9 +96,9 @@ static x12_status fail(reader_ctx *r, x12_status code, const char *fmt, ...)
     e->code = code;
     size_t n = (size_t)snprintf(e->path, sizeof e->path, "$[%llu]", (unsigned long long)r->root);
     for (size_t i = 0; i < r->nfr && n < sizeof e->path; i++) {
-        int k = r->fr[i].key
-                    ? snprintf(e->path + n, sizeof e->path - n, ".%s", r->fr[i].key)
-                    : snprintf(e->path + n, sizeof e->path - n, "[%zu]", r->fr[i].index);
+        int k = r->fr[i].key ? snprintf(e->path + n, sizeof e->path - n, ".%.*s",
+                                        (int)r->fr[i].index, r->fr[i].key)
+                             : snprintf(e->path + n, sizeof e->path - n, "[%zu]", r->fr[i].index);
         if (k < 0)
             break;
         n += (size_t)k;
@@ -470,6 +154,11 @@ static void skip_ws(reader_ctx *r)
         r->p++;
 }
 
+static int is_number_start(const reader_ctx *r)
+{
+    return r->p < r->end && (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'));
+}
+
 static const char *kind_at(const reader_ctx *r)
 {
     if (r->p >= r->end)
@@ -481,17 +170,15 @@ static const char *kind_at(const reader_ctx *r)
     case 't':
     case 'f': return "a boolean";
     case 'n': return "null";
-    default: return (*r->p == '-' || (*r->p >= '0' && *r->p <= '9')) ? "a number" : "something else";
+    default: return is_number_start(r) ? "a number" : "something else";
     }
 }
 
-static int is_number_start(const reader_ctx *r)
-{
-    return r->p < r->end && (*r->p == '-' || (*r->p >= '0' && *r->p <= '9'));
-}
 
 static int literal(reader_ctx *r, const char *word)
 {
+    if (r->p >= r->end || *r->p != word[0])
+        return 0;
     size_t n = strlen(word);
     if ((size_t)(r->end - r->p) >= n && memcmp(r->p, word, n) == 0) {
         r->p += n;
@@ -647,64 +334,6 @@ static x12_status string_body(reader_ctx *r, char *out, size_t *len)
     return X12_OK;
 }
 
-/* Skips any value (for counting array elements). */
-static x12_status skip_value(reader_ctx *r, unsigned depth)
-{
-    skip_ws(r);
-    if (r->p >= r->end)
-        return syntax(r, "a value expected");
-    if (depth > 64)
-        return syntax(r, "nesting too deep");
-    char c = *r->p;
-    if (c == '"')
-        return string_body(r, NULL, NULL);
-    if (c == '{' || c == '[') {
-        char close = c == '{' ? '}' : ']';
-        r->p++;
-        skip_ws(r);
-        if (r->p < r->end && *r->p == close) {
-            r->p++;
-            return X12_OK;
-        }
-        for (;;) {
-            if (c == '{') {
-                skip_ws(r);
-                if (r->p >= r->end || *r->p != '"')
-                    return syntax(r, "a string (a key) expected");
-                x12_status st = string_body(r, NULL, NULL);
-                if (st != X12_OK)
-                    return st;
-                skip_ws(r);
-                if (r->p >= r->end || *r->p != ':')
-                    return syntax(r, "':' expected");
-                r->p++;
-            }
-            x12_status st = skip_value(r, depth + 1);
-            if (st != X12_OK)
-                return st;
-            skip_ws(r);
-            if (r->p < r->end && *r->p == ',') {
-                r->p++;
-                continue;
-            }
-            if (r->p < r->end && *r->p == close) {
-                r->p++;
-                return X12_OK;
-            }
-            return syntax(r, "',' or '%c' expected", close);
-        }
-    }
-    if (is_number_start(r)) {
-        const char *t;
-        size_t n;
-        number_text(r, &t, &n);
-        return X12_OK;
-    }
-    if (literal(r, "true") || literal(r, "false") || literal(r, "null"))
-        return X12_OK;
-    return syntax(r, "a value expected");
-}
-
 #define AMOUNT_MSG "expected a decimal amount string or number with at most 2 decimals"
 
 /* A string (or, with numbers_too, a number's text) into the arena. */
@@ -727,8 +356,28 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
     if (r->p >= r->end || *r->p != '"')
         return fail(r, X12_ERR_CLAIM_VALUE, "expected a string%s, found %s",
                     numbers_too ? " or a number" : "", kind_at(r));
-    /* the raw length bounds the decoded one */
+    /* most strings are plain: nothing to decode, nothing to refuse */
     const char *q = r->p + 1;
+    while (q < r->end && r->cls[(unsigned char)*q] == BC_OK)
+        q++;
+    if (q < r->end && *q == '"' && r->cls['"'] == BC_QUOTE) {
+        size_t n = (size_t)(q - r->p - 1);
+        char *c;
+        if (r->inplace) {
+            /* the string ends where its closing quote was: no copy */
+            c = (char *)(uintptr_t)(r->p + 1);
+            c[n] = '\0';
+        } else if (!(c = x12_arena_strndup(r->arena, r->p + 1, n))) {
+            return nomem(r);
+        }
+        r->p = q + 1;
+        *out = c;
+        if (outlen)
+            *outlen = n;
+        return X12_OK;
+    }
+    /* the raw length bounds the decoded one */
+    q = r->p + 1;
     while (q < r->end && *q != '"') {
         if (*q == '\\' && q + 1 < r->end)
             q++;
@@ -743,20 +392,26 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
     if (st != X12_OK)
         return st;
     buf[n] = '\0';
+    int high = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char b = (unsigned char)buf[i];
-        if (b < 0x20)
+        switch (r->cls[b]) {
+        case BC_QUOTE:
+        case BC_BACKSLASH:
+            break;
+        case BC_CONTROL:
             return fail(r, b ? X12_ERR_CLAIM_VALUE : X12_ERR_ENCODING,
                         b ? "control characters are not allowed"
                           : "\\u0000 is not allowed in strings");
-        if (r->refuse && strchr(r->refuse, b))
+        case BC_REFUSED:
             return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output", b);
+        case BC_HIGH:
+            high = 1;
+            break;
+        }
     }
     if (r->to_x12) {
-        size_t k = 0;
-        while (k < n && (unsigned char)buf[k] < 0x80)
-            k++;
-        if (k < n) {
+        if (high) {
             /* only strings with non-ASCII characters pay for iconv */
             size_t cap = 2 * n + 8, got = 0;
             char *x = x12_arena_alloc(r->arena, cap);
@@ -770,7 +425,7 @@ static x12_status read_string(reader_ctx *r, int numbers_too, const char **out, 
                 return fail(r, X12_ERR_CLAIM_VALUE, "a character that X12 cannot carry");
             x[got] = '\0';
             for (size_t i = 0; i < got; i++)
-                if (r->refuse && strchr(r->refuse, x[i]))
+                if (r->cls[(unsigned char)x[i]] == BC_REFUSED)
                     return fail(r, X12_ERR_CLAIM_VALUE, "'%c' is a delimiter of the 837 output",
                                 x[i]);
             buf = x;
@@ -803,38 +458,6 @@ static x12_status read_amount(reader_ctx *r, int64_t *cents)
 }
 
 static x12_status read_object(reader_ctx *r, const desc *d, void *base);
-
-/* Reads the items of an array at r->p ('[' checked by the caller) with
- * item(r, i, ctx) each; counts them first when `count` is not NULL. */
-static x12_status array_count(reader_ctx *r, size_t *count)
-{
-    const char *save = r->p;
-    size_t n = 0;
-    r->p++;
-    skip_ws(r);
-    if (r->p < r->end && *r->p == ']') {
-        r->p = save;
-        *count = 0;
-        return X12_OK;
-    }
-    for (;;) {
-        x12_status st = skip_value(r, 1);
-        if (st != X12_OK)
-            return st;
-        n++;
-        skip_ws(r);
-        if (r->p < r->end && *r->p == ',') {
-            r->p++;
-            continue;
-        }
-        if (r->p < r->end && *r->p == ']')
-            break;
-        return syntax(r, "',' or ']' expected");
-    }
-    r->p = save;
-    *count = n;
-    return X12_OK;
-}
 
 /* Moves past ',' (returns 1) or the closing bracket (returns 0); -1 on a
  * syntax error (already reported). */
@@ -871,6 +494,36 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
             *(int *)(void *)((char *)base + f->aux) = 1;
         return st;
     }
+    case F_AMOUNTS: {
+        if (r->p >= r->end || *r->p != '[')
+            return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of amounts, found %s",
+                        kind_at(r));
+        r->p++;
+        skip_ws(r);
+        if (r->p < r->end && *r->p == ']') {
+            r->p++;
+            return X12_OK;
+        }
+        int64_t *cents = (int64_t *)(void *)p;
+        int *has = (int *)(void *)((char *)base + f->aux);
+        for (size_t i = 0;; i++) {
+            if (i == f->n)
+                return fail(r, X12_ERR_CLAIM_COUNT, "at most %zu entries", f->n);
+            size_t old = push_index(r, i);
+            if (!literal(r, "null")) {
+                x12_status st = read_amount(r, &cents[i]);
+                if (st != X12_OK)
+                    return st;
+                has[i] = 1;
+            }
+            path_pop(r, old);
+            int more = next_item(r, ']');
+            if (more < 0)
+                return X12_ERR_ENCODING;
+            if (!more)
+                return X12_OK;
+        }
+    }
     case F_STRS:
     case F_POINTERS: {
         if (r->p >= r->end || *r->p != '[') {
@@ -880,23 +533,20 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
             return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of strings, found %s",
                         kind_at(r));
         }
-        size_t n;
-        x12_status st = array_count(r, &n);
-        if (st != X12_OK)
-            return st;
-        if (n > f->n) {
-            if (f->kind == F_POINTERS)
-                return fail(r, X12_ERR_CLAIM_VALUE,
-                            "expected an array of up to 4 diagnosis pointers (numbers 1-12)");
-            return fail(r, X12_ERR_CLAIM_COUNT, "at most %zu entries", f->n);
-        }
+        x12_status st;
         r->p++;
         skip_ws(r);
-        if (*r->p == ']') {
+        if (r->p < r->end && *r->p == ']') {
             r->p++;
             return X12_OK;
         }
         for (size_t i = 0;; i++) {
+            if (i == f->n) {
+                if (f->kind == F_POINTERS)
+                    return fail(r, X12_ERR_CLAIM_VALUE,
+                                "expected an array of up to 4 diagnosis pointers (numbers 1-12)");
+                return fail(r, X12_ERR_CLAIM_COUNT, "at most %zu entries", f->n);
+            }
             size_t old = push_index(r, i);
             if (f->kind == F_STRS) {
                 if (!literal(r, "null")) {
@@ -950,31 +600,46 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
             *(void **)(void *)p = s;
         return st;
     }
+    case F_STRLIST:
     case F_ARRAY: {
         if (r->p >= r->end || *r->p != '[')
-            return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of objects, found %s",
-                        kind_at(r));
-        size_t n;
-        x12_status st = array_count(r, &n);
-        if (st != X12_OK)
-            return st;
+            return fail(r, X12_ERR_CLAIM_VALUE, "expected an array of %s, found %s",
+                        f->kind == F_ARRAY ? "objects" : "strings", kind_at(r));
         r->p++;
         skip_ws(r);
-        if (n == 0) {
-            r->p++; /* ']' */
+        if (r->p < r->end && *r->p == ']') {
+            r->p++;
             return X12_OK;
         }
-        char *arr = x12_arena_alloc(r->arena, n * f->sub->size);
+        /* grown by doubling inside the arena (the old copy stays there
+         * until the claim's arena is reset: at most as much again) */
+        size_t n = 0, cap = 4, sz = f->kind == F_ARRAY ? f->sub->size : sizeof(const char *);
+        char *arr = x12_arena_alloc(r->arena, cap * sz);
         if (!arr)
             return nomem(r);
-        for (size_t i = 0; i < n; i++) {
-            size_t old = push_index(r, i);
-            st = read_object(r, f->sub, arr + i * f->sub->size);
+        for (;;) {
+            if (n == cap) {
+                char *bigger = x12_arena_alloc(r->arena, 2 * cap * sz);
+                if (!bigger)
+                    return nomem(r);
+                memcpy(bigger, arr, n * sz);
+                arr = bigger;
+                cap *= 2;
+            }
+            size_t old = push_index(r, n);
+            x12_status st =
+                f->kind == F_ARRAY
+                    ? read_object(r, f->sub, arr + n * sz)
+                    : read_string(r, 0, (const char **)(void *)(arr + n * sz), NULL);
             if (st != X12_OK)
                 return st;
             path_pop(r, old);
-            if (next_item(r, ']') < 0)
+            n++;
+            int more = next_item(r, ']');
+            if (more < 0)
                 return X12_ERR_ENCODING;
+            if (!more)
+                break;
         }
         *(void **)(void *)p = arr;
         *(size_t *)(void *)((char *)base + f->aux) = n;
@@ -982,8 +647,8 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
     }
     case F_ROLE:
     case F_TYPE: {
-        const char *const *names = f->kind == F_ROLE ? ROLE_NAMES : TYPE_NAMES;
-        size_t count = f->kind == F_ROLE ? NROLES : NTYPES;
+        const char *const *names = f->kind == F_ROLE ? claims_role_names : claims_type_names;
+        size_t count = f->kind == F_ROLE ? CLAIMS_NROLES : CLAIMS_NTYPES;
         if (r->p < r->end && *r->p == '"') {
             const char *q = r->p + 1;
             for (size_t i = 0; i < count; i++) {
@@ -1002,7 +667,7 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
                     f->kind == F_ROLE
                         ? "rendering, referring, attending, operating, other_operating, "
                           "supervising, service_facility, assistant_surgeon, ordering, "
-                          "purchased_service"
+                          "purchased_service, ambulance_pickup, ambulance_dropoff, billing"
                         : "professional, institutional, dental");
     }
     }
@@ -1014,10 +679,10 @@ static x12_status read_field(reader_ctx *r, const field *f, void *base)
  * cost one comparison each. */
 static const field *find_field(const desc *d, const char *key, size_t n, size_t *cursor)
 {
-    for (size_t k = 0; k < d->nfields; k++) {
-        size_t i = (*cursor + k) % d->nfields;
+    size_t i = *cursor < d->nfields ? *cursor : 0;
+    for (size_t k = 0; k < d->nfields; k++, i = i + 1 < d->nfields ? i + 1 : 0) {
         const char *name = d->fields[i].name;
-        if (strncmp(name, key, n) == 0 && name[n] == '\0') {
+        if (d->fields[i].nlen == n && name[0] == key[0] && memcmp(name, key, n) == 0) {
             *cursor = i + 1;
             return &d->fields[i];
         }
@@ -1042,37 +707,33 @@ static x12_status read_object(reader_ctx *r, const desc *d, void *base)
         for (;;) {
             if (r->p >= r->end || *r->p != '"')
                 return syntax(r, "a string (a key) expected");
-            char key[64];
+            const char *key;
             size_t klen = 0;
-            const char *kstart = r->p;
             const char *q = r->p + 1;
-            while (q < r->end && *q != '"' && *q != '\\')
+            while (q < r->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
                 q++;
-            if (q < r->end && *q == '"' && (size_t)(q - kstart - 1) < sizeof key) {
-                /* a plain key: no escapes */
-                klen = (size_t)(q - kstart - 1);
-                memcpy(key, kstart + 1, klen);
+            if (q < r->end && *q == '"') {
+                /* a plain key: compared where it is */
+                key = r->p + 1;
+                klen = (size_t)(q - key);
                 r->p = q + 1;
             } else {
-                /* escapes or a long key: decode it (it matches no field if too long) */
+                /* escapes (or bad bytes, reported by string_body): decode it */
                 char *tmp = x12_arena_alloc(r->arena, (size_t)(r->end - r->p) + 1);
                 if (!tmp)
                     return nomem(r);
                 x12_status st = string_body(r, tmp, &klen);
                 if (st != X12_OK)
                     return st;
-                if (klen >= sizeof key)
-                    klen = sizeof key - 1;
-                memcpy(key, tmp, klen);
+                key = tmp;
             }
-            key[klen] = '\0';
             skip_ws(r);
             if (r->p >= r->end || *r->p != ':')
                 return syntax(r, "':' expected");
             r->p++;
             skip_ws(r);
             const field *f = find_field(d, key, klen, &cursor);
-            size_t old = push_key(r, key);
+            size_t old = push_keyn(r, key, klen);
             if (!f || memchr(key, '\0', klen))
                 return fail(r, X12_ERR_CLAIM_VALUE, "unknown field");
             size_t fi = (size_t)(f - d->fields);
@@ -1097,12 +758,12 @@ static x12_status read_object(reader_ctx *r, const desc *d, void *base)
         }
     }
     r->depth--;
-    for (size_t i = 0; i < d->nfields && i < sizeof seen; i++)
+    for (size_t i = 0; d->required && i < d->nfields && i < sizeof seen; i++)
         if (d->fields[i].kind == F_AMOUNT && seen[i] != 1) {
             push_key(r, d->fields[i].name);
             return fail(r, X12_ERR_CLAIM_REQUIRED, "required field is missing");
         }
-    if (d == &CLAIM)
+    if (d == &claims_claim_desc)
         r->type_given = seen[0] == 1; /* "type" is the claim's first field */
     return X12_OK;
 }
@@ -1110,13 +771,15 @@ static x12_status read_object(reader_ctx *r, const desc *d, void *base)
 /* Parses one element's bytes (line0/off0: where they start) into `item`. */
 static x12_status parse_claim(const char *buf, size_t len, uint64_t index, uint64_t line0,
                               uint64_t off0, x12_arena *arena, const x12_claims_json_options *o,
+                              const unsigned char *cls, int inplace,
                               x12_claims_json_item *item, x12_json_error *err, int *type_given)
 {
     reader_ctx r;
     memset(&r, 0, sizeof r);
     r.arena = arena;
-    r.refuse = o->refuse_chars;
+    r.cls = cls;
     r.to_x12 = o->to_x12;
+    r.inplace = inplace;
     r.err = err;
     r.root = index;
     r.start = r.p = buf;
@@ -1129,7 +792,7 @@ static x12_status parse_claim(const char *buf, size_t len, uint64_t index, uint6
     claim_doc *doc = x12_arena_alloc(arena, sizeof *doc);
     if (!doc)
         return nomem(&r);
-    x12_status st = read_object(&r, &CLAIM, doc);
+    x12_status st = read_object(&r, &claims_claim_desc, doc);
     if (st == X12_OK) {
         skip_ws(&r);
         if (r.p != r.end)
@@ -1151,71 +814,191 @@ static x12_status parse_claim(const char *buf, size_t len, uint64_t index, uint6
 
 /* --- claim -> JSON ------------------------------------------------------- */
 
-static json_t *amount_value(int64_t cents)
+/* Written straight from the tables into a buffer: compact, fields in table
+ * order, absent fields left out.  (The first version built a jansson tree and
+ * dumped it: twice the time of this for 837P -> JSON; bench/README.md.) */
+
+typedef struct emit {
+    char *p;
+    size_t len, cap;
+    int nomem;
+} emit;
+
+static void put(emit *e, const char *s, size_t n)
+{
+    if (e->nomem)
+        return;
+    if (e->len + n > e->cap) {
+        size_t cap = e->cap ? e->cap : 4096;
+        while (cap < e->len + n)
+            cap *= 2;
+        char *q = realloc(e->p, cap);
+        if (!q) {
+            e->nomem = 1;
+            return;
+        }
+        e->p = q;
+        e->cap = cap;
+    }
+    memcpy(e->p + e->len, s, n);
+    e->len += n;
+}
+
+static void put_c(emit *e, char c)
+{
+    if (e->len < e->cap)
+        e->p[e->len++] = c;
+    else
+        put(e, &c, 1);
+}
+
+/* A JSON string.  Bytes that are not UTF-8 (an 837 in ISO-8859-1) become
+ * '?' rather than losing the field. */
+static void put_string(emit *e, const char *s)
+{
+    put_c(e, '"');
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        const unsigned char *q = p;
+        while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+            q++;
+        put(e, (const char *)p, (size_t)(q - p));
+        p = q;
+        if (!*p)
+            break;
+        if (*p == '"' || *p == '\\') {
+            char esc[2] = {'\\', (char)*p};
+            put(e, esc, 2);
+            p++;
+        } else if (*p < 0x20) {
+            char esc[8];
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            put(e, esc, 6);
+            p++;
+        } else {
+            const unsigned char *end = p + strlen((const char *)p);
+            size_t n = utf8_len(p, end);
+            if (n) {
+                put(e, (const char *)p, n);
+                p += n;
+            } else {
+                put_c(e, '?');
+                p++;
+            }
+        }
+    }
+    put_c(e, '"');
+}
+
+static void put_amount(emit *e, int64_t cents)
 {
     char buf[32];
-    x12_amount_format(cents, X12_AMOUNT_DECIMAL2, buf, sizeof buf);
-    return json_string(buf);
+    int n = x12_amount_format(cents, X12_AMOUNT_DECIMAL2, buf, sizeof buf);
+    put_c(e, '"');
+    put(e, buf, (size_t)n);
+    put_c(e, '"');
 }
 
-/* Strings from a claim may hold bytes that are not UTF-8 (an 837 in
- * ISO-8859-1): those bytes become '?' rather than losing the field. */
-static json_t *string_value(const char *s)
-{
-    json_t *j = json_string(s);
-    if (j)
-        return j;
-    size_t n = strlen(s);
-    char *tmp = malloc(n + 1);
-    if (!tmp)
-        return NULL;
-    for (size_t i = 0; i <= n; i++)
-        tmp[i] = (unsigned char)s[i] < 0x80 ? s[i] : '?';
-    j = json_string(tmp);
-    free(tmp);
-    return j;
-}
+static void write_object(emit *e, const desc *d, const void *base);
 
-static json_t *write_object(const desc *d, const void *base);
-
-/* 0 = nothing to write, 1 = *out set, -1 = no memory. */
-static int write_field(const field *f, const void *base, json_t **out)
+/* Whether the field has something to write (absent fields are left out). */
+static int field_present(const field *f, const void *base)
 {
     const char *p = (const char *)base + f->off;
     switch (f->kind) {
     case F_STR:
     case F_STRNUM: {
         const char *s = *(const char *const *)(const void *)p;
-        if (!s || !*s)
-            return 0;
-        *out = string_value(s);
+        return s && *s;
+    }
+    case F_OPT_AMOUNT:
+        return *(const int *)(const void *)((const char *)base + f->aux);
+    case F_STRS:
+        for (size_t i = 0; i < f->n; i++) {
+            const char *s = ((const char *const *)(const void *)p)[i];
+            if (s && *s)
+                return 1;
+        }
+        return 0;
+    case F_POINTERS:
+        for (size_t i = 0; i < f->n; i++)
+            if (((const uint8_t *)p)[i])
+                return 1;
+        return 0;
+    case F_FLAG:
+        return *(const int *)(const void *)p != 0;
+    case F_STRUCT:
+        for (size_t i = 0; i < f->sub->nfields; i++)
+            if (field_present(&f->sub->fields[i], p))
+                return 1;
+        return 0;
+    case F_PTR:
+        return *(const void *const *)(const void *)p != NULL;
+    case F_ARRAY:
+    case F_STRLIST:
+        return *(const void *const *)(const void *)p &&
+               *(const size_t *)(const void *)((const char *)base + f->aux);
+    case F_AMOUNTS:
+        for (size_t i = 0; i < f->n; i++)
+            if (((const int *)(const void *)((const char *)base + f->aux))[i])
+                return 1;
+        return 0;
+    case F_AMOUNT:
+    case F_ROLE:
+    case F_TYPE:
+        return 1;
+    }
+    return 0;
+}
+
+/* Writes a present field's value. */
+static void write_value(emit *e, const field *f, const void *base)
+{
+    const char *p = (const char *)base + f->off;
+    switch (f->kind) {
+    case F_STR:
+    case F_STRNUM:
+        put_string(e, *(const char *const *)(const void *)p);
+        break;
+    case F_AMOUNT:
+    case F_OPT_AMOUNT:
+        put_amount(e, *(const int64_t *)(const void *)p);
+        break;
+    case F_AMOUNTS: {
+        const int64_t *cents = (const int64_t *)(const void *)p;
+        const int *has = (const int *)(const void *)((const char *)base + f->aux);
+        size_t last = 0;
+        for (size_t i = 0; i < f->n; i++)
+            if (has[i])
+                last = i + 1;
+        put_c(e, '[');
+        for (size_t i = 0; i < last; i++) {
+            if (i)
+                put_c(e, ',');
+            if (has[i])
+                put_amount(e, cents[i]);
+            else
+                put(e, "null", 4);
+        }
+        put_c(e, ']');
         break;
     }
-    case F_AMOUNT:
-        *out = amount_value(*(const int64_t *)(const void *)p);
-        break;
-    case F_OPT_AMOUNT:
-        if (!*(const int *)(const void *)((const char *)base + f->aux))
-            return 0;
-        *out = amount_value(*(const int64_t *)(const void *)p);
-        break;
     case F_STRS: {
         const char *const *arr = (const char *const *)(const void *)p;
         size_t last = 0;
         for (size_t i = 0; i < f->n; i++)
             if (arr[i] && *arr[i])
                 last = i + 1;
-        if (!last)
-            return 0;
-        json_t *a = json_array();
-        if (!a)
-            return -1;
-        for (size_t i = 0; i < last; i++)
-            if (json_array_append_new(a, arr[i] && *arr[i] ? string_value(arr[i]) : json_null())) {
-                json_decref(a);
-                return -1;
-            }
-        *out = a;
+        put_c(e, '[');
+        for (size_t i = 0; i < last; i++) {
+            if (i)
+                put_c(e, ',');
+            if (arr[i] && *arr[i])
+                put_string(e, arr[i]);
+            else
+                put(e, "null", 4);
+        }
+        put_c(e, ']');
         break;
     }
     case F_POINTERS: {
@@ -1224,194 +1007,79 @@ static int write_field(const field *f, const void *base, json_t **out)
         for (size_t i = 0; i < f->n; i++)
             if (ptrs[i])
                 last = i + 1;
-        if (!last)
-            return 0;
-        json_t *a = json_array();
-        if (!a)
-            return -1;
-        for (size_t i = 0; i < last; i++)
-            if (json_array_append_new(a, json_integer(ptrs[i]))) {
-                json_decref(a);
-                return -1;
-            }
-        *out = a;
+        put_c(e, '[');
+        for (size_t i = 0; i < last; i++) {
+            char num[8];
+            int n = snprintf(num, sizeof num, "%s%u", i ? "," : "", (unsigned)ptrs[i]);
+            put(e, num, (size_t)n);
+        }
+        put_c(e, ']');
         break;
     }
     case F_FLAG:
-        if (!*(const int *)(const void *)p)
-            return 0;
-        *out = json_true();
+        put(e, "true", 4);
         break;
-    case F_STRUCT: {
-        json_t *o = write_object(f->sub, p);
-        if (!o)
-            return -1;
-        if (json_object_size(o) == 0) {
-            json_decref(o);
-            return 0;
-        }
-        *out = o;
+    case F_STRUCT:
+        write_object(e, f->sub, p);
         break;
-    }
-    case F_PTR: {
-        const void *s = *(const void *const *)(const void *)p;
-        if (!s)
-            return 0;
-        *out = write_object(f->sub, s);
+    case F_PTR:
+        write_object(e, f->sub, *(const void *const *)(const void *)p);
         break;
-    }
     case F_ARRAY: {
         const char *arr = *(const char *const *)(const void *)p;
         size_t n = *(const size_t *)(const void *)((const char *)base + f->aux);
-        if (!arr || !n)
-            return 0;
-        json_t *a = json_array();
-        if (!a)
-            return -1;
-        for (size_t i = 0; i < n; i++)
-            if (json_array_append_new(a, write_object(f->sub, arr + i * f->sub->size))) {
-                json_decref(a);
-                return -1;
-            }
-        *out = a;
+        put_c(e, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                put_c(e, ',');
+            write_object(e, f->sub, arr + i * f->sub->size);
+        }
+        put_c(e, ']');
+        break;
+    }
+    case F_STRLIST: {
+        const char *const *arr = *(const char *const *const *)(const void *)p;
+        size_t n = *(const size_t *)(const void *)((const char *)base + f->aux);
+        put_c(e, '[');
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                put_c(e, ',');
+            put_string(e, arr[i] ? arr[i] : "");
+        }
+        put_c(e, ']');
         break;
     }
     case F_ROLE: {
         unsigned v = (unsigned)*(const x12_claim_provider_role *)(const void *)p;
-        *out = json_string(v < NROLES ? ROLE_NAMES[v] : "unknown");
+        put_string(e, v < CLAIMS_NROLES ? claims_role_names[v] : "unknown");
         break;
     }
     case F_TYPE: {
         unsigned v = (unsigned)*(const x12_claim_type *)(const void *)p;
-        *out = json_string(v < NTYPES ? TYPE_NAMES[v] : "unknown");
+        put_string(e, v < CLAIMS_NTYPES ? claims_type_names[v] : "unknown");
         break;
     }
     }
-    return *out ? 1 : -1;
 }
 
-static json_t *write_object(const desc *d, const void *base)
+/* {"name":value,...} with the present fields in table order ("{}" when none). */
+static void write_object(emit *e, const desc *d, const void *base)
 {
-    json_t *o = json_object();
-    if (!o)
-        return NULL;
+    put_c(e, '{');
+    int first = 1;
     for (size_t i = 0; i < d->nfields; i++) {
-        json_t *v = NULL;
-        int r = write_field(&d->fields[i], base, &v);
-        if (r < 0 || (r > 0 && json_object_set_new_nocheck(o, d->fields[i].name, v))) {
-            json_decref(o);
-            return NULL;
-        }
+        const field *f = &d->fields[i];
+        if (!field_present(f, base))
+            continue;
+        if (!first)
+            put_c(e, ',');
+        first = 0;
+        put_c(e, '"');
+        put(e, f->name, strlen(f->name));
+        put(e, "\":", 2);
+        write_value(e, f, base);
     }
-    return o;
-}
-
-json_t *claims_json_to_value(const x12_claim *claim, const x12_claim_party *submitter,
-                             const x12_claim_party *receiver)
-{
-    claim_doc doc;
-    doc.claim = *claim;
-    doc.submitter = submitter;
-    doc.receiver = receiver;
-    return write_object(&CLAIM, &doc);
-}
-
-/* --- the JSON Schema ----------------------------------------------------- */
-
-static json_t *schema_of_field(const field *f)
-{
-    json_t *s = NULL;
-    switch (f->kind) {
-    case F_STR:
-        s = json_pack("{s:s}", "type", "string");
-        break;
-    case F_STRNUM:
-        s = json_pack("{s:[s,s]}", "type", "string", "number");
-        break;
-    case F_AMOUNT:
-    case F_OPT_AMOUNT:
-        s = json_pack("{s:s}", "$ref", "#/$defs/money");
-        break;
-    case F_STRS:
-        s = json_pack("{s:s,s:{s:[s,s]},s:I}", "type", "array", "items", "type", "string", "null",
-                      "maxItems", (json_int_t)f->n);
-        break;
-    case F_POINTERS:
-        s = json_pack("{s:s,s:{s:s,s:i,s:i},s:I}", "type", "array", "items", "type", "integer",
-                      "minimum", 1, "maximum", 12, "maxItems", (json_int_t)f->n);
-        break;
-    case F_FLAG:
-        s = json_pack("{s:s}", "type", "boolean");
-        break;
-    case F_STRUCT:
-    case F_PTR: {
-        char ref[64];
-        snprintf(ref, sizeof ref, "#/$defs/%s", f->sub->name);
-        s = json_pack("{s:s}", "$ref", ref);
-        break;
-    }
-    case F_ARRAY: {
-        char ref[64];
-        snprintf(ref, sizeof ref, "#/$defs/%s", f->sub->name);
-        s = json_pack("{s:s,s:{s:s}}", "type", "array", "items", "$ref", ref);
-        break;
-    }
-    case F_ROLE:
-    case F_TYPE: {
-        const char *const *names = f->kind == F_ROLE ? ROLE_NAMES : TYPE_NAMES;
-        size_t count = f->kind == F_ROLE ? NROLES : NTYPES;
-        json_t *e = json_array();
-        for (size_t i = 0; i < count; i++)
-            json_array_append_new(e, json_string(names[i]));
-        s = json_pack("{s:s,s:o}", "type", "string", "enum", e);
-        break;
-    }
-    }
-    if (s && f->doc)
-        json_object_set_new(s, "description", json_string(f->doc));
-    return s;
-}
-
-static json_t *schema_of_desc(const desc *d)
-{
-    json_t *props = json_object();
-    json_t *req = json_array();
-    for (size_t i = 0; i < d->nfields; i++) {
-        json_object_set_new(props, d->fields[i].name, schema_of_field(&d->fields[i]));
-        if (d->fields[i].kind == F_AMOUNT)
-            json_array_append_new(req, json_string(d->fields[i].name));
-    }
-    json_t *o = json_pack("{s:s,s:o,s:b}", "type", "object", "properties", props,
-                          "additionalProperties", 0);
-    if (json_array_size(req))
-        json_object_set_new(o, "required", req);
-    else
-        json_decref(req);
-    return o;
-}
-
-json_t *claims_json_schema(void)
-{
-    static const desc *const all[] = {&ADDRESS, &CONTACT, &REF, &DATE, &AMOUNT, &NOTE,
-                                      &ATTACHMENT, &PARTY, &PROVIDER, &CODE, &ADJUSTMENT,
-                                      &OTHER_PAYER, &LINE_ADJ, &TOOTH, &DRUG, &LINE,
-                                      &BILLING, &SUBSCRIBER, &PATIENT};
-    json_t *defs = json_object();
-    json_object_set_new(defs, "money",
-                        json_pack("{s:s,s:[{s:s,s:s},{s:s}]}", "description",
-                                  "an amount: a string or a number with at most 2 decimals, read "
-                                  "from its text (never as floating point)",
-                                  "anyOf", "type", "string", "pattern",
-                                  "^-?[0-9]{1,13}(\\.[0-9]{1,2})?$", "type", "number"));
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        json_object_set_new(defs, all[i]->name, schema_of_desc(all[i]));
-    json_t *root = schema_of_desc(&CLAIM);
-    json_object_set_new(root, "$schema", json_string("https://json-schema.org/draft/2020-12/schema"));
-    json_object_set_new(root, "$id", json_string("https://x12kit.example/claims.schema.json"));
-    json_object_set_new(root, "title", json_string("x12kit claim (one element of a JSON array or "
-                                                    "one NDJSON line)"));
-    json_object_set_new(root, "$defs", defs);
-    return root;
+    put_c(e, '}');
 }
 
 /* --- the reader ---------------------------------------------------------- */
@@ -1422,6 +1090,8 @@ struct x12_claims_json_reader {
     json_stream *s;
     int type_fixed;
     x12_claim_type type;
+    unsigned char cls[256]; /* byte classes of strings */
+    int copy_strings;       /* every string into the arena (x12_claim_from_json()) */
 };
 
 void x12_claims_json_options_init(x12_claims_json_options *o)
@@ -1448,6 +1118,7 @@ static x12_claims_json_reader *reader_new(const x12_claims_json_options *opts,
         r->type_fixed = 1;
         r->type = (x12_claim_type)o.type;
     }
+    byte_classes(r->cls, o.refuse_chars);
     json_stream_options so = {o.max_object_bytes, o.max_depth, o.alloc, 1};
     r->s = json_stream_new(fn, ctx, &so);
     if (!r->s) {
@@ -1497,8 +1168,10 @@ void x12_claims_json_free(x12_claims_json_reader *r)
 
 /* A check problem's path uses the C names ("lines[1].charge_cents"); the
  * JSON names drop "_cents" ("cents" alone is "amount"). */
-static void json_path_of(const char *cpath, char *out, size_t cap)
+int x12_claim_json_path(const char *cpath, char *out, size_t cap)
 {
+    if (!cap)
+        return 0;
     size_t o = 0;
     const char *p = cpath;
     while (*p && o + 1 < cap) {
@@ -1520,6 +1193,7 @@ static void json_path_of(const char *cpath, char *out, size_t cap)
         p += m;
     }
     out[o] = '\0';
+    return (int)o;
 }
 
 typedef struct first_problem {
@@ -1547,8 +1221,8 @@ static x12_status check_item(x12_claims_json_reader *r, int has_type,
         err->code = X12_ERR_CLAIM_VALUE;
         snprintf(err->path, sizeof err->path, "$[%llu].type", (unsigned long long)item->index);
         snprintf(err->message, sizeof err->message,
-                 "the claim is %s but the output is %s (one type per 837)", TYPE_NAMES[c->type],
-                 TYPE_NAMES[r->type]);
+                 "the claim is %s but the output is %s (one type per 837)",
+                 claims_type_names[c->type], claims_type_names[r->type]);
         return err->code;
     }
     if (!r->o.no_check) {
@@ -1556,7 +1230,7 @@ static x12_status check_item(x12_claims_json_reader *r, int has_type,
         fp.set = 0;
         if (x12_claim_check(c, (size_t)item->index, on_problem, &fp) > 0 && fp.set) {
             char jp[96];
-            json_path_of(fp.p.path, jp, sizeof jp);
+            x12_claim_json_path(fp.p.path, jp, sizeof jp);
             err->code = fp.p.code;
             snprintf(err->path, sizeof err->path, "$[%llu]%s%s", (unsigned long long)item->index,
                      jp[0] && jp[0] != '[' ? "." : "", jp);
@@ -1577,7 +1251,7 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
 {
     memset(item, 0, sizeof *item);
     memset(err, 0, sizeof *err);
-    const char *bytes;
+    char *bytes;
     size_t len;
     json_stream_item it;
     switch (json_stream_next_raw(r->s, &bytes, &len, &it, err)) {
@@ -1591,7 +1265,7 @@ x12_status x12_claims_json_next(x12_claims_json_reader *r, x12_arena *arena,
     }
     int has_type = 0;
     x12_status st = parse_claim(bytes, len, it.index, it.line, it.byte_offset, arena, &r->o,
-                                item, err, &has_type);
+                                r->cls, !r->copy_strings, item, err, &has_type);
     err->index = it.index;
     if (st == X12_OK) {
         err->line = it.line;
@@ -1637,6 +1311,7 @@ x12_status x12_claim_from_json(const char *text, size_t len, const x12_claims_js
         snprintf(err->message, sizeof err->message, "out of memory");
         return X12_ERR_NOMEM;
     }
+    r->copy_strings = 1; /* the reader's buffers go away before the claim does */
     x12_status st = x12_claims_json_next(r, arena, item, err);
     x12_claims_json_free(r);
     return st;
@@ -1644,41 +1319,23 @@ x12_status x12_claim_from_json(const char *text, size_t len, const x12_claims_js
 
 /* --- the writer ---------------------------------------------------------- */
 
-typedef struct dump_ctx {
-    x12_write_fn out;
-    void *ctx;
-    int failed;
-} dump_ctx;
-
-static int dump_cb(const char *buf, size_t size, void *data)
-{
-    dump_ctx *d = data;
-    if (d->out(d->ctx, buf, size)) {
-        d->failed = 1;
-        return -1;
-    }
-    return 0;
-}
-
 x12_status x12_claim_json_write(const x12_claim *claim, const x12_claim_party *submitter,
                                 const x12_claim_party *receiver, x12_write_fn out, void *ctx,
                                 x12_error *err)
 {
+    claim_doc doc;
+    doc.claim = *claim;
+    doc.submitter = submitter;
+    doc.receiver = receiver;
+    emit e = {NULL, 0, 0, 0};
+    write_object(&e, &claims_claim_desc, &doc);
+    put_c(&e, '\n');
     x12_status st = X12_OK;
-    json_t *v = claims_json_to_value(claim, submitter, receiver);
-    if (!v) {
+    if (e.nomem)
         st = X12_ERR_NOMEM;
-    } else {
-        dump_ctx d = {out, ctx, 0};
-        int rc = json_dump_callback(v, dump_cb, &d, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(v);
-        if (rc == 0 && out(ctx, "\n", 1) != 0)
-            d.failed = 1;
-        if (d.failed)
-            st = X12_ERR_IO;
-        else if (rc != 0)
-            st = X12_ERR_NOMEM;
-    }
+    else if (out(ctx, e.p, e.len) != 0)
+        st = X12_ERR_IO;
+    free(e.p);
     if (st != X12_OK && err) {
         memset(err, 0, sizeof *err);
         err->code = st;

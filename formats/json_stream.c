@@ -3,6 +3,7 @@
  * parses that one element with jansson.  What the elements mean is left to
  * the caller (claims_json.c). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,7 +63,11 @@ struct json_stream {
     int in_str, esc, uhex;
     char ubuf[4];
     int in_num, in_lit;
-    size_t num_start;    /* in obj: first byte of the number's text */
+    char num[48];        /* the number being scanned, for its grammar check */
+    size_t num_len;      /* sizeof num + 1: too long */
+    size_t span_start;   /* raw mode: first element byte in `in` not yet copied */
+    char *raw_ptr;       /* raw mode: the finished element's bytes */
+    size_t raw_len;
     unsigned depth;
     char *stack;         /* max_depth open brackets */
     int too_big;
@@ -215,6 +220,12 @@ static int obj_put(json_stream *s, const char *p, size_t n)
     return 0;
 }
 
+/* An element's byte: copied now, or in raw mode later as part of a span. */
+static int el_put(json_stream *s, const char *p, size_t n)
+{
+    return s->raw ? 0 : obj_put(s, p, n);
+}
+
 static int ins_add(json_stream *s, size_t extra)
 {
     if (s->too_big)
@@ -255,6 +266,7 @@ static void el_begin(json_stream *s, char c)
     s->depth = 0;
     s->too_big = 0;
     s->err_set = 0;
+    s->span_start = s->in_pos;
     if (c == '{' || c == '[')
         s->kind = c;
     else if (c == '"')
@@ -326,7 +338,9 @@ static const char *kind_word(char k)
 static int end_number(json_stream *s)
 {
     s->in_num = 0;
-    if (!s->too_big && !valid_number(s->obj + s->num_start, s->obj_len - s->num_start))
+    if (s->num_len > sizeof s->num)
+        el_error(s, X12_ERR_LIMIT, "a number longer than %zu characters", sizeof s->num);
+    else if (!valid_number(s->num, s->num_len))
         el_error(s, X12_ERR_ENCODING, "invalid number");
     if (!s->raw && (obj_put(s, "\"", 1) || ins_add(s, 1)))
         return -1;
@@ -337,6 +351,73 @@ static int end_number(json_stream *s)
 static enum state resync_state(const json_stream *s)
 {
     return s->mode == MODE_ARRAY ? ST_ARR_RESYNC : ST_REC;
+}
+
+static json_stream_result fatal(json_stream *s, x12_json_error *err, x12_status code,
+                                const char *msg);
+
+/* Raw mode's fast path through the bulk of an element: string contents,
+ * blanks, ':' and ',', quotes, and brackets that neither open past the depth
+ * limit nor close the element.  Returns the index of the first byte it
+ * leaves to el_byte() (escapes, line breaks, numbers, literals, the closing
+ * bracket, anything odd).  Bytes skipped here hold no line break. */
+static size_t fast_element(json_stream *s)
+{
+    /* 1: a byte that ends a run of string contents */
+    static const unsigned char stop[256] = {
+        1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+        ['"'] = 1, ['\\'] = 1};
+    const unsigned char *in = (const unsigned char *)s->in;
+    size_t j = s->in_pos, n = s->in_len;
+    int in_str = s->in_str;
+    unsigned depth = s->depth;
+    while (j < n) {
+        if (in_str) {
+            /* eight bytes at a time while none is '"', '\\' or below 0x20
+             * (the classic "has zero byte" tests); a table finishes */
+            const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+            while (j + 8 <= n) {
+                uint64_t w;
+                memcpy(&w, in + j, 8);
+                uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+                uint64_t hit = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w);
+                if (hit & highs)
+                    break;
+                j += 8;
+            }
+            while (j < n && !stop[in[j]])
+                j++;
+            if (j == n)
+                break;
+            if (in[j] != '"' || depth == 0)
+                break;
+            in_str = 0;
+            j++;
+            continue;
+        }
+        unsigned char c = in[j];
+        if (c == '"') {
+            in_str = 1;
+            j++;
+        } else if (c == ':' || c == ',' || c == ' ' || c == '\t' || c == '\r') {
+            j++;
+        } else if (c == '{' || c == '[') {
+            if (depth >= s->max_depth)
+                break;
+            s->stack[depth++] = (char)c;
+            j++;
+        } else if (c == '}' || c == ']') {
+            if (depth <= 1 || s->stack[depth - 1] != (c == '}' ? '{' : '['))
+                break;
+            depth--;
+            j++;
+        } else {
+            break;
+        }
+    }
+    s->in_str = in_str;
+    s->depth = depth;
+    return j;
 }
 
 /* Parses the finished element.  Returns OBJECT or ERROR (FATAL on NOMEM). */
@@ -376,8 +457,20 @@ static json_stream_result el_finish(json_stream *s, json_t **obj, json_stream_it
                  kind_word(s->kind));
         return JSON_STREAM_ERROR;
     }
-    if (s->raw)
-        return JSON_STREAM_OBJECT; /* the caller parses s->obj itself */
+    if (s->raw) {
+        /* the caller parses the bytes itself: straight from the input chunk
+         * when the element lies in one, else from the copy */
+        if (s->obj_len == 0) {
+            s->raw_ptr = s->in + s->span_start;
+            s->raw_len = s->in_pos - s->span_start;
+        } else {
+            if (obj_put(s, s->in + s->span_start, s->in_pos - s->span_start))
+                return fatal(s, err, X12_ERR_NOMEM, "out of memory");
+            s->raw_ptr = s->obj;
+            s->raw_len = s->obj_len;
+        }
+        return JSON_STREAM_OBJECT;
+    }
     json_error_t je;
     json_t *v = json_loadb(s->obj, s->obj_len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
     if (!v && json_error_code(&je) != json_error_out_of_memory && je.text[0])
@@ -427,7 +520,7 @@ static int el_byte(json_stream *s, char c)
             s->esc = 1;
         } else if (c == '"') {
             s->in_str = 0;
-            if (obj_put(s, &c, 1))
+            if (el_put(s, &c, 1))
                 return -1;
             return s->depth == 0 ? 1 : 0;
         } else if ((unsigned char)c < 0x20) {
@@ -435,11 +528,16 @@ static int el_byte(json_stream *s, char c)
             el_error(s, X12_ERR_ENCODING, "control character in a string (a missing '\"'?)");
             return 3;
         }
-        return obj_put(s, &c, 1);
+        return el_put(s, &c, 1);
     }
     if (s->in_num) {
-        if (is_num_char(c))
-            return obj_put(s, &c, 1);
+        if (is_num_char(c)) {
+            if (s->num_len < sizeof s->num)
+                s->num[s->num_len] = c;
+            if (s->num_len <= sizeof s->num)
+                s->num_len++;
+            return el_put(s, &c, 1);
+        }
         if (end_number(s))
             return -1;
         if (s->depth == 0)
@@ -447,7 +545,7 @@ static int el_byte(json_stream *s, char c)
     }
     if (s->in_lit) {
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
-            return obj_put(s, &c, 1);
+            return el_put(s, &c, 1);
         s->in_lit = 0;
         if (s->depth == 0)
             return 2;
@@ -471,13 +569,14 @@ static int el_byte(json_stream *s, char c)
             return 3;
         }
         s->depth--;
-        if (obj_put(s, &c, 1))
+        if (el_put(s, &c, 1))
             return -1;
         return s->depth == 0 ? 1 : 0;
     case '\n':
         if (s->mode == MODE_NDJSON) {
             el_error(s, X12_ERR_ENCODING,
-                     "the line ends inside the object (truncated JSON? NDJSON needs one object a line)");
+                     "the line ends inside the object "
+                     "(truncated JSON? NDJSON needs one object a line)");
             return 4;
         }
         break;
@@ -486,7 +585,8 @@ static int el_byte(json_stream *s, char c)
             if (!s->raw && (ins_add(s, NUM_PREFIX_LEN) || obj_put(s, NUM_PREFIX, NUM_PREFIX_LEN)))
                 return -1;
             s->in_num = 1;
-            s->num_start = s->obj_len;
+            s->num[0] = c;
+            s->num_len = 1;
         } else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
             s->in_lit = 1;
         } else if (s->depth == 0 && !is_blank(c)) {
@@ -495,7 +595,7 @@ static int el_byte(json_stream *s, char c)
         }
         break;
     }
-    return obj_put(s, &c, 1);
+    return el_put(s, &c, 1);
 }
 
 static json_stream_result fatal(json_stream *s, x12_json_error *err, x12_status code,
@@ -563,6 +663,12 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
         if (s->state == ST_DONE)
             return JSON_STREAM_END;
         if (s->in_pos == s->in_len) {
+            if (s->state == ST_ELEMENT && s->raw && !s->too_big) {
+                /* the element goes on in the next chunk: keep its bytes so far */
+                if (obj_put(s, s->in + s->span_start, s->in_len - s->span_start))
+                    return fatal(s, err, X12_ERR_NOMEM, "out of memory");
+            }
+            s->span_start = 0;
             if (s->eof)
                 return at_eof(s, obj, item, err);
             size_t got = 0;
@@ -587,7 +693,8 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
         case ST_START:
             if (is_blank(c))
                 break;
-            if (s->off < 3 && (unsigned char)c == (unsigned char)"\xEF\xBB\xBF"[s->off] && s->bom == s->off) {
+            if (s->off < 3 && s->bom == s->off &&
+                (unsigned char)c == (unsigned char)"\xEF\xBB\xBF"[s->off]) {
                 /* a UTF-8 byte order mark is skipped */
                 s->bom++;
                 break;
@@ -673,6 +780,20 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
                 s->state = resync_state(s);
             break;
         case ST_ELEMENT: {
+            if (s->raw && !s->in_num && !s->in_lit && !s->esc && !s->uhex && !s->too_big) {
+                size_t j = fast_element(s);
+                if (j > s->in_pos) {
+                    size_t run = j - s->in_pos;
+                    s->src_len += run;
+                    if (s->src_len > s->max_object) {
+                        s->too_big = 1;
+                        s->obj_len = 0;
+                    }
+                    s->in_pos = j;
+                    s->off += run;
+                    continue;
+                }
+            }
             if (s->in_str && !s->esc && !s->uhex) {
                 /* most bytes are string contents: copy the run up to the next
                  * quote, backslash or control character at once */
@@ -682,7 +803,7 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
                     j++;
                 size_t run = j - s->in_pos;
                 if (run) {
-                    if (obj_put(s, s->in + s->in_pos, run))
+                    if (el_put(s, s->in + s->in_pos, run))
                         return fatal(s, err, X12_ERR_NOMEM, "out of memory");
                     s->src_len += run;
                     if (s->src_len > s->max_object && !s->too_big) {
@@ -740,7 +861,7 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
     }
 }
 
-json_stream_result json_stream_next_raw(json_stream *s, const char **bytes, size_t *len,
+json_stream_result json_stream_next_raw(json_stream *s, char **bytes, size_t *len,
                                         json_stream_item *item, x12_json_error *err)
 {
     json_t *unused = NULL;
@@ -748,8 +869,8 @@ json_stream_result json_stream_next_raw(json_stream *s, const char **bytes, size
     *len = 0;
     json_stream_result r = json_stream_next(s, &unused, item, err);
     if (r == JSON_STREAM_OBJECT) {
-        *bytes = s->obj;
-        *len = s->obj_len;
+        *bytes = s->raw_ptr;
+        *len = s->raw_len;
     }
     return r;
 }

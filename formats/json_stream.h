@@ -2,10 +2,14 @@
  *
  * jansson parses whole texts only, so this scanner finds where each top-level
  * element starts and ends (strings and escapes respected, nesting tracked, a
- * limit on one element's size) and hands just those bytes to json_loadb().
- * Memory is one input chunk plus one element, whatever the size of the input.
+ * limit on one element's size) and hands just those bytes on: to json_loadb()
+ * (json_stream_next()), or as they are to a caller that parses them itself
+ * (raw mode, json_stream_next_raw(): the claims reader, claims_json.c, which
+ * maps straight into claim structs and is several times faster than building
+ * a jansson tree).  Memory is one input chunk plus one element, whatever the
+ * size of the input.
  *
- * Numbers keep their text: while an element is copied, each number token
+ * For jansson, numbers keep their text: each number token
  * (outside strings) is rewritten into a JSON string whose first character is
  * NUL ("\u0000" then the digits as written).  User strings may not contain
  * \u0000 (the scanner refuses them), so a string starting with NUL is always a
@@ -77,8 +81,9 @@ json_stream_result json_stream_next(json_stream *s, json_t **obj, json_stream_it
 /* For a scanner made with opts->raw: as json_stream_next(), but an object is
  * handed out as its bytes (exactly as in the input, numbers as written; the
  * scanner checked strings, numbers and brackets, not the rest of the
- * grammar), valid until the next call.  Errors and positions as above. */
-json_stream_result json_stream_next_raw(json_stream *s, const char **bytes, size_t *len,
+ * grammar), valid until the next call; the caller may write into them (the
+ * claims parser ends strings in place).  Errors and positions as above. */
+json_stream_result json_stream_next_raw(json_stream *s, char **bytes, size_t *len,
                                         json_stream_item *item, x12_json_error *err);
 
 /* Frees the scanner; NULL is a no-op. */

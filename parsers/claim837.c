@@ -560,7 +560,7 @@ x12_claim_reader *x12_claim_reader_new(const x12_claim_reader_callbacks *cb, voi
             return NULL;
         }
     x12_walker_callbacks wcb = {on_event, on_finding};
-    if (!(r->walker = x12_walker_new(&wcb, r, walk_flags))) {
+    if (!(r->walker = x12_walker_new_alloc(&wcb, r, walk_flags, alloc))) {
         x12_claim_reader_free(r);
         return NULL;
     }

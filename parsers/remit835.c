@@ -590,7 +590,7 @@ X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, vo
     r->hdr = x12_arena_new(alloc);
     r->arena = x12_arena_new(alloc);
     x12_walker_callbacks wc = {on_event, on_finding};
-    r->w = r->hdr && r->arena ? x12_walker_new(&wc, r, walk_flags | X12_WALK_BALANCE) : NULL;
+    r->w = r->hdr && r->arena ? x12_walker_new_alloc(&wc, r, walk_flags | X12_WALK_BALANCE, alloc) : NULL;
     if (!r->w) {
         x12_arena_free(r->hdr);
         x12_arena_free(r->arena);
@@ -619,6 +619,8 @@ X12_API x12_status x12_remit_reader_segment(x12_remit_reader *r, const x12_segme
     if (r->nomem || r->stopped)
         return status_of(r, X12_OK);
     x12_status s = x12_walker_segment(r->w, seg);
+    if (s == X12_ERR_NOMEM)
+        r->nomem = 1;
     return status_of(r, s);
 }
 
@@ -637,6 +639,8 @@ X12_API x12_status x12_remit_reader_finish(x12_remit_reader *r)
     if (r->nomem || r->stopped)
         return status_of(r, X12_OK);
     x12_status s = x12_walker_finish(r->w);
+    if (s == X12_ERR_NOMEM)
+        r->nomem = 1;
     /* a set cut short: what was read of its last claim payment still goes out */
     if (r->in_set && !r->stopped && !r->nomem) {
         if (send_claim(r) || send_payment(r))

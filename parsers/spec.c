@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -1069,27 +1070,34 @@ x12_spec *x12_spec_load_builtin(const char *guide_id, x12_error *err)
     return NULL;
 }
 
+static const char *builtin_ids[32];
+static char builtin_store[32][24];
+static once_flag builtin_once = ONCE_FLAG_INIT;
+
+/* The guide ids of the embedded specs ("005010X222A1", ...), from their file
+ * names; computed once, whichever thread asks first. */
+static void find_builtin_ids(void)
+{
+    size_t k = 0;
+    for (const struct x12__embedded_file *f = x12__embedded; f->name && k < 31; f++) {
+        const char *dot = strchr(f->name, '.'), *last = strrchr(f->name, '.');
+        if (!dot || last == dot || strncmp(f->name, "codes/", 6) == 0 ||
+            strncmp(f->name, "control.", 8) == 0)
+            continue;
+        size_t n = (size_t)(last - dot - 1);
+        if (n >= sizeof builtin_store[k])
+            continue;
+        memcpy(builtin_store[k], dot + 1, n);
+        builtin_store[k][n] = '\0';
+        builtin_ids[k] = builtin_store[k];
+        k++;
+    }
+}
+
 const char *const *x12_spec_builtin_ids(void)
 {
-    static const char *ids[32];
-    static char store[32][24];
-    if (!ids[0]) {
-        size_t k = 0;
-        for (const struct x12__embedded_file *f = x12__embedded; f->name && k < 31; f++) {
-            const char *dot = strchr(f->name, '.'), *last = strrchr(f->name, '.');
-            if (!dot || last == dot || strncmp(f->name, "codes/", 6) == 0 ||
-                strncmp(f->name, "control.", 8) == 0)
-                continue;
-            size_t n = (size_t)(last - dot - 1);
-            if (n >= sizeof store[k])
-                continue;
-            memcpy(store[k], dot + 1, n);
-            store[k][n] = '\0';
-            ids[k] = store[k];
-            k++;
-        }
-    }
-    return ids;
+    call_once(&builtin_once, find_builtin_ids);
+    return builtin_ids;
 }
 
 const char *x12_spec_guide_id(const x12_spec *s)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "spec_model.h"
 #include "balance.h"
 #include "rules.h"
@@ -39,6 +40,8 @@ typedef struct loaded {
 } loaded;
 
 struct x12_walker {
+    x12_allocator alloc_copy;  /* the caller's allocator, when one was given */
+    const x12_allocator *alloc; /* &alloc_copy or NULL (libc) */
     x12_walker_callbacks cb;
     void *ctx;
     unsigned flags;
@@ -194,21 +197,21 @@ static int guide_has_segment(const loaded *L, x12_slice id)
 static int prepare(x12_walker *w, loaded *L)
 {
     scan_spec(L->spec->root, L, 1, 0);
-    L->ids = malloc((L->nids ? L->nids : 1) * sizeof *L->ids);
+    L->ids = x12__alloc(w->alloc, (L->nids ? L->nids : 1) * sizeof *L->ids);
     if (!L->ids)
         return -1;
     L->nids = 0;
     scan_spec(L->spec->root, L, 0, 0);
     size_t rw = (size_t)L->spec->max_loop_rules * RULE_MAX_CONDS;
     if (rw > w->rule_width) {
-        rule_fact *np = realloc(w->rule_pool, (size_t)MAX_DEPTH * rw * sizeof *np);
+        rule_fact *np = x12__realloc(w->alloc, w->rule_pool, (size_t)MAX_DEPTH * rw * sizeof *np);
         if (!np)
             return -1;
         w->rule_pool = np;
         w->rule_width = rw;
     }
     if (L->maxkids > w->pool_width) {
-        uint32_t *np = realloc(w->pool, (size_t)MAX_DEPTH * L->maxkids * sizeof *np);
+        uint32_t *np = x12__realloc(w->alloc, w->pool, (size_t)MAX_DEPTH * L->maxkids * sizeof *np);
         if (!np)
             return -1;
         w->pool = np;
@@ -217,11 +220,11 @@ static int prepare(x12_walker *w, loaded *L)
     return 0;
 }
 
-static void unload(loaded *L)
+static void unload(x12_walker *w, loaded *L)
 {
     if (!L->borrowed)
         x12_spec_free(L->spec);
-    free(L->ids);
+    x12__free(w->alloc, L->ids);
     memset(L, 0, sizeof *L);
 }
 
@@ -232,7 +235,7 @@ x12_status x12_walker_use_spec(x12_walker *w, const x12_spec *spec)
         if (!strcmp(w->specs[i].id, spec->guide_id))
             L = &w->specs[i];
     if (L) {
-        unload(L);
+        unload(w, L);
     } else {
         if (w->nspecs == MAX_SPECS)
             return X12_ERR_LIMIT;
@@ -243,7 +246,7 @@ x12_status x12_walker_use_spec(x12_walker *w, const x12_spec *spec)
     L->spec = (x12_spec *)spec; /* read only: the walker never changes a spec */
     L->borrowed = 1;
     if (prepare(w, L) < 0) {
-        unload(L);
+        unload(w, L);
         return X12_ERR_NOMEM;
     }
     return X12_OK;
@@ -265,7 +268,7 @@ static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
         x12_error err;
         L->spec = *id ? x12_spec_load_builtin(id, &err) : NULL;
         if (L->spec && prepare(w, L) < 0) {
-            unload(L);
+            unload(w, L);
             w->fatal = X12_ERR_NOMEM;
             return NULL;
         }
@@ -645,9 +648,20 @@ x12_status x12_walker_finish(x12_walker *w)
 
 x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx, unsigned flags)
 {
-    x12_walker *w = calloc(1, sizeof *w);
+    return x12_walker_new_alloc(cb, ctx, flags, NULL);
+}
+
+x12_walker *x12_walker_new_alloc(const x12_walker_callbacks *cb, void *ctx, unsigned flags,
+                                 const x12_allocator *alloc)
+{
+    x12_walker *w = x12__alloc(alloc, sizeof *w);
     if (!w)
         return NULL;
+    memset(w, 0, sizeof *w);
+    if (alloc) {
+        w->alloc_copy = *alloc;
+        w->alloc = &w->alloc_copy;
+    }
     w->flags = flags;
     if (cb)
         w->cb = *cb;
@@ -660,8 +674,8 @@ void x12_walker_free(x12_walker *w)
     if (!w)
         return;
     for (int i = 0; i < w->nspecs; i++)
-        unload(&w->specs[i]);
-    free(w->pool);
-    free(w->rule_pool);
-    free(w);
+        unload(w, &w->specs[i]);
+    x12__free(w->alloc, w->pool);
+    x12__free(w->alloc, w->rule_pool);
+    x12__free(w->alloc, w);
 }

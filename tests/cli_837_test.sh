@@ -89,6 +89,12 @@ cmp -s "$T/out" "$T/n.837" && ok || bad "stdin output differs"
 expect_rc 0 sh -c "\"$X12\" 837 --to-json - <\"$T/n.837\""
 same_json "$C/y_837p.ndjson" "$T/out" && ok || bad "--to-json from stdin differs"
 
+# --to-json: sets that are not 837s are named and skipped; a missing file is exit 2
+expect_rc 1 "$X12" 837 --to-json "$SRC/fixtures/corpus/lfh-x12__managed-care.835"
+has "$T/err" "lfh-x12__managed-care.835: segment 3 (ST) element 1.0, byte 161: transaction set is not an 837: skipped"
+[ -s "$T/out" ] && bad "claims from an 835" || ok
+expect_rc 2 "$X12" 837 --to-json "$T/missing.837"; has "$T/err" "No such file or directory"
+
 # --- bad inputs: exact errors, the good claims still written ---------------
 for f in "$C"/n_*.json "$C"/n_*.ndjson; do
   b=$(basename "$f")
@@ -112,6 +118,13 @@ expect_rc 1 "$X12" 837 --from "$T/acc.ndjson" -o "$T/acc.837"
 has "$T/err" '$[1].subscriber.subscriber.first_name: a character that X12 cannot carry'
 has "$T/acc.837" "NM1*IL*1*DOE*JOSE*Q***MI*BPH123456789~"
 [ "$(claims "$T/acc.837")" = 1 ] && ok || bad "accents: $(claims "$T/acc.837") claims written"
+# a claim without a billing provider is refused by the writer's checks; the next goes out
+python3 -c 'import json,sys
+l=open(sys.argv[1]).read().splitlines()
+c=json.loads(l[0]); del c["billing"]; print(json.dumps(c)); print(l[1])' "$C/y_837p.ndjson" >"$T/nobill.ndjson"
+expect_rc 1 "$X12" 837 --from "$T/nobill.ndjson" -o "$T/nobill.837"
+has "$T/err" 'nobill.ndjson: line 1, byte 0: $[0].billing: claim: a required field is missing: 2010AA'
+[ "$(claims "$T/nobill.837")" = 1 ] && ok || bad "no billing: $(claims "$T/nobill.837") claims written"
 # every claim refused: no interchange at all, exit 1
 expect_rc 1 "$X12" 837 --from "$C/y_837p.ndjson" --type dental
 has "$T/err" '$[0].type: the claim is professional but the output is dental (one type per 837)'

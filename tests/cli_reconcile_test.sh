@@ -78,6 +78,7 @@ r=$(row "$T/one" RC-NOREF-1 1)
 # the resent 835 was recognised, and the totals tie out
 has "$T/one.err" "era-1-resent.835: 0 claim payments in 0 payments; 1 already in the ledger (skipped)"
 has "$T/one.err" "ties out"
+has "$T/one.err" "x12 reconcile: 1 claim payment matches no claim in the ledger (status unmatched_remit)"
 
 # --- JSON and text carry the same -------------------------------------------------
 expect_rc 0 "$X12" reconcile --db :memory: --claims $CLAIMS --remits $REMITS --format json --as-of 2026-11-30 --quiet

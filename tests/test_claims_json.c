@@ -54,6 +54,35 @@ static json_t *load_objects(const char *path)
     return a;
 }
 
+/* The claim as x12_claim_json_write() writes it, parsed back by jansson. */
+static int to_sb(void *ctx, const void *buf, size_t len)
+{
+    sb_add(ctx, buf, len);
+    return 0;
+}
+
+static json_t *claims_json_to_value(const x12_claim *c, const x12_claim_party *sub,
+                                    const x12_claim_party *rec)
+{
+    strbuf b = {0};
+    assert_int_equal(x12_claim_json_write(c, sub, rec, to_sb, &b, NULL), X12_OK);
+    assert_true(b.len > 2 && b.p[b.len - 1] == '\n' && !memchr(b.p, '\n', b.len - 1));
+    json_error_t je;
+    json_t *v = json_loads(b.p, 0, &je);
+    if (!v)
+        fail_msg("x12_claim_json_write wrote bad JSON: %s\n%s", je.text, b.p);
+    sb_free(&b);
+    return v;
+}
+
+static int fail_out(void *ctx, const void *buf, size_t len)
+{
+    (void)ctx;
+    (void)buf;
+    (void)len;
+    return -1;
+}
+
 /* --- JSON -> claim -> JSON is the identity on every example -------------- */
 
 static void test_examples_identity(void **state)
@@ -218,6 +247,70 @@ static void test_examples_roundtrip_837(void **state)
     assert_true(checked >= 7);
 }
 
+
+/* --- every claim of the 837 corpora: claim -> JSON -> claim is equal -------
+ * Keeps the field tables complete as the model grows: a model field the
+ * tables miss is lost on the way and x12_claim_equal() says so. */
+typedef struct corpus_ctx {
+    const char *file;
+    x12_arena *arena;
+    int claims, failures;
+} corpus_ctx;
+
+static int corpus_claim(void *ctx, const x12_claim *claim, const x12_claim_context *cx)
+{
+    corpus_ctx *c = ctx;
+    strbuf b = {0};
+    if (x12_claim_json_write(claim, &cx->header->submitter, &cx->header->receiver, to_sb, &b,
+                             NULL) != X12_OK)
+        fail_msg("%s: claim %s cannot be written as JSON", c->file, claim->claim_id);
+    x12_claims_json_options o;
+    x12_claims_json_options_init(&o);
+    o.no_check = 1; /* corpus claims need not pass the writer's checks */
+    x12_claims_json_item it;
+    x12_json_error je;
+    x12_arena_reset(c->arena);
+    if (x12_claim_from_json(b.p, b.len, &o, c->arena, &it, &je) != X12_OK || !it.claim) {
+        print_error("%s: claim %s: %s: %s\n", c->file, claim->claim_id, je.path, je.message);
+        c->failures++;
+    } else if (!x12_claim_equal(claim, it.claim)) {
+        print_error("%s: claim %s differs after JSON:\n%s\n", c->file, claim->claim_id, b.p);
+        c->failures++;
+    }
+    c->claims++;
+    sb_free(&b);
+    return 0;
+}
+
+static void corpus_dir(const char *dir, corpus_ctx *c)
+{
+    char **files = list_dir(dir);
+    if (!files)
+        return;
+    for (char **p = files; *p; p++) {
+        if (ends_with(*p, ".expect") || ends_with(*p, ".md") || ends_with(*p, ".tsv"))
+            continue;
+        c->file = *p;
+        x12_claim_reader_callbacks cb = {corpus_claim, NULL};
+        x12_claim_read_file(*p, NULL, &cb, c, 0);
+    }
+    free_list(files);
+}
+
+static void test_corpus_claims_survive_json(void **state)
+{
+    (void)state;
+    corpus_ctx c = {NULL, x12_arena_new(NULL), 0, 0};
+    corpus_dir(X12KIT_SOURCE_DIR "/fixtures/corpus", &c);
+    corpus_dir(X12KIT_SOURCE_DIR "/fixtures/validate", &c);
+    corpus_dir(X12KIT_SHARED_DIR "/corpus/837p", &c);
+    corpus_dir(X12KIT_SHARED_DIR "/corpus/837i", &c);
+    corpus_dir(X12KIT_SHARED_DIR "/corpus/837d", &c);
+    x12_arena_free(c.arena);
+    printf("corpus claims through JSON: %d, %d differ\n", c.claims, c.failures);
+    assert_int_equal(c.failures, 0);
+    assert_true(c.claims >= 10);
+}
 #endif
 
 /* --- amounts and errors -------------------------------------------------- */
@@ -351,7 +444,8 @@ static void test_error_paths(void **state)
         {",\"providers\":[{\"role\":\"chef\"}]", NULL, X12_ERR_CLAIM_VALUE,
          "$[0].providers[0].role",
          "expected one of rendering, referring, attending, operating, other_operating, "
-         "supervising, service_facility, assistant_surgeon, ordering, purchased_service"},
+         "supervising, service_facility, assistant_surgeon, ordering, purchased_service, "
+         "ambulance_pickup, ambulance_dropoff, billing"},
         {",\"providers\":{}", NULL, X12_ERR_CLAIM_VALUE, "$[0].providers",
          "expected an array of objects, found an object"},
         {",\"notes\":[1]", NULL, X12_ERR_CLAIM_VALUE, "$[0].notes[0]",
@@ -416,6 +510,31 @@ static void test_error_paths(void **state)
         assert_int_equal(je.byte_offset, 0);
         free(t);
     }
+    /* a key written with an escape is the same key; an unknown escaped key
+     * is named decoded */
+    {
+        char *base = claim_text("", NULL);
+        char *k = strstr(base, "\"claim_id\"");
+        assert_non_null(k);
+        strbuf b = {0};
+        sb_add(&b, base, (size_t)(k - base));
+        sb_printf(&b, "\"claim\\u005fid\"");
+        sb_printf(&b, "%s", k + strlen("\"claim_id\""));
+        x12_claims_json_item it;
+        x12_json_error je;
+        x12_arena_reset(a);
+        assert_int_equal(parse(b.p, a, &it, &je), X12_OK);
+        assert_string_equal(it.claim->claim_id, "C1");
+        sb_free(&b);
+        sb_add(&b, base, (size_t)(k - base));
+        sb_printf(&b, "\"claim\\u005fno\"");
+        sb_printf(&b, "%s", k + strlen("\"claim_id\""));
+        assert_int_equal(parse(b.p, a, &it, &je), X12_ERR_CLAIM_VALUE);
+        assert_string_equal(je.path, "$[0].claim_no");
+        assert_string_equal(je.message, "unknown field");
+        sb_free(&b);
+        free(base);
+    }
     /* the base claim itself is good, and null is the same as absent */
     char *t = claim_text(",\"onset_date\":null,\"notes\":null", NULL);
     x12_claims_json_item it;
@@ -424,6 +543,96 @@ static void test_error_paths(void **state)
     assert_int_equal(parse(t, a, &it, &je), X12_OK);
     assert_null(it.claim->onset_date);
     free(t);
+    x12_arena_free(a);
+}
+
+/* Arrays longer than the parser's first guess (4) grow and keep every item. */
+static void test_long_arrays(void **state)
+{
+    (void)state;
+    strbuf lines = {0};
+    for (int i = 0; i < 9; i++)
+        sb_printf(&lines, "%s{\"procedure\":\"9921%d\",\"charge\":\"%d.00\",\"units\":\"1\","
+                          "\"diagnosis_pointers\":[1],\"service_date\":\"20260105\"}",
+                  i ? "," : "", i, 10 + i);
+    char *t = claim_text(",\"total_charge\":\"126.00\",\"notes\":[{\"code\":\"ADD\",\"text\":\"A\"},"
+                         "{\"code\":\"ADD\",\"text\":\"B\"},{\"code\":\"ADD\",\"text\":\"C\"},"
+                         "{\"code\":\"ADD\",\"text\":\"D\"},{\"code\":\"ADD\",\"text\":\"E\"}]",
+                         lines.p);
+    x12_arena *a = x12_arena_new(NULL);
+    x12_claims_json_item it;
+    x12_json_error je;
+    if (parse(t, a, &it, &je) != X12_OK)
+        fail_msg("%s: %s", je.path, je.message);
+    assert_int_equal(it.claim->line_count, 9);
+    for (int i = 0; i < 9; i++) {
+        char proc[8];
+        snprintf(proc, sizeof proc, "9921%d", i);
+        assert_string_equal(it.claim->lines[i].procedure, proc);
+        assert_int_equal(it.claim->lines[i].charge_cents, (10 + i) * 100);
+        assert_int_equal(it.claim->lines[i].diagnosis_pointers[0], 1);
+    }
+    assert_int_equal(it.claim->note_count, 5);
+    assert_string_equal(it.claim->notes[4].text, "E");
+    assert_string_equal(it.claim->notes[0].text, "A");
+    x12_arena_free(a);
+    free(t);
+    sb_free(&lines);
+}
+
+/* Amounts by position (MIA), lists of strings (K3), and their way back out. */
+static void test_positional_amounts_and_lists(void **state)
+{
+    (void)state;
+    const char *patch =
+        ",\"type\":\"institutional\",\"file_info\":[\"K3 ONE\",\"K3 TWO\"],"
+        "\"other_payers\":[{\"payer_responsibility\":\"P\",\"inpatient\":{\"covered_days\":\"3\","
+        "\"remarks\":[\"MA01\"],\"amounts\":[null,null,null,\"100.00\",null,\"5.50\"]}}],"
+        "\"treatment_codes\":[{\"qualifier\":\"TC\",\"code\":\"A1\"}]";
+    char *t = claim_text(patch, NULL);
+    x12_claims_json_options o;
+    x12_claims_json_options_init(&o);
+    o.no_check = 1;
+    x12_arena *a = x12_arena_new(NULL);
+    x12_claims_json_item it;
+    x12_json_error je;
+    if (x12_claim_from_json(t, strlen(t), &o, a, &it, &je) != X12_OK)
+        fail_msg("%s: %s", je.path, je.message);
+    const x12_claim_inpatient_adjudication *mia = it.claim->other_payers[0].inpatient;
+    assert_non_null(mia);
+    assert_string_equal(mia->covered_days, "3");
+    assert_false(mia->has_amount[0]);
+    assert_true(mia->has_amount[3]);
+    assert_int_equal(mia->amount_cents[3], 10000);
+    assert_false(mia->has_amount[4]);
+    assert_true(mia->has_amount[5]);
+    assert_int_equal(mia->amount_cents[5], 550);
+    assert_int_equal(it.claim->file_info_count, 2);
+    assert_string_equal(it.claim->file_info[1], "K3 TWO");
+    assert_int_equal(it.claim->treatment_code_count, 1);
+    /* back out: the same JSON values */
+    json_t *back = claims_json_to_value(it.claim, it.submitter, it.receiver);
+    json_error_t jerr;
+    json_t *want = json_loads(t, 0, &jerr);
+    if (!json_equal(back, want)) {
+        char *g = json_dumps(back, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        fail_msg("differs:\n%s", g);
+    }
+    json_decref(back);
+    json_decref(want);
+    free(t);
+    /* too many positions */
+    strbuf b = {0};
+    sb_printf(&b, ",\"other_payers\":[{\"inpatient\":{\"amounts\":[");
+    for (int i = 0; i < 25; i++)
+        sb_printf(&b, "%snull", i ? "," : "");
+    sb_printf(&b, "]}}]");
+    t = claim_text(b.p, NULL);
+    x12_arena_reset(a);
+    assert_int_equal(x12_claim_from_json(t, strlen(t), &o, a, &it, &je), X12_ERR_CLAIM_COUNT);
+    assert_string_equal(je.path, "$[0].other_payers[0].inpatient.amounts");
+    free(t);
+    sb_free(&b);
     x12_arena_free(a);
 }
 
@@ -456,6 +665,32 @@ static void test_type_holds(void **state)
     free(prof);
 }
 
+static void test_json_write_escapes(void **state)
+{
+    (void)state;
+    x12_claim c;
+    memset(&c, 0, sizeof c);
+    c.claim_id = "A\"B\\C\001D\xc3\xa9" "E\xff" "/F";
+    c.total_charge_cents = -5;
+    x12_claim_line line;
+    memset(&line, 0, sizeof line);
+    line.modifiers[1] = "25";
+    line.diagnosis_pointers[0] = 1;
+    line.diagnosis_pointers[1] = 12;
+    c.lines = &line;
+    c.line_count = 1;
+    strbuf b = {0};
+    assert_int_equal(x12_claim_json_write(&c, NULL, NULL, to_sb, &b, NULL), X12_OK);
+    assert_string_equal(b.p, "{\"type\":\"professional\",\"claim_id\":\"A\\\"B\\\\C\\u0001D"
+                             "\xc3\xa9" "E?/F\",\"total_charge\":\"-0.05\",\"lines\":[{\"modifiers\":"
+                             "[null,\"25\"],\"charge\":\"0.00\",\"diagnosis_pointers\":[1,12]}]}\n");
+    sb_free(&b);
+    /* an output failure is X12_ERR_IO */
+    x12_error e;
+    assert_int_equal(x12_claim_json_write(&c, NULL, NULL, fail_out, NULL, &e), X12_ERR_IO);
+    assert_int_equal(e.code, X12_ERR_IO);
+}
+
 static void test_error_format(void **state)
 {
     (void)state;
@@ -469,6 +704,21 @@ static void test_error_format(void **state)
     int n = x12_json_error_format(&e, buf, sizeof buf);
     assert_string_equal(buf, "line 4, byte 812: $[3].lines[1].charge: expected a decimal amount");
     assert_int_equal(n, (int)strlen(buf));
+
+    /* model paths to JSON paths */
+    char jp[64];
+    x12_claim_json_path("lines[1].charge_cents", jp, sizeof jp);
+    assert_string_equal(jp, "lines[1].charge");
+    x12_claim_json_path("total_charge_cents", jp, sizeof jp);
+    assert_string_equal(jp, "total_charge");
+    x12_claim_json_path("other_payers[0].adjustments[2].cents", jp, sizeof jp);
+    assert_string_equal(jp, "other_payers[0].adjustments[2].amount");
+    x12_claim_json_path("values[3].amount_cents", jp, sizeof jp);
+    assert_string_equal(jp, "values[3].amount");
+    x12_claim_json_path("subscriber.subscriber.id", jp, sizeof jp);
+    assert_string_equal(jp, "subscriber.subscriber.id");
+    assert_int_equal(x12_claim_json_path("billing.provider.address.line1", jp, 8), 7);
+    assert_string_equal(jp, "billing");
 }
 
 /* --- the schema ---------------------------------------------------------- */
@@ -639,10 +889,14 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_examples_identity),
 #ifdef X12KIT_HAVE_CLAIM_READER
         cmocka_unit_test(test_examples_roundtrip_837),
+        cmocka_unit_test(test_corpus_claims_survive_json),
 #endif
         cmocka_unit_test(test_amounts_from_text),
         cmocka_unit_test(test_error_paths),
+        cmocka_unit_test(test_long_arrays),
+        cmocka_unit_test(test_positional_amounts_and_lists),
         cmocka_unit_test(test_type_holds),
+        cmocka_unit_test(test_json_write_escapes),
         cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_schema_file_matches_tables),
         cmocka_unit_test(test_examples_only_use_schema_properties),

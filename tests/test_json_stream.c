@@ -451,6 +451,99 @@ static void test_allocation_failures(void **state)
     sb_free(&in);
 }
 
+
+/* Raw mode (the claims reader's): the same elements and errors at every
+ * chunk size, each element handed out as exactly its bytes in the input. */
+static char *run_raw(const char *in, size_t chunk)
+{
+    json_stream_options o = {0, 0, NULL, 1};
+    memsrc m = {in, strlen(in), 0, chunk, 0};
+    json_stream *s = json_stream_new(mem_read, &m, &o);
+    assert_non_null(s);
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    for (int guard = 0; guard < 1000; guard++) {
+        char *bytes;
+        size_t len;
+        json_stream_item it;
+        x12_json_error e;
+        json_stream_result r = json_stream_next_raw(s, &bytes, &len, &it, &e);
+        if (r == JSON_STREAM_OBJECT) {
+            /* exactly the input's bytes at the element's offset */
+            assert_int_equal(len, it.bytes);
+            assert_memory_equal(bytes, in + it.byte_offset, len);
+            sb_printf(&b, "O %llu %llu %llu %zu\n", (unsigned long long)it.index,
+                      (unsigned long long)it.line, (unsigned long long)it.byte_offset, len);
+            continue;
+        }
+        if (r == JSON_STREAM_END) {
+            sb_add(&b, "END\n", 4);
+            break;
+        }
+        sb_printf(&b, "E %s %llu %llu %s: %s\n", x12_status_name(e.code),
+                  (unsigned long long)e.line, (unsigned long long)e.byte_offset, e.path, e.message);
+        if (r == JSON_STREAM_FATAL)
+            break;
+    }
+    json_stream_free(s);
+    return b.p;
+}
+
+static void test_raw_mode(void **state)
+{
+    (void)state;
+    static const char *const inputs[] = {
+        "[\n {\"a\":\"x\"},\n {\"b\":[true,null,{\"c\":-1.5e3}]}\n]\n",
+        "{\"a\":\"x\\\"}{\"}\n{\"b\":\"y\"}\r\n\n{\"c\":{}}",
+        "{\"x\":01}\n{\"x\":1.}\n{\"x\":2}",
+        "[1, \"s\", [1,{}], true, {\"a\":null}, -2.5]",
+        "[\n{\"a\":[1}},\n  \"x\": 1},\n{\"b\":2}\n]\n",
+        "{\"a\":1\n{\"b\":2}\n[{\"a\":1},{\"b\":",
+        "{\"a\":\"x\\u0000\"}\n{\"n\":123456789012345678901234567890123456789012345678901}\n{}",
+        /* long strings (the eight-byte path) with an escape, a quote or a tab deep inside */
+        "{\"s\":\"abcdefghijklmnop\\\"qrstuvwxyz0123456789\",\"k\":\"0123456789abcdefg\"}\n"
+        "{\"t\":\"0123456789abcdef\tx\"}\n{\"u\":\"\\\\0123456789abcdef}\"}\n{}",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+        char *whole = run_raw(inputs[i], 0);
+        static const size_t chunks[] = {1, 2, 3, 7, 4096};
+        for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+            char *c = run_raw(inputs[i], chunks[k]);
+            if (strcmp(c, whole) != 0)
+                fail_msg("input %zu chunk %zu differs:\n%s\nwhole:\n%s", i, chunks[k], c, whole);
+            free(c);
+        }
+        free(whole);
+    }
+    char *got = run_raw(inputs[0], 5);
+    assert_string_equal(got, "O 0 2 3 9\nO 1 3 15 30\nEND\n");
+    free(got);
+    got = run_raw(inputs[6], 3);
+    assert_string_equal(got,
+                        "E X12_ERR_ENCODING 1 12 $[0]: \\u0000 is not allowed in strings\n"
+                        "E X12_ERR_LIMIT 2 72 $[1]: a number longer than 48 characters\n"
+                        "O 2 3 74 2\nEND\n");
+    free(got);
+    got = run_raw(inputs[7], 4096);
+    assert_string_equal(got, "O 0 1 0 70\n"
+                             "E X12_ERR_ENCODING 2 93 $[1]: control character in a string (a missing "
+                             "'\"'?)\n"
+                             "O 2 3 98 27\nO 3 4 126 2\nEND\n");
+    free(got);
+    /* elements longer than the 64 KiB chunk are copied whole */
+    size_t n = 150000;
+    char *big = malloc(n + 64);
+    strcpy(big, "{\"a\":1}\n{\"s\":\"");
+    memset(big + 14, 'x', n);
+    strcpy(big + 14 + n, "\"}\n{\"b\":2}\n");
+    got = run_raw(big, 0);
+    char want[128];
+    snprintf(want, sizeof want, "O 0 1 0 7\nO 1 2 8 %zu\nO 2 3 %zu 7\nEND\n", n + 8, n + 17);
+    assert_string_equal(got, want);
+    free(got);
+    free(big);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -465,6 +558,7 @@ int main(void)
         cmocka_unit_test(test_io_error_is_fatal),
         cmocka_unit_test(test_reading_a_file),
         cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_raw_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,7 +49,7 @@ static int64_t add_claim(x12_ledger *l, const char *id, int64_t billed, const ch
     int64_t cid = lg_claim_add(l, g_sub, &c, &err);
     assert_true(cid > 0);
     for (int i = 0; i < nlines; i++) {
-        char proc[8];
+        char proc[16];
         snprintf(proc, sizeof proc, "9921%d", i + 1);
         lg_line ln = {(uint32_t)i + 1, controls ? controls[i] : "", proc, "", charges[i], "1",
                       "2026-10-01"};

@@ -165,6 +165,85 @@ static void test_fixture_fields(void **state)
     assert_int_equal(g.paid, 13000);
 }
 
+/* Every family of 2100/2110 segments the model carries, read off
+ * fixtures/remit/y_elements.835 by hand. */
+typedef struct el_seen {
+    int claims;
+} el_seen;
+
+static int on_el_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                       const x12_remit_context *cx)
+{
+    el_seen *e = ctx;
+    e->claims++;
+    assert_string_equal(p->method, "CHK");
+    assert_string_equal(p->trace_number, "CHK1001");
+    assert_int_equal(p->amount_cents, 92000);
+    assert_string_equal(p->payer.address1, "PO BOX 100");
+    assert_string_equal(p->payer.postal_code, "606010100");
+    assert_int_equal(p->payer.contact_count, 1);
+    assert_string_equal(p->payer.contacts[0].qualifier, "BL");
+    assert_string_equal(p->payer.contacts[0].value, "8005550100");
+    if (e->claims == 1) {
+        assert_string_equal(c->claim_id, "EL-1");
+        assert_string_equal(c->status_code, "19");
+        assert_true(c->has_patient_responsibility);
+        assert_string_equal(c->corrected_patient.name, "SMYTHE");
+        assert_string_equal(c->crossover_carrier.name, "SECONDARY PAYER INC");
+        assert_string_equal(c->crossover_carrier.id, "SP01");
+        assert_true(c->has_outpatient);
+        assert_false(c->has_inpatient);
+        assert_int_equal(c->remark_code_count, 2);
+        assert_string_equal(c->remark_codes[0], "MA01");
+        assert_string_equal(c->remark_codes[1], "N130");
+        assert_string_equal(c->statement_from, "20261001");
+        assert_string_equal(c->statement_to, "20261005");
+        assert_string_equal(c->received_date, "20261010");
+        assert_int_equal(c->amount_count, 1);
+        assert_string_equal(c->amounts[0].qualifier, "AU");
+        assert_int_equal(c->amounts[0].cents, 20000);
+        assert_int_equal(c->quantity_count, 1);
+        assert_string_equal(c->quantities[0].value, "5");
+        assert_int_equal(c->line_count, 1);
+        const x12_remit_line *l = &c->lines[0];
+        assert_string_equal(l->procedure, "99214");
+        assert_string_equal(l->modifiers[0], "25");
+        assert_string_equal(l->modifiers[1], "");
+        assert_string_equal(l->original_qualifier, "HC");
+        assert_string_equal(l->original_procedure, "99215");
+        assert_int_equal(l->adjustment_count, 2);
+        assert_int_equal(l->allowed_cents, 15000);
+        assert_int_equal(l->remark_count, 1);
+        assert_string_equal(l->remarks[0].qualifier, "HE");
+        assert_string_equal(l->remarks[0].value, "M86");
+        assert_string_equal(l->line_control_number, "EL-1-1");
+    } else {
+        assert_string_equal(c->claim_id, "EL-2");
+        assert_false(c->has_patient_responsibility);
+        assert_true(c->has_inpatient);
+        assert_string_equal(c->inpatient_elements[1], "0");
+        assert_string_equal(c->inpatient_elements[5], "MA02");
+        assert_int_equal(c->remark_code_count, 1);
+        assert_string_equal(c->lines[0].procedure_qualifier, "NU");
+        assert_string_equal(c->lines[0].procedure, "0450");
+        assert_false(c->lines[0].has_allowed);
+    }
+    (void)cx;
+    return 0;
+}
+
+static void test_every_segment_family(void **state)
+{
+    (void)state;
+    el_seen e = {0};
+    x12_remit_callbacks cb = {NULL, on_el_claim, NULL, NULL, NULL};
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(X12KIT_SOURCE_DIR "/fixtures/remit/y_elements.835", NULL, &cb, &e, 0,
+                                         &err),
+                     X12_OK);
+    assert_int_equal(e.claims, 2);
+}
+
 /* Sums of a generated 835 against a scan that shares nothing with the reader:
  * segments split on '~', elements on '*', amounts parsed here. */
 static int64_t scan_cents(const char *s, size_t n)
@@ -469,6 +548,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixture_fields),
+        cmocka_unit_test(test_every_segment_family),
         cmocka_unit_test(test_generated_totals),
         cmocka_unit_test(test_truncated_and_unbalanced),
         cmocka_unit_test(test_rows_quoting),

@@ -571,9 +571,79 @@ static void test_shared_corpus(void **state)
     free(expect);
 }
 
+/* The walker's own memory on a failing allocator: every N gives a clean
+ * X12_ERR_NOMEM (or success once N is past its allocations), never a leak. */
+typedef struct nomem_ctx {
+    x12_walker *w;
+    x12_status st;
+} nomem_ctx;
+
+static int nomem_seg(void *ctx, const x12_segment *seg)
+{
+    nomem_ctx *c = ctx;
+    x12_status s = x12_walker_segment(c->w, seg);
+    if (s != X12_OK)
+        c->st = s;
+    return s != X12_OK;
+}
+
+static void test_walker_allocation_failures(void **state)
+{
+    (void)state;
+    x12_error err;
+    x12_spec *spec = x12_spec_load_builtin("005010X222A1", &err);
+    assert_non_null(spec);
+    size_t n;
+    char *data = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
+    assert_non_null(data);
+    int nomem = 0, ok = 0;
+    for (long k = 1; k < 50; k++) {
+        failing_alloc fa;
+        failing_alloc_init(&fa, k);
+        x12_walker_callbacks wc = {NULL, NULL};
+        nomem_ctx c = {NULL, X12_OK};
+        c.w = x12_walker_new_alloc(&wc, NULL, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES, &fa.a);
+        if (!c.w) {
+            assert_int_equal(fa.live, 0);
+            nomem++;
+            continue;
+        }
+        x12_status us = x12_walker_use_spec(c.w, spec);
+        if (us == X12_OK) {
+            x12_reader_options ro;
+            x12_reader_options_init(&ro);
+            ro.flags = X12_READ_LENIENT;
+            x12_reader_callbacks cb = {nomem_seg, NULL};
+            x12_reader *r = x12_reader_new(&ro, &cb, &c);
+            assert_non_null(r);
+            x12_reader_feed(r, data, n);
+            x12_reader_finish(r);
+            x12_reader_free(r);
+            if (c.st == X12_OK)
+                c.st = x12_walker_finish(c.w);
+        } else {
+            c.st = us;
+        }
+        assert_true(c.st == X12_OK || c.st == X12_ERR_NOMEM);
+        if (c.st == X12_OK)
+            ok++;
+        else
+            nomem++;
+        x12_walker_free(c.w);
+        assert_int_equal(fa.live, 0);
+        if (c.st == X12_OK && fa.calls < k)
+            break; /* past the last allocation: every later N succeeds too */
+    }
+    assert_true(nomem >= 2);
+    assert_true(ok >= 1);
+    free(data);
+    x12_spec_free(spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_walker_allocation_failures),
         cmocka_unit_test(test_builtin_specs),
         cmocka_unit_test(test_malformed_specs),
         cmocka_unit_test(test_events_835),

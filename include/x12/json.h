@@ -69,8 +69,12 @@ typedef struct x12_claims_json_options {
 /* Fills `o` with the defaults: any type, checks on, default limits, libc. */
 X12_API void x12_claims_json_options_init(x12_claims_json_options *o);
 
-/* One claim read from JSON.  Everything pointed to lives in the arena given
- * to x12_claims_json_next(). */
+/* One claim read from JSON.  The structs live in the arena given to
+ * x12_claims_json_next(); its strings live there too or, to save a copy, in
+ * the reader's input buffer.  So everything pointed to is valid until the
+ * next x12_claims_json_next() or x12_claims_json_free() and until the arena
+ * is reset or freed, whichever comes first.  (x12_claim_from_json() copies
+ * every string into the arena.) */
 typedef struct x12_claims_json_item {
     const x12_claim *claim;             /* NULL at the end of the input */
     const x12_claim_party *submitter;   /* "submitter" (1000A) when the object has one */
@@ -95,7 +99,7 @@ X12_API x12_claims_json_reader *x12_claims_json_open_stream(FILE *f,
                                                             const x12_claims_json_options *opts);
 
 /* Reads the next claim into `arena` (reset it between claims to keep memory
- * bounded; the previous item's pointers are then invalid).
+ * bounded).  The previous item's pointers are invalid from this call on.
  *   X12_OK            item->claim is the next claim, or NULL at the end;
  *   a data error      that element is bad: `err` names its line, byte, path
  *                     and the problem; call again for the next element.
@@ -120,6 +124,11 @@ X12_API void x12_claims_json_free(x12_claims_json_reader *r);
 X12_API x12_status x12_claim_from_json(const char *text, size_t len,
                                        const x12_claims_json_options *opts, x12_arena *arena,
                                        x12_claims_json_item *item, x12_json_error *err);
+
+/* Turns a field path of the claim model, as x12_claim_problem.path gives it
+ * ("lines[1].charge_cents"), into the JSON field path ("lines[1].charge").
+ * Writes at most cap bytes including the NUL; returns the length written. */
+X12_API int x12_claim_json_path(const char *model_path, char *out, size_t cap);
 
 /* --- Claims out ----------------------------------------------------------- */
 

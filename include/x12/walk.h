@@ -77,6 +77,13 @@ typedef struct x12_walker x12_walker;
 /* Creates a walker; returns NULL when memory runs out. */
 X12_API x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx, unsigned flags);
 
+/* The same with an allocator for the walker's own memory (`alloc` NULL =
+ * libc).  The built-in specs it loads on demand use the C library and
+ * libxml2's allocator; pass specs with x12_walker_use_spec() to keep every
+ * allocation of a walk on `alloc`. */
+X12_API x12_walker *x12_walker_new_alloc(const x12_walker_callbacks *cb, void *ctx, unsigned flags,
+                                         const x12_allocator *alloc);
+
 /* Uses `spec` (for example one with a companion-guide overlay applied) for
  * the transaction sets of its guide instead of the built-in one.  The caller
  * keeps ownership; the spec must outlive the walker.  Returns X12_OK,
