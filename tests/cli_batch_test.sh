@@ -157,6 +157,13 @@ eq "$(jget "$K/summary.json" claims.submitted)" "$(jget "$T/clean/summary.json" 
 eq "$(jget "$K/summary.json" amounts.paid)" "$(jget "$T/clean/summary.json" amounts.paid)" "paid after kills"
 [ -z "$(ls "$K/.x12-batch/tmp")" ] && ok || bad "temporary files left after the re-run"
 
+# --- one run at a time per output folder
+"$X12" batch --in "$BIG" --out "$T/busy" --quiet >/dev/null 2>&1 &
+bpid=$!
+sleep 0.3
+expect_rc 2 "$X12" batch --in "$BIG" --out "$T/busy" --quiet; has "$T/err" "another x12 batch is writing to"
+wait "$bpid"; eq "$?" 0 "the first run goes on"
+
 # --- --jobs 2 gives the outputs of --jobs 1 -----------------------------------------
 "$X12" batch --in "$BIG" --out "$T/j2" --ack --quiet --jobs 2; eq "$?" 0 "jobs 2"
 outputs "$T/j2" >"$T/oj"; ledger "$T/j2/x12-ledger.sqlite" >"$T/lj"
