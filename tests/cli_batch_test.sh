@@ -113,6 +113,18 @@ cmp -s "$T/o1" "$T/o2" && ok || bad "a re-run changed outputs"
 cmp -s "$T/l1" "$T/l2" && ok || bad "a re-run changed the ledger"
 [ "$(wc -l <"$T/l1")" -gt 40 ] && ok || bad "ledger report too short"
 
+# --- --spec: a companion guide's findings, the same as x12 validate --spec gives
+OV=$SRC/fixtures/overlays/example-companion.xml
+mkdir -p "$T/in837"; cp "$IN/837p.x12" "$T/in837/"
+"$X12" validate --json --spec "$OV" "$T/in837/837p.x12" >"$T/vj"
+expect_rc 1 "$X12" batch --in "$T/in837" --out "$T/ov" --spec "$OV" --quiet
+eq "$(jget "$T/ov/summary.json" findings.errors)" "$(grep -c '"severity":"error"' "$T/vj")" "overlay errors"
+eq "$(wc -l <"$T/ov/findings/837p.x12.ndjson" | tr -d ' ')" "$(wc -l <"$T/vj" | tr -d ' ')" "overlay findings"
+eq "$(jget "$T/ov/summary.json" files.with_errors)" 1 "with_errors"
+[ "$(jget "$T/ov/summary.json" findings.by_snip.7.errors)" -gt 0 ] && ok || bad "no SNIP 7 errors"
+expect_rc 2 "$X12" batch --in "$T/in837" --out "$T/ov2" --spec "$T/nonexistent.xml"; has "$T/err" "nonexistent.xml"
+expect_rc 2 "$X12" batch --in "$T/in837" --out "$T/ov2" --db "$T/no/such/dir/l.sqlite"; has "$T/err" "cannot open the ledger"
+
 # --- the progress bar: on a terminal only (script(1) gives one), never with --quiet
 if command -v script >/dev/null 2>&1; then
   script -qc "\"$X12\" batch --in \"$IN\" --out \"$T/pty1\"" /dev/null >"$T/pty" 2>&1
@@ -158,11 +170,16 @@ eq "$(jget "$K/summary.json" amounts.paid)" "$(jget "$T/clean/summary.json" amou
 [ -z "$(ls "$K/.x12-batch/tmp")" ] && ok || bad "temporary files left after the re-run"
 
 # --- one run at a time per output folder
-"$X12" batch --in "$BIG" --out "$T/busy" --quiet >/dev/null 2>&1 &
+# (a process holding the run's fcntl lock stands for a run in progress)
+mkdir -p "$T/busy/.x12-batch"
+python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "a"); fcntl.lockf(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close(); time.sleep(8)' \
+  "$T/busy/.x12-batch/lock" "$T/locked" &
 bpid=$!
-sleep 0.3
-expect_rc 2 "$X12" batch --in "$BIG" --out "$T/busy" --quiet; has "$T/err" "another x12 batch is writing to"
-wait "$bpid"; eq "$?" 0 "the first run goes on"
+while [ ! -f "$T/locked" ]; do sleep 0.1; done
+expect_rc 2 "$X12" batch --in "$IN" --out "$T/busy" --quiet; has "$T/err" "another x12 batch is writing to"
+kill "$bpid"; wait "$bpid" 2>/dev/null
+expect_rc 1 "$X12" batch --in "$IN" --out "$T/busy" --quiet
 
 # --- --jobs 2 gives the outputs of --jobs 1 -----------------------------------------
 "$X12" batch --in "$BIG" --out "$T/j2" --ack --quiet --jobs 2; eq "$?" 0 "jobs 2"
