@@ -261,6 +261,43 @@ void lg_rollback(x12_ledger *l)
     l->in_tx = 0;
 }
 
+x12_status lg_end_file(x12_ledger *l, x12_status fatal, x12_status read_status,
+                       const x12_error *read_err, int reader_error, int added,
+                       x12_ledger_ingest_stats *st, x12_error *err)
+{
+    x12_status r;
+    if (fatal) {
+        lg_rollback(l);
+        r = fatal;
+        if (fatal == X12_ERR_NOMEM)
+            set_err(err, X12_ERR_NOMEM, NULL);
+    } else if (read_status != X12_OK && read_status != X12_ERR_STOPPED) {
+        /* the input itself failed: cannot open, a broken gzip, I/O */
+        lg_rollback(l);
+        r = read_status;
+        if (err) {
+            if (read_err && read_err->code != X12_OK)
+                *err = *read_err;
+            else if (err->code == X12_OK)
+                set_err(err, read_status, NULL);
+        }
+    } else if (reader_error) {
+        lg_rollback(l);
+        r = X12_ERR_LEDGER_ROLLED_BACK;
+        set_err(err, r, NULL);
+    } else if (!added) {
+        lg_rollback(l); /* nothing new: the ledger is left exactly as it was */
+        r = X12_OK;
+    } else {
+        r = lg_commit(l, err);
+    }
+    if (r != X12_OK) {
+        st->rolled_back = 1;
+        st->sets = st->claims = st->lines = st->payments = st->plb = 0;
+    }
+    return r;
+}
+
 /* --- binding helpers ------------------------------------------------------ */
 
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
