@@ -17,3 +17,4 @@ fi
 # claims JSON: generates its own 100 000-claim NDJSON into bench/data/ once
 "$BUILD/bench/bench_claims" bench/data 100000
 sh bench/reconcile.sh "$BUILD"
+sh bench/batch.sh "$BUILD"

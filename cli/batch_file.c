@@ -453,6 +453,14 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     return 0;
 }
 
+/* Another worker may hold the ledger's write lock for longer than SQLite's
+ * busy timeout (a large file is one transaction).  Ingest is idempotent and
+ * all-or-nothing, so trying again is safe. */
+static int ledger_busy(x12_status st, const x12_error *err)
+{
+    return st == X12_ERR_LEDGER && (strstr(err->detail, "locked") || strstr(err->detail, "busy"));
+}
+
 static x12_status stage_ingest(batch_run *r, batch_file *f)
 {
     if (!r->ledger || (!f->counts.sets_837 && !f->counts.sets_835))
@@ -463,15 +471,24 @@ static x12_status stage_ingest(batch_run *r, batch_file *f)
     memset(&err, 0, sizeof err);
     x12_status st;
     if (f->counts.sets_837) {
-        st = x12_ledger_ingest_claims(r->ledger, f->path, &r->ropts, NULL, NULL, &s, &err);
+        for (int tries = 0;; tries++) {
+            memset(&s, 0, sizeof s);
+            st = x12_ledger_ingest_claims(r->ledger, f->path, &r->ropts, NULL, NULL, &s, &err);
+            if (!ledger_busy(st, &err) || tries == 30)
+                break;
+        }
         f->counts.ledger_added += s.claims;
         f->counts.ledger_known += s.sets_skipped;
         if (st != X12_OK)
             goto bad;
     }
     if (f->counts.sets_835) {
-        memset(&s, 0, sizeof s);
-        st = x12_ledger_ingest_remits(r->ledger, f->path, &r->ropts, NULL, NULL, &s, &err);
+        for (int tries = 0;; tries++) {
+            memset(&s, 0, sizeof s);
+            st = x12_ledger_ingest_remits(r->ledger, f->path, &r->ropts, NULL, NULL, &s, &err);
+            if (!ledger_busy(st, &err) || tries == 30)
+                break;
+        }
         f->counts.ledger_added += s.claims;
         f->counts.ledger_known += s.payments_skipped;
         if (st != X12_OK)

@@ -138,13 +138,13 @@ int batch_state_open(batch_run *r)
     fl.l_whence = SEEK_SET;
     int tries = 0;
     while (fcntl(r->lock_fd, F_SETLK, &fl) != 0) {
-        if ((errno != EACCES && errno != EAGAIN) || ++tries > 100) {
+        if ((errno != EACCES && errno != EAGAIN) || ++tries > 10) {
             fprintf(stderr, "x12 batch: another x12 batch is writing to %s\n", r->out);
             close(r->lock_fd);
             r->lock_fd = -1;
             goto out;
         }
-        struct timespec ts = {0, 100000000L}; /* workers of a killed run are going away */
+        struct timespec ts = {0, 100000000L}; /* a run that is just ending */
         nanosleep(&ts, NULL);
     }
     /* a probe: the folder may be read-only for reasons access() does not see */

@@ -113,6 +113,14 @@ cmp -s "$T/o1" "$T/o2" && ok || bad "a re-run changed outputs"
 cmp -s "$T/l1" "$T/l2" && ok || bad "a re-run changed the ledger"
 [ "$(wc -l <"$T/l1")" -gt 40 ] && ok || bad "ledger report too short"
 
+# --- the progress bar: on a terminal only (script(1) gives one), never with --quiet
+if command -v script >/dev/null 2>&1; then
+  script -qc "\"$X12\" batch --in \"$IN\" --out \"$T/pty1\"" /dev/null >"$T/pty" 2>&1
+  has "$T/pty" "7/7 files"  # 8 found, 1 duplicate: 7 to process
+  script -qc "\"$X12\" batch --in \"$IN\" --out \"$T/pty2\" --quiet" /dev/null >"$T/pty" 2>&1
+  grep -q "files" "$T/pty" && bad "progress or summary shown with --quiet" || ok
+fi
+
 # --- usage and I/O errors --------------------------------------------------------
 expect_rc 2 "$X12" batch --in "$IN"; has "$T/err" "--in DIR and --out DIR are required"
 expect_rc 2 "$X12" batch --in "$T/nope" --out "$T/x"; has "$T/err" "not a folder"
@@ -148,6 +156,13 @@ cmp -s "$T/lc" "$T/lk" && ok || { bad "ledger after kill -9 differs from a clean
 eq "$(jget "$K/summary.json" claims.submitted)" "$(jget "$T/clean/summary.json" claims.submitted)" "claims after kills"
 eq "$(jget "$K/summary.json" amounts.paid)" "$(jget "$T/clean/summary.json" amounts.paid)" "paid after kills"
 [ -z "$(ls "$K/.x12-batch/tmp")" ] && ok || bad "temporary files left after the re-run"
+
+# --- one run at a time per output folder
+"$X12" batch --in "$BIG" --out "$T/busy" --quiet >/dev/null 2>&1 &
+bpid=$!
+sleep 0.3
+expect_rc 2 "$X12" batch --in "$BIG" --out "$T/busy" --quiet; has "$T/err" "another x12 batch is writing to"
+wait "$bpid"; eq "$?" 0 "the first run goes on"
 
 # --- --jobs 2 gives the outputs of --jobs 1 -----------------------------------------
 "$X12" batch --in "$BIG" --out "$T/j2" --ack --quiet --jobs 2; eq "$?" 0 "jobs 2"
