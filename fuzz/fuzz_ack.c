@@ -8,6 +8,8 @@
 
 #include <x12/ack.h>
 
+#include "fuzz_common.h"
+
 typedef struct fz {
     x12_walker *w;
     x12_ack *ack;
@@ -56,26 +58,9 @@ static int on_record(void *ctx, const x12_ack_record *rec)
     return 0;
 }
 
-/* Specs are loaded once: parsing them per input would dominate the run. */
-static x12_spec *SPECS[16];
-static int NSPECS = -1;
-
-static void load_specs(void)
-{
-    NSPECS = 0;
-    for (const char *const *id = x12_spec_builtin_ids(); *id && NSPECS < 16; id++) {
-        x12_error err;
-        x12_spec *s = x12_spec_load_builtin(*id, &err);
-        if (!s)
-            abort();
-        SPECS[NSPECS++] = s;
-    }
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (NSPECS < 0)
-        load_specs();
+    fuzz_load_specs();
     fz z;
     x12_ack_options o;
     x12_ack_options_init(&o);
@@ -90,8 +75,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     z.ar = x12_ack_reader_new(NULL, on_record, NULL);
     if (!z.ack || !z.w || !z.ar)
         abort();
-    for (int i = 0; i < NSPECS; i++)
-        if (x12_walker_use_spec(z.w, SPECS[i]) != X12_OK)
+    for (int i = 0; i < FUZZ_NSPECS; i++)
+        if (x12_walker_use_spec(z.w, FUZZ_SPECS[i]) != X12_OK)
             abort();
     x12_reader_options ro;
     x12_reader_options_init(&ro);

@@ -7,6 +7,8 @@
 
 #include <x12/walk.h>
 
+#include "fuzz_common.h"
+
 static x12_walker *W;
 
 static int on_event(void *ctx, const x12_walk_event *ev)
@@ -34,26 +36,9 @@ static void on_err(void *ctx, const x12_error *e)
     x12_walker_reader_error(W, e);
 }
 
-/* Specs are loaded once: parsing them per input would dominate the run. */
-static x12_spec *SPECS[16];
-static int NSPECS = -1;
-
-static void load_specs(void)
-{
-    NSPECS = 0;
-    for (const char *const *id = x12_spec_builtin_ids(); *id && NSPECS < 16; id++) {
-        x12_error err;
-        x12_spec *s = x12_spec_load_builtin(*id, &err);
-        if (!s)
-            abort();
-        SPECS[NSPECS++] = s;
-    }
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (NSPECS < 0)
-        load_specs();
+    fuzz_load_specs();
     if (size < 1)
         return 0;
     unsigned flags = data[0] & (X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
@@ -61,8 +46,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     W = x12_walker_new(&wc, NULL, flags ? flags : X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
     if (!W)
         abort();
-    for (int i = 0; i < NSPECS; i++)
-        if (x12_walker_use_spec(W, SPECS[i]) != X12_OK)
+    for (int i = 0; i < FUZZ_NSPECS; i++)
+        if (x12_walker_use_spec(W, FUZZ_SPECS[i]) != X12_OK)
             abort();
     x12_reader_options o;
     x12_reader_options_init(&o);

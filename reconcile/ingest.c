@@ -212,47 +212,6 @@ static int on_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
     return 0;
 }
 
-static x12_status finish(ingest *in, x12_status rs, x12_ledger_ingest_stats *stats, x12_error *err)
-{
-    x12_status st = X12_OK;
-    if (in->fatal) {
-        lg_rollback(in->l);
-        st = in->fatal;
-    } else if (rs != X12_OK && rs != X12_ERR_STOPPED) {
-        /* the input itself failed (cannot open, gzip error, I/O) */
-        lg_rollback(in->l);
-        st = rs;
-        if (err && err->code == X12_OK) {
-            err->code = rs;
-            err->msg = x12_status_message(rs);
-        }
-        in->st.rolled_back = 1;
-    } else if (in->reader_error) {
-        lg_rollback(in->l);
-        in->st.rolled_back = 1;
-        st = X12_ERR_LEDGER_ROLLED_BACK;
-        if (err) {
-            memset(err, 0, sizeof *err);
-            err->code = st;
-            err->msg = x12_status_message(st);
-        }
-    } else if (!in->file_id) {
-        lg_rollback(in->l); /* nothing new: the ledger is left exactly as it was */
-    } else {
-        st = lg_commit(in->l, err);
-    }
-    if (st != X12_OK && st != X12_ERR_LEDGER_ROLLED_BACK) {
-        in->st.rolled_back = 1;
-        /* nothing was kept: no claim counts to report */
-        in->st.sets = in->st.claims = in->st.lines = in->st.payments = in->st.plb = 0;
-    }
-    if (st == X12_ERR_LEDGER_ROLLED_BACK)
-        in->st.sets = in->st.claims = in->st.lines = in->st.payments = in->st.plb = 0;
-    if (stats)
-        *stats = in->st;
-    return st;
-}
-
 X12_API x12_status x12_ledger_ingest_claims(x12_ledger *l, const char *path,
                                             const x12_reader_options *ro,
                                             x12_ledger_finding_fn fn, void *ctx,
@@ -275,5 +234,8 @@ X12_API x12_status x12_ledger_ingest_claims(x12_ledger *l, const char *path,
         return X12_ERR_LEDGER;
     x12_claim_reader_callbacks cb = {on_claim, on_finding};
     x12_status rs = x12_claim_read_file(path, ro, &cb, &in, X12_WALK_BALANCE);
-    return finish(&in, rs, stats, err);
+    x12_status st = lg_end_file(l, in.fatal, rs, NULL, in.reader_error, in.file_id != 0, &in.st, err);
+    if (stats)
+        *stats = in.st;
+    return st;
 }

@@ -359,40 +359,7 @@ X12_API x12_status x12_ledger_ingest_remits(x12_ledger *l, const char *path,
     x12_remit_callbacks cb = {on_payment, on_claim, on_plb, NULL, on_finding};
     x12_error rerr;
     x12_status rs = x12_remit_read_file(path, ro, &cb, &in, 0, &rerr);
-    x12_status st;
-    if (in.fatal) {
-        lg_rollback(l);
-        st = in.fatal;
-        if (st == X12_ERR_NOMEM && err) {
-            err->code = st;
-            err->msg = x12_status_message(st);
-        }
-        in.st.rolled_back = 1;
-    } else if (rs != X12_OK && rs != X12_ERR_STOPPED) {
-        lg_rollback(l);
-        st = rs;
-        if (err)
-            *err = rerr;
-        in.st.rolled_back = 1;
-    } else if (in.reader_error) {
-        lg_rollback(l);
-        in.st.rolled_back = 1;
-        st = X12_ERR_LEDGER_ROLLED_BACK;
-        if (err) {
-            memset(err, 0, sizeof *err);
-            err->code = st;
-            err->msg = x12_status_message(st);
-        }
-    } else if (!in.file_id) {
-        lg_rollback(l); /* nothing new: the ledger is left exactly as it was */
-        st = X12_OK;
-    } else {
-        st = lg_commit(l, err);
-        if (st != X12_OK)
-            in.st.rolled_back = 1;
-    }
-    if (in.st.rolled_back)
-        in.st.claims = in.st.lines = in.st.payments = in.st.plb = 0;
+    x12_status st = lg_end_file(l, in.fatal, rs, &rerr, in.reader_error, in.file_id != 0, &in.st, err);
     free(in.detail);
     free(in.remarks);
     if (stats)

@@ -43,6 +43,17 @@ sqlite3_stmt *lg_prepare(x12_ledger *l, const char *sql, x12_error *err);
 x12_status lg_begin(x12_ledger *l, x12_error *err);
 x12_status lg_commit(x12_ledger *l, x12_error *err);
 void lg_rollback(x12_ledger *l);
+/* Ends the SQL transaction of one ingested file and says how it went:
+ * `fatal` (a ledger or memory failure), else `read_status` (the reader's
+ * result: a failure of the input itself), else a reader error in the data
+ * (`reader_error`) roll the file back; a file that added nothing
+ * (`added` 0) is rolled back too, leaving the ledger as it was; otherwise
+ * it is committed.  Clears the counts of `st` when nothing was kept and
+ * sets st->rolled_back.  `read_err` (may be NULL) is the reader's error. */
+x12_status lg_end_file(x12_ledger *l, x12_status fatal, x12_status read_status,
+                       const x12_error *read_err, int reader_error, int added,
+                       x12_ledger_ingest_stats *st, x12_error *err);
+
 /* Adds the files row; returns its id, or 0 after lg_fail(). */
 int64_t lg_file_add(x12_ledger *l, const char *kind, const char *path, x12_error *err);
 

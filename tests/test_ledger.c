@@ -425,6 +425,12 @@ static void test_statuses_and_matching(void **state)
     assert_int_equal(t.aging_billed[1], 5000);
     assert_int_equal(t.aging_count[0] + t.aging_count[3], 0);
 
+    /* every reference the ledger wrote points at a row */
+    sqlite3_stmt *fk = NULL;
+    assert_int_equal(sqlite3_prepare_v2(l->db, "PRAGMA foreign_key_check", -1, &fk, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(fk), SQLITE_DONE);
+    sqlite3_finalize(fk);
+
     /* a payment that does not tie out is seen */
     assert_int_equal(lg_exec(l, "UPDATE payments SET amount = amount + 1 WHERE trace_number = 'TRN-1'", &err),
                      X12_OK);
