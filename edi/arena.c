@@ -56,23 +56,32 @@ static block *block_new(x12_arena *a, size_t need)
     return b;
 }
 
+/* `size` bytes aligned to `align` (a power of two), not cleared. */
+static void *arena_take(x12_arena *a, size_t size, size_t align)
+{
+    if (size > SIZE_MAX - ARENA_ALIGN * 2)
+        return NULL;
+    block *b = a->head;
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->cap || b->cap - at < size) {
+        b = block_new(a, size + align);
+        if (!b)
+            return NULL;
+        at = 0; /* data[] is aligned for any type */
+    }
+    void *p = b->data + at;
+    a->total += at + size - b->used;
+    b->used = at + size;
+    return p;
+}
+
 X12_API void *x12_arena_alloc(x12_arena *a, size_t size)
 {
     if (size == 0)
         size = 1;
-    if (size > SIZE_MAX - ARENA_ALIGN)
-        return NULL;
-    size_t rounded = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    block *b = a->head;
-    if (!b || b->cap - b->used < rounded) {
-        b = block_new(a, rounded);
-        if (!b)
-            return NULL;
-    }
-    void *p = b->data + b->used;
-    b->used += rounded;
-    a->total += rounded;
-    memset(p, 0, size);
+    void *p = arena_take(a, size, ARENA_ALIGN);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
@@ -80,7 +89,8 @@ X12_API char *x12_arena_strndup(x12_arena *a, const char *s, size_t len)
 {
     if (len == SIZE_MAX)
         return NULL;
-    char *p = x12_arena_alloc(a, len + 1);
+    /* text needs no alignment and no clearing: it is all copied */
+    char *p = arena_take(a, len + 1, 1);
     if (!p)
         return NULL;
     if (len)

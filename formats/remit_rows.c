@@ -198,6 +198,14 @@ static void emit(x12_remit_rows *w)
         put(w, "{", 1);
     for (size_t i = 0; i < n; i++) {
         const char *v = w->val[i] ? w->val[i] : "";
+        if (c[i].k == K_AMOUNT && w->format == X12_ROWS_CSV) {
+            /* an amount never needs quoting: format it straight into the row */
+            if (i)
+                put(w, ",", 1);
+            int k = x12_amount_format(w->amt[i], X12_AMOUNT_DECIMAL2, w->num[i], sizeof w->num[i]);
+            put(w, w->num[i], (size_t)k);
+            continue;
+        }
         if (c[i].k == K_AMOUNT) {
             x12_amount_format(w->amt[i], X12_AMOUNT_DECIMAL2, w->num[i], sizeof w->num[i]);
             v = w->num[i];
@@ -219,8 +227,10 @@ static void emit(x12_remit_rows *w)
             csv_field(w, v);
         }
     }
-    put(w, w->format == X12_ROWS_JSON ? "}\n" : "\r\n", w->format == X12_ROWS_JSON ? 2 : 2);
-    flush(w);
+    put(w, w->format == X12_ROWS_JSON ? "}\n" : "\r\n", 2);
+    /* rows go out in blocks of about 64 KiB (and at finish) */
+    if (w->len >= 65536)
+        flush(w);
     w->rows++;
     memset(w->val, 0, sizeof w->val);
     memset(w->amt, 0, sizeof w->amt);
@@ -463,6 +473,7 @@ X12_API uint64_t x12_remit_rows_count(const x12_remit_rows *w)
 X12_API x12_status x12_remit_rows_finish(x12_remit_rows *w)
 {
     header(w);
+    flush(w);
     return result(w);
 }
 

@@ -15,6 +15,17 @@
  * call: this runs for every element the reader hands over. */
 #define IS(slice, lit) ((slice).len == sizeof(lit) - 1 && memcmp((slice).ptr, lit, sizeof(lit) - 1) == 0)
 
+/* elem() without the call: this runs for every element. */
+static inline x12_slice elem(const x12_segment *s, unsigned pos)
+{
+    if (pos >= 1 && pos <= s->element_count)
+        return s->elements[pos];
+    return (x12_slice){NULL, 0};
+}
+
+/* Loop ids compared by their bytes: "2100", "2110", "1000A", ... */
+#define LOOP_IS(loop, lit) ((loop)[0] == (lit)[0] && (loop)[1] == (lit)[1] && strcmp((loop), (lit)) == 0)
+
 /* a growing array carved from an arena */
 typedef struct vec {
     void *p;
@@ -80,13 +91,13 @@ static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
 
 static const char *el(x12_remit_reader *r, x12_arena *a, const x12_segment *s, unsigned pos)
 {
-    return str(r, a, x12_segment_element(s, pos));
+    return str(r, a, elem(s, pos));
 }
 
 static const char *comp(x12_remit_reader *r, x12_arena *a, const x12_segment *s, unsigned pos,
                         unsigned c)
 {
-    return str(r, a, x12_element_component(s, x12_segment_element(s, pos), c));
+    return str(r, a, x12_element_component(s, elem(s, pos), c));
 }
 
 static int64_t cents(x12_slice s)
@@ -238,9 +249,9 @@ static int send_claim(x12_remit_reader *r)
 static void read_cas(x12_remit_reader *r, const x12_segment *s, vec *into)
 {
     /* CAS01 group, then up to six reason/amount/quantity triples */
-    x12_slice g = x12_segment_element(s, 1);
+    x12_slice g = elem(s, 1);
     for (unsigned k = 2; k <= 17; k += 3) {
-        x12_slice reason = x12_segment_element(s, k);
+        x12_slice reason = elem(s, k);
         if (!reason.len)
             continue;
         x12_remit_adjustment *a = vec_push(r, r->arena, into, sizeof *a);
@@ -251,7 +262,7 @@ static void read_cas(x12_remit_reader *r, const x12_segment *s, vec *into)
             memcpy(a->group, g.ptr, gl);
         a->group[gl] = '\0';
         a->reason = str(r, r->arena, reason);
-        a->cents = cents(x12_segment_element(s, k + 1));
+        a->cents = cents(elem(s, k + 1));
         a->quantity = el(r, r->arena, s, k + 2);
     }
 }
@@ -271,7 +282,7 @@ static void read_amount(x12_remit_reader *r, vec *into, const x12_segment *s)
     x12_remit_amount *x = vec_push(r, r->arena, into, sizeof *x);
     if (x) {
         x->qualifier = el(r, r->arena, s, 1);
-        x->cents = cents(x12_segment_element(s, 2));
+        x->cents = cents(elem(s, 2));
     }
 }
 
@@ -289,7 +300,7 @@ static void read_nm1(x12_remit_reader *r, x12_remit_party *p, const x12_segment 
 
 static void add_remark(x12_remit_reader *r, const x12_segment *s, unsigned pos)
 {
-    x12_slice v = x12_segment_element(s, pos);
+    x12_slice v = elem(s, pos);
     if (!v.len)
         return;
     const char **slot = vec_push(r, r->arena, &r->remarks, sizeof *slot);
@@ -312,8 +323,8 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
     for (unsigned i = 0; i < 4; i++)
         l->modifiers[i] = comp(r, a, s, 1, 3 + i);
     l->description = comp(r, a, s, 1, 7);
-    l->charge_cents = cents(x12_segment_element(s, 2));
-    l->paid_cents = cents(x12_segment_element(s, 3));
+    l->charge_cents = cents(elem(s, 2));
+    l->paid_cents = cents(elem(s, 3));
     l->revenue_code = el(r, a, s, 4);
     l->units = el(r, a, s, 5);
     l->original_qualifier = comp(r, a, s, 6, 1);
@@ -331,10 +342,10 @@ static void read_clp(x12_remit_reader *r, const x12_segment *s)
     x12_arena *a = r->arena;
     c->claim_id = el(r, a, s, 1);
     c->status_code = el(r, a, s, 2);
-    c->charge_cents = cents(x12_segment_element(s, 3));
-    c->paid_cents = cents(x12_segment_element(s, 4));
-    c->has_patient_responsibility = x12_segment_element(s, 5).len > 0;
-    c->patient_responsibility_cents = cents(x12_segment_element(s, 5));
+    c->charge_cents = cents(elem(s, 3));
+    c->paid_cents = cents(elem(s, 4));
+    c->has_patient_responsibility = elem(s, 5).len > 0;
+    c->patient_responsibility_cents = cents(elem(s, 5));
     c->filing_indicator = el(r, a, s, 6);
     c->payer_claim_number = el(r, a, s, 7);
     c->facility_code = el(r, a, s, 8);
@@ -355,10 +366,10 @@ static void read_header(x12_remit_reader *r, const x12_segment *s, const char *l
     x12_arena *a = r->hdr;
     x12_remit_payment *p = &r->pay;
     x12_slice id = s->id;
-    int in_party = !strcmp(loop, "1000A") || !strcmp(loop, "1000B");
+    int in_party = LOOP_IS(loop, "1000A") || LOOP_IS(loop, "1000B");
     if (IS(id, "BPR")) {
         p->handling_code = el(r, a, s, 1);
-        p->amount_cents = cents(x12_segment_element(s, 2));
+        p->amount_cents = cents(elem(s, 2));
         p->credit_debit = el(r, a, s, 3);
         p->method = el(r, a, s, 4);
         p->format = el(r, a, s, 5);
@@ -381,7 +392,7 @@ static void read_header(x12_remit_reader *r, const x12_segment *s, const char *l
     } else if (IS(id, "CUR")) {
         p->currency = el(r, a, s, 2);
     } else if (IS(id, "N1") && in_party) {
-        int payer = !strcmp(loop, "1000A");
+        int payer = LOOP_IS(loop, "1000A");
         r->party = payer ? &p->payer : &p->payee;
         r->party->entity = el(r, a, s, 1);
         r->party->name = el(r, a, s, 2);
@@ -413,7 +424,7 @@ static void read_claim_segment(x12_remit_reader *r, const x12_segment *s)
     if (IS(id, "CAS")) {
         read_cas(r, s, &r->adjs);
     } else if (IS(id, "NM1")) {
-        x12_slice q = x12_segment_element(s, 1);
+        x12_slice q = elem(s, 1);
         x12_remit_party *p = IS(q, "QC")   ? &c->patient
                              : IS(q, "IL") ? &c->insured
                              : IS(q, "74") ? &c->corrected_patient
@@ -438,12 +449,12 @@ static void read_claim_segment(x12_remit_reader *r, const x12_segment *s)
         for (unsigned i = 3; i <= 7; i++)
             add_remark(r, s, i);
     } else if (IS(id, "REF")) {
-        if (IS(x12_segment_element(s, 1), "F8"))
+        if (IS(elem(s, 1), "F8"))
             c->original_reference = el(r, a, s, 2);
         else
             read_pair(r, a, &r->refs, s, 1, 2);
     } else if (IS(id, "DTM")) {
-        x12_slice q = x12_segment_element(s, 1);
+        x12_slice q = elem(s, 1);
         if (IS(q, "232"))
             c->statement_from = el(r, a, s, 2);
         else if (IS(q, "233"))
@@ -469,7 +480,7 @@ static void read_line_segment(x12_remit_reader *r, const x12_segment *s)
     x12_arena *a = r->arena;
     x12_slice id = s->id;
     if (IS(id, "DTM")) {
-        x12_slice q = x12_segment_element(s, 1);
+        x12_slice q = elem(s, 1);
         if (IS(q, "472"))
             l->service_date = el(r, a, s, 2);
         else if (IS(q, "150"))
@@ -479,14 +490,14 @@ static void read_line_segment(x12_remit_reader *r, const x12_segment *s)
     } else if (IS(id, "CAS")) {
         read_cas(r, s, &r->line_adjs);
     } else if (IS(id, "REF")) {
-        if (IS(x12_segment_element(s, 1), "6R"))
+        if (IS(elem(s, 1), "6R"))
             l->line_control_number = el(r, a, s, 2);
         else
             read_pair(r, a, &r->line_refs, s, 1, 2);
     } else if (IS(id, "AMT")) {
-        if (IS(x12_segment_element(s, 1), "B6")) {
+        if (IS(elem(s, 1), "B6")) {
             l->has_allowed = 1;
-            l->allowed_cents = cents(x12_segment_element(s, 2));
+            l->allowed_cents = cents(elem(s, 2));
         } else {
             read_amount(r, &r->line_amounts, s);
         }
@@ -502,7 +513,7 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
     x12_arena *a = r->arena;
     int stop = 0;
     for (unsigned k = 3; k + 1 <= 14 && !stop; k += 2) {
-        x12_slice ident = x12_segment_element(s, k);
+        x12_slice ident = elem(s, k);
         if (!ident.len)
             continue;
         x12_remit_plb e;
@@ -510,7 +521,7 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
         e.fiscal_date = el(r, a, s, 2);
         e.reason = comp(r, a, s, k, 1);
         e.reference = comp(r, a, s, k, 2);
-        e.cents = cents(x12_segment_element(s, k + 1));
+        e.cents = cents(elem(s, k + 1));
         r->totals.plb_cents += e.cents;
         r->totals.plb_entries++;
         if (!r->nomem && r->cb.plb)
@@ -529,7 +540,7 @@ static int on_event(void *ctx, const x12_walk_event *ev)
     const char *loop = ev->loop_id ? ev->loop_id : "";
     int stop = 0;
     if (IS(s->id, "ST")) {
-        r->in_set = IS(x12_segment_element(s, 1), "835");
+        r->in_set = IS(elem(s, 1), "835");
         if (r->in_set) {
             x12_arena_reset(r->hdr);
             payment_init(r);
@@ -545,9 +556,9 @@ static int on_event(void *ctx, const x12_walk_event *ev)
         read_clp(r, s);
     } else if (IS(s->id, "SVC") && r->in_claim) {
         read_svc(r, s);
-    } else if (!strcmp(loop, "2110") && r->in_claim) {
+    } else if (LOOP_IS(loop, "2110") && r->in_claim) {
         read_line_segment(r, s);
-    } else if (!strcmp(loop, "2100") && r->in_claim) {
+    } else if (LOOP_IS(loop, "2100") && r->in_claim) {
         read_claim_segment(r, s);
     } else if (IS(s->id, "PLB")) {
         stop = send_claim(r) || send_payment(r) || read_plb(r, s);
@@ -556,7 +567,7 @@ static int on_event(void *ctx, const x12_walk_event *ev)
         if (!stop && r->cb.set_end)
             stop = r->cb.set_end(r->ctx, &r->pay, &r->totals);
         r->in_set = 0;
-    } else if (!r->in_claim && !strcmp(loop, "2000")) {
+    } else if (!r->in_claim && LOOP_IS(loop, "2000")) {
         /* LX and TS3/TS2 provider summaries: not carried */
     } else if (!r->in_claim) {
         read_header(r, s, loop);

@@ -284,7 +284,8 @@ X12_API void x12_remit_rows_set_file(x12_remit_rows *w, const char *label);
 /* Writes the rows of one claim payment (claim, line and adjustment levels)
  * or of one PLB entry (plb level); a level that has no row for it writes
  * nothing.  Call them from the remit reader's claim and plb callbacks.
- * Returns X12_OK, X12_ERR_IO (the output function failed) or X12_ERR_NOMEM. */
+ * Returns X12_OK, X12_ERR_IO (the output function failed on an earlier
+ * block) or X12_ERR_NOMEM. */
 X12_API x12_status x12_remit_rows_claim(x12_remit_rows *w, const x12_remit_payment *p,
                                         const x12_remit_claim *c);
 X12_API x12_status x12_remit_rows_plb(x12_remit_rows *w, const x12_remit_payment *p,
@@ -296,8 +297,9 @@ X12_API const char *x12_remit_rows_column(x12_remit_level level, size_t i);
 /* Rows written so far. */
 X12_API uint64_t x12_remit_rows_count(const x12_remit_rows *w);
 
-/* Writes the CSV header if no row was written; returns X12_OK or X12_ERR_IO
- * (an output failure anywhere before). */
+/* Writes what is buffered (rows go out in blocks of about 64 KiB) and the
+ * CSV header if no row was written; returns X12_OK or X12_ERR_IO (an output
+ * failure anywhere before).  Call it before the output is closed. */
 X12_API x12_status x12_remit_rows_finish(x12_remit_rows *w);
 
 /* Frees the writer; NULL is a no-op. */
