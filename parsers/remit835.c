@@ -308,6 +308,24 @@ static void add_remark(x12_remit_reader *r, const x12_segment *s, unsigned pos)
         *slot = str(r, r->arena, v);
 }
 
+/* The first `n` components of a composite, split in one pass (an absent
+ * component is ""). */
+static void split_composite(x12_remit_reader *r, const x12_segment *s, unsigned pos,
+                            const char **out, unsigned n)
+{
+    x12_slice v = elem(s, pos);
+    char cs = s->delims.component;
+    unsigned k = 0;
+    size_t start = 0;
+    for (size_t i = 0; i <= v.len && k < n; i++)
+        if (i == v.len || v.ptr[i] == cs) {
+            out[k++] = str(r, r->arena, (x12_slice){v.ptr + start, i - start});
+            start = i + 1;
+        }
+    for (; k < n; k++)
+        out[k] = "";
+}
+
 static void read_svc(x12_remit_reader *r, const x12_segment *s)
 {
     close_line(r);
@@ -317,20 +335,26 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
         return;
     line_init(l);
     x12_arena *a = r->arena;
-    /* 005010X221A1 2110 SVC01 composite: qualifier, procedure, modifiers, description */
-    l->procedure_qualifier = comp(r, a, s, 1, 1);
-    l->procedure = comp(r, a, s, 1, 2);
+    /* 005010X221A1 2110 SVC01 composite: qualifier, procedure, four
+     * modifiers, description; SVC06 the same for the procedure as submitted */
+    const char *c[7];
+    split_composite(r, s, 1, c, 7);
+    l->procedure_qualifier = c[0];
+    l->procedure = c[1];
     for (unsigned i = 0; i < 4; i++)
-        l->modifiers[i] = comp(r, a, s, 1, 3 + i);
-    l->description = comp(r, a, s, 1, 7);
+        l->modifiers[i] = c[2 + i];
+    l->description = c[6];
     l->charge_cents = cents(elem(s, 2));
     l->paid_cents = cents(elem(s, 3));
     l->revenue_code = el(r, a, s, 4);
     l->units = el(r, a, s, 5);
-    l->original_qualifier = comp(r, a, s, 6, 1);
-    l->original_procedure = comp(r, a, s, 6, 2);
-    for (unsigned i = 0; i < 4; i++)
-        l->original_modifiers[i] = comp(r, a, s, 6, 3 + i);
+    if (elem(s, 6).len) {
+        split_composite(r, s, 6, c, 6);
+        l->original_qualifier = c[0];
+        l->original_procedure = c[1];
+        for (unsigned i = 0; i < 4; i++)
+            l->original_modifiers[i] = c[2 + i];
+    }
     l->original_units = el(r, a, s, 7);
 }
 
