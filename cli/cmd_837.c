@@ -16,7 +16,7 @@
 
 static const char HELP[] =
     "usage: x12 837 --from FILE|- [options]\n"
-    "       x12 837 --to-json FILE.837|- [-o OUT]\n"
+    "       x12 837 --to-json FILE.837|- [FILE.837...] [-o OUT]\n"
     "Writes an 837 from claims in JSON: an array of claim objects or NDJSON (one claim\n"
     "a line), read as a stream (schema: docs/claims-json.md).  A claim with a problem is\n"
     "reported as FILE: line L, byte B: $[i].path: problem, and is not written; the other\n"
@@ -406,7 +406,7 @@ static int from_json(run *r, const char *path, const from_opts *fo)
     do {                                                                                           \
         if (i + 1 >= argc) {                                                                       \
             fprintf(stderr, "x12 837: %s needs a value\n", a);                                     \
-            return EXIT_USAGE;                                                                     \
+            goto usage;                                                                            \
         }                                                                                          \
     } while (0)
 
@@ -414,6 +414,11 @@ int cmd_837(int argc, char **argv)
 {
     const char *from = NULL, *to_json_path = NULL, *out_path = NULL, *control_file = NULL;
     int control_number_given = 0;
+    /* --to-json FILE [FILE...]: more 837s after the first, like the other commands */
+    const char **more = calloc((size_t)argc + 1, sizeof *more);
+    int nmore = 0;
+    if (!more)
+        goto usage;
     from_opts fo;
     memset(&fo, 0, sizeof fo);
     fo.control_number = 1;
@@ -421,6 +426,7 @@ int cmd_837(int argc, char **argv)
         const char *a = argv[i];
         if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             fputs(HELP, stdout);
+            free(more);
             return EXIT_FINE;
         } else if (strcmp(a, "--from") == 0) {
             NEED_ARG();
@@ -436,7 +442,7 @@ int cmd_837(int argc, char **argv)
             if (!parse_type(argv[++i], &fo.type)) {
                 fprintf(stderr, "x12 837: --type: '%s' is not professional, institutional or "
                                 "dental\n", argv[i]);
-                return EXIT_USAGE;
+                goto usage;
             }
             fo.type_given = 1;
         } else if (strcmp(a, "--sender") == 0) {
@@ -450,7 +456,7 @@ int cmd_837(int argc, char **argv)
             const char *u = argv[++i];
             if (strcmp(u, "T") != 0 && strcmp(u, "P") != 0) {
                 fprintf(stderr, "x12 837: --usage: '%s' is not T or P\n", u);
-                return EXIT_USAGE;
+                goto usage;
             }
             fo.usage = u[0];
         } else if (strcmp(a, "--control-file") == 0) {
@@ -460,42 +466,44 @@ int cmd_837(int argc, char **argv)
             NEED_ARG();
             if (!parse_uint(argv[++i], 999999999ul, &fo.control_number)) {
                 fprintf(stderr, "x12 837: --control-number: '%s' is not 1-999999999\n", argv[i]);
-                return EXIT_USAGE;
+                goto usage;
             }
             control_number_given = 1;
         } else if (strcmp(a, "--max-claims-per-set") == 0) {
             NEED_ARG();
             if (!parse_uint(argv[++i], 1000000ul, &fo.max_per_set)) {
                 fprintf(stderr, "x12 837: --max-claims-per-set: '%s' is not 1-1000000\n", argv[i]);
-                return EXIT_USAGE;
+                goto usage;
             }
         } else if (strcmp(a, "--date") == 0) {
             NEED_ARG();
             fo.date = argv[++i];
             if (!all_digits(fo.date, 8)) {
                 fprintf(stderr, "x12 837: --date: '%s' is not CCYYMMDD\n", fo.date);
-                return EXIT_USAGE;
+                goto usage;
             }
         } else if (strcmp(a, "--time") == 0) {
             NEED_ARG();
             fo.time = argv[++i];
             if (!all_digits(fo.time, 4)) {
                 fprintf(stderr, "x12 837: --time: '%s' is not HHMM\n", fo.time);
-                return EXIT_USAGE;
+                goto usage;
             }
+        } else if (to_json_path && (a[0] != '-' || strcmp(a, "-") == 0)) {
+            more[nmore++] = a;
         } else {
             fprintf(stderr, "x12 837: unknown option '%s' (see x12 837 --help)\n", a);
-            return EXIT_USAGE;
+            goto usage;
         }
     }
     if (!from == !to_json_path) {
         fprintf(stderr,
                 "x12 837: give either --from FILE or --to-json FILE (see x12 837 --help)\n");
-        return EXIT_USAGE;
+        goto usage;
     }
     if (control_file && control_number_given) {
         fprintf(stderr, "x12 837: --control-file and --control-number exclude each other\n");
-        return EXIT_USAGE;
+        goto usage;
     }
     run r;
     memset(&r, 0, sizeof r);
@@ -505,6 +513,7 @@ int cmd_837(int argc, char **argv)
         r.out = fopen(out_path, "wb");
         if (!r.out) {
             perror(out_path);
+            free(more);
             return EXIT_USAGE;
         }
     }
@@ -515,6 +524,8 @@ int cmd_837(int argc, char **argv)
     } else {
 #ifdef X12KIT_HAVE_CLAIM_READER
         status = to_json(&r, to_json_path);
+        for (int k = 0; k < nmore; k++)
+            status = cli_worst(status, to_json(&r, more[k]));
 #else
         fprintf(stderr, "x12 837: --to-json needs the 837 reader, not in this build\n");
         status = EXIT_USAGE;
@@ -529,5 +540,9 @@ int cmd_837(int argc, char **argv)
         perror("x12 837: write");
         status = EXIT_USAGE;
     }
+    free(more);
     return status;
+usage:
+    free(more);
+    return EXIT_USAGE;
 }

@@ -158,5 +158,13 @@ echo "garbage" >"$T/badctl"
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --control-file "$T/badctl"
 has "$T/err" "control-number file is corrupt"
 
+# --to-json takes several 837s, like the other commands
+R=$SRC/fixtures/reconcile
+expect_rc 0 "$X12" 837 --to-json "$R/claims-1.837" "$R/claims-2.837"
+[ "$(wc -l <"$T/out")" -eq 9 ] && ok || bad "--to-json of two files: $(wc -l <"$T/out") claims, wanted 9"
+has "$T/out" '"claim_id":"RC-PEND-1"'
+has "$T/out" '"frequency_code":"7"'
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" "$R/claims-1.837"; has "$T/err" "unknown option"
+
 echo "cli_837_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
