@@ -13,15 +13,7 @@
 #include "ledger_internal.h"
 
 typedef struct ing835 {
-    x12_ledger *l;
-    const char *path;
-    x12_ledger_finding_fn fn;
-    void *ctx;
-    x12_ledger_ingest_stats st;
-    x12_error *err;
-    x12_status fatal;
-    int reader_error;
-    int64_t file_id;
+    lg_ingest b; /* first: the shared state */
     /* the current payment */
     uint32_t set;       /* x12_remit_payment.set of the payment below */
     int64_t pay_id;     /* 0 until written */
@@ -30,24 +22,13 @@ typedef struct ing835 {
     /* text built per claim payment */
     char *detail, *remarks;
     size_t dlen, dcap, rlen, rcap;
+    const x12_remit_adjustment **all; /* the adjustments of one claim payment */
+    size_t acap;
 } ing835;
 
 static void on_finding(void *ctx, const x12_finding *f)
 {
-    ing835 *in = ctx;
-    if (f->severity == X12_SEV_ERROR)
-        in->st.errors++;
-    if (f->severity == X12_SEV_ERROR && f->err.code > X12_OK && f->err.code < 50)
-        in->reader_error = 1;
-    if (in->fn)
-        in->fn(in->ctx, f);
-}
-
-static void iso(const char *d, char out[11])
-{
-    out[0] = '\0';
-    if (strlen(d) == 8)
-        snprintf(out, 11, "%.4s-%.2s-%.2s", d, d + 4, d + 6);
+    lg_ingest_finding(&((ing835 *)ctx)->b, f);
 }
 
 /* The payments row of the set `p` belongs to, written once.  Returns 0 on a
@@ -63,35 +44,30 @@ static int ensure_payment(ing835 *in, const x12_remit_payment *p)
     if (in->pay_id || in->skip_set)
         return 1;
     char date[11];
-    iso(p->payment_date, date);
+    lg_iso_date(p->payment_date, date);
     /* 005010X221A1 BPR02 total payment, BPR03 C credit / D debit */
     lg_payment lp = {p->payer_id, p->trace_number, p->payer.name, p->payee.id,
                      !strcmp(p->credit_debit, "D") ? -p->amount_cents : p->amount_cents, p->method,
                      date};
-    int e = lg_payment_exists(in->l, &lp, in->err);
+    int e = lg_payment_exists(in->b.l, &lp, in->b.err);
     if (e < 0) {
-        in->fatal = X12_ERR_LEDGER;
+        in->b.fatal = X12_ERR_LEDGER;
         return 0;
     }
     if (e) {
         /* keyed on TRN02 and the payer: already ingested */
         in->skip_set = 1;
-        in->st.payments_skipped++;
+        in->b.st.payments_skipped++;
         return 1;
     }
-    if (!in->file_id) {
-        in->file_id = lg_file_add(in->l, "835", in->path, in->err);
-        if (!in->file_id) {
-            in->fatal = X12_ERR_LEDGER;
-            return 0;
-        }
-    }
-    in->pay_id = lg_payment_add(in->l, in->file_id, &lp, in->err);
+    if (!lg_ingest_file_row(&in->b))
+        return 0;
+    in->pay_id = lg_payment_add(in->b.l, in->b.file_id, &lp, in->b.err);
     if (!in->pay_id) {
-        in->fatal = X12_ERR_LEDGER;
+        in->b.fatal = X12_ERR_LEDGER;
         return 0;
     }
-    in->st.payments++;
+    in->b.st.payments++;
     return 1;
 }
 
@@ -104,7 +80,7 @@ static void add_text(ing835 *in, char **buf, size_t *len, size_t *cap, const cha
             nc *= 2;
         char *p = realloc(*buf, nc);
         if (!p) {
-            in->fatal = X12_ERR_NOMEM;
+            in->b.fatal = X12_ERR_NOMEM;
             return;
         }
         *buf = p;
@@ -118,66 +94,47 @@ static void add_text(ing835 *in, char **buf, size_t *len, size_t *cap, const cha
 }
 
 /* "CO-45:4000" tokens (cents) summed by group and reason over the claim and
- * its lines, in the order first seen. */
+ * its lines, in the order first seen; and the sums by group. */
 static void adj_detail(ing835 *in, const x12_remit_claim *c, int64_t by_group[5])
 {
+    /* every adjustment of the claim payment in one list: claim level first */
+    size_t n = c->adjustment_count;
+    for (size_t l = 0; l < c->line_count; l++)
+        n += c->lines[l].adjustment_count;
+    if (n > in->acap) {
+        const x12_remit_adjustment **p = realloc(in->all, n * sizeof *p);
+        if (!p) {
+            in->b.fatal = X12_ERR_NOMEM;
+            return;
+        }
+        in->all = p;
+        in->acap = n;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < c->adjustment_count; i++)
+        in->all[k++] = &c->adjustments[i];
+    for (size_t l = 0; l < c->line_count; l++)
+        for (size_t i = 0; i < c->lines[l].adjustment_count; i++)
+            in->all[k++] = &c->lines[l].adjustments[i];
     in->dlen = 0;
     if (in->detail)
         in->detail[0] = '\0';
-    size_t total = c->adjustment_count;
-    for (size_t l = 0; l < c->line_count; l++)
-        total += c->lines[l].adjustment_count;
-    /* walk every adjustment as one sequence: claim level first, then lines */
-    for (size_t i = 0; i < total; i++) {
-        const x12_remit_adjustment *a = NULL;
-        size_t k = i;
-        if (k < c->adjustment_count) {
-            a = &c->adjustments[k];
-        } else {
-            k -= c->adjustment_count;
-            for (size_t l = 0; l < c->line_count && !a; l++) {
-                if (k < c->lines[l].adjustment_count)
-                    a = &c->lines[l].adjustments[k];
-                else
-                    k -= c->lines[l].adjustment_count;
-            }
-        }
+    for (size_t i = 0; i < n; i++) {
+        const x12_remit_adjustment *a = in->all[i];
         int g = lg_group_index(a->group);
         if (g >= 0)
             by_group[g] += a->cents;
-        char key[24];
-        snprintf(key, sizeof key, "%s-%.12s:", a->group, a->reason);
-        size_t kl = strlen(key);
-        /* already summed under an earlier token? */
         int seen = 0;
-        for (const char *p = in->detail ? in->detail : ""; *p && !seen;) {
-            if (!strncmp(p, key, kl))
-                seen = 1;
-            const char *sp = strchr(p, ' ');
-            p = sp ? sp + 1 : p + strlen(p);
-        }
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(in->all[j]->group, a->group) && !strcmp(in->all[j]->reason, a->reason);
         if (seen)
-            continue;
+            continue; /* summed with the first of its group and reason */
         int64_t sum = 0;
-        for (size_t j = i; j < total; j++) {
-            const x12_remit_adjustment *b = NULL;
-            size_t m = j;
-            if (m < c->adjustment_count) {
-                b = &c->adjustments[m];
-            } else {
-                m -= c->adjustment_count;
-                for (size_t l = 0; l < c->line_count && !b; l++) {
-                    if (m < c->lines[l].adjustment_count)
-                        b = &c->lines[l].adjustments[m];
-                    else
-                        m -= c->lines[l].adjustment_count;
-                }
-            }
-            if (!strcmp(a->group, b->group) && !strcmp(a->reason, b->reason))
-                sum += b->cents;
-        }
+        for (size_t j = i; j < n; j++)
+            if (!strcmp(in->all[j]->group, a->group) && !strcmp(in->all[j]->reason, a->reason))
+                sum += in->all[j]->cents;
         char tok[48];
-        snprintf(tok, sizeof tok, "%s%lld", key, (long long)sum);
+        snprintf(tok, sizeof tok, "%s-%.12s:%lld", a->group, a->reason, (long long)sum);
         add_text(in, &in->detail, &in->dlen, &in->dcap, tok);
     }
 }
@@ -197,24 +154,10 @@ static void remark(ing835 *in, const char *code)
     add_text(in, &in->remarks, &in->rlen, &in->rcap, code);
 }
 
-static void join_modifiers(char *out, size_t cap, const char *const m[4])
-{
-    out[0] = '\0';
-    size_t n = 0;
-    for (int i = 0; i < 4; i++) {
-        if (!m[i][0])
-            continue;
-        int w = snprintf(out + n, cap - n, "%s%s", n ? ":" : "", m[i]);
-        if (w < 0 || (size_t)w >= cap - n)
-            break;
-        n += (size_t)w;
-    }
-}
-
 static int on_payment(void *ctx, const x12_remit_payment *p)
 {
     ing835 *in = ctx;
-    return !ensure_payment(in, p) || in->fatal;
+    return !ensure_payment(in, p) || in->b.fatal;
 }
 
 static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
@@ -262,51 +205,51 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
     r.line_count = (uint32_t)c->line_count;
     r.adj_detail = in->detail ? in->detail : "";
     r.remarks = in->remarks ? in->remarks : "";
-    if (in->fatal)
+    if (in->b.fatal)
         return 1;
-    int64_t rid = lg_remit_add(in->l, in->pay_id, ++in->seq, &r, in->err);
+    int64_t rid = lg_remit_add(in->b.l, in->pay_id, ++in->seq, &r, in->b.err);
     if (!rid) {
-        in->fatal = X12_ERR_LEDGER;
+        in->b.fatal = X12_ERR_LEDGER;
         return 1;
     }
-    in->st.claims++;
+    in->b.st.claims++;
     for (size_t i = 0; i < c->adjustment_count; i++) {
         const x12_remit_adjustment *a = &c->adjustments[i];
-        if (lg_adjustment_add(in->l, rid, 0, a->group, a->reason, a->cents, a->quantity, in->err) != X12_OK) {
-            in->fatal = X12_ERR_LEDGER;
+        if (lg_adjustment_add(in->b.l, rid, 0, a->group, a->reason, a->cents, a->quantity, in->b.err) != X12_OK) {
+            in->b.fatal = X12_ERR_LEDGER;
             return 1;
         }
     }
     for (size_t i = 0; i < c->remark_code_count; i++)
-        if (lg_remark_add(in->l, rid, 0, c->remark_codes[i], in->err) != X12_OK) {
-            in->fatal = X12_ERR_LEDGER;
+        if (lg_remark_add(in->b.l, rid, 0, c->remark_codes[i], in->b.err) != X12_OK) {
+            in->b.fatal = X12_ERR_LEDGER;
             return 1;
         }
     for (size_t i = 0; i < c->line_count; i++) {
         const x12_remit_line *l = &c->lines[i];
         char mods[64], date[11];
-        join_modifiers(mods, sizeof mods, l->modifiers);
-        iso(l->service_date[0] ? l->service_date : l->service_start, date);
+        lg_join_modifiers(mods, sizeof mods, l->modifiers);
+        lg_iso_date(l->service_date[0] ? l->service_date : l->service_start, date);
         lg_rline ln = {(uint32_t)i + 1, l->line_control_number, l->procedure, l->original_procedure,
                        mods, l->charge_cents, l->paid_cents, l->has_allowed, l->allowed_cents, l->units,
                        date};
-        int64_t lid = lg_remit_line_add(in->l, rid, &ln, in->err);
+        int64_t lid = lg_remit_line_add(in->b.l, rid, &ln, in->b.err);
         if (!lid) {
-            in->fatal = X12_ERR_LEDGER;
+            in->b.fatal = X12_ERR_LEDGER;
             return 1;
         }
-        in->st.lines++;
+        in->b.st.lines++;
         for (size_t k = 0; k < l->adjustment_count; k++) {
             const x12_remit_adjustment *a = &l->adjustments[k];
-            if (lg_adjustment_add(in->l, rid, lid, a->group, a->reason, a->cents, a->quantity, in->err) !=
+            if (lg_adjustment_add(in->b.l, rid, lid, a->group, a->reason, a->cents, a->quantity, in->b.err) !=
                 X12_OK) {
-                in->fatal = X12_ERR_LEDGER;
+                in->b.fatal = X12_ERR_LEDGER;
                 return 1;
             }
         }
         for (size_t k = 0; k < l->remark_count; k++)
-            if (lg_remark_add(in->l, rid, lid, l->remarks[k].value, in->err) != X12_OK) {
-                in->fatal = X12_ERR_LEDGER;
+            if (lg_remark_add(in->b.l, rid, lid, l->remarks[k].value, in->b.err) != X12_OK) {
+                in->b.fatal = X12_ERR_LEDGER;
                 return 1;
             }
     }
@@ -320,12 +263,12 @@ static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
         return 1;
     if (in->skip_set)
         return 0;
-    if (lg_plb_add(in->l, in->pay_id, e->provider_id, e->fiscal_date, e->reason, e->reference, e->cents,
-                   in->err) != X12_OK) {
-        in->fatal = X12_ERR_LEDGER;
+    if (lg_plb_add(in->b.l, in->pay_id, e->provider_id, e->fiscal_date, e->reason, e->reference, e->cents,
+                   in->b.err) != X12_OK) {
+        in->b.fatal = X12_ERR_LEDGER;
         return 1;
     }
-    in->st.plb++;
+    in->b.st.plb++;
     return 0;
 }
 
@@ -334,35 +277,18 @@ X12_API x12_status x12_ledger_ingest_remits(x12_ledger *l, const char *path,
                                             x12_ledger_finding_fn fn, void *ctx,
                                             x12_ledger_ingest_stats *stats, x12_error *err)
 {
-    if (err)
-        memset(err, 0, sizeof *err);
-    if (stats)
-        memset(stats, 0, sizeof *stats);
-    if (!l || !path)
-        return X12_ERR_USAGE;
     ing835 in;
     memset(&in, 0, sizeof in);
-    in.l = l;
-    in.path = path;
-    in.fn = fn;
-    in.ctx = ctx;
-    in.err = err;
+    x12_status st = lg_ingest_start(&in.b, l, "835", path, ro, fn, ctx, stats, err);
+    if (st != X12_OK)
+        return st;
     in.set = UINT32_MAX;
-    if (lg_begin(l, err) != X12_OK)
-        return X12_ERR_LEDGER;
-    /* strict unless told otherwise, like every library reader */
-    x12_reader_options strict;
-    if (!ro) {
-        x12_reader_options_init(&strict);
-        ro = &strict;
-    }
     x12_remit_callbacks cb = {on_payment, on_claim, on_plb, NULL, on_finding};
     x12_error rerr;
-    x12_status rs = x12_remit_read_file(path, ro, &cb, &in, 0, &rerr);
-    x12_status st = lg_end_file(l, in.fatal, rs, &rerr, in.reader_error, in.file_id != 0, &in.st, err);
+    x12_status rs = x12_remit_read_file(path, &in.b.ro, &cb, &in, 0, &rerr);
+    st = lg_ingest_end(&in.b, rs, &rerr, stats);
     free(in.detail);
     free(in.remarks);
-    if (stats)
-        *stats = in.st;
+    free(in.all);
     return st;
 }

@@ -132,6 +132,44 @@ x12_status lg_remark_add(x12_ledger *l, int64_t remit_id, int64_t rline_id, cons
 x12_status lg_plb_add(x12_ledger *l, int64_t pay_id, const char *provider, const char *fiscal_date,
                       const char *reason, const char *reference, int64_t amount, x12_error *err);
 
+/* --- what both ingests share (ingest_common.c) ------------------------------ */
+
+/* One file being ingested: the ledger, the caller's callbacks, the counts and
+ * how it is going.  The 837 and 835 ingests embed it first in their state. */
+typedef struct lg_ingest {
+    x12_ledger *l;
+    const char *kind; /* "837" or "835", for the files row */
+    const char *path;
+    x12_ledger_finding_fn fn;
+    void *ctx;
+    x12_reader_options ro; /* the caller's, else strict defaults */
+    x12_ledger_ingest_stats st;
+    x12_error *err;
+    x12_status fatal;  /* a ledger or memory failure: stop */
+    int reader_error;  /* a syntax or envelope error: the file is not kept */
+    int64_t file_id;   /* 0 until the file adds something */
+} lg_ingest;
+
+/* Clears `stats` and `err`, checks the arguments, fills `in` and opens the
+ * file's SQL transaction.  Returns X12_OK, X12_ERR_USAGE or X12_ERR_LEDGER. */
+x12_status lg_ingest_start(lg_ingest *in, x12_ledger *l, const char *kind, const char *path,
+                           const x12_reader_options *ro, x12_ledger_finding_fn fn, void *ctx,
+                           x12_ledger_ingest_stats *stats, x12_error *err);
+/* Counts a finding, notes a reader error (codes below 50), passes it on. */
+void lg_ingest_finding(lg_ingest *in, const x12_finding *f);
+/* The files row, added the first time the file adds something.  Returns 0
+ * (and sets in->fatal) on a ledger failure. */
+int lg_ingest_file_row(lg_ingest *in);
+/* Ends the file (lg_end_file) and copies its counts to `stats`. */
+x12_status lg_ingest_end(lg_ingest *in, x12_status read_status, const x12_error *read_err,
+                         x12_ledger_ingest_stats *stats);
+
+/* "CCYYMMDD" (or the start of "CCYYMMDD-CCYYMMDD") as "CCYY-MM-DD"; "" when
+ * it does not start with eight digits. */
+void lg_iso_date(const char *x12, char out[11]);
+/* Up to four procedure modifiers joined with ':' ("25:59"); NULL and "" skipped. */
+void lg_join_modifiers(char *out, size_t cap, const char *const m[4]);
+
 /* Group index 0-4 of CO PR OA PI CR, or -1. */
 int lg_group_index(const char *group);
 

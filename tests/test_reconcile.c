@@ -144,6 +144,28 @@ static void test_claims_truncated_rolled_back(void **state)
     /* the whole file afterwards goes in as if nothing had happened */
     assert_int_equal(x12_ledger_ingest_claims(l, FIX "claims-1.837", NULL, NULL, NULL, &st, &err), X12_OK);
     assert_int_equal(st.claims, 8);
+    /* line breaks after each terminator: errors for the strict defaults
+     * (`ro` NULL), accepted when the caller asks for leniency */
+    data = read_file(FIX "claims-1.837", &n);
+    char *broken = malloc(n * 2);
+    size_t bn = 0;
+    for (size_t i = 0; i < n; i++) {
+        broken[bn++] = data[i];
+        if (data[i] == '~')
+            broken[bn++] = '\n';
+    }
+    write_file(path, broken, bn);
+    free(broken);
+    free(data);
+    x12_ledger *l2 = open_mem();
+    assert_int_equal(x12_ledger_ingest_claims(l2, path, NULL, NULL, NULL, &st, &err), X12_ERR_LEDGER_ROLLED_BACK);
+    assert_int_equal(st.claims, 0);
+    x12_reader_options lo;
+    x12_reader_options_init(&lo);
+    lo.flags = X12_READ_LENIENT;
+    assert_int_equal(x12_ledger_ingest_claims(l2, path, &lo, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.claims, 8);
+    x12_ledger_close(l2);
     remove(path);
     /* a file that is not there */
     assert_int_not_equal(x12_ledger_ingest_claims(l, "/nonexistent/claims.837", NULL, NULL, NULL, &st, &err),

@@ -1,0 +1,88 @@
+/* What the 837 and 835 ingests share: starting and ending one file's SQL
+ * transaction, findings, the files row, dates and modifiers. */
+#include <stdio.h>
+#include <string.h>
+
+#include "ledger_internal.h"
+
+x12_status lg_ingest_start(lg_ingest *in, x12_ledger *l, const char *kind, const char *path,
+                           const x12_reader_options *ro, x12_ledger_finding_fn fn, void *ctx,
+                           x12_ledger_ingest_stats *stats, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    memset(in, 0, sizeof *in);
+    if (!l || !path)
+        return X12_ERR_USAGE;
+    in->l = l;
+    in->kind = kind;
+    in->path = path;
+    in->fn = fn;
+    in->ctx = ctx;
+    in->err = err;
+    /* strict unless told otherwise, like every library reader */
+    if (ro)
+        in->ro = *ro;
+    else
+        x12_reader_options_init(&in->ro);
+    return lg_begin(l, err) == X12_OK ? X12_OK : X12_ERR_LEDGER;
+}
+
+void lg_ingest_finding(lg_ingest *in, const x12_finding *f)
+{
+    if (f->severity == X12_SEV_ERROR) {
+        in->st.errors++;
+        /* syntax and envelope errors: the file could not be read to its end */
+        if (f->err.code > X12_OK && f->err.code < 50)
+            in->reader_error = 1;
+    }
+    if (in->fn)
+        in->fn(in->ctx, f);
+}
+
+int lg_ingest_file_row(lg_ingest *in)
+{
+    if (in->file_id)
+        return 1;
+    in->file_id = lg_file_add(in->l, in->kind, in->path, in->err);
+    if (!in->file_id)
+        in->fatal = X12_ERR_LEDGER;
+    return in->file_id != 0;
+}
+
+x12_status lg_ingest_end(lg_ingest *in, x12_status read_status, const x12_error *read_err,
+                         x12_ledger_ingest_stats *stats)
+{
+    x12_status st = lg_end_file(in->l, in->fatal, read_status, read_err, in->reader_error,
+                                in->file_id != 0, &in->st, in->err);
+    if (stats)
+        *stats = in->st;
+    return st;
+}
+
+void lg_iso_date(const char *x12, char out[11])
+{
+    out[0] = '\0';
+    if (!x12)
+        return;
+    for (int i = 0; i < 8; i++)
+        if (x12[i] < '0' || x12[i] > '9')
+            return; /* also stops at the NUL of a shorter string */
+    snprintf(out, 11, "%.4s-%.2s-%.2s", x12, x12 + 4, x12 + 6);
+}
+
+void lg_join_modifiers(char *out, size_t cap, const char *const m[4])
+{
+    out[0] = '\0';
+    size_t n = 0;
+    for (int i = 0; i < 4; i++) {
+        if (!m[i] || !m[i][0])
+            continue;
+        int w = snprintf(out + n, cap - n, "%s%s", n ? ":" : "", m[i]);
+        if (w < 0 || (size_t)w >= cap - n)
+            break;
+        n += (size_t)w;
+    }
+}
