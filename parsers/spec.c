@@ -410,8 +410,17 @@ static spec_syntax *parse_syntax(loader *L, const xmlNode *n, uint16_t *nout)
         }
         out[i].kind = s[0];
         out[i].n = (uint8_t)((len - 1) / 2);
-        for (uint8_t j = 0; j < out[i].n; j++)
+        out[i].mask = 0;
+        int wide = 0;
+        for (uint8_t j = 0; j < out[i].n; j++) {
             out[i].pos[j] = (uint8_t)((s[1 + 2 * j] - '0') * 10 + (s[2 + 2 * j] - '0'));
+            if (out[i].pos[j] < 64)
+                out[i].mask |= (uint64_t)1 << out[i].pos[j];
+            else
+                wide = 1;
+        }
+        if (wide)
+            out[i].mask = 0;
     }
     *nout = (uint16_t)k;
     return out;

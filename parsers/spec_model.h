@@ -23,35 +23,37 @@ typedef struct spec_codelist {
 } spec_codelist;
 
 typedef struct spec_el {
+    /* what every check reads first, together at the front (one cache line) */
+    char usage;        /* 'R', 'S', 'N' */
+    uint8_t type;      /* el_type */
+    uint8_t verified;
+    uint8_t overlay;   /* narrowed by a companion-guide overlay: its findings are SNIP 7 */
+    uint8_t ndec;      /* Nn: the n */
+    uint8_t frac;      /* R: most fraction digits; 255 = not limited */
+    uint16_t ncomps;
+    uint16_t minlen, maxlen;
+    uint16_t rep;      /* most repetitions (1 = not repeating) */
+    uint16_t pos;      /* element position in the segment, 1-based */
+    uint32_t ncodes;
+    uint16_t comp;     /* component position, 0 for a simple element or a composite */
+    const uint64_t *ckeys;    /* the codes packed (spec_codekey), sorted; NULL when a
+                                 code is longer than 8 bytes */
+    const char *const *codes; /* sorted, inline allowed values; NULL = none listed */
+    const spec_codelist *extlist; /* the external list, when the library has it */
+    void *re;                     /* the compiled pattern (regex_t), owned by the spec */
+    struct spec_el *comps; /* composite: its components */
     const char *ref;   /* "CLM05-03" */
     const char *name;
     const char *de;    /* "1325" */
-    uint16_t pos;      /* element position in the segment, 1-based */
-    uint16_t comp;     /* component position, 0 for a simple element or a composite */
-    char usage;        /* 'R', 'S', 'N' */
-    uint8_t type;      /* el_type */
-    uint8_t ndec;      /* Nn: the n */
-    uint8_t frac;      /* R: most fraction digits; 255 = not limited */
-    uint16_t minlen, maxlen;
-    uint16_t rep;      /* most repetitions (1 = not repeating) */
-    const char *const *codes; /* sorted, inline allowed values; NULL = none listed */
-    uint32_t ncodes;
-    const uint64_t *ckeys;    /* the same codes packed (spec_codekey), sorted; NULL when a
-                                 code is longer than 8 bytes */
     const char *ext;   /* external code list name or NULL */
-    const spec_codelist *extlist; /* that list, when the library has it */
     const char *pattern;          /* extended regular expression the whole value must match */
-    void *re;                     /* the compiled pattern (regex_t), owned by the spec */
-    uint8_t verified;
-    uint8_t overlay;   /* narrowed by a companion-guide overlay: its findings are SNIP 7 */
-    struct spec_el *comps; /* composite: its components */
-    uint16_t ncomps;
 } spec_el;
 
 typedef struct spec_syntax {
     char kind;         /* P R E C L */
     uint8_t n;
     uint8_t pos[12];
+    uint64_t mask;     /* bit p for each position p; 0 when one is past 63 */
 } spec_syntax;
 
 typedef struct spec_seg {

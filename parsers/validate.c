@@ -182,53 +182,57 @@ static int present(x12_slice s, char comp_sep)
     return 0;
 }
 
-static void check_syntax(vctx *v, const spec_syntax *sx, unsigned nsx, x12_slice (*get)(vctx *, unsigned, void *),
-                         void *arg, int comp_level, uint16_t el)
+/* Is element `pos` present?  From the mask the element loop built, or from
+ * the segment for positions past 63. */
+static int has_el(vctx *v, uint64_t present_mask, unsigned pos)
 {
-    char comp_sep = v->seg->delims.component;
+    if (pos < 64)
+        return (int)((present_mask >> pos) & 1);
+    return present(seg_el(v->seg, pos), v->seg->delims.component);
+}
+
+/* X12 syntax notes of the segment: P paired, R required, E exclusion, C
+ * conditional, L list conditional.  `present_mask` has bit p set when element
+ * p holds a value. */
+static void check_syntax(vctx *v, const spec_syntax *sx, unsigned nsx, uint64_t present_mask)
+{
     for (unsigned k = 0; k < nsx; k++) {
         const spec_syntax *s = &sx[k];
-        unsigned n = 0, first = 0, missing = 0;
-        for (unsigned j = 0; j < s->n; j++) {
-            int has = present(get(v, s->pos[j], arg), comp_sep);
-            n += (unsigned)has;
-            if (j == 0)
-                first = (unsigned)has;
-            else if (!has && !missing)
-                missing = s->pos[j];
+        unsigned n, first;
+        if (s->mask) {
+            n = (unsigned)__builtin_popcountll(present_mask & s->mask);
+            first = (unsigned)((present_mask >> s->pos[0]) & 1);
+        } else {
+            n = 0;
+            for (unsigned j = 0; j < s->n; j++)
+                n += (unsigned)has_el(v, present_mask, s->pos[j]);
+            first = (unsigned)has_el(v, present_mask, s->pos[0]);
         }
         int violated = (s->kind == 'P' && n && n < s->n) || (s->kind == 'R' && !n) ||
-                       (s->kind == 'E' && n > 1) || (s->kind == 'C' && first && missing) ||
+                       (s->kind == 'E' && n > 1) || (s->kind == 'C' && first && n < s->n) ||
                        (s->kind == 'L' && first && n < 2);
         if (!violated)
             continue;
+        unsigned missing = 0; /* the first position after the first that is absent */
+        for (unsigned j = 1; j < s->n && !missing; j++)
+            if (!has_el(v, present_mask, s->pos[j]))
+                missing = s->pos[j];
         char note[40];
         int w = snprintf(note, sizeof note, "syntax note %c", s->kind);
         for (unsigned j = 0; j < s->n && w > 0 && (size_t)w < sizeof note - 3; j++)
             w += snprintf(note + w, sizeof note - (size_t)w, "%02u", (unsigned)s->pos[j]);
-        uint16_t at = comp_level ? el : s->pos[0];
-        uint16_t cat = comp_level ? s->pos[0] : 0;
+        uint16_t at = s->pos[0];
         switch (s->kind) {
         case 'P':
-            if (n && n < s->n)
-                bad(v, X12_ERR_SYNTAX_REQUIRED, "2", at, cat, NULL, note);
-            break;
         case 'R':
-            if (!n)
-                bad(v, X12_ERR_SYNTAX_REQUIRED, "2", at, cat, NULL, note);
+        case 'L':
+            bad(v, X12_ERR_SYNTAX_REQUIRED, "2", at, 0, NULL, note);
             break;
         case 'E':
-            if (n > 1)
-                bad(v, X12_ERR_SYNTAX_EXCLUSION, "10", at, cat, NULL, note);
+            bad(v, X12_ERR_SYNTAX_EXCLUSION, "10", at, 0, NULL, note);
             break;
         case 'C':
-            if (first && missing)
-                bad(v, X12_ERR_SYNTAX_REQUIRED, "2", comp_level ? el : (uint16_t)missing,
-                    comp_level ? (uint16_t)missing : 0, NULL, note);
-            break;
-        case 'L':
-            if (first && n < 2)
-                bad(v, X12_ERR_SYNTAX_REQUIRED, "2", at, cat, NULL, note);
+            bad(v, X12_ERR_SYNTAX_REQUIRED, "2", (uint16_t)missing, 0, NULL, note);
             break;
         }
     }
@@ -271,18 +275,21 @@ static int icd10_shape(const char *p, size_t n)
 static void check_code_sets(vctx *v)
 {
     const x12_segment *seg = v->seg;
+    uint32_t idk = v->def->idkey; /* the placed definition's id is the segment's */
     uint16_t qual = 0;
-    if (x12_slice_eq(seg->id, "NM1"))
+    if (idk == spec_idkey("NM1", 3))
         qual = 8;
-    else if (x12_slice_eq(seg->id, "N1"))
+    else if (idk == spec_idkey("N1", 2))
         qual = 3;
+    else if (idk != spec_idkey("HI", 2))
+        return;
     v->flags = VF_SNIP5;
     if (qual && x12_slice_eq(seg_el(seg, qual), "XX")) {
         x12_slice id = seg_el(seg, (unsigned)qual + 1);
         if (id.len && !x12__npi_valid(id.ptr, id.len))
             bad(v, X12_ERR_NPI, "I12", (uint16_t)(qual + 1), 0, NULL, "check digit or form");
     }
-    if (x12_slice_eq(seg->id, "HI")) {
+    if (idk == spec_idkey("HI", 2)) {
         /* ICD-10-CM qualifiers: ABK principal, ABF other, ABJ admitting, ABN external
          * cause, APR patient's reason for visit */
         static const char *const ICD10[] = {"ABF", "ABJ", "ABK", "ABN", "APR"};
@@ -298,10 +305,56 @@ static void check_code_sets(vctx *v)
     v->flags = 0;
 }
 
-static x12_slice note_el(vctx *v, unsigned pos, void *arg)
+/* One present element in full: repetitions, components, values. */
+static void check_element(vctx *v, const spec_el *e, x12_slice val, uint16_t p)
 {
-    (void)arg;
-    return seg_el(v->seg, pos);
+    const x12_segment *seg = v->seg;
+    char rs = seg->delims.repetition, cs = seg->delims.component;
+    int has_rep = 0, has_comp = 0;
+    for (size_t i = 0; i < val.len; i++) {
+        has_rep |= rs && val.ptr[i] == rs;
+        has_comp |= val.ptr[i] == cs;
+    }
+    unsigned nrep = has_rep ? x12_count_parts(val, rs) : 1;
+    if (nrep > e->rep) {
+        char why[40];
+        snprintf(why, sizeof why, "%u repetitions, at most %u", nrep, (unsigned)e->rep);
+        bad(v, X12_ERR_ELEMENT_REPEAT, "12", p, 0, e->ref, why);
+        nrep = e->rep;
+    }
+    for (unsigned r = 1; r <= nrep; r++) {
+        x12_slice rv = nrep == 1 ? val : x12_element_repetition(seg, val, r);
+        if (!e->ncomps) {
+            if (has_comp && (nrep == 1 || memchr(rv.ptr ? rv.ptr : "", cs, rv.len))) {
+                bad(v, X12_ERR_ELEMENT_COMPONENTS, "13", p, 0, e->ref, "a simple element with components");
+                continue;
+            }
+            check_value(v, e, rv, p, 0);
+            continue;
+        }
+        unsigned nc = x12_count_parts(rv, cs);
+        if (nc > e->ncomps) {
+            char why[40];
+            snprintf(why, sizeof why, "%u components, at most %u", nc, (unsigned)e->ncomps);
+            bad(v, X12_ERR_ELEMENT_COMPONENTS, "13", p, (uint16_t)(e->ncomps + 1), e->ref, why);
+        }
+        for (uint16_t c = 1; c <= e->ncomps; c++) {
+            const spec_el *ce = &e->comps[c - 1];
+            x12_slice cv = x12_element_component(seg, rv, c);
+            v->unverified = !e->verified || !ce->verified;
+            v->overlay = e->overlay || ce->overlay;
+            if (!cv.len) {
+                if (ce->usage == 'R')
+                    bad(v, X12_ERR_ELEMENT_REQUIRED, "1", p, c, ce->ref, NULL);
+                continue;
+            }
+            if (ce->usage == 'N') {
+                bad(v, X12_ERR_ELEMENT_NOT_USED, "I10", p, c, ce->ref, NULL);
+                continue;
+            }
+            check_value(v, ce, cv, p, c);
+        }
+    }
 }
 
 int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
@@ -323,71 +376,44 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
     /* past the last element sent only required ones matter */
     uint16_t upto = (uint16_t)(n < def->nels ? (n > def->last_required ? n : def->last_required)
                                              : def->nels);
+    uint64_t present_mask = 0; /* bit p: element p holds a value (for the syntax notes) */
     for (uint16_t p = 1; p <= upto; p++) {
         const spec_el *e = &def->els[p - 1];
         x12_slice val = p <= n ? seg->elements[p] : (x12_slice){NULL, 0};
-        v.unverified = !e->verified;
-        v.overlay = e->overlay;
-        int has = e->ncomps ? present(val, cs) : val.len > 0;
-        if (!has) {
-            if (e->usage == 'R')
+        /* a composite of separators alone is not there either */
+        if (!val.len || (e->ncomps && !present(val, cs))) {
+            if (e->usage == 'R') {
+                v.unverified = !e->verified;
+                v.overlay = e->overlay;
                 bad(&v, X12_ERR_ELEMENT_REQUIRED, "1", p, 0, e->ref, NULL);
+            }
             continue;
         }
+        if (p < 64)
+            present_mask |= (uint64_t)1 << p;
+        v.unverified = !e->verified;
+        v.overlay = e->overlay;
         if (e->usage == 'N') {
             bad(&v, X12_ERR_ELEMENT_NOT_USED, "I10", p, 0, e->ref, NULL);
             continue;
         }
-        /* one pass over the (short) value instead of a memchr call per separator */
-        int has_rep = 0, has_comp = 0;
-        for (size_t i = 0; i < val.len; i++) {
-            has_rep |= rs && val.ptr[i] == rs;
-            has_comp |= val.ptr[i] == cs;
-        }
-        unsigned nrep = has_rep ? x12_count_parts(val, rs) : 1;
-        if (nrep > e->rep) {
-            char why[40];
-            snprintf(why, sizeof why, "%u repetitions, at most %u", nrep, (unsigned)e->rep);
-            bad(&v, X12_ERR_ELEMENT_REPEAT, "12", p, 0, e->ref, why);
-            nrep = e->rep;
-        }
-        for (unsigned r = 1; r <= nrep; r++) {
-            x12_slice rv = nrep == 1 ? val : x12_element_repetition(seg, val, r);
-            if (!e->ncomps) {
-                if (has_comp && (nrep == 1 || memchr(rv.ptr ? rv.ptr : "", cs, rv.len))) {
-                    bad(&v, X12_ERR_ELEMENT_COMPONENTS, "13", p, 0, e->ref, "a simple element with components");
-                    continue;
-                }
-                check_value(&v, e, rv, p, 0);
+        if (!e->ncomps) {
+            /* the common case, a simple value without separators, in one pass
+             * (rs is 0 when the interchange has none: a NUL byte then takes the
+             * full path, which reports it) */
+            unsigned sep = 0;
+            for (size_t i = 0; i < val.len; i++)
+                sep |= (unsigned)(val.ptr[i] == rs) | (unsigned)(val.ptr[i] == cs);
+            if (!sep) {
+                check_value(&v, e, val, p, 0);
                 continue;
             }
-            unsigned nc = x12_count_parts(rv, cs);
-            if (nc > e->ncomps) {
-                char why[40];
-                snprintf(why, sizeof why, "%u components, at most %u", nc, (unsigned)e->ncomps);
-                bad(&v, X12_ERR_ELEMENT_COMPONENTS, "13", p, (uint16_t)(e->ncomps + 1), e->ref, why);
-            }
-            for (uint16_t c = 1; c <= e->ncomps; c++) {
-                const spec_el *ce = &e->comps[c - 1];
-                x12_slice cv = x12_element_component(seg, rv, c);
-                v.unverified = !e->verified || !ce->verified;
-                v.overlay = e->overlay || ce->overlay;
-                if (!cv.len) {
-                    if (ce->usage == 'R')
-                        bad(&v, X12_ERR_ELEMENT_REQUIRED, "1", p, c, ce->ref, NULL);
-                    continue;
-                }
-                if (ce->usage == 'N') {
-                    bad(&v, X12_ERR_ELEMENT_NOT_USED, "I10", p, c, ce->ref, NULL);
-                    continue;
-                }
-                check_value(&v, ce, cv, p, c);
-            }
         }
+        check_element(&v, e, val, p);
     }
     v.unverified = 0;
     v.overlay = 0;
     check_code_sets(&v);
-    check_syntax(&v, def->syntax, def->nsyntax, note_el, NULL, 0, 0);
+    check_syntax(&v, def->syntax, def->nsyntax, present_mask);
     return v.errors;
 }
