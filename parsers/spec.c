@@ -190,30 +190,6 @@ static const char *const *split_list(loader *L, const xmlNode *n, const char *na
     return out;
 }
 
-int spec_keys_has(const uint64_t *keys, const char *const *codes, uint32_t n, const char *v,
-                  size_t len)
-{
-    if (!keys || len == 0 || len > 8)
-        return spec_codes_has(codes, n, v ? v : "", len);
-    uint64_t key = spec_codekey(v, len);
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (keys[mid] == key)
-            return 1;
-        if (keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return 0;
-}
-
-int spec_el_has_code(const spec_el *e, const char *v, size_t n)
-{
-    return spec_keys_has(e->ckeys, e->codes, e->ncodes, v, n);
-}
-
 /* Packed keys of a sorted code list, or NULL when a code is longer than 8
  * bytes.  Codes are sorted by strcmp, which orders packed keys the same way. */
 static const uint64_t *pack_keys(loader *L, const char *const *codes, uint32_t n)

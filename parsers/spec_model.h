@@ -186,17 +186,36 @@ static inline x12_slice seg_el(const x12_segment *seg, unsigned pos)
     return pos && pos <= seg->element_count ? seg->elements[pos] : none;
 }
 
-/* Is the value in the sorted packed keys / strings? */
-int spec_keys_has(const uint64_t *keys, const char *const *codes, uint32_t n, const char *v,
-                  size_t len);
+/* Is the value in the sorted strings? */
+int spec_codes_has(const char *const *codes, uint32_t n, const char *v, size_t vlen);
+
+/* Is the value in the sorted packed keys (strings when keys is NULL)? */
+static inline int spec_keys_has(const uint64_t *keys, const char *const *codes, uint32_t n,
+                                const char *v, size_t len)
+{
+    if (!keys || len == 0 || len > 8)
+        return spec_codes_has(codes, n, v ? v : "", len);
+    uint64_t key = spec_codekey(v, len);
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (keys[mid] == key)
+            return 1;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return 0;
+}
 
 /* 1 when the value matches the element's pattern (or it has none). */
 int spec_el_pattern_ok(const struct spec_el *e, const char *v, size_t n);
 
 /* Is the value among the element's codes? */
-int spec_el_has_code(const struct spec_el *e, const char *v, size_t n);
-
-/* Binary search in a sorted code list. */
-int spec_codes_has(const char *const *codes, uint32_t n, const char *v, size_t vlen);
+static inline int spec_el_has_code(const struct spec_el *e, const char *v, size_t n)
+{
+    return spec_keys_has(e->ckeys, e->codes, e->ncodes, v, n);
+}
 
 #endif

@@ -200,7 +200,9 @@ static void check_syntax(vctx *v, const spec_syntax *sx, unsigned nsx, uint64_t 
         const spec_syntax *s = &sx[k];
         unsigned n, first;
         if (s->mask) {
-            n = (unsigned)__builtin_popcountll(present_mask & s->mask);
+            n = 0; /* a handful of bits: no popcount instruction is assumed */
+            for (uint64_t m = present_mask & s->mask; m; m &= m - 1)
+                n++;
             first = (unsigned)((present_mask >> s->pos[0]) & 1);
         } else {
             n = 0;
@@ -305,6 +307,71 @@ static void check_code_sets(vctx *v)
     v->flags = 0;
 }
 
+/* Does a simple value certainly pass every check of check_value, with no
+ * separator inside?  A quick yes for the common case; "no" only means the
+ * full path (check_element) must look, so it decides every finding.  The
+ * digit-only types skip the separator scan when `num_safe` says neither
+ * separator can be a digit, '.' or '-'. */
+static int quick_ok(const spec_el *e, x12_slice val, char rs, char cs, int num_safe)
+{
+    const char *p = val.ptr;
+    size_t n = val.len, len = n;
+    switch (e->type) {
+    case T_N:
+    case T_R: {
+        if (!num_safe)
+            return 0;
+        size_t i = p[0] == '-' ? 1 : 0, digits = 0, frac = 0;
+        int dot = 0;
+        for (; i < n; i++) {
+            if (is_digit(p[i])) {
+                digits++;
+                frac += (size_t)dot;
+            } else if (p[i] == '.' && !dot && e->type == T_R) {
+                dot = 1;
+            } else {
+                return 0;
+            }
+        }
+        if (!digits || (e->frac != 255 && frac > e->frac))
+            return 0;
+        len = digits;
+        break;
+    }
+    case T_DT:
+        if (!num_safe || !x12__valid_date(p, n))
+            return 0;
+        break;
+    case T_TM:
+        if (!num_safe || !valid_time(p, n))
+            return 0;
+        break;
+    default: {
+        unsigned badc = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char c = (unsigned char)p[i];
+            badc |= (unsigned)(c < 0x20) | (unsigned)(c > 0x7e) | (unsigned)(p[i] == rs) |
+                    (unsigned)(p[i] == cs);
+        }
+        if (badc)
+            return 0;
+        break;
+    }
+    }
+    if ((e->minlen && len < e->minlen) || (e->maxlen && len > e->maxlen) || e->re)
+        return 0;
+    if (e->extlist && !spec_keys_has(e->extlist->keys, e->extlist->codes, e->extlist->ncodes, p, n))
+        return 0;
+    if (e->codes && !spec_el_has_code(e, p, n))
+        return 0;
+    return 1;
+}
+
+static int numeric_char(char c)
+{
+    return is_digit(c) || c == '.' || c == '-';
+}
+
 /* One present element in full: repetitions, components, values. */
 static void check_element(vctx *v, const spec_el *e, x12_slice val, uint16_t p)
 {
@@ -377,6 +444,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
     uint16_t upto = (uint16_t)(n < def->nels ? (n > def->last_required ? n : def->last_required)
                                              : def->nels);
     uint64_t present_mask = 0; /* bit p: element p holds a value (for the syntax notes) */
+    int num_safe = !numeric_char(rs) && !numeric_char(cs);
     for (uint16_t p = 1; p <= upto; p++) {
         const spec_el *e = &def->els[p - 1];
         x12_slice val = p <= n ? seg->elements[p] : (x12_slice){NULL, 0};
@@ -397,18 +465,11 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
             bad(&v, X12_ERR_ELEMENT_NOT_USED, "I10", p, 0, e->ref, NULL);
             continue;
         }
-        if (!e->ncomps) {
-            /* the common case, a simple value without separators, in one pass
-             * (rs is 0 when the interchange has none: a NUL byte then takes the
-             * full path, which reports it) */
-            unsigned sep = 0;
-            for (size_t i = 0; i < val.len; i++)
-                sep |= (unsigned)(val.ptr[i] == rs) | (unsigned)(val.ptr[i] == cs);
-            if (!sep) {
-                check_value(&v, e, val, p, 0);
-                continue;
-            }
-        }
+        /* the common case, a simple value that passes, in one pass (rs is 0
+         * when the interchange has none: a NUL byte then takes the full path,
+         * which reports it) */
+        if (!e->ncomps && quick_ok(e, val, rs, cs, num_safe))
+            continue;
         check_element(&v, e, val, p);
     }
     v.unverified = 0;
