@@ -657,8 +657,10 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
         return;
     }
     for (uint32_t i = 0; i < lp->nkids; i++) {
-        const spec_child *a = &lp->kids[i];
-        uint32_t ka = (a->is_loop ? a->loop->kids[0].seg : a->seg)->idkey;
+        spec_child *a = &lp->kids[i];
+        a->first = a->is_loop ? a->loop->kids[0].seg : a->seg;
+        a->pos = a->is_loop ? a->loop->pos : a->seg->pos;
+        uint32_t ka = a->first->idkey;
         lp->next_same[i] = UINT32_MAX;
         for (uint32_t j = i + 1; j < lp->nkids; j++) {
             const spec_child *b = &lp->kids[j];

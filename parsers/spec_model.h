@@ -108,6 +108,8 @@ typedef struct spec_child {
     int has_rival;     /* a same-position, same-id sibling may take the same qualifier */
     spec_seg *seg;
     struct spec_loop *loop;
+    const spec_seg *first; /* seg, or the loop's first segment (set by index_loops) */
+    uint16_t pos;          /* its TR3 position number (set by index_loops) */
     char usage;        /* a loopref may change usage and repeat */
     uint32_t repeat;
 } spec_child;

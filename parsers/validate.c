@@ -198,21 +198,35 @@ static void check_syntax(vctx *v, const spec_syntax *sx, unsigned nsx, uint64_t 
 {
     for (unsigned k = 0; k < nsx; k++) {
         const spec_syntax *s = &sx[k];
-        unsigned n, first;
+        int violated;
         if (s->mask) {
-            n = 0; /* a handful of bits: no popcount instruction is assumed */
-            for (uint64_t m = present_mask & s->mask; m; m &= m - 1)
-                n++;
-            first = (unsigned)((present_mask >> s->pos[0]) & 1);
+            /* bit tests: x holds the note's elements that are there */
+            uint64_t x = present_mask & s->mask, f = (uint64_t)1 << s->pos[0];
+            switch (s->kind) {
+            case 'P':
+                violated = x && x != s->mask;
+                break;
+            case 'R':
+                violated = !x;
+                break;
+            case 'E':
+                violated = (x & (x - 1)) != 0;
+                break;
+            case 'C':
+                violated = (x & f) && x != s->mask;
+                break;
+            default: /* 'L' */
+                violated = (x & f) && !(x & ~f);
+                break;
+            }
         } else {
-            n = 0;
+            unsigned n = 0, first = (unsigned)has_el(v, present_mask, s->pos[0]);
             for (unsigned j = 0; j < s->n; j++)
                 n += (unsigned)has_el(v, present_mask, s->pos[j]);
-            first = (unsigned)has_el(v, present_mask, s->pos[0]);
-        }
-        int violated = (s->kind == 'P' && n && n < s->n) || (s->kind == 'R' && !n) ||
+            violated = (s->kind == 'P' && n && n < s->n) || (s->kind == 'R' && !n) ||
                        (s->kind == 'E' && n > 1) || (s->kind == 'C' && first && n < s->n) ||
                        (s->kind == 'L' && first && n < 2);
+        }
         if (!violated)
             continue;
         unsigned missing = 0; /* the first position after the first that is absent */

@@ -370,7 +370,12 @@ static void pop(x12_walker *w, const x12_segment *at)
 
 static uint16_t kid_pos(const spec_child *k)
 {
-    return k->is_loop ? k->loop->pos : k->seg->pos;
+    return k->first ? k->pos : k->is_loop ? k->loop->pos : k->seg->pos;
+}
+
+static const spec_seg *kid_first(const spec_child *k)
+{
+    return k->first ? k->first : k->is_loop ? k->loop->kids[0].seg : k->seg;
 }
 
 static int key_matches(const spec_seg *d, const x12_segment *seg)
@@ -398,7 +403,7 @@ static int code_misfits(const spec_seg *d, const x12_segment *seg)
 
 static int kid_matches(const spec_child *k, const x12_segment *seg)
 {
-    const spec_seg *d = k->is_loop ? k->loop->kids[0].seg : k->seg;
+    const spec_seg *d = kid_first(k);
     return d->idkey == spec_idkey(seg->id.ptr, seg->id.len) && key_matches(d, seg);
 }
 
@@ -476,7 +481,7 @@ static void place(x12_walker *w, const x12_segment *seg)
         if (k->usage == 'N')
             finding(w, seg, X12_ERR_NOT_USED_SEGMENT, X12_SEV_ERROR, 2,
                     k->is_loop ? k->loop->id : lp->id, "I4", NULL);
-        const spec_seg *def = k->is_loop ? k->loop->kids[0].seg : k->seg;
+        const spec_seg *def = kid_first(k);
         if (w->flags & X12_WALK_ELEMENTS)
             x12__validate_elements(seg, def, k->is_loop ? k->loop->id : lp->id, element_finding, w);
         if (!k->is_loop) {
