@@ -801,6 +801,8 @@ static void attach_rules(loader *L, uint32_t from)
     x12_spec *s = L->spec;
     for (uint32_t i = from; i < s->nrules && !L->failed; i++) {
         spec_rule *r = &s->rules[i];
+        if (r->segkey)
+            s->rule_segs |= spec_keybit(r->segkey);
         if (r->seg[0] || !strcmp(r->scope, "*"))
             continue; /* segment-scoped: the walker checks them per segment */
         spec_loop *lp = !strcmp(r->scope, "ST") ? s->root : find_loop(s->root, r->scope);
@@ -820,6 +822,9 @@ static void attach_rules(loader *L, uint32_t from)
             memcpy(nr, lp->rules, lp->nrules * sizeof *nr);
         nr[lp->nrules++] = r;
         lp->rules = nr;
+        for (uint16_t j = 0; j < r->nwhen + r->nthen; j++)
+            if (r->conds[j].segkey)
+                lp->rule_segs |= spec_keybit(r->conds[j].segkey);
         if (lp->nrules > s->max_loop_rules)
             s->max_loop_rules = lp->nrules;
     }

@@ -118,6 +118,7 @@ typedef struct spec_loop {
     const char *id;    /* "2300"; the transaction itself is "ST" (the root) */
     const spec_rule *const *rules; /* loop-scoped rules evaluated per instance */
     uint16_t nrules;
+    uint64_t rule_segs; /* spec_keybit of every segment its rules' conditions name */
     const char *name;
     char usage;
     uint32_t repeat;
@@ -156,6 +157,7 @@ struct x12_spec {
     spec_loop *root;   /* ST ... SE as a loop with id "ST" */
     spec_rule *rules;  /* all of them */
     uint32_t nrules;
+    uint64_t rule_segs; /* spec_keybit of every segment-scoped rule's segment */
     uint16_t max_loop_rules; /* most rules scoped to one loop */
     void *regexes;     /* compiled patterns to free (a list) */
     char overlays[160]; /* ids of the overlays applied, for messages */
@@ -179,6 +181,13 @@ static inline uint64_t spec_codekey(const char *p, size_t n)
     for (size_t i = 0; i < 8; i++)
         k = k << 8 | (i < n ? (unsigned char)p[i] : 0);
     return k;
+}
+
+/* One bit of 64 for a segment id key: sets of these say quickly that no rule
+ * names a segment (a bit set may still be another id's). */
+static inline uint64_t spec_keybit(uint32_t key)
+{
+    return (uint64_t)1 << ((key * 0x9E3779B1u) >> 26);
 }
 
 /* Data element `pos` of a segment (empty past the end), without a call. */

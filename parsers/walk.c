@@ -336,10 +336,12 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
 {
     if (!(w->flags & X12_WALK_RULES))
         return;
+    uint64_t bit = spec_keybit(def->idkey);
     for (int i = 0; i < w->depth; i++)
-        if (w->frames[i].lp->nrules)
+        if (w->frames[i].lp->rule_segs & bit)
             rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg);
-    rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, in->id);
+    if (w->cur->spec->rule_segs & bit)
+        rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, in->id);
 }
 
 static const char *child_id(const spec_child *k)
