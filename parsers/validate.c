@@ -19,6 +19,7 @@ typedef struct vctx {
     int unverified; /* the element being checked is marked verified="false" */
     int flags;      /* VF_* for the next report */
     int overlay;    /* the element being checked was narrowed by an overlay */
+    int num_safe;   /* neither separator can sit inside a number (quick_ok) */
 } vctx;
 
 static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t comp, const char *ref,
@@ -386,6 +387,50 @@ static int numeric_char(char c)
     return is_digit(c) || c == '.' || c == '-';
 }
 
+#define MAX_COMPS 32 /* more than any guide's composite has */
+
+/* One repetition of a composite: its components split in one pass, each
+ * checked (the quick check first, the full one when it says no). */
+static void check_composite(vctx *v, const spec_el *e, x12_slice rv, uint16_t p, char rs)
+{
+    char cs = v->seg->delims.component;
+    x12_slice part[MAX_COMPS];
+    unsigned nc = 0;
+    const char *start = rv.len ? rv.ptr : "", *end = start + rv.len;
+    for (const char *q = start; q < end; q++)
+        if (*q == cs) {
+            if (nc < MAX_COMPS)
+                part[nc] = (x12_slice){start, (size_t)(q - start)};
+            nc++;
+            start = q + 1;
+        }
+    if (nc < MAX_COMPS)
+        part[nc] = (x12_slice){start, (size_t)(end - start)};
+    nc++;
+    if (nc > e->ncomps) {
+        char why[40];
+        snprintf(why, sizeof why, "%u components, at most %u", nc, (unsigned)e->ncomps);
+        bad(v, X12_ERR_ELEMENT_COMPONENTS, "13", p, (uint16_t)(e->ncomps + 1), e->ref, why);
+    }
+    for (uint16_t c = 1; c <= e->ncomps && c <= MAX_COMPS; c++) {
+        const spec_el *ce = &e->comps[c - 1];
+        x12_slice cv = c <= nc ? part[c - 1] : (x12_slice){NULL, 0};
+        v->unverified = !e->verified || !ce->verified;
+        v->overlay = e->overlay || ce->overlay;
+        if (!cv.len) {
+            if (ce->usage == 'R')
+                bad(v, X12_ERR_ELEMENT_REQUIRED, "1", p, c, ce->ref, NULL);
+            continue;
+        }
+        if (ce->usage == 'N') {
+            bad(v, X12_ERR_ELEMENT_NOT_USED, "I10", p, c, ce->ref, NULL);
+            continue;
+        }
+        if (!quick_ok(ce, cv, rs, cs, v->num_safe))
+            check_value(v, ce, cv, p, c);
+    }
+}
+
 /* One present element in full: repetitions, components, values. */
 static void check_element(vctx *v, const spec_el *e, x12_slice val, uint16_t p)
 {
@@ -413,35 +458,14 @@ static void check_element(vctx *v, const spec_el *e, x12_slice val, uint16_t p)
             check_value(v, e, rv, p, 0);
             continue;
         }
-        unsigned nc = x12_count_parts(rv, cs);
-        if (nc > e->ncomps) {
-            char why[40];
-            snprintf(why, sizeof why, "%u components, at most %u", nc, (unsigned)e->ncomps);
-            bad(v, X12_ERR_ELEMENT_COMPONENTS, "13", p, (uint16_t)(e->ncomps + 1), e->ref, why);
-        }
-        for (uint16_t c = 1; c <= e->ncomps; c++) {
-            const spec_el *ce = &e->comps[c - 1];
-            x12_slice cv = x12_element_component(seg, rv, c);
-            v->unverified = !e->verified || !ce->verified;
-            v->overlay = e->overlay || ce->overlay;
-            if (!cv.len) {
-                if (ce->usage == 'R')
-                    bad(v, X12_ERR_ELEMENT_REQUIRED, "1", p, c, ce->ref, NULL);
-                continue;
-            }
-            if (ce->usage == 'N') {
-                bad(v, X12_ERR_ELEMENT_NOT_USED, "I10", p, c, ce->ref, NULL);
-                continue;
-            }
-            check_value(v, ce, cv, p, c);
-        }
+        check_composite(v, e, rv, p, rs);
     }
 }
 
 int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
                            elem_report_fn report, void *rctx)
 {
-    vctx v = {seg, def, loop_id, report, rctx, 0, 0, 0, 0};
+    vctx v = {seg, def, loop_id, report, rctx, 0, 0, 0, 0, 0};
     char rs = seg->delims.repetition, cs = seg->delims.component;
     uint32_t n = seg->element_count;
     /* envelope-level segments carry their own fixed layout */
@@ -459,6 +483,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
                                              : def->nels);
     uint64_t present_mask = 0; /* bit p: element p holds a value (for the syntax notes) */
     int num_safe = !numeric_char(rs) && !numeric_char(cs);
+    v.num_safe = num_safe;
     for (uint16_t p = 1; p <= upto; p++) {
         const spec_el *e = &def->els[p - 1];
         x12_slice val = p <= n ? seg->elements[p] : (x12_slice){NULL, 0};
@@ -484,6 +509,10 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
          * which reports it) */
         if (!e->ncomps && quick_ok(e, val, rs, cs, num_safe))
             continue;
+        if (e->ncomps && (!rs || !memchr(val.ptr, rs, val.len))) {
+            check_composite(&v, e, val, p, rs); /* one repetition */
+            continue;
+        }
         check_element(&v, e, val, p);
     }
     v.unverified = 0;
