@@ -645,14 +645,36 @@ static int cmp_u64(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Builds each loop's search index (spec_loop_first, next_same). */
+/* Lists the loop's required kids after the trigger (spec_loop.required). */
+static void list_required(spec_loop *lp)
+{
+    lp->nrequired = 0;
+    for (uint32_t i = 1; i < lp->nkids; i++)
+        if (lp->kids[i].usage == 'R')
+            lp->required[lp->nrequired++] = i;
+}
+
+/* Lists again, in every loop, the required kids (after an overlay). */
+static void relist_required(spec_loop *lp, int depth)
+{
+    if (depth > 32 || lp->nkids == UINT32_MAX || !lp->required)
+        return;
+    list_required(lp);
+    for (uint32_t i = 0; i < lp->nkids; i++)
+        if (lp->kids[i].is_loop)
+            relist_required(lp->kids[i].loop, depth + 1);
+}
+
+/* Builds each loop's search index (spec_loop_first, next_same) and its list
+ * of required kids. */
 static void index_loops(loader *L, spec_loop *lp, int depth)
 {
     if (depth > 32 || lp->nkids == UINT32_MAX || lp->next_same)
         return;
     lp->next_same = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->next_same);
     lp->first_of = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->first_of);
-    if (!lp->next_same || !lp->first_of) {
+    lp->required = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->required);
+    if (!lp->next_same || !lp->first_of || !lp->required) {
         fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
         return;
     }
@@ -678,6 +700,7 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
             index_loops(L, a->loop, depth + 1);
     }
     qsort(lp->first_of, lp->nfirst, sizeof *lp->first_of, cmp_u64);
+    list_required(lp);
 }
 
 static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
@@ -1299,6 +1322,8 @@ static x12_status apply_overlay_doc(x12_spec *s, xmlDoc *doc, const char *name, 
             s->stats.rules = s->nrules;
         }
     }
+    if (!L.failed)
+        relist_required(s->root, 0); /* usage may have changed */
     s->arena = L.blocks; /* new blocks went to the head of the list */
     if (L.failed)
         return err ? err->code : X12_ERR_SPEC;

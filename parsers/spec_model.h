@@ -133,6 +133,10 @@ typedef struct spec_loop {
     uint32_t *next_same;
     uint64_t *first_of;
     uint32_t nfirst;
+    /* The kids after the trigger whose usage is R (indexes), for the check
+     * when an instance ends; refreshed after an overlay changes usage. */
+    uint32_t *required;
+    uint32_t nrequired;
 } spec_loop;
 
 /* The first kid of `lp` that starts with segment id `key`, or UINT32_MAX. */

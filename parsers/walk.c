@@ -353,9 +353,10 @@ static const char *child_id(const spec_child *k)
 static void pop(x12_walker *w, const x12_segment *at)
 {
     frame *f = &w->frames[w->depth - 1];
-    for (uint32_t i = 1; i < f->lp->nkids; i++) {
+    for (uint32_t r = 0; r < f->lp->nrequired; r++) {
+        uint32_t i = f->lp->required[r];
         const spec_child *k = &f->lp->kids[i];
-        if (k->usage == 'R' && f->counts[i] == 0) {
+        if (f->counts[i] == 0) {
             char detail[80];
             snprintf(detail, sizeof detail, "%s %s missing in loop %s", k->is_loop ? "loop" : "segment",
                      child_id(k), f->lp->id);
@@ -433,7 +434,8 @@ static void place(x12_walker *w, const x12_segment *seg)
             start--;
         /* only the kids starting with this segment id, via the loop's index */
         uint32_t i = spec_loop_first(lp, key);
-        while (i != UINT32_MAX && (i < start || !kid_matches(&lp->kids[i], seg)))
+        /* (every kid on this chain starts with the segment's id) */
+        while (i != UINT32_MAX && (i < start || !key_matches(kid_first(&lp->kids[i]), seg)))
             i = lp->next_same[i];
         if (i == UINT32_MAX)
             continue;
