@@ -22,6 +22,16 @@
 #define K2(a, b) ((uint32_t)2 << 24 | (uint32_t)(a) << 16 | (uint32_t)(b) << 8)
 #define K3(a, b, c) ((uint32_t)3 << 24 | (uint32_t)(a) << 16 | (uint32_t)(b) << 8 | (uint32_t)(c))
 
+/* A loop id ("2330B", at most 8 bytes used) packed into an integer, so that
+ * the per-segment tests are integer compares. */
+static inline uint64_t lkey(const char *id)
+{
+    uint64_t k = 0;
+    for (int i = 0; i < 8 && id[i]; i++)
+        k = k << 8 | (unsigned char)id[i];
+    return k;
+}
+
 static void pos_of(bal_pos *p, const x12_segment *seg)
 {
     p->off = seg->byte_offset;
@@ -96,6 +106,7 @@ static int payer_index(balancer *b, x12_slice id)
 
 static void seg_835(balancer *b, const char *loop, const x12_segment *seg)
 {
+    uint64_t lk = lkey(loop);
     uint32_t k = spec_idkey(seg->id.ptr, seg->id.len);
     if (k == K3('B', 'P', 'R')) {
         b->ok_hdr = 1;
@@ -120,11 +131,11 @@ static void seg_835(balancer *b, const char *loop, const x12_segment *seg)
         b->in_line = 1;
         pos_of(&b->line_pos, seg);
     } else if (k == K3('C', 'A', 'S')) {
-        if (!strcmp(loop, "2110") && b->in_line) {
+        if (lk == lkey("2110") && b->in_line) {
             int64_t s = cas_sum(seg, &b->ok_line);
             b->line_adj += s;
             b->lines_adj += s;
-        } else if (!strcmp(loop, "2100") && b->in_claim) {
+        } else if (lk == lkey("2100") && b->in_claim) {
             b->claim_adj += cas_sum(seg, &b->ok_claim);
         }
     }
@@ -132,14 +143,15 @@ static void seg_835(balancer *b, const char *loop, const x12_segment *seg)
 
 static void leave_835(balancer *b, const char *loop)
 {
-    if (!strcmp(loop, "2110") && b->in_line) {
+    uint64_t lk = lkey(loop);
+    if (lk == lkey("2110") && b->in_line) {
         b->in_line = 0;
         if (b->ok_line && b->line_charge - b->line_adj != b->line_paid)
             unbalanced(b, &b->line_pos, "2110", "SVC02 - line CAS = SVC03", b->line_paid,
                        b->line_charge - b->line_adj);
         if (!b->ok_line)
             b->ok_claim = 0;
-    } else if (!strcmp(loop, "2100") && b->in_claim) {
+    } else if (lk == lkey("2100") && b->in_claim) {
         b->in_claim = 0;
         if (b->ok_claim && b->claim_charge - b->claim_adj - b->lines_adj != b->claim_paid)
             unbalanced(b, &b->claim_pos, "2100", "CLP03 - claim and line CAS = CLP04",
@@ -148,7 +160,7 @@ static void leave_835(balancer *b, const char *loop)
             b->sum_paid += b->claim_paid;
         else
             b->set_ok = 0;
-    } else if (!strcmp(loop, "ST")) {
+    } else if (lk == lkey("ST")) {
         if (b->have_hdr && b->ok_hdr && b->set_ok && b->sum_paid - b->plb != b->bpr02)
             unbalanced(b, &b->hdr_pos, "ST", "sum of CLP04 - PLB amounts = BPR02", b->bpr02,
                        b->sum_paid - b->plb);
@@ -164,6 +176,7 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
         k != K3('S', 'V', '3') && k != K3('S', 'B', 'R') && k != K3('A', 'M', 'T') &&
         k != K3('C', 'A', 'S') && k != K3('N', 'M', '1') && k != K3('S', 'V', 'D'))
         return;
+    uint64_t lk = lkey(loop);
     if (k == K3('C', 'L', 'M')) {
         b->ok_claim = 1;
         b->claim_charge = amt(seg, 2, &b->ok_claim);
@@ -171,9 +184,9 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
         b->npayers = 0;
         b->in_claim = 1;
         pos_of(&b->claim_pos, seg);
-    } else if ((b->kind == BAL_837P && x12_slice_eq(id, "SV1")) ||
-               (b->kind == BAL_837I && x12_slice_eq(id, "SV2")) ||
-               (b->kind == BAL_837D && x12_slice_eq(id, "SV3"))) {
+    } else if ((b->kind == BAL_837P && k == K3('S', 'V', '1')) ||
+               (b->kind == BAL_837I && k == K3('S', 'V', '2')) ||
+               (b->kind == BAL_837D && k == K3('S', 'V', '3'))) {
         /* 837P SV102, 837I SV203 (SV202 is the procedure), 837D SV302 */
         unsigned p = b->kind == BAL_837I ? 3 : 2;
         b->ok_line = 1;
@@ -185,26 +198,26 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
         b->in_line = 1;
         memset(b->line_by_payer, 0, sizeof b->line_by_payer);
         pos_of(&b->line_pos, seg);
-    } else if (!strcmp(loop, "2320")) {
-        if (x12_slice_eq(id, "SBR") && b->npayers < BAL_MAX_PAYERS) {
+    } else if (lk == lkey("2320")) {
+        if (k == K3('S', 'B', 'R') && b->npayers < BAL_MAX_PAYERS) {
             memset(&b->payers[b->npayers], 0, sizeof b->payers[0]);
             b->payers[b->npayers].ok = 1;
             pos_of(&b->payers[b->npayers].pos, seg);
             b->cur_payer = b->npayers++;
-        } else if (b->cur_payer >= 0 && x12_slice_eq(id, "AMT") &&
+        } else if (b->cur_payer >= 0 && k == K3('A', 'M', 'T') &&
                    x12_slice_eq(x12_segment_element(seg, 1), "D")) {
             b->payers[b->cur_payer].paid = amt(seg, 2, &b->payers[b->cur_payer].ok);
             b->payers[b->cur_payer].has_paid = 1;
-        } else if (b->cur_payer >= 0 && x12_slice_eq(id, "CAS")) {
+        } else if (b->cur_payer >= 0 && k == K3('C', 'A', 'S')) {
             b->payers[b->cur_payer].cas_claim += cas_sum(seg, &b->payers[b->cur_payer].ok);
         }
-    } else if (!strcmp(loop, "2330B") && x12_slice_eq(id, "NM1") && b->cur_payer >= 0) {
+    } else if (lk == lkey("2330B") && k == K3('N', 'M', '1') && b->cur_payer >= 0) {
         x12_slice v = x12_segment_element(seg, 9);
         size_t n = v.len < sizeof b->payers[0].id - 1 ? v.len : sizeof b->payers[0].id - 1;
         memcpy(b->payers[b->cur_payer].id, v.ptr ? v.ptr : "", n);
         b->payers[b->cur_payer].id[n] = '\0';
-    } else if (!strcmp(loop, "2430")) {
-        if (x12_slice_eq(id, "SVD")) {
+    } else if (lk == lkey("2430")) {
+        if (k == K3('S', 'V', 'D')) {
             b->line_payer = payer_index(b, x12_segment_element(seg, 1));
             if (b->line_payer >= 0) {
                 bal_payer *p = &b->payers[b->line_payer];
@@ -214,7 +227,7 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
                 b->line_by_payer[b->line_payer].svd += paid;
                 b->line_by_payer[b->line_payer].seen = 1;
             }
-        } else if (x12_slice_eq(id, "CAS") && b->line_payer >= 0) {
+        } else if (k == K3('C', 'A', 'S') && b->line_payer >= 0) {
             bal_payer *p = &b->payers[b->line_payer];
             int64_t s = cas_sum(seg, &p->ok);
             p->cas_lines += s;
@@ -225,7 +238,8 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
 
 static void leave_837(balancer *b, const char *loop)
 {
-    if (!strcmp(loop, "2400") && b->in_line) {
+    uint64_t lk = lkey(loop);
+    if (lk == lkey("2400") && b->in_line) {
         b->in_line = 0;
         for (int i = 0; i < b->npayers && b->ok_line; i++) {
             bal_line *l = &b->line_by_payer[i];
@@ -234,9 +248,9 @@ static void leave_837(balancer *b, const char *loop)
                            b->line_charge, l->svd + l->cas);
         }
         b->line_payer = -1;
-    } else if (!strcmp(loop, "2320")) {
+    } else if (lk == lkey("2320")) {
         /* the payer stays current for its 2330 loops; lines come after all 2320s */
-    } else if (!strcmp(loop, "2300") && b->in_claim) {
+    } else if (lk == lkey("2300") && b->in_claim) {
         b->in_claim = 0;
         if (!b->ok_claim)
             return;
