@@ -674,7 +674,8 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
     lp->next_same = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->next_same);
     lp->first_of = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->first_of);
     lp->required = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->required);
-    if (!lp->next_same || !lp->first_of || !lp->required) {
+    lp->gstart = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->gstart);
+    if (!lp->next_same || !lp->first_of || !lp->required || !lp->gstart) {
         fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
         return;
     }
@@ -701,6 +702,10 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
     }
     qsort(lp->first_of, lp->nfirst, sizeof *lp->first_of, cmp_u64);
     list_required(lp);
+    for (uint32_t i = 0; i < lp->nkids; i++)
+        lp->gstart[i] = i > 1 && lp->kids[i].pos && lp->kids[i - 1].pos == lp->kids[i].pos
+                            ? lp->gstart[i - 1]
+                            : i;
 }
 
 static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)

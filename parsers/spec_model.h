@@ -137,6 +137,9 @@ typedef struct spec_loop {
      * when an instance ends; refreshed after an overlay changes usage. */
     uint32_t *required;
     uint32_t nrequired;
+    /* For each kid, the first of the run of kids before it that share its TR3
+     * position (siblings that may come in any order), itself when none. */
+    uint32_t *gstart;
 } spec_loop;
 
 /* The first kid of `lp` that starts with segment id `key`, or UINT32_MAX. */

@@ -371,11 +371,6 @@ static void pop(x12_walker *w, const x12_segment *at)
     emit(w, X12_WALK_LEAVE, f->lp, NULL, (uint32_t)w->depth, NULL, NULL, 1);
 }
 
-static uint16_t kid_pos(const spec_child *k)
-{
-    return k->first ? k->pos : k->is_loop ? k->loop->pos : k->seg->pos;
-}
-
 static const spec_seg *kid_first(const spec_child *k)
 {
     return k->first ? k->first : k->is_loop ? k->loop->kids[0].seg : k->seg;
@@ -429,9 +424,8 @@ static void place(x12_walker *w, const x12_segment *seg)
         uint32_t start = f->idx ? f->idx : 1;
         /* siblings at the same TR3 position (the 999 2100 CTX pair) come in
          * any order: start from the first of them */
-        uint16_t at = kid_pos(&lp->kids[start < lp->nkids ? start : lp->nkids - 1]);
-        while (start > 1 && at && kid_pos(&lp->kids[start - 1]) == at)
-            start--;
+        if (lp->gstart && start < lp->nkids)
+            start = lp->gstart[start];
         /* only the kids starting with this segment id, via the loop's index */
         uint32_t i = spec_loop_first(lp, key);
         /* (every kid on this chain starts with the segment's id) */
