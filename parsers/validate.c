@@ -327,7 +327,8 @@ static void check_code_sets(vctx *v)
  * full path (check_element) must look, so it decides every finding.  The
  * digit-only types skip the separator scan when `num_safe` says neither
  * separator can be a digit, '.' or '-'. */
-static int quick_ok(const spec_el *e, x12_slice val, char rs, char cs, int num_safe)
+static inline __attribute__((always_inline)) int quick_ok(const spec_el *e, x12_slice val, char rs,
+                                                        char cs, int num_safe)
 {
     const char *p = val.ptr;
     size_t n = val.len, len = n;
@@ -486,7 +487,13 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
     v.num_safe = num_safe;
     for (uint16_t p = 1; p <= upto; p++) {
         const spec_el *e = &def->els[p - 1];
-        x12_slice val = p <= n ? seg->elements[p] : (x12_slice){NULL, 0};
+        /* read as two scalars: a 16-byte load of a slice the reader has just
+         * stored as two 8-byte halves stalls store forwarding */
+        x12_slice val = {NULL, 0};
+        if (p <= n) {
+            val.ptr = seg->elements[p].ptr;
+            val.len = seg->elements[p].len;
+        }
         /* a composite of separators alone is not there either */
         if (!val.len || (e->ncomps && !present(val, cs))) {
             if (e->usage == 'R') {
