@@ -463,8 +463,13 @@ static int ledger_busy(x12_status st, const x12_error *err)
 
 static x12_status stage_ingest(batch_run *r, batch_file *f)
 {
-    if (!r->ledger || (!f->counts.sets_837 && !f->counts.sets_835))
+    if (!r->db || (!f->counts.sets_837 && !f->counts.sets_835))
         return X12_OK;
+    if (!r->ledger) { /* never skip the ledger quietly: the file is not done */
+        f->outcome = BO_FAILED;
+        snprintf(f->reason, sizeof f->reason, "ledger ingest: the ledger %s is not open", r->db);
+        return X12_ERR_LEDGER;
+    }
     x12_ledger_ingest_stats s;
     x12_error err;
     memset(&s, 0, sizeof s);

@@ -97,19 +97,30 @@ static int write_full(int fd, const void *buf, size_t len)
     return 0;
 }
 
+/* Opens the ledger of a process that ingests (each worker has its own
+ * connection), unless it is open already; on failure `why` says so and every
+ * file this process takes fails with it. */
+static void open_ledger(batch_run *r, char *why, size_t cap)
+{
+    why[0] = '\0';
+    if (!r->db || r->ledger)
+        return;
+    x12_error err;
+    if (x12_ledger_open(r->db, &r->ledger, &err) != X12_OK) {
+        r->ledger = NULL;
+        snprintf(why, cap, "cannot open the ledger %s: %s %s", r->db, err.msg, err.detail);
+    }
+}
+
 static void worker(batch_run *r, batch_phase phase, uint32_t id, int tasks, int results)
 {
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
     char ledger_error[160] = "";
-    if (phase == BP_PROCESS && r->db) {
-        x12_error err;
-        r->ledger = NULL;
-        if (x12_ledger_open(r->db, &r->ledger, &err) != X12_OK)
-            snprintf(ledger_error, sizeof ledger_error, "cannot open the ledger %s: %s %s",
-                     r->db, err.msg, err.detail);
-    }
+    r->ledger = NULL;
+    if (phase == BP_PROCESS)
+        open_ledger(r, ledger_error, sizeof ledger_error);
     uint32_t index;
     while (read_full(tasks, &index, sizeof index) == 1) {
         batch_file *f = &r->files[index];
@@ -135,8 +146,19 @@ int batch_pool_run(batch_run *r, batch_phase phase, const size_t *todo, size_t n
                    void (*tick)(batch_run *r, const batch_file *f, void *ctx), void *ctx)
 {
     if (r->jobs <= 1 || n <= 1) {
+        /* in this process: with --jobs N the caller closed its ledger for
+         * the workers, so open it here (left open; the caller closes it) */
+        char ledger_error[160] = "";
+        if (phase == BP_PROCESS)
+            open_ledger(r, ledger_error, sizeof ledger_error);
         for (size_t i = 0; i < n; i++) {
-            run_one(r, phase, &r->files[todo[i]]);
+            batch_file *f = &r->files[todo[i]];
+            if (ledger_error[0]) {
+                f->outcome = BO_FAILED;
+                snprintf(f->reason, sizeof f->reason, "%s", ledger_error);
+            } else {
+                run_one(r, phase, f);
+            }
             if (tick)
                 tick(r, &r->files[todo[i]], ctx);
         }

@@ -187,5 +187,21 @@ outputs "$T/j2" >"$T/oj"; ledger "$T/j2/x12-ledger.sqlite" >"$T/lj"
 cmp -s "$T/oc" "$T/oj" && ok || bad "--jobs 2 outputs differ from --jobs 1"
 cmp -s "$T/lc" "$T/lj" && ok || bad "--jobs 2 ledger differs from --jobs 1"
 
+# --- --jobs 2 with a single file to do (it runs in the main process, which
+# had handed the ledger to the workers): its claims still reach the ledger -------
+ONE=$T/one
+mkdir -p "$ONE"
+cp "$BIG/p2/837p.x12" "$ONE/"
+expect_rc 0 "$X12" batch --in "$ONE" --out "$T/single-out" --quiet --jobs 2
+want=$(tr '~' '\n' <"$ONE/837p.x12" | grep -c '^CLM\*')
+got=$("$X12" reconcile --db "$T/single-out/x12-ledger.sqlite" --format csv --as-of 2026-01-01 2>/dev/null | tail -n +2 | wc -l)
+eq "$got" "$want" "claims in the ledger after --jobs 2 on one file"
+# and a second file added later, done alone by a --jobs 2 re-run
+cp "$BIG/p3/837p.x12" "$ONE/second.x12"
+expect_rc 0 "$X12" batch --in "$ONE" --out "$T/single-out" --quiet --jobs 2
+want=$(cat "$ONE/837p.x12" "$ONE/second.x12" | tr '~' '\n' | grep -c '^CLM\*')
+got=$("$X12" reconcile --db "$T/single-out/x12-ledger.sqlite" --format csv --as-of 2026-01-01 2>/dev/null | tail -n +2 | wc -l)
+eq "$got" "$want" "claims in the ledger after a --jobs 2 re-run with one new file"
+
 echo "cli_batch_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
