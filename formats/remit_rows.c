@@ -101,21 +101,29 @@ struct x12_remit_rows {
     char num[MAXCOL][24];
 };
 
-static void put(x12_remit_rows *w, const char *s, size_t n)
+static void grow_and_put(x12_remit_rows *w, const char *s, size_t n)
 {
     if (w->nomem)
         return;
-    if (w->len + n + 1 > w->cap) {
-        size_t nc = w->cap ? w->cap : 1024;
-        while (nc < w->len + n + 1)
-            nc *= 2;
-        char *p = realloc(w->buf, nc);
-        if (!p) {
-            w->nomem = 1;
-            return;
-        }
-        w->buf = p;
-        w->cap = nc;
+    size_t nc = w->cap ? w->cap : 1024;
+    while (nc < w->len + n + 1)
+        nc *= 2;
+    char *p = realloc(w->buf, nc);
+    if (!p) {
+        w->nomem = 1;
+        return;
+    }
+    w->buf = p;
+    w->cap = nc;
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+static inline void put(x12_remit_rows *w, const char *s, size_t n)
+{
+    if (w->len + n + 1 > w->cap || w->nomem) {
+        grow_and_put(w, s, n);
+        return;
     }
     memcpy(w->buf + w->len, s, n);
     w->len += n;
@@ -131,12 +139,14 @@ static void flush(x12_remit_rows *w)
 }
 
 /* RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
+static const unsigned char CSV_SPECIAL[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
+
 static void csv_field(x12_remit_rows *w, const char *s)
 {
     size_t n = 0;
-    int quote = 0;
+    unsigned quote = 0;
     for (; s[n]; n++)
-        quote |= s[n] == ',' || s[n] == '"' || s[n] == '\r' || s[n] == '\n';
+        quote |= CSV_SPECIAL[(unsigned char)s[n]];
     if (!quote) {
         put(w, s, n);
         return;
