@@ -29,10 +29,13 @@ enum {
 struct x12_ledger {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
+    sqlite3_stmt *rollback; /* prepared once: a rollback must not need memory */
     int in_tx;
+    x12_status fail; /* what the last lg_fail() reported */
 };
 
-/* Sets err to X12_ERR_LEDGER with SQLite's message; returns X12_ERR_LEDGER. */
+/* Sets err to X12_ERR_LEDGER with SQLite's message, or to X12_ERR_NOMEM when
+ * SQLite ran out of memory; returns that code (also kept in l->fail). */
 x12_status lg_fail(x12_ledger *l, x12_error *err, const char *what);
 /* Runs SQL without results. */
 x12_status lg_exec(x12_ledger *l, const char *sql, x12_error *err);

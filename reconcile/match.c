@@ -72,7 +72,7 @@ static x12_status matcher_init(matcher *m, x12_ledger *l, x12_error *err)
         !(m->set_line = lg_prepare(l,
               "UPDATE remit_lines SET claim_line_ref = ?1, match_method = ?2 WHERE id = ?3", err))) {
         matcher_free(m);
-        return X12_ERR_LEDGER;
+        return l->fail;
     }
     return X12_OK;
 }
@@ -179,7 +179,7 @@ static x12_status match_lines(matcher *m, int64_t remit_id, int64_t claim_id, ui
             line = step_id(l, m->cline_by_proc, err);
         }
         if (line < 0) {
-            st = X12_ERR_LEDGER;
+            st = l->fail;
             break;
         }
         if (line > 0) {
@@ -209,13 +209,14 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
     if (!l)
         return X12_ERR_USAGE;
     matcher m;
-    if (matcher_init(&m, l, err) != X12_OK)
-        return X12_ERR_LEDGER;
-    if (lg_begin(l, err) != X12_OK) {
+    x12_status st = matcher_init(&m, l, err);
+    if (st != X12_OK)
+        return st;
+    st = lg_begin(l, err);
+    if (st != X12_OK) {
         matcher_free(&m);
-        return X12_ERR_LEDGER;
+        return st;
     }
-    x12_status st = X12_OK;
     candidate *cand = NULL;
     size_t cap = 0;
     int rc;
@@ -230,7 +231,8 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             "SELECT r.id, r.claim_ref FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND"
             " (SELECT COUNT(*) FROM claims c WHERE c.claim_id = r.clp01) > 1 ORDER BY r.id", err);
         if (!q)
-            st = X12_ERR_LEDGER;
+            st = l->fail;
+        rc = SQLITE_DONE;
         while (q && (rc = sqlite3_step(q)) == SQLITE_ROW) {
             if (nprev + 2 > prevcap) {
                 size_t nc = prevcap ? prevcap * 2 : 64;
@@ -245,6 +247,8 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             prev[nprev++] = sqlite3_column_int64(q, 0);
             prev[nprev++] = sqlite3_column_int64(q, 1);
         }
+        if (st == X12_OK && rc != SQLITE_DONE)
+            st = lg_fail(l, err, "listing earlier matches");
         sqlite3_finalize(q);
         if (st == X12_OK &&
             (lg_exec(l, "UPDATE remit_lines SET claim_line_ref = NULL, match_method = NULL WHERE remit_claim IN"
@@ -252,13 +256,13 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
                         " (SELECT COUNT(*) FROM claims c WHERE c.claim_id = r.clp01) > 1)", err) != X12_OK ||
              lg_exec(l, "UPDATE remit_claims SET claim_ref = NULL, match_method = NULL WHERE claim_ref IS NOT"
                         " NULL AND (SELECT COUNT(*) FROM claims c WHERE c.claim_id = clp01) > 1", err) != X12_OK))
-            st = X12_ERR_LEDGER;
+            st = l->fail;
     }
     /* Collect the ids first: the updates below change the column the
      * unmatched query filters on. */
     int64_t *ids = NULL;
     size_t nids = 0, idcap = 0;
-    while ((rc = sqlite3_step(m.unmatched)) == SQLITE_ROW) {
+    while (st == X12_OK && (rc = sqlite3_step(m.unmatched)) == SQLITE_ROW) {
         if (nids == idcap) {
             size_t nc = idcap ? idcap * 2 : 256;
             int64_t *p = realloc(ids, nc * sizeof *p);
@@ -306,6 +310,8 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             snprintf(cand[n].icn, sizeof cand[n].icn, "%s", col_text(m.by_claim_id, 2));
             n++;
         }
+        if (st == X12_OK && rc != SQLITE_DONE)
+            st = lg_fail(l, err, "reading the claims of a payment");
         sqlite3_reset(m.by_claim_id);
         if (st != X12_OK)
             break;
@@ -333,7 +339,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             }
         }
         if (claim < 0) {
-            st = X12_ERR_LEDGER;
+            st = l->fail;
             break;
         }
         if (claim == 0) {
@@ -368,6 +374,11 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         st = lg_commit(l, err);
     else
         lg_rollback(l);
+    if (st == X12_ERR_NOMEM && err && err->code != X12_ERR_NOMEM) {
+        memset(err, 0, sizeof *err);
+        err->code = X12_ERR_NOMEM;
+        err->msg = x12_status_message(X12_ERR_NOMEM);
+    }
     if (stats)
         *stats = local;
     return st;
