@@ -115,7 +115,12 @@ x12_status lg_fail(x12_ledger *l, x12_error *err, const char *what)
 {
     /* sqlite3_errcode(NULL) is SQLITE_NOMEM too: open could not allocate
      * the connection */
-    x12_status code = sqlite3_errcode(l->db) == SQLITE_NOMEM ? X12_ERR_NOMEM : X12_ERR_LEDGER;
+    return lg_fail_rc(l, err, what, sqlite3_errcode(l->db));
+}
+
+x12_status lg_fail_rc(x12_ledger *l, x12_error *err, const char *what, int rc)
+{
+    x12_status code = (rc & 0xff) == SQLITE_NOMEM ? X12_ERR_NOMEM : X12_ERR_LEDGER;
     char buf[96];
     snprintf(buf, sizeof buf, "%s: %s", what, l->db ? sqlite3_errmsg(l->db) : "no database");
     set_err(err, code, code == X12_ERR_NOMEM ? NULL : buf);
@@ -340,7 +345,7 @@ static int64_t run_insert(x12_ledger *l, sqlite3_stmt *s, x12_error *err, const 
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE) {
-        lg_fail(l, err, what);
+        lg_fail_rc(l, err, what, rc);
         return 0;
     }
     return sqlite3_last_insert_rowid(l->db);
@@ -356,7 +361,7 @@ static int run_exists(x12_ledger *l, sqlite3_stmt *s, x12_error *err, const char
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
-    lg_fail(l, err, what);
+    lg_fail_rc(l, err, what, rc);
     return -1;
 }
 

@@ -85,7 +85,7 @@ static int64_t step_id(x12_ledger *l, sqlite3_stmt *s, x12_error *err)
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        lg_fail(l, err, "matching");
+        lg_fail_rc(l, err, "matching", rc);
         return -1;
     }
     return id;
@@ -96,6 +96,10 @@ typedef struct candidate {
     char frequency[4];
     char icn[64];
 } candidate;
+
+/* Text is bound SQLITE_STATIC: a copy (SQLITE_TRANSIENT) needs memory, and
+ * a bind that fails leaves the parameter NULL, which matches nothing.  The
+ * buffers (locals, and columns of m->rlines) outlive each step. */
 
 /* Chooses among claims sharing CLM01 = CLP01.  005010X221A1 2100 CLP02 22 is
  * a reversal: it goes where the payment it reverses (same CLP07) went.  A
@@ -164,17 +168,17 @@ static x12_status match_lines(matcher *m, int64_t remit_id, int64_t claim_id, ui
         const char *how = "line_control";
         /* 005010X221A1 2110 REF*6R echoes 837 2400 REF*6R: the surest key */
         sqlite3_bind_int64(m->cline_by_control, 1, claim_id);
-        sqlite3_bind_text(m->cline_by_control, 2, control, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(m->cline_by_control, 2, control, -1, SQLITE_STATIC);
         int64_t line = step_id(l, m->cline_by_control, err);
         if (line == 0) {
             /* SVC06 carries the submitted procedure when the payer re-coded
              * the line; a reversal negates the charge */
             how = "procedure";
             sqlite3_bind_int64(m->cline_by_proc, 1, claim_id);
-            sqlite3_bind_text(m->cline_by_proc, 2, orig[0] ? orig : proc, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(m->cline_by_proc, 3, mods, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(m->cline_by_proc, 2, orig[0] ? orig : proc, -1, SQLITE_STATIC);
+            sqlite3_bind_text(m->cline_by_proc, 3, mods, -1, SQLITE_STATIC);
             sqlite3_bind_int64(m->cline_by_proc, 4, charge < 0 ? -charge : charge);
-            sqlite3_bind_text(m->cline_by_proc, 5, date, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(m->cline_by_proc, 5, date, -1, SQLITE_STATIC);
             sqlite3_bind_int64(m->cline_by_proc, 6, remit_id);
             line = step_id(l, m->cline_by_proc, err);
         }
@@ -189,14 +193,14 @@ static x12_status match_lines(matcher *m, int64_t remit_id, int64_t claim_id, ui
             rc = sqlite3_step(m->set_line);
             sqlite3_reset(m->set_line);
             if (rc != SQLITE_DONE) {
-                st = lg_fail(l, err, "matching a line");
+                st = lg_fail_rc(l, err, "matching a line", rc);
                 break;
             }
             (*count)++;
         }
     }
     if (st == X12_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        st = lg_fail(l, err, "reading payment lines");
+        st = lg_fail_rc(l, err, "reading payment lines", rc);
     sqlite3_reset(m->rlines);
     return st;
 }
@@ -248,7 +252,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             prev[nprev++] = sqlite3_column_int64(q, 1);
         }
         if (st == X12_OK && rc != SQLITE_DONE)
-            st = lg_fail(l, err, "listing earlier matches");
+            st = lg_fail_rc(l, err, "listing earlier matches", rc);
         sqlite3_finalize(q);
         if (st == X12_OK &&
             (lg_exec(l, "UPDATE remit_lines SET claim_line_ref = NULL, match_method = NULL WHERE remit_claim IN"
@@ -276,7 +280,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         ids[nids++] = sqlite3_column_int64(m.unmatched, 0);
     }
     if (st == X12_OK && rc != SQLITE_DONE)
-        st = lg_fail(l, err, "listing unmatched payments");
+        st = lg_fail_rc(l, err, "listing unmatched payments", rc);
     sqlite3_reset(m.unmatched);
     for (size_t k = 0; st == X12_OK && k < nids; k++) {
         int64_t remit_id = ids[k];
@@ -293,7 +297,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         snprintf(orig, sizeof orig, "%s", col_text(m.remit, 3));
         sqlite3_reset(m.remit);
         size_t n = 0;
-        sqlite3_bind_text(m.by_claim_id, 1, clp01, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(m.by_claim_id, 1, clp01, -1, SQLITE_STATIC);
         while ((rc = sqlite3_step(m.by_claim_id)) == SQLITE_ROW) {
             if (n == cap) {
                 size_t nc = cap ? cap * 2 : 8;
@@ -311,7 +315,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             n++;
         }
         if (st == X12_OK && rc != SQLITE_DONE)
-            st = lg_fail(l, err, "reading the claims of a payment");
+            st = lg_fail_rc(l, err, "reading the claims of a payment", rc);
         sqlite3_reset(m.by_claim_id);
         if (st != X12_OK)
             break;
@@ -326,11 +330,11 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             for (int ki = 0; ki < 2 && claim == 0; ki++) {
                 if (!keys[ki][0])
                     continue;
-                sqlite3_bind_text(m.by_claim_icn, 1, keys[ki], -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(m.by_claim_icn, 1, keys[ki], -1, SQLITE_STATIC);
                 claim = step_id(l, m.by_claim_icn, err);
                 how = "payer_claim_number";
                 if (claim == 0) {
-                    sqlite3_bind_text(m.by_icn_matched, 1, keys[ki], -1, SQLITE_TRANSIENT);
+                    sqlite3_bind_text(m.by_icn_matched, 1, keys[ki], -1, SQLITE_STATIC);
                     sqlite3_bind_int64(m.by_icn_matched, 2, remit_id);
                     claim = step_id(l, m.by_icn_matched, err);
                 }
@@ -352,7 +356,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         rc = sqlite3_step(m.set_claim);
         sqlite3_reset(m.set_claim);
         if (rc != SQLITE_DONE) {
-            st = lg_fail(l, err, "matching a claim");
+            st = lg_fail_rc(l, err, "matching a claim", rc);
             break;
         }
         int again = 0;

@@ -318,6 +318,8 @@ typedef struct report {
 static int emit(report *rp, acc *a, x12_recon_row *row)
 {
     acc_texts(a);
+    if (a->failed)
+        return 0; /* out of memory: no row with its texts missing */
     row->adjustment_detail = sb_get(&a->detail_out);
     row->remark_codes = sb_get(&a->remarks_out);
     row->trace_numbers = sb_get(&a->traces);
@@ -376,10 +378,11 @@ static int64_t scalar(x12_ledger *l, const char *sql, x12_error *err, int *ok)
         *ok = 0;
         return 0;
     }
-    if (sqlite3_step(s) == SQLITE_ROW)
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
         v = sqlite3_column_int64(s, 0);
     else if (*ok) {
-        lg_fail(l, err, "reading the totals");
+        lg_fail_rc(l, err, "reading the totals", rc);
         *ok = 0;
     }
     sqlite3_finalize(s);
@@ -392,11 +395,12 @@ static int void_reversed(report *rp, const char *icn, x12_error *err)
 {
     if (!icn[0])
         return 0;
-    sqlite3_bind_text(rp->void_rev, 1, icn, -1, SQLITE_TRANSIENT);
+    /* static: a copy needs memory, and a failed bind would match nothing */
+    sqlite3_bind_text(rp->void_rev, 1, icn, -1, SQLITE_STATIC);
     int rc = sqlite3_step(rp->void_rev);
     sqlite3_reset(rp->void_rev);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        lg_fail(rp->l, err, "reading the ledger");
+        lg_fail_rc(rp->l, err, "reading the ledger", rc);
         return -1;
     }
     return rc == SQLITE_ROW;
@@ -533,7 +537,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             st = X12_ERR_NOMEM;
     }
     if (st == X12_OK && ((crc != SQLITE_DONE && crc != SQLITE_ROW) || (urc != SQLITE_DONE && urc != SQLITE_ROW)))
-        st = lg_fail(l, err, "reading the ledger");
+        st = lg_fail_rc(l, err, "reading the ledger", crc != SQLITE_DONE && crc != SQLITE_ROW ? crc : urc);
     sqlite3_finalize(cs);
     sqlite3_finalize(us);
     sqlite3_finalize(rp.void_rev);

@@ -661,11 +661,11 @@ static void test_spec_small(void **state)
 static void test_spec_builtin(void **state)
 {
     (void)state;
-    /* Tens of thousands of calls each: every N of the first 1000 and the
-     * last 1000, every 101st between (the small guide above has every N). */
-    run_sweep("x12_spec_load_builtin (005010X221A1)", attempt_builtin, 1000, 101, 1000);
-    run_sweep("x12_spec_load_overlaid_memory (example-companion, 837P)", attempt_overlaid_memory, 1000,
-              101, 1000);
+    /* Tens of thousands of calls each: every N of the first 500 and the
+     * last 500, every 151st between (the small guide above has every N). */
+    run_sweep("x12_spec_load_builtin (005010X221A1)", attempt_builtin, 500, 151, 500);
+    run_sweep("x12_spec_load_overlaid_memory (example-companion, 837P)", attempt_overlaid_memory, 500,
+              151, 500);
 }
 
 /* --- the ledger ----------------------------------------------------------------- */
@@ -928,18 +928,19 @@ static long guide_calls(const char *id)
 }
 
 /* The reader loads the guide at the first ST (test_spec_builtin covers
- * that): every N before and after it, every 101st inside it. */
+ * that): every N of the first 200 calls and of all after the guide's load,
+ * every 151st inside it. */
 static void test_ledger_ingest_claims(void **state)
 {
     (void)state;
-    run_sweep("x12_ledger_ingest_claims (claims-1.837)", attempt_claims, 200, 101,
+    run_sweep("x12_ledger_ingest_claims (claims-1.837)", attempt_claims, 200, 151,
               -guide_calls("005010X222A1"));
 }
 
 static void test_ledger_ingest_remits(void **state)
 {
     (void)state;
-    run_sweep("x12_ledger_ingest_remits (era-1.835)", attempt_remits, 200, 101,
+    run_sweep("x12_ledger_ingest_remits (era-1.835)", attempt_remits, 200, 151,
               -guide_calls("005010X221A1"));
 }
 
