@@ -661,11 +661,11 @@ static void test_spec_small(void **state)
 static void test_spec_builtin(void **state)
 {
     (void)state;
-    /* Tens of thousands of calls each: every N of the first 500 and the
-     * last 500, every 151st between (the small guide above has every N). */
-    run_sweep("x12_spec_load_builtin (005010X221A1)", attempt_builtin, 500, 151, 500);
-    run_sweep("x12_spec_load_overlaid_memory (example-companion, 837P)", attempt_overlaid_memory, 500,
-              151, 500);
+    /* Tens of thousands of calls each: every N of the first 300 and the
+     * last 300, every 251st between (the small guide above has every N). */
+    run_sweep("x12_spec_load_builtin (005010X221A1)", attempt_builtin, 300, 251, 300);
+    run_sweep("x12_spec_load_overlaid_memory (example-companion, 837P)", attempt_overlaid_memory, 300,
+              251, 300);
 }
 
 /* --- the ledger ----------------------------------------------------------------- */
@@ -789,9 +789,35 @@ static void ledger_refs(void)
 
 /* A new ledger holding what state `i` holds (a copy: ingesting each time
  * would make the sweeps too slow). */
+static int g_on_file; /* ledger_at() makes a WAL file, not :memory: */
+
+static void ledger_path(char *out, size_t cap, const char *suffix)
+{
+    snprintf(out, cap, "%s/step.sqlite%s", g_dir, suffix);
+}
+
+static void remove_ledger_file(void)
+{
+    char p[192];
+    static const char *const SUFFIX[] = {"", "-wal", "-shm", "-journal"};
+    for (int i = 0; i < 4; i++) {
+        ledger_path(p, sizeof p, SUFFIX[i]);
+        unlink(p);
+    }
+}
+
 static x12_ledger *ledger_at(int i)
 {
-    x12_ledger *l = open_ledger();
+    x12_ledger *l = NULL;
+    if (g_on_file) {
+        char p[192];
+        x12_error err;
+        remove_ledger_file();
+        ledger_path(p, sizeof p, "");
+        assert_int_equal(x12_ledger_open(p, &l, &err), X12_OK);
+    } else {
+        l = open_ledger();
+    }
     sqlite3_backup *b = sqlite3_backup_init(l->db, "main", g_tmpl[i]->db, "main");
     assert_non_null(b);
     assert_int_equal(sqlite3_backup_step(b, -1), SQLITE_DONE);
@@ -867,6 +893,8 @@ static int attempt_step(long n, int step)
         check_state(l, &g_state[step + 1], n, "after the step again");
     }
     x12_ledger_close(l);
+    if (g_on_file)
+        remove_ledger_file();
     check_live(before, n);
     return done;
 }
@@ -929,19 +957,76 @@ static long guide_calls(const char *id)
 
 /* The reader loads the guide at the first ST (test_spec_builtin covers
  * that): every N of the first 200 calls and of all after the guide's load,
- * every 151st inside it. */
+ * every 401st inside it. */
+/* A ledger file: WAL, the migration committed on disk.  After a failed
+ * open the file must open without failures into an empty ledger. */
+static int attempt_open_file(long n)
+{
+    char path[160], side[176];
+    snprintf(path, sizeof path, "%s/ledger.sqlite", g_dir);
+    long before = live_now();
+    x12_ledger *l = NULL;
+    x12_error err;
+    arm(n);
+    x12_status st = x12_ledger_open(path, &l, &err);
+    disarm();
+    int done = !G.hit;
+    if (st == X12_OK)
+        x12_ledger_close(l);
+    else
+        check_status(st, &err, n);
+    assert_int_equal(x12_ledger_open(path, &l, &err), X12_OK);
+    check_state(l, &g_state[0], n, "opened again after the failed open");
+    x12_ledger_close(l);
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+    check_live(before, n);
+    return done;
+}
+
+static void test_ledger_open_file(void **state)
+{
+    (void)state;
+    /* each run writes and syncs a file: every N of the first and last 400
+     * calls, every 13th between (the in-memory open above has every N) */
+    run_sweep("x12_ledger_open (a new file)", attempt_open_file, 400, 13, 400);
+}
+
 static void test_ledger_ingest_claims(void **state)
 {
     (void)state;
-    run_sweep("x12_ledger_ingest_claims (claims-1.837)", attempt_claims, 200, 151,
+    run_sweep("x12_ledger_ingest_claims (claims-1.837)", attempt_claims, 200, 401,
               -guide_calls("005010X222A1"));
 }
 
 static void test_ledger_ingest_remits(void **state)
 {
     (void)state;
-    run_sweep("x12_ledger_ingest_remits (era-1.835)", attempt_remits, 200, 151,
+    run_sweep("x12_ledger_ingest_remits (era-1.835)", attempt_remits, 200, 401,
               -guide_calls("005010X221A1"));
+}
+
+/* The same on a ledger file (WAL, the rollback on disk).  Each run writes
+ * and syncs files: every N of the first 100 calls, then every 3rd after
+ * the guide's load. */
+static void test_ledger_ingest_remits_file(void **state)
+{
+    (void)state;
+    long guide = guide_calls("005010X221A1");
+    g_on_file = 1;
+    assert_true(attempt_remits(0));
+    long total = G.calls, runs = 0;
+    for (long n = 1; n <= total + 1; n = n < 100 ? n + 1 : n < guide ? guide : n + 3) {
+        runs++;
+        if (attempt_remits(n))
+            break;
+    }
+    g_on_file = 0;
+    printf("x12_ledger_ingest_remits (era-1.835, ledger file): %ld allocating calls, %ld runs with a "
+           "failure\n", total, runs);
 }
 
 static void test_ledger_match(void **state)
@@ -958,7 +1043,7 @@ static void test_ledger_report(void **state)
 
 /* --- claims JSON with the default allocator ------------------------------------- */
 
-#define CLAIMS_JSON X12KIT_SOURCE_DIR "/fixtures/claims/y_837p.ndjson"
+#define CLAIMS_JSON X12KIT_SOURCE_DIR "/fixtures/reconcile/claims-1.ndjson"
 static char g_claim_ids[4096];
 
 /* Reads every claim; returns X12_OK, or the fatal status.  The claim ids
@@ -1010,7 +1095,7 @@ static void test_claims_json_default_alloc(void **state)
     (void)state;
     assert_int_equal(read_claims(g_claim_ids, sizeof g_claim_ids), X12_OK);
     assert_true(strlen(g_claim_ids) > 2);
-    run_sweep("x12_claims_json_open/next (y_837p.ndjson, default allocator)", attempt_claims_json, ALL);
+    run_sweep("x12_claims_json_open/next (claims-1.ndjson, default allocator)", attempt_claims_json, ALL);
 }
 
 /* --- the interposer itself ---------------------------------------------------- */
@@ -1112,8 +1197,10 @@ int main(void)
         cmocka_unit_test(test_spec_small),
         cmocka_unit_test(test_spec_builtin),
         cmocka_unit_test(test_ledger_open),
+        cmocka_unit_test(test_ledger_open_file),
         cmocka_unit_test(test_ledger_ingest_claims),
         cmocka_unit_test(test_ledger_ingest_remits),
+        cmocka_unit_test(test_ledger_ingest_remits_file),
         cmocka_unit_test(test_ledger_match),
         cmocka_unit_test(test_ledger_report),
         cmocka_unit_test(test_claims_json_default_alloc),
