@@ -19,6 +19,10 @@
  *     is not built with X12KIT_SANITIZE);
  *   - for the ledger, leave the ledger as it was: the same rows, and the
  *     same result when the call is repeated without failures.
+ * Where every N is too slow for CI (the big built-in guides, a ledger file)
+ * a test sweeps both ends of the run and a stride between: see each test.
+ * Inside glibc's regcomp() only the first allocation may fail (see regcomp()
+ * below: glibc itself double-frees or leaks on later ones).
  * One-time global state (xmlInitParser, sqlite3_initialize, the call_once of
  * x12_spec_builtin_ids, the first SQLite connection, libxml2's random seed)
  * is set up by a run without failures before anything is armed, so that it
