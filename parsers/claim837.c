@@ -628,6 +628,8 @@ x12_status x12_claim_reader_segment(x12_claim_reader *r, const x12_segment *seg)
             return r->fatal = st;
     }
     x12_status st = x12_walker_segment(r->walker, seg);
+    if (st == X12_ERR_NOMEM)
+        r->fatal = st; /* the walker's: x12_claim_read_file() reports it, not a stop */
     if (r->fatal)
         return r->fatal;
     return st;

@@ -4,6 +4,7 @@
  * embedded at build time by tools/embed.c.  Rules and overlays are read by
  * later stages; the loader only counts rules. */
 #define _POSIX_C_SOURCE 200809L
+#include <errno.h>
 #include <regex.h>
 #include <limits.h>
 #include <stdio.h>
@@ -45,6 +46,7 @@ typedef struct loader {
     const char *name;
     x12_error *err;
     int failed;
+    x12_status code; /* of the first failure */
     x12_spec *spec;
 } loader;
 
@@ -82,6 +84,7 @@ static void fail(loader *L, x12_status code, const xmlNode *at, const char *fmt,
     if (L->failed)
         return;
     L->failed = 1;
+    L->code = code;
     if (!L->err)
         return;
     memset(L->err, 0, sizeof *L->err);
@@ -92,6 +95,115 @@ static void fail(loader *L, x12_status code, const xmlNode *at, const char *fmt,
     char what[64];
     snprintf(what, sizeof what, fmt, arg ? arg : "");
     snprintf(L->err->detail, sizeof L->err->detail, "%.30s: %.60s", L->name, what);
+}
+
+/* XML handed to libxml2 through a read callback. */
+typedef struct mem_in {
+    const char *p;
+    size_t left;
+} mem_in;
+
+static int mem_read(void *ctx, char *buf, int len)
+{
+    mem_in *m = ctx;
+    size_t n = len > 0 ? (size_t)len : 0;
+    if (n > m->left)
+        n = m->left;
+    memcpy(buf, m->p, n);
+    m->p += n;
+    m->left -= n;
+    return (int)n;
+}
+
+/* One parse with libxml2; *nomem set when it reported running out of
+ * memory (it then stops, and may still hand out the tree built so far,
+ * which is dropped). */
+static xmlDoc *parse_xml(xmlParserCtxt *ctxt, const void *xml, size_t len, const char *name,
+                         int *nomem)
+{
+    /* Some allocation failures (the input buffer) are reported only in
+     * the thread's last error, not in the context. */
+    xmlResetLastError();
+    /* Read through a callback, not xmlCtxtReadMemory(): libxml2 2.9's
+     * xmlParserInputBufferCreateMem() leaks its buffer when it cannot copy
+     * the input (and the copy of a whole guide is not needed). */
+    mem_in m = {xml, len};
+    xmlDoc *doc = xmlCtxtReadIO(ctxt, mem_read, NULL, &m, name, NULL,
+                                XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
+                                    XML_PARSE_NOWARNING);
+    const xmlError *last = xmlGetLastError();
+    *nomem = ctxt->errNo == XML_ERR_NO_MEMORY || ctxt->lastError.code == XML_ERR_NO_MEMORY ||
+             (last && last->code == XML_ERR_NO_MEMORY) ||
+             (!doc && ctxt->errNo == XML_ERR_OK && ctxt->lastError.code == XML_ERR_OK);
+    if (*nomem) {
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    return doc;
+}
+
+/* Parses `len` bytes of XML.  NULL when it cannot: *why is X12_ERR_NOMEM
+ * when libxml2 ran out of memory, else X12_ERR_SPEC with *line the XML
+ * line of the error. */
+static xmlDoc *read_xml(const void *xml, size_t len, const char *name, x12_status *why,
+                        uint64_t *line)
+{
+    *why = X12_ERR_NOMEM;
+    *line = 0;
+    xmlParserCtxt *ctxt = xmlNewParserCtxt();
+    if (!ctxt)
+        return NULL;
+    int nomem;
+    xmlDoc *doc = parse_xml(ctxt, xml, len, name, &nomem);
+    if (!doc && !nomem) {
+        /* libxml2 2.9 reports some allocation failures inside the parser
+         * as syntax errors ("Extra content at the end of the document"): a
+         * second parse tells a passing memory shortage from broken XML
+         * (only broken XML pays for it) */
+        doc = parse_xml(ctxt, xml, len, name, &nomem);
+        if (!doc && !nomem) {
+            *why = X12_ERR_SPEC;
+            *line = ctxt->lastError.line > 0 ? (uint64_t)ctxt->lastError.line : 0;
+        }
+    }
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+/* A whole file into a malloc()ed buffer (*buf NULL for an empty file).
+ * X12_ERR_IO when it cannot be opened or read, X12_ERR_NOMEM. */
+static x12_status read_whole(const char *path, char **buf, size_t *len)
+{
+    *buf = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return errno == ENOMEM ? X12_ERR_NOMEM : X12_ERR_IO;
+    size_t cap = 0, n;
+    char tmp[65536];
+    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
+        if (*len + n > cap) {
+            cap = (*len + n) * 2;
+            char *nb = realloc(*buf, cap);
+            if (!nb) {
+                free(*buf);
+                *buf = NULL;
+                fclose(f);
+                return X12_ERR_NOMEM;
+            }
+            *buf = nb;
+        }
+        memcpy(*buf + *len, tmp, n);
+        *len += n;
+    }
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        free(*buf);
+        *buf = NULL;
+        return X12_ERR_IO;
+    }
+    return X12_OK;
 }
 
 static char *dup_str(loader *L, const char *s)
@@ -108,10 +220,20 @@ static char *dup_str(loader *L, const char *s)
     return d;
 }
 
+/* xmlGetProp(), telling an absent attribute from one libxml2 could not
+ * copy: that fails the load with X12_ERR_NOMEM.  Free with xmlFree(). */
+static xmlChar *get_prop(loader *L, const xmlNode *n, const char *name)
+{
+    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    if (!v && xmlHasProp(n, (const xmlChar *)name))
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+    return v;
+}
+
 /* An attribute copied into the arena, or NULL when absent. */
 static char *attr(loader *L, const xmlNode *n, const char *name)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    xmlChar *v = get_prop(L, n, name);
     if (!v)
         return NULL;
     char *d = dup_str(L, (const char *)v);
@@ -121,7 +243,7 @@ static char *attr(loader *L, const xmlNode *n, const char *name)
 
 static long num_attr(loader *L, const xmlNode *n, const char *name, long dflt)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+    xmlChar *v = get_prop(L, n, name);
     if (!v)
         return dflt;
     long r;
@@ -197,8 +319,10 @@ static const uint64_t *pack_keys(loader *L, const char *const *codes, uint32_t n
     if (!codes)
         return NULL;
     uint64_t *k = arena_alloc(L, (n ? n : 1) * sizeof *k);
-    if (!k)
+    if (!k) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
         return NULL;
+    }
     for (uint32_t i = 0; i < n; i++) {
         size_t len = strlen(codes[i]);
         if (len == 0 || len > 8)
@@ -251,7 +375,7 @@ static int parse_ref(const char *ref, const char *seg_id, uint16_t *pos, uint16_
 
 static char usage_attr(loader *L, const xmlNode *n)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)"usage");
+    xmlChar *v = get_prop(L, n, "usage");
     char u = v && (v[0] == 'R' || v[0] == 'S' || v[0] == 'N') && !v[1] ? (char)v[0] : 0;
     if (!u)
         fail(L, X12_ERR_SPEC, n, "usage must be R, S or N%s", "");
@@ -278,7 +402,10 @@ static void set_pattern(loader *L, const xmlNode *n, spec_el *e, const char *pat
     free(anchored);
     if (rc != 0) {
         free(node);
-        fail(L, X12_ERR_SPEC, n, "pattern '%s' is not a valid regular expression", pat);
+        if (rc == REG_ESPACE)
+            fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        else
+            fail(L, X12_ERR_SPEC, n, "pattern '%s' is not a valid regular expression", pat);
         return;
     }
     node->next = L->spec->regexes;
@@ -375,8 +502,10 @@ static spec_syntax *parse_syntax(loader *L, const xmlNode *n, uint16_t *nout)
     if (!notes)
         return NULL;
     spec_syntax *out = arena_alloc(L, (k ? k : 1) * sizeof *out);
-    if (!out)
+    if (!out) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
         return NULL;
+    }
     for (uint32_t i = 0; i < k; i++) {
         const char *s = notes[i];
         size_t len = strlen(s);
@@ -402,9 +531,9 @@ static spec_syntax *parse_syntax(loader *L, const xmlNode *n, uint16_t *nout)
     return out;
 }
 
-static int marked_unverified(const xmlNode *n)
+static int marked_unverified(loader *L, const xmlNode *n)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)"verified");
+    xmlChar *v = get_prop(L, n, "verified");
     int r = v && !strcmp((const char *)v, "false");
     xmlFree(v);
     return r;
@@ -414,7 +543,7 @@ static spec_seg *load_seg_body(loader *L, const xmlNode *n);
 
 static spec_seg *load_seg(loader *L, const xmlNode *n)
 {
-    int mark = marked_unverified(n);
+    int mark = marked_unverified(L, n);
     L->unverified += mark;
     spec_seg *s = load_seg_body(L, n);
     L->unverified -= mark;
@@ -453,7 +582,7 @@ static spec_seg *load_seg_body(loader *L, const xmlNode *n)
         if (!is(x, "el") && !is(x, "comp"))
             continue;
         uint16_t pos, comp;
-        xmlChar *ref = xmlGetProp(x, (const xmlChar *)"ref");
+        xmlChar *ref = get_prop(L, x, "ref");
         if (ref && parse_ref((const char *)ref, s->id, &pos, &comp) == 0 && pos > maxpos)
             maxpos = pos;
         xmlFree(ref);
@@ -479,7 +608,7 @@ static spec_seg *load_seg_body(loader *L, const xmlNode *n)
             c.de = attr(L, x, "de");
             c.usage = usage_attr(L, x);
             c.rep = (uint16_t)num_attr(L, x, "rep", 1);
-            c.verified = !marked_unverified(x) && !L->unverified;
+            c.verified = !marked_unverified(L, x) && !L->unverified;
             if (parse_ref(c.ref, s->id, &c.pos, &c.comp) < 0 || c.comp) {
                 fail(L, X12_ERR_SPEC, x, "composite ref '%s' is not an element position", c.ref);
                 break;
@@ -558,7 +687,7 @@ static spec_loop *load_loop_body(loader *L, const xmlNode *n, int root);
 
 static spec_loop *load_loop(loader *L, const xmlNode *n, int root)
 {
-    int mark = marked_unverified(n);
+    int mark = marked_unverified(L, n);
     L->unverified += mark;
     spec_loop *lp = load_loop_body(L, n, root);
     L->unverified -= mark;
@@ -871,11 +1000,14 @@ static spec_codelist *load_codelist(loader *L, const char *id)
         f++;
     if (!f->name)
         return NULL;
-    xmlDoc *doc = xmlReadMemory((const char *)f->data, (int)f->size, f->name, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                                    XML_PARSE_NOWARNING);
+    x12_status why;
+    uint64_t line;
+    xmlDoc *doc = read_xml(f->data, f->size, f->name, &why, &line);
     if (!doc) {
-        fail(L, X12_ERR_SPEC, NULL, "code list %s is not well-formed", id);
+        if (why == X12_ERR_NOMEM)
+            fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        else
+            fail(L, X12_ERR_SPEC, NULL, "code list %s is not well-formed", id);
         return NULL;
     }
     spec_codelist *cl = arena_alloc(L, sizeof *cl);
@@ -1001,15 +1133,17 @@ static x12_spec *load_buffer(const void *xml, size_t len, const char *name, x12_
         }
         return NULL;
     }
-    xmlDoc *doc = xmlReadMemory(xml, (int)len, name, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+    x12_status why;
+    uint64_t line;
+    xmlDoc *doc = read_xml(xml, len, name, &why, &line);
     if (!doc) {
         if (err) {
             memset(err, 0, sizeof *err);
-            err->code = X12_ERR_SPEC;
-            err->msg = x12_status_message(X12_ERR_SPEC);
-            const xmlError *xe = xmlGetLastError();
-            err->byte_offset = xe ? (uint64_t)xe->line : 0;
-            snprintf(err->detail, sizeof err->detail, "%s: not well-formed XML", name);
+            err->code = why;
+            err->msg = x12_status_message(why);
+            err->byte_offset = line;
+            if (why == X12_ERR_SPEC)
+                snprintf(err->detail, sizeof err->detail, "%s: not well-formed XML", name);
         }
         return NULL;
     }
@@ -1025,39 +1159,19 @@ x12_spec *x12_spec_load_memory(const void *xml, size_t len, const char *name, x1
 
 x12_spec *x12_spec_load_file(const char *path, x12_error *err)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f) {
+    char *buf;
+    size_t len;
+    x12_status st = read_whole(path, &buf, &len);
+    if (st != X12_OK) {
         if (err) {
             memset(err, 0, sizeof *err);
-            err->code = X12_ERR_IO;
-            err->msg = x12_status_message(X12_ERR_IO);
-            snprintf(err->detail, sizeof err->detail, "%s: cannot open", path);
+            err->code = st;
+            err->msg = x12_status_message(st);
+            if (st == X12_ERR_IO)
+                snprintf(err->detail, sizeof err->detail, "%s: cannot open", path);
         }
         return NULL;
     }
-    char *buf = NULL;
-    size_t len = 0, cap = 0, n;
-    char tmp[65536];
-    while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) {
-        if (len + n > cap) {
-            cap = (len + n) * 2;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                free(buf);
-                fclose(f);
-                if (err) {
-                    memset(err, 0, sizeof *err);
-                    err->code = X12_ERR_NOMEM;
-                    err->msg = x12_status_message(X12_ERR_NOMEM);
-                }
-                return NULL;
-            }
-            buf = nb;
-        }
-        memcpy(buf + len, tmp, n);
-        len += n;
-    }
-    fclose(f);
     x12_spec *s = load_buffer(buf ? buf : "", len, path, err);
     free(buf);
     return s;
@@ -1158,7 +1272,7 @@ static int usage_ok(char was, char now)
 
 static void ov_usage(loader *L, const xmlNode *n, char *usage)
 {
-    xmlChar *v = xmlGetProp(n, (const xmlChar *)"usage");
+    xmlChar *v = get_prop(L, n, "usage");
     if (!v)
         return;
     char u = (char)v[0];
@@ -1331,44 +1445,66 @@ static x12_status apply_overlay_doc(x12_spec *s, xmlDoc *doc, const char *name, 
         relist_required(s->root, 0); /* usage may have changed */
     s->arena = L.blocks; /* new blocks went to the head of the list */
     if (L.failed)
-        return err ? err->code : X12_ERR_SPEC;
+        return L.code;
     char *id = root ? attr(&L, root, "id") : NULL;
     s->arena = L.blocks;
+    if (L.failed)
+        return L.code;
     size_t used = strlen(s->overlays);
     snprintf(s->overlays + used, sizeof s->overlays - used, "%s%s", used ? " " : "", id ? id : name);
     return X12_OK;
 }
 
-x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err)
-{
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                                               XML_PARSE_NOWARNING);
-    if (!doc) {
-        if (err) {
-            memset(err, 0, sizeof *err);
-            err->code = X12_ERR_SPEC;
-            err->msg = x12_status_message(X12_ERR_SPEC);
-            const xmlError *xe = xmlGetLastError();
-            err->byte_offset = xe ? (uint64_t)xe->line : 0;
-            snprintf(err->detail, sizeof err->detail, "%.60s: cannot read or not well-formed", path);
-        }
-        return X12_ERR_SPEC;
-    }
-    x12_status st = apply_overlay_doc(s, doc, path, err);
-    xmlFreeDoc(doc);
-    return st;
-}
-
-static void overlay_read_error(x12_error *err, const char *name)
+static void overlay_read_error(x12_error *err, x12_status code, uint64_t line, const char *name)
 {
     if (!err)
         return;
     memset(err, 0, sizeof *err);
-    err->code = X12_ERR_SPEC;
-    err->msg = x12_status_message(X12_ERR_SPEC);
-    const xmlError *xe = xmlGetLastError();
-    err->byte_offset = xe ? (uint64_t)xe->line : 0;
-    snprintf(err->detail, sizeof err->detail, "%.60s: cannot read or not well-formed", name);
+    err->code = code;
+    err->msg = x12_status_message(code);
+    err->byte_offset = line;
+    if (code != X12_ERR_NOMEM)
+        snprintf(err->detail, sizeof err->detail, "%.60s: cannot read or not well-formed", name);
+}
+
+/* An overlay's XML from the file `path`, else from `len` bytes at `xml`.
+ * NULL with *code X12_ERR_NOMEM, or X12_ERR_SPEC for a file that cannot be
+ * read or is not well-formed; err is set. */
+static xmlDoc *read_overlay(const char *path, const void *xml, size_t len, const char *name,
+                            x12_status *code, x12_error *err)
+{
+    char *buf = NULL;
+    uint64_t line = 0;
+    xmlDoc *doc = NULL;
+    *code = X12_OK;
+    if (path) {
+        *code = read_whole(path, &buf, &len);
+        xml = buf ? buf : "";
+    }
+    if (*code == X12_OK) {
+        if (len > INT_MAX)
+            *code = X12_ERR_SPEC;
+        else
+            doc = read_xml(xml, len, name, code, &line);
+    }
+    free(buf);
+    if (!doc) {
+        if (*code != X12_ERR_NOMEM)
+            *code = X12_ERR_SPEC;
+        overlay_read_error(err, *code, line, name);
+    }
+    return doc;
+}
+
+x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err)
+{
+    x12_status st;
+    xmlDoc *doc = read_overlay(path, NULL, 0, path, &st, err);
+    if (!doc)
+        return st;
+    st = apply_overlay_doc(s, doc, path, err);
+    xmlFreeDoc(doc);
+    return st;
 }
 
 /* The built-in guide the overlay's guide= names, with the overlay applied. */
@@ -1376,6 +1512,10 @@ static x12_spec *load_overlaid_doc(xmlDoc *doc, const char *name, x12_error *err
 {
     xmlNode *root = xmlDocGetRootElement(doc);
     xmlChar *guide = root ? xmlGetProp(root, (const xmlChar *)"guide") : NULL;
+    if (!guide && root && xmlHasProp(root, (const xmlChar *)"guide")) {
+        overlay_read_error(err, X12_ERR_NOMEM, 0, name); /* libxml2 could not copy it */
+        return NULL;
+    }
     x12_spec *s = x12_spec_load_builtin(guide ? (const char *)guide : "", err);
     xmlFree(guide);
     if (s && apply_overlay_doc(s, doc, name, err) != X12_OK) {
@@ -1387,12 +1527,10 @@ static x12_spec *load_overlaid_doc(xmlDoc *doc, const char *name, x12_error *err
 
 x12_spec *x12_spec_load_overlaid(const char *path, x12_error *err)
 {
-    xmlDoc *doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                                               XML_PARSE_NOWARNING);
-    if (!doc) {
-        overlay_read_error(err, path);
+    x12_status st;
+    xmlDoc *doc = read_overlay(path, NULL, 0, path, &st, err);
+    if (!doc)
         return NULL;
-    }
     x12_spec *s = load_overlaid_doc(doc, path, err);
     xmlFreeDoc(doc);
     return s;
@@ -1402,17 +1540,10 @@ x12_spec *x12_spec_load_overlaid_memory(const void *xml, size_t len, const char 
 {
     if (!name)
         name = "overlay";
-    if (len > INT_MAX) {
-        overlay_read_error(err, name);
+    x12_status st;
+    xmlDoc *doc = read_overlay(NULL, xml, len, name, &st, err);
+    if (!doc)
         return NULL;
-    }
-    xmlDoc *doc = xmlReadMemory(xml, (int)len, name, NULL,
-                                XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR |
-                                    XML_PARSE_NOWARNING);
-    if (!doc) {
-        overlay_read_error(err, name);
-        return NULL;
-    }
     x12_spec *s = load_overlaid_doc(doc, name, err);
     xmlFreeDoc(doc);
     return s;

@@ -267,6 +267,12 @@ static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
         snprintf(L->id, sizeof L->id, "%s", id);
         x12_error err;
         L->spec = *id ? x12_spec_load_builtin(id, &err) : NULL;
+        if (!L->spec && *id && err.code == X12_ERR_NOMEM) {
+            /* no memory for the guide is not "no such guide" (envelope
+             * checks only): stop, as when prepare() fails */
+            w->fatal = X12_ERR_NOMEM;
+            return NULL;
+        }
         if (L->spec && prepare(w, L) < 0) {
             unload(w, L);
             w->fatal = X12_ERR_NOMEM;

@@ -67,7 +67,7 @@ static int claim_set(ingest *in, const x12_claim_context *cx)
                        date};
     int e = lg_submission_exists(in->b.l, &s, in->b.err);
     if (e < 0) {
-        in->b.fatal = X12_ERR_LEDGER;
+        in->b.fatal = in->b.l->fail;
         return 0;
     }
     in->skip_set = e;
@@ -79,7 +79,7 @@ static int claim_set(ingest *in, const x12_claim_context *cx)
         return 0;
     in->sub_id = lg_submission_add(in->b.l, in->b.file_id, &s, in->b.err);
     if (!in->sub_id) {
-        in->b.fatal = X12_ERR_LEDGER;
+        in->b.fatal = in->b.l->fail;
         return 0;
     }
     in->b.st.sets++;
@@ -131,7 +131,7 @@ static int on_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
                    (uint32_t)c->line_count};
     int64_t cid = lg_claim_add(in->b.l, in->sub_id, &lc, in->b.err);
     if (!cid) {
-        in->b.fatal = X12_ERR_LEDGER;
+        in->b.fatal = in->b.l->fail;
         return 1;
     }
     in->b.st.claims++;
@@ -146,7 +146,7 @@ static int on_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
         lg_line ll = {(uint32_t)i + 1, ln->line_control_number, proc, mods, ln->charge_cents,
                       ln->units, date};
         if (!lg_claim_line_add(in->b.l, cid, &ll, in->b.err)) {
-            in->b.fatal = X12_ERR_LEDGER;
+            in->b.fatal = in->b.l->fail;
             return 1;
         }
         in->b.st.lines++;

@@ -51,7 +51,7 @@ static int ensure_payment(ing835 *in, const x12_remit_payment *p)
                      date};
     int e = lg_payment_exists(in->b.l, &lp, in->b.err);
     if (e < 0) {
-        in->b.fatal = X12_ERR_LEDGER;
+        in->b.fatal = in->b.l->fail;
         return 0;
     }
     if (e) {
@@ -64,7 +64,7 @@ static int ensure_payment(ing835 *in, const x12_remit_payment *p)
         return 0;
     in->pay_id = lg_payment_add(in->b.l, in->b.file_id, &lp, in->b.err);
     if (!in->pay_id) {
-        in->b.fatal = X12_ERR_LEDGER;
+        in->b.fatal = in->b.l->fail;
         return 0;
     }
     in->b.st.payments++;
@@ -209,20 +209,20 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
         return 1;
     int64_t rid = lg_remit_add(in->b.l, in->pay_id, ++in->seq, &r, in->b.err);
     if (!rid) {
-        in->b.fatal = X12_ERR_LEDGER;
+        in->b.fatal = in->b.l->fail;
         return 1;
     }
     in->b.st.claims++;
     for (size_t i = 0; i < c->adjustment_count; i++) {
         const x12_remit_adjustment *a = &c->adjustments[i];
         if (lg_adjustment_add(in->b.l, rid, 0, a->group, a->reason, a->cents, a->quantity, in->b.err) != X12_OK) {
-            in->b.fatal = X12_ERR_LEDGER;
+            in->b.fatal = in->b.l->fail;
             return 1;
         }
     }
     for (size_t i = 0; i < c->remark_code_count; i++)
         if (lg_remark_add(in->b.l, rid, 0, c->remark_codes[i], in->b.err) != X12_OK) {
-            in->b.fatal = X12_ERR_LEDGER;
+            in->b.fatal = in->b.l->fail;
             return 1;
         }
     for (size_t i = 0; i < c->line_count; i++) {
@@ -235,7 +235,7 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
                        date};
         int64_t lid = lg_remit_line_add(in->b.l, rid, &ln, in->b.err);
         if (!lid) {
-            in->b.fatal = X12_ERR_LEDGER;
+            in->b.fatal = in->b.l->fail;
             return 1;
         }
         in->b.st.lines++;
@@ -243,13 +243,13 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
             const x12_remit_adjustment *a = &l->adjustments[k];
             if (lg_adjustment_add(in->b.l, rid, lid, a->group, a->reason, a->cents, a->quantity, in->b.err) !=
                 X12_OK) {
-                in->b.fatal = X12_ERR_LEDGER;
+                in->b.fatal = in->b.l->fail;
                 return 1;
             }
         }
         for (size_t k = 0; k < l->remark_count; k++)
             if (lg_remark_add(in->b.l, rid, lid, l->remarks[k].value, in->b.err) != X12_OK) {
-                in->b.fatal = X12_ERR_LEDGER;
+                in->b.fatal = in->b.l->fail;
                 return 1;
             }
     }
@@ -265,7 +265,7 @@ static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
         return 0;
     if (lg_plb_add(in->b.l, in->pay_id, e->provider_id, e->fiscal_date, e->reason, e->reference, e->cents,
                    in->b.err) != X12_OK) {
-        in->b.fatal = X12_ERR_LEDGER;
+        in->b.fatal = in->b.l->fail;
         return 1;
     }
     in->b.st.plb++;

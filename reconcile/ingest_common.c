@@ -27,7 +27,7 @@ x12_status lg_ingest_start(lg_ingest *in, x12_ledger *l, const char *kind, const
         in->ro = *ro;
     else
         x12_reader_options_init(&in->ro);
-    return lg_begin(l, err) == X12_OK ? X12_OK : X12_ERR_LEDGER;
+    return lg_begin(l, err);
 }
 
 void lg_ingest_finding(lg_ingest *in, const x12_finding *f)
@@ -48,7 +48,7 @@ int lg_ingest_file_row(lg_ingest *in)
         return 1;
     in->file_id = lg_file_add(in->l, in->kind, in->path, in->err);
     if (!in->file_id)
-        in->fatal = X12_ERR_LEDGER;
+        in->fatal = in->l->fail;
     return in->file_id != 0;
 }
 

@@ -113,10 +113,19 @@ static void set_err(x12_error *err, x12_status code, const char *detail)
 
 x12_status lg_fail(x12_ledger *l, x12_error *err, const char *what)
 {
+    /* sqlite3_errcode(NULL) is SQLITE_NOMEM too: open could not allocate
+     * the connection */
+    return lg_fail_rc(l, err, what, sqlite3_errcode(l->db));
+}
+
+x12_status lg_fail_rc(x12_ledger *l, x12_error *err, const char *what, int rc)
+{
+    x12_status code = (rc & 0xff) == SQLITE_NOMEM ? X12_ERR_NOMEM : X12_ERR_LEDGER;
     char buf[96];
-    snprintf(buf, sizeof buf, "%s: %s", what, l && l->db ? sqlite3_errmsg(l->db) : "no database");
-    set_err(err, X12_ERR_LEDGER, buf);
-    return X12_ERR_LEDGER;
+    snprintf(buf, sizeof buf, "%s: %s", what, l->db ? sqlite3_errmsg(l->db) : "no database");
+    set_err(err, code, code == X12_ERR_NOMEM ? NULL : buf);
+    l->fail = code;
+    return code;
 }
 
 x12_status lg_exec(x12_ledger *l, const char *sql, x12_error *err)
@@ -163,14 +172,14 @@ static x12_status migrate(x12_ledger *l, x12_error *err)
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
         /* each step and its version bump commit together */
         if (lg_exec(l, "BEGIN IMMEDIATE", err) != X12_OK)
-            return X12_ERR_LEDGER;
+            return l->fail;
         if (lg_exec(l, MIGRATIONS[v], err) != X12_OK || lg_exec(l, pragma, err) != X12_OK) {
             lg_rollback(l);
-            return X12_ERR_LEDGER;
+            return l->fail;
         }
         if (lg_exec(l, "COMMIT", err) != X12_OK) {
             lg_rollback(l);
-            return X12_ERR_LEDGER;
+            return l->fail;
         }
     }
     return X12_OK;
@@ -210,10 +219,12 @@ X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error
                        " PRAGMA temp_store = MEMORY", err);
     if (st == X12_OK)
         st = migrate(l, err);
+    if (st == X12_OK && !(l->rollback = lg_prepare(l, "ROLLBACK", err)))
+        st = l->fail;
     for (int i = 0; st == X12_OK && i < ST_COUNT; i++) {
         l->st[i] = lg_prepare(l, STATEMENTS[i], err);
         if (!l->st[i])
-            st = X12_ERR_LEDGER;
+            st = l->fail;
     }
     if (st != X12_OK) {
         x12_ledger_close(l);
@@ -227,10 +238,11 @@ X12_API void x12_ledger_close(x12_ledger *l)
 {
     if (!l)
         return;
+    if (l->in_tx)
+        lg_rollback(l);
     for (int i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(l->st[i]);
-    if (l->in_tx)
-        sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    sqlite3_finalize(l->rollback);
     sqlite3_close(l->db);
     free(l);
 }
@@ -243,7 +255,7 @@ X12_API int x12_ledger_schema_version(x12_ledger *l)
 x12_status lg_begin(x12_ledger *l, x12_error *err)
 {
     if (lg_exec(l, "BEGIN IMMEDIATE", err) != X12_OK)
-        return X12_ERR_LEDGER;
+        return l->fail;
     l->in_tx = 1;
     return X12_OK;
 }
@@ -252,7 +264,7 @@ x12_status lg_commit(x12_ledger *l, x12_error *err)
 {
     if (lg_exec(l, "COMMIT", err) != X12_OK) {
         lg_rollback(l);
-        return X12_ERR_LEDGER;
+        return l->fail;
     }
     l->in_tx = 0;
     return X12_OK;
@@ -260,7 +272,17 @@ x12_status lg_commit(x12_ledger *l, x12_error *err)
 
 void lg_rollback(x12_ledger *l)
 {
-    sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+    /* SQLite may have rolled back already (after SQLITE_NOMEM, say) */
+    if (!sqlite3_get_autocommit(l->db)) {
+        /* the statement prepared at open: running it needs no memory, so a
+         * failed ingest never leaves its rows behind */
+        if (l->rollback) {
+            sqlite3_step(l->rollback);
+            sqlite3_reset(l->rollback);
+        } else {
+            sqlite3_exec(l->db, "ROLLBACK", NULL, NULL, NULL);
+        }
+    }
     l->in_tx = 0;
 }
 
@@ -323,7 +345,7 @@ static int64_t run_insert(x12_ledger *l, sqlite3_stmt *s, x12_error *err, const 
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_DONE) {
-        lg_fail(l, err, what);
+        lg_fail_rc(l, err, what, rc);
         return 0;
     }
     return sqlite3_last_insert_rowid(l->db);
@@ -339,7 +361,7 @@ static int run_exists(x12_ledger *l, sqlite3_stmt *s, x12_error *err, const char
         return 1;
     if (rc == SQLITE_DONE)
         return 0;
-    lg_fail(l, err, what);
+    lg_fail_rc(l, err, what, rc);
     return -1;
 }
 
@@ -484,7 +506,7 @@ x12_status lg_adjustment_add(x12_ledger *l, int64_t remit_id, int64_t rline_id, 
     bind_text(s, 4, reason);
     sqlite3_bind_int64(s, 5, amount);
     bind_text(s, 6, quantity);
-    return run_insert(l, s, err, "adding an adjustment") ? X12_OK : X12_ERR_LEDGER;
+    return run_insert(l, s, err, "adding an adjustment") ? X12_OK : l->fail;
 }
 
 x12_status lg_remark_add(x12_ledger *l, int64_t remit_id, int64_t rline_id, const char *code,
@@ -494,7 +516,7 @@ x12_status lg_remark_add(x12_ledger *l, int64_t remit_id, int64_t rline_id, cons
     sqlite3_bind_int64(s, 1, remit_id);
     bind_ref(s, 2, rline_id);
     bind_text(s, 3, code);
-    return run_insert(l, s, err, "adding a remark code") ? X12_OK : X12_ERR_LEDGER;
+    return run_insert(l, s, err, "adding a remark code") ? X12_OK : l->fail;
 }
 
 x12_status lg_plb_add(x12_ledger *l, int64_t pay_id, const char *provider, const char *fiscal_date,
@@ -507,7 +529,7 @@ x12_status lg_plb_add(x12_ledger *l, int64_t pay_id, const char *provider, const
     bind_text(s, 4, reason);
     bind_text(s, 5, reference);
     sqlite3_bind_int64(s, 6, amount);
-    return run_insert(l, s, err, "adding a PLB adjustment") ? X12_OK : X12_ERR_LEDGER;
+    return run_insert(l, s, err, "adding a PLB adjustment") ? X12_OK : l->fail;
 }
 
 int lg_group_index(const char *g)

@@ -29,11 +29,17 @@ enum {
 struct x12_ledger {
     sqlite3 *db;
     sqlite3_stmt *st[ST_COUNT];
+    sqlite3_stmt *rollback; /* prepared once: a rollback must not need memory */
     int in_tx;
+    x12_status fail; /* what the last lg_fail() reported */
 };
 
-/* Sets err to X12_ERR_LEDGER with SQLite's message; returns X12_ERR_LEDGER. */
+/* Sets err to X12_ERR_LEDGER with SQLite's message, or to X12_ERR_NOMEM when
+ * SQLite ran out of memory; returns that code (also kept in l->fail). */
 x12_status lg_fail(x12_ledger *l, x12_error *err, const char *what);
+/* The same for a step that returned `rc` (the connection's error code may
+ * be another statement's by now). */
+x12_status lg_fail_rc(x12_ledger *l, x12_error *err, const char *what, int rc);
 /* Runs SQL without results. */
 x12_status lg_exec(x12_ledger *l, const char *sql, x12_error *err);
 /* Prepares `sql`; returns NULL after lg_fail(). */

@@ -72,7 +72,7 @@ static x12_status matcher_init(matcher *m, x12_ledger *l, x12_error *err)
         !(m->set_line = lg_prepare(l,
               "UPDATE remit_lines SET claim_line_ref = ?1, match_method = ?2 WHERE id = ?3", err))) {
         matcher_free(m);
-        return X12_ERR_LEDGER;
+        return l->fail;
     }
     return X12_OK;
 }
@@ -85,7 +85,7 @@ static int64_t step_id(x12_ledger *l, sqlite3_stmt *s, x12_error *err)
     sqlite3_reset(s);
     sqlite3_clear_bindings(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        lg_fail(l, err, "matching");
+        lg_fail_rc(l, err, "matching", rc);
         return -1;
     }
     return id;
@@ -96,6 +96,10 @@ typedef struct candidate {
     char frequency[4];
     char icn[64];
 } candidate;
+
+/* Text is bound SQLITE_STATIC: a copy (SQLITE_TRANSIENT) needs memory, and
+ * a bind that fails leaves the parameter NULL, which matches nothing.  The
+ * buffers (locals, and columns of m->rlines) outlive each step. */
 
 /* Chooses among claims sharing CLM01 = CLP01.  005010X221A1 2100 CLP02 22 is
  * a reversal: it goes where the payment it reverses (same CLP07) went.  A
@@ -164,22 +168,22 @@ static x12_status match_lines(matcher *m, int64_t remit_id, int64_t claim_id, ui
         const char *how = "line_control";
         /* 005010X221A1 2110 REF*6R echoes 837 2400 REF*6R: the surest key */
         sqlite3_bind_int64(m->cline_by_control, 1, claim_id);
-        sqlite3_bind_text(m->cline_by_control, 2, control, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(m->cline_by_control, 2, control, -1, SQLITE_STATIC);
         int64_t line = step_id(l, m->cline_by_control, err);
         if (line == 0) {
             /* SVC06 carries the submitted procedure when the payer re-coded
              * the line; a reversal negates the charge */
             how = "procedure";
             sqlite3_bind_int64(m->cline_by_proc, 1, claim_id);
-            sqlite3_bind_text(m->cline_by_proc, 2, orig[0] ? orig : proc, -1, SQLITE_TRANSIENT);
-            sqlite3_bind_text(m->cline_by_proc, 3, mods, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(m->cline_by_proc, 2, orig[0] ? orig : proc, -1, SQLITE_STATIC);
+            sqlite3_bind_text(m->cline_by_proc, 3, mods, -1, SQLITE_STATIC);
             sqlite3_bind_int64(m->cline_by_proc, 4, charge < 0 ? -charge : charge);
-            sqlite3_bind_text(m->cline_by_proc, 5, date, -1, SQLITE_TRANSIENT);
+            sqlite3_bind_text(m->cline_by_proc, 5, date, -1, SQLITE_STATIC);
             sqlite3_bind_int64(m->cline_by_proc, 6, remit_id);
             line = step_id(l, m->cline_by_proc, err);
         }
         if (line < 0) {
-            st = X12_ERR_LEDGER;
+            st = l->fail;
             break;
         }
         if (line > 0) {
@@ -189,14 +193,14 @@ static x12_status match_lines(matcher *m, int64_t remit_id, int64_t claim_id, ui
             rc = sqlite3_step(m->set_line);
             sqlite3_reset(m->set_line);
             if (rc != SQLITE_DONE) {
-                st = lg_fail(l, err, "matching a line");
+                st = lg_fail_rc(l, err, "matching a line", rc);
                 break;
             }
             (*count)++;
         }
     }
     if (st == X12_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
-        st = lg_fail(l, err, "reading payment lines");
+        st = lg_fail_rc(l, err, "reading payment lines", rc);
     sqlite3_reset(m->rlines);
     return st;
 }
@@ -209,13 +213,14 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
     if (!l)
         return X12_ERR_USAGE;
     matcher m;
-    if (matcher_init(&m, l, err) != X12_OK)
-        return X12_ERR_LEDGER;
-    if (lg_begin(l, err) != X12_OK) {
+    x12_status st = matcher_init(&m, l, err);
+    if (st != X12_OK)
+        return st;
+    st = lg_begin(l, err);
+    if (st != X12_OK) {
         matcher_free(&m);
-        return X12_ERR_LEDGER;
+        return st;
     }
-    x12_status st = X12_OK;
     candidate *cand = NULL;
     size_t cap = 0;
     int rc;
@@ -230,7 +235,8 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             "SELECT r.id, r.claim_ref FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND"
             " (SELECT COUNT(*) FROM claims c WHERE c.claim_id = r.clp01) > 1 ORDER BY r.id", err);
         if (!q)
-            st = X12_ERR_LEDGER;
+            st = l->fail;
+        rc = SQLITE_DONE;
         while (q && (rc = sqlite3_step(q)) == SQLITE_ROW) {
             if (nprev + 2 > prevcap) {
                 size_t nc = prevcap ? prevcap * 2 : 64;
@@ -245,6 +251,8 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             prev[nprev++] = sqlite3_column_int64(q, 0);
             prev[nprev++] = sqlite3_column_int64(q, 1);
         }
+        if (st == X12_OK && rc != SQLITE_DONE)
+            st = lg_fail_rc(l, err, "listing earlier matches", rc);
         sqlite3_finalize(q);
         if (st == X12_OK &&
             (lg_exec(l, "UPDATE remit_lines SET claim_line_ref = NULL, match_method = NULL WHERE remit_claim IN"
@@ -252,13 +260,13 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
                         " (SELECT COUNT(*) FROM claims c WHERE c.claim_id = r.clp01) > 1)", err) != X12_OK ||
              lg_exec(l, "UPDATE remit_claims SET claim_ref = NULL, match_method = NULL WHERE claim_ref IS NOT"
                         " NULL AND (SELECT COUNT(*) FROM claims c WHERE c.claim_id = clp01) > 1", err) != X12_OK))
-            st = X12_ERR_LEDGER;
+            st = l->fail;
     }
     /* Collect the ids first: the updates below change the column the
      * unmatched query filters on. */
     int64_t *ids = NULL;
     size_t nids = 0, idcap = 0;
-    while ((rc = sqlite3_step(m.unmatched)) == SQLITE_ROW) {
+    while (st == X12_OK && (rc = sqlite3_step(m.unmatched)) == SQLITE_ROW) {
         if (nids == idcap) {
             size_t nc = idcap ? idcap * 2 : 256;
             int64_t *p = realloc(ids, nc * sizeof *p);
@@ -272,7 +280,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         ids[nids++] = sqlite3_column_int64(m.unmatched, 0);
     }
     if (st == X12_OK && rc != SQLITE_DONE)
-        st = lg_fail(l, err, "listing unmatched payments");
+        st = lg_fail_rc(l, err, "listing unmatched payments", rc);
     sqlite3_reset(m.unmatched);
     for (size_t k = 0; st == X12_OK && k < nids; k++) {
         int64_t remit_id = ids[k];
@@ -289,7 +297,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         snprintf(orig, sizeof orig, "%s", col_text(m.remit, 3));
         sqlite3_reset(m.remit);
         size_t n = 0;
-        sqlite3_bind_text(m.by_claim_id, 1, clp01, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(m.by_claim_id, 1, clp01, -1, SQLITE_STATIC);
         while ((rc = sqlite3_step(m.by_claim_id)) == SQLITE_ROW) {
             if (n == cap) {
                 size_t nc = cap ? cap * 2 : 8;
@@ -306,6 +314,8 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             snprintf(cand[n].icn, sizeof cand[n].icn, "%s", col_text(m.by_claim_id, 2));
             n++;
         }
+        if (st == X12_OK && rc != SQLITE_DONE)
+            st = lg_fail_rc(l, err, "reading the claims of a payment", rc);
         sqlite3_reset(m.by_claim_id);
         if (st != X12_OK)
             break;
@@ -320,11 +330,11 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             for (int ki = 0; ki < 2 && claim == 0; ki++) {
                 if (!keys[ki][0])
                     continue;
-                sqlite3_bind_text(m.by_claim_icn, 1, keys[ki], -1, SQLITE_TRANSIENT);
+                sqlite3_bind_text(m.by_claim_icn, 1, keys[ki], -1, SQLITE_STATIC);
                 claim = step_id(l, m.by_claim_icn, err);
                 how = "payer_claim_number";
                 if (claim == 0) {
-                    sqlite3_bind_text(m.by_icn_matched, 1, keys[ki], -1, SQLITE_TRANSIENT);
+                    sqlite3_bind_text(m.by_icn_matched, 1, keys[ki], -1, SQLITE_STATIC);
                     sqlite3_bind_int64(m.by_icn_matched, 2, remit_id);
                     claim = step_id(l, m.by_icn_matched, err);
                 }
@@ -333,7 +343,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             }
         }
         if (claim < 0) {
-            st = X12_ERR_LEDGER;
+            st = l->fail;
             break;
         }
         if (claim == 0) {
@@ -346,7 +356,7 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         rc = sqlite3_step(m.set_claim);
         sqlite3_reset(m.set_claim);
         if (rc != SQLITE_DONE) {
-            st = lg_fail(l, err, "matching a claim");
+            st = lg_fail_rc(l, err, "matching a claim", rc);
             break;
         }
         int again = 0;
@@ -368,6 +378,11 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         st = lg_commit(l, err);
     else
         lg_rollback(l);
+    if (st == X12_ERR_NOMEM && err && err->code != X12_ERR_NOMEM) {
+        memset(err, 0, sizeof *err);
+        err->code = X12_ERR_NOMEM;
+        err->msg = x12_status_message(X12_ERR_NOMEM);
+    }
     if (stats)
         *stats = local;
     return st;

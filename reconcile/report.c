@@ -318,6 +318,8 @@ typedef struct report {
 static int emit(report *rp, acc *a, x12_recon_row *row)
 {
     acc_texts(a);
+    if (a->failed)
+        return 0; /* out of memory: no row with its texts missing */
     row->adjustment_detail = sb_get(&a->detail_out);
     row->remark_codes = sb_get(&a->remarks_out);
     row->trace_numbers = sb_get(&a->traces);
@@ -376,24 +378,32 @@ static int64_t scalar(x12_ledger *l, const char *sql, x12_error *err, int *ok)
         *ok = 0;
         return 0;
     }
-    if (sqlite3_step(s) == SQLITE_ROW)
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW)
         v = sqlite3_column_int64(s, 0);
-    else
+    else if (*ok) {
+        lg_fail_rc(l, err, "reading the totals", rc);
         *ok = 0;
+    }
     sqlite3_finalize(s);
     return v;
 }
 
 /* A void (CLM05-3 8) has no payment of its own: it is reversed once the
- * payer reverses the claim it names (REF*F8). */
-static int void_reversed(report *rp, const char *icn)
+ * payer reverses the claim it names (REF*F8).  -1 on a ledger failure. */
+static int void_reversed(report *rp, const char *icn, x12_error *err)
 {
     if (!icn[0])
         return 0;
-    sqlite3_bind_text(rp->void_rev, 1, icn, -1, SQLITE_TRANSIENT);
-    int found = sqlite3_step(rp->void_rev) == SQLITE_ROW;
+    /* static: a copy needs memory, and a failed bind would match nothing */
+    sqlite3_bind_text(rp->void_rev, 1, icn, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(rp->void_rev);
     sqlite3_reset(rp->void_rev);
-    return found;
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        lg_fail_rc(rp->l, err, "reading the ledger", rc);
+        return -1;
+    }
+    return rc == SQLITE_ROW;
 }
 
 X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon_row_fn fn,
@@ -431,7 +441,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
     if (!rp.void_rev) {
         sqlite3_finalize(cs);
         sqlite3_finalize(us);
-        return X12_ERR_LEDGER;
+        return l->fail;
     }
     acc a;
     memset(&a, 0, sizeof a);
@@ -463,10 +473,18 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
                     acc_add(&a, cs, C_REMIT + 1);
                 crc = sqlite3_step(cs);
             }
+            if (crc != SQLITE_ROW && crc != SQLITE_DONE)
+                break; /* the claim's payments could not all be read */
             row.status = acc_status(&a, &row.allowed);
             row.age_days = -1;
+            int rev = 0;
+            if (row.status == X12_RECON_PENDING && strcmp(freq, "8") == 0 &&
+                (rev = void_reversed(&rp, icn, err)) < 0) {
+                st = l->fail;
+                break;
+            }
             if (row.status == X12_RECON_PENDING) {
-                if (strcmp(freq, "8") == 0 && void_reversed(&rp, icn)) {
+                if (rev) {
                     row.status = X12_RECON_REVERSED;
                 } else {
                     int64_t d = lg_day_number(date);
@@ -488,6 +506,8 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
                 acc_add(&a, us, 2);
                 urc = sqlite3_step(us);
             }
+            if (urc != SQLITE_ROW && urc != SQLITE_DONE)
+                break;
             int64_t allowed;
             (void)acc_status(&a, &allowed);
             /* billed: the claim charge of the first payment that is not a reversal */
@@ -517,7 +537,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             st = X12_ERR_NOMEM;
     }
     if (st == X12_OK && ((crc != SQLITE_DONE && crc != SQLITE_ROW) || (urc != SQLITE_DONE && urc != SQLITE_ROW)))
-        st = lg_fail(l, err, "reading the ledger");
+        st = lg_fail_rc(l, err, "reading the ledger", crc != SQLITE_DONE && crc != SQLITE_ROW ? crc : urc);
     sqlite3_finalize(cs);
     sqlite3_finalize(us);
     sqlite3_finalize(rp.void_rev);
@@ -528,7 +548,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
         rp.t.payments_total = scalar(l, "SELECT COALESCE(SUM(amount), 0) FROM payments", err, &ok);
         rp.t.payments = (uint64_t)scalar(l, "SELECT COUNT(*) FROM payments", err, &ok);
         if (!ok)
-            st = X12_ERR_LEDGER;
+            st = l->fail;
         rp.t.ties_out = rp.t.paid - rp.t.plb_total == rp.t.payments_total;
     }
     if (st == X12_ERR_NOMEM && err) {

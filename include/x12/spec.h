@@ -50,8 +50,8 @@ X12_API void x12_spec_get_stats(const x12_spec *s, x12_spec_stats *out);
 /* Applies a companion-guide overlay (docs/specs.md "Overlays") to `s`.  An
  * overlay only narrows the guide; one that widens it, names a loop, segment
  * or element the guide lacks, or is for another guide gives X12_ERR_SPEC with
- * err->detail saying what and err->byte_offset the XML line.  After an error
- * `s` may be partly changed: free it. */
+ * err->detail saying what and err->byte_offset the XML line; X12_ERR_NOMEM
+ * when memory runs out.  After an error `s` may be partly changed: free it. */
 X12_API x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err);
 
 /* Loads the built-in guide an overlay names (its guide= attribute) and applies
