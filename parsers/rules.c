@@ -48,7 +48,11 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
 
 void rules_loop_start(const spec_loop *lp, rule_fact *facts)
 {
-    memset(facts, 0, (size_t)lp->nrules * RULE_MAX_CONDS * sizeof *facts);
+    /* what is read before a condition is seen: the flag and the length */
+    for (size_t i = 0, n = (size_t)lp->nrules * RULE_MAX_CONDS; i < n; i++) {
+        facts[i].seen = 0;
+        facts[i].len = 0;
+    }
 }
 
 void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered)

@@ -979,9 +979,12 @@ static void attach_rules(loader *L, uint32_t from)
             memcpy(nr, lp->rules, lp->nrules * sizeof *nr);
         nr[lp->nrules++] = r;
         lp->rules = nr;
-        for (uint16_t j = 0; j < r->nwhen + r->nthen; j++)
+        for (uint16_t j = 0; j < r->nwhen + r->nthen; j++) {
             if (r->conds[j].segkey)
                 lp->rule_segs |= spec_keybit(r->conds[j].segkey);
+            if (!r->conds[j].seg[0] && r->conds[j].loop && r->conds[j].lp)
+                lp->rule_loops |= spec_loopbit(r->conds[j].lp);
+        }
         if (lp->nrules > s->max_loop_rules)
             s->max_loop_rules = lp->nrules;
     }

@@ -119,6 +119,7 @@ typedef struct spec_loop {
     const spec_rule *const *rules; /* loop-scoped rules evaluated per instance */
     uint16_t nrules;
     uint64_t rule_segs; /* spec_keybit of every segment its rules' conditions name */
+    uint64_t rule_loops; /* spec_loopbit of every loop its rules' conditions name */
     const char *name;
     char usage;
     uint32_t repeat;
@@ -195,6 +196,12 @@ static inline uint64_t spec_codekey(const char *p, size_t n)
 static inline uint64_t spec_keybit(uint32_t key)
 {
     return (uint64_t)1 << ((key * 0x9E3779B1u) >> 26);
+}
+
+/* The same for a loop of a loaded spec, by its address. */
+static inline uint64_t spec_loopbit(const void *lp)
+{
+    return (uint64_t)1 << ((((uint64_t)(uintptr_t)lp >> 4) * 0x9E3779B97F4A7C15u) >> 58);
 }
 
 /* Data element `pos` of a segment (empty past the end), without a call. */

@@ -309,11 +309,20 @@ static void check_code_sets(vctx *v)
     if (idk == spec_idkey("HI", 2)) {
         /* ICD-10-CM qualifiers: ABK principal, ABF other, ABJ admitting, ABN external
          * cause, APR patient's reason for visit */
-        static const char *const ICD10[] = {"ABF", "ABJ", "ABK", "ABN", "APR"};
+        char cs = seg->delims.component;
         for (uint16_t p = 1; p <= seg->element_count && p <= 12; p++) {
             x12_slice e = seg->elements[p];
-            x12_slice q = x12_element_component(seg, e, 1), code = x12_element_component(seg, e, 2);
-            if (!code.len || !spec_codes_has(ICD10, 5, q.ptr ? q.ptr : "", q.len))
+            /* HI0p-1 is the qualifier: three letters and a separator */
+            if (e.len < 5 || e.ptr[3] != cs || e.ptr[0] != 'A')
+                continue;
+            char q1 = e.ptr[1], q2 = e.ptr[2];
+            if (!((q1 == 'B' && (q2 == 'F' || q2 == 'J' || q2 == 'K' || q2 == 'N')) ||
+                  (q1 == 'P' && q2 == 'R')))
+                continue;
+            x12_slice code = {e.ptr + 4, 0};
+            while (code.len < e.len - 4 && code.ptr[code.len] != cs)
+                code.len++;
+            if (!code.len)
                 continue;
             if (!icd10_shape(code.ptr, code.len))
                 bad(v, X12_ERR_DIAGNOSIS_CODE, "I12", p, 2, NULL, "ICD-10-CM: letter, digit, 1-5 more");

@@ -298,8 +298,9 @@ static void push(x12_walker *w, const spec_loop *lp)
     f->hl_id[0] = '\0';
     f->facts = NULL;
     if (w->flags & X12_WALK_RULES) {
+        uint64_t bit = spec_loopbit(lp);
         for (int i = 0; i < w->depth; i++)
-            if (w->frames[i].lp->nrules)
+            if (w->frames[i].lp->rule_loops & bit)
                 rules_loop_seen(w->frames[i].lp, w->frames[i].facts, lp);
         if (lp->nrules) {
             f->facts = w->rule_pool + (size_t)w->depth * w->rule_width;
