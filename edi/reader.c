@@ -618,7 +618,9 @@ static size_t hot_segments(x12_reader *r, const char *buf, size_t len, size_t po
             return s; /* the general loop decides whether an ISA starts here */
         /* split the segment at s, 64 bytes at a time (segments average
          * 20-30 bytes, so one block is the common case) */
-        el[0].ptr = buf + s;
+        /* the element in progress starts at `from` (kept in a register, not
+         * read back from el[]) */
+        const char *from = buf + s;
         uint32_t k = 0, nsep = 0;
         size_t t, blk = s;
         for (;;) {
@@ -630,8 +632,10 @@ static size_t hot_segments(x12_reader *r, const char *buf, size_t len, size_t po
             while (em) {
                 if (k < max) {
                     const char *p = buf + blk + (unsigned)__builtin_ctzll(em);
-                    el[k].len = (size_t)(p - el[k].ptr);
-                    el[++k].ptr = p + 1;
+                    el[k].ptr = from;
+                    el[k].len = (size_t)(p - from);
+                    k++;
+                    from = p + 1;
                 }
                 nsep++;
                 em &= em - 1;
@@ -651,7 +655,8 @@ static size_t hot_segments(x12_reader *r, const char *buf, size_t len, size_t po
         } else if (end == s) {
             report(r, X12_ERR_EMPTY_SEGMENT, r->seg_off, r->seg_index, 0, NOSLICE, 0, "", NOSLICE);
         } else {
-            el[k].len = (size_t)(buf + end - el[k].ptr);
+            el[k].ptr = from;
+            el[k].len = (size_t)(buf + end - from);
             /* not seg.id = el[0]: a 16-byte load of what was just stored as
              * two 8-byte halves stalls store forwarding (measured: ~15%) */
             seg.id.ptr = buf + s;
