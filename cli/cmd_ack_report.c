@@ -71,6 +71,8 @@ static void print_json(rctx *c, const x12_ack_record *r)
         if (r->kind == X12_ACK_REC_CONTEXT) {
             json_object_set_new(o, "context", json_string(r->context_name));
             json_object_set_new(o, "value", json_string(r->context_value));
+            json_object_set_new(o, "element", json_integer(r->element));
+            json_object_set_new(o, "component", json_integer(r->component));
         }
         break;
     case X12_ACK_REC_ELEMENT:
@@ -146,7 +148,17 @@ static int on_record(void *ctx, const x12_ack_record *r)
             printf("%s:     IK304 %s: %s\n", c->file, r->code, x12_ack_code_text("IK304", r->code));
         break;
     case X12_ACK_REC_CONTEXT:
-        printf("%s:     context %s %s\n", c->file, r->context_name, r->context_value);
+        if (!strcmp(r->context_name, "SITUATIONAL TRIGGER")) {
+            /* the segment whose presence or value made the rule apply */
+            printf("%s:     because of segment %s at position %u%s%s", c->file, r->segment_id,
+                   (unsigned)r->position, r->loop_id[0] ? " in loop " : "", r->loop_id);
+            if (r->element)
+                printf(", element %u%s%.0u", (unsigned)r->element, r->component ? "." : "",
+                       (unsigned)r->component);
+            printf(" (situational trigger)\n");
+        } else {
+            printf("%s:     context %s %s\n", c->file, r->context_name, r->context_value);
+        }
         break;
     case X12_ACK_REC_ELEMENT:
         printf("%s:     element %u%s%.0u%s%s%s: IK403 %s: %s%s%s\n", c->file,

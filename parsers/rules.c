@@ -123,15 +123,28 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
         }
         if (!applies)
             continue;
+        /* 005010X231A1 2100 CTX situational trigger: the first <when> that
+         * names a segment which came */
+        rule_trigger trig, *tp = NULL;
+        for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS && !tp; j++) {
+            const rule_cond *c = &r->conds[j];
+            if (c->seg[0] && f[j].seen) {
+                trig.at = f[j].at;
+                trig.loop_id = c->lp ? c->lp->id : scope->id;
+                trig.element = c->el_pos;
+                trig.component = c->el_comp;
+                tp = &trig;
+            }
+        }
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
             const rule_cond *c = &r->conds[j];
             int seen = c->seg[0] || c->loop ? f[j].seen : 1;
             if (!holds(c, seen, f[j].val, f[j].len)) {
                 /* at the segment the condition names when it came, else at the loop */
                 if (c->seg[0] && f[j].seen)
-                    report(ctx, r, &f[j].at, c->el_pos, c->el_comp, scope->id);
+                    report(ctx, r, &f[j].at, c->el_pos, c->el_comp, scope->id, tp);
                 else
-                    report(ctx, r, at, 0, 0, scope->id);
+                    report(ctx, r, at, 0, 0, scope->id, tp);
                 break;
             }
         }
@@ -163,7 +176,7 @@ void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                 rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
                 size_t n = seg->id.len < 3 ? seg->id.len : 3;
                 memcpy(at.id, seg->id.ptr, n);
-                report(ctx, r, &at, c->el_pos, c->el_comp, loop_id);
+                report(ctx, r, &at, c->el_pos, c->el_comp, loop_id, NULL); /* the same segment */
                 break;
             }
         }

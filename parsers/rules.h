@@ -20,8 +20,16 @@ typedef struct rule_fact {
     rule_pos at;   /* where that segment was, for the finding */
 } rule_fact;
 
+/* The segment that made a rule apply (its first <when> naming a segment). */
+typedef struct rule_trigger {
+    rule_pos at;
+    const char *loop_id; /* the loop it was in */
+    uint16_t element, component;
+} rule_trigger;
+
+/* `trig` is NULL when the rule names no other segment that triggered it. */
 typedef void (*rule_report_fn)(void *ctx, const spec_rule *r, const rule_pos *at, uint16_t element,
-                               uint16_t component, const char *loop_id);
+                               uint16_t component, const char *loop_id, const rule_trigger *trig);
 
 /* A new instance of loop `lp` starts: its rules start with nothing seen. */
 void rules_loop_start(const spec_loop *lp, rule_fact *facts);

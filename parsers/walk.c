@@ -311,7 +311,7 @@ static void push(x12_walker *w, const spec_loop *lp)
 }
 
 static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint16_t element,
-                         uint16_t component, const char *loop_id)
+                         uint16_t component, const char *loop_id, const rule_trigger *trig)
 {
     x12_walker *w = ctx;
     if (!w->cb.finding)
@@ -326,6 +326,14 @@ static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint
     memcpy(f.ik3, r->ik3, sizeof f.ik3);
     memcpy(f.ik4, r->ik4, sizeof f.ik4);
     f.note = r->msg;
+    if (trig && trig->at.set_pos && trig->at.set_pos != at->set_pos) {
+        memcpy(f.trigger_id, trig->at.id, sizeof f.trigger_id);
+        f.trigger_id[sizeof f.trigger_id - 1] = '\0';
+        f.trigger_set_position = trig->at.set_pos;
+        f.trigger_loop = trig->loop_id ? trig->loop_id : "";
+        f.trigger_element = trig->element;
+        f.trigger_component = trig->component;
+    }
     w->cb.finding(w->ctx, &f);
 }
 

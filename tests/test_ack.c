@@ -218,6 +218,83 @@ static void test_every_fixture_validates(void **state)
     assert_true(count >= 60);
 }
 
+/* --- CTX situational trigger ----------------------------------------------------- */
+
+/* Position from ST = 1 of the first segment of `path` that starts with
+ * `prefix`, or with before > 0 the last one before that position (counted
+ * here from the raw bytes, not by the code under test). */
+static unsigned set_position_of(const char *path, const char *prefix, unsigned before)
+{
+    size_t n;
+    char *text = read_file(path, &n);
+    assert_non_null(text);
+    unsigned pos = 0, found = 0;
+    int in_set = 0;
+    for (char *seg = strtok(text, "~"); seg; seg = strtok(NULL, "~")) {
+        while (*seg == '\r' || *seg == '\n')
+            seg++;
+        if (!strncmp(seg, "ST*", 3))
+            in_set = 1;
+        if (in_set)
+            pos++;
+        if (before && pos >= before)
+            break;
+        if (in_set && !strncmp(seg, prefix, strlen(prefix))) {
+            found = pos;
+            if (!before)
+                break;
+        }
+    }
+    free(text);
+    assert_true(found > 0);
+    return found;
+}
+
+/* A situational rule (SNIP 4) that applies because of another segment names
+ * that segment in a CTX after the IK3 (005010X231A1 2100 CTX, SITUATIONAL
+ * TRIGGER): its id, position, loop and, when the rule looks at one, element. */
+static void test_situational_trigger(void **state)
+{
+    (void)state;
+    struct {
+        const char *file;
+        const char *trigger, *trigger_id; /* the trigger segment: how it starts, its id */
+        const char *err, *err_id;         /* the segment in error */
+        const char *ctx_tail;             /* CTX04 and CTX05 as written */
+    } CASES[] = {
+        /* 837p.ref-f8-only-replace-void: REF*F8 on an original claim; reported at CLM */
+        {FIX "validate/n_837p_ref_f8_on_original.x12", "REF*F8*", "REF", "CLM*", "CLM", "2300"},
+        /* 837p.hl-self-no-patient: SBR02 = 18 and a patient loop follows; reported at the HL */
+        {FIX "validate/n_837p_self_with_patient.x12", "SBR*P*18*GRP783197", "SBR", "HL*6*", "HL",
+         "2000*2"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        strbuf b = ack_of(CASES[i].file, X12_ACK_999, 1, NULL, NULL);
+        char want[160], ik3[64];
+        unsigned tpos = set_position_of(CASES[i].file, CASES[i].trigger, 0);
+        /* the segment in error: the last one before the trigger (the claim's CLM, the HL) */
+        unsigned epos = set_position_of(CASES[i].file, CASES[i].err, tpos);
+        snprintf(want, sizeof want, "\nCTX*SITUATIONAL TRIGGER*%s*%u*%s~", CASES[i].trigger_id,
+                 tpos, CASES[i].ctx_tail);
+        snprintf(ik3, sizeof ik3, "\nIK3*%s*%u*", CASES[i].err_id, epos);
+        /* the CTX comes right after the IK3 of the segment in error */
+        const char *at = strstr(b.p, ik3);
+        if (!at)
+            fail_msg("%s: no %s in\n%s", CASES[i].file, ik3 + 1, b.p);
+        const char *next = strchr(at + 1, '\n');
+        if (!next || strncmp(next, want, strlen(want)) != 0)
+            fail_msg("%s: wanted %s after %s in\n%s", CASES[i].file, want + 1, ik3 + 1, b.p);
+        char why[200];
+        if (validate_errors(b.p, b.len, why, sizeof why) != 0)
+            fail_msg("999 of %s does not validate: %s", CASES[i].file, why);
+        sb_free(&b);
+    }
+    /* a rule whose condition and error are the same segment has no trigger CTX */
+    strbuf b = ack_of(FIX "validate/n_837p_rd8_backwards.x12", X12_ACK_999, 1, NULL, NULL);
+    assert_null(strstr(b.p, "SITUATIONAL TRIGGER"));
+    sb_free(&b);
+}
+
 /* --- the policy, asserted from hand-written expectations ------------------------ */
 
 static void test_policy(void **state)
@@ -848,6 +925,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixtures_exact),
+        cmocka_unit_test(test_situational_trigger),
         cmocka_unit_test(test_every_fixture_validates),
         cmocka_unit_test(test_policy),
         cmocka_unit_test(test_ta105_table),

@@ -29,6 +29,11 @@ typedef struct errent {
     char de[6];     /* IK402 */
     char bad[100];  /* IK404 */
     char claim[36]; /* CTX CLM01 value, "" = none */
+    /* CTX situational trigger: the segment that made a rule apply ("" = none) */
+    char trig_id[4];
+    char trig_loop[5];
+    uint32_t trig_pos;
+    uint16_t trig_el, trig_comp;
 } errent;
 
 typedef struct codes {
@@ -332,6 +337,44 @@ static void sort_errs(errent *e, uint32_t n)
     }
 }
 
+/* The CTX situational triggers of one IK3's findings errs[i..j), each
+ * distinct one once, at most 9 (005010X231A1 2100 CTX, maxuse 9). */
+static x12_status write_triggers(x12_ack *a, uint32_t i, uint32_t j)
+{
+    x12_writer *w = a->w;
+    int written = 0;
+    for (uint32_t k = i; k < j && written < 9; k++) {
+        const errent *t = &a->errs[k];
+        if (!t->trig_id[0])
+            continue;
+        int dup = 0;
+        for (uint32_t m = i; m < k && !dup; m++)
+            dup = a->errs[m].trig_pos == t->trig_pos && a->errs[m].trig_el == t->trig_el &&
+                  a->errs[m].trig_comp == t->trig_comp && !strcmp(a->errs[m].trig_id, t->trig_id);
+        if (dup)
+            continue;
+        char pos[12], el[8], comp[8];
+        snprintf(pos, sizeof pos, "%u", (unsigned)t->trig_pos);
+        snprintf(el, sizeof el, "%u", (unsigned)t->trig_el);
+        snprintf(comp, sizeof comp, "%u", (unsigned)t->trig_comp);
+        if (wr(a, x12_writer_segment_begin(w, "CTX")) != X12_OK ||
+            wr(a, x12_writer_element(w, "SITUATIONAL TRIGGER", 19)) != X12_OK ||
+            wr(a, x12_writer_element(w, t->trig_id, strlen(t->trig_id))) != X12_OK ||
+            wr(a, x12_writer_element(w, pos, strlen(pos))) != X12_OK ||
+            wr(a, x12_writer_element(w, t->trig_loop, strlen(t->trig_loop))) != X12_OK)
+            return a->fatal;
+        if (t->trig_el) { /* CTX05: the element (and component) the condition looked at */
+            if (wr(a, x12_writer_element(w, el, strlen(el))) != X12_OK ||
+                (t->trig_comp && wr(a, x12_writer_component(w, comp, strlen(comp))) != X12_OK))
+                return a->fatal;
+        }
+        if (wr(a, x12_writer_segment_end(w)) != X12_OK)
+            return a->fatal;
+        written++;
+    }
+    return a->fatal;
+}
+
 static x12_status write_ik4(x12_ack *a, const errent *e)
 {
     char num[8];
@@ -371,6 +414,8 @@ static x12_status write_set_errors(x12_ack *a)
             X12_OK)
             return a->fatal;
         a->sum.segments_in_error++;
+        if (write_triggers(a, i, j) != X12_OK)
+            return a->fatal;
         if (e->claim[0]) {
             /* 005010X231A1 2100 CTX: business unit identifier, CLM01 for 837 claims */
             if (wr(a, x12_writer_segment_begin(w, "CTX")) != X12_OK ||
@@ -731,6 +776,16 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
     /* 005010X231A1 2100 CTX: the claim (CLM01) an 837 error belongs to */
     if (a->claim_guide && a->claim[0] && (!strncmp(f->loop_id, "23", 2) || !strncmp(f->loop_id, "24", 2)))
         snprintf(e->claim, sizeof e->claim, "%s", a->claim);
+    /* 005010X231A1 2100 CTX situational trigger: the segment a situational
+     * rule's condition named (CTX04 is AN 1-4, like IK303) */
+    if (f->trigger_id[0] && f->trigger_set_position) {
+        snprintf(e->trig_id, sizeof e->trig_id, "%s", f->trigger_id);
+        if (f->trigger_loop && f->trigger_loop[0] && strcmp(f->trigger_loop, "ST") != 0)
+            snprintf(e->trig_loop, sizeof e->trig_loop, "%.4s", f->trigger_loop);
+        e->trig_pos = f->trigger_set_position;
+        e->trig_el = f->trigger_element;
+        e->trig_comp = f->trigger_component;
+    }
 }
 
 static void group_problem(x12_ack *a, const char *ak905)

@@ -159,7 +159,7 @@ typedef struct x12_ack_record {
     const char *segment_id;    /* IK301, CTX02 */
     uint32_t position;         /* IK302, CTX03 */
     const char *loop_id;       /* IK303, CTX04 */
-    uint16_t element, component, repetition; /* IK401 */
+    uint16_t element, component, repetition; /* IK401; element and component also CTX05 */
     const char *de;            /* IK402 */
     const char *bad_data;      /* IK404 */
     const char *context_name;  /* CTX01-1 ("CLM01", "SITUATIONAL TRIGGER") */

@@ -38,6 +38,12 @@ typedef struct x12_finding {
     char ik4[4];         /* 999 IK403 code, "" when none applies */
     const char *note;    /* longer text from the spec (a rule's message), or NULL; valid
                             while the walker lives */
+    /* A situational rule (SNIP 4) that applied because of another segment: that
+     * segment (the 999's CTX situational trigger).  trigger_id is "" when none. */
+    char trigger_id[4];
+    uint32_t trigger_set_position; /* its position from ST = 1 */
+    const char *trigger_loop;      /* its loop id, NULL when none; valid while the walker lives */
+    uint16_t trigger_element, trigger_component; /* 0 when the rule names the segment only */
 } x12_finding;
 
 typedef enum x12_walk_kind {
