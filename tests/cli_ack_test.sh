@@ -135,5 +135,16 @@ expect_rc 0 "$X12" split "$F/y_gzip.x12.gz" --by interchange -o "$T/gz"
 # acknowledging gzip (the minimal 835 breaks the guide: its set is rejected, the interchange is fine)
 expect_rc 1 "$X12" ack "$F/y_gzip.x12.gz" --ta1; has "$T/out" "*A*000~"
 
+# a situational rule's trigger: written as a CTX, read back by ack-report; the
+# SBR's position from ST is counted here with awk
+V=$SRC/fixtures/validate/n_837p_self_with_patient.x12
+pos=$(tr -d '\r\n' <"$V" | tr '~' '\n' | awk '/^ST\*/ {n = 0; s = 1} s {n++} /^SBR\*P\*18\*GRP783197/ {print n; exit}')
+expect_rc 1 "$X12" ack "$V" -o "$T/trig.999"
+has "$T/trig.999" "CTX*SITUATIONAL TRIGGER*SBR*$pos*2000*2~"
+expect_rc 1 "$X12" ack-report "$T/trig.999"
+has "$T/out" "because of segment SBR at position $pos in loop 2000, element 2 (situational trigger)"
+expect_rc 1 "$X12" ack-report --json "$T/trig.999"
+has "$T/out" '"context":"SITUATIONAL TRIGGER"'
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
