@@ -5,7 +5,6 @@
  * later stages; the loader only counts rules. */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
-#include <regex.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "pattern.h"
 #include "spec_model.h"
 #include "x12/spec.h"
 
@@ -24,13 +24,6 @@ struct x12__embedded_file {
     size_t size;
 };
 extern const struct x12__embedded_file x12__embedded[];
-
-/* Compiled patterns live outside the arena (regcomp allocates): a list the
- * spec frees. */
-typedef struct re_node {
-    struct re_node *next;
-    regex_t re;
-} re_node;
 
 /* --- arena ----------------------------------------------------------------- */
 
@@ -383,58 +376,37 @@ static char usage_attr(loader *L, const xmlNode *n)
     return u;
 }
 
-/* Compiles `pat` as the element's whole-value pattern. */
+static void *pattern_arena(void *ctx, size_t n)
+{
+    return arena_alloc(ctx, n);
+}
+
+/* Compiles `pat` as the element's whole-value pattern (parsers/pattern.c:
+ * our own matcher, in the arena, linear in the value). */
 static void set_pattern(loader *L, const xmlNode *n, spec_el *e, const char *pat)
 {
     if (!pat)
         return;
-    size_t len = strlen(pat);
-    char *anchored = malloc(len + 5);
-    re_node *node = malloc(sizeof *node);
-    if (!anchored || !node) {
-        free(anchored);
-        free(node);
+    char why[120];
+    pattern *pt;
+    int rc = pattern_compile(pat, pattern_arena, L, &pt, why, sizeof why);
+    if (rc == PATTERN_NOMEM) {
         fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
         return;
     }
-    snprintf(anchored, len + 5, "^(%s)$", pat);
-    int rc = regcomp(&node->re, anchored, REG_EXTENDED | REG_NOSUB);
-    free(anchored);
-    if (rc != 0) {
-        free(node);
-        if (rc == REG_ESPACE)
-            fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
-        else
-            fail(L, X12_ERR_SPEC, n, "pattern '%s' is not a valid regular expression", pat);
+    if (rc != PATTERN_OK) {
+        char msg[400];
+        snprintf(msg, sizeof msg, "pattern '%.200s' is not a valid regular expression: %s", pat, why);
+        fail(L, X12_ERR_SPEC, n, "%s", msg);
         return;
     }
-    node->next = L->spec->regexes;
-    L->spec->regexes = node;
     e->pattern = pat;
-    e->re = &node->re;
+    e->re = pt;
 }
 
 int spec_el_pattern_ok(const spec_el *e, const char *v, size_t n)
 {
-    if (!e->re)
-        return 1;
-    char buf[256];
-    if (n >= sizeof buf)
-        return 0;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    return regexec((const regex_t *)e->re, buf, 0, NULL, 0) == 0;
-}
-
-static void free_regexes(void *list)
-{
-    re_node *r = list;
-    while (r) {
-        re_node *next = r->next;
-        regfree(&r->re);
-        free(r);
-        r = next;
-    }
+    return !e->re || pattern_match(e->re, v, n);
 }
 
 static void load_el(loader *L, const xmlNode *n, const char *seg_id, spec_el *e)
@@ -1118,7 +1090,6 @@ static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
         }
     }
     if (L.failed) {
-        free_regexes(s->regexes);
         arena_free(L.blocks);
         return NULL;
     }
@@ -1261,7 +1232,6 @@ void x12_spec_free(x12_spec *s)
 {
     if (!s)
         return;
-    free_regexes(s->regexes);
     arena_free(s->arena);
 }
 

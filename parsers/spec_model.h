@@ -40,7 +40,7 @@ typedef struct spec_el {
                                  code is longer than 8 bytes */
     const char *const *codes; /* sorted, inline allowed values; NULL = none listed */
     const spec_codelist *extlist; /* the external list, when the library has it */
-    void *re;                     /* the compiled pattern (regex_t), owned by the spec */
+    const struct pattern *re;     /* the compiled pattern (parsers/pattern.h), in the arena */
     struct spec_el *comps; /* composite: its components */
     const char *ref;   /* "CLM05-03" */
     const char *name;
@@ -167,7 +167,6 @@ struct x12_spec {
     uint32_t nrules;
     uint64_t rule_segs; /* spec_keybit of every segment-scoped rule's segment */
     uint16_t max_loop_rules; /* most rules scoped to one loop */
-    void *regexes;     /* compiled patterns to free (a list) */
     char overlays[160]; /* ids of the overlays applied, for messages */
     x12_spec_stats stats;
     void *arena;       /* opaque: arena blocks */
