@@ -182,4 +182,7 @@ int lg_group_index(const char *group);
 /* Days since 0000-03-01 of a CCYY-MM-DD or CCYYMMDD date; -1 when it is not one. */
 int64_t lg_day_number(const char *date);
 
+/* The matcher's SQL (match.c), NULL-terminated, for tests of their plans. */
+extern const char *const lg_match_sql[];
+
 #endif

@@ -33,51 +33,56 @@ static void matcher_free(matcher *m)
     sqlite3_finalize(m->set_line);
 }
 
+/* The matcher's statements, one per matcher field in this order.  Each one
+ * that runs per payment or per line must find its rows through an index
+ * (tests/test_ledger.c checks the plans): a per-payment scan made matching
+ * quadratic once. */
+const char *const lg_match_sql[] = {
+    /* unmatched */
+    "SELECT id FROM remit_claims WHERE claim_ref IS NULL ORDER BY id",
+    /* remit */
+    "SELECT clp01, status_code, payer_claim_number, original_reference"
+    " FROM remit_claims WHERE id = ?1",
+    /* by_claim_id */
+    "SELECT id, frequency, payer_claim_number FROM claims WHERE claim_id = ?1 ORDER BY id",
+    /* by_icn_matched: the claim that an earlier payment with this payer claim number went to */
+    "SELECT claim_ref FROM remit_claims WHERE payer_claim_number = ?1 AND payer_claim_number <> ''"
+    " AND claim_ref IS NOT NULL AND id <> ?2 ORDER BY id LIMIT 1",
+    /* by_claim_icn: a replacement or void claim that names the payer claim
+     * number (REF*F8); written so that the partial index on
+     * payer_claim_number <> '' is usable (with "?1 <> ''" SQLite scanned
+     * every claim for each payment it could not match by CLP01) */
+    "SELECT id FROM claims WHERE payer_claim_number = ?1 AND payer_claim_number <> ''"
+    " ORDER BY id DESC LIMIT 1",
+    /* set_claim */
+    "UPDATE remit_claims SET claim_ref = ?1, match_method = ?2 WHERE id = ?3",
+    /* rlines */
+    "SELECT id, line_control, procedure, original_procedure, modifiers, charge, service_date"
+    " FROM remit_lines WHERE remit_claim = ?1 AND claim_line_ref IS NULL ORDER BY line_no, id",
+    /* cline_by_control */
+    "SELECT id FROM claim_lines WHERE claim_ref = ?1 AND line_control = ?2 AND ?2 <> ''"
+    " ORDER BY line_no LIMIT 1",
+    /* cline_by_proc: a line not yet taken by another line of the same payment */
+    "SELECT c.id FROM claim_lines c WHERE c.claim_ref = ?1 AND c.procedure = ?2"
+    " AND c.modifiers = ?3 AND c.charge = ?4 AND (?5 = '' OR c.service_date = ''"
+    " OR c.service_date = ?5) AND c.id NOT IN (SELECT claim_line_ref FROM remit_lines"
+    " WHERE remit_claim = ?6 AND claim_line_ref IS NOT NULL) ORDER BY c.line_no LIMIT 1",
+    /* set_line */
+    "UPDATE remit_lines SET claim_line_ref = ?1, match_method = ?2 WHERE id = ?3",
+    NULL};
+
 static x12_status matcher_init(matcher *m, x12_ledger *l, x12_error *err)
 {
     memset(m, 0, sizeof *m);
     m->l = l;
-    if (!(m->unmatched = lg_prepare(l,
-              "SELECT id FROM remit_claims WHERE claim_ref IS NULL ORDER BY id", err)) ||
-        !(m->remit = lg_prepare(l,
-              "SELECT clp01, status_code, payer_claim_number, original_reference"
-              " FROM remit_claims WHERE id = ?1", err)) ||
-        !(m->by_claim_id = lg_prepare(l,
-              "SELECT id, frequency, payer_claim_number FROM claims WHERE claim_id = ?1 ORDER BY id",
-              err)) ||
-        /* the claim that an earlier payment with this payer claim number went to */
-        !(m->by_icn_matched = lg_prepare(l,
-              "SELECT claim_ref FROM remit_claims WHERE payer_claim_number = ?1 AND payer_claim_number <> ''"
-              " AND claim_ref IS NOT NULL AND id <> ?2 ORDER BY id LIMIT 1", err)) ||
-        /* a replacement or void claim that names the payer claim number (REF*F8) */
-        !(m->by_claim_icn = lg_prepare(l,
-              /* written so that the partial index on payer_claim_number <> '' is
-               * usable: with "?1 <> ''" SQLite scanned every claim for each
-               * payment it could not match by CLP01 */
-              "SELECT id FROM claims WHERE payer_claim_number = ?1 AND payer_claim_number <> ''"
-              " ORDER BY id DESC LIMIT 1",
-              err)) ||
-        !(m->set_claim = lg_prepare(l,
-              "UPDATE remit_claims SET claim_ref = ?1, match_method = ?2 WHERE id = ?3", err)) ||
-        !(m->rlines = lg_prepare(l,
-              "SELECT id, line_control, procedure, original_procedure, modifiers, charge, service_date"
-              " FROM remit_lines WHERE remit_claim = ?1 AND claim_line_ref IS NULL ORDER BY line_no, id",
-              err)) ||
-        !(m->cline_by_control = lg_prepare(l,
-              "SELECT id FROM claim_lines WHERE claim_ref = ?1 AND line_control = ?2 AND ?2 <> ''"
-              " ORDER BY line_no LIMIT 1", err)) ||
-        /* a line not yet taken by another line of the same payment */
-        !(m->cline_by_proc = lg_prepare(l,
-              "SELECT c.id FROM claim_lines c WHERE c.claim_ref = ?1 AND c.procedure = ?2"
-              " AND c.modifiers = ?3 AND c.charge = ?4 AND (?5 = '' OR c.service_date = ''"
-              " OR c.service_date = ?5) AND c.id NOT IN (SELECT claim_line_ref FROM remit_lines"
-              " WHERE remit_claim = ?6 AND claim_line_ref IS NOT NULL) ORDER BY c.line_no LIMIT 1",
-              err)) ||
-        !(m->set_line = lg_prepare(l,
-              "UPDATE remit_lines SET claim_line_ref = ?1, match_method = ?2 WHERE id = ?3", err))) {
-        matcher_free(m);
-        return l->fail;
-    }
+    sqlite3_stmt **slot[] = {&m->unmatched, &m->remit, &m->by_claim_id, &m->by_icn_matched,
+                             &m->by_claim_icn, &m->set_claim, &m->rlines, &m->cline_by_control,
+                             &m->cline_by_proc, &m->set_line};
+    for (size_t i = 0; i < sizeof slot / sizeof slot[0]; i++)
+        if (!(*slot[i] = lg_prepare(l, lg_match_sql[i], err))) {
+            matcher_free(m);
+            return l->fail;
+        }
     return X12_OK;
 }
 
