@@ -93,6 +93,11 @@ static void test_constructs(void **state)
         {"[[:space:]]", " ", 1},
         {"[[:punct:]]+", ".,;", 1},
         {"[[:punct:]]", "a", 0},
+        {"[\\.]+", "\\.", 1}, /* a backslash in brackets is itself */
+        {"[\\.]", "x", 0},
+        {"[^[:digit:]A]", "B", 1},
+        {"[^[:digit:]A]", "A", 0},
+        {"[^[:digit:]A]", "5", 0},
         /* quantifiers */
         {"AB*C", "AC", 1},
         {"AB*C", "ABBBC", 1},
