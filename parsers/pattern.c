@@ -303,9 +303,12 @@ static int repetition(parser *p)
 static int concatenation(parser *p)
 {
     int n = new_node(p, N_EMPTY);
+    /* a '^' that starts the pattern or one of its top-level alternatives is
+     * the implicit start anchor, a '$' that ends one the implicit end anchor */
+    if (p->depth == 0 && p->i < p->len && p->s[p->i] == '^')
+        p->i++;
     while (n >= 0 && p->i < p->len && p->s[p->i] != '|' && p->s[p->i] != ')') {
-        /* a '$' that ends the pattern is the implicit end anchor */
-        if (p->s[p->i] == '$' && p->i + 1 == p->len && p->depth == 0) {
+        if (p->s[p->i] == '$' && p->depth == 0 && (p->i + 1 == p->len || p->s[p->i + 1] == '|')) {
             p->i++;
             break;
         }
@@ -424,8 +427,6 @@ int pattern_compile(const char *src, pattern_alloc_fn alloc, void *ctx, pattern 
             snprintf(why, whycap, "longer than %d bytes", PATTERN_MAX_SOURCE);
         return PATTERN_BAD;
     }
-    if (p->len && src[0] == '^')
-        p->i = 1; /* the implicit start anchor */
     int root = alternation(p);
     if (root >= 0 && p->i < p->len)
         root = fail(p, "')' without '('");

@@ -73,6 +73,14 @@ static void test_constructs(void **state)
         {"ABC", "ABCx", 0},
         {"^ABC$", "ABC", 1},
         {"^ABC$", "ABCD", 0},
+        {"^$", "", 1},
+        {"^", "", 1},
+        {"$", "x", 0},
+        {"^A$|^B$", "A", 1}, /* the anchors of top-level alternatives */
+        {"^A$|^B$", "B", 1},
+        {"^A$|^B$", "AB", 0},
+        {"A$|B", "B", 1},
+        {"^(A|B)$", "B", 1},
         /* any byte */
         {"A.C", "A-C", 1},
         {"A.C", "AC", 0},
@@ -204,6 +212,9 @@ static void test_syntax_errors(void **state)
     expect_bad("A^B", "only at the start and the end");
     expect_bad("A$B", "only at the start and the end");
     expect_bad("(A$)", "only at the start and the end");
+    expect_bad("(^A)", "only at the start and the end");
+    expect_bad("^^A", "only at the start and the end");
+    expect_bad("A$$", "only at the start and the end");
     /* the position is named */
     expect_bad("ABC)", "at byte 3");
 }
