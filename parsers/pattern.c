@@ -11,12 +11,15 @@
 #define MAX_NODES (4 * PATTERN_MAX_SOURCE)
 #define MAX_SETS 64
 #define INF 0xFFFF
+#define STR_(x) #x
+#define STR(x) STR_(x)
 
 enum { N_EMPTY, N_BYTE, N_SET, N_ANY, N_CAT, N_ALT, N_REP };
 enum { I_BYTE, I_SET, I_ANY, I_SPLIT, I_JMP, I_MATCH };
 
 typedef struct node {
     uint8_t kind, byte;
+    uint8_t empty;      /* matches only the empty value: emits nothing */
     uint16_t set;
     int16_t a, b;       /* children: CAT and ALT both, REP a */
     uint16_t min, max;  /* REP; max INF = unbounded */
@@ -65,6 +68,7 @@ static int new_node(parser *p, uint8_t kind)
     node *n = &p->nodes[p->nn];
     memset(n, 0, sizeof *n);
     n->kind = kind;
+    n->empty = kind == N_EMPTY;
     n->a = n->b = -1;
     return p->nn++;
 }
@@ -77,15 +81,21 @@ static int pair(parser *p, uint8_t kind, int a, int b)
     if (n >= 0) {
         p->nodes[n].a = (int16_t)a;
         p->nodes[n].b = (int16_t)b;
+        p->nodes[n].empty = p->nodes[a].empty && p->nodes[b].empty;
     }
     return n;
 }
 
-static int new_set(parser *p)
+/* The index of `set` among the pattern's sets, added when it is new (equal
+ * bracket expressions share one). */
+static int find_set(parser *p, const uint8_t *set)
 {
+    for (int k = 0; k < p->nsets; k++)
+        if (!memcmp(p->sets[k], set, 32))
+            return k;
     if (p->nsets == MAX_SETS)
-        return fail(p, "too many bracket expressions");
-    memset(p->sets[p->nsets], 0, 32);
+        return fail(p, "too complex (over " STR(MAX_SETS) " bracket sets)");
+    memcpy(p->sets[p->nsets], set, 32);
     return p->nsets++;
 }
 
@@ -119,10 +129,7 @@ static int ascii_class(const char *name, size_t n, unsigned c)
 /* [...] after the '[': its set. */
 static int bracket(parser *p)
 {
-    int k = new_set(p);
-    if (k < 0)
-        return -1;
-    uint8_t *set = p->sets[k];
+    uint8_t set[32] = {0};
     int neg = 0;
     if (p->i < p->len && p->s[p->i] == '^') {
         neg = 1;
@@ -153,7 +160,7 @@ static int bracket(parser *p)
             continue;
         }
         if (c == '[' && p->i + 1 < p->len && (p->s[p->i + 1] == '=' || p->s[p->i + 1] == '.'))
-            return fail(p, "collating elements and equivalence classes are not supported");
+            return fail(p, "[= =] and [. .] are not supported");
         p->i++;
         unsigned hi = c;
         if (p->i + 1 < p->len && p->s[p->i] == '-' && p->s[p->i + 1] != ']') {
@@ -168,6 +175,9 @@ static int bracket(parser *p)
     if (neg)
         for (int b = 0; b < 32; b++)
             set[b] = (uint8_t)~set[b];
+    int k = find_set(p, set);
+    if (k < 0)
+        return -1;
     int n = new_node(p, N_SET);
     if (n >= 0)
         p->nodes[n].set = (uint16_t)k;
@@ -220,7 +230,7 @@ static int atom(parser *p)
             return fail(p, "'\\' at the end");
         unsigned char e = (unsigned char)p->s[p->i + 1];
         if ((e >= '0' && e <= '9') || (e >= 'a' && e <= 'z') || (e >= 'A' && e <= 'Z'))
-            return fail(p, "backslash before a letter or digit is not ERE (use [0-9], [[:alpha:]]...)");
+            return fail(p, "\\ before a letter or digit is not ERE");
         p->i += 2;
         int n = new_node(p, N_BYTE);
         if (n >= 0)
@@ -236,7 +246,7 @@ static int atom(parser *p)
         return fail(p, "')' without '('");
     case '^':
     case '$':
-        return fail(p, "'^' and '$' only at the start and the end (the whole value must match)");
+        return fail(p, "'^' '$' only at the start and the end");
     default: {
         p->i++;
         int n = new_node(p, N_BYTE);
@@ -284,6 +294,7 @@ static int repetition(parser *p)
         p->nodes[r].a = (int16_t)n;
         p->nodes[r].min = (uint16_t)min;
         p->nodes[r].max = (uint16_t)max;
+        p->nodes[r].empty = p->nodes[n].empty || max == 0;
         n = r;
     }
     return n;
@@ -292,9 +303,12 @@ static int repetition(parser *p)
 static int concatenation(parser *p)
 {
     int n = new_node(p, N_EMPTY);
+    /* a '^' that starts the pattern or one of its top-level alternatives is
+     * the implicit start anchor, a '$' that ends one the implicit end anchor */
+    if (p->depth == 0 && p->i < p->len && p->s[p->i] == '^')
+        p->i++;
     while (n >= 0 && p->i < p->len && p->s[p->i] != '|' && p->s[p->i] != ')') {
-        /* a '$' that ends the pattern is the implicit end anchor */
-        if (p->s[p->i] == '$' && p->i + 1 == p->len && p->depth == 0) {
+        if (p->s[p->i] == '$' && p->depth == 0 && (p->i + 1 == p->len || p->s[p->i + 1] == '|')) {
             p->i++;
             break;
         }
@@ -318,14 +332,20 @@ static int alternation(parser *p)
 static int add(parser *p, uint8_t op, uint8_t byte, uint16_t x, uint16_t y)
 {
     if (p->np == PATTERN_MAX_PROGRAM)
-        return fail(p, "too complex once repetitions are spelled out");
+        return fail(p, "too complex (over " STR(PATTERN_MAX_PROGRAM) " steps)");
     p->prog[p->np] = (inst){op, byte, x, y};
     return p->np++;
 }
 
+/* Appends node k's instructions.  A node that matches only the empty value
+ * emits nothing (so `(){255}` nested in itself costs nothing to spell out
+ * and cannot keep the compiler busy); any other emit adds at least one
+ * instruction, so the program's size bounds the work. */
 static int emit(parser *p, int k)
 {
     const node *n = &p->nodes[k];
+    if (n->empty)
+        return 0;
     switch (n->kind) {
     case N_EMPTY:
         return 0;
@@ -407,8 +427,6 @@ int pattern_compile(const char *src, pattern_alloc_fn alloc, void *ctx, pattern 
             snprintf(why, whycap, "longer than %d bytes", PATTERN_MAX_SOURCE);
         return PATTERN_BAD;
     }
-    if (p->len && src[0] == '^')
-        p->i = 1; /* the implicit start anchor */
     int root = alternation(p);
     if (root >= 0 && p->i < p->len)
         root = fail(p, "')' without '('");
@@ -468,7 +486,10 @@ int pattern_match(const pattern *pt, const char *v, size_t n)
     for (size_t i = 0; i < n && nc; i++) {
         unsigned c = (unsigned char)v[i];
         int nn = 0;
-        gen++;
+        if (++gen == 0) { /* after 2^32 bytes: start the marks afresh */
+            memset(mark, 0, (size_t)pt->n * sizeof *mark);
+            gen = 1;
+        }
         for (int k = 0; k < nc; k++) {
             const inst *in = &pt->prog[cur[k]];
             int ok = in->op == I_ANY || (in->op == I_BYTE && in->byte == c) ||

@@ -395,8 +395,18 @@ static void set_pattern(loader *L, const xmlNode *n, spec_el *e, const char *pat
         return;
     }
     if (rc != PATTERN_OK) {
-        /* the detail is short: the XML line (in byte_offset) finds the pattern */
-        fail(L, X12_ERR_SPEC, n, "bad pattern, %.50s", why);
+        if (L->failed)
+            return;
+        fail(L, X12_ERR_SPEC, n, "pattern '%s' is not a valid regular expression", pat);
+        /* fail() keeps 60 bytes of the problem, too few for where and why:
+         * the detail is spelled out here, the pattern shortened when long */
+        if (L->err) {
+            size_t plen = strlen(pat);
+            char d[256];
+            snprintf(d, sizeof d, "%.16s: pattern '%.*s%s' %s", L->name, plen > 20 ? 17 : (int)plen,
+                     pat, plen > 20 ? "..." : "", why);
+            snprintf(L->err->detail, sizeof L->err->detail, "%.*s", (int)sizeof L->err->detail - 1, d);
+        }
         return;
     }
     e->pattern = pat;

@@ -13,6 +13,8 @@
 #include <cmocka.h>
 
 #include "pattern.h"
+#include "x12/error.h"
+#include "x12/spec.h"
 
 /* A bump allocator over a static buffer that can fail its Nth call. */
 static struct {
@@ -71,6 +73,14 @@ static void test_constructs(void **state)
         {"ABC", "ABCx", 0},
         {"^ABC$", "ABC", 1},
         {"^ABC$", "ABCD", 0},
+        {"^$", "", 1},
+        {"^", "", 1},
+        {"$", "x", 0},
+        {"^A$|^B$", "A", 1}, /* the anchors of top-level alternatives */
+        {"^A$|^B$", "B", 1},
+        {"^A$|^B$", "AB", 0},
+        {"A$|B", "B", 1},
+        {"^(A|B)$", "B", 1},
         /* any byte */
         {"A.C", "A-C", 1},
         {"A.C", "AC", 0},
@@ -91,6 +101,11 @@ static void test_constructs(void **state)
         {"[[:space:]]", " ", 1},
         {"[[:punct:]]+", ".,;", 1},
         {"[[:punct:]]", "a", 0},
+        {"[\\.]+", "\\.", 1}, /* a backslash in brackets is itself */
+        {"[\\.]", "x", 0},
+        {"[^[:digit:]A]", "B", 1},
+        {"[^[:digit:]A]", "A", 0},
+        {"[^[:digit:]A]", "5", 0},
         /* quantifiers */
         {"AB*C", "AC", 1},
         {"AB*C", "ABBBC", 1},
@@ -197,6 +212,9 @@ static void test_syntax_errors(void **state)
     expect_bad("A^B", "only at the start and the end");
     expect_bad("A$B", "only at the start and the end");
     expect_bad("(A$)", "only at the start and the end");
+    expect_bad("(^A)", "only at the start and the end");
+    expect_bad("^^A", "only at the start and the end");
+    expect_bad("A$$", "only at the start and the end");
     /* the position is named */
     expect_bad("ABC)", "at byte 3");
 }
@@ -229,6 +247,90 @@ static void test_limits(void **state)
     assert_int_equal(matches(deep, "A", 1), 1);
 }
 
+/* Repetitions of something that matches only the empty value spell out to
+ * nothing: nested {255}s of it compile at once instead of running the
+ * compiler through 255^k copies. */
+static void test_empty_repetitions(void **state)
+{
+    (void)state;
+    assert_int_equal(matches("((((){255}){255}){255}){255}", "", 0), 1);
+    assert_int_equal(matches("((((){255}){255}){255}){255}", "a", 1), 0);
+    assert_int_equal(matches("((((a{0}){255}){255}){255}){255}b", "b", 1), 1);
+    assert_int_equal(matches("((((a{0}){255}){255}){255}){255}b", "ab", 2), 0);
+    assert_int_equal(matches("(()*)*x(|){200}", "x", 1), 1);
+    assert_int_equal(matches("(a{0,0}|b){3}", "bb", 2), 1);
+    assert_int_equal(matches("(a{0,0}|b){3}", "bbbb", 4), 0);
+    /* an alternative with an empty side is not empty: it still counts */
+    expect_bad("((|a){255}){3}", "too complex");
+}
+
+/* Equal bracket expressions share one set; more than 64 different ones are
+ * too complex. */
+static void test_bracket_sets(void **state)
+{
+    (void)state;
+    char src[PATTERN_MAX_SOURCE + 1] = "";
+    for (int i = 0; i < 80; i++)
+        strcat(src, "[7]");
+    char v[80];
+    memset(v, '7', sizeof v);
+    assert_int_equal(matches(src, v, 80), 1);
+    assert_int_equal(matches(src, v, 79), 0);
+    static const char B[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!#%&";
+    src[0] = '\0';
+    for (int i = 0; i < 64; i++) {
+        char one[4] = {'[', B[i], ']', '\0'};
+        strcat(src, one);
+    }
+    assert_int_equal(matches(src, B, 64), 1);
+    assert_int_equal(matches(src, B + 1, 64), 0);
+    strcat(src, "[&]");
+    expect_bad(src, "too complex (over 64 bracket sets)");
+}
+
+/* Through the spec loader: X12_ERR_SPEC whose detail names the pattern, the
+ * byte where it goes wrong and why, and the XML line in byte_offset. */
+static void expect_bad_spec_pattern(const char *pat, const char *detail)
+{
+    char xml[1024];
+    snprintf(xml, sizeof xml,
+             "<guide id='X' ts='835'>\n<seg id='ST' usage='R' maxuse='1'>\n"
+             "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='9' pattern='%s'/>\n"
+             "</seg><seg id='SE' usage='R'/></guide>",
+             pat);
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), "t.xml", &err);
+    if (s) {
+        x12_spec_free(s);
+        fail_msg("'%s' accepted", pat);
+    }
+    assert_int_equal(err.code, X12_ERR_SPEC);
+    assert_int_equal(err.byte_offset, 3);
+    if (strcmp(err.detail, detail))
+        fail_msg("detail '%s', wanted '%s'", err.detail, detail);
+}
+
+static void test_spec_loader(void **state)
+{
+    (void)state;
+    expect_bad_spec_pattern("(AB", "t.xml: pattern '(AB' at byte 3: '(' without ')'");
+    expect_bad_spec_pattern("[0-9]{9", "t.xml: pattern '[0-9]{9' at byte 7: '{' without '}'");
+    expect_bad_spec_pattern("(a)\\1", "t.xml: pattern '(a)\\1' at byte 3: \\ before a letter or digit "
+                                      "is not ERE");
+    expect_bad_spec_pattern("[0-9][0-9][0-9][0-9]{3,2}",
+                            "t.xml: pattern '[0-9][0-9][0-9][0...' at byte 24: {m,n} with m over n");
+    expect_bad_spec_pattern("(ABCDEFGH){100}",
+                            "t.xml: pattern '(ABCDEFGH){100}' at byte 15: too complex (over 512 steps)");
+    /* a good one loads */
+    const char *ok = "<guide id='X' ts='835'><seg id='ST' usage='R' maxuse='1'>"
+                     "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='9' pattern='^[0-9]{9}$'/>"
+                     "</seg><seg id='SE' usage='R'/></guide>";
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(ok, strlen(ok), "t.xml", &err);
+    assert_non_null(s);
+    x12_spec_free(s);
+}
+
 /* Every allocation of a compile failing in turn: PATTERN_NOMEM, no result. */
 static void test_allocation_failures(void **state)
 {
@@ -259,6 +361,8 @@ int main(void)
         cmocka_unit_test(test_constructs),        cmocka_unit_test(test_any_byte),
         cmocka_unit_test(test_no_backtracking),   cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_limits),            cmocka_unit_test(test_allocation_failures),
+        cmocka_unit_test(test_empty_repetitions), cmocka_unit_test(test_bracket_sets),
+        cmocka_unit_test(test_spec_loader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -87,7 +87,7 @@ static void test_malformed_specs(void **state)
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n"
                     "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='9' pattern='(A|B'/>"
                     "</seg></guide>",
-                    "bad pattern, at byte 4: '(' without ')'", 2);
+                    "pattern '(A|B' at byte 4: '(' without ')'", 2);
     /* a well-formed minimal guide loads */
     const char *ok = "<guide id='X' ts='835'><seg id='ST' usage='R'/><seg id='SE' usage='R'/></guide>";
     x12_error err;
