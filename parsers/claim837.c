@@ -51,6 +51,7 @@ static int party_arena(x12_claim_reader *r)
 static void read_nm1(x12_claim_reader *r, x12_claim_party *p, const char *entity)
 {
     int k = party_arena(r);
+    r->party_k = k; /* the NM1 starts the party's loop: its arena is the party's */
     p->entity_code = cr_unless(cr_str(r, k, 1), entity);
     const char *type = cr_str(r, k, 2);
     p->last_name = cr_str(r, k, 3);
@@ -67,7 +68,10 @@ static void read_nm1(x12_claim_reader *r, x12_claim_party *p, const char *entity
 static void read_party_seg(x12_claim_reader *r, x12_slice id)
 {
     x12_claim_party *p = r->party;
-    int k = party_arena(r);
+    /* not party_arena(r): a segment placed in another loop (a broken file)
+     * would put the party's strings and arrays in an arena that is reset
+     * while the party lives on */
+    int k = r->party_k;
     if (cr_is(id, "N3")) {
         p->address.line1 = cr_str(r, k, 1);
         p->address.line2 = cr_str(r, k, 2);
@@ -473,6 +477,7 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
     } else if (!strcmp(l, "2000A") && cr_is(id, "PRV")) {
         r->party = &r->billing.provider;
         r->party_prv = "BI";
+        r->party_k = A_BILL;
         read_party_seg(r, id);
         r->party = NULL;
     } else if (!strcmp(l, "2000A") && cr_is(id, "CUR") && cr_is(cr_elem(r, 1), "85")) {

@@ -54,6 +54,8 @@ struct x12_claim_reader {
     x12_claim_party *party; /* target of N3/N4/REF/PER/DMG/PRV in the current loop */
     const char *party_entity; /* its loop's default NM101 */
     const char *party_prv;    /* its default PRV01 */
+    int party_k;              /* the arena of that party (its strings and arrays go there,
+                                 whatever loop a later N3/PER/... arrives in) */
     x12_claim_line *line;
     x12_claim_other_payer *op;
     x12_claim_line_adjudication *adj;
