@@ -492,8 +492,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
     uint16_t upto = (uint16_t)(n < def->nels ? (n > def->last_required ? n : def->last_required)
                                              : def->nels);
     uint64_t present_mask = 0; /* bit p: element p holds a value (for the syntax notes) */
-    int num_safe = !numeric_char(rs) && !numeric_char(cs);
-    v.num_safe = num_safe;
+    v.num_safe = !numeric_char(rs) && !numeric_char(cs);
     for (uint16_t p = 1; p <= upto; p++) {
         const spec_el *e = &def->els[p - 1];
         /* read as two scalars: a 16-byte load of a slice the reader has just
@@ -523,7 +522,7 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
         /* the common case, a simple value that passes, in one pass (rs is 0
          * when the interchange has none: a NUL byte then takes the full path,
          * which reports it) */
-        if (!e->ncomps && quick_ok(e, val, rs, cs, num_safe))
+        if (!e->ncomps && quick_ok(e, val, rs, cs, v.num_safe))
             continue;
         if (e->ncomps && (!rs || !memchr(val.ptr, rs, val.len))) {
             check_composite(&v, e, val, p, rs); /* one repetition */
