@@ -52,6 +52,7 @@ typedef struct batch_counts {
     uint32_t rows[4];         /* 835 rows by level: claim, line, adjustment, plb */
     uint32_t ledger_added;    /* claims or claim payments added to the ledger */
     uint32_t ledger_known;    /* sets or payments already in the ledger */
+    uint32_t ledger_matched;  /* claim payments matched as they were ingested */
     uint32_t acks;            /* acknowledgement interchanges written */
     uint32_t ack_accepted, ack_with_errors, ack_rejected; /* transaction sets */
 } batch_counts;
@@ -169,6 +170,7 @@ typedef struct batch_totals {
     size_t found, by_outcome[6], with_errors;
     batch_counts counts;  /* files done now or earlier (not duplicates) */
     x12_ledger_match_stats match;
+    uint64_t matched_at_ingest; /* by the files done in this run */
     x12_recon_totals recon;
     int recon_ok;
     char recon_error[160];

@@ -56,6 +56,7 @@ void batch_counts_add(batch_counts *s, const batch_counts *c)
         s->rows[i] += c->rows[i];
     s->ledger_added += c->ledger_added;
     s->ledger_known += c->ledger_known;
+    s->ledger_matched += c->ledger_matched;
     s->acks += c->acks;
     s->ack_accepted += c->ack_accepted;
     s->ack_with_errors += c->ack_with_errors;
@@ -496,6 +497,7 @@ static x12_status stage_ingest(batch_run *r, batch_file *f)
         }
         f->counts.ledger_added += s.claims;
         f->counts.ledger_known += s.payments_skipped;
+        f->counts.ledger_matched += s.matched;
         if (st != X12_OK)
             goto bad;
     }

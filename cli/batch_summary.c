@@ -174,7 +174,7 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
             json_object_set_new(bs, x12_recon_status_name((x12_recon_status)s),
                                 json_integer((json_int_t)t->recon.by_status[s]));
         json_object_set_new(rec, "by_status", bs);
-        json_object_set_new(rec, "matched_now", json_integer(t->match.matched));
+        json_object_set_new(rec, "matched_now", json_integer((json_int_t)(t->match.matched + t->matched_at_ingest)));
         json_object_set_new(rec, "billed", money(t->recon.billed));
         json_object_set_new(rec, "paid", money(t->recon.paid));
         json_object_set_new(rec, "ties_out", json_boolean(t->recon.ties_out));

@@ -43,6 +43,7 @@ typedef struct run {
     int quiet;
     cli_common common;
     unsigned long findings;
+    unsigned long matched; /* claim payments matched as they were ingested */
 } run;
 
 static void on_finding(void *ctx, const x12_finding *f)
@@ -256,6 +257,7 @@ static int ingest(x12_ledger *l, run *r, const char *path, int claims)
         fprintf(stderr, "%s: not ingested: the file could not be read to its end (nothing kept)\n", r->file);
         return EXIT_INPUT;
     }
+    r->matched += st.matched;
     if (!r->quiet) {
         if (claims)
             fprintf(stderr, "%s: %u claims in %u transaction sets%s", r->file, st.claims, st.sets,
@@ -391,7 +393,7 @@ int cmd_reconcile(int argc, char **argv)
     }
     if (summary) {
         json_t *o = totals_json(&t);
-        json_object_set_new(o, "matched", json_integer(ms.matched));
+        json_object_set_new(o, "matched", json_integer((json_int_t)(ms.matched + r.matched)));
         json_object_set_new(o, "unmatched", json_integer(ms.unmatched));
         int bad = json_dump_file(o, summary, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0;
         json_decref(o);

@@ -24,6 +24,7 @@ typedef struct ing835 {
     size_t dlen, dcap, rlen, rcap;
     const x12_remit_adjustment **all; /* the adjustments of one claim payment */
     size_t acap;
+    lg_clines cl; /* the lines of the claim a payment was matched to */
 } ing835;
 
 static void on_finding(void *ctx, const x12_finding *f)
@@ -207,6 +208,20 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
     r.remarks = in->remarks ? in->remarks : "";
     if (in->b.fatal)
         return 1;
+    /* A payment whose CLP01 exactly one claim in the ledger has is matched
+     * as it arrives (docs/ledger.md "Matching", rule 1), its lines in
+     * memory: no second pass rewrites its rows.  x12_ledger_match() takes
+     * the rest, and re-matches payments of ids that several claims share. */
+    int64_t claim = lg_claim_only(in->b.l, c->claim_id, in->b.err);
+    if (claim < 0 || (claim > 0 && lg_clines_load(in->b.l, claim, &in->cl, in->b.err) != X12_OK)) {
+        in->b.fatal = in->b.l->fail;
+        return 1;
+    }
+    if (claim > 0) {
+        r.claim_ref = claim;
+        r.match_method = "claim_id";
+        in->b.st.matched++;
+    }
     int64_t rid = lg_remit_add(in->b.l, in->pay_id, ++in->seq, &r, in->b.err);
     if (!rid) {
         in->b.fatal = in->b.l->fail;
@@ -232,7 +247,13 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
         lg_iso_date(l->service_date[0] ? l->service_date : l->service_start, date);
         lg_rline ln = {(uint32_t)i + 1, l->line_control_number, l->procedure, l->original_procedure,
                        mods, l->charge_cents, l->paid_cents, l->has_allowed, l->allowed_cents, l->units,
-                       date};
+                       date, 0, NULL};
+        if (claim > 0) {
+            ln.claim_line_ref = lg_cline_match(&in->cl, l->line_control_number, l->procedure,
+                                               l->original_procedure, mods, l->charge_cents, date,
+                                               &ln.match_method);
+            in->b.st.lines_matched += ln.claim_line_ref > 0;
+        }
         int64_t lid = lg_remit_line_add(in->b.l, rid, &ln, in->b.err);
         if (!lid) {
             in->b.fatal = in->b.l->fail;
@@ -290,5 +311,6 @@ X12_API x12_status x12_ledger_ingest_remits(x12_ledger *l, const char *path,
     free(in.detail);
     free(in.remarks);
     free(in.all);
+    lg_clines_free(&in.cl);
     return st;
 }

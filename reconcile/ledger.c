@@ -88,17 +88,27 @@ static const char *const STATEMENTS[ST_COUNT] = {
     [ST_REMIT_ADD] = "INSERT INTO remit_claims (payment_id, seq, clp01, status_code, billed, paid,"
                      " patient_responsibility, filing_indicator, payer_claim_number, original_reference,"
                      " crossover_name, adj_co, adj_pr, adj_oa, adj_pi, adj_cr, adj_detail, remarks,"
-                     " allowed, line_count, lines_denied) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
-                     " ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+                     " allowed, line_count, lines_denied, claim_ref, match_method) VALUES (?1, ?2, ?3, ?4,"
+                     " ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,"
+                     " ?22, ?23)",
     [ST_RLINE_ADD] = "INSERT INTO remit_lines (remit_claim, line_no, line_control, procedure,"
-                     " original_procedure, modifiers, charge, paid, allowed, units, service_date)"
-                     " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     " original_procedure, modifiers, charge, paid, allowed, units, service_date,"
+                     " claim_line_ref, match_method) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,"
+                     " ?11, ?12, ?13)",
     [ST_ADJ_ADD] = "INSERT INTO adjustments (remit_claim, remit_line, group_code, reason, amount, quantity)"
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_REMARK_ADD] = "INSERT INTO remarks (remit_claim, remit_line, code) VALUES (?1, ?2, ?3)",
+    [ST_CLAIM_ONLY] = "SELECT id FROM claims WHERE claim_id = ?1 LIMIT 2",
+    [ST_CLAIM_LINES] = "SELECT id, line_control, procedure, modifiers, charge, service_date"
+                       " FROM claim_lines WHERE claim_ref = ?1 ORDER BY line_no, id",
     [ST_PLB_ADD] = "INSERT INTO plb (payment_id, provider_id, fiscal_date, reason, reference, amount)"
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 };
+
+const char *lg_statement_sql(int i)
+{
+    return i >= 0 && i < ST_COUNT ? STATEMENTS[i] : NULL;
+}
 
 static void set_err(x12_error *err, x12_status code, const char *detail)
 {
@@ -319,6 +329,7 @@ x12_status lg_end_file(x12_ledger *l, x12_status fatal, x12_status read_status,
     if (r != X12_OK) {
         st->rolled_back = 1;
         st->sets = st->claims = st->lines = st->payments = st->plb = 0;
+        st->matched = st->lines_matched = 0;
     }
     return r;
 }
@@ -429,6 +440,24 @@ int64_t lg_claim_line_add(x12_ledger *l, int64_t claim_ref, const lg_line *ln, x
     return run_insert(l, s, err, "adding a service line");
 }
 
+int64_t lg_claim_only(x12_ledger *l, const char *claim_id, x12_error *err)
+{
+    sqlite3_stmt *s = l->st[ST_CLAIM_ONLY];
+    bind_text(s, 1, claim_id);
+    int rc, n = 0;
+    int64_t id = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if (n++ == 0)
+            id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) {
+        lg_fail_rc(l, err, "looking up the claim of a payment", rc);
+        return -1;
+    }
+    return n == 1 ? id : 0;
+}
+
 int lg_payment_exists(x12_ledger *l, const lg_payment *p, x12_error *err)
 {
     sqlite3_stmt *s = l->st[ST_PAY_FIND];
@@ -472,6 +501,11 @@ int64_t lg_remit_add(x12_ledger *l, int64_t pay_id, uint32_t seq, const lg_remit
     sqlite3_bind_int64(s, 19, r->allowed);
     sqlite3_bind_int64(s, 20, r->line_count);
     sqlite3_bind_int64(s, 21, r->lines_denied);
+    bind_ref(s, 22, r->claim_ref);
+    if (r->claim_ref > 0)
+        bind_text(s, 23, r->match_method);
+    else
+        sqlite3_bind_null(s, 23);
     return run_insert(l, s, err, "adding a claim payment");
 }
 
@@ -492,6 +526,11 @@ int64_t lg_remit_line_add(x12_ledger *l, int64_t remit_id, const lg_rline *ln, x
         sqlite3_bind_null(s, 9);
     bind_text(s, 10, ln->units);
     bind_text(s, 11, ln->service_date);
+    bind_ref(s, 12, ln->claim_line_ref);
+    if (ln->claim_line_ref > 0)
+        bind_text(s, 13, ln->match_method);
+    else
+        sqlite3_bind_null(s, 13);
     return run_insert(l, s, err, "adding a service line payment");
 }
 

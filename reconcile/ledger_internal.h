@@ -22,6 +22,8 @@ enum {
     ST_RLINE_ADD,
     ST_ADJ_ADD,
     ST_REMARK_ADD,
+    ST_CLAIM_ONLY,
+    ST_CLAIM_LINES,
     ST_PLB_ADD,
     ST_COUNT
 };
@@ -107,6 +109,9 @@ typedef struct lg_payment {
     const char *payment_date; /* BPR16 as CCYY-MM-DD */
 } lg_payment;
 int lg_payment_exists(x12_ledger *l, const lg_payment *p, x12_error *err);
+/* The one claim whose CLM01 is `claim_id`: its id, 0 when no claim or
+ * several have it, -1 on a ledger failure. */
+int64_t lg_claim_only(x12_ledger *l, const char *claim_id, x12_error *err);
 int64_t lg_payment_add(x12_ledger *l, int64_t file_id, const lg_payment *p, x12_error *err);
 
 typedef struct lg_remit {
@@ -118,6 +123,8 @@ typedef struct lg_remit {
     const char *remarks;    /* "MA01 N130" */
     int64_t allowed;        /* sum of AMT*B6 when every line has one, else paid + patient resp. */
     uint32_t line_count, lines_denied;
+    int64_t claim_ref;        /* matched as ingested, else 0 (NULL) */
+    const char *match_method; /* with claim_ref */
 } lg_remit;
 int64_t lg_remit_add(x12_ledger *l, int64_t pay_id, uint32_t seq, const lg_remit *r, x12_error *err);
 
@@ -128,6 +135,8 @@ typedef struct lg_rline {
     int has_allowed;
     int64_t allowed;
     const char *units, *service_date;
+    int64_t claim_line_ref;   /* matched as ingested, else 0 (NULL) */
+    const char *match_method; /* with claim_line_ref */
 } lg_rline;
 int64_t lg_remit_line_add(x12_ledger *l, int64_t remit_id, const lg_rline *ln, x12_error *err);
 x12_status lg_adjustment_add(x12_ledger *l, int64_t remit_id, int64_t rline_id, const char *group,
@@ -184,5 +193,37 @@ int64_t lg_day_number(const char *date);
 
 /* The matcher's SQL (match.c), NULL-terminated, for tests of their plans. */
 extern const char *const lg_match_sql[];
+/* The SQL of prepared statement `i` (ST_*), for the same tests. */
+const char *lg_statement_sql(int i);
+
+/* --- service-line matching (match.c), shared by ingest and x12_ledger_match - */
+
+/* The submitted lines of one claim, loaded once per payment and matched in
+ * memory.  Strings are offsets into `text` (it grows while loading). */
+typedef struct lg_cline {
+    int64_t id;
+    size_t control, proc, mods, date; /* offsets into text */
+    int64_t charge;
+    int taken; /* matched by a line of the current payment */
+} lg_cline;
+
+typedef struct lg_clines {
+    lg_cline *v;
+    size_t n, cap;
+    char *text;
+    size_t tlen, tcap;
+} lg_clines;
+
+/* Loads the lines of claim `claim` in line-number order.  X12_OK, or the
+ * ledger or memory failure (after lg_fail). */
+x12_status lg_clines_load(x12_ledger *l, int64_t claim, lg_clines *c, x12_error *err);
+/* The submitted line a payment line goes to (docs/ledger.md "Matching"):
+ * the first with its REF*6R, else the first not yet taken with the same
+ * procedure (SVC06 `orig` when given), modifiers, charge (absolute value)
+ * and a compatible date.  Marks it taken; returns its id and sets *how, or
+ * 0 when none. */
+int64_t lg_cline_match(lg_clines *c, const char *control, const char *proc, const char *orig,
+                       const char *mods, int64_t charge, const char *date, const char **how);
+void lg_clines_free(lg_clines *c);
 
 #endif

@@ -10,7 +10,8 @@
 typedef struct matcher {
     x12_ledger *l;
     sqlite3_stmt *unmatched, *remit, *by_claim_id, *by_icn_matched, *by_claim_icn, *set_claim;
-    sqlite3_stmt *rlines, *cline_by_control, *cline_by_proc, *set_line;
+    sqlite3_stmt *rlines, *set_line;
+    lg_clines cl;
 } matcher;
 
 static const char *col_text(sqlite3_stmt *s, int i)
@@ -28,9 +29,8 @@ static void matcher_free(matcher *m)
     sqlite3_finalize(m->by_claim_icn);
     sqlite3_finalize(m->set_claim);
     sqlite3_finalize(m->rlines);
-    sqlite3_finalize(m->cline_by_control);
-    sqlite3_finalize(m->cline_by_proc);
     sqlite3_finalize(m->set_line);
+    lg_clines_free(&m->cl);
 }
 
 /* The matcher's statements, one per matcher field in this order.  Each one
@@ -59,14 +59,6 @@ const char *const lg_match_sql[] = {
     /* rlines */
     "SELECT id, line_control, procedure, original_procedure, modifiers, charge, service_date"
     " FROM remit_lines WHERE remit_claim = ?1 AND claim_line_ref IS NULL ORDER BY line_no, id",
-    /* cline_by_control */
-    "SELECT id FROM claim_lines WHERE claim_ref = ?1 AND line_control = ?2 AND ?2 <> ''"
-    " ORDER BY line_no LIMIT 1",
-    /* cline_by_proc: a line not yet taken by another line of the same payment */
-    "SELECT c.id FROM claim_lines c WHERE c.claim_ref = ?1 AND c.procedure = ?2"
-    " AND c.modifiers = ?3 AND c.charge = ?4 AND (?5 = '' OR c.service_date = ''"
-    " OR c.service_date = ?5) AND c.id NOT IN (SELECT claim_line_ref FROM remit_lines"
-    " WHERE remit_claim = ?6 AND claim_line_ref IS NOT NULL) ORDER BY c.line_no LIMIT 1",
     /* set_line */
     "UPDATE remit_lines SET claim_line_ref = ?1, match_method = ?2 WHERE id = ?3",
     NULL};
@@ -76,8 +68,7 @@ static x12_status matcher_init(matcher *m, x12_ledger *l, x12_error *err)
     memset(m, 0, sizeof *m);
     m->l = l;
     sqlite3_stmt **slot[] = {&m->unmatched, &m->remit, &m->by_claim_id, &m->by_icn_matched,
-                             &m->by_claim_icn, &m->set_claim, &m->rlines, &m->cline_by_control,
-                             &m->cline_by_proc, &m->set_line};
+                             &m->by_claim_icn, &m->set_claim, &m->rlines, &m->set_line};
     for (size_t i = 0; i < sizeof slot / sizeof slot[0]; i++)
         if (!(*slot[i] = lg_prepare(l, lg_match_sql[i], err))) {
             matcher_free(m);
@@ -159,42 +150,126 @@ static int64_t choose(matcher *m, int64_t remit_id, const char *status, const ch
     return c[n - 1].id;
 }
 
+/* --- service lines, matched in memory -------------------------------------- */
+
+static size_t cl_text(lg_clines *c, const unsigned char *t, int *oom)
+{
+    size_t n = t ? strlen((const char *)t) : 0;
+    if (c->tlen + n + 1 > c->tcap) {
+        size_t nc = c->tcap ? c->tcap * 2 : 1024;
+        while (nc < c->tlen + n + 1)
+            nc *= 2;
+        char *p = realloc(c->text, nc);
+        if (!p) {
+            *oom = 1;
+            return 0;
+        }
+        c->text = p;
+        c->tcap = nc;
+    }
+    size_t at = c->tlen;
+    if (n)
+        memcpy(c->text + at, t, n);
+    c->text[at + n] = '\0';
+    c->tlen += n + 1;
+    return at;
+}
+
+x12_status lg_clines_load(x12_ledger *l, int64_t claim, lg_clines *c, x12_error *err)
+{
+    sqlite3_stmt *s = l->st[ST_CLAIM_LINES];
+    c->n = c->tlen = 0;
+    sqlite3_bind_int64(s, 1, claim);
+    int rc, oom = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (c->n == c->cap) {
+            size_t nc = c->cap ? c->cap * 2 : 16;
+            lg_cline *p = realloc(c->v, nc * sizeof *p);
+            if (!p) {
+                oom = 1;
+                break;
+            }
+            c->v = p;
+            c->cap = nc;
+        }
+        lg_cline *x = &c->v[c->n];
+        x->id = sqlite3_column_int64(s, 0);
+        x->control = cl_text(c, sqlite3_column_text(s, 1), &oom);
+        x->proc = cl_text(c, sqlite3_column_text(s, 2), &oom);
+        x->mods = cl_text(c, sqlite3_column_text(s, 3), &oom);
+        x->charge = sqlite3_column_int64(s, 4);
+        x->date = cl_text(c, sqlite3_column_text(s, 5), &oom);
+        x->taken = 0;
+        if (oom)
+            break;
+        c->n++;
+    }
+    sqlite3_reset(s);
+    if (oom) {
+        c->n = 0;
+        return lg_fail_rc(l, err, "reading a claim's lines", SQLITE_NOMEM);
+    }
+    if (rc != SQLITE_DONE) {
+        c->n = 0;
+        return lg_fail_rc(l, err, "reading a claim's lines", rc);
+    }
+    return X12_OK;
+}
+
+int64_t lg_cline_match(lg_clines *c, const char *control, const char *proc, const char *orig,
+                       const char *mods, int64_t charge, const char *date, const char **how)
+{
+    const char *t = c->text;
+    lg_cline *hit = NULL;
+    /* 005010X221A1 2110 REF*6R echoes 837 2400 REF*6R: the surest key */
+    if (control[0])
+        for (size_t i = 0; i < c->n && !hit; i++)
+            if (strcmp(t + c->v[i].control, control) == 0)
+                hit = &c->v[i];
+    if (hit) {
+        *how = "line_control";
+    } else {
+        /* SVC06 carries the submitted procedure when the payer re-coded the
+         * line; a reversal negates the charge */
+        const char *code = orig[0] ? orig : proc;
+        int64_t abs_charge = charge < 0 ? -charge : charge;
+        for (size_t i = 0; i < c->n && !hit; i++) {
+            lg_cline *x = &c->v[i];
+            if (!x->taken && x->charge == abs_charge && strcmp(t + x->proc, code) == 0 &&
+                strcmp(t + x->mods, mods) == 0 &&
+                (!date[0] || !t[x->date] || strcmp(t + x->date, date) == 0))
+                hit = x;
+        }
+        *how = "procedure";
+    }
+    if (!hit)
+        return 0;
+    hit->taken = 1;
+    return hit->id;
+}
+
+void lg_clines_free(lg_clines *c)
+{
+    free(c->v);
+    free(c->text);
+    memset(c, 0, sizeof *c);
+}
+
 static x12_status match_lines(matcher *m, int64_t remit_id, int64_t claim_id, uint32_t *count,
                               x12_error *err)
 {
     x12_ledger *l = m->l;
+    x12_status st = lg_clines_load(l, claim_id, &m->cl, err);
+    if (st != X12_OK)
+        return st;
     sqlite3_bind_int64(m->rlines, 1, remit_id);
     int rc;
-    x12_status st = X12_OK;
     while ((rc = sqlite3_step(m->rlines)) == SQLITE_ROW) {
         int64_t rline = sqlite3_column_int64(m->rlines, 0);
-        const char *control = col_text(m->rlines, 1);
-        const char *proc = col_text(m->rlines, 2);
-        const char *orig = col_text(m->rlines, 3);
-        const char *mods = col_text(m->rlines, 4);
-        int64_t charge = sqlite3_column_int64(m->rlines, 5);
-        const char *date = col_text(m->rlines, 6);
-        const char *how = "line_control";
-        /* 005010X221A1 2110 REF*6R echoes 837 2400 REF*6R: the surest key */
-        sqlite3_bind_int64(m->cline_by_control, 1, claim_id);
-        sqlite3_bind_text(m->cline_by_control, 2, control, -1, SQLITE_STATIC);
-        int64_t line = step_id(l, m->cline_by_control, err);
-        if (line == 0) {
-            /* SVC06 carries the submitted procedure when the payer re-coded
-             * the line; a reversal negates the charge */
-            how = "procedure";
-            sqlite3_bind_int64(m->cline_by_proc, 1, claim_id);
-            sqlite3_bind_text(m->cline_by_proc, 2, orig[0] ? orig : proc, -1, SQLITE_STATIC);
-            sqlite3_bind_text(m->cline_by_proc, 3, mods, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(m->cline_by_proc, 4, charge < 0 ? -charge : charge);
-            sqlite3_bind_text(m->cline_by_proc, 5, date, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(m->cline_by_proc, 6, remit_id);
-            line = step_id(l, m->cline_by_proc, err);
-        }
-        if (line < 0) {
-            st = l->fail;
-            break;
-        }
+        const char *how = NULL;
+        int64_t line = lg_cline_match(&m->cl, col_text(m->rlines, 1), col_text(m->rlines, 2),
+                                      col_text(m->rlines, 3), col_text(m->rlines, 4),
+                                      sqlite3_column_int64(m->rlines, 5), col_text(m->rlines, 6), &how);
         if (line > 0) {
             sqlite3_bind_int64(m->set_line, 1, line);
             sqlite3_bind_text(m->set_line, 2, how, -1, SQLITE_STATIC);

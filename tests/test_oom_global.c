@@ -756,21 +756,31 @@ static void ingest(x12_ledger *l, int claims, int remits, int match)
         assert_int_equal(x12_ledger_match(l, NULL, &err), X12_OK);
 }
 
-/* Reference states: empty, after the 837, after the 835, matched; and
- * ledgers in those states to copy from. */
-static text g_state[4];
-static x12_ledger *g_tmpl[4];
+/* Reference states, and ledgers in those states to copy from: empty, after
+ * the 837, after the 835 (its payments matched as they arrive), matched;
+ * then the other order, where x12_ledger_match() does the matching: after
+ * the 835 alone, after the 835 and the 837, matched. */
+#define NSTATES 7
+static text g_state[NSTATES];
+static x12_ledger *g_tmpl[NSTATES];
 
 static void ledger_refs(void)
 {
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < NSTATES; i++) {
         g_tmpl[i] = open_ledger();
-        ingest(g_tmpl[i], i >= 1, i >= 2, i >= 3);
+        if (i < 4) {
+            ingest(g_tmpl[i], i >= 1, i >= 2, i >= 3);
+        } else {
+            ingest(g_tmpl[i], 0, 1, 0);
+            ingest(g_tmpl[i], i >= 5, 0, i >= 6);
+        }
         ledger_text(g_tmpl[i], &g_state[i]);
     }
-    /* the fixtures fill every table and match */
-    assert_true(strcmp(g_state[2].p, g_state[3].p) != 0);
-    assert_non_null(strstr(g_state[3].p, "RC-PAID-1|paid|"));
+    /* the fixtures fill every table and match, as they are ingested or after */
+    assert_non_null(strstr(g_state[2].p, "RC-PAID-1|paid|"));
+    assert_true(strcmp(g_state[5].p, g_state[6].p) != 0);
+    assert_null(strstr(g_state[5].p, "RC-PAID-1|paid|"));
+    assert_non_null(strstr(g_state[6].p, "RC-PAID-1|paid|"));
 }
 
 /* A new ledger holding what state `i` holds (a copy: ingesting each time
@@ -852,11 +862,13 @@ static int attempt_open(long n)
 }
 
 /* One step (0 the 837, 1 the 835, 2 matching) on a ledger holding what the
- * steps before it add. */
+ * steps before it add (matching: the 835 ingested before the 837, so that
+ * nothing was matched as it arrived). */
 static int attempt_step(long n, int step)
 {
     long before = live_now();
-    x12_ledger *l = ledger_at(step);
+    int from = step == 2 ? 5 : step, to = step == 2 ? 6 : step + 1;
+    x12_ledger *l = ledger_at(from);
     x12_error err;
     x12_ledger_ingest_stats stats;
     x12_status st;
@@ -870,13 +882,13 @@ static int attempt_step(long n, int step)
     disarm();
     int done = !G.hit;
     if (st == X12_OK) {
-        check_state(l, &g_state[step + 1], n, "after the step");
+        check_state(l, &g_state[to], n, "after the step");
     } else {
         check_status(st, &err, n);
-        check_state(l, &g_state[step], n, "after the failed step");
+        check_state(l, &g_state[from], n, "after the failed step");
         /* the step again, without failures, does all of it */
         ingest(l, step == 0, step == 1, step == 2);
-        check_state(l, &g_state[step + 1], n, "after the step again");
+        check_state(l, &g_state[to], n, "after the step again");
     }
     x12_ledger_close(l);
     if (g_on_file)
@@ -1158,7 +1170,7 @@ static int teardown(void **state)
     unlink(g_overlay_path);
     rmdir(g_dir);
     free(g_companion);
-    for (int i = 0; i < 4; i++)
+    for (int i = 0; i < NSTATES; i++)
         x12_ledger_close(g_tmpl[i]);
     return 0;
 }

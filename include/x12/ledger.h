@@ -57,6 +57,11 @@ typedef struct x12_ledger_ingest_stats {
     uint32_t payments_skipped; /* 835 payments already in the ledger */
     uint32_t plb;              /* PLB adjustments added */
     uint32_t errors;           /* error findings reported for the file */
+    /* 835: claim payments matched as they were ingested (their CLP01 is the
+     * CLM01 of exactly one claim already in the ledger), and their service
+     * lines matched; x12_ledger_match() counts only the ones it matches. */
+    uint32_t matched;
+    uint32_t lines_matched;
     int rolled_back;           /* 1 when nothing of the file was kept */
 } x12_ledger_ingest_stats;
 
@@ -91,8 +96,12 @@ typedef struct x12_ledger_match_stats {
 
 /* Matches every claim payment that has no claim yet (CLP01 -> CLM01, with
  * CLP07/REF*F8 for reversals, replacements and voids) and its service lines
- * (REF*6R, else procedure, modifiers, date and charge).  docs/ledger.md has
- * the rules.  Run it after ingesting; running it again is harmless. */
+ * (REF*6R, else procedure, modifiers, date and charge), and matches again
+ * the payments of a claim id that several claims share.  docs/ledger.md has
+ * the rules.  Payments whose claim was in the ledger when they were
+ * ingested were matched then (x12_ledger_ingest_stats.matched); the result
+ * is the same in any order.  Run it after ingesting; running it again is
+ * harmless. */
 X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats, x12_error *err);
 
 typedef enum x12_recon_status {
