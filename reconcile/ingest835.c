@@ -134,8 +134,28 @@ static void adj_detail(ing835 *in, const x12_remit_claim *c, int64_t by_group[5]
         for (size_t j = i; j < n; j++)
             if (!strcmp(in->all[j]->group, a->group) && !strcmp(in->all[j]->reason, a->reason))
                 sum += in->all[j]->cents;
-        char tok[48];
-        snprintf(tok, sizeof tok, "%s-%.12s:%lld", a->group, a->reason, (long long)sum);
+        /* "%s-%.12s:%lld", without printf (it was a tenth of the ingest) */
+        char tok[48], digits[24];
+        size_t t = 0, gl = 0, rl = 0, dn = 0;
+        while (gl < 8 && a->group[gl])
+            gl++;
+        while (rl < 12 && a->reason[rl])
+            rl++;
+        memcpy(tok, a->group, gl);
+        t = gl;
+        tok[t++] = '-';
+        memcpy(tok + t, a->reason, rl);
+        t += rl;
+        tok[t++] = ':';
+        uint64_t mag = sum < 0 ? 0 - (uint64_t)sum : (uint64_t)sum;
+        do
+            digits[dn++] = (char)('0' + mag % 10);
+        while ((mag /= 10) != 0);
+        if (sum < 0)
+            tok[t++] = '-';
+        while (dn)
+            tok[t++] = digits[--dn];
+        tok[t] = '\0';
         add_text(in, &in->detail, &in->dlen, &in->dcap, tok);
     }
 }
@@ -212,8 +232,8 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
      * as it arrives (docs/ledger.md "Matching", rule 1), its lines in
      * memory: no second pass rewrites its rows.  x12_ledger_match() takes
      * the rest, and re-matches payments of ids that several claims share. */
-    int64_t claim = lg_claim_only(in->b.l, c->claim_id, in->b.err);
-    if (claim < 0 || (claim > 0 && lg_clines_load(in->b.l, claim, &in->cl, in->b.err) != X12_OK)) {
+    int64_t claim = lg_claim_only(in->b.l, c->claim_id, &in->cl, in->b.err);
+    if (claim < 0) {
         in->b.fatal = in->b.l->fail;
         return 1;
     }

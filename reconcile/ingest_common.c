@@ -70,7 +70,12 @@ void lg_iso_date(const char *x12, char out[11])
     for (int i = 0; i < 8; i++)
         if (x12[i] < '0' || x12[i] > '9')
             return; /* also stops at the NUL of a shorter string */
-    snprintf(out, 11, "%.4s-%.2s-%.2s", x12, x12 + 4, x12 + 6);
+    memcpy(out, x12, 4);
+    out[4] = '-';
+    memcpy(out + 5, x12 + 4, 2);
+    out[7] = '-';
+    memcpy(out + 8, x12 + 6, 2);
+    out[10] = '\0';
 }
 
 void lg_join_modifiers(char *out, size_t cap, const char *const m[4])
@@ -80,9 +85,13 @@ void lg_join_modifiers(char *out, size_t cap, const char *const m[4])
     for (int i = 0; i < 4; i++) {
         if (!m[i] || !m[i][0])
             continue;
-        int w = snprintf(out + n, cap - n, "%s%s", n ? ":" : "", m[i]);
-        if (w < 0 || (size_t)w >= cap - n)
-            break;
-        n += (size_t)w;
+        size_t len = strlen(m[i]), sep = n ? 1 : 0;
+        if (sep + len >= cap - n)
+            break; /* the whole modifier or none of it */
+        if (sep)
+            out[n++] = ':';
+        memcpy(out + n, m[i], len);
+        n += len;
+        out[n] = '\0';
     }
 }

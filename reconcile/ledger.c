@@ -98,7 +98,9 @@ static const char *const STATEMENTS[ST_COUNT] = {
     [ST_ADJ_ADD] = "INSERT INTO adjustments (remit_claim, remit_line, group_code, reason, amount, quantity)"
                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     [ST_REMARK_ADD] = "INSERT INTO remarks (remit_claim, remit_line, code) VALUES (?1, ?2, ?3)",
-    [ST_CLAIM_ONLY] = "SELECT id FROM claims WHERE claim_id = ?1 LIMIT 2",
+    [ST_CLAIM_ONLY] = "SELECT c.id, l.id, l.line_control, l.procedure, l.modifiers, l.charge, l.service_date"
+                      " FROM claims c LEFT JOIN claim_lines l ON l.claim_ref = c.id WHERE c.claim_id = ?1"
+                      " ORDER BY c.id, l.line_no, l.id",
     [ST_CLAIM_LINES] = "SELECT id, line_control, procedure, modifiers, charge, service_date"
                        " FROM claim_lines WHERE claim_ref = ?1 ORDER BY line_no, id",
     [ST_PLB_ADD] = "INSERT INTO plb (payment_id, provider_id, fiscal_date, reason, reference, amount)"
@@ -438,24 +440,6 @@ int64_t lg_claim_line_add(x12_ledger *l, int64_t claim_ref, const lg_line *ln, x
     bind_text(s, 7, ln->units);
     bind_text(s, 8, ln->service_date);
     return run_insert(l, s, err, "adding a service line");
-}
-
-int64_t lg_claim_only(x12_ledger *l, const char *claim_id, x12_error *err)
-{
-    sqlite3_stmt *s = l->st[ST_CLAIM_ONLY];
-    bind_text(s, 1, claim_id);
-    int rc, n = 0;
-    int64_t id = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        if (n++ == 0)
-            id = sqlite3_column_int64(s, 0);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    if (rc != SQLITE_DONE) {
-        lg_fail_rc(l, err, "looking up the claim of a payment", rc);
-        return -1;
-    }
-    return n == 1 ? id : 0;
 }
 
 int lg_payment_exists(x12_ledger *l, const lg_payment *p, x12_error *err)

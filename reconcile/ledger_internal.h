@@ -109,9 +109,7 @@ typedef struct lg_payment {
     const char *payment_date; /* BPR16 as CCYY-MM-DD */
 } lg_payment;
 int lg_payment_exists(x12_ledger *l, const lg_payment *p, x12_error *err);
-/* The one claim whose CLM01 is `claim_id`: its id, 0 when no claim or
- * several have it, -1 on a ledger failure. */
-int64_t lg_claim_only(x12_ledger *l, const char *claim_id, x12_error *err);
+
 int64_t lg_payment_add(x12_ledger *l, int64_t file_id, const lg_payment *p, x12_error *err);
 
 typedef struct lg_remit {
@@ -225,5 +223,9 @@ x12_status lg_clines_load(x12_ledger *l, int64_t claim, lg_clines *c, x12_error 
 int64_t lg_cline_match(lg_clines *c, const char *control, const char *proc, const char *orig,
                        const char *mods, int64_t charge, const char *date, const char **how);
 void lg_clines_free(lg_clines *c);
+/* The one claim whose CLM01 is `claim_id`, with its lines loaded into `c`
+ * (one query): its id; 0 when no claim or several have it; -1 on a ledger
+ * or memory failure (after lg_fail). */
+int64_t lg_claim_only(x12_ledger *l, const char *claim_id, lg_clines *c, x12_error *err);
 
 #endif

@@ -175,45 +175,77 @@ static size_t cl_text(lg_clines *c, const unsigned char *t, int *oom)
     return at;
 }
 
+/* Adds the line in columns first.. of `s` (id, line_control, procedure,
+ * modifiers, charge, service_date).  Returns 0, or -1 out of memory. */
+static int cl_add(lg_clines *c, sqlite3_stmt *s, int first)
+{
+    if (c->n == c->cap) {
+        size_t nc = c->cap ? c->cap * 2 : 16;
+        lg_cline *p = realloc(c->v, nc * sizeof *p);
+        if (!p)
+            return -1;
+        c->v = p;
+        c->cap = nc;
+    }
+    int oom = 0;
+    lg_cline *x = &c->v[c->n];
+    x->id = sqlite3_column_int64(s, first);
+    x->control = cl_text(c, sqlite3_column_text(s, first + 1), &oom);
+    x->proc = cl_text(c, sqlite3_column_text(s, first + 2), &oom);
+    x->mods = cl_text(c, sqlite3_column_text(s, first + 3), &oom);
+    x->charge = sqlite3_column_int64(s, first + 4);
+    x->date = cl_text(c, sqlite3_column_text(s, first + 5), &oom);
+    x->taken = 0;
+    if (oom)
+        return -1;
+    c->n++;
+    return 0;
+}
+
 x12_status lg_clines_load(x12_ledger *l, int64_t claim, lg_clines *c, x12_error *err)
 {
     sqlite3_stmt *s = l->st[ST_CLAIM_LINES];
     c->n = c->tlen = 0;
     sqlite3_bind_int64(s, 1, claim);
     int rc, oom = 0;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (c->n == c->cap) {
-            size_t nc = c->cap ? c->cap * 2 : 16;
-            lg_cline *p = realloc(c->v, nc * sizeof *p);
-            if (!p) {
-                oom = 1;
-                break;
-            }
-            c->v = p;
-            c->cap = nc;
-        }
-        lg_cline *x = &c->v[c->n];
-        x->id = sqlite3_column_int64(s, 0);
-        x->control = cl_text(c, sqlite3_column_text(s, 1), &oom);
-        x->proc = cl_text(c, sqlite3_column_text(s, 2), &oom);
-        x->mods = cl_text(c, sqlite3_column_text(s, 3), &oom);
-        x->charge = sqlite3_column_int64(s, 4);
-        x->date = cl_text(c, sqlite3_column_text(s, 5), &oom);
-        x->taken = 0;
-        if (oom)
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        if ((oom = cl_add(c, s, 0) != 0))
             break;
-        c->n++;
-    }
     sqlite3_reset(s);
-    if (oom) {
+    if (oom || rc != SQLITE_DONE) {
         c->n = 0;
-        return lg_fail_rc(l, err, "reading a claim's lines", SQLITE_NOMEM);
-    }
-    if (rc != SQLITE_DONE) {
-        c->n = 0;
-        return lg_fail_rc(l, err, "reading a claim's lines", rc);
+        return lg_fail_rc(l, err, "reading a claim's lines", oom ? SQLITE_NOMEM : rc);
     }
     return X12_OK;
+}
+
+int64_t lg_claim_only(x12_ledger *l, const char *claim_id, lg_clines *c, x12_error *err)
+{
+    sqlite3_stmt *s = l->st[ST_CLAIM_ONLY];
+    c->n = c->tlen = 0;
+    sqlite3_bind_text(s, 1, claim_id, -1, SQLITE_STATIC);
+    int rc, oom = 0;
+    int64_t claim = 0;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        int64_t id = sqlite3_column_int64(s, 0);
+        if (claim && id != claim) {
+            claim = 0; /* several claims have the id: x12_ledger_match() chooses */
+            rc = SQLITE_DONE;
+            break;
+        }
+        claim = id;
+        if (sqlite3_column_type(s, 1) != SQLITE_NULL && (oom = cl_add(c, s, 1) != 0))
+            break;
+    }
+    sqlite3_reset(s);
+    if (oom || rc != SQLITE_DONE) {
+        c->n = 0;
+        lg_fail_rc(l, err, "looking up the claim of a payment", oom ? SQLITE_NOMEM : rc);
+        return -1;
+    }
+    if (!claim)
+        c->n = 0;
+    return claim;
 }
 
 int64_t lg_cline_match(lg_clines *c, const char *control, const char *proc, const char *orig,
@@ -315,9 +347,11 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
     int64_t *prev = NULL; /* pairs: remit id, old claim */
     size_t nprev = 0, prevcap = 0;
     {
+        /* the ids several claims share, found once (a pass over the
+         * claim-id index), not counted again for every matched payment */
         sqlite3_stmt *q = lg_prepare(l,
-            "SELECT r.id, r.claim_ref FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND"
-            " (SELECT COUNT(*) FROM claims c WHERE c.claim_id = r.clp01) > 1 ORDER BY r.id", err);
+            "SELECT r.id, r.claim_ref FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND r.clp01 IN"
+            " (SELECT claim_id FROM claims GROUP BY claim_id HAVING COUNT(*) > 1) ORDER BY r.id", err);
         if (!q)
             st = l->fail;
         rc = SQLITE_DONE;
@@ -338,13 +372,25 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         if (st == X12_OK && rc != SQLITE_DONE)
             st = lg_fail_rc(l, err, "listing earlier matches", rc);
         sqlite3_finalize(q);
-        if (st == X12_OK &&
-            (lg_exec(l, "UPDATE remit_lines SET claim_line_ref = NULL, match_method = NULL WHERE remit_claim IN"
-                        " (SELECT r.id FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND"
-                        " (SELECT COUNT(*) FROM claims c WHERE c.claim_id = r.clp01) > 1)", err) != X12_OK ||
-             lg_exec(l, "UPDATE remit_claims SET claim_ref = NULL, match_method = NULL WHERE claim_ref IS NOT"
-                        " NULL AND (SELECT COUNT(*) FROM claims c WHERE c.claim_id = clp01) > 1", err) != X12_OK))
+        /* forget where exactly those went, by row id */
+        sqlite3_stmt *ul = NULL, *uc = NULL;
+        if (st == X12_OK && nprev &&
+            (!(ul = lg_prepare(l, "UPDATE remit_lines SET claim_line_ref = NULL, match_method = NULL"
+                                  " WHERE remit_claim = ?1", err)) ||
+             !(uc = lg_prepare(l, "UPDATE remit_claims SET claim_ref = NULL, match_method = NULL"
+                                  " WHERE id = ?1", err))))
             st = l->fail;
+        for (size_t pi = 0; st == X12_OK && pi < nprev; pi += 2)
+            for (int k = 0; k < 2 && st == X12_OK; k++) {
+                sqlite3_stmt *u = k ? uc : ul;
+                sqlite3_bind_int64(u, 1, prev[pi]);
+                rc = sqlite3_step(u);
+                sqlite3_reset(u);
+                if (rc != SQLITE_DONE)
+                    st = lg_fail_rc(l, err, "forgetting an earlier match", rc);
+            }
+        sqlite3_finalize(ul);
+        sqlite3_finalize(uc);
     }
     /* Collect the ids first: the updates below change the column the
      * unmatched query filters on. */
@@ -443,10 +489,17 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             st = lg_fail_rc(l, err, "matching a claim", rc);
             break;
         }
+        /* prev is in remit id order: a binary search, not a pass per payment */
         int again = 0;
-        for (size_t pi = 0; pi < nprev; pi += 2)
-            if (prev[pi] == remit_id && prev[pi + 1] == claim)
-                again = 1;
+        for (size_t lo = 0, hi = nprev / 2; lo < hi;) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (prev[2 * mid] < remit_id) {
+                lo = mid + 1;
+            } else {
+                again = prev[2 * mid] == remit_id && prev[2 * mid + 1] == claim;
+                hi = mid;
+            }
+        }
         if (!again)
             local.matched++;
         uint32_t lines = 0;
