@@ -125,6 +125,7 @@ typedef struct bout {
     FILE *f;
     char *tmp, *final;
     int failed;
+    uint64_t written, started; /* bytes written; of those, handed to writeback */
 } bout;
 
 int bout_open(batch_run *r, bout *o, const char *area, const char *rel, const char *suffix);
