@@ -53,6 +53,92 @@ static void compress(sha256_ctx *c, const unsigned char *p)
     c->h[7] += h;
 }
 
+/* The SHA extensions of x86 (SHA-NI: two rounds per SHA256RNDS2, the
+ * message schedule by SHA256MSG1/MSG2), chosen at run time when the CPU has
+ * them: about five times the speed of compress() above, which is a twentieth
+ * of an `x12 batch` run otherwise.  Written from the instructions'
+ * definitions in Intel's SDM; tests/test_sha256.c checks both paths against
+ * the FIPS 180-4 examples and against each other. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#define SHA256_HW 1
+#include <cpuid.h>
+#include <immintrin.h>
+
+__attribute__((target("sha,sse4.1,ssse3"))) static void compress_hw(uint32_t h[8],
+                                                                     const unsigned char *p,
+                                                                     size_t blocks)
+{
+    const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    /* the instructions keep the state as (A, B, E, F) and (C, D, G, H), the
+     * first letter in the highest lane */
+    __m128i t = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[0]), 0xB1); /* b a d c */
+    __m128i u = _mm_shuffle_epi32(_mm_loadu_si128((const __m128i *)&h[4]), 0x1B); /* h g f e */
+    __m128i abef = _mm_alignr_epi8(t, u, 8);   /* f e b a, lane 0 first */
+    __m128i cdgh = _mm_blend_epi16(u, t, 0xF0); /* h g d c */
+    for (; blocks; blocks--, p += 64) {
+        __m128i save_abef = abef, save_cdgh = cdgh, m[4];
+        for (int i = 0; i < 16; i++) {
+            __m128i w;
+            if (i < 4) {
+                w = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * i)), bswap);
+            } else {
+                /* W[t] = s1(W[t-2]) + W[t-7] + s0(W[t-15]) + W[t-16], four at a time */
+                __m128i x = _mm_sha256msg1_epu32(m[i & 3], m[(i + 1) & 3]);
+                x = _mm_add_epi32(x, _mm_alignr_epi8(m[(i + 3) & 3], m[(i + 2) & 3], 4));
+                w = _mm_sha256msg2_epu32(x, m[(i + 3) & 3]);
+            }
+            m[i & 3] = w;
+            __m128i k = _mm_add_epi32(w, _mm_loadu_si128((const __m128i *)&K[4 * i]));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, k);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(k, 0x0E));
+        }
+        abef = _mm_add_epi32(abef, save_abef);
+        cdgh = _mm_add_epi32(cdgh, save_cdgh);
+    }
+    t = _mm_shuffle_epi32(abef, 0x1B); /* a b e f */
+    u = _mm_shuffle_epi32(cdgh, 0xB1); /* g h c d */
+    _mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(t, u, 0xF0));
+    _mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(u, t, 8));
+}
+
+static int hw_state = -1; /* -1 unknown, 0 off, 1 on */
+
+static int use_hw(void)
+{
+    if (hw_state < 0) {
+        /* CPUID leaf 1: ECX bit 9 SSSE3, bit 19 SSE4.1; leaf 7: EBX bit 29 SHA */
+        unsigned a, b, c, d;
+        int base = __get_cpuid(1, &a, &b, &c, &d) && (c & (1u << 9)) && (c & (1u << 19));
+        hw_state = base && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+    }
+    return hw_state;
+}
+#endif
+
+int sha256_hardware(int want)
+{
+#ifdef SHA256_HW
+    int have = (hw_state = -1, use_hw());
+    hw_state = want < 0 ? have : (want && have);
+    return hw_state;
+#else
+    (void)want;
+    return 0;
+#endif
+}
+
+static void compress_blocks(sha256_ctx *c, const unsigned char *p, size_t blocks)
+{
+#ifdef SHA256_HW
+    if (use_hw()) {
+        compress_hw(c->h, p, blocks);
+        return;
+    }
+#endif
+    for (; blocks; blocks--, p += 64)
+        compress(c, p);
+}
+
 void sha256_init(sha256_ctx *c)
 {
     static const uint32_t H0[8] = {0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
@@ -74,11 +160,12 @@ void sha256_update(sha256_ctx *c, const void *data, size_t len)
         len -= take;
         if (c->fill < 64)
             return;
-        compress(c, c->buf);
+        compress_blocks(c, c->buf, 1);
         c->fill = 0;
     }
-    for (; len >= 64; p += 64, len -= 64)
-        compress(c, p);
+    compress_blocks(c, p, len / 64);
+    p += len / 64 * 64;
+    len %= 64;
     memcpy(c->buf, p, len);
     c->fill = len;
 }

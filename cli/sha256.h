@@ -16,5 +16,9 @@ void sha256_init(sha256_ctx *c);
 void sha256_update(sha256_ctx *c, const void *data, size_t len);
 void sha256_final(sha256_ctx *c, unsigned char out[32]);
 void sha256_hex(const unsigned char digest[32], char out[65]);
+/* The CPU's SHA instructions are used when it has them.  For tests: `want`
+ * 0 turns them off, 1 on (if the CPU has them), -1 back to the default.
+ * Returns 1 when they are in use now. */
+int sha256_hardware(int want);
 
 #endif

@@ -163,19 +163,30 @@ static void csv_field(x12_remit_rows *w, const char *s)
 static void json_string(x12_remit_rows *w, const char *s)
 {
     put(w, "\"", 1);
-    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    /* runs of plain characters go out in one put */
+    const unsigned char *p = (const unsigned char *)s, *run = p;
+    for (;; p++) {
+        unsigned char ch = *p;
+        if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\')
+            continue;
+        if (p > run)
+            put(w, (const char *)run, (size_t)(p - run));
+        if (!ch)
+            break;
         char esc[8];
-        if (*p == '"' || *p == '\\') {
+        if (ch == '"' || ch == '\\') {
             esc[0] = '\\';
-            esc[1] = (char)*p;
+            esc[1] = (char)ch;
             put(w, esc, 2);
-        } else if (*p < 0x20 || *p >= 0x80) {
-            /* X12 text is ASCII; anything else is escaped, never passed raw */
-            snprintf(esc, sizeof esc, "\\u%04x", *p);
-            put(w, esc, 6);
         } else {
-            put(w, (const char *)p, 1);
+            /* X12 text is ASCII; anything else is escaped, never passed raw */
+            static const char HEX[] = "0123456789abcdef";
+            memcpy(esc, "\\u00", 4);
+            esc[4] = HEX[ch >> 4];
+            esc[5] = HEX[ch & 15];
+            put(w, esc, 6);
         }
+        run = p + 1;
     }
     put(w, "\"", 1);
 }

@@ -451,6 +451,14 @@ static void test_rows_quoting(void **state)
     assert_non_null(strstr(s.buf, "{\"file\":\"t.835\",\"payer_id\":\"1512345678\",\"trace_number\":\"T1\","
                                   "\"claim_id\":\"R,\\\"PAID\\\"1\",\"status_code\":\"1\",\"billed\":\"140.00\""));
     assert_non_null(strstr(s.buf, "\"lines\":2}\n"));
+    /* a backslash and a byte outside ASCII: escaped, never passed raw */
+    char *id2 = strstr(data, "CLP*RC-PART-1*");
+    assert_non_null(id2);
+    memcpy(id2 + 4, "Q\\X\xe9Y-P-1", 9);
+    memset(&s, 0, sizeof s);
+    rows_of(data, X12_REMIT_LEVEL_CLAIM, X12_ROWS_JSON, &s);
+    assert_non_null(strstr(s.buf, "\"claim_id\":\"Q\\\\X\\u00e9Y-P-1\",\"status_code\""));
+    memcpy(id2 + 4, "RC-PART-1", 9);
     /* PLB rows carry no claim id */
     memset(&s, 0, sizeof s);
     rows_of(data, X12_REMIT_LEVEL_PLB, X12_ROWS_CSV, &s);
