@@ -421,10 +421,10 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
             break;
         }
         char clp01[128], status[8], icn[128], orig[128];
-        snprintf(clp01, sizeof clp01, "%s", col_text(m.remit, 0));
-        snprintf(status, sizeof status, "%s", col_text(m.remit, 1));
-        snprintf(icn, sizeof icn, "%s", col_text(m.remit, 2));
-        snprintf(orig, sizeof orig, "%s", col_text(m.remit, 3));
+        lg_copy(clp01, sizeof clp01, col_text(m.remit, 0));
+        lg_copy(status, sizeof status, col_text(m.remit, 1));
+        lg_copy(icn, sizeof icn, col_text(m.remit, 2));
+        lg_copy(orig, sizeof orig, col_text(m.remit, 3));
         sqlite3_reset(m.remit);
         size_t n = 0;
         sqlite3_bind_text(m.by_claim_id, 1, clp01, -1, SQLITE_STATIC);
@@ -440,8 +440,8 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
                 cap = nc;
             }
             cand[n].id = sqlite3_column_int64(m.by_claim_id, 0);
-            snprintf(cand[n].frequency, sizeof cand[n].frequency, "%s", col_text(m.by_claim_id, 1));
-            snprintf(cand[n].icn, sizeof cand[n].icn, "%s", col_text(m.by_claim_id, 2));
+            lg_copy(cand[n].frequency, sizeof cand[n].frequency, col_text(m.by_claim_id, 1));
+            lg_copy(cand[n].icn, sizeof cand[n].icn, col_text(m.by_claim_id, 2));
             n++;
         }
         if (st == X12_OK && rc != SQLITE_DONE)

@@ -131,11 +131,11 @@ static void acc_add(acc *a, sqlite3_stmt *s, int first)
     }
     remit *r = &a->r[a->n++];
     memset(r, 0, sizeof *r);
-    snprintf(r->status, sizeof r->status, "%s", col_text(s, first));
+    lg_copy(r->status, sizeof r->status, col_text(s, first));
     r->billed = sqlite3_column_int64(s, first + 1);
     r->paid = sqlite3_column_int64(s, first + 2);
     r->pr = sqlite3_column_int64(s, first + 3);
-    snprintf(r->icn, sizeof r->icn, "%s", col_text(s, first + 4));
+    lg_copy(r->icn, sizeof r->icn, col_text(s, first + 4));
     for (int i = 0; i < 5; i++)
         r->adj[i] = sqlite3_column_int64(s, first + 5 + i);
     r->detail_off = (int64_t)a->details.len;
@@ -148,8 +148,8 @@ static void acc_add(acc *a, sqlite3_stmt *s, int first)
     r->lines_denied = (uint32_t)sqlite3_column_int64(s, first + 13);
     const char *date = col_text(s, first + 14);
     if (strcmp(date, a->last_date) >= 0) {
-        snprintf(a->last_date, sizeof a->last_date, "%s", date);
-        snprintf(a->last_icn, sizeof a->last_icn, "%s", r->icn);
+        lg_copy(a->last_date, sizeof a->last_date, date);
+        lg_copy(a->last_icn, sizeof a->last_icn, r->icn);
     }
     const char *trace = col_text(s, first + 15);
     /* distinct trace numbers, in payment order */
@@ -363,6 +363,20 @@ static const char CLAIMS_SQL[] =
     " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id"
     " ORDER BY c.claim_id, c.id, p.payment_date, r.id";
 
+/* The same for the totals alone (no row callback): claims in row id order,
+ * which reads the table front to back instead of through the claim-id
+ * index, and no count of matched lines (no row shows it).  The order of the
+ * rows does not change the totals.  At a million claims: 3.9 -> 2.5 s. */
+static const char CLAIMS_TOTALS_SQL[] =
+    "SELECT c.id, c.claim_id, c.billed, c.frequency, c.payer_id, c.payer_claim_number,"
+    " s.created_date, c.line_count, 0,"
+    " r.id, r.status_code, r.billed, r.paid, r.patient_responsibility, r.payer_claim_number,"
+    " r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail, r.remarks, r.allowed,"
+    " r.lines_denied, p.payment_date, p.trace_number"
+    " FROM claims c JOIN submissions s ON s.id = c.submission_id"
+    " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id"
+    " ORDER BY c.id, p.payment_date, r.id";
+
 static const char UNMATCHED_SQL[] =
     "SELECT r.clp01, p.payer_id, r.status_code, r.billed, r.paid, r.patient_responsibility,"
     " r.payer_claim_number, r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail,"
@@ -432,7 +446,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
     } else {
         rp.today = lg_day_number("19700101") + (int64_t)(time(NULL) / 86400);
     }
-    sqlite3_stmt *cs = lg_prepare(l, CLAIMS_SQL, err);
+    sqlite3_stmt *cs = lg_prepare(l, fn ? CLAIMS_SQL : CLAIMS_TOTALS_SQL, err);
     sqlite3_stmt *us = cs ? lg_prepare(l, UNMATCHED_SQL, err) : NULL;
     rp.void_rev = us ? lg_prepare(l,
                            "SELECT 1 FROM remit_claims WHERE status_code = '22' AND payer_claim_number = ?1",
@@ -460,11 +474,11 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
         char claim_id[256], payer[96], freq[8], icn[96], date[16];
         if (take_claim) {
             int64_t id = sqlite3_column_int64(cs, C_ID);
-            snprintf(claim_id, sizeof claim_id, "%s", col_text(cs, C_CLAIM_ID));
-            snprintf(payer, sizeof payer, "%s", col_text(cs, C_PAYER));
-            snprintf(freq, sizeof freq, "%s", col_text(cs, C_FREQ));
-            snprintf(icn, sizeof icn, "%s", col_text(cs, C_ICN));
-            snprintf(date, sizeof date, "%s", col_text(cs, C_DATE));
+            lg_copy(claim_id, sizeof claim_id, col_text(cs, C_CLAIM_ID));
+            lg_copy(payer, sizeof payer, col_text(cs, C_PAYER));
+            lg_copy(freq, sizeof freq, col_text(cs, C_FREQ));
+            lg_copy(icn, sizeof icn, col_text(cs, C_ICN));
+            lg_copy(date, sizeof date, col_text(cs, C_DATE));
             row.billed = sqlite3_column_int64(cs, C_BILLED);
             row.lines = (uint32_t)sqlite3_column_int64(cs, C_LINES);
             row.lines_matched = (uint32_t)sqlite3_column_int64(cs, C_MATCHED);
@@ -496,8 +510,8 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             row.frequency = freq;
             row.submitted_date = date;
         } else {
-            snprintf(key, sizeof key, "%s", col_text(us, 0));
-            snprintf(payer, sizeof payer, "%s", col_text(us, 1));
+            lg_copy(key, sizeof key, col_text(us, 0));
+            lg_copy(payer, sizeof payer, col_text(us, 1));
             int first = 1;
             while (urc == SQLITE_ROW && strcmp(col_text(us, 0), key) == 0) {
                 if (first)

@@ -612,7 +612,29 @@ static void ingest_in_order(const char *order, uint32_t *at_ingest, uint32_t *by
     *by_match = ms.matched;
     match_text(l, text, 8192);
     report[0] = '\0';
-    assert_int_equal(x12_ledger_report(l, "2026-11-30", report_row, report, NULL, &err), X12_OK);
+    x12_recon_totals with_rows, alone;
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", report_row, report, &with_rows, &err), X12_OK);
+    /* the totals alone are read another way (claims in row order): same sums */
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", NULL, NULL, &alone, &err), X12_OK);
+    assert_int_equal(alone.rows, with_rows.rows);
+    assert_int_equal(alone.rows, 10); /* 9 claims and a payment for a claim nobody billed */
+    for (int i = 0; i < X12_RECON_STATUS_COUNT; i++)
+        assert_int_equal(alone.by_status[i], with_rows.by_status[i]);
+    assert_int_equal(alone.billed, with_rows.billed);
+    assert_int_equal(alone.allowed, with_rows.allowed);
+    assert_int_equal(alone.paid, with_rows.paid);
+    assert_int_equal(alone.patient_responsibility, with_rows.patient_responsibility);
+    for (int i = 0; i < 5; i++)
+        assert_int_equal(alone.adjustments[i], with_rows.adjustments[i]);
+    assert_int_equal(alone.plb_total, with_rows.plb_total);
+    assert_int_equal(alone.payments_total, with_rows.payments_total);
+    assert_int_equal(alone.payments, with_rows.payments);
+    assert_int_equal(alone.ties_out, 1);
+    assert_int_equal(with_rows.ties_out, 1);
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(alone.aging_count[i], with_rows.aging_count[i]);
+        assert_int_equal(alone.aging_billed[i], with_rows.aging_billed[i]);
+    }
     x12_ledger_close(l);
 }
 
