@@ -234,8 +234,10 @@ static void emit(x12_remit_rows *w)
         if (w->format == X12_ROWS_JSON) {
             if (i)
                 put(w, ",", 1);
-            json_string(w, c[i].name);
-            put(w, ":", 1);
+            /* column names are plain identifiers: nothing to escape */
+            put(w, "\"", 1);
+            puts_(w, c[i].name);
+            put(w, "\":", 2);
             if (c[i].k == K_COUNT && v[0])
                 puts_(w, v);
             else if (c[i].k == K_COUNT)
