@@ -454,6 +454,8 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     return 0;
 }
 
+#define BATCH_LEDGER_WAIT_MS 10000 /* x12_ledger_open()'s default */
+
 /* Another worker may hold the ledger's write lock for longer than SQLite's
  * busy timeout (a large file is one transaction).  Ingest is idempotent and
  * all-or-nothing, so trying again is safe. */
@@ -462,47 +464,58 @@ static int ledger_busy(x12_status st, const x12_error *err)
     return st == X12_ERR_LEDGER && (strstr(err->detail, "locked") || strstr(err->detail, "busy"));
 }
 
-static x12_status stage_ingest(batch_run *r, batch_file *f)
+/* Ingests the 837 sets (claims) or the 835 payments of the file.  With
+ * `once`, one attempt that fails at once when another worker holds the
+ * ledger (*busy set, nothing else changed); otherwise waiting for it. */
+static x12_status ingest_kind(batch_run *r, batch_file *f, int claims, int once, int *busy,
+                              x12_error *err)
 {
-    if (!r->db || (!f->counts.sets_837 && !f->counts.sets_835))
+    x12_ledger_ingest_stats s;
+    x12_status st;
+    if (once)
+        x12_ledger_set_busy_wait(r->ledger, 0);
+    for (int tries = 0;; tries++) {
+        memset(&s, 0, sizeof s);
+        memset(err, 0, sizeof *err);
+        st = claims ? x12_ledger_ingest_claims(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err)
+                    : x12_ledger_ingest_remits(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err);
+        if (once || !ledger_busy(st, err) || tries == 30)
+            break;
+    }
+    if (once) {
+        x12_ledger_set_busy_wait(r->ledger, BATCH_LEDGER_WAIT_MS);
+        if (ledger_busy(st, err)) {
+            *busy = 1;
+            return st;
+        }
+    }
+    if (st == X12_OK) {
+        f->counts.ledger_added += s.claims;
+        f->counts.ledger_known += claims ? s.sets_skipped : s.payments_skipped;
+        f->counts.ledger_matched += s.matched;
+    }
+    return st;
+}
+
+static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int want835, int once,
+                               int *busy)
+{
+    if (!r->db || (!want837 && !want835))
         return X12_OK;
     if (!r->ledger) { /* never skip the ledger quietly: the file is not done */
         f->outcome = BO_FAILED;
         snprintf(f->reason, sizeof f->reason, "ledger ingest: the ledger %s is not open", r->db);
         return X12_ERR_LEDGER;
     }
-    x12_ledger_ingest_stats s;
     x12_error err;
-    memset(&s, 0, sizeof s);
-    memset(&err, 0, sizeof err);
-    x12_status st;
-    if (f->counts.sets_837) {
-        for (int tries = 0;; tries++) {
-            memset(&s, 0, sizeof s);
-            st = x12_ledger_ingest_claims(r->ledger, f->path, &r->ropts, NULL, NULL, &s, &err);
-            if (!ledger_busy(st, &err) || tries == 30)
-                break;
-        }
-        f->counts.ledger_added += s.claims;
-        f->counts.ledger_known += s.sets_skipped;
-        if (st != X12_OK)
-            goto bad;
-    }
-    if (f->counts.sets_835) {
-        for (int tries = 0;; tries++) {
-            memset(&s, 0, sizeof s);
-            st = x12_ledger_ingest_remits(r->ledger, f->path, &r->ropts, NULL, NULL, &s, &err);
-            if (!ledger_busy(st, &err) || tries == 30)
-                break;
-        }
-        f->counts.ledger_added += s.claims;
-        f->counts.ledger_known += s.payments_skipped;
-        f->counts.ledger_matched += s.matched;
-        if (st != X12_OK)
-            goto bad;
-    }
-    return X12_OK;
-bad:
+    x12_status st = X12_OK;
+    for (int k = 0; k < 2 && st == X12_OK; k++)
+        if (k ? want835 : want837)
+            st = ingest_kind(r, f, !k, once, busy, &err);
+    /* a first attempt that did not go through changed nothing (ingest is
+     * all-or-nothing): the file goes the usual way, whose ingest reports */
+    if (st == X12_OK || once)
+        return st;
     f->outcome = BO_FAILED;
     f->where = err;
     snprintf(f->reason, sizeof f->reason, "ledger ingest: %s%s%s", x12_status_message(st),
@@ -528,6 +541,20 @@ void batch_process(batch_run *r, batch_file *f)
         goto mark;
     }
     memset(&f->where, 0, sizeof f->where);
+    /* Beside other workers, the ledger is tried first, without waiting: when
+     * it is free the file is ingested now and converted after, when another
+     * worker holds it this one converts first and ingests after (waiting
+     * then).  Workers so take turns at the ledger instead of queueing for
+     * it.  Ingest is all-or-nothing and rolls back a file the reader cannot
+     * read to its end, which is the file stage_read() quarantines. */
+    int early837 = 0, early835 = 0;
+    if (r->jobs > 1 && r->db && r->ledger) {
+        int is837 = strcmp(f->st01, "837") == 0, is835 = strcmp(f->st01, "835") == 0, busy = 0;
+        if (stage_ingest(r, f, is837, is835, 1, &busy) == X12_OK) {
+            early837 = is837;
+            early835 = is835;
+        }
+    }
     fctx c;
     int rc = stage_read(r, f, &c);
     if (rc < 0) {
@@ -557,7 +584,8 @@ void batch_process(batch_run *r, batch_file *f)
             return;
         }
     close_all(&c);
-    if (stage_ingest(r, f) != X12_OK)
+    if (stage_ingest(r, f, f->counts.sets_837 && !early837, f->counts.sets_835 && !early835, 0, NULL) !=
+        X12_OK)
         return;
     f->outcome = BO_DONE;
 mark:

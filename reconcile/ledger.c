@@ -263,6 +263,12 @@ X12_API void x12_ledger_close(x12_ledger *l)
     free(l);
 }
 
+X12_API void x12_ledger_set_busy_wait(x12_ledger *l, int ms)
+{
+    if (l && l->db)
+        sqlite3_busy_timeout(l->db, ms > 0 ? ms : 0);
+}
+
 X12_API int x12_ledger_schema_version(x12_ledger *l)
 {
     return l ? user_version(l->db) : -1;

@@ -187,6 +187,20 @@ outputs "$T/j2" >"$T/oj"; ledger "$T/j2/x12-ledger.sqlite" >"$T/lj"
 cmp -s "$T/oc" "$T/oj" && ok || bad "--jobs 2 outputs differ from --jobs 1"
 cmp -s "$T/lc" "$T/lj" && ok || bad "--jobs 2 ledger differs from --jobs 1"
 
+# --- --jobs 2 on the small inbox: a worker may ingest a file before converting
+# it; the truncated 837 is still quarantined, with nothing of it in the ledger ---
+expect_rc 1 "$X12" batch --in "$IN" --out "$T/s1" --ack --quiet --jobs 1
+expect_rc 1 "$X12" batch --in "$IN" --out "$T/s2" --ack --quiet --jobs 2
+eq "$(jget "$T/s2/summary.json" files.quarantined)" 3 "quarantined with --jobs 2"
+eq "$(jget "$T/s2/summary.json" files.done)" 4 "done with --jobs 2"
+eq "$(jget "$T/s2/summary.json" reconciliation.claims)" "$claims" "ledger claims with --jobs 2"
+eq "$(jget "$T/s2/summary.json" reconciliation.matched_now)" "$(jget "$T/s1/summary.json" reconciliation.matched_now)" \
+  "payments matched with --jobs 2"
+outputs "$T/s1" >"$T/os1"; outputs "$T/s2" >"$T/os2"
+cmp -s "$T/os1" "$T/os2" && ok || bad "--jobs 2 outputs differ from --jobs 1 on the small inbox"
+ledger "$T/s1/x12-ledger.sqlite" >"$T/ls1"; ledger "$T/s2/x12-ledger.sqlite" >"$T/ls2"
+cmp -s "$T/ls1" "$T/ls2" && ok || bad "--jobs 2 ledger differs from --jobs 1 on the small inbox"
+
 # --- --jobs 2 with a single file to do (it runs in the main process, which
 # had handed the ledger to the workers): its claims still reach the ledger -------
 ONE=$T/one

@@ -674,12 +674,47 @@ static void test_match_as_ingested(void **state)
     assert_int_equal(by_match, 1);
 }
 
+/* With no wait, a write finds the ledger held by another connection and
+ * fails at once, leaving it as it was; once it is free, it goes through. */
+static void test_busy_wait(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/x12-busy-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/l.sqlite", dir);
+    x12_ledger *a, *b;
+    x12_error err;
+    x12_ledger_ingest_stats st;
+    assert_int_equal(x12_ledger_open(path, &a, &err), X12_OK);
+    assert_int_equal(x12_ledger_open(path, &b, &err), X12_OK);
+    assert_int_equal(lg_begin(a, &err), X12_OK); /* a holds the write lock */
+    x12_ledger_set_busy_wait(b, 0);
+    assert_int_equal(x12_ledger_ingest_claims(b, FIX "claims-1.837", NULL, NULL, NULL, &st, &err),
+                     X12_ERR_LEDGER);
+    assert_non_null(strstr(err.detail, "locked"));
+    assert_int_equal(st.claims, 0);
+    lg_rollback(a);
+    assert_int_equal(x12_ledger_ingest_claims(b, FIX "claims-1.837", NULL, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.claims, 8);
+    x12_ledger_set_busy_wait(NULL, 0); /* a no-op */
+    x12_ledger_close(a);
+    x12_ledger_close(b);
+    static const char *const SUFFIX[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[80];
+        snprintf(p, sizeof p, "%s%s", path, SUFFIX[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_and_version),
         cmocka_unit_test(test_match_plans),
         cmocka_unit_test(test_match_as_ingested),
+        cmocka_unit_test(test_busy_wait),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_idempotent_keys),
         cmocka_unit_test(test_statuses_and_matching),

@@ -45,6 +45,13 @@ X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error
 /* Closes the ledger; NULL is a no-op. */
 X12_API void x12_ledger_close(x12_ledger *l);
 
+/* How long (milliseconds) a write waits for another connection (another
+ * process of a batch, say) to release the ledger before failing with
+ * X12_ERR_LEDGER, SQLite's "database is locked" in the detail.  Default
+ * 10 000; 0 fails at once, so that a caller can do other work first and
+ * try again.  NULL is a no-op. */
+X12_API void x12_ledger_set_busy_wait(x12_ledger *l, int ms);
+
 /* The schema version of the open ledger (X12_LEDGER_SCHEMA_VERSION after open). */
 X12_API int x12_ledger_schema_version(x12_ledger *l);
 
