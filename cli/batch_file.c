@@ -157,6 +157,8 @@ void batch_identify(const batch_run *r, batch_file *f)
 
 enum { OUT_FINDINGS, OUT_CLAIMS, OUT_ACK, OUT_ROWS, NOUT = OUT_ROWS + 8 };
 
+#define BATCH_LEDGER_WAIT_MS 10000 /* x12_ledger_open()'s default */
+
 typedef struct fctx {
     batch_run *r;
     batch_file *f;
@@ -171,6 +173,8 @@ typedef struct fctx {
     int out_error;    /* writing an output failed */
     int have_where;
     x12_error where;
+    x12_ledger_feed *feed; /* the ledger fed from this read (one worker) */
+    int feed_failed;       /* it said stop: x12_ledger_feed_end() tells why */
 } fctx;
 
 static const char *SEV[] = {"error", "warning", "info"};
@@ -193,6 +197,8 @@ static void on_finding(void *ctx, const x12_finding *fd)
     }
     if (c->ack)
         x12_ack_finding(c->ack, fd);
+    if (c->feed)
+        x12_ledger_feed_finding(c->feed, fd);
     json_t *o = json_object();
     json_object_set_new(o, "file", json_string(c->f->rel));
     json_object_set_new(o, "severity", json_string(SEV[fd->severity <= 2 ? fd->severity : 2]));
@@ -271,6 +277,16 @@ static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *
     if (x12_claim_json_write(claim, &cx->header->submitter, &cx->header->receiver, bout_write,
                              &c->out[OUT_CLAIMS], NULL) != X12_OK)
         c->out_error = 1;
+    if (c->feed && !c->feed_failed && x12_ledger_feed_claim(c->feed, claim, cx))
+        c->feed_failed = 1;
+    return 0;
+}
+
+static int on_remit_payment(void *ctx, const x12_remit_payment *p)
+{
+    fctx *c = ctx;
+    if (c->feed && !c->feed_failed && x12_ledger_feed_payment(c->feed, p))
+        c->feed_failed = 1;
     return 0;
 }
 
@@ -284,6 +300,8 @@ static int on_remit_claim(void *ctx, const x12_remit_payment *p, const x12_remit
     for (int i = 0; i < 8; i++)
         if (x12_remit_rows_claim(c->rows[i], p, cl) != X12_OK)
             c->out_error = 1;
+    if (c->feed && !c->feed_failed && x12_ledger_feed_remit(c->feed, p, cl))
+        c->feed_failed = 1;
     return 0;
 }
 
@@ -293,6 +311,8 @@ static int on_remit_plb(void *ctx, const x12_remit_payment *p, const x12_remit_p
     for (int i = 0; i < 8; i++)
         if (x12_remit_rows_plb(c->rows[i], p, e) != X12_OK)
             c->out_error = 1;
+    if (c->feed && !c->feed_failed && x12_ledger_feed_plb(c->feed, p, e))
+        c->feed_failed = 1;
     return 0;
 }
 
@@ -344,6 +364,9 @@ static void quarantine(batch_run *r, batch_file *f, const x12_error *where)
 
 static void close_all(fctx *c)
 {
+    /* a file that did not get through: nothing of it stays in the ledger */
+    x12_ledger_feed_end(c->feed, X12_ERR_IO, NULL, NULL);
+    c->feed = NULL;
     x12_walker_free(c->w);
     x12_claim_reader_free(c->cr);
     x12_remit_reader_free(c->rr);
@@ -380,7 +403,7 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
             x12_claim_reader_use_spec(c->cr, r->specs[k]);
     }
     if (is835) {
-        x12_remit_callbacks cb = {NULL, on_remit_claim, on_remit_plb, NULL, NULL};
+        x12_remit_callbacks cb = {on_remit_payment, on_remit_claim, on_remit_plb, NULL, NULL};
         c->rr = x12_remit_reader_new(&cb, c, 0, NULL);
         if (!c->rr)
             return fail(f, BO_FAILED, "%s", "out of memory"), -1;
@@ -414,6 +437,17 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
         c->ack = x12_ack_new(&ao, bout_write, &c->out[OUT_ACK], NULL);
         if (!c->ack)
             return fail(f, BO_FAILED, "%s", "cannot start the acknowledgement writer"), -1;
+    }
+    /* One worker: the ledger is fed from this read, its transaction ended
+     * after the outputs are in place (batch_process).  When another process
+     * holds the ledger, the file is ingested after, waiting then. */
+    if (r->jobs == 1 && r->db && r->ledger && (is837 || is835)) {
+        x12_error ferr;
+        x12_ledger_set_busy_wait(r->ledger, 0);
+        if (x12_ledger_feed_new(r->ledger, is837 ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS,
+                                f->path, &c->feed, &ferr) != X12_OK)
+            c->feed = NULL;
+        x12_ledger_set_busy_wait(r->ledger, BATCH_LEDGER_WAIT_MS);
     }
     x12_reader_callbacks cb = {on_segment, on_reader_error};
     x12_status st = x12_read_file(f->path, &r->ropts, &cb, c);
@@ -453,8 +487,6 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
         return fail(f, BO_FAILED, "%s", "writing an output failed"), -1;
     return 0;
 }
-
-#define BATCH_LEDGER_WAIT_MS 10000 /* x12_ledger_open()'s default */
 
 /* Another worker may hold the ledger's write lock for longer than SQLite's
  * busy timeout (a large file is one transaction).  Ingest is idempotent and
@@ -583,6 +615,26 @@ void batch_process(batch_run *r, batch_file *f)
             fail(f, BO_FAILED, "cannot write an output: %s", strerror(errno));
             return;
         }
+    if (c.feed) { /* fed from the read: the file's ledger transaction ends here */
+        x12_ledger_ingest_stats s;
+        x12_error err;
+        int is837 = strcmp(f->st01, "837") == 0;
+        x12_status fs = x12_ledger_feed_end(c.feed, X12_OK, &s, &err);
+        c.feed = NULL;
+        if (fs != X12_OK) {
+            close_all(&c);
+            f->outcome = BO_FAILED;
+            f->where = err;
+            snprintf(f->reason, sizeof f->reason, "ledger ingest: %s%s%s", x12_status_message(fs),
+                     err.detail[0] ? ": " : "", err.detail);
+            return;
+        }
+        f->counts.ledger_added += s.claims;
+        f->counts.ledger_known += is837 ? s.sets_skipped : s.payments_skipped;
+        f->counts.ledger_matched += s.matched;
+        early837 |= is837;
+        early835 |= !is837;
+    }
     close_all(&c);
     if (stage_ingest(r, f, f->counts.sets_837 && !early837, f->counts.sets_835 && !early835, 0, NULL) !=
         X12_OK)

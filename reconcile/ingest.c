@@ -154,6 +154,27 @@ static int on_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
     return 0;
 }
 
+x12_status lg_feed_start_claims(x12_ledger_feed *f, x12_ledger *l, const char *path)
+{
+    ingest *in = calloc(1, sizeof *in);
+    if (!in) {
+        f->err.code = X12_ERR_NOMEM;
+        f->err.msg = x12_status_message(X12_ERR_NOMEM);
+        return X12_ERR_NOMEM;
+    }
+    f->in = in;
+    return lg_ingest_start(&in->b, l, "837", path, NULL, NULL, NULL, NULL, &f->err);
+}
+
+X12_API int x12_ledger_feed_claim(x12_ledger_feed *f, const x12_claim *claim,
+                                  const x12_claim_context *cx)
+{
+    if (!f || f->kind != X12_LEDGER_FEED_CLAIMS || !f->in)
+        return 1;
+    on_claim(f->in, claim, cx);
+    return ((ingest *)f->in)->b.fatal != X12_OK;
+}
+
 X12_API x12_status x12_ledger_ingest_claims(x12_ledger *l, const char *path,
                                             const x12_reader_options *ro,
                                             x12_ledger_finding_fn fn, void *ctx,

@@ -313,6 +313,58 @@ static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
     return 0;
 }
 
+x12_status lg_feed_start_remits(x12_ledger_feed *f, x12_ledger *l, const char *path)
+{
+    ing835 *in = calloc(1, sizeof *in);
+    if (!in) {
+        f->err.code = X12_ERR_NOMEM;
+        f->err.msg = x12_status_message(X12_ERR_NOMEM);
+        return X12_ERR_NOMEM;
+    }
+    f->in = in;
+    in->set = UINT32_MAX;
+    return lg_ingest_start(&in->b, l, "835", path, NULL, NULL, NULL, NULL, &f->err);
+}
+
+void lg_feed_free_remits(void *p)
+{
+    ing835 *in = p;
+    free(in->detail);
+    free(in->remarks);
+    free(in->all);
+    lg_clines_free(&in->cl);
+}
+
+static ing835 *remits_of(x12_ledger_feed *f)
+{
+    return f && f->kind == X12_LEDGER_FEED_REMITS ? f->in : NULL;
+}
+
+X12_API int x12_ledger_feed_payment(x12_ledger_feed *f, const x12_remit_payment *p)
+{
+    ing835 *in = remits_of(f);
+    return !in || on_payment(in, p) || in->b.fatal;
+}
+
+X12_API int x12_ledger_feed_remit(x12_ledger_feed *f, const x12_remit_payment *p,
+                                  const x12_remit_claim *c)
+{
+    ing835 *in = remits_of(f);
+    if (!in)
+        return 1;
+    on_claim(in, p, c, NULL);
+    return in->b.fatal != X12_OK;
+}
+
+X12_API int x12_ledger_feed_plb(x12_ledger_feed *f, const x12_remit_payment *p, const x12_remit_plb *e)
+{
+    ing835 *in = remits_of(f);
+    if (!in)
+        return 1;
+    on_plb(in, p, e);
+    return in->b.fatal != X12_OK;
+}
+
 X12_API x12_status x12_ledger_ingest_remits(x12_ledger *l, const char *path,
                                             const x12_reader_options *ro,
                                             x12_ledger_finding_fn fn, void *ctx,

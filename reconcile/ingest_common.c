@@ -1,6 +1,7 @@
 /* What the 837 and 835 ingests share: starting and ending one file's SQL
  * transaction, findings, the files row, dates and modifiers. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "ledger_internal.h"
@@ -94,4 +95,71 @@ void lg_join_modifiers(char *out, size_t cap, const char *const m[4])
         n += len;
         out[n] = '\0';
     }
+}
+
+/* --- feeds --------------------------------------------------------------- */
+
+X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind, const char *path,
+                                       x12_ledger_feed **out, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (out)
+        *out = NULL;
+    if (!l || !path || !out || (kind != X12_LEDGER_FEED_CLAIMS && kind != X12_LEDGER_FEED_REMITS)) {
+        if (err) {
+            err->code = X12_ERR_USAGE;
+            err->msg = x12_status_message(X12_ERR_USAGE);
+        }
+        return X12_ERR_USAGE;
+    }
+    x12_ledger_feed *f = calloc(1, sizeof *f);
+    if (!f) {
+        if (err) {
+            err->code = X12_ERR_NOMEM;
+            err->msg = x12_status_message(X12_ERR_NOMEM);
+        }
+        return X12_ERR_NOMEM;
+    }
+    f->kind = kind;
+    x12_status st = kind == X12_LEDGER_FEED_CLAIMS ? lg_feed_start_claims(f, l, path)
+                                                   : lg_feed_start_remits(f, l, path);
+    if (st != X12_OK) {
+        if (err)
+            *err = f->err;
+        if (f->in && kind == X12_LEDGER_FEED_REMITS)
+            lg_feed_free_remits(f->in);
+        free(f->in);
+        free(f);
+        return st;
+    }
+    *out = f;
+    return X12_OK;
+}
+
+X12_API void x12_ledger_feed_finding(x12_ledger_feed *f, const x12_finding *finding)
+{
+    /* as the 837 ingest's own reader: a segment the claim model does not
+     * carry is no concern of the ledger either */
+    if (f && f->in && finding &&
+        !(f->kind == X12_LEDGER_FEED_CLAIMS && finding->err.code == X12_ERR_CLAIM_NOT_CARRIED))
+        lg_ingest_finding((lg_ingest *)f->in, finding);
+}
+
+X12_API x12_status x12_ledger_feed_end(x12_ledger_feed *f, x12_status read_status,
+                                       x12_ledger_ingest_stats *stats, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (!f)
+        return X12_OK;
+    lg_ingest *in = f->in;
+    x12_status st = lg_ingest_end(in, read_status, NULL, stats);
+    if (err)
+        *err = f->err;
+    if (f->kind == X12_LEDGER_FEED_REMITS)
+        lg_feed_free_remits(f->in);
+    free(f->in);
+    free(f);
+    return st;
 }

@@ -164,6 +164,19 @@ typedef struct lg_ingest {
     int64_t file_id;   /* 0 until the file adds something */
 } lg_ingest;
 
+/* A feed (x12_ledger_feed_new()): the 837 or 835 ingest's state, driven by
+ * the caller's reader instead of the ingest's own. */
+struct x12_ledger_feed {
+    x12_ledger_feed_kind kind;
+    x12_error err; /* the ingest's errors, handed over at the end */
+    void *in;      /* ingest.c's or ingest835.c's state, lg_ingest first */
+};
+/* Allocate and start the state of a feed (`f->in`); X12_OK or an error in f->err. */
+x12_status lg_feed_start_claims(x12_ledger_feed *f, x12_ledger *l, const char *path);
+x12_status lg_feed_start_remits(x12_ledger_feed *f, x12_ledger *l, const char *path);
+/* Frees what the state owns besides itself. */
+void lg_feed_free_remits(void *in);
+
 /* Clears `stats` and `err`, checks the arguments, fills `in` and opens the
  * file's SQL transaction.  Returns X12_OK, X12_ERR_USAGE or X12_ERR_LEDGER. */
 x12_status lg_ingest_start(lg_ingest *in, x12_ledger *l, const char *kind, const char *path,

@@ -13,6 +13,9 @@
 
 #include <cmocka.h>
 
+#include <x12/claim.h>
+#include <x12/remit.h>
+
 #include "ledger_internal.h"
 
 static x12_ledger *open_mem(void)
@@ -674,6 +677,135 @@ static void test_match_as_ingested(void **state)
     assert_int_equal(by_match, 1);
 }
 
+/* --- feeds: the caller's reader drives the ingest ------------------------------ */
+
+typedef struct feeder {
+    x12_ledger_feed *f;
+    int stopped;
+} feeder;
+
+static int feed_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
+{
+    feeder *d = ctx;
+    return d->stopped = x12_ledger_feed_claim(d->f, c, cx);
+}
+
+static void feed_finding(void *ctx, const x12_finding *fd)
+{
+    x12_ledger_feed_finding(((feeder *)ctx)->f, fd);
+}
+
+static int feed_payment(void *ctx, const x12_remit_payment *p)
+{
+    return x12_ledger_feed_payment(((feeder *)ctx)->f, p);
+}
+
+static int feed_remit(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                      const x12_remit_context *cx)
+{
+    (void)cx;
+    return x12_ledger_feed_remit(((feeder *)ctx)->f, p, c);
+}
+
+static int feed_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
+{
+    return x12_ledger_feed_plb(((feeder *)ctx)->f, p, e);
+}
+
+/* Feeds one fixture through the typed reader; returns x12_ledger_feed_end()'s status. */
+static x12_status feed_file(x12_ledger *l, const char *path, x12_ledger_ingest_stats *st)
+{
+    x12_reader_options lo;
+    x12_reader_options_init(&lo);
+    lo.flags = X12_READ_LENIENT;
+    feeder d = {NULL, 0};
+    x12_error err;
+    int claims = strstr(path, ".837") != NULL;
+    assert_int_equal(x12_ledger_feed_new(l, claims ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS,
+                                         path, &d.f, &err), X12_OK);
+    x12_status rs;
+    if (claims) {
+        x12_claim_reader_callbacks cb = {feed_claim, feed_finding};
+        rs = x12_claim_read_file(path, &lo, &cb, &d, 0);
+    } else {
+        x12_remit_callbacks cb = {feed_payment, feed_remit, feed_plb, NULL, feed_finding};
+        x12_error rerr;
+        rs = x12_remit_read_file(path, &lo, &cb, &d, 0, &rerr);
+    }
+    return x12_ledger_feed_end(d.f, rs, st, &err);
+}
+
+/* A ledger fed by the caller's readers holds what the ingest functions
+ * put there; a feed of a file cut short keeps nothing; misuse is refused. */
+static void test_feed(void **state)
+{
+    (void)state;
+    static char want[8192], have[8192];
+    uint32_t at_ingest, by_match;
+    char rep_want[8192];
+    ingest_in_order("12ab", &at_ingest, &by_match, want, rep_want);
+
+    x12_ledger *l;
+    x12_error err;
+    x12_ledger_ingest_stats st;
+    assert_int_equal(x12_ledger_open(":memory:", &l, &err), X12_OK);
+    static const char *const FILES[] = {FIX "claims-1.837", FIX "claims-2.837", FIX "era-1.835",
+                                        FIX "era-2.835"};
+    uint32_t matched = 0;
+    for (int i = 0; i < 4; i++) {
+        assert_int_equal(feed_file(l, FILES[i], &st), X12_OK);
+        assert_true(st.claims > 0);
+        matched += st.matched;
+    }
+    assert_int_equal(matched, at_ingest);
+    x12_ledger_match_stats ms;
+    assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
+    assert_int_equal(ms.matched, by_match);
+    match_text(l, have, sizeof have);
+    assert_string_equal(have, want);
+    /* fed again: every key known, nothing added */
+    assert_int_equal(feed_file(l, FIX "era-1.835", &st), X12_OK);
+    assert_int_equal(st.claims, 0);
+    assert_int_equal(st.payments_skipped, 1);
+
+    /* cut short: the reader's error rolls the file back */
+    x12_ledger *l2;
+    assert_int_equal(x12_ledger_open(":memory:", &l2, &err), X12_OK);
+    FILE *in = fopen(FIX "era-2.835", "rb");
+    assert_non_null(in);
+    static char buf[1 << 16];
+    size_t n = fread(buf, 1, sizeof buf, in);
+    fclose(in);
+    char cut[] = "/tmp/x12-feed-cut-XXXXXX";
+    int fd = mkstemp(cut);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, buf, n / 2), (ssize_t)(n / 2));
+    close(fd);
+    assert_int_equal(feed_file(l2, cut, &st), X12_ERR_LEDGER_ROLLED_BACK);
+    assert_int_equal(st.rolled_back, 1);
+    assert_int_equal(st.claims, 0);
+    unlink(cut);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(l2->db, "SELECT COUNT(*) FROM remit_claims", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 0);
+    sqlite3_finalize(q);
+    /* a failure of the input itself rolls back too */
+    x12_ledger_feed *f;
+    assert_int_equal(x12_ledger_feed_new(l2, X12_LEDGER_FEED_CLAIMS, "x.837", &f, &err), X12_OK);
+    assert_int_equal(x12_ledger_feed_end(f, X12_ERR_GZIP, &st, &err), X12_ERR_GZIP);
+    /* misuse */
+    assert_int_equal(x12_ledger_feed_new(NULL, X12_LEDGER_FEED_CLAIMS, "x", &f, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_ledger_feed_new(l2, (x12_ledger_feed_kind)7, "x", &f, &err), X12_ERR_USAGE);
+    assert_null(f);
+    assert_int_equal(x12_ledger_feed_new(l2, X12_LEDGER_FEED_REMITS, "x.835", &f, &err), X12_OK);
+    assert_int_equal(x12_ledger_feed_claim(f, NULL, NULL), 1); /* a claim to a remits feed */
+    assert_int_equal(x12_ledger_feed_end(f, X12_OK, &st, &err), X12_OK); /* nothing added */
+    assert_int_equal(x12_ledger_feed_end(NULL, X12_OK, NULL, NULL), X12_OK);
+    x12_ledger_close(l2);
+    x12_ledger_close(l);
+}
+
 /* With no wait, a write finds the ledger held by another connection and
  * fails at once, leaving it as it was; once it is free, it goes through. */
 static void test_busy_wait(void **state)
@@ -715,6 +847,7 @@ int main(void)
         cmocka_unit_test(test_match_plans),
         cmocka_unit_test(test_match_as_ingested),
         cmocka_unit_test(test_busy_wait),
+        cmocka_unit_test(test_feed),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_idempotent_keys),
         cmocka_unit_test(test_statuses_and_matching),

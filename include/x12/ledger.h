@@ -95,6 +95,50 @@ X12_API x12_status x12_ledger_ingest_remits(x12_ledger *l, const char *path,
                                             x12_ledger_finding_fn fn, void *ctx,
                                             x12_ledger_ingest_stats *stats, x12_error *err);
 
+/* --- Feeding a file's claims or payments from the caller's own reader ------
+ *
+ * x12_ledger_ingest_claims() and x12_ledger_ingest_remits() read the file
+ * themselves.  A caller that already reads it (to validate and convert it,
+ * as `x12 batch` does) can hand its claim reader's claims, or its remit
+ * reader's payments, to a feed instead: the same rows, the same matching,
+ * the same all-or-nothing transaction, without reading the file twice.  The
+ * feed holds the ledger's write lock from x12_ledger_feed_new() to
+ * x12_ledger_feed_end(). */
+struct x12_claim;
+struct x12_claim_context;
+struct x12_remit_payment;
+struct x12_remit_claim;
+struct x12_remit_plb;
+typedef struct x12_ledger_feed x12_ledger_feed;
+typedef enum x12_ledger_feed_kind {
+    X12_LEDGER_FEED_CLAIMS = 0, /* 837: x12_ledger_feed_claim() */
+    X12_LEDGER_FEED_REMITS = 1  /* 835: x12_ledger_feed_payment(), _remit(), _plb() */
+} x12_ledger_feed_kind;
+/* Starts a file (`path` is what the files row records).  Errors as the
+ * ingest functions': X12_ERR_USAGE, X12_ERR_LEDGER (busy included),
+ * X12_ERR_NOMEM. */
+X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind, const char *path,
+                                       x12_ledger_feed **out, x12_error *err);
+/* Each returns non-zero once the feed has failed (a ledger or memory
+ * failure: stop feeding; x12_ledger_feed_end() reports it). */
+X12_API int x12_ledger_feed_claim(x12_ledger_feed *f, const struct x12_claim *claim,
+                                  const struct x12_claim_context *cx);
+X12_API int x12_ledger_feed_payment(x12_ledger_feed *f, const struct x12_remit_payment *p);
+X12_API int x12_ledger_feed_remit(x12_ledger_feed *f, const struct x12_remit_payment *p,
+                                  const struct x12_remit_claim *c);
+X12_API int x12_ledger_feed_plb(x12_ledger_feed *f, const struct x12_remit_payment *p,
+                                const struct x12_remit_plb *e);
+/* Every finding of the file: an error of the reader (a syntax or envelope
+ * error, codes below 50) makes x12_ledger_feed_end() roll the file back. */
+X12_API void x12_ledger_feed_finding(x12_ledger_feed *f, const x12_finding *finding);
+/* Ends the file and frees the feed: commits, or rolls back when the feed
+ * failed, when `read_status` is a failure of the input itself (X12_ERR_IO,
+ * X12_ERR_GZIP, X12_ERR_LIMIT, ...; X12_OK and X12_ERR_STOPPED are not), or
+ * on a reader error (X12_ERR_LEDGER_ROLLED_BACK).  Returns as the ingest
+ * functions do; `stats` and `err` may be NULL.  NULL `f` is a no-op. */
+X12_API x12_status x12_ledger_feed_end(x12_ledger_feed *f, x12_status read_status,
+                                       x12_ledger_ingest_stats *stats, x12_error *err);
+
 typedef struct x12_ledger_match_stats {
     uint32_t matched;        /* claim payments newly matched to a claim */
     uint32_t unmatched;      /* claim payments still without a claim */
