@@ -48,6 +48,7 @@
 #include <x12/arena.h>
 #include <x12/json.h>
 #include <x12/ledger.h>
+#include <x12/remit.h>
 #include <x12/spec.h>
 
 #include "ledger_internal.h"
@@ -861,13 +862,40 @@ static int attempt_open(long n)
     return done;
 }
 
-/* One step (0 the 837, 1 the 835, 2 matching) on a ledger holding what the
- * steps before it add (matching: the 835 ingested before the 837, so that
- * nothing was matched as it arrived). */
+/* The 835 through the caller's own remit reader into a feed. */
+static int f_pay(void *ctx, const x12_remit_payment *p) { return x12_ledger_feed_payment(ctx, p); }
+static int f_remit(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                   const x12_remit_context *cx)
+{
+    (void)cx;
+    return x12_ledger_feed_remit(ctx, p, c);
+}
+static int f_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
+{
+    return x12_ledger_feed_plb(ctx, p, e);
+}
+static void f_finding(void *ctx, const x12_finding *fd) { x12_ledger_feed_finding(ctx, fd); }
+
+static x12_status feed_remits(x12_ledger *l, x12_error *err)
+{
+    x12_ledger_feed *f;
+    x12_status st = x12_ledger_feed_new(l, X12_LEDGER_FEED_REMITS, ERA_835, &f, err);
+    if (st != X12_OK)
+        return st;
+    x12_remit_callbacks cb = {f_pay, f_remit, f_plb, NULL, f_finding};
+    x12_error rerr;
+    x12_status rs = x12_remit_read_file(ERA_835, lenient(), &cb, f, 0, &rerr);
+    return x12_ledger_feed_end(f, rs, NULL, err);
+}
+
+/* One step (0 the 837, 1 the 835, 2 matching, 3 the 835 fed) on a ledger
+ * holding what the steps before it add (matching: the 835 ingested before
+ * the 837, so that nothing was matched as it arrived; the feed gives what
+ * the ingest of step 1 gives). */
 static int attempt_step(long n, int step)
 {
     long before = live_now();
-    int from = step == 2 ? 5 : step, to = step == 2 ? 6 : step + 1;
+    int from = step == 2 ? 5 : step == 3 ? 1 : step, to = step == 2 ? 6 : step == 3 ? 2 : step + 1;
     x12_ledger *l = ledger_at(from);
     x12_error err;
     x12_ledger_ingest_stats stats;
@@ -877,8 +905,10 @@ static int attempt_step(long n, int step)
         st = x12_ledger_ingest_claims(l, CLAIMS_837, NULL, NULL, NULL, &stats, &err);
     else if (step == 1)
         st = x12_ledger_ingest_remits(l, ERA_835, lenient(), NULL, NULL, &stats, &err);
-    else
+    else if (step == 2)
         st = x12_ledger_match(l, NULL, &err);
+    else
+        st = feed_remits(l, &err);
     disarm();
     int done = !G.hit;
     if (st == X12_OK) {
@@ -887,7 +917,7 @@ static int attempt_step(long n, int step)
         check_status(st, &err, n);
         check_state(l, &g_state[from], n, "after the failed step");
         /* the step again, without failures, does all of it */
-        ingest(l, step == 0, step == 1, step == 2);
+        ingest(l, step == 0, step == 1 || step == 3, step == 2);
         check_state(l, &g_state[to], n, "after the step again");
     }
     x12_ledger_close(l);
@@ -900,6 +930,7 @@ static int attempt_step(long n, int step)
 static int attempt_claims(long n) { return attempt_step(n, 0); }
 static int attempt_remits(long n) { return attempt_step(n, 1); }
 static int attempt_match(long n) { return attempt_step(n, 2); }
+static int attempt_feed(long n) { return attempt_step(n, 3); }
 
 static int attempt_report(long n)
 {
@@ -1025,6 +1056,13 @@ static void test_ledger_ingest_remits_file(void **state)
     g_on_file = 0;
     printf("x12_ledger_ingest_remits (era-1.835, ledger file): %ld allocating calls, %ld runs with a "
            "failure\n", total, runs);
+}
+
+static void test_ledger_feed(void **state)
+{
+    (void)state;
+    run_sweep("x12_ledger_feed_* (era-1.835 through the caller's remit reader)", attempt_feed, 200, 401,
+              -guide_calls("005010X221A1"));
 }
 
 static void test_ledger_match(void **state)
@@ -1186,6 +1224,7 @@ int main(void)
         cmocka_unit_test(test_ledger_ingest_claims),
         cmocka_unit_test(test_ledger_ingest_remits),
         cmocka_unit_test(test_ledger_ingest_remits_file),
+        cmocka_unit_test(test_ledger_feed),
         cmocka_unit_test(test_ledger_match),
         cmocka_unit_test(test_ledger_report),
         cmocka_unit_test(test_claims_json_default_alloc),
