@@ -168,6 +168,20 @@ cmp -s "$T/lc" "$T/lk" && ok || { bad "ledger after kill -9 differs from a clean
 eq "$(jget "$K/summary.json" claims.submitted)" "$(jget "$T/clean/summary.json" claims.submitted)" "claims after kills"
 eq "$(jget "$K/summary.json" amounts.paid)" "$(jget "$T/clean/summary.json" amounts.paid)" "paid after kills"
 [ -z "$(ls "$K/.x12-batch/tmp")" ] && ok || bad "temporary files left after the re-run"
+# the same with one worker, which feeds the ledger during the read and holds
+# its transaction open while it converts: a kill leaves nothing half-posted
+K1=$T/killed1
+for d in 0.1 0.3 0.05 0.6; do
+  setsid "$X12" batch --in "$BIG" --out "$K1" --ack --quiet --jobs 1 >/dev/null 2>&1 &
+  pid=$!
+  sleep "$d"
+  kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+done
+"$X12" batch --in "$BIG" --out "$K1" --ack --quiet --jobs 1; eq "$?" 0 "run after kills (one worker)"
+outputs "$K1" | sed "s|$T/killed1|X|" >"$T/ok3"; ledger "$K1/x12-ledger.sqlite" >"$T/lk1"
+cmp -s "$T/oc2" "$T/ok3" && ok || { bad "outputs after kill -9 (one worker) differ"; diff "$T/oc2" "$T/ok3" | head; }
+cmp -s "$T/lc" "$T/lk1" && ok || { bad "ledger after kill -9 (one worker) differs"; diff "$T/lc" "$T/lk1" | head -5; }
 
 # --- one run at a time per output folder
 # (a process holding the run's fcntl lock stands for a run in progress)
