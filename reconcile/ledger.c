@@ -1,9 +1,11 @@
 /* The reconciliation ledger's store: opening, schema migrations by version
  * number (PRAGMA user_version), and the insert statements ingest uses.
  * docs/ledger.md documents every table. */
+#define _POSIX_C_SOURCE 200809L /* clock_gettime, nanosleep */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ledger_internal.h"
 
@@ -197,6 +199,39 @@ static x12_status migrate(x12_ledger *l, x12_error *err)
     return X12_OK;
 }
 
+static int64_t now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* Waiting for another connection's lock: polled every millisecond up to
+ * busy_ms.  SQLite's own handler backs off to 100 ms sleeps, so a batch
+ * worker could sleep on for most of that after the other had finished
+ * (workers take turns at the ledger many times a second). */
+static int on_busy(void *ctx, int count)
+{
+    x12_ledger *l = ctx;
+    int64_t t = now_ms();
+    if (count == 0)
+        l->busy_t0 = t;
+    if (t - l->busy_t0 >= l->busy_ms)
+        return 0;
+    struct timespec d = {0, 1000000L};
+    nanosleep(&d, NULL);
+    return 1;
+}
+
+static void set_busy(x12_ledger *l, int ms)
+{
+    l->busy_ms = ms > 0 ? ms : 0;
+    if (l->busy_ms)
+        sqlite3_busy_handler(l->db, on_busy, l);
+    else
+        sqlite3_busy_handler(l->db, NULL, NULL);
+}
+
 X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error *err)
 {
     if (err)
@@ -217,7 +252,7 @@ X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error
         x12_ledger_close(l);
         return st;
     }
-    sqlite3_busy_timeout(l->db, 10000);
+    set_busy(l, 10000);
     x12_status st = X12_OK;
     /* WAL keeps readers going while a batch writes; NORMAL sync is durable
      * across an application crash (kill -9), which is what a batch needs.
@@ -266,7 +301,7 @@ X12_API void x12_ledger_close(x12_ledger *l)
 X12_API void x12_ledger_set_busy_wait(x12_ledger *l, int ms)
 {
     if (l && l->db)
-        sqlite3_busy_timeout(l->db, ms > 0 ? ms : 0);
+        set_busy(l, ms);
 }
 
 X12_API int x12_ledger_schema_version(x12_ledger *l)

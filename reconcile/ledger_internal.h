@@ -31,6 +31,8 @@ enum {
 
 struct x12_ledger {
     sqlite3 *db;
+    int busy_ms;     /* how long a write waits for another connection */
+    int64_t busy_t0; /* when the current wait began (ms, monotonic) */
     sqlite3_stmt *st[ST_COUNT];
     sqlite3_stmt *rollback; /* prepared once: a rollback must not need memory */
     int in_tx;

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -825,9 +827,39 @@ static void test_busy_wait(void **state)
                      X12_ERR_LEDGER);
     assert_non_null(strstr(err.detail, "locked"));
     assert_int_equal(st.claims, 0);
+    /* a short wait runs out while the lock is still held */
+    x12_ledger_set_busy_wait(b, 50);
+    assert_int_equal(x12_ledger_ingest_claims(b, FIX "claims-1.837", NULL, NULL, NULL, &st, &err),
+                     X12_ERR_LEDGER);
+    assert_non_null(strstr(err.detail, "locked"));
     lg_rollback(a);
+    /* another process holds the ledger for a moment: the default wait outlasts it */
+    int ready[2];
+    assert_int_equal(pipe(ready), 0);
+    pid_t child = fork();
+    assert_true(child >= 0);
+    if (child == 0) {
+        x12_ledger *c;
+        x12_error cerr;
+        if (x12_ledger_open(path, &c, &cerr) != X12_OK || lg_begin(c, &cerr) != X12_OK)
+            _exit(1);
+        (void)!write(ready[1], "x", 1);
+        struct timespec d = {0, 150000000L};
+        nanosleep(&d, NULL);
+        lg_rollback(c);
+        x12_ledger_close(c);
+        _exit(0);
+    }
+    char byte;
+    assert_int_equal(read(ready[0], &byte, 1), 1);
+    x12_ledger_set_busy_wait(b, 10000);
     assert_int_equal(x12_ledger_ingest_claims(b, FIX "claims-1.837", NULL, NULL, NULL, &st, &err), X12_OK);
     assert_int_equal(st.claims, 8);
+    int status;
+    assert_int_equal(waitpid(child, &status, 0), child);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(ready[0]);
+    close(ready[1]);
     x12_ledger_set_busy_wait(NULL, 0); /* a no-op */
     x12_ledger_close(a);
     x12_ledger_close(b);
