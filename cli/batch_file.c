@@ -496,6 +496,23 @@ static int ledger_busy(x12_status st, const x12_error *err)
     return st == X12_ERR_LEDGER && (strstr(err->detail, "locked") || strstr(err->detail, "busy"));
 }
 
+/* What an ingest (or a feed) of the file added, for its counts. */
+static void count_ingest(batch_file *f, int claims, const x12_ledger_ingest_stats *s)
+{
+    f->counts.ledger_added += s->claims;
+    f->counts.ledger_known += claims ? s->sets_skipped : s->payments_skipped;
+    f->counts.ledger_matched += s->matched;
+}
+
+/* The file failed in the ledger: not done, retried by the next run. */
+static void ingest_failed(batch_file *f, x12_status st, const x12_error *err)
+{
+    f->outcome = BO_FAILED;
+    f->where = *err;
+    snprintf(f->reason, sizeof f->reason, "ledger ingest: %s%s%s", x12_status_message(st),
+             err->detail[0] ? ": " : "", err->detail);
+}
+
 /* Ingests the 837 sets (claims) or the 835 payments of the file.  With
  * `once`, one attempt that fails at once when another worker holds the
  * ledger (*busy set, nothing else changed); otherwise waiting for it. */
@@ -521,11 +538,8 @@ static x12_status ingest_kind(batch_run *r, batch_file *f, int claims, int once,
             return st;
         }
     }
-    if (st == X12_OK) {
-        f->counts.ledger_added += s.claims;
-        f->counts.ledger_known += claims ? s.sets_skipped : s.payments_skipped;
-        f->counts.ledger_matched += s.matched;
-    }
+    if (st == X12_OK)
+        count_ingest(f, claims, &s);
     return st;
 }
 
@@ -546,12 +560,8 @@ static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int wan
             st = ingest_kind(r, f, !k, once, busy, &err);
     /* a first attempt that did not go through changed nothing (ingest is
      * all-or-nothing): the file goes the usual way, whose ingest reports */
-    if (st == X12_OK || once)
-        return st;
-    f->outcome = BO_FAILED;
-    f->where = err;
-    snprintf(f->reason, sizeof f->reason, "ledger ingest: %s%s%s", x12_status_message(st),
-             err.detail[0] ? ": " : "", err.detail);
+    if (st != X12_OK && !once)
+        ingest_failed(f, st, &err);
     return st;
 }
 
@@ -623,15 +633,10 @@ void batch_process(batch_run *r, batch_file *f)
         c.feed = NULL;
         if (fs != X12_OK) {
             close_all(&c);
-            f->outcome = BO_FAILED;
-            f->where = err;
-            snprintf(f->reason, sizeof f->reason, "ledger ingest: %s%s%s", x12_status_message(fs),
-                     err.detail[0] ? ": " : "", err.detail);
+            ingest_failed(f, fs, &err);
             return;
         }
-        f->counts.ledger_added += s.claims;
-        f->counts.ledger_known += is837 ? s.sets_skipped : s.payments_skipped;
-        f->counts.ledger_matched += s.matched;
+        count_ingest(f, is837, &s);
         early837 |= is837;
         early835 |= !is837;
     }

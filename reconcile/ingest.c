@@ -156,13 +156,9 @@ static int on_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
 
 x12_status lg_feed_start_claims(x12_ledger_feed *f, x12_ledger *l, const char *path)
 {
-    ingest *in = calloc(1, sizeof *in);
-    if (!in) {
-        f->err.code = X12_ERR_NOMEM;
-        f->err.msg = x12_status_message(X12_ERR_NOMEM);
+    ingest *in = lg_feed_state(f, sizeof *in);
+    if (!in)
         return X12_ERR_NOMEM;
-    }
-    f->in = in;
     return lg_ingest_start(&in->b, l, "837", path, NULL, NULL, NULL, NULL, &f->err);
 }
 

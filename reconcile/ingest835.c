@@ -315,13 +315,9 @@ static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
 
 x12_status lg_feed_start_remits(x12_ledger_feed *f, x12_ledger *l, const char *path)
 {
-    ing835 *in = calloc(1, sizeof *in);
-    if (!in) {
-        f->err.code = X12_ERR_NOMEM;
-        f->err.msg = x12_status_message(X12_ERR_NOMEM);
+    ing835 *in = lg_feed_state(f, sizeof *in);
+    if (!in)
         return X12_ERR_NOMEM;
-    }
-    f->in = in;
     in->set = UINT32_MAX;
     return lg_ingest_start(&in->b, l, "835", path, NULL, NULL, NULL, NULL, &f->err);
 }
@@ -380,9 +376,6 @@ X12_API x12_status x12_ledger_ingest_remits(x12_ledger *l, const char *path,
     x12_error rerr;
     x12_status rs = x12_remit_read_file(path, &in.b.ro, &cb, &in, 0, &rerr);
     st = lg_ingest_end(&in.b, rs, &rerr, stats);
-    free(in.detail);
-    free(in.remarks);
-    free(in.all);
-    lg_clines_free(&in.cl);
+    lg_feed_free_remits(&in);
     return st;
 }

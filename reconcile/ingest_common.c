@@ -99,6 +99,15 @@ void lg_join_modifiers(char *out, size_t cap, const char *const m[4])
 
 /* --- feeds --------------------------------------------------------------- */
 
+void *lg_feed_state(x12_ledger_feed *f, size_t size)
+{
+    if (!(f->in = calloc(1, size))) {
+        f->err.code = X12_ERR_NOMEM;
+        f->err.msg = x12_status_message(X12_ERR_NOMEM);
+    }
+    return f->in;
+}
+
 X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind, const char *path,
                                        x12_ledger_feed **out, x12_error *err)
 {

@@ -173,10 +173,13 @@ struct x12_ledger_feed {
     x12_error err; /* the ingest's errors, handed over at the end */
     void *in;      /* ingest.c's or ingest835.c's state, lg_ingest first */
 };
+/* A zeroed state of `size` bytes for a feed, in f->in; NULL (f->err set) when out of memory. */
+void *lg_feed_state(x12_ledger_feed *f, size_t size);
 /* Allocate and start the state of a feed (`f->in`); X12_OK or an error in f->err. */
 x12_status lg_feed_start_claims(x12_ledger_feed *f, x12_ledger *l, const char *path);
 x12_status lg_feed_start_remits(x12_ledger_feed *f, x12_ledger *l, const char *path);
-/* Frees what the state owns besides itself. */
+/* Frees what an 835 ingest's state owns besides itself (a feed's or
+ * x12_ledger_ingest_remits()'s). */
 void lg_feed_free_remits(void *in);
 
 /* Clears `stats` and `err`, checks the arguments, fills `in` and opens the

@@ -351,31 +351,29 @@ static int emit(report *rp, acc *a, x12_recon_row *row)
 /* claims cursor columns */
 enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MATCHED, C_REMIT };
 
-static const char CLAIMS_SQL[] =
-    "SELECT c.id, c.claim_id, c.billed, c.frequency, c.payer_id, c.payer_claim_number,"
+/* The claims cursor: CLAIMS_HEAD, the matched-line count (C_MATCHED), then
+ * CLAIMS_TAIL with its order. */
+#define CLAIMS_HEAD                                                                       \
+    "SELECT c.id, c.claim_id, c.billed, c.frequency, c.payer_id, c.payer_claim_number," \
     " s.created_date, c.line_count,"
-    " (SELECT COUNT(*) FROM claim_lines cl WHERE cl.claim_ref = c.id AND EXISTS"
+#define CLAIMS_TAIL                                                                                  \
+    " r.id, r.status_code, r.billed, r.paid, r.patient_responsibility, r.payer_claim_number,"       \
+    " r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail, r.remarks, r.allowed,"        \
+    " r.lines_denied, p.payment_date, p.trace_number"                                               \
+    " FROM claims c JOIN submissions s ON s.id = c.submission_id"                                    \
+    " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id" \
+    " ORDER BY "
+
+static const char CLAIMS_SQL[] =
+    CLAIMS_HEAD " (SELECT COUNT(*) FROM claim_lines cl WHERE cl.claim_ref = c.id AND EXISTS"
     "   (SELECT 1 FROM remit_lines x WHERE x.claim_line_ref = cl.id)),"
-    " r.id, r.status_code, r.billed, r.paid, r.patient_responsibility, r.payer_claim_number,"
-    " r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail, r.remarks, r.allowed,"
-    " r.lines_denied, p.payment_date, p.trace_number"
-    " FROM claims c JOIN submissions s ON s.id = c.submission_id"
-    " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id"
-    " ORDER BY c.claim_id, c.id, p.payment_date, r.id";
+    CLAIMS_TAIL "c.claim_id, c.id, p.payment_date, r.id";
 
 /* The same for the totals alone (no row callback): claims in row id order,
  * which reads the table front to back instead of through the claim-id
  * index, and no count of matched lines (no row shows it).  The order of the
  * rows does not change the totals.  At a million claims: 3.9 -> 2.5 s. */
-static const char CLAIMS_TOTALS_SQL[] =
-    "SELECT c.id, c.claim_id, c.billed, c.frequency, c.payer_id, c.payer_claim_number,"
-    " s.created_date, c.line_count, 0,"
-    " r.id, r.status_code, r.billed, r.paid, r.patient_responsibility, r.payer_claim_number,"
-    " r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail, r.remarks, r.allowed,"
-    " r.lines_denied, p.payment_date, p.trace_number"
-    " FROM claims c JOIN submissions s ON s.id = c.submission_id"
-    " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id"
-    " ORDER BY c.id, p.payment_date, r.id";
+static const char CLAIMS_TOTALS_SQL[] = CLAIMS_HEAD " 0," CLAIMS_TAIL "c.id, p.payment_date, r.id";
 
 static const char UNMATCHED_SQL[] =
     "SELECT r.clp01, p.payer_id, r.status_code, r.billed, r.paid, r.patient_responsibility,"

@@ -152,14 +152,19 @@ gzip -c "$BIG/p1/837p.x12" >"$BIG/p1-837.gz"; rm "$BIG/p1/837p.x12"
 export SOURCE_DATE_EPOCH=1790000000
 "$X12" batch --in "$BIG" --out "$T/clean" --ack --quiet; eq "$?" 0 "clean run"
 outputs "$T/clean" >"$T/oc"; ledger "$T/clean/x12-ledger.sqlite" >"$T/lc"
+# kill_runs OUT JOBS DELAY...: a batch into OUT killed with -9 after each delay
+kill_runs() {
+  kout=$1; kjobs=$2; shift 2
+  for d in "$@"; do
+    setsid "$X12" batch --in "$BIG" --out "$kout" --ack --quiet --jobs "$kjobs" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$d"
+    kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
+}
 K=$T/killed
-for d in 0.05 0.2 0.4 0.1 0.7; do
-  setsid "$X12" batch --in "$BIG" --out "$K" --ack --quiet --jobs 2 >/dev/null 2>&1 &
-  pid=$!
-  sleep "$d"
-  kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-done
+kill_runs "$K" 2 0.05 0.2 0.4 0.1 0.7
 "$X12" batch --in "$BIG" --out "$K" --ack --quiet; eq "$?" 0 "run after kills"
 outputs "$K" >"$T/ok"; ledger "$K/x12-ledger.sqlite" >"$T/lk"
 sed "s|$T/killed|X|" "$T/ok" >"$T/ok2"; sed "s|$T/clean|X|" "$T/oc" >"$T/oc2"
@@ -171,13 +176,7 @@ eq "$(jget "$K/summary.json" amounts.paid)" "$(jget "$T/clean/summary.json" amou
 # the same with one worker, which feeds the ledger during the read and holds
 # its transaction open while it converts: a kill leaves nothing half-posted
 K1=$T/killed1
-for d in 0.1 0.3 0.05 0.6; do
-  setsid "$X12" batch --in "$BIG" --out "$K1" --ack --quiet --jobs 1 >/dev/null 2>&1 &
-  pid=$!
-  sleep "$d"
-  kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null
-  wait "$pid" 2>/dev/null
-done
+kill_runs "$K1" 1 0.1 0.3 0.05 0.6
 "$X12" batch --in "$BIG" --out "$K1" --ack --quiet --jobs 1; eq "$?" 0 "run after kills (one worker)"
 outputs "$K1" | sed "s|$T/killed1|X|" >"$T/ok3"; ledger "$K1/x12-ledger.sqlite" >"$T/lk1"
 cmp -s "$T/oc2" "$T/ok3" && ok || { bad "outputs after kill -9 (one worker) differ"; diff "$T/oc2" "$T/ok3" | head; }
