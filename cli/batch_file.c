@@ -173,7 +173,8 @@ typedef struct fctx {
     int out_error;    /* writing an output failed */
     int have_where;
     x12_error where;
-    x12_ledger_feed *feed; /* the ledger fed from this read (one worker) */
+    x12_ledger_feed *feed; /* the ledger fed from this read */
+    int spooled;           /* ... through a spool (several workers) */
     int feed_failed;       /* it said stop: x12_ledger_feed_end() tells why */
 } fctx;
 
@@ -438,16 +439,26 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
         if (!c->ack)
             return fail(f, BO_FAILED, "%s", "cannot start the acknowledgement writer"), -1;
     }
-    /* One worker: the ledger is fed from this read, its transaction ended
-     * after the outputs are in place (batch_process).  When another process
-     * holds the ledger, the file is ingested after, waiting then. */
-    if (r->jobs == 1 && r->db && r->ledger && (is837 || is835)) {
+    /* The ledger is fed from this read.  One worker feeds it directly, its
+     * transaction ended after the outputs are in place (batch_process).
+     * Beside other workers the feed is spooled, and the ledger's write lock
+     * is taken only to add the spool (the workers convert side by side and
+     * take turns only at SQLite).  When another process holds the ledger at
+     * the start, or no spool can be made, the file is ingested after. */
+    if (r->db && r->ledger && (is837 || is835)) {
         x12_error ferr;
-        x12_ledger_set_busy_wait(r->ledger, 0);
-        if (x12_ledger_feed_new(r->ledger, is837 ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS,
-                                f->path, &c->feed, &ferr) != X12_OK)
-            c->feed = NULL;
-        x12_ledger_set_busy_wait(r->ledger, BATCH_LEDGER_WAIT_MS);
+        x12_ledger_feed_kind kind = is837 ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS;
+        if (r->jobs > 1) {
+            if (x12_ledger_spool_new(kind, f->path, &c->feed, &ferr) == X12_OK)
+                c->spooled = 1;
+            else
+                c->feed = NULL;
+        } else {
+            x12_ledger_set_busy_wait(r->ledger, 0);
+            if (x12_ledger_feed_new(r->ledger, kind, f->path, &c->feed, &ferr) != X12_OK)
+                c->feed = NULL;
+            x12_ledger_set_busy_wait(r->ledger, BATCH_LEDGER_WAIT_MS);
+        }
     }
     x12_reader_callbacks cb = {on_segment, on_reader_error};
     x12_status st = x12_read_file(f->path, &r->ropts, &cb, c);
@@ -513,38 +524,40 @@ static void ingest_failed(batch_file *f, x12_status st, const x12_error *err)
              err->detail[0] ? ": " : "", err->detail);
 }
 
-/* Ingests the 837 sets (claims) or the 835 payments of the file.  With
- * `once`, one attempt that fails at once when another worker holds the
- * ledger (*busy set, nothing else changed); otherwise waiting for it. */
-static x12_status ingest_kind(batch_run *r, batch_file *f, int claims, int once, int *busy,
-                              x12_error *err)
+/* Ingests the 837 sets (claims) or the 835 payments of the file by reading
+ * it again (when it could not be fed from the first read), waiting for
+ * another worker that holds the ledger. */
+static x12_status ingest_kind(batch_run *r, batch_file *f, int claims, x12_error *err)
 {
     x12_ledger_ingest_stats s;
     x12_status st;
-    if (once)
-        x12_ledger_set_busy_wait(r->ledger, 0);
     for (int tries = 0;; tries++) {
         memset(&s, 0, sizeof s);
         memset(err, 0, sizeof *err);
         st = claims ? x12_ledger_ingest_claims(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err)
                     : x12_ledger_ingest_remits(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err);
-        if (once || !ledger_busy(st, err) || tries == 30)
+        if (!ledger_busy(st, err) || tries == 30)
             break;
-    }
-    if (once) {
-        x12_ledger_set_busy_wait(r->ledger, BATCH_LEDGER_WAIT_MS);
-        if (ledger_busy(st, err)) {
-            *busy = 1;
-            return st;
-        }
     }
     if (st == X12_OK)
         count_ingest(f, claims, &s);
     return st;
 }
 
-static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int want835, int once,
-                               int *busy)
+/* Adds the spool of the file's read to the ledger, waiting for another
+ * worker that holds it (a busy ledger leaves the spool to try again). */
+static x12_status apply_spool(batch_run *r, x12_ledger_feed *spool, x12_ledger_ingest_stats *s,
+                              x12_error *err)
+{
+    x12_status st;
+    for (int tries = 0;; tries++) {
+        st = x12_ledger_spool_apply(r->ledger, spool, X12_OK, s, err);
+        if (!ledger_busy(st, err) || tries == 30)
+            return st;
+    }
+}
+
+static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int want835)
 {
     if (!r->db || (!want837 && !want835))
         return X12_OK;
@@ -557,10 +570,8 @@ static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int wan
     x12_status st = X12_OK;
     for (int k = 0; k < 2 && st == X12_OK; k++)
         if (k ? want835 : want837)
-            st = ingest_kind(r, f, !k, once, busy, &err);
-    /* a first attempt that did not go through changed nothing (ingest is
-     * all-or-nothing): the file goes the usual way, whose ingest reports */
-    if (st != X12_OK && !once)
+            st = ingest_kind(r, f, !k, &err);
+    if (st != X12_OK)
         ingest_failed(f, st, &err);
     return st;
 }
@@ -583,20 +594,7 @@ void batch_process(batch_run *r, batch_file *f)
         goto mark;
     }
     memset(&f->where, 0, sizeof f->where);
-    /* Beside other workers, the ledger is tried first, without waiting: when
-     * it is free the file is ingested now and converted after, when another
-     * worker holds it this one converts first and ingests after (waiting
-     * then).  Workers so take turns at the ledger instead of queueing for
-     * it.  Ingest is all-or-nothing and rolls back a file the reader cannot
-     * read to its end, which is the file stage_read() quarantines. */
-    int early837 = 0, early835 = 0;
-    if (r->jobs > 1 && r->db && r->ledger) {
-        int is837 = strcmp(f->st01, "837") == 0, is835 = strcmp(f->st01, "835") == 0, busy = 0;
-        if (stage_ingest(r, f, is837, is835, 1, &busy) == X12_OK) {
-            early837 = is837;
-            early835 = is835;
-        }
-    }
+    int fed837 = 0, fed835 = 0;
     fctx c;
     int rc = stage_read(r, f, &c);
     if (rc < 0) {
@@ -629,7 +627,13 @@ void batch_process(batch_run *r, batch_file *f)
         x12_ledger_ingest_stats s;
         x12_error err;
         int is837 = strcmp(f->st01, "837") == 0;
-        x12_status fs = x12_ledger_feed_end(c.feed, X12_OK, &s, &err);
+        x12_status fs;
+        if (c.spooled) {
+            fs = apply_spool(r, c.feed, &s, &err);
+            x12_ledger_feed_end(c.feed, X12_OK, NULL, NULL); /* frees the spool */
+        } else {
+            fs = x12_ledger_feed_end(c.feed, X12_OK, &s, &err);
+        }
         c.feed = NULL;
         if (fs != X12_OK) {
             close_all(&c);
@@ -637,11 +641,11 @@ void batch_process(batch_run *r, batch_file *f)
             return;
         }
         count_ingest(f, is837, &s);
-        early837 |= is837;
-        early835 |= !is837;
+        fed837 |= is837;
+        fed835 |= !is837;
     }
     close_all(&c);
-    if (stage_ingest(r, f, f->counts.sets_837 && !early837, f->counts.sets_835 && !early835, 0, NULL) !=
+    if (stage_ingest(r, f, f->counts.sets_837 && !fed837, f->counts.sets_835 && !fed835) !=
         X12_OK)
         return;
     f->outcome = BO_DONE;

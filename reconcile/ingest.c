@@ -34,9 +34,20 @@ static void trim_copy(char *out, size_t cap, const char *s)
 
 typedef struct ingest {
     lg_ingest b;         /* first: the shared state */
+    /* applying (to the ledger) */
     uint32_t cur_set;    /* set number of the current claims */
     int skip_set;        /* the current set is already in the ledger */
     int64_t sub_id;
+    /* flattening (from the claim reader) */
+    uint32_t flat_set;   /* the set of the last LG_REC_SET */
+    lg_rec_buf rb;
+    struct line_text {
+        char mods[64], date[11];
+    } *text;             /* one per line of rb.rec.lines */
+    size_t text_cap;
+    /* the text of rb.rec.sub and rb.rec.claim */
+    char sender[32], isa13[16], gs06[16], st02[16], date[11];
+    char name[128], from[11], to[11];
 } ingest;
 
 static void on_finding(void *ctx, const x12_finding *f)
@@ -47,63 +58,110 @@ static void on_finding(void *ctx, const x12_finding *f)
     lg_ingest_finding(&in->b, f);
 }
 
-/* --- 837 -------------------------------------------------------------------- */
+/* --- applying records --------------------------------------------------------- */
 
-static int claim_set(ingest *in, const x12_claim_context *cx)
+static int apply_set(ingest *in, uint32_t set, const lg_submission *s)
 {
-    if (cx->set == in->cur_set)
-        return 1;
-    in->cur_set = cx->set;
-    const x12_claim_header *h = cx->header;
-    char sender[32], isa13[16], gs06[16], st02[16], date[11];
-    trim_copy(sender, sizeof sender, h->isa.sender_id);
-    snprintf(isa13, sizeof isa13, "%09u", (unsigned)h->isa.control_number);
-    snprintf(gs06, sizeof gs06, "%u", (unsigned)h->gs.control_number);
-    snprintf(st02, sizeof st02, "%0*u", h->st_control_width ? (int)h->st_control_width : 4,
-             (unsigned)h->st_control_number);
-    lg_iso_date(h->bht_date ? h->bht_date : h->gs.date, date);
-    lg_submission s = {sender, isa13, gs06, st02,
-                       h->implementation_ref ? h->implementation_ref : (h->gs.version ? h->gs.version : ""),
-                       date};
-    int e = lg_submission_exists(in->b.l, &s, in->b.err);
+    in->cur_set = set;
+    int e = lg_submission_exists(in->b.l, s, in->b.err);
     if (e < 0) {
         in->b.fatal = in->b.l->fail;
-        return 0;
+        return 1;
     }
     in->skip_set = e;
     if (e) {
         in->b.st.sets_skipped++;
-        return 1;
+        return 0;
     }
     if (!lg_ingest_file_row(&in->b))
-        return 0;
-    in->sub_id = lg_submission_add(in->b.l, in->b.file_id, &s, in->b.err);
+        return 1;
+    in->sub_id = lg_submission_add(in->b.l, in->b.file_id, s, in->b.err);
     if (!in->sub_id) {
         in->b.fatal = in->b.l->fail;
-        return 0;
+        return 1;
     }
     in->b.st.sets++;
-    return 1;
+    return 0;
+}
+
+static int apply_claim(ingest *in, const lg_claim *lc, const lg_line *lines)
+{
+    if (in->skip_set)
+        return 0;
+    int64_t cid = lg_claim_add(in->b.l, in->sub_id, lc, in->b.err);
+    if (!cid) {
+        in->b.fatal = in->b.l->fail;
+        return 1;
+    }
+    in->b.st.claims++;
+    for (uint32_t i = 0; i < lc->line_count; i++) {
+        if (!lg_claim_line_add(in->b.l, cid, &lines[i], in->b.err)) {
+            in->b.fatal = in->b.l->fail;
+            return 1;
+        }
+        in->b.st.lines++;
+    }
+    return 0;
+}
+
+int lg_claims_apply(void *p, const lg_rec *r)
+{
+    ingest *in = p;
+    if (in->b.fatal)
+        return 1;
+    if (r->type == LG_REC_SET)
+        return apply_set(in, r->set, &r->sub);
+    if (r->type == LG_REC_CLAIM)
+        return apply_claim(in, &r->claim, r->lines);
+    return 0;
+}
+
+/* A flattened record goes to the spool of a spooled feed, else to the ledger. */
+static int emit(ingest *in, const lg_rec *r)
+{
+    if (in->b.spool)
+        return (in->b.fatal = lg_spool_put(in->b.spool, r)) != X12_OK;
+    return lg_claims_apply(in, r);
+}
+
+/* --- flattening what the 837 reader hands over --------------------------------- */
+
+static int claim_set(ingest *in, const x12_claim_context *cx)
+{
+    if (cx->set == in->flat_set)
+        return 0;
+    in->flat_set = cx->set;
+    const x12_claim_header *h = cx->header;
+    trim_copy(in->sender, sizeof in->sender, h->isa.sender_id);
+    snprintf(in->isa13, sizeof in->isa13, "%09u", (unsigned)h->isa.control_number);
+    snprintf(in->gs06, sizeof in->gs06, "%u", (unsigned)h->gs.control_number);
+    snprintf(in->st02, sizeof in->st02, "%0*u", h->st_control_width ? (int)h->st_control_width : 4,
+             (unsigned)h->st_control_number);
+    lg_iso_date(h->bht_date ? h->bht_date : h->gs.date, in->date);
+    lg_rec *r = &in->rb.rec;
+    r->type = LG_REC_SET;
+    r->set = cx->set;
+    r->sub = (lg_submission){in->sender, in->isa13, in->gs06, in->st02,
+                             h->implementation_ref ? h->implementation_ref
+                                                   : (h->gs.version ? h->gs.version : ""),
+                             in->date};
+    return emit(in, r);
 }
 
 static int on_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
 {
     ingest *in = ctx;
-    if (in->b.fatal)
+    if (in->b.fatal || claim_set(in, cx))
         return 1;
-    if (!claim_set(in, cx))
-        return 1;
-    if (in->skip_set)
-        return 0;
     const x12_claim_subscriber *sub = c->subscriber;
     const x12_claim_party *pat = c->patient ? &c->patient->patient : (sub ? &sub->subscriber : NULL);
-    char name[128] = "";
+    char *name = in->name, *from = in->from, *to = in->to;
+    name[0] = from[0] = to[0] = '\0';
     if (pat && pat->last_name)
-        snprintf(name, sizeof name, "%s%s%s", pat->last_name, pat->first_name ? " " : "",
+        snprintf(name, sizeof in->name, "%s%s%s", pat->last_name, pat->first_name ? " " : "",
                  pat->first_name ? pat->first_name : "");
     /* the claim's service period: the statement dates (837I), else the
      * span of the lines' service dates */
-    char from[11] = "", to[11] = "";
     if (c->statement_from) {
         lg_iso_date(c->statement_from, from);
         lg_iso_date(c->statement_to ? c->statement_to : c->statement_from, to);
@@ -117,41 +175,52 @@ static int on_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
         if (b[0] && (!to[0] || strcmp(b, to) > 0))
             memcpy(to, b, sizeof b);
     }
-    lg_claim lc = {c->claim_id,
-                   c->total_charge_cents,
-                   c->frequency_code,
-                   c->payer_claim_number,
-                   sub ? sub->payer.id : "",
-                   sub ? sub->payer.last_name : "",
-                   sub ? sub->subscriber.id : "",
-                   name,
-                   c->billing ? c->billing->provider.id : "",
-                   from,
-                   to,
-                   (uint32_t)c->line_count};
-    int64_t cid = lg_claim_add(in->b.l, in->sub_id, &lc, in->b.err);
-    if (!cid) {
-        in->b.fatal = in->b.l->fail;
+    if (c->line_count > in->text_cap) {
+        struct line_text *t = realloc(in->text, c->line_count * sizeof *t);
+        if (!t) {
+            in->b.fatal = X12_ERR_NOMEM;
+            return 1;
+        }
+        in->text = t;
+        in->text_cap = c->line_count;
+    }
+    if (lg_rec_reserve(&in->rb, c->line_count, 0, 0, 0) != 0) {
+        in->b.fatal = X12_ERR_NOMEM;
         return 1;
     }
-    in->b.st.claims++;
+    lg_rec *r = &in->rb.rec;
+    r->type = LG_REC_CLAIM;
+    r->claim = (lg_claim){c->claim_id,
+                          c->total_charge_cents,
+                          c->frequency_code,
+                          c->payer_claim_number,
+                          sub ? sub->payer.id : "",
+                          sub ? sub->payer.last_name : "",
+                          sub ? sub->subscriber.id : "",
+                          name,
+                          c->billing ? c->billing->provider.id : "",
+                          from,
+                          to,
+                          (uint32_t)c->line_count};
     for (size_t i = 0; i < c->line_count; i++) {
         const x12_claim_line *ln = &c->lines[i];
-        char mods[64], date[11];
-        lg_join_modifiers(mods, sizeof mods, ln->modifiers);
-        lg_iso_date(ln->service_date, date);
+        struct line_text *t = &in->text[i];
+        lg_join_modifiers(t->mods, sizeof t->mods, ln->modifiers);
+        lg_iso_date(ln->service_date, t->date);
         /* 837I lines may carry only a revenue code; the 835 then pays
          * SVC01 NU:revenue code */
         const char *proc = ln->procedure && ln->procedure[0] ? ln->procedure : ln->revenue_code;
-        lg_line ll = {(uint32_t)i + 1, ln->line_control_number, proc, mods, ln->charge_cents,
-                      ln->units, date};
-        if (!lg_claim_line_add(in->b.l, cid, &ll, in->b.err)) {
-            in->b.fatal = in->b.l->fail;
-            return 1;
-        }
-        in->b.st.lines++;
+        r->lines[i] = (lg_line){(uint32_t)i + 1, ln->line_control_number, proc, t->mods,
+                                ln->charge_cents, ln->units, t->date};
     }
-    return 0;
+    return emit(in, r);
+}
+
+void lg_feed_free_claims(void *p)
+{
+    ingest *in = p;
+    lg_rec_buf_free(&in->rb);
+    free(in->text);
 }
 
 x12_status lg_feed_start_claims(x12_ledger_feed *f, x12_ledger *l, const char *path)
@@ -159,7 +228,8 @@ x12_status lg_feed_start_claims(x12_ledger_feed *f, x12_ledger *l, const char *p
     ingest *in = lg_feed_state(f, sizeof *in);
     if (!in)
         return X12_ERR_NOMEM;
-    return lg_ingest_start(&in->b, l, "837", path, NULL, NULL, NULL, NULL, &f->err);
+    in->cur_set = in->flat_set = UINT32_MAX;
+    return l ? lg_ingest_start(&in->b, l, "837", path, NULL, NULL, NULL, NULL, &f->err) : X12_OK;
 }
 
 X12_API int x12_ledger_feed_claim(x12_ledger_feed *f, const x12_claim *claim,
@@ -181,7 +251,10 @@ X12_API x12_status x12_ledger_ingest_claims(x12_ledger *l, const char *path,
     x12_status st = lg_ingest_start(&in.b, l, "837", path, ro, fn, ctx, stats, err);
     if (st != X12_OK)
         return st;
+    in.cur_set = in.flat_set = UINT32_MAX;
     x12_claim_reader_callbacks cb = {on_claim, on_finding};
     x12_status rs = x12_claim_read_file(path, &in.b.ro, &cb, &in, X12_WALK_BALANCE);
-    return lg_ingest_end(&in.b, rs, NULL, stats);
+    st = lg_ingest_end(&in.b, rs, NULL, stats);
+    lg_feed_free_claims(&in);
+    return st;
 }

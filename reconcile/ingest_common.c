@@ -108,6 +108,20 @@ void *lg_feed_state(x12_ledger_feed *f, size_t size)
     return f->in;
 }
 
+/* Frees a feed, its ingest state and its spool. */
+static void lg_feed_free(x12_ledger_feed *f)
+{
+    if (f->in) {
+        lg_spool_free(((lg_ingest *)f->in)->spool);
+        if (f->kind == X12_LEDGER_FEED_REMITS)
+            lg_feed_free_remits(f->in);
+        else
+            lg_feed_free_claims(f->in);
+    }
+    free(f->in);
+    free(f);
+}
+
 X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind, const char *path,
                                        x12_ledger_feed **out, x12_error *err)
 {
@@ -136,10 +150,7 @@ X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind,
     if (st != X12_OK) {
         if (err)
             *err = f->err;
-        if (f->in && kind == X12_LEDGER_FEED_REMITS)
-            lg_feed_free_remits(f->in);
-        free(f->in);
-        free(f);
+        lg_feed_free(f);
         return st;
     }
     *out = f;
@@ -163,12 +174,15 @@ X12_API x12_status x12_ledger_feed_end(x12_ledger_feed *f, x12_status read_statu
     if (!f)
         return X12_OK;
     lg_ingest *in = f->in;
-    x12_status st = lg_ingest_end(in, read_status, NULL, stats);
-    if (err)
-        *err = f->err;
-    if (f->kind == X12_LEDGER_FEED_REMITS)
-        lg_feed_free_remits(f->in);
-    free(f->in);
-    free(f);
+    x12_status st = X12_OK;
+    if (in->spool) { /* a spool is only freed: x12_ledger_spool_apply() adds it */
+        if (stats)
+            memset(stats, 0, sizeof *stats);
+    } else {
+        st = lg_ingest_end(in, read_status, NULL, stats);
+        if (err)
+            *err = f->err;
+    }
+    lg_feed_free(f);
     return st;
 }

@@ -148,6 +148,73 @@ x12_status lg_remark_add(x12_ledger *l, int64_t remit_id, int64_t rline_id, cons
 x12_status lg_plb_add(x12_ledger *l, int64_t pay_id, const char *provider, const char *fiscal_date,
                       const char *reason, const char *reference, int64_t amount, x12_error *err);
 
+/* --- records: what one event of a file adds, flattened --------------------
+ *
+ * The ingests turn what the typed readers hand over into these records
+ * (flattening), then apply them to the ledger.  A spooled feed writes them
+ * to a temporary file instead and applies them later (spool.c); both ways
+ * run the same apply code.  Strings point into the reader's structs, the
+ * ingest's buffers or the spool's read buffer. */
+typedef struct lg_adj {
+    const char *group, *reason, *quantity;
+    int64_t cents;
+} lg_adj;
+
+typedef struct lg_rline_rec {
+    lg_rline ln; /* without claim_line_ref and match_method */
+    uint32_t adj0, nadj, rem0, nrem; /* ranges of the remit record's adj and rem */
+} lg_rline_rec;
+
+typedef struct lg_plb_rec {
+    const char *provider, *fiscal_date, *reason, *reference;
+    int64_t cents;
+} lg_plb_rec;
+
+typedef enum lg_rec_type {
+    LG_REC_SET = 'S',     /* 837: a transaction set begins (set, sub) */
+    LG_REC_CLAIM = 'C',   /* 837: a claim (claim, lines) */
+    LG_REC_PAYMENT = 'P', /* 835: a payment begins (set, pay) */
+    LG_REC_REMIT = 'R',   /* 835: a claim payment (remit, adj, rem, rlines) */
+    LG_REC_PLB = 'B'      /* 835: a PLB entry (plb) */
+} lg_rec_type;
+
+typedef struct lg_rec {
+    lg_rec_type type;
+    uint32_t set;
+    lg_submission sub;
+    lg_claim claim;
+    lg_line *lines;
+    lg_payment pay;
+    lg_remit remit; /* without claim_ref and match_method */
+    uint32_t nadj, nclaim_adj; /* all adjustments: the claim's first */
+    lg_adj *adj;
+    uint32_t nrem, nclaim_rem; /* remark codes: the claim's first */
+    const char **rem;
+    uint32_t nrlines;
+    lg_rline_rec *rlines;
+    lg_plb_rec plb;
+} lg_rec;
+
+/* The arrays of a record, grown as needed (caps beside them). */
+typedef struct lg_rec_buf {
+    lg_rec rec;
+    size_t lines_cap, adj_cap, rem_cap, rlines_cap;
+} lg_rec_buf;
+/* Room for n of each array (0 leaves it); 0, or -1 when out of memory. */
+int lg_rec_reserve(lg_rec_buf *b, size_t lines, size_t adj, size_t rem, size_t rlines);
+void lg_rec_buf_free(lg_rec_buf *b);
+
+/* A spool: records written to an unlinked temporary file (spool.c). */
+typedef struct lg_spool lg_spool;
+/* Writes one record: X12_OK, X12_ERR_NOMEM, or X12_ERR_IO (a write failed:
+ * x12_ledger_spool_apply() says why). */
+x12_status lg_spool_put(lg_spool *s, const lg_rec *r);
+/* Applies the records of 837 (ingest.c) or 835 (ingest835.c) files to the
+ * ingest state `in` (from lg_feed_start_claims/_remits); non-zero once the
+ * ingest failed (in->fatal). */
+int lg_claims_apply(void *in, const lg_rec *r);
+int lg_remits_apply(void *in, const lg_rec *r);
+
 /* --- what both ingests share (ingest_common.c) ------------------------------ */
 
 /* One file being ingested: the ledger, the caller's callbacks, the counts and
@@ -161,6 +228,7 @@ typedef struct lg_ingest {
     x12_reader_options ro; /* the caller's, else strict defaults */
     x12_ledger_ingest_stats st;
     x12_error *err;
+    lg_spool *spool;   /* a spooled feed: records go there, not to `l` */
     x12_status fatal;  /* a ledger or memory failure: stop */
     int reader_error;  /* a syntax or envelope error: the file is not kept */
     int64_t file_id;   /* 0 until the file adds something */
@@ -178,9 +246,12 @@ void *lg_feed_state(x12_ledger_feed *f, size_t size);
 /* Allocate and start the state of a feed (`f->in`); X12_OK or an error in f->err. */
 x12_status lg_feed_start_claims(x12_ledger_feed *f, x12_ledger *l, const char *path);
 x12_status lg_feed_start_remits(x12_ledger_feed *f, x12_ledger *l, const char *path);
-/* Frees what an 835 ingest's state owns besides itself (a feed's or
- * x12_ledger_ingest_remits()'s). */
+/* Frees what an 837 or 835 ingest's state owns besides itself (a feed's or
+ * x12_ledger_ingest_claims()'s / _remits()'s). */
+void lg_feed_free_claims(void *in);
 void lg_feed_free_remits(void *in);
+/* Closes and frees a spool (NULL: nothing). */
+void lg_spool_free(lg_spool *s);
 
 /* Clears `stats` and `err`, checks the arguments, fills `in` and opens the
  * file's SQL transaction.  Returns X12_OK, X12_ERR_USAGE or X12_ERR_LEDGER. */

@@ -802,6 +802,231 @@ static void test_feed(void **state)
     x12_ledger_close(l);
 }
 
+/* --- spooled feeds: read now, add later ------------------------------------------ */
+
+/* Every row of every table, in row order, with its column names: what two
+ * ledgers must agree on (the time a file was ingested aside). */
+static char *dump_ledger(x12_ledger *l)
+{
+    size_t n = 0, cap = 1 << 16;
+    char *out = malloc(cap);
+    assert_non_null(out);
+    out[0] = '\0';
+    sqlite3_stmt *t;
+    assert_int_equal(sqlite3_prepare_v2(l->db, "SELECT name FROM sqlite_master WHERE type = 'table'"
+                                               " ORDER BY name", -1, &t, NULL), SQLITE_OK);
+    while (sqlite3_step(t) == SQLITE_ROW) {
+        char sql[160];
+        const char *name = (const char *)sqlite3_column_text(t, 0);
+        if (!strcmp(name, "meta"))
+            continue;
+        snprintf(sql, sizeof sql, "SELECT * FROM %s ORDER BY rowid", name);
+        sqlite3_stmt *q;
+        assert_int_equal(sqlite3_prepare_v2(l->db, sql, -1, &q, NULL), SQLITE_OK);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            for (int i = 0; i < sqlite3_column_count(q); i++) {
+                const char *col = sqlite3_column_name(q, i);
+                if (!strcmp(col, "ingested_at"))
+                    continue;
+                const char *v = sqlite3_column_type(q, i) == SQLITE_NULL
+                                    ? "NULL" : (const char *)sqlite3_column_text(q, i);
+                size_t need = strlen(name) + strlen(col) + strlen(v) + 8;
+                if (n + need >= cap) {
+                    cap = cap * 2 + need;
+                    out = realloc(out, cap);
+                    assert_non_null(out);
+                }
+                n += (size_t)sprintf(out + n, "%s.%s=%s%s", name, col, v,
+                                     i + 1 < sqlite3_column_count(q) ? " " : "\n");
+            }
+        }
+        sqlite3_finalize(q);
+    }
+    sqlite3_finalize(t);
+    return out;
+}
+
+/* Reads `path` with the typed reader of its kind into a new spooled feed;
+ * returns the feed (the caller applies and ends it) and the read status. */
+static x12_ledger_feed *spool_file(const char *path, int claims, x12_status *rs)
+{
+    x12_reader_options lo;
+    x12_reader_options_init(&lo);
+    lo.flags = X12_READ_LENIENT;
+    feeder d = {NULL, 0};
+    x12_error err;
+    assert_int_equal(x12_ledger_spool_new(claims ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS,
+                                          path, &d.f, &err), X12_OK);
+    if (claims) {
+        x12_claim_reader_callbacks cb = {feed_claim, feed_finding};
+        *rs = x12_claim_read_file(path, &lo, &cb, &d, 0);
+    } else {
+        x12_remit_callbacks cb = {feed_payment, feed_remit, feed_plb, NULL, feed_finding};
+        x12_error rerr;
+        *rs = x12_remit_read_file(path, &lo, &cb, &d, 0, &rerr);
+    }
+    return d.f;
+}
+
+static void assert_stats_equal(const x12_ledger_ingest_stats *a, const x12_ledger_ingest_stats *b)
+{
+    assert_int_equal(a->sets, b->sets);
+    assert_int_equal(a->sets_skipped, b->sets_skipped);
+    assert_int_equal(a->claims, b->claims);
+    assert_int_equal(a->lines, b->lines);
+    assert_int_equal(a->payments, b->payments);
+    assert_int_equal(a->payments_skipped, b->payments_skipped);
+    assert_int_equal(a->plb, b->plb);
+    assert_int_equal(a->errors, b->errors);
+    assert_int_equal(a->matched, b->matched);
+    assert_int_equal(a->lines_matched, b->lines_matched);
+    assert_int_equal(a->rolled_back, b->rolled_back);
+}
+
+/* Files applied from spools leave a ledger row for row equal to the one
+ * the ingest functions make of the same files, counts included: claims
+ * (837P, 837I, a replacement), payments with every level of adjustment,
+ * remark codes, PLB entries, reversals, a payment sent twice, a file of
+ * another version and a file cut short. */
+static void test_spool(void **state)
+{
+    (void)state;
+    static const char *const FILES[] = {
+        FIX "claims-1.837",
+        FIX "era-1.835",
+        FIX "claims-2.837",
+        FIX "era-2.835",
+        FIX "era-1-resent.835",
+        X12KIT_SOURCE_DIR "/fixtures/demo-inbox/claims-2026-11-24.837",
+        X12KIT_SOURCE_DIR "/fixtures/demo-inbox/era-2026-11-25.835",
+        X12KIT_SOURCE_DIR "/fixtures/demo-inbox/claims-2026-11-26-upload-cut.837",
+        X12KIT_SOURCE_DIR "/fixtures/remit/y_elements.835",
+        X12KIT_SOURCE_DIR "/fixtures/corpus/lfh-x12__demo.837",
+        X12KIT_SOURCE_DIR "/fixtures/corpus/stupidedi__837-institutional-claim.edi",
+        X12KIT_SOURCE_DIR "/fixtures/corpus/lfh-x12__managed-care.835",
+        X12KIT_SOURCE_DIR "/fixtures/corpus/stupidedi__1.edi",
+    };
+    x12_ledger *a, *b;
+    x12_error err;
+    assert_int_equal(x12_ledger_open(":memory:", &a, &err), X12_OK);
+    assert_int_equal(x12_ledger_open(":memory:", &b, &err), X12_OK);
+    x12_reader_options lo;
+    x12_reader_options_init(&lo);
+    lo.flags = X12_READ_LENIENT;
+    uint32_t plb = 0, rolled_back = 0;
+    for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
+        const char *path = FILES[i];
+        int claims = !strstr(path, ".835") && !strstr(path, "stupidedi__1");
+        x12_ledger_ingest_stats want, have;
+        x12_error werr, herr;
+        x12_status ws = claims ? x12_ledger_ingest_claims(a, path, &lo, NULL, NULL, &want, &werr)
+                               : x12_ledger_ingest_remits(a, path, &lo, NULL, NULL, &want, &werr);
+        x12_status rs;
+        x12_ledger_feed *f = spool_file(path, claims, &rs);
+        x12_status hs = x12_ledger_spool_apply(b, f, rs, &have, &herr);
+        if (hs != ws)
+            fail_msg("%s: spool %d (%s), ingest %d (%s)", path, hs, herr.detail, ws, werr.detail);
+        assert_stats_equal(&have, &want);
+        plb += have.plb;
+        rolled_back += have.rolled_back;
+        /* a spool can be applied again: every key known now, nothing added */
+        if (hs == X12_OK && (have.claims || have.sets)) {
+            assert_int_equal(x12_ledger_spool_apply(b, f, rs, &have, &herr), X12_OK);
+            assert_int_equal(have.claims, 0);
+            assert_int_equal(have.lines, 0);
+        }
+        assert_int_equal(x12_ledger_feed_end(f, X12_OK, &have, &herr), X12_OK); /* frees it */
+        assert_int_equal(have.claims, 0);
+    }
+    assert_true(plb >= 2);
+    assert_int_equal(rolled_back, 2); /* the upload cut short, and the 4010 835's ISA of 122 bytes */
+    x12_ledger_match_stats ma, mb;
+    assert_int_equal(x12_ledger_match(a, &ma, &err), X12_OK);
+    assert_int_equal(x12_ledger_match(b, &mb, &err), X12_OK);
+    assert_int_equal(ma.matched, mb.matched);
+    assert_int_equal(ma.lines_matched, mb.lines_matched);
+    char *da = dump_ledger(a), *db = dump_ledger(b);
+    assert_non_null(strstr(da, "remarks.code="));
+    assert_non_null(strstr(da, "plb.reason="));
+    assert_non_null(strstr(da, "remit_lines.claim_line_ref=NULL"));
+    assert_non_null(strstr(da, "match_method=line_control"));
+    assert_string_equal(db, da);
+    free(da);
+    free(db);
+    x12_ledger_close(a);
+    x12_ledger_close(b);
+}
+
+/* A spool needs no ledger until it is applied; a ledger another connection
+ * holds leaves it as it was, to be applied again; what cannot be spooled
+ * or applied says why. */
+static void test_spool_errors(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/x12-spool-XXXXXX", path[64];
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/l.sqlite", dir);
+    x12_ledger *a, *b;
+    x12_error err;
+    x12_ledger_ingest_stats st;
+    x12_status rs;
+    assert_int_equal(x12_ledger_open(path, &a, &err), X12_OK);
+    assert_int_equal(x12_ledger_open(path, &b, &err), X12_OK);
+    /* read while another connection holds the write lock: a spool does not wait */
+    assert_int_equal(lg_begin(a, &err), X12_OK);
+    x12_ledger_feed *f = spool_file(FIX "claims-1.837", 1, &rs);
+    assert_int_equal(rs, X12_OK);
+    x12_ledger_set_busy_wait(b, 0);
+    assert_int_equal(x12_ledger_spool_apply(b, f, rs, &st, &err), X12_ERR_LEDGER);
+    assert_non_null(strstr(err.detail, "locked"));
+    assert_int_equal(st.claims, 0);
+    lg_rollback(a);
+    assert_int_equal(x12_ledger_spool_apply(b, f, rs, &st, &err), X12_OK);
+    assert_int_equal(st.claims, 8);
+    assert_int_equal(x12_ledger_feed_end(f, X12_OK, NULL, NULL), X12_OK);
+    /* a failure of the input rolls the file back, as a feed's would */
+    f = spool_file(FIX "claims-2.837", 1, &rs);
+    assert_int_equal(x12_ledger_spool_apply(b, f, X12_ERR_GZIP, &st, &err), X12_ERR_GZIP);
+    assert_int_equal(st.claims, 0);
+    assert_int_equal(st.rolled_back, 1);
+    x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+    /* misuse: a direct feed is not a spool; no ledger; a bad kind */
+    x12_ledger_feed *direct;
+    assert_int_equal(x12_ledger_feed_new(b, X12_LEDGER_FEED_CLAIMS, "x.837", &direct, &err), X12_OK);
+    assert_int_equal(x12_ledger_spool_apply(b, direct, X12_OK, &st, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_ledger_feed_end(direct, X12_OK, &st, &err), X12_OK);
+    f = spool_file(FIX "claims-2.837", 1, &rs);
+    assert_int_equal(x12_ledger_spool_apply(NULL, f, rs, &st, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_ledger_spool_apply(b, NULL, rs, &st, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_ledger_feed_payment(f, NULL), 1); /* a payment to a claims spool */
+    x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+    assert_int_equal(x12_ledger_spool_new((x12_ledger_feed_kind)7, "x", &f, &err), X12_ERR_USAGE);
+    assert_null(f);
+    assert_int_equal(x12_ledger_spool_new(X12_LEDGER_FEED_REMITS, NULL, &f, &err), X12_ERR_USAGE);
+    /* no place for the temporary file */
+    const char *old = getenv("TMPDIR");
+    char *saved = old ? strdup(old) : NULL;
+    setenv("TMPDIR", "/nonexistent/x12kit", 1);
+    assert_int_equal(x12_ledger_spool_new(X12_LEDGER_FEED_CLAIMS, "x.837", &f, &err), X12_ERR_IO);
+    assert_null(f);
+    assert_non_null(strstr(err.detail, "temporary file"));
+    if (saved) {
+        setenv("TMPDIR", saved, 1);
+        free(saved);
+    } else {
+        unsetenv("TMPDIR");
+    }
+    x12_ledger_close(a);
+    x12_ledger_close(b);
+    static const char *const SUFFIX[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[80];
+        snprintf(p, sizeof p, "%s%s", path, SUFFIX[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
 /* With no wait, a write finds the ledger held by another connection and
  * fails at once, leaving it as it was; once it is free, it goes through. */
 static void test_busy_wait(void **state)
@@ -874,6 +1099,8 @@ int main(void)
         cmocka_unit_test(test_match_as_ingested),
         cmocka_unit_test(test_busy_wait),
         cmocka_unit_test(test_feed),
+        cmocka_unit_test(test_spool),
+        cmocka_unit_test(test_spool_errors),
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_idempotent_keys),
         cmocka_unit_test(test_statuses_and_matching),

@@ -888,14 +888,29 @@ static x12_status feed_remits(x12_ledger *l, x12_error *err)
     return x12_ledger_feed_end(f, rs, NULL, err);
 }
 
-/* One step (0 the 837, 1 the 835, 2 matching, 3 the 835 fed) on a ledger
+/* The 835 spooled through the caller's remit reader, then applied. */
+static x12_status spool_remits(x12_ledger *l, x12_error *err)
+{
+    x12_ledger_feed *f;
+    x12_status st = x12_ledger_spool_new(X12_LEDGER_FEED_REMITS, ERA_835, &f, err);
+    if (st != X12_OK)
+        return st;
+    x12_remit_callbacks cb = {f_pay, f_remit, f_plb, NULL, f_finding};
+    x12_error rerr;
+    x12_status rs = x12_remit_read_file(ERA_835, lenient(), &cb, f, 0, &rerr);
+    st = x12_ledger_spool_apply(l, f, rs, NULL, err);
+    x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+    return st;
+}
+
+/* One step (0 the 837, 1 the 835, 2 matching, 3 the 835 fed, 4 spooled) on a ledger
  * holding what the steps before it add (matching: the 835 ingested before
  * the 837, so that nothing was matched as it arrived; the feed gives what
  * the ingest of step 1 gives). */
 static int attempt_step(long n, int step)
 {
     long before = live_now();
-    int from = step == 2 ? 5 : step == 3 ? 1 : step, to = step == 2 ? 6 : step == 3 ? 2 : step + 1;
+    int from = step == 2 ? 5 : step >= 3 ? 1 : step, to = step == 2 ? 6 : step >= 3 ? 2 : step + 1;
     x12_ledger *l = ledger_at(from);
     x12_error err;
     x12_ledger_ingest_stats stats;
@@ -907,8 +922,10 @@ static int attempt_step(long n, int step)
         st = x12_ledger_ingest_remits(l, ERA_835, lenient(), NULL, NULL, &stats, &err);
     else if (step == 2)
         st = x12_ledger_match(l, NULL, &err);
-    else
+    else if (step == 3)
         st = feed_remits(l, &err);
+    else
+        st = spool_remits(l, &err);
     disarm();
     int done = !G.hit;
     if (st == X12_OK) {
@@ -917,7 +934,7 @@ static int attempt_step(long n, int step)
         check_status(st, &err, n);
         check_state(l, &g_state[from], n, "after the failed step");
         /* the step again, without failures, does all of it */
-        ingest(l, step == 0, step == 1 || step == 3, step == 2);
+        ingest(l, step == 0, step == 1 || step >= 3, step == 2);
         check_state(l, &g_state[to], n, "after the step again");
     }
     x12_ledger_close(l);
@@ -931,6 +948,7 @@ static int attempt_claims(long n) { return attempt_step(n, 0); }
 static int attempt_remits(long n) { return attempt_step(n, 1); }
 static int attempt_match(long n) { return attempt_step(n, 2); }
 static int attempt_feed(long n) { return attempt_step(n, 3); }
+static int attempt_spool(long n) { return attempt_step(n, 4); }
 
 static int attempt_report(long n)
 {
@@ -1062,6 +1080,13 @@ static void test_ledger_feed(void **state)
 {
     (void)state;
     run_sweep("x12_ledger_feed_* (era-1.835 through the caller's remit reader)", attempt_feed, 200, 401,
+              -guide_calls("005010X221A1"));
+}
+
+static void test_ledger_spool(void **state)
+{
+    (void)state;
+    run_sweep("x12_ledger_spool_* (era-1.835 spooled, then applied)", attempt_spool, 200, 401,
               -guide_calls("005010X221A1"));
 }
 
@@ -1225,6 +1250,7 @@ int main(void)
         cmocka_unit_test(test_ledger_ingest_remits),
         cmocka_unit_test(test_ledger_ingest_remits_file),
         cmocka_unit_test(test_ledger_feed),
+        cmocka_unit_test(test_ledger_spool),
         cmocka_unit_test(test_ledger_match),
         cmocka_unit_test(test_ledger_report),
         cmocka_unit_test(test_claims_json_default_alloc),

@@ -139,6 +139,33 @@ X12_API void x12_ledger_feed_finding(x12_ledger_feed *f, const x12_finding *find
 X12_API x12_status x12_ledger_feed_end(x12_ledger_feed *f, x12_status read_status,
                                        x12_ledger_ingest_stats *stats, x12_error *err);
 
+/* --- Spooled feeds: read now, add later ---------------------------------------
+ *
+ * A spooled feed takes the same x12_ledger_feed_claim() / _payment() /
+ * _remit() / _plb() / _finding() calls as a feed but needs no ledger and
+ * holds no lock: what the file adds is written, flattened, to an unlinked
+ * temporary file (in $TMPDIR, else /tmp), so memory stays bounded by one
+ * claim.  x12_ledger_spool_apply() then adds it to a ledger in one
+ * transaction: the same rows, the same matching and the same results as a
+ * feed or an ingest of the file, with the ledger's write lock held only
+ * while the rows are written.  (`x12 batch --jobs N` converts files so,
+ * side by side, and the workers take turns only at the ledger.)
+ * x12_ledger_feed_end() frees a spooled feed without adding it. */
+
+/* Starts a spooled feed.  Errors: X12_ERR_USAGE, X12_ERR_NOMEM, X12_ERR_IO
+ * (no temporary file). */
+X12_API x12_status x12_ledger_spool_new(x12_ledger_feed_kind kind, const char *path,
+                                        x12_ledger_feed **out, x12_error *err);
+/* Adds what `spool` holds to `l` in one transaction and returns as
+ * x12_ledger_feed_end() would with the same `read_status`.  When `l` is
+ * busy (X12_ERR_LEDGER after the busy wait) nothing was changed and the
+ * spool can be applied again; so can one that was applied (ingest is
+ * idempotent: the second time adds nothing).  A spool whose records could
+ * not be written or read back gives X12_ERR_IO and adds nothing. */
+X12_API x12_status x12_ledger_spool_apply(x12_ledger *l, x12_ledger_feed *spool,
+                                          x12_status read_status,
+                                          x12_ledger_ingest_stats *stats, x12_error *err);
+
 typedef struct x12_ledger_match_stats {
     uint32_t matched;        /* claim payments newly matched to a claim */
     uint32_t unmatched;      /* claim payments still without a claim */
