@@ -77,6 +77,9 @@ typedef struct batch_file {
     batch_counts counts;
     x12_error where;     /* quarantined / failed: the first error, positions */
     char reason[200];    /* quarantined / failed: what went wrong */
+    /* left to batch_finish() (the ledger's process) by batch_process() */
+    int spooled;         /* its rows are in batch_spool_path() to be added */
+    int ingest837, ingest835; /* sets of that kind to ingest by reading it again */
     uint32_t ack_base;   /* first control number of its acknowledgements */
     char ack_date[9], ack_time[5];
 } batch_file;
@@ -110,6 +113,11 @@ int batch_scan(batch_run *r);
 int batch_state_open(batch_run *r);
 void batch_state_close(batch_run *r);
 
+/* OUT/.x12-batch/tmp/spool-N.tmp: the ledger rows of file N, from the
+ * worker that read it to the parent that adds them (cleared with the other
+ * temporary files when a killed run left one). */
+char *batch_spool_path(const batch_run *r, const batch_file *f);
+
 /* OUT/.x12-batch/done/HEX.json: the record of a file done in some run. */
 int batch_done_read(const batch_run *r, const char *hex, batch_file *f, char **name);
 int batch_done_write(batch_run *r, const batch_file *f);
@@ -140,8 +148,15 @@ int batch_mkdirs(const char *path);
 /* Hash, gzip check and first ST01 of f (worker side). */
 void batch_identify(const batch_run *r, batch_file *f);
 
-/* Every stage of f; fills f->outcome, counts, reason. */
+/* Every stage of f but the last (worker side): read, convert, quarantine,
+ * outputs in place, the ledger fed (one worker) or spooled (several); fills
+ * f->outcome, counts, reason and what is left for batch_finish(). */
 void batch_process(batch_run *r, batch_file *f);
+
+/* The last stages of f, in the process that holds the ledger (the parent
+ * with --jobs N): its spool added, sets of another kind ingested, then the
+ * done-marker. */
+void batch_finish(batch_run *r, batch_file *f);
 
 /* --- worker pool (batch_pool.c) ------------------------------------------- */
 

@@ -441,19 +441,25 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     }
     /* The ledger is fed from this read.  One worker feeds it directly, its
      * transaction ended after the outputs are in place (batch_process).
-     * Beside other workers the feed is spooled, and the ledger's write lock
-     * is taken only to add the spool (the workers convert side by side and
-     * take turns only at SQLite).  When another process holds the ledger at
-     * the start, or no spool can be made, the file is ingested after. */
-    if (r->db && r->ledger && (is837 || is835)) {
+     * Workers beside each other spool it to OUT/.x12-batch/tmp instead, and
+     * the parent alone adds the spools to the ledger (batch_finish): the
+     * workers convert side by side and never wait for the ledger, and one
+     * SQLite connection keeps its cache.  When another process holds the
+     * ledger at the start, the file is ingested after, waiting then. */
+    if (r->db && (is837 || is835)) {
         x12_error ferr;
         x12_ledger_feed_kind kind = is837 ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS;
         if (r->jobs > 1) {
-            if (x12_ledger_spool_new(kind, f->path, &c->feed, &ferr) == X12_OK)
-                c->spooled = 1;
-            else
-                c->feed = NULL;
-        } else {
+            char *spool = batch_spool_path(r, f);
+            if (!spool || x12_ledger_spool_new_file(kind, f->path, spool, &c->feed, &ferr) != X12_OK) {
+                free(spool);
+                return fail(f, BO_FAILED, "cannot write the ledger's spool in the output folder: %s",
+                            ferr.detail),
+                       -1;
+            }
+            free(spool);
+            c->spooled = 1;
+        } else if (r->ledger) {
             x12_ledger_set_busy_wait(r->ledger, 0);
             if (x12_ledger_feed_new(r->ledger, kind, f->path, &c->feed, &ferr) != X12_OK)
                 c->feed = NULL;
@@ -576,11 +582,24 @@ static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int wan
     return st;
 }
 
+/* Unlinks the spool of a file that will not be added. */
+static void drop_spool(batch_run *r, batch_file *f)
+{
+    if (!f->spooled)
+        return;
+    char *spool = batch_spool_path(r, f);
+    if (spool)
+        unlink(spool);
+    free(spool);
+    f->spooled = 0;
+}
+
 void batch_process(batch_run *r, batch_file *f)
 {
     memset(&f->counts, 0, sizeof f->counts);
     f->reason[0] = '\0';
     f->has_errors = 0;
+    f->spooled = f->ingest837 = f->ingest835 = 0;
     if (!f->is_x12) {
         if (f->where.code) { /* from identify: the gzip stream is broken */
             x12_error_format(&f->where, f->reason, sizeof f->reason);
@@ -591,10 +610,9 @@ void batch_process(batch_run *r, batch_file *f)
             f->where.msg = x12_status_message(X12_ERR_NOT_X12);
         }
         quarantine(r, f, &f->where);
-        goto mark;
+        return;
     }
     memset(&f->where, 0, sizeof f->where);
-    int fed837 = 0, fed835 = 0;
     fctx c;
     int rc = stage_read(r, f, &c);
     if (rc < 0) {
@@ -615,7 +633,7 @@ void batch_process(batch_run *r, batch_file *f)
         memset(&f->counts, 0, sizeof f->counts); /* nothing of it is kept */
         f->has_errors = 0;
         quarantine(r, f, &f->where);
-        goto mark;
+        return;
     }
     for (int i = 0; i < NOUT; i++)
         if (c.out[i].f && bout_commit(&c.out[i]) != 0) {
@@ -623,37 +641,68 @@ void batch_process(batch_run *r, batch_file *f)
             fail(f, BO_FAILED, "cannot write an output: %s", strerror(errno));
             return;
         }
-    if (c.feed) { /* fed from the read: the file's ledger transaction ends here */
-        x12_ledger_ingest_stats s;
-        x12_error err;
+    int fed837 = 0, fed835 = 0;
+    if (c.feed) { /* fed from the read */
         int is837 = strcmp(f->st01, "837") == 0;
+        x12_error err;
         x12_status fs;
-        if (c.spooled) {
-            fs = apply_spool(r, c.feed, &s, &err);
-            x12_ledger_feed_end(c.feed, X12_OK, NULL, NULL); /* frees the spool */
-        } else {
+        if (c.spooled) { /* batch_finish adds it, in the parent */
+            fs = x12_ledger_spool_close(c.feed, X12_OK, &err);
+            f->spooled = fs == X12_OK;
+        } else { /* the file's ledger transaction ends here */
+            x12_ledger_ingest_stats s;
             fs = x12_ledger_feed_end(c.feed, X12_OK, &s, &err);
+            if (fs == X12_OK)
+                count_ingest(f, is837, &s);
         }
         c.feed = NULL;
         if (fs != X12_OK) {
             close_all(&c);
+            drop_spool(r, f);
             ingest_failed(f, fs, &err);
             return;
         }
-        count_ingest(f, is837, &s);
-        fed837 |= is837;
-        fed835 |= !is837;
+        fed837 = is837;
+        fed835 = !is837;
     }
     close_all(&c);
-    if (stage_ingest(r, f, f->counts.sets_837 && !fed837, f->counts.sets_835 && !fed835) !=
-        X12_OK)
-        return;
+    /* sets of the other kind in the same file are read again by batch_finish */
+    f->ingest837 = f->counts.sets_837 && !fed837;
+    f->ingest835 = f->counts.sets_835 && !fed835;
     f->outcome = BO_DONE;
-mark:
-    if (f->outcome == BO_FAILED)
-        return;
-    if (batch_done_write(r, f) != 0) {
-        fail(f, BO_FAILED, "cannot write the done-marker: %s", strerror(errno));
+}
+
+void batch_finish(batch_run *r, batch_file *f)
+{
+    if (f->outcome == BO_FAILED) {
+        drop_spool(r, f);
         return;
     }
+    if (f->spooled) {
+        char *spool = batch_spool_path(r, f);
+        x12_ledger_feed *sp = NULL;
+        x12_ledger_ingest_stats s;
+        x12_error err;
+        memset(&err, 0, sizeof err);
+        x12_status st = X12_ERR_NOMEM;
+        if (!r->ledger) {
+            st = X12_ERR_LEDGER;
+            snprintf(err.detail, sizeof err.detail, "the ledger is not open");
+        } else if (spool && (st = x12_ledger_spool_open(spool, &sp, &err)) == X12_OK) {
+            st = apply_spool(r, sp, &s, &err);
+            x12_ledger_feed_end(sp, X12_OK, NULL, NULL);
+        }
+        drop_spool(r, f);
+        free(spool);
+        if (st != X12_OK) {
+            ingest_failed(f, st, &err);
+            return;
+        }
+        count_ingest(f, strcmp(f->st01, "837") == 0, &s);
+    }
+    if (stage_ingest(r, f, f->ingest837, f->ingest835) != X12_OK)
+        return;
+    f->ingest837 = f->ingest835 = 0;
+    if (batch_done_write(r, f) != 0)
+        fail(f, BO_FAILED, "cannot write the done-marker: %s", strerror(errno));
 }

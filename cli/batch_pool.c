@@ -1,18 +1,22 @@
 /* x12 batch: N worker processes (fork) that identify or process files.
  *
- * Each worker has its own task pipe and at most one file in hand; results
- * come back on one shared pipe as fixed-size messages smaller than PIPE_BUF,
- * so writes of several workers never interleave.  A worker's memory is that
- * of one file's readers (bounded by one claim); each opens its own ledger
- * handle, and SQLite's locking (busy timeout) orders their writes.  Workers
- * die with the parent (PR_SET_PDEATHSIG), so a killed run leaves no
- * stragglers writing behind the next one. */
+ * Tasks wait in one pipe that every worker reads (a free worker takes the
+ * next file; reads and writes of whole indices are atomic); results come
+ * back on one shared pipe as fixed-size messages smaller than PIPE_BUF, so
+ * writes of several workers never interleave.  A worker's memory is that of one file's readers (bounded by
+ * one claim).  Only the parent writes the ledger: a worker spools what a
+ * file adds, and the parent adds each spool as its result comes back
+ * (batch_finish) while the workers go on with the next files.  Workers die
+ * with the parent (PR_SET_PDEATHSIG), so a killed run leaves no stragglers
+ * writing behind the next one. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -27,11 +31,16 @@ typedef struct result {
     char hex[65];
     char st01[4];
     int is_x12, identified, has_errors;
+    int spooled, ingest837, ingest835;
     int outcome;
     batch_counts counts;
     x12_error where;
     char reason[200];
 } result;
+
+#define BATCH_WORKER_NICE 10
+
+_Static_assert(sizeof(result) <= PIPE_BUF, "a result is written to the shared pipe at once");
 
 static void run_one(batch_run *r, batch_phase phase, batch_file *f)
 {
@@ -49,6 +58,9 @@ static void to_result(const batch_file *f, result *m)
     m->is_x12 = f->is_x12;
     m->identified = f->identified;
     m->has_errors = f->has_errors;
+    m->spooled = f->spooled;
+    m->ingest837 = f->ingest837;
+    m->ingest835 = f->ingest835;
     m->outcome = (int)f->outcome;
     m->counts = f->counts;
     m->where = f->where;
@@ -63,6 +75,9 @@ static void from_result(batch_file *f, const result *m)
     f->is_x12 = m->is_x12;
     f->identified = m->identified;
     f->has_errors = m->has_errors;
+    f->spooled = m->spooled;
+    f->ingest837 = m->ingest837;
+    f->ingest835 = m->ingest835;
     f->outcome = (batch_outcome)m->outcome;
     f->counts = m->counts;
     f->where = m->where;
@@ -112,24 +127,27 @@ static void open_ledger(batch_run *r, char *why, size_t cap)
     }
 }
 
+/* A worker: files in, results out; the ledger is the parent's. */
 static void worker(batch_run *r, batch_phase phase, uint32_t id, int tasks, int results)
 {
 #ifdef __linux__
     prctl(PR_SET_PDEATHSIG, SIGKILL);
 #endif
-    char ledger_error[160] = "";
     r->ledger = NULL;
-    if (phase == BP_PROCESS)
-        open_ledger(r, ledger_error, sizeof ledger_error);
+    /* The parent's ledger writes are the one part that cannot run side by
+     * side: workers yield the CPU to it (a lower priority, not a limit), so
+     * that converting never starves it.  At 250 MB, --jobs 2: 6.2-6.5 s
+     * without, 5.9 s with. */
+    if (phase == BP_PROCESS && r->db) {
+        errno = 0;
+        int prio = getpriority(PRIO_PROCESS, 0);
+        if (errno == 0)
+            setpriority(PRIO_PROCESS, 0, prio + BATCH_WORKER_NICE > 19 ? 19 : prio + BATCH_WORKER_NICE);
+    }
     uint32_t index;
     while (read_full(tasks, &index, sizeof index) == 1) {
         batch_file *f = &r->files[index];
-        if (ledger_error[0]) {
-            f->outcome = BO_FAILED;
-            snprintf(f->reason, sizeof f->reason, "%s", ledger_error);
-        } else {
-            run_one(r, phase, f);
-        }
+        run_one(r, phase, f);
         result m;
         memset(&m, 0, sizeof m);
         m.worker = id;
@@ -138,8 +156,45 @@ static void worker(batch_run *r, batch_phase phase, uint32_t id, int tasks, int 
         if (write_full(results, &m, sizeof m) != 0)
             break;
     }
-    x12_ledger_close(r->ledger);
-    r->ledger = NULL;
+}
+
+/* The parent's part of a processed file: the ledger and the done-marker.
+ * `ledger_error` says why the ledger could not be opened. */
+static void finish_one(batch_run *r, batch_file *f, const char *ledger_error)
+{
+    if (ledger_error[0] && f->outcome != BO_FAILED && (f->spooled || f->ingest837 || f->ingest835)) {
+        f->outcome = BO_FAILED;
+        snprintf(f->reason, sizeof f->reason, "%s", ledger_error);
+    }
+    batch_finish(r, f); /* a failed file's spool is removed */
+}
+
+/* Tasks go to all workers through one pipe, in order; a worker takes the
+ * next when it is free.  Written PIPE_BUF bytes at most at a time (atomic),
+ * and at most WINDOW ahead of the results so that the parent never blocks
+ * on a full pipe while the workers block on theirs. */
+#define WINDOW 4096
+
+/* Writes the tasks todo[*next..] that fit before `upto`; closes the pipe
+ * (*task = -1) after the last.  Returns -1 when the workers are gone. */
+static int give(int *task, const size_t *todo, size_t n, size_t *next, size_t upto)
+{
+    uint32_t chunk[PIPE_BUF / sizeof(uint32_t)];
+    while (*task >= 0 && *next < n && *next < upto) {
+        size_t k = 0;
+        while (k < sizeof chunk / sizeof chunk[0] && *next + k < n && *next + k < upto) {
+            chunk[k] = (uint32_t)todo[*next + k];
+            k++;
+        }
+        if (write_full(*task, chunk, k * sizeof chunk[0]) != 0)
+            return -1;
+        *next += k;
+    }
+    if (*task >= 0 && *next == n) {
+        close(*task);
+        *task = -1;
+    }
+    return 0;
 }
 
 int batch_pool_run(batch_run *r, batch_phase phase, const size_t *todo, size_t n,
@@ -158,6 +213,8 @@ int batch_pool_run(batch_run *r, batch_phase phase, const size_t *todo, size_t n
                 snprintf(f->reason, sizeof f->reason, "%s", ledger_error);
             } else {
                 run_one(r, phase, f);
+                if (phase == BP_PROCESS)
+                    batch_finish(r, f);
             }
             if (tick)
                 tick(r, &r->files[todo[i]], ctx);
@@ -165,122 +222,90 @@ int batch_pool_run(batch_run *r, batch_phase phase, const size_t *todo, size_t n
         return 0;
     }
     size_t jobs = (size_t)r->jobs < n ? (size_t)r->jobs : n;
-    int res[2];
-    if (pipe(res) != 0) {
+    int res[2], tp[2];
+    if (pipe(res) != 0 || pipe(tp) != 0) {
         perror("x12 batch: pipe");
         return -1;
     }
     pid_t *pids = calloc(jobs, sizeof *pids);
-    int *task = calloc(jobs, sizeof *task);
-    long *busy = calloc(jobs, sizeof *busy);
-    if (!pids || !task || !busy) {
+    unsigned char *back = calloc(r->nfiles ? r->nfiles : 1, 1); /* result received */
+    if (!pids || !back) {
         free(pids);
-        free(task);
-        free(busy);
+        free(back);
         close(res[0]);
         close(res[1]);
+        close(tp[0]);
+        close(tp[1]);
         return -1;
     }
     fflush(NULL);
     size_t started = 0;
     for (size_t w = 0; w < jobs; w++) {
-        int t[2];
-        if (pipe(t) != 0)
-            break;
         pid_t pid = fork();
-        if (pid < 0) {
-            close(t[0]);
-            close(t[1]);
+        if (pid < 0)
             break;
-        }
         if (pid == 0) {
-            for (size_t k = 0; k < w; k++)
-                close(task[k]);
-            close(t[1]);
+            close(tp[1]);
             close(res[0]);
-            worker(r, phase, (uint32_t)w, t[0], res[1]);
+            worker(r, phase, (uint32_t)w, tp[0], res[1]);
             _exit(0);
         }
-        close(t[0]);
         pids[w] = pid;
-        task[w] = t[1];
-        busy[w] = -1;
         started++;
     }
     close(res[1]);
+    close(tp[0]);
+    int task = tp[1];
     if (started == 0) {
         perror("x12 batch: fork");
         close(res[0]);
+        close(task);
         free(pids);
-        free(task);
-        free(busy);
+        free(back);
         return -1;
     }
+    /* the parent holds the ledger while the workers process: opened after
+     * the fork (a connection must not cross it) */
+    char ledger_error[160] = "";
+    if (phase == BP_PROCESS)
+        open_ledger(r, ledger_error, sizeof ledger_error);
     /* a worker that died must not take the parent down with SIGPIPE */
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &sa, &old);
-    size_t next = 0, outstanding = 0;
-    for (size_t w = 0; w < started; w++) {
-        if (next < n) {
-            uint32_t idx = (uint32_t)todo[next];
-            if (write_full(task[w], &idx, sizeof idx) == 0) {
-                busy[w] = (long)todo[next];
-                outstanding++;
-            }
-            next++;
-        } else {
-            close(task[w]);
-            task[w] = -1;
-        }
-    }
+    size_t next = 0, received = 0;
+    give(&task, todo, n, &next, WINDOW);
     result m;
-    while (outstanding > 0 && read_full(res[0], &m, sizeof m) == 1) {
-        if (m.worker >= started || busy[m.worker] != (long)m.index)
+    while (received < next && read_full(res[0], &m, sizeof m) == 1) {
+        if (m.index >= r->nfiles || back[m.index])
             continue;
+        back[m.index] = 1;
+        received++;
+        /* more work first, then this file's ledger part */
+        give(&task, todo, n, &next, received + WINDOW);
         batch_file *f = &r->files[m.index];
         from_result(f, &m);
-        busy[m.worker] = -1;
-        outstanding--;
+        if (phase == BP_PROCESS)
+            finish_one(r, f, ledger_error);
         if (tick)
             tick(r, f, ctx);
-        while (next < n) {
-            uint32_t idx = (uint32_t)todo[next++];
-            if (write_full(task[m.worker], &idx, sizeof idx) == 0) {
-                busy[m.worker] = (long)idx;
-                outstanding++;
-                break;
-            }
-            r->files[idx].outcome = BO_FAILED; /* the worker is gone */
-            snprintf(r->files[idx].reason, sizeof r->files[idx].reason, "a worker stopped");
-        }
-        if (busy[m.worker] < 0 && task[m.worker] >= 0) {
-            close(task[m.worker]);
-            task[m.worker] = -1;
-        }
     }
-    /* files still in the hands of a worker that died */
-    for (size_t w = 0; w < started; w++) {
-        if (busy[w] >= 0) {
-            batch_file *f = &r->files[busy[w]];
+    if (task >= 0)
+        close(task);
+    /* files a worker took and never answered for: it died */
+    for (size_t k = 0; k < n; k++)
+        if (!back[todo[k]]) {
+            batch_file *f = &r->files[todo[k]];
             f->outcome = BO_FAILED;
-            snprintf(f->reason, sizeof f->reason, "the worker processing it stopped");
+            snprintf(f->reason, sizeof f->reason, "%s",
+                     k < next ? "the worker processing it stopped" : "no worker left");
         }
-        if (task[w] >= 0)
-            close(task[w]);
-    }
-    for (; next < n; next++) {
-        r->files[todo[next]].outcome = BO_FAILED;
-        snprintf(r->files[todo[next]].reason, sizeof r->files[todo[next]].reason,
-                 "no worker left");
-    }
     close(res[0]);
     for (size_t w = 0; w < started; w++)
         waitpid(pids[w], NULL, 0);
     sigaction(SIGPIPE, &old, NULL);
     free(pids);
-    free(task);
-    free(busy);
+    free(back);
     return 0;
 }

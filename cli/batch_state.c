@@ -46,6 +46,13 @@ int batch_mkdirs(const char *path)
     return 0;
 }
 
+char *batch_spool_path(const batch_run *r, const batch_file *f)
+{
+    char name[48];
+    snprintf(name, sizeof name, "/spool-%zu.tmp", (size_t)(f - r->files));
+    return join(r->out, "/" BATCH_STATE_DIR "/tmp", name);
+}
+
 static int mkdir_one(const char *path)
 {
     if (mkdir(path, 0777) == 0 || errno == EEXIST)

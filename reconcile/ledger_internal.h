@@ -175,8 +175,15 @@ typedef enum lg_rec_type {
     LG_REC_CLAIM = 'C',   /* 837: a claim (claim, lines) */
     LG_REC_PAYMENT = 'P', /* 835: a payment begins (set, pay) */
     LG_REC_REMIT = 'R',   /* 835: a claim payment (remit, adj, rem, rlines) */
-    LG_REC_PLB = 'B'      /* 835: a PLB entry (plb) */
+    LG_REC_PLB = 'B',     /* 835: a PLB entry (plb) */
+    LG_REC_HEAD = 'H',    /* a spool file's first: kind, path */
+    LG_REC_END = 'E'      /* a spool file's last, fixed size: end */
 } lg_rec_type;
+
+/* How a spooled read ended (LG_REC_END). */
+typedef struct lg_spool_end {
+    uint32_t read_status, errors, reader_error, fatal;
+} lg_spool_end;
 
 typedef struct lg_rec {
     lg_rec_type type;
@@ -193,6 +200,9 @@ typedef struct lg_rec {
     uint32_t nrlines;
     lg_rline_rec *rlines;
     lg_plb_rec plb;
+    uint32_t kind;    /* LG_REC_HEAD: x12_ledger_feed_kind */
+    const char *path; /* LG_REC_HEAD: the input file */
+    lg_spool_end end; /* LG_REC_END */
 } lg_rec;
 
 /* The arrays of a record, grown as needed (caps beside them). */

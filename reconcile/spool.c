@@ -25,6 +25,9 @@ struct lg_spool {
     FILE *f;
     char *fbuf; /* the stream's buffer, ours so that writing never allocates */
     char *path; /* the input file, for the files row */
+    int named;  /* written to a file the caller named (it ends with LG_REC_END) */
+    int opened; /* read back from one: `end` says how its read ended */
+    lg_spool_end end;
     char *buf;  /* one record's payload, written or read */
     size_t len, cap;
     int io_errno; /* a write failed: errno, else 0 */
@@ -312,6 +315,16 @@ static void x_rec(lg_io *io, lg_rec *r)
     case LG_REC_PLB:
         x_plb(io, &r->plb);
         break;
+    case LG_REC_HEAD:
+        x_u32(io, &r->kind);
+        x_str(io, &r->path);
+        break;
+    case LG_REC_END: /* fixed size: found from the end of the file */
+        x_u32(io, &r->end.read_status);
+        x_u32(io, &r->end.errors);
+        x_u32(io, &r->end.reader_error);
+        x_u32(io, &r->end.fatal);
+        break;
     default:
         io->bad = 1;
         break;
@@ -404,52 +417,6 @@ void lg_spool_free(lg_spool *s)
     free(s);
 }
 
-X12_API x12_status x12_ledger_spool_new(x12_ledger_feed_kind kind, const char *path,
-                                        x12_ledger_feed **out, x12_error *err)
-{
-    if (err)
-        memset(err, 0, sizeof *err);
-    if (out)
-        *out = NULL;
-    if (!path || !out || (kind != X12_LEDGER_FEED_CLAIMS && kind != X12_LEDGER_FEED_REMITS)) {
-        set_error(err, X12_ERR_USAGE, NULL, NULL);
-        return X12_ERR_USAGE;
-    }
-    x12_ledger_feed *f = calloc(1, sizeof *f);
-    lg_spool *s = calloc(1, sizeof *s);
-    if (!f || !s || !(s->path = strdup(path)) || !(s->fbuf = malloc(SPOOL_BUFFER))) {
-        free(f);
-        lg_spool_free(s);
-        set_error(err, X12_ERR_NOMEM, NULL, NULL);
-        return X12_ERR_NOMEM;
-    }
-    f->kind = kind;
-    if ((kind == X12_LEDGER_FEED_CLAIMS ? lg_feed_start_claims(f, NULL, path)
-                                        : lg_feed_start_remits(f, NULL, path)) != X12_OK) {
-        free_state(kind, f->in);
-        free(f);
-        lg_spool_free(s);
-        set_error(err, X12_ERR_NOMEM, NULL, NULL);
-        return X12_ERR_NOMEM;
-    }
-    if (!(s->f = temp_file())) {
-        int e = errno;
-        x12_status st = e == ENOMEM ? X12_ERR_NOMEM : X12_ERR_IO;
-        free_state(kind, f->in);
-        free(f);
-        lg_spool_free(s);
-        set_error(err, st, st == X12_ERR_IO ? "cannot make a temporary file for the spool" : NULL,
-                  st == X12_ERR_IO ? strerror(e) : NULL);
-        return st;
-    }
-    setvbuf(s->f, s->fbuf, _IOFBF, SPOOL_BUFFER);
-    ((lg_ingest *)f->in)->spool = s;
-    *out = f;
-    return X12_OK;
-}
-
-/* --- applying ------------------------------------------------------------------- */
-
 /* Reads the next record into rb; 1 when there is one, 0 at the end, -1
  * when the spool cannot be read back (X12_ERR_IO) or memory ran out
  * (X12_ERR_NOMEM) with *why set. */
@@ -481,6 +448,217 @@ static int next_record(lg_spool *s, lg_rec_buf *rb, x12_status *why)
     return 1;
 }
 
+/* A spool feed writing to `file`, or to an unlinked temporary file when NULL. */
+static x12_status spool_start(x12_ledger_feed_kind kind, const char *path, const char *file,
+                              x12_ledger_feed **out, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (out)
+        *out = NULL;
+    if (!path || !out || (kind != X12_LEDGER_FEED_CLAIMS && kind != X12_LEDGER_FEED_REMITS)) {
+        set_error(err, X12_ERR_USAGE, NULL, NULL);
+        return X12_ERR_USAGE;
+    }
+    x12_ledger_feed *f = calloc(1, sizeof *f);
+    lg_spool *s = calloc(1, sizeof *s);
+    if (!f || !s || !(s->path = strdup(path)) || !(s->fbuf = malloc(SPOOL_BUFFER))) {
+        free(f);
+        lg_spool_free(s);
+        set_error(err, X12_ERR_NOMEM, NULL, NULL);
+        return X12_ERR_NOMEM;
+    }
+    f->kind = kind;
+    if ((kind == X12_LEDGER_FEED_CLAIMS ? lg_feed_start_claims(f, NULL, path)
+                                        : lg_feed_start_remits(f, NULL, path)) != X12_OK) {
+        free_state(kind, f->in);
+        free(f);
+        lg_spool_free(s);
+        set_error(err, X12_ERR_NOMEM, NULL, NULL);
+        return X12_ERR_NOMEM;
+    }
+    s->named = file != NULL;
+    if (!(s->f = file ? fopen(file, "w+b") : temp_file())) {
+        int e = errno;
+        x12_status st = e == ENOMEM ? X12_ERR_NOMEM : X12_ERR_IO;
+        free_state(kind, f->in);
+        free(f);
+        lg_spool_free(s);
+        set_error(err, st, st == X12_ERR_IO ? "cannot make the spool's file" : NULL,
+                  st == X12_ERR_IO ? strerror(e) : NULL);
+        return st;
+    }
+    setvbuf(s->f, s->fbuf, _IOFBF, SPOOL_BUFFER);
+    ((lg_ingest *)f->in)->spool = s;
+    if (s->named) {
+        lg_rec head;
+        memset(&head, 0, sizeof head);
+        head.type = LG_REC_HEAD;
+        head.kind = (uint32_t)kind;
+        head.path = path;
+        x12_status st = lg_spool_put(s, &head);
+        if (st != X12_OK) {
+            set_error(err, st, st == X12_ERR_IO ? "cannot write the spool's file" : NULL,
+                      st == X12_ERR_IO ? strerror(s->io_errno) : NULL);
+            x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+            return st;
+        }
+    }
+    *out = f;
+    return X12_OK;
+}
+
+X12_API x12_status x12_ledger_spool_new(x12_ledger_feed_kind kind, const char *path,
+                                        x12_ledger_feed **out, x12_error *err)
+{
+    return spool_start(kind, path, NULL, out, err);
+}
+
+X12_API x12_status x12_ledger_spool_new_file(x12_ledger_feed_kind kind, const char *path,
+                                             const char *file, x12_ledger_feed **out,
+                                             x12_error *err)
+{
+    if (!file) {
+        if (out)
+            *out = NULL;
+        set_error(err, X12_ERR_USAGE, NULL, NULL);
+        return X12_ERR_USAGE;
+    }
+    return spool_start(kind, path, file, out, err);
+}
+
+X12_API x12_status x12_ledger_spool_close(x12_ledger_feed *f, x12_status read_status, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    lg_ingest *in = f ? f->in : NULL;
+    lg_spool *s = in ? in->spool : NULL;
+    if (!s || !s->named || s->opened) {
+        set_error(err, X12_ERR_USAGE, "not a spool being written to a named file", NULL);
+        x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+        return X12_ERR_USAGE;
+    }
+    lg_rec end;
+    memset(&end, 0, sizeof end);
+    end.type = LG_REC_END;
+    end.end = (lg_spool_end){(uint32_t)read_status, in->st.errors, (uint32_t)in->reader_error,
+                             (uint32_t)in->fatal};
+    x12_status st = lg_spool_put(s, &end);
+    errno = 0;
+    if (st == X12_OK && fflush(s->f) != 0) {
+        s->io_errno = errno ? errno : EIO;
+        st = X12_ERR_IO;
+    }
+    FILE *fp = s->f;
+    s->f = NULL;
+    if (fclose(fp) != 0 && st == X12_OK) {
+        s->io_errno = errno ? errno : EIO;
+        st = X12_ERR_IO;
+    }
+    if (st != X12_OK)
+        set_error(err, st, st == X12_ERR_IO ? "cannot write the spool's file" : NULL,
+                  st == X12_ERR_IO ? strerror(s->io_errno) : NULL);
+    x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+    return st;
+}
+
+/* The fixed size of an LG_REC_END record on file: length, type, set, four fields. */
+#define END_RECORD_SIZE (4 + 4 + 4 + 4 * 4)
+
+static x12_status bad_file(x12_error *err, const char *why)
+{
+    set_error(err, X12_ERR_IO, "not a whole spool file", why);
+    return X12_ERR_IO;
+}
+
+X12_API x12_status x12_ledger_spool_open(const char *file, x12_ledger_feed **out, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (out)
+        *out = NULL;
+    if (!file || !out) {
+        set_error(err, X12_ERR_USAGE, NULL, NULL);
+        return X12_ERR_USAGE;
+    }
+    lg_spool *s = calloc(1, sizeof *s);
+    if (!s) {
+        set_error(err, X12_ERR_NOMEM, NULL, NULL);
+        return X12_ERR_NOMEM;
+    }
+    if (!(s->f = fopen(file, "rb"))) {
+        int e = errno;
+        lg_spool_free(s);
+        if (e == ENOMEM) {
+            set_error(err, X12_ERR_NOMEM, NULL, NULL);
+            return X12_ERR_NOMEM;
+        }
+        set_error(err, X12_ERR_IO, "cannot open the spool's file", strerror(e));
+        return X12_ERR_IO;
+    }
+    s->named = s->opened = 1;
+    lg_rec_buf rb;
+    memset(&rb, 0, sizeof rb);
+    x12_status why = X12_OK;
+    x12_status st = X12_OK;
+    /* the head: kind and input path */
+    if (next_record(s, &rb, &why) != 1 || rb.rec.type != LG_REC_HEAD ||
+        (rb.rec.kind != X12_LEDGER_FEED_CLAIMS && rb.rec.kind != X12_LEDGER_FEED_REMITS) ||
+        !rb.rec.path) {
+        st = why == X12_ERR_NOMEM ? X12_ERR_NOMEM : bad_file(err, "no head");
+    } else if (!(s->path = strdup(rb.rec.path))) {
+        st = X12_ERR_NOMEM;
+    }
+    x12_ledger_feed_kind kind = (x12_ledger_feed_kind)rb.rec.kind;
+    /* the end, last and of a fixed size: a spool cut short has none */
+    if (st == X12_OK) {
+        uint32_t n = 0;
+        if (fseek(s->f, -(long)END_RECORD_SIZE, SEEK_END) != 0 || fread(&n, sizeof n, 1, s->f) != 1 ||
+            n != END_RECORD_SIZE - 4 || grow((void **)&s->buf, &s->cap, n, 1) != 0 ||
+            fread(s->buf, 1, n, s->f) != n) {
+            st = bad_file(err, "no end");
+        } else {
+            s->len = n;
+            lg_io io = {s, 1, 0, 0, &rb};
+            x_rec(&io, &rb.rec);
+            if (io.bad || rb.rec.type != LG_REC_END)
+                st = bad_file(err, "no end");
+            else
+                s->end = rb.rec.end;
+        }
+    }
+    lg_rec_buf_free(&rb);
+    x12_ledger_feed *f = NULL;
+    if (st == X12_OK && !(f = calloc(1, sizeof *f)))
+        st = X12_ERR_NOMEM;
+    if (st == X12_OK) {
+        f->kind = kind;
+        if ((kind == X12_LEDGER_FEED_CLAIMS ? lg_feed_start_claims(f, NULL, s->path)
+                                            : lg_feed_start_remits(f, NULL, s->path)) != X12_OK) {
+            free_state(kind, f->in);
+            free(f);
+            f = NULL;
+            st = X12_ERR_NOMEM;
+        }
+    }
+    if (st != X12_OK) {
+        if (st == X12_ERR_NOMEM)
+            set_error(err, X12_ERR_NOMEM, NULL, NULL);
+        free(f);
+        lg_spool_free(s);
+        return st;
+    }
+    lg_ingest *in = f->in;
+    in->spool = s;
+    in->st.errors = s->end.errors;
+    in->reader_error = (int)s->end.reader_error;
+    in->fatal = (x12_status)s->end.fatal;
+    *out = f;
+    return X12_OK;
+}
+
+/* --- applying ------------------------------------------------------------------- */
+
 X12_API x12_status x12_ledger_spool_apply(x12_ledger *l, x12_ledger_feed *f, x12_status read_status,
                                           x12_ledger_ingest_stats *stats, x12_error *err)
 {
@@ -499,11 +677,14 @@ X12_API x12_status x12_ledger_spool_apply(x12_ledger *l, x12_ledger_feed *f, x12
         return X12_ERR_NOMEM;
     }
     errno = 0;
-    if (s->io_errno || fflush(s->f) != 0) {
-        set_error(err, X12_ERR_IO, "the spool could not be written",
-                  strerror(s->io_errno ? s->io_errno : errno));
+    if (s->io_errno || src->fatal == X12_ERR_IO || (!s->opened && fflush(s->f) != 0)) {
+        int e = s->io_errno ? s->io_errno : errno;
+        set_error(err, X12_ERR_IO, "the spool could not be written", e ? strerror(e) : NULL);
         return X12_ERR_IO;
     }
+    /* a spool read back from its file: how its read ended is in the file */
+    if (s->opened && read_status == X12_OK)
+        read_status = (x12_status)s->end.read_status;
     /* a fresh ingest state each time: a busy ledger changes nothing, and
      * the spool can be applied again */
     x12_ledger_feed a;
@@ -528,8 +709,8 @@ X12_API x12_status x12_ledger_spool_apply(x12_ledger *l, x12_ledger_feed *f, x12
         rewind(s->f);
         int rc;
         x12_status why = X12_OK;
-        while (!in->fatal && (rc = next_record(s, &rb, &why)) > 0)
-            apply(in, &rb.rec);
+        while (!in->fatal && (rc = next_record(s, &rb, &why)) > 0 && rb.rec.type != LG_REC_END)
+            apply(in, &rb.rec); /* (the head of a named spool is none of theirs) */
         if (!in->fatal && why != X12_OK) {
             in->fatal = why;
             if (why == X12_ERR_IO)

@@ -846,17 +846,21 @@ static char *dump_ledger(x12_ledger *l)
     return out;
 }
 
-/* Reads `path` with the typed reader of its kind into a new spooled feed;
- * returns the feed (the caller applies and ends it) and the read status. */
-static x12_ledger_feed *spool_file(const char *path, int claims, x12_status *rs)
+/* Reads `path` with the typed reader of its kind into a new spooled feed
+ * (on `file` when not NULL); returns the feed (the caller applies and ends
+ * it, or closes it) and the read status. */
+static x12_ledger_feed *spool_to(const char *path, int claims, const char *file, x12_status *rs)
 {
     x12_reader_options lo;
     x12_reader_options_init(&lo);
     lo.flags = X12_READ_LENIENT;
     feeder d = {NULL, 0};
     x12_error err;
-    assert_int_equal(x12_ledger_spool_new(claims ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS,
-                                          path, &d.f, &err), X12_OK);
+    x12_ledger_feed_kind kind = claims ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS;
+    if (file)
+        assert_int_equal(x12_ledger_spool_new_file(kind, path, file, &d.f, &err), X12_OK);
+    else
+        assert_int_equal(x12_ledger_spool_new(kind, path, &d.f, &err), X12_OK);
     if (claims) {
         x12_claim_reader_callbacks cb = {feed_claim, feed_finding};
         *rs = x12_claim_read_file(path, &lo, &cb, &d, 0);
@@ -866,6 +870,23 @@ static x12_ledger_feed *spool_file(const char *path, int claims, x12_status *rs)
         *rs = x12_remit_read_file(path, &lo, &cb, &d, 0, &rerr);
     }
     return d.f;
+}
+
+static x12_ledger_feed *spool_file(const char *path, int claims, x12_status *rs)
+{
+    return spool_to(path, claims, NULL, rs);
+}
+
+/* The same through a named file, closed, then opened again (as `x12 batch
+ * --jobs N` hands a spool from a worker to the parent). */
+static x12_ledger_feed *spool_via_file(const char *path, int claims, const char *file)
+{
+    x12_status rs;
+    x12_error err;
+    x12_ledger_feed *f = spool_to(path, claims, file, &rs);
+    assert_int_equal(x12_ledger_spool_close(f, rs, &err), X12_OK);
+    assert_int_equal(x12_ledger_spool_open(file, &f, &err), X12_OK);
+    return f;
 }
 
 static void assert_stats_equal(const x12_ledger_ingest_stats *a, const x12_ledger_ingest_stats *b)
@@ -913,6 +934,10 @@ static void test_spool(void **state)
     x12_reader_options lo;
     x12_reader_options_init(&lo);
     lo.flags = X12_READ_LENIENT;
+    char spool_name[] = "/tmp/x12-spool-file-XXXXXX";
+    int sfd = mkstemp(spool_name);
+    assert_true(sfd >= 0);
+    close(sfd);
     uint32_t plb = 0, rolled_back = 0;
     for (size_t i = 0; i < sizeof FILES / sizeof FILES[0]; i++) {
         const char *path = FILES[i];
@@ -921,8 +946,10 @@ static void test_spool(void **state)
         x12_error werr, herr;
         x12_status ws = claims ? x12_ledger_ingest_claims(a, path, &lo, NULL, NULL, &want, &werr)
                                : x12_ledger_ingest_remits(a, path, &lo, NULL, NULL, &want, &werr);
-        x12_status rs;
-        x12_ledger_feed *f = spool_file(path, claims, &rs);
+        /* every other file handed over through a named file */
+        x12_status rs = X12_OK;
+        x12_ledger_feed *f = i % 2 ? spool_via_file(path, claims, spool_name)
+                                   : spool_file(path, claims, &rs);
         x12_status hs = x12_ledger_spool_apply(b, f, rs, &have, &herr);
         if (hs != ws)
             fail_msg("%s: spool %d (%s), ingest %d (%s)", path, hs, herr.detail, ws, werr.detail);
@@ -938,6 +965,7 @@ static void test_spool(void **state)
         assert_int_equal(x12_ledger_feed_end(f, X12_OK, &have, &herr), X12_OK); /* frees it */
         assert_int_equal(have.claims, 0);
     }
+    unlink(spool_name);
     assert_true(plb >= 2);
     assert_int_equal(rolled_back, 2); /* the upload cut short, and the 4010 835's ISA of 122 bytes */
     x12_ledger_match_stats ma, mb;
@@ -1003,13 +1031,63 @@ static void test_spool_errors(void **state)
     assert_int_equal(x12_ledger_spool_new((x12_ledger_feed_kind)7, "x", &f, &err), X12_ERR_USAGE);
     assert_null(f);
     assert_int_equal(x12_ledger_spool_new(X12_LEDGER_FEED_REMITS, NULL, &f, &err), X12_ERR_USAGE);
+    /* named spool files: what is not one whole is refused */
+    char name[96];
+    snprintf(name, sizeof name, "%s/spool", dir);
+    f = spool_to(FIX "claims-2.837", 1, name, &rs);
+    FILE *fp = fopen(name, "rb");
+    assert_non_null(fp);
+    static char part[1 << 16];
+    size_t plen = fread(part, 1, sizeof part, fp); /* what the writer flushed so far */
+    fclose(fp);
+    assert_int_equal(x12_ledger_spool_close(f, rs, &err), X12_OK);
+    fp = fopen(name, "rb");
+    static char whole[1 << 17];
+    size_t wlen = fread(whole, 1, sizeof whole, fp);
+    fclose(fp);
+    assert_true(wlen > 28 && wlen < sizeof whole && plen < wlen);
+    /* cut anywhere before its end record: not a whole spool */
+    static const size_t CUTS[] = {0, 3, 40, 0};
+    for (int k = 0; k < 4; k++) {
+        size_t cut = k == 3 ? wlen - 1 : CUTS[k];
+        fp = fopen(name, "wb");
+        fwrite(whole, 1, cut, fp);
+        fclose(fp);
+        x12_ledger_feed *g;
+        assert_int_equal(x12_ledger_spool_open(name, &g, &err), X12_ERR_IO);
+        assert_null(g);
+        assert_non_null(strstr(err.detail, "not a whole spool file"));
+    }
+    fp = fopen(name, "wb");
+    fwrite(whole, 1, wlen, fp);
+    fclose(fp);
+    assert_int_equal(x12_ledger_spool_open(name, &f, &err), X12_OK);
+    assert_int_equal(x12_ledger_spool_apply(b, f, X12_OK, &st, &err), X12_OK);
+    assert_int_equal(st.claims, 1);
+    assert_int_equal(x12_ledger_spool_close(f, X12_OK, &err), X12_ERR_USAGE); /* opened: not to close */
+    assert_int_equal(x12_ledger_spool_open(FIX "nonexistent", &f, &err), X12_ERR_IO);
+    assert_non_null(strstr(err.detail, "cannot open"));
+    assert_int_equal(x12_ledger_spool_open(NULL, &f, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_ledger_spool_new_file(X12_LEDGER_FEED_CLAIMS, "x", NULL, &f, &err), X12_ERR_USAGE);
+    assert_int_equal(x12_ledger_spool_new_file(X12_LEDGER_FEED_CLAIMS, "x", "/nonexistent/dir/spool", &f,
+                                               &err), X12_ERR_IO);
+    f = spool_file(FIX "claims-2.837", 1, &rs);
+    assert_int_equal(x12_ledger_spool_close(f, rs, &err), X12_ERR_USAGE); /* not a named one */
+    /* the input failed: the status it was closed with rolls it back when applied */
+    f = spool_to(FIX "era-2.835", 0, name, &rs);
+    assert_int_equal(x12_ledger_spool_close(f, X12_ERR_GZIP, &err), X12_OK);
+    assert_int_equal(x12_ledger_spool_open(name, &f, &err), X12_OK);
+    assert_int_equal(x12_ledger_spool_apply(b, f, X12_OK, &st, &err), X12_ERR_GZIP);
+    assert_int_equal(st.rolled_back, 1);
+    x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+    unlink(name);
     /* no place for the temporary file */
     const char *old = getenv("TMPDIR");
     char *saved = old ? strdup(old) : NULL;
     setenv("TMPDIR", "/nonexistent/x12kit", 1);
     assert_int_equal(x12_ledger_spool_new(X12_LEDGER_FEED_CLAIMS, "x.837", &f, &err), X12_ERR_IO);
     assert_null(f);
-    assert_non_null(strstr(err.detail, "temporary file"));
+    assert_non_null(strstr(err.detail, "cannot make the spool's file"));
     if (saved) {
         setenv("TMPDIR", saved, 1);
         free(saved);

@@ -157,7 +157,9 @@ X12_API x12_status x12_ledger_feed_end(x12_ledger_feed *f, x12_status read_statu
 X12_API x12_status x12_ledger_spool_new(x12_ledger_feed_kind kind, const char *path,
                                         x12_ledger_feed **out, x12_error *err);
 /* Adds what `spool` holds to `l` in one transaction and returns as
- * x12_ledger_feed_end() would with the same `read_status`.  When `l` is
+ * x12_ledger_feed_end() would with the same `read_status` (for a spool
+ * opened with x12_ledger_spool_open(), X12_OK means the status its writer
+ * closed it with).  When `l` is
  * busy (X12_ERR_LEDGER after the busy wait) nothing was changed and the
  * spool can be applied again; so can one that was applied (ingest is
  * idempotent: the second time adds nothing).  A spool whose records could
@@ -165,6 +167,21 @@ X12_API x12_status x12_ledger_spool_new(x12_ledger_feed_kind kind, const char *p
 X12_API x12_status x12_ledger_spool_apply(x12_ledger *l, x12_ledger_feed *spool,
                                           x12_status read_status,
                                           x12_ledger_ingest_stats *stats, x12_error *err);
+
+/* A spool that another process applies (`x12 batch --jobs N`: the workers
+ * convert and spool, the parent alone writes the ledger).
+ * x12_ledger_spool_new_file() writes it to `file` (created or truncated);
+ * x12_ledger_spool_close() ends it there with how its read ended and frees
+ * the feed; x12_ledger_spool_open() reads such a file back as a spool to
+ * apply (X12_ERR_IO for a file that cannot be opened or was not closed: a
+ * writer that died leaves no half spool to add).  The caller removes the
+ * file when done. */
+X12_API x12_status x12_ledger_spool_new_file(x12_ledger_feed_kind kind, const char *path,
+                                             const char *file, x12_ledger_feed **out,
+                                             x12_error *err);
+X12_API x12_status x12_ledger_spool_close(x12_ledger_feed *spool, x12_status read_status,
+                                          x12_error *err);
+X12_API x12_status x12_ledger_spool_open(const char *file, x12_ledger_feed **out, x12_error *err);
 
 typedef struct x12_ledger_match_stats {
     uint32_t matched;        /* claim payments newly matched to a claim */
