@@ -83,6 +83,7 @@ typedef struct acc {
     adj_item *items;
     size_t nitems, itemcap;
     sbuf detail_out, remarks_out;
+    int texts; /* rows are wanted: keep the adjustment, remark and trace texts */
     int failed;
 } acc;
 
@@ -138,12 +139,14 @@ static void acc_add(acc *a, sqlite3_stmt *s, int first)
     lg_copy(r->icn, sizeof r->icn, col_text(s, first + 4));
     for (int i = 0; i < 5; i++)
         r->adj[i] = sqlite3_column_int64(s, first + 5 + i);
-    r->detail_off = (int64_t)a->details.len;
-    sb_str(&a->details, col_text(s, first + 10));
-    sb_add(&a->details, " ", 1);
-    r->remarks_off = (int64_t)a->remarks.len;
-    sb_str(&a->remarks, col_text(s, first + 11));
-    sb_add(&a->remarks, " ", 1);
+    if (a->texts) {
+        r->detail_off = (int64_t)a->details.len;
+        sb_str(&a->details, col_text(s, first + 10));
+        sb_add(&a->details, " ", 1);
+        r->remarks_off = (int64_t)a->remarks.len;
+        sb_str(&a->remarks, col_text(s, first + 11));
+        sb_add(&a->remarks, " ", 1);
+    }
     r->allowed = sqlite3_column_int64(s, first + 12);
     r->lines_denied = (uint32_t)sqlite3_column_int64(s, first + 13);
     const char *date = col_text(s, first + 14);
@@ -151,6 +154,8 @@ static void acc_add(acc *a, sqlite3_stmt *s, int first)
         lg_copy(a->last_date, sizeof a->last_date, date);
         lg_copy(a->last_icn, sizeof a->last_icn, r->icn);
     }
+    if (!a->texts)
+        return;
     const char *trace = col_text(s, first + 15);
     /* distinct trace numbers, in payment order */
     const char *tr = sb_get(&a->traces);
@@ -317,7 +322,8 @@ typedef struct report {
 
 static int emit(report *rp, acc *a, x12_recon_row *row)
 {
-    acc_texts(a);
+    if (a->texts)
+        acc_texts(a);
     if (a->failed)
         return 0; /* out of memory: no row with its texts missing */
     row->adjustment_detail = sb_get(&a->detail_out);
@@ -356,10 +362,12 @@ enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MA
 #define CLAIMS_HEAD                                                                       \
     "SELECT c.id, c.claim_id, c.billed, c.frequency, c.payer_id, c.payer_claim_number," \
     " s.created_date, c.line_count,"
-#define CLAIMS_TAIL                                                                                  \
+#define CLAIMS_TAIL CLAIMS_TAIL_OF("r.adj_detail, r.remarks", "p.trace_number")
+/* (the totals alone read no texts) */
+#define CLAIMS_TAIL_OF(texts, trace)                                                                 \
     " r.id, r.status_code, r.billed, r.paid, r.patient_responsibility, r.payer_claim_number,"       \
-    " r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail, r.remarks, r.allowed,"        \
-    " r.lines_denied, p.payment_date, p.trace_number"                                               \
+    " r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, " texts ", r.allowed,"                      \
+    " r.lines_denied, p.payment_date, " trace                                                       \
     " FROM claims c JOIN submissions s ON s.id = c.submission_id"                                    \
     " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id" \
     " ORDER BY "
@@ -372,8 +380,12 @@ static const char CLAIMS_SQL[] =
 /* The same for the totals alone (no row callback): claims in row id order,
  * which reads the table front to back instead of through the claim-id
  * index, and no count of matched lines (no row shows it).  The order of the
- * rows does not change the totals.  At a million claims: 3.9 -> 2.5 s. */
-static const char CLAIMS_TOTALS_SQL[] = CLAIMS_HEAD " 0," CLAIMS_TAIL "c.id, p.payment_date, r.id";
+ * rows does not change the totals.  At a million claims: 3.9 -> 2.5 s.
+ * Nor do the texts a row shows (adjustment detail, remark codes, trace
+ * numbers) or the order of a claim's payments, so they are neither read
+ * nor sorted: 2.0 -> 1.2 s. */
+static const char CLAIMS_TOTALS_SQL[] =
+    CLAIMS_HEAD " 0," CLAIMS_TAIL_OF("'', ''", "''") "c.id"; /* payment order: only rows show it */
 
 static const char UNMATCHED_SQL[] =
     "SELECT r.clp01, p.payer_id, r.status_code, r.billed, r.paid, r.patient_responsibility,"
@@ -457,6 +469,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
     }
     acc a;
     memset(&a, 0, sizeof a);
+    a.texts = fn != NULL; /* the totals alone need no texts */
     x12_status st = X12_OK;
     int crc = sqlite3_step(cs), urc = sqlite3_step(us);
     char key[256];
