@@ -300,6 +300,12 @@ int batch_pool_run(batch_run *r, batch_phase phase, const size_t *todo, size_t n
             f->outcome = BO_FAILED;
             snprintf(f->reason, sizeof f->reason, "%s",
                      k < next ? "the worker processing it stopped" : "no worker left");
+            if (phase == BP_PROCESS) { /* a spool it may have begun */
+                char *spool = batch_spool_path(r, f);
+                if (spool)
+                    unlink(spool);
+                free(spool);
+            }
         }
     close(res[0]);
     for (size_t w = 0; w < started; w++)

@@ -200,8 +200,8 @@ outputs "$T/j2" >"$T/oj"; ledger "$T/j2/x12-ledger.sqlite" >"$T/lj"
 cmp -s "$T/oc" "$T/oj" && ok || bad "--jobs 2 outputs differ from --jobs 1"
 cmp -s "$T/lc" "$T/lj" && ok || bad "--jobs 2 ledger differs from --jobs 1"
 
-# --- --jobs 2 on the small inbox: a worker may ingest a file before converting
-# it; the truncated 837 is still quarantined, with nothing of it in the ledger ---
+# --- --jobs 2 on the small inbox: workers spool, the parent writes the ledger;
+# the truncated 837 is still quarantined, with nothing of it in the ledger ---
 expect_rc 1 "$X12" batch --in "$IN" --out "$T/s1" --ack --quiet --jobs 1
 expect_rc 1 "$X12" batch --in "$IN" --out "$T/s2" --ack --quiet --jobs 2
 eq "$(jget "$T/s2/summary.json" files.quarantined)" 3 "quarantined with --jobs 2"
@@ -229,6 +229,50 @@ expect_rc 0 "$X12" batch --in "$ONE" --out "$T/single-out" --quiet --jobs 2
 want=$(cat "$ONE/837p.x12" "$ONE/second.x12" | tr '~' '\n' | grep -c '^CLM\*')
 got=$("$X12" reconcile --db "$T/single-out/x12-ledger.sqlite" --format csv --as-of 2026-01-01 2>/dev/null | tail -n +2 | wc -l)
 eq "$got" "$want" "claims in the ledger after a --jobs 2 re-run with one new file"
+
+# --- a file of both kinds (an 837 interchange, then an 835's): the kind its
+# first set is not of is ingested by a second read, by the ledger's process ---
+MIX=$T/mix
+mkdir -p "$MIX"
+python3 "$GEN" pair --claims 30 --seed 11 --out "$T/mixsrc" >/dev/null
+cat "$T/mixsrc/837p.x12" "$T/mixsrc/835.x12" >"$MIX/both.x12"
+python3 "$GEN" 837p --claims 10 --seed 12 >"$MIX/other.x12"
+mclaims=$(cat "$T/mixsrc/837p.x12" "$MIX/other.x12" | grep -c '^CLM\*')
+mpays=$(grep -c '^CLP\*' "$T/mixsrc/835.x12")
+for j in 1 2; do
+  expect_rc 0 "$X12" batch --in "$MIX" --out "$T/mix$j" --quiet --jobs "$j"
+  eq "$(jget "$T/mix$j/summary.json" reconciliation.claims)" "$mclaims" "claims of a file of both kinds, --jobs $j"
+  got=$("$X12" reconcile --db "$T/mix$j/x12-ledger.sqlite" --format csv --as-of 2026-01-01 2>/dev/null |
+    awk -F, 'NR > 1 && $2 != "pending"' | wc -l)
+  eq "$got" "$mpays" "paid claims of a file of both kinds, --jobs $j"
+  [ -z "$(ls "$T/mix$j/.x12-batch/tmp")" ] && ok || bad "spools left behind (--jobs $j)"
+done
+ledger "$T/mix1/x12-ledger.sqlite" >"$T/lm1"; ledger "$T/mix2/x12-ledger.sqlite" >"$T/lm2"
+cmp -s "$T/lm1" "$T/lm2" && ok || bad "--jobs 2 ledger of a file of both kinds differs from --jobs 1"
+
+# --- a worker killed mid-run: the other goes on, the file it held fails (not
+# done, retried), and a re-run gives the outputs and ledger of a clean run -----
+W=$T/wkill
+"$X12" batch --in "$BIG" --out "$W" --ack --quiet --jobs 2 >/dev/null 2>"$T/werr" &
+wpid=$!
+victim=""
+for i in $(seq 1 500); do # a worker of the processing (they run at nice +10)
+  victim=$(ps -o pid=,ni= --ppid "$wpid" 2>/dev/null | awk '$2 == 10 {print $1; exit}')
+  [ -n "$victim" ] && break
+  sleep 0.01
+done
+[ -n "$victim" ] && kill -9 "$victim"
+wait "$wpid"; wrc=$?
+if [ "$wrc" = 1 ]; then
+  has "$W/summary.txt" "the worker processing it stopped"
+  [ -z "$(ls "$W/.x12-batch/tmp" | grep spool)" ] && ok || bad "the failed file's spool was left"
+else
+  eq "$wrc" 0 "a run that lost a worker"
+fi
+"$X12" batch --in "$BIG" --out "$W" --ack --quiet --jobs 2; eq "$?" 0 "re-run after a worker was killed"
+outputs "$W" | sed "s|$W|X|" >"$T/ow"; ledger "$W/x12-ledger.sqlite" >"$T/lw"
+cmp -s "$T/oc2" "$T/ow" && ok || { bad "outputs after a killed worker differ"; diff "$T/oc2" "$T/ow" | head; }
+cmp -s "$T/lc" "$T/lw" && ok || bad "ledger after a killed worker differs"
 
 echo "cli_batch_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -2,6 +2,7 @@
 /* The ledger's store, matcher and report, driven through the private insert
  * API so that every matching and status rule is tested on its own, apart
  * from the 835 and 837 readers (tests/test_reconcile.c covers those). */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1073,6 +1074,13 @@ static void test_spool_errors(void **state)
                                                &err), X12_ERR_IO);
     f = spool_file(FIX "claims-2.837", 1, &rs);
     assert_int_equal(x12_ledger_spool_close(f, rs, &err), X12_ERR_USAGE); /* not a named one */
+    /* a device that is full: the records cannot be written, and closing says so */
+    if (access("/dev/full", W_OK) == 0) {
+        f = spool_to(FIX "era-1.835", 0, "/dev/full", &rs);
+        assert_int_equal(x12_ledger_spool_close(f, rs, &err), X12_ERR_IO);
+        assert_non_null(strstr(err.detail, "cannot write the spool's file"));
+        assert_non_null(strstr(err.detail, strerror(ENOSPC)));
+    }
     /* the input failed: the status it was closed with rolls it back when applied */
     f = spool_to(FIX "era-2.835", 0, name, &rs);
     assert_int_equal(x12_ledger_spool_close(f, X12_ERR_GZIP, &err), X12_OK);
