@@ -451,10 +451,11 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
         x12_ledger_feed_kind kind = is837 ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS;
         if (r->jobs > 1) {
             char *spool = batch_spool_path(r, f);
+            memset(&ferr, 0, sizeof ferr);
             if (!spool || x12_ledger_spool_new_file(kind, f->path, spool, &c->feed, &ferr) != X12_OK) {
                 free(spool);
                 return fail(f, BO_FAILED, "cannot write the ledger's spool in the output folder: %s",
-                            ferr.detail),
+                            ferr.detail[0] ? ferr.detail : "out of memory"),
                        -1;
             }
             free(spool);
