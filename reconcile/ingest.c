@@ -116,12 +116,9 @@ int lg_claims_apply(void *p, const lg_rec *r)
     return 0;
 }
 
-/* A flattened record goes to the spool of a spooled feed, else to the ledger. */
 static int emit(ingest *in, const lg_rec *r)
 {
-    if (in->b.spool)
-        return (in->b.fatal = lg_spool_put(in->b.spool, r)) != X12_OK;
-    return lg_claims_apply(in, r);
+    return lg_emit(&in->b, r, lg_claims_apply);
 }
 
 /* --- flattening what the 837 reader hands over --------------------------------- */

@@ -180,12 +180,9 @@ int lg_remits_apply(void *p, const lg_rec *r)
     }
 }
 
-/* A flattened record goes to the spool of a spooled feed, else to the ledger. */
 static int emit(ing835 *in, const lg_rec *r)
 {
-    if (in->b.spool)
-        return (in->b.fatal = lg_spool_put(in->b.spool, r)) != X12_OK;
-    return lg_remits_apply(in, r);
+    return lg_emit(&in->b, r, lg_remits_apply);
 }
 
 /* --- flattening what the 835 reader hands over --------------------------------- */

@@ -63,6 +63,13 @@ x12_status lg_ingest_end(lg_ingest *in, x12_status read_status, const x12_error 
     return st;
 }
 
+int lg_emit(lg_ingest *in, const lg_rec *r, int (*apply)(void *in, const lg_rec *r))
+{
+    if (in->spool)
+        return (in->fatal = lg_spool_put(in->spool, r)) != X12_OK;
+    return apply(in, r);
+}
+
 void lg_iso_date(const char *x12, char out[11])
 {
     out[0] = '\0';

@@ -224,6 +224,10 @@ x12_status lg_spool_put(lg_spool *s, const lg_rec *r);
  * ingest failed (in->fatal). */
 int lg_claims_apply(void *in, const lg_rec *r);
 int lg_remits_apply(void *in, const lg_rec *r);
+/* A flattened record goes to the spool of a spooled feed, else to the
+ * ledger through `apply` (`in` is the ingest state, lg_ingest first). */
+struct lg_ingest;
+int lg_emit(struct lg_ingest *in, const lg_rec *r, int (*apply)(void *in, const lg_rec *r));
 
 /* --- what both ingests share (ingest_common.c) ------------------------------ */
 

@@ -803,6 +803,25 @@ static void test_feed(void **state)
     x12_ledger_close(l);
 }
 
+/* A folder for a ledger file (`dir` a mkdtemp template), and its removal
+ * with the ledger's WAL and shared-memory files. */
+static void make_ledger_dir(char *dir, char *path, size_t cap)
+{
+    assert_non_null(mkdtemp(dir));
+    snprintf(path, cap, "%s/l.sqlite", dir);
+}
+
+static void remove_ledger_dir(const char *dir, const char *path)
+{
+    static const char *const SUFFIX[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char p[80];
+        snprintf(p, sizeof p, "%s%s", path, SUFFIX[i]);
+        unlink(p);
+    }
+    rmdir(dir);
+}
+
 /* --- spooled feeds: read now, add later ------------------------------------------ */
 
 /* Every row of every table, in row order, with its column names: what two
@@ -993,8 +1012,7 @@ static void test_spool_errors(void **state)
 {
     (void)state;
     char dir[] = "/tmp/x12-spool-XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/l.sqlite", dir);
+    make_ledger_dir(dir, path, sizeof path);
     x12_ledger *a, *b;
     x12_error err;
     x12_ledger_ingest_stats st;
@@ -1104,13 +1122,7 @@ static void test_spool_errors(void **state)
     }
     x12_ledger_close(a);
     x12_ledger_close(b);
-    static const char *const SUFFIX[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        char p[80];
-        snprintf(p, sizeof p, "%s%s", path, SUFFIX[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    remove_ledger_dir(dir, path);
 }
 
 /* With no wait, a write finds the ledger held by another connection and
@@ -1119,8 +1131,7 @@ static void test_busy_wait(void **state)
 {
     (void)state;
     char dir[] = "/tmp/x12-busy-XXXXXX", path[64];
-    assert_non_null(mkdtemp(dir));
-    snprintf(path, sizeof path, "%s/l.sqlite", dir);
+    make_ledger_dir(dir, path, sizeof path);
     x12_ledger *a, *b;
     x12_error err;
     x12_ledger_ingest_stats st;
@@ -1168,13 +1179,7 @@ static void test_busy_wait(void **state)
     x12_ledger_set_busy_wait(NULL, 0); /* a no-op */
     x12_ledger_close(a);
     x12_ledger_close(b);
-    static const char *const SUFFIX[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        char p[80];
-        snprintf(p, sizeof p, "%s%s", path, SUFFIX[i]);
-        unlink(p);
-    }
-    rmdir(dir);
+    remove_ledger_dir(dir, path);
 }
 
 int main(void)
