@@ -269,7 +269,7 @@ static void adj_detail(ing835 *in, const x12_remit_claim *c, int64_t by_group[5]
         /* "%s-%.12s:%lld", without printf (it was a tenth of the ingest) */
         char tok[48], digits[24];
         size_t t = 0, gl = 0, rl = 0, dn = 0;
-        while (gl < 8 && a->group[gl])
+        while (gl < sizeof a->group - 1 && a->group[gl])
             gl++;
         while (rl < 12 && a->reason[rl])
             rl++;
