@@ -365,8 +365,15 @@ static void quarantine(batch_run *r, batch_file *f, const x12_error *where)
 
 static void close_all(fctx *c)
 {
-    /* a file that did not get through: nothing of it stays in the ledger */
+    /* a file that did not get through: nothing of it stays in the ledger,
+     * and a spool begun for it goes */
     x12_ledger_feed_end(c->feed, X12_ERR_IO, NULL, NULL);
+    if (c->feed && c->spooled) {
+        char *spool = batch_spool_path(c->r, c->f);
+        if (spool)
+            unlink(spool);
+        free(spool);
+    }
     c->feed = NULL;
     x12_walker_free(c->w);
     x12_claim_reader_free(c->cr);

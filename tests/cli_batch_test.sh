@@ -205,6 +205,7 @@ cmp -s "$T/lc" "$T/lj" && ok || bad "--jobs 2 ledger differs from --jobs 1"
 expect_rc 1 "$X12" batch --in "$IN" --out "$T/s1" --ack --quiet --jobs 1
 expect_rc 1 "$X12" batch --in "$IN" --out "$T/s2" --ack --quiet --jobs 2
 eq "$(jget "$T/s2/summary.json" files.quarantined)" 3 "quarantined with --jobs 2"
+[ -z "$(ls "$T/s2/.x12-batch/tmp")" ] && ok || bad "temporary files left by --jobs 2: $(ls "$T/s2/.x12-batch/tmp")"
 eq "$(jget "$T/s2/summary.json" files.done)" 4 "done with --jobs 2"
 eq "$(jget "$T/s2/summary.json" reconciliation.claims)" "$claims" "ledger claims with --jobs 2"
 eq "$(jget "$T/s2/summary.json" reconciliation.matched_now)" "$(jget "$T/s1/summary.json" reconciliation.matched_now)" \
