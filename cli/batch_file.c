@@ -655,8 +655,8 @@ void batch_process(batch_run *r, batch_file *f)
         x12_error err;
         x12_status fs;
         if (c.spooled) { /* batch_finish adds it, in the parent */
+            f->spooled = 1; /* from here on its file is removed if the file fails */
             fs = x12_ledger_spool_close(c.feed, X12_OK, &err);
-            f->spooled = fs == X12_OK;
         } else { /* the file's ledger transaction ends here */
             x12_ledger_ingest_stats s;
             fs = x12_ledger_feed_end(c.feed, X12_OK, &s, &err);
