@@ -115,9 +115,10 @@ void *lg_feed_state(x12_ledger_feed *f, size_t size)
     return f->in;
 }
 
-/* Frees a feed, its ingest state and its spool. */
-static void lg_feed_free(x12_ledger_feed *f)
+void lg_feed_free(x12_ledger_feed *f)
 {
+    if (!f)
+        return;
     if (f->in) {
         lg_spool_free(((lg_ingest *)f->in)->spool);
         if (f->kind == X12_LEDGER_FEED_REMITS)
@@ -129,26 +130,13 @@ static void lg_feed_free(x12_ledger_feed *f)
     free(f);
 }
 
-X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind, const char *path,
-                                       x12_ledger_feed **out, x12_error *err)
+x12_status lg_feed_make(x12_ledger_feed_kind kind, x12_ledger *l, const char *path,
+                        x12_ledger_feed **out, x12_error *err)
 {
-    if (err)
-        memset(err, 0, sizeof *err);
-    if (out)
-        *out = NULL;
-    if (!l || !path || !out || (kind != X12_LEDGER_FEED_CLAIMS && kind != X12_LEDGER_FEED_REMITS)) {
-        if (err) {
-            err->code = X12_ERR_USAGE;
-            err->msg = x12_status_message(X12_ERR_USAGE);
-        }
-        return X12_ERR_USAGE;
-    }
+    *out = NULL;
     x12_ledger_feed *f = calloc(1, sizeof *f);
     if (!f) {
-        if (err) {
-            err->code = X12_ERR_NOMEM;
-            err->msg = x12_status_message(X12_ERR_NOMEM);
-        }
+        lg_set_err(err, X12_ERR_NOMEM, NULL, NULL);
         return X12_ERR_NOMEM;
     }
     f->kind = kind;
@@ -162,6 +150,20 @@ X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind,
     }
     *out = f;
     return X12_OK;
+}
+
+X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind, const char *path,
+                                       x12_ledger_feed **out, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    if (out)
+        *out = NULL;
+    if (!l || !path || !out || (kind != X12_LEDGER_FEED_CLAIMS && kind != X12_LEDGER_FEED_REMITS)) {
+        lg_set_err(err, X12_ERR_USAGE, NULL, NULL);
+        return X12_ERR_USAGE;
+    }
+    return lg_feed_make(kind, l, path, out, err);
 }
 
 X12_API void x12_ledger_feed_finding(x12_ledger_feed *f, const x12_finding *finding)

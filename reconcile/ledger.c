@@ -114,15 +114,15 @@ const char *lg_statement_sql(int i)
     return i >= 0 && i < ST_COUNT ? STATEMENTS[i] : NULL;
 }
 
-static void set_err(x12_error *err, x12_status code, const char *detail)
+void lg_set_err(x12_error *err, x12_status code, const char *what, const char *why)
 {
     if (!err)
         return;
     memset(err, 0, sizeof *err);
     err->code = code;
     err->msg = x12_status_message(code);
-    if (detail)
-        snprintf(err->detail, sizeof err->detail, "%s", detail);
+    if (what)
+        snprintf(err->detail, sizeof err->detail, "%s%s%s", what, why ? ": " : "", why ? why : "");
 }
 
 x12_status lg_fail(x12_ledger *l, x12_error *err, const char *what)
@@ -137,7 +137,7 @@ x12_status lg_fail_rc(x12_ledger *l, x12_error *err, const char *what, int rc)
     x12_status code = (rc & 0xff) == SQLITE_NOMEM ? X12_ERR_NOMEM : X12_ERR_LEDGER;
     char buf[96];
     snprintf(buf, sizeof buf, "%s: %s", what, l->db ? sqlite3_errmsg(l->db) : "no database");
-    set_err(err, code, code == X12_ERR_NOMEM ? NULL : buf);
+    lg_set_err(err, code, code == X12_ERR_NOMEM ? NULL : buf, NULL);
     l->fail = code;
     return code;
 }
@@ -178,7 +178,7 @@ static x12_status migrate(x12_ledger *l, x12_error *err)
     if (v > MIGRATION_COUNT) {
         char d[96];
         snprintf(d, sizeof d, "ledger schema %d, this x12kit knows up to %d", v, MIGRATION_COUNT);
-        set_err(err, X12_ERR_LEDGER_VERSION, d);
+        lg_set_err(err, X12_ERR_LEDGER_VERSION, d, NULL);
         return X12_ERR_LEDGER_VERSION;
     }
     for (; v < MIGRATION_COUNT; v++) {
@@ -237,13 +237,13 @@ X12_API x12_status x12_ledger_open(const char *path, x12_ledger **out, x12_error
     if (err)
         memset(err, 0, sizeof *err);
     if (!path || !out) {
-        set_err(err, X12_ERR_USAGE, "x12_ledger_open needs a path and an out pointer");
+        lg_set_err(err, X12_ERR_USAGE, "x12_ledger_open needs a path and an out pointer", NULL);
         return X12_ERR_USAGE;
     }
     *out = NULL;
     x12_ledger *l = calloc(1, sizeof *l);
     if (!l) {
-        set_err(err, X12_ERR_NOMEM, NULL);
+        lg_set_err(err, X12_ERR_NOMEM, NULL, NULL);
         return X12_ERR_NOMEM;
     }
     int rc = sqlite3_open_v2(path, &l->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
@@ -357,7 +357,7 @@ x12_status lg_end_file(x12_ledger *l, x12_status fatal, x12_status read_status,
         lg_rollback(l);
         r = fatal;
         if (fatal == X12_ERR_NOMEM)
-            set_err(err, X12_ERR_NOMEM, NULL);
+            lg_set_err(err, X12_ERR_NOMEM, NULL, NULL);
     } else if (read_status != X12_OK && read_status != X12_ERR_STOPPED) {
         /* the input itself failed: cannot open, a broken gzip, I/O */
         lg_rollback(l);
@@ -366,12 +366,12 @@ x12_status lg_end_file(x12_ledger *l, x12_status fatal, x12_status read_status,
             if (read_err && read_err->code != X12_OK)
                 *err = *read_err;
             else if (err->code == X12_OK)
-                set_err(err, read_status, NULL);
+                lg_set_err(err, read_status, NULL, NULL);
         }
     } else if (reader_error) {
         lg_rollback(l);
         r = X12_ERR_LEDGER_ROLLED_BACK;
-        set_err(err, r, NULL);
+        lg_set_err(err, r, NULL, NULL);
     } else if (!added) {
         lg_rollback(l); /* nothing new: the ledger is left exactly as it was */
         r = X12_OK;

@@ -39,6 +39,9 @@ struct x12_ledger {
     x12_status fail; /* what the last lg_fail() reported */
 };
 
+/* Clears err (may be NULL) and sets `code`, its message, and a detail made
+ * of `what` and `why` ("what: why"; either may be NULL). */
+void lg_set_err(x12_error *err, x12_status code, const char *what, const char *why);
 /* Sets err to X12_ERR_LEDGER with SQLite's message, or to X12_ERR_NOMEM when
  * SQLite ran out of memory; returns that code (also kept in l->fail). */
 x12_status lg_fail(x12_ledger *l, x12_error *err, const char *what);
@@ -255,6 +258,13 @@ struct x12_ledger_feed {
     x12_error err; /* the ingest's errors, handed over at the end */
     void *in;      /* ingest.c's or ingest835.c's state, lg_ingest first */
 };
+/* A new feed of `kind` with its ingest state started: on `l` (its SQL
+ * transaction begun), or with no ledger when `l` is NULL (a spool's).
+ * X12_OK, or the error in *err with nothing left allocated. */
+x12_status lg_feed_make(x12_ledger_feed_kind kind, x12_ledger *l, const char *path,
+                        x12_ledger_feed **out, x12_error *err);
+/* Frees a feed, its ingest state and its spool (NULL: nothing). */
+void lg_feed_free(x12_ledger_feed *f);
 /* A zeroed state of `size` bytes for a feed, in f->in; NULL (f->err set) when out of memory. */
 void *lg_feed_state(x12_ledger_feed *f, size_t size);
 /* Allocate and start the state of a feed (`f->in`); X12_OK or an error in f->err. */

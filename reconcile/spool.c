@@ -382,29 +382,6 @@ x12_status lg_spool_put(lg_spool *s, const lg_rec *r)
     return X12_OK;
 }
 
-/* Sets err (may be NULL) to `code` with a detail made from `what` and `why`. */
-static void set_error(x12_error *err, x12_status code, const char *what, const char *why)
-{
-    if (!err)
-        return;
-    memset(err, 0, sizeof *err);
-    err->code = code;
-    err->msg = x12_status_message(code);
-    if (what)
-        snprintf(err->detail, sizeof err->detail, "%s%s%s", what, why ? ": " : "", why ? why : "");
-}
-
-static void free_state(x12_ledger_feed_kind kind, void *in)
-{
-    if (!in)
-        return;
-    if (kind == X12_LEDGER_FEED_REMITS)
-        lg_feed_free_remits(in);
-    else
-        lg_feed_free_claims(in);
-    free(in);
-}
-
 void lg_spool_free(lg_spool *s)
 {
     if (!s)
@@ -457,50 +434,43 @@ static x12_status spool_start(x12_ledger_feed_kind kind, const char *path, const
     if (out)
         *out = NULL;
     if (!path || !out || (kind != X12_LEDGER_FEED_CLAIMS && kind != X12_LEDGER_FEED_REMITS)) {
-        set_error(err, X12_ERR_USAGE, NULL, NULL);
+        lg_set_err(err, X12_ERR_USAGE, NULL, NULL);
         return X12_ERR_USAGE;
     }
-    x12_ledger_feed *f = calloc(1, sizeof *f);
     lg_spool *s = calloc(1, sizeof *s);
-    if (!f || !s || !(s->path = strdup(path)) || !(s->fbuf = malloc(SPOOL_BUFFER))) {
-        free(f);
+    if (!s || !(s->path = strdup(path)) || !(s->fbuf = malloc(SPOOL_BUFFER))) {
         lg_spool_free(s);
-        set_error(err, X12_ERR_NOMEM, NULL, NULL);
+        lg_set_err(err, X12_ERR_NOMEM, NULL, NULL);
         return X12_ERR_NOMEM;
     }
-    f->kind = kind;
-    if ((kind == X12_LEDGER_FEED_CLAIMS ? lg_feed_start_claims(f, NULL, path)
-                                        : lg_feed_start_remits(f, NULL, path)) != X12_OK) {
-        free_state(kind, f->in);
-        free(f);
+    x12_ledger_feed *f;
+    x12_status st = lg_feed_make(kind, NULL, path, &f, err);
+    if (st != X12_OK) {
         lg_spool_free(s);
-        set_error(err, X12_ERR_NOMEM, NULL, NULL);
-        return X12_ERR_NOMEM;
+        return st;
     }
+    ((lg_ingest *)f->in)->spool = s; /* freed with the feed from here on */
     s->named = file != NULL;
     if (!(s->f = file ? fopen(file, "w+b") : temp_file())) {
         int e = errno;
-        x12_status st = e == ENOMEM ? X12_ERR_NOMEM : X12_ERR_IO;
-        free_state(kind, f->in);
-        free(f);
-        lg_spool_free(s);
-        set_error(err, st, st == X12_ERR_IO ? "cannot make the spool's file" : NULL,
-                  st == X12_ERR_IO ? strerror(e) : NULL);
+        st = e == ENOMEM ? X12_ERR_NOMEM : X12_ERR_IO;
+        lg_feed_free(f);
+        lg_set_err(err, st, st == X12_ERR_IO ? "cannot make the spool's file" : NULL,
+                   st == X12_ERR_IO ? strerror(e) : NULL);
         return st;
     }
     setvbuf(s->f, s->fbuf, _IOFBF, SPOOL_BUFFER);
-    ((lg_ingest *)f->in)->spool = s;
     if (s->named) {
         lg_rec head;
         memset(&head, 0, sizeof head);
         head.type = LG_REC_HEAD;
         head.kind = (uint32_t)kind;
         head.path = path;
-        x12_status st = lg_spool_put(s, &head);
+        st = lg_spool_put(s, &head);
         if (st != X12_OK) {
-            set_error(err, st, st == X12_ERR_IO ? "cannot write the spool's file" : NULL,
-                      st == X12_ERR_IO ? strerror(s->io_errno) : NULL);
-            x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+            lg_set_err(err, st, st == X12_ERR_IO ? "cannot write the spool's file" : NULL,
+                       st == X12_ERR_IO ? strerror(s->io_errno) : NULL);
+            lg_feed_free(f);
             return st;
         }
     }
@@ -521,7 +491,7 @@ X12_API x12_status x12_ledger_spool_new_file(x12_ledger_feed_kind kind, const ch
     if (!file) {
         if (out)
             *out = NULL;
-        set_error(err, X12_ERR_USAGE, NULL, NULL);
+        lg_set_err(err, X12_ERR_USAGE, NULL, NULL);
         return X12_ERR_USAGE;
     }
     return spool_start(kind, path, file, out, err);
@@ -534,7 +504,7 @@ X12_API x12_status x12_ledger_spool_close(x12_ledger_feed *f, x12_status read_st
     lg_ingest *in = f ? f->in : NULL;
     lg_spool *s = in ? in->spool : NULL;
     if (!s || !s->named || s->opened) {
-        set_error(err, X12_ERR_USAGE, "not a spool being written to a named file", NULL);
+        lg_set_err(err, X12_ERR_USAGE, "not a spool being written to a named file", NULL);
         x12_ledger_feed_end(f, X12_OK, NULL, NULL);
         return X12_ERR_USAGE;
     }
@@ -556,7 +526,7 @@ X12_API x12_status x12_ledger_spool_close(x12_ledger_feed *f, x12_status read_st
         st = X12_ERR_IO;
     }
     if (st != X12_OK)
-        set_error(err, st, st == X12_ERR_IO ? "cannot write the spool's file" : NULL,
+        lg_set_err(err, st, st == X12_ERR_IO ? "cannot write the spool's file" : NULL,
                   st == X12_ERR_IO ? strerror(s->io_errno) : NULL);
     x12_ledger_feed_end(f, X12_OK, NULL, NULL);
     return st;
@@ -567,7 +537,7 @@ X12_API x12_status x12_ledger_spool_close(x12_ledger_feed *f, x12_status read_st
 
 static x12_status bad_file(x12_error *err, const char *why)
 {
-    set_error(err, X12_ERR_IO, "not a whole spool file", why);
+    lg_set_err(err, X12_ERR_IO, "not a whole spool file", why);
     return X12_ERR_IO;
 }
 
@@ -578,22 +548,22 @@ X12_API x12_status x12_ledger_spool_open(const char *file, x12_ledger_feed **out
     if (out)
         *out = NULL;
     if (!file || !out) {
-        set_error(err, X12_ERR_USAGE, NULL, NULL);
+        lg_set_err(err, X12_ERR_USAGE, NULL, NULL);
         return X12_ERR_USAGE;
     }
     lg_spool *s = calloc(1, sizeof *s);
     if (!s) {
-        set_error(err, X12_ERR_NOMEM, NULL, NULL);
+        lg_set_err(err, X12_ERR_NOMEM, NULL, NULL);
         return X12_ERR_NOMEM;
     }
     if (!(s->f = fopen(file, "rb"))) {
         int e = errno;
         lg_spool_free(s);
         if (e == ENOMEM) {
-            set_error(err, X12_ERR_NOMEM, NULL, NULL);
+            lg_set_err(err, X12_ERR_NOMEM, NULL, NULL);
             return X12_ERR_NOMEM;
         }
-        set_error(err, X12_ERR_IO, "cannot open the spool's file", strerror(e));
+        lg_set_err(err, X12_ERR_IO, "cannot open the spool's file", strerror(e));
         return X12_ERR_IO;
     }
     s->named = s->opened = 1;
@@ -628,23 +598,12 @@ X12_API x12_status x12_ledger_spool_open(const char *file, x12_ledger_feed **out
         }
     }
     lg_rec_buf_free(&rb);
+    if (st == X12_ERR_NOMEM)
+        lg_set_err(err, X12_ERR_NOMEM, NULL, NULL);
     x12_ledger_feed *f = NULL;
-    if (st == X12_OK && !(f = calloc(1, sizeof *f)))
-        st = X12_ERR_NOMEM;
-    if (st == X12_OK) {
-        f->kind = kind;
-        if ((kind == X12_LEDGER_FEED_CLAIMS ? lg_feed_start_claims(f, NULL, s->path)
-                                            : lg_feed_start_remits(f, NULL, s->path)) != X12_OK) {
-            free_state(kind, f->in);
-            free(f);
-            f = NULL;
-            st = X12_ERR_NOMEM;
-        }
-    }
+    if (st == X12_OK)
+        st = lg_feed_make(kind, NULL, s->path, &f, err);
     if (st != X12_OK) {
-        if (st == X12_ERR_NOMEM)
-            set_error(err, X12_ERR_NOMEM, NULL, NULL);
-        free(f);
         lg_spool_free(s);
         return st;
     }
@@ -669,17 +628,17 @@ X12_API x12_status x12_ledger_spool_apply(x12_ledger *l, x12_ledger_feed *f, x12
     lg_ingest *src = f ? f->in : NULL;
     lg_spool *s = src ? src->spool : NULL;
     if (!l || !s) {
-        set_error(err, X12_ERR_USAGE, "not a spooled feed", NULL);
+        lg_set_err(err, X12_ERR_USAGE, "not a spooled feed", NULL);
         return X12_ERR_USAGE;
     }
     if (src->fatal == X12_ERR_NOMEM) { /* the records could not all be made */
-        set_error(err, X12_ERR_NOMEM, NULL, NULL);
+        lg_set_err(err, X12_ERR_NOMEM, NULL, NULL);
         return X12_ERR_NOMEM;
     }
     errno = 0;
     if (s->io_errno || src->fatal == X12_ERR_IO || (!s->opened && fflush(s->f) != 0)) {
         int e = s->io_errno ? s->io_errno : errno;
-        set_error(err, X12_ERR_IO, "the spool could not be written", e ? strerror(e) : NULL);
+        lg_set_err(err, X12_ERR_IO, "the spool could not be written", e ? strerror(e) : NULL);
         return X12_ERR_IO;
     }
     /* a spool read back from its file: how its read ended is in the file */
@@ -687,18 +646,11 @@ X12_API x12_status x12_ledger_spool_apply(x12_ledger *l, x12_ledger_feed *f, x12
         read_status = (x12_status)s->end.read_status;
     /* a fresh ingest state each time: a busy ledger changes nothing, and
      * the spool can be applied again */
-    x12_ledger_feed a;
-    memset(&a, 0, sizeof a);
-    a.kind = f->kind;
-    x12_status st = f->kind == X12_LEDGER_FEED_CLAIMS ? lg_feed_start_claims(&a, l, s->path)
-                                                      : lg_feed_start_remits(&a, l, s->path);
-    if (st != X12_OK) {
-        if (err)
-            *err = a.err;
-        free_state(a.kind, a.in);
+    x12_ledger_feed *a;
+    x12_status st = lg_feed_make(f->kind, l, s->path, &a, err);
+    if (st != X12_OK)
         return st;
-    }
-    lg_ingest *in = a.in;
+    lg_ingest *in = a->in;
     in->st.errors = src->st.errors;
     in->reader_error = src->reader_error;
     if (!in->reader_error && (read_status == X12_OK || read_status == X12_ERR_STOPPED)) {
@@ -707,21 +659,20 @@ X12_API x12_status x12_ledger_spool_apply(x12_ledger *l, x12_ledger_feed *f, x12
         int (*apply)(void *, const lg_rec *) =
             f->kind == X12_LEDGER_FEED_CLAIMS ? lg_claims_apply : lg_remits_apply;
         rewind(s->f);
-        int rc;
         x12_status why = X12_OK;
-        while (!in->fatal && (rc = next_record(s, &rb, &why)) > 0 && rb.rec.type != LG_REC_END)
+        while (!in->fatal && next_record(s, &rb, &why) > 0 && rb.rec.type != LG_REC_END)
             apply(in, &rb.rec); /* (the head of a named spool is none of theirs) */
         if (!in->fatal && why != X12_OK) {
             in->fatal = why;
             if (why == X12_ERR_IO)
-                set_error(&a.err, X12_ERR_IO, "the spool could not be read back", NULL);
+                lg_set_err(&a->err, X12_ERR_IO, "the spool could not be read back", NULL);
         }
         lg_rec_buf_free(&rb);
         fseek(s->f, 0, SEEK_END); /* a feed call after this appends */
     }
     st = lg_ingest_end(in, read_status, NULL, stats);
     if (err)
-        *err = a.err;
-    free_state(a.kind, a.in);
+        *err = a->err;
+    lg_feed_free(a);
     return st;
 }

@@ -709,27 +709,33 @@ static int feed_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *
     return x12_ledger_feed_plb(((feeder *)ctx)->f, p, e);
 }
 
-/* Feeds one fixture through the typed reader; returns x12_ledger_feed_end()'s status. */
-static x12_status feed_file(x12_ledger *l, const char *path, x12_ledger_ingest_stats *st)
+/* Reads `path` (leniently) with the typed reader of its kind into feed `f`
+ * (direct or spooled); returns the read's status. */
+static x12_status read_into(x12_ledger_feed *f, const char *path, int claims)
 {
     x12_reader_options lo;
     x12_reader_options_init(&lo);
     lo.flags = X12_READ_LENIENT;
-    feeder d = {NULL, 0};
+    feeder d = {f, 0};
+    if (claims) {
+        x12_claim_reader_callbacks cb = {feed_claim, feed_finding};
+        return x12_claim_read_file(path, &lo, &cb, &d, 0);
+    }
+    x12_remit_callbacks cb = {feed_payment, feed_remit, feed_plb, NULL, feed_finding};
+    x12_error rerr;
+    return x12_remit_read_file(path, &lo, &cb, &d, 0, &rerr);
+}
+
+/* Feeds one fixture through the typed reader; returns x12_ledger_feed_end()'s status. */
+static x12_status feed_file(x12_ledger *l, const char *path, x12_ledger_ingest_stats *st)
+{
+    x12_ledger_feed *f;
     x12_error err;
     int claims = strstr(path, ".837") != NULL;
     assert_int_equal(x12_ledger_feed_new(l, claims ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS,
-                                         path, &d.f, &err), X12_OK);
-    x12_status rs;
-    if (claims) {
-        x12_claim_reader_callbacks cb = {feed_claim, feed_finding};
-        rs = x12_claim_read_file(path, &lo, &cb, &d, 0);
-    } else {
-        x12_remit_callbacks cb = {feed_payment, feed_remit, feed_plb, NULL, feed_finding};
-        x12_error rerr;
-        rs = x12_remit_read_file(path, &lo, &cb, &d, 0, &rerr);
-    }
-    return x12_ledger_feed_end(d.f, rs, st, &err);
+                                         path, &f, &err), X12_OK);
+    x12_status rs = read_into(f, path, claims);
+    return x12_ledger_feed_end(f, rs, st, &err);
 }
 
 /* A ledger fed by the caller's readers holds what the ingest functions
@@ -871,25 +877,15 @@ static char *dump_ledger(x12_ledger *l)
  * it, or closes it) and the read status. */
 static x12_ledger_feed *spool_to(const char *path, int claims, const char *file, x12_status *rs)
 {
-    x12_reader_options lo;
-    x12_reader_options_init(&lo);
-    lo.flags = X12_READ_LENIENT;
-    feeder d = {NULL, 0};
+    x12_ledger_feed *f;
     x12_error err;
     x12_ledger_feed_kind kind = claims ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS;
     if (file)
-        assert_int_equal(x12_ledger_spool_new_file(kind, path, file, &d.f, &err), X12_OK);
+        assert_int_equal(x12_ledger_spool_new_file(kind, path, file, &f, &err), X12_OK);
     else
-        assert_int_equal(x12_ledger_spool_new(kind, path, &d.f, &err), X12_OK);
-    if (claims) {
-        x12_claim_reader_callbacks cb = {feed_claim, feed_finding};
-        *rs = x12_claim_read_file(path, &lo, &cb, &d, 0);
-    } else {
-        x12_remit_callbacks cb = {feed_payment, feed_remit, feed_plb, NULL, feed_finding};
-        x12_error rerr;
-        *rs = x12_remit_read_file(path, &lo, &cb, &d, 0, &rerr);
-    }
-    return d.f;
+        assert_int_equal(x12_ledger_spool_new(kind, path, &f, &err), X12_OK);
+    *rs = read_into(f, path, claims);
+    return f;
 }
 
 static x12_ledger_feed *spool_file(const char *path, int claims, x12_status *rs)
@@ -1077,6 +1073,22 @@ static void test_spool_errors(void **state)
         assert_null(g);
         assert_non_null(strstr(err.detail, "not a whole spool file"));
     }
+    /* whole, but a record inside it damaged (its type): opened, then refused
+     * when read back, and nothing of it kept */
+    uint32_t head_len;
+    memcpy(&head_len, whole, 4);
+    assert_true(4 + head_len + 8 < wlen);
+    whole[4 + head_len + 4] ^= 0x7f; /* the second record's type */
+    fp = fopen(name, "wb");
+    fwrite(whole, 1, wlen, fp);
+    fclose(fp);
+    assert_int_equal(x12_ledger_spool_open(name, &f, &err), X12_OK);
+    assert_int_equal(x12_ledger_spool_apply(b, f, X12_OK, &st, &err), X12_ERR_IO);
+    assert_non_null(strstr(err.detail, "could not be read back"));
+    assert_int_equal(st.claims, 0);
+    assert_int_equal(st.rolled_back, 1);
+    x12_ledger_feed_end(f, X12_OK, NULL, NULL);
+    whole[4 + head_len + 4] ^= 0x7f;
     fp = fopen(name, "wb");
     fwrite(whole, 1, wlen, fp);
     fclose(fp);

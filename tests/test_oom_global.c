@@ -876,16 +876,21 @@ static int f_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
 }
 static void f_finding(void *ctx, const x12_finding *fd) { x12_ledger_feed_finding(ctx, fd); }
 
+/* era-1.835 through the caller's remit reader into feed `f`: the read's status. */
+static x12_status read_era_into(x12_ledger_feed *f)
+{
+    x12_remit_callbacks cb = {f_pay, f_remit, f_plb, NULL, f_finding};
+    x12_error rerr;
+    return x12_remit_read_file(ERA_835, lenient(), &cb, f, 0, &rerr);
+}
+
 static x12_status feed_remits(x12_ledger *l, x12_error *err)
 {
     x12_ledger_feed *f;
     x12_status st = x12_ledger_feed_new(l, X12_LEDGER_FEED_REMITS, ERA_835, &f, err);
     if (st != X12_OK)
         return st;
-    x12_remit_callbacks cb = {f_pay, f_remit, f_plb, NULL, f_finding};
-    x12_error rerr;
-    x12_status rs = x12_remit_read_file(ERA_835, lenient(), &cb, f, 0, &rerr);
-    return x12_ledger_feed_end(f, rs, NULL, err);
+    return x12_ledger_feed_end(f, read_era_into(f), NULL, err);
 }
 
 /* The 835 spooled through the caller's remit reader, then applied. */
@@ -895,10 +900,7 @@ static x12_status spool_remits(x12_ledger *l, x12_error *err)
     x12_status st = x12_ledger_spool_new(X12_LEDGER_FEED_REMITS, ERA_835, &f, err);
     if (st != X12_OK)
         return st;
-    x12_remit_callbacks cb = {f_pay, f_remit, f_plb, NULL, f_finding};
-    x12_error rerr;
-    x12_status rs = x12_remit_read_file(ERA_835, lenient(), &cb, f, 0, &rerr);
-    st = x12_ledger_spool_apply(l, f, rs, NULL, err);
+    st = x12_ledger_spool_apply(l, f, read_era_into(f), NULL, err);
     x12_ledger_feed_end(f, X12_OK, NULL, NULL);
     return st;
 }
