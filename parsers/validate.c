@@ -331,6 +331,48 @@ static void check_code_sets(vctx *v)
     v->flags = 0;
 }
 
+/* Any byte of the eight in x outside 0x20-0x7e, or equal to a separator
+ * (r and c: the separator in every byte)?  Exact for "any" (bit hacks: a
+ * borrow or carry can only spread from a byte that is itself flagged). */
+static inline uint64_t bad8(uint64_t x, uint64_t r, uint64_t c)
+{
+    const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+    uint64_t below = (x - ones * 0x20) & ~x;         /* a byte < 0x20 */
+    uint64_t above = (x + ones) | x;                 /* a byte > 0x7e */
+    uint64_t yr = x ^ r, yc = x ^ c;
+    uint64_t eq = ((yr - ones) & ~yr) | ((yc - ones) & ~yc); /* a separator */
+    return (below | above | eq) & high;
+}
+
+/* Does a text value hold a control or non-ASCII byte, or a separator?  Eight
+ * bytes at a time from eight up (the last word overlaps the one before);
+ * shorter values byte by byte. */
+static inline int text_has_bad(const char *p, size_t n, char rs, char cs)
+{
+    if (n < 8) {
+        unsigned badc = 0;
+        for (size_t i = 0; i < n; i++) {
+            unsigned char ch = (unsigned char)p[i];
+            badc |= (unsigned)(ch < 0x20) | (unsigned)(ch > 0x7e) | (unsigned)(p[i] == rs) |
+                    (unsigned)(p[i] == cs);
+        }
+        return badc != 0;
+    }
+    const uint64_t r = 0x0101010101010101u * (unsigned char)rs;
+    const uint64_t c = 0x0101010101010101u * (unsigned char)cs;
+    uint64_t acc = 0, x;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, p + i, 8);
+        acc |= bad8(x, r, c);
+    }
+    if (i < n) {
+        memcpy(&x, p + n - 8, 8);
+        acc |= bad8(x, r, c);
+    }
+    return acc != 0;
+}
+
 /* Does a simple value certainly pass every check of check_value, with no
  * separator inside?  A quick yes for the common case; "no" only means the
  * full path (check_element) must look, so it decides every finding.  The
@@ -371,17 +413,10 @@ static inline __attribute__((always_inline)) int quick_ok(const spec_el *e, x12_
         if (!num_safe || !valid_time(p, n))
             return 0;
         break;
-    default: {
-        unsigned badc = 0;
-        for (size_t i = 0; i < n; i++) {
-            unsigned char c = (unsigned char)p[i];
-            badc |= (unsigned)(c < 0x20) | (unsigned)(c > 0x7e) | (unsigned)(p[i] == rs) |
-                    (unsigned)(p[i] == cs);
-        }
-        if (badc)
+    default:
+        if (text_has_bad(p, n, rs, cs))
             return 0;
         break;
-    }
     }
     if ((e->minlen && len < e->minlen) || (e->maxlen && len > e->maxlen) || e->re)
         return 0;

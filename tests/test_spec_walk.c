@@ -313,6 +313,50 @@ static void test_element_findings(void **state)
     sb_free(&w2.findings);
 }
 
+/* A text value (N3-01, AN 1-55) of every length from 1 to 40, clean and then
+ * with one bad byte at each position: a control byte, DEL, non-ASCII bytes,
+ * the repetition and the component separator.  The clean ones give no
+ * finding; every bad one gives one at N3-01, whatever its place (text is
+ * checked eight bytes at a time from eight bytes up, the last word
+ * overlapping the one before). */
+static void test_text_bytes(void **state)
+{
+    (void)state;
+    static const char BAD[] = {0x01, 0x1f, 0x7f, (char)0x80, (char)0xc3, (char)0xff, '^', ':'};
+    char data[1024];
+    char value[48];
+    int checked = 0;
+    for (size_t len = 1; len <= 40; len++) {
+        for (int pos = -1; pos < (int)len; pos++) {
+            for (size_t b = 0; b < (pos < 0 ? 1 : sizeof BAD); b++) {
+                for (size_t i = 0; i < len; i++)
+                    value[i] = (char)('A' + i % 26);
+                if (pos >= 0)
+                    value[pos] = BAD[b];
+                value[len] = '\0';
+                int n = snprintf(data, sizeof data,
+                                 ISA "GS*HP*S*R*20261126*1200*1*X*005010X221A1~ST*835*0001~"
+                                     "BPR*I*1*C*CHK************20261126~TRN*1*1*1512345678~"
+                                     "N1*PR*PAYER~N3*%s~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
+                                     "N1*PE*CLINIC*XX*1234567893~SE*9*0001~GE*1*1~IEA*1*000000001~",
+                                 value);
+                walk_log l;
+                walk_data(data, (size_t)n, &l, X12_WALK_ELEMENTS);
+                const char *at = strstr(l.findings.p, "id=N3 el=1.");
+                if (pos < 0 && l.findings.p[0])
+                    fail_msg("length %zu, clean: %s", len, l.findings.p);
+                if (pos >= 0 && !at)
+                    fail_msg("length %zu, byte 0x%02x at %d: no finding at N3-01 (%s)", len,
+                             (unsigned char)BAD[b], pos, l.findings.p);
+                sb_free(&l.events);
+                sb_free(&l.findings);
+                checked++;
+            }
+        }
+    }
+    assert_int_equal(checked, 40 + 8 * (40 * 41 / 2));
+}
+
 /* fixtures/validate: y_ files have no findings, n_ files exactly their .expect */
 static void test_validate_fixtures(void **state)
 {
@@ -654,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_clean_examples),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
+        cmocka_unit_test(test_text_bytes),
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
