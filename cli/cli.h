@@ -22,6 +22,39 @@ void cli_common_init(cli_common *c);
 int cli_common_option(cli_common *c, int argc, char **argv, int *i);
 void cli_reader_options(const cli_common *c, x12_reader_options *o);
 
+/* A command's own option at argv[*i]: 1 when it was one (a value taken by
+ * advancing *i), 0 when it is not the command's, -1 on a bad value (message
+ * printed). */
+typedef int (*cli_own_option)(void *ctx, int argc, char **argv, int *i);
+
+/* What a command that reads X12 files takes: the common options and FILEs. */
+typedef struct cli_args {
+    cli_common common;
+    const char **files; /* the FILE arguments; "-" (standard input) when none */
+    int nfiles;
+} cli_args;
+
+/* Parses argv[1..] for command `name` ("835", "to-json"): "--" ends the
+ * options, --help or -h prints `help` and the common options' help, then the
+ * command's own options (`own`, may be NULL) and the common ones; anything else
+ * not starting with '-' (or "-" alone) is a FILE.  Returns -1 when the command
+ * goes on with `a` (free it with cli_args_free), else the exit status to return
+ * at once: EXIT_FINE after --help, EXIT_USAGE for an unknown or bad option
+ * (message printed) or no memory; `a` holds nothing then. */
+int cli_parse(int argc, char **argv, const char *name, const char *help, cli_own_option own,
+              void *ctx, cli_args *a);
+void cli_args_free(cli_args *a);
+/* An own option for commands whose only one is --json: sets *(int *)ctx. */
+int cli_json_option(void *ctx, int argc, char **argv, int *i);
+
+/* --spec OVERLAY for command `name`: loads the companion-guide overlay at
+ * `path` onto its guide, or onto the guide already in specs[] when an earlier
+ * overlay named the same one (overlays stack in the order given).  At most
+ * CLI_MAX_OVERLAID guides.  0 done, -1 failed (message printed). */
+#define CLI_MAX_OVERLAID 16
+struct x12_spec;
+int cli_overlay_add(const char *name, struct x12_spec **specs, int *nspecs, const char *path);
+
 /* Prints "FILE: segment N (ID) element E.C, byte B: message" to stderr. */
 void cli_print_error(const char *file, const x12_error *e);
 

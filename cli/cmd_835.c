@@ -58,75 +58,67 @@ static void on_finding(void *ctx, const x12_finding *f)
     cli_print_error(r->file, &f->err);
 }
 
+typedef struct opts835 {
+    x12_rows_format format;
+    x12_remit_level level;
+    const char *out_path;
+} opts835;
+
+/* --format csv|json, --level claim|line|adjustment|plb, -o OUT */
+static int own_option(void *ctx, int argc, char **argv, int *i)
+{
+    opts835 *op = ctx;
+    const char *a = argv[*i];
+    if (strcmp(a, "--format") && strcmp(a, "--level") && strcmp(a, "-o"))
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "x12 835: %s needs a value\n", a);
+        return -1;
+    }
+    const char *v = argv[++*i];
+    if (!strcmp(a, "-o")) {
+        op->out_path = v;
+    } else if (!strcmp(a, "--format")) {
+        if (!strcmp(v, "csv")) {
+            op->format = X12_ROWS_CSV;
+        } else if (!strcmp(v, "json")) {
+            op->format = X12_ROWS_JSON;
+        } else {
+            fprintf(stderr, "x12 835: --format must be csv or json, not '%s'\n", v);
+            return -1;
+        }
+    } else {
+        static const char *const LV[] = {"claim", "line", "adjustment", "plb"};
+        int k;
+        for (k = 0; k < 4 && strcmp(v, LV[k]); k++)
+            ;
+        if (k == 4) {
+            fprintf(stderr, "x12 835: --level must be claim, line, adjustment or plb, not '%s'\n", v);
+            return -1;
+        }
+        op->level = (x12_remit_level)k;
+    }
+    return 1;
+}
+
 int cmd_835(int argc, char **argv)
 {
-    cli_common common;
-    cli_common_init(&common);
-    x12_rows_format format = X12_ROWS_CSV;
-    x12_remit_level level = X12_REMIT_LEVEL_CLAIM;
-    const char *out_path = NULL;
-    int nfiles = 0, only_files = 0;
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files)
-        return EXIT_USAGE;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (only_files || a[0] != '-' || !a[1]) {
-            files[nfiles++] = a;
-            continue;
-        }
-        if (!strcmp(a, "--")) {
-            only_files = 1;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(HELP, stdout);
-            fputs(CLI_COMMON_HELP, stdout);
-            free(files);
-            return EXIT_FINE;
-        } else if (!strcmp(a, "--format") || !strcmp(a, "--level") || !strcmp(a, "-o")) {
-            if (i + 1 >= argc) {
-                fprintf(stderr, "x12 835: %s needs a value\n", a);
-                goto usage;
-            }
-            const char *v = argv[++i];
-            if (!strcmp(a, "-o")) {
-                out_path = v;
-            } else if (!strcmp(a, "--format")) {
-                if (!strcmp(v, "csv"))
-                    format = X12_ROWS_CSV;
-                else if (!strcmp(v, "json"))
-                    format = X12_ROWS_JSON;
-                else {
-                    fprintf(stderr, "x12 835: --format must be csv or json, not '%s'\n", v);
-                    goto usage;
-                }
-            } else {
-                static const char *const LV[] = {"claim", "line", "adjustment", "plb"};
-                int k;
-                for (k = 0; k < 4 && strcmp(v, LV[k]); k++)
-                    ;
-                if (k == 4) {
-                    fprintf(stderr, "x12 835: --level must be claim, line, adjustment or plb, not '%s'\n", v);
-                    goto usage;
-                }
-                level = (x12_remit_level)k;
-            }
-        } else {
-            int rc = cli_common_option(&common, argc, argv, &i);
-            if (rc == 1)
-                continue;
-            if (rc == 0)
-                fprintf(stderr, "x12 835: unknown option '%s' (see x12 835 --help)\n", a);
-            goto usage;
-        }
-    }
-    if (nfiles == 0)
-        files[nfiles++] = "-";
+    opts835 op = {X12_ROWS_CSV, X12_REMIT_LEVEL_CLAIM, NULL};
+    cli_args args;
+    int rc = cli_parse(argc, argv, "835", HELP, own_option, &op, &args);
+    if (rc >= 0)
+        return rc;
+    const char **files = args.files;
+    int nfiles = args.nfiles;
+    x12_rows_format format = op.format;
+    x12_remit_level level = op.level;
+    const char *out_path = op.out_path;
     FILE *out = stdout;
     if (out_path && strcmp(out_path, "-") != 0) {
         out = fopen(out_path, "wb");
         if (!out) {
             fprintf(stderr, "x12 835: cannot write %s\n", out_path);
-            free(files);
+            cli_args_free(&args);
             return EXIT_USAGE;
         }
     }
@@ -136,11 +128,11 @@ int cmd_835(int argc, char **argv)
     if (!r.rows) {
         if (out != stdout)
             fclose(out);
-        free(files);
+        cli_args_free(&args);
         return EXIT_USAGE;
     }
     x12_reader_options ro;
-    cli_reader_options(&common, &ro);
+    cli_reader_options(&args.common, &ro);
     x12_remit_callbacks cb = {NULL, on_claim, on_plb, NULL, on_finding};
     int status = EXIT_FINE;
     for (int i = 0; i < nfiles && r.out_status == X12_OK; i++) {
@@ -169,13 +161,10 @@ int cmd_835(int argc, char **argv)
         werr |= fclose(out) != 0;
     else
         werr |= fflush(stdout) != 0;
-    free(files);
+    cli_args_free(&args);
     if (werr) {
         fprintf(stderr, "x12 835: error writing the rows\n");
         return EXIT_USAGE;
     }
     return status;
-usage:
-    free(files);
-    return EXIT_USAGE;
 }

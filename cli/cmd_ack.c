@@ -34,7 +34,6 @@ static int to_file(void *ctx, const void *buf, size_t len)
     return fwrite(buf, 1, len, (FILE *)ctx) == len ? 0 : -1;
 }
 
-#define MAX_OVERLAID 16
 
 int cmd_ack(int argc, char **argv)
 {
@@ -45,7 +44,7 @@ int cmd_ack(int argc, char **argv)
     ao.what = 0;
     const char *file = NULL, *out = NULL;
     int nspecs = 0, status = EXIT_USAGE;
-    x12_spec *specs[MAX_OVERLAID];
+    x12_spec *specs[CLI_MAX_OVERLAID];
     FILE *f = NULL;
     int newline = 0;
     x12_writer_options wo;
@@ -96,18 +95,8 @@ int cmd_ack(int argc, char **argv)
                 else
                     ao.control_number = (uint32_t)v;
             } else {
-                x12_error err;
-                if (nspecs == MAX_OVERLAID) {
-                    fprintf(stderr, "x12 ack: too many --spec\n");
+                if (cli_overlay_add("ack", specs, &nspecs, val) != 0)
                     goto done;
-                }
-                x12_spec *s = x12_spec_load_overlaid(val, &err);
-                if (!s) {
-                    fprintf(stderr, "x12 ack: %s, line %llu: %s (%s)\n", val,
-                            (unsigned long long)err.byte_offset, err.msg, err.detail);
-                    goto done;
-                }
-                specs[nspecs++] = s;
             }
         } else if (a[0] == '-' && a[1]) {
             int rc = cli_common_option(&common, argc, argv, &i);

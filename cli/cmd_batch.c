@@ -43,7 +43,6 @@ static const char HELP[] =
     "Exit status: 0 every file fine; 1 a file failed, was quarantined or had error\n"
     "findings; 2 usage or I/O error (for example an output folder that is not writable).\n\n";
 
-#define MAX_OVERLAID 16
 
 /* --- scan ----------------------------------------------------------------- */
 
@@ -207,30 +206,7 @@ static void free_run(batch_run *r)
 
 static int load_spec(batch_run *r, const char *path)
 {
-    x12_error err;
-    x12_spec *s = x12_spec_load_overlaid(path, &err);
-    if (!s) {
-        fprintf(stderr, "x12 batch: %s, line %llu: %s (%s)\n", path,
-                (unsigned long long)err.byte_offset, err.msg, err.detail);
-        return -1;
-    }
-    for (int k = 0; k < r->nspecs; k++)
-        if (!strcmp(x12_spec_guide_id(r->specs[k]), x12_spec_guide_id(s))) {
-            x12_spec_free(s);
-            if (x12_spec_apply_overlay(r->specs[k], path, &err) != X12_OK) {
-                fprintf(stderr, "x12 batch: %s, line %llu: %s (%s)\n", path,
-                        (unsigned long long)err.byte_offset, err.msg, err.detail);
-                return -1;
-            }
-            return 0;
-        }
-    if (r->nspecs == MAX_OVERLAID) {
-        x12_spec_free(s);
-        fprintf(stderr, "x12 batch: at most %d overlays\n", MAX_OVERLAID);
-        return -1;
-    }
-    r->specs[r->nspecs++] = s;
-    return 0;
+    return cli_overlay_add("batch", r->specs, &r->nspecs, path);
 }
 
 int cmd_batch(int argc, char **argv)
@@ -242,7 +218,7 @@ int cmd_batch(int argc, char **argv)
     cli_common common;
     cli_common_init(&common);
     const char *db = NULL;
-    r.specs = calloc(MAX_OVERLAID, sizeof *r.specs);
+    r.specs = calloc(CLI_MAX_OVERLAID, sizeof *r.specs);
     if (!r.specs)
         return EXIT_USAGE;
     for (int i = 1; i < argc; i++) {

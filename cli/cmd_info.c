@@ -199,43 +199,15 @@ static const char HELP[] =
 
 int cmd_info(int argc, char **argv)
 {
-    cli_common common;
-    cli_common_init(&common);
-    int json = 0, nfiles = 0, only_files = 0;
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files)
-        return EXIT_USAGE;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_files && a[0] == '-' && a[1]) {
-            if (strcmp(a, "--") == 0) {
-                only_files = 1;
-                continue;
-            }
-            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-                fputs(HELP, stdout);
-                fputs(CLI_COMMON_HELP, stdout);
-                free(files);
-                return EXIT_FINE;
-            }
-            if (strcmp(a, "--json") == 0) {
-                json = 1;
-                continue;
-            }
-            int rc = cli_common_option(&common, argc, argv, &i);
-            if (rc == 1)
-                continue;
-            if (rc == 0)
-                fprintf(stderr, "x12 info: unknown option '%s' (see x12 info --help)\n", a);
-            free(files);
-            return EXIT_USAGE;
-        }
-        files[nfiles++] = a;
-    }
-    if (nfiles == 0)
-        files[nfiles++] = "-";
+    int json = 0;
+    cli_args args;
+    int rc = cli_parse(argc, argv, "info", HELP, cli_json_option, &json, &args);
+    if (rc >= 0)
+        return rc;
+    const char **files = args.files;
+    int nfiles = args.nfiles;
     x12_reader_options o;
-    cli_reader_options(&common, &o);
+    cli_reader_options(&args.common, &o);
     x12_reader_callbacks cb = {on_segment, on_error};
     int status = EXIT_FINE;
     for (int i = 0; i < nfiles; i++) {
@@ -252,7 +224,7 @@ int cmd_info(int argc, char **argv)
             printf("%s: %u error%s\n", c.file, c.errors, c.errors == 1 ? "" : "s");
         status = cli_worst(status, c.status);
     }
-    free(files);
+    cli_args_free(&args);
     if (fflush(stdout) != 0) {
         perror("x12 info: write");
         status = EXIT_USAGE;

@@ -200,39 +200,14 @@ static const char HELP[] =
 
 int cmd_to_json(int argc, char **argv)
 {
-    cli_common common;
-    cli_common_init(&common);
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    int nfiles = 0, only_files = 0;
-    if (!files)
-        return EXIT_USAGE;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_files && a[0] == '-' && a[1]) {
-            if (strcmp(a, "--") == 0) {
-                only_files = 1;
-                continue;
-            }
-            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-                fputs(HELP, stdout);
-                fputs(CLI_COMMON_HELP, stdout);
-                free(files);
-                return EXIT_FINE;
-            }
-            int rc = cli_common_option(&common, argc, argv, &i);
-            if (rc == 1)
-                continue;
-            if (rc == 0)
-                fprintf(stderr, "x12 to-json: unknown option '%s' (see x12 to-json --help)\n", a);
-            free(files);
-            return EXIT_USAGE;
-        }
-        files[nfiles++] = a;
-    }
-    if (nfiles == 0)
-        files[nfiles++] = "-";
+    cli_args args;
+    int rc = cli_parse(argc, argv, "to-json", HELP, NULL, NULL, &args);
+    if (rc >= 0)
+        return rc;
+    const char **files = args.files;
+    int nfiles = args.nfiles;
     x12_reader_options o;
-    cli_reader_options(&common, &o);
+    cli_reader_options(&args.common, &o);
     int status = EXIT_FINE;
     for (int i = 0; i < nfiles; i++) {
         tj t;
@@ -242,7 +217,7 @@ int cmd_to_json(int argc, char **argv)
         x12_walker_callbacks wc = {on_event, on_finding};
         t.w = x12_walker_new(&wc, &t, 0);
         if (!t.w) {
-            free(files);
+            cli_args_free(&args);
             return EXIT_USAGE;
         }
         x12_reader_callbacks cb = {on_segment, on_error};
@@ -255,7 +230,7 @@ int cmd_to_json(int argc, char **argv)
             t.status = EXIT_USAGE;
         status = cli_worst(status, t.status);
     }
-    free(files);
+    cli_args_free(&args);
     if (fflush(stdout) != 0) {
         perror("x12 to-json: write");
         status = EXIT_USAGE;

@@ -99,77 +99,47 @@ static const char HELP[] =
     "\"Overlays\"): tighter usage, codes and lengths, and its rules (SNIP 7).\n"
     "Exit status: 0 no errors, 1 errors were found, 2 usage or I/O error.\n\n";
 
-#define MAX_OVERLAID 16
+
+typedef struct vopts {
+    int json;
+    int nspecs;
+    x12_spec *specs[CLI_MAX_OVERLAID];
+} vopts;
+
+/* --json, and --spec OVERLAY: loaded here, so that a bad overlay is a usage error */
+static int own_option(void *ctx, int argc, char **argv, int *i)
+{
+    vopts *vo = ctx;
+    const char *a = argv[*i];
+    if (strcmp(a, "--json") == 0) {
+        vo->json = 1;
+        return 1;
+    }
+    if (strcmp(a, "--spec") != 0)
+        return 0;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "x12 validate: --spec needs an overlay file\n");
+        return -1;
+    }
+    return cli_overlay_add("validate", vo->specs, &vo->nspecs, argv[++*i]) == 0 ? 1 : -1;
+}
 
 int cmd_validate(int argc, char **argv)
 {
-    cli_common common;
-    cli_common_init(&common);
-    int json = 0, nfiles = 0, only_files = 0, nspecs = 0;
-    x12_spec *specs[MAX_OVERLAID];
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    if (!files)
-        return EXIT_USAGE;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_files && a[0] == '-' && a[1]) {
-            if (strcmp(a, "--") == 0) {
-                only_files = 1;
-                continue;
-            }
-            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-                fputs(HELP, stdout);
-                fputs(CLI_COMMON_HELP, stdout);
-                free(files);
-                return EXIT_FINE;
-            }
-            if (strcmp(a, "--json") == 0) {
-                json = 1;
-                continue;
-            }
-            if (strcmp(a, "--spec") == 0) {
-                if (i + 1 >= argc || nspecs == MAX_OVERLAID) {
-                    fprintf(stderr, "x12 validate: --spec needs an overlay file\n");
-                    goto usage;
-                }
-                const char *path = argv[++i];
-                x12_error err;
-                x12_spec *s = x12_spec_load_overlaid(path, &err);
-                if (!s) {
-                    fprintf(stderr, "x12 validate: %s, line %llu: %s (%s)\n", path,
-                            (unsigned long long)err.byte_offset, err.msg, err.detail);
-                    goto usage;
-                }
-                /* a second overlay for the same guide applies on top of the first */
-                int k;
-                for (k = 0; k < nspecs; k++)
-                    if (!strcmp(x12_spec_guide_id(specs[k]), x12_spec_guide_id(s)))
-                        break;
-                if (k < nspecs) {
-                    x12_spec_free(s);
-                    if (x12_spec_apply_overlay(specs[k], path, &err) != X12_OK) {
-                        fprintf(stderr, "x12 validate: %s, line %llu: %s (%s)\n", path,
-                                (unsigned long long)err.byte_offset, err.msg, err.detail);
-                        goto usage;
-                    }
-                } else {
-                    specs[nspecs++] = s;
-                }
-                continue;
-            }
-            int rc = cli_common_option(&common, argc, argv, &i);
-            if (rc == 1)
-                continue;
-            if (rc == 0)
-                fprintf(stderr, "x12 validate: unknown option '%s' (see x12 validate --help)\n", a);
-            goto usage;
-        }
-        files[nfiles++] = a;
+    vopts vo;
+    memset(&vo, 0, sizeof vo);
+    cli_args args;
+    int rc = cli_parse(argc, argv, "validate", HELP, own_option, &vo, &args);
+    if (rc >= 0) {
+        for (int k = 0; k < vo.nspecs; k++)
+            x12_spec_free(vo.specs[k]);
+        return rc;
     }
-    if (nfiles == 0)
-        files[nfiles++] = "-";
+    const char **files = args.files;
+    int nfiles = args.nfiles, json = vo.json, nspecs = vo.nspecs;
+    x12_spec **specs = vo.specs;
     x12_reader_options o;
-    cli_reader_options(&common, &o);
+    cli_reader_options(&args.common, &o);
     int status = EXIT_FINE;
     for (int i = 0; i < nfiles; i++) {
         vctx v;
@@ -196,7 +166,7 @@ int cmd_validate(int argc, char **argv)
                    v.warnings, v.warnings == 1 ? "" : "s");
         status = cli_worst(status, v.status);
     }
-    free(files);
+    cli_args_free(&args);
     for (int k = 0; k < nspecs; k++)
         x12_spec_free(specs[k]);
     if (fflush(stdout) != 0) {
@@ -205,7 +175,7 @@ int cmd_validate(int argc, char **argv)
     }
     return status;
 usage:
-    free(files);
+    cli_args_free(&args);
     for (int k = 0; k < nspecs; k++)
         x12_spec_free(specs[k]);
     return EXIT_USAGE;

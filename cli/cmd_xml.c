@@ -43,50 +43,31 @@ static const char TO_HELP[] =
     "                    then writes each segment followed by its terminator only\n"
     "Exit status: 0 no errors, 1 the input has syntax or envelope errors, 2 usage or I/O error.\n\n";
 
+/* --compact, --no-gaps */
+static int to_xml_option(void *ctx, int argc, char **argv, int *i)
+{
+    (void)argc;
+    x12_xml_options *xo = ctx;
+    if (strcmp(argv[*i], "--compact") == 0)
+        xo->flags |= X12_XML_COMPACT;
+    else if (strcmp(argv[*i], "--no-gaps") == 0)
+        xo->flags |= X12_XML_NO_GAPS;
+    else
+        return 0;
+    return 1;
+}
+
 int cmd_to_xml(int argc, char **argv)
 {
-    cli_common common;
-    cli_common_init(&common);
     x12_xml_options xo;
     x12_xml_options_init(&xo);
-    const char **files = calloc((size_t)argc + 1, sizeof *files);
-    int nfiles = 0, only_files = 0;
-    if (!files)
-        return EXIT_USAGE;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_files && a[0] == '-' && a[1]) {
-            if (strcmp(a, "--") == 0) {
-                only_files = 1;
-                continue;
-            }
-            if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
-                fputs(TO_HELP, stdout);
-                fputs(CLI_COMMON_HELP, stdout);
-                free(files);
-                return EXIT_FINE;
-            }
-            if (strcmp(a, "--compact") == 0) {
-                xo.flags |= X12_XML_COMPACT;
-                continue;
-            }
-            if (strcmp(a, "--no-gaps") == 0) {
-                xo.flags |= X12_XML_NO_GAPS;
-                continue;
-            }
-            int rc = cli_common_option(&common, argc, argv, &i);
-            if (rc == 1)
-                continue;
-            if (rc == 0)
-                fprintf(stderr, "x12 to-xml: unknown option '%s' (see x12 to-xml --help)\n", a);
-            free(files);
-            return EXIT_USAGE;
-        }
-        files[nfiles++] = a;
-    }
-    if (nfiles == 0)
-        files[nfiles++] = "-";
-    cli_reader_options(&common, &xo.reader);
+    cli_args args;
+    int rc = cli_parse(argc, argv, "to-xml", TO_HELP, to_xml_option, &xo, &args);
+    if (rc >= 0)
+        return rc;
+    const char **files = args.files;
+    int nfiles = args.nfiles;
+    cli_reader_options(&args.common, &xo.reader);
     txctx t = {NULL, EXIT_FINE};
     xo.error = on_error;
     xo.error_ctx = &t;
@@ -94,7 +75,7 @@ int cmd_to_xml(int argc, char **argv)
     x12_xml_encoder *x = x12_xml_encoder_new(&xo, to_stdout, NULL, &err);
     if (!x) {
         fprintf(stderr, "x12 to-xml: %s\n", err.msg);
-        free(files);
+        cli_args_free(&args);
         return EXIT_USAGE;
     }
     /* a file that cannot be read is reported through on_error and the next
@@ -106,7 +87,7 @@ int cmd_to_xml(int argc, char **argv)
     }
     x12_status fs = x12_xml_encoder_finish(x);
     x12_xml_encoder_free(x);
-    free(files);
+    cli_args_free(&args);
     if (fs != X12_OK || st == X12_ERR_NOMEM) {
         fprintf(stderr, "x12 to-xml: write: %s\n", x12_status_message(fs != X12_OK ? fs : st));
         return EXIT_USAGE;

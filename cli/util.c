@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <x12/spec.h>
+
 #include "cli.h"
 
 const char CLI_COMMON_HELP[] =
@@ -45,6 +47,96 @@ int cli_common_option(cli_common *c, int argc, char **argv, int *i)
         (*i)++;
         return 1;
     }
+    return 0;
+}
+
+int cli_parse(int argc, char **argv, const char *name, const char *help, cli_own_option own,
+              void *ctx, cli_args *a)
+{
+    memset(a, 0, sizeof *a);
+    cli_common_init(&a->common);
+    a->files = calloc((size_t)argc + 1, sizeof *a->files);
+    if (!a->files) {
+        fprintf(stderr, "x12 %s: out of memory\n", name);
+        return EXIT_USAGE;
+    }
+    int only_files = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i];
+        if (only_files || arg[0] != '-' || !arg[1]) {
+            a->files[a->nfiles++] = arg;
+            continue;
+        }
+        if (strcmp(arg, "--") == 0) {
+            only_files = 1;
+            continue;
+        }
+        if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0) {
+            fputs(help, stdout);
+            fputs(CLI_COMMON_HELP, stdout);
+            cli_args_free(a);
+            return EXIT_FINE;
+        }
+        int rc = own ? own(ctx, argc, argv, &i) : 0;
+        if (rc == 0)
+            rc = cli_common_option(&a->common, argc, argv, &i);
+        if (rc == 1)
+            continue;
+        if (rc == 0)
+            fprintf(stderr, "x12 %s: unknown option '%s' (see x12 %s --help)\n", name, arg, name);
+        cli_args_free(a);
+        return EXIT_USAGE;
+    }
+    if (a->nfiles == 0)
+        a->files[a->nfiles++] = "-";
+    return -1;
+}
+
+int cli_json_option(void *ctx, int argc, char **argv, int *i)
+{
+    (void)argc;
+    if (strcmp(argv[*i], "--json") != 0)
+        return 0;
+    *(int *)ctx = 1;
+    return 1;
+}
+
+void cli_args_free(cli_args *a)
+{
+    free(a->files);
+    a->files = NULL;
+    a->nfiles = 0;
+}
+
+static void overlay_error(const char *name, const char *path, const x12_error *err)
+{
+    fprintf(stderr, "x12 %s: %s, line %llu: %s (%s)\n", name, path,
+            (unsigned long long)err->byte_offset, err->msg, err->detail);
+}
+
+int cli_overlay_add(const char *name, x12_spec **specs, int *nspecs, const char *path)
+{
+    x12_error err;
+    x12_spec *s = x12_spec_load_overlaid(path, &err);
+    if (!s) {
+        overlay_error(name, path, &err);
+        return -1;
+    }
+    for (int k = 0; k < *nspecs; k++)
+        if (!strcmp(x12_spec_guide_id(specs[k]), x12_spec_guide_id(s))) {
+            x12_spec_free(s);
+            if (x12_spec_apply_overlay(specs[k], path, &err) != X12_OK) {
+                overlay_error(name, path, &err);
+                return -1;
+            }
+            return 0;
+        }
+    if (*nspecs == CLI_MAX_OVERLAID) {
+        x12_spec_free(s);
+        fprintf(stderr, "x12 %s: overlays for at most %d guides\n", name, CLI_MAX_OVERLAID);
+        return -1;
+    }
+    specs[(*nspecs)++] = s;
     return 0;
 }
 

@@ -146,5 +146,16 @@ has "$T/out" "because of segment SBR at position $pos in loop 2000, element 2 (s
 expect_rc 1 "$X12" ack-report --json "$T/trig.999"
 has "$T/out" '"context":"SITUATIONAL TRIGGER"'
 
+# two --spec overlays for the same guide stack (the second used to replace the
+# first): the 999 answers both the first's SBR09 codes and the second's CLM01 length
+OV=$SRC/fixtures/overlays/example-companion.xml
+printf '<overlay guide="005010X222A1">\n<elmod loop="2300" seg="CLM" el="CLM01" maxlen="10"/>\n</overlay>\n' >"$T/clm01.xml"
+expect_rc 1 "$X12" ack $FIXED --spec "$OV" --spec "$T/clm01.xml" "$SRC/fixtures/validate/y_837p_generated.x12"
+tr '~' '\n' <"$T/out" >"$T/stacked.999"
+has "$T/stacked.999" "IK3*SBR*13*2000*8"
+has "$T/stacked.999" "IK3*CLM*19*2300*8"
+[ "$(grep -c '^IK3' "$T/stacked.999")" = 6 ] && ok || bad "stacked overlays: $(grep -c '^IK3' "$T/stacked.999") IK3, wanted 6"
+expect_rc 2 "$X12" ack --spec "$T/no-such.xml" "$A/y_accepted.x12"; has "$T/err" "x12 ack: $T/no-such.xml"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -34,6 +34,32 @@ expect_rc 0 "$X12" cat --help; has "$T/out" "usage: x12 cat"; has "$T/out" "--st
 expect_rc 0 "$X12" info --help; has "$T/out" "--json"
 expect_rc 2 "$X12" cat --bogus "$F/y_minimal.x12"; has "$T/err" "unknown option '--bogus'"
 expect_rc 2 "$X12" cat --max-segment nope "$F/y_minimal.x12"
+# the commands that read X12 files share one option parser: --help, unknown and
+# bad options, "--" before a file whose name starts with '-', "-" for stdin
+cp "$F/y_minimal.x12" "$T/-dash.x12"
+for c in cat info to-json validate to-xml 835; do
+  expect_rc 0 "$X12" $c --help; has "$T/out" "usage: x12 $c"; has "$T/out" "--max-segment N"
+  expect_rc 0 "$X12" $c -h; has "$T/out" "usage: x12 $c"
+  expect_rc 2 "$X12" $c --bogus "$F/y_minimal.x12"
+  has "$T/err" "x12 $c: unknown option '--bogus' (see x12 $c --help)"
+  [ -s "$T/out" ] && bad "$c --bogus wrote output" || ok
+  expect_rc 2 "$X12" $c "$F/y_minimal.x12" --max-segment; has "$T/err" "--max-segment needs a number"
+  expect_rc 2 "$X12" $c --max-segment 0 "$F/y_minimal.x12"; has "$T/err" "is not a byte count"
+  # the same exit status and output, the file named after "--", as "-" or plainly
+  "$X12" $c "$F/y_minimal.x12" >"$T/file.out" 2>&1; want=$?
+  (cd "$T" && "$X12" $c -- -dash.x12 >"$T/dash.out" 2>&1); rc=$?
+  [ "$rc" = "$want" ] && ok || { bad "$c -- -dash.x12: exit $rc, wanted $want"; cat "$T/dash.out"; }
+  "$X12" $c - <"$F/y_minimal.x12" >"$T/stdin.out" 2>&1; rc=$?
+  [ "$rc" = "$want" ] && ok || bad "$c - (stdin): exit $rc, wanted $want"
+  # (to-xml names the file in its output)
+  sed -e "s#$F/y_minimal.x12#<stdin>#g" -e 's#<file name="[^"]*">#<file>#' "$T/file.out" >"$T/file.norm"
+  sed -e 's#<file name="[^"]*">#<file>#' "$T/stdin.out" | cmp -s - "$T/file.norm" && ok ||
+    bad "$c: stdin and file outputs differ"
+done
+expect_rc 2 "$X12" info --json --bogus "$F/y_minimal.x12"
+expect_rc 2 "$X12" validate --spec; has "$T/err" "--spec needs an overlay file"
+expect_rc 2 "$X12" validate --spec "$T/no-such-overlay.xml" "$F/y_minimal.x12"
+has "$T/err" "no-such-overlay.xml"
 
 # cat: one segment per line, delimiters kept, byte-identical to the input for a clean file
 expect_rc 0 "$X12" cat "$F/y_minimal.x12"
@@ -121,6 +147,12 @@ expect_rc 2 "$X12" validate /nonexistent/file
 # --spec: a companion guide narrows the guide (SNIP 7)
 expect_rc 1 "$X12" validate --spec "$SRC/fixtures/overlays/example-companion.xml" "$V/y_837p_generated.x12"
 has "$T/out" "segment 15 (SBR) element 9.0, byte 548: element value is not a code this guide allows (SBR09: not among the guide's codes) [error, SNIP 7, loop 2000B, IK304 8, IK403 7]"
+# a second overlay for the same guide applies on top of the first
+printf '<overlay guide="005010X222A1">\n<elmod loop="2300" seg="CLM" el="CLM01" maxlen="10"/>\n</overlay>\n' >"$T/clm01.xml"
+expect_rc 1 "$X12" validate --spec "$SRC/fixtures/overlays/example-companion.xml" --spec "$T/clm01.xml" "$V/y_837p_generated.x12"
+has "$T/out" "segment 15 (SBR) element 9.0, byte 548: element value is not a code this guide allows"
+has "$T/out" "segment 21 (CLM) element 1.0, byte 728: element is too long (CLM01: 11 characters, at most 10) [error, SNIP 7"
+has "$T/out" "6 errors, 0 warnings"
 printf '<overlay guide="005010X222A1">\n<loopmod loop="2400" repeat="99"/></overlay>\n' >"$T/wide.xml"
 expect_rc 2 "$X12" validate --spec "$T/wide.xml" "$V/y_837p_generated.x12"
 has "$T/err" "wide.xml, line 2: implementation-guide spec is malformed"
