@@ -10,6 +10,7 @@
 
 #include "json_stream.h"
 #include "x12/reader.h"
+#include "internal.h"
 
 #define CHUNK (64 * 1024)
 
@@ -82,26 +83,10 @@ struct json_stream {
 
 /* --- allocation ---------------------------------------------------------- */
 
-static void *s_malloc(const x12_allocator *a, size_t n)
-{
-    return a ? a->malloc(a->ctx, n) : malloc(n);
-}
-static void *s_realloc(const x12_allocator *a, void *p, size_t n)
-{
-    return a ? a->realloc(a->ctx, p, n) : realloc(p, n);
-}
-static void s_free(const x12_allocator *a, void *p)
-{
-    if (a)
-        a->free(a->ctx, p);
-    else
-        free(p);
-}
-
 json_stream *json_stream_new(json_stream_read_fn read, void *ctx, const json_stream_options *opts)
 {
     const x12_allocator *a = opts ? opts->alloc : NULL;
-    json_stream *s = s_malloc(a, sizeof *s);
+    json_stream *s = x12__alloc(a, sizeof *s);
     if (!s)
         return NULL;
     memset(s, 0, sizeof *s);
@@ -113,10 +98,10 @@ json_stream *json_stream_new(json_stream_read_fn read, void *ctx, const json_str
     s->max_depth = opts && opts->max_depth ? opts->max_depth : X12_JSON_DEFAULT_MAX_DEPTH;
     s->raw = opts ? opts->raw : 0;
     s->line = 1;
-    s->in = s_malloc(a, CHUNK);
-    s->stack = s_malloc(a, s->max_depth);
+    s->in = x12__alloc(a, CHUNK);
+    s->stack = x12__alloc(a, s->max_depth);
     s->obj_cap = 4096;
-    s->obj = s_malloc(a, s->obj_cap);
+    s->obj = x12__alloc(a, s->obj_cap);
     if (!s->in || !s->stack || !s->obj) {
         json_stream_free(s);
         return NULL;
@@ -128,11 +113,11 @@ void json_stream_free(json_stream *s)
 {
     if (!s)
         return;
-    s_free(s->a, s->in);
-    s_free(s->a, s->stack);
-    s_free(s->a, s->obj);
-    s_free(s->a, s->ins);
-    s_free(s->a, s);
+    x12__free(s->a, s->in);
+    x12__free(s->a, s->stack);
+    x12__free(s->a, s->obj);
+    x12__free(s->a, s->ins);
+    x12__free(s->a, s);
 }
 
 /* --- sources ------------------------------------------------------------- */
@@ -209,7 +194,7 @@ static int obj_put(json_stream *s, const char *p, size_t n)
         size_t cap = s->obj_cap;
         while (cap < s->obj_len + n + 1)
             cap *= 2;
-        char *q = s_realloc(s->a, s->obj, cap);
+        char *q = x12__realloc(s->a, s->obj, cap);
         if (!q)
             return -1;
         s->obj = q;
@@ -232,7 +217,7 @@ static int ins_add(json_stream *s, size_t extra)
         return 0;
     if (s->nins == s->ins_cap) {
         size_t cap = s->ins_cap ? s->ins_cap * 2 : 64;
-        struct ins *q = s_realloc(s->a, s->ins, cap * sizeof *q);
+        struct ins *q = x12__realloc(s->a, s->ins, cap * sizeof *q);
         if (!q)
             return -1;
         s->ins = q;

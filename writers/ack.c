@@ -12,6 +12,7 @@
 #include "spec_model.h"
 #include "x12/ack.h"
 #include "x12/control.h"
+#include "internal.h"
 
 #define ACK_GUIDE "005010X231A1"
 #define MAX_PENDING 64
@@ -94,24 +95,6 @@ struct x12_ack {
 };
 
 /* --- small helpers ---------------------------------------------------------- */
-
-static void *al_malloc(const x12_allocator *al, size_t n)
-{
-    return al ? al->malloc(al->ctx, n) : malloc(n);
-}
-
-static void *al_realloc(const x12_allocator *al, void *p, size_t n)
-{
-    return al ? al->realloc(al->ctx, p, n) : realloc(p, n);
-}
-
-static void al_free(const x12_allocator *al, void *p)
-{
-    if (al)
-        al->free(al->ctx, p);
-    else
-        free(p);
-}
 
 /* Copies a slice into buf, without trailing spaces (ISA fields are padded). */
 static void copy_trim(char *buf, size_t cap, x12_slice s)
@@ -718,7 +701,7 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
         uint32_t cap = a->caperrs ? a->caperrs * 2 : 16;
         if (cap > a->o.max_errors)
             cap = a->o.max_errors;
-        errent *n = al_realloc(a->al, a->errs, cap * sizeof *n);
+        errent *n = x12__realloc(a->al, a->errs, cap * sizeof *n);
         if (!n) {
             set_fatal(a, X12_ERR_NOMEM, NULL);
             return;
@@ -1023,7 +1006,7 @@ x12_ack *x12_ack_new(const x12_ack_options *opts, x12_write_fn out, void *ctx, x
         memset(err, 0, sizeof *err);
         err->msg = x12_status_message(X12_OK);
     }
-    x12_ack *a = al_malloc(o.alloc, sizeof *a);
+    x12_ack *a = x12__alloc(o.alloc, sizeof *a);
     if (!a) {
         if (err) {
             err->code = X12_ERR_NOMEM;
@@ -1041,7 +1024,7 @@ x12_ack *x12_ack_new(const x12_ack_options *opts, x12_write_fn out, void *ctx, x
             err->msg = x12_status_message(X12_ERR_USAGE);
             snprintf(err->detail, sizeof err->detail, "date must be CCYYMMDD and time HHMM");
         }
-        al_free(a->al, a);
+        x12__free(a->al, a);
         return NULL;
     }
     if (o.date && o.time) {
@@ -1066,7 +1049,7 @@ x12_ack *x12_ack_new(const x12_ack_options *opts, x12_write_fn out, void *ctx, x
     wo.alloc = o.alloc;
     a->w = x12_writer_new(&wo, out, ctx, err);
     if (!a->w) {
-        al_free(a->al, a);
+        x12__free(a->al, a);
         return NULL;
     }
     a->err.msg = x12_status_message(X12_OK);
@@ -1097,8 +1080,8 @@ void x12_ack_free(x12_ack *a)
     if (!a)
         return;
     x12_writer_free(a->w);
-    al_free(a->al, a->errs);
-    al_free(a->al, a);
+    x12__free(a->al, a->errs);
+    x12__free(a->al, a);
 }
 
 /* --- one file, the whole pipeline --------------------------------------------- */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "x12/split.h"
+#include "internal.h"
 
 struct x12_split {
     x12_split_by by;
@@ -30,28 +31,10 @@ struct x12_split {
     uint32_t out_groups, group_sets, set_segs;
 };
 
-static void *al_malloc(const x12_allocator *al, size_t n)
-{
-    return al ? al->malloc(al->ctx, n) : malloc(n);
-}
-
-static void *al_realloc(const x12_allocator *al, void *p, size_t n)
-{
-    return al ? al->realloc(al->ctx, p, n) : realloc(p, n);
-}
-
-static void al_free(const x12_allocator *al, void *p)
-{
-    if (al)
-        al->free(al->ctx, p);
-    else
-        free(p);
-}
-
 static char *al_strdup(const x12_allocator *al, const char *s)
 {
     size_t n = strlen(s) + 1;
-    char *p = al_malloc(al, n);
+    char *p = x12__alloc(al, n);
     if (p)
         memcpy(p, s, n);
     return p;
@@ -73,7 +56,7 @@ static x12_status fail(x12_split *s, x12_status code, const char *what, const ch
 static x12_status keep(x12_split *s, char **buf, size_t *len, size_t *cap, x12_slice raw)
 {
     if (raw.len + 1 > *cap) {
-        char *n = al_realloc(s->al, *buf, raw.len + 1);
+        char *n = x12__realloc(s->al, *buf, raw.len + 1);
         if (!n)
             return fail(s, X12_ERR_NOMEM, "no memory for a header", NULL, 0);
         *buf = n;
@@ -120,8 +103,8 @@ static x12_status open_out(x12_split *s)
         snprintf(base, sizeof base, ".i%04u.g%04u.t%04u.x12", (unsigned)s->ni, (unsigned)s->ng,
                  (unsigned)s->nt);
     size_t n = strlen(s->dir) + strlen(s->stem) + strlen(base) + 8;
-    s->name = al_malloc(s->al, n);
-    s->tmp = al_malloc(s->al, n + 6);
+    s->name = x12__alloc(s->al, n);
+    s->tmp = x12__alloc(s->al, n + 6);
     if (!s->name || !s->tmp)
         return fail(s, X12_ERR_NOMEM, "no memory for a file name", NULL, 0);
     snprintf(s->name, n, "%s/%s%s", s->dir, s->stem, base);
@@ -135,8 +118,8 @@ static x12_status open_out(x12_split *s)
 
 static void drop_names(x12_split *s)
 {
-    al_free(s->al, s->name);
-    al_free(s->al, s->tmp);
+    x12__free(s->al, s->name);
+    x12__free(s->al, s->tmp);
     s->name = s->tmp = NULL;
 }
 
@@ -350,7 +333,7 @@ x12_split *x12_split_new(x12_split_by by, const char *dir, const char *stem,
         }
         return NULL;
     }
-    x12_split *s = al_malloc(alloc, sizeof *s);
+    x12_split *s = x12__alloc(alloc, sizeof *s);
     if (s) {
         memset(s, 0, sizeof *s);
         s->by = by;
@@ -390,11 +373,11 @@ void x12_split_free(x12_split *s)
         remove(s->tmp);
     }
     drop_names(s);
-    al_free(s->al, s->isa);
-    al_free(s->al, s->gs);
-    al_free(s->al, s->dir);
-    al_free(s->al, s->stem);
-    al_free(s->al, s);
+    x12__free(s->al, s->isa);
+    x12__free(s->al, s->gs);
+    x12__free(s->al, s->dir);
+    x12__free(s->al, s->stem);
+    x12__free(s->al, s);
 }
 
 /* --- one file -------------------------------------------------------------------- */
