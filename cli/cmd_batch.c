@@ -46,13 +46,42 @@ static const char HELP[] =
 
 /* --- scan ----------------------------------------------------------------- */
 
+typedef struct dir_id {
+    dev_t dev;
+    ino_t ino;
+} dir_id;
+
 typedef struct scan {
     batch_run *r;
     size_t cap;
     dev_t out_dev;
     ino_t out_ino;
     int have_out;
+    dir_id *seen; /* every folder read so far: a folder reached again through a
+                     symbolic link is not read again (two links to "." would
+                     otherwise make the walk exponential) */
+    size_t nseen, seen_cap;
 } scan;
+
+/* 1 when the folder was read already, 0 when it is new (now remembered), -1 no memory. */
+static int seen_dir(scan *s, const struct stat *st)
+{
+    for (size_t i = 0; i < s->nseen; i++)
+        if (s->seen[i].dev == st->st_dev && s->seen[i].ino == st->st_ino)
+            return 1;
+    if (s->nseen == s->seen_cap) {
+        size_t cap = s->seen_cap ? 2 * s->seen_cap : 16;
+        dir_id *n = realloc(s->seen, cap * sizeof *n);
+        if (!n)
+            return -1;
+        s->seen = n;
+        s->seen_cap = cap;
+    }
+    s->seen[s->nseen].dev = st->st_dev;
+    s->seen[s->nseen].ino = st->st_ino;
+    s->nseen++;
+    return 0;
+}
 
 static int add_file(scan *s, const char *path, const char *rel, uint64_t size)
 {
@@ -82,8 +111,10 @@ static int add_file(scan *s, const char *path, const char *rel, uint64_t size)
 
 static int walk(scan *s, const char *dir, const char *rel, int depth)
 {
-    if (depth > 64)
+    if (depth > 64) {
+        fprintf(stderr, "x12 batch: skipped %s: more than 64 folders deep\n", dir);
         return 0;
+    }
     DIR *d = opendir(dir);
     if (!d) {
         fprintf(stderr, "x12 batch: cannot read the folder %s: %s\n", dir, strerror(errno));
@@ -105,13 +136,22 @@ static int walk(scan *s, const char *dir, const char *rel, int depth)
         snprintf(p, n, "%s/%s", dir, e->d_name);
         snprintf(q, m, "%s%s%s", rel, rel[0] ? "/" : "", e->d_name);
         struct stat st;
-        if (stat(p, &st) == 0) {
-            if (S_ISDIR(st.st_mode)) {
-                if (!(s->have_out && st.st_dev == s->out_dev && st.st_ino == s->out_ino))
-                    rc = walk(s, p, q, depth + 1);
-            } else if (S_ISREG(st.st_mode)) {
-                rc = add_file(s, p, q, (uint64_t)st.st_size);
-            }
+        /* what is not read is said on standard error, never dropped silently */
+        if (stat(p, &st) != 0) {
+            fprintf(stderr, "x12 batch: skipped %s: %s\n", p,
+                    errno == ENOENT ? "a symbolic link to nothing" : strerror(errno));
+        } else if (S_ISDIR(st.st_mode)) {
+            int seen = s->have_out && st.st_dev == s->out_dev && st.st_ino == s->out_ino
+                           ? 1
+                           : seen_dir(s, &st);
+            if (seen < 0)
+                rc = -1;
+            else if (!seen)
+                rc = walk(s, p, q, depth + 1);
+        } else if (S_ISREG(st.st_mode)) {
+            rc = add_file(s, p, q, (uint64_t)st.st_size);
+        } else {
+            fprintf(stderr, "x12 batch: skipped %s: not a file or a folder (a pipe, socket or device)\n", p);
         }
         free(p);
         free(q);
@@ -136,7 +176,9 @@ int batch_scan(batch_run *r)
         s.out_ino = st.st_ino;
         s.have_out = 1;
     }
-    if (walk(&s, r->in, "", 0) != 0)
+    int rc = stat(r->in, &st) == 0 && seen_dir(&s, &st) < 0 ? -1 : walk(&s, r->in, "", 0);
+    free(s.seen);
+    if (rc != 0)
         return -1;
     if (r->nfiles)
         qsort(r->files, r->nfiles, sizeof r->files[0], by_rel);

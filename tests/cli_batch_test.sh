@@ -275,5 +275,22 @@ outputs "$W" | sed "s|$W|X|" >"$T/ow"; ledger "$W/x12-ledger.sqlite" >"$T/lw"
 cmp -s "$T/oc2" "$T/ow" && ok || { bad "outputs after a killed worker differ"; diff "$T/oc2" "$T/ow" | head; }
 cmp -s "$T/lc" "$T/lw" && ok || bad "ledger after a killed worker differs"
 
+# --- an inbox with symbolic links back to itself, a pipe and a dangling link:
+# the walk ends (two links to "." made it exponential), every folder is read
+# once, and what is not read is named on standard error
+LIN=$T/links
+mkdir -p "$LIN/sub"
+cp "$SRC/fixtures/remit/y_elements.835" "$LIN/a.835"
+cp "$SRC/fixtures/remit/y_elements.835" "$LIN/sub/b.835"
+ln -s . "$LIN/self1"; ln -s . "$LIN/self2"; ln -s .. "$LIN/sub/up"; ln -s "$LIN/sub" "$LIN/sub-again"
+ln -s "$T/nothing-here" "$LIN/dangling"
+mkfifo "$LIN/pipe"
+timeout 60 "$X12" batch --in "$LIN" --out "$T/lout" --quiet >"$T/out" 2>"$T/err"; rc=$?
+[ "$rc" = 124 ] && bad "batch over self-links did not end in 60 s" || ok
+eq "$(jget "$T/lout/summary.json" files.found)" 2 "self-links: files found"
+eq "$(jget "$T/lout/summary.json" files.duplicates)" 1 "self-links: duplicates"
+has "$T/err" "x12 batch: skipped $LIN/pipe: not a file or a folder (a pipe, socket or device)"
+has "$T/err" "x12 batch: skipped $LIN/dangling: a symbolic link to nothing"
+
 echo "cli_batch_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
