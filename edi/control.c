@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "x12/control.h"
@@ -129,8 +130,11 @@ static x12_status write_counter(const char *path, uint32_t value, x12_error *err
     return X12_OK;
 }
 
-/* Opens and locks PATH.lock; returns the descriptor or -1 (err filled). */
-static int lock_counter(const char *path, x12_error *err)
+/* Opens and locks PATH.lock, waiting up to wait_ms for another holder to let
+ * go; returns the descriptor or -1 (err filled).  Holders keep the lock for
+ * one read and one write, so a longer wait means a stuck process: an
+ * unattended run reports it rather than hang on it. */
+static int lock_counter(const char *path, unsigned wait_ms, x12_error *err)
 {
     size_t plen = strlen(path);
     char *lk = malloc(plen + 6);
@@ -150,26 +154,38 @@ static int lock_counter(const char *path, x12_error *err)
     memset(&fl, 0, sizeof fl);
     fl.l_type = F_WRLCK;
     fl.l_whence = SEEK_SET;
-    int rc;
-    while ((rc = fcntl(fd, F_SETLKW, &fl)) != 0 && errno == EINTR)
-        ;
-    if (rc != 0) {
-        fail(err, X12_ERR_CONTROL_LOCK, "cannot lock", lk, errno);
-        close(fd);
-        free(lk);
-        return -1;
+    unsigned waited = 0;
+    for (;;) {
+        if (fcntl(fd, F_SETLK, &fl) == 0)
+            break;
+        int e = errno;
+        if (e == EINTR)
+            continue;
+        if ((e != EACCES && e != EAGAIN) || waited >= wait_ms) {
+            if (e == EACCES || e == EAGAIN)
+                fail(err, X12_ERR_CONTROL_LOCK, "held too long by another process:", lk, 0);
+            else
+                fail(err, X12_ERR_CONTROL_LOCK, "cannot lock", lk, e);
+            close(fd);
+            free(lk);
+            return -1;
+        }
+        struct timespec ts = {0, 1000000L}; /* 1 ms: at least wait_ms in all */
+        nanosleep(&ts, NULL);
+        waited++;
     }
     free(lk);
     return fd;
 }
 
-x12_status x12_control_reserve(const char *path, uint32_t n, uint32_t *first, x12_error *err)
+x12_status x12_control_reserve_wait(const char *path, uint32_t n, uint32_t *first,
+                                    unsigned wait_ms, x12_error *err)
 {
     if (err)
         memset(err, 0, sizeof *err);
     if (!path || !path[0] || !first || n < 1 || n > 1000000)
         return fail(err, X12_ERR_USAGE, "bad arguments for the counter", path ? path : "", 0);
-    int fd = lock_counter(path, err);
+    int fd = lock_counter(path, wait_ms, err);
     if (fd < 0)
         return err ? err->code : X12_ERR_IO;
     uint32_t last;
@@ -184,13 +200,18 @@ x12_status x12_control_reserve(const char *path, uint32_t n, uint32_t *first, x1
     return st;
 }
 
+x12_status x12_control_reserve(const char *path, uint32_t n, uint32_t *first, x12_error *err)
+{
+    return x12_control_reserve_wait(path, n, first, X12_CONTROL_LOCK_WAIT_MS, err);
+}
+
 x12_status x12_control_peek(const char *path, uint32_t *last, x12_error *err)
 {
     if (err)
         memset(err, 0, sizeof *err);
     if (!path || !path[0] || !last)
         return fail(err, X12_ERR_USAGE, "bad arguments for the counter", path ? path : "", 0);
-    int fd = lock_counter(path, err);
+    int fd = lock_counter(path, X12_CONTROL_LOCK_WAIT_MS, err);
     if (fd < 0)
         return err ? err->code : X12_ERR_IO;
     x12_status st = read_counter(path, last, err);

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -199,6 +201,70 @@ static void test_two_processes(void **state)
     assert_int_equal(last, TOTAL);
 }
 
+/* A lock another process holds: x12_control_reserve_wait() gives up after its
+ * wait with X12_ERR_CONTROL_LOCK (an unattended run reports a stuck holder
+ * instead of hanging on it), and gets the number once the holder lets go. */
+static void test_lock_held(void **state)
+{
+    (void)state;
+    char p[300], lk[320];
+    path_of(p, sizeof p, "held");
+    snprintf(lk, sizeof lk, "%s.lock", p);
+    int ready[2], go[2];
+    assert_int_equal(pipe(ready), 0);
+    assert_int_equal(pipe(go), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int fd = open(lk, O_RDWR | O_CREAT, 0644);
+        struct flock fl;
+        memset(&fl, 0, sizeof fl);
+        fl.l_type = F_WRLCK;
+        fl.l_whence = SEEK_SET;
+        if (fd < 0 || fcntl(fd, F_SETLK, &fl) != 0)
+            _exit(3);
+        char c = 'x';
+        if (write(ready[1], &c, 1) != 1)
+            _exit(4);
+        if (read(go[0], &c, 1) != 1) /* hold until told */
+            _exit(5);
+        _exit(0);
+    }
+    char c;
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    uint32_t first = 0;
+    x12_error err;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(x12_control_reserve_wait(p, 1, &first, 200, &err), X12_ERR_CONTROL_LOCK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double waited = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    assert_true(waited >= 0.2);
+    assert_int_equal(err.code, X12_ERR_CONTROL_LOCK);
+    assert_non_null(strstr(err.detail, "held too long by another process"));
+    assert_int_equal(x12_control_reserve_wait(p, 1, &first, 0, &err), X12_ERR_CONTROL_LOCK);
+    assert_int_equal(first, 0);
+    /* the holder lets go while a caller waits: the caller gets its number */
+    pid_t helper = fork();
+    assert_true(helper >= 0);
+    if (helper == 0) {
+        struct timespec ts = {0, 100000000L};
+        nanosleep(&ts, NULL);
+        _exit(write(go[1], "g", 1) == 1 ? 0 : 1);
+    }
+    assert_int_equal(x12_control_reserve_wait(p, 1, &first, 10000, &err), X12_OK);
+    assert_int_equal(first, 1);
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    assert_int_equal(waitpid(helper, &status, 0), helper);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    close(ready[0]);
+    close(ready[1]);
+    close(go[0]);
+    close(go[1]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +273,7 @@ int main(void)
         cmocka_unit_test(test_corrupt),
         cmocka_unit_test(test_usage_and_io),
         cmocka_unit_test(test_two_processes),
+        cmocka_unit_test(test_lock_held),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -32,11 +32,22 @@ extern "C" {
  *   X12_ERR_USAGE          path NULL or empty, first NULL, n out of range
  *   X12_ERR_CONTROL_CORRUPT the file does not hold one number 0..999999999
  *                          (it is left as it is: never silently reset)
- *   X12_ERR_CONTROL_LOCK   the lock cannot be taken (the file system refuses it)
+ *   X12_ERR_CONTROL_LOCK   the lock cannot be taken: the file system refuses it,
+ *                          or another process has held it for longer than
+ *                          X12_CONTROL_LOCK_WAIT_MS (holders keep it for one
+ *                          read and one write: a longer hold is a stuck process)
  *   X12_ERR_IO             the file or its temporary cannot be read, written,
  *                          synced or renamed (errno's text in detail) */
 X12_API x12_status x12_control_reserve(const char *path, uint32_t n, uint32_t *first,
                                        x12_error *err);
+
+/* How long x12_control_reserve() and x12_control_peek() wait for the lock. */
+#define X12_CONTROL_LOCK_WAIT_MS 30000u
+
+/* x12_control_reserve() waiting at most `wait_ms` milliseconds for the lock
+ * (0: not at all). */
+X12_API x12_status x12_control_reserve_wait(const char *path, uint32_t n, uint32_t *first,
+                                            unsigned wait_ms, x12_error *err);
 
 /* Reads the last number used without reserving any (0 when the file does not
  * exist).  Errors as x12_control_reserve(). */
