@@ -507,6 +507,25 @@ static void test_error_values_flag(void **state)
     snprintf(e.value, sizeof e.value, "9999");
     x12_error_format(&e, line, sizeof line);
     assert_string_equal(line, "segment 5 (SE) element 2.0, byte 190: SE02 does not match ST02: 9999");
+    /* the ledger's and the control counter's failures name no place in the input ... */
+    x12_error le;
+    memset(&le, 0, sizeof le);
+    le.code = X12_ERR_LEDGER;
+    snprintf(le.detail, sizeof le.detail, "exec: file is not a database");
+    x12_error_format(&le, line, sizeof line);
+    assert_string_equal(line, "the ledger database failed (exec: file is not a database)");
+    le.code = X12_ERR_CONTROL_LOCK;
+    le.detail[0] = '\0';
+    x12_error_format(&le, line, sizeof line);
+    assert_string_equal(line, x12_status_message(X12_ERR_CONTROL_LOCK));
+    /* ... but an input error at byte 0 keeps it, and a ledger error with a place too */
+    le.code = X12_ERR_NOT_X12;
+    x12_error_format(&le, line, sizeof line);
+    assert_true(strncmp(line, "byte 0: ", 8) == 0);
+    le.code = X12_ERR_LEDGER;
+    le.byte_offset = 7;
+    x12_error_format(&le, line, sizeof line);
+    assert_true(strncmp(line, "byte 7: ", 8) == 0);
     /* values reach the record only with the flag */
     x12_reader_options o;
     x12_reader_options_init(&o);
