@@ -164,11 +164,12 @@ int x12_error_format(const x12_error *e, char *buf, size_t size)
     } else {
         where[0] = '\0';
     }
-    /* the ledger's own failures and the control counter's are about no place
+    /* the ledger's own failures, the control counter's and a split output's are about no place
      * in the input: no "byte 0" for them */
     int placeless = !where[0] && e->byte_offset == 0 &&
                     (e->code == X12_ERR_LEDGER || e->code == X12_ERR_LEDGER_VERSION ||
-                     e->code == X12_ERR_CONTROL_CORRUPT || e->code == X12_ERR_CONTROL_LOCK);
+                     e->code == X12_ERR_CONTROL_CORRUPT || e->code == X12_ERR_CONTROL_LOCK ||
+                     e->code == X12_ERR_SPLIT_OUTPUT);
     if (placeless)
         return snprintf(buf, size, "%s%s%s%s%s%s", e->msg ? e->msg : x12_status_message(e->code),
                         e->detail[0] ? " (" : "", e->detail, e->detail[0] ? ")" : "",

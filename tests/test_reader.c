@@ -518,6 +518,9 @@ static void test_error_values_flag(void **state)
     le.detail[0] = '\0';
     x12_error_format(&le, line, sizeof line);
     assert_string_equal(line, x12_status_message(X12_ERR_CONTROL_LOCK));
+    le.code = X12_ERR_SPLIT_OUTPUT;
+    x12_error_format(&le, line, sizeof line);
+    assert_string_equal(line, x12_status_message(X12_ERR_SPLIT_OUTPUT));
     /* ... but an input error at byte 0 keeps it, and a ledger error with a place too */
     le.code = X12_ERR_NOT_X12;
     x12_error_format(&le, line, sizeof line);
