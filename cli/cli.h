@@ -57,6 +57,10 @@ int cli_overlay_add(const char *name, struct x12_spec **specs, int *nspecs, cons
 
 /* Prints "FILE: segment N (ID) element E.C, byte B: message" to stderr. */
 void cli_print_error(const char *file, const x12_error *e);
+/* The same for a problem the command finds itself at segment `seg`, element
+ * `el` (0: the segment), component `comp`; `msg` static text, `detail` or NULL. */
+void cli_print_at(const char *file, const x12_segment *seg, x12_status code, const char *msg,
+                  unsigned el, unsigned comp, const char *detail);
 
 /* The outcome of one file, folded into the exit status. */
 int cli_worst(int a, int b);

@@ -52,6 +52,10 @@ static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     run835 *r = ctx;
+    if (f->err.code == X12_ERR_CLAIM_NOT_UTF8) {
+        cli_print_error(r->file, &f->err); /* a warning: the rows are whole */
+        return;
+    }
     if (f->severity != X12_SEV_ERROR)
         return;
     r->errors++;

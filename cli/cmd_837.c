@@ -141,8 +141,11 @@ static void tj_finding(void *ctx, const x12_finding *f)
 {
     tj *t = ctx;
     /* what makes the claims incomplete: syntax and envelope errors, segments
-     * the model does not carry */
-    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED || f->snip == 1) {
+     * the model does not carry; and text read as ISO-8859-1 (a warning: the
+     * claims are whole) */
+    if (f->err.code == X12_ERR_CLAIM_NOT_UTF8) {
+        cli_print_error(t->file, &f->err);
+    } else if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED || f->snip == 1) {
         cli_print_error(t->file, &f->err);
         if (f->err.code != X12_ERR_UNKNOWN_GUIDE)
             t->r->status = cli_worst(t->r->status, EXIT_INPUT);
@@ -163,16 +166,8 @@ static int feed_segment(void *ctx, const x12_segment *seg)
     if (x12_slice_eq(seg->id, "ST")) {
         fd->in_other = !x12_slice_eq(x12_segment_element(seg, 1), "837");
         if (fd->in_other) {
-            x12_error e;
-            memset(&e, 0, sizeof e);
-            e.code = X12_ERR_UNKNOWN_GUIDE;
-            e.msg = "transaction set is not an 837: skipped";
-            e.byte_offset = seg->byte_offset;
-            e.segment_index = seg->segment_index;
-            e.set_position = seg->set_position;
-            memcpy(e.segment_id, "ST", 3);
-            e.element_pos = 1;
-            cli_print_error(fd->t->file, &e);
+            cli_print_at(fd->t->file, seg, X12_ERR_UNKNOWN_GUIDE,
+                         "transaction set is not an 837: skipped", 1, 0, NULL);
             fd->t->r->status = cli_worst(fd->t->r->status, EXIT_INPUT);
         }
     }

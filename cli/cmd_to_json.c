@@ -21,22 +21,50 @@ typedef struct tj {
     json_t *isa, *gs;     /* header facts repeated in every document */
 } tj;
 
+/* A JSON string of the slice's bytes: UTF-8 as it is, any other byte read as
+ * ISO-8859-1 (0xE9 is U+00E9), so that no value is cut or lost. */
 static json_t *jstr(x12_slice s)
 {
     if (!s.len)
         return json_string("");
-    json_t *j = json_stringn(s.ptr, s.len);
-    if (j)
-        return j;
-    char tmp[1024];
-    size_t n = s.len < sizeof tmp ? s.len : sizeof tmp;
-    for (size_t i = 0; i < n; i++)
-        tmp[i] = (unsigned char)s.ptr[i] < 0x80 ? s.ptr[i] : '?';
-    return json_stringn(tmp, n);
+    size_t ok = x12_utf8_prefix(s.ptr, s.len);
+    if (ok == s.len)
+        return json_stringn(s.ptr, s.len);
+    char *tmp = malloc(2 * s.len);
+    if (!tmp)
+        return NULL;
+    size_t i = 0, n = 0;
+    while (i < s.len) {
+        size_t k = x12_utf8_prefix(s.ptr + i, s.len - i);
+        memcpy(tmp + n, s.ptr + i, k);
+        n += k;
+        i += k;
+        if (i < s.len) {
+            unsigned char b = (unsigned char)s.ptr[i++];
+            tmp[n++] = (char)(0xC0 | (b >> 6));
+            tmp[n++] = (char)(0x80 | (b & 0x3F));
+        }
+    }
+    json_t *j = json_stringn(tmp, n);
+    free(tmp);
+    return j;
+}
+
+/* An element's value (or one of its parts) for the tree: jstr(), with a
+ * warning on standard error when it is not UTF-8. */
+static json_t *jtext(tj *t, const x12_segment *seg, unsigned pos, unsigned comp, x12_slice v)
+{
+    size_t ok = x12_utf8_prefix(v.ptr, v.len);
+    if (ok < v.len) {
+        char why[48];
+        snprintf(why, sizeof why, "byte 0x%02X: read as ISO-8859-1", (unsigned)(unsigned char)v.ptr[ok]);
+        cli_print_at(t->file, seg, X12_ERR_ELEMENT_CHAR, "text is not UTF-8", pos, comp, why);
+    }
+    return jstr(v);
 }
 
 /* An element: a string, an array of components, or {"repeat": [...]}. */
-static json_t *element(const x12_segment *seg, x12_slice e)
+static json_t *element(tj *t, const x12_segment *seg, unsigned pos, x12_slice e)
 {
     char rs = seg->delims.repetition, cs = seg->delims.component;
     unsigned nrep = x12_count_parts(e, rs);
@@ -48,9 +76,9 @@ static json_t *element(const x12_segment *seg, x12_slice e)
         if (nc > 1) {
             item = json_array();
             for (unsigned c = 1; c <= nc; c++)
-                json_array_append_new(item, jstr(x12_element_component(seg, v, c)));
+                json_array_append_new(item, jtext(t, seg, pos, c, x12_element_component(seg, v, c)));
         } else {
-            item = jstr(v);
+            item = jtext(t, seg, pos, 0, v);
         }
         if (!reps)
             return item;
@@ -157,7 +185,7 @@ static int on_event(void *ctx, const x12_walk_event *ev)
         json_object_set_new(o, "unplaced", json_true());
     json_t *els = json_array();
     for (uint32_t i = 1; i <= seg->element_count; i++)
-        json_array_append_new(els, element(seg, seg->elements[i]));
+        json_array_append_new(els, element(t, seg, i, seg->elements[i]));
     json_object_set_new(o, "elements", els);
     put_json(t, o);
     return 0;

@@ -154,6 +154,25 @@ void cli_print_error(const char *file, const x12_error *e)
     fprintf(stderr, "%s: %s\n", file, line);
 }
 
+void cli_print_at(const char *file, const x12_segment *seg, x12_status code, const char *msg,
+                  unsigned el, unsigned comp, const char *detail)
+{
+    x12_error e;
+    memset(&e, 0, sizeof e);
+    e.code = code;
+    e.msg = msg;
+    e.byte_offset = seg->byte_offset;
+    e.segment_index = seg->segment_index;
+    e.set_position = seg->set_position;
+    snprintf(e.segment_id, sizeof e.segment_id, "%.*s", (int)(seg->id.len < 3 ? seg->id.len : 3),
+             seg->id.ptr ? seg->id.ptr : "");
+    e.element_pos = (uint16_t)el;
+    e.component_pos = (uint16_t)comp;
+    if (detail)
+        snprintf(e.detail, sizeof e.detail, "%s", detail);
+    cli_print_error(file, &e);
+}
+
 int cli_worst(int a, int b)
 {
     return a > b ? a : b;

@@ -2,6 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"
+
 #include "x12/common.h"
 #include "x12/error.h"
 
@@ -117,6 +119,7 @@ static const status_info STATUS[] = {
     {X12_ERR_CLAIM_VALUE, "X12_ERR_CLAIM_VALUE", "value does not fit the claim model"},
     {X12_ERR_CLAIM_TEXT, "X12_ERR_CLAIM_TEXT",
      "claim: a text field has a character the output cannot carry"},
+    {X12_ERR_CLAIM_NOT_UTF8, "X12_ERR_CLAIM_NOT_UTF8", "text is not UTF-8"},
 };
 
 static const status_info *lookup(x12_status code)
@@ -184,6 +187,48 @@ int x12_slice_eq(x12_slice a, const char *s)
 {
     size_t n = strlen(s);
     return a.len == n && (n == 0 || memcmp(a.ptr, s, n) == 0);
+}
+
+size_t x12__utf8_seq(const unsigned char *p, size_t avail)
+{
+    unsigned c = p[0], min;
+    size_t n;
+    if (c >= 0xC2 && c <= 0xDF)
+        n = 2, min = 0x80;
+    else if (c >= 0xE0 && c <= 0xEF)
+        n = 3, min = 0x800;
+    else if (c >= 0xF0 && c <= 0xF4)
+        n = 4, min = 0x10000;
+    else
+        return 0;
+    if (avail < n)
+        return 0;
+    unsigned v = c & (0x7Fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80)
+            return 0;
+        v = (v << 6) | (p[i] & 0x3Fu);
+    }
+    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
+        return 0;
+    return n;
+}
+
+size_t x12_utf8_prefix(const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    size_t i = 0;
+    while (i < n) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t k = x12__utf8_seq(u + i, n - i);
+        if (!k)
+            return i;
+        i += k;
+    }
+    return n;
 }
 
 const char *x12_version(void)

@@ -15,6 +15,11 @@ void *x12__alloc(const x12_allocator *a, size_t n);
 void *x12__realloc(const x12_allocator *a, void *p, size_t n);
 void x12__free(const x12_allocator *a, void *p);
 
+/* --- text ----------------------------------------------------------------- */
+/* Length of the well-formed UTF-8 sequence at p (lead byte >= 0x80, `avail`
+ * bytes there), or 0 when it is not one. */
+size_t x12__utf8_seq(const unsigned char *p, size_t avail);
+
 /* --- control-number set: exact for values of up to 9 bytes -------------- */
 typedef struct ctlset {
     uint64_t *slots; /* 0 = empty */

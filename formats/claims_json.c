@@ -13,6 +13,7 @@
 #include "x12/amount.h"
 #include "x12/arena.h"
 #include "x12/writer.h"
+#include "internal.h"
 
 /* --- JSON -> claim ------------------------------------------------------- */
 
@@ -217,33 +218,6 @@ static int hex4(const char *p, unsigned *v)
     return 1;
 }
 
-/* Length of a well-formed UTF-8 sequence at p (lead byte >= 0x80), or 0. */
-static size_t utf8_len(const unsigned char *p, const unsigned char *end)
-{
-    unsigned c = p[0];
-    size_t n;
-    unsigned min;
-    if (c >= 0xC2 && c <= 0xDF)
-        n = 2, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        n = 3, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        n = 4, min = 0x10000;
-    else
-        return 0;
-    if ((size_t)(end - p) < n)
-        return 0;
-    unsigned v = c & (0x7F >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-        v = (v << 6) | (p[i] & 0x3F);
-    }
-    if (v < min || v > 0x10FFFF || (v >= 0xD800 && v <= 0xDFFF))
-        return 0;
-    return n;
-}
-
 static char *put_utf8(char *o, unsigned v)
 {
     if (v < 0x80) {
@@ -290,7 +264,7 @@ static x12_status string_body(reader_ctx *r, char *out, size_t *len)
         if (c < 0x20)
             return syntax(r, "control character in a string");
         if (c >= 0x80) {
-            size_t n = utf8_len((const unsigned char *)r->p, (const unsigned char *)r->end);
+            size_t n = x12__utf8_seq((const unsigned char *)r->p, (size_t)(r->end - r->p));
             if (!n)
                 return syntax(r, "a string is not valid UTF-8");
             if (out) {
@@ -852,8 +826,9 @@ static void put_c(emit *e, char c)
         put(e, &c, 1);
 }
 
-/* A JSON string.  Bytes that are not UTF-8 (an 837 in ISO-8859-1) become
- * '?' rather than losing the field. */
+/* A JSON string.  A byte that is not part of well-formed UTF-8 (an 837 in
+ * ISO-8859-1) is read as ISO-8859-1: 0xE9 becomes U+00E9 (the 837 reader
+ * reports such values as warnings). */
 static void put_string(emit *e, const char *s)
 {
     put_c(e, '"');
@@ -877,12 +852,13 @@ static void put_string(emit *e, const char *s)
             p++;
         } else {
             const unsigned char *end = p + strlen((const char *)p);
-            size_t n = utf8_len(p, end);
+            size_t n = x12__utf8_seq(p, (size_t)(end - p));
             if (n) {
                 put(e, (const char *)p, n);
                 p += n;
             } else {
-                put_c(e, '?');
+                char two[2] = {(char)(0xC0 | (*p >> 6)), (char)(0x80 | (*p & 0x3F))};
+                put(e, two, 2);
                 p++;
             }
         }

@@ -8,6 +8,7 @@
 
 #include <x12/amount.h>
 #include <x12/remit.h>
+#include "internal.h"
 
 /* Column kinds: text, amount (cents, as text), count (a JSON number). */
 typedef enum { K_TEXT, K_AMOUNT, K_COUNT } kind;
@@ -160,6 +161,14 @@ static void csv_field(x12_remit_rows *w, const char *s)
     put(w, "\"", 1);
 }
 
+/* \uXXXX */
+static void put_u(x12_remit_rows *w, unsigned v)
+{
+    static const char HEX[] = "0123456789abcdef";
+    char esc[6] = {'\\', 'u', HEX[(v >> 12) & 15], HEX[(v >> 8) & 15], HEX[(v >> 4) & 15], HEX[v & 15]};
+    put(w, esc, 6);
+}
+
 static void json_string(x12_remit_rows *w, const char *s)
 {
     put(w, "\"", 1);
@@ -178,13 +187,30 @@ static void json_string(x12_remit_rows *w, const char *s)
             esc[0] = '\\';
             esc[1] = (char)ch;
             put(w, esc, 2);
+        } else if (ch < 0x80) {
+            put_u(w, ch);
         } else {
-            /* X12 text is ASCII; anything else is escaped, never passed raw */
-            static const char HEX[] = "0123456789abcdef";
-            memcpy(esc, "\\u00", 4);
-            esc[4] = HEX[ch >> 4];
-            esc[5] = HEX[ch & 15];
-            put(w, esc, 6);
+            /* X12 text is ASCII; anything else is escaped, never passed raw:
+             * UTF-8 as its characters, any other byte read as ISO-8859-1 */
+            size_t avail = 1;
+            while (avail < 4 && p[avail])
+                avail++;
+            size_t n = x12__utf8_seq(p, avail);
+            if (!n) {
+                put_u(w, ch);
+            } else {
+                unsigned v = ch & (0x7Fu >> n);
+                for (size_t i = 1; i < n; i++)
+                    v = (v << 6) | (p[i] & 0x3Fu);
+                if (v >= 0x10000) { /* a surrogate pair */
+                    v -= 0x10000;
+                    put_u(w, 0xD800 + (v >> 10));
+                    put_u(w, 0xDC00 + (v & 0x3FF));
+                } else {
+                    put_u(w, v);
+                }
+                p += n - 1;
+            }
         }
         run = p + 1;
     }

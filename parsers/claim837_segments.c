@@ -59,16 +59,19 @@ x12_slice cr_elem(x12_claim_reader *r, unsigned pos)
     return x12_segment_element(r->ev->seg, pos);
 }
 
-/* Element `pos` as a string in arena `k`; NULL when empty. */
-const char *cr_str(x12_claim_reader *r, int k, unsigned pos)
+/* A value with bytes that are not UTF-8: kept as they are in the claim, read
+ * as ISO-8859-1 by the JSON writer; a warning at its element. */
+static void not_utf8(x12_claim_reader *r, x12_slice v, size_t at)
 {
-    x12_slice v = cr_elem(r, pos);
-    if (!v.len)
-        return NULL;
-    char *s = x12_arena_slice(r->a[k], v);
-    if (!s)
-        cr_nomem(r);
-    return s;
+    const x12_segment *s = r->ev->seg;
+    unsigned el = 0;
+    for (uint32_t i = 1; i <= s->element_count && !el; i++)
+        if (v.ptr >= s->elements[i].ptr && v.ptr < s->elements[i].ptr + s->elements[i].len)
+            el = i;
+    char why[80];
+    snprintf(why, sizeof why, "byte 0x%02X: read as ISO-8859-1",
+             (unsigned)(unsigned char)v.ptr[at]);
+    cr_report(r, X12_ERR_CLAIM_NOT_UTF8, X12_SEV_WARNING, el, why);
 }
 
 const char *cr_slice_str(x12_claim_reader *r, int k, x12_slice v)
@@ -78,7 +81,16 @@ const char *cr_slice_str(x12_claim_reader *r, int k, x12_slice v)
     char *s = x12_arena_slice(r->a[k], v);
     if (!s)
         cr_nomem(r);
+    size_t ok = x12_utf8_prefix(v.ptr, v.len);
+    if (ok < v.len)
+        not_utf8(r, v, ok);
     return s;
+}
+
+/* Element `pos` as a string in arena `k`; NULL when empty. */
+const char *cr_str(x12_claim_reader *r, int k, unsigned pos)
+{
+    return cr_slice_str(r, k, cr_elem(r, pos));
 }
 
 /* Components 1..n of element `pos` into out[]; components past n that hold

@@ -55,6 +55,7 @@ struct x12_remit_reader {
     /* twelve vectors cleared together by claim_init(): keep them adjacent */
     vec adjs, refs, dates, amounts, qtys, contacts, remarks, lines;
     vec line_adjs, line_refs, line_amounts, line_remarks; /* of the current line */
+    const x12_walk_event *ev; /* the segment being read, for warnings */
 };
 
 static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
@@ -77,6 +78,33 @@ static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
     return slot;
 }
 
+/* A value with bytes that are not UTF-8: kept as they are, read as
+ * ISO-8859-1 by the JSON rows; a warning at its element. */
+static void not_utf8(x12_remit_reader *r, x12_slice v, size_t at)
+{
+    if (!r->cb.finding || !r->ev || !r->ev->seg)
+        return;
+    const x12_segment *s = r->ev->seg;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = X12_ERR_CLAIM_NOT_UTF8;
+    f.err.msg = x12_status_message(f.err.code);
+    f.err.byte_offset = s->byte_offset;
+    f.err.segment_index = s->segment_index;
+    f.err.set_position = s->set_position;
+    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
+             s->id.ptr);
+    for (uint32_t i = 1; i <= s->element_count && !f.err.element_pos; i++)
+        if (v.ptr >= s->elements[i].ptr && v.ptr < s->elements[i].ptr + s->elements[i].len)
+            f.err.element_pos = (uint16_t)i;
+    snprintf(f.err.detail, sizeof f.err.detail, "byte 0x%02X: read as ISO-8859-1",
+             (unsigned)(unsigned char)v.ptr[at]);
+    f.severity = X12_SEV_WARNING;
+    f.guide = r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
+    f.loop_id = r->ev->loop_id ? r->ev->loop_id : "";
+    r->cb.finding(r->ctx, &f);
+}
+
 static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
 {
     if (!s.len)
@@ -86,6 +114,9 @@ static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
         r->nomem = 1;
         return "";
     }
+    size_t ok = x12_utf8_prefix(s.ptr, s.len);
+    if (ok < s.len)
+        not_utf8(r, s, ok);
     return p;
 }
 
@@ -555,11 +586,8 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
     return stop;
 }
 
-static int on_event(void *ctx, const x12_walk_event *ev)
+static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
 {
-    x12_remit_reader *r = ctx;
-    if (ev->kind != X12_WALK_SEGMENT)
-        return 0;
     const x12_segment *s = ev->seg;
     const char *loop = ev->loop_id ? ev->loop_id : "";
     int stop = 0;
@@ -599,6 +627,17 @@ static int on_event(void *ctx, const x12_walk_event *ev)
     if (stop)
         r->stopped = 1;
     return stop || r->nomem;
+}
+
+static int on_event(void *ctx, const x12_walk_event *ev)
+{
+    x12_remit_reader *r = ctx;
+    if (ev->kind != X12_WALK_SEGMENT)
+        return 0;
+    r->ev = ev; /* the walker's, valid during this call only */
+    int stop = segment_event(r, ev);
+    r->ev = NULL;
+    return stop;
 }
 
 static void on_finding(void *ctx, const x12_finding *f)

@@ -57,5 +57,18 @@ sed 's/^BPR\*I\*130\*/BPR*I*131*/' "$F/era-2.835" >"$T/unbalanced.835"
 expect_rc 1 "$X12" 835 "$T/unbalanced.835"; lines "$T/out" 7
 has "$T/err" "unbalanced.835: segment 4 (BPR)"
 
+# text that is not UTF-8: JSON rows read it as ISO-8859-1 (0xE9 is \u00e9) and
+# keep UTF-8 as its characters (a surrogate pair past U+FFFF); a warning names
+# the place; CSV keeps the bytes as they are
+sed 's/^NM1\*QC\*1\*SMITH\*ANN/NM1*QC*1*SMITH\xe9*ANN\xc3\xa9\xf0\x9f\x98\x80/' "$SRC/fixtures/remit/y_elements.835" >"$T/lat.835"
+expect_rc 0 "$X12" 835 --format json "$T/lat.835"
+has "$T/out" '"patient_last_name":"SMITH\u00e9"'
+has "$T/out" '"patient_first_name":"ANN\u00e9\ud83d\ude00"'
+has "$T/err" "lat.835: segment 15 (NM1) element 3.0, byte 460: text is not UTF-8 (byte 0xE9: read as ISO-8859-1)"
+[ "$(wc -l <"$T/err")" = 1 ] && ok || bad "835: one warning wanted: $(cat "$T/err")"
+python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding="ascii")]' "$T/out" && ok || bad "835 JSON rows are not ASCII JSON"
+expect_rc 0 "$X12" 835 "$T/lat.835"
+LC_ALL=C grep -q "$(printf 'SMITH\351')" "$T/out" && ok || bad "835 CSV should keep the bytes"
+
 echo "cli_835_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

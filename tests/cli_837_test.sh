@@ -166,5 +166,23 @@ has "$T/out" '"claim_id":"RC-PEND-1"'
 has "$T/out" '"frequency_code":"7"'
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" "$R/claims-1.837"; has "$T/err" "unknown option"
 
+# text that is not UTF-8 (an 837 written in ISO-8859-1): the claims JSON keeps
+# it, read as ISO-8859-1 (0xE9 is U+00E9), UTF-8 stays as it is, and a warning
+# names each place; the claims are whole, so the exit status is 0
+"$X12" 837 --from "$C/y_837p.ndjson" >"$T/u.837"
+sed 's/~NM1\*IL\*1\*\([A-Z]*\)\*\([A-Z]*\)\*/~NM1*IL*1*\1\xe9*\2\xc3\xa9*/g' "$T/u.837" >"$T/lat.837"
+n=$(LC_ALL=C grep -o "$(printf '~NM1\\*IL\\*1\\*[A-Z]*\351\\*')" "$T/lat.837" | wc -l)
+[ "$n" -gt 0 ] && ok || bad "the test's 837 has no ISO-8859-1 name"
+expect_rc 0 "$X12" 837 --to-json "$T/lat.837"
+[ "$(grep -c 'text is not UTF-8 (byte 0xE9: read as ISO-8859-1)' "$T/err")" = "$n" ] && ok ||
+  bad "wanted $n warnings: $(cat "$T/err")"
+has "$T/err" "lat.837: segment "
+python3 - "$T/out" <<'PY' && ok || bad "ISO-8859-1 names in claims JSON"
+import json, sys
+names = [json.loads(l)["subscriber"]["subscriber"] for l in open(sys.argv[1], encoding="utf-8")]
+assert names and all(n["last_name"].endswith("\u00e9") for n in names), names
+assert all(n.get("first_name", "").endswith("\u00e9") for n in names), names
+PY
+
 echo "cli_837_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -158,6 +158,31 @@ expect_rc 2 "$X12" validate --spec "$T/wide.xml" "$V/y_837p_generated.x12"
 has "$T/err" "wide.xml, line 2: implementation-guide spec is malformed"
 has "$T/err" "repeat is higher than the guide allows"
 
+# to-json: a value that is not UTF-8 is read as ISO-8859-1, whole however long
+# (values were cut at 1024 bytes), with a warning naming its place
+long=$(head -c 3000 /dev/zero | tr '\0' 'A')
+sed "s/TRN\*1\*12345\*/TRN*1*$long$(printf '\351')Z:$(printf '\303\251')*/" "$F/y_minimal.x12" >"$T/lat.x12"
+expect_rc 0 "$X12" to-json "$T/lat.x12"
+has "$T/err" "lat.x12: segment 5 (TRN) element 2.1, byte 207: text is not UTF-8 (byte 0xE9: read as ISO-8859-1)"
+[ "$(wc -l <"$T/err")" = 1 ] && ok || bad "to-json: one warning wanted: $(cat "$T/err")"
+python3 - "$T/out" <<'PY' && ok || bad "to-json of an ISO-8859-1 value"
+import json, sys
+d = json.loads(open(sys.argv[1], encoding="ascii").read())
+def find(o):
+    if isinstance(o, dict):
+        if o.get("id") == "TRN":
+            return o["elements"][1]
+        for v in o.values():
+            r = find(v)
+            if r: return r
+    if isinstance(o, list):
+        for v in o:
+            r = find(v)
+            if r: return r
+trn02 = find(d)
+assert trn02 == ["A" * 3000 + "\u00e9Z", "\u00e9"], repr(trn02)[:80]
+PY
+
 # to-xml / from-xml (docs/xml.md): lossless both ways, errors with the XML line
 expect_rc 0 "$X12" to-xml --help; has "$T/out" "usage: x12 to-xml"; has "$T/out" "--no-gaps"
 expect_rc 0 "$X12" from-xml --help; has "$T/out" "usage: x12 from-xml"

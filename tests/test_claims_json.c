@@ -665,6 +665,7 @@ static void test_type_holds(void **state)
     free(prof);
 }
 
+/* JSON escapes; UTF-8 kept, a byte that is not UTF-8 (0xFF) read as ISO-8859-1 (U+00FF) */
 static void test_json_write_escapes(void **state)
 {
     (void)state;
@@ -682,7 +683,7 @@ static void test_json_write_escapes(void **state)
     strbuf b = {0};
     assert_int_equal(x12_claim_json_write(&c, NULL, NULL, to_sb, &b, NULL), X12_OK);
     assert_string_equal(b.p, "{\"type\":\"professional\",\"claim_id\":\"A\\\"B\\\\C\\u0001D"
-                             "\xc3\xa9" "E?/F\",\"total_charge\":\"-0.05\",\"lines\":[{\"modifiers\":"
+                             "\xc3\xa9" "E\xc3\xbf/F\",\"total_charge\":\"-0.05\",\"lines\":[{\"modifiers\":"
                              "[null,\"25\"],\"charge\":\"0.00\",\"diagnosis_pointers\":[1,12]}]}\n");
     sb_free(&b);
     /* an output failure is X12_ERR_IO */

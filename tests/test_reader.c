@@ -550,9 +550,45 @@ static void test_error_values_flag(void **state)
     assert_int_equal(x12_status_from_name("nope"), -1);
 }
 
+/* x12_utf8_prefix: how much of the start is well-formed UTF-8. */
+static void test_utf8_prefix(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *s;
+        size_t want;
+    } T[] = {
+        {"", 0},
+        {"ABC", 3},
+        {"\xc3\xa9", 2},                 /* U+00E9 */
+        {"\xe9", 0},                     /* ISO-8859-1 e-acute */
+        {"A\xe9" "B", 1},
+        {"AB\xc3\xa9" "C\xff", 5},
+        {"\xc0\x80", 0},                 /* overlong NUL */
+        {"\xc1\xbf", 0},                 /* overlong */
+        {"\xe0\x80\x80", 0},             /* overlong */
+        {"\xed\xa0\x80", 0},             /* a surrogate */
+        {"\xef\xbf\xbd", 3},             /* U+FFFD */
+        {"\xf0\x9f\x98\x80", 4},         /* U+1F600 */
+        {"\xf0\x9f\x98", 0},             /* cut short */
+        {"\xf4\x90\x80\x80", 0},         /* past U+10FFFF */
+        {"\xe2\x82\xac\xe2\x82", 3},     /* a euro sign, then half of one */
+        {"\x80", 0},                     /* a continuation byte first */
+    };
+    for (size_t i = 0; i < sizeof T / sizeof T[0]; i++) {
+        size_t got = x12_utf8_prefix(T[i].s, strlen(T[i].s));
+        if (got != T[i].want)
+            fail_msg("case %zu: %zu, wanted %zu", i, got, T[i].want);
+    }
+    /* a length shorter than the bytes: a sequence cut by it is not whole */
+    assert_int_equal(x12_utf8_prefix("\xc3\xa9", 1), 0);
+    assert_int_equal(x12_utf8_prefix(NULL, 0), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_utf8_prefix),
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_delimiters_from_isa),
         cmocka_unit_test(test_isa_every_separator_position),

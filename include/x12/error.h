@@ -134,8 +134,10 @@ typedef enum x12_status {
     X12_ERR_CLAIM_NOT_CARRIED = 118, /* reader: a segment the claim model does not carry */
     X12_ERR_CLAIM_VALUE = 119,       /* reader: a value the model cannot hold (an amount
                                         with three decimals, a pointer that is not a number) */
-    X12_ERR_CLAIM_TEXT = 120         /* a text field holds a delimiter, a control character
+    X12_ERR_CLAIM_TEXT = 120,        /* a text field holds a delimiter, a control character
                                         or a character outside the output's character set */
+    X12_ERR_CLAIM_NOT_UTF8 = 121     /* reader (a warning): a value with bytes that are not
+                                        UTF-8; kept as they are, read as ISO-8859-1 in JSON */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
