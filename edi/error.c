@@ -1,4 +1,5 @@
 /* Status names, messages and the one-line error format shared by every layer. */
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -219,6 +220,16 @@ size_t x12_utf8_prefix(const char *p, size_t n)
     const unsigned char *u = (const unsigned char *)p;
     size_t i = 0;
     while (i < n) {
+        /* ASCII eight bytes at a time (every value of a valid file) */
+        while (n - i >= 8) {
+            uint64_t x;
+            memcpy(&x, u + i, 8);
+            if (x & 0x8080808080808080u)
+                break;
+            i += 8;
+        }
+        if (i == n)
+            break;
         if (u[i] < 0x80) {
             i++;
             continue;
