@@ -242,6 +242,29 @@ size_t x12_utf8_prefix(const char *p, size_t n)
     return n;
 }
 
+int x12__segment_utf8(const x12_segment *seg)
+{
+    const x12_delimiters *d = &seg->delims;
+    if ((unsigned char)d->element >= 0x80 || (unsigned char)d->component >= 0x80 ||
+        (unsigned char)d->repetition >= 0x80)
+        return 0;
+    const char *p = seg->raw.ptr;
+    size_t n = seg->raw.len;
+    if (n >= 8) {
+        /* the common case first: ASCII, in words (the last one overlapping) */
+        uint64_t high = 0, x;
+        for (size_t i = 0; i + 8 <= n; i += 8) {
+            memcpy(&x, p + i, 8);
+            high |= x;
+        }
+        memcpy(&x, p + n - 8, 8);
+        high |= x;
+        if (!(high & 0x8080808080808080u))
+            return 1;
+    }
+    return x12_utf8_prefix(p, n) == n;
+}
+
 const char *x12_version(void)
 {
 #ifdef X12KIT_VERSION

@@ -19,6 +19,9 @@ void x12__free(const x12_allocator *a, void *p);
 /* Length of the well-formed UTF-8 sequence at p (lead byte >= 0x80, `avail`
  * bytes there), or 0 when it is not one. */
 size_t x12__utf8_seq(const unsigned char *p, size_t avail);
+/* 1 when the whole segment is UTF-8 and its delimiters ASCII, so that each of
+ * its values is UTF-8 too (one check a segment instead of one a value). */
+int x12__segment_utf8(const x12_segment *seg);
 
 /* --- control-number set: exact for values of up to 9 bytes -------------- */
 typedef struct ctlset {

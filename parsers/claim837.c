@@ -16,6 +16,7 @@
 
 #include "claim_defaults.h"
 #include "claim837_internal.h"
+#include "internal.h"
 #include "spec_model.h"
 
 /* Guides read with the spec of the 837 they amend or precede: the loops and
@@ -530,8 +531,10 @@ static int on_event(void *ctx, const x12_walk_event *ev)
 {
     x12_claim_reader *r = ctx;
     r->ev = ev;
-    if (ev->kind == X12_WALK_SEGMENT)
+    if (ev->kind == X12_WALK_SEGMENT) {
+        r->seg_utf8 = x12__segment_utf8(ev->seg);
         segment(r, ev);
+    }
     else if (ev->kind == X12_WALK_LEAVE && ev->loop_id && !strcmp(ev->loop_id, "2300"))
         deliver(r);
     else if (ev->kind == X12_WALK_ENTER && ev->loop_id && !strcmp(ev->loop_id, "2300"))

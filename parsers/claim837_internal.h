@@ -66,6 +66,7 @@ struct x12_claim_reader {
 
     /* the segment being read */
     const x12_walk_event *ev;
+    int seg_utf8; /* ev's segment is all UTF-8: its values need no check of their own */
     uint64_t used;            /* elements consumed, bit per position (1..63) */
 };
 

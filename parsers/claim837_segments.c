@@ -81,9 +81,11 @@ const char *cr_slice_str(x12_claim_reader *r, int k, x12_slice v)
     char *s = x12_arena_slice(r->a[k], v);
     if (!s)
         cr_nomem(r);
-    size_t ok = x12_utf8_prefix(v.ptr, v.len);
-    if (ok < v.len)
-        not_utf8(r, v, ok);
+    if (!r->seg_utf8) {
+        size_t ok = x12_utf8_prefix(v.ptr, v.len);
+        if (ok < v.len)
+            not_utf8(r, v, ok);
+    }
     return s;
 }
 

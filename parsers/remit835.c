@@ -11,6 +11,8 @@
 #include <x12/arena.h>
 #include <x12/remit.h>
 
+#include "internal.h"
+
 /* Segment ids and qualifiers compared against literals without a strlen
  * call: this runs for every element the reader hands over. */
 #define IS(slice, lit) ((slice).len == sizeof(lit) - 1 && memcmp((slice).ptr, lit, sizeof(lit) - 1) == 0)
@@ -56,6 +58,7 @@ struct x12_remit_reader {
     vec adjs, refs, dates, amounts, qtys, contacts, remarks, lines;
     vec line_adjs, line_refs, line_amounts, line_remarks; /* of the current line */
     const x12_walk_event *ev; /* the segment being read, for warnings */
+    int seg_utf8;             /* ... and it is all UTF-8: no value of it needs the check */
 };
 
 static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
@@ -114,9 +117,11 @@ static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
         r->nomem = 1;
         return "";
     }
-    size_t ok = x12_utf8_prefix(s.ptr, s.len);
-    if (ok < s.len)
-        not_utf8(r, s, ok);
+    if (!r->seg_utf8) {
+        size_t ok = x12_utf8_prefix(s.ptr, s.len);
+        if (ok < s.len)
+            not_utf8(r, s, ok);
+    }
     return p;
 }
 
@@ -635,6 +640,7 @@ static int on_event(void *ctx, const x12_walk_event *ev)
     if (ev->kind != X12_WALK_SEGMENT)
         return 0;
     r->ev = ev; /* the walker's, valid during this call only */
+    r->seg_utf8 = x12__segment_utf8(ev->seg);
     int stop = segment_event(r, ev);
     r->ev = NULL;
     return stop;
