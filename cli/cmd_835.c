@@ -150,7 +150,9 @@ int cmd_835(int argc, char **argv)
                 err.code = s;
                 err.msg = x12_status_message(s);
             }
-            cli_print_error(r.file, &err);
+            /* a file that cannot be read was reported already, as a finding */
+            if (s != X12_ERR_IO || r.errors == before)
+                cli_print_error(r.file, &err);
             /* a corrupt gzip or a limit is bad input; the rest is I/O */
             status = cli_worst(status, s == X12_ERR_GZIP || s == X12_ERR_LIMIT ? EXIT_INPUT : EXIT_USAGE);
         } else if (r.errors > before) {

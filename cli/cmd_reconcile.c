@@ -250,8 +250,10 @@ static int ingest(x12_ledger *l, run *r, const char *path, int claims)
     x12_status s = claims ? x12_ledger_ingest_claims(l, path, &ro, on_finding, r, &st, &err)
                           : x12_ledger_ingest_remits(l, path, &ro, on_finding, r, &st, &err);
     if (s != X12_OK && s != X12_ERR_LEDGER_ROLLED_BACK) {
-        cli_print_error(r->file, &err);
-        return s == X12_ERR_LEDGER || s == X12_ERR_NOMEM ? EXIT_USAGE : EXIT_INPUT;
+        /* a file that cannot be read was reported already, as a finding */
+        if (s != X12_ERR_IO || r->findings == before)
+            cli_print_error(r->file, &err);
+        return s == X12_ERR_LEDGER || s == X12_ERR_NOMEM || s == X12_ERR_IO ? EXIT_USAGE : EXIT_INPUT;
     }
     if (s == X12_ERR_LEDGER_ROLLED_BACK) {
         fprintf(stderr, "%s: not ingested: the file could not be read to its end (nothing kept)\n", r->file);

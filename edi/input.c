@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <zlib.h>
@@ -71,6 +72,14 @@ x12_input *x12_input_open(const char *path, const x12_allocator *alloc, x12_erro
         in->fd = open(path, O_RDONLY);
         if (in->fd < 0) {
             set_err(err, X12_ERR_IO, strerror(errno), 0);
+            x12__free(alloc, in);
+            return NULL;
+        }
+        /* a folder opens, and then fails at its first read: say what it is */
+        struct stat st;
+        if (fstat(in->fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+            set_err(err, X12_ERR_IO, "a folder, not a file", 0);
+            close(in->fd);
             x12__free(alloc, in);
             return NULL;
         }

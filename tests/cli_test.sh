@@ -56,6 +56,19 @@ for c in cat info to-json validate to-xml 835; do
   sed -e 's#<file name="[^"]*">#<file>#' "$T/stdin.out" | cmp -s - "$T/file.norm" && ok ||
     bad "$c: stdin and file outputs differ"
 done
+# a folder given as a file: an I/O error that says so, once, and the next file is read
+mkdir -p "$T/a-folder"
+for c in cat info to-json validate to-xml 835; do
+  expect_rc 2 "$X12" $c "$T/a-folder" "$F/y_minimal.x12"
+  has "$T/err" "a-folder: byte 0: input/output error (a folder, not a file)"
+  [ "$(grep -c 'a-folder' "$T/err")" = 1 ] && ok || bad "$c: the folder reported $(grep -c 'a-folder' "$T/err") times"
+done
+expect_rc 2 "$X12" reconcile --db :memory: --claims "$T/a-folder" --remits "$F/y_minimal.x12"
+has "$T/err" "a-folder: byte 0: input/output error (a folder, not a file)"
+[ "$(grep -c 'a-folder' "$T/err")" = 1 ] && ok || bad "reconcile: the folder reported $(grep -c 'a-folder' "$T/err") times"
+has "$T/err" "y_minimal.x12: 0 claim payments"
+expect_rc 2 "$X12" reconcile --db :memory: --claims "$T/no-such.837"
+[ "$(grep -c 'no-such.837' "$T/err")" = 1 ] && ok || bad "reconcile: a missing file reported $(grep -c 'no-such.837' "$T/err") times"
 expect_rc 2 "$X12" info --json --bogus "$F/y_minimal.x12"
 expect_rc 2 "$X12" validate --spec; has "$T/err" "--spec needs an overlay file"
 expect_rc 2 "$X12" validate --spec "$T/no-such-overlay.xml" "$F/y_minimal.x12"
