@@ -123,7 +123,7 @@ static void open_ledger(batch_run *r, char *why, size_t cap)
     x12_error err;
     if (x12_ledger_open(r->db, &r->ledger, &err) != X12_OK) {
         r->ledger = NULL;
-        snprintf(why, cap, "cannot open the ledger %s: %s %s", r->db, err.msg, err.detail);
+        snprintf(why, cap, "cannot open the ledger %s: %s (%s)", r->db, err.msg, err.detail);
     }
 }
 

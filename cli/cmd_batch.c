@@ -345,7 +345,7 @@ int cmd_batch(int argc, char **argv)
      * that cannot be opened is a clear error up front */
     x12_error err;
     if (x12_ledger_open(r.db, &r.ledger, &err) != X12_OK) {
-        fprintf(stderr, "x12 batch: cannot open the ledger %s: %s %s\n", r.db, err.msg, err.detail);
+        fprintf(stderr, "x12 batch: cannot open the ledger %s: %s (%s)\n", r.db, err.msg, err.detail);
         goto io_error;
     }
     if (r.jobs > 1) {

@@ -193,6 +193,26 @@ x12_status x12_input_read(x12_input *in, void *buf, size_t cap, size_t *got, x12
             }
             if (in->raw_pos == in->raw_len)
                 return X12_OK; /* clean end */
+            /* zero bytes after the last member (padding added in transfer,
+             * as a tape or a block-padded upload leaves it): skipped, as
+             * gzip -d does; anything after them is an error */
+            if (in->raw[in->raw_pos] == 0) {
+                for (;;) {
+                    while (in->raw_pos < in->raw_len && in->raw[in->raw_pos] == 0)
+                        in->raw_pos++;
+                    if (in->raw_pos < in->raw_len) {
+                        set_err(err, X12_ERR_GZIP, "data after the zero padding that ends the gzip stream",
+                                in->out_off);
+                        return X12_ERR_GZIP;
+                    }
+                    if (refill(in) < 0) {
+                        set_err(err, X12_ERR_IO, strerror(errno), in->out_off);
+                        return X12_ERR_IO;
+                    }
+                    if (in->raw_pos == in->raw_len)
+                        return X12_OK; /* only zeros to the end */
+                }
+            }
             if (inflateReset(&in->z) != Z_OK) {
                 set_err(err, X12_ERR_GZIP, "cannot restart inflate", in->out_off);
                 return X12_ERR_GZIP;

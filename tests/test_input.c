@@ -101,6 +101,30 @@ static void test_gzip_members(void **state)
     assert_int_equal(read_path(path, &tail), X12_ERR_GZIP);
     assert_int_equal(tail.last_code, X12_ERR_GZIP);
     unlink(path);
+    /* zero bytes after the last member (transfer padding) are skipped, as
+     * gzip -d does, even past a read's 64 KiB; data after them is an error */
+    static char zeros[150000];
+    for (int with_junk = 0; with_junk < 2; with_junk++) {
+        strcpy(path, "/tmp/x12kit-test-XXXXXX");
+        fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, a, g1), (ssize_t)g1);
+        assert_int_equal(write(fd, b, g2), (ssize_t)g2);
+        assert_int_equal(write(fd, zeros, sizeof zeros), (ssize_t)sizeof zeros);
+        if (with_junk)
+            assert_int_equal(write(fd, "x", 1), 1);
+        close(fd);
+        run padded;
+        if (with_junk) {
+            assert_int_equal(read_path(path, &padded), X12_ERR_GZIP);
+            assert_int_equal(padded.last_code, X12_ERR_GZIP);
+        } else {
+            assert_int_equal(read_path(path, &padded), X12_OK);
+            assert_string_equal(plain.log.p, padded.log.p);
+        }
+        unlink(path);
+        sb_free(&padded.log);
+    }
     free(a);
     free(b);
     free(x);
