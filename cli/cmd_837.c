@@ -391,6 +391,9 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             r->status = EXIT_USAGE;
         }
         x12_claim_writer_free(w);
+    } else if (r->status == EXIT_FINE) {
+        /* an 837 needs a claim: say why the output is empty */
+        fprintf(stderr, "%s: no claims in the input: no 837 written\n", r->in_name);
     }
     x12_arena_free(arena);
     x12_claims_json_free(jr);

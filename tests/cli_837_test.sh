@@ -166,6 +166,14 @@ has "$T/out" '"claim_id":"RC-PEND-1"'
 has "$T/out" '"frequency_code":"7"'
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" "$R/claims-1.837"; has "$T/err" "unknown option"
 
+# no claims at all (an empty file, an empty array): nothing written, and said
+: >"$T/none.ndjson"
+expect_rc 0 "$X12" 837 --from "$T/none.ndjson"
+[ -s "$T/out" ] && bad "an empty claims file wrote output" || ok
+has "$T/err" "none.ndjson: no claims in the input: no 837 written"
+printf '[]\n' >"$T/none.json"
+expect_rc 0 "$X12" 837 --from "$T/none.json"; has "$T/err" "no claims in the input"
+
 # text that is not UTF-8 (an 837 written in ISO-8859-1): the claims JSON keeps
 # it, read as ISO-8859-1 (0xE9 is U+00E9), UTF-8 stays as it is, and a warning
 # names each place; the claims are whole, so the exit status is 0
