@@ -27,6 +27,7 @@ typedef struct frame {
     rule_pos trig;    /* where the instance started, for rule findings */
     uint32_t idx;     /* the child matched last */
     uint32_t *counts; /* occurrences of each child in this instance */
+    uint64_t rule_segs; /* the rule_segs of this loop and every loop around it */
     char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
 } frame;
 
@@ -297,6 +298,7 @@ static void push(x12_walker *w, const spec_loop *lp)
     f->counts[0] = 1;
     f->hl_id[0] = '\0';
     f->facts = NULL;
+    f->rule_segs = lp->rule_segs | (w->depth ? w->frames[w->depth - 1].rule_segs : 0);
     if (w->flags & X12_WALK_RULES) {
         uint64_t bit = spec_loopbit(lp);
         for (int i = 0; i < w->depth; i++)
@@ -352,9 +354,11 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
     if (!(w->flags & X12_WALK_RULES))
         return;
     uint64_t bit = spec_keybit(def->idkey);
-    for (int i = 0; i < w->depth; i++)
-        if (w->frames[i].lp->rule_segs & bit)
-            rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg);
+    /* most segments are named by no open loop's rules: one test says so */
+    if (w->depth && (w->frames[w->depth - 1].rule_segs & bit))
+        for (int i = 0; i < w->depth; i++)
+            if (w->frames[i].lp->rule_segs & bit)
+                rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg);
     if (w->cur->spec->rule_segs & bit)
         rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, in->id);
 }
