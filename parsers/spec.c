@@ -811,6 +811,26 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
             index_loops(L, a->loop, depth + 1);
     }
     qsort(lp->first_of, lp->nfirst, sizeof *lp->first_of, cmp_u64);
+    /* the hashed index spec_loop_first() probes: at least twice as many slots
+     * as ids, so that runs stay short; never full, so a probe ends */
+    unsigned bits = 2;
+    while ((1u << bits) < 2 * lp->nfirst)
+        bits++;
+    lp->first_hash = arena_alloc(L, ((size_t)1 << bits) * sizeof *lp->first_hash);
+    if (!lp->first_hash) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return;
+    }
+    memset(lp->first_hash, 0, ((size_t)1 << bits) * sizeof *lp->first_hash);
+    lp->first_mask = (1u << bits) - 1;
+    lp->first_shift = (uint8_t)(32 - bits);
+    for (uint32_t f = 0; f < lp->nfirst; f++) {
+        uint32_t key = (uint32_t)(lp->first_of[f] >> 32);
+        uint32_t h = (key * 0x9E3779B1u) >> lp->first_shift;
+        while (lp->first_hash[h])
+            h = (h + 1) & lp->first_mask;
+        lp->first_hash[h] = lp->first_of[f];
+    }
     list_required(lp);
     for (uint32_t i = 0; i < lp->nkids; i++)
         lp->gstart[i] = i > 1 && lp->kids[i].pos && lp->kids[i - 1].pos == lp->kids[i].pos

@@ -134,6 +134,12 @@ typedef struct spec_loop {
     uint32_t *next_same;
     uint64_t *first_of;
     uint32_t nfirst;
+    /* The same pairs in an open-addressing table (0 = empty; an idkey is never
+     * 0), 2^(32 - first_shift) slots, for one multiplication and usually one
+     * probe instead of a binary search. */
+    uint64_t *first_hash;
+    uint32_t first_mask;
+    uint8_t first_shift;
     /* The kids after the trigger whose usage is R (indexes), for the check
      * when an instance ends; refreshed after an overlay changes usage. */
     uint32_t *required;
@@ -146,18 +152,17 @@ typedef struct spec_loop {
 /* The first kid of `lp` that starts with segment id `key`, or UINT32_MAX. */
 static inline uint32_t spec_loop_first(const spec_loop *lp, uint32_t key)
 {
-    uint32_t lo = 0, hi = lp->nfirst;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        uint32_t k = (uint32_t)(lp->first_of[mid] >> 32);
-        if (k == key)
-            return (uint32_t)lp->first_of[mid];
-        if (k < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (!lp->first_hash) /* a loop the index never reached (no kids to find) */
+        return UINT32_MAX;
+    uint32_t h = (key * 0x9E3779B1u) >> lp->first_shift;
+    for (;;) {
+        uint64_t e = lp->first_hash[h];
+        if (!e)
+            return UINT32_MAX;
+        if ((uint32_t)(e >> 32) == key)
+            return (uint32_t)e;
+        h = (h + 1) & lp->first_mask;
     }
-    return UINT32_MAX;
 }
 
 struct x12_spec {
