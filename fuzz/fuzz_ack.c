@@ -78,16 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < FUZZ_NSPECS; i++)
         if (x12_walker_use_spec(z.w, FUZZ_SPECS[i]) != X12_OK)
             abort();
-    x12_reader_options ro;
-    x12_reader_options_init(&ro);
-    ro.flags = X12_READ_LENIENT;
-    x12_reader_callbacks cb = {on_seg, on_err};
-    x12_reader *r = x12_reader_new(&ro, &cb, &z);
-    if (!r)
-        abort();
-    x12_reader_feed(r, data, size);
-    x12_reader_finish(r);
-    x12_reader_free(r);
+    fuzz_read_lenient(data, size, on_seg, on_err, &z);
     x12_walker_finish(z.w);
     x12_ack_finish(z.ack);
     x12_walker_free(z.w);

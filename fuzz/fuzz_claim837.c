@@ -62,16 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < FUZZ_NSPECS; i++)
         if (x12_claim_reader_use_spec(z.r, FUZZ_SPECS[i]) != X12_OK)
             abort();
-    x12_reader_options o;
-    x12_reader_options_init(&o);
-    o.flags = X12_READ_LENIENT;
-    x12_reader_callbacks rc = {on_seg, on_err};
-    x12_reader *rd = x12_reader_new(&o, &rc, &z);
-    if (!rd)
-        abort();
-    x12_reader_feed(rd, data, size);
-    x12_reader_finish(rd);
-    x12_reader_free(rd);
+    fuzz_read_lenient(data, size, on_seg, on_err, &z);
     x12_claim_reader_finish(z.r);
     x12_claim_reader_free(z.r);
     return 0;

@@ -96,16 +96,7 @@ static x12_status ingest(x12_ledger *l, int remits, int spooled, const uint8_t *
         if ((z.cr ? x12_claim_reader_use_spec(z.cr, FUZZ_SPECS[i])
                   : x12_remit_reader_use_spec(z.rr, FUZZ_SPECS[i])) != X12_OK)
             abort();
-    x12_reader_options o;
-    x12_reader_options_init(&o);
-    o.flags = X12_READ_LENIENT;
-    x12_reader_callbacks rc = {on_seg, on_err};
-    x12_reader *rd = x12_reader_new(&o, &rc, &z);
-    if (!rd)
-        abort();
-    x12_reader_feed(rd, data, size);
-    x12_reader_finish(rd);
-    x12_reader_free(rd);
+    fuzz_read_lenient(data, size, on_seg, on_err, &z);
     if (z.cr) {
         x12_claim_reader_finish(z.cr);
         x12_claim_reader_free(z.cr);

@@ -49,16 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int i = 0; i < FUZZ_NSPECS; i++)
         if (x12_walker_use_spec(W, FUZZ_SPECS[i]) != X12_OK)
             abort();
-    x12_reader_options o;
-    x12_reader_options_init(&o);
-    o.flags = X12_READ_LENIENT;
-    x12_reader_callbacks cb = {on_seg, on_err};
-    x12_reader *r = x12_reader_new(&o, &cb, NULL);
-    if (!r)
-        abort();
-    x12_reader_feed(r, data + 1, size - 1);
-    x12_reader_finish(r);
-    x12_reader_free(r);
+    fuzz_read_lenient(data + 1, size - 1, on_seg, on_err, NULL);
     x12_walker_finish(W);
     x12_walker_free(W);
     return 0;
