@@ -749,12 +749,6 @@ static void mark_rivals(spec_loop *lp, int depth)
     }
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return x < y ? -1 : x > y;
-}
-
 /* Lists the loop's required kids after the trigger (spec_loop.required). */
 static void list_required(spec_loop *lp)
 {
@@ -782,13 +776,22 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
     if (depth > 32 || lp->nkids == UINT32_MAX || lp->next_same)
         return;
     lp->next_same = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->next_same);
-    lp->first_of = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->first_of);
+    /* the first kid of each id, hashed for spec_loop_first(): at least twice
+     * as many slots as kids, so that runs stay short; never full, so a probe
+     * ends */
+    unsigned bits = 2;
+    while ((1u << bits) < 2 * lp->nkids)
+        bits++;
+    lp->first_hash = arena_alloc(L, ((size_t)1 << bits) * sizeof *lp->first_hash);
     lp->required = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->required);
     lp->gstart = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->gstart);
-    if (!lp->next_same || !lp->first_of || !lp->required || !lp->gstart) {
+    if (!lp->next_same || !lp->first_hash || !lp->required || !lp->gstart) {
         fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
         return;
     }
+    memset(lp->first_hash, 0, ((size_t)1 << bits) * sizeof *lp->first_hash);
+    lp->first_mask = (1u << bits) - 1;
+    lp->first_shift = (uint8_t)(32 - bits);
     for (uint32_t i = 0; i < lp->nkids; i++) {
         spec_child *a = &lp->kids[i];
         a->first = a->is_loop ? a->loop->kids[0].seg : a->seg;
@@ -802,34 +805,14 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
                 break;
             }
         }
-        uint32_t f = 0;
-        while (f < lp->nfirst && (uint32_t)(lp->first_of[f] >> 32) != ka)
-            f++;
-        if (f == lp->nfirst)
-            lp->first_of[lp->nfirst++] = (uint64_t)ka << 32 | i;
+        if (spec_loop_first(lp, ka) == UINT32_MAX) { /* the first kid with this id */
+            uint32_t h = (ka * 0x9E3779B1u) >> lp->first_shift;
+            while (lp->first_hash[h])
+                h = (h + 1) & lp->first_mask;
+            lp->first_hash[h] = (uint64_t)ka << 32 | i;
+        }
         if (a->is_loop)
             index_loops(L, a->loop, depth + 1);
-    }
-    qsort(lp->first_of, lp->nfirst, sizeof *lp->first_of, cmp_u64);
-    /* the hashed index spec_loop_first() probes: at least twice as many slots
-     * as ids, so that runs stay short; never full, so a probe ends */
-    unsigned bits = 2;
-    while ((1u << bits) < 2 * lp->nfirst)
-        bits++;
-    lp->first_hash = arena_alloc(L, ((size_t)1 << bits) * sizeof *lp->first_hash);
-    if (!lp->first_hash) {
-        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
-        return;
-    }
-    memset(lp->first_hash, 0, ((size_t)1 << bits) * sizeof *lp->first_hash);
-    lp->first_mask = (1u << bits) - 1;
-    lp->first_shift = (uint8_t)(32 - bits);
-    for (uint32_t f = 0; f < lp->nfirst; f++) {
-        uint32_t key = (uint32_t)(lp->first_of[f] >> 32);
-        uint32_t h = (key * 0x9E3779B1u) >> lp->first_shift;
-        while (lp->first_hash[h])
-            h = (h + 1) & lp->first_mask;
-        lp->first_hash[h] = lp->first_of[f];
     }
     list_required(lp);
     for (uint32_t i = 0; i < lp->nkids; i++)

@@ -129,14 +129,10 @@ typedef struct spec_loop {
     uint32_t nkids;
     /* The trigger is kids[0].seg; its qualifier is the seg's key. */
     /* Search index: for each kid, the next kid starting with the same segment
-     * id (UINT32_MAX: none); and the first kid for each id, as sorted
-     * (idkey << 32 | index) pairs. */
+     * id (UINT32_MAX: none); and the first kid for each id, as (idkey << 32 |
+     * index) in an open-addressing table (0 = empty; an idkey is never 0) of
+     * 2^(32 - first_shift) slots: one multiplication and usually one probe. */
     uint32_t *next_same;
-    uint64_t *first_of;
-    uint32_t nfirst;
-    /* The same pairs in an open-addressing table (0 = empty; an idkey is never
-     * 0), 2^(32 - first_shift) slots, for one multiplication and usually one
-     * probe instead of a binary search. */
     uint64_t *first_hash;
     uint32_t first_mask;
     uint8_t first_shift;

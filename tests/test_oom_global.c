@@ -329,9 +329,9 @@ static void fp_loop(fp *f, const spec_loop *lp, int depth)
     fp_u(f, lp->nrules);
     for (uint16_t i = 0; i < lp->nrules; i++)
         fp_s(f, lp->rules[i]->id);
-    fp_u(f, lp->nfirst);
-    for (uint32_t i = 0; i < lp->nfirst; i++)
-        fp_u(f, lp->first_of[i]);
+    fp_u(f, lp->first_mask);
+    for (uint32_t i = 0; i <= lp->first_mask; i++)
+        fp_u(f, lp->first_hash[i]);
     fp_u(f, lp->nkids);
     for (uint32_t i = 0; i < lp->nkids; i++) {
         const spec_child *k = &lp->kids[i];
