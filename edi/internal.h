@@ -22,6 +22,11 @@ size_t x12__utf8_seq(const unsigned char *p, size_t avail);
 /* 1 when the whole segment is UTF-8 and its delimiters ASCII, so that each of
  * its values is UTF-8 too (one check a segment instead of one a value). */
 int x12__segment_utf8(const x12_segment *seg);
+/* Where the byte at `p` lies in `seg`: its element (0 when it is in none: the
+ * id, a separator) and, when that element's repetition has components, its
+ * component; 0 otherwise. */
+void x12__segment_locate(const x12_segment *seg, const char *p, uint16_t *element,
+                         uint16_t *component);
 
 /* --- control-number set: exact for values of up to 9 bytes -------------- */
 typedef struct ctlset {

@@ -1005,3 +1005,30 @@ unsigned x12_count_parts(x12_slice value, char sep)
         n += value.ptr[i] == sep;
     return n;
 }
+
+void x12__segment_locate(const x12_segment *seg, const char *p, uint16_t *element,
+                         uint16_t *component)
+{
+    *element = *component = 0;
+    for (uint32_t i = 1; i <= seg->element_count && i <= 65535; i++) {
+        x12_slice e = seg->elements[i];
+        if (p < e.ptr || p >= e.ptr + e.len)
+            continue;
+        *element = (uint16_t)i;
+        /* the component counts from the start of the repetition holding p */
+        char rs = seg->delims.repetition, cs = seg->delims.component;
+        const char *start = e.ptr;
+        for (const char *q = e.ptr; q < p; q++)
+            if (rs && *q == rs)
+                start = q + 1;
+        unsigned c = 1;
+        int composite = 0;
+        for (const char *q = start; q < e.ptr + e.len && (!rs || *q != rs); q++)
+            if (*q == cs) {
+                composite = 1;
+                c += q < p;
+            }
+        *component = (uint16_t)(composite && c <= 65535 ? c : 0);
+        return;
+    }
+}

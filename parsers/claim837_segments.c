@@ -12,6 +12,7 @@
 #include <x12/spec.h>
 
 #include "claim837_internal.h"
+#include "internal.h"
 #include "claim_defaults.h"
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -22,8 +23,8 @@ int cr_nomem(x12_claim_reader *r)
     return -1;
 }
 
-static void cr_report(x12_claim_reader *r, x12_status code, x12_severity sev, unsigned el,
-                   const char *detail)
+static void cr_report_at(x12_claim_reader *r, x12_status code, x12_severity sev, unsigned el,
+                         unsigned comp, const char *detail)
 {
     if (!r->cb.finding)
         return;
@@ -38,6 +39,7 @@ static void cr_report(x12_claim_reader *r, x12_status code, x12_severity sev, un
     snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
              s->id.ptr);
     f.err.element_pos = (uint16_t)el;
+    f.err.component_pos = (uint16_t)comp;
     if (detail)
         snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
     f.severity = sev;
@@ -45,6 +47,12 @@ static void cr_report(x12_claim_reader *r, x12_status code, x12_severity sev, un
     f.guide = r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
     f.loop_id = r->ev->loop_id ? r->ev->loop_id : "";
     r->cb.finding(r->ctx, &f);
+}
+
+static void cr_report(x12_claim_reader *r, x12_status code, x12_severity sev, unsigned el,
+                      const char *detail)
+{
+    cr_report_at(r, code, sev, el, 0, detail);
 }
 
 void cr_not_carried(x12_claim_reader *r, unsigned el)
@@ -63,15 +71,12 @@ x12_slice cr_elem(x12_claim_reader *r, unsigned pos)
  * as ISO-8859-1 by the JSON writer; a warning at its element. */
 static void not_utf8(x12_claim_reader *r, x12_slice v, size_t at)
 {
-    const x12_segment *s = r->ev->seg;
-    unsigned el = 0;
-    for (uint32_t i = 1; i <= s->element_count && !el; i++)
-        if (v.ptr >= s->elements[i].ptr && v.ptr < s->elements[i].ptr + s->elements[i].len)
-            el = i;
+    uint16_t el, comp;
+    x12__segment_locate(r->ev->seg, v.ptr + at, &el, &comp);
     char why[80];
     snprintf(why, sizeof why, "byte 0x%02X: read as ISO-8859-1",
              (unsigned)(unsigned char)v.ptr[at]);
-    cr_report(r, X12_ERR_CLAIM_NOT_UTF8, X12_SEV_WARNING, el, why);
+    cr_report_at(r, X12_ERR_CLAIM_NOT_UTF8, X12_SEV_WARNING, el, comp, why);
 }
 
 const char *cr_slice_str(x12_claim_reader *r, int k, x12_slice v)

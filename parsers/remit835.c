@@ -97,9 +97,7 @@ static void not_utf8(x12_remit_reader *r, x12_slice v, size_t at)
     f.err.set_position = s->set_position;
     snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
              s->id.ptr);
-    for (uint32_t i = 1; i <= s->element_count && !f.err.element_pos; i++)
-        if (v.ptr >= s->elements[i].ptr && v.ptr < s->elements[i].ptr + s->elements[i].len)
-            f.err.element_pos = (uint16_t)i;
+    x12__segment_locate(s, v.ptr + at, &f.err.element_pos, &f.err.component_pos);
     snprintf(f.err.detail, sizeof f.err.detail, "byte 0x%02X: read as ISO-8859-1",
              (unsigned)(unsigned char)v.ptr[at]);
     f.severity = X12_SEV_WARNING;

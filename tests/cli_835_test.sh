@@ -69,6 +69,10 @@ has "$T/err" "lat.835: segment 15 (NM1) element 3.0, byte 460: text is not UTF-8
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1], encoding="ascii")]' "$T/out" && ok || bad "835 JSON rows are not ASCII JSON"
 expect_rc 0 "$X12" 835 "$T/lat.835"
 LC_ALL=C grep -q "$(printf 'SMITH\351')" "$T/out" && ok || bad "835 CSV should keep the bytes"
+# in a composite the warning names the component: SVC01-3, the first modifier
+sed 's/^SVC\*HC:99214:25\*/SVC*HC:99214:2\xe9*/' "$SRC/fixtures/remit/y_elements.835" >"$T/mod.835"
+expect_rc 0 "$X12" 835 --level line "$T/mod.835"
+has "$T/err" "mod.835: segment 24 (SVC) element 1.3, byte 647: text is not UTF-8 (byte 0xE9: read as ISO-8859-1)"
 
 echo "cli_835_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -192,5 +192,11 @@ assert names and all(n["last_name"].endswith("\u00e9") for n in names), names
 assert all(n.get("first_name", "").endswith("\u00e9") for n in names), names
 PY
 
+# in a composite the warning names the component: SV101-3, the first modifier
+sed 's/SV1\*HC:99392:25\*/SV1*HC:99392:2\xe9*/' "$T/u.837" >"$T/mod.837"
+expect_rc 0 "$X12" 837 --to-json "$T/mod.837"
+has "$T/err" "mod.837: segment 51 (SV1) element 1.3, byte "
+[ "$(grep -c 'not UTF-8' "$T/err")" = 1 ] && ok || bad "837: one warning wanted: $(cat "$T/err")"
+
 echo "cli_837_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -585,6 +585,51 @@ static void test_utf8_prefix(void **state)
     assert_int_equal(x12_utf8_prefix(NULL, 0), 0);
 }
 
+void x12__segment_locate(const x12_segment *seg, const char *p, uint16_t *element,
+                         uint16_t *component);
+
+/* The place of a byte in a segment: element, and component only inside a
+ * composite, counted within the repetition that holds the byte. */
+static void test_segment_locate(void **state)
+{
+    (void)state;
+    static const char raw[] = "SVC*HC:99214:25*200*A^B:C^D";
+    x12_slice el[5];
+    x12_segment seg;
+    memset(&seg, 0, sizeof seg);
+    seg.delims.element = '*';
+    seg.delims.component = ':';
+    seg.delims.repetition = '^';
+    seg.raw = (x12_slice){raw, sizeof raw - 1};
+    size_t start[] = {0, 4, 16, 20}, len[] = {3, 11, 3, 7};
+    for (int i = 0; i < 4; i++)
+        el[i] = (x12_slice){raw + start[i], len[i]};
+    seg.elements = el;
+    seg.id = el[0];
+    seg.element_count = 3;
+    struct {
+        size_t at;
+        uint16_t element, component;
+    } want[] = {
+        {0, 0, 0},   /* the id */
+        {3, 0, 0},   /* a separator */
+        {4, 1, 1},   /* H of HC */
+        {7, 1, 2},   /* 9 of 99214 */
+        {14, 1, 3},  /* 2 of 25 */
+        {17, 2, 0},  /* a simple element */
+        {20, 3, 0},  /* A: a repetition without components */
+        {22, 3, 1},  /* B of B:C */
+        {24, 3, 2},  /* C */
+        {26, 3, 0},  /* D */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        uint16_t e = 99, c = 99;
+        x12__segment_locate(&seg, raw + want[i].at, &e, &c);
+        assert_int_equal(e, want[i].element);
+        assert_int_equal(c, want[i].component);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -605,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_error_values_flag),
+        cmocka_unit_test(test_segment_locate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
