@@ -292,5 +292,18 @@ eq "$(jget "$T/lout/summary.json" files.duplicates)" 1 "self-links: duplicates"
 has "$T/err" "x12 batch: skipped $LIN/pipe: not a file or a folder (a pipe, socket or device)"
 has "$T/err" "x12 batch: skipped $LIN/dangling: a symbolic link to nothing"
 
+# --- folders nested past 64 levels: the walk stops there and says so; the
+# files above that depth are still done
+DEEP=$T/deep
+d=$DEEP
+for i in $(seq 1 66); do d=$d/d; done
+mkdir -p "$d"
+cp "$SRC/fixtures/remit/y_elements.835" "$DEEP/top.835"
+cp "$SRC/fixtures/remit/y_elements.835" "$d/bottom.835"
+"$X12" batch --in "$DEEP" --out "$T/dout" --quiet >"$T/out" 2>"$T/err"; eq "$?" 0 "deep folders: exit status"
+eq "$(jget "$T/dout/summary.json" files.found)" 1 "deep folders: files found"
+d65=$DEEP; for i in $(seq 1 65); do d65=$d65/d; done
+has "$T/err" "x12 batch: skipped $d65: more than 64 folders deep"
+
 echo "cli_batch_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
