@@ -84,6 +84,16 @@ typedef struct batch_file {
     char ack_date[9], ack_time[5];
 } batch_file;
 
+/* A path under the inbox that was not read: a folder that cannot be read
+ * (`failed`: the run's exit status says so) or one nested too deep, a pipe,
+ * socket or device, a symbolic link to nothing. */
+typedef struct batch_unread {
+    char *path;
+    const char *reason; /* static text */
+    char detail[96];    /* strerror() for a folder that cannot be read */
+    int failed;
+} batch_unread;
+
 /* The run's settings and shared state. */
 typedef struct batch_run {
     const char *in, *out;
@@ -97,6 +107,9 @@ typedef struct batch_run {
     x12_ledger *ledger;  /* per process: opened after fork */
     int lock_fd;
     unsigned long tmp_seq;
+    /* what the folder walk left out (hidden names aside), for the summary */
+    batch_unread *unread;
+    size_t nunread;
 } batch_run;
 
 /* --- scan (cmd_batch.c) --------------------------------------------------- */

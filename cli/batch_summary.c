@@ -165,6 +165,18 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
     }
     json_object_set_new(o, "failures", fails);
     json_object_set_new(o, "duplicates", dups);
+    json_t *unread = json_array();
+    for (size_t i = 0; i < r->nunread; i++) {
+        const batch_unread *u = &r->unread[i];
+        json_t *x = json_object();
+        json_object_set_new(x, "path", json_string(u->path));
+        json_object_set_new(x, "reason", json_string(u->reason));
+        if (u->detail[0])
+            json_object_set_new(x, "detail", json_string(u->detail));
+        json_object_set_new(x, "failed", json_boolean(u->failed));
+        json_array_append_new(unread, x);
+    }
+    json_object_set_new(o, "not_read", unread);
 
     json_t *rec = json_object();
     if (t->recon_ok) {
@@ -245,6 +257,11 @@ static char *summary_text(const batch_run *r, const batch_totals *t)
             fprintf(m, "duplicate: %s: same content as %s\n", f->rel,
                     f->dup_of >= 0 ? r->files[f->dup_of].rel
                                    : f->earlier_name ? f->earlier_name : "?");
+    }
+    for (size_t i = 0; i < r->nunread; i++) {
+        const batch_unread *u = &r->unread[i];
+        fprintf(m, "not read: %s: %s%s%s\n", u->path, u->reason, u->detail[0] ? ": " : "",
+                u->detail);
     }
     if (fclose(m) != 0) {
         free(buf);

@@ -41,7 +41,8 @@ static const char HELP[] =
     "A progress bar (files, MB/s, time left) is drawn on standard error when it is a\n"
     "terminal.\n"
     "Exit status: 0 every file fine; 1 a file failed, was quarantined or had error\n"
-    "findings; 2 usage or I/O error (for example an output folder that is not writable).\n\n";
+    "findings, or a folder inside DIR could not be read (the rest is done); 2 usage or\n"
+    "I/O error (for example an output folder that is not writable).\n\n";
 
 
 /* --- scan ----------------------------------------------------------------- */
@@ -61,6 +62,7 @@ typedef struct scan {
                      symbolic link is not read again (two links to "." would
                      otherwise make the walk exponential) */
     size_t nseen, seen_cap;
+    size_t unread_cap;
 } scan;
 
 /* 1 when the folder was read already, 0 when it is new (now remembered), -1 no memory. */
@@ -109,16 +111,46 @@ static int add_file(scan *s, const char *path, const char *rel, uint64_t size)
     return 0;
 }
 
+/* Says on standard error that `path` is not read, and keeps it for the
+ * summary.  Returns 0, or -1 without memory. */
+static int unread(scan *s, const char *path, const char *reason, const char *detail, int failed)
+{
+    batch_run *r = s->r;
+    fprintf(stderr, "x12 batch: skipped %s: %s%s%s\n", path, reason, detail ? ": " : "",
+            detail ? detail : "");
+    if (r->nunread == s->unread_cap) {
+        size_t cap = s->unread_cap ? 2 * s->unread_cap : 8;
+        batch_unread *u = realloc(r->unread, cap * sizeof *u);
+        if (!u)
+            return -1;
+        r->unread = u;
+        s->unread_cap = cap;
+    }
+    batch_unread *u = &r->unread[r->nunread];
+    memset(u, 0, sizeof *u);
+    u->path = strdup(path);
+    if (!u->path)
+        return -1;
+    u->reason = reason;
+    snprintf(u->detail, sizeof u->detail, "%s", detail ? detail : "");
+    u->failed = failed;
+    r->nunread++;
+    return 0;
+}
+
 static int walk(scan *s, const char *dir, const char *rel, int depth)
 {
-    if (depth > 64) {
-        fprintf(stderr, "x12 batch: skipped %s: more than 64 folders deep\n", dir);
-        return 0;
-    }
+    if (depth > 64)
+        return unread(s, dir, "more than 64 folders deep", NULL, 0);
     DIR *d = opendir(dir);
     if (!d) {
-        fprintf(stderr, "x12 batch: cannot read the folder %s: %s\n", dir, strerror(errno));
-        return -1;
+        /* the inbox itself: nothing to do; a folder inside it: the rest of
+         * the inbox is still done, and the exit status says that this was not */
+        if (depth == 0) {
+            fprintf(stderr, "x12 batch: cannot read the folder %s: %s\n", dir, strerror(errno));
+            return -1;
+        }
+        return unread(s, dir, "cannot read the folder", strerror(errno), 1);
     }
     struct dirent *e;
     int rc = 0;
@@ -138,8 +170,9 @@ static int walk(scan *s, const char *dir, const char *rel, int depth)
         struct stat st;
         /* what is not read is said on standard error, never dropped silently */
         if (stat(p, &st) != 0) {
-            fprintf(stderr, "x12 batch: skipped %s: %s\n", p,
-                    errno == ENOENT ? "a symbolic link to nothing" : strerror(errno));
+            rc = errno == ENOENT  ? unread(s, p, "a symbolic link to nothing", NULL, 0)
+                 : errno == ELOOP ? unread(s, p, "a symbolic link loop", NULL, 0)
+                                  : unread(s, p, "cannot read", strerror(errno), 1);
         } else if (S_ISDIR(st.st_mode)) {
             int seen = s->have_out && st.st_dev == s->out_dev && st.st_ino == s->out_ino
                            ? 1
@@ -151,7 +184,7 @@ static int walk(scan *s, const char *dir, const char *rel, int depth)
         } else if (S_ISREG(st.st_mode)) {
             rc = add_file(s, p, q, (uint64_t)st.st_size);
         } else {
-            fprintf(stderr, "x12 batch: skipped %s: not a file or a folder (a pipe, socket or device)\n", p);
+            rc = unread(s, p, "not a file or a folder (a pipe, socket or device)", NULL, 0);
         }
         free(p);
         free(q);
@@ -240,6 +273,9 @@ static void free_run(batch_run *r)
         free(r->files[i].earlier_name);
     }
     free(r->files);
+    for (size_t i = 0; i < r->nunread; i++)
+        free(r->unread[i].path);
+    free(r->unread);
     for (int k = 0; k < r->nspecs; k++)
         x12_spec_free(r->specs[k]);
     free(r->specs);
@@ -421,6 +457,9 @@ int cmd_batch(int argc, char **argv)
             (f->outcome == BO_DONE && f->has_errors))
             status = cli_worst(status, EXIT_INPUT);
     }
+    for (size_t i = 0; i < r.nunread; i++)
+        if (r.unread[i].failed)
+            status = cli_worst(status, EXIT_INPUT);
     t.elapsed = batch_now() - t0;
     if (batch_summary_write(&r, &t) != 0)
         status = EXIT_USAGE;

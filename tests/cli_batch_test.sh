@@ -4,10 +4,11 @@
 # code under test); a re-run changes nothing; kill -9 at several points then
 # a re-run gives the outputs and ledger of one clean run; a read-only output
 # folder; --jobs 2 gives the outputs of --jobs 1.
-# Usage: cli_batch_test.sh PATH/TO/x12 SOURCE_DIR
+# Usage: cli_batch_test.sh PATH/TO/x12 SOURCE_DIR [FAIL_OPENDIR.so]
 set -u
 X12=$1
 SRC=$2
+FAIL_OPENDIR=${3:-}
 GEN=$SRC/../shared/tools/gen_x12.py
 [ -f "$GEN" ] || GEN=/work/shared/tools/gen_x12.py
 T=$(mktemp -d)
@@ -304,6 +305,37 @@ cp "$SRC/fixtures/remit/y_elements.835" "$d/bottom.835"
 eq "$(jget "$T/dout/summary.json" files.found)" 1 "deep folders: files found"
 d65=$DEEP; for i in $(seq 1 65); do d65=$d65/d; done
 has "$T/err" "x12 batch: skipped $d65: more than 64 folders deep"
+
+# --- a folder inside the inbox that cannot be read: named on stderr and in
+# the summary, the rest of the inbox still done, exit status 1; a symbolic
+# link loop is named too, without failing the run
+if [ -n "$FAIL_OPENDIR" ]; then
+  UIN=$T/uin
+  mkdir -p "$UIN/unreadable" "$UIN/ok"
+  cp "$SRC/fixtures/remit/y_elements.835" "$UIN/ok/a.835"
+  cp "$SRC/fixtures/remit/y_elements.835" "$UIN/unreadable/b.835"
+  ln -s loop "$UIN/loop"
+  LD_PRELOAD=$FAIL_OPENDIR "$X12" batch --in "$UIN" --out "$T/uout" --quiet >"$T/out" 2>"$T/err"
+  eq "$?" 1 "unreadable folder: exit status"
+  has "$T/err" "x12 batch: skipped $UIN/unreadable: cannot read the folder: Permission denied"
+  has "$T/err" "x12 batch: skipped $UIN/loop: a symbolic link loop"
+  eq "$(jget "$T/uout/summary.json" files.done)" 1 "unreadable folder: files done"
+  python3 - "$T/uout/summary.json" "$UIN" <<'PY' && ok || bad "not_read in summary.json"
+import json, sys
+d = json.load(open(sys.argv[1]))
+got = sorted((u["path"], u["reason"], u.get("detail", ""), u["failed"]) for u in d["not_read"])
+want = sorted([(sys.argv[2] + "/unreadable", "cannot read the folder", "Permission denied", True),
+               (sys.argv[2] + "/loop", "a symbolic link loop", "", False)])
+assert got == want, got
+PY
+  has "$T/uout/summary.txt" "not read: $UIN/unreadable: cannot read the folder: Permission denied"
+  # the inbox itself unreadable: nothing to do, exit status 2
+  LD_PRELOAD=$FAIL_OPENDIR "$X12" batch --in "$UIN/unreadable" --out "$T/uout2" --quiet >"$T/out" 2>"$T/err"
+  eq "$?" 2 "unreadable inbox: exit status"
+  has "$T/err" "x12 batch: cannot read the folder $UIN/unreadable: Permission denied"
+else
+  echo "cli_batch_test: the unreadable-folder case needs the preloaded opendir (not under ASan)"
+fi
 
 echo "cli_batch_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
