@@ -16,6 +16,7 @@
 #include <x12/spec.h>
 #include <x12/walk.h>
 
+#include "spec_model.h"
 #include "support.h"
 
 /* --- specs ------------------------------------------------------------------ */
@@ -319,6 +320,30 @@ static void test_element_findings(void **state)
  * finding; every bad one gives one at N3-01, whatever its place (text is
  * checked eight bytes at a time from eight bytes up, the last word
  * overlapping the one before). */
+/* spec_codekey() against the plain definition: the first eight bytes,
+ * big-endian, zeros after the last; every length 0-12, bytes 0x00-0xFF. */
+static void test_codekey(void **state)
+{
+    (void)state;
+    unsigned seed = 12345;
+    for (int round = 0; round < 2000; round++) {
+        unsigned char buf[12];
+        for (int i = 0; i < 12; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = (unsigned char)(seed >> 16);
+        }
+        for (size_t n = 0; n <= 12; n++) {
+            uint64_t want = 0;
+            for (size_t i = 0; i < 8; i++)
+                want = want << 8 | (i < n ? buf[i] : 0);
+            assert_true(spec_codekey((const char *)buf, n) == want);
+        }
+    }
+    /* order follows strcmp: a prefix sorts first */
+    assert_true(spec_codekey("A", 1) < spec_codekey("AA", 2));
+    assert_true(spec_codekey("AB", 2) < spec_codekey("B", 1));
+}
+
 static void test_text_bytes(void **state)
 {
     (void)state;
@@ -699,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_text_bytes),
+        cmocka_unit_test(test_codekey),
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
