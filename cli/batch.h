@@ -64,7 +64,8 @@ uint32_t batch_counts_errors(const batch_counts *c);
 typedef struct batch_file {
     char *path;          /* as found: IN/rel */
     char *rel;           /* relative to IN, '/'-separated */
-    uint64_t size;       /* bytes on disk */
+    uint64_t size;       /* bytes on disk when the folder was walked */
+    int64_t mtime_ns;    /* its modification time then (a change since: see stage_read) */
     unsigned char sha[32];
     char hex[65];
     int identified;      /* hash and head known */

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -476,6 +477,18 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     }
     x12_reader_callbacks cb = {on_segment, on_reader_error};
     x12_status st = x12_read_file(f->path, &r->ropts, &cb, c);
+    /* A file that changed since the folder was walked (one still being
+     * uploaded, or replaced) may have been hashed and read at different
+     * contents: nothing of this read is kept, and the next run does it.  (A
+     * file removed after it was read was read whole: that is kept.) */
+    struct stat now;
+    if (stat(f->path, &now) == 0 &&
+        ((uint64_t)now.st_size != f->size ||
+         (int64_t)now.st_mtim.tv_sec * 1000000000 + now.st_mtim.tv_nsec != f->mtime_ns))
+        return fail(f, BO_FAILED, "%s",
+                    "the file changed while the batch read it (its size or modification time): "
+                    "the next run does it"),
+               -1;
     x12_walker_finish(c->w);
     if (c->cr)
         x12_claim_reader_finish(c->cr);

@@ -85,7 +85,7 @@ static int seen_dir(scan *s, const struct stat *st)
     return 0;
 }
 
-static int add_file(scan *s, const char *path, const char *rel, uint64_t size)
+static int add_file(scan *s, const char *path, const char *rel, const struct stat *st)
 {
     batch_run *r = s->r;
     if (r->nfiles == s->cap) {
@@ -100,7 +100,8 @@ static int add_file(scan *s, const char *path, const char *rel, uint64_t size)
     memset(f, 0, sizeof *f);
     f->path = strdup(path);
     f->rel = strdup(rel);
-    f->size = size;
+    f->size = (uint64_t)st->st_size;
+    f->mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
     f->dup_of = -1;
     if (!f->path || !f->rel) {
         free(f->path);
@@ -182,7 +183,7 @@ static int walk(scan *s, const char *dir, const char *rel, int depth)
             else if (!seen)
                 rc = walk(s, p, q, depth + 1);
         } else if (S_ISREG(st.st_mode)) {
-            rc = add_file(s, p, q, (uint64_t)st.st_size);
+            rc = add_file(s, p, q, &st);
         } else {
             rc = unread(s, p, "not a file or a folder (a pipe, socket or device)", NULL, 0);
         }

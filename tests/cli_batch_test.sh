@@ -4,11 +4,11 @@
 # code under test); a re-run changes nothing; kill -9 at several points then
 # a re-run gives the outputs and ledger of one clean run; a read-only output
 # folder; --jobs 2 gives the outputs of --jobs 1.
-# Usage: cli_batch_test.sh PATH/TO/x12 SOURCE_DIR [FAIL_OPENDIR.so]
+# Usage: cli_batch_test.sh PATH/TO/x12 SOURCE_DIR [BATCH_FAULTS.so]
 set -u
 X12=$1
 SRC=$2
-FAIL_OPENDIR=${3:-}
+BATCH_FAULTS=${3:-}
 GEN=$SRC/../shared/tools/gen_x12.py
 [ -f "$GEN" ] || GEN=/work/shared/tools/gen_x12.py
 T=$(mktemp -d)
@@ -309,13 +309,13 @@ has "$T/err" "x12 batch: skipped $d65: more than 64 folders deep"
 # --- a folder inside the inbox that cannot be read: named on stderr and in
 # the summary, the rest of the inbox still done, exit status 1; a symbolic
 # link loop is named too, without failing the run
-if [ -n "$FAIL_OPENDIR" ]; then
+if [ -n "$BATCH_FAULTS" ]; then
   UIN=$T/uin
   mkdir -p "$UIN/unreadable" "$UIN/ok"
   cp "$SRC/fixtures/remit/y_elements.835" "$UIN/ok/a.835"
   cp "$SRC/fixtures/remit/y_elements.835" "$UIN/unreadable/b.835"
   ln -s loop "$UIN/loop"
-  LD_PRELOAD=$FAIL_OPENDIR "$X12" batch --in "$UIN" --out "$T/uout" --quiet >"$T/out" 2>"$T/err"
+  LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$UIN" --out "$T/uout" --quiet >"$T/out" 2>"$T/err"
   eq "$?" 1 "unreadable folder: exit status"
   has "$T/err" "x12 batch: skipped $UIN/unreadable: cannot read the folder: Permission denied"
   has "$T/err" "x12 batch: skipped $UIN/loop: a symbolic link loop"
@@ -330,11 +330,36 @@ assert got == want, got
 PY
   has "$T/uout/summary.txt" "not read: $UIN/unreadable: cannot read the folder: Permission denied"
   # the inbox itself unreadable: nothing to do, exit status 2
-  LD_PRELOAD=$FAIL_OPENDIR "$X12" batch --in "$UIN/unreadable" --out "$T/uout2" --quiet >"$T/out" 2>"$T/err"
+  LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$UIN/unreadable" --out "$T/uout2" --quiet >"$T/out" 2>"$T/err"
   eq "$?" 2 "unreadable inbox: exit status"
   has "$T/err" "x12 batch: cannot read the folder $UIN/unreadable: Permission denied"
+  # a file that changes after the folder was walked (the preloaded open()
+  # appends to grows.835 when it is first opened): failed, nothing of it kept,
+  # no done-marker; the next run, with the file at rest, does it
+  GIN=$T/gin
+  mkdir -p "$GIN"
+  cp "$SRC/fixtures/remit/y_elements.835" "$GIN/grows.835"
+  cp "$SRC/fixtures/remit/y_elements.835" "$GIN/steady.835"
+  sed -i 's/^TRN\*1\*/TRN*1*9/' "$GIN/steady.835" # another payment, not a duplicate
+  for j in 1 2; do
+    cp "$SRC/fixtures/remit/y_elements.835" "$GIN/grows.835"
+    rm -rf "$T/gout$j"
+    LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$GIN" --out "$T/gout$j" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+    eq "$?" 1 "a file that changed, --jobs $j: exit status"
+    eq "$(jget "$T/gout$j/summary.json" files.failed)" 1 "a file that changed, --jobs $j: failed"
+    eq "$(jget "$T/gout$j/summary.json" files.done)" 1 "a file that changed, --jobs $j: the other done"
+    has "$T/gout$j/summary.txt" "failed: grows.835: the file changed while the batch read it"
+    [ -e "$T/gout$j/remits/grows.835.claim.csv" ] && bad "a file that changed left outputs (--jobs $j)" || ok
+    eq "$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM files WHERE path LIKE ?", ("%grows.835",)).fetchone()[0])' \
+      "$T/gout$j/x12-ledger.sqlite")" 0 "a file that changed is not in the ledger (--jobs $j)"
+    "$X12" batch --in "$GIN" --out "$T/gout$j" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+    eq "$?" 0 "a file that changed, --jobs $j: the next run"
+    eq "$(jget "$T/gout$j/summary.json" files.done)" 1 "a file that changed, --jobs $j: done by the next run"
+    [ -s "$T/gout$j/remits/grows.835.claim.csv" ] && ok || bad "the next run wrote no outputs (--jobs $j)"
+  done
 else
-  echo "cli_batch_test: the unreadable-folder case needs the preloaded opendir (not under ASan)"
+  echo "cli_batch_test: the unreadable-folder and changing-file cases need the preloaded faults (not under ASan)"
 fi
 
 echo "cli_batch_test: $pass passed, $fail failed"
