@@ -147,6 +147,7 @@ typedef struct bout {
     FILE *f;
     char *tmp, *final;
     int failed;
+    int err;                   /* failed: the errno of the first write that failed */
     uint64_t written, started; /* bytes written; of those, handed to writeback */
 } bout;
 

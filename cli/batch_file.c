@@ -521,8 +521,14 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
         return fail(f, BO_FAILED, "%s", c->have_where ? c->where.msg : "out of memory"), -1;
     if (c->unreadable || st == X12_ERR_GZIP || st == X12_ERR_LIMIT)
         return 1;
-    if (c->out_error)
-        return fail(f, BO_FAILED, "%s", "writing an output failed"), -1;
+    if (c->out_error) {
+        int err = 0;
+        for (int i = 0; i < NOUT && !err; i++)
+            err = c->out[i].failed ? c->out[i].err : 0;
+        return fail(f, BO_FAILED, "writing an output failed: %s",
+                    err ? strerror(err) : "the output writer stopped"),
+               -1;
+    }
     return 0;
 }
 

@@ -403,12 +403,19 @@ int bout_write(void *ctx, const void *buf, size_t len)
 {
     bout *o = ctx;
     if (o->failed || fwrite(buf, 1, len, o->f) != len) {
+        if (!o->failed)
+            o->err = errno ? errno : EIO; /* a full disk says ENOSPC here */
         o->failed = 1;
         return -1;
     }
     o->written += len;
 #ifdef SYNC_FILE_RANGE_WRITE
-    if (o->written - o->started >= BOUT_WRITEBACK && fflush(o->f) == 0) {
+    if (o->written - o->started >= BOUT_WRITEBACK) {
+        if (fflush(o->f) != 0) { /* bytes the stream held are lost: the output is */
+            o->err = errno ? errno : EIO;
+            o->failed = 1;
+            return -1;
+        }
         (void)sync_file_range(fileno(o->f), (off_t)o->started, (off_t)(o->written - o->started),
                               SYNC_FILE_RANGE_WRITE);
         o->started = o->written;
@@ -421,7 +428,7 @@ int bout_commit(bout *o)
 {
     int ok = o->f && !o->failed;
     if (o->f) {
-        if (fflush(o->f) != 0 || fsync(fileno(o->f)) != 0)
+        if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
             ok = 0;
         if (fclose(o->f) != 0)
             ok = 0;
@@ -431,7 +438,8 @@ int bout_commit(bout *o)
         ok = 0;
     if (ok && rename(o->tmp, o->final) != 0)
         ok = 0;
-    int e = errno;
+    /* the first failure says why: a write before, or what failed here */
+    int e = o->failed && o->err ? o->err : errno;
     bout_discard(o);
     errno = e;
     return ok ? 0 : -1;

@@ -5,13 +5,18 @@
  *    root reads a chmod 000 folder);
  *  - the first open() of a file named "grows.835" in each process appends a
  *    line break to it first: the file changes after the batch listed it, as
- *    a file still being uploaded does. */
+ *    a file still being uploaded does;
+ *  - while the input last opened from a folder named "full-disk-inbox" is
+ *    "full-disk.835" and until it is closed, fwrite() to the batch's
+ *    temporary files (its outputs before they are renamed into place) fails
+ *    with ENOSPC, as on a disk that is full for a while. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -38,6 +43,8 @@ DIR *opendir(const char *name)
     return real(name);
 }
 
+static int disk_full;
+
 int open(const char *path, int flags, ...)
 {
     static int (*real)(const char *, int, ...);
@@ -55,6 +62,8 @@ int open(const char *path, int flags, ...)
         mode = (mode_t)va_arg(ap, int);
         va_end(ap);
     }
+    if (strstr(path, "/full-disk-inbox/"))
+        disk_full = ends_with(path, "/full-disk.835");
     if (!grown && ends_with(path, "/grows.835")) {
         grown = 1;
         int fd = real(path, O_WRONLY | O_APPEND);
@@ -66,4 +75,50 @@ int open(const char *path, int flags, ...)
         }
     }
     return real(path, flags, mode);
+}
+
+size_t fwrite(const void *buf, size_t size, size_t n, FILE *f)
+{
+    static size_t (*real)(const void *, size_t, size_t, FILE *);
+    if (!real)
+        *(void **)&real = dlsym(RTLD_NEXT, "fwrite");
+    if (disk_full) {
+        char link[64], path[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fileno(f));
+        ssize_t k = readlink(link, path, sizeof path - 1);
+        if (k > 0) {
+            path[k] = '\0';
+            if (strstr(path, "/.x12-batch/tmp/")) {
+                errno = ENOSPC;
+                return 0;
+            }
+        }
+    }
+    if (!real) {
+        errno = ENOSYS;
+        return 0;
+    }
+    return real(buf, size, n, f);
+}
+
+int close(int fd)
+{
+    static int (*real)(int);
+    if (!real)
+        *(void **)&real = dlsym(RTLD_NEXT, "close");
+    if (disk_full) {
+        char link[64], path[4096];
+        snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+        ssize_t k = readlink(link, path, sizeof path - 1);
+        if (k > 0) {
+            path[k] = '\0';
+            if (ends_with(path, "/full-disk-inbox/full-disk.835"))
+                disk_full = 0;
+        }
+    }
+    if (!real) {
+        errno = ENOSYS;
+        return -1;
+    }
+    return real(fd);
 }

@@ -358,8 +358,33 @@ print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM files WHERE pat
     eq "$(jget "$T/gout$j/summary.json" files.done)" 1 "a file that changed, --jobs $j: done by the next run"
     [ -s "$T/gout$j/remits/grows.835.claim.csv" ] && ok || bad "the next run wrote no outputs (--jobs $j)"
   done
+  # a full disk while a file's outputs are written (the preloaded fwrite()
+  # fails with ENOSPC while full-disk.835 is read): that file fails
+  # with the reason, leaves no output or temporary file and nothing in the
+  # ledger; the other file is done; the next run does the first
+  FIN=$T/full-disk-inbox
+  mkdir -p "$FIN"
+  cp "$SRC/fixtures/remit/y_elements.835" "$FIN/full-disk.835"
+  sed 's/^TRN\*1\*/TRN*1*9/' "$SRC/fixtures/remit/y_elements.835" >"$FIN/fine.835"
+  "$X12" batch --in "$FIN" --out "$T/foutclean" --quiet >"$T/out" 2>"$T/err"
+  ledger "$T/foutclean/x12-ledger.sqlite" >"$T/flclean"
+  for j in 1 2; do
+    rm -rf "$T/fout$j"
+    LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$FIN" --out "$T/fout$j" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+    eq "$?" 1 "full disk, --jobs $j: exit status"
+    eq "$(jget "$T/fout$j/summary.json" files.failed)" 1 "full disk, --jobs $j: failed"
+    eq "$(jget "$T/fout$j/summary.json" files.done)" 1 "full disk, --jobs $j: the other done"
+    has "$T/fout$j/summary.txt" "failed: full-disk.835: writing an output failed: No space left on device"
+    left=$(find "$T/fout$j" -name '*full-disk*' ! -path '*/.x12-batch/done/*' | head -3)
+    [ -z "$left" ] && ok || bad "full disk left files behind (--jobs $j): $left"
+    "$X12" batch --in "$FIN" --out "$T/fout$j" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+    eq "$?" 0 "full disk, --jobs $j: the next run"
+    [ -s "$T/fout$j/remits/full-disk.835.claim.csv" ] && ok || bad "the next run wrote no outputs (--jobs $j)"
+    ledger "$T/fout$j/x12-ledger.sqlite" >"$T/fl$j"
+    [ -s "$T/fl$j" ] && cmp -s "$T/fl$j" "$T/flclean" && ok || bad "full disk, --jobs $j: ledger after the next run differs from a clean run's"
+  done
 else
-  echo "cli_batch_test: the unreadable-folder and changing-file cases need the preloaded faults (not under ASan)"
+  echo "cli_batch_test: the unreadable-folder, changing-file and full-disk cases need the preloaded faults (not under ASan)"
 fi
 
 echo "cli_batch_test: $pass passed, $fail failed"
