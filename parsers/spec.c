@@ -1347,6 +1347,10 @@ static void ov_element(loader *L, const xmlNode *n, spec_seg *sg)
     }
     e->overlay = 1;
     ov_usage(L, n, &e->usage);
+    /* an element made required past the guide's last required one: the
+     * element checks look that far even when the segment ends sooner */
+    if (!comp && e->usage == 'R' && pos > sg->last_required)
+        sg->last_required = (uint16_t)pos;
     uint32_t v = e->maxlen ? e->maxlen : UINT16_MAX;
     ov_limit(L, n, "maxlen", &v);
     e->maxlen = (uint16_t)(v == UINT16_MAX ? e->maxlen : v);

@@ -170,6 +170,13 @@ printf '<overlay guide="005010X222A1">\n<loopmod loop="2400" repeat="99"/></over
 expect_rc 2 "$X12" validate --spec "$T/wide.xml" "$V/y_837p_generated.x12"
 has "$T/err" "wide.xml, line 2: implementation-guide spec is malformed"
 has "$T/err" "repeat is higher than the guide allows"
+# an overlay that makes an element required past the guide's last required
+# one: a segment that ends before it is reported (it was not: the checks
+# stopped at the guide's last required element)
+printf '<overlay guide="005010X221A1">\n<elmod loop="1000A" seg="N1" el="N104" usage="R"/>\n<elmod loop="ST" seg="TRN" el="TRN04" usage="R"/>\n</overlay>\n' >"$T/tail.xml"
+expect_rc 1 "$X12" validate --spec "$T/tail.xml" "$SRC/fixtures/remit/y_elements.835"
+has "$T/out" "segment 5 (TRN) element 4.0, byte 211: required element is missing (TRN04) [error, SNIP 7, loop ST"
+has "$T/out" "segment 7 (N1) element 4.0, byte 255: required element is missing (N104) [error, SNIP 7, loop 1000A"
 
 # to-json: a value that is not UTF-8 is read as ISO-8859-1, whole however long
 # (values were cut at 1024 bytes), with a warning naming its place
