@@ -1255,31 +1255,36 @@ static int usage_ok(char was, char now)
     return was == now || (was == 'S' && (now == 'R' || now == 'N'));
 }
 
-static void ov_usage(loader *L, const xmlNode *n, char *usage)
+/* Each returns 1 when it narrowed the value. */
+static int ov_usage(loader *L, const xmlNode *n, char *usage)
 {
     xmlChar *v = get_prop(L, n, "usage");
     if (!v)
-        return;
+        return 0;
     char u = (char)v[0];
     xmlFree(v);
     if (!usage_ok(*usage, u)) {
         char what[8] = {*usage, '-', '>', u, 0};
         fail(L, X12_ERR_SPEC, n, "usage %s widens the guide", what);
-        return;
+        return 0;
     }
+    int changed = *usage != u;
     *usage = u;
+    return changed;
 }
 
-static void ov_limit(loader *L, const xmlNode *n, const char *name, uint32_t *value)
+static int ov_limit(loader *L, const xmlNode *n, const char *name, uint32_t *value)
 {
     long v = num_attr(L, n, name, -1);
     if (v < 0)
-        return;
+        return 0;
     if ((uint32_t)v > *value) {
         fail(L, X12_ERR_SPEC, n, "%s is higher than the guide allows", name);
-        return;
+        return 0;
     }
+    int changed = *value != (uint32_t)v;
     *value = (uint32_t)v;
+    return changed;
 }
 
 /* Every place a loop is used (its definition and its looprefs). */
@@ -1293,8 +1298,10 @@ static void each_child_of(spec_loop *lp, const spec_loop *target, loader *L, con
         if (!k->is_loop)
             continue;
         if (k->loop == target) {
-            ov_usage(L, n, &k->usage);
-            ov_limit(L, n, "repeat", &k->repeat);
+            if (ov_usage(L, n, &k->usage))
+                k->overlay |= SPEC_OV_USAGE;
+            if (ov_limit(L, n, "repeat", &k->repeat))
+                k->overlay |= SPEC_OV_REPEAT;
         } else {
             each_child_of(k->loop, target, L, n, depth + 1);
         }
@@ -1410,9 +1417,11 @@ static x12_status apply_overlay_doc(x12_spec *s, xmlDoc *doc, const char *name, 
             int k = lp ? ov_segs(&L, x, lp, segs, 8) : 0;
             for (int i = 0; i < k && !L.failed; i++) {
                 if (is(x, "segmod")) {
-                    ov_usage(&L, x, &segs[i]->usage);
+                    if (ov_usage(&L, x, &segs[i]->usage))
+                        segs[i]->overlay |= SPEC_OV_USAGE;
                     segs[i]->seg->usage = segs[i]->usage;
-                    ov_limit(&L, x, "maxuse", &segs[i]->repeat);
+                    if (ov_limit(&L, x, "maxuse", &segs[i]->repeat))
+                        segs[i]->overlay |= SPEC_OV_REPEAT;
                     segs[i]->seg->maxuse = segs[i]->repeat;
                 } else {
                     ov_element(&L, x, segs[i]->seg);

@@ -111,8 +111,11 @@ typedef struct spec_child {
     const spec_seg *first; /* seg, or the loop's first segment (set by index_loops) */
     uint16_t pos;          /* its TR3 position number (set by index_loops) */
     char usage;        /* a loopref may change usage and repeat */
+    uint8_t overlay;   /* SPEC_OV_*: what a companion-guide overlay narrowed (SNIP 7) */
     uint32_t repeat;
 } spec_child;
+
+enum { SPEC_OV_USAGE = 1, SPEC_OV_REPEAT = 2 };
 
 typedef struct spec_loop {
     const char *id;    /* "2300"; the transaction itself is "ST" (the root) */

@@ -379,8 +379,9 @@ static void pop(x12_walker *w, const x12_segment *at)
             char detail[80];
             snprintf(detail, sizeof detail, "%s %s missing in loop %s", k->is_loop ? "loop" : "segment",
                      child_id(k), f->lp->id);
+            /* required by a companion guide, not the implementation guide: SNIP 7 */
             finding(w, at, k->is_loop ? X12_ERR_REQUIRED_LOOP : X12_ERR_REQUIRED_SEGMENT,
-                    X12_SEV_ERROR, 2, f->lp->id, "3", detail);
+                    X12_SEV_ERROR, (k->overlay & SPEC_OV_USAGE) ? 7 : 2, f->lp->id, "3", detail);
         }
     }
     if (f->facts)
@@ -492,12 +493,13 @@ static void place(x12_walker *w, const x12_segment *seg)
             snprintf(detail, sizeof detail, "%s %s occurs more than %u times in loop %s",
                      k->is_loop ? "loop" : "segment", child_id(k), (unsigned)k->repeat, lp->id);
             finding(w, seg, k->is_loop ? X12_ERR_LOOP_REPEAT : X12_ERR_SEGMENT_REPEAT,
-                    X12_SEV_ERROR, 2, k->is_loop ? k->loop->id : lp->id, k->is_loop ? "4" : "5",
-                    detail);
+                    X12_SEV_ERROR, (k->overlay & SPEC_OV_REPEAT) ? 7 : 2,
+                    k->is_loop ? k->loop->id : lp->id, k->is_loop ? "4" : "5", detail);
         }
         if (k->usage == 'N')
-            finding(w, seg, X12_ERR_NOT_USED_SEGMENT, X12_SEV_ERROR, 2,
-                    k->is_loop ? k->loop->id : lp->id, "I4", NULL);
+            finding(w, seg, X12_ERR_NOT_USED_SEGMENT, X12_SEV_ERROR,
+                    (k->overlay & SPEC_OV_USAGE) ? 7 : 2, k->is_loop ? k->loop->id : lp->id, "I4",
+                    NULL);
         const spec_seg *def = kid_first(k);
         if (w->flags & X12_WALK_ELEMENTS)
             x12__validate_elements(seg, def, k->is_loop ? k->loop->id : lp->id, element_finding, w);

@@ -177,6 +177,17 @@ printf '<overlay guide="005010X221A1">\n<elmod loop="1000A" seg="N1" el="N104" u
 expect_rc 1 "$X12" validate --spec "$T/tail.xml" "$SRC/fixtures/remit/y_elements.835"
 has "$T/out" "segment 5 (TRN) element 4.0, byte 211: required element is missing (TRN04) [error, SNIP 7, loop ST"
 has "$T/out" "segment 7 (N1) element 4.0, byte 255: required element is missing (N104) [error, SNIP 7, loop 1000A"
+# what a companion guide narrowed in the loop structure is SNIP 7 too (it
+# was SNIP 2, as if the implementation guide required it): a segment made
+# required, a loop made Not Used, a lower loop repeat; the same file without
+# the overlay is clean
+printf '<overlay guide="005010X221A1">\n<loopmod loop="2100" repeat="1"/>\n<loopmod loop="2110" usage="N"/>\n<segmod loop="1000A" seg="PER" keyval="IC" usage="R"/>\n</overlay>\n' >"$T/loops.xml"
+expect_rc 1 "$X12" validate --spec "$T/loops.xml" "$SRC/fixtures/remit/y_elements.835"
+has "$T/out" "segment 11 (N1), byte 356: required segment is missing (segment PER missing in loop 1000A) [error, SNIP 7, loop 1000A, IK304 3]"
+has "$T/out" "segment 24 (SVC), byte 647: segment marked Not Used in this guide is present [error, SNIP 7, loop 2110, IK304 I4]"
+has "$T/out" "segment 31 (CLP), byte 767: loop exceeds its maximum repeat (loop 2100 occurs more than 1 times in loop 2000) [error, SNIP 7, loop 2100, IK304 4]"
+has "$T/out" "4 errors, 0 warnings"
+expect_rc 0 "$X12" validate "$SRC/fixtures/remit/y_elements.835"
 
 # to-json: a value that is not UTF-8 is read as ISO-8859-1, whole however long
 # (values were cut at 1024 bytes), with a warning naming its place
