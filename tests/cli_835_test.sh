@@ -74,5 +74,12 @@ sed 's/^SVC\*HC:99214:25\*/SVC*HC:99214:2\xe9*/' "$SRC/fixtures/remit/y_elements
 expect_rc 0 "$X12" 835 --level line "$T/mod.835"
 has "$T/err" "mod.835: segment 24 (SVC) element 1.3, byte 647: text is not UTF-8 (byte 0xE9: read as ISO-8859-1)"
 
+# docs/835-columns.md lists every column of every level, in the order written
+for lv in claim line adjustment plb; do
+  h=$("$X12" 835 --level "$lv" "$SRC/fixtures/remit/y_elements.835" | head -1 | tr -d '\r')
+  d=$(python3 "$SRC/tests/doc_columns.py" "$SRC/docs/835-columns.md" "$h" "Every level starts with" "## \`--level $lv\`")
+  [ -n "$h" ] && [ "$h" = "$d" ] && ok || bad "docs/835-columns.md, level $lv: documents '$d', the header is '$h'"
+done
+
 echo "cli_835_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

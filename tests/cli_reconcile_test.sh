@@ -137,5 +137,10 @@ else
   echo "skip: ../shared/tools/gen_x12.py not found"
 fi
 
+# docs/ledger.md lists every column of the report, in the order written
+h=$("$X12" reconcile --db :memory: --claims "$F/claims-1.837" --remits "$F/era-1.835" --format csv 2>/dev/null | head -1 | tr -d '\r')
+d=$(python3 "$SRC/tests/doc_columns.py" "$SRC/docs/ledger.md" "$h" "## The report")
+[ -n "$h" ] && [ "$h" = "$d" ] && ok || bad "docs/ledger.md: documents '$d', the header is '$h'"
+
 echo "cli_reconcile_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
