@@ -351,7 +351,8 @@ static void split_composite(x12_remit_reader *r, const x12_segment *s, unsigned 
     char cs = s->delims.component;
     unsigned k = 0;
     size_t start = 0;
-    for (size_t i = 0; i <= v.len && k < n; i++)
+    /* an absent element has no pointer to offset from: every part is "" */
+    for (size_t i = 0; v.ptr && i <= v.len && k < n; i++)
         if (i == v.len || v.ptr[i] == cs) {
             out[k++] = str(r, r->arena, (x12_slice){v.ptr + start, i - start});
             start = i + 1;

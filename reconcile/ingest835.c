@@ -143,8 +143,9 @@ static int apply_remit(ing835 *in, const lg_rec *rec)
             return 1;
         }
         in->b.st.lines++;
-        if (adjustments_add(in, rid, lid, rec->adj + lr->adj0, lr->nadj) ||
-            remarks_add(in, rid, lid, rec->rem + lr->rem0, lr->nrem))
+        /* (a claim without adjustments or remarks has no arrays to offset) */
+        if (adjustments_add(in, rid, lid, lr->nadj ? rec->adj + lr->adj0 : NULL, lr->nadj) ||
+            remarks_add(in, rid, lid, lr->nrem ? rec->rem + lr->rem0 : NULL, lr->nrem))
             return 1;
     }
     return 0;
