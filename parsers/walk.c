@@ -29,6 +29,8 @@ typedef struct frame {
     uint32_t *counts; /* occurrences of each child in this instance */
     uint64_t rule_segs; /* the rule_segs of this loop and every loop around it */
     char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
+    char hl04;        /* its HL04 when one byte ('0', '1'), else 0 */
+    uint8_t hl_kids;  /* a child HL came under it */
 } frame;
 
 typedef struct loaded {
@@ -59,7 +61,13 @@ struct x12_walker {
     balancer bal;       /* SNIP 3, with X12_WALK_BALANCE */
     rule_fact *rule_pool; /* MAX_DEPTH * rule_width facts */
     size_t rule_width;
+    ctlset hl_ids;      /* HL01s of the current set (unique in it: X12 HL semantics) */
 };
+
+/* HL01s kept per transaction set for the duplicate check; past this many
+ * HLs in one set the check stops (an info finding says so).  At 9 bytes a
+ * value, at most about 2 MB. */
+#define HL_ID_LIMIT 100000u /* the message below says the number */
 
 /* --- findings and events --------------------------------------------------- */
 
@@ -99,6 +107,23 @@ static void finding(x12_walker *w, const x12_segment *seg, x12_status code, x12_
     f.snip = snip;
     if (ik3)
         snprintf(f.ik3, sizeof f.ik3, "%s", ik3);
+    w->cb.finding(w->ctx, &f);
+}
+
+/* An HL finding on element `el` of the HL at `at` (which may lie before the
+ * segment being read). */
+static void hl_finding(x12_walker *w, const rule_pos *at, x12_status code, const char *loop_id,
+                       uint16_t el, const char *detail)
+{
+    if (!w->cb.finding)
+        return;
+    x12_finding f;
+    finding_init(w, &f, code, at->off, at->seg_index, at->set_pos, at->id, strlen(at->id), loop_id,
+                 detail);
+    f.err.element_pos = el;
+    f.snip = 2;
+    snprintf(f.ik3, sizeof f.ik3, "8");
+    snprintf(f.ik4, sizeof f.ik4, "I12");
     w->cb.finding(w->ctx, &f);
 }
 
@@ -297,6 +322,8 @@ static void push(x12_walker *w, const spec_loop *lp)
     memset(f->counts, 0, lp->nkids * sizeof *f->counts);
     f->counts[0] = 1;
     f->hl_id[0] = '\0';
+    f->hl04 = 0;
+    f->hl_kids = 0;
     f->facts = NULL;
     f->rule_segs = lp->rule_segs | (w->depth ? w->frames[w->depth - 1].rule_segs : 0);
     if (w->flags & X12_WALK_RULES) {
@@ -383,6 +410,14 @@ static void pop(x12_walker *w, const x12_segment *at)
             finding(w, at, k->is_loop ? X12_ERR_REQUIRED_LOOP : X12_ERR_REQUIRED_SEGMENT,
                     X12_SEV_ERROR, (k->overlay & SPEC_OV_USAGE) ? 7 : 2, f->lp->id, "3", detail);
         }
+    }
+    /* X12 HL04 1: "additional subordinate HL data segment in this hierarchical
+     * structure"; the instance ends without one */
+    if (f->hl_id[0] && f->hl04 == '1' && !f->hl_kids) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "HL04 is 1 but no child HL names HL '%s' as its parent",
+                 f->hl_id);
+        hl_finding(w, &f->trig, X12_ERR_HL_CHILD_CODE, f->lp->id, 4, detail);
     }
     if (f->facts)
         rules_loop_end(f->lp, f->facts, &f->trig, rule_finding, w);
@@ -516,20 +551,58 @@ static void place(x12_walker *w, const x12_segment *seg)
         }
         const spec_loop *child = k->loop;
         if (spec_idkey(seg->id.ptr, seg->id.len) == K2('H', 'L')) {
-            x12_slice hl01 = x12_segment_element(seg, 1), hl02 = x12_segment_element(seg, 2);
+            x12_slice hl01 = x12_segment_element(seg, 1), hl02 = x12_segment_element(seg, 2),
+                      hl04 = x12_segment_element(seg, 4);
+            rule_pos here = {seg->byte_offset, seg->segment_index, seg->set_position, "HL"};
             const char *parent = enclosing_hl(w);
             if (!x12_slice_eq(hl02, parent)) {
                 char detail[96];
                 snprintf(detail, sizeof detail, "HL02 '%.*s' should be '%s' for loop %s",
                          (int)(hl02.len < 15 ? hl02.len : 15), hl02.ptr ? hl02.ptr : "", parent,
                          child->id);
-                finding(w, seg, X12_ERR_HL_PARENT, X12_SEV_ERROR, 2, child->id, "8", detail);
+                hl_finding(w, &here, X12_ERR_HL_PARENT, child->id, 2, detail);
+            }
+            /* X12 HL: HL01 is unique within the transaction set */
+            switch (hl01.len ? ctlset_add(&w->hl_ids, w->alloc, hl01) : CTL_UNCHECKED) {
+            case CTL_DUP: {
+                char detail[96];
+                snprintf(detail, sizeof detail, "HL01 '%.*s' is the id of an earlier HL of this set",
+                         (int)(hl01.len < 15 ? hl01.len : 15), hl01.ptr);
+                hl_finding(w, &here, X12_ERR_HL_ID_REPEAT, child->id, 1, detail);
+                break;
+            }
+            case CTL_OVERFLOW:
+                finding(w, seg, X12_ERR_HL_ID_REPEAT, X12_SEV_INFO, 2, child->id, NULL,
+                        "more HLs in this set than the duplicate check keeps (100000): this "
+                        "HL01 and the later ones are not checked");
+                break;
+            case CTL_NOMEM:
+                w->fatal = X12_ERR_NOMEM;
+                return;
+            default:
+                break;
+            }
+            /* the parent's HL04 0: "no subordinate HL data segment"; said once */
+            for (int up = w->depth - 1; up >= 0; up--) {
+                frame *pf = &w->frames[up];
+                if (!pf->hl_id[0])
+                    continue;
+                if (pf->hl04 == '0' && !pf->hl_kids) {
+                    char detail[96];
+                    snprintf(detail, sizeof detail, "HL04 is 0 but HL '%.*s' is its child",
+                             (int)(hl01.len < 15 ? hl01.len : 15), hl01.ptr ? hl01.ptr : "");
+                    hl_finding(w, &pf->trig, X12_ERR_HL_CHILD_CODE, pf->lp->id, 4, detail);
+                }
+                pf->hl_kids = 1;
+                break;
             }
             push(w, child);
+            frame *hf = &w->frames[w->depth - 1];
             size_t n = hl01.len < 15 ? hl01.len : 15;
             if (n)
-                memcpy(w->frames[w->depth - 1].hl_id, hl01.ptr, n);
-            w->frames[w->depth - 1].hl_id[n] = '\0';
+                memcpy(hf->hl_id, hl01.ptr, n);
+            hf->hl_id[n] = '\0';
+            hf->hl04 = hl04.len == 1 ? hl04.ptr[0] : 0;
         } else {
             push(w, child);
         }
@@ -579,6 +652,7 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
     else
         snprintf(id, sizeof id, "%s", w->gs08);
     w->in_set = 1;
+    ctlset_clear(&w->hl_ids);
     w->cur = guide_for(w, st01, id);
     if (w->fatal)
         return;
@@ -690,6 +764,7 @@ x12_walker *x12_walker_new_alloc(const x12_walker_callbacks *cb, void *ctx, unsi
     if (cb)
         w->cb = *cb;
     w->ctx = ctx;
+    ctlset_init(&w->hl_ids, HL_ID_LIMIT);
     return w;
 }
 
@@ -701,5 +776,6 @@ void x12_walker_free(x12_walker *w)
         unload(w, &w->specs[i]);
     x12__free(w->alloc, w->pool);
     x12__free(w->alloc, w->rule_pool);
+    ctlset_free(&w->hl_ids, w->alloc);
     x12__free(w->alloc, w);
 }

@@ -266,13 +266,112 @@ static void test_findings(void **state)
         "X12_ERR_REQUIRED_SEGMENT error snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment N3 missing in loop 2010AA\n"
         "X12_ERR_REQUIRED_SEGMENT error snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment N4 missing in loop 2010AA\n"
         "X12_ERR_REQUIRED_SEGMENT error snip=2 loop=2010AA segment=15 set=13 id=HL el=0.0 ik3=3 ik4= segment REF missing in loop 2010AA\n"
-        "X12_ERR_HL_PARENT error snip=2 loop=2000B segment=15 set=13 id=HL el=0.0 ik3=8 ik4= HL02 '9' should be '1' for loop 2000B\n"
+        "X12_ERR_HL_PARENT error snip=2 loop=2000B segment=15 set=13 id=HL el=2.0 ik3=8 ik4=I12 HL02 '9' should be '1' for loop 2000B\n"
         "X12_ERR_SEGMENT_UNEXPECTED error snip=2 loop=2010BB segment=19 set=17 id=BHT el=0.0 ik3=2 ik4= \n";
     if (strncmp(l.findings.p, want, strlen(want)) != 0)
         fail_msg("findings:\n%s", l.findings.p);
     assert_non_null(strstr(l.events.p, "ZZZ@2010AA UNPLACED\n"));
     sb_free(&l.events);
     sb_free(&l.findings);
+}
+
+/* The HL hierarchy beside HL02: HL04 against the child HLs that follow, and
+ * HL01 unique in the set.  Each case is checked for its HL findings only
+ * (the bare claims lack segments the guide requires). */
+static char *hl_findings(const char *hls)
+{
+    char data[4096];
+    snprintf(data, sizeof data,
+             ISA GS837 "ST*837*0001*005010X222A1~BHT*0019*00*1*20261126*1200*CH~"
+                       "NM1*41*2*SUBMITTER*****46*1~PER*IC*ME*TE*5555555555~NM1*40*2*RECEIVER*****46*2~"
+                       "%sSE*9*0001~GE*1*1~IEA*1*000000001~",
+             hls);
+    walk_log l;
+    walk_data(data, strlen(data), &l, 0);
+    strbuf hl = {0};
+    sb_add(&hl, "", 0);
+    for (char *line = l.findings.p; line && *line;) {
+        char *end = strchr(line, '\n');
+        size_t n = end ? (size_t)(end - line + 1) : strlen(line);
+        if (!strncmp(line, "X12_ERR_HL_", 11))
+            sb_add(&hl, line, n);
+        line += n;
+    }
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    return hl.p;
+}
+
+static void expect_hl(const char *hls, const char *want)
+{
+    char *got = hl_findings(hls);
+    if (strcmp(got, want) != 0)
+        fail_msg("HLs %s\nwanted:\n%s\ngot:\n%s", hls, want, got);
+    free(got);
+}
+
+static void test_hl_hierarchy(void **state)
+{
+    (void)state;
+#define HL_A "HL*1**20*1~NM1*85*2*CLINIC*****XX*1234567893~"
+#define HL_B(id, kids) "HL*" id "*1*22*" kids "~SBR*P********CI~"
+#define HL_C(id, parent) "HL*" id "*" parent "*23*0~PAT*19~"
+    /* right: a subscriber with a patient, then one who is the patient */
+    expect_hl(HL_A HL_B("2", "1") HL_C("3", "2") HL_B("4", "0"), "");
+    /* HL04 1 and no child: reported at that HL, when its loop ends */
+    expect_hl(HL_A HL_B("2", "1") HL_B("3", "0"),
+              "X12_ERR_HL_CHILD_CODE error snip=2 loop=2000B segment=10 set=8 id=HL el=4.0 ik3=8 "
+              "ik4=I12 HL04 is 1 but no child HL names HL '2' as its parent\n");
+    /* the last HL of the set too */
+    expect_hl(HL_A HL_B("2", "1"),
+              "X12_ERR_HL_CHILD_CODE error snip=2 loop=2000B segment=10 set=8 id=HL el=4.0 ik3=8 "
+              "ik4=I12 HL04 is 1 but no child HL names HL '2' as its parent\n");
+    /* HL04 0 and a child: reported once, at the parent, however many children */
+    expect_hl(HL_A HL_B("2", "0") HL_C("3", "2") HL_C("4", "2"),
+              "X12_ERR_HL_CHILD_CODE error snip=2 loop=2000B segment=10 set=8 id=HL el=4.0 ik3=8 "
+              "ik4=I12 HL04 is 0 but HL '3' is its child\n");
+    /* HL01 again in the same set (the second 2000B's HL02 is right: its
+     * parent is 1) */
+    expect_hl(HL_A HL_B("2", "0") HL_B("2", "0"),
+              "X12_ERR_HL_ID_REPEAT error snip=2 loop=2000B segment=12 set=10 id=HL el=1.0 ik3=8 "
+              "ik4=I12 HL01 '2' is the id of an earlier HL of this set\n");
+    /* but not across sets: each ST starts afresh */
+    {
+        const char *two =
+            ISA GS837 "ST*837*0001*005010X222A1~BHT*0019*00*1*20261126*1200*CH~" HL_A HL_B("2", "0")
+                      "SE*6*0001~ST*837*0002*005010X222A1~BHT*0019*00*1*20261126*1200*CH~" HL_A HL_B("2", "0")
+                      "SE*6*0002~GE*2*1~IEA*1*000000001~";
+        walk_log l;
+        walk_data(two, strlen(two), &l, 0);
+        if (strstr(l.findings.p, "X12_ERR_HL_"))
+            fail_msg("HL findings across sets:\n%s", l.findings.p);
+        sb_free(&l.events);
+        sb_free(&l.findings);
+    }
+    /* more HLs in one set than the check keeps (100 000): one info finding
+     * says where it stops; no error for the unique ids before or after */
+    {
+        strbuf big = {0};
+        sb_add(&big, "", 0);
+        sb_printf(&big, "%s", ISA GS837 "ST*837*0001*005010X222A1~BHT*0019*00*1*20261126*1200*CH~" HL_A);
+        for (unsigned i = 2; i <= 100002; i++)
+            sb_printf(&big, "HL*%u*1*22*0~SBR*P********CI~", i);
+        sb_printf(&big, "%s", "SE*9*0001~GE*1*1~IEA*1*000000001~");
+        walk_log l;
+        walk_data(big.p, strlen(big.p), &l, 0);
+        const char *info = strstr(l.findings.p, "X12_ERR_HL_ID_REPEAT info");
+        assert_non_null(info);
+        assert_null(strstr(info + 1, "X12_ERR_HL_ID_REPEAT"));
+        assert_null(strstr(l.findings.p, "X12_ERR_HL_ID_REPEAT error"));
+        /* ids 1-100000 are kept; HL 100001 (set position 2 * 100001 + 1) is the first not checked */
+        assert_non_null(strstr(info, "segment=200005 set=200003 id=HL"));
+        sb_free(&big);
+        sb_free(&l.events);
+        sb_free(&l.findings);
+    }
+#undef HL_A
+#undef HL_B
+#undef HL_C
 }
 
 /* Element checks: each kind of finding with its element, component and IK403. */
@@ -725,6 +824,7 @@ int main(void)
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_text_bytes),
         cmocka_unit_test(test_codekey),
+        cmocka_unit_test(test_hl_hierarchy),
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),

@@ -99,6 +99,10 @@ typedef enum x12_status {
     X12_ERR_ELEMENT_COMPONENTS = 90, /* too many components (13) */
     X12_ERR_SYNTAX_REQUIRED = 91,    /* a P, R, C or L syntax note is violated (2) */
     X12_ERR_SYNTAX_EXCLUSION = 92,   /* an E syntax note is violated (10) */
+    /* The HL hierarchy beside HL_PARENT (SNIP 2, IK403 I12). */
+    X12_ERR_HL_CHILD_CODE = 95,      /* HL04 disagrees with the HLs that follow: 1 and no
+                                        child HL, or 0 and a child HL */
+    X12_ERR_HL_ID_REPEAT = 96,       /* HL01 repeats an earlier HL's id in the set */
 
     /* Balancing (SNIP 3). */
     X12_ERR_BALANCE = 100,           /* amounts that must agree do not (detail has them) */
