@@ -534,7 +534,7 @@ static void place(x12_walker *w, const x12_segment *seg)
         if (k->usage == 'N')
             finding(w, seg, X12_ERR_NOT_USED_SEGMENT, X12_SEV_ERROR,
                     (k->overlay & SPEC_OV_USAGE) ? 7 : 2, k->is_loop ? k->loop->id : lp->id, "I4",
-                    NULL);
+                    (k->overlay & SPEC_OV_USAGE) ? "made Not Used by a companion guide" : NULL);
         const spec_seg *def = kid_first(k);
         if (w->flags & X12_WALK_ELEMENTS)
             x12__validate_elements(seg, def, k->is_loop ? k->loop->id : lp->id, element_finding, w);

@@ -184,7 +184,7 @@ has "$T/out" "segment 7 (N1) element 4.0, byte 255: required element is missing 
 printf '<overlay guide="005010X221A1">\n<loopmod loop="2100" repeat="1"/>\n<loopmod loop="2110" usage="N"/>\n<segmod loop="1000A" seg="PER" keyval="IC" usage="R"/>\n</overlay>\n' >"$T/loops.xml"
 expect_rc 1 "$X12" validate --spec "$T/loops.xml" "$SRC/fixtures/remit/y_elements.835"
 has "$T/out" "segment 11 (N1), byte 356: required segment is missing (segment PER missing in loop 1000A) [error, SNIP 7, loop 1000A, IK304 3]"
-has "$T/out" "segment 24 (SVC), byte 647: segment marked Not Used in this guide is present [error, SNIP 7, loop 2110, IK304 I4]"
+has "$T/out" "segment 24 (SVC), byte 647: segment marked Not Used in this guide is present (made Not Used by a companion guide) [error, SNIP 7, loop 2110, IK304 I4]"
 has "$T/out" "segment 31 (CLP), byte 767: loop exceeds its maximum repeat (loop 2100 occurs more than 1 times in loop 2000) [error, SNIP 7, loop 2100, IK304 4]"
 has "$T/out" "4 errors, 0 warnings"
 expect_rc 0 "$X12" validate "$SRC/fixtures/remit/y_elements.835"
