@@ -372,10 +372,13 @@ enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MA
     " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id" \
     " ORDER BY "
 
+/* A claim's payments by date, then trace number (so that payments of one
+ * day come in the same order whatever order their files were ingested in),
+ * then as the 835 sent them. */
 static const char CLAIMS_SQL[] =
     CLAIMS_HEAD " (SELECT COUNT(*) FROM claim_lines cl WHERE cl.claim_ref = c.id AND EXISTS"
     "   (SELECT 1 FROM remit_lines x WHERE x.claim_line_ref = cl.id)),"
-    CLAIMS_TAIL "c.claim_id, c.id, p.payment_date, r.id";
+    CLAIMS_TAIL "c.claim_id, c.id, p.payment_date, p.trace_number, r.id";
 
 /* The same for the totals alone (no row callback): claims in row id order,
  * which reads the table front to back instead of through the claim-id
@@ -392,7 +395,7 @@ static const char UNMATCHED_SQL[] =
     " r.payer_claim_number, r.adj_co, r.adj_pr, r.adj_oa, r.adj_pi, r.adj_cr, r.adj_detail,"
     " r.remarks, r.allowed, r.lines_denied, p.payment_date, p.trace_number"
     " FROM remit_claims r JOIN payments p ON p.id = r.payment_id WHERE r.claim_ref IS NULL"
-    " ORDER BY r.clp01, p.payment_date, r.id";
+    " ORDER BY r.clp01, p.payment_date, p.trace_number, r.id";
 
 static int64_t scalar(x12_ledger *l, const char *sql, x12_error *err, int *ok)
 {
