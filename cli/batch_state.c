@@ -399,23 +399,26 @@ int bout_open(batch_run *r, bout *o, const char *area, const char *rel, const ch
  * bout_commit() waits only for the tail (a hint: its errors show up there). */
 #define BOUT_WRITEBACK ((uint64_t)8 << 20)
 
+/* The output cannot be complete: the first failure's errno is kept for the
+ * message (a full disk says ENOSPC). */
+static int bout_fail(bout *o)
+{
+    if (!o->failed)
+        o->err = errno ? errno : EIO;
+    o->failed = 1;
+    return -1;
+}
+
 int bout_write(void *ctx, const void *buf, size_t len)
 {
     bout *o = ctx;
-    if (o->failed || fwrite(buf, 1, len, o->f) != len) {
-        if (!o->failed)
-            o->err = errno ? errno : EIO; /* a full disk says ENOSPC here */
-        o->failed = 1;
-        return -1;
-    }
+    if (o->failed || fwrite(buf, 1, len, o->f) != len)
+        return bout_fail(o);
     o->written += len;
 #ifdef SYNC_FILE_RANGE_WRITE
     if (o->written - o->started >= BOUT_WRITEBACK) {
-        if (fflush(o->f) != 0) { /* bytes the stream held are lost: the output is */
-            o->err = errno ? errno : EIO;
-            o->failed = 1;
-            return -1;
-        }
+        if (fflush(o->f) != 0) /* the bytes the stream held are lost */
+            return bout_fail(o);
         (void)sync_file_range(fileno(o->f), (off_t)o->started, (off_t)(o->written - o->started),
                               SYNC_FILE_RANGE_WRITE);
         o->started = o->written;

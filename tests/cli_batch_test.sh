@@ -333,56 +333,54 @@ PY
   LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$UIN/unreadable" --out "$T/uout2" --quiet >"$T/out" 2>"$T/err"
   eq "$?" 2 "unreadable inbox: exit status"
   has "$T/err" "x12 batch: cannot read the folder $UIN/unreadable: Permission denied"
+  # A fault while one file of an inbox is read (name: that file; why: the
+  # reason the summary gives), with --jobs 1 and 2: that file fails with the
+  # reason, leaves no output, temporary file or ledger row behind; the other
+  # file is done; the next run, without the fault, does the first and leaves
+  # the ledger of one clean run.  Usage: fault_run INBOX NAME WHY OTHER
+  fault_run() {
+    "$X12" batch --in "$1" --out "$T/$2.clean" --quiet >"$T/out" 2>"$T/err"
+    ledger "$T/$2.clean/x12-ledger.sqlite" >"$T/$2.lclean"
+    mkdir -p "$T/$2.other"
+    cp "$1/$4" "$T/$2.other/"
+    "$X12" batch --in "$T/$2.other" --out "$T/$2.otherout" --quiet >"$T/out" 2>"$T/err"
+    ledger "$T/$2.otherout/x12-ledger.sqlite" >"$T/$2.lother"
+    for j in 1 2; do
+      o=$T/$2.out$j
+      cp "$SRC/fixtures/remit/y_elements.835" "$1/$2" # as it was before any fault
+      LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$1" --out "$o" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+      eq "$?" 1 "$2, --jobs $j: exit status"
+      eq "$(jget "$o/summary.json" files.failed)" 1 "$2, --jobs $j: failed"
+      eq "$(jget "$o/summary.json" files.done)" 1 "$2, --jobs $j: the other done"
+      has "$o/summary.txt" "failed: $2: $3"
+      left=$(find "$o" -mindepth 1 -name "$2*" ! -path '*/.x12-batch/done/*' | head -3)
+      [ -z "$left" ] && ok || bad "$2 left files behind (--jobs $j): $left"
+      ledger "$o/x12-ledger.sqlite" >"$T/$2.f$j"
+      [ -s "$T/$2.f$j" ] && cmp -s "$T/$2.f$j" "$T/$2.lother" && ok ||
+        bad "$2, --jobs $j: the ledger holds more than the other file"
+      cp "$SRC/fixtures/remit/y_elements.835" "$1/$2"
+      "$X12" batch --in "$1" --out "$o" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+      eq "$?" 0 "$2, --jobs $j: the next run"
+      [ -s "$o/remits/$2.claim.csv" ] && ok || bad "$2: the next run wrote no outputs (--jobs $j)"
+      ledger "$o/x12-ledger.sqlite" >"$T/$2.l$j"
+      [ -s "$T/$2.l$j" ] && cmp -s "$T/$2.l$j" "$T/$2.lclean" && ok ||
+        { bad "$2, --jobs $j: the ledger after the next run differs from a clean run's"; diff "$T/$2.l$j" "$T/$2.lclean"; }
+    done
+  }
   # a file that changes after the folder was walked (the preloaded open()
-  # appends to grows.835 when it is first opened): failed, nothing of it kept,
-  # no done-marker; the next run, with the file at rest, does it
+  # appends to grows.835 when it is first opened), as an upload still going on
   GIN=$T/gin
   mkdir -p "$GIN"
   cp "$SRC/fixtures/remit/y_elements.835" "$GIN/grows.835"
-  cp "$SRC/fixtures/remit/y_elements.835" "$GIN/steady.835"
-  sed -i 's/^TRN\*1\*/TRN*1*9/' "$GIN/steady.835" # another payment, not a duplicate
-  for j in 1 2; do
-    cp "$SRC/fixtures/remit/y_elements.835" "$GIN/grows.835"
-    rm -rf "$T/gout$j"
-    LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$GIN" --out "$T/gout$j" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
-    eq "$?" 1 "a file that changed, --jobs $j: exit status"
-    eq "$(jget "$T/gout$j/summary.json" files.failed)" 1 "a file that changed, --jobs $j: failed"
-    eq "$(jget "$T/gout$j/summary.json" files.done)" 1 "a file that changed, --jobs $j: the other done"
-    has "$T/gout$j/summary.txt" "failed: grows.835: the file changed while the batch read it"
-    [ -e "$T/gout$j/remits/grows.835.claim.csv" ] && bad "a file that changed left outputs (--jobs $j)" || ok
-    eq "$(python3 -c 'import sqlite3, sys
-print(sqlite3.connect(sys.argv[1]).execute("SELECT count(*) FROM files WHERE path LIKE ?", ("%grows.835",)).fetchone()[0])' \
-      "$T/gout$j/x12-ledger.sqlite")" 0 "a file that changed is not in the ledger (--jobs $j)"
-    "$X12" batch --in "$GIN" --out "$T/gout$j" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
-    eq "$?" 0 "a file that changed, --jobs $j: the next run"
-    eq "$(jget "$T/gout$j/summary.json" files.done)" 1 "a file that changed, --jobs $j: done by the next run"
-    [ -s "$T/gout$j/remits/grows.835.claim.csv" ] && ok || bad "the next run wrote no outputs (--jobs $j)"
-  done
+  sed 's/^TRN\*1\*/TRN*1*9/' "$SRC/fixtures/remit/y_elements.835" >"$GIN/steady.835" # another payment
+  fault_run "$GIN" grows.835 "the file changed while the batch read it" steady.835
   # a full disk while a file's outputs are written (the preloaded fwrite()
-  # fails with ENOSPC while full-disk.835 is read): that file fails
-  # with the reason, leaves no output or temporary file and nothing in the
-  # ledger; the other file is done; the next run does the first
+  # fails with ENOSPC while full-disk.835 is read)
   FIN=$T/full-disk-inbox
   mkdir -p "$FIN"
   cp "$SRC/fixtures/remit/y_elements.835" "$FIN/full-disk.835"
   sed 's/^TRN\*1\*/TRN*1*9/' "$SRC/fixtures/remit/y_elements.835" >"$FIN/fine.835"
-  "$X12" batch --in "$FIN" --out "$T/foutclean" --quiet >"$T/out" 2>"$T/err"
-  ledger "$T/foutclean/x12-ledger.sqlite" >"$T/flclean"
-  for j in 1 2; do
-    rm -rf "$T/fout$j"
-    LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$FIN" --out "$T/fout$j" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
-    eq "$?" 1 "full disk, --jobs $j: exit status"
-    eq "$(jget "$T/fout$j/summary.json" files.failed)" 1 "full disk, --jobs $j: failed"
-    eq "$(jget "$T/fout$j/summary.json" files.done)" 1 "full disk, --jobs $j: the other done"
-    has "$T/fout$j/summary.txt" "failed: full-disk.835: writing an output failed: No space left on device"
-    left=$(find "$T/fout$j" -name '*full-disk*' ! -path '*/.x12-batch/done/*' | head -3)
-    [ -z "$left" ] && ok || bad "full disk left files behind (--jobs $j): $left"
-    "$X12" batch --in "$FIN" --out "$T/fout$j" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
-    eq "$?" 0 "full disk, --jobs $j: the next run"
-    [ -s "$T/fout$j/remits/full-disk.835.claim.csv" ] && ok || bad "the next run wrote no outputs (--jobs $j)"
-    ledger "$T/fout$j/x12-ledger.sqlite" >"$T/fl$j"
-    [ -s "$T/fl$j" ] && cmp -s "$T/fl$j" "$T/flclean" && ok || bad "full disk, --jobs $j: ledger after the next run differs from a clean run's"
-  done
+  fault_run "$FIN" full-disk.835 "writing an output failed: No space left on device" fine.835
 else
   echo "cli_batch_test: the unreadable-folder, changing-file and full-disk cases need the preloaded faults (not under ASan)"
 fi
