@@ -1,0 +1,502 @@
+/* x12_split: one standalone file per interchange, group or set, and what it
+ * does with broken envelopes (trailers missing, wrong, or extra; segments
+ * outside any set), with output folders that vanish or fill up, and with
+ * memory running out.  Every output is read back: it must read without a
+ * single reader error, and hold the set bodies of the input in order. */
+#define _DEFAULT_SOURCE
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <x12/split.h>
+
+#include "support.h"
+
+/* 106 bytes with its element separators; the interchange control number is
+ * the last 9 digits before the usage indicator */
+#define ISA(ctl)                                                                                    \
+    "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261127*1200*^*00501*" ctl \
+    "*0*P*:~"
+#define GS(ctl) "GS*FA*SENDER*RECEIVER*20261127*1200*" ctl "*X*005010X231A1~"
+/* a 999 set of four segments */
+#define SET(ctl) "ST*999*" ctl "*005010X231A1~AK1*HC*" ctl "~AK9*A*1*1*1~SE*4*" ctl "~"
+#define BODY(ctl) "ST*999*" ctl "*005010X231A1~AK1*HC*" ctl "~AK9*A*1*1*1~"
+
+static char dir[256];
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(dir, sizeof dir, "/tmp/x12split.XXXXXX");
+    return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    return system(cmd) == 0 ? 0 : -1;
+}
+
+typedef struct errlog {
+    char text[1024]; /* "NAME ID\n" per error, as many as fit */
+    int n;
+} errlog;
+
+static void on_error(void *ctx, const x12_error *e)
+{
+    errlog *l = ctx;
+    size_t used = strlen(l->text);
+    snprintf(l->text + used, sizeof l->text - used, "%s %s\n", x12_status_name(e->code),
+             e->segment_id);
+    l->n++;
+}
+
+/* Splits `text` (written to dir/in.x12) into a fresh dir/out. */
+static x12_status split_text(const char *text, x12_split_by by, x12_split_stats *st, errlog *log,
+                             x12_error *err)
+{
+    char in[300], out[300], cmd[700];
+    snprintf(in, sizeof in, "%s/in.x12", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir '%s'", out, out);
+    assert_int_equal(system(cmd), 0);
+    assert_int_equal(write_file(in, text, strlen(text)), 0);
+    memset(log, 0, sizeof *log);
+    return x12_split_file(in, NULL, by, out, on_error, log, st, err);
+}
+
+/* The outputs, sorted by name; each must read with no reader error. */
+static char **outputs(size_t *n)
+{
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", dir);
+    char **list = list_dir(out);
+    assert_non_null(list);
+    for (*n = 0; list[*n]; (*n)++) {
+        size_t len;
+        char *data = read_file(list[*n], &len);
+        assert_non_null(data);
+        char *errs = reader_errors(data, len, NULL);
+        if (errs[0])
+            fail_msg("%s does not read clean:\n%s", list[*n], errs);
+        free(errs);
+        free(data);
+    }
+    return list;
+}
+
+static char *contents(char **list, size_t i)
+{
+    size_t len;
+    char *data = read_file(list[i], &len);
+    assert_non_null(data);
+    return data;
+}
+
+static const char *base(const char *path)
+{
+    const char *b = strrchr(path, '/');
+    return b ? b + 1 : path;
+}
+
+static const char *const TWO_INTERCHANGES =
+    ISA("000000001") GS("1") SET("0001") SET("0002") "GE*2*1~" GS("2") SET("0003") "GE*1*2~"
+    "IEA*2*000000001~" ISA("000000002") GS("7") SET("0009") "GE*1*7~IEA*1*000000002~";
+
+static void test_clean_units(void **state)
+{
+    (void)state;
+    static const struct {
+        x12_split_by by;
+        size_t files;
+        const char *first, *last;
+    } cases[] = {
+        {X12_SPLIT_INTERCHANGE, 2, "in.i0001.x12", "in.i0002.x12"},
+        {X12_SPLIT_GROUP, 3, "in.i0001.g0001.x12", "in.i0002.g0001.x12"},
+        {X12_SPLIT_TRANSACTION, 4, "in.i0001.g0001.t0001.x12", "in.i0002.g0001.t0001.x12"},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        x12_split_stats st;
+        errlog log;
+        x12_error err;
+        assert_int_equal(split_text(TWO_INTERCHANGES, cases[c].by, &st, &log, &err), X12_OK);
+        assert_int_equal(log.n, 0);
+        assert_int_equal(st.files, cases[c].files);
+        assert_int_equal(st.interchanges, 2);
+        assert_int_equal(st.groups, 3);
+        assert_int_equal(st.sets, 4);
+        assert_int_equal(st.trailers_fixed, 0);
+        assert_int_equal(st.skipped, 0);
+        size_t n;
+        char **list = outputs(&n);
+        assert_int_equal(n, cases[c].files);
+        assert_string_equal(base(list[0]), cases[c].first);
+        assert_string_equal(base(list[n - 1]), cases[c].last);
+        /* the sets' bodies, in input order, across the files */
+        strbuf all = {0};
+        for (size_t i = 0; i < n; i++) {
+            char *d = contents(list, i);
+            sb_add(&all, d, strlen(d));
+            free(d);
+        }
+        const char *p = all.p;
+        static const char *const sets[] = {SET("0001"), SET("0002"), SET("0003"), SET("0009")};
+        for (size_t s = 0; s < 4; s++) {
+            p = strstr(p, sets[s]);
+            if (!p)
+                fail_msg("set %zu missing or out of order (case %zu)", s, c);
+        }
+        sb_free(&all);
+        free_list(list);
+    }
+}
+
+static void test_transaction_keeps_headers(void **state)
+{
+    (void)state;
+    x12_split_stats st;
+    errlog log;
+    x12_error err;
+    assert_int_equal(split_text(TWO_INTERCHANGES, X12_SPLIT_TRANSACTION, &st, &log, &err), X12_OK);
+    size_t n;
+    char **list = outputs(&n);
+    char *d = contents(list, 1);
+    /* ISA and GS byte for byte, trailers rebuilt for one set */
+    assert_string_equal(d, ISA("000000001") GS("1") SET("0002") "GE*1*1~IEA*1*000000001~");
+    free(d);
+    free_list(list);
+}
+
+/* An ST whose SE never came: the set ends at the next ST, its SE written. */
+static void test_missing_se(void **state)
+{
+    (void)state;
+    const char *text = ISA("000000003") GS("3") BODY("0001") SET("0002") "GE*2*3~IEA*1*000000003~";
+    x12_split_stats st;
+    errlog log;
+    x12_error err;
+    assert_int_equal(split_text(text, X12_SPLIT_TRANSACTION, &st, &log, &err), X12_OK);
+    assert_string_equal(log.text, "X12_ERR_MISSING_SE ST\n"); /* the reader said so */
+    assert_int_equal(st.sets, 2);
+    assert_int_equal(st.files, 2);
+    assert_int_equal(st.trailers_fixed, 1);
+    size_t n;
+    char **list = outputs(&n);
+    assert_int_equal(n, 2);
+    char *d = contents(list, 0);
+    assert_non_null(strstr(d, SET("0001") "GE*1*3~IEA*1*000000003~"));
+    free(d);
+    free_list(list);
+}
+
+/* A file cut short in the middle of a set: SE, GE and IEA all written. */
+static void test_truncated(void **state)
+{
+    (void)state;
+    const char *text = ISA("000000004") GS("4") SET("0001") BODY("0002");
+    static const x12_split_by by[] = {X12_SPLIT_INTERCHANGE, X12_SPLIT_GROUP, X12_SPLIT_TRANSACTION};
+    static const uint32_t files[] = {1, 1, 2};
+    for (size_t c = 0; c < 3; c++) {
+        x12_split_stats st;
+        errlog log;
+        x12_error err;
+        assert_int_equal(split_text(text, by[c], &st, &log, &err), X12_OK);
+        assert_string_equal(log.text, "X12_ERR_MISSING_SE \nX12_ERR_MISSING_GE \nX12_ERR_MISSING_IEA \n");
+        assert_int_equal(st.files, files[c]);
+        assert_int_equal(st.trailers_fixed, 3); /* SE, GE, IEA */
+        size_t n;
+        char **list = outputs(&n);
+        assert_int_equal(n, files[c]);
+        char *d = contents(list, n - 1);
+        if (by[c] == X12_SPLIT_TRANSACTION)
+            assert_string_equal(d, ISA("000000004") GS("4") SET("0002") "GE*1*4~IEA*1*000000004~");
+        else
+            assert_string_equal(d, ISA("000000004") GS("4") SET("0001") SET("0002")
+                                   "GE*2*4~IEA*1*000000004~");
+        free(d);
+        free_list(list);
+    }
+}
+
+/* Trailers with wrong counts and control numbers are rewritten. */
+static void test_wrong_trailers(void **state)
+{
+    (void)state;
+    const char *text = ISA("000000005") GS("5") BODY("0001") "SE*9*0001~" BODY("0002")
+        "SE*4*0099~GE*7*6~IEA*3*000000006~";
+    x12_split_stats st;
+    errlog log;
+    x12_error err;
+    assert_int_equal(split_text(text, X12_SPLIT_INTERCHANGE, &st, &log, &err), X12_OK);
+    assert_string_equal(log.text, "X12_ERR_SE_COUNT SE\nX12_ERR_SE_CONTROL SE\nX12_ERR_GE_COUNT GE\n"
+                                  "X12_ERR_GE_CONTROL GE\nX12_ERR_IEA_COUNT IEA\nX12_ERR_IEA_CONTROL IEA\n");
+    assert_int_equal(st.trailers_fixed, 4);
+    size_t n;
+    char **list = outputs(&n);
+    assert_int_equal(n, 1);
+    char *d = contents(list, 0);
+    assert_string_equal(d, ISA("000000005") GS("5") SET("0001") SET("0002") "GE*2*5~IEA*1*000000005~");
+    free(d);
+    free_list(list);
+}
+
+/* Trailers with no open envelope are skipped and counted; a segment between
+ * the sets of a group stays in an interchange split and is skipped in the
+ * others (it belongs to no set). */
+static void test_outside_envelopes(void **state)
+{
+    (void)state;
+    const char *text = ISA("000000008") GS("8") SET("0001") "SE*4*0001~AK1*HC*9~" SET("0002")
+        "GE*2*8~GE*2*8~IEA*1*000000008~";
+    x12_split_stats st;
+    errlog log;
+    x12_error err;
+    assert_int_equal(split_text(text, X12_SPLIT_INTERCHANGE, &st, &log, &err), X12_OK);
+    assert_string_equal(log.text, "X12_ERR_UNEXPECTED_SEGMENT SE\nX12_ERR_UNEXPECTED_SEGMENT AK1\n"
+                                  "X12_ERR_UNEXPECTED_SEGMENT GE\n");
+    assert_int_equal(st.skipped, 2); /* the second SE and the second GE */
+    /* the interchange is re-packed as it came: its stray segment stays, and
+     * is the one fault its output still has */
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", dir);
+    char **list = list_dir(out);
+    assert_non_null(list);
+    assert_non_null(list[0]);
+    assert_null(list[1]);
+    char *d = contents(list, 0);
+    assert_string_equal(d, ISA("000000008") GS("8") SET("0001") "AK1*HC*9~" SET("0002")
+                           "GE*2*8~IEA*1*000000008~");
+    char *errs = reader_errors(d, strlen(d), NULL);
+    assert_string_equal(errs, "X12_ERR_UNEXPECTED_SEGMENT segment=7 set=0 id=AK1 element=0.0 byte=218\n");
+    free(errs);
+    free(d);
+    free_list(list);
+    size_t n;
+
+    assert_int_equal(split_text(text, X12_SPLIT_TRANSACTION, &st, &log, &err), X12_OK);
+    assert_int_equal(st.skipped, 3);
+    assert_int_equal(st.files, 2);
+    list = outputs(&n);
+    free_list(list);
+}
+
+/* Sets outside a group and a group outside an interchange: nothing to put
+ * them in, so they are skipped and counted, never written half-enveloped. */
+static void test_no_envelope(void **state)
+{
+    (void)state;
+    const char *text = GS("1") SET("0001") "GE*1*1~";
+    x12_split_stats st;
+    errlog log;
+    x12_error err;
+    /* the reader finds no interchange at all and says so once */
+    assert_int_equal(split_text(text, X12_SPLIT_TRANSACTION, &st, &log, &err), X12_OK);
+    assert_int_equal(log.n, 1);
+    assert_string_equal(log.text, "X12_ERR_NOT_X12 \n");
+    assert_int_equal(st.files, 0);
+    size_t n;
+    char **list = outputs(&n);
+    assert_int_equal(n, 0);
+    free_list(list);
+}
+
+static void test_bad_arguments(void **state)
+{
+    (void)state;
+    x12_error err;
+    assert_null(x12_split_new(X12_SPLIT_GROUP, NULL, "s", NULL, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    assert_null(x12_split_new(X12_SPLIT_GROUP, "", "s", NULL, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    assert_null(x12_split_new((x12_split_by)3, dir, "s", NULL, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    assert_null(x12_split_new(X12_SPLIT_GROUP, dir, "", NULL, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    assert_non_null(strstr(err.detail, "folder"));
+    /* a file that is not there: the reader's error, no output */
+    char out[300];
+    snprintf(out, sizeof out, "%s/out", dir);
+    mkdir(out, 0777);
+    x12_split_stats st;
+    assert_int_equal(x12_split_file("/nonexistent/x.x12", NULL, X12_SPLIT_GROUP, out, NULL, NULL,
+                                    &st, &err),
+                     X12_ERR_IO);
+    assert_int_equal(err.code, X12_ERR_IO);
+    assert_int_equal(st.files, 0);
+}
+
+typedef struct feed_ctx {
+    x12_split *s;
+    x12_status last;
+} feed_ctx;
+
+static int feed_segment(void *ctx, const x12_segment *seg)
+{
+    feed_ctx *c = ctx;
+    c->last = x12_split_segment(c->s, seg);
+    return 0; /* keep going: later calls must keep returning the error */
+}
+
+static x12_status feed(x12_split *s, const char *text, x12_status *last)
+{
+    feed_ctx c = {s, X12_OK};
+    x12_reader_callbacks cb = {feed_segment, NULL};
+    x12_reader *r = x12_reader_new(NULL, &cb, &c);
+    assert_non_null(r);
+    x12_reader_feed(r, text, strlen(text));
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    *last = c.last;
+    return x12_split_finish(s);
+}
+
+/* The output folder disappears under the splitter: the first output cannot
+ * be created; the error names it and sticks. */
+static void test_folder_gone(void **state)
+{
+    (void)state;
+    char out[300];
+    snprintf(out, sizeof out, "%s/gone", dir);
+    assert_int_equal(mkdir(out, 0777), 0);
+    x12_error err;
+    x12_split *s = x12_split_new(X12_SPLIT_TRANSACTION, out, "g", NULL, &err);
+    assert_non_null(s);
+    assert_int_equal(rmdir(out), 0);
+    x12_status last;
+    assert_int_equal(feed(s, TWO_INTERCHANGES, &last), X12_ERR_SPLIT_OUTPUT);
+    assert_int_equal(last, X12_ERR_SPLIT_OUTPUT);
+    const x12_error *e = x12_split_error(s);
+    assert_int_equal(e->code, X12_ERR_SPLIT_OUTPUT);
+    assert_non_null(strstr(e->detail, "cannot create"));
+    assert_non_null(strstr(e->detail, "g.i0001.g0001.t0001.x12.part"));
+    assert_non_null(strstr(e->detail, "No such file"));
+    x12_split_stats st;
+    x12_split_get_stats(s, &st);
+    assert_int_equal(st.files, 0);
+    x12_split_free(s);
+}
+
+/* A disk that fills up (a file size limit: writes fail with EFBIG): the
+ * output being written fails with the reason, no partial file is left and
+ * no later output is started.  Run in a child so that the limit stays there. */
+static void test_disk_full(void **state)
+{
+    (void)state;
+    char out[300];
+    snprintf(out, sizeof out, "%s/full", dir);
+    assert_int_equal(mkdir(out, 0777), 0);
+    /* one set of about 20 KB: more than stdio buffers, so fwrite fails too */
+    strbuf big = {0};
+    sb_printf(&big, "%s", ISA("000000011") GS("11") "ST*999*0001*005010X231A1~");
+    for (int i = 0; i < 1000; i++)
+        sb_printf(&big, "AK2*837*%07d~", i);
+    sb_printf(&big, "SE*1002*0001~GE*1*11~IEA*1*000000011~");
+    sb_printf(&big, "%s", ISA("000000012") GS("12") SET("0001") "GE*1*12~IEA*1*000000012~");
+    for (int where = 0; where < 2; where++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            signal(SIGXFSZ, SIG_IGN);
+            /* 1: the limit lies beyond stdio's first buffer, so fwrite fails;
+             * 0: inside it, so only fclose's flush does */
+            struct rlimit rl = {where ? 10000 : 300, where ? 10000 : 300};
+            if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+                _exit(10);
+            x12_error err;
+            x12_split *s = x12_split_new(X12_SPLIT_INTERCHANGE, out, "f", NULL, &err);
+            if (!s)
+                _exit(11);
+            x12_status last;
+            x12_status rc = feed(s, big.p, &last);
+            const x12_error *e = x12_split_error(s);
+            x12_split_stats st;
+            x12_split_get_stats(s, &st);
+            int ok = rc == X12_ERR_SPLIT_OUTPUT && e->code == X12_ERR_SPLIT_OUTPUT &&
+                     strstr(e->detail, "cannot write") && strstr(e->detail, "f.i0001.x12.part") &&
+                     strstr(e->detail, "too large") && st.files == 0;
+            if (!ok)
+                fprintf(stderr, "disk full (%d): rc %d files %u detail '%s'\n", where, (int)rc,
+                        (unsigned)st.files, e->detail);
+            x12_split_free(s);
+            _exit(ok ? 0 : 12);
+        }
+        int status;
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+        char **list = list_dir(out);
+        assert_non_null(list);
+        assert_null(list[0]); /* nothing left: no .part, and no second file */
+        free_list(list);
+    }
+    sb_free(&big);
+}
+
+/* Memory running out at every allocation in turn: an error, never a crash or
+ * a leak, and never a half-written file left behind. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    char out[300];
+    snprintf(out, sizeof out, "%s/oom", dir);
+    assert_int_equal(mkdir(out, 0777), 0);
+    int failed = 0;
+    for (long n = 1; n < 200; n++) {
+        failing_alloc fa;
+        failing_alloc_init(&fa, n);
+        x12_error err;
+        x12_split *s = x12_split_new(X12_SPLIT_TRANSACTION, out, "m", &fa.a, &err);
+        if (!s) {
+            assert_int_equal(err.code, X12_ERR_NOMEM);
+            assert_int_equal(fa.live, 0);
+            failed++;
+            continue;
+        }
+        x12_status last;
+        x12_status rc = feed(s, TWO_INTERCHANGES, &last);
+        assert_true(rc == X12_OK || rc == X12_ERR_NOMEM);
+        if (rc == X12_ERR_NOMEM)
+            failed++;
+        x12_split_free(s);
+        assert_int_equal(fa.live, 0);
+        char **list = list_dir(out);
+        for (size_t i = 0; list[i]; i++) {
+            assert_null(strstr(list[i], ".part"));
+            unlink(list[i]);
+        }
+        free_list(list);
+        if (rc == X12_OK && fa.calls < n)
+            break; /* every allocation has been made to fail once */
+    }
+    assert_true(failed >= 3);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_clean_units),
+        cmocka_unit_test(test_transaction_keeps_headers),
+        cmocka_unit_test(test_missing_se),
+        cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_wrong_trailers),
+        cmocka_unit_test(test_outside_envelopes),
+        cmocka_unit_test(test_no_envelope),
+        cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_folder_gone),
+        cmocka_unit_test(test_disk_full),
+        cmocka_unit_test(test_out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
