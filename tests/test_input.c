@@ -1,6 +1,7 @@
 /* Input sources: plain files, standard input, gzip (one member, several
  * members, truncated, corrupt), missing files; results equal the plain read. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 #include <zlib.h>
@@ -218,6 +223,104 @@ static void test_small_reads(void **state)
     x12_input_close(NULL);
 }
 
+/* Standard input from a socket fed by a child: `a` at once, `b` 50 ms later,
+ * then the end, or (stall) nothing more for longer than the read timeout, so
+ * that the next read() fails (EAGAIN).  Reads it all through x12_input and
+ * returns the status; the bytes read are in *got. */
+static x12_status read_socket(const char *a, size_t alen, const char *b, size_t blen, int stall,
+                              strbuf *got, x12_error *err, int *gzip)
+{
+    int sv[2];
+    assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(sv[0]);
+        if (alen && write(sv[1], a, alen) != (ssize_t)alen)
+            _exit(1);
+        usleep(50000);
+        if (blen && write(sv[1], b, blen) != (ssize_t)blen)
+            _exit(1);
+        if (stall)
+            sleep(5);
+        _exit(0);
+    }
+    close(sv[1]);
+    if (stall) {
+        struct timeval tv = {0, 300000};
+        assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+    }
+    int saved = dup(0);
+    dup2(sv[0], 0);
+    close(sv[0]);
+    x12_input *in = x12_input_open("-", NULL, err);
+    assert_non_null(in);
+    char buf[4096];
+    size_t n;
+    x12_status st;
+    while ((st = x12_input_read(in, buf, sizeof buf, &n, err)) == X12_OK && n)
+        sb_add(got, buf, n);
+    *gzip = x12_input_is_gzip(in);
+    x12_input_close(in);
+    dup2(saved, 0);
+    close(saved);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return st;
+}
+
+/* A pipe or socket whose first read gives one byte: the gzip test waits for
+ * the second; a read that fails (here a receive timeout) is an I/O error at
+ * the first byte, in the middle of plain data, and in the middle of gzip data,
+ * with what came before it delivered. */
+static void test_socket_reads(void **state)
+{
+    (void)state;
+    size_t plen, glen;
+    char *plain = read_file(FIX "y_minimal.x12", &plen);
+    char *gz = read_file(FIX "y_gzip.x12.gz", &glen);
+    assert_non_null(plain);
+    assert_non_null(gz);
+    assert_true(plen > 200 && glen > 100);
+    x12_error err;
+    int gzip;
+    for (int g = 0; g < 2; g++) {
+        const char *d = g ? gz : plain;
+        size_t n = g ? glen : plen;
+        strbuf got = {0};
+        assert_int_equal(read_socket(d, 1, d + 1, n - 1, 0, &got, &err, &gzip), X12_OK);
+        assert_int_equal(gzip, g);
+        assert_int_equal(got.len, plen);
+        assert_memory_equal(got.p, plain, plen);
+        sb_free(&got);
+    }
+    strbuf got = {0};
+    assert_int_equal(read_socket(plain, 1, NULL, 0, 1, &got, &err, &gzip), X12_ERR_IO);
+    assert_int_equal(err.code, X12_ERR_IO);
+    assert_string_equal(err.detail, strerror(EAGAIN));
+    assert_int_equal(got.len, 0);
+    sb_free(&got);
+
+    got = (strbuf){0};
+    assert_int_equal(read_socket(plain, 100, plain + 100, 60, 1, &got, &err, &gzip), X12_ERR_IO);
+    assert_string_equal(err.detail, strerror(EAGAIN));
+    assert_int_equal(got.len, 160);
+    assert_memory_equal(got.p, plain, 160);
+    assert_int_equal(err.byte_offset, 160);
+    sb_free(&got);
+
+    got = (strbuf){0};
+    assert_int_equal(read_socket(gz, glen / 2, NULL, 0, 1, &got, &err, &gzip), X12_ERR_IO);
+    assert_int_equal(gzip, 1);
+    assert_string_equal(err.detail, strerror(EAGAIN));
+    assert_true(got.len < plen);
+    assert_memory_equal(got.p, plain, got.len);
+    assert_int_equal(err.byte_offset, got.len);
+    sb_free(&got);
+    free(plain);
+    free(gz);
+}
+
 static void test_allocation_failures(void **state)
 {
     (void)state;
@@ -245,6 +348,7 @@ int main(void)
         cmocka_unit_test(test_missing_file),
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_small_reads),
+        cmocka_unit_test(test_socket_reads),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
