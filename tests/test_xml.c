@@ -489,6 +489,27 @@ static void test_malformed(void **state)
          "not x12kit XML", 3, "text mixed with <comp>"},
         {"<!DOCTYPE x12 [<!ENTITY e \"x\">]><x12 xmlns=\"urn:x12kit:xml:1\">&e;</x12>",
          "not x12kit XML", 1, "DOCTYPE"},
+        {HEAD IC "<seg id=\"N1\"><el hex=\"414\"/></seg></interchange></x12>", "not x12kit XML",
+         3, "odd number of hex digits"},
+        {HEAD IC "<seg id=\"N1\"><el hex=\"41\">x</el></seg></interchange></x12>",
+         "not x12kit XML", 3, "text in an element that has a hex attribute"},
+        {HEAD IC "<seg id=\"N1\"><el hex=\"41\"><comp>b</comp></el></seg></interchange></x12>",
+         "not x12kit XML", 3, "<comp> inside an element that has a hex attribute"},
+        {HEAD IC "<seg id=\"N1\"><el><rep>a</rep><comp>b</comp></el></seg></interchange></x12>",
+         "not x12kit XML", 3, "<rep> and <comp> mixed in one element"},
+        {HEAD IC "<seg id=\"N1\"><el><comp><rep>a</rep></comp></el></seg></interchange></x12>",
+         "not x12kit XML", 3, "<rep> inside <comp>"},
+        {HEAD IC "<seg id=\"N1\"><el><rep>a</rep>b</el></seg></interchange></x12>",
+         "not x12kit XML", 3, "text mixed with <rep> or <comp>"},
+        {HEAD IC "<seg id=\"N1\"><el>a*b</el></seg></interchange></x12>", "not x12kit XML", 3,
+         "the text holds the element separator"},
+        {HEAD IC "<seg id=\"N1\"><el>a^b</el></seg></interchange></x12>", "not x12kit XML", 3,
+         "repetition separator (use <rep>)"},
+        {HEAD "<file><tail/></file></x12>", "not x12kit XML", 2, "<tail> needs a hex attribute"},
+        {HEAD "<file><tail hex=\"0\"/></file></x12>", "not x12kit XML", 2,
+         "odd number of hex digits"},
+        {HEAD IC "<seg id=\"N1\"><tail hex=\"00\"/></seg></interchange></x12>", "not x12kit XML",
+         3, "<tail> inside <seg>"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const bad *c = &cases[i];
@@ -502,6 +523,24 @@ static void test_malformed(void **state)
                      (unsigned long long)err.byte_offset, err.msg, err.detail);
         sb_free(&out);
     }
+    /* nesting deeper than the decoder keeps: refused, not overflowed */
+    strbuf deep = {0};
+    sb_printf(&deep, "%s%s", HEAD, IC);
+    for (int i = 0; i < 200; i++)
+        sb_printf(&deep, "<loop id=\"L%d\">", i);
+    for (int i = 0; i < 200; i++)
+        sb_printf(&deep, "</loop>");
+    sb_printf(&deep, "</interchange></x12>");
+    {
+        strbuf out = {0};
+        sb_add(&out, "", 0);
+        x12_error err;
+        assert_int_equal(x12_xml_decode_memory(deep.p, deep.len, NULL, sink, &out, &err),
+                         X12_ERR_USAGE);
+        assert_non_null(strstr(err.detail, "nested more than 128 deep"));
+        sb_free(&out);
+    }
+    sb_free(&deep);
     /* the segment being built is named */
     const char *x = HEAD IC "<seg id=\"ISA\"/>\n<seg id=\"NM1\"><el/><el/>\n<el>x~y</el></seg>"
                             "</interchange></x12>";
