@@ -1103,6 +1103,195 @@ static void test_check_cob(void **state)
                         "lines[0].adjudications[0].adjudication_date\n");
 }
 
+/* Each rule of the writer's checks that the tests above leave out, on
+ * claims that are otherwise valid: billing and subscriber parts, patient,
+ * claim codes and dates, 837I counts and code dates, line parts, other
+ * payers, and the claim-level limits. */
+static void test_check_parts(void **state)
+{
+    (void)state;
+    /* billing */
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-B";
+    x12_claim_billing b = billing_a;
+    b.provider.id = NULL;
+    b.provider.address.line1 = NULL;
+    b.provider.address.state = NULL;
+    x12_claim_party pta = {.address = {NULL, NULL, "MIAMI", "FL", "33111"}};
+    x12_claim_party plan = {.id_qualifier = "PI", .id = "PLAN1"};
+    b.pay_to_address = &pta;
+    b.pay_to_plan = &plan;
+    c.billing = &b;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-B[1] billing.provider.id\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-B[1] billing.provider.address.line1\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-B[1] billing.provider.address.city\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-B[1] billing.pay_to_address.address.line1\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-B[1] billing.pay_to_plan.last_name\n");
+    /* no billing provider, no subscriber at all */
+    c = prof_claim();
+    c.claim_id = "BAD-NONE";
+    c.billing = NULL;
+    c.subscriber = NULL;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-NONE[1] billing\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-NONE[1] subscriber\n");
+    /* subscriber and patient */
+    c = prof_claim();
+    c.claim_id = "BAD-S";
+    x12_claim_subscriber s = sub_parent;
+    s.payer_responsibility = NULL;
+    s.subscriber.last_name = NULL;
+    s.subscriber.address.line1 = NULL;
+    s.subscriber.gender = "X";
+    s.payer.id = NULL;
+    c.subscriber = &s;
+    x12_claim_patient pat = child;
+    pat.relationship = NULL;
+    pat.patient.address.city = NULL;
+    c.patient = &pat;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-S[1] subscriber.payer_responsibility\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-S[1] subscriber.subscriber.last_name\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-S[1] subscriber.subscriber.address.line1\n"
+                        "X12_ERR_CLAIM_CODE BAD-S[1] subscriber.subscriber.gender\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-S[1] subscriber.payer.id\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-S[1] patient.relationship\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-S[1] patient.patient.address.city\n");
+    /* CLM01 longer than 38 */
+    c = prof_claim();
+    c.claim_id = "ID-THAT-IS-LONGER-THAN-THIRTY-EIGHT-CHAR";
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE ID-THAT-IS-LONGER-THAN-THIRTY-EIGHT-CHAR[1] claim_id\n");
+    /* CLM05 parts missing, claim dates without value or with a bad one, a
+     * diagnosis without its code, more than 12 anesthesia procedures */
+    c = prof_claim();
+    c.claim_id = "BAD-CLM";
+    c.facility_code = NULL;
+    c.frequency_code = NULL;
+    x12_claim_date dates[] = {{"454", NULL, NULL}, {"454", NULL, "2026"}, {"304", "DT", "2026"}};
+    c.dates = dates;
+    c.date_count = 3;
+    x12_claim_code dx[] = {{.code = "R0602"}, {.code = "J449"}, {.qualifier = "ABF"}};
+    c.other_diagnoses = dx;
+    c.other_diagnosis_count = 3;
+    x12_claim_code procs[12];
+    for (int i = 0; i < 12; i++)
+        procs[i] = (x12_claim_code){.code = "01967"};
+    c.principal_procedure.code = "01967";
+    c.other_procedures = procs;
+    c.other_procedure_count = 12;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-CLM[1] facility_code\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-CLM[1] frequency_code\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-CLM[1] dates[0]\n"
+                        "X12_ERR_CLAIM_DATE BAD-CLM[1] dates[1].value\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-CLM[1] other_diagnoses[2].code\n"
+                        "X12_ERR_CLAIM_COUNT BAD-CLM[1] other_procedures\n");
+    /* 837I: admission time, statement date, counts, code dates, values,
+     * external cause shapes, revenue codes, negative charges, units */
+    x12_claim i = inst_claim();
+    i.claim_id = "BAD-I";
+    i.admission_date = "20261031113";
+    i.statement_from = "2026103";
+    x12_claim_code many[25];
+    for (int k = 0; k < 25; k++)
+        many[k] = (x12_claim_code){.code = "I10"};
+    i.other_diagnoses = many;
+    i.other_diagnosis_count = 25;
+    x12_claim_code rfv[4] = {{.code = "R079"}, {.code = "R079"}, {.code = "R079"}, {.code = "R079"}};
+    i.reason_for_visit = rfv;
+    i.reason_for_visit_count = 4;
+    x12_claim_code ext[] = {{.code = "1"}};
+    i.external_causes = ext;
+    i.external_cause_count = 1;
+    x12_claim_code occ[] = {{.code = "11", .date = "20261399"}};
+    i.occurrences = occ;
+    x12_claim_code span[] = {{.code = "74"}};
+    i.occurrence_spans = span;
+    x12_claim_code val[] = {{.code = "80"}};
+    i.values = val;
+    x12_claim_line il[3];
+    memcpy(il, inst_lines, sizeof il);
+    il[0].revenue_code = "12";
+    il[1].charge_cents = -5;
+    il[2].units = "1.2.3";
+    i.lines = il;
+    i.total_charge_cents = 450000 - 5 + 20000;
+    assert_rejected(&i, "X12_ERR_CLAIM_DATE BAD-I[1] admission_date\n"
+                        "X12_ERR_CLAIM_DATE BAD-I[1] statement_from\n"
+                        "X12_ERR_CLAIM_CODE BAD-I[1] external_causes[0].code\n"
+                        "X12_ERR_CLAIM_COUNT BAD-I[1] other_diagnoses\n"
+                        "X12_ERR_CLAIM_COUNT BAD-I[1] reason_for_visit\n"
+                        "X12_ERR_CLAIM_DATE BAD-I[1] occurrences[0].date\n"
+                        "X12_ERR_CLAIM_DATE BAD-I[1] occurrence_spans[0].date\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-I[1] values[0].amount_cents\n"
+                        "X12_ERR_CLAIM_CODE BAD-I[1] lines[0].revenue_code\n"
+                        "X12_ERR_CLAIM_CODE BAD-I[1] lines[1].charge_cents\n"
+                        "X12_ERR_CLAIM_CODE BAD-I[1] lines[2].units\n");
+    /* 837P lines: procedure, line dates, drug parts */
+    c = prof_claim();
+    c.claim_id = "BAD-L";
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    l[0].procedure = NULL;
+    x12_claim_date ld[] = {{"471", NULL, NULL}};
+    l[0].dates = ld;
+    l[0].date_count = 1;
+    x12_claim_drug drug = {.code = "00002140701", .unit = "UN"};
+    l[1].drug = &drug;
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-L[1] lines[0].procedure\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-L[1] lines[0].dates[0]\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-L[1] lines[1].drug.code\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-L[1] lines[1].drug.quantity\n");
+    /* other payers: every required part, a bad date, an adjustment without
+     * group; line adjudications without payer, with a bad date, and an
+     * adjustment without reason */
+    c = cob_claim();
+    c.claim_id = "BAD-OP";
+    x12_claim_other_payer op = cob_payers[0];
+    op.payer_responsibility = NULL;
+    op.relationship = NULL;
+    op.claim_filing_indicator = NULL;
+    op.subscriber.last_name = NULL;
+    op.subscriber.id = NULL;
+    op.payer.last_name = NULL;
+    op.benefits_assignment = NULL;
+    op.adjudication_date = "20261399";
+    x12_claim_adjustment opadj[] = {{NULL, "2", 550, NULL}};
+    op.adjustments = opadj;
+    c.other_payers = &op;
+    x12_claim_line_adjudication a1 = cob_adj1[0], a2 = cob_adj2[0];
+    a1.payer_id = NULL;
+    a2.adjudication_date = "2026111";
+    x12_claim_adjustment a2adj[] = {{"CO", NULL, 500, "1"}};
+    a2.adjustments = a2adj;
+    x12_claim_line cl[2];
+    memcpy(cl, cob_lines, sizeof cl);
+    cl[0].adjudications = &a1;
+    cl[1].adjudications = &a2;
+    c.lines = cl;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].payer_responsibility\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].relationship\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].claim_filing_indicator\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].subscriber.last_name\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].subscriber.id\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].payer.last_name\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].benefits_assignment\n"
+                        "X12_ERR_CLAIM_DATE BAD-OP[1] other_payers[0].adjudication_date\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].adjustments[0]\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] lines[0].adjudications[0].payer_id\n"
+                        "X12_ERR_CLAIM_DATE BAD-OP[1] lines[1].adjudications[0].adjudication_date\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] lines[1].adjudications[0].adjustments[0]\n");
+    /* more than ten other payers; an other payer without the payer's id */
+    c = cob_claim();
+    c.claim_id = "BAD-OP11";
+    x12_claim_other_payer ops[11];
+    for (int k = 0; k < 11; k++)
+        ops[k] = cob_payers[0];
+    ops[10].payer.id = NULL;
+    c.other_payers = ops;
+    c.other_payer_count = 11;
+    assert_rejected(&c, "X12_ERR_CLAIM_COUNT BAD-OP11[1] other_payers\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP11[1] other_payers[10].payer.id\n");
+}
+
 /* x12_claim_check() alone reports what the writer would. */
 static void test_check_api(void **state)
 {
@@ -2032,6 +2221,7 @@ int main(void)
         cmocka_unit_test(test_check_pointers),
         cmocka_unit_test(test_check_counts),
         cmocka_unit_test(test_check_cob),
+        cmocka_unit_test(test_check_parts),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),
         cmocka_unit_test(test_grouping),
