@@ -1289,6 +1289,26 @@ x12_status x12_claim_from_json(const char *text, size_t len, const x12_claims_js
     }
     r->copy_strings = 1; /* the reader's buffers go away before the claim does */
     x12_status st = x12_claims_json_next(r, arena, item, err);
+    if (st == X12_OK && item->claim) {
+        /* one claim: what follows it is an error, never dropped unseen */
+        x12_claims_json_item next;
+        x12_json_error e2;
+        x12_status s2 = x12_claims_json_next(r, arena, &next, &e2);
+        if (s2 != X12_OK) {
+            *err = e2;
+            st = s2;
+        } else if (next.claim) {
+            memset(err, 0, sizeof *err);
+            err->code = st = X12_ERR_ENCODING;
+            err->line = e2.line;
+            err->byte_offset = e2.byte_offset;
+            snprintf(err->path, sizeof err->path, "$[1]");
+            snprintf(err->message, sizeof err->message,
+                     "invalid JSON: data after the object (a second claim: use the NDJSON reader)");
+        }
+        if (st != X12_OK)
+            memset(item, 0, sizeof *item);
+    }
     x12_claims_json_free(r);
     return st;
 }

@@ -27,13 +27,25 @@ void sb_add(strbuf *b, const char *s, size_t n)
 void sb_printf(strbuf *b, const char *fmt, ...)
 {
     char tmp[1024];
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
+    va_copy(again, ap);
     int n = vsnprintf(tmp, sizeof tmp, fmt, ap);
     va_end(ap);
     if (n < 0)
         abort();
-    sb_add(b, tmp, (size_t)n < sizeof tmp ? (size_t)n : sizeof tmp - 1);
+    if ((size_t)n < sizeof tmp) {
+        sb_add(b, tmp, (size_t)n);
+    } else {
+        /* longer than the stack buffer: format again into one that fits */
+        char *big = malloc((size_t)n + 1);
+        if (!big)
+            abort();
+        vsnprintf(big, (size_t)n + 1, fmt, again);
+        sb_add(b, big, (size_t)n);
+        free(big);
+    }
+    va_end(again);
 }
 
 void sb_free(strbuf *b)

@@ -546,6 +546,110 @@ static void test_error_paths(void **state)
     x12_arena_free(a);
 }
 
+/* The base claim with `fragment` spliced in before its closing brace (raw
+ * text: what jansson would refuse to build). */
+static char *raw_claim(const char *fragment, const char *after)
+{
+    char *base = claim_text("", NULL);
+    size_t n = strlen(base);
+    strbuf b = {0};
+    sb_add(&b, base, n - 1);
+    sb_printf(&b, "%s%s", fragment, after);
+    free(base);
+    return b.p;
+}
+
+/* Broken JSON: each case is refused with the reason, at the claim. */
+static void test_syntax_errors(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *fragment, *after;
+        x12_status code;
+        const char *path, *msg;
+    } cases[] = {
+        {",\"onset_date\":\"2026\x01\"", "}", X12_ERR_ENCODING, "$[0]",
+         "control character in a string (a missing '\"'?)"},
+        {",\"onset_date\":\"2026\xff\"", "}", X12_ERR_ENCODING, "$[0]",
+         "invalid JSON: a string is not valid UTF-8"},
+        {",\"onset_date\":\"20\\q26\"", "}", X12_ERR_ENCODING, "$[0]",
+         "invalid JSON: invalid escape in a string"},
+        {",\"onset_date\":\"\\ud800x\"", "}", X12_ERR_ENCODING, "$[0]",
+         "invalid JSON: invalid \\u surrogate pair"},
+        {",\"onset_date\":\"\\ud800\\u0041\"", "}", X12_ERR_ENCODING, "$[0]",
+         "invalid JSON: invalid \\u surrogate pair"},
+        {",\"onset_date\":\"\\udc00\"", "}", X12_ERR_ENCODING, "$[0]",
+         "invalid JSON: invalid \\u surrogate pair"},
+        {",\"onset_date\":\"\\u00G0\"", "}", X12_ERR_ENCODING, "$[0]",
+         "invalid JSON: invalid escape in a string"},
+        {",\"onset_date\":\"2026", "", X12_ERR_ENCODING, "$[0]",
+         "truncated JSON: the input ends inside the object"},
+        {",\"onset_date\":\"2026\\", "", X12_ERR_ENCODING, "$[0]",
+         "truncated JSON: the input ends inside the object"},
+        {",\"onset_date\" \"2026\"", "}", X12_ERR_ENCODING, "$[0]", "invalid JSON: ':' expected"},
+        {",\"claim_id\":\"C2\"", "}", X12_ERR_CLAIM_VALUE, "$[0].claim_id",
+         "the field is given twice"},
+        /* x12_claim_from_json() takes one claim: what follows is refused */
+        {"", "} x", X12_ERR_ENCODING, "$[1]",
+         "expected a JSON object, found a literal (true, false or null)"},
+        {"", "}\n \n", X12_OK, "", ""},
+        /* a surrogate pair decodes to its four UTF-8 bytes (U+1F600) */
+        {",\"\\ud83d\\ude00\":1", "}", X12_ERR_CLAIM_VALUE, "$[0].\xf0\x9f\x98\x80",
+         "unknown field"},
+        /* an escaped delimiter is still a delimiter */
+        {",\"onset_date\":\"2026\\u002a\"", "}", X12_ERR_CLAIM_VALUE, "$[0].onset_date",
+         "'*' is a delimiter of the 837 output"},
+    };
+    x12_arena *a = x12_arena_new(NULL);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *t = raw_claim(cases[i].fragment, cases[i].after);
+        x12_claims_json_item it;
+        x12_json_error je;
+        x12_arena_reset(a);
+        x12_status st = parse(t, a, &it, &je);
+        if (st != cases[i].code || strcmp(je.path, cases[i].path) != 0 ||
+            strcmp(je.message, cases[i].msg) != 0)
+            fail_msg("case %zu: got %s %s: %s", i, x12_status_name(st), je.path, je.message);
+        if (st == X12_OK)
+            assert_string_equal(it.claim->claim_id, "C1");
+        else
+            assert_null(it.claim);
+        free(t);
+    }
+    /* two good claims in one text: the second is not dropped unseen */
+    {
+        char *one = claim_text("", NULL);
+        strbuf two = {0};
+        sb_printf(&two, "%s\n%s\n", one, one);
+        x12_claims_json_item it;
+        x12_json_error je;
+        x12_arena_reset(a);
+        assert_int_equal(parse(two.p, a, &it, &je), X12_ERR_ENCODING);
+        assert_null(it.claim);
+        assert_string_equal(je.path, "$[1]");
+        assert_string_equal(je.message, "invalid JSON: data after the object (a second claim: "
+                                        "use the NDJSON reader)");
+        assert_int_equal(je.line, 2);
+        sb_free(&two);
+        free(one);
+    }
+    /* nesting deeper than the parser follows, in a field it would skip */
+    strbuf deep = {0};
+    sb_printf(&deep, ",\"notes\":[{\"code\":\"ADD\",\"text\":\"X\"}],\"onset_date\":");
+    for (int i = 0; i < 100; i++)
+        sb_add(&deep, "[", 1);
+    char *t = raw_claim(deep.p, "}");
+    x12_claims_json_item it;
+    x12_json_error je;
+    x12_arena_reset(a);
+    assert_int_equal(parse(t, a, &it, &je), X12_ERR_LIMIT);
+    assert_string_equal(je.path, "$[0]");
+    assert_string_equal(je.message, "nesting deeper than 32 levels");
+    free(t);
+    sb_free(&deep);
+    x12_arena_free(a);
+}
+
 /* Arrays longer than the parser's first guess (4) grow and keep every item. */
 static void test_long_arrays(void **state)
 {
@@ -894,6 +998,7 @@ int main(int argc, char **argv)
 #endif
         cmocka_unit_test(test_amounts_from_text),
         cmocka_unit_test(test_error_paths),
+        cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_long_arrays),
         cmocka_unit_test(test_positional_amounts_and_lists),
         cmocka_unit_test(test_type_holds),

@@ -120,7 +120,8 @@ X12_API void x12_claims_json_free(x12_claims_json_reader *r);
 
 /* Parses one claim object given as text (the same rules as the reader;
  * paths start "$[0]"); `opts` NULL = defaults.  Returns as x12_claims_json_next(); X12_OK with
- * item->claim NULL when the text holds no object. */
+ * item->claim NULL when the text holds no object.  Anything but white space after the object
+ * (a second claim too) is an X12_ERR_ENCODING error at "$[1]", and item->claim is NULL. */
 X12_API x12_status x12_claim_from_json(const char *text, size_t len,
                                        const x12_claims_json_options *opts, x12_arena *arena,
                                        x12_claims_json_item *item, x12_json_error *err);
