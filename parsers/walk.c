@@ -521,6 +521,14 @@ static void place(x12_walker *w, const x12_segment *seg)
         while (w->depth - 1 > level)
             pop(w, seg);
         const spec_child *k = &lp->kids[i];
+        if (k->is_loop && w->depth == MAX_DEPTH) {
+            /* only a guide whose loop holds itself gets here: the loop is not
+             * entered (nor counted); its trigger is reported and handed on */
+            finding(w, seg, X12_ERR_NESTING, X12_SEV_ERROR, 2, lp->id, "2",
+                    "more loops open than the walker keeps (24)");
+            emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, NULL, 0);
+            return;
+        }
         f->idx = i;
         f->counts[i]++;
         if (f->counts[i] > k->repeat) {
@@ -542,11 +550,6 @@ static void place(x12_walker *w, const x12_segment *seg)
             bal_segment(&w->bal, lp->id, seg);
             rules_see(w, lp, def, seg);
             emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, k->seg->name, 1);
-            return;
-        }
-        if (w->depth == MAX_DEPTH) {
-            finding(w, seg, X12_ERR_NESTING, X12_SEV_ERROR, 2, lp->id, NULL, NULL);
-            emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, NULL, 0);
             return;
         }
         const spec_loop *child = k->loop;

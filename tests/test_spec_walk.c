@@ -481,6 +481,72 @@ static void test_text_bytes(void **state)
     assert_int_equal(checked, 40 + 8 * (40 * 41 / 2));
 }
 
+/* A guide whose loop holds itself (a loopref cycle) nests as deep as the input
+ * says: past the walker's limit (24 open loops) each further segment is
+ * reported, handed on unplaced, and nothing overflows. */
+static void test_nesting_limit(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-NEST' ts='835'><seg id='ST' usage='R'/>"
+                      "<loop id='A' usage='R' repeat='1'><seg id='N1' usage='R'/>"
+                      "<loopref ref='A' usage='S' repeat='1'/></loop>"
+                      "<seg id='SE' usage='R'/></guide>";
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
+    if (!s)
+        fail_msg("spec: %s", err.detail);
+    strbuf in = {0};
+    sb_printf(&in, "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+                   "*261127*1200*^*00501*000000001*0*P*:~GS*HP*S*R*20261127*1200*1*X*TEST-NEST~"
+                   "ST*835*0001*TEST-NEST~");
+    for (int i = 0; i < 26; i++)
+        sb_printf(&in, "N1*%d~", i);
+    sb_printf(&in, "SE*28*0001~GE*1*1~IEA*1*000000001~");
+    walk_log l;
+    memset(&l, 0, sizeof l);
+    sb_add(&l.events, "", 0);
+    sb_add(&l.findings, "", 0);
+    x12_walker_callbacks wc = {on_event, on_finding};
+    l.w = x12_walker_new(&wc, &l, 0);
+    assert_int_equal(x12_walker_use_spec(l.w, s), X12_OK);
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    x12_reader_callbacks cb = {seg_cb, err_cb};
+    x12_reader *r = x12_reader_new(&o, &cb, &l);
+    x12_reader_feed(r, in.p, in.len);
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    assert_int_equal(x12_walker_finish(l.w), X12_OK);
+    x12_walker_free(l.w);
+    const char *want =
+        "X12_ERR_NESTING error snip=2 loop=A segment=27 set=25 id=N1 el=0.0 ik3=2 ik4= "
+        "more loops open than the walker keeps (24)\n"
+        "X12_ERR_NESTING error snip=2 loop=A segment=28 set=26 id=N1 el=0.0 ik3=2 ik4= "
+        "more loops open than the walker keeps (24)\n"
+        "X12_ERR_NESTING error snip=2 loop=A segment=29 set=27 id=N1 el=0.0 ik3=2 ik4= "
+        "more loops open than the walker keeps (24)\n";
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s", l.findings.p);
+    /* 23 loops A entered (24 with the set's) and left, every segment handed on */
+    size_t enters = 0, leaves = 0, n1 = 0;
+    for (const char *p = l.events.p; (p = strstr(p, "ENTER A\n")) != NULL; p++)
+        enters++;
+    for (const char *p = l.events.p; (p = strstr(p, "LEAVE A\n")) != NULL; p++)
+        leaves++;
+    for (const char *p = l.events.p; (p = strstr(p, "N1@")) != NULL; p++)
+        n1++;
+    assert_int_equal(enters, 23);
+    assert_int_equal(leaves, 23);
+    assert_int_equal(n1, 26); /* every N1 handed on: three of them unplaced */
+    assert_non_null(strstr(l.events.p, "N1@A UNPLACED\n"
+                                       "                                              N1@A UNPLACED\n"));
+    assert_non_null(strstr(l.events.p, "SE@ST\nLEAVE ST\n"));
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    sb_free(&in);
+    x12_spec_free(s);
+}
+
 /* fixtures/validate: y_ files have no findings, n_ files exactly their .expect */
 static void test_validate_fixtures(void **state)
 {
@@ -826,6 +892,7 @@ int main(void)
         cmocka_unit_test(test_codekey),
         cmocka_unit_test(test_hl_hierarchy),
         cmocka_unit_test(test_validate_fixtures),
+        cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_shared_corpus),
