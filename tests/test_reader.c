@@ -191,6 +191,28 @@ static void test_isa_delimiters(void **state)
     memcpy(buf, GOOD, sizeof GOOD);
     buf[82] = 'U';
     assert_errors(buf, 0, "");
+    /* each reason named: ISA16 a letter or a space, a space as terminator,
+     * ISA11 a space */
+    static const struct {
+        int at;
+        char c;
+        const char *detail;
+    } why[] = {
+        {104, 'A', "component separator (ISA16) is a letter, digit or space"},
+        {104, ' ', "component separator (ISA16) is a letter, digit or space"},
+        {105, ' ', "segment terminator is a letter, digit or space"},
+        {104, '~', "element separator, component separator and terminator must differ"},
+        {82, ' ', "repetition separator (ISA11) collides with another delimiter"},
+    };
+    for (size_t i = 0; i < sizeof why / sizeof why[0]; i++) {
+        memcpy(buf, GOOD, sizeof GOOD);
+        buf[why[i].at] = why[i].c;
+        char *log = reader_log(buf, strlen(buf), 0, NULL);
+        const char *e = strstr(log, "E X12_ERR_ISA_DELIMITERS 0 1 0 ISA ");
+        if (!e || !strstr(e, why[i].detail))
+            fail_msg("case %zu: %s", i, log);
+        free(log);
+    }
 }
 
 static void test_isa_short_and_not_x12(void **state)
