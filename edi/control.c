@@ -96,8 +96,18 @@ static x12_status write_counter(const char *path, uint32_t value, x12_error *err
     }
     char line[16];
     int n = snprintf(line, sizeof line, "%09u\n", (unsigned)value);
-    ssize_t put = write(fd, line, (size_t)n);
-    int e = put == n ? 0 : (put < 0 ? errno : EIO);
+    /* a short write is retried, so that a failure reports its own reason
+     * (a full disk, a size limit) rather than a bare short count */
+    int e = 0;
+    for (size_t done = 0; done < (size_t)n && !e;) {
+        ssize_t put = write(fd, line + done, (size_t)n - done);
+        if (put > 0)
+            done += (size_t)put;
+        else if (put < 0 && errno != EINTR)
+            e = errno;
+        else if (put == 0)
+            e = EIO;
+    }
     if (!e && fsync(fd) != 0)
         e = errno;
     if (close(fd) != 0 && !e)

@@ -1,6 +1,6 @@
 /* The control-number counter: first use, persistence, wrap, corrupt files,
  * I/O errors, and two processes reserving at once never sharing a number. */
-#define _POSIX_C_SOURCE 200809L
+#define _DEFAULT_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +11,9 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <sys/resource.h>
+#include <signal.h>
+#include <errno.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -145,6 +148,64 @@ static void test_usage_and_io(void **state)
     assert_non_null(strstr(x12_status_message(X12_ERR_CONTROL_LOCK), "locked"));
 }
 
+/* Failures on the way: the counter unreadable (a link loop), its temporary
+ * file not creatable, and a write that fails (a file size limit, in a child);
+ * each reports the path and the reason and leaves the counter as it was. */
+static void test_io_failures(void **state)
+{
+    (void)state;
+    uint32_t first, last;
+    x12_error err;
+    char p[300];
+    /* a link to itself: open() fails with ELOOP, not ENOENT */
+    path_of(p, sizeof p, "loop");
+    assert_int_equal(symlink("loop", p), 0);
+    assert_int_equal(x12_control_reserve(p, 1, &first, &err), X12_ERR_IO);
+    assert_non_null(strstr(err.detail, "cannot open"));
+    assert_non_null(strstr(err.detail, strerror(ELOOP)));
+    assert_int_equal(x12_control_peek(p, &last, &err), X12_ERR_IO);
+    /* the temporary file's name is taken by a folder */
+    path_of(p, sizeof p, "c6");
+    assert_int_equal(x12_control_reserve(p, 3, &first, &err), X12_OK);
+    char tmp[400];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", p, (long)getpid());
+    assert_int_equal(mkdir(tmp, 0755), 0);
+    assert_int_equal(x12_control_reserve(p, 1, &first, &err), X12_ERR_IO);
+    assert_non_null(strstr(err.detail, "cannot create"));
+    assert_non_null(strstr(err.detail, strerror(EISDIR)));
+    assert_int_equal(rmdir(tmp), 0);
+    assert_int_equal(x12_control_peek(p, &last, &err), X12_OK);
+    assert_int_equal(last, 3);
+    /* a write cut short by a file size limit */
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit rl = {4, 4};
+        if (setrlimit(RLIMIT_FSIZE, &rl) != 0)
+            _exit(10);
+        x12_error e;
+        uint32_t f;
+        x12_status st = x12_control_reserve(p, 1, &f, &e);
+        int ok = st == X12_ERR_IO && strstr(e.detail, "cannot write") &&
+                 strstr(e.detail, strerror(EFBIG)) != NULL;
+        if (!ok)
+            fprintf(stderr, "write failure: %s %s\n", x12_status_name(st), e.detail);
+        _exit(ok ? 0 : 11);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0);
+    assert_int_equal(x12_control_peek(p, &last, &err), X12_OK);
+    assert_int_equal(last, 3);
+    /* no temporary file left behind */
+    char **left = list_dir(dir);
+    for (size_t i = 0; left[i]; i++)
+        assert_null(strstr(left[i], ".tmp."));
+    free_list(left);
+}
+
 /* Two processes reserve in a tight loop at the same time; every number
  * handed out must be distinct and the final counter the total. */
 static void test_two_processes(void **state)
@@ -272,6 +333,7 @@ int main(void)
         cmocka_unit_test(test_wrap),
         cmocka_unit_test(test_corrupt),
         cmocka_unit_test(test_usage_and_io),
+        cmocka_unit_test(test_io_failures),
         cmocka_unit_test(test_two_processes),
         cmocka_unit_test(test_lock_held),
     };
