@@ -354,6 +354,37 @@ static void test_policy(void **state)
     b = ack_of(FIX "x12/n_missing_iea.x12", X12_ACK_TA1, 1, &s, NULL);
     assert_non_null(strstr(b.p, "*R*023~"));
     sb_free(&b);
+    /* control numbers and counts that are not numbers: ST02 missing (IK502 7),
+     * GS06 not digits (AK905 6), GE01 not digits (AK905 5) */
+    static const struct {
+        const char *from, *to, *want;
+    } bad[] = {
+        {"ST*837*0001*", "ST*837**", "IK5*R*7*3*I5~"},
+        {"*1419*1*X*005010X222A1~", "*1419*A1*X*005010X222A1~", "AK9*R*1*1*0*6*4~"},
+        {"GE*1*1~", "GE*X*1~", "AK9*R*1*1*0*5~"},
+    };
+    size_t flen;
+    char *orig = read_file(FIX "ack/y_accepted.x12", &flen);
+    assert_non_null(orig);
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char *at = strstr(orig, bad[i].from);
+        assert_non_null(at);
+        strbuf t = {0};
+        sb_add(&t, orig, (size_t)(at - orig));
+        sb_add(&t, bad[i].to, strlen(bad[i].to));
+        sb_add(&t, at + strlen(bad[i].from), strlen(at + strlen(bad[i].from)));
+        char path[64];
+        snprintf(path, sizeof path, "/tmp/x12ack-bad-%d.x12", (int)getpid());
+        assert_int_equal(write_file(path, t.p, t.len), 0);
+        b = ack_of(path, X12_ACK_999, 1, &s, NULL);
+        if (!strstr(b.p, bad[i].want))
+            fail_msg("case %zu: no %s in\n%s", i, bad[i].want, b.p);
+        assert_int_equal(s.worst, 'R');
+        unlink(path);
+        sb_free(&b);
+        sb_free(&t);
+    }
+    free(orig);
     /* both: the 999 interchange first, then the TA1 one, each its own number */
     b = ack_of(FIX "ack/y_accepted.x12", X12_ACK_999 | X12_ACK_TA1, 7, &s, NULL);
     char *ta1 = strstr(b.p, "TA1*");
