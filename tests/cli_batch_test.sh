@@ -114,6 +114,23 @@ cmp -s "$T/o1" "$T/o2" && ok || bad "a re-run changed outputs"
 cmp -s "$T/l1" "$T/l2" && ok || bad "a re-run changed the ledger"
 [ "$(wc -l <"$T/l1")" -gt 40 ] && ok || bad "ledger report too short"
 
+# --- a file re-sent under another name on a later night (the first one moved
+# away): a duplicate of the earlier name, not converted or posted again ------
+mkdir -p "$T/rs/in"
+cp "$IN/835.x12" "$IN/837p.x12" "$T/rs/in/"
+expect_rc 0 "$X12" batch --in "$T/rs/in" --out "$T/rs/out" --quiet
+ledger "$T/rs/out/x12-ledger.sqlite" >"$T/rs1"
+mv "$T/rs/in/835.x12" "$T/rs/835-archived.x12"
+mkdir -p "$T/rs/in/resent"
+cp "$T/rs/835-archived.x12" "$T/rs/in/resent/835-again.x12"
+expect_rc 0 "$X12" batch --in "$T/rs/in" --out "$T/rs/out"
+has "$T/out" "duplicate: resent/835-again.x12: same content as 835.x12"
+eq "$(jget "$T/rs/out/summary.json" files.duplicates)" 1 "re-sent file: duplicates"
+eq "$(jget "$T/rs/out/summary.json" files.done)" 0 "re-sent file: done"
+[ ! -e "$T/rs/out/remits/resent/835-again.x12.claim.csv" ] && ok || bad "a re-sent file was converted"
+ledger "$T/rs/out/x12-ledger.sqlite" >"$T/rs2"
+cmp -s "$T/rs1" "$T/rs2" && ok || bad "a re-sent file changed the ledger"
+
 # --- --spec: a companion guide's findings, the same as x12 validate --spec gives
 OV=$SRC/fixtures/overlays/example-companion.xml
 mkdir -p "$T/in837"; cp "$IN/837p.x12" "$T/in837/"
