@@ -175,9 +175,17 @@ typedef struct fctx {
     int have_where;
     x12_error where;
     x12_ledger_feed *feed; /* the ledger fed from this read */
+    int feed_claims;       /* ... with the 837s (else the 835s; the other kind of a mixed
+                              file is ingested by a second read, in batch_finish) */
     int spooled;           /* ... through a spool (several workers) */
     int feed_failed;       /* it said stop: x12_ledger_feed_end() tells why */
+    int set_kind;          /* the set being read: 837, 835, other (0) or none (-1) */
+    int claims_open, rows_open; /* the conversions' outputs (opened at the first set) */
+    int open_failed;            /* ... one could not be opened mid-read (reason set) */
 } fctx;
+
+static int open_claims(fctx *c);
+static int open_rows(fctx *c);
 
 static const char *SEV[] = {"error", "warning", "info"};
 static const char *LEVEL[] = {"claim", "line", "adjustment", "plb"};
@@ -245,18 +253,38 @@ static int on_segment(void *ctx, const x12_segment *seg)
     } else if (seg->id.len == 2 && memcmp(seg->id.ptr, "ST", 2) == 0) {
         x12_slice v = x12_segment_element(seg, 1);
         k->sets++;
-        if (v.len == 3 && memcmp(v.ptr, "837", 3) == 0)
+        c->set_kind = 0;
+        if (v.len == 3 && memcmp(v.ptr, "837", 3) == 0) {
             k->sets_837++;
-        else if (v.len == 3 && memcmp(v.ptr, "835", 3) == 0)
+            c->set_kind = 837;
+        } else if (v.len == 3 && memcmp(v.ptr, "835", 3) == 0) {
             k->sets_835++;
-        else
+            c->set_kind = 835;
+        } else {
             k->sets_other++;
+        }
+        /* a file that holds both kinds gets both conversions */
+        if ((c->set_kind == 837 && !c->claims_open && open_claims(c) != 0) ||
+            (c->set_kind == 835 && !c->rows_open && open_rows(c) != 0)) {
+            c->open_failed = 1;
+            return 1;
+        }
     }
     if (x12_walker_segment(c->w, seg) == X12_ERR_NOMEM)
         return 1;
-    if (c->cr && x12_claim_reader_segment(c->cr, seg) == X12_ERR_NOMEM)
+    /* Each reader gets the envelopes and the sets of its kind: a mixed
+     * file's other sets are no concern of it (a set cut short ends at the
+     * next envelope segment). */
+    int kind = c->set_kind;
+    if (x12_slice_eq(seg->id, "SE")) {
+        c->set_kind = -1;
+    } else if (x12_slice_eq(seg->id, "GE") || x12_slice_eq(seg->id, "GS") ||
+               x12_slice_eq(seg->id, "IEA") || x12_slice_eq(seg->id, "ISA")) {
+        kind = c->set_kind = -1;
+    }
+    if (c->cr && (kind < 0 || kind == 837) && x12_claim_reader_segment(c->cr, seg) == X12_ERR_NOMEM)
         return 1;
-    if (c->rr && x12_remit_reader_segment(c->rr, seg) == X12_ERR_NOMEM)
+    if (c->rr && (kind < 0 || kind == 835) && x12_remit_reader_segment(c->rr, seg) == X12_ERR_NOMEM)
         return 1;
     return 0;
 }
@@ -279,7 +307,7 @@ static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *
     if (x12_claim_json_write(claim, &cx->header->submitter, &cx->header->receiver, bout_write,
                              &c->out[OUT_CLAIMS], NULL) != X12_OK)
         c->out_error = 1;
-    if (c->feed && !c->feed_failed && x12_ledger_feed_claim(c->feed, claim, cx))
+    if (c->feed && c->feed_claims && !c->feed_failed && x12_ledger_feed_claim(c->feed, claim, cx))
         c->feed_failed = 1;
     return 0;
 }
@@ -287,7 +315,7 @@ static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *
 static int on_remit_payment(void *ctx, const x12_remit_payment *p)
 {
     fctx *c = ctx;
-    if (c->feed && !c->feed_failed && x12_ledger_feed_payment(c->feed, p))
+    if (c->feed && !c->feed_claims && !c->feed_failed && x12_ledger_feed_payment(c->feed, p))
         c->feed_failed = 1;
     return 0;
 }
@@ -302,7 +330,7 @@ static int on_remit_claim(void *ctx, const x12_remit_payment *p, const x12_remit
     for (int i = 0; i < 8; i++)
         if (x12_remit_rows_claim(c->rows[i], p, cl) != X12_OK)
             c->out_error = 1;
-    if (c->feed && !c->feed_failed && x12_ledger_feed_remit(c->feed, p, cl))
+    if (c->feed && !c->feed_claims && !c->feed_failed && x12_ledger_feed_remit(c->feed, p, cl))
         c->feed_failed = 1;
     return 0;
 }
@@ -313,7 +341,7 @@ static int on_remit_plb(void *ctx, const x12_remit_payment *p, const x12_remit_p
     for (int i = 0; i < 8; i++)
         if (x12_remit_rows_plb(c->rows[i], p, e) != X12_OK)
             c->out_error = 1;
-    if (c->feed && !c->feed_failed && x12_ledger_feed_plb(c->feed, p, e))
+    if (c->feed && !c->feed_claims && !c->feed_failed && x12_ledger_feed_plb(c->feed, p, e))
         c->feed_failed = 1;
     return 0;
 }
@@ -386,6 +414,34 @@ static void close_all(fctx *c)
         bout_discard(&c->out[i]);
 }
 
+/* The 837 conversion's output; on failure the file has failed (reason set). */
+static int open_claims(fctx *c)
+{
+    if (bout_open(c->r, &c->out[OUT_CLAIMS], "claims", c->f->rel, ".claims.ndjson") != 0)
+        return fail(c->f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)), -1;
+    c->claims_open = 1;
+    return 0;
+}
+
+/* The 835 conversion's outputs: four levels, CSV and NDJSON. */
+static int open_rows(fctx *c)
+{
+    for (int i = 0; i < 8; i++) {
+        char suffix[32];
+        snprintf(suffix, sizeof suffix, ".%s.%s", LEVEL[i % 4], i < 4 ? "csv" : "ndjson");
+        if (bout_open(c->r, &c->out[OUT_ROWS + i], "remits", c->f->rel, suffix) != 0)
+            return fail(c->f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)),
+                   -1;
+        c->rows[i] = x12_remit_rows_new((x12_remit_level)(i % 4), i < 4 ? X12_ROWS_CSV : X12_ROWS_JSON,
+                                        bout_write, &c->out[OUT_ROWS + i]);
+        if (!c->rows[i])
+            return fail(c->f, BO_FAILED, "%s", "out of memory"), -1;
+        x12_remit_rows_set_file(c->rows[i], c->f->rel);
+    }
+    c->rows_open = 1;
+    return 0;
+}
+
 /* Stage 1: one pass over the file.  Returns 0 when it was read (with or
  * without findings), 1 when it must be quarantined, -1 on failure. */
 static int stage_read(batch_run *r, batch_file *f, fctx *c)
@@ -403,36 +459,22 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
             return fail(f, BO_FAILED, "%s", "out of memory"), -1;
     if (bout_open(r, &c->out[OUT_FINDINGS], "findings", f->rel, ".ndjson") != 0)
         return fail(f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)), -1;
-    if (is837) {
-        x12_claim_reader_callbacks cb = {on_claim, NULL};
-        c->cr = x12_claim_reader_new(&cb, c, 0, NULL);
-        if (!c->cr || bout_open(r, &c->out[OUT_CLAIMS], "claims", f->rel, ".claims.ndjson") != 0)
-            return fail(f, BO_FAILED, "%s", "cannot start the 837 reader or its output"), -1;
-        for (int k = 0; k < r->nspecs; k++)
-            x12_claim_reader_use_spec(c->cr, r->specs[k]);
+    /* Both readers, each fed the sets of its kind; the outputs of a kind are
+     * opened with the file when its first set is of that kind, else at the
+     * first set of it (a file that holds 837s and 835s gets both). */
+    c->set_kind = -1;
+    x12_claim_reader_callbacks ccb = {on_claim, NULL};
+    c->cr = x12_claim_reader_new(&ccb, c, 0, NULL);
+    x12_remit_callbacks rcb = {on_remit_payment, on_remit_claim, on_remit_plb, NULL, NULL};
+    c->rr = x12_remit_reader_new(&rcb, c, 0, NULL);
+    if (!c->cr || !c->rr)
+        return fail(f, BO_FAILED, "%s", "out of memory"), -1;
+    for (int k = 0; k < r->nspecs; k++) {
+        x12_claim_reader_use_spec(c->cr, r->specs[k]);
+        x12_remit_reader_use_spec(c->rr, r->specs[k]);
     }
-    if (is835) {
-        x12_remit_callbacks cb = {on_remit_payment, on_remit_claim, on_remit_plb, NULL, NULL};
-        c->rr = x12_remit_reader_new(&cb, c, 0, NULL);
-        if (!c->rr)
-            return fail(f, BO_FAILED, "%s", "out of memory"), -1;
-        for (int k = 0; k < r->nspecs; k++)
-            x12_remit_reader_use_spec(c->rr, r->specs[k]);
-        for (int i = 0; i < 8; i++) {
-            char suffix[32];
-            snprintf(suffix, sizeof suffix, ".%s.%s", LEVEL[i % 4], i < 4 ? "csv" : "ndjson");
-            if (bout_open(r, &c->out[OUT_ROWS + i], "remits", f->rel, suffix) != 0)
-                return fail(f, BO_FAILED, "cannot write to the output folder: %s",
-                            strerror(errno)),
-                       -1;
-            c->rows[i] = x12_remit_rows_new((x12_remit_level)(i % 4),
-                                            i < 4 ? X12_ROWS_CSV : X12_ROWS_JSON, bout_write,
-                                            &c->out[OUT_ROWS + i]);
-            if (!c->rows[i])
-                return fail(f, BO_FAILED, "%s", "out of memory"), -1;
-            x12_remit_rows_set_file(c->rows[i], f->rel);
-        }
-    }
+    if ((is837 && open_claims(c) != 0) || (is835 && open_rows(c) != 0))
+        return -1;
     if (r->ack) {
         x12_ack_options ao;
         x12_ack_options_init(&ao);
@@ -457,6 +499,7 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     if (r->db && (is837 || is835)) {
         x12_error ferr;
         x12_ledger_feed_kind kind = is837 ? X12_LEDGER_FEED_CLAIMS : X12_LEDGER_FEED_REMITS;
+        c->feed_claims = is837;
         if (r->jobs > 1) {
             char *spool = batch_spool_path(r, f);
             memset(&ferr, 0, sizeof ferr);
@@ -517,6 +560,8 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
                    -1;
         }
     }
+    if (c->open_failed)
+        return -1;
     if (st == X12_ERR_NOMEM || c->io_error)
         return fail(f, BO_FAILED, "%s", c->have_where ? c->where.msg : "out of memory"), -1;
     if (c->unreadable || st == X12_ERR_GZIP || st == X12_ERR_LIMIT)

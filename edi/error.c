@@ -123,6 +123,8 @@ static const status_info STATUS[] = {
     {X12_ERR_CLAIM_TEXT, "X12_ERR_CLAIM_TEXT",
      "claim: a text field has a character the output cannot carry"},
     {X12_ERR_CLAIM_NOT_UTF8, "X12_ERR_CLAIM_NOT_UTF8", "text is not UTF-8"},
+    {X12_ERR_OTHER_TRANSACTION, "X12_ERR_OTHER_TRANSACTION",
+     "transaction set of another type: not read"},
 };
 
 static const status_info *lookup(x12_status code)

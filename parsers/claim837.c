@@ -459,7 +459,16 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         cr_check_used(r);
         return;
     }
-    if (!ev->spec) /* a set of another transaction or an unknown guide */
+    if (cr_is(id, "ST") && !cr_is(cr_elem(r, 1), "837")) {
+        /* an 835 given as claims: said once, at its ST, never read as "no claims" */
+        char detail[64];
+        x12_slice st01 = cr_elem(r, 1);
+        snprintf(detail, sizeof detail, "ST01 is '%.*s', not 837: the set is skipped",
+                 (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "");
+        cr_report_other(r, detail);
+        return;
+    }
+    if (!ev->spec) /* an 837 of a guide the library lacks (the walker says so) */
         return;
     if (cr_is(id, "ST")) {
         begin_set(r);

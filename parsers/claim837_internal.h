@@ -77,6 +77,8 @@ int cr_nomem(x12_claim_reader *r);
 /* Reports element `el` (0: the whole segment) of the current segment as
  * not carried by the model (X12_ERR_CLAIM_NOT_CARRIED, severity info). */
 void cr_not_carried(x12_claim_reader *r, unsigned el);
+/* A transaction set that is not an 837, at its ST (X12_ERR_OTHER_TRANSACTION, an error). */
+void cr_report_other(x12_claim_reader *r, const char *detail);
 /* Element `pos` of the current segment, marked as carried. */
 x12_slice cr_elem(x12_claim_reader *r, unsigned pos);
 /* Element `pos` copied into arena `k` (A_*); NULL when empty. */

@@ -55,6 +55,11 @@ static void cr_report(x12_claim_reader *r, x12_status code, x12_severity sev, un
     cr_report_at(r, code, sev, el, 0, detail);
 }
 
+void cr_report_other(x12_claim_reader *r, const char *detail)
+{
+    cr_report(r, X12_ERR_OTHER_TRANSACTION, X12_SEV_ERROR, 1, detail);
+}
+
 void cr_not_carried(x12_claim_reader *r, unsigned el)
 {
     cr_report(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, el, NULL);

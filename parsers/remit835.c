@@ -106,6 +106,30 @@ static void not_utf8(x12_remit_reader *r, x12_slice v, size_t at)
     r->cb.finding(r->ctx, &f);
 }
 
+/* A set that is not an 835 (an 837 given as a remit): said once, at its ST,
+ * so that a file of the wrong kind is never read as "no payments". */
+static void other_set(x12_remit_reader *r, const x12_segment *s)
+{
+    if (!r->cb.finding)
+        return;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = X12_ERR_OTHER_TRANSACTION;
+    f.err.msg = x12_status_message(f.err.code);
+    f.err.byte_offset = s->byte_offset;
+    f.err.segment_index = s->segment_index;
+    f.err.set_position = s->set_position;
+    snprintf(f.err.segment_id, sizeof f.err.segment_id, "ST");
+    f.err.element_pos = 1;
+    x12_slice st01 = elem(s, 1);
+    snprintf(f.err.detail, sizeof f.err.detail, "ST01 is '%.*s', not 835: the set is skipped",
+             (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "");
+    f.severity = X12_SEV_ERROR;
+    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
+    f.loop_id = "";
+    r->cb.finding(r->ctx, &f);
+}
+
 static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
 {
     if (!s.len)
@@ -597,6 +621,8 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     int stop = 0;
     if (IS(s->id, "ST")) {
         r->in_set = IS(elem(s, 1), "835");
+        if (!r->in_set)
+            other_set(r, s);
         if (r->in_set) {
             x12_arena_reset(r->hdr);
             payment_init(r);

@@ -52,6 +52,11 @@ expect_rc 1 "$X12" 835 "$F/era-1.835" "$T/junk.835" "$F/era-2.835"; lines "$T/ou
 has "$T/err" "junk.835"
 expect_rc 2 "$X12" 835 "$F/era-1.835" "$T/missing.835" "$F/era-2.835"; lines "$T/out" 14
 has "$T/err" "missing.835"
+# an 837 given by mistake: each of its sets named at its ST, exit 1, no rows
+expect_rc 1 "$X12" 835 "$F/claims-1.837"; lines "$T/out" 1
+has "$T/err" "claims-1.837: segment 3 (ST) element 1.0, byte "
+has "$T/err" "transaction set of another type: not read (ST01 is '837', not 835: the set is skipped)"
+[ "$(grep -c "not 835" "$T/err")" = "$(grep -o 'ST\*837\*' "$F/claims-1.837" | wc -l | tr -d ' ')" ] && ok || bad "one message per 837 set"
 # unbalanced: rows still written, the finding on stderr, exit 1
 sed 's/^BPR\*I\*130\*/BPR*I*131*/' "$F/era-2.835" >"$T/unbalanced.835"
 expect_rc 1 "$X12" 835 "$T/unbalanced.835"; lines "$T/out" 7

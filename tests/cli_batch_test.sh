@@ -131,6 +131,31 @@ eq "$(jget "$T/rs/out/summary.json" files.done)" 0 "re-sent file: done"
 ledger "$T/rs/out/x12-ledger.sqlite" >"$T/rs2"
 cmp -s "$T/rs1" "$T/rs2" && ok || bad "a re-sent file changed the ledger"
 
+# --- a file that holds 837s and 835s: both conversions, and the ledger of the
+# two files apart; with --jobs 2 the same outputs ---------------------------------
+mkdir -p "$T/mx/in" "$T/mx/sep"
+cat "$IN/837p.x12" "$IN/835.x12" >"$T/mx/in/mixed.x12"
+cp "$IN/837p.x12" "$IN/835.x12" "$T/mx/sep/"
+expect_rc 0 "$X12" batch --in "$T/mx/in" --out "$T/mx/o1" --quiet
+expect_rc 0 "$X12" batch --in "$T/mx/in" --out "$T/mx/o2" --quiet --jobs 2
+expect_rc 0 "$X12" batch --in "$T/mx/sep" --out "$T/mx/os" --quiet
+eq "$(wc -l <"$T/mx/o1/claims/mixed.x12.claims.ndjson" | tr -d ' ')" 40 "mixed file: claims JSON lines"
+eq "$(($(wc -l <"$T/mx/o1/remits/mixed.x12.claim.csv") - 1))" "$pays" "mixed file: claim rows"
+eq "$(jget "$T/mx/o1/summary.json" claims.paid)" "$pays" "mixed file: claim payments"
+for lv in claim line adjustment plb; do
+  sed 's/^"\{0,1\}835\.x12"\{0,1\},/F,/' "$T/mx/os/remits/835.x12.$lv.csv" >"$T/mx/sep.$lv"
+  sed 's/^"\{0,1\}mixed\.x12"\{0,1\},/F,/' "$T/mx/o1/remits/mixed.x12.$lv.csv" >"$T/mx/mix.$lv"
+  cmp -s "$T/mx/sep.$lv" "$T/mx/mix.$lv" && ok || bad "mixed file: $lv rows differ from the 835's own"
+done
+cmp -s "$T/mx/o1/claims/mixed.x12.claims.ndjson" "$T/mx/os/claims/837p.x12.claims.ndjson" && ok ||
+  bad "mixed file: claims JSON differs from the 837's own"
+ledger "$T/mx/o1/x12-ledger.sqlite" >"$T/mx/l1"
+ledger "$T/mx/o2/x12-ledger.sqlite" >"$T/mx/l2"
+ledger "$T/mx/os/x12-ledger.sqlite" >"$T/mx/ls"
+cmp -s "$T/mx/l1" "$T/mx/ls" && ok || bad "mixed file: ledger differs from the two files apart"
+cmp -s "$T/mx/l2" "$T/mx/ls" && ok || bad "mixed file, --jobs 2: ledger differs"
+[ "$(outputs "$T/mx/o1")" = "$(outputs "$T/mx/o2")" ] && ok || bad "mixed file: --jobs 2 outputs differ"
+
 # --- --spec: a companion guide's findings, the same as x12 validate --spec gives
 OV=$SRC/fixtures/overlays/example-companion.xml
 mkdir -p "$T/in837"; cp "$IN/837p.x12" "$T/in837/"

@@ -45,6 +45,12 @@ expect_rc 2 "$X12" reconcile --db :memory: --bogus; has "$T/err" "unknown option
 expect_rc 2 "$X12" reconcile --db :memory: --claims; has "$T/err" "--claims needs at least one file"
 expect_rc 2 "$X12" reconcile --db :memory: --as-of 2026-02-30; has "$T/err" "not a CCYY-MM-DD date"
 expect_rc 2 "$X12" reconcile --db "$T/no/such/dir/l.sqlite"; has "$T/err" "ledger database failed"
+# the two kinds of file swapped: said, exit 1, nothing posted
+expect_rc 1 "$X12" reconcile --db "$T/swapped.sqlite" --claims "$F/era-1.835" --remits "$F/claims-1.837" --format csv
+has "$T/err" "era-1.835: segment 3 (ST) element 1.0, byte "
+has "$T/err" "(ST01 is '835', not 837: the set is skipped)"
+has "$T/err" "(ST01 is '837', not 835: the set is skipped)"
+[ "$(wc -l <"$T/out" | tr -d ' ')" = 1 ] && ok || bad "swapped files posted rows: $(head -3 "$T/out")"
 
 # --- the fixtures, one shot ------------------------------------------------------
 expect_rc 0 "$X12" reconcile --db :memory: --claims $CLAIMS --remits $REMITS --format csv --as-of 2026-11-30

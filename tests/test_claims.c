@@ -1638,6 +1638,16 @@ static void test_reader_file_and_gzip(void **state)
     x12_claim_reader_callbacks cb = {r_claim, r_finding};
     assert_int_equal(x12_claim_read_file("/nonexistent/x.837", NULL, &cb, &r, 0), X12_ERR_IO);
     sb_free(&r.findings);
+    /* an 835 given as claims: each of its sets named at its ST, no claim */
+    rctx o = {cs, 0, 0, 0, {0}, 0};
+    assert_int_equal(x12_claim_read_file(X12KIT_SOURCE_DIR "/fixtures/reconcile/era-2.835", NULL,
+                                         &cb, &o, 0),
+                     X12_OK);
+    assert_int_equal(o.got, 0);
+    assert_string_equal(o.findings.p,
+                        "segment 3 (ST) element 1.0, byte 159: transaction set of another type: "
+                        "not read (ST01 is '835', not 837: the set is skipped) [ST]\n");
+    sb_free(&o.findings);
     free(out);
 }
 

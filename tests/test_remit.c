@@ -33,6 +33,7 @@ typedef struct got {
     int64_t plb_first;
     x12_remit_totals totals;
     x12_remit_rows *rows;
+    x12_error last; /* the last finding's */
 } got;
 
 static int on_payment(void *ctx, const x12_remit_payment *p)
@@ -113,6 +114,7 @@ static void on_finding(void *ctx, const x12_finding *f)
 {
     got *g = ctx;
     g->findings++;
+    g->last = f->err;
     if (f->severity == X12_SEV_ERROR)
         g->errors++;
     if (f->err.code > 0 && f->err.code < 50)
@@ -383,6 +385,19 @@ static void test_truncated_and_unbalanced(void **state)
     assert_int_equal(g.claims, 7);
     assert_int_equal(g.errors, 1);
     remove(path);
+    /* an 837 given as a remit: its set is named, never read as "no payments" */
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(FIX "claims-1.837", NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.payments, 0);
+    assert_int_equal(g.claims, 0);
+    assert_int_equal(g.findings, 1);
+    assert_int_equal(g.errors, 1);
+    assert_int_equal(g.last.code, X12_ERR_OTHER_TRANSACTION);
+    assert_string_equal(g.last.segment_id, "ST");
+    assert_int_equal(g.last.segment_index, 3);
+    assert_int_equal(g.last.set_position, 1);
+    assert_int_equal(g.last.element_pos, 1);
+    assert_string_equal(g.last.detail, "ST01 is '837', not 835: the set is skipped");
     /* a file that is not there */
     memset(&g, 0, sizeof g);
     assert_int_not_equal(x12_remit_read_file("/nonexistent/x.835", NULL, &CB, &g, 0, &err), X12_OK);

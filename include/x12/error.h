@@ -140,8 +140,10 @@ typedef enum x12_status {
                                         with three decimals, a pointer that is not a number) */
     X12_ERR_CLAIM_TEXT = 120,        /* a text field holds a delimiter, a control character
                                         or a character outside the output's character set */
-    X12_ERR_CLAIM_NOT_UTF8 = 121     /* reader (a warning): a value with bytes that are not
+    X12_ERR_CLAIM_NOT_UTF8 = 121,    /* reader (a warning): a value with bytes that are not
                                         UTF-8; kept as they are, read as ISO-8859-1 in JSON */
+    X12_ERR_OTHER_TRANSACTION = 122  /* reader (835 or 837): a transaction set of another
+                                        type (an 837 given as a remit); skipped, at its ST */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
