@@ -17,6 +17,8 @@ static const char HELP[] =
     "STEM.i0001.x12, STEM.i0001.g0001.x12, STEM.i0001.g0001.t0001.x12 (STEM: FILE's name\n"
     "without .gz and .x12/.edi/.txt/.dat; 'stdin' for -).  Problems in FILE are reported\n"
     "with their positions and the rest is still split.  A summary goes to standard error.\n"
+    "An output that exists already is not replaced (exit 2) unless --force is given.\n"
+    "  --force    replace outputs that exist already in DIR\n"
     "Exit status: 0 fine, 1 FILE has errors, 2 usage or I/O error.\n\n";
 
 typedef struct sctx {
@@ -36,6 +38,7 @@ int cmd_split(int argc, char **argv)
     cli_common common;
     cli_common_init(&common);
     const char *file = NULL, *dir = NULL, *by = NULL;
+    unsigned flags = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -52,6 +55,10 @@ int cmd_split(int argc, char **argv)
                 by = argv[++i];
             else
                 dir = argv[++i];
+            continue;
+        }
+        if (!strcmp(a, "--force")) {
+            flags |= X12_SPLIT_REPLACE;
             continue;
         }
         if (a[0] == '-' && a[1]) {
@@ -92,7 +99,7 @@ int cmd_split(int argc, char **argv)
     sctx c = {strcmp(file, "-") ? file : "<stdin>", EXIT_FINE};
     x12_split_stats st;
     x12_error err;
-    x12_status rc = x12_split_file(file, &o, unit, dir, on_error, &c, &st, &err);
+    x12_status rc = x12_split_file_flags(file, &o, unit, dir, flags, on_error, &c, &st, &err);
     if (rc != X12_OK) {
         if (rc != X12_ERR_IO && rc != X12_ERR_GZIP)
             cli_print_error(c.file, &err);

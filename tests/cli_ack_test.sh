@@ -127,6 +127,18 @@ has "$T/err" "SE01 does not match the number of segments"; has "$T/err" "1 trail
 expect_rc 0 "$X12" cat --strict "$T/b/n_se01_count.i0001.g0001.t0001.x12"
 has "$T/out" "SE*4*0001~"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" --by group -o /proc/x12-no-such-dir
+# an output that exists is not replaced (another input of the same stem), unless --force
+mkdir -p "$T/same/a" "$T/same/b"
+cp "$A/y_accepted.x12" "$T/same/a/claims.x12"; cp "$A/p_partially_accepted.x12" "$T/same/b/claims.x12"
+"$X12" split "$T/same/a/claims.x12" --by interchange -o "$T/same/ra" 2>/dev/null
+"$X12" split "$T/same/b/claims.x12" --by interchange -o "$T/same/rb" 2>/dev/null
+expect_rc 0 "$X12" split "$T/same/a/claims.x12" --by interchange -o "$T/same/out"
+expect_rc 2 "$X12" split "$T/same/b/claims.x12" --by interchange -o "$T/same/out"
+has "$T/err" "will not replace"; has "$T/err" "claims.i0001.x12: File exists"
+cmp -s "$T/same/out/claims.i0001.x12" "$T/same/ra/claims.i0001.x12" && ok || bad "an existing split output was replaced"
+[ "$(ls "$T/same/out" | wc -l)" = 1 ] && ok || bad "split left: $(ls "$T/same/out")"
+expect_rc 0 "$X12" split "$T/same/b/claims.x12" --by interchange -o "$T/same/out" --force
+cmp -s "$T/same/out/claims.i0001.x12" "$T/same/rb/claims.i0001.x12" && ok || bad "--force did not replace"
 # standard input is named stdin; gzip is read transparently and its name loses .gz
 expect_rc 0 "$X12" split - --by group -o "$T/in" <"$A/y_accepted.x12"
 [ -f "$T/in/stdin.i0001.g0001.x12" ] && ok || bad "no stdin.i0001.g0001.x12"

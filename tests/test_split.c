@@ -4,6 +4,7 @@
  * memory running out.  Every output is read back: it must read without a
  * single reader error, and hold the set bodies of the input in order. */
 #define _DEFAULT_SOURCE
+#include <errno.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -337,6 +338,27 @@ static void test_bad_arguments(void **state)
     assert_int_equal(st.files, 0);
 }
 
+/* Feeds the splitter; at the first GS another process takes the name the
+ * open output will be given. */
+typedef struct race_ctx {
+    x12_split *s;
+    const char *dir;
+    int done;
+} race_ctx;
+
+static int race_segment(void *ctx, const x12_segment *seg)
+{
+    race_ctx *c = ctx;
+    x12_split_segment(c->s, seg);
+    if (!c->done && x12_slice_eq(seg->id, "GS")) {
+        char p[400];
+        snprintf(p, sizeof p, "%s/r.i0001.x12", c->dir);
+        assert_int_equal(write_file(p, "taken", 5), 0);
+        c->done = 1;
+    }
+    return 0;
+}
+
 typedef struct feed_ctx {
     x12_split *s;
     x12_status last;
@@ -360,6 +382,70 @@ static x12_status feed(x12_split *s, const char *text, x12_status *last)
     x12_reader_free(r);
     *last = c.last;
     return x12_split_finish(s);
+}
+
+/* Another input of the same stem split into the same folder: its files are
+ * not replaced unless asked; nothing of the refused one is left behind. */
+static void test_no_replace(void **state)
+{
+    (void)state;
+    x12_split_stats st;
+    errlog log;
+    x12_error err;
+    assert_int_equal(split_text(TWO_INTERCHANGES, X12_SPLIT_INTERCHANGE, &st, &log, &err), X12_OK);
+    assert_int_equal(st.files, 2);
+    char in[300], out[300];
+    snprintf(in, sizeof in, "%s/in.x12", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    /* the same stem, other content: refused at the first name */
+    const char *other = ISA("000000077") GS("77") SET("0001") "GE*1*77~IEA*1*000000077~";
+    assert_int_equal(write_file(in, other, strlen(other)), 0);
+    assert_int_equal(x12_split_file(in, NULL, X12_SPLIT_INTERCHANGE, out, NULL, NULL, &st, &err),
+                     X12_ERR_SPLIT_OUTPUT);
+    assert_int_equal(st.files, 0);
+    assert_non_null(strstr(err.detail, "will not replace"));
+    assert_non_null(strstr(err.detail, "in.i0001.x12"));
+    assert_non_null(strstr(err.detail, strerror(EEXIST)));
+    size_t n;
+    char **list = outputs(&n);
+    assert_int_equal(n, 2); /* no .part left */
+    char *d = contents(list, 0);
+    assert_non_null(strstr(d, "000000001")); /* the first split's file, untouched */
+    free(d);
+    free_list(list);
+    /* asked to replace: replaced */
+    assert_int_equal(x12_split_file_flags(in, NULL, X12_SPLIT_INTERCHANGE, out, X12_SPLIT_REPLACE,
+                                          NULL, NULL, &st, &err),
+                     X12_OK);
+    assert_int_equal(st.files, 1);
+    list = outputs(&n);
+    assert_int_equal(n, 2);
+    d = contents(list, 0);
+    assert_string_equal(d, other);
+    free(d);
+    free_list(list);
+    /* a name that appears while the file is written (another process): the
+     * atomic check at the end refuses it too */
+    snprintf(in, sizeof in, "%s/race", dir);
+    assert_int_equal(mkdir(in, 0777), 0);
+    x12_split *s = x12_split_new(X12_SPLIT_INTERCHANGE, in, "r", NULL, &err);
+    assert_non_null(s);
+    x12_reader_callbacks cb = {race_segment, NULL};
+    race_ctx rc = {s, in, 0};
+    x12_reader *r = x12_reader_new(NULL, &cb, &rc);
+    x12_reader_feed(r, other, strlen(other));
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    assert_int_equal(x12_split_finish(s), X12_ERR_SPLIT_OUTPUT);
+    assert_non_null(strstr(x12_split_error(s)->detail, "will not replace"));
+    x12_split_free(s);
+    char taken[400];
+    snprintf(taken, sizeof taken, "%s/r.i0001.x12", in);
+    size_t tl;
+    char *t = read_file(taken, &tl);
+    assert_non_null(t);
+    assert_string_equal(t, "taken");
+    free(t);
 }
 
 /* The output folder disappears under the splitter: the first output cannot
@@ -494,6 +580,7 @@ int main(void)
         cmocka_unit_test(test_outside_envelopes),
         cmocka_unit_test(test_no_envelope),
         cmocka_unit_test(test_bad_arguments),
+        cmocka_unit_test(test_no_replace),
         cmocka_unit_test(test_folder_gone),
         cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_out_of_memory),

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "x12/split.h"
 #include "internal.h"
@@ -25,6 +26,7 @@ struct x12_split {
     char el, term;          /* delimiters of the current interchange */
     uint32_t ni, ng, nt;    /* ordinals: interchange in input, group in interchange, set in group */
     int in_isa, in_gs, in_st;
+    int replace;            /* an existing output may be replaced (else it is an error) */
 
     FILE *out;
     char *tmp, *name;       /* the output being written (tmp) and its final name */
@@ -109,6 +111,10 @@ static x12_status open_out(x12_split *s)
         return fail(s, X12_ERR_NOMEM, "no memory for a file name", NULL, 0);
     snprintf(s->name, n, "%s/%s%s", s->dir, s->stem, base);
     snprintf(s->tmp, n + 6, "%s.part", s->name);
+    /* another input of the same stem split into the same folder: its files
+     * are not overwritten (checked again, atomically, when this one is done) */
+    if (!s->replace && access(s->name, F_OK) == 0)
+        return fail(s, X12_ERR_SPLIT_OUTPUT, "will not replace", s->name, EEXIST);
     s->out = fopen(s->tmp, "wb");
     if (!s->out)
         return fail(s, X12_ERR_SPLIT_OUTPUT, "cannot create", s->tmp, errno);
@@ -139,8 +145,26 @@ static x12_status close_out(x12_split *s)
         drop_names(s);
         return s->fatal;
     }
-    if (rename(s->tmp, s->name) != 0) {
-        fail(s, X12_ERR_SPLIT_OUTPUT, "cannot rename", s->tmp, errno);
+    int placed;
+    if (s->replace) {
+        placed = rename(s->tmp, s->name) == 0;
+    } else {
+        /* link() never replaces: EEXIST if the name appeared meanwhile (a
+         * file system without hard links gets the check and a rename) */
+        placed = link(s->tmp, s->name) == 0;
+        if (!placed && (errno == EPERM || errno == ENOTSUP || errno == EOPNOTSUPP)) {
+            if (access(s->name, F_OK) == 0)
+                errno = EEXIST;
+            else
+                placed = rename(s->tmp, s->name) == 0;
+        }
+        if (placed)
+            remove(s->tmp);
+    }
+    if (!placed) {
+        int le = errno;
+        fail(s, X12_ERR_SPLIT_OUTPUT, le == EEXIST ? "will not replace" : "cannot rename",
+             le == EEXIST ? s->name : s->tmp, le);
         remove(s->tmp);
     } else {
         s->st.files++;
@@ -354,6 +378,11 @@ x12_split *x12_split_new(x12_split_by by, const char *dir, const char *stem,
     return NULL;
 }
 
+void x12_split_set_replace(x12_split *s, int replace)
+{
+    s->replace = replace != 0;
+}
+
 void x12_split_get_stats(const x12_split *s, x12_split_stats *out)
 {
     *out = s->st;
@@ -428,6 +457,14 @@ x12_status x12_split_file(const char *path, const x12_reader_options *ropts, x12
                           const char *dir, void (*on_error)(void *ctx, const x12_error *e),
                           void *ctx, x12_split_stats *stats, x12_error *err)
 {
+    return x12_split_file_flags(path, ropts, by, dir, 0, on_error, ctx, stats, err);
+}
+
+x12_status x12_split_file_flags(const char *path, const x12_reader_options *ropts,
+                                x12_split_by by, const char *dir, unsigned flags,
+                                void (*on_error)(void *ctx, const x12_error *e), void *ctx,
+                                x12_split_stats *stats, x12_error *err)
+{
     char stem[256];
     stem_of(path, stem, sizeof stem);
     x12_error local;
@@ -437,6 +474,7 @@ x12_status x12_split_file(const char *path, const x12_reader_options *ropts, x12
     c.s = x12_split_new(by, dir, stem, ropts ? ropts->alloc : NULL, err);
     if (!c.s)
         return err->code;
+    x12_split_set_replace(c.s, (flags & X12_SPLIT_REPLACE) != 0);
     x12_reader_callbacks cb = {on_segment, on_err};
     x12_status st = x12_read_file(path, ropts, &cb, &c);
     if (st == X12_ERR_STOPPED || st == X12_OK) {

@@ -13,7 +13,11 @@
  *   --by transaction  STEM.i0001.g0001.t0001.x12
  * STEM is the input's base name without .gz and then without .x12, .edi,
  * .txt or .dat ("stdin" for standard input).  A file is written under a
- * temporary name and renamed when complete. */
+ * temporary name and renamed when complete.  An output name that exists
+ * already (another input of the same stem split into the same folder, or an
+ * earlier split) is not replaced: the split stops with X12_ERR_SPLIT_OUTPUT
+ * ("will not replace ...: File exists"), unless replacing is asked for
+ * (x12_split_set_replace(), X12_SPLIT_REPLACE). */
 #ifndef X12_SPLIT_H
 #define X12_SPLIT_H
 
@@ -64,6 +68,9 @@ X12_API x12_status x12_split_segment(x12_split *s, const x12_segment *seg);
  * Returns as x12_split_segment(). */
 X12_API x12_status x12_split_finish(x12_split *s);
 
+/* Lets the splitter replace outputs that exist already (default: refused). */
+X12_API void x12_split_set_replace(x12_split *s, int replace);
+
 X12_API void x12_split_get_stats(const x12_split *s, x12_split_stats *out);
 
 /* The error of the last failing call. */
@@ -80,6 +87,13 @@ X12_API x12_status x12_split_file(const char *path, const x12_reader_options *ro
                                   x12_split_by by, const char *dir,
                                   void (*on_error)(void *ctx, const x12_error *e), void *ctx,
                                   x12_split_stats *stats, x12_error *err);
+
+/* x12_split_file() with flags: X12_SPLIT_REPLACE lets existing outputs be replaced. */
+#define X12_SPLIT_REPLACE 1u
+X12_API x12_status x12_split_file_flags(const char *path, const x12_reader_options *ropts,
+                                        x12_split_by by, const char *dir, unsigned flags,
+                                        void (*on_error)(void *ctx, const x12_error *e),
+                                        void *ctx, x12_split_stats *stats, x12_error *err);
 
 #ifdef __cplusplus
 }
