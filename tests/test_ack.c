@@ -940,8 +940,11 @@ static void test_alloc_failure_split(void **state)
         ro.alloc = &fa.a;
         x12_split_stats st;
         x12_error err;
-        x12_status s = x12_split_file(FIX "ack/p_partially_accepted.x12", &ro, X12_SPLIT_TRANSACTION,
-                                      dir, NULL, NULL, &st, &err);
+        /* each try splits into the same folder again: what an earlier one
+         * completed is replaced */
+        x12_status s = x12_split_file_flags(FIX "ack/p_partially_accepted.x12", &ro,
+                                            X12_SPLIT_TRANSACTION, dir, X12_SPLIT_REPLACE, NULL,
+                                            NULL, &st, &err);
         if (s == X12_OK)
             ok = 1;
         else
