@@ -445,6 +445,63 @@ static void test_statuses_and_matching(void **state)
     x12_ledger_close(l);
 }
 
+/* Matching among claims that share CLM01, in the cases the test above does
+ * not reach: a reversal of a payment the ledger never saw (it predates the
+ * ledger) goes to the first claim; a correction naming a replacement's
+ * REF*F8 goes to that replacement; a payment whose every claim is a void
+ * goes to a void rather than nowhere. */
+static void test_matching_edges(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    x12_error err;
+    const int64_t one[1] = {10000};
+    begin_837(l, "0001", "2026-09-01");
+    add_claim(l, "R-ORIG", 10000, "1", "", 1, one, NULL);
+    commit(l);
+    begin_837(l, "0002", "2026-10-01");
+    add_claim(l, "R-ORIG", 12000, "7", "ICN-R1", 1, (const int64_t[]){12000}, NULL);
+    add_claim(l, "W-VOIDS", 10000, "8", "ICN-W1", 1, one, NULL);
+    add_claim(l, "W-VOIDS", 10000, "8", "ICN-W2", 1, one, NULL);
+    commit(l);
+    /* ICN-R1 was paid before the ledger began: only its reversal is here */
+    begin_835(l, "TRN-9", 2000 + 500, "2026-10-20");
+    add_remit(l, "R-ORIG", "22", -10000, -10000, 0, "ICN-R1", "", "", 1,
+              (rl[]){{"", "99211", -10000, -10000}});
+    add_remit(l, "R-ORIG", "1", 12000, 12000, 0, "ICN-R2", "ICN-R1", "", 1,
+              (rl[]){{"", "99211", 12000, 12000}});
+    add_remit(l, "W-VOIDS", "1", 10000, 500, 0, "ICN-W3", "", "CO-45:9500", 1,
+              (rl[]){{"", "99211", 10000, 500}});
+    commit(l);
+    x12_ledger_match_stats ms;
+    assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
+    assert_int_equal(ms.matched, 3);
+    assert_int_equal(ms.unmatched, 0);
+    rows rs = {0};
+    x12_recon_totals t;
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", collect, &rs, &t, &err), X12_OK);
+    assert_int_equal(rs.n, 4);
+    const got *g = find(&rs, "R-ORIG", 0); /* the original: its reversal */
+    assert_int_equal(g->billed, 10000);
+    assert_int_equal(g->remits, 1);
+    assert_int_equal(g->paid, -10000);
+    assert_int_equal(g->status, X12_RECON_REVERSED);
+    g = find(&rs, "R-ORIG", 1); /* the replacement: the corrected payment */
+    assert_int_equal(g->billed, 12000);
+    assert_int_equal(g->remits, 1);
+    assert_int_equal(g->paid, 12000);
+    assert_int_equal(g->status, X12_RECON_PAID);
+    /* both voids: the payment is on one of them, not lost */
+    int on_void = 0;
+    for (int i = 0; i < 2; i++)
+        on_void += (int)find(&rs, "W-VOIDS", i)->remits;
+    assert_int_equal(on_void, 1);
+    assert_int_equal(t.by_status[X12_RECON_UNMATCHED_REMIT], 0);
+    assert_int_equal(t.paid, 2500);
+    assert_true(t.ties_out);
+    x12_ledger_close(l);
+}
+
 static int stop_at_two(void *ctx, const x12_recon_row *row)
 {
     (void)row;
@@ -1207,6 +1264,7 @@ int main(void)
         cmocka_unit_test(test_open_errors),
         cmocka_unit_test(test_idempotent_keys),
         cmocka_unit_test(test_statuses_and_matching),
+        cmocka_unit_test(test_matching_edges),
         cmocka_unit_test(test_report_errors),
         cmocka_unit_test(test_day_numbers),
     };
