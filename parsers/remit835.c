@@ -81,6 +81,28 @@ static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
     return slot;
 }
 
+/* Hands on a finding of the reader's own at segment `s` of the current event. */
+static void seg_finding(x12_remit_reader *r, const x12_segment *s, x12_status code,
+                        x12_severity sev, uint16_t el, uint16_t comp, const char *detail)
+{
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = code;
+    f.err.msg = x12_status_message(code);
+    f.err.byte_offset = s->byte_offset;
+    f.err.segment_index = s->segment_index;
+    f.err.set_position = s->set_position;
+    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
+             s->id.ptr);
+    f.err.element_pos = el;
+    f.err.component_pos = comp;
+    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
+    f.severity = sev;
+    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
+    f.loop_id = r->ev && r->ev->loop_id ? r->ev->loop_id : "";
+    r->cb.finding(r->ctx, &f);
+}
+
 /* A value with bytes that are not UTF-8: kept as they are, read as
  * ISO-8859-1 by the JSON rows; a warning at its element. */
 static void not_utf8(x12_remit_reader *r, x12_slice v, size_t at)
@@ -88,22 +110,11 @@ static void not_utf8(x12_remit_reader *r, x12_slice v, size_t at)
     if (!r->cb.finding || !r->ev || !r->ev->seg)
         return;
     const x12_segment *s = r->ev->seg;
-    x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = X12_ERR_CLAIM_NOT_UTF8;
-    f.err.msg = x12_status_message(f.err.code);
-    f.err.byte_offset = s->byte_offset;
-    f.err.segment_index = s->segment_index;
-    f.err.set_position = s->set_position;
-    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
-             s->id.ptr);
-    x12__segment_locate(s, v.ptr + at, &f.err.element_pos, &f.err.component_pos);
-    snprintf(f.err.detail, sizeof f.err.detail, "byte 0x%02X: read as ISO-8859-1",
-             (unsigned)(unsigned char)v.ptr[at]);
-    f.severity = X12_SEV_WARNING;
-    f.guide = r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-    f.loop_id = r->ev->loop_id ? r->ev->loop_id : "";
-    r->cb.finding(r->ctx, &f);
+    uint16_t el, comp;
+    x12__segment_locate(s, v.ptr + at, &el, &comp);
+    char detail[48];
+    snprintf(detail, sizeof detail, "byte 0x%02X: read as ISO-8859-1", (unsigned)(unsigned char)v.ptr[at]);
+    seg_finding(r, s, X12_ERR_CLAIM_NOT_UTF8, X12_SEV_WARNING, el, comp, detail);
 }
 
 /* A set that is not an 835 (an 837 given as a remit): said once, at its ST,
@@ -112,22 +123,11 @@ static void other_set(x12_remit_reader *r, const x12_segment *s)
 {
     if (!r->cb.finding)
         return;
-    x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = X12_ERR_OTHER_TRANSACTION;
-    f.err.msg = x12_status_message(f.err.code);
-    f.err.byte_offset = s->byte_offset;
-    f.err.segment_index = s->segment_index;
-    f.err.set_position = s->set_position;
-    snprintf(f.err.segment_id, sizeof f.err.segment_id, "ST");
-    f.err.element_pos = 1;
     x12_slice st01 = elem(s, 1);
-    snprintf(f.err.detail, sizeof f.err.detail, "ST01 is '%.*s', not 835: the set is skipped",
+    char detail[64];
+    snprintf(detail, sizeof detail, "ST01 is '%.*s', not 835: the set is skipped",
              (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "");
-    f.severity = X12_SEV_ERROR;
-    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-    f.loop_id = "";
-    r->cb.finding(r->ctx, &f);
+    seg_finding(r, s, X12_ERR_OTHER_TRANSACTION, X12_SEV_ERROR, 1, 0, detail);
 }
 
 static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
