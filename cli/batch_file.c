@@ -87,6 +87,25 @@ static int head_segment(void *ctx, const x12_segment *seg)
     return 0;
 }
 
+/* A file saved as UTF-16: a byte order mark, or NULs between the letters of
+ * "ISA" (as the reader says it too). */
+static int head_utf16(const batch_file *f)
+{
+    unsigned char h[4];
+    size_t have = 0, got = 0;
+    x12_error err;
+    x12_input *in = x12_input_open(f->path, NULL, &err);
+    if (!in)
+        return 0;
+    while (have < sizeof h && x12_input_read(in, h + have, sizeof h - have, &got, &err) == X12_OK && got)
+        have += got;
+    x12_input_close(in);
+    if (have >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF)))
+        return 1;
+    return have == 4 && ((h[0] == 'I' && !h[1] && h[2] == 'S' && !h[3]) ||
+                         (!h[0] && h[1] == 'I' && !h[2] && h[3] == 'S'));
+}
+
 void batch_identify(const batch_run *r, batch_file *f)
 {
     static const char HEX[] = "0123456789abcdef";
@@ -677,7 +696,9 @@ void batch_process(batch_run *r, batch_file *f)
             x12_error_format(&f->where, f->reason, sizeof f->reason);
         } else {
             snprintf(f->reason, sizeof f->reason, "not X12: no ISA at the start%s",
-                     f->size == 0 ? " (empty file)" : "");
+                     f->size == 0      ? " (empty file)"
+                     : head_utf16(f) ? " (it looks like UTF-16 text: convert it to ASCII or UTF-8 first)"
+                                       : "");
             f->where.code = X12_ERR_NOT_X12;
             f->where.msg = x12_status_message(X12_ERR_NOT_X12);
         }

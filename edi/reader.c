@@ -74,6 +74,8 @@ struct x12_reader {
     uint64_t garbage_start;
     uint64_t garbage_len;
     x12_status garbage_code;
+    unsigned char ghead[4]; /* its first bytes, to say what it looks like */
+    unsigned ghead_len;
     int hunt_match;
 
     uint32_t seg_index;
@@ -219,6 +221,17 @@ static void garbage_begin(x12_reader *r, uint64_t off, int quiet)
     r->garbage_start = off;
     r->garbage_len = 0;
     r->garbage_code = r->seen_isa ? X12_ERR_GARBAGE : X12_ERR_NOT_X12;
+    r->ghead_len = 0;
+}
+
+/* A file saved as UTF-16 (a byte order mark, or a NUL beside every letter of
+ * "ISA") is the commonest way a good interchange turns into garbage. */
+static int looks_utf16(const unsigned char *h, unsigned n)
+{
+    if (n >= 2 && ((h[0] == 0xFF && h[1] == 0xFE) || (h[0] == 0xFE && h[1] == 0xFF)))
+        return 1;
+    return n >= 4 && ((h[0] == 'I' && h[1] == 0 && h[2] == 'S' && h[3] == 0) ||
+                      (h[0] == 0 && h[1] == 'I' && h[2] == 0 && h[3] == 'S'));
 }
 
 static void garbage_end(x12_reader *r)
@@ -228,8 +241,11 @@ static void garbage_end(x12_reader *r)
     r->in_garbage = 0;
     if (r->garbage_quiet)
         return;
-    char detail[64];
-    snprintf(detail, sizeof detail, "%llu bytes skipped", (unsigned long long)r->garbage_len);
+    char detail[128];
+    snprintf(detail, sizeof detail, "%llu bytes skipped%s", (unsigned long long)r->garbage_len,
+             looks_utf16(r->ghead, r->ghead_len)
+                 ? "; it looks like UTF-16 text: convert it to ASCII or UTF-8 first"
+                 : "");
     report(r, r->garbage_code, r->garbage_start, 0, 0, NOSLICE, 0, detail, NOSLICE);
 }
 
@@ -256,6 +272,8 @@ static void isa_reject(x12_reader *r, x12_status code, uint16_t element, const c
     r->state = S_HUNT;
     r->hunt_match = 0;
     garbage_begin(r, off, code != X12_OK);
+    if (r->garbage_len == 0 && r->ghead_len == 0)
+        r->ghead[r->ghead_len++] = 'I';
     r->garbage_len += 1;
     if (n > 1)
         process(r, copy + 1, n - 1, off + 1);
@@ -871,6 +889,8 @@ static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base)
                 } else {
                     r->hunt_match = c == 'I' ? 1 : 0;
                 }
+                if (r->ghead_len < sizeof r->ghead)
+                    r->ghead[r->ghead_len++] = (unsigned char)c;
                 r->garbage_len++;
                 pos++;
             }

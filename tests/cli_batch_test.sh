@@ -156,6 +156,15 @@ cmp -s "$T/mx/l1" "$T/mx/ls" && ok || bad "mixed file: ledger differs from the t
 cmp -s "$T/mx/l2" "$T/mx/ls" && ok || bad "mixed file, --jobs 2: ledger differs"
 [ "$(outputs "$T/mx/o1")" = "$(outputs "$T/mx/o2")" ] && ok || bad "mixed file: --jobs 2 outputs differ"
 
+# --- a file saved as UTF-16 by an editor: quarantined, and the reason says so
+mkdir -p "$T/u16/in"
+python3 -c 'import sys; sys.stdout.buffer.write(open(sys.argv[1], "rb").read().decode("ascii").encode("utf-16"))' \
+  "$IN/835.x12" >"$T/u16/in/remit-utf16.835"
+expect_rc 1 "$X12" batch --in "$T/u16/in" --out "$T/u16/out"
+has "$T/out" "quarantined: remit-utf16.835: not X12: no ISA at the start (it looks like UTF-16 text: convert it to ASCII or UTF-8 first)"
+eq "$(jget "$T/u16/out/summary.json" files.quarantined)" 1 "UTF-16 file quarantined"
+has "$T/u16/out/quarantine/remit-utf16.835.error.txt" "it looks like UTF-16 text"
+
 # --- --spec: a companion guide's findings, the same as x12 validate --spec gives
 OV=$SRC/fixtures/overlays/example-companion.xml
 mkdir -p "$T/in837"; cp "$IN/837p.x12" "$T/in837/"

@@ -221,6 +221,36 @@ static void test_isa_short_and_not_x12(void **state)
     assert_errors("ISA*00*    ", 0, "X12_ERR_ISA_SHORT segment=1 set=0 id=ISA element=0.0 byte=0\n");
     assert_errors("", 0, "X12_ERR_NO_INTERCHANGE segment=0 set=0 id= element=0.0 byte=0\n");
     assert_errors("hello", 0, "X12_ERR_NOT_X12 segment=0 set=0 id= element=0.0 byte=0\n");
+    /* an interchange saved as UTF-16 (with a byte order mark, little- and
+     * big-endian without): the error says so, whatever the chunking; plain
+     * garbage does not */
+    {
+        static const char *const hint = "it looks like UTF-16 text: convert it to ASCII or UTF-8 first";
+        size_t n = strlen(GOOD);
+        char *u = malloc(2 * n + 2);
+        assert_non_null(u);
+        for (int kind = 0; kind < 3; kind++) {
+            size_t k = 0;
+            if (kind == 0) {
+                u[k++] = (char)0xFF;
+                u[k++] = (char)0xFE;
+            }
+            for (size_t i = 0; i < n; i++) {
+                u[k++] = kind == 2 ? '\0' : GOOD[i];
+                u[k++] = kind == 2 ? GOOD[i] : '\0';
+            }
+            for (size_t chunk = 0; chunk <= 3; chunk += 3) {
+                char *log = reader_log(u, k, chunk, NULL);
+                if (!strstr(log, "E X12_ERR_NOT_X12 ") || !strstr(log, hint))
+                    fail_msg("kind %d chunk %zu: %s", kind, chunk, log);
+                free(log);
+            }
+        }
+        free(u);
+        char *log = reader_log("hello, not UTF-16", 17, 0, NULL);
+        assert_null(strstr(log, "UTF-16"));
+        free(log);
+    }
     /* prose then an interchange: one error, and the interchange is read */
     char buf[512];
     snprintf(buf, sizeof buf, "notes: an ISA is below\n%s", GOOD);
