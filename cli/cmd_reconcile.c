@@ -262,10 +262,12 @@ static int ingest(x12_ledger *l, run *r, const char *path, int claims)
     r->matched += st.matched;
     if (!r->quiet) {
         if (claims)
-            fprintf(stderr, "%s: %u claims in %u transaction sets%s", r->file, st.claims, st.sets,
+            fprintf(stderr, "%s: %u claim%s in %u transaction set%s%s", r->file, st.claims,
+                    st.claims == 1 ? "" : "s", st.sets, st.sets == 1 ? "" : "s",
                     st.sets_skipped ? "" : "\n");
         else
-            fprintf(stderr, "%s: %u claim payments in %u payments%s", r->file, st.claims, st.payments,
+            fprintf(stderr, "%s: %u claim payment%s in %u payment%s%s", r->file, st.claims,
+                    st.claims == 1 ? "" : "s", st.payments, st.payments == 1 ? "" : "s",
                     st.payments_skipped ? "" : "\n");
         if (claims && st.sets_skipped)
             fprintf(stderr, "; %u already in the ledger (skipped)\n", st.sets_skipped);
