@@ -331,6 +331,16 @@ static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *
     return 0;
 }
 
+/* The claim reader's own errors (a value the model cannot hold, a claim not
+ * read): the validator says nothing of those, so they join the file's
+ * findings.  (Its walker's findings repeat the validator's: left out.) */
+static void on_claim_finding(void *ctx, const x12_finding *f)
+{
+    if (f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
+        f->err.code <= X12_ERR_OTHER_TRANSACTION)
+        on_finding(ctx, f);
+}
+
 static int on_remit_payment(void *ctx, const x12_remit_payment *p)
 {
     fctx *c = ctx;
@@ -482,7 +492,7 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
      * opened with the file when its first set is of that kind, else at the
      * first set of it (a file that holds 837s and 835s gets both). */
     c->set_kind = -1;
-    x12_claim_reader_callbacks ccb = {on_claim, NULL};
+    x12_claim_reader_callbacks ccb = {on_claim, on_claim_finding};
     c->cr = x12_claim_reader_new(&ccb, c, 0, NULL);
     x12_remit_callbacks rcb = {on_remit_payment, on_remit_claim, on_remit_plb, NULL, NULL};
     c->rr = x12_remit_reader_new(&rcb, c, 0, NULL);

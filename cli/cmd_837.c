@@ -141,11 +141,14 @@ static void tj_finding(void *ctx, const x12_finding *f)
 {
     tj *t = ctx;
     /* what makes the claims incomplete: syntax and envelope errors, segments
-     * the model does not carry; and text read as ISO-8859-1 (a warning: the
-     * claims are whole) */
+     * the model does not carry, the reader's own errors (a value the model
+     * cannot hold, a claim not read); and text read as ISO-8859-1 (a warning:
+     * the claims are whole) */
+    int own_error = f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
+                    f->err.code <= X12_ERR_OTHER_TRANSACTION;
     if (f->err.code == X12_ERR_CLAIM_NOT_UTF8) {
         cli_print_error(t->file, &f->err);
-    } else if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED || f->snip == 1) {
+    } else if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED || f->snip == 1 || own_error) {
         cli_print_error(t->file, &f->err);
         if (f->err.code != X12_ERR_UNKNOWN_GUIDE)
             t->r->status = cli_worst(t->r->status, EXIT_INPUT);

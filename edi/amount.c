@@ -20,8 +20,12 @@ x12_status x12_amount_parse(x12_slice s, int64_t *cents)
             dot = 1;
         } else if (c >= '0' && c <= '9') {
             if (dot) {
-                if (++fdigits > 2)
-                    return X12_ERR_ELEMENT_CHAR;
+                /* past the cents only zeros, which change nothing ("1.250") */
+                if (++fdigits > 2) {
+                    if (c != '0')
+                        return X12_ERR_ELEMENT_CHAR;
+                    continue;
+                }
                 frac = frac * 10 + (c - '0');
             } else {
                 if (digits >= 15)

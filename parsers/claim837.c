@@ -138,11 +138,42 @@ static void read_party_seg(x12_claim_reader *r, x12_slice id)
 
 /* ---- the claim ---------------------------------------------------------- */
 
+/* An error about the whole claim, at its CLM (it is reported when the claim
+ * ends, when the current event has no segment). */
+static void claim_rejected(x12_claim_reader *r, const char *detail)
+{
+    if (!r->cb.finding)
+        return;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = X12_ERR_CLAIM_REJECTED;
+    f.err.msg = x12_status_message(f.err.code);
+    f.err.byte_offset = r->clm_offset;
+    f.err.segment_index = r->clm_index;
+    f.err.set_position = r->clm_set_pos;
+    memcpy(f.err.segment_id, "CLM", 4);
+    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
+    f.severity = X12_SEV_ERROR;
+    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
+    f.loop_id = "2300";
+    r->cb.finding(r->ctx, &f);
+}
+
 static void deliver(x12_claim_reader *r)
 {
     if (!r->in_claim)
         return;
     r->in_claim = 0;
+    if (r->claim_too_big)
+        return; /* said when it outgrew the limit */
+    if (r->claim_bad_value) {
+        /* its X12_ERR_CLAIM_VALUE said which value; the claim goes no further */
+        char detail[96];
+        snprintf(detail, sizeof detail, "claim %s not read: a value of it does not fit the model",
+                 r->claim.claim_id ? r->claim.claim_id : "");
+        claim_rejected(r, detail);
+        return;
+    }
     x12_claim *cl = &r->claim;
     cl->type = r->type;
     cl->billing = r->have_billing ? &r->billing : NULL;
@@ -176,8 +207,11 @@ static void begin_claim(x12_claim_reader *r)
     x12_arena_reset(r->a[A_CLAIM]);
     memset(&r->claim, 0, sizeof r->claim);
     r->in_claim = 1;
+    r->claim_too_big = 0;
+    r->claim_bad_value = 0;
     r->clm_offset = r->ev->seg->byte_offset;
     r->clm_index = r->ev->seg->segment_index;
+    r->clm_set_pos = r->ev->seg->set_position;
     r->line = NULL;
     r->op = NULL;
     r->adj = NULL;
@@ -470,6 +504,8 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
     }
     if (!ev->spec) /* an 837 of a guide the library lacks (the walker says so) */
         return;
+    if (r->in_claim && r->claim_too_big)
+        return; /* the rest of a claim too large to keep (LEAVE 2300 ends it) */
     if (cr_is(id, "ST")) {
         begin_set(r);
         r->in_set = 1;
@@ -543,6 +579,19 @@ static int on_event(void *ctx, const x12_walk_event *ev)
     if (ev->kind == X12_WALK_SEGMENT) {
         r->seg_utf8 = x12__segment_utf8(ev->seg);
         segment(r, ev);
+        if (r->in_claim && !r->claim_too_big &&
+            x12_arena_used(r->a[A_CLAIM]) > r->max_claim_bytes) {
+            /* memory stays bounded: the claim is not read (never half of it) */
+            r->claim_too_big = 1;
+            char detail[96];
+            size_t m = r->max_claim_bytes;
+            int mib = m >= ((size_t)1 << 20) && !(m & (((size_t)1 << 20) - 1));
+            snprintf(detail, sizeof detail,
+                     "claim %s takes more than %zu %s (%zu lines so far): not read",
+                     r->claim.claim_id ? r->claim.claim_id : "", mib ? m >> 20 : m >> 10,
+                     mib ? "MiB" : "KiB", r->claim.line_count);
+            cr_report_claim(r, X12_ERR_CLAIM_COUNT, detail);
+        }
     }
     else if (ev->kind == X12_WALK_LEAVE && ev->loop_id && !strcmp(ev->loop_id, "2300"))
         deliver(r);
@@ -571,6 +620,7 @@ x12_claim_reader *x12_claim_reader_new(const x12_claim_reader_callbacks *cb, voi
         r->cb = *cb;
     r->ctx = ctx;
     r->alloc = alloc;
+    r->max_claim_bytes = X12_CLAIM_DEFAULT_MAX_BYTES;
     for (int i = 0; i < A_COUNT; i++)
         if (!(r->a[i] = x12_arena_new(alloc))) {
             x12_claim_reader_free(r);
@@ -624,6 +674,11 @@ static x12_status load_alias(x12_claim_reader *r, const x12_segment *seg)
         r->alias_spec[i] = s;
     }
     return X12_OK;
+}
+
+void x12_claim_reader_set_max_claim_bytes(x12_claim_reader *r, size_t bytes)
+{
+    r->max_claim_bytes = bytes ? bytes : X12_CLAIM_DEFAULT_MAX_BYTES;
 }
 
 x12_status x12_claim_reader_use_spec(x12_claim_reader *r, const x12_spec *spec)

@@ -49,8 +49,11 @@ struct x12_claim_reader {
     /* the claim being built */
     x12_claim claim;
     int in_claim;
+    int claim_too_big;        /* it outgrew max_claim_bytes: skipped to the next CLM */
+    int claim_bad_value;      /* a value of it the model cannot hold (X12_ERR_CLAIM_VALUE) */
+    size_t max_claim_bytes;
     uint64_t clm_offset;
-    uint32_t clm_index;
+    uint32_t clm_index, clm_set_pos;
     x12_claim_party *party; /* target of N3/N4/REF/PER/DMG/PRV in the current loop */
     const char *party_entity; /* its loop's default NM101 */
     const char *party_prv;    /* its default PRV01 */
@@ -79,6 +82,8 @@ int cr_nomem(x12_claim_reader *r);
 void cr_not_carried(x12_claim_reader *r, unsigned el);
 /* A transaction set that is not an 837, at its ST (X12_ERR_OTHER_TRANSACTION, an error). */
 void cr_report_other(x12_claim_reader *r, const char *detail);
+/* An error of the claim at the current segment (element 0). */
+void cr_report_claim(x12_claim_reader *r, x12_status code, const char *detail);
 /* Element `pos` of the current segment, marked as carried. */
 x12_slice cr_elem(x12_claim_reader *r, unsigned pos);
 /* Element `pos` copied into arena `k` (A_*); NULL when empty. */

@@ -26,6 +26,9 @@ int cr_nomem(x12_claim_reader *r)
 static void cr_report_at(x12_claim_reader *r, x12_status code, x12_severity sev, unsigned el,
                          unsigned comp, const char *detail)
 {
+    /* never a claim with a value made up in place of one it could not hold */
+    if (code == X12_ERR_CLAIM_VALUE && r->in_claim)
+        r->claim_bad_value = 1;
     if (!r->cb.finding)
         return;
     const x12_segment *s = r->ev->seg;
@@ -58,6 +61,11 @@ static void cr_report(x12_claim_reader *r, x12_status code, x12_severity sev, un
 void cr_report_other(x12_claim_reader *r, const char *detail)
 {
     cr_report(r, X12_ERR_OTHER_TRANSACTION, X12_SEV_ERROR, 1, detail);
+}
+
+void cr_report_claim(x12_claim_reader *r, x12_status code, const char *detail)
+{
+    cr_report(r, code, X12_SEV_ERROR, 0, detail);
 }
 
 void cr_not_carried(x12_claim_reader *r, unsigned el)

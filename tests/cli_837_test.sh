@@ -94,6 +94,21 @@ expect_rc 1 "$X12" 837 --to-json "$SRC/fixtures/corpus/lfh-x12__managed-care.835
 has "$T/err" "lfh-x12__managed-care.835: segment 3 (ST) element 1.0, byte 161: transaction set is not an 837: skipped"
 [ -s "$T/out" ] && bad "claims from an 835" || ok
 expect_rc 2 "$X12" 837 --to-json "$T/missing.837"; has "$T/err" "No such file or directory"
+# a claim whose amount is a fraction of a cent: named, not converted with a made-up
+# amount, exit 1; the claim beside it is converted; 120.500 is 120.50 and fine
+python3 - "$T/n.837" "$T/frac.837" <<'PY'
+import re, sys
+s = open(sys.argv[1]).read()
+ids = re.findall(r"CLM\*([^*]+)\*([^*]+)\*", s)
+(i1, a1), (i2, a2) = ids[0], ids[1]
+s = s.replace("CLM*%s*%s*" % (i1, a1), "CLM*%s*%s5*" % (i1, a1 if "." in a1 else a1 + ".00"), 1)
+s = s.replace("CLM*%s*%s*" % (i2, a2), "CLM*%s*%s0*" % (i2, a2 if "." in a2 else a2 + ".00"), 1)
+open(sys.argv[2], "w").write(s)
+PY
+expect_rc 1 "$X12" 837 --to-json "$T/frac.837"
+has "$T/err" "value does not fit the claim model (an amount with at most two decimals)"
+has "$T/err" "claim failed its checks and was not written (claim "
+[ "$(grep -c . "$T/out")" = "$(($(grep -o 'CLM\*' "$T/frac.837" | wc -l) - 1))" ] && ok || bad "fraction of a cent: $(grep -c . "$T/out") claims converted"
 
 # --- bad inputs: exact errors, the good claims still written ---------------
 for f in "$C"/n_*.json "$C"/n_*.ndjson; do

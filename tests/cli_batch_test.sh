@@ -165,6 +165,18 @@ has "$T/out" "quarantined: remit-utf16.835: not X12: no ISA at the start (it loo
 eq "$(jget "$T/u16/out/summary.json" files.quarantined)" 1 "UTF-16 file quarantined"
 has "$T/u16/out/quarantine/remit-utf16.835.error.txt" "it looks like UTF-16 text"
 
+# --- a claim whose charge is a fraction of a cent: its findings say so, it is
+# neither converted nor posted with a made-up amount; the others are
+mkdir -p "$T/fc/in"
+awk 'BEGIN {done = 0} !done && /^CLM\*/ {n = split($0, f, "*"); f[3] = f[3] (index(f[3], ".") ? "5" : ".005"); s = f[1]; for (i = 2; i <= n; i++) s = s "*" f[i]; $0 = s; done = 1} {print}' \
+  "$IN/837p.x12" >"$T/fc/in/frac.837"
+expect_rc 1 "$X12" batch --in "$T/fc/in" --out "$T/fc/out" --quiet
+eq "$(jget "$T/fc/out/summary.json" claims.submitted)" 39 "fraction of a cent: claims"
+eq "$(wc -l <"$T/fc/out/claims/frac.837.claims.ndjson" | tr -d ' ')" 39 "fraction of a cent: claims JSON"
+has "$T/fc/out/findings/frac.837.ndjson" '"code":"X12_ERR_CLAIM_VALUE"'
+has "$T/fc/out/findings/frac.837.ndjson" '"code":"X12_ERR_CLAIM_REJECTED"'
+eq "$(ledger "$T/fc/out/x12-ledger.sqlite" | grep -c '^[A-Z0-9]')" 39 "fraction of a cent: ledger claims"
+
 # --- --spec: a companion guide's findings, the same as x12 validate --spec gives
 OV=$SRC/fixtures/overlays/example-companion.xml
 mkdir -p "$T/in837"; cp "$IN/837p.x12" "$T/in837/"

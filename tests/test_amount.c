@@ -24,14 +24,16 @@ static void test_parse(void **state)
         int64_t cents;
     } OK[] = {{"0", 0},          {"100", 10000},      {"12.5", 1250},    {"12.34", 1234},
               {"-12.34", -1234}, {".5", 50},          {"-0.01", -1},     {"99999999.99", 9999999999},
-              {"007", 700},      {"1.", 100},         {"-1500.5", -150050}};
+              {"007", 700},      {"1.", 100},         {"-1500.5", -150050},
+              /* zeros past the cents are exact */
+              {"1.230", 123},    {"46.0000", 4600},   {"-0.100", -10}};
     for (size_t i = 0; i < sizeof OK / sizeof OK[0]; i++) {
         int64_t c = -7;
         assert_int_equal(parse(OK[i].in, &c), X12_OK);
         assert_int_equal(c, OK[i].cents);
     }
     static const char *BAD[] = {"", "-", ".", "+1", "1.234", "1.2.3", "12a", " 1", "1,00",
-                                "1234567890123456"};
+                                "1234567890123456", "46.005", "1.2301", "1.000a"};
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         int64_t c = 0;
         if (parse(BAD[i], &c) != X12_ERR_ELEMENT_CHAR)

@@ -1761,8 +1761,69 @@ static void test_reader_context_and_findings(void **state)
              (unsigned)count_prefix(bad.p, dmg) + 1, (size_t)(dmg - bad.p));
     if (!strstr(log, want1) || !strstr(log, want2))
         fail_msg("got:\n%swant:\n%s%s", log, want1, want2);
+    /* and the claim is not handed on with a made-up amount; the next one is */
+    char want3[256];
+    snprintf(want3, sizeof want3, "X12_ERR_CLAIM_REJECTED segment=%u id=CLM element=0 byte=%zu loop=2300\n",
+             seg1, off_clm);
+    if (!strstr(log, want3))
+        fail_msg("got:\n%swant:\n%s", log, want3);
+    assert_null(strstr(log, "claim PCN-0001 set="));
+    assert_non_null(strstr(log, "claim KID set=1 n=1 "));
+    free(log);
+    /* 120.500 is exactly 120.50: read, no finding about it */
+    sb_free(&bad);
+    sb_add(&bad, out, (size_t)(clm - out));
+    sb_printf(&bad, "CLM*PCN-0001*120.500*");
+    sb_add(&bad, rest, strlen(rest));
+    log = read_log(bad.p, bad.len, 0, X12_OK);
+    assert_null(strstr(log, "X12_ERR_CLAIM_VALUE"));
+    assert_non_null(strstr(log, "claim PCN-0001 set=1 n=1 "));
     free(log);
     sb_free(&bad);
+    free(out);
+}
+
+/* A claim larger than the reader keeps (thousands of lines where the guide
+ * allows 50) is not read, one error says so, and memory stays bounded; the
+ * claims around it are read. */
+static void test_reader_claim_too_large(void **state)
+{
+    (void)state;
+    x12_claim a = prof_claim(), b = prof_claim();
+    b.claim_id = "AFTER";
+    const x12_claim *cs[] = {&a, &b};
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, cs, 2, 0, &pr, &len);
+    /* the first claim's first line, repeated 3000 times */
+    const char *lx = strstr(out, "LX*1~");
+    const char *lx2 = strstr(lx, "LX*2~");
+    assert_non_null(lx);
+    assert_non_null(lx2);
+    strbuf big = {0};
+    sb_add(&big, out, (size_t)(lx - out));
+    for (int i = 0; i < 3000; i++)
+        sb_add(&big, lx, (size_t)(lx2 - lx));
+    sb_add(&big, lx2, strlen(lx2));
+    rctx r = {cs, 0, 0, 0, {0}, 0};
+    x12_claim_reader_callbacks cb = {r_claim, r_finding};
+    x12_claim_reader *cr = x12_claim_reader_new(&cb, &r, 0, NULL);
+    assert_non_null(cr);
+    x12_claim_reader_set_max_claim_bytes(cr, 256 << 10);
+    x12_reader_callbacks rcb = {feed_claims, feed_error};
+    x12_reader *rd = x12_reader_new(NULL, &rcb, cr);
+    assert_int_equal(x12_reader_feed(rd, big.p, big.len), X12_OK);
+    assert_int_equal(x12_reader_finish(rd), X12_OK);
+    assert_int_equal(x12_claim_reader_finish(cr), X12_OK);
+    x12_reader_free(rd);
+    x12_claim_reader_free(cr);
+    assert_int_equal(r.got, 1); /* AFTER */
+    const char *e = strstr(r.findings.p, "claim: more entries than the guide allows (claim PCN-0001 takes more than 256 KiB (");
+    if (!e)
+        fail_msg("findings:\n%s", r.findings.p);
+    assert_null(strstr(strchr(e, '\n'), "more entries than the guide allows")); /* once */
+    sb_free(&r.findings);
+    sb_free(&big);
     free(out);
 }
 
@@ -2241,6 +2302,7 @@ int main(void)
         cmocka_unit_test(test_reader_file_and_gzip),
         cmocka_unit_test(test_reader_context_and_findings),
         cmocka_unit_test(test_reader_chunks),
+        cmocka_unit_test(test_reader_claim_too_large),
         cmocka_unit_test(test_writer_allocation_failures),
         cmocka_unit_test(test_reader_allocation_failures),
         cmocka_unit_test(test_corpus_roundtrip),

@@ -15,9 +15,10 @@
 extern "C" {
 #endif
 
-/* Parses an R amount with at most two decimal places into cents.  Returns
- * X12_OK, or X12_ERR_ELEMENT_CHAR for anything else (empty, '+', two points,
- * three decimals, letters, more than 15 digits). */
+/* Parses an R amount into exact cents: at most two decimal places that are
+ * not zero ("1.250" is 125 cents; "1.255" is no whole number of cents).
+ * Returns X12_OK, or X12_ERR_ELEMENT_CHAR for anything else (empty, '+', two
+ * points, a fraction of a cent, letters, more than 15 digits). */
 X12_API x12_status x12_amount_parse(x12_slice s, int64_t *cents);
 
 typedef enum x12_amount_style {

@@ -805,6 +805,16 @@ typedef struct x12_claim_reader x12_claim_reader;
 X12_API x12_claim_reader *x12_claim_reader_new(const x12_claim_reader_callbacks *cb, void *ctx,
                                                unsigned walk_flags, const x12_allocator *alloc);
 
+/* The most memory one claim (2300 with its lines, other payers, notes) may
+ * take in the reader: a claim that grows past it (a broken file with
+ * thousands of lines where the guides allow 50 or 999) is not read: one
+ * X12_ERR_CLAIM_COUNT error at the segment where it grew too large, its
+ * remaining segments skipped, and no claim callback for it; the next CLM
+ * starts afresh.  So memory stays bounded whatever the input. */
+#define X12_CLAIM_DEFAULT_MAX_BYTES ((size_t)32 << 20)
+/* Sets that limit (0 = the default). */
+X12_API void x12_claim_reader_set_max_claim_bytes(x12_claim_reader *r, size_t bytes);
+
 /* Uses `spec` (a companion-guide overlay applied, or a spec loaded once and
  * shared by many readers) for the sets of its guide; the caller keeps it,
  * and it must outlive the reader.  Returns as x12_walker_use_spec(). */
