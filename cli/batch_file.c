@@ -331,9 +331,10 @@ static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *
     return 0;
 }
 
-/* The claim reader's own errors (a value the model cannot hold, a claim not
- * read): the validator says nothing of those, so they join the file's
- * findings.  (Its walker's findings repeat the validator's: left out.) */
+/* The 837 and 835 readers' own errors (a value the model cannot hold, a
+ * claim or claim payment not read): the validator says nothing of those, so
+ * they join the file's findings.  (Their walkers' findings repeat the
+ * validator's: left out.) */
 static void on_claim_finding(void *ctx, const x12_finding *f)
 {
     if (f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
@@ -494,7 +495,7 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     c->set_kind = -1;
     x12_claim_reader_callbacks ccb = {on_claim, on_claim_finding};
     c->cr = x12_claim_reader_new(&ccb, c, 0, NULL);
-    x12_remit_callbacks rcb = {on_remit_payment, on_remit_claim, on_remit_plb, NULL, NULL};
+    x12_remit_callbacks rcb = {on_remit_payment, on_remit_claim, on_remit_plb, NULL, on_claim_finding};
     c->rr = x12_remit_reader_new(&rcb, c, 0, NULL);
     if (!c->cr || !c->rr)
         return fail(f, BO_FAILED, "%s", "out of memory"), -1;

@@ -52,6 +52,10 @@ struct x12_remit_reader {
     uint32_t sets, interchange;
     /* the claim payment */
     int in_claim;
+    int claim_bad;  /* an amount of it could not be read: not handed on */
+    int pay_bad;    /* BPR02 could not be read: the payment and its claims not handed on */
+    int value_bad;  /* cents() failed since it was last cleared */
+    uint32_t clp_set_pos;
     x12_remit_claim c;
     x12_remit_context cx;
     /* twelve vectors cleared together by claim_init(): keep them adjacent */
@@ -130,6 +134,26 @@ static void other_set(x12_remit_reader *r, const x12_segment *s)
     seg_finding(r, s, X12_ERR_OTHER_TRANSACTION, X12_SEV_ERROR, 1, 0, detail);
 }
 
+/* Element `pos` of `s` as cents.  An amount that is not a whole number of
+ * cents (or not a number) is never read as 0: an error names it, and what
+ * holds it is not handed on (the claim payment, the PLB entry, or with a
+ * BPR02 the payment and its claims). */
+static int64_t cents(x12_remit_reader *r, const x12_segment *s, unsigned pos)
+{
+    int64_t v = 0;
+    x12_slice e = elem(s, pos);
+    if (e.len && x12_amount_parse(e, &v) != X12_OK) {
+        v = 0;
+        r->value_bad = 1;
+        if (r->in_claim)
+            r->claim_bad = 1;
+        if (r->cb.finding)
+            seg_finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)pos, 0,
+                        "an amount that is not a whole number of cents");
+    }
+    return v;
+}
+
 static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
 {
     if (!s.len)
@@ -158,13 +182,6 @@ static const char *comp(x12_remit_reader *r, x12_arena *a, const x12_segment *s,
     return str(r, a, x12_element_component(s, elem(s, pos), c));
 }
 
-static int64_t cents(x12_slice s)
-{
-    int64_t v = 0;
-    if (s.len && x12_amount_parse(s, &v) != X12_OK)
-        v = 0; /* the walker's element checks name the bad value */
-    return v;
-}
 
 static void party_init(x12_remit_party *p)
 {
@@ -191,6 +208,7 @@ static void payment_init(x12_remit_reader *r)
     memset(&r->totals, 0, sizeof r->totals);
     r->party = NULL;
     r->payment_sent = 0;
+    r->pay_bad = 0;
 }
 
 static void line_init(x12_remit_line *l)
@@ -222,6 +240,7 @@ static void claim_init(x12_remit_reader *r)
         c->outpatient_elements[i] = "";
     c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
     memset(&r->adjs, 0, sizeof(vec) * 12);
+    r->claim_bad = 0;
 }
 
 /* The current line's arrays go into its struct when the next line, the
@@ -246,6 +265,8 @@ static int send_payment(x12_remit_reader *r)
     if (r->payment_sent)
         return 0;
     r->payment_sent = 1;
+    if (r->pay_bad)
+        return 0; /* its BPR02 could not be read: said at the element */
     x12_remit_payment *p = &r->pay;
     p->refs = r->pay_refs.p;
     p->ref_count = r->pay_refs.n;
@@ -278,6 +299,29 @@ static int send_claim(x12_remit_reader *r)
     r->in_claim = 0;
     close_line(r);
     x12_remit_claim *c = &r->c;
+    if (r->claim_bad || r->pay_bad) {
+        /* never a claim payment with an amount made up in place of one that
+         * could not be read (said at its element by cents()) */
+        if (r->cb.finding) {
+            x12_finding f;
+            memset(&f, 0, sizeof f);
+            f.err.code = X12_ERR_CLAIM_REJECTED;
+            f.err.msg = x12_status_message(f.err.code);
+            f.err.byte_offset = r->cx.byte_offset;
+            f.err.segment_index = r->cx.segment_index;
+            f.err.set_position = r->clp_set_pos;
+            memcpy(f.err.segment_id, "CLP", 4);
+            snprintf(f.err.detail, sizeof f.err.detail, "%.30s not read: %s", c->claim_id,
+                     r->claim_bad ? "an amount is not whole cents" : "BPR02 cannot be read");
+            f.severity = X12_SEV_ERROR;
+            f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
+            f.loop_id = "2100";
+            r->cb.finding(r->ctx, &f);
+        }
+        r->claim_bad = 0;
+        x12_arena_reset(r->arena);
+        return 0;
+    }
     c->adjustments = r->adjs.p;
     c->adjustment_count = r->adjs.n;
     c->refs = r->refs.p;
@@ -320,7 +364,7 @@ static void read_cas(x12_remit_reader *r, const x12_segment *s, vec *into)
             memcpy(a->group, g.ptr, gl);
         a->group[gl] = '\0';
         a->reason = str(r, r->arena, reason);
-        a->cents = cents(elem(s, k + 1));
+        a->cents = cents(r, s, k + 1);
         a->quantity = el(r, r->arena, s, k + 2);
     }
 }
@@ -340,7 +384,7 @@ static void read_amount(x12_remit_reader *r, vec *into, const x12_segment *s)
     x12_remit_amount *x = vec_push(r, r->arena, into, sizeof *x);
     if (x) {
         x->qualifier = el(r, r->arena, s, 1);
-        x->cents = cents(elem(s, 2));
+        x->cents = cents(r, s, 2);
     }
 }
 
@@ -403,8 +447,8 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
     for (unsigned i = 0; i < 4; i++)
         l->modifiers[i] = c[2 + i];
     l->description = c[6];
-    l->charge_cents = cents(elem(s, 2));
-    l->paid_cents = cents(elem(s, 3));
+    l->charge_cents = cents(r, s, 2);
+    l->paid_cents = cents(r, s, 3);
     l->revenue_code = el(r, a, s, 4);
     l->units = el(r, a, s, 5);
     if (elem(s, 6).len) {
@@ -425,10 +469,10 @@ static void read_clp(x12_remit_reader *r, const x12_segment *s)
     x12_arena *a = r->arena;
     c->claim_id = el(r, a, s, 1);
     c->status_code = el(r, a, s, 2);
-    c->charge_cents = cents(elem(s, 3));
-    c->paid_cents = cents(elem(s, 4));
+    c->charge_cents = cents(r, s, 3);
+    c->paid_cents = cents(r, s, 4);
     c->has_patient_responsibility = elem(s, 5).len > 0;
-    c->patient_responsibility_cents = cents(elem(s, 5));
+    c->patient_responsibility_cents = cents(r, s, 5);
     c->filing_indicator = el(r, a, s, 6);
     c->payer_claim_number = el(r, a, s, 7);
     c->facility_code = el(r, a, s, 8);
@@ -440,6 +484,7 @@ static void read_clp(x12_remit_reader *r, const x12_segment *s)
     c->yes_no = el(r, a, s, 14);
     r->cx.byte_offset = s->byte_offset;
     r->cx.segment_index = s->segment_index;
+    r->clp_set_pos = s->set_position;
     r->cx.claim_in_set = r->totals.claims + 1;
 }
 
@@ -452,7 +497,9 @@ static void read_header(x12_remit_reader *r, const x12_segment *s, const char *l
     int in_party = LOOP_IS(loop, "1000A") || LOOP_IS(loop, "1000B");
     if (IS(id, "BPR")) {
         p->handling_code = el(r, a, s, 1);
-        p->amount_cents = cents(elem(s, 2));
+        r->value_bad = 0;
+        p->amount_cents = cents(r, s, 2);
+        r->pay_bad = r->value_bad;
         p->credit_debit = el(r, a, s, 3);
         p->method = el(r, a, s, 4);
         p->format = el(r, a, s, 5);
@@ -580,7 +627,7 @@ static void read_line_segment(x12_remit_reader *r, const x12_segment *s)
     } else if (IS(id, "AMT")) {
         if (IS(elem(s, 1), "B6")) {
             l->has_allowed = 1;
-            l->allowed_cents = cents(elem(s, 2));
+            l->allowed_cents = cents(r, s, 2);
         } else {
             read_amount(r, &r->line_amounts, s);
         }
@@ -595,6 +642,13 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
      * adjustment identifier (reason:reference) and an amount */
     x12_arena *a = r->arena;
     int stop = 0;
+    if (r->pay_bad) {
+        /* its payment could not be read (said at BPR02): neither is this */
+        if (r->cb.finding)
+            seg_finding(r, s, X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0,
+                        "PLB not read: BPR02 cannot be read");
+        return 0;
+    }
     for (unsigned k = 3; k + 1 <= 14 && !stop; k += 2) {
         x12_slice ident = elem(s, k);
         if (!ident.len)
@@ -604,7 +658,10 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
         e.fiscal_date = el(r, a, s, 2);
         e.reason = comp(r, a, s, k, 1);
         e.reference = comp(r, a, s, k, 2);
-        e.cents = cents(elem(s, k + 1));
+        r->value_bad = 0;
+        e.cents = cents(r, s, k + 1);
+        if (r->value_bad)
+            continue; /* said by cents(): the entry is not handed on */
         r->totals.plb_cents += e.cents;
         r->totals.plb_entries++;
         if (!r->nomem && r->cb.plb)

@@ -52,6 +52,13 @@ expect_rc 1 "$X12" 835 "$F/era-1.835" "$T/junk.835" "$F/era-2.835"; lines "$T/ou
 has "$T/err" "junk.835"
 expect_rc 2 "$X12" 835 "$F/era-1.835" "$T/missing.835" "$F/era-2.835"; lines "$T/out" 14
 has "$T/err" "missing.835"
+# a paid amount that is a fraction of a cent: never a row with 0.00 in its place
+sed 's/^CLP\*RC-PART-1\*1\*200\*120\*/CLP*RC-PART-1*1*200*120.005*/' "$F/era-1.835" >"$T/frac.835"
+expect_rc 1 "$X12" 835 "$T/frac.835"; lines "$T/out" 7
+has "$T/err" "segment 27 (CLP) element 4.0, byte "
+has "$T/err" "(an amount that is not a whole number of cents)"
+has "$T/err" "(RC-PART-1 not read: an amount is not whole cents)"
+grep -q "RC-PART-1" "$T/out" && bad "a claim payment with a fraction of a cent was written" || ok
 # an 837 given by mistake: each of its sets named at its ST, exit 1, no rows
 expect_rc 1 "$X12" 835 "$F/claims-1.837"; lines "$T/out" 1
 has "$T/err" "claims-1.837: segment 3 (ST) element 1.0, byte "

@@ -385,6 +385,39 @@ static void test_truncated_and_unbalanced(void **state)
     assert_int_equal(g.claims, 7);
     assert_int_equal(g.errors, 1);
     remove(path);
+    /* an amount that is not a whole number of cents is never read as 0.00:
+     * the claim payment, the PLB entry, or with BPR02 the whole payment is not
+     * handed on, and two errors (the value, then what was not read) say so */
+    static const struct {
+        const char *from, *to;
+        unsigned payments, claims, plb, findings;
+        x12_status last;
+    } frac[] = {
+        {"CLP*RC-PART-1*1*200*120*", "CLP*RC-PART-1*1*200*120.005*", 1, 6, 2, 2, X12_ERR_CLAIM_REJECTED},
+        {"*L6:INT1*-2.5*", "*L6:INT1*-2.501*", 1, 7, 1, 1, X12_ERR_CLAIM_VALUE},
+        {"BPR*I*632.5*", "BPR*I*632.505*", 0, 0, 0, 9, X12_ERR_CLAIM_REJECTED},
+        {"CLP*RC-PART-1*1*200*120*", "CLP*RC-PART-1*1*200*120.000*", 1, 7, 2, 0, X12_OK},
+    };
+    for (size_t i = 0; i < sizeof frac / sizeof frac[0]; i++) {
+        size_t n2;
+        char *d2 = read_file(FIX "era-1.835", &n2);
+        char *at = strstr(d2, frac[i].from);
+        assert_non_null(at);
+        strbuf t = {0};
+        sb_add(&t, d2, (size_t)(at - d2));
+        sb_add(&t, frac[i].to, strlen(frac[i].to));
+        sb_add(&t, at + strlen(frac[i].from), strlen(at + strlen(frac[i].from)));
+        write_file(path, t.p, t.len);
+        memset(&g, 0, sizeof g);
+        assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+        if (g.payments != frac[i].payments || g.claims != frac[i].claims || g.plb != frac[i].plb ||
+            g.findings != frac[i].findings || (frac[i].findings && g.last.code != frac[i].last))
+            fail_msg("case %zu: payments %u claims %u plb %u findings %u last %s", i, g.payments,
+                     g.claims, g.plb, g.findings, x12_status_name(g.last.code));
+        remove(path);
+        sb_free(&t);
+        free(d2);
+    }
     /* an 837 given as a remit: its set is named, never read as "no payments" */
     memset(&g, 0, sizeof g);
     assert_int_equal(x12_remit_read_file(FIX "claims-1.837", NULL, &CB, &g, 0, &err), X12_OK);
