@@ -55,6 +55,8 @@ struct x12_remit_reader {
     int claim_bad;  /* an amount of it could not be read: not handed on */
     int pay_bad;    /* BPR02 could not be read: the payment and its claims not handed on */
     int value_bad;  /* cents() failed since it was last cleared */
+    int claim_big;  /* it outgrew max_claim_bytes: skipped to its end */
+    size_t max_claim_bytes;
     uint32_t clp_set_pos;
     x12_remit_claim c;
     x12_remit_context cx;
@@ -241,6 +243,7 @@ static void claim_init(x12_remit_reader *r)
     c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
     memset(&r->adjs, 0, sizeof(vec) * 12);
     r->claim_bad = 0;
+    r->claim_big = 0;
 }
 
 /* The current line's arrays go into its struct when the next line, the
@@ -299,7 +302,7 @@ static int send_claim(x12_remit_reader *r)
     r->in_claim = 0;
     close_line(r);
     x12_remit_claim *c = &r->c;
-    if (r->claim_bad || r->pay_bad) {
+    if (r->claim_bad || r->pay_bad || r->claim_big) {
         /* never a claim payment with an amount made up in place of one that
          * could not be read (said at its element by cents()) */
         if (r->cb.finding) {
@@ -312,13 +315,15 @@ static int send_claim(x12_remit_reader *r)
             f.err.set_position = r->clp_set_pos;
             memcpy(f.err.segment_id, "CLP", 4);
             snprintf(f.err.detail, sizeof f.err.detail, "%.30s not read: %s", c->claim_id,
-                     r->claim_bad ? "an amount is not whole cents" : "BPR02 cannot be read");
+                     r->claim_big   ? "too large to keep"
+                     : r->claim_bad ? "an amount is not whole cents"
+                                    : "BPR02 cannot be read");
             f.severity = X12_SEV_ERROR;
             f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
             f.loop_id = "2100";
             r->cb.finding(r->ctx, &f);
         }
-        r->claim_bad = 0;
+        r->claim_bad = r->claim_big = 0;
         x12_arena_reset(r->arena);
         return 0;
     }
@@ -690,6 +695,9 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     }
     if (!r->in_set)
         return 0;
+    if (r->in_claim && r->claim_big && !IS(s->id, "CLP") && !IS(s->id, "PLB") && !IS(s->id, "SE") &&
+        (LOOP_IS(loop, "2100") || LOOP_IS(loop, "2110")))
+        return 0; /* the rest of a claim payment too large to keep */
     if (IS(s->id, "CLP")) {
         stop = send_claim(r) || send_payment(r);
         read_clp(r, s);
@@ -711,9 +719,26 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     } else if (!r->in_claim) {
         read_header(r, s, loop);
     }
+    if (r->in_claim && !r->claim_big && x12_arena_used(r->arena) > r->max_claim_bytes) {
+        /* memory stays bounded: the claim payment is not read (never half of it) */
+        r->claim_big = 1;
+        if (r->cb.finding) {
+            char detail[96];
+            size_t m = r->max_claim_bytes;
+            int mib = m >= ((size_t)1 << 20) && !(m & (((size_t)1 << 20) - 1));
+            snprintf(detail, sizeof detail, "claim payment %.30s takes more than %zu %s: not read",
+                     r->c.claim_id, mib ? m >> 20 : m >> 10, mib ? "MiB" : "KiB");
+            seg_finding(r, s, X12_ERR_CLAIM_COUNT, X12_SEV_ERROR, 0, 0, detail);
+        }
+    }
     if (stop)
         r->stopped = 1;
     return stop || r->nomem;
+}
+
+void x12_remit_reader_set_max_claim_bytes(x12_remit_reader *r, size_t bytes)
+{
+    r->max_claim_bytes = bytes ? bytes : X12_REMIT_DEFAULT_MAX_CLAIM_BYTES;
 }
 
 static int on_event(void *ctx, const x12_walk_event *ev)
@@ -749,6 +774,7 @@ X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, vo
     if (cb)
         r->cb = *cb;
     r->ctx = ctx;
+    r->max_claim_bytes = X12_REMIT_DEFAULT_MAX_CLAIM_BYTES;
     r->hdr = x12_arena_new(alloc);
     r->arena = x12_arena_new(alloc);
     x12_walker_callbacks wc = {on_event, on_finding};

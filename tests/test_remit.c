@@ -357,6 +357,11 @@ static void test_generated_totals(void **state)
 }
 
 /* A truncated 835: the complete claim payments come out, with a reader error. */
+static int feed_remit(void *ctx, const x12_segment *seg)
+{
+    return x12_remit_reader_segment(ctx, seg) == X12_ERR_NOMEM;
+}
+
 static void test_truncated_and_unbalanced(void **state)
 {
     (void)state;
@@ -417,6 +422,40 @@ static void test_truncated_and_unbalanced(void **state)
         remove(path);
         sb_free(&t);
         free(d2);
+    }
+    /* a claim payment too large to keep (thousands of SVCs): not read, one
+     * error when it outgrows the limit and one when it ends; the others are */
+    {
+        size_t n3;
+        char *d3 = read_file(FIX "era-1.835", &n3);
+        char *svc = strstr(d3, "SVC*");
+        char *next = strstr(svc + 1, "\nCLP*");
+        assert_non_null(svc);
+        assert_non_null(next);
+        strbuf t = {0};
+        sb_add(&t, d3, (size_t)(svc - d3));
+        for (int i = 0; i < 2000; i++)
+            sb_add(&t, svc, (size_t)(next + 1 - svc));
+        sb_add(&t, next + 1, strlen(next + 1));
+        x12_remit_reader *rr;
+        memset(&g, 0, sizeof g);
+        rr = x12_remit_reader_new(&CB, &g, 0, NULL);
+        assert_non_null(rr);
+        x12_remit_reader_set_max_claim_bytes(rr, 64 << 10);
+        x12_reader_options ro;
+        x12_reader_options_init(&ro);
+        ro.flags = X12_READ_LENIENT;
+        x12_reader *rd = x12_reader_new(&ro, &(x12_reader_callbacks){feed_remit, NULL}, rr);
+        x12_reader_feed(rd, t.p, t.len);
+        x12_reader_finish(rd);
+        x12_remit_reader_finish(rr);
+        x12_reader_free(rd);
+        x12_remit_reader_free(rr);
+        assert_int_equal(g.claims, 6);
+        assert_int_equal(g.last.code, X12_ERR_CLAIM_REJECTED);
+        assert_string_equal(g.last.detail, "RC-PAID-1 not read: too large to keep");
+        sb_free(&t);
+        free(d3);
     }
     /* an 837 given as a remit: its set is named, never read as "no payments" */
     memset(&g, 0, sizeof g);

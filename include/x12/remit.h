@@ -229,6 +229,14 @@ typedef struct x12_remit_reader x12_remit_reader;
 X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, void *ctx,
                                                unsigned walk_flags, const x12_allocator *alloc);
 
+/* The most memory one claim payment (CLP with its lines) may take in the
+ * reader: one that grows past it (a broken file with thousands of SVCs
+ * where the guide allows 999) is not read: one X12_ERR_CLAIM_COUNT error,
+ * its remaining segments skipped, X12_ERR_CLAIM_REJECTED when it ends, and
+ * no claim callback for it.  0 = the default. */
+#define X12_REMIT_DEFAULT_MAX_CLAIM_BYTES ((size_t)32 << 20)
+X12_API void x12_remit_reader_set_max_claim_bytes(x12_remit_reader *r, size_t bytes);
+
 /* Uses `spec` (a companion-guide overlay applied, or a spec loaded once and
  * shared) for the sets of its guide; the caller keeps it, and it must
  * outlive the reader.  Returns as x12_walker_use_spec(). */
