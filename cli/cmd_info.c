@@ -17,6 +17,8 @@ typedef struct info_ctx {
     unsigned errors;
     /* text output */
     unsigned isa_no, gs_no;
+    int text_set_open;     /* a set's line is printed up to its segment count */
+    uint32_t text_set_segs; /* segments of it so far */
     /* json output */
     json_t *isa, *groups, *group, *sets, *set;
     char gs08[40];
@@ -72,10 +74,27 @@ static void flush_json(info_ctx *c, int complete)
     c->isa = c->groups = c->group = c->sets = c->set = NULL;
 }
 
+/* Ends the line of a set that no SE closed (the next set, a trailer, or the
+ * end of the input came first). */
+static void close_text_set(info_ctx *c)
+{
+    if (!c->text_set_open)
+        return;
+    c->text_set_open = 0;
+    printf("%u segments so far, not closed by SE\n", (unsigned)c->text_set_segs);
+}
+
 static int on_segment(void *ctx, const x12_segment *seg)
 {
     info_ctx *c = ctx;
     x12_slice id = seg->id;
+    if (c->text_set_open) {
+        if (x12_slice_eq(id, "ST") || x12_slice_eq(id, "GE") || x12_slice_eq(id, "GS") ||
+            x12_slice_eq(id, "IEA") || x12_slice_eq(id, "ISA"))
+            close_text_set(c);
+        else
+            c->text_set_segs = seg->set_position;
+    }
 #define EL(n) x12_segment_element(seg, (n))
     if (x12_slice_eq(id, "ISA")) {
         c->isa_no++;
@@ -151,13 +170,16 @@ static int on_segment(void *ctx, const x12_segment *seg)
             printf("%s:     set %.*s: %.*s, guide %s (%s), ", c->file, (int)st02.len, st02.ptr,
                    (int)st01.len, st01.ptr, c->st03[0] ? c->st03 : c->gs08,
                    c->st03[0] ? "ST03" : "GS08");
+            c->text_set_open = 1;
+            c->text_set_segs = seg->set_position;
         }
     } else if (x12_slice_eq(id, "SE")) {
         if (c->json && c->set) {
             json_object_set_new(c->set, "segments", json_integer(seg->set_position));
             json_object_set_new(c->set, "complete", json_true());
             c->set = NULL;
-        } else if (!c->json && seg->set_position) {
+        } else if (!c->json && c->text_set_open) {
+            c->text_set_open = 0;
             printf("%u segments\n", (unsigned)seg->set_position);
         }
     } else if (x12_slice_eq(id, "TA1")) {
@@ -215,7 +237,10 @@ int cmd_info(int argc, char **argv)
         memset(&c, 0, sizeof c);
         c.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
         c.json = json;
+        /* the line of a set cut short ends before the errors are counted up */
+        fflush(stdout);
         x12_status st = x12_read_file(files[i], &o, &cb, &c);
+        close_text_set(&c);
         if (json)
             flush_json(&c, 0);
         if (st == X12_ERR_NOMEM)

@@ -95,6 +95,13 @@ expect_rc 0 "$X12" cat "$F/y_two_interchanges_own_delimiters.x12"; has "$T/out" 
 expect_rc 1 "$X12" cat "$F/n_se01_count.x12"
 has "$T/err" "n_se01_count.x12: segment 6 (SE) element 1.0, byte 230: SE01 does not match the number of segments (SE01 is 7, the set has 4 segments)"
 expect_rc 1 "$X12" info "$F/n_missing_iea.x12"; has "$T/err" "interchange is not closed by IEA"
+# a set no SE closed: its line is ended, not run into the next one
+expect_rc 1 "$X12" info "$F/n_missing_se.x12"
+has "$T/out" "set 0001: 835, guide 005010X221A1 (GS08), 3 segments so far, not closed by SE"
+has "$T/out" "n_missing_se.x12: 1 error"
+head -c 200 "$F/y_minimal.x12" >"$T/cut.x12"
+expect_rc 1 "$X12" info "$T/cut.x12"
+[ "$(grep -c 'set 0001: 835.*segments so far, not closed by SE$' "$T/out")" = 1 ] && ok || bad "info: a set cut short: $(cat "$T/out")"
 expect_rc 1 "$X12" cat "$F/n_gzip_truncated.x12.gz"; has "$T/err" "gzip"
 # values only with --show-values
 expect_rc 1 "$X12" cat "$F/n_segment_id.x12"; lacks "$T/err" ": Trn"
