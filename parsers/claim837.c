@@ -166,6 +166,14 @@ static void deliver(x12_claim_reader *r)
     r->in_claim = 0;
     if (r->claim_too_big)
         return; /* said when it outgrew the limit */
+    if (r->levels_big) {
+        char detail[96];
+        snprintf(detail, sizeof detail,
+                 "claim %s not read: its billing, subscriber or patient data is too large to keep",
+                 r->claim.claim_id ? r->claim.claim_id : "");
+        claim_rejected(r, detail);
+        return;
+    }
     if (r->claim_bad_value) {
         /* its X12_ERR_CLAIM_VALUE said which value; the claim goes no further */
         char detail[96];
@@ -506,6 +514,8 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         return;
     if (r->in_claim && r->claim_too_big)
         return; /* the rest of a claim too large to keep (LEAVE 2300 ends it) */
+    if (r->levels_big && !cr_is(id, "ST") && !cr_is(id, "SE") && !cr_is(id, "HL") && !cr_is(id, "CLM"))
+        return; /* levels too large to keep: only what ends them, and the claims' ids */
     if (cr_is(id, "ST")) {
         begin_set(r);
         r->in_set = 1;
@@ -572,6 +582,13 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         cr_check_used(r);
 }
 
+/* "32 MiB", "256 KiB" */
+static void limit_text(size_t bytes, char *out, size_t cap)
+{
+    int mib = bytes >= ((size_t)1 << 20) && !(bytes & (((size_t)1 << 20) - 1));
+    snprintf(out, cap, "%zu %s", mib ? bytes >> 20 : bytes >> 10, mib ? "MiB" : "KiB");
+}
+
 static int on_event(void *ctx, const x12_walk_event *ev)
 {
     x12_claim_reader *r = ctx;
@@ -579,17 +596,28 @@ static int on_event(void *ctx, const x12_walk_event *ev)
     if (ev->kind == X12_WALK_SEGMENT) {
         r->seg_utf8 = x12__segment_utf8(ev->seg);
         segment(r, ev);
+        size_t levels = 0;
+        for (int i = 0; i < A_CLAIM; i++)
+            levels += x12_arena_used(r->a[i]);
+        if (r->levels_big && levels <= r->max_claim_bytes) {
+            r->levels_big = 0; /* a new level or set freed them */
+        } else if (!r->levels_big && levels > r->max_claim_bytes) {
+            r->levels_big = 1;
+            char detail[96], lim[24];
+            limit_text(r->max_claim_bytes, lim, sizeof lim);
+            snprintf(detail, sizeof detail,
+                     "billing, subscriber or patient data takes more than %s: not read", lim);
+            cr_report_claim(r, X12_ERR_CLAIM_COUNT, detail);
+        }
         if (r->in_claim && !r->claim_too_big &&
             x12_arena_used(r->a[A_CLAIM]) > r->max_claim_bytes) {
             /* memory stays bounded: the claim is not read (never half of it) */
             r->claim_too_big = 1;
             char detail[96];
-            size_t m = r->max_claim_bytes;
-            int mib = m >= ((size_t)1 << 20) && !(m & (((size_t)1 << 20) - 1));
-            snprintf(detail, sizeof detail,
-                     "claim %s takes more than %zu %s (%zu lines so far): not read",
-                     r->claim.claim_id ? r->claim.claim_id : "", mib ? m >> 20 : m >> 10,
-                     mib ? "MiB" : "KiB", r->claim.line_count);
+            char lim[24];
+            limit_text(r->max_claim_bytes, lim, sizeof lim);
+            snprintf(detail, sizeof detail, "claim %s takes more than %s (%zu lines so far): not read",
+                     r->claim.claim_id ? r->claim.claim_id : "", lim, r->claim.line_count);
             cr_report_claim(r, X12_ERR_CLAIM_COUNT, detail);
         }
     }

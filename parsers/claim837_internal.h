@@ -51,6 +51,9 @@ struct x12_claim_reader {
     int in_claim;
     int claim_too_big;        /* it outgrew max_claim_bytes: skipped to the next CLM */
     int claim_bad_value;      /* a value of it the model cannot hold (X12_ERR_CLAIM_VALUE) */
+    int levels_big;           /* the envelope and HL levels outgrew max_claim_bytes: their
+                                 segments are skipped and their claims not delivered until
+                                 a new level (HL) or set frees it */
     size_t max_claim_bytes;
     uint64_t clm_offset;
     uint32_t clm_index, clm_set_pos;

@@ -56,6 +56,7 @@ struct x12_remit_reader {
     int pay_bad;    /* BPR02 could not be read: the payment and its claims not handed on */
     int value_bad;  /* cents() failed since it was last cleared */
     int claim_big;  /* it outgrew max_claim_bytes: skipped to its end */
+    int hdr_big;    /* the payment's header outgrew it: the payment is not handed on */
     size_t max_claim_bytes;
     uint32_t clp_set_pos;
     x12_remit_claim c;
@@ -211,6 +212,7 @@ static void payment_init(x12_remit_reader *r)
     r->party = NULL;
     r->payment_sent = 0;
     r->pay_bad = 0;
+    r->hdr_big = 0;
 }
 
 static void line_init(x12_remit_line *l)
@@ -317,6 +319,7 @@ static int send_claim(x12_remit_reader *r)
             snprintf(f.err.detail, sizeof f.err.detail, "%.30s not read: %s", c->claim_id,
                      r->claim_big   ? "too large to keep"
                      : r->claim_bad ? "an amount is not whole cents"
+                     : r->hdr_big   ? "its payment's header is too large to keep"
                                     : "BPR02 cannot be read");
             f.severity = X12_SEV_ERROR;
             f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
@@ -716,8 +719,15 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
         r->in_set = 0;
     } else if (!r->in_claim && LOOP_IS(loop, "2000")) {
         /* LX and TS3/TS2 provider summaries: not carried */
-    } else if (!r->in_claim) {
+    } else if (!r->in_claim && !r->hdr_big) {
         read_header(r, s, loop);
+    }
+    if (!r->hdr_big && x12_arena_used(r->hdr) > r->max_claim_bytes) {
+        /* a header too large to keep: the payment and its claims are not read */
+        r->hdr_big = r->pay_bad = 1;
+        if (r->cb.finding)
+            seg_finding(r, s, X12_ERR_CLAIM_COUNT, X12_SEV_ERROR, 0, 0,
+                        "the payment's header data is too large to keep: not read");
     }
     if (r->in_claim && !r->claim_big && x12_arena_used(r->arena) > r->max_claim_bytes) {
         /* memory stays bounded: the claim payment is not read (never half of it) */

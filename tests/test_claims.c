@@ -1824,6 +1824,30 @@ static void test_reader_claim_too_large(void **state)
     assert_null(strstr(strchr(e, '\n'), "more entries than the guide allows")); /* once */
     sb_free(&r.findings);
     sb_free(&big);
+    /* billing data too large to keep (a PER repeated in 2010AA): the claims
+     * under it are not read, each said at its CLM; memory stays bounded */
+    const char *per = strstr(out, "~N4*") + 1;
+    per = strchr(per, '~') + 1; /* after the billing provider's N4 */
+    sb_add(&big, out, (size_t)(per - out));
+    for (int i = 0; i < 3000; i++)
+        sb_printf(&big, "PER*IC*DESK*TE*555555%04d~", i);
+    sb_add(&big, per, strlen(per));
+    memset(&r, 0, sizeof r);
+    r.want = cs;
+    cr = x12_claim_reader_new(&cb, &r, 0, NULL);
+    x12_claim_reader_set_max_claim_bytes(cr, 64 << 10);
+    rd = x12_reader_new(NULL, &rcb, cr);
+    assert_int_equal(x12_reader_feed(rd, big.p, big.len), X12_OK);
+    assert_int_equal(x12_reader_finish(rd), X12_OK);
+    assert_int_equal(x12_claim_reader_finish(cr), X12_OK);
+    x12_reader_free(rd);
+    x12_claim_reader_free(cr);
+    assert_int_equal(r.got, 0);
+    assert_non_null(strstr(r.findings.p, "(billing, subscriber or patient data takes more than 64 KiB: not read)"));
+    assert_non_null(strstr(r.findings.p, "(claim PCN-0001 not read: its billing, subscriber or patient data is too large to keep)"));
+    assert_non_null(strstr(r.findings.p, "(claim AFTER not read: its billing"));
+    sb_free(&r.findings);
+    sb_free(&big);
     free(out);
 }
 

@@ -455,6 +455,29 @@ static void test_truncated_and_unbalanced(void **state)
         assert_int_equal(g.last.code, X12_ERR_CLAIM_REJECTED);
         assert_string_equal(g.last.detail, "RC-PAID-1 not read: too large to keep");
         sb_free(&t);
+        /* a payment header too large to keep (REF repeated after TRN): neither
+         * the payment nor its claim payments are handed on */
+        char *trn = strstr(d3, "TRN*");
+        char *after = strchr(trn, '~') + 1;
+        sb_add(&t, d3, (size_t)(after - d3));
+        for (int i = 0; i < 3000; i++)
+            sb_printf(&t, "\nREF*EV*RECEIVER%07d~", i);
+        sb_add(&t, after, strlen(after));
+        memset(&g, 0, sizeof g);
+        rr = x12_remit_reader_new(&CB, &g, 0, NULL);
+        x12_remit_reader_set_max_claim_bytes(rr, 64 << 10);
+        rd = x12_reader_new(&ro, &(x12_reader_callbacks){feed_remit, NULL}, rr);
+        x12_reader_feed(rd, t.p, t.len);
+        x12_reader_finish(rd);
+        x12_remit_reader_finish(rr);
+        x12_reader_free(rd);
+        x12_remit_reader_free(rr);
+        assert_int_equal(g.payments, 0);
+        assert_int_equal(g.claims, 0);
+        assert_int_equal(g.plb, 0);
+        assert_int_equal(g.last.code, X12_ERR_CLAIM_REJECTED); /* the PLB's */
+        assert_true(g.errors >= 9); /* the header, seven claim payments, the PLB */
+        sb_free(&t);
         free(d3);
     }
     /* an 837 given as a remit: its set is named, never read as "no payments" */
