@@ -371,6 +371,40 @@ int batch_ack_assign(batch_run *r)
 
 /* --- atomic outputs ------------------------------------------------------- */
 
+/* The output name of `rel` with `suffix`: as it is, unless its last part
+ * with the longest suffix (32 bytes reserved) would pass the file system's
+ * 255 bytes (an input named near that limit): then the input's name is cut
+ * to 206 bytes and ends in "~" and 16 hex digits of a hash of the whole of
+ * `rel`, the same for all its outputs and on every run. */
+#define OUT_SUFFIX_MAX 32
+static char *out_name(const char *dir, const char *rel, const char *suffix)
+{
+    const char *base = strrchr(rel, '/');
+    base = base ? base + 1 : rel;
+    size_t blen = strlen(base);
+    if (blen + OUT_SUFFIX_MAX <= 255) {
+        char *b = join(dir, "/", rel);
+        char *name = b ? join(b, suffix, "") : NULL;
+        free(b);
+        return name;
+    }
+    uint64_t h = 1469598103934665603u; /* FNV-1a over the whole relative name */
+    for (const char *p = rel; *p; p++)
+        h = (h ^ (unsigned char)*p) * 1099511628211u;
+    size_t keep = 255 - OUT_SUFFIX_MAX - 17;
+    size_t dirpart = (size_t)(base - rel);
+    char *cut = malloc(dirpart + keep + 18);
+    if (!cut)
+        return NULL;
+    memcpy(cut, rel, dirpart + keep);
+    snprintf(cut + dirpart + keep, 18, "~%016llx", (unsigned long long)h);
+    char *b = join(dir, "/", cut);
+    char *name = b ? join(b, suffix, "") : NULL;
+    free(b);
+    free(cut);
+    return name;
+}
+
 int bout_open(batch_run *r, bout *o, const char *area, const char *rel, const char *suffix)
 {
     memset(o, 0, sizeof o[0]);
@@ -378,10 +412,8 @@ int bout_open(batch_run *r, bout *o, const char *area, const char *rel, const ch
     snprintf(tmp, sizeof tmp, "/%ld-%lu.tmp", (long)getpid(), r->tmp_seq++);
     o->tmp = join(r->out, "/" BATCH_STATE_DIR "/tmp", tmp);
     char *a = join(r->out, "/", area);
-    char *b = a ? join(a, "/", rel) : NULL;
-    o->final = b ? join(b, suffix, "") : NULL;
+    o->final = a ? out_name(a, rel, suffix) : NULL;
     free(a);
-    free(b);
     if (!o->tmp || !o->final) {
         bout_discard(o);
         return -1;

@@ -156,6 +156,16 @@ cmp -s "$T/mx/l1" "$T/mx/ls" && ok || bad "mixed file: ledger differs from the t
 cmp -s "$T/mx/l2" "$T/mx/ls" && ok || bad "mixed file, --jobs 2: ledger differs"
 [ "$(outputs "$T/mx/o1")" = "$(outputs "$T/mx/o2")" ] && ok || bad "mixed file: --jobs 2 outputs differ"
 
+# --- an input named near the 255-byte limit: done, its outputs named with a cut
+# name and a hash (the same for all of them), not failed night after night
+mkdir -p "$T/ln/in"
+long=$(printf 'r%.0s' $(seq 1 246))
+cp "$IN/835.x12" "$T/ln/in/$long.835"
+expect_rc 0 "$X12" batch --in "$T/ln/in" --out "$T/ln/out" --quiet
+eq "$(jget "$T/ln/out/summary.json" files.done)" 1 "a long name: done"
+eq "$(ls "$T/ln/out/remits" | grep -c '^r\{206\}~[0-9a-f]\{16\}\.')" 8 "a long name: 8 outputs with the cut name"
+eq "$(ls "$T/ln/out/remits" | sed 's/\..*//' | sort -u | wc -l | tr -d ' ')" 1 "a long name: one stem"
+
 # --- a file saved as UTF-16 by an editor: quarantined, and the reason says so
 mkdir -p "$T/u16/in"
 python3 -c 'import sys; sys.stdout.buffer.write(open(sys.argv[1], "rb").read().decode("ascii").encode("utf-16"))' \
