@@ -155,8 +155,19 @@ python3 -c 'import json,sys
 c=json.loads(open(sys.argv[1]).readline()); del c["submitter"]; del c["receiver"]; print(json.dumps(c))' \
   "$C/y_837p.ndjson" >"$T/nosub.ndjson"
 expect_rc 2 "$X12" 837 --from "$T/nosub.ndjson"; has "$T/err" "--sender and --receiver are needed"
-expect_rc 0 "$X12" 837 --from "$T/nosub.ndjson" --sender S1 --receiver R1
+# without the claims' submitter there is no 1000A contact (PER, required): the
+# claims are written, and the check of the 837 written says what it lacks
+expect_rc 1 "$X12" 837 --from "$T/nosub.ndjson" --sender S1 --receiver R1
+has "$T/err" "x12 837: the 837 written does not validate: segment 6 (NM1), byte 230: required segment is missing (segment PER missing in loop 1000A) [loop 1000A]"
 has "$T/out" "NM1*41*2*S1*****46*S1~"
+# a value longer than the guide allows that the writer's checks let through is
+# said by that check, with its position and loop
+python3 -c 'import json,sys
+c=json.loads(open(sys.argv[1]).readline()); c["subscriber"]["subscriber"]["last_name"]="X"*80; print(json.dumps(c))' \
+  "$C/y_837p.ndjson" >"$T/long.ndjson"
+expect_rc 1 "$X12" 837 --from "$T/long.ndjson" -o "$T/long.837"
+has "$T/err" "the 837 written does not validate: segment 16 (NM1) element 3.0, byte "
+has "$T/err" "element is too long (NM103: 80 characters, at most 60) [loop 2010BA]"
 # one claim per set: three sets, still valid
 expect_rc 0 "$X12" 837 --from "$C/y_837p.ndjson" --max-claims-per-set 1 -o "$T/sets.837"
 [ "$(tr '~' '\n' <"$T/sets.837" | grep -c '^ST\*')" = 3 ] && ok || bad "--max-claims-per-set 1 did not give 3 sets"
