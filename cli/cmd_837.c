@@ -365,6 +365,11 @@ static int from_json(run *r, const char *path, const from_opts *fo)
                 submitter.id_qualifier = "46";
                 submitter.id = sender_id;
             }
+            if (!submitter.contact_count)
+                fprintf(stderr, "%s: the claims carry no submitter contact: the 837 lacks the "
+                                "1000A PER the guides require (give \"submitter\": {\"contacts\": "
+                                "[...]} in the claims)\n",
+                        r->in_name);
             if (it.receiver) {
                 receiver = *it.receiver;
             } else {
