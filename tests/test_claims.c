@@ -1783,6 +1783,23 @@ static void test_reader_context_and_findings(void **state)
     free(out);
 }
 
+/* Reads `in` through a claim reader whose memory limit is `limit` bytes. */
+static void read_limited(const strbuf *in, size_t limit, rctx *r)
+{
+    x12_claim_reader_callbacks cb = {r_claim, r_finding};
+    x12_claim_reader *cr = x12_claim_reader_new(&cb, r, 0, NULL);
+    assert_non_null(cr);
+    x12_claim_reader_set_max_claim_bytes(cr, limit);
+    x12_reader_callbacks rcb = {feed_claims, feed_error};
+    x12_reader *rd = x12_reader_new(NULL, &rcb, cr);
+    assert_non_null(rd);
+    assert_int_equal(x12_reader_feed(rd, in->p, in->len), X12_OK);
+    assert_int_equal(x12_reader_finish(rd), X12_OK);
+    assert_int_equal(x12_claim_reader_finish(cr), X12_OK);
+    x12_reader_free(rd);
+    x12_claim_reader_free(cr);
+}
+
 /* A claim larger than the reader keeps (thousands of lines where the guide
  * allows 50) is not read, one error says so, and memory stays bounded; the
  * claims around it are read. */
@@ -1806,17 +1823,7 @@ static void test_reader_claim_too_large(void **state)
         sb_add(&big, lx, (size_t)(lx2 - lx));
     sb_add(&big, lx2, strlen(lx2));
     rctx r = {cs, 0, 0, 0, {0}, 0};
-    x12_claim_reader_callbacks cb = {r_claim, r_finding};
-    x12_claim_reader *cr = x12_claim_reader_new(&cb, &r, 0, NULL);
-    assert_non_null(cr);
-    x12_claim_reader_set_max_claim_bytes(cr, 256 << 10);
-    x12_reader_callbacks rcb = {feed_claims, feed_error};
-    x12_reader *rd = x12_reader_new(NULL, &rcb, cr);
-    assert_int_equal(x12_reader_feed(rd, big.p, big.len), X12_OK);
-    assert_int_equal(x12_reader_finish(rd), X12_OK);
-    assert_int_equal(x12_claim_reader_finish(cr), X12_OK);
-    x12_reader_free(rd);
-    x12_claim_reader_free(cr);
+    read_limited(&big, 256 << 10, &r);
     assert_int_equal(r.got, 1); /* AFTER */
     const char *e = strstr(r.findings.p, "claim: more entries than the guide allows (claim PCN-0001 takes more than 256 KiB (");
     if (!e)
@@ -1834,14 +1841,7 @@ static void test_reader_claim_too_large(void **state)
     sb_add(&big, per, strlen(per));
     memset(&r, 0, sizeof r);
     r.want = cs;
-    cr = x12_claim_reader_new(&cb, &r, 0, NULL);
-    x12_claim_reader_set_max_claim_bytes(cr, 64 << 10);
-    rd = x12_reader_new(NULL, &rcb, cr);
-    assert_int_equal(x12_reader_feed(rd, big.p, big.len), X12_OK);
-    assert_int_equal(x12_reader_finish(rd), X12_OK);
-    assert_int_equal(x12_claim_reader_finish(cr), X12_OK);
-    x12_reader_free(rd);
-    x12_claim_reader_free(cr);
+    read_limited(&big, 64 << 10, &r);
     assert_int_equal(r.got, 0);
     assert_non_null(strstr(r.findings.p, "(billing, subscriber or patient data takes more than 64 KiB: not read)"));
     assert_non_null(strstr(r.findings.p, "(claim PCN-0001 not read: its billing, subscriber or patient data is too large to keep)"));

@@ -362,6 +362,25 @@ static int feed_remit(void *ctx, const x12_segment *seg)
     return x12_remit_reader_segment(ctx, seg) == X12_ERR_NOMEM;
 }
 
+/* Reads `text` with a claim payment memory limit of `limit` bytes into *g. */
+static void read_limited(const char *text, size_t len, size_t limit, got *g)
+{
+    memset(g, 0, sizeof *g);
+    x12_remit_reader *rr = x12_remit_reader_new(&CB, g, 0, NULL);
+    assert_non_null(rr);
+    x12_remit_reader_set_max_claim_bytes(rr, limit);
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    x12_reader *rd = x12_reader_new(&ro, &(x12_reader_callbacks){feed_remit, NULL}, rr);
+    assert_non_null(rd);
+    x12_reader_feed(rd, text, len);
+    x12_reader_finish(rd);
+    x12_remit_reader_finish(rr);
+    x12_reader_free(rd);
+    x12_remit_reader_free(rr);
+}
+
 static void test_truncated_and_unbalanced(void **state)
 {
     (void)state;
@@ -437,20 +456,7 @@ static void test_truncated_and_unbalanced(void **state)
         for (int i = 0; i < 2000; i++)
             sb_add(&t, svc, (size_t)(next + 1 - svc));
         sb_add(&t, next + 1, strlen(next + 1));
-        x12_remit_reader *rr;
-        memset(&g, 0, sizeof g);
-        rr = x12_remit_reader_new(&CB, &g, 0, NULL);
-        assert_non_null(rr);
-        x12_remit_reader_set_max_claim_bytes(rr, 64 << 10);
-        x12_reader_options ro;
-        x12_reader_options_init(&ro);
-        ro.flags = X12_READ_LENIENT;
-        x12_reader *rd = x12_reader_new(&ro, &(x12_reader_callbacks){feed_remit, NULL}, rr);
-        x12_reader_feed(rd, t.p, t.len);
-        x12_reader_finish(rd);
-        x12_remit_reader_finish(rr);
-        x12_reader_free(rd);
-        x12_remit_reader_free(rr);
+        read_limited(t.p, t.len, 64 << 10, &g);
         assert_int_equal(g.claims, 6);
         assert_int_equal(g.last.code, X12_ERR_CLAIM_REJECTED);
         assert_string_equal(g.last.detail, "RC-PAID-1 not read: too large to keep");
@@ -463,15 +469,7 @@ static void test_truncated_and_unbalanced(void **state)
         for (int i = 0; i < 3000; i++)
             sb_printf(&t, "\nREF*EV*RECEIVER%07d~", i);
         sb_add(&t, after, strlen(after));
-        memset(&g, 0, sizeof g);
-        rr = x12_remit_reader_new(&CB, &g, 0, NULL);
-        x12_remit_reader_set_max_claim_bytes(rr, 64 << 10);
-        rd = x12_reader_new(&ro, &(x12_reader_callbacks){feed_remit, NULL}, rr);
-        x12_reader_feed(rd, t.p, t.len);
-        x12_reader_finish(rd);
-        x12_remit_reader_finish(rr);
-        x12_reader_free(rd);
-        x12_remit_reader_free(rr);
+        read_limited(t.p, t.len, 64 << 10, &g);
         assert_int_equal(g.payments, 0);
         assert_int_equal(g.claims, 0);
         assert_int_equal(g.plb, 0);
