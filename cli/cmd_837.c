@@ -29,6 +29,9 @@ static const char HELP[] =
     "  -o OUT                write to OUT instead of standard output\n"
     "  --sender ID           ISA06 and GS02 (default: the first claim's submitter id)\n"
     "  --receiver ID         ISA08 and GS03 (default: the first claim's receiver id)\n"
+    "  --submitter-contact NAME,QUALIFIER,NUMBER  the submitter's EDI contact (1000A PER,\n"
+    "                        required by the guides; QUALIFIER TE, EM, FX or EX), in place\n"
+    "                        of the claims' submitter contacts\n"
     "  --usage T|P           ISA15 test or production (default P)\n"
     "  --control-file F      ISA13, GS06 and ST02 from the locked counter in F (created\n"
     "                        when missing), so two runs never reuse a number\n"
@@ -274,7 +277,32 @@ typedef struct from_opts {
     unsigned long control_number;
     unsigned long max_per_set;
     const char *date, *time;
+    x12_claim_contact contact; /* --submitter-contact NAME,QUALIFIER,NUMBER */
+    int have_contact;
+    char contact_text[256];
 } from_opts;
+
+/* "EDI DESK,TE,8005551234" -> PER02, PER03, PER04 (QUALIFIER TE, EM, FX or EX). */
+static int parse_contact(const char *s, from_opts *fo)
+{
+    snprintf(fo->contact_text, sizeof fo->contact_text, "%s", s);
+    char *name = fo->contact_text, *q = strchr(name, ',');
+    if (!q)
+        return 0;
+    *q++ = '\0';
+    char *num = strchr(q, ',');
+    if (!num)
+        return 0;
+    *num++ = '\0';
+    if ((strcmp(q, "TE") && strcmp(q, "EM") && strcmp(q, "FX") && strcmp(q, "EX")) || !*num)
+        return 0;
+    memset(&fo->contact, 0, sizeof fo->contact);
+    fo->contact.name = *name ? name : NULL;
+    fo->contact.qualifier[0] = q;
+    fo->contact.number[0] = num;
+    fo->have_contact = 1;
+    return 1;
+}
 
 static int from_json(run *r, const char *path, const from_opts *fo)
 {
@@ -321,6 +349,7 @@ static int from_json(run *r, const char *path, const from_opts *fo)
     x12_claim_writer *w = NULL;
     x12_claim_header hdr;
     x12_claim_party submitter, receiver;
+    x12_claim_contact contact;
     char sender_id[64] = "", receiver_id[64] = "";
     for (;;) {
         x12_claims_json_item it;
@@ -365,10 +394,16 @@ static int from_json(run *r, const char *path, const from_opts *fo)
                 submitter.id_qualifier = "46";
                 submitter.id = sender_id;
             }
+            if (fo->have_contact) {
+                /* the command line's contact stands for the claims' */
+                contact = fo->contact;
+                submitter.contacts = &contact;
+                submitter.contact_count = 1;
+            }
             if (!submitter.contact_count)
                 fprintf(stderr, "%s: the claims carry no submitter contact: the 837 lacks the "
                                 "1000A PER the guides require (give \"submitter\": {\"contacts\": "
-                                "[...]} in the claims)\n",
+                                "[...]} in the claims, or --submitter-contact)\n",
                         r->in_name);
             if (it.receiver) {
                 receiver = *it.receiver;
@@ -507,6 +542,13 @@ int cmd_837(int argc, char **argv)
         } else if (strcmp(a, "--receiver") == 0) {
             NEED_ARG();
             fo.receiver = argv[++i];
+        } else if (strcmp(a, "--submitter-contact") == 0) {
+            NEED_ARG();
+            if (!parse_contact(argv[++i], &fo)) {
+                fprintf(stderr, "x12 837: --submitter-contact: '%s' is not NAME,QUALIFIER,NUMBER "
+                                "(QUALIFIER TE, EM, FX or EX)\n", argv[i]);
+                goto usage;
+            }
         } else if (strcmp(a, "--usage") == 0) {
             NEED_ARG();
             const char *u = argv[++i];

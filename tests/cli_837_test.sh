@@ -161,6 +161,11 @@ expect_rc 1 "$X12" 837 --from "$T/nosub.ndjson" --sender S1 --receiver R1
 has "$T/err" "x12 837: the 837 written does not validate: segment 6 (NM1), byte 230: required segment is missing (segment PER missing in loop 1000A) [loop 1000A]"
 has "$T/out" "NM1*41*2*S1*****46*S1~"
 has "$T/err" "nosub.ndjson: the claims carry no submitter contact: the 837 lacks the 1000A PER the guides require"
+# ... which --submitter-contact gives: a valid 837
+expect_rc 0 "$X12" 837 --from "$T/nosub.ndjson" --sender S1 --receiver R1 --submitter-contact "EDI DESK,TE,8005551234" -o "$T/contact.837"
+has "$T/contact.837" "NM1*41*2*S1*****46*S1~PER*IC*EDI DESK*TE*8005551234~"
+expect_rc 0 "$X12" validate "$T/contact.837"
+expect_rc 2 "$X12" 837 --from "$T/nosub.ndjson" --submitter-contact "EDI DESK,XX,1"; has "$T/err" "is not NAME,QUALIFIER,NUMBER"
 # a value longer than the guide allows that the writer's checks let through is
 # said by that check, with its position and loop
 python3 -c 'import json,sys
