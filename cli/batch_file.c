@@ -30,6 +30,7 @@
 #include <x12/walk.h>
 
 #include "batch.h"
+#include "cli.h"
 #include "sha256.h"
 
 const char *batch_outcome_name(batch_outcome o)
@@ -229,13 +230,13 @@ static void on_finding(void *ctx, const x12_finding *fd)
     if (c->feed)
         x12_ledger_feed_finding(c->feed, fd);
     json_t *o = json_object();
-    json_object_set_new(o, "file", json_string(c->f->rel));
+    json_object_set_new(o, "file", cli_jstr(c->f->rel));
     json_object_set_new(o, "severity", json_string(SEV[fd->severity <= 2 ? fd->severity : 2]));
     json_object_set_new(o, "snip", json_integer(fd->snip));
     json_object_set_new(o, "code", json_string(x12_status_name(fd->err.code)));
     json_object_set_new(o, "message", json_string(fd->err.msg));
     if (fd->err.detail[0])
-        json_object_set_new(o, "detail", json_string(fd->err.detail));
+        json_object_set_new(o, "detail", cli_jstr(fd->err.detail));
     json_object_set_new(o, "guide", json_string(fd->guide ? fd->guide : ""));
     json_object_set_new(o, "loop", json_string(fd->loop_id ? fd->loop_id : ""));
     json_object_set_new(o, "segment_index", json_integer(fd->err.segment_index));
@@ -245,7 +246,7 @@ static void on_finding(void *ctx, const x12_finding *fd)
     json_object_set_new(o, "component", json_integer(fd->err.component_pos));
     json_object_set_new(o, "byte", json_integer((json_int_t)fd->err.byte_offset));
     if (fd->note)
-        json_object_set_new(o, "note", json_string(fd->note));
+        json_object_set_new(o, "note", cli_jstr(fd->note));
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (!s || bout_write(&c->out[OUT_FINDINGS], s, strlen(s)) != 0 ||

@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "batch.h"
+#include "cli.h"
 
 static char *join(const char *a, const char *b, const char *c)
 {
@@ -203,7 +204,7 @@ int batch_done_write(batch_run *r, const batch_file *f)
 {
     json_t *o = json_object();
     batch_counts c = f->counts;
-    json_object_set_new(o, "file", json_string(f->rel));
+    json_object_set_new(o, "file", cli_jstr(f->rel));
     json_object_set_new(o, "sha256", json_string(f->hex));
     json_object_set_new(o, "outcome", json_string(batch_outcome_name(f->outcome)));
     json_object_set_new(o, "errors", json_boolean(f->has_errors));
@@ -221,7 +222,7 @@ int batch_done_write(batch_run *r, const batch_file *f)
     json_object_set_new(o, "rows", rows);
     json_object_set_new(o, "findings", fd);
     if (f->reason[0])
-        json_object_set_new(o, "reason", json_string(f->reason));
+        json_object_set_new(o, "reason", cli_jstr(f->reason));
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (!s)

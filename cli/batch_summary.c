@@ -10,6 +10,7 @@
 #include <x12/amount.h>
 
 #include "batch.h"
+#include "cli.h"
 
 double batch_now(void)
 {
@@ -64,9 +65,9 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
 {
     const batch_counts *c = &t->counts;
     json_t *o = json_object();
-    json_object_set_new(o, "in", json_string(r->in));
-    json_object_set_new(o, "out", json_string(r->out));
-    json_object_set_new(o, "ledger", json_string(r->db));
+    json_object_set_new(o, "in", cli_jstr(r->in));
+    json_object_set_new(o, "out", cli_jstr(r->out));
+    json_object_set_new(o, "ledger", cli_jstr(r->db));
     json_object_set_new(o, "jobs", json_integer(r->jobs));
     json_object_set_new(o, "elapsed_seconds", json_real((double)(long)(t->elapsed * 1000) / 1000));
     json_object_set_new(o, "bytes_read", json_integer((json_int_t)t->bytes_read));
@@ -141,8 +142,8 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
         const batch_file *f = &r->files[i];
         if (f->outcome == BO_DUPLICATE) {
             json_t *d = json_object();
-            json_object_set_new(d, "file", json_string(f->rel));
-            json_object_set_new(d, "same_as", json_string(f->dup_of >= 0
+            json_object_set_new(d, "file", cli_jstr(f->rel));
+            json_object_set_new(d, "same_as", cli_jstr(f->dup_of >= 0
                                                               ? r->files[f->dup_of].rel
                                                               : f->earlier_name ? f->earlier_name
                                                                                 : ""));
@@ -151,9 +152,9 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
         if (f->outcome != BO_QUARANTINED && f->outcome != BO_FAILED)
             continue;
         json_t *e = json_object();
-        json_object_set_new(e, "file", json_string(f->rel));
+        json_object_set_new(e, "file", cli_jstr(f->rel));
         json_object_set_new(e, "outcome", json_string(batch_outcome_name(f->outcome)));
-        json_object_set_new(e, "reason", json_string(f->reason));
+        json_object_set_new(e, "reason", cli_jstr(f->reason));
         if (f->where.code) {
             json_object_set_new(e, "code", json_string(x12_status_name(f->where.code)));
             json_object_set_new(e, "segment_index", json_integer(f->where.segment_index));
@@ -169,10 +170,10 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
     for (size_t i = 0; i < r->nunread; i++) {
         const batch_unread *u = &r->unread[i];
         json_t *x = json_object();
-        json_object_set_new(x, "path", json_string(u->path));
-        json_object_set_new(x, "reason", json_string(u->reason));
+        json_object_set_new(x, "path", cli_jstr(u->path));
+        json_object_set_new(x, "reason", cli_jstr(u->reason));
         if (u->detail[0])
-            json_object_set_new(x, "detail", json_string(u->detail));
+            json_object_set_new(x, "detail", cli_jstr(u->detail));
         json_object_set_new(x, "failed", json_boolean(u->failed));
         json_array_append_new(unread, x);
     }
@@ -191,7 +192,7 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
         json_object_set_new(rec, "paid", money(t->recon.paid));
         json_object_set_new(rec, "ties_out", json_boolean(t->recon.ties_out));
     } else {
-        json_object_set_new(rec, "error", json_string(t->recon_error));
+        json_object_set_new(rec, "error", cli_jstr(t->recon_error));
     }
     json_object_set_new(o, "reconciliation", rec);
     return o;

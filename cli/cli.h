@@ -47,6 +47,15 @@ void cli_args_free(cli_args *a);
 /* An own option for commands whose only one is --json: sets *(int *)ctx. */
 int cli_json_option(void *ctx, int argc, char **argv, int *i);
 
+/* Text for JSON: UTF-8 as it is; any other byte (X12 data or a file name in
+ * ISO-8859-1) read as ISO-8859-1, so 0xE9 is U+00E9 and no value is lost
+ * (jansson refuses strings that are not UTF-8).  Free with free(). */
+char *cli_utf8(const char *p, size_t n);
+/* The same as a JSON string (never NULL unless memory runs out). */
+struct json_t;
+struct json_t *cli_jstrn(const char *p, size_t n);
+struct json_t *cli_jstr(const char *s);
+
 /* --spec OVERLAY for command `name`: loads the companion-guide overlay at
  * `path` onto its guide, or onto the guide already in specs[] when an earlier
  * overlay named the same one (overlays stack in the order given).  At most

@@ -35,7 +35,7 @@ static void codes_text(const x12_ack_record *rec, const char *element, char *buf
 static void print_json(rctx *c, const x12_ack_record *r)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "file", json_string(c->file));
+    json_object_set_new(o, "file", cli_jstr(c->file));
     json_object_set_new(o, "kind", json_string(KIND[r->kind]));
     json_object_set_new(o, "segment_index", json_integer(r->segment_index));
     const char *code_el = r->kind == X12_ACK_REC_TA1       ? "TA104"
@@ -49,28 +49,28 @@ static void print_json(rctx *c, const x12_ack_record *r)
                                                             : "AK905";
     switch (r->kind) {
     case X12_ACK_REC_TA1:
-        json_object_set_new(o, "control", json_string(r->control));
-        json_object_set_new(o, "date", json_string(r->date));
-        json_object_set_new(o, "time", json_string(r->time));
+        json_object_set_new(o, "control", cli_jstr(r->control));
+        json_object_set_new(o, "date", cli_jstr(r->date));
+        json_object_set_new(o, "time", cli_jstr(r->time));
         break;
     case X12_ACK_REC_GROUP:
-        json_object_set_new(o, "functional_id", json_string(r->functional_id));
-        json_object_set_new(o, "control", json_string(r->control));
-        json_object_set_new(o, "version", json_string(r->version));
+        json_object_set_new(o, "functional_id", cli_jstr(r->functional_id));
+        json_object_set_new(o, "control", cli_jstr(r->control));
+        json_object_set_new(o, "version", cli_jstr(r->version));
         break;
     case X12_ACK_REC_SET:
-        json_object_set_new(o, "set_id", json_string(r->set_id));
-        json_object_set_new(o, "control", json_string(r->control));
-        json_object_set_new(o, "version", json_string(r->version));
+        json_object_set_new(o, "set_id", cli_jstr(r->set_id));
+        json_object_set_new(o, "control", cli_jstr(r->control));
+        json_object_set_new(o, "version", cli_jstr(r->version));
         break;
     case X12_ACK_REC_SEGMENT:
     case X12_ACK_REC_CONTEXT:
-        json_object_set_new(o, "segment", json_string(r->segment_id));
+        json_object_set_new(o, "segment", cli_jstr(r->segment_id));
         json_object_set_new(o, "position", json_integer(r->position));
-        json_object_set_new(o, "loop", json_string(r->loop_id));
+        json_object_set_new(o, "loop", cli_jstr(r->loop_id));
         if (r->kind == X12_ACK_REC_CONTEXT) {
-            json_object_set_new(o, "context", json_string(r->context_name));
-            json_object_set_new(o, "value", json_string(r->context_value));
+            json_object_set_new(o, "context", cli_jstr(r->context_name));
+            json_object_set_new(o, "value", cli_jstr(r->context_value));
             json_object_set_new(o, "element", json_integer(r->element));
             json_object_set_new(o, "component", json_integer(r->component));
         }
@@ -79,7 +79,7 @@ static void print_json(rctx *c, const x12_ack_record *r)
         json_object_set_new(o, "element", json_integer(r->element));
         json_object_set_new(o, "component", json_integer(r->component));
         json_object_set_new(o, "repetition", json_integer(r->repetition));
-        json_object_set_new(o, "data_element", json_string(r->de));
+        json_object_set_new(o, "data_element", cli_jstr(r->de));
         if (r->bad_data[0])
             json_object_set_new(o, "bad_data", json_string(r->bad_data));
         break;

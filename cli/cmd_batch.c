@@ -254,7 +254,11 @@ static void classify(batch_run *r)
         char *name = NULL;
         if (f->outcome != BO_PENDING || batch_done_read(r, f->hex, f, &name) != 0)
             continue;
-        if (strcmp(name, f->rel) == 0) {
+        /* the marker holds the name as JSON does (ISO-8859-1 bytes as UTF-8) */
+        char *rel = cli_utf8(f->rel, strlen(f->rel));
+        int same = rel && strcmp(name, rel) == 0;
+        free(rel);
+        if (same) {
             f->outcome = BO_SKIPPED;
             free(name);
         } else {

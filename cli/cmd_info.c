@@ -25,19 +25,10 @@ typedef struct info_ctx {
     char st03[40];
 } info_ctx;
 
+/* Latin-1 bytes are read as ISO-8859-1 (lossless), as x12 to-json does. */
 static json_t *jslice(x12_slice s)
 {
-    if (!s.len)
-        return json_string("");
-    json_t *j = json_stringn(s.ptr, s.len);
-    if (j)
-        return j;
-    /* not UTF-8 (X12 data may be Latin-1): non-ASCII bytes become '?' */
-    char tmp[256];
-    size_t n = s.len < sizeof tmp ? s.len : sizeof tmp;
-    for (size_t i = 0; i < n; i++)
-        tmp[i] = (unsigned char)s.ptr[i] < 0x80 ? s.ptr[i] : '?';
-    return json_stringn(tmp, n);
+    return cli_jstrn(s.ptr, s.len);
 }
 
 /* ISA fields are fixed-width: drop the padding for display. */

@@ -136,7 +136,7 @@ static int on_row(void *ctx, const x12_recon_row *row)
                      strcmp(name, "lines_matched") == 0)
                 json_object_set_new(o, name, json_integer(strtol(v[i], NULL, 10)));
             else
-                json_object_set_new(o, name, json_string(v[i]));
+                json_object_set_new(o, name, cli_jstr(v[i]));
         }
         char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(o);

@@ -25,29 +25,7 @@ typedef struct tj {
  * ISO-8859-1 (0xE9 is U+00E9), so that no value is cut or lost. */
 static json_t *jstr(x12_slice s)
 {
-    if (!s.len)
-        return json_string("");
-    size_t ok = x12_utf8_prefix(s.ptr, s.len);
-    if (ok == s.len)
-        return json_stringn(s.ptr, s.len);
-    char *tmp = malloc(2 * s.len);
-    if (!tmp)
-        return NULL;
-    size_t i = 0, n = 0;
-    while (i < s.len) {
-        size_t k = x12_utf8_prefix(s.ptr + i, s.len - i);
-        memcpy(tmp + n, s.ptr + i, k);
-        n += k;
-        i += k;
-        if (i < s.len) {
-            unsigned char b = (unsigned char)s.ptr[i++];
-            tmp[n++] = (char)(0xC0 | (b >> 6));
-            tmp[n++] = (char)(0x80 | (b & 0x3F));
-        }
-    }
-    json_t *j = json_stringn(tmp, n);
-    free(tmp);
-    return j;
+    return cli_jstrn(s.ptr, s.len);
 }
 
 /* An element's value (or one of its parts) for the tree: jstr(), with a

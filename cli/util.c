@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+#include <x12/common.h>
 #include <x12/spec.h>
 
 #include "cli.h"
@@ -176,4 +178,42 @@ void cli_print_at(const char *file, const x12_segment *seg, x12_status code, con
 int cli_worst(int a, int b)
 {
     return a > b ? a : b;
+}
+
+char *cli_utf8(const char *p, size_t n)
+{
+    char *out = malloc(2 * n + 1);
+    if (!out)
+        return NULL;
+    size_t i = 0, k = 0;
+    while (i < n) {
+        size_t ok = x12_utf8_prefix(p + i, n - i);
+        memcpy(out + k, p + i, ok);
+        k += ok;
+        i += ok;
+        if (i < n) {
+            unsigned char b = (unsigned char)p[i++];
+            out[k++] = (char)(0xC0 | (b >> 6));
+            out[k++] = (char)(0x80 | (b & 0x3F));
+        }
+    }
+    out[k] = '\0';
+    return out;
+}
+
+json_t *cli_jstrn(const char *p, size_t n)
+{
+    if (!n)
+        return json_string("");
+    if (x12_utf8_prefix(p, n) == n)
+        return json_stringn(p, n);
+    char *u = cli_utf8(p, n);
+    json_t *j = u ? json_string(u) : NULL;
+    free(u);
+    return j;
+}
+
+json_t *cli_jstr(const char *s)
+{
+    return cli_jstrn(s ? s : "", s ? strlen(s) : 0);
 }

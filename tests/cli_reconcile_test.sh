@@ -45,6 +45,15 @@ expect_rc 2 "$X12" reconcile --db :memory: --bogus; has "$T/err" "unknown option
 expect_rc 2 "$X12" reconcile --db :memory: --claims; has "$T/err" "--claims needs at least one file"
 expect_rc 2 "$X12" reconcile --db :memory: --as-of 2026-02-30; has "$T/err" "not a CCYY-MM-DD date"
 expect_rc 2 "$X12" reconcile --db "$T/no/such/dir/l.sqlite"; has "$T/err" "ledger database failed"
+# a claim id with an ISO-8859-1 byte: its JSON row keeps it (read as ISO-8859-1), not
+# a row without claim_id
+python3 -c 'import sys, re
+s = open(sys.argv[1], "rb").read()
+m = re.search(rb"CLM\*([A-Z0-9-]+)\*", s)
+sys.stdout.buffer.write(s.replace(m.group(0), b"CLM*" + m.group(1) + b"\xe9*", 1))' "$F/claims-1.837" >"$T/lat.837"
+expect_rc 0 "$X12" reconcile --db :memory: --claims "$T/lat.837" --format json
+[ "$(grep -c '"claim_id":' "$T/out")" = "$(grep -c . "$T/out")" ] && ok || bad "a JSON row lost its claim_id"
+grep -q '\\u00e9"' "$T/out" || grep -q 'é"' "$T/out" && ok || bad "the ISO-8859-1 claim id is not in the JSON: $(head -2 "$T/out")"
 # the two kinds of file swapped: said, exit 1, nothing posted
 expect_rc 1 "$X12" reconcile --db "$T/swapped.sqlite" --claims "$F/era-1.835" --remits "$F/claims-1.837" --format csv
 has "$T/err" "era-1.835: segment 3 (ST) element 1.0, byte "
