@@ -362,6 +362,15 @@ int cmd_batch(int argc, char **argv)
         free_run(&r);
         return EXIT_USAGE;
     }
+    /* the outputs in the inbox itself would be read as inputs by the next run
+     * (an output folder inside the inbox is fine: the walk leaves it out) */
+    struct stat ost;
+    if (stat(r.out, &ost) == 0 && ost.st_dev == st.st_dev && ost.st_ino == st.st_ino) {
+        fprintf(stderr, "x12 batch: --out %s is the --in folder: the next run would read the "
+                        "outputs as inputs (give another folder, or one inside it)\n", r.out);
+        free_run(&r);
+        return EXIT_USAGE;
+    }
     cli_reader_options(&common, &r.ropts);
     if (db) {
         r.db = strdup(db);

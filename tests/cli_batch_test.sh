@@ -166,6 +166,16 @@ eq "$(jget "$T/ln/out/summary.json" files.done)" 1 "a long name: done"
 eq "$(ls "$T/ln/out/remits" | grep -c '^r\{206\}~[0-9a-f]\{16\}\.')" 8 "a long name: 8 outputs with the cut name"
 eq "$(ls "$T/ln/out/remits" | sed 's/\..*//' | sort -u | wc -l | tr -d ' ')" 1 "a long name: one stem"
 
+# --- --out the same folder as --in: refused (the outputs would be the next
+# run's inputs); a folder inside the inbox is fine (the walk leaves it out)
+mkdir -p "$T/same/in"; cp "$IN/835.x12" "$T/same/in/"
+expect_rc 2 "$X12" batch --in "$T/same/in" --out "$T/same/in/."
+has "$T/err" "is the --in folder: the next run would read the outputs as inputs"
+[ "$(ls "$T/same/in")" = "835.x12" ] && ok || bad "refused batch wrote into the inbox: $(ls "$T/same/in")"
+expect_rc 0 "$X12" batch --in "$T/same/in" --out "$T/same/in/out" --quiet
+expect_rc 0 "$X12" batch --in "$T/same/in" --out "$T/same/in/out" --quiet
+eq "$(jget "$T/same/in/out/summary.json" files.found)" 1 "an output folder inside the inbox is not read"
+
 # --- a file named in ISO-8859-1 (not UTF-8): done once, skipped on the next run
 # (its done-marker and summary entries lost the name before: done every night)
 mkdir -p "$T/latin1/in"
