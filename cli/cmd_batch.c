@@ -63,6 +63,9 @@ typedef struct scan {
                      otherwise make the walk exponential) */
     size_t nseen, seen_cap;
     size_t unread_cap;
+    dir_id ledger[4]; /* the ledger and its -wal, -shm and -journal files, when --db is in
+                         the inbox: the batch's own files, not inputs */
+    size_t nledger;
 } scan;
 
 /* 1 when the folder was read already, 0 when it is new (now remembered), -1 no memory. */
@@ -183,7 +186,11 @@ static int walk(scan *s, const char *dir, const char *rel, int depth)
             else if (!seen)
                 rc = walk(s, p, q, depth + 1);
         } else if (S_ISREG(st.st_mode)) {
-            rc = add_file(s, p, q, &st);
+            int own = 0;
+            for (size_t k = 0; k < s->nledger && !own; k++)
+                own = s->ledger[k].dev == st.st_dev && s->ledger[k].ino == st.st_ino;
+            if (!own)
+                rc = add_file(s, p, q, &st);
         } else {
             rc = unread(s, p, "not a file or a folder (a pipe, socket or device)", NULL, 0);
         }
@@ -209,6 +216,17 @@ int batch_scan(batch_run *r)
         s.out_dev = st.st_dev;
         s.out_ino = st.st_ino;
         s.have_out = 1;
+    }
+    static const char *const LEDGER_FILES[4] = {"", "-wal", "-shm", "-journal"};
+    for (int k = 0; k < 4 && r->db; k++) {
+        size_t n = strlen(r->db) + 10;
+        char *p = malloc(n);
+        if (p && (snprintf(p, n, "%s%s", r->db, LEDGER_FILES[k]), stat(p, &st) == 0)) {
+            s.ledger[s.nledger].dev = st.st_dev;
+            s.ledger[s.nledger].ino = st.st_ino;
+            s.nledger++;
+        }
+        free(p);
     }
     int rc = stat(r->in, &st) == 0 && seen_dir(&s, &st) < 0 ? -1 : walk(&s, r->in, "", 0);
     free(s.seen);

@@ -176,6 +176,15 @@ expect_rc 0 "$X12" batch --in "$T/same/in" --out "$T/same/in/out" --quiet
 expect_rc 0 "$X12" batch --in "$T/same/in" --out "$T/same/in/out" --quiet
 eq "$(jget "$T/same/in/out/summary.json" files.found)" 1 "an output folder inside the inbox is not read"
 
+# --- --db inside the inbox: the ledger and its -wal/-shm are the batch's own
+# files, never read as inputs (they were quarantined, a copy of the ledger a night)
+for j in 1 2; do
+  mkdir -p "$T/dbin/in$j"; cp "$IN/835.x12" "$T/dbin/in$j/"
+  expect_rc 0 "$X12" batch --in "$T/dbin/in$j" --out "$T/dbin/out$j" --db "$T/dbin/in$j/ledger.sqlite" --quiet --jobs "$j"
+  expect_rc 0 "$X12" batch --in "$T/dbin/in$j" --out "$T/dbin/out$j" --db "$T/dbin/in$j/ledger.sqlite" --quiet --jobs "$j"
+  eq "$(jget "$T/dbin/out$j/summary.json" files.quarantined)" 0 "--db in the inbox, --jobs $j: nothing quarantined"
+done
+
 # --- a file named in ISO-8859-1 (not UTF-8): done once, skipped on the next run
 # (its done-marker and summary entries lost the name before: done every night)
 mkdir -p "$T/latin1/in"
