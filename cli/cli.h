@@ -47,6 +47,12 @@ void cli_args_free(cli_args *a);
 /* An own option for commands whose only one is --json: sets *(int *)ctx. */
 int cli_json_option(void *ctx, int argc, char **argv, int *i);
 
+/* 1 when `out` names a file that exists and is one of the `n` inputs (the
+ * same file, by device and inode; "-" is never one), so that -o OUT never
+ * truncates an input before it is read; then says so on standard error for
+ * command `cmd`. */
+int cli_output_is_input(const char *cmd, const char *out, const char *const *in, int n);
+
 /* Text for JSON: UTF-8 as it is; any other byte (X12 data or a file name in
  * ISO-8859-1) read as ISO-8859-1, so 0xE9 is U+00E9 and no value is lost
  * (jansson refuses strings that are not UTF-8).  Free with free(). */

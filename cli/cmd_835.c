@@ -118,6 +118,10 @@ int cmd_835(int argc, char **argv)
     x12_remit_level level = op.level;
     const char *out_path = op.out_path;
     FILE *out = stdout;
+    if (cli_output_is_input("835", out_path, files, nfiles)) {
+        cli_args_free(&args);
+        return EXIT_USAGE;
+    }
     if (out_path && strcmp(out_path, "-") != 0) {
         out = fopen(out_path, "wb");
         if (!out) {

@@ -603,6 +603,11 @@ int cmd_837(int argc, char **argv)
         fprintf(stderr, "x12 837: --control-file and --control-number exclude each other\n");
         goto usage;
     }
+    if ((from && cli_output_is_input("837", out_path, &from, 1)) ||
+        (to_json_path && cli_output_is_input("837", out_path, &to_json_path, 1)) ||
+        cli_output_is_input("837", out_path, more, nmore) ||
+        (control_file && cli_output_is_input("837", out_path, &control_file, 1)))
+        goto usage;
     run r;
     memset(&r, 0, sizeof r);
     r.control_file = control_file;

@@ -127,6 +127,8 @@ int cmd_ack(int argc, char **argv)
         common.show_values = 1;
     x12_reader_options ro;
     cli_reader_options(&common, &ro);
+    if (cli_output_is_input("ack", out, &file, 1))
+        goto done;
     f = (!out || !strcmp(out, "-")) ? stdout : fopen(out, "wb");
     if (!f) {
         fprintf(stderr, "x12 ack: %s: %s\n", out, strerror(errno));

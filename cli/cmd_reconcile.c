@@ -336,6 +336,13 @@ int cmd_reconcile(int argc, char **argv)
         }
     }
 
+    if (cli_output_is_input("reconcile", out_path, claims, nclaims) ||
+        cli_output_is_input("reconcile", out_path, remits, nremits) ||
+        cli_output_is_input("reconcile", out_path, &db, 1)) {
+        free(claims);
+        free(remits);
+        return EXIT_USAGE;
+    }
     x12_ledger *l = NULL;
     x12_error err;
     if (x12_ledger_open(db, &l, &err) != X12_OK) {

@@ -2,6 +2,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <jansson.h>
 #include <x12/common.h>
 #include <x12/spec.h>
@@ -216,4 +218,19 @@ json_t *cli_jstrn(const char *p, size_t n)
 json_t *cli_jstr(const char *s)
 {
     return cli_jstrn(s ? s : "", s ? strlen(s) : 0);
+}
+
+int cli_output_is_input(const char *cmd, const char *out, const char *const *in, int n)
+{
+    struct stat so, si;
+    if (!out || !strcmp(out, "-") || stat(out, &so) != 0)
+        return 0;
+    for (int i = 0; i < n; i++)
+        if (in[i] && strcmp(in[i], "-") && stat(in[i], &si) == 0 && si.st_dev == so.st_dev &&
+            si.st_ino == so.st_ino) {
+            fprintf(stderr, "x12 %s: -o %s is the input %s: it would be overwritten (give another "
+                            "file)\n", cmd, out, in[i]);
+            return 1;
+        }
+    return 0;
 }

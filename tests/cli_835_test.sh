@@ -52,6 +52,10 @@ expect_rc 1 "$X12" 835 "$F/era-1.835" "$T/junk.835" "$F/era-2.835"; lines "$T/ou
 has "$T/err" "junk.835"
 expect_rc 2 "$X12" 835 "$F/era-1.835" "$T/missing.835" "$F/era-2.835"; lines "$T/out" 14
 has "$T/err" "missing.835"
+# -o naming an input: refused before the input is truncated
+cp "$F/era-1.835" "$T/self.835"
+expect_rc 2 "$X12" 835 "$T/self.835" -o "$T/self.835"; has "$T/err" "is the input"
+cmp -s "$T/self.835" "$F/era-1.835" && ok || bad "x12 835 -o INPUT changed the input"
 # a paid amount that is a fraction of a cent: never a row with 0.00 in its place
 sed 's/^CLP\*RC-PART-1\*1\*200\*120\*/CLP*RC-PART-1*1*200*120.005*/' "$F/era-1.835" >"$T/frac.835"
 expect_rc 1 "$X12" 835 "$T/frac.835"; lines "$T/out" 7

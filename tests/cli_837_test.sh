@@ -190,6 +190,10 @@ echo "garbage" >"$T/badctl"
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --control-file "$T/badctl"
 has "$T/err" "control-number file is corrupt"
 
+# -o naming the input: refused before the input is truncated
+cp "$C/y_837p.ndjson" "$T/self.ndjson"
+expect_rc 2 "$X12" 837 --from "$T/self.ndjson" -o "$T/self.ndjson"; has "$T/err" "-o $T/self.ndjson is the input"
+cmp -s "$T/self.ndjson" "$C/y_837p.ndjson" && ok || bad "x12 837 -o INPUT changed the input"
 # --to-json takes several 837s, like the other commands
 R=$SRC/fixtures/reconcile
 expect_rc 0 "$X12" 837 --to-json "$R/claims-1.837" "$R/claims-2.837"

@@ -127,6 +127,10 @@ has "$T/err" "SE01 does not match the number of segments"; has "$T/err" "1 trail
 expect_rc 0 "$X12" cat --strict "$T/b/n_se01_count.i0001.g0001.t0001.x12"
 has "$T/out" "SE*4*0001~"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" --by group -o /proc/x12-no-such-dir
+# x12 ack -o naming its input: refused before the input is truncated
+cp "$A/y_accepted.x12" "$T/self.x12"
+expect_rc 2 "$X12" ack "$T/self.x12" -o "$T/self.x12"; has "$T/err" "is the input"
+cmp -s "$T/self.x12" "$A/y_accepted.x12" && ok || bad "x12 ack -o INPUT changed the input"
 # an output that exists is not replaced (another input of the same stem), unless --force
 mkdir -p "$T/same/a" "$T/same/b"
 cp "$A/y_accepted.x12" "$T/same/a/claims.x12"; cp "$A/p_partially_accepted.x12" "$T/same/b/claims.x12"

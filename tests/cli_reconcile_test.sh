@@ -45,6 +45,10 @@ expect_rc 2 "$X12" reconcile --db :memory: --bogus; has "$T/err" "unknown option
 expect_rc 2 "$X12" reconcile --db :memory: --claims; has "$T/err" "--claims needs at least one file"
 expect_rc 2 "$X12" reconcile --db :memory: --as-of 2026-02-30; has "$T/err" "not a CCYY-MM-DD date"
 expect_rc 2 "$X12" reconcile --db "$T/no/such/dir/l.sqlite"; has "$T/err" "ledger database failed"
+# -o naming an input or the ledger: refused, nothing overwritten
+cp "$F/era-1.835" "$T/self.835"
+expect_rc 2 "$X12" reconcile --db :memory: --remits "$T/self.835" -o "$T/self.835"; has "$T/err" "is the input"
+cmp -s "$T/self.835" "$F/era-1.835" && ok || bad "x12 reconcile -o INPUT changed the input"
 # a claim id with an ISO-8859-1 byte: its JSON row keeps it (read as ISO-8859-1), not
 # a row without claim_id
 python3 -c 'import sys, re
