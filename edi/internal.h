@@ -27,6 +27,8 @@ int x12__segment_utf8(const x12_segment *seg);
  * component; 0 otherwise. */
 void x12__segment_locate(const x12_segment *seg, const char *p, uint16_t *element,
                          uint16_t *component);
+/* A memory limit for messages: "32 MiB" when whole MiB, else "256 KiB". */
+void x12__size_text(size_t bytes, char *out, size_t cap);
 
 /* --- control-number set: exact for values of up to 9 bytes -------------- */
 typedef struct ctlset {

@@ -1026,6 +1026,12 @@ unsigned x12_count_parts(x12_slice value, char sep)
     return n;
 }
 
+void x12__size_text(size_t bytes, char *out, size_t cap)
+{
+    int mib = bytes >= ((size_t)1 << 20) && !(bytes & (((size_t)1 << 20) - 1));
+    snprintf(out, cap, "%zu %s", mib ? bytes >> 20 : bytes >> 10, mib ? "MiB" : "KiB");
+}
+
 void x12__segment_locate(const x12_segment *seg, const char *p, uint16_t *element,
                          uint16_t *component)
 {

@@ -142,21 +142,8 @@ static void read_party_seg(x12_claim_reader *r, x12_slice id)
  * ends, when the current event has no segment). */
 static void claim_rejected(x12_claim_reader *r, const char *detail)
 {
-    if (!r->cb.finding)
-        return;
-    x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = X12_ERR_CLAIM_REJECTED;
-    f.err.msg = x12_status_message(f.err.code);
-    f.err.byte_offset = r->clm_offset;
-    f.err.segment_index = r->clm_index;
-    f.err.set_position = r->clm_set_pos;
-    memcpy(f.err.segment_id, "CLM", 4);
-    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
-    f.severity = X12_SEV_ERROR;
-    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-    f.loop_id = "2300";
-    r->cb.finding(r->ctx, &f);
+    cr_finding_at(r, r->clm_offset, r->clm_index, r->clm_set_pos, "CLM", 3, "2300",
+                  X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0, detail);
 }
 
 static void deliver(x12_claim_reader *r)
@@ -582,11 +569,35 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         cr_check_used(r);
 }
 
-/* "32 MiB", "256 KiB" */
-static void limit_text(size_t bytes, char *out, size_t cap)
+/* After each segment: memory stays bounded.  The envelope and HL levels
+ * together, and the claim, each at most max_claim_bytes: past it what they
+ * hold is not read (never half of it), said once here, and their claims are
+ * not delivered (deliver()). */
+static void check_memory(x12_claim_reader *r)
 {
-    int mib = bytes >= ((size_t)1 << 20) && !(bytes & (((size_t)1 << 20) - 1));
-    snprintf(out, cap, "%zu %s", mib ? bytes >> 20 : bytes >> 10, mib ? "MiB" : "KiB");
+    size_t levels = 0, max = r->max_claim_bytes;
+    for (int i = 0; i < A_CLAIM; i++)
+        levels += x12_arena_used(r->a[i]);
+    if (r->levels_big && levels <= max)
+        r->levels_big = 0; /* a new level or set freed them */
+    int levels_over = !r->levels_big && levels > max;
+    int claim_over = r->in_claim && !r->claim_too_big && x12_arena_used(r->a[A_CLAIM]) > max;
+    if (!levels_over && !claim_over)
+        return;
+    char lim[24], detail[96];
+    x12__size_text(max, lim, sizeof lim);
+    if (levels_over) {
+        r->levels_big = 1;
+        snprintf(detail, sizeof detail,
+                 "billing, subscriber or patient data takes more than %s: not read", lim);
+        cr_report_claim(r, X12_ERR_CLAIM_COUNT, detail);
+    }
+    if (claim_over) {
+        r->claim_too_big = 1;
+        snprintf(detail, sizeof detail, "claim %s takes more than %s (%zu lines so far): not read",
+                 r->claim.claim_id ? r->claim.claim_id : "", lim, r->claim.line_count);
+        cr_report_claim(r, X12_ERR_CLAIM_COUNT, detail);
+    }
 }
 
 static int on_event(void *ctx, const x12_walk_event *ev)
@@ -596,30 +607,7 @@ static int on_event(void *ctx, const x12_walk_event *ev)
     if (ev->kind == X12_WALK_SEGMENT) {
         r->seg_utf8 = x12__segment_utf8(ev->seg);
         segment(r, ev);
-        size_t levels = 0;
-        for (int i = 0; i < A_CLAIM; i++)
-            levels += x12_arena_used(r->a[i]);
-        if (r->levels_big && levels <= r->max_claim_bytes) {
-            r->levels_big = 0; /* a new level or set freed them */
-        } else if (!r->levels_big && levels > r->max_claim_bytes) {
-            r->levels_big = 1;
-            char detail[96], lim[24];
-            limit_text(r->max_claim_bytes, lim, sizeof lim);
-            snprintf(detail, sizeof detail,
-                     "billing, subscriber or patient data takes more than %s: not read", lim);
-            cr_report_claim(r, X12_ERR_CLAIM_COUNT, detail);
-        }
-        if (r->in_claim && !r->claim_too_big &&
-            x12_arena_used(r->a[A_CLAIM]) > r->max_claim_bytes) {
-            /* memory stays bounded: the claim is not read (never half of it) */
-            r->claim_too_big = 1;
-            char detail[96];
-            char lim[24];
-            limit_text(r->max_claim_bytes, lim, sizeof lim);
-            snprintf(detail, sizeof detail, "claim %s takes more than %s (%zu lines so far): not read",
-                     r->claim.claim_id ? r->claim.claim_id : "", lim, r->claim.line_count);
-            cr_report_claim(r, X12_ERR_CLAIM_COUNT, detail);
-        }
+        check_memory(r);
     }
     else if (ev->kind == X12_WALK_LEAVE && ev->loop_id && !strcmp(ev->loop_id, "2300"))
         deliver(r);

@@ -83,6 +83,11 @@ int cr_nomem(x12_claim_reader *r);
 /* Reports element `el` (0: the whole segment) of the current segment as
  * not carried by the model (X12_ERR_CLAIM_NOT_CARRIED, severity info). */
 void cr_not_carried(x12_claim_reader *r, unsigned el);
+/* Hands on a finding of the reader's own at a position given field by field
+ * (a segment of the current event, or the CLM of the claim that ends). */
+void cr_finding_at(x12_claim_reader *r, uint64_t off, uint32_t index, uint32_t set_pos,
+                   const char *id, size_t idlen, const char *loop, x12_status code,
+                   x12_severity sev, unsigned el, unsigned comp, const char *detail);
 /* A transaction set that is not an 837, at its ST (X12_ERR_OTHER_TRANSACTION, an error). */
 void cr_report_other(x12_claim_reader *r, const char *detail);
 /* An error of the claim at the current segment (element 0). */

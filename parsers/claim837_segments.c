@@ -23,33 +23,40 @@ int cr_nomem(x12_claim_reader *r)
     return -1;
 }
 
-static void cr_report_at(x12_claim_reader *r, x12_status code, x12_severity sev, unsigned el,
-                         unsigned comp, const char *detail)
+void cr_finding_at(x12_claim_reader *r, uint64_t off, uint32_t index, uint32_t set_pos,
+                   const char *id, size_t idlen, const char *loop, x12_status code,
+                   x12_severity sev, unsigned el, unsigned comp, const char *detail)
 {
-    /* never a claim with a value made up in place of one it could not hold */
-    if (code == X12_ERR_CLAIM_VALUE && r->in_claim)
-        r->claim_bad_value = 1;
     if (!r->cb.finding)
         return;
-    const x12_segment *s = r->ev->seg;
     x12_finding f;
     memset(&f, 0, sizeof f);
     f.err.code = code;
     f.err.msg = x12_status_message(code);
-    f.err.byte_offset = s->byte_offset;
-    f.err.segment_index = s->segment_index;
-    f.err.set_position = s->set_position;
-    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
-             s->id.ptr);
+    f.err.byte_offset = off;
+    f.err.segment_index = index;
+    f.err.set_position = set_pos;
+    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(idlen < 3 ? idlen : 3), id);
     f.err.element_pos = (uint16_t)el;
     f.err.component_pos = (uint16_t)comp;
     if (detail)
         snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
     f.severity = sev;
     f.snip = 0;
-    f.guide = r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-    f.loop_id = r->ev->loop_id ? r->ev->loop_id : "";
+    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
+    f.loop_id = loop;
     r->cb.finding(r->ctx, &f);
+}
+
+static void cr_report_at(x12_claim_reader *r, x12_status code, x12_severity sev, unsigned el,
+                         unsigned comp, const char *detail)
+{
+    /* never a claim with a value made up in place of one it could not hold */
+    if (code == X12_ERR_CLAIM_VALUE && r->in_claim)
+        r->claim_bad_value = 1;
+    const x12_segment *s = r->ev->seg;
+    cr_finding_at(r, s->byte_offset, s->segment_index, s->set_position, s->id.ptr, s->id.len,
+                  r->ev->loop_id ? r->ev->loop_id : "", code, sev, el, comp, detail);
 }
 
 static void cr_report(x12_claim_reader *r, x12_status code, x12_severity sev, unsigned el,

@@ -54,7 +54,6 @@ struct x12_remit_reader {
     int in_claim;
     int claim_bad;  /* an amount of it could not be read: not handed on */
     int pay_bad;    /* BPR02 could not be read: the payment and its claims not handed on */
-    int value_bad;  /* cents() failed since it was last cleared */
     int claim_big;  /* it outgrew max_claim_bytes: skipped to its end */
     int hdr_big;    /* the payment's header outgrew it: the payment is not handed on */
     size_t max_claim_bytes;
@@ -88,26 +87,35 @@ static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
     return slot;
 }
 
-/* Hands on a finding of the reader's own at segment `s` of the current event. */
-static void seg_finding(x12_remit_reader *r, const x12_segment *s, x12_status code,
-                        x12_severity sev, uint16_t el, uint16_t comp, const char *detail)
+/* Hands on a finding of the reader's own, at a position given field by field
+ * (a segment of the current event, or a CLP read earlier). */
+static void finding_at(x12_remit_reader *r, uint64_t off, uint32_t index, uint32_t set_pos,
+                       const char *id, size_t idlen, const char *loop, x12_status code,
+                       x12_severity sev, uint16_t el, uint16_t comp, const char *detail)
 {
     x12_finding f;
     memset(&f, 0, sizeof f);
     f.err.code = code;
     f.err.msg = x12_status_message(code);
-    f.err.byte_offset = s->byte_offset;
-    f.err.segment_index = s->segment_index;
-    f.err.set_position = s->set_position;
-    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
-             s->id.ptr);
+    f.err.byte_offset = off;
+    f.err.segment_index = index;
+    f.err.set_position = set_pos;
+    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(idlen < 3 ? idlen : 3), id);
     f.err.element_pos = el;
     f.err.component_pos = comp;
     snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
     f.severity = sev;
     f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-    f.loop_id = r->ev && r->ev->loop_id ? r->ev->loop_id : "";
+    f.loop_id = loop;
     r->cb.finding(r->ctx, &f);
+}
+
+/* ... at segment `s` of the current event. */
+static void seg_finding(x12_remit_reader *r, const x12_segment *s, x12_status code,
+                        x12_severity sev, uint16_t el, uint16_t comp, const char *detail)
+{
+    finding_at(r, s->byte_offset, s->segment_index, s->set_position, s->id.ptr, s->id.len,
+               r->ev && r->ev->loop_id ? r->ev->loop_id : "", code, sev, el, comp, detail);
 }
 
 /* A value with bytes that are not UTF-8: kept as they are, read as
@@ -137,23 +145,29 @@ static void other_set(x12_remit_reader *r, const x12_segment *s)
     seg_finding(r, s, X12_ERR_OTHER_TRANSACTION, X12_SEV_ERROR, 1, 0, detail);
 }
 
-/* Element `pos` of `s` as cents.  An amount that is not a whole number of
- * cents (or not a number) is never read as 0: an error names it, and what
- * holds it is not handed on (the claim payment, the PLB entry, or with a
- * BPR02 the payment and its claims). */
+/* Element `pos` of `s` as cents into *v; -1 when it is not a whole number
+ * of cents (or not a number).  Such an amount is never read as 0: an error
+ * names it, and what holds it is not handed on (the claim payment, which is
+ * marked here; the PLB entry or, for BPR02, the payment: the caller's). */
+static int cents_at(x12_remit_reader *r, const x12_segment *s, unsigned pos, int64_t *v)
+{
+    *v = 0;
+    x12_slice e = elem(s, pos);
+    if (!e.len || x12_amount_parse(e, v) == X12_OK)
+        return 0;
+    *v = 0;
+    if (r->in_claim)
+        r->claim_bad = 1;
+    if (r->cb.finding)
+        seg_finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)pos, 0,
+                    "an amount that is not a whole number of cents");
+    return -1;
+}
+
 static int64_t cents(x12_remit_reader *r, const x12_segment *s, unsigned pos)
 {
-    int64_t v = 0;
-    x12_slice e = elem(s, pos);
-    if (e.len && x12_amount_parse(e, &v) != X12_OK) {
-        v = 0;
-        r->value_bad = 1;
-        if (r->in_claim)
-            r->claim_bad = 1;
-        if (r->cb.finding)
-            seg_finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)pos, 0,
-                        "an amount that is not a whole number of cents");
-    }
+    int64_t v;
+    cents_at(r, s, pos, &v);
     return v;
 }
 
@@ -308,23 +322,14 @@ static int send_claim(x12_remit_reader *r)
         /* never a claim payment with an amount made up in place of one that
          * could not be read (said at its element by cents()) */
         if (r->cb.finding) {
-            x12_finding f;
-            memset(&f, 0, sizeof f);
-            f.err.code = X12_ERR_CLAIM_REJECTED;
-            f.err.msg = x12_status_message(f.err.code);
-            f.err.byte_offset = r->cx.byte_offset;
-            f.err.segment_index = r->cx.segment_index;
-            f.err.set_position = r->clp_set_pos;
-            memcpy(f.err.segment_id, "CLP", 4);
-            snprintf(f.err.detail, sizeof f.err.detail, "%.30s not read: %s", c->claim_id,
+            char detail[96];
+            snprintf(detail, sizeof detail, "%.30s not read: %s", c->claim_id,
                      r->claim_big   ? "too large to keep"
                      : r->claim_bad ? "an amount is not whole cents"
                      : r->hdr_big   ? "its payment's header is too large to keep"
                                     : "BPR02 cannot be read");
-            f.severity = X12_SEV_ERROR;
-            f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-            f.loop_id = "2100";
-            r->cb.finding(r->ctx, &f);
+            finding_at(r, r->cx.byte_offset, r->cx.segment_index, r->clp_set_pos, "CLP", 3, "2100",
+                       X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0, detail);
         }
         r->claim_bad = r->claim_big = 0;
         x12_arena_reset(r->arena);
@@ -505,9 +510,7 @@ static void read_header(x12_remit_reader *r, const x12_segment *s, const char *l
     int in_party = LOOP_IS(loop, "1000A") || LOOP_IS(loop, "1000B");
     if (IS(id, "BPR")) {
         p->handling_code = el(r, a, s, 1);
-        r->value_bad = 0;
-        p->amount_cents = cents(r, s, 2);
-        r->pay_bad = r->value_bad;
+        r->pay_bad = cents_at(r, s, 2, &p->amount_cents) != 0;
         p->credit_debit = el(r, a, s, 3);
         p->method = el(r, a, s, 4);
         p->format = el(r, a, s, 5);
@@ -666,10 +669,8 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
         e.fiscal_date = el(r, a, s, 2);
         e.reason = comp(r, a, s, k, 1);
         e.reference = comp(r, a, s, k, 2);
-        r->value_bad = 0;
-        e.cents = cents(r, s, k + 1);
-        if (r->value_bad)
-            continue; /* said by cents(): the entry is not handed on */
+        if (cents_at(r, s, k + 1, &e.cents) != 0)
+            continue; /* said by cents_at(): the entry is not handed on */
         r->totals.plb_cents += e.cents;
         r->totals.plb_entries++;
         if (!r->nomem && r->cb.plb)
@@ -733,11 +734,10 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
         /* memory stays bounded: the claim payment is not read (never half of it) */
         r->claim_big = 1;
         if (r->cb.finding) {
-            char detail[96];
-            size_t m = r->max_claim_bytes;
-            int mib = m >= ((size_t)1 << 20) && !(m & (((size_t)1 << 20) - 1));
-            snprintf(detail, sizeof detail, "claim payment %.30s takes more than %zu %s: not read",
-                     r->c.claim_id, mib ? m >> 20 : m >> 10, mib ? "MiB" : "KiB");
+            char detail[96], lim[24];
+            x12__size_text(r->max_claim_bytes, lim, sizeof lim);
+            snprintf(detail, sizeof detail, "claim payment %.30s takes more than %s: not read",
+                     r->c.claim_id, lim);
             seg_finding(r, s, X12_ERR_CLAIM_COUNT, X12_SEV_ERROR, 0, 0, detail);
         }
     }

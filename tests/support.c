@@ -242,3 +242,17 @@ void failing_alloc_init(failing_alloc *f, long fail_at)
     f->calls = 0;
     f->live = 0;
 }
+
+int remove_tree(const char *dir)
+{
+    size_t n = strlen(dir) + 16;
+    char *cmd = malloc(n);
+    if (!cmd || strchr(dir, '\'')) {
+        free(cmd);
+        return -1;
+    }
+    snprintf(cmd, n, "rm -rf '%s'", dir);
+    int rc = system(cmd);
+    free(cmd);
+    return rc == 0 ? 0 : -1;
+}

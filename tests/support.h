@@ -31,6 +31,9 @@ char *reader_log(const char *data, size_t len, size_t chunk, const x12_reader_op
  * "NAME segment=N set=P id=ID element=E byte=B". */
 char *reader_errors(const char *data, size_t len, const x12_reader_options *opts);
 
+/* Removes a folder and everything under it (rm -rf); returns 0 on success. */
+int remove_tree(const char *dir);
+
 /* Lists the regular files of a folder (sorted, full paths), NULL-terminated.
  * Free with free_list(). */
 char **list_dir(const char *dir);

@@ -455,9 +455,7 @@ static void test_control_file(void **state)
                      X12_ERR_CONTROL_CORRUPT);
     assert_int_equal(err.code, X12_ERR_CONTROL_CORRUPT);
     sb_free(&b);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 /* X12_ERR_CONTROL_LOCK: a wait that would never end.  The child holds the
@@ -517,9 +515,7 @@ static void test_control_lock(void **state)
     assert_non_null(strstr(err.detail, "counter.lock"));
     close(pipefd[0]);
     close(pipefd[1]);
-    char cmd[400];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 /* --- errors ------------------------------------------------------------------------ */
@@ -847,9 +843,7 @@ static void split_check(const char *input, x12_split_by by, int want_files)
     sb_free(&orig.sets);
     sb_free(&parts.sets);
     free_list(files);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 static void test_split(void **state)
@@ -919,9 +913,7 @@ static void test_split_details(void **state)
     assert_non_null(strstr(err.detail, "/nonexistent/x12split/y_accepted.i0001.g0001.x12"));
     assert_null(x12_split_new(X12_SPLIT_GROUP, NULL, "x", NULL, &err));
     assert_int_equal(err.code, X12_ERR_USAGE);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(remove_tree(dir), 0);
     x12_split_free(NULL);
 }
 
@@ -952,9 +944,7 @@ static void test_alloc_failure_split(void **state)
         assert_int_equal(fa.live, 0);
     }
     assert_true(ok);
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    assert_int_equal(system(cmd), 0);
+    assert_int_equal(remove_tree(dir), 0);
 }
 
 int main(void)
