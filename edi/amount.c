@@ -4,76 +4,98 @@
 
 #include "x12/amount.h"
 
+#include "internal.h"
+
 x12_status x12_amount_parse(x12_slice s, int64_t *cents)
 {
-    size_t i = 0;
+    /* one run of digits, then optionally '.' and another: two tight loops
+     * rather than a state test per byte (millions of amounts a file) */
+    const char *p = s.ptr, *end = s.ptr + s.len;
     int neg = 0;
-    if (s.len && s.ptr[0] == '-') {
+    if (p < end && *p == '-') {
         neg = 1;
-        i = 1;
+        p++;
     }
-    int64_t whole = 0, frac = 0;
-    int digits = 0, fdigits = 0, dot = 0;
-    for (; i < s.len; i++) {
-        char c = s.ptr[i];
-        if (c == '.' && !dot) {
-            dot = 1;
-        } else if (c >= '0' && c <= '9') {
-            if (dot) {
-                /* past the cents only zeros, which change nothing ("1.250") */
-                if (++fdigits > 2) {
-                    if (c != '0')
-                        return X12_ERR_ELEMENT_CHAR;
-                    continue;
-                }
-                frac = frac * 10 + (c - '0');
-            } else {
-                if (digits >= 15)
-                    return X12_ERR_ELEMENT_CHAR;
-                whole = whole * 10 + (c - '0');
-            }
-            digits++;
-        } else {
-            return X12_ERR_ELEMENT_CHAR;
-        }
-    }
-    if (!digits)
+    const char *w0 = p;
+    int64_t whole = 0;
+    while (p < end && (unsigned)(*p - '0') < 10)
+        whole = whole * 10 + (*p++ - '0');
+    size_t nwhole = (size_t)(p - w0);
+    if (nwhole > 15)
         return X12_ERR_ELEMENT_CHAR;
-    if (fdigits == 1)
-        frac *= 10;
+    int64_t frac = 0;
+    size_t nfrac = 0;
+    if (p < end) {
+        if (*p++ != '.')
+            return X12_ERR_ELEMENT_CHAR;
+        const char *f0 = p;
+        while (p < end && (unsigned)(*p - '0') < 10) {
+            /* past the cents only zeros, which change nothing ("1.250") */
+            if (p - f0 < 2)
+                frac = frac * 10 + (*p - '0');
+            else if (*p != '0')
+                return X12_ERR_ELEMENT_CHAR;
+            p++;
+        }
+        if (p < end)
+            return X12_ERR_ELEMENT_CHAR;
+        nfrac = (size_t)(p - f0);
+        if (nfrac == 1)
+            frac *= 10;
+    }
+    if (nwhole + nfrac == 0)
+        return X12_ERR_ELEMENT_CHAR;
     int64_t v = whole * 100 + frac;
     *cents = neg ? -v : v;
     return X12_OK;
 }
 
-int x12_amount_format(int64_t cents, x12_amount_style style, char *buf, size_t cap)
+/* The digits of `cents` written straight into dst, backwards from where
+ * they end (no scratch buffer copied over: the bytes are read again at once
+ * by whoever writes the row, and a wide load of narrow stores still in
+ * flight stalls).  places: 2, or as few as the value needs (0-2).  At most
+ * 24 bytes, no NUL; returns the length. */
+size_t x12__amount_text(int64_t cents, int min_places, char *dst)
 {
-    /* written by hand, not with snprintf: row writers format millions */
-    char tmp[32];
-    char *p = tmp + sizeof tmp;
     /* magnitude without overflow for INT64_MIN */
     uint64_t m = cents < 0 ? (uint64_t)0 - (uint64_t)cents : (uint64_t)cents;
     uint64_t whole = m / 100;
     unsigned frac = (unsigned)(m % 100);
-    int places = style == X12_AMOUNT_DECIMAL2 ? 2 : frac == 0 ? 0 : frac % 10 == 0 ? 1 : 2;
-    if (places == 2) {
-        *--p = (char)('0' + frac % 10);
-        *--p = (char)('0' + frac / 10);
-        *--p = '.';
-    } else if (places == 1) {
-        *--p = (char)('0' + frac / 10);
-        *--p = '.';
-    }
+    int places = min_places == 2 ? 2 : frac == 0 ? 0 : frac % 10 == 0 ? 1 : 2;
+    size_t nd = 1;
+    for (uint64_t t = whole; t >= 10; t /= 10)
+        nd++;
+    size_t n = cents < 0;
+    if (n)
+        dst[0] = '-';
+    n += nd;
+    char *q = dst + n;
     do {
-        *--p = (char)('0' + whole % 10);
+        *--q = (char)('0' + whole % 10);
         whole /= 10;
     } while (whole);
-    if (cents < 0)
-        *--p = '-';
-    size_t n = (size_t)(tmp + sizeof tmp - p);
+    if (places) {
+        dst[n++] = '.';
+        dst[n++] = (char)('0' + frac / 10);
+        if (places == 2)
+            dst[n++] = (char)('0' + frac % 10);
+    }
+    return n;
+}
+
+int x12_amount_format(int64_t cents, x12_amount_style style, char *buf, size_t cap)
+{
+    /* written by hand, not with snprintf: row writers format millions */
+    if (cap > 24) {
+        size_t n = x12__amount_text(cents, style == X12_AMOUNT_DECIMAL2 ? 2 : 0, buf);
+        buf[n] = '\0';
+        return (int)n;
+    }
+    char tmp[32];
+    size_t n = x12__amount_text(cents, style == X12_AMOUNT_DECIMAL2 ? 2 : 0, tmp);
     if (cap > 0) {
         size_t k = n < cap - 1 ? n : cap - 1;
-        memcpy(buf, p, k);
+        memcpy(buf, tmp, k);
         buf[k] = '\0';
     }
     return (int)n;

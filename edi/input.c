@@ -136,6 +136,25 @@ x12_status x12_input_read(x12_input *in, void *buf, size_t cap, size_t *got, x12
         return X12_ERR_USAGE;
     if (cap == 0)
         return X12_OK;
+    if (in->gzip == 0 && in->raw_pos == in->raw_len && !in->eof) {
+        /* plain input with nothing buffered: straight into the caller's
+         * buffer, not through raw[] (one copy of every byte, not two) */
+        for (;;) {
+            ssize_t n = read(in->fd, buf, cap);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                set_err(err, X12_ERR_IO, strerror(errno), in->out_off);
+                return X12_ERR_IO;
+            }
+            if (n == 0)
+                in->eof = 1;
+            in->raw_total += (uint64_t)n;
+            in->out_off += (uint64_t)n;
+            *got = (size_t)n;
+            return X12_OK;
+        }
+    }
     if (refill(in) < 0) {
         set_err(err, X12_ERR_IO, strerror(errno), in->out_off);
         return X12_ERR_IO;

@@ -19,6 +19,10 @@ void x12__free(const x12_allocator *a, void *p);
 /* Length of the well-formed UTF-8 sequence at p (lead byte >= 0x80, `avail`
  * bytes there), or 0 when it is not one. */
 size_t x12__utf8_seq(const unsigned char *p, size_t avail);
+
+/* An amount in cents as text straight into dst (edi/amount.c): places 2,
+ * or 0 for as few as it needs.  At most 24 bytes, no NUL; the length. */
+size_t x12__amount_text(int64_t cents, int min_places, char *dst);
 /* 1 when the whole segment is UTF-8 and its delimiters ASCII, so that each of
  * its values is UTF-8 too (one check a segment instead of one a value). */
 int x12__segment_utf8(const x12_segment *seg);

@@ -107,7 +107,7 @@ static void grow_and_put(x12_remit_rows *w, const char *s, size_t n)
     if (w->nomem)
         return;
     size_t nc = w->cap ? w->cap : 1024;
-    while (nc < w->len + n + 1)
+    while (nc < w->len + n + 32)
         nc *= 2;
     char *p = realloc(w->buf, nc);
     if (!p) {
@@ -247,16 +247,24 @@ static void emit(x12_remit_rows *w)
         const char *v = w->val[i] ? w->val[i] : "";
         if (c[i].k == K_AMOUNT && w->format == X12_ROWS_CSV) {
             /* an amount never needs quoting: format it straight into the row */
+            int64_t cents = w->amt[i];
+            w->val[i] = NULL;
+            w->amt[i] = 0;
+            if (w->len + 26 > w->cap || w->nomem)
+                grow_and_put(w, "", 0);
+            if (w->nomem)
+                continue;
             if (i)
-                put(w, ",", 1);
-            int k = x12_amount_format(w->amt[i], X12_AMOUNT_DECIMAL2, w->num[i], sizeof w->num[i]);
-            put(w, w->num[i], (size_t)k);
+                w->buf[w->len++] = ',';
+            w->len += x12__amount_text(cents, 2, w->buf + w->len);
             continue;
         }
         if (c[i].k == K_AMOUNT) {
             x12_amount_format(w->amt[i], X12_AMOUNT_DECIMAL2, w->num[i], sizeof w->num[i]);
             v = w->num[i];
         }
+        w->val[i] = NULL;
+        w->amt[i] = 0;
         if (w->format == X12_ROWS_JSON) {
             if (i)
                 put(w, ",", 1);
@@ -281,8 +289,7 @@ static void emit(x12_remit_rows *w)
     if (w->len >= 65536)
         flush(w);
     w->rows++;
-    memset(w->val, 0, sizeof w->val);
-    memset(w->amt, 0, sizeof w->amt);
+    /* (each column's val and amt were cleared as it was written) */
 }
 
 X12_API x12_remit_rows *x12_remit_rows_new(x12_remit_level level, x12_rows_format format,
@@ -327,14 +334,36 @@ static void utoa_(size_t v, char *buf)
     buf[n] = '\0';
 }
 
+/* CAS01's column among CO PR OA PI CR, -1 for any other (two bytes and
+ * the NUL compared at once) */
+static int group_column(const char g[3])
+{
+    if (!g[0] || !g[1] || g[2])
+        return -1;
+    switch ((unsigned char)g[0] << 8 | (unsigned char)g[1]) {
+    case 'C' << 8 | 'O':
+        return 0;
+    case 'P' << 8 | 'R':
+        return 1;
+    case 'O' << 8 | 'A':
+        return 2;
+    case 'P' << 8 | 'I':
+        return 3;
+    case 'C' << 8 | 'R':
+        return 4;
+    default:
+        return -1;
+    }
+}
+
 /* Sums CAS amounts by group into amt[first..first+4] (CO PR OA PI CR). */
 static void by_group(x12_remit_rows *w, size_t first, const x12_remit_adjustment *a, size_t n)
 {
-    static const char *const G[5] = {"CO", "PR", "OA", "PI", "CR"};
-    for (size_t i = 0; i < n; i++)
-        for (size_t g = 0; g < 5; g++)
-            if (!strcmp(a[i].group, G[g]))
-                w->amt[first + g] += a[i].cents;
+    for (size_t i = 0; i < n; i++) {
+        int g = group_column(a[i].group);
+        if (g >= 0)
+            w->amt[first + (size_t)g] += a[i].cents;
+    }
 }
 
 /* Distinct remark codes, space-separated, into buf. */
@@ -435,7 +464,7 @@ static void line_rows(x12_remit_rows *w, const x12_remit_payment *p, const x12_r
         w->amt[10] = l->paid_cents;
         int64_t pr = 0;
         for (size_t k = 0; k < l->adjustment_count; k++)
-            if (!strcmp(l->adjustments[k].group, "PR"))
+            if (group_column(l->adjustments[k].group) == 1) /* PR */
                 pr += l->adjustments[k].cents;
         w->amt[11] = l->has_allowed ? l->allowed_cents : l->paid_cents + pr;
         w->val[12] = l->units;

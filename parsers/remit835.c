@@ -13,9 +13,16 @@
 
 #include "internal.h"
 
-/* Segment ids and qualifiers compared against literals without a strlen
- * call: this runs for every element the reader hands over. */
-#define IS(slice, lit) ((slice).len == sizeof(lit) - 1 && memcmp((slice).ptr, lit, sizeof(lit) - 1) == 0)
+/* Segment ids and qualifiers compared against literals byte by byte, with
+ * no call (memcmp was not inlined, and this runs for every segment). */
+static inline int same_bytes(const char *p, const char *lit, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != lit[i])
+            return 0;
+    return 1;
+}
+#define IS(slice, lit) ((slice).len == sizeof(lit) - 1 && same_bytes((slice).ptr, lit, sizeof(lit) - 1))
 
 /* elem() without the call: this runs for every element. */
 static inline x12_slice elem(const x12_segment *s, unsigned pos)
@@ -25,8 +32,28 @@ static inline x12_slice elem(const x12_segment *s, unsigned pos)
     return (x12_slice){NULL, 0};
 }
 
-/* Loop ids compared by their bytes: "2100", "2110", "1000A", ... */
-#define LOOP_IS(loop, lit) ((loop)[0] == (lit)[0] && (loop)[1] == (lit)[1] && strcmp((loop), (lit)) == 0)
+/* The loops of 005010X221A1 this reader tells apart, classified once per
+ * loop id (the walker hands the spec's own strings: a pointer compare
+ * says whether the loop is the one classified last). */
+typedef enum loop_kind { L_OTHER, L_1000A, L_1000B, L_2000, L_2100, L_2110 } loop_kind;
+
+static loop_kind classify_loop(const char *id)
+{
+    if (id[0] == '2' && id[1] && id[2] && id[3] && !id[4]) {
+        if (id[1] == '1' && id[2] == '0' && id[3] == '0')
+            return L_2100;
+        if (id[1] == '1' && id[2] == '1' && id[3] == '0')
+            return L_2110;
+        if (id[1] == '0' && id[2] == '0' && id[3] == '0')
+            return L_2000;
+    } else if (id[0] == '1' && !strncmp(id, "1000", 4) && id[4] && !id[5]) {
+        if (id[4] == 'A')
+            return L_1000A;
+        if (id[4] == 'B')
+            return L_1000B;
+    }
+    return L_OTHER;
+}
 
 /* a growing array carved from an arena */
 typedef struct vec {
@@ -65,7 +92,25 @@ struct x12_remit_reader {
     vec line_adjs, line_refs, line_amounts, line_remarks; /* of the current line */
     const x12_walk_event *ev; /* the segment being read, for warnings */
     int seg_utf8;             /* ... and it is all UTF-8: no value of it needs the check */
+    const char *loop_id;      /* the loop id classified last ... */
+    loop_kind loop;           /* ... and what it is */
+    /* The segment being read is copied into an arena once, at the first
+     * value taken from it; each value is then a pointer into the copy, ended
+     * by a NUL written over the separator after it.  (One copy a segment, not
+     * an allocation and a copy a value; no value read whole is also read in
+     * parts, so no NUL cuts another value short.) */
+    const x12_segment *seg;
+    x12_arena *seg_arena;
+    char *seg_copy;
 };
+
+/* Every arena reset goes through here: a copy of the segment in it is gone. */
+static void arena_reset(x12_remit_reader *r, x12_arena *a)
+{
+    x12_arena_reset(a);
+    if (r->seg_arena == a)
+        r->seg_copy = NULL;
+}
 
 static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
 {
@@ -175,10 +220,25 @@ static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
 {
     if (!s.len)
         return "";
-    char *p = x12_arena_slice(a, s);
-    if (!p) {
-        r->nomem = 1;
-        return "";
+    const x12_segment *g = r->seg;
+    char *p;
+    if (g && s.ptr >= g->raw.ptr && s.len <= g->raw.len && s.ptr - g->raw.ptr <= (ptrdiff_t)(g->raw.len - s.len)) {
+        if (!r->seg_copy || r->seg_arena != a) {
+            r->seg_copy = x12_arena_strndup(a, g->raw.ptr, g->raw.len);
+            r->seg_arena = a;
+            if (!r->seg_copy) {
+                r->nomem = 1;
+                return "";
+            }
+        }
+        p = r->seg_copy + (s.ptr - g->raw.ptr);
+        p[s.len] = '\0';
+    } else {
+        p = x12_arena_slice(a, s);
+        if (!p) {
+            r->nomem = 1;
+            return "";
+        }
     }
     if (!r->seg_utf8) {
         size_t ok = x12_utf8_prefix(s.ptr, s.len);
@@ -332,7 +392,7 @@ static int send_claim(x12_remit_reader *r)
                        X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0, detail);
         }
         r->claim_bad = r->claim_big = 0;
-        x12_arena_reset(r->arena);
+        arena_reset(r, r->arena);
         return 0;
     }
     c->adjustments = r->adjs.p;
@@ -357,7 +417,7 @@ static int send_claim(x12_remit_reader *r)
     r->totals.paid_cents += c->paid_cents;
     r->totals.patient_responsibility_cents += c->patient_responsibility_cents;
     int stop = r->nomem ? 0 : (r->cb.claim ? r->cb.claim(r->ctx, &r->pay, c, &r->cx) : 0);
-    x12_arena_reset(r->arena);
+    arena_reset(r, r->arena);
     return stop;
 }
 
@@ -502,12 +562,12 @@ static void read_clp(x12_remit_reader *r, const x12_segment *s)
 }
 
 /* Header segments: BPR, TRN, CUR, REF, DTM and the 1000A/1000B parties. */
-static void read_header(x12_remit_reader *r, const x12_segment *s, const char *loop)
+static void read_header(x12_remit_reader *r, const x12_segment *s)
 {
     x12_arena *a = r->hdr;
     x12_remit_payment *p = &r->pay;
     x12_slice id = s->id;
-    int in_party = LOOP_IS(loop, "1000A") || LOOP_IS(loop, "1000B");
+    int in_party = r->loop == L_1000A || r->loop == L_1000B;
     if (IS(id, "BPR")) {
         p->handling_code = el(r, a, s, 1);
         r->pay_bad = cents_at(r, s, 2, &p->amount_cents) != 0;
@@ -533,7 +593,7 @@ static void read_header(x12_remit_reader *r, const x12_segment *s, const char *l
     } else if (IS(id, "CUR")) {
         p->currency = el(r, a, s, 2);
     } else if (IS(id, "N1") && in_party) {
-        int payer = LOOP_IS(loop, "1000A");
+        int payer = r->loop == L_1000A;
         r->party = payer ? &p->payer : &p->payee;
         r->party->entity = el(r, a, s, 1);
         r->party->name = el(r, a, s, 2);
@@ -676,21 +736,20 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
         if (!r->nomem && r->cb.plb)
             stop = r->cb.plb(r->ctx, &r->pay, &e);
     }
-    x12_arena_reset(a);
+    arena_reset(r, a);
     return stop;
 }
 
 static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
 {
     const x12_segment *s = ev->seg;
-    const char *loop = ev->loop_id ? ev->loop_id : "";
     int stop = 0;
     if (IS(s->id, "ST")) {
         r->in_set = IS(elem(s, 1), "835");
         if (!r->in_set)
             other_set(r, s);
         if (r->in_set) {
-            x12_arena_reset(r->hdr);
+            arena_reset(r, r->hdr);
             payment_init(r);
             r->sets++;
             r->interchange = s->interchange;
@@ -700,16 +759,16 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     if (!r->in_set)
         return 0;
     if (r->in_claim && r->claim_big && !IS(s->id, "CLP") && !IS(s->id, "PLB") && !IS(s->id, "SE") &&
-        (LOOP_IS(loop, "2100") || LOOP_IS(loop, "2110")))
+        (r->loop == L_2100 || r->loop == L_2110))
         return 0; /* the rest of a claim payment too large to keep */
     if (IS(s->id, "CLP")) {
         stop = send_claim(r) || send_payment(r);
         read_clp(r, s);
     } else if (IS(s->id, "SVC") && r->in_claim) {
         read_svc(r, s);
-    } else if (LOOP_IS(loop, "2110") && r->in_claim) {
+    } else if (r->loop == L_2110 && r->in_claim) {
         read_line_segment(r, s);
-    } else if (LOOP_IS(loop, "2100") && r->in_claim) {
+    } else if (r->loop == L_2100 && r->in_claim) {
         read_claim_segment(r, s);
     } else if (IS(s->id, "PLB")) {
         stop = send_claim(r) || send_payment(r) || read_plb(r, s);
@@ -718,10 +777,10 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
         if (!stop && r->cb.set_end)
             stop = r->cb.set_end(r->ctx, &r->pay, &r->totals);
         r->in_set = 0;
-    } else if (!r->in_claim && LOOP_IS(loop, "2000")) {
+    } else if (!r->in_claim && r->loop == L_2000) {
         /* LX and TS3/TS2 provider summaries: not carried */
     } else if (!r->in_claim && !r->hdr_big) {
-        read_header(r, s, loop);
+        read_header(r, s);
     }
     if (!r->hdr_big && x12_arena_used(r->hdr) > r->max_claim_bytes) {
         /* a header too large to keep: the payment and its claims are not read */
@@ -758,8 +817,18 @@ static int on_event(void *ctx, const x12_walk_event *ev)
         return 0;
     r->ev = ev; /* the walker's, valid during this call only */
     r->seg_utf8 = x12__segment_utf8(ev->seg);
+    const char *loop = ev->loop_id ? ev->loop_id : "";
+    /* (at each ST afresh: a spec given between sets may reuse an address) */
+    if (loop != r->loop_id || IS(ev->seg->id, "ST")) {
+        r->loop_id = loop;
+        r->loop = classify_loop(loop);
+    }
+    r->seg = ev->seg;
+    r->seg_copy = NULL;
     int stop = segment_event(r, ev);
     r->ev = NULL;
+    r->seg = NULL;
+    r->seg_copy = NULL;
     return stop;
 }
 
