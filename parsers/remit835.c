@@ -102,6 +102,10 @@ struct x12_remit_reader {
     const x12_segment *seg;
     x12_arena *seg_arena;
     char *seg_copy;
+    /* an empty line and claim payment (every text ""), made once: a new one
+     * is a copy of these, not a clearing and then some forty stores */
+    x12_remit_line line0;
+    x12_remit_claim claim0;
 };
 
 /* Every arena reset goes through here: a copy of the segment in it is gone. */
@@ -112,7 +116,8 @@ static void arena_reset(x12_remit_reader *r, x12_arena *a)
         r->seg_copy = NULL;
 }
 
-static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
+/* A new slot at the end of `v`, not cleared. */
+static void *vec_add(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
 {
     if (v->n == v->cap) {
         size_t nc = v->cap ? v->cap * 2 : 4;
@@ -127,8 +132,16 @@ static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
         v->cap = nc;
     }
     void *slot = (char *)v->p + v->n * size;
-    memset(slot, 0, size);
     v->n++;
+    return slot;
+}
+
+/* ... cleared. */
+static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
+{
+    void *slot = vec_add(r, a, v, size);
+    if (slot)
+        memset(slot, 0, size);
     return slot;
 }
 
@@ -299,9 +312,8 @@ static void line_init(x12_remit_line *l)
     l->service_date = l->service_start = l->service_end = l->line_control_number = "";
 }
 
-static void claim_init(x12_remit_reader *r)
+static void claim_clear(x12_remit_claim *c)
 {
-    x12_remit_claim *c = &r->c;
     memset(c, 0, sizeof *c);
     c->claim_id = c->status_code = c->filing_indicator = c->payer_claim_number = "";
     c->facility_code = c->frequency_code = c->patient_status = c->drg_code = "";
@@ -317,6 +329,11 @@ static void claim_init(x12_remit_reader *r)
     for (int i = 0; i < 10; i++)
         c->outpatient_elements[i] = "";
     c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
+}
+
+static void claim_init(x12_remit_reader *r)
+{
+    r->c = r->claim0;
     memset(&r->adjs, 0, sizeof(vec) * 12);
     r->claim_bad = 0;
     r->claim_big = 0;
@@ -506,10 +523,10 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
 {
     close_line(r);
     memset(&r->line_adjs, 0, sizeof(vec) * 4);
-    x12_remit_line *l = vec_push(r, r->arena, &r->lines, sizeof *l);
+    x12_remit_line *l = vec_add(r, r->arena, &r->lines, sizeof *l);
     if (!l)
         return;
-    line_init(l);
+    *l = r->line0;
     x12_arena *a = r->arena;
     /* 005010X221A1 2110 SVC01 composite: qualifier, procedure, four
      * modifiers, description; SVC06 the same for the procedure as submitted */
@@ -867,6 +884,8 @@ X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, vo
             free(r);
         return NULL;
     }
+    line_init(&r->line0);
+    claim_clear(&r->claim0);
     payment_init(r);
     claim_init(r);
     return r;
