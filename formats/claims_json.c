@@ -829,13 +829,26 @@ static void put_c(emit *e, char c)
 /* A JSON string.  A byte that is not part of well-formed UTF-8 (an 837 in
  * ISO-8859-1) is read as ISO-8859-1: 0xE9 becomes U+00E9 (the 837 reader
  * reports such values as warnings). */
+/* Bytes a JSON string holds as they are: 0x20-0x7F but " and \ (one
+ * lookup a byte, not four compares). */
+static const unsigned char JSON_PLAIN[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1,
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+};
+
 static void put_string(emit *e, const char *s)
 {
     put_c(e, '"');
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
         const unsigned char *q = p;
-        while (*q >= 0x20 && *q < 0x80 && *q != '"' && *q != '\\')
+        while (JSON_PLAIN[*q])
             q++;
         put(e, (const char *)p, (size_t)(q - p));
         p = q;
@@ -985,9 +998,17 @@ static void write_value(emit *e, const field *f, const void *base)
                 last = i + 1;
         put_c(e, '[');
         for (size_t i = 0; i < last; i++) {
-            char num[8];
-            int n = snprintf(num, sizeof num, "%s%u", i ? "," : "", (unsigned)ptrs[i]);
-            put(e, num, (size_t)n);
+            char num[4];
+            size_t n = 0;
+            if (i)
+                num[n++] = ',';
+            unsigned v = ptrs[i]; /* 0-255 */
+            if (v >= 100)
+                num[n++] = (char)('0' + v / 100);
+            if (v >= 10)
+                num[n++] = (char)('0' + v / 10 % 10);
+            num[n++] = (char)('0' + v % 10);
+            put(e, num, n);
         }
         put_c(e, ']');
         break;
@@ -1051,7 +1072,7 @@ static void write_object(emit *e, const desc *d, const void *base)
             put_c(e, ',');
         first = 0;
         put_c(e, '"');
-        put(e, f->name, strlen(f->name));
+        put(e, f->name, f->nlen);
         put(e, "\":", 2);
         write_value(e, f, base);
     }

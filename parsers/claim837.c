@@ -111,8 +111,8 @@ static void read_party_seg(x12_claim_reader *r, x12_slice id)
         const char *l = r->ev->loop_id;
         x12_slice q = cr_elem(r, 1);
         /* 2010AA REF*EI/SY and 2010AC REF*EI: the tax id */
-        if (((!strcmp(l, "2010AA") && (cr_is(q, "EI") || cr_is(q, "SY"))) ||
-             (!strcmp(l, "2010AC") && cr_is(q, "EI"))) &&
+        if (((loop_is(l, "2010AA") && (cr_is(q, "EI") || cr_is(q, "SY"))) ||
+             (loop_is(l, "2010AC") && cr_is(q, "EI"))) &&
             !p->tax_id) {
             p->tax_id_qualifier = cr_unless(cr_str(r, k, 1), "EI");
             p->tax_id = cr_str(r, k, 2);
@@ -244,7 +244,7 @@ static void new_provider(x12_claim_reader *r, x12_claim_provider **arr, size_t *
 {
     x12_slice e = cr_elem(r, 1);
     char code[4];
-    snprintf(code, sizeof code, "%.*s", (int)(e.len < 3 ? e.len : 3), e.ptr ? e.ptr : "");
+    cr_copy(code, sizeof code, e);
     int role = claim_entity_role(code);
     if (role < 0) {
         r->party = NULL;
@@ -375,7 +375,7 @@ static void hl_segment(x12_claim_reader *r)
     for (unsigned i = 1; i <= 4; i++)
         cr_elem(r, i);
     r->party = NULL;
-    if (!strcmp(l, "2000A")) {
+    if (loop_is(l, "2000A")) {
         x12_arena_reset(r->a[A_BILL]);
         x12_arena_reset(r->a[A_SUB]);
         x12_arena_reset(r->a[A_PAT]);
@@ -383,14 +383,14 @@ static void hl_segment(x12_claim_reader *r)
         r->have_billing = 1;
         r->have_subscriber = r->have_patient = 0;
         r->opens[0] = 1;
-    } else if (!strcmp(l, "2000B")) {
+    } else if (loop_is(l, "2000B")) {
         x12_arena_reset(r->a[A_SUB]);
         x12_arena_reset(r->a[A_PAT]);
         memset(&r->subscriber, 0, sizeof r->subscriber);
         r->have_subscriber = 1;
         r->have_patient = 0;
         r->opens[1] = 1;
-    } else if (!strcmp(l, "2000C")) {
+    } else if (loop_is(l, "2000C")) {
         x12_arena_reset(r->a[A_PAT]);
         memset(&r->patient, 0, sizeof r->patient);
         r->have_patient = 1;
@@ -405,13 +405,13 @@ static void nm1_segment(x12_claim_reader *r)
     x12_claim_party *p = NULL;
     const char *entity = NULL, *prv = NULL;
     r->party = NULL;
-    if (!strcmp(l, "1000A"))
+    if (loop_is(l, "1000A"))
         p = &r->hdr.submitter, entity = "41";
-    else if (!strcmp(l, "1000B"))
+    else if (loop_is(l, "1000B"))
         p = &r->hdr.receiver, entity = "40";
-    else if (!strcmp(l, "2010AA"))
+    else if (loop_is(l, "2010AA"))
         p = &r->billing.provider, entity = "85", prv = "BI";
-    else if (!strcmp(l, "2010AB") || !strcmp(l, "2010AC")) {
+    else if (loop_is(l, "2010AB") || loop_is(l, "2010AC")) {
         if (!(p = x12_arena_alloc(r->a[A_BILL], sizeof *p))) {
             cr_nomem(r);
             return;
@@ -420,15 +420,15 @@ static void nm1_segment(x12_claim_reader *r)
             r->billing.pay_to_address = p, entity = "87";
         else
             r->billing.pay_to_plan = p, entity = "PE";
-    } else if (!strcmp(l, "2010BA"))
+    } else if (loop_is(l, "2010BA"))
         p = &r->subscriber.subscriber, entity = "IL";
-    else if (!strcmp(l, "2010BB"))
+    else if (loop_is(l, "2010BB"))
         p = &r->subscriber.payer, entity = "PR";
-    else if (!strcmp(l, "2010CA"))
+    else if (loop_is(l, "2010CA"))
         p = &r->patient.patient, entity = "QC";
-    else if (!strcmp(l, "2330A") && r->op)
+    else if (loop_is(l, "2330A") && r->op)
         p = &r->op->subscriber, entity = "IL";
-    else if (!strcmp(l, "2330B") && r->op)
+    else if (loop_is(l, "2330B") && r->op)
         p = &r->op->payer, entity = "PR";
     else if (!strncmp(l, "2330", 4) && r->op) {
         /* 2330C-2330I carry NM101/NM102 only: the writer writes nothing else */
@@ -517,15 +517,15 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         hl_segment(r);
     } else if (cr_is(id, "NM1")) {
         nm1_segment(r);
-    } else if (!strcmp(l, "2000A") && cr_is(id, "PRV")) {
+    } else if (loop_is(l, "2000A") && cr_is(id, "PRV")) {
         r->party = &r->billing.provider;
         r->party_prv = "BI";
         r->party_k = A_BILL;
         read_party_seg(r, id);
         r->party = NULL;
-    } else if (!strcmp(l, "2000A") && cr_is(id, "CUR") && cr_is(cr_elem(r, 1), "85")) {
+    } else if (loop_is(l, "2000A") && cr_is(id, "CUR") && cr_is(cr_elem(r, 1), "85")) {
         r->billing.currency = cr_str(r, A_BILL, 2);
-    } else if (!strcmp(l, "2000B") && cr_is(id, "SBR")) {
+    } else if (loop_is(l, "2000B") && cr_is(id, "SBR")) {
         x12_claim_subscriber *s = &r->subscriber;
         s->payer_responsibility = cr_str(r, A_SUB, 1);
         s->relationship = cr_str(r, A_SUB, 2);
@@ -533,31 +533,31 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         s->group_name = cr_str(r, A_SUB, 4);
         s->insurance_type = cr_str(r, A_SUB, 5);
         s->claim_filing_indicator = cr_str(r, A_SUB, 9);
-    } else if (!strcmp(l, "2000C") && cr_is(id, "PAT")) {
+    } else if (loop_is(l, "2000C") && cr_is(id, "PAT")) {
         r->patient.relationship = cr_str(r, A_PAT, 1);
         if (r->type == X12_CLAIM_PROFESSIONAL)
             read_pat(r, A_PAT, &r->patient.death_date, &r->patient.weight, &r->patient.pregnant);
-    } else if (!strcmp(l, "2000B") && cr_is(id, "PAT") && r->type == X12_CLAIM_PROFESSIONAL) {
+    } else if (loop_is(l, "2000B") && cr_is(id, "PAT") && r->type == X12_CLAIM_PROFESSIONAL) {
         read_pat(r, A_SUB, &r->subscriber.death_date, &r->subscriber.weight,
                  &r->subscriber.pregnant);
     } else if (cr_is(id, "CLM")) {
         begin_claim(r);
-    } else if (!strcmp(l, "2330B") && cr_is(id, "DTP") && r->op && cr_is(cr_elem(r, 1), "573") &&
+    } else if (loop_is(l, "2330B") && cr_is(id, "DTP") && r->op && cr_is(cr_elem(r, 1), "573") &&
                cr_is(cr_elem(r, 2), "D8") && !r->op->adjudication_date) {
         r->op->adjudication_date = cr_str(r, A_CLAIM, 3);
-    } else if (!strcmp(l, "2300") && r->in_claim) {
+    } else if (loop_is(l, "2300") && r->in_claim) {
         cr_claim_segment(r, id);
-    } else if (!strcmp(l, "2320") && r->in_claim) {
+    } else if (loop_is(l, "2320") && r->in_claim) {
         cr_other_payer_segment(r, id);
-    } else if (!strcmp(l, "2400") && r->in_claim) {
+    } else if (loop_is(l, "2400") && r->in_claim) {
         cr_line_segment(r, id);
-    } else if (!strcmp(l, "2410") && r->in_claim) {
+    } else if (loop_is(l, "2410") && r->in_claim) {
         cr_drug_segment(r, id);
-    } else if (!strcmp(l, "2430") && r->in_claim) {
+    } else if (loop_is(l, "2430") && r->in_claim) {
         cr_adjudication_segment(r, id);
-    } else if (!strcmp(l, "2440") && r->in_claim && r->line) {
+    } else if (loop_is(l, "2440") && r->in_claim && r->line) {
         cr_form_segment(r, id);
-    } else if (r->party && (l[0] == '1' || l[0] == '2') && strcmp(l, "2300") &&
+    } else if (r->party && (l[0] == '1' || l[0] == '2') && !loop_is(l, "2300") &&
                (cr_is(id, "N3") || cr_is(id, "N4") || cr_is(id, "REF") || cr_is(id, "PER") ||
                 cr_is(id, "DMG") || cr_is(id, "PRV"))) {
         read_party_seg(r, id);
@@ -609,9 +609,9 @@ static int on_event(void *ctx, const x12_walk_event *ev)
         segment(r, ev);
         check_memory(r);
     }
-    else if (ev->kind == X12_WALK_LEAVE && ev->loop_id && !strcmp(ev->loop_id, "2300"))
+    else if (ev->kind == X12_WALK_LEAVE && ev->loop_id && loop_is(ev->loop_id, "2300"))
         deliver(r);
-    else if (ev->kind == X12_WALK_ENTER && ev->loop_id && !strcmp(ev->loop_id, "2300"))
+    else if (ev->kind == X12_WALK_ENTER && ev->loop_id && loop_is(ev->loop_id, "2300"))
         r->in_claim = 0;
     return r->fatal || r->stopped;
 }

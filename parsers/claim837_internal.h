@@ -5,6 +5,7 @@
 #define X12_PARSERS_CLAIM837_INTERNAL_H
 
 #include <stdint.h>
+#include <string.h>
 
 #include <x12/claim.h>
 
@@ -99,13 +100,52 @@ const char *cr_str(x12_claim_reader *r, int k, unsigned pos);
 const char *cr_slice_str(x12_claim_reader *r, int k, x12_slice v);
 /* Components 1..n of element `pos`; data past them is reported. */
 void cr_comps(x12_claim_reader *r, int k, unsigned pos, const char **out, unsigned n);
-int cr_is(x12_slice v, const char *s);
+/* Does the value equal the text?  Inline, with no strlen or memcmp call:
+ * ids and qualifiers are compared for every segment. */
+static inline int cr_is(x12_slice v, const char *s)
+{
+    for (size_t i = 0; i < v.len; i++)
+        if (!s[i] || s[i] != v.ptr[i])
+            return 0;
+    return s[v.len] == '\0';
+}
 /* Element `pos` as cents; a value with three decimals is reported. */
 int64_t cr_amount(x12_claim_reader *r, unsigned pos);
 /* Reports the elements of the current segment nobody consumed. */
 void cr_check_used(x12_claim_reader *r);
 /* `v`, or NULL when it equals the model's default `def`. */
-const char *cr_unless(const char *v, const char *def);
+/* The value as a C string of at most cap - 1 bytes (snprintf's "%.*s",
+ * without its cost: qualifiers are copied out for every segment). */
+static inline void cr_copy(char *dst, size_t cap, x12_slice v)
+{
+    size_t n = v.len < cap - 1 ? v.len : cap - 1;
+    if (n)
+        memcpy(dst, v.ptr, n);
+    dst[n] = '\0';
+}
+
+/* Is loop id `l` the literal `lit`?  Byte by byte, inline: the reader asks
+ * this a dozen times a segment. */
+static inline int loop_is(const char *l, const char *lit)
+{
+    size_t i = 0;
+    for (; lit[i]; i++)
+        if (l[i] != lit[i])
+            return 0;
+    return l[i] == '\0';
+}
+
+static inline const char *cr_unless(const char *v, const char *def)
+{
+    /* the first bytes first: most values are not the default */
+    if (!v || !def)
+        return v;
+    size_t i = 0;
+    for (; def[i]; i++)
+        if (v[i] != def[i])
+            return v;
+    return v[i] ? v : NULL;
+}
 /* Starts DTP/REF order tracking for a new claim or line. */
 void cr_order_reset(x12_claim_reader *r);
 /* The segments of 2300, 2320, 2400, 2410, 2430 and 2440. */

@@ -136,11 +136,6 @@ void cr_comps(x12_claim_reader *r, int k, unsigned pos, const char **out, unsign
         }
 }
 
-int cr_is(x12_slice v, const char *s)
-{
-    return x12_slice_eq(v, s);
-}
-
 static void amount_shape(x12_claim_reader *r, x12_slice v)
 {
     if (v.len >= 3 && v.ptr[v.len - 3] == '.')
@@ -182,11 +177,6 @@ void cr_check_used(x12_claim_reader *r)
 }
 
 /* Leaves `v` NULL when it equals the default. */
-const char *cr_unless(const char *v, const char *def)
-{
-    return v && def && !strcmp(v, def) ? NULL : v;
-}
-
 /* Appends a zeroed element to an arena array that grows by doubling. */
 void *cr_push_raw(x12_arena *a, void **base, size_t count, size_t size)
 {
@@ -311,7 +301,7 @@ static void claim_ref(x12_claim_reader *r)
     x12_claim *c = &r->claim;
     x12_slice q = cr_elem(r, 1);
     char qs[4];
-    snprintf(qs, sizeof qs, "%.*s", (int)(q.len < 3 ? q.len : 3), q.ptr ? q.ptr : "");
+    cr_copy(qs, sizeof qs, q);
     cr_order_check(r, &r->order[1], claim_ref_order(r->type), qs);
     const char **named = cr_is(q, "F8")   ? &c->payer_claim_number
                          : cr_is(q, "G1") ? &c->prior_authorization
@@ -494,7 +484,7 @@ static void claim_hi(x12_claim_reader *r)
         x12_claim_code *k = NULL;
         const char *defq = NULL;
         char qs[8];
-        snprintf(qs, sizeof qs, "%.*s", (int)(q.len < 7 ? q.len : 7), q.ptr ? q.ptr : "");
+        cr_copy(qs, sizeof qs, q);
         if (!inst) {
             /* 837P/837D: the first composite is the principal diagnosis */
             if ((!strcmp(qs, "ABK") || !strcmp(qs, "BK")) && !c->principal_diagnosis.code &&
@@ -677,7 +667,7 @@ void cr_line_segment(x12_claim_reader *r, x12_slice id)
     } else if (cr_is(id, "REF")) {
         x12_slice q = cr_elem(r, 1);
         char qs[4];
-        snprintf(qs, sizeof qs, "%.*s", (int)(q.len < 3 ? q.len : 3), q.ptr ? q.ptr : "");
+        cr_copy(qs, sizeof qs, q);
         cr_order_check(r, &r->order[1], line_ref_order(t), qs);
         if (cr_is(cr_elem(r, 1), "6R") && !l->line_control_number && !cr_elem(r, 4).len)
             l->line_control_number = cr_str(r, k, 2);

@@ -740,6 +740,40 @@ static void test_positional_amounts_and_lists(void **state)
     x12_arena_free(a);
 }
 
+/* Diagnosis pointers of one, two and three digits are written as numbers
+ * (the writer formats them by hand). */
+static void test_pointer_digits(void **state)
+{
+    (void)state;
+    x12_claim_line line;
+    memset(&line, 0, sizeof line);
+    line.procedure = "99213";
+    line.charge_cents = 10000;
+    line.diagnosis_pointers[0] = 1;
+    line.diagnosis_pointers[1] = 12;
+    line.diagnosis_pointers[2] = 255;
+    line.diagnosis_pointers[3] = 100;
+    x12_claim c;
+    memset(&c, 0, sizeof c);
+    c.claim_id = "P1";
+    c.lines = &line;
+    c.line_count = 1;
+    json_t *v = claims_json_to_value(&c, NULL, NULL);
+    json_t *p = json_object_get(json_array_get(json_object_get(v, "lines"), 0), "diagnosis_pointers");
+    char *got = json_dumps(p, JSON_COMPACT);
+    assert_string_equal(got, "[1,12,255,100]");
+    free(got);
+    line.diagnosis_pointers[2] = line.diagnosis_pointers[3] = 0;
+    line.diagnosis_pointers[1] = 9;
+    json_decref(v);
+    v = claims_json_to_value(&c, NULL, NULL);
+    p = json_object_get(json_array_get(json_object_get(v, "lines"), 0), "diagnosis_pointers");
+    got = json_dumps(p, JSON_COMPACT);
+    assert_string_equal(got, "[1,9]");
+    free(got);
+    json_decref(v);
+}
+
 static void test_type_holds(void **state)
 {
     (void)state;
@@ -1001,6 +1035,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_long_arrays),
         cmocka_unit_test(test_positional_amounts_and_lists),
+        cmocka_unit_test(test_pointer_digits),
         cmocka_unit_test(test_type_holds),
         cmocka_unit_test(test_json_write_escapes),
         cmocka_unit_test(test_error_format),
