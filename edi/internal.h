@@ -20,6 +20,9 @@ void x12__free(const x12_allocator *a, void *p);
  * bytes there), or 0 when it is not one. */
 size_t x12__utf8_seq(const unsigned char *p, size_t avail);
 
+/* 1 for the bytes a JSON string holds as they are: 0x20-0x7F but " and \. */
+extern const unsigned char x12__json_plain[256];
+
 /* An amount in cents as text straight into dst (edi/amount.c): places 2,
  * or 0 for as few as it needs.  At most 24 bytes, no NUL; the length. */
 size_t x12__amount_text(int64_t cents, int min_places, char *dst);

@@ -176,7 +176,7 @@ static void json_string(x12_remit_rows *w, const char *s)
     const unsigned char *p = (const unsigned char *)s, *run = p;
     for (;; p++) {
         unsigned char ch = *p;
-        if (ch >= 0x20 && ch < 0x80 && ch != '"' && ch != '\\')
+        if (x12__json_plain[ch])
             continue;
         if (p > run)
             put(w, (const char *)run, (size_t)(p - run));

@@ -603,6 +603,24 @@ static void test_error_values_flag(void **state)
 }
 
 /* x12_utf8_prefix: how much of the start is well-formed UTF-8. */
+static void test_slice_eq(void **state)
+{
+    (void)state;
+    const char ab0[] = {'A', 'B', '\0', 'C'};
+    assert_true(x12_slice_eq((x12_slice){"ABC", 3}, "ABC"));
+    assert_false(x12_slice_eq((x12_slice){"ABC", 2}, "ABC"));
+    assert_false(x12_slice_eq((x12_slice){"ABC", 3}, "AB"));
+    assert_false(x12_slice_eq((x12_slice){"ABD", 3}, "ABC"));
+    assert_true(x12_slice_eq((x12_slice){"AB", 2}, "AB"));
+    assert_true(x12_slice_eq((x12_slice){NULL, 0}, ""));
+    assert_false(x12_slice_eq((x12_slice){NULL, 0}, "A"));
+    assert_false(x12_slice_eq((x12_slice){"A", 1}, ""));
+    /* a NUL inside the value is a byte like any other */
+    assert_false(x12_slice_eq((x12_slice){ab0, 3}, "AB"));
+    assert_false(x12_slice_eq((x12_slice){ab0, 4}, "AB"));
+    assert_true(x12_slice_eq((x12_slice){ab0, 2}, "AB"));
+}
+
 static void test_utf8_prefix(void **state)
 {
     (void)state;
@@ -685,6 +703,7 @@ static void test_segment_locate(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_slice_eq),
         cmocka_unit_test(test_utf8_prefix),
         cmocka_unit_test(test_positions),
         cmocka_unit_test(test_delimiters_from_isa),
