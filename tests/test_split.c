@@ -446,6 +446,68 @@ static void test_no_replace(void **state)
     free(t);
 }
 
+/* link() as a file system without hard links (FAT, some network mounts)
+ * answers it: the library's calls come here (the test links with
+ * --wrap=link); link_errno 0 passes them on. */
+static int link_errno;
+int __real_link(const char *from, const char *to);
+int __wrap_link(const char *from, const char *to);
+int __wrap_link(const char *from, const char *to)
+{
+    if (link_errno) {
+        errno = link_errno;
+        return -1;
+    }
+    return __real_link(from, to);
+}
+
+/* Without hard links the split checks the name and renames: a new name is
+ * placed (no temporary left), an existing one is refused and kept; any other
+ * failure of link() is an error naming the temporary, which is removed. */
+static void test_no_hard_links(void **state)
+{
+    (void)state;
+    x12_split_stats st;
+    errlog log;
+    x12_error err;
+    link_errno = EPERM;
+    assert_int_equal(split_text(TWO_INTERCHANGES, X12_SPLIT_INTERCHANGE, &st, &log, &err), X12_OK);
+    assert_int_equal(st.files, 2);
+    size_t n;
+    char **list = outputs(&n);
+    assert_int_equal(n, 2); /* no .part left */
+    char *d = contents(list, 1);
+    assert_non_null(strstr(d, "000000002"));
+    free(d);
+    free_list(list);
+    /* again into the same folder: the first name exists */
+    char in[300], out[300];
+    snprintf(in, sizeof in, "%s/in.x12", dir);
+    snprintf(out, sizeof out, "%s/out", dir);
+    link_errno = EOPNOTSUPP;
+    assert_int_equal(x12_split_file(in, NULL, X12_SPLIT_INTERCHANGE, out, NULL, NULL, &st, &err),
+                     X12_ERR_SPLIT_OUTPUT);
+    assert_non_null(strstr(err.detail, "will not replace"));
+    assert_non_null(strstr(err.detail, "in.i0001.x12"));
+    assert_non_null(strstr(err.detail, strerror(EEXIST)));
+    list = outputs(&n);
+    assert_int_equal(n, 2);
+    free_list(list);
+    /* another failure (EIO): said with the temporary's name, nothing left */
+    assert_int_equal(remove_tree(out), 0);
+    assert_int_equal(mkdir(out, 0777), 0);
+    link_errno = EIO;
+    assert_int_equal(x12_split_file(in, NULL, X12_SPLIT_INTERCHANGE, out, NULL, NULL, &st, &err),
+                     X12_ERR_SPLIT_OUTPUT);
+    assert_non_null(strstr(err.detail, "cannot rename"));
+    assert_non_null(strstr(err.detail, strerror(EIO)));
+    assert_int_equal(st.files, 0);
+    list = outputs(&n);
+    assert_int_equal(n, 0);
+    free_list(list);
+    link_errno = 0;
+}
+
 /* The output folder disappears under the splitter: the first output cannot
  * be created; the error names it and sticks. */
 static void test_folder_gone(void **state)
@@ -579,6 +641,7 @@ int main(void)
         cmocka_unit_test(test_no_envelope),
         cmocka_unit_test(test_bad_arguments),
         cmocka_unit_test(test_no_replace),
+        cmocka_unit_test(test_no_hard_links),
         cmocka_unit_test(test_folder_gone),
         cmocka_unit_test(test_disk_full),
         cmocka_unit_test(test_out_of_memory),
