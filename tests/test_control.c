@@ -324,6 +324,58 @@ static void test_lock_held(void **state)
     close(go[1]);
 }
 
+/* fcntl() for the library's lock (the test links with --wrap=fcntl):
+ * lock_errno makes F_SETLK fail with it, lock_eintr interrupts that many
+ * calls first; both 0 pass every call on. */
+static int lock_errno, lock_eintr;
+int __real_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...);
+int __wrap_fcntl(int fd, int cmd, ...)
+{
+    va_list ap;
+    va_start(ap, cmd);
+    void *arg = va_arg(ap, void *);
+    va_end(ap);
+    if (cmd == F_SETLK && lock_eintr > 0) {
+        lock_eintr--;
+        errno = EINTR;
+        return -1;
+    }
+    if (cmd == F_SETLK && lock_errno) {
+        errno = lock_errno;
+        return -1;
+    }
+    return __real_fcntl(fd, cmd, arg);
+}
+
+/* A lock the file system refuses (ENOLCK: an NFS mount without a lock
+ * daemon) is an error at once, with the reason, and reserves nothing; a
+ * signal that interrupts the lock call is not an error. */
+static void test_lock_refused(void **state)
+{
+    (void)state;
+    char p[300];
+    path_of(p, sizeof p, "refused");
+    uint32_t first = 0;
+    x12_error err;
+    lock_errno = ENOLCK;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    assert_int_equal(x12_control_reserve_wait(p, 1, &first, 5000, &err), X12_ERR_CONTROL_LOCK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    assert_true(t1.tv_sec - t0.tv_sec < 2); /* not waited out */
+    assert_non_null(strstr(err.detail, "cannot lock"));
+    assert_non_null(strstr(err.detail, strerror(ENOLCK)));
+    assert_int_equal(first, 0);
+    lock_errno = 0;
+    lock_eintr = 3;
+    assert_int_equal(x12_control_reserve_wait(p, 2, &first, 0, &err), X12_OK);
+    assert_int_equal(first, 1); /* the refused call took nothing */
+    assert_int_equal(lock_eintr, 0);
+    assert_int_equal(x12_control_reserve_wait(p, 1, &first, 0, &err), X12_OK);
+    assert_int_equal(first, 3);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_io_failures),
         cmocka_unit_test(test_two_processes),
         cmocka_unit_test(test_lock_held),
+        cmocka_unit_test(test_lock_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
