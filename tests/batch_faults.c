@@ -9,7 +9,11 @@
  *  - while the input last opened from a folder named "full-disk-inbox" is
  *    "full-disk.835" and until it is closed, fwrite() to the batch's
  *    temporary files (its outputs before they are renamed into place) fails
- *    with ENOSPC, as on a disk that is full for a while. */
+ *    with ENOSPC, as on a disk that is full for a while;
+ *  - likewise while "flush-fails.835" (from a folder named "flush-inbox") is
+ *    read, fflush() of a temporary output that has reached 8 MiB fails with
+ *    ENOSPC: the disk fills while a large output is being written, found
+ *    when the batch hands its first 8 MiB to the kernel. */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <dlfcn.h>
@@ -43,7 +47,19 @@ DIR *opendir(const char *name)
     return real(name);
 }
 
-static int disk_full;
+static int disk_full, flush_fails;
+
+/* Is this stream one of the batch's temporary outputs? */
+static int batch_tmp(int fd)
+{
+    char link[64], path[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t k = readlink(link, path, sizeof path - 1);
+    if (k <= 0)
+        return 0;
+    path[k] = '\0';
+    return strstr(path, "/.x12-batch/tmp/") != NULL;
+}
 
 int open(const char *path, int flags, ...)
 {
@@ -64,6 +80,8 @@ int open(const char *path, int flags, ...)
     }
     if (strstr(path, "/full-disk-inbox/"))
         disk_full = ends_with(path, "/full-disk.835");
+    if (strstr(path, "/flush-inbox/"))
+        flush_fails = ends_with(path, "/flush-fails.835");
     if (!grown && ends_with(path, "/grows.835")) {
         grown = 1;
         int fd = real(path, O_WRONLY | O_APPEND);
@@ -77,22 +95,30 @@ int open(const char *path, int flags, ...)
     return real(path, flags, mode);
 }
 
+int fflush(FILE *f)
+{
+    static int (*real)(FILE *);
+    if (!real)
+        *(void **)&real = dlsym(RTLD_NEXT, "fflush");
+    if (flush_fails && f && ftell(f) >= (8L << 20) && batch_tmp(fileno(f))) {
+        errno = ENOSPC;
+        return EOF;
+    }
+    if (!real) {
+        errno = ENOSYS;
+        return EOF;
+    }
+    return real(f);
+}
+
 size_t fwrite(const void *buf, size_t size, size_t n, FILE *f)
 {
     static size_t (*real)(const void *, size_t, size_t, FILE *);
     if (!real)
         *(void **)&real = dlsym(RTLD_NEXT, "fwrite");
-    if (disk_full) {
-        char link[64], path[4096];
-        snprintf(link, sizeof link, "/proc/self/fd/%d", fileno(f));
-        ssize_t k = readlink(link, path, sizeof path - 1);
-        if (k > 0) {
-            path[k] = '\0';
-            if (strstr(path, "/.x12-batch/tmp/")) {
-                errno = ENOSPC;
-                return 0;
-            }
-        }
+    if (disk_full && batch_tmp(fileno(f))) {
+        errno = ENOSPC;
+        return 0;
     }
     if (!real) {
         errno = ENOSYS;
@@ -106,7 +132,7 @@ int close(int fd)
     static int (*real)(int);
     if (!real)
         *(void **)&real = dlsym(RTLD_NEXT, "close");
-    if (disk_full) {
+    if (disk_full || flush_fails) {
         char link[64], path[4096];
         snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
         ssize_t k = readlink(link, path, sizeof path - 1);
@@ -114,6 +140,8 @@ int close(int fd)
             path[k] = '\0';
             if (ends_with(path, "/full-disk-inbox/full-disk.835"))
                 disk_full = 0;
+            if (ends_with(path, "/flush-inbox/flush-fails.835"))
+                flush_fails = 0;
         }
     }
     if (!real) {

@@ -483,6 +483,32 @@ PY
   cp "$SRC/fixtures/remit/y_elements.835" "$FIN/full-disk.835"
   sed 's/^TRN\*1\*/TRN*1*9/' "$SRC/fixtures/remit/y_elements.835" >"$FIN/fine.835"
   fault_run "$FIN" full-disk.835 "writing an output failed: No space left on device" fine.835
+  # the disk fills while a large output is written: found when the batch
+  # hands its first 8 MiB to the kernel (the preloaded fflush() fails with
+  # ENOSPC for an output of 8 MiB or more while flush-fails.835 is read)
+  if [ -f "$GEN" ]; then
+    LIN=$T/flush-inbox
+    mkdir -p "$LIN"
+    python3 "$GEN" 835 --claims 9000 --seed 5 >"$LIN/flush-fails.835"
+    cp "$SRC/fixtures/remit/y_elements.835" "$LIN/fine.835"
+    for j in 1 2; do
+      o=$T/flush.out$j
+      LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$LIN" --out "$o" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+      eq "$?" 1 "flush-fails.835, --jobs $j: exit status"
+      eq "$(jget "$o/summary.json" files.failed)" 1 "flush-fails.835, --jobs $j: failed"
+      eq "$(jget "$o/summary.json" files.done)" 1 "flush-fails.835, --jobs $j: the other done"
+      has "$o/summary.txt" "failed: flush-fails.835: writing an output failed: No space left on device"
+      left=$(find "$o" -mindepth 1 -name "flush-fails*" ! -path '*/.x12-batch/done/*' | head -3)
+      [ -z "$left" ] && ok || bad "flush-fails.835 left files behind (--jobs $j): $left"
+      [ -z "$(ls -A "$o/.x12-batch/tmp" 2>/dev/null)" ] && ok || bad "temporary outputs left (--jobs $j)"
+      "$X12" batch --in "$LIN" --out "$o" --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+      eq "$?" 0 "flush-fails.835, --jobs $j: the next run"
+      size=$(wc -c <"$o/remits/flush-fails.835.line.ndjson")
+      [ "$size" -gt 8388608 ] && ok || bad "the line rows of flush-fails.835 are $size bytes: too few to reach the 8 MiB flush"
+    done
+  else
+    echo "skip: the 8 MiB flush case needs ../shared/tools/gen_x12.py"
+  fi
 else
   echo "cli_batch_test: the unreadable-folder, changing-file and full-disk cases need the preloaded faults (not under ASan)"
 fi
