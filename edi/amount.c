@@ -18,11 +18,12 @@ x12_status x12_amount_parse(x12_slice s, int64_t *cents)
     }
     const char *w0 = p;
     int64_t whole = 0;
-    while (p < end && (unsigned)(*p - '0') < 10)
+    while (p < end && (unsigned)(*p - '0') < 10) {
+        if (p - w0 == 15)
+            return X12_ERR_ELEMENT_CHAR; /* a 16th digit: refused before it overflows */
         whole = whole * 10 + (*p++ - '0');
+    }
     size_t nwhole = (size_t)(p - w0);
-    if (nwhole > 15)
-        return X12_ERR_ELEMENT_CHAR;
     int64_t frac = 0;
     size_t nfrac = 0;
     if (p < end) {

@@ -35,7 +35,9 @@ static void test_parse(void **state)
     }
     static const char *BAD[] = {"", "-", ".", "+1", "1.234", "1.2.3", "12a", " 1", "1,00",
                                 "1234567890123456", "46.005", "1.2301", "1.000a",
-                                "--1", "1..", "-.", "1.5-", "0x10", "1-", "1.00 ", "-1.-5"};
+                                "--1", "1..", "-.", "1.5-", "0x10", "1-", "1.00 ", "-1.-5",
+                                /* past any int64 (never multiplied that far) */
+                                "123456789012345678901234567890", "-99999999999999999999.99"};
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         int64_t c = 0;
         if (parse(BAD[i], &c) != X12_ERR_ELEMENT_CHAR)
