@@ -10,6 +10,8 @@ x12_status x12_amount_parse(x12_slice s, int64_t *cents)
 {
     /* one run of digits, then optionally '.' and another: two tight loops
      * rather than a state test per byte (millions of amounts a file) */
+    if (!s.len)
+        return X12_ERR_ELEMENT_CHAR; /* (and no arithmetic on an absent value's NULL) */
     const char *p = s.ptr, *end = s.ptr + s.len;
     int neg = 0;
     if (p < end && *p == '-') {

@@ -38,6 +38,9 @@ static void test_parse(void **state)
                                 "--1", "1..", "-.", "1.5-", "0x10", "1-", "1.00 ", "-1.-5",
                                 /* past any int64 (never multiplied that far) */
                                 "123456789012345678901234567890", "-99999999999999999999.99"};
+    int64_t none = 5;
+    assert_int_equal(x12_amount_parse((x12_slice){NULL, 0}, &none), X12_ERR_ELEMENT_CHAR);
+    assert_int_equal(none, 5);
     for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
         int64_t c = 0;
         if (parse(BAD[i], &c) != X12_ERR_ELEMENT_CHAR)
