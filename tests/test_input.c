@@ -321,6 +321,86 @@ static void test_socket_reads(void **state)
     free(gz);
 }
 
+/* Reads interrupted by a signal (a handler installed without SA_RESTART, as
+ * a program embedding the library may have) are retried, not errors: the
+ * input arrives in three parts over 60 ms through a socket while a timer
+ * interrupts every 2 ms, plain and gzip. */
+static volatile sig_atomic_t ticks;
+static void on_tick(int sig)
+{
+    (void)sig;
+    ticks++;
+}
+
+static void test_interrupted_reads(void **state)
+{
+    (void)state;
+    size_t plen, glen;
+    char *plain = read_file(FIX "y_minimal.x12", &plen);
+    char *gz = read_file(FIX "y_gzip.x12.gz", &glen);
+    assert_non_null(plain);
+    assert_non_null(gz);
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_tick;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocked read() returns EINTR */
+    assert_int_equal(sigaction(SIGALRM, &sa, &old), 0);
+    for (int g = 0; g < 2; g++) {
+        const char *d = g ? gz : plain;
+        size_t n = g ? glen : plen;
+        int sv[2];
+        assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            close(sv[0]);
+            size_t third = n / 3;
+            for (int part = 0; part < 3; part++) {
+                usleep(20000);
+                size_t from = third * (size_t)part, len = part < 2 ? third : n - from;
+                if (write(sv[1], d + from, len) != (ssize_t)len)
+                    _exit(1);
+            }
+            _exit(0);
+        }
+        close(sv[1]);
+        int saved = dup(0);
+        dup2(sv[0], 0);
+        close(sv[0]);
+        ticks = 0;
+        struct itimerval it = {{0, 2000}, {0, 2000}};
+        assert_int_equal(setitimer(ITIMER_REAL, &it, NULL), 0);
+        x12_error err;
+        x12_input *in = x12_input_open("-", NULL, &err);
+        assert_non_null(in);
+        strbuf got = {0};
+        char buf[4096];
+        size_t k;
+        x12_status st;
+        while ((st = x12_input_read(in, buf, sizeof buf, &k, &err)) == X12_OK && k)
+            sb_add(&got, buf, k);
+        struct itimerval off = {{0, 0}, {0, 0}};
+        setitimer(ITIMER_REAL, &off, NULL);
+        assert_int_equal(st, X12_OK);
+        assert_int_equal(x12_input_is_gzip(in), g);
+        x12_input_close(in);
+        dup2(saved, 0);
+        close(saved);
+        assert_true(ticks > 5); /* the reads were interrupted */
+        assert_int_equal(got.len, plen);
+        assert_memory_equal(got.p, plain, plen);
+        sb_free(&got);
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    sigaction(SIGALRM, &old, NULL);
+    free(plain);
+    free(gz);
+}
+
 static void test_allocation_failures(void **state)
 {
     (void)state;
@@ -349,6 +429,7 @@ int main(void)
         cmocka_unit_test(test_stdin),
         cmocka_unit_test(test_small_reads),
         cmocka_unit_test(test_socket_reads),
+        cmocka_unit_test(test_interrupted_reads),
         cmocka_unit_test(test_allocation_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
