@@ -339,7 +339,7 @@ static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *
 static void on_claim_finding(void *ctx, const x12_finding *f)
 {
     if (f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
-        f->err.code <= X12_ERR_OTHER_TRANSACTION)
+        f->err.code <= X12_ERR_GUIDE_NOT_READ)
         on_finding(ctx, f);
 }
 

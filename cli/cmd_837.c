@@ -198,13 +198,14 @@ static void tj_finding(void *ctx, const x12_finding *f)
      * cannot hold, a claim not read); and text read as ISO-8859-1 (a warning:
      * the claims are whole) */
     int own_error = f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
-                    f->err.code <= X12_ERR_OTHER_TRANSACTION;
+                    f->err.code <= X12_ERR_GUIDE_NOT_READ;
     if (f->err.code == X12_ERR_CLAIM_NOT_UTF8) {
         cli_print_error(t->file, &f->err);
+    } else if (f->err.code == X12_ERR_UNKNOWN_GUIDE) {
+        /* the walker's note; the reader's X12_ERR_GUIDE_NOT_READ says it for an 837 */
     } else if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED || f->snip == 1 || own_error) {
         cli_print_error(t->file, &f->err);
-        if (f->err.code != X12_ERR_UNKNOWN_GUIDE)
-            t->r->status = cli_worst(t->r->status, EXIT_INPUT);
+        t->r->status = cli_worst(t->r->status, EXIT_INPUT);
     }
 }
 

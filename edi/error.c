@@ -125,6 +125,8 @@ static const status_info STATUS[] = {
     {X12_ERR_CLAIM_NOT_UTF8, "X12_ERR_CLAIM_NOT_UTF8", "text is not UTF-8"},
     {X12_ERR_OTHER_TRANSACTION, "X12_ERR_OTHER_TRANSACTION",
      "transaction set of another type: not read"},
+    {X12_ERR_GUIDE_NOT_READ, "X12_ERR_GUIDE_NOT_READ",
+     "no spec for the transaction set's guide: not read"},
 };
 
 static const status_info *lookup(x12_status code)

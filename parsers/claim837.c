@@ -21,9 +21,8 @@
 
 /* Guides read with the spec of the 837 they amend or precede: the loops and
  * segments the model carries are the same in these versions. */
-static const struct {
-    const char *alias, *guide;
-} ALIASES[] = {
+#define GUIDES_READ "005010X222A1, X223A2, X224A2"
+static const spec_alias ALIASES[] = {
     {"005010X222", "005010X222A1"},   {"005010X222A2", "005010X222A1"},
     {"005010X223", "005010X223A2"},   {"005010X223A1", "005010X223A2"},
     {"005010X223A3", "005010X223A2"}, {"005010X224", "005010X224A2"},
@@ -497,8 +496,22 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         cr_report_other(r, detail);
         return;
     }
-    if (!ev->spec) /* an 837 of a guide the library lacks (the walker says so) */
+    if (!ev->spec) {
+        /* an 837 of a guide the library lacks: said at its ST, never read
+         * as "no claims" */
+        if (cr_is(id, "ST")) {
+            x12_slice st03 = cr_elem(r, 3);
+            char detail[96];
+            if (st03.len)
+                snprintf(detail, sizeof detail, "ST03 is '%.*s'; x12kit reads %s",
+                         (int)(st03.len < 40 ? st03.len : 40), st03.ptr, GUIDES_READ);
+            else
+                snprintf(detail, sizeof detail, "GS08 is '%.40s'; x12kit reads %s", r->gs08,
+                         GUIDES_READ);
+            cr_report_guide(r, st03.len ? 3 : 0, detail);
+        }
         return;
+    }
     if (r->in_claim && r->claim_too_big)
         return; /* the rest of a claim too large to keep (LEAVE 2300 ends it) */
     if (r->levels_big && !cr_is(id, "ST") && !cr_is(id, "SE") && !cr_is(id, "HL") && !cr_is(id, "CLM"))
@@ -665,33 +678,6 @@ void x12_claim_reader_free(x12_claim_reader *r)
         free(r);
 }
 
-/* Before an ST: a guide named by an alias gets the spec it aliases. */
-static x12_status load_alias(x12_claim_reader *r, const x12_segment *seg)
-{
-    x12_slice st03 = x12_segment_element(seg, 3);
-    char id[40];
-    if (st03.len)
-        snprintf(id, sizeof id, "%.*s", (int)(st03.len < 39 ? st03.len : 39), st03.ptr);
-    else
-        snprintf(id, sizeof id, "%s", r->gs08);
-    for (size_t i = 0; i < NALIAS; i++) {
-        if (strcmp(id, ALIASES[i].alias) || r->alias_spec[i])
-            continue;
-        x12_error err;
-        x12_spec *s = x12_spec_load_builtin(ALIASES[i].guide, &err);
-        if (!s)
-            return err.code == X12_ERR_NOMEM ? X12_ERR_NOMEM : X12_OK;
-        s->guide_id = ALIASES[i].alias; /* static text; the spec's own is in its arena */
-        x12_status st = x12_walker_use_spec(r->walker, s);
-        if (st != X12_OK) {
-            x12_spec_free(s);
-            return st == X12_ERR_NOMEM ? st : X12_OK;
-        }
-        r->alias_spec[i] = s;
-    }
-    return X12_OK;
-}
-
 void x12_claim_reader_set_max_claim_bytes(x12_claim_reader *r, size_t bytes)
 {
     r->max_claim_bytes = bytes ? bytes : X12_CLAIM_DEFAULT_MAX_BYTES;
@@ -711,7 +697,7 @@ x12_status x12_claim_reader_segment(x12_claim_reader *r, const x12_segment *seg)
         snprintf(r->gs08, sizeof r->gs08, "%.*s", (int)(v.len < 39 ? v.len : 39),
                  v.ptr ? v.ptr : "");
     } else if (x12_slice_eq(seg->id, "ST")) {
-        x12_status st = load_alias(r, seg);
+        x12_status st = spec_alias_load(r->walker, seg, r->gs08, ALIASES, NALIAS, r->alias_spec);
         if (st != X12_OK)
             return r->fatal = st;
     }

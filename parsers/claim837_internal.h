@@ -91,6 +91,9 @@ void cr_finding_at(x12_claim_reader *r, uint64_t off, uint32_t index, uint32_t s
                    x12_severity sev, unsigned el, unsigned comp, const char *detail);
 /* A transaction set that is not an 837, at its ST (X12_ERR_OTHER_TRANSACTION, an error). */
 void cr_report_other(x12_claim_reader *r, const char *detail);
+/* An 837 whose guide has no spec, at its ST (X12_ERR_GUIDE_NOT_READ, an
+ * error): `el` 3 when ST03 named it, 0 when GS08 did. */
+void cr_report_guide(x12_claim_reader *r, unsigned el, const char *detail);
 /* An error of the claim at the current segment (element 0). */
 void cr_report_claim(x12_claim_reader *r, x12_status code, const char *detail);
 /* Element `pos` of the current segment, marked as carried. */

@@ -70,6 +70,11 @@ void cr_report_other(x12_claim_reader *r, const char *detail)
     cr_report(r, X12_ERR_OTHER_TRANSACTION, X12_SEV_ERROR, 1, detail);
 }
 
+void cr_report_guide(x12_claim_reader *r, unsigned el, const char *detail)
+{
+    cr_report(r, X12_ERR_GUIDE_NOT_READ, X12_SEV_ERROR, el, detail);
+}
+
 void cr_report_claim(x12_claim_reader *r, x12_status code, const char *detail)
 {
     cr_report(r, code, X12_SEV_ERROR, 0, detail);

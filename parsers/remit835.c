@@ -12,6 +12,12 @@
 #include <x12/remit.h>
 
 #include "internal.h"
+#include "spec_model.h"
+
+/* Guides read with the spec of the 835 they precede: the base 5010 guide
+ * before its addenda has the same loops and segments. */
+static const spec_alias ALIASES[] = {{"005010X221", "005010X221A1"}};
+#define NALIAS (sizeof ALIASES / sizeof ALIASES[0])
 
 /* Segment ids and qualifiers compared against literals byte by byte, with
  * no call (memcmp was not inlined, and this runs for every segment). */
@@ -67,6 +73,8 @@ struct x12_remit_reader {
     x12_remit_callbacks cb;
     void *ctx;
     x12_walker *w;
+    x12_spec *alias_spec[NALIAS]; /* loaded when a set names its alias */
+    char gs08[40];
     x12_arena *hdr, *arena;
     int nomem, stopped;
     /* the set */
@@ -188,6 +196,23 @@ static void not_utf8(x12_remit_reader *r, x12_slice v, size_t at)
     char detail[48];
     snprintf(detail, sizeof detail, "byte 0x%02X: read as ISO-8859-1", (unsigned)(unsigned char)v.ptr[at]);
     seg_finding(r, s, X12_ERR_CLAIM_NOT_UTF8, X12_SEV_WARNING, el, comp, detail);
+}
+
+/* An 835 whose guide has no spec (ST03, else GS08: a 4010 835, a guide id
+ * misspelt): never read as the header alone with its claim payments half
+ * empty; said once, at its ST, and the set skipped. */
+static void unknown_guide(x12_remit_reader *r, const x12_segment *s)
+{
+    if (!r->cb.finding)
+        return;
+    x12_slice st03 = elem(s, 3);
+    char detail[96];
+    if (st03.len)
+        snprintf(detail, sizeof detail, "ST03 is '%.*s'; x12kit reads 005010X221A1",
+                 (int)(st03.len < 40 ? st03.len : 40), st03.ptr);
+    else
+        snprintf(detail, sizeof detail, "GS08 is '%.40s'; x12kit reads 005010X221A1", r->gs08);
+    seg_finding(r, s, X12_ERR_GUIDE_NOT_READ, X12_SEV_ERROR, st03.len ? 3 : 0, 0, detail);
 }
 
 /* A set that is not an 835 (an 837 given as a remit): said once, at its ST,
@@ -763,8 +788,12 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     int stop = 0;
     if (IS(s->id, "ST")) {
         r->in_set = IS(elem(s, 1), "835");
-        if (!r->in_set)
+        if (!r->in_set) {
             other_set(r, s);
+        } else if (!ev->spec) {
+            unknown_guide(r, s);
+            r->in_set = 0;
+        }
         if (r->in_set) {
             arena_reset(r, r->hdr);
             payment_init(r);
@@ -904,6 +933,17 @@ X12_API x12_status x12_remit_reader_segment(x12_remit_reader *r, const x12_segme
 {
     if (r->nomem || r->stopped)
         return status_of(r, X12_OK);
+    if (IS(seg->id, "GS")) {
+        x12_slice v = elem(seg, 8);
+        size_t n = v.len < sizeof r->gs08 - 1 ? v.len : sizeof r->gs08 - 1;
+        if (n)
+            memcpy(r->gs08, v.ptr, n);
+        r->gs08[n] = '\0';
+    } else if (IS(seg->id, "ST") &&
+               spec_alias_load(r->w, seg, r->gs08, ALIASES, NALIAS, r->alias_spec) != X12_OK) {
+        r->nomem = 1;
+        return status_of(r, X12_OK);
+    }
     x12_status s = x12_walker_segment(r->w, seg);
     if (s == X12_ERR_NOMEM)
         r->nomem = 1;
@@ -941,6 +981,8 @@ X12_API void x12_remit_reader_free(x12_remit_reader *r)
     if (!r)
         return;
     x12_walker_free(r->w);
+    for (size_t i = 0; i < NALIAS; i++)
+        x12_spec_free(r->alias_spec[i]);
     x12_arena_free(r->hdr);
     x12_arena_free(r->arena);
     if (r->has_alloc)

@@ -246,4 +246,19 @@ static inline int spec_el_has_code(const struct spec_el *e, const char *v, size_
     return spec_keys_has(e->ckeys, e->codes, e->ncodes, v, n);
 }
 
+/* A guide id read with the spec of the guide it amends or precedes (the
+ * loops and segments a reader carries are the same in both). */
+typedef struct spec_alias {
+    const char *alias, *guide;
+} spec_alias;
+
+struct x12_walker;
+/* Before an ST: when the set's guide id (ST03, else gs08) is tab[i].alias
+ * and slots[i] is empty, the built-in spec of tab[i].guide is loaded under
+ * the alias's id and given to the walker; slots[i] keeps it (the caller
+ * frees it).  X12_ERR_NOMEM, else X12_OK (also when the spec cannot be had:
+ * the set then has no guide, and the reader says so).  (walk.c) */
+x12_status spec_alias_load(struct x12_walker *w, const x12_segment *st, const char *gs08,
+                           const spec_alias *tab, size_t n, x12_spec **slots);
+
 #endif

@@ -782,3 +782,30 @@ void x12_walker_free(x12_walker *w)
     ctlset_free(&w->hl_ids, w->alloc);
     x12__free(w->alloc, w);
 }
+
+x12_status spec_alias_load(x12_walker *w, const x12_segment *st, const char *gs08,
+                           const spec_alias *tab, size_t n, x12_spec **slots)
+{
+    x12_slice st03 = x12_segment_element(st, 3);
+    char id[40];
+    if (st03.len)
+        snprintf(id, sizeof id, "%.*s", (int)(st03.len < 39 ? st03.len : 39), st03.ptr);
+    else
+        snprintf(id, sizeof id, "%s", gs08 ? gs08 : "");
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(id, tab[i].alias) || slots[i])
+            continue;
+        x12_error err;
+        x12_spec *s = x12_spec_load_builtin(tab[i].guide, &err);
+        if (!s)
+            return err.code == X12_ERR_NOMEM ? X12_ERR_NOMEM : X12_OK;
+        s->guide_id = tab[i].alias; /* static text; the spec's own is in its arena */
+        x12_status rc = x12_walker_use_spec(w, s);
+        if (rc != X12_OK) {
+            x12_spec_free(s);
+            return rc == X12_ERR_NOMEM ? rc : X12_OK;
+        }
+        slots[i] = s;
+    }
+    return X12_OK;
+}

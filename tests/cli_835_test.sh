@@ -68,6 +68,17 @@ expect_rc 1 "$X12" 835 "$F/claims-1.837"; lines "$T/out" 1
 has "$T/err" "claims-1.837: segment 3 (ST) element 1.0, byte "
 has "$T/err" "transaction set of another type: not read (ST01 is '837', not 835: the set is skipped)"
 [ "$(grep -c "not 835" "$T/err")" = "$(grep -o 'ST\*837\*' "$F/claims-1.837" | wc -l | tr -d ' ')" ] && ok || bad "one message per 837 set"
+# an 835 of a guide x12kit has no spec for (a 4010 835): named at its ST, no
+# rows (never the header alone with half-empty claims), exit 1; the 5010 base
+# guide id without addenda reads as 005010X221A1
+sed 's/\*005010X221A1~/*004010X091A1~/' "$F/era-1.835" >"$T/v4010.835"
+expect_rc 1 "$X12" 835 "$T/v4010.835"; lines "$T/out" 1
+has "$T/err" "v4010.835: segment 3 (ST), byte "
+has "$T/err" "no spec for the transaction set's guide: not read (GS08 is '004010X091A1'; x12kit reads 005010X221A1)"
+sed 's/\*005010X221A1~/*005010X221~/' "$F/era-1.835" >"$T/base.835"
+expect_rc 0 "$X12" 835 "$T/base.835"; lines "$T/out" 8
+"$X12" 835 "$F/era-1.835" 2>/dev/null | sed 's|^[^,]*era-1.835,|F,|' >"$T/a1.csv"
+sed 's|^[^,]*base.835,|F,|' "$T/out" | cmp -s - "$T/a1.csv" && ok || bad "005010X221 rows differ from 005010X221A1's"
 # unbalanced: rows still written, the finding on stderr, exit 1
 sed 's/^BPR\*I\*130\*/BPR*I*131*/' "$F/era-2.835" >"$T/unbalanced.835"
 expect_rc 1 "$X12" 835 "$T/unbalanced.835"; lines "$T/out" 7

@@ -94,6 +94,12 @@ expect_rc 1 "$X12" 837 --to-json "$SRC/fixtures/corpus/lfh-x12__managed-care.835
 has "$T/err" "lfh-x12__managed-care.835: segment 3 (ST) element 1.0, byte 161: transaction set is not an 837: skipped"
 [ -s "$T/out" ] && bad "claims from an 835" || ok
 expect_rc 2 "$X12" 837 --to-json "$T/missing.837"; has "$T/err" "No such file or directory"
+# an 837 of a guide x12kit has no spec for: named at its ST, no claims, exit 1
+sed 's/005010X222A1/005010X999/g' "$T/n.837" >"$T/unknown.837"
+expect_rc 1 "$X12" 837 --to-json "$T/unknown.837"
+has "$T/err" "unknown.837: segment 3 (ST) element 3.0, byte "
+has "$T/err" "no spec for the transaction set's guide: not read (ST03 is '005010X999'; x12kit reads 005010X222A1, X223A2, X224A2)"
+[ -s "$T/out" ] && bad "claims from an 837 of an unknown guide" || ok
 # a claim whose amount is a fraction of a cent: named, not converted with a made-up
 # amount, exit 1; the claim beside it is converted; 120.500 is 120.50 and fine
 python3 - "$T/n.837" "$T/frac.837" <<'PY'

@@ -411,6 +411,20 @@ has "$T/err" "x12 batch: skipped $d65: more than 64 folders deep"
 # --- a folder inside the inbox that cannot be read: named on stderr and in
 # the summary, the rest of the inbox still done, exit status 1; a symbolic
 # link loop is named too, without failing the run
+# an 835 of a guide x12kit has no spec for (4010) beside a good one: its set
+# is named (an error finding), none of its claim payments half-read into rows
+# or the ledger; the good file is converted; exit 1
+VIN=$T/v4010-inbox
+mkdir -p "$VIN"
+sed 's/\*005010X221A1~/*004010X091A1~/' "$SRC/fixtures/reconcile/era-1.835" >"$VIN/old.835"
+cp "$SRC/fixtures/reconcile/era-2.835" "$VIN/new.835"
+"$X12" batch --in "$VIN" --out "$T/v4010-out" --quiet >"$T/out" 2>"$T/err"
+eq "$?" 1 "a 4010 835: exit status"
+has "$T/v4010-out/findings/old.835.ndjson" '"code":"X12_ERR_GUIDE_NOT_READ"'
+eq "$(wc -l <"$T/v4010-out/remits/old.835.claim.csv" | tr -d ' ')" 1 "a 4010 835: claim rows (the header only)"
+eq "$(wc -l <"$T/v4010-out/remits/new.835.claim.csv" | tr -d ' ')" 7 "the 5010 835 beside it: claim rows"
+eq "$(jget "$T/v4010-out/summary.json" claims.paid)" 6 "a 4010 835: claim payments read (the other file's alone)"
+
 if [ -n "$BATCH_FAULTS" ]; then
   UIN=$T/uin
   mkdir -p "$UIN/unreadable" "$UIN/ok"

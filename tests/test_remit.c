@@ -497,6 +497,80 @@ static void test_truncated_and_unbalanced(void **state)
     assert_int_not_equal(err.code, X12_OK);
 }
 
+/* `text` with every `from` replaced by `to` (a new string). */
+static char *replaced(const char *text, const char *from, const char *to)
+{
+    strbuf b = {0};
+    size_t fl = strlen(from);
+    for (const char *p = text;;) {
+        const char *q = strstr(p, from);
+        if (!q) {
+            sb_add(&b, p, strlen(p));
+            break;
+        }
+        sb_add(&b, p, (size_t)(q - p));
+        sb_add(&b, to, strlen(to));
+        p = q + fl;
+    }
+    sb_add(&b, "", 1);
+    return b.p;
+}
+
+/* An 835 whose guide has no spec (GS08, or ST03 when there) is never read as
+ * its header alone with half-empty claim payments: X12_ERR_GUIDE_NOT_READ at
+ * its ST, nothing handed on; the base 5010 guide id (no addenda) is read as
+ * 005010X221A1, every field the same. */
+static void test_guide_versions(void **state)
+{
+    (void)state;
+    size_t len;
+    char *era = read_file(FIX "era-1.835", &len);
+    assert_non_null(era);
+    got want;
+    read_limited(era, len, 0, &want);
+    assert_int_equal(want.errors, 0);
+    assert_int_equal(want.claims, 7);
+    /* GS08 unknown */
+    char *t = replaced(era, "*005010X221A1~", "*004010X091A1~");
+    got g;
+    read_limited(t, strlen(t), 0, &g);
+    assert_int_equal(g.payments, 0);
+    assert_int_equal(g.claims, 0);
+    assert_int_equal(g.plb, 0);
+    assert_int_equal(g.sets, 0);
+    assert_int_equal(g.errors, 1);
+    assert_int_equal(g.last.code, X12_ERR_GUIDE_NOT_READ);
+    assert_string_equal(g.last.segment_id, "ST");
+    assert_int_equal(g.last.segment_index, 3);
+    assert_int_equal(g.last.element_pos, 0);
+    assert_string_equal(g.last.detail, "GS08 is '004010X091A1'; x12kit reads 005010X221A1");
+    free(t);
+    /* ST03 unknown (it wins over a good GS08) */
+    t = replaced(era, "ST*835*0001~", "ST*835*0001*005010X999~");
+    read_limited(t, strlen(t), 0, &g);
+    assert_int_equal(g.claims, 0);
+    assert_int_equal(g.errors, 1);
+    assert_int_equal(g.last.code, X12_ERR_GUIDE_NOT_READ);
+    assert_int_equal(g.last.element_pos, 3);
+    assert_string_equal(g.last.detail, "ST03 is '005010X999'; x12kit reads 005010X221A1");
+    free(t);
+    /* the base guide: read as the addenda's, every figure the same */
+    t = replaced(era, "*005010X221A1~", "*005010X221~");
+    read_limited(t, strlen(t), 0, &g);
+    assert_int_equal(g.errors, 0);
+    assert_int_equal(g.claims, want.claims);
+    assert_int_equal(g.lines, want.lines);
+    assert_int_equal(g.plb, want.plb);
+    assert_int_equal(g.paid, want.paid);
+    assert_int_equal(g.charge, want.charge);
+    assert_string_equal(g.payer_name, want.payer_name);
+    assert_string_equal(g.part_icn, want.part_icn);
+    assert_int_equal(g.part_line_adjs, want.part_line_adjs);
+    assert_string_equal(g.part_reason, want.part_reason);
+    free(t);
+    free(era);
+}
+
 /* --- rows ------------------------------------------------------------------- */
 
 typedef struct sink {
@@ -670,6 +744,7 @@ int main(void)
         cmocka_unit_test(test_every_segment_family),
         cmocka_unit_test(test_generated_totals),
         cmocka_unit_test(test_truncated_and_unbalanced),
+        cmocka_unit_test(test_guide_versions),
         cmocka_unit_test(test_rows_quoting),
         cmocka_unit_test(test_allocation_failures),
     };

@@ -142,8 +142,10 @@ typedef enum x12_status {
                                         or a character outside the output's character set */
     X12_ERR_CLAIM_NOT_UTF8 = 121,    /* reader (a warning): a value with bytes that are not
                                         UTF-8; kept as they are, read as ISO-8859-1 in JSON */
-    X12_ERR_OTHER_TRANSACTION = 122  /* reader (835 or 837): a transaction set of another
+    X12_ERR_OTHER_TRANSACTION = 122, /* reader (835 or 837): a transaction set of another
                                         type (an 837 given as a remit); skipped, at its ST */
+    X12_ERR_GUIDE_NOT_READ = 123     /* reader (835 or 837): a set of its type whose guide
+                                        (ST03, else GS08) has no spec; skipped, at its ST */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
