@@ -95,9 +95,9 @@ struct x12_remit_reader {
     uint32_t clp_set_pos;
     x12_remit_claim c;
     x12_remit_context cx;
-    /* twelve vectors cleared together by claim_init(): keep them adjacent */
+    /* thirteen vectors cleared together by claim_init(): keep them adjacent */
     vec adjs, refs, dates, amounts, qtys, contacts, remarks, lines;
-    vec line_adjs, line_refs, line_amounts, line_remarks; /* of the current line */
+    vec line_adjs, line_refs, line_amounts, line_remarks, line_qtys; /* of the current line */
     const x12_walk_event *ev; /* the segment being read, for warnings */
     int seg_utf8;             /* ... and it is all UTF-8: no value of it needs the check */
     const char *loop_id;      /* the loop id classified last ... */
@@ -349,6 +349,7 @@ static void claim_clear(x12_remit_claim *c)
     party_init(&c->service_provider);
     party_init(&c->crossover_carrier);
     party_init(&c->priority_payer);
+    party_init(&c->other_subscriber);
     for (int i = 0; i < 25; i++)
         c->inpatient_elements[i] = "";
     for (int i = 0; i < 10; i++)
@@ -359,7 +360,7 @@ static void claim_clear(x12_remit_claim *c)
 static void claim_init(x12_remit_reader *r)
 {
     r->c = r->claim0;
-    memset(&r->adjs, 0, sizeof(vec) * 12);
+    memset(&r->adjs, 0, sizeof(vec) * 13);
     r->claim_bad = 0;
     r->claim_big = 0;
 }
@@ -379,6 +380,8 @@ static void close_line(x12_remit_reader *r)
     l->amount_count = r->line_amounts.n;
     l->remarks = r->line_remarks.p;
     l->remark_count = r->line_remarks.n;
+    l->quantities = r->line_qtys.p;
+    l->quantity_count = r->line_qtys.n;
 }
 
 static int send_payment(x12_remit_reader *r)
@@ -547,7 +550,7 @@ static void split_composite(x12_remit_reader *r, const x12_segment *s, unsigned 
 static void read_svc(x12_remit_reader *r, const x12_segment *s)
 {
     close_line(r);
-    memset(&r->line_adjs, 0, sizeof(vec) * 4);
+    memset(&r->line_adjs, 0, sizeof(vec) * 5);
     x12_remit_line *l = vec_add(r, r->arena, &r->lines, sizeof *l);
     if (!l)
         return;
@@ -604,7 +607,7 @@ static void read_clp(x12_remit_reader *r, const x12_segment *s)
 }
 
 /* Header segments: BPR, TRN, CUR, REF, DTM and the 1000A/1000B parties. */
-static void read_header(x12_remit_reader *r, const x12_segment *s)
+static int read_header(x12_remit_reader *r, const x12_segment *s)
 {
     x12_arena *a = r->hdr;
     x12_remit_payment *p = &r->pay;
@@ -656,10 +659,13 @@ static void read_header(x12_remit_reader *r, const x12_segment *s)
         read_pair(r, a, r->party == &p->payer ? &r->payer_contacts : &r->payee_contacts, s, 1, 4);
     } else if (IS(id, "DTM")) {
         read_pair(r, a, &r->pay_dates, s, 1, 2);
+    } else {
+        return 0; /* RDM, and what the walker placed nowhere */
     }
+    return 1;
 }
 
-static void read_claim_segment(x12_remit_reader *r, const x12_segment *s)
+static int read_claim_segment(x12_remit_reader *r, const x12_segment *s)
 {
     x12_remit_claim *c = &r->c;
     x12_arena *a = r->arena;
@@ -674,9 +680,11 @@ static void read_claim_segment(x12_remit_reader *r, const x12_segment *s)
                              : IS(q, "82") ? &c->service_provider
                              : IS(q, "TT") ? &c->crossover_carrier
                              : IS(q, "PR") ? &c->priority_payer
+                             : IS(q, "GB") ? &c->other_subscriber
                                                      : NULL;
-        if (p)
-            read_nm1(r, p, s);
+        if (!p)
+            return 0;
+        read_nm1(r, p, s);
     } else if (IS(id, "MIA")) {
         c->has_inpatient = 1;
         for (unsigned i = 1; i <= 24; i++)
@@ -712,13 +720,16 @@ static void read_claim_segment(x12_remit_reader *r, const x12_segment *s)
         read_amount(r, &r->amounts, s);
     } else if (IS(id, "QTY")) {
         read_pair(r, a, &r->qtys, s, 1, 2);
+    } else {
+        return 0;
     }
+    return 1;
 }
 
-static void read_line_segment(x12_remit_reader *r, const x12_segment *s)
+static int read_line_segment(x12_remit_reader *r, const x12_segment *s)
 {
     if (!r->lines.n)
-        return;
+        return 0;
     x12_remit_line *l = &((x12_remit_line *)r->lines.p)[r->lines.n - 1];
     x12_arena *a = r->arena;
     x12_slice id = s->id;
@@ -730,6 +741,8 @@ static void read_line_segment(x12_remit_reader *r, const x12_segment *s)
             l->service_start = el(r, a, s, 2);
         else if (IS(q, "151"))
             l->service_end = el(r, a, s, 2);
+        else
+            return 0; /* the guide has only these three */
     } else if (IS(id, "CAS")) {
         read_cas(r, s, &r->line_adjs);
     } else if (IS(id, "REF")) {
@@ -746,7 +759,12 @@ static void read_line_segment(x12_remit_reader *r, const x12_segment *s)
         }
     } else if (IS(id, "LQ")) {
         read_pair(r, a, &r->line_remarks, s, 1, 2);
+    } else if (IS(id, "QTY")) {
+        read_pair(r, a, &r->line_qtys, s, 1, 2);
+    } else {
+        return 0;
     }
+    return 1;
 }
 
 static int read_plb(x12_remit_reader *r, const x12_segment *s)
@@ -785,7 +803,7 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
 static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
 {
     const x12_segment *s = ev->seg;
-    int stop = 0;
+    int stop = 0, carried = 1;
     if (IS(s->id, "ST")) {
         r->in_set = IS(elem(s, 1), "835");
         if (!r->in_set) {
@@ -813,9 +831,9 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     } else if (IS(s->id, "SVC") && r->in_claim) {
         read_svc(r, s);
     } else if (r->loop == L_2110 && r->in_claim) {
-        read_line_segment(r, s);
+        carried = read_line_segment(r, s);
     } else if (r->loop == L_2100 && r->in_claim) {
-        read_claim_segment(r, s);
+        carried = read_claim_segment(r, s);
     } else if (IS(s->id, "PLB")) {
         stop = send_claim(r) || send_payment(r) || read_plb(r, s);
     } else if (IS(s->id, "SE")) {
@@ -823,11 +841,14 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
         if (!stop && r->cb.set_end)
             stop = r->cb.set_end(r->ctx, &r->pay, &r->totals);
         r->in_set = 0;
-    } else if (!r->in_claim && r->loop == L_2000) {
-        /* LX and TS3/TS2 provider summaries: not carried */
+    } else if (r->loop == L_2000) {
+        carried = 0; /* LX and TS3/TS2 provider summaries */
     } else if (!r->in_claim && !r->hdr_big) {
-        read_header(r, s);
+        carried = read_header(r, s);
     }
+    /* what the model has no place for is said (info), never dropped unsaid */
+    if (!carried && r->cb.finding)
+        seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0, NULL);
     if (!r->hdr_big && x12_arena_used(r->hdr) > r->max_claim_bytes) {
         /* a header too large to keep: the payment and its claims are not read */
         r->hdr_big = r->pay_bad = 1;

@@ -37,6 +37,8 @@ typedef struct ing835 {
 
 static void on_finding(void *ctx, const x12_finding *f)
 {
+    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED)
+        return; /* a segment the 835 model has no place for: nor has the ledger */
     lg_ingest_finding(&((ing835 *)ctx)->b, f);
 }
 

@@ -168,10 +168,9 @@ X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind,
 
 X12_API void x12_ledger_feed_finding(x12_ledger_feed *f, const x12_finding *finding)
 {
-    /* as the 837 ingest's own reader: a segment the claim model does not
+    /* as the ingests' own readers: a segment the claim or 835 model does not
      * carry is no concern of the ledger either */
-    if (f && f->in && finding &&
-        !(f->kind == X12_LEDGER_FEED_CLAIMS && finding->err.code == X12_ERR_CLAIM_NOT_CARRIED))
+    if (f && f->in && finding && finding->err.code != X12_ERR_CLAIM_NOT_CARRIED)
         lg_ingest_finding((lg_ingest *)f->in, finding);
 }
 

@@ -20,7 +20,7 @@
 #define FIX X12KIT_SOURCE_DIR "/fixtures/reconcile/"
 
 typedef struct got {
-    unsigned payments, claims, lines, plb, sets, findings, errors, reader_errors;
+    unsigned payments, claims, lines, plb, sets, findings, errors, reader_errors, not_carried;
     int64_t paid, charge, pr, plb_cents, bpr;
     char trace[32], payer_id[32], payer_name[64], payee_id[32], date[16];
     /* RC-PART-1 */
@@ -113,6 +113,12 @@ static int on_set_end(void *ctx, const x12_remit_payment *p, const x12_remit_tot
 static void on_finding(void *ctx, const x12_finding *f)
 {
     got *g = ctx;
+    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED) {
+        /* counted apart: the other counts are of real findings */
+        assert_int_equal(f->severity, X12_SEV_INFO);
+        g->not_carried++;
+        return;
+    }
     g->findings++;
     g->last = f->err;
     if (f->severity == X12_SEV_ERROR)
@@ -571,6 +577,93 @@ static void test_guide_versions(void **state)
     free(era);
 }
 
+/* What the 835 model carries of 2100 NM1*GB and 2110 QTY, and what it does
+ * not carry (RDM, LX, TS3, a 2110 DTM of another qualifier) said as
+ * X12_ERR_CLAIM_NOT_CARRIED (info) at the segment, never dropped unsaid. */
+typedef struct carried {
+    char other_subscriber[32], other_id[16];
+    char qty[8][16];
+    size_t nqty;
+    char not_carried[128]; /* the segment ids, space-separated */
+    unsigned errors;
+} carried;
+
+static int carried_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                         const x12_remit_context *cx)
+{
+    (void)p;
+    (void)cx;
+    carried *k = ctx;
+    if (strcmp(c->claim_id, "EL-1"))
+        return 0;
+    snprintf(k->other_subscriber, sizeof k->other_subscriber, "%s", c->other_subscriber.name);
+    snprintf(k->other_id, sizeof k->other_id, "%s", c->other_subscriber.id);
+    assert_true(c->line_count >= 1);
+    const x12_remit_line *l = &c->lines[0];
+    for (size_t i = 0; i < l->quantity_count && k->nqty + 1 < 8; i++) {
+        snprintf(k->qty[k->nqty++], sizeof k->qty[0], "%s", l->quantities[i].qualifier);
+        snprintf(k->qty[k->nqty++], sizeof k->qty[0], "%s", l->quantities[i].value);
+    }
+    return 0;
+}
+
+static void carried_finding(void *ctx, const x12_finding *f)
+{
+    carried *k = ctx;
+    if (f->severity == X12_SEV_ERROR)
+        k->errors++;
+    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED) {
+        assert_int_equal(f->severity, X12_SEV_INFO);
+        size_t n = strlen(k->not_carried);
+        snprintf(k->not_carried + n, sizeof k->not_carried - n, "%s%s", n ? " " : "",
+                 f->err.segment_id);
+    }
+}
+
+static void test_segments_carried(void **state)
+{
+    (void)state;
+    size_t len;
+    char *base = read_file(X12KIT_SOURCE_DIR "/fixtures/remit/y_elements.835", &len);
+    assert_non_null(base);
+    char *t1 = replaced(base, "REF*TJ*371234567~", "REF*TJ*371234567~RDM*BM*CLAIMS DEPT~");
+    char *t2 = replaced(t1, "LX*1~", "LX*1~TS3*1234567893*11*20261231*2*1200~");
+    char *t3 = replaced(t2, "NM1*TT*2*SECONDARY PAYER INC*****PI*SP01~",
+                        "NM1*TT*2*SECONDARY PAYER INC*****PI*SP01~NM1*GB*1*ROE*RAY****MI*OS77~");
+    char *t4 = replaced(t3, "LQ*HE*M86~", "QTY*ZK*2~QTY*ZL*1.5~LQ*HE*M86~");
+    /* the SE count grows by the five segments added */
+    x12_slice se = {strstr(t4, "SE*"), 0};
+    assert_non_null(se.ptr);
+    unsigned count = (unsigned)strtoul(se.ptr + 3, NULL, 10);
+    char from[16], to[16];
+    snprintf(from, sizeof from, "SE*%u*", count);
+    snprintf(to, sizeof to, "SE*%u*", count + 5);
+    char *text = replaced(t4, from, to);
+    const char *path = "/tmp/x12kit_carried.835";
+    assert_int_equal(write_file(path, text, strlen(text)), 0);
+    carried k;
+    memset(&k, 0, sizeof k);
+    x12_remit_callbacks cb = {NULL, carried_claim, NULL, NULL, carried_finding};
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(path, NULL, &cb, &k, 0, &err), X12_OK);
+    assert_int_equal(k.errors, 0);
+    assert_string_equal(k.other_subscriber, "ROE");
+    assert_string_equal(k.other_id, "OS77");
+    assert_int_equal(k.nqty, 4);
+    assert_string_equal(k.qty[0], "ZK");
+    assert_string_equal(k.qty[1], "2");
+    assert_string_equal(k.qty[2], "ZL");
+    assert_string_equal(k.qty[3], "1.5");
+    assert_string_equal(k.not_carried, "RDM LX TS3");
+    remove(path);
+    free(text);
+    free(t4);
+    free(t3);
+    free(t2);
+    free(t1);
+    free(base);
+}
+
 /* --- rows ------------------------------------------------------------------- */
 
 typedef struct sink {
@@ -745,6 +838,7 @@ int main(void)
         cmocka_unit_test(test_generated_totals),
         cmocka_unit_test(test_truncated_and_unbalanced),
         cmocka_unit_test(test_guide_versions),
+        cmocka_unit_test(test_segments_carried),
         cmocka_unit_test(test_rows_quoting),
         cmocka_unit_test(test_allocation_failures),
     };

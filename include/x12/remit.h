@@ -123,6 +123,8 @@ typedef struct x12_remit_line {
     size_t amount_count;
     x12_remit_ref *remarks;          /* LQ: "HE" RARC, "RX" NCPDP reject code */
     size_t remark_count;
+    x12_remit_ref *quantities;       /* QTY (qualifier, decimal text) */
+    size_t quantity_count;
 } x12_remit_line;
 
 /* 2100: one claim payment with its service lines. */
@@ -152,6 +154,7 @@ typedef struct x12_remit_claim {
     x12_remit_party service_provider;   /* NM1*82 (rendering) */
     x12_remit_party crossover_carrier;  /* NM1*TT */
     x12_remit_party priority_payer;     /* NM1*PR (corrected priority payer) */
+    x12_remit_party other_subscriber;   /* NM1*GB */
     const char *inpatient_elements[25]; /* MIA01..MIA24 as sent ([1]..[24]; [0] unused) */
     int has_inpatient;
     const char *outpatient_elements[10];/* MOA01..MOA09 as sent ([1]..[9]) */
