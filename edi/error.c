@@ -192,11 +192,7 @@ int x12_error_format(const x12_error *e, char *buf, size_t size)
 
 int x12_slice_eq(x12_slice a, const char *s)
 {
-    /* one pass, no strlen: callers ask this of every segment's id */
-    for (size_t i = 0; i < a.len; i++)
-        if (!s[i] || s[i] != a.ptr[i])
-            return 0;
-    return s[a.len] == '\0';
+    return x12__slice_is(a, s);
 }
 
 /* Bytes a JSON string holds as they are: 0x20-0x7F but " and \ (one

@@ -20,6 +20,17 @@ void x12__free(const x12_allocator *a, void *p);
  * bytes there), or 0 when it is not one. */
 size_t x12__utf8_seq(const unsigned char *p, size_t avail);
 
+/* Does the value equal the C string?  Inline, one pass, no strlen or memcmp:
+ * the readers ask it of every segment's id and qualifiers (x12_slice_eq()
+ * is this, exported). */
+static inline int x12__slice_is(x12_slice v, const char *s)
+{
+    for (size_t i = 0; i < v.len; i++)
+        if (!s[i] || s[i] != v.ptr[i])
+            return 0;
+    return s[v.len] == '\0';
+}
+
 /* 1 for the bytes a JSON string holds as they are: 0x20-0x7F but " and \. */
 extern const unsigned char x12__json_plain[256];
 

@@ -102,20 +102,30 @@ struct x12_remit_rows {
     char num[MAXCOL][24];
 };
 
-static void grow_and_put(x12_remit_rows *w, const char *s, size_t n)
+/* Room for n more bytes and a NUL; 0 when there is none (nomem set). */
+static int reserve(x12_remit_rows *w, size_t n)
 {
     if (w->nomem)
-        return;
+        return 0;
+    if (w->len + n + 1 <= w->cap)
+        return 1;
     size_t nc = w->cap ? w->cap : 1024;
-    while (nc < w->len + n + 32)
+    while (nc < w->len + n + 1)
         nc *= 2;
     char *p = realloc(w->buf, nc);
     if (!p) {
         w->nomem = 1;
-        return;
+        return 0;
     }
     w->buf = p;
     w->cap = nc;
+    return 1;
+}
+
+static void grow_and_put(x12_remit_rows *w, const char *s, size_t n)
+{
+    if (!reserve(w, n))
+        return;
     memcpy(w->buf + w->len, s, n);
     w->len += n;
 }
@@ -250,9 +260,7 @@ static void emit(x12_remit_rows *w)
             int64_t cents = w->amt[i];
             w->val[i] = NULL;
             w->amt[i] = 0;
-            if (w->len + 26 > w->cap || w->nomem)
-                grow_and_put(w, "", 0);
-            if (w->nomem)
+            if (!reserve(w, 25)) /* a comma and at most 24 bytes */
                 continue;
             if (i)
                 w->buf[w->len++] = ',';

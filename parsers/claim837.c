@@ -500,15 +500,9 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         /* an 837 of a guide the library lacks: said at its ST, never read
          * as "no claims" */
         if (cr_is(id, "ST")) {
-            x12_slice st03 = cr_elem(r, 3);
             char detail[96];
-            if (st03.len)
-                snprintf(detail, sizeof detail, "ST03 is '%.*s'; x12kit reads %s",
-                         (int)(st03.len < 40 ? st03.len : 40), st03.ptr, GUIDES_READ);
-            else
-                snprintf(detail, sizeof detail, "GS08 is '%.40s'; x12kit reads %s", r->gs08,
-                         GUIDES_READ);
-            cr_report_guide(r, st03.len ? 3 : 0, detail);
+            unsigned el = spec_unread_detail(r->walker, ev->seg, GUIDES_READ, detail, sizeof detail);
+            cr_report_guide(r, el, detail);
         }
         return;
     }
@@ -692,12 +686,8 @@ x12_status x12_claim_reader_segment(x12_claim_reader *r, const x12_segment *seg)
 {
     if (r->fatal)
         return r->fatal;
-    if (x12_slice_eq(seg->id, "GS")) {
-        x12_slice v = x12_segment_element(seg, 8);
-        snprintf(r->gs08, sizeof r->gs08, "%.*s", (int)(v.len < 39 ? v.len : 39),
-                 v.ptr ? v.ptr : "");
-    } else if (x12_slice_eq(seg->id, "ST")) {
-        x12_status st = spec_alias_load(r->walker, seg, r->gs08, ALIASES, NALIAS, r->alias_spec);
+    if (x12_slice_eq(seg->id, "ST")) {
+        x12_status st = spec_alias_load(r->walker, seg, ALIASES, NALIAS, r->alias_spec);
         if (st != X12_OK)
             return r->fatal = st;
     }

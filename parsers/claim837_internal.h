@@ -33,7 +33,6 @@ struct x12_claim_reader {
     /* envelope */
     x12_isa_header isa;
     x12_gs_header gs;
-    char gs08[40], st03[40];
     x12_claim_header hdr;
     x12_delimiters delims;
     uint32_t interchange, set, claim_in_set;
@@ -103,15 +102,7 @@ const char *cr_str(x12_claim_reader *r, int k, unsigned pos);
 const char *cr_slice_str(x12_claim_reader *r, int k, x12_slice v);
 /* Components 1..n of element `pos`; data past them is reported. */
 void cr_comps(x12_claim_reader *r, int k, unsigned pos, const char **out, unsigned n);
-/* Does the value equal the text?  Inline, with no strlen or memcmp call:
- * ids and qualifiers are compared for every segment. */
-static inline int cr_is(x12_slice v, const char *s)
-{
-    for (size_t i = 0; i < v.len; i++)
-        if (!s[i] || s[i] != v.ptr[i])
-            return 0;
-    return s[v.len] == '\0';
-}
+#define cr_is x12__slice_is
 /* Element `pos` as cents; a value with three decimals is reported. */
 int64_t cr_amount(x12_claim_reader *r, unsigned pos);
 /* Reports the elements of the current segment nobody consumed. */

@@ -19,16 +19,9 @@
 static const spec_alias ALIASES[] = {{"005010X221", "005010X221A1"}};
 #define NALIAS (sizeof ALIASES / sizeof ALIASES[0])
 
-/* Segment ids and qualifiers compared against literals byte by byte, with
- * no call (memcmp was not inlined, and this runs for every segment). */
-static inline int same_bytes(const char *p, const char *lit, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (p[i] != lit[i])
-            return 0;
-    return 1;
-}
-#define IS(slice, lit) ((slice).len == sizeof(lit) - 1 && same_bytes((slice).ptr, lit, sizeof(lit) - 1))
+/* Segment ids and qualifiers compared inline, the literal's length first
+ * (memcmp was not inlined, and this runs for every segment). */
+#define IS(v, lit) ((v).len == sizeof(lit) - 1 && x12__slice_is((v), (lit)))
 
 /* elem() without the call: this runs for every element. */
 static inline x12_slice elem(const x12_segment *s, unsigned pos)
@@ -39,8 +32,7 @@ static inline x12_slice elem(const x12_segment *s, unsigned pos)
 }
 
 /* The loops of 005010X221A1 this reader tells apart, classified once per
- * loop id (the walker hands the spec's own strings: a pointer compare
- * says whether the loop is the one classified last). */
+ * segment by their bytes (strcmp was called a dozen times a segment). */
 typedef enum loop_kind { L_OTHER, L_1000A, L_1000B, L_2000, L_2100, L_2110 } loop_kind;
 
 static loop_kind classify_loop(const char *id)
@@ -52,7 +44,7 @@ static loop_kind classify_loop(const char *id)
             return L_2110;
         if (id[1] == '0' && id[2] == '0' && id[3] == '0')
             return L_2000;
-    } else if (id[0] == '1' && !strncmp(id, "1000", 4) && id[4] && !id[5]) {
+    } else if (id[0] == '1' && id[1] == '0' && id[2] == '0' && id[3] == '0' && id[4] && !id[5]) {
         if (id[4] == 'A')
             return L_1000A;
         if (id[4] == 'B')
@@ -74,7 +66,6 @@ struct x12_remit_reader {
     void *ctx;
     x12_walker *w;
     x12_spec *alias_spec[NALIAS]; /* loaded when a set names its alias */
-    char gs08[40];
     x12_arena *hdr, *arena;
     int nomem, stopped;
     /* the set */
@@ -100,8 +91,7 @@ struct x12_remit_reader {
     vec line_adjs, line_refs, line_amounts, line_remarks, line_qtys; /* of the current line */
     const x12_walk_event *ev; /* the segment being read, for warnings */
     int seg_utf8;             /* ... and it is all UTF-8: no value of it needs the check */
-    const char *loop_id;      /* the loop id classified last ... */
-    loop_kind loop;           /* ... and what it is */
+    loop_kind loop;           /* ... and its loop */
     /* The segment being read is copied into an arena once, at the first
      * value taken from it; each value is then a pointer into the copy, ended
      * by a NUL written over the separator after it.  (One copy a segment, not
@@ -110,10 +100,6 @@ struct x12_remit_reader {
     const x12_segment *seg;
     x12_arena *seg_arena;
     char *seg_copy;
-    /* an empty line and claim payment (every text ""), made once: a new one
-     * is a copy of these, not a clearing and then some forty stores */
-    x12_remit_line line0;
-    x12_remit_claim claim0;
 };
 
 /* Every arena reset goes through here: a copy of the segment in it is gone. */
@@ -205,14 +191,9 @@ static void unknown_guide(x12_remit_reader *r, const x12_segment *s)
 {
     if (!r->cb.finding)
         return;
-    x12_slice st03 = elem(s, 3);
     char detail[96];
-    if (st03.len)
-        snprintf(detail, sizeof detail, "ST03 is '%.*s'; x12kit reads 005010X221A1",
-                 (int)(st03.len < 40 ? st03.len : 40), st03.ptr);
-    else
-        snprintf(detail, sizeof detail, "GS08 is '%.40s'; x12kit reads 005010X221A1", r->gs08);
-    seg_finding(r, s, X12_ERR_GUIDE_NOT_READ, X12_SEV_ERROR, st03.len ? 3 : 0, 0, detail);
+    unsigned el = spec_unread_detail(r->w, s, "005010X221A1", detail, sizeof detail);
+    seg_finding(r, s, X12_ERR_GUIDE_NOT_READ, X12_SEV_ERROR, (uint16_t)el, 0, detail);
 }
 
 /* A set that is not an 835 (an 837 given as a remit): said once, at its ST,
@@ -258,26 +239,18 @@ static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
 {
     if (!s.len)
         return "";
+    /* (every value taken is of r->seg, the segment being read) */
     const x12_segment *g = r->seg;
-    char *p;
-    if (g && s.ptr >= g->raw.ptr && s.len <= g->raw.len && s.ptr - g->raw.ptr <= (ptrdiff_t)(g->raw.len - s.len)) {
-        if (!r->seg_copy || r->seg_arena != a) {
-            r->seg_copy = x12_arena_strndup(a, g->raw.ptr, g->raw.len);
-            r->seg_arena = a;
-            if (!r->seg_copy) {
-                r->nomem = 1;
-                return "";
-            }
-        }
-        p = r->seg_copy + (s.ptr - g->raw.ptr);
-        p[s.len] = '\0';
-    } else {
-        p = x12_arena_slice(a, s);
-        if (!p) {
+    if (!r->seg_copy || r->seg_arena != a) {
+        r->seg_copy = x12_arena_strndup(a, g->raw.ptr, g->raw.len);
+        r->seg_arena = a;
+        if (!r->seg_copy) {
             r->nomem = 1;
             return "";
         }
     }
+    char *p = r->seg_copy + (s.ptr - g->raw.ptr);
+    p[s.len] = '\0';
     if (!r->seg_utf8) {
         size_t ok = x12_utf8_prefix(s.ptr, s.len);
         if (ok < s.len)
@@ -337,8 +310,9 @@ static void line_init(x12_remit_line *l)
     l->service_date = l->service_start = l->service_end = l->line_control_number = "";
 }
 
-static void claim_clear(x12_remit_claim *c)
+static void claim_init(x12_remit_reader *r)
 {
+    x12_remit_claim *c = &r->c;
     memset(c, 0, sizeof *c);
     c->claim_id = c->status_code = c->filing_indicator = c->payer_claim_number = "";
     c->facility_code = c->frequency_code = c->patient_status = c->drg_code = "";
@@ -355,11 +329,6 @@ static void claim_clear(x12_remit_claim *c)
     for (int i = 0; i < 10; i++)
         c->outpatient_elements[i] = "";
     c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
-}
-
-static void claim_init(x12_remit_reader *r)
-{
-    r->c = r->claim0;
     memset(&r->adjs, 0, sizeof(vec) * 13);
     r->claim_bad = 0;
     r->claim_big = 0;
@@ -554,7 +523,7 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
     x12_remit_line *l = vec_add(r, r->arena, &r->lines, sizeof *l);
     if (!l)
         return;
-    *l = r->line0;
+    line_init(l); /* (vec_add: not cleared twice) */
     x12_arena *a = r->arena;
     /* 005010X221A1 2110 SVC01 composite: qualifier, procedure, four
      * modifiers, description; SVC06 the same for the procedure as submitted */
@@ -884,12 +853,7 @@ static int on_event(void *ctx, const x12_walk_event *ev)
         return 0;
     r->ev = ev; /* the walker's, valid during this call only */
     r->seg_utf8 = x12__segment_utf8(ev->seg);
-    const char *loop = ev->loop_id ? ev->loop_id : "";
-    /* (at each ST afresh: a spec given between sets may reuse an address) */
-    if (loop != r->loop_id || IS(ev->seg->id, "ST")) {
-        r->loop_id = loop;
-        r->loop = classify_loop(loop);
-    }
+    r->loop = classify_loop(ev->loop_id ? ev->loop_id : "");
     r->seg = ev->seg;
     r->seg_copy = NULL;
     int stop = segment_event(r, ev);
@@ -934,8 +898,6 @@ X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, vo
             free(r);
         return NULL;
     }
-    line_init(&r->line0);
-    claim_clear(&r->claim0);
     payment_init(r);
     claim_init(r);
     return r;
@@ -954,14 +916,7 @@ X12_API x12_status x12_remit_reader_segment(x12_remit_reader *r, const x12_segme
 {
     if (r->nomem || r->stopped)
         return status_of(r, X12_OK);
-    if (IS(seg->id, "GS")) {
-        x12_slice v = elem(seg, 8);
-        size_t n = v.len < sizeof r->gs08 - 1 ? v.len : sizeof r->gs08 - 1;
-        if (n)
-            memcpy(r->gs08, v.ptr, n);
-        r->gs08[n] = '\0';
-    } else if (IS(seg->id, "ST") &&
-               spec_alias_load(r->w, seg, r->gs08, ALIASES, NALIAS, r->alias_spec) != X12_OK) {
+    if (IS(seg->id, "ST") && spec_alias_load(r->w, seg, ALIASES, NALIAS, r->alias_spec) != X12_OK) {
         r->nomem = 1;
         return status_of(r, X12_OK);
     }

@@ -253,12 +253,18 @@ typedef struct spec_alias {
 } spec_alias;
 
 struct x12_walker;
-/* Before an ST: when the set's guide id (ST03, else gs08) is tab[i].alias
- * and slots[i] is empty, the built-in spec of tab[i].guide is loaded under
- * the alias's id and given to the walker; slots[i] keeps it (the caller
- * frees it).  X12_ERR_NOMEM, else X12_OK (also when the spec cannot be had:
- * the set then has no guide, and the reader says so).  (walk.c) */
-x12_status spec_alias_load(struct x12_walker *w, const x12_segment *st, const char *gs08,
-                           const spec_alias *tab, size_t n, x12_spec **slots);
+/* Before the walker is given an ST: when the set's guide id (ST03, else the
+ * group's GS08) is tab[i].alias and slots[i] is empty, the built-in spec of
+ * tab[i].guide is loaded under the alias's id and given to the walker;
+ * slots[i] keeps it (the caller frees it).  X12_ERR_NOMEM, else X12_OK (also
+ * when the spec cannot be had: the set then has no guide, and the reader
+ * says so).  (walk.c) */
+x12_status spec_alias_load(struct x12_walker *w, const x12_segment *st, const spec_alias *tab,
+                           size_t n, x12_spec **slots);
+/* For a set whose guide has no spec, at its ST: "ST03 is 'X'; x12kit reads
+ * READS" (or GS08 when ST03 is empty) into buf; returns the element to name
+ * (3, or 0 for GS08).  (walk.c) */
+unsigned spec_unread_detail(const struct x12_walker *w, const x12_segment *st, const char *reads,
+                            char *buf, size_t cap);
 
 #endif

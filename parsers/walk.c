@@ -645,15 +645,21 @@ static void end_set(x12_walker *w, const x12_segment *at)
     w->depth = 0;
 }
 
+/* The set's guide id.  X12: ST03, when present, takes precedence over GS08. */
+static void set_guide_id(const x12_walker *w, const x12_segment *st, char *id, size_t cap)
+{
+    x12_slice st03 = x12_segment_element(st, 3);
+    if (st03.len)
+        snprintf(id, cap, "%.*s", (int)(st03.len < 39 ? st03.len : 39), st03.ptr);
+    else
+        snprintf(id, cap, "%s", w->gs08);
+}
+
 static void begin_set(x12_walker *w, const x12_segment *seg)
 {
     x12_slice st01 = x12_segment_element(seg, 1), st03 = x12_segment_element(seg, 3);
     char id[40];
-    /* X12: ST03, when present, takes precedence over GS08 */
-    if (st03.len)
-        snprintf(id, sizeof id, "%.*s", (int)(st03.len < 39 ? st03.len : 39), st03.ptr);
-    else
-        snprintf(id, sizeof id, "%s", w->gs08);
+    set_guide_id(w, seg, id, sizeof id);
     w->in_set = 1;
     ctlset_clear(&w->hl_ids);
     w->cur = guide_for(w, st01, id);
@@ -783,15 +789,11 @@ void x12_walker_free(x12_walker *w)
     x12__free(w->alloc, w);
 }
 
-x12_status spec_alias_load(x12_walker *w, const x12_segment *st, const char *gs08,
-                           const spec_alias *tab, size_t n, x12_spec **slots)
+x12_status spec_alias_load(x12_walker *w, const x12_segment *st, const spec_alias *tab, size_t n,
+                           x12_spec **slots)
 {
-    x12_slice st03 = x12_segment_element(st, 3);
     char id[40];
-    if (st03.len)
-        snprintf(id, sizeof id, "%.*s", (int)(st03.len < 39 ? st03.len : 39), st03.ptr);
-    else
-        snprintf(id, sizeof id, "%s", gs08 ? gs08 : "");
+    set_guide_id(w, st, id, sizeof id);
     for (size_t i = 0; i < n; i++) {
         if (strcmp(id, tab[i].alias) || slots[i])
             continue;
@@ -808,4 +810,14 @@ x12_status spec_alias_load(x12_walker *w, const x12_segment *st, const char *gs0
         slots[i] = s;
     }
     return X12_OK;
+}
+
+unsigned spec_unread_detail(const x12_walker *w, const x12_segment *st, const char *reads,
+                            char *buf, size_t cap)
+{
+    char id[40];
+    set_guide_id(w, st, id, sizeof id);
+    int from_st03 = x12_segment_element(st, 3).len > 0;
+    snprintf(buf, cap, "%s is '%s'; x12kit reads %s", from_st03 ? "ST03" : "GS08", id, reads);
+    return from_st03 ? 3 : 0;
 }

@@ -243,6 +243,23 @@ void failing_alloc_init(failing_alloc *f, long fail_at)
     f->live = 0;
 }
 
+char *replace_text(const char *text, const char *from, const char *to, size_t max)
+{
+    strbuf b = {0};
+    size_t fl = strlen(from), done = 0;
+    const char *p = text;
+    for (const char *q; (max == 0 || done < max) && (q = strstr(p, from)); p = q + fl, done++) {
+        sb_add(&b, p, (size_t)(q - p));
+        sb_add(&b, to, strlen(to));
+    }
+    if (!done) {
+        sb_free(&b);
+        return NULL;
+    }
+    sb_add(&b, p, strlen(p) + 1); /* the rest and its NUL */
+    return b.p;
+}
+
 int remove_tree(const char *dir)
 {
     size_t n = strlen(dir) + 16;

@@ -31,6 +31,11 @@ char *reader_log(const char *data, size_t len, size_t chunk, const x12_reader_op
  * "NAME segment=N set=P id=ID element=E byte=B". */
 char *reader_errors(const char *data, size_t len, const x12_reader_options *opts);
 
+/* `text` with the first `max` occurrences of `from` (every one when max is
+ * 0) replaced by `to`, as a new string (free with free()); NULL when `from`
+ * does not occur. */
+char *replace_text(const char *text, const char *from, const char *to, size_t max);
+
 /* Removes a folder and everything under it (rm -rf); returns 0 on success. */
 int remove_tree(const char *dir);
 
