@@ -413,6 +413,95 @@ static void test_element_findings(void **state)
     sb_free(&w2.findings);
 }
 
+/* The walker remembers segments whose element checks found nothing and does
+ * not check their byte-for-byte twins again.  Findings must come out as if
+ * every segment were checked: a bad segment repeated is reported each time,
+ * the same bytes under other delimiters are checked afresh, and a segment
+ * whose elements are not the reader's split of its raw bytes is never
+ * answered from the memo. */
+#define ISA_GT "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261126*1200*^*00501*000000002*0*T*>~"
+#define H835(gs, n3) "GS*HP*S*R*20261126*1200*" gs "*X*005010X221A1~ST*835*0001~" \
+    "BPR*I*0*C*NON************20261126~TRN*1*T1*1512345678~" \
+    "N1*PR*PAYER~N3*" n3 "~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~" \
+    "N1*PE*CLINIC*XX*1234567893~LX*1~"
+#define CLAIM(svc) "CLP*C1*1*100*80**12*P1~NM1*QC*1*DOE*JANE****MI*M1~" svc
+#define GOOD "SVC*HC:99213*100*80~"
+#define BADAMT "SVC*HC:99213*1X0*80~"
+
+typedef struct swap_ctx {
+    walk_log *log;
+    int svc_seen;
+} swap_ctx;
+
+/* Hands the walker the third SVC with its charge swapped for a bad one, its
+ * raw bytes left as they were (a hand-built segment). */
+static int swap_seg(void *ctx, const x12_segment *seg)
+{
+    swap_ctx *c = ctx;
+    if (x12_slice_eq(seg->id, "SVC") && ++c->svc_seen == 3) {
+        x12_slice el[8];
+        memcpy(el, seg->elements, (seg->element_count + 1) * sizeof *el);
+        el[2].ptr = "1X0";
+        el[2].len = 3;
+        x12_segment copy = *seg;
+        copy.elements = el;
+        return x12_walker_segment(c->log->w, &copy) != X12_OK;
+    }
+    return x12_walker_segment(c->log->w, seg) != X12_OK;
+}
+
+static void swap_err(void *ctx, const x12_error *e)
+{
+    x12_walker_reader_error(((swap_ctx *)ctx)->log->w, e);
+}
+
+static void test_element_memo(void **state)
+{
+    (void)state;
+    /* interchange 1 (component '>'): "1:MAIN" is plain text; interchange 2
+     * (component ':'): the same N3 bytes are two components, and a good SVC
+     * comes three times, a bad one three times */
+    const char *x = ISA_GT H835("1", "1:MAIN") CLAIM("SVC*HC>99213*100*80~")
+        "SE*13*0001~GE*1*1~IEA*1*000000002~"
+        ISA H835("2", "1:MAIN") CLAIM(GOOD) CLAIM(GOOD) CLAIM(BADAMT) CLAIM(GOOD) CLAIM(BADAMT)
+        CLAIM(BADAMT) "SE*28*0001~GE*1*2~IEA*1*000000001~";
+    walk_log l;
+    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS);
+    const char *want =
+        "X12_ERR_ELEMENT_COMPONENTS error snip=1 loop=1000A segment=7 set=5 id=N3 el=1.0 ik3=8 ik4=13 N301: a simple element with components\n"
+        "X12_ERR_ELEMENT_CHAR error snip=1 loop=2110 segment=20 set=18 id=SVC el=2.0 ik3=8 ik4=6 SVC02: decimal (R) with a bad character\n"
+        "X12_ERR_ELEMENT_CHAR error snip=1 loop=2110 segment=26 set=24 id=SVC el=2.0 ik3=8 ik4=6 SVC02: decimal (R) with a bad character\n"
+        "X12_ERR_ELEMENT_CHAR error snip=1 loop=2110 segment=29 set=27 id=SVC el=2.0 ik3=8 ik4=6 SVC02: decimal (R) with a bad character\n";
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+
+    /* the good SVC checked twice, then handed over with a bad charge but its
+     * raw bytes unchanged: checked, not taken from the memo */
+    const char *y = ISA H835("1", "1 MAIN") CLAIM(GOOD) CLAIM(GOOD) CLAIM(GOOD)
+        "SE*19*0001~GE*1*1~IEA*1*000000001~";
+    memset(&l, 0, sizeof l);
+    sb_add(&l.events, "", 0);
+    sb_add(&l.findings, "", 0);
+    x12_walker_callbacks wc = {on_event, on_finding};
+    l.w = x12_walker_new(&wc, &l, X12_WALK_ELEMENTS);
+    swap_ctx sc = {&l, 0};
+    x12_reader_callbacks cb = {swap_seg, swap_err};
+    x12_reader *r = x12_reader_new(NULL, &cb, &sc);
+    x12_reader_feed(r, y, strlen(y));
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    x12_walker_finish(l.w);
+    x12_walker_free(l.w);
+    assert_int_equal(sc.svc_seen, 3);
+    if (strcmp(l.findings.p, "X12_ERR_ELEMENT_CHAR error snip=1 loop=2110 segment=20 set=18 id=SVC "
+                             "el=2.0 ik3=8 ik4=6 SVC02: decimal (R) with a bad character\n") != 0)
+        fail_msg("findings:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 /* A text value (N3-01, AN 1-55) of every length from 1 to 40, clean and then
  * with one bad byte at each position: a control byte, DEL, non-ASCII bytes,
  * the repetition and the component separator.  The clean ones give no
@@ -888,6 +977,7 @@ int main(void)
         cmocka_unit_test(test_clean_examples),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
+        cmocka_unit_test(test_element_memo),
         cmocka_unit_test(test_text_bytes),
         cmocka_unit_test(test_codekey),
         cmocka_unit_test(test_hl_hierarchy),

@@ -92,12 +92,16 @@ X12_API x12_walker *x12_walker_new_alloc(const x12_walker_callbacks *cb, void *c
 
 /* Uses `spec` (for example one with a companion-guide overlay applied) for
  * the transaction sets of its guide instead of the built-in one.  The caller
- * keeps ownership; the spec must outlive the walker.  Returns X12_OK,
+ * keeps ownership; the spec must outlive the walker and must not change while
+ * the walker holds it (apply overlays first).  Returns X12_OK,
  * X12_ERR_NOMEM, or X12_ERR_LIMIT past 16 guides. */
 X12_API x12_status x12_walker_use_spec(x12_walker *w, const x12_spec *spec);
 
 /* Passes one segment (call it from the reader's segment callback).  Returns
- * X12_OK, X12_ERR_STOPPED or X12_ERR_NOMEM. */
+ * X12_OK, X12_ERR_STOPPED or X12_ERR_NOMEM.  With X12_WALK_ELEMENTS a segment
+ * whose raw bytes, delimiters and definition match one already checked clean
+ * is not checked again; a hand-built segment whose elements are not raw split
+ * at the element separators, one after another, is always checked. */
 X12_API x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg);
 
 /* Passes one reader error on as a SNIP 1 finding. */
