@@ -95,6 +95,7 @@ struct x12_walker {
     rule_fact *rule_pool; /* MAX_DEPTH * rule_width facts */
     size_t rule_width;
     ctlset hl_ids;      /* HL01s of the current set (unique in it: X12 HL semantics) */
+    uint16_t *memo_tags; /* a hash tag per memo slot, 0 when empty */
     memo_slot *memo;    /* segments whose element checks found nothing (X12_WALK_ELEMENTS) */
     int16_t memo_score[MEMO_KINDS]; /* by definition: how often its segments repeat */
 };
@@ -208,13 +209,15 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
     w->cb.finding(w->ctx, &f);
 }
 
-/* The slot for a segment's key; sets *same when it holds that very key. */
-static memo_slot *memo_find(memo_slot *memo, const x12_segment *seg, const spec_seg *def,
-                            const char delims[4], int *same)
+/* The hash of a segment's key. */
+static uint64_t memo_hash(const x12_segment *seg, const spec_seg *def, const char delims[4])
 {
     const char *p = seg->raw.ptr;
     size_t n = seg->raw.len;
-    uint64_t h = ((uint64_t)(uintptr_t)def >> 4) ^ ((uint64_t)seg->element_count << 32) ^ n;
+    uint64_t h = ((uint64_t)(uintptr_t)def >> 4) ^ ((uint64_t)seg->element_count << 32) ^ n ^
+                 ((uint64_t)(unsigned char)delims[0] << 40) ^
+                 ((uint64_t)(unsigned char)delims[1] << 48) ^
+                 ((uint64_t)(unsigned char)delims[2] << 56);
     uint64_t x;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
@@ -223,18 +226,41 @@ static memo_slot *memo_find(memo_slot *memo, const x12_segment *seg, const spec_
         h ^= h >> 29;
     }
     if (i < n) {
-        x = 0;
-        memcpy(&x, p + i, n - i);
+        if (n >= 8) { /* the last eight bytes, overlapping the word before */
+            memcpy(&x, p + n - 8, 8);
+        } else {
+            x = 0;
+            for (size_t j = 0; j < n; j++)
+                x = x << 8 | (unsigned char)p[j];
+        }
         h = (h ^ x) * 0x9E3779B97F4A7C15u;
         h ^= h >> 29;
     }
-    h = (h ^ (unsigned char)delims[0] ^ ((uint64_t)(unsigned char)delims[1] << 8) ^
-         ((uint64_t)(unsigned char)delims[2] << 16)) *
-        0xD6E8FEB86659FD93u;
-    memo_slot *m = &memo[h >> 52 & (MEMO_SLOTS - 1)];
-    *same = m->def == def && m->len == n && m->count == seg->element_count &&
-            !memcmp(m->delims, delims, 4) && !memcmp(m->bytes, p, n);
-    return m;
+    return h * 0xD6E8FEB86659FD93u;
+}
+
+/* Are p[0..n) and q[0..n) the same bytes?  (Eight at a time, the last word
+ * overlapping the one before; n is at most MEMO_BYTES.) */
+static int same_bytes(const char *p, const char *q, size_t n)
+{
+    uint64_t x, y, diff = 0;
+    if (n < 8) {
+        for (size_t i = 0; i < n; i++)
+            diff |= (uint64_t)(p[i] ^ q[i]);
+        return !diff;
+    }
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&x, p + i, 8);
+        memcpy(&y, q + i, 8);
+        diff |= x ^ y;
+    }
+    if (i < n) {
+        memcpy(&x, p + n - 8, 8);
+        memcpy(&y, q + n - 8, 8);
+        diff |= x ^ y;
+    }
+    return !diff;
 }
 
 /* Can the segment be keyed by its bytes?  Its elements must be raw split at
@@ -268,9 +294,14 @@ static void check_elements(x12_walker *w, const x12_segment *seg, const spec_seg
         return;
     }
     const char delims[4] = {seg->delims.element, seg->delims.repetition, seg->delims.component, 0};
-    int same;
-    memo_slot *m = memo_find(w->memo, seg, def, delims, &same);
-    if (same) {
+    uint64_t h = memo_hash(seg, def, delims);
+    uint32_t slot = (uint32_t)(h >> 52) & (MEMO_SLOTS - 1);
+    uint16_t tag = (uint16_t)(h >> 16 | 1); /* 0: the slot is empty */
+    memo_slot *m = &w->memo[slot];
+    /* the tags (8 KiB) answer most misses without reading the slot */
+    if (w->memo_tags[slot] == tag && m->def == def && m->len == n &&
+        m->count == seg->element_count && !memcmp(m->delims, delims, 4) &&
+        same_bytes(m->bytes, seg->raw.ptr, n)) {
         if (*score < MEMO_CEIL)
             *score = (int16_t)(*score + MEMO_HIT_GAIN);
         return; /* checked before, under this definition, and clean */
@@ -278,6 +309,7 @@ static void check_elements(x12_walker *w, const x12_segment *seg, const spec_seg
     if (*score > MEMO_FLOOR)
         (*score)--;
     if (x12__validate_elements(seg, def, loop_id, element_finding, w) == 0) {
+        w->memo_tags[slot] = tag;
         m->def = def;
         m->len = (uint32_t)n;
         m->count = seg->element_count;
@@ -351,9 +383,16 @@ static int prepare(x12_walker *w, loaded *L)
         w->rule_width = rw;
     }
     if ((w->flags & X12_WALK_ELEMENTS) && !w->memo) {
-        w->memo = x12__alloc(w->alloc, MEMO_SLOTS * sizeof *w->memo);
-        if (!w->memo)
+        w->memo_tags = x12__alloc(w->alloc, MEMO_SLOTS * sizeof *w->memo_tags);
+        if (!w->memo_tags)
             return -1;
+        w->memo = x12__alloc(w->alloc, MEMO_SLOTS * sizeof *w->memo);
+        if (!w->memo) {
+            x12__free(w->alloc, w->memo_tags);
+            w->memo_tags = NULL;
+            return -1;
+        }
+        memset(w->memo_tags, 0, MEMO_SLOTS * sizeof *w->memo_tags);
         memset(w->memo, 0, MEMO_SLOTS * sizeof *w->memo);
     }
     if (L->maxkids > w->pool_width) {
@@ -368,8 +407,10 @@ static int prepare(x12_walker *w, loaded *L)
 
 static void unload(x12_walker *w, loaded *L)
 {
-    if (w->memo) /* its definitions' addresses may come back as others' */
+    if (w->memo) { /* its definitions' addresses may come back as others' */
         memset(w->memo, 0, MEMO_SLOTS * sizeof *w->memo);
+        memset(w->memo_tags, 0, MEMO_SLOTS * sizeof *w->memo_tags);
+    }
     if (!L->borrowed)
         x12_spec_free(L->spec);
     x12__free(w->alloc, L->ids);
@@ -908,6 +949,7 @@ void x12_walker_free(x12_walker *w)
     x12__free(w->alloc, w->pool);
     x12__free(w->alloc, w->rule_pool);
     x12__free(w->alloc, w->memo);
+    x12__free(w->alloc, w->memo_tags);
     ctlset_free(&w->hl_ids, w->alloc);
     x12__free(w->alloc, w);
 }
