@@ -267,4 +267,9 @@ x12_status spec_alias_load(struct x12_walker *w, const x12_segment *st, const sp
 unsigned spec_unread_detail(const struct x12_walker *w, const x12_segment *st, const char *reads,
                             char *buf, size_t cap);
 
+/* Turns the walker's memo of clean segments (walk.c) off (0) or on (1, the
+ * default): with it off every segment's elements are checked.  For the tests
+ * and the fuzzer, which compare the findings both ways. */
+void x12__walker_memo(struct x12_walker *w, int on);
+
 #endif

@@ -96,6 +96,7 @@ struct x12_walker {
     size_t rule_width;
     ctlset hl_ids;      /* HL01s of the current set (unique in it: X12 HL semantics) */
     uint16_t *memo_tags; /* a hash tag per memo slot, 0 when empty */
+    int memo_off;        /* x12__walker_memo(w, 0) */
     memo_slot *memo;    /* segments whose element checks found nothing (X12_WALK_ELEMENTS) */
     int16_t memo_score[MEMO_KINDS]; /* by definition: how often its segments repeat */
 };
@@ -282,13 +283,18 @@ static int split_from_raw(const x12_segment *seg)
     return p + el[seg->element_count].len == end;
 }
 
+void x12__walker_memo(x12_walker *w, int on)
+{
+    w->memo_off = !on;
+}
+
 /* Element checks of a placed segment, through the memo when it can be used. */
 static void check_elements(x12_walker *w, const x12_segment *seg, const spec_seg *def,
                            const char *loop_id)
 {
     size_t n = seg->raw.len;
     int16_t *score = &w->memo_score[((uintptr_t)def >> 4) * 0x9E3779B1u >> 24 & (MEMO_KINDS - 1)];
-    if (!w->memo || n == 0 || n > MEMO_BYTES ||
+    if (!w->memo || w->memo_off || n == 0 || n > MEMO_BYTES ||
         (*score <= MEMO_FLOOR && seg->segment_index % MEMO_PROBE) || !split_from_raw(seg)) {
         x12__validate_elements(seg, def, loop_id, element_finding, w);
         return;
