@@ -53,7 +53,7 @@ typedef struct loaded {
  * segments of up to MEMO_BYTES are kept (99.7% of them in those files).
  * Specs never change under a walker (x12_walker_use_spec), and the memo is
  * emptied when one is unloaded, so a definition's address names it. */
-#define MEMO_SLOTS 4096u /* 4096 * 80 bytes = 320 KiB, allocated at the first set */
+#define MEMO_SLOTS 4096u /* 4096 * 80 bytes = 320 KiB and 8 KiB of tags, at the first set */
 #define MEMO_BYTES 60u
 /* Some definitions' segments almost never repeat (a CLP or SVC with its
  * amounts, a patient's name): probing the memo for them costs more than it
@@ -100,7 +100,6 @@ struct x12_walker {
     memo_slot *memo;    /* segments whose element checks found nothing (X12_WALK_ELEMENTS) */
     int16_t memo_score[MEMO_KINDS]; /* by definition: how often its segments repeat */
 };
-
 
 /* HL01s kept per transaction set for the duplicate check; past this many
  * HLs in one set the check stops (an info finding says so).  At 9 bytes a
