@@ -1075,7 +1075,7 @@ static x12_spec *load_doc(xmlDoc *doc, const char *name, x12_error *err)
     if (!root || !is(root, "guide")) {
         fail(&L, X12_ERR_SPEC, root, "the root element is not <guide>%s", "");
     } else {
-        s->guide_id = attr(&L, root, "id");
+        s->guide_id = s->own_id = attr(&L, root, "id");
         s->ts = attr(&L, root, "ts");
         s->fid = attr(&L, root, "fid");
         s->name = attr(&L, root, "name");

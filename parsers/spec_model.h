@@ -166,6 +166,10 @@ static inline uint32_t spec_loop_first(const spec_loop *lp, uint32_t key)
 
 struct x12_spec {
     const char *guide_id, *ts, *fid, *name;
+    /* the guide whose rules the spec holds, from its XML: guide_id differs
+     * when a reader reads another version with it (spec_alias_load), and
+     * what depends on the guide's own rules (balancing) goes by this one */
+    const char *own_id;
     spec_loop *root;   /* ST ... SE as a loop with id "ST" */
     spec_rule *rules;  /* all of them */
     uint32_t nrules;

@@ -846,7 +846,9 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
     w->depth = 0;
     bal_kind kind = BAL_NONE;
     if (w->flags & X12_WALK_BALANCE) {
-        const char *g = w->cur->spec->guide_id;
+        /* by the rules the spec holds: a 005010X221 835 read with the
+         * 005010X221A1 spec balances as one */
+        const char *g = w->cur->spec->own_id;
         kind = !strcmp(g, "005010X221A1")   ? BAL_835
                : !strcmp(g, "005010X222A1") ? BAL_837P
                : !strcmp(g, "005010X223A2") ? BAL_837I

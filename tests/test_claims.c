@@ -1667,6 +1667,19 @@ static void test_reader_file_and_gzip(void **state)
             assert_int_equal(a.got, 2);
             assert_int_equal(a.mismatch, 0);
             assert_int_equal(a.findings.len, 0);
+            /* balanced as 005010X222A1 too: a CLM02 that is not the sum of
+             * its lines is found (it was not, with the version's own id) */
+            char *clm = strstr(t, "CLM*");
+            assert_non_null(clm);
+            char *amount = strchr(clm + 4, '*') + 1;
+            assert_true(*amount >= '1' && *amount <= '8');
+            (*amount)++;
+            assert_int_equal(write_file(path, t, strlen(t)), 0);
+            rctx b = {cs, 2, 0, 0, {0}, 0};
+            assert_int_equal(x12_claim_read_file(path, NULL, &cb, &b, X12_WALK_BALANCE), X12_OK);
+            if (!strstr(b.findings.p ? b.findings.p : "", "amounts do not balance (CLM02"))
+                fail_msg("%s: no balance finding in:\n%s", id, b.findings.p ? b.findings.p : "");
+            sb_free(&b.findings);
         } else {
             assert_int_equal(a.got, 0);
             char want[256];

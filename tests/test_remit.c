@@ -558,6 +558,22 @@ static void test_guide_versions(void **state)
     assert_int_equal(g.part_line_adjs, want.part_line_adjs);
     assert_string_equal(g.part_reason, want.part_reason);
     free(t);
+    /* and balanced as the addenda's: a line that does not balance is found
+     * in both, at the same segment (the base id is two bytes shorter) */
+    char *bad = replaced(era, "SVC*HC:99213*125*100**1~", "SVC*HC:99213*125*101**1~");
+    got ga;
+    read_limited(bad, strlen(bad), 0, &ga);
+    assert_true(ga.errors >= 1);
+    assert_int_equal(ga.last.code, X12_ERR_BALANCE);
+    t = replaced(bad, "*005010X221A1~", "*005010X221~");
+    read_limited(t, strlen(t), 0, &g);
+    assert_int_equal(g.errors, ga.errors);
+    assert_int_equal(g.findings, ga.findings);
+    assert_int_equal(g.last.code, X12_ERR_BALANCE);
+    assert_int_equal(g.last.segment_index, ga.last.segment_index);
+    assert_int_equal(g.last.byte_offset + 2, ga.last.byte_offset);
+    free(t);
+    free(bad);
     free(era);
 }
 
