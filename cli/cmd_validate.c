@@ -87,14 +87,17 @@ static void on_error(void *ctx, const x12_error *e)
 }
 
 static const char HELP[] =
-    "usage: x12 validate [--json] [--spec OVERLAY]... [options] [FILE|-]...\n"
+    "usage: x12 validate [--json] [--nearest-guide] [--spec OVERLAY]... [options] [FILE|-]...\n"
     "Reports every finding as the file is read: X12 syntax and envelopes (SNIP 1), and\n"
     "the implementation guide's loops, segments and elements (SNIP 2: usage, repeats,\n"
     "lengths, data types, code values, syntax notes), and balancing in integer cents\n"
     "(SNIP 3: 835 line, claim and BPR02 totals; 837 CLM02 and COB), and the guide's\n"
     "situational rules (SNIP 4).  The guide of each transaction set\n"
     "comes from ST03, else GS08; a set of an unknown guide gets envelope checks only, and\n"
-    "an info line says so.  --json prints one JSON object per finding (NDJSON).\n"
+    "an info line says so.  --nearest-guide checks a set of another version of a guide\n"
+    "x12kit has (005010X221, X222, X222A2, X223, X223A1, X223A3, X224, X224A1, X224A3,\n"
+    "X231) against that guide instead, with a warning at its ST.\n"
+    "--json prints one JSON object per finding (NDJSON).\n"
     "--spec OVERLAY applies a trading partner's companion guide (docs/specs.md\n"
     "\"Overlays\"): tighter usage, codes and lengths, and its rules (SNIP 7).\n"
     "Exit status: 0 no errors, 1 errors were found, 2 usage or I/O error.\n\n";
@@ -102,6 +105,7 @@ static const char HELP[] =
 
 typedef struct vopts {
     int json;
+    int nearest; /* --nearest-guide */
     int nspecs;
     x12_spec *specs[CLI_MAX_OVERLAID];
 } vopts;
@@ -113,6 +117,10 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
     const char *a = argv[*i];
     if (strcmp(a, "--json") == 0) {
         vo->json = 1;
+        return 1;
+    }
+    if (strcmp(a, "--nearest-guide") == 0) {
+        vo->nearest = 1;
         return 1;
     }
     if (strcmp(a, "--spec") != 0)
@@ -147,7 +155,8 @@ int cmd_validate(int argc, char **argv)
         v.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
         v.json = json;
         x12_walker_callbacks wc = {NULL, on_finding};
-        v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+        v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES |
+                                          (vo.nearest ? X12_WALK_NEAREST_GUIDE : 0));
         if (!v.w)
             goto usage;
         for (int k = 0; k < nspecs; k++)

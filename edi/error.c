@@ -127,6 +127,8 @@ static const status_info STATUS[] = {
      "transaction set of another type: not read"},
     {X12_ERR_GUIDE_NOT_READ, "X12_ERR_GUIDE_NOT_READ",
      "no spec for the transaction set's guide: not read"},
+    {X12_ERR_NEAREST_GUIDE, "X12_ERR_NEAREST_GUIDE",
+     "checked against the nearest version of its guide x12kit has"},
 };
 
 static const status_info *lookup(x12_status code)

@@ -35,6 +35,7 @@ typedef struct frame {
 
 typedef struct loaded {
     char id[40];
+    const char *nearest; /* X12_WALK_NEAREST_GUIDE: the guide whose spec this is, NULL */
     x12_spec *spec; /* NULL: known to be missing */
     int borrowed;   /* given by x12_walker_use_spec: not ours to free */
     uint32_t maxkids;
@@ -446,6 +447,29 @@ x12_status x12_walker_use_spec(x12_walker *w, const x12_spec *spec)
     return X12_OK;
 }
 
+/* Earlier and later versions of the guides x12kit has, and the one each is
+ * nearest: the same loops and segments, with a few codes and usages changed
+ * by addenda or errata (X12_WALK_NEAREST_GUIDE; the 835 and 837 readers read
+ * them so too). */
+static const struct {
+    const char *id, *guide, *ts;
+} NEAREST[] = {
+    {"005010X221", "005010X221A1", "835"},   {"005010X222", "005010X222A1", "837"},
+    {"005010X222A2", "005010X222A1", "837"}, {"005010X223", "005010X223A2", "837"},
+    {"005010X223A1", "005010X223A2", "837"}, {"005010X223A3", "005010X223A2", "837"},
+    {"005010X224", "005010X224A2", "837"},   {"005010X224A1", "005010X224A2", "837"},
+    {"005010X224A3", "005010X224A2", "837"}, {"005010X231", "005010X231A1", "999"},
+};
+
+/* The guide nearest `id` for a set of ST01 `st01`, NULL when none. */
+static const char *nearest_guide(const char *id, x12_slice st01)
+{
+    for (size_t i = 0; i < sizeof NEAREST / sizeof NEAREST[0]; i++)
+        if (!strcmp(id, NEAREST[i].id) && x12_slice_eq(st01, NEAREST[i].ts))
+            return NEAREST[i].guide;
+    return NULL;
+}
+
 /* The guide for ST01 + id, loaded on first use and kept. */
 static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
 {
@@ -461,6 +485,14 @@ static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
         snprintf(L->id, sizeof L->id, "%s", id);
         x12_error err;
         L->spec = *id ? x12_spec_load_builtin(id, &err) : NULL;
+        const char *near = L->spec || !*id ? NULL : nearest_guide(id, st01);
+        if (near && (w->flags & X12_WALK_NEAREST_GUIDE) && err.code != X12_ERR_NOMEM) {
+            L->spec = x12_spec_load_builtin(near, &err);
+            if (L->spec) {
+                L->spec->guide_id = L->id; /* the set's own id, in findings */
+                L->nearest = near;
+            }
+        }
         if (!L->spec && *id && err.code == X12_ERR_NOMEM) {
             /* no memory for the guide is not "no such guide" (envelope
              * checks only): stop, as when prepare() fails */
@@ -835,13 +867,20 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
         return;
     if (!w->cur) {
         char detail[96];
-        snprintf(detail, sizeof detail, "ST01 %.*s with guide '%.40s' (from %s)",
+        const char *near = nearest_guide(id, st01);
+        snprintf(detail, sizeof detail, "ST01 %.*s with guide '%.40s' (from %s)%s%s",
                  (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "", id,
-                 st03.len ? "ST03" : "GS08");
+                 st03.len ? "ST03" : "GS08", near ? "; nearest guide: " : "", near ? near : "");
         finding(w, seg, X12_ERR_UNKNOWN_GUIDE, X12_SEV_INFO, 1, "ST", NULL, detail);
         emit(w, X12_WALK_ENTER, NULL, "ST", 0, NULL, NULL, 1);
         emit(w, X12_WALK_SEGMENT, NULL, "ST", 0, seg, NULL, 1);
         return;
+    }
+    if (w->cur->nearest) {
+        char detail[96];
+        snprintf(detail, sizeof detail, "'%.14s' (from %s) checked as %s", id,
+                 st03.len ? "ST03" : "GS08", w->cur->nearest);
+        finding(w, seg, X12_ERR_NEAREST_GUIDE, X12_SEV_WARNING, 1, "ST", NULL, detail);
     }
     w->depth = 0;
     bal_kind kind = BAL_NONE;
@@ -859,8 +898,19 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
     w->bal.cur_payer = w->bal.line_payer = -1;
     push(w, w->cur->spec->root);
     const spec_loop *root = w->cur->spec->root;
-    if (w->flags & X12_WALK_ELEMENTS)
+    if ((w->flags & X12_WALK_ELEMENTS) && w->cur->nearest && st03.len && seg->element_count < 8) {
+        /* ST03 names the set's own version: its elements are checked with
+         * the nearest guide's id there, which the warning above names */
+        x12_slice el[8];
+        memcpy(el, seg->elements, (seg->element_count + 1) * sizeof *el);
+        el[3].ptr = w->cur->nearest;
+        el[3].len = strlen(w->cur->nearest);
+        x12_segment as = *seg;
+        as.elements = el;
+        check_elements(w, &as, root->kids[0].seg, "ST");
+    } else if (w->flags & X12_WALK_ELEMENTS) {
         check_elements(w, seg, root->kids[0].seg, "ST");
+    }
     emit(w, X12_WALK_ENTER, root, NULL, 0, NULL, NULL, 1);
     emit(w, X12_WALK_SEGMENT, root, NULL, 0, seg, root->kids[0].seg->name, 1);
 }

@@ -162,7 +162,23 @@ has "$T/out" '"code":"X12_ERR_SE_COUNT"'
 has "$T/out" '"snip":1'
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" && ok || bad "validate --json is not NDJSON"
 expect_rc 0 "$X12" validate "$C/lfh-x12__demo.837"
-has "$T/out" "no implementation guide for this transaction set: envelope checks only (ST01 837 with guide '005010X222A2' (from ST03)) [info"
+has "$T/out" "no implementation guide for this transaction set: envelope checks only (ST01 837 with guide '005010X222A2' (from ST03); nearest guide: 005010X222A1) [info"
+# --nearest-guide: a version neighbour is checked against the guide x12kit has,
+# with a warning at its ST; its findings are those of the same file under that
+# guide's id (ST03 included: it names the set's own version)
+sed 's/005010X222A1/005010X222A2/g' "$V/n_837p_npi_check_digit.x12" > "$T/a2.837"
+expect_rc 0 "$X12" validate "$T/a2.837"
+has "$T/out" "envelope checks only"
+expect_rc 1 "$X12" validate --nearest-guide "$T/a2.837"
+has "$T/out" "segment 3 (ST), byte 165: checked against the nearest version of its guide x12kit has ('005010X222A2' (from ST03) checked as 005010X222A1) [warning, SNIP 1, loop ST]"
+"$X12" validate "$V/n_837p_npi_check_digit.x12" | grep -v ': [0-9]* errors\?, ' > "$T/a1.txt" || true
+grep -v "nearest version\|: [0-9]* errors\?, " "$T/out" | sed "s|$T/a2.837|$V/n_837p_npi_check_digit.x12|" > "$T/a2.txt"
+if [ -s "$T/a1.txt" ] && cmp -s "$T/a1.txt" "$T/a2.txt"; then ok; else bad "--nearest-guide findings differ from the A1 file's"; diff "$T/a1.txt" "$T/a2.txt"; fi
+has "$T/out" "1 error, 1 warning"
+# an 835 under an 837 neighbour's id is no neighbour: envelope checks only
+sed 's/005010X221A1/005010X222A2/g' "$V/n_835_line_unbalanced.x12" > "$T/x.835"
+expect_rc 0 "$X12" validate --nearest-guide "$T/x.835"
+has "$T/out" "envelope checks only (ST01 835 with guide '005010X222A2' (from GS08)) [info"
 expect_rc 2 "$X12" validate /nonexistent/file
 # --spec: a companion guide narrows the guide (SNIP 7)
 expect_rc 1 "$X12" validate --spec "$SRC/fixtures/overlays/example-companion.xml" "$V/y_837p_generated.x12"

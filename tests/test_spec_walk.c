@@ -506,6 +506,46 @@ static void test_element_memo(void **state)
     sb_free(&l.findings);
 }
 
+/* X12_WALK_NEAREST_GUIDE: an 837 of 005010X222A2 (the errata of X222A1) is
+ * checked as 005010X222A1, balancing included, with one warning at its ST;
+ * its findings are otherwise the A1 file's, finding for finding.  Without
+ * the flag it gets envelope checks only, and the info names the nearest. */
+static void test_nearest_guide(void **state)
+{
+    (void)state;
+    const unsigned ALL = X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES;
+    size_t len;
+    char *a1 = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/n_837p_clm02_unbalanced.x12", &len);
+    assert_non_null(a1);
+    char *a2 = replace_text(a1, "005010X222A1", "005010X222A2", 0);
+    assert_non_null(a2);
+    walk_log want, got;
+    walk_data(a1, strlen(a1), &want, ALL);
+    assert_non_null(strstr(want.findings.p, "X12_ERR_BALANCE"));
+    walk_data(a2, strlen(a2), &got, ALL | X12_WALK_NEAREST_GUIDE);
+    strbuf expect = {0};
+    sb_printf(&expect, "X12_ERR_NEAREST_GUIDE warning snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= "
+                       "ik4= '005010X222A2' (from ST03) checked as 005010X222A1\n%s",
+              want.findings.p);
+    if (strcmp(got.findings.p, expect.p))
+        fail_msg("with X12_WALK_NEAREST_GUIDE:\n%s\nwanted:\n%s", got.findings.p, expect.p);
+    /* the same loops, too */
+    assert_string_equal(got.events.p, want.events.p);
+    sb_free(&expect);
+    sb_free(&got.events);
+    sb_free(&got.findings);
+    walk_data(a2, strlen(a2), &got, ALL);
+    assert_string_equal(got.findings.p,
+                        "X12_ERR_UNKNOWN_GUIDE info snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= ik4= "
+                        "ST01 837 with guide '005010X222A2' (from ST03); nearest guide: 005010X222A1\n");
+    sb_free(&got.events);
+    sb_free(&got.findings);
+    sb_free(&want.events);
+    sb_free(&want.findings);
+    free(a2);
+    free(a1);
+}
+
 /* A text value (N3-01, AN 1-55) of every length from 1 to 40, clean and then
  * with one bad byte at each position: a control byte, DEL, non-ASCII bytes,
  * the repetition and the component separator.  The clean ones give no
@@ -992,6 +1032,7 @@ int main(void)
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_element_memo),
+        cmocka_unit_test(test_nearest_guide),
         cmocka_unit_test(test_text_bytes),
         cmocka_unit_test(test_codekey),
         cmocka_unit_test(test_hl_hierarchy),

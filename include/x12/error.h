@@ -144,8 +144,11 @@ typedef enum x12_status {
                                         UTF-8; kept as they are, read as ISO-8859-1 in JSON */
     X12_ERR_OTHER_TRANSACTION = 122, /* reader (835 or 837): a transaction set of another
                                         type (an 837 given as a remit); skipped, at its ST */
-    X12_ERR_GUIDE_NOT_READ = 123     /* reader (835 or 837): a set of its type whose guide
+    X12_ERR_GUIDE_NOT_READ = 123,    /* reader (835 or 837): a set of its type whose guide
                                         (ST03, else GS08) has no spec; skipped, at its ST */
+    X12_ERR_NEAREST_GUIDE = 124      /* walker (a warning, X12_WALK_NEAREST_GUIDE): a set of
+                                        another version of a guide checked against the
+                                        nearest one x12kit has, at its ST */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */

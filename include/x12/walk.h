@@ -79,6 +79,13 @@ typedef struct x12_walker x12_walker;
 #define X12_WALK_BALANCE 0x2u  /* check the amounts that must agree (SNIP 3): 835 line, claim
                                   and transaction balancing; 837 CLM02 against the lines, and
                                   COB balancing per prior payer */
+#define X12_WALK_NEAREST_GUIDE 0x8u /* a set whose guide x12kit has no spec for, but an
+                                  earlier or later version of one it has (005010X221,
+                                  X222, X222A2, X223, X223A1, X223A3, X224, X224A1,
+                                  X224A3, X231), is checked against that one: a warning
+                                  (X12_ERR_NEAREST_GUIDE) at its ST names both.  Without
+                                  it such a set gets envelope checks only (an info
+                                  X12_ERR_UNKNOWN_GUIDE that names the nearest guide) */
 
 /* Creates a walker; returns NULL when memory runs out. */
 X12_API x12_walker *x12_walker_new(const x12_walker_callbacks *cb, void *ctx, unsigned flags);
