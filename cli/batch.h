@@ -100,6 +100,7 @@ typedef struct batch_run {
     const char *in, *out;
     char *db;            /* ledger path */
     int jobs, ack, quiet, progress;
+    int nearest; /* --nearest-guide */
     x12_reader_options ropts;
     x12_spec **specs;    /* --spec overlays, loaded once before the workers start */
     int nspecs;

@@ -482,7 +482,8 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     c->r = r;
     c->f = f;
     x12_walker_callbacks wc = {on_event, on_finding};
-    c->w = x12_walker_new(&wc, c, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    c->w = x12_walker_new(&wc, c, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES |
+                                      (r->nearest ? X12_WALK_NEAREST_GUIDE : 0));
     if (!c->w)
         return fail(f, BO_FAILED, "%s", "out of memory"), -1;
     for (int k = 0; k < r->nspecs; k++)

@@ -12,7 +12,7 @@
 static const char HELP[] =
     "usage: x12 ack FILE [--999] [--ta1] [-o OUT] [--control-file F] [--spec OVERLAY]...\n"
     "               [--control-number N] [--date CCYYMMDD --time HHMM] [--reject-snip N]\n"
-    "               [--copy-bad-data] [--newline] [options]\n"
+    "               [--copy-bad-data] [--newline] [--nearest-guide] [options]\n"
     "Validates FILE (the checks of x12 validate) and writes its acknowledgements:\n"
     "a 005010X231A1 999 per functional group (the default) and, with --ta1, a TA1\n"
     "per interchange (--999 --ta1 writes both).  Sender and receiver are swapped from\n"
@@ -26,6 +26,8 @@ static const char HELP[] =
     "  --copy-bad-data     IK404 carries the offending value (may be patient data)\n"
     "  --newline           a line break after each segment terminator\n"
     "  --spec OVERLAY      a companion guide, as for x12 validate\n"
+    "  --nearest-guide     check a set of another version of a guide x12kit has against\n"
+    "                      that guide, as x12 validate does, instead of rejecting it (I6)\n"
     "A summary goes to standard error.  Exit status: 0 everything accepted, 1 the\n"
     "acknowledgement reports errors or rejections, 2 usage or I/O error.\n\n";
 
@@ -63,6 +65,8 @@ int cmd_ack(int argc, char **argv)
             ao.what |= X12_ACK_TA1;
         } else if (!strcmp(a, "--newline")) {
             newline = 1;
+        } else if (!strcmp(a, "--nearest-guide")) {
+            ao.nearest_guide = 1;
         } else if (!strcmp(a, "--copy-bad-data")) {
             ao.copy_bad_data = 1;
         } else if (!strcmp(a, "-o") || !strcmp(a, "--control-file") || !strcmp(a, "--date") ||

@@ -19,7 +19,7 @@
 
 static const char HELP[] =
     "usage: x12 batch --in DIR --out DIR [--db LEDGER] [--jobs N] [--ack] [--quiet]\n"
-    "                 [--spec OVERLAY]... [options]\n"
+    "                 [--spec OVERLAY]... [--nearest-guide] [options]\n"
     "\n"
     "The nightly job.  Every file under DIR that holds X12 (recognised by content, any\n"
     "name, gzip read transparently) is validated, converted (837 -> claims JSON; 835 ->\n"
@@ -37,6 +37,8 @@ static const char HELP[] =
     "  --ack            write a 999 and TA1 for each file to OUT/acks/\n"
     "  --quiet          no summary on standard output and no progress bar\n"
     "  --spec OVERLAY   a companion-guide overlay for validation (as x12 validate)\n"
+    "  --nearest-guide  validate (and acknowledge) a set of another version of a guide\n"
+    "                   x12kit has against that guide, as x12 validate does\n"
     "\n"
     "A progress bar (files, MB/s, time left) is drawn on standard error when it is a\n"
     "terminal.\n"
@@ -349,6 +351,8 @@ int cmd_batch(int argc, char **argv)
             r.ack = 1;
         } else if (!strcmp(a, "--quiet")) {
             r.quiet = 1;
+        } else if (!strcmp(a, "--nearest-guide")) {
+            r.nearest = 1;
         } else if (!strcmp(a, "--spec") && has) {
             if (load_spec(&r, argv[++i]) != 0) {
                 free_run(&r);

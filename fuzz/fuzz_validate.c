@@ -61,7 +61,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_load_specs();
     if (size < 1)
         return 0;
-    unsigned flags = data[0] & (X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    unsigned flags = data[0] & (X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES | X12_WALK_NEAREST_GUIDE);
     uint64_t d[2], c[2];
     for (int memo = 1; memo >= 0; memo--) {
         x12_walker_callbacks wc = {on_event, on_finding};

@@ -173,5 +173,19 @@ has "$T/stacked.999" "IK3*CLM*19*2300*8"
 [ "$(grep -c '^IK3' "$T/stacked.999")" = 6 ] && ok || bad "stacked overlays: $(grep -c '^IK3' "$T/stacked.999") IK3, wanted 6"
 expect_rc 2 "$X12" ack --spec "$T/no-such.xml" "$A/y_accepted.x12"; has "$T/err" "x12 ack: $T/no-such.xml"
 
+# --nearest-guide: an 837 of 005010X222A2 (the errata of X222A1) is rejected
+# as a guide x12kit does not have (I6) by default; with the option it is
+# checked as X222A1 and answered as the A1 file is (AK1/AK2 echo its own id)
+N=$SRC/fixtures/validate/n_837p_icd10_shape.x12
+sed 's/005010X222A1/005010X222A2/g' "$N" >"$T/a2.837"
+expect_rc 1 "$X12" ack "$T/a2.837" --date 20261127 --time 1200 --newline
+has "$T/out" "IK5*R*I6~"
+expect_rc 1 "$X12" ack "$T/a2.837" --nearest-guide --date 20261127 --time 1200 --newline
+cp "$T/out" "$T/a2.999"
+expect_rc 1 "$X12" ack "$N" --date 20261127 --time 1200 --newline
+sed 's/005010X222A1~/005010X222A2~/' "$T/out" >"$T/a1.999"
+# (an error inside a claim: its CTX names the claim, as for the A1 file)
+if cmp -s "$T/a1.999" "$T/a2.999" && grep -q "^CTX\*CLM01:" "$T/a2.999"; then ok; else bad "ack --nearest-guide"; diff "$T/a1.999" "$T/a2.999"; fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

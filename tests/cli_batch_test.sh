@@ -425,6 +425,21 @@ eq "$(wc -l <"$T/v4010-out/remits/old.835.claim.csv" | tr -d ' ')" 1 "a 4010 835
 eq "$(wc -l <"$T/v4010-out/remits/new.835.claim.csv" | tr -d ' ')" 7 "the 5010 835 beside it: claim rows"
 eq "$(jget "$T/v4010-out/summary.json" claims.paid)" 6 "a 4010 835: claim payments read (the other file's alone)"
 
+# --nearest-guide: an 837 of 005010X222A2 is validated and acknowledged as
+# X222A1 (a warning names both); without it, envelope checks only and I6
+NIN=$T/nearest-inbox
+mkdir -p "$NIN"
+sed 's/005010X222A1/005010X222A2/g' "$SRC/fixtures/validate/n_837p_npi_check_digit.x12" >"$NIN/a2.837"
+"$X12" batch --in "$NIN" --out "$T/nearest-off" --ack --quiet >"$T/out" 2>"$T/err"
+eq "$?" 0 "an X222A2 837 without --nearest-guide: exit status"
+has "$T/nearest-off/findings/a2.837.ndjson" '"code":"X12_ERR_UNKNOWN_GUIDE"'
+has "$T/nearest-off/acks/a2.837.ack.x12" "IK5*R*I6~"
+"$X12" batch --in "$NIN" --out "$T/nearest-on" --ack --nearest-guide --quiet >"$T/out" 2>"$T/err"
+eq "$?" 1 "an X222A2 837 with --nearest-guide: exit status (its NPI error)"
+has "$T/nearest-on/findings/a2.837.ndjson" '"code":"X12_ERR_NEAREST_GUIDE"'
+has "$T/nearest-on/findings/a2.837.ndjson" '"code":"X12_ERR_NPI"'
+has "$T/nearest-on/acks/a2.837.ack.x12" "IK5*E*I5~"
+
 if [ -n "$BATCH_FAULTS" ]; then
   UIN=$T/uin
   mkdir -p "$UIN/unreadable" "$UIN/ok"

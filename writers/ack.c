@@ -482,7 +482,8 @@ static void open_set(x12_ack *a, const x12_walk_event *ev)
     a->scodes.n = 0;
     a->nerrs = 0;
     a->claim[0] = '\0';
-    const char *g = ev->spec ? x12_spec_guide_id(ev->spec) : "";
+    /* by the rules the spec holds (a 005010X222A2 set checked as X222A1 is a claim) */
+    const char *g = ev->spec ? ev->spec->own_id : "";
     a->claim_guide = !strcmp(g, "005010X222A1") || !strcmp(g, "005010X223A2") ||
                      !strcmp(g, "005010X224A2");
 }
@@ -1137,7 +1138,8 @@ x12_status x12_ack_file(const char *path, const x12_reader_options *ropts, x12_s
     if (!p.a)
         return err->code;
     x12_walker_callbacks wc = {pipe_event, pipe_finding};
-    p.w = x12_walker_new(&wc, &p, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    p.w = x12_walker_new(&wc, &p, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES |
+                                      (opts && opts->nearest_guide ? X12_WALK_NEAREST_GUIDE : 0));
     x12_status st = p.w ? X12_OK : X12_ERR_NOMEM;
     for (int i = 0; st == X12_OK && i < nspecs; i++)
         st = x12_walker_use_spec(p.w, specs[i]);

@@ -53,6 +53,10 @@ typedef struct x12_ack_options {
                                    past it the set is still judged; 0 = 1000 */
     const x12_writer_options *writer; /* delimiters, line breaks; NULL = defaults */
     const x12_allocator *alloc; /* NULL = libc */
+    int nearest_guide;          /* 1: x12_ack_file() checks a set of another version of a
+                                   guide x12kit has against that guide
+                                   (X12_WALK_NEAREST_GUIDE) instead of rejecting it
+                                   (IK502 I6) */
 } x12_ack_options;
 
 /* Fills `o` with the defaults above. */
