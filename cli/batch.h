@@ -20,6 +20,8 @@
 #include <x12/reader.h>
 #include <x12/spec.h>
 
+#include "sha256.h"
+
 #define BATCH_STATE_DIR ".x12-batch"
 #define BATCH_ACK_BLOCK 1000u /* control numbers set aside per input file */
 
@@ -101,6 +103,11 @@ typedef struct batch_run {
     char *db;            /* ledger path */
     int jobs, ack, quiet, progress;
     int nearest; /* --nearest-guide */
+    /* what decides a file's outputs besides its bytes: --ack, --nearest-guide
+     * and the overlays (SHA-256 of their files in order), kept in each
+     * done-marker; a file done under other options is done again */
+    char options[96];
+    sha256_ctx spec_hash;
     x12_reader_options ropts;
     x12_spec **specs;    /* --spec overlays, loaded once before the workers start */
     int nspecs;
@@ -134,7 +141,8 @@ void batch_state_close(batch_run *r);
 char *batch_spool_path(const batch_run *r, const batch_file *f);
 
 /* OUT/.x12-batch/done/HEX.json: the record of a file done in some run. */
-int batch_done_read(const batch_run *r, const char *hex, batch_file *f, char **name);
+int batch_done_read(const batch_run *r, const char *hex, batch_file *f, char **name,
+                    int *same_options);
 int batch_done_write(batch_run *r, const batch_file *f);
 
 /* Gives every file about to be processed the first control number and the

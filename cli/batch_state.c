@@ -223,6 +223,7 @@ int batch_done_write(batch_run *r, const batch_file *f)
     json_object_set_new(o, "findings", fd);
     if (f->reason[0])
         json_object_set_new(o, "reason", cli_jstr(f->reason));
+    json_object_set_new(o, "options", json_string(r->options));
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     if (!s)
@@ -244,7 +245,8 @@ static uint32_t jint(json_t *o, const char *k)
     return json_is_integer(v) ? (uint32_t)json_integer_value(v) : 0;
 }
 
-int batch_done_read(const batch_run *r, const char *hex, batch_file *f, char **name)
+int batch_done_read(const batch_run *r, const char *hex, batch_file *f, char **name,
+                    int *same_options)
 {
     char *path = join(r->out, "/" BATCH_STATE_DIR "/done/", hex);
     char *p2 = path ? join(path, ".json", "") : NULL;
@@ -278,6 +280,9 @@ int batch_done_read(const batch_run *r, const char *hex, batch_file *f, char **n
     for (size_t i = 0; i < 24 && i < json_array_size(fd); i++)
         f->counts.findings[i / 3][i % 3] = (uint32_t)json_integer_value(json_array_get(fd, i));
     f->has_errors = json_is_true(json_object_get(o, "errors"));
+    /* a marker of an earlier version has no options: taken as this run's */
+    const char *opts = json_string_value(json_object_get(o, "options"));
+    *same_options = !opts || !strcmp(opts, r->options);
     *name = strdup(file);
     json_decref(o);
     return *name ? 0 : -1;

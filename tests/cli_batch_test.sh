@@ -440,6 +440,32 @@ has "$T/nearest-on/findings/a2.837.ndjson" '"code":"X12_ERR_NEAREST_GUIDE"'
 has "$T/nearest-on/findings/a2.837.ndjson" '"code":"X12_ERR_NPI"'
 has "$T/nearest-on/acks/a2.837.ack.x12" "IK5*E*I5~"
 
+# a re-run with other options (--ack, --nearest-guide, an overlay) does again
+# the files done without them: the acks are written, the ledger is unchanged
+# (its ingest is idempotent); with the same options again, they are skipped
+OIN=$T/opts-inbox
+mkdir -p "$OIN"
+cp "$SRC/fixtures/validate/n_837p_npi_check_digit.x12" "$OIN/a.837"
+"$X12" batch --in "$OIN" --out "$T/opts" --quiet >"$T/out" 2>"$T/err"
+eq "$?" 1 "options: first run (an NPI error)"
+[ ! -e "$T/opts/acks" ] && ok || bad "options: acks written without --ack"
+"$X12" reconcile --db "$T/opts/x12-ledger.sqlite" --format csv --as-of 2026-11-27 >"$T/ledger1.csv"
+"$X12" batch --in "$OIN" --out "$T/opts" --ack --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/opts/summary.json" files.done)" 1 "options: --ack added, the file is done again"
+has "$T/opts/acks/a.837.ack.x12" "IK5*E*I5~"
+"$X12" reconcile --db "$T/opts/x12-ledger.sqlite" --format csv --as-of 2026-11-27 >"$T/ledger2.csv"
+cmp -s "$T/ledger1.csv" "$T/ledger2.csv" && ok || bad "options: the ledger changed on the re-run"
+"$X12" batch --in "$OIN" --out "$T/opts" --ack --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/opts/summary.json" files.skipped)" 1 "options: the same options, skipped"
+"$X12" batch --in "$OIN" --out "$T/opts" --ack --spec "$SRC/fixtures/overlays/example-companion.xml" --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/opts/summary.json" files.done)" 1 "options: an overlay added, done again"
+"$X12" batch --in "$OIN" --out "$T/opts" --ack --spec "$SRC/fixtures/overlays/example-companion.xml" --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/opts/summary.json" files.skipped)" 1 "options: the same overlay, skipped"
+# a marker written before markers kept the options: taken as this run's
+sed -i 's/,"options":"[^"]*"//' "$T"/opts/.x12-batch/done/*.json
+"$X12" batch --in "$OIN" --out "$T/opts" --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/opts/summary.json" files.skipped)" 1 "options: an older marker, skipped"
+
 if [ -n "$BATCH_FAULTS" ]; then
   UIN=$T/uin
   mkdir -p "$UIN/unreadable" "$UIN/ok"
