@@ -173,7 +173,7 @@ static void on_finding(void *ctx, const x12_finding *f)
 {
     tj *t = ctx;
     /* to-json converts; it reports only what makes the output incomplete */
-    if (f->snip == 1 && f->err.code != X12_ERR_UNKNOWN_GUIDE) {
+    if (f->snip == 1 && f->severity == X12_SEV_ERROR) {
         cli_print_error(t->file, &f->err);
         t->status = cli_worst(t->status, EXIT_INPUT);
     }
@@ -197,17 +197,30 @@ static void on_error(void *ctx, const x12_error *e)
 }
 
 static const char HELP[] =
-    "usage: x12 to-json [options] [FILE|-]...\n"
+    "usage: x12 to-json [--nearest-guide] [options] [FILE|-]...\n"
     "Writes each transaction set as one JSON document on one line (NDJSON when there\n"
     "are several): its loops as the implementation guide names them, each segment with\n"
     "its position from ST and its elements (a string; an array of components; or\n"
-    "{\"repeat\": [...]} for repetitions).  Sets of an unknown guide are one flat loop.\n"
+    "{\"repeat\": [...]} for repetitions).  Sets of an unknown guide are one flat loop;\n"
+    "with --nearest-guide a set of another version of a guide x12kit has (005010X222A2,\n"
+    "X221, ...) gets that guide's loops.\n"
     "Exit status: 0 no errors, 1 the input has syntax or envelope errors, 2 usage or I/O error.\n\n";
+
+/* --nearest-guide */
+static int own_option(void *ctx, int argc, char **argv, int *i)
+{
+    (void)argc;
+    if (strcmp(argv[*i], "--nearest-guide") != 0)
+        return 0;
+    *(unsigned *)ctx |= X12_WALK_NEAREST_GUIDE;
+    return 1;
+}
 
 int cmd_to_json(int argc, char **argv)
 {
     cli_args args;
-    int rc = cli_parse(argc, argv, "to-json", HELP, NULL, NULL, &args);
+    unsigned walk_flags = 0;
+    int rc = cli_parse(argc, argv, "to-json", HELP, own_option, &walk_flags, &args);
     if (rc >= 0)
         return rc;
     const char **files = args.files;
@@ -221,7 +234,7 @@ int cmd_to_json(int argc, char **argv)
         t.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
         t.out = stdout;
         x12_walker_callbacks wc = {on_event, on_finding};
-        t.w = x12_walker_new(&wc, &t, 0);
+        t.w = x12_walker_new(&wc, &t, walk_flags);
         if (!t.w) {
             cli_args_free(&args);
             return EXIT_USAGE;

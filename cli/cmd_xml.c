@@ -31,7 +31,7 @@ static void on_error(void *ctx, const x12_error *e)
 }
 
 static const char TO_HELP[] =
-    "usage: x12 to-xml [--compact] [--no-gaps] [options] [FILE|-]...\n"
+    "usage: x12 to-xml [--compact] [--no-gaps] [--nearest-guide] [options] [FILE|-]...\n"
     "Writes the X12 as one XML document (docs/xml.md): a <file> per input, an\n"
     "<interchange> per ISA with its delimiters, <group>, <transaction> and the\n"
     "implementation guide's <loop>s, a <seg> per segment with its <el>ements.  Nothing\n"
@@ -41,6 +41,8 @@ static const char TO_HELP[] =
     "  --compact         no line breaks or indentation in the XML\n"
     "  --no-gaps         do not record the bytes skipped between segments: from-xml\n"
     "                    then writes each segment followed by its terminator only\n"
+    "  --nearest-guide   the loops of a set of another version of a guide x12kit has\n"
+    "                    (005010X222A2, X221, ...) are that guide's (x12 validate --help)\n"
     "Exit status: 0 no errors, 1 the input has syntax or envelope errors, 2 usage or I/O error.\n\n";
 
 /* --compact, --no-gaps */
@@ -52,6 +54,8 @@ static int to_xml_option(void *ctx, int argc, char **argv, int *i)
         xo->flags |= X12_XML_COMPACT;
     else if (strcmp(argv[*i], "--no-gaps") == 0)
         xo->flags |= X12_XML_NO_GAPS;
+    else if (strcmp(argv[*i], "--nearest-guide") == 0)
+        xo->flags |= X12_XML_NEAREST_GUIDE;
     else
         return 0;
     return 1;

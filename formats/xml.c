@@ -639,7 +639,7 @@ x12_status x12_xml_encoder_begin_file(x12_xml_encoder *x, const char *name)
     x12_reader_callbacks rc = {enc_segment, enc_error};
     x12_walker_callbacks wc = {on_event, NULL};
     x->r = x12_reader_new(&x->o.reader, &rc, x);
-    x->w = x12_walker_new(&wc, x, 0);
+    x->w = x12_walker_new(&wc, x, (x->o.flags & X12_XML_NEAREST_GUIDE) ? X12_WALK_NEAREST_GUIDE : 0);
     if (!x->r || !x->w) {
         x12_reader_free(x->r);
         x12_walker_free(x->w);

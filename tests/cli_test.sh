@@ -144,6 +144,20 @@ if command -v python3 >/dev/null; then
   python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; assert len(d)==2, d' "$T/two.json" && ok || bad "to-json NDJSON"
 fi
 expect_rc 1 "$X12" to-json "$F/n_missing_se.x12"; has "$T/err" "transaction set is not closed by SE"
+# a version x12kit has no spec for (005010X222A2): one flat loop; with
+# --nearest-guide the loops of 005010X222A1, exit 0 (its warning is no error)
+expect_rc 0 "$X12" to-json "$C/lfh-x12__demo.837"
+has "$T/out" '"guide":null,"loop":{"id":"ST","content":'
+lacks "$T/out" '"id":"2300"'
+expect_rc 0 "$X12" to-json --nearest-guide "$C/lfh-x12__demo.837"
+has "$T/out" '"guide":"005010X222A2","loop":{"id":"ST","name":"Transaction Set"'
+has "$T/out" '{"id":"2300","name":"Claim Information","content":[{"id":"CLM",'
+lacks "$T/err" "nearest"
+expect_rc 0 "$X12" to-xml --nearest-guide "$C/lfh-x12__demo.837"
+has "$T/out" '<loop id="2300"'
+"$X12" from-xml "$T/out" >"$T/back.837" && cmp -s "$T/back.837" "$C/lfh-x12__demo.837" && ok || bad "to-xml --nearest-guide: from-xml gives the input back"
+expect_rc 0 "$X12" to-xml "$C/lfh-x12__demo.837"
+lacks "$T/out" '<loop id="2300"'
 
 # validate: TR3 examples pass; findings name position, SNIP type, loop and 999 codes
 V=$SRC/fixtures/validate

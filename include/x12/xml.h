@@ -37,6 +37,10 @@ extern "C" {
  * decoder then writes each segment followed by its terminator only (the
  * "normalised" form, see docs/xml.md). */
 #define X12_XML_NO_GAPS 0x2u
+/* Encoder: the loops of a set of another version of a guide x12kit has
+ * (005010X222A2, X223A3, X221, ...) are those of that guide
+ * (X12_WALK_NEAREST_GUIDE); without it such a set is one flat loop. */
+#define X12_XML_NEAREST_GUIDE 0x4u
 
 /* Skipped runs longer than this are not recorded (the decoder writes the
  * terminator alone there); it bounds the encoder's two gap buffers. */
