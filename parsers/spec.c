@@ -1214,6 +1214,53 @@ static void find_builtin_ids(void)
     }
 }
 
+/* Built-in specs shared by every walker of the process.  Parsing a guide's
+ * XML takes some 6 ms, which a walker paid for each file: in a batch of small
+ * files (a few claims each, the usual 837) most of the CPU went to libxml2.
+ * A spec is never changed once loaded (the walker only reads it), so one
+ * copy serves every walker and thread; they stay until the process ends. */
+#define SHARED_MAX 32
+static x12_spec *shared_specs[SHARED_MAX];
+static size_t nshared;
+static mtx_t shared_mtx;
+static once_flag shared_once = ONCE_FLAG_INIT;
+
+static void shared_init(void)
+{
+    mtx_init(&shared_mtx, mtx_plain);
+}
+
+const x12_spec *x12__spec_builtin_shared(const char *guide_id, x12_error *err)
+{
+    call_once(&shared_once, shared_init);
+    mtx_lock(&shared_mtx);
+    for (size_t i = 0; i < nshared; i++)
+        if (!strcmp(shared_specs[i]->guide_id, guide_id)) {
+            x12_spec *s = shared_specs[i];
+            mtx_unlock(&shared_mtx);
+            if (err) {
+                memset(err, 0, sizeof *err);
+                err->msg = x12_status_message(X12_OK);
+            }
+            return s;
+        }
+    /* a failure (no such guide, no memory) is not kept: the next asks again */
+    x12_spec *s = x12_spec_load_builtin(guide_id, err);
+    if (s && nshared < SHARED_MAX)
+        shared_specs[nshared++] = s;
+    else if (s) { /* cannot happen: fewer embedded files than SHARED_MAX */
+        x12_spec_free(s);
+        s = NULL;
+        if (err) {
+            memset(err, 0, sizeof *err);
+            err->code = X12_ERR_LIMIT;
+            err->msg = x12_status_message(X12_ERR_LIMIT);
+        }
+    }
+    mtx_unlock(&shared_mtx);
+    return s;
+}
+
 const char *const *x12_spec_builtin_ids(void)
 {
     call_once(&builtin_once, find_builtin_ids);

@@ -271,6 +271,11 @@ x12_status spec_alias_load(struct x12_walker *w, const x12_segment *st, const sp
 unsigned spec_unread_detail(const struct x12_walker *w, const x12_segment *st, const char *reads,
                             char *buf, size_t cap);
 
+/* The built-in spec of `guide_id`, loaded once per process and shared (never
+ * freed, never to be changed); NULL with `err` set as x12_spec_load_builtin()
+ * would.  (spec.c) */
+const x12_spec *x12__spec_builtin_shared(const char *guide_id, x12_error *err);
+
 /* Turns the walker's memo of clean segments (walk.c) off (0) or on (1, the
  * default): with it off every segment's elements are checked.  For the tests
  * and the fuzzer, which compare the findings both ways. */

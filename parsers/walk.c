@@ -484,7 +484,9 @@ static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
         memset(L, 0, sizeof *L);
         snprintf(L->id, sizeof L->id, "%s", id);
         x12_error err;
-        L->spec = *id ? x12_spec_load_builtin(id, &err) : NULL;
+        /* the process's shared copy: the walker only reads it */
+        L->spec = *id ? (x12_spec *)x12__spec_builtin_shared(id, &err) : NULL;
+        L->borrowed = L->spec != NULL;
         const char *near = L->spec || !*id ? NULL : nearest_guide(id, st01);
         if (near && (w->flags & X12_WALK_NEAREST_GUIDE) && err.code != X12_ERR_NOMEM) {
             L->spec = x12_spec_load_builtin(near, &err);

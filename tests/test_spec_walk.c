@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -546,6 +547,79 @@ static void test_nearest_guide(void **state)
     free(a1);
 }
 
+/* Walkers share the process's copy of each built-in guide (parsing one took
+ * some 6 ms a file): two walkers, in two threads at once, see the same spec
+ * and give the same findings as one walker alone. */
+typedef struct spec_seen {
+    walk_log log; /* first: on_finding() takes the context for a walk_log */
+    const x12_spec *spec;
+    const char *data;
+    size_t len;
+} spec_seen;
+
+static int seen_event(void *ctx, const x12_walk_event *e)
+{
+    spec_seen *s = ctx;
+    if (e->spec && !s->spec)
+        s->spec = e->spec;
+    return 0;
+}
+
+static int seen_seg(void *ctx, const x12_segment *seg)
+{
+    return x12_walker_segment(((spec_seen *)ctx)->log.w, seg) != X12_OK;
+}
+
+static int seen_thread(void *arg)
+{
+    spec_seen *s = arg;
+    sb_add(&s->log.findings, "", 0);
+    x12_walker_callbacks wc = {seen_event, on_finding};
+    /* on_finding writes to the walk_log its context points at */
+    s->log.w = x12_walker_new(&wc, s, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    o.flags = X12_READ_LENIENT;
+    x12_reader_callbacks cb = {seen_seg, NULL};
+    x12_reader *r = x12_reader_new(&o, &cb, s);
+    x12_reader_feed(r, s->data, s->len);
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    x12_walker_finish(s->log.w);
+    x12_walker_free(s->log.w);
+    return 0;
+}
+
+static void test_shared_specs(void **state)
+{
+    (void)state;
+    size_t len;
+    char *data = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/n_837p_clm02_unbalanced.x12", &len);
+    assert_non_null(data);
+    walk_log alone;
+    walk_data(data, len, &alone, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    spec_seen a, b;
+    memset(&a, 0, sizeof a);
+    memset(&b, 0, sizeof b);
+    a.data = b.data = data;
+    a.len = b.len = len;
+    thrd_t ta, tb;
+    assert_int_equal(thrd_create(&ta, seen_thread, &a), thrd_success);
+    assert_int_equal(thrd_create(&tb, seen_thread, &b), thrd_success);
+    thrd_join(ta, NULL);
+    thrd_join(tb, NULL);
+    assert_non_null(a.spec);
+    assert_ptr_equal(a.spec, b.spec);
+    assert_string_equal(x12_spec_guide_id(a.spec), "005010X222A1");
+    assert_string_equal(a.log.findings.p, alone.findings.p);
+    assert_string_equal(b.log.findings.p, alone.findings.p);
+    sb_free(&a.log.findings);
+    sb_free(&b.log.findings);
+    sb_free(&alone.events);
+    sb_free(&alone.findings);
+    free(data);
+}
+
 /* A text value (N3-01, AN 1-55) of every length from 1 to 40, clean and then
  * with one bad byte at each position: a control byte, DEL, non-ASCII bytes,
  * the repetition and the component separator.  The clean ones give no
@@ -1033,6 +1107,7 @@ int main(void)
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_element_memo),
         cmocka_unit_test(test_nearest_guide),
+        cmocka_unit_test(test_shared_specs),
         cmocka_unit_test(test_text_bytes),
         cmocka_unit_test(test_codekey),
         cmocka_unit_test(test_hl_hierarchy),
