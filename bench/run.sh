@@ -18,3 +18,4 @@ fi
 "$BUILD/bench/bench_claims" bench/data 100000
 sh bench/reconcile.sh "$BUILD"
 sh bench/batch.sh "$BUILD"
+sh bench/small.sh "$BUILD"
