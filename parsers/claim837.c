@@ -662,8 +662,7 @@ void x12_claim_reader_free(x12_claim_reader *r)
     if (!r)
         return;
     x12_walker_free(r->walker);
-    for (size_t i = 0; i < NALIAS; i++)
-        x12_spec_free(r->alias_spec[i]);
+    /* (alias_spec[] notes shared specs: nothing to free) */
     for (int i = 0; i < A_COUNT; i++)
         x12_arena_free(r->a[i]);
     if (r->alloc)

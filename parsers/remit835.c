@@ -65,7 +65,7 @@ struct x12_remit_reader {
     x12_remit_callbacks cb;
     void *ctx;
     x12_walker *w;
-    x12_spec *alias_spec[NALIAS]; /* loaded when a set names its alias */
+    x12_spec *alias_spec[NALIAS]; /* given to the walker when a set names its alias (shared) */
     x12_arena *hdr, *arena;
     int nomem, stopped;
     /* the set */
@@ -957,8 +957,7 @@ X12_API void x12_remit_reader_free(x12_remit_reader *r)
     if (!r)
         return;
     x12_walker_free(r->w);
-    for (size_t i = 0; i < NALIAS; i++)
-        x12_spec_free(r->alias_spec[i]);
+    /* (alias_spec[] notes shared specs: nothing to free) */
     x12_arena_free(r->hdr);
     x12_arena_free(r->arena);
     if (r->has_alloc)

@@ -1219,7 +1219,7 @@ static void find_builtin_ids(void)
  * files (a few claims each, the usual 837) most of the CPU went to libxml2.
  * A spec is never changed once loaded (the walker only reads it), so one
  * copy serves every walker and thread; they stay until the process ends. */
-#define SHARED_MAX 32
+#define SHARED_MAX 64 /* the embedded guides, and the versions read as them */
 static x12_spec *shared_specs[SHARED_MAX];
 static size_t nshared;
 static mtx_t shared_mtx;
@@ -1232,10 +1232,19 @@ static void shared_init(void)
 
 const x12_spec *x12__spec_builtin_shared(const char *guide_id, x12_error *err)
 {
+    return x12__spec_builtin_shared_as(guide_id, guide_id, err);
+}
+
+const x12_spec *x12__spec_builtin_shared_as(const char *guide_id, const char *as_id,
+                                            x12_error *err)
+{
     call_once(&shared_once, shared_init);
     mtx_lock(&shared_mtx);
+    /* keyed by both ids: a version read as a guide is no guide of its own to
+     * a walker that asks for it plainly */
     for (size_t i = 0; i < nshared; i++)
-        if (!strcmp(shared_specs[i]->guide_id, guide_id)) {
+        if (!strcmp(shared_specs[i]->guide_id, as_id) &&
+            !strcmp(shared_specs[i]->own_id, guide_id)) {
             x12_spec *s = shared_specs[i];
             mtx_unlock(&shared_mtx);
             if (err) {
@@ -1246,6 +1255,8 @@ const x12_spec *x12__spec_builtin_shared(const char *guide_id, x12_error *err)
         }
     /* a failure (no such guide, no memory) is not kept: the next asks again */
     x12_spec *s = x12_spec_load_builtin(guide_id, err);
+    if (s && as_id != guide_id)
+        s->guide_id = as_id; /* static text; the spec's own id is in its arena */
     if (s && nshared < SHARED_MAX)
         shared_specs[nshared++] = s;
     else if (s) { /* cannot happen: fewer embedded files than SHARED_MAX */

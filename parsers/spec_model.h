@@ -259,8 +259,9 @@ typedef struct spec_alias {
 struct x12_walker;
 /* Before the walker is given an ST: when the set's guide id (ST03, else the
  * group's GS08) is tab[i].alias and slots[i] is empty, the built-in spec of
- * tab[i].guide is loaded under the alias's id and given to the walker;
- * slots[i] keeps it (the caller frees it).  X12_ERR_NOMEM, else X12_OK (also
+ * tab[i].guide under the alias's id (the process's shared copy; tab's
+ * strings must be static) is given to the walker; slots[i] notes it (not to
+ * be freed).  X12_ERR_NOMEM, else X12_OK (also
  * when the spec cannot be had: the set then has no guide, and the reader
  * says so).  (walk.c) */
 x12_status spec_alias_load(struct x12_walker *w, const x12_segment *st, const spec_alias *tab,
@@ -275,6 +276,10 @@ unsigned spec_unread_detail(const struct x12_walker *w, const x12_segment *st, c
  * freed, never to be changed); NULL with `err` set as x12_spec_load_builtin()
  * would.  (spec.c) */
 const x12_spec *x12__spec_builtin_shared(const char *guide_id, x12_error *err);
+/* The same, read under another id (a version read with the guide's spec:
+ * spec_alias_load, X12_WALK_NEAREST_GUIDE); `as_id` must be static text. */
+const x12_spec *x12__spec_builtin_shared_as(const char *guide_id, const char *as_id,
+                                            x12_error *err);
 
 /* Turns the walker's memo of clean segments (walk.c) off (0) or on (1, the
  * default): with it off every segment's elements are checked.  For the tests

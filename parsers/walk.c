@@ -461,13 +461,20 @@ static const struct {
     {"005010X224A3", "005010X224A2", "837"}, {"005010X231", "005010X231A1", "999"},
 };
 
-/* The guide nearest `id` for a set of ST01 `st01`, NULL when none. */
-static const char *nearest_guide(const char *id, x12_slice st01)
+/* The entry of NEAREST for `id` and a set of ST01 `st01`, -1 when none. */
+static int nearest_index(const char *id, x12_slice st01)
 {
     for (size_t i = 0; i < sizeof NEAREST / sizeof NEAREST[0]; i++)
         if (!strcmp(id, NEAREST[i].id) && x12_slice_eq(st01, NEAREST[i].ts))
-            return NEAREST[i].guide;
-    return NULL;
+            return (int)i;
+    return -1;
+}
+
+/* The guide nearest `id` for a set of ST01 `st01`, NULL when none. */
+static const char *nearest_guide(const char *id, x12_slice st01)
+{
+    int i = nearest_index(id, st01);
+    return i < 0 ? NULL : NEAREST[i].guide;
 }
 
 /* The guide for ST01 + id, loaded on first use and kept. */
@@ -487,12 +494,14 @@ static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
         /* the process's shared copy: the walker only reads it */
         L->spec = *id ? (x12_spec *)x12__spec_builtin_shared(id, &err) : NULL;
         L->borrowed = L->spec != NULL;
-        const char *near = L->spec || !*id ? NULL : nearest_guide(id, st01);
-        if (near && (w->flags & X12_WALK_NEAREST_GUIDE) && err.code != X12_ERR_NOMEM) {
-            L->spec = x12_spec_load_builtin(near, &err);
+        int ni = L->spec || !*id ? -1 : nearest_index(id, st01);
+        if (ni >= 0 && (w->flags & X12_WALK_NEAREST_GUIDE) && err.code != X12_ERR_NOMEM) {
+            /* the shared copy under the set's own id, for its findings */
+            L->spec = (x12_spec *)x12__spec_builtin_shared_as(NEAREST[ni].guide, NEAREST[ni].id,
+                                                              &err);
             if (L->spec) {
-                L->spec->guide_id = L->id; /* the set's own id, in findings */
-                L->nearest = near;
+                L->borrowed = 1;
+                L->nearest = NEAREST[ni].guide;
             }
         }
         if (!L->spec && *id && err.code == X12_ERR_NOMEM) {
@@ -1022,16 +1031,14 @@ x12_status spec_alias_load(x12_walker *w, const x12_segment *st, const spec_alia
         if (strcmp(id, tab[i].alias) || slots[i])
             continue;
         x12_error err;
-        x12_spec *s = x12_spec_load_builtin(tab[i].guide, &err);
+        /* the process's shared copy under the alias's id */
+        const x12_spec *s = x12__spec_builtin_shared_as(tab[i].guide, tab[i].alias, &err);
         if (!s)
             return err.code == X12_ERR_NOMEM ? X12_ERR_NOMEM : X12_OK;
-        s->guide_id = tab[i].alias; /* static text; the spec's own is in its arena */
         x12_status rc = x12_walker_use_spec(w, s);
-        if (rc != X12_OK) {
-            x12_spec_free(s);
+        if (rc != X12_OK)
             return rc == X12_ERR_NOMEM ? rc : X12_OK;
-        }
-        slots[i] = s;
+        slots[i] = (x12_spec *)s; /* given to this walker (shared: never freed) */
     }
     return X12_OK;
 }
