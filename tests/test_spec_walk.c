@@ -100,15 +100,22 @@ static void test_malformed_specs(void **state)
 
 /* --- walking ----------------------------------------------------------------- */
 
-typedef struct walk_log {
+typedef struct walk_log walk_log;
+struct walk_log {
     strbuf events, findings;
     x12_walker *w;
     unsigned flags;
-} walk_log;
+    const x12_spec *spec; /* the guide of the first set walked */
+    /* walk_hooked(): hands each segment to the walker in its stead */
+    int (*hook)(walk_log *l, const x12_segment *seg);
+    int count; /* the hook's own */
+};
 
 static int on_event(void *ctx, const x12_walk_event *e)
 {
     walk_log *l = ctx;
+    if (e->spec && !l->spec)
+        l->spec = e->spec;
     if (e->kind == X12_WALK_SEGMENT)
         sb_printf(&l->events, "%*s%.*s@%s%s\n", (int)e->depth * 2, "", (int)e->seg->id.len,
                   e->seg->id.ptr, e->loop_id ? e->loop_id : "-", e->placed ? "" : " UNPLACED");
@@ -131,7 +138,8 @@ static void on_finding(void *ctx, const x12_finding *f)
 
 static int seg_cb(void *ctx, const x12_segment *seg)
 {
-    return x12_walker_segment(((walk_log *)ctx)->w, seg) != X12_OK;
+    walk_log *l = ctx;
+    return l->hook ? l->hook(l, seg) : x12_walker_segment(l->w, seg) != X12_OK;
 }
 
 static void err_cb(void *ctx, const x12_error *e)
@@ -141,10 +149,12 @@ static void err_cb(void *ctx, const x12_error *e)
 
 static int memo_off; /* walk_data() with the walker's memo of clean segments off */
 
-static void walk_data(const char *data, size_t len, walk_log *l, unsigned flags)
+static void walk_hooked(const char *data, size_t len, walk_log *l, unsigned flags,
+                        int (*hook)(walk_log *, const x12_segment *))
 {
     memset(l, 0, sizeof *l);
     l->flags = flags;
+    l->hook = hook;
     sb_add(&l->events, "", 0);
     sb_add(&l->findings, "", 0);
     x12_walker_callbacks wc = {on_event, on_finding};
@@ -161,6 +171,11 @@ static void walk_data(const char *data, size_t len, walk_log *l, unsigned flags)
     x12_reader_free(r);
     x12_walker_finish(l->w);
     x12_walker_free(l->w);
+}
+
+static void walk_data(const char *data, size_t len, walk_log *l, unsigned flags)
+{
+    walk_hooked(data, len, l, flags, NULL);
 }
 
 static void walk_path_flags(const char *path, walk_log *l, unsigned flags)
@@ -433,31 +448,20 @@ static void test_element_findings(void **state)
 #define GOOD "SVC*HC:99213*100*80~"
 #define BADAMT "SVC*HC:99213*1X0*80~"
 
-typedef struct swap_ctx {
-    walk_log *log;
-    int svc_seen;
-} swap_ctx;
-
 /* Hands the walker the third SVC with its charge swapped for a bad one, its
  * raw bytes left as they were (a hand-built segment). */
-static int swap_seg(void *ctx, const x12_segment *seg)
+static int swap_third_svc(walk_log *l, const x12_segment *seg)
 {
-    swap_ctx *c = ctx;
-    if (x12_slice_eq(seg->id, "SVC") && ++c->svc_seen == 3) {
+    if (x12_slice_eq(seg->id, "SVC") && ++l->count == 3) {
         x12_slice el[8];
         memcpy(el, seg->elements, (seg->element_count + 1) * sizeof *el);
         el[2].ptr = "1X0";
         el[2].len = 3;
         x12_segment copy = *seg;
         copy.elements = el;
-        return x12_walker_segment(c->log->w, &copy) != X12_OK;
+        return x12_walker_segment(l->w, &copy) != X12_OK;
     }
-    return x12_walker_segment(c->log->w, seg) != X12_OK;
-}
-
-static void swap_err(void *ctx, const x12_error *e)
-{
-    x12_walker_reader_error(((swap_ctx *)ctx)->log->w, e);
+    return x12_walker_segment(l->w, seg) != X12_OK;
 }
 
 static void test_element_memo(void **state)
@@ -486,20 +490,8 @@ static void test_element_memo(void **state)
      * raw bytes unchanged: checked, not taken from the memo */
     const char *y = ISA H835("1", "1 MAIN") CLAIM(GOOD) CLAIM(GOOD) CLAIM(GOOD)
         "SE*19*0001~GE*1*1~IEA*1*000000001~";
-    memset(&l, 0, sizeof l);
-    sb_add(&l.events, "", 0);
-    sb_add(&l.findings, "", 0);
-    x12_walker_callbacks wc = {on_event, on_finding};
-    l.w = x12_walker_new(&wc, &l, X12_WALK_ELEMENTS);
-    swap_ctx sc = {&l, 0};
-    x12_reader_callbacks cb = {swap_seg, swap_err};
-    x12_reader *r = x12_reader_new(NULL, &cb, &sc);
-    x12_reader_feed(r, y, strlen(y));
-    x12_reader_finish(r);
-    x12_reader_free(r);
-    x12_walker_finish(l.w);
-    x12_walker_free(l.w);
-    assert_int_equal(sc.svc_seen, 3);
+    walk_hooked(y, strlen(y), &l, X12_WALK_ELEMENTS, swap_third_svc);
+    assert_int_equal(l.count, 3);
     if (strcmp(l.findings.p, "X12_ERR_ELEMENT_CHAR error snip=1 loop=2110 segment=20 set=18 id=SVC "
                              "el=2.0 ik3=8 ik4=6 SVC02: decimal (R) with a bad character\n") != 0)
         fail_msg("findings:\n%s", l.findings.p);
@@ -551,42 +543,15 @@ static void test_nearest_guide(void **state)
  * some 6 ms a file): two walkers, in two threads at once, see the same spec
  * and give the same findings as one walker alone. */
 typedef struct spec_seen {
-    walk_log log; /* first: on_finding() takes the context for a walk_log */
-    const x12_spec *spec;
     const char *data;
     size_t len;
+    walk_log log;
 } spec_seen;
-
-static int seen_event(void *ctx, const x12_walk_event *e)
-{
-    spec_seen *s = ctx;
-    if (e->spec && !s->spec)
-        s->spec = e->spec;
-    return 0;
-}
-
-static int seen_seg(void *ctx, const x12_segment *seg)
-{
-    return x12_walker_segment(((spec_seen *)ctx)->log.w, seg) != X12_OK;
-}
 
 static int seen_thread(void *arg)
 {
     spec_seen *s = arg;
-    sb_add(&s->log.findings, "", 0);
-    x12_walker_callbacks wc = {seen_event, on_finding};
-    /* on_finding writes to the walk_log its context points at */
-    s->log.w = x12_walker_new(&wc, s, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
-    x12_reader_options o;
-    x12_reader_options_init(&o);
-    o.flags = X12_READ_LENIENT;
-    x12_reader_callbacks cb = {seen_seg, NULL};
-    x12_reader *r = x12_reader_new(&o, &cb, s);
-    x12_reader_feed(r, s->data, s->len);
-    x12_reader_finish(r);
-    x12_reader_free(r);
-    x12_walker_finish(s->log.w);
-    x12_walker_free(s->log.w);
+    walk_data(s->data, s->len, &s->log, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
     return 0;
 }
 
@@ -608,12 +573,14 @@ static void test_shared_specs(void **state)
     assert_int_equal(thrd_create(&tb, seen_thread, &b), thrd_success);
     thrd_join(ta, NULL);
     thrd_join(tb, NULL);
-    assert_non_null(a.spec);
-    assert_ptr_equal(a.spec, b.spec);
-    assert_string_equal(x12_spec_guide_id(a.spec), "005010X222A1");
+    assert_non_null(a.log.spec);
+    assert_ptr_equal(a.log.spec, b.log.spec);
+    assert_string_equal(x12_spec_guide_id(a.log.spec), "005010X222A1");
     assert_string_equal(a.log.findings.p, alone.findings.p);
     assert_string_equal(b.log.findings.p, alone.findings.p);
+    sb_free(&a.log.events);
     sb_free(&a.log.findings);
+    sb_free(&b.log.events);
     sb_free(&b.log.findings);
     sb_free(&alone.events);
     sb_free(&alone.findings);
