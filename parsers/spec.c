@@ -619,6 +619,10 @@ static spec_seg *load_seg_body(loader *L, const xmlNode *n)
         if (s->els[i].usage == 'R')
             s->last_required = (uint16_t)(i + 1);
     }
+    /* a repeating key element (005010X231A1 2100 CTX01 repeats 10 times)
+     * is told apart by its first repetition */
+    if (!L->failed && s->key_pos && s->key_pos <= s->nels && s->els[s->key_pos - 1].rep > 1)
+        s->key_rep = 1;
     L->spec->stats.segments++;
     return s;
 }

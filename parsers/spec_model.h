@@ -64,6 +64,7 @@ typedef struct spec_seg {
     uint32_t maxuse;
     uint16_t pos;      /* TR3 position number: siblings with the same one may come in any order */
     uint16_t key_pos, key_comp;     /* qualifier element telling same-tag siblings apart */
+    uint8_t key_rep;                /* the key element repeats: its first repetition is the key */
     const char *const *keyvals;     /* sorted; NULL = matches any value */
     uint32_t nkeyvals;
     const uint64_t *kkeys;          /* keyvals packed (spec_codekey), NULL if one is long */

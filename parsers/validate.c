@@ -20,13 +20,16 @@ typedef struct vctx {
     int flags;      /* VF_* for the next report */
     int overlay;    /* the element being checked was narrowed by an overlay */
     int num_safe;   /* neither separator can sit inside a number (quick_ok) */
+    unsigned rep;   /* repetition being checked, 0 when the element does not repeat */
 } vctx;
 
 static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t comp, const char *ref,
                 const char *detail)
 {
-    char d[96];
-    snprintf(d, sizeof d, "%s%s%s", ref ? ref : "", ref && detail && *detail ? ": " : "",
+    char d[96], r[32] = "";
+    if (v->rep)
+        snprintf(r, sizeof r, ", repetition %u", v->rep);
+    snprintf(d, sizeof d, "%s%s%s%s", ref ? ref : "", r, ref && detail && *detail ? ": " : "",
              detail ? detail : "");
     v->report(v->rctx, v->seg, code, ik4, el, comp, v->loop_id, d,
               v->flags | (v->unverified ? VF_WARNING : 0) | (v->overlay ? VF_SNIP7 : 0));
@@ -495,6 +498,7 @@ static void check_element(vctx *v, const spec_el *e, x12_slice val, uint16_t p)
     }
     for (unsigned r = 1; r <= nrep; r++) {
         x12_slice rv = nrep == 1 ? val : x12_element_repetition(seg, val, r);
+        v->rep = nrep == 1 ? 0 : r;
         if (!e->ncomps) {
             if (has_comp && (nrep == 1 || memchr(rv.ptr ? rv.ptr : "", cs, rv.len))) {
                 bad(v, X12_ERR_ELEMENT_COMPONENTS, "13", p, 0, e->ref, "a simple element with components");
@@ -505,12 +509,13 @@ static void check_element(vctx *v, const spec_el *e, x12_slice val, uint16_t p)
         }
         check_composite(v, e, rv, p, rs);
     }
+    v->rep = 0;
 }
 
 int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
                            elem_report_fn report, void *rctx)
 {
-    vctx v = {seg, def, loop_id, report, rctx, 0, 0, 0, 0, 0};
+    vctx v = {seg, def, loop_id, report, rctx, 0, 0, 0, 0, 0, 0};
     char rs = seg->delims.repetition, cs = seg->delims.component;
     uint32_t n = seg->element_count;
     /* envelope-level segments carry their own fixed layout */

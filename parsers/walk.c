@@ -647,6 +647,8 @@ static int key_matches(const spec_seg *d, const x12_segment *seg)
     if (!d->keyvals)
         return 1;
     x12_slice v = seg_el(seg, d->key_pos);
+    if (d->key_rep)
+        v = x12_element_repetition(seg, v, 1);
     if (d->key_comp)
         v = x12_element_component(seg, v, d->key_comp);
     return spec_keys_has(d->kkeys, d->keyvals, d->nkeyvals, v.ptr, v.len);

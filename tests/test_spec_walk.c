@@ -433,6 +433,41 @@ static void test_element_findings(void **state)
     sb_free(&w2.findings);
 }
 
+/* A qualifier element that repeats (005010X231A1 2100 CTX01, up to 10
+ * times) tells same-tag siblings apart by its first repetition: the CTX of a
+ * situational trigger with several repetitions is placed as one (it was
+ * "not expected"), and a finding inside a repetition past the first names it. */
+static void test_repeating_key(void **state)
+{
+    (void)state;
+    const char *x = ISA "GS*FA*S*R*20261126*1200*1*X*005010X231A1~ST*999*0001*005010X231A1~"
+                        "AK1*HC*17*005010X222A1~AK2*837*0002~IK3*REF*57**3~"
+                        "CTX*SITUATIONAL TRIGGER^SITUATIONAL TRIGGER:X^SITUATIONAL TRIGGER*CLM*43**5:3*1325~"
+                        "CTX*CLM01:123456789~"
+                        "IK5*R*5~AK9*R*1*1*0~SE*9*0001~GE*1*1~IEA*1*000000001~";
+    walk_log l;
+    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS);
+    const char *events = "ISA@-\nGS@-\nENTER ST\nST@ST\nAK1@ST\n"
+                         "  ENTER 2000\n"
+                         "  AK2@2000\n"
+                         "    ENTER 2100\n"
+                         "    IK3@2100\n"
+                         "    CTX@2100\n"
+                         "    CTX@2100\n"
+                         "    LEAVE 2100\n"
+                         "  IK5@2000\n"
+                         "  LEAVE 2000\n"
+                         "AK9@ST\nSE@ST\nLEAVE ST\nGE@-\nIEA@-\n";
+    if (strcmp(l.events.p, events) != 0)
+        fail_msg("events:\n%s", l.events.p);
+    const char *want = "X12_ERR_ELEMENT_NOT_USED error snip=2 loop=2100 segment=7 set=5 id=CTX el=1.2 "
+                       "ik3=8 ik4=I10 CTX01-02, repetition 2\n";
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 /* The walker remembers segments whose element checks found nothing and does
  * not check their byte-for-byte twins again.  Findings must come out as if
  * every segment were checked: a bad segment repeated is reported each time,
@@ -1072,6 +1107,7 @@ int main(void)
         cmocka_unit_test(test_clean_examples),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
+        cmocka_unit_test(test_repeating_key),
         cmocka_unit_test(test_element_memo),
         cmocka_unit_test(test_nearest_guide),
         cmocka_unit_test(test_shared_specs),
