@@ -19,17 +19,11 @@
 #include "internal.h"
 #include "spec_model.h"
 
-/* Guides read with the spec of the 837 they amend or precede: the loops and
- * segments the model carries are the same in these versions. */
+/* The guides read; their earlier and later versions (005010X222, X222A2,
+ * X223, X223A1, X223A3, X224, X224A1, X224A3) are read with the nearest of
+ * them (X12_WALK_NEAREST_GUIDE): the loops and segments the model carries are
+ * the same in these versions. */
 #define GUIDES_READ "005010X222A1, X223A2, X224A2"
-static const spec_alias ALIASES[] = {
-    {"005010X222", "005010X222A1"},   {"005010X222A2", "005010X222A1"},
-    {"005010X223", "005010X223A2"},   {"005010X223A1", "005010X223A2"},
-    {"005010X223A3", "005010X223A2"}, {"005010X224", "005010X224A2"},
-    {"005010X224A1", "005010X224A2"}, {"005010X224A3", "005010X224A2"},
-};
-#define NALIAS (sizeof ALIASES / sizeof ALIASES[0])
-_Static_assert(sizeof ALIASES / sizeof ALIASES[0] == CLAIM_NALIAS, "CLAIM_NALIAS");
 
 /* ---- parties ------------------------------------------------------------ */
 
@@ -650,7 +644,8 @@ x12_claim_reader *x12_claim_reader_new(const x12_claim_reader_callbacks *cb, voi
             return NULL;
         }
     x12_walker_callbacks wcb = {on_event, on_finding};
-    if (!(r->walker = x12_walker_new_alloc(&wcb, r, walk_flags, alloc))) {
+    /* neighbouring versions read with the nearest guide, a warning saying so */
+    if (!(r->walker = x12_walker_new_alloc(&wcb, r, walk_flags | X12_WALK_NEAREST_GUIDE, alloc))) {
         x12_claim_reader_free(r);
         return NULL;
     }
@@ -662,7 +657,6 @@ void x12_claim_reader_free(x12_claim_reader *r)
     if (!r)
         return;
     x12_walker_free(r->walker);
-    /* (alias_spec[] notes shared specs: nothing to free) */
     for (int i = 0; i < A_COUNT; i++)
         x12_arena_free(r->a[i]);
     if (r->alloc)
@@ -685,11 +679,6 @@ x12_status x12_claim_reader_segment(x12_claim_reader *r, const x12_segment *seg)
 {
     if (r->fatal)
         return r->fatal;
-    if (x12_slice_eq(seg->id, "ST")) {
-        x12_status st = spec_alias_load(r->walker, seg, ALIASES, NALIAS, r->alias_spec);
-        if (st != X12_OK)
-            return r->fatal = st;
-    }
     x12_status st = x12_walker_segment(r->walker, seg);
     if (st == X12_ERR_NOMEM)
         r->fatal = st; /* the walker's: x12_claim_read_file() reports it, not a stop */

@@ -9,7 +9,6 @@
 
 #include <x12/claim.h>
 
-#define CLAIM_NALIAS 8 /* guide aliases (claim837.c) */
 
 typedef struct order_track {
     int rank;          /* guide rank of the last one */
@@ -25,7 +24,6 @@ struct x12_claim_reader {
     void *ctx;
     const x12_allocator *alloc;
     x12_walker *walker;
-    x12_spec *alias_spec[CLAIM_NALIAS];
     x12_arena *a[A_COUNT];
     x12_status fatal;
     int stopped;

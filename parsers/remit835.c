@@ -14,11 +14,6 @@
 #include "internal.h"
 #include "spec_model.h"
 
-/* Guides read with the spec of the 835 they precede: the base 5010 guide
- * before its addenda has the same loops and segments. */
-static const spec_alias ALIASES[] = {{"005010X221", "005010X221A1"}};
-#define NALIAS (sizeof ALIASES / sizeof ALIASES[0])
-
 /* Segment ids and qualifiers compared inline, the literal's length first
  * (memcmp was not inlined, and this runs for every segment). */
 #define IS(v, lit) ((v).len == sizeof(lit) - 1 && x12__slice_is((v), (lit)))
@@ -65,7 +60,6 @@ struct x12_remit_reader {
     x12_remit_callbacks cb;
     void *ctx;
     x12_walker *w;
-    x12_spec *alias_spec[NALIAS]; /* given to the walker when a set names its alias (shared) */
     x12_arena *hdr, *arena;
     int nomem, stopped;
     /* the set */
@@ -888,7 +882,10 @@ X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, vo
     r->hdr = x12_arena_new(alloc);
     r->arena = x12_arena_new(alloc);
     x12_walker_callbacks wc = {on_event, on_finding};
-    r->w = r->hdr && r->arena ? x12_walker_new_alloc(&wc, r, walk_flags | X12_WALK_BALANCE, alloc) : NULL;
+    /* balancing always; a 005010X221 835 (before the A1 addendum: the same
+     * loops and segments) read with the A1 guide, and a warning says so */
+    unsigned flags = walk_flags | X12_WALK_BALANCE | X12_WALK_NEAREST_GUIDE;
+    r->w = r->hdr && r->arena ? x12_walker_new_alloc(&wc, r, flags, alloc) : NULL;
     if (!r->w) {
         x12_arena_free(r->hdr);
         x12_arena_free(r->arena);
@@ -916,10 +913,6 @@ X12_API x12_status x12_remit_reader_segment(x12_remit_reader *r, const x12_segme
 {
     if (r->nomem || r->stopped)
         return status_of(r, X12_OK);
-    if (IS(seg->id, "ST") && spec_alias_load(r->w, seg, ALIASES, NALIAS, r->alias_spec) != X12_OK) {
-        r->nomem = 1;
-        return status_of(r, X12_OK);
-    }
     x12_status s = x12_walker_segment(r->w, seg);
     if (s == X12_ERR_NOMEM)
         r->nomem = 1;
@@ -957,7 +950,6 @@ X12_API void x12_remit_reader_free(x12_remit_reader *r)
     if (!r)
         return;
     x12_walker_free(r->w);
-    /* (alias_spec[] notes shared specs: nothing to free) */
     x12_arena_free(r->hdr);
     x12_arena_free(r->arena);
     if (r->has_alloc)

@@ -168,7 +168,7 @@ static inline uint32_t spec_loop_first(const spec_loop *lp, uint32_t key)
 struct x12_spec {
     const char *guide_id, *ts, *fid, *name;
     /* the guide whose rules the spec holds, from its XML: guide_id differs
-     * when a reader reads another version with it (spec_alias_load), and
+     * when a set of another version is read with it (X12_WALK_NEAREST_GUIDE), and
      * what depends on the guide's own rules (balancing) goes by this one */
     const char *own_id;
     spec_loop *root;   /* ST ... SE as a loop with id "ST" */
@@ -251,22 +251,7 @@ static inline int spec_el_has_code(const struct spec_el *e, const char *v, size_
     return spec_keys_has(e->ckeys, e->codes, e->ncodes, v, n);
 }
 
-/* A guide id read with the spec of the guide it amends or precedes (the
- * loops and segments a reader carries are the same in both). */
-typedef struct spec_alias {
-    const char *alias, *guide;
-} spec_alias;
-
 struct x12_walker;
-/* Before the walker is given an ST: when the set's guide id (ST03, else the
- * group's GS08) is tab[i].alias and slots[i] is empty, the built-in spec of
- * tab[i].guide under the alias's id (the process's shared copy; tab's
- * strings must be static) is given to the walker; slots[i] notes it (not to
- * be freed).  X12_ERR_NOMEM, else X12_OK (also
- * when the spec cannot be had: the set then has no guide, and the reader
- * says so).  (walk.c) */
-x12_status spec_alias_load(struct x12_walker *w, const x12_segment *st, const spec_alias *tab,
-                           size_t n, x12_spec **slots);
 /* For a set whose guide has no spec, at its ST: "ST03 is 'X'; x12kit reads
  * READS" (or GS08 when ST03 is empty) into buf; returns the element to name
  * (3, or 0 for GS08).  (walk.c) */
@@ -278,7 +263,7 @@ unsigned spec_unread_detail(const struct x12_walker *w, const x12_segment *st, c
  * would.  (spec.c) */
 const x12_spec *x12__spec_builtin_shared(const char *guide_id, x12_error *err);
 /* The same, read under another id (a version read with the guide's spec:
- * spec_alias_load, X12_WALK_NEAREST_GUIDE); `as_id` must be static text. */
+ * X12_WALK_NEAREST_GUIDE); `as_id` must be static text. */
 const x12_spec *x12__spec_builtin_shared_as(const char *guide_id, const char *as_id,
                                             x12_error *err);
 

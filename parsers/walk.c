@@ -449,8 +449,8 @@ x12_status x12_walker_use_spec(x12_walker *w, const x12_spec *spec)
 
 /* Earlier and later versions of the guides x12kit has, and the one each is
  * nearest: the same loops and segments, with a few codes and usages changed
- * by addenda or errata (X12_WALK_NEAREST_GUIDE; the 835 and 837 readers read
- * them so too). */
+ * by addenda or errata (X12_WALK_NEAREST_GUIDE, which the 835 and 837
+ * readers always set). */
 static const struct {
     const char *id, *guide, *ts;
 } NEAREST[] = {
@@ -1022,27 +1022,6 @@ void x12_walker_free(x12_walker *w)
     x12__free(w->alloc, w->memo_tags);
     ctlset_free(&w->hl_ids, w->alloc);
     x12__free(w->alloc, w);
-}
-
-x12_status spec_alias_load(x12_walker *w, const x12_segment *st, const spec_alias *tab, size_t n,
-                           x12_spec **slots)
-{
-    char id[40];
-    set_guide_id(w, st, id, sizeof id);
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(id, tab[i].alias) || slots[i])
-            continue;
-        x12_error err;
-        /* the process's shared copy under the alias's id */
-        const x12_spec *s = x12__spec_builtin_shared_as(tab[i].guide, tab[i].alias, &err);
-        if (!s)
-            return err.code == X12_ERR_NOMEM ? X12_ERR_NOMEM : X12_OK;
-        x12_status rc = x12_walker_use_spec(w, s);
-        if (rc != X12_OK)
-            return rc == X12_ERR_NOMEM ? rc : X12_OK;
-        slots[i] = (x12_spec *)s; /* given to this walker (shared: never freed) */
-    }
-    return X12_OK;
 }
 
 unsigned spec_unread_detail(const x12_walker *w, const x12_segment *st, const char *reads,

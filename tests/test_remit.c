@@ -21,6 +21,8 @@
 
 typedef struct got {
     unsigned payments, claims, lines, plb, sets, findings, errors, reader_errors, not_carried;
+    unsigned nearest; /* X12_ERR_NEAREST_GUIDE warnings, counted apart */
+    char nearest_detail[96];
     int64_t paid, charge, pr, plb_cents, bpr;
     char trace[32], payer_id[32], payer_name[64], payee_id[32], date[16];
     /* RC-PART-1 */
@@ -117,6 +119,13 @@ static void on_finding(void *ctx, const x12_finding *f)
         /* counted apart: the other counts are of real findings */
         assert_int_equal(f->severity, X12_SEV_INFO);
         g->not_carried++;
+        return;
+    }
+    if (f->err.code == X12_ERR_NEAREST_GUIDE) {
+        assert_int_equal(f->severity, X12_SEV_WARNING);
+        assert_int_equal(f->err.set_position, 1);
+        g->nearest++;
+        snprintf(g->nearest_detail, sizeof g->nearest_detail, "%s", f->err.detail);
         return;
     }
     g->findings++;
@@ -545,9 +554,15 @@ static void test_guide_versions(void **state)
     assert_set_skipped(&g, X12_ERR_GUIDE_NOT_READ, 3, "ST03 is '005010X999'; x12kit reads 005010X221A1");
     free(t);
     /* the base guide: read as the addenda's, every figure the same */
+    assert_int_equal(want.nearest, 0);
     t = replaced(era, "*005010X221A1~", "*005010X221~");
     read_limited(t, strlen(t), 0, &g);
     assert_int_equal(g.errors, 0);
+    assert_int_equal(g.findings, want.findings);
+    /* said once, at its ST, as x12 validate --nearest-guide says it */
+    assert_int_equal(g.nearest, 1);
+    assert_non_null(strstr(g.nearest_detail, "'005010X221'"));
+    assert_non_null(strstr(g.nearest_detail, "checked as 005010X221A1"));
     assert_int_equal(g.claims, want.claims);
     assert_int_equal(g.lines, want.lines);
     assert_int_equal(g.plb, want.plb);

@@ -797,7 +797,9 @@ typedef struct x12_claim_reader x12_claim_reader;
 
 /* Creates an 837 reader (P, I and D: the type of each set comes from its
  * guide; 005010X222, X222A2, X223, X223A1, X223A3, X224, X224A1 and X224A3
- * are read with the spec of their kind).  `walk_flags` are X12_WALK_* bits
+ * are read with the spec of their kind: X12_WALK_NEAREST_GUIDE is always
+ * added, and a warning X12_ERR_NEAREST_GUIDE at such a set's ST says which
+ * guide it was read as).  `walk_flags` are X12_WALK_* bits
  * for the walker's own checks (0 = structure only).  `alloc` (NULL = libc)
  * serves the reader and its arenas; the walker and the specs it loads use
  * the C library.  Returns NULL when memory runs out.  Free with

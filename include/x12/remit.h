@@ -227,7 +227,9 @@ typedef struct x12_remit_callbacks {
 typedef struct x12_remit_reader x12_remit_reader;
 
 /* Creates an 835 reader.  `walk_flags` are X12_WALK_* bits; X12_WALK_BALANCE
- * is always added (005010X221A1 balancing runs on every 835 read).  `alloc`
+ * is always added (005010X221A1 balancing runs on every 835 read), and so is
+ * X12_WALK_NEAREST_GUIDE (a 005010X221 835 is read with the 005010X221A1
+ * guide, a warning X12_ERR_NEAREST_GUIDE at its ST saying so).  `alloc`
  * NULL = libc.  Returns NULL when memory runs out. */
 X12_API x12_remit_reader *x12_remit_reader_new(const x12_remit_callbacks *cb, void *ctx,
                                                unsigned walk_flags, const x12_allocator *alloc);
