@@ -17,7 +17,8 @@ static const char HELP[] =
     "CSV (RFC 4180, a header row) by default; --format json writes NDJSON with the same fields,\n"
     "amounts as strings (\"123.45\").  Columns: docs/835-columns.md.\n"
     "Balancing (SNIP 3) runs on every file: an 835 that does not balance is still converted and\n"
-    "its findings go to standard error.\n"
+    "its findings go to standard error.  A 005010X221 835 is read as 005010X221A1, with a\n"
+    "warning saying so.\n"
     "Exit status: 0 fine, 1 some input had errors, 2 usage or I/O error.\n\n";
 
 typedef struct run835 {
@@ -52,8 +53,9 @@ static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     run835 *r = ctx;
-    if (f->err.code == X12_ERR_CLAIM_NOT_UTF8) {
-        cli_print_error(r->file, &f->err); /* a warning: the rows are whole */
+    if (f->err.code == X12_ERR_CLAIM_NOT_UTF8 || f->err.code == X12_ERR_NEAREST_GUIDE) {
+        /* warnings: the rows are whole (a 005010X221 835 is read as X221A1) */
+        cli_print_error(r->file, &f->err);
         return;
     }
     if (f->severity != X12_SEV_ERROR)

@@ -195,11 +195,12 @@ static void tj_finding(void *ctx, const x12_finding *f)
     tj *t = ctx;
     /* what makes the claims incomplete: syntax and envelope errors, segments
      * the model does not carry, the reader's own errors (a value the model
-     * cannot hold, a claim not read); and text read as ISO-8859-1 (a warning:
-     * the claims are whole) */
+     * cannot hold, a claim not read); and two warnings */
     int own_error = f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
                     f->err.code <= X12_ERR_GUIDE_NOT_READ;
-    if (f->err.code == X12_ERR_CLAIM_NOT_UTF8) {
+    if (f->err.code == X12_ERR_CLAIM_NOT_UTF8 || f->err.code == X12_ERR_NEAREST_GUIDE) {
+        /* warnings: the claims are whole (a set of another version of its
+         * guide, 005010X222A2 say, is read with the nearest one) */
         cli_print_error(t->file, &f->err);
     } else if (f->err.code == X12_ERR_UNKNOWN_GUIDE) {
         /* the walker's note; the reader's X12_ERR_GUIDE_NOT_READ says it for an 837 */

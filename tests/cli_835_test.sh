@@ -77,6 +77,10 @@ has "$T/err" "v4010.835: segment 3 (ST), byte "
 has "$T/err" "no spec for the transaction set's guide: not read (GS08 is '004010X091A1'; x12kit reads 005010X221A1)"
 sed 's/\*005010X221A1~/*005010X221~/' "$F/era-1.835" >"$T/base.835"
 expect_rc 0 "$X12" 835 "$T/base.835"; lines "$T/out" 8
+# ... and says so, once, at its ST (a warning: exit 0)
+has "$T/err" "base.835: segment 3 (ST), byte "
+has "$T/err" "('005010X221' (from GS08) checked as 005010X221A1)"
+[ "$(wc -l <"$T/err")" = 1 ] && ok || bad "more than the one warning: $(cat "$T/err")"
 "$X12" 835 "$F/era-1.835" 2>/dev/null | sed 's|^[^,]*era-1.835,|F,|' >"$T/a1.csv"
 sed 's|^[^,]*base.835,|F,|' "$T/out" | cmp -s - "$T/a1.csv" && ok || bad "005010X221 rows differ from 005010X221A1's"
 # unbalanced: rows still written, the finding on stderr, exit 1

@@ -94,6 +94,14 @@ expect_rc 1 "$X12" 837 --to-json "$SRC/fixtures/corpus/lfh-x12__managed-care.835
 has "$T/err" "lfh-x12__managed-care.835: segment 3 (ST) element 1.0, byte 161: transaction set is not an 837: skipped"
 [ -s "$T/out" ] && bad "claims from an 835" || ok
 expect_rc 2 "$X12" 837 --to-json "$T/missing.837"; has "$T/err" "No such file or directory"
+# an 837 of a neighbouring version (005010X222A2): the same claims, a
+# warning at its ST naming both guides, exit 0
+sed 's/005010X222A1/005010X222A2/g' "$T/n.837" >"$T/a2.837"
+expect_rc 0 "$X12" 837 --to-json "$T/a2.837"
+same_json "$C/y_837p.ndjson" "$T/out" && ok || bad "--to-json of an X222A2 837 differs"
+has "$T/err" "a2.837: segment 3 (ST), byte "
+has "$T/err" "('005010X222A2' (from ST03) checked as 005010X222A1)"
+[ "$(wc -l <"$T/err")" = 1 ] && ok || bad "more than the one warning: $(cat "$T/err")"
 # an 837 of a guide x12kit has no spec for: named at its ST, no claims, exit 1
 sed 's/005010X222A1/005010X999/g' "$T/n.837" >"$T/unknown.837"
 expect_rc 1 "$X12" 837 --to-json "$T/unknown.837"
