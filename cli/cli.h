@@ -65,10 +65,13 @@ struct json_t *cli_jstr(const char *s);
 /* --spec OVERLAY for command `name`: loads the companion-guide overlay at
  * `path` onto its guide, or onto the guide already in specs[] when an earlier
  * overlay named the same one (overlays stack in the order given).  At most
- * CLI_MAX_OVERLAID guides.  0 done, -1 failed (message printed). */
+ * CLI_MAX_OVERLAID guides.  The file is read once; `hash` (may be NULL) is
+ * fed its bytes and a NUL after them.  0 done, -1 failed (message printed). */
 #define CLI_MAX_OVERLAID 16
 struct x12_spec;
-int cli_overlay_add(const char *name, struct x12_spec **specs, int *nspecs, const char *path);
+struct sha256_ctx;
+int cli_overlay_add(const char *name, struct x12_spec **specs, int *nspecs, const char *path,
+                    struct sha256_ctx *hash);
 
 /* Prints "FILE: segment N (ID) element E.C, byte B: message" to stderr. */
 void cli_print_error(const char *file, const x12_error *e);

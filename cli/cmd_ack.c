@@ -99,7 +99,7 @@ int cmd_ack(int argc, char **argv)
                 else
                     ao.control_number = (uint32_t)v;
             } else {
-                if (cli_overlay_add("ack", specs, &nspecs, val) != 0)
+                if (cli_overlay_add("ack", specs, &nspecs, val, NULL) != 0)
                     goto done;
             }
         } else if (a[0] == '-' && a[1]) {

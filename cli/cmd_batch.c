@@ -314,28 +314,11 @@ static void free_run(batch_run *r)
     free(r->db);
 }
 
+/* An overlay: its bytes, read once, also go into the run's options (a
+ * changed overlay redoes the files done under the old one). */
 static int load_spec(batch_run *r, const char *path)
 {
-    if (cli_overlay_add("batch", r->specs, &r->nspecs, path) != 0)
-        return -1;
-    /* its bytes go into the run's options (a changed overlay redoes files) */
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        fprintf(stderr, "x12 batch: %s: %s\n", path, strerror(errno));
-        return -1;
-    }
-    unsigned char buf[8192];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, fp)) > 0)
-        sha256_update(&r->spec_hash, buf, n);
-    int bad = ferror(fp);
-    fclose(fp);
-    if (bad) {
-        fprintf(stderr, "x12 batch: %s: read error\n", path);
-        return -1;
-    }
-    sha256_update(&r->spec_hash, "", 1); /* the end of one overlay */
-    return 0;
+    return cli_overlay_add("batch", r->specs, &r->nspecs, path, &r->spec_hash);
 }
 
 int cmd_batch(int argc, char **argv)

@@ -129,7 +129,7 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
         fprintf(stderr, "x12 validate: --spec needs an overlay file\n");
         return -1;
     }
-    return cli_overlay_add("validate", vo->specs, &vo->nspecs, argv[++*i]) == 0 ? 1 : -1;
+    return cli_overlay_add("validate", vo->specs, &vo->nspecs, argv[++*i], NULL) == 0 ? 1 : -1;
 }
 
 int cmd_validate(int argc, char **argv)

@@ -1,4 +1,6 @@
 /* Option handling and error output shared by the x12 commands. */
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +11,7 @@
 #include <x12/spec.h>
 
 #include "cli.h"
+#include "sha256.h"
 
 const char CLI_COMMON_HELP[] =
     "Reading options (every command that reads X12):\n"
@@ -118,23 +121,76 @@ static void overlay_error(const char *name, const char *path, const x12_error *e
             (unsigned long long)err->byte_offset, err->msg, err->detail);
 }
 
-int cli_overlay_add(const char *name, x12_spec **specs, int *nspecs, const char *path)
+/* The whole of an overlay file, read once (its bytes are what is loaded and
+ * what x12 batch hashes); NULL with a message printed. */
+#define OVERLAY_MAX (64u << 20)
+static char *read_overlay_file(const char *name, const char *path, size_t *len)
 {
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        fprintf(stderr, "x12 %s: %s: %s\n", name, path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 0, n = 0;
+    char *buf = NULL;
+    for (;;) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 16384;
+            char *nb = ncap <= OVERLAY_MAX ? realloc(buf, ncap) : NULL;
+            if (!nb) {
+                fprintf(stderr, "x12 %s: %s: %s\n", name, path,
+                        ncap > OVERLAY_MAX ? "larger than an overlay can be (64 MiB)" : "out of memory");
+                break;
+            }
+            buf = nb;
+            cap = ncap;
+        }
+        size_t got = fread(buf + n, 1, cap - n, fp);
+        n += got;
+        if (got == 0) {
+            if (ferror(fp)) {
+                fprintf(stderr, "x12 %s: %s: %s\n", name, path, strerror(errno ? errno : EIO));
+                break;
+            }
+            fclose(fp);
+            *len = n;
+            return buf;
+        }
+    }
+    fclose(fp);
+    free(buf);
+    return NULL;
+}
+
+int cli_overlay_add(const char *name, x12_spec **specs, int *nspecs, const char *path,
+                    sha256_ctx *hash)
+{
+    size_t len;
+    char *xml = read_overlay_file(name, path, &len);
+    if (!xml)
+        return -1;
+    if (hash) {
+        sha256_update(hash, xml, len);
+        sha256_update(hash, "", 1); /* the end of one overlay */
+    }
     x12_error err;
-    x12_spec *s = x12_spec_load_overlaid(path, &err);
+    x12_spec *s = x12_spec_load_overlaid_memory(xml, len, path, &err);
     if (!s) {
         overlay_error(name, path, &err);
+        free(xml);
         return -1;
     }
     for (int k = 0; k < *nspecs; k++)
         if (!strcmp(x12_spec_guide_id(specs[k]), x12_spec_guide_id(s))) {
             x12_spec_free(s);
-            if (x12_spec_apply_overlay(specs[k], path, &err) != X12_OK) {
+            /* a second overlay of the same guide: applied over the first */
+            int rc = x12_spec_apply_overlay_memory(specs[k], xml, len, path, &err) == X12_OK ? 0 : -1;
+            if (rc)
                 overlay_error(name, path, &err);
-                return -1;
-            }
-            return 0;
+            free(xml);
+            return rc;
         }
+    free(xml);
     if (*nspecs == CLI_MAX_OVERLAID) {
         x12_spec_free(s);
         fprintf(stderr, "x12 %s: overlays for at most %d guides\n", name, CLI_MAX_OVERLAID);

@@ -1567,6 +1567,20 @@ x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err)
     return st;
 }
 
+x12_status x12_spec_apply_overlay_memory(x12_spec *s, const void *xml, size_t len, const char *name,
+                                         x12_error *err)
+{
+    if (!name)
+        name = "overlay";
+    x12_status st;
+    xmlDoc *doc = read_overlay(NULL, xml, len, name, &st, err);
+    if (!doc)
+        return st;
+    st = apply_overlay_doc(s, doc, name, err);
+    xmlFreeDoc(doc);
+    return st;
+}
+
 /* The built-in guide the overlay's guide= names, with the overlay applied. */
 static x12_spec *load_overlaid_doc(xmlDoc *doc, const char *name, x12_error *err)
 {

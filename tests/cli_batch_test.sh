@@ -226,6 +226,8 @@ eq "$(wc -l <"$T/ov/findings/837p.x12.ndjson" | tr -d ' ')" "$(wc -l <"$T/vj" | 
 eq "$(jget "$T/ov/summary.json" files.with_errors)" 1 "with_errors"
 [ "$(jget "$T/ov/summary.json" findings.by_snip.7.errors)" -gt 0 ] && ok || bad "no SNIP 7 errors"
 expect_rc 2 "$X12" batch --in "$T/in837" --out "$T/ov2" --spec "$T/nonexistent.xml"; has "$T/err" "nonexistent.xml"
+expect_rc 2 "$X12" batch --in "$T/in837" --out "$T/ov2" --spec "$T/in837"; has "$T/err" "x12 batch: $T/in837: Is a directory"
+[ -e "$T/ov2" ] && bad "an output folder made for a usage error" || ok
 expect_rc 2 "$X12" batch --in "$T/in837" --out "$T/ov2" --db "$T/no/such/dir/l.sqlite"; has "$T/err" "cannot open the ledger"
 
 # --- the progress bar: on a terminal only (script(1) gives one), never with --quiet

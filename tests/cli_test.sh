@@ -73,6 +73,9 @@ expect_rc 2 "$X12" info --json --bogus "$F/y_minimal.x12"
 expect_rc 2 "$X12" validate --spec; has "$T/err" "--spec needs an overlay file"
 expect_rc 2 "$X12" validate --spec "$T/no-such-overlay.xml" "$F/y_minimal.x12"
 has "$T/err" "no-such-overlay.xml"
+# an overlay that cannot be read (a folder): named with the reason
+expect_rc 2 "$X12" validate --spec "$T" "$F/y_minimal.x12"
+has "$T/err" "x12 validate: $T: Is a directory"
 
 # cat: one segment per line, delimiters kept, byte-identical to the input for a clean file
 expect_rc 0 "$X12" cat "$F/y_minimal.x12"

@@ -839,6 +839,14 @@ static void expect_bad_overlay(const char *xml, const char *detail_part, unsigne
     if (!strstr(merr.detail, detail_part))
         fail_msg("memory: detail '%s' lacks '%s'", merr.detail, detail_part);
     assert_int_equal(merr.byte_offset, line);
+    /* and applied from memory to the guide itself */
+    x12_spec *g = x12_spec_load_builtin("005010X222A1", &merr);
+    assert_non_null(g);
+    assert_int_equal(x12_spec_apply_overlay_memory(g, xml, strlen(xml), "mem.xml", &merr), X12_ERR_SPEC);
+    if (!strstr(merr.detail, detail_part))
+        fail_msg("applied from memory: detail '%s' lacks '%s'", merr.detail, detail_part);
+    assert_int_equal(merr.byte_offset, line);
+    x12_spec_free(g);
 }
 
 static void test_overlays(void **state)
@@ -853,13 +861,27 @@ static void test_overlays(void **state)
         size_t olen;
         char *oxml = read_file(X12KIT_SOURCE_DIR "/fixtures/overlays/example-companion.xml", &olen);
         x12_spec *m = x12_spec_load_overlaid_memory(oxml, olen, NULL, &err);
-        free(oxml);
         assert_non_null(m);
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
         assert_int_equal(ms.rules, 9);
         x12_spec_free(m);
+        /* applied from memory to a guide loaded apart: the same */
+        m = x12_spec_load_builtin("005010X222A1", &err);
+        assert_non_null(m);
+        assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, "companion.xml", &err), X12_OK);
+        assert_string_equal(x12_spec_overlays(m), "example-companion");
+        x12_spec_get_stats(m, &ms);
+        assert_int_equal(ms.rules, 9);
+        x12_spec_free(m);
+        /* the wrong guide */
+        m = x12_spec_load_builtin("005010X221A1", &err);
+        assert_non_null(m);
+        assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, NULL, &err), X12_ERR_SPEC);
+        assert_non_null(strstr(err.detail, "the overlay is for guide '005010X222A1'"));
+        x12_spec_free(m);
+        free(oxml);
     }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);

@@ -54,6 +54,11 @@ X12_API void x12_spec_get_stats(const x12_spec *s, x12_spec_stats *out);
  * when memory runs out.  After an error `s` may be partly changed: free it. */
 X12_API x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err);
 
+/* The same from an overlay held in memory (`len` bytes of XML); `name` (may
+ * be NULL) names it in errors and in x12_spec_overlays(). */
+X12_API x12_status x12_spec_apply_overlay_memory(x12_spec *s, const void *xml, size_t len,
+                                                 const char *name, x12_error *err);
+
 /* Loads the built-in guide an overlay names (its guide= attribute) and applies
  * the overlay.  NULL on error, as above. */
 X12_API x12_spec *x12_spec_load_overlaid(const char *path, x12_error *err);
