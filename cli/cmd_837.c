@@ -52,55 +52,27 @@ typedef struct run {
     const x12_claims_json_item *item; /* the claim being added */
     int reported;                     /* its first problem was printed */
     int status;
-    /* the 837 written is validated as it is written (SNIP 1-5): what the
-     * writer's own checks let through is still said, with the claim */
-    x12_reader *vr;
-    x12_walker *vw;
-    char clm01[40];
+    /* the 837 written is validated as it is written (the writer's
+     * output_finding): what its own checks let through is still said */
     unsigned out_errors;
-    size_t out_bytes;
 } run;
 
 static int out_write(void *ctx, const void *buf, size_t len)
 {
     run *r = ctx;
-    if (r->vr) {
-        x12_reader_feed(r->vr, buf, len);
-        r->out_bytes += len;
-    }
     return fwrite(buf, 1, len, r->out) == len ? 0 : -1;
 }
 
-static int out_check_segment(void *ctx, const x12_segment *seg)
-{
-    run *r = ctx;
-    if (x12_slice_eq(seg->id, "CLM")) {
-        x12_slice id = x12_segment_element(seg, 1);
-        snprintf(r->clm01, sizeof r->clm01, "%.*s", (int)(id.len < 39 ? id.len : 39),
-                 id.ptr ? id.ptr : "");
-    }
-    return x12_walker_segment(r->vw, seg) == X12_ERR_NOMEM;
-}
-
-static void out_check_error(void *ctx, const x12_error *e)
-{
-    run *r = ctx;
-    x12_walker_reader_error(r->vw, e);
-}
-
-static void out_check_finding(void *ctx, const x12_finding *f)
+static void out_check_finding(void *ctx, const x12_finding *f, const char *claim_id)
 {
     run *r = ctx;
     if (f->severity != X12_SEV_ERROR)
         return;
     char at[256];
     x12_error_format(&f->err, at, sizeof at);
-    /* 2300 and below are the claim's; the levels above hold for the claims after */
     const char *loop = f->loop_id ? f->loop_id : "";
-    int in_claim = loop[0] == '2' && (loop[1] == '3' || loop[1] == '4') && r->clm01[0];
-    fprintf(stderr, "x12 837: the 837 written does not validate: %s [loop %s%s%s%s]\n", at,
-            loop[0] ? loop : "-", in_claim ? ", claim " : "", in_claim ? r->clm01 : "",
-            in_claim ? "" : "");
+    fprintf(stderr, "x12 837: the 837 written does not validate: %s [loop %s%s%s]\n", at,
+            loop[0] ? loop : "-", claim_id[0] ? ", claim " : "", claim_id);
     r->out_errors++;
     r->status = cli_worst(r->status, EXIT_INPUT);
 }
@@ -440,6 +412,8 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             }
             wo.problem = on_problem;
             wo.problem_ctx = r;
+            wo.output_finding = out_check_finding;
+            wo.output_finding_ctx = r;
             w = x12_claim_writer_new(&wo, &hdr, out_write, r, &e);
             if (!w) {
                 fprintf(stderr, "x12 837: %s%s%s\n", x12_status_message(e.code),
@@ -625,18 +599,7 @@ int cmd_837(int argc, char **argv)
     int status;
     if (from) {
         r.in_name = strcmp(from, "-") == 0 ? "<stdin>" : from;
-        x12_walker_callbacks vwc = {NULL, out_check_finding};
-        r.vw = x12_walker_new(&vwc, &r, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
-        x12_reader_callbacks vrc = {out_check_segment, out_check_error};
-        r.vr = r.vw ? x12_reader_new(NULL, &vrc, &r) : NULL;
         status = from_json(&r, from, &fo);
-        if (r.vr && r.out_bytes) { /* nothing written: nothing to check */
-            x12_reader_finish(r.vr);
-            x12_walker_finish(r.vw);
-            status = cli_worst(status, r.status);
-        }
-        x12_reader_free(r.vr);
-        x12_walker_free(r.vw);
     } else {
 #ifdef X12KIT_HAVE_CLAIM_READER
         status = to_json(&r, to_json_path);

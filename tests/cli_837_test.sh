@@ -188,6 +188,12 @@ c=json.loads(open(sys.argv[1]).readline()); c["subscriber"]["subscriber"]["last_
 expect_rc 1 "$X12" 837 --from "$T/long.ndjson" -o "$T/long.837"
 has "$T/err" "the 837 written does not validate: segment 16 (NM1) element 3.0, byte "
 has "$T/err" "element is too long (NM103: 80 characters, at most 60) [loop 2010BA]"
+# ... and inside a claim, the claim named
+python3 -c 'import json,sys
+c=json.loads(open(sys.argv[1]).readline()); c["prior_authorization"]="A"*51; print(json.dumps(c))' \
+  "$C/y_837p.ndjson" >"$T/longauth.ndjson"
+expect_rc 1 "$X12" 837 --from "$T/longauth.ndjson" -o "$T/longauth.837"
+has "$T/err" "element is too long (REF02: 51 characters, at most 50) [loop 2300, claim $(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["claim_id"])' "$C/y_837p.ndjson")]"
 # one claim per set: three sets, still valid
 expect_rc 0 "$X12" 837 --from "$C/y_837p.ndjson" --max-claims-per-set 1 -o "$T/sets.837"
 [ "$(tr '~' '\n' <"$T/sets.837" | grep -c '^ST\*')" = 3 ] && ok || bad "--max-claims-per-set 1 did not give 3 sets"

@@ -1948,9 +1948,14 @@ static void test_reader_chunks(void **state)
 
 /* ---- allocation failures ------------------------------------------------ */
 
-static void test_writer_allocation_failures(void **state)
+static void count_finding(void *ctx, const x12_finding *f, const char *claim_id)
 {
-    (void)state;
+    (void)f, (void)claim_id;
+    ++*(int *)ctx;
+}
+
+static void writer_allocation_failures(int check)
+{
     x12_claim c1 = cob_claim(), c2 = dental_claim();
     c2.type = X12_CLAIM_PROFESSIONAL;
     c2.lines = prof_lines;
@@ -1970,6 +1975,11 @@ static void test_writer_allocation_failures(void **state)
         x12_claim_writer_options_init(&o);
         o.writer.alloc = &fa.a;
         o.max_claims_per_set = 1;
+        int findings = 0;
+        if (check) { /* the output read back and walked, with the same allocator */
+            o.output_finding = count_finding;
+            o.output_finding_ctx = &findings;
+        }
         strbuf out = {0};
         x12_error err;
         x12_claim_writer *w = x12_claim_writer_new(&o, &h, out_sb, &out, &err);
@@ -1986,6 +1996,7 @@ static void test_writer_allocation_failures(void **state)
             succeeded = 1;
             sb_add(&out, "", 0);
             assert_valid(out.p, out.len);
+            assert_int_equal(findings, 0);
         } else if (st != X12_ERR_NOMEM) {
             fail_msg("allocation %ld: %s", n, x12_status_name(st));
         }
@@ -1993,6 +2004,89 @@ static void test_writer_allocation_failures(void **state)
         sb_free(&out);
     }
     assert_true(succeeded);
+}
+
+static void test_writer_allocation_failures(void **state)
+{
+    (void)state;
+    writer_allocation_failures(0);
+    writer_allocation_failures(1);
+}
+
+/* output_finding: the 837 is read back and validated as it is written, so
+ * what x12_claim_check() lets through (element lengths) is said, with the
+ * claim it lies in; the bytes are the same as without it. */
+typedef struct out_findings {
+    strbuf log;
+} out_findings;
+
+static void log_out_finding(void *ctx, const x12_finding *f, const char *claim_id)
+{
+    out_findings *of = ctx;
+    sb_printf(&of->log, "%s %s loop=%s claim=%s %s el=%u %s\n", x12_status_name(f->err.code),
+              f->severity == X12_SEV_ERROR ? "error" : "other", f->loop_id, claim_id,
+              f->err.segment_id, (unsigned)f->err.element_pos, f->err.detail);
+}
+
+static char *write_checked(const x12_claim *const *c, size_t n, out_findings *of, x12_status *fin)
+{
+    strbuf out = {0};
+    x12_claim_writer_options o;
+    x12_claim_writer_options_init(&o);
+    if (of) {
+        o.output_finding = log_out_finding;
+        o.output_finding_ctx = of;
+    }
+    x12_claim_header h = header();
+    x12_claim_writer *w = x12_claim_writer_new(&o, &h, out_sb, &out, NULL);
+    assert_non_null(w);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(x12_claim_writer_add(w, c[i]), X12_OK);
+    *fin = x12_claim_writer_finish(w);
+    x12_claim_writer_free(w);
+    sb_add(&out, "", 0);
+    return out.p;
+}
+
+static void test_writer_output_check(void **state)
+{
+    (void)state;
+    x12_claim a = prof_claim(), b = prof_claim(), d = prof_claim();
+    a.claim_id = "PCN-LONG";
+    a.prior_authorization = "A123456789B123456789C123456789D123456789E123456789F"; /* 51: REF02 is 1-50 */
+    d.claim_id = "PCN-LONG2";
+    d.referral_number = a.prior_authorization;
+    /* and a billing provider whose name is too long: above the claims */
+    x12_claim_billing bl = *d.billing;
+    bl.provider.last_name = "CLINIC 789 123456789 123456789 123456789 123456789 1234567890"; /* 61 */
+    d.billing = &bl;
+    const x12_claim *cs[] = {&b, &a, &d};
+    out_findings of = {{0}};
+    sb_add(&of.log, "", 0);
+    x12_status fin;
+    char *checked = write_checked(cs, 3, &of, &fin);
+    assert_int_equal(fin, X12_OK);
+    const char *want = "X12_ERR_ELEMENT_TOO_LONG error loop=2300 claim=PCN-LONG REF el=2 REF02: 51 characters, at most 50\n"
+                       "X12_ERR_ELEMENT_TOO_LONG error loop=2010AA claim= NM1 el=3 NM103: 61 characters, at most 60\n"
+                       "X12_ERR_ELEMENT_TOO_LONG error loop=2300 claim=PCN-LONG2 REF el=2 REF02: 51 characters, at most 50\n";
+    if (strcmp(of.log.p, want) != 0)
+        fail_msg("findings:\n%s", of.log.p);
+    /* the bytes are those written without the check */
+    char *plain = write_checked(cs, 3, NULL, &fin);
+    assert_int_equal(fin, X12_OK);
+    assert_string_equal(checked, plain);
+    free(plain);
+    free(checked);
+    sb_free(&of.log);
+    /* clean claims: nothing said */
+    out_findings none = {{0}};
+    sb_add(&none.log, "", 0);
+    const x12_claim *clean[] = {&b};
+    checked = write_checked(clean, 1, &none, &fin);
+    assert_int_equal(fin, X12_OK);
+    assert_string_equal(none.log.p, "");
+    free(checked);
+    sb_free(&none.log);
 }
 
 static void test_reader_allocation_failures(void **state)
@@ -2381,6 +2475,7 @@ int main(void)
         cmocka_unit_test(test_reader_chunks),
         cmocka_unit_test(test_reader_claim_too_large),
         cmocka_unit_test(test_writer_allocation_failures),
+        cmocka_unit_test(test_writer_output_check),
         cmocka_unit_test(test_reader_allocation_failures),
         cmocka_unit_test(test_corpus_roundtrip),
     };

@@ -36,6 +36,15 @@ struct x12_claim_writer {
     x12_status fatal;
     int finished;
     x12_amount_style amount_style;
+    /* output_finding: the bytes written read back and walked */
+    x12_write_fn out;
+    void *out_ctx;
+    x12_reader *vr;
+    x12_walker *vw;
+    size_t out_bytes;
+    int vnomem;       /* the check ran out of memory */
+    int in_claim;     /* the check is inside a 2300 (clm01 names it) */
+    char clm01[40];
 };
 
 void x12_claim_writer_options_init(x12_claim_writer_options *opts)
@@ -398,6 +407,10 @@ static int fail_from_writer(x12_claim_writer *c)
     const x12_error *e = x12_writer_error(c->w);
     c->err = *e;
     c->fatal = e->code ? e->code : c->st;
+    if (c->vnomem) { /* the check of the output, not the output */
+        memset(&c->err, 0, sizeof c->err);
+        c->fatal = X12_ERR_NOMEM;
+    }
     if (!c->err.code) {
         c->err.code = c->fatal;
         c->err.msg = x12_status_message(c->fatal);
@@ -1261,6 +1274,62 @@ static int put_claim(x12_claim_writer *c, const x12_claim *cl)
     return c->st ? fail_from_writer(c) : 0;
 }
 
+/* ---- the output read back (output_finding) ----------------------------- */
+
+static int check_segment(void *ctx, const x12_segment *seg)
+{
+    x12_claim_writer *c = ctx;
+    if (x12_slice_eq(seg->id, "CLM")) {
+        x12_slice id = x12_segment_element(seg, 1);
+        size_t n = id.len < sizeof c->clm01 - 1 ? id.len : sizeof c->clm01 - 1;
+        memcpy(c->clm01, id.ptr ? id.ptr : "", n);
+        c->clm01[n] = '\0';
+    }
+    if (x12_walker_segment(c->vw, seg) == X12_ERR_NOMEM) {
+        c->vnomem = 1;
+        return 1;
+    }
+    return 0;
+}
+
+static void check_error(void *ctx, const x12_error *e)
+{
+    x12_walker_reader_error(((x12_claim_writer *)ctx)->vw, e);
+}
+
+static void check_finding(void *ctx, const x12_finding *f)
+{
+    x12_claim_writer *c = ctx;
+    /* 2300 and the loops under it are the claim's; the levels above hold
+     * for the claims after */
+    const char *loop = f->loop_id ? f->loop_id : "";
+    int in_claim = loop[0] == '2' && (loop[1] == '3' || loop[1] == '4');
+    c->o.output_finding(c->o.output_finding_ctx, f, in_claim ? c->clm01 : "");
+}
+
+/* The caller's sink, then the check. */
+static int tee_out(void *ctx, const void *buf, size_t len)
+{
+    x12_claim_writer *c = ctx;
+    if (c->out(c->out_ctx, buf, len) != 0)
+        return -1;
+    c->out_bytes += len;
+    x12_reader_feed(c->vr, buf, len);
+    return c->vnomem ? -1 : 0;
+}
+
+static int check_open(x12_claim_writer *c, const x12_allocator *al)
+{
+    x12_walker_callbacks wc = {NULL, check_finding};
+    c->vw = x12_walker_new_alloc(&wc, c, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES, al);
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.alloc = al;
+    x12_reader_callbacks rc = {check_segment, check_error};
+    c->vr = c->vw ? x12_reader_new(&ro, &rc, c) : NULL;
+    return c->vr ? 0 : -1;
+}
+
 /* ---- public API -------------------------------------------------------- */
 
 x12_claim_writer *x12_claim_writer_new(const x12_claim_writer_options *opts,
@@ -1300,6 +1369,16 @@ x12_claim_writer *x12_claim_writer_new(const x12_claim_writer_options *opts,
     c->next_isa = header->isa.control_number;
     c->next_gs = header->gs.control_number;
     c->next_st = header->st_control_number;
+    if (c->o.output_finding) {
+        c->out = out;
+        c->out_ctx = ctx;
+        if (check_open(c, al) < 0) {
+            x12_claim_writer_free(c);
+            goto oom;
+        }
+        out = tee_out;
+        ctx = c;
+    }
     c->w = x12_writer_new(&c->o.writer, out, ctx, err);
     if (!c->w) {
         x12_claim_writer_free(c);
@@ -1319,6 +1398,8 @@ void x12_claim_writer_free(x12_claim_writer *c)
     if (!c)
         return;
     x12_writer_free(c->w);
+    x12_reader_free(c->vr);
+    x12_walker_free(c->vw);
     x12_arena_free(c->hdr_arena);
     for (int i = 0; i < 3; i++)
         x12_arena_free(c->lvl[i]);
@@ -1461,5 +1542,17 @@ x12_status x12_claim_writer_finish(x12_claim_writer *c)
     if (c->fatal)
         return c->fatal;
     c->finished = 1;
-    return close_interchange(c) < 0 ? c->fatal : X12_OK;
+    if (close_interchange(c) < 0)
+        return c->fatal;
+    if (c->vr && c->out_bytes) { /* nothing written: nothing to check */
+        x12_reader_finish(c->vr);
+        if (x12_walker_finish(c->vw) == X12_ERR_NOMEM || c->vnomem) {
+            c->fatal = X12_ERR_NOMEM;
+            memset(&c->err, 0, sizeof c->err);
+            c->err.code = X12_ERR_NOMEM;
+            c->err.msg = x12_status_message(X12_ERR_NOMEM);
+            return c->fatal;
+        }
+    }
+    return X12_OK;
 }

@@ -675,6 +675,16 @@ typedef struct x12_claim_writer_options {
     /* 1: write claims without x12_claim_check() (re-writing files read with
      * x12_claim_reader whose data fails the checks, e.g. test NPIs). */
     int no_checks;
+    /* When not NULL, the 837 is validated as it is written: its bytes are
+     * read back as they go out and walked with every check x12 validate
+     * makes (SNIP 1-5: the guide's element lengths and codes, balancing, its
+     * rules), which catches what x12_claim_check() does not look at (a name
+     * longer than its element allows, say).  Each finding comes here with
+     * the CLM01 of the claim it lies in ("" above the claims: an envelope,
+     * 2000A or 2000B); all have come by the time x12_claim_writer_finish()
+     * returns.  The bytes are written either way. */
+    void (*output_finding)(void *ctx, const x12_finding *f, const char *claim_id);
+    void *output_finding_ctx;
 } x12_claim_writer_options;
 
 /* Fills `opts` with the defaults: professional, 5000 claims per set,
