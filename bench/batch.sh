@@ -37,7 +37,13 @@ digest() { (cd "$1" && find . -type f ! -name 'summary.*' ! -name '*.sqlite*' ! 
 for j in 1 2; do
   sync
   s=$(now); "$X12" batch --in "$T/in" --out "$T/o$j" --quiet --jobs "$j" || true; rate "$s" "$(now)" "x12 batch --jobs $j"
+  [ "$j" = 1 ] && echo "outputs: $(du -sb --exclude=.x12-batch --exclude='*.sqlite*' "$T/o$j" | cut -f1) bytes"
   digest "$T/o$j" "$j"
   rm -rf "$T/o$j"
 done
 cmp -s "$T/digest1" "$T/digest2" && echo "outputs of --jobs 1 and 2 equal ($(wc -l < "$T/digest1") files)"
+# --gzip: what compressing the outputs costs, and what it saves on disk
+sync
+s=$(now); "$X12" batch --in "$T/in" --out "$T/oz" --quiet --jobs 1 --gzip || true; rate "$s" "$(now)" "x12 batch --jobs 1 --gzip"
+echo "outputs with --gzip: $(du -sb --exclude=.x12-batch --exclude='*.sqlite*' "$T/oz" | cut -f1) bytes"
+rm -rf "$T/oz"

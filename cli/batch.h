@@ -19,6 +19,7 @@
 #include <x12/ledger.h>
 #include <x12/reader.h>
 #include <x12/spec.h>
+#include <x12/writer.h>
 
 #include "sha256.h"
 
@@ -103,8 +104,9 @@ typedef struct batch_run {
     char *db;            /* ledger path */
     int jobs, ack, quiet, progress;
     int nearest; /* --nearest-guide */
-    /* what decides a file's outputs besides its bytes: --ack, --nearest-guide
-     * and the overlays (SHA-256 of their files in order), kept in each
+    int gzip;    /* --gzip: the conversions' outputs and findings gzip-compressed */
+    /* what decides a file's outputs besides its bytes: --ack, --nearest-guide,
+     * --gzip and the overlays (SHA-256 of their files in order), kept in each
      * done-marker; a file done under other options is done again */
     char options[96];
     sha256_ctx spec_hash;
@@ -155,12 +157,19 @@ int batch_ack_assign(batch_run *r);
 typedef struct bout {
     FILE *f;
     char *tmp, *final;
+    char *other;               /* the name with or without ".gz": removed at commit */
+    x12_gzip_out *gz;          /* --gzip: what is written goes through it */
     int failed;
     int err;                   /* failed: the errno of the first write that failed */
     uint64_t written, started; /* bytes written; of those, handed to writeback */
 } bout;
 
-int bout_open(batch_run *r, bout *o, const char *area, const char *rel, const char *suffix);
+/* An output OUT/area/rel+suffix, written to a temporary file until
+ * bout_commit().  A `converted` one (claims, rows, findings) is gzip-
+ * compressed under --gzip and named with ".gz" after the suffix; its twin
+ * from a run with the other setting is removed when it is committed. */
+int bout_open(batch_run *r, bout *o, const char *area, const char *rel, const char *suffix,
+              int converted);
 int bout_write(void *ctx, const void *buf, size_t len); /* an x12_write_fn */
 int bout_commit(bout *o);                               /* 0, or -1 with errno */
 void bout_discard(bout *o);

@@ -388,7 +388,7 @@ static void quarantine(batch_run *r, batch_file *f, const x12_error *where)
 {
     bout copy, rep;
     f->outcome = BO_QUARANTINED;
-    if (bout_open(r, &copy, "quarantine", f->rel, "") != 0) {
+    if (bout_open(r, &copy, "quarantine", f->rel, "", 0) != 0) {
         fail(f, BO_FAILED, "cannot write to the quarantine: %s", strerror(errno));
         return;
     }
@@ -405,7 +405,7 @@ static void quarantine(batch_run *r, batch_file *f, const x12_error *where)
         fail(f, BO_FAILED, "cannot copy the file to the quarantine: %s", strerror(errno));
         return;
     }
-    if (bout_open(r, &rep, "quarantine", f->rel, ".error.txt") != 0) {
+    if (bout_open(r, &rep, "quarantine", f->rel, ".error.txt", 0) != 0) {
         fail(f, BO_FAILED, "cannot write to the quarantine: %s", strerror(errno));
         return;
     }
@@ -448,7 +448,7 @@ static void close_all(fctx *c)
 /* The 837 conversion's output; on failure the file has failed (reason set). */
 static int open_claims(fctx *c)
 {
-    if (bout_open(c->r, &c->out[OUT_CLAIMS], "claims", c->f->rel, ".claims.ndjson") != 0)
+    if (bout_open(c->r, &c->out[OUT_CLAIMS], "claims", c->f->rel, ".claims.ndjson", 1) != 0)
         return fail(c->f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)), -1;
     c->claims_open = 1;
     return 0;
@@ -460,7 +460,7 @@ static int open_rows(fctx *c)
     for (int i = 0; i < 8; i++) {
         char suffix[32];
         snprintf(suffix, sizeof suffix, ".%s.%s", LEVEL[i % 4], i < 4 ? "csv" : "ndjson");
-        if (bout_open(c->r, &c->out[OUT_ROWS + i], "remits", c->f->rel, suffix) != 0)
+        if (bout_open(c->r, &c->out[OUT_ROWS + i], "remits", c->f->rel, suffix, 1) != 0)
             return fail(c->f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)),
                    -1;
         c->rows[i] = x12_remit_rows_new((x12_remit_level)(i % 4), i < 4 ? X12_ROWS_CSV : X12_ROWS_JSON,
@@ -489,7 +489,7 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     for (int k = 0; k < r->nspecs; k++)
         if (x12_walker_use_spec(c->w, r->specs[k]) != X12_OK)
             return fail(f, BO_FAILED, "%s", "out of memory"), -1;
-    if (bout_open(r, &c->out[OUT_FINDINGS], "findings", f->rel, ".ndjson") != 0)
+    if (bout_open(r, &c->out[OUT_FINDINGS], "findings", f->rel, ".ndjson", 1) != 0)
         return fail(f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)), -1;
     /* Both readers, each fed the sets of its kind; the outputs of a kind are
      * opened with the file when its first set is of that kind, else at the
@@ -514,7 +514,7 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
         ao.control_number = f->ack_base;
         ao.date = f->ack_date;
         ao.time = f->ack_time;
-        if (bout_open(r, &c->out[OUT_ACK], "acks", f->rel, ".ack.x12") != 0)
+        if (bout_open(r, &c->out[OUT_ACK], "acks", f->rel, ".ack.x12", 0) != 0)
             return fail(f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)),
                    -1;
         c->ack = x12_ack_new(&ao, bout_write, &c->out[OUT_ACK], NULL);

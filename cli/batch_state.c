@@ -411,22 +411,36 @@ static char *out_name(const char *dir, const char *rel, const char *suffix)
     return name;
 }
 
-int bout_open(batch_run *r, bout *o, const char *area, const char *rel, const char *suffix)
+static int bout_write_raw(void *ctx, const void *buf, size_t len);
+
+int bout_open(batch_run *r, bout *o, const char *area, const char *rel, const char *suffix,
+              int converted)
 {
+    int gz = converted && r->gzip;
     memset(o, 0, sizeof o[0]);
-    char tmp[64];
+    char tmp[64], zsuffix[OUT_SUFFIX_MAX];
     snprintf(tmp, sizeof tmp, "/%ld-%lu.tmp", (long)getpid(), r->tmp_seq++);
+    snprintf(zsuffix, sizeof zsuffix, "%s.gz", suffix);
     o->tmp = join(r->out, "/" BATCH_STATE_DIR "/tmp", tmp);
     char *a = join(r->out, "/", area);
-    o->final = a ? out_name(a, rel, suffix) : NULL;
+    o->final = a ? out_name(a, rel, gz ? zsuffix : suffix) : NULL;
+    if (converted)
+        o->other = a ? out_name(a, rel, gz ? suffix : zsuffix) : NULL;
     free(a);
-    if (!o->tmp || !o->final) {
+    if (!o->tmp || !o->final || (converted && !o->other)) {
         bout_discard(o);
         return -1;
     }
     o->f = fopen(o->tmp, "wb");
     if (!o->f) {
         bout_discard(o);
+        return -1;
+    }
+    /* level 1: these are written once a night and read by scripts; the
+     * fastest level already makes CSV and NDJSON several times smaller */
+    if (gz && !(o->gz = x12_gzip_out_new(1, bout_write_raw, o, NULL))) {
+        bout_discard(o);
+        errno = ENOMEM;
         return -1;
     }
     return 0;
@@ -447,7 +461,7 @@ static int bout_fail(bout *o)
     return -1;
 }
 
-int bout_write(void *ctx, const void *buf, size_t len)
+static int bout_write_raw(void *ctx, const void *buf, size_t len)
 {
     bout *o = ctx;
     if (o->failed || fwrite(buf, 1, len, o->f) != len)
@@ -465,8 +479,21 @@ int bout_write(void *ctx, const void *buf, size_t len)
     return 0;
 }
 
+int bout_write(void *ctx, const void *buf, size_t len)
+{
+    bout *o = ctx;
+    if (!o->gz)
+        return bout_write_raw(o, buf, len);
+    if (o->failed)
+        return -1;
+    /* a failure below is bout_write_raw()'s: it has set o->failed and o->err */
+    return x12_gzip_out_write(o->gz, buf, len) == 0 ? 0 : bout_fail(o);
+}
+
 int bout_commit(bout *o)
 {
+    if (o->gz && !o->failed && x12_gzip_out_finish(o->gz) != X12_OK)
+        bout_fail(o);
     int ok = o->f && !o->failed;
     if (o->f) {
         if (fflush(o->f) != 0 || ferror(o->f) || fsync(fileno(o->f)) != 0)
@@ -479,6 +506,9 @@ int bout_commit(bout *o)
         ok = 0;
     if (ok && rename(o->tmp, o->final) != 0)
         ok = 0;
+    /* the same output of a run with(out) --gzip is now stale */
+    if (ok && o->other && unlink(o->other) != 0 && errno != ENOENT)
+        ok = 0;
     /* the first failure says why: a write before, or what failed here */
     int e = o->failed && o->err ? o->err : errno;
     bout_discard(o);
@@ -488,6 +518,8 @@ int bout_commit(bout *o)
 
 void bout_discard(bout *o)
 {
+    x12_gzip_out_free(o->gz);
+    o->gz = NULL;
     if (o->f) {
         fclose(o->f);
         o->f = NULL;
@@ -496,5 +528,6 @@ void bout_discard(bout *o)
         unlink(o->tmp);
     free(o->tmp);
     free(o->final);
-    o->tmp = o->final = NULL;
+    free(o->other);
+    o->tmp = o->final = o->other = NULL;
 }

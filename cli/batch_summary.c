@@ -274,7 +274,7 @@ static char *summary_text(const batch_run *r, const batch_totals *t)
 static int put(batch_run *r, const char *name, const char *text)
 {
     bout o;
-    if (bout_open(r, &o, ".", name, "") != 0)
+    if (bout_open(r, &o, ".", name, "", 0) != 0)
         return -1;
     bout_write(&o, text, strlen(text));
     return bout_commit(&o);

@@ -19,7 +19,7 @@
 
 static const char HELP[] =
     "usage: x12 batch --in DIR --out DIR [--db LEDGER] [--jobs N] [--ack] [--quiet]\n"
-    "                 [--spec OVERLAY]... [--nearest-guide] [options]\n"
+    "                 [--spec OVERLAY]... [--nearest-guide] [--gzip] [options]\n"
     "\n"
     "The nightly job.  Every file under DIR that holds X12 (recognised by content, any\n"
     "name, gzip read transparently) is validated, converted (837 -> claims JSON; 835 ->\n"
@@ -39,6 +39,8 @@ static const char HELP[] =
     "  --spec OVERLAY   a companion-guide overlay for validation (as x12 validate)\n"
     "  --nearest-guide  validate (and acknowledge) a set of another version of a guide\n"
     "                   x12kit has against that guide, as x12 validate does\n"
+    "  --gzip           gzip the claims, rows and findings (names end in .gz); the\n"
+    "                   acknowledgements stay plain X12\n"
     "\n"
     "A progress bar (files, MB/s, time left) is drawn on standard error when it is a\n"
     "terminal.\n"
@@ -363,6 +365,8 @@ int cmd_batch(int argc, char **argv)
             r.quiet = 1;
         } else if (!strcmp(a, "--nearest-guide")) {
             r.nearest = 1;
+        } else if (!strcmp(a, "--gzip")) {
+            r.gzip = 1;
         } else if (!strcmp(a, "--spec") && has) {
             if (load_spec(&r, argv[++i]) != 0) {
                 free_run(&r);
@@ -387,8 +391,10 @@ int cmd_batch(int argc, char **argv)
         char hex[65];
         sha256_final(&r.spec_hash, d);
         sha256_hex(d, hex);
-        snprintf(r.options, sizeof r.options, "ack=%d nearest=%d specs=%.16s", r.ack, r.nearest,
-                 r.nspecs ? hex : "none");
+        /* gzip only when on: markers written before --gzip existed still
+         * match a run without it */
+        snprintf(r.options, sizeof r.options, "ack=%d nearest=%d specs=%.16s%s", r.ack, r.nearest,
+                 r.nspecs ? hex : "none", r.gzip ? " gzip=1" : "");
     }
     if (!r.in || !r.out) {
         fprintf(stderr, "x12 batch: --in DIR and --out DIR are required (see x12 batch --help)\n");

@@ -468,6 +468,58 @@ sed -i 's/,"options":"[^"]*"//' "$T"/opts/.x12-batch/done/*.json
 "$X12" batch --in "$OIN" --out "$T/opts" --quiet >"$T/out" 2>"$T/err"
 eq "$(jget "$T/opts/summary.json" files.skipped)" 1 "options: an older marker, skipped"
 
+# --gzip: the claims, rows and findings gzip-compressed, each the bytes of the
+# run without it; acks and quarantine plain; --jobs 2 the same.  A re-run
+# with the other setting does the files again (its options differ) and
+# leaves only its own names: back to plain gives the outputs of $OUT (acks
+# aside: they carry the run's date and control numbers)
+same_gz() {
+  python3 - "$1" "$2" <<'PY'
+import gzip, os, sys
+plain, gz = sys.argv[1], sys.argv[2]
+def files(root):
+    out = set()
+    for d, dirs, names in os.walk(root):
+        dirs[:] = [x for x in dirs if x != ".x12-batch"]
+        for n in names:
+            rel = os.path.relpath(os.path.join(d, n), root)
+            if not rel.startswith("summary.") and ".sqlite" not in rel:
+                out.add(rel)
+    return out
+want = set()
+for rel in files(plain):
+    data = open(os.path.join(plain, rel), "rb").read()
+    top = rel.split("/")[0]
+    if top in ("claims", "remits", "findings"):
+        got = gzip.open(os.path.join(gz, rel + ".gz")).read()
+        want.add(rel + ".gz")
+    else:
+        got = open(os.path.join(gz, rel), "rb").read()
+        want.add(rel)
+    if top == "acks":  # dated and numbered per run: plain X12 is enough
+        assert got.startswith(b"ISA*"), rel
+        continue
+    assert got == data, rel
+assert files(gz) == want, sorted(files(gz) ^ want)
+PY
+}
+for j in 1 2; do
+  "$X12" batch --in "$IN" --out "$T/gz$j" --ack --gzip --jobs "$j" --quiet >"$T/out" 2>"$T/err"
+  eq "$?" 1 "--gzip --jobs $j: exit status (the broken files)"
+  same_gz "$OUT" "$T/gz$j" && ok || bad "--gzip --jobs $j: outputs differ from the plain run's"
+  [ -z "$(ls -A "$T/gz$j/.x12-batch/tmp" 2>/dev/null)" ] && ok || bad "--gzip: temporary outputs left"
+done
+"$X12" batch --in "$IN" --out "$T/gz1" --ack --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/gz1/summary.json" files.done)" 4 "--gzip dropped: the files done again"
+[ "$(outputs "$T/gz1" | grep -v ' ./acks/')" = "$(outputs "$OUT" | grep -v ' ./acks/')" ] && ok ||
+  bad "--gzip dropped: outputs differ from a plain run's"
+"$X12" batch --in "$IN" --out "$T/gz1" --ack --gzip --quiet >"$T/out" 2>"$T/err"
+same_gz "$OUT" "$T/gz1" && ok || bad "--gzip again: the plain names left behind"
+"$X12" batch --in "$IN" --out "$T/gz1" --ack --gzip --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/gz1/summary.json" files.skipped)" 7 "--gzip again: the same options, skipped (4 done, 3 quarantined)"
+[ "$(ledger "$T/gz1/x12-ledger.sqlite")" = "$(ledger "$OUT/x12-ledger.sqlite")" ] && ok ||
+  bad "--gzip: the ledger differs from the plain run's"
+
 if [ -n "$BATCH_FAULTS" ]; then
   UIN=$T/uin
   mkdir -p "$UIN/unreadable" "$UIN/ok"
@@ -544,6 +596,16 @@ PY
   cp "$SRC/fixtures/remit/y_elements.835" "$FIN/full-disk.835"
   sed 's/^TRN\*1\*/TRN*1*9/' "$SRC/fixtures/remit/y_elements.835" >"$FIN/fine.835"
   fault_run "$FIN" full-disk.835 "writing an output failed: No space left on device" fine.835
+  # the same with --gzip: the compressed outputs fail as the plain ones do
+  cp "$SRC/fixtures/remit/y_elements.835" "$FIN/full-disk.835"
+  LD_PRELOAD=$BATCH_FAULTS "$X12" batch --in "$FIN" --out "$T/fdgz" --gzip --quiet >"$T/out" 2>"$T/err"
+  eq "$?" 1 "full disk, --gzip: exit status"
+  has "$T/fdgz/summary.txt" "failed: full-disk.835: writing an output failed: No space left on device"
+  eq "$(jget "$T/fdgz/summary.json" files.done)" 1 "full disk, --gzip: the other done"
+  [ -s "$T/fdgz/remits/fine.835.claim.csv.gz" ] && ok || bad "full disk, --gzip: no output of the other file"
+  left=$(find "$T/fdgz" -mindepth 1 -name "full-disk*" ! -path '*/.x12-batch/done/*' | head -3)
+  [ -z "$left" ] && ok || bad "full disk, --gzip: left files behind: $left"
+  [ -z "$(ls -A "$T/fdgz/.x12-batch/tmp" 2>/dev/null)" ] && ok || bad "full disk, --gzip: temporary outputs left"
   # the disk fills while a large output is written: found when the batch
   # hands its first 8 MiB to the kernel (the preloaded fflush() fails with
   # ENOSPC for an output of 8 MiB or more while flush-fails.835 is read)

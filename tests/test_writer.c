@@ -1,16 +1,18 @@
 /* The writer and the text converter: exact bytes of whole interchanges,
  * computed envelopes, trimming, every error code the writer returns with its
  * positions, allocation and output failures, iconv conversions, and
- * re-writing read segments byte for byte or in other delimiters. */
+ * re-writing read segments byte for byte or in other delimiters; gzip output. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include <x12/writer.h>
 
@@ -1242,10 +1244,191 @@ static void test_reader_to_writer(void **state)
     }
 }
 
+/* --- gzip output ------------------------------------------------------------ */
+
+typedef struct gz_sink {
+    strbuf b;
+    size_t calls, biggest;
+    size_t fail_at; /* the call that fails (1-based); 0 = none */
+} gz_sink;
+
+static int gz_sink_write(void *ctx, const void *buf, size_t len)
+{
+    gz_sink *s = ctx;
+    s->calls++;
+    if (s->fail_at && s->calls >= s->fail_at)
+        return -1;
+    if (len > s->biggest)
+        s->biggest = len;
+    sb_add(&s->b, buf, len);
+    return 0;
+}
+
+/* gunzips `gz` (one gzip member, whole) into a new buffer; *n its length. */
+static unsigned char *gunzip(const void *gz, size_t gzlen, size_t *n)
+{
+    z_stream z;
+    memset(&z, 0, sizeof z);
+    assert_int_equal(inflateInit2(&z, 15 + 16), Z_OK);
+    size_t cap = 1 << 16, len = 0;
+    unsigned char *out = malloc(cap);
+    z.next_in = (unsigned char *)(uintptr_t)gz;
+    z.avail_in = (unsigned)gzlen;
+    int rc;
+    do {
+        if (len == cap)
+            out = realloc(out, cap *= 2);
+        z.next_out = out + len;
+        z.avail_out = (unsigned)(cap - len);
+        rc = inflate(&z, Z_NO_FLUSH);
+        len = cap - z.avail_out;
+        if (rc != Z_OK && rc != Z_STREAM_END)
+            fail_msg("inflate: %d (%s)", rc, z.msg ? z.msg : "");
+    } while (rc != Z_STREAM_END);
+    assert_int_equal(z.avail_in, 0); /* nothing after the trailer */
+    inflateEnd(&z);
+    *n = len;
+    return out;
+}
+
+/* Text fed in chunks of every size, at the fastest and the smallest level,
+ * comes back byte for byte; the compressed bytes go on in blocks of at most
+ * 64 KiB; the counts are right; an empty stream is a valid gzip. */
+static void test_gzip_out(void **state)
+{
+    (void)state;
+    size_t n = 3u << 20;
+    char *text = malloc(n);
+    uint32_t x = 12345;
+    for (size_t i = 0; i < n;) { /* X12-like: repeated segments, numbers that change */
+        x = x * 1103515245u + 12345u;
+        char seg[64];
+        int k = snprintf(seg, sizeof seg, "SVC*HC:99213*%u.00*%u.00**1~DTM*472*2026%04u~",
+                         x % 500, x % 300, x % 1231);
+        for (int j = 0; j < k && i < n; j++)
+            text[i++] = seg[j];
+    }
+    const int levels[] = {1, 9, -1};
+    for (size_t li = 0; li < sizeof levels / sizeof levels[0]; li++) {
+        gz_sink s = {{0}, 0, 0, 0};
+        x12_gzip_out *g = x12_gzip_out_new(levels[li], gz_sink_write, &s, NULL);
+        assert_non_null(g);
+        size_t off = 0, step = 1;
+        while (off < n) {
+            size_t k = step < n - off ? step : n - off;
+            assert_int_equal(x12_gzip_out_write(g, text + off, k), 0);
+            off += k;
+            step = step * 3 + 1; /* 1, 4, 13, ... then wraps to small again */
+            if (step > 200000)
+                step = 2;
+        }
+        assert_int_equal(x12_gzip_out_finish(g), X12_OK);
+        assert_int_equal(x12_gzip_out_finish(g), X12_OK); /* a second time: nothing */
+        assert_int_equal(x12_gzip_out_write(g, "x", 1), -1); /* after the end */
+        uint64_t in, out;
+        x12_gzip_out_get_stats(g, &in, &out);
+        assert_int_equal(in, n);
+        assert_int_equal(out, s.b.len);
+        assert_true(s.biggest <= 64u * 1024u);
+        assert_true(s.b.len < n / 2); /* it did compress */
+        x12_gzip_out_free(g);
+        size_t back_len;
+        unsigned char *back = gunzip(s.b.p, s.b.len, &back_len);
+        assert_int_equal(back_len, n);
+        assert_memory_equal(back, text, n);
+        free(back);
+        sb_free(&s.b);
+    }
+    free(text);
+
+    gz_sink e = {{0}, 0, 0, 0};
+    x12_gzip_out *g = x12_gzip_out_new(1, gz_sink_write, &e, NULL);
+    assert_int_equal(x12_gzip_out_finish(g), X12_OK);
+    x12_gzip_out_free(g);
+    size_t back_len;
+    unsigned char *back = gunzip(e.b.p, e.b.len, &back_len);
+    assert_int_equal(back_len, 0);
+    free(back);
+    sb_free(&e.b);
+
+    /* not usable */
+    assert_null(x12_gzip_out_new(10, gz_sink_write, &e, NULL));
+    assert_null(x12_gzip_out_new(-2, gz_sink_write, &e, NULL));
+    assert_null(x12_gzip_out_new(1, NULL, &e, NULL));
+    x12_gzip_out_free(NULL);
+}
+
+/* A sink that fails: the write that meets it fails and every later one,
+ * finish says X12_ERR_IO; freeing an unfinished stream leaks nothing. */
+static void test_gzip_out_failures(void **state)
+{
+    (void)state;
+    char block[4096];
+    uint32_t x = 7;
+    /* incompressible bytes, new for each write: blocks go out as they fill */
+#define FILL_BLOCK()                                                                               \
+    for (size_t bi = 0; bi < sizeof block; bi++) {                                                 \
+        x = x * 1103515245u + 12345u;                                                              \
+        block[bi] = (char)(x >> 24);                                                               \
+    }
+    const size_t fails[] = {1, 2, 5};
+    for (size_t fi = 0; fi < sizeof fails / sizeof fails[0]; fi++) {
+        gz_sink s = {{0}, 0, 0, fails[fi]};
+        x12_gzip_out *g = x12_gzip_out_new(1, gz_sink_write, &s, NULL);
+        int failed = 0;
+        for (int i = 0; i < 200 && !failed; i++) {
+            FILL_BLOCK();
+            failed = x12_gzip_out_write(g, block, sizeof block) != 0;
+        }
+        assert_true(failed);
+        assert_int_equal(s.calls, fails[fi]);
+        assert_int_equal(x12_gzip_out_write(g, block, 1), -1);
+        assert_int_equal(x12_gzip_out_finish(g), X12_ERR_IO);
+        assert_int_equal(s.calls, fails[fi]); /* never called again */
+        x12_gzip_out_free(g);
+        sb_free(&s.b);
+    }
+    /* the failure at the end: the header went out, the rest fails at finish */
+    gz_sink s = {{0}, 0, 0, 2};
+    x12_gzip_out *g = x12_gzip_out_new(1, gz_sink_write, &s, NULL);
+    FILL_BLOCK();
+    assert_int_equal(x12_gzip_out_write(g, block, sizeof block), 0);
+    assert_int_equal(s.calls, 1);
+    assert_int_equal(x12_gzip_out_finish(g), X12_ERR_IO);
+    assert_int_equal(x12_gzip_out_finish(g), X12_ERR_IO);
+    x12_gzip_out_free(g);
+    sb_free(&s.b);
+#undef FILL_BLOCK
+    /* allocation failures: NULL, nothing leaked; then it works */
+    int made = 0;
+    for (long k = 1; k < 100 && !made; k++) {
+        failing_alloc fa;
+        failing_alloc_init(&fa, k);
+        gz_sink as = {{0}, 0, 0, 0};
+        x12_gzip_out *ag = x12_gzip_out_new(6, gz_sink_write, &as, &fa.a);
+        if (ag) {
+            made = 1;
+            assert_int_equal(x12_gzip_out_write(ag, block, sizeof block), 0);
+            assert_int_equal(x12_gzip_out_finish(ag), X12_OK);
+            x12_gzip_out_free(ag);
+            size_t back_len;
+            unsigned char *back = gunzip(as.b.p, as.b.len, &back_len);
+            assert_int_equal(back_len, sizeof block);
+            assert_memory_equal(back, block, sizeof block);
+            free(back);
+        }
+        assert_int_equal(fa.live, 0);
+        sb_free(&as.b);
+    }
+    assert_true(made);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_interchange),
+        cmocka_unit_test(test_gzip_out),
+        cmocka_unit_test(test_gzip_out_failures),
         cmocka_unit_test(test_two_groups_two_sets),
         cmocka_unit_test(test_line_break),
         cmocka_unit_test(test_custom_delimiters),

@@ -146,6 +146,36 @@ X12_API x12_status x12_text_to_x12(const char *encoding, const char *in, size_t 
                                    size_t cap, size_t *out_len, x12_charset charset,
                                    x12_error *err);
 
+/* ---- gzip output -------------------------------------------------------- */
+
+/* A write function that gzip-compresses (RFC 1952, zlib) what it is given and
+ * sends the compressed bytes to `out(ctx, ...)`: put it between any writer of
+ * this library (x12_writer, the 837 writer, the 835 rows, the claims JSON, the
+ * 999 writer) and a file or socket.  Memory is one zlib stream (about 256 KiB
+ * at the default memory level) and a 64 KiB block, whatever is written. */
+typedef struct x12_gzip_out x12_gzip_out;
+
+/* `level` is zlib's: 1 fastest ... 9 smallest, -1 its default (6).  `alloc`
+ * NULL = libc.  NULL when memory runs out or `level`/`out` are not usable. */
+X12_API x12_gzip_out *x12_gzip_out_new(int level, x12_write_fn out, void *ctx,
+                                       const x12_allocator *alloc);
+
+/* An x12_write_fn: `ctx` is the x12_gzip_out.  Returns 0, or -1 once `out`
+ * has failed (every later call too) or after x12_gzip_out_finish(). */
+X12_API int x12_gzip_out_write(void *ctx, const void *buf, size_t len);
+
+/* Compresses what is left and writes the gzip trailer.  X12_OK, or X12_ERR_IO
+ * when `out` failed (now or before).  A second call does nothing. */
+X12_API x12_status x12_gzip_out_finish(x12_gzip_out *g);
+
+/* Bytes given to it and bytes sent on (compressed) so far. */
+X12_API void x12_gzip_out_get_stats(const x12_gzip_out *g, uint64_t *in_bytes,
+                                    uint64_t *out_bytes);
+
+/* Frees it (without finishing: an unfinished stream is cut short); NULL is
+ * a harmless no-op. */
+X12_API void x12_gzip_out_free(x12_gzip_out *g);
+
 #ifdef __cplusplus
 }
 #endif
