@@ -43,8 +43,7 @@ struct x12_claim_writer {
     x12_walker *vw;
     size_t out_bytes;
     int vnomem;       /* the check ran out of memory */
-    int in_claim;     /* the check is inside a 2300 (clm01 names it) */
-    char clm01[40];
+    char clm01[40];   /* the last CLM01 the check read */
 };
 
 void x12_claim_writer_options_init(x12_claim_writer_options *opts)
