@@ -622,7 +622,7 @@ static spec_seg *load_seg_body(loader *L, const xmlNode *n)
     /* a repeating key element (005010X231A1 2100 CTX01 repeats 10 times)
      * is told apart by its first repetition */
     if (!L->failed && s->key_pos && s->key_pos <= s->nels && s->els[s->key_pos - 1].rep > 1)
-        s->key_rep = 1;
+        s->key_comp |= SPEC_KEY_REP;
     L->spec->stats.segments++;
     return s;
 }

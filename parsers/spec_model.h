@@ -63,8 +63,9 @@ typedef struct spec_seg {
     char usage;
     uint32_t maxuse;
     uint16_t pos;      /* TR3 position number: siblings with the same one may come in any order */
-    uint16_t key_pos, key_comp;     /* qualifier element telling same-tag siblings apart */
-    uint8_t key_rep;                /* the key element repeats: its first repetition is the key */
+    uint16_t key_pos, key_comp;     /* qualifier element telling same-tag siblings apart;
+                                       key_comp 0 = a simple element, else the component,
+                                       with SPEC_KEY_REP set when the element repeats */
     const char *const *keyvals;     /* sorted; NULL = matches any value */
     uint32_t nkeyvals;
     const uint64_t *kkeys;          /* keyvals packed (spec_codekey), NULL if one is long */
@@ -74,6 +75,11 @@ typedef struct spec_seg {
     spec_syntax *syntax;
     uint16_t nsyntax;
 } spec_seg;
+
+/* In spec_seg.key_comp: the key element repeats, and its first repetition
+ * is the key (005010X231A1 2100 CTX01).  Kept in key_comp so that the common
+ * key, a simple element, costs no test more. */
+#define SPEC_KEY_REP 0x8000u
 
 struct spec_loop;
 
