@@ -114,8 +114,9 @@ static void report(x12_reader *r, x12_status code, uint64_t off, uint32_t seg_in
         }
     }
     e.element_pos = element;
-    if (detail)
-        snprintf(e.detail, sizeof e.detail, "%s", detail);
+    /* cut short to fit, as intended (e is zeroed: the copy stays terminated) */
+    for (size_t i = 0; detail && detail[i] && i < sizeof e.detail - 1; i++)
+        e.detail[i] = detail[i];
     if ((r->o.flags & X12_READ_ERROR_VALUES) && value.len) {
         size_t n = value.len < sizeof e.value - 1 ? value.len : sizeof e.value - 1;
         memcpy(e.value, value.ptr, n);
