@@ -9,7 +9,6 @@
 
 #include <x12/claim.h>
 
-
 typedef struct order_track {
     int rank;          /* guide rank of the last one */
     int disordered;
