@@ -684,6 +684,53 @@ static int kid_matches(const spec_child *k, const x12_segment *seg)
     return d->idkey == spec_idkey(seg->id.ptr, seg->id.len) && key_matches(d, seg);
 }
 
+/* The definition of `d`'s key element (its component when the key is one),
+ * NULL when the spec has none there. */
+static const spec_el *key_el(const spec_seg *d)
+{
+    if (!d->key_pos || d->key_pos > d->nels)
+        return NULL;
+    const spec_el *e = &d->els[d->key_pos - 1];
+    unsigned comp = d->key_comp & ~SPEC_KEY_REP;
+    if (!comp)
+        return e;
+    return comp <= e->ncomps ? &e->comps[comp - 1] : NULL;
+}
+
+/* For a segment no kid took by its qualifier: the one kid of `lp` from
+ * `start` on whose segment id it has (`i` is the first on the loop's chain
+ * of that id), when there is exactly one and its qualifier is a coded
+ * element whose value the guide does not list (or that is missing while
+ * required): the segment belongs there with a bad code, which the element
+ * check reports, rather than nowhere (005010X221A1 2110 SVC*XX:99999 was
+ * "not expected", and its DTM, CAS, REF and LQ with it).  HL is never
+ * placed so: its level code decides the hierarchy.  UINT32_MAX when not. */
+static uint32_t sole_misfit(const spec_loop *lp, uint32_t i, uint32_t start,
+                            const x12_segment *seg, const spec_el **bad)
+{
+    uint32_t found = UINT32_MAX;
+    for (; i != UINT32_MAX; i = lp->next_same[i]) {
+        if (i < start)
+            continue;
+        if (found != UINT32_MAX)
+            return UINT32_MAX; /* two places it could go: no guess */
+        found = i;
+    }
+    if (found == UINT32_MAX)
+        return UINT32_MAX;
+    const spec_seg *d = kid_first(&lp->kids[found]);
+    const spec_el *e = key_el(d);
+    if (d->idkey == K2('H', 'L') || !e || !e->codes)
+        return UINT32_MAX;
+    x12_slice v = seg_el(seg, d->key_pos);
+    if (d->key_comp)
+        v = key_part(seg, v, d->key_comp);
+    if (v.len ? spec_el_has_code(e, v.ptr, v.len) : e->usage != 'R')
+        return UINT32_MAX;
+    *bad = e;
+    return found;
+}
+
 /* The enclosing HL instance's id, "" when none. */
 static const char *enclosing_hl(const x12_walker *w)
 {
@@ -697,6 +744,9 @@ static const char *enclosing_hl(const x12_walker *w)
 static void place(x12_walker *w, const x12_segment *seg)
 {
     uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
+    /* pass 0 by id and qualifier; pass 1, for a segment that fits nowhere
+     * so, by id alone where only one kid could take it (sole_misfit) */
+    for (int pass = 0; pass < 2; pass++)
     for (int level = w->depth - 1; level >= 0; level--) {
         frame *f = &w->frames[level];
         const spec_loop *lp = f->lp;
@@ -707,9 +757,14 @@ static void place(x12_walker *w, const x12_segment *seg)
             start = lp->gstart[start];
         /* only the kids starting with this segment id, via the loop's index */
         uint32_t i = spec_loop_first(lp, key);
-        /* (every kid on this chain starts with the segment's id) */
-        while (i != UINT32_MAX && (i < start || !key_matches(kid_first(&lp->kids[i]), seg)))
-            i = lp->next_same[i];
+        const spec_el *bad_key = NULL;
+        if (pass == 0) {
+            /* (every kid on this chain starts with the segment's id) */
+            while (i != UINT32_MAX && (i < start || !key_matches(kid_first(&lp->kids[i]), seg)))
+                i = lp->next_same[i];
+        } else {
+            i = sole_misfit(lp, i, start, seg, &bad_key);
+        }
         if (i == UINT32_MAX)
             continue;
         /* several siblings at the same position may take the qualifier (the
@@ -768,8 +823,22 @@ static void place(x12_walker *w, const x12_segment *seg)
                     (k->overlay & SPEC_OV_USAGE) ? 7 : 2, k->is_loop ? k->loop->id : lp->id, "I4",
                     (k->overlay & SPEC_OV_USAGE) ? "made Not Used by a companion guide" : NULL);
         const spec_seg *def = kid_first(k);
-        if (w->flags & X12_WALK_ELEMENTS)
+        if (w->flags & X12_WALK_ELEMENTS) {
             check_elements(w, seg, def, k->is_loop ? k->loop->id : lp->id);
+        } else if (bad_key) {
+            /* placed by its id alone: its qualifier is said even without
+             * the element checks, as they would say it */
+            x12_slice kv = seg_el(seg, def->key_pos);
+            if (def->key_comp)
+                kv = key_part(seg, kv, def->key_comp);
+            char detail[48];
+            snprintf(detail, sizeof detail, "%s%s", bad_key->ref,
+                     kv.len ? ": not among the guide's codes" : "");
+            element_finding(w, seg, kv.len ? X12_ERR_ELEMENT_CODE : X12_ERR_ELEMENT_REQUIRED,
+                            kv.len ? "7" : "1", def->key_pos,
+                            (uint16_t)(def->key_comp & ~SPEC_KEY_REP),
+                            k->is_loop ? k->loop->id : lp->id, detail, 0);
+        }
         if (!k->is_loop) {
             bal_segment(&w->bal, lp->id, seg);
             rules_see(w, lp, def, seg);

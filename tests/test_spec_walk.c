@@ -538,6 +538,73 @@ static void test_element_memo(void **state)
  * checked as 005010X222A1, balancing included, with one warning at its ST;
  * its findings are otherwise the A1 file's, finding for finding.  Without
  * the flag it gets envelope checks only, and the info names the nearest. */
+/* A segment whose qualifier the guide does not list is placed where only it
+ * could go, and its code reported (X12_ERR_ELEMENT_CODE, IK403 7), not left
+ * "not expected" with the segments after it: an SVC*XX line is a 2110 with
+ * a bad SVC01-01, its DTM and CAS inside it.  Where two kids could take it
+ * (NM1 in 2100) or the qualifier is an HL level code, it stays unplaced.
+ * Without element checks the code is still said. */
+static void test_qualifier_fallback(void **state)
+{
+    (void)state;
+    const char *x = ISA H835("1", "1 MAIN") CLAIM("SVC*XX:99213*100*80~DTM*472*20261120~CAS*CO*45*20~")
+        "SE*15*0001~GE*1*1~IEA*1*000000001~";
+    const char *events_tail = "    NM1@2100\n"
+                              "      ENTER 2110\n"
+                              "      SVC@2110\n"
+                              "      DTM@2110\n"
+                              "      CAS@2110\n"
+                              "      LEAVE 2110\n";
+    const char *want = "X12_ERR_ELEMENT_CODE error snip=2 loop=2110 segment=14 set=12 id=SVC el=1.1 "
+                       "ik3=8 ik4=7 SVC01-01: not among the guide's codes\n";
+    const unsigned flags[] = {X12_WALK_ELEMENTS | X12_WALK_RULES, 0};
+    for (size_t k = 0; k < 2; k++) {
+        walk_log l;
+        walk_data(x, strlen(x), &l, flags[k]);
+        if (!strstr(l.events.p, events_tail))
+            fail_msg("flags %u: events:\n%s", flags[k], l.events.p);
+        if (strcmp(l.findings.p, want) != 0)
+            fail_msg("flags %u: findings:\n%s", flags[k], l.findings.p);
+        sb_free(&l.events);
+        sb_free(&l.findings);
+    }
+    /* the qualifier missing: a required element missing, placed the same */
+    const char *m = ISA H835("1", "1 MAIN") CLAIM("SVC*:99213*100*80~")
+        "SE*13*0001~GE*1*1~IEA*1*000000001~";
+    walk_log l;
+    walk_data(m, strlen(m), &l, 0);
+    if (strcmp(l.findings.p, "X12_ERR_ELEMENT_REQUIRED error snip=2 loop=2110 segment=14 set=12 id=SVC "
+                              "el=1.1 ik3=8 ik4=1 SVC01-01\n") != 0)
+        fail_msg("missing qualifier: findings:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    /* two places it could go (2100 NM1*QC, IL, 74, 82, TT, PR, GB): none */
+    const char *n = ISA H835("1", "1 MAIN") CLAIM("NM1*ZZ*1*DOE*JOHN~SVC*HC:99213*100*80~")
+        "SE*14*0001~GE*1*1~IEA*1*000000001~";
+    walk_data(n, strlen(n), &l, X12_WALK_ELEMENTS);
+    if (!strstr(l.findings.p, "X12_ERR_SEGMENT_UNEXPECTED error snip=2 loop=2100 segment=14 set=12 id=NM1"))
+        fail_msg("ambiguous: findings:\n%s", l.findings.p);
+    if (!strstr(l.events.p, "NM1@2100 UNPLACED"))
+        fail_msg("ambiguous: events:\n%s", l.events.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    /* an HL level code the guide does not list: never a guessed level */
+    size_t hlen;
+    char *h = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &hlen);
+    assert_non_null(h);
+    char *hp = strstr(h, "HL*2*1*22*0~");
+    if (!hp)
+        fail_msg("the fixture has no subscriber HL 2");
+    memcpy(hp, "HL*2*1*99*0~", 12);
+    walk_data(h, hlen, &l, X12_WALK_ELEMENTS);
+    if (!strstr(l.events.p, "HL@2010AA UNPLACED") ||
+        !strstr(l.findings.p, "X12_ERR_SEGMENT_UNEXPECTED error snip=2 loop=2010AA"))
+        fail_msg("HL*99: events:\n%s\nfindings:\n%s", l.events.p, l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    free(h);
+}
+
 static void test_nearest_guide(void **state)
 {
     (void)state;
@@ -1130,6 +1197,7 @@ int main(void)
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_repeating_key),
+        cmocka_unit_test(test_qualifier_fallback),
         cmocka_unit_test(test_element_memo),
         cmocka_unit_test(test_nearest_guide),
         cmocka_unit_test(test_shared_specs),
