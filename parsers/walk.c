@@ -740,33 +740,57 @@ static const char *enclosing_hl(const x12_walker *w)
     return "";
 }
 
+/* The first kid of frame `f`'s loop that may come next. */
+static inline uint32_t kid_start(const frame *f)
+{
+    uint32_t start = f->idx ? f->idx : 1;
+    /* siblings at the same TR3 position (the 999 2100 CTX pair) come in any
+     * order: start from the first of them */
+    if (f->lp->gstart && start < f->lp->nkids)
+        start = f->lp->gstart[start];
+    return start;
+}
+
+/* The level and kid (*i) where a segment no kid took by its qualifier goes
+ * by its id alone (sole_misfit), innermost first; -1 when none. */
+__attribute__((noinline)) static int place_by_id(const x12_walker *w, const x12_segment *seg,
+                                                 uint32_t key, uint32_t *i, const spec_el **bad)
+{
+    for (int level = w->depth - 1; level >= 0; level--) {
+        const spec_loop *lp = w->frames[level].lp;
+        *i = sole_misfit(lp, spec_loop_first(lp, key), kid_start(&w->frames[level]), seg, bad);
+        if (*i != UINT32_MAX)
+            return level;
+    }
+    return -1;
+}
+
 /* Places a segment of the current set in the guide. */
 static void place(x12_walker *w, const x12_segment *seg)
 {
     uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
-    /* pass 0 by id and qualifier; pass 1, for a segment that fits nowhere
-     * so, by id alone where only one kid could take it (sole_misfit) */
-    for (int pass = 0; pass < 2; pass++)
-    for (int level = w->depth - 1; level >= 0; level--) {
+    int level;
+    uint32_t i = UINT32_MAX;
+    for (level = w->depth - 1; level >= 0; level--) {
+        /* only the kids starting with this segment id, via the loop's index
+         * (every kid on this chain starts with the segment's id), from the
+         * first the loop can still take */
+        const spec_loop *lp = w->frames[level].lp;
+        uint32_t start = kid_start(&w->frames[level]);
+        i = spec_loop_first(lp, key);
+        while (i != UINT32_MAX && (i < start || !key_matches(kid_first(&lp->kids[i]), seg)))
+            i = lp->next_same[i];
+        if (i != UINT32_MAX)
+            break;
+    }
+    /* fits nowhere by its qualifier: by its id alone where only one kid
+     * could take it (kept out of the loop above, which every segment runs) */
+    const spec_el *bad_key = NULL;
+    if (level < 0)
+        level = place_by_id(w, seg, key, &i, &bad_key);
+    if (level >= 0) {
         frame *f = &w->frames[level];
         const spec_loop *lp = f->lp;
-        uint32_t start = f->idx ? f->idx : 1;
-        /* siblings at the same TR3 position (the 999 2100 CTX pair) come in
-         * any order: start from the first of them */
-        if (lp->gstart && start < lp->nkids)
-            start = lp->gstart[start];
-        /* only the kids starting with this segment id, via the loop's index */
-        uint32_t i = spec_loop_first(lp, key);
-        const spec_el *bad_key = NULL;
-        if (pass == 0) {
-            /* (every kid on this chain starts with the segment's id) */
-            while (i != UINT32_MAX && (i < start || !key_matches(kid_first(&lp->kids[i]), seg)))
-                i = lp->next_same[i];
-        } else {
-            i = sole_misfit(lp, i, start, seg, &bad_key);
-        }
-        if (i == UINT32_MAX)
-            continue;
         /* several siblings at the same position may take the qualifier (the
          * 837P 2400 PWK01 'CT' is both a supplemental-information type and the
          * DME CMN indicator): take the one whose coded elements fit best */
