@@ -159,6 +159,11 @@ int cmd_ack(int argc, char **argv)
         fprintf(stderr, ", TA1 %u accepted, %u with errors, %u rejected", sum.ta1_accepted,
                 sum.ta1_with_errors, sum.ta1_rejected);
     fprintf(stderr, "\n");
+    if (st == X12_OK && sum.interchanges && !sum.interchanges_written)
+        fprintf(stderr,
+                "%s: nothing to acknowledge: no functional group that takes a 999 (999s, 997s "
+                "and TA1s are not acknowledged); --ta1 answers the interchange\n",
+                name);
     status = sum.worst == 'A' && st == X12_OK ? EXIT_FINE : EXIT_INPUT;
 done:
     if (f && f != stdout) {

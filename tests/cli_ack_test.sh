@@ -37,6 +37,13 @@ expect_rc 2 "$X12" ack "$A/y_accepted.x12" --bogus; has "$T/err" "unknown option
 expect_rc 2 "$X12" ack "$A/y_accepted.x12" --date 2026 --time 1200; has "$T/err" "CCYYMMDD"
 expect_rc 2 "$X12" ack "$A/y_accepted.x12" --control-number 0
 expect_rc 2 "$X12" ack "$A/no-such-file.x12"; has "$T/err" "no-such-file.x12"
+# a file of 999s: nothing to acknowledge, said; --ta1 still answers its interchange
+expect_rc 0 "$X12" ack "$A/y_accepted.999" -o "$T/none.999"
+has "$T/err" "y_accepted.999: nothing to acknowledge: no functional group that takes a 999"
+[ -s "$T/none.999" ] && bad "a 999 written for a 999" || ok
+expect_rc 0 "$X12" ack --ta1 "$A/y_accepted.999"
+has "$T/out" "~TA1*"
+grep -q 'nothing to acknowledge' "$T/err" && bad "--ta1 answered, yet 'nothing to acknowledge'" || ok
 expect_rc 2 "$X12" ack "$A/y_accepted.x12" -o "$T/no/such/dir/out.999"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" --by set -o "$T/s"; has "$T/err" "--by must be"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" -o "$T/s"; has "$T/err" "required"
