@@ -1548,6 +1548,8 @@ static void test_control_numbers(void **state)
     sb_free(&out);
 }
 
+static void count_finding(void *ctx, const x12_finding *f, const char *claim_id);
+
 static int out_fail(void *ctx, const void *buf, size_t len)
 {
     (void)ctx, (void)buf, (void)len;
@@ -1582,6 +1584,21 @@ static void test_writer_usage(void **state)
     assert_int_equal(x12_claim_writer_add(w, &c), X12_ERR_IO);
     assert_int_equal(x12_claim_writer_error(w)->code, X12_ERR_IO);
     x12_claim_writer_free(w);
+    /* ... the same with the output checked as it is written (nothing reaches the check) */
+    {
+        x12_claim_writer_options co;
+        x12_claim_writer_options_init(&co);
+        int seen = 0;
+        co.output_finding = count_finding;
+        co.output_finding_ctx = &seen;
+        w = x12_claim_writer_new(&co, &h, out_fail, NULL, &err);
+        assert_non_null(w);
+        assert_int_equal(x12_claim_writer_add(w, &c), X12_ERR_IO);
+        assert_int_equal(x12_claim_writer_error(w)->code, X12_ERR_IO);
+        assert_int_equal(x12_claim_writer_finish(w), X12_ERR_IO);
+        assert_int_equal(seen, 0);
+        x12_claim_writer_free(w);
+    }
     /* a header the segment writer refuses is fatal */
     x12_claim_header bad_h = header();
     bad_h.gs.sender = "S";
