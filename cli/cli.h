@@ -75,6 +75,11 @@ int cli_overlay_add(const char *name, struct x12_spec **specs, int *nspecs, cons
 
 /* Prints "FILE: segment N (ID) element E.C, byte B: message" to stderr. */
 void cli_print_error(const char *file, const x12_error *e);
+
+/* The 835 and 837 readers' warnings that leave their output whole, printed
+ * without changing the exit status: text read as ISO-8859-1, a set read with
+ * the nearest version of its guide. */
+int cli_reader_warning(x12_status code);
 /* The same for a problem the command finds itself at segment `seg`, element
  * `el` (0: the segment), component `comp`; `msg` static text, `detail` or NULL. */
 void cli_print_at(const char *file, const x12_segment *seg, x12_status code, const char *msg,

@@ -53,8 +53,7 @@ static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     run835 *r = ctx;
-    if (f->err.code == X12_ERR_CLAIM_NOT_UTF8 || f->err.code == X12_ERR_NEAREST_GUIDE) {
-        /* warnings: the rows are whole (a 005010X221 835 is read as X221A1) */
+    if (cli_reader_warning(f->err.code)) { /* the rows are whole */
         cli_print_error(r->file, &f->err);
         return;
     }

@@ -170,9 +170,7 @@ static void tj_finding(void *ctx, const x12_finding *f)
      * cannot hold, a claim not read); and two warnings */
     int own_error = f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
                     f->err.code <= X12_ERR_GUIDE_NOT_READ;
-    if (f->err.code == X12_ERR_CLAIM_NOT_UTF8 || f->err.code == X12_ERR_NEAREST_GUIDE) {
-        /* warnings: the claims are whole (a set of another version of its
-         * guide, 005010X222A2 say, is read with the nearest one) */
+    if (cli_reader_warning(f->err.code)) { /* the claims are whole */
         cli_print_error(t->file, &f->err);
     } else if (f->err.code == X12_ERR_UNKNOWN_GUIDE) {
         /* the walker's note; the reader's X12_ERR_GUIDE_NOT_READ says it for an 837 */

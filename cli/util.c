@@ -207,6 +207,11 @@ void cli_reader_options(const cli_common *c, x12_reader_options *o)
     o->max_segment_length = c->max_segment;
 }
 
+int cli_reader_warning(x12_status code)
+{
+    return code == X12_ERR_CLAIM_NOT_UTF8 || code == X12_ERR_NEAREST_GUIDE;
+}
+
 void cli_print_error(const char *file, const x12_error *e)
 {
     char line[512];

@@ -1556,29 +1556,28 @@ static xmlDoc *read_overlay(const char *path, const void *xml, size_t len, const
     return doc;
 }
 
-x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err)
+/* An overlay from a file (`path`) or from memory, applied to `s`. */
+static x12_status apply_overlay_from(x12_spec *s, const char *path, const void *xml, size_t len,
+                                     const char *name, x12_error *err)
 {
     x12_status st;
-    xmlDoc *doc = read_overlay(path, NULL, 0, path, &st, err);
-    if (!doc)
-        return st;
-    st = apply_overlay_doc(s, doc, path, err);
-    xmlFreeDoc(doc);
-    return st;
-}
-
-x12_status x12_spec_apply_overlay_memory(x12_spec *s, const void *xml, size_t len, const char *name,
-                                         x12_error *err)
-{
-    if (!name)
-        name = "overlay";
-    x12_status st;
-    xmlDoc *doc = read_overlay(NULL, xml, len, name, &st, err);
+    xmlDoc *doc = read_overlay(path, xml, len, name, &st, err);
     if (!doc)
         return st;
     st = apply_overlay_doc(s, doc, name, err);
     xmlFreeDoc(doc);
     return st;
+}
+
+x12_status x12_spec_apply_overlay(x12_spec *s, const char *path, x12_error *err)
+{
+    return apply_overlay_from(s, path, NULL, 0, path, err);
+}
+
+x12_status x12_spec_apply_overlay_memory(x12_spec *s, const void *xml, size_t len, const char *name,
+                                         x12_error *err)
+{
+    return apply_overlay_from(s, NULL, xml, len, name ? name : "overlay", err);
 }
 
 /* The built-in guide the overlay's guide= names, with the overlay applied. */
@@ -1599,28 +1598,27 @@ static x12_spec *load_overlaid_doc(xmlDoc *doc, const char *name, x12_error *err
     return s;
 }
 
-x12_spec *x12_spec_load_overlaid(const char *path, x12_error *err)
+/* The guide an overlay from a file (`path`) or from memory names, overlaid. */
+static x12_spec *load_overlaid_from(const char *path, const void *xml, size_t len,
+                                    const char *name, x12_error *err)
 {
     x12_status st;
-    xmlDoc *doc = read_overlay(path, NULL, 0, path, &st, err);
-    if (!doc)
-        return NULL;
-    x12_spec *s = load_overlaid_doc(doc, path, err);
-    xmlFreeDoc(doc);
-    return s;
-}
-
-x12_spec *x12_spec_load_overlaid_memory(const void *xml, size_t len, const char *name, x12_error *err)
-{
-    if (!name)
-        name = "overlay";
-    x12_status st;
-    xmlDoc *doc = read_overlay(NULL, xml, len, name, &st, err);
+    xmlDoc *doc = read_overlay(path, xml, len, name, &st, err);
     if (!doc)
         return NULL;
     x12_spec *s = load_overlaid_doc(doc, name, err);
     xmlFreeDoc(doc);
     return s;
+}
+
+x12_spec *x12_spec_load_overlaid(const char *path, x12_error *err)
+{
+    return load_overlaid_from(path, NULL, 0, path, err);
+}
+
+x12_spec *x12_spec_load_overlaid_memory(const void *xml, size_t len, const char *name, x12_error *err)
+{
+    return load_overlaid_from(NULL, xml, len, name ? name : "overlay", err);
 }
 
 const char *x12_spec_overlays(const x12_spec *s)

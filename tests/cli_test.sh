@@ -76,6 +76,11 @@ has "$T/err" "no-such-overlay.xml"
 # an overlay that cannot be read (a folder): named with the reason
 expect_rc 2 "$X12" validate --spec "$T" "$F/y_minimal.x12"
 has "$T/err" "x12 validate: $T: Is a directory"
+# ... or one larger than any overlay (a sparse file past 64 MiB): refused, not loaded
+truncate -s 65M "$T/huge.xml"
+expect_rc 2 "$X12" validate --spec "$T/huge.xml" "$F/y_minimal.x12"
+has "$T/err" "x12 validate: $T/huge.xml: larger than an overlay can be (64 MiB)"
+rm -f "$T/huge.xml"
 
 # cat: one segment per line, delimiters kept, byte-identical to the input for a clean file
 expect_rc 0 "$X12" cat "$F/y_minimal.x12"
