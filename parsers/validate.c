@@ -312,7 +312,7 @@ static void check_code_sets(vctx *v)
     if (idk == spec_idkey("HI", 2)) {
         /* ICD-10-CM qualifiers: ABK principal, ABF other, ABJ admitting, ABN external
          * cause, APR patient's reason for visit */
-        char cs = seg->delims.component;
+        char cs = seg->delims.component, rs = seg->delims.repetition;
         for (uint16_t p = 1; p <= seg->element_count && p <= 12; p++) {
             x12_slice e = seg->elements[p];
             /* HI0p-1 is the qualifier: three letters and a separator */
@@ -323,7 +323,7 @@ static void check_code_sets(vctx *v)
                   (q1 == 'P' && q2 == 'R')))
                 continue;
             x12_slice code = {e.ptr + 4, 0};
-            while (code.len < e.len - 4 && code.ptr[code.len] != cs)
+            while (code.len < e.len - 4 && code.ptr[code.len] != cs && code.ptr[code.len] != rs)
                 code.len++;
             if (!code.len)
                 continue;
@@ -437,6 +437,32 @@ static int numeric_char(char c)
 
 #define MAX_COMPS 32 /* more than any guide's composite has */
 
+/* `n` separators `c` end the value: empty components or repetitions at the end,
+ * whose separators the TR3s (005010 B.1.1.3.10) say are left out.  A warning
+ * without a 999 code, as for empty elements at the end of a segment (walk.c
+ * trailing_elements).  `pos` is the first of them (0 for repetitions). */
+static __attribute__((noinline)) void trailing(vctx *v, const spec_el *e, uint16_t el, uint16_t pos,
+                                               unsigned n, const char *what)
+{
+    char why[48];
+    snprintf(why, sizeof why, "%u empty %s%s at the end", n, what, n == 1 ? "" : "s");
+    int flags = v->flags, overlay = v->overlay; /* X12 syntax, whatever an overlay did */
+    v->flags = VF_WARNING;
+    v->overlay = 0;
+    bad(v, X12_ERR_TRAILING_SEPARATOR, "", el, pos, e->ref, why);
+    v->flags = flags;
+    v->overlay = overlay;
+}
+
+/* How many bytes `c` end p[0..n). */
+static unsigned ends_with(const char *p, size_t n, char c)
+{
+    unsigned k = 0;
+    while (k < n && p[n - 1 - k] == c)
+        k++;
+    return k;
+}
+
 /* One repetition of a composite: its components split in one pass, each
  * checked (the quick check first, the full one when it says no). */
 static void check_composite(vctx *v, const spec_el *e, x12_slice rv, uint16_t p, char rs)
@@ -455,6 +481,13 @@ static void check_composite(vctx *v, const spec_el *e, x12_slice rv, uint16_t p,
     if (nc < MAX_COMPS)
         part[nc] = (x12_slice){start, (size_t)(end - start)};
     nc++;
+    if (rv.len && rv.ptr[rv.len - 1] == cs) {
+        /* reported once, then not counted as components */
+        unsigned k = ends_with(rv.ptr, rv.len, cs);
+        trailing(v, e, p, (uint16_t)(nc - k + 1 > UINT16_MAX ? UINT16_MAX : nc - k + 1), k,
+                 "component");
+        nc -= k;
+    }
     if (nc > e->ncomps) {
         char why[40];
         snprintf(why, sizeof why, "%u components, at most %u", nc, (unsigned)e->ncomps);
@@ -490,6 +523,12 @@ static void check_element(vctx *v, const spec_el *e, x12_slice val, uint16_t p)
         has_comp |= val.ptr[i] == cs;
     }
     unsigned nrep = has_rep ? x12_count_parts(val, rs) : 1;
+    if (has_rep && val.ptr[val.len - 1] == rs) {
+        /* reported once, then not counted or checked as repetitions */
+        unsigned k = ends_with(val.ptr, val.len, rs);
+        trailing(v, e, p, 0, k, "repetition");
+        nrep = k < nrep ? nrep - k : 1;
+    }
     if (nrep > e->rep) {
         char why[40];
         snprintf(why, sizeof why, "%u repetitions, at most %u", nrep, (unsigned)e->rep);
@@ -497,7 +536,7 @@ static void check_element(vctx *v, const spec_el *e, x12_slice val, uint16_t p)
         nrep = e->rep;
     }
     for (unsigned r = 1; r <= nrep; r++) {
-        x12_slice rv = nrep == 1 ? val : x12_element_repetition(seg, val, r);
+        x12_slice rv = !has_rep ? val : x12_element_repetition(seg, val, r);
         v->rep = nrep == 1 ? 0 : r;
         if (!e->ncomps) {
             if (has_comp && (nrep == 1 || memchr(rv.ptr ? rv.ptr : "", cs, rv.len))) {
@@ -544,6 +583,8 @@ int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const ch
         }
         /* a composite of separators alone is not there either */
         if (!val.len || (e->ncomps && !present(val, cs))) {
+            if (val.len) /* separators alone */
+                trailing(&v, e, p, 2, (unsigned)val.len, "component");
             if (e->usage == 'R') {
                 v.unverified = !e->verified;
                 v.overlay = e->overlay;

@@ -205,8 +205,10 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
                 code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA)
                  ? 2
                  : 1;
-    snprintf(f.ik3, sizeof f.ik3, "8");
-    snprintf(f.ik4, sizeof f.ik4, "%s", ik4);
+    if (*ik4) { /* a warning without a 999 code has neither */
+        snprintf(f.ik3, sizeof f.ik3, "8");
+        snprintf(f.ik4, sizeof f.ik4, "%s", ik4);
+    }
     w->cb.finding(w->ctx, &f);
 }
 
@@ -1032,10 +1034,51 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
     emit(w, X12_WALK_SEGMENT, root, NULL, 0, seg, root->kids[0].seg->name, 1);
 }
 
+static x12_status walker_segment(x12_walker *w, const x12_segment *seg);
+
+/* Empty elements at the end of a segment: the TR3s (005010 B.1.1.3.10, "Absence
+ * of Data") say their separators must be left out, and X12.6 gives no 999 code
+ * for them (RFI 1498 asks which).  pyx12 reports them as an error; x12kit as a
+ * SNIP 1 warning, which a 999 does not carry: the segment reads the same
+ * without them.  Any segment, in a set of any guide or none, the envelope's
+ * too.  (Empty components and repetitions at the end: validate.c.) */
+static __attribute__((noinline)) void trailing_elements(x12_walker *w, const x12_segment *seg,
+                                                        const char *loop_id)
+{
+    uint32_t first = seg->element_count;
+    while (first > 1 && !seg->elements[first - 1].len)
+        first--;
+    char why[48];
+    uint32_t n = seg->element_count - first + 1;
+    snprintf(why, sizeof why, "%u empty element%s at the end", (unsigned)n, n == 1 ? "" : "s");
+    if (!w->cb.finding)
+        return;
+    x12_finding f;
+    finding_init(w, &f, X12_ERR_TRAILING_SEPARATOR, seg->byte_offset, seg->segment_index,
+                 seg->set_position, seg->id.ptr, seg->id.len, loop_id, why);
+    f.err.element_pos = first > UINT16_MAX ? UINT16_MAX : (uint16_t)first;
+    f.severity = X12_SEV_WARNING;
+    f.snip = 1;
+    w->cb.finding(w->ctx, &f);
+}
+
 x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg)
 {
     if (w->fatal)
         return w->fatal;
+    x12_status st = walker_segment(w, seg);
+    if ((w->flags & X12_WALK_ELEMENTS) && seg->element_count &&
+        !seg->elements[seg->element_count].len && !st) {
+        const char *loop_id = !w->in_set ? (spec_idkey(seg->id.ptr, seg->id.len) == K2('S', 'E')
+                                                ? "ST" : "")
+                              : w->depth ? w->frames[w->depth - 1].lp->id : "ST";
+        trailing_elements(w, seg, loop_id);
+    }
+    return w->fatal;
+}
+
+static x12_status walker_segment(x12_walker *w, const x12_segment *seg)
+{
     uint32_t k = spec_idkey(seg->id.ptr, seg->id.len);
     if (k == K2('S', 'T')) {
         end_set(w, seg);
@@ -1057,7 +1100,7 @@ x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg)
         if (k == K2('G', 'S') || k == K2('G', 'E') || k == K3('I', 'S', 'A') ||
             k == K3('I', 'E', 'A')) {
             end_set(w, seg);
-            return x12_walker_segment(w, seg);
+            return walker_segment(w, seg);
         }
         place(w, seg);
         if (k == K2('S', 'E'))

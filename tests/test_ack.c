@@ -295,6 +295,17 @@ static void test_situational_trigger(void **state)
     sb_free(&b);
 }
 
+/* Warnings are not errors: separators after the last value (a SNIP 1 warning
+ * without 999 codes) leave the set accepted, with no IK3. */
+static void test_warnings_accept(void **state)
+{
+    (void)state;
+    strbuf b = ack_of(FIX "validate/n_837p_trailing_separators.x12", X12_ACK_999, 1, NULL, NULL);
+    if (!strstr(b.p, "\nIK5*A~") || !strstr(b.p, "\nAK9*A*1*1*1~") || strstr(b.p, "IK3*"))
+        fail_msg("999 of a file with warnings only:\n%s", b.p);
+    sb_free(&b);
+}
+
 /* --- the policy, asserted from hand-written expectations ------------------------ */
 
 static void test_policy(void **state)
@@ -948,6 +959,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixtures_exact),
         cmocka_unit_test(test_situational_trigger),
+        cmocka_unit_test(test_warnings_accept),
         cmocka_unit_test(test_every_fixture_validates),
         cmocka_unit_test(test_policy),
         cmocka_unit_test(test_ta105_table),

@@ -468,6 +468,52 @@ static void test_repeating_key(void **state)
     sb_free(&l.findings);
 }
 
+/* Separators after the last value (005010 TR3s B.1.1.3.10 "Absence of Data":
+ * left out): empty elements at the end of any segment, envelope and sets of an
+ * unknown guide included; empty components at the end of a composite, and a
+ * composite of separators alone; empty repetitions at the end.  Each is a
+ * SNIP 1 warning without 999 codes, found only with element checks on. */
+static void test_trailing_separators(void **state)
+{
+    (void)state;
+    const char *x = ISA "GS*HP*S*R*20261126*1200*1*X*005010X221A1*~ST*835*0001~"
+                        "BPR*I*80*C*NON************20261126~TRN*1*T1*1512345678~"
+                        "N1*PR*PAYER~N3*1 MAIN ST**~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
+                        "N1*PE*CLINIC*XX*1234567893~LX*1~"
+                        "CLP*C1*1*100*80**12*P1~NM1*QC*1*DOE*JANE****MI*M1~"
+                        "SVC*HC:99213:*100*80~SVC*HC:99214*0*0***::~"
+                        "SE*14*0001~GE*1*1~"
+                        "GS*HC*S*R*20261126*1200*2*X*004010X098A1~ST*837*0001~CLM*1*0***~SE*3*0001~GE*1*2~"
+                        "GS*FA*S*R*20261126*1200*3*X*005010X231A1~ST*999*0001*005010X231A1~"
+                        "AK1*HC*17*005010X222A1~AK2*837*0002~IK3*REF*57**3~"
+                        "CTX*SITUATIONAL TRIGGER^^*CLM*43**5:3*1325~"
+                        "IK5*R*5~AK9*R*1*1*0~SE*8*0001~GE*1*3~IEA*3*000000001~";
+    walk_log l;
+    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS);
+    const char *T = "X12_ERR_TRAILING_SEPARATOR warning snip=1 ";
+    char want[2048];
+    snprintf(want, sizeof want,
+             "%sloop= segment=2 set=0 id=GS el=9.0 ik3= ik4= 1 empty element at the end\n"
+             "%sloop=1000A segment=7 set=5 id=N3 el=2.0 ik3= ik4= 2 empty elements at the end\n"
+             "%sloop=2110 segment=14 set=12 id=SVC el=1.3 ik3= ik4= SVC01: 1 empty component at the end\n"
+             "%sloop=2110 segment=15 set=13 id=SVC el=6.2 ik3= ik4= SVC06: 2 empty components at the end\n"
+             "X12_ERR_UNKNOWN_GUIDE info snip=1 loop=ST segment=19 set=1 id=ST el=0.0 ik3= ik4= "
+             "ST01 837 with guide '004010X098A1' (from GS08)\n"
+             "%sloop=ST segment=20 set=2 id=CLM el=3.0 ik3= ik4= 3 empty elements at the end\n"
+             "%sloop=2100 segment=28 set=5 id=CTX el=1.0 ik3= ik4= CTX01: 2 empty repetitions at the end\n",
+             T, T, T, T, T, T);
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s\nwanted:\n%s", l.findings.p, want);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    /* the readers' walk (no element checks) does not look */
+    walk_data(x, strlen(x), &l, 0);
+    if (strstr(l.findings.p, "TRAILING"))
+        fail_msg("findings without element checks:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 /* The walker remembers segments whose element checks found nothing and does
  * not check their byte-for-byte twins again.  Findings must come out as if
  * every segment were checked: a bad segment repeated is reported each time,
@@ -1197,6 +1243,7 @@ int main(void)
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_repeating_key),
+        cmocka_unit_test(test_trailing_separators),
         cmocka_unit_test(test_qualifier_fallback),
         cmocka_unit_test(test_element_memo),
         cmocka_unit_test(test_nearest_guide),

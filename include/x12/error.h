@@ -99,6 +99,9 @@ typedef enum x12_status {
     X12_ERR_ELEMENT_COMPONENTS = 90, /* too many components (13) */
     X12_ERR_SYNTAX_REQUIRED = 91,    /* a P, R, C or L syntax note is violated (2) */
     X12_ERR_SYNTAX_EXCLUSION = 92,   /* an E syntax note is violated (10) */
+    X12_ERR_TRAILING_SEPARATOR = 93, /* separators after the last value of a segment, a
+                                        composite or a repeating element (a warning, no
+                                        IK403: the TR3s' B.1.1.3.10 says they are omitted) */
     /* The HL hierarchy beside HL_PARENT (SNIP 2, IK403 I12). */
     X12_ERR_HL_CHILD_CODE = 95,      /* HL04 disagrees with the HLs that follow: 1 and no
                                         child HL, or 0 and a child HL */
