@@ -92,6 +92,7 @@ static const status_info STATUS[] = {
      "a syntax note allows only one of these elements"},
     {X12_ERR_TRAILING_SEPARATOR, "X12_ERR_TRAILING_SEPARATOR",
      "separators follow the last value"},
+    {X12_ERR_TRAILING_SPACE, "X12_ERR_TRAILING_SPACE", "the value ends in spaces"},
     {X12_ERR_BALANCE, "X12_ERR_BALANCE", "amounts do not balance"},
     {X12_ERR_RULE, "X12_ERR_RULE", "a situational rule of the guide is not met"},
     {X12_ERR_NPI, "X12_ERR_NPI", "NPI check digit is wrong"},

@@ -84,6 +84,44 @@ static int valid_time(const char *p, size_t n)
     return 1;
 }
 
+/* A warning about X12 form without a 999 code (IK304/IK403 stay empty), SNIP
+ * 1 whatever an overlay narrowed. */
+static void syntax_warning(vctx *v, x12_status code, uint16_t el, uint16_t comp, const char *ref,
+                           const char *why)
+{
+    int flags = v->flags, overlay = v->overlay;
+    v->flags = VF_WARNING;
+    v->overlay = 0;
+    bad(v, code, "", el, comp, ref, why);
+    v->flags = flags;
+    v->overlay = overlay;
+}
+
+/* An AN value ending in spaces (X12-FACTS 2: X12.6 and the TR3s' appendix B,
+ * quoted in RFI 2224): one of spaces alone holds nothing and is an error (IK403
+ * 6; "at least one non-space"); spaces past what the minimum length needs are
+ * to be left out, a warning without 999 codes as are separators after the last
+ * value (pyx12 reports them as IK403 6).  Returns 1 when the value is spaces
+ * alone.  The envelope's fixed-width ISA fields are the reader's, not checked
+ * here. */
+static __attribute__((noinline)) int spaces_at_end(vctx *v, const spec_el *e, const char *p, size_t n,
+                                                   uint16_t el, uint16_t comp)
+{
+    size_t m = n;
+    while (m && p[m - 1] == ' ')
+        m--;
+    if (!m) {
+        bad(v, X12_ERR_ELEMENT_CHAR, "6", el, comp, e->ref, "spaces alone");
+        return 1;
+    }
+    if (m >= e->minlen) {
+        char why[40];
+        snprintf(why, sizeof why, "%zu space%s at the end", n - m, n - m == 1 ? "" : "s");
+        syntax_warning(v, X12_ERR_TRAILING_SPACE, el, comp, e->ref, why);
+    }
+    return 0;
+}
+
 static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uint16_t comp)
 {
     const char *p = s.ptr;
@@ -152,6 +190,10 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
                 return;
             }
         }
+        /* an ID with codes reports a padded value as a bad code instead */
+        if (n && p[n - 1] == ' ' && (e->type == T_AN || (!e->codes && !e->extlist)) &&
+            spaces_at_end(v, e, p, n, el, comp))
+            return;
         break;
     }
     if (e->minlen && len < e->minlen) {
@@ -417,7 +459,7 @@ static inline __attribute__((always_inline)) int quick_ok(const spec_el *e, x12_
             return 0;
         break;
     default:
-        if (text_has_bad(p, n, rs, cs))
+        if (text_has_bad(p, n, rs, cs) || p[n - 1] == ' ')
             return 0;
         break;
     }
@@ -446,12 +488,7 @@ static __attribute__((noinline)) void trailing(vctx *v, const spec_el *e, uint16
 {
     char why[48];
     snprintf(why, sizeof why, "%u empty %s%s at the end", n, what, n == 1 ? "" : "s");
-    int flags = v->flags, overlay = v->overlay; /* X12 syntax, whatever an overlay did */
-    v->flags = VF_WARNING;
-    v->overlay = 0;
-    bad(v, X12_ERR_TRAILING_SEPARATOR, "", el, pos, e->ref, why);
-    v->flags = flags;
-    v->overlay = overlay;
+    syntax_warning(v, X12_ERR_TRAILING_SEPARATOR, el, pos, e->ref, why);
 }
 
 /* How many bytes `c` end p[0..n). */

@@ -34,11 +34,13 @@ typedef struct vctx {
     x12_walker *w;
     strbuf log;
     int errors;
+    int all; /* findings of any severity */
 } vctx;
 
 static void v_finding(void *ctx, const x12_finding *f)
 {
     vctx *v = ctx;
+    v->all++;
     if (f->severity != X12_SEV_ERROR)
         return;
     v->errors++;
@@ -79,6 +81,26 @@ static void assert_valid(const char *data, size_t len)
     if (v.errors)
         fail_msg("%d validation errors:\n%s\n%.*s", v.errors, v.log.p, (int)len, data);
     sb_free(&v.log);
+}
+
+/* Findings of every severity of `x12 validate` on data. */
+static int count_findings(const char *data, size_t len)
+{
+    vctx v = {0};
+    x12_walker_callbacks wcb = {NULL, v_finding};
+    v.w = x12_walker_new(&wcb, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    assert_non_null(v.w);
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    x12_reader_callbacks cb = {v_segment, v_error};
+    x12_reader *r = x12_reader_new(&o, &cb, &v);
+    x12_reader_feed(r, data, len);
+    x12_reader_finish(r);
+    x12_walker_finish(v.w);
+    x12_reader_free(r);
+    x12_walker_free(v.w);
+    sb_free(&v.log);
+    return v.all;
 }
 
 /* ---- reading back ------------------------------------------------------- */
@@ -966,6 +988,37 @@ static void test_check_text(void **state)
     sb_add(&out, "", 0);
     assert_non_null(strstr(out.p, "~NM1*IL*1*MULLER*JANE****MI*"));
     sb_free(&out);
+}
+
+/* Spaces at the end of a text field are not written (X12 leaves them out),
+ * and a field of spaces alone is missing: refused when the guide requires it,
+ * left out when it does not.  The output has no finding at all, warnings
+ * included. */
+static void test_text_spaces(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "SP-1  ";
+    x12_claim_subscriber s = sub_self;
+    s.subscriber.last_name = "SMITH ";
+    s.subscriber.first_name = "   ";
+    c.subscriber = &s;
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, (const x12_claim *const[]){&c}, 1, 0, &pr, &len);
+    if (pr.n)
+        fail_msg("refused:\n%s", pr.log.p);
+    assert_non_null(strstr(out, "~CLM*SP-1*"));
+    if (!strstr(out, "~NM1*IL*1*SMITH*****MI*JS00111223333~"))
+        fail_msg("%s", out);
+    int n = count_findings(out, len);
+    if (n)
+        fail_msg("%d findings in\n%s", n, out);
+    free(out);
+    s.subscriber.last_name = "  ";
+    c.claim_id = "SP-2";
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED SP-2[1] subscriber.subscriber.last_name\n");
+    sb_free(&pr.log);
 }
 
 /* A provider the guide has no loop for, or with parts its loop lacks. */
@@ -2474,6 +2527,7 @@ int main(void)
         cmocka_unit_test(test_check_npi),
         cmocka_unit_test(test_check_codes),
         cmocka_unit_test(test_check_text),
+        cmocka_unit_test(test_text_spaces),
         cmocka_unit_test(test_check_providers),
         cmocka_unit_test(test_check_guide_fit),
         cmocka_unit_test(test_check_dates),

@@ -514,6 +514,39 @@ static void test_trailing_separators(void **state)
     sb_free(&l.findings);
 }
 
+/* AN values ending in spaces (X12-FACTS 2): spaces past the minimum length are a
+ * warning without 999 codes, spaces alone an error (IK403 6); spaces the minimum
+ * length needs are fine, and an ID with codes reports a padded value as a bad
+ * code, once. */
+static void test_trailing_spaces(void **state)
+{
+    (void)state;
+    const char *x = ISA "GS*HP*S*R*20261126*1200*1*X*005010X221A1~ST*835*0001~"
+                        "BPR*I*80*C*NON************20261126~TRN*1*T1*1512345678~"
+                        "N1*PR*PAYER  ~N3*   ~N4*TOWN*NY*12 ~PER*BL*EDI*TE*5555555555~"
+                        "N1*PE*CLINIC*XX*1234567893~LX*1~"
+                        "CLP*C1*1*100*80**12*P1~NM1*QC*1 *DOE*JANE****MI*M1~"
+                        "SVC*HC:99213 *100*80~"
+                        "SE*13*0001~GE*1*1~IEA*1*000000001~";
+    walk_log l;
+    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS);
+    const char *want =
+        "X12_ERR_TRAILING_SPACE warning snip=1 loop=1000A segment=6 set=4 id=N1 el=2.0 ik3= ik4= "
+        "N102: 2 spaces at the end\n"
+        "X12_ERR_ELEMENT_CHAR error snip=1 loop=1000A segment=7 set=5 id=N3 el=1.0 ik3=8 ik4=6 "
+        "N301: spaces alone\n"
+        "X12_ERR_ELEMENT_TOO_LONG error snip=1 loop=2100 segment=13 set=11 id=NM1 el=2.0 ik3=8 ik4=5 "
+        "NM102: 2 characters, at most 1\n"
+        "X12_ERR_ELEMENT_CODE error snip=2 loop=2100 segment=13 set=11 id=NM1 el=2.0 ik3=8 ik4=7 "
+        "NM102: not among the guide's codes\n"
+        "X12_ERR_TRAILING_SPACE warning snip=1 loop=2110 segment=14 set=12 id=SVC el=1.2 ik3= ik4= "
+        "SVC01-02: 1 space at the end\n";
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s\nwanted:\n%s", l.findings.p, want);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 /* The walker remembers segments whose element checks found nothing and does
  * not check their byte-for-byte twins again.  Findings must come out as if
  * every segment were checked: a bad segment repeated is reported each time,
@@ -1244,6 +1277,7 @@ int main(void)
         cmocka_unit_test(test_element_findings),
         cmocka_unit_test(test_repeating_key),
         cmocka_unit_test(test_trailing_separators),
+        cmocka_unit_test(test_trailing_spaces),
         cmocka_unit_test(test_qualifier_fallback),
         cmocka_unit_test(test_element_memo),
         cmocka_unit_test(test_nearest_guide),

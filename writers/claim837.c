@@ -58,7 +58,16 @@ void x12_claim_writer_options_init(x12_claim_writer_options *opts)
 
 static const char *nz(const char *s)
 {
-    return s && *s ? s : NULL;
+    return claim_has_text(s) ? s : NULL;
+}
+
+/* The length of `v` written: its spaces at the end left out (claim_util.h). */
+static size_t text_len(const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    while (n && v[n - 1] == ' ')
+        n--;
+    return n;
 }
 
 static void seg(x12_claim_writer *c, const char *id)
@@ -70,13 +79,13 @@ static void seg(x12_claim_writer *c, const char *id)
 static void el(x12_claim_writer *c, const char *v)
 {
     if (!c->st)
-        c->st = x12_writer_element(c->w, v ? v : "", v ? strlen(v) : 0);
+        c->st = x12_writer_element(c->w, v ? v : "", text_len(v));
 }
 
 static void comp(x12_claim_writer *c, const char *v)
 {
     if (!c->st)
-        c->st = x12_writer_component(c->w, v ? v : "", v ? strlen(v) : 0);
+        c->st = x12_writer_component(c->w, v ? v : "", text_len(v));
 }
 
 static void el_amount(x12_claim_writer *c, int64_t cents)

@@ -9,6 +9,8 @@
 
 #include <x12/claim.h>
 
+#include "claim_util.h"
+
 typedef struct checker {
     const x12_claim *cl;
     size_t index;
@@ -37,7 +39,7 @@ static void problem(checker *k, x12_status code, const char *detail, const char 
 
 static int has(const char *s)
 {
-    return s && *s;
+    return claim_has_text(s);
 }
 
 static int all_digits(const char *s, size_t min, size_t max)

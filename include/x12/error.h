@@ -102,6 +102,8 @@ typedef enum x12_status {
     X12_ERR_TRAILING_SEPARATOR = 93, /* separators after the last value of a segment, a
                                         composite or a repeating element (a warning, no
                                         IK403: the TR3s' B.1.1.3.10 says they are omitted) */
+    X12_ERR_TRAILING_SPACE = 94,     /* an AN (or code-less ID) value ending in spaces that
+                                        its minimum length does not need (a warning) */
     /* The HL hierarchy beside HL_PARENT (SNIP 2, IK403 I12). */
     X12_ERR_HL_CHILD_CODE = 95,      /* HL04 disagrees with the HLs that follow: 1 and no
                                         child HL, or 0 and a child HL */
