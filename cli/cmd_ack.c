@@ -159,6 +159,11 @@ int cmd_ack(int argc, char **argv)
         fprintf(stderr, ", TA1 %u accepted, %u with errors, %u rejected", sum.ta1_accepted,
                 sum.ta1_with_errors, sum.ta1_rejected);
     fprintf(stderr, "\n");
+    if (sum.groups_unanswered)
+        fprintf(stderr,
+                "%s: %u group%s not acknowledged: GS01 is not a functional id a 999 can answer "
+                "(AK101; x12 validate reports it)\n",
+                name, sum.groups_unanswered, sum.groups_unanswered == 1 ? "" : "s");
     if (st == X12_OK && sum.interchanges && !sum.interchanges_written)
         fprintf(stderr,
                 "%s: nothing to acknowledge: no functional group that takes a 999 (999s, 997s "

@@ -102,8 +102,7 @@ static void syntax_warning(vctx *v, x12_status code, uint16_t el, uint16_t comp,
  * 6; "at least one non-space"); spaces past what the minimum length needs are
  * to be left out, a warning without 999 codes as are separators after the last
  * value (pyx12 reports them as IK403 6).  Returns 1 when the value is spaces
- * alone.  The envelope's fixed-width ISA fields are the reader's, not checked
- * here. */
+ * alone.  Not called for a fixed-width field (the ISA's), padded by rule. */
 static __attribute__((noinline)) int spaces_at_end(vctx *v, const spec_el *e, const char *p, size_t n,
                                                    uint16_t el, uint16_t comp)
 {
@@ -191,8 +190,9 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
             }
         }
         /* an ID with codes reports a padded value as a bad code instead */
+        /* a fixed-width field (the ISA's) is padded by rule */
         if (n && p[n - 1] == ' ' && (e->type == T_AN || (!e->codes && !e->extlist)) &&
-            spaces_at_end(v, e, p, n, el, comp))
+            (e->minlen != e->maxlen || !e->minlen) && spaces_at_end(v, e, p, n, el, comp))
             return;
         break;
     }

@@ -12,6 +12,7 @@ typedef void (*elem_report_fn)(void *ctx, const x12_segment *seg, x12_status cod
 #define VF_WARNING 1 /* report as a warning (unverified spec part, incomplete code list) */
 #define VF_SNIP5 2   /* an external code set check */
 #define VF_SNIP7 4   /* the check comes from a companion-guide overlay */
+#define VF_SNIP1 8   /* X12 syntax whatever the check (the envelope's elements) */
 
 /* 1 when p[0..n) is a valid NPI: 10 digits, first 1 or 2, Luhn check digit
  * over 80840 and the first nine. */

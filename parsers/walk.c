@@ -85,6 +85,7 @@ struct x12_walker {
     loaded specs[MAX_SPECS];
     int nspecs;
     char gs08[40];
+    int env_5010;       /* the interchange's ISA12 is 00501: its envelope is checked */
     int in_set;
     loaded *cur;        /* the current set's guide, NULL when unknown */
     frame frames[MAX_DEPTH];
@@ -198,8 +199,10 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
     f.err.component_pos = component;
     /* what rests on an unverified part of a spec (837D) is only a warning */
     f.severity = (flags & VF_WARNING) ? X12_SEV_WARNING : X12_SEV_ERROR;
-    /* syntax, type and length are X12 (SNIP 1); usage and codes the guide's (SNIP 2) */
-    f.snip = (flags & VF_SNIP7) ? 7
+    /* syntax, type and length are X12 (SNIP 1); usage and codes the guide's (SNIP 2),
+     * but the envelope's (X12's own) are SNIP 1; what an overlay narrowed is SNIP 7 */
+    f.snip = (flags & VF_SNIP7)   ? 7
+             : (flags & VF_SNIP1) ? 1
              : (flags & VF_SNIP5) ? 5
              : (code == X12_ERR_ELEMENT_REQUIRED || code == X12_ERR_ELEMENT_NOT_USED ||
                 code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA)
@@ -1036,6 +1039,74 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
 
 static x12_status walker_segment(x12_walker *w, const x12_segment *seg);
 
+/* --- the envelope's elements ------------------------------------------------------- */
+
+/* The definition of segment `k` anywhere in loop `lp` (the envelope spec's
+ * ISA_LOOP holds ISA, TA1 and IEA, its GS_LOOP GS and GE), NULL when none. */
+static const spec_seg *find_def(const spec_loop *lp, uint32_t k, int depth)
+{
+    for (uint32_t i = 0; lp && i < lp->nkids && depth < 4; i++) {
+        const spec_child *c = &lp->kids[i];
+        const spec_seg *d = c->is_loop ? find_def(c->loop, k, depth + 1) : c->seg;
+        if (d && d->idkey == k)
+            return d;
+    }
+    return NULL;
+}
+
+/* An element finding on an envelope segment: no IK3 or IK4, since no set holds
+ * it (x12_ack answers ISA findings in the TA1 and GS findings in AK9).  ISA13
+ * and GS06 are the reader's to check (edi/envelope.c), so that each problem
+ * is reported once. */
+static void envelope_finding(void *ctx, const x12_segment *seg, x12_status code, const char *ik4,
+                             uint16_t element, uint16_t component, const char *loop_id,
+                             const char *detail, int flags)
+{
+    (void)ik4;
+    uint32_t k = spec_idkey(seg->id.ptr, seg->id.len);
+    if ((k == K3('I', 'S', 'A') && element == 13) || (k == K2('G', 'S') && element == 6))
+        return;
+    element_finding(ctx, seg, code, "", element, component, loop_id, detail, flags | VF_SNIP1);
+}
+
+/* The envelope's ISA, GS and TA1 against the envelope spec
+ * (specs/control.00501.xml), element by element as a set's segments are
+ * against its guide: ISA09 and GS04 real dates, ISA10 and GS05 real times,
+ * the qualifiers' and indicators' codes, lengths.  Only in an interchange
+ * whose ISA12 is 00501, the version the spec is of: other versions are left
+ * to the reader's envelope checks.  ISA11 and ISA16 are delimiters, read by
+ * position: the ISA is checked as if it had no repetition or component
+ * separator.  GE and IEA hold counts and control numbers, the reader's. */
+static __attribute__((noinline)) void check_envelope(x12_walker *w, const x12_segment *seg,
+                                                     uint32_t k)
+{
+    if (k == K3('I', 'S', 'A'))
+        w->env_5010 = x12_slice_eq(x12_segment_element(seg, 12), "00501");
+    if (!w->env_5010 || (k != K3('I', 'S', 'A') && k != K2('G', 'S') && k != K3('T', 'A', '1')))
+        return;
+    const loaded *L = NULL;
+    for (int i = 0; i < w->nspecs && !L; i++)
+        if (!strcmp(w->specs[i].id, "00501"))
+            L = &w->specs[i];
+    if (!L) {
+        (void)guide_for(w, (x12_slice){"", 0}, "00501"); /* loads it, or marks it missing */
+        for (int i = 0; i < w->nspecs && !L; i++)
+            if (!strcmp(w->specs[i].id, "00501"))
+                L = &w->specs[i];
+    }
+    const spec_seg *def = L && L->spec ? find_def(L->spec->root, k, 0) : NULL;
+    if (!def)
+        return;
+    x12_segment isa;
+    if (k == K3('I', 'S', 'A')) {
+        isa = *seg;
+        isa.delims.repetition = 0;
+        isa.delims.component = 0;
+        seg = &isa;
+    }
+    x12__validate_elements(seg, def, "", envelope_finding, w);
+}
+
 /* Empty elements at the end of a segment: the TR3s (005010 B.1.1.3.10, "Absence
  * of Data") say their separators must be left out, and X12.6 gives no 999 code
  * for them (RFI 1498 asks which).  pyx12 reports them as an error; x12kit as a
@@ -1089,6 +1160,8 @@ static x12_status walker_segment(x12_walker *w, const x12_segment *seg)
             snprintf(w->gs08, sizeof w->gs08, "%.*s", (int)(v.len < 39 ? v.len : 39),
                      v.ptr ? v.ptr : "");
         }
+        if (w->flags & X12_WALK_ELEMENTS)
+            check_envelope(w, seg, k);
         emit(w, X12_WALK_SEGMENT, NULL, NULL, 0, seg, NULL, 1);
     } else if (!w->cur) {
         emit(w, X12_WALK_SEGMENT, NULL, "ST", 0, seg, NULL, 1);

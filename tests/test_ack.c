@@ -85,6 +85,7 @@ static strbuf ack_of(const char *path, unsigned what, uint32_t ctl, x12_ack_summ
 typedef struct vstate {
     x12_walker *w;
     int errors;
+    int echoed; /* of them, on TA101-TA103: what the TA1 echoes of the ISA */
     char first[200];
 } vstate;
 
@@ -105,12 +106,16 @@ static void v_finding(void *ctx, const x12_finding *f)
     vstate *v = ctx;
     if (f->severity != X12_SEV_ERROR)
         return;
+    if (!strcmp(f->err.segment_id, "TA1") && f->err.element_pos >= 1 && f->err.element_pos <= 3) {
+        v->echoed++;
+        return;
+    }
     if (!v->errors++)
         x12_error_format(&f->err, v->first, sizeof v->first);
 }
 
 /* Errors `x12 validate` would report for the bytes (strict reading). */
-static int validate_errors(const char *data, size_t len, char *first, size_t cap)
+static int validate_errors_echo(const char *data, size_t len, char *first, size_t cap, int *echoed)
 {
     vstate v;
     memset(&v, 0, sizeof v);
@@ -130,7 +135,31 @@ static int validate_errors(const char *data, size_t len, char *first, size_t cap
     x12_walker_free(v.w);
     if (first)
         snprintf(first, cap, "%s", v.first);
-    return v.errors;
+    if (echoed)
+        *echoed = v.echoed;
+    return v.errors + (echoed ? 0 : v.echoed);
+}
+
+static int validate_errors(const char *data, size_t len, char *first, size_t cap)
+{
+    return validate_errors_echo(data, len, first, cap, NULL);
+}
+
+/* Does the file hold an ISA whose ISA09 (offset 70), ISA10 (77) or ISA13
+ * (90) is not all digits, or whose ISA10 is not a time?  (ISA09's calendar is
+ * left to the TA1's own check.) */
+static int isa_echo_malformed(const char *path)
+{
+    size_t n;
+    char *x = read_file(path, &n);
+    int bad = 0;
+    for (char *p = x; x && (p = strstr(p, "ISA")) && (size_t)(p - x) + 106 <= n; p += 3) {
+        int hh = (p[77] - '0') * 10 + (p[78] - '0'), mm = (p[79] - '0') * 10 + (p[80] - '0');
+        bad |= strspn(p + 90, "0123456789") < 9 || strspn(p + 70, "0123456789") < 6 ||
+               strspn(p + 77, "0123456789") < 4 || hh > 23 || mm > 59;
+    }
+    free(x);
+    return bad;
 }
 
 static void compare_with(const char *expect_path, const strbuf *got)
@@ -193,8 +222,13 @@ static void validate_folder(const char *dir, int *count)
         }
         if (b.len) {
             char why[200];
-            if (validate_errors(b.p, b.len, why, sizeof why) != 0)
-                fail_msg("acknowledgement of %s does not validate: %s", *f, why);
+            /* a TA1 echoes ISA13, ISA09 and ISA10 as received in TA101-TA103
+             * (docs/ack.md): a malformed one makes the TA1 so, and nothing else */
+            int echoed;
+            int errors = validate_errors_echo(b.p, b.len, why, sizeof why, &echoed);
+            if (errors != 0 || (echoed && !isa_echo_malformed(*f)))
+                fail_msg("acknowledgement of %s does not validate: %s (%d in TA101-TA103)", *f,
+                         why, echoed);
             (*count)++;
         }
         sb_free(&b);
@@ -303,6 +337,83 @@ static void test_warnings_accept(void **state)
     strbuf b = ack_of(FIX "validate/n_837p_trailing_separators.x12", X12_ACK_999, 1, NULL, NULL);
     if (!strstr(b.p, "\nIK5*A~") || !strstr(b.p, "\nAK9*A*1*1*1~") || strstr(b.p, "IK3*"))
         fail_msg("999 of a file with warnings only:\n%s", b.p);
+    sb_free(&b);
+}
+
+/* The envelope's elements (walk.c check_envelope, specs/control.00501.xml):
+ * an ISA element answered in the TA1 by its TA105 note, a GS element by
+ * rejecting the group (AK9 R), and a group whose GS01 no 999 can echo (AK101)
+ * left out of the 999 and counted. */
+static strbuf ack_changed(const char *from, const char *to, unsigned what, x12_ack_summary *sum)
+{
+    size_t n;
+    char *x = read_file(FIX "ack/y_accepted.x12", &n);
+    assert_non_null(x);
+    char *at = strstr(x, from);
+    if (!at)
+        fail_msg("no %s in the fixture", from);
+    size_t fl = strlen(from), tl = strlen(to);
+    char *y = malloc(n + tl + 1);
+    assert_non_null(y);
+    memcpy(y, x, (size_t)(at - x));
+    memcpy(y + (at - x), to, tl);
+    memcpy(y + (at - x) + tl, at + fl, n - (size_t)(at - x) - fl);
+    size_t yl = n - fl + tl;
+    char path[] = "/tmp/x12kit-ack-env-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(write_file(path, y, yl), 0);
+    strbuf b = ack_of(path, what, 1, sum, NULL);
+    unlink(path);
+    free(x);
+    free(y);
+    return b;
+}
+
+static void test_envelope_elements(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *from, *to, *ta1;
+    } ISA[] = {
+        {"*250307*1419*", "*250230*1419*", "TA1*100055433*250230*1419*R*014~"}, /* ISA09 */
+        {"*250307*1419*", "*250307*2519*", "TA1*100055433*250307*2519*R*015~"}, /* ISA10 */
+        {"ISA*00*", "ISA*07*", "*R*010~"},                                      /* ISA01 */
+        {"*ZZ*CLEARHOUSE01", "*QQ*CLEARHOUSE01", "*R*005~"},                    /* ISA05 */
+        {"*0*P*:~", "*5*P*:~", "*R*019~"},                                      /* ISA14 */
+        {"*0*P*:~", "*0*X*:~", "*R*020~"},                                      /* ISA15 */
+        /* another version: the reader's checks alone, and they pass */
+        {"*00501*", "*00401*", "TA1*100055433*250307*1419*A*000~"},
+    };
+    for (size_t i = 0; i < sizeof ISA / sizeof ISA[0]; i++) {
+        x12_ack_summary sum;
+        strbuf b = ack_changed(ISA[i].from, ISA[i].to, X12_ACK_TA1, &sum);
+        if (!strstr(b.p, ISA[i].ta1))
+            fail_msg("%s -> %s: wanted %s in\n%s", ISA[i].from, ISA[i].to, ISA[i].ta1, b.p);
+        sb_free(&b);
+    }
+    /* GS04 not a real date, GS05 not a real time: the group is rejected */
+    x12_ack_summary sum;
+    strbuf b = ack_changed("*20250307*1419*1*X*", "*20250230*2599*1*X*", X12_ACK_999 | X12_ACK_TA1,
+                           &sum);
+    if (!strstr(b.p, "\nAK9*R*1*1*0~") || !strstr(b.p, "*A*000~"))
+        fail_msg("GS04/GS05:\n%s", b.p);
+    char why[200];
+    assert_int_equal(validate_errors(b.p, b.len, why, sizeof why), 0);
+    assert_int_equal(sum.worst, 'R');
+    sb_free(&b);
+    /* GS01 ZZ: no 999 can answer it */
+    b = ack_changed("GS*HC*", "GS*ZZ*", X12_ACK_999, &sum);
+    if (strstr(b.p, "AK1*"))
+        fail_msg("GS01 ZZ answered:\n%s", b.p);
+    assert_int_equal(sum.groups_unanswered, 1);
+    assert_int_equal(sum.groups, 0);
+    assert_int_equal(sum.worst, 'R');
+    sb_free(&b);
+    /* FA groups are not acknowledged either, but are not counted so */
+    b = ack_changed("GS*HC*", "GS*FA*", X12_ACK_999, &sum);
+    assert_int_equal(sum.groups_unanswered, 0);
     sb_free(&b);
 }
 
@@ -960,6 +1071,7 @@ int main(void)
         cmocka_unit_test(test_fixtures_exact),
         cmocka_unit_test(test_situational_trigger),
         cmocka_unit_test(test_warnings_accept),
+        cmocka_unit_test(test_envelope_elements),
         cmocka_unit_test(test_every_fixture_validates),
         cmocka_unit_test(test_policy),
         cmocka_unit_test(test_ta105_table),

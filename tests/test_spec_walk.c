@@ -240,7 +240,7 @@ static void test_clean_examples(void **state)
 }
 
 #define ISA "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261126*1200*^*00501*000000001*0*T*:~"
-#define GS837 "GS*HC*S*R*20261126*1200*1*X*005010X222A1~"
+#define GS837 "GS*HC*SX*RX*20261126*1200*1*X*005010X222A1~"
 
 /* Each structural finding, with its segment position. */
 static void test_findings(void **state)
@@ -259,7 +259,7 @@ static void test_findings(void **state)
     sb_free(&l.findings);
 
     /* unknown guide: one informational finding, segments still handed on */
-    const char *unknown = ISA "GS*HC*S*R*20261126*1200*1*X*004010X098A1~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~";
+    const char *unknown = ISA "GS*HC*SX*RX*20261126*1200*1*X*004010X098A1~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~";
     walk_data(unknown, strlen(unknown), &l, 0);
     assert_string_equal(l.findings.p,
                         "X12_ERR_UNKNOWN_GUIDE info snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= ik4= ST01 837 with guide '004010X098A1' (from GS08)\n");
@@ -398,7 +398,7 @@ static void test_hl_hierarchy(void **state)
 static void test_element_findings(void **state)
 {
     (void)state;
-    const char *x = ISA "GS*HP*S*R*20261126*1200*1*X*005010X221A1~ST*835*0001~"
+    const char *x = ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1~ST*835*0001~"
                         "BPR*Z*1.234*C*CHK************20261131~"
                         "TRN*1**1512345678~"
                         "N1*PR*PAYER~N3*1 MAIN~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555*EX~"
@@ -440,7 +440,7 @@ static void test_element_findings(void **state)
 static void test_repeating_key(void **state)
 {
     (void)state;
-    const char *x = ISA "GS*FA*S*R*20261126*1200*1*X*005010X231A1~ST*999*0001*005010X231A1~"
+    const char *x = ISA "GS*FA*SX*RX*20261126*1200*1*X*005010X231A1~ST*999*0001*005010X231A1~"
                         "AK1*HC*17*005010X222A1~AK2*837*0002~IK3*REF*57**3~"
                         "CTX*SITUATIONAL TRIGGER^SITUATIONAL TRIGGER:X^SITUATIONAL TRIGGER*CLM*43**5:3*1325~"
                         "CTX*CLM01:123456789~"
@@ -476,15 +476,15 @@ static void test_repeating_key(void **state)
 static void test_trailing_separators(void **state)
 {
     (void)state;
-    const char *x = ISA "GS*HP*S*R*20261126*1200*1*X*005010X221A1*~ST*835*0001~"
+    const char *x = ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1*~ST*835*0001~"
                         "BPR*I*80*C*NON************20261126~TRN*1*T1*1512345678~"
                         "N1*PR*PAYER~N3*1 MAIN ST**~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
                         "N1*PE*CLINIC*XX*1234567893~LX*1~"
                         "CLP*C1*1*100*80**12*P1~NM1*QC*1*DOE*JANE****MI*M1~"
                         "SVC*HC:99213:*100*80~SVC*HC:99214*0*0***::~"
                         "SE*14*0001~GE*1*1~"
-                        "GS*HC*S*R*20261126*1200*2*X*004010X098A1~ST*837*0001~CLM*1*0***~SE*3*0001~GE*1*2~"
-                        "GS*FA*S*R*20261126*1200*3*X*005010X231A1~ST*999*0001*005010X231A1~"
+                        "GS*HC*SX*RX*20261126*1200*2*X*004010X098A1~ST*837*0001~CLM*1*0***~SE*3*0001~GE*1*2~"
+                        "GS*FA*SX*RX*20261126*1200*3*X*005010X231A1~ST*999*0001*005010X231A1~"
                         "AK1*HC*17*005010X222A1~AK2*837*0002~IK3*REF*57**3~"
                         "CTX*SITUATIONAL TRIGGER^^*CLM*43**5:3*1325~"
                         "IK5*R*5~AK9*R*1*1*0~SE*8*0001~GE*1*3~IEA*3*000000001~";
@@ -521,7 +521,7 @@ static void test_trailing_separators(void **state)
 static void test_trailing_spaces(void **state)
 {
     (void)state;
-    const char *x = ISA "GS*HP*S*R*20261126*1200*1*X*005010X221A1~ST*835*0001~"
+    const char *x = ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1~ST*835*0001~"
                         "BPR*I*80*C*NON************20261126~TRN*1*T1*1512345678~"
                         "N1*PR*PAYER  ~N3*   ~N4*TOWN*NY*12 ~PER*BL*EDI*TE*5555555555~"
                         "N1*PE*CLINIC*XX*1234567893~LX*1~"
@@ -547,6 +547,49 @@ static void test_trailing_spaces(void **state)
     sb_free(&l.findings);
 }
 
+/* The envelope's elements against specs/control.00501.xml (docs/validate.md
+ * "The envelope's elements"): SNIP 1 errors without IK3/IK4 on ISA, TA1 and
+ * GS; ISA13 and GS06 left to the reader (one finding each), ISA02's spaces,
+ * ISA11 and ISA16 fine; an interchange of 00401 not checked so; nothing
+ * without element checks. */
+static void test_envelope_elements(void **state)
+{
+    (void)state;
+    const char *x =
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260230*1200*^*00501*00000000A*5*T*:~"
+        "TA1*000000009*260230*1200*X*000~"
+        "GS*HC*S*RX*20260230*1200*A1*X*005010X222A1~GE*0*A1~IEA*1*00000000A~"
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *260230*1200*^*00401*000000002*0*T*:~"
+        "GS*HC*S*RX*20260230*1200*2*X*004010X098A1~GE*0*2~IEA*1*000000002~";
+    walk_log l;
+    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS);
+    const char *want =
+        "X12_ERR_ISA_FIELD error snip=1 loop= segment=1 set=0 id=ISA el=13.0 ik3= ik4= ISA13 must be 9 digits\n"
+        "X12_ERR_ELEMENT_DATE error snip=1 loop= segment=1 set=0 id=ISA el=9.0 ik3= ik4= ISA09\n"
+        "X12_ERR_ELEMENT_CODE error snip=1 loop= segment=1 set=0 id=ISA el=14.0 ik3= ik4= "
+        "ISA14: not among the guide's codes\n"
+        "X12_ERR_ELEMENT_DATE error snip=1 loop= segment=2 set=0 id=TA1 el=2.0 ik3= ik4= TA102\n"
+        "X12_ERR_ELEMENT_CODE error snip=1 loop= segment=2 set=0 id=TA1 el=4.0 ik3= ik4= "
+        "TA104: not among the guide's codes\n"
+        "X12_ERR_BAD_COUNT error snip=1 loop= segment=3 set=0 id=GS el=6.0 ik3= ik4= GS06 must be 1-9 digits\n"
+        "X12_ERR_ELEMENT_TOO_SHORT error snip=1 loop= segment=3 set=0 id=GS el=2.0 ik3= ik4= "
+        "GS02: 1 characters, at least 2\n"
+        "X12_ERR_ELEMENT_DATE error snip=1 loop= segment=3 set=0 id=GS el=4.0 ik3= ik4= GS04\n";
+    if (strncmp(l.findings.p, want, strlen(want)) != 0)
+        fail_msg("findings:\n%s\nwanted first:\n%s", l.findings.p, want);
+    /* what follows is the reader's (GE02, IEA02 numbers): none of the 00401 interchange's
+     * elements */
+    if (strstr(l.findings.p + strlen(want), "ELEMENT_"))
+        fail_msg("findings after the first interchange's:\n%s", l.findings.p + strlen(want));
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    walk_data(x, strlen(x), &l, 0);
+    if (strstr(l.findings.p, "ELEMENT_"))
+        fail_msg("findings without element checks:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 /* The walker remembers segments whose element checks found nothing and does
  * not check their byte-for-byte twins again.  Findings must come out as if
  * every segment were checked: a bad segment repeated is reported each time,
@@ -554,7 +597,7 @@ static void test_trailing_spaces(void **state)
  * whose elements are not the reader's split of its raw bytes is never
  * answered from the memo. */
 #define ISA_GT "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261126*1200*^*00501*000000002*0*T*>~"
-#define H835(gs, n3) "GS*HP*S*R*20261126*1200*" gs "*X*005010X221A1~ST*835*0001~" \
+#define H835(gs, n3) "GS*HP*SX*RX*20261126*1200*" gs "*X*005010X221A1~ST*835*0001~" \
     "BPR*I*0*C*NON************20261126~TRN*1*T1*1512345678~" \
     "N1*PR*PAYER~N3*" n3 "~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~" \
     "N1*PE*CLINIC*XX*1234567893~LX*1~"
@@ -814,7 +857,7 @@ static void test_text_bytes(void **state)
                     value[pos] = BAD[b];
                 value[len] = '\0';
                 int n = snprintf(data, sizeof data,
-                                 ISA "GS*HP*S*R*20261126*1200*1*X*005010X221A1~ST*835*0001~"
+                                 ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1~ST*835*0001~"
                                      "BPR*I*1*C*CHK************20261126~TRN*1*1*1512345678~"
                                      "N1*PR*PAYER~N3*%s~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
                                      "N1*PE*CLINIC*XX*1234567893~SE*9*0001~GE*1*1~IEA*1*000000001~",
@@ -852,7 +895,7 @@ static void test_nesting_limit(void **state)
         fail_msg("spec: %s", err.detail);
     strbuf in = {0};
     sb_printf(&in, "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
-                   "*261127*1200*^*00501*000000001*0*P*:~GS*HP*S*R*20261127*1200*1*X*TEST-NEST~"
+                   "*261127*1200*^*00501*000000001*0*P*:~GS*HP*SX*RX*20261127*1200*1*X*TEST-NEST~"
                    "ST*835*0001*TEST-NEST~");
     for (int i = 0; i < 26; i++)
         sb_printf(&in, "N1*%d~", i);
@@ -1278,6 +1321,7 @@ int main(void)
         cmocka_unit_test(test_repeating_key),
         cmocka_unit_test(test_trailing_separators),
         cmocka_unit_test(test_trailing_spaces),
+        cmocka_unit_test(test_envelope_elements),
         cmocka_unit_test(test_qualifier_fallback),
         cmocka_unit_test(test_element_memo),
         cmocka_unit_test(test_nearest_guide),

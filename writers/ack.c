@@ -531,6 +531,22 @@ static void close_group(x12_ack *a)
     wr(a, x12_writer_end_set(a->w));
 }
 
+/* Can a 999 answer a group of functional id `gs01`?  AK101 echoes it, and
+ * 005010X231A1 lists the ids AK101 takes (specs/999.005010X231A1.xml): the
+ * guides' groups, not acknowledgements (FA) nor what no HIPAA guide sends. */
+static int answerable(const char *gs01)
+{
+    x12_error err;
+    const x12_spec *s = x12__spec_builtin_shared(ACK_GUIDE, &err);
+    const spec_loop *root = s ? s->root : NULL;
+    for (uint32_t i = 0; root && i < root->nkids; i++) {
+        const spec_seg *d = root->kids[i].is_loop ? NULL : root->kids[i].seg;
+        if (d && d->idkey == spec_idkey("AK1", 3) && d->nels)
+            return spec_el_has_code(&d->els[0], gs01, strlen(gs01));
+    }
+    return strcmp(gs01, "FA") != 0; /* no spec at hand (no memory): FA alone */
+}
+
 static void open_group(x12_ack *a, const x12_segment *seg)
 {
     close_group(a);
@@ -544,8 +560,12 @@ static void open_group(x12_ack *a, const x12_segment *seg)
     a->g_received = a->g_accepted = a->g_with_errors = 0;
     a->g_reject = 0;
     a->gcodes.n = 0;
-    /* acknowledgements are not acknowledged: a group of 999s/997s (FA) gets no 999 */
-    a->g_skip = !strcmp(a->gs01, "FA");
+    /* acknowledgements are not acknowledged: a group of 999s/997s (FA) gets no 999,
+     * and nor does one whose GS01 no 999 can echo (its GS01 is reported by
+     * x12 validate) */
+    a->g_skip = !answerable(a->gs01);
+    if (a->g_skip && strcmp(a->gs01, "FA") != 0)
+        a->sum.groups_unanswered++;
     if (!(a->o.what & X12_ACK_999) || !a->in_isa || a->fatal || a->g_skip)
         return;
     if (open_999_group(a) != X12_OK)
@@ -656,9 +676,20 @@ const char *x12_ack_ta105_for(x12_status code, unsigned element)
     return n ? n->note : "";
 }
 
+/* An element finding on an envelope segment (walk.c check_envelope: the ISA
+ * and GS against specs/control.00501.xml). */
+static int envelope_element(const x12_finding *f, const char *id)
+{
+    return f->err.code >= X12_ERR_ELEMENT_REQUIRED && f->err.code <= X12_ERR_SYNTAX_EXCLUSION &&
+           !strcmp(f->err.segment_id, id);
+}
+
 static void interchange_problem(x12_ack *a, const x12_finding *f)
 {
-    const ta1_note *n = ta1_lookup(f->err.code, f->err.element_pos);
+    /* an ISA element is answered as the reader's ISA field errors are: by the
+     * element's TA105 note (ISA09 014, ISA15 020, ...) */
+    const ta1_note *n = ta1_lookup(envelope_element(f, "ISA") ? X12_ERR_ISA_FIELD : f->err.code,
+                                   f->err.element_pos);
     if (!a->in_isa) {
         /* an interchange header the reader had to skip: nothing to answer */
         x12_status c = f->err.code;
@@ -863,7 +894,10 @@ static void apply(x12_ack *a, const x12_finding *f, const x12_segment *seg)
     if (a->in_st)
         segment_error(a, f, seg);
     else if (a->in_gs)
-        group_problem(a, NULL); /* a segment between the sets: the group's structure */
+        /* a segment between the sets, or a GS element (walk.c check_envelope;
+         * AK905 has no code for one, and a GS01 no 999 takes gets no 999):
+         * the group's structure */
+        group_problem(a, NULL);
     else
         interchange_problem(a, f);
 }
@@ -1067,7 +1101,7 @@ void x12_ack_get_summary(const x12_ack *a, x12_ack_summary *out)
     if (a->sum.sets_with_errors || a->sum.groups_with_errors || (ta1 && a->sum.ta1_with_errors))
         out->worst = 'E';
     if (a->sum.sets_rejected || a->sum.groups_rejected || a->sum.groups_partial ||
-        (ta1 && a->sum.ta1_rejected) || a->unreadable_isa)
+        (ta1 && a->sum.ta1_rejected) || a->unreadable_isa || a->sum.groups_unanswered)
         out->worst = 'R';
 }
 

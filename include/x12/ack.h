@@ -80,6 +80,8 @@ typedef struct x12_ack_summary {
     uint32_t interchanges_written; /* output interchanges */
     char worst;                 /* 'A' all accepted, 'E' accepted with errors somewhere,
                                    'R' something rejected (P counts as R) */
+    uint32_t groups_unanswered; /* groups whose GS01 a 999 cannot echo in AK101 (neither
+                                   a guide's functional id nor FA): no 999 for them */
 } x12_ack_summary;
 
 typedef struct x12_ack x12_ack;

@@ -607,9 +607,14 @@ def fix_control(g):
     comment(isa11, "read by position (offset 82), never by splitting on the separator; "
             "no code list: any single character not used as another delimiter")
     gs08 = g.el("GS_LOOP", "GS", "GS08")
-    set_codes(gs08, "The 837 dental (005010X224A2) and 999 (005010X231A1) guides are supported "
-              "too; the envelope accepts their GS08.", "X12-FACTS.md s1.2",
-              add=["005010X224A2", "005010X231A1"])
+    set_codes(gs08, "GS08 names the guide of the group's sets, and the envelope takes any: a "
+              "set of a guide x12kit has no spec for gets envelope checks only, one of a "
+              "neighbour version (005010X222A2, ...) is read with --nearest-guide, and the "
+              "other 5010 guides (270/271 005010X279A1, 276/277 005010X212, 834 005010X220A1, "
+              "...) are HIPAA's too.  pyx12's list lacks most of them; x12 validate checks "
+              "the envelope's elements, so a list here would reject their groups.",
+              "X12-FACTS.md s1.2; docs/validate.md",
+              remove=(gs08.get("codes") or "").split())
     add_rules(g, [
         ("env.isa-date", dict(
             snip="1", severity="error", scope="ISA_LOOP", seg="ISA", ik4="8",
