@@ -85,6 +85,7 @@ struct x12_walker {
     loaded specs[MAX_SPECS];
     int nspecs;
     char gs08[40];
+    char gs01[4];       /* the group's functional id, checked against each set's guide */
     int env_5010;       /* the interchange's ISA12 is 00501: its envelope is checked */
     int in_set;
     loaded *cur;        /* the current set's guide, NULL when unknown */
@@ -1033,6 +1034,15 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
     } else if (w->flags & X12_WALK_ELEMENTS) {
         check_elements(w, seg, root->kids[0].seg, "ST");
     }
+    const char *fid = w->cur->spec->fid;
+    if ((w->flags & X12_WALK_ELEMENTS) && fid && *fid && strcmp(fid, w->gs01) != 0) {
+        /* X12: a functional group holds the sets of one functional id
+         * (005010X222A1 837 in HC, 005010X221A1 835 in HP, ...) */
+        char detail[64];
+        snprintf(detail, sizeof detail, "ST01 %.*s in a group of GS01 '%s'; its guide's is %s",
+                 (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "", w->gs01, fid);
+        finding(w, seg, X12_ERR_FUNCTIONAL_ID, X12_SEV_ERROR, 1, "ST", NULL, detail);
+    }
     emit(w, X12_WALK_ENTER, root, NULL, 0, NULL, NULL, 1);
     emit(w, X12_WALK_SEGMENT, root, NULL, 0, seg, root->kids[0].seg->name, 1);
 }
@@ -1158,6 +1168,9 @@ static x12_status walker_segment(x12_walker *w, const x12_segment *seg)
         if (k == K2('G', 'S')) {
             x12_slice v = x12_segment_element(seg, 8);
             snprintf(w->gs08, sizeof w->gs08, "%.*s", (int)(v.len < 39 ? v.len : 39),
+                     v.ptr ? v.ptr : "");
+            v = x12_segment_element(seg, 1);
+            snprintf(w->gs01, sizeof w->gs01, "%.*s", (int)(v.len < 3 ? v.len : 3),
                      v.ptr ? v.ptr : "");
         }
         if (w->flags & X12_WALK_ELEMENTS)

@@ -411,6 +411,12 @@ static void test_envelope_elements(void **state)
     assert_int_equal(sum.groups, 0);
     assert_int_equal(sum.worst, 'R');
     sb_free(&b);
+    /* an 837 in a group of 835s (GS01 HP): the set is rejected, IK502 6 */
+    b = ack_changed("GS*HC*", "GS*HP*", X12_ACK_999, &sum);
+    if (!strstr(b.p, "\nIK5*R*6~"))
+        fail_msg("837 in an HP group:\n%s", b.p);
+    assert_int_equal(validate_errors(b.p, b.len, why, sizeof why), 0);
+    sb_free(&b);
     /* FA groups are not acknowledged either, but are not counted so */
     b = ack_changed("GS*HC*", "GS*FA*", X12_ACK_999, &sum);
     assert_int_equal(sum.groups_unanswered, 0);

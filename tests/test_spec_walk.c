@@ -590,6 +590,25 @@ static void test_envelope_elements(void **state)
     sb_free(&l.findings);
 }
 
+/* A set whose guide's functional id (the spec's fid) is not its group's GS01:
+ * an 837 among 835s.  A set of an unknown guide is not checked so. */
+static void test_functional_id(void **state)
+{
+    (void)state;
+    const char *x = ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X222A1~ST*837*0001*005010X222A1~"
+                        "SE*2*0001~ST*810*0002~SE*2*0002~GE*2*1~IEA*1*000000001~";
+    walk_log l;
+    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS);
+    const char *want = "X12_ERR_FUNCTIONAL_ID error snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= "
+                       "ik4= ST01 837 in a group of GS01 'HP'; its guide's is HC\n";
+    if (strncmp(l.findings.p, want, strlen(want)) != 0)
+        fail_msg("findings:\n%s", l.findings.p);
+    if (strstr(l.findings.p + strlen(want), "FUNCTIONAL_ID"))
+        fail_msg("more findings:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 /* The walker remembers segments whose element checks found nothing and does
  * not check their byte-for-byte twins again.  Findings must come out as if
  * every segment were checked: a bad segment repeated is reported each time,
@@ -1322,6 +1341,7 @@ int main(void)
         cmocka_unit_test(test_trailing_separators),
         cmocka_unit_test(test_trailing_spaces),
         cmocka_unit_test(test_envelope_elements),
+        cmocka_unit_test(test_functional_id),
         cmocka_unit_test(test_qualifier_fallback),
         cmocka_unit_test(test_element_memo),
         cmocka_unit_test(test_nearest_guide),

@@ -847,6 +847,11 @@ static void apply(x12_ack *a, const x12_finding *f, const x12_segment *seg)
         if (a->in_st)
             set_problem(a, "23");
         return;
+    case X12_ERR_FUNCTIONAL_ID:
+        /* an 837 in a group of 835s: its ST01 is not one the group takes */
+        if (a->in_st)
+            set_problem(a, "6");
+        return;
     case X12_ERR_MISSING_GE:
         if (a->in_gs)
             group_problem(a, "3");

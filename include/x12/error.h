@@ -108,6 +108,8 @@ typedef enum x12_status {
     X12_ERR_HL_CHILD_CODE = 95,      /* HL04 disagrees with the HLs that follow: 1 and no
                                         child HL, or 0 and a child HL */
     X12_ERR_HL_ID_REPEAT = 96,       /* HL01 repeats an earlier HL's id in the set */
+    X12_ERR_FUNCTIONAL_ID = 97,      /* ST01 does not belong in a group of this GS01 (an 837
+                                        outside HC, an 835 outside HP; IK502 6) */
 
     /* Balancing (SNIP 3). */
     X12_ERR_BALANCE = 100,           /* amounts that must agree do not (detail has them) */
