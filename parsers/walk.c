@@ -988,6 +988,14 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
     w->cur = guide_for(w, st01, id);
     if (w->fatal)
         return;
+    if ((w->flags & X12_WALK_ELEMENTS) && st03.len && w->gs08[0] && !x12_slice_eq(st03, w->gs08)) {
+        /* the TR3s' ST03: "the same value as GS08"; ST03 decides the guide, so
+         * the set reads the same (a warning) */
+        char detail[96];
+        snprintf(detail, sizeof detail, "ST03 '%.*s', GS08 '%.39s'; checked as ST03 says",
+                 (int)(st03.len < 20 ? st03.len : 20), st03.ptr, w->gs08);
+        finding(w, seg, X12_ERR_GUIDE_MISMATCH, X12_SEV_WARNING, 1, "ST", NULL, detail);
+    }
     if (!w->cur) {
         char detail[96];
         const char *near = nearest_guide(id, st01);

@@ -607,6 +607,18 @@ static void test_functional_id(void **state)
         fail_msg("more findings:\n%s", l.findings.p);
     sb_free(&l.events);
     sb_free(&l.findings);
+    /* ST03 is not GS08: a warning, and the set is checked as ST03 says */
+    const char *y = ISA "GS*HC*SX*RX*20261126*1200*1*X*005010X223A2~ST*837*0001*005010X222A1~"
+                        "SE*2*0001~ST*837*0002~SE*2*0002~GE*2*1~IEA*1*000000001~";
+    walk_data(y, strlen(y), &l, X12_WALK_ELEMENTS);
+    want = "X12_ERR_GUIDE_MISMATCH warning snip=1 loop=ST segment=3 set=1 id=ST el=0.0 ik3= ik4= "
+           "ST03 '005010X222A1', GS08 '005010X223A2'; checked as ST03 says\n";
+    if (strncmp(l.findings.p, want, strlen(want)) != 0 ||
+        strstr(l.findings.p + strlen(want), "GUIDE_MISMATCH") ||
+        !strstr(l.findings.p, "segment BHT missing in loop ST"))
+        fail_msg("findings:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
 }
 
 /* The walker remembers segments whose element checks found nothing and does
