@@ -23,6 +23,17 @@ static int valid_range(const char *v, size_t n)
     return x12__valid_date(v, 8) && x12__valid_date(v + 9, 8) && memcmp(v, v + 9, 8) <= 0;
 }
 
+/* CCYYMMDDHHMM: a real date and time (X12-FACTS 2: the 837I's DT qualifier). */
+static int valid_datetime(const char *v, size_t n)
+{
+    if (n != 12 || !x12__valid_date(v, 8))
+        return 0;
+    for (size_t i = 8; i < 12; i++)
+        if (v[i] < '0' || v[i] > '9')
+            return 0;
+    return (v[8] - '0') * 10 + (v[9] - '0') <= 23 && (v[10] - '0') * 10 + (v[11] - '0') <= 59;
+}
+
 /* Evaluates one condition from what was seen. */
 static int holds(const rule_cond *c, int seen, const char *v, size_t n)
 {
@@ -39,9 +50,11 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
     case OP_NOTIN:
         return !present || !cond_in_vals(c, v, n);
     case OP_DATE:
-        return !present || x12__valid_date(v, n);
+        return !present || (n == 8 && x12__valid_date(v, n));
     case OP_DATERANGE:
         return !present || valid_range(v, n);
+    case OP_DATETIME:
+        return !present || valid_datetime(v, n);
     }
     return 1;
 }

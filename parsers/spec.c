@@ -850,8 +850,11 @@ static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
 
 static int parse_op(const char *op)
 {
-    static const char *OPS[] = {"present", "absent", "eq", "ne", "in", "notin", "date", "daterange"};
-    for (int i = 0; op && i < 8; i++)
+    /* in the order of rule_op */
+    static const char *OPS[] = {"present", "absent", "eq",        "ne",
+                                "in",      "notin",  "date",      "daterange",
+                                "datetime"};
+    for (int i = 0; op && i < (int)(sizeof OPS / sizeof OPS[0]); i++)
         if (!strcmp(op, OPS[i]))
             return i;
     return -1;

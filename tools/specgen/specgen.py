@@ -382,6 +382,26 @@ def rd8_rule(prefix):
         [dict(el="DTP03", op="daterange")], [dict(el="DTP02", op="eq", vals="RD8")])
 
 
+def date_rules(prefix):
+    """DTP03 and DMG02 as their qualifiers announce them: D8 a real date, DT a real date and
+    time (the 837I admission hour); RD8 is rd8_rule()."""
+    src = "X12-FACTS.md s2 (date qualifiers); issue 3 (SNIP 5: dates that exist)"
+    return [
+        ("%s.dtp-d8-date" % prefix, dict(
+            snip="5", severity="error", scope="*", seg="DTP", ik4="8",
+            msg="A DTP date (DTP02=D8) must be a real CCYYMMDD date.", src=src),
+         [dict(el="DTP03", op="date")], [dict(el="DTP02", op="eq", vals="D8")]),
+        ("%s.dtp-dt-datetime" % prefix, dict(
+            snip="5", severity="error", scope="*", seg="DTP", ik4="8",
+            msg="A DTP date and time (DTP02=DT) must be a real CCYYMMDDHHMM.", src=src),
+         [dict(el="DTP03", op="datetime")], [dict(el="DTP02", op="eq", vals="DT")]),
+        ("%s.dmg-d8-date" % prefix, dict(
+            snip="5", severity="error", scope="*", seg="DMG", ik4="8",
+            msg="A birth date (DMG01=D8) must be a real CCYYMMDD date.", src=src),
+         [dict(el="DMG02", op="date")], [dict(el="DMG01", op="eq", vals="D8")]),
+    ]
+
+
 def add_rules(g, rules):
     rs = ET.SubElement(g.root, "rules")
     for rid, attrs, thens, whens in rules:
@@ -437,6 +457,7 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R"):
          [dict(seg="NM1", el="NM108", op="present"), dict(seg="NM1", el="NM109", op="present")],
          []),
         rd8_rule(prefix),
+        *date_rules(prefix),
     ]
     return out
 
@@ -594,7 +615,7 @@ def fix_999(g):
 def fix_277(g):
     st03 = g.el(None, "ST", "ST03")
     assert st03.get("usage") == "R"
-    add_rules(g, [rd8_rule("277ca")])
+    add_rules(g, [rd8_rule("277ca"), *date_rules("277ca")])
 
 
 def fix_control(g):
