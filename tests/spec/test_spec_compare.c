@@ -492,6 +492,9 @@ static void compare_element(cmpctx *c, xmlNodePtr ours, xmlNodePtr ref, const ch
     }
     listdiff(c, ours, path, "codes", r, aget(ours, "codes", o, sizeof o));
     scalar(c, ours, path, "ext", ext, aget(ours, "ext", o, sizeof o));
+    /* an element's pattern (pyx12 <regex>, whitespace folded as specgen does) */
+    scalar(c, ours, path, "pattern", ctext(ref, "regex", r, sizeof r),
+           aget(ours, "pattern", o, sizeof o));
 }
 
 static void compare_segment(cmpctx *c, xmlNodePtr ours, xmlNodePtr ref, const char *path)

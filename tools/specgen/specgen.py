@@ -464,6 +464,16 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R"):
 
 # --------------------------------------------------------------------------- per-guide fixes
 
+def zip9(g, loops):
+    """The billing provider's and the service facility's N403: the full nine-digit ZIP
+    code (pyx12 has the pattern on 837I 2010AA alone)."""
+    for lid in loops:
+        set_attr(g.el(lid, "N4", "N403"), "pattern", "[0-9]{9}",
+                 "The 5010 837 TR3s require the full nine-digit ZIP code of the billing "
+                 "provider and of the service facility location.",
+                 "X12-FACTS.md s2 (billing provider address); pyx12 837I 2010AA N403 regex")
+
+
 def fix_837p(g):
     fix_st03(g, "005010X222A1", "R",
              "The 837 TR3s require ST03 with the guide id; pyx12's S is wrong (the 835 is the "
@@ -499,6 +509,7 @@ def fix_837p(g):
     comment(g.el("2300", "CLM", "CLM01"), "maxlen stays 38 (dictionary): the TR3 only requires "
             "a receiver to keep 20 characters and a longer value must not be rejected "
             "(X12-FACTS.md s3.1, RFI 525); a partner that wants 20 says so in an overlay")
+    zip9(g, ["2010AA", "2310C"])
     add_rules(g, rules_837("837p"))
 
 
@@ -553,6 +564,7 @@ def fix_837i(g):
              "X12-FACTS.md s3.1 (SD:X223A2-HC837.rb)")
     comment(g.el("2010BA", "NM1", "NM109"), "usage S as in pyx12; the subscriber id is still "
             "required by rule 837i.subscriber-id (issue 3), which a validator reports")
+    zip9(g, ["2310E"])
     add_rules(g, rules_837("837i"))
 
 
