@@ -76,6 +76,7 @@ static const status_info STATUS[] = {
     {X12_ERR_FUNCTIONAL_ID, "X12_ERR_FUNCTIONAL_ID",
      "the transaction set does not belong in a group of this functional id"},
     {X12_ERR_GUIDE_MISMATCH, "X12_ERR_GUIDE_MISMATCH", "ST03 and GS08 name different guides"},
+    {X12_ERR_ELEMENT_PATTERN, "X12_ERR_ELEMENT_PATTERN", "element value does not have the form the guide requires"},
     {X12_ERR_NESTING, "X12_ERR_NESTING", "loops nest deeper than the walker's limit"},
     {X12_ERR_ELEMENT_REQUIRED, "X12_ERR_ELEMENT_REQUIRED", "required element is missing"},
     {X12_ERR_ELEMENT_NOT_USED, "X12_ERR_ELEMENT_NOT_USED",

@@ -206,7 +206,8 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
              : (flags & VF_SNIP1) ? 1
              : (flags & VF_SNIP5) ? 5
              : (code == X12_ERR_ELEMENT_REQUIRED || code == X12_ERR_ELEMENT_NOT_USED ||
-                code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA)
+                code == X12_ERR_ELEMENT_CODE || code == X12_ERR_ELEMENT_EXTRA ||
+                code == X12_ERR_ELEMENT_PATTERN)
                  ? 2
                  : 1;
     if (*ik4) { /* a warning without a 999 code has neither */
