@@ -189,8 +189,8 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
                 return;
             }
         }
-        /* an ID with codes reports a padded value as a bad code instead */
-        /* a fixed-width field (the ISA's) is padded by rule */
+        /* spaces at the end: an ID with codes reports a padded value as a bad
+         * code instead, and a fixed-width field (the ISA's) is padded by rule */
         if (n && p[n - 1] == ' ' && (e->type == T_AN || (!e->codes && !e->extlist)) &&
             (e->minlen != e->maxlen || !e->minlen) && spaces_at_end(v, e, p, n, el, comp))
             return;

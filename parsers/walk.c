@@ -1135,14 +1135,14 @@ static __attribute__((noinline)) void check_envelope(x12_walker *w, const x12_se
 static __attribute__((noinline)) void trailing_elements(x12_walker *w, const x12_segment *seg,
                                                         const char *loop_id)
 {
+    if (!w->cb.finding)
+        return;
     uint32_t first = seg->element_count;
     while (first > 1 && !seg->elements[first - 1].len)
         first--;
     char why[48];
     uint32_t n = seg->element_count - first + 1;
     snprintf(why, sizeof why, "%u empty element%s at the end", (unsigned)n, n == 1 ? "" : "s");
-    if (!w->cb.finding)
-        return;
     x12_finding f;
     finding_init(w, &f, X12_ERR_TRAILING_SEPARATOR, seg->byte_offset, seg->segment_index,
                  seg->set_position, seg->id.ptr, seg->id.len, loop_id, why);

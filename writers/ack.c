@@ -680,7 +680,9 @@ const char *x12_ack_ta105_for(x12_status code, unsigned element)
  * and GS against specs/control.00501.xml). */
 static int envelope_element(const x12_finding *f, const char *id)
 {
-    return f->err.code >= X12_ERR_ELEMENT_REQUIRED && f->err.code <= X12_ERR_SYNTAX_EXCLUSION &&
+    x12_status c = f->err.code;
+    return ((c >= X12_ERR_ELEMENT_REQUIRED && c <= X12_ERR_SYNTAX_EXCLUSION) ||
+            c == X12_ERR_ELEMENT_PATTERN) &&
            !strcmp(f->err.segment_id, id);
 }
 
