@@ -108,12 +108,13 @@ typedef enum x12_status {
     X12_ERR_HL_CHILD_CODE = 95,      /* HL04 disagrees with the HLs that follow: 1 and no
                                         child HL, or 0 and a child HL */
     X12_ERR_HL_ID_REPEAT = 96,       /* HL01 repeats an earlier HL's id in the set */
+    /* A set against its group (SNIP 1), and the guide's patterns (SNIP 2). */
     X12_ERR_FUNCTIONAL_ID = 97,      /* ST01 does not belong in a group of this GS01 (an 837
                                         outside HC, an 835 outside HP; IK502 6) */
-    X12_ERR_ELEMENT_PATTERN = 99,    /* a value not of the form the guide's pattern gives
-                                        (IK403 I12; the billing provider's nine-digit ZIP) */
     X12_ERR_GUIDE_MISMATCH = 98,     /* ST03 and GS08 name different guides (a warning: ST03
                                         decides) */
+    X12_ERR_ELEMENT_PATTERN = 99,    /* a value not of the form the guide's pattern gives
+                                        (IK403 I12; the billing provider's nine-digit ZIP) */
 
     /* Balancing (SNIP 3). */
     X12_ERR_BALANCE = 100,           /* amounts that must agree do not (detail has them) */
