@@ -204,7 +204,7 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
         bad(v, X12_ERR_ELEMENT_TOO_LONG, "5", el, comp, e->ref, why);
     }
     if (e->re && !spec_el_pattern_ok(e, p, n)) {
-        snprintf(why, sizeof why, "not of the guide's pattern %.40s", e->pattern ? e->pattern : "");
+        snprintf(why, sizeof why, "not of the guide's pattern %.36s", e->pattern ? e->pattern : "");
         bad(v, X12_ERR_ELEMENT_PATTERN, "I12", el, comp, e->ref, why);
     }
     if (e->extlist && !spec_keys_has(e->extlist->keys, e->extlist->codes, e->extlist->ncodes, p, n)) {
