@@ -1048,7 +1048,7 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
         /* X12: a functional group holds the sets of one functional id
          * (005010X222A1 837 in HC, 005010X221A1 835 in HP, ...) */
         char detail[64];
-        snprintf(detail, sizeof detail, "ST01 %.*s in a group of GS01 '%s'; its guide's is %s",
+        snprintf(detail, sizeof detail, "ST01 %.*s in a group of GS01 '%s'; its guide's is %.4s",
                  (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "", w->gs01, fid);
         finding(w, seg, X12_ERR_FUNCTIONAL_ID, X12_SEV_ERROR, 1, "ST", NULL, detail);
     }
