@@ -12,6 +12,9 @@
 
 static int cond_in_vals(const rule_cond *c, const char *v, size_t n)
 {
+    /* one short value (DTP02 = D8 on every DTP): one compare */
+    if (c->onelen)
+        return n == c->onelen && spec_codekey(v, n) == c->onekey;
     return spec_codes_has(c->vals, c->nvals, v, n);
 }
 

@@ -889,6 +889,10 @@ static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond
     c->vals = split_list(L, n, "vals", &c->nvals);
     if ((o == OP_EQ || o == OP_NE || o == OP_IN || o == OP_NOTIN) && !c->nvals)
         fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs vals", op);
+    if (c->nvals == 1 && strlen(c->vals[0]) >= 1 && strlen(c->vals[0]) <= 8) {
+        c->onelen = (uint8_t)strlen(c->vals[0]);
+        c->onekey = spec_codekey(c->vals[0], c->onelen);
+    }
 }
 
 static void load_rules(loader *L, const xmlNode *rules_node)

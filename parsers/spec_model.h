@@ -97,6 +97,8 @@ typedef struct rule_cond {
     const char *keyval; /* which same-tag variant: its qualifier value */
     uint16_t el_pos, el_comp; /* 0 = the segment or loop as a whole */
     uint8_t op;
+    uint8_t onelen;     /* eq/ne/in/notin with one value of 1-8 bytes: its length (and */
+    uint64_t onekey;    /* its spec_codekey), compared without a search; else 0 */
     const char *const *vals;
     uint32_t nvals;
 } rule_cond;
