@@ -193,6 +193,17 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
     x12_walker *w = ctx;
     if (!w->cb.finding)
         return;
+    if (!w->in_set) {
+        /* an envelope segment's (check_envelope): no IK3 or IK4, since no set
+         * holds it (x12_ack answers ISA findings in the TA1 and GS findings in
+         * AK9), and SNIP 1.  ISA13 and GS06 are the reader's to check
+         * (edi/envelope.c), so that each problem is reported once. */
+        uint32_t k = spec_idkey(seg->id.ptr, seg->id.len);
+        if ((k == K3('I', 'S', 'A') && element == 13) || (k == K2('G', 'S') && element == 6))
+            return;
+        ik4 = "";
+        flags |= VF_SNIP1;
+    }
     x12_finding f;
     finding_init(w, &f, code, seg->byte_offset, seg->segment_index, seg->set_position,
                  seg->id.ptr, seg->id.len, loop_id, detail);
@@ -1073,21 +1084,6 @@ static const spec_seg *find_def(const spec_loop *lp, uint32_t k, int depth)
     return NULL;
 }
 
-/* An element finding on an envelope segment: no IK3 or IK4, since no set holds
- * it (x12_ack answers ISA findings in the TA1 and GS findings in AK9).  ISA13
- * and GS06 are the reader's to check (edi/envelope.c), so that each problem
- * is reported once. */
-static void envelope_finding(void *ctx, const x12_segment *seg, x12_status code, const char *ik4,
-                             uint16_t element, uint16_t component, const char *loop_id,
-                             const char *detail, int flags)
-{
-    (void)ik4;
-    uint32_t k = spec_idkey(seg->id.ptr, seg->id.len);
-    if ((k == K3('I', 'S', 'A') && element == 13) || (k == K2('G', 'S') && element == 6))
-        return;
-    element_finding(ctx, seg, code, "", element, component, loop_id, detail, flags | VF_SNIP1);
-}
-
 /* The envelope's ISA, GS and TA1 against the envelope spec
  * (specs/control.00501.xml), element by element as a set's segments are
  * against its guide: ISA09 and GS04 real dates, ISA10 and GS05 real times,
@@ -1123,7 +1119,10 @@ static __attribute__((noinline)) void check_envelope(x12_walker *w, const x12_se
         isa.delims.component = 0;
         seg = &isa;
     }
-    x12__validate_elements(seg, def, "", envelope_finding, w);
+    /* the one callback of every element check (element_finding, which tells the
+     * envelope's findings by their being outside a set): one constant, which
+     * the compiler propagates into x12__validate_elements */
+    x12__validate_elements(seg, def, "", element_finding, w);
 }
 
 /* Empty elements at the end of a segment: the TR3s (005010 B.1.1.3.10, "Absence
