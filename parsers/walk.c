@@ -98,6 +98,7 @@ struct x12_walker {
     rule_fact *rule_pool; /* MAX_DEPTH * rule_width facts */
     size_t rule_width;
     ctlset hl_ids;      /* HL01s of the current set (unique in it: X12 HL semantics) */
+    uint64_t hl_next;   /* the HL01 the guides expect next: 1, then one more than the last */
     uint16_t *memo_tags; /* a hash tag per memo slot, 0 when empty */
     int memo_off;        /* x12__walker_memo(w, 0) */
     memo_slot *memo;    /* segments whose element checks found nothing (X12_WALK_ELEMENTS) */
@@ -165,6 +166,36 @@ static void hl_finding(x12_walker *w, const rule_pos *at, x12_status code, const
     snprintf(f.ik3, sizeof f.ik3, "8");
     snprintf(f.ik4, sizeof f.ik4, "I12");
     w->cb.finding(w->ctx, &f);
+}
+
+/* The TR3s' HL01 (837P/I/D 2000A, 277CA 2000A): "must begin with 1 and be
+ * incremented by one each time an HL is used in the transaction", numbers
+ * only.  Checked against the HL before it, so a gap is one finding, not one
+ * per HL after it. */
+static __attribute__((noinline)) void hl_sequence(x12_walker *w, const rule_pos *here,
+                                                  const char *loop_id, x12_slice hl01)
+{
+    uint64_t v = 0;
+    size_t i = 0;
+    while (i < hl01.len && i < 18 && hl01.ptr[i] >= '0' && hl01.ptr[i] <= '9')
+        v = v * 10 + (uint64_t)(hl01.ptr[i++] - '0');
+    char detail[96];
+    if (i < hl01.len) {
+        snprintf(detail, sizeof detail, "HL01 '%.*s' is not a number",
+                 (int)(hl01.len < 15 ? hl01.len : 15), hl01.ptr);
+        hl_finding(w, here, X12_ERR_HL_SEQUENCE, loop_id, 1, detail);
+        w->hl_next++; /* it stands for the number it should have had */
+        return;
+    }
+    if (v != w->hl_next) {
+        snprintf(detail, sizeof detail, "HL01 is %llu, the HL before it %llu: one more expected",
+                 (unsigned long long)v, (unsigned long long)(w->hl_next - 1));
+        if (w->hl_next == 1)
+            snprintf(detail, sizeof detail, "HL01 is %llu: the first HL of a set is 1",
+                     (unsigned long long)v);
+        hl_finding(w, here, X12_ERR_HL_SEQUENCE, loop_id, 1, detail);
+    }
+    w->hl_next = v + 1;
 }
 
 static void emit(x12_walker *w, x12_walk_kind kind, const spec_loop *lp, const char *loop_id,
@@ -901,8 +932,10 @@ static void place(x12_walker *w, const x12_segment *seg)
                 hl_finding(w, &here, X12_ERR_HL_PARENT, child->id, 2, detail);
             }
             /* X12 HL: HL01 is unique within the transaction set */
+            int dup = 0;
             switch (hl01.len ? ctlset_add(&w->hl_ids, w->alloc, hl01) : CTL_UNCHECKED) {
             case CTL_DUP: {
+                dup = 1;
                 char detail[96];
                 snprintf(detail, sizeof detail, "HL01 '%.*s' is the id of an earlier HL of this set",
                          (int)(hl01.len < 15 ? hl01.len : 15), hl01.ptr);
@@ -920,6 +953,8 @@ static void place(x12_walker *w, const x12_segment *seg)
             default:
                 break;
             }
+            if (hl01.len && !dup && (w->flags & X12_WALK_ELEMENTS))
+                hl_sequence(w, &here, child->id, hl01);
             /* the parent's HL04 0: "no subordinate HL data segment"; said once */
             for (int up = w->depth - 1; up >= 0; up--) {
                 frame *pf = &w->frames[up];
@@ -997,6 +1032,7 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
     set_guide_id(w, seg, id, sizeof id);
     w->in_set = 1;
     ctlset_clear(&w->hl_ids);
+    w->hl_next = 1;
     w->cur = guide_for(w, st01, id);
     if (w->fatal)
         return;

@@ -108,6 +108,8 @@ typedef enum x12_status {
     X12_ERR_HL_CHILD_CODE = 95,      /* HL04 disagrees with the HLs that follow: 1 and no
                                         child HL, or 0 and a child HL */
     X12_ERR_HL_ID_REPEAT = 96,       /* HL01 repeats an earlier HL's id in the set */
+    X12_ERR_HL_SEQUENCE = 105,       /* HL01 is not 1 more than the HL before it (1 first),
+                                        or not a number (the TR3s' HL01 note) */
     /* A set against its group (SNIP 1), and the guide's patterns (SNIP 2). */
     X12_ERR_FUNCTIONAL_ID = 97,      /* ST01 does not belong in a group of this GS01 (an 837
                                         outside HC, an 835 outside HP; IK502 6) */
