@@ -74,6 +74,7 @@ static const status_info STATUS[] = {
     {X12_ERR_HL_CHILD_CODE, "X12_ERR_HL_CHILD_CODE", "HL04 does not agree with the child HLs that follow"},
     {X12_ERR_HL_ID_REPEAT, "X12_ERR_HL_ID_REPEAT", "HL01 is not unique in the transaction set"},
     {X12_ERR_HL_SEQUENCE, "X12_ERR_HL_SEQUENCE", "HL01 does not count up by one from 1"},
+    {X12_ERR_LOOP_NUMBER, "X12_ERR_LOOP_NUMBER", "the number does not count the loop's instances from 1"},
     {X12_ERR_FUNCTIONAL_ID, "X12_ERR_FUNCTIONAL_ID",
      "the transaction set does not belong in a group of this functional id"},
     {X12_ERR_GUIDE_MISMATCH, "X12_ERR_GUIDE_MISMATCH", "ST03 and GS08 name different guides"},

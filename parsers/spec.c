@@ -581,6 +581,15 @@ static spec_seg *load_seg_body(loader *L, const xmlNode *n)
             load_el(L, x, s->id, &tmp);
             if (!L->failed)
                 s->els[tmp.pos - 1] = tmp;
+            /* numbers="loop": the value numbers the instances of the loop the
+             * segment starts, within its parent's instance (837 2400 LX01) */
+            char *num = L->failed ? NULL : attr(L, x, "numbers");
+            if (num && strcmp(num, "loop") != 0)
+                fail(L, X12_ERR_SPEC, x, "numbers='%s': only 'loop' is known", num);
+            else if (num && (tmp.comp || tmp.type != T_N))
+                fail(L, X12_ERR_SPEC, x, "numbers='loop' on '%s', not a simple N element", tmp.ref);
+            else if (num)
+                s->numbers_el = tmp.pos;
         } else if (is(x, "comp")) {
             spec_el c;
             memset(&c, 0, sizeof c);

@@ -72,6 +72,8 @@ typedef struct spec_seg {
     spec_el *els;      /* by position: els[i].pos == i + 1 */
     uint16_t nels;
     uint16_t last_required; /* highest position whose usage is R (0: none) */
+    uint16_t numbers_el;    /* numbers="loop": the element numbering the instances of the
+                               loop this segment starts (1, 2, ... in its parent); 0 none */
     spec_syntax *syntax;
     uint16_t nsyntax;
 } spec_seg;

@@ -168,6 +168,28 @@ static void hl_finding(x12_walker *w, const rule_pos *at, x12_status code, const
     w->cb.finding(w->ctx, &f);
 }
 
+/* An element that numbers its loop's instances (numbers="loop" in the spec:
+ * the 837s' 2400 LX01, "begins with 1 and is incremented by one for each
+ * additional service line of a claim") against the instance being opened. */
+static __attribute__((noinline)) void loop_number(x12_walker *w, const x12_segment *seg,
+                                                  const spec_seg *def, uint32_t instance,
+                                                  const char *loop_id)
+{
+    x12_slice v = seg_el(seg, def->numbers_el);
+    uint64_t n = 0;
+    size_t i = 0;
+    while (i < v.len && i < 18 && v.ptr[i] >= '0' && v.ptr[i] <= '9')
+        n = n * 10 + (uint64_t)(v.ptr[i++] - '0');
+    if (!v.len || i < v.len || n == instance)
+        return; /* missing or not a number: the element checks say so */
+    char detail[80];
+    snprintf(detail, sizeof detail, "%s%02u is %llu in instance %u of loop %.8s here", def->id,
+             (unsigned)def->numbers_el, (unsigned long long)n, (unsigned)instance, loop_id);
+    rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
+    memcpy(at.id, def->id, sizeof at.id);
+    hl_finding(w, &at, X12_ERR_LOOP_NUMBER, loop_id, def->numbers_el, detail);
+}
+
 /* The TR3s' HL01 (837P/I/D 2000A, 277CA 2000A): "must begin with 1 and be
  * incremented by one each time an HL is used in the transaction", numbers
  * only.  Checked against the HL before it, so a gap is one finding, not one
@@ -898,6 +920,8 @@ static void place(x12_walker *w, const x12_segment *seg)
         const spec_seg *def = kid_first(k);
         if (w->flags & X12_WALK_ELEMENTS) {
             check_elements(w, seg, def, k->is_loop ? k->loop->id : lp->id);
+            if (k->is_loop && def->numbers_el)
+                loop_number(w, seg, def, f->counts[i], k->loop->id);
         } else if (bad_key) {
             /* placed by its id alone: its qualifier is said even without
              * the element checks, as they would say it */

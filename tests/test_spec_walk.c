@@ -90,6 +90,14 @@ static void test_malformed_specs(void **state)
                     "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='9' pattern='(A|B'/>"
                     "</seg></guide>",
                     "pattern '(A|B' at byte 4: '(' without ')'", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n"
+                    "<el ref='ST01' usage='R' type='N0' minlen='1' maxlen='9' numbers='set'/>"
+                    "</seg></guide>",
+                    "numbers='set': only 'loop' is known", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n"
+                    "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='9' numbers='loop'/>"
+                    "</seg></guide>",
+                    "numbers='loop' on 'ST01', not a simple N element", 2);
     /* a well-formed minimal guide loads */
     const char *ok = "<guide id='X' ts='835'><seg id='ST' usage='R'/><seg id='SE' usage='R'/></guide>";
     x12_error err;

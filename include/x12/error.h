@@ -110,6 +110,8 @@ typedef enum x12_status {
     X12_ERR_HL_ID_REPEAT = 96,       /* HL01 repeats an earlier HL's id in the set */
     X12_ERR_HL_SEQUENCE = 105,       /* HL01 is not 1 more than the HL before it (1 first),
                                         or not a number (the TR3s' HL01 note) */
+    X12_ERR_LOOP_NUMBER = 106,       /* an element that numbers its loop's instances (837
+                                        2400 LX01) does not hold this instance's number */
     /* A set against its group (SNIP 1), and the guide's patterns (SNIP 2). */
     X12_ERR_FUNCTIONAL_ID = 97,      /* ST01 does not belong in a group of this GS01 (an 837
                                         outside HC, an 835 outside HP; IK502 6) */

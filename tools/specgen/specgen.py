@@ -514,6 +514,11 @@ def fix_837p(g):
 
 
 def fix_common_837(g, payer_loop):
+    lx01 = g.el("2400", "LX", "LX01")
+    lx01.set("numbers", "loop")
+    comment(lx01, "numbers the claim's service lines: the 837 TR3s' LX01 'begins with 1 and is "
+            "incremented by one for each additional service line of a claim' (x12kit "
+            "numbers=\"loop\", docs/specs.md; not in pyx12)")
     set_codes(g.el("2300", "REF", "REF02", keyval="4N"),
               "REF*4N (service authorization exception code) REF02 takes the codes 1-7; pyx12 "
               "has no list.", "pyx12-maps/README.md defect 8", add=list("1234567"))
