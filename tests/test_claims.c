@@ -61,23 +61,28 @@ static void v_error(void *ctx, const x12_error *e)
     x12_walker_reader_error(v->w, e);
 }
 
-/* Validates like `x12 validate` (elements, balancing, rules); fails the test
- * with the findings when there is any error. */
-static void assert_valid(const char *data, size_t len)
+/* Walks data as `x12 validate` does (elements, balancing, rules) into v. */
+static void validate_into(vctx *v, const char *data, size_t len)
 {
-    vctx v = {0};
     x12_walker_callbacks wcb = {NULL, v_finding};
-    v.w = x12_walker_new(&wcb, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
-    assert_non_null(v.w);
+    v->w = x12_walker_new(&wcb, v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    assert_non_null(v->w);
     x12_reader_options o;
     x12_reader_options_init(&o);
     x12_reader_callbacks cb = {v_segment, v_error};
-    x12_reader *r = x12_reader_new(&o, &cb, &v);
+    x12_reader *r = x12_reader_new(&o, &cb, v);
     x12_reader_feed(r, data, len);
     x12_reader_finish(r);
-    x12_walker_finish(v.w);
+    x12_walker_finish(v->w);
     x12_reader_free(r);
-    x12_walker_free(v.w);
+    x12_walker_free(v->w);
+}
+
+/* Fails the test with the findings when validation finds any error. */
+static void assert_valid(const char *data, size_t len)
+{
+    vctx v = {0};
+    validate_into(&v, data, len);
     if (v.errors)
         fail_msg("%d validation errors:\n%s\n%.*s", v.errors, v.log.p, (int)len, data);
     sb_free(&v.log);
@@ -87,18 +92,7 @@ static void assert_valid(const char *data, size_t len)
 static int count_findings(const char *data, size_t len)
 {
     vctx v = {0};
-    x12_walker_callbacks wcb = {NULL, v_finding};
-    v.w = x12_walker_new(&wcb, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
-    assert_non_null(v.w);
-    x12_reader_options o;
-    x12_reader_options_init(&o);
-    x12_reader_callbacks cb = {v_segment, v_error};
-    x12_reader *r = x12_reader_new(&o, &cb, &v);
-    x12_reader_feed(r, data, len);
-    x12_reader_finish(r);
-    x12_walker_finish(v.w);
-    x12_reader_free(r);
-    x12_walker_free(v.w);
+    validate_into(&v, data, len);
     sb_free(&v.log);
     return v.all;
 }
