@@ -151,15 +151,7 @@ static int eq(x12_slice a, const char *b, size_t blen)
 /* Parses a trailer count: 1-9 digits.  Returns -1 when it is not one. */
 static long long count_value(x12_slice v)
 {
-    if (v.len == 0 || v.len > 9)
-        return -1;
-    long long n = 0;
-    for (size_t i = 0; i < v.len; i++) {
-        if (v.ptr[i] < '0' || v.ptr[i] > '9')
-            return -1;
-        n = n * 10 + (v.ptr[i] - '0');
-    }
-    return n;
+    return x12__digits_value(v, 9);
 }
 
 /* Adds a control number to its scope and reports a duplicate. */

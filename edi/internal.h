@@ -31,6 +31,22 @@ static inline int x12__slice_is(x12_slice v, const char *s)
     return s[v.len] == '\0';
 }
 
+/* The value of 1 to `maxlen` (at most 18) decimal digits, or -1 when the
+ * value is anything else: trailer counts and control numbers (envelope.c),
+ * HL01 and the numbers of loop instances (walk.c). */
+static inline long long x12__digits_value(x12_slice v, size_t maxlen)
+{
+    if (v.len == 0 || v.len > maxlen || v.len > 18)
+        return -1;
+    long long n = 0;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.ptr[i] < '0' || v.ptr[i] > '9')
+            return -1;
+        n = n * 10 + (v.ptr[i] - '0');
+    }
+    return n;
+}
+
 /* 1 for the bytes a JSON string holds as they are: 0x20-0x7F but " and \. */
 extern const unsigned char x12__json_plain[256];
 

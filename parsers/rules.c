@@ -29,12 +29,7 @@ static int valid_range(const char *v, size_t n)
 /* CCYYMMDDHHMM: a real date and time (X12-FACTS 2: the 837I's DT qualifier). */
 static int valid_datetime(const char *v, size_t n)
 {
-    if (n != 12 || !x12__valid_date(v, 8))
-        return 0;
-    for (size_t i = 8; i < 12; i++)
-        if (v[i] < '0' || v[i] > '9')
-            return 0;
-    return (v[8] - '0') * 10 + (v[9] - '0') <= 23 && (v[10] - '0') * 10 + (v[11] - '0') <= 59;
+    return n == 12 && x12__valid_date(v, 8) && x12__valid_time(v + 8, 4);
 }
 
 /* Evaluates one condition from what was seen. */

@@ -69,7 +69,7 @@ int x12__valid_date(const char *p, size_t n)
 }
 
 /* HHMM[SS[d..]] that exists. */
-static int valid_time(const char *p, size_t n)
+int x12__valid_time(const char *p, size_t n)
 {
     if (n < 4 || n > 8 || n == 5)
         return 0;
@@ -175,7 +175,7 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
         }
         break;
     case T_TM:
-        if (!valid_time(p, n)) {
+        if (!x12__valid_time(p, n)) {
             bad(v, X12_ERR_ELEMENT_TIME, "9", el, comp, e->ref, NULL);
             return;
         }
@@ -457,7 +457,7 @@ static inline __attribute__((always_inline)) int quick_ok(const spec_el *e, x12_
             return 0;
         break;
     case T_TM:
-        if (!num_safe || !valid_time(p, n))
+        if (!num_safe || !x12__valid_time(p, n))
             return 0;
         break;
     default:

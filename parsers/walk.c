@@ -151,9 +151,10 @@ static void finding(x12_walker *w, const x12_segment *seg, x12_status code, x12_
     w->cb.finding(w->ctx, &f);
 }
 
-/* An HL finding on element `el` of the HL at `at` (which may lie before the
- * segment being read). */
-static void hl_finding(x12_walker *w, const rule_pos *at, x12_status code, const char *loop_id,
+/* A SNIP 2 finding (IK304 8, IK403 I12) on element `el` of the segment at
+ * `at`, which may lie before the segment being read: the HL checks, and the
+ * numbers of loop instances. */
+static void pos_finding(x12_walker *w, const rule_pos *at, x12_status code, const char *loop_id,
                        uint16_t el, const char *detail)
 {
     if (!w->cb.finding)
@@ -175,19 +176,15 @@ static __attribute__((noinline)) void loop_number(x12_walker *w, const x12_segme
                                                   const spec_seg *def, uint32_t instance,
                                                   const char *loop_id)
 {
-    x12_slice v = seg_el(seg, def->numbers_el);
-    uint64_t n = 0;
-    size_t i = 0;
-    while (i < v.len && i < 18 && v.ptr[i] >= '0' && v.ptr[i] <= '9')
-        n = n * 10 + (uint64_t)(v.ptr[i++] - '0');
-    if (!v.len || i < v.len || n == instance)
+    long long n = x12__digits_value(seg_el(seg, def->numbers_el), 18);
+    if (n < 0 || n == instance)
         return; /* missing or not a number: the element checks say so */
     char detail[80];
     snprintf(detail, sizeof detail, "%s%02u is %llu in instance %u of loop %.8s here", def->id,
              (unsigned)def->numbers_el, (unsigned long long)n, (unsigned)instance, loop_id);
     rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
     memcpy(at.id, def->id, sizeof at.id);
-    hl_finding(w, &at, X12_ERR_LOOP_NUMBER, loop_id, def->numbers_el, detail);
+    pos_finding(w, &at, X12_ERR_LOOP_NUMBER, loop_id, def->numbers_el, detail);
 }
 
 /* The TR3s' HL01 (837P/I/D 2000A, 277CA 2000A): "must begin with 1 and be
@@ -197,27 +194,24 @@ static __attribute__((noinline)) void loop_number(x12_walker *w, const x12_segme
 static __attribute__((noinline)) void hl_sequence(x12_walker *w, const rule_pos *here,
                                                   const char *loop_id, x12_slice hl01)
 {
-    uint64_t v = 0;
-    size_t i = 0;
-    while (i < hl01.len && i < 18 && hl01.ptr[i] >= '0' && hl01.ptr[i] <= '9')
-        v = v * 10 + (uint64_t)(hl01.ptr[i++] - '0');
+    long long v = x12__digits_value(hl01, 18);
     char detail[96];
-    if (i < hl01.len) {
+    if (v < 0) {
         snprintf(detail, sizeof detail, "HL01 '%.*s' is not a number",
                  (int)(hl01.len < 15 ? hl01.len : 15), hl01.ptr);
-        hl_finding(w, here, X12_ERR_HL_SEQUENCE, loop_id, 1, detail);
+        pos_finding(w, here, X12_ERR_HL_SEQUENCE, loop_id, 1, detail);
         w->hl_next++; /* it stands for the number it should have had */
         return;
     }
-    if (v != w->hl_next) {
+    if ((uint64_t)v != w->hl_next) {
         snprintf(detail, sizeof detail, "HL01 is %llu, the HL before it %llu: one more expected",
                  (unsigned long long)v, (unsigned long long)(w->hl_next - 1));
         if (w->hl_next == 1)
             snprintf(detail, sizeof detail, "HL01 is %llu: the first HL of a set is 1",
                      (unsigned long long)v);
-        hl_finding(w, here, X12_ERR_HL_SEQUENCE, loop_id, 1, detail);
+        pos_finding(w, here, X12_ERR_HL_SEQUENCE, loop_id, 1, detail);
     }
-    w->hl_next = v + 1;
+    w->hl_next = (uint64_t)v + 1;
 }
 
 static void emit(x12_walker *w, x12_walk_kind kind, const spec_loop *lp, const char *loop_id,
@@ -494,12 +488,18 @@ static void unload(x12_walker *w, loaded *L)
     memset(L, 0, sizeof *L);
 }
 
+/* The slot of guide `id` among those loaded (or known to be missing), NULL. */
+static loaded *loaded_slot(x12_walker *w, const char *id)
+{
+    for (int i = 0; i < w->nspecs; i++)
+        if (!strcmp(w->specs[i].id, id))
+            return &w->specs[i];
+    return NULL;
+}
+
 x12_status x12_walker_use_spec(x12_walker *w, const x12_spec *spec)
 {
-    loaded *L = NULL;
-    for (int i = 0; i < w->nspecs; i++)
-        if (!strcmp(w->specs[i].id, spec->guide_id))
-            L = &w->specs[i];
+    loaded *L = loaded_slot(w, spec->guide_id);
     if (L) {
         unload(w, L);
     } else {
@@ -551,10 +551,7 @@ static const char *nearest_guide(const char *id, x12_slice st01)
 /* The guide for ST01 + id, loaded on first use and kept. */
 static loaded *guide_for(x12_walker *w, x12_slice st01, const char *id)
 {
-    loaded *L = NULL;
-    for (int i = 0; i < w->nspecs; i++)
-        if (!strcmp(w->specs[i].id, id))
-            L = &w->specs[i];
+    loaded *L = loaded_slot(w, id);
     if (!L) {
         if (w->nspecs == MAX_SPECS)
             return NULL;
@@ -699,7 +696,7 @@ static void pop(x12_walker *w, const x12_segment *at)
         char detail[96];
         snprintf(detail, sizeof detail, "HL04 is 1 but no child HL names HL '%s' as its parent",
                  f->hl_id);
-        hl_finding(w, &f->trig, X12_ERR_HL_CHILD_CODE, f->lp->id, 4, detail);
+        pos_finding(w, &f->trig, X12_ERR_HL_CHILD_CODE, f->lp->id, 4, detail);
     }
     if (f->facts)
         rules_loop_end(f->lp, f->facts, &f->trig, rule_finding, w);
@@ -953,7 +950,7 @@ static void place(x12_walker *w, const x12_segment *seg)
                 snprintf(detail, sizeof detail, "HL02 '%.*s' should be '%s' for loop %s",
                          (int)(hl02.len < 15 ? hl02.len : 15), hl02.ptr ? hl02.ptr : "", parent,
                          child->id);
-                hl_finding(w, &here, X12_ERR_HL_PARENT, child->id, 2, detail);
+                pos_finding(w, &here, X12_ERR_HL_PARENT, child->id, 2, detail);
             }
             /* X12 HL: HL01 is unique within the transaction set */
             int dup = 0;
@@ -963,7 +960,7 @@ static void place(x12_walker *w, const x12_segment *seg)
                 char detail[96];
                 snprintf(detail, sizeof detail, "HL01 '%.*s' is the id of an earlier HL of this set",
                          (int)(hl01.len < 15 ? hl01.len : 15), hl01.ptr);
-                hl_finding(w, &here, X12_ERR_HL_ID_REPEAT, child->id, 1, detail);
+                pos_finding(w, &here, X12_ERR_HL_ID_REPEAT, child->id, 1, detail);
                 break;
             }
             case CTL_OVERFLOW:
@@ -988,7 +985,7 @@ static void place(x12_walker *w, const x12_segment *seg)
                     char detail[96];
                     snprintf(detail, sizeof detail, "HL04 is 0 but HL '%.*s' is its child",
                              (int)(hl01.len < 15 ? hl01.len : 15), hl01.ptr ? hl01.ptr : "");
-                    hl_finding(w, &pf->trig, X12_ERR_HL_CHILD_CODE, pf->lp->id, 4, detail);
+                    pos_finding(w, &pf->trig, X12_ERR_HL_CHILD_CODE, pf->lp->id, 4, detail);
                 }
                 pf->hl_kids = 1;
                 break;
@@ -1159,16 +1156,8 @@ static __attribute__((noinline)) void check_envelope(x12_walker *w, const x12_se
         w->env_5010 = x12_slice_eq(x12_segment_element(seg, 12), "00501");
     if (!w->env_5010 || (k != K3('I', 'S', 'A') && k != K2('G', 'S') && k != K3('T', 'A', '1')))
         return;
-    const loaded *L = NULL;
-    for (int i = 0; i < w->nspecs && !L; i++)
-        if (!strcmp(w->specs[i].id, "00501"))
-            L = &w->specs[i];
-    if (!L) {
-        (void)guide_for(w, (x12_slice){"", 0}, "00501"); /* loads it, or marks it missing */
-        for (int i = 0; i < w->nspecs && !L; i++)
-            if (!strcmp(w->specs[i].id, "00501"))
-                L = &w->specs[i];
-    }
+    (void)guide_for(w, (x12_slice){"", 0}, "00501"); /* loads it once, or marks it missing */
+    const loaded *L = loaded_slot(w, "00501");
     const spec_seg *def = L && L->spec ? find_def(L->spec->root, k, 0) : NULL;
     if (!def)
         return;

@@ -44,6 +44,12 @@ has "$T/err" "y_accepted.999: nothing to acknowledge: no functional group that t
 expect_rc 0 "$X12" ack --ta1 "$A/y_accepted.999"
 has "$T/out" "~TA1*"
 grep -q 'nothing to acknowledge' "$T/err" && bad "--ta1 answered, yet 'nothing to acknowledge'" || ok
+# a group whose GS01 no 999 can echo (AK101): left out, said, exit 1; its TA1 still written
+sed 's/^GS\*HC\*/GS*ZZ*/' "$A/y_accepted.x12" > "$T/gs01.x12"
+expect_rc 1 "$X12" ack --999 --ta1 "$T/gs01.x12"
+has "$T/err" "gs01.x12: 1 group not acknowledged: GS01 is not a functional id a 999 can answer"
+has "$T/out" "~TA1*"
+grep -q 'AK1\*' "$T/out" && bad "a 999 for GS01 ZZ" || ok
 expect_rc 2 "$X12" ack "$A/y_accepted.x12" -o "$T/no/such/dir/out.999"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" --by set -o "$T/s"; has "$T/err" "--by must be"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" -o "$T/s"; has "$T/err" "required"
