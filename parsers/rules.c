@@ -32,6 +32,64 @@ static int valid_datetime(const char *v, size_t n)
     return n == 12 && x12__valid_date(v, 8) && x12__valid_time(v + 8, 4);
 }
 
+static int is_alnum(char c)
+{
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Do the letters `word` (upper case) start at p[i], with spaces and full
+ * stops allowed between them ("P. O. BOX")?  Returns the index after the
+ * last letter, or 0 when they do not. */
+static size_t spelled(const char *p, size_t n, size_t i, const char *word)
+{
+    for (const char *w = word; *w; w++) {
+        if (w != word)
+            while (i < n && (p[i] == ' ' || p[i] == '.'))
+                i++;
+        char c = i < n && p[i] >= 'a' && p[i] <= 'z' ? (char)(p[i] - 32) : i < n ? p[i] : 0;
+        if (c != *w)
+            return 0;
+        i++;
+    }
+    return i;
+}
+
+/* A post office box, lock box or the like (X12 RFI 1451): "PO BOX 12",
+ * "P.O. Box 12", "P0 Box 12" (the zero that RFI 1451 says senders put in to
+ * get past edits), "POB 12", "Post Office Box 12", "Lockbox 7781", "PMB 40"
+ * (a private mailbox), "Box 12", each word starting a word of the value.
+ * POB, PMB, and BOX at the start of the value, count when a number follows
+ * them ("Box Elder Rd" is a street, and a rural route's "RR 2 BOX 15" a
+ * delivery address); PO BOX, POST OFFICE BOX and LOCKBOX always do, when no
+ * letter follows ("PO Boxwood" is not one). */
+static int po_box(const char *p, size_t n)
+{
+    static const struct {
+        const char *word;
+        int number; /* a number must follow */
+        int first;  /* only at the start of the value */
+    } BOXES[] = {{"POBOX", 0, 0}, {"P0BOX", 0, 0}, {"POSTOFFICEBOX", 0, 0}, {"LOCKBOX", 0, 0},
+                 {"POB", 1, 0},   {"PMB", 1, 0},   {"BOX", 1, 1}};
+    for (size_t i = 0; i < n; i++) {
+        if (i && is_alnum(p[i - 1]))
+            continue; /* not the start of a word */
+        for (size_t b = 0; b < sizeof BOXES / sizeof BOXES[0]; b++) {
+            if (BOXES[b].first && i)
+                continue;
+            size_t e = spelled(p, n, i, BOXES[b].word);
+            if (!e || (e < n && is_alnum(p[e]) && !(p[e] >= '0' && p[e] <= '9')))
+                continue;
+            if (!BOXES[b].number)
+                return 1;
+            while (e < n && (p[e] == ' ' || p[e] == '#' || p[e] == '.'))
+                e++;
+            if (e < n && p[e] >= '0' && p[e] <= '9')
+                return 1;
+        }
+    }
+    return 0;
+}
+
 /* Evaluates one condition from what was seen. */
 static int holds(const rule_cond *c, int seen, const char *v, size_t n)
 {
@@ -53,6 +111,8 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
         return !present || valid_range(v, n);
     case OP_DATETIME:
         return !present || valid_datetime(v, n);
+    case OP_STREET:
+        return !present || !po_box(v, n);
     }
     return 1;
 }

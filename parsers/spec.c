@@ -862,7 +862,7 @@ static int parse_op(const char *op)
     /* in the order of rule_op */
     static const char *OPS[] = {"present", "absent", "eq",        "ne",
                                 "in",      "notin",  "date",      "daterange",
-                                "datetime"};
+                                "datetime", "street"};
     for (int i = 0; op && i < (int)(sizeof OPS / sizeof OPS[0]); i++)
         if (!strcmp(op, OPS[i]))
             return i;

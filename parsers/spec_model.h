@@ -88,7 +88,8 @@ struct spec_loop;
 /* A situational rule (SNIP 4, or 7 from an overlay): when every <when> holds,
  * every <then> must (docs/specs.md "Rules"). */
 typedef enum rule_op {
-    OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_DATE, OP_DATERANGE, OP_DATETIME
+    OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_DATE, OP_DATERANGE, OP_DATETIME,
+    OP_STREET
 } rule_op;
 
 typedef struct rule_cond {

@@ -561,6 +561,57 @@ static void test_trailing_spaces(void **state)
     sb_free(&l.findings);
 }
 
+/* Rule op street (837 2010AA N3, rule <guide>.billing-street-address): a post
+ * office box, lock box or private mailbox in either address line is one
+ * finding at its element; streets that only look like one are not. */
+static void test_street_address(void **state)
+{
+    (void)state;
+    size_t n;
+    char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
+    assert_non_null(y);
+    const char *at = strstr(y, "N3*3934 CHESTNUT LN~"); /* the billing provider's */
+    assert_non_null(at);
+    size_t head = (size_t)(at - y), tail = head + strlen("N3*3934 CHESTNUT LN~");
+    static const struct {
+        const char *n3; /* the elements after N3* */
+        unsigned el;    /* the element reported, 0: none */
+    } CASES[] = {
+        {"PO BOX 4417", 1},          {"P.O. Box 4417", 1},
+        {"P. O. BOX 12", 1},         {"P0 BOX 12", 1},
+        {"POBOX 12", 1},             {"Post Office Box 9", 1},
+        {"LOCKBOX 7781", 1},         {"Lock Box 7781", 1},
+        {"POB 12", 1},               {"BOX 12", 1},
+        {"PMB 40", 1},               {"3934 CHESTNUT LN*PO BOX 5", 2},
+        {"3934 CHESTNUT LN*STE 4#PMB 40", 2},
+        {"3934 CHESTNUT LN", 0},     {"12 BOX ELDER RD", 0},
+        {"RR 2 BOX 15", 0},          {"9 PO BOXWOOD CT", 0},
+        {"1 POB ST", 0},             {"77 POPLAR BOX LN", 0},
+        {"4 SHIPBOX 5 WAY", 0},      {"100 POST OFFICE RD", 0},
+        {"3934 CHESTNUT LN*SUITE 200", 0},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        strbuf x = {0};
+        sb_add(&x, y, head);
+        sb_printf(&x, "N3*%s~", CASES[i].n3);
+        sb_add(&x, y + tail, n - tail);
+        walk_log l;
+        walk_data(x.p, x.len, &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+        char want[512] = "";
+        if (CASES[i].el)
+            snprintf(want, sizeof want,
+                     "X12_ERR_RULE error snip=4 loop=2010AA segment=11 set=9 id=N3 el=%u.0 ik3= "
+                     "ik4=I12 837p.billing-street-address\n",
+                     CASES[i].el);
+        if (strcmp(l.findings.p, want) != 0)
+            fail_msg("N3*%s: findings\n%s\nwanted\n%s", CASES[i].n3, l.findings.p, want);
+        sb_free(&l.events);
+        sb_free(&l.findings);
+        sb_free(&x);
+    }
+    free(y);
+}
+
 /* The envelope's elements against specs/control.00501.xml (docs/validate.md
  * "The envelope's elements"): SNIP 1 errors without IK3/IK4 on ISA, TA1 and
  * GS; ISA13 and GS06 left to the reader (one finding each), ISA02's spaces,
@@ -1095,7 +1146,7 @@ static void test_overlays(void **state)
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 12);
+        assert_int_equal(ms.rules, 13);
         x12_spec_free(m);
         /* applied from memory to a guide loaded apart: the same */
         m = x12_spec_load_builtin("005010X222A1", &err);
@@ -1103,7 +1154,7 @@ static void test_overlays(void **state)
         assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, "companion.xml", &err), X12_OK);
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 12);
+        assert_int_equal(ms.rules, 13);
         x12_spec_free(m);
         /* the wrong guide */
         m = x12_spec_load_builtin("005010X221A1", &err);
@@ -1115,7 +1166,7 @@ static void test_overlays(void **state)
     }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);
-    assert_int_equal(st.rules, 12); /* the guide's 10 and the overlay's 2 */
+    assert_int_equal(st.rules, 13); /* the guide's 11 and the overlay's 2 */
 
     /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
     walk_log l;
@@ -1362,6 +1413,7 @@ int main(void)
         cmocka_unit_test(test_repeating_key),
         cmocka_unit_test(test_trailing_separators),
         cmocka_unit_test(test_trailing_spaces),
+        cmocka_unit_test(test_street_address),
         cmocka_unit_test(test_envelope_elements),
         cmocka_unit_test(test_functional_id),
         cmocka_unit_test(test_qualifier_fallback),

@@ -456,6 +456,14 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R"):
             src="issue 3; TR3 2010BA NM108/NM109 (SD:X222A1-HC837.rb, moov-P)"),
          [dict(seg="NM1", el="NM108", op="present"), dict(seg="NM1", el="NM109", op="present")],
          []),
+        ("%s.billing-street-address" % prefix, dict(
+            snip="4", severity="error", scope="2010AA", seg="N3", ik4="I12",
+            msg="The billing provider address (2010AA N3) must be a street address: a post "
+                "office box, lock box or private mailbox goes in the pay-to address (2010AB).",
+            src="X12-FACTS.md s2 (billing provider address); X12 RFI 1451; the three 837 TR3s "
+                "(BCBSTX 5010 notice, https://www.bcbstx.com/provider/standards/"
+                "claims_submission.html: 837P, 837I and 837D)"),
+         [dict(el="N301", op="street"), dict(el="N302", op="street")], []),
         rd8_rule(prefix),
         *date_rules(prefix),
     ]
