@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"
 #include "rules.h"
 #include "validate.h"
 
@@ -113,6 +114,8 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
         return !present || valid_datetime(v, n);
     case OP_STREET:
         return !present || !po_box(v, n);
+    case OP_POINTERS:
+        return 1; /* checked on each occurrence (rules_segment) */
     }
     return 1;
 }
@@ -146,8 +149,31 @@ static x12_slice element_of(const x12_segment *seg, const rule_cond *c)
     return v;
 }
 
+/* Each component of `c`'s element in `seg` must be the position of an
+ * element that holds a value in the segment of the rule's first <when>
+ * (`src`): 005010X222A1 2400 SV107 and 005010X224A2 2400 SV311 point at the
+ * diagnosis codes of the claim's HI.  A component that is no number is the
+ * element check's (type N0); one finding per segment, at the first bad one. */
+static void check_pointers(const spec_rule *r, const rule_cond *c, const rule_fact *src,
+                           const spec_loop *scope, const x12_segment *seg, rule_report_fn report,
+                           void *ctx)
+{
+    x12_slice v = seg_el(seg, c->el_pos);
+    unsigned nc = v.len ? x12_count_parts(v, seg->delims.component) : 0;
+    for (unsigned k = 1; k <= nc; k++) {
+        long long p = x12__digits_value(x12_element_component(seg, v, k), 18);
+        if (p < 0 || (p >= 1 && p < 64 && (src->filled >> p & 1)))
+            continue;
+        rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
+        memcpy(at.id, c->seg, sizeof at.id);
+        rule_trigger trig = {src->at, scope->id, 0, 0};
+        report(ctx, r, &at, c->el_pos, (uint16_t)k, c->lp ? c->lp->id : scope->id, &trig);
+        return;
+    }
+}
+
 void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
-                   const x12_segment *seg)
+                   const x12_segment *seg, rule_report_fn report, void *ctx)
 {
     for (uint16_t i = 0; i < scope->nrules; i++) {
         const spec_rule *r = scope->rules[i];
@@ -162,6 +188,13 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
                                                               strlen(c->keyval))))
                 continue;
             rule_fact *f = &facts[i * RULE_MAX_CONDS + j];
+            if (c->op == OP_POINTERS) {
+                /* every occurrence, once the first <when>'s segment came */
+                const rule_fact *src = &facts[i * RULE_MAX_CONDS];
+                if (src->seen)
+                    check_pointers(r, c, src, scope, seg, report, ctx);
+                continue;
+            }
             if (f->seen)
                 continue; /* the first occurrence decides */
             f->seen = 1;
@@ -169,6 +202,10 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
             f->at.seg_index = seg->segment_index;
             f->at.set_pos = seg->set_position;
             memcpy(f->at.id, def->id, sizeof f->at.id);
+            f->filled = 0;
+            for (uint32_t p = 1; p <= seg->element_count && p < 64; p++)
+                if (seg->elements[p].len)
+                    f->filled |= (uint64_t)1 << p;
             if (c->el_pos) {
                 x12_slice v = element_of(seg, c);
                 size_t n = v.len < RULE_VAL_MAX ? v.len : RULE_VAL_MAX;

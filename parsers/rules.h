@@ -17,6 +17,7 @@ typedef struct rule_fact {
     uint8_t seen;  /* the loop or segment the condition names occurred */
     uint8_t len;   /* bytes of val (the element, first occurrence) */
     char val[RULE_VAL_MAX];
+    uint64_t filled; /* bit p: element p of that segment holds a value (p < 64) */
     rule_pos at;   /* where that segment was, for the finding */
 } rule_fact;
 
@@ -36,9 +37,10 @@ void rules_loop_start(const spec_loop *lp, rule_fact *facts);
 /* Loop `entered` starts inside an open instance of `scope` (facts of scope). */
 void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered);
 /* A segment placed in loop `in` (as spec segment `def`) inside an open
- * instance of `scope`. */
+ * instance of `scope`.  Conditions checked on every occurrence (pointers)
+ * are reported at once. */
 void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
-                   const x12_segment *seg);
+                   const x12_segment *seg, rule_report_fn report, void *ctx);
 /* The instance of `scope` ends: evaluate its rules. */
 void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,
                     rule_report_fn report, void *ctx);

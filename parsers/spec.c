@@ -862,7 +862,7 @@ static int parse_op(const char *op)
     /* in the order of rule_op */
     static const char *OPS[] = {"present", "absent", "eq",        "ne",
                                 "in",      "notin",  "date",      "daterange",
-                                "datetime", "street"};
+                                "datetime", "street",  "pointers"};
     for (int i = 0; op && i < (int)(sizeof OPS / sizeof OPS[0]); i++)
         if (!strcmp(op, OPS[i]))
             return i;
@@ -953,6 +953,14 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                 }
         if (!r->scope)
             fail(L, X12_ERR_SPEC, x, "rule '%s' has no scope", r->id);
+        /* pointers address the elements of the segment of the first <when>,
+         * within one instance of the scope loop */
+        for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && !L->failed; j++)
+            if (r->conds[j].op == OP_POINTERS &&
+                (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[j].seg[0] ||
+                 !r->conds[j].el_pos))
+                fail(L, X12_ERR_SPEC, x,
+                     "rule '%s': pointers need a <when> segment first", r->id);
     }
 }
 

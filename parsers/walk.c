@@ -664,7 +664,7 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
     if (w->depth && (w->frames[w->depth - 1].rule_segs & bit))
         for (int i = 0; i < w->depth; i++)
             if (w->frames[i].lp->rule_segs & bit)
-                rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg);
+                rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg, rule_finding, w);
     if (w->cur->spec->rule_segs & bit)
         rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, in->id);
 }

@@ -323,6 +323,25 @@ static void test_situational_trigger(void **state)
             fail_msg("999 of %s does not validate: %s", CASES[i].file, why);
         sb_free(&b);
     }
+    /* 837p.diagnosis-pointers: the line's SV1 is in error, the claim's HI (which it
+     * points into) is the trigger, with no element (the whole HI is read) */
+    {
+        const char *f = FIX "validate/n_837p_diagnosis_pointers.x12";
+        strbuf p = ack_of(f, X12_ACK_999, 1, NULL, NULL);
+        unsigned hi = set_position_of(f, "HI*ABK:H6690", 0);
+        unsigned sv1 = set_position_of(f, "SV1*HC:99213*140*UN*1***1:2", 0);
+        char want[160];
+        snprintf(want, sizeof want,
+                 "\nIK3*SV1*%u*2400*8~\nCTX*SITUATIONAL TRIGGER*HI*%u*2300~\nCTX*CLM01:LKKB0000001~"
+                 "\nIK4*7:2*1328*I12~",
+                 sv1, hi);
+        if (!strstr(p.p, want))
+            fail_msg("wanted %s in\n%s", want + 1, p.p);
+        char why[200];
+        if (validate_errors(p.p, p.len, why, sizeof why) != 0)
+            fail_msg("999 of %s does not validate: %s", f, why);
+        sb_free(&p);
+    }
     /* a rule whose condition and error are the same segment has no trigger CTX */
     strbuf b = ack_of(FIX "validate/n_837p_rd8_backwards.x12", X12_ACK_999, 1, NULL, NULL);
     assert_null(strstr(b.p, "SITUATIONAL TRIGGER"));

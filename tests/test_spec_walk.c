@@ -98,6 +98,22 @@ static void test_malformed_specs(void **state)
                     "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='9' numbers='loop'/>"
                     "</seg></guide>",
                     "numbers='loop' on 'ST01', not a simple N element", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='p1' scope='*' seg='SV1'><then el='SV107' op='pointers'/></rule>"
+                    "</rules></guide>",
+                    "rule 'p1': pointers need a <when> segment first", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='p2' scope='ST'><when loop='2000' op='present'/>"
+                    "<then seg='SV1' el='SV107' op='pointers'/></rule></rules></guide>",
+                    "rule 'p2': pointers need", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='p3' scope='ST'><when seg='HI' op='present'/>"
+                    "<then seg='SV1' op='pointers'/></rule></rules></guide>",
+                    "rule 'p3': pointers need", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='p4' scope='ST'><then seg='SV1' el='SV107' op='pointed'/></rule>"
+                    "</rules></guide>",
+                    "unknown rule operator 'pointed'", 2);
     /* a well-formed minimal guide loads */
     const char *ok = "<guide id='X' ts='835'><seg id='ST' usage='R'/><seg id='SE' usage='R'/></guide>";
     x12_error err;
@@ -1146,7 +1162,7 @@ static void test_overlays(void **state)
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 13);
+        assert_int_equal(ms.rules, 14);
         x12_spec_free(m);
         /* applied from memory to a guide loaded apart: the same */
         m = x12_spec_load_builtin("005010X222A1", &err);
@@ -1154,7 +1170,7 @@ static void test_overlays(void **state)
         assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, "companion.xml", &err), X12_OK);
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 13);
+        assert_int_equal(ms.rules, 14);
         x12_spec_free(m);
         /* the wrong guide */
         m = x12_spec_load_builtin("005010X221A1", &err);
@@ -1166,7 +1182,7 @@ static void test_overlays(void **state)
     }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);
-    assert_int_equal(st.rules, 13); /* the guide's 11 and the overlay's 2 */
+    assert_int_equal(st.rules, 14); /* the guide's 12 and the overlay's 2 */
 
     /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
     walk_log l;

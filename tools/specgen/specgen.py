@@ -416,7 +416,7 @@ def add_rules(g, rules):
             ET.SubElement(r, "then", t)
 
 
-def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R"):
+def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers=None):
     hl_src = "X12-FACTS.md s3.2 and trap 10 (TR3 'floating claim' note quoted in SD:X222A1-HC837.rb)"
     f8_src = "X12-FACTS.md s5 and trap 8 (RFI 1538, RFI 2110)"
     out = [
@@ -467,6 +467,16 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R"):
         rd8_rule(prefix),
         *date_rules(prefix),
     ]
+    if pointers:
+        seg, el = pointers
+        out.append(("%s.diagnosis-pointers" % prefix, dict(
+            snip="4", severity="error", scope="2300", ik4="I12",
+            msg="A diagnosis code pointer (%s) must point at a diagnosis code of the claim's "
+                "HI (1 the principal HI01, 2-12 the other HI02-HI12)." % el,
+            src="X12-FACTS.md s3.1 (%s diagnosis pointers 1-12 into 2300 HI); the x12kit "
+                "837 writer's own check (writers/claim_check.c)" % el),
+            [dict(loop="2400", seg=seg, el=el, op="pointers")],
+            [dict(seg="HI", keyval="ABK", op="present")]))
     return out
 
 
@@ -518,7 +528,7 @@ def fix_837p(g):
             "a receiver to keep 20 characters and a longer value must not be rejected "
             "(X12-FACTS.md s3.1, RFI 525); a partner that wants 20 says so in an overlay")
     zip9(g, ["2010AA", "2310C"])
-    add_rules(g, rules_837("837p"))
+    add_rules(g, rules_837("837p", pointers=("SV1", "SV107")))
 
 
 def fix_common_837(g, payer_loop):
@@ -966,7 +976,7 @@ def build_837d(p837, unverified_path):
     svd = g.el("2430", "SVD", "SVD03-01")
     svd.set("codes", "AD")
     mark(svd, "837D adjudicated procedure qualifier AD (ADA CDT); unverified")
-    add_rules(g, rules_837("837d"))
+    add_rules(g, rules_837("837d", pointers=("SV3", "SV311")))
     for r in g.root.find("rules"):
         if r.get("id").startswith("837d.subscriber"):
             r.set("verified", "false")
