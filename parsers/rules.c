@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
 #include "rules.h"
 #include "validate.h"
 
@@ -152,23 +151,39 @@ static x12_slice element_of(const x12_segment *seg, const rule_cond *c)
 /* Each component of `c`'s element in `seg` must be the position of an
  * element that holds a value in the segment of the rule's first <when>
  * (`src`): 005010X222A1 2400 SV107 and 005010X224A2 2400 SV311 point at the
- * diagnosis codes of the claim's HI.  A component that is no number is the
- * element check's (type N0); one finding per segment, at the first bad one. */
+ * diagnosis codes of the claim's HI.  One finding per segment, at the first
+ * bad component. */
 static void check_pointers(const spec_rule *r, const rule_cond *c, const rule_fact *src,
                            const spec_loop *scope, const x12_segment *seg, rule_report_fn report,
                            void *ctx)
 {
     x12_slice v = seg_el(seg, c->el_pos);
-    unsigned nc = v.len ? x12_count_parts(v, seg->delims.component) : 0;
-    for (unsigned k = 1; k <= nc; k++) {
-        long long p = x12__digits_value(x12_element_component(seg, v, k), 18);
-        if (p < 0 || (p >= 1 && p < 64 && (src->filled >> p & 1)))
+    char cs = seg->delims.component;
+    unsigned k = 1, p = 0, digits = 0, number = 1;
+    /* one pass: each component's number, judged at the separator after it */
+    for (size_t i = 0; i <= v.len; i++) {
+        if (i < v.len && v.ptr[i] != cs) {
+            if (v.ptr[i] >= '0' && v.ptr[i] <= '9')
+                p = p < 1000 ? p * 10 + (unsigned)(v.ptr[i] - '0') : p; /* 1000 and up: none */
+            else
+                number = 0;
+            digits++;
             continue;
-        rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
-        memcpy(at.id, c->seg, sizeof at.id);
-        rule_trigger trig = {src->at, scope->id, 0, 0};
-        report(ctx, r, &at, c->el_pos, (uint16_t)k, c->lp ? c->lp->id : scope->id, &trig);
-        return;
+        }
+        /* an empty component, one that is no number, or one past the
+         * elements the guide gives the segment (0, 13 for the HI) is the
+         * element checks' to report (the pointer's codes 1-12): the rule
+         * reports a position the segment has but left empty */
+        if (digits && number && p >= 1 && p <= src->nels && p < 64 && !(src->filled >> p & 1)) {
+            rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
+            memcpy(at.id, c->seg, sizeof at.id);
+            rule_trigger trig = {src->at, scope->id, 0, 0};
+            report(ctx, r, &at, c->el_pos, (uint16_t)k, c->lp ? c->lp->id : scope->id, &trig);
+            return;
+        }
+        k++;
+        p = digits = 0;
+        number = 1;
     }
 }
 
@@ -203,6 +218,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
             f->at.set_pos = seg->set_position;
             memcpy(f->at.id, def->id, sizeof f->at.id);
             f->filled = 0;
+            f->nels = def->nels;
             for (uint32_t p = 1; p <= seg->element_count && p < 64; p++)
                 if (seg->elements[p].len)
                     f->filled |= (uint64_t)1 << p;

@@ -18,6 +18,7 @@ typedef struct rule_fact {
     uint8_t len;   /* bytes of val (the element, first occurrence) */
     char val[RULE_VAL_MAX];
     uint64_t filled; /* bit p: element p of that segment holds a value (p < 64) */
+    uint16_t nels;   /* how many elements the guide gives that segment */
     rule_pos at;   /* where that segment was, for the finding */
 } rule_fact;
 

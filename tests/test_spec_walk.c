@@ -628,6 +628,57 @@ static void test_street_address(void **state)
     free(y);
 }
 
+/* Rule op pointers (837p.diagnosis-pointers): each SV107 component must be the
+ * number of a diagnosis the claim's HI holds; the first bad one is reported
+ * at its component, once per SV1; what is no number is the element checks'. */
+static void test_diagnosis_pointers(void **state)
+{
+    (void)state;
+    size_t n;
+    char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
+    assert_non_null(y);
+    /* the second claim: HI*ABK:N390*ABF:S61411A*ABF:H6690, one line */
+    const char *at = strstr(y, "SV1*HC:99214*210*UN*1***1:3~");
+    assert_non_null(at);
+    size_t head = (size_t)(at - y), tail = head + strlen("SV1*HC:99214*210*UN*1***1:3~");
+    static const struct {
+        const char *ptrs;
+        unsigned comp; /* the component reported by the rule, 0: none */
+        int element;   /* an element finding too (the codes 1-12, type N0) */
+    } CASES[] = {
+        {"1", 0, 0},     {"1:2:3", 0, 0}, {"3:1:2", 0, 0}, {"1:2:3:3", 0, 0},
+        {"4", 1, 0},     {"1:4", 2, 0},   {"1:2:12", 3, 0}, {"3:2:1:11", 4, 0},
+        /* not a position of the HI (0, 13 and up) or no number: the codes' */
+        {"2:0", 0, 1},   {"1:100", 0, 1}, {"1:99999999999999999999", 0, 1},
+        {"13:4", 2, 1},  {"1:X", 0, 1},   {"01:02", 0, 1},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        strbuf x = {0};
+        sb_add(&x, y, head);
+        sb_printf(&x, "SV1*HC:99214*210*UN*1***%s~", CASES[i].ptrs);
+        sb_add(&x, y + tail, n - tail);
+        walk_log l;
+        walk_data(x.p, x.len, &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+        char want[256] = "";
+        if (CASES[i].comp)
+            snprintf(want, sizeof want,
+                     "X12_ERR_RULE error snip=4 loop=2400 segment=42 set=40 id=SV1 el=7.%u ik3= "
+                     "ik4=I12 837p.diagnosis-pointers\n",
+                     CASES[i].comp);
+        const char *rule = strstr(l.findings.p, "X12_ERR_RULE");
+        if (CASES[i].comp ? !rule || strncmp(rule, want, strlen(want)) != 0 ||
+                                strstr(rule + 1, "X12_ERR_RULE")
+                          : rule != NULL)
+            fail_msg("SV107 %s: findings\n%s\nwanted\n%s", CASES[i].ptrs, l.findings.p, want);
+        if ((strstr(l.findings.p, "X12_ERR_ELEMENT") != NULL) != CASES[i].element)
+            fail_msg("SV107 %s: element findings\n%s", CASES[i].ptrs, l.findings.p);
+        sb_free(&l.events);
+        sb_free(&l.findings);
+        sb_free(&x);
+    }
+    free(y);
+}
+
 /* The envelope's elements against specs/control.00501.xml (docs/validate.md
  * "The envelope's elements"): SNIP 1 errors without IK3/IK4 on ISA, TA1 and
  * GS; ISA13 and GS06 left to the reader (one finding each), ISA02's spaces,
@@ -1430,6 +1481,7 @@ int main(void)
         cmocka_unit_test(test_trailing_separators),
         cmocka_unit_test(test_trailing_spaces),
         cmocka_unit_test(test_street_address),
+        cmocka_unit_test(test_diagnosis_pointers),
         cmocka_unit_test(test_envelope_elements),
         cmocka_unit_test(test_functional_id),
         cmocka_unit_test(test_qualifier_fallback),
