@@ -178,7 +178,8 @@ static void check_pointers(const spec_rule *r, const rule_cond *c, const rule_fa
             rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
             memcpy(at.id, c->seg, sizeof at.id);
             rule_trigger trig = {src->at, scope->id, 0, 0};
-            report(ctx, r, &at, c->el_pos, (uint16_t)k, c->lp ? c->lp->id : scope->id, &trig);
+            report(ctx, r, &at, c->el_pos, (uint16_t)k, c->lp ? c->lp->id : scope->id, &trig,
+                   NULL);
             return;
         }
         k++;
@@ -266,9 +267,10 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
             if (!holds(c, seen, f[j].val, f[j].len)) {
                 /* at the segment the condition names when it came, else at the loop */
                 if (c->seg[0] && f[j].seen)
-                    report(ctx, r, &f[j].at, c->el_pos, c->el_comp, scope->id, tp);
+                    report(ctx, r, &f[j].at, c->el_pos, c->el_comp, scope->id, tp, NULL);
                 else
-                    report(ctx, r, at, 0, 0, scope->id, tp);
+                    report(ctx, r, at, 0, 0, scope->id, tp,
+                           (c->seg[0] || c->loop) && !f[j].seen ? c : NULL);
                 break;
             }
         }
@@ -300,7 +302,7 @@ void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                 rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
                 size_t n = seg->id.len < 3 ? seg->id.len : 3;
                 memcpy(at.id, seg->id.ptr, n);
-                report(ctx, r, &at, c->el_pos, c->el_comp, loop_id, NULL); /* the same segment */
+                report(ctx, r, &at, c->el_pos, c->el_comp, loop_id, NULL, NULL); /* the same segment */
                 break;
             }
         }

@@ -29,9 +29,12 @@ typedef struct rule_trigger {
     uint16_t element, component;
 } rule_trigger;
 
-/* `trig` is NULL when the rule names no other segment that triggered it. */
+/* `trig` is NULL when the rule names no other segment that triggered it;
+ * `missing` is the condition whose loop or segment never came (the finding
+ * is then at the scope loop's start), else NULL. */
 typedef void (*rule_report_fn)(void *ctx, const spec_rule *r, const rule_pos *at, uint16_t element,
-                               uint16_t component, const char *loop_id, const rule_trigger *trig);
+                               uint16_t component, const char *loop_id, const rule_trigger *trig,
+                               const rule_cond *missing);
 
 /* A new instance of loop `lp` starts: its rules start with nothing seen. */
 void rules_loop_start(const spec_loop *lp, rule_fact *facts);

@@ -619,7 +619,8 @@ static void push(x12_walker *w, const spec_loop *lp)
 }
 
 static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint16_t element,
-                         uint16_t component, const char *loop_id, const rule_trigger *trig)
+                         uint16_t component, const char *loop_id, const rule_trigger *trig,
+                         const rule_cond *missing)
 {
     x12_walker *w = ctx;
     if (!w->cb.finding)
@@ -634,6 +635,17 @@ static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint
     memcpy(f.ik3, r->ik3, sizeof f.ik3);
     memcpy(f.ik4, r->ik4, sizeof f.ik4);
     f.note = r->msg;
+    if (missing) {
+        /* what never came, since the finding is at the loop's start:
+         * "837p.subscriber-address-if-patient: no 2010BA DMG" */
+        const char *lp = missing->loop ? missing->loop : loop_id;
+        if (missing->seg[0])
+            snprintf(f.err.detail, sizeof f.err.detail, "%s: no %s %s%s%s", r->id ? r->id : "", lp,
+                     missing->seg, missing->keyval ? "*" : "",
+                     missing->keyval ? missing->keyval : "");
+        else
+            snprintf(f.err.detail, sizeof f.err.detail, "%s: no loop %s", r->id ? r->id : "", lp);
+    }
     if (trig && trig->at.set_pos && trig->at.set_pos != at->set_pos) {
         memcpy(f.trigger_id, trig->at.id, sizeof f.trigger_id);
         f.trigger_id[sizeof f.trigger_id - 1] = '\0';

@@ -841,6 +841,37 @@ static void test_check_required(void **state)
     c.subscriber = &s;
     assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-2[1] subscriber.claim_filing_indicator\n"
                         "X12_ERR_CLAIM_REQUIRED BAD-2[1] subscriber.subscriber.id\n");
+    /* the subscriber is the patient: their address and DMG are required
+     * (rule 837p.subscriber-address-if-patient); a parent's are not */
+    s = sub_self;
+    s.subscriber.address = (x12_claim_address){0};
+    s.subscriber.gender = NULL;
+    c.subscriber = &s;
+    c.claim_id = "BAD-2B";
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-2B[1] subscriber.subscriber.address\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-2B[1] subscriber.subscriber.gender\n");
+    s.subscriber.birth_date = NULL;
+    s.subscriber.gender = "F";
+    s.subscriber.address = sub_self.subscriber.address;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-2B[1] subscriber.subscriber.birth_date\n");
+    c.patient = &child;
+    s.relationship = NULL;
+    s.subscriber.address = (x12_claim_address){0};
+    s.subscriber.gender = NULL;
+    const x12_claim *one[] = {&c};
+    problems pr = {{0}, 0};
+    sb_add(&pr.log, "", 0);
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, one, 1, 0, &pr, &len);
+    assert_string_equal(pr.log.p, "");
+    assert_non_null(strstr(out, "CLM*BAD-2B*"));
+    vctx v = {0};
+    validate_into(&v, out, len);
+    if (v.all)
+        fail_msg("%d findings: %s", v.all, v.log.p ? v.log.p : "");
+    sb_free(&v.log);
+    sb_free(&pr.log);
+    free(out);
     c = prof_claim();
     c.claim_id = "BAD-3";
     c.line_count = 0;

@@ -327,7 +327,9 @@ static char *claim_text(const char *patch, const char *line)
               "\"postal_code\":\"627011234\"},\"tax_id\":\"371234567\"}},"
               "\"subscriber\":{\"payer_responsibility\":\"P\",\"relationship\":\"18\","
               "\"claim_filing_indicator\":\"CI\",\"subscriber\":{\"last_name\":\"DOE\","
-              "\"first_name\":\"JOHN\",\"id_qualifier\":\"MI\",\"id\":\"M1\"},"
+              "\"first_name\":\"JOHN\",\"id_qualifier\":\"MI\",\"id\":\"M1\","
+              "\"address\":{\"line1\":\"9 OAK ST\",\"city\":\"SPRINGFIELD\",\"state\":\"IL\","
+              "\"postal_code\":\"62704\"},\"birth_date\":\"19800101\",\"gender\":\"M\"},"
               "\"payer\":{\"last_name\":\"PAYER\",\"id_qualifier\":\"PI\",\"id\":\"P1\"}},"
               "\"claim_id\":\"C1\",\"total_charge\":\"100.00\",\"facility_code\":\"11\","
               "\"frequency_code\":\"1\",\"principal_diagnosis\":{\"code\":\"J069\"}");

@@ -461,6 +461,20 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         if (cl->patient && has(s->relationship) && !strcmp(s->relationship, "18"))
             problem(&k, X12_ERR_CLAIM_CODE, "not 18 when a patient is given",
                     "subscriber.relationship");
+        if (!cl->patient) {
+            /* the subscriber is the patient: 2010BA N3, N4 and DMG are
+             * required (rule <guide>.subscriber-address-if-patient, X12 RFI
+             * 2281) */
+            const x12_claim_party *p = &s->subscriber;
+            /* (an address given in part is check_person's) */
+            if (!has(p->address.line1) && !has(p->address.city))
+                problem(&k, X12_ERR_CLAIM_REQUIRED, "N3, N4 (the subscriber is the patient)",
+                        "subscriber.subscriber.address");
+            if (!has(p->birth_date) || !has(p->gender))
+                problem(&k, X12_ERR_CLAIM_REQUIRED, "DMG02, DMG03 (the subscriber is the patient)",
+                        has(p->birth_date) ? "subscriber.subscriber.gender"
+                                           : "subscriber.subscriber.birth_date");
+        }
     }
     if (cl->patient) {
         if (!has(cl->patient->relationship))

@@ -419,6 +419,11 @@ def add_rules(g, rules):
 def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers=None):
     hl_src = "X12-FACTS.md s3.2 and trap 10 (TR3 'floating claim' note quoted in SD:X222A1-HC837.rb)"
     f8_src = "X12-FACTS.md s5 and trap 8 (RFI 1538, RFI 2110)"
+    sub_src = ("X12 RFI 2281, RFI 1496 and RFI 1925 (005010X222A1 2010BA N3 and DMG: 'Required "
+               "when the patient is the subscriber or considered to be the subscriber. If not "
+               "required by this implementation guide, do not send.'); the same edit on 837P, "
+               "837I and 837D (https://www.stedi.com/site/changelog/"
+               "new-claim-edit-missing-subscriber-address-or-demographics)")
     out = [
         ("%s.hl-self-no-patient" % prefix, dict(
             snip="4", severity="error", scope="2000B", ik3="I9",
@@ -438,6 +443,24 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers
                 "must be 18.", src=hl_src),
          [dict(seg="SBR", el="SBR02", op="eq", vals="18")],
          [dict(loop=patient_loop, op="absent"), dict(loop="2300", op="present")]),
+        ("%s.subscriber-address-if-patient" % prefix, dict(
+            snip="4", severity="error", scope="2000B", ik3="I6",
+            msg="The subscriber is the patient (no patient loop 2000C): the subscriber's "
+                "address (2010BA N3, N4) and demographics (2010BA DMG) are required.",
+            src=sub_src),
+         [dict(loop="2010BA", seg=s, op="present") for s in ("N3", "N4", "DMG")],
+         [dict(loop=patient_loop, op="absent"), dict(loop="2300", op="present")]),
+        # A warning: RFI 1925 calls it not compliant, but the TR3s' own examples
+        # (stupidedi's and lfh's copies in the corpus) send the subscriber's address
+        # and demographics with a patient loop too, and nothing is missing.
+        ("%s.subscriber-address-not-patient" % prefix, dict(
+            snip="4", severity="warning", scope="2000B", ik3="I9",
+            msg="A patient loop 2000C follows: the patient's address and demographics go in "
+                "2010CA, and the subscriber's 2010BA N3, N4 and DMG are not sent.",
+            src=sub_src + "; a warning, not an error: the TR3s' own examples (their copies in "
+                "the corpus: stupidedi, lfh-x12, inteligenz) send them with a patient loop too"),
+         [dict(loop="2010BA", seg=s, op="absent") for s in ("N3", "N4", "DMG")],
+         [dict(loop=patient_loop, op="present")]),
         ("%s.ref-f8-only-replace-void" % prefix, dict(
             snip="4", severity="error", scope="2300", ik3="I9",
             msg="REF*F8 (payer claim control number) is sent only when CLM05-3 is 7 "
