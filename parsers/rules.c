@@ -191,45 +191,47 @@ static void check_pointers(const spec_rule *r, const rule_cond *c, const rule_fa
 void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
                    const x12_segment *seg, rule_report_fn report, void *ctx)
 {
-    for (uint16_t i = 0; i < scope->nrules; i++) {
-        const spec_rule *r = scope->rules[i];
-        for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
-            const rule_cond *c = &r->conds[j];
-            if (c->segkey != def->idkey)
-                continue;
-            if (c->lp != in)
-                continue;
-            /* keyval: the segment must have been placed as that variant */
-            if (c->keyval && !(def->keyvals && spec_codes_has(def->keyvals, def->nkeyvals, c->keyval,
-                                                              strlen(c->keyval))))
-                continue;
-            rule_fact *f = &facts[i * RULE_MAX_CONDS + j];
-            if (c->op == OP_POINTERS) {
-                /* every occurrence, once the first <when>'s segment came */
-                const rule_fact *src = &facts[i * RULE_MAX_CONDS];
-                if (src->seen)
-                    check_pointers(r, c, src, scope, seg, report, ctx);
-                continue;
-            }
-            if (f->seen)
-                continue; /* the first occurrence decides */
-            f->seen = 1;
-            f->at.off = seg->byte_offset;
-            f->at.seg_index = seg->segment_index;
-            f->at.set_pos = seg->set_position;
-            memcpy(f->at.id, def->id, sizeof f->at.id);
+    /* only the conditions that name a segment: the scope's watch list */
+    for (uint16_t w = 0; w < scope->nwatch; w++) {
+        const rule_watch *wt = &scope->watch[w];
+        if (wt->segkey != def->idkey)
+            continue;
+        const spec_rule *r = scope->rules[wt->rule];
+        const rule_cond *c = &r->conds[wt->cond];
+        if (c->lp != in)
+            continue;
+        /* keyval: the segment must have been placed as that variant */
+        if (c->keyval && !(def->keyvals && spec_codes_has(def->keyvals, def->nkeyvals, c->keyval,
+                                                          strlen(c->keyval))))
+            continue;
+        rule_fact *f = &facts[wt->rule * RULE_MAX_CONDS + wt->cond];
+        if (c->op == OP_POINTERS) {
+            /* every occurrence, once the first <when>'s segment came */
+            const rule_fact *src = &facts[wt->rule * RULE_MAX_CONDS];
+            if (src->seen)
+                check_pointers(r, c, src, scope, seg, report, ctx);
+            continue;
+        }
+        if (f->seen)
+            continue; /* the first occurrence decides */
+        f->seen = 1;
+        f->at.off = seg->byte_offset;
+        f->at.seg_index = seg->segment_index;
+        f->at.set_pos = seg->set_position;
+        memcpy(f->at.id, def->id, sizeof f->at.id);
+        if (c->filled) {
             f->filled = 0;
             f->nels = def->nels;
             for (uint32_t p = 1; p <= seg->element_count && p < 64; p++)
                 if (seg->elements[p].len)
                     f->filled |= (uint64_t)1 << p;
-            if (c->el_pos) {
-                x12_slice v = element_of(seg, c);
-                size_t n = v.len < RULE_VAL_MAX ? v.len : RULE_VAL_MAX;
-                if (n)
-                    memcpy(f->val, v.ptr, n);
-                f->len = (uint8_t)n;
-            }
+        }
+        if (c->el_pos) {
+            x12_slice v = element_of(seg, c);
+            size_t n = v.len < RULE_VAL_MAX ? v.len : RULE_VAL_MAX;
+            if (n)
+                memcpy(f->val, v.ptr, n);
+            f->len = (uint8_t)n;
         }
     }
 }
@@ -282,9 +284,9 @@ void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                       const char *loop_id)
 {
     uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
-    for (uint32_t i = 0; i < spec->nrules; i++) {
-        const spec_rule *r = &spec->rules[i];
-        if (!r->segkey || r->segkey != key)
+    for (uint32_t i = 0; i < spec->nseg_rules; i++) {
+        const spec_rule *r = spec->seg_rules[i];
+        if (r->segkey != key)
             continue;
         if (strcmp(r->scope, "*") != 0 && !open(ctx, r->scope))
             continue;

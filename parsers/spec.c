@@ -15,6 +15,7 @@
 #include <libxml/tree.h>
 
 #include "pattern.h"
+#include "rules.h"
 #include "spec_model.h"
 #include "x12/spec.h"
 
@@ -956,11 +957,13 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         /* pointers address the elements of the segment of the first <when>,
          * within one instance of the scope loop */
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && !L->failed; j++)
-            if (r->conds[j].op == OP_POINTERS &&
-                (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[j].seg[0] ||
-                 !r->conds[j].el_pos))
-                fail(L, X12_ERR_SPEC, x,
-                     "rule '%s': pointers need a <when> segment first", r->id);
+            if (r->conds[j].op == OP_POINTERS) {
+                if (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[j].seg[0] ||
+                    !r->conds[j].el_pos)
+                    fail(L, X12_ERR_SPEC, x, "rule '%s': pointers need a <when> segment first",
+                         r->id);
+                r->conds[0].filled = 1;
+            }
     }
 }
 
@@ -972,8 +975,21 @@ static void attach_rules(loader *L, uint32_t from)
         spec_rule *r = &s->rules[i];
         if (r->segkey)
             s->rule_segs |= spec_keybit(r->segkey);
-        if (r->seg[0] || !strcmp(r->scope, "*"))
-            continue; /* segment-scoped: the walker checks them per segment */
+        if (r->seg[0] || !strcmp(r->scope, "*")) {
+            /* segment-scoped: the walker checks them per segment */
+            if (!r->segkey)
+                continue;
+            const spec_rule **ns = arena_alloc(L, (s->nseg_rules + 1) * sizeof *ns);
+            if (!ns) {
+                fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+                return;
+            }
+            if (s->nseg_rules)
+                memcpy(ns, s->seg_rules, s->nseg_rules * sizeof *ns);
+            ns[s->nseg_rules++] = r;
+            s->seg_rules = ns;
+            continue;
+        }
         spec_loop *lp = !strcmp(r->scope, "ST") ? s->root : find_loop(s->root, r->scope);
         if (!lp) {
             /* a rule of another spec kind (the envelope's ISA_LOOP) is not for the walker */
@@ -991,6 +1007,24 @@ static void attach_rules(loader *L, uint32_t from)
             memcpy(nr, lp->rules, lp->nrules * sizeof *nr);
         nr[lp->nrules++] = r;
         lp->rules = nr;
+        /* its segment conditions join the loop's watch list */
+        uint16_t add = 0;
+        for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
+            add += r->conds[j].segkey != 0;
+        if (add) {
+            rule_watch *nw = arena_alloc(L, (size_t)(lp->nwatch + add) * sizeof *nw);
+            if (!nw) {
+                fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+                return;
+            }
+            if (lp->nwatch)
+                memcpy(nw, lp->watch, lp->nwatch * sizeof *nw);
+            for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
+                if (r->conds[j].segkey)
+                    nw[lp->nwatch++] = (rule_watch){r->conds[j].segkey,
+                                                    (uint16_t)(lp->nrules - 1), j};
+            lp->watch = nw;
+        }
         for (uint16_t j = 0; j < r->nwhen + r->nthen; j++) {
             if (r->conds[j].segkey)
                 lp->rule_segs |= spec_keybit(r->conds[j].segkey);

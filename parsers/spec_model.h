@@ -93,6 +93,8 @@ typedef enum rule_op {
 } rule_op;
 
 typedef struct rule_cond {
+    uint8_t filled;     /* rules.c records which elements its segment holds (the
+                         * first <when> of a rule with pointers) */
     const char *loop;   /* loop id inside the scope; NULL = the scope itself */
     const struct spec_loop *lp; /* that loop, resolved when the rule is attached */
     char seg[4];        /* segment id; "" = the loop itself (or the rule's segment) */
@@ -131,10 +133,19 @@ typedef struct spec_child {
 
 enum { SPEC_OV_USAGE = 1, SPEC_OV_REPEAT = 2 };
 
+/* A condition of a loop-scoped rule that names a segment: what the walker
+ * looks for in each segment placed inside the rule's scope (rules.c). */
+typedef struct rule_watch {
+    uint32_t segkey;            /* the segment's spec_idkey */
+    uint16_t rule, cond;        /* index into the scope's rules, and its condition */
+} rule_watch;
+
 typedef struct spec_loop {
     const char *id;    /* "2300"; the transaction itself is "ST" (the root) */
     const spec_rule *const *rules; /* loop-scoped rules evaluated per instance */
     uint16_t nrules;
+    uint16_t nwatch;
+    const rule_watch *watch; /* the segment conditions of those rules */
     uint64_t rule_segs; /* spec_keybit of every segment its rules' conditions name */
     uint64_t rule_loops; /* spec_loopbit of every loop its rules' conditions name */
     const char *name;
@@ -187,6 +198,8 @@ struct x12_spec {
     spec_loop *root;   /* ST ... SE as a loop with id "ST" */
     spec_rule *rules;  /* all of them */
     uint32_t nrules;
+    const spec_rule **seg_rules; /* the segment-scoped ones, in order */
+    uint32_t nseg_rules;
     uint64_t rule_segs; /* spec_keybit of every segment-scoped rule's segment */
     uint16_t max_loop_rules; /* most rules scoped to one loop */
     char overlays[160]; /* ids of the overlays applied, for messages */
