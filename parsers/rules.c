@@ -194,12 +194,10 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
     /* only the conditions that name a segment: the scope's watch list */
     for (uint16_t w = 0; w < scope->nwatch; w++) {
         const rule_watch *wt = &scope->watch[w];
-        if (wt->segkey != def->idkey)
+        if (wt->segkey != def->idkey || wt->lp != in)
             continue;
         const spec_rule *r = scope->rules[wt->rule];
         const rule_cond *c = &r->conds[wt->cond];
-        if (c->lp != in)
-            continue;
         /* keyval: the segment must have been placed as that variant */
         if (c->keyval && !(def->keyvals && spec_codes_has(def->keyvals, def->nkeyvals, c->keyval,
                                                           strlen(c->keyval))))

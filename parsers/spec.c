@@ -1021,7 +1021,7 @@ static void attach_rules(loader *L, uint32_t from)
                 memcpy(nw, lp->watch, lp->nwatch * sizeof *nw);
             for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
                 if (r->conds[j].segkey)
-                    nw[lp->nwatch++] = (rule_watch){r->conds[j].segkey,
+                    nw[lp->nwatch++] = (rule_watch){r->conds[j].lp, r->conds[j].segkey,
                                                     (uint16_t)(lp->nrules - 1), j};
             lp->watch = nw;
         }

@@ -136,6 +136,7 @@ enum { SPEC_OV_USAGE = 1, SPEC_OV_REPEAT = 2 };
 /* A condition of a loop-scoped rule that names a segment: what the walker
  * looks for in each segment placed inside the rule's scope (rules.c). */
 typedef struct rule_watch {
+    const struct spec_loop *lp; /* the loop the segment must be placed in */
     uint32_t segkey;            /* the segment's spec_idkey */
     uint16_t rule, cond;        /* index into the scope's rules, and its condition */
 } rule_watch;
