@@ -100,6 +100,8 @@ static const status_info STATUS[] = {
      "separators follow the last value"},
     {X12_ERR_TRAILING_SPACE, "X12_ERR_TRAILING_SPACE", "the value ends in spaces"},
     {X12_ERR_BALANCE, "X12_ERR_BALANCE", "amounts do not balance"},
+    {X12_ERR_CAS_BOTH_LEVELS, "X12_ERR_CAS_BOTH_LEVELS",
+     "the same adjustment is at the claim and the line level"},
     {X12_ERR_RULE, "X12_ERR_RULE", "a situational rule of the guide is not met"},
     {X12_ERR_NPI, "X12_ERR_NPI", "NPI check digit is wrong"},
     {X12_ERR_DIAGNOSIS_CODE, "X12_ERR_DIAGNOSIS_CODE", "diagnosis code is not shaped like ICD-10-CM"},

@@ -72,6 +72,43 @@ static int64_t cas_sum(const x12_segment *seg, int *ok)
     return s;
 }
 
+/* CAS01 and the reason at `reason_pos` (CAS02, 05, ... 17) as one key; 0
+ * when either is empty or too long to be one (the element checks say so). */
+static uint64_t cas_key(const x12_segment *seg, unsigned reason_pos)
+{
+    x12_slice g = seg_el(seg, 1), r = seg_el(seg, reason_pos);
+    if (!r.len || r.len > 6 || !g.len || g.len > 2)
+        return 0;
+    char k[8] = {0};
+    memcpy(k, g.ptr, g.len);
+    memcpy(k + 2, r.ptr, r.len);
+    return spec_codekey(k, 8);
+}
+
+/* 005010X221A1 2100/2110 CAS: an adjustment goes at the claim or the line
+ * level, never both (X12-FACTS trap 5, RFI 358): a line's CAS group and
+ * reason that the claim level has too, said once per claim and pair. */
+static void cas_both_levels(balancer *b, const x12_segment *seg)
+{
+    if (!b->both || !b->nclaim_cas)
+        return;
+    for (unsigned p = 2; p <= 17; p += 3) {
+        uint64_t k = cas_key(seg, p);
+        for (uint32_t i = 0; k && i < b->nclaim_cas; i++) {
+            if (b->claim_cas[i] != k || (b->cas_said >> i & 1))
+                continue;
+            b->cas_said |= (uint32_t)1 << i;
+            bal_pos at;
+            pos_of(&at, seg);
+            char detail[96];
+            snprintf(detail, sizeof detail, "%.*s-%.*s also at the claim level; one level only, RFI 358",
+                     (int)seg->elements[1].len, seg->elements[1].ptr, (int)seg->elements[p].len,
+                     seg->elements[p].ptr);
+            b->both(b->ctx, &at, (uint16_t)p, detail);
+        }
+    }
+}
+
 static void money(char *buf, size_t cap, int64_t c)
 {
     x12_amount_format(c, X12_AMOUNT_X12, buf, cap);
@@ -87,11 +124,12 @@ static void unbalanced(balancer *b, const bal_pos *at, const char *loop, const c
     b->report(b->ctx, at, loop, detail);
 }
 
-void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, void *ctx)
+void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, bal_both_fn both, void *ctx)
 {
     memset(b, 0, sizeof *b);
     b->kind = kind;
     b->report = report;
+    b->both = both;
     b->ctx = ctx;
     b->set_ok = 1;
 }
@@ -122,6 +160,7 @@ static void seg_835(balancer *b, const char *loop, const x12_segment *seg)
         b->claim_paid = amt(seg, 4, &b->ok_claim);
         b->claim_adj = b->lines_adj = 0;
         b->in_claim = 1;
+        b->nclaim_cas = b->cas_said = 0;
         pos_of(&b->claim_pos, seg);
     } else if (k == K3('S', 'V', 'C')) {
         b->ok_line = 1;
@@ -135,8 +174,15 @@ static void seg_835(balancer *b, const char *loop, const x12_segment *seg)
             int64_t s = cas_sum(seg, &b->ok_line);
             b->line_adj += s;
             b->lines_adj += s;
+            if (b->in_claim)
+                cas_both_levels(b, seg);
         } else if (lk == lkey("2100") && b->in_claim) {
             b->claim_adj += cas_sum(seg, &b->ok_claim);
+            for (unsigned p = 2; p <= 17; p += 3) {
+                uint64_t key = cas_key(seg, p);
+                if (key && b->nclaim_cas < BAL_CLAIM_CAS)
+                    b->claim_cas[b->nclaim_cas++] = key;
+            }
         }
     }
 }

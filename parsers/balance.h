@@ -18,6 +18,11 @@ typedef struct bal_pos {
 } bal_pos;
 
 typedef void (*bal_report_fn)(void *ctx, const bal_pos *at, const char *loop_id, const char *detail);
+/* The same CAS group and reason at both levels of an 835 claim: at the
+ * line's CAS, element `el` (the reason). */
+typedef void (*bal_both_fn)(void *ctx, const bal_pos *at, uint16_t el, const char *detail);
+
+#define BAL_CLAIM_CAS 32 /* claim-level group+reason pairs kept per claim */
 
 typedef struct bal_payer {
     char id[40];
@@ -34,7 +39,11 @@ typedef struct bal_line {
 typedef struct balancer {
     bal_kind kind;
     bal_report_fn report;
+    bal_both_fn both;
     void *ctx;
+    /* 835: the claim's 2100 CAS group+reason pairs, and which were said */
+    uint64_t claim_cas[BAL_CLAIM_CAS];
+    uint32_t nclaim_cas, cas_said;
     /* 835 */
     int64_t bpr02, plb, sum_paid;
     int have_hdr, ok_hdr, set_ok;
@@ -50,7 +59,7 @@ typedef struct balancer {
     bal_line line_by_payer[BAL_MAX_PAYERS];
 } balancer;
 
-void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, void *ctx);
+void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, bal_both_fn both, void *ctx);
 void bal_segment(balancer *b, const char *loop_id, const x12_segment *seg);
 void bal_leave(balancer *b, const char *loop_id);
 

@@ -401,6 +401,20 @@ static void balance_finding(void *ctx, const bal_pos *at, const char *loop_id, c
     w->cb.finding(w->ctx, &f);
 }
 
+static void cas_finding(void *ctx, const bal_pos *at, uint16_t el, const char *detail)
+{
+    x12_walker *w = ctx;
+    if (!w->cb.finding)
+        return;
+    x12_finding f;
+    finding_init(w, &f, X12_ERR_CAS_BOTH_LEVELS, at->off, at->seg_index, at->set_pos, at->id,
+                 strlen(at->id), "2110", detail);
+    f.err.element_pos = el;
+    f.severity = X12_SEV_WARNING;
+    f.snip = 3;
+    w->cb.finding(w->ctx, &f);
+}
+
 /* --- guides ----------------------------------------------------------------- */
 
 static void scan_spec(const spec_loop *lp, loaded *L, int count_only, int depth)
@@ -1106,7 +1120,7 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
                : !strcmp(g, "005010X224A2") ? BAL_837D
                                             : BAL_NONE;
     }
-    bal_begin_set(&w->bal, kind, balance_finding, w);
+    bal_begin_set(&w->bal, kind, balance_finding, cas_finding, w);
     w->bal.cur_payer = w->bal.line_payer = -1;
     push(w, w->cur->spec->root);
     const spec_loop *root = w->cur->spec->root;

@@ -679,6 +679,39 @@ static void test_diagnosis_pointers(void **state)
     free(y);
 }
 
+/* X12_ERR_CAS_BOTH_LEVELS (005010X221A1, X12-FACTS trap 5): a line's CAS group
+ * and reason that its claim's 2100 CAS has too is a warning at the line's
+ * reason element, once per claim and pair; another claim starts afresh, and
+ * the same reason in another group is another adjustment. */
+static void test_cas_both_levels(void **state)
+{
+    (void)state;
+    const char *x =
+        ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1~ST*835*0001~"
+            "BPR*I*150*C*NON************20261126~TRN*1*T1*1512345678~"
+            "N1*PR*PAYER~N3*1 MAIN ST~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
+            "N1*PE*CLINIC*XX*1234567893~LX*1~"
+            "CLP*C1*1*200*50**12*P1~CAS*CO*45*10~CAS*PR*3*20~NM1*QC*1*DOE*JANE****MI*M1~"
+            "SVC*HC:99213*100*40~CAS*PR*3*30~CAS*CO*45*30~"
+            "SVC*HC:99214*100*10~CAS*CO*45*50~CAS*OA*3*40~"
+            "CLP*C2*1*100*100**12*P2~NM1*QC*1*DOE*JOHN****MI*M2~"
+            "SVC*HC:99213*100*100~CAS*CO*45*0~"
+            "SE*24*0001~GE*1*1~IEA*1*000000001~";
+    walk_log l;
+    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
+    const char *want =
+        "X12_ERR_CAS_BOTH_LEVELS warning snip=3 loop=2110 segment=17 set=15 id=CAS el=2.0 ik3= "
+        "ik4= PR-3 also at the claim level; one level only, RFI 358\n"
+        "X12_ERR_CAS_BOTH_LEVELS warning snip=3 loop=2110 segment=18 set=16 id=CAS el=2.0 ik3= "
+        "ik4= CO-45 also at the claim level; one level only, RFI 358\n"
+        "X12_ERR_BALANCE error snip=3 loop=2100 segment=12 set=10 id=CLP el=0.0 ik3= ik4= "
+        "CLP03 - claim and line CAS = CLP04: expected 50, found 20\n";
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s\nwanted:\n%s", l.findings.p, want);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 /* The envelope's elements against specs/control.00501.xml (docs/validate.md
  * "The envelope's elements"): SNIP 1 errors without IK3/IK4 on ISA, TA1 and
  * GS; ISA13 and GS06 left to the reader (one finding each), ISA02's spaces,
@@ -1481,6 +1514,7 @@ int main(void)
         cmocka_unit_test(test_trailing_separators),
         cmocka_unit_test(test_trailing_spaces),
         cmocka_unit_test(test_street_address),
+        cmocka_unit_test(test_cas_both_levels),
         cmocka_unit_test(test_diagnosis_pointers),
         cmocka_unit_test(test_envelope_elements),
         cmocka_unit_test(test_functional_id),

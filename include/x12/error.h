@@ -122,6 +122,9 @@ typedef enum x12_status {
 
     /* Balancing (SNIP 3). */
     X12_ERR_BALANCE = 100,           /* amounts that must agree do not (detail has them) */
+    X12_ERR_CAS_BOTH_LEVELS = 107,   /* an 835 claim adjusts by the same group and reason at
+                                        the claim (2100) and the line (2110) level: one level
+                                        only (RFI 358; a warning, at the line's CAS) */
 
     /* Situational rules written in a spec or overlay (SNIP 4, SNIP 7). */
     X12_ERR_RULE = 101,              /* detail: the rule id; the finding's note: its text */
