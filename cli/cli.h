@@ -73,6 +73,13 @@ struct sha256_ctx;
 int cli_overlay_add(const char *name, struct x12_spec **specs, int *nspecs, const char *path,
                     struct sha256_ctx *hash);
 
+/* Opens -o OUT for writing; OUT ending in ".gz" is gzip-compressed on the
+ * way (the trailer written by fclose(), which reports any failure).  NULL
+ * with errno set when it cannot be opened. */
+FILE *cli_open_out(const char *path);
+/* 1 when `path` ends in ".gz". */
+int cli_gz_name(const char *path);
+
 /* Prints "FILE: segment N (ID) element E.C, byte B: message" to stderr. */
 void cli_print_error(const char *file, const x12_error *e);
 

@@ -15,7 +15,8 @@ static const char HELP[] =
     "(--level claim, the default), service line (line), CAS adjustment (adjustment) or PLB\n"
     "entry (plb).  Every row carries the file, the payer id, the trace number and the claim id.\n"
     "CSV (RFC 4180, a header row) by default; --format json writes NDJSON with the same fields,\n"
-    "amounts as strings (\"123.45\").  Columns: docs/835-columns.md.\n"
+    "amounts as strings (\"123.45\").  Columns: docs/835-columns.md.  -o OUT writes to OUT\n"
+    "instead of standard output, gzip-compressed when OUT ends in .gz.\n"
     "Balancing (SNIP 3) runs on every file: an 835 that does not balance is still converted and\n"
     "its findings go to standard error.  A 005010X221 835 is read as 005010X221A1, with a\n"
     "warning saying so.\n"
@@ -124,7 +125,7 @@ int cmd_835(int argc, char **argv)
         return EXIT_USAGE;
     }
     if (out_path && strcmp(out_path, "-") != 0) {
-        out = fopen(out_path, "wb");
+        out = cli_open_out(out_path);
         if (!out) {
             fprintf(stderr, "x12 835: cannot write %s\n", out_path);
             cli_args_free(&args);

@@ -26,7 +26,8 @@ static const char HELP[] =
     "Options:\n"
     "  --type T              professional, institutional or dental; claims of another type\n"
     "                        are refused (default: each claim's \"type\", the first one holding)\n"
-    "  -o OUT                write to OUT instead of standard output\n"
+    "  -o OUT                write to OUT instead of standard output (gzip-compressed when\n"
+    "                        OUT ends in .gz)\n"
     "  --sender ID           ISA06 and GS02 (default: the first claim's submitter id)\n"
     "  --receiver ID         ISA08 and GS03 (default: the first claim's receiver id)\n"
     "  --submitter-contact NAME,QUALIFIER,NUMBER  the submitter's EDI contact (1000A PER,\n"
@@ -587,7 +588,7 @@ int cmd_837(int argc, char **argv)
     r.control_file = control_file;
     r.out = stdout;
     if (out_path && strcmp(out_path, "-") != 0) {
-        r.out = fopen(out_path, "wb");
+        r.out = cli_open_out(out_path);
         if (!r.out) {
             perror(out_path);
             free(more);

@@ -17,7 +17,8 @@ static const char HELP[] =
     "a 005010X231A1 999 per functional group (the default) and, with --ta1, a TA1\n"
     "per interchange (--999 --ta1 writes both).  Sender and receiver are swapped from\n"
     "the received ISA/GS.\n"
-    "  -o OUT              write to OUT ('-' or none: standard output)\n"
+    "  -o OUT              write to OUT ('-' or none: standard output); OUT ending in .gz\n"
+    "                      is gzip-compressed\n"
     "  --control-file F    take ISA13/GS06 from the counter file F (created at 1)\n"
     "  --control-number N  first ISA13/GS06 when no counter file is given (default 1)\n"
     "  --date, --time      envelope date and time (default: now, UTC)\n"
@@ -133,7 +134,7 @@ int cmd_ack(int argc, char **argv)
     cli_reader_options(&common, &ro);
     if (cli_output_is_input("ack", out, &file, 1))
         goto done;
-    f = (!out || !strcmp(out, "-")) ? stdout : fopen(out, "wb");
+    f = (!out || !strcmp(out, "-")) ? stdout : cli_open_out(out);
     if (!f) {
         fprintf(stderr, "x12 ack: %s: %s\n", out, strerror(errno));
         goto done;

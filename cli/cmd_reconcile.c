@@ -27,7 +27,8 @@ static const char HELP[] =
     "  --format F       text (default: a table, totals and aging), csv (RFC 4180, one row\n"
     "                   per claim) or json (NDJSON, the same fields)\n"
     "  --as-of DATE     CCYY-MM-DD for the ages of pending claims (default today, UTC)\n"
-    "  -o OUT           write the report to OUT instead of standard output\n"
+    "  -o OUT           write the report to OUT instead of standard output (gzip-compressed\n"
+    "                   when OUT ends in .gz)\n"
     "  --summary FILE   also write the totals and aging as one JSON object to FILE\n"
     "  --quiet          no per-file lines on standard error\n"
     "\n"
@@ -368,7 +369,7 @@ int cmd_reconcile(int argc, char **argv)
                 ms.unmatched, ms.unmatched == 1 ? "" : "s", ms.unmatched == 1 ? "es" : "");
     r.out = stdout;
     if (out_path && strcmp(out_path, "-") != 0) {
-        r.out = fopen(out_path, "w");
+        r.out = cli_open_out(out_path);
         if (!r.out) {
             fprintf(stderr, "x12 reconcile: cannot write %s\n", out_path);
             x12_ledger_close(l);

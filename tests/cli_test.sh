@@ -283,5 +283,24 @@ expect_rc 1 "$X12" from-xml "$T/bad.xml"; has "$T/err" "bad.xml: line 3: XML is 
 expect_rc 2 "$X12" from-xml /nonexistent/file.xml
 expect_rc 2 "$X12" from-xml "$T/bad.xml" "$T/bad.xml"; has "$T/err" "one XML file at a time"
 
+# -o OUT.gz: the same bytes, gzip-compressed, from every command with -o; a
+# write that fails (a full disk, through a link to /dev/full) is exit 2 and
+# said; a folder that is not there is exit 2 before anything is read
+V=$SRC/fixtures/validate
+C837=$SRC/fixtures/claims/y_837p.ndjson
+for form in "835 $V/y_835_generated.x12" "837 --from $C837 --date 20261128 --time 1200" \
+            "ack $V/n_837p_dates.x12 --date 20261128 --time 1200" \
+            "reconcile --db :memory: --claims $V/y_837p_generated.x12 --remits $V/y_835_generated.x12 --format csv --as-of 20261128"; do
+  set -- $form
+  "$X12" "$@" -o "$T/plain" >/dev/null 2>&1
+  expect_rc "$(sh -c '"$0" "$@" -o /dev/null >/dev/null 2>&1; echo $?' "$X12" "$@")" "$X12" "$@" -o "$T/out.gz"
+  if gzip -t "$T/out.gz" 2>/dev/null && gzip -dc "$T/out.gz" | cmp -s - "$T/plain"; then ok
+  else bad "$1 -o OUT.gz is not OUT gzip-compressed"; fi
+  ln -sf /dev/full "$T/full.gz"
+  expect_rc 2 "$X12" "$@" -o "$T/full.gz"
+  [ -s "$T/err" ] && ok || bad "$1 -o FULL.gz: nothing said"
+  expect_rc 2 "$X12" "$@" -o "$T/missing/out.gz"
+done
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
