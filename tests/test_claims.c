@@ -949,6 +949,24 @@ static void test_check_codes(void **state)
                         "X12_ERR_CLAIM_CODE BAD-C[1] other_diagnoses[1].code\n"
                         "X12_ERR_CLAIM_CODE BAD-C[1] lines[0].place_of_service\n"
                         "X12_ERR_CLAIM_CODE BAD-C[1] lines[1].modifiers[1]\n");
+    /* the billing provider's TIN: nine digits; an attachment sent needs its
+     * control number (PWK06), one available at the provider does not */
+    c = prof_claim();
+    c.claim_id = "BAD-TIN";
+    x12_claim_billing tb = billing_a;
+    tb.provider.tax_id = "58-7654321";
+    c.billing = &tb;
+    x12_claim_attachment att[3] = {{"OZ", "FX", NULL}, {"OZ", "AA", NULL}, {"B4", "EL", "ACN1"}};
+    c.attachments = att;
+    c.attachment_count = 3;
+    x12_claim_line tl[2];
+    memcpy(tl, prof_lines, sizeof tl);
+    tl[1].attachments = att;
+    tl[1].attachment_count = 1;
+    c.lines = tl;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-TIN[1] billing.provider.tax_id\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-TIN[1] attachments[0].control\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-TIN[1] lines[1].attachments[0].control\n");
     /* 837I: type of bill 0x is no facility type */
     x12_claim i = inst_claim();
     i.claim_id = "BAD-TOB";

@@ -149,6 +149,23 @@ static void check_address(checker *k, const x12_claim_address *a, const char *pa
         problem(k, X12_ERR_CLAIM_REQUIRED, "N401", "%s.address.city", path);
 }
 
+/* 2300 and 2400 PWK: an attachment sent by mail, electronically, e-mail, fax or
+ * file transfer carries its control number (rule <guide>.pwk-attachment-
+ * control-number, PWK06). */
+static void check_attachments(checker *k, const x12_claim_attachment *a, size_t n,
+                              const char *path)
+{
+    static const char *const SENT[] = {"BM", "EL", "EM", "FT", "FX"};
+    for (size_t i = 0; i < n; i++) {
+        if (!has(a[i].transmission) || has(a[i].control))
+            continue;
+        for (size_t s = 0; s < sizeof SENT / sizeof SENT[0]; s++)
+            if (!strcmp(a[i].transmission, SENT[s]))
+                problem(k, X12_ERR_CLAIM_REQUIRED, "PWK06 (an attachment sent by BM, EL, EM, FT or FX)",
+                        "%s[%zu].control", path, i);
+    }
+}
+
 static void check_person(checker *k, const x12_claim_party *p, const char *path)
 {
     check_name(k, p, path);
@@ -437,6 +454,9 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
             problem(&k, X12_ERR_CLAIM_REQUIRED, "N401-N403", "billing.provider.address.city");
         if (!has(bp->tax_id))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "REF*EI or REF*SY", "billing.provider.tax_id");
+        else if (!all_digits(bp->tax_id, 9, 9)) /* the guides' 2010AA REF02 pattern */
+            problem(&k, X12_ERR_CLAIM_CODE, "nine digits (an EIN or SSN, no separators)",
+                    "billing.provider.tax_id");
         if (cl->billing->pay_to_address)
             check_address(&k, &cl->billing->pay_to_address->address, "billing.pay_to_address");
         if (cl->billing->pay_to_plan)
@@ -621,10 +641,14 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     else if (cl->line_count > max_lines)
         problem(&k, X12_ERR_CLAIM_COUNT, t == X12_CLAIM_INSTITUTIONAL ? "at most 999" : "at most 50",
                 "lines");
+    check_attachments(&k, cl->attachments, cl->attachment_count, "attachments");
     int64_t sum = 0;
     for (size_t i = 0; i < cl->line_count; i++) {
         sum += cl->lines[i].charge_cents;
         check_line(&k, cl, &cl->lines[i], i);
+        char path[48];
+        snprintf(path, sizeof path, "lines[%zu].attachments", i);
+        check_attachments(&k, cl->lines[i].attachments, cl->lines[i].attachment_count, path);
     }
     if (cl->line_count && sum != cl->total_charge_cents) {
         char d[96];

@@ -487,6 +487,16 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers
                 "(BCBSTX 5010 notice, https://www.bcbstx.com/provider/standards/"
                 "claims_submission.html: 837P, 837I and 837D)"),
          [dict(el="N301", op="street"), dict(el="N302", op="street")], []),
+        ("%s.pwk-attachment-control-number" % prefix, dict(
+            snip="4", severity="error", scope="*", seg="PWK", ik4="I9",
+            msg="An attachment sent by mail, electronically, by e-mail, by fax or by file "
+                "transfer (PWK02 BM, EL, EM, FX, FT) needs its attachment control number "
+                "(PWK05 AC, PWK06), which matches the attachment to the claim.",
+            src="Stedi claim edit 'missing attachment control number' (837P, 837I, 837D; "
+                "https://www.stedi.com/changelog/page/18); PWK05/PWK06 situational in the "
+                "837 TR3s, paired by P0506"),
+         [dict(el="PWK06", op="present")],
+         [dict(el="PWK02", op="in", vals="BM EL EM FT FX")]),
         rd8_rule(prefix),
         *date_rules(prefix),
     ]
@@ -513,6 +523,16 @@ def zip9(g, loops):
                  "The 5010 837 TR3s require the full nine-digit ZIP code of the billing "
                  "provider and of the service facility location.",
                  "X12-FACTS.md s2 (billing provider address); pyx12 837I 2010AA N403 regex")
+
+
+def tin9(g):
+    """The billing provider's tax id (2010AA REF02 of REF*EI or REF*SY): an EIN or an SSN,
+    nine digits without separators."""
+    set_attr(g.el("2010AA", "REF", "REF02", keyval="EI"), "pattern", "[0-9]{9}",
+             "The billing provider's tax identification number, an EIN (REF01 EI) or an SSN "
+             "(SY), is nine digits with no spaces or separators.",
+             "Stedi claim edit 'invalid billing provider TIN', 2025-12-02, 837P/837I/837D "
+             "(https://www.stedi.com/docs/changelog); EIN and SSN are nine-digit numbers")
 
 
 def fix_837p(g):
@@ -551,6 +571,7 @@ def fix_837p(g):
             "a receiver to keep 20 characters and a longer value must not be rejected "
             "(X12-FACTS.md s3.1, RFI 525); a partner that wants 20 says so in an overlay")
     zip9(g, ["2010AA", "2310C"])
+    tin9(g)
     add_rules(g, rules_837("837p", pointers=("SV1", "SV107")))
 
 
@@ -611,6 +632,7 @@ def fix_837i(g):
     comment(g.el("2010BA", "NM1", "NM109"), "usage S as in pyx12; the subscriber id is still "
             "required by rule 837i.subscriber-id (issue 3), which a validator reports")
     zip9(g, ["2310E"])
+    tin9(g)
     add_rules(g, rules_837("837i"))
 
 
