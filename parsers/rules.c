@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pattern.h"
 #include "rules.h"
 #include "validate.h"
 
@@ -115,6 +116,8 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
         return !present || !po_box(v, n);
     case OP_POINTERS:
         return 1; /* checked on each occurrence (rules_segment) */
+    case OP_PATTERN:
+        return !present || pattern_match(c->re, v, n);
     }
     return 1;
 }

@@ -382,22 +382,21 @@ static void *pattern_arena(void *ctx, size_t n)
     return arena_alloc(ctx, n);
 }
 
-/* Compiles `pat` as the element's whole-value pattern (parsers/pattern.c:
- * our own matcher, in the arena, linear in the value). */
-static void set_pattern(loader *L, const xmlNode *n, spec_el *e, const char *pat)
+/* Compiles `pat`, a whole-value pattern (parsers/pattern.c: our own
+ * matcher, in the arena, linear in the value); NULL, and the loader failed,
+ * when it is not one. */
+static pattern *compile_pattern(loader *L, const xmlNode *n, const char *pat)
 {
-    if (!pat)
-        return;
     char why[120];
     pattern *pt;
     int rc = pattern_compile(pat, pattern_arena, L, &pt, why, sizeof why);
     if (rc == PATTERN_NOMEM) {
         fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
-        return;
+        return NULL;
     }
     if (rc != PATTERN_OK) {
         if (L->failed)
-            return;
+            return NULL;
         fail(L, X12_ERR_SPEC, n, "pattern '%s' is not a valid regular expression", pat);
         /* fail() keeps 60 bytes of the problem, too few for where and why:
          * the detail is spelled out here, the pattern shortened when long */
@@ -408,8 +407,19 @@ static void set_pattern(loader *L, const xmlNode *n, spec_el *e, const char *pat
                      pat, plen > 20 ? "..." : "", why);
             snprintf(L->err->detail, sizeof L->err->detail, "%.*s", (int)sizeof L->err->detail - 1, d);
         }
-        return;
+        return NULL;
     }
+    return pt;
+}
+
+/* The element's pattern= */
+static void set_pattern(loader *L, const xmlNode *n, spec_el *e, const char *pat)
+{
+    if (!pat)
+        return;
+    pattern *pt = compile_pattern(L, n, pat);
+    if (!pt)
+        return;
     e->pattern = pat;
     e->re = pt;
 }
@@ -863,7 +873,7 @@ static int parse_op(const char *op)
     /* in the order of rule_op */
     static const char *OPS[] = {"present", "absent", "eq",        "ne",
                                 "in",      "notin",  "date",      "daterange",
-                                "datetime", "street",  "pointers"};
+                                "datetime", "street",  "pointers",  "pattern"};
     for (int i = 0; op && i < (int)(sizeof OPS / sizeof OPS[0]); i++)
         if (!strcmp(op, OPS[i]))
             return i;
@@ -899,6 +909,13 @@ static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond
     c->vals = split_list(L, n, "vals", &c->nvals);
     if ((o == OP_EQ || o == OP_NE || o == OP_IN || o == OP_NOTIN) && !c->nvals)
         fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs vals", op);
+    if (o == OP_PATTERN) {
+        char *pat = attr(L, n, "pattern");
+        if (!pat)
+            fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs pattern=", op);
+        else
+            c->re = compile_pattern(L, n, pat);
+    }
     if (c->nvals == 1 && strlen(c->vals[0]) >= 1 && strlen(c->vals[0]) <= 8) {
         c->onelen = (uint8_t)strlen(c->vals[0]);
         c->onekey = spec_codekey(c->vals[0], c->onelen);
@@ -964,6 +981,11 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                          r->id);
                 r->conds[0].filled = 1;
             }
+        /* a loop-scoped rule keeps only the first bytes of a value
+         * (RULE_VAL_MAX): a pattern is matched against whole values only */
+        for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++)
+            if (r->conds[j].op == OP_PATTERN && !r->seg[0])
+                fail(L, X12_ERR_SPEC, x, "rule '%s': pattern only in a rule with seg=", r->id);
     }
 }
 

@@ -89,7 +89,7 @@ struct spec_loop;
  * every <then> must (docs/specs.md "Rules"). */
 typedef enum rule_op {
     OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_DATE, OP_DATERANGE, OP_DATETIME,
-    OP_STREET, OP_POINTERS
+    OP_STREET, OP_POINTERS, OP_PATTERN
 } rule_op;
 
 typedef struct rule_cond {
@@ -106,6 +106,7 @@ typedef struct rule_cond {
     uint64_t onekey;    /* its spec_codekey), compared without a search; else 0 */
     const char *const *vals;
     uint32_t nvals;
+    const struct pattern *re; /* op pattern: the compiled pattern= */
 } rule_cond;
 
 typedef struct spec_rule {

@@ -111,6 +111,19 @@ static void test_malformed_specs(void **state)
                     "<then seg='SV1' op='pointers'/></rule></rules></guide>",
                     "rule 'p3': pointers need", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='q1' scope='ST'><when seg='LIN' el='LIN02' op='eq' vals='N4'/>"
+                    "<then seg='LIN' el='LIN03' op='pattern' pattern='[0-9]{11}'/></rule>"
+                    "</rules></guide>",
+                    "rule 'q1': pattern only in a rule with seg=", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='q2' scope='*' seg='LIN'><then el='LIN03' op='pattern'/></rule>"
+                    "</rules></guide>",
+                    "rule operator 'pattern' needs pattern=", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='q3' scope='*' seg='LIN'><then el='LIN03' op='pattern' "
+                    "pattern='[0-9'/></rule></rules></guide>",
+                    "pattern '[0-9'", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='p4' scope='ST'><then seg='SV1' el='SV107' op='pointed'/></rule>"
                     "</rules></guide>",
                     "unknown rule operator 'pointed'", 2);
@@ -1246,7 +1259,7 @@ static void test_overlays(void **state)
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 17);
+        assert_int_equal(ms.rules, 18);
         x12_spec_free(m);
         /* applied from memory to a guide loaded apart: the same */
         m = x12_spec_load_builtin("005010X222A1", &err);
@@ -1254,7 +1267,7 @@ static void test_overlays(void **state)
         assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, "companion.xml", &err), X12_OK);
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 17);
+        assert_int_equal(ms.rules, 18);
         x12_spec_free(m);
         /* the wrong guide */
         m = x12_spec_load_builtin("005010X221A1", &err);
@@ -1266,7 +1279,7 @@ static void test_overlays(void **state)
     }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);
-    assert_int_equal(st.rules, 17); /* the guide's 15 and the overlay's 2 */
+    assert_int_equal(st.rules, 18); /* the guide's 16 and the overlay's 2 */
 
     /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
     walk_log l;

@@ -315,6 +315,10 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
             problem(k, X12_ERR_CLAIM_REQUIRED, "DTP01 and DTP03", "lines[%zu].dates[%zu]", i, d);
     if (l->drug && (!has(l->drug->qualifier) || !has(l->drug->code)))
         problem(k, X12_ERR_CLAIM_REQUIRED, "LIN02 and LIN03", "lines[%zu].drug.code", i);
+    else if (l->drug && !strcmp(l->drug->qualifier, "N4") && !all_digits(l->drug->code, 11, 11))
+        /* rule <guide>.ndc-11-digits: the NDC in 5-4-2, no hyphens */
+        problem(k, X12_ERR_CLAIM_CODE, "an NDC of eleven digits (5-4-2, no hyphens)",
+                "lines[%zu].drug.code", i);
     if (l->drug && (!has(l->drug->quantity) || !has(l->drug->unit)))
         problem(k, X12_ERR_CLAIM_REQUIRED, "CTP04 and CTP05", "lines[%zu].drug.quantity", i);
     char buf[64];

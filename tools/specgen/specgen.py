@@ -416,7 +416,8 @@ def add_rules(g, rules):
             ET.SubElement(r, "then", t)
 
 
-def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers=None):
+def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers=None,
+              drugs=True):
     hl_src = "X12-FACTS.md s3.2 and trap 10 (TR3 'floating claim' note quoted in SD:X222A1-HC837.rb)"
     f8_src = "X12-FACTS.md s5 and trap 8 (RFI 1538, RFI 2110)"
     sub_src = ("X12 RFI 2281, RFI 1496 and RFI 1925 (005010X222A1 2010BA N3 and DMG: 'Required "
@@ -500,6 +501,17 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers
         rd8_rule(prefix),
         *date_rules(prefix),
     ]
+    if drugs:
+        out.append(("%s.ndc-11-digits" % prefix, dict(
+            snip="5", severity="error", scope="*", seg="LIN", ik4="I12",
+            msg="A National Drug Code (LIN02 N4) is sent as eleven digits in the 5-4-2 form, "
+                "without hyphens (a ten-digit NDC gets its leading zero).",
+            src="HIPAA's 11-digit NDC for claims (https://number.rest/pattern/ndc; the NDC "
+                "conversion table at https://online.documentine.com/20-digit-number-in-excel/"
+                "1/national-drug-code-ndc-conversion-table.html: 'Do not use hyphens'); "
+                "X12-FACTS.md s3.1 (2410 LIN02 N4)"),
+            [dict(el="LIN03", op="pattern", pattern="[0-9]{11}")],
+            [dict(el="LIN02", op="eq", vals="N4")]))
     if pointers:
         seg, el = pointers
         out.append(("%s.diagnosis-pointers" % prefix, dict(
@@ -1021,7 +1033,7 @@ def build_837d(p837, unverified_path):
     svd = g.el("2430", "SVD", "SVD03-01")
     svd.set("codes", "AD")
     mark(svd, "837D adjudicated procedure qualifier AD (ADA CDT); unverified")
-    add_rules(g, rules_837("837d", pointers=("SV3", "SV311")))
+    add_rules(g, rules_837("837d", pointers=("SV3", "SV311"), drugs=False))
     for r in g.root.find("rules"):
         if r.get("id").startswith("837d.subscriber"):
             r.set("verified", "false")
