@@ -971,13 +971,14 @@ static void test_check_codes(void **state)
     c = prof_claim();
     c.claim_id = "BAD-NDC";
     x12_claim_drug ndc = {"N4", "00002-7597-01", "2", "UN", NULL, NULL};
-    x12_claim_drug upc = {"UP", "0300450449103", "1", "UN", NULL, NULL};
+    x12_claim_drug upc = {"UP", "0300450449103", "0.0", "UN", NULL, NULL};
     x12_claim_line nl[2];
     memcpy(nl, prof_lines, sizeof nl);
     nl[0].drug = &ndc;
     nl[1].drug = &upc;
     c.lines = nl;
-    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-NDC[1] lines[0].drug.code\n");
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-NDC[1] lines[0].drug.code\n"
+                        "X12_ERR_CLAIM_CODE BAD-NDC[1] lines[1].drug.quantity\n");
     /* 837I: type of bill 0x is no facility type */
     x12_claim i = inst_claim();
     i.claim_id = "BAD-TOB";

@@ -692,6 +692,43 @@ static void test_diagnosis_pointers(void **state)
     free(y);
 }
 
+/* Rule 837p.drug-unit-count (op pattern): a drug's unit count (2410 CTP04) is
+ * more than zero; what is no number at all is the element checks' too. */
+static void test_drug_unit_count(void **state)
+{
+    (void)state;
+    size_t n;
+    char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/n_837p_ndc_hyphens.x12", &n);
+    assert_non_null(y);
+    const char *at = strstr(y, "CTP****1*UN~"); /* the second claim's drug: a good NDC */
+    assert_non_null(at);
+    size_t head = (size_t)(at - y), tail = head + strlen("CTP****1*UN~");
+    static const struct {
+        const char *count;
+        int bad;
+    } CASES[] = {{"1", 0},    {"0.25", 0}, {".5", 0},  {"12.000", 0}, {"100", 0},
+                 {"0", 1},    {"0.0", 1},  {"-1", 1},  {"-0.5", 1},   {"000", 1}};
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        strbuf x = {0};
+        sb_add(&x, y, head);
+        sb_printf(&x, "CTP****%s*UN~", CASES[i].count);
+        sb_add(&x, y + tail, n - tail);
+        walk_log l;
+        walk_data(x.p, x.len, &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+        int found = strstr(l.findings.p, "837p.drug-unit-count") != NULL;
+        if (found != CASES[i].bad)
+            fail_msg("CTP04 %s: findings\n%s", CASES[i].count, l.findings.p);
+        if (found)
+            assert_non_null(strstr(l.findings.p, "X12_ERR_RULE error snip=4 loop=2410 segment=48 "
+                                                 "set=46 id=CTP el=4.0 ik3= ik4=I12 "
+                                                 "837p.drug-unit-count\n"));
+        sb_free(&l.events);
+        sb_free(&l.findings);
+        sb_free(&x);
+    }
+    free(y);
+}
+
 /* X12_ERR_CAS_BOTH_LEVELS (005010X221A1, X12-FACTS trap 5): a line's CAS group
  * and reason that its claim's 2100 CAS has too is a warning at the line's
  * reason element, once per claim and pair; another claim starts afresh, and
@@ -1259,7 +1296,7 @@ static void test_overlays(void **state)
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 18);
+        assert_int_equal(ms.rules, 19);
         x12_spec_free(m);
         /* applied from memory to a guide loaded apart: the same */
         m = x12_spec_load_builtin("005010X222A1", &err);
@@ -1267,7 +1304,7 @@ static void test_overlays(void **state)
         assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, "companion.xml", &err), X12_OK);
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 18);
+        assert_int_equal(ms.rules, 19);
         x12_spec_free(m);
         /* the wrong guide */
         m = x12_spec_load_builtin("005010X221A1", &err);
@@ -1279,7 +1316,7 @@ static void test_overlays(void **state)
     }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);
-    assert_int_equal(st.rules, 18); /* the guide's 16 and the overlay's 2 */
+    assert_int_equal(st.rules, 19); /* the guide's 17 and the overlay's 2 */
 
     /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
     walk_log l;
@@ -1527,6 +1564,7 @@ int main(void)
         cmocka_unit_test(test_trailing_separators),
         cmocka_unit_test(test_trailing_spaces),
         cmocka_unit_test(test_street_address),
+        cmocka_unit_test(test_drug_unit_count),
         cmocka_unit_test(test_cas_both_levels),
         cmocka_unit_test(test_diagnosis_pointers),
         cmocka_unit_test(test_envelope_elements),

@@ -53,6 +53,20 @@ static int all_digits(const char *s, size_t min, size_t max)
     return 1;
 }
 
+/* A decimal above zero: digits with at most one point, one digit not 0. */
+static int positive_number(const char *s)
+{
+    int nonzero = 0, points = 0;
+    for (; *s; s++) {
+        if (*s == '.' && !points++)
+            continue;
+        if (*s < '0' || *s > '9')
+            return 0;
+        nonzero |= *s != '0';
+    }
+    return nonzero;
+}
+
 static int alnum_upper(char ch)
 {
     return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
@@ -321,6 +335,9 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
                 "lines[%zu].drug.code", i);
     if (l->drug && (!has(l->drug->quantity) || !has(l->drug->unit)))
         problem(k, X12_ERR_CLAIM_REQUIRED, "CTP04 and CTP05", "lines[%zu].drug.quantity", i);
+    else if (l->drug && !positive_number(l->drug->quantity))
+        /* rule <guide>.drug-unit-count */
+        problem(k, X12_ERR_CLAIM_CODE, "more than zero", "lines[%zu].drug.quantity", i);
     char buf[64];
     snprintf(buf, sizeof buf, "lines[%zu].providers", i);
     check_providers(k, l->providers, l->provider_count, buf, 1);

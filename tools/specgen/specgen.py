@@ -512,6 +512,15 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers
                 "X12-FACTS.md s3.1 (2410 LIN02 N4)"),
             [dict(el="LIN03", op="pattern", pattern="[0-9]{11}")],
             [dict(el="LIN02", op="eq", vals="N4")]))
+        out.append(("%s.drug-unit-count" % prefix, dict(
+            snip="4", severity="error", scope="2410", seg="CTP", ik4="I12",
+            msg="The drug's unit count (2410 CTP04, in the unit of CTP05-1) is more than zero.",
+            src="Stedi claim edit 'invalid drug unit count', 2025-12-10, 837P and 837I "
+                "(https://stedi-prod.framer.website/changelog): CTP05 holds a unit and CTP04 is "
+                "0 or less"),
+            [dict(el="CTP04", op="pattern",
+                  pattern="[0-9]*[1-9][0-9]*(\\.[0-9]*)?|[0-9]*\\.[0-9]*[1-9][0-9]*")],
+            [dict(el="CTP05-01", op="present")]))
     if pointers:
         seg, el = pointers
         out.append(("%s.diagnosis-pointers" % prefix, dict(
