@@ -1042,9 +1042,12 @@ static void attach_rules(loader *L, uint32_t from)
             if (lp->nwatch)
                 memcpy(nw, lp->watch, lp->nwatch * sizeof *nw);
             for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
-                if (r->conds[j].segkey)
+                if (r->conds[j].segkey) {
                     nw[lp->nwatch++] = (rule_watch){r->conds[j].lp, r->conds[j].segkey,
                                                     (uint16_t)(lp->nrules - 1), j};
+                    if (r->conds[j].lp) /* the loop's own, found in this spec */
+                        ((spec_loop *)r->conds[j].lp)->watched |= spec_keybit(r->conds[j].segkey);
+                }
             lp->watch = nw;
         }
         for (uint16_t j = 0; j < r->nwhen + r->nthen; j++) {

@@ -150,6 +150,8 @@ typedef struct spec_loop {
     const rule_watch *watch; /* the segment conditions of those rules */
     uint64_t rule_segs; /* spec_keybit of every segment its rules' conditions name */
     uint64_t rule_loops; /* spec_loopbit of every loop its rules' conditions name */
+    uint64_t watched;   /* spec_keybit of every segment some rule's condition looks
+                         * for in this loop (whatever the rule's scope) */
     const char *name;
     char usage;
     uint32_t repeat;

@@ -686,8 +686,9 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
     if (!(w->flags & X12_WALK_RULES))
         return;
     uint64_t bit = spec_keybit(def->idkey);
-    /* most segments are named by no open loop's rules: one test says so */
-    if (w->depth && (w->frames[w->depth - 1].rule_segs & bit))
+    /* most segments are looked for by no rule in the loop they are in: one
+     * test says so */
+    if ((in->watched & bit) && w->depth && (w->frames[w->depth - 1].rule_segs & bit))
         for (int i = 0; i < w->depth; i++)
             if (w->frames[i].lp->rule_segs & bit)
                 rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg, rule_finding, w);
