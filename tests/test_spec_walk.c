@@ -590,6 +590,27 @@ static void test_trailing_spaces(void **state)
     sb_free(&l.findings);
 }
 
+/* Walks `y` (n bytes) as x12 validate does, with its first `from` replaced
+ * by the segment `fmt` (printf) gives, into *l. */
+static void walk_edited(const char *y, size_t n, const char *from, walk_log *l, const char *fmt,
+                        ...)
+{
+    const char *at = strstr(y, from);
+    assert_non_null(at);
+    size_t head = (size_t)(at - y), tail = head + strlen(from);
+    char seg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(seg, sizeof seg, fmt, ap);
+    va_end(ap);
+    strbuf x = {0};
+    sb_add(&x, y, head);
+    sb_add(&x, seg, strlen(seg));
+    sb_add(&x, y + tail, n - tail);
+    walk_data(x.p, x.len, l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+    sb_free(&x);
+}
+
 /* Rule op street (837 2010AA N3, rule <guide>.billing-street-address): a post
  * office box, lock box or private mailbox in either address line is one
  * finding at its element; streets that only look like one are not. */
@@ -599,9 +620,6 @@ static void test_street_address(void **state)
     size_t n;
     char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
     assert_non_null(y);
-    const char *at = strstr(y, "N3*3934 CHESTNUT LN~"); /* the billing provider's */
-    assert_non_null(at);
-    size_t head = (size_t)(at - y), tail = head + strlen("N3*3934 CHESTNUT LN~");
     static const struct {
         const char *n3; /* the elements after N3* */
         unsigned el;    /* the element reported, 0: none */
@@ -620,12 +638,8 @@ static void test_street_address(void **state)
         {"3934 CHESTNUT LN*SUITE 200", 0},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        strbuf x = {0};
-        sb_add(&x, y, head);
-        sb_printf(&x, "N3*%s~", CASES[i].n3);
-        sb_add(&x, y + tail, n - tail);
-        walk_log l;
-        walk_data(x.p, x.len, &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+        walk_log l; /* the billing provider's N3 */
+        walk_edited(y, n, "N3*3934 CHESTNUT LN~", &l, "N3*%s~", CASES[i].n3);
         char want[512] = "";
         if (CASES[i].el)
             snprintf(want, sizeof want,
@@ -636,7 +650,6 @@ static void test_street_address(void **state)
             fail_msg("N3*%s: findings\n%s\nwanted\n%s", CASES[i].n3, l.findings.p, want);
         sb_free(&l.events);
         sb_free(&l.findings);
-        sb_free(&x);
     }
     free(y);
 }
@@ -650,10 +663,6 @@ static void test_diagnosis_pointers(void **state)
     size_t n;
     char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
     assert_non_null(y);
-    /* the second claim: HI*ABK:N390*ABF:S61411A*ABF:H6690, one line */
-    const char *at = strstr(y, "SV1*HC:99214*210*UN*1***1:3~");
-    assert_non_null(at);
-    size_t head = (size_t)(at - y), tail = head + strlen("SV1*HC:99214*210*UN*1***1:3~");
     static const struct {
         const char *ptrs;
         unsigned comp; /* the component reported by the rule, 0: none */
@@ -666,12 +675,9 @@ static void test_diagnosis_pointers(void **state)
         {"13:4", 2, 1},  {"1:X", 0, 1},   {"01:02", 0, 1},
     };
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        strbuf x = {0};
-        sb_add(&x, y, head);
-        sb_printf(&x, "SV1*HC:99214*210*UN*1***%s~", CASES[i].ptrs);
-        sb_add(&x, y + tail, n - tail);
-        walk_log l;
-        walk_data(x.p, x.len, &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+        walk_log l; /* the second claim: HI*ABK:N390*ABF:S61411A*ABF:H6690, one line */
+        walk_edited(y, n, "SV1*HC:99214*210*UN*1***1:3~", &l, "SV1*HC:99214*210*UN*1***%s~",
+                    CASES[i].ptrs);
         char want[256] = "";
         if (CASES[i].comp)
             snprintf(want, sizeof want,
@@ -687,7 +693,6 @@ static void test_diagnosis_pointers(void **state)
             fail_msg("SV107 %s: element findings\n%s", CASES[i].ptrs, l.findings.p);
         sb_free(&l.events);
         sb_free(&l.findings);
-        sb_free(&x);
     }
     free(y);
 }
@@ -700,21 +705,14 @@ static void test_drug_unit_count(void **state)
     size_t n;
     char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/n_837p_ndc_hyphens.x12", &n);
     assert_non_null(y);
-    const char *at = strstr(y, "CTP****1*UN~"); /* the second claim's drug: a good NDC */
-    assert_non_null(at);
-    size_t head = (size_t)(at - y), tail = head + strlen("CTP****1*UN~");
     static const struct {
         const char *count;
         int bad;
     } CASES[] = {{"1", 0},    {"0.25", 0}, {".5", 0},  {"12.000", 0}, {"100", 0},
                  {"0", 1},    {"0.0", 1},  {"-1", 1},  {"-0.5", 1},   {"000", 1}};
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        strbuf x = {0};
-        sb_add(&x, y, head);
-        sb_printf(&x, "CTP****%s*UN~", CASES[i].count);
-        sb_add(&x, y + tail, n - tail);
-        walk_log l;
-        walk_data(x.p, x.len, &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES);
+        walk_log l; /* the second claim's drug: a good NDC */
+        walk_edited(y, n, "CTP****1*UN~", &l, "CTP****%s*UN~", CASES[i].count);
         int found = strstr(l.findings.p, "837p.drug-unit-count") != NULL;
         if (found != CASES[i].bad)
             fail_msg("CTP04 %s: findings\n%s", CASES[i].count, l.findings.p);
@@ -724,7 +722,6 @@ static void test_drug_unit_count(void **state)
                                                  "837p.drug-unit-count\n"));
         sb_free(&l.events);
         sb_free(&l.findings);
-        sb_free(&x);
     }
     free(y);
 }
