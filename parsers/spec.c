@@ -989,6 +989,20 @@ static void load_rules(loader *L, const xmlNode *rules_node)
     }
 }
 
+/* The `n` items of `old` (each `size` bytes) copied into the arena with room
+ * for `more` after them; NULL, and the loader failed, without memory. */
+static void *grown(loader *L, const void *old, size_t n, size_t more, size_t size)
+{
+    void *p = arena_alloc(L, (n + more) * size);
+    if (!p) {
+        fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        return NULL;
+    }
+    if (n)
+        memcpy(p, old, n * size);
+    return p;
+}
+
 /* Attaches each loop-scoped rule to its loop. */
 static void attach_rules(loader *L, uint32_t from)
 {
@@ -1001,13 +1015,9 @@ static void attach_rules(loader *L, uint32_t from)
             /* segment-scoped: the walker checks them per segment */
             if (!r->segkey)
                 continue;
-            const spec_rule **ns = arena_alloc(L, (s->nseg_rules + 1) * sizeof *ns);
-            if (!ns) {
-                fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+            const spec_rule **ns = grown(L, s->seg_rules, s->nseg_rules, 1, sizeof *ns);
+            if (!ns)
                 return;
-            }
-            if (s->nseg_rules)
-                memcpy(ns, s->seg_rules, s->nseg_rules * sizeof *ns);
             ns[s->nseg_rules++] = r;
             s->seg_rules = ns;
             continue;
@@ -1020,13 +1030,9 @@ static void attach_rules(loader *L, uint32_t from)
         /* conditions name loops by id: resolve them once */
         for (uint16_t j = 0; j < r->nwhen + r->nthen; j++)
             r->conds[j].lp = r->conds[j].loop ? find_loop(s->root, r->conds[j].loop) : lp;
-        const spec_rule **nr = arena_alloc(L, (size_t)(lp->nrules + 1) * sizeof *nr);
-        if (!nr) {
-            fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+        const spec_rule **nr = grown(L, lp->rules, lp->nrules, 1, sizeof *nr);
+        if (!nr)
             return;
-        }
-        if (lp->nrules)
-            memcpy(nr, lp->rules, lp->nrules * sizeof *nr);
         nr[lp->nrules++] = r;
         lp->rules = nr;
         /* its segment conditions join the loop's watch list */
@@ -1034,13 +1040,9 @@ static void attach_rules(loader *L, uint32_t from)
         for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
             add += r->conds[j].segkey != 0;
         if (add) {
-            rule_watch *nw = arena_alloc(L, (size_t)(lp->nwatch + add) * sizeof *nw);
-            if (!nw) {
-                fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+            rule_watch *nw = grown(L, lp->watch, lp->nwatch, add, sizeof *nw);
+            if (!nw)
                 return;
-            }
-            if (lp->nwatch)
-                memcpy(nw, lp->watch, lp->nwatch * sizeof *nw);
             for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
                 if (r->conds[j].segkey) {
                     nw[lp->nwatch++] = (rule_watch){r->conds[j].lp, r->conds[j].segkey,
