@@ -954,6 +954,10 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         snprintf(r->ik3, sizeof r->ik3, "%s", ik3 ? ik3 : "");
         snprintf(r->ik4, sizeof r->ik4, "%s", ik4 ? ik4 : "");
         uint32_t nc = count_children(x, "when", "then", NULL);
+        if (nc > RULE_MAX_CONDS) { /* the walker keeps facts for this many */
+            fail(L, X12_ERR_SPEC, x, "rule '%s' has more than 8 conditions", r->id);
+            return;
+        }
         r->conds = arena_alloc(L, (nc ? nc : 1) * sizeof *r->conds);
         if (!r->conds) {
             fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);

@@ -111,6 +111,14 @@ static void test_malformed_specs(void **state)
                     "<then seg='SV1' op='pointers'/></rule></rules></guide>",
                     "rule 'p3': pointers need", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='n9' scope='*' seg='NM1'>"
+                    "<when el='NM101' op='present'/><when el='NM102' op='present'/>"
+                    "<when el='NM103' op='present'/><when el='NM104' op='present'/>"
+                    "<when el='NM105' op='present'/><then el='NM106' op='absent'/>"
+                    "<then el='NM107' op='absent'/><then el='NM108' op='absent'/>"
+                    "<then el='NM109' op='absent'/></rule></rules></guide>",
+                    "rule 'n9' has more than 8 conditions", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='q1' scope='ST'><when seg='LIN' el='LIN02' op='eq' vals='N4'/>"
                     "<then seg='LIN' el='LIN03' op='pattern' pattern='[0-9]{11}'/></rule>"
                     "</rules></guide>",
