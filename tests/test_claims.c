@@ -1367,6 +1367,7 @@ static void test_check_parts(void **state)
     c.other_payers = &op;
     x12_claim_line_adjudication a1 = cob_adj1[0], a2 = cob_adj2[0];
     a1.payer_id = NULL;
+    a1.paid_cents = -100;
     a2.adjudication_date = "2026111";
     x12_claim_adjustment a2adj[] = {{"CO", NULL, 500, "1"}};
     a2.adjustments = a2adj;
@@ -1385,6 +1386,7 @@ static void test_check_parts(void **state)
                         "X12_ERR_CLAIM_DATE BAD-OP[1] other_payers[0].adjudication_date\n"
                         "X12_ERR_CLAIM_REQUIRED BAD-OP[1] other_payers[0].adjustments[0]\n"
                         "X12_ERR_CLAIM_REQUIRED BAD-OP[1] lines[0].adjudications[0].payer_id\n"
+                        "X12_ERR_CLAIM_CODE BAD-OP[1] lines[0].adjudications[0].paid_cents\n"
                         "X12_ERR_CLAIM_DATE BAD-OP[1] lines[1].adjudications[0].adjudication_date\n"
                         "X12_ERR_CLAIM_REQUIRED BAD-OP[1] lines[1].adjudications[0].adjustments[0]\n");
     /* more than ten other payers; an other payer without the payer's id */

@@ -734,6 +734,33 @@ static void test_drug_unit_count(void **state)
     free(y);
 }
 
+/* Rule 837p.line-paid-not-negative (op pattern): a prior payer's line paid
+ * amount (2430 SVD02) is zero or more. */
+static void test_line_paid_not_negative(void **state)
+{
+    (void)state;
+    size_t n;
+    char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/demo-inbox/claims-2026-11-24.837", &n);
+    assert_non_null(y);
+    static const struct {
+        const char *paid;
+        int bad;
+    } CASES[] = {{"28.28", 0}, {"0", 0}, {"0.00", 0}, {".5", 0}, {"100", 0},
+                 {"-28.28", 1}, {"-0.01", 1}, {"-1", 1}};
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        walk_log l; /* a secondary claim's line */
+        walk_edited(y, n, "SVD*MMI77*28.28*", &l, "SVD*MMI77*%s*", CASES[i].paid);
+        int found = strstr(l.findings.p, "837p.line-paid-not-negative") != NULL;
+        if (found != CASES[i].bad)
+            fail_msg("SVD02 %s: findings\n%s", CASES[i].paid, l.findings.p);
+        if (found)
+            assert_non_null(strstr(l.findings.p, "X12_ERR_RULE error snip=4 loop=2430 "));
+        sb_free(&l.events);
+        sb_free(&l.findings);
+    }
+    free(y);
+}
+
 /* X12_ERR_CAS_BOTH_LEVELS (005010X221A1, X12-FACTS trap 5): a line's CAS group
  * and reason that its claim's 2100 CAS has too is a warning at the line's
  * reason element, once per claim and pair; another claim starts afresh, and
@@ -1301,7 +1328,7 @@ static void test_overlays(void **state)
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 19);
+        assert_int_equal(ms.rules, 20);
         x12_spec_free(m);
         /* applied from memory to a guide loaded apart: the same */
         m = x12_spec_load_builtin("005010X222A1", &err);
@@ -1309,7 +1336,7 @@ static void test_overlays(void **state)
         assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, "companion.xml", &err), X12_OK);
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 19);
+        assert_int_equal(ms.rules, 20);
         x12_spec_free(m);
         /* the wrong guide */
         m = x12_spec_load_builtin("005010X221A1", &err);
@@ -1321,7 +1348,7 @@ static void test_overlays(void **state)
     }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);
-    assert_int_equal(st.rules, 19); /* the guide's 17 and the overlay's 2 */
+    assert_int_equal(st.rules, 20); /* the guide's 18 and the overlay's 2 */
 
     /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
     walk_log l;
@@ -1570,6 +1597,7 @@ int main(void)
         cmocka_unit_test(test_trailing_spaces),
         cmocka_unit_test(test_street_address),
         cmocka_unit_test(test_drug_unit_count),
+        cmocka_unit_test(test_line_paid_not_negative),
         cmocka_unit_test(test_cas_both_levels),
         cmocka_unit_test(test_diagnosis_pointers),
         cmocka_unit_test(test_envelope_elements),

@@ -356,6 +356,9 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
                 problem(k, X12_ERR_CLAIM_CODE, "an other payer's 2330B NM109",
                         "lines[%zu].adjudications[%zu].payer_id", i, a);
         }
+        if (ad->paid_cents < 0) /* rule <guide>.line-paid-not-negative */
+            problem(k, X12_ERR_CLAIM_CODE, "zero or more",
+                    "lines[%zu].adjudications[%zu].paid_cents", i, a);
         if (!has(ad->adjudication_date))
             problem(k, X12_ERR_CLAIM_REQUIRED, "DTP*573",
                     "lines[%zu].adjudications[%zu].adjudication_date", i, a);
