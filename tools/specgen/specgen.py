@@ -498,14 +498,14 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers
                 "837 TR3s, paired by P0506"),
          [dict(el="PWK06", op="present")],
          [dict(el="PWK02", op="in", vals="BM EL EM FT FX")]),
+        rd8_rule(prefix),
+        *date_rules(prefix),
         ("%s.line-paid-not-negative" % prefix, dict(
             snip="4", severity="error", scope="2430", seg="SVD", ik4="I12",
             msg="A prior payer's service line paid amount (2430 SVD02) is zero or more.",
             src="Stedi claim edit 'invalid paid amount' (837P, 837I, 837D; "
                 "https://www.stedi.com/changelog/page/2): SVD02 must be a number of zero or more"),
          [dict(el="SVD02", op="pattern", pattern="[0-9]+(\\.[0-9]*)?|\\.[0-9]+")], []),
-        rd8_rule(prefix),
-        *date_rules(prefix),
     ]
     if drugs:
         out.append(("%s.ndc-11-digits" % prefix, dict(
