@@ -285,7 +285,8 @@ void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                       const char *loop_id)
 {
     uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
-    for (uint32_t i = 0; i < spec->nseg_rules; i++) {
+    /* in order of segment id: skip to the segment's rules, stop after them */
+    for (uint32_t i = 0; i < spec->nseg_rules && spec->seg_rules[i]->segkey <= key; i++) {
         const spec_rule *r = spec->seg_rules[i];
         if (r->segkey != key)
             continue;

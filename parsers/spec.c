@@ -1022,7 +1022,14 @@ static void attach_rules(loader *L, uint32_t from)
             const spec_rule **ns = grown(L, s->seg_rules, s->nseg_rules, 1, sizeof *ns);
             if (!ns)
                 return;
-            ns[s->nseg_rules++] = r;
+            /* kept in order of segment id, the spec's order among one id's
+             * rules (the order of their findings) */
+            uint32_t at = s->nseg_rules++;
+            while (at && ns[at - 1]->segkey > r->segkey) {
+                ns[at] = ns[at - 1];
+                at--;
+            }
+            ns[at] = r;
             s->seg_rules = ns;
             continue;
         }

@@ -202,7 +202,7 @@ struct x12_spec {
     spec_loop *root;   /* ST ... SE as a loop with id "ST" */
     spec_rule *rules;  /* all of them */
     uint32_t nrules;
-    const spec_rule **seg_rules; /* the segment-scoped ones, in order */
+    const spec_rule **seg_rules; /* the segment-scoped ones, by segment id (segkey) */
     uint32_t nseg_rules;
     uint64_t rule_segs; /* spec_keybit of every segment-scoped rule's segment */
     uint16_t max_loop_rules; /* most rules scoped to one loop */
