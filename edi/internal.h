@@ -31,6 +31,18 @@ static inline int x12__slice_is(x12_slice v, const char *s)
     return s[v.len] == '\0';
 }
 
+/* ASCII classes, whatever the locale: a byte of X12 data is no letter of
+ * another alphabet. */
+static inline int x12__is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static inline int x12__is_alnum(char c)
+{
+    return x12__is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
 /* The value of 1 to `maxlen` (at most 18) decimal digits, or -1 when the
  * value is anything else: trailer counts and control numbers (envelope.c),
  * HL01 and the numbers of loop instances (walk.c). */

@@ -252,11 +252,6 @@ static void garbage_end(x12_reader *r)
 
 /* --- ISA ----------------------------------------------------------------- */
 
-static int is_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
 static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base);
 
 /* The ISA bytes did not make an interchange: report, then look for the next
@@ -318,14 +313,14 @@ static void isa_complete(x12_reader *r)
     d.component = s[104];
     d.segment = s[105];
     /* ISA11 was the standards id 'U' before 00501: then there is no repetition separator. */
-    if (is_alnum((unsigned char)d.repetition))
+    if (x12__is_alnum(d.repetition))
         d.repetition = '\0';
     const char *bad = NULL;
-    if (is_alnum((unsigned char)d.element) || d.element == ' ')
+    if (x12__is_alnum(d.element) || d.element == ' ')
         bad = "element separator is a letter, digit or space";
-    else if (is_alnum((unsigned char)d.component) || d.component == ' ')
+    else if (x12__is_alnum(d.component) || d.component == ' ')
         bad = "component separator (ISA16) is a letter, digit or space";
-    else if (is_alnum((unsigned char)d.segment) || d.segment == ' ')
+    else if (x12__is_alnum(d.segment) || d.segment == ' ')
         bad = "segment terminator is a letter, digit or space";
     else if (d.element == d.component || d.element == d.segment || d.component == d.segment)
         bad = "element separator, component separator and terminator must differ";
@@ -388,7 +383,7 @@ static size_t feed_isa(x12_reader *r, const char *buf, size_t len)
     r->isa_len += n;
     /* Give up early on something that is not an ISA at all. */
     if (before < 4 && r->isa_len >= 4) {
-        if (memcmp(r->isa, "ISA", 3) != 0 || is_alnum((unsigned char)r->isa[3]) ||
+        if (memcmp(r->isa, "ISA", 3) != 0 || x12__is_alnum(r->isa[3]) ||
             r->isa[3] == ' ') {
             /* not an interchange header: these bytes are garbage */
             size_t keep_len = r->isa_len;
@@ -791,7 +786,7 @@ static void peek_decide(x12_reader *r, int at_eof)
     size_t n = r->peek_len;
     memcpy(p, r->peek, n);
     r->peek_len = 0;
-    if (!at_eof && n == 4 && memcmp(p, "ISA", 3) == 0 && !is_alnum((unsigned char)p[3]) &&
+    if (!at_eof && n == 4 && memcmp(p, "ISA", 3) == 0 && !x12__is_alnum(p[3]) &&
         p[3] != ' ') {
         r->in_seg = 0;
         r->state = S_ISA;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "internal.h"
 #include "pattern.h"
 #include "rules.h"
 #include "validate.h"
@@ -31,11 +32,6 @@ static int valid_range(const char *v, size_t n)
 static int valid_datetime(const char *v, size_t n)
 {
     return n == 12 && x12__valid_date(v, 8) && x12__valid_time(v + 8, 4);
-}
-
-static int is_alnum(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
 /* Do the letters `word` (upper case) start at p[i], with spaces and full
@@ -72,19 +68,19 @@ static int po_box(const char *p, size_t n)
     } BOXES[] = {{"POBOX", 0, 0}, {"P0BOX", 0, 0}, {"POSTOFFICEBOX", 0, 0}, {"LOCKBOX", 0, 0},
                  {"POB", 1, 0},   {"PMB", 1, 0},   {"BOX", 1, 1}};
     for (size_t i = 0; i < n; i++) {
-        if (i && is_alnum(p[i - 1]))
+        if (i && x12__is_alnum(p[i - 1]))
             continue; /* not the start of a word */
         for (size_t b = 0; b < sizeof BOXES / sizeof BOXES[0]; b++) {
             if (BOXES[b].first && i)
                 continue;
             size_t e = spelled(p, n, i, BOXES[b].word);
-            if (!e || (e < n && is_alnum(p[e]) && !(p[e] >= '0' && p[e] <= '9')))
+            if (!e || (e < n && x12__is_alnum(p[e]) && !x12__is_digit(p[e])))
                 continue;
             if (!BOXES[b].number)
                 return 1;
             while (e < n && (p[e] == ' ' || p[e] == '#' || p[e] == '.'))
                 e++;
-            if (e < n && p[e] >= '0' && p[e] <= '9')
+            if (e < n && x12__is_digit(p[e]))
                 return 1;
         }
     }
@@ -166,7 +162,7 @@ static void check_pointers(const spec_rule *r, const rule_cond *c, const rule_fa
     /* one pass: each component's number, judged at the separator after it */
     for (size_t i = 0; i <= v.len; i++) {
         if (i < v.len && v.ptr[i] != cs) {
-            if (v.ptr[i] >= '0' && v.ptr[i] <= '9')
+            if (x12__is_digit(v.ptr[i]))
                 p = p < 1000 ? p * 10 + (unsigned)(v.ptr[i] - '0') : p; /* 1000 and up: none */
             else
                 number = 0;

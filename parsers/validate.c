@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "spec_model.h"
+#include "internal.h"
 #include "validate.h"
 
 typedef struct vctx {
@@ -36,11 +37,6 @@ static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t
     v->errors++;
 }
 
-static int is_digit(char c)
-{
-    return c >= '0' && c <= '9';
-}
-
 static int days_in(int y, int m)
 {
     static const int D[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
@@ -55,7 +51,7 @@ int x12__valid_date(const char *p, size_t n)
     if (n != 8 && n != 6)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (!is_digit(p[i]))
+        if (!x12__is_digit(p[i]))
             return 0;
     int y = 0;
     size_t o = n == 8 ? 4 : 2;
@@ -74,7 +70,7 @@ int x12__valid_time(const char *p, size_t n)
     if (n < 4 || n > 8 || n == 5)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if (!is_digit(p[i]))
+        if (!x12__is_digit(p[i]))
             return 0;
     int h = (p[0] - '0') * 10 + (p[1] - '0'), m = (p[2] - '0') * 10 + (p[3] - '0');
     if (h > 23 || m > 59)
@@ -135,7 +131,7 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
             return;
         }
         for (; i < n; i++)
-            if (!is_digit(p[i])) {
+            if (!x12__is_digit(p[i])) {
                 bad(v, X12_ERR_ELEMENT_CHAR, "6", el, comp, e->ref, "numeric (N) with a non-digit");
                 return;
             }
@@ -146,7 +142,7 @@ static void check_value(vctx *v, const spec_el *e, x12_slice s, uint16_t el, uin
         size_t i = (n && p[0] == '-') ? 1 : 0, digits = 0, frac = 0;
         int dot = 0;
         for (; i < n; i++) {
-            if (is_digit(p[i])) {
+            if (x12__is_digit(p[i])) {
                 digits++;
                 frac += dot;
             } else if (p[i] == '.' && !dot) {
@@ -307,7 +303,7 @@ int x12__npi_valid(const char *p, size_t n)
     if (n != 10 || (p[0] != '1' && p[0] != '2'))
         return 0;
     for (size_t i = 0; i < 10; i++)
-        if (!is_digit(p[i]))
+        if (!x12__is_digit(p[i]))
             return 0;
     /* Luhn over the 9 digits with the 80840 prefix: the prefix adds 24 (X12-FACTS 2) */
     int sum = 24;
@@ -326,10 +322,10 @@ int x12__npi_valid(const char *p, size_t n)
 /* ICD-10-CM without the dot: a letter, a digit, then 1-5 letters or digits. */
 static int icd10_shape(const char *p, size_t n)
 {
-    if (n < 3 || n > 7 || p[0] < 'A' || p[0] > 'Z' || !is_digit(p[1]))
+    if (n < 3 || n > 7 || p[0] < 'A' || p[0] > 'Z' || !x12__is_digit(p[1]))
         return 0;
     for (size_t i = 2; i < n; i++)
-        if (!is_digit(p[i]) && (p[i] < 'A' || p[i] > 'Z'))
+        if (!x12__is_digit(p[i]) && (p[i] < 'A' || p[i] > 'Z'))
             return 0;
     return 1;
 }
@@ -438,7 +434,7 @@ static inline __attribute__((always_inline)) int quick_ok(const spec_el *e, x12_
         size_t i = p[0] == '-' ? 1 : 0, digits = 0, frac = 0;
         int dot = 0;
         for (; i < n; i++) {
-            if (is_digit(p[i])) {
+            if (x12__is_digit(p[i])) {
                 digits++;
                 frac += (size_t)dot;
             } else if (p[i] == '.' && !dot && e->type == T_R) {
@@ -476,7 +472,7 @@ static inline __attribute__((always_inline)) int quick_ok(const spec_el *e, x12_
 
 static int numeric_char(char c)
 {
-    return is_digit(c) || c == '.' || c == '-';
+    return x12__is_digit(c) || c == '.' || c == '-';
 }
 
 #define MAX_COMPS 32 /* more than any guide's composite has */
