@@ -90,7 +90,7 @@ static uint64_t cas_key(const x12_segment *seg, unsigned reason_pos)
  * reason that the claim level has too, said once per claim and pair. */
 static void cas_both_levels(balancer *b, const x12_segment *seg)
 {
-    if (!b->both || !b->nclaim_cas)
+    if (!b->nclaim_cas)
         return;
     for (unsigned p = 2; p <= 17; p += 3) {
         uint64_t k = cas_key(seg, p);
@@ -104,7 +104,7 @@ static void cas_both_levels(balancer *b, const x12_segment *seg)
             snprintf(detail, sizeof detail, "%.*s-%.*s also at the claim level; one level only, RFI 358",
                      (int)seg->elements[1].len, seg->elements[1].ptr, (int)seg->elements[p].len,
                      seg->elements[p].ptr);
-            b->both(b->ctx, &at, (uint16_t)p, detail);
+            b->report(b->ctx, X12_ERR_CAS_BOTH_LEVELS, &at, "2110", (uint16_t)p, detail);
         }
     }
 }
@@ -121,15 +121,14 @@ static void unbalanced(balancer *b, const bal_pos *at, const char *loop, const c
     money(w, sizeof w, want);
     money(g, sizeof g, got);
     snprintf(detail, sizeof detail, "%s: expected %s, found %s", what, w, g);
-    b->report(b->ctx, at, loop, detail);
+    b->report(b->ctx, X12_ERR_BALANCE, at, loop, 0, detail);
 }
 
-void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, bal_both_fn both, void *ctx)
+void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, void *ctx)
 {
     memset(b, 0, sizeof *b);
     b->kind = kind;
     b->report = report;
-    b->both = both;
     b->ctx = ctx;
     b->set_ok = 1;
 }

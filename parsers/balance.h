@@ -17,10 +17,11 @@ typedef struct bal_pos {
     int valid;
 } bal_pos;
 
-typedef void (*bal_report_fn)(void *ctx, const bal_pos *at, const char *loop_id, const char *detail);
-/* The same CAS group and reason at both levels of an 835 claim: at the
- * line's CAS, element `el` (the reason). */
-typedef void (*bal_both_fn)(void *ctx, const bal_pos *at, uint16_t el, const char *detail);
+/* A finding: X12_ERR_BALANCE (an error, at the segment whose amounts do not
+ * agree, el 0) or X12_ERR_CAS_BOTH_LEVELS (a warning, at the line's CAS,
+ * el its reason). */
+typedef void (*bal_report_fn)(void *ctx, x12_status code, const bal_pos *at, const char *loop_id,
+                              uint16_t el, const char *detail);
 
 #define BAL_CLAIM_CAS 32 /* claim-level group+reason pairs kept per claim */
 
@@ -39,7 +40,6 @@ typedef struct bal_line {
 typedef struct balancer {
     bal_kind kind;
     bal_report_fn report;
-    bal_both_fn both;
     void *ctx;
     /* 835: the claim's 2100 CAS group+reason pairs, and which were said */
     uint64_t claim_cas[BAL_CLAIM_CAS];
@@ -59,7 +59,7 @@ typedef struct balancer {
     bal_line line_by_payer[BAL_MAX_PAYERS];
 } balancer;
 
-void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, bal_both_fn both, void *ctx);
+void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, void *ctx);
 void bal_segment(balancer *b, const char *loop_id, const x12_segment *seg);
 void bal_leave(balancer *b, const char *loop_id);
 

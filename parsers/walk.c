@@ -389,28 +389,20 @@ static void check_elements(x12_walker *w, const x12_segment *seg, const spec_seg
     }
 }
 
-static void balance_finding(void *ctx, const bal_pos *at, const char *loop_id, const char *detail)
+/* SNIP 3: amounts that do not balance (errors), and an 835 adjustment at
+ * both levels (a warning). */
+static void balance_finding(void *ctx, x12_status code, const bal_pos *at, const char *loop_id,
+                            uint16_t el, const char *detail)
 {
     x12_walker *w = ctx;
     if (!w->cb.finding)
         return;
     x12_finding f;
-    finding_init(w, &f, X12_ERR_BALANCE, at->off, at->seg_index, at->set_pos, at->id,
-                 strlen(at->id), loop_id, detail);
-    f.snip = 3;
-    w->cb.finding(w->ctx, &f);
-}
-
-static void cas_finding(void *ctx, const bal_pos *at, uint16_t el, const char *detail)
-{
-    x12_walker *w = ctx;
-    if (!w->cb.finding)
-        return;
-    x12_finding f;
-    finding_init(w, &f, X12_ERR_CAS_BOTH_LEVELS, at->off, at->seg_index, at->set_pos, at->id,
-                 strlen(at->id), "2110", detail);
+    finding_init(w, &f, code, at->off, at->seg_index, at->set_pos, at->id, strlen(at->id),
+                 loop_id, detail);
     f.err.element_pos = el;
-    f.severity = X12_SEV_WARNING;
+    if (code == X12_ERR_CAS_BOTH_LEVELS)
+        f.severity = X12_SEV_WARNING;
     f.snip = 3;
     w->cb.finding(w->ctx, &f);
 }
@@ -1121,7 +1113,7 @@ static void begin_set(x12_walker *w, const x12_segment *seg)
                : !strcmp(g, "005010X224A2") ? BAL_837D
                                             : BAL_NONE;
     }
-    bal_begin_set(&w->bal, kind, balance_finding, cas_finding, w);
+    bal_begin_set(&w->bal, kind, balance_finding, w);
     w->bal.cur_payer = w->bal.line_payer = -1;
     push(w, w->cur->spec->root);
     const spec_loop *root = w->cur->spec->root;
