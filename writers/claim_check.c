@@ -341,6 +341,8 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
     char buf[64];
     snprintf(buf, sizeof buf, "lines[%zu].providers", i);
     check_providers(k, l->providers, l->provider_count, buf, 1);
+    snprintf(buf, sizeof buf, "lines[%zu].attachments", i);
+    check_attachments(k, l->attachments, l->attachment_count, buf);
     for (size_t a = 0; a < l->adjudication_count; a++) {
         const x12_claim_line_adjudication *ad = &l->adjudications[a];
         if (!has(ad->payer_id))
@@ -670,9 +672,6 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     for (size_t i = 0; i < cl->line_count; i++) {
         sum += cl->lines[i].charge_cents;
         check_line(&k, cl, &cl->lines[i], i);
-        char path[48];
-        snprintf(path, sizeof path, "lines[%zu].attachments", i);
-        check_attachments(&k, cl->lines[i].attachments, cl->lines[i].attachment_count, path);
     }
     if (cl->line_count && sum != cl->total_charge_cents) {
         char d[96];
