@@ -705,60 +705,62 @@ static void test_diagnosis_pointers(void **state)
     free(y);
 }
 
-/* Rule 837p.drug-unit-count (op pattern): a drug's unit count (2410 CTP04) is
- * more than zero; what is no number at all is the element checks' too. */
-static void test_drug_unit_count(void **state)
+/* Values of one element edited into a fixture (its first `from` replaced by
+ * `fmt` with the value): each bad one gives exactly the finding `want` (a
+ * whole line), a good one no finding of the rule (`rule`). */
+typedef struct value_case {
+    const char *value;
+    int bad;
+} value_case;
+
+static void rule_values(const char *fixture, const char *from, const char *fmt, const char *rule,
+                        const char *want, const value_case *cases, size_t ncases)
 {
-    (void)state;
     size_t n;
-    char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/n_837p_ndc_hyphens.x12", &n);
+    char *y = read_file(fixture, &n);
     assert_non_null(y);
-    static const struct {
-        const char *count;
-        int bad;
-    } CASES[] = {{"1", 0},    {"0.25", 0}, {".5", 0},  {"12.000", 0}, {"100", 0},
-                 {"0", 1},    {"0.0", 1},  {"-1", 1},  {"-0.5", 1},   {"000", 1}};
-    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        walk_log l; /* the second claim's drug: a good NDC */
-        walk_edited(y, n, "CTP****1*UN~", &l, "CTP****%s*UN~", CASES[i].count);
-        int found = strstr(l.findings.p, "837p.drug-unit-count") != NULL;
-        if (found != CASES[i].bad)
-            fail_msg("CTP04 %s: findings\n%s", CASES[i].count, l.findings.p);
-        if (found)
-            assert_non_null(strstr(l.findings.p, "X12_ERR_RULE error snip=4 loop=2410 segment=48 "
-                                                 "set=46 id=CTP el=4.0 ik3= ik4=I12 "
-                                                 "837p.drug-unit-count\n"));
+    for (size_t i = 0; i < ncases; i++) {
+        walk_log l;
+        walk_edited(y, n, from, &l, fmt, cases[i].value);
+        const char *at = strstr(l.findings.p, rule);
+        if ((at != NULL) != cases[i].bad)
+            fail_msg("%s %s: findings\n%s", rule, cases[i].value, l.findings.p);
+        if (at && !strstr(l.findings.p, want))
+            fail_msg("%s %s: findings\n%s\nwanted\n%s", rule, cases[i].value, l.findings.p, want);
         sb_free(&l.events);
         sb_free(&l.findings);
     }
     free(y);
 }
 
+/* Rule 837p.drug-unit-count (op pattern): a drug's unit count (2410 CTP04) is
+ * more than zero; the second claim's drug, a good NDC. */
+static void test_drug_unit_count(void **state)
+{
+    (void)state;
+    static const value_case CASES[] = {{"1", 0},   {"0.25", 0}, {".5", 0}, {"12.000", 0},
+                                       {"100", 0}, {"0", 1},    {"0.0", 1}, {"-1", 1},
+                                       {"-0.5", 1}, {"000", 1}};
+    rule_values(X12KIT_SOURCE_DIR "/fixtures/validate/n_837p_ndc_hyphens.x12", "CTP****1*UN~",
+                "CTP****%s*UN~", "837p.drug-unit-count",
+                "X12_ERR_RULE error snip=4 loop=2410 segment=48 set=46 id=CTP el=4.0 ik3= ik4=I12 "
+                "837p.drug-unit-count\n",
+                CASES, sizeof CASES / sizeof CASES[0]);
+}
+
 /* Rule 837p.line-paid-not-negative (op pattern): a prior payer's line paid
- * amount (2430 SVD02) is zero or more. */
+ * amount (2430 SVD02) is zero or more; a secondary claim's line (segment 279
+ * of the file, the 277th of its set). */
 static void test_line_paid_not_negative(void **state)
 {
     (void)state;
-    size_t n;
-    char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/demo-inbox/claims-2026-11-24.837", &n);
-    assert_non_null(y);
-    static const struct {
-        const char *paid;
-        int bad;
-    } CASES[] = {{"28.28", 0}, {"0", 0}, {"0.00", 0}, {".5", 0}, {"100", 0},
-                 {"-28.28", 1}, {"-0.01", 1}, {"-1", 1}};
-    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
-        walk_log l; /* a secondary claim's line */
-        walk_edited(y, n, "SVD*MMI77*28.28*", &l, "SVD*MMI77*%s*", CASES[i].paid);
-        int found = strstr(l.findings.p, "837p.line-paid-not-negative") != NULL;
-        if (found != CASES[i].bad)
-            fail_msg("SVD02 %s: findings\n%s", CASES[i].paid, l.findings.p);
-        if (found)
-            assert_non_null(strstr(l.findings.p, "X12_ERR_RULE error snip=4 loop=2430 "));
-        sb_free(&l.events);
-        sb_free(&l.findings);
-    }
-    free(y);
+    static const value_case CASES[] = {{"28.28", 0}, {"0", 0},      {"0.00", 0}, {".5", 0},
+                                       {"100", 0},   {"-28.28", 1}, {"-0.01", 1}, {"-1", 1}};
+    rule_values(X12KIT_SOURCE_DIR "/fixtures/demo-inbox/claims-2026-11-24.837", "SVD*MMI77*28.28*",
+                "SVD*MMI77*%s*", "837p.line-paid-not-negative",
+                "X12_ERR_RULE error snip=4 loop=2430 segment=279 set=277 id=SVD el=2.0 ik3= "
+                "ik4=I12 837p.line-paid-not-negative\n",
+                CASES, sizeof CASES / sizeof CASES[0]);
 }
 
 /* X12_ERR_CAS_BOTH_LEVELS (005010X221A1, X12-FACTS trap 5): a line's CAS group
