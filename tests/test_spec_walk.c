@@ -193,6 +193,7 @@ static void err_cb(void *ctx, const x12_error *e)
 }
 
 static int memo_off; /* walk_data() with the walker's memo of clean segments off */
+static x12_spec *walk_spec; /* walk_data() with this spec (an overlaid one), not the built-in */
 
 static void walk_hooked(const char *data, size_t len, walk_log *l, unsigned flags,
                         int (*hook)(walk_log *, const x12_segment *))
@@ -206,6 +207,8 @@ static void walk_hooked(const char *data, size_t len, walk_log *l, unsigned flag
     l->w = x12_walker_new(&wc, l, l->flags);
     if (memo_off)
         x12__walker_memo(l->w, 0);
+    if (walk_spec)
+        assert_int_equal(x12_walker_use_spec(l->w, walk_spec), X12_OK);
     x12_reader_options o;
     x12_reader_options_init(&o);
     o.flags = X12_READ_LENIENT;
@@ -1354,24 +1357,11 @@ static void test_overlays(void **state)
 
     /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
     walk_log l;
-    memset(&l, 0, sizeof l);
-    sb_add(&l.events, "", 0);
-    sb_add(&l.findings, "", 0);
-    x12_walker_callbacks wc = {on_event, on_finding};
-    l.w = x12_walker_new(&wc, &l, X12_WALK_ELEMENTS | X12_WALK_RULES);
-    assert_int_equal(x12_walker_use_spec(l.w, s), X12_OK);
     size_t n;
     char *data = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
-    x12_reader_callbacks cb = {seg_cb, err_cb};
-    x12_reader_options ro;
-    x12_reader_options_init(&ro);
-    ro.flags = X12_READ_LENIENT;
-    x12_reader *r = x12_reader_new(&ro, &cb, &l);
-    x12_reader_feed(r, data, n);
-    x12_reader_finish(r);
-    x12_reader_free(r);
-    x12_walker_finish(l.w);
-    x12_walker_free(l.w);
+    walk_spec = s;
+    walk_data(data, n, &l, X12_WALK_ELEMENTS | X12_WALK_RULES);
+    walk_spec = NULL;
     free(data);
     const char *want =
         "X12_ERR_ELEMENT_CODE error snip=7 loop=2000B segment=15 set=13 id=SBR el=9.0 ik3=8 ik4=7 SBR09: not among the guide's codes\n"
@@ -1444,6 +1434,43 @@ static char *summary(const char *findings)
     if (!n)
         sb_add(&b, "clean", 5);
     return b.p;
+}
+
+/* A loop-scoped rule whose <then> names a loop that never came reports at the
+ * scope's start and says which loop ("rule: no loop 2310B"); one that names
+ * a segment says which segment. */
+static void test_rule_missing_loop(void **state)
+{
+    (void)state;
+    static const char overlay[] =
+        "<overlay id='t' guide='005010X222A1'><rules>"
+        "<rule id='t.facility' snip='7' severity='error' scope='2300' ik3='I6' msg='m'>"
+        "<then loop='2310C' op='present'/></rule>"
+        "<rule id='t.onset' snip='7' severity='error' scope='2300' ik3='I6' msg='m'>"
+        "<then seg='DTP' keyval='431' op='present'/></rule>"
+        "</rules></overlay>";
+    x12_error err;
+    x12_spec *s = x12_spec_load_builtin("005010X222A1", &err);
+    assert_non_null(s);
+    assert_int_equal(x12_spec_apply_overlay_memory(s, overlay, strlen(overlay), "t.xml", &err),
+                     X12_OK);
+    size_t n;
+    char *data = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
+    walk_log l;
+    walk_spec = s;
+    walk_data(data, n, &l, X12_WALK_RULES);
+    walk_spec = NULL;
+    free(data);
+    /* no claim has a service facility (2310C); the first has its onset date
+     * (DTP*431), the second none (their CLMs are segments 21 and 37) */
+    assert_non_null(strstr(l.findings.p, "X12_ERR_RULE error snip=7 loop=2300 segment=21 set=19 "
+                                         "id=CLM el=0.0 ik3=I6 ik4= t.facility: no loop 2310C\n"));
+    assert_non_null(strstr(l.findings.p, "X12_ERR_RULE error snip=7 loop=2300 segment=37 set=35 "
+                                         "id=CLM el=0.0 ik3=I6 ik4= t.onset: no 2300 DTP*431\n"));
+    assert_null(strstr(l.findings.p, "segment=21 set=19 id=CLM el=0.0 ik3=I6 ik4= t.onset"));
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    x12_spec_free(s);
 }
 
 static void test_shared_corpus(void **state)
@@ -1615,6 +1642,7 @@ int main(void)
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
+        cmocka_unit_test(test_rule_missing_loop),
         cmocka_unit_test(test_shared_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
