@@ -872,6 +872,35 @@ static void test_check_required(void **state)
     sb_free(&v.log);
     sb_free(&pr.log);
     free(out);
+    /* the subscriber's PAT (death date, weight, pregnancy) goes in 2000B only
+     * when the subscriber is the patient (rule
+     * 837p.subscriber-pat-only-if-patient): beside a patient it is refused,
+     * whichever of the three is given */
+    s = sub_self;
+    s.relationship = NULL;
+    s.pregnant = "Y";
+    c.subscriber = &s;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-2B[1] subscriber.pregnant\n");
+    s.weight = "140";
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-2B[1] subscriber.weight\n");
+    s.death_date = "20250102";
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-2B[1] subscriber.death_date\n");
+    /* the subscriber alone: written in 2000B PAT, and valid */
+    c.patient = NULL;
+    s.relationship = "18";
+    pr = (problems){{0}, 0};
+    sb_add(&pr.log, "", 0);
+    out = write_claims(X12_CLAIM_PROFESSIONAL, one, 1, 0, &pr, &len);
+    assert_string_equal(pr.log.p, "");
+    assert_non_null(strstr(out, "SBR*P*18*"));
+    assert_non_null(strstr(out, "PAT*****D8*20250102*01*140*Y~"));
+    v = (vctx){0};
+    validate_into(&v, out, len);
+    if (v.all)
+        fail_msg("%d findings: %s", v.all, v.log.p ? v.log.p : "");
+    sb_free(&v.log);
+    sb_free(&pr.log);
+    free(out);
     c = prof_claim();
     c.claim_id = "BAD-3";
     c.line_count = 0;

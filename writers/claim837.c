@@ -582,7 +582,10 @@ static int open_billing(x12_claim_writer *c, const x12_claim_billing *b)
 }
 
 /* PAT: 2000C always (PAT01), 837P 2000B only with death date, weight or
- * pregnancy (005010X222A1 2000B PAT: "when the subscriber is the patient"). */
+ * pregnancy (005010X222A1 2000B PAT: "when the subscriber is the patient";
+ * the claim check refuses them beside a patient, rule
+ * 837p.subscriber-pat-only-if-patient, and without the check they are
+ * written as given rather than dropped). */
 static void put_pat(x12_claim_writer *c, const char *rel, const char *death, const char *weight,
                     const char *pregnant)
 {

@@ -507,6 +507,14 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         if (cl->patient && has(s->relationship) && !strcmp(s->relationship, "18"))
             problem(&k, X12_ERR_CLAIM_CODE, "not 18 when a patient is given",
                     "subscriber.relationship");
+        if (cl->patient && (has(s->death_date) || has(s->weight) || has(s->pregnant)))
+            /* 005010X222A1 2000B PAT only when the subscriber is the patient
+             * (rule 837p.subscriber-pat-only-if-patient): the patient's go
+             * in patient.death_date, .weight and .pregnant */
+            problem(&k, X12_ERR_CLAIM_CODE, "not with a patient (2000B PAT)",
+                    has(s->death_date) ? "subscriber.death_date"
+                    : has(s->weight)   ? "subscriber.weight"
+                                       : "subscriber.pregnant");
         if (!cl->patient) {
             /* the subscriber is the patient: 2010BA N3, N4 and DMG are
              * required (rule <guide>.subscriber-address-if-patient, X12 RFI

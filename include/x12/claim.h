@@ -229,7 +229,8 @@ typedef struct x12_claim_subscriber {
                                            birth date and gender (DMG), REF*SY / REF*Y4 in refs */
     x12_claim_party payer;              /* 2010BB NM1*PR: name, payer id ("PI"), address,
                                            REF (2U, EI, FY, NF, G2, LU) in refs */
-    /* 837P 2000B PAT, when the subscriber is the patient: */
+    /* 837P 2000B PAT, only when the subscriber is the patient (a claim with a
+       patient and these is refused: they go in x12_claim_patient): */
     const char *death_date;             /* PAT06 (PAT05 "D8") */
     const char *weight;                 /* PAT08 in pounds (PAT07 "01") */
     const char *pregnant;               /* PAT09 "Y" */

@@ -417,7 +417,7 @@ def add_rules(g, rules):
 
 
 def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers=None,
-              drugs=True):
+              drugs=True, subscriber_pat=False):
     hl_src = "X12-FACTS.md s3.2 and trap 10 (TR3 'floating claim' note quoted in SD:X222A1-HC837.rb)"
     f8_src = "X12-FACTS.md s5 and trap 8 (RFI 1538, RFI 2110)"
     sub_src = ("X12 RFI 2281, RFI 1496 and RFI 1925 (005010X222A1 2010BA N3 and DMG: 'Required "
@@ -462,6 +462,20 @@ def rules_837(prefix, patient_loop="2000C", subscriber_nm109_usage="R", pointers
                 "the corpus: stupidedi, lfh-x12, inteligenz) send them with a patient loop too"),
          [dict(loop="2010BA", seg=s, op="absent") for s in ("N3", "N4", "DMG")],
          [dict(loop=patient_loop, op="present")]),
+    ]
+    if subscriber_pat:
+        # 837P only: the 837I's and 837D's 2000B have no PAT (X12-FACTS s3.4).
+        out.append(("%s.subscriber-pat-only-if-patient" % prefix, dict(
+            snip="4", severity="error", scope="2000B", ik3="I9",
+            msg="A patient loop 2000C follows: the subscriber's PAT (2000B: death date, weight, "
+                "pregnancy) is sent only when the subscriber is the patient; the patient's go in "
+                "2000C PAT.",
+            src="X12-FACTS.md s3.1 (2000B PAT: 'subscriber = patient only: "
+                "death/weight/pregnancy'); X12 RFI 2281 (when the patient is not the "
+                "subscriber, the patient's information goes in the patient's loops)"),
+            [dict(seg="PAT", op="absent")],
+            [dict(loop=patient_loop, op="present")]))
+    out += [
         ("%s.ref-f8-only-replace-void" % prefix, dict(
             snip="4", severity="error", scope="2300", ik3="I9",
             msg="REF*F8 (payer claim control number) is sent only when CLM05-3 is 7 "
@@ -599,7 +613,7 @@ def fix_837p(g):
             "(X12-FACTS.md s3.1, RFI 525); a partner that wants 20 says so in an overlay")
     zip9(g, ["2010AA", "2310C"])
     tin9(g)
-    add_rules(g, rules_837("837p", pointers=("SV1", "SV107")))
+    add_rules(g, rules_837("837p", pointers=("SV1", "SV107"), subscriber_pat=True))
 
 
 def fix_common_837(g, payer_loop):
