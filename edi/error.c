@@ -102,6 +102,8 @@ static const status_info STATUS[] = {
     {X12_ERR_BALANCE, "X12_ERR_BALANCE", "amounts do not balance"},
     {X12_ERR_CAS_BOTH_LEVELS, "X12_ERR_CAS_BOTH_LEVELS",
      "the same adjustment is at the claim and the line level"},
+    {X12_ERR_PATIENT_RESPONSIBILITY, "X12_ERR_PATIENT_RESPONSIBILITY",
+     "patient responsibility is not the sum of the PR adjustments"},
     {X12_ERR_RULE, "X12_ERR_RULE", "a situational rule of the guide is not met"},
     {X12_ERR_NPI, "X12_ERR_NPI", "NPI check digit is wrong"},
     {X12_ERR_DIAGNOSIS_CODE, "X12_ERR_DIAGNOSIS_CODE", "diagnosis code is not shaped like ICD-10-CM"},

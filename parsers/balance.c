@@ -4,6 +4,8 @@
  *    line  SVC02 - sum(2110 CAS amounts)                       = SVC03
  *    claim CLP03 - sum(2100 CAS) - sum(every 2110 CAS)         = CLP04
  *    set   sum(CLP04) - sum(PLB amounts)                       = BPR02
+ *    and, outside the balancing, CLP05 = sum(2100 and 2110 CAS of group PR)
+ *    except for reversals (CLP02 22; RFI 2548)
  *  837P/I/D (X12-FACTS 3.5, RFI 1294):
  *    claim CLM02 = sum of line charges (SV102, SV203, SV302)
  *    COB, per prior payer (2320 + its 2430s, matched by 2330B NM109 = SVD01):
@@ -158,6 +160,10 @@ static void seg_835(balancer *b, const char *loop, const x12_segment *seg)
         b->claim_charge = amt(seg, 3, &b->ok_claim);
         b->claim_paid = amt(seg, 4, &b->ok_claim);
         b->claim_adj = b->lines_adj = 0;
+        b->ok_pr = 1;
+        b->claim_pr = amt_opt(seg, 5, &b->ok_pr);
+        b->pr_sum = 0;
+        b->claim_reversal = x12_slice_eq(seg_el(seg, 2), "22");
         b->in_claim = 1;
         b->nclaim_cas = b->cas_said = 0;
         pos_of(&b->claim_pos, seg);
@@ -169,14 +175,20 @@ static void seg_835(balancer *b, const char *loop, const x12_segment *seg)
         b->in_line = 1;
         pos_of(&b->line_pos, seg);
     } else if (k == K3('C', 'A', 'S')) {
+        int pr = x12_slice_eq(seg_el(seg, 1), "PR");
         if (lk == lkey("2110") && b->in_line) {
             int64_t s = cas_sum(seg, &b->ok_line);
             b->line_adj += s;
             b->lines_adj += s;
+            if (pr)
+                b->pr_sum += s;
             if (b->in_claim)
                 cas_both_levels(b, seg);
         } else if (lk == lkey("2100") && b->in_claim) {
-            b->claim_adj += cas_sum(seg, &b->ok_claim);
+            int64_t s = cas_sum(seg, &b->ok_claim);
+            b->claim_adj += s;
+            if (pr)
+                b->pr_sum += s;
             for (unsigned p = 2; p <= 17; p += 3) {
                 uint64_t key = cas_key(seg, p);
                 if (key && b->nclaim_cas < BAL_CLAIM_CAS)
@@ -201,6 +213,17 @@ static void leave_835(balancer *b, const char *loop)
         if (b->ok_claim && b->claim_charge - b->claim_adj - b->lines_adj != b->claim_paid)
             unbalanced(b, &b->claim_pos, "2100", "CLP03 - claim and line CAS = CLP04",
                        b->claim_paid, b->claim_charge - b->claim_adj - b->lines_adj);
+        /* 005010X221A1 2100 CLP05: "CLP05 must equal the sum of all claim
+         * and service line adjustments with Claim Adjustment Group Code PR.
+         * The exception is reversals" (RFI 2548; not part of balancing) */
+        if (b->ok_claim && b->ok_pr && !b->claim_reversal && b->pr_sum != b->claim_pr) {
+            char w[32], g[32], detail[128];
+            money(w, sizeof w, b->claim_pr);
+            money(g, sizeof g, b->pr_sum);
+            snprintf(detail, sizeof detail, "CLP05 = claim and line CAS PR: expected %s, found %s",
+                     w, g);
+            b->report(b->ctx, X12_ERR_PATIENT_RESPONSIBILITY, &b->claim_pos, "2100", 5, detail);
+        }
         if (b->ok_claim)
             b->sum_paid += b->claim_paid;
         else

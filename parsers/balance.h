@@ -18,8 +18,8 @@ typedef struct bal_pos {
 } bal_pos;
 
 /* A finding: X12_ERR_BALANCE (an error, at the segment whose amounts do not
- * agree, el 0) or X12_ERR_CAS_BOTH_LEVELS (a warning, at the line's CAS,
- * el its reason). */
+ * agree, el 0), X12_ERR_CAS_BOTH_LEVELS (a warning, at the line's CAS, el its
+ * reason) or X12_ERR_PATIENT_RESPONSIBILITY (at the CLP, el 5). */
 typedef void (*bal_report_fn)(void *ctx, x12_status code, const bal_pos *at, const char *loop_id,
                               uint16_t el, const char *detail);
 
@@ -46,6 +46,8 @@ typedef struct balancer {
     uint32_t nclaim_cas, cas_said;
     /* 835 */
     int64_t bpr02, plb, sum_paid;
+    int64_t claim_pr, pr_sum; /* CLP05, and the claim's PR adjustments (claim and lines) */
+    int ok_pr, claim_reversal;
     int have_hdr, ok_hdr, set_ok;
     bal_pos hdr_pos;
     /* claims and lines, both guides */

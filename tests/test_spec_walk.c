@@ -778,7 +778,7 @@ static void test_cas_both_levels(void **state)
             "BPR*I*150*C*NON************20261126~TRN*1*T1*1512345678~"
             "N1*PR*PAYER~N3*1 MAIN ST~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
             "N1*PE*CLINIC*XX*1234567893~LX*1~"
-            "CLP*C1*1*200*50**12*P1~CAS*CO*45*10~CAS*PR*3*20~NM1*QC*1*DOE*JANE****MI*M1~"
+            "CLP*C1*1*200*50*50*12*P1~CAS*CO*45*10~CAS*PR*3*20~NM1*QC*1*DOE*JANE****MI*M1~"
             "SVC*HC:99213*100*40~CAS*PR*3*30~CAS*CO*45*30~"
             "SVC*HC:99214*100*10~CAS*CO*45*50~CAS*OA*3*40~"
             "CLP*C2*1*100*100**12*P2~NM1*QC*1*DOE*JOHN****MI*M2~"
@@ -1611,6 +1611,46 @@ static void test_walker_allocation_failures(void **state)
     x12_spec_free(spec);
 }
 
+/* X12_ERR_PATIENT_RESPONSIBILITY (005010X221A1 2100 CLP05, RFI 2548): CLP05
+ * is the sum of the claim's and its lines' PR adjustments, an empty CLP05
+ * being 0; a reversal (CLP02 22) is excepted, and a CLP05 that is no amount is
+ * the element checks' alone.  Every claim here balances otherwise. */
+static void test_patient_responsibility(void **state)
+{
+    (void)state;
+    const char *x =
+        ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1~ST*835*0001~"
+            "BPR*I*250*C*NON************20261126~TRN*1*T1*1512345678~"
+            "N1*PR*PAYER~N3*1 MAIN ST~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
+            "N1*PE*CLINIC*XX*1234567893~LX*1~"
+            /* PR 10 at the claim and 40 at the line: CLP05 50, fine */
+            "CLP*C1*1*100*50*50*12*P1~CAS*PR*1*10~NM1*QC*1*DOE*JANE****MI*M1~"
+            "SVC*HC:99213*100*60~CAS*PR*3*40~"
+            /* PR 10 at the line, CLP05 empty */
+            "CLP*C2*1*100*90**12*P2~NM1*QC*1*DOE*JOHN****MI*M2~SVC*HC:99213*100*90~CAS*PR*1*10~"
+            /* a reversal: CLP05 -5 against PR -10, not checked */
+            "CLP*C3*22*-100*-90*-5*12*P3~NM1*QC*1*DOE*JOHN****MI*M2~SVC*HC:99213*-100*-90~"
+            "CAS*PR*1*-10~"
+            /* CLP05 no amount: said by the element checks only */
+            "CLP*C4*1*100*100*1.2.3*12*P4~NM1*QC*1*DOE*JOHN****MI*M2~SVC*HC:99213*100*100~"
+            /* CLP05 10 with no PR adjustment */
+            "CLP*C5*1*100*100*10*12*P5~NM1*QC*1*DOE*JOHN****MI*M2~SVC*HC:99213*100*100~"
+            "SE*29*0001~GE*1*1~IEA*1*000000001~";
+    walk_log l;
+    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
+    const char *want =
+        "X12_ERR_PATIENT_RESPONSIBILITY error snip=3 loop=2100 segment=17 set=15 id=CLP el=5.0 "
+        "ik3= ik4= CLP05 = claim and line CAS PR: expected 0, found 10\n"
+        "X12_ERR_ELEMENT_CHAR error snip=1 loop=2100 segment=25 set=23 id=CLP el=5.0 ik3=8 "
+        "ik4=6 CLP05: decimal (R) with a bad character\n"
+        "X12_ERR_PATIENT_RESPONSIBILITY error snip=3 loop=2100 segment=28 set=26 id=CLP el=5.0 "
+        "ik3= ik4= CLP05 = claim and line CAS PR: expected 10, found 0\n";
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s\nwanted:\n%s", l.findings.p, want);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1628,6 +1668,7 @@ int main(void)
         cmocka_unit_test(test_drug_unit_count),
         cmocka_unit_test(test_line_paid_not_negative),
         cmocka_unit_test(test_cas_both_levels),
+        cmocka_unit_test(test_patient_responsibility),
         cmocka_unit_test(test_diagnosis_pointers),
         cmocka_unit_test(test_envelope_elements),
         cmocka_unit_test(test_functional_id),

@@ -125,6 +125,9 @@ typedef enum x12_status {
     X12_ERR_CAS_BOTH_LEVELS = 107,   /* an 835 claim adjusts by the same group and reason at
                                         the claim (2100) and the line (2110) level: one level
                                         only (RFI 358; a warning, at the line's CAS) */
+    X12_ERR_PATIENT_RESPONSIBILITY = 108, /* an 835 CLP05 differs from the sum of the claim's
+                                        and its lines' PR adjustments (RFI 2548; reversals,
+                                        CLP02 22, excepted) */
 
     /* Situational rules written in a spec or overlay (SNIP 4, SNIP 7). */
     X12_ERR_RULE = 101,              /* detail: the rule id; the finding's note: its text */
