@@ -536,7 +536,7 @@ static void test_trailing_separators(void **state)
 {
     (void)state;
     const char *x = ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1*~ST*835*0001~"
-                        "BPR*I*80*C*NON************20261126~TRN*1*T1*1512345678~"
+                        "BPR*I*80*C*CHK************20261126~TRN*1*T1*1512345678~"
                         "N1*PR*PAYER~N3*1 MAIN ST**~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
                         "N1*PE*CLINIC*XX*1234567893~LX*1~"
                         "CLP*C1*1*100*80**12*P1~NM1*QC*1*DOE*JANE****MI*M1~"
@@ -576,7 +576,7 @@ static void test_trailing_spaces(void **state)
 {
     (void)state;
     const char *x = ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1~ST*835*0001~"
-                        "BPR*I*80*C*NON************20261126~TRN*1*T1*1512345678~"
+                        "BPR*I*80*C*CHK************20261126~TRN*1*T1*1512345678~"
                         "N1*PR*PAYER  ~N3*   ~N4*TOWN*NY*12 ~PER*BL*EDI*TE*5555555555~"
                         "N1*PE*CLINIC*XX*1234567893~LX*1~"
                         "CLP*C1*1*100*80**12*P1~NM1*QC*1 *DOE*JANE****MI*M1~"
@@ -775,7 +775,7 @@ static void test_cas_both_levels(void **state)
     (void)state;
     const char *x =
         ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1~ST*835*0001~"
-            "BPR*I*150*C*NON************20261126~TRN*1*T1*1512345678~"
+            "BPR*I*150*C*CHK************20261126~TRN*1*T1*1512345678~"
             "N1*PR*PAYER~N3*1 MAIN ST~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
             "N1*PE*CLINIC*XX*1234567893~LX*1~"
             "CLP*C1*1*200*50*50*12*P1~CAS*CO*45*10~CAS*PR*3*20~NM1*QC*1*DOE*JANE****MI*M1~"
@@ -877,7 +877,7 @@ static void test_functional_id(void **state)
  * answered from the memo. */
 #define ISA_GT "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261126*1200*^*00501*000000002*0*T*>~"
 #define H835(gs, n3) "GS*HP*SX*RX*20261126*1200*" gs "*X*005010X221A1~ST*835*0001~" \
-    "BPR*I*0*C*NON************20261126~TRN*1*T1*1512345678~" \
+    "BPR*H*0*C*NON************20261126~TRN*1*T1*1512345678~" \
     "N1*PR*PAYER~N3*" n3 "~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~" \
     "N1*PE*CLINIC*XX*1234567893~LX*1~"
 #define CLAIM(svc) "CLP*C1*1*100*80**12*P1~NM1*QC*1*DOE*JANE****MI*M1~" svc
@@ -1611,6 +1611,55 @@ static void test_walker_allocation_failures(void **state)
     x12_spec_free(spec);
 }
 
+/* The 835's BPR rules (005010X221A1 BPR01, BPR02, BPR04; X12 RFI 2228): a
+ * payment of zero is a notification (H) or a prenotification (P); a
+ * notification moves no money (BPR02 0, BPR04 NON); NON goes with H only; and
+ * BPR02 is never negative.  The first payment of the fixture edited; each
+ * case lists the rules that fire, with the element each names. */
+static void test_bpr_handling(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bpr; /* BPR01*BPR02*BPR03*BPR04 */
+        const char *want;
+    } CASES[] = {
+        {"H*0*C*NON", ""},
+        {"H*0.00*C*NON", ""},
+        {"P*0*C*ACH", ""},
+        {"I*0*C*ACH", "el=1.0 835.zero-payment-handling;"},
+        {"C*0*C*CHK", "el=1.0 835.zero-payment-handling;"},
+        {"I*0*C*NON", "el=1.0 835.zero-payment-handling;el=1.0 835.non-payment-notification;"},
+        {"H*0*C*CHK", "el=4.0 835.notification-no-payment;"},
+        {"H*5*C*NON", "el=2.0 835.notification-no-payment;"},
+        {"I*5*C*NON", "el=1.0 835.non-payment-notification;"},
+        {"H*-0.01*C*NON", "el=2.0 835.notification-no-payment;el=2.0 835.payment-not-negative;"},
+    };
+    size_t n;
+    char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_835_generated.x12", &n);
+    assert_non_null(y);
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        walk_log l;
+        walk_edited(y, n, "BPR*H*0*C*NON*", &l, "BPR*%s*", CASES[i].bpr);
+        /* the rule findings as "el=E.C id;" (balancing may disagree too) */
+        strbuf got = {0};
+        sb_add(&got, "", 0);
+        for (const char *p = l.findings.p; p && (p = strstr(p, "X12_ERR_RULE ")); p++) {
+            const char *el = strstr(p, " el="), *id = strstr(p, " 835."), *eol = strchr(p, '\n');
+            assert_true(el && id && eol && el < eol && id < eol);
+            sb_add(&got, el + 1, strcspn(el + 1, " "));
+            sb_add(&got, id, (size_t)(eol - id));
+            sb_add(&got, ";", 1);
+        }
+        if (strcmp(got.p, CASES[i].want) != 0)
+            fail_msg("BPR*%s: rules\n%s\nwanted\n%s\nfindings\n%s", CASES[i].bpr, got.p,
+                     CASES[i].want, l.findings.p);
+        sb_free(&got);
+        sb_free(&l.events);
+        sb_free(&l.findings);
+    }
+    free(y);
+}
+
 /* X12_ERR_PATIENT_RESPONSIBILITY (005010X221A1 2100 CLP05, RFI 2548): CLP05
  * is the sum of the claim's and its lines' PR adjustments, an empty CLP05
  * being 0; a reversal (CLP02 22) is excepted, and a CLP05 that is no amount is
@@ -1620,7 +1669,7 @@ static void test_patient_responsibility(void **state)
     (void)state;
     const char *x =
         ISA "GS*HP*SX*RX*20261126*1200*1*X*005010X221A1~ST*835*0001~"
-            "BPR*I*250*C*NON************20261126~TRN*1*T1*1512345678~"
+            "BPR*I*250*C*CHK************20261126~TRN*1*T1*1512345678~"
             "N1*PR*PAYER~N3*1 MAIN ST~N4*TOWN*NY*12345~PER*BL*EDI*TE*5555555555~"
             "N1*PE*CLINIC*XX*1234567893~LX*1~"
             /* PR 10 at the claim and 40 at the line: CLP05 50, fine */
@@ -1669,6 +1718,7 @@ int main(void)
         cmocka_unit_test(test_line_paid_not_negative),
         cmocka_unit_test(test_cas_both_levels),
         cmocka_unit_test(test_patient_responsibility),
+        cmocka_unit_test(test_bpr_handling),
         cmocka_unit_test(test_diagnosis_pointers),
         cmocka_unit_test(test_envelope_elements),
         cmocka_unit_test(test_functional_id),

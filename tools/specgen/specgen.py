@@ -713,7 +713,51 @@ def fix_835(g):
             src="X12-FACTS.md s5 (RFI 1147, RFI 288)"),
          [dict(seg="CLP", el="CLP07", op="present")],
          [dict(seg="CLP", el="CLP02", op="eq", vals="22")]),
-    ])
+    ] + rules_835_payment())
+
+
+# 005010X221A1 BPR: what the payment's handling code, amount and method say
+# together.  RFI 2228 quotes the TR3's notes on BPR01 H ("Use this code when
+# the actual provider payment (BPR02) is zero and the transaction is not being
+# used for prenotification of Future Transfers") and BPR04 NON ("Use this code
+# when the Transaction Handling Code (BPR01) is H ... no dollars are to be
+# moved"), and answers that a BPR02 of 0 is either H with NON or a
+# prenotification (P).  RFI 352 (4010) called I with NON a contradiction.
+ZERO = r"0*(\.0*)?"
+
+
+def rules_835_payment():
+    rfi = ("X12 RFI 2228 (005010X221A1: the TR3's notes on BPR01 H and BPR04 NON quoted; 'There "
+           "are only two possible scenarios for sending a BPR02 equal to 0'); RFI 352 (004010X091: "
+           "I with NON is a contradiction)")
+    return [
+        ("835.zero-payment-handling", dict(
+            snip="4", severity="error", scope="*", seg="BPR", ik4="7",
+            msg="A payment of zero (BPR02 0) is a notification (BPR01 H, with BPR04 NON) or a "
+                "prenotification (BPR01 P).", src=rfi),
+         [dict(el="BPR01", op="in", vals="H P")],
+         [dict(el="BPR02", op="present"), dict(el="BPR02", op="pattern", pattern=ZERO)]),
+        ("835.notification-no-payment", dict(
+            snip="4", severity="error", scope="*", seg="BPR", ik4="7",
+            msg="A notification (BPR01 H) moves no money: BPR02 is 0 and BPR04 is NON.", src=rfi),
+         [dict(el="BPR02", op="pattern", pattern=ZERO), dict(el="BPR04", op="eq", vals="NON")],
+         [dict(el="BPR01", op="eq", vals="H")]),
+        ("835.non-payment-notification", dict(
+            snip="4", severity="error", scope="*", seg="BPR", ik4="7",
+            msg="BPR04 NON (no payment) goes with BPR01 H (notification only).", src=rfi),
+         [dict(el="BPR01", op="eq", vals="H")],
+         [dict(el="BPR04", op="eq", vals="NON")]),
+        # X12-FACTS 4.2: a negative net remittance is carried forward with a
+        # PLB FB adjustment (RFI 1604), so the payment itself is never below
+        # zero; the shared generator keeps BPR02 >= 0 the same way.
+        ("835.payment-not-negative", dict(
+            snip="4", severity="error", scope="*", seg="BPR", ik4="I12",
+            msg="The total provider payment (BPR02) is zero or more: a negative balance is "
+                "carried to a later remittance with a PLB FB (forwarding balance) adjustment.",
+            src="X12-FACTS.md s4.2 (negative net remit: PLB FB, RFI 1604)"),
+         [dict(el="BPR02", op="pattern", pattern=r"[0-9]*(\.[0-9]*)?")],
+         [dict(el="BPR02", op="present")]),
+    ]
 
 
 def fix_999(g):
