@@ -10,7 +10,7 @@
 typedef struct matcher {
     x12_ledger *l;
     sqlite3_stmt *unmatched, *remit, *by_claim_id, *by_icn_matched, *by_claim_icn, *set_claim;
-    sqlite3_stmt *rlines, *set_line;
+    sqlite3_stmt *rlines, *set_line, *by_claim_prefix;
     lg_clines cl;
 } matcher;
 
@@ -30,6 +30,7 @@ static void matcher_free(matcher *m)
     sqlite3_finalize(m->set_claim);
     sqlite3_finalize(m->rlines);
     sqlite3_finalize(m->set_line);
+    sqlite3_finalize(m->by_claim_prefix);
     lg_clines_free(&m->cl);
 }
 
@@ -61,14 +62,20 @@ const char *const lg_match_sql[] = {
     " FROM remit_lines WHERE remit_claim = ?1 AND claim_line_ref IS NULL ORDER BY line_no, id",
     /* set_line */
     "UPDATE remit_lines SET claim_line_ref = ?1, match_method = ?2 WHERE id = ?3",
+    /* by_claim_prefix: the claims whose CLM01 is longer than and starts with
+     * ?1 (a CLP01 cut to 20 characters; claim ids compare bytewise, and no
+     * id byte is 0xFF in UTF-8) */
+    "SELECT id, frequency, payer_claim_number, claim_id FROM claims"
+    " WHERE claim_id > ?1 AND claim_id < ?1 || x'ff' ORDER BY id",
     NULL};
 
 static x12_status matcher_init(matcher *m, x12_ledger *l, x12_error *err)
 {
     memset(m, 0, sizeof *m);
     m->l = l;
-    sqlite3_stmt **slot[] = {&m->unmatched, &m->remit, &m->by_claim_id, &m->by_icn_matched,
-                             &m->by_claim_icn, &m->set_claim, &m->rlines, &m->set_line};
+    sqlite3_stmt **slot[] = {&m->unmatched,    &m->remit,     &m->by_claim_id,
+                             &m->by_icn_matched, &m->by_claim_icn, &m->set_claim,
+                             &m->rlines,       &m->set_line,  &m->by_claim_prefix};
     for (size_t i = 0; i < sizeof slot / sizeof slot[0]; i++)
         if (!(*slot[i] = lg_prepare(l, lg_match_sql[i], err))) {
             matcher_free(m);
@@ -96,6 +103,46 @@ typedef struct candidate {
     char frequency[4];
     char icn[64];
 } candidate;
+
+/* Reads the candidates a query returns (id, frequency, payer claim number,
+ * and with `ids` the claim id, which must be one and the same in every row:
+ * else none is returned).  Returns how many, or -1 (st set). */
+static long candidates(matcher *m, sqlite3_stmt *q, candidate **cand, size_t *cap, int ids,
+                       x12_status *st, x12_error *err)
+{
+    size_t n = 0;
+    int rc, same = 1;
+    char first[128] = "";
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (n == *cap) {
+            size_t nc = *cap ? *cap * 2 : 8;
+            candidate *p = realloc(*cand, nc * sizeof *p);
+            if (!p) {
+                *st = X12_ERR_NOMEM;
+                break;
+            }
+            *cand = p;
+            *cap = nc;
+        }
+        (*cand)[n].id = sqlite3_column_int64(q, 0);
+        lg_copy((*cand)[n].frequency, sizeof (*cand)[n].frequency, col_text(q, 1));
+        lg_copy((*cand)[n].icn, sizeof (*cand)[n].icn, col_text(q, 2));
+        if (ids) {
+            if (!n)
+                lg_copy(first, sizeof first, col_text(q, 3));
+            else if (strcmp(first, col_text(q, 3)) != 0)
+                same = 0;
+        }
+        n++;
+    }
+    if (*st == X12_OK && rc != SQLITE_DONE)
+        *st = lg_fail_rc(m->l, err, "reading the claims of a payment", rc);
+    sqlite3_reset(q);
+    sqlite3_clear_bindings(q);
+    if (*st != X12_OK)
+        return -1;
+    return same ? (long)n : 0;
+}
 
 /* Text is bound SQLITE_STATIC: a copy (SQLITE_TRANSIENT) needs memory, and
  * a bind that fails leaves the parameter NULL, which matches nothing.  The
@@ -350,8 +397,9 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         /* the ids several claims share, found once (a pass over the
          * claim-id index), not counted again for every matched payment */
         sqlite3_stmt *q = lg_prepare(l,
-            "SELECT r.id, r.claim_ref FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND r.clp01 IN"
-            " (SELECT claim_id FROM claims GROUP BY claim_id HAVING COUNT(*) > 1) ORDER BY r.id", err);
+            "SELECT r.id, r.claim_ref FROM remit_claims r WHERE r.claim_ref IS NOT NULL AND (r.clp01 IN"
+            " (SELECT claim_id FROM claims GROUP BY claim_id HAVING COUNT(*) > 1)"
+            " OR r.match_method = 'claim_id_prefix') ORDER BY r.id", err);
         if (!q)
             st = l->fail;
         rc = SQLITE_DONE;
@@ -426,33 +474,26 @@ X12_API x12_status x12_ledger_match(x12_ledger *l, x12_ledger_match_stats *stats
         lg_copy(icn, sizeof icn, col_text(m.remit, 2));
         lg_copy(orig, sizeof orig, col_text(m.remit, 3));
         sqlite3_reset(m.remit);
-        size_t n = 0;
         sqlite3_bind_text(m.by_claim_id, 1, clp01, -1, SQLITE_STATIC);
-        while ((rc = sqlite3_step(m.by_claim_id)) == SQLITE_ROW) {
-            if (n == cap) {
-                size_t nc = cap ? cap * 2 : 8;
-                candidate *p = realloc(cand, nc * sizeof *p);
-                if (!p) {
-                    st = X12_ERR_NOMEM;
-                    break;
-                }
-                cand = p;
-                cap = nc;
-            }
-            cand[n].id = sqlite3_column_int64(m.by_claim_id, 0);
-            lg_copy(cand[n].frequency, sizeof cand[n].frequency, col_text(m.by_claim_id, 1));
-            lg_copy(cand[n].icn, sizeof cand[n].icn, col_text(m.by_claim_id, 2));
-            n++;
+        long n = candidates(&m, m.by_claim_id, &cand, &cap, 0, &st, err);
+        int cut = 0;
+        if (n == 0 && strlen(clp01) == 20) {
+            /* 005010X222A1 2300 CLM01: a receiver need keep only 20
+             * characters, so a longer CLM01 may come back in CLP01 cut to
+             * 20 (X12-FACTS 3.1, RFI 525): the claims whose id starts with
+             * it, when they all have the same id */
+            sqlite3_bind_text(m.by_claim_prefix, 1, clp01, -1, SQLITE_STATIC);
+            n = candidates(&m, m.by_claim_prefix, &cand, &cap, 1, &st, err);
+            cut = n > 0;
         }
-        if (st == X12_OK && rc != SQLITE_DONE)
-            st = lg_fail_rc(l, err, "reading the claims of a payment", rc);
-        sqlite3_reset(m.by_claim_id);
-        if (st != X12_OK)
+        if (n < 0)
             break;
         const char *how = NULL;
         int64_t claim = 0;
         if (n > 0) {
-            claim = choose(&m, remit_id, status, icn, orig, cand, n, &how, err);
+            claim = choose(&m, remit_id, status, icn, orig, cand, (size_t)n, &how, err);
+            if (cut && how && strcmp(how, "claim_id") == 0)
+                how = "claim_id_prefix";
         } else if (orig[0] || icn[0]) {
             /* CLP01 unknown: a payment whose original (REF*F8) or own CLP07
              * is named by a claim's REF*F8, or went to a known claim before */

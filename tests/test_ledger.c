@@ -502,6 +502,101 @@ static void test_matching_edges(void **state)
     x12_ledger_close(l);
 }
 
+/* Where the payment with CLP01 `clp01` went: "claim_id frequency method", or
+ * "-" when unmatched. */
+static void went(x12_ledger *l, const char *clp01, char *out, size_t cap)
+{
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(l->db,
+                                        "SELECT IFNULL(c.claim_id || ' ' || c.frequency || ' ' ||"
+                                        " r.match_method, '-') FROM remit_claims r LEFT JOIN claims c"
+                                        " ON c.id = r.claim_ref WHERE r.clp01 = ?1",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_text(s, 1, clp01, -1, SQLITE_STATIC);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    snprintf(out, cap, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+}
+
+/* A CLM01 longer than 20 characters may come back in CLP01 cut to 20
+ * (005010X222A1 2300 CLM01: a receiver need keep only 20): such a CLP01
+ * matches the claim whose id starts with it, when every such claim has the
+ * same id (an original and its replacement are then told apart as usual);
+ * two different ids sharing the 20 characters, or a CLP01 of another length,
+ * match nothing. */
+static void test_claim_id_cut(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    x12_error err;
+    const int64_t one[1] = {10000};
+    begin_837(l, "0001", "2026-09-01");
+    add_claim(l, "ACCT-2026-000123-VISIT-A", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "SHARED-PREFIX-ABCDEFG-1", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "SHARED-PREFIX-ABCDEFG-2", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "LONG-ID-REPLACED-XYZ-99", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "LONG-ID-REPLACED-XYZ-99", 12000, "7", "ICN-L1", 1, (const int64_t[]){12000}, NULL);
+    commit(l);
+    begin_835(l, "TRN-C", 10000 + 10000 + 12000 + 10000, "2026-10-20");
+    add_remit(l, "ACCT-2026-000123-VIS", "1", 10000, 10000, 0, "ICN-A", "", "", 1,
+              (rl[]){{"", "99211", 10000, 10000}});
+    add_remit(l, "SHARED-PREFIX-ABCDEF", "1", 10000, 10000, 0, "ICN-S", "", "", 1,
+              (rl[]){{"", "99211", 10000, 10000}});
+    add_remit(l, "LONG-ID-REPLACED-XYZ", "1", 12000, 12000, 0, "ICN-L2", "ICN-L1", "", 1,
+              (rl[]){{"", "99211", 12000, 12000}});
+    add_remit(l, "ACCT-2026-000123-VI", "1", 10000, 10000, 0, "ICN-B", "", "", 1,
+              (rl[]){{"", "99211", 10000, 10000}});
+    commit(l);
+    x12_ledger_match_stats ms;
+    assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
+    assert_int_equal(ms.matched, 2);
+    assert_int_equal(ms.unmatched, 2);
+    char w[128];
+    went(l, "ACCT-2026-000123-VIS", w, sizeof w);
+    assert_string_equal(w, "ACCT-2026-000123-VISIT-A 1 claim_id_prefix");
+    went(l, "LONG-ID-REPLACED-XYZ", w, sizeof w);
+    assert_string_equal(w, "LONG-ID-REPLACED-XYZ-99 7 replacement");
+    went(l, "SHARED-PREFIX-ABCDEF", w, sizeof w);
+    assert_string_equal(w, "-");
+    went(l, "ACCT-2026-000123-VI", w, sizeof w);
+    assert_string_equal(w, "-");
+    /* its line is matched like any other */
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(l->db,
+                                        "SELECT COUNT(*) FROM remit_lines x JOIN remit_claims r ON"
+                                        " r.id = x.remit_claim WHERE r.clp01 = 'ACCT-2026-000123-VIS'"
+                                        " AND x.claim_line_ref IS NOT NULL",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 1);
+    sqlite3_finalize(q);
+    /* matching again changes nothing, and a replacement arriving later
+     * takes the cut payment that names its original */
+    assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
+    assert_int_equal(ms.matched, 0);
+    begin_837(l, "0002", "2026-10-25");
+    add_claim(l, "ACCT-2026-000123-VISIT-A", 10000, "7", "ICN-A", 1, one, NULL);
+    commit(l);
+    begin_835(l, "TRN-D", 10000, "2026-11-01");
+    add_remit(l, "ACCT-2026-000123-VIS", "1", 10000, 10000, 0, "ICN-A2", "ICN-A", "", 1,
+              (rl[]){{"", "99211", 10000, 10000}});
+    commit(l);
+    assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
+    assert_int_equal(ms.matched, 1); /* the first stays on the original */
+    assert_int_equal(sqlite3_prepare_v2(l->db,
+                                        "SELECT group_concat(c.frequency || ' ' || r.match_method, ';')"
+                                        " FROM remit_claims r JOIN claims c ON c.id = r.claim_ref"
+                                        " WHERE r.clp01 = 'ACCT-2026-000123-VIS' ORDER BY r.id",
+                                        -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "1 latest;7 replacement");
+    sqlite3_finalize(q);
+    x12_ledger_close(l);
+}
+
 static int stop_at_two(void *ctx, const x12_recon_row *row)
 {
     (void)row;
@@ -588,7 +683,7 @@ static void test_match_plans(void **state)
     int n = 0;
     for (const char *const *q = lg_match_sql; *q; q++, n++)
         assert_true(plan_searches(l, *q, 0) >= 1);
-    assert_int_equal(n, 8);
+    assert_int_equal(n, 9);
     /* and the two lookups an 835's ingest runs per claim payment: the
      * claim, then its lines; the lines alone */
     assert_int_equal(plan_searches(l, lg_statement_sql(ST_CLAIM_ONLY), 1), 2);
@@ -1265,6 +1360,7 @@ int main(void)
         cmocka_unit_test(test_idempotent_keys),
         cmocka_unit_test(test_statuses_and_matching),
         cmocka_unit_test(test_matching_edges),
+        cmocka_unit_test(test_claim_id_cut),
         cmocka_unit_test(test_report_errors),
         cmocka_unit_test(test_day_numbers),
     };
