@@ -106,7 +106,14 @@ int cmd_ack_report(int argc, char **argv);
 int cmd_split(int argc, char **argv);
 int cmd_837(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
+/* What reading one file came to, for a command that converts files: a status
+ * other than X12_OK or X12_ERR_STOPPED is printed (unless it is an I/O error
+ * already reported as a finding, `had_errors`) and is EXIT_INPUT for bad
+ * input (a corrupt gzip stream, a limit), else EXIT_USAGE; a file read whole
+ * with error findings is EXIT_INPUT; else EXIT_FINE. */
+int cli_read_outcome(const char *file, x12_status s, x12_error *err, int had_errors);
 int cmd_835(int argc, char **argv);
+int cmd_277(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 
 extern const char CLI_COMMON_HELP[];

@@ -151,19 +151,7 @@ int cmd_835(int argc, char **argv)
         unsigned long before = r.errors;
         x12_error err;
         x12_status s = x12_remit_read_file(files[i], &ro, &cb, &r, 0, &err);
-        if (s != X12_OK && s != X12_ERR_STOPPED) {
-            if (err.code == X12_OK) {
-                err.code = s;
-                err.msg = x12_status_message(s);
-            }
-            /* a file that cannot be read was reported already, as a finding */
-            if (s != X12_ERR_IO || r.errors == before)
-                cli_print_error(r.file, &err);
-            /* a corrupt gzip or a limit is bad input; the rest is I/O */
-            status = cli_worst(status, s == X12_ERR_GZIP || s == X12_ERR_LIMIT ? EXIT_INPUT : EXIT_USAGE);
-        } else if (r.errors > before) {
-            status = cli_worst(status, EXIT_INPUT);
-        }
+        status = cli_worst(status, cli_read_outcome(r.file, s, &err, r.errors > before));
     }
     if (r.out_status == X12_OK)
         r.out_status = x12_remit_rows_finish(r.rows);

@@ -23,6 +23,7 @@ static const command COMMANDS[] = {
     {"split", cmd_split, "one standalone file per interchange, group or transaction set"},
     {"837", cmd_837, "an 837P/I/D from claims in JSON (array or NDJSON), or its claims as JSON"},
     {"835", cmd_835, "835 remittances as rows (claim, line, adjustment, plb): CSV or NDJSON"},
+    {"277", cmd_277, "what 277CA acknowledgements say of each claim sent: CSV or NDJSON"},
     {"reconcile", cmd_reconcile, "ingest 837s and 835s into the ledger, match, report per claim"},
     {"batch", cmd_batch, "the nightly job: validate, convert, ingest, acknowledge a folder"},
 #ifdef X12KIT_HAVE_XML

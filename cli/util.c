@@ -295,3 +295,18 @@ int cli_output_is_input(const char *cmd, const char *out, const char *const *in,
         }
     return 0;
 }
+
+int cli_read_outcome(const char *file, x12_status s, x12_error *err, int had_errors)
+{
+    if (s == X12_OK || s == X12_ERR_STOPPED)
+        return had_errors ? EXIT_INPUT : EXIT_FINE;
+    if (err->code == X12_OK) {
+        err->code = s;
+        err->msg = x12_status_message(s);
+    }
+    /* a file that cannot be read was reported already, as a finding */
+    if (s != X12_ERR_IO || !had_errors)
+        cli_print_error(file, err);
+    /* a corrupt gzip or a limit is bad input; the rest is I/O */
+    return s == X12_ERR_GZIP || s == X12_ERR_LIMIT ? EXIT_INPUT : EXIT_USAGE;
+}

@@ -9,14 +9,7 @@
 #include <x12/amount.h>
 #include <x12/remit.h>
 #include "internal.h"
-
-/* Column kinds: text, amount (cents, as text), count (a JSON number). */
-typedef enum { K_TEXT, K_AMOUNT, K_COUNT } kind;
-
-typedef struct column {
-    const char *name;
-    kind k;
-} column;
+#include "rows_internal.h"
 
 static const column CLAIM_COLS[] = {
     {"file", K_TEXT},           {"payer_id", K_TEXT},          {"trace_number", K_TEXT},
@@ -59,7 +52,7 @@ static const column PLB_COLS[] = {
 };
 
 #define NCOL(a) (sizeof a / sizeof a[0])
-#define MAXCOL 40
+#define MAXCOL ROWS_MAXCOL
 
 static const column *cols_of(x12_remit_level level, size_t *n)
 {
@@ -88,6 +81,8 @@ X12_API const char *x12_remit_rows_column(x12_remit_level level, size_t i)
 
 struct x12_remit_rows {
     x12_remit_level level;
+    const column *cols; /* the level's, or a caller's (x12__rows_new) */
+    size_t ncols;
     x12_rows_format format;
     x12_rows_write_fn out;
     void *ctx;
@@ -234,8 +229,8 @@ static void header(x12_remit_rows *w)
     w->header_done = 1;
     if (w->format != X12_ROWS_CSV)
         return;
-    size_t n;
-    const column *c = cols_of(w->level, &n);
+    size_t n = w->ncols;
+    const column *c = w->cols;
     for (size_t i = 0; i < n; i++) {
         if (i)
             put(w, ",", 1);
@@ -249,8 +244,8 @@ static void header(x12_remit_rows *w)
 static void emit(x12_remit_rows *w)
 {
     header(w);
-    size_t n;
-    const column *c = cols_of(w->level, &n);
+    size_t n = w->ncols;
+    const column *c = w->cols;
     if (w->format == X12_ROWS_JSON)
         put(w, "{", 1);
     for (size_t i = 0; i < n; i++) {
@@ -309,10 +304,46 @@ X12_API x12_remit_rows *x12_remit_rows_new(x12_remit_level level, x12_rows_forma
     if (!w)
         return NULL;
     w->level = level;
+    w->cols = cols_of(level, &w->ncols);
     w->format = format;
     w->out = out;
     w->ctx = ctx;
     return w;
+}
+
+x12_remit_rows *x12__rows_new(const column *cols, size_t n, x12_rows_format format,
+                              x12_rows_write_fn out, void *ctx)
+{
+    if (n > MAXCOL)
+        return NULL;
+    x12_remit_rows *w = x12_remit_rows_new(X12_REMIT_LEVEL_CLAIM, format, out, ctx);
+    if (w) {
+        w->cols = cols;
+        w->ncols = n;
+    }
+    return w;
+}
+
+void x12__rows_text(x12_remit_rows *w, size_t i, const char *v)
+{
+    if (i < w->ncols)
+        w->val[i] = v;
+}
+
+void x12__rows_amount(x12_remit_rows *w, size_t i, int64_t cents)
+{
+    if (i < w->ncols)
+        w->amt[i] = cents;
+}
+
+const char *x12__rows_file(const x12_remit_rows *w)
+{
+    return w->file;
+}
+
+void x12__rows_emit(x12_remit_rows *w)
+{
+    emit(w);
 }
 
 X12_API void x12_remit_rows_set_file(x12_remit_rows *w, const char *label)
@@ -506,6 +537,11 @@ static void adj_row(x12_remit_rows *w, const x12_remit_payment *p, const x12_rem
     w->val[10] = a->quantity;
     w->val[11] = c->payer_claim_number;
     emit(w);
+}
+
+x12_status x12__rows_status(const x12_remit_rows *w)
+{
+    return w->nomem ? X12_ERR_NOMEM : w->failed ? X12_ERR_IO : X12_OK;
 }
 
 static x12_status result(x12_remit_rows *w)

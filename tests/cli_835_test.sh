@@ -1,5 +1,5 @@
 #!/bin/sh
-# x12 835 as users script it: levels, formats, exact header columns, stdin,
+# x12 835 (and x12 277) as users script them: levels, formats, exact header columns, stdin,
 # gzip, a bad file amid good ones, exit codes.
 # Usage: cli_835_test.sh PATH/TO/x12 SOURCE_DIR
 set -u
@@ -111,6 +111,39 @@ for lv in claim line adjustment plb; do
   d=$(python3 "$SRC/tests/doc_columns.py" "$SRC/docs/835-columns.md" "$h" "Every level starts with" "## \`--level $lv\`")
   [ -n "$h" ] && [ "$h" = "$d" ] && ok || bad "docs/835-columns.md, level $lv: documents '$d', the header is '$h'"
 done
+
+# x12 277: 277CA acknowledgements as rows
+C=$SRC/fixtures/corpus
+R=$C/imsweb-x12-parser__x12_277CA_rejected.txt
+A=$C/imsweb-x12-parser__x12_277CA_accepted.txt
+expect_rc 0 "$X12" 277 --help; has "$T/out" "usage: x12 277"
+expect_rc 2 "$X12" 277 --level claim,nope "$R"; has "$T/err" "--level takes receiver, provider, claim and line, not 'claim,nope'"
+expect_rc 2 "$X12" 277 --format xml "$R"; has "$T/err" "--format must be csv or json"
+expect_rc 2 "$X12" 277 --level; has "$T/err" "--level needs a value"
+# both corpus files lack the 2200C STC the guide requires: said, exit 1, rows still written
+expect_rc 1 "$X12" 277 "$R" "$A"; lines "$T/out" 7
+has "$T/err" "x12_277CA_rejected.txt: segment 19 (HL), byte 516: required segment is missing"
+has "$T/out" "$R,claim,rejected,3920394930203,1107000000001120,A7,562,85,WQ,20110311,A7:562:85,,199.14,"
+has "$T/out" "$A,claim,accepted,5781,1107000000014420,A2,20,,WQ,20110311,A2:20,,125.00,"
+expect_rc 1 "$X12" 277 --rejected --level claim,line "$R" "$A"; lines "$T/out" 2
+has "$T/out" ",claim,rejected,3920394930203,"
+expect_rc 1 "$X12" 277 --format json --level receiver "$R"; lines "$T/out" 1
+has "$T/out" '{"file":"'"$R"'","level":"receiver","status":"accepted","claim_id":"",'
+has "$T/out" '"accepted_count":1,"rejected_count":null,"accepted_amount":"199.14","rejected_amount":""}'
+# stdin, and gzip out
+"$X12" 277 --level claim - <"$R" >"$T/stdin.csv" 2>/dev/null
+has "$T/stdin.csv" "<stdin>,claim,rejected,3920394930203,"
+expect_rc 1 "$X12" 277 --level claim -o "$T/acks.csv.gz" "$R"
+gzip -dc "$T/acks.csv.gz" >"$T/acks.csv" && ok || bad "277 -o OUT.gz is not gzip"
+# the same rows as from stdin, but for the file column
+sed 's/^<stdin>,/'"$(printf '%s' "$R" | sed 's/[\/&]/\\&/g')"',/' "$T/stdin.csv" | cmp -s - "$T/acks.csv" && ok || bad "277 -o OUT.gz differs from the plain rows"
+# a file of another kind: said, exit 1, no rows
+expect_rc 1 "$X12" 277 "$F/era-1.835"; lines "$T/out" 1
+has "$T/err" "ST01 is '835', not 277: the set is skipped"
+# docs/277-columns.md lists every column in the order written
+h=$("$X12" 277 "$R" 2>/dev/null | head -1 | tr -d '\r')
+d=$(python3 "$SRC/tests/doc_columns.py" "$SRC/docs/277-columns.md" "$h" "Columns are only ever added at the end.")
+[ -n "$h" ] && [ "$h" = "$d" ] && ok || bad "docs/277-columns.md documents '$d', the header is '$h'"
 
 echo "cli_835_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,665 @@
+/* The 277CA reader: a consumer of the walker's loop events over 005010X214
+ * transaction sets that hands on one status record per 2200B, 2200C, 2200D
+ * and 2220D (ack277.h).  Each level's names and record live in an arena of
+ * their own, reset when a new instance of the level starts, so memory is
+ * bounded by one claim. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <x12/ack277.h>
+#include <x12/amount.h>
+#include <x12/arena.h>
+
+#include "internal.h"
+#include "spec_model.h"
+
+#define IS(v, lit) ((v).len == sizeof(lit) - 1 && x12__slice_is((v), (lit)))
+
+/* The arenas: the set (payer, receiver and the receiver's record), the
+ * provider (names and record), the patient (names), the claim and the line. */
+enum { A_SET, A_PROV, A_PAT, A_CLAIM, A_LINE, N_ARENAS };
+
+/* The text a record gathers (codes, messages) kept at most this long; more
+ * is said by a warning, never cut silently. */
+#define MAX_GATHERED 4096
+
+typedef struct rec {
+    x12_ack277_status s;
+    char *codes, *message; /* gathered: s.codes and s.message point here */
+    size_t ncodes, nmessage;
+    int accepted, rejected; /* a category seen says so (kind()) */
+    int open, sent, said_long;
+} rec;
+
+struct x12_ack277_reader {
+    x12_allocator alloc;
+    int has_alloc;
+    x12_ack277_callbacks cb;
+    void *ctx;
+    x12_walker *w;
+    x12_arena *a[N_ARENAS];
+    int nomem, stopped, in_set;
+    /* the names of the levels above */
+    const char *payer_name, *payer_id, *receiver_name, *receiver_id;
+    const char *provider_name, *provider_id, *patient_last, *patient_first, *member_id;
+    int have_provider_name, have_patient;
+    rec lv[4]; /* by x12_ack277_level */
+    uint32_t line_no;
+    const x12_walk_event *ev;
+};
+
+X12_API const char *x12_ack277_level_name(x12_ack277_level level)
+{
+    static const char *const N[] = {"receiver", "provider", "claim", "line"};
+    return (unsigned)level < 4 ? N[level] : "";
+}
+
+/* Is `code` one of the space-separated words of `list`? */
+static int word_in(const char *code, size_t n, const char *list)
+{
+    for (const char *p = list; *p;) {
+        size_t m = strcspn(p, " ");
+        if (m == n && !memcmp(p, code, n))
+            return 1;
+        p += m;
+        while (*p == ' ')
+            p++;
+    }
+    return 0;
+}
+
+/* Claim Status Category Codes (X12 external code list 507): A3 returned as
+ * unprocessable, A4 not found, A6 rejected for missing information, A7 for
+ * invalid information, A8 for a relational field in error (2); A0 forwarded,
+ * A1 received, A2 accepted into adjudication, A5 split (1); else 0. */
+static int kind(const char *cat, size_t n)
+{
+    if (word_in(cat, n, "A3 A4 A6 A7 A8"))
+        return 2;
+    return word_in(cat, n, "A0 A1 A2 A5") ? 1 : 0;
+}
+
+/* 005010X214 STC03: U reject, WQ accept. */
+static const char *verdict(int accepted, int rejected, const char *action)
+{
+    if (rejected || (action && !strcmp(action, "U")))
+        return "rejected";
+    return accepted ? "accepted" : "other";
+}
+
+X12_API const char *x12_ack277_verdict(const char *categories, const char *action)
+{
+    int acc = 0, rej = 0;
+    for (const char *p = categories ? categories : ""; *p;) {
+        size_t m = strcspn(p, " ");
+        int k = kind(p, m);
+        acc |= k == 1;
+        rej |= k == 2;
+        p += m;
+        while (*p == ' ')
+            p++;
+    }
+    return verdict(acc, rej, action);
+}
+
+/* --- findings ------------------------------------------------------------- */
+
+static void finding(x12_ack277_reader *r, const x12_segment *s, x12_status code, x12_severity sev,
+                    uint16_t el, const char *detail)
+{
+    if (!r->cb.finding)
+        return;
+    x12_finding f;
+    memset(&f, 0, sizeof f);
+    f.err.code = code;
+    f.err.msg = x12_status_message(code);
+    f.err.byte_offset = s->byte_offset;
+    f.err.segment_index = s->segment_index;
+    f.err.set_position = s->set_position;
+    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
+             s->id.ptr);
+    f.err.element_pos = el;
+    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail ? detail : "");
+    f.severity = sev;
+    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
+    f.loop_id = r->ev && r->ev->loop_id ? r->ev->loop_id : "";
+    r->cb.finding(r->ctx, &f);
+}
+
+/* --- values --------------------------------------------------------------- */
+
+static x12_slice elem(const x12_segment *s, unsigned pos)
+{
+    return pos >= 1 && pos <= s->element_count ? s->elements[pos] : (x12_slice){NULL, 0};
+}
+
+static const char *dup(x12_ack277_reader *r, int arena, x12_slice v)
+{
+    if (!v.len)
+        return "";
+    char *p = x12_arena_strndup(r->a[arena], v.ptr, v.len);
+    if (!p) {
+        r->nomem = 1;
+        return "";
+    }
+    return p;
+}
+
+static const char *el(x12_ack277_reader *r, int arena, const x12_segment *s, unsigned pos)
+{
+    return dup(r, arena, elem(s, pos));
+}
+
+static const char *comp(x12_ack277_reader *r, int arena, const x12_segment *s, unsigned pos,
+                        unsigned c)
+{
+    return dup(r, arena, x12_element_component(s, elem(s, pos), c));
+}
+
+/* Element `pos` as cents into *v; 0 when it is one, else an error names it. */
+static int cents(x12_ack277_reader *r, const x12_segment *s, unsigned pos, int64_t *v)
+{
+    x12_slice e = elem(s, pos);
+    *v = 0;
+    if (!e.len)
+        return -1;
+    if (x12_amount_parse(e, v) == X12_OK)
+        return 0;
+    *v = 0;
+    finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)pos,
+            "an amount that is not a whole number of cents");
+    return -1;
+}
+
+static int count(const x12_segment *s, unsigned pos, uint32_t *v)
+{
+    x12_slice e = elem(s, pos);
+    uint64_t n = 0;
+    if (!e.len || e.len > 9)
+        return -1;
+    for (size_t i = 0; i < e.len; i++) {
+        if (!x12__is_digit(e.ptr[i]))
+            return -1;
+        n = n * 10 + (uint64_t)(e.ptr[i] - '0');
+    }
+    *v = (uint32_t)n;
+    return 0;
+}
+
+/* Appends `sep` and `text` to a gathered string of record `k`'s arena. */
+static void gather(x12_ack277_reader *r, int arena, rec *k, char **buf, size_t *len,
+                   const char *sep, const char *text, size_t n, const x12_segment *s)
+{
+    if (!n)
+        return;
+    size_t add = (*len ? strlen(sep) : 0) + n;
+    if (*len + add > MAX_GATHERED) {
+        if (!k->said_long) {
+            k->said_long = 1;
+            finding(r, s, X12_ERR_CLAIM_COUNT, X12_SEV_WARNING, 0,
+                    "statuses past 4 KiB of codes and messages are not carried");
+        }
+        return;
+    }
+    char *p = x12_arena_alloc(r->a[arena], *len + add + 1);
+    if (!p) {
+        r->nomem = 1;
+        return;
+    }
+    size_t at = 0;
+    if (*len) {
+        memcpy(p, *buf, *len);
+        at = *len;
+        memcpy(p + at, sep, strlen(sep));
+        at += strlen(sep);
+    }
+    memcpy(p + at, text, n);
+    p[at + n] = '\0';
+    *buf = p;
+    *len = at + n;
+}
+
+static const int ARENA_OF[4] = {A_SET, A_PROV, A_CLAIM, A_LINE};
+
+static void rec_start(x12_ack277_reader *r, x12_ack277_level lv)
+{
+    rec *k = &r->lv[lv];
+    memset(k, 0, sizeof *k);
+    x12_ack277_status *s = &k->s;
+    s->level = lv;
+    s->trace = s->claim_id = s->category = s->status_code = s->entity = "";
+    s->status_date = s->action = s->codes = s->message = "";
+    s->payer_claim_number = s->clearinghouse_trace = s->bill_type = "";
+    s->service_from = s->service_to = "";
+    s->procedure_qualifier = s->procedure = s->modifiers = s->revenue_code = s->units = "";
+    s->line_control_number = "";
+    k->open = 1;
+}
+
+/* One C043 composite (STC01, STC10, STC11) into the record's codes. */
+static void add_status(x12_ack277_reader *r, rec *k, int arena, const x12_segment *s, unsigned pos)
+{
+    x12_slice v = elem(s, pos);
+    if (!v.len)
+        return;
+    /* CATEGORY:CODE[:ENTITY] whatever the component separator */
+    char buf[128];
+    size_t n = 0;
+    for (unsigned c = 1; c <= 3; c++) {
+        x12_slice p = x12_element_component(s, v, c);
+        if (!p.len && c == 3)
+            break;
+        if (c > 1 && n < sizeof buf)
+            buf[n++] = ':';
+        size_t m = p.len < sizeof buf - n ? p.len : sizeof buf - n;
+        memcpy(buf + n, p.ptr, m);
+        n += m;
+    }
+    gather(r, arena, k, &k->codes, &k->ncodes, " ", buf, n, s);
+    k->s.codes = k->codes ? k->codes : "";
+    x12_slice cat = x12_element_component(s, v, 1);
+    int kd = kind(cat.ptr ? cat.ptr : "", cat.len);
+    k->accepted |= kd == 1;
+    k->rejected |= kd == 2;
+}
+
+static void read_stc(x12_ack277_reader *r, x12_ack277_level lv, const x12_segment *s)
+{
+    rec *k = &r->lv[lv];
+    int a = ARENA_OF[lv];
+    x12_ack277_status *st = &k->s;
+    if (!st->category[0] && !st->status_code[0]) {
+        st->category = comp(r, a, s, 1, 1);
+        st->status_code = comp(r, a, s, 1, 2);
+        st->entity = comp(r, a, s, 1, 3);
+        st->status_date = el(r, a, s, 2);
+        st->action = el(r, a, s, 3);
+        /* 005010X214 2220D STC04 is Not Used: a line's amount is SVC02 */
+        if (lv != X12_ACK277_LINE && cents(r, s, 4, &st->amount_cents) == 0)
+            st->has_amount = 1;
+    }
+    add_status(r, k, a, s, 1);
+    add_status(r, k, a, s, 10);
+    add_status(r, k, a, s, 11);
+    x12_slice msg = elem(s, 12);
+    gather(r, a, k, &k->message, &k->nmessage, "; ", msg.ptr, msg.len, s);
+    st->message = k->message ? k->message : "";
+}
+
+static void read_dates(x12_ack277_reader *r, x12_ack277_status *st, int a, const x12_segment *s)
+{
+    /* DTP*472: D8 CCYYMMDD, RD8 CCYYMMDD-CCYYMMDD */
+    x12_slice v = elem(s, 3);
+    const char *dash = v.len ? memchr(v.ptr, '-', v.len) : NULL;
+    if (IS(elem(s, 2), "RD8") && dash) {
+        st->service_from = dup(r, a, (x12_slice){v.ptr, (size_t)(dash - v.ptr)});
+        st->service_to = dup(r, a, (x12_slice){dash + 1, v.len - (size_t)(dash - v.ptr) - 1});
+    } else {
+        st->service_from = st->service_to = dup(r, a, v);
+    }
+}
+
+/* --- records out ---------------------------------------------------------- */
+
+static void send(x12_ack277_reader *r, x12_ack277_level lv)
+{
+    rec *k = &r->lv[lv];
+    if (!k->open || k->sent || r->stopped)
+        return;
+    k->sent = 1;
+    x12_ack277_status *s = &k->s;
+    s->payer_name = r->payer_name;
+    s->payer_id = r->payer_id;
+    s->receiver_name = r->receiver_name;
+    s->receiver_id = r->receiver_id;
+    int below_receiver = lv != X12_ACK277_RECEIVER, below_provider = lv >= X12_ACK277_CLAIM;
+    s->provider_name = below_receiver ? r->provider_name : "";
+    s->provider_id = below_receiver ? r->provider_id : "";
+    s->patient_last_name = below_provider ? r->patient_last : "";
+    s->patient_first_name = below_provider ? r->patient_first : "";
+    s->member_id = below_provider ? r->member_id : "";
+    if (lv == X12_ACK277_LINE) {
+        /* a line carries its claim's identity */
+        const x12_ack277_status *c = &r->lv[X12_ACK277_CLAIM].s;
+        s->claim_id = s->trace = c->claim_id;
+        s->payer_claim_number = c->payer_claim_number;
+        s->clearinghouse_trace = c->clearinghouse_trace;
+        s->bill_type = c->bill_type;
+    }
+    s->status = verdict(k->accepted, k->rejected, s->action);
+    if (!r->nomem && r->cb.status && r->cb.status(r->ctx, s))
+        r->stopped = 1;
+}
+
+/* The claim goes out before its first line, or when it ends. */
+static void close_level(x12_ack277_reader *r, x12_ack277_level lv)
+{
+    send(r, lv);
+    r->lv[lv].open = 0;
+}
+
+/* --- segments -------------------------------------------------------------- */
+
+/* The level a loop's segments belong to, -1 for none. */
+static int level_of(const char *loop)
+{
+    if (!strcmp(loop, "2200B"))
+        return X12_ACK277_RECEIVER;
+    if (!strcmp(loop, "2200C"))
+        return X12_ACK277_PROVIDER;
+    if (!strcmp(loop, "2200D"))
+        return X12_ACK277_CLAIM;
+    if (!strcmp(loop, "2220D"))
+        return X12_ACK277_LINE;
+    return -1;
+}
+
+static void unknown_guide(x12_ack277_reader *r, const x12_segment *s)
+{
+    char detail[96];
+    unsigned e = spec_unread_detail(r->w, s, "005010X214", detail, sizeof detail);
+    finding(r, s, X12_ERR_GUIDE_NOT_READ, X12_SEV_ERROR, (uint16_t)e, detail);
+}
+
+static void other_set(x12_ack277_reader *r, const x12_segment *s)
+{
+    x12_slice st01 = elem(s, 1);
+    char detail[64];
+    snprintf(detail, sizeof detail, "ST01 is '%.*s', not 277: the set is skipped",
+             (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "");
+    finding(r, s, X12_ERR_OTHER_TRANSACTION, X12_SEV_ERROR, 1, detail);
+}
+
+/* A segment of level `lv`; 1 when the record carries it. */
+static int level_segment(x12_ack277_reader *r, int lv, const x12_segment *s)
+{
+    rec *k = &r->lv[lv];
+    x12_ack277_status *st = &k->s;
+    int a = ARENA_OF[lv];
+    x12_slice id = s->id, q = elem(s, 1);
+    if (IS(id, "TRN")) {
+        st->trace = el(r, a, s, 2);
+        if (lv == X12_ACK277_CLAIM)
+            st->claim_id = st->trace;
+    } else if (IS(id, "STC")) {
+        read_stc(r, (x12_ack277_level)lv, s);
+    } else if (IS(id, "QTY") && lv <= X12_ACK277_PROVIDER) {
+        /* 2200B QTY*90 / QTY*AA, 2200C QTY*QA / QTY*QC: accepted, rejected */
+        int acc = IS(q, "90") || IS(q, "QA"), rej = IS(q, "AA") || IS(q, "QC");
+        uint32_t n;
+        if ((!acc && !rej) || count(s, 2, &n) != 0)
+            return 0;
+        if (acc) {
+            st->accepted_count = n;
+            st->has_accepted_count = 1;
+        } else {
+            st->rejected_count = n;
+            st->has_rejected_count = 1;
+        }
+    } else if (IS(id, "AMT") && lv <= X12_ACK277_PROVIDER) {
+        int64_t c;
+        if (IS(q, "YU") && cents(r, s, 2, &c) == 0) {
+            st->accepted_cents = c;
+            st->has_accepted_amount = 1;
+        } else if (IS(q, "YY") && cents(r, s, 2, &c) == 0) {
+            st->rejected_cents = c;
+            st->has_rejected_amount = 1;
+        } else {
+            return 0;
+        }
+    } else if (IS(id, "REF") && lv == X12_ACK277_CLAIM && IS(q, "1K")) {
+        st->payer_claim_number = el(r, a, s, 2);
+    } else if (IS(id, "REF") && lv == X12_ACK277_CLAIM && IS(q, "D9")) {
+        st->clearinghouse_trace = el(r, a, s, 2);
+    } else if (IS(id, "REF") && lv == X12_ACK277_CLAIM && IS(q, "BLT")) {
+        st->bill_type = el(r, a, s, 2);
+    } else if (IS(id, "REF") && lv == X12_ACK277_LINE && IS(q, "FJ")) {
+        st->line_control_number = el(r, a, s, 2);
+    } else if (IS(id, "DTP") && lv >= X12_ACK277_CLAIM && IS(q, "472")) {
+        read_dates(r, st, a, s);
+    } else if (IS(id, "SVC") && lv == X12_ACK277_LINE) {
+        st->procedure_qualifier = comp(r, a, s, 1, 1);
+        st->procedure = comp(r, a, s, 1, 2);
+        char mods[16] = "";
+        size_t n = 0;
+        for (unsigned c = 3; c <= 6; c++) {
+            x12_slice m = x12_element_component(s, elem(s, 1), c);
+            if (!m.len || m.len > 2 || n + 3 >= sizeof mods)
+                continue;
+            if (n)
+                mods[n++] = ':';
+            memcpy(mods + n, m.ptr, m.len);
+            n += m.len;
+        }
+        st->modifiers = dup(r, a, (x12_slice){mods, n});
+        if (cents(r, s, 2, &st->amount_cents) == 0)
+            st->has_amount = 1;
+        st->revenue_code = el(r, a, s, 4);
+        st->units = el(r, a, s, 7);
+    } else {
+        return 0;
+    }
+    return 1;
+}
+
+static void enter(x12_ack277_reader *r, const char *loop)
+{
+    if (!strcmp(loop, "2000A")) {
+        x12_arena_reset(r->a[A_SET]);
+        r->payer_name = r->payer_id = r->receiver_name = r->receiver_id = "";
+    } else if (!strcmp(loop, "2000C")) {
+        x12_arena_reset(r->a[A_PROV]);
+        r->provider_name = r->provider_id = "";
+        r->have_provider_name = 0;
+    } else if (!strcmp(loop, "2000D")) {
+        x12_arena_reset(r->a[A_PAT]);
+        r->patient_last = r->patient_first = r->member_id = "";
+    } else if (!strcmp(loop, "2200B")) {
+        rec_start(r, X12_ACK277_RECEIVER);
+    } else if (!strcmp(loop, "2200C")) {
+        rec_start(r, X12_ACK277_PROVIDER);
+    } else if (!strcmp(loop, "2200D")) {
+        x12_arena_reset(r->a[A_CLAIM]);
+        x12_arena_reset(r->a[A_LINE]);
+        rec_start(r, X12_ACK277_CLAIM);
+        r->line_no = 0;
+    } else if (!strcmp(loop, "2220D")) {
+        send(r, X12_ACK277_CLAIM); /* a claim before its lines */
+        x12_arena_reset(r->a[A_LINE]);
+        rec_start(r, X12_ACK277_LINE);
+        r->lv[X12_ACK277_LINE].s.line_number = ++r->line_no;
+    }
+}
+
+static void leave(x12_ack277_reader *r, const char *loop)
+{
+    int lv = level_of(loop);
+    if (lv >= 0)
+        close_level(r, (x12_ack277_level)lv);
+}
+
+static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
+{
+    const x12_segment *s = ev->seg;
+    const char *loop = ev->loop_id ? ev->loop_id : "";
+    if (IS(s->id, "ST")) {
+        r->in_set = IS(elem(s, 1), "277");
+        if (!r->in_set)
+            other_set(r, s);
+        else if (!ev->spec)
+            unknown_guide(r, s);
+        if (!ev->spec)
+            r->in_set = 0;
+        return;
+    }
+    if (!r->in_set)
+        return;
+    if (IS(s->id, "SE")) {
+        r->in_set = 0;
+        return;
+    }
+    int carried = 1, lv = level_of(loop);
+    if (lv >= 0 && r->lv[lv].open) {
+        carried = level_segment(r, lv, s);
+    } else if (IS(s->id, "NM1")) {
+        /* 2100A payer, 2100B receiver, 2100C billing provider, 2100D patient */
+        if (!strcmp(loop, "2100A")) {
+            r->payer_name = el(r, A_SET, s, 3);
+            r->payer_id = el(r, A_SET, s, 9);
+        } else if (!strcmp(loop, "2100B")) {
+            r->receiver_name = el(r, A_SET, s, 3);
+            r->receiver_id = el(r, A_SET, s, 9);
+        } else if (!strcmp(loop, "2100C") && !r->have_provider_name) {
+            r->provider_name = el(r, A_PROV, s, 3);
+            r->provider_id = el(r, A_PROV, s, 9);
+            r->have_provider_name = 1;
+        } else if (!strcmp(loop, "2100D")) {
+            r->patient_last = el(r, A_PAT, s, 3);
+            r->patient_first = el(r, A_PAT, s, 4);
+            r->member_id = el(r, A_PAT, s, 9);
+        } else {
+            carried = 0;
+        }
+    } else if (!IS(s->id, "HL") && !IS(s->id, "BHT")) {
+        carried = 0; /* 2200A (the transmission's receipt), a segment placed nowhere */
+    }
+    if (!carried)
+        finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, NULL);
+}
+
+static int on_event(void *ctx, const x12_walk_event *ev)
+{
+    x12_ack277_reader *r = ctx;
+    r->ev = ev;
+    if (ev->kind == X12_WALK_SEGMENT)
+        segment(r, ev);
+    else if (r->in_set && ev->loop_id && ev->kind == X12_WALK_ENTER)
+        enter(r, ev->loop_id);
+    else if (ev->loop_id && ev->kind == X12_WALK_LEAVE)
+        leave(r, ev->loop_id);
+    r->ev = NULL;
+    return r->stopped || r->nomem;
+}
+
+static void on_finding(void *ctx, const x12_finding *f)
+{
+    x12_ack277_reader *r = ctx;
+    if (r->cb.finding)
+        r->cb.finding(r->ctx, f);
+}
+
+/* --- the reader ------------------------------------------------------------ */
+
+X12_API x12_ack277_reader *x12_ack277_reader_new(const x12_ack277_callbacks *cb, void *ctx,
+                                                 const x12_allocator *alloc)
+{
+    x12_ack277_reader *r = alloc ? alloc->malloc(alloc->ctx, sizeof *r) : malloc(sizeof *r);
+    if (!r)
+        return NULL;
+    memset(r, 0, sizeof *r);
+    if (alloc) {
+        r->alloc = *alloc;
+        r->has_alloc = 1;
+    }
+    if (cb)
+        r->cb = *cb;
+    r->ctx = ctx;
+    int ok = 1;
+    for (int i = 0; i < N_ARENAS; i++)
+        ok &= (r->a[i] = x12_arena_new(alloc)) != NULL;
+    x12_walker_callbacks wc = {on_event, on_finding};
+    r->w = ok ? x12_walker_new_alloc(&wc, r, 0, alloc) : NULL;
+    if (!r->w) {
+        x12_ack277_reader_free(r);
+        return NULL;
+    }
+    r->payer_name = r->payer_id = r->receiver_name = r->receiver_id = "";
+    r->provider_name = r->provider_id = r->patient_last = r->patient_first = r->member_id = "";
+    return r;
+}
+
+static x12_status status_of(x12_ack277_reader *r, x12_status s)
+{
+    return r->nomem ? X12_ERR_NOMEM : r->stopped ? X12_ERR_STOPPED : s;
+}
+
+X12_API x12_status x12_ack277_reader_segment(x12_ack277_reader *r, const x12_segment *seg)
+{
+    if (r->nomem || r->stopped)
+        return status_of(r, X12_OK);
+    x12_status s = x12_walker_segment(r->w, seg);
+    if (s == X12_ERR_NOMEM)
+        r->nomem = 1;
+    return status_of(r, s == X12_ERR_STOPPED ? X12_OK : s);
+}
+
+X12_API void x12_ack277_reader_error(x12_ack277_reader *r, const x12_error *err)
+{
+    x12_walker_reader_error(r->w, err);
+}
+
+X12_API x12_status x12_ack277_reader_finish(x12_ack277_reader *r)
+{
+    if (r->nomem || r->stopped)
+        return status_of(r, X12_OK);
+    /* the walker leaves the loops of a set cut short: their records go out */
+    x12_status s = x12_walker_finish(r->w);
+    if (s == X12_ERR_NOMEM)
+        r->nomem = 1;
+    return status_of(r, s == X12_ERR_STOPPED ? X12_OK : s);
+}
+
+X12_API void x12_ack277_reader_free(x12_ack277_reader *r)
+{
+    if (!r)
+        return;
+    x12_walker_free(r->w);
+    for (int i = 0; i < N_ARENAS; i++)
+        x12_arena_free(r->a[i]);
+    if (r->has_alloc)
+        r->alloc.free(r->alloc.ctx, r);
+    else
+        free(r);
+}
+
+static int file_segment(void *ctx, const x12_segment *seg)
+{
+    return x12_ack277_reader_segment(ctx, seg) != X12_OK;
+}
+
+static void file_error(void *ctx, const x12_error *e)
+{
+    x12_ack277_reader_error(ctx, e);
+}
+
+X12_API x12_status x12_ack277_read_file(const char *path, const x12_reader_options *opts,
+                                        const x12_ack277_callbacks *cb, void *ctx, x12_error *err)
+{
+    if (err)
+        memset(err, 0, sizeof *err);
+    x12_reader_options lenient;
+    if (!opts) {
+        x12_reader_options_init(&lenient);
+        lenient.flags = X12_READ_LENIENT;
+        opts = &lenient;
+    }
+    x12_ack277_reader *r = x12_ack277_reader_new(cb, ctx, opts->alloc);
+    if (!r)
+        return X12_ERR_NOMEM;
+    x12_reader_callbacks rc = {file_segment, file_error};
+    x12_status s = x12_read_file(path, opts, &rc, r);
+    x12_status fs = x12_ack277_reader_finish(r);
+    if (r->nomem)
+        s = X12_ERR_NOMEM;
+    else if (r->stopped)
+        s = X12_ERR_STOPPED;
+    else if (s == X12_OK)
+        s = fs;
+    if (s != X12_OK && s != X12_ERR_STOPPED && err && err->code == X12_OK) {
+        err->code = s;
+        err->msg = x12_status_message(s);
+    }
+    x12_ack277_reader_free(r);
+    return s;
+}
