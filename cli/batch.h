@@ -46,7 +46,7 @@ typedef struct batch_counts {
     uint64_t bytes;           /* decompressed */
     uint32_t interchanges;
     uint32_t sets;
-    uint32_t sets_837, sets_835, sets_other;
+    uint32_t sets_837, sets_835, sets_277, sets_other;
     uint32_t claims;          /* 837 claims (2300 CLM) */
     uint32_t claim_payments;  /* 835 claim payments (2100 CLP) */
     int64_t billed;           /* cents: sum of CLM02 */
@@ -58,6 +58,7 @@ typedef struct batch_counts {
     uint32_t ledger_matched;  /* claim payments matched as they were ingested */
     uint32_t acks;            /* acknowledgement interchanges written */
     uint32_t ack_accepted, ack_with_errors, ack_rejected; /* transaction sets */
+    uint32_t claims_acknowledged, claims_rejected; /* 277CA claim records (2200D) */
 } batch_counts;
 
 void batch_counts_add(batch_counts *sum, const batch_counts *c);

@@ -26,6 +26,7 @@
 #include <x12/ack.h>
 #include <x12/claim.h>
 #include <x12/json.h>
+#include <x12/ack277.h>
 #include <x12/remit.h>
 #include <x12/walk.h>
 
@@ -46,6 +47,7 @@ void batch_counts_add(batch_counts *s, const batch_counts *c)
     s->sets += c->sets;
     s->sets_837 += c->sets_837;
     s->sets_835 += c->sets_835;
+    s->sets_277 += c->sets_277;
     s->sets_other += c->sets_other;
     s->claims += c->claims;
     s->claim_payments += c->claim_payments;
@@ -63,6 +65,8 @@ void batch_counts_add(batch_counts *s, const batch_counts *c)
     s->ack_accepted += c->ack_accepted;
     s->ack_with_errors += c->ack_with_errors;
     s->ack_rejected += c->ack_rejected;
+    s->claims_acknowledged += c->claims_acknowledged;
+    s->claims_rejected += c->claims_rejected;
 }
 
 uint32_t batch_counts_errors(const batch_counts *c)
@@ -176,7 +180,7 @@ void batch_identify(const batch_run *r, batch_file *f)
 
 /* --- read: validate, convert, acknowledge ---------------------------------- */
 
-enum { OUT_FINDINGS, OUT_CLAIMS, OUT_ACK, OUT_ROWS, NOUT = OUT_ROWS + 8 };
+enum { OUT_FINDINGS, OUT_CLAIMS, OUT_ACK, OUT_ROWS, OUT_STATUS = OUT_ROWS + 8, NOUT = OUT_STATUS + 2 };
 
 #define BATCH_LEDGER_WAIT_MS 10000 /* x12_ledger_open()'s default */
 
@@ -187,6 +191,8 @@ typedef struct fctx {
     x12_claim_reader *cr;
     x12_remit_reader *rr;
     x12_remit_rows *rows[8];
+    x12_ack277_reader *sr;        /* 277CA: status records ... */
+    x12_ack277_rows *srows[2];    /* ... as CSV and NDJSON */
     x12_ack *ack;
     bout out[NOUT];
     int unreadable;   /* a reader error: syntax, envelope, gzip, limit */
@@ -199,13 +205,14 @@ typedef struct fctx {
                               file is ingested by a second read, in batch_finish) */
     int spooled;           /* ... through a spool (several workers) */
     int feed_failed;       /* it said stop: x12_ledger_feed_end() tells why */
-    int set_kind;          /* the set being read: 837, 835, other (0) or none (-1) */
-    int claims_open, rows_open; /* the conversions' outputs (opened at the first set) */
+    int set_kind;          /* the set being read: 837, 835, 277, other (0) or none (-1) */
+    int claims_open, rows_open, status_open; /* the conversions' outputs (opened at the first set) */
     int open_failed;            /* ... one could not be opened mid-read (reason set) */
 } fctx;
 
 static int open_claims(fctx *c);
 static int open_rows(fctx *c);
+static int open_status(fctx *c);
 
 static const char *SEV[] = {"error", "warning", "info"};
 static const char *LEVEL[] = {"claim", "line", "adjustment", "plb"};
@@ -280,12 +287,16 @@ static int on_segment(void *ctx, const x12_segment *seg)
         } else if (v.len == 3 && memcmp(v.ptr, "835", 3) == 0) {
             k->sets_835++;
             c->set_kind = 835;
+        } else if (v.len == 3 && memcmp(v.ptr, "277", 3) == 0) {
+            k->sets_277++;
+            c->set_kind = 277;
         } else {
             k->sets_other++;
         }
         /* a file that holds both kinds gets both conversions */
         if ((c->set_kind == 837 && !c->claims_open && open_claims(c) != 0) ||
-            (c->set_kind == 835 && !c->rows_open && open_rows(c) != 0)) {
+            (c->set_kind == 835 && !c->rows_open && open_rows(c) != 0) ||
+            (c->set_kind == 277 && !c->status_open && open_status(c) != 0)) {
             c->open_failed = 1;
             return 1;
         }
@@ -306,6 +317,8 @@ static int on_segment(void *ctx, const x12_segment *seg)
         return 1;
     if (c->rr && (kind < 0 || kind == 835) && x12_remit_reader_segment(c->rr, seg) == X12_ERR_NOMEM)
         return 1;
+    if (c->sr && (kind < 0 || kind == 277) && x12_ack277_reader_segment(c->sr, seg) == X12_ERR_NOMEM)
+        return 1;
     return 0;
 }
 
@@ -317,6 +330,8 @@ static void on_reader_error(void *ctx, const x12_error *e)
         x12_claim_reader_error(c->cr, e);
     if (c->rr)
         x12_remit_reader_error(c->rr, e);
+    if (c->sr)
+        x12_ack277_reader_error(c->sr, e);
 }
 
 static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *cx)
@@ -374,6 +389,20 @@ static int on_remit_plb(void *ctx, const x12_remit_payment *p, const x12_remit_p
             c->out_error = 1;
     if (c->feed && !c->feed_claims && !c->feed_failed && x12_ledger_feed_plb(c->feed, p, e))
         c->feed_failed = 1;
+    return 0;
+}
+
+/* A 277CA status record: a row in both formats; a claim's counted. */
+static int on_ack277(void *ctx, const x12_ack277_status *s)
+{
+    fctx *c = ctx;
+    if (s->level == X12_ACK277_CLAIM) {
+        c->f->counts.claims_acknowledged++;
+        c->f->counts.claims_rejected += strcmp(s->status, "rejected") == 0;
+    }
+    for (int i = 0; i < 2; i++)
+        if (c->srows[i] && x12_ack277_rows_add(c->srows[i], s) != X12_OK)
+            c->out_error = 1;
     return 0;
 }
 
@@ -438,9 +467,12 @@ static void close_all(fctx *c)
     x12_walker_free(c->w);
     x12_claim_reader_free(c->cr);
     x12_remit_reader_free(c->rr);
+    x12_ack277_reader_free(c->sr);
     x12_ack_free(c->ack);
     for (int i = 0; i < 8; i++)
         x12_remit_rows_free(c->rows[i]);
+    for (int i = 0; i < 2; i++)
+        x12_ack277_rows_free(c->srows[i]);
     for (int i = 0; i < NOUT; i++)
         bout_discard(&c->out[i]);
 }
@@ -473,11 +505,30 @@ static int open_rows(fctx *c)
     return 0;
 }
 
+/* The 277CA conversion's outputs: its status records, CSV and NDJSON. */
+static int open_status(fctx *c)
+{
+    for (int i = 0; i < 2; i++) {
+        if (bout_open(c->r, &c->out[OUT_STATUS + i], "status", c->f->rel, i ? ".277.ndjson" : ".277.csv",
+                      1) != 0)
+            return fail(c->f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno)),
+                   -1;
+        c->srows[i] = x12_ack277_rows_new(0, i ? X12_ROWS_JSON : X12_ROWS_CSV, bout_write,
+                                          &c->out[OUT_STATUS + i]);
+        if (!c->srows[i])
+            return fail(c->f, BO_FAILED, "%s", "out of memory"), -1;
+        x12_ack277_rows_set_file(c->srows[i], c->f->rel);
+    }
+    c->status_open = 1;
+    return 0;
+}
+
 /* Stage 1: one pass over the file.  Returns 0 when it was read (with or
  * without findings), 1 when it must be quarantined, -1 on failure. */
 static int stage_read(batch_run *r, batch_file *f, fctx *c)
 {
-    int is837 = strcmp(f->st01, "837") == 0, is835 = strcmp(f->st01, "835") == 0;
+    int is837 = strcmp(f->st01, "837") == 0, is835 = strcmp(f->st01, "835") == 0,
+        is277 = strcmp(f->st01, "277") == 0;
     memset(c, 0, sizeof *c);
     c->r = r;
     c->f = f;
@@ -499,13 +550,16 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     c->cr = x12_claim_reader_new(&ccb, c, 0, NULL);
     x12_remit_callbacks rcb = {on_remit_payment, on_remit_claim, on_remit_plb, NULL, on_claim_finding};
     c->rr = x12_remit_reader_new(&rcb, c, 0, NULL);
-    if (!c->cr || !c->rr)
+    x12_ack277_callbacks scb = {on_ack277, on_claim_finding};
+    c->sr = x12_ack277_reader_new(&scb, c, NULL);
+    if (!c->cr || !c->rr || !c->sr)
         return fail(f, BO_FAILED, "%s", "out of memory"), -1;
     for (int k = 0; k < r->nspecs; k++) {
         x12_claim_reader_use_spec(c->cr, r->specs[k]);
         x12_remit_reader_use_spec(c->rr, r->specs[k]);
     }
-    if ((is837 && open_claims(c) != 0) || (is835 && open_rows(c) != 0))
+    if ((is837 && open_claims(c) != 0) || (is835 && open_rows(c) != 0) ||
+        (is277 && open_status(c) != 0))
         return -1;
     if (r->ack) {
         x12_ack_options ao;
@@ -569,6 +623,11 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
         x12_claim_reader_finish(c->cr);
     if (c->rr)
         x12_remit_reader_finish(c->rr);
+    if (c->sr)
+        x12_ack277_reader_finish(c->sr);
+    for (int i = 0; i < 2; i++)
+        if (c->srows[i] && x12_ack277_rows_finish(c->srows[i]) != X12_OK)
+            c->out_error = 1;
     for (int i = 0; i < 8; i++)
         if (c->rows[i] && x12_remit_rows_finish(c->rows[i]) != X12_OK)
             c->out_error = 1;

@@ -87,6 +87,7 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
     json_object_set_new(sets, "total", json_integer(c->sets));
     json_object_set_new(sets, "837", json_integer(c->sets_837));
     json_object_set_new(sets, "835", json_integer(c->sets_835));
+    json_object_set_new(sets, "277", json_integer(c->sets_277));
     json_object_set_new(sets, "other", json_integer(c->sets_other));
     json_object_set_new(o, "interchanges", json_integer(c->interchanges));
     json_object_set_new(o, "transaction_sets", sets);
@@ -94,6 +95,8 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
     json_t *claims = json_object();
     json_object_set_new(claims, "submitted", json_integer(c->claims));
     json_object_set_new(claims, "paid", json_integer(c->claim_payments));
+    json_object_set_new(claims, "acknowledged", json_integer(c->claims_acknowledged));
+    json_object_set_new(claims, "rejected", json_integer(c->claims_rejected));
     json_object_set_new(o, "claims", claims);
     json_t *amounts = json_object();
     json_object_set_new(amounts, "billed", money(c->billed));
@@ -215,13 +218,17 @@ static char *summary_text(const batch_run *r, const batch_totals *t)
             t->found, t->by_outcome[BO_DONE], t->by_outcome[BO_SKIPPED],
             t->by_outcome[BO_DUPLICATE], t->by_outcome[BO_DUPLICATE] == 1 ? "" : "s",
             t->by_outcome[BO_QUARANTINED], t->by_outcome[BO_FAILED], t->with_errors);
-    fprintf(m, "transaction sets: %u (837: %u, 835: %u, other: %u) in %u interchange%s\n", c->sets,
-            c->sets_837, c->sets_835, c->sets_other, c->interchanges,
+    fprintf(m, "transaction sets: %u (837: %u, 835: %u, 277: %u, other: %u) in %u interchange%s\n",
+            c->sets, c->sets_837, c->sets_835, c->sets_277, c->sets_other, c->interchanges,
             c->interchanges == 1 ? "" : "s");
     x12_amount_format(c->billed, X12_AMOUNT_DECIMAL2, b1, sizeof b1);
     x12_amount_format(c->paid, X12_AMOUNT_DECIMAL2, b2, sizeof b2);
-    fprintf(m, "claims:           %u submitted (837), %u claim payments (835)\n", c->claims,
+    fprintf(m, "claims:           %u submitted (837), %u claim payments (835)", c->claims,
             c->claim_payments);
+    if (c->sets_277)
+        fprintf(m, ", %u acknowledged by 277CA (%u rejected)", c->claims_acknowledged,
+                c->claims_rejected);
+    fprintf(m, "\n");
     fprintf(m, "amounts:          billed %s, paid %s\n", b1, b2);
     uint64_t tot[3] = {0, 0, 0};
     for (int s = 0; s < 8; s++)

@@ -84,6 +84,7 @@ for f in findings/837p.x12.ndjson claims/837p.x12.claims.ndjson claims/sub/more-
   [ -f "$OUT/$f" ] && ok || bad "missing output $f"
 done
 [ ! -e "$OUT/claims/truncated.x12.claims.ndjson" ] && ok || bad "a quarantined file was converted"
+[ ! -e "$OUT/status" ] && ok || bad "status rows written for an inbox without a 277CA"
 [ ! -e "$OUT/remits/sub/copy-of-835.dat.claim.csv" ] && ok || bad "a duplicate was converted"
 cmp -s "$OUT/quarantine/truncated.x12" "$IN/truncated.x12" && ok || bad "quarantine copy differs"
 [ -f "$IN/truncated.x12" ] && ok || bad "the input was moved"
@@ -155,6 +156,27 @@ ledger "$T/mx/os/x12-ledger.sqlite" >"$T/mx/ls"
 cmp -s "$T/mx/l1" "$T/mx/ls" && ok || bad "mixed file: ledger differs from the two files apart"
 cmp -s "$T/mx/l2" "$T/mx/ls" && ok || bad "mixed file, --jobs 2: ledger differs"
 [ "$(outputs "$T/mx/o1")" = "$(outputs "$T/mx/o2")" ] && ok || bad "mixed file: --jobs 2 outputs differ"
+
+# --- 277CA claim acknowledgements: status rows as x12 277 writes them, claims
+# acknowledged and rejected counted; a file with an 837 and a 277CA gets both;
+# --jobs 2 the same ---------------------------------------------------------------
+mkdir -p "$T/sc/in"
+cp "$SRC/fixtures/demo-inbox/ack-2026-11-26.277" "$T/sc/in/"
+cat "$IN/837p.x12" "$SRC/fixtures/demo-inbox/ack-2026-11-26.277" >"$T/sc/in/both.x12"
+expect_rc 0 "$X12" batch --in "$T/sc/in" --out "$T/sc/o1" --quiet
+expect_rc 0 "$X12" batch --in "$T/sc/in" --out "$T/sc/o2" --quiet --jobs 2
+eq "$(jget "$T/sc/o1/summary.json" transaction_sets.277)" 2 "277CA: sets"
+eq "$(jget "$T/sc/o1/summary.json" claims.acknowledged)" 40 "277CA: claims acknowledged"
+eq "$(jget "$T/sc/o1/summary.json" claims.rejected)" 2 "277CA: claims rejected"
+eq "$(jget "$T/sc/o1/summary.json" claims.submitted)" 40 "277CA beside an 837: its claims"
+"$X12" 277 "$SRC/fixtures/demo-inbox/ack-2026-11-26.277" | sed 's|^[^,]*,||' >"$T/sc/want"
+sed 's|^[^,]*,||' "$T/sc/o1/status/ack-2026-11-26.277.277.csv" | cmp -s - "$T/sc/want" && ok ||
+  bad "277CA: the batch's status rows differ from x12 277's"
+has "$T/sc/o1/status/both.x12.277.ndjson" '"level":"claim","status":"rejected","claim_id":"XWMU0000004"'
+has "$T/sc/o1/summary.txt" "acknowledged by 277CA (2 rejected)"
+[ -f "$T/sc/o1/claims/both.x12.claims.ndjson" ] && ok || bad "277CA beside an 837: no claims JSON"
+[ ! -e "$T/sc/o1/claims/ack-2026-11-26.277.claims.ndjson" ] && ok || bad "277CA alone: claims JSON written"
+[ "$(outputs "$T/sc/o1")" = "$(outputs "$T/sc/o2")" ] && ok || bad "277CA: --jobs 2 outputs differ"
 
 # --- an input named near the 255-byte limit: done, its outputs named with a cut
 # name and a hash (the same for all of them), not failed night after night
