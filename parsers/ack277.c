@@ -243,18 +243,23 @@ static void add_status(x12_ack277_reader *r, rec *k, int arena, const x12_segmen
     x12_slice v = elem(s, pos);
     if (!v.len)
         return;
-    /* CATEGORY:CODE[:ENTITY] whatever the component separator */
-    char buf[128];
+    /* CATEGORY:CODE[:ENTITY] whatever the component separator (STC01-4 is
+     * Not Used: the validator says so) */
+    char *buf = x12_arena_alloc(r->a[arena], v.len + 3);
+    if (!buf) {
+        r->nomem = 1;
+        return;
+    }
     size_t n = 0;
     for (unsigned c = 1; c <= 3; c++) {
         x12_slice p = x12_element_component(s, v, c);
         if (!p.len && c == 3)
             break;
-        if (c > 1 && n < sizeof buf)
+        if (c > 1)
             buf[n++] = ':';
-        size_t m = p.len < sizeof buf - n ? p.len : sizeof buf - n;
-        memcpy(buf + n, p.ptr, m);
-        n += m;
+        if (p.len)
+            memcpy(buf + n, p.ptr, p.len);
+        n += p.len;
     }
     gather(r, arena, k, &k->codes, &k->ncodes, " ", buf, n, s);
     k->s.codes = k->codes ? k->codes : "";
