@@ -84,7 +84,7 @@ typedef struct batch_file {
     char reason[200];    /* quarantined / failed: what went wrong */
     /* left to batch_finish() (the ledger's process) by batch_process() */
     int spooled;         /* its rows are in batch_spool_path() to be added */
-    int ingest837, ingest835; /* sets of that kind to ingest by reading it again */
+    int ingest837, ingest835, ingest277; /* sets of that kind to ingest by reading it again */
     uint32_t ack_base;   /* first control number of its acknowledgements */
     char ack_date[9], ack_time[5];
 } batch_file;

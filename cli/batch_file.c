@@ -677,10 +677,11 @@ static int ledger_busy(x12_status st, const x12_error *err)
 }
 
 /* What an ingest (or a feed) of the file added, for its counts. */
-static void count_ingest(batch_file *f, int claims, const x12_ledger_ingest_stats *s)
+/* kind: 837, 835 or 277 */
+static void count_ingest(batch_file *f, int kind, const x12_ledger_ingest_stats *s)
 {
     f->counts.ledger_added += s->claims;
-    f->counts.ledger_known += claims ? s->sets_skipped : s->payments_skipped;
+    f->counts.ledger_known += kind == 835 ? s->payments_skipped : s->sets_skipped;
     f->counts.ledger_matched += s->matched;
 }
 
@@ -696,20 +697,22 @@ static void ingest_failed(batch_file *f, x12_status st, const x12_error *err)
 /* Ingests the 837 sets (claims) or the 835 payments of the file by reading
  * it again (when it could not be fed from the first read), waiting for
  * another worker that holds the ledger. */
-static x12_status ingest_kind(batch_run *r, batch_file *f, int claims, x12_error *err)
+/* kind: 837, 835 or 277 (the 277CA claim acknowledgements) */
+static x12_status ingest_kind(batch_run *r, batch_file *f, int kind, x12_error *err)
 {
     x12_ledger_ingest_stats s;
     x12_status st;
     for (int tries = 0;; tries++) {
         memset(&s, 0, sizeof s);
         memset(err, 0, sizeof *err);
-        st = claims ? x12_ledger_ingest_claims(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err)
-                    : x12_ledger_ingest_remits(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err);
+        st = kind == 837   ? x12_ledger_ingest_claims(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err)
+             : kind == 835 ? x12_ledger_ingest_remits(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err)
+                           : x12_ledger_ingest_acks(r->ledger, f->path, &r->ropts, NULL, NULL, &s, err);
         if (!ledger_busy(st, err) || tries == 30)
             break;
     }
     if (st == X12_OK)
-        count_ingest(f, claims, &s);
+        count_ingest(f, kind, &s);
     return st;
 }
 
@@ -726,9 +729,9 @@ static x12_status apply_spool(batch_run *r, x12_ledger_feed *spool, x12_ledger_i
     }
 }
 
-static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int want835)
+static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int want835, int want277)
 {
-    if (!r->db || (!want837 && !want835))
+    if (!r->db || (!want837 && !want835 && !want277))
         return X12_OK;
     if (!r->ledger) { /* never skip the ledger quietly: the file is not done */
         f->outcome = BO_FAILED;
@@ -737,9 +740,10 @@ static x12_status stage_ingest(batch_run *r, batch_file *f, int want837, int wan
     }
     x12_error err;
     x12_status st = X12_OK;
-    for (int k = 0; k < 2 && st == X12_OK; k++)
-        if (k ? want835 : want837)
-            st = ingest_kind(r, f, !k, &err);
+    const int want[3] = {want837, want835, want277}, kinds[3] = {837, 835, 277};
+    for (int k = 0; k < 3 && st == X12_OK; k++)
+        if (want[k])
+            st = ingest_kind(r, f, kinds[k], &err);
     if (st != X12_OK)
         ingest_failed(f, st, &err);
     return st;
@@ -762,7 +766,7 @@ void batch_process(batch_run *r, batch_file *f)
     memset(&f->counts, 0, sizeof f->counts);
     f->reason[0] = '\0';
     f->has_errors = 0;
-    f->spooled = f->ingest837 = f->ingest835 = 0;
+    f->spooled = f->ingest837 = f->ingest835 = f->ingest277 = 0;
     if (!f->is_x12) {
         if (f->where.code) { /* from identify: the gzip stream is broken */
             x12_error_format(&f->where, f->reason, sizeof f->reason);
@@ -818,7 +822,7 @@ void batch_process(batch_run *r, batch_file *f)
             x12_ledger_ingest_stats s;
             fs = x12_ledger_feed_end(c.feed, X12_OK, &s, &err);
             if (fs == X12_OK)
-                count_ingest(f, is837, &s);
+                count_ingest(f, is837 ? 837 : 835, &s);
         }
         c.feed = NULL;
         if (fs != X12_OK) {
@@ -834,6 +838,7 @@ void batch_process(batch_run *r, batch_file *f)
     /* sets of the other kind in the same file are read again by batch_finish */
     f->ingest837 = f->counts.sets_837 && !fed837;
     f->ingest835 = f->counts.sets_835 && !fed835;
+    f->ingest277 = f->counts.sets_277 != 0; /* 277CAs are small: read again for the ledger */
     f->outcome = BO_DONE;
 }
 
@@ -863,11 +868,11 @@ void batch_finish(batch_run *r, batch_file *f)
             ingest_failed(f, st, &err);
             return;
         }
-        count_ingest(f, strcmp(f->st01, "837") == 0, &s);
+        count_ingest(f, strcmp(f->st01, "837") == 0 ? 837 : 835, &s);
     }
-    if (stage_ingest(r, f, f->ingest837, f->ingest835) != X12_OK)
+    if (stage_ingest(r, f, f->ingest837, f->ingest835, f->ingest277) != X12_OK)
         return;
-    f->ingest837 = f->ingest835 = 0;
+    f->ingest837 = f->ingest835 = f->ingest277 = 0;
     if (batch_done_write(r, f) != 0)
         fail(f, BO_FAILED, "cannot write the done-marker: %s", strerror(errno));
 }

@@ -31,7 +31,7 @@ typedef struct result {
     char hex[65];
     char st01[4];
     int is_x12, identified, has_errors;
-    int spooled, ingest837, ingest835;
+    int spooled, ingest837, ingest835, ingest277;
     int outcome;
     batch_counts counts;
     x12_error where;
@@ -61,6 +61,7 @@ static void to_result(const batch_file *f, result *m)
     m->spooled = f->spooled;
     m->ingest837 = f->ingest837;
     m->ingest835 = f->ingest835;
+    m->ingest277 = f->ingest277;
     m->outcome = (int)f->outcome;
     m->counts = f->counts;
     m->where = f->where;
@@ -78,6 +79,7 @@ static void from_result(batch_file *f, const result *m)
     f->spooled = m->spooled;
     f->ingest837 = m->ingest837;
     f->ingest835 = m->ingest835;
+    f->ingest277 = m->ingest277;
     f->outcome = (batch_outcome)m->outcome;
     f->counts = m->counts;
     f->where = m->where;
@@ -162,7 +164,7 @@ static void worker(batch_run *r, batch_phase phase, uint32_t id, int tasks, int 
  * `ledger_error` says why the ledger could not be opened. */
 static void finish_one(batch_run *r, batch_file *f, const char *ledger_error)
 {
-    if (ledger_error[0] && f->outcome != BO_FAILED && (f->spooled || f->ingest837 || f->ingest835)) {
+    if (ledger_error[0] && f->outcome != BO_FAILED && (f->spooled || f->ingest837 || f->ingest835 || f->ingest277)) {
         f->outcome = BO_FAILED;
         snprintf(f->reason, sizeof f->reason, "%s", ledger_error);
     }

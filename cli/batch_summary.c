@@ -194,6 +194,9 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
         json_object_set_new(rec, "billed", money(t->recon.billed));
         json_object_set_new(rec, "paid", money(t->recon.paid));
         json_object_set_new(rec, "ties_out", json_boolean(t->recon.ties_out));
+        json_object_set_new(rec, "acknowledged", json_integer((json_int_t)t->recon.acknowledged));
+        json_object_set_new(rec, "rejected_by_payer",
+                            json_integer((json_int_t)t->recon.rejected_by_payer));
     } else {
         json_object_set_new(rec, "error", cli_jstr(t->recon_error));
     }
@@ -253,7 +256,12 @@ static char *summary_text(const batch_run *r, const batch_totals *t)
         for (int s = 0; s < X12_RECON_STATUS_COUNT; s++)
             fprintf(m, "%s %s %llu", s ? "," : "", x12_recon_status_name((x12_recon_status)s),
                     (unsigned long long)t->recon.by_status[s]);
-        fprintf(m, "; totals %s\n", t->recon.ties_out ? "tie out" : "do NOT tie out");
+        fprintf(m, "; totals %s", t->recon.ties_out ? "tie out" : "do NOT tie out");
+        if (t->recon.acknowledged)
+            fprintf(m, "; 277CA: %llu acknowledged, %llu rejected by the payer",
+                    (unsigned long long)t->recon.acknowledged,
+                    (unsigned long long)t->recon.rejected_by_payer);
+        fprintf(m, "\n");
     } else {
         fprintf(m, "reconciliation:   not run: %s\n", t->recon_error);
     }

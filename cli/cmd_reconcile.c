@@ -12,7 +12,7 @@
 #include "cli.h"
 
 static const char HELP[] =
-    "usage: x12 reconcile [--db LEDGER] [--claims FILE...] [--remits FILE...]\n"
+    "usage: x12 reconcile [--db LEDGER] [--claims FILE...] [--remits FILE...] [--acks FILE...]\n"
     "                     [--format text|csv|json] [--as-of DATE] [-o OUT] [--quiet]\n"
     "\n"
     "Ingests submitted claims (837P/I/D) and remittances (835) into the ledger, matches\n"
@@ -24,6 +24,9 @@ static const char HELP[] =
     "  --db LEDGER      the SQLite ledger (default x12-ledger.sqlite; :memory: for one run)\n"
     "  --claims FILE... 837 files to ingest (- for stdin; gzip read transparently)\n"
     "  --remits FILE... 835 files to ingest\n"
+    "  --acks FILE...   277CA claim acknowledgements to ingest: each claim's latest says\n"
+    "                   whether the payer accepted it or rejected it at the door (the\n"
+    "                   acknowledgement columns)\n"
     "  --format F       text (default: a table, totals and aging), csv (RFC 4180, one row\n"
     "                   per claim) or json (NDJSON, the same fields)\n"
     "  --as-of DATE     CCYY-MM-DD for the ages of pending claims (default today, UTC)\n"
@@ -83,7 +86,8 @@ static const char *const COLUMNS[] = {
     "patient_responsibility",        "age_days",        "payer_id",   "payer_claim_number",
     "frequency",    "submitted_date", "last_payment_date", "adj_co",  "adj_pr",
     "adj_oa",       "adj_pi",        "adj_cr",          "adjustments", "remark_codes",
-    "trace_numbers", "remits",       "lines",           "lines_matched"};
+    "trace_numbers", "remits",       "lines",           "lines_matched", "acknowledgement",
+    "acknowledgement_codes",         "acknowledgement_date"};
 #define NCOLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
 
 /* The row as text values in COLUMNS order; age_days "" unless pending. */
@@ -113,7 +117,8 @@ static void row_values(const x12_recon_row *row, char vals[][32], const char *v[
                                vals[9],               row->adjustment_detail,
                                row->remark_codes,     row->trace_numbers,
                                vals[10],              vals[11],
-                               vals[12]};
+                               vals[12],              row->acknowledgement,
+                               row->acknowledgement_codes, row->acknowledgement_date};
     memcpy(v, x, sizeof x);
 }
 
@@ -147,9 +152,10 @@ static int on_row(void *ctx, const x12_recon_row *row)
             free(s);
         }
     } else {
-        fprintf(r->out, "%-20s %-15s %12s %12s %12s %12s %5s  %s\n", row->claim_id,
+        fprintf(r->out, "%-20s %-15s %12s %12s %12s %12s %5s  %s%s%s\n", row->claim_id,
                 x12_recon_status_name(row->status), v[2], v[3], v[4], v[5], v[6],
-                row->adjustment_detail);
+                row->adjustment_detail, row->acknowledgement[0] ? "  277CA " : "",
+                row->acknowledgement);
     }
     return ferror(r->out) ? 1 : 0;
 }
@@ -189,6 +195,8 @@ static json_t *totals_json(const x12_recon_totals *t)
         json_array_append_new(ag, x);
     }
     json_object_set_new(o, "aging", ag);
+    json_object_set_new(o, "acknowledged", json_integer((json_int_t)t->acknowledged));
+    json_object_set_new(o, "rejected_by_payer", json_integer((json_int_t)t->rejected_by_payer));
     return o;
 }
 
@@ -217,6 +225,9 @@ static void print_totals(FILE *f, const x12_recon_totals *t)
         fprintf(f, "  %s days: %llu (%s)", BUCKETS[i], (unsigned long long)t->aging_count[i], a);
     }
     fputc('\n', f);
+    if (t->acknowledged)
+        fprintf(f, "277CA: %llu claims acknowledged, %llu rejected by the payer\n",
+                (unsigned long long)t->acknowledged, (unsigned long long)t->rejected_by_payer);
 }
 
 /* Collects the file arguments after --claims or --remits. */
@@ -240,16 +251,20 @@ static int take_files(int argc, char **argv, int *i, const char ***list, int *n)
     return 0;
 }
 
-static int ingest(x12_ledger *l, run *r, const char *path, int claims)
+enum { K_REMITS, K_CLAIMS, K_ACKS };
+
+static int ingest(x12_ledger *l, run *r, const char *path, int kind)
 {
+    int claims = kind == K_CLAIMS;
     x12_reader_options ro;
     cli_reader_options(&r->common, &ro);
     x12_ledger_ingest_stats st;
     x12_error err;
     r->file = strcmp(path, "-") == 0 ? "<stdin>" : path;
     unsigned long before = r->findings;
-    x12_status s = claims ? x12_ledger_ingest_claims(l, path, &ro, on_finding, r, &st, &err)
-                          : x12_ledger_ingest_remits(l, path, &ro, on_finding, r, &st, &err);
+    x12_status s = claims             ? x12_ledger_ingest_claims(l, path, &ro, on_finding, r, &st, &err)
+                   : kind == K_ACKS ? x12_ledger_ingest_acks(l, path, &ro, on_finding, r, &st, &err)
+                                    : x12_ledger_ingest_remits(l, path, &ro, on_finding, r, &st, &err);
     if (s != X12_OK && s != X12_ERR_LEDGER_ROLLED_BACK) {
         /* a file that cannot be read was reported already, as a finding */
         if (s != X12_ERR_IO || r->findings == before)
@@ -261,7 +276,13 @@ static int ingest(x12_ledger *l, run *r, const char *path, int claims)
         return EXIT_INPUT;
     }
     r->matched += st.matched;
-    if (!r->quiet) {
+    if (!r->quiet && kind == K_ACKS) {
+        fprintf(stderr, "%s: %u claim acknowledgement%s in %u transaction set%s", r->file, st.claims,
+                st.claims == 1 ? "" : "s", st.sets, st.sets == 1 ? "" : "s");
+        if (st.sets_skipped)
+            fprintf(stderr, "; %u already in the ledger (skipped)", st.sets_skipped);
+        fputc('\n', stderr);
+    } else if (!r->quiet) {
         if (claims)
             fprintf(stderr, "%s: %u claim%s in %u transaction set%s%s", r->file, st.claims,
                     st.claims == 1 ? "" : "s", st.sets, st.sets == 1 ? "" : "s",
@@ -284,8 +305,8 @@ int cmd_reconcile(int argc, char **argv)
     memset(&r, 0, sizeof r);
     cli_common_init(&r.common);
     const char *db = "x12-ledger.sqlite", *as_of = NULL, *out_path = NULL, *summary = NULL;
-    const char **claims = NULL, **remits = NULL;
-    int nclaims = 0, nremits = 0, rc = EXIT_FINE;
+    const char **claims = NULL, **remits = NULL, **acks = NULL;
+    int nclaims = 0, nremits = 0, nacks = 0, rc = EXIT_FINE;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         int c = cli_common_option(&r.common, argc, argv, &i);
@@ -297,12 +318,16 @@ int cmd_reconcile(int argc, char **argv)
             fputs(HELP, stdout);
             free(claims);
             free(remits);
+            free(acks);
             return EXIT_FINE;
         } else if (strcmp(a, "--claims") == 0) {
             if (take_files(argc, argv, &i, &claims, &nclaims) < 0)
                 goto usage;
         } else if (strcmp(a, "--remits") == 0) {
             if (take_files(argc, argv, &i, &remits, &nremits) < 0)
+                goto usage;
+        } else if (strcmp(a, "--acks") == 0) {
+            if (take_files(argc, argv, &i, &acks, &nacks) < 0)
                 goto usage;
         } else if ((strcmp(a, "--db") == 0 || strcmp(a, "--format") == 0 || strcmp(a, "--as-of") == 0 ||
                     strcmp(a, "-o") == 0 || strcmp(a, "--summary") == 0)) {
@@ -339,9 +364,11 @@ int cmd_reconcile(int argc, char **argv)
 
     if (cli_output_is_input("reconcile", out_path, claims, nclaims) ||
         cli_output_is_input("reconcile", out_path, remits, nremits) ||
+        cli_output_is_input("reconcile", out_path, acks, nacks) ||
         cli_output_is_input("reconcile", out_path, &db, 1)) {
         free(claims);
         free(remits);
+        free(acks);
         return EXIT_USAGE;
     }
     x12_ledger *l = NULL;
@@ -350,14 +377,18 @@ int cmd_reconcile(int argc, char **argv)
         cli_print_error(db, &err);
         free(claims);
         free(remits);
+        free(acks);
         return EXIT_USAGE;
     }
     for (int i = 0; i < nclaims; i++)
-        rc = cli_worst(rc, ingest(l, &r, claims[i], 1));
+        rc = cli_worst(rc, ingest(l, &r, claims[i], K_CLAIMS));
     for (int i = 0; i < nremits; i++)
-        rc = cli_worst(rc, ingest(l, &r, remits[i], 0));
+        rc = cli_worst(rc, ingest(l, &r, remits[i], K_REMITS));
+    for (int i = 0; i < nacks; i++)
+        rc = cli_worst(rc, ingest(l, &r, acks[i], K_ACKS));
     free(claims);
     free(remits);
+    free(acks);
     x12_ledger_match_stats ms;
     if (x12_ledger_match(l, &ms, &err) != X12_OK) {
         cli_print_error(db, &err);
@@ -422,6 +453,7 @@ int cmd_reconcile(int argc, char **argv)
 usage:
     free(claims);
     free(remits);
+    free(acks);
     fputs(HELP, stderr);
     return EXIT_USAGE;
 }

@@ -71,6 +71,19 @@ static const char *const MIGRATIONS[] = {
     "  id INTEGER PRIMARY KEY, payment_id INTEGER NOT NULL REFERENCES payments(id),"
     "  provider_id TEXT NOT NULL, fiscal_date TEXT NOT NULL, reason TEXT NOT NULL,"
     "  reference TEXT NOT NULL, amount INTEGER NOT NULL);",
+    /* 1 -> 2: 277CA claim acknowledgements (each set once, by its envelope) */
+    "CREATE TABLE ack_sets ("
+    "  id INTEGER PRIMARY KEY, path TEXT NOT NULL, sender TEXT NOT NULL, isa13 TEXT NOT NULL,"
+    "  gs06 TEXT NOT NULL, st02 TEXT NOT NULL,"
+    "  ingested_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),"
+    "  UNIQUE (sender, isa13, gs06, st02));"
+    "CREATE TABLE claim_acks ("
+    "  id INTEGER PRIMARY KEY, ack_set INTEGER NOT NULL REFERENCES ack_sets(id),"
+    "  claim_id TEXT NOT NULL, status TEXT NOT NULL, category TEXT NOT NULL,"
+    "  status_code TEXT NOT NULL, entity TEXT NOT NULL, action TEXT NOT NULL,"
+    "  status_date TEXT NOT NULL, codes TEXT NOT NULL, payer_claim_number TEXT NOT NULL,"
+    "  charge INTEGER);"
+    "CREATE INDEX claim_acks_by_claim_id ON claim_acks (claim_id);",
 };
 #define MIGRATION_COUNT ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 

@@ -318,7 +318,41 @@ typedef struct report {
     x12_recon_totals t;
     int64_t today;
     sqlite3_stmt *void_rev;
+    sqlite3_stmt *ack; /* a claim's latest 277CA acknowledgement; NULL when the ledger has none */
+    char ack_status[16], ack_date[16];
+    char ack_codes[4160]; /* the 277CA reader keeps codes to 4 KiB */
 } report;
+
+/* The claim's latest acknowledgement into rp and the row: by its CLM01, or
+ * the first 20 characters of a longer one (a receiver need keep only 20).
+ * Returns -1 when the ledger fails. */
+static int acknowledgement(report *rp, const char *claim_id, x12_recon_row *row, x12_error *err)
+{
+    row->acknowledgement = row->acknowledgement_codes = row->acknowledgement_date = "";
+    if (!rp->ack)
+        return 0;
+    size_t n = strlen(claim_id);
+    sqlite3_bind_text(rp->ack, 1, claim_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(rp->ack, 2, claim_id, n > 20 ? 20 : (int)n, SQLITE_STATIC);
+    int rc = sqlite3_step(rp->ack);
+    if (rc == SQLITE_ROW) {
+        lg_copy(rp->ack_status, sizeof rp->ack_status, col_text(rp->ack, 0));
+        lg_copy(rp->ack_codes, sizeof rp->ack_codes, col_text(rp->ack, 1));
+        lg_copy(rp->ack_date, sizeof rp->ack_date, col_text(rp->ack, 2));
+        row->acknowledgement = rp->ack_status;
+        row->acknowledgement_codes = rp->ack_codes;
+        row->acknowledgement_date = rp->ack_date;
+        rp->t.acknowledged++;
+        rp->t.rejected_by_payer += strcmp(rp->ack_status, "rejected") == 0;
+    }
+    sqlite3_reset(rp->ack);
+    sqlite3_clear_bindings(rp->ack);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        lg_fail_rc(rp->l, err, "reading a claim's acknowledgement", rc);
+        return -1;
+    }
+    return 0;
+}
 
 static int emit(report *rp, acc *a, x12_recon_row *row)
 {
@@ -465,9 +499,17 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
                            "SELECT 1 FROM remit_claims WHERE status_code = '22' AND payer_claim_number = ?1",
                            err)
                      : NULL;
-    if (!rp.void_rev) {
+    /* the acknowledgements are looked up only when the ledger holds some */
+    int ok = 1, acks = rp.void_rev && scalar(l, "SELECT EXISTS (SELECT 1 FROM claim_acks)", err, &ok);
+    if (acks && ok)
+        rp.ack = lg_prepare(l,
+                            "SELECT status, codes, status_date FROM claim_acks WHERE claim_id IN (?1, ?2)"
+                            " ORDER BY id DESC LIMIT 1",
+                            err);
+    if (!rp.void_rev || !ok || (acks && !rp.ack)) {
         sqlite3_finalize(cs);
         sqlite3_finalize(us);
+        sqlite3_finalize(rp.void_rev);
         return l->fail;
     }
     acc a;
@@ -523,6 +565,10 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             row.payer_id = payer;
             row.frequency = freq;
             row.submitted_date = date;
+            if (acknowledgement(&rp, claim_id, &row, err) != 0) {
+                st = l->fail;
+                break;
+            }
         } else {
             lg_copy(key, sizeof key, col_text(us, 0));
             lg_copy(payer, sizeof payer, col_text(us, 1));
@@ -551,6 +597,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             row.payer_id = payer;
             row.frequency = "";
             row.submitted_date = "";
+            row.acknowledgement = row.acknowledgement_codes = row.acknowledgement_date = "";
         }
         if (row.status == X12_RECON_REVERSED)
             row.allowed = 0;
@@ -569,9 +616,9 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
     sqlite3_finalize(cs);
     sqlite3_finalize(us);
     sqlite3_finalize(rp.void_rev);
+    sqlite3_finalize(rp.ack);
     acc_free(&a);
     if (st == X12_OK) {
-        int ok = 1;
         rp.t.plb_total = scalar(l, "SELECT COALESCE(SUM(amount), 0) FROM plb", err, &ok);
         rp.t.payments_total = scalar(l, "SELECT COALESCE(SUM(amount), 0) FROM payments", err, &ok);
         rp.t.payments = (uint64_t)scalar(l, "SELECT COUNT(*) FROM payments", err, &ok);

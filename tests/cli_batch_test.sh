@@ -177,6 +177,14 @@ has "$T/sc/o1/summary.txt" "acknowledged by 277CA (2 rejected)"
 [ -f "$T/sc/o1/claims/both.x12.claims.ndjson" ] && ok || bad "277CA beside an 837: no claims JSON"
 [ ! -e "$T/sc/o1/claims/ack-2026-11-26.277.claims.ndjson" ] && ok || bad "277CA alone: claims JSON written"
 [ "$(outputs "$T/sc/o1")" = "$(outputs "$T/sc/o2")" ] && ok || bad "277CA: --jobs 2 outputs differ"
+# the ledger has the acknowledgements (once, though two files carry the same set)
+eq "$(jget "$T/sc/o1/summary.json" reconciliation.acknowledged)" 0 "277CA: none of these claims acknowledged"
+cp "$SRC/fixtures/demo-inbox/claims-2026-11-25.837.gz" "$T/sc/in/"
+expect_rc 0 "$X12" batch --in "$T/sc/in" --out "$T/sc/o1" --quiet
+eq "$(jget "$T/sc/o1/summary.json" reconciliation.acknowledged)" 20 "277CA: claims acknowledged in the ledger"
+eq "$(jget "$T/sc/o1/summary.json" reconciliation.rejected_by_payer)" 1 "277CA: rejected in the ledger"
+ledger "$T/sc/o1/x12-ledger.sqlite" | grep '^XWMU0000004,' | grep -q ',rejected,A7:562:82,20261126' && ok ||
+  bad "277CA: the ledger's report lacks the rejection"
 
 # --- an input named near the 255-byte limit: done, its outputs named with a cut
 # name and a hash (the same for all of them), not failed night after night

@@ -14,6 +14,7 @@ pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', wanted '$2'"; fi; }
 expect_rc() {
   want=$1; shift
   "$@" >"$T/out" 2>"$T/err"; rc=$?
@@ -155,6 +156,32 @@ if [ -f "$SRC/../shared/tools/gen_x12.py" ]; then
 else
   echo "skip: ../shared/tools/gen_x12.py not found"
 fi
+
+# --- 277CA acknowledgements: the latest per claim id, in the report's last
+# columns and the totals; a set ingested again is skipped; a bad one is said
+D=$SRC/fixtures/demo-inbox
+expect_rc 0 "$X12" reconcile --db "$T/ack.sqlite" --claims "$D/claims-2026-11-25.837.gz" --acks "$D/ack-2026-11-26.277" \
+  --format csv --as-of 2026-11-28 --summary "$T/ack.json"
+has "$T/err" "ack-2026-11-26.277: 20 claim acknowledgements in 1 transaction set"
+has "$T/out" "XWMU0000004,pending,240.00,"
+has "$T/out" ",rejected,A7:562:82,20261126"
+eq "$(grep -c ',accepted,A2:20:PR,20261126' "$T/out")" 19 "accepted claims"
+eq "$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); print(o["acknowledged"], o["rejected_by_payer"])' "$T/ack.json")" "20 1" "--summary acknowledged"
+expect_rc 0 "$X12" reconcile --db "$T/ack.sqlite" --acks "$D/ack-2026-11-26.277" --as-of 2026-11-28
+has "$T/err" "0 claim acknowledgements in 0 transaction sets; 1 already in the ledger (skipped)"
+has "$T/out" "277CA: 20 claims acknowledged, 1 rejected by the payer"
+has "$T/out" "  277CA rejected"
+# a later acknowledgement of the claim wins
+sed -e 's/GW20261126A/GW20261127A/g' -e 's/\*0001\*005010X214/*0002*005010X214/' -e 's/SE\*\([0-9]*\)\*0001/SE*\1*0002/' \
+  -e 's/STC\*A7:562:82\*20261126\*U/STC*A2:20:PR*20261127*WQ/' "$D/ack-2026-11-26.277" >"$T/ack2.277"
+expect_rc 0 "$X12" reconcile --db "$T/ack.sqlite" --acks "$T/ack2.277" --format csv --as-of 2026-11-28
+has "$T/out" "XWMU0000004,pending,240.00,"
+grep '^XWMU0000004,' "$T/out" | grep -q ',accepted,A2:20:PR,20261127' && ok || bad "the later acknowledgement does not win"
+expect_rc 1 "$X12" reconcile --db "$T/ack.sqlite" --acks "$F/era-1.835" --as-of 2026-11-28
+has "$T/err" "ST01 is '835', not 277: the set is skipped"
+head -c 900 "$D/ack-2026-11-26.277" >"$T/cut.277"
+expect_rc 1 "$X12" reconcile --db "$T/ack.sqlite" --acks "$T/cut.277" --as-of 2026-11-28
+has "$T/err" "cut.277: not ingested: the file could not be read to its end (nothing kept)"
 
 # docs/ledger.md lists every column of the report, in the order written
 h=$("$X12" reconcile --db :memory: --claims "$F/claims-1.837" --remits "$F/era-1.835" --format csv 2>/dev/null | head -1 | tr -d '\r')

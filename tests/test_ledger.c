@@ -20,6 +20,7 @@
 #include <x12/remit.h>
 
 #include "ledger_internal.h"
+#include "support.h"
 
 static x12_ledger *open_mem(void)
 {
@@ -194,7 +195,7 @@ static void test_open_and_version(void **state)
     x12_ledger_close(l);
     /* reopened: migrated once, data kept */
     assert_int_equal(x12_ledger_open(path, &l, &err), X12_OK);
-    assert_int_equal(x12_ledger_schema_version(l), 1);
+    assert_int_equal(x12_ledger_schema_version(l), X12_LEDGER_SCHEMA_VERSION);
     rows rs = {0};
     assert_int_equal(x12_ledger_report(l, "2026-10-12", collect, &rs, NULL, &err), X12_OK);
     assert_int_equal(rs.n, 1);
@@ -594,6 +595,98 @@ static void test_claim_id_cut(void **state)
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(q, 0), "1 latest;7 replacement");
     sqlite3_finalize(q);
+    x12_ledger_close(l);
+}
+
+/* 277CA acknowledgements in the report: by CLM01, or by the first 20
+ * characters of a longer one; the latest wins; an unmatched payment and a
+ * claim without one have none; the totals count them. */
+typedef struct ackrows {
+    char text[2048];
+} ackrows;
+
+static int ack_row(void *ctx, const x12_recon_row *row)
+{
+    ackrows *a = ctx;
+    size_t n = strlen(a->text);
+    snprintf(a->text + n, sizeof a->text - n, "%s %s [%s] %s\n", row->claim_id,
+             row->acknowledgement[0] ? row->acknowledgement : "-", row->acknowledgement_codes,
+             row->acknowledgement_date);
+    return 0;
+}
+
+static void write_277(const char *path, const char *st02, const char *claims)
+{
+    char doc[4096];
+    int segs = 16; /* ST to the provider's STC, and SE */
+    for (const char *p = claims; (p = strstr(p, "TRN*2*")); p++)
+        segs += 4;
+    snprintf(doc, sizeof doc,
+             "ISA*00*          *00*          *ZZ*PAYER          *ZZ*SUBMITTER      *261120*1200*^*00501*"
+             "000000001*0*P*:~GS*HN*PAYER*SUBMITTER*20261120*1200*1*X*005010X214~ST*277*%s*005010X214~"
+             "BHT*0085*08*B1*20261120*1200*TH~HL*1**20*1~NM1*PR*2*PAYER*****PI*P1~TRN*1*T1~"
+             "DTP*050*D8*20261120~DTP*009*D8*20261120~HL*2*1*21*1~NM1*41*2*SUB*****46*S1~TRN*2*B7~"
+             "STC*A1:19:PR*20261120*WQ*1~HL*3*2*19*1~NM1*85*2*CLINIC*****XX*1234567893~TRN*1*P1~"
+             "STC*A1:19:85**WQ*1~%sSE*%d*%s~GE*1*1~IEA*1*000000001~",
+             st02, claims, segs, st02);
+    assert_int_equal(write_file(path, doc, strlen(doc)), 0);
+}
+
+static void test_acks(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    x12_error err;
+    const int64_t one[1] = {10000};
+    begin_837(l, "0001", "2026-11-01");
+    add_claim(l, "ACCT-2026-000123-VISIT-A", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "SHORT-1", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "NO-ACK", 10000, "1", "", 1, one, NULL);
+    commit(l);
+    begin_835(l, "TRN-X", 5000, "2026-11-20");
+    add_remit(l, "NOBODY", "1", 5000, 5000, 0, "ICN-X", "", "", 0, NULL);
+    commit(l);
+    char p1[] = "/tmp/x12-ack-XXXXXX", p2[] = "/tmp/x12-ack-XXXXXX";
+    int fd1 = mkstemp(p1), fd2 = mkstemp(p2);
+    assert_true(fd1 >= 0 && fd2 >= 0);
+    close(fd1);
+    close(fd2);
+    write_277(p1, "0001",
+              "HL*4*3*PT~NM1*QC*1*DOE*JANE****MI*M1~TRN*2*ACCT-2026-000123-VIS~"
+              "STC*A7:562:82*20261120*U*100~HL*5*3*PT~NM1*QC*1*ROE*RICK****MI*M2~TRN*2*SHORT-1~"
+              "STC*A2:20:PR*20261120*WQ*100~");
+    write_277(p2, "0002",
+              "HL*4*3*PT~NM1*QC*1*DOE*JANE****MI*M1~TRN*2*ACCT-2026-000123-VISIT-A~"
+              "STC*A2:20:PR*20261122*WQ*100~");
+    x12_ledger_ingest_stats st;
+    assert_int_equal(x12_ledger_ingest_acks(l, p1, NULL, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.sets, 1);
+    assert_int_equal(st.claims, 2);
+    ackrows a = {""};
+    x12_recon_totals t;
+    assert_int_equal(x12_ledger_report(l, "2026-11-28", ack_row, &a, &t, &err), X12_OK);
+    assert_string_equal(a.text, "ACCT-2026-000123-VISIT-A rejected [A7:562:82] 20261120\n"
+                                "NO-ACK - [] \n"
+                                "NOBODY - [] \n"
+                                "SHORT-1 accepted [A2:20:PR] 20261120\n");
+    assert_int_equal(t.acknowledged, 2);
+    assert_int_equal(t.rejected_by_payer, 1);
+    /* the same set again: skipped, nothing changes; a later one wins */
+    assert_int_equal(x12_ledger_ingest_acks(l, p1, NULL, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.sets, 0);
+    assert_int_equal(st.sets_skipped, 1);
+    assert_int_equal(st.claims, 0);
+    assert_int_equal(x12_ledger_ingest_acks(l, p2, NULL, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.claims, 1);
+    a.text[0] = '\0';
+    assert_int_equal(x12_ledger_report(l, "2026-11-28", ack_row, &a, &t, &err), X12_OK);
+    assert_non_null(strstr(a.text, "ACCT-2026-000123-VISIT-A accepted [A2:20:PR] 20261122\n"));
+    assert_int_equal(t.rejected_by_payer, 0);
+    /* the totals alone count them too */
+    assert_int_equal(x12_ledger_report(l, "2026-11-28", NULL, NULL, &t, &err), X12_OK);
+    assert_int_equal(t.acknowledged, 2);
+    unlink(p1);
+    unlink(p2);
     x12_ledger_close(l);
 }
 
@@ -1361,6 +1454,7 @@ int main(void)
         cmocka_unit_test(test_statuses_and_matching),
         cmocka_unit_test(test_matching_edges),
         cmocka_unit_test(test_claim_id_cut),
+        cmocka_unit_test(test_acks),
         cmocka_unit_test(test_report_errors),
         cmocka_unit_test(test_day_numbers),
     };

@@ -31,7 +31,7 @@ extern "C" {
 
 /* The schema version this library writes.  Opening an older ledger migrates
  * it forward; a newer one is refused with X12_ERR_LEDGER_VERSION. */
-#define X12_LEDGER_SCHEMA_VERSION 1
+#define X12_LEDGER_SCHEMA_VERSION 2
 
 typedef struct x12_ledger x12_ledger;
 
@@ -94,6 +94,17 @@ X12_API x12_status x12_ledger_ingest_remits(x12_ledger *l, const char *path,
                                             const x12_reader_options *ro,
                                             x12_ledger_finding_fn fn, void *ctx,
                                             x12_ledger_ingest_stats *stats, x12_error *err);
+
+/* Ingests the claim acknowledgements of a 277CA file (005010X214): each claim
+ * record (2200D) with its status (accepted, rejected, other: ack277.h), kept
+ * by its claim id (the 837's CLM01); the report shows a claim's latest.  A
+ * transaction set already in the ledger (the same ISA06, ISA13, GS06 and ST02)
+ * is skipped (stats->sets_skipped); stats->sets and stats->claims count what
+ * was added.  Otherwise as x12_ledger_ingest_claims(). */
+X12_API x12_status x12_ledger_ingest_acks(x12_ledger *l, const char *path,
+                                          const x12_reader_options *ro,
+                                          x12_ledger_finding_fn fn, void *ctx,
+                                          x12_ledger_ingest_stats *stats, x12_error *err);
 
 /* --- Feeding a file's claims or payments from the caller's own reader ------
  *
@@ -235,6 +246,12 @@ typedef struct x12_recon_row {
     uint32_t remits;                /* claim payments (CLPs) matched */
     uint32_t lines;                 /* submitted service lines */
     uint32_t lines_matched;         /* of those, lines that a payment line matched */
+    /* The latest 277CA claim acknowledgement of the claim id (its CLM01, or
+     * the first 20 characters of a longer one): "accepted", "rejected",
+     * "other", or "" when none; its statuses and date (STC02). */
+    const char *acknowledgement;
+    const char *acknowledgement_codes;
+    const char *acknowledgement_date;
 } x12_recon_row;
 
 /* Group index of adjustments[]: 0 CO, 1 PR, 2 OA, 3 PI, 4 CR. */
@@ -254,6 +271,8 @@ typedef struct x12_recon_totals {
     /* Open (pending) claims by age: 0-30, 31-60, 61-90, over 90 days. */
     uint64_t aging_count[4];
     int64_t aging_billed[4];
+    /* Claims with a 277CA acknowledgement, and of those the ones rejected. */
+    uint64_t acknowledged, rejected_by_payer;
 } x12_recon_totals;
 
 /* Receives each row; return non-zero to stop (the report then returns
