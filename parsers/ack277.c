@@ -111,19 +111,8 @@ static void finding(x12_ack277_reader *r, const x12_segment *s, x12_status code,
     if (!r->cb.finding)
         return;
     x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = code;
-    f.err.msg = x12_status_message(code);
-    f.err.byte_offset = s->byte_offset;
-    f.err.segment_index = s->segment_index;
-    f.err.set_position = s->set_position;
-    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3),
-             s->id.ptr);
-    f.err.element_pos = el;
-    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail ? detail : "");
-    f.severity = sev;
-    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-    f.loop_id = r->ev && r->ev->loop_id ? r->ev->loop_id : "";
+    x12__reader_finding(&f, r->ev, s->byte_offset, s->segment_index, s->set_position, s->id.ptr,
+                        s->id.len, r->ev ? r->ev->loop_id : NULL, code, sev, el, 0, detail);
     r->cb.finding(r->ctx, &f);
 }
 

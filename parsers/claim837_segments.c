@@ -14,6 +14,7 @@
 #include "claim837_internal.h"
 #include "internal.h"
 #include "claim_defaults.h"
+#include "spec_model.h"
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -30,21 +31,7 @@ void cr_finding_at(x12_claim_reader *r, uint64_t off, uint32_t index, uint32_t s
     if (!r->cb.finding)
         return;
     x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = code;
-    f.err.msg = x12_status_message(code);
-    f.err.byte_offset = off;
-    f.err.segment_index = index;
-    f.err.set_position = set_pos;
-    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(idlen < 3 ? idlen : 3), id);
-    f.err.element_pos = (uint16_t)el;
-    f.err.component_pos = (uint16_t)comp;
-    if (detail)
-        snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
-    f.severity = sev;
-    f.snip = 0;
-    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-    f.loop_id = loop;
+    x12__reader_finding(&f, r->ev, off, index, set_pos, id, idlen, loop, code, sev, el, comp, detail);
     r->cb.finding(r->ctx, &f);
 }
 

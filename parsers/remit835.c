@@ -140,19 +140,7 @@ static void finding_at(x12_remit_reader *r, uint64_t off, uint32_t index, uint32
                        x12_severity sev, uint16_t el, uint16_t comp, const char *detail)
 {
     x12_finding f;
-    memset(&f, 0, sizeof f);
-    f.err.code = code;
-    f.err.msg = x12_status_message(code);
-    f.err.byte_offset = off;
-    f.err.segment_index = index;
-    f.err.set_position = set_pos;
-    snprintf(f.err.segment_id, sizeof f.err.segment_id, "%.*s", (int)(idlen < 3 ? idlen : 3), id);
-    f.err.element_pos = el;
-    f.err.component_pos = comp;
-    snprintf(f.err.detail, sizeof f.err.detail, "%s", detail);
-    f.severity = sev;
-    f.guide = r->ev && r->ev->spec ? x12_spec_guide_id(r->ev->spec) : "";
-    f.loop_id = loop;
+    x12__reader_finding(&f, r->ev, off, index, set_pos, id, idlen, loop, code, sev, el, comp, detail);
     r->cb.finding(r->ctx, &f);
 }
 

@@ -8,6 +8,7 @@
 
 #include "x12/reader.h"
 #include "x12/spec.h"
+#include "x12/walk.h"
 
 #define SPEC_UNBOUNDED UINT32_MAX
 
@@ -280,6 +281,14 @@ static inline int spec_el_has_code(const struct spec_el *e, const char *v, size_
 {
     return spec_keys_has(e->ckeys, e->codes, e->ncodes, v, n);
 }
+
+/* A walker consumer's own finding (the 835, 837 and 277CA readers) at a
+ * position given field by field, its guide that of `ev` (which may be NULL).
+ * (walk.c) */
+void x12__reader_finding(x12_finding *f, const x12_walk_event *ev, uint64_t off, uint32_t index,
+                         uint32_t set_pos, const char *id, size_t idlen, const char *loop,
+                         x12_status code, x12_severity sev, unsigned el, unsigned comp,
+                         const char *detail);
 
 struct x12_walker;
 /* For a set whose guide has no spec, at its ST: "ST03 is 'X'; x12kit reads

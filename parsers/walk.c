@@ -133,6 +133,28 @@ static void finding_init(const x12_walker *w, x12_finding *f, x12_status code, u
     f->loop_id = loop_id ? loop_id : "";
 }
 
+void x12__reader_finding(x12_finding *f, const x12_walk_event *ev, uint64_t off, uint32_t index,
+                         uint32_t set_pos, const char *id, size_t idlen, const char *loop,
+                         x12_status code, x12_severity sev, unsigned el, unsigned comp,
+                         const char *detail)
+{
+    memset(f, 0, sizeof *f);
+    f->err.code = code;
+    f->err.msg = x12_status_message(code);
+    f->err.byte_offset = off;
+    f->err.segment_index = index;
+    f->err.set_position = set_pos;
+    snprintf(f->err.segment_id, sizeof f->err.segment_id, "%.*s", (int)(idlen < 3 ? idlen : 3),
+             id ? id : "");
+    f->err.element_pos = (uint16_t)el;
+    f->err.component_pos = (uint16_t)comp;
+    if (detail)
+        snprintf(f->err.detail, sizeof f->err.detail, "%s", detail);
+    f->severity = sev;
+    f->guide = ev && ev->spec ? x12_spec_guide_id(ev->spec) : "";
+    f->loop_id = loop ? loop : "";
+}
+
 static void finding(x12_walker *w, const x12_segment *seg, x12_status code, x12_severity sev,
                     uint8_t snip, const char *loop_id, const char *ik3, const char *detail)
 {
