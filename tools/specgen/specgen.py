@@ -780,7 +780,21 @@ def fix_999(g):
 def fix_277(g):
     st03 = g.el(None, "ST", "ST03")
     assert st03.get("usage") == "R"
-    add_rules(g, [rd8_rule("277ca"), *date_rules("277ca")])
+    # RFI 1942: the 2200B and 2200D STC01-1 note limits the category to type
+    # 'A' in a batch 277CA, and to 'A' or 'E' (not E0, "the business
+    # application system is unavailable" only) in a real-time one; F, P and R
+    # categories (finalized, pending, request) are "not compliant with the TR3".
+    rfi = ("X12 RFI 1942 (005010X214 2200B and 2200D STC01-1 note: 'use of the Claim Status "
+           "Category Code is limited to category types A for batch. For real time "
+           "acknowledgements category types A and E may be used except for E0')")
+    cat = [("277ca.status-category-%s" % loop.lower(), dict(
+        snip="2", severity="error", scope=loop, seg="STC", ik4="7",
+        msg="A 277CA acknowledges: its status category (STC01-1) is an A code (acknowledgement), "
+            "or in real time an E code other than E0; F, P and R categories belong to the 277 "
+            "claim status response.", src=rfi),
+        [dict(el="STC01-01", op="pattern", pattern="A[0-9]+|E[1-9][0-9]*")], [])
+        for loop in ("2200B", "2200D")]
+    add_rules(g, [rd8_rule("277ca"), *date_rules("277ca"), *cat])
 
 
 def fix_control(g):
