@@ -105,7 +105,7 @@ X12_API const char *x12_ack277_verdict(const char *categories, const char *actio
 
 /* --- findings ------------------------------------------------------------- */
 
-static void finding(x12_ack277_reader *r, const x12_segment *s, x12_status code, x12_severity sev,
+static __attribute__((noinline, cold)) void finding(x12_ack277_reader *r, const x12_segment *s, x12_status code, x12_severity sev,
                     uint16_t el, const char *detail)
 {
     if (!r->cb.finding)

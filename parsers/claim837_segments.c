@@ -24,7 +24,7 @@ int cr_nomem(x12_claim_reader *r)
     return -1;
 }
 
-void cr_finding_at(x12_claim_reader *r, uint64_t off, uint32_t index, uint32_t set_pos,
+__attribute__((noinline, cold)) void cr_finding_at(x12_claim_reader *r, uint64_t off, uint32_t index, uint32_t set_pos,
                    const char *id, size_t idlen, const char *loop, x12_status code,
                    x12_severity sev, unsigned el, unsigned comp, const char *detail)
 {

@@ -135,7 +135,7 @@ static void *vec_push(x12_remit_reader *r, x12_arena *a, vec *v, size_t size)
 
 /* Hands on a finding of the reader's own, at a position given field by field
  * (a segment of the current event, or a CLP read earlier). */
-static void finding_at(x12_remit_reader *r, uint64_t off, uint32_t index, uint32_t set_pos,
+static __attribute__((noinline, cold)) void finding_at(x12_remit_reader *r, uint64_t off, uint32_t index, uint32_t set_pos,
                        const char *id, size_t idlen, const char *loop, x12_status code,
                        x12_severity sev, uint16_t el, uint16_t comp, const char *detail)
 {
