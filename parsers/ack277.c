@@ -382,8 +382,14 @@ static int level_segment(x12_ack277_reader *r, int lv, const x12_segment *s)
         /* 2200B QTY*90 / QTY*AA, 2200C QTY*QA / QTY*QC: accepted, rejected */
         int acc = IS(q, "90") || IS(q, "QA"), rej = IS(q, "AA") || IS(q, "QC");
         uint32_t n;
-        if ((!acc && !rej) || count(s, 2, &n) != 0)
+        if (!acc && !rej)
             return 0;
+        if (!elem(s, 2).len)
+            return 1; /* QTY02 missing: the validator says so */
+        if (count(s, 2, &n) != 0) {
+            finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, 2, "a count that is not a whole number");
+            return 1;
+        }
         if (acc) {
             st->accepted_count = n;
             st->has_accepted_count = 1;
@@ -393,14 +399,12 @@ static int level_segment(x12_ack277_reader *r, int lv, const x12_segment *s)
         }
     } else if (IS(id, "AMT") && lv <= X12_ACK277_PROVIDER) {
         int64_t c;
-        if (IS(q, "YU") && cents(r, s, 2, &c) == 0) {
-            st->accepted_cents = c;
-            st->has_accepted_amount = 1;
-        } else if (IS(q, "YY") && cents(r, s, 2, &c) == 0) {
-            st->rejected_cents = c;
-            st->has_rejected_amount = 1;
-        } else {
+        int yu = IS(q, "YU");
+        if (!yu && !IS(q, "YY"))
             return 0;
+        if (cents(r, s, 2, &c) == 0) { /* (a bad amount is said by cents()) */
+            *(yu ? &st->accepted_cents : &st->rejected_cents) = c;
+            *(yu ? &st->has_accepted_amount : &st->has_rejected_amount) = 1;
         }
     } else if (IS(id, "REF") && lv == X12_ACK277_CLAIM && IS(q, "1K")) {
         st->payer_claim_number = el(r, a, s, 2);
@@ -415,18 +419,24 @@ static int level_segment(x12_ack277_reader *r, int lv, const x12_segment *s)
     } else if (IS(id, "SVC") && lv == X12_ACK277_LINE) {
         st->procedure_qualifier = comp(r, a, s, 1, 1);
         st->procedure = comp(r, a, s, 1, 2);
-        char mods[16] = "";
+        /* SVC01-3 to -6 ':'-joined, each whole (a modifier of the wrong
+         * length is the validator's to say, not cut here) */
+        char *mods = x12_arena_alloc(r->a[a], elem(s, 1).len + 4);
         size_t n = 0;
-        for (unsigned c = 3; c <= 6; c++) {
+        for (unsigned c = 3; mods && c <= 6; c++) {
             x12_slice m = x12_element_component(s, elem(s, 1), c);
-            if (!m.len || m.len > 2 || n + 3 >= sizeof mods)
+            if (!m.len)
                 continue;
             if (n)
                 mods[n++] = ':';
             memcpy(mods + n, m.ptr, m.len);
             n += m.len;
         }
-        st->modifiers = dup(r, a, (x12_slice){mods, n});
+        if (mods)
+            mods[n] = '\0';
+        else
+            r->nomem = 1;
+        st->modifiers = mods ? mods : "";
         if (cents(r, s, 2, &st->amount_cents) == 0)
             st->has_amount = 1;
         st->revenue_code = el(r, a, s, 4);

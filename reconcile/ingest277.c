@@ -16,8 +16,9 @@ typedef struct ing277 {
     lg_ingest b; /* first */
     x12_ack277_reader *r;
     sqlite3_stmt *find, *add_set, *add_ack;
-    char sender[16], isa13[16], gs06[16];
-    int64_t set_id; /* the current set's row; 0 none (skipped, or not a 277) */
+    char sender[16], isa13[16], gs06[16], st02[16];
+    int in_set;     /* a 277 set the ledger does not have yet is being read */
+    int64_t set_id; /* its row, added with its first claim record; 0 until then */
 } ing277;
 
 static const char *const SQL[3] = {
@@ -51,43 +52,50 @@ static int step_done(ing277 *in, sqlite3_stmt *s, const char *what)
     return 0;
 }
 
-/* A 277 set begins: its row, unless the ledger has it. */
+/* A 277 set begins: read unless the ledger has it. */
 static void set_start(ing277 *in, const x12_segment *st)
 {
-    char st02[16];
     in->set_id = 0;
-    copy_el(st02, sizeof st02, st, 2);
+    in->in_set = 0;
+    copy_el(in->st02, sizeof in->st02, st, 2);
     sqlite3_bind_text(in->find, 1, in->sender, -1, SQLITE_STATIC);
     sqlite3_bind_text(in->find, 2, in->isa13, -1, SQLITE_STATIC);
     sqlite3_bind_text(in->find, 3, in->gs06, -1, SQLITE_STATIC);
-    sqlite3_bind_text(in->find, 4, st02, -1, SQLITE_STATIC);
+    sqlite3_bind_text(in->find, 4, in->st02, -1, SQLITE_STATIC);
     int rc = sqlite3_step(in->find);
     sqlite3_reset(in->find);
     sqlite3_clear_bindings(in->find);
-    if (rc == SQLITE_ROW) {
+    if (rc == SQLITE_ROW)
         in->b.st.sets_skipped++;
-        return;
-    }
-    if (rc != SQLITE_DONE) {
+    else if (rc != SQLITE_DONE)
         in->b.fatal = lg_fail_rc(in->b.l, in->b.err, "looking up a 277CA set", rc);
-        return;
-    }
+    else
+        in->in_set = 1;
+}
+
+/* The set's row, at its first claim record (a set of a guide not read, or
+ * without claims, leaves nothing).  0, or -1 when the ledger failed. */
+static int set_row(ing277 *in)
+{
+    if (in->set_id)
+        return 0;
     sqlite3_bind_text(in->add_set, 1, in->b.path, -1, SQLITE_STATIC);
     sqlite3_bind_text(in->add_set, 2, in->sender, -1, SQLITE_STATIC);
     sqlite3_bind_text(in->add_set, 3, in->isa13, -1, SQLITE_STATIC);
     sqlite3_bind_text(in->add_set, 4, in->gs06, -1, SQLITE_STATIC);
-    sqlite3_bind_text(in->add_set, 5, st02, -1, SQLITE_STATIC);
+    sqlite3_bind_text(in->add_set, 5, in->st02, -1, SQLITE_STATIC);
     if (step_done(in, in->add_set, "adding a 277CA set") != 0)
-        return;
+        return -1;
     in->set_id = sqlite3_last_insert_rowid(in->b.l->db);
     in->b.file_id = in->set_id; /* something was added: the file commits */
     in->b.st.sets++;
+    return 0;
 }
 
 static int on_status(void *ctx, const x12_ack277_status *s)
 {
     ing277 *in = ctx;
-    if (s->level != X12_ACK277_CLAIM || !in->set_id || in->b.fatal)
+    if (s->level != X12_ACK277_CLAIM || !in->in_set || in->b.fatal || set_row(in) != 0)
         return in->b.fatal != X12_OK;
     sqlite3_stmt *a = in->add_ack;
     const char *t[] = {s->claim_id, s->status,      s->category, s->status_code,
@@ -123,6 +131,7 @@ static int on_segment(void *ctx, const x12_segment *seg)
         copy_el(in->gs06, sizeof in->gs06, seg, 6);
     } else if (x12_slice_eq(id, "ST")) {
         in->set_id = 0;
+        in->in_set = 0;
         if (x12_slice_eq(x12_segment_element(seg, 1), "277"))
             set_start(in, seg);
     }

@@ -240,6 +240,21 @@ static void test_bad_input(void **state)
     log_free(&m);
     free(v4010);
 
+    /* a count that is none is said, not dropped quietly; a modifier of the
+     * wrong length is carried whole (the validator says what is wrong) */
+    char *odd = replace_text(DOC, "QTY*AA*2~", "QTY*AA*2.5~", 1);
+    char *odd2 = replace_text(odd, "SVC*HC:99213:25:59*", "SVC*HC:99213:25:599*", 1);
+    log277 q = {{0}, {0}, 0, 0};
+    assert_int_equal(read_doc(odd2, strlen(odd2), &q, NULL), X12_OK);
+    assert_non_null(strstr(q.findings.p, "X12_ERR_CLAIM_VALUE error seg=13 id=QTY el=2 a count that "
+                                         "is not a whole number\n"));
+    assert_non_null(strstr(q.recs.p, "receiver accepted trace=BATCH-7 claim= stc=A1:19:PR WQ 20261120 "
+                                     "codes=[A1:19:PR] msg=[] amt=350.00 n=1/0 "));
+    assert_non_null(strstr(q.recs.p, "line=1 HC:99213 mods=25:599 "));
+    log_free(&q);
+    free(odd);
+    free(odd2);
+
     /* cut inside the rejected claim's first line */
     const char *cut = strstr(DOC, "REF*FJ*");
     log277 c = {{0}, {0}, 0, 0};

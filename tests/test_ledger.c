@@ -682,6 +682,27 @@ static void test_acks(void **state)
     assert_int_equal(x12_ledger_report(l, "2026-11-28", ack_row, &a, &t, &err), X12_OK);
     assert_non_null(strstr(a.text, "ACCT-2026-000123-VISIT-A accepted [A2:20:PR] 20261122\n"));
     assert_int_equal(t.rejected_by_payer, 0);
+    /* a 277 of a guide x12kit does not read adds nothing, not even its set */
+    size_t n;
+    char *doc = read_file(p2, &n);
+    assert_non_null(doc);
+    char *v4010 = replace_text(doc, "005010X214", "004010X093", 0);
+    char *v4010b = replace_text(v4010, "ST*277*0002*", "ST*277*0003*", 1);
+    char *v4010c = replace_text(v4010b, "*0002~GE", "*0003~GE", 1);
+    assert_int_equal(write_file(p2, v4010c, strlen(v4010c)), 0);
+    free(doc);
+    free(v4010);
+    free(v4010b);
+    free(v4010c);
+    assert_int_equal(x12_ledger_ingest_acks(l, p2, NULL, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.sets, 0);
+    assert_int_equal(st.claims, 0);
+    assert_int_equal(st.errors, 1); /* X12_ERR_GUIDE_NOT_READ */
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(l->db, "SELECT COUNT(*) FROM ack_sets", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 2);
+    sqlite3_finalize(q);
     /* the totals alone count them too */
     assert_int_equal(x12_ledger_report(l, "2026-11-28", NULL, NULL, &t, &err), X12_OK);
     assert_int_equal(t.acknowledged, 2);
