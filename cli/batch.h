@@ -59,6 +59,9 @@ typedef struct batch_counts {
     uint32_t acks;            /* acknowledgement interchanges written */
     uint32_t ack_accepted, ack_with_errors, ack_rejected; /* transaction sets */
     uint32_t claims_acknowledged, claims_rejected; /* 277CA claim records (2200D) */
+    /* received 999s (IK5) and TA1s: the sets they accepted, accepted with
+     * errors and rejected; the interchanges TA1s rejected */
+    uint32_t acks_in_accepted, acks_in_with_errors, acks_in_rejected, ta1_in_rejected;
 } batch_counts;
 
 void batch_counts_add(batch_counts *sum, const batch_counts *c);

@@ -26,6 +26,7 @@
 #include <x12/ack.h>
 #include <x12/claim.h>
 #include <x12/json.h>
+#include <x12/ack.h>
 #include <x12/ack277.h>
 #include <x12/remit.h>
 #include <x12/walk.h>
@@ -67,6 +68,10 @@ void batch_counts_add(batch_counts *s, const batch_counts *c)
     s->ack_rejected += c->ack_rejected;
     s->claims_acknowledged += c->claims_acknowledged;
     s->claims_rejected += c->claims_rejected;
+    s->acks_in_accepted += c->acks_in_accepted;
+    s->acks_in_with_errors += c->acks_in_with_errors;
+    s->acks_in_rejected += c->acks_in_rejected;
+    s->ta1_in_rejected += c->ta1_in_rejected;
 }
 
 uint32_t batch_counts_errors(const batch_counts *c)
@@ -180,7 +185,15 @@ void batch_identify(const batch_run *r, batch_file *f)
 
 /* --- read: validate, convert, acknowledge ---------------------------------- */
 
-enum { OUT_FINDINGS, OUT_CLAIMS, OUT_ACK, OUT_ROWS, OUT_STATUS = OUT_ROWS + 8, NOUT = OUT_STATUS + 2 };
+enum {
+    OUT_FINDINGS,
+    OUT_CLAIMS,
+    OUT_ACK,
+    OUT_ROWS,
+    OUT_STATUS = OUT_ROWS + 8,
+    OUT_ACKS_IN = OUT_STATUS + 2,
+    NOUT
+};
 
 #define BATCH_LEDGER_WAIT_MS 10000 /* x12_ledger_open()'s default */
 
@@ -193,6 +206,7 @@ typedef struct fctx {
     x12_remit_rows *rows[8];
     x12_ack277_reader *sr;        /* 277CA: status records ... */
     x12_ack277_rows *srows[2];    /* ... as CSV and NDJSON */
+    x12_ack_reader *ar;           /* received 999s and TA1s, as x12 ack-report --json */
     x12_ack *ack;
     bout out[NOUT];
     int unreadable;   /* a reader error: syntax, envelope, gzip, limit */
@@ -207,12 +221,14 @@ typedef struct fctx {
     int feed_failed;       /* it said stop: x12_ledger_feed_end() tells why */
     int set_kind;          /* the set being read: 837, 835, 277, other (0) or none (-1) */
     int claims_open, rows_open, status_open; /* the conversions' outputs (opened at the first set) */
+    int acks_in_open;           /* ... and at the first record of a received 999 or TA1 */
     int open_failed;            /* ... one could not be opened mid-read (reason set) */
 } fctx;
 
 static int open_claims(fctx *c);
 static int open_rows(fctx *c);
 static int open_status(fctx *c);
+static void fail(batch_file *f, batch_outcome o, const char *fmt, const char *arg);
 
 static const char *SEV[] = {"error", "warning", "info"};
 static const char *LEVEL[] = {"claim", "line", "adjustment", "plb"};
@@ -292,6 +308,8 @@ static int on_segment(void *ctx, const x12_segment *seg)
             c->set_kind = 277;
         } else {
             k->sets_other++;
+            if (v.len == 3 && memcmp(v.ptr, "999", 3) == 0)
+                c->set_kind = 999;
         }
         /* a file that holds both kinds gets both conversions */
         if ((c->set_kind == 837 && !c->claims_open && open_claims(c) != 0) ||
@@ -318,6 +336,10 @@ static int on_segment(void *ctx, const x12_segment *seg)
     if (c->rr && (kind < 0 || kind == 835) && x12_remit_reader_segment(c->rr, seg) == X12_ERR_NOMEM)
         return 1;
     if (c->sr && (kind < 0 || kind == 277) && x12_ack277_reader_segment(c->sr, seg) == X12_ERR_NOMEM)
+        return 1;
+    /* a received 999 (its sets) or TA1 (between ISA and GS) */
+    if (c->ar && (kind == 999 || x12_slice_eq(seg->id, "TA1")) &&
+        x12_ack_reader_segment(c->ar, seg) != X12_OK)
         return 1;
     return 0;
 }
@@ -390,6 +412,38 @@ static int on_remit_plb(void *ctx, const x12_remit_payment *p, const x12_remit_p
     if (c->feed && !c->feed_claims && !c->feed_failed && x12_ledger_feed_plb(c->feed, p, e))
         c->feed_failed = 1;
     return 0;
+}
+
+/* A received 999/TA1 record: a line of OUT/status/REL.999.ndjson (opened at
+ * the first); what it accepted and rejected counted. */
+static int on_ack_in(void *ctx, const x12_ack_record *rec)
+{
+    fctx *c = ctx;
+    batch_counts *k = &c->f->counts;
+    if (rec->kind == X12_ACK_REC_SET_END) {
+        if (!strcmp(rec->code, "A"))
+            k->acks_in_accepted++;
+        else if (!strcmp(rec->code, "E"))
+            k->acks_in_with_errors++;
+        else
+            k->acks_in_rejected++;
+    } else if (rec->kind == X12_ACK_REC_TA1 && !strcmp(rec->code, "R")) {
+        k->ta1_in_rejected++;
+    }
+    if (!c->acks_in_open) {
+        if (bout_open(c->r, &c->out[OUT_ACKS_IN], "status", c->f->rel, ".999.ndjson", 1) != 0) {
+            fail(c->f, BO_FAILED, "cannot write to the output folder: %s", strerror(errno));
+            c->open_failed = 1;
+            return 1;
+        }
+        c->acks_in_open = 1;
+    }
+    char *s = cli_ack_record_json(c->f->rel, rec);
+    if (!s || bout_write(&c->out[OUT_ACKS_IN], s, strlen(s)) != 0 ||
+        bout_write(&c->out[OUT_ACKS_IN], "\n", 1) != 0)
+        c->out_error = 1;
+    free(s);
+    return c->out_error;
 }
 
 /* A 277CA status record: a row in both formats; a claim's counted. */
@@ -468,6 +522,7 @@ static void close_all(fctx *c)
     x12_claim_reader_free(c->cr);
     x12_remit_reader_free(c->rr);
     x12_ack277_reader_free(c->sr);
+    x12_ack_reader_free(c->ar);
     x12_ack_free(c->ack);
     for (int i = 0; i < 8; i++)
         x12_remit_rows_free(c->rows[i]);
@@ -552,7 +607,8 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     c->rr = x12_remit_reader_new(&rcb, c, 0, NULL);
     x12_ack277_callbacks scb = {on_ack277, on_claim_finding};
     c->sr = x12_ack277_reader_new(&scb, c, NULL);
-    if (!c->cr || !c->rr || !c->sr)
+    c->ar = x12_ack_reader_new(NULL, on_ack_in, c);
+    if (!c->cr || !c->rr || !c->sr || !c->ar)
         return fail(f, BO_FAILED, "%s", "out of memory"), -1;
     for (int k = 0; k < r->nspecs; k++) {
         x12_claim_reader_use_spec(c->cr, r->specs[k]);

@@ -189,14 +189,18 @@ void batch_state_close(batch_run *r)
 static const char *COUNT_NAMES[] = {"interchanges", "sets", "sets_837", "sets_835", "sets_other",
                                     "claims", "claim_payments", "ledger_added", "ledger_known",
                                     "acks", "ack_accepted", "ack_with_errors", "ack_rejected",
-                                    "sets_277", "claims_acknowledged", "claims_rejected"};
+                                    "sets_277", "claims_acknowledged", "claims_rejected",
+                                    "acks_in_accepted", "acks_in_with_errors", "acks_in_rejected",
+                                    "ta1_in_rejected"};
 
 static uint32_t *count_field(batch_counts *c, size_t i)
 {
     uint32_t *f[] = {&c->interchanges, &c->sets, &c->sets_837, &c->sets_835, &c->sets_other,
                      &c->claims, &c->claim_payments, &c->ledger_added, &c->ledger_known,
                      &c->acks, &c->ack_accepted, &c->ack_with_errors, &c->ack_rejected,
-                     &c->sets_277, &c->claims_acknowledged, &c->claims_rejected};
+                     &c->sets_277, &c->claims_acknowledged, &c->claims_rejected,
+                     &c->acks_in_accepted, &c->acks_in_with_errors, &c->acks_in_rejected,
+                     &c->ta1_in_rejected};
     return f[i];
 }
 

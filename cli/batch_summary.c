@@ -140,6 +140,13 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
         json_object_set_new(o, "acknowledgements", a);
     }
 
+    json_t *ain = json_object();
+    json_object_set_new(ain, "sets_accepted", json_integer(c->acks_in_accepted));
+    json_object_set_new(ain, "sets_with_errors", json_integer(c->acks_in_with_errors));
+    json_object_set_new(ain, "sets_rejected", json_integer(c->acks_in_rejected));
+    json_object_set_new(ain, "interchanges_rejected", json_integer(c->ta1_in_rejected));
+    json_object_set_new(o, "received_acknowledgements", ain);
+
     json_t *fails = json_array(), *dups = json_array();
     for (size_t i = 0; i < r->nfiles; i++) {
         const batch_file *f = &r->files[i];
@@ -251,6 +258,11 @@ static char *summary_text(const batch_run *r, const batch_totals *t)
         fprintf(m,
                 "acknowledgements: %u interchanges; sets accepted %u, with errors %u, rejected %u\n",
                 c->acks, c->ack_accepted, c->ack_with_errors, c->ack_rejected);
+    if (c->acks_in_accepted || c->acks_in_with_errors || c->acks_in_rejected || c->ta1_in_rejected)
+        fprintf(m,
+                "received 999/TA1: sets accepted %u, with errors %u, rejected %u; interchanges "
+                "rejected %u\n",
+                c->acks_in_accepted, c->acks_in_with_errors, c->acks_in_rejected, c->ta1_in_rejected);
     if (t->recon_ok) {
         fprintf(m, "reconciliation:   %llu claims:", (unsigned long long)t->recon.rows);
         for (int s = 0; s < X12_RECON_STATUS_COUNT; s++)

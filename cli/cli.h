@@ -112,6 +112,11 @@ int cmd_reconcile(int argc, char **argv);
  * input (a corrupt gzip stream, a limit), else EXIT_USAGE; a file read whole
  * with error findings is EXIT_INPUT; else EXIT_FINE. */
 int cli_read_outcome(const char *file, x12_status s, x12_error *err, int had_errors);
+struct x12_ack_record;
+/* A received 999/TA1 record as one line of `x12 ack-report --json` (no
+ * newline), for `file`; NULL out of memory.  Free with free(). */
+char *cli_ack_record_json(const char *file, const struct x12_ack_record *r);
+
 int cmd_835(int argc, char **argv);
 int cmd_277(int argc, char **argv);
 int cmd_batch(int argc, char **argv);

@@ -32,10 +32,10 @@ static void codes_text(const x12_ack_record *rec, const char *element, char *buf
     }
 }
 
-static void print_json(rctx *c, const x12_ack_record *r)
+char *cli_ack_record_json(const char *file, const x12_ack_record *r)
 {
     json_t *o = json_object();
-    json_object_set_new(o, "file", cli_jstr(c->file));
+    json_object_set_new(o, "file", cli_jstr(file));
     json_object_set_new(o, "kind", json_string(KIND[r->kind]));
     json_object_set_new(o, "segment_index", json_integer(r->segment_index));
     const char *code_el = r->kind == X12_ACK_REC_TA1       ? "TA104"
@@ -108,6 +108,12 @@ static void print_json(rctx *c, const x12_ack_record *r)
     }
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
+    return s;
+}
+
+static void print_json(rctx *c, const x12_ack_record *r)
+{
+    char *s = cli_ack_record_json(c->file, r);
     if (s) {
         puts(s);
         free(s);

@@ -186,6 +186,23 @@ eq "$(jget "$T/sc/o1/summary.json" reconciliation.rejected_by_payer)" 1 "277CA: 
 ledger "$T/sc/o1/x12-ledger.sqlite" | grep '^XWMU0000004,' | grep -q ',rejected,A7:562:82,20261126' && ok ||
   bad "277CA: the ledger's report lacks the rejection"
 
+# --- received 999s and TA1s: their records as x12 ack-report --json gives them,
+# and what they accepted and rejected in the summary -------------------------------
+mkdir -p "$T/ai/in"
+C=$SRC/fixtures/corpus
+cp "$C/imsweb-x12-parser__x12_999_rejected.txt" "$T/ai/in/"
+"$X12" ack --999 --ta1 -o "$T/ai/in/accepted.999" "$SRC/fixtures/demo-inbox/claims-2026-11-24.837"
+expect_rc 0 "$X12" batch --in "$T/ai/in" --out "$T/ai/out" --quiet
+for f in imsweb-x12-parser__x12_999_rejected.txt accepted.999; do
+  "$X12" ack-report --json "$T/ai/in/$f" | sed 's|"file":"[^"]*"|"file":"F"|' >"$T/ai/want"
+  sed 's|"file":"[^"]*"|"file":"F"|' "$T/ai/out/status/$f.999.ndjson" | cmp -s - "$T/ai/want" && ok ||
+    bad "received acks: $f differs from x12 ack-report --json"
+done
+eq "$(jget "$T/ai/out/summary.json" received_acknowledgements.sets_rejected)" 1 "received acks: sets rejected"
+eq "$(jget "$T/ai/out/summary.json" received_acknowledgements.sets_accepted)" 1 "received acks: sets accepted"
+has "$T/ai/out/summary.txt" "received 999/TA1: sets accepted 1, with errors 0, rejected 1; interchanges rejected 0"
+[ ! -e "$T/sc/o1/status/both.x12.999.ndjson" ] && ok || bad "a 999 output for a file without one"
+
 # --- an input named near the 255-byte limit: done, its outputs named with a cut
 # name and a hash (the same for all of them), not failed night after night
 mkdir -p "$T/ln/in"
