@@ -821,6 +821,25 @@ static void assert_rejected(x12_claim *bad, const char *want)
     sb_free(&pr.log);
 }
 
+/* One professional claim written with its checks: no problem, and x12
+ * validate finds nothing at all in it.  Returns the 837 (free it). */
+static char *written_clean(const x12_claim *c)
+{
+    const x12_claim *one[] = {c};
+    problems pr = {{0}, 0};
+    sb_add(&pr.log, "", 0);
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, one, 1, 0, &pr, &len);
+    assert_string_equal(pr.log.p, "");
+    sb_free(&pr.log);
+    vctx v = {0};
+    validate_into(&v, out, len);
+    if (v.all)
+        fail_msg("%d findings: %s", v.all, v.log.p ? v.log.p : "");
+    sb_free(&v.log);
+    return out;
+}
+
 static void test_check_required(void **state)
 {
     (void)state;
@@ -858,19 +877,8 @@ static void test_check_required(void **state)
     s.relationship = NULL;
     s.subscriber.address = (x12_claim_address){0};
     s.subscriber.gender = NULL;
-    const x12_claim *one[] = {&c};
-    problems pr = {{0}, 0};
-    sb_add(&pr.log, "", 0);
-    size_t len;
-    char *out = write_claims(X12_CLAIM_PROFESSIONAL, one, 1, 0, &pr, &len);
-    assert_string_equal(pr.log.p, "");
+    char *out = written_clean(&c);
     assert_non_null(strstr(out, "CLM*BAD-2B*"));
-    vctx v = {0};
-    validate_into(&v, out, len);
-    if (v.all)
-        fail_msg("%d findings: %s", v.all, v.log.p ? v.log.p : "");
-    sb_free(&v.log);
-    sb_free(&pr.log);
     free(out);
     /* the subscriber's PAT (death date, weight, pregnancy) goes in 2000B only
      * when the subscriber is the patient (rule
@@ -888,18 +896,9 @@ static void test_check_required(void **state)
     /* the subscriber alone: written in 2000B PAT, and valid */
     c.patient = NULL;
     s.relationship = "18";
-    pr = (problems){{0}, 0};
-    sb_add(&pr.log, "", 0);
-    out = write_claims(X12_CLAIM_PROFESSIONAL, one, 1, 0, &pr, &len);
-    assert_string_equal(pr.log.p, "");
+    out = written_clean(&c);
     assert_non_null(strstr(out, "SBR*P*18*"));
     assert_non_null(strstr(out, "PAT*****D8*20250102*01*140*Y~"));
-    v = (vctx){0};
-    validate_into(&v, out, len);
-    if (v.all)
-        fail_msg("%d findings: %s", v.all, v.log.p ? v.log.p : "");
-    sb_free(&v.log);
-    sb_free(&pr.log);
     free(out);
     c = prof_claim();
     c.claim_id = "BAD-3";
