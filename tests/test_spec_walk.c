@@ -568,6 +568,17 @@ static void test_trailing_separators(void **state)
     assert_none_without_elements(x, "TRAILING"); /* the readers' walk does not look */
 }
 
+/* Walks x with `flags` and fails unless its findings are exactly `want`. */
+static void expect_findings(const char *x, unsigned flags, const char *want)
+{
+    walk_log l;
+    walk_data(x, strlen(x), &l, flags);
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s\nwanted:\n%s", l.findings.p, want);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+}
+
 /* AN values ending in spaces (X12-FACTS 2): spaces past the minimum length are a
  * warning without 999 codes, spaces alone an error (IK403 6); spaces the minimum
  * length needs are fine, and an ID with codes reports a padded value as a bad
@@ -582,8 +593,6 @@ static void test_trailing_spaces(void **state)
                         "CLP*C1*1*100*80**12*P1~NM1*QC*1 *DOE*JANE****MI*M1~"
                         "SVC*HC:99213 *100*80~"
                         "SE*13*0001~GE*1*1~IEA*1*000000001~";
-    walk_log l;
-    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS);
     const char *want =
         "X12_ERR_TRAILING_SPACE warning snip=1 loop=1000A segment=6 set=4 id=N1 el=2.0 ik3= ik4= "
         "N102: 2 spaces at the end\n"
@@ -595,10 +604,7 @@ static void test_trailing_spaces(void **state)
         "NM102: not among the guide's codes\n"
         "X12_ERR_TRAILING_SPACE warning snip=1 loop=2110 segment=14 set=12 id=SVC el=1.2 ik3= ik4= "
         "SVC01-02: 1 space at the end\n";
-    if (strcmp(l.findings.p, want) != 0)
-        fail_msg("findings:\n%s\nwanted:\n%s", l.findings.p, want);
-    sb_free(&l.events);
-    sb_free(&l.findings);
+    expect_findings(x, X12_WALK_ELEMENTS, want);
 }
 
 /* Walks `y` (n bytes) as x12 validate does, with its first `from` replaced
@@ -784,8 +790,6 @@ static void test_cas_both_levels(void **state)
             "CLP*C2*1*100*100**12*P2~NM1*QC*1*DOE*JOHN****MI*M2~"
             "SVC*HC:99213*100*100~CAS*CO*45*0~"
             "SE*24*0001~GE*1*1~IEA*1*000000001~";
-    walk_log l;
-    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
     const char *want =
         "X12_ERR_CAS_BOTH_LEVELS warning snip=3 loop=2110 segment=17 set=15 id=CAS el=2.0 ik3= "
         "ik4= PR-3 also at the claim level; one level only, RFI 358\n"
@@ -793,10 +797,7 @@ static void test_cas_both_levels(void **state)
         "ik4= CO-45 also at the claim level; one level only, RFI 358\n"
         "X12_ERR_BALANCE error snip=3 loop=2100 segment=12 set=10 id=CLP el=0.0 ik3= ik4= "
         "CLP03 - claim and line CAS = CLP04: expected 50, found 20\n";
-    if (strcmp(l.findings.p, want) != 0)
-        fail_msg("findings:\n%s\nwanted:\n%s", l.findings.p, want);
-    sb_free(&l.events);
-    sb_free(&l.findings);
+    expect_findings(x, X12_WALK_ELEMENTS | X12_WALK_BALANCE, want);
 }
 
 /* The envelope's elements against specs/control.00501.xml (docs/validate.md
@@ -1685,8 +1686,6 @@ static void test_patient_responsibility(void **state)
             /* CLP05 10 with no PR adjustment */
             "CLP*C5*1*100*100*10*12*P5~NM1*QC*1*DOE*JOHN****MI*M2~SVC*HC:99213*100*100~"
             "SE*29*0001~GE*1*1~IEA*1*000000001~";
-    walk_log l;
-    walk_data(x, strlen(x), &l, X12_WALK_ELEMENTS | X12_WALK_BALANCE);
     const char *want =
         "X12_ERR_PATIENT_RESPONSIBILITY error snip=3 loop=2100 segment=17 set=15 id=CLP el=5.0 "
         "ik3= ik4= CLP05 = claim and line CAS PR: expected 0, found 10\n"
@@ -1694,10 +1693,7 @@ static void test_patient_responsibility(void **state)
         "ik4=6 CLP05: decimal (R) with a bad character\n"
         "X12_ERR_PATIENT_RESPONSIBILITY error snip=3 loop=2100 segment=28 set=26 id=CLP el=5.0 "
         "ik3= ik4= CLP05 = claim and line CAS PR: expected 10, found 0\n";
-    if (strcmp(l.findings.p, want) != 0)
-        fail_msg("findings:\n%s\nwanted:\n%s", l.findings.p, want);
-    sb_free(&l.events);
-    sb_free(&l.findings);
+    expect_findings(x, X12_WALK_ELEMENTS | X12_WALK_BALANCE, want);
 }
 
 int main(void)
