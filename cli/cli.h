@@ -107,11 +107,11 @@ int cmd_split(int argc, char **argv);
 int cmd_837(int argc, char **argv);
 int cmd_reconcile(int argc, char **argv);
 /* What reading one file came to, for a command that converts files: a status
- * other than X12_OK or X12_ERR_STOPPED is printed (unless it is an I/O error
- * already reported as a finding, `had_errors`) and is EXIT_INPUT for bad
- * input (a corrupt gzip stream, a limit), else EXIT_USAGE; a file read whole
- * with error findings is EXIT_INPUT; else EXIT_FINE. */
-int cli_read_outcome(const char *file, x12_status s, x12_error *err, int had_errors);
+ * other than X12_OK or X12_ERR_STOPPED is printed (unless the file's last error
+ * finding, `last`, already said it) and is EXIT_INPUT for bad input (a
+ * corrupt gzip stream, a limit), else EXIT_USAGE; a file read whole with
+ * error findings (`had_errors`) is EXIT_INPUT; else EXIT_FINE. */
+int cli_read_outcome(const char *file, x12_status s, x12_error *err, int had_errors, x12_status last);
 struct x12_ack_record;
 /* A received 999/TA1 record as one line of `x12 ack-report --json` (no
  * newline), for `file`; NULL out of memory.  Free with free(). */

@@ -35,6 +35,7 @@ typedef struct run277 {
     const char *file;
     int rejected_only;
     unsigned long errors;
+    x12_status last; /* the last error finding's code */
     x12_status out_status;
 } run277;
 
@@ -58,6 +59,7 @@ static void on_finding(void *ctx, const x12_finding *f)
     if (f->severity != X12_SEV_ERROR)
         return;
     r->errors++;
+    r->last = f->err.code;
     cli_print_error(r->file, &f->err);
 }
 
@@ -151,7 +153,7 @@ int cmd_277(int argc, char **argv)
         unsigned long before = r.errors;
         x12_error err;
         x12_status s = x12_ack277_read_file(args.files[i], &ro, &cb, &r, &err);
-        status = cli_worst(status, cli_read_outcome(r.file, s, &err, r.errors > before));
+        status = cli_worst(status, cli_read_outcome(r.file, s, &err, r.errors > before, r.last));
     }
     if (r.rows && r.out_status == X12_OK)
         r.out_status = x12_ack277_rows_finish(r.rows);

@@ -26,6 +26,7 @@ typedef struct run835 {
     x12_remit_rows *rows;
     const char *file;
     unsigned long errors;
+    x12_status last; /* the last error finding's code */
     x12_status out_status;
 } run835;
 
@@ -61,6 +62,7 @@ static void on_finding(void *ctx, const x12_finding *f)
     if (f->severity != X12_SEV_ERROR)
         return;
     r->errors++;
+    r->last = f->err.code;
     cli_print_error(r->file, &f->err);
 }
 
@@ -151,7 +153,7 @@ int cmd_835(int argc, char **argv)
         unsigned long before = r.errors;
         x12_error err;
         x12_status s = x12_remit_read_file(files[i], &ro, &cb, &r, 0, &err);
-        status = cli_worst(status, cli_read_outcome(r.file, s, &err, r.errors > before));
+        status = cli_worst(status, cli_read_outcome(r.file, s, &err, r.errors > before, r.last));
     }
     if (r.out_status == X12_OK)
         r.out_status = x12_remit_rows_finish(r.rows);

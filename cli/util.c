@@ -296,7 +296,7 @@ int cli_output_is_input(const char *cmd, const char *out, const char *const *in,
     return 0;
 }
 
-int cli_read_outcome(const char *file, x12_status s, x12_error *err, int had_errors)
+int cli_read_outcome(const char *file, x12_status s, x12_error *err, int had_errors, x12_status last)
 {
     if (s == X12_OK || s == X12_ERR_STOPPED)
         return had_errors ? EXIT_INPUT : EXIT_FINE;
@@ -305,7 +305,7 @@ int cli_read_outcome(const char *file, x12_status s, x12_error *err, int had_err
         err->msg = x12_status_message(s);
     }
     /* a file that cannot be read was reported already, as a finding */
-    if (s != X12_ERR_IO || !had_errors)
+    if (!had_errors || last != s)
         cli_print_error(file, err);
     /* a corrupt gzip or a limit is bad input; the rest is I/O */
     return s == X12_ERR_GZIP || s == X12_ERR_LIMIT ? EXIT_INPUT : EXIT_USAGE;

@@ -18,6 +18,7 @@ expect_rc() {
   if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; sed 's/^/  | /' "$T/err" | head; fi
 }
 has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi; }
+eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', wanted '$2'"; fi; }
 lines() { [ "$(wc -l <"$1")" -eq "$2" ] && ok || bad "$1 has $(wc -l <"$1") lines, wanted $2"; }
 
 expect_rc 0 "$X12" 835 --help; has "$T/out" "usage: x12 835"
@@ -140,6 +141,15 @@ sed 's/^<stdin>,/'"$(printf '%s' "$R" | sed 's/[\/&]/\\&/g')"',/' "$T/stdin.csv"
 # a file of another kind: said, exit 1, no rows
 expect_rc 1 "$X12" 277 "$F/era-1.835"; lines "$T/out" 1
 has "$T/err" "ST01 is '835', not 277: the set is skipped"
+# unreadable input, for both commands: said once, with the file; exit 1 bad input, 2 I/O
+printf '\037\213\010\000garbage' >"$T/broken.gz"
+for cmd in 835 277; do
+  expect_rc 1 "$X12" "$cmd" "$T/broken.gz"
+  eq "$(grep -c 'broken.gz: byte 0: gzip data is corrupt' "$T/err")" 1 "x12 $cmd: a broken gzip said once"
+  expect_rc 2 "$X12" "$cmd" "$T/missing.x12"
+  eq "$(grep -c 'missing.x12: byte 0: input/output error' "$T/err")" 1 "x12 $cmd: a missing file said once"
+done
+
 # docs/277-columns.md lists every column in the order written
 h=$("$X12" 277 "$R" 2>/dev/null | head -1 | tr -d '\r')
 d=$(python3 "$SRC/tests/doc_columns.py" "$SRC/docs/277-columns.md" "$h" "Columns are only ever added at the end.")
