@@ -319,21 +319,37 @@ typedef struct report {
     int64_t today;
     sqlite3_stmt *void_rev;
     sqlite3_stmt *ack; /* a claim's latest 277CA acknowledgement; NULL when the ledger has none */
+    sqlite3_stmt *ack_ids; /* how many claim ids start with a 20-character cut */
     char ack_status[16], ack_date[16];
     char ack_codes[4160]; /* the 277CA reader keeps codes to 4 KiB */
 } report;
 
 /* The claim's latest acknowledgement into rp and the row: by its CLM01, or
- * the first 20 characters of a longer one (a receiver need keep only 20).
- * Returns -1 when the ledger fails. */
+ * the first 20 characters of a longer one (005010X214 2200D TRN02: a
+ * receiver need keep only 20) when no other claim id starts with those 20,
+ * as the matcher takes a CLP01 cut so.  Returns -1 when the ledger fails. */
 static int acknowledgement(report *rp, const char *claim_id, x12_recon_row *row, x12_error *err)
 {
     row->acknowledgement = row->acknowledgement_codes = row->acknowledgement_date = "";
     if (!rp->ack)
         return 0;
     size_t n = strlen(claim_id);
+    int cut = 0;
+    if (n > 20) {
+        /* the cut answers this claim only: no claim has exactly those 20
+         * characters, no other longer one starts with them */
+        sqlite3_bind_text(rp->ack_ids, 1, claim_id, 20, SQLITE_STATIC);
+        int rc = sqlite3_step(rp->ack_ids);
+        cut = rc == SQLITE_ROW && sqlite3_column_int64(rp->ack_ids, 0) == 1;
+        sqlite3_reset(rp->ack_ids);
+        sqlite3_clear_bindings(rp->ack_ids);
+        if (rc != SQLITE_ROW) {
+            lg_fail_rc(rp->l, err, "reading a claim's acknowledgement", rc);
+            return -1;
+        }
+    }
     sqlite3_bind_text(rp->ack, 1, claim_id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(rp->ack, 2, claim_id, n > 20 ? 20 : (int)n, SQLITE_STATIC);
+    sqlite3_bind_text(rp->ack, 2, claim_id, cut ? 20 : (int)n, SQLITE_STATIC);
     int rc = sqlite3_step(rp->ack);
     if (rc == SQLITE_ROW) {
         lg_copy(rp->ack_status, sizeof rp->ack_status, col_text(rp->ack, 0));
@@ -506,10 +522,16 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
                             "SELECT status, codes, status_date FROM claim_acks WHERE claim_id IN (?1, ?2)"
                             " ORDER BY id DESC LIMIT 1",
                             err);
-    if (!rp.void_rev || !ok || (acks && !rp.ack)) {
+    if (acks && ok && rp.ack)
+        rp.ack_ids = lg_prepare(l,
+                                "SELECT COUNT(DISTINCT claim_id) FROM claims"
+                                " WHERE claim_id >= ?1 AND claim_id < ?1 || x'ff'",
+                                err);
+    if (!rp.void_rev || !ok || (acks && (!rp.ack || !rp.ack_ids))) {
         sqlite3_finalize(cs);
         sqlite3_finalize(us);
         sqlite3_finalize(rp.void_rev);
+        sqlite3_finalize(rp.ack);
         return l->fail;
     }
     acc a;
@@ -617,6 +639,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
     sqlite3_finalize(us);
     sqlite3_finalize(rp.void_rev);
     sqlite3_finalize(rp.ack);
+    sqlite3_finalize(rp.ack_ids);
     acc_free(&a);
     if (st == X12_OK) {
         rp.t.plb_total = scalar(l, "SELECT COALESCE(SUM(amount), 0) FROM plb", err, &ok);

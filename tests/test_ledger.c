@@ -706,6 +706,29 @@ static void test_acks(void **state)
     /* the totals alone count them too */
     assert_int_equal(x12_ledger_report(l, "2026-11-28", NULL, NULL, &t, &err), X12_OK);
     assert_int_equal(t.acknowledged, 2);
+    /* a cut that is another claim's whole id answers that claim only; a
+     * cut two longer ids share answers neither */
+    begin_837(l, "0003", "2026-11-02");
+    add_claim(l, "ACCT-2026-000123-VIS", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "SHARED-PREFIX-ABCDEF-1", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "SHARED-PREFIX-ABCDEF-2", 10000, "1", "", 1, one, NULL);
+    commit(l);
+    write_277(p1, "0004",
+              "HL*4*3*PT~NM1*QC*1*DOE*JANE****MI*M1~TRN*2*SHARED-PREFIX-ABCDEF~"
+              "STC*A7:562:82*20261123*U*100~");
+    assert_int_equal(x12_ledger_ingest_acks(l, p1, NULL, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.claims, 1);
+    a.text[0] = '\0';
+    assert_int_equal(x12_ledger_report(l, "2026-11-28", ack_row, &a, &t, &err), X12_OK);
+    assert_string_equal(a.text, "ACCT-2026-000123-VIS rejected [A7:562:82] 20261120\n"
+                                "ACCT-2026-000123-VISIT-A accepted [A2:20:PR] 20261122\n"
+                                "NO-ACK - [] \n"
+                                "NOBODY - [] \n"
+                                "SHARED-PREFIX-ABCDEF-1 - [] \n"
+                                "SHARED-PREFIX-ABCDEF-2 - [] \n"
+                                "SHORT-1 accepted [A2:20:PR] 20261120\n");
+    assert_int_equal(t.acknowledged, 3);
+    assert_int_equal(t.rejected_by_payer, 1);
     unlink(p1);
     unlink(p2);
     x12_ledger_close(l);
