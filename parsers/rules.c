@@ -111,6 +111,7 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
     case OP_STREET:
         return !present || !po_box(v, n);
     case OP_POINTERS:
+    case OP_DIFFERS:
         return 1; /* checked on each occurrence (rules_segment) */
     case OP_PATTERN:
         return !present || pattern_match(c->re, v, n);
@@ -187,6 +188,22 @@ static void check_pointers(const spec_rule *r, const rule_cond *c, const rule_fa
     }
 }
 
+/* `c`'s element in `seg`, when it holds a value, must not repeat the first
+ * <when>'s (`src`): 005010X222A1 2400 SV105, the line's place of service, is
+ * sent only when it differs from the claim's CLM05-1. */
+static void check_differs(const spec_rule *r, const rule_cond *c, const rule_fact *src,
+                          const spec_loop *scope, const x12_segment *seg, rule_report_fn report,
+                          void *ctx)
+{
+    x12_slice v = element_of(seg, c);
+    if (v.len != src->len || memcmp(v.ptr, src->val, v.len) != 0)
+        return;
+    rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
+    memcpy(at.id, c->seg, sizeof at.id);
+    rule_trigger trig = {src->at, scope->id, r->conds[0].el_pos, r->conds[0].el_comp};
+    report(ctx, r, &at, c->el_pos, c->el_comp, c->lp ? c->lp->id : scope->id, &trig, NULL);
+}
+
 void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
                    const x12_segment *seg, rule_report_fn report, void *ctx)
 {
@@ -209,6 +226,14 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
                 check_pointers(r, c, src, scope, seg, report, ctx);
             continue;
         }
+        if (c->op == OP_DIFFERS) {
+            /* every occurrence, against the first <when>'s element (a value
+             * longer than the fact keeps is not compared) */
+            const rule_fact *src = &facts[wt->rule * RULE_MAX_CONDS];
+            if (src->seen && src->len && !src->cut)
+                check_differs(r, c, src, scope, seg, report, ctx);
+            continue;
+        }
         if (f->seen)
             continue; /* the first occurrence decides */
         f->seen = 1;
@@ -229,6 +254,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
             if (n)
                 memcpy(f->val, v.ptr, n);
             f->len = (uint8_t)n;
+            f->cut = v.len > RULE_VAL_MAX;
         }
     }
 }

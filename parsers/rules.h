@@ -16,6 +16,7 @@ typedef struct rule_pos {
 typedef struct rule_fact {
     uint8_t seen;  /* the loop or segment the condition names occurred */
     uint8_t len;   /* bytes of val (the element, first occurrence) */
+    uint8_t cut;   /* the element was longer than val holds */
     char val[RULE_VAL_MAX];
     uint64_t filled; /* bit p: element p of that segment holds a value (p < 64) */
     uint16_t nels;   /* how many elements the guide gives that segment */

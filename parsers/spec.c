@@ -873,7 +873,8 @@ static int parse_op(const char *op)
     /* in the order of rule_op */
     static const char *OPS[] = {"present", "absent", "eq",        "ne",
                                 "in",      "notin",  "date",      "daterange",
-                                "datetime", "street",  "pointers",  "pattern"};
+                                "datetime", "street",  "pointers",  "pattern",
+                                "differs"};
     for (int i = 0; op && i < (int)(sizeof OPS / sizeof OPS[0]); i++)
         if (!strcmp(op, OPS[i]))
             return i;
@@ -976,7 +977,8 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         if (!r->scope)
             fail(L, X12_ERR_SPEC, x, "rule '%s' has no scope", r->id);
         /* pointers address the elements of the segment of the first <when>,
-         * within one instance of the scope loop */
+         * and differs compares with its element, within one instance of the
+         * scope loop */
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && !L->failed; j++)
             if (r->conds[j].op == OP_POINTERS) {
                 if (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[j].seg[0] ||
@@ -984,7 +986,15 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                     fail(L, X12_ERR_SPEC, x, "rule '%s': pointers need a <when> segment first",
                          r->id);
                 r->conds[0].filled = 1;
+            } else if (r->conds[j].op == OP_DIFFERS) {
+                if (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[0].el_pos ||
+                    !r->conds[j].seg[0] || !r->conds[j].el_pos)
+                    fail(L, X12_ERR_SPEC, x,
+                         "rule '%s': differs needs a <when> element first and an element", r->id);
             }
+        for (uint16_t j = 0; j < r->nwhen && !L->failed; j++)
+            if (r->conds[j].op == OP_POINTERS || r->conds[j].op == OP_DIFFERS)
+                fail(L, X12_ERR_SPEC, x, "rule '%s': pointers and differs are <then>s", r->id);
         /* a loop-scoped rule keeps only the first bytes of a value
          * (RULE_VAL_MAX): a pattern is matched against whole values only */
         for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++)

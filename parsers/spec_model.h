@@ -90,7 +90,7 @@ struct spec_loop;
  * every <then> must (docs/specs.md "Rules"). */
 typedef enum rule_op {
     OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_DATE, OP_DATERANGE, OP_DATETIME,
-    OP_STREET, OP_POINTERS, OP_PATTERN
+    OP_STREET, OP_POINTERS, OP_PATTERN, OP_DIFFERS
 } rule_op;
 
 typedef struct rule_cond {

@@ -110,6 +110,23 @@ static void test_malformed_specs(void **state)
                     "<rule id='p3' scope='ST'><when seg='HI' op='present'/>"
                     "<then seg='SV1' op='pointers'/></rule></rules></guide>",
                     "rule 'p3': pointers need", 2);
+    /* differs compares with the first <when>'s element: one must be named */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='d1' scope='ST'><when seg='CLM' op='present'/>"
+                    "<then seg='SV1' el='SV105' op='differs'/></rule></rules></guide>",
+                    "rule 'd1': differs needs a <when> element first", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='d2' scope='ST'><when seg='CLM' el='CLM05-01' op='present'/>"
+                    "<then seg='SV1' op='differs'/></rule></rules></guide>",
+                    "rule 'd2': differs needs", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='d3' scope='*' seg='SV1'><then el='SV105' op='differs'/></rule>"
+                    "</rules></guide>",
+                    "rule 'd3': differs needs", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='d4' scope='ST'><when seg='CLM' el='CLM05-01' op='differs'/>"
+                    "</rule></rules></guide>",
+                    "rule 'd4': pointers and differs are <then>s", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='n9' scope='*' seg='NM1'>"
                     "<when el='NM101' op='present'/><when el='NM102' op='present'/>"
@@ -1334,7 +1351,7 @@ static void test_overlays(void **state)
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 21);
+        assert_int_equal(ms.rules, 22); /* 20 of the guide, 2 of the overlay */
         x12_spec_free(m);
         /* applied from memory to a guide loaded apart: the same */
         m = x12_spec_load_builtin("005010X222A1", &err);
@@ -1342,7 +1359,7 @@ static void test_overlays(void **state)
         assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, "companion.xml", &err), X12_OK);
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, 21);
+        assert_int_equal(ms.rules, 22); /* 20 of the guide, 2 of the overlay */
         x12_spec_free(m);
         /* the wrong guide */
         m = x12_spec_load_builtin("005010X221A1", &err);
@@ -1354,7 +1371,7 @@ static void test_overlays(void **state)
     }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);
-    assert_int_equal(st.rules, 21); /* the guide's 19 and the overlay's 2 */
+    assert_int_equal(st.rules, 22); /* the guide's 20 and the overlay's 2 */
 
     /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
     walk_log l;

@@ -958,6 +958,11 @@ static void put_procedure(x12_claim_writer *c, const char *qual, const char *cod
 static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_line *l, size_t n)
 {
     x12_claim_type t = c->o.type;
+    /* 005010X222A1 2400 SV105 (and the 837D's SV303): the line's place of
+     * service only when it differs from the claim's CLM05-1 */
+    const char *pos = l->place_of_service;
+    if (nz(pos) && nz(cl->facility_code) && strcmp(pos, cl->facility_code) == 0)
+        pos = NULL;
     const char *pq = nz(l->procedure_qualifier) ? l->procedure_qualifier
                                                 : claim_default_procedure_qualifier(t);
     seg(c, "LX");
@@ -970,7 +975,7 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
         el_amount(c, l->charge_cents);
         el(c, nz(l->unit_basis) ? l->unit_basis : "UN");
         el(c, l->units);
-        el(c, l->place_of_service);
+        el(c, pos);
         el(c, NULL);
         char p[4][4];
         const char *pv[4] = {NULL, NULL, NULL, NULL};
@@ -1032,7 +1037,7 @@ static int put_line(x12_claim_writer *c, const x12_claim *cl, const x12_claim_li
         seg(c, "SV3");
         put_procedure(c, pq, l->procedure, l->modifiers, l->description);
         el_amount(c, l->charge_cents);
-        el(c, l->place_of_service);
+        el(c, pos);
         composite(c, l->oral_cavity, 5);
         el(c, l->prosthesis);
         el(c, l->units);

@@ -450,7 +450,9 @@ typedef struct x12_claim_line {
     int64_t charge_cents;            /* SV102 / SV203 / SV302 */
     const char *unit_basis;          /* SV103 "UN"/"MJ" (837P), SV204 "UN"/"DA" (837I); NULL = "UN" */
     const char *units;               /* SV104 / SV205; SV306 quantity (837D) */
-    const char *place_of_service;    /* SV105 (837P) / SV303 (837D) when it differs from the claim */
+    const char *place_of_service;    /* SV105 (837P) / SV303 (837D) when it differs from the
+                                        claim's facility_code; the writer leaves out one equal
+                                        to it (the TR3: "if not required, do not send") */
     uint8_t diagnosis_pointers[4];   /* SV107-1..4 (837P) / SV311 (837D): 1-based positions in
                                         [principal diagnosis, other diagnoses...]; 0 = unused */
     const char *emergency;           /* SV109 "Y" (837P) */
