@@ -853,6 +853,24 @@ static void test_check_required(void **state)
     b.provider.tax_id = NULL;
     c.billing = &b;
     assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-1[1] billing.provider.tax_id\n");
+    /* a telephone or fax number is digits only (837p.per04-phone-digits);
+     * an e-mail address and an extension are no concern of it */
+    b = billing_a;
+    x12_claim_contact per[1] = {{NULL, "BILLING OFFICE", {"TE", "EX", "FX"},
+                                 {"(217) 555-0100", "12", "2175550101"}}};
+    b.provider.contacts = per;
+    b.provider.contact_count = 1;
+    c.billing = &b;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-1[1] billing.provider.contacts[0].number[0]\n");
+    per[0].number[0] = "2175550100";
+    per[0].number[2] = "217555O1O1";
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-1[1] billing.provider.contacts[0].number[2]\n");
+    per[0].number[2] = "2175550101";
+    per[0].qualifier[2] = "EM";
+    per[0].number[2] = "billing@clinic.example";
+    char *ok = written_clean(&c);
+    assert_non_null(strstr(ok, "PER*IC*BILLING OFFICE*TE*2175550100*EX*12*EM*billing@clinic.example~"));
+    free(ok);
     c = prof_claim();
     c.claim_id = "BAD-2";
     x12_claim_subscriber s = sub_self;

@@ -147,10 +147,25 @@ static void check_npi(checker *k, const x12_claim_party *p, const char *path)
                 "%s.id", path);
 }
 
+/* PER04/06/08: a telephone or fax number (TE, FX) is digits only (the
+ * guides' PER note, AAABBBCCCC; X12 RFI 850; rule <guide>.per04-phone-digits) */
+static void check_contacts(checker *k, const x12_claim_party *p, const char *path)
+{
+    for (size_t i = 0; i < p->contact_count; i++)
+        for (int j = 0; j < 3; j++) {
+            const char *q = p->contacts[i].qualifier[j], *v = p->contacts[i].number[j];
+            if (has(q) && has(v) && (!strcmp(q, "TE") || !strcmp(q, "FX")) &&
+                !all_digits(v, 1, 80))
+                problem(k, X12_ERR_CLAIM_CODE, "digits only (a telephone or fax number)",
+                        "%s.contacts[%zu].number[%d]", path, i, j);
+        }
+}
+
 static void check_name(checker *k, const x12_claim_party *p, const char *path)
 {
     if (!has(p->last_name))
         problem(k, X12_ERR_CLAIM_REQUIRED, "NM103", "%s.last_name", path);
+    check_contacts(k, p, path);
 }
 
 static void check_address(checker *k, const x12_claim_address *a, const char *path)
