@@ -467,6 +467,7 @@ static x12_claim_other_payer cob_payers[] = {{
 }};
 static x12_claim_subscriber sub_secondary = {
     .payer_responsibility = "S",
+    .insurance_type = "12", /* Medicare secondary: working aged (837p.insurance-type-medicare-secondary) */
     .claim_filing_indicator = "MB",
     .subscriber = {.last_name = "SMITH",
                    .first_name = "JANE",
@@ -759,7 +760,10 @@ static void test_institutional_secondary(void **state)
     };
     x12_claim c = inst_claim();
     c.claim_id = "INPT-7781-S";
-    c.subscriber = &sub_secondary;
+    /* the 837I has no SBR05 (Not Used): no insurance type code */
+    x12_claim_subscriber sub = sub_secondary;
+    sub.insurance_type = NULL;
+    c.subscriber = &sub;
     c.other_payers = &op;
     c.other_payer_count = 1;
     const x12_claim *cs[] = {&c};
@@ -1215,6 +1219,47 @@ static void test_line_place_of_service(void **state)
     assert_non_null(strstr(out, "SV1*HC:99213*80*UN*1***1:2~"));
     assert_non_null(strstr(out, "SV1*HC:87070:QW*40.5*UN*1*22**3~"));
     free(out);
+}
+
+/* The clearinghouse edits the validator carries as rules, refused per claim
+ * by the writer's check: procedure code shapes, the insurance type code on
+ * the primary payer, an ambulance claim without its 2300 CR1, an 837I
+ * revenue code or type of bill out of the NUBC format. */
+static void test_check_clearinghouse_edits(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-E";
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    l[1].procedure = "8707"; /* four characters */
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-E[1] lines[1].procedure\n");
+    l[1].procedure = "87070";
+    x12_claim_subscriber s = *prof_claim().subscriber;
+    s.insurance_type = "12";
+    c.subscriber = &s;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-E[1] subscriber.insurance_type\n");
+    s.insurance_type = NULL;
+    c.facility_code = "41";
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-E[1] ambulance\n");
+    static const x12_claim_ambulance trip = {.weight = "140", .reason = "A", .miles = "12"};
+    c.ambulance = &trip;
+    char *out = written_clean(&c);
+    assert_non_null(strstr(out, "CR1*LB*140**A*DH*12~"));
+    free(out);
+    x12_claim i = inst_claim();
+    i.claim_id = "BAD-I";
+    i.facility_code = "10";
+    assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-I[1] facility_code\n");
+    i = inst_claim();
+    i.claim_id = "BAD-I";
+    x12_claim_line il[8];
+    assert_true(i.line_count <= 8);
+    memcpy(il, i.lines, i.line_count * sizeof il[0]);
+    il[0].revenue_code = "4500";
+    i.lines = il;
+    assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-I[1] lines[0].revenue_code\n");
 }
 
 static void test_check_pointers(void **state)
@@ -2709,6 +2754,7 @@ int main(void)
         cmocka_unit_test(test_check_dates),
         cmocka_unit_test(test_check_pointers),
         cmocka_unit_test(test_line_place_of_service),
+        cmocka_unit_test(test_check_clearinghouse_edits),
         cmocka_unit_test(test_check_counts),
         cmocka_unit_test(test_check_cob),
         cmocka_unit_test(test_check_parts),

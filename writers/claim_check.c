@@ -295,8 +295,31 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
             problem(k, X12_ERR_CLAIM_REQUIRED, "SV201", "lines[%zu].revenue_code", i);
         else if (!all_digits(l->revenue_code, 4, 4))
             problem(k, X12_ERR_CLAIM_CODE, "four digits", "lines[%zu].revenue_code", i);
+        else if (l->revenue_code[0] > '3') /* rule 837i.revenue-code-format */
+            problem(k, X12_ERR_CLAIM_CODE, "first digit 0-3 (NUBC)", "lines[%zu].revenue_code", i);
     } else if (!has(l->procedure)) {
         problem(k, X12_ERR_CLAIM_REQUIRED, "SV101-2/SV301-2", "lines[%zu].procedure", i);
+    }
+    /* rule <guide>.procedure-code-format: HCPCS/CPT five letters or digits,
+     * CDT a D and four digits */
+    if (has(l->procedure)) {
+        const char *pq = has(l->procedure_qualifier) ? l->procedure_qualifier
+                         : t == X12_CLAIM_DENTAL      ? "AD"
+                                                      : "HC";
+        const char *p = l->procedure;
+        int ok = 1;
+        if (!strcmp(pq, "HC")) {
+            for (size_t j = 0; j < 5 && ok; j++)
+                ok = alnum_upper(p[j]);
+            ok = ok && p[5] == '\0';
+        } else if (!strcmp(pq, "AD")) {
+            ok = p[0] == 'D' && all_digits(p + 1, 4, 4);
+        }
+        if (!ok)
+            problem(k, X12_ERR_CLAIM_CODE,
+                    !strcmp(pq, "AD") ? "a CDT code: D and four digits"
+                                      : "five letters or digits (HCPCS/CPT)",
+                    "lines[%zu].procedure", i);
     }
     if (l->charge_cents < 0)
         problem(k, X12_ERR_CLAIM_CODE, "not negative", "lines[%zu].charge_cents", i);
@@ -522,6 +545,12 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         if (cl->patient && has(s->relationship) && !strcmp(s->relationship, "18"))
             problem(&k, X12_ERR_CLAIM_CODE, "not 18 when a patient is given",
                     "subscriber.relationship");
+        /* rule <guide>.insurance-type-not-primary: SBR05 says why Medicare
+         * is not the primary payer, so the primary's SBR has none */
+        if (has(s->insurance_type) && has(s->payer_responsibility) &&
+            !strcmp(s->payer_responsibility, "P"))
+            problem(&k, X12_ERR_CLAIM_CODE, "not on the primary payer (SBR05)",
+                    "subscriber.insurance_type");
         if (cl->patient && (has(s->death_date) || has(s->weight) || has(s->pregnant)))
             /* 005010X222A1 2000B PAT only when the subscriber is the patient
              * (rule 837p.subscriber-pat-only-if-patient): the patient's go
@@ -555,12 +584,18 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     if (!has(cl->facility_code))
         problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM05-1", "facility_code");
     else if (t == X12_CLAIM_INSTITUTIONAL
-                 ? !(all_digits(cl->facility_code, 2, 2) && cl->facility_code[0] != '0')
+                 ? !(all_digits(cl->facility_code, 2, 2) && cl->facility_code[0] != '0' &&
+                     cl->facility_code[1] != '0') /* rule 837i.facility-type-format */
                  : !pos_ok(cl->facility_code))
         problem(&k, X12_ERR_CLAIM_CODE,
-                t == X12_CLAIM_INSTITUTIONAL ? "type of bill: two digits, first not 0"
+                t == X12_CLAIM_INSTITUTIONAL ? "type of bill: two digits, each 1-9"
                                              : "place of service: two digits",
                 "facility_code");
+    else if (t == X12_CLAIM_PROFESSIONAL && !cl->ambulance &&
+             (!strcmp(cl->facility_code, "41") || !strcmp(cl->facility_code, "42")))
+        /* 005010X222A1 2300 CR1 on every ambulance claim (rule 837p.ambulance-transport) */
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "2300 CR1 for place of service 41 and 42",
+                "ambulance");
     if (!has(cl->frequency_code))
         problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM05-3", "frequency_code");
     else if (!all_digits(cl->frequency_code, 1, 1) || cl->frequency_code[0] == '0')
