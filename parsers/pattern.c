@@ -32,9 +32,16 @@ typedef struct inst {
 
 struct pattern {
     uint16_t n;
+    /* the quick path, for a program without choices: `head` steps of one
+     * byte each, then (loop) any number of the step at `head` + 1, or
+     * nothing more; QUICK_NONE when the program has other choices */
+    uint16_t head;
+    uint8_t loop;
     const inst *prog;
     const uint8_t (*sets)[32];
 };
+
+#define QUICK_NONE 0xFFFF
 
 typedef struct parser {
     const char *s;
@@ -440,6 +447,21 @@ int pattern_compile(const char *src, pattern_alloc_fn alloc, void *ctx, pattern 
     memcpy(prog, p->prog, (size_t)p->np * sizeof *prog);
     memcpy(sets, p->sets, (size_t)p->nsets * 32);
     pt->n = (uint16_t)p->np;
+    /* straight-line programs ([0-9]{9}, D[0-9]{4}) and those ending in one
+     * repeated step (.{6}S.*): matched byte by byte, no position lists */
+    uint16_t k = 0;
+    while (k < p->np && p->prog[k].op <= I_ANY)
+        k++;
+    pt->head = QUICK_NONE;
+    pt->loop = 0;
+    if (k < p->np && p->prog[k].op == I_MATCH) {
+        pt->head = k;
+    } else if (k + 3 < p->np && p->prog[k].op == I_SPLIT && p->prog[k].x == k + 1 &&
+               p->prog[k].y == k + 3 && p->prog[k + 1].op <= I_ANY && p->prog[k + 2].op == I_JMP &&
+               p->prog[k + 2].x == k && p->prog[k + 3].op == I_MATCH) {
+        pt->head = k;
+        pt->loop = 1;
+    }
     pt->prog = prog;
     pt->sets = (const uint8_t(*)[32])sets;
     *out = pt;
@@ -472,8 +494,30 @@ static void follow(const pattern *pt, uint16_t pc, uint16_t *list, int *n, uint3
     }
 }
 
+int pattern_is_quick(const pattern *pt)
+{
+    return pt->head != QUICK_NONE;
+}
+
+static int step_takes(const pattern *pt, const inst *in, unsigned c)
+{
+    return in->op == I_ANY || (in->op == I_BYTE && in->byte == c) ||
+           (in->op == I_SET && (pt->sets[in->x][c >> 3] >> (c & 7) & 1));
+}
+
 int pattern_match(const pattern *pt, const char *v, size_t n)
 {
+    if (pt->head != QUICK_NONE) {
+        if (pt->loop ? n < pt->head : n != pt->head)
+            return 0;
+        for (size_t i = 0; i < pt->head; i++)
+            if (!step_takes(pt, &pt->prog[i], (unsigned char)v[i]))
+                return 0;
+        for (size_t i = pt->head; i < n; i++)
+            if (!step_takes(pt, &pt->prog[pt->head + 1], (unsigned char)v[i]))
+                return 0;
+        return 1;
+    }
     /* each position is marked once per step, so lists and the stack hold at
      * most one entry per position (and the stack two per SPLIT popped) */
     uint16_t a[PATTERN_MAX_PROGRAM], b[PATTERN_MAX_PROGRAM], stack[2 * PATTERN_MAX_PROGRAM + 2];
@@ -492,9 +536,7 @@ int pattern_match(const pattern *pt, const char *v, size_t n)
         }
         for (int k = 0; k < nc; k++) {
             const inst *in = &pt->prog[cur[k]];
-            int ok = in->op == I_ANY || (in->op == I_BYTE && in->byte == c) ||
-                     (in->op == I_SET && (pt->sets[in->x][c >> 3] >> (c & 7) & 1));
-            if (ok)
+            if (step_takes(pt, in, c))
                 follow(pt, (uint16_t)(cur[k] + 1), next, &nn, mark, gen, stack);
         }
         uint16_t *t = cur;

@@ -31,4 +31,8 @@ int pattern_compile(const char *src, pattern_alloc_fn alloc, void *ctx, pattern 
 /* 1 when the whole of v[0..n) matches, else 0.  Any byte may occur in v. */
 int pattern_match(const pattern *p, const char *v, size_t n);
 
+/* 1 when `p` is matched by the quick path (steps of one byte each, the last
+ * possibly repeated: [0-9]{9}, .{6}S.*), without the position lists. */
+int pattern_is_quick(const pattern *p);
+
 #endif

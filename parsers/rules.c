@@ -115,6 +115,8 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
         return 1; /* checked on each occurrence (rules_segment) */
     case OP_PATTERN:
         return !present || pattern_match(c->re, v, n);
+    case OP_NOTPATTERN:
+        return !present || !pattern_match(c->re, v, n);
     }
     return 1;
 }
@@ -207,10 +209,19 @@ static void check_differs(const spec_rule *r, const rule_cond *c, const rule_fac
 void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
                    const x12_segment *seg, rule_report_fn report, void *ctx)
 {
-    /* only the conditions that name a segment: the scope's watch list */
-    for (uint16_t w = 0; w < scope->nwatch; w++) {
+    /* only the conditions that name a segment: the scope's watch list, in
+     * order of segment id; the first of this segment's by a binary search */
+    uint16_t lo = 0, hi = scope->nwatch;
+    while (lo < hi) {
+        uint16_t mid = (uint16_t)(lo + (hi - lo) / 2);
+        if (scope->watch[mid].segkey < def->idkey)
+            lo = (uint16_t)(mid + 1);
+        else
+            hi = mid;
+    }
+    for (uint16_t w = lo; w < scope->nwatch && scope->watch[w].segkey == def->idkey; w++) {
         const rule_watch *wt = &scope->watch[w];
-        if (wt->segkey != def->idkey || wt->lp != in)
+        if (wt->lp != in)
             continue;
         const spec_rule *r = scope->rules[wt->rule];
         const rule_cond *c = &r->conds[wt->cond];
@@ -307,12 +318,20 @@ void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                       const char *loop_id)
 {
     uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
-    /* in order of segment id: skip to the segment's rules, stop after them */
-    for (uint32_t i = 0; i < spec->nseg_rules && spec->seg_rules[i]->segkey <= key; i++) {
+    /* in order of segment id: the first of the segment's rules by a binary
+     * search of the keys, then its rules */
+    const uint32_t *keys = spec->seg_rule_keys;
+    uint32_t lo = 0, hi = spec->nseg_rules;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (uint32_t i = lo; i < spec->nseg_rules && keys[i] == key; i++) {
         const spec_rule *r = spec->seg_rules[i];
-        if (r->segkey != key)
-            continue;
-        if (strcmp(r->scope, "*") != 0 && !open(ctx, r->scope))
+        if ((r->scope[0] != '*' || r->scope[1]) && !open(ctx, r->scope))
             continue;
         int applies = 1;
         for (uint16_t j = 0; j < r->nwhen && applies; j++) {

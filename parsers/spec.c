@@ -874,7 +874,7 @@ static int parse_op(const char *op)
     static const char *OPS[] = {"present", "absent", "eq",        "ne",
                                 "in",      "notin",  "date",      "daterange",
                                 "datetime", "street",  "pointers",  "pattern",
-                                "differs"};
+                                "differs", "notpattern"};
     for (int i = 0; op && i < (int)(sizeof OPS / sizeof OPS[0]); i++)
         if (!strcmp(op, OPS[i]))
             return i;
@@ -910,7 +910,7 @@ static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond
     c->vals = split_list(L, n, "vals", &c->nvals);
     if ((o == OP_EQ || o == OP_NE || o == OP_IN || o == OP_NOTIN) && !c->nvals)
         fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs vals", op);
-    if (o == OP_PATTERN) {
+    if (o == OP_PATTERN || o == OP_NOTPATTERN) {
         char *pat = attr(L, n, "pattern");
         if (!pat)
             fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs pattern=", op);
@@ -998,7 +998,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         /* a loop-scoped rule keeps only the first bytes of a value
          * (RULE_VAL_MAX): a pattern is matched against whole values only */
         for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++)
-            if (r->conds[j].op == OP_PATTERN && !r->seg[0])
+            if ((r->conds[j].op == OP_PATTERN || r->conds[j].op == OP_NOTPATTERN) && !r->seg[0])
                 fail(L, X12_ERR_SPEC, x, "rule '%s': pattern only in a rule with seg=", r->id);
     }
 }
@@ -1030,17 +1030,21 @@ static void attach_rules(loader *L, uint32_t from)
             if (!r->segkey)
                 continue;
             const spec_rule **ns = grown(L, s->seg_rules, s->nseg_rules, 1, sizeof *ns);
-            if (!ns)
+            uint32_t *nk = ns ? grown(L, s->seg_rule_keys, s->nseg_rules, 1, sizeof *nk) : NULL;
+            if (!nk)
                 return;
             /* kept in order of segment id, the spec's order among one id's
              * rules (the order of their findings) */
             uint32_t at = s->nseg_rules++;
             while (at && ns[at - 1]->segkey > r->segkey) {
                 ns[at] = ns[at - 1];
+                nk[at] = nk[at - 1];
                 at--;
             }
             ns[at] = r;
+            nk[at] = r->segkey;
             s->seg_rules = ns;
+            s->seg_rule_keys = nk;
             continue;
         }
         spec_loop *lp = !strcmp(r->scope, "ST") ? s->root : find_loop(s->root, r->scope);
@@ -1066,8 +1070,15 @@ static void attach_rules(loader *L, uint32_t from)
                 return;
             for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
                 if (r->conds[j].segkey) {
-                    nw[lp->nwatch++] = (rule_watch){r->conds[j].lp, r->conds[j].segkey,
-                                                    (uint16_t)(lp->nrules - 1), j};
+                    /* kept in order of segment id (rules_segment searches it),
+                     * in the spec's order among one id's */
+                    uint16_t at = lp->nwatch++;
+                    while (at && nw[at - 1].segkey > r->conds[j].segkey) {
+                        nw[at] = nw[at - 1];
+                        at--;
+                    }
+                    nw[at] = (rule_watch){r->conds[j].lp, r->conds[j].segkey,
+                                          (uint16_t)(lp->nrules - 1), j};
                     if (r->conds[j].lp) /* the loop's own, found in this spec */
                         ((spec_loop *)r->conds[j].lp)->watched |= spec_keybit(r->conds[j].segkey);
                 }

@@ -90,7 +90,7 @@ struct spec_loop;
  * every <then> must (docs/specs.md "Rules"). */
 typedef enum rule_op {
     OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_DATE, OP_DATERANGE, OP_DATETIME,
-    OP_STREET, OP_POINTERS, OP_PATTERN, OP_DIFFERS
+    OP_STREET, OP_POINTERS, OP_PATTERN, OP_DIFFERS, OP_NOTPATTERN
 } rule_op;
 
 typedef struct rule_cond {
@@ -204,6 +204,7 @@ struct x12_spec {
     spec_rule *rules;  /* all of them */
     uint32_t nrules;
     const spec_rule **seg_rules; /* the segment-scoped ones, by segment id (segkey) */
+    uint32_t *seg_rule_keys;     /* their segkeys, side by side (searched, not chased) */
     uint32_t nseg_rules;
     uint64_t rule_segs; /* spec_keybit of every segment-scoped rule's segment */
     uint16_t max_loop_rules; /* most rules scoped to one loop */

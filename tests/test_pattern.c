@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <regex.h>
 
 #include "pattern.h"
 #include "x12/error.h"
@@ -310,6 +311,49 @@ static void expect_bad_spec_pattern(const char *pat, const char *detail)
         fail_msg("detail '%s', wanted '%s'", err.detail, detail);
 }
 
+/* The quick path (one-byte steps, the last possibly repeated) against
+ * glibc's POSIX regexec on every value of up to 8 bytes over a small
+ * alphabet, for the shapes the specs use; and patterns with other choices
+ * stay on the general path. */
+static void test_quick_path(void **state)
+{
+    (void)state;
+    static const char *quick[] = {"[0-9]{9}",  "D[0-9]{4}",     "[0-9A-Z]{5}", "[0-3][0-9]{3}",
+                                  "[1-9]{2}",   "[0-9]{2}D[0-9]{3}", ".{3}S.*",  "[^VX].*",
+                                  "[0-9]+",     "A",             "x*",         ""};
+    static const char *general[] = {"[0-9]{9}|[0-9]{5}", "(AB)*", "A?B", ".{0,6}|.{6}[^S].*"};
+    const char alpha[] = "0D9SVX";
+    for (size_t q = 0; q < sizeof quick / sizeof quick[0]; q++) {
+        pattern *p = compile_ok(quick[q]);
+        if (!pattern_is_quick(p))
+            fail_msg("'%s' is not on the quick path", quick[q]);
+        char re_src[64];
+        snprintf(re_src, sizeof re_src, "^(%s)$", quick[q]);
+        regex_t re;
+        assert_int_equal(regcomp(&re, re_src, REG_EXTENDED | REG_NOSUB), 0);
+        char v[9];
+        for (size_t len = 0; len <= 8; len++) {
+            size_t total = 1;
+            for (size_t i = 0; i < len; i++)
+                total *= sizeof alpha - 1;
+            for (size_t k = 0; k < total; k++) {
+                size_t x = k;
+                for (size_t i = 0; i < len; i++, x /= sizeof alpha - 1)
+                    v[i] = alpha[x % (sizeof alpha - 1)];
+                v[len] = '\0';
+                int want = regexec(&re, v, 0, NULL, 0) == 0;
+                if (pattern_match(p, v, len) != want)
+                    fail_msg("'%s' on '%s': %d, regexec says %d", quick[q], v, !want, want);
+            }
+        }
+        regfree(&re);
+    }
+    for (size_t g = 0; g < sizeof general / sizeof general[0]; g++)
+        assert_false(pattern_is_quick(compile_ok(general[g])));
+    assert_true(matches(".{0,6}|.{6}[^S].*", "S72001A", 7));
+    assert_false(matches(".{0,6}|.{6}[^S].*", "S72001S", 7));
+}
+
 static void test_spec_loader(void **state)
 {
     (void)state;
@@ -362,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_no_backtracking),   cmocka_unit_test(test_syntax_errors),
         cmocka_unit_test(test_limits),            cmocka_unit_test(test_allocation_failures),
         cmocka_unit_test(test_empty_repetitions), cmocka_unit_test(test_bracket_sets),
+        cmocka_unit_test(test_quick_path),
         cmocka_unit_test(test_spec_loader),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

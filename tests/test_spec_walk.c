@@ -110,6 +110,14 @@ static void test_malformed_specs(void **state)
                     "<rule id='p3' scope='ST'><when seg='HI' op='present'/>"
                     "<then seg='SV1' op='pointers'/></rule></rules></guide>",
                     "rule 'p3': pointers need", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='q1' scope='*' seg='HI'><then el='HI01-02' op='notpattern'/></rule>"
+                    "</rules></guide>",
+                    "rule operator 'notpattern' needs pattern=", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='q2' scope='2300'><then seg='HI' el='HI01-02' op='notpattern' "
+                    "pattern='[VWXY].*'/></rule></rules></guide>",
+                    "rule 'q2': pattern only in a rule with seg=", 2);
     /* differs compares with the first <when>'s element: one must be named */
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='d1' scope='ST'><when seg='CLM' op='present'/>"
