@@ -142,11 +142,27 @@ void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *
     }
 }
 
-static x12_slice element_of(const x12_segment *seg, const rule_cond *c)
+static inline x12_slice element_of(const x12_segment *seg, const rule_cond *c)
 {
     x12_slice v = seg_el(seg, c->el_pos);
-    if (c->el_comp)
-        v = x12_element_component(seg, v, c->el_comp);
+    if (c->el_comp && v.len) {
+        /* component el_comp of a short value, byte by byte (no call), as
+         * x12_element_component() reads it */
+        char cs = seg->delims.component;
+        size_t i = 0, start = 0;
+        unsigned k = 1;
+        for (; i < v.len; i++)
+            if (v.ptr[i] == cs) {
+                if (k == c->el_comp)
+                    break;
+                k++;
+                start = i + 1;
+            }
+        if (k != c->el_comp)
+            return (x12_slice){NULL, 0};
+        v.ptr += start;
+        v.len = i - start;
+    }
     return v;
 }
 
@@ -223,8 +239,8 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
         const rule_watch *wt = &scope->watch[w];
         if (wt->lp != in)
             continue;
-        const spec_rule *r = scope->rules[wt->rule];
-        const rule_cond *c = &r->conds[wt->cond];
+        const spec_rule *r = wt->r;
+        const rule_cond *c = wt->c;
         /* keyval: the segment must have been placed as that variant */
         if (c->keyval && !(def->keyvals && spec_codes_has(def->keyvals, def->nkeyvals, c->keyval,
                                                           strlen(c->keyval))))
@@ -315,7 +331,7 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
 
 void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                       int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
-                      const char *loop_id)
+                      const char *loop_id, int known_clean)
 {
     uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
     /* in order of segment id: the first of the segment's rules by a binary
@@ -331,7 +347,8 @@ void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
     }
     for (uint32_t i = lo; i < spec->nseg_rules && keys[i] == key; i++) {
         const spec_rule *r = spec->seg_rules[i];
-        if ((r->scope[0] != '*' || r->scope[1]) && !open(ctx, r->scope))
+        int any_scope = r->scope[0] == '*' && !r->scope[1];
+        if (any_scope ? known_clean : !open(ctx, r->scope))
             continue;
         int applies = 1;
         for (uint16_t j = 0; j < r->nwhen && applies; j++) {

@@ -50,9 +50,10 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
 void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,
                     rule_report_fn report, void *ctx);
 /* Segment-scoped rules (seg=) on a placed segment; `open` tells whether a
- * loop id is open around it. */
+ * loop id is open around it.  With `known_clean` the rules of scope "*" are
+ * skipped (the walker's memo saw these bytes pass them). */
 void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                       int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
-                      const char *loop_id);
+                      const char *loop_id, int known_clean);
 
 #endif

@@ -103,6 +103,11 @@ struct x12_walker {
     int memo_off;        /* x12__walker_memo(w, 0) */
     memo_slot *memo;    /* segments whose element checks found nothing (X12_WALK_ELEMENTS) */
     int16_t memo_score[MEMO_KINDS]; /* by definition: how often its segments repeat */
+    /* the segment being placed, as the memo saw it: a hit (checked before, clean,
+     * its segment rules of any scope too), or the slot it was just put in */
+    int memo_hit;
+    uint32_t memo_new; /* slot + 1; 0 when not put in */
+    uint64_t rule_findings; /* rule findings so far */
 };
 
 /* HL01s kept per transaction set for the duplicate check; past this many
@@ -397,6 +402,7 @@ static void check_elements(x12_walker *w, const x12_segment *seg, const spec_seg
         same_bytes(m->bytes, seg->raw.ptr, n)) {
         if (*score < MEMO_CEIL)
             *score = (int16_t)(*score + MEMO_HIT_GAIN);
+        w->memo_hit = 1;
         return; /* checked before, under this definition, and clean */
     }
     if (*score > MEMO_FLOOR)
@@ -408,6 +414,7 @@ static void check_elements(x12_walker *w, const x12_segment *seg, const spec_seg
         m->count = seg->element_count;
         memcpy(m->delims, delims, 4);
         memcpy(m->bytes, seg->raw.ptr, n);
+        w->memo_new = slot + 1;
     }
 }
 
@@ -651,6 +658,7 @@ static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint
                          const rule_cond *missing)
 {
     x12_walker *w = ctx;
+    w->rule_findings++;
     if (!w->cb.finding)
         return;
     x12_finding f;
@@ -706,8 +714,15 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
         for (int i = 0; i < w->depth; i++)
             if (w->frames[i].lp->rule_segs & bit)
                 rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg, rule_finding, w);
-    if (w->cur->spec->rule_segs & bit)
-        rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, in->id);
+    if (w->cur->spec->rule_segs & bit) {
+        /* a segment the memo knows (the same bytes under the same
+         * definition, clean) has passed the segment rules of any scope,
+         * which read its bytes alone; one that breaks them leaves the memo */
+        uint64_t before = w->rule_findings;
+        rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, in->id, w->memo_hit);
+        if (w->memo_new && w->rule_findings != before)
+            w->memo_tags[w->memo_new - 1] = 0;
+    }
 }
 
 static const char *child_id(const spec_child *k)
@@ -878,6 +893,8 @@ __attribute__((noinline)) static int place_by_id(const x12_walker *w, const x12_
 static void place(x12_walker *w, const x12_segment *seg)
 {
     uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
+    w->memo_hit = 0;
+    w->memo_new = 0;
     int level;
     uint32_t i = UINT32_MAX;
     for (level = w->depth - 1; level >= 0; level--) {
