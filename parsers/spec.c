@@ -1029,6 +1029,8 @@ static void attach_rules(loader *L, uint32_t from)
             /* segment-scoped: the walker checks them per segment */
             if (!r->segkey)
                 continue;
+            if (strcmp(r->scope, "*") != 0)
+                s->rule_segs_scoped |= spec_keybit(r->segkey);
             const spec_rule **ns = grown(L, s->seg_rules, s->nseg_rules, 1, sizeof *ns);
             uint32_t *nk = ns ? grown(L, s->seg_rule_keys, s->nseg_rules, 1, sizeof *nk) : NULL;
             if (!nk)

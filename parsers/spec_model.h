@@ -209,6 +209,7 @@ struct x12_spec {
     uint32_t *seg_rule_keys;     /* their segkeys, side by side (searched, not chased) */
     uint32_t nseg_rules;
     uint64_t rule_segs; /* spec_keybit of every segment-scoped rule's segment */
+    uint64_t rule_segs_scoped; /* ... of those whose scope is a loop, not "*" */
     uint16_t max_loop_rules; /* most rules scoped to one loop */
     char overlays[160]; /* ids of the overlays applied, for messages */
     x12_spec_stats stats;

@@ -714,7 +714,9 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
         for (int i = 0; i < w->depth; i++)
             if (w->frames[i].lp->rule_segs & bit)
                 rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg, rule_finding, w);
-    if (w->cur->spec->rule_segs & bit) {
+    /* (a known segment whose rules all have scope "*": nothing to do) */
+    if ((w->cur->spec->rule_segs & bit) &&
+        (!w->memo_hit || (w->cur->spec->rule_segs_scoped & bit))) {
         /* a segment the memo knows (the same bytes under the same
          * definition, clean) has passed the segment rules of any scope,
          * which read its bytes alone; one that breaks them leaves the memo */
