@@ -1236,6 +1236,10 @@ static void test_check_clearinghouse_edits(void **state)
     c.lines = l;
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-E[1] lines[1].procedure\n");
     l[1].procedure = "87070";
+    /* a line item control number (REF*6R) names one line of the claim */
+    l[1].line_control_number = "L1";
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-E[1] lines[1].line_control_number\n");
+    l[1].line_control_number = "L2";
     x12_claim_subscriber s = *prof_claim().subscriber;
     s.insurance_type = "12";
     c.subscriber = &s;
@@ -1286,8 +1290,10 @@ static void test_check_counts(void **state)
     x12_claim c = prof_claim();
     c.claim_id = "BAD-CNT";
     x12_claim_line l[51];
-    for (int i = 0; i < 51; i++)
+    for (int i = 0; i < 51; i++) {
         l[i] = prof_lines[0];
+        l[i].line_control_number = NULL; /* one line's: not copied */
+    }
     c.lines = l;
     c.line_count = 51;
     c.total_charge_cents = 51 * 8000;

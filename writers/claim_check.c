@@ -730,6 +730,17 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     for (size_t i = 0; i < cl->line_count; i++) {
         sum += cl->lines[i].charge_cents;
         check_line(&k, cl, &cl->lines[i], i);
+        /* 2400 REF*6R names one line: the 277CA and the 835 (REF*6R in 2110)
+         * answer by it, and x12 reconcile matches lines by it.  A claim has
+         * at most 999 lines, so comparing with the earlier ones is bounded. */
+        const char *lcn = cl->lines[i].line_control_number;
+        for (size_t j = 0; has(lcn) && j < i && j < 999; j++)
+            if (has(cl->lines[j].line_control_number) &&
+                !strcmp(cl->lines[j].line_control_number, lcn)) {
+                problem(&k, X12_ERR_CLAIM_CODE, "the same as an earlier line's",
+                        "lines[%zu].line_control_number", i);
+                break;
+            }
     }
     if (cl->line_count && sum != cl->total_charge_cents) {
         char d[96];
