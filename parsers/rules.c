@@ -142,27 +142,11 @@ void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *
     }
 }
 
-static inline x12_slice element_of(const x12_segment *seg, const rule_cond *c)
+static x12_slice element_of(const x12_segment *seg, const rule_cond *c)
 {
     x12_slice v = seg_el(seg, c->el_pos);
-    if (c->el_comp && v.len) {
-        /* component el_comp of a short value, byte by byte (no call), as
-         * x12_element_component() reads it */
-        char cs = seg->delims.component;
-        size_t i = 0, start = 0;
-        unsigned k = 1;
-        for (; i < v.len; i++)
-            if (v.ptr[i] == cs) {
-                if (k == c->el_comp)
-                    break;
-                k++;
-                start = i + 1;
-            }
-        if (k != c->el_comp)
-            return (x12_slice){NULL, 0};
-        v.ptr += start;
-        v.len = i - start;
-    }
+    if (c->el_comp)
+        v = x12_element_component(seg, v, c->el_comp);
     return v;
 }
 
@@ -239,8 +223,8 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
         const rule_watch *wt = &scope->watch[w];
         if (wt->lp != in)
             continue;
-        const spec_rule *r = wt->r;
-        const rule_cond *c = wt->c;
+        const spec_rule *r = scope->rules[wt->rule];
+        const rule_cond *c = &r->conds[wt->cond];
         /* keyval: the segment must have been placed as that variant */
         if (c->keyval && !(def->keyvals && spec_codes_has(def->keyvals, def->nkeyvals, c->keyval,
                                                           strlen(c->keyval))))

@@ -1080,7 +1080,7 @@ static void attach_rules(loader *L, uint32_t from)
                         at--;
                     }
                     nw[at] = (rule_watch){r->conds[j].lp, r->conds[j].segkey,
-                                          (uint16_t)(lp->nrules - 1), j, r, &r->conds[j]};
+                                          (uint16_t)(lp->nrules - 1), j};
                     if (r->conds[j].lp) /* the loop's own, found in this spec */
                         ((spec_loop *)r->conds[j].lp)->watched |= spec_keybit(r->conds[j].segkey);
                 }

@@ -141,8 +141,6 @@ typedef struct rule_watch {
     const struct spec_loop *lp; /* the loop the segment must be placed in */
     uint32_t segkey;            /* the segment's spec_idkey */
     uint16_t rule, cond;        /* index into the scope's rules, and its condition */
-    const struct spec_rule *r;  /* that rule and condition, kept here so that a watched */
-    const struct rule_cond *c;  /* segment costs no chase through the scope's rules */
 } rule_watch;
 
 typedef struct spec_loop {

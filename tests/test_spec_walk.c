@@ -1184,6 +1184,48 @@ static void test_text_bytes(void **state)
     assert_int_equal(checked, 40 + 8 * (40 * 41 / 2));
 }
 
+/* The differs operator on a guide of its own: each BB in a loop L must not
+ * repeat the loop's AA01.  Reported at every BB that does, not at one that
+ * differs or when AA01 is empty; an AA01 longer than the 40 bytes a rule
+ * keeps is not compared (its first 40 bytes alone would look equal). */
+static void test_rule_differs(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-DIFF' ts='835'><seg id='ST' usage='R'/>"
+                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
+                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
+                      "<seg id='SE' usage='R'/><rules>"
+                      "<rule id='d.t' snip='4' severity='warning' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='present'/>"
+                      "<then seg='BB' el='BB01' op='differs'/></rule></rules></guide>";
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
+    if (!s)
+        fail_msg("spec: %s", err.detail);
+    const char *forty = "0123456789012345678901234567890123456789";
+    strbuf in = {0};
+    sb_printf(&in, "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+                   "*261128*1200*^*00501*000000001*0*P*:~GS*HP*SX*RX*20261128*1200*1*X*TEST-DIFF~"
+                   "ST*835*0001*TEST-DIFF~"
+                   "AA*11~BB*11~BB*22~BB*11~"  /* segments 4-7: BB at 5 and 7 repeat it */
+                   "AA*~BB*~BB*33~"            /* 8-10: no AA01, nothing compared */
+                   "AA*%sX~BB*%s~BB*%sX~", /* 11-13: AA01 cut at 40: not compared */
+              forty, forty, forty);
+    sb_printf(&in, "SE*12*0001~GE*1*1~IEA*1*000000001~");
+    walk_log l;
+    walk_spec = s;
+    walk_data(in.p, in.len, &l, X12_WALK_RULES);
+    walk_spec = NULL;
+    const char *want = "X12_ERR_RULE warning snip=4 loop=L segment=5 set=3 id=BB el=1.0 ik3= ik4= d.t\n"
+                       "X12_ERR_RULE warning snip=4 loop=L segment=7 set=5 id=BB el=1.0 ik3= ik4= d.t\n";
+    if (strcmp(l.findings.p, want) != 0)
+        fail_msg("findings:\n%s", l.findings.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    sb_free(&in);
+    x12_spec_free(s);
+}
+
 /* A guide whose loop holds itself (a loopref cycle) nests as deep as the input
  * says: past the walker's limit (24 open loops) each further segment is
  * reported, handed on unplaced, and nothing overflows. */
@@ -1761,6 +1803,7 @@ int main(void)
         cmocka_unit_test(test_hl_hierarchy),
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_nesting_limit),
+        cmocka_unit_test(test_rule_differs),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_rule_missing_loop),
