@@ -809,7 +809,8 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
     lp->first_hash = arena_alloc(L, ((size_t)1 << bits) * sizeof *lp->first_hash);
     lp->required = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->required);
     lp->gstart = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->gstart);
-    if (!lp->next_same || !lp->first_hash || !lp->required || !lp->gstart) {
+    lp->kkey = arena_alloc(L, (lp->nkids ? lp->nkids : 1) * sizeof *lp->kkey);
+    if (!lp->next_same || !lp->first_hash || !lp->required || !lp->gstart || !lp->kkey) {
         fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
         return;
     }
@@ -821,6 +822,16 @@ static void index_loops(loader *L, spec_loop *lp, int depth)
         a->first = a->is_loop ? a->loop->kids[0].seg : a->seg;
         a->pos = a->is_loop ? a->loop->pos : a->seg->pos;
         uint32_t ka = a->first->idkey;
+        const spec_seg *d = a->first;
+        spec_kidkey *kk = &lp->kkey[i];
+        kk->pos = d->key_pos;
+        kk->comp = d->key_comp;
+        kk->one = 0;
+        kk->mode = !d->keyvals                                                      ? 0
+                   : d->nkeyvals == 1 && d->kkeys && strlen(d->keyvals[0]) <= 8 ? 1
+                                                                                : 2;
+        if (kk->mode == 1)
+            kk->one = d->kkeys[0];
         lp->next_same[i] = UINT32_MAX;
         for (uint32_t j = i + 1; j < lp->nkids; j++) {
             const spec_child *b = &lp->kids[j];

@@ -143,6 +143,16 @@ typedef struct rule_watch {
     uint16_t rule, cond;        /* index into the scope's rules, and its condition */
 } rule_watch;
 
+/* What tells a kid of a loop from its same-id siblings, kept beside the
+ * kids (spec_loop.kkey) so that placement compares a segment's qualifier
+ * without reaching for each candidate's definition. */
+typedef struct spec_kidkey {
+    uint64_t one;      /* mode 1: the one key value, packed (spec_codekey) */
+    uint16_t pos, comp; /* the definition's key_pos and key_comp */
+    uint8_t mode;      /* 0: any value; 1: the value `one` only; 2: the
+                        * definition's lists (key_matches) */
+} spec_kidkey;
+
 typedef struct spec_loop {
     const char *id;    /* "2300"; the transaction itself is "ST" (the root) */
     const spec_rule *const *rules; /* loop-scoped rules evaluated per instance */
@@ -176,6 +186,8 @@ typedef struct spec_loop {
     /* For each kid, the first of the run of kids before it that share its TR3
      * position (siblings that may come in any order), itself when none. */
     uint32_t *gstart;
+    /* For each kid, its key (set by index_loops). */
+    spec_kidkey *kkey;
 } spec_loop;
 
 /* The first kid of `lp` that starts with segment id `key`, or UINT32_MAX. */

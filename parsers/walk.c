@@ -804,6 +804,21 @@ static int code_misfits(const spec_seg *d, const x12_segment *seg)
     return bad;
 }
 
+/* key_matches() for kid `i` of `lp`, from the loop's key summary: a single
+ * short key value is compared as one packed word. */
+static inline int kid_key_matches(const spec_loop *lp, uint32_t i, const x12_segment *seg)
+{
+    const spec_kidkey *kk = &lp->kkey[i];
+    if (kk->mode == 0)
+        return 1;
+    if (kk->mode == 2)
+        return key_matches(kid_first(&lp->kids[i]), seg);
+    x12_slice v = seg_el(seg, kk->pos);
+    if (kk->comp)
+        v = key_part(seg, v, kk->comp);
+    return v.len && v.len <= 8 && spec_codekey(v.ptr, v.len) == kk->one;
+}
+
 static int kid_matches(const spec_child *k, const x12_segment *seg)
 {
     const spec_seg *d = kid_first(k);
@@ -906,7 +921,7 @@ static void place(x12_walker *w, const x12_segment *seg)
         const spec_loop *lp = w->frames[level].lp;
         uint32_t start = kid_start(&w->frames[level]);
         i = spec_loop_first(lp, key);
-        while (i != UINT32_MAX && (i < start || !key_matches(kid_first(&lp->kids[i]), seg)))
+        while (i != UINT32_MAX && (i < start || !kid_key_matches(lp, i, seg)))
             i = lp->next_same[i];
         if (i != UINT32_MAX)
             break;
