@@ -112,7 +112,10 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
         return !present || !po_box(v, n);
     case OP_POINTERS:
     case OP_DIFFERS:
-        return 1; /* checked on each occurrence (rules_segment) */
+    case OP_NOTAFTER:
+    case OP_NOTBEFORE:
+    case OP_UNIQUE:
+        return 1; /* checked on each occurrence (rules_segment, rules_on_segment) */
     case OP_PATTERN:
         return !present || pattern_match(c->re, v, n);
     case OP_NOTPATTERN:
@@ -206,28 +209,121 @@ static void check_differs(const spec_rule *r, const rule_cond *c, const rule_fac
     report(ctx, r, &at, c->el_pos, c->el_comp, c->lp ? c->lp->id : scope->id, &trig, NULL);
 }
 
-void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
-                   const x12_segment *seg, rule_report_fn report, void *ctx)
+/* The first and last day of a date value, as CCYYMMDD: a D8 date, an RD8
+ * range (CCYYMMDD-CCYYMMDD) or a DT date and time (CCYYMMDDHHMM, its day).
+ * 0 for anything else (the date rules report a bad shape). */
+static int date_span(const char *v, size_t n, const char **first, const char **last)
 {
-    /* only the conditions that name a segment: the scope's watch list, in
-     * order of segment id; the first of this segment's by a binary search */
-    uint16_t lo = 0, hi = scope->nwatch;
-    while (lo < hi) {
-        uint16_t mid = (uint16_t)(lo + (hi - lo) / 2);
-        if (scope->watch[mid].segkey < def->idkey)
-            lo = (uint16_t)(mid + 1);
-        else
-            hi = mid;
+    if (n != 8 && n != 12 && !(n == 17 && v[8] == '-'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!x12__is_digit(v[i]) && !(n == 17 && i == 8))
+            return 0;
+    *first = v;
+    *last = n == 17 ? v + 9 : v;
+    return 1;
+}
+
+/* `c`'s element in `seg` (notafter) ends no later than the first <when>'s
+ * value (`src`), or (notbefore) starts no earlier: 005010X222A1 2400
+ * DTP*472 not before the claim's accident date (2300 DTP*439); 005010X223A2
+ * 2400 DTP*472 inside the statement period (2300 DTP*434). */
+__attribute__((noinline)) static void check_order(const spec_rule *r, const rule_cond *c, const rule_fact *src,
+                        const spec_loop *scope, const x12_segment *seg, rule_report_fn report,
+                        void *ctx)
+{
+    x12_slice v = element_of(seg, c);
+    const char *vf, *vl, *sf, *sl;
+    if (!v.len || !date_span(v.ptr, v.len, &vf, &vl) || !date_span(src->val, src->len, &sf, &sl))
+        return;
+    if (c->op == OP_NOTAFTER ? memcmp(vl, sl, 8) <= 0 : memcmp(vf, sf, 8) >= 0)
+        return;
+    rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
+    memcpy(at.id, c->seg, sizeof at.id);
+    rule_trigger trig = {src->at, scope->id, r->conds[0].el_pos, r->conds[0].el_comp};
+    report(ctx, r, &at, c->el_pos, c->el_comp, c->lp ? c->lp->id : scope->id, &trig, NULL);
+}
+
+/* A value, hashed with the index of its rule in the scope. */
+static uint64_t uniq_key(uint16_t rule, const char *p, size_t n)
+{
+    uint64_t h = 0xCBF29CE484222325u ^ ((uint64_t)rule << 48) ^ n, x;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { /* eight bytes at a time, the rest below */
+        memcpy(&x, p + i, 8);
+        h = (h ^ x) * 0x9E3779B97F4A7C15u;
+        h ^= h >> 29;
     }
-    for (uint16_t w = lo; w < scope->nwatch && scope->watch[w].segkey == def->idkey; w++) {
+    x = 0;
+    for (; i < n; i++)
+        x = x << 8 | (unsigned char)p[i];
+    h = (h ^ x) * 0x9E3779B97F4A7C15u;
+    h ^= h >> 32;
+    return (h * 0xD6E8FEB86659FD93u) | 1; /* never 0 */
+}
+
+/* The element `p` of `seg` that a unique condition reads (component
+ * c->el_comp of it when one is named). */
+static x12_slice unique_value(const x12_segment *seg, const rule_cond *c, unsigned p)
+{
+    x12_slice v = seg_el(seg, p);
+    if (c->el_comp)
+        v = x12_element_component(seg, v, c->el_comp);
+    return v;
+}
+
+/* `c`'s element in `seg` (with every, each element from it on) holds no
+ * value an earlier one of the scope's instance held under this rule:
+ * 005010X222A1 2400 REF*6R, the line item control number by which the 835
+ * and the 277CA name a line; the diagnosis codes of 2300 HI. */
+__attribute__((noinline)) static void check_unique(const spec_rule *r, uint16_t rule, const rule_cond *c,
+                         const spec_loop *scope, rule_uniq *u, const x12_segment *seg,
+                         rule_report_fn report, void *ctx)
+{
+    if (!u->keys)
+        return;
+    unsigned last = c->every ? seg->element_count : c->el_pos;
+    for (unsigned p = c->el_pos; p <= last; p++) {
+        x12_slice v = unique_value(seg, c, p);
+        if (!v.len)
+            continue;
+        uint64_t k = uniq_key(rule, v.ptr, v.len);
+        uint32_t i = 0;
+        while (i < u->n && u->keys[i] != k)
+            i++;
+        if (i < u->n) {
+            rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
+            memcpy(at.id, c->seg, sizeof at.id);
+            report(ctx, r, &at, (uint16_t)p, c->el_comp, c->lp ? c->lp->id : scope->id, NULL,
+                   NULL);
+            continue;
+        }
+        if (u->n < RULE_UNIQ_MAX)
+            u->keys[u->n++] = k;
+    }
+}
+
+void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, const spec_loop *in,
+                   const spec_seg *def, const x12_segment *seg, rule_report_fn report, void *ctx)
+{
+    /* only the conditions that name a segment: the scope's watch list, at
+     * the segment id's slot */
+    if (!scope->watch_at)
+        return;
+    unsigned slot = spec_keyslot(def->idkey);
+    for (uint16_t w = scope->watch_at[slot]; w < scope->watch_at[slot + 1]; w++) {
         const rule_watch *wt = &scope->watch[w];
-        if (wt->lp != in)
+        if (wt->segkey != def->idkey)
+            continue;
+        /* keyval: the segment must have been placed as that variant (the
+         * watch names the definition when only one has it) */
+        if (wt->lp != in || (wt->def && wt->def != def))
             continue;
         const spec_rule *r = scope->rules[wt->rule];
         const rule_cond *c = &r->conds[wt->cond];
-        /* keyval: the segment must have been placed as that variant */
-        if (c->keyval && !(def->keyvals && spec_codes_has(def->keyvals, def->nkeyvals, c->keyval,
-                                                          strlen(c->keyval))))
+        if (!wt->def && !wt->any_def &&
+            !(def->keyvals &&
+              spec_codes_has(def->keyvals, def->nkeyvals, c->keyval, strlen(c->keyval))))
             continue;
         rule_fact *f = &facts[wt->rule * RULE_MAX_CONDS + wt->cond];
         if (c->op == OP_POINTERS) {
@@ -237,12 +333,20 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in
                 check_pointers(r, c, src, scope, seg, report, ctx);
             continue;
         }
-        if (c->op == OP_DIFFERS) {
+        if (c->op == OP_DIFFERS || c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) {
             /* every occurrence, against the first <when>'s element (a value
              * longer than the fact keeps is not compared) */
             const rule_fact *src = &facts[wt->rule * RULE_MAX_CONDS];
-            if (src->seen && src->len && !src->cut)
-                check_differs(r, c, src, scope, seg, report, ctx);
+            if (src->seen && src->len && !src->cut) {
+                if (c->op == OP_DIFFERS)
+                    check_differs(r, c, src, scope, seg, report, ctx);
+                else
+                    check_order(r, c, src, scope, seg, report, ctx);
+            }
+            continue;
+        }
+        if (c->op == OP_UNIQUE) {
+            check_unique(r, wt->rule, c, scope, uniq, seg, report, ctx);
             continue;
         }
         if (f->seen)
@@ -313,6 +417,25 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
     }
 }
 
+/* In a segment-scoped rule, unique (with every): the first element from
+ * c->el_pos on whose value (its component c->el_comp) an earlier one of the
+ * segment holds; 0 when none does.  005010X223A2 2300 HI*BG: a condition
+ * code once per group. */
+static uint16_t repeated_element(const x12_segment *seg, const rule_cond *c)
+{
+    for (unsigned p = c->el_pos + 1; p <= seg->element_count && p < UINT16_MAX; p++) {
+        x12_slice v = unique_value(seg, c, p);
+        if (!v.len)
+            continue;
+        for (unsigned q = c->el_pos; q < p; q++) {
+            x12_slice w = unique_value(seg, c, q);
+            if (w.len == v.len && !memcmp(w.ptr, v.ptr, v.len))
+                return (uint16_t)p;
+        }
+    }
+    return 0;
+}
+
 void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
                       int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
                       const char *loop_id, int known_clean)
@@ -343,12 +466,20 @@ void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
             continue;
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen; j++) {
             const rule_cond *c = &r->conds[j];
-            x12_slice v = element_of(seg, c);
-            if (!holds(c, 1, v.ptr ? v.ptr : "", v.len)) {
+            uint16_t el = c->el_pos;
+            int ok;
+            if (c->op == OP_UNIQUE) {
+                el = repeated_element(seg, c);
+                ok = !el;
+            } else {
+                x12_slice v = element_of(seg, c);
+                ok = holds(c, 1, v.ptr ? v.ptr : "", v.len);
+            }
+            if (!ok) {
                 rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
                 size_t n = seg->id.len < 3 ? seg->id.len : 3;
                 memcpy(at.id, seg->id.ptr, n);
-                report(ctx, r, &at, c->el_pos, c->el_comp, loop_id, NULL, NULL); /* the same segment */
+                report(ctx, r, &at, el, c->el_comp, loop_id, NULL, NULL); /* the same segment */
                 break;
             }
         }

@@ -23,6 +23,15 @@ typedef struct rule_fact {
     rule_pos at;   /* where that segment was, for the finding */
 } rule_fact;
 
+/* The values a loop instance's unique conditions have seen, each hashed
+ * with its rule's index (a 64-bit hash: two values taken for one would
+ * need a collision).  Past `cap` values, later ones are not compared. */
+#define RULE_UNIQ_MAX 2048
+typedef struct rule_uniq {
+    uint64_t *keys; /* NULL: the walker keeps none (no unique rule) */
+    uint32_t n;
+} rule_uniq;
+
 /* The segment that made a rule apply (its first <when> naming a segment). */
 typedef struct rule_trigger {
     rule_pos at;
@@ -42,10 +51,11 @@ void rules_loop_start(const spec_loop *lp, rule_fact *facts);
 /* Loop `entered` starts inside an open instance of `scope` (facts of scope). */
 void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered);
 /* A segment placed in loop `in` (as spec segment `def`) inside an open
- * instance of `scope`.  Conditions checked on every occurrence (pointers)
- * are reported at once. */
-void rules_segment(const spec_loop *scope, rule_fact *facts, const spec_loop *in, const spec_seg *def,
-                   const x12_segment *seg, rule_report_fn report, void *ctx);
+ * instance of `scope` (whose unique values are `uniq`).  Conditions checked
+ * on every occurrence (pointers, differs, notafter, notbefore, unique) are
+ * reported at once. */
+void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, const spec_loop *in,
+                   const spec_seg *def, const x12_segment *seg, rule_report_fn report, void *ctx);
 /* The instance of `scope` ends: evaluate its rules. */
 void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,
                     rule_report_fn report, void *ctx);

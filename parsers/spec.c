@@ -73,7 +73,10 @@ static void arena_free(block *b)
     }
 }
 
-static void fail(loader *L, x12_status code, const xmlNode *at, const char *fmt, const char *arg)
+/* The first failure is kept; its message is cut to fit on purpose (out of
+ * line, so that the compiler does not warn of the cut at each call). */
+__attribute__((cold, noinline)) static void fail(loader *L, x12_status code, const xmlNode *at,
+                                                const char *fmt, const char *arg)
 {
     if (L->failed)
         return;
@@ -879,13 +882,21 @@ static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
 
 /* --- rules ---------------------------------------------------------------- */
 
+/* in the order of rule_op */
+static const char *const OPS[] = {"present",  "absent",  "eq",       "ne",         "in",
+                                  "notin",    "date",    "daterange", "datetime",  "street",
+                                  "pointers", "pattern", "differs",  "notpattern", "notafter",
+                                  "notbefore", "unique"};
+
+/* "ID': OP" for a loader message about a rule's operator. */
+static const char *rule_op_id(const spec_rule *r, unsigned op, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%.40s': %s", r->id ? r->id : "", op < sizeof OPS / sizeof OPS[0] ? OPS[op] : "?");
+    return buf;
+}
+
 static int parse_op(const char *op)
 {
-    /* in the order of rule_op */
-    static const char *OPS[] = {"present", "absent", "eq",        "ne",
-                                "in",      "notin",  "date",      "daterange",
-                                "datetime", "street",  "pointers",  "pattern",
-                                "differs", "notpattern"};
     for (int i = 0; op && i < (int)(sizeof OPS / sizeof OPS[0]); i++)
         if (!strcmp(op, OPS[i]))
             return i;
@@ -918,6 +929,12 @@ static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond
         return;
     }
     c->op = (uint8_t)o;
+    char *every = attr(L, n, "every");
+    if (every) {
+        if (o != OP_UNIQUE || strcmp(every, "true") != 0)
+            fail(L, X12_ERR_SPEC, n, "every=\"true\" is an attribute of op=\"unique\"%s", "");
+        c->every = 1;
+    }
     c->vals = split_list(L, n, "vals", &c->nvals);
     if ((o == OP_EQ || o == OP_NE || o == OP_IN || o == OP_NOTIN) && !c->nvals)
         fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs vals", op);
@@ -951,6 +968,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         if (!is(x, "rule"))
             continue;
         spec_rule *r = &s->rules[s->nrules++];
+        char idop[64];
         r->id = attr(L, x, "id");
         r->msg = attr(L, x, "msg");
         r->scope = attr(L, x, "scope");
@@ -997,15 +1015,30 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                     fail(L, X12_ERR_SPEC, x, "rule '%s': pointers need a <when> segment first",
                          r->id);
                 r->conds[0].filled = 1;
-            } else if (r->conds[j].op == OP_DIFFERS) {
+            } else if (r->conds[j].op == OP_DIFFERS || r->conds[j].op == OP_NOTAFTER ||
+                       r->conds[j].op == OP_NOTBEFORE) {
                 if (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[0].el_pos ||
                     !r->conds[j].seg[0] || !r->conds[j].el_pos)
+                    fail(L, X12_ERR_SPEC, x, "rule '%s needs a <when> element first and an element",
+                         rule_op_id(r, r->conds[j].op, idop, sizeof idop));
+            } else if (r->conds[j].op == OP_UNIQUE) {
+                /* checked as each value comes: what a loop-scoped rule's
+                 * <when> says is known only when the instance ends, so such a
+                 * unique rule has none; in a rule with seg=, the values of
+                 * the one segment (every) */
+                if (!r->conds[j].el_pos ||
+                    (r->seg[0] ? !r->conds[j].every : r->nwhen || !r->conds[j].seg[0]))
                     fail(L, X12_ERR_SPEC, x,
-                         "rule '%s': differs needs a <when> element first and an element", r->id);
+                         "rule '%s': unique needs an element: of a segment of the scope and no "
+                         "<when>, or every= in a rule with seg=",
+                         r->id);
             }
         for (uint16_t j = 0; j < r->nwhen && !L->failed; j++)
-            if (r->conds[j].op == OP_POINTERS || r->conds[j].op == OP_DIFFERS)
-                fail(L, X12_ERR_SPEC, x, "rule '%s': pointers and differs are <then>s", r->id);
+            if (r->conds[j].op == OP_POINTERS || r->conds[j].op == OP_DIFFERS ||
+                r->conds[j].op == OP_NOTAFTER || r->conds[j].op == OP_NOTBEFORE ||
+                r->conds[j].op == OP_UNIQUE)
+                fail(L, X12_ERR_SPEC, x, "rule '%s is a <then>",
+                     rule_op_id(r, r->conds[j].op, idop, sizeof idop));
         /* a loop-scoped rule keeps only the first bytes of a value
          * (RULE_VAL_MAX): a pattern is matched against whole values only */
         for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++)
@@ -1026,6 +1059,45 @@ static void *grown(loader *L, const void *old, size_t n, size_t more, size_t siz
     if (n)
         memcpy(p, old, n * size);
     return p;
+}
+
+/* Does loop `lp` hold the segment condition `c` names (with its keyval)? */
+static int loop_has_segment(const spec_loop *lp, const rule_cond *c)
+{
+    for (uint32_t i = 0; lp->nkids != UINT32_MAX && i < lp->nkids; i++) {
+        const spec_child *k = &lp->kids[i];
+        if (k->is_loop || k->seg->idkey != c->segkey)
+            continue;
+        if (!c->keyval || (k->seg->keyvals && spec_codes_has(k->seg->keyvals, k->seg->nkeyvals,
+                                                             c->keyval, strlen(c->keyval))))
+            return 1;
+    }
+    return 0;
+}
+
+/* The order of a loop's watch list: by slot (spec_keyslot), then segment id. */
+static uint64_t watch_order(uint32_t segkey)
+{
+    return (uint64_t)spec_keyslot(segkey) << 32 | segkey;
+}
+
+/* The one segment definition of the condition's loop that its keyval names,
+ * NULL when it names none or several (see rule_watch). */
+static const spec_seg *watch_def(const rule_cond *c)
+{
+    const spec_seg *found = NULL;
+    if (!c->keyval || !c->lp || c->lp->nkids == UINT32_MAX)
+        return NULL;
+    for (uint32_t i = 0; i < c->lp->nkids; i++) {
+        const spec_child *k = &c->lp->kids[i];
+        if (k->is_loop || k->seg->idkey != c->segkey || !k->seg->keyvals ||
+            !spec_codes_has(k->seg->keyvals, k->seg->nkeyvals, c->keyval, strlen(c->keyval)))
+            continue;
+        if (found)
+            return NULL;
+        found = k->seg;
+    }
+    return found;
 }
 
 /* Attaches each loop-scoped rule to its loop. */
@@ -1065,14 +1137,33 @@ static void attach_rules(loader *L, uint32_t from)
             /* a rule of another spec kind (the envelope's ISA_LOOP) is not for the walker */
             continue;
         }
-        /* conditions name loops by id: resolve them once */
-        for (uint16_t j = 0; j < r->nwhen + r->nthen; j++)
-            r->conds[j].lp = r->conds[j].loop ? find_loop(s->root, r->conds[j].loop) : lp;
+        /* conditions name loops by id: resolve them once; a segment (and
+         * its keyval) they name must be one the loop holds, or the
+         * condition would never see it */
+        for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++) {
+            rule_cond *c = &r->conds[j];
+            c->lp = c->loop ? find_loop(s->root, c->loop) : lp;
+            if (c->loop && !c->lp) {
+                fail(L, X12_ERR_SPEC, NULL, "rule names loop '%s', which is not in the guide",
+                     c->loop);
+                return;
+            }
+            if (c->segkey && !loop_has_segment(c->lp, c)) {
+                char what[96];
+                snprintf(what, sizeof what, "%.40s: %.3s%s%.12s not in loop %.12s", r->id, c->seg,
+                         c->keyval ? "*" : "", c->keyval ? c->keyval : "", c->lp->id);
+                fail(L, X12_ERR_SPEC, NULL, "rule %s", what);
+                return;
+            }
+        }
         const spec_rule **nr = grown(L, lp->rules, lp->nrules, 1, sizeof *nr);
         if (!nr)
             return;
         nr[lp->nrules++] = r;
         lp->rules = nr;
+        for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen; j++)
+            if (r->conds[j].op == OP_UNIQUE)
+                lp->has_unique = s->has_unique = 1;
         /* its segment conditions join the loop's watch list */
         uint16_t add = 0;
         for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
@@ -1083,19 +1174,33 @@ static void attach_rules(loader *L, uint32_t from)
                 return;
             for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
                 if (r->conds[j].segkey) {
-                    /* kept in order of segment id (rules_segment searches it),
-                     * in the spec's order among one id's */
+                    /* kept in order of slot and segment id (rules_segment
+                     * goes to its slot's), in the spec's order among one id's */
                     uint16_t at = lp->nwatch++;
-                    while (at && nw[at - 1].segkey > r->conds[j].segkey) {
+                    while (at && watch_order(nw[at - 1].segkey) > watch_order(r->conds[j].segkey)) {
                         nw[at] = nw[at - 1];
                         at--;
                     }
-                    nw[at] = (rule_watch){r->conds[j].lp, r->conds[j].segkey,
-                                          (uint16_t)(lp->nrules - 1), j};
+                    nw[at] = (rule_watch){r->conds[j].lp, watch_def(&r->conds[j]),
+                                          r->conds[j].segkey, (uint16_t)(lp->nrules - 1), j,
+                                          !r->conds[j].keyval};
                     if (r->conds[j].lp) /* the loop's own, found in this spec */
                         ((spec_loop *)r->conds[j].lp)->watched |= spec_keybit(r->conds[j].segkey);
                 }
             lp->watch = nw;
+            if (!lp->watch_at)
+                lp->watch_at = arena_alloc(L, 65 * sizeof *lp->watch_at);
+            if (!lp->watch_at) {
+                fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
+                return;
+            }
+            /* where each slot's watches start */
+            uint16_t w = 0;
+            for (unsigned slot = 0; slot <= 64; slot++) {
+                while (w < lp->nwatch && spec_keyslot(nw[w].segkey) < slot)
+                    w++;
+                lp->watch_at[slot] = w;
+            }
         }
         for (uint16_t j = 0; j < r->nwhen + r->nthen; j++) {
             if (r->conds[j].segkey)

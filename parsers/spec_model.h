@@ -90,7 +90,8 @@ struct spec_loop;
  * every <then> must (docs/specs.md "Rules"). */
 typedef enum rule_op {
     OP_PRESENT, OP_ABSENT, OP_EQ, OP_NE, OP_IN, OP_NOTIN, OP_DATE, OP_DATERANGE, OP_DATETIME,
-    OP_STREET, OP_POINTERS, OP_PATTERN, OP_DIFFERS, OP_NOTPATTERN
+    OP_STREET, OP_POINTERS, OP_PATTERN, OP_DIFFERS, OP_NOTPATTERN, OP_NOTAFTER, OP_NOTBEFORE,
+    OP_UNIQUE
 } rule_op;
 
 typedef struct rule_cond {
@@ -103,6 +104,8 @@ typedef struct rule_cond {
     const char *keyval; /* which same-tag variant: its qualifier value */
     uint16_t el_pos, el_comp; /* 0 = the segment or loop as a whole */
     uint8_t op;
+    uint8_t every;      /* op unique: the element and each later one of its segment
+                         * (the same component of each) */
     uint8_t onelen;     /* eq/ne/in/notin with one value of 1-8 bytes: its length (and */
     uint64_t onekey;    /* its spec_codekey), compared without a search; else 0 */
     const char *const *vals;
@@ -139,8 +142,13 @@ enum { SPEC_OV_USAGE = 1, SPEC_OV_REPEAT = 2 };
  * looks for in each segment placed inside the rule's scope (rules.c). */
 typedef struct rule_watch {
     const struct spec_loop *lp; /* the loop the segment must be placed in */
+    const spec_seg *def;        /* the one definition in lp the condition's keyval
+                                 * names, compared with the placed one; NULL when
+                                 * it names none (any_def) or several (rules.c
+                                 * then searches the placed one's keyvals) */
     uint32_t segkey;            /* the segment's spec_idkey */
     uint16_t rule, cond;        /* index into the scope's rules, and its condition */
+    uint8_t any_def;            /* no keyval: any definition of lp with the id */
 } rule_watch;
 
 /* What tells a kid of a loop from its same-id siblings, kept beside the
@@ -158,9 +166,13 @@ typedef struct spec_loop {
     const spec_rule *const *rules; /* loop-scoped rules evaluated per instance */
     uint16_t nrules;
     uint16_t nwatch;
-    const rule_watch *watch; /* the segment conditions of those rules */
+    const rule_watch *watch; /* the segment conditions of those rules, in order of
+                              * spec_keyslot(segkey), then segkey */
+    uint16_t *watch_at; /* 65 entries: the watches of slot s are watch[watch_at[s]]
+                         * up to watch[watch_at[s + 1]] (NULL: no watch) */
     uint64_t rule_segs; /* spec_keybit of every segment its rules' conditions name */
     uint64_t rule_loops; /* spec_loopbit of every loop its rules' conditions name */
+    uint8_t has_unique; /* one of its rules has a unique <then> */
     uint64_t watched;   /* spec_keybit of every segment some rule's condition looks
                          * for in this loop (whatever the rule's scope) */
     const char *name;
@@ -221,6 +233,7 @@ struct x12_spec {
     uint64_t rule_segs; /* spec_keybit of every segment-scoped rule's segment */
     uint64_t rule_segs_scoped; /* ... of those whose scope is a loop, not "*" */
     uint16_t max_loop_rules; /* most rules scoped to one loop */
+    uint8_t has_unique;      /* a loop-scoped rule has a unique <then> */
     char overlays[160]; /* ids of the overlays applied, for messages */
     x12_spec_stats stats;
     void *arena;       /* opaque: arena blocks */
@@ -246,9 +259,14 @@ static inline uint64_t spec_codekey(const char *p, size_t n)
 
 /* One bit of 64 for a segment id key: sets of these say quickly that no rule
  * names a segment (a bit set may still be another id's). */
+static inline unsigned spec_keyslot(uint32_t key)
+{
+    return (key * 0x9E3779B1u) >> 26;
+}
+
 static inline uint64_t spec_keybit(uint32_t key)
 {
-    return (uint64_t)1 << ((key * 0x9E3779B1u) >> 26);
+    return (uint64_t)1 << spec_keyslot(key);
 }
 
 /* The same for a loop of a loaded spec, by its address. */

@@ -24,10 +24,12 @@
 typedef struct frame {
     const spec_loop *lp;
     rule_fact *facts; /* what this instance's rules have seen (X12_WALK_RULES) */
+    rule_uniq uniq;   /* the values its unique rules have seen */
     rule_pos trig;    /* where the instance started, for rule findings */
     uint32_t idx;     /* the child matched last */
     uint32_t *counts; /* occurrences of each child in this instance */
     uint64_t rule_segs; /* the rule_segs of this loop and every loop around it */
+    uint64_t own_rule_segs; /* lp->rule_segs, kept at hand */
     char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
     char hl04;        /* its HL04 when one byte ('0', '1'), else 0 */
     uint8_t hl_kids;  /* a child HL came under it */
@@ -96,6 +98,7 @@ struct x12_walker {
     x12_status fatal;
     balancer bal;       /* SNIP 3, with X12_WALK_BALANCE */
     rule_fact *rule_pool; /* MAX_DEPTH * rule_width facts */
+    uint64_t *uniq_pool;  /* MAX_DEPTH * RULE_UNIQ_MAX, once a guide has unique rules */
     size_t rule_width;
     ctlset hl_ids;      /* HL01s of the current set (unique in it: X12 HL semantics) */
     uint64_t hl_next;   /* the HL01 the guides expect next: 1, then one more than the last */
@@ -488,6 +491,11 @@ static int prepare(x12_walker *w, loaded *L)
         w->rule_pool = np;
         w->rule_width = rw;
     }
+    if (L->spec->has_unique && !w->uniq_pool) {
+        w->uniq_pool = x12__alloc(w->alloc, (size_t)MAX_DEPTH * RULE_UNIQ_MAX * sizeof *w->uniq_pool);
+        if (!w->uniq_pool)
+            return -1;
+    }
     if ((w->flags & X12_WALK_ELEMENTS) && !w->memo) {
         w->memo_tags = x12__alloc(w->alloc, MEMO_SLOTS * sizeof *w->memo_tags);
         if (!w->memo_tags)
@@ -639,6 +647,7 @@ static void push(x12_walker *w, const spec_loop *lp)
     f->hl04 = 0;
     f->hl_kids = 0;
     f->facts = NULL;
+    f->own_rule_segs = lp->rule_segs;
     f->rule_segs = lp->rule_segs | (w->depth ? w->frames[w->depth - 1].rule_segs : 0);
     if (w->flags & X12_WALK_RULES) {
         uint64_t bit = spec_loopbit(lp);
@@ -649,6 +658,10 @@ static void push(x12_walker *w, const spec_loop *lp)
             f->facts = w->rule_pool + (size_t)w->depth * w->rule_width;
             rules_loop_start(lp, f->facts);
         }
+        f->uniq.keys = lp->has_unique && w->uniq_pool
+                           ? w->uniq_pool + (size_t)w->depth * RULE_UNIQ_MAX
+                           : NULL;
+        f->uniq.n = 0;
     }
     w->depth++;
 }
@@ -712,8 +725,9 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
      * test says so */
     if ((in->watched & bit) && w->depth && (w->frames[w->depth - 1].rule_segs & bit))
         for (int i = 0; i < w->depth; i++)
-            if (w->frames[i].lp->rule_segs & bit)
-                rules_segment(w->frames[i].lp, w->frames[i].facts, in, def, seg, rule_finding, w);
+            if (w->frames[i].own_rule_segs & bit)
+                rules_segment(w->frames[i].lp, w->frames[i].facts, &w->frames[i].uniq, in, def,
+                              seg, rule_finding, w);
     /* (a known segment whose rules all have scope "*": nothing to do) */
     if ((w->cur->spec->rule_segs & bit) &&
         (!w->memo_hit || (w->cur->spec->rule_segs_scoped & bit))) {
@@ -1383,6 +1397,7 @@ void x12_walker_free(x12_walker *w)
         unload(w, &w->specs[i]);
     x12__free(w->alloc, w->pool);
     x12__free(w->alloc, w->rule_pool);
+    x12__free(w->alloc, w->uniq_pool);
     x12__free(w->alloc, w->memo);
     x12__free(w->alloc, w->memo_tags);
     ctlset_free(&w->hl_ids, w->alloc);

@@ -1266,6 +1266,63 @@ static void test_check_clearinghouse_edits(void **state)
     assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-I[1] lines[0].revenue_code\n");
 }
 
+/* What a claim says against itself, refused as the spec rules find it in an
+ * 837 (docs/specs.md): a diagnosis code twice, an other payer at the
+ * destination payer's level or at another's, a service before the accident,
+ * an 837I line outside the statement period, a line referring provider
+ * without the claim's. */
+static void test_check_consistency(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-SELF";
+    x12_claim_code dx[] = {{.code = "R0602"}, {.code = "J209"}, {.code = "R0602"}};
+    c.other_diagnoses = dx;
+    c.other_diagnosis_count = 3;
+    x12_claim_date dates[] = {{.qualifier = "439", .format = "D8", .value = "20261101"}};
+    c.dates = dates;
+    c.date_count = 1;
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    l[1].service_date = "20261031-20261101"; /* starts the day before the accident */
+    x12_claim_provider line_ref[] = {prof_providers[0]};
+    l[0].providers = line_ref;
+    l[0].provider_count = 1;
+    c.lines = l;
+    /* the claim has its referring provider: the line's may override it */
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-SELF[1] other_diagnoses[1].code\n"
+                        "X12_ERR_CLAIM_CODE BAD-SELF[1] other_diagnoses[2].code\n"
+                        "X12_ERR_CLAIM_DATE BAD-SELF[1] lines[1].service_date\n");
+    c.other_diagnoses = dx_other;
+    c.other_diagnosis_count = 2;
+    l[1].service_date = "20261101"; /* the accident's day: passes */
+    c.providers = prof_providers + 1; /* the rendering provider only */
+    c.provider_count = 1;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-SELF[1] lines[0].providers[0]\n");
+    /* other payers: the destination payer's level, then one level twice */
+    c = cob_claim();
+    c.claim_id = "BAD-SEQ";
+    x12_claim_other_payer ops[3] = {cob_payers[0], cob_payers[0], cob_payers[0]};
+    ops[0].payer_responsibility = "S"; /* the subscriber's SBR01 */
+    ops[1].payer_responsibility = "T";
+    ops[2].payer_responsibility = "T";
+    c.other_payers = ops;
+    c.other_payer_count = 3;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-SEQ[1] other_payers[0].payer_responsibility\n"
+                        "X12_ERR_CLAIM_CODE BAD-SEQ[1] other_payers[2].payer_responsibility\n");
+    /* 837I: each line inside 20261031-20261102 */
+    x12_claim i = inst_claim();
+    i.claim_id = "BAD-STMT";
+    x12_claim_line il[3];
+    memcpy(il, inst_lines, sizeof il);
+    il[0].service_date = "20261030";
+    il[1].service_date = "20261102-20261103";
+    il[2].service_date = "20261031-20261102"; /* the whole period: passes */
+    i.lines = il;
+    assert_rejected(&i, "X12_ERR_CLAIM_DATE BAD-STMT[1] lines[0].service_date\n"
+                        "X12_ERR_CLAIM_DATE BAD-STMT[1] lines[1].service_date\n");
+}
+
 static void test_check_pointers(void **state)
 {
     (void)state;
@@ -1297,9 +1354,11 @@ static void test_check_counts(void **state)
     c.lines = l;
     c.line_count = 51;
     c.total_charge_cents = 51 * 8000;
+    static const char *const codes[12] = {"R0600", "R0601", "R0602", "R0603", "R0609", "R061",
+                                          "R062",  "R063",  "R064",  "R065",  "R066",  "R067"};
     x12_claim_code dx[12];
-    for (int i = 0; i < 12; i++)
-        dx[i] = (x12_claim_code){.code = "R0602"};
+    for (int i = 0; i < 12; i++) /* distinct: a repeated code is refused on its own */
+        dx[i] = (x12_claim_code){.code = codes[i]};
     c.other_diagnoses = dx;
     c.other_diagnosis_count = 12;
     assert_rejected(&c, "X12_ERR_CLAIM_COUNT BAD-CNT[1] other_diagnoses\n"
@@ -1414,8 +1473,11 @@ static void test_check_parts(void **state)
     i.admission_date = "20261031113";
     i.statement_from = "2026103";
     x12_claim_code many[25];
-    for (int k = 0; k < 25; k++)
-        many[k] = (x12_claim_code){.code = "I10"};
+    char names[25][8];
+    for (int k = 0; k < 25; k++) { /* distinct: a repeated code is refused on its own */
+        snprintf(names[k], sizeof names[k], "R1%02d", k);
+        many[k] = (x12_claim_code){.code = names[k]};
+    }
     i.other_diagnoses = many;
     i.other_diagnosis_count = 25;
     x12_claim_code rfv[4] = {{.code = "R079"}, {.code = "R079"}, {.code = "R079"}, {.code = "R079"}};
@@ -1509,8 +1571,11 @@ static void test_check_parts(void **state)
     c = cob_claim();
     c.claim_id = "BAD-OP11";
     x12_claim_other_payer ops[11];
-    for (int k = 0; k < 11; k++)
+    static const char *const levels[11] = {"P", "T", "A", "B", "C", "D", "E", "F", "G", "H", "U"};
+    for (int k = 0; k < 11; k++) { /* each its own level, none the subscriber's S */
         ops[k] = cob_payers[0];
+        ops[k].payer_responsibility = levels[k];
+    }
     ops[10].payer.id = NULL;
     c.other_payers = ops;
     c.other_payer_count = 11;
@@ -2758,6 +2823,7 @@ int main(void)
         cmocka_unit_test(test_check_providers),
         cmocka_unit_test(test_check_guide_fit),
         cmocka_unit_test(test_check_dates),
+        cmocka_unit_test(test_check_consistency),
         cmocka_unit_test(test_check_pointers),
         cmocka_unit_test(test_line_place_of_service),
         cmocka_unit_test(test_check_clearinghouse_edits),

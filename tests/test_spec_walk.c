@@ -134,7 +134,58 @@ static void test_malformed_specs(void **state)
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='d4' scope='ST'><when seg='CLM' el='CLM05-01' op='differs'/>"
                     "</rule></rules></guide>",
-                    "rule 'd4': pointers and differs are <then>s", 2);
+                    "rule 'd4': differs is a <then>", 2);
+    /* a condition's segment (and keyval) must be one its loop holds */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>"
+                    "<loop id='L' usage='R'><seg id='AA' usage='R' key='AA01' keyvals='1 2'/></loop>"
+                    "<rules><rule id='k1' scope='L'><then seg='AA' keyval='3' op='present'/></rule>"
+                    "</rules></guide>",
+                    "rule k1: AA*3 not in loop L", 0);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>"
+                    "<loop id='L' usage='R'><seg id='AA' usage='R'/></loop>"
+                    "<rules><rule id='k2' scope='ST'><then loop='L' seg='BB' op='present'/></rule>"
+                    "</rules></guide>",
+                    "rule k2: BB not in loop L", 0);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>"
+                    "<loop id='L' usage='R'><seg id='AA' usage='R'/></loop>"
+                    "<rules><rule id='k3' scope='ST'><then loop='M' op='present'/></rule>"
+                    "</rules></guide>",
+                    "rule names loop 'M', which is not in the guide", 0);
+    /* notafter and notbefore compare dates as differs compares values */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='o1' scope='ST'><when seg='BHT' op='present'/>"
+                    "<then seg='DMG' el='DMG02' op='notafter'/></rule></rules></guide>",
+                    "rule 'o1': notafter needs a <when> element first", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='o2' scope='*' seg='DTP'><when el='DTP01' op='present'/>"
+                    "<then el='DTP03' op='notbefore'/></rule></rules></guide>",
+                    "rule 'o2': notbefore needs", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='o3' scope='ST'><when seg='BHT' el='BHT04' op='notbefore'/>"
+                    "<then seg='DMG' el='DMG02' op='present'/></rule></rules></guide>",
+                    "rule 'o3': notbefore is a <then>", 2);
+    /* unique: a loop-scoped one has no <when> (known only when the instance
+     * ends) and names a segment; a segment-scoped one compares the elements
+     * of its segment (every) */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='u1' scope='ST'><when seg='CLM' op='present'/>"
+                    "<then seg='REF' el='REF02' op='unique'/></rule></rules></guide>",
+                    "rule 'u1': unique needs an element", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='u2' scope='ST'><then seg='REF' op='unique'/></rule></rules></guide>",
+                    "rule 'u2': unique needs", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='u3' scope='*' seg='HI'><then el='HI01-02' op='unique'/></rule>"
+                    "</rules></guide>",
+                    "rule 'u3': unique needs", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='u4' scope='*' seg='HI'><then el='HI01-02' op='present' "
+                    "every='true'/></rule></rules></guide>",
+                    "every=\"true\" is an attribute of op=\"unique\"", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='u5' scope='*' seg='HI'><then el='HI01-02' op='unique' "
+                    "every='yes'/></rule></rules></guide>",
+                    "every=\"true\" is an attribute", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='n9' scope='*' seg='NM1'>"
                     "<when el='NM101' op='present'/><when el='NM102' op='present'/>"
@@ -1226,6 +1277,138 @@ static void test_rule_differs(void **state)
     x12_spec_free(s);
 }
 
+/* Walks `body` (the segments between ST and SE) under guide `s` (id
+ * TEST-R) with the rules only; returns the findings (the caller frees). */
+static char *rule_findings(x12_spec *s, const char *body)
+{
+    size_t nseg = 2;
+    for (const char *p = body; *p; p++)
+        nseg += *p == '~';
+    strbuf in = {0};
+    sb_printf(&in, "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+                   "*261128*1200*^*00501*000000001*0*P*:~GS*HP*SX*RX*20261128*1200*1*X*TEST-R~"
+                   "ST*835*0001*TEST-R~");
+    sb_add(&in, body, strlen(body));
+    sb_printf(&in, "SE*%zu*0001~GE*1*1~IEA*1*000000001~", nseg);
+    walk_log l;
+    walk_spec = s;
+    walk_data(in.p, in.len, &l, X12_WALK_RULES);
+    walk_spec = NULL;
+    sb_free(&l.events);
+    sb_free(&in);
+    return l.findings.p;
+}
+
+/* notafter and notbefore: each occurrence's date (D8, RD8, or a DT date and
+ * time) against the first <when>'s, at its last and first day; values that
+ * are no date are not compared (the date rules report them). */
+static void test_rule_dates(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
+                      "<seg id='HD' usage='S'/>"
+                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
+                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
+                      "<seg id='SE' usage='R'/><rules>"
+                      "<rule id='o.after' snip='4' severity='error' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='present'/>"
+                      "<then seg='BB' el='BB01' op='notafter'/></rule>"
+                      "<rule id='o.before' snip='4' severity='error' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='present'/>"
+                      "<then seg='BB' el='BB02' op='notbefore'/></rule>"
+                      "<rule id='o.header' snip='4' severity='error' scope='ST' msg='m'>"
+                      "<when seg='HD' el='HD01' op='present'/>"
+                      "<then loop='L' seg='BB' el='BB03' op='notafter'/></rule>"
+                      "</rules></guide>";
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
+    if (!s)
+        fail_msg("spec: %s", err.detail);
+    char *got = rule_findings(s, "HD*20260201~"                          /* segment 4 */
+                                 "AA*20260110-20260120~"                 /* 5 */
+                                 "BB*20260120*20260110*20260201~"        /* 6: the bounds pass */
+                                 "BB*20260121*20260109*20260202~"        /* 7: all three fail */
+                                 "BB*20260115-20260121*20260101-20260115~" /* 8: ranges fail */
+                                 "BB*202601200930*202601100000~"         /* 9: DT dates pass */
+                                 "BB*2026013*2026-01-01*X~"              /* 10: no dates */
+                                 "AA*2026-01-10~BB*20991231*19000101~"   /* 11-12: AA01 no date */
+                                 "AA*20260115~BB*20260115*20260115~"     /* 13-14: D8 bounds */
+                                 "BB*20260116*20260114~");               /* 15: both fail */
+    const char *want =
+        /* the outer scope's rule first */
+        "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=BB el=3.0 ik3= ik4= o.header\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=BB el=1.0 ik3= ik4= o.after\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=BB el=2.0 ik3= ik4= o.before\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=8 set=6 id=BB el=1.0 ik3= ik4= o.after\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=8 set=6 id=BB el=2.0 ik3= ik4= o.before\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=1.0 ik3= ik4= o.after\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=2.0 ik3= ik4= o.before\n";
+    if (strcmp(got, want) != 0)
+        fail_msg("findings:\n%s", got);
+    free(got);
+    x12_spec_free(s);
+}
+
+/* unique: in a loop-scoped rule, each value against the earlier ones of the
+ * scope's instance (with every, each element of the segment from the named
+ * one on); in a rule with seg=, the elements of the one segment.  Past
+ * RULE_UNIQ_MAX values an instance keeps, later ones are not compared. */
+static void test_rule_unique(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
+                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
+                      "<seg id='BB' usage='S' maxuse='unbounded'/>"
+                      "<seg id='CC' usage='S' maxuse='9'/><seg id='DD' usage='S' maxuse='9'/></loop>"
+                      "<seg id='SE' usage='R'/><rules>"
+                      "<rule id='u.bb' snip='4' severity='error' scope='L' msg='m'>"
+                      "<then seg='BB' el='BB01' op='unique'/></rule>"
+                      "<rule id='u.cc' snip='4' severity='error' scope='L' msg='m'>"
+                      "<then seg='CC' el='CC01-02' op='unique' every='true'/>"
+                      "<then seg='DD' el='DD02-02' op='unique' every='true'/></rule>"
+                      "<rule id='u.dd' snip='4' severity='error' scope='*' seg='DD' msg='m'>"
+                      "<when el='DD01' op='eq' vals='X'/>"
+                      "<then el='DD02-02' op='unique' every='true'/></rule>"
+                      "</rules></guide>";
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
+    if (!s)
+        fail_msg("spec: %s", err.detail);
+    char *got = rule_findings(s, "AA~BB*1~BB*2~BB*1~BB*~"   /* 4-8: the second 1 at 7 */
+                                 "CC*Q:A*Q:B~CC*Q:B*Q:C*Q:A~" /* 9-10: B and A again */
+                                 "DD*X*Q:D*Q:E*Q:D~"        /* 11: D twice; E, D against CC's */
+                                 "DD*Y*Q:F*Q:F~"            /* 12: DD01 Y; the two F in u.cc */
+                                 "DD*X*Q:G**Q:G~"           /* 13: an empty element between */
+                                 "AA~BB*1~CC*Q:A~");        /* 14-16: a new instance: none */
+    const char *want =
+        "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=BB el=1.0 ik3= ik4= u.bb\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=10 set=8 id=CC el=1.2 ik3= ik4= u.cc\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=10 set=8 id=CC el=3.2 ik3= ik4= u.cc\n"
+        /* the loop's rules, then the segment's */
+        "X12_ERR_RULE error snip=4 loop=L segment=11 set=9 id=DD el=4.2 ik3= ik4= u.cc\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=11 set=9 id=DD el=4.2 ik3= ik4= u.dd\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=12 set=10 id=DD el=3.2 ik3= ik4= u.cc\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=13 set=11 id=DD el=4.2 ik3= ik4= u.cc\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=13 set=11 id=DD el=4.2 ik3= ik4= u.dd\n";
+    if (strcmp(got, want) != 0)
+        fail_msg("findings:\n%s", got);
+    free(got);
+    /* the cap: values 1..RULE_UNIQ_MAX+1 (the last not kept), then the first
+     * and the last again: only the first is found */
+    strbuf body = {0};
+    sb_printf(&body, "AA~");
+    for (int i = 1; i <= 2049; i++)
+        sb_printf(&body, "BB*%d~", i);
+    sb_printf(&body, "BB*1~BB*2049~");
+    got = rule_findings(s, body.p);
+    want = "X12_ERR_RULE error snip=4 loop=L segment=2054 set=2052 id=BB el=1.0 ik3= ik4= u.bb\n";
+    if (strcmp(got, want) != 0)
+        fail_msg("findings:\n%s", got);
+    free(got);
+    sb_free(&body);
+    x12_spec_free(s);
+}
+
 /* A guide whose loop holds itself (a loopref cycle) nests as deep as the input
  * says: past the walker's limit (24 open loops) each further segment is
  * reported, handed on unplaced, and nothing overflows. */
@@ -1804,6 +1987,8 @@ int main(void)
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_rule_differs),
+        cmocka_unit_test(test_rule_dates),
+        cmocka_unit_test(test_rule_unique),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_rule_missing_loop),

@@ -53,6 +53,15 @@ static int all_digits(const char *s, size_t min, size_t max)
     return 1;
 }
 
+/* Are the first n bytes of s digits? */
+static int all_digits_n(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
 /* A decimal above zero: digits with at most one point, one digit not 0. */
 static int positive_number(const char *s)
 {
@@ -273,6 +282,114 @@ static void check_providers(checker *k, const x12_claim_provider *p, size_t n, c
         check_npi(k, &p[i].party, buf);
         check_address(k, &p[i].party.address, buf);
     }
+}
+
+/* The first and last day of a D8 date or an RD8 range ("from-to"), each
+ * eight bytes; 0 when the value is neither (its own check reports it). */
+static int span_of(const char *v, const char **first, const char **last)
+{
+    size_t n = has(v) ? strlen(v) : 0;
+    if (!(n == 8 || (n == 17 && v[8] == '-')) || !all_digits_n(v, 8) ||
+        (n == 17 && !all_digits_n(v + 9, 8)))
+        return 0;
+    *first = v;
+    *last = n == 17 ? v + 9 : v;
+    return 1;
+}
+
+/* Is a diagnosis code among the claim's before `upto` (principal first, then
+ * the other diagnoses)?  Its path, else NULL. */
+static const char *earlier_dx(const x12_claim *cl, const char *code, size_t upto, char *buf,
+                              size_t cap)
+{
+    if (upto > 0 && has(cl->principal_diagnosis.code) && !strcmp(cl->principal_diagnosis.code, code))
+        return "principal_diagnosis";
+    for (size_t j = 0; j + 1 < upto && j < cl->other_diagnosis_count; j++)
+        if (has(cl->other_diagnoses[j].code) && !strcmp(cl->other_diagnoses[j].code, code)) {
+            snprintf(buf, cap, "other_diagnoses[%zu]", j);
+            return buf;
+        }
+    return NULL;
+}
+
+/* What the claim says against itself (the spec rules <guide>.diagnosis-unique,
+ * .payer-sequence-unique, .payer-sequence-not-subscriber,
+ * .service-not-before-accident, 837i.service-in-statement-period,
+ * .line-referring-needs-claim-referring). */
+static void check_consistency(checker *k)
+{
+    const x12_claim *cl = k->cl;
+    char buf[48], d[96];
+    for (size_t i = 0; i < cl->other_diagnosis_count; i++) {
+        const char *code = cl->other_diagnoses[i].code, *at;
+        if (has(code) && (at = earlier_dx(cl, code, i + 1, buf, sizeof buf)) != NULL) {
+            snprintf(d, sizeof d, "the same code as %s (a code is sent once)", at);
+            problem(k, X12_ERR_CLAIM_CODE, d, "other_diagnoses[%zu].code", i);
+        }
+    }
+    const char *own = cl->subscriber ? cl->subscriber->payer_responsibility : NULL;
+    for (size_t i = 0; i < cl->other_payer_count; i++) {
+        const char *seq = cl->other_payers[i].payer_responsibility;
+        if (!has(seq))
+            continue;
+        if (has(own) && !strcmp(own, seq)) {
+            problem(k, X12_ERR_CLAIM_CODE, "the destination payer's own sequence (SBR01)",
+                    "other_payers[%zu].payer_responsibility", i);
+            continue;
+        }
+        for (size_t j = 0; j < i; j++)
+            if (has(cl->other_payers[j].payer_responsibility) &&
+                !strcmp(cl->other_payers[j].payer_responsibility, seq)) {
+                snprintf(d, sizeof d, "the same as other_payers[%zu]'s (each level once)", j);
+                problem(k, X12_ERR_CLAIM_CODE, d, "other_payers[%zu].payer_responsibility", i);
+                break;
+            }
+    }
+    /* dates of service: not before the accident (837P, 837D); inside the
+     * statement period (837I) */
+    const char *accident = NULL;
+    for (size_t i = 0; i < cl->date_count; i++)
+        if (has(cl->dates[i].qualifier) && !strcmp(cl->dates[i].qualifier, "439"))
+            accident = cl->dates[i].value;
+    const char *af = NULL, *sf = NULL, *sl = NULL, *unused;
+    int has_accident = cl->type != X12_CLAIM_INSTITUTIONAL && span_of(accident, &af, &unused);
+    const char *from = cl->statement_from, *to = has(cl->statement_to) ? cl->statement_to : from;
+    int has_period = cl->type == X12_CLAIM_INSTITUTIONAL && span_of(from, &sf, &unused) &&
+                     span_of(to, &unused, &sl) && memcmp(sf, sl, 8) <= 0; /* else statement_to's */
+    if (has_accident)
+        for (size_t i = 0; i < cl->date_count; i++) {
+            const char *f, *l;
+            if (has(cl->dates[i].qualifier) && !strcmp(cl->dates[i].qualifier, "472") &&
+                span_of(cl->dates[i].value, &f, &l) && memcmp(f, af, 8) < 0)
+                problem(k, X12_ERR_CLAIM_DATE, "before the accident date (DTP*439)",
+                        "dates[%zu].value", i);
+        }
+    for (size_t i = 0; i < cl->line_count; i++) {
+        const char *f, *l;
+        if (!span_of(cl->lines[i].service_date, &f, &l))
+            continue;
+        if (has_accident && memcmp(f, af, 8) < 0)
+            problem(k, X12_ERR_CLAIM_DATE, "before the accident date (DTP*439)",
+                    "lines[%zu].service_date", i);
+        if (has_period && (memcmp(f, sf, 8) < 0 || memcmp(l, sl, 8) > 0))
+            problem(k, X12_ERR_CLAIM_DATE, "outside the statement period (DTP*434)",
+                    "lines[%zu].service_date", i);
+    }
+    /* a line's referring provider overrides the claim's (837P 2420F, 837I
+     * 2420D), which a claim with a referral has */
+    if (cl->type == X12_CLAIM_DENTAL)
+        return;
+    int claim_referring = 0;
+    for (size_t i = 0; i < cl->provider_count; i++)
+        claim_referring |= cl->providers[i].role == X12_PROVIDER_REFERRING;
+    for (size_t i = 0; i < cl->line_count && !claim_referring; i++)
+        for (size_t j = 0; j < cl->lines[i].provider_count; j++)
+            if (cl->lines[i].providers[j].role == X12_PROVIDER_REFERRING) {
+                problem(k, X12_ERR_CLAIM_REQUIRED,
+                        "a line's referring provider needs the claim's (2310A, 837I 2310F)",
+                        "lines[%zu].providers[%zu]", i, j);
+                break;
+            }
 }
 
 static int code_count(const x12_claim *cl)
@@ -747,6 +864,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         snprintf(d, sizeof d, "lines sum to %lld cents", (long long)sum);
         problem(&k, X12_ERR_CLAIM_TOTAL, d, "total_charge_cents");
     }
+    check_consistency(&k);
     check_guide_fit(&k);
     return k.count;
 }
