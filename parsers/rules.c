@@ -319,6 +319,13 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, co
          * watch names the definition when only one has it) */
         if (wt->lp != in || (wt->def && wt->def != def))
             continue;
+        /* what decides without the rule: a condition read once whose
+         * segment came; one read on each occurrence whose first <when>'s
+         * has not (pointers, differs, notafter, notbefore) */
+        if (wt->kind != WATCH_UNIQUE &&
+            facts[wt->rule * RULE_MAX_CONDS + (wt->kind == WATCH_EACH ? 0 : wt->cond)].seen ==
+                (wt->kind == WATCH_FIRST))
+            continue;
         const spec_rule *r = scope->rules[wt->rule];
         const rule_cond *c = &r->conds[wt->cond];
         if (!wt->def && !wt->any_def &&
@@ -436,21 +443,28 @@ static uint16_t repeated_element(const x12_segment *seg, const rule_cond *c)
     return 0;
 }
 
-void rules_on_segment(const x12_spec *spec, const x12_segment *seg,
+void rules_on_segment(const x12_spec *spec, const spec_seg *def, const x12_segment *seg,
                       int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
                       const char *loop_id, int known_clean)
 {
     uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
-    /* in order of segment id: the first of the segment's rules by a binary
-     * search of the keys, then its rules */
+    /* in order of segment id: the first of the segment's rules (its
+     * definition knows where; else by a binary search of the keys), then
+     * its rules */
     const uint32_t *keys = spec->seg_rule_keys;
     uint32_t lo = 0, hi = spec->nseg_rules;
-    while (lo < hi) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    if (def && def->idkey == key) {
+        if (def->seg_rule_at < 0)
+            return;
+        lo = (uint32_t)def->seg_rule_at;
+    } else {
+        while (lo < hi) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (keys[mid] < key)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
     }
     for (uint32_t i = lo; i < spec->nseg_rules && keys[i] == key; i++) {
         const spec_rule *r = spec->seg_rules[i];

@@ -1100,6 +1100,38 @@ static const spec_seg *watch_def(const rule_cond *c)
     return found;
 }
 
+/* Marks, under `lp`, each segment definition a rule looks for (see
+ * spec_seg.watched, .seg_rule_at). */
+static void mark_rule_defs(x12_spec *s, spec_loop *lp, int depth)
+{
+    if (depth > 32 || lp->nkids == UINT32_MAX)
+        return;
+    for (uint16_t w = 0; w < lp->nwatch; w++) {
+        const rule_watch *wt = &lp->watch[w];
+        if (!wt->lp || wt->lp->nkids == UINT32_MAX)
+            continue;
+        const rule_cond *c = &lp->rules[wt->rule]->conds[wt->cond];
+        for (uint32_t i = 0; i < wt->lp->nkids; i++) {
+            spec_child *k = &wt->lp->kids[i];
+            if (!k->is_loop && k->seg->idkey == wt->segkey &&
+                (!c->keyval || (k->seg->keyvals && spec_codes_has(k->seg->keyvals, k->seg->nkeyvals,
+                                                                   c->keyval, strlen(c->keyval)))))
+                k->seg->watched = 1;
+        }
+    }
+    for (uint32_t i = 0; i < lp->nkids; i++) {
+        spec_child *k = &lp->kids[i];
+        if (k->is_loop) {
+            mark_rule_defs(s, k->loop, depth + 1);
+            continue;
+        }
+        uint32_t j = 0;
+        while (j < s->nseg_rules && s->seg_rule_keys[j] != k->seg->idkey)
+            j++;
+        k->seg->seg_rule_at = j < s->nseg_rules ? (int32_t)j : -1;
+    }
+}
+
 /* Attaches each loop-scoped rule to its loop. */
 static void attach_rules(loader *L, uint32_t from)
 {
@@ -1181,11 +1213,18 @@ static void attach_rules(loader *L, uint32_t from)
                         nw[at] = nw[at - 1];
                         at--;
                     }
-                    nw[at] = (rule_watch){r->conds[j].lp, watch_def(&r->conds[j]),
-                                          r->conds[j].segkey, (uint16_t)(lp->nrules - 1), j,
-                                          !r->conds[j].keyval};
-                    if (r->conds[j].lp) /* the loop's own, found in this spec */
-                        ((spec_loop *)r->conds[j].lp)->watched |= spec_keybit(r->conds[j].segkey);
+                    uint8_t op = r->conds[j].op;
+                    nw[at] = (rule_watch){r->conds[j].lp,
+                                          watch_def(&r->conds[j]),
+                                          r->conds[j].segkey,
+                                          (uint16_t)(lp->nrules - 1),
+                                          j,
+                                          !r->conds[j].keyval,
+                                          op == OP_UNIQUE ? WATCH_UNIQUE
+                                          : op == OP_POINTERS || op == OP_DIFFERS ||
+                                                  op == OP_NOTAFTER || op == OP_NOTBEFORE
+                                              ? WATCH_EACH
+                                              : WATCH_FIRST};
                 }
             lp->watch = nw;
             if (!lp->watch_at)
@@ -1211,6 +1250,8 @@ static void attach_rules(loader *L, uint32_t from)
         if (lp->nrules > s->max_loop_rules)
             s->max_loop_rules = lp->nrules;
     }
+    if (!L->failed)
+        mark_rule_defs(s, s->root, 0);
 }
 
 /* --- external code lists ------------------------------------------------------ */

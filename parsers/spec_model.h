@@ -77,6 +77,11 @@ typedef struct spec_seg {
                                loop this segment starts (1, 2, ... in its parent); 0 none */
     spec_syntax *syntax;
     uint16_t nsyntax;
+    /* Set when rules are attached (spec.c mark_rule_defs): a loop-scoped
+     * rule's condition looks for this definition (in its loop); the index in
+     * x12_spec.seg_rules of the first segment-scoped rule of its id, -1 none. */
+    uint8_t watched;
+    int32_t seg_rule_at;
 } spec_seg;
 
 /* In spec_seg.key_comp: the key element repeats, and its first repetition
@@ -149,7 +154,13 @@ typedef struct rule_watch {
     uint32_t segkey;            /* the segment's spec_idkey */
     uint16_t rule, cond;        /* index into the scope's rules, and its condition */
     uint8_t any_def;            /* no keyval: any definition of lp with the id */
+    uint8_t kind;               /* WATCH_* */
 } rule_watch;
+
+/* How a watched condition reads its segment: once (its first occurrence),
+ * on each occurrence against the rule's first <when> (pointers, differs,
+ * notafter, notbefore), or each value against the earlier ones (unique). */
+enum { WATCH_FIRST, WATCH_EACH, WATCH_UNIQUE };
 
 /* What tells a kid of a loop from its same-id siblings, kept beside the
  * kids (spec_loop.kkey) so that placement compares a segment's qualifier
@@ -173,8 +184,6 @@ typedef struct spec_loop {
     uint64_t rule_segs; /* spec_keybit of every segment its rules' conditions name */
     uint64_t rule_loops; /* spec_loopbit of every loop its rules' conditions name */
     uint8_t has_unique; /* one of its rules has a unique <then> */
-    uint64_t watched;   /* spec_keybit of every segment some rule's condition looks
-                         * for in this loop (whatever the rule's scope) */
     const char *name;
     char usage;
     uint32_t repeat;

@@ -721,21 +721,20 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
     if (!(w->flags & X12_WALK_RULES))
         return;
     uint64_t bit = spec_keybit(def->idkey);
-    /* most segments are looked for by no rule in the loop they are in: one
-     * test says so */
-    if ((in->watched & bit) && w->depth && (w->frames[w->depth - 1].rule_segs & bit))
+    /* most segments are looked for by no rule in the loop they are in: their
+     * definition says so */
+    if (def->watched && w->depth && (w->frames[w->depth - 1].rule_segs & bit))
         for (int i = 0; i < w->depth; i++)
             if (w->frames[i].own_rule_segs & bit)
                 rules_segment(w->frames[i].lp, w->frames[i].facts, &w->frames[i].uniq, in, def,
                               seg, rule_finding, w);
     /* (a known segment whose rules all have scope "*": nothing to do) */
-    if ((w->cur->spec->rule_segs & bit) &&
-        (!w->memo_hit || (w->cur->spec->rule_segs_scoped & bit))) {
+    if (def->seg_rule_at >= 0 && (!w->memo_hit || (w->cur->spec->rule_segs_scoped & bit))) {
         /* a segment the memo knows (the same bytes under the same
          * definition, clean) has passed the segment rules of any scope,
          * which read its bytes alone; one that breaks them leaves the memo */
         uint64_t before = w->rule_findings;
-        rules_on_segment(w->cur->spec, seg, loop_open, rule_finding, w, in->id, w->memo_hit);
+        rules_on_segment(w->cur->spec, def, seg, loop_open, rule_finding, w, in->id, w->memo_hit);
         if (w->memo_new && w->rule_findings != before)
             w->memo_tags[w->memo_new - 1] = 0;
     }
