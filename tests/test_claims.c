@@ -1299,6 +1299,19 @@ static void test_check_consistency(void **state)
     c.providers = prof_providers + 1; /* the rendering provider only */
     c.provider_count = 1;
     assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-SELF[1] lines[0].providers[0]\n");
+    /* a property and casualty claim without its claim number, then with it */
+    c = prof_claim();
+    c.claim_id = "BAD-PC";
+    x12_claim_date pc[] = {{.qualifier = "444", .format = "D8", .value = "20261020"}};
+    c.dates = pc;
+    c.date_count = 1;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-PC[1] subscriber.subscriber.refs\n");
+    x12_claim_subscriber ps = *c.subscriber;
+    x12_claim_ref y4[] = {{.qualifier = "Y4", .value = "PC12345"}};
+    ps.subscriber.refs = y4;
+    ps.subscriber.ref_count = 1;
+    c.subscriber = &ps;
+    assert_int_equal(x12_claim_check(&c, 0, NULL, NULL), 0);
     /* other payers: the destination payer's level, then one level twice */
     c = cob_claim();
     c.claim_id = "BAD-SEQ";
@@ -1321,6 +1334,12 @@ static void test_check_consistency(void **state)
     i.lines = il;
     assert_rejected(&i, "X12_ERR_CLAIM_DATE BAD-STMT[1] lines[0].service_date\n"
                         "X12_ERR_CLAIM_DATE BAD-STMT[1] lines[1].service_date\n");
+    /* the discharge hour on an interim bill */
+    i = inst_claim();
+    i.claim_id = "BAD-DIS";
+    i.discharge_date = "1100";
+    i.frequency_code = "2";
+    assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-DIS[1] discharge_date\n");
 }
 
 static void test_check_pointers(void **state)

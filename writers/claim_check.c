@@ -375,6 +375,29 @@ static void check_consistency(checker *k)
             problem(k, X12_ERR_CLAIM_DATE, "outside the statement period (DTP*434)",
                     "lines[%zu].service_date", i);
     }
+    /* 005010X223A2 2300 DTP*096: the discharge hour on a final claim, not on
+     * an interim bill (rule 837i.discharge-hour-final) */
+    if (cl->type == X12_CLAIM_INSTITUTIONAL && has(cl->discharge_date) && has(cl->frequency_code) &&
+        (!strcmp(cl->frequency_code, "2") || !strcmp(cl->frequency_code, "3")))
+        problem(k, X12_ERR_CLAIM_CODE, "not on an interim bill (frequency_code 2 or 3)",
+                "discharge_date");
+    /* a property and casualty claim (DTP*444) names its claim number (REF*Y4)
+     * in the patient's loop (rules 837p.pc-claim-number-subscriber, -patient) */
+    int pc = 0;
+    for (size_t i = 0; i < cl->date_count; i++)
+        pc |= has(cl->dates[i].qualifier) && !strcmp(cl->dates[i].qualifier, "444");
+    const x12_claim_party *who = cl->patient      ? &cl->patient->patient
+                                 : cl->subscriber ? &cl->subscriber->subscriber
+                                                  : NULL;
+    if (pc && cl->type == X12_CLAIM_PROFESSIONAL && who) {
+        int y4 = 0;
+        for (size_t i = 0; i < who->ref_count; i++)
+            y4 |= has(who->refs[i].qualifier) && !strcmp(who->refs[i].qualifier, "Y4") &&
+                  has(who->refs[i].value);
+        if (!y4)
+            problem(k, X12_ERR_CLAIM_REQUIRED, "REF*Y4 for a property and casualty claim (DTP*444)",
+                    cl->patient ? "patient.patient.refs" : "subscriber.subscriber.refs");
+    }
     /* a line's referring provider overrides the claim's (837P 2420F, 837I
      * 2420D), which a claim with a referral has */
     if (cl->type == X12_CLAIM_DENTAL)
