@@ -1264,6 +1264,32 @@ static void test_check_clearinghouse_edits(void **state)
     il[0].revenue_code = "4500";
     i.lines = il;
     assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-I[1] lines[0].revenue_code\n");
+    /* contacts: a North American number's area code and exchange, an e-mail
+     * address's shape; a social security number's area */
+    c = prof_claim();
+    c.claim_id = "BAD-PER";
+    x12_claim_subscriber ss = *c.subscriber;
+    x12_claim_contact per[] = {{.name = "FRONT DESK",
+                                .qualifier = {"TE", "EM", "FX"},
+                                .number = {"8001230100", "desk@clinic", "15555550100"}},
+                               {.name = "BILLING",
+                                .qualifier = {"TE", "EM", "EM"},
+                                .number = {"1235550100", "a b@clinic.example", "ok@clinic.example"}}};
+    ss.subscriber.contacts = per;
+    ss.subscriber.contact_count = 2;
+    x12_claim_ref ssn[] = {{.qualifier = "SY", .value = "666123456"},
+                           {.qualifier = "SY", .value = "912345678"},
+                           {.qualifier = "SY", .value = "123456789"}};
+    ss.subscriber.refs = ssn;
+    ss.subscriber.ref_count = 3;
+    c.subscriber = &ss;
+    /* (eleven digits are not checked as a North American number) */
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.contacts[0].number[0]\n"
+                        "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.contacts[0].number[1]\n"
+                        "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.contacts[1].number[0]\n"
+                        "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.contacts[1].number[1]\n"
+                        "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.refs[0].value\n"
+                        "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.refs[1].value\n");
 }
 
 /* What a claim says against itself, refused as the spec rules find it in an

@@ -158,16 +158,59 @@ static void check_npi(checker *k, const x12_claim_party *p, const char *path)
 
 /* PER04/06/08: a telephone or fax number (TE, FX) is digits only (the
  * guides' PER note, AAABBBCCCC; X12 RFI 850; rule <guide>.per04-phone-digits) */
+/* An e-mail address of the shape local@domain.tld, no spaces (rule
+ * <guide>.per04-email-shape: [^@ ]+@[^@ ]+\.[^@ ]+). */
+static int email_ok(const char *v)
+{
+    const char *at = strchr(v, '@');
+    if (!at || at == v || strchr(at + 1, '@') || strchr(v, ' '))
+        return 0;
+    const char *dot = strrchr(at + 1, '.');
+    return dot && dot > at + 1 && dot[1];
+}
+
 static void check_contacts(checker *k, const x12_claim_party *p, const char *path)
 {
     for (size_t i = 0; i < p->contact_count; i++)
         for (int j = 0; j < 3; j++) {
             const char *q = p->contacts[i].qualifier[j], *v = p->contacts[i].number[j];
-            if (has(q) && has(v) && (!strcmp(q, "TE") || !strcmp(q, "FX")) &&
-                !all_digits(v, 1, 80))
-                problem(k, X12_ERR_CLAIM_CODE, "digits only (a telephone or fax number)",
+            if (!has(q) || !has(v))
+                continue;
+            if (!strcmp(q, "TE") || !strcmp(q, "FX")) {
+                if (!all_digits(v, 1, 80))
+                    problem(k, X12_ERR_CLAIM_CODE, "digits only (a telephone or fax number)",
+                            "%s.contacts[%zu].number[%d]", path, i, j);
+                else if (strlen(v) == 10 && (v[0] < '2' || v[3] < '2'))
+                    /* rule <guide>.per04-nanp-number: a North American number */
+                    problem(k, X12_ERR_CLAIM_CODE,
+                            "a ten-digit number's area code and exchange start with 2-9",
+                            "%s.contacts[%zu].number[%d]", path, i, j);
+            } else if (!strcmp(q, "EM") && !email_ok(v)) {
+                problem(k, X12_ERR_CLAIM_CODE, "an e-mail address: local@domain.tld",
                         "%s.contacts[%zu].number[%d]", path, i, j);
+            }
         }
+}
+
+/* A social security number (REF*SY) is not of an area never assigned: 000,
+ * 666, 900-999 (rule <guide>.ssn-area; its nine digits are the guides'
+ * REF02 pattern, which the writer's validation of what it writes reports). */
+static int ssn_area_ok(const char *v)
+{
+    return strncmp(v, "000", 3) != 0 && strncmp(v, "666", 3) != 0 && v[0] != '9';
+}
+
+static void check_ssns(checker *k, const x12_claim_party *p, const char *path)
+{
+    for (size_t i = 0; i < p->ref_count; i++)
+        if (has(p->refs[i].qualifier) && !strcmp(p->refs[i].qualifier, "SY") &&
+            has(p->refs[i].value) && !ssn_area_ok(p->refs[i].value))
+            problem(k, X12_ERR_CLAIM_CODE, "not an area never assigned (000, 666, 900-999)",
+                    "%s.refs[%zu].value", path, i);
+    if (has(p->tax_id) && has(p->tax_id_qualifier) && !strcmp(p->tax_id_qualifier, "SY") &&
+        !ssn_area_ok(p->tax_id))
+        problem(k, X12_ERR_CLAIM_CODE, "not an area never assigned (000, 666, 900-999)",
+                "%s.tax_id", path);
 }
 
 static void check_name(checker *k, const x12_claim_party *p, const char *path)
@@ -175,6 +218,7 @@ static void check_name(checker *k, const x12_claim_party *p, const char *path)
     if (!has(p->last_name))
         problem(k, X12_ERR_CLAIM_REQUIRED, "NM103", "%s.last_name", path);
     check_contacts(k, p, path);
+    check_ssns(k, p, path);
 }
 
 static void check_address(checker *k, const x12_claim_address *a, const char *path)
