@@ -87,6 +87,26 @@ static int po_box(const char *p, size_t n)
     return 0;
 }
 
+/* The sign of a decimal number (digits, at most one point, a leading minus):
+ * 1 above zero, 0 zero, -1 below; 2 when the value is no such number (the
+ * element checks report that). */
+static int sign_of(const char *v, size_t n)
+{
+    size_t i = n && v[0] == '-' ? 1 : 0, digits = 0, points = 0;
+    int nonzero = 0;
+    for (; i < n; i++) {
+        if (v[i] == '.' && !points++)
+            continue;
+        if (!x12__is_digit(v[i]))
+            return 2;
+        digits++;
+        nonzero |= v[i] != '0';
+    }
+    if (!digits)
+        return 2;
+    return !nonzero ? 0 : v[0] == '-' ? -1 : 1;
+}
+
 /* Evaluates one condition from what was seen. */
 static int holds(const rule_cond *c, int seen, const char *v, size_t n)
 {
@@ -120,6 +140,10 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
         return !present || pattern_match(c->re, v, n);
     case OP_NOTPATTERN:
         return !present || !pattern_match(c->re, v, n);
+    case OP_POSITIVE:
+        return !present || sign_of(v, n) > 0; /* (2: no number, the element's) */
+    case OP_NOTNEGATIVE:
+        return !present || sign_of(v, n) >= 0;
     }
     return 1;
 }

@@ -886,7 +886,7 @@ static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
 static const char *const OPS[] = {"present",  "absent",  "eq",       "ne",         "in",
                                   "notin",    "date",    "daterange", "datetime",  "street",
                                   "pointers", "pattern", "differs",  "notpattern", "notafter",
-                                  "notbefore", "unique"};
+                                  "notbefore", "unique", "positive", "notnegative"};
 
 /* "ID': OP" for a loader message about a rule's operator. */
 static const char *rule_op_id(const spec_rule *r, unsigned op, char *buf, size_t cap)

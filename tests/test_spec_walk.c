@@ -1349,6 +1349,42 @@ static void test_rule_dates(void **state)
     x12_spec_free(s);
 }
 
+/* positive and notnegative: a decimal number's sign; a value that is no
+ * number holds (the element checks report it). */
+static void test_rule_signs(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
+                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/></loop>"
+                      "<seg id='SE' usage='R'/><rules>"
+                      "<rule id='s.pos' snip='4' severity='error' scope='*' seg='AA' msg='m'>"
+                      "<then el='AA01' op='positive'/></rule>"
+                      "<rule id='s.nn' snip='4' severity='error' scope='*' seg='AA' msg='m'>"
+                      "<then el='AA01' op='notnegative'/></rule>"
+                      "</rules></guide>";
+    x12_error err;
+    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
+    if (!s)
+        fail_msg("spec: %s", err.detail);
+    char *got = rule_findings(s, "AA*1~AA*0.01~AA*.5~AA*12.~"   /* 4-7: above zero */
+                                 "AA*0~AA*-0~AA*0.00~AA*.0~"    /* 8-11: zero */
+                                 "AA*-.5~AA*-3~"                /* 12-13: below */
+                                 "AA*-~AA*1.2.3~AA*A1~AA*.~AA~"); /* 14-18: no number, none */
+    const char *want =
+        "X12_ERR_RULE error snip=4 loop=L segment=8 set=6 id=AA el=1.0 ik3= ik4= s.pos\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=9 set=7 id=AA el=1.0 ik3= ik4= s.pos\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=10 set=8 id=AA el=1.0 ik3= ik4= s.pos\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=11 set=9 id=AA el=1.0 ik3= ik4= s.pos\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=12 set=10 id=AA el=1.0 ik3= ik4= s.pos\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=12 set=10 id=AA el=1.0 ik3= ik4= s.nn\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=13 set=11 id=AA el=1.0 ik3= ik4= s.pos\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=13 set=11 id=AA el=1.0 ik3= ik4= s.nn\n";
+    if (strcmp(got, want) != 0)
+        fail_msg("findings:\n%s", got);
+    free(got);
+    x12_spec_free(s);
+}
+
 /* unique: in a loop-scoped rule, each value against the earlier ones of the
  * scope's instance (with every, each element of the segment from the named
  * one on); in a rule with seg=, the elements of the one segment.  Past
@@ -1989,6 +2025,7 @@ int main(void)
         cmocka_unit_test(test_rule_differs),
         cmocka_unit_test(test_rule_dates),
         cmocka_unit_test(test_rule_unique),
+        cmocka_unit_test(test_rule_signs),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_rule_missing_loop),
