@@ -25,7 +25,8 @@ typedef struct rule_fact {
 
 /* The values a loop instance's unique conditions have seen, each hashed
  * with its rule's index (a 64-bit hash: two values taken for one would
- * need a collision).  Past `cap` values, later ones are not compared. */
+ * need a collision).  Past RULE_UNIQ_MAX values an instance keeps, later
+ * ones are not compared. */
 #define RULE_UNIQ_MAX 2048
 typedef struct rule_uniq {
     uint64_t *keys; /* NULL: the walker keeps none (no unique rule) */

@@ -891,7 +891,8 @@ static const char *const OPS[] = {"present",  "absent",  "eq",       "ne",      
 /* "ID': OP" for a loader message about a rule's operator. */
 static const char *rule_op_id(const spec_rule *r, unsigned op, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%.40s': %s", r->id ? r->id : "", op < sizeof OPS / sizeof OPS[0] ? OPS[op] : "?");
+    snprintf(buf, cap, "%.40s': %s", r->id ? r->id : "",
+             op < sizeof OPS / sizeof OPS[0] ? OPS[op] : "?");
     return buf;
 }
 
@@ -1061,17 +1062,22 @@ static void *grown(loader *L, const void *old, size_t n, size_t more, size_t siz
     return p;
 }
 
-/* Does loop `lp` hold the segment condition `c` names (with its keyval)? */
+/* Is kid `k` a segment that condition `c` names (its id, and its keyval
+ * among the segment's qualifiers when the condition gives one)? */
+static int kid_named(const spec_child *k, const rule_cond *c)
+{
+    if (k->is_loop || k->seg->idkey != c->segkey)
+        return 0;
+    return !c->keyval || (k->seg->keyvals && spec_codes_has(k->seg->keyvals, k->seg->nkeyvals,
+                                                            c->keyval, strlen(c->keyval)));
+}
+
+/* Does loop `lp` hold the segment condition `c` names? */
 static int loop_has_segment(const spec_loop *lp, const rule_cond *c)
 {
-    for (uint32_t i = 0; lp->nkids != UINT32_MAX && i < lp->nkids; i++) {
-        const spec_child *k = &lp->kids[i];
-        if (k->is_loop || k->seg->idkey != c->segkey)
-            continue;
-        if (!c->keyval || (k->seg->keyvals && spec_codes_has(k->seg->keyvals, k->seg->nkeyvals,
-                                                             c->keyval, strlen(c->keyval))))
+    for (uint32_t i = 0; lp->nkids != UINT32_MAX && i < lp->nkids; i++)
+        if (kid_named(&lp->kids[i], c))
             return 1;
-    }
     return 0;
 }
 
@@ -1089,13 +1095,11 @@ static const spec_seg *watch_def(const rule_cond *c)
     if (!c->keyval || !c->lp || c->lp->nkids == UINT32_MAX)
         return NULL;
     for (uint32_t i = 0; i < c->lp->nkids; i++) {
-        const spec_child *k = &c->lp->kids[i];
-        if (k->is_loop || k->seg->idkey != c->segkey || !k->seg->keyvals ||
-            !spec_codes_has(k->seg->keyvals, k->seg->nkeyvals, c->keyval, strlen(c->keyval)))
+        if (!kid_named(&c->lp->kids[i], c))
             continue;
         if (found)
             return NULL;
-        found = k->seg;
+        found = c->lp->kids[i].seg;
     }
     return found;
 }
@@ -1111,13 +1115,9 @@ static void mark_rule_defs(x12_spec *s, spec_loop *lp, int depth)
         if (!wt->lp || wt->lp->nkids == UINT32_MAX)
             continue;
         const rule_cond *c = &lp->rules[wt->rule]->conds[wt->cond];
-        for (uint32_t i = 0; i < wt->lp->nkids; i++) {
-            spec_child *k = &wt->lp->kids[i];
-            if (!k->is_loop && k->seg->idkey == wt->segkey &&
-                (!c->keyval || (k->seg->keyvals && spec_codes_has(k->seg->keyvals, k->seg->nkeyvals,
-                                                                   c->keyval, strlen(c->keyval)))))
-                k->seg->watched = 1;
-        }
+        for (uint32_t i = 0; i < wt->lp->nkids; i++)
+            if (kid_named(&wt->lp->kids[i], c))
+                wt->lp->kids[i].seg->watched = 1;
     }
     for (uint32_t i = 0; i < lp->nkids; i++) {
         spec_child *k = &lp->kids[i];
@@ -1138,8 +1138,6 @@ static void attach_rules(loader *L, uint32_t from)
     x12_spec *s = L->spec;
     for (uint32_t i = from; i < s->nrules && !L->failed; i++) {
         spec_rule *r = &s->rules[i];
-        if (r->segkey)
-            s->rule_segs |= spec_keybit(r->segkey);
         if (r->seg[0] || !strcmp(r->scope, "*")) {
             /* segment-scoped: the walker checks them per segment */
             if (!r->segkey)
@@ -1209,7 +1207,8 @@ static void attach_rules(loader *L, uint32_t from)
                     /* kept in order of slot and segment id (rules_segment
                      * goes to its slot's), in the spec's order among one id's */
                     uint16_t at = lp->nwatch++;
-                    while (at && watch_order(nw[at - 1].segkey) > watch_order(r->conds[j].segkey)) {
+                    while (at &&
+                           watch_order(nw[at - 1].segkey) > watch_order(r->conds[j].segkey)) {
                         nw[at] = nw[at - 1];
                         at--;
                     }

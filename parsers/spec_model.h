@@ -239,8 +239,8 @@ struct x12_spec {
     const spec_rule **seg_rules; /* the segment-scoped ones, by segment id (segkey) */
     uint32_t *seg_rule_keys;     /* their segkeys, side by side (searched, not chased) */
     uint32_t nseg_rules;
-    uint64_t rule_segs; /* spec_keybit of every segment-scoped rule's segment */
-    uint64_t rule_segs_scoped; /* ... of those whose scope is a loop, not "*" */
+    uint64_t rule_segs_scoped; /* spec_keybit of every segment whose segment-scoped rules
+                                * include one scoped to a loop, not "*" */
     uint16_t max_loop_rules; /* most rules scoped to one loop */
     uint8_t has_unique;      /* a loop-scoped rule has a unique <then> */
     char overlays[160]; /* ids of the overlays applied, for messages */

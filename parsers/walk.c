@@ -492,7 +492,8 @@ static int prepare(x12_walker *w, loaded *L)
         w->rule_width = rw;
     }
     if (L->spec->has_unique && !w->uniq_pool) {
-        w->uniq_pool = x12__alloc(w->alloc, (size_t)MAX_DEPTH * RULE_UNIQ_MAX * sizeof *w->uniq_pool);
+        w->uniq_pool =
+            x12__alloc(w->alloc, (size_t)MAX_DEPTH * RULE_UNIQ_MAX * sizeof *w->uniq_pool);
         if (!w->uniq_pool)
             return -1;
     }
