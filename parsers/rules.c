@@ -411,7 +411,9 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, co
 void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,
                     rule_report_fn report, void *ctx)
 {
-    for (uint16_t i = 0; i < scope->nrules; i++) {
+    /* only the rules with a <then> decided now */
+    for (uint16_t e = 0; e < scope->nend_rules; e++) {
+        uint16_t i = scope->end_rules[e];
         const spec_rule *r = scope->rules[i];
         const rule_fact *f = &facts[i * RULE_MAX_CONDS];
         int applies = 1;

@@ -1191,9 +1191,21 @@ static void attach_rules(loader *L, uint32_t from)
             return;
         nr[lp->nrules++] = r;
         lp->rules = nr;
-        for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen; j++)
-            if (r->conds[j].op == OP_UNIQUE)
+        int at_end = 0;
+        for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen; j++) {
+            uint8_t op = r->conds[j].op;
+            if (op == OP_UNIQUE)
                 lp->has_unique = s->has_unique = 1;
+            at_end |= op != OP_UNIQUE && op != OP_POINTERS && op != OP_DIFFERS &&
+                      op != OP_NOTAFTER && op != OP_NOTBEFORE;
+        }
+        if (at_end) {
+            uint16_t *ne = grown(L, lp->end_rules, lp->nend_rules, 1, sizeof *ne);
+            if (!ne)
+                return;
+            ne[lp->nend_rules++] = (uint16_t)(lp->nrules - 1); /* its index */
+            lp->end_rules = ne;
+        }
         /* its segment conditions join the loop's watch list */
         uint16_t add = 0;
         for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)

@@ -184,6 +184,10 @@ typedef struct spec_loop {
     uint64_t rule_segs; /* spec_keybit of every segment its rules' conditions name */
     uint64_t rule_loops; /* spec_loopbit of every loop its rules' conditions name */
     uint8_t has_unique; /* one of its rules has a unique <then> */
+    /* The rules with a <then> decided when the instance ends (indexes into
+     * rules): the others' are all checked as their segments come. */
+    uint16_t *end_rules;
+    uint16_t nend_rules;
     const char *name;
     char usage;
     uint32_t repeat;
