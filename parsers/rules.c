@@ -249,18 +249,24 @@ static int date_span(const char *v, size_t n, const char **first, const char **l
 }
 
 /* (Out of line, as check_unique: inlined into the rule scan they slowed every
- * segment's.)  `c`'s element in `seg` (notafter) ends no later than the first <when>'s
- * value (`src`), or (notbefore) starts no earlier: 005010X222A1 2400
- * DTP*472 not before the claim's accident date (2300 DTP*439); 005010X223A2
- * 2400 DTP*472 inside the statement period (2300 DTP*434). */
+ * segment's.)  Once the first <when> holds on its value (`src`), `c`'s
+ * element in `seg` (notafter) ends no later than that value, or (notbefore)
+ * starts no earlier; with vals=, than that date: 005010X222A1 2400 DTP*472
+ * not before the claim's accident date (2300 DTP*439), nor before
+ * 2015-10-01 under ICD-10-CM codes; 005010X223A2 2400 DTP*472 inside the
+ * statement period (2300 DTP*434). */
 __attribute__((noinline)) static void check_order(const spec_rule *r, const rule_cond *c,
                                                  const rule_fact *src, const spec_loop *scope,
                                                  const x12_segment *seg, rule_report_fn report,
                                                  void *ctx)
 {
+    if (!holds(&r->conds[0], 1, src->val, src->len)) /* the first <when>, on its value */
+        return;
     x12_slice v = element_of(seg, c);
     const char *vf, *vl, *sf, *sl;
-    if (!v.len || !date_span(v.ptr, v.len, &vf, &vl) || !date_span(src->val, src->len, &sf, &sl))
+    const char *ref = c->nvals ? c->vals[0] : src->val; /* a date of the rule's own */
+    size_t rn = c->nvals ? strlen(c->vals[0]) : src->len;
+    if (!v.len || !date_span(v.ptr, v.len, &vf, &vl) || !date_span(ref, rn, &sf, &sl))
         return;
     if (c->op == OP_NOTAFTER ? memcmp(vl, sl, 8) <= 0 : memcmp(vf, sf, 8) >= 0)
         return;
@@ -369,7 +375,8 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, co
         }
         if (c->op == OP_DIFFERS || c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) {
             /* every occurrence, against the first <when>'s element (a value
-             * longer than the fact keeps is not compared) */
+             * longer than the fact keeps is not compared), once that <when>
+             * holds; notafter and notbefore with vals= against that date */
             const rule_fact *src = &facts[wt->rule * RULE_MAX_CONDS];
             if (src->seen && src->len && !src->cut) {
                 if (c->op == OP_DIFFERS)

@@ -1018,6 +1018,12 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                 r->conds[0].filled = 1;
             } else if (r->conds[j].op == OP_DIFFERS || r->conds[j].op == OP_NOTAFTER ||
                        r->conds[j].op == OP_NOTBEFORE) {
+                /* notafter and notbefore may compare with a date of their own */
+                const char *d = r->conds[j].nvals ? r->conds[j].vals[0] : NULL;
+                if (d && (r->conds[j].op == OP_DIFFERS || r->conds[j].nvals != 1 ||
+                          strlen(d) != 8 || strspn(d, "0123456789") != 8))
+                    fail(L, X12_ERR_SPEC, x, "rule '%s needs vals= of one CCYYMMDD date",
+                         rule_op_id(r, r->conds[j].op, idop, sizeof idop));
                 if (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[0].el_pos ||
                     !r->conds[j].seg[0] || !r->conds[j].el_pos)
                     fail(L, X12_ERR_SPEC, x, "rule '%s needs a <when> element first and an element",

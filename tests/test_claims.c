@@ -1325,6 +1325,19 @@ static void test_check_consistency(void **state)
     c.providers = prof_providers + 1; /* the rendering provider only */
     c.provider_count = 1;
     assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-SELF[1] lines[0].providers[0]\n");
+    c.providers = prof_providers;
+    c.provider_count = 2;
+    /* the code set by date of service: ICD-10-CM from 2015-10-01 */
+    c.dates = NULL;
+    c.date_count = 0;
+    l[0].service_date = "20150930";
+    l[1].service_date = "20151001";
+    assert_rejected(&c, "X12_ERR_CLAIM_DATE BAD-SELF[1] lines[0].service_date\n");
+    x12_claim_code dx9[] = {{.qualifier = "BF", .code = "78609"}, {.qualifier = "BF", .code = "4910"}};
+    c.principal_diagnosis.qualifier = "BK";
+    c.principal_diagnosis.code = "4660";
+    c.other_diagnoses = dx9;
+    assert_rejected(&c, "X12_ERR_CLAIM_DATE BAD-SELF[1] lines[1].service_date\n");
     /* a property and casualty claim without its claim number, then with it */
     c = prof_claim();
     c.claim_id = "BAD-PC";

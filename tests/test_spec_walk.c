@@ -164,6 +164,20 @@ static void test_malformed_specs(void **state)
                     "<rule id='o3' scope='ST'><when seg='BHT' el='BHT04' op='notbefore'/>"
                     "<then seg='DMG' el='DMG02' op='present'/></rule></rules></guide>",
                     "rule 'o3': notbefore is a <then>", 2);
+    /* a date of the rule's own: one CCYYMMDD, and not for differs */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='o4' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
+                    "<then seg='DMG' el='DMG02' op='notbefore' vals='2015'/></rule></rules></guide>",
+                    "rule 'o4': notbefore needs vals= of one CCYYMMDD date", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='o5' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
+                    "<then seg='DMG' el='DMG02' op='differs' vals='20150101'/></rule></rules></guide>",
+                    "rule 'o5': differs needs vals= of one CCYYMMDD date", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='o6' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
+                    "<then seg='DMG' el='DMG02' op='notafter' vals='20150101 20160101'/></rule>"
+                    "</rules></guide>",
+                    "rule 'o6': notafter needs vals=", 2);
     /* unique: a loop-scoped one has no <when> (known only when the instance
      * ends) and names a segment; a segment-scoped one compares the elements
      * of its segment (every) */

@@ -408,10 +408,21 @@ static void check_consistency(checker *k)
                 problem(k, X12_ERR_CLAIM_DATE, "before the accident date (DTP*439)",
                         "dates[%zu].value", i);
         }
+    /* the code set by date of service (rules <guide>.icd10-from-2015-10-01,
+     * .icd9-before-2015-10-01): the principal code's qualifier, ABK by default */
+    const char *q = cl->principal_diagnosis.qualifier;
+    int icd9 = has(q) && !strcmp(q, "BK"), icd10 = !has(q) || !strcmp(q, "ABK");
+    int by_date = cl->type != X12_CLAIM_INSTITUTIONAL && has(cl->principal_diagnosis.code);
     for (size_t i = 0; i < cl->line_count; i++) {
         const char *f, *l;
         if (!span_of(cl->lines[i].service_date, &f, &l))
             continue;
+        if (by_date && icd10 && memcmp(f, "20151001", 8) < 0)
+            problem(k, X12_ERR_CLAIM_DATE, "before 2015-10-01: ICD-9-CM codes (BK), not ICD-10-CM",
+                    "lines[%zu].service_date", i);
+        if (by_date && icd9 && memcmp(l, "20150930", 8) > 0)
+            problem(k, X12_ERR_CLAIM_DATE, "from 2015-10-01: ICD-10-CM codes (ABK), not ICD-9-CM",
+                    "lines[%zu].service_date", i);
         if (has_accident && memcmp(f, af, 8) < 0)
             problem(k, X12_ERR_CLAIM_DATE, "before the accident date (DTP*439)",
                     "lines[%zu].service_date", i);
