@@ -1333,6 +1333,13 @@ static void test_rule_dates(void **state)
                       "<rule id='o.header' snip='4' severity='error' scope='ST' msg='m'>"
                       "<when seg='HD' el='HD01' op='present'/>"
                       "<then loop='L' seg='BB' el='BB03' op='notafter'/></rule>"
+                      /* a date of the rule's own, once the first <when> holds */
+                      "<rule id='o.const' snip='4' severity='error' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='present'/>"
+                      "<then seg='BB' el='BB04' op='notbefore' vals='20260101'/></rule>"
+                      "<rule id='o.eq' snip='4' severity='error' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='eq' vals='20260115'/>"
+                      "<then seg='BB' el='BB04' op='notafter' vals='20200101'/></rule>"
                       "</rules></guide>";
     x12_error err;
     x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
@@ -1340,15 +1347,16 @@ static void test_rule_dates(void **state)
         fail_msg("spec: %s", err.detail);
     char *got = rule_findings(s, "HD*20260201~"                          /* segment 4 */
                                  "AA*20260110-20260120~"                 /* 5 */
-                                 "BB*20260120*20260110*20260201~"        /* 6: the bounds pass */
+                                 "BB*20260120*20260110*20260201*20251231~" /* 6: o.const */
                                  "BB*20260121*20260109*20260202~"        /* 7: all three fail */
                                  "BB*20260115-20260121*20260101-20260115~" /* 8: ranges fail */
                                  "BB*202601200930*202601100000~"         /* 9: DT dates pass */
                                  "BB*2026013*2026-01-01*X~"              /* 10: no dates */
                                  "AA*2026-01-10~BB*20991231*19000101~"   /* 11-12: AA01 no date */
                                  "AA*20260115~BB*20260115*20260115~"     /* 13-14: D8 bounds */
-                                 "BB*20260116*20260114~");               /* 15: both fail */
+                                 "BB*20260116*20260114**20250101~");     /* 15: all but o.header */
     const char *want =
+        "X12_ERR_RULE error snip=4 loop=L segment=6 set=4 id=BB el=4.0 ik3= ik4= o.const\n"
         /* the outer scope's rule first */
         "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=BB el=3.0 ik3= ik4= o.header\n"
         "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=BB el=1.0 ik3= ik4= o.after\n"
@@ -1356,7 +1364,9 @@ static void test_rule_dates(void **state)
         "X12_ERR_RULE error snip=4 loop=L segment=8 set=6 id=BB el=1.0 ik3= ik4= o.after\n"
         "X12_ERR_RULE error snip=4 loop=L segment=8 set=6 id=BB el=2.0 ik3= ik4= o.before\n"
         "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=1.0 ik3= ik4= o.after\n"
-        "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=2.0 ik3= ik4= o.before\n";
+        "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=2.0 ik3= ik4= o.before\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=4.0 ik3= ik4= o.const\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=4.0 ik3= ik4= o.eq\n";
     if (strcmp(got, want) != 0)
         fail_msg("findings:\n%s", got);
     free(got);
