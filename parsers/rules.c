@@ -483,26 +483,13 @@ void rules_on_segment(const x12_spec *spec, const spec_seg *def, const x12_segme
                       int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
                       const char *loop_id, int known_clean)
 {
-    uint32_t key = spec_idkey(seg->id.ptr, seg->id.len);
     /* in order of segment id: the first of the segment's rules (its
-     * definition knows where; else by a binary search of the keys), then
-     * its rules */
+     * definition knows where), then its rules */
     const uint32_t *keys = spec->seg_rule_keys;
-    uint32_t lo = 0, hi = spec->nseg_rules;
-    if (def && def->idkey == key) {
-        if (def->seg_rule_at < 0)
-            return;
-        lo = (uint32_t)def->seg_rule_at;
-    } else {
-        while (lo < hi) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (keys[mid] < key)
-                lo = mid + 1;
-            else
-                hi = mid;
-        }
-    }
-    for (uint32_t i = lo; i < spec->nseg_rules && keys[i] == key; i++) {
+    if (def->seg_rule_at < 0)
+        return;
+    for (uint32_t i = (uint32_t)def->seg_rule_at; i < spec->nseg_rules && keys[i] == def->idkey;
+         i++) {
         const spec_rule *r = spec->seg_rules[i];
         int any_scope = r->scope[0] == '*' && !r->scope[1];
         if (any_scope ? known_clean : !open(ctx, r->scope))

@@ -60,8 +60,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, co
 /* The instance of `scope` ends: evaluate its rules. */
 void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,
                     rule_report_fn report, void *ctx);
-/* Segment-scoped rules (seg=) on a segment placed as `def` (NULL: found by
- * the segment's id); `open` tells whether a
+/* Segment-scoped rules (seg=) on a segment placed as `def`; `open` tells whether a
  * loop id is open around it.  With `known_clean` the rules of scope "*" are
  * skipped (the walker's memo saw these bytes pass them). */
 void rules_on_segment(const x12_spec *spec, const spec_seg *def, const x12_segment *seg,

@@ -29,7 +29,6 @@ typedef struct frame {
     uint32_t idx;     /* the child matched last */
     uint32_t *counts; /* occurrences of each child in this instance */
     uint64_t rule_segs; /* the rule_segs of this loop and every loop around it */
-    uint64_t own_rule_segs; /* lp->rule_segs, kept at hand */
     char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
     char hl04;        /* its HL04 when one byte ('0', '1'), else 0 */
     uint8_t hl_kids;  /* a child HL came under it */
@@ -648,7 +647,6 @@ static void push(x12_walker *w, const spec_loop *lp)
     f->hl04 = 0;
     f->hl_kids = 0;
     f->facts = NULL;
-    f->own_rule_segs = lp->rule_segs;
     f->rule_segs = lp->rule_segs | (w->depth ? w->frames[w->depth - 1].rule_segs : 0);
     if (w->flags & X12_WALK_RULES) {
         uint64_t bit = spec_loopbit(lp);
@@ -726,7 +724,7 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
      * definition says so */
     if (def->watched && w->depth && (w->frames[w->depth - 1].rule_segs & bit))
         for (int i = 0; i < w->depth; i++)
-            if (w->frames[i].own_rule_segs & bit)
+            if (w->frames[i].lp->rule_segs & bit)
                 rules_segment(w->frames[i].lp, w->frames[i].facts, &w->frames[i].uniq, in, def,
                               seg, rule_finding, w);
     /* (a known segment whose rules all have scope "*": nothing to do) */

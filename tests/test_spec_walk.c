@@ -1249,46 +1249,14 @@ static void test_text_bytes(void **state)
     assert_int_equal(checked, 40 + 8 * (40 * 41 / 2));
 }
 
-/* The differs operator on a guide of its own: each BB in a loop L must not
- * repeat the loop's AA01.  Reported at every BB that does, not at one that
- * differs or when AA01 is empty; an AA01 longer than the 40 bytes a rule
- * keeps is not compared (its first 40 bytes alone would look equal). */
-static void test_rule_differs(void **state)
+/* A test guide from `xml` (the test fails when it does not load). */
+static x12_spec *rule_spec(const char *xml)
 {
-    (void)state;
-    const char *xml = "<guide id='TEST-DIFF' ts='835'><seg id='ST' usage='R'/>"
-                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
-                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
-                      "<seg id='SE' usage='R'/><rules>"
-                      "<rule id='d.t' snip='4' severity='warning' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='BB' el='BB01' op='differs'/></rule></rules></guide>";
     x12_error err;
     x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
     if (!s)
         fail_msg("spec: %s", err.detail);
-    const char *forty = "0123456789012345678901234567890123456789";
-    strbuf in = {0};
-    sb_printf(&in, "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
-                   "*261128*1200*^*00501*000000001*0*P*:~GS*HP*SX*RX*20261128*1200*1*X*TEST-DIFF~"
-                   "ST*835*0001*TEST-DIFF~"
-                   "AA*11~BB*11~BB*22~BB*11~"  /* segments 4-7: BB at 5 and 7 repeat it */
-                   "AA*~BB*~BB*33~"            /* 8-10: no AA01, nothing compared */
-                   "AA*%sX~BB*%s~BB*%sX~", /* 11-13: AA01 cut at 40: not compared */
-              forty, forty, forty);
-    sb_printf(&in, "SE*12*0001~GE*1*1~IEA*1*000000001~");
-    walk_log l;
-    walk_spec = s;
-    walk_data(in.p, in.len, &l, X12_WALK_RULES);
-    walk_spec = NULL;
-    const char *want = "X12_ERR_RULE warning snip=4 loop=L segment=5 set=3 id=BB el=1.0 ik3= ik4= d.t\n"
-                       "X12_ERR_RULE warning snip=4 loop=L segment=7 set=5 id=BB el=1.0 ik3= ik4= d.t\n";
-    if (strcmp(l.findings.p, want) != 0)
-        fail_msg("findings:\n%s", l.findings.p);
-    sb_free(&l.events);
-    sb_free(&l.findings);
-    sb_free(&in);
-    x12_spec_free(s);
+    return s;
 }
 
 /* Walks `body` (the segments between ST and SE) under guide `s` (id
@@ -1312,6 +1280,43 @@ static char *rule_findings(x12_spec *s, const char *body)
     sb_free(&in);
     return l.findings.p;
 }
+
+/* The findings `got` (rule_findings) are `want`; frees `got`. */
+static void check_findings(char *got, const char *want)
+{
+    if (strcmp(got, want) != 0)
+        fail_msg("findings:\n%s", got);
+    free(got);
+}
+
+/* The differs operator on a guide of its own: each BB in a loop L must not
+ * repeat the loop's AA01.  Reported at every BB that does, not at one that
+ * differs or when AA01 is empty; an AA01 longer than the 40 bytes a rule
+ * keeps is not compared (its first 40 bytes alone would look equal). */
+static void test_rule_differs(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
+                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
+                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
+                      "<seg id='SE' usage='R'/><rules>"
+                      "<rule id='d.t' snip='4' severity='warning' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='present'/>"
+                      "<then seg='BB' el='BB01' op='differs'/></rule></rules></guide>";
+    x12_spec *s = rule_spec(xml);
+    const char *forty = "0123456789012345678901234567890123456789";
+    strbuf body = {0};
+    sb_printf(&body, "AA*11~BB*11~BB*22~BB*11~" /* segments 4-7: BB at 5 and 7 repeat it */
+                     "AA*~BB*~BB*33~"           /* 8-10: no AA01, nothing compared */
+                     "AA*%sX~BB*%s~BB*%sX~",    /* 11-13: AA01 cut at 40: not compared */
+              forty, forty, forty);
+    check_findings(rule_findings(s, body.p),
+                   "X12_ERR_RULE warning snip=4 loop=L segment=5 set=3 id=BB el=1.0 ik3= ik4= d.t\n"
+                   "X12_ERR_RULE warning snip=4 loop=L segment=7 set=5 id=BB el=1.0 ik3= ik4= d.t\n");
+    sb_free(&body);
+    x12_spec_free(s);
+}
+
 
 /* notafter and notbefore: each occurrence's date (D8, RD8, or a DT date and
  * time) against the first <when>'s, at its last and first day; values that
@@ -1341,10 +1346,7 @@ static void test_rule_dates(void **state)
                       "<when seg='AA' el='AA01' op='eq' vals='20260115'/>"
                       "<then seg='BB' el='BB04' op='notafter' vals='20200101'/></rule>"
                       "</rules></guide>";
-    x12_error err;
-    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
-    if (!s)
-        fail_msg("spec: %s", err.detail);
+    x12_spec *s = rule_spec(xml);
     char *got = rule_findings(s, "HD*20260201~"                          /* segment 4 */
                                  "AA*20260110-20260120~"                 /* 5 */
                                  "BB*20260120*20260110*20260201*20251231~" /* 6: o.const */
@@ -1367,9 +1369,7 @@ static void test_rule_dates(void **state)
         "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=2.0 ik3= ik4= o.before\n"
         "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=4.0 ik3= ik4= o.const\n"
         "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=4.0 ik3= ik4= o.eq\n";
-    if (strcmp(got, want) != 0)
-        fail_msg("findings:\n%s", got);
-    free(got);
+    check_findings(got, want);
     x12_spec_free(s);
 }
 
@@ -1386,10 +1386,7 @@ static void test_rule_signs(void **state)
                       "<rule id='s.nn' snip='4' severity='error' scope='*' seg='AA' msg='m'>"
                       "<then el='AA01' op='notnegative'/></rule>"
                       "</rules></guide>";
-    x12_error err;
-    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
-    if (!s)
-        fail_msg("spec: %s", err.detail);
+    x12_spec *s = rule_spec(xml);
     char *got = rule_findings(s, "AA*1~AA*0.01~AA*.5~AA*12.~"   /* 4-7: above zero */
                                  "AA*0~AA*-0~AA*0.00~AA*.0~"    /* 8-11: zero */
                                  "AA*-.5~AA*-3~"                /* 12-13: below */
@@ -1403,9 +1400,7 @@ static void test_rule_signs(void **state)
         "X12_ERR_RULE error snip=4 loop=L segment=12 set=10 id=AA el=1.0 ik3= ik4= s.nn\n"
         "X12_ERR_RULE error snip=4 loop=L segment=13 set=11 id=AA el=1.0 ik3= ik4= s.pos\n"
         "X12_ERR_RULE error snip=4 loop=L segment=13 set=11 id=AA el=1.0 ik3= ik4= s.nn\n";
-    if (strcmp(got, want) != 0)
-        fail_msg("findings:\n%s", got);
-    free(got);
+    check_findings(got, want);
     x12_spec_free(s);
 }
 
@@ -1430,10 +1425,7 @@ static void test_rule_unique(void **state)
                       "<when el='DD01' op='eq' vals='X'/>"
                       "<then el='DD02-02' op='unique' every='true'/></rule>"
                       "</rules></guide>";
-    x12_error err;
-    x12_spec *s = x12_spec_load_memory(xml, strlen(xml), NULL, &err);
-    if (!s)
-        fail_msg("spec: %s", err.detail);
+    x12_spec *s = rule_spec(xml);
     char *got = rule_findings(s, "AA~BB*1~BB*2~BB*1~BB*~"   /* 4-8: the second 1 at 7 */
                                  "CC*Q:A*Q:B~CC*Q:B*Q:C*Q:A~" /* 9-10: B and A again */
                                  "DD*X*Q:D*Q:E*Q:D~"        /* 11: D twice; E, D against CC's */
@@ -1450,9 +1442,7 @@ static void test_rule_unique(void **state)
         "X12_ERR_RULE error snip=4 loop=L segment=12 set=10 id=DD el=3.2 ik3= ik4= u.cc\n"
         "X12_ERR_RULE error snip=4 loop=L segment=13 set=11 id=DD el=4.2 ik3= ik4= u.cc\n"
         "X12_ERR_RULE error snip=4 loop=L segment=13 set=11 id=DD el=4.2 ik3= ik4= u.dd\n";
-    if (strcmp(got, want) != 0)
-        fail_msg("findings:\n%s", got);
-    free(got);
+    check_findings(got, want);
     /* the cap: values 1..RULE_UNIQ_MAX+1 (the last not kept), then the first
      * and the last again: only the first is found */
     strbuf body = {0};
@@ -1462,9 +1452,7 @@ static void test_rule_unique(void **state)
     sb_printf(&body, "BB*1~BB*2049~");
     got = rule_findings(s, body.p);
     want = "X12_ERR_RULE error snip=4 loop=L segment=2054 set=2052 id=BB el=1.0 ik3= ik4= u.bb\n";
-    if (strcmp(got, want) != 0)
-        fail_msg("findings:\n%s", got);
-    free(got);
+    check_findings(got, want);
     sb_free(&body);
     x12_spec_free(s);
 }

@@ -42,6 +42,7 @@ static int has(const char *s)
     return claim_has_text(s);
 }
 
+
 static int all_digits(const char *s, size_t min, size_t max)
 {
     size_t n = strlen(s);
@@ -53,14 +54,6 @@ static int all_digits(const char *s, size_t min, size_t max)
     return 1;
 }
 
-/* Are the first n bytes of s digits? */
-static int all_digits_n(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return 0;
-    return 1;
-}
 
 /* A decimal above zero: digits with at most one point, one digit not 0. */
 static int positive_number(const char *s)
@@ -332,12 +325,10 @@ static void check_providers(checker *k, const x12_claim_provider *p, size_t n, c
  * eight bytes; 0 when the value is neither (its own check reports it). */
 static int span_of(const char *v, const char **first, const char **last)
 {
-    size_t n = has(v) ? strlen(v) : 0;
-    if (!(n == 8 || (n == 17 && v[8] == '-')) || !all_digits_n(v, 8) ||
-        (n == 17 && !all_digits_n(v + 9, 8)))
+    if (!has(v) || !period_ok(v))
         return 0;
     *first = v;
-    *last = n == 17 ? v + 9 : v;
+    *last = strlen(v) == 17 ? v + 9 : v; /* (period_ok: 8 digits, or 8-8) */
     return 1;
 }
 
