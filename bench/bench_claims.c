@@ -57,6 +57,10 @@ static void gen_claim(FILE *f, unsigned long i)
         total += charges[l];
     }
     unsigned b = next() % 4;
+    /* two different codes: the writer refuses a diagnosis sent twice in a claim */
+    unsigned dx = (unsigned)(next() % (sizeof ICD / sizeof *ICD));
+    unsigned dx2 = (dx + 1 + (unsigned)(next() % (sizeof ICD / sizeof *ICD - 1))) %
+                   (sizeof ICD / sizeof *ICD);
     fprintf(f,
             "{\"type\":\"professional\",\"submitter\":{\"last_name\":\"RIVERSIDE BILLING\","
             "\"id_qualifier\":\"46\",\"id\":\"RBS0001\",\"contacts\":[{\"name\":\"ANA LOPEZ\","
@@ -83,7 +87,7 @@ static void gen_claim(FILE *f, unsigned long i)
             "\"principal_diagnosis\":{\"code\":\"%s\"},\"other_diagnoses\":[{\"code\":\"%s\"}],"
             "\"providers\":[{\"role\":\"rendering\",\"party\":{\"last_name\":\"%s\","
             "\"first_name\":\"%s\",\"id_qualifier\":\"XX\",\"id\":\"%s\"}}],\"lines\":[",
-            i, total / 100, total % 100, PICK(ICD), PICK(ICD), PICK(LAST), PICK(FIRST),
+            i, total / 100, total % 100, ICD[dx], ICD[dx2], PICK(LAST), PICK(FIRST),
             PICK(RENDER));
     for (unsigned l = 0; l < nlines; l++)
         fprintf(f,
@@ -278,8 +282,8 @@ int main(int argc, char **argv)
     }
     unsigned long n = argc > 2 ? strtoul(argv[2], NULL, 10) : 100000;
     char json[512], x12[512];
-    snprintf(json, sizeof json, "%s/claims_%lu.ndjson", argv[1], n);
-    snprintf(x12, sizeof x12, "%s/claims_%lu.837", argv[1], n);
+    snprintf(json, sizeof json, "%s/claims_%lu.v2.ndjson", argv[1], n);
+    snprintf(x12, sizeof x12, "%s/claims_%lu.v2.837", argv[1], n);
     if (file_size(json) <= 0) {
         FILE *f = fopen(json, "w");
         if (!f) {

@@ -1,8 +1,11 @@
 #!/bin/sh
 # Generates the ~100 MB benchmark inputs once (bench/data/, ignored by git)
-# and runs the benchmarks.  Usage: bench/run.sh BUILD_DIR
+# and runs the benchmarks.  Usage: bench/run.sh BUILD_DIR [PGO_BUILD_DIR]
+# With a second build (scripts/pgo-build.sh), the reader and 835 benchmarks
+# run on it too, right after the first build's.
 set -eu
 BUILD=${1:-build-bench}
+PGO=${2:-}
 cd "$(dirname "$0")/.."
 GEN=../shared/tools/gen_x12.py
 mkdir -p bench/data
@@ -12,8 +15,11 @@ fi
 if [ ! -s bench/data/837p.x12 ]; then
   python3 "$GEN" 837p --claims 190000 --seed 1 >bench/data/837p.x12
 fi
-"$BUILD/bench/bench_reader" bench/data/835.x12 bench/data/837p.x12
-"$BUILD/bench/bench_835" bench/data/835.x12
+for b in "$BUILD" $PGO; do
+  echo "== $b"
+  "$b/bench/bench_reader" bench/data/835.x12 bench/data/837p.x12
+  "$b/bench/bench_835" bench/data/835.x12
+done
 # claims JSON: generates its own 100 000-claim NDJSON into bench/data/ once
 "$BUILD/bench/bench_claims" bench/data 100000
 sh bench/reconcile.sh "$BUILD"

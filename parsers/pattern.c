@@ -269,7 +269,7 @@ static int repetition(parser *p)
     int n = atom(p);
     while (n >= 0 && p->i < p->len) {
         char c = p->s[p->i];
-        unsigned min, max;
+        unsigned min = 0, max = 0; /* (set below on every path that reads them) */
         if (c == '*') {
             min = 0, max = INF;
         } else if (c == '+') {
