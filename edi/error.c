@@ -104,6 +104,8 @@ static const status_info STATUS[] = {
      "the same adjustment is at the claim and the line level"},
     {X12_ERR_PATIENT_RESPONSIBILITY, "X12_ERR_PATIENT_RESPONSIBILITY",
      "patient responsibility is not the sum of the PR adjustments"},
+    {X12_ERR_COB_REPORTING, "X12_ERR_COB_REPORTING",
+     "a prior payer's adjudication is not reported as the guide says"},
     {X12_ERR_RULE, "X12_ERR_RULE", "a situational rule of the guide is not met"},
     {X12_ERR_NPI, "X12_ERR_NPI", "NPI check digit is wrong"},
     {X12_ERR_DIAGNOSIS_CODE, "X12_ERR_DIAGNOSIS_CODE", "diagnosis code is not shaped like ICD-10-CM"},

@@ -106,7 +106,7 @@ static void cas_both_levels(balancer *b, const x12_segment *seg)
             snprintf(detail, sizeof detail, "%.*s-%.*s also at the claim level; one level only, RFI 358",
                      (int)seg->elements[1].len, seg->elements[1].ptr, (int)seg->elements[p].len,
                      seg->elements[p].ptr);
-            b->report(b->ctx, X12_ERR_CAS_BOTH_LEVELS, &at, "2110", (uint16_t)p, detail);
+            b->report(b->ctx, X12_ERR_CAS_BOTH_LEVELS, &at, "2110", (uint16_t)p, NULL, detail);
         }
     }
 }
@@ -123,7 +123,7 @@ static void unbalanced(balancer *b, const bal_pos *at, const char *loop, const c
     money(w, sizeof w, want);
     money(g, sizeof g, got);
     snprintf(detail, sizeof detail, "%s: expected %s, found %s", what, w, g);
-    b->report(b->ctx, X12_ERR_BALANCE, at, loop, 0, detail);
+    b->report(b->ctx, X12_ERR_BALANCE, at, loop, 0, NULL, detail);
 }
 
 void bal_begin_set(balancer *b, bal_kind kind, bal_report_fn report, void *ctx)
@@ -222,7 +222,8 @@ static void leave_835(balancer *b, const char *loop)
             money(g, sizeof g, b->pr_sum);
             snprintf(detail, sizeof detail, "CLP05 = claim and line CAS PR: expected %s, found %s",
                      w, g);
-            b->report(b->ctx, X12_ERR_PATIENT_RESPONSIBILITY, &b->claim_pos, "2100", 5, detail);
+            b->report(b->ctx, X12_ERR_PATIENT_RESPONSIBILITY, &b->claim_pos, "2100", 5, NULL,
+                      detail);
         }
         if (b->ok_claim)
             b->sum_paid += b->claim_paid;
@@ -242,7 +243,11 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
     /* most segments of a claim play no part in balancing */
     if (k != K3('C', 'L', 'M') && k != K3('S', 'V', '1') && k != K3('S', 'V', '2') &&
         k != K3('S', 'V', '3') && k != K3('S', 'B', 'R') && k != K3('A', 'M', 'T') &&
-        k != K3('C', 'A', 'S') && k != K3('N', 'M', '1') && k != K3('S', 'V', 'D'))
+        k != K3('C', 'A', 'S') && k != K3('N', 'M', '1') && k != K3('S', 'V', 'D') &&
+        k != K3('D', 'T', 'P'))
+        return;
+    /* a line's DTP (every line has its service date) is no COB's */
+    if (k == K3('D', 'T', 'P') && loop[0] == '2' && loop[1] == '4' && loop[2] == '0')
         return;
     uint64_t lk = lkey(loop);
     if (k == K3('C', 'L', 'M')) {
@@ -250,6 +255,7 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
         b->claim_charge = amt(seg, 2, &b->ok_claim);
         b->lines_charge = 0;
         b->npayers = 0;
+        b->cur_payer = b->line_payer = -1;
         b->in_claim = 1;
         pos_of(&b->claim_pos, seg);
     } else if ((b->kind == BAL_837P && k == K3('S', 'V', '1')) ||
@@ -267,7 +273,9 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
         memset(b->line_by_payer, 0, sizeof b->line_by_payer);
         pos_of(&b->line_pos, seg);
     } else if (lk == lkey("2320")) {
-        if (k == K3('S', 'B', 'R') && b->npayers < BAL_MAX_PAYERS) {
+        if (k == K3('S', 'B', 'R') && b->npayers == BAL_MAX_PAYERS) {
+            b->cur_payer = -1; /* past the guide's 10 (a repeat error): not followed */
+        } else if (k == K3('S', 'B', 'R')) {
             memset(&b->payers[b->npayers], 0, sizeof b->payers[0]);
             b->payers[b->npayers].ok = 1;
             pos_of(&b->payers[b->npayers].pos, seg);
@@ -276,6 +284,10 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
                    x12_slice_eq(x12_segment_element(seg, 1), "D")) {
             b->payers[b->cur_payer].paid = amt(seg, 2, &b->payers[b->cur_payer].ok);
             b->payers[b->cur_payer].has_paid = 1;
+        } else if (b->cur_payer >= 0 && k == K3('A', 'M', 'T') &&
+                   x12_slice_eq(x12_segment_element(seg, 1), "EAF")) {
+            b->payers[b->cur_payer].has_eaf = 1;
+            pos_of(&b->payers[b->cur_payer].eaf_pos, seg);
         } else if (b->cur_payer >= 0 && k == K3('C', 'A', 'S')) {
             b->payers[b->cur_payer].cas_claim += cas_sum(seg, &b->payers[b->cur_payer].ok);
         }
@@ -284,9 +296,25 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
         size_t n = v.len < sizeof b->payers[0].id - 1 ? v.len : sizeof b->payers[0].id - 1;
         memcpy(b->payers[b->cur_payer].id, v.ptr ? v.ptr : "", n);
         b->payers[b->cur_payer].id[n] = '\0';
+        pos_of(&b->payers[b->cur_payer].nm1_pos, seg);
+    } else if (lk == lkey("2330B") && k == K3('D', 'T', 'P') && b->cur_payer >= 0 &&
+               x12_slice_eq(x12_segment_element(seg, 1), "573")) {
+        b->payers[b->cur_payer].has_date = 1;
+        pos_of(&b->payers[b->cur_payer].date_pos, seg);
     } else if (lk == lkey("2430")) {
         if (k == K3('S', 'V', 'D')) {
-            b->line_payer = payer_index(b, x12_segment_element(seg, 1));
+            x12_slice svd01 = x12_segment_element(seg, 1);
+            b->line_payer = payer_index(b, svd01);
+            /* 2430 SVD01: the 2330B NM109 of the payer that adjudicated the
+             * line; a line no payer of the claim matches is neither balanced
+             * nor counted for one, so it is said (an empty SVD01 is the
+             * element check's) */
+            if (b->line_payer < 0 && svd01.len) {
+                bal_pos at;
+                pos_of(&at, seg);
+                b->report(b->ctx, X12_ERR_COB_REPORTING, &at, "2430", 1, "8",
+                          "SVD01 names no other payer of the claim (2330B NM109)");
+            }
             if (b->line_payer >= 0) {
                 bal_payer *p = &b->payers[b->line_payer];
                 int64_t paid = amt(seg, 2, &p->ok);
@@ -300,7 +328,42 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
             int64_t s = cas_sum(seg, &p->ok);
             p->cas_lines += s;
             b->line_by_payer[b->line_payer].cas += s;
+        } else if (k == K3('A', 'M', 'T') && b->line_payer >= 0 &&
+                   x12_slice_eq(x12_segment_element(seg, 1), "EAF")) {
+            bal_payer *p = &b->payers[b->line_payer];
+            if (p->has_eaf && !p->line_eaf) {
+                /* said once a payer, at the claim level's, which is the one to drop */
+                b->report(b->ctx, X12_ERR_COB_REPORTING, &p->eaf_pos, "2320", 0, "I9",
+                          "AMT*EAF here and on a line (2430) of this payer: one level only");
+            }
+            p->line_eaf = 1;
         }
+    }
+}
+
+/* How each prior payer's adjudication is reported, when the claim ends
+ * (005010X222A1, X223A2, X224A2; the same notes in the three):
+ *  2320 AMT*D: required when the payer in 2330B adjudicated the claim; lines
+ *    it adjudicated (2430) mean it did;
+ *  2330B DTP*573: required when that payer adjudicated the claim and its line
+ *    adjudications are not reported in 2430; else not sent (2430 DTP*573, a
+ *    required segment of 2430, carries the date then);
+ *  2320 AMT*EAF and 2430 AMT*EAF: the remaining liability at one level. */
+static void cob_reporting(balancer *b)
+{
+    for (int i = 0; i < b->npayers; i++) {
+        bal_payer *p = &b->payers[i];
+        if (!p->id[0])
+            continue; /* no 2330B NM109 (the element check's): no lines can be its */
+        if (p->has_svd && !p->has_paid)
+            b->report(b->ctx, X12_ERR_COB_REPORTING, &p->pos, "2320", 0, "I6",
+                      "no AMT*D, though this payer adjudicated lines (2430)");
+        if (p->has_paid && !p->has_svd && !p->has_date)
+            b->report(b->ctx, X12_ERR_COB_REPORTING, &p->nm1_pos, "2330B", 0, "I6",
+                      "no DTP*573 for a claim this payer adjudicated (AMT*D) without lines (2430)");
+        if (p->has_date && p->has_svd)
+            b->report(b->ctx, X12_ERR_COB_REPORTING, &p->date_pos, "2330B", 0, "I9",
+                      "DTP*573 here and on this payer's lines (2430): send the lines' only");
     }
 }
 
@@ -320,6 +383,7 @@ static void leave_837(balancer *b, const char *loop)
         /* the payer stays current for its 2330 loops; lines come after all 2320s */
     } else if (lk == lkey("2300") && b->in_claim) {
         b->in_claim = 0;
+        cob_reporting(b);
         if (!b->ok_claim)
             return;
         if (b->lines_charge != b->claim_charge)

@@ -19,17 +19,25 @@ typedef struct bal_pos {
 
 /* A finding: X12_ERR_BALANCE (an error, at the segment whose amounts do not
  * agree, el 0), X12_ERR_CAS_BOTH_LEVELS (a warning, at the line's CAS, el its
- * reason) or X12_ERR_PATIENT_RESPONSIBILITY (at the CLP, el 5). */
+ * reason), X12_ERR_PATIENT_RESPONSIBILITY (at the CLP, el 5) or
+ * X12_ERR_COB_REPORTING (SNIP 4; `ik3` its 999 IK304: "I6" something the
+ * guide requires is missing, "I9" something it says not to send is there,
+ * "8" with el set a bad element).  `ik3` is NULL for the others. */
 typedef void (*bal_report_fn)(void *ctx, x12_status code, const bal_pos *at, const char *loop_id,
-                              uint16_t el, const char *detail);
+                              uint16_t el, const char *ik3, const char *detail);
 
 #define BAL_CLAIM_CAS 32 /* claim-level group+reason pairs kept per claim */
 
 typedef struct bal_payer {
-    char id[40];
+    char id[81]; /* 2330B NM109 (80 at most) */
     int64_t paid, cas_claim, cas_lines, svd;
     int has_paid, has_svd, ok;
     bal_pos pos;
+    /* how its adjudication is reported (005010X222A1, X223A2, X224A2 2320,
+     * 2330B, 2430): the claim level's date and remaining liability, and
+     * whether a line gave a remaining liability for this payer */
+    int has_date, has_eaf, line_eaf;
+    bal_pos nm1_pos, date_pos, eaf_pos;
 } bal_payer;
 
 typedef struct bal_line {

@@ -423,7 +423,7 @@ static void check_elements(x12_walker *w, const x12_segment *seg, const spec_seg
 /* SNIP 3: amounts that do not balance (errors), and an 835 adjustment at
  * both levels (a warning). */
 static void balance_finding(void *ctx, x12_status code, const bal_pos *at, const char *loop_id,
-                            uint16_t el, const char *detail)
+                            uint16_t el, const char *ik3, const char *detail)
 {
     x12_walker *w = ctx;
     if (!w->cb.finding)
@@ -434,7 +434,13 @@ static void balance_finding(void *ctx, x12_status code, const bal_pos *at, const
     f.err.element_pos = el;
     if (code == X12_ERR_CAS_BOTH_LEVELS)
         f.severity = X12_SEV_WARNING;
-    f.snip = 3;
+    /* the COB notes are situational rules, not sums */
+    f.snip = code == X12_ERR_COB_REPORTING ? 4 : 3;
+    if (ik3) {
+        snprintf(f.ik3, sizeof f.ik3, "%s", ik3);
+        if (el) /* IK403 I12 as the guides' patterns: a value this claim cannot hold */
+            snprintf(f.ik4, sizeof f.ik4, "I12");
+    }
     w->cb.finding(w->ctx, &f);
 }
 

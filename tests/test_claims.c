@@ -460,7 +460,7 @@ static x12_claim_other_payer cob_payers[] = {{
     .subscriber = {.last_name = "SMITH", .first_name = "JANE", .id_qualifier = "MI",
                    .id = "JS00111223333"},
     .payer = {.last_name = "KEY INSURANCE COMPANY", .id_qualifier = "PI", .id = "999996666"},
-    .adjudication_date = "20261115",
+    /* no 2330B DTP*573: the lines (2430) carry the date */
     .providers = cob_op_providers,
     .provider_count = 1,
     .outpatient = &cob_moa,
@@ -1444,6 +1444,63 @@ static void test_check_cob(void **state)
                         "lines[0].adjudications[0].adjudication_date\n");
 }
 
+/* How each prior payer's adjudication is reported (what the validator says
+ * as X12_ERR_COB_REPORTING): AMT*D once lines were adjudicated, the 2330B
+ * date when none were, the date and AMT*EAF at one level only.  Each way
+ * that is right is written and validates. */
+static void test_check_cob_levels(void **state)
+{
+    (void)state;
+    /* lines adjudicated without the claim's paid amount; the date at both levels */
+    x12_claim c = cob_claim();
+    c.claim_id = "COB-LV1";
+    x12_claim_other_payer op = cob_payers[0];
+    op.has_paid = 0;
+    op.adjudication_date = "20261115";
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED COB-LV1[1] other_payers[0].paid_cents\n"
+                        "X12_ERR_CLAIM_DATE COB-LV1[1] other_payers[0].adjudication_date\n");
+    /* the remaining liability at both levels (line 2 has AMT*EAF) */
+    c = cob_claim();
+    c.claim_id = "COB-LV2";
+    op = cob_payers[0];
+    x12_claim_amount eaf[] = {{"EAF", 550}};
+    op.amounts = eaf;
+    op.amount_count = 1;
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE COB-LV2[1] other_payers[0].amounts[0]\n");
+    /* adjudicated at the claim level only: its date is there, or missing */
+    c = cob_claim();
+    c.claim_id = "COB-LV3";
+    x12_claim_line l[2];
+    memcpy(l, cob_lines, sizeof l);
+    l[0].adjudication_count = l[1].adjudication_count = 0;
+    c.lines = l;
+    op = cob_payers[0];
+    op.paid_cents = 11500; /* CLM02 120.50 = 115.00 + claim CAS 5.50 */
+    op.amounts = eaf; /* at the claim level alone */
+    op.amount_count = 1;
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED COB-LV3[1] other_payers[0].adjudication_date\n");
+    op.adjudication_date = "20261115";
+    const x12_claim *cs[] = {&c};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, cs, 1, 0, NULL, &len);
+    assert_non_null(strstr(out, "DTP*573*D8*20261115~"));
+    assert_null(strstr(out, "SVD*"));
+    assert_valid(out, len);
+    free(out);
+    /* a payer listed but not adjudicated yet (no AMT*D, no lines): no date needed */
+    op.has_paid = 0;
+    op.adjudication_date = NULL;
+    op.adjustment_count = 0;
+    op.amount_count = 0;
+    out = write_claims(X12_CLAIM_PROFESSIONAL, cs, 1, 0, NULL, &len);
+    assert_null(strstr(out, "DTP*573"));
+    assert_valid(out, len);
+    free(out);
+}
+
 /* Each rule of the writer's checks that the tests above leave out, on
  * claims that are otherwise valid: billing and subscriber parts, patient,
  * claim codes and dates, 837I counts and code dates, line parts, other
@@ -1624,7 +1681,8 @@ static void test_check_parts(void **state)
                         "X12_ERR_CLAIM_REQUIRED BAD-OP[1] lines[0].adjudications[0].payer_id\n"
                         "X12_ERR_CLAIM_CODE BAD-OP[1] lines[0].adjudications[0].paid_cents\n"
                         "X12_ERR_CLAIM_DATE BAD-OP[1] lines[1].adjudications[0].adjudication_date\n"
-                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] lines[1].adjudications[0].adjustments[0]\n");
+                        "X12_ERR_CLAIM_REQUIRED BAD-OP[1] lines[1].adjudications[0].adjustments[0]\n"
+                        "X12_ERR_CLAIM_DATE BAD-OP[1] other_payers[0].adjudication_date\n");
     /* more than ten other payers; an other payer without the payer's id */
     c = cob_claim();
     c.claim_id = "BAD-OP11";
@@ -2887,6 +2945,7 @@ int main(void)
         cmocka_unit_test(test_check_clearinghouse_edits),
         cmocka_unit_test(test_check_counts),
         cmocka_unit_test(test_check_cob),
+        cmocka_unit_test(test_check_cob_levels),
         cmocka_unit_test(test_check_parts),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),

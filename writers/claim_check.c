@@ -380,6 +380,39 @@ static void check_consistency(checker *k)
                 break;
             }
     }
+    /* how each prior payer's adjudication is reported (2320 AMT*D, 2330B
+     * DTP*573, AMT*EAF at one level: the validator's X12_ERR_COB_REPORTING) */
+    for (size_t o = 0; o < cl->other_payer_count; o++) {
+        const x12_claim_other_payer *op = &cl->other_payers[o];
+        int lines = 0, line_eaf = 0;
+        if (!has(op->payer.id))
+            continue; /* (said above) which lines are its cannot be known */
+        for (size_t i = 0; i < cl->line_count; i++)
+            for (size_t a = 0; a < cl->lines[i].adjudication_count; a++) {
+                const x12_claim_line_adjudication *ad = &cl->lines[i].adjudications[a];
+                if (has(ad->payer_id) && !strcmp(ad->payer_id, op->payer.id)) {
+                    lines = 1;
+                    line_eaf |= ad->has_remaining;
+                }
+            }
+        if (lines && !op->has_paid)
+            problem(k, X12_ERR_CLAIM_REQUIRED,
+                    "AMT*D: the payer adjudicated lines (2430), so the claim",
+                    "other_payers[%zu].paid_cents", o);
+        if (op->has_paid && !lines && !has(op->adjudication_date))
+            problem(k, X12_ERR_CLAIM_REQUIRED,
+                    "2330B DTP*573: an adjudicated claim without line adjudications has its date",
+                    "other_payers[%zu].adjudication_date", o);
+        if (lines && has(op->adjudication_date))
+            problem(k, X12_ERR_CLAIM_DATE,
+                    "also on this payer's line adjudications (2430 DTP*573): the lines' only",
+                    "other_payers[%zu].adjudication_date", o);
+        for (size_t j = 0; j < op->amount_count && line_eaf; j++)
+            if (has(op->amounts[j].qualifier) && !strcmp(op->amounts[j].qualifier, "EAF"))
+                problem(k, X12_ERR_CLAIM_CODE,
+                        "also on this payer's line adjudications (2430 AMT*EAF): one level only",
+                        "other_payers[%zu].amounts[%zu]", o, j);
+    }
     /* dates of service: not before the accident (837P, 837D); inside the
      * statement period (837I) */
     const char *accident = NULL;

@@ -128,6 +128,12 @@ typedef enum x12_status {
     X12_ERR_PATIENT_RESPONSIBILITY = 108, /* an 835 CLP05 differs from the sum of the claim's
                                         and its lines' PR adjustments (RFI 2548; reversals,
                                         CLP02 22, excepted) */
+    X12_ERR_COB_REPORTING = 109,     /* an 837 prior payer (2320) whose adjudication is
+                                        reported against the guide's notes: lines adjudicated
+                                        (2430) without the claim's paid amount (AMT*D), no
+                                        adjudication date at either level, the date or the
+                                        remaining liability (AMT*EAF) at both, or a line's
+                                        SVD01 that names no 2330B payer (SNIP 4) */
 
     /* Situational rules written in a spec or overlay (SNIP 4, SNIP 7). */
     X12_ERR_RULE = 101,              /* detail: the rule id; the finding's note: its text */
