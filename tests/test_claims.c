@@ -1379,6 +1379,25 @@ static void test_check_consistency(void **state)
     i.discharge_date = "1100";
     i.frequency_code = "2";
     assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-DIS[1] discharge_date\n");
+    /* a supervising provider with the rendering provider's NPI; another NPI is written */
+    x12_claim p = prof_claim();
+    p.claim_id = "BAD-SUP";
+    x12_claim_provider sup[3] = {prof_providers[0], prof_providers[1],
+                                 {X12_PROVIDER_SUPERVISING,
+                                  {.entity_type = "1", .last_name = "WELBY",
+                                   .first_name = "MARCUS", .id_qualifier = "XX",
+                                   .id = "1679576722"}}};
+    p.providers = sup;
+    p.provider_count = 3;
+    assert_rejected(&p, "X12_ERR_CLAIM_CODE BAD-SUP[1] providers[2].party.id\n");
+    sup[2].party.id = "1245319599";
+    p.claim_id = "GOOD-SUP";
+    const x12_claim *sups[] = {&p};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, sups, 1, 0, NULL, &len);
+    assert_non_null(strstr(out, "NM1*DQ*1*WELBY*MARCUS****XX*1245319599~"));
+    assert_valid(out, len);
+    free(out);
 }
 
 static void test_check_pointers(void **state)

@@ -477,6 +477,19 @@ static void check_consistency(checker *k)
             problem(k, X12_ERR_CLAIM_REQUIRED, "REF*Y4 for a property and casualty claim (DTP*444)",
                     cl->patient ? "patient.patient.refs" : "subscriber.subscriber.refs");
     }
+    /* a provider does not supervise itself: the supervising provider's NPI is
+     * not the rendering provider's (837P 2310D, 837D 2310E against 2310B; rule
+     * <guide>.supervising-not-rendering) */
+    const char *rendering = NULL;
+    for (size_t i = 0; i < cl->provider_count; i++)
+        if (cl->providers[i].role == X12_PROVIDER_RENDERING && has(cl->providers[i].party.id))
+            rendering = cl->providers[i].party.id;
+    for (size_t i = 0; i < cl->provider_count && rendering; i++)
+        if (cl->providers[i].role == X12_PROVIDER_SUPERVISING &&
+            has(cl->providers[i].party.id) && !strcmp(cl->providers[i].party.id, rendering))
+            problem(k, X12_ERR_CLAIM_CODE,
+                    "the rendering provider's NPI: a provider does not supervise itself",
+                    "providers[%zu].party.id", i);
     /* a line's referring provider overrides the claim's (837P 2420F, 837I
      * 2420D), which a claim with a referral has */
     if (cl->type == X12_CLAIM_DENTAL)
