@@ -34,6 +34,9 @@ static const char HELP[] =
     "                        required by the guides; QUALIFIER TE, EM, FX or EX), in place\n"
     "                        of the claims' submitter contacts\n"
     "  --usage T|P           ISA15 test or production (default P)\n"
+    "  --transaction-type CH|RP|31  BHT06: CH claims for payment (the default; a claim of\n"
+    "                        0.00 is refused), RP reporting (encounters, not for payment),\n"
+    "                        31 subrogation demand\n"
     "  --control-file F      ISA13, GS06 and ST02 from the locked counter in F (created\n"
     "                        when missing), so two runs never reuse a number\n"
     "  --control-number N    ISA13 and GS06 are N (ST02 counts from 0001); default 1\n"
@@ -247,6 +250,7 @@ typedef struct from_opts {
     x12_claim_type type;
     const char *sender, *receiver;
     char usage;
+    const char *transaction_type; /* BHT06; NULL = CH */
     unsigned long control_number;
     unsigned long max_per_set;
     const char *date, *time;
@@ -392,6 +396,7 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             hdr.isa.date = yymmdd;
             hdr.isa.time = hhmm;
             hdr.isa.usage = fo->usage ? fo->usage : 'P';
+            hdr.bht_type = fo->transaction_type;
             hdr.isa.control_number = (uint32_t)fo->control_number;
             hdr.gs.sender = sender_id;
             hdr.gs.receiver = receiver_id;
@@ -532,6 +537,14 @@ int cmd_837(int argc, char **argv)
                 goto usage;
             }
             fo.usage = u[0];
+        } else if (strcmp(a, "--transaction-type") == 0) {
+            NEED_ARG();
+            const char *t = argv[++i];
+            if (strcmp(t, "CH") != 0 && strcmp(t, "RP") != 0 && strcmp(t, "31") != 0) {
+                fprintf(stderr, "x12 837: --transaction-type: '%s' is not CH, RP or 31\n", t);
+                goto usage;
+            }
+            fo.transaction_type = t;
         } else if (strcmp(a, "--control-file") == 0) {
             NEED_ARG();
             control_file = argv[++i];

@@ -144,6 +144,7 @@ static const status_info STATUS[] = {
      "no spec for the transaction set's guide: not read"},
     {X12_ERR_NEAREST_GUIDE, "X12_ERR_NEAREST_GUIDE",
      "checked against the nearest version of its guide x12kit has"},
+    {X12_ERR_CLAIM_AMOUNT, "X12_ERR_CLAIM_AMOUNT", "claim: an amount the claim cannot have as sent"},
 };
 
 static const status_info *lookup(x12_status code)

@@ -336,6 +336,29 @@ __attribute__((noinline)) static void check_unique(const spec_rule *r, uint16_t 
     }
 }
 
+/* A <then> with each=: this occurrence of its segment, once the rule's
+ * <when>s hold on what the instance has seen so far (a <when> naming a
+ * segment reads that segment's first occurrence, as at the loop's end). */
+__attribute__((noinline)) static void check_each(const spec_rule *r, const rule_cond *c,
+                                                 const rule_fact *f, const spec_loop *scope,
+                                                 const x12_segment *seg, rule_report_fn report,
+                                                 void *ctx)
+{
+    for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS; j++) {
+        const rule_cond *w = &r->conds[j];
+        int seen = w->seg[0] || w->loop ? f[j].seen : 1;
+        if (!holds(w, seen, f[j].val, f[j].len))
+            return;
+    }
+    x12_slice v = element_of(seg, c);
+    if (holds(c, 1, v.ptr ? v.ptr : "", v.len))
+        return;
+    rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
+    size_t n = seg->id.len < 3 ? seg->id.len : 3;
+    memcpy(at.id, seg->id.ptr, n);
+    report(ctx, r, &at, c->el_pos, c->el_comp, c->lp ? c->lp->id : scope->id, NULL, NULL);
+}
+
 void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, const spec_loop *in,
                    const spec_seg *def, const x12_segment *seg, rule_report_fn report, void *ctx)
 {
@@ -355,7 +378,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, co
         /* what decides without the rule: a condition read once whose
          * segment came; one read on each occurrence whose first <when>'s
          * has not (pointers, differs, notafter, notbefore) */
-        if (wt->kind != WATCH_UNIQUE &&
+        if (wt->kind < WATCH_UNIQUE &&
             facts[wt->rule * RULE_MAX_CONDS + (wt->kind == WATCH_EACH ? 0 : wt->cond)].seen ==
                 (wt->kind == WATCH_FIRST))
             continue;
@@ -388,6 +411,10 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, co
         }
         if (c->op == OP_UNIQUE) {
             check_unique(r, wt->rule, c, scope, uniq, seg, report, ctx);
+            continue;
+        }
+        if (c->each) {
+            check_each(r, c, &facts[wt->rule * RULE_MAX_CONDS], scope, seg, report, ctx);
             continue;
         }
         if (f->seen)
@@ -447,6 +474,8 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
             const rule_cond *c = &r->conds[j];
             int seen = c->seg[0] || c->loop ? f[j].seen : 1;
+            if (c->each)
+                continue; /* said at each occurrence */
             if (!holds(c, seen, f[j].val, f[j].len)) {
                 /* at the segment the condition names when it came, else at the loop */
                 if (c->seg[0] && f[j].seen)

@@ -936,6 +936,12 @@ static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond
             fail(L, X12_ERR_SPEC, n, "every=\"true\" is an attribute of op=\"unique\"%s", "");
         c->every = 1;
     }
+    char *each = attr(L, n, "each");
+    if (each) {
+        if (strcmp(each, "true") != 0)
+            fail(L, X12_ERR_SPEC, n, "each= is \"true\" or left out%s", "");
+        c->each = 1;
+    }
     c->vals = split_list(L, n, "vals", &c->nvals);
     if ((o == OP_EQ || o == OP_NE || o == OP_IN || o == OP_NOTIN) && !c->nvals)
         fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs vals", op);
@@ -1046,10 +1052,26 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                 r->conds[j].op == OP_UNIQUE)
                 fail(L, X12_ERR_SPEC, x, "rule '%s is a <then>",
                      rule_op_id(r, r->conds[j].op, idop, sizeof idop));
+        /* each= on a <then> of a loop-scoped rule that names an element of
+         * a segment, of an operator read once (the others are read on each
+         * occurrence already) */
+        for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++) {
+            const rule_cond *c = &r->conds[j];
+            uint8_t o = c->op;
+            if (c->each && (j < r->nwhen || r->seg[0] || !c->seg[0] || !c->el_pos ||
+                            o == OP_POINTERS || o == OP_DIFFERS || o == OP_NOTAFTER ||
+                            o == OP_NOTBEFORE || o == OP_UNIQUE))
+                fail(L, X12_ERR_SPEC, x,
+                     "rule '%s': each= is for a <then> of a rule without seg=, on an element, of "
+                     "an operator read once",
+                     r->id);
+        }
         /* a loop-scoped rule keeps only the first bytes of a value
-         * (RULE_VAL_MAX): a pattern is matched against whole values only */
+         * (RULE_VAL_MAX): a pattern is matched against whole values only
+         * (a <then> with each= reads the segment itself) */
         for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++)
-            if ((r->conds[j].op == OP_PATTERN || r->conds[j].op == OP_NOTPATTERN) && !r->seg[0])
+            if ((r->conds[j].op == OP_PATTERN || r->conds[j].op == OP_NOTPATTERN) && !r->seg[0] &&
+                !r->conds[j].each)
                 fail(L, X12_ERR_SPEC, x, "rule '%s': pattern only in a rule with seg=", r->id);
     }
 }
@@ -1203,7 +1225,7 @@ static void attach_rules(loader *L, uint32_t from)
             if (op == OP_UNIQUE)
                 lp->has_unique = s->has_unique = 1;
             at_end |= op != OP_UNIQUE && op != OP_POINTERS && op != OP_DIFFERS &&
-                      op != OP_NOTAFTER && op != OP_NOTBEFORE;
+                      op != OP_NOTAFTER && op != OP_NOTBEFORE && !r->conds[j].each;
         }
         if (at_end) {
             uint16_t *ne = grown(L, lp->end_rules, lp->nend_rules, 1, sizeof *ne);
@@ -1238,6 +1260,7 @@ static void attach_rules(loader *L, uint32_t from)
                                           j,
                                           !r->conds[j].keyval,
                                           op == OP_UNIQUE ? WATCH_UNIQUE
+                                          : r->conds[j].each ? WATCH_EACH_THEN
                                           : op == OP_POINTERS || op == OP_DIFFERS ||
                                                   op == OP_NOTAFTER || op == OP_NOTBEFORE
                                               ? WATCH_EACH

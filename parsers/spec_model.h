@@ -111,6 +111,8 @@ typedef struct rule_cond {
     uint8_t op;
     uint8_t every;      /* op unique: the element and each later one of its segment
                          * (the same component of each) */
+    uint8_t each;       /* a <then> of a loop-scoped rule checked on each occurrence of
+                         * its segment, with the <when>s as they stand then */
     uint8_t onelen;     /* eq/ne/in/notin with one value of 1-8 bytes: its length (and */
     uint64_t onekey;    /* its spec_codekey), compared without a search; else 0 */
     const char *const *vals;
@@ -159,8 +161,9 @@ typedef struct rule_watch {
 
 /* How a watched condition reads its segment: once (its first occurrence),
  * on each occurrence against the rule's first <when> (pointers, differs,
- * notafter, notbefore), or each value against the earlier ones (unique). */
-enum { WATCH_FIRST, WATCH_EACH, WATCH_UNIQUE };
+ * notafter, notbefore), each value against the earlier ones (unique), or on
+ * each occurrence against all the <when>s so far (a <then> with each=). */
+enum { WATCH_FIRST, WATCH_EACH, WATCH_UNIQUE, WATCH_EACH_THEN };
 
 /* What tells a kid of a loop from its same-id siblings, kept beside the
  * kids (spec_loop.kkey) so that placement compares a segment's qualifier

@@ -45,6 +45,8 @@ expect_rc 0 "$X12" 837 --help; has "$T/out" "usage: x12 837 --from FILE|-"; has 
 expect_rc 2 "$X12" 837; has "$T/err" "give either --from FILE or --to-json FILE"
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --type vision; has "$T/err" "--type: 'vision' is not"
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --usage X; has "$T/err" "--usage: 'X' is not T or P"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --transaction-type XX
+has "$T/err" "--transaction-type: 'XX' is not CH, RP or 31"
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --control-number 0; has "$T/err" "is not 1-999999999"
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --control-number 5 --control-file "$T/c"
 has "$T/err" "exclude each other"
@@ -164,6 +166,17 @@ expect_rc 0 "$X12" 837 --from "$C/y_837p.ndjson" --usage T --sender S1 --receive
 has "$T/out" "*ZZ*S1             *ZZ*R1             *"
 has "$T/out" "*000000042*0*T*:~"
 has "$T/out" "GS*HC*S1*R1*"
+# a claim of no charge: refused for payment (BHT06 CH, the default), written as
+# reporting (--transaction-type RP), and the 837 valid
+python3 -c 'import json,sys
+c=json.loads(open(sys.argv[1]).readline()); c["claim_id"]="ZERO1"; c["total_charge"]="0.00"
+for l in c["lines"]: l["charge"]="0.00"
+print(json.dumps(c))' "$C/y_837p.ndjson" >"$T/zero.ndjson"
+expect_rc 1 "$X12" 837 --from "$T/zero.ndjson"
+has "$T/err" '$[0].total_charge: claim: an amount the claim cannot have as sent: 0.00 on a claim for payment (BHT06 CH); one of no charge is sent as reporting (RP)'
+expect_rc 0 "$X12" 837 --from "$T/zero.ndjson" --transaction-type RP -o "$T/zero.837"
+grep -q '\*RP~' "$T/zero.837" && grep -q 'CLM\*ZERO1\*0\*' "$T/zero.837" && ok || bad "RP claim not written"
+expect_rc 0 "$X12" validate "$T/zero.837"
 # claims without submitter/receiver need --sender/--receiver
 python3 -c 'import json,sys
 c=json.loads(open(sys.argv[1]).readline()); del c["submitter"]; del c["receiver"]; print(json.dumps(c))' \

@@ -1463,6 +1463,44 @@ static void test_check_cob(void **state)
                         "lines[0].adjudications[0].adjudication_date\n");
 }
 
+/* A claim of no charge: refused for payment (BHT06 CH, the default: rule
+ * <guide>.chargeable-claim-charge), written as reporting (RP), and valid. */
+static void test_zero_charge(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "ZERO";
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    l[0].charge_cents = l[1].charge_cents = 0;
+    c.lines = l;
+    c.total_charge_cents = 0;
+    assert_int_equal(x12_claim_check(&c, 0, NULL, NULL), 0); /* only the header decides */
+    assert_rejected(&c, "X12_ERR_CLAIM_AMOUNT ZERO[1] total_charge_cents\n");
+    strbuf out = {0};
+    x12_claim_writer_options o;
+    x12_claim_writer_options_init(&o);
+    o.type = X12_CLAIM_PROFESSIONAL;
+    problems pr = {{0}, 0};
+    o.problem = on_problem;
+    o.problem_ctx = &pr;
+    x12_claim_header h = header();
+    h.bht_type = "RP";
+    x12_error err;
+    x12_claim_writer *w = x12_claim_writer_new(&o, &h, out_sb, &out, &err);
+    assert_non_null(w);
+    assert_int_equal(x12_claim_writer_add(w, &c), X12_OK);
+    assert_int_equal(x12_claim_writer_finish(w), X12_OK);
+    x12_claim_writer_free(w);
+    assert_int_equal(pr.n, 0);
+    sb_add(&out, "", 0);
+    assert_non_null(strstr(out.p, "*RP~"));
+    assert_non_null(strstr(out.p, "CLM*ZERO*0*"));
+    assert_valid(out.p, out.len);
+    free(out.p);
+    sb_free(&pr.log);
+}
+
 /* How each prior payer's adjudication is reported (what the validator says
  * as X12_ERR_COB_REPORTING): AMT*D once lines were adjudicated, the 2330B
  * date when none were, the date and AMT*EAF at one level only.  Each way
@@ -2965,6 +3003,7 @@ int main(void)
         cmocka_unit_test(test_check_counts),
         cmocka_unit_test(test_check_cob),
         cmocka_unit_test(test_check_cob_levels),
+        cmocka_unit_test(test_zero_charge),
         cmocka_unit_test(test_check_parts),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),

@@ -200,6 +200,27 @@ static void test_malformed_specs(void **state)
                     "<rule id='u5' scope='*' seg='HI'><then el='HI01-02' op='unique' "
                     "every='yes'/></rule></rules></guide>",
                     "every=\"true\" is an attribute", 2);
+    /* each=: a <then> of a loop-scoped rule, on an element, of an operator read once */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='e1' scope='ST'><when seg='BHT' el='BHT06' op='eq' vals='CH' "
+                    "each='true'/><then seg='CLM' el='CLM02' op='positive'/></rule></rules></guide>",
+                    "rule 'e1': each= is for a <then> of a rule without seg=", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='e2' scope='*' seg='CLM'><then el='CLM02' op='positive' "
+                    "each='true'/></rule></rules></guide>",
+                    "rule 'e2': each= is for", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='e3' scope='ST'><then seg='CLM' op='present' each='true'/></rule>"
+                    "</rules></guide>",
+                    "rule 'e3': each= is for", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='e4' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
+                    "<then seg='DMG' el='DMG02' op='notafter' each='true'/></rule></rules></guide>",
+                    "rule 'e4': each= is for", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='e5' scope='ST'><then seg='CLM' el='CLM02' op='positive' "
+                    "each='yes'/></rule></rules></guide>",
+                    "each= is \"true\" or left out", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='n9' scope='*' seg='NM1'>"
                     "<when el='NM101' op='present'/><when el='NM102' op='present'/>"
@@ -1404,6 +1425,43 @@ static void test_rule_signs(void **state)
     x12_spec_free(s);
 }
 
+/* each=: a loop-scoped rule's <then> checked on every occurrence of its
+ * segment once the <when>s hold on what the instance has seen so far (not on
+ * the first alone, and not again when the instance ends); a <when> that does
+ * not hold, or has not come yet, checks nothing.  A pattern may be matched
+ * (the segment itself is read, not a kept value). */
+static void test_rule_each(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
+                      "<seg id='HH' usage='S'/>"
+                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
+                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
+                      "<seg id='SE' usage='R'/><rules>"
+                      "<rule id='e.pos' snip='4' severity='error' scope='ST' msg='m'>"
+                      "<when seg='HH' el='HH01' op='eq' vals='CH'/>"
+                      "<then loop='L' seg='AA' el='AA01' op='positive' each='true'/></rule>"
+                      "<rule id='e.pat' snip='4' severity='warning' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA02' op='eq' vals='P'/>"
+                      "<then seg='BB' el='BB01' op='pattern' pattern='[0-9]{45}' each='true'/>"
+                      "</rule></rules></guide>";
+    x12_spec *s = rule_spec(xml);
+    char *got = rule_findings(s, "HH*CH~"
+                                 "AA*5~AA*0~AA*2~AA*-1.5~"  /* 5-8: 6 and 8 */
+                                 "AA*1*P~BB*1~BB*123456789012345678901234567890123456789012345~"
+                                 "BB*12~");                  /* 9-12: BB 10 and 12 */
+    const char *want =
+        "X12_ERR_RULE error snip=4 loop=L segment=6 set=4 id=AA el=1.0 ik3= ik4= e.pos\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=8 set=6 id=AA el=1.0 ik3= ik4= e.pos\n"
+        "X12_ERR_RULE warning snip=4 loop=L segment=10 set=8 id=BB el=1.0 ik3= ik4= e.pat\n"
+        "X12_ERR_RULE warning snip=4 loop=L segment=12 set=10 id=BB el=1.0 ik3= ik4= e.pat\n";
+    check_findings(got, want);
+    /* HH01 not CH, no HH at all, BB before the AA02 it needs: nothing */
+    check_findings(rule_findings(s, "HH*RP~AA*0~AA*-1~"), "");
+    check_findings(rule_findings(s, "AA*0*Q~BB*1~"), "");
+    x12_spec_free(s);
+}
+
 /* unique: in a loop-scoped rule, each value against the earlier ones of the
  * scope's instance (with every, each element of the segment from the named
  * one on); in a rule with seg=, the elements of the one segment.  Past
@@ -2038,6 +2096,7 @@ int main(void)
         cmocka_unit_test(test_rule_dates),
         cmocka_unit_test(test_rule_unique),
         cmocka_unit_test(test_rule_signs),
+        cmocka_unit_test(test_rule_each),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_rule_missing_loop),

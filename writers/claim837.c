@@ -1460,9 +1460,28 @@ x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
         c->stats.claims_rejected++;
         return X12_ERR_CLAIM_REJECTED;
     }
+    x12_claim_problem tp;
+    /* a claim sent for payment (BHT06 CH, the default) charges more than
+     * 0.00; one of no charge goes as reporting (RP): rule
+     * <guide>.chargeable-claim-charge, which needs the header */
+    const char *bht06 = nz(c->hdr.bht_type) ? c->hdr.bht_type : "CH";
+    if (!c->o.no_checks && !strcmp(bht06, "CH") && cl->total_charge_cents <= 0) {
+        if (c->o.problem) {
+            memset(&tp, 0, sizeof tp);
+            tp.code = X12_ERR_CLAIM_AMOUNT;
+            tp.claim_id = cl->claim_id ? cl->claim_id : "";
+            tp.claim_index = index;
+            snprintf(tp.path, sizeof tp.path, "total_charge_cents");
+            snprintf(tp.detail, sizeof tp.detail,
+                     "0.00 on a claim for payment (BHT06 CH); one of no charge is sent as "
+                     "reporting (RP)");
+            c->o.problem(c->o.problem_ctx, &tp);
+        }
+        c->stats.claims_rejected++;
+        return X12_ERR_CLAIM_REJECTED;
+    }
     /* text the output cannot carry rejects the claim before any of it is
      * written (the segment writer would fail half-way through it) */
-    x12_claim_problem tp;
     if (claim_text_check(cl, &c->o.writer, tp.path, sizeof tp.path)) {
         if (c->o.problem) {
             tp.code = X12_ERR_CLAIM_TEXT;

@@ -174,9 +174,11 @@ typedef enum x12_status {
                                         type (an 837 given as a remit); skipped, at its ST */
     X12_ERR_GUIDE_NOT_READ = 123,    /* reader (835 or 837): a set of its type whose guide
                                         (ST03, else GS08) has no spec; skipped, at its ST */
-    X12_ERR_NEAREST_GUIDE = 124      /* walker (a warning, X12_WALK_NEAREST_GUIDE): a set of
+    X12_ERR_NEAREST_GUIDE = 124,     /* walker (a warning, X12_WALK_NEAREST_GUIDE): a set of
                                         another version of a guide checked against the
                                         nearest one x12kit has, at its ST */
+    X12_ERR_CLAIM_AMOUNT = 125       /* an amount the claim cannot have as sent: a claim
+                                        for payment (BHT06 CH) of 0.00 */
 } x12_status;
 
 /* One error or finding.  Positions are 1-based; 0 means "not applicable". */
