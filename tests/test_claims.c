@@ -1290,6 +1290,14 @@ static void test_check_clearinghouse_edits(void **state)
                         "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.contacts[1].number[1]\n"
                         "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.refs[0].value\n"
                         "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.refs[1].value\n");
+    /* the other subscriber's (2330A REF*SY) too */
+    c = cob_claim();
+    c.claim_id = "BAD-OSSN";
+    x12_claim_other_payer op = cob_payers[0];
+    op.subscriber.refs = ssn + 1;
+    op.subscriber.ref_count = 2;
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-OSSN[1] other_payers[0].subscriber.refs[0].value\n");
 }
 
 /* What a claim says against itself, refused as the spec rules find it in an

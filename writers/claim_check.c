@@ -932,6 +932,9 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
                     i);
         if (!has(o->subscriber.id))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109", "other_payers[%zu].subscriber.id", i);
+        char sub_path[48]; /* 2330A REF*SY, as the validator's <guide>.ssn-area */
+        snprintf(sub_path, sizeof sub_path, "other_payers[%zu].subscriber", i);
+        check_ssns(&k, &o->subscriber, sub_path);
         if (!has(o->payer.last_name))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "NM103", "other_payers[%zu].payer.last_name", i);
         if (!has(o->payer.id))
