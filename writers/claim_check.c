@@ -397,11 +397,11 @@ static void check_consistency(checker *k)
             }
         if (lines && !op->has_paid)
             problem(k, X12_ERR_CLAIM_REQUIRED,
-                    "AMT*D: the payer adjudicated lines (2430), so the claim",
+                    "AMT*D, since this payer adjudicated lines (2430)",
                     "other_payers[%zu].paid_cents", o);
         if (op->has_paid && !lines && !has(op->adjudication_date))
             problem(k, X12_ERR_CLAIM_REQUIRED,
-                    "2330B DTP*573: an adjudicated claim without line adjudications has its date",
+                    "2330B DTP*573 for a claim this payer adjudicated (paid) without lines (2430)",
                     "other_payers[%zu].adjudication_date", o);
         if (lines && has(op->adjudication_date))
             problem(k, X12_ERR_CLAIM_DATE,
