@@ -51,7 +51,7 @@ fuzz: fuzz-build
 	sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 
 # PGO=1: a profile-guided Release build (scripts/pgo-build.sh, GCC) is installed
-# instead, 5-12% faster on the benchmarks (bench/README.md).
+# instead, 3-20% faster on the benchmarks (bench/README.md).
 PGO ?= 0
 PGO_BUILD ?= build-pgo
 ifeq ($(PGO),1)
