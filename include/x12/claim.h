@@ -201,7 +201,8 @@ typedef struct x12_claim_header {
     const char *bht_date;           /* BHT04 CCYYMMDD; NULL = GS04 */
     const char *bht_time;           /* BHT05; NULL = GS05 */
     const char *bht_type;           /* BHT06: "CH" chargeable, "RP" reporting (encounters),
-                                       "31" subrogation demand; NULL = "CH" */
+                                       "31" subrogation demand; NULL = "CH".  Under CH a
+                                       claim of 0.00 is refused (X12_ERR_CLAIM_AMOUNT) */
     x12_claim_party submitter;      /* 1000A NM1*41 (id_qualifier "46") + PER */
     x12_claim_party receiver;       /* 1000B NM1*40 */
 } x12_claim_header;
