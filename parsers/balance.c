@@ -348,7 +348,10 @@ static void seg_837(balancer *b, const char *loop, const x12_segment *seg)
  *  2330B DTP*573: required when that payer adjudicated the claim and its line
  *    adjudications are not reported in 2430; else not sent (2430 DTP*573, a
  *    required segment of 2430, carries the date then);
- *  2320 AMT*EAF and 2430 AMT*EAF: the remaining liability at one level. */
+ *  2320 AMT*EAF and 2430 AMT*EAF: the remaining liability at one level (X12
+ *    RFI 1391: "not sent in both the line and claim segments"; the line's
+ *    by default, the claim's when the other payer gave claim-level
+ *    information only or the provider cannot send lines). */
 static void cob_reporting(balancer *b)
 {
     for (int i = 0; i < b->npayers; i++) {
