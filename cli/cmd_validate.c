@@ -9,15 +9,131 @@
 
 #include "cli.h"
 
+/* --summary: findings counted by kind instead of printed one by one.  A kind
+ * is the status code, severity and SNIP type with what it names: the rule id
+ * of a rule, else the segment id and element position ("SBR09"). */
+typedef struct kind {
+    x12_status code;
+    x12_severity severity;
+    uint8_t snip;
+    char what[48];
+    unsigned long count;
+    uint32_t first_index; /* the first finding's segment index and byte */
+    uint64_t first_byte;
+} kind;
+
+/* Kinds kept apart per file; past them, the rest are counted as one, "(other
+ * kinds)" (a file with that many kinds of finding is not read for them). */
+#define MAX_KINDS 256
+
 typedef struct vctx {
     const char *file;
-    int json;
+    int json, summary;
     x12_walker *w;
     int status;
-    unsigned long errors, warnings;
+    unsigned long errors, warnings, infos;
+    kind *kinds; /* MAX_KINDS, with --summary */
+    size_t nkinds;
 } vctx;
 
 static const char *SEV[] = {"error", "warning", "info"};
+
+static void count_kind(vctx *v, const x12_finding *f)
+{
+    char what[48];
+    if (f->err.code == X12_ERR_RULE) /* detail: "rule-id" or "rule-id: what never came" */
+        snprintf(what, sizeof what, "%.*s", (int)strcspn(f->err.detail, ":"), f->err.detail);
+    else if (f->err.element_pos)
+        snprintf(what, sizeof what, "%s%02u", f->err.segment_id, (unsigned)f->err.element_pos);
+    else
+        snprintf(what, sizeof what, "%s", f->err.segment_id);
+    for (size_t i = 0; i < v->nkinds; i++) {
+        kind *k = &v->kinds[i];
+        if (k->code == f->err.code && k->severity == f->severity && k->snip == f->snip &&
+            !strcmp(k->what, what)) {
+            k->count++;
+            return;
+        }
+    }
+    if (v->nkinds == MAX_KINDS) { /* the last one counts the rest */
+        kind *k = &v->kinds[MAX_KINDS - 1];
+        if (strcmp(k->what, "(other kinds)") != 0) {
+            k->code = X12_OK;
+            snprintf(k->what, sizeof k->what, "(other kinds)");
+        }
+        k->count++;
+        return;
+    }
+    kind *k = &v->kinds[v->nkinds++];
+    k->code = f->err.code;
+    k->severity = f->severity;
+    k->snip = f->snip;
+    memcpy(k->what, what, sizeof k->what);
+    k->count = 1;
+    k->first_index = f->err.segment_index;
+    k->first_byte = f->err.byte_offset;
+}
+
+/* Most frequent first; then errors before warnings, then by code and name. */
+static int kind_order(const void *a, const void *b)
+{
+    const kind *x = a, *y = b;
+    if (x->count != y->count)
+        return x->count < y->count ? 1 : -1;
+    if (x->severity != y->severity)
+        return x->severity < y->severity ? -1 : 1;
+    if (x->code != y->code)
+        return x->code < y->code ? -1 : 1;
+    return strcmp(x->what, y->what);
+}
+
+static void print_summary(const vctx *v)
+{
+    if (v->nkinds) /* (kinds is NULL when there were none) */
+        qsort(v->kinds, v->nkinds, sizeof *v->kinds, kind_order);
+    if (v->json) {
+        json_t *o = json_object(), *a = json_array();
+        json_object_set_new(o, "file", json_string(v->file));
+        json_object_set_new(o, "errors", json_integer((json_int_t)v->errors));
+        json_object_set_new(o, "warnings", json_integer((json_int_t)v->warnings));
+        json_object_set_new(o, "info", json_integer((json_int_t)v->infos));
+        for (size_t i = 0; i < v->nkinds; i++) {
+            const kind *k = &v->kinds[i];
+            json_t *e = json_object();
+            json_object_set_new(e, "count", json_integer((json_int_t)k->count));
+            if (k->code == X12_OK) { /* the rest, past MAX_KINDS */
+                json_object_set_new(e, "what", json_string(k->what));
+                json_array_append_new(a, e);
+                continue;
+            }
+            json_object_set_new(e, "severity", json_string(SEV[k->severity]));
+            json_object_set_new(e, "snip", json_integer(k->snip));
+            json_object_set_new(e, "code", json_string(x12_status_name(k->code)));
+            json_object_set_new(e, "what", json_string(k->what));
+            json_object_set_new(e, "first_segment_index", json_integer(k->first_index));
+            json_object_set_new(e, "first_byte", json_integer((json_int_t)k->first_byte));
+            json_array_append_new(a, e);
+        }
+        json_object_set_new(o, "kinds", a);
+        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+        json_decref(o);
+        if (s) {
+            puts(s);
+            free(s);
+        }
+        return;
+    }
+    for (size_t i = 0; i < v->nkinds; i++) {
+        const kind *k = &v->kinds[i];
+        if (k->code == X12_OK) {
+            printf("%s: %8lu  %s\n", v->file, k->count, k->what);
+            continue;
+        }
+        printf("%s: %8lu  %-7s SNIP %u  %s %s (first: segment %lu, byte %llu)\n", v->file,
+               k->count, SEV[k->severity], (unsigned)k->snip, x12_status_name(k->code), k->what,
+               (unsigned long)k->first_index, (unsigned long long)k->first_byte);
+    }
+}
 
 static void on_finding(void *ctx, const x12_finding *f)
 {
@@ -27,6 +143,12 @@ static void on_finding(void *ctx, const x12_finding *f)
         v->status = cli_worst(v->status, EXIT_INPUT);
     } else if (f->severity == X12_SEV_WARNING) {
         v->warnings++;
+    } else {
+        v->infos++;
+    }
+    if (v->summary) {
+        count_kind(v, f);
+        return;
     }
     if (v->json) {
         json_t *o = json_object();
@@ -87,7 +209,8 @@ static void on_error(void *ctx, const x12_error *e)
 }
 
 static const char HELP[] =
-    "usage: x12 validate [--json] [--nearest-guide] [--spec OVERLAY]... [options] [FILE|-]...\n"
+    "usage: x12 validate [--json] [--summary] [--nearest-guide] [--spec OVERLAY]... [options]\n"
+    "                    [FILE|-]...\n"
     "Reports every finding as the file is read: X12 syntax and envelopes (SNIP 1), and\n"
     "the implementation guide's loops, segments and elements (SNIP 2: usage, repeats,\n"
     "lengths, data types, code values, syntax notes), and balancing in integer cents\n"
@@ -98,13 +221,16 @@ static const char HELP[] =
     "x12kit has (005010X221, X222, X222A2, X223, X223A1, X223A3, X224, X224A1, X224A3,\n"
     "X231) against that guide instead, with a warning at its ST.\n"
     "--json prints one JSON object per finding (NDJSON).\n"
+    "--summary counts the findings by kind instead (code, severity, SNIP type, and the rule\n"
+    "id or the segment and element), most frequent first, with where each kind first\n"
+    "occurs; with --json, one object per file.\n"
     "--spec OVERLAY applies a trading partner's companion guide (docs/specs.md\n"
     "\"Overlays\"): tighter usage, codes and lengths, and its rules (SNIP 7).\n"
     "Exit status: 0 no errors, 1 errors were found, 2 usage or I/O error.\n\n";
 
 
 typedef struct vopts {
-    int json;
+    int json, summary;
     int nearest; /* --nearest-guide */
     int nspecs;
     x12_spec *specs[CLI_MAX_OVERLAID];
@@ -121,6 +247,10 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
     }
     if (strcmp(a, "--nearest-guide") == 0) {
         vo->nearest = 1;
+        return 1;
+    }
+    if (strcmp(a, "--summary") == 0) {
+        vo->summary = 1;
         return 1;
     }
     if (strcmp(a, "--spec") != 0)
@@ -149,11 +279,14 @@ int cmd_validate(int argc, char **argv)
     x12_reader_options o;
     cli_reader_options(&args.common, &o);
     int status = EXIT_FINE;
+    static kind kinds[MAX_KINDS];
     for (int i = 0; i < nfiles; i++) {
         vctx v;
         memset(&v, 0, sizeof v);
         v.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
         v.json = json;
+        v.summary = vo.summary;
+        v.kinds = kinds;
         x12_walker_callbacks wc = {NULL, on_finding};
         v.w = x12_walker_new(&wc, &v, X12_WALK_ELEMENTS | X12_WALK_BALANCE | X12_WALK_RULES |
                                           (vo.nearest ? X12_WALK_NEAREST_GUIDE : 0));
@@ -170,6 +303,8 @@ int cmd_validate(int argc, char **argv)
         x12_walker_free(v.w);
         if (st == X12_ERR_NOMEM)
             v.status = EXIT_USAGE;
+        if (v.summary && v.status != EXIT_USAGE)
+            print_summary(&v);
         if (!json && v.status != EXIT_USAGE)
             printf("%s: %lu error%s, %lu warning%s\n", v.file, v.errors, v.errors == 1 ? "" : "s",
                    v.warnings, v.warnings == 1 ? "" : "s");

@@ -183,6 +183,42 @@ expect_rc 1 "$X12" validate --json "$F/n_se01_count.x12"
 has "$T/out" '"code":"X12_ERR_SE_COUNT"'
 has "$T/out" '"snip":1'
 python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out" && ok || bad "validate --json is not NDJSON"
+# --summary: the findings counted by kind, most frequent first, the exit status
+# and the totals as without it; --json: one object per file whose counts add up
+expect_rc 1 "$X12" validate --summary "$V/n_837p_cob_reporting.x12" "$V/n_837p_contact_and_line_values.x12"
+has "$T/out" "n_837p_cob_reporting.x12:        1  error   SNIP 4  X12_ERR_COB_REPORTING SVD01 (first: segment 217, byte 4570)"
+has "$T/out" "n_837p_contact_and_line_values.x12:        1  error   SNIP 5  X12_ERR_RULE 837p.ssn-area (first: segment 20, byte 693)"
+has "$T/out" "n_837p_cob_reporting.x12: 6 errors, 0 warnings"
+grep -q "segment 107 (DTP)" "$T/out" && bad "--summary printed a finding" || ok
+"$X12" validate "$V/n_837p_cob_reporting.x12" "$V/n_837p_contact_and_line_values.x12" > "$T/full.txt" || true
+grep ': [0-9]* errors\?, ' "$T/full.txt" > "$T/tot1.txt"
+grep ': [0-9]* errors\?, ' "$T/out" > "$T/tot2.txt"
+cmp -s "$T/tot1.txt" "$T/tot2.txt" && ok || bad "--summary totals differ from the full run's"
+expect_rc 1 "$X12" validate --summary --json "$V/n_837p_cob_reporting.x12" "$V/y_837p_generated.x12"
+python3 -c 'import json,sys
+docs=[json.loads(l) for l in open(sys.argv[1])]
+assert len(docs)==2, docs
+a,b=docs
+assert a["errors"]==6 and a["warnings"]==0 and sum(k["count"] for k in a["kinds"])==6, a
+assert [k["count"] for k in a["kinds"]]==sorted([k["count"] for k in a["kinds"]], reverse=True)
+assert {"count":1,"severity":"error","snip":4,"code":"X12_ERR_COB_REPORTING","what":"SVD01","first_segment_index":217,"first_byte":4570} in a["kinds"], a
+assert b["errors"]==0 and b["kinds"]==[], b' "$T/out" && ok || bad "validate --summary --json"
+# 300 kinds of finding (unknown segment ids): 255 kept apart, the rest counted as one
+python3 -c 'import re,sys
+src=open(sys.argv[1]).read()
+ids=[a+b+c for a in "QWXYZV" for b in "QWXYZV" for c in "0123456789"][:300]
+i=src.index("LX*1~")
+out=src[:i]+"~".join(x+"*1" for x in ids)+"~"+src[i:]
+m=re.search(r"SE\*(\d+)\*",out)
+sys.stdout.write(out[:m.start()]+"SE*%d*"%(int(m.group(1))+300)+out[m.end():])' "$V/y_837p_generated.x12" > "$T/kinds.x12"
+expect_rc 1 "$X12" validate --summary "$T/kinds.x12"
+has "$T/out" "kinds.x12:       45  (other kinds)"
+has "$T/out" "kinds.x12: 300 errors, 0 warnings"
+expect_rc 1 "$X12" validate --summary --json "$T/kinds.x12"
+python3 -c 'import json,sys
+d=json.load(open(sys.argv[1]))
+assert len(d["kinds"])==256 and d["errors"]==300 and sum(k["count"] for k in d["kinds"])==300, d
+assert {"count":45,"what":"(other kinds)"} in d["kinds"]' "$T/out" && ok || bad "validate --summary past 256 kinds"
 expect_rc 0 "$X12" validate "$C/lfh-x12__demo.837"
 has "$T/out" "no implementation guide for this transaction set: envelope checks only (ST01 837 with guide '005010X222A2' (from ST03); nearest guide: 005010X222A1) [info"
 # --nearest-guide: a version neighbour is checked against the guide x12kit has,
