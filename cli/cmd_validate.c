@@ -38,6 +38,17 @@ typedef struct vctx {
 
 static const char *SEV[] = {"error", "warning", "info"};
 
+/* One JSON object as one line of output; `o` is released. */
+static void put_json(json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    if (s) {
+        puts(s);
+        free(s);
+    }
+}
+
 static void count_kind(vctx *v, const x12_finding *f)
 {
     char what[48];
@@ -115,12 +126,7 @@ static void print_summary(const vctx *v)
             json_array_append_new(a, e);
         }
         json_object_set_new(o, "kinds", a);
-        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(o);
-        if (s) {
-            puts(s);
-            free(s);
-        }
+        put_json(o);
         return;
     }
     for (size_t i = 0; i < v->nkinds; i++) {
@@ -175,12 +181,7 @@ static void on_finding(void *ctx, const x12_finding *f)
             json_t *val = json_string(f->err.value);
             json_object_set_new(o, "value", val ? val : json_string("?"));
         }
-        char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-        json_decref(o);
-        if (s) {
-            puts(s);
-            free(s);
-        }
+        put_json(o);
         return;
     }
     char line[512];

@@ -904,6 +904,14 @@ static int parse_op(const char *op)
     return -1;
 }
 
+/* Operators checked on every occurrence of their segment, as it comes (not
+ * from facts when the scope's instance ends), and so only in a <then>. */
+static int op_per_occurrence(uint8_t op)
+{
+    return op == OP_POINTERS || op == OP_DIFFERS || op == OP_NOTAFTER || op == OP_NOTBEFORE ||
+           op == OP_UNIQUE;
+}
+
 static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond *c)
 {
     c->loop = attr(L, n, "loop");
@@ -1047,9 +1055,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                          r->id);
             }
         for (uint16_t j = 0; j < r->nwhen && !L->failed; j++)
-            if (r->conds[j].op == OP_POINTERS || r->conds[j].op == OP_DIFFERS ||
-                r->conds[j].op == OP_NOTAFTER || r->conds[j].op == OP_NOTBEFORE ||
-                r->conds[j].op == OP_UNIQUE)
+            if (op_per_occurrence(r->conds[j].op))
                 fail(L, X12_ERR_SPEC, x, "rule '%s is a <then>",
                      rule_op_id(r, r->conds[j].op, idop, sizeof idop));
         /* each= on a <then> of a loop-scoped rule that names an element of
@@ -1057,10 +1063,8 @@ static void load_rules(loader *L, const xmlNode *rules_node)
          * occurrence already) */
         for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++) {
             const rule_cond *c = &r->conds[j];
-            uint8_t o = c->op;
             if (c->each && (j < r->nwhen || r->seg[0] || !c->seg[0] || !c->el_pos ||
-                            o == OP_POINTERS || o == OP_DIFFERS || o == OP_NOTAFTER ||
-                            o == OP_NOTBEFORE || o == OP_UNIQUE))
+                            op_per_occurrence(c->op)))
                 fail(L, X12_ERR_SPEC, x,
                      "rule '%s': each= is for a <then> of a rule without seg=, on an element, of "
                      "an operator read once",
@@ -1224,8 +1228,7 @@ static void attach_rules(loader *L, uint32_t from)
             uint8_t op = r->conds[j].op;
             if (op == OP_UNIQUE)
                 lp->has_unique = s->has_unique = 1;
-            at_end |= op != OP_UNIQUE && op != OP_POINTERS && op != OP_DIFFERS &&
-                      op != OP_NOTAFTER && op != OP_NOTBEFORE && !r->conds[j].each;
+            at_end |= !op_per_occurrence(op) && !r->conds[j].each;
         }
         if (at_end) {
             uint16_t *ne = grown(L, lp->end_rules, lp->nend_rules, 1, sizeof *ne);
@@ -1261,10 +1264,8 @@ static void attach_rules(loader *L, uint32_t from)
                                           !r->conds[j].keyval,
                                           op == OP_UNIQUE ? WATCH_UNIQUE
                                           : r->conds[j].each ? WATCH_EACH_THEN
-                                          : op == OP_POINTERS || op == OP_DIFFERS ||
-                                                  op == OP_NOTAFTER || op == OP_NOTBEFORE
-                                              ? WATCH_EACH
-                                              : WATCH_FIRST};
+                                          : op_per_occurrence(op) ? WATCH_EACH
+                                                                  : WATCH_FIRST};
                 }
             lp->watch = nw;
             if (!lp->watch_at)

@@ -1445,6 +1445,22 @@ static x12_status usage(x12_claim_writer *c, const char *detail)
     return X12_ERR_USAGE;
 }
 
+/* Refuses claim `cl` (the index'th added) before any of it is written: one
+ * problem, at the path `p` already holds. */
+static x12_status refuse(x12_claim_writer *c, const x12_claim *cl, size_t index,
+                         x12_claim_problem *p, x12_status code, const char *detail)
+{
+    if (c->o.problem) {
+        p->code = code;
+        p->claim_id = cl->claim_id ? cl->claim_id : "";
+        p->claim_index = index;
+        snprintf(p->detail, sizeof p->detail, "%s", detail);
+        c->o.problem(c->o.problem_ctx, p);
+    }
+    c->stats.claims_rejected++;
+    return X12_ERR_CLAIM_REJECTED;
+}
+
 x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
 {
     if (c->fatal)
@@ -1461,39 +1477,25 @@ x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
         return X12_ERR_CLAIM_REJECTED;
     }
     x12_claim_problem tp;
+    memset(&tp, 0, sizeof tp);
     /* a claim sent for payment (BHT06 CH, the default) charges more than
      * 0.00; one of no charge goes as reporting (RP): rule
      * <guide>.chargeable-claim-charge, which needs the header */
     const char *bht06 = nz(c->hdr.bht_type) ? c->hdr.bht_type : "CH";
     if (!c->o.no_checks && !strcmp(bht06, "CH") && cl->total_charge_cents <= 0) {
-        if (c->o.problem) {
-            memset(&tp, 0, sizeof tp);
-            tp.code = X12_ERR_CLAIM_AMOUNT;
-            tp.claim_id = cl->claim_id ? cl->claim_id : "";
-            tp.claim_index = index;
-            snprintf(tp.path, sizeof tp.path, "total_charge_cents");
-            snprintf(tp.detail, sizeof tp.detail,
-                     "0.00 on a claim for payment (BHT06 CH); one of no charge is sent as "
-                     "reporting (RP)");
-            c->o.problem(c->o.problem_ctx, &tp);
-        }
-        c->stats.claims_rejected++;
-        return X12_ERR_CLAIM_REJECTED;
+        snprintf(tp.path, sizeof tp.path, "total_charge_cents");
+        return refuse(c, cl, index, &tp, X12_ERR_CLAIM_AMOUNT,
+                      "0.00 on a claim for payment (BHT06 CH); one of no charge is sent as "
+                      "reporting (RP)");
     }
     /* text the output cannot carry rejects the claim before any of it is
      * written (the segment writer would fail half-way through it) */
-    if (claim_text_check(cl, &c->o.writer, tp.path, sizeof tp.path)) {
-        if (c->o.problem) {
-            tp.code = X12_ERR_CLAIM_TEXT;
-            tp.claim_id = cl->claim_id ? cl->claim_id : "";
-            tp.claim_index = index;
-            snprintf(tp.detail, sizeof tp.detail, "no delimiters, control characters%s",
-                     c->o.writer.input_encoding ? "" : " or non-ASCII bytes without input_encoding");
-            c->o.problem(c->o.problem_ctx, &tp);
-        }
-        c->stats.claims_rejected++;
-        return X12_ERR_CLAIM_REJECTED;
-    }
+    if (claim_text_check(cl, &c->o.writer, tp.path, sizeof tp.path))
+        return refuse(c, cl, index, &tp, X12_ERR_CLAIM_TEXT,
+                      c->o.writer.input_encoding
+                          ? "no delimiters, control characters"
+                          : "no delimiters, control characters or non-ASCII bytes without "
+                            "input_encoding");
     if (c->in_st && c->claims_in_set >= c->o.max_claims_per_set && close_set(c) < 0)
         return c->fatal;
     if (!c->in_st && open_set(c) < 0)
