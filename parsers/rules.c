@@ -359,22 +359,14 @@ __attribute__((noinline)) static void check_each(const spec_rule *r, const rule_
     report(ctx, r, &at, c->el_pos, c->el_comp, c->lp ? c->lp->id : scope->id, NULL, NULL);
 }
 
-void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, const spec_loop *in,
-                   const spec_seg *def, const x12_segment *seg, rule_report_fn report, void *ctx)
+void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
+                   const spec_defwatch *dw, const spec_seg *def, const x12_segment *seg,
+                   rule_report_fn report, void *ctx)
 {
-    /* only the conditions that name a segment: the scope's watch list, at
-     * the segment id's slot */
-    if (!scope->watch_at)
-        return;
-    unsigned slot = spec_keyslot(def->idkey);
-    for (uint16_t w = scope->watch_at[slot]; w < scope->watch_at[slot + 1]; w++) {
-        const rule_watch *wt = &scope->watch[w];
-        if (wt->segkey != def->idkey)
-            continue;
-        /* keyval: the segment must have been placed as that variant (the
-         * watch names the definition when only one has it) */
-        if (wt->lp != in || (wt->def && wt->def != def))
-            continue;
+    /* only the conditions that look for this definition (found at load:
+     * its id, in the loop it was placed in, its keyval) */
+    for (uint16_t i = 0; i < dw->n; i++) {
+        const rule_watch *wt = &scope->watch[dw->w[i]];
         /* what decides without the rule: a condition read once whose
          * segment came; one read on each occurrence whose first <when>'s
          * has not (pointers, differs, notafter, notbefore) */
@@ -384,10 +376,6 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, co
             continue;
         const spec_rule *r = scope->rules[wt->rule];
         const rule_cond *c = &r->conds[wt->cond];
-        if (!wt->def && !wt->any_def &&
-            !(def->keyvals &&
-              spec_codes_has(def->keyvals, def->nkeyvals, c->keyval, strlen(c->keyval))))
-            continue;
         rule_fact *f = &facts[wt->rule * RULE_MAX_CONDS + wt->cond];
         if (c->op == OP_POINTERS) {
             /* every occurrence, once the first <when>'s segment came */
@@ -509,7 +497,7 @@ static uint16_t repeated_element(const x12_segment *seg, const rule_cond *c)
 }
 
 void rules_on_segment(const x12_spec *spec, const spec_seg *def, const x12_segment *seg,
-                      int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
+                      int (*open)(void *ctx, const spec_loop *lp), rule_report_fn report, void *ctx,
                       const char *loop_id, int known_clean)
 {
     /* in order of segment id: the first of the segment's rules (its
@@ -520,8 +508,9 @@ void rules_on_segment(const x12_spec *spec, const spec_seg *def, const x12_segme
     for (uint32_t i = (uint32_t)def->seg_rule_at; i < spec->nseg_rules && keys[i] == def->idkey;
          i++) {
         const spec_rule *r = spec->seg_rules[i];
-        int any_scope = r->scope[0] == '*' && !r->scope[1];
-        if (any_scope ? known_clean : !open(ctx, r->scope))
+        /* scope "*" (scope_lp NULL), or a loop open around the segment (a
+         * loop the guide lacks is never open) */
+        if (r->scope_lp ? !open(ctx, r->scope_lp) : r->scope[0] != '*' || known_clean)
             continue;
         int applies = 1;
         for (uint16_t j = 0; j < r->nwhen && applies; j++) {

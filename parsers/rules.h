@@ -51,20 +51,22 @@ typedef void (*rule_report_fn)(void *ctx, const spec_rule *r, const rule_pos *at
 void rules_loop_start(const spec_loop *lp, rule_fact *facts);
 /* Loop `entered` starts inside an open instance of `scope` (facts of scope). */
 void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered);
-/* A segment placed in loop `in` (as spec segment `def`) inside an open
- * instance of `scope` (whose unique values are `uniq`).  Conditions checked
+/* A segment placed as spec segment `def` inside an open instance of `scope`
+ * (whose unique values are `uniq`): the watches of `scope` it answers, `dw`
+ * (one of def->dw).  Conditions checked
  * on every occurrence (pointers, differs, notafter, notbefore, unique) are
  * reported at once. */
-void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq, const spec_loop *in,
-                   const spec_seg *def, const x12_segment *seg, rule_report_fn report, void *ctx);
+void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
+                   const spec_defwatch *dw, const spec_seg *def, const x12_segment *seg,
+                   rule_report_fn report, void *ctx);
 /* The instance of `scope` ends: evaluate its rules. */
 void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_pos *at,
                     rule_report_fn report, void *ctx);
 /* Segment-scoped rules (seg=) on a segment placed as `def`; `open` tells whether a
- * loop id is open around it.  With `known_clean` the rules of scope "*" are
+ * loop is open around it.  With `known_clean` the rules of scope "*" are
  * skipped (the walker's memo saw these bytes pass them). */
 void rules_on_segment(const x12_spec *spec, const spec_seg *def, const x12_segment *seg,
-                      int (*open)(void *ctx, const char *loop_id), rule_report_fn report, void *ctx,
+                      int (*open)(void *ctx, const spec_loop *lp), rule_report_fn report, void *ctx,
                       const char *loop_id, int known_clean);
 
 #endif

@@ -1113,12 +1113,6 @@ static int loop_has_segment(const spec_loop *lp, const rule_cond *c)
     return 0;
 }
 
-/* The order of a loop's watch list: by slot (spec_keyslot), then segment id. */
-static uint64_t watch_order(uint32_t segkey)
-{
-    return (uint64_t)spec_keyslot(segkey) << 32 | segkey;
-}
-
 /* The one segment definition of the condition's loop that its keyval names,
  * NULL when it names none or several (see rule_watch). */
 static const spec_seg *watch_def(const rule_cond *c)
@@ -1136,21 +1130,13 @@ static const spec_seg *watch_def(const rule_cond *c)
     return found;
 }
 
-/* Marks, under `lp`, each segment definition a rule looks for (see
- * spec_seg.watched, .seg_rule_at). */
+/* Sets, under `lp`, each segment definition's first segment-scoped rule
+ * (spec_seg.seg_rule_at), and its watches to none until def_watches()
+ * lists them (again, after an overlay's rules are attached). */
 static void mark_rule_defs(x12_spec *s, spec_loop *lp, int depth)
 {
     if (depth > 32 || lp->nkids == UINT32_MAX)
         return;
-    for (uint16_t w = 0; w < lp->nwatch; w++) {
-        const rule_watch *wt = &lp->watch[w];
-        if (!wt->lp || wt->lp->nkids == UINT32_MAX)
-            continue;
-        const rule_cond *c = &lp->rules[wt->rule]->conds[wt->cond];
-        for (uint32_t i = 0; i < wt->lp->nkids; i++)
-            if (kid_named(&wt->lp->kids[i], c))
-                wt->lp->kids[i].seg->watched = 1;
-    }
     for (uint32_t i = 0; i < lp->nkids; i++) {
         spec_child *k = &lp->kids[i];
         if (k->is_loop) {
@@ -1161,7 +1147,67 @@ static void mark_rule_defs(x12_spec *s, spec_loop *lp, int depth)
         while (j < s->nseg_rules && s->seg_rule_keys[j] != k->seg->idkey)
             j++;
         k->seg->seg_rule_at = j < s->nseg_rules ? (int32_t)j : -1;
+        k->seg->dw = NULL;
+        k->seg->ndw = 0;
     }
+}
+
+/* Does watch `wt` of `scope` take a segment placed as `d`?  What
+ * rules_segment asked of every placed segment until it was found here:
+ * d's id, d one of the watch's loop's segments, and the definition the
+ * watch names, or one whose qualifiers hold the condition's keyval. */
+static int watch_takes(const spec_loop *scope, const rule_watch *wt, const spec_seg *d)
+{
+    if (d->idkey != wt->segkey)
+        return 0;
+    if (wt->def || wt->any_def)
+        return !wt->def || wt->def == d;
+    const rule_cond *c = &scope->rules[wt->rule]->conds[wt->cond];
+    return d->keyvals && spec_codes_has(d->keyvals, d->nkeyvals, c->keyval, strlen(c->keyval));
+}
+
+/* For each watch of `scope`, the definitions that answer it get it in
+ * their list for that scope (spec_seg.dw).  A loop used in several places
+ * (loopref) is reached more than once and adds nothing the second time. */
+static void def_watches(loader *L, spec_loop *scope, int depth)
+{
+    if (depth > 32 || scope->nkids == UINT32_MAX || L->failed)
+        return;
+    for (uint16_t w = 0; w < scope->nwatch && !L->failed; w++) {
+        const rule_watch *wt = &scope->watch[w];
+        if (!wt->lp || wt->lp->nkids == UINT32_MAX)
+            continue;
+        for (uint32_t i = 0; i < wt->lp->nkids && !L->failed; i++) {
+            const spec_child *k = &wt->lp->kids[i];
+            if (k->is_loop || !watch_takes(scope, wt, k->seg))
+                continue;
+            spec_seg *d = k->seg;
+            uint16_t g = 0;
+            while (g < d->ndw && d->dw[g].scope != scope)
+                g++;
+            if (g == d->ndw) {
+                spec_defwatch *ng = grown(L, d->dw, d->ndw, 1, sizeof *ng);
+                if (!ng)
+                    return;
+                ng[d->ndw++] = (spec_defwatch){scope, NULL, 0};
+                d->dw = ng;
+            }
+            spec_defwatch *dg = (spec_defwatch *)&d->dw[g];
+            uint16_t j = 0;
+            while (j < dg->n && dg->w[j] != w)
+                j++;
+            if (j < dg->n)
+                continue; /* (this scope reached again) */
+            uint16_t *nw = grown(L, dg->w, dg->n, 1, sizeof *nw);
+            if (!nw)
+                return;
+            nw[dg->n++] = w; /* in the watch list's order */
+            dg->w = nw;
+        }
+    }
+    for (uint32_t i = 0; i < scope->nkids; i++)
+        if (scope->kids[i].is_loop)
+            def_watches(L, scope->kids[i].loop, depth + 1);
 }
 
 /* Attaches each loop-scoped rule to its loop. */
@@ -1174,8 +1220,11 @@ static void attach_rules(loader *L, uint32_t from)
             /* segment-scoped: the walker checks them per segment */
             if (!r->segkey)
                 continue;
-            if (strcmp(r->scope, "*") != 0)
+            if (strcmp(r->scope, "*") != 0) {
                 s->rule_segs_scoped |= spec_keybit(r->segkey);
+                /* (none: a loop the guide lacks is never open around it) */
+                r->scope_lp = !strcmp(r->scope, "ST") ? s->root : find_loop(s->root, r->scope);
+            }
             const spec_rule **ns = grown(L, s->seg_rules, s->nseg_rules, 1, sizeof *ns);
             uint32_t *nk = ns ? grown(L, s->seg_rule_keys, s->nseg_rules, 1, sizeof *nk) : NULL;
             if (!nk)
@@ -1247,14 +1296,7 @@ static void attach_rules(loader *L, uint32_t from)
                 return;
             for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++)
                 if (r->conds[j].segkey) {
-                    /* kept in order of slot and segment id (rules_segment
-                     * goes to its slot's), in the spec's order among one id's */
-                    uint16_t at = lp->nwatch++;
-                    while (at &&
-                           watch_order(nw[at - 1].segkey) > watch_order(r->conds[j].segkey)) {
-                        nw[at] = nw[at - 1];
-                        at--;
-                    }
+                    uint16_t at = lp->nwatch++; /* in the spec's order */
                     uint8_t op = r->conds[j].op;
                     nw[at] = (rule_watch){r->conds[j].lp,
                                           watch_def(&r->conds[j]),
@@ -1268,23 +1310,8 @@ static void attach_rules(loader *L, uint32_t from)
                                                                   : WATCH_FIRST};
                 }
             lp->watch = nw;
-            if (!lp->watch_at)
-                lp->watch_at = arena_alloc(L, 65 * sizeof *lp->watch_at);
-            if (!lp->watch_at) {
-                fail(L, X12_ERR_NOMEM, NULL, "out of memory", NULL);
-                return;
-            }
-            /* where each slot's watches start */
-            uint16_t w = 0;
-            for (unsigned slot = 0; slot <= 64; slot++) {
-                while (w < lp->nwatch && spec_keyslot(nw[w].segkey) < slot)
-                    w++;
-                lp->watch_at[slot] = w;
-            }
         }
         for (uint16_t j = 0; j < r->nwhen + r->nthen; j++) {
-            if (r->conds[j].segkey)
-                lp->rule_segs |= spec_keybit(r->conds[j].segkey);
             if (!r->conds[j].seg[0] && r->conds[j].loop && r->conds[j].lp)
                 lp->rule_loops |= spec_loopbit(r->conds[j].lp);
         }
@@ -1293,6 +1320,8 @@ static void attach_rules(loader *L, uint32_t from)
     }
     if (!L->failed)
         mark_rule_defs(s, s->root, 0);
+    if (!L->failed)
+        def_watches(L, s->root, 0);
 }
 
 /* --- external code lists ------------------------------------------------------ */

@@ -57,6 +57,18 @@ typedef struct spec_syntax {
     uint64_t mask;     /* bit p for each position p; 0 when one is past 63 */
 } spec_syntax;
 
+struct spec_loop;
+
+/* The watches (rule_watch) of one scope loop that a segment definition
+ * answers: its segment id, placed in the watch's loop, the watch's keyval
+ * among its own (spec.c def_watches).  Found once at load, so that the
+ * walker reads no watch that is not for the placed definition. */
+typedef struct spec_defwatch {
+    const struct spec_loop *scope;
+    const uint16_t *w; /* indexes into scope->watch, in its order */
+    uint16_t n;
+} spec_defwatch;
+
 typedef struct spec_seg {
     char id[4];
     uint32_t idkey;    /* the id's bytes packed, for one-compare matching (spec_idkey) */
@@ -77,19 +89,18 @@ typedef struct spec_seg {
                                loop this segment starts (1, 2, ... in its parent); 0 none */
     spec_syntax *syntax;
     uint16_t nsyntax;
-    /* Set when rules are attached (spec.c mark_rule_defs): a loop-scoped
-     * rule's condition looks for this definition (in its loop); the index in
-     * x12_spec.seg_rules of the first segment-scoped rule of its id, -1 none. */
-    uint8_t watched;
+    /* Set when rules are attached (spec.c mark_rule_defs, def_watches): the
+     * index in x12_spec.seg_rules of the first segment-scoped rule of its id,
+     * -1 none; and the loop-scoped rules' conditions that look for it. */
     int32_t seg_rule_at;
+    const spec_defwatch *dw; /* one for each scope loop with a watch it answers */
+    uint16_t ndw;
 } spec_seg;
 
 /* In spec_seg.key_comp: the key element repeats, and its first repetition
  * is the key (005010X231A1 2100 CTX01).  Kept in key_comp so that the common
  * key, a simple element, costs no test more. */
 #define SPEC_KEY_REP 0x8000u
-
-struct spec_loop;
 
 /* A situational rule (SNIP 4, or 7 from an overlay): when every <when> holds,
  * every <then> must (docs/specs.md "Rules"). */
@@ -122,6 +133,8 @@ typedef struct rule_cond {
 
 typedef struct spec_rule {
     const char *id, *msg, *scope;
+    const struct spec_loop *scope_lp; /* a segment-scoped rule's scope loop, resolved
+                                       * when attached; NULL for "*" or none */
     char seg[4];        /* segment-scoped rule: evaluated on each such segment */
     uint32_t segkey;    /* spec_idkey of seg */
     uint8_t snip;
@@ -180,11 +193,8 @@ typedef struct spec_loop {
     const spec_rule *const *rules; /* loop-scoped rules evaluated per instance */
     uint16_t nrules;
     uint16_t nwatch;
-    const rule_watch *watch; /* the segment conditions of those rules, in order of
-                              * spec_keyslot(segkey), then segkey */
-    uint16_t *watch_at; /* 65 entries: the watches of slot s are watch[watch_at[s]]
-                         * up to watch[watch_at[s + 1]] (NULL: no watch) */
-    uint64_t rule_segs; /* spec_keybit of every segment its rules' conditions name */
+    const rule_watch *watch; /* the segment conditions of those rules, in their
+                              * order (each definition lists its own: spec_seg.dw) */
     uint64_t rule_loops; /* spec_loopbit of every loop its rules' conditions name */
     uint8_t has_unique; /* one of its rules has a unique <then> */
     /* The rules with a <then> decided when the instance ends (indexes into

@@ -28,7 +28,6 @@ typedef struct frame {
     rule_pos trig;    /* where the instance started, for rule findings */
     uint32_t idx;     /* the child matched last */
     uint32_t *counts; /* occurrences of each child in this instance */
-    uint64_t rule_segs; /* the rule_segs of this loop and every loop around it */
     char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
     char hl04;        /* its HL04 when one byte ('0', '1'), else 0 */
     uint8_t hl_kids;  /* a child HL came under it */
@@ -653,7 +652,6 @@ static void push(x12_walker *w, const spec_loop *lp)
     f->hl04 = 0;
     f->hl_kids = 0;
     f->facts = NULL;
-    f->rule_segs = lp->rule_segs | (w->depth ? w->frames[w->depth - 1].rule_segs : 0);
     if (w->flags & X12_WALK_RULES) {
         uint64_t bit = spec_loopbit(lp);
         for (int i = 0; i < w->depth; i++)
@@ -711,11 +709,11 @@ static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint
     w->cb.finding(w->ctx, &f);
 }
 
-static int loop_open(void *ctx, const char *loop_id)
+static int loop_open(void *ctx, const spec_loop *lp)
 {
     x12_walker *w = ctx;
     for (int i = 0; i < w->depth; i++)
-        if (!strcmp(w->frames[i].lp->id, loop_id))
+        if (w->frames[i].lp == lp)
             return 1;
     return 0;
 }
@@ -725,14 +723,15 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
 {
     if (!(w->flags & X12_WALK_RULES))
         return;
+    /* most segments are looked for by no rule: their definition lists the
+     * scopes whose rules do, and what they look for */
+    if (def->ndw)
+        for (int i = 0; i < w->depth; i++) /* outer scopes first */
+            for (uint16_t g = 0; g < def->ndw; g++)
+                if (w->frames[i].lp == def->dw[g].scope)
+                rules_segment(w->frames[i].lp, w->frames[i].facts, &w->frames[i].uniq,
+                              &def->dw[g], def, seg, rule_finding, w);
     uint64_t bit = spec_keybit(def->idkey);
-    /* most segments are looked for by no rule in the loop they are in: their
-     * definition says so */
-    if (def->watched && w->depth && (w->frames[w->depth - 1].rule_segs & bit))
-        for (int i = 0; i < w->depth; i++)
-            if (w->frames[i].lp->rule_segs & bit)
-                rules_segment(w->frames[i].lp, w->frames[i].facts, &w->frames[i].uniq, in, def,
-                              seg, rule_finding, w);
     /* (a known segment whose rules all have scope "*": nothing to do) */
     if (def->seg_rule_at >= 0 && (!w->memo_hit || (w->cur->spec->rule_segs_scoped & bit))) {
         /* a segment the memo knows (the same bytes under the same
