@@ -107,6 +107,33 @@ static int sign_of(const char *v, size_t n)
     return !nonzero ? 0 : v[0] == '-' ? -1 : 1;
 }
 
+/* The first and last day of a date value, as CCYYMMDD: a D8 date, an RD8
+ * range (CCYYMMDD-CCYYMMDD) or a DT date and time (CCYYMMDDHHMM, its day).
+ * 0 for anything else (the date rules report a bad shape). */
+static int date_span(const char *v, size_t n, const char **first, const char **last)
+{
+    if (n != 8 && n != 12 && !(n == 17 && v[8] == '-'))
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!x12__is_digit(v[i]) && !(n == 17 && i == 8))
+            return 0;
+    *first = v;
+    *last = n == 17 ? v + 9 : v;
+    return 1;
+}
+
+/* Is date value `v` (D8, RD8 or DT) in order with `ref`: for notafter its
+ * last day no later than ref's last, for notbefore its first no earlier
+ * than ref's first?  Yes when either is no date (the date rules report a
+ * bad shape). */
+static int date_in_order(uint8_t op, const char *v, size_t n, const char *ref, size_t rn)
+{
+    const char *vf, *vl, *sf, *sl;
+    if (!date_span(v, n, &vf, &vl) || !date_span(ref, rn, &sf, &sl))
+        return 1;
+    return op == OP_NOTAFTER ? memcmp(vl, sl, 8) <= 0 : memcmp(vf, sf, 8) >= 0;
+}
+
 /* Evaluates one condition from what was seen. */
 static int holds(const rule_cond *c, int seen, const char *v, size_t n)
 {
@@ -130,10 +157,14 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
         return !present || valid_datetime(v, n);
     case OP_STREET:
         return !present || !po_box(v, n);
-    case OP_POINTERS:
-    case OP_DIFFERS:
     case OP_NOTAFTER:
     case OP_NOTBEFORE:
+        /* with a date of its own (vals=), against it; without, on each
+         * occurrence against the first <when>'s value (check_order) */
+        return !c->nvals || !present ||
+               date_in_order(c->op, v, n, c->vals[0], strlen(c->vals[0]));
+    case OP_POINTERS:
+    case OP_DIFFERS:
     case OP_UNIQUE:
         return 1; /* checked on each occurrence (rules_segment, rules_on_segment) */
     case OP_PATTERN:
@@ -233,28 +264,13 @@ static void check_differs(const spec_rule *r, const rule_cond *c, const rule_fac
     report(ctx, r, &at, c->el_pos, c->el_comp, c->lp ? c->lp->id : scope->id, &trig, NULL);
 }
 
-/* The first and last day of a date value, as CCYYMMDD: a D8 date, an RD8
- * range (CCYYMMDD-CCYYMMDD) or a DT date and time (CCYYMMDDHHMM, its day).
- * 0 for anything else (the date rules report a bad shape). */
-static int date_span(const char *v, size_t n, const char **first, const char **last)
-{
-    if (n != 8 && n != 12 && !(n == 17 && v[8] == '-'))
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!x12__is_digit(v[i]) && !(n == 17 && i == 8))
-            return 0;
-    *first = v;
-    *last = n == 17 ? v + 9 : v;
-    return 1;
-}
-
 /* (Out of line, as check_unique: inlined into the rule scan they slowed every
  * segment's.)  Once the first <when> holds on its value (`src`), `c`'s
  * element in `seg` (notafter) ends no later than that value, or (notbefore)
- * starts no earlier; with vals=, than that date: 005010X222A1 2400 DTP*472
- * not before the claim's accident date (2300 DTP*439), nor before
- * 2015-10-01 under ICD-10-CM codes; 005010X223A2 2400 DTP*472 inside the
- * statement period (2300 DTP*434). */
+ * starts no earlier: 005010X222A1 2400 DTP*472 not before the claim's
+ * accident date (2300 DTP*439); 005010X223A2 2400 DTP*472 inside the
+ * statement period (2300 DTP*434).  (With a date of its own, vals=, the
+ * condition is read as the others are: holds().) */
 __attribute__((noinline)) static void check_order(const spec_rule *r, const rule_cond *c,
                                                  const rule_fact *src, const spec_loop *scope,
                                                  const x12_segment *seg, rule_report_fn report,
@@ -263,12 +279,7 @@ __attribute__((noinline)) static void check_order(const spec_rule *r, const rule
     if (!holds(&r->conds[0], 1, src->val, src->len)) /* the first <when>, on its value */
         return;
     x12_slice v = element_of(seg, c);
-    const char *vf, *vl, *sf, *sl;
-    const char *ref = c->nvals ? c->vals[0] : src->val; /* a date of the rule's own */
-    size_t rn = c->nvals ? strlen(c->vals[0]) : src->len;
-    if (!v.len || !date_span(v.ptr, v.len, &vf, &vl) || !date_span(ref, rn, &sf, &sl))
-        return;
-    if (c->op == OP_NOTAFTER ? memcmp(vl, sl, 8) <= 0 : memcmp(vf, sf, 8) >= 0)
+    if (!v.len || date_in_order(c->op, v.ptr, v.len, src->val, src->len))
         return;
     rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
     memcpy(at.id, c->seg, sizeof at.id);
@@ -336,6 +347,21 @@ __attribute__((noinline)) static void check_unique(const spec_rule *r, uint16_t 
     }
 }
 
+/* 005010X231A1 2100 CTX situational trigger: the first <when> of `r` that
+ * names a segment which came (facts `f`), in `*t`; NULL when none did. */
+static rule_trigger *trigger_of(const spec_rule *r, const rule_fact *f, const spec_loop *scope,
+                                rule_trigger *t)
+{
+    for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS; j++) {
+        const rule_cond *c = &r->conds[j];
+        if (c->seg[0] && f[j].seen) {
+            *t = (rule_trigger){f[j].at, c->lp ? c->lp->id : scope->id, c->el_pos, c->el_comp};
+            return t;
+        }
+    }
+    return NULL;
+}
+
 /* A <then> with each=: this occurrence of its segment, once the rule's
  * <when>s hold on what the instance has seen so far (a <when> naming a
  * segment reads that segment's first occurrence, as at the loop's end). */
@@ -356,7 +382,9 @@ __attribute__((noinline)) static void check_each(const spec_rule *r, const rule_
     rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
     size_t n = seg->id.len < 3 ? seg->id.len : 3;
     memcpy(at.id, seg->id.ptr, n);
-    report(ctx, r, &at, c->el_pos, c->el_comp, c->lp ? c->lp->id : scope->id, NULL, NULL);
+    rule_trigger trig;
+    report(ctx, r, &at, c->el_pos, c->el_comp, c->lp ? c->lp->id : scope->id,
+           trigger_of(r, f, scope, &trig), NULL);
 }
 
 void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
@@ -384,7 +412,8 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
                 check_pointers(r, c, src, scope, seg, report, ctx);
             continue;
         }
-        if (c->op == OP_DIFFERS || c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) {
+        if (c->op == OP_DIFFERS ||
+            ((c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) && !c->nvals)) {
             /* every occurrence, against the first <when>'s element (a value
              * longer than the fact keeps is not compared), once that <when>
              * holds; notafter and notbefore with vals= against that date */
@@ -446,19 +475,7 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
         }
         if (!applies)
             continue;
-        /* 005010X231A1 2100 CTX situational trigger: the first <when> that
-         * names a segment which came */
-        rule_trigger trig, *tp = NULL;
-        for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS && !tp; j++) {
-            const rule_cond *c = &r->conds[j];
-            if (c->seg[0] && f[j].seen) {
-                trig.at = f[j].at;
-                trig.loop_id = c->lp ? c->lp->id : scope->id;
-                trig.element = c->el_pos;
-                trig.component = c->el_comp;
-                tp = &trig;
-            }
-        }
+        rule_trigger trig, *tp = trigger_of(r, f, scope, &trig);
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
             const rule_cond *c = &r->conds[j];
             int seen = c->seg[0] || c->loop ? f[j].seen : 1;

@@ -4,7 +4,8 @@
 
 #include "spec_model.h"
 
-#define RULE_MAX_CONDS 8
+#define RULE_MAX_CONDS 8      /* conditions of a loop-scoped rule */
+#define RULE_MAX_SEG_CONDS 16 /* of a segment-scoped one (seg=) */
 #define RULE_VAL_MAX 40
 
 typedef struct rule_pos {

@@ -904,12 +904,16 @@ static int parse_op(const char *op)
     return -1;
 }
 
-/* Operators checked on every occurrence of their segment, as it comes (not
- * from facts when the scope's instance ends), and so only in a <then>. */
-static int op_per_occurrence(uint8_t op)
+/* Conditions checked on every occurrence of their segment, as it comes (not
+ * from facts when the scope's instance ends), and so only in a <then>: the
+ * operators that compare with another condition's value or with earlier
+ * values.  notafter and notbefore with a date of their own (vals=) are
+ * read as the others are. */
+static int op_per_occurrence(const rule_cond *c)
 {
-    return op == OP_POINTERS || op == OP_DIFFERS || op == OP_NOTAFTER || op == OP_NOTBEFORE ||
-           op == OP_UNIQUE;
+    if (c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE)
+        return !c->nvals;
+    return c->op == OP_POINTERS || c->op == OP_DIFFERS || c->op == OP_UNIQUE;
 }
 
 static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond *c)
@@ -999,8 +1003,15 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         snprintf(r->ik3, sizeof r->ik3, "%s", ik3 ? ik3 : "");
         snprintf(r->ik4, sizeof r->ik4, "%s", ik4 ? ik4 : "");
         uint32_t nc = count_children(x, "when", "then", NULL);
-        if (nc > RULE_MAX_CONDS) { /* the walker keeps facts for this many */
-            fail(L, X12_ERR_SPEC, x, "rule '%s' has more than 8 conditions", r->id);
+        /* the walker keeps facts for this many of a loop-scoped rule; one
+         * with seg= reads its segment alone (005010X223A2 2300 HI*BQ: twelve
+         * procedure dates) */
+        uint32_t most = r->seg[0] ? RULE_MAX_SEG_CONDS : RULE_MAX_CONDS;
+        if (nc > most) {
+            char what[64];
+            snprintf(what, sizeof what, "%.40s' has more than %u", r->id ? r->id : "",
+                     (unsigned)most);
+            fail(L, X12_ERR_SPEC, x, "rule '%s conditions", what);
             return;
         }
         r->conds = arena_alloc(L, (nc ? nc : 1) * sizeof *r->conds);
@@ -1023,6 +1034,16 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         /* pointers address the elements of the segment of the first <when>,
          * and differs compares with its element, within one instance of the
          * scope loop */
+        /* notafter and notbefore may compare with a date of their own */
+        for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++) {
+            const rule_cond *c = &r->conds[j];
+            const char *d = c->nvals ? c->vals[0] : NULL;
+            if (d && (c->op == OP_DIFFERS || c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) &&
+                (c->op == OP_DIFFERS || c->nvals != 1 || strlen(d) != 8 ||
+                 strspn(d, "0123456789") != 8))
+                fail(L, X12_ERR_SPEC, x, "rule '%s needs vals= of one CCYYMMDD date",
+                     rule_op_id(r, c->op, idop, sizeof idop));
+        }
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && !L->failed; j++)
             if (r->conds[j].op == OP_POINTERS) {
                 if (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[j].seg[0] ||
@@ -1030,14 +1051,8 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                     fail(L, X12_ERR_SPEC, x, "rule '%s': pointers need a <when> segment first",
                          r->id);
                 r->conds[0].filled = 1;
-            } else if (r->conds[j].op == OP_DIFFERS || r->conds[j].op == OP_NOTAFTER ||
-                       r->conds[j].op == OP_NOTBEFORE) {
-                /* notafter and notbefore may compare with a date of their own */
-                const char *d = r->conds[j].nvals ? r->conds[j].vals[0] : NULL;
-                if (d && (r->conds[j].op == OP_DIFFERS || r->conds[j].nvals != 1 ||
-                          strlen(d) != 8 || strspn(d, "0123456789") != 8))
-                    fail(L, X12_ERR_SPEC, x, "rule '%s needs vals= of one CCYYMMDD date",
-                         rule_op_id(r, r->conds[j].op, idop, sizeof idop));
+            } else if (op_per_occurrence(&r->conds[j]) && r->conds[j].op != OP_UNIQUE) {
+                /* differs, and notafter and notbefore without a date of their own */
                 if (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[0].el_pos ||
                     !r->conds[j].seg[0] || !r->conds[j].el_pos)
                     fail(L, X12_ERR_SPEC, x, "rule '%s needs a <when> element first and an element",
@@ -1055,7 +1070,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                          r->id);
             }
         for (uint16_t j = 0; j < r->nwhen && !L->failed; j++)
-            if (op_per_occurrence(r->conds[j].op))
+            if (op_per_occurrence(&r->conds[j]))
                 fail(L, X12_ERR_SPEC, x, "rule '%s is a <then>",
                      rule_op_id(r, r->conds[j].op, idop, sizeof idop));
         /* each= on a <then> of a loop-scoped rule that names an element of
@@ -1064,7 +1079,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++) {
             const rule_cond *c = &r->conds[j];
             if (c->each && (j < r->nwhen || r->seg[0] || !c->seg[0] || !c->el_pos ||
-                            op_per_occurrence(c->op)))
+                            op_per_occurrence(c)))
                 fail(L, X12_ERR_SPEC, x,
                      "rule '%s': each= is for a <then> of a rule without seg=, on an element, of "
                      "an operator read once",
@@ -1277,7 +1292,7 @@ static void attach_rules(loader *L, uint32_t from)
             uint8_t op = r->conds[j].op;
             if (op == OP_UNIQUE)
                 lp->has_unique = s->has_unique = 1;
-            at_end |= !op_per_occurrence(op) && !r->conds[j].each;
+            at_end |= !op_per_occurrence(&r->conds[j]) && !r->conds[j].each;
         }
         if (at_end) {
             uint16_t *ne = grown(L, lp->end_rules, lp->nend_rules, 1, sizeof *ne);
@@ -1306,7 +1321,7 @@ static void attach_rules(loader *L, uint32_t from)
                                           !r->conds[j].keyval,
                                           op == OP_UNIQUE ? WATCH_UNIQUE
                                           : r->conds[j].each ? WATCH_EACH_THEN
-                                          : op_per_occurrence(op) ? WATCH_EACH
+                                          : op_per_occurrence(&r->conds[j]) ? WATCH_EACH
                                                                   : WATCH_FIRST};
                 }
             lp->watch = nw;

@@ -1387,6 +1387,36 @@ static void test_check_consistency(void **state)
     i.discharge_date = "1100";
     i.frequency_code = "2";
     assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-DIS[1] discharge_date\n");
+    /* 837I: the diagnoses' code set by the statement period's last day, the
+     * procedures' by their own dates (ICD-10 everywhere by default) */
+    i = inst_claim();
+    i.claim_id = "BAD-ICD";
+    i.statement_from = "20150925";
+    i.statement_to = "20150930";
+    memcpy(il, inst_lines, sizeof il);
+    il[2].service_date = "20150928";
+    i.lines = il;
+    x12_claim_code procs[] = {{.code = "02703ZZ", .date = "20151001"},
+                              {.qualifier = "BQ", .code = "3722", .date = "20151001"},
+                              {.qualifier = "BQ", .code = "3723", .date = "20150930"}};
+    i.principal_procedure.date = "20150929";
+    i.other_procedures = procs;
+    i.other_procedure_count = 3;
+    assert_rejected(&i, "X12_ERR_CLAIM_DATE BAD-ICD[1] principal_diagnosis.qualifier\n"
+                        "X12_ERR_CLAIM_DATE BAD-ICD[1] principal_procedure.date\n"
+                        "X12_ERR_CLAIM_DATE BAD-ICD[1] other_procedures[1].date\n");
+    /* ICD-9 over a stay ending 2015-10-01 (coded by its discharge) */
+    i.statement_to = "20151001";
+    i.principal_diagnosis.qualifier = "BK";
+    i.principal_diagnosis.code = "4109";
+    i.principal_procedure.date = "20151001";
+    i.other_procedure_count = 1;
+    assert_rejected(&i, "X12_ERR_CLAIM_DATE BAD-ICD[1] principal_diagnosis.qualifier\n");
+    /* ICD-9 over one ending 2015-09-30 passes the date check */
+    i.statement_to = "20150930";
+    i.principal_procedure.date = "20150930";
+    i.other_procedures = procs + 2;
+    assert_rejected(&i, "X12_ERR_CLAIM_DATE BAD-ICD[1] principal_procedure.date\n");
     /* a supervising provider with the rendering provider's NPI; another NPI is written */
     x12_claim p = prof_claim();
     p.claim_id = "BAD-SUP";

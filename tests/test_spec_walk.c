@@ -173,6 +173,12 @@ static void test_malformed_specs(void **state)
                     "<rule id='o5' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
                     "<then seg='DMG' el='DMG02' op='differs' vals='20150101'/></rule></rules></guide>",
                     "rule 'o5': differs needs vals= of one CCYYMMDD date", 2);
+    /* in a <when> too, where only one with a date of its own may be */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='o7' scope='ST'><when seg='BHT' el='BHT04' op='notafter' "
+                    "vals='2015-09-30'/><then seg='DMG' el='DMG02' op='present'/></rule></rules>"
+                    "</guide>",
+                    "rule 'o7': notafter needs vals= of one CCYYMMDD date", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='o6' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
                     "<then seg='DMG' el='DMG02' op='notafter' vals='20150101 20160101'/></rule>"
@@ -221,14 +227,27 @@ static void test_malformed_specs(void **state)
                     "<rule id='e5' scope='ST'><then seg='CLM' el='CLM02' op='positive' "
                     "each='yes'/></rule></rules></guide>",
                     "each= is \"true\" or left out", 2);
-    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
-                    "<rule id='n9' scope='*' seg='NM1'>"
-                    "<when el='NM101' op='present'/><when el='NM102' op='present'/>"
-                    "<when el='NM103' op='present'/><when el='NM104' op='present'/>"
-                    "<when el='NM105' op='present'/><then el='NM106' op='absent'/>"
-                    "<then el='NM107' op='absent'/><then el='NM108' op='absent'/>"
-                    "<then el='NM109' op='absent'/></rule></rules></guide>",
+    /* eight conditions in a loop-scoped rule (its facts), sixteen with seg= */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><seg id='NM1' usage='S'/>"
+                    "<rules>\n<rule id='n9' scope='ST'>"
+                    "<when seg='NM1' el='NM101' op='present'/><when seg='NM1' el='NM102' op='present'/>"
+                    "<when seg='NM1' el='NM103' op='present'/><when seg='NM1' el='NM104' op='present'/>"
+                    "<when seg='NM1' el='NM105' op='present'/><then seg='NM1' el='NM106' op='absent'/>"
+                    "<then seg='NM1' el='NM107' op='absent'/><then seg='NM1' el='NM108' op='absent'/>"
+                    "<then seg='NM1' el='NM109' op='absent'/></rule></rules></guide>",
                     "rule 'n9' has more than 8 conditions", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='n17' scope='*' seg='HI'>"
+                    "<when el='HI01-01' op='present'/><when el='HI02-01' op='present'/>"
+                    "<when el='HI03-01' op='present'/><when el='HI04-01' op='present'/>"
+                    "<when el='HI05-01' op='present'/><then el='HI06-01' op='absent'/>"
+                    "<then el='HI07-01' op='absent'/><then el='HI08-01' op='absent'/>"
+                    "<then el='HI09-01' op='absent'/><then el='HI10-01' op='absent'/>"
+                    "<then el='HI11-01' op='absent'/><then el='HI12-01' op='absent'/>"
+                    "<then el='HI01-02' op='absent'/><then el='HI02-02' op='absent'/>"
+                    "<then el='HI03-02' op='absent'/><then el='HI04-02' op='absent'/>"
+                    "<then el='HI05-02' op='absent'/></rule></rules></guide>",
+                    "rule 'n17' has more than 16 conditions", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='q1' scope='ST'><when seg='LIN' el='LIN02' op='eq' vals='N4'/>"
                     "<then seg='LIN' el='LIN03' op='pattern' pattern='[0-9]{11}'/></rule>"
@@ -281,15 +300,21 @@ static int on_event(void *ctx, const x12_walk_event *e)
     return 0;
 }
 
+static int log_triggers; /* on_finding() adds the situational trigger (999 CTX) */
+
 static void on_finding(void *ctx, const x12_finding *f)
 {
     walk_log *l = ctx;
     static const char *SEV[] = {"error", "warning", "info"};
-    sb_printf(&l->findings, "%s %s snip=%u loop=%s segment=%u set=%u id=%s el=%u.%u ik3=%s ik4=%s %s\n",
+    sb_printf(&l->findings, "%s %s snip=%u loop=%s segment=%u set=%u id=%s el=%u.%u ik3=%s ik4=%s %s",
               x12_status_name(f->err.code), SEV[f->severity], (unsigned)f->snip, f->loop_id,
               (unsigned)f->err.segment_index, (unsigned)f->err.set_position, f->err.segment_id,
               (unsigned)f->err.element_pos, (unsigned)f->err.component_pos, f->ik3, f->ik4,
               f->err.detail);
+    if (log_triggers && f->trigger_set_position)
+        sb_printf(&l->findings, " trigger=%s@%u el=%u", f->trigger_id,
+                  (unsigned)f->trigger_set_position, (unsigned)f->trigger_element);
+    sb_printf(&l->findings, "\n");
 }
 
 static int seg_cb(void *ctx, const x12_segment *seg)
@@ -1359,13 +1384,14 @@ static void test_rule_dates(void **state)
                       "<rule id='o.header' snip='4' severity='error' scope='ST' msg='m'>"
                       "<when seg='HD' el='HD01' op='present'/>"
                       "<then loop='L' seg='BB' el='BB03' op='notafter'/></rule>"
-                      /* a date of the rule's own, once the first <when> holds */
+                      /* a date of the rule's own, on each occurrence (each=) once the
+                       * <when>s hold */
                       "<rule id='o.const' snip='4' severity='error' scope='L' msg='m'>"
                       "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='BB' el='BB04' op='notbefore' vals='20260101'/></rule>"
+                      "<then seg='BB' el='BB04' op='notbefore' vals='20260101' each='true'/></rule>"
                       "<rule id='o.eq' snip='4' severity='error' scope='L' msg='m'>"
                       "<when seg='AA' el='AA01' op='eq' vals='20260115'/>"
-                      "<then seg='BB' el='BB04' op='notafter' vals='20200101'/></rule>"
+                      "<then seg='BB' el='BB04' op='notafter' vals='20200101' each='true'/></rule>"
                       "</rules></guide>";
     x12_spec *s = rule_spec(xml);
     char *got = rule_findings(s, "HD*20260201~"                          /* segment 4 */
@@ -1390,6 +1416,62 @@ static void test_rule_dates(void **state)
         "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=2.0 ik3= ik4= o.before\n"
         "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=4.0 ik3= ik4= o.const\n"
         "X12_ERR_RULE error snip=4 loop=L segment=15 set=13 id=BB el=4.0 ik3= ik4= o.eq\n";
+    check_findings(got, want);
+    x12_spec_free(s);
+}
+
+/* notafter and notbefore with a date of their own (vals=) are read as the
+ * other operators are: the first occurrence's value, decided when the
+ * instance ends, so their segment may come before the <when>'s (005010X223A2
+ * 2300: the statement period, DTP*434, before the HI); in a <when> too; with
+ * each= on every occurrence; in a rule with seg= on the segment itself. */
+static void test_rule_dates_own(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
+                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
+                      "<seg id='BB' usage='S' maxuse='9'/><seg id='CC' usage='S' maxuse='9'/></loop>"
+                      "<seg id='SE' usage='R'/><rules>"
+                      /* CC comes after AA: read once, decided at the end */
+                      "<rule id='c.once' snip='4' severity='error' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='present'/>"
+                      "<then seg='CC' el='CC01' op='notafter' vals='20151231'/></rule>"
+                      /* every BB, the <when>s as they stand then */
+                      "<rule id='c.each' snip='4' severity='error' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='present'/>"
+                      "<then seg='BB' el='BB01' op='notafter' vals='20151231' each='true'/></rule>"
+                      /* a date in a <when>, of a segment after the <then>'s */
+                      "<rule id='c.when' snip='4' severity='error' scope='L' msg='m'>"
+                      "<when seg='CC' el='CC01' op='notbefore' vals='20160101'/>"
+                      "<then seg='AA' el='AA02' op='eq' vals='X'/></rule>"
+                      /* the segment's own date */
+                      "<rule id='c.seg' snip='4' severity='error' scope='*' seg='BB' msg='m'>"
+                      "<when el='BB02' op='present'/>"
+                      "<then el='BB02' op='notbefore' vals='20151001'/></rule>"
+                      "</rules></guide>";
+    x12_spec *s = rule_spec(xml);
+    log_triggers = 1;
+    char *got = rule_findings(s, "AA*20150101*X~"            /* segment 4 */
+                                 "BB*20151231*20151001~"     /* 5: passes */
+                                 "BB*20160101*20150930~"     /* 6: c.each, c.seg */
+                                 "CC*20151201-20160105~"     /* 7: c.once (its last day) */
+                                 "CC*20150101~"              /* 8: the second: not read */
+                                 "AA*20160101*Y~"            /* 9: c.when (CC01 from 2016) */
+                                 "CC*20160101~"              /* 10: c.once */
+                                 "AA*20160101*X~"            /* 11 */
+                                 "BB*2015~"                  /* 12: no date: not compared */
+                                 "CC*20150101~");            /* 13: passes */
+    log_triggers = 0;
+    const char *want =
+        "X12_ERR_RULE error snip=4 loop=L segment=6 set=4 id=BB el=1.0 ik3= ik4= c.each "
+        "trigger=AA@2 el=1\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=6 set=4 id=BB el=2.0 ik3= ik4= c.seg\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=CC el=1.0 ik3= ik4= c.once "
+        "trigger=AA@2 el=1\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=10 set=8 id=CC el=1.0 ik3= ik4= c.once "
+        "trigger=AA@7 el=1\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=9 set=7 id=AA el=2.0 ik3= ik4= c.when "
+        "trigger=CC@8 el=1\n";
     check_findings(got, want);
     x12_spec_free(s);
 }
@@ -2127,6 +2209,7 @@ int main(void)
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_rule_differs),
         cmocka_unit_test(test_rule_dates),
+        cmocka_unit_test(test_rule_dates_own),
         cmocka_unit_test(test_rule_unique),
         cmocka_unit_test(test_rule_signs),
         cmocka_unit_test(test_rule_each),

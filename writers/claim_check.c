@@ -454,6 +454,42 @@ static void check_consistency(checker *k)
             problem(k, X12_ERR_CLAIM_DATE, "outside the statement period (DTP*434)",
                     "lines[%zu].service_date", i);
     }
+    /* 837I: the diagnoses' code set by the statement period's last day (an
+     * inpatient claim is coded by its discharge; any other spanning
+     * 2015-10-01 is split), the procedures' by their own dates (rules
+     * 837i.icd9-before-2015-10-01, .icd10-from-2015-10-01 and their
+     * procedure twins) */
+    if (cl->type == X12_CLAIM_INSTITUTIONAL && has_period && has(cl->principal_diagnosis.code)) {
+        if (icd9 && memcmp(sl, "20150930", 8) > 0)
+            problem(k, X12_ERR_CLAIM_DATE,
+                    "a statement period ending from 2015-10-01: ICD-10-CM codes (ABK), not ICD-9-CM",
+                    "principal_diagnosis.qualifier");
+        if (icd10 && memcmp(sl, "20151001", 8) < 0)
+            problem(k, X12_ERR_CLAIM_DATE,
+                    "a statement period ending before 2015-10-01: ICD-9-CM codes (BK), not "
+                    "ICD-10-CM",
+                    "principal_diagnosis.qualifier");
+    }
+    if (cl->type == X12_CLAIM_INSTITUTIONAL)
+        for (size_t i = 0; i <= cl->other_procedure_count; i++) {
+            const x12_claim_code *pc = i ? &cl->other_procedures[i - 1] : &cl->principal_procedure;
+            const char *f, *l, *pq = pc->qualifier;
+            if (!has(pc->code) || !span_of(pc->date, &f, &l))
+                continue;
+            int pcs9 = has(pq) && (!strcmp(pq, "BR") || !strcmp(pq, "BQ"));
+            int pcs10 = !has(pq) || !strcmp(pq, "BBR") || !strcmp(pq, "BBQ");
+            char path[48];
+            if (i)
+                snprintf(path, sizeof path, "other_procedures[%zu].date", i - 1);
+            if (pcs9 && memcmp(l, "20150930", 8) > 0)
+                problem(k, X12_ERR_CLAIM_DATE,
+                        "from 2015-10-01: ICD-10-PCS procedure codes (BBR, BBQ), not ICD-9-CM",
+                        "%s", i ? path : "principal_procedure.date");
+            if (pcs10 && memcmp(f, "20151001", 8) < 0)
+                problem(k, X12_ERR_CLAIM_DATE,
+                        "before 2015-10-01: ICD-9-CM procedure codes (BR, BQ), not ICD-10-PCS",
+                        "%s", i ? path : "principal_procedure.date");
+        }
     /* 005010X223A2 2300 DTP*096: the discharge hour on a final claim, not on
      * an interim bill (rule 837i.discharge-hour-final) */
     if (cl->type == X12_CLAIM_INSTITUTIONAL && has(cl->discharge_date) && has(cl->frequency_code) &&
