@@ -325,10 +325,14 @@ static int on_segment(void *ctx, const x12_segment *seg)
      * file's other sets are no concern of it (a set cut short ends at the
      * next envelope segment). */
     int kind = c->set_kind;
-    if (x12_slice_eq(seg->id, "SE")) {
+    /* (the ids compared below start with S, G, I or T: one test for the
+     * rest, not six calls) */
+    char c0 = seg->id.len ? seg->id.ptr[0] : 0;
+    int env = c0 == 'S' || c0 == 'G' || c0 == 'I' || c0 == 'T';
+    if (env && x12_slice_eq(seg->id, "SE")) {
         c->set_kind = -1;
-    } else if (x12_slice_eq(seg->id, "GE") || x12_slice_eq(seg->id, "GS") ||
-               x12_slice_eq(seg->id, "IEA") || x12_slice_eq(seg->id, "ISA")) {
+    } else if (env && (x12_slice_eq(seg->id, "GE") || x12_slice_eq(seg->id, "GS") ||
+                       x12_slice_eq(seg->id, "IEA") || x12_slice_eq(seg->id, "ISA"))) {
         kind = c->set_kind = -1;
     }
     if (c->cr && (kind < 0 || kind == 837) && x12_claim_reader_segment(c->cr, seg) == X12_ERR_NOMEM)
@@ -338,7 +342,7 @@ static int on_segment(void *ctx, const x12_segment *seg)
     if (c->sr && (kind < 0 || kind == 277) && x12_ack277_reader_segment(c->sr, seg) == X12_ERR_NOMEM)
         return 1;
     /* a received 999 (its sets) or TA1 (between ISA and GS) */
-    if (c->ar && (kind == 999 || x12_slice_eq(seg->id, "TA1")) &&
+    if (c->ar && (kind == 999 || (env && x12_slice_eq(seg->id, "TA1"))) &&
         x12_ack_reader_segment(c->ar, seg) != X12_OK)
         return 1;
     return 0;

@@ -79,6 +79,14 @@ static int on_segment(void *ctx, const x12_segment *seg)
 {
     info_ctx *c = ctx;
     x12_slice id = seg->id;
+    /* nearly every segment is none of those read here (ISA GS ST SE GE IEA
+     * TA1): one test, not a string compare for each */
+    char c0 = id.len ? id.ptr[0] : 0;
+    if (c0 != 'I' && c0 != 'G' && c0 != 'S' && c0 != 'T') {
+        if (c->text_set_open)
+            c->text_set_segs = seg->set_position;
+        return 0;
+    }
     if (c->text_set_open) {
         if (x12_slice_eq(id, "ST") || x12_slice_eq(id, "GE") || x12_slice_eq(id, "GS") ||
             x12_slice_eq(id, "IEA") || x12_slice_eq(id, "ISA"))
