@@ -182,7 +182,7 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
 void rules_loop_start(const spec_loop *lp, rule_fact *facts)
 {
     /* what is read before a condition is seen: the flag and the length */
-    for (size_t i = 0, n = (size_t)lp->nrules * RULE_MAX_CONDS; i < n; i++) {
+    for (uint32_t i = 0; i < lp->nfacts; i++) {
         facts[i].seen = 0;
         facts[i].len = 0;
     }
@@ -190,14 +190,9 @@ void rules_loop_start(const spec_loop *lp, rule_fact *facts)
 
 void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered)
 {
-    for (uint16_t i = 0; i < scope->nrules; i++) {
-        const spec_rule *r = scope->rules[i];
-        for (uint16_t j = 0; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
-            const rule_cond *c = &r->conds[j];
-            if (!c->seg[0] && c->loop && c->lp == entered)
-                facts[i * RULE_MAX_CONDS + j].seen = 1;
-        }
-    }
+    for (uint32_t i = 0; i < scope->nloopfacts; i++)
+        if (scope->loopfacts[i].lp == entered)
+            facts[scope->loopfacts[i].fact].seen = 1;
 }
 
 static x12_slice element_of(const x12_segment *seg, const rule_cond *c)
@@ -399,15 +394,15 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
          * segment came; one read on each occurrence whose first <when>'s
          * has not (pointers, differs, notafter, notbefore) */
         if (wt->kind < WATCH_UNIQUE &&
-            facts[wt->rule * RULE_MAX_CONDS + (wt->kind == WATCH_EACH ? 0 : wt->cond)].seen ==
+            facts[wt->fact0 + (wt->kind == WATCH_EACH ? 0 : wt->cond)].seen ==
                 (wt->kind == WATCH_FIRST))
             continue;
         const spec_rule *r = scope->rules[wt->rule];
         const rule_cond *c = &r->conds[wt->cond];
-        rule_fact *f = &facts[wt->rule * RULE_MAX_CONDS + wt->cond];
+        rule_fact *f = &facts[wt->fact0 + wt->cond];
         if (c->op == OP_POINTERS) {
             /* every occurrence, once the first <when>'s segment came */
-            const rule_fact *src = &facts[wt->rule * RULE_MAX_CONDS];
+            const rule_fact *src = &facts[wt->fact0];
             if (src->seen)
                 check_pointers(r, c, src, scope, seg, report, ctx);
             continue;
@@ -417,7 +412,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
             /* every occurrence, against the first <when>'s element (a value
              * longer than the fact keeps is not compared), once that <when>
              * holds; notafter and notbefore with vals= against that date */
-            const rule_fact *src = &facts[wt->rule * RULE_MAX_CONDS];
+            const rule_fact *src = &facts[wt->fact0];
             if (src->seen && src->len && !src->cut) {
                 if (c->op == OP_DIFFERS)
                     check_differs(r, c, src, scope, seg, report, ctx);
@@ -431,7 +426,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
             continue;
         }
         if (c->each) {
-            check_each(r, c, &facts[wt->rule * RULE_MAX_CONDS], scope, seg, report, ctx);
+            check_each(r, c, &facts[wt->fact0], scope, seg, report, ctx);
             continue;
         }
         if (f->seen)
@@ -466,7 +461,7 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
     for (uint16_t e = 0; e < scope->nend_rules; e++) {
         uint16_t i = scope->end_rules[e];
         const spec_rule *r = scope->rules[i];
-        const rule_fact *f = &facts[i * RULE_MAX_CONDS];
+        const rule_fact *f = &facts[r->fact0];
         int applies = 1;
         for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS && applies; j++) {
             const rule_cond *c = &r->conds[j];

@@ -1287,6 +1287,23 @@ static void attach_rules(loader *L, uint32_t from)
             return;
         nr[lp->nrules++] = r;
         lp->rules = nr;
+        /* its facts follow the scope's earlier rules' (at most RULE_MAX_CONDS
+         * each: load_rules) */
+        uint16_t nconds = (uint16_t)(r->nwhen + r->nthen);
+        r->fact0 = lp->nfacts;
+        lp->nfacts += nconds;
+        if (lp->nfacts > s->max_loop_facts)
+            s->max_loop_facts = lp->nfacts;
+        for (uint16_t j = 0; j < nconds; j++) {
+            const rule_cond *c = &r->conds[j];
+            if (c->seg[0] || !c->loop || !c->lp)
+                continue;
+            rule_loopfact *nl = grown(L, lp->loopfacts, lp->nloopfacts, 1, sizeof *nl);
+            if (!nl)
+                return;
+            nl[lp->nloopfacts++] = (rule_loopfact){c->lp, r->fact0 + j};
+            lp->loopfacts = nl;
+        }
         int at_end = 0;
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen; j++) {
             uint8_t op = r->conds[j].op;
@@ -1318,6 +1335,7 @@ static void attach_rules(loader *L, uint32_t from)
                                           r->conds[j].segkey,
                                           (uint16_t)(lp->nrules - 1),
                                           j,
+                                          r->fact0,
                                           !r->conds[j].keyval,
                                           op == OP_UNIQUE ? WATCH_UNIQUE
                                           : r->conds[j].each ? WATCH_EACH_THEN
@@ -1330,8 +1348,6 @@ static void attach_rules(loader *L, uint32_t from)
             if (!r->conds[j].seg[0] && r->conds[j].loop && r->conds[j].lp)
                 lp->rule_loops |= spec_loopbit(r->conds[j].lp);
         }
-        if (lp->nrules > s->max_loop_rules)
-            s->max_loop_rules = lp->nrules;
     }
     if (!L->failed)
         mark_rule_defs(s, s->root, 0);

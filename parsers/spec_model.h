@@ -142,6 +142,8 @@ typedef struct spec_rule {
     char ik3[4], ik4[4];
     rule_cond *conds;   /* the <when>s, then the <then>s */
     uint16_t nwhen, nthen;
+    uint32_t fact0;     /* a loop-scoped rule: where its conditions' facts start among
+                         * its scope's (spec_loop.nfacts), one per condition */
 } spec_rule;
 
 typedef struct spec_child {
@@ -168,9 +170,17 @@ typedef struct rule_watch {
                                  * then searches the placed one's keyvals) */
     uint32_t segkey;            /* the segment's spec_idkey */
     uint16_t rule, cond;        /* index into the scope's rules, and its condition */
+    uint32_t fact0;             /* that rule's fact0: its condition's fact is fact0 + cond */
     uint8_t any_def;            /* no keyval: any definition of lp with the id */
     uint8_t kind;               /* WATCH_* */
 } rule_watch;
+
+/* A condition of a loop-scoped rule that names a loop and no segment: the
+ * fact (an index among its scope's) it sets when that loop starts. */
+typedef struct rule_loopfact {
+    const struct spec_loop *lp;
+    uint32_t fact;
+} rule_loopfact;
 
 /* How a watched condition reads its segment: once (its first occurrence),
  * on each occurrence against the rule's first <when> (pointers, differs,
@@ -196,6 +206,10 @@ typedef struct spec_loop {
     const rule_watch *watch; /* the segment conditions of those rules, in their
                               * order (each definition lists its own: spec_seg.dw) */
     uint64_t rule_loops; /* spec_loopbit of every loop its rules' conditions name */
+    uint32_t nfacts;     /* its rules' conditions, the facts an instance keeps */
+    /* the conditions that name a loop alone: the fact set when it starts */
+    const struct rule_loopfact *loopfacts;
+    uint32_t nloopfacts;
     uint8_t has_unique; /* one of its rules has a unique <then> */
     /* The rules with a <then> decided when the instance ends (indexes into
      * rules): the others' are all checked as their segments come. */
@@ -258,7 +272,7 @@ struct x12_spec {
     uint32_t nseg_rules;
     uint64_t rule_segs_scoped; /* spec_keybit of every segment whose segment-scoped rules
                                 * include one scoped to a loop, not "*" */
-    uint16_t max_loop_rules; /* most rules scoped to one loop */
+    uint32_t max_loop_facts; /* most facts (rules' conditions) of one loop */
     uint8_t has_unique;      /* a loop-scoped rule has a unique <then> */
     char overlays[160]; /* ids of the overlays applied, for messages */
     x12_spec_stats stats;

@@ -310,6 +310,12 @@ static void fp_seg(fp *f, const spec_seg *s)
     fp_u(f, s->nels);
     fp_u(f, s->last_required);
     fp_u(f, s->nsyntax);
+    fp_u(f, s->ndw);
+    for (uint16_t i = 0; i < s->ndw; i++) {
+        fp_s(f, s->dw[i].scope->id);
+        for (uint16_t j = 0; j < s->dw[i].n; j++)
+            fp_u(f, s->dw[i].w[j]);
+    }
     for (uint16_t i = 0; i < s->nsyntax; i++)
         fp_bytes(f, &s->syntax[i], sizeof s->syntax[i]);
     for (uint16_t i = 0; i < s->nels; i++)
@@ -327,8 +333,16 @@ static void fp_loop(fp *f, const spec_loop *lp, int depth)
     fp_u(f, lp->pos);
     fp_s(f, lp->hlparent);
     fp_u(f, lp->nrules);
-    for (uint16_t i = 0; i < lp->nrules; i++)
+    for (uint16_t i = 0; i < lp->nrules; i++) {
         fp_s(f, lp->rules[i]->id);
+        fp_u(f, lp->rules[i]->fact0);
+    }
+    fp_u(f, lp->nfacts);
+    fp_u(f, lp->nloopfacts);
+    for (uint32_t i = 0; i < lp->nloopfacts; i++) {
+        fp_s(f, lp->loopfacts[i].lp->id);
+        fp_u(f, lp->loopfacts[i].fact);
+    }
     fp_u(f, lp->first_mask);
     for (uint32_t i = 0; i <= lp->first_mask; i++)
         fp_u(f, lp->first_hash[i]);
@@ -358,7 +372,7 @@ static uint64_t spec_fingerprint(const x12_spec *s)
     fp_s(&f, s->name);
     fp_s(&f, s->overlays);
     fp_bytes(&f, &s->stats, sizeof s->stats);
-    fp_u(&f, s->max_loop_rules);
+    fp_u(&f, s->max_loop_facts);
     fp_u(&f, s->nrules);
     for (uint32_t i = 0; i < s->nrules; i++) {
         const spec_rule *r = &s->rules[i];
