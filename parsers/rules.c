@@ -165,6 +165,7 @@ static int holds(const rule_cond *c, int seen, const char *v, size_t n)
                date_in_order(c->op, v, n, c->vals[0], strlen(c->vals[0]));
     case OP_POINTERS:
     case OP_DIFFERS:
+    case OP_SAME:
     case OP_UNIQUE:
         return 1; /* checked on each occurrence (rules_segment, rules_on_segment) */
     case OP_PATTERN:
@@ -245,14 +246,26 @@ static void check_pointers(const spec_rule *r, const rule_cond *c, const rule_fa
 
 /* `c`'s element in `seg`, when it holds a value, must not repeat the first
  * <when>'s (`src`): 005010X222A1 2400 SV105, the line's place of service, is
- * sent only when it differs from the claim's CLM05-1. */
+ * sent only when it differs from the claim's CLM05-1.  With op same it must
+ * repeat it. */
 static void check_differs(const spec_rule *r, const rule_cond *c, const rule_fact *src,
                           const spec_loop *scope, const x12_segment *seg, rule_report_fn report,
                           void *ctx)
 {
     x12_slice v = element_of(seg, c);
-    if (v.len != src->len || memcmp(v.ptr, src->val, v.len) != 0)
+    if (c->op == OP_SAME) {
+        /* its value, where it holds one, is the <when>'s, trailing spaces
+         * aside (005010X221A1 TRN04 and BPR11) */
+        size_t a = v.len, b = src->len;
+        while (a && v.ptr[a - 1] == ' ')
+            a--;
+        while (b && src->val[b - 1] == ' ')
+            b--;
+        if (!v.len || (a == b && !memcmp(v.ptr, src->val, a)))
+            return;
+    } else if (v.len != src->len || memcmp(v.ptr, src->val, v.len) != 0) {
         return;
+    }
     rule_pos at = {seg->byte_offset, seg->segment_index, seg->set_position, {0}};
     memcpy(at.id, c->seg, sizeof at.id);
     rule_trigger trig = {src->at, scope->id, r->conds[0].el_pos, r->conds[0].el_comp};
@@ -407,14 +420,14 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
                 check_pointers(r, c, src, scope, seg, report, ctx);
             continue;
         }
-        if (c->op == OP_DIFFERS ||
+        if (c->op == OP_DIFFERS || c->op == OP_SAME ||
             ((c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) && !c->nvals)) {
             /* every occurrence, against the first <when>'s element (a value
              * longer than the fact keeps is not compared), once that <when>
              * holds; notafter and notbefore with vals= against that date */
             const rule_fact *src = &facts[wt->fact0];
             if (src->seen && src->len && !src->cut) {
-                if (c->op == OP_DIFFERS)
+                if (c->op == OP_DIFFERS || c->op == OP_SAME)
                     check_differs(r, c, src, scope, seg, report, ctx);
                 else
                     check_order(r, c, src, scope, seg, report, ctx);

@@ -886,7 +886,7 @@ static void resolve_refs(loader *L, spec_loop *root, spec_loop *lp)
 static const char *const OPS[] = {"present",  "absent",  "eq",       "ne",         "in",
                                   "notin",    "date",    "daterange", "datetime",  "street",
                                   "pointers", "pattern", "differs",  "notpattern", "notafter",
-                                  "notbefore", "unique", "positive", "notnegative"};
+                                  "notbefore", "unique", "positive", "notnegative", "same"};
 
 /* "ID': OP" for a loader message about a rule's operator. */
 static const char *rule_op_id(const spec_rule *r, unsigned op, char *buf, size_t cap)
@@ -913,7 +913,7 @@ static int op_per_occurrence(const rule_cond *c)
 {
     if (c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE)
         return !c->nvals;
-    return c->op == OP_POINTERS || c->op == OP_DIFFERS || c->op == OP_UNIQUE;
+    return c->op == OP_POINTERS || c->op == OP_DIFFERS || c->op == OP_SAME || c->op == OP_UNIQUE;
 }
 
 static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond *c)
@@ -1034,13 +1034,16 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         /* pointers address the elements of the segment of the first <when>,
          * and differs compares with its element, within one instance of the
          * scope loop */
-        /* notafter and notbefore may compare with a date of their own */
+        /* notafter and notbefore may compare with a date of their own;
+         * differs and same compare with the first <when>'s value only */
         for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++) {
             const rule_cond *c = &r->conds[j];
             const char *d = c->nvals ? c->vals[0] : NULL;
-            if (d && (c->op == OP_DIFFERS || c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) &&
-                (c->op == OP_DIFFERS || c->nvals != 1 || strlen(d) != 8 ||
-                 strspn(d, "0123456789") != 8))
+            if (d && (c->op == OP_DIFFERS || c->op == OP_SAME))
+                fail(L, X12_ERR_SPEC, x, "rule '%s takes no vals=",
+                     rule_op_id(r, c->op, idop, sizeof idop));
+            else if (d && (c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) &&
+                     (c->nvals != 1 || strlen(d) != 8 || strspn(d, "0123456789") != 8))
                 fail(L, X12_ERR_SPEC, x, "rule '%s needs vals= of one CCYYMMDD date",
                      rule_op_id(r, c->op, idop, sizeof idop));
         }
@@ -1052,7 +1055,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
                          r->id);
                 r->conds[0].filled = 1;
             } else if (op_per_occurrence(&r->conds[j]) && r->conds[j].op != OP_UNIQUE) {
-                /* differs, and notafter and notbefore without a date of their own */
+                /* differs, same, and notafter and notbefore without a date of their own */
                 if (r->seg[0] || !r->nwhen || !r->conds[0].seg[0] || !r->conds[0].el_pos ||
                     !r->conds[j].seg[0] || !r->conds[j].el_pos)
                     fail(L, X12_ERR_SPEC, x, "rule '%s needs a <when> element first and an element",

@@ -172,7 +172,20 @@ static void test_malformed_specs(void **state)
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='o5' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
                     "<then seg='DMG' el='DMG02' op='differs' vals='20150101'/></rule></rules></guide>",
-                    "rule 'o5': differs needs vals= of one CCYYMMDD date", 2);
+                    "rule 'o5': differs takes no vals=", 2);
+    /* same: as differs */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='s1' scope='ST'><when seg='BPR' el='BPR11' op='present'/>"
+                    "<then seg='TRN' el='TRN04' op='same' vals='X'/></rule></rules></guide>",
+                    "rule 's1': same takes no vals=", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='s2' scope='ST'><when seg='BPR' op='present'/>"
+                    "<then seg='TRN' el='TRN04' op='same'/></rule></rules></guide>",
+                    "rule 's2': same needs a <when> element first", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='s3' scope='ST'><when seg='BPR' el='BPR11' op='same'/>"
+                    "<then seg='TRN' el='TRN04' op='present'/></rule></rules></guide>",
+                    "rule 's3': same is a <then>", 2);
     /* in a <when> too, where only one with a date of its own may be */
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='o7' scope='ST'><when seg='BHT' el='BHT04' op='notafter' "
@@ -1363,6 +1376,26 @@ static void test_rule_differs(void **state)
     x12_spec_free(s);
 }
 
+/* same: each occurrence's value, where it holds one, is the first <when>'s,
+ * trailing spaces aside (005010X221A1 TRN04 and BPR11). */
+static void test_rule_same(void **state)
+{
+    (void)state;
+    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
+                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
+                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
+                      "<seg id='SE' usage='R'/><rules>"
+                      "<rule id='s.t' snip='4' severity='error' scope='L' msg='m'>"
+                      "<when seg='AA' el='AA01' op='present'/>"
+                      "<then seg='BB' el='BB01' op='same'/></rule></rules></guide>";
+    x12_spec *s = rule_spec(xml);
+    char *got = rule_findings(s, "AA*X1~BB*X1~BB*X1  ~BB*X2~BB*~BB*X~" /* 4-9: BB at 7 and 9 */
+                                 "AA*Y1  ~BB*Y1~"                      /* 10-11: the when's spaces */
+                                 "AA*~BB*Z~");                         /* 12-13: no AA01 */
+    check_findings(got, "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=BB el=1.0 ik3= ik4= s.t\n"
+                        "X12_ERR_RULE error snip=4 loop=L segment=9 set=7 id=BB el=1.0 ik3= ik4= s.t\n");
+    x12_spec_free(s);
+}
 
 /* notafter and notbefore: each occurrence's date (D8, RD8, or a DT date and
  * time) against the first <when>'s, at its last and first day; values that
@@ -2208,6 +2241,7 @@ int main(void)
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_rule_differs),
+        cmocka_unit_test(test_rule_same),
         cmocka_unit_test(test_rule_dates),
         cmocka_unit_test(test_rule_dates_own),
         cmocka_unit_test(test_rule_unique),
