@@ -402,7 +402,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
     /* only the conditions that look for this definition (found at load:
      * its id, in the loop it was placed in, its keyval) */
     for (uint16_t i = 0; i < dw->n; i++) {
-        const rule_watch *wt = &scope->watch[dw->w[i]];
+        const rule_watch *wt = &dw->w[i];
         /* what decides without the rule: a condition read once whose
          * segment came; one read on each occurrence whose first <when>'s
          * has not (pointers, differs, notafter, notbefore) */
@@ -410,8 +410,8 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
             facts[wt->fact0 + (wt->kind == WATCH_EACH ? 0 : wt->cond)].seen ==
                 (wt->kind == WATCH_FIRST))
             continue;
-        const spec_rule *r = scope->rules[wt->rule];
-        const rule_cond *c = &r->conds[wt->cond];
+        const spec_rule *r = wt->r;
+        const rule_cond *c = wt->c;
         rule_fact *f = &facts[wt->fact0 + wt->cond];
         if (c->op == OP_POINTERS) {
             /* every occurrence, once the first <when>'s segment came */

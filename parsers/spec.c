@@ -1212,14 +1212,14 @@ static void def_watches(loader *L, spec_loop *scope, int depth)
             }
             spec_defwatch *dg = (spec_defwatch *)&d->dw[g];
             uint16_t j = 0;
-            while (j < dg->n && dg->w[j] != w)
+            while (j < dg->n && (dg->w[j].rule != wt->rule || dg->w[j].cond != wt->cond))
                 j++;
             if (j < dg->n)
                 continue; /* (this scope reached again) */
-            uint16_t *nw = grown(L, dg->w, dg->n, 1, sizeof *nw);
+            rule_watch *nw = grown(L, dg->w, dg->n, 1, sizeof *nw);
             if (!nw)
                 return;
-            nw[dg->n++] = w; /* in the watch list's order */
+            nw[dg->n++] = *wt; /* in the watch list's order */
             dg->w = nw;
         }
     }
@@ -1333,7 +1333,9 @@ static void attach_rules(loader *L, uint32_t from)
                 if (r->conds[j].segkey) {
                     uint16_t at = lp->nwatch++; /* in the spec's order */
                     uint8_t op = r->conds[j].op;
-                    nw[at] = (rule_watch){r->conds[j].lp,
+                    nw[at] = (rule_watch){r,
+                                          &r->conds[j],
+                                          r->conds[j].lp,
                                           watch_def(&r->conds[j]),
                                           r->conds[j].segkey,
                                           (uint16_t)(lp->nrules - 1),

@@ -65,7 +65,7 @@ struct spec_loop;
  * walker reads no watch that is not for the placed definition. */
 typedef struct spec_defwatch {
     const struct spec_loop *scope;
-    const uint16_t *w; /* indexes into scope->watch, in its order */
+    const struct rule_watch *w; /* copies of those of scope->watch, in its order */
     uint16_t n;
 } spec_defwatch;
 
@@ -163,6 +163,8 @@ enum { SPEC_OV_USAGE = 1, SPEC_OV_REPEAT = 2 };
 /* A condition of a loop-scoped rule that names a segment: what the walker
  * looks for in each segment placed inside the rule's scope (rules.c). */
 typedef struct rule_watch {
+    const spec_rule *r;         /* the rule (scope->rules[rule]) */
+    const rule_cond *c;         /* and its condition (r->conds + cond) */
     const struct spec_loop *lp; /* the loop the segment must be placed in */
     const spec_seg *def;        /* the one definition in lp the condition's keyval
                                  * names, compared with the placed one; NULL when

@@ -729,8 +729,8 @@ static void rules_see(x12_walker *w, const spec_loop *in, const spec_seg *def, c
         for (int i = 0; i < w->depth; i++) /* outer scopes first */
             for (uint16_t g = 0; g < def->ndw; g++)
                 if (w->frames[i].lp == def->dw[g].scope)
-                rules_segment(w->frames[i].lp, w->frames[i].facts, &w->frames[i].uniq,
-                              &def->dw[g], def, seg, rule_finding, w);
+                    rules_segment(w->frames[i].lp, w->frames[i].facts, &w->frames[i].uniq,
+                                  &def->dw[g], def, seg, rule_finding, w);
     uint64_t bit = spec_keybit(def->idkey);
     /* (a known segment whose rules all have scope "*": nothing to do) */
     if (def->seg_rule_at >= 0 && (!w->memo_hit || (w->cur->spec->rule_segs_scoped & bit))) {

@@ -314,7 +314,7 @@ static void fp_seg(fp *f, const spec_seg *s)
     for (uint16_t i = 0; i < s->ndw; i++) {
         fp_s(f, s->dw[i].scope->id);
         for (uint16_t j = 0; j < s->dw[i].n; j++)
-            fp_u(f, s->dw[i].w[j]);
+            fp_u(f, (uint64_t)s->dw[i].w[j].rule << 16 | s->dw[i].w[j].cond);
     }
     for (uint16_t i = 0; i < s->nsyntax; i++)
         fp_bytes(f, &s->syntax[i], sizeof s->syntax[i]);
