@@ -342,6 +342,34 @@ static void test_situational_trigger(void **state)
             fail_msg("999 of %s does not validate: %s", f, why);
         sb_free(&p);
     }
+    /* 837d.icd9-before-2015-10-01: the claim's date of service, before the HI that
+     * makes the rule apply (decided when the claim ends), and a line's (each=, as it
+     * comes): both name that HI's code list qualifier as the trigger */
+    {
+        const char *f = FIX "validate/n_837d_icd_version.x12";
+        strbuf p = ack_of(f, X12_ACK_999, 1, NULL, NULL);
+        unsigned dtp1 = set_position_of(f, "DTP*472*D8*20160112", 0);
+        unsigned hi1 = set_position_of(f, "HI*BK:5210", 0);
+        unsigned dtp2 = set_position_of(f, "DTP*472*D8*20151002", 0);
+        unsigned hi2 = set_position_of(f, "HI*BK:5210", dtp2);
+        assert_true(dtp1 < hi1 && hi1 < hi2 && hi2 < dtp2);
+        char want[2][200];
+        snprintf(want[0], sizeof want[0],
+                 "\nIK3*DTP*%u*2300*8~\nCTX*SITUATIONAL TRIGGER*HI*%u*2300*1:1~\nCTX*CLM01:DNT1~"
+                 "\nIK4*3*1251*I12~",
+                 dtp1, hi1);
+        snprintf(want[1], sizeof want[1],
+                 "\nIK3*DTP*%u*2400*8~\nCTX*SITUATIONAL TRIGGER*HI*%u*2300*1:1~\nCTX*CLM01:DNT2~"
+                 "\nIK4*3*1251*I12~",
+                 dtp2, hi2);
+        for (int k = 0; k < 2; k++)
+            if (!strstr(p.p, want[k]))
+                fail_msg("wanted %s in\n%s", want[k] + 1, p.p);
+        char why[200];
+        if (validate_errors(p.p, p.len, why, sizeof why) != 0)
+            fail_msg("999 of %s does not validate: %s", f, why);
+        sb_free(&p);
+    }
     /* a rule whose condition and error are the same segment has no trigger CTX */
     strbuf b = ack_of(FIX "validate/n_837p_rd8_backwards.x12", X12_ACK_999, 1, NULL, NULL);
     assert_null(strstr(b.p, "SITUATIONAL TRIGGER"));
