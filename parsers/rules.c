@@ -405,7 +405,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
         const rule_watch *wt = &dw->w[i];
         /* what decides without the rule: a condition read once whose
          * segment came; one read on each occurrence whose first <when>'s
-         * has not (pointers, differs, notafter, notbefore) */
+         * has not (pointers, differs, same, notafter, notbefore) */
         if (wt->kind < WATCH_UNIQUE &&
             facts[wt->fact0 + (wt->kind == WATCH_EACH ? 0 : wt->cond)].seen ==
                 (wt->kind == WATCH_FIRST))
@@ -424,7 +424,7 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
             ((c->op == OP_NOTAFTER || c->op == OP_NOTBEFORE) && !c->nvals)) {
             /* every occurrence, against the first <when>'s element (a value
              * longer than the fact keeps is not compared), once that <when>
-             * holds; notafter and notbefore with vals= against that date */
+             * holds (notafter and notbefore with vals= are read once) */
             const rule_fact *src = &facts[wt->fact0];
             if (src->seen && src->len && !src->cut) {
                 if (c->op == OP_DIFFERS || c->op == OP_SAME)

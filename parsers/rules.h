@@ -54,9 +54,9 @@ void rules_loop_start(const spec_loop *lp, rule_fact *facts);
 void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered);
 /* A segment placed as spec segment `def` inside an open instance of `scope`
  * (whose unique values are `uniq`): the watches of `scope` it answers, `dw`
- * (one of def->dw).  Conditions checked
- * on every occurrence (pointers, differs, notafter, notbefore, unique) are
- * reported at once. */
+ * (one of def->dw).  Conditions checked on every occurrence (pointers,
+ * differs, same, unique, notafter and notbefore without a date of their own,
+ * and <then>s with each=) are reported at once. */
 void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
                    const spec_defwatch *dw, const spec_seg *def, const x12_segment *seg,
                    rule_report_fn report, void *ctx);

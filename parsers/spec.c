@@ -1170,18 +1170,18 @@ static void mark_rule_defs(x12_spec *s, spec_loop *lp, int depth)
     }
 }
 
-/* Does watch `wt` of `scope` take a segment placed as `d`?  What
+/* Does watch `wt` take a segment placed as `d`?  What
  * rules_segment asked of every placed segment until it was found here:
  * d's id, d one of the watch's loop's segments, and the definition the
  * watch names, or one whose qualifiers hold the condition's keyval. */
-static int watch_takes(const spec_loop *scope, const rule_watch *wt, const spec_seg *d)
+static int watch_takes(const rule_watch *wt, const spec_seg *d)
 {
     if (d->idkey != wt->segkey)
         return 0;
     if (wt->def || wt->any_def)
         return !wt->def || wt->def == d;
-    const rule_cond *c = &scope->rules[wt->rule]->conds[wt->cond];
-    return d->keyvals && spec_codes_has(d->keyvals, d->nkeyvals, c->keyval, strlen(c->keyval));
+    const char *kv = wt->c->keyval;
+    return d->keyvals && spec_codes_has(d->keyvals, d->nkeyvals, kv, strlen(kv));
 }
 
 /* For each watch of `scope`, the definitions that answer it get it in
@@ -1197,7 +1197,7 @@ static void def_watches(loader *L, spec_loop *scope, int depth)
             continue;
         for (uint32_t i = 0; i < wt->lp->nkids && !L->failed; i++) {
             const spec_child *k = &wt->lp->kids[i];
-            if (k->is_loop || !watch_takes(scope, wt, k->seg))
+            if (k->is_loop || !watch_takes(wt, k->seg))
                 continue;
             spec_seg *d = k->seg;
             uint16_t g = 0;

@@ -186,7 +186,8 @@ typedef struct rule_loopfact {
 
 /* How a watched condition reads its segment: once (its first occurrence),
  * on each occurrence against the rule's first <when> (pointers, differs,
- * notafter, notbefore), each value against the earlier ones (unique), or on
+ * same, notafter and notbefore without vals=), each value against the
+ * earlier ones (unique), or on
  * each occurrence against all the <when>s so far (a <then> with each=). */
 enum { WATCH_FIRST, WATCH_EACH, WATCH_UNIQUE, WATCH_EACH_THEN };
 

@@ -487,7 +487,8 @@ static int prepare(x12_walker *w, loaded *L)
         return -1;
     L->nids = 0;
     scan_spec(L->spec->root, L, 0, 0);
-    size_t rw = L->spec->max_loop_facts;
+    size_t rw = L->spec->max_loop_facts ? L->spec->max_loop_facts : 1; /* (a rule may have
+                                                                        * no condition) */
     if (rw > w->rule_width) {
         rule_fact *np = x12__realloc(w->alloc, w->rule_pool, (size_t)MAX_DEPTH * rw * sizeof *np);
         if (!np)

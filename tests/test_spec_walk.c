@@ -1376,6 +1376,20 @@ static void test_rule_differs(void **state)
     x12_spec_free(s);
 }
 
+/* A rule without a condition (nothing to hold) is loaded and never reported;
+ * its scope keeps no fact. */
+static void test_rule_empty(void **state)
+{
+    (void)state;
+    x12_spec *s = rule_spec("<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
+                            "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/></loop>"
+                            "<seg id='SE' usage='R'/><rules>"
+                            "<rule id='z' snip='4' severity='error' scope='L' msg='m'/>"
+                            "</rules></guide>");
+    check_findings(rule_findings(s, "AA~AA*1~"), "");
+    x12_spec_free(s);
+}
+
 /* same: each occurrence's value, where it holds one, is the first <when>'s,
  * trailing spaces aside (005010X221A1 TRN04 and BPR11). */
 static void test_rule_same(void **state)
@@ -2241,6 +2255,7 @@ int main(void)
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_rule_differs),
+        cmocka_unit_test(test_rule_empty),
         cmocka_unit_test(test_rule_same),
         cmocka_unit_test(test_rule_dates),
         cmocka_unit_test(test_rule_dates_own),
