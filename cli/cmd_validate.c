@@ -212,6 +212,7 @@ static void on_error(void *ctx, const x12_error *e)
 static const char HELP[] =
     "usage: x12 validate [--json] [--summary] [--nearest-guide] [--spec OVERLAY]... [options]\n"
     "                    [FILE|-]...\n"
+    "       x12 validate --rules GUIDE [--json] [--spec OVERLAY]...\n"
     "Reports every finding as the file is read: X12 syntax and envelopes (SNIP 1), and\n"
     "the implementation guide's loops, segments and elements (SNIP 2: usage, repeats,\n"
     "lengths, data types, code values, syntax notes), and balancing in integer cents\n"
@@ -227,12 +228,17 @@ static const char HELP[] =
     "occurs; with --json, one object per file.\n"
     "--spec OVERLAY applies a trading partner's companion guide (docs/specs.md\n"
     "\"Overlays\"): tighter usage, codes and lengths, and its rules (SNIP 7).\n"
+    "--rules GUIDE reads no file: it lists the situational rules x12 validate checks in\n"
+    "GUIDE (005010X222A1, ...), an overlay's after them when --spec gives one for it:\n"
+    "id, severity, SNIP type, scope (and segment), 999 code, message and source; with\n"
+    "--json one object per rule.\n"
     "Exit status: 0 no errors, 1 errors were found, 2 usage or I/O error.\n\n";
 
 
 typedef struct vopts {
     int json, summary;
     int nearest; /* --nearest-guide */
+    const char *rules; /* --rules GUIDE */
     int nspecs;
     x12_spec *specs[CLI_MAX_OVERLAID];
 } vopts;
@@ -254,6 +260,14 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
         vo->summary = 1;
         return 1;
     }
+    if (strcmp(a, "--rules") == 0) {
+        if (*i + 1 >= argc) {
+            fprintf(stderr, "x12 validate: --rules needs a guide id (005010X222A1, ...)\n");
+            return -1;
+        }
+        vo->rules = argv[++*i];
+        return 1;
+    }
     if (strcmp(a, "--spec") != 0)
         return 0;
     if (*i + 1 >= argc) {
@@ -261,6 +275,66 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
         return -1;
     }
     return cli_overlay_add("validate", vo->specs, &vo->nspecs, argv[++*i], NULL) == 0 ? 1 : -1;
+}
+
+/* --rules GUIDE: the rules of the guide (overlaid when `specs` has it), one
+ * per line or one JSON object each.  Exit status 0, or 2 for an unknown guide. */
+static int list_rules(const char *guide, x12_spec **specs, int nspecs, int json)
+{
+    x12_spec *own = NULL;
+    const x12_spec *s = NULL;
+    for (int k = 0; k < nspecs && !s; k++)
+        if (!strcmp(x12_spec_guide_id(specs[k]), guide))
+            s = specs[k];
+    if (!s) {
+        x12_error err;
+        s = own = x12_spec_load_builtin(guide, &err);
+        if (!s || !x12_spec_transaction(s)) {
+            fprintf(stderr, "x12 validate: --rules: no guide '%s' (x12kit has:", guide);
+            for (const char *const *id = x12_spec_builtin_ids(); *id; id++)
+                fprintf(stderr, " %s", *id);
+            fprintf(stderr, ")\n");
+            x12_spec_free(own);
+            return EXIT_USAGE;
+        }
+    }
+    size_t n = x12_spec_rule_count(s);
+    for (size_t i = 0; i < n; i++) {
+        x12_spec_rule_info r;
+        if (x12_spec_rule_at(s, i, &r) != X12_OK)
+            break;
+        const char *sev = r.severity < 3 ? SEV[r.severity] : "?";
+        if (json) {
+            json_t *o = json_object();
+            json_object_set_new(o, "guide", json_string(x12_spec_guide_id(s)));
+            json_object_set_new(o, "id", json_string(r.id));
+            json_object_set_new(o, "severity", json_string(sev));
+            json_object_set_new(o, "snip", json_integer(r.snip));
+            json_object_set_new(o, "scope", json_string(r.scope));
+            json_object_set_new(o, "segment", json_string(r.segment));
+            json_object_set_new(o, "ik3", json_string(r.ik3));
+            json_object_set_new(o, "ik4", json_string(r.ik4));
+            json_object_set_new(o, "message", json_string(r.message));
+            json_object_set_new(o, "source", json_string(r.source));
+            put_json(o);
+            continue;
+        }
+        printf("%s: %s, SNIP %u, %s %s%s%s%s%s%s%s\n  %s\n", r.id, sev, r.snip,
+               strcmp(r.scope, "*") ? "loop" : "scope", r.scope, r.segment[0] ? ", segment " : "",
+               r.segment, r.ik3[0] ? ", IK304 " : "", r.ik3, r.ik4[0] ? ", IK403 " : "", r.ik4,
+               r.message);
+        if (r.source[0])
+            printf("  source: %s\n", r.source);
+    }
+    if (!json)
+        printf("%s: %zu rule%s%s%s\n", x12_spec_guide_id(s), n, n == 1 ? "" : "s",
+               x12_spec_overlays(s)[0] ? ", with " : "", x12_spec_overlays(s));
+    x12_spec_free(own);
+    if (fflush(stdout) != 0) {
+        perror("x12 validate: write");
+        return EXIT_USAGE;
+    }
+    return EXIT_FINE;
 }
 
 int cmd_validate(int argc, char **argv)
@@ -277,6 +351,17 @@ int cmd_validate(int argc, char **argv)
     const char **files = args.files;
     int nfiles = args.nfiles, json = vo.json, nspecs = vo.nspecs;
     x12_spec **specs = vo.specs;
+    if (vo.rules) {
+        int st = EXIT_USAGE;
+        if (nfiles == 1 && !strcmp(files[0], "-") && !vo.summary)
+            st = list_rules(vo.rules, specs, nspecs, json);
+        else
+            fprintf(stderr, "x12 validate: --rules reads no file and has no --summary\n");
+        cli_args_free(&args);
+        for (int k = 0; k < nspecs; k++)
+            x12_spec_free(specs[k]);
+        return st;
+    }
     x12_reader_options o;
     cli_reader_options(&args.common, &o);
     int status = EXIT_FINE;

@@ -990,6 +990,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
         char idop[64];
         r->id = attr(L, x, "id");
         r->msg = attr(L, x, "msg");
+        r->src = attr(L, x, "src");
         r->scope = attr(L, x, "scope");
         char *seg = attr(L, x, "seg");
         if (seg && strlen(seg) >= 2 && strlen(seg) <= 3) {
@@ -1682,6 +1683,28 @@ const char *x12_spec_name(const x12_spec *s)
 void x12_spec_get_stats(const x12_spec *s, x12_spec_stats *out)
 {
     *out = s->stats;
+}
+
+size_t x12_spec_rule_count(const x12_spec *s)
+{
+    return s ? s->nrules : 0;
+}
+
+x12_status x12_spec_rule_at(const x12_spec *s, size_t i, x12_spec_rule_info *out)
+{
+    if (!s || !out || i >= s->nrules)
+        return X12_ERR_USAGE;
+    const spec_rule *r = &s->rules[i];
+    out->id = r->id ? r->id : "";
+    out->scope = r->scope ? r->scope : "";
+    out->segment = r->seg;
+    out->severity = r->severity;
+    out->snip = r->snip;
+    out->ik3 = r->ik3;
+    out->ik4 = r->ik4;
+    out->message = r->msg ? r->msg : "";
+    out->source = r->src ? r->src : "";
+    return X12_OK;
 }
 
 void x12_spec_free(x12_spec *s)

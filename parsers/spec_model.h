@@ -132,7 +132,7 @@ typedef struct rule_cond {
 } rule_cond;
 
 typedef struct spec_rule {
-    const char *id, *msg, *scope;
+    const char *id, *msg, *scope, *src;
     const struct spec_loop *scope_lp; /* a segment-scoped rule's scope loop, resolved
                                        * when attached; NULL for "*" or none */
     char seg[4];        /* segment-scoped rule: evaluated on each such segment */

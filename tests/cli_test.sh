@@ -219,6 +219,29 @@ python3 -c 'import json,sys
 d=json.load(open(sys.argv[1]))
 assert len(d["kinds"])==256 and d["errors"]==300 and sum(k["count"] for k in d["kinds"])==300, d
 assert {"count":45,"what":"(other kinds)"} in d["kinds"]' "$T/out" && ok || bad "validate --summary past 256 kinds"
+# --rules GUIDE: the guide's rules, as many as the library lists, an overlay's after them
+expect_rc 0 "$X12" validate --rules 005010X223A2
+has "$T/out" "837i.icd9-before-2015-10-01: error, SNIP 5, loop 2300, IK403 I12"
+has "$T/out" "837i.units-positive: error, SNIP 4, scope *, segment SV2, IK403 I12"
+has "$T/out" "  source: 45 CFR 162.1002"
+n=$(grep -c '^[^ ].*: .*SNIP' "$T/out")
+has "$T/out" "005010X223A2: $n rules"
+expect_rc 0 "$X12" validate --rules 005010X221A1 --json
+python3 -c 'import json,sys
+rows=[json.loads(l) for l in open(sys.argv[1])]
+ids=[r["id"] for r in rows]
+assert "835.trn04-same-as-bpr11" in ids and len(ids)==len(set(ids)), ids
+r=rows[ids.index("835.trn04-same-as-bpr11")]
+assert r["guide"]=="005010X221A1" and r["scope"]=="ST" and r["segment"]=="" and r["severity"]=="error" and r["snip"]==4 and r["ik4"]=="I12" and "RFI 2041" in r["source"], r' "$T/out" && ok || bad "validate --rules --json"
+expect_rc 0 "$X12" validate --rules 005010X222A1 --spec "$SRC/fixtures/overlays/example-companion.xml"
+has "$T/out" "example.inpatient-lines-no-place-of-service: error, SNIP 7, loop 2300, IK403 I10"
+has "$T/out" "rules, with example-companion"
+expect_rc 2 "$X12" validate --rules 005010X999
+has "$T/err" "no guide '005010X999' (x12kit has: "
+expect_rc 2 "$X12" validate --rules 005010X222A1 "$V/y_837p_generated.x12"
+has "$T/err" "--rules reads no file"
+expect_rc 2 "$X12" validate --rules
+has "$T/err" "--rules needs a guide id"
 expect_rc 0 "$X12" validate "$C/lfh-x12__demo.837"
 has "$T/out" "no implementation guide for this transaction set: envelope checks only (ST01 837 with guide '005010X222A2' (from ST03); nearest guide: 005010X222A1) [info"
 # --nearest-guide: a version neighbour is checked against the guide x12kit has,

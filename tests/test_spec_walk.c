@@ -1376,6 +1376,47 @@ static void test_rule_differs(void **state)
     x12_spec_free(s);
 }
 
+/* The rules of a guide as x12_spec_rule_at() lists them: every one, with its
+ * scope, segment, severity, SNIP type, 999 codes, message and source. */
+static void test_spec_rule_list(void **state)
+{
+    (void)state;
+    x12_error err;
+    x12_spec *s = x12_spec_load_builtin("005010X223A2", &err);
+    assert_non_null(s);
+    x12_spec_stats st;
+    x12_spec_get_stats(s, &st);
+    assert_int_equal(x12_spec_rule_count(s), st.rules);
+    int loop_rule = 0, seg_rule = 0;
+    for (size_t i = 0; i < x12_spec_rule_count(s); i++) {
+        x12_spec_rule_info r;
+        assert_int_equal(x12_spec_rule_at(s, i, &r), X12_OK);
+        assert_true(r.id[0] && r.message[0] && r.scope[0]);
+        if (!strcmp(r.id, "837i.icd9-before-2015-10-01")) {
+            loop_rule = 1;
+            assert_string_equal(r.scope, "2300");
+            assert_string_equal(r.segment, "");
+            assert_int_equal(r.severity, X12_SEV_ERROR);
+            assert_int_equal(r.snip, 5);
+            assert_string_equal(r.ik3, "");
+            assert_string_equal(r.ik4, "I12");
+            assert_non_null(strstr(r.message, "ICD-9-CM"));
+            assert_non_null(strstr(r.source, "45 CFR 162.1002"));
+        }
+        if (!strcmp(r.id, "837i.units-positive")) {
+            seg_rule = 1;
+            assert_string_equal(r.scope, "*");
+            assert_string_equal(r.segment, "SV2");
+        }
+    }
+    assert_true(loop_rule && seg_rule);
+    x12_spec_rule_info r;
+    assert_int_equal(x12_spec_rule_at(s, st.rules, &r), X12_ERR_USAGE);
+    assert_int_equal(x12_spec_rule_at(NULL, 0, &r), X12_ERR_USAGE);
+    assert_int_equal(x12_spec_rule_count(NULL), 0);
+    x12_spec_free(s);
+}
+
 /* A rule without a condition (nothing to hold) is loaded and never reported;
  * its scope keeps no fact. */
 static void test_rule_empty(void **state)
@@ -1829,6 +1870,15 @@ static void test_overlays(void **state)
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
         assert_int_equal(ms.rules, base.rules + 3);
+        /* listed after the guide's own, in the overlay's order */
+        assert_int_equal(x12_spec_rule_count(m), ms.rules);
+        x12_spec_rule_info ri;
+        assert_int_equal(x12_spec_rule_at(m, base.rules, &ri), X12_OK);
+        assert_string_equal(ri.id, "example.subscriber-dob");
+        assert_int_equal(x12_spec_rule_at(m, ms.rules - 1, &ri), X12_OK);
+        assert_string_equal(ri.id, "example.inpatient-lines-no-place-of-service");
+        assert_int_equal(ri.snip, 7);
+        assert_int_equal(x12_spec_rule_at(m, ms.rules, &ri), X12_ERR_USAGE);
         x12_spec_free(m);
         /* applied from memory to a guide loaded apart: the same */
         m = x12_spec_load_builtin("005010X222A1", &err);
@@ -2255,6 +2305,7 @@ int main(void)
         cmocka_unit_test(test_validate_fixtures),
         cmocka_unit_test(test_nesting_limit),
         cmocka_unit_test(test_rule_differs),
+        cmocka_unit_test(test_spec_rule_list),
         cmocka_unit_test(test_rule_empty),
         cmocka_unit_test(test_rule_same),
         cmocka_unit_test(test_rule_dates),

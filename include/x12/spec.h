@@ -47,6 +47,26 @@ typedef struct x12_spec_stats {
 } x12_spec_stats;
 X12_API void x12_spec_get_stats(const x12_spec *s, x12_spec_stats *out);
 
+/* One situational rule of a spec (docs/specs.md "Rules"), as listed by
+ * x12_spec_rule_at(): the guide's own rules in their order, then those of
+ * each overlay applied.  The strings live as long as the spec. */
+typedef struct x12_spec_rule_info {
+    const char *id;       /* "837p.icd9-before-2015-10-01" */
+    const char *scope;    /* the loop it is evaluated in ("2300", "ST"), or "*" */
+    const char *segment;  /* the segment a segment-scoped rule reads ("SV1"), else "" */
+    unsigned severity;    /* an x12_severity (walk.h): 0 error, 1 warning, 2 info */
+    unsigned snip;        /* the SNIP type of its findings: 4, 5, 7 (an overlay's) */
+    const char *ik3, *ik4; /* the 999 IK304 / IK403 code its findings carry, "" none */
+    const char *message;  /* what its finding says */
+    const char *source;   /* where the rule comes from (its src=), "" when not given */
+} x12_spec_rule_info;
+
+/* How many rules `s` has. */
+X12_API size_t x12_spec_rule_count(const x12_spec *s);
+
+/* Rule `i` (0 ... count - 1) of `s` in `*out`; X12_ERR_USAGE past the end. */
+X12_API x12_status x12_spec_rule_at(const x12_spec *s, size_t i, x12_spec_rule_info *out);
+
 /* Applies a companion-guide overlay (docs/specs.md "Overlays") to `s`.  An
  * overlay only narrows the guide; one that widens it, names a loop, segment
  * or element the guide lacks, or is for another guide gives X12_ERR_SPEC with
