@@ -290,7 +290,10 @@ static int list_rules(const char *guide, x12_spec **specs, int nspecs, int json)
         x12_error err;
         s = own = x12_spec_load_builtin(guide, &err);
         if (!s || !x12_spec_transaction(s)) {
-            fprintf(stderr, "x12 validate: --rules: no guide '%s' (x12kit has:", guide);
+            /* (no such guide; else no memory) */
+            fprintf(stderr, "x12 validate: --rules: %s '%s' (x12kit has:",
+                    s || err.code == X12_ERR_USAGE ? "no guide" : x12_status_message(err.code),
+                    guide);
             for (const char *const *id = x12_spec_builtin_ids(); *id; id++)
                 fprintf(stderr, " %s", *id);
             fprintf(stderr, ")\n");
