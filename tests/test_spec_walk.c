@@ -1318,6 +1318,21 @@ static x12_spec *rule_spec(const char *xml)
     return s;
 }
 
+/* rule_spec() of the guide TEST-R most rule tests use: ST, the segments
+ * `head`, a loop L of AA and the segments `loop`, SE, and the rules `rules`. */
+static x12_spec *rule_guide(const char *head, const char *loop, const char *rules)
+{
+    strbuf xml = {0};
+    sb_printf(&xml,
+              "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>%s"
+              "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>%s</loop>"
+              "<seg id='SE' usage='R'/><rules>%s</rules></guide>",
+              head, loop, rules);
+    x12_spec *s = rule_spec(xml.p);
+    sb_free(&xml);
+    return s;
+}
+
 /* Walks `body` (the segments between ST and SE) under guide `s` (id
  * TEST-R) with the rules only; returns the findings (the caller frees). */
 static char *rule_findings(x12_spec *s, const char *body)
@@ -1355,14 +1370,10 @@ static void check_findings(char *got, const char *want)
 static void test_rule_differs(void **state)
 {
     (void)state;
-    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
-                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
-                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
-                      "<seg id='SE' usage='R'/><rules>"
-                      "<rule id='d.t' snip='4' severity='warning' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='BB' el='BB01' op='differs'/></rule></rules></guide>";
-    x12_spec *s = rule_spec(xml);
+    x12_spec *s = rule_guide("", "<seg id='BB' usage='S' maxuse='9'/>",
+                             "<rule id='d.t' snip='4' severity='warning' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA01' op='present'/>"
+                             "<then seg='BB' el='BB01' op='differs'/></rule>");
     const char *forty = "0123456789012345678901234567890123456789";
     strbuf body = {0};
     sb_printf(&body, "AA*11~BB*11~BB*22~BB*11~" /* segments 4-7: BB at 5 and 7 repeat it */
@@ -1422,11 +1433,8 @@ static void test_spec_rule_list(void **state)
 static void test_rule_empty(void **state)
 {
     (void)state;
-    x12_spec *s = rule_spec("<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
-                            "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/></loop>"
-                            "<seg id='SE' usage='R'/><rules>"
-                            "<rule id='z' snip='4' severity='error' scope='L' msg='m'/>"
-                            "</rules></guide>");
+    x12_spec *s = rule_guide("", "",
+                             "<rule id='z' snip='4' severity='error' scope='L' msg='m'/>");
     check_findings(rule_findings(s, "AA~AA*1~"), "");
     x12_spec_free(s);
 }
@@ -1436,14 +1444,10 @@ static void test_rule_empty(void **state)
 static void test_rule_same(void **state)
 {
     (void)state;
-    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
-                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
-                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
-                      "<seg id='SE' usage='R'/><rules>"
-                      "<rule id='s.t' snip='4' severity='error' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='BB' el='BB01' op='same'/></rule></rules></guide>";
-    x12_spec *s = rule_spec(xml);
+    x12_spec *s = rule_guide("", "<seg id='BB' usage='S' maxuse='9'/>",
+                             "<rule id='s.t' snip='4' severity='error' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA01' op='present'/>"
+                             "<then seg='BB' el='BB01' op='same'/></rule>");
     char *got = rule_findings(s, "AA*X1~BB*X1~BB*X1  ~BB*X2~BB*~BB*X~" /* 4-9: BB at 7 and 9 */
                                  "AA*Y1  ~BB*Y1~"                      /* 10-11: the when's spaces */
                                  "AA*~BB*Z~");                         /* 12-13: no AA01 */
@@ -1458,30 +1462,25 @@ static void test_rule_same(void **state)
 static void test_rule_dates(void **state)
 {
     (void)state;
-    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
-                      "<seg id='HD' usage='S'/>"
-                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
-                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
-                      "<seg id='SE' usage='R'/><rules>"
-                      "<rule id='o.after' snip='4' severity='error' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='BB' el='BB01' op='notafter'/></rule>"
-                      "<rule id='o.before' snip='4' severity='error' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='BB' el='BB02' op='notbefore'/></rule>"
-                      "<rule id='o.header' snip='4' severity='error' scope='ST' msg='m'>"
-                      "<when seg='HD' el='HD01' op='present'/>"
-                      "<then loop='L' seg='BB' el='BB03' op='notafter'/></rule>"
-                      /* a date of the rule's own, on each occurrence (each=) once the
-                       * <when>s hold */
-                      "<rule id='o.const' snip='4' severity='error' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='BB' el='BB04' op='notbefore' vals='20260101' each='true'/></rule>"
-                      "<rule id='o.eq' snip='4' severity='error' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='eq' vals='20260115'/>"
-                      "<then seg='BB' el='BB04' op='notafter' vals='20200101' each='true'/></rule>"
-                      "</rules></guide>";
-    x12_spec *s = rule_spec(xml);
+    x12_spec *s = rule_guide("<seg id='HD' usage='S'/>",
+                             "<seg id='BB' usage='S' maxuse='9'/>",
+                             "<rule id='o.after' snip='4' severity='error' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA01' op='present'/>"
+                             "<then seg='BB' el='BB01' op='notafter'/></rule>"
+                             "<rule id='o.before' snip='4' severity='error' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA01' op='present'/>"
+                             "<then seg='BB' el='BB02' op='notbefore'/></rule>"
+                             "<rule id='o.header' snip='4' severity='error' scope='ST' msg='m'>"
+                             "<when seg='HD' el='HD01' op='present'/>"
+                             "<then loop='L' seg='BB' el='BB03' op='notafter'/></rule>"
+                             /* a date of the rule's own, on each occurrence (each=) once the
+                             * <when>s hold */
+                             "<rule id='o.const' snip='4' severity='error' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA01' op='present'/>"
+                             "<then seg='BB' el='BB04' op='notbefore' vals='20260101' each='true'/></rule>"
+                             "<rule id='o.eq' snip='4' severity='error' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA01' op='eq' vals='20260115'/>"
+                             "<then seg='BB' el='BB04' op='notafter' vals='20200101' each='true'/></rule>");
     char *got = rule_findings(s, "HD*20260201~"                          /* segment 4 */
                                  "AA*20260110-20260120~"                 /* 5 */
                                  "BB*20260120*20260110*20260201*20251231~" /* 6: o.const */
@@ -1516,28 +1515,24 @@ static void test_rule_dates(void **state)
 static void test_rule_dates_own(void **state)
 {
     (void)state;
-    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
-                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
-                      "<seg id='BB' usage='S' maxuse='9'/><seg id='CC' usage='S' maxuse='9'/></loop>"
-                      "<seg id='SE' usage='R'/><rules>"
-                      /* CC comes after AA: read once, decided at the end */
-                      "<rule id='c.once' snip='4' severity='error' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='CC' el='CC01' op='notafter' vals='20151231'/></rule>"
-                      /* every BB, the <when>s as they stand then */
-                      "<rule id='c.each' snip='4' severity='error' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA01' op='present'/>"
-                      "<then seg='BB' el='BB01' op='notafter' vals='20151231' each='true'/></rule>"
-                      /* a date in a <when>, of a segment after the <then>'s */
-                      "<rule id='c.when' snip='4' severity='error' scope='L' msg='m'>"
-                      "<when seg='CC' el='CC01' op='notbefore' vals='20160101'/>"
-                      "<then seg='AA' el='AA02' op='eq' vals='X'/></rule>"
-                      /* the segment's own date */
-                      "<rule id='c.seg' snip='4' severity='error' scope='*' seg='BB' msg='m'>"
-                      "<when el='BB02' op='present'/>"
-                      "<then el='BB02' op='notbefore' vals='20151001'/></rule>"
-                      "</rules></guide>";
-    x12_spec *s = rule_spec(xml);
+    x12_spec *s = rule_guide("",
+                             "<seg id='BB' usage='S' maxuse='9'/><seg id='CC' usage='S' maxuse='9'/>",
+                             /* CC comes after AA: read once, decided at the end */
+                             "<rule id='c.once' snip='4' severity='error' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA01' op='present'/>"
+                             "<then seg='CC' el='CC01' op='notafter' vals='20151231'/></rule>"
+                             /* every BB, the <when>s as they stand then */
+                             "<rule id='c.each' snip='4' severity='error' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA01' op='present'/>"
+                             "<then seg='BB' el='BB01' op='notafter' vals='20151231' each='true'/></rule>"
+                             /* a date in a <when>, of a segment after the <then>'s */
+                             "<rule id='c.when' snip='4' severity='error' scope='L' msg='m'>"
+                             "<when seg='CC' el='CC01' op='notbefore' vals='20160101'/>"
+                             "<then seg='AA' el='AA02' op='eq' vals='X'/></rule>"
+                             /* the segment's own date */
+                             "<rule id='c.seg' snip='4' severity='error' scope='*' seg='BB' msg='m'>"
+                             "<when el='BB02' op='present'/>"
+                             "<then el='BB02' op='notbefore' vals='20151001'/></rule>");
     log_triggers = 1;
     char *got = rule_findings(s, "AA*20150101*X~"            /* segment 4 */
                                  "BB*20151231*20151001~"     /* 5: passes */
@@ -1569,15 +1564,11 @@ static void test_rule_dates_own(void **state)
 static void test_rule_signs(void **state)
 {
     (void)state;
-    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
-                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/></loop>"
-                      "<seg id='SE' usage='R'/><rules>"
-                      "<rule id='s.pos' snip='4' severity='error' scope='*' seg='AA' msg='m'>"
-                      "<then el='AA01' op='positive'/></rule>"
-                      "<rule id='s.nn' snip='4' severity='error' scope='*' seg='AA' msg='m'>"
-                      "<then el='AA01' op='notnegative'/></rule>"
-                      "</rules></guide>";
-    x12_spec *s = rule_spec(xml);
+    x12_spec *s = rule_guide("", "",
+                             "<rule id='s.pos' snip='4' severity='error' scope='*' seg='AA' msg='m'>"
+                             "<then el='AA01' op='positive'/></rule>"
+                             "<rule id='s.nn' snip='4' severity='error' scope='*' seg='AA' msg='m'>"
+                             "<then el='AA01' op='notnegative'/></rule>");
     char *got = rule_findings(s, "AA*1~AA*0.01~AA*.5~AA*12.~"   /* 4-7: above zero */
                                  "AA*0~AA*-0~AA*0.00~AA*.0~"    /* 8-11: zero */
                                  "AA*-.5~AA*-3~"                /* 12-13: below */
@@ -1603,19 +1594,15 @@ static void test_rule_signs(void **state)
 static void test_rule_each(void **state)
 {
     (void)state;
-    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
-                      "<seg id='HH' usage='S'/>"
-                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
-                      "<seg id='BB' usage='S' maxuse='9'/></loop>"
-                      "<seg id='SE' usage='R'/><rules>"
-                      "<rule id='e.pos' snip='4' severity='error' scope='ST' msg='m'>"
-                      "<when seg='HH' el='HH01' op='eq' vals='CH'/>"
-                      "<then loop='L' seg='AA' el='AA01' op='positive' each='true'/></rule>"
-                      "<rule id='e.pat' snip='4' severity='warning' scope='L' msg='m'>"
-                      "<when seg='AA' el='AA02' op='eq' vals='P'/>"
-                      "<then seg='BB' el='BB01' op='pattern' pattern='[0-9]{45}' each='true'/>"
-                      "</rule></rules></guide>";
-    x12_spec *s = rule_spec(xml);
+    x12_spec *s = rule_guide("<seg id='HH' usage='S'/>",
+                             "<seg id='BB' usage='S' maxuse='9'/>",
+                             "<rule id='e.pos' snip='4' severity='error' scope='ST' msg='m'>"
+                             "<when seg='HH' el='HH01' op='eq' vals='CH'/>"
+                             "<then loop='L' seg='AA' el='AA01' op='positive' each='true'/></rule>"
+                             "<rule id='e.pat' snip='4' severity='warning' scope='L' msg='m'>"
+                             "<when seg='AA' el='AA02' op='eq' vals='P'/>"
+                             "<then seg='BB' el='BB01' op='pattern' pattern='[0-9]{45}' each='true'/>"
+                             "</rule>");
     char *got = rule_findings(s, "HH*CH~"
                                  "AA*5~AA*0~AA*2~AA*-1.5~"  /* 5-8: 6 and 8 */
                                  "AA*1*P~BB*1~BB*123456789012345678901234567890123456789012345~"
@@ -1639,21 +1626,17 @@ static void test_rule_each(void **state)
 static void test_rule_unique(void **state)
 {
     (void)state;
-    const char *xml = "<guide id='TEST-R' ts='835'><seg id='ST' usage='R'/>"
-                      "<loop id='L' usage='R' repeat='99'><seg id='AA' usage='R'/>"
-                      "<seg id='BB' usage='S' maxuse='unbounded'/>"
-                      "<seg id='CC' usage='S' maxuse='9'/><seg id='DD' usage='S' maxuse='9'/></loop>"
-                      "<seg id='SE' usage='R'/><rules>"
-                      "<rule id='u.bb' snip='4' severity='error' scope='L' msg='m'>"
-                      "<then seg='BB' el='BB01' op='unique'/></rule>"
-                      "<rule id='u.cc' snip='4' severity='error' scope='L' msg='m'>"
-                      "<then seg='CC' el='CC01-02' op='unique' every='true'/>"
-                      "<then seg='DD' el='DD02-02' op='unique' every='true'/></rule>"
-                      "<rule id='u.dd' snip='4' severity='error' scope='*' seg='DD' msg='m'>"
-                      "<when el='DD01' op='eq' vals='X'/>"
-                      "<then el='DD02-02' op='unique' every='true'/></rule>"
-                      "</rules></guide>";
-    x12_spec *s = rule_spec(xml);
+    x12_spec *s = rule_guide("",
+                             "<seg id='BB' usage='S' maxuse='unbounded'/>"
+                             "<seg id='CC' usage='S' maxuse='9'/><seg id='DD' usage='S' maxuse='9'/>",
+                             "<rule id='u.bb' snip='4' severity='error' scope='L' msg='m'>"
+                             "<then seg='BB' el='BB01' op='unique'/></rule>"
+                             "<rule id='u.cc' snip='4' severity='error' scope='L' msg='m'>"
+                             "<then seg='CC' el='CC01-02' op='unique' every='true'/>"
+                             "<then seg='DD' el='DD02-02' op='unique' every='true'/></rule>"
+                             "<rule id='u.dd' snip='4' severity='error' scope='*' seg='DD' msg='m'>"
+                             "<when el='DD01' op='eq' vals='X'/>"
+                             "<then el='DD02-02' op='unique' every='true'/></rule>");
     char *got = rule_findings(s, "AA~BB*1~BB*2~BB*1~BB*~"   /* 4-8: the second 1 at 7 */
                                  "CC*Q:A*Q:B~CC*Q:B*Q:C*Q:A~" /* 9-10: B and A again */
                                  "DD*X*Q:D*Q:E*Q:D~"        /* 11: D twice; E, D against CC's */

@@ -478,17 +478,17 @@ static void check_consistency(checker *k)
                 continue;
             int pcs9 = has(pq) && (!strcmp(pq, "BR") || !strcmp(pq, "BQ"));
             int pcs10 = !has(pq) || !strcmp(pq, "BBR") || !strcmp(pq, "BBQ");
-            char path[48];
+            char path[48] = "principal_procedure.date";
             if (i)
                 snprintf(path, sizeof path, "other_procedures[%zu].date", i - 1);
             if (pcs9 && memcmp(l, "20150930", 8) > 0)
                 problem(k, X12_ERR_CLAIM_DATE,
                         "from 2015-10-01: ICD-10-PCS procedure codes (BBR, BBQ), not ICD-9-CM",
-                        "%s", i ? path : "principal_procedure.date");
+                        "%s", path);
             if (pcs10 && memcmp(f, "20151001", 8) < 0)
                 problem(k, X12_ERR_CLAIM_DATE,
                         "before 2015-10-01: ICD-9-CM procedure codes (BR, BQ), not ICD-10-PCS",
-                        "%s", i ? path : "principal_procedure.date");
+                        "%s", path);
         }
     /* 005010X223A2 2300 DTP*096: the discharge hour on a final claim, not on
      * an interim bill (rule 837i.discharge-hour-final) */
