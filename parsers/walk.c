@@ -88,6 +88,9 @@ struct x12_walker {
     char gs01[4];       /* the group's functional id, checked against each set's guide */
     int env_5010;       /* the interchange's ISA12 is 00501: its envelope is checked */
     int in_set;
+    /* where the last segment given ends (its terminator's offset): a set the
+     * input ends inside reports what it lacks there, not at byte 0 */
+    uint64_t last_end;
     loaded *cur;        /* the current set's guide, NULL when unknown */
     frame frames[MAX_DEPTH];
     int depth;
@@ -170,8 +173,8 @@ static void finding(x12_walker *w, const x12_segment *seg, x12_status code, x12_
     if (seg)
         finding_init(w, &f, code, seg->byte_offset, seg->segment_index, seg->set_position,
                      seg->id.ptr, seg->id.len, loop_id, detail);
-    else
-        finding_init(w, &f, code, 0, 0, 0, NULL, 0, loop_id, detail);
+    else /* the end of a set the input ended inside (x12_walker_finish) */
+        finding_init(w, &f, code, w->last_end, 0, 0, NULL, 0, loop_id, detail);
     f.severity = sev;
     f.snip = snip;
     if (ik3)
@@ -1297,6 +1300,7 @@ x12_status x12_walker_segment(x12_walker *w, const x12_segment *seg)
 {
     if (w->fatal)
         return w->fatal;
+    w->last_end = seg->byte_offset + seg->raw.len;
     x12_status st = walker_segment(w, seg);
     if ((w->flags & X12_WALK_ELEMENTS) && seg->element_count &&
         !seg->elements[seg->element_count].len && !st) {

@@ -440,6 +440,46 @@ static void test_clean_examples(void **state)
 #define GS837 "GS*HC*SX*RX*20261126*1200*1*X*005010X222A1~"
 
 /* Each structural finding, with its segment position. */
+/* The positions of the required-segment and required-loop findings. */
+typedef struct at_log {
+    int n;
+    x12_status code[8];
+    uint64_t off[8];
+    uint32_t index[8];
+} at_log;
+
+static void at_finding(void *ctx, const x12_finding *f)
+{
+    at_log *a = ctx;
+    if ((f->err.code == X12_ERR_REQUIRED_LOOP || f->err.code == X12_ERR_REQUIRED_SEGMENT) &&
+        a->n < 8) {
+        a->code[a->n] = f->err.code;
+        a->off[a->n] = f->err.byte_offset;
+        a->index[a->n] = f->err.segment_index;
+        a->n++;
+    }
+}
+
+static int at_segment(void *ctx, const x12_segment *seg)
+{
+    return x12_walker_segment(ctx, seg) != X12_OK;
+}
+
+static void walk_positions(const char *data, size_t len, const x12_walker_callbacks *wc, at_log *a)
+{
+    memset(a, 0, sizeof *a);
+    x12_walker *w = x12_walker_new(wc, a, 0);
+    x12_reader_options o;
+    x12_reader_options_init(&o);
+    x12_reader_callbacks cb = {at_segment, NULL};
+    x12_reader *r = x12_reader_new(&o, &cb, w);
+    x12_reader_feed(r, data, len);
+    x12_reader_finish(r);
+    x12_reader_free(r);
+    assert_int_equal(x12_walker_finish(w), X12_OK);
+    x12_walker_free(w);
+}
+
 static void test_findings(void **state)
 {
     (void)state;
@@ -454,6 +494,26 @@ static void test_findings(void **state)
                         "X12_ERR_REQUIRED_LOOP error snip=2 loop=ST segment=6 set=4 id=SE el=0.0 ik3=3 ik4= loop 1000B missing in loop ST\n");
     sb_free(&l.events);
     sb_free(&l.findings);
+
+    /* the input ends inside the set: what it lacks is reported where the
+     * last segment ends (its terminator), not at byte 0 */
+    char *cut = read_file(X12KIT_SOURCE_DIR "/fixtures/x12/y_minimal.x12", &n);
+    const char *trn = strstr(cut, "TRN*");
+    size_t cut_len = (size_t)(strstr(trn, "~") - cut); /* up to TRN, its terminator cut off */
+    x12_walker_callbacks pc = {NULL, at_finding};
+    at_log al = {0};
+    walk_positions(cut, cut_len, &pc, &al);
+    assert_int_equal(al.n, 3); /* 1000A, 1000B, SE */
+    for (int i = 0; i < al.n; i++) {
+        assert_int_equal(al.code[i] == X12_ERR_REQUIRED_LOOP || al.code[i] == X12_ERR_REQUIRED_SEGMENT, 1);
+        assert_int_equal(al.off[i], cut_len);
+        assert_int_equal(al.index[i], 0);
+    }
+    /* the same file whole: at its SE, as before */
+    walk_positions(cut, n, &pc, &al);
+    assert_int_equal(al.n, 2);
+    assert_int_equal(al.off[0], (uint64_t)(strstr(cut, "SE*") - cut));
+    free(cut);
 
     /* unknown guide: one informational finding, segments still handed on */
     const char *unknown = ISA "GS*HC*SX*RX*20261126*1200*1*X*004010X098A1~ST*837*0001~BHT*0019~SE*3*0001~GE*1*1~IEA*1*000000001~";
