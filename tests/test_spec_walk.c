@@ -951,14 +951,16 @@ static void rule_values(const char *fixture, const char *from, const char *fmt, 
     free(y);
 }
 
-/* Rule 837p.drug-unit-count (op pattern): a drug's unit count (2410 CTP04) is
+/* Rule 837p.drug-unit-count (op positive): a drug's unit count (2410 CTP04) is
  * more than zero; the second claim's drug, a good NDC. */
 static void test_drug_unit_count(void **state)
 {
     (void)state;
     static const value_case CASES[] = {{"1", 0},   {"0.25", 0}, {".5", 0}, {"12.000", 0},
                                        {"100", 0}, {"0", 1},    {"0.0", 1}, {"-1", 1},
-                                       {"-0.5", 1}, {"000", 1}};
+                                       {"-0.5", 1}, {"000", 1}, {"-0", 1},
+                                       /* no number: the element check's, not the rule's */
+                                       {"1X", 0},   {".", 0}};
     rule_values(X12KIT_SOURCE_DIR "/fixtures/validate/n_837p_ndc_hyphens.x12", "CTP****1*UN~",
                 "CTP****%s*UN~", "837p.drug-unit-count",
                 "X12_ERR_RULE error snip=4 loop=2410 segment=48 set=46 id=CTP el=4.0 ik3= ik4=I12 "
@@ -966,14 +968,17 @@ static void test_drug_unit_count(void **state)
                 CASES, sizeof CASES / sizeof CASES[0]);
 }
 
-/* Rule 837p.line-paid-not-negative (op pattern): a prior payer's line paid
+/* Rule 837p.line-paid-not-negative (op notnegative): a prior payer's line paid
  * amount (2430 SVD02) is zero or more; a secondary claim's line (segment 279
  * of the file, the 277th of its set). */
 static void test_line_paid_not_negative(void **state)
 {
     (void)state;
     static const value_case CASES[] = {{"28.28", 0}, {"0", 0},      {"0.00", 0}, {".5", 0},
-                                       {"100", 0},   {"-28.28", 1}, {"-0.01", 1}, {"-1", 1}};
+                                       {"100", 0},   {"-28.28", 1}, {"-0.01", 1}, {"-1", 1},
+                                       {"-0.00", 0},
+                                       /* no number: the element check's, not the rule's */
+                                       {"2X.50", 0}, {"-", 0}};
     rule_values(X12KIT_SOURCE_DIR "/fixtures/demo-inbox/claims-2026-11-24.837", "SVD*MMI77*28.28*",
                 "SVD*MMI77*%s*", "837p.line-paid-not-negative",
                 "X12_ERR_RULE error snip=4 loop=2430 segment=279 set=277 id=SVD el=2.0 ik3= "
@@ -2254,6 +2259,8 @@ static void test_bpr_handling(void **state)
         {"H*5*C*NON", "el=2.0 835.notification-no-payment;"},
         {"I*5*C*NON", "el=1.0 835.non-payment-notification;"},
         {"H*-0.01*C*NON", "el=2.0 835.notification-no-payment;el=2.0 835.payment-not-negative;"},
+        /* no number: the element check reports it, not the sign rule */
+        {"I*1X0*C*ACH", ""},
     };
     size_t n;
     char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_835_generated.x12", &n);
