@@ -267,6 +267,7 @@ static void on_finding(void *ctx, const x12_finding *fd)
     json_object_set_new(o, "segment", json_string(fd->err.segment_id));
     json_object_set_new(o, "element", json_integer(fd->err.element_pos));
     json_object_set_new(o, "component", json_integer(fd->err.component_pos));
+    json_object_set_new(o, "repetition", json_integer(fd->repetition_pos));
     json_object_set_new(o, "byte", json_integer((json_int_t)fd->err.byte_offset));
     if (fd->note)
         json_object_set_new(o, "note", cli_jstr(fd->note));

@@ -172,6 +172,7 @@ static void on_finding(void *ctx, const x12_finding *f)
         json_object_set_new(o, "segment", json_string(f->err.segment_id));
         json_object_set_new(o, "element", json_integer(f->err.element_pos));
         json_object_set_new(o, "component", json_integer(f->err.component_pos));
+        json_object_set_new(o, "repetition", json_integer(f->repetition_pos));
         json_object_set_new(o, "byte", json_integer((json_int_t)f->err.byte_offset));
         json_object_set_new(o, "ik3", f->ik3[0] ? json_string(f->ik3) : json_null());
         json_object_set_new(o, "ik4", f->ik4[0] ? json_string(f->ik4) : json_null());

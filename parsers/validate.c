@@ -32,7 +32,8 @@ static void bad(vctx *v, x12_status code, const char *ik4, uint16_t el, uint16_t
         snprintf(r, sizeof r, ", repetition %u", v->rep);
     snprintf(d, sizeof d, "%s%s%s%s", ref ? ref : "", r, ref && detail && *detail ? ": " : "",
              detail ? detail : "");
-    v->report(v->rctx, v->seg, code, ik4, el, comp, v->loop_id, d,
+    v->report(v->rctx, v->seg, code, ik4, el, comp, (uint16_t)(v->rep > 65535 ? 65535 : v->rep),
+              v->loop_id, d,
               v->flags | (v->unverified ? VF_WARNING : 0) | (v->overlay ? VF_SNIP7 : 0));
     v->errors++;
 }

@@ -6,8 +6,8 @@
 #include "x12/reader.h"
 
 typedef void (*elem_report_fn)(void *ctx, const x12_segment *seg, x12_status code, const char *ik4,
-                               uint16_t element, uint16_t component, const char *loop_id,
-                               const char *detail, int flags);
+                               uint16_t element, uint16_t component, uint16_t repetition,
+                               const char *loop_id, const char *detail, int flags);
 
 #define VF_WARNING 1 /* report as a warning (unverified spec part, incomplete code list) */
 #define VF_SNIP5 2   /* an external code set check */

@@ -265,8 +265,8 @@ static void emit(x12_walker *w, x12_walk_kind kind, const spec_loop *lp, const c
 
 /* An element finding from validate.c. */
 static void element_finding(void *ctx, const x12_segment *seg, x12_status code, const char *ik4,
-                            uint16_t element, uint16_t component, const char *loop_id,
-                            const char *detail, int flags)
+                            uint16_t element, uint16_t component, uint16_t repetition,
+                            const char *loop_id, const char *detail, int flags)
 {
     x12_walker *w = ctx;
     if (!w->cb.finding)
@@ -287,6 +287,7 @@ static void element_finding(void *ctx, const x12_segment *seg, x12_status code, 
                  seg->id.ptr, seg->id.len, loop_id, detail);
     f.err.element_pos = element;
     f.err.component_pos = component;
+    f.repetition_pos = repetition;
     /* what rests on an unverified part of a spec (837D) is only a warning */
     f.severity = (flags & VF_WARNING) ? X12_SEV_WARNING : X12_SEV_ERROR;
     /* syntax, type and length are X12 (SNIP 1); usage and codes the guide's (SNIP 2),
@@ -1026,7 +1027,7 @@ static void place(x12_walker *w, const x12_segment *seg)
                      kv.len ? ": not among the guide's codes" : "");
             element_finding(w, seg, kv.len ? X12_ERR_ELEMENT_CODE : X12_ERR_ELEMENT_REQUIRED,
                             kv.len ? "7" : "1", def->key_pos,
-                            (uint16_t)(def->key_comp & ~SPEC_KEY_REP),
+                            (uint16_t)(def->key_comp & ~SPEC_KEY_REP), 0,
                             k->is_loop ? k->loop->id : lp->id, detail, 0);
         }
         if (!k->is_loop) {

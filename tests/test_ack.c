@@ -387,6 +387,61 @@ static void test_warnings_accept(void **state)
     sb_free(&b);
 }
 
+/* 005010X231A1 2110 IK401-3: an error in a repetition of a repeating element
+ * names the repetition, and IK404 copies that repetition, not the first.  A
+ * test guide: the repeating elements of the shipped guides are the 999's own
+ * CTX01 (a 999 is not acknowledged) and DMG05 (not used). */
+static void test_repetition_position(void **state)
+{
+    (void)state;
+    static const char XML[] =
+        "<guide id='TEST-REP' ts='837'><seg id='ST' usage='R'/>"
+        "<seg id='ZZ' usage='R' maxuse='9'>"
+        "<comp ref='ZZ01' de='C998' name='Pair' usage='R' rep='5'>"
+        "<el ref='ZZ01-01' de='1270' name='Kind' usage='R' type='ID' minlen='2' maxlen='2' codes='AB CD'/>"
+        "<el ref='ZZ01-02' de='1271' name='Value' usage='S' type='AN' minlen='1' maxlen='8'/></comp>"
+        "<el ref='ZZ02' de='352' name='Note' usage='S' type='AN' minlen='1' maxlen='8' rep='3'/>"
+        "<el ref='ZZ03' de='353' name='Plain' usage='S' type='ID' minlen='1' maxlen='1' codes='Y N'/>"
+        "</seg><seg id='SE' usage='R'/></guide>";
+    x12_error err;
+    x12_spec *spec = x12_spec_load_memory(XML, strlen(XML), NULL, &err);
+    if (!spec)
+        fail_msg("spec: %s", err.detail);
+    static const char IN[] =
+        "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       *261128*1200*^*00501*"
+        "000000001*0*P*:~GS*HC*SX*RX*20261128*1200*1*X*TEST-REP~ST*837*0001*TEST-REP~"
+        "ZZ*AB:1^XY:2^CD:3*N1^N2^TOOLONGNOTE~" /* ZZ01 rep 2: a code; ZZ02 rep 3: too long */
+        "ZZ*AB:1*N1*Q~"                        /* ZZ03, which does not repeat: a code */
+        "SE*4*0001~GE*1*1~IEA*1*000000001~";
+    char path[] = "/tmp/x12kit-ackrep-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(write_file(path, IN, sizeof IN - 1), 0);
+    x12_writer_options wo;
+    x12_writer_options_init(&wo);
+    wo.line_break = "\n";
+    x12_ack_options o;
+    fixed_options(&o, X12_ACK_999, 1, &wo);
+    o.copy_bad_data = 1;
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    x12_ack_summary sum;
+    x12_status st = x12_ack_file(path, NULL, &spec, 1, &o, sink, &b, &sum, &err);
+    unlink(path);
+    x12_spec_free(spec);
+    if (st != X12_OK)
+        fail_msg("ack: %s (%s)", err.msg, err.detail);
+    const char *want = "\nIK3*ZZ*2**8~\nIK4*1:1:2*1270*7*XY~\nIK4*2::3*352*5*TOOLONGNOTE~"
+                       "\nIK3*ZZ*3**8~\nIK4*3*353*7*Q~\n";
+    if (!strstr(b.p, want))
+        fail_msg("999:\n%s\nwanted\n%s", b.p, want);
+    char first[200] = "";
+    if (validate_errors(b.p, b.len, first, sizeof first) != 0)
+        fail_msg("the 999 does not validate: %s\n%s", first, b.p);
+    sb_free(&b);
+}
+
 /* The envelope's elements (walk.c check_envelope, specs/control.00501.xml):
  * an ISA element answered in the TA1 by its TA105 note, a GS element by
  * rejecting the group (AK9 R), and a group whose GS01 no 999 can echo (AK101)
@@ -1123,6 +1178,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fixtures_exact),
         cmocka_unit_test(test_situational_trigger),
+        cmocka_unit_test(test_repetition_position),
         cmocka_unit_test(test_warnings_accept),
         cmocka_unit_test(test_envelope_elements),
         cmocka_unit_test(test_every_fixture_validates),

@@ -26,7 +26,7 @@ typedef struct errent {
     char loop[5];   /* IK303 ("" = none) */
     char ik3[4];    /* IK304 ("" = none) */
     char ik4[4];    /* IK403 ("" = no IK4) */
-    uint16_t el, comp;
+    uint16_t el, comp, rep; /* IK401-1, -2, -3 (0: none) */
     char de[6];     /* IK402 */
     char bad[100];  /* IK404 */
     char claim[36]; /* CTX CLM01 value, "" = none */
@@ -367,8 +367,15 @@ static x12_status write_ik4(x12_ack *a, const errent *e)
     snprintf(num, sizeof num, "%u", (unsigned)e->el);
     if (wr(a, x12_writer_element(w, num, strlen(num))) != X12_OK)
         return a->fatal;
-    if (e->comp) {
+    if (e->comp || e->rep) {
+        /* IK401-2, empty when the error is not in a component */
         snprintf(num, sizeof num, "%u", (unsigned)e->comp);
+        if (wr(a, x12_writer_component(w, num, e->comp ? strlen(num) : 0)) != X12_OK)
+            return a->fatal;
+    }
+    if (e->rep) {
+        /* 005010X231A1 2110 IK401-3: the repetition of a repeating element in error */
+        snprintf(num, sizeof num, "%u", (unsigned)e->rep);
         if (wr(a, x12_writer_component(w, num, strlen(num))) != X12_OK)
             return a->fatal;
     }
@@ -774,6 +781,7 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
         snprintf(e->ik4, sizeof e->ik4, "%s", f->ik4);
         e->el = f->err.element_pos;
         e->comp = f->err.component_pos;
+        e->rep = f->repetition_pos;
         de_of(a->spec, e->id, e->el, e->comp, e->de, sizeof e->de);
         if (a->o.copy_bad_data && strcmp(e->ik4, "1") != 0) {
             char v[100] = "";
@@ -781,7 +789,7 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
                 snprintf(v, sizeof v, "%s", f->err.value);
             else if (seg && seg->byte_offset == f->err.byte_offset) {
                 x12_slice s = x12_segment_element(seg, e->el);
-                s = x12_element_repetition(seg, s, 1);
+                s = x12_element_repetition(seg, s, e->rep ? e->rep : 1);
                 if (e->comp)
                     s = x12_element_component(seg, s, e->comp);
                 copy_trim(v, sizeof v, s);

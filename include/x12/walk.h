@@ -44,6 +44,10 @@ typedef struct x12_finding {
     uint32_t trigger_set_position; /* its position from ST = 1 */
     const char *trigger_loop;      /* its loop id, NULL when none; valid while the walker lives */
     uint16_t trigger_element, trigger_component; /* 0 when the rule names the segment only */
+    /* The repetition of a repeating element the finding is in, from 1 (999
+     * IK401-3); 0 when the element does not repeat or the finding is about
+     * the element as a whole. */
+    uint16_t repetition_pos;
 } x12_finding;
 
 typedef enum x12_walk_kind {
