@@ -40,6 +40,12 @@ struct x12_ack277_reader {
     x12_walker *w;
     x12_arena *a[N_ARENAS];
     int nomem, stopped, in_set;
+    /* Inside a set of another transaction (skipped, said once at its ST): the
+     * walker's findings on it (its own guide's structure, usage, balancing)
+     * are not this reader's to pass on; its syntax (SNIP 1) still is, since it
+     * says whether the file could be read.  Findings at the position of an ST
+     * are kept: they may be the next set's. */
+    int other_set;
     /* the names of the levels above */
     const char *payer_name, *payer_id, *receiver_name, *receiver_id;
     const char *provider_name, *provider_id, *patient_last, *patient_first, *member_id;
@@ -489,6 +495,7 @@ static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
     const char *loop = ev->loop_id ? ev->loop_id : "";
     if (IS(s->id, "ST")) {
         r->in_set = IS(elem(s, 1), "277");
+        r->other_set = !r->in_set;
         if (!r->in_set)
             other_set(r, s);
         else if (!ev->spec)
@@ -549,6 +556,8 @@ static int on_event(void *ctx, const x12_walk_event *ev)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     x12_ack277_reader *r = ctx;
+    if (r->other_set && f->snip >= 2 && f->err.set_position != 1)
+        return;
     if (r->cb.finding)
         r->cb.finding(r->ctx, f);
 }

@@ -488,8 +488,11 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         snprintf(detail, sizeof detail, "ST01 is '%.*s', not 837: the set is skipped",
                  (int)(st01.len < 6 ? st01.len : 6), st01.ptr ? st01.ptr : "");
         cr_report_other(r, detail);
+        r->other_set = 1;
         return;
     }
+    if (cr_is(id, "ST"))
+        r->other_set = 0;
     if (!ev->spec) {
         /* an 837 of a guide the library lacks: said at its ST, never read
          * as "no claims" */
@@ -620,6 +623,8 @@ static int on_event(void *ctx, const x12_walk_event *ev)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     x12_claim_reader *r = ctx;
+    if (r->other_set && f->snip >= 2 && f->err.set_position != 1)
+        return;
     if (r->cb.finding)
         r->cb.finding(r->ctx, f);
 }

@@ -64,6 +64,12 @@ struct x12_remit_reader {
     int nomem, stopped;
     /* the set */
     int in_set, payment_sent;
+    /* Inside a set of another transaction (skipped, said once at its ST): the
+     * walker's findings on it (its own guide's structure, usage, balancing)
+     * are not this reader's to pass on; its syntax (SNIP 1) still is, since it
+     * says whether the file could be read.  Findings at the position of an ST
+     * are kept: they may be the next set's. */
+    int other_set;
     x12_remit_payment pay;
     /* six vectors cleared together by payment_init(): keep them adjacent */
     vec pay_refs, pay_dates, payer_refs, payer_contacts, payee_refs, payee_contacts;
@@ -757,6 +763,7 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     int stop = 0, carried = 1;
     if (IS(s->id, "ST")) {
         r->in_set = IS(elem(s, 1), "835");
+        r->other_set = !r->in_set;
         if (!r->in_set) {
             other_set(r, s);
         } else if (!ev->spec) {
@@ -848,6 +855,8 @@ static int on_event(void *ctx, const x12_walk_event *ev)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     x12_remit_reader *r = ctx;
+    if (r->other_set && f->snip >= 2 && f->err.set_position != 1)
+        return;
     if (r->cb.finding)
         r->cb.finding(r->ctx, f);
 }

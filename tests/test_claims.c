@@ -2167,6 +2167,17 @@ static void test_reader_file_and_gzip(void **state)
                         "segment 3 (ST) element 1.0, byte 159: transaction set of another type: "
                         "not read (ST01 is '835', not 837: the set is skipped) [ST]\n");
     sb_free(&o.findings);
+    /* its own structure and balancing (loops 1000A and 1000B missing, BPR02
+     * not the claims' sum) are not the claim reader's to report */
+    rctx y = {cs, 0, 0, 0, {0}, 0};
+    assert_int_equal(x12_claim_read_file(X12KIT_SOURCE_DIR "/fixtures/x12/y_minimal.x12", NULL,
+                                         &cb, &y, 0),
+                     X12_OK);
+    assert_int_equal(y.got, 0);
+    assert_string_equal(y.findings.p,
+                        "segment 3 (ST) element 1.0, byte 159: transaction set of another type: "
+                        "not read (ST01 is '835', not 837: the set is skipped) [ST]\n");
+    sb_free(&y.findings);
     /* guide ids that amend or precede 005010X222A1 read as it, the same
      * claims; one with no spec is said at its ST, never read as "no claims" */
     static const char *const SAME[] = {"005010X222", "005010X222A2"};
