@@ -74,7 +74,7 @@ struct x12_reader {
     uint64_t garbage_start;
     uint64_t garbage_len;
     x12_status garbage_code;
-    unsigned char ghead[4]; /* its first bytes, to say what it looks like */
+    unsigned char ghead[8]; /* its first bytes, to say what it looks like */
     unsigned ghead_len;
     int hunt_match;
 
@@ -242,11 +242,23 @@ static void garbage_end(x12_reader *r)
     r->in_garbage = 0;
     if (r->garbage_quiet)
         return;
-    char detail[128];
-    snprintf(detail, sizeof detail, "%llu bytes skipped%s", (unsigned long long)r->garbage_len,
-             looks_utf16(r->ghead, r->ghead_len)
-                 ? "; it looks like UTF-16 text: convert it to ASCII or UTF-8 first"
-                 : "");
+    char detail[128], why[96] = "";
+    const unsigned char *h = r->ghead;
+    if (looks_utf16(h, r->ghead_len)) {
+        snprintf(why, sizeof why, "; it looks like UTF-16 text: convert it to ASCII or UTF-8 first");
+    } else if (r->ghead_len >= 7 && !memcmp(h, "ISA", 3) && h[6] == h[3]) {
+        /* "ISA", a letter, digit or space (feed_isa gave up at once), and
+         * the same byte after ISA01's two: an ISA whose element separator
+         * cannot be one (X12-FACTS 1.1); not prose ("ISAAC NEWTON") */
+        char c[8];
+        if (h[3] == ' ')
+            snprintf(c, sizeof c, "a space");
+        else
+            snprintf(c, sizeof c, "'%c'", h[3]);
+        snprintf(why, sizeof why,
+                 "; it starts with ISA, but %s cannot be the element separator", c);
+    }
+    snprintf(detail, sizeof detail, "%llu bytes skipped%s", (unsigned long long)r->garbage_len, why);
     report(r, r->garbage_code, r->garbage_start, 0, 0, NOSLICE, 0, detail, NOSLICE);
 }
 

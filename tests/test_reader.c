@@ -251,6 +251,38 @@ static void test_isa_short_and_not_x12(void **state)
         assert_null(strstr(log, "UTF-16"));
         free(log);
     }
+    /* an ISA whose element separator is a letter, digit or space: said so,
+     * whatever the chunking; "ISAAC" in prose is garbage like any other */
+    {
+        static const struct {
+            char sep;
+            const char *hint;
+        } SEP[] = {{' ', "it starts with ISA, but a space cannot be the element separator"},
+                   {'Q', "it starts with ISA, but 'Q' cannot be the element separator"},
+                   {'7', "it starts with ISA, but '7' cannot be the element separator"}};
+        for (size_t i = 0; i < sizeof SEP / sizeof SEP[0]; i++) {
+            char *g = malloc(strlen(GOOD) + 1);
+            assert_non_null(g);
+            memcpy(g, GOOD, strlen(GOOD) + 1);
+            for (char *p = g; *p; p++)
+                if (*p == '*')
+                    *p = SEP[i].sep;
+            for (size_t chunk = 0; chunk <= 3; chunk += 3) {
+                char *log = reader_log(g, strlen(g), chunk, NULL);
+                if (!strstr(log, "E X12_ERR_NOT_X12 ") || !strstr(log, SEP[i].hint))
+                    fail_msg("separator '%c' chunk %zu: %s", SEP[i].sep, chunk, log);
+                free(log);
+            }
+            free(g);
+        }
+        char *log = reader_log("ISAAC NEWTON", 12, 0, NULL);
+        assert_non_null(strstr(log, "E X12_ERR_NOT_X12 "));
+        assert_null(strstr(log, "starts with ISA"));
+        free(log);
+        log = reader_log("hello ISA", 9, 0, NULL);
+        assert_null(strstr(log, "starts with ISA"));
+        free(log);
+    }
     /* prose then an interchange: one error, and the interchange is read */
     char buf[512];
     snprintf(buf, sizeof buf, "notes: an ISA is below\n%s", GOOD);
