@@ -373,6 +373,14 @@ int cmd_reconcile(int argc, char **argv)
     }
     x12_ledger *l = NULL;
     x12_error err;
+    /* a bad --as-of is a usage error before anything is ingested */
+    if (as_of && x12_ledger_check_date(as_of, &err) != X12_OK) {
+        fprintf(stderr, "x12 reconcile: %s\n", err.detail);
+        free(claims);
+        free(remits);
+        free(acks);
+        return EXIT_USAGE;
+    }
     if (x12_ledger_open(db, &l, &err) != X12_OK) {
         cli_print_error(db, &err);
         free(claims);

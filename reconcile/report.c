@@ -483,6 +483,20 @@ static int void_reversed(report *rp, const char *icn, x12_error *err)
     return rc == SQLITE_ROW;
 }
 
+X12_API x12_status x12_ledger_check_date(const char *as_of, x12_error *err)
+{
+    if (as_of && lg_day_number(as_of) >= 0)
+        return X12_OK;
+    if (err) {
+        memset(err, 0, sizeof *err);
+        err->code = X12_ERR_USAGE;
+        err->msg = x12_status_message(X12_ERR_USAGE);
+        snprintf(err->detail, sizeof err->detail, "--as-of: '%.40s' is not a CCYY-MM-DD date",
+                 as_of ? as_of : "");
+    }
+    return X12_ERR_USAGE;
+}
+
 X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon_row_fn fn,
                                      void *ctx, x12_recon_totals *totals, x12_error *err)
 {
@@ -496,16 +510,9 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
     rp.fn = fn;
     rp.ctx = ctx;
     if (as_of) {
-        rp.today = lg_day_number(as_of);
-        if (rp.today < 0) {
-            if (err) {
-                err->code = X12_ERR_USAGE;
-                err->msg = x12_status_message(X12_ERR_USAGE);
-                snprintf(err->detail, sizeof err->detail, "--as-of: '%.40s' is not a CCYY-MM-DD date",
-                         as_of);
-            }
+        if (x12_ledger_check_date(as_of, err) != X12_OK)
             return X12_ERR_USAGE;
-        }
+        rp.today = lg_day_number(as_of);
     } else {
         rp.today = lg_day_number("19700101") + (int64_t)(time(NULL) / 86400);
     }

@@ -342,6 +342,13 @@ expect_rc 1 "$X12" from-xml "$T/bad.xml"; has "$T/err" "bad.xml: line 3: XML is 
 expect_rc 2 "$X12" from-xml /nonexistent/file.xml
 expect_rc 2 "$X12" from-xml "$T/bad.xml" "$T/bad.xml"; has "$T/err" "one XML file at a time"
 
+# a bad --as-of is a usage error before anything is ingested: no ledger made
+rm -f "$T/asof.sqlite"
+expect_rc 2 "$X12" reconcile --db "$T/asof.sqlite" --as-of 2026-13-01 --claims "$SRC/fixtures/validate/y_837p_generated.x12"
+has "$T/err" "--as-of: '2026-13-01' is not a CCYY-MM-DD date"
+[ -e "$T/asof.sqlite" ] && bad "reconcile with a bad --as-of made the ledger" || ok
+lacks "$T/err" "claims in"
+
 # -o OUT.gz: the same bytes, gzip-compressed, from every command with -o; a
 # write that fails (a full disk, through a link to /dev/full) is exit 2 and
 # said; a folder that is not there is exit 2 before anything is read

@@ -443,6 +443,18 @@ static void test_statuses_and_matching(void **state)
                      X12_OK);
     assert_int_equal(x12_ledger_report(l, "20261130", NULL, NULL, &t, &err), X12_OK);
     assert_false(t.ties_out);
+    /* dates as --as-of takes them, checked before anything is read */
+    static const char *const GOOD[] = {"2026-11-30", "20261130", "2024-02-29", "20000229"};
+    static const char *const BAD[] = {"2026-13-01", "2025-02-29", "19000229", "2026/11/30",
+                                      "2026-1-30", "", "today"};
+    for (size_t i = 0; i < sizeof GOOD / sizeof GOOD[0]; i++)
+        assert_int_equal(x12_ledger_check_date(GOOD[i], &err), X12_OK);
+    for (size_t i = 0; i < sizeof BAD / sizeof BAD[0]; i++) {
+        assert_int_equal(x12_ledger_check_date(BAD[i], &err), X12_ERR_USAGE);
+        assert_non_null(strstr(err.detail, "is not a CCYY-MM-DD date"));
+        assert_int_equal(x12_ledger_report(l, BAD[i], NULL, NULL, &t, &err), X12_ERR_USAGE);
+    }
+    assert_int_equal(x12_ledger_check_date(NULL, NULL), X12_ERR_USAGE);
     x12_ledger_close(l);
 }
 

@@ -286,6 +286,12 @@ typedef int (*x12_recon_row_fn)(void *ctx, const x12_recon_row *row);
 X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon_row_fn fn,
                                      void *ctx, x12_recon_totals *totals, x12_error *err);
 
+/* Checks a date as x12_ledger_report() takes `as_of` ("CCYY-MM-DD" or
+ * "CCYYMMDD", a day that exists), so that a caller can refuse a bad one
+ * before it ingests anything.  X12_OK, or X12_ERR_USAGE with `err` (may be
+ * NULL) saying why. */
+X12_API x12_status x12_ledger_check_date(const char *as_of, x12_error *err);
+
 #ifdef __cplusplus
 }
 #endif
