@@ -564,15 +564,15 @@ int cmd_837(int argc, char **argv)
         } else if (strcmp(a, "--date") == 0) {
             NEED_ARG();
             fo.date = argv[++i];
-            if (!all_digits(fo.date, 8)) {
-                fprintf(stderr, "x12 837: --date: '%s' is not CCYYMMDD\n", fo.date);
+            if (!all_digits(fo.date, 8) || !x12_valid_date(fo.date, 8)) {
+                fprintf(stderr, "x12 837: --date: '%s' is not a CCYYMMDD date\n", fo.date);
                 goto usage;
             }
         } else if (strcmp(a, "--time") == 0) {
             NEED_ARG();
             fo.time = argv[++i];
-            if (!all_digits(fo.time, 4)) {
-                fprintf(stderr, "x12 837: --time: '%s' is not HHMM\n", fo.time);
+            if (!all_digits(fo.time, 4) || !x12_valid_time(fo.time, 4)) {
+                fprintf(stderr, "x12 837: --time: '%s' is not an HHMM time\n", fo.time);
                 goto usage;
             }
         } else if (to_json_path && (a[0] != '-' || strcmp(a, "-") == 0)) {

@@ -82,10 +82,20 @@ int cmd_ack(int argc, char **argv)
                 out = val;
             else if (!strcmp(a, "--control-file"))
                 ao.control_file = val;
-            else if (!strcmp(a, "--date"))
-                ao.date = val;
-            else if (!strcmp(a, "--time"))
-                ao.time = val;
+            else if (!strcmp(a, "--date") || !strcmp(a, "--time")) {
+                int date = !strcmp(a, "--date");
+                size_t n = strlen(val);
+                /* the library wants both as written: eight and four digits */
+                if (date ? n != 8 || !x12_valid_date(val, n) : n != 4 || !x12_valid_time(val, n)) {
+                    fprintf(stderr, "x12 ack: %s: '%s' is not %s\n", a, val,
+                            date ? "a CCYYMMDD date" : "an HHMM time");
+                    goto done;
+                }
+                if (date)
+                    ao.date = val;
+                else
+                    ao.time = val;
+            }
             else if (!strcmp(a, "--control-number") || !strcmp(a, "--reject-snip")) {
                 char *end;
                 errno = 0;

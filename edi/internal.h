@@ -43,6 +43,12 @@ static inline int x12__is_alnum(char c)
     return x12__is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+/* 1 when p[0..n) is a real CCYYMMDD (or YYMMDD) date (edi/datetime.c). */
+int x12__valid_date(const char *p, size_t n);
+
+/* 1 when p[0..n) is a real HHMM[SS[d..]] time. */
+int x12__valid_time(const char *p, size_t n);
+
 /* The value of 1 to `maxlen` (at most 18) decimal digits, or -1 when the
  * value is anything else: trailer counts and control numbers (envelope.c),
  * HL01 and the numbers of loop instances (walk.c). */

@@ -647,6 +647,14 @@ x12_status x12_writer_begin_interchange(x12_writer *w, const x12_isa_header *isa
     };
     for (uint32_t i = 0; i < 10 && st == X12_OK; i++)
         st = isa_field(w, i + 1, f[i].v, f[i].width, f[i].digits);
+    /* ISA09 YYMMDD and ISA10 HHMM, a day and a time that exist (widths and
+     * digits checked above) */
+    if (st == X12_OK && !x12__valid_date(isa->date, 6))
+        st = fail(w, X12_ERR_USAGE, "ISA", 9, 0, 0, "ISA09 '%.6s' is not a date (YYMMDD)",
+                  isa->date);
+    if (st == X12_OK && !x12__valid_time(isa->time, 4))
+        st = fail(w, X12_ERR_USAGE, "ISA", 10, 0, 0, "ISA10 '%.4s' is not a time (HHMM)",
+                  isa->time);
     /* ISA11 is the repetition separator in 00501; a writer without one
      * writes the 4010 standards id 'U', which readers take as "none". */
     if (st == X12_OK)
@@ -723,8 +731,16 @@ x12_status x12_writer_begin_group(x12_writer *w, const x12_gs_header *gs)
         st = env_value(w, gs->sender, 2, 2, 15);
     if (st == X12_OK)
         st = env_value(w, gs->receiver, 3, 2, 15);
+    if (st == X12_OK && !x12__valid_date(gs->date ? gs->date : "", 8) && gs->date &&
+        strlen(gs->date) == 8)
+        st = fail(w, X12_ERR_USAGE, "GS", 4, 0, 0, "GS04 '%.8s' is not a date (CCYYMMDD)",
+                  gs->date);
     if (st == X12_OK)
         st = env_value(w, gs->date, 4, 8, 8);
+    if (st == X12_OK && gs->time && strlen(gs->time) >= 4 && strlen(gs->time) <= 8 &&
+        !x12__valid_time(gs->time, strlen(gs->time)))
+        st = fail(w, X12_ERR_USAGE, "GS", 5, 0, 0, "GS05 '%.8s' is not a time (HHMM[SS[d..]])",
+                  gs->time);
     if (st == X12_OK)
         st = env_value(w, gs->time, 5, 4, 8);
     if (st == X12_OK)

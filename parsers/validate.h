@@ -22,10 +22,5 @@ int x12__npi_valid(const char *p, size_t n);
 int x12__validate_elements(const x12_segment *seg, const spec_seg *def, const char *loop_id,
                            elem_report_fn report, void *ctx);
 
-/* 1 when p[0..n) is a real CCYYMMDD (or YYMMDD) date. */
-int x12__valid_date(const char *p, size_t n);
-
-/* 1 when p[0..n) is a real HHMM[SS[d..]] time. */
-int x12__valid_time(const char *p, size_t n);
 
 #endif

@@ -52,7 +52,7 @@ expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --control-number 5 --control-fi
 has "$T/err" "exclude each other"
 expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --bogus; has "$T/err" "unknown option '--bogus'"
 expect_rc 2 "$X12" 837 --from "$T/missing.json"; has "$T/err" "missing.json"
-expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --date 2026-01-25; has "$T/err" "is not CCYYMMDD"
+expect_rc 2 "$X12" 837 --from "$C/y_837p.ndjson" --date 2026-01-25; has "$T/err" "is not a CCYYMMDD date"
 
 # --- every example: 837 that validates, and back to the same JSON ----------
 for f in "$C"/y_*.json "$C"/y_*.ndjson; do

@@ -342,6 +342,19 @@ expect_rc 1 "$X12" from-xml "$T/bad.xml"; has "$T/err" "bad.xml: line 3: XML is 
 expect_rc 2 "$X12" from-xml /nonexistent/file.xml
 expect_rc 2 "$X12" from-xml "$T/bad.xml" "$T/bad.xml"; has "$T/err" "one XML file at a time"
 
+# --date and --time that are no day or time: usage errors, no output written
+rm -f "$T/bad-date.out"
+expect_rc 2 "$X12" 837 --from "$SRC/fixtures/claims/y_837p.ndjson" --date 20261399 -o "$T/bad-date.out"
+has "$T/err" "--date: '20261399' is not a CCYYMMDD date"
+[ -e "$T/bad-date.out" ] && bad "837 with a bad --date wrote its output" || ok
+expect_rc 2 "$X12" 837 --from "$SRC/fixtures/claims/y_837p.ndjson" --time 2460
+has "$T/err" "--time: '2460' is not an HHMM time"
+expect_rc 2 "$X12" ack "$SRC/fixtures/validate/n_837p_dates.x12" --time 2561 -o "$T/bad-date.out"
+has "$T/err" "--time: '2561' is not an HHMM time"
+[ -e "$T/bad-date.out" ] && bad "ack with a bad --time wrote its output" || ok
+expect_rc 2 "$X12" ack "$SRC/fixtures/validate/n_837p_dates.x12" --date 20260230
+has "$T/err" "--date: '20260230' is not a CCYYMMDD date"
+
 # a bad --as-of is a usage error before anything is ingested: no ledger made
 rm -f "$T/asof.sqlite"
 expect_rc 2 "$X12" reconcile --db "$T/asof.sqlite" --as-of 2026-13-01 --claims "$SRC/fixtures/validate/y_837p_generated.x12"

@@ -775,6 +775,14 @@ static void test_errors(void **state)
     o.date = "2026";
     assert_null(x12_ack_new(&o, sink, &b, &err));
     assert_int_equal(err.code, X12_ERR_USAGE);
+    /* eight and four digits that are no day or time: refused as early */
+    o.date = "20261399";
+    assert_null(x12_ack_new(&o, sink, &b, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
+    o.date = "20261128";
+    o.time = "2561";
+    assert_null(x12_ack_new(&o, sink, &b, &err));
+    assert_int_equal(err.code, X12_ERR_USAGE);
     assert_string_equal(x12_status_name(X12_ERR_ACK_NO_ISA), "X12_ERR_ACK_NO_ISA");
     assert_string_equal(x12_status_name(X12_ERR_ACK_NOT_ACK), "X12_ERR_ACK_NOT_ACK");
     assert_string_equal(x12_status_name(X12_ERR_SPLIT_OUTPUT), "X12_ERR_SPLIT_OUTPUT");

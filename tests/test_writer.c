@@ -474,6 +474,21 @@ static void test_field_width(void **state)
     h.date = "26112A";
     assert_int_equal(x12_writer_begin_interchange(w, &h), X12_ERR_USAGE);
     check_err(w, X12_ERR_USAGE, "ISA", 9, 0);
+    /* a date and a time that exist, not only their digits */
+    static const char *const BAD_YYMMDD[] = {"261399", "260230", "250229", "261100"};
+    for (size_t i = 0; i < sizeof BAD_YYMMDD / sizeof BAD_YYMMDD[0]; i++) {
+        h = ISA_HDR;
+        h.date = BAD_YYMMDD[i];
+        assert_int_equal(x12_writer_begin_interchange(w, &h), X12_ERR_USAGE);
+        check_err(w, X12_ERR_USAGE, "ISA", 9, 0);
+    }
+    static const char *const BAD_HHMM[] = {"2400", "1260", "9999"};
+    for (size_t i = 0; i < sizeof BAD_HHMM / sizeof BAD_HHMM[0]; i++) {
+        h = ISA_HDR;
+        h.time = BAD_HHMM[i];
+        assert_int_equal(x12_writer_begin_interchange(w, &h), X12_ERR_USAGE);
+        check_err(w, X12_ERR_USAGE, "ISA", 10, 0);
+    }
     h = ISA_HDR;
     h.control_number = 0;
     assert_int_equal(x12_writer_begin_interchange(w, &h), X12_ERR_USAGE);
@@ -497,6 +512,33 @@ static void test_field_width(void **state)
     g.version = NULL;
     assert_int_equal(x12_writer_begin_group(w, &g), X12_ERR_USAGE);
     check_err(w, X12_ERR_USAGE, "GS", 8, 0);
+    g = gs_hdr(1);
+    g.date = "20260230";
+    assert_int_equal(x12_writer_begin_group(w, &g), X12_ERR_USAGE);
+    check_err(w, X12_ERR_USAGE, "GS", 4, 0);
+    g = gs_hdr(1);
+    g.date = "2026113";
+    assert_int_equal(x12_writer_begin_group(w, &g), X12_ERR_FIELD_WIDTH);
+    check_err(w, X12_ERR_FIELD_WIDTH, "GS", 4, 0);
+    static const char *const BAD_GS05[] = {"2460", "1299", "123099", "12305"};
+    for (size_t i = 0; i < sizeof BAD_GS05 / sizeof BAD_GS05[0]; i++) {
+        g = gs_hdr(1);
+        g.time = BAD_GS05[i];
+        assert_int_equal(x12_writer_begin_group(w, &g), X12_ERR_USAGE);
+        check_err(w, X12_ERR_USAGE, "GS", 5, 0);
+    }
+    /* the checks the writer makes, public */
+    assert_true(x12_valid_date("20240229", 8));
+    assert_true(x12_valid_date("240229", 6));
+    assert_false(x12_valid_date("20230229", 8));
+    assert_false(x12_valid_date("2024022", 7));
+    assert_false(x12_valid_date(NULL, 8));
+    assert_true(x12_valid_time("2359", 4));
+    assert_true(x12_valid_time("235959", 6));
+    assert_true(x12_valid_time("12305912", 8)); /* HHMMSSdd, as GS05 may be */
+    assert_false(x12_valid_time("2360", 4));
+    assert_false(x12_valid_time("12345", 5));
+    assert_false(x12_valid_time(NULL, 4));
     g = gs_hdr(1);
     assert_int_equal(x12_writer_begin_group(w, &g), X12_OK);
     assert_int_equal(x12_writer_begin_set(w, "837", "123", NULL), X12_ERR_FIELD_WIDTH);

@@ -1068,7 +1068,8 @@ x12_ack *x12_ack_new(const x12_ack_options *opts, x12_write_fn out, void *ctx, x
     a->o = o;
     a->al = o.alloc;
     a->next_ctl = o.control_number ? x12_control_next(o.control_number, 0) : 1;
-    if ((o.date && strlen(o.date) != 8) || (o.time && strlen(o.time) != 4)) {
+    if ((o.date && (strlen(o.date) != 8 || !x12__valid_date(o.date, 8))) ||
+        (o.time && (strlen(o.time) != 4 || !x12__valid_time(o.time, 4)))) {
         if (err) {
             err->code = X12_ERR_USAGE;
             err->msg = x12_status_message(X12_ERR_USAGE);

@@ -78,6 +78,12 @@ typedef struct x12_gs_header {
 
 typedef struct x12_writer x12_writer;
 
+/* 1 when the `n` bytes at `p` are a date that exists, CCYYMMDD (or YYMMDD,
+ * as ISA09), and a time that exists, HHMM[SS[d..]] (X12 types DT and TM):
+ * what the envelope writer requires of ISA09/ISA10 and GS04/GS05. */
+X12_API int x12_valid_date(const char *p, size_t n);
+X12_API int x12_valid_time(const char *p, size_t n);
+
 /* Creates a writer sending bytes to `out(ctx, ...)`.  `opts` NULL means the
  * defaults.  Returns NULL when the options are invalid (colliding or
  * alphanumeric delimiters, unknown encoding) or memory runs out; `err`, when
