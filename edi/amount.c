@@ -53,6 +53,33 @@ x12_status x12_amount_parse(x12_slice s, int64_t *cents)
     return X12_OK;
 }
 
+/* Why x12_amount_parse() refused `s`, for an error's detail: too many digits
+ * and a fraction of a cent are amounts still, and said so; the rest is no
+ * number at all. */
+const char *x12__amount_problem(x12_slice s)
+{
+    size_t i = s.len && s.ptr[0] == '-' ? 1 : 0, whole = 0, points = 0;
+    int cent_fraction = 0;
+    for (size_t k = i, after = 0; k < s.len; k++) {
+        char c = s.ptr[k];
+        if (c == '.' && !points++)
+            continue;
+        if (!x12__is_digit(c))
+            return "an amount that is no number (digits, one point, a leading minus)";
+        if (points)
+            cent_fraction |= ++after > 2 && c != '0';
+        else
+            whole++;
+    }
+    if (whole > 15)
+        return "an amount of more than 15 digits";
+    if (cent_fraction)
+        return "an amount with a fraction of a cent";
+    if (s.len == i + points)
+        return "an amount that is no number (digits, one point, a leading minus)";
+    return "an amount that is not a whole number of cents";
+}
+
 /* The digits of `cents` written straight into dst, backwards from where
  * they end (no scratch buffer copied over: the bytes are read again at once
  * by whoever writes the row, and a wide load of narrow stores still in

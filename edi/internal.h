@@ -43,6 +43,9 @@ static inline int x12__is_alnum(char c)
     return x12__is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
 }
 
+/* Why x12_amount_parse() refused s, as a static text (edi/amount.c). */
+const char *x12__amount_problem(x12_slice s);
+
 /* 1 when p[0..n) is a real CCYYMMDD (or YYMMDD) date (edi/datetime.c). */
 int x12__valid_date(const char *p, size_t n);
 

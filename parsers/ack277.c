@@ -162,8 +162,7 @@ static int cents(x12_ack277_reader *r, const x12_segment *s, unsigned pos, int64
     if (x12_amount_parse(e, v) == X12_OK)
         return 0;
     *v = 0;
-    finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)pos,
-            "an amount that is not a whole number of cents");
+    finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)pos, x12__amount_problem(e));
     return -1;
 }
 

@@ -143,7 +143,7 @@ int64_t cr_amount(x12_claim_reader *r, unsigned pos)
     if (v.len)
         amount_shape(r, v);
     if (v.len && x12_amount_parse(v, &c) != X12_OK)
-        cr_report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, "an amount with at most two decimals");
+        cr_report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, x12__amount_problem(v));
     return c;
 }
 
@@ -455,7 +455,7 @@ static void read_code(x12_claim_reader *r, unsigned pos, x12_claim_code *k, cons
         x12_slice s = {v[4], strlen(v[4])};
         amount_shape(r, s);
         if (x12_amount_parse(s, &k->amount_cents) != X12_OK)
-            cr_report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, "an amount with at most two decimals");
+            cr_report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, x12__amount_problem(s));
     }
     k->quantity = v[5];
     if (v[6] || v[7])

@@ -212,7 +212,7 @@ static int cents_at(x12_remit_reader *r, const x12_segment *s, unsigned pos, int
         r->claim_bad = 1;
     if (r->cb.finding)
         seg_finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)pos, 0,
-                    "an amount that is not a whole number of cents");
+                    x12__amount_problem(e));
     return -1;
 }
 

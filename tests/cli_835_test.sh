@@ -61,7 +61,7 @@ cmp -s "$T/self.835" "$F/era-1.835" && ok || bad "x12 835 -o INPUT changed the i
 sed 's/^CLP\*RC-PART-1\*1\*200\*120\*/CLP*RC-PART-1*1*200*120.005*/' "$F/era-1.835" >"$T/frac.835"
 expect_rc 1 "$X12" 835 "$T/frac.835"; lines "$T/out" 7
 has "$T/err" "segment 27 (CLP) element 4.0, byte "
-has "$T/err" "(an amount that is not a whole number of cents)"
+has "$T/err" "(an amount with a fraction of a cent)"
 has "$T/err" "(RC-PART-1 not read: an amount is not whole cents)"
 grep -q "RC-PART-1" "$T/out" && bad "a claim payment with a fraction of a cent was written" || ok
 # an 837 given by mistake: each of its sets named at its ST, exit 1, no rows

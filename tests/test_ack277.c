@@ -162,7 +162,7 @@ static void test_records(void **state)
     if (strcmp(l.recs.p, WANT) != 0)
         fail_msg("records:\n%s\nwanted:\n%s", l.recs.p, WANT);
     assert_string_equal(l.findings.p, "X12_ERR_CLAIM_VALUE error seg=46 id=STC el=4 an amount that "
-                                      "is not a whole number of cents\n");
+                                      "is no number (digits, one point, a leading minus)\n");
     log_free(&l);
 }
 

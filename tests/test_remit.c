@@ -468,6 +468,34 @@ static void test_truncated_and_unbalanced(void **state)
         free(t);
         free(d2);
     }
+    /* the detail says what is wrong with the amount (a PLB amount: one
+     * finding, the value's) */
+    static const struct {
+        const char *value, *why;
+    } WHY[] = {
+        {"-2.501", "an amount with a fraction of a cent"},
+        {"-2.5X", "an amount that is no number (digits, one point, a leading minus)"},
+        {"1.2.3", "an amount that is no number (digits, one point, a leading minus)"},
+        {"+2.50", "an amount that is no number (digits, one point, a leading minus)"},
+        {"-", "an amount that is no number (digits, one point, a leading minus)"},
+        {"1234567890123456", "an amount of more than 15 digits"},
+        {"-1234567890123456.005", "an amount of more than 15 digits"},
+    };
+    for (size_t i = 0; i < sizeof WHY / sizeof WHY[0]; i++) {
+        size_t n2;
+        char *d2 = read_file(FIX "era-1.835", &n2);
+        char to[64];
+        snprintf(to, sizeof to, "*L6:INT1*%s*", WHY[i].value);
+        char *t = replace_text(d2, "*L6:INT1*-2.5*", to, 1);
+        assert_non_null(t);
+        read_limited(t, strlen(t), 0, &g);
+        if (g.findings != 1 || g.last.code != X12_ERR_CLAIM_VALUE ||
+            strcmp(g.last.detail, WHY[i].why) != 0)
+            fail_msg("PLB amount '%s': %u findings, last %s '%s'", WHY[i].value, g.findings,
+                     x12_status_name(g.last.code), g.last.detail);
+        free(t);
+        free(d2);
+    }
     /* a claim payment too large to keep (thousands of SVCs): not read, one
      * error when it outgrows the limit and one when it ends; the others are */
     {
