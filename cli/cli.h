@@ -44,6 +44,10 @@ typedef struct cli_args {
 int cli_parse(int argc, char **argv, const char *name, const char *help, cli_own_option own,
               void *ctx, cli_args *a);
 void cli_args_free(cli_args *a);
+/* For a command given no FILE: 1 (and a usage message) when standard input
+ * is a terminal, where reading it would only wait for typing; "-" reads it
+ * all the same. */
+int cli_no_file_on_terminal(const char *name);
 /* An own option for commands whose only one is --json: sets *(int *)ctx. */
 int cli_json_option(void *ctx, int argc, char **argv, int *i);
 

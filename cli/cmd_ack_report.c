@@ -235,8 +235,13 @@ int cmd_ack_report(int argc, char **argv)
         }
         files[nfiles++] = a;
     }
-    if (!nfiles)
+    if (!nfiles) {
+        if (cli_no_file_on_terminal("ack-report")) {
+            free(files);
+            return EXIT_USAGE;
+        }
         files[nfiles++] = "-";
+    }
     x12_reader_options o;
     cli_reader_options(&common, &o);
     for (int i = 0; i < nfiles; i++) {

@@ -147,8 +147,11 @@ int cmd_from_xml(int argc, char **argv)
         }
         file = a;
     }
-    if (!file)
+    if (!file) {
+        if (cli_no_file_on_terminal("from-xml"))
+            return EXIT_USAGE;
         file = "-";
+    }
     const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
     x12_error err;
     x12_status st = x12_xml_decode_file(file, &xo, to_stdout, NULL, &err);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <x12/common.h>
@@ -94,9 +95,25 @@ int cli_parse(int argc, char **argv, const char *name, const char *help, cli_own
         cli_args_free(a);
         return EXIT_USAGE;
     }
-    if (a->nfiles == 0)
+    if (a->nfiles == 0) {
+        if (cli_no_file_on_terminal(name)) {
+            cli_args_free(a);
+            return EXIT_USAGE;
+        }
         a->files[a->nfiles++] = "-";
+    }
     return -1;
+}
+
+int cli_no_file_on_terminal(const char *name)
+{
+    if (!isatty(STDIN_FILENO))
+        return 0;
+    fprintf(stderr,
+            "x12 %s: no FILE given, and standard input is a terminal: name a FILE, pipe the input in, "
+            "or give - to type it (see x12 %s --help)\n",
+            name, name);
+    return 1;
 }
 
 int cli_json_option(void *ctx, int argc, char **argv, int *i)

@@ -355,6 +355,20 @@ has "$T/err" "--time: '2561' is not an HHMM time"
 expect_rc 2 "$X12" ack "$SRC/fixtures/validate/n_837p_dates.x12" --date 20260230
 has "$T/err" "--date: '20260230' is not a CCYYMMDD date"
 
+# no FILE while standard input is a terminal (script(1) gives one): said, exit
+# 2, no waiting; "-" still reads it, and a pipe is read as before
+if command -v script >/dev/null 2>&1 && script -qec "test -t 0" /dev/null </dev/null >/dev/null 2>&1; then
+  for c in validate info 835 ack-report from-xml; do
+    out=$(timeout 10 script -qec "$X12 $c; echo rc=\$?" /dev/null </dev/null 2>&1 | tr -d '\r')
+    case "$out" in
+      *"x12 $c: no FILE given, and standard input is a terminal"*"rc=2"*) ok ;;
+      *) bad "$c with a terminal for input: $out" ;;
+    esac
+  done
+  out=$(timeout 10 script -qec "printf 'ISA' | $X12 validate; echo rc=\$?" /dev/null </dev/null 2>&1 | tr -d '\r')
+  case "$out" in *"<stdin>"*"rc=1"*) ok ;; *) bad "validate from a pipe under a terminal: $out" ;; esac
+fi
+
 # a bad --as-of is a usage error before anything is ingested: no ledger made
 rm -f "$T/asof.sqlite"
 expect_rc 2 "$X12" reconcile --db "$T/asof.sqlite" --as-of 2026-13-01 --claims "$SRC/fixtures/validate/y_837p_generated.x12"
