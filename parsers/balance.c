@@ -113,7 +113,7 @@ static void cas_both_levels(balancer *b, const x12_segment *seg)
 
 static void money(char *buf, size_t cap, int64_t c)
 {
-    x12_amount_format(c, X12_AMOUNT_X12, buf, cap);
+    x12_amount_format(c, X12_AMOUNT_DECIMAL2, buf, cap); /* "28.10", as every output of money */
 }
 
 static void unbalanced(balancer *b, const bal_pos *at, const char *loop, const char *what,

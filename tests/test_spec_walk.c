@@ -1010,7 +1010,7 @@ static void test_cas_both_levels(void **state)
         "X12_ERR_CAS_BOTH_LEVELS warning snip=3 loop=2110 segment=18 set=16 id=CAS el=2.0 ik3= "
         "ik4= CO-45 also at the claim level; one level only, RFI 358\n"
         "X12_ERR_BALANCE error snip=3 loop=2100 segment=12 set=10 id=CLP el=0.0 ik3= ik4= "
-        "CLP03 - claim and line CAS = CLP04: expected 50, found 20\n";
+        "CLP03 - claim and line CAS = CLP04: expected 50.00, found 20.00\n";
     expect_findings(x, X12_WALK_ELEMENTS | X12_WALK_BALANCE, want);
 }
 
@@ -2315,11 +2315,11 @@ static void test_patient_responsibility(void **state)
             "SE*29*0001~GE*1*1~IEA*1*000000001~";
     const char *want =
         "X12_ERR_PATIENT_RESPONSIBILITY error snip=3 loop=2100 segment=17 set=15 id=CLP el=5.0 "
-        "ik3= ik4= CLP05 = claim and line CAS PR: expected 0, found 10\n"
+        "ik3= ik4= CLP05 = claim and line CAS PR: expected 0.00, found 10.00\n"
         "X12_ERR_ELEMENT_CHAR error snip=1 loop=2100 segment=25 set=23 id=CLP el=5.0 ik3=8 "
         "ik4=6 CLP05: decimal (R) with a bad character\n"
         "X12_ERR_PATIENT_RESPONSIBILITY error snip=3 loop=2100 segment=28 set=26 id=CLP el=5.0 "
-        "ik3= ik4= CLP05 = claim and line CAS PR: expected 10, found 0\n";
+        "ik3= ik4= CLP05 = claim and line CAS PR: expected 10.00, found 0.00\n";
     expect_findings(x, X12_WALK_ELEMENTS | X12_WALK_BALANCE, want);
 }
 
