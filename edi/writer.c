@@ -731,8 +731,9 @@ x12_status x12_writer_begin_group(x12_writer *w, const x12_gs_header *gs)
         st = env_value(w, gs->sender, 2, 2, 15);
     if (st == X12_OK)
         st = env_value(w, gs->receiver, 3, 2, 15);
-    if (st == X12_OK && !x12__valid_date(gs->date ? gs->date : "", 8) && gs->date &&
-        strlen(gs->date) == 8)
+    /* GS04 CCYYMMDD and GS05 HHMM[SS[d..]] that exist; a wrong width is
+     * env_value's to say */
+    if (st == X12_OK && gs->date && strlen(gs->date) == 8 && !x12__valid_date(gs->date, 8))
         st = fail(w, X12_ERR_USAGE, "GS", 4, 0, 0, "GS04 '%.8s' is not a date (CCYYMMDD)",
                   gs->date);
     if (st == X12_OK)
