@@ -172,8 +172,17 @@ static int64_t choose(matcher *m, int64_t remit_id, const char *status, const ch
                 *how = "reversal";
                 return id;
             }
-        *how = "claim_id";
-        return c[0].id; /* the reversed payment predates the ledger: the first claim */
+        /* the reversed payment predates the ledger: it paid the first claim
+         * that does not replace it (REF*F8 = its CLP07); when every one
+         * does (one replacement sent twice), it goes where its correction
+         * goes, the latest (below) */
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(c[i].icn, icn) != 0) {
+                *how = "claim_id";
+                return c[i].id;
+            }
+        *how = "replacement";
+        return c[n - 1].id;
     }
     const char *ref = orig[0] ? orig : NULL;
     for (size_t i = n; ref && i-- > 0;)

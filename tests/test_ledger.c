@@ -460,9 +460,10 @@ static void test_statuses_and_matching(void **state)
 
 /* Matching among claims that share CLM01, in the cases the test above does
  * not reach: a reversal of a payment the ledger never saw (it predates the
- * ledger) goes to the first claim; a correction naming a replacement's
- * REF*F8 goes to that replacement; a payment whose every claim is a void
- * goes to a void rather than nowhere. */
+ * ledger) goes to the first claim that does not replace it, and when every
+ * claim does (one replacement sent twice) to the one its correction goes to;
+ * a correction naming a replacement's REF*F8 goes to that replacement; a
+ * payment whose every claim is a void goes to a void rather than nowhere. */
 static void test_matching_edges(void **state)
 {
     (void)state;
@@ -476,24 +477,41 @@ static void test_matching_edges(void **state)
     add_claim(l, "R-ORIG", 12000, "7", "ICN-R1", 1, (const int64_t[]){12000}, NULL);
     add_claim(l, "W-VOIDS", 10000, "8", "ICN-W1", 1, one, NULL);
     add_claim(l, "W-VOIDS", 10000, "8", "ICN-W2", 1, one, NULL);
+    add_claim(l, "D-TWICE", 12000, "7", "ICN-D1", 1, (const int64_t[]){12000}, NULL);
+    commit(l);
+    begin_837(l, "0003", "2026-10-02"); /* the same replacement, sent again */
+    add_claim(l, "D-TWICE", 12000, "7", "ICN-D1", 1, (const int64_t[]){12000}, NULL);
     commit(l);
     /* ICN-R1 was paid before the ledger began: only its reversal is here */
-    begin_835(l, "TRN-9", 2000 + 500, "2026-10-20");
+    begin_835(l, "TRN-9", 2000 + 500 + 2000, "2026-10-20");
     add_remit(l, "R-ORIG", "22", -10000, -10000, 0, "ICN-R1", "", "", 1,
               (rl[]){{"", "99211", -10000, -10000}});
     add_remit(l, "R-ORIG", "1", 12000, 12000, 0, "ICN-R2", "ICN-R1", "", 1,
               (rl[]){{"", "99211", 12000, 12000}});
     add_remit(l, "W-VOIDS", "1", 10000, 500, 0, "ICN-W3", "", "CO-45:9500", 1,
               (rl[]){{"", "99211", 10000, 500}});
+    /* ICN-D1, paid before the ledger began, reversed and paid again */
+    add_remit(l, "D-TWICE", "22", -10000, -10000, 0, "ICN-D1", "", "", 1,
+              (rl[]){{"", "99211", -10000, -10000}});
+    add_remit(l, "D-TWICE", "1", 12000, 12000, 0, "ICN-D2", "ICN-D1", "", 1,
+              (rl[]){{"", "99211", 12000, 12000}});
     commit(l);
     x12_ledger_match_stats ms;
     assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
-    assert_int_equal(ms.matched, 3);
+    assert_int_equal(ms.matched, 5);
     assert_int_equal(ms.unmatched, 0);
     rows rs = {0};
     x12_recon_totals t;
     assert_int_equal(x12_ledger_report(l, "2026-11-30", collect, &rs, &t, &err), X12_OK);
-    assert_int_equal(rs.n, 4);
+    assert_int_equal(rs.n, 6);
+    /* the replacement sent twice: its reversal and its correction on one
+     * copy (the later), as with one copy; the other copy has none */
+    const got *d0 = find(&rs, "D-TWICE", 0), *d1 = find(&rs, "D-TWICE", 1);
+    const got *paid_copy = d0->remits ? d0 : d1, *other = d0->remits ? d1 : d0;
+    assert_int_equal(paid_copy->remits, 2);
+    assert_int_equal(paid_copy->paid, 2000);
+    assert_int_equal(other->remits, 0);
+    assert_int_equal(other->status, X12_RECON_PENDING);
     const got *g = find(&rs, "R-ORIG", 0); /* the original: its reversal */
     assert_int_equal(g->billed, 10000);
     assert_int_equal(g->remits, 1);
@@ -510,7 +528,7 @@ static void test_matching_edges(void **state)
         on_void += (int)find(&rs, "W-VOIDS", i)->remits;
     assert_int_equal(on_void, 1);
     assert_int_equal(t.by_status[X12_RECON_UNMATCHED_REMIT], 0);
-    assert_int_equal(t.paid, 2500);
+    assert_int_equal(t.paid, 4500);
     assert_true(t.ties_out);
     x12_ledger_close(l);
 }
