@@ -387,7 +387,7 @@ static int send_claim(x12_remit_reader *r)
             char detail[96];
             snprintf(detail, sizeof detail, "%.30s not read: %s", c->claim_id,
                      r->claim_big   ? "too large to keep"
-                     : r->claim_bad ? "an amount is not whole cents"
+                     : r->claim_bad ? "an amount of it cannot be read"
                      : r->hdr_big   ? "its payment's header is too large to keep"
                                     : "BPR02 cannot be read");
             finding_at(r, r->cx.byte_offset, r->cx.segment_index, r->clp_set_pos, "CLP", 3, "2100",
@@ -423,13 +423,32 @@ static int send_claim(x12_remit_reader *r)
     return stop;
 }
 
+/* 005010X221A1 CAS and PLB: a reason (CAS02, PLB03, ...) and its amount
+ * (CAS03, PLB04, ...) come as a pair.  One without the other is neither an
+ * adjustment of 0.00 nor left out unsaid: an error names it, and what holds
+ * it (the claim payment, the PLB entry) is not handed on.  Returns 1 when
+ * the pair at k, k + 1 is whole, 0 when both are empty, -1 when half. */
+static int pair_at(x12_remit_reader *r, const x12_segment *s, unsigned k)
+{
+    int reason = elem(s, k).len != 0, amount = elem(s, k + 1).len != 0;
+    if (reason == amount)
+        return reason;
+    if (r->in_claim)
+        r->claim_bad = 1;
+    if (r->cb.finding)
+        seg_finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)(reason ? k + 1 : k), 0,
+                    reason ? "an adjustment reason without its amount"
+                           : "an adjustment amount without its reason");
+    return -1;
+}
+
 static void read_cas(x12_remit_reader *r, const x12_segment *s, vec *into)
 {
     /* CAS01 group, then up to six reason/amount/quantity triples */
     x12_slice g = elem(s, 1);
     for (unsigned k = 2; k <= 17; k += 3) {
         x12_slice reason = elem(s, k);
-        if (!reason.len)
+        if (pair_at(r, s, k) <= 0)
             continue;
         x12_remit_adjustment *a = vec_push(r, r->arena, into, sizeof *a);
         if (!a)
@@ -738,9 +757,8 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
         return 0;
     }
     for (unsigned k = 3; k + 1 <= 14 && !stop; k += 2) {
-        x12_slice ident = elem(s, k);
-        if (!ident.len)
-            continue;
+        if (pair_at(r, s, k) <= 0)
+            continue; /* none, or said by pair_at(): not handed on */
         x12_remit_plb e;
         e.provider_id = el(r, a, s, 1);
         e.fiscal_date = el(r, a, s, 2);

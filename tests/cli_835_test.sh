@@ -62,7 +62,7 @@ sed 's/^CLP\*RC-PART-1\*1\*200\*120\*/CLP*RC-PART-1*1*200*120.005*/' "$F/era-1.8
 expect_rc 1 "$X12" 835 "$T/frac.835"; lines "$T/out" 7
 has "$T/err" "segment 27 (CLP) element 4.0, byte "
 has "$T/err" "(an amount with a fraction of a cent)"
-has "$T/err" "(RC-PART-1 not read: an amount is not whole cents)"
+has "$T/err" "(RC-PART-1 not read: an amount of it cannot be read)"
 grep -q "RC-PART-1" "$T/out" && bad "a claim payment with a fraction of a cent was written" || ok
 # an 837 given by mistake: each of its sets named at its ST, exit 1, no rows
 expect_rc 1 "$X12" 835 "$F/claims-1.837"; lines "$T/out" 1

@@ -36,6 +36,7 @@ typedef struct got {
     x12_remit_totals totals;
     x12_remit_rows *rows;
     x12_error last; /* the last finding's */
+    x12_error value; /* the first X12_ERR_CLAIM_VALUE's */
 } got;
 
 static int on_payment(void *ctx, const x12_remit_payment *p)
@@ -130,6 +131,8 @@ static void on_finding(void *ctx, const x12_finding *f)
     }
     g->findings++;
     g->last = f->err;
+    if (f->err.code == X12_ERR_CLAIM_VALUE && !g->value.code)
+        g->value = f->err;
     if (f->severity == X12_SEV_ERROR)
         g->errors++;
     if (f->err.code > 0 && f->err.code < 50)
@@ -465,6 +468,33 @@ static void test_truncated_and_unbalanced(void **state)
             fail_msg("case %zu: payments %u claims %u plb %u findings %u last %s", i, g.payments,
                      g.claims, g.plb, g.findings, x12_status_name(g.last.code));
         remove(path);
+        free(t);
+        free(d2);
+    }
+    /* 005010X221A1 CAS and PLB pairs: a reason without its amount, or an
+     * amount without its reason, is neither 0.00 nor dropped unsaid: an
+     * error at the missing element, and the claim payment or the PLB entry
+     * is not handed on */
+    static const struct {
+        const char *from, *to;
+        unsigned claims, plb, el;
+        const char *why;
+    } HALF[] = {
+        {"CAS*PR*2*30~", "CAS*PR*2~", 6, 2, 3, "an adjustment reason without its amount"},
+        {"CAS*PR*2*30~", "CAS*PR**30~", 6, 2, 2, "an adjustment amount without its reason"},
+        {"*WO:OFF123*10~", "*WO:OFF123~", 7, 1, 6, "an adjustment reason without its amount"},
+        {"*WO:OFF123*10~", "**10~", 7, 1, 5, "an adjustment amount without its reason"},
+    };
+    for (size_t i = 0; i < sizeof HALF / sizeof HALF[0]; i++) {
+        size_t n2;
+        char *d2 = read_file(FIX "era-1.835", &n2);
+        char *t = replace_text(d2, HALF[i].from, HALF[i].to, 1);
+        assert_non_null(t);
+        read_limited(t, strlen(t), 0, &g);
+        if (g.claims != HALF[i].claims || g.plb != HALF[i].plb ||
+            g.value.element_pos != HALF[i].el || strcmp(g.value.detail, HALF[i].why) != 0)
+            fail_msg("%s: claims %u plb %u, value finding el %u '%s'", HALF[i].to, g.claims, g.plb,
+                     (unsigned)g.value.element_pos, g.value.detail);
         free(t);
         free(d2);
     }
