@@ -547,6 +547,15 @@ static void read_cas_into(x12_claim_reader *r, x12_claim_adjustment **arr, size_
         unsigned p = 2 + 3 * i;
         if (!cr_elem(r, p).len && !cr_elem(r, p + 1).len && !cr_elem(r, p + 2).len)
             continue;
+        /* 005010X222A1 2320/2430 CAS: a reason and its amount come as a pair;
+         * half of one is no adjustment of 0.00 (the claim is not written) */
+        int has_reason = cr_elem(r, p).len != 0, has_amount = cr_elem(r, p + 1).len != 0;
+        if (has_reason != has_amount) {
+            cr_report(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, has_reason ? p + 1 : p,
+                      has_reason ? "an adjustment reason without its amount"
+                                 : "an adjustment amount without its reason");
+            continue;
+        }
         x12_claim_adjustment *a;
         PUSH(r, A_CLAIM, *arr, *n, a);
         if (!a)

@@ -2171,6 +2171,35 @@ static void test_reader_file_and_gzip(void **state)
                             "type: not read (ST01 is '835', not 837: the set is skipped) [ST]\n");
         sb_free(&o.findings);
     }
+    /* half of a prior payer's CAS pair (005010X222A1 2320/2430): an error at
+     * the missing element and the claim not written, never 0.00 or left out */
+    {
+        const char *cas = strstr(out, "CAS*");
+        assert_non_null(cas);
+        const char *g_end = strchr(cas + 4, '*'), *r_end = strchr(g_end + 1, '*');
+        const char *a_end = r_end + strcspn(r_end + 1, "*~") + 1;
+        assert_true(g_end && r_end && a_end > r_end + 1);
+        char from[64], half[2][64];
+        snprintf(from, sizeof from, "%.*s", (int)(a_end - cas), cas);
+        snprintf(half[0], sizeof half[0], "%.*s", (int)(r_end - cas), cas); /* no amount */
+        snprintf(half[1], sizeof half[1], "%.*s*%.*s", (int)(g_end - cas), cas,
+                 (int)(a_end - r_end), r_end); /* no reason */
+        static const char *const WHY[] = {"(an adjustment reason without its amount)",
+                                          "(an adjustment amount without its reason)"};
+        for (int h = 0; h < 2; h++) {
+            char *t = replace_text(out, from, half[h], 1);
+            assert_non_null(t);
+            /* the segment count is unchanged: SE01 still holds */
+            assert_int_equal(write_file(path, t, strlen(t)), 0);
+            rctx a = {cs, 2, 0, 0, {0}, 0};
+            assert_int_equal(x12_claim_read_file(path, NULL, &cb, &a, 0), X12_OK);
+            assert_int_equal(a.got, 1);
+            if (!strstr(a.findings.p, WHY[h]) || !strstr(a.findings.p, "was not written"))
+                fail_msg("%s: %s", half[h], a.findings.p);
+            sb_free(&a.findings);
+            free(t);
+        }
+    }
     /* guide ids that amend or precede 005010X222A1 read as it, the same
      * claims; one with no spec is said at its ST, never read as "no claims" */
     static const char *const SAME[] = {"005010X222", "005010X222A2"};
