@@ -223,6 +223,28 @@ static int64_t cents(x12_remit_reader *r, const x12_segment *s, unsigned pos)
     return v;
 }
 
+/* As cents_at(), for an amount the guide requires (005010X221A1 BPR02, CLP03,
+ * CLP04, SVC02, SVC03, AMT02): missing, it is not 0.00 either. */
+static int must_cents_at(x12_remit_reader *r, const x12_segment *s, unsigned pos, int64_t *v)
+{
+    if (elem(s, pos).len)
+        return cents_at(r, s, pos, v);
+    *v = 0;
+    if (r->in_claim)
+        r->claim_bad = 1;
+    if (r->cb.finding)
+        seg_finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, (uint16_t)pos, 0,
+                    "a required amount is missing");
+    return -1;
+}
+
+static int64_t must_cents(x12_remit_reader *r, const x12_segment *s, unsigned pos)
+{
+    int64_t v;
+    must_cents_at(r, s, pos, &v);
+    return v;
+}
+
 static const char *str(x12_remit_reader *r, x12_arena *a, x12_slice s)
 {
     if (!s.len)
@@ -478,7 +500,7 @@ static void read_amount(x12_remit_reader *r, vec *into, const x12_segment *s)
     x12_remit_amount *x = vec_push(r, r->arena, into, sizeof *x);
     if (x) {
         x->qualifier = el(r, r->arena, s, 1);
-        x->cents = cents(r, s, 2);
+        x->cents = must_cents(r, s, 2);
     }
 }
 
@@ -541,8 +563,8 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
     for (unsigned i = 0; i < 4; i++)
         l->modifiers[i] = c[2 + i];
     l->description = c[6];
-    l->charge_cents = cents(r, s, 2);
-    l->paid_cents = cents(r, s, 3);
+    l->charge_cents = must_cents(r, s, 2);
+    l->paid_cents = must_cents(r, s, 3);
     l->revenue_code = el(r, a, s, 4);
     l->units = el(r, a, s, 5);
     if (elem(s, 6).len) {
@@ -563,8 +585,8 @@ static void read_clp(x12_remit_reader *r, const x12_segment *s)
     x12_arena *a = r->arena;
     c->claim_id = el(r, a, s, 1);
     c->status_code = el(r, a, s, 2);
-    c->charge_cents = cents(r, s, 3);
-    c->paid_cents = cents(r, s, 4);
+    c->charge_cents = must_cents(r, s, 3);
+    c->paid_cents = must_cents(r, s, 4);
     c->has_patient_responsibility = elem(s, 5).len > 0;
     c->patient_responsibility_cents = cents(r, s, 5);
     c->filing_indicator = el(r, a, s, 6);
@@ -591,7 +613,7 @@ static int read_header(x12_remit_reader *r, const x12_segment *s)
     int in_party = r->loop == L_1000A || r->loop == L_1000B;
     if (IS(id, "BPR")) {
         p->handling_code = el(r, a, s, 1);
-        r->pay_bad = cents_at(r, s, 2, &p->amount_cents) != 0;
+        r->pay_bad = must_cents_at(r, s, 2, &p->amount_cents) != 0;
         p->credit_debit = el(r, a, s, 3);
         p->method = el(r, a, s, 4);
         p->format = el(r, a, s, 5);
@@ -729,7 +751,7 @@ static int read_line_segment(x12_remit_reader *r, const x12_segment *s)
     } else if (IS(id, "AMT")) {
         if (IS(elem(s, 1), "B6")) {
             l->has_allowed = 1;
-            l->allowed_cents = cents(r, s, 2);
+            l->allowed_cents = must_cents(r, s, 2);
         } else {
             read_amount(r, &r->line_amounts, s);
         }

@@ -424,13 +424,23 @@ static void test_truncated_and_unbalanced(void **state)
     char path[] = "/tmp/x12-cut835-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
-    write_file(path, data, (size_t)(cut - data) + 20);
+    /* cut after its CLP: what was read of the cut one still goes out */
+    write_file(path, data, (size_t)(cut - data) + 45);
     got g;
     memset(&g, 0, sizeof g);
     x12_error err;
     assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
     assert_true(g.reader_errors > 0);
     assert_int_equal(g.claims, 6); /* five complete and the cut one */
+    /* cut inside its CLP, before CLP04: its paid amount is not known, so it
+     * is not handed on as 0.00 */
+    write_file(path, data, (size_t)(cut - data) + 20);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_true(g.reader_errors > 0);
+    assert_int_equal(g.claims, 5);
+    assert_string_equal(g.value.detail, "a required amount is missing");
+    assert_int_equal(g.value.element_pos, 4);
     /* unbalanced: BPR02 one cent off, converted anyway, with a finding */
     char *bpr = strstr(data, "BPR*I*632.5*");
     assert_non_null(bpr);
@@ -480,6 +490,11 @@ static void test_truncated_and_unbalanced(void **state)
         unsigned claims, plb, el;
         const char *why;
     } HALF[] = {
+        /* an amount the guide requires, missing: not 0.00 either */
+        {"CLP*RC-PART-1*1*200*120*", "CLP*RC-PART-1*1*200**", 6, 2, 4, "a required amount is missing"},
+        {"SVC*HC:99214*200*120*", "SVC*HC:99214*200**", 6, 2, 3, "a required amount is missing"},
+        {"BPR*I*632.5*", "BPR*I**", 0, 0, 2, "a required amount is missing"},
+        {"AMT*B6*100~", "AMT*B6~", 6, 2, 2, "a required amount is missing"},
         {"CAS*PR*2*30~", "CAS*PR*2~", 6, 2, 3, "an adjustment reason without its amount"},
         {"CAS*PR*2*30~", "CAS*PR**30~", 6, 2, 2, "an adjustment amount without its reason"},
         {"*WO:OFF123*10~", "*WO:OFF123~", 7, 1, 6, "an adjustment reason without its amount"},
