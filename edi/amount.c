@@ -75,9 +75,9 @@ const char *x12__amount_problem(x12_slice s)
         return "an amount of more than 15 digits";
     if (cent_fraction)
         return "an amount with a fraction of a cent";
-    if (s.len == i + points)
-        return "an amount that is no number (digits, one point, a leading minus)";
-    return "an amount that is not a whole number of cents";
+    /* digits and at most one point that x12_amount_parse() refused: none
+     * of them digits ("", "-", ".") */
+    return "an amount that is no number (digits, one point, a leading minus)";
 }
 
 /* The digits of `cents` written straight into dst, backwards from where
