@@ -702,8 +702,11 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
         f->counts.ack_accepted = s.sets_accepted;
         f->counts.ack_with_errors = s.sets_with_errors;
         f->counts.ack_rejected = s.sets_rejected;
-        if (as == X12_ERR_ACK_NO_ISA) {
+        if (as == X12_ERR_ACK_NO_ISA && !s.interchanges_written) {
             bout_discard(&c->out[OUT_ACK]); /* nothing to answer */
+        } else if (as == X12_ERR_ACK_NO_ISA) {
+            /* the interchanges that could be read have their answers; the
+             * one that could not is the file's unreadable part */
         } else if (as != X12_OK) {
             c->out_error = 1;
         } else if (s.interchanges_written > BATCH_ACK_BLOCK) {

@@ -760,7 +760,45 @@ static void test_errors(void **state)
                      X12_ERR_ACK_NO_ISA);
     assert_int_equal(err.code, X12_ERR_ACK_NO_ISA);
     assert_int_equal(b.len, 0);
+    /* nor can a 999: said as well, where the reader found it and what it
+     * found (before, a 999 alone ended X12_OK without a word) */
+    fixed_options(&o, X12_ACK_999, 1, NULL);
+    x12_ack_summary sum;
+    assert_int_equal(x12_ack_file(FIX "x12/n_isa_separator.x12", NULL, NULL, 0, &o, sink, &b, &sum,
+                                  &err),
+                     X12_ERR_ACK_NO_ISA);
+    assert_int_equal(err.code, X12_ERR_ACK_NO_ISA);
+    assert_int_equal(err.element_pos, 6);
+    assert_int_equal(err.byte_offset, 0);
+    assert_non_null(strstr(err.detail, "byte 50 of the ISA should be the element separator"));
+    assert_int_equal(b.len, 0);
+    assert_int_equal(sum.interchanges_written, 0);
+    /* a good interchange, then one whose header is broken: the first is
+     * answered, the second named at its byte */
+    size_t n1, n2;
+    char *good = read_file(FIX "ack/y_accepted.x12", &n1);
+    char *broken = read_file(FIX "x12/n_isa_separator.x12", &n2);
+    assert_non_null(good);
+    assert_non_null(broken);
+    strbuf both = {0};
+    sb_add(&both, good, n1);
+    sb_add(&both, broken, n2);
+    char path[] = "/tmp/x12kit-ack-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(write_file(path, both.p, both.len), 0);
+    assert_int_equal(x12_ack_file(path, &LENIENT, NULL, 0, &o, sink, &b, &sum, &err),
+                     X12_ERR_ACK_NO_ISA);
+    unlink(path);
+    assert_int_equal(err.byte_offset, n1);
+    assert_int_equal(sum.interchanges_written, 1);
+    assert_non_null(strstr(b.p, "AK9*A*1*1*1~"));
+    free(good);
+    free(broken);
+    sb_free(&both);
     sb_free(&b);
+    sb_add(&b, "", 0);
     /* output failure */
     fixed_options(&o, X12_ACK_999, 1, NULL);
     assert_int_equal(x12_ack_file(FIX "ack/y_accepted.x12", &LENIENT, NULL, 0, &o, failing_sink, NULL,

@@ -58,6 +58,7 @@ struct x12_ack {
     char ta104;        /* 'A', 'E', 'R' */
     char ta105[4];
     uint32_t unreadable_isa; /* interchange problems with no ISA to answer */
+    x12_error unreadable;    /* the first of them */
 
     /* the output interchange of 999s */
     int out_open;
@@ -703,8 +704,10 @@ static void interchange_problem(x12_ack *a, const x12_finding *f)
         /* an interchange header the reader had to skip: nothing to answer */
         x12_status c = f->err.code;
         if (c == X12_ERR_ISA_SHORT || c == X12_ERR_ISA_SEPARATOR || c == X12_ERR_ISA_DELIMITERS ||
-            c == X12_ERR_NOT_X12 || c == X12_ERR_NO_INTERCHANGE)
-            a->unreadable_isa++;
+            c == X12_ERR_NOT_X12 || c == X12_ERR_NO_INTERCHANGE) {
+            if (!a->unreadable_isa++)
+                a->unreadable = f->err;
+        }
         return;
     }
     char sev = n ? n->ta104 : 'R';
@@ -1015,6 +1018,14 @@ x12_status x12_ack_event(x12_ack *a, const x12_walk_event *ev)
     return a->fatal;
 }
 
+/* Appends `s` to e->detail, as much as fits. */
+static void detail_add(x12_error *e, const char *s)
+{
+    size_t n = strlen(e->detail), room = sizeof e->detail - 1 - n, k = strlen(s);
+    memcpy(e->detail + n, s, k < room ? k : room);
+    e->detail[n + (k < room ? k : room)] = '\0';
+}
+
 x12_status x12_ack_finish(x12_ack *a)
 {
     if (!a)
@@ -1023,8 +1034,28 @@ x12_status x12_ack_finish(x12_ack *a)
     close_interchange(a);
     if (a->fatal)
         return a->fatal;
-    if ((a->o.what & X12_ACK_TA1) && a->unreadable_isa)
-        return set_fatal(a, X12_ERR_ACK_NO_ISA, NULL);
+    if (a->unreadable_isa) {
+        /* an interchange whose header could not be read: neither a TA1 nor
+         * a 999 can answer it (what could be read has its answer already);
+         * the error is where the reader found it, and says what it found */
+        x12_error e = a->unreadable;
+        e.code = X12_ERR_ACK_NO_ISA;
+        e.msg = x12_status_message(X12_ERR_ACK_NO_ISA);
+        e.detail[0] = '\0';
+        const char *msg = a->unreadable.msg ? a->unreadable.msg : "";
+        /* the reader's message and detail; its detail alone (which names
+         * the byte) when both do not fit */
+        if (!a->unreadable.detail[0] ||
+            strlen(msg) + 2 + strlen(a->unreadable.detail) < sizeof e.detail) {
+            detail_add(&e, msg);
+            if (a->unreadable.detail[0])
+                detail_add(&e, ": ");
+        }
+        detail_add(&e, a->unreadable.detail);
+        if (a->unreadable_isa > 1)
+            detail_add(&e, "; and more interchange headers after it");
+        return set_fatal(a, X12_ERR_ACK_NO_ISA, &e);
+    }
     return X12_OK;
 }
 

@@ -104,8 +104,11 @@ X12_API void x12_ack_finding(x12_ack *a, const x12_finding *f);
 
 /* Ends the input: closes what is open (a set without SE, a group without GE,
  * an interchange without IEA) and writes their acknowledgements.  Returns as
- * x12_ack_event(); X12_ERR_ACK_NO_ISA when a TA1 was asked for an input
- * whose interchange header could not be read at all (nothing to answer). */
+ * x12_ack_event(); X12_ERR_ACK_NO_ISA when an interchange header of the
+ * input could not be read at all: nothing can answer it, neither a TA1 nor a
+ * 999 (the acknowledgements of what could be read are written all the same),
+ * and x12_ack_error() gives where the reader found it and, in its detail,
+ * what it found ("input does not start with an ISA segment: ..."). */
 X12_API x12_status x12_ack_finish(x12_ack *a);
 
 /* The totals so far. */
@@ -121,8 +124,9 @@ X12_API void x12_ack_free(x12_ack *a);
  * walker with every check of `x12 validate` (elements, balancing, rules,
  * with `specs` used instead of the built-in guides: nspecs of them, may be
  * 0), and an x12_ack writing to `out`.  Fills *sum when not NULL.  Returns
- * X12_OK when the acknowledgements were written (whatever they say), or an
- * I/O, memory, counter or writer error (in err, may be NULL). */
+ * X12_OK when the acknowledgements were written (whatever they say),
+ * X12_ERR_ACK_NO_ISA as x12_ack_finish() (the rest written), or an I/O,
+ * memory, counter or writer error (in err, may be NULL). */
 X12_API x12_status x12_ack_file(const char *path, const x12_reader_options *ropts,
                                 x12_spec *const *specs, int nspecs,
                                 const x12_ack_options *opts, x12_write_fn out, void *ctx,
