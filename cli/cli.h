@@ -78,9 +78,15 @@ int cli_overlay_add(const char *name, struct x12_spec **specs, int *nspecs, cons
                     struct sha256_ctx *hash);
 
 /* Opens -o OUT for writing; OUT ending in ".gz" is gzip-compressed on the
- * way (the trailer written by fclose(), which reports any failure).  NULL
- * with errno set when it cannot be opened. */
+ * way.  What is written goes to a temporary file beside OUT until
+ * cli_close_out() (outfile.c).  NULL with errno set when it cannot be
+ * opened.  One at a time. */
 FILE *cli_open_out(const char *path);
+/* Closes a stream of cli_open_out() (the gzip trailer written): with `keep`
+ * its file becomes OUT, replacing any OUT there was; without, it is removed
+ * and OUT is left as it was.  0 done, -1 (errno set) when the output could
+ * not be completed or put in place, and then OUT is left as it was too. */
+int cli_close_out(FILE *f, int keep);
 /* 1 when `path` ends in ".gz". */
 int cli_gz_name(const char *path);
 

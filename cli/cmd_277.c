@@ -24,7 +24,8 @@ static const char HELP[] =
     "  --format F      csv (RFC 4180, a header row; the default) or json (NDJSON, amounts\n"
     "                  as strings)\n"
     "  -o OUT          write to OUT instead of standard output (gzip-compressed when OUT\n"
-    "                  ends in .gz)\n"
+    "                  ends in .gz); OUT is replaced when the command ends, and left as\n"
+    "                  it was when no FILE could be read or the rows not be written\n"
     "Columns: docs/277-columns.md.  Problems in a file go to standard error; its other\n"
     "records are still written.\n"
     "Exit status: 0 fine (whatever the payer rejected), 1 some input had errors, 2 usage or\n"
@@ -37,6 +38,7 @@ typedef struct run277 {
     unsigned long errors;
     x12_status last; /* the last error finding's code */
     x12_status out_status;
+    unsigned long handed; /* status records handed on */
 } run277;
 
 static int write_out(void *ctx, const void *buf, size_t len)
@@ -47,6 +49,7 @@ static int write_out(void *ctx, const void *buf, size_t len)
 static int on_status(void *ctx, const x12_ack277_status *s)
 {
     run277 *r = ctx;
+    r->handed++;
     if (r->rejected_only && strcmp(s->status, "rejected") != 0)
         return 0;
     r->out_status = x12_ack277_rows_add(r->rows, s);
@@ -147,23 +150,34 @@ int cmd_277(int argc, char **argv)
     cli_reader_options(&args.common, &ro);
     x12_ack277_callbacks cb = {on_status, on_finding};
     int status = r.rows ? EXIT_FINE : EXIT_USAGE;
+    int read_whole = 0; /* some FILE was read to its end without an error */
     for (int i = 0; r.rows && i < args.nfiles && r.out_status == X12_OK; i++) {
         r.file = strcmp(args.files[i], "-") == 0 ? "<stdin>" : args.files[i];
         x12_ack277_rows_set_file(r.rows, r.file);
         unsigned long before = r.errors;
         x12_error err;
         x12_status s = x12_ack277_read_file(args.files[i], &ro, &cb, &r, &err);
+        /* (what is no X12 at all is read "whole", with an error) */
+        read_whole |= s == X12_OK && r.errors == before;
         status = cli_worst(status, cli_read_outcome(r.file, s, &err, r.errors > before, r.last));
     }
     if (r.rows && r.out_status == X12_OK)
         r.out_status = x12_ack277_rows_finish(r.rows);
+    int have_rows = r.rows != NULL;
     x12_ack277_rows_free(r.rows);
     int werr = r.out_status != X12_OK;
-    werr |= out != stdout ? fclose(out) != 0 : fflush(stdout) != 0;
+    /* OUT holds nothing of the input when no FILE could be read at all */
+    int keep = !werr && have_rows && (read_whole || r.handed);
+    werr |= out != stdout ? cli_close_out(out, keep) != 0 : fflush(stdout) != 0;
     cli_args_free(&args);
     if (werr) {
-        fprintf(stderr, "x12 277: error writing the rows\n");
+        if (out != stdout)
+            fprintf(stderr, "x12 277: error writing the rows: %s left as it was\n", op.out_path);
+        else
+            fprintf(stderr, "x12 277: error writing the rows\n");
         return EXIT_USAGE;
     }
+    if (!keep && have_rows && out != stdout)
+        fprintf(stderr, "x12 277: %s not written: no FILE could be read\n", op.out_path);
     return status;
 }

@@ -16,7 +16,8 @@ static const char HELP[] =
     "entry (plb).  Every row carries the file, the payer id, the trace number and the claim id.\n"
     "CSV (RFC 4180, a header row) by default; --format json writes NDJSON with the same fields,\n"
     "amounts as strings (\"123.45\").  Columns: docs/835-columns.md.  -o OUT writes to OUT\n"
-    "instead of standard output, gzip-compressed when OUT ends in .gz.\n"
+    "instead of standard output, gzip-compressed when OUT ends in .gz; OUT is replaced when the\n"
+    "command ends, and left as it was when no FILE could be read or the rows not be written.\n"
     "Balancing (SNIP 3) runs on every file: an 835 that does not balance is still converted and\n"
     "its findings go to standard error.  A 005010X221 835 is read as 005010X221A1, with a\n"
     "warning saying so.\n"
@@ -28,6 +29,7 @@ typedef struct run835 {
     unsigned long errors;
     x12_status last; /* the last error finding's code */
     x12_status out_status;
+    unsigned long handed; /* claim payments and PLB entries handed on */
 } run835;
 
 static int write_out(void *ctx, const void *buf, size_t len)
@@ -41,6 +43,7 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
 {
     run835 *r = ctx;
     (void)cx;
+    r->handed++;
     r->out_status = x12_remit_rows_claim(r->rows, p, c);
     return r->out_status != X12_OK;
 }
@@ -48,6 +51,7 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
 static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
 {
     run835 *r = ctx;
+    r->handed++;
     r->out_status = x12_remit_rows_plb(r->rows, p, e);
     return r->out_status != X12_OK;
 }
@@ -139,7 +143,7 @@ int cmd_835(int argc, char **argv)
     r.rows = x12_remit_rows_new(level, format, write_out, out);
     if (!r.rows) {
         if (out != stdout)
-            fclose(out);
+            cli_close_out(out, 0);
         cli_args_free(&args);
         return EXIT_USAGE;
     }
@@ -147,26 +151,36 @@ int cmd_835(int argc, char **argv)
     cli_reader_options(&args.common, &ro);
     x12_remit_callbacks cb = {NULL, on_claim, on_plb, NULL, on_finding};
     int status = EXIT_FINE;
+    int read_whole = 0; /* some FILE was read to its end without an error */
     for (int i = 0; i < nfiles && r.out_status == X12_OK; i++) {
         r.file = strcmp(files[i], "-") == 0 ? "<stdin>" : files[i];
         x12_remit_rows_set_file(r.rows, r.file);
         unsigned long before = r.errors;
         x12_error err;
         x12_status s = x12_remit_read_file(files[i], &ro, &cb, &r, 0, &err);
+        /* (what is no X12 at all is read "whole", with an error) */
+        read_whole |= s == X12_OK && r.errors == before;
         status = cli_worst(status, cli_read_outcome(r.file, s, &err, r.errors > before, r.last));
     }
     if (r.out_status == X12_OK)
         r.out_status = x12_remit_rows_finish(r.rows);
     x12_remit_rows_free(r.rows);
     int werr = r.out_status != X12_OK;
+    /* OUT holds nothing of the input when no FILE could be read at all */
+    int keep = !werr && (read_whole || r.handed);
     if (out != stdout)
-        werr |= fclose(out) != 0;
+        werr |= cli_close_out(out, keep) != 0;
     else
         werr |= fflush(stdout) != 0;
     cli_args_free(&args);
     if (werr) {
-        fprintf(stderr, "x12 835: error writing the rows\n");
+        if (out != stdout)
+            fprintf(stderr, "x12 835: error writing the rows: %s left as it was\n", out_path);
+        else
+            fprintf(stderr, "x12 835: error writing the rows\n");
         return EXIT_USAGE;
     }
+    if (!keep && out != stdout)
+        fprintf(stderr, "x12 835: %s not written: no FILE could be read\n", out_path);
     return status;
 }

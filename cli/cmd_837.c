@@ -59,12 +59,22 @@ typedef struct run {
     /* the 837 written is validated as it is written (the writer's
      * output_finding): what its own checks let through is still said */
     unsigned out_errors;
+    /* for -o OUT: what was written, whether a write failed, whether some
+     * input was read to its end (--to-json) */
+    unsigned long long written;
+    int write_failed, read_whole;
+    unsigned long errors; /* error findings of the input (--to-json) */
 } run;
 
 static int out_write(void *ctx, const void *buf, size_t len)
 {
     run *r = ctx;
-    return fwrite(buf, 1, len, r->out) == len ? 0 : -1;
+    if (fwrite(buf, 1, len, r->out) != len) {
+        r->write_failed = 1;
+        return -1;
+    }
+    r->written += len;
+    return 0;
 }
 
 static void out_check_finding(void *ctx, const x12_finding *f, const char *claim_id)
@@ -181,6 +191,7 @@ static void tj_finding(void *ctx, const x12_finding *f)
     } else if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED || f->snip == 1 || own_error) {
         cli_print_error(t->file, &f->err);
         t->r->status = cli_worst(t->r->status, EXIT_INPUT);
+        t->r->errors++;
     }
 }
 
@@ -233,7 +244,10 @@ static int to_json(run *r, const char *path)
     x12_reader_options_init(&o);
     o.flags = X12_READ_LENIENT;
     x12_reader_callbacks rcb = {feed_segment, feed_error};
+    unsigned long before = r->errors;
     x12_status st = x12_read_file(path, &o, &rcb, &fd);
+    /* (what is no X12 at all is read "whole", with an error) */
+    r->read_whole |= st == X12_OK && r->errors == before;
     if (st == X12_OK || st == X12_ERR_LIMIT)
         st = x12_claim_reader_finish(fd.cr);
     x12_claim_reader_free(fd.cr);
@@ -623,9 +637,20 @@ int cmd_837(int argc, char **argv)
 #endif
     }
     if (r.out != stdout) {
-        if (fclose(r.out) != 0) {
+        /* OUT is replaced by a whole 837 (--from: one stopped by an error
+         * lacks its trailers) or by the claims of what could be read */
+        int keep = !r.write_failed && (from ? r.written && status != EXIT_USAGE
+                                            : r.read_whole || r.written);
+        if (cli_close_out(r.out, keep) != 0) {
             perror(out_path);
+            fprintf(stderr, "x12 837: %s left as it was\n", out_path);
             status = EXIT_USAGE;
+        } else if (!keep) {
+            fprintf(stderr, "x12 837: %s not written: %s\n", out_path,
+                    r.write_failed ? "the output could not be written"
+                    : from && r.written ? "the 837 could not be completed"
+                    : from ? "no claim to write"
+                           : "no FILE could be read");
         }
     } else if (fflush(stdout) != 0) {
         perror("x12 837: write");

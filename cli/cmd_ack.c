@@ -49,7 +49,7 @@ int cmd_ack(int argc, char **argv)
     int nspecs = 0, status = EXIT_USAGE;
     x12_spec *specs[CLI_MAX_OVERLAID];
     FILE *f = NULL;
-    int newline = 0;
+    int newline = 0, keep = 0; /* keep: an acknowledgement was written to OUT */
     x12_writer_options wo;
     x12_writer_options_init(&wo);
     for (int i = 1; i < argc; i++) {
@@ -181,11 +181,15 @@ int cmd_ack(int argc, char **argv)
                 "and TA1s are not acknowledged); --ta1 answers the interchange\n",
                 name);
     status = sum.worst == 'A' && st == X12_OK ? EXIT_FINE : EXIT_INPUT;
+    /* OUT is written when there is an acknowledgement to put in it */
+    keep = sum.interchanges_written > 0;
 done:
     if (f && f != stdout) {
-        if (fclose(f) != 0) {
-            fprintf(stderr, "x12 ack: %s: %s\n", out, strerror(errno));
+        if (cli_close_out(f, keep) != 0) {
+            fprintf(stderr, "x12 ack: %s: %s; left as it was\n", out, strerror(errno));
             status = EXIT_USAGE;
+        } else if (!keep) {
+            fprintf(stderr, "x12 ack: %s not written: no acknowledgement to write\n", out);
         }
     } else if (f && fflush(stdout) != 0) {
         perror("x12 ack: write");

@@ -426,10 +426,15 @@ int cmd_reconcile(int argc, char **argv)
     if (s == X12_OK && r.format == FMT_TEXT)
         print_totals(r.out, &t);
     int werr = ferror(r.out);
-    if (r.out != stdout)
-        werr |= fclose(r.out) != 0;
-    else
+    if (r.out != stdout) {
+        /* a report cut short by an error leaves OUT as it was */
+        int keep = !werr && s == X12_OK;
+        werr |= cli_close_out(r.out, keep) != 0;
+        if (!keep || werr)
+            fprintf(stderr, "x12 reconcile: %s left as it was\n", out_path);
+    } else {
         werr |= fflush(stdout) != 0;
+    }
     x12_ledger_close(l);
     if (s == X12_ERR_USAGE) {
         fprintf(stderr, "x12 reconcile: %s\n", err.detail);
