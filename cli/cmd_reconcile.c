@@ -48,6 +48,7 @@ typedef struct run {
     cli_common common;
     unsigned long findings;
     unsigned long matched; /* claim payments matched as they were ingested */
+    unsigned long sent_again; /* rows of claims sent again later */
 } run;
 
 static void on_finding(void *ctx, const x12_finding *f)
@@ -87,7 +88,7 @@ static const char *const COLUMNS[] = {
     "frequency",    "submitted_date", "last_payment_date", "adj_co",  "adj_pr",
     "adj_oa",       "adj_pi",        "adj_cr",          "adjustments", "remark_codes",
     "trace_numbers", "remits",       "lines",           "lines_matched", "acknowledgement",
-    "acknowledgement_codes",         "acknowledgement_date"};
+    "acknowledgement_codes",         "acknowledgement_date", "sent_again"};
 #define NCOLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
 
 /* The row as text values in COLUMNS order; age_days "" unless pending. */
@@ -118,7 +119,8 @@ static void row_values(const x12_recon_row *row, char vals[][32], const char *v[
                                row->remark_codes,     row->trace_numbers,
                                vals[10],              vals[11],
                                vals[12],              row->acknowledgement,
-                               row->acknowledgement_codes, row->acknowledgement_date};
+                               row->acknowledgement_codes, row->acknowledgement_date,
+                               row->sent_again};
     memcpy(v, x, sizeof x);
 }
 
@@ -128,6 +130,7 @@ static int on_row(void *ctx, const x12_recon_row *row)
     char vals[13][32];
     const char *v[NCOLUMNS];
     row_values(row, vals, v);
+    r->sent_again += row->sent_again[0] != '\0';
     if (r->format == FMT_CSV) {
         for (size_t i = 0; i < NCOLUMNS; i++)
             csv_field(r->out, v[i], i + 1 == NCOLUMNS);
@@ -152,10 +155,11 @@ static int on_row(void *ctx, const x12_recon_row *row)
             free(s);
         }
     } else {
-        fprintf(r->out, "%-20s %-15s %12s %12s %12s %12s %5s  %s%s%s\n", row->claim_id,
+        fprintf(r->out, "%-20s %-15s %12s %12s %12s %12s %5s  %s%s%s%s%s\n", row->claim_id,
                 x12_recon_status_name(row->status), v[2], v[3], v[4], v[5], v[6],
                 row->adjustment_detail, row->acknowledgement[0] ? "  277CA " : "",
-                row->acknowledgement);
+                row->acknowledgement, row->sent_again[0] ? "  sent again " : "",
+                row->sent_again);
     }
     return ferror(r->out) ? 1 : 0;
 }
@@ -447,9 +451,16 @@ int cmd_reconcile(int argc, char **argv)
             fprintf(stderr, "x12 reconcile: error writing the report\n");
         return EXIT_USAGE;
     }
+    if (!r.quiet && r.sent_again)
+        fprintf(stderr,
+                "x12 reconcile: %lu claim%s sent again later (the same claim id, payer, amount "
+                "and lines): payments go to the latest copy, an earlier one stays pending "
+                "(column sent_again)\n",
+                r.sent_again, r.sent_again == 1 ? " was" : "s were");
     if (summary) {
         json_t *o = totals_json(&t);
         json_object_set_new(o, "matched", json_integer((json_int_t)(ms.matched + r.matched)));
+        json_object_set_new(o, "sent_again", json_integer((json_int_t)r.sent_again));
         json_object_set_new(o, "unmatched", json_integer(ms.unmatched));
         int bad = json_dump_file(o, summary, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0;
         json_decref(o);

@@ -405,10 +405,11 @@ static int emit(report *rp, acc *a, x12_recon_row *row)
 }
 
 /* claims cursor columns */
-enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MATCHED, C_REMIT };
+enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MATCHED, C_SENT,
+       C_REMIT };
 
-/* The claims cursor: CLAIMS_HEAD, the matched-line count (C_MATCHED), then
- * CLAIMS_TAIL with its order. */
+/* The claims cursor: CLAIMS_HEAD, the matched-line count (C_MATCHED), the
+ * date of a later copy (C_SENT), then CLAIMS_TAIL with its order. */
 #define CLAIMS_HEAD                                                                       \
     "SELECT c.id, c.claim_id, c.billed, c.frequency, c.payer_id, c.payer_claim_number," \
     " s.created_date, c.line_count,"
@@ -428,6 +429,13 @@ enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MA
 static const char CLAIMS_SQL[] =
     CLAIMS_HEAD " (SELECT COUNT(*) FROM claim_lines cl WHERE cl.claim_ref = c.id AND EXISTS"
     "   (SELECT 1 FROM remit_lines x WHERE x.claim_line_ref = cl.id)),"
+    /* the claim sent again: the creation date of the next claim ingested
+     * with the same id, frequency, payer, payer claim number (REF*F8),
+     * amount and number of lines (matching gives payments to the latest) */
+    " (SELECT s2.created_date FROM claims c2 JOIN submissions s2 ON s2.id = c2.submission_id"
+    "   WHERE c2.claim_id = c.claim_id AND c2.id > c.id AND c2.frequency = c.frequency"
+    "   AND c2.payer_id = c.payer_id AND c2.payer_claim_number = c.payer_claim_number"
+    "   AND c2.billed = c.billed AND c2.line_count = c.line_count ORDER BY c2.id LIMIT 1),"
     CLAIMS_TAIL "c.claim_id, c.id, p.payment_date, p.trace_number, r.id";
 
 /* The same for the totals alone (no row callback): claims in row id order,
@@ -438,7 +446,7 @@ static const char CLAIMS_SQL[] =
  * numbers) or the order of a claim's payments, so they are neither read
  * nor sorted: 2.0 -> 1.2 s. */
 static const char CLAIMS_TOTALS_SQL[] =
-    CLAIMS_HEAD " 0," CLAIMS_TAIL_OF("'', ''", "''") "c.id"; /* payment order: only rows show it */
+    CLAIMS_HEAD " 0, NULL," CLAIMS_TAIL_OF("'', ''", "''") "c.id"; /* payment order: only rows show it */
 
 static const char UNMATCHED_SQL[] =
     "SELECT r.clp01, p.payer_id, r.status_code, r.billed, r.paid, r.patient_responsibility,"
@@ -556,7 +564,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
         else
             take_claim = crc == SQLITE_ROW;
         acc_reset(&a);
-        char claim_id[256], payer[96], freq[8], icn[96], date[16];
+        char claim_id[256], payer[96], freq[8], icn[96], date[16], sent[16];
         if (take_claim) {
             int64_t id = sqlite3_column_int64(cs, C_ID);
             lg_copy(claim_id, sizeof claim_id, col_text(cs, C_CLAIM_ID));
@@ -564,6 +572,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             lg_copy(freq, sizeof freq, col_text(cs, C_FREQ));
             lg_copy(icn, sizeof icn, col_text(cs, C_ICN));
             lg_copy(date, sizeof date, col_text(cs, C_DATE));
+            lg_copy(sent, sizeof sent, col_text(cs, C_SENT));
             row.billed = sqlite3_column_int64(cs, C_BILLED);
             row.lines = (uint32_t)sqlite3_column_int64(cs, C_LINES);
             row.lines_matched = (uint32_t)sqlite3_column_int64(cs, C_MATCHED);
@@ -594,6 +603,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             row.payer_id = payer;
             row.frequency = freq;
             row.submitted_date = date;
+            row.sent_again = sent;
             if (acknowledgement(&rp, claim_id, &row, err) != 0) {
                 st = l->fail;
                 break;
@@ -626,6 +636,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             row.payer_id = payer;
             row.frequency = "";
             row.submitted_date = "";
+            row.sent_again = "";
             row.acknowledgement = row.acknowledgement_codes = row.acknowledgement_date = "";
         }
         if (row.status == X12_RECON_REVERSED)

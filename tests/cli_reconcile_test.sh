@@ -66,6 +66,18 @@ has "$T/err" "(ST01 is '835', not 837: the set is skipped)"
 has "$T/err" "(ST01 is '837', not 835: the set is skipped)"
 [ "$(wc -l <"$T/out" | tr -d ' ')" = 1 ] && ok || bad "swapped files posted rows: $(head -3 "$T/out")"
 
+# the same claims sent again in a later interchange: the earlier copies say so
+sed 's/\*000000011\*0\*P\*/*000000012*0*P*/; s/IEA\*1\*000000011/IEA*1*000000012/; s/BHT\*0019\*00\*0001\*20261001/BHT*0019*00*0001*20261015/' \
+  "$F/claims-1.837" >"$T/resent.837"
+n1=$(tr '~' '\n' <"$F/claims-1.837" | grep -c '^CLM\*')
+expect_rc 0 "$X12" reconcile --db :memory: --claims "$F/claims-1.837" "$T/resent.837" --format csv --as-of 2026-11-30 \
+  --summary "$T/sent.json"
+has "$T/err" "$n1 claims were sent again later (the same claim id, payer, amount and lines)"
+[ "$(tr -d '\r' <"$T/out" | grep -c ',2026-10-15$')" = "$n1" ] && ok || bad "sent_again: $(tr -d '\r' <"$T/out" | grep -c ',2026-10-15$') rows, wanted $n1"
+has "$T/sent.json" "\"sent_again\": $n1"
+expect_rc 0 "$X12" reconcile --db :memory: --claims "$F/claims-1.837" --format csv --as-of 2026-11-30
+grep -q "sent again" "$T/err" && bad "claims sent once said to be sent again" || ok
+
 # --- the fixtures, one shot ------------------------------------------------------
 expect_rc 0 "$X12" reconcile --db :memory: --claims $CLAIMS --remits $REMITS --format csv --as-of 2026-11-30
 cp "$T/out" "$T/one.csv"

@@ -132,7 +132,7 @@ typedef struct got {
     x12_recon_status status;
     int64_t billed, allowed, paid, pr;
     int32_t age;
-    char detail[128], traces[64], icn[32];
+    char detail[128], traces[64], icn[32], sent[16];
     uint32_t remits, lines, matched;
 } got;
 
@@ -156,6 +156,7 @@ static int collect(void *ctx, const x12_recon_row *row)
     snprintf(g->detail, sizeof g->detail, "%s", row->adjustment_detail);
     snprintf(g->traces, sizeof g->traces, "%s", row->trace_numbers);
     snprintf(g->icn, sizeof g->icn, "%s", row->payer_claim_number);
+    snprintf(g->sent, sizeof g->sent, "%s", row->sent_again);
     g->remits = row->remits;
     g->lines = row->lines;
     g->matched = row->lines_matched;
@@ -472,6 +473,7 @@ static void test_matching_edges(void **state)
     const int64_t one[1] = {10000};
     begin_837(l, "0001", "2026-09-01");
     add_claim(l, "R-ORIG", 10000, "1", "", 1, one, NULL);
+    add_claim(l, "E-CHANGED", 10000, "1", "", 1, one, NULL);
     commit(l);
     begin_837(l, "0002", "2026-10-01");
     add_claim(l, "R-ORIG", 12000, "7", "ICN-R1", 1, (const int64_t[]){12000}, NULL);
@@ -481,6 +483,8 @@ static void test_matching_edges(void **state)
     commit(l);
     begin_837(l, "0003", "2026-10-02"); /* the same replacement, sent again */
     add_claim(l, "D-TWICE", 12000, "7", "ICN-D1", 1, (const int64_t[]){12000}, NULL);
+    /* the same id with another amount: not the same claim sent again */
+    add_claim(l, "E-CHANGED", 11000, "1", "", 1, (const int64_t[]){11000}, NULL);
     commit(l);
     /* ICN-R1 was paid before the ledger began: only its reversal is here */
     begin_835(l, "TRN-9", 2000 + 500 + 2000, "2026-10-20");
@@ -503,15 +507,25 @@ static void test_matching_edges(void **state)
     rows rs = {0};
     x12_recon_totals t;
     assert_int_equal(x12_ledger_report(l, "2026-11-30", collect, &rs, &t, &err), X12_OK);
-    assert_int_equal(rs.n, 6);
+    assert_int_equal(rs.n, 8);
     /* the replacement sent twice: its reversal and its correction on one
-     * copy (the later), as with one copy; the other copy has none */
+     * copy (the later), as with one copy; the other copy has none, and says
+     * when it was sent again (sent_again) */
     const got *d0 = find(&rs, "D-TWICE", 0), *d1 = find(&rs, "D-TWICE", 1);
     const got *paid_copy = d0->remits ? d0 : d1, *other = d0->remits ? d1 : d0;
     assert_int_equal(paid_copy->remits, 2);
     assert_int_equal(paid_copy->paid, 2000);
+    assert_string_equal(paid_copy->sent, "");
     assert_int_equal(other->remits, 0);
     assert_int_equal(other->status, X12_RECON_PENDING);
+    assert_string_equal(other->sent, "2026-10-02");
+    /* an original and its replacement, two voids of different claims, and
+     * one id with two amounts are not one claim sent again */
+    assert_string_equal(find(&rs, "R-ORIG", 0)->sent, "");
+    assert_string_equal(find(&rs, "W-VOIDS", 0)->sent, "");
+    assert_string_equal(find(&rs, "W-VOIDS", 1)->sent, "");
+    assert_string_equal(find(&rs, "E-CHANGED", 0)->sent, "");
+    assert_string_equal(find(&rs, "E-CHANGED", 1)->sent, "");
     const got *g = find(&rs, "R-ORIG", 0); /* the original: its reversal */
     assert_int_equal(g->billed, 10000);
     assert_int_equal(g->remits, 1);

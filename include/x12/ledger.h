@@ -252,6 +252,11 @@ typedef struct x12_recon_row {
     const char *acknowledgement;
     const char *acknowledgement_codes;
     const char *acknowledgement_date;
+    /* The claim sent again: the creation date (CCYY-MM-DD, BHT04) of the
+     * next claim ingested after it with the same claim id, frequency,
+     * payer, REF*F8, amount and number of lines; "" when none.  Payments go
+     * to the latest copy, so an earlier one stays pending. */
+    const char *sent_again;
 } x12_recon_row;
 
 /* Group index of adjustments[]: 0 CO, 1 PR, 2 OA, 3 PI, 4 CR. */
