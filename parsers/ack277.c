@@ -30,6 +30,10 @@ typedef struct rec {
     size_t ncodes, nmessage;
     int accepted, rejected; /* a category seen says so (kind()) */
     int open, sent, said_long;
+    /* where its first segment is, for an error about the whole record */
+    uint64_t off;
+    uint32_t seg_index, set_pos;
+    char id[4];
 } rec;
 
 struct x12_ack277_reader {
@@ -51,6 +55,9 @@ struct x12_ack277_reader {
     const char *provider_name, *provider_id, *patient_last, *patient_first, *member_id;
     int have_provider_name, have_patient;
     rec lv[4]; /* by x12_ack277_level */
+    /* x12_ack277_reader_finish() on a set the input ends inside: the level
+     * whose record was being read when it ended (-1 none) */
+    int finishing, cut_level;
     uint32_t line_no;
     const x12_walk_event *ev;
 };
@@ -301,12 +308,32 @@ static void read_dates(x12_ack277_reader *r, x12_ack277_status *st, int a, const
 
 /* --- records out ---------------------------------------------------------- */
 
+static const char *const LEVEL_LOOP[4] = {"2200B", "2200C", "2200D", "2220D"};
+
 static void send(x12_ack277_reader *r, x12_ack277_level lv)
 {
     rec *k = &r->lv[lv];
     if (!k->open || k->sent || r->stopped)
         return;
     k->sent = 1;
+    if (r->finishing && (int)lv == r->cut_level) {
+        /* the input ends inside it: a status record may lack an STC (a
+         * rejection after an acceptance) or the end of a value, so it is not
+         * handed on as if whole; the records before it were closed */
+        if (r->cb.finding) {
+            char detail[96];
+            const char *id = lv == X12_ACK277_LINE ? r->lv[X12_ACK277_CLAIM].s.claim_id
+                                                   : k->s.claim_id;
+            snprintf(detail, sizeof detail, "the %s status%s%.40s not read: the input ends inside it",
+                     x12_ack277_level_name(lv), id[0] ? " of " : "", id);
+            x12_finding f;
+            x12__reader_finding(&f, NULL, k->off, k->seg_index, k->set_pos, k->id, strlen(k->id),
+                                LEVEL_LOOP[lv], X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0,
+                                detail);
+            r->cb.finding(r->ctx, &f);
+        }
+        return;
+    }
     x12_ack277_status *s = &k->s;
     s->payer_name = r->payer_name;
     s->payer_id = r->payer_id;
@@ -511,6 +538,13 @@ static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
     }
     int carried = 1, lv = level_of(loop);
     if (lv >= 0 && r->lv[lv].open) {
+        rec *k = &r->lv[lv];
+        if (!k->id[0]) {
+            k->off = s->byte_offset;
+            k->seg_index = s->segment_index;
+            k->set_pos = s->set_position;
+            snprintf(k->id, sizeof k->id, "%.*s", (int)(s->id.len < 3 ? s->id.len : 3), s->id.ptr);
+        }
         carried = level_segment(r, lv, s);
     } else if (IS(s->id, "NM1")) {
         /* 2100A payer, 2100B receiver, 2100C billing provider, 2100D patient */
@@ -615,8 +649,16 @@ X12_API x12_status x12_ack277_reader_finish(x12_ack277_reader *r)
 {
     if (r->nomem || r->stopped)
         return status_of(r, X12_OK);
-    /* the walker leaves the loops of a set cut short: their records go out */
+    /* The walker leaves the loops of a set cut short: their records go out,
+     * but for the one being read when the input ended (the deepest open),
+     * whose end never came; those above it were read whole before it. */
+    r->cut_level = -1;
+    for (int lv = 3; r->in_set && lv >= 0 && r->cut_level < 0; lv--)
+        if (r->lv[lv].open && !r->lv[lv].sent)
+            r->cut_level = lv;
+    r->finishing = 1;
     x12_status s = x12_walker_finish(r->w);
+    r->finishing = 0;
     if (s == X12_ERR_NOMEM)
         r->nomem = 1;
     return status_of(r, s == X12_ERR_STOPPED ? X12_OK : s);

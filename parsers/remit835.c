@@ -79,6 +79,8 @@ struct x12_remit_reader {
     /* the claim payment */
     int in_claim;
     int claim_bad;  /* an amount of it could not be read: not handed on */
+    int cut;        /* the input ends inside the segment coming next (X12_ERR_UNTERMINATED) */
+    int claim_cut;  /* the input ends inside it: not handed on */
     int pay_bad;    /* BPR02 could not be read: the payment and its claims not handed on */
     int claim_big;  /* it outgrew max_claim_bytes: skipped to its end */
     int hdr_big;    /* the payment's header outgrew it: the payment is not handed on */
@@ -342,6 +344,7 @@ static void claim_init(x12_remit_reader *r)
     memset(&r->adjs, 0, sizeof(vec) * 13);
     r->claim_bad = 0;
     r->claim_big = 0;
+    r->claim_cut = 0;
 }
 
 /* The current line's arrays go into its struct when the next line, the
@@ -402,20 +405,21 @@ static int send_claim(x12_remit_reader *r)
     r->in_claim = 0;
     close_line(r);
     x12_remit_claim *c = &r->c;
-    if (r->claim_bad || r->pay_bad || r->claim_big) {
+    if (r->claim_bad || r->pay_bad || r->claim_big || r->claim_cut) {
         /* never a claim payment with an amount made up in place of one that
          * could not be read (said at its element by cents()) */
         if (r->cb.finding) {
             char detail[96];
             snprintf(detail, sizeof detail, "%.30s not read: %s", c->claim_id,
                      r->claim_big   ? "too large to keep"
+                     : r->claim_cut ? "the input ends inside it"
                      : r->claim_bad ? "an amount of it cannot be read"
                      : r->hdr_big   ? "its payment's header is too large to keep"
                                     : "BPR02 cannot be read");
             finding_at(r, r->cx.byte_offset, r->cx.segment_index, r->clp_set_pos, "CLP", 3, "2100",
                        X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0, detail);
         }
-        r->claim_bad = r->claim_big = 0;
+        r->claim_bad = r->claim_big = r->claim_cut = 0;
         arena_reset(r, r->arena);
         return 0;
     }
@@ -771,11 +775,13 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
      * adjustment identifier (reason:reference) and an amount */
     x12_arena *a = r->arena;
     int stop = 0;
-    if (r->pay_bad) {
-        /* its payment could not be read (said at BPR02): neither is this */
+    if (r->pay_bad || r->cut) {
+        /* its payment could not be read (said at BPR02): neither is this;
+         * nor a PLB the input ends inside, whose last amount may be cut */
         if (r->cb.finding)
             seg_finding(r, s, X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0,
-                        "PLB not read: BPR02 cannot be read");
+                        r->pay_bad ? "PLB not read: BPR02 cannot be read"
+                                   : "PLB not read: the input ends inside it");
         return 0;
     }
     for (unsigned k = 3; k + 1 <= 14 && !stop; k += 2) {
@@ -963,6 +969,8 @@ X12_API x12_status x12_remit_reader_use_spec(x12_remit_reader *r, const x12_spec
 
 X12_API void x12_remit_reader_error(x12_remit_reader *r, const x12_error *err)
 {
+    if (err->code == X12_ERR_UNTERMINATED)
+        r->cut = 1; /* the segment that comes next is all there is of it */
     x12_walker_reader_error(r->w, err);
 }
 
@@ -973,8 +981,15 @@ X12_API x12_status x12_remit_reader_finish(x12_remit_reader *r)
     x12_status s = x12_walker_finish(r->w);
     if (s == X12_ERR_NOMEM)
         r->nomem = 1;
-    /* a set cut short: what was read of its last claim payment still goes out */
+    /* A set cut short: its last claim payment may lack service lines,
+     * adjustments or the end of an amount (the input ended before the CLP,
+     * PLB or SE that would have closed it), so it is not handed on: never a
+     * partial claim payment as if whole.  Those before it were closed by the
+     * next CLP and go out as read.  (Before, it went out as read: CAS*CO*45*2
+     * cut from CAS*CO*45*25 became an adjustment of 2.00.) */
     if (r->in_set && !r->stopped && !r->nomem) {
+        if (r->in_claim && !r->claim_big && !r->claim_bad && !r->pay_bad)
+            r->claim_cut = 1;
         if (send_claim(r) || send_payment(r))
             r->stopped = 1;
         r->in_set = 0;

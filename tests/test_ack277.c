@@ -218,7 +218,8 @@ static void test_verdict(void **state)
 }
 
 /* A set of another kind is said and skipped; a 277 of another guide is said
- * and not read; a set cut short still hands on what it read. */
+ * and not read; a set cut short hands on what it read whole, not the record
+ * it ends inside. */
 static void test_bad_input(void **state)
 {
     (void)state;
@@ -259,16 +260,28 @@ static void test_bad_input(void **state)
     free(odd);
     free(odd2);
 
-    /* cut inside the rejected claim's first line */
+    /* cut inside the rejected claim's first line: the claim (handed on
+     * before its lines) and everything before it go out; the line, whose end
+     * never came, does not (it went out as read, without its REF*FJ), and an
+     * error at its SVC says so */
     const char *cut = strstr(DOC, "REF*FJ*");
     log277 c = {{0}, {0}, 0, 0};
     assert_int_equal(read_doc(DOC, (size_t)(cut - DOC), &c, NULL), X12_OK);
-    const char *last = strstr(c.recs.p, "line rejected");
-    assert_non_null(last);
-    assert_non_null(strstr(last, "line=1 HC:99213 mods=25:59 rev= units=1 fj= |"));
-    assert_null(strstr(last + 1, "line rejected"));
-    assert_non_null(strstr(c.findings.p, "X12_ERR_"));
+    assert_non_null(strstr(c.recs.p, "claim rejected trace=CLM-REJECTED"));
+    assert_null(strstr(c.recs.p, "line rejected"));
+    assert_non_null(strstr(c.findings.p, "X12_ERR_CLAIM_REJECTED error seg=37 id=SVC el=0 the line "
+                                         "status of CLM-REJECTED not read: the input ends inside it\n"));
     log_free(&c);
+    /* cut inside an STC of the rejected claim (after it, a rejection): the
+     * claim is not handed on as accepted or with half its codes */
+    cut = strstr(DOC, "STC*A3:21*");
+    log277 d = {{0}, {0}, 0, 0};
+    assert_int_equal(read_doc(DOC, (size_t)(cut - DOC) + 6, &d, NULL), X12_OK);
+    assert_non_null(strstr(d.recs.p, "claim accepted trace=CLM-ACCEPTED"));
+    assert_null(strstr(d.recs.p, "CLM-REJECTED"));
+    assert_non_null(strstr(d.findings.p, "X12_ERR_CLAIM_REJECTED error seg=30 id=TRN el=0 the claim "
+                                         "status of CLM-REJECTED not read: the input ends inside it\n"));
+    log_free(&d);
 }
 
 static void test_stop_and_nomem(void **state)

@@ -2152,6 +2152,29 @@ static void test_reader_file_and_gzip(void **state)
         assert_int_equal(r.mismatch, 0);
         assert_int_equal(r.findings.len, 0);
     }
+    /* cut inside the second claim's last service line: the first claim goes
+     * out whole, the cut one not at all (it went out as read, its last
+     * charge cut short), with an error at its CLM */
+    {
+        const char *last_sv = NULL;
+        for (const char *p = strstr(out, "SV1*"); p; p = strstr(p + 1, "SV1*"))
+            last_sv = p;
+        const char *clm2 = strstr(strstr(out, "CLM*") + 1, "CLM*");
+        assert_non_null(clm2);
+        assert_true(last_sv > clm2);
+        assert_int_equal(write_file(path, out, (size_t)(last_sv - out) + 12), 0);
+        rctx r = {cs, 2, 0, 0, {0}, 0};
+        x12_claim_reader_callbacks cb = {r_claim, r_finding};
+        assert_int_equal(x12_claim_read_file(path, NULL, &cb, &r, 0), X12_OK);
+        assert_int_equal(r.got, 1);
+        assert_int_equal(r.mismatch, 0);
+        char want[160];
+        snprintf(want, sizeof want, "byte %zu: claim failed its checks and was not written (claim %s not read: the input ends inside it) [2300]",
+                 (size_t)(clm2 - out), c2.claim_id);
+        if (!strstr(r.findings.p, want))
+            fail_msg("no '%s' in:\n%s", want, r.findings.p);
+        sb_free(&r.findings);
+    }
     remove(path);
     rctx r = {cs, 2, 0, 0, {0}, 0};
     x12_claim_reader_callbacks cb = {r_claim, r_finding};

@@ -37,6 +37,7 @@ typedef struct got {
     x12_remit_rows *rows;
     x12_error last; /* the last finding's */
     x12_error value; /* the first X12_ERR_CLAIM_VALUE's */
+    x12_error rejected; /* the last X12_ERR_CLAIM_REJECTED's */
 } got;
 
 static int on_payment(void *ctx, const x12_remit_payment *p)
@@ -133,6 +134,8 @@ static void on_finding(void *ctx, const x12_finding *f)
     g->last = f->err;
     if (f->err.code == X12_ERR_CLAIM_VALUE && !g->value.code)
         g->value = f->err;
+    if (f->err.code == X12_ERR_CLAIM_REJECTED)
+        g->rejected = f->err;
     if (f->severity == X12_SEV_ERROR)
         g->errors++;
     if (f->err.code > 0 && f->err.code < 50)
@@ -424,14 +427,42 @@ static void test_truncated_and_unbalanced(void **state)
     char path[] = "/tmp/x12-cut835-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
-    /* cut after its CLP: what was read of the cut one still goes out */
+    /* cut after its CLP: the cut one may lack service lines, adjustments or
+     * the end of an amount, so it is not handed on (it was, as read); the
+     * five before it, closed by the next CLP, are */
     write_file(path, data, (size_t)(cut - data) + 45);
     got g;
     memset(&g, 0, sizeof g);
     x12_error err;
     assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
     assert_true(g.reader_errors > 0);
-    assert_int_equal(g.claims, 6); /* five complete and the cut one */
+    assert_int_equal(g.claims, 5);
+    assert_int_equal(g.rejected.code, X12_ERR_CLAIM_REJECTED);
+    assert_string_equal(g.rejected.segment_id, "CLP");
+    assert_int_equal(g.rejected.byte_offset, (uint64_t)(cut - data));
+    assert_string_equal(g.rejected.detail, "RC-NOREF-1 not read: the input ends inside it");
+    /* cut inside an amount of the first claim payment's last CAS
+     * (CAS*CO*45*25 read as CAS*CO*45*2): no adjustment of 2.00 goes out */
+    char *cas = strstr(data, "CAS*CO*45*25~");
+    assert_non_null(cas);
+    write_file(path, data, (size_t)(cas - data) + 11);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.payments, 1);
+    assert_int_equal(g.claims, 0);
+    assert_int_equal(g.rejected.code, X12_ERR_CLAIM_REJECTED);
+    /* cut inside the PLB's last amount (10 read as 1): no entry of that PLB
+     * goes out, every claim payment before it does */
+    char *plb = strstr(data, "*WO:OFF123*10~");
+    assert_non_null(plb);
+    write_file(path, data, (size_t)(plb - data) + 12);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.claims, 7);
+    assert_int_equal(g.plb, 0);
+    assert_int_equal(g.rejected.code, X12_ERR_CLAIM_REJECTED);
+    assert_string_equal(g.rejected.segment_id, "PLB");
+    assert_string_equal(g.rejected.detail, "PLB not read: the input ends inside it");
     /* cut inside its CLP, before CLP04: its paid amount is not known, so it
      * is not handed on as 0.00 */
     write_file(path, data, (size_t)(cut - data) + 20);
