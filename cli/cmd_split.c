@@ -16,7 +16,8 @@ static const char HELP[] =
     "control numbers, SE01/GE01/IEA01 counted anew, missing trailers added.  Names:\n"
     "STEM.i0001.x12, STEM.i0001.g0001.x12, STEM.i0001.g0001.t0001.x12 (STEM: FILE's name\n"
     "without .gz and .x12/.edi/.txt/.dat; 'stdin' for -).  Problems in FILE are reported\n"
-    "with their positions and the rest is still split.  A summary goes to standard error.\n"
+    "with their positions and the rest is still split; a set FILE ends inside (cut short) is\n"
+    "not written.  A summary goes to standard error.\n"
     "An output that exists already is not replaced (exit 2) unless --force is given.\n"
     "  --force    replace outputs that exist already in DIR\n"
     "Exit status: 0 fine, 1 FILE has errors, 2 usage or I/O error.\n\n";

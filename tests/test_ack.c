@@ -1067,6 +1067,15 @@ static void log_file(const char *path, seglog *l, unsigned flags)
     assert_int_equal(x12_read_file(path, &ro, &cb, l), X12_OK);
 }
 
+static void count_split_cut(void *ctx, const x12_error *e)
+{
+    if (e->code == X12_ERR_SPLIT_CUT) {
+        assert_string_equal(e->segment_id, "ST");
+        assert_non_null(strstr(e->detail, "ST02 "));
+        ++*(int *)ctx;
+    }
+}
+
 static void split_check(const char *input, x12_split_by by, int want_files)
 {
     char dir[] = "/tmp/x12split.XXXXXX";
@@ -1189,6 +1198,86 @@ static void test_split_details(void **state)
     x12_split_free(NULL);
 }
 
+/* Splits the first `cut` bytes of `input`: `files` outputs holding `sets`
+ * sets in all, each clean X12 (strict), and the cut set reported. */
+static void split_cut(const char *input, size_t cut, x12_split_by by, int files, int sets)
+{
+    size_t n;
+    char *data = read_file(input, &n);
+    assert_non_null(data);
+    assert_true(cut < n);
+    char in[] = "/tmp/x12cut.XXXXXX";
+    int fd = mkstemp(in);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(write_file(in, data, cut), 0);
+    free(data);
+    char dir[] = "/tmp/x12split.XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    x12_split_stats st;
+    x12_error err;
+    int nerr = 0;
+    assert_int_equal(x12_split_file(in, &ro, by, dir, count_split_cut, &nerr, &st, &err), X12_OK);
+    assert_int_equal(nerr, 1);
+    assert_int_equal(st.files, files);
+    char **list = list_dir(dir);
+    int got_files = 0, got_sets = 0;
+    for (char **f = list; *f; f++, got_files++) {
+        assert_null(strstr(*f, ".part"));
+        seglog one;
+        memset(&one, 0, sizeof one);
+        sb_add(&one.sets, "", 0);
+        log_file(*f, &one, 0); /* strict: each output is whole X12 */
+        if (one.errors)
+            fail_msg("%s: %d reader errors", *f, one.errors);
+        got_sets += one.st;
+        sb_free(&one.sets);
+    }
+    free_list(list);
+    assert_int_equal(got_files, files);
+    assert_int_equal(got_sets, sets);
+    assert_int_equal(remove_tree(dir), 0);
+    unlink(in);
+}
+
+/* A set the input ends inside is left out: with its trailers rebuilt it
+ * would pass for whole (before, it was written so).  Its own file is not
+ * made; a group or interchange is written without it, or not at all when
+ * nothing else is in it. */
+static void test_split_cut(void **state)
+{
+    (void)state;
+    const char *in = FIX "corpus/vgi-x12__multi_group.edi";
+    size_t n;
+    char *data = read_file(in, &n);
+    assert_non_null(data);
+    /* inside the 835, the only set of the second group */
+    size_t in_835 = (size_t)(strstr(data, "ST*835*0001~") - data) + 20;
+    /* inside the second set of the first group */
+    size_t in_2nd = (size_t)(strstr(data, "ST*837*0002~") - data) + 16;
+    size_t in_1st = (size_t)(strstr(data, "ST*837*0001~") - data) + 16;
+    free(data);
+    split_cut(in, in_835, X12_SPLIT_TRANSACTION, 2, 2);
+    split_cut(in, in_835, X12_SPLIT_GROUP, 1, 2);
+    split_cut(in, in_835, X12_SPLIT_INTERCHANGE, 1, 2);
+    split_cut(in, in_2nd, X12_SPLIT_TRANSACTION, 1, 1);
+    split_cut(in, in_2nd, X12_SPLIT_GROUP, 1, 1);
+    split_cut(in, in_2nd, X12_SPLIT_INTERCHANGE, 1, 1);
+    /* the first set cut: nothing is whole, nothing is written */
+    split_cut(in, in_1st, X12_SPLIT_INTERCHANGE, 0, 0);
+    split_cut(in, in_1st, X12_SPLIT_GROUP, 0, 0);
+    /* the error: at the cut set's ST */
+    x12_split *s = x12_split_new(X12_SPLIT_TRANSACTION, "/tmp", "never", NULL, NULL);
+    assert_non_null(s);
+    x12_error e;
+    assert_int_equal(x12_split_left_out(s, &e), 0);
+    x12_split_free(s);
+    assert_string_equal(x12_status_name(X12_ERR_SPLIT_CUT), "X12_ERR_SPLIT_CUT");
+}
+
 static void test_alloc_failure_split(void **state)
 {
     (void)state;
@@ -1238,6 +1327,7 @@ int main(void)
         cmocka_unit_test(test_code_texts),
         cmocka_unit_test(test_alloc_failure_reader),
         cmocka_unit_test(test_split),
+        cmocka_unit_test(test_split_cut),
         cmocka_unit_test(test_split_details),
         cmocka_unit_test(test_alloc_failure_split),
     };

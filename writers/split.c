@@ -1,7 +1,9 @@
 /* x12 split: streams segments into one standalone interchange per
  * interchange, group or transaction set of the input.  Headers are copied as
  * read; trailers are rebuilt from counts, and written even when the input
- * lacks them.  Only the current ISA and GS are kept. */
+ * lacks them.  Only the current ISA and GS are kept.  A set the input ends
+ * inside is never written: with trailers rebuilt it would pass for whole
+ * (x12_split_finish()). */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
 #include <stdio.h>
@@ -31,6 +33,12 @@ struct x12_split {
     FILE *out;
     char *tmp, *name;       /* the output being written (tmp) and its final name */
     uint32_t out_groups, group_sets, set_segs;
+    /* where the current set and group start in the output (to take a set the
+     * input ends inside back out of it), and where the set is in the input */
+    long set_out_off, group_out_off;
+    x12_error cut;          /* X12_ERR_SPLIT_CUT when a set was left out */
+    uint64_t st_off;
+    uint32_t st_index;
 };
 
 static char *al_strdup(const x12_allocator *al, const char *s)
@@ -281,6 +289,7 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         s->group_sets = 0;
         s->st.groups++;
         copy_el(s->gs06, sizeof s->gs06, seg, 6);
+        s->group_out_off = s->out ? ftell(s->out) : -1;
         if (s->by == X12_SPLIT_GROUP) {
             if (open_out(s) == X12_OK)
                 write_headers(s, 1);
@@ -303,6 +312,9 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
             if (open_out(s) == X12_OK)
                 write_headers(s, 1);
         }
+        s->set_out_off = s->out ? ftell(s->out) : -1;
+        s->st_off = seg->byte_offset;
+        s->st_index = seg->segment_index;
         s->group_sets++;
         s->set_segs = 1;
         put(s, seg->raw.ptr, seg->raw.len);
@@ -335,11 +347,84 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
     return s->fatal;
 }
 
+/* Removes the output being written: it would hold nothing whole. */
+static void discard_out(x12_split *s)
+{
+    if (s->out) {
+        fclose(s->out);
+        s->out = NULL;
+        remove(s->tmp);
+    }
+    drop_names(s);
+}
+
+/* Cuts the output back to `off` (where what is taken out began). */
+static int cut_back(x12_split *s, long off)
+{
+    if (!s->out || off < 0)
+        return -1;
+    if (fflush(s->out) != 0 || ftruncate(fileno(s->out), (off_t)off) != 0 ||
+        fseek(s->out, off, SEEK_SET) != 0) {
+        fail(s, X12_ERR_SPLIT_OUTPUT, "cannot write", s->tmp, errno);
+        return -1;
+    }
+    return 0;
+}
+
+/* The input ended inside a set: it may lack segments or the end of one, and
+ * with its trailers rebuilt it would pass for whole, so it is left out of the
+ * output (the set's own file is not written; a group or interchange is
+ * written without it, and not at all when nothing else is in it). */
+static void leave_out_cut_set(x12_split *s)
+{
+    memset(&s->cut, 0, sizeof s->cut);
+    s->cut.code = X12_ERR_SPLIT_CUT;
+    s->cut.msg = x12_status_message(X12_ERR_SPLIT_CUT);
+    s->cut.byte_offset = s->st_off;
+    s->cut.segment_index = s->st_index;
+    s->cut.set_position = 1;
+    memcpy(s->cut.segment_id, "ST", 3);
+    snprintf(s->cut.detail, sizeof s->cut.detail,
+             "ST02 %s, set %u of group %u of interchange %u", s->st02, (unsigned)s->nt,
+             (unsigned)s->ng, (unsigned)s->ni);
+    s->in_st = 0;
+    if (s->by == X12_SPLIT_TRANSACTION) {
+        discard_out(s);
+        return;
+    }
+    s->group_sets--;
+    if (s->group_sets > 0) {
+        cut_back(s, s->set_out_off);
+        return;
+    }
+    /* a group with no set left */
+    if (s->by == X12_SPLIT_GROUP || s->out_groups <= 1) {
+        discard_out(s);
+        s->in_gs = 0;
+        if (s->by == X12_SPLIT_INTERCHANGE)
+            s->in_isa = 0;
+        return;
+    }
+    if (cut_back(s, s->group_out_off) == 0) {
+        s->out_groups--;
+        s->in_gs = 0;
+    }
+}
+
 x12_status x12_split_finish(x12_split *s)
 {
+    if (s->in_st && !s->fatal)
+        leave_out_cut_set(s);
     if (s->in_isa && !s->fatal)
         end_interchange(s, NULL);
     return s->fatal;
+}
+
+int x12_split_left_out(const x12_split *s, x12_error *out)
+{
+    if (s->cut.code && out)
+        *out = s->cut;
+    return s->cut.code != 0;
 }
 
 x12_split *x12_split_new(x12_split_by by, const char *dir, const char *stem,
@@ -480,6 +565,9 @@ x12_status x12_split_file_flags(const char *path, const x12_reader_options *ropt
     if (st == X12_ERR_STOPPED || st == X12_OK) {
         x12_status fs = st == X12_OK ? x12_split_finish(c.s) : x12_split_error(c.s)->code;
         st = fs;
+        x12_error cut;
+        if (st == X12_OK && x12_split_left_out(c.s, &cut) && on_error)
+            on_error(ctx, &cut);
         if (st != X12_OK)
             *err = *x12_split_error(c.s);
     } else {

@@ -65,8 +65,17 @@ X12_API x12_split *x12_split_new(x12_split_by by, const char *dir, const char *s
 X12_API x12_status x12_split_segment(x12_split *s, const x12_segment *seg);
 
 /* Ends the input: completes an output left open (missing trailers written).
- * Returns as x12_split_segment(). */
+ * A transaction set the input ends inside (no SE came) is not written: it
+ * may lack segments, and with its trailers rebuilt it would pass for whole.
+ * Its own file (X12_SPLIT_TRANSACTION) is not made; a group or interchange
+ * is written without it, and not at all when it held nothing else.
+ * x12_split_left_out() says so.  Returns as x12_split_segment(). */
 X12_API x12_status x12_split_finish(x12_split *s);
+
+/* 1 when x12_split_finish() left out a set the input ends inside, with *out
+ * (may be NULL) an X12_ERR_SPLIT_CUT error at that set's ST; else 0.
+ * x12_split_file() passes that error to its on_error. */
+X12_API int x12_split_left_out(const x12_split *s, x12_error *out);
 
 /* Lets the splitter replace outputs that exist already (default: refused). */
 X12_API void x12_split_set_replace(x12_split *s, int replace);
