@@ -360,11 +360,17 @@ typedef struct file_ctx {
     void (*on_error)(void *ctx, const x12_error *e);
     void *ctx;
     x12_status st;
+    int cut; /* the input ends inside the segment that comes next */
 } file_ctx;
 
 static int file_segment(void *ctx, const x12_segment *seg)
 {
     file_ctx *f = ctx;
+    /* A segment the input ends inside (its X12_ERR_UNTERMINATED just said
+     * so) is not made a record: "IK3*CL" cut from "IK3*CLM*35" would report
+     * an error in a segment CL (it did). */
+    if (f->cut)
+        return 0;
     f->st = x12_ack_reader_segment(f->r, seg);
     return f->st != X12_OK;
 }
@@ -372,6 +378,8 @@ static int file_segment(void *ctx, const x12_segment *seg)
 static void file_error(void *ctx, const x12_error *e)
 {
     file_ctx *f = ctx;
+    if (e->code == X12_ERR_UNTERMINATED)
+        f->cut = 1;
     if (f->on_error)
         f->on_error(f->ctx, e);
 }

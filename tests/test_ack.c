@@ -927,6 +927,27 @@ static void test_read_back(void **state)
     assert_int_equal(x12_ack_read_file(FIX "ack/t_ta1_bad_isa.ta1", &ro, log_record, NULL, &l), X12_OK);
     assert_string_equal(l.b.p, "TA1 10005543A 250307 1419 R 018\n");
     sb_free(&l.b);
+    /* cut inside an IK3 ("IK3*CL" of "IK3*CLM*35"): no record of a segment
+     * CL (there was one), the records before it as read */
+    {
+        size_t n;
+        char *d = read_file(FIX "ack/r_rejected.999", &n);
+        assert_non_null(d);
+        size_t at = (size_t)(strstr(d, "IK3*CLM*") - d) + 6;
+        char path[] = "/tmp/x12kit-ik3-XXXXXX";
+        int fd = mkstemp(path);
+        assert_true(fd >= 0);
+        close(fd);
+        assert_int_equal(write_file(path, d, at), 0);
+        free(d);
+        memset(&l, 0, sizeof l);
+        sb_add(&l.b, "", 0);
+        assert_int_equal(x12_ack_read_file(path, &ro, log_record, NULL, &l), X12_OK);
+        unlink(path);
+        assert_string_equal(l.b.p, "GROUP HC 1 005010X222A1\n"
+                                   "SET 837 0001 005010X222A1\n");
+        sb_free(&l.b);
+    }
     /* a file with no acknowledgement in it */
     memset(&l, 0, sizeof l);
     sb_add(&l.b, "", 0);

@@ -200,8 +200,11 @@ X12_API uint64_t x12_ack_reader_count(const x12_ack_reader *r);
 X12_API void x12_ack_reader_free(x12_ack_reader *r);
 
 /* Reads a whole file of 999s and TA1s; reader errors go to `on_error` (may
- * be NULL).  Returns X12_OK, X12_ERR_ACK_NOT_ACK (no TA1 or 999 segment in
- * it), or an error of x12_read_file(). */
+ * be NULL).  A segment the input ends inside (X12_ERR_UNTERMINATED) is not
+ * made a record: its last element may be cut.  (Feeding segments yourself,
+ * pass no segment that follows an X12_ERR_UNTERMINATED.)  Returns X12_OK,
+ * X12_ERR_ACK_NOT_ACK (no TA1 or 999 segment in it), or an error of
+ * x12_read_file(). */
 X12_API x12_status x12_ack_read_file(const char *path, const x12_reader_options *ropts,
                                      x12_ack_record_fn fn, void (*on_error)(void *ctx,
                                      const x12_error *e), void *ctx);
