@@ -64,6 +64,8 @@ struct x12_remit_reader {
     int nomem, stopped;
     /* the set */
     int in_set, payment_sent;
+    uint64_t st_off; /* where the set's ST is */
+    uint32_t st_index;
     /* Inside a set of another transaction (skipped, said once at its ST): the
      * walker's findings on it (its own guide's structure, usage, balancing)
      * are not this reader's to pass on; its syntax (SNIP 1) still is, since it
@@ -817,6 +819,8 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
             r->in_set = 0;
         }
         if (r->in_set) {
+            r->st_off = s->byte_offset;
+            r->st_index = s->segment_index;
             arena_reset(r, r->hdr);
             payment_init(r);
             r->sets++;
@@ -990,6 +994,15 @@ X12_API x12_status x12_remit_reader_finish(x12_remit_reader *r)
     if (r->in_set && !r->stopped && !r->nomem) {
         if (r->in_claim && !r->claim_big && !r->claim_bad && !r->pay_bad)
             r->claim_cut = 1;
+        if (!r->payment_sent && !r->pay_bad) {
+            /* no claim payment came: the header itself may be cut (BPR02
+             * "63" of "632.50"), so neither is it handed on */
+            r->payment_sent = 1;
+            if (r->cb.finding)
+                finding_at(r, r->st_off, r->st_index, 1, "ST", 2, "", X12_ERR_CLAIM_REJECTED,
+                           X12_SEV_ERROR, 0, 0,
+                           "payment not read: the input ends inside its header");
+        }
         if (send_claim(r) || send_payment(r))
             r->stopped = 1;
         r->in_set = 0;

@@ -451,6 +451,18 @@ static void test_truncated_and_unbalanced(void **state)
     assert_int_equal(g.payments, 1);
     assert_int_equal(g.claims, 0);
     assert_int_equal(g.rejected.code, X12_ERR_CLAIM_REJECTED);
+    /* cut inside BPR02 ("63" of "632.5"): no claim payment came, so the
+     * header may be cut too: the payment is not handed on (it was, as 63.00) */
+    char *bpr2 = strstr(data, "BPR*I*632.5*");
+    assert_non_null(bpr2);
+    write_file(path, data, (size_t)(bpr2 - data) + 8);
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.payments, 0);
+    assert_int_equal(g.claims, 0);
+    assert_int_equal(g.rejected.code, X12_ERR_CLAIM_REJECTED);
+    assert_string_equal(g.rejected.segment_id, "ST");
+    assert_string_equal(g.rejected.detail, "payment not read: the input ends inside its header");
     /* cut inside the PLB's last amount (10 read as 1): no entry of that PLB
      * goes out, every claim payment before it does */
     char *plb = strstr(data, "*WO:OFF123*10~");
