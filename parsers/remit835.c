@@ -961,6 +961,7 @@ X12_API x12_status x12_remit_reader_segment(x12_remit_reader *r, const x12_segme
     if (r->nomem || r->stopped)
         return status_of(r, X12_OK);
     x12_status s = x12_walker_segment(r->w, seg);
+    r->cut = 0; /* only the one segment after X12_ERR_UNTERMINATED is cut */
     if (s == X12_ERR_NOMEM)
         r->nomem = 1;
     return status_of(r, s);
