@@ -11,7 +11,8 @@
 #include "cli.h"
 
 static const char HELP[] =
-    "usage: x12 277 [--format csv|json] [--level LEVELS] [--rejected] [-o OUT] [FILE|-]...\n"
+    "usage: x12 277 [--format csv|json] [--level LEVELS] [--rejected] [--utf8] [-o OUT]\n"
+    "               [FILE|-]...\n"
     "Writes what 277CA claim acknowledgements (005010X214) say of the claims sent: one row\n"
     "per status, at the level of the transmission (receiver: claims and charges accepted\n"
     "and rejected), a billing provider (provider), a claim (claim: found by claim_id, the\n"
@@ -23,6 +24,8 @@ static const char HELP[] =
     "  --rejected      only the rows whose status is rejected\n"
     "  --format F      csv (RFC 4180, a header row; the default) or json (NDJSON, amounts\n"
     "                  as strings)\n"
+    "  --utf8          CSV text as UTF-8, a byte that is not UTF-8 read as ISO-8859-1 (as\n"
+    "                  JSON always does); without it CSV keeps the bytes as they are\n"
     "  -o OUT          write to OUT instead of standard output (gzip-compressed when OUT\n"
     "                  ends in .gz); OUT is replaced when the command ends, and left as\n"
     "                  it was when no FILE could be read or the rows not be written\n"
@@ -71,6 +74,7 @@ typedef struct opts277 {
     unsigned levels;
     int rejected_only;
     const char *out_path;
+    int utf8;
 } opts277;
 
 /* "claim,line" into a level mask; 0 when a name is unknown. */
@@ -103,6 +107,10 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
         op->rejected_only = 1;
         return 1;
     }
+    if (!strcmp(a, "--utf8")) {
+        op->utf8 = 1;
+        return 1;
+    }
     if (strcmp(a, "--format") && strcmp(a, "--level") && strcmp(a, "-o"))
         return 0;
     if (*i + 1 >= argc) {
@@ -127,7 +135,7 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
 
 int cmd_277(int argc, char **argv)
 {
-    opts277 op = {X12_ROWS_CSV, 0, 0, NULL};
+    opts277 op = {X12_ROWS_CSV, 0, 0, NULL, 0};
     cli_args args;
     int rc = cli_parse(argc, argv, "277", HELP, own_option, &op, &args);
     if (rc >= 0)
@@ -146,6 +154,8 @@ int cmd_277(int argc, char **argv)
     memset(&r, 0, sizeof r);
     r.rejected_only = op.rejected_only;
     r.rows = x12_ack277_rows_new(op.levels, op.format, write_out, out);
+    if (r.rows)
+        x12_ack277_rows_set_utf8(r.rows, op.utf8);
     x12_reader_options ro;
     cli_reader_options(&args.common, &ro);
     x12_ack277_callbacks cb = {on_status, on_finding};

@@ -10,7 +10,8 @@
 #include "cli.h"
 
 static const char HELP[] =
-    "usage: x12 835 [--format csv|json] [--level claim|line|adjustment|plb] [-o OUT] [FILE|-]...\n"
+    "usage: x12 835 [--format csv|json] [--level claim|line|adjustment|plb] [--utf8] [-o OUT]\n"
+    "               [FILE|-]...\n"
     "Writes the claim payments of 835 remittances (005010X221A1) as rows: one per claim payment\n"
     "(--level claim, the default), service line (line), CAS adjustment (adjustment) or PLB\n"
     "entry (plb).  Every row carries the file, the payer id, the trace number and the claim id.\n"
@@ -18,6 +19,8 @@ static const char HELP[] =
     "amounts as strings (\"123.45\").  Columns: docs/835-columns.md.  -o OUT writes to OUT\n"
     "instead of standard output, gzip-compressed when OUT ends in .gz; OUT is replaced when the\n"
     "command ends, and left as it was when no FILE could be read or the rows not be written.\n"
+    "CSV keeps text bytes as the 835 has them; --utf8 writes CSV text as UTF-8, a byte that is\n"
+    "not UTF-8 read as ISO-8859-1 (as JSON always does).\n"
     "Balancing (SNIP 3) runs on every file: an 835 that does not balance is still converted and\n"
     "its findings go to standard error.  A 005010X221 835 is read as 005010X221A1, with a\n"
     "warning saying so.\n"
@@ -74,6 +77,7 @@ typedef struct opts835 {
     x12_rows_format format;
     x12_remit_level level;
     const char *out_path;
+    int utf8;
 } opts835;
 
 /* --format csv|json, --level claim|line|adjustment|plb, -o OUT */
@@ -81,6 +85,10 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
 {
     opts835 *op = ctx;
     const char *a = argv[*i];
+    if (!strcmp(a, "--utf8")) {
+        op->utf8 = 1;
+        return 1;
+    }
     if (strcmp(a, "--format") && strcmp(a, "--level") && strcmp(a, "-o"))
         return 0;
     if (*i + 1 >= argc) {
@@ -115,7 +123,7 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
 
 int cmd_835(int argc, char **argv)
 {
-    opts835 op = {X12_ROWS_CSV, X12_REMIT_LEVEL_CLAIM, NULL};
+    opts835 op = {X12_ROWS_CSV, X12_REMIT_LEVEL_CLAIM, NULL, 0};
     cli_args args;
     int rc = cli_parse(argc, argv, "835", HELP, own_option, &op, &args);
     if (rc >= 0)
@@ -147,6 +155,7 @@ int cmd_835(int argc, char **argv)
         cli_args_free(&args);
         return EXIT_USAGE;
     }
+    x12_remit_rows_set_utf8(r.rows, op.utf8);
     x12_reader_options ro;
     cli_reader_options(&args.common, &ro);
     x12_remit_callbacks cb = {NULL, on_claim, on_plb, NULL, on_finding};

@@ -68,6 +68,11 @@ X12_API void x12_ack277_rows_set_file(x12_ack277_rows *r, const char *label)
     x12_remit_rows_set_file(r->w, label);
 }
 
+X12_API void x12_ack277_rows_set_utf8(x12_ack277_rows *r, int on)
+{
+    x12_remit_rows_set_utf8(r->w, on);
+}
+
 static const char *money(char *buf, int has, int64_t cents)
 {
     buf[0] = '\0';

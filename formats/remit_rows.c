@@ -89,6 +89,7 @@ struct x12_remit_rows {
     char file[512];
     uint64_t rows;
     int header_done, failed, nomem;
+    int utf8; /* CSV text as UTF-8 (x12_remit_rows_set_utf8) */
     char *buf;
     size_t len, cap;
     /* a row: one value per column, amounts and counts formatted into num[] */
@@ -147,23 +148,47 @@ static void flush(x12_remit_rows *w)
 /* RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
 static const unsigned char CSV_SPECIAL[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
 
+/* Byte p[0] of a field (with `avail` bytes from it) as UTF-8: a well-formed
+ * sequence as it is, any other byte read as ISO-8859-1 (0xE9 is U+00E9), as
+ * the JSON rows read it.  Returns the bytes of the field it took. */
+static size_t put_utf8(x12_remit_rows *w, const unsigned char *p, size_t avail)
+{
+    size_t n = *p < 0x80 ? 1 : x12__utf8_seq(p, avail);
+    if (n) {
+        put(w, (const char *)p, n);
+        return n;
+    }
+    char two[2] = {(char)(0xC0 | (*p >> 6)), (char)(0x80 | (*p & 0x3F))};
+    put(w, two, 2);
+    return 1;
+}
+
 static void csv_field(x12_remit_rows *w, const char *s)
 {
     size_t n = 0;
-    unsigned quote = 0;
-    for (; s[n]; n++)
+    unsigned quote = 0, high = 0;
+    for (; s[n]; n++) {
         quote |= CSV_SPECIAL[(unsigned char)s[n]];
-    if (!quote) {
+        high |= (unsigned char)s[n] >> 7;
+    }
+    if (!quote && !(high && w->utf8)) {
         put(w, s, n);
         return;
     }
-    put(w, "\"", 1);
-    for (const char *p = s; *p; p++) {
-        if (*p == '"')
+    if (quote)
+        put(w, "\"", 1);
+    for (size_t i = 0; i < n;) {
+        if (s[i] == '"')
             put(w, "\"", 1);
-        put(w, p, 1);
+        if (w->utf8 && ((unsigned char)s[i] >> 7)) {
+            i += put_utf8(w, (const unsigned char *)s + i, n - i);
+        } else {
+            put(w, s + i, 1);
+            i++;
+        }
     }
-    put(w, "\"", 1);
+    if (quote)
+        put(w, "\"", 1);
 }
 
 /* \uXXXX */
@@ -344,6 +369,11 @@ const char *x12__rows_file(const x12_remit_rows *w)
 void x12__rows_emit(x12_remit_rows *w)
 {
     emit(w);
+}
+
+X12_API void x12_remit_rows_set_utf8(x12_remit_rows *w, int on)
+{
+    w->utf8 = on != 0;
 }
 
 X12_API void x12_remit_rows_set_file(x12_remit_rows *w, const char *label)

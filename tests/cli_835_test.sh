@@ -64,6 +64,18 @@ has "$T/err" "segment 27 (CLP) element 4.0, byte "
 has "$T/err" "(an amount with a fraction of a cent)"
 has "$T/err" "(RC-PART-1 not read: an amount of it cannot be read)"
 grep -q "RC-PART-1" "$T/out" && bad "a claim payment with a fraction of a cent was written" || ok
+# --utf8: CSV text as UTF-8, a Latin-1 byte read as ISO-8859-1, UTF-8 kept as it is (not
+# encoded twice), quoting as before; without it the bytes stay as the 835 has them
+sed 's/NM1\*QC\*1\*DOE\*JOHN/NM1*QC*1*DO\xc9*JOHN/; s/N1\*PR\*BLUE PRAIRIE HEALTH/N1*PR*BL\xc3\x9cE PRAIRIE, HEALTH/' \
+  "$F/era-1.835" >"$T/latin.835"
+expect_rc 0 "$X12" 835 --utf8 "$T/latin.835"
+iconv -f UTF-8 -t UTF-8 "$T/out" >/dev/null 2>&1 && ok || bad "835 --utf8 wrote bytes that are not UTF-8"
+[ "$(grep -c "$(printf ',DO\303\211,JOHN,')" "$T/out")" -ge 1 ] && ok || bad "835 --utf8: 0xC9 is not U+00C9"
+has "$T/out" "$(printf ',"BL\303\234E PRAIRIE, HEALTH",')"
+expect_rc 0 "$X12" 835 "$T/latin.835"
+[ "$(grep -c "$(printf ',DO\311,JOHN,')" "$T/out")" -ge 1 ] && ok || bad "835 without --utf8 changed the bytes"
+expect_rc 0 "$X12" 835 --utf8 --format json "$T/latin.835"
+has "$T/out" '"patient_last_name":"DO\u00c9"'
 # an 837 given by mistake: each of its sets named at its ST, exit 1, no rows
 expect_rc 1 "$X12" 835 "$F/claims-1.837"; lines "$T/out" 1
 has "$T/err" "claims-1.837: segment 3 (ST) element 1.0, byte "
@@ -149,6 +161,15 @@ for cmd in 835 277; do
   expect_rc 2 "$X12" "$cmd" "$T/missing.x12"
   eq "$(grep -c 'missing.x12: byte 0: input/output error' "$T/err")" 1 "x12 $cmd: a missing file said once"
 done
+
+# x12 277 --utf8: ASCII rows are the same; a Latin-1 byte becomes UTF-8
+"$X12" 277 --level claim "$R" >"$T/plain.csv" 2>/dev/null
+expect_rc 1 "$X12" 277 --utf8 --level claim "$R"
+cmp -s "$T/out" "$T/plain.csv" && ok || bad "277 --utf8 changed ASCII rows"
+sed 's/NM1\*QC\*1\*\([A-Z]*\)\*/NM1*QC*1*\1\xc9*/' "$R" >"$T/latin.277"
+expect_rc 1 "$X12" 277 --utf8 "$T/latin.277"
+iconv -f UTF-8 -t UTF-8 "$T/out" >/dev/null 2>&1 && ok || bad "277 --utf8 wrote bytes that are not UTF-8"
+grep -q "$(printf '\303\211')" "$T/out" && ok || bad "277 --utf8: 0xC9 is not U+00C9"
 
 # docs/277-columns.md lists every column in the order written
 h=$("$X12" 277 "$R" 2>/dev/null | head -1 | tr -d '\r')

@@ -132,6 +132,8 @@ X12_API x12_ack277_rows *x12_ack277_rows_new(unsigned levels, x12_rows_format fo
                                              x12_rows_write_fn out, void *ctx);
 /* The `file` column of the rows that follow. */
 X12_API void x12_ack277_rows_set_file(x12_ack277_rows *w, const char *label);
+/* CSV text as UTF-8, as x12_remit_rows_set_utf8(). */
+X12_API void x12_ack277_rows_set_utf8(x12_ack277_rows *w, int on);
 X12_API x12_status x12_ack277_rows_add(x12_ack277_rows *w, const x12_ack277_status *s);
 X12_API uint64_t x12_ack277_rows_count(const x12_ack277_rows *w);
 /* The header (CSV) even with no rows, and what is buffered. */

@@ -294,6 +294,12 @@ X12_API x12_remit_rows *x12_remit_rows_new(x12_remit_level level, x12_rows_forma
 /* The label of the file whose rows follow (the `file` column). */
 X12_API void x12_remit_rows_set_file(x12_remit_rows *w, const char *label);
 
+/* CSV text as UTF-8 (on: 1): a byte that is not part of well-formed UTF-8
+ * is read as ISO-8859-1 (0xC9 becomes U+00C9, bytes C3 89), as the JSON rows
+ * always read it.  Off (the default), CSV keeps the bytes as the 835 has
+ * them.  JSON is not changed by it. */
+X12_API void x12_remit_rows_set_utf8(x12_remit_rows *w, int on);
+
 /* Writes the rows of one claim payment (claim, line and adjustment levels)
  * or of one PLB entry (plb level); a level that has no row for it writes
  * nothing.  Call them from the remit reader's claim and plb callbacks.
