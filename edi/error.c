@@ -253,6 +253,22 @@ size_t x12__utf8_seq(const unsigned char *p, size_t avail)
     return n;
 }
 
+size_t x12__utf8_char(const unsigned char *p, size_t avail, char buf[2], const char **out,
+                      size_t *outlen)
+{
+    size_t n = p[0] < 0x80 ? 1 : x12__utf8_seq(p, avail);
+    if (n) {
+        *out = (const char *)p;
+        *outlen = n;
+        return n;
+    }
+    buf[0] = (char)(0xC0 | (p[0] >> 6));
+    buf[1] = (char)(0x80 | (p[0] & 0x3F));
+    *out = buf;
+    *outlen = 2;
+    return 1;
+}
+
 size_t x12_utf8_prefix(const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;

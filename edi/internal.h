@@ -19,6 +19,12 @@ void x12__free(const x12_allocator *a, void *p);
 /* Length of the well-formed UTF-8 sequence at p (lead byte >= 0x80, `avail`
  * bytes there), or 0 when it is not one. */
 size_t x12__utf8_seq(const unsigned char *p, size_t avail);
+/* The character at p (`avail` bytes there) as UTF-8: a well-formed sequence
+ * (or an ASCII byte) as it is, any other byte read as ISO-8859-1 (0xE9 is
+ * U+00E9, written into buf).  Sets *out and *outlen to the bytes to write;
+ * returns the bytes of p it took. */
+size_t x12__utf8_char(const unsigned char *p, size_t avail, char buf[2], const char **out,
+                      size_t *outlen);
 
 /* Does the value equal the C string?  Inline, one pass, no strlen or memcmp:
  * the readers ask it of every segment's id and qualifiers (x12_slice_eq()

@@ -851,16 +851,11 @@ static void put_string(emit *e, const char *s)
             put(e, esc, 6);
             p++;
         } else {
-            const unsigned char *end = p + strlen((const char *)p);
-            size_t n = x12__utf8_seq(p, (size_t)(end - p));
-            if (n) {
-                put(e, (const char *)p, n);
-                p += n;
-            } else {
-                char two[2] = {(char)(0xC0 | (*p >> 6)), (char)(0x80 | (*p & 0x3F))};
-                put(e, two, 2);
-                p++;
-            }
+            char buf[2];
+            const char *o;
+            size_t on;
+            p += x12__utf8_char(p, strlen((const char *)p), buf, &o, &on);
+            put(e, o, on);
         }
     }
     put_c(e, '"');

@@ -148,21 +148,6 @@ static void flush(x12_remit_rows *w)
 /* RFC 4180: a field with a comma, quote, CR or LF is quoted, quotes doubled. */
 static const unsigned char CSV_SPECIAL[256] = {[','] = 1, ['"'] = 1, ['\r'] = 1, ['\n'] = 1};
 
-/* Byte p[0] of a field (with `avail` bytes from it) as UTF-8: a well-formed
- * sequence as it is, any other byte read as ISO-8859-1 (0xE9 is U+00E9), as
- * the JSON rows read it.  Returns the bytes of the field it took. */
-static size_t put_utf8(x12_remit_rows *w, const unsigned char *p, size_t avail)
-{
-    size_t n = *p < 0x80 ? 1 : x12__utf8_seq(p, avail);
-    if (n) {
-        put(w, (const char *)p, n);
-        return n;
-    }
-    char two[2] = {(char)(0xC0 | (*p >> 6)), (char)(0x80 | (*p & 0x3F))};
-    put(w, two, 2);
-    return 1;
-}
-
 static void csv_field(x12_remit_rows *w, const char *s)
 {
     size_t n = 0;
@@ -188,7 +173,12 @@ static void csv_field(x12_remit_rows *w, const char *s)
         if (s[i] == '"')
             put(w, "\"", 1);
         if (w->utf8 && ((unsigned char)s[i] >> 7)) {
-            i += put_utf8(w, (const unsigned char *)s + i, n - i);
+            /* as the JSON rows read it: UTF-8 as it is, another byte as ISO-8859-1 */
+            char buf[2];
+            const char *o;
+            size_t on;
+            i += x12__utf8_char((const unsigned char *)s + i, n - i, buf, &o, &on);
+            put(w, o, on);
         } else {
             put(w, s + i, 1);
             i++;

@@ -414,10 +414,10 @@ static int send_claim(x12_remit_reader *r)
             char detail[96];
             snprintf(detail, sizeof detail, "%.30s not read: %s", c->claim_id,
                      r->claim_big   ? "too large to keep"
-                     : r->claim_cut ? "the input ends inside it"
                      : r->claim_bad ? "an amount of it cannot be read"
                      : r->hdr_big   ? "its payment's header is too large to keep"
-                                    : "BPR02 cannot be read");
+                     : r->pay_bad   ? "BPR02 cannot be read"
+                                    : "the input ends inside it");
             finding_at(r, r->cx.byte_offset, r->cx.segment_index, r->clp_set_pos, "CLP", 3, "2100",
                        X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0, detail);
         }
@@ -993,8 +993,7 @@ X12_API x12_status x12_remit_reader_finish(x12_remit_reader *r)
      * next CLP and go out as read.  (Before, it went out as read: CAS*CO*45*2
      * cut from CAS*CO*45*25 became an adjustment of 2.00.) */
     if (r->in_set && !r->stopped && !r->nomem) {
-        if (r->in_claim && !r->claim_big && !r->claim_bad && !r->pay_bad)
-            r->claim_cut = 1;
+        r->claim_cut = r->in_claim; /* (another reason, said first, may stand too) */
         if (!r->payment_sent && !r->pay_bad) {
             /* no claim payment came: the header itself may be cut (BPR02
              * "63" of "632.50"), so neither is it handed on */

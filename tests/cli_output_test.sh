@@ -75,6 +75,11 @@ rm "$D/link.csv"
 # what is no regular file is written in place
 expect_rc 0 "$X12" 835 -o /dev/null "$F/era-1.835"
 [ -c /dev/null ] && ok || bad "/dev/null is no longer a device"
+# an output that cannot be written (a full device, written in place): exit 2, said
+if [ -w /dev/full ]; then
+  expect_rc 2 "$X12" 835 --level line -o /dev/full "$F/era-1.835"
+  has "$T/err" "x12 835: error writing the rows"
+fi
 # a relative OUT: the temporary file is made in the current folder
 expect_rc 0 sh -c "cd '$D' && '$X12' 835 -o rel.csv '$F/era-1.835'"
 same "$D/rel.csv" "$T/want.csv" "835 -o RELATIVE"

@@ -482,11 +482,7 @@ void x12_split_free(x12_split *s)
 {
     if (!s)
         return;
-    if (s->out) {
-        fclose(s->out);
-        remove(s->tmp);
-    }
-    drop_names(s);
+    discard_out(s);
     x12__free(s->al, s->isa);
     x12__free(s->al, s->gs);
     x12__free(s->al, s->dir);
