@@ -25,12 +25,14 @@ static const char HELP[] =
 typedef struct sctx {
     const char *file;
     int status;
+    unsigned left_out; /* sets not written: no SE closes them (X12_ERR_SPLIT_CUT) */
 } sctx;
 
 static void on_error(void *ctx, const x12_error *e)
 {
     sctx *c = ctx;
     cli_print_error(c->file, e);
+    c->left_out += e->code == X12_ERR_SPLIT_CUT;
     c->status = cli_worst(c->status, e->code == X12_ERR_IO ? EXIT_USAGE : EXIT_INPUT);
 }
 
@@ -97,7 +99,7 @@ int cmd_split(int argc, char **argv)
     }
     x12_reader_options o;
     cli_reader_options(&common, &o);
-    sctx c = {strcmp(file, "-") ? file : "<stdin>", EXIT_FINE};
+    sctx c = {strcmp(file, "-") ? file : "<stdin>", EXIT_FINE, 0};
     x12_split_stats st;
     x12_error err;
     x12_status rc = x12_split_file_flags(file, &o, unit, dir, flags, on_error, &c, &st, &err);
@@ -108,10 +110,14 @@ int cmd_split(int argc, char **argv)
     }
     fprintf(stderr,
             "%s: %u file%s written (%u interchange%s, %u group%s, %u set%s), %u trailer%s "
-            "rebuilt, %u segment%s skipped\n",
+            "rebuilt, %u segment%s skipped",
             c.file, st.files, st.files == 1 ? "" : "s", st.interchanges,
             st.interchanges == 1 ? "" : "s", st.groups, st.groups == 1 ? "" : "s", st.sets,
             st.sets == 1 ? "" : "s", st.trailers_fixed, st.trailers_fixed == 1 ? "" : "s",
             st.skipped, st.skipped == 1 ? "" : "s");
+    if (c.left_out)
+        fprintf(stderr, ", %u set%s not written (cut short)", c.left_out,
+                c.left_out == 1 ? "" : "s");
+    fputc('\n', stderr);
     return c.status;
 }

@@ -123,7 +123,7 @@ static const status_info STATUS[] = {
      "interchange header could not be read: no TA1 can answer it"},
     {X12_ERR_SPLIT_OUTPUT, "X12_ERR_SPLIT_OUTPUT", "split output file cannot be written"},
     {X12_ERR_SPLIT_CUT, "X12_ERR_SPLIT_CUT",
-     "the input ends inside this transaction set: it is not written"},
+     "transaction set cut short (no SE closes it): it is not written"},
     {X12_ERR_CLAIM_REQUIRED, "X12_ERR_CLAIM_REQUIRED", "claim: a required field is missing"},
     {X12_ERR_CLAIM_TOTAL, "X12_ERR_CLAIM_TOTAL",
      "claim: total charge differs from the sum of the line charges"},

@@ -57,7 +57,8 @@ struct x12_ack277_reader {
     rec lv[4]; /* by x12_ack277_level */
     /* x12_ack277_reader_finish() on a set the input ends inside: the level
      * whose record was being read when it ended (-1 none) */
-    int finishing, cut_level;
+    int cut_why;   /* X12_WALK_CUT_*: the set is being left before its SE */
+    int cut_level; /* then, the level read when it ended (its record is not sent); -1 none */
     uint32_t line_no;
     const x12_walk_event *ev;
 };
@@ -316,16 +317,19 @@ static void send(x12_ack277_reader *r, x12_ack277_level lv)
     if (!k->open || k->sent || r->stopped)
         return;
     k->sent = 1;
-    if (r->finishing && (int)lv == r->cut_level) {
-        /* the input ends inside it: a status record may lack an STC (a
-         * rejection after an acceptance) or the end of a value, so it is not
-         * handed on as if whole; the records before it were closed */
+    if (r->cut_why && (int)lv == r->cut_level) {
+        /* its set ends before its SE (the input ends inside it, or another
+         * ST, GS, GE, ISA or IEA comes first): a status record may lack an
+         * STC (a rejection after an acceptance) or the end of a value, so it
+         * is not handed on as if whole; the records before it were closed */
         if (r->cb.finding) {
             char detail[96];
             const char *id = lv == X12_ACK277_LINE ? r->lv[X12_ACK277_CLAIM].s.claim_id
                                                    : k->s.claim_id;
-            snprintf(detail, sizeof detail, "the %s status%s%.40s not read: the input ends inside it",
-                     x12_ack277_level_name(lv), id[0] ? " of " : "", id);
+            snprintf(detail, sizeof detail, "the %s status%s%.40s not read: %s",
+                     x12_ack277_level_name(lv), id[0] ? " of " : "", id,
+                     r->cut_why == X12_WALK_CUT_ENVELOPE ? "its set ends without SE"
+                                                         : "the input ends inside it");
             x12_finding f;
             x12__reader_finding(&f, NULL, k->off, k->seg_index, k->set_pos, k->id, strlen(k->id),
                                 LEVEL_LOOP[lv], X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0,
@@ -580,8 +584,22 @@ static int on_event(void *ctx, const x12_walk_event *ev)
         segment(r, ev);
     else if (r->in_set && ev->loop_id && ev->kind == X12_WALK_ENTER)
         enter(r, ev->loop_id);
-    else if (ev->loop_id && ev->kind == X12_WALK_LEAVE)
+    else if (ev->loop_id && ev->kind == X12_WALK_LEAVE) {
+        if (ev->cut && !r->cut_why) {
+            /* The walker leaves the loops of a set cut short: their records
+             * go out, but for the one being read when it ended (the deepest
+             * open), whose end never came; those above it were read whole
+             * before it. */
+            r->cut_why = ev->cut;
+            r->cut_level = -1;
+            for (int lv = 3; r->in_set && lv >= 0 && r->cut_level < 0; lv--)
+                if (r->lv[lv].open && !r->lv[lv].sent)
+                    r->cut_level = lv;
+        }
         leave(r, ev->loop_id);
+        if (ev->depth == 0)
+            r->cut_why = 0;
+    }
     r->ev = NULL;
     return r->stopped || r->nomem;
 }
@@ -649,16 +667,7 @@ X12_API x12_status x12_ack277_reader_finish(x12_ack277_reader *r)
 {
     if (r->nomem || r->stopped)
         return status_of(r, X12_OK);
-    /* The walker leaves the loops of a set cut short: their records go out,
-     * but for the one being read when the input ended (the deepest open),
-     * whose end never came; those above it were read whole before it. */
-    r->cut_level = -1;
-    for (int lv = 3; r->in_set && lv >= 0 && r->cut_level < 0; lv--)
-        if (r->lv[lv].open && !r->lv[lv].sent)
-            r->cut_level = lv;
-    r->finishing = 1;
     x12_status s = x12_walker_finish(r->w);
-    r->finishing = 0;
     if (s == X12_ERR_NOMEM)
         r->nomem = 1;
     return status_of(r, s == X12_ERR_STOPPED ? X12_OK : s);

@@ -146,14 +146,18 @@ static void deliver(x12_claim_reader *r)
     r->in_claim = 0;
     if (r->claim_too_big)
         return; /* said when it outgrew the limit */
-    if (r->finishing && r->in_set) {
-        /* the input ends inside its set: the claim may lack service lines or
-         * the end of a value (the CLM, HL or SE that would have closed it
-         * never came), so it is not handed on as if whole; the claims before
-         * it were closed and went out */
+    if (r->ev && r->ev->cut && r->in_set) {
+        /* its set ends before its SE: the input ends inside it, or another
+         * ST, GS, GE, ISA or IEA comes first (a cut file with another after
+         * it).  The claim may lack service lines or the end of a value (the
+         * CLM, HL or SE that would have closed it never came), so it is not
+         * handed on as if whole; the claims before it were closed and went
+         * out */
         char detail[96];
-        snprintf(detail, sizeof detail, "claim %s not read: the input ends inside it",
-                 r->claim.claim_id ? r->claim.claim_id : "");
+        snprintf(detail, sizeof detail, "claim %s not read: %s",
+                 r->claim.claim_id ? r->claim.claim_id : "",
+                 r->ev->cut == X12_WALK_CUT_ENVELOPE ? "its set ends without SE"
+                                                     : "the input ends inside it");
         claim_rejected(r, detail);
         return;
     }
@@ -712,9 +716,7 @@ x12_status x12_claim_reader_finish(x12_claim_reader *r)
 {
     if (r->fatal)
         return r->fatal;
-    r->finishing = 1;
     x12_status st = x12_walker_finish(r->walker);
-    r->finishing = 0;
     if (r->fatal)
         return r->fatal;
     return st;

@@ -34,7 +34,6 @@ struct x12_claim_reader {
     x12_delimiters delims;
     uint32_t interchange, set, claim_in_set;
     int in_set;          /* inside an 837 set the walker knows */
-    int finishing;       /* x12_claim_reader_finish(): the walker closes what the input left open */
     /* Inside a set of another transaction (skipped, said once at its ST): the
      * walker's findings on it (its own guide's structure, usage, balancing)
      * are not this reader's to pass on; its syntax (SNIP 1) still is, since it

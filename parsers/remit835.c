@@ -82,7 +82,7 @@ struct x12_remit_reader {
     int in_claim;
     int claim_bad;  /* an amount of it could not be read: not handed on */
     int cut;        /* the input ends inside the segment coming next (X12_ERR_UNTERMINATED) */
-    int claim_cut;  /* the input ends inside it: not handed on */
+    int claim_cut;  /* X12_WALK_CUT_*: its set ends before it is whole: not handed on */
     int pay_bad;    /* BPR02 could not be read: the payment and its claims not handed on */
     int claim_big;  /* it outgrew max_claim_bytes: skipped to its end */
     int hdr_big;    /* the payment's header outgrew it: the payment is not handed on */
@@ -417,6 +417,7 @@ static int send_claim(x12_remit_reader *r)
                      : r->claim_bad ? "an amount of it cannot be read"
                      : r->hdr_big   ? "its payment's header is too large to keep"
                      : r->pay_bad   ? "BPR02 cannot be read"
+                     : r->claim_cut == X12_WALK_CUT_ENVELOPE ? "its set ends without SE"
                                     : "the input ends inside it");
             finding_at(r, r->cx.byte_offset, r->cx.segment_index, r->clp_set_pos, "CLP", 3, "2100",
                        X12_ERR_CLAIM_REJECTED, X12_SEV_ERROR, 0, 0, detail);
@@ -885,9 +886,45 @@ void x12_remit_reader_set_max_claim_bytes(x12_remit_reader *r, size_t bytes)
     r->max_claim_bytes = bytes ? bytes : X12_REMIT_DEFAULT_MAX_CLAIM_BYTES;
 }
 
+/* The walker left an 835 set that its SE did not close: the input ended
+ * inside it (X12_WALK_CUT_INPUT), or an ST, GS, GE, ISA or IEA came first
+ * (X12_WALK_CUT_ENVELOPE).
+ * Its last claim payment may lack service lines, adjustments or, at the
+ * input's end, the end of an amount (the CLP, PLB or SE that would have
+ * closed it never came), so it is not handed on: never a partial claim
+ * payment as if whole.  Those before it were closed by the next CLP and went
+ * out as read.  (Before, at the input's end CAS*CO*45*2 cut from CAS*CO*45*25
+ * became an adjustment of 2.00; and a set without SE kept its last claim
+ * open into the next set, whose header was then never read: every claim of
+ * that set went out without payer, trace number or payment.)  No set_end:
+ * there was no SE.  Returns non-zero to stop. */
+static int set_unended(x12_remit_reader *r, int why)
+{
+    r->claim_cut = r->in_claim ? why : 0; /* (another reason, said first, may stand) */
+    if (why != X12_WALK_CUT_ENVELOPE && !r->payment_sent && !r->pay_bad) {
+        /* no claim payment came: the header itself may be cut (BPR02 "63" of
+         * "632.50"), so neither is it handed on.  (A set ended by another ST
+         * has whole segments: its payment goes out, and the balancing says
+         * what its claims do not add up to.) */
+        r->payment_sent = 1;
+        if (r->cb.finding)
+            finding_at(r, r->st_off, r->st_index, 1, "ST", 2, "", X12_ERR_CLAIM_REJECTED,
+                       X12_SEV_ERROR, 0, 0, "payment not read: the input ends inside its header");
+    }
+    int stop = send_claim(r) || send_payment(r);
+    r->in_set = 0;
+    return stop;
+}
+
 static int on_event(void *ctx, const x12_walk_event *ev)
 {
     x12_remit_reader *r = ctx;
+    if (ev->kind == X12_WALK_LEAVE && ev->depth == 0 && r->in_set) {
+        int stop = set_unended(r, ev->cut ? ev->cut : X12_WALK_CUT_INPUT);
+        if (stop)
+            r->stopped = 1;
+        return stop || r->nomem;
+    }
     if (ev->kind != X12_WALK_SEGMENT)
         return 0;
     r->ev = ev; /* the walker's, valid during this call only */
@@ -986,27 +1023,8 @@ X12_API x12_status x12_remit_reader_finish(x12_remit_reader *r)
     x12_status s = x12_walker_finish(r->w);
     if (s == X12_ERR_NOMEM)
         r->nomem = 1;
-    /* A set cut short: its last claim payment may lack service lines,
-     * adjustments or the end of an amount (the input ended before the CLP,
-     * PLB or SE that would have closed it), so it is not handed on: never a
-     * partial claim payment as if whole.  Those before it were closed by the
-     * next CLP and go out as read.  (Before, it went out as read: CAS*CO*45*2
-     * cut from CAS*CO*45*25 became an adjustment of 2.00.) */
-    if (r->in_set && !r->stopped && !r->nomem) {
-        r->claim_cut = r->in_claim; /* (another reason, said first, may stand too) */
-        if (!r->payment_sent && !r->pay_bad) {
-            /* no claim payment came: the header itself may be cut (BPR02
-             * "63" of "632.50"), so neither is it handed on */
-            r->payment_sent = 1;
-            if (r->cb.finding)
-                finding_at(r, r->st_off, r->st_index, 1, "ST", 2, "", X12_ERR_CLAIM_REJECTED,
-                           X12_SEV_ERROR, 0, 0,
-                           "payment not read: the input ends inside its header");
-        }
-        if (send_claim(r) || send_payment(r))
-            r->stopped = 1;
-        r->in_set = 0;
-    }
+    if (r->in_set && !r->stopped && !r->nomem && set_unended(r, X12_WALK_CUT_INPUT))
+        r->stopped = 1; /* (the walker has left the set already, unless it stopped) */
     return status_of(r, s);
 }
 

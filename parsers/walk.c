@@ -88,6 +88,7 @@ struct x12_walker {
     char gs01[4];       /* the group's functional id, checked against each set's guide */
     int env_5010;       /* the interchange's ISA12 is 00501: its envelope is checked */
     int in_set;
+    int cut; /* X12_WALK_CUT_*: the set is being left without its SE */
     /* where the last segment given ends (its terminator's offset): a set the
      * input ends inside reports what it lacks there, not at byte 0 */
     uint64_t last_end;
@@ -259,6 +260,7 @@ static void emit(x12_walker *w, x12_walk_kind kind, const spec_loop *lp, const c
     ev.seg_name = seg_name;
     ev.placed = placed;
     ev.spec = w->cur ? w->cur->spec : NULL;
+    ev.cut = kind == X12_WALK_LEAVE ? w->cut : 0;
     if (w->cb.event(w->ctx, &ev))
         w->fatal = X12_ERR_STOPPED;
 }
@@ -1122,6 +1124,11 @@ static void end_set(x12_walker *w, const x12_segment *at)
 {
     if (!w->in_set)
         return;
+    /* left by its SE, or cut: by the input's end (no segment) or by an
+     * envelope segment that came first (the reader said X12_ERR_MISSING_SE) */
+    w->cut = !at ? X12_WALK_CUT_INPUT
+             : spec_idkey(at->id.ptr, at->id.len) == K2('S', 'E') ? 0
+                                                                 : X12_WALK_CUT_ENVELOPE;
     if (w->cur) {
         while (w->depth > 0)
             pop(w, at);
@@ -1131,6 +1138,7 @@ static void end_set(x12_walker *w, const x12_segment *at)
     w->in_set = 0;
     w->cur = NULL;
     w->depth = 0;
+    w->cut = 0;
 }
 
 /* The set's guide id.  X12: ST03, when present, takes precedence over GS08. */

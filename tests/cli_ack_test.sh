@@ -139,6 +139,12 @@ expect_rc 1 "$X12" split "$F/n_se01_count.x12" --by transaction -o "$T/b"
 has "$T/err" "SE01 does not match the number of segments"; has "$T/err" "1 trailer rebuilt"
 expect_rc 0 "$X12" cat --strict "$T/b/n_se01_count.i0001.g0001.t0001.x12"
 has "$T/out" "SE*4*0001~"
+# a set whose GE comes before its SE is not written (it may be cut short)
+expect_rc 1 "$X12" split "$F/n_missing_se.x12" --by transaction -o "$T/nose"
+has "$T/err" "segment 6 (GE), byte 230: transaction set is not closed by SE"
+has "$T/err" "segment 3 (ST), byte 159: transaction set cut short (no SE closes it): it is not written (ST02 0001, set 1 of group 1 of interchange 1: no SE before the next envelope)"
+has "$T/err" "0 files written (1 interchange, 1 group, 1 set), 0 trailers rebuilt, 0 segments skipped, 1 set not written (cut short)"
+[ -z "$(ls "$T/nose")" ] && ok || bad "a set without SE was written: $(ls "$T/nose")"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" --by group -o /proc/x12-no-such-dir
 # x12 ack -o naming its input: refused before the input is truncated
 cp "$A/y_accepted.x12" "$T/self.x12"

@@ -125,6 +125,15 @@ static x12_status read_doc(const char *data, size_t len, log277 *l, const x12_al
     return s != X12_OK ? s : f;
 }
 
+/* How many times `needle` is in `hay`. */
+static int count_text(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = hay; (p = strstr(p, needle)); p++)
+        n++;
+    return n;
+}
+
 static void log_free(log277 *l)
 {
     sb_free(&l->recs);
@@ -282,6 +291,24 @@ static void test_bad_input(void **state)
     assert_non_null(strstr(d.findings.p, "X12_ERR_CLAIM_REJECTED error seg=30 id=TRN el=0 the claim "
                                          "status of CLM-REJECTED not read: the input ends inside it\n"));
     log_free(&d);
+    /* the same claim cut at a segment's end, and another ST after it (a
+     * cut file with another after it): not handed on either; the next set
+     * is read whole (before, the claim went out as accepted) */
+    const char *st = strstr(DOC, "ST*277*");
+    assert_non_null(st);
+    size_t head = (size_t)(cut - DOC), rest = strlen(st);
+    char *two = malloc(head + rest + 1);
+    assert_non_null(two);
+    memcpy(two, DOC, head);
+    memcpy(two + head, st, rest + 1);
+    log277 e = {{0}, {0}, 0, 0};
+    assert_int_equal(read_doc(two, strlen(two), &e, NULL), X12_OK);
+    assert_int_equal(count_text(e.recs.p, "claim accepted trace=CLM-ACCEPTED"), 2);
+    assert_int_equal(count_text(e.recs.p, "claim rejected trace=CLM-REJECTED"), 1);
+    assert_non_null(strstr(e.findings.p, "X12_ERR_CLAIM_REJECTED error seg=30 id=TRN el=0 the claim "
+                                         "status of CLM-REJECTED not read: its set ends without SE\n"));
+    log_free(&e);
+    free(two);
 }
 
 static void test_stop_and_nomem(void **state)

@@ -2174,6 +2174,30 @@ static void test_reader_file_and_gzip(void **state)
         if (!strstr(r.findings.p, want))
             fail_msg("no '%s' in:\n%s", want, r.findings.p);
         sb_free(&r.findings);
+        /* the same cut at a segment's end, then another ST (a cut file with
+         * another after it): the cut claim is not written, the next set is
+         * read whole (before, the cut claim went out without its last line) */
+        const char *st = strstr(out, "ST*");
+        assert_non_null(st);
+        size_t head = (size_t)(last_sv - out), rest = len - (size_t)(st - out);
+        char *two = malloc(head + rest);
+        assert_non_null(two);
+        memcpy(two, out, head);
+        memcpy(two + head, st, rest);
+        assert_int_equal(write_file(path, two, head + rest), 0);
+        free(two);
+        const x12_claim *three[] = {&c1, &c1, &c2};
+        rctx t = {three, 3, 0, 0, {0}, 0};
+        assert_int_equal(x12_claim_read_file(path, NULL, &cb, &t, 0), X12_OK);
+        assert_int_equal(t.got, 3);
+        assert_int_equal(t.mismatch, 0);
+        snprintf(want, sizeof want, "byte %zu: claim failed its checks and was not written (claim %s not read: its set ends without SE) [2300]",
+                 (size_t)(clm2 - out), c2.claim_id);
+        if (!strstr(t.findings.p, want))
+            fail_msg("no '%s' in:\n%s", want, t.findings.p);
+        if (!strstr(t.findings.p, "transaction set is not closed by SE"))
+            fail_msg("no X12_ERR_MISSING_SE in:\n%s", t.findings.p);
+        sb_free(&t.findings);
     }
     remove(path);
     rctx r = {cs, 2, 0, 0, {0}, 0};

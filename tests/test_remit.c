@@ -22,6 +22,7 @@
 typedef struct got {
     unsigned payments, claims, lines, plb, sets, findings, errors, reader_errors, not_carried;
     unsigned nearest; /* X12_ERR_NEAREST_GUIDE warnings, counted apart */
+    unsigned no_trace; /* claim payments handed on with a payment that has no TRN02 */
     char nearest_detail[96];
     int64_t paid, charge, pr, plb_cents, bpr;
     char trace[32], payer_id[32], payer_name[64], payee_id[32], date[16];
@@ -59,6 +60,7 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
     got *g = ctx;
     (void)cx;
     g->claims++;
+    g->no_trace += !p->trace_number[0];
     g->lines += (unsigned)c->line_count;
     g->paid += c->paid_cents;
     g->charge += c->charge_cents;
@@ -662,6 +664,75 @@ static char *replaced(const char *text, const char *from, const char *to)
  * its header alone with half-empty claim payments: X12_ERR_GUIDE_NOT_READ at
  * its ST, nothing handed on; the base 5010 guide id (no addenda) is read as
  * 005010X221A1, every field the same. */
+/* A set whose SE never comes, ended by another ST or by its GE (a file cut
+ * short with another after it): its last claim payment may lack lines, so
+ * it is not handed on, and the next set is read as its own.  (Before, the
+ * cut claim stayed open into the next set and went out with it; that set's
+ * header was then never read, and all its claim payments went out with no
+ * payer, trace number or payment.) */
+static void test_set_without_se(void **state)
+{
+    (void)state;
+    size_t n;
+    char *data = read_file(FIX "era-1.835", &n);
+    char *noref = strstr(data, "CLP*RC-NOREF-1");
+    char *st = strstr(data, "ST*835*");
+    char *ge = strstr(data, "GE*");
+    assert_non_null(noref);
+    assert_non_null(st);
+    assert_non_null(ge);
+    char *svc = strstr(noref, "SVC*"); /* its first line; a second follows */
+    assert_non_null(svc);
+    size_t head = (size_t)(strchr(svc, '~') + 1 - data);
+    char path[] = "/tmp/x12-nose835-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    /* ended by the next ST: the whole of era-1 again */
+    char *text = malloc(n * 2);
+    assert_non_null(text);
+    memcpy(text, data, head);
+    memcpy(text + head, st, (size_t)(data + n - st));
+    write_file(path, text, head + (size_t)(data + n - st));
+    got g;
+    memset(&g, 0, sizeof g);
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_true(g.reader_errors > 0); /* X12_ERR_MISSING_SE */
+    assert_int_equal(g.payments, 2);
+    assert_int_equal(g.claims, 5 + 7);
+    assert_int_equal(g.no_trace, 0);
+    assert_int_equal(g.sets, 1); /* set_end: only the set its SE closes */
+    assert_int_equal(g.rejected.code, X12_ERR_CLAIM_REJECTED);
+    assert_string_equal(g.rejected.segment_id, "CLP");
+    assert_int_equal(g.rejected.byte_offset, (uint64_t)(noref - data));
+    assert_string_equal(g.rejected.detail, "RC-NOREF-1 not read: its set ends without SE");
+    /* ended by its GE */
+    memcpy(text + head, ge, (size_t)(data + n - ge));
+    write_file(path, text, head + (size_t)(data + n - ge));
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.payments, 1);
+    assert_int_equal(g.claims, 5);
+    assert_int_equal(g.sets, 0);
+    assert_string_equal(g.rejected.detail, "RC-NOREF-1 not read: its set ends without SE");
+    /* a set without SE and with no claim payment: its segments are whole,
+     * so its payment goes out (the balancing says its claims are missing) */
+    char *lx = strstr(data, "LX*");
+    assert_non_null(lx);
+    size_t hdr = (size_t)(lx - data);
+    memcpy(text, data, hdr);
+    memcpy(text + hdr, ge, (size_t)(data + n - ge));
+    write_file(path, text, hdr + (size_t)(data + n - ge));
+    memset(&g, 0, sizeof g);
+    assert_int_equal(x12_remit_read_file(path, NULL, &CB, &g, 0, &err), X12_OK);
+    assert_int_equal(g.payments, 1);
+    assert_int_equal(g.claims, 0);
+    assert_int_equal(g.rejected.code, 0);
+    remove(path);
+    free(text);
+    free(data);
+}
+
 static void test_guide_versions(void **state)
 {
     (void)state;
@@ -984,6 +1055,7 @@ int main(void)
         cmocka_unit_test(test_every_segment_family),
         cmocka_unit_test(test_generated_totals),
         cmocka_unit_test(test_truncated_and_unbalanced),
+        cmocka_unit_test(test_set_without_se),
         cmocka_unit_test(test_guide_versions),
         cmocka_unit_test(test_segments_carried),
         cmocka_unit_test(test_rows_quoting),

@@ -308,8 +308,11 @@ static int on_event(void *ctx, const x12_walk_event *e)
         sb_printf(&l->events, "%*s%.*s@%s%s\n", (int)e->depth * 2, "", (int)e->seg->id.len,
                   e->seg->id.ptr, e->loop_id ? e->loop_id : "-", e->placed ? "" : " UNPLACED");
     else
-        sb_printf(&l->events, "%*s%s %s\n", (int)e->depth * 2, "",
-                  e->kind == X12_WALK_ENTER ? "ENTER" : "LEAVE", e->loop_id);
+        sb_printf(&l->events, "%*s%s %s%s\n", (int)e->depth * 2, "",
+                  e->kind == X12_WALK_ENTER ? "ENTER" : "LEAVE", e->loop_id,
+                  e->cut == X12_WALK_CUT_INPUT      ? " (input ends)"
+                  : e->cut == X12_WALK_CUT_ENVELOPE ? " (no SE)"
+                                                    : "");
     return 0;
 }
 
@@ -411,6 +414,49 @@ static void test_events_835(void **state)
     assert_non_null(end);
     sb_free(&l.events);
     sb_free(&l.findings);
+}
+
+/* A set left before its SE: its loops' LEAVE events say why, the input's
+ * end or an envelope segment that came first; a set its SE closes says
+ * nothing. */
+static void test_events_cut(void **state)
+{
+    (void)state;
+    size_t n;
+    char *data = read_file(C "stupidedi__multiple-claims-single-check.edi", &n);
+    assert_non_null(data);
+    char *plb = strstr(data, "SVC*");
+    assert_non_null(plb);
+    size_t head = (size_t)(strchr(plb, '~') + 1 - data);
+    /* ends there */
+    walk_log l;
+    walk_data(data, head, &l, 0);
+    if (!strstr(l.events.p, "      SVC@2110\n      LEAVE 2110 (input ends)\n    LEAVE 2100 (input ends)\n"
+                            "  LEAVE 2000 (input ends)\nLEAVE ST (input ends)\n"))
+        fail_msg("events:\n%s", l.events.p);
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    /* another ST comes, then the whole file again */
+    char *st = strstr(data, "ST*");
+    assert_non_null(st);
+    char *two = malloc(head + n);
+    assert_non_null(two);
+    memcpy(two, data, head);
+    memcpy(two + head, st, (size_t)(data + n - st));
+    walk_data(two, head + (size_t)(data + n - st), &l, 0);
+    if (!strstr(l.events.p, "      SVC@2110\n      LEAVE 2110 (no SE)\n    LEAVE 2100 (no SE)\n"
+                            "  LEAVE 2000 (no SE)\nLEAVE ST (no SE)\nENTER ST\nST@ST\n"))
+        fail_msg("events:\n%s", l.events.p);
+    /* the second set, closed by its SE, says nothing */
+    assert_non_null(strstr(l.events.p, "SE@ST\nLEAVE ST\nGE@-\n"));
+    const char *second = strstr(l.events.p, "LEAVE ST (no SE)\n");
+    assert_non_null(second);
+    assert_null(strstr(second + strlen("LEAVE ST (no SE)\n"), "(no SE)"));
+    assert_null(strstr(l.events.p, "(input ends)"));
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    free(two);
+    free(data);
 }
 
 /* Clean TR3 examples of every guide walk without a finding. */
@@ -2330,6 +2376,7 @@ int main(void)
         cmocka_unit_test(test_builtin_specs),
         cmocka_unit_test(test_malformed_specs),
         cmocka_unit_test(test_events_835),
+        cmocka_unit_test(test_events_cut),
         cmocka_unit_test(test_clean_examples),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_element_findings),

@@ -179,25 +179,106 @@ static void test_transaction_keeps_headers(void **state)
 }
 
 /* An ST whose SE never came: the set ends at the next ST, its SE written. */
-static void test_missing_se(void **state)
+/* Segments in all the outputs: what the stats say were written. */
+static uint64_t segments_written(char **list, size_t n)
 {
-    (void)state;
-    const char *text = ISA("000000003") GS("3") BODY("0001") SET("0002") "GE*2*3~IEA*1*000000003~";
+    uint64_t segs = 0;
+    for (size_t i = 0; i < n; i++) {
+        char *d = contents(list, i);
+        for (const char *p = d; *p; p++)
+            segs += *p == '~';
+        free(d);
+    }
+    return segs;
+}
+
+/* A set whose SE never comes, ended by the next ST, GE, GS, IEA or ISA (a
+ * file cut short with another after it), may lack segments: with an SE of
+ * the splitter's making it would pass for whole, so it is left out
+ * (X12_ERR_SPLIT_CUT at its ST, after the reader's X12_ERR_MISSING_SE), as a
+ * set the input ends inside is.  Before, it was written with a new SE.  A
+ * group or interchange left with nothing in it is not written. */
+static void missing_se_case(const char *text, x12_split_by by, const char *expect_errors,
+                            const char *const *expect_files)
+{
     x12_split_stats st;
     errlog log;
     x12_error err;
-    assert_int_equal(split_text(text, X12_SPLIT_TRANSACTION, &st, &log, &err), X12_OK);
-    assert_string_equal(log.text, "X12_ERR_MISSING_SE ST\n"); /* the reader said so */
-    assert_int_equal(st.sets, 2);
-    assert_int_equal(st.files, 2);
-    assert_int_equal(st.trailers_fixed, 1);
-    size_t n;
+    assert_int_equal(split_text(text, by, &st, &log, &err), X12_OK);
+    assert_string_equal(log.text, expect_errors);
+    size_t n, want = 0;
+    while (expect_files[want])
+        want += 2;
+    want /= 2;
     char **list = outputs(&n);
-    assert_int_equal(n, 2);
-    char *d = contents(list, 0);
-    assert_non_null(strstr(d, SET("0001") "GE*1*3~IEA*1*000000003~"));
-    free(d);
+    assert_int_equal(n, want);
+    assert_int_equal(st.files, want);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(base(list[i]), expect_files[2 * i]);
+        char *d = contents(list, i);
+        assert_string_equal(d, expect_files[2 * i + 1]);
+        free(d);
+    }
+    assert_int_equal(st.segments, segments_written(list, n));
     free_list(list);
+}
+
+static void test_missing_se(void **state)
+{
+    (void)state;
+    /* ended by the next ST: set 0002 is written alone */
+    const char *by_st = ISA("000000003") GS("3") BODY("0001") SET("0002") "GE*2*3~IEA*1*000000003~";
+    const char *st_errors = "X12_ERR_MISSING_SE ST\nX12_ERR_SPLIT_CUT ST\n";
+    const char *const st_t[] = {"in.i0001.g0001.t0002.x12",
+                                ISA("000000003") GS("3") SET("0002") "GE*1*3~IEA*1*000000003~", NULL};
+    const char *const st_g[] = {"in.i0001.g0001.x12",
+                                ISA("000000003") GS("3") SET("0002") "GE*1*3~IEA*1*000000003~", NULL};
+    const char *const st_i[] = {"in.i0001.x12",
+                                ISA("000000003") GS("3") SET("0002") "GE*1*3~IEA*1*000000003~", NULL};
+    missing_se_case(by_st, X12_SPLIT_TRANSACTION, st_errors, st_t);
+    missing_se_case(by_st, X12_SPLIT_GROUP, st_errors, st_g);
+    missing_se_case(by_st, X12_SPLIT_INTERCHANGE, st_errors, st_i);
+
+    /* ended by its GE: the group held nothing else and is not written */
+    const char *by_ge = ISA("000000005") GS("5") BODY("0001") "GE*1*5~" GS("6") SET("0002")
+        "GE*1*6~IEA*2*000000005~";
+    const char *ge_errors = "X12_ERR_MISSING_SE GE\nX12_ERR_SPLIT_CUT ST\n";
+    const char *const ge_t[] = {"in.i0001.g0002.t0001.x12",
+                                ISA("000000005") GS("6") SET("0002") "GE*1*6~IEA*1*000000005~", NULL};
+    const char *const ge_g[] = {"in.i0001.g0002.x12",
+                                ISA("000000005") GS("6") SET("0002") "GE*1*6~IEA*1*000000005~", NULL};
+    const char *const ge_i[] = {"in.i0001.x12",
+                                ISA("000000005") GS("6") SET("0002") "GE*1*6~IEA*1*000000005~", NULL};
+    missing_se_case(by_ge, X12_SPLIT_TRANSACTION, ge_errors, ge_t);
+    missing_se_case(by_ge, X12_SPLIT_GROUP, ge_errors, ge_g);
+    missing_se_case(by_ge, X12_SPLIT_INTERCHANGE, ge_errors, ge_i);
+
+    /* ended by the next interchange's ISA: the first interchange held
+     * nothing else and is not written */
+    const char *by_isa = ISA("000000007") GS("7") BODY("0001") ISA("000000008") GS("8") SET("0002")
+        "GE*1*8~IEA*1*000000008~";
+    const char *isa_errors = "X12_ERR_MISSING_SE ISA\nX12_ERR_MISSING_GE ISA\n"
+                             "X12_ERR_MISSING_IEA ISA\nX12_ERR_SPLIT_CUT ST\n";
+    const char *const isa_t[] = {"in.i0002.g0001.t0001.x12",
+                                 ISA("000000008") GS("8") SET("0002") "GE*1*8~IEA*1*000000008~", NULL};
+    const char *const isa_g[] = {"in.i0002.g0001.x12",
+                                 ISA("000000008") GS("8") SET("0002") "GE*1*8~IEA*1*000000008~", NULL};
+    const char *const isa_i[] = {"in.i0002.x12",
+                                 ISA("000000008") GS("8") SET("0002") "GE*1*8~IEA*1*000000008~", NULL};
+    missing_se_case(by_isa, X12_SPLIT_TRANSACTION, isa_errors, isa_t);
+    missing_se_case(by_isa, X12_SPLIT_GROUP, isa_errors, isa_g);
+    missing_se_case(by_isa, X12_SPLIT_INTERCHANGE, isa_errors, isa_i);
+
+    /* two sets of one group left out, the one between them kept; each
+     * said where its ST is */
+    const char *two = ISA("000000009") GS("9") BODY("0001") SET("0002") BODY("0003")
+        "GE*3*9~IEA*1*000000009~";
+    const char *const two_g[] = {"in.i0001.g0001.x12",
+                                 ISA("000000009") GS("9") SET("0002") "GE*1*9~IEA*1*000000009~", NULL};
+    missing_se_case(two, X12_SPLIT_GROUP,
+                    "X12_ERR_MISSING_SE ST\nX12_ERR_SPLIT_CUT ST\n"
+                    "X12_ERR_MISSING_SE GE\nX12_ERR_SPLIT_CUT ST\n",
+                    two_g);
 }
 
 /* A file cut short in the middle of a set: SE, GE and IEA all written. */
@@ -225,6 +306,7 @@ static void test_truncated(void **state)
         char *d = contents(list, 0);
         assert_string_equal(d, ISA("000000004") GS("4") SET("0001") "GE*1*4~IEA*1*000000004~");
         free(d);
+        assert_int_equal(st.segments, segments_written(list, n));
         free_list(list);
     }
 }

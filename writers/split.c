@@ -36,7 +36,9 @@ struct x12_split {
     /* where the current set and group start in the output (to take a set the
      * input ends inside back out of it), and where the set is in the input */
     long set_out_off, group_out_off;
-    x12_error cut;          /* X12_ERR_SPLIT_CUT when a set was left out */
+    x12_error cut;          /* X12_ERR_SPLIT_CUT of the last set left out */
+    uint32_t left_out;      /* sets left out so far */
+    int group_left, isa_left; /* the current group / interchange had a set left out */
     uint64_t st_off;
     uint32_t st_index;
 };
@@ -217,10 +219,14 @@ static void end_set(x12_split *s, const x12_slice *raw)
     }
 }
 
+static void leave_out_set(x12_split *s, int at_end);
+static void discard_out(x12_split *s);
+static int cut_back(x12_split *s, long off);
+
 static void end_group(x12_split *s, const x12_slice *raw)
 {
     if (s->in_st)
-        end_set(s, NULL);
+        leave_out_set(s, 0); /* a GE, GS, ISA or IEA came before its SE */
     s->in_gs = 0;
     if (s->by == X12_SPLIT_TRANSACTION) {
         if (raw && !s->fatal) {
@@ -231,6 +237,19 @@ static void end_group(x12_split *s, const x12_slice *raw)
                 s->st.trailers_fixed++;
         } else if (!raw) {
             s->st.trailers_fixed++;
+        }
+        return;
+    }
+    if (s->group_sets == 0 && s->group_left) {
+        /* every set of it was left out: the group is not written (its own
+         * file, or its GS taken back out of the interchange's) */
+        if (s->by == X12_SPLIT_GROUP) {
+            if (s->out)
+                s->st.segments -= 2; /* ISA, GS */
+            discard_out(s);
+        } else if (cut_back(s, s->group_out_off) == 0) {
+            s->st.segments--;
+            s->out_groups--;
         }
         return;
     }
@@ -247,7 +266,12 @@ static void end_interchange(x12_split *s, const x12_slice *raw)
     if (s->in_gs)
         end_group(s, NULL);
     s->in_isa = 0;
-    if (s->by == X12_SPLIT_INTERCHANGE) {
+    if (s->by == X12_SPLIT_INTERCHANGE && s->out_groups == 0 && s->isa_left) {
+        /* every group of it was left out: no file */
+        if (s->out)
+            s->st.segments--; /* ISA */
+        discard_out(s);
+    } else if (s->by == X12_SPLIT_INTERCHANGE) {
         trailer(s, "IEA", s->out_groups, s->isa13, raw);
         close_out(s);
     } else if (!raw) {
@@ -266,6 +290,7 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         if (keep(s, &s->isa, &s->isa_len, &s->isa_cap, seg->raw) != X12_OK)
             return s->fatal;
         s->in_isa = 1;
+        s->isa_left = 0;
         s->ni++;
         s->ng = 0;
         s->st.interchanges++;
@@ -284,6 +309,7 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         if (keep(s, &s->gs, &s->gs_len, &s->gs_cap, seg->raw) != X12_OK)
             return s->fatal;
         s->in_gs = 1;
+        s->group_left = 0;
         s->ng++;
         s->nt = 0;
         s->group_sets = 0;
@@ -303,7 +329,7 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
             return X12_OK;
         }
         if (s->in_st)
-            end_set(s, NULL);
+            leave_out_set(s, 0); /* this ST came before its SE */
         s->in_st = 1;
         s->nt++;
         s->st.sets++;
@@ -371,11 +397,13 @@ static int cut_back(x12_split *s, long off)
     return 0;
 }
 
-/* The input ended inside a set: it may lack segments or the end of one, and
- * with its trailers rebuilt it would pass for whole, so it is left out of the
- * output (the set's own file is not written; a group or interchange is
- * written without it, and not at all when nothing else is in it). */
-static void leave_out_cut_set(x12_split *s)
+/* A set its SE does not close (the input ends inside it, `at_end`, or a GE,
+ * GS, ST, ISA or IEA comes first: a cut file with another after it) may lack
+ * segments, and with its trailers rebuilt it would pass for whole, so it is
+ * left out of the output: its own file is not written; a group or
+ * interchange is written without it, and not at all when nothing else is in
+ * it (decided when the group or interchange ends). */
+static void leave_out_set(x12_split *s, int at_end)
 {
     memset(&s->cut, 0, sizeof s->cut);
     s->cut.code = X12_ERR_SPLIT_CUT;
@@ -384,37 +412,27 @@ static void leave_out_cut_set(x12_split *s)
     s->cut.segment_index = s->st_index;
     s->cut.set_position = 1;
     memcpy(s->cut.segment_id, "ST", 3);
-    snprintf(s->cut.detail, sizeof s->cut.detail,
-             "ST02 %s, set %u of group %u of interchange %u", s->st02, (unsigned)s->nt,
-             (unsigned)s->ng, (unsigned)s->ni);
+    snprintf(s->cut.detail, sizeof s->cut.detail, "ST02 %s, set %u of group %u of interchange %u%s",
+             s->st02, (unsigned)s->nt, (unsigned)s->ng, (unsigned)s->ni,
+             at_end ? "" : ": no SE before the next envelope");
+    s->left_out++;
+    s->group_left = s->isa_left = 1;
     s->in_st = 0;
     if (s->by == X12_SPLIT_TRANSACTION) {
+        if (s->out)
+            s->st.segments -= s->set_segs + 2; /* with its ISA and GS */
         discard_out(s);
         return;
     }
     s->group_sets--;
-    if (s->group_sets > 0) {
-        cut_back(s, s->set_out_off);
-        return;
-    }
-    /* a group with no set left */
-    if (s->by == X12_SPLIT_GROUP || s->out_groups <= 1) {
-        discard_out(s);
-        s->in_gs = 0;
-        if (s->by == X12_SPLIT_INTERCHANGE)
-            s->in_isa = 0;
-        return;
-    }
-    if (cut_back(s, s->group_out_off) == 0) {
-        s->out_groups--;
-        s->in_gs = 0;
-    }
+    if (cut_back(s, s->set_out_off) == 0)
+        s->st.segments -= s->set_segs;
 }
 
 x12_status x12_split_finish(x12_split *s)
 {
     if (s->in_st && !s->fatal)
-        leave_out_cut_set(s);
+        leave_out_set(s, 1);
     if (s->in_isa && !s->fatal)
         end_interchange(s, NULL);
     return s->fatal;
@@ -422,9 +440,9 @@ x12_status x12_split_finish(x12_split *s)
 
 int x12_split_left_out(const x12_split *s, x12_error *out)
 {
-    if (s->cut.code && out)
+    if (s->left_out && out)
         *out = s->cut;
-    return s->cut.code != 0;
+    return (int)s->left_out;
 }
 
 x12_split *x12_split_new(x12_split_by by, const char *dir, const char *stem,
@@ -496,12 +514,27 @@ typedef struct split_ctx {
     x12_split *s;
     void (*on_error)(void *ctx, const x12_error *e);
     void *ctx;
+    int left_out; /* sets left out, as said to on_error */
 } split_ctx;
+
+/* Passes a set left out to on_error as it happens. */
+static void said_left_out(split_ctx *c)
+{
+    x12_error cut;
+    int n = x12_split_left_out(c->s, &cut);
+    if (n != c->left_out) {
+        c->left_out = n;
+        if (c->on_error)
+            c->on_error(c->ctx, &cut);
+    }
+}
 
 static int on_segment(void *ctx, const x12_segment *seg)
 {
     split_ctx *c = ctx;
-    return x12_split_segment(c->s, seg) != X12_OK;
+    x12_status st = x12_split_segment(c->s, seg);
+    said_left_out(c);
+    return st != X12_OK;
 }
 
 static void on_err(void *ctx, const x12_error *e)
@@ -551,7 +584,7 @@ x12_status x12_split_file_flags(const char *path, const x12_reader_options *ropt
     x12_error local;
     if (!err)
         err = &local;
-    split_ctx c = {NULL, on_error, ctx};
+    split_ctx c = {NULL, on_error, ctx, 0};
     c.s = x12_split_new(by, dir, stem, ropts ? ropts->alloc : NULL, err);
     if (!c.s)
         return err->code;
@@ -561,9 +594,8 @@ x12_status x12_split_file_flags(const char *path, const x12_reader_options *ropt
     if (st == X12_ERR_STOPPED || st == X12_OK) {
         x12_status fs = st == X12_OK ? x12_split_finish(c.s) : x12_split_error(c.s)->code;
         st = fs;
-        x12_error cut;
-        if (st == X12_OK && x12_split_left_out(c.s, &cut) && on_error)
-            on_error(ctx, &cut);
+        if (st == X12_OK)
+            said_left_out(&c);
         if (st != X12_OK)
             *err = *x12_split_error(c.s);
     } else {

@@ -153,7 +153,7 @@ typedef enum x12_status {
     X12_ERR_ACK_NOT_ACK = 152,       /* a file read as 999/TA1 holds neither */
     X12_ERR_ACK_NO_ISA = 153,        /* an interchange header could not be read: no TA1 possible */
     X12_ERR_SPLIT_OUTPUT = 154,       /* a split output file cannot be created or written */
-    X12_ERR_SPLIT_CUT = 155,         /* the input ends inside a transaction set: not written */
+    X12_ERR_SPLIT_CUT = 155,         /* a transaction set no SE closes: not written */
     /* Claims (claim.h): checks before an 837 is written, and the 837 reader. */
     X12_ERR_CLAIM_REQUIRED = 110,    /* a field the guide requires is missing */
     X12_ERR_CLAIM_TOTAL = 111,       /* CLM02 differs from the sum of the line charges */

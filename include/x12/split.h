@@ -59,7 +59,9 @@ X12_API x12_split *x12_split_new(x12_split_by by, const char *dir, const char *s
                                  const x12_allocator *alloc, x12_error *err);
 
 /* Passes one segment of the input (call it from the reader's segment
- * callback).  Returns X12_OK, or X12_ERR_SPLIT_OUTPUT (a file could not be
+ * callback).  A set that an ST, GS, GE, ISA or IEA ends before its SE is
+ * left out as x12_split_finish() leaves out a set the input ends inside
+ * (x12_split_left_out() counts it).  Returns X12_OK, or X12_ERR_SPLIT_OUTPUT (a file could not be
  * created or written; detail names it; later calls return it again) or
  * X12_ERR_NOMEM. */
 X12_API x12_status x12_split_segment(x12_split *s, const x12_segment *seg);
@@ -72,9 +74,9 @@ X12_API x12_status x12_split_segment(x12_split *s, const x12_segment *seg);
  * x12_split_left_out() says so.  Returns as x12_split_segment(). */
 X12_API x12_status x12_split_finish(x12_split *s);
 
-/* 1 when x12_split_finish() left out a set the input ends inside, with *out
- * (may be NULL) an X12_ERR_SPLIT_CUT error at that set's ST; else 0.
- * x12_split_file() passes that error to its on_error. */
+/* The number of sets left out so far (0: none), with *out (may be NULL) an
+ * X12_ERR_SPLIT_CUT error at the last one's ST.  x12_split_file() passes
+ * each to its on_error as it happens. */
 X12_API int x12_split_left_out(const x12_split *s, x12_error *out);
 
 /* Lets the splitter replace outputs that exist already (default: refused). */

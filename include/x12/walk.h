@@ -65,7 +65,16 @@ typedef struct x12_walk_event {
     const char *seg_name;   /* SEGMENT only: the guide's name, NULL when unknown */
     int placed;             /* SEGMENT only: 1 when the guide has it at this point */
     const x12_spec *spec;   /* the guide of the current set, NULL when none */
+    /* LEAVE only: X12_WALK_CUT_INPUT when the loop is left because the input
+     * ended inside its set, X12_WALK_CUT_ENVELOPE because an ST, GS, GE, ISA
+     * or IEA came before the set's SE; 0 otherwise.  What was read last in
+     * such a set may not be whole (a claim without its last lines, an amount
+     * cut short): the 835, 837 and 277CA readers do not hand it on. */
+    int cut;
 } x12_walk_event;
+
+#define X12_WALK_CUT_INPUT 1
+#define X12_WALK_CUT_ENVELOPE 2
 
 typedef struct x12_walker_callbacks {
     /* Return non-zero to stop: x12_walker_segment() then returns X12_ERR_STOPPED. */
