@@ -109,8 +109,9 @@ typedef struct batch_run {
     int jobs, ack, quiet, progress;
     int nearest; /* --nearest-guide */
     int gzip;    /* --gzip: the conversions' outputs and findings gzip-compressed */
+    int utf8;    /* --utf8: the 835 and 277CA CSV rows' text as UTF-8 (x12 835 --utf8) */
     /* what decides a file's outputs besides its bytes: --ack, --nearest-guide,
-     * --gzip and the overlays (SHA-256 of their files in order), kept in each
+     * --gzip, --utf8 and the overlays (SHA-256 of their files in order), kept in each
      * done-marker; a file done under other options is done again */
     char options[96];
     sha256_ctx spec_hash;

@@ -560,6 +560,7 @@ static int open_rows(fctx *c)
         if (!c->rows[i])
             return fail(c->f, BO_FAILED, "%s", "out of memory"), -1;
         x12_remit_rows_set_file(c->rows[i], c->f->rel);
+        x12_remit_rows_set_utf8(c->rows[i], c->r->utf8);
     }
     c->rows_open = 1;
     return 0;
@@ -578,6 +579,7 @@ static int open_status(fctx *c)
         if (!c->srows[i])
             return fail(c->f, BO_FAILED, "%s", "out of memory"), -1;
         x12_ack277_rows_set_file(c->srows[i], c->f->rel);
+        x12_ack277_rows_set_utf8(c->srows[i], c->r->utf8);
     }
     c->status_open = 1;
     return 0;

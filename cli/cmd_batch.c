@@ -19,7 +19,7 @@
 
 static const char HELP[] =
     "usage: x12 batch --in DIR --out DIR [--db LEDGER] [--jobs N] [--ack] [--quiet]\n"
-    "                 [--spec OVERLAY]... [--nearest-guide] [--gzip] [options]\n"
+    "                 [--spec OVERLAY]... [--nearest-guide] [--gzip] [--utf8] [options]\n"
     "\n"
     "The nightly job.  Every file under DIR that holds X12 (recognised by content, any\n"
     "name, gzip read transparently) is validated, converted (837 -> claims JSON; 835 ->\n"
@@ -42,6 +42,9 @@ static const char HELP[] =
     "                   x12kit has against that guide, as x12 validate does\n"
     "  --gzip           gzip the claims, rows and findings (names end in .gz); the\n"
     "                   acknowledgements stay plain X12\n"
+    "  --utf8           write the text of the 835 and 277CA CSV rows as UTF-8, a byte\n"
+    "                   that is not UTF-8 read as ISO-8859-1 (as x12 835 --utf8; the\n"
+    "                   NDJSON rows are UTF-8 always)\n"
     "\n"
     "A progress bar (files, MB/s, time left) is drawn on standard error when it is a\n"
     "terminal.\n"
@@ -368,6 +371,8 @@ int cmd_batch(int argc, char **argv)
             r.nearest = 1;
         } else if (!strcmp(a, "--gzip")) {
             r.gzip = 1;
+        } else if (!strcmp(a, "--utf8")) {
+            r.utf8 = 1;
         } else if (!strcmp(a, "--spec") && has) {
             if (load_spec(&r, argv[++i]) != 0) {
                 free_run(&r);
@@ -392,10 +397,11 @@ int cmd_batch(int argc, char **argv)
         char hex[65];
         sha256_final(&r.spec_hash, d);
         sha256_hex(d, hex);
-        /* gzip only when on: markers written before --gzip existed still
-         * match a run without it */
-        snprintf(r.options, sizeof r.options, "ack=%d nearest=%d specs=%.16s%s", r.ack, r.nearest,
-                 r.nspecs ? hex : "none", r.gzip ? " gzip=1" : "");
+        /* gzip and utf8 only when on: markers written before those options
+         * existed still match a run without them */
+        snprintf(r.options, sizeof r.options, "ack=%d nearest=%d specs=%.16s%s%s", r.ack,
+                 r.nearest, r.nspecs ? hex : "none", r.gzip ? " gzip=1" : "",
+                 r.utf8 ? " utf8=1" : "");
     }
     if (!r.in || !r.out) {
         fprintf(stderr, "x12 batch: --in DIR and --out DIR are required (see x12 batch --help)\n");

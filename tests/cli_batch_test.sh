@@ -567,6 +567,29 @@ eq "$(jget "$T/gz1/summary.json" files.skipped)" 7 "--gzip again: the same optio
 [ "$(ledger "$T/gz1/x12-ledger.sqlite")" = "$(ledger "$OUT/x12-ledger.sqlite")" ] && ok ||
   bad "--gzip: the ledger differs from the plain run's"
 
+# --utf8: the 835 CSV rows as x12 835 --utf8 writes them (a Latin-1 byte read as
+# ISO-8859-1); without it, as the 835 has them; the NDJSON rows the same either
+# way; a run with the option changed does the file again
+UIN8=$T/u8in
+mkdir -p "$UIN8"
+sed 's/NM1\*QC\*1\*DOE\*JOHN/NM1*QC*1*DO\xc9*JOHN/' "$SRC/fixtures/reconcile/era-1.835" >"$UIN8/latin.835"
+"$X12" batch --in "$UIN8" --out "$T/u8" --quiet >"$T/out" 2>"$T/err"
+eq "$?" 1 "latin-1 835 without --utf8: exit status (0xC9 is no X12 character: error findings)"
+"$X12" 835 --level claim "$UIN8/latin.835" 2>/dev/null | sed "s|^$UIN8/latin.835,|latin.835,|" >"$T/u8-want"
+cmp -s "$T/u8/remits/latin.835.claim.csv" "$T/u8-want" && ok || bad "batch claim rows differ from x12 835's"
+cp "$T/u8/remits/latin.835.claim.ndjson" "$T/u8-plain.ndjson"
+"$X12" batch --in "$UIN8" --out "$T/u8" --utf8 --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/u8/summary.json" files.done)" 1 "--utf8 added: the file done again"
+for lv in claim line adjustment plb; do
+  "$X12" 835 --utf8 --level $lv "$UIN8/latin.835" 2>/dev/null | sed "s|^$UIN8/latin.835,|latin.835,|" >"$T/u8-want"
+  cmp -s "$T/u8/remits/latin.835.$lv.csv" "$T/u8-want" && ok || bad "batch --utf8 $lv rows differ from x12 835 --utf8's"
+done
+iconv -f UTF-8 -t UTF-8 "$T/u8/remits/latin.835.claim.csv" >/dev/null 2>&1 && ok || bad "batch --utf8 wrote CSV that is not UTF-8"
+grep -q "$(printf ',DO\303\211,JOHN,')" "$T/u8/remits/latin.835.claim.csv" && ok || bad "batch --utf8: 0xC9 is not U+00C9"
+cmp -s "$T/u8/remits/latin.835.claim.ndjson" "$T/u8-plain.ndjson" && ok || bad "batch --utf8 changed the NDJSON rows"
+"$X12" batch --in "$UIN8" --out "$T/u8" --utf8 --quiet >"$T/out" 2>"$T/err"
+eq "$(jget "$T/u8/summary.json" files.skipped)" 1 "--utf8 again: skipped"
+
 if [ -n "$BATCH_FAULTS" ]; then
   UIN=$T/uin
   mkdir -p "$UIN/unreadable" "$UIN/ok"
