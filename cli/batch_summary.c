@@ -204,6 +204,7 @@ static json_t *summary_json(const batch_run *r, const batch_totals *t)
         json_object_set_new(rec, "acknowledged", json_integer((json_int_t)t->recon.acknowledged));
         json_object_set_new(rec, "rejected_by_payer",
                             json_integer((json_int_t)t->recon.rejected_by_payer));
+        json_object_set_new(rec, "sent_again", json_integer((json_int_t)t->recon.sent_again));
     } else {
         json_object_set_new(rec, "error", cli_jstr(t->recon_error));
     }
@@ -273,6 +274,9 @@ static char *summary_text(const batch_run *r, const batch_totals *t)
             fprintf(m, "; 277CA: %llu acknowledged, %llu rejected by the payer",
                     (unsigned long long)t->recon.acknowledged,
                     (unsigned long long)t->recon.rejected_by_payer);
+        if (t->recon.sent_again)
+            fprintf(m, "; %llu sent again (the later copy answered)",
+                    (unsigned long long)t->recon.sent_again);
         fprintf(m, "\n");
     } else {
         fprintf(m, "reconciliation:   not run: %s\n", t->recon_error);

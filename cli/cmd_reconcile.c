@@ -48,7 +48,6 @@ typedef struct run {
     cli_common common;
     unsigned long findings;
     unsigned long matched; /* claim payments matched as they were ingested */
-    unsigned long sent_again; /* rows of claims sent again later */
 } run;
 
 static void on_finding(void *ctx, const x12_finding *f)
@@ -130,7 +129,6 @@ static int on_row(void *ctx, const x12_recon_row *row)
     char vals[13][32];
     const char *v[NCOLUMNS];
     row_values(row, vals, v);
-    r->sent_again += row->sent_again[0] != '\0';
     if (r->format == FMT_CSV) {
         for (size_t i = 0; i < NCOLUMNS; i++)
             csv_field(r->out, v[i], i + 1 == NCOLUMNS);
@@ -451,16 +449,16 @@ int cmd_reconcile(int argc, char **argv)
             fprintf(stderr, "x12 reconcile: error writing the report\n");
         return EXIT_USAGE;
     }
-    if (!r.quiet && r.sent_again)
+    if (!r.quiet && t.sent_again)
         fprintf(stderr,
-                "x12 reconcile: %lu claim%s sent again later (the same claim id, payer, amount "
+                "x12 reconcile: %llu claim%s sent again later (the same claim id, payer, amount "
                 "and lines): payments go to the latest copy, an earlier one stays pending "
                 "(column sent_again)\n",
-                r.sent_again, r.sent_again == 1 ? " was" : "s were");
+                (unsigned long long)t.sent_again, t.sent_again == 1 ? " was" : "s were");
     if (summary) {
         json_t *o = totals_json(&t);
         json_object_set_new(o, "matched", json_integer((json_int_t)(ms.matched + r.matched)));
-        json_object_set_new(o, "sent_again", json_integer((json_int_t)r.sent_again));
+        json_object_set_new(o, "sent_again", json_integer((json_int_t)t.sent_again));
         json_object_set_new(o, "unmatched", json_integer(ms.unmatched));
         int bad = json_dump_file(o, summary, JSON_INDENT(2) | JSON_PRESERVE_ORDER) != 0;
         json_decref(o);

@@ -390,6 +390,7 @@ static int emit(report *rp, acc *a, x12_recon_row *row)
     x12_recon_totals *t = &rp->t;
     t->rows++;
     t->by_status[row->status]++;
+    t->sent_again += row->sent_again[0] != '\0';
     t->billed += row->billed;
     t->allowed += row->allowed;
     t->paid += row->paid;
@@ -423,6 +424,13 @@ enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MA
     " LEFT JOIN remit_claims r ON r.claim_ref = c.id LEFT JOIN payments p ON p.id = r.payment_id" \
     " ORDER BY "
 
+/* c2 is a later copy of claim c: the same id, frequency, payer, payer claim
+ * number (REF*F8), amount and number of lines, ingested after it */
+#define LATER_COPY                                                                      \
+    " WHERE c2.claim_id = c.claim_id AND c2.id > c.id AND c2.frequency = c.frequency" \
+    " AND c2.payer_id = c.payer_id AND c2.payer_claim_number = c.payer_claim_number"  \
+    " AND c2.billed = c.billed AND c2.line_count = c.line_count"
+
 /* A claim's payments by date, then trace number (so that payments of one
  * day come in the same order whatever order their files were ingested in),
  * then as the 835 sent them. */
@@ -433,9 +441,7 @@ static const char CLAIMS_SQL[] =
      * with the same id, frequency, payer, payer claim number (REF*F8),
      * amount and number of lines (matching gives payments to the latest) */
     " (SELECT s2.created_date FROM claims c2 JOIN submissions s2 ON s2.id = c2.submission_id"
-    "   WHERE c2.claim_id = c.claim_id AND c2.id > c.id AND c2.frequency = c.frequency"
-    "   AND c2.payer_id = c.payer_id AND c2.payer_claim_number = c.payer_claim_number"
-    "   AND c2.billed = c.billed AND c2.line_count = c.line_count ORDER BY c2.id LIMIT 1),"
+    LATER_COPY " ORDER BY c2.id LIMIT 1),"
     CLAIMS_TAIL "c.claim_id, c.id, p.payment_date, p.trace_number, r.id";
 
 /* The same for the totals alone (no row callback): claims in row id order,
@@ -447,6 +453,11 @@ static const char CLAIMS_SQL[] =
  * nor sorted: 2.0 -> 1.2 s. */
 static const char CLAIMS_TOTALS_SQL[] =
     CLAIMS_HEAD " 0, NULL," CLAIMS_TAIL_OF("'', ''", "''") "c.id"; /* payment order: only rows show it */
+
+/* Claims sent again later, counted for the totals alone: as CLAIMS_SQL finds
+ * a claim's later copy. */
+static const char SENT_AGAIN_SQL[] =
+    "SELECT COUNT(*) FROM claims c WHERE EXISTS (SELECT 1 FROM claims c2" LATER_COPY ")";
 
 static const char UNMATCHED_SQL[] =
     "SELECT r.clp01, p.payer_id, r.status_code, r.billed, r.paid, r.patient_responsibility,"
@@ -663,6 +674,9 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
         rp.t.plb_total = scalar(l, "SELECT COALESCE(SUM(amount), 0) FROM plb", err, &ok);
         rp.t.payments_total = scalar(l, "SELECT COALESCE(SUM(amount), 0) FROM payments", err, &ok);
         rp.t.payments = (uint64_t)scalar(l, "SELECT COUNT(*) FROM payments", err, &ok);
+        if (!fn) /* the totals' claims cursor reads no later copy: counted apart
+                  * (100 000 claims: 40 ms; the rule of CLAIMS_SQL) */
+            rp.t.sent_again = (uint64_t)scalar(l, SENT_AGAIN_SQL, err, &ok);
         if (!ok)
             st = l->fail;
         rp.t.ties_out = rp.t.paid - rp.t.plb_total == rp.t.payments_total;

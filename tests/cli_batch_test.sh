@@ -132,6 +132,20 @@ eq "$(jget "$T/rs/out/summary.json" files.done)" 0 "re-sent file: done"
 ledger "$T/rs/out/x12-ledger.sqlite" >"$T/rs2"
 cmp -s "$T/rs1" "$T/rs2" && ok || bad "a re-sent file changed the ledger"
 
+# claims sent again in a later interchange (another file, not a duplicate):
+# the summary counts the earlier copies, as x12 reconcile --summary does
+mkdir -p "$T/sa/in"
+cp "$SRC/fixtures/reconcile/claims-1.837" "$T/sa/in/"
+sed 's/\*000000011\*0\*P\*/*000000012*0*P*/; s/IEA\*1\*000000011/IEA*1*000000012/; s/BHT\*0019\*00\*0001\*20261001/BHT*0019*00*0001*20261015/' \
+  "$SRC/fixtures/reconcile/claims-1.837" >"$T/sa/in/resent.837"
+nsa=$(tr '~' '\n' <"$SRC/fixtures/reconcile/claims-1.837" | grep -c '^CLM\*')
+expect_rc 0 "$X12" batch --in "$T/sa/in" --out "$T/sa/out"
+eq "$(jget "$T/sa/out/summary.json" reconciliation.sent_again)" "$nsa" "claims sent again: summary.json"
+has "$T/out" "; $nsa sent again (the later copy answered)"
+has "$T/sa/out/summary.txt" "; $nsa sent again (the later copy answered)"
+"$X12" reconcile --db "$T/sa/out/x12-ledger.sqlite" --summary "$T/sa/rec.json" >/dev/null 2>&1
+has "$T/sa/rec.json" "\"sent_again\": $nsa"
+
 # --- a file that holds 837s and 835s: both conversions, and the ledger of the
 # two files apart; with --jobs 2 the same outputs ---------------------------------
 mkdir -p "$T/mx/in" "$T/mx/sep"

@@ -526,6 +526,10 @@ static void test_matching_edges(void **state)
     assert_string_equal(find(&rs, "W-VOIDS", 1)->sent, "");
     assert_string_equal(find(&rs, "E-CHANGED", 0)->sent, "");
     assert_string_equal(find(&rs, "E-CHANGED", 1)->sent, "");
+    assert_int_equal(t.sent_again, 1); /* the totals count that one copy */
+    x12_recon_totals t2;
+    assert_int_equal(x12_ledger_report(l, "2026-11-30", NULL, NULL, &t2, &err), X12_OK);
+    assert_int_equal(t2.sent_again, 1); /* and so do the totals alone (no rows) */
     const got *g = find(&rs, "R-ORIG", 0); /* the original: its reversal */
     assert_int_equal(g->billed, 10000);
     assert_int_equal(g->remits, 1);

@@ -278,6 +278,8 @@ typedef struct x12_recon_totals {
     int64_t aging_billed[4];
     /* Claims with a 277CA acknowledgement, and of those the ones rejected. */
     uint64_t acknowledged, rejected_by_payer;
+    /* Claims sent again later (rows whose sent_again is not empty). */
+    uint64_t sent_again;
 } x12_recon_totals;
 
 /* Receives each row; return non-zero to stop (the report then returns
