@@ -5,21 +5,8 @@
 set -u
 X12=$1
 SRC=$2
+. "$SRC/tests/cli_lib.sh"
 F=$SRC/fixtures/reconcile
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"; rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; sed 's/^/  | /' "$T/err" | head; fi
-}
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi; }
-eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', wanted '$2'"; fi; }
-lines() { [ "$(wc -l <"$1")" -eq "$2" ] && ok || bad "$1 has $(wc -l <"$1") lines, wanted $2"; }
 
 expect_rc 0 "$X12" 835 --help; has "$T/out" "usage: x12 835"
 expect_rc 2 "$X12" 835 --level nope "$F/era-1.835"; has "$T/err" "--level must be claim, line, adjustment or plb"

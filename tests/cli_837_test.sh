@@ -6,22 +6,9 @@
 set -u
 X12=$1
 SRC=$2
+. "$SRC/tests/cli_lib.sh"
 C=$SRC/fixtures/claims
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"; rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; head -5 "$T/err"; fi
-}
-has() {
-  if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -10; fi
-}
 # claims FILE: the number of CLM segments in an 837
 claims() { tr '~' '\n' <"$1" | grep -c '^CLM\*'; }
 # objects FILE: the number of claim objects in a JSON array or NDJSON file

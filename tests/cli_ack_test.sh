@@ -6,26 +6,10 @@
 set -u
 X12=$1
 SRC=$2
+. "$SRC/tests/cli_lib.sh"
 A=$SRC/fixtures/ack
 F=$SRC/fixtures/x12
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"; rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; cat "$T/err"; fi
-}
-has() {
-  if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi
-}
-same() {
-  if cmp -s "$1" "$2"; then ok; else bad "$1 differs from $2"; diff "$1" "$2" | head -20; fi
-}
 FIXED="--date 20260101 --time 1200 --newline"
 
 # --help and usage errors

@@ -8,26 +8,14 @@
 set -u
 X12=$1
 SRC=$2
+. "$SRC/tests/cli_lib.sh"
 BATCH_FAULTS=${3:-}
 GEN=$SRC/../shared/tools/gen_x12.py
 [ -f "$GEN" ] || GEN=/work/shared/tools/gen_x12.py
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"; rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; cat "$T/err"; fi
-}
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi; }
 # jget FILE KEY.PATH: a value of summary.json (python3 is a build dependency)
 jget() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1]))
 for k in sys.argv[2].split("."): d=d[k]
 print(d)' "$1" "$2"; }
-eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', wanted '$2'"; fi; }
 # the outputs that must not depend on how the run went
 outputs() { (cd "$1" && find . -path ./.x12-batch -prune -o -type f ! -name 'summary.*' ! -name '*.sqlite*' -print | sort | xargs sha256sum); }
 ledger() { "$X12" reconcile --db "$1" --format csv --as-of 2026-01-01 2>/dev/null; }

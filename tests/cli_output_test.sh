@@ -8,21 +8,9 @@
 set -u
 X12=$1
 SRC=$2
+. "$SRC/tests/cli_lib.sh"
 F=$SRC/fixtures/reconcile
 C=$SRC/fixtures/claims
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"; rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; sed 's/^/  | /' "$T/err" | head; fi
-}
-has() { if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi; }
-same() { if cmp -s "$1" "$2"; then ok; else bad "$3"; fi; }
 # no temporary file (".NAME.XXXXXX") is left in folder $1
 no_tmp() {
   left=$(ls -A "$1" | grep '^\.' || true)

@@ -7,25 +7,8 @@
 set -u
 X12=$1
 SRC=$2
+. "$SRC/tests/cli_lib.sh"
 F=$SRC/fixtures/reconcile
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-eq() { if [ "$1" = "$2" ]; then ok; else bad "$3: got '$1', wanted '$2'"; fi; }
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"; rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; sed 's/^/  | /' "$T/err" | head -20; fi
-}
-has() {
-  if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -30; fi
-}
-same() { # same FILE1 FILE2
-  if cmp -s "$1" "$2"; then ok; else bad "$1 and $2 differ"; diff "$1" "$2" | head -10; fi
-}
 # row CSV CLAIM_ID NTH -> the NTH (1-based) row of that claim, fields space-separated
 row() { awk -F, -v id="$2" -v nth="$3" '$1 == id { if (++n == nth) { $1 = $1; print; exit } }' "$1"; }
 # expect_row CSV ID NTH STATUS PAID

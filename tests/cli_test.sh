@@ -4,26 +4,10 @@
 set -u
 X12=$1
 SRC=$2
+. "$SRC/tests/cli_lib.sh"
 F=$SRC/fixtures/x12
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-pass=0
-fail=0
 
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 # expect_rc WANT CMD...: runs CMD, stdout to $T/out, stderr to $T/err
-expect_rc() {
-  want=$1; shift
-  "$@" >"$T/out" 2>"$T/err"; rc=$?
-  if [ "$rc" = "$want" ]; then ok; else bad "exit $rc, wanted $want: $*"; cat "$T/err"; fi
-}
-has() { # has FILE TEXT
-  if grep -qF -- "$2" "$1"; then ok; else bad "$1 lacks: $2"; sed 's/^/  | /' "$1" | head -20; fi
-}
-lacks() {
-  if grep -qF -- "$2" "$1"; then bad "$1 has: $2"; else ok; fi
-}
 
 # --help, --version, usage errors
 expect_rc 0 "$X12" --help; has "$T/out" "cat"; has "$T/out" "info"
