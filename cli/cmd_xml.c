@@ -1,6 +1,7 @@
 /* x12 to-xml / x12 from-xml: the lossless XML form of X12 (docs/xml.md) and
  * back.  Thin clients of <x12/xml.h>: to-xml feeds each file to one encoder
  * (one document, a <file> per input); from-xml decodes one document. */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,11 @@ static int to_stdout(void *ctx, const void *buf, size_t len)
 {
     (void)ctx;
     return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+}
+
+static int to_file(void *ctx, const void *buf, size_t len)
+{
+    return fwrite(buf, 1, len, (FILE *)ctx) == len ? 0 : -1;
 }
 
 typedef struct txctx {
@@ -104,19 +110,22 @@ int cmd_to_xml(int argc, char **argv)
 }
 
 static const char FROM_HELP[] =
-    "usage: x12 from-xml [--max-segment N] [FILE|-]\n"
+    "usage: x12 from-xml [--max-segment N] [-o OUT] [FILE|-]\n"
     "Writes the X12 that the XML of x12 to-xml describes (docs/xml.md), each\n"
     "interchange in the delimiters of its <interchange>: the input of to-xml, byte\n"
     "for byte.  The XML is read as a stream; memory does not grow with its size.\n"
-    "Segments before an error in the XML have been written when it is reported.\n"
+    "On standard output, the segments before an error in the XML have been written\n"
+    "when it is reported; with -o OUT, OUT appears only when the whole XML was decoded\n"
+    "(an earlier OUT is left as it was otherwise).\n"
     "  --max-segment N   longest segment built, in bytes (default 1048576)\n"
+    "  -o OUT            write to OUT (.gz: gzip-compressed) instead of standard output\n"
     "Exit status: 0 fine, 1 the XML is malformed or not x12kit XML, 2 usage or I/O error.\n";
 
 int cmd_from_xml(int argc, char **argv)
 {
     x12_xml_options xo;
     x12_xml_options_init(&xo);
-    const char *file = NULL;
+    const char *file = NULL, *out_path = NULL;
     int only_files = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -128,6 +137,14 @@ int cmd_from_xml(int argc, char **argv)
             if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
                 fputs(FROM_HELP, stdout);
                 return EXIT_FINE;
+            }
+            if (strcmp(a, "-o") == 0 || strcmp(a, "--output") == 0) {
+                if (i + 1 >= argc) {
+                    fprintf(stderr, "x12 from-xml: %s needs a file name\n", a);
+                    return EXIT_USAGE;
+                }
+                out_path = argv[++i];
+                continue;
             }
             if (strcmp(a, "--max-segment") == 0) {
                 /* the common parser knows this one; the rest of it is about X12 input */
@@ -153,8 +170,20 @@ int cmd_from_xml(int argc, char **argv)
         file = "-";
     }
     const char *name = strcmp(file, "-") == 0 ? "<stdin>" : file;
+    const char *const ins[] = {file};
+    if (cli_output_is_input("from-xml", out_path, ins, 1))
+        return EXIT_USAGE;
+    FILE *out = NULL;
+    if (out_path && strcmp(out_path, "-") != 0) {
+        out = cli_open_out(out_path);
+        if (!out) {
+            fprintf(stderr, "x12 from-xml: cannot write %s: %s\n", out_path, strerror(errno));
+            return EXIT_USAGE;
+        }
+    }
     x12_error err;
-    x12_status st = x12_xml_decode_file(file, &xo, to_stdout, NULL, &err);
+    x12_status st = out ? x12_xml_decode_file(file, &xo, to_file, out, &err)
+                        : x12_xml_decode_file(file, &xo, to_stdout, NULL, &err);
     int status = EXIT_FINE;
     if (st != X12_OK) {
         /* the XML line stands where the other commands put the byte */
@@ -174,6 +203,18 @@ int cmd_from_xml(int argc, char **argv)
                     err.detail[0] ? " (" : "", err.detail, err.detail[0] ? ")" : "");
         }
         status = st == X12_ERR_IO || st == X12_ERR_NOMEM ? EXIT_USAGE : EXIT_INPUT;
+    }
+    if (out) {
+        /* OUT is the whole X12 or nothing: never the part before a fault */
+        if (cli_close_out(out, st == X12_OK) != 0) {
+            fprintf(stderr, "x12 from-xml: error writing %s: %s; left as it was\n", out_path,
+                    strerror(errno));
+            return EXIT_USAGE;
+        }
+        if (st != X12_OK)
+            fprintf(stderr, "x12 from-xml: %s not written: the XML could not all be decoded\n",
+                    out_path);
+        return status;
     }
     if (fflush(stdout) != 0) {
         perror("x12 from-xml: write");

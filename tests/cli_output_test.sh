@@ -1,5 +1,5 @@
 #!/bin/sh
-# -o OUT of the single commands (835, 277, 837, ack, reconcile): OUT appears
+# -o OUT of the single commands (835, 277, 837, ack, reconcile, from-xml): OUT appears
 # whole or not at all.  A run that reads nothing, or is stopped by a signal,
 # leaves an earlier OUT as it was and no temporary file beside it; a run that
 # converts something replaces OUT, keeping its mode; a symbolic link stays a
@@ -137,6 +137,27 @@ expect_rc 0 "$X12" reconcile --db :memory: --claims "$F/claims-1.837" --remits "
   --format csv --as-of 2026-11-30 -o "$D/recon.csv"
 has "$D/recon.csv" "claim_id,status,billed,allowed,paid,patient_responsibility,age_days"
 no_tmp "$D" "reconcile -o"
+
+# --- x12 from-xml ----------------------------------------------------------
+# the whole X12 or nothing: a cut XML (decoded up to its fault on standard
+# output) leaves an earlier OUT as it was
+"$X12" to-xml "$F/era-1.835" >"$T/era.xml" 2>/dev/null
+expect_rc 0 "$X12" from-xml -o "$D/era.x12" "$T/era.xml"
+same "$D/era.x12" "$F/era-1.835" "from-xml -o: not the X12 that to-xml read"
+head -c 3000 "$T/era.xml" >"$T/cut.xml"
+expect_rc 1 "$X12" from-xml "$T/cut.xml"
+[ -s "$T/out" ] && ok || bad "from-xml to standard output: nothing before the fault"
+expect_rc 1 "$X12" from-xml -o "$D/era.x12" "$T/cut.xml"
+same "$D/era.x12" "$F/era-1.835" "from-xml -o: a cut XML replaced OUT"
+has "$T/err" "x12 from-xml: $D/era.x12 not written: the XML could not all be decoded"
+expect_rc 1 "$X12" from-xml -o "$D/new.x12" "$T/cut.xml"
+[ ! -e "$D/new.x12" ] && ok || bad "from-xml -o: a cut XML made OUT"
+expect_rc 0 "$X12" from-xml -o "$D/era.x12.gz" "$T/era.xml"
+gzip -dc "$D/era.x12.gz" >"$T/era.x12" && same "$T/era.x12" "$F/era-1.835" "from-xml -o .gz"
+expect_rc 2 "$X12" from-xml -o "$T/era.xml" "$T/era.xml"
+has "$T/err" "it would be overwritten"
+expect_rc 2 "$X12" from-xml "$T/era.xml" -o; has "$T/err" "-o needs a file name"
+no_tmp "$D" "from-xml -o"
 
 echo "cli_output_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
