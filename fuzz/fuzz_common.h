@@ -13,7 +13,7 @@
 static x12_spec *FUZZ_SPECS[16];
 static int FUZZ_NSPECS = -1;
 
-static void fuzz_load_specs(void)
+static inline void fuzz_load_specs(void)
 {
     if (FUZZ_NSPECS >= 0)
         return;

@@ -24,7 +24,11 @@ struct x12_split {
 
     char *isa; size_t isa_len, isa_cap;
     char *gs; size_t gs_len, gs_cap;
-    char isa13[16], gs06[16], st02[16];
+    /* the control numbers, as the input has them (any bytes, any length: a
+     * trailer must repeat them exactly) */
+    char *isa13; size_t isa13_len, isa13_cap;
+    char *gs06; size_t gs06_len, gs06_cap;
+    char *st02; size_t st02_len, st02_cap;
     char el, term;          /* delimiters of the current interchange */
     uint32_t ni, ng, nt;    /* ordinals: interchange in input, group in interchange, set in group */
     int in_isa, in_gs, in_st;
@@ -74,18 +78,17 @@ static x12_status keep(x12_split *s, char **buf, size_t *len, size_t *cap, x12_s
         *buf = n;
         *cap = raw.len + 1;
     }
-    memcpy(*buf, raw.ptr, raw.len);
+    if (raw.len)
+        memcpy(*buf, raw.ptr, raw.len);
     *len = raw.len;
     return X12_OK;
 }
 
-static void copy_el(char *buf, size_t cap, const x12_segment *seg, unsigned pos)
+/* Keeps element `pos` of seg (the control number a trailer repeats). */
+static x12_status keep_el(x12_split *s, char **buf, size_t *len, size_t *cap,
+                          const x12_segment *seg, unsigned pos)
 {
-    x12_slice v = x12_segment_element(seg, pos);
-    size_t n = v.len < cap - 1 ? v.len : cap - 1;
-    if (n)
-        memcpy(buf, v.ptr, n);
-    buf[n] = '\0';
+    return keep(s, buf, len, cap, x12_segment_element(seg, pos));
 }
 
 /* --- output files -------------------------------------------------------------- */
@@ -183,16 +186,34 @@ static x12_status close_out(x12_split *s)
     return s->fatal;
 }
 
+/* 1 when raw (may be NULL) is "ID*count*control" for this count. */
+static int trailer_is(const x12_split *s, const char *id, uint32_t count, const char *ctl,
+                      size_t ctl_len, const x12_slice *raw)
+{
+    char head[32];
+    int n = snprintf(head, sizeof head, "%s%c%u%c", id, s->el, (unsigned)count, s->el);
+    return raw && raw->len == (size_t)n + ctl_len && memcmp(raw->ptr, head, (size_t)n) == 0 &&
+           (ctl_len == 0 || memcmp(raw->ptr + n, ctl, ctl_len) == 0);
+}
+
 /* Writes a trailer "ID*count*control"; counts it as fixed when the input's
  * (raw, may be NULL when missing) differs. */
 static x12_status trailer(x12_split *s, const char *id, uint32_t count, const char *ctl,
-                          const x12_slice *raw)
+                          size_t ctl_len, const x12_slice *raw)
 {
-    char buf[64];
-    int n = snprintf(buf, sizeof buf, "%s%c%u%c%s", id, s->el, (unsigned)count, s->el, ctl);
-    if (!raw || raw->len != (size_t)n || memcmp(raw->ptr, buf, (size_t)n) != 0)
+    if (!trailer_is(s, id, count, ctl, ctl_len, raw))
         s->st.trailers_fixed++;
-    return put(s, buf, (size_t)n);
+    if (s->fatal)
+        return s->fatal;
+    if (!s->out)
+        return X12_OK;
+    char head[32];
+    int n = snprintf(head, sizeof head, "%s%c%u%c", id, s->el, (unsigned)count, s->el);
+    if (fwrite(head, 1, (size_t)n, s->out) != (size_t)n ||
+        (ctl_len && fwrite(ctl, 1, ctl_len, s->out) != ctl_len) || fputc(s->term, s->out) == EOF)
+        return fail(s, X12_ERR_SPLIT_OUTPUT, "cannot write", s->tmp, errno);
+    s->st.segments++;
+    return X12_OK;
 }
 
 /* --- units ------------------------------------------------------------------------ */
@@ -208,11 +229,11 @@ static void write_headers(x12_split *s, int with_gs)
 
 static void end_set(x12_split *s, const x12_slice *raw)
 {
-    trailer(s, "SE", s->set_segs + 1, s->st02, raw);
+    trailer(s, "SE", s->set_segs + 1, s->st02, s->st02_len, raw);
     s->in_st = 0;
     if (s->by == X12_SPLIT_TRANSACTION) {
-        trailer(s, "GE", 1, s->gs06, NULL);
-        trailer(s, "IEA", 1, s->isa13, NULL);
+        trailer(s, "GE", 1, s->gs06, s->gs06_len, NULL);
+        trailer(s, "IEA", 1, s->isa13, s->isa13_len, NULL);
         /* those two are rebuilt by design, not repairs */
         s->st.trailers_fixed -= 2;
         close_out(s);
@@ -231,9 +252,7 @@ static void end_group(x12_split *s, const x12_slice *raw)
     if (s->by == X12_SPLIT_TRANSACTION) {
         if (raw && !s->fatal) {
             /* GE checked against the sets counted, though each file has its own */
-            char buf[64];
-            int n = snprintf(buf, sizeof buf, "GE%c%u%c%s", s->el, (unsigned)s->nt, s->el, s->gs06);
-            if (raw->len != (size_t)n || memcmp(raw->ptr, buf, (size_t)n) != 0)
+            if (!trailer_is(s, "GE", s->nt, s->gs06, s->gs06_len, raw))
                 s->st.trailers_fixed++;
         } else if (!raw) {
             s->st.trailers_fixed++;
@@ -253,9 +272,9 @@ static void end_group(x12_split *s, const x12_slice *raw)
         }
         return;
     }
-    trailer(s, "GE", s->group_sets, s->gs06, raw);
+    trailer(s, "GE", s->group_sets, s->gs06, s->gs06_len, raw);
     if (s->by == X12_SPLIT_GROUP) {
-        trailer(s, "IEA", 1, s->isa13, NULL);
+        trailer(s, "IEA", 1, s->isa13, s->isa13_len, NULL);
         s->st.trailers_fixed--;
         close_out(s);
     }
@@ -272,7 +291,7 @@ static void end_interchange(x12_split *s, const x12_slice *raw)
             s->st.segments--; /* ISA */
         discard_out(s);
     } else if (s->by == X12_SPLIT_INTERCHANGE) {
-        trailer(s, "IEA", s->out_groups, s->isa13, raw);
+        trailer(s, "IEA", s->out_groups, s->isa13, s->isa13_len, raw);
         close_out(s);
     } else if (!raw) {
         s->st.trailers_fixed++;
@@ -296,7 +315,8 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         s->st.interchanges++;
         s->el = seg->delims.element;
         s->term = seg->delims.segment;
-        copy_el(s->isa13, sizeof s->isa13, seg, 13);
+        if (keep_el(s, &s->isa13, &s->isa13_len, &s->isa13_cap, seg, 13) != X12_OK)
+            return s->fatal;
         if (s->by == X12_SPLIT_INTERCHANGE && open_out(s) == X12_OK)
             write_headers(s, 0);
     } else if (x12_slice_eq(id, "GS")) {
@@ -314,7 +334,8 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         s->nt = 0;
         s->group_sets = 0;
         s->st.groups++;
-        copy_el(s->gs06, sizeof s->gs06, seg, 6);
+        if (keep_el(s, &s->gs06, &s->gs06_len, &s->gs06_cap, seg, 6) != X12_OK)
+            return s->fatal;
         s->group_out_off = s->out ? ftell(s->out) : -1;
         if (s->by == X12_SPLIT_GROUP) {
             if (open_out(s) == X12_OK)
@@ -333,7 +354,8 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         s->in_st = 1;
         s->nt++;
         s->st.sets++;
-        copy_el(s->st02, sizeof s->st02, seg, 2);
+        if (keep_el(s, &s->st02, &s->st02_len, &s->st02_cap, seg, 2) != X12_OK)
+            return s->fatal;
         if (s->by == X12_SPLIT_TRANSACTION) {
             if (open_out(s) == X12_OK)
                 write_headers(s, 1);
@@ -412,8 +434,9 @@ static void leave_out_set(x12_split *s, int at_end)
     s->cut.segment_index = s->st_index;
     s->cut.set_position = 1;
     memcpy(s->cut.segment_id, "ST", 3);
-    snprintf(s->cut.detail, sizeof s->cut.detail, "ST02 %s, set %u of group %u of interchange %u%s",
-             s->st02, (unsigned)s->nt, (unsigned)s->ng, (unsigned)s->ni,
+    snprintf(s->cut.detail, sizeof s->cut.detail, "ST02 %.*s, set %u of group %u of interchange %u%s",
+             (int)(s->st02_len < 15 ? s->st02_len : 15), s->st02, (unsigned)s->nt,
+             (unsigned)s->ng, (unsigned)s->ni,
              at_end ? "" : ": no SE before the next envelope");
     s->left_out++;
     s->group_left = s->isa_left = 1;
@@ -503,6 +526,9 @@ void x12_split_free(x12_split *s)
     discard_out(s);
     x12__free(s->al, s->isa);
     x12__free(s->al, s->gs);
+    x12__free(s->al, s->isa13);
+    x12__free(s->al, s->gs06);
+    x12__free(s->al, s->st02);
     x12__free(s->al, s->dir);
     x12__free(s->al, s->stem);
     x12__free(s->al, s);
