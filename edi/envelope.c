@@ -128,19 +128,43 @@ void env_free(envelope *e, const x12_allocator *a)
     ctlset_free(&e->st02s, a);
 }
 
-static void keep(char *dst, size_t *dlen, x12_slice v)
+static uint64_t value_hash(x12_slice v)
+{
+    uint64_t h = 1469598103934665603ull; /* FNV-1a */
+    for (size_t i = 0; i < v.len; i++)
+        h = (h ^ (unsigned char)v.ptr[i]) * 1099511628211ull;
+    return h;
+}
+
+static void keep(ctlnum *c, x12_slice v)
 {
     size_t n = v.len < 15 ? v.len : 15;
     if (n)
-        memcpy(dst, v.ptr, n);
-    dst[n] = '\0';
-    *dlen = n;
+        memcpy(c->text, v.ptr, n);
+    c->text[n] = '\0';
+    c->len = v.len;
+    c->hash = v.len > 15 ? value_hash(v) : 0;
+}
+
+/* 1 when v is the control number kept in c. */
+static int ctl_is(const ctlnum *c, x12_slice v)
+{
+    if (v.len != c->len)
+        return 0;
+    size_t n = v.len < 15 ? v.len : 15;
+    return (n == 0 || memcmp(v.ptr, c->text, n) == 0) && (v.len <= 15 || value_hash(v) == c->hash);
 }
 
 static x12_slice kept(const char *s, size_t n)
 {
     x12_slice v = {s, n};
     return v;
+}
+
+/* What a message shows of a kept control number (its first 15 bytes). */
+static x12_slice ctl_text(const ctlnum *c)
+{
+    return kept(c->text, c->len < 15 ? c->len : 15);
 }
 
 static int eq(x12_slice a, const char *b, size_t blen)
@@ -179,7 +203,7 @@ static int check_dup(envelope *e, ctlset *s, const x12_allocator *a, const env_r
 
 static void close_set(envelope *e, const env_reporter *rep, const x12_segment *at)
 {
-    rep->fn(rep->r, at, X12_ERR_MISSING_SE, 0, "", kept(e->st02, e->st02_len));
+    rep->fn(rep->r, at, X12_ERR_MISSING_SE, 0, "", ctl_text(&e->st02));
     e->in_st = 0;
     e->sets++;
 }
@@ -188,7 +212,7 @@ static void close_group(envelope *e, const env_reporter *rep, const x12_segment 
 {
     if (e->in_st)
         close_set(e, rep, at);
-    rep->fn(rep->r, at, X12_ERR_MISSING_GE, 0, "", kept(e->gs06, e->gs06_len));
+    rep->fn(rep->r, at, X12_ERR_MISSING_GE, 0, "", ctl_text(&e->gs06));
     e->in_gs = 0;
 }
 
@@ -196,7 +220,7 @@ static void close_interchange(envelope *e, const env_reporter *rep, const x12_se
 {
     if (e->in_gs)
         close_group(e, rep, at);
-    rep->fn(rep->r, at, X12_ERR_MISSING_IEA, 0, "", kept(e->isa13, e->isa13_len));
+    rep->fn(rep->r, at, X12_ERR_MISSING_IEA, 0, "", ctl_text(&e->isa13));
     e->in_isa = 0;
 }
 
@@ -211,7 +235,7 @@ int env_on_isa(envelope *e, const x12_allocator *a, x12_segment *seg, const env_
     ctlset_clear(&e->gs06s);
     seg->set_position = 0;
     x12_slice isa13 = x12_segment_element(seg, 13);
-    keep(e->isa13, &e->isa13_len, isa13);
+    keep(&e->isa13, isa13);
     if (count_value(isa13) < 0 || isa13.len != 9)
         rep->fn(rep->r, seg, X12_ERR_ISA_FIELD, 13, "ISA13 must be 9 digits", isa13);
     return check_dup(e, &e->isa13s, a, rep, seg, 13, X12_ERR_DUP_ISA13);
@@ -240,7 +264,7 @@ int env_on_segment(envelope *e, const x12_allocator *a, x12_segment *seg, const 
         e->sets = 0;
         ctlset_clear(&e->st02s);
         x12_slice gs06 = x12_segment_element(seg, 6);
-        keep(e->gs06, &e->gs06_len, gs06);
+        keep(&e->gs06, gs06);
         if (count_value(gs06) < 1)
             rep->fn(rep->r, seg, X12_ERR_BAD_COUNT, 6, "GS06 must be 1-9 digits", gs06);
         return check_dup(e, &e->gs06s, a, rep, seg, 6, X12_ERR_DUP_GS06);
@@ -256,7 +280,7 @@ int env_on_segment(envelope *e, const x12_allocator *a, x12_segment *seg, const 
         e->total_sets++;
         seg->set_position = 1;
         x12_slice st02 = x12_segment_element(seg, 2);
-        keep(e->st02, &e->st02_len, st02);
+        keep(&e->st02, st02);
         if (st02.len == 0)
             rep->fn(rep->r, seg, X12_ERR_BAD_COUNT, 2, "ST02 is missing", st02);
         return check_dup(e, &e->st02s, a, rep, seg, 2, X12_ERR_DUP_ST02);
@@ -278,9 +302,9 @@ int env_on_segment(envelope *e, const x12_allocator *a, x12_segment *seg, const 
                      (unsigned)e->segs);
             rep->fn(rep->r, seg, X12_ERR_SE_COUNT, 1, detail, se01);
         }
-        if (!eq(se02, e->st02, e->st02_len)) {
+        if (!ctl_is(&e->st02, se02)) {
             snprintf(detail, sizeof detail, "SE02 is '%.*s', ST02 is '%s'", (int)(se02.len > 15 ? 15 : se02.len),
-                     se02.ptr, e->st02);
+                     se02.ptr, e->st02.text);
             rep->fn(rep->r, seg, X12_ERR_SE_CONTROL, 2, detail, se02);
         }
         e->in_st = 0;
@@ -304,9 +328,9 @@ int env_on_segment(envelope *e, const x12_allocator *a, x12_segment *seg, const 
                      (unsigned)e->sets);
             rep->fn(rep->r, seg, X12_ERR_GE_COUNT, 1, detail, ge01);
         }
-        if (!eq(ge02, e->gs06, e->gs06_len)) {
+        if (!ctl_is(&e->gs06, ge02)) {
             snprintf(detail, sizeof detail, "GE02 is '%.*s', GS06 is '%s'", (int)(ge02.len > 15 ? 15 : ge02.len),
-                     ge02.ptr, e->gs06);
+                     ge02.ptr, e->gs06.text);
             rep->fn(rep->r, seg, X12_ERR_GE_CONTROL, 2, detail, ge02);
         }
         e->in_gs = 0;
@@ -325,9 +349,9 @@ int env_on_segment(envelope *e, const x12_allocator *a, x12_segment *seg, const 
                      (unsigned)e->groups);
             rep->fn(rep->r, seg, X12_ERR_IEA_COUNT, 1, detail, iea01);
         }
-        if (!eq(iea02, e->isa13, e->isa13_len)) {
+        if (!ctl_is(&e->isa13, iea02)) {
             snprintf(detail, sizeof detail, "IEA02 is '%.*s', ISA13 is '%s'",
-                     (int)(iea02.len > 15 ? 15 : iea02.len), iea02.ptr, e->isa13);
+                     (int)(iea02.len > 15 ? 15 : iea02.len), iea02.ptr, e->isa13.text);
             rep->fn(rep->r, seg, X12_ERR_IEA_CONTROL, 2, detail, iea02);
         }
         e->in_isa = 0;

@@ -112,14 +112,18 @@ int ctlset_add(ctlset *s, const x12_allocator *a, x12_slice v);
 
 /* --- envelope checker ---------------------------------------------------- */
 
+/* A control number a trailer must repeat: its first 15 bytes (for
+ * messages), its whole length and a 64-bit hash of it, so that a value
+ * longer than 15 bytes is still compared whole (memory stays fixed). */
+typedef struct ctlnum {
+    char text[16];
+    size_t len;
+    uint64_t hash;
+} ctlnum;
+
 typedef struct envelope {
     int in_isa, in_gs, in_st;
-    char isa13[16];
-    size_t isa13_len;
-    char gs06[16];
-    size_t gs06_len;
-    char st02[16];
-    size_t st02_len;
+    ctlnum isa13, gs06, st02;
     uint32_t groups;       /* GS seen in the current interchange */
     uint32_t sets;         /* ST seen in the current group */
     uint32_t segs;         /* segments of the current set so far, ST included */

@@ -496,6 +496,28 @@ static void test_control_number_limit(void **state)
     free(got);
 }
 
+/* Control numbers longer than 15 bytes (already wrong: GS06 is 1-9 digits)
+ * are compared whole with their trailers: equal ones give no control error
+ * (the first 15 bytes alone were kept and compared, so every such trailer was
+ * wrong), ones that differ past byte 15 give one. */
+static void test_long_control_numbers(void **state)
+{
+    (void)state;
+    const char *same = ISA_STAR "GS*HP*S*R*20261126*1200*12345678901234567890*X*005010X221A1~"
+                                "ST*835*ABCDEFGHIJKLMNOPQRST~SE*2*ABCDEFGHIJKLMNOPQRST~"
+                                "GE*1*12345678901234567890~IEA*1*000000001~";
+    char *got = reader_errors(same, strlen(same), NULL);
+    assert_string_equal(got, "X12_ERR_BAD_COUNT segment=2 set=0 id=GS element=6.0 byte=106\n");
+    free(got);
+    const char *differ = ISA_STAR "GS*HP*S*R*20261126*1200*12345678901234567890*X*005010X221A1~"
+                                  "ST*835*ABCDEFGHIJKLMNOPQRST~SE*2*ABCDEFGHIJKLMNOPQRSX~"
+                                  "GE*1*12345678901234567899~IEA*1*000000001~";
+    got = reader_errors(differ, strlen(differ), NULL);
+    assert_non_null(strstr(got, "X12_ERR_SE_CONTROL segment=4 set=2 id=SE element=2.0"));
+    assert_non_null(strstr(got, "X12_ERR_GE_CONTROL segment=5 set=0 id=GE element=2.0"));
+    free(got);
+}
+
 /* --- API behaviour ------------------------------------------------------- */
 
 static int stop_at_st(void *ctx, const x12_segment *seg)
@@ -749,6 +771,7 @@ int main(void)
         cmocka_unit_test(test_huge_unterminated_segment),
         cmocka_unit_test(test_too_many_elements),
         cmocka_unit_test(test_control_number_limit),
+        cmocka_unit_test(test_long_control_numbers),
         cmocka_unit_test(test_callback_stops),
         cmocka_unit_test(test_usage_errors),
         cmocka_unit_test(test_allocation_failures),
