@@ -55,8 +55,7 @@ struct x12_ack277_reader {
     const char *provider_name, *provider_id, *patient_last, *patient_first, *member_id;
     int have_provider_name, have_patient;
     rec lv[4]; /* by x12_ack277_level */
-    /* x12_ack277_reader_finish() on a set the input ends inside: the level
-     * whose record was being read when it ended (-1 none) */
+    /* a set left before its SE (the walker's LEAVE events say so) */
     int cut_why;   /* X12_WALK_CUT_*: the set is being left before its SE */
     int cut_level; /* then, the level read when it ended (its record is not sent); -1 none */
     uint32_t line_no;
