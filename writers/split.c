@@ -37,6 +37,7 @@ struct x12_split {
     FILE *out;
     char *tmp, *name;       /* the output being written (tmp) and its final name */
     uint32_t out_groups, group_sets, set_segs;
+    uint32_t set_put;       /* segments of the current set written (a TA1 in it too) */
     /* where the current set and group start in the output (to take a set the
      * input ends inside back out of it), and where the set is in the input */
     long set_out_off, group_out_off;
@@ -364,7 +365,7 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         s->st_off = seg->byte_offset;
         s->st_index = seg->segment_index;
         s->group_sets++;
-        s->set_segs = 1;
+        s->set_segs = s->set_put = 1;
         put(s, seg->raw.ptr, seg->raw.len);
     } else if (x12_slice_eq(id, "SE")) {
         if (!s->in_st) {
@@ -385,7 +386,11 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         }
         end_interchange(s, &seg->raw);
     } else if (s->in_st) {
-        s->set_segs++;
+        /* counted as the reader counts a set's segments (SE01): a TA1 inside
+         * the set (set_position 0, an envelope error of the input's) is
+         * written where it was but not counted */
+        s->set_segs += seg->set_position != 0;
+        s->set_put++;
         put(s, seg->raw.ptr, seg->raw.len);
     } else if (s->in_isa && s->by == X12_SPLIT_INTERCHANGE) {
         put(s, seg->raw.ptr, seg->raw.len); /* TA1, or what stands between the sets */
@@ -443,13 +448,13 @@ static void leave_out_set(x12_split *s, int at_end)
     s->in_st = 0;
     if (s->by == X12_SPLIT_TRANSACTION) {
         if (s->out)
-            s->st.segments -= s->set_segs + 2; /* with its ISA and GS */
+            s->st.segments -= s->set_put + 2; /* with its ISA and GS */
         discard_out(s);
         return;
     }
     s->group_sets--;
     if (cut_back(s, s->set_out_off) == 0)
-        s->st.segments -= s->set_segs;
+        s->st.segments -= s->set_put;
 }
 
 x12_status x12_split_finish(x12_split *s)
