@@ -98,6 +98,14 @@ has "$T/out" '"codes":[{"code":"001","text":"the interchange control number in t
 expect_rc 1 "$X12" ack-report "$A/y_accepted.x12"; has "$T/err" "holds no 999 or TA1"
 expect_rc 2 "$X12" ack-report "$A/no-such.999"
 
+# a value the 999 repeats (ST02) holding a byte it cannot carry (its own
+# repetition separator): '?' in its place, and the 999 is written and validates
+# (before, X12_ERR_DELIMITER_IN_DATA stopped it: no acknowledgement at all)
+sed 's/ST\*837\*0001\*/ST*837*00^1*/; s/SE\*\([0-9]*\)\*0001/SE*\1*00^1/' "$A/y_accepted.x12" >"$T/caret.x12"
+expect_rc 1 "$X12" ack "$T/caret.x12" $FIXED -o "$T/caret.999"
+has "$T/caret.999" "AK2*837*00?1*005010X222A1~"
+expect_rc 0 "$X12" validate "$T/caret.999"
+
 # split: names, counts, clean outputs, the sets of the input
 S=$T/split
 expect_rc 0 "$X12" split "$A/p_partially_accepted.x12" --by transaction -o "$S"

@@ -156,6 +156,37 @@ static int safe_value(const x12_ack *a, const char *v)
     return 1;
 }
 
+/* A value the acknowledgement repeats as received (ISA06, GS06, ST02, ...),
+ * made writable: a byte the output cannot carry (one of its delimiters, a
+ * control or non-ASCII byte, or, with the basic character set, one outside
+ * it; lower-case letters are raised) becomes '?'.  Without this one such
+ * byte (an ST02 holding the output's repetition separator) stopped the whole
+ * acknowledgement with X12_ERR_DELIMITER_IN_DATA.  Such a value is wrong in
+ * the received file already, and its finding says so.  (IK301 too: the id of
+ * a segment whose id is what is wrong.) */
+static void echo_clean(const x12_ack *a, char *buf)
+{
+    const x12_writer_options *wo = a->o.writer;
+    const x12_delimiters *d = wo ? &wo->delims : NULL;
+    char el = d ? d->element : '*', co = d ? d->component : ':', re = d ? d->repetition : '^',
+         sg = d ? d->segment : '~';
+    int basic = wo && wo->charset == X12_CHARSET_BASIC;
+    for (char *p = buf; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (basic && c >= 'a' && c <= 'z')
+            *p = (char)(c - 'a' + 'A');
+        else if (c < 0x20 || c > 0x7e || *p == el || *p == co || *p == re || *p == sg ||
+                 (basic && !strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()*+,-./:;?=", c)))
+            *p = '?';
+    }
+}
+
+static void echo_el(const x12_ack *a, char *buf, size_t cap, const x12_segment *seg, unsigned pos)
+{
+    copy_el(buf, cap, seg, pos);
+    echo_clean(a, buf);
+}
+
 /* --- the guide: data element numbers and loop triggers ---------------------- */
 
 static const spec_seg *find_seg(const spec_loop *lp, const char *id, int depth)
@@ -481,9 +512,9 @@ static void open_set(x12_ack *a, const x12_walk_event *ev)
 {
     close_set(a);
     a->in_st = 1;
-    copy_el(a->st01, sizeof a->st01, ev->seg, 1);
-    copy_el(a->st02, sizeof a->st02, ev->seg, 2);
-    copy_el(a->st03, sizeof a->st03, ev->seg, 3);
+    echo_el(a, a->st01, sizeof a->st01, ev->seg, 1);
+    echo_el(a, a->st02, sizeof a->st02, ev->seg, 2);
+    echo_el(a, a->st03, sizeof a->st03, ev->seg, 3);
     a->spec = ev->spec;
     a->s_reject = a->s_witherr = a->s_syntax = a->s_impl = 0;
     a->s_last_pos = 1;
@@ -559,11 +590,11 @@ static void open_group(x12_ack *a, const x12_segment *seg)
 {
     close_group(a);
     a->in_gs = 1;
-    copy_el(a->gs01, sizeof a->gs01, seg, 1);
-    copy_el(a->gs02, sizeof a->gs02, seg, 2);
-    copy_el(a->gs03, sizeof a->gs03, seg, 3);
-    copy_el(a->gs06, sizeof a->gs06, seg, 6);
-    copy_el(a->gs08, sizeof a->gs08, seg, 8);
+    echo_el(a, a->gs01, sizeof a->gs01, seg, 1);
+    echo_el(a, a->gs02, sizeof a->gs02, seg, 2);
+    echo_el(a, a->gs03, sizeof a->gs03, seg, 3);
+    echo_el(a, a->gs06, sizeof a->gs06, seg, 6);
+    echo_el(a, a->gs08, sizeof a->gs08, seg, 8);
     a->ge01[0] = '\0';
     a->g_received = a->g_accepted = a->g_with_errors = 0;
     a->g_reject = 0;
@@ -609,13 +640,13 @@ static void open_interchange(x12_ack *a, const x12_segment *seg)
     close_interchange(a);
     a->in_isa = 1;
     a->sum.interchanges++;
-    copy_el(a->isa05, sizeof a->isa05, seg, 5);
-    copy_el(a->isa06, sizeof a->isa06, seg, 6);
-    copy_el(a->isa07, sizeof a->isa07, seg, 7);
-    copy_el(a->isa08, sizeof a->isa08, seg, 8);
-    copy_el(a->isa09, sizeof a->isa09, seg, 9);
-    copy_el(a->isa10, sizeof a->isa10, seg, 10);
-    copy_el(a->isa13, sizeof a->isa13, seg, 13);
+    echo_el(a, a->isa05, sizeof a->isa05, seg, 5);
+    echo_el(a, a->isa06, sizeof a->isa06, seg, 6);
+    echo_el(a, a->isa07, sizeof a->isa07, seg, 7);
+    echo_el(a, a->isa08, sizeof a->isa08, seg, 8);
+    echo_el(a, a->isa09, sizeof a->isa09, seg, 9);
+    echo_el(a, a->isa10, sizeof a->isa10, seg, 10);
+    echo_el(a, a->isa13, sizeof a->isa13, seg, 13);
     x12_slice u = x12_segment_element(seg, 15);
     a->isa15 = u.len ? u.ptr[0] : 'P';
     a->ta104 = 'A';
@@ -760,6 +791,7 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
     e->pos = f->err.set_position ? f->err.set_position : a->s_last_pos + 1;
     e->seq = a->seq++;
     snprintf(e->id, sizeof e->id, "%s", id);
+    echo_clean(a, e->id);
     /* a missing segment is named by the finding's detail ("segment NM1 missing
      * in loop 2010BA"), a missing loop by its trigger segment */
     char what[8], name[16];
