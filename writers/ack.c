@@ -840,6 +840,7 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
      * rule's condition named (CTX04 is AN 1-4, like IK303) */
     if (f->trigger_id[0] && f->trigger_set_position) {
         snprintf(e->trig_id, sizeof e->trig_id, "%s", f->trigger_id);
+        echo_clean(a, e->trig_id); /* CTX02: a segment id as received */
         if (f->trigger_loop && f->trigger_loop[0] && strcmp(f->trigger_loop, "ST") != 0)
             snprintf(e->trig_loop, sizeof e->trig_loop, "%.4s", f->trigger_loop);
         e->trig_pos = f->trigger_set_position;
@@ -1030,9 +1031,10 @@ x12_status x12_ack_event(x12_ack *a, const x12_walk_event *ev)
     } else if (a->in_st) {
         if (x12_slice_eq(id, "CLM") && ev->loop_id && !strcmp(ev->loop_id, "2300")) {
             x12_slice v = x12_segment_element(seg, 1);
-            if (v.len < sizeof a->claim)
+            if (v.len < sizeof a->claim) {
                 copy_trim(a->claim, sizeof a->claim, v);
-            else
+                echo_clean(a, a->claim); /* CTX01-2: the claim id as received */
+            } else
                 a->claim[0] = '\0'; /* CTX01-2 is AN 1-35 */
         } else if (!ev->loop_id || (strncmp(ev->loop_id, "23", 2) && strncmp(ev->loop_id, "24", 2))) {
             a->claim[0] = '\0';
