@@ -821,14 +821,18 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
         if (a->o.copy_bad_data && strcmp(e->ik4, "1") != 0) {
             char v[100] = "";
             if (f->err.value[0])
-                snprintf(v, sizeof v, "%s", f->err.value);
+                copy_trim(v, sizeof v, (x12_slice){f->err.value, strlen(f->err.value)});
             else if (seg && seg->byte_offset == f->err.byte_offset) {
                 x12_slice s = x12_segment_element(seg, e->el);
                 s = x12_element_repetition(seg, s, e->rep ? e->rep : 1);
                 if (e->comp)
                     s = x12_element_component(seg, s, e->comp);
-                copy_trim(v, sizeof v, s);
+                /* (a value holding a NUL byte would be cut at it: left out) */
+                if (s.len && !memchr(s.ptr, '\0', s.len))
+                    copy_trim(v, sizeof v, s);
             }
+            /* IK404 is AN: not spaces alone (trailing ones trimmed), and
+             * only what the 999 can carry; else it is left out */
             if (v[0] && safe_value(a, v))
                 snprintf(e->bad, sizeof e->bad, "%s", v);
         }
