@@ -968,6 +968,11 @@ static void test_check_npi(void **state)
     assert_false(x12_npi_valid("12345678931"));
     assert_false(x12_npi_valid("12345A7893"));
     assert_false(x12_npi_valid(NULL));
+    /* the Luhn digit is right, but an NPI's first digit is 1 or 2 (the
+     * validator's rule; the writer let it through before, and x12 837 --from
+     * then said its own 837 did not validate) */
+    assert_false(x12_npi_valid("0617283946"));
+    assert_false(x12_npi_valid("3000000000"));
     x12_claim c = prof_claim();
     c.claim_id = "BAD-N";
     x12_claim_billing b = billing_a;
@@ -1498,7 +1503,45 @@ static void test_check_cob(void **state)
     assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-COB[1] other_payers[0].release_of_info\n"
                         "X12_ERR_CLAIM_CODE BAD-COB[1] lines[0].adjudications[0].payer_id\n"
                         "X12_ERR_CLAIM_REQUIRED BAD-COB[1] "
-                        "lines[0].adjudications[0].adjudication_date\n");
+                        "lines[0].adjudications[0].adjudication_date\n"
+                        /* (the payer's 2430s are one line short of CLM02 now) */
+                        "X12_ERR_CLAIM_TOTAL BAD-COB[1] other_payers[0].paid_cents\n");
+}
+
+/* COB balancing, as the validator's (parsers/balance.c): CLM02 = AMT*D +
+ * 2320 CAS + the payer's 2430 CAS; AMT*D = its SVD02 - 2320 CAS; each line it
+ * adjudicated: charge = SVD02 + 2430 CAS.  Before, x12_claim_check() left
+ * them to the validator, and x12 837 --from wrote such a claim and then said
+ * its own 837 did not validate. */
+static void test_check_cob_balance(void **state)
+{
+    (void)state;
+    /* the well-formed COB claim balances and is written */
+    x12_claim c = cob_claim();
+    assert_int_equal(x12_claim_check(&c, 0, NULL, NULL), 0);
+    /* AMT*D a cent off: CLM02 no longer = AMT*D + CAS */
+    c.claim_id = "COB-PAID";
+    x12_claim_other_payer op = cob_payers[0];
+    op.paid_cents += 1;
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_TOTAL COB-PAID[1] other_payers[0].paid_cents\n");
+    /* a line's SVD02 a cent off, its CAS a cent more: the claim still adds
+     * up, the line does not, nor does AMT*D = SVD02 - 2320 CAS */
+    c = cob_claim();
+    c.claim_id = "COB-LINE";
+    x12_claim_line_adjudication a = cob_adj1[0];
+    a.paid_cents -= 1;
+    x12_claim_adjustment adj[8];
+    assert_true(a.adjustment_count >= 1 && a.adjustment_count < 8);
+    memcpy(adj, a.adjustments, a.adjustment_count * sizeof adj[0]);
+    adj[0].cents += 2;
+    a.adjustments = adj;
+    x12_claim_line l[2];
+    memcpy(l, cob_lines, sizeof l);
+    l[0].adjudications = &a;
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_TOTAL COB-LINE[1] lines[0].adjudications\n"
+                        "X12_ERR_CLAIM_TOTAL COB-LINE[1] other_payers[0].paid_cents\n");
 }
 
 /* A claim of no charge: refused for payment (BHT06 CH, the default: rule
@@ -1777,7 +1820,8 @@ static void test_check_parts(void **state)
                         "X12_ERR_CLAIM_CODE BAD-OP[1] lines[0].adjudications[0].paid_cents\n"
                         "X12_ERR_CLAIM_DATE BAD-OP[1] lines[1].adjudications[0].adjudication_date\n"
                         "X12_ERR_CLAIM_REQUIRED BAD-OP[1] lines[1].adjudications[0].adjustments[0]\n"
-                        "X12_ERR_CLAIM_DATE BAD-OP[1] other_payers[0].adjudication_date\n");
+                        "X12_ERR_CLAIM_DATE BAD-OP[1] other_payers[0].adjudication_date\n"
+                        "X12_ERR_CLAIM_TOTAL BAD-OP[1] other_payers[0].paid_cents\n");
     /* more than ten other payers; an other payer without the payer's id */
     c = cob_claim();
     c.claim_id = "BAD-OP11";
@@ -3120,6 +3164,7 @@ int main(void)
         cmocka_unit_test(test_check_clearinghouse_edits),
         cmocka_unit_test(test_check_counts),
         cmocka_unit_test(test_check_cob),
+        cmocka_unit_test(test_check_cob_balance),
         cmocka_unit_test(test_check_cob_levels),
         cmocka_unit_test(test_zero_charge),
         cmocka_unit_test(test_check_parts),

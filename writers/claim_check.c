@@ -347,6 +347,60 @@ static const char *earlier_dx(const x12_claim *cl, const char *code, size_t upto
     return NULL;
 }
 
+static int64_t cas_sum(const x12_claim_adjustment *a, size_t n)
+{
+    int64_t s = 0;
+    for (size_t i = 0; i < n; i++)
+        s += a[i].cents;
+    return s;
+}
+
+/* COB balancing of prior payer `o`, as the validator's (parsers/balance.c;
+ * X12-FACTS 3.5, RFI 1294), so that a claim the writer lets through does not
+ * make an 837 that fails it:
+ *   CLM02 = AMT*D + sum(2320 CAS) + sum(its 2430 CAS)
+ *   AMT*D = sum(its SVD02) - sum(2320 CAS)          when it adjudicated lines
+ *   line charge = sum(its SVD02) + sum(its 2430 CAS) for each such line
+ * (its 2430s: those whose SVD01 is its 2330B NM109).  Until 2026-11-29 these
+ * were the validator's alone: x12 837 --from wrote such a claim and then said
+ * its 837 did not validate. */
+static void check_cob_balance(checker *k, size_t o)
+{
+    const x12_claim *cl = k->cl;
+    const x12_claim_other_payer *op = &cl->other_payers[o];
+    if (!has(op->payer.id))
+        return;
+    int64_t cas_claim = cas_sum(op->adjustments, op->adjustment_count), cas_lines = 0, svd = 0;
+    int has_svd = 0;
+    for (size_t i = 0; i < cl->line_count; i++) {
+        const x12_claim_line *ln = &cl->lines[i];
+        int64_t line_svd = 0, line_cas = 0;
+        int seen = 0;
+        for (size_t a = 0; a < ln->adjudication_count; a++) {
+            const x12_claim_line_adjudication *ad = &ln->adjudications[a];
+            if (!has(ad->payer_id) || strcmp(ad->payer_id, op->payer.id) != 0)
+                continue;
+            seen = has_svd = 1;
+            line_svd += ad->paid_cents;
+            line_cas += cas_sum(ad->adjustments, ad->adjustment_count);
+        }
+        if (seen && line_svd + line_cas != ln->charge_cents)
+            problem(k, X12_ERR_CLAIM_TOTAL,
+                    "the line charge = this payer's SVD02 + its 2430 CAS amounts",
+                    "lines[%zu].adjudications", i);
+        svd += line_svd;
+        cas_lines += line_cas;
+    }
+    if (!op->has_paid)
+        return;
+    if (op->paid_cents + cas_claim + cas_lines != cl->total_charge_cents)
+        problem(k, X12_ERR_CLAIM_TOTAL, "CLM02 = AMT*D + 2320 CAS + 2430 CAS of this payer",
+                "other_payers[%zu].paid_cents", o);
+    else if (has_svd && op->paid_cents != svd - cas_claim)
+        problem(k, X12_ERR_CLAIM_TOTAL, "AMT*D = this payer's SVD02 - its 2320 CAS amounts",
+                "other_payers[%zu].paid_cents", o);
+}
+
 /* What the claim says against itself (the spec rules <guide>.diagnosis-unique,
  * .payer-sequence-unique, .payer-sequence-not-subscriber,
  * .service-not-before-accident, 837i.service-in-statement-period,
@@ -412,6 +466,7 @@ static void check_consistency(checker *k)
                 problem(k, X12_ERR_CLAIM_CODE,
                         "also on this payer's line adjudications (2430 AMT*EAF): one level only",
                         "other_payers[%zu].amounts[%zu]", o, j);
+        check_cob_balance(k, o);
     }
     /* dates of service: not before the accident (837P, 837D); inside the
      * statement period (837I) */

@@ -7,6 +7,7 @@
 #include <x12/claim.h>
 
 #include "claim_util.h"
+#include "../parsers/validate.h"
 
 /* ---- equality ------------------------------------------------------------ */
 
@@ -542,26 +543,11 @@ int claim_copy_header(x12_arena *a, x12_claim_header *d, const x12_claim_header 
 
 /* ---- NPI ----------------------------------------------------------------- */
 
-/* The NPI check digit is the Luhn digit of "80840" + the first nine digits
- * (the ISO 7812 card issuer prefix of US health identifiers); 80840 adds a
- * constant 24 to the doubled-digit sum. */
+/* One rule for the writer's checks and the validator (x12__npi_valid():
+ * ten digits, the first 1 or 2, the last the Luhn digit of "80840" and the
+ * first nine; X12-FACTS).  The writer's own copy lacked the first-digit rule,
+ * so a claim it let through could fail x12 validate's NPI check. */
 int x12_npi_valid(const char *npi)
 {
-    if (!npi || strlen(npi) != 10)
-        return 0;
-    for (int i = 0; i < 10; i++)
-        if (npi[i] < '0' || npi[i] > '9')
-            return 0;
-    int sum = 24;
-    for (int i = 0; i < 9; i++) {
-        int d = npi[i] - '0';
-        if (i % 2 == 0) { /* doubled: positions 1, 3, 5, 7, 9 counting from the left */
-            d *= 2;
-            if (d > 9)
-                d -= 9;
-        }
-        sum += d;
-    }
-    int check = (10 - sum % 10) % 10;
-    return check == npi[9] - '0';
+    return npi && x12__npi_valid(npi, strlen(npi));
 }

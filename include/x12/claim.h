@@ -649,8 +649,9 @@ typedef void (*x12_claim_problem_fn)(void *ctx, const x12_claim_problem *p);
 X12_API size_t x12_claim_check(const x12_claim *claim, size_t claim_index,
                                x12_claim_problem_fn fn, void *ctx);
 
-/* 1 when `npi` is ten digits whose last is the Luhn check digit computed over
- * "80840" followed by the first nine. */
+/* 1 when `npi` is ten digits, the first 1 or 2, whose last is the Luhn check
+ * digit computed over "80840" followed by the first nine (what x12 validate
+ * checks in an NM109 of qualifier XX). */
 X12_API int x12_npi_valid(const char *npi);
 
 /* ---- Writer ------------------------------------------------------------ */
