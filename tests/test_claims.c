@@ -1544,6 +1544,28 @@ static void test_check_cob_balance(void **state)
                         "X12_ERR_CLAIM_TOTAL COB-LINE[1] other_payers[0].paid_cents\n");
 }
 
+/* CLM06 (837P, 837D), CLM07, CLM08 and CLM09 are required (usage R): a
+ * claim without them is refused, not written with empty elements. */
+static void test_check_clm_indicators(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "NO-IND";
+    c.provider_signature = NULL;
+    c.assignment = "";
+    c.benefits_assignment = NULL;
+    c.release_of_info = NULL;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED NO-IND[1] provider_signature\n"
+                        "X12_ERR_CLAIM_REQUIRED NO-IND[1] assignment\n"
+                        "X12_ERR_CLAIM_REQUIRED NO-IND[1] benefits_assignment\n"
+                        "X12_ERR_CLAIM_REQUIRED NO-IND[1] release_of_info\n");
+    /* the 837I has no CLM06 */
+    c = inst_claim();
+    c.claim_id = "NO-IND-I";
+    c.assignment = NULL;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED NO-IND-I[1] assignment\n");
+}
+
 /* A claim of no charge: refused for payment (BHT06 CH, the default: rule
  * <guide>.chargeable-claim-charge), written as reporting (RP), and valid. */
 static void test_zero_charge(void **state)
@@ -3165,6 +3187,7 @@ int main(void)
         cmocka_unit_test(test_check_counts),
         cmocka_unit_test(test_check_cob),
         cmocka_unit_test(test_check_cob_balance),
+        cmocka_unit_test(test_check_clm_indicators),
         cmocka_unit_test(test_check_cob_levels),
         cmocka_unit_test(test_zero_charge),
         cmocka_unit_test(test_check_parts),

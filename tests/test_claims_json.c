@@ -332,7 +332,9 @@ static char *claim_text(const char *patch, const char *line)
               "\"postal_code\":\"62704\"},\"birth_date\":\"19800101\",\"gender\":\"M\"},"
               "\"payer\":{\"last_name\":\"PAYER\",\"id_qualifier\":\"PI\",\"id\":\"P1\"}},"
               "\"claim_id\":\"C1\",\"total_charge\":\"100.00\",\"facility_code\":\"11\","
-              "\"frequency_code\":\"1\",\"principal_diagnosis\":{\"code\":\"J069\"}");
+              "\"frequency_code\":\"1\",\"provider_signature\":\"Y\",\"assignment\":\"A\","
+              "\"benefits_assignment\":\"Y\",\"release_of_info\":\"Y\","
+              "\"principal_diagnosis\":{\"code\":\"J069\"}");
     sb_printf(&b, ",\"lines\":[%s]}",
               line ? line
                    : "{\"procedure\":\"99213\",\"charge\":\"100.00\",\"units\":\"1\","

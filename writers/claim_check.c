@@ -927,6 +927,18 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
              !has(cl->payer_claim_number))
         /* 2300 REF*F8 is required when CLM05-3 is 7 (replacement) or 8 (void) */
         problem(&k, X12_ERR_CLAIM_REQUIRED, "REF*F8 for frequency 7 and 8", "payer_claim_number");
+    /* CLM06 (837P, 837D), CLM07, CLM08, CLM09: required in every guide
+     * (usage R; 837I does not use CLM06).  Left unchecked, a claim without
+     * them was written with empty elements and x12 837 --from said its own
+     * 837 did not validate. */
+    if (t != X12_CLAIM_INSTITUTIONAL && !has(cl->provider_signature))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM06", "provider_signature");
+    if (!has(cl->assignment))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM07", "assignment");
+    if (!has(cl->benefits_assignment))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM08", "benefits_assignment");
+    if (!has(cl->release_of_info))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM09", "release_of_info");
 
     /* Dates */
     check_date(&k, cl->onset_date, "onset_date");
