@@ -145,13 +145,21 @@ static x12_status wr(x12_ack *a, x12_status st)
     return a->fatal;
 }
 
-static int safe_value(const x12_ack *a, const char *v)
+/* 1 when byte c cannot stand in an element of the acknowledgement: a
+ * delimiter of the output, a control or non-ASCII byte. */
+static int out_unsafe(const x12_ack *a, unsigned char c)
 {
     const x12_delimiters *d = a->o.writer ? &a->o.writer->delims : NULL;
     char el = d ? d->element : '*', co = d ? d->component : ':', re = d ? d->repetition : '^',
          sg = d ? d->segment : '~';
+    return c < 0x20 || c > 0x7e || c == (unsigned char)el || c == (unsigned char)co ||
+           c == (unsigned char)re || c == (unsigned char)sg;
+}
+
+static int safe_value(const x12_ack *a, const char *v)
+{
     for (const char *p = v; *p; p++)
-        if (*p < 0x20 || *p > 0x7e || *p == el || *p == co || *p == re || *p == sg)
+        if (out_unsafe(a, (unsigned char)*p))
             return 0;
     return 1;
 }
@@ -166,16 +174,12 @@ static int safe_value(const x12_ack *a, const char *v)
  * a segment whose id is what is wrong.) */
 static void echo_clean(const x12_ack *a, char *buf)
 {
-    const x12_writer_options *wo = a->o.writer;
-    const x12_delimiters *d = wo ? &wo->delims : NULL;
-    char el = d ? d->element : '*', co = d ? d->component : ':', re = d ? d->repetition : '^',
-         sg = d ? d->segment : '~';
-    int basic = wo && wo->charset == X12_CHARSET_BASIC;
+    int basic = a->o.writer && a->o.writer->charset == X12_CHARSET_BASIC;
     for (char *p = buf; *p; p++) {
         unsigned char c = (unsigned char)*p;
         if (basic && c >= 'a' && c <= 'z')
             *p = (char)(c - 'a' + 'A');
-        else if (c < 0x20 || c > 0x7e || *p == el || *p == co || *p == re || *p == sg ||
+        else if (out_unsafe(a, c) ||
                  (basic && !strchr("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()*+,-./:;?=", c)))
             *p = '?';
     }
