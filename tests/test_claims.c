@@ -1559,6 +1559,20 @@ static void test_check_clm_indicators(void **state)
                         "X12_ERR_CLAIM_REQUIRED NO-IND[1] assignment\n"
                         "X12_ERR_CLAIM_REQUIRED NO-IND[1] benefits_assignment\n"
                         "X12_ERR_CLAIM_REQUIRED NO-IND[1] release_of_info\n");
+    /* the billing provider's tax id in REF*EI or REF*SY only */
+    c = prof_claim();
+    c.claim_id = "TAXQ";
+    x12_claim_billing b = *c.billing;
+    b.provider.tax_id_qualifier = "GI";
+    c.billing = &b;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE TAXQ[1] billing.provider.tax_id_qualifier\n");
+    /* an id without its qualifier (NM108/NM109 go together: P0809) */
+    c = prof_claim();
+    c.claim_id = "NOQ";
+    b = *c.billing;
+    b.provider.id_qualifier = NULL;
+    c.billing = &b;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED NOQ[1] billing.provider.id_qualifier\n");
     /* the 837I has no CLM06 */
     c = inst_claim();
     c.claim_id = "NO-IND-I";

@@ -204,12 +204,24 @@ static void check_ssns(checker *k, const x12_claim_party *p, const char *path)
         !ssn_area_ok(p->tax_id))
         problem(k, X12_ERR_CLAIM_CODE, "not an area never assigned (000, 666, 900-999)",
                 "%s.tax_id", path);
+    /* the party's tax id goes in REF*EI or REF*SY (2010AA, 2010AB): another
+     * qualifier made a REF the guide places nowhere, and the 837 then lacked
+     * the required one */
+    if (has(p->tax_id) && has(p->tax_id_qualifier) && strcmp(p->tax_id_qualifier, "EI") != 0 &&
+        strcmp(p->tax_id_qualifier, "SY") != 0)
+        problem(k, X12_ERR_CLAIM_CODE, "EI or SY", "%s.tax_id_qualifier", path);
 }
 
 static void check_name(checker *k, const x12_claim_party *p, const char *path)
 {
     if (!has(p->last_name))
         problem(k, X12_ERR_CLAIM_REQUIRED, "NM103", "%s.last_name", path);
+    /* NM108 and NM109 go together (X12 syntax note P0809): an id is written
+     * with its qualifier, and without one the NM1 broke it.  (The patient's
+     * 2010CA NM1 carries no id: not looked at there.) */
+    if (has(p->id) && !has(p->id_qualifier) && strcmp(path, "patient.patient") != 0)
+        problem(k, X12_ERR_CLAIM_REQUIRED, "NM108, since NM109 is given", "%s.id_qualifier",
+                path);
     check_contacts(k, p, path);
     check_ssns(k, p, path);
 }
