@@ -157,6 +157,8 @@ gzip -dc "$D/era.x12.gz" >"$T/era.x12" && same "$T/era.x12" "$F/era-1.835" "from
 expect_rc 2 "$X12" from-xml -o "$T/era.xml" "$T/era.xml"
 has "$T/err" "it would be overwritten"
 expect_rc 2 "$X12" from-xml "$T/era.xml" -o; has "$T/err" "-o needs a file name"
+expect_rc 2 "$X12" from-xml -o "$T/no-such-folder/era.x12" "$T/era.xml"
+has "$T/err" "x12 from-xml: cannot write $T/no-such-folder/era.x12: No such file or directory"
 no_tmp "$D" "from-xml -o"
 
 echo "cli_output_test: $pass passed, $fail failed"
