@@ -1675,6 +1675,69 @@ static void test_check_cob_levels(void **state)
     free(out);
 }
 
+/* What a code may carry in its HI, and the 837I's CL1, are the guide's word
+ * (its spec): an 837I other diagnosis has no amount (HI01-05 Not Used), an
+ * 837P diagnosis no present-on-admission indicator (HI01-09), an occurrence
+ * needs its date (HI01-04 Required), an 837I its CL101 and CL103.  Each was
+ * written before and broke the guide (fuzz/regressions/claim_writer-hi-not-used). */
+static void test_check_guide_components(void **state)
+{
+    (void)state;
+    x12_claim i = inst_claim();
+    i.claim_id = "BAD-HI";
+    x12_claim_code dx[] = {{.code = "E119", .poa = "Y"},
+                           {.code = "I10", .has_amount = 1, .amount_cents = 300}};
+    i.other_diagnoses = dx;
+    i.other_diagnosis_count = 2;
+    x12_claim_code occ[] = {{.code = "11"}};
+    i.occurrences = occ;
+    i.occurrence_count = 1;
+    x12_claim_code cond[] = {{.code = "39", .quantity = "2"}};
+    i.conditions = cond;
+    i.condition_count = 1;
+    assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-HI[1] other_diagnoses[1].amount_cents\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-HI[1] occurrences[0].date\n"
+                        "X12_ERR_CLAIM_CODE BAD-HI[1] conditions[0].quantity\n");
+    /* 837I without CL1: CL101 and CL103 Required, CL102 Situational */
+    i = inst_claim();
+    i.claim_id = "NO-CL1";
+    i.admission_type = NULL;
+    i.admission_source = NULL;
+    i.patient_status = NULL;
+    assert_rejected(&i, "X12_ERR_CLAIM_REQUIRED NO-CL1[1] admission_type\n"
+                        "X12_ERR_CLAIM_REQUIRED NO-CL1[1] patient_status\n");
+    i = inst_claim();
+    i.claim_id = "HALF-CL1";
+    i.patient_status = "";
+    assert_rejected(&i, "X12_ERR_CLAIM_REQUIRED HALF-CL1[1] patient_status\n");
+    /* 837P: the principal diagnosis has no POA; an anesthesia procedure no date */
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-P";
+    c.principal_diagnosis.poa = "Y";
+    c.principal_procedure = (x12_claim_code){.code = "00100", .date = "20261001"};
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-P[1] principal_diagnosis.poa\n"
+                        "X12_ERR_CLAIM_CODE BAD-P[1] principal_procedure.date\n");
+    /* and what the guide uses is written: the 837I principal diagnosis's POA,
+     * an occurrence's date, a value's amount */
+    x12_claim ok = inst_claim();
+    x12_claim_code val[] = {{.code = "80", .has_amount = 1, .amount_cents = 150000}};
+    ok.values = val;
+    ok.value_count = 1;
+    x12_claim_code oc[] = {{.code = "11", .date = "20261001"}};
+    ok.occurrences = oc;
+    ok.occurrence_count = 1;
+    const x12_claim *cs[] = {&ok};
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_INSTITUTIONAL, cs, 1, 0, &pr, &len);
+    assert_int_equal(pr.n, 0);
+    assert_non_null(strstr(out, "HI*ABK:I214:::::::Y~"));
+    assert_non_null(strstr(out, "HI*BH:11:D8:20261001~"));
+    assert_non_null(strstr(out, "HI*BE:80:::1500~"));
+    assert_valid(out, len);
+    free(out);
+}
+
 /* Each rule of the writer's checks that the tests above leave out, on
  * claims that are otherwise valid: billing and subscriber parts, patient,
  * claim codes and dates, 837I counts and code dates, line parts, other
@@ -1794,11 +1857,12 @@ static void test_check_parts(void **state)
                         "X12_ERR_CLAIM_COUNT BAD-I[1] other_diagnoses\n"
                         "X12_ERR_CLAIM_COUNT BAD-I[1] reason_for_visit\n"
                         "X12_ERR_CLAIM_DATE BAD-I[1] occurrences[0].date\n"
-                        "X12_ERR_CLAIM_DATE BAD-I[1] occurrence_spans[0].date\n"
-                        "X12_ERR_CLAIM_REQUIRED BAD-I[1] values[0].amount_cents\n"
                         "X12_ERR_CLAIM_CODE BAD-I[1] lines[0].revenue_code\n"
                         "X12_ERR_CLAIM_CODE BAD-I[1] lines[1].charge_cents\n"
-                        "X12_ERR_CLAIM_CODE BAD-I[1] lines[2].units\n");
+                        "X12_ERR_CLAIM_CODE BAD-I[1] lines[2].units\n"
+                        /* by the guide's HI*BI and HI*BE: HI01-04 and -05 Required */
+                        "X12_ERR_CLAIM_REQUIRED BAD-I[1] occurrence_spans[0].date\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-I[1] values[0].amount_cents\n");
     /* 837P lines: procedure, line dates, drug parts */
     c = prof_claim();
     c.claim_id = "BAD-L";
@@ -3205,6 +3269,7 @@ int main(void)
         cmocka_unit_test(test_check_cob_levels),
         cmocka_unit_test(test_zero_charge),
         cmocka_unit_test(test_check_parts),
+        cmocka_unit_test(test_check_guide_components),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),
         cmocka_unit_test(test_grouping),

@@ -9,6 +9,8 @@
 
 #include <x12/claim.h>
 
+#include "../parsers/claim_defaults.h"
+#include "../parsers/spec_model.h"
 #include "claim_util.h"
 
 typedef struct checker {
@@ -747,6 +749,82 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
     }
 }
 
+/* ---- what the guide's spec says (specs/, the shared built-in copy) ----- */
+
+static const spec_loop *find_loop(const spec_loop *lp, const char *id)
+{
+    if (!strcmp(lp->id, id))
+        return lp;
+    for (uint32_t i = 0; i < lp->nkids; i++)
+        if (lp->kids[i].is_loop) {
+            const spec_loop *f = find_loop(lp->kids[i].loop, id);
+            if (f)
+                return f;
+        }
+    return NULL;
+}
+
+/* The definition of segment `id` in loop `loop` of the claim's guide that
+ * takes qualifier `keyval` (NULL: the first of that id); NULL when the guide
+ * has none, or its spec cannot be had (no memory: the written 837 is still
+ * validated when it is read back). */
+static const spec_seg *guide_seg(const x12_claim *cl, const char *loop, const char *id,
+                                 const char *keyval)
+{
+    x12_error err;
+    const x12_spec *s = x12__spec_builtin_shared(claim_guide(cl->type), &err);
+    const spec_loop *lp = s ? find_loop(s->root, loop) : NULL;
+    uint32_t key = spec_idkey(id, strlen(id));
+    for (uint32_t i = 0; lp && i < lp->nkids; i++) {
+        const spec_seg *d = lp->kids[i].is_loop ? NULL : lp->kids[i].seg;
+        if (d && d->idkey == key &&
+            (!keyval || !d->keyvals ||
+             spec_codes_has(d->keyvals, d->nkeyvals, keyval, strlen(keyval))))
+            return d;
+    }
+    return NULL;
+}
+
+/* 2300 HI (C022) of 005010X222A1, X223A2 and X224A2: which components a
+ * code may fill, and which it must, is the guide's word for the HI its
+ * qualifier picks (an 837I other diagnosis has no amount, HI01-05 Not Used;
+ * an occurrence needs its date, HI01-04 Required).  A field the HI does not
+ * use would be written and break the guide; the claim is refused instead. */
+static void check_code_fit(checker *k, const x12_claim_code *c, size_t n, const char *def,
+                           const char *path, int list)
+{
+    for (size_t i = 0; i < n; i++) {
+        const x12_claim_code *x = &c[i];
+        if (!has(x->code))
+            continue; /* said by the checks of each list */
+        const char *q = has(x->qualifier) ? x->qualifier : def;
+        const spec_seg *d = guide_seg(k->cl, "2300", "HI", q);
+        if (!d || !d->nels || !d->els[0].ncomps)
+            continue; /* a qualifier the guide does not list: its element check says so */
+        const spec_el *comps = d->els[0].comps;
+        static const struct { uint16_t comp; const char *field; } F[] = {
+            {4, "date"}, {5, "amount_cents"}, {6, "quantity"}, {9, "poa"}};
+        int given[4] = {has(x->date), x->has_amount, has(x->quantity), has(x->poa)};
+        for (size_t f = 0; f < 4; f++) {
+            char usage = F[f].comp <= d->els[0].ncomps ? comps[F[f].comp - 1].usage : 'N';
+            char at[64];
+            if (list)
+                snprintf(at, sizeof at, "%s[%zu].%s", path, i, F[f].field);
+            else
+                snprintf(at, sizeof at, "%s.%s", path, F[f].field);
+            char detail[64];
+            if (given[f] && usage == 'N') {
+                snprintf(detail, sizeof detail, "not used by the guide (HI01-%02u with %.3s)",
+                         (unsigned)F[f].comp, q);
+                problem(k, X12_ERR_CLAIM_CODE, detail, "%s", at);
+            } else if (!given[f] && usage == 'R') {
+                snprintf(detail, sizeof detail, "HI01-%02u with %.3s", (unsigned)F[f].comp, q);
+                problem(k, X12_ERR_CLAIM_REQUIRED, detail, "%s", at);
+            }
+        }
+    }
+}
+
 /* Fields the claim's guide has no place for: the writer would leave them
  * out, so a claim carrying them is refused rather than shortened silently. */
 #define NOT_IN_GUIDE(cond, ...)                                                  \
@@ -822,6 +900,36 @@ static void check_guide_fit(checker *k)
                                l->file_info_count || has(l->purchased_provider_id) ||
                                l->has_purchased),
                      "lines[%zu].quantities", i);
+    }
+    /* the codes of the HI segments, by the guide's HI for each qualifier */
+    const char *pp = prof ? "BP" : "BBR", *op = prof ? "BO" : "BBQ";
+    check_code_fit(k, &cl->principal_diagnosis, 1, "ABK", "principal_diagnosis", 0);
+    check_code_fit(k, &cl->admitting_diagnosis, 1, "ABJ", "admitting_diagnosis", 0);
+    check_code_fit(k, cl->reason_for_visit, cl->reason_for_visit_count, "APR",
+                   "reason_for_visit", 1);
+    check_code_fit(k, cl->external_causes, cl->external_cause_count, "ABN", "external_causes",
+                   1);
+    check_code_fit(k, cl->other_diagnoses, cl->other_diagnosis_count, "ABF", "other_diagnoses",
+                   1);
+    check_code_fit(k, &cl->principal_procedure, 1, pp, "principal_procedure", 0);
+    check_code_fit(k, cl->other_procedures, cl->other_procedure_count, op, "other_procedures", 1);
+    check_code_fit(k, cl->occurrence_spans, cl->occurrence_span_count, "BI", "occurrence_spans",
+                   1);
+    check_code_fit(k, cl->occurrences, cl->occurrence_count, "BH", "occurrences", 1);
+    check_code_fit(k, cl->values, cl->value_count, "BE", "values", 1);
+    check_code_fit(k, cl->conditions, cl->condition_count, "BG", "conditions", 1);
+    check_code_fit(k, cl->treatment_codes, cl->treatment_code_count, "TC", "treatment_codes", 1);
+    /* 005010X223A2 2300 CL1: Required, and with it CL101 and CL103 (the
+     * spec's usage, CL101's disputed R included); the claim's fields in the
+     * order of CL101-CL103 */
+    const spec_seg *cl1 = inst ? guide_seg(cl, "2300", "CL1", NULL) : NULL;
+    if (cl1) {
+        const char *v[3] = {cl->admission_type, cl->admission_source, cl->patient_status};
+        static const char *const field[3] = {"admission_type", "admission_source",
+                                             "patient_status"};
+        for (uint16_t p = 1; p <= 3 && p <= cl1->nels; p++)
+            if (cl1->els[p - 1].usage == 'R' && !has(v[p - 1]))
+                problem(k, X12_ERR_CLAIM_REQUIRED, cl1->els[p - 1].ref, "%s", field[p - 1]);
     }
 }
 
@@ -1020,12 +1128,9 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
                 !date_ok(cl->occurrences[i].date, strlen(cl->occurrences[i].date)))
                 problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD", "occurrences[%zu].date", i);
         for (size_t i = 0; i < cl->occurrence_span_count; i++)
-            if (!has(cl->occurrence_spans[i].date) || !period_ok(cl->occurrence_spans[i].date))
+            if (has(cl->occurrence_spans[i].date) && !period_ok(cl->occurrence_spans[i].date))
                 problem(&k, X12_ERR_CLAIM_DATE, "CCYYMMDD-CCYYMMDD", "occurrence_spans[%zu].date",
                         i);
-        for (size_t i = 0; i < cl->value_count; i++)
-            if (!cl->values[i].has_amount)
-                problem(&k, X12_ERR_CLAIM_REQUIRED, "C022-05", "values[%zu].amount_cents", i);
     }
 
     /* Providers, other payers */
