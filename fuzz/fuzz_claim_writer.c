@@ -31,7 +31,8 @@ static int held_against_writer(x12_status code)
 {
     return (code > X12_OK && code < 50) || code == X12_ERR_HL_PARENT ||
            code == X12_ERR_HL_CHILD_CODE || code == X12_ERR_HL_ID_REPEAT ||
-           code == X12_ERR_HL_SEQUENCE || code == X12_ERR_BALANCE || code == X12_ERR_NPI;
+           code == X12_ERR_HL_SEQUENCE || code == X12_ERR_BALANCE || code == X12_ERR_NPI ||
+           code == X12_ERR_ELEMENT_NOT_USED || code == X12_ERR_NOT_USED_SEGMENT || code == X12_ERR_ELEMENT_REQUIRED || code == X12_ERR_REQUIRED_SEGMENT || code == X12_ERR_REQUIRED_LOOP;
 }
 
 static void on_output_finding(void *ctx, const x12_finding *f, const char *claim_id)

@@ -1717,6 +1717,31 @@ static void test_check_guide_components(void **state)
     c.principal_procedure = (x12_claim_code){.code = "00100", .date = "20261001"};
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-P[1] principal_diagnosis.poa\n"
                         "X12_ERR_CLAIM_CODE BAD-P[1] principal_procedure.date\n");
+    /* qualifiers the HI does not take: the HI would be placed nowhere and
+     * the required one missing (found by fuzz_claim_writer, 2026-11-29);
+     * the 837P's other diagnoses are HI02-HI12 of the principal's HI */
+    c = prof_claim();
+    c.claim_id = "BAD-Q";
+    c.principal_diagnosis.qualifier = "FBK";
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-Q[1] principal_diagnosis.qualifier\n");
+    c = prof_claim();
+    c.claim_id = "BAD-Q2";
+    x12_claim_code odx[] = {{.code = "E119", .qualifier = "ABK"}, {.code = "I10"}};
+    c.other_diagnoses = odx;
+    c.other_diagnosis_count = 2;
+    /* an anesthesia procedure (BO) without the principal one (BP) */
+    x12_claim_code opx[] = {{.code = "00102"}};
+    c.other_procedures = opx;
+    c.other_procedure_count = 1;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-Q2[1] principal_procedure.code\n"
+                        "X12_ERR_CLAIM_CODE BAD-Q2[1] other_diagnoses[0].qualifier\n");
+    i = inst_claim();
+    i.claim_id = "BAD-Q3";
+    x12_claim_code idx[] = {{.code = "E119", .qualifier = "ABK"}, {.code = "I10", .qualifier = "BF"}};
+    i.other_diagnoses = idx;
+    i.other_diagnosis_count = 2;
+    /* (BF, ICD-9, is one the HI takes: not said here) */
+    assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-Q3[1] other_diagnoses[0].qualifier\n");
     /* and what the guide uses is written: the 837I principal diagnosis's POA,
      * an occurrence's date, a value's amount */
     x12_claim ok = inst_claim();

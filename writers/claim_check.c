@@ -785,41 +785,54 @@ static const spec_seg *guide_seg(const x12_claim *cl, const char *loop, const ch
     return NULL;
 }
 
-/* 2300 HI (C022) of 005010X222A1, X223A2 and X224A2: which components a
- * code may fill, and which it must, is the guide's word for the HI its
- * qualifier picks (an 837I other diagnosis has no amount, HI01-05 Not Used;
- * an occurrence needs its date, HI01-04 Required).  A field the HI does not
- * use would be written and break the guide; the claim is refused instead. */
+/* 2300 HI (C022) of 005010X222A1, X223A2 and X224A2: which qualifier a
+ * code may have, which components it may fill and which it must, is the
+ * guide's word for the composite it is written in: HI01 of the HI its
+ * qualifier picks (the 837I's kinds, each principal code), or, when
+ * `host_qual` is given, HI02 of the HI that qualifier picks (the 837P's and
+ * 837D's other diagnoses after the principal one, the 837P's other
+ * anesthesia procedures after the first).  An 837I other diagnosis has no
+ * amount (HI01-05 Not Used), an occurrence needs its date (HI01-04
+ * Required).  A code that broke this was written and broke the guide; it is
+ * refused instead. */
 static void check_code_fit(checker *k, const x12_claim_code *c, size_t n, const char *def,
-                           const char *path, int list)
+                           const char *path, int list, const char *host_qual)
 {
+    const spec_seg *field = guide_seg(k->cl, "2300", "HI", host_qual ? host_qual : def);
+    uint16_t at_el = host_qual ? 2 : 1;
+    if (!field || field->nels < at_el || !field->els[at_el - 1].ncomps)
+        return; /* not in this guide (check_guide_fit), or its qualifier is said there */
+    const spec_el *comp = &field->els[at_el - 1];
     for (size_t i = 0; i < n; i++) {
         const x12_claim_code *x = &c[i];
         if (!has(x->code))
             continue; /* said by the checks of each list */
+        char at[64], detail[64];
+        if (list)
+            snprintf(at, sizeof at, "%s[%zu]", path, i);
+        else
+            snprintf(at, sizeof at, "%s", path);
         const char *q = has(x->qualifier) ? x->qualifier : def;
-        const spec_seg *d = guide_seg(k->cl, "2300", "HI", q);
-        if (!d || !d->nels || !d->els[0].ncomps)
-            continue; /* a qualifier the guide does not list: its element check says so */
-        const spec_el *comps = d->els[0].comps;
+        if (!spec_el_has_code(&comp->comps[0], q, strlen(q)) ||
+            (!host_qual && guide_seg(k->cl, "2300", "HI", q) != field)) {
+            snprintf(detail, sizeof detail, "not a qualifier of this HI (%s-01)", comp->ref);
+            problem(k, X12_ERR_CLAIM_CODE, detail, "%s.qualifier", at);
+            continue;
+        }
         static const struct { uint16_t comp; const char *field; } F[] = {
             {4, "date"}, {5, "amount_cents"}, {6, "quantity"}, {9, "poa"}};
         int given[4] = {has(x->date), x->has_amount, has(x->quantity), has(x->poa)};
         for (size_t f = 0; f < 4; f++) {
-            char usage = F[f].comp <= d->els[0].ncomps ? comps[F[f].comp - 1].usage : 'N';
-            char at[64];
-            if (list)
-                snprintf(at, sizeof at, "%s[%zu].%s", path, i, F[f].field);
-            else
-                snprintf(at, sizeof at, "%s.%s", path, F[f].field);
-            char detail[64];
+            const spec_el *e = F[f].comp <= comp->ncomps ? &comp->comps[F[f].comp - 1] : NULL;
+            char usage = e ? e->usage : 'N';
             if (given[f] && usage == 'N') {
-                snprintf(detail, sizeof detail, "not used by the guide (HI01-%02u with %.3s)",
-                         (unsigned)F[f].comp, q);
-                problem(k, X12_ERR_CLAIM_CODE, detail, "%s", at);
+                snprintf(detail, sizeof detail, "not used by the guide (%s-%02u with %.3s)",
+                         comp->ref, (unsigned)F[f].comp, q);
+                problem(k, X12_ERR_CLAIM_CODE, detail, "%s.%s", at, F[f].field);
             } else if (!given[f] && usage == 'R') {
-                snprintf(detail, sizeof detail, "HI01-%02u with %.3s", (unsigned)F[f].comp, q);
-                problem(k, X12_ERR_CLAIM_REQUIRED, detail, "%s", at);
+                snprintf(detail, sizeof detail, "%s-%02u with %.3s", comp->ref,
+                         (unsigned)F[f].comp, q);
+                problem(k, X12_ERR_CLAIM_REQUIRED, detail, "%s.%s", at, F[f].field);
             }
         }
     }
@@ -902,23 +915,35 @@ static void check_guide_fit(checker *k)
                      "lines[%zu].quantities", i);
     }
     /* the codes of the HI segments, by the guide's HI for each qualifier */
-    const char *pp = prof ? "BP" : "BBR", *op = prof ? "BO" : "BBQ";
-    check_code_fit(k, &cl->principal_diagnosis, 1, "ABK", "principal_diagnosis", 0);
-    check_code_fit(k, &cl->admitting_diagnosis, 1, "ABJ", "admitting_diagnosis", 0);
+    const x12_claim_code *pd = &cl->principal_diagnosis, *pp = &cl->principal_procedure;
+    const char *dx_host = NULL, *px_host = NULL;
+    if (!inst) /* 837P/837D: the others follow the principal diagnosis in its HI */
+        dx_host = has(pd->qualifier) ? pd->qualifier : "ABK";
+    if (prof) { /* 837P: HI*BP, then the others as BO in the same HI */
+        px_host = has(pp->qualifier) ? pp->qualifier : "BP";
+        if (cl->other_procedure_count && !has(pp->code))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "HI01 BP before the BO codes",
+                    "principal_procedure.code");
+    }
+    check_code_fit(k, pd, 1, "ABK", "principal_diagnosis", 0, NULL);
+    check_code_fit(k, &cl->admitting_diagnosis, 1, "ABJ", "admitting_diagnosis", 0, NULL);
     check_code_fit(k, cl->reason_for_visit, cl->reason_for_visit_count, "APR",
-                   "reason_for_visit", 1);
+                   "reason_for_visit", 1, NULL);
     check_code_fit(k, cl->external_causes, cl->external_cause_count, "ABN", "external_causes",
-                   1);
+                   1, NULL);
     check_code_fit(k, cl->other_diagnoses, cl->other_diagnosis_count, "ABF", "other_diagnoses",
-                   1);
-    check_code_fit(k, &cl->principal_procedure, 1, pp, "principal_procedure", 0);
-    check_code_fit(k, cl->other_procedures, cl->other_procedure_count, op, "other_procedures", 1);
+                   1, dx_host);
+    check_code_fit(k, pp, 1, prof ? "BP" : "BBR", "principal_procedure", 0, NULL);
+    check_code_fit(k, cl->other_procedures, cl->other_procedure_count, prof ? "BO" : "BBQ",
+                   "other_procedures", 1, px_host);
     check_code_fit(k, cl->occurrence_spans, cl->occurrence_span_count, "BI", "occurrence_spans",
-                   1);
-    check_code_fit(k, cl->occurrences, cl->occurrence_count, "BH", "occurrences", 1);
-    check_code_fit(k, cl->values, cl->value_count, "BE", "values", 1);
-    check_code_fit(k, cl->conditions, cl->condition_count, "BG", "conditions", 1);
-    check_code_fit(k, cl->treatment_codes, cl->treatment_code_count, "TC", "treatment_codes", 1);
+                   1, NULL);
+    check_code_fit(k, cl->occurrences, cl->occurrence_count, "BH", "occurrences", 1, NULL);
+    check_code_fit(k, cl->values, cl->value_count, "BE", "values", 1, NULL);
+    /* 837P: HI*BG holds twelve, the next starts its own HI */
+    check_code_fit(k, cl->conditions, cl->condition_count, "BG", "conditions", 1, NULL);
+    check_code_fit(k, cl->treatment_codes, cl->treatment_code_count, "TC", "treatment_codes", 1,
+                   NULL);
     /* 005010X223A2 2300 CL1: Required, and with it CL101 and CL103 (the
      * spec's usage, CL101's disputed R included); the claim's fields in the
      * order of CL101-CL103 */
