@@ -2,7 +2,7 @@
  * --from reads it), every claim the writer's checks let through written to
  * an 837 that is validated as it is written (the writer's output_finding,
  * every check of x12 validate).  An error of the 837's syntax, envelopes,
- * HL tree, balancing or NPIs fails the run (held_against_writer()). */
+ * HL tree, balancing, NPIs or usage fails the run (held_against_writer()). */
 #define _POSIX_C_SOURCE 200809L
 #include <stdint.h>
 #include <stdio.h>
@@ -23,16 +23,30 @@ static int sink(void *ctx, const void *data, size_t len)
 
 /* What the writer itself builds and must get right whatever the claim says:
  * the envelopes and the X12 syntax (reader errors), the HL tree, the amounts
- * that must balance (CLM02 against the lines, COB) and the NPIs.  Other
- * findings (code lists, so also a segment placed nowhere; element-level
- * findings; a situational segment the claim lacks; the guide's rules) are
- * the validator's to say by design, and x12 837 --from says them. */
+ * that must balance (CLM02 against the lines, COB), the NPIs, and usage: no
+ * segment or element the guide does not use, none it requires missing (the
+ * writer's checks refuse a claim that lacks one, by the spec where they can).
+ * Other findings (code lists, so also a segment placed nowhere; lengths and
+ * shapes of values; the guide's rules) are the validator's to say by design,
+ * and x12 837 --from says them. */
 static int held_against_writer(x12_status code)
 {
-    return (code > X12_OK && code < 50) || code == X12_ERR_HL_PARENT ||
-           code == X12_ERR_HL_CHILD_CODE || code == X12_ERR_HL_ID_REPEAT ||
-           code == X12_ERR_HL_SEQUENCE || code == X12_ERR_BALANCE || code == X12_ERR_NPI ||
-           code == X12_ERR_ELEMENT_NOT_USED || code == X12_ERR_NOT_USED_SEGMENT || code == X12_ERR_ELEMENT_REQUIRED || code == X12_ERR_REQUIRED_SEGMENT || code == X12_ERR_REQUIRED_LOOP;
+    switch (code) {
+    case X12_ERR_HL_PARENT:
+    case X12_ERR_HL_CHILD_CODE:
+    case X12_ERR_HL_ID_REPEAT:
+    case X12_ERR_HL_SEQUENCE:
+    case X12_ERR_BALANCE:
+    case X12_ERR_NPI:
+    case X12_ERR_NOT_USED_SEGMENT:
+    case X12_ERR_ELEMENT_NOT_USED:
+    case X12_ERR_REQUIRED_SEGMENT:
+    case X12_ERR_REQUIRED_LOOP:
+    case X12_ERR_ELEMENT_REQUIRED:
+        return 1;
+    default:
+        return code > X12_OK && code < 50;
+    }
 }
 
 static void on_output_finding(void *ctx, const x12_finding *f, const char *claim_id)
