@@ -729,19 +729,32 @@ static spec_loop *load_loop_body(loader *L, const xmlNode *n, int root)
     return lp;
 }
 
-static spec_loop *find_loop(spec_loop *lp, const char *id)
+static const spec_loop *loop_named(const spec_loop *lp, const char *id, int depth)
 {
-    if (lp->nkids != UINT32_MAX && lp->id && !strcmp(lp->id, id))
-        return lp;
-    if (lp->nkids == UINT32_MAX)
+    /* nkids UINT32_MAX: a loop still being loaded; the depth bounds a guide
+     * whose loop holds itself */
+    if (!lp || lp->nkids == UINT32_MAX || depth > 32)
         return NULL;
+    if (lp->id && !strcmp(lp->id, id))
+        return lp;
     for (uint32_t i = 0; i < lp->nkids; i++)
         if (lp->kids[i].is_loop) {
-            spec_loop *f = find_loop(lp->kids[i].loop, id);
+            const spec_loop *f = loop_named(lp->kids[i].loop, id, depth + 1);
             if (f)
                 return f;
         }
     return NULL;
+}
+
+const spec_loop *spec_find_loop(const spec_loop *root, const char *id)
+{
+    return loop_named(root, id, 0);
+}
+
+/* (the loader's own copy, which it may change) */
+static spec_loop *find_loop(spec_loop *lp, const char *id)
+{
+    return (spec_loop *)loop_named(lp, id, 0);
 }
 
 static int keys_overlap(const spec_seg *a, const spec_seg *b)

@@ -381,6 +381,10 @@ const x12_spec *x12__spec_builtin_shared(const char *guide_id, x12_error *err);
 const x12_spec *x12__spec_builtin_shared_as(const char *guide_id, const char *as_id,
                                             x12_error *err);
 
+/* The loop of id `id` under `root` (itself included), NULL when none.
+ * (spec.c) */
+const spec_loop *spec_find_loop(const spec_loop *root, const char *id);
+
 /* Turns the walker's memo of clean segments (walk.c) off (0) or on (1, the
  * default): with it off every segment's elements are checked.  For the tests
  * and the fuzzer, which compare the findings both ways. */

@@ -211,21 +211,6 @@ static const spec_seg *find_seg(const spec_loop *lp, const char *id, int depth)
     return NULL;
 }
 
-static const spec_loop *find_loop(const spec_loop *lp, const char *id, int depth)
-{
-    if (!lp || depth > 32)
-        return NULL;
-    if (lp->id && !strcmp(lp->id, id))
-        return lp;
-    for (uint32_t i = 0; i < lp->nkids; i++)
-        if (lp->kids[i].is_loop) {
-            const spec_loop *l = find_loop(lp->kids[i].loop, id, depth + 1);
-            if (l)
-                return l;
-        }
-    return NULL;
-}
-
 /* IK402: the data element number of element el (component comp) of a segment.
  * Element numbers belong to the segment's dictionary definition, so the first
  * segment of that id anywhere in the guide has the right one. */
@@ -804,7 +789,7 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
         if (!strcmp(what, "segment") && strlen(name) <= 3)
             snprintf(e->id, sizeof e->id, "%.3s", name);
         else if (!strcmp(what, "loop") && a->spec) {
-            const spec_loop *lp = find_loop(a->spec->root, name, 0);
+            const spec_loop *lp = spec_find_loop(a->spec->root, name);
             if (lp && lp->nkids && !lp->kids[0].is_loop)
                 snprintf(e->id, sizeof e->id, "%s", lp->kids[0].seg->id);
         }

@@ -751,19 +751,6 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
 
 /* ---- what the guide's spec says (specs/, the shared built-in copy) ----- */
 
-static const spec_loop *find_loop(const spec_loop *lp, const char *id)
-{
-    if (!strcmp(lp->id, id))
-        return lp;
-    for (uint32_t i = 0; i < lp->nkids; i++)
-        if (lp->kids[i].is_loop) {
-            const spec_loop *f = find_loop(lp->kids[i].loop, id);
-            if (f)
-                return f;
-        }
-    return NULL;
-}
-
 /* The definition of segment `id` in loop `loop` of the claim's guide that
  * takes qualifier `keyval` (NULL: the first of that id); NULL when the guide
  * has none, or its spec cannot be had (no memory: the written 837 is still
@@ -773,7 +760,7 @@ static const spec_seg *guide_seg(const x12_claim *cl, const char *loop, const ch
 {
     x12_error err;
     const x12_spec *s = x12__spec_builtin_shared(claim_guide(cl->type), &err);
-    const spec_loop *lp = s ? find_loop(s->root, loop) : NULL;
+    const spec_loop *lp = s ? spec_find_loop(s->root, loop) : NULL;
     uint32_t key = spec_idkey(id, strlen(id));
     for (uint32_t i = 0; lp && i < lp->nkids; i++) {
         const spec_seg *d = lp->kids[i].is_loop ? NULL : lp->kids[i].seg;
