@@ -525,6 +525,65 @@ static void test_envelope_elements(void **state)
     sb_free(&b);
 }
 
+/* What the acknowledgement echoes of the file it answers (ISA06/08, GS02/03)
+ * is made writable in its own character set: with the basic set (A-Z, 0-9,
+ * space and ! " & ' ( ) * + , - . / : ; ? =) lower case is raised and any
+ * other byte becomes '?'; with the extended set (the default) they go out
+ * as they came. */
+static strbuf ack_in_charset(const char *data, size_t n, x12_charset cs)
+{
+    char path[] = "/tmp/x12kit-ack-cs-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(write_file(path, data, n), 0);
+    x12_writer_options wo;
+    x12_writer_options_init(&wo);
+    wo.line_break = "\n";
+    wo.charset = cs;
+    x12_ack_options o;
+    fixed_options(&o, X12_ACK_999, 1, &wo);
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    strbuf b = {0};
+    sb_add(&b, "", 0);
+    x12_error err;
+    x12_ack_summary sum;
+    x12_status st = x12_ack_file(path, &ro, NULL, 0, &o, sink, &b, &sum, &err);
+    unlink(path);
+    if (st != X12_OK)
+        fail_msg("%s (%s)", err.msg, err.detail);
+    return b;
+}
+
+static void test_echo_charset(void **state)
+{
+    (void)state;
+    size_t n;
+    char *x = read_file(FIX "ack/y_accepted.x12", &n);
+    assert_non_null(x);
+    /* the same widths: ISA06 stays 15 bytes, GS02 10 */
+    char *isa06 = strstr(x, "*ZZ*CLEARHOUSE01   *");
+    char *gs02 = strstr(x, "GS*HC*ETIN715317*");
+    assert_non_null(isa06);
+    assert_non_null(gs02);
+    memcpy(isa06 + 4, "clear{house}01 ", 15);
+    memcpy(gs02 + 6, "etin%15317", 10);
+    strbuf basic = ack_in_charset(x, n, X12_CHARSET_BASIC);
+    if (!strstr(basic.p, "*ZZ*CLEAR?HOUSE?01 *") || !strstr(basic.p, "GS*FA*PGW00001*ETIN?15317*"))
+        fail_msg("basic:\n%s", basic.p);
+    char why[200];
+    if (validate_errors(basic.p, basic.len, why, sizeof why) != 0)
+        fail_msg("the 999 does not validate: %s\n%s", why, basic.p);
+    strbuf ext = ack_in_charset(x, n, X12_CHARSET_EXTENDED);
+    if (!strstr(ext.p, "*ZZ*clear{house}01 *") || !strstr(ext.p, "GS*FA*PGW00001*etin%15317*"))
+        fail_msg("extended:\n%s", ext.p);
+    sb_free(&basic);
+    sb_free(&ext);
+    free(x);
+}
+
 /* --- the policy, asserted from hand-written expectations ------------------------ */
 
 static void test_policy(void **state)
@@ -1345,6 +1404,7 @@ int main(void)
         cmocka_unit_test(test_repetition_position),
         cmocka_unit_test(test_warnings_accept),
         cmocka_unit_test(test_envelope_elements),
+        cmocka_unit_test(test_echo_charset),
         cmocka_unit_test(test_every_fixture_validates),
         cmocka_unit_test(test_policy),
         cmocka_unit_test(test_ta105_table),
