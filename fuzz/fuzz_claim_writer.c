@@ -43,6 +43,8 @@ static int held_against_writer(x12_status code)
     case X12_ERR_REQUIRED_SEGMENT:
     case X12_ERR_REQUIRED_LOOP:
     case X12_ERR_ELEMENT_REQUIRED:
+    case X12_ERR_SEGMENT_UNEXPECTED:
+    case X12_ERR_SEGMENT_UNKNOWN:
         return 1;
     default:
         return code > X12_OK && code < 50;

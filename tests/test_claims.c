@@ -1763,6 +1763,57 @@ static void test_check_guide_components(void **state)
     free(out);
 }
 
+/* Required and Not Used, by the guide's spec, where the claim fills a
+ * segment: a prior payer's line adjudication (2430 SVD03 procedure R and
+ * SVD04 revenue code N in the 837P), a prior payer's id without its
+ * qualifier (2330B NM108), the patient's address and demographics (2010CA
+ * N3, N4, DMG R), the service facility's address (2310C N3, N4 R), a
+ * condition indicator's category only a line takes (CRC*09, DME, 2400).
+ * Each was written before and broke the guide (found by fuzz_claim_writer
+ * held to usage and placement, 2026-11-29). */
+static void test_check_guide_usage(void **state)
+{
+    (void)state;
+    x12_claim c = cob_claim();
+    c.claim_id = "BAD-SVD";
+    x12_claim_line l[2];
+    memcpy(l, cob_lines, sizeof l);
+    x12_claim_line_adjudication a = cob_adj1[0];
+    a.procedure = NULL;
+    a.revenue_code = "0450";
+    l[0].adjudications = &a;
+    c.lines = l;
+    x12_claim_other_payer op = cob_payers[0];
+    op.payer.id_qualifier = NULL;
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-SVD[1] other_payers[0].payer.id_qualifier\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-SVD[1] lines[0].adjudications[0].procedure\n"
+                        "X12_ERR_CLAIM_CODE BAD-SVD[1] lines[0].adjudications[0].revenue_code\n");
+    /* the patient: no address, no birth date */
+    c = prof_claim();
+    c.claim_id = "BAD-PAT";
+    c.subscriber = &sub_parent;
+    x12_claim_patient p = child;
+    p.patient.address = (x12_claim_address){0};
+    p.patient.birth_date = NULL;
+    c.patient = &p;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-PAT[1] patient.patient.address.line1\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-PAT[1] patient.patient.birth_date\n");
+    /* a service facility without its address; CRC*09 at the claim level */
+    c = prof_claim();
+    c.claim_id = "BAD-FAC";
+    x12_claim_provider fac = {X12_PROVIDER_SERVICE_FACILITY,
+                              {.entity_type = "2", .last_name = "CITY LAB",
+                               .id_qualifier = "XX", .id = "1234567893"}};
+    c.providers = &fac;
+    c.provider_count = 1;
+    x12_claim_crc crc = {.category = "09", .response = "Y", .codes = {"38"}};
+    c.condition_indicators = &crc;
+    c.condition_indicator_count = 1;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-FAC[1] providers[0].party.address.line1\n"
+                        "X12_ERR_CLAIM_CODE BAD-FAC[1] condition_indicators[0].category\n");
+}
+
 /* Each rule of the writer's checks that the tests above leave out, on
  * claims that are otherwise valid: billing and subscriber parts, patient,
  * claim codes and dates, 837I counts and code dates, line parts, other
@@ -3295,6 +3346,7 @@ int main(void)
         cmocka_unit_test(test_zero_charge),
         cmocka_unit_test(test_check_parts),
         cmocka_unit_test(test_check_guide_components),
+        cmocka_unit_test(test_check_guide_usage),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),
         cmocka_unit_test(test_grouping),

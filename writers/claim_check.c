@@ -106,6 +106,92 @@ static int period_ok(const char *s)
     return memcmp(s, dash + 1, 8) <= 0;
 }
 
+/* ---- what the guide's spec says (specs/, the shared built-in copy) ----- */
+
+/* The definition of segment `id` in loop `loop` of the claim's guide that
+ * takes qualifier `keyval` (NULL: the first of that id); NULL when the guide
+ * has none, or its spec cannot be had (no memory: the written 837 is still
+ * validated when it is read back). */
+static const spec_seg *guide_seg(const x12_claim *cl, const char *loop, const char *id,
+                                 const char *keyval)
+{
+    x12_error err;
+    const x12_spec *s = x12__spec_builtin_shared(claim_guide(cl->type), &err);
+    const spec_loop *lp = s ? spec_find_loop(s->root, loop) : NULL;
+    uint32_t key = spec_idkey(id, strlen(id));
+    for (uint32_t i = 0; lp && i < lp->nkids; i++) {
+        const spec_seg *d = lp->kids[i].is_loop ? NULL : lp->kids[i].seg;
+        if (d && d->idkey == key &&
+            (!keyval || !d->keyvals ||
+             spec_codes_has(d->keyvals, d->nkeyvals, keyval, strlen(keyval))))
+            return d;
+    }
+    return NULL;
+}
+
+/* The claim's fields that fill segment `d`'s elements 1..n (field[p - 1]
+ * NULL: not a field of the claim), against the guide's usage of each: a
+ * Required one must be given, a Not Used one must not.  The path of each is
+ * `path` then "." and its field name. */
+static void check_usage(checker *k, const spec_seg *d, const int *given,
+                        const char *const *field, uint16_t n, const char *path)
+{
+    for (uint16_t p = 1; d && p <= n && p <= d->nels; p++) {
+        if (!field[p - 1])
+            continue;
+        char usage = d->els[p - 1].usage;
+        if (usage == 'R' && !given[p - 1])
+            problem(k, X12_ERR_CLAIM_REQUIRED, d->els[p - 1].ref, "%s%s%s", path, *path ? "." : "",
+                    field[p - 1]);
+        else if (usage == 'N' && given[p - 1]) {
+            char detail[48];
+            snprintf(detail, sizeof detail, "not used by the guide (%s)", d->els[p - 1].ref);
+            problem(k, X12_ERR_CLAIM_CODE, detail, "%s%s%s", path, *path ? "." : "", field[p - 1]);
+        }
+    }
+}
+
+/* The loop under `parent` that a party's NM1 with NM101 `entity` starts. */
+static const spec_loop *party_loop(const x12_claim *cl, const char *parent, const char *entity)
+{
+    x12_error err;
+    const x12_spec *s = x12__spec_builtin_shared(claim_guide(cl->type), &err);
+    const spec_loop *lp = s ? spec_find_loop(s->root, parent) : NULL;
+    for (uint32_t i = 0; lp && has(entity) && i < lp->nkids; i++) {
+        const spec_loop *kid = lp->kids[i].is_loop ? lp->kids[i].loop : NULL;
+        const spec_seg *t = kid && kid->nkids ? kid->kids[0].seg : NULL;
+        if (t && t->idkey == spec_idkey("NM1", 3) && t->keyvals &&
+            spec_codes_has(t->keyvals, t->nkeyvals, entity, strlen(entity)))
+            return kid;
+    }
+    return NULL;
+}
+
+/* What the guide requires of a party in loop `lp`, for the segments the
+ * party's fields fill: N3 and N4 (its address: a part given is
+ * check_address's), DMG (birth date and gender).  005010X222A1 2010CA
+ * requires all three for the patient, 2310C and 2420C the service
+ * facility's address. */
+static void check_party_required(checker *k, const spec_loop *lp, const x12_claim_party *p,
+                                 const char *path)
+{
+    for (uint32_t i = 1; lp && i < lp->nkids; i++) {
+        const spec_seg *d = lp->kids[i].is_loop ? NULL : lp->kids[i].seg;
+        if (!d || d->usage != 'R')
+            continue;
+        char detail[64];
+        if (d->idkey == spec_idkey("N3", 2) && !has(p->address.line1) && !has(p->address.city)) {
+            snprintf(detail, sizeof detail, "N3 and N4 (loop %s)", lp->id);
+            problem(k, X12_ERR_CLAIM_REQUIRED, detail, "%s.address.line1", path);
+        } else if (d->idkey == spec_idkey("DMG", 3) && (!has(p->birth_date) || !has(p->gender))) {
+            snprintf(detail, sizeof detail, "DMG02 and DMG03 (loop %s)", lp->id);
+            problem(k, X12_ERR_CLAIM_REQUIRED, detail, has(p->birth_date) ? "%s.gender" : "%s.birth_date",
+                    path);
+        }
+    }
+}
+
+
 static void check_date(checker *k, const char *v, const char *path)
 {
     if (has(v) && !period_ok(v))
@@ -214,16 +300,22 @@ static void check_ssns(checker *k, const x12_claim_party *p, const char *path)
         problem(k, X12_ERR_CLAIM_CODE, "EI or SY", "%s.tax_id_qualifier", path);
 }
 
+/* NM108 and NM109 go together (X12 syntax note P0809): an id is written
+ * with its qualifier, and without one the NM1 broke it. */
+static void check_id_pair(checker *k, const x12_claim_party *p, const char *path)
+{
+    if (has(p->id) && !has(p->id_qualifier))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "NM108, since NM109 is given", "%s.id_qualifier",
+                path);
+}
+
 static void check_name(checker *k, const x12_claim_party *p, const char *path)
 {
     if (!has(p->last_name))
         problem(k, X12_ERR_CLAIM_REQUIRED, "NM103", "%s.last_name", path);
-    /* NM108 and NM109 go together (X12 syntax note P0809): an id is written
-     * with its qualifier, and without one the NM1 broke it.  (The patient's
-     * 2010CA NM1 carries no id: not looked at there.) */
-    if (has(p->id) && !has(p->id_qualifier) && strcmp(path, "patient.patient") != 0)
-        problem(k, X12_ERR_CLAIM_REQUIRED, "NM108, since NM109 is given", "%s.id_qualifier",
-                path);
+    /* (the patient's 2010CA NM1 carries no id: not looked at there) */
+    if (strcmp(path, "patient.patient") != 0)
+        check_id_pair(k, p, path);
     check_contacts(k, p, path);
     check_ssns(k, p, path);
 }
@@ -321,11 +413,13 @@ static void check_providers(checker *k, const x12_claim_provider *p, size_t n, c
             problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no N3/N4", "%s.address", buf);
         if (p[i].party.contact_count && !strstr(segs, "PER"))
             problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PER", "%s.contacts", buf);
+        /* the address where the guide requires one (service facility,
+         * ambulance locations) */
+        check_party_required(k, party_loop(k->cl, line ? "2400" : "2300", role_entity(&p[i])),
+                             &p[i].party, buf);
         /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
         if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
             p[i].role == X12_PROVIDER_AMBULANCE_DROPOFF) {
-            if (!has(p[i].party.address.line1))
-                problem(k, X12_ERR_CLAIM_REQUIRED, "N301", "%s.address.line1", buf);
             check_address(k, &p[i].party.address, buf);
             continue;
         }
@@ -626,6 +720,7 @@ static int pos_ok(const char *s)
 static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l, size_t i)
 {
     x12_claim_type t = cl->type;
+    const spec_seg *svd = l->adjudication_count ? guide_seg(cl, "2430", "SVD", NULL) : NULL;
     if (t == X12_CLAIM_INSTITUTIONAL) {
         /* 005010X223A2 2400 SV201: a revenue code, four digits */
         if (!has(l->revenue_code))
@@ -746,30 +841,14 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
             if (!has(ad->adjustments[j].group) || !has(ad->adjustments[j].reason))
                 problem(k, X12_ERR_CLAIM_REQUIRED, "CAS01 and CAS02",
                         "lines[%zu].adjudications[%zu].adjustments[%zu]", i, a, j);
+        /* 2430 SVD by the guide: SVD03 the procedure (R in 837P and 837D),
+         * SVD04 the revenue code (R in 837I, Not Used elsewhere), SVD05 the
+         * units (R) */
+        int given[5] = {1, 1, has(ad->procedure), has(ad->revenue_code), has(ad->units)};
+        static const char *const field[5] = {NULL, NULL, "procedure", "revenue_code", "units"};
+        snprintf(buf, sizeof buf, "lines[%zu].adjudications[%zu]", i, a);
+        check_usage(k, svd, given, field, 5, buf);
     }
-}
-
-/* ---- what the guide's spec says (specs/, the shared built-in copy) ----- */
-
-/* The definition of segment `id` in loop `loop` of the claim's guide that
- * takes qualifier `keyval` (NULL: the first of that id); NULL when the guide
- * has none, or its spec cannot be had (no memory: the written 837 is still
- * validated when it is read back). */
-static const spec_seg *guide_seg(const x12_claim *cl, const char *loop, const char *id,
-                                 const char *keyval)
-{
-    x12_error err;
-    const x12_spec *s = x12__spec_builtin_shared(claim_guide(cl->type), &err);
-    const spec_loop *lp = s ? spec_find_loop(s->root, loop) : NULL;
-    uint32_t key = spec_idkey(id, strlen(id));
-    for (uint32_t i = 0; lp && i < lp->nkids; i++) {
-        const spec_seg *d = lp->kids[i].is_loop ? NULL : lp->kids[i].seg;
-        if (d && d->idkey == key &&
-            (!keyval || !d->keyvals ||
-             spec_codes_has(d->keyvals, d->nkeyvals, keyval, strlen(keyval))))
-            return d;
-    }
-    return NULL;
 }
 
 /* 2300 HI (C022) of 005010X222A1, X223A2 and X224A2: which qualifier a
@@ -823,6 +902,24 @@ static void check_code_fit(checker *k, const x12_claim_code *c, size_t n, const 
             }
         }
     }
+}
+
+/* A qualifier the claim gives that picks a segment of loop `loop` (its
+ * key): one no definition of `id` there takes would put the segment
+ * nowhere, and a required one would be missing.  Nothing is said when the
+ * guide has no `id` there (check_guide_fit says that) or `v` is empty. */
+static void check_key(checker *k, const char *loop, const char *id, const char *v,
+                      const char *fmt, ...)
+{
+    if (!has(v) || !guide_seg(k->cl, loop, id, NULL) || guide_seg(k->cl, loop, id, v))
+        return;
+    char path[96], detail[64];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    snprintf(detail, sizeof detail, "not a code of any %s of loop %s", id, loop);
+    problem(k, X12_ERR_CLAIM_CODE, detail, "%s", path);
 }
 
 /* Fields the claim's guide has no place for: the writer would leave them
@@ -931,17 +1028,23 @@ static void check_guide_fit(checker *k)
     check_code_fit(k, cl->conditions, cl->condition_count, "BG", "conditions", 1, NULL);
     check_code_fit(k, cl->treatment_codes, cl->treatment_code_count, "TC", "treatment_codes", 1,
                    NULL);
+    /* 005010X222A1 2300 and 2400 CRC: CRC01 picks which (09, DME, is a line's) */
+    for (size_t i = 0; i < cl->condition_indicator_count; i++)
+        check_key(k, "2300", "CRC", cl->condition_indicators[i].category,
+                  "condition_indicators[%zu].category", i);
+    for (size_t i = 0; i < cl->line_count; i++)
+        for (size_t j = 0; j < cl->lines[i].condition_indicator_count; j++)
+            check_key(k, "2400", "CRC", cl->lines[i].condition_indicators[j].category,
+                      "lines[%zu].condition_indicators[%zu].category", i, j);
     /* 005010X223A2 2300 CL1: Required, and with it CL101 and CL103 (the
-     * spec's usage, CL101's disputed R included); the claim's fields in the
-     * order of CL101-CL103 */
+     * spec's usage, CL101's disputed R included) */
     const spec_seg *cl1 = inst ? guide_seg(cl, "2300", "CL1", NULL) : NULL;
     if (cl1) {
-        const char *v[3] = {cl->admission_type, cl->admission_source, cl->patient_status};
+        int given[3] = {has(cl->admission_type), has(cl->admission_source),
+                        has(cl->patient_status)};
         static const char *const field[3] = {"admission_type", "admission_source",
                                              "patient_status"};
-        for (uint16_t p = 1; p <= 3 && p <= cl1->nels; p++)
-            if (cl1->els[p - 1].usage == 'R' && !has(v[p - 1]))
-                problem(k, X12_ERR_CLAIM_REQUIRED, cl1->els[p - 1].ref, "%s", field[p - 1]);
+        check_usage(k, cl1, given, field, 3, "");
     }
 }
 
@@ -1033,6 +1136,8 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         if (!has(cl->patient->relationship))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "PAT01", "patient.relationship");
         check_person(&k, &cl->patient->patient, "patient.patient");
+        check_party_required(&k, party_loop(cl, "2000C", "QC"), &cl->patient->patient,
+                             "patient.patient");
     }
 
     /* CLM05: place of service (837P/837D) or type of bill (837I) + frequency */
@@ -1167,6 +1272,9 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         char sub_path[48]; /* 2330A REF*SY, as the validator's <guide>.ssn-area */
         snprintf(sub_path, sizeof sub_path, "other_payers[%zu].subscriber", i);
         check_ssns(&k, &o->subscriber, sub_path);
+        check_id_pair(&k, &o->subscriber, sub_path);
+        snprintf(sub_path, sizeof sub_path, "other_payers[%zu].payer", i);
+        check_id_pair(&k, &o->payer, sub_path);
         if (!has(o->payer.last_name))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "NM103", "other_payers[%zu].payer.last_name", i);
         if (!has(o->payer.id))
