@@ -23,10 +23,11 @@ static int sink(void *ctx, const void *data, size_t len)
 
 /* What the writer itself builds and must get right whatever the claim says:
  * the envelopes and the X12 syntax (reader errors), the HL tree, the amounts
- * that must balance (CLM02 against the lines, COB), the NPIs, and usage: no
+ * that must balance (CLM02 against the lines, COB), the NPIs, placement (a
+ * qualifier the claim gives picks a segment the guide has) and usage: no
  * segment or element the guide does not use, none it requires missing (the
- * writer's checks refuse a claim that lacks one, by the spec where they can).
- * Other findings (code lists, so also a segment placed nowhere; lengths and
+ * writer's checks refuse a claim that breaks these, by the spec where they
+ * can).  Other findings (code lists of values that pick nothing; lengths and
  * shapes of values; the guide's rules) are the validator's to say by design,
  * and x12 837 --from says them. */
 static int held_against_writer(x12_status code)
