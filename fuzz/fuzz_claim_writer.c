@@ -46,6 +46,14 @@ static int held_against_writer(x12_status code)
     case X12_ERR_ELEMENT_REQUIRED:
     case X12_ERR_SEGMENT_UNEXPECTED:
     case X12_ERR_SEGMENT_UNKNOWN:
+    case X12_ERR_SEGMENT_REPEAT:
+    case X12_ERR_LOOP_REPEAT:
+    case X12_ERR_SYNTAX_REQUIRED:
+    case X12_ERR_SYNTAX_EXCLUSION:
+    case X12_ERR_ELEMENT_EXTRA:
+    case X12_ERR_ELEMENT_REPEAT:
+    case X12_ERR_ELEMENT_COMPONENTS:
+    case X12_ERR_LOOP_NUMBER:
         return 1;
     default:
         return code > X12_OK && code < 50;

@@ -19,6 +19,15 @@ typedef struct checker {
     x12_claim_problem_fn fn;
     void *ctx;
     size_t count;
+    /* the claim's guide (its spec, looked up once per claim), and the loops
+     * asked for, found once each */
+    const struct x12_spec *spec;
+    int spec_asked;
+    struct {
+        const char *id;
+        const struct spec_loop *lp;
+    } loops[6];
+    unsigned nloops;
 } checker;
 
 static void problem(checker *k, x12_status code, const char *detail, const char *fmt, ...)
@@ -108,22 +117,41 @@ static int period_ok(const char *s)
 
 /* ---- what the guide's spec says (specs/, the shared built-in copy) ----- */
 
+/* Loop `id` of the claim's guide; NULL when the guide has none, or its spec
+ * cannot be had (no memory: the written 837 is still validated when it is
+ * read back). */
+static const spec_loop *guide_loop(checker *k, const char *id)
+{
+    if (!k->spec_asked) {
+        x12_error err;
+        k->spec = x12__spec_builtin_shared(claim_guide(k->cl->type), &err);
+        k->spec_asked = 1;
+    }
+    for (unsigned i = 0; i < k->nloops; i++)
+        if (!strcmp(k->loops[i].id, id))
+            return k->loops[i].lp;
+    const spec_loop *lp = k->spec ? spec_find_loop(k->spec->root, id) : NULL;
+    if (k->nloops < sizeof k->loops / sizeof k->loops[0]) {
+        k->loops[k->nloops].id = id;
+        k->loops[k->nloops++].lp = lp;
+    }
+    return lp;
+}
+
 /* The definition of segment `id` in loop `loop` of the claim's guide that
- * takes qualifier `keyval` (NULL: the first of that id); NULL when the guide
- * has none, or its spec cannot be had (no memory: the written 837 is still
- * validated when it is read back). */
-static const spec_seg *guide_seg(const x12_claim *cl, const char *loop, const char *id,
+ * takes qualifier `keyval` (NULL: the first of that id); NULL when none. */
+static const spec_seg *guide_seg(checker *k, const char *loop, const char *id,
                                  const char *keyval)
 {
-    x12_error err;
-    const x12_spec *s = x12__spec_builtin_shared(claim_guide(cl->type), &err);
-    const spec_loop *lp = s ? spec_find_loop(s->root, loop) : NULL;
-    uint32_t key = spec_idkey(id, strlen(id));
-    for (uint32_t i = 0; lp && i < lp->nkids; i++) {
+    const spec_loop *lp = guide_loop(k, loop);
+    if (!lp)
+        return NULL;
+    /* the loop's kids of that id, by its index, as the walker finds them */
+    for (uint32_t i = spec_loop_first(lp, spec_idkey(id, strlen(id))); i != UINT32_MAX;
+         i = lp->next_same[i]) {
         const spec_seg *d = lp->kids[i].is_loop ? NULL : lp->kids[i].seg;
-        if (d && d->idkey == key &&
-            (!keyval || !d->keyvals ||
-             spec_codes_has(d->keyvals, d->nkeyvals, keyval, strlen(keyval))))
+        if (d && (!keyval || !d->keyvals ||
+                  spec_keys_has(d->kkeys, d->keyvals, d->nkeyvals, keyval, strlen(keyval))))
             return d;
     }
     return NULL;
@@ -152,16 +180,18 @@ static void check_usage(checker *k, const spec_seg *d, const int *given,
 }
 
 /* The loop under `parent` that a party's NM1 with NM101 `entity` starts. */
-static const spec_loop *party_loop(const x12_claim *cl, const char *parent, const char *entity)
+static const spec_loop *party_loop(checker *k, const char *parent, const char *entity)
 {
-    x12_error err;
-    const x12_spec *s = x12__spec_builtin_shared(claim_guide(cl->type), &err);
-    const spec_loop *lp = s ? spec_find_loop(s->root, parent) : NULL;
-    for (uint32_t i = 0; lp && has(entity) && i < lp->nkids; i++) {
+    const spec_loop *lp = has(entity) ? guide_loop(k, parent) : NULL;
+    if (!lp)
+        return NULL;
+    /* the kids that start with NM1, by the loop's index */
+    for (uint32_t i = spec_loop_first(lp, spec_idkey("NM1", 3)); i != UINT32_MAX;
+         i = lp->next_same[i]) {
         const spec_loop *kid = lp->kids[i].is_loop ? lp->kids[i].loop : NULL;
         const spec_seg *t = kid && kid->nkids ? kid->kids[0].seg : NULL;
-        if (t && t->idkey == spec_idkey("NM1", 3) && t->keyvals &&
-            spec_codes_has(t->keyvals, t->nkeyvals, entity, strlen(entity)))
+        if (t && t->keyvals &&
+            spec_keys_has(t->kkeys, t->keyvals, t->nkeyvals, entity, strlen(entity)))
             return kid;
     }
     return NULL;
@@ -185,12 +215,11 @@ static void check_party_required(checker *k, const spec_loop *lp, const x12_clai
             problem(k, X12_ERR_CLAIM_REQUIRED, detail, "%s.address.line1", path);
         } else if (d->idkey == spec_idkey("DMG", 3) && (!has(p->birth_date) || !has(p->gender))) {
             snprintf(detail, sizeof detail, "DMG02 and DMG03 (loop %s)", lp->id);
-            problem(k, X12_ERR_CLAIM_REQUIRED, detail, has(p->birth_date) ? "%s.gender" : "%s.birth_date",
-                    path);
+            problem(k, X12_ERR_CLAIM_REQUIRED, detail,
+                    has(p->birth_date) ? "%s.gender" : "%s.birth_date", path);
         }
     }
 }
-
 
 static void check_date(checker *k, const char *v, const char *path)
 {
@@ -415,7 +444,7 @@ static void check_providers(checker *k, const x12_claim_provider *p, size_t n, c
             problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PER", "%s.contacts", buf);
         /* the address where the guide requires one (service facility,
          * ambulance locations) */
-        check_party_required(k, party_loop(k->cl, line ? "2400" : "2300", role_entity(&p[i])),
+        check_party_required(k, party_loop(k, line ? "2400" : "2300", role_entity(&p[i])),
                              &p[i].party, buf);
         /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
         if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
@@ -720,7 +749,7 @@ static int pos_ok(const char *s)
 static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l, size_t i)
 {
     x12_claim_type t = cl->type;
-    const spec_seg *svd = l->adjudication_count ? guide_seg(cl, "2430", "SVD", NULL) : NULL;
+    const spec_seg *svd = l->adjudication_count ? guide_seg(k, "2430", "SVD", NULL) : NULL;
     if (t == X12_CLAIM_INSTITUTIONAL) {
         /* 005010X223A2 2400 SV201: a revenue code, four digits */
         if (!has(l->revenue_code))
@@ -864,15 +893,20 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
 static void check_code_fit(checker *k, const x12_claim_code *c, size_t n, const char *def,
                            const char *path, int list, const char *host_qual)
 {
-    const spec_seg *field = guide_seg(k->cl, "2300", "HI", host_qual ? host_qual : def);
+    size_t first = 0;
+    while (first < n && !has(c[first].code))
+        first++; /* (a code missing is said by the checks of each list) */
+    if (first == n)
+        return;
+    const spec_seg *field = guide_seg(k, "2300", "HI", host_qual ? host_qual : def);
     uint16_t at_el = host_qual ? 2 : 1;
     if (!field || field->nels < at_el || !field->els[at_el - 1].ncomps)
         return; /* not in this guide (check_guide_fit), or its qualifier is said there */
     const spec_el *comp = &field->els[at_el - 1];
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = first; i < n; i++) {
         const x12_claim_code *x = &c[i];
         if (!has(x->code))
-            continue; /* said by the checks of each list */
+            continue;
         char at[64], detail[64];
         if (list)
             snprintf(at, sizeof at, "%s[%zu]", path, i);
@@ -880,7 +914,7 @@ static void check_code_fit(checker *k, const x12_claim_code *c, size_t n, const 
             snprintf(at, sizeof at, "%s", path);
         const char *q = has(x->qualifier) ? x->qualifier : def;
         if (!spec_el_has_code(&comp->comps[0], q, strlen(q)) ||
-            (!host_qual && guide_seg(k->cl, "2300", "HI", q) != field)) {
+            (!host_qual && q != def && guide_seg(k, "2300", "HI", q) != field)) {
             snprintf(detail, sizeof detail, "not a qualifier of this HI (%s-01)", comp->ref);
             problem(k, X12_ERR_CLAIM_CODE, detail, "%s.qualifier", at);
             continue;
@@ -911,7 +945,7 @@ static void check_code_fit(checker *k, const x12_claim_code *c, size_t n, const 
 static void check_key(checker *k, const char *loop, const char *id, const char *v,
                       const char *fmt, ...)
 {
-    if (!has(v) || !guide_seg(k->cl, loop, id, NULL) || guide_seg(k->cl, loop, id, v))
+    if (!has(v) || !guide_seg(k, loop, id, NULL) || guide_seg(k, loop, id, v))
         return;
     char path[96], detail[64];
     va_list ap;
@@ -1038,7 +1072,7 @@ static void check_guide_fit(checker *k)
                       "lines[%zu].condition_indicators[%zu].category", i, j);
     /* 005010X223A2 2300 CL1: Required, and with it CL101 and CL103 (the
      * spec's usage, CL101's disputed R included) */
-    const spec_seg *cl1 = inst ? guide_seg(cl, "2300", "CL1", NULL) : NULL;
+    const spec_seg *cl1 = inst ? guide_seg(k, "2300", "CL1", NULL) : NULL;
     if (cl1) {
         int given[3] = {has(cl->admission_type), has(cl->admission_source),
                         has(cl->patient_status)};
@@ -1051,7 +1085,7 @@ static void check_guide_fit(checker *k)
 size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_problem_fn fn,
                        void *ctx)
 {
-    checker k = {cl, claim_index, fn, ctx, 0};
+    checker k = {cl, claim_index, fn, ctx, 0, NULL, 0, {{NULL, NULL}}, 0};
     x12_claim_type t = cl->type;
 
     /* CLM01: required, at most 38 characters */
@@ -1136,7 +1170,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         if (!has(cl->patient->relationship))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "PAT01", "patient.relationship");
         check_person(&k, &cl->patient->patient, "patient.patient");
-        check_party_required(&k, party_loop(cl, "2000C", "QC"), &cl->patient->patient,
+        check_party_required(&k, party_loop(&k, "2000C", "QC"), &cl->patient->patient,
                              "patient.patient");
     }
 
