@@ -1,8 +1,11 @@
 /* Checks a claim passes before the 837 writer writes it: required fields,
  * CLM02 against the lines, NPI check digits, the shapes of codes and dates,
- * diagnosis pointers, repeat limits.  Each problem names the field by its
- * path in the claim struct ("lines[1].diagnosis_pointers[0]").  What the
- * guide's code lists say is left to the walker (x12 validate). */
+ * diagnosis pointers, repeat limits, and, read from the guide's spec, the
+ * usage of the segments and elements a claim's fields fill and the
+ * qualifiers that pick a segment (HI, CRC).  Each problem names the field by
+ * its path in the claim struct ("lines[1].diagnosis_pointers[0]").  What the
+ * guide's code lists say of other values is left to the walker (x12
+ * validate). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
