@@ -1812,6 +1812,25 @@ static void test_check_guide_usage(void **state)
     c.condition_indicator_count = 1;
     assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-FAC[1] providers[0].party.address.line1\n"
                         "X12_ERR_CLAIM_CODE BAD-FAC[1] condition_indicators[0].category\n");
+    /* qualifiers that pick no DTP, REF or NTE of their loop; 738 (a test
+     * date) is a line's, not the claim's */
+    c = prof_claim();
+    c.claim_id = "BAD-KEY";
+    x12_claim_date d[] = {{"738", "D8", "20261001"}, {"439", "D8", "20261001"}};
+    c.dates = d;
+    c.date_count = 2;
+    x12_claim_ref r[] = {{"ZZ", "X1", NULL}};
+    c.refs = r;
+    c.ref_count = 1;
+    x12_claim_line l2[2];
+    memcpy(l2, prof_lines, sizeof l2);
+    x12_claim_note n[] = {{"XYZ", "A NOTE"}};
+    l2[1].notes = n;
+    l2[1].note_count = 1;
+    c.lines = l2;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-KEY[1] dates[0].qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-KEY[1] refs[0].qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-KEY[1] lines[1].notes[0].code\n");
 }
 
 /* Each rule of the writer's checks that the tests above leave out, on

@@ -1065,6 +1065,39 @@ static void check_guide_fit(checker *k)
     check_code_fit(k, cl->conditions, cl->condition_count, "BG", "conditions", 1, NULL);
     check_code_fit(k, cl->treatment_codes, cl->treatment_code_count, "TC", "treatment_codes", 1,
                    NULL);
+    /* the qualifiers of the claim's and lines' other DTP, REF, AMT, NTE, QTY
+     * and MEA pick the segment of the loop they go in (005010X222A1 2300
+     * DTP*439 accident, 2400 DTP*471 prescription); one that picks none
+     * made a segment placed nowhere */
+    for (size_t i = 0; i < cl->date_count; i++)
+        check_key(k, "2300", "DTP", cl->dates[i].qualifier, "dates[%zu].qualifier", i);
+    for (size_t i = 0; i < cl->ref_count; i++)
+        check_key(k, "2300", "REF", cl->refs[i].qualifier, "refs[%zu].qualifier", i);
+    for (size_t i = 0; i < cl->amount_count; i++)
+        check_key(k, "2300", "AMT", cl->amounts[i].qualifier, "amounts[%zu].qualifier", i);
+    for (size_t i = 0; i < cl->note_count; i++)
+        check_key(k, "2300", "NTE", cl->notes[i].code, "notes[%zu].code", i);
+    for (size_t i = 0; i < cl->other_payer_count; i++)
+        for (size_t j = 0; j < cl->other_payers[i].amount_count; j++)
+            check_key(k, "2320", "AMT", cl->other_payers[i].amounts[j].qualifier,
+                      "other_payers[%zu].amounts[%zu].qualifier", i, j);
+    for (size_t i = 0; i < cl->line_count; i++) {
+        const x12_claim_line *l = &cl->lines[i];
+        for (size_t j = 0; j < l->date_count; j++)
+            check_key(k, "2400", "DTP", l->dates[j].qualifier, "lines[%zu].dates[%zu].qualifier",
+                      i, j);
+        for (size_t j = 0; j < l->ref_count; j++)
+            check_key(k, "2400", "REF", l->refs[j].qualifier, "lines[%zu].refs[%zu].qualifier", i,
+                      j);
+        for (size_t j = 0; j < l->amount_count; j++)
+            check_key(k, "2400", "AMT", l->amounts[j].qualifier,
+                      "lines[%zu].amounts[%zu].qualifier", i, j);
+        for (size_t j = 0; j < l->note_count; j++)
+            check_key(k, "2400", "NTE", l->notes[j].code, "lines[%zu].notes[%zu].code", i, j);
+        for (size_t j = 0; j < l->quantity_count; j++)
+            check_key(k, "2400", "QTY", l->quantities[j].qualifier,
+                      "lines[%zu].quantities[%zu].qualifier", i, j);
+    }
     /* 005010X222A1 2300 and 2400 CRC: CRC01 picks which (09, DME, is a line's) */
     for (size_t i = 0; i < cl->condition_indicator_count; i++)
         check_key(k, "2300", "CRC", cl->condition_indicators[i].category,
