@@ -1831,6 +1831,25 @@ static void test_check_guide_usage(void **state)
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-KEY[1] dates[0].qualifier\n"
                         "X12_ERR_CLAIM_CODE BAD-KEY[1] refs[0].qualifier\n"
                         "X12_ERR_CLAIM_CODE BAD-KEY[1] lines[1].notes[0].code\n");
+    /* a party's other REF: its loop's REF must take the qualifier (2010AA
+     * takes 0B and 1G, beside the tax id's EI and SY; ZZ is none of them) */
+    c = prof_claim();
+    c.claim_id = "BAD-PREF";
+    x12_claim_billing b = *c.billing;
+    x12_claim_ref br[] = {{"0B", "LIC-1", NULL}, {"ZZ", "X2", NULL}};
+    b.provider.refs = br;
+    b.provider.ref_count = 2;
+    c.billing = &b;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-PREF[1] billing.provider.refs[1].qualifier\n");
+    /* an id said to be an NPI (XX) is checked as one on every party: the
+     * payer's too (the validator's NPI rule reads every NM1 with XX) */
+    c = prof_claim();
+    c.claim_id = "BAD-PNPI";
+    x12_claim_subscriber sb = *c.subscriber;
+    sb.payer.id_qualifier = "XX";
+    sb.payer.id = "1234567890";
+    c.subscriber = &sb;
+    assert_rejected(&c, "X12_ERR_CLAIM_NPI BAD-PNPI[1] subscriber.payer.id\n");
 }
 
 /* Each rule of the writer's checks that the tests above leave out, on

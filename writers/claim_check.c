@@ -29,7 +29,7 @@ typedef struct checker {
     struct {
         const char *id;
         const struct spec_loop *lp;
-    } loops[6];
+    } loops[8];
     unsigned nloops;
 } checker;
 
@@ -141,12 +141,11 @@ static const spec_loop *guide_loop(checker *k, const char *id)
     return lp;
 }
 
-/* The definition of segment `id` in loop `loop` of the claim's guide that
- * takes qualifier `keyval` (NULL: the first of that id); NULL when none. */
-static const spec_seg *guide_seg(checker *k, const char *loop, const char *id,
-                                 const char *keyval)
+/* The definition of segment `id` in loop `lp` that takes qualifier `keyval`
+ * (NULL: the first of that id); NULL when none.  guide_seg(): in the loop
+ * of that id of the claim's guide. */
+static const spec_seg *seg_in(const spec_loop *lp, const char *id, const char *keyval)
 {
-    const spec_loop *lp = guide_loop(k, loop);
     if (!lp)
         return NULL;
     /* the loop's kids of that id, by its index, as the walker finds them */
@@ -158,6 +157,12 @@ static const spec_seg *guide_seg(checker *k, const char *loop, const char *id,
             return d;
     }
     return NULL;
+}
+
+static const spec_seg *guide_seg(checker *k, const char *loop, const char *id,
+                                 const char *keyval)
+{
+    return seg_in(guide_loop(k, loop), id, keyval);
 }
 
 /* The claim's fields that fill segment `d`'s elements 1..n (field[p - 1]
@@ -224,6 +229,21 @@ static void check_party_required(checker *k, const spec_loop *lp, const x12_clai
     }
 }
 
+/* A party's other REF segments go in its loop `lp`: each qualifier must pick
+ * one of its REF (005010X222A1 2010AA REF: 0B, 1G, G2, LU). */
+static void check_party_refs(checker *k, const spec_loop *lp, const x12_claim_party *p,
+                             const char *path)
+{
+    for (size_t i = 0; lp && i < p->ref_count; i++) {
+        const char *q = p->refs[i].qualifier;
+        if (!has(q) || seg_in(lp, "REF", q))
+            continue;
+        char detail[64];
+        snprintf(detail, sizeof detail, "not a code of any REF of loop %s", lp->id);
+        problem(k, X12_ERR_CLAIM_CODE, detail, "%s.refs[%zu].qualifier", path, i);
+    }
+}
+
 static void check_date(checker *k, const char *v, const char *path)
 {
     if (has(v) && !period_ok(v))
@@ -264,7 +284,8 @@ static void check_dx(checker *k, const x12_claim_code *c, const char *def, const
 
 static void check_npi(checker *k, const x12_claim_party *p, const char *path)
 {
-    if (p->id_qualifier && !strcmp(p->id_qualifier, "XX") && !x12_npi_valid(p->id))
+    if (has(p->id) && p->id_qualifier && !strcmp(p->id_qualifier, "XX") &&
+        !x12_npi_valid(p->id)) /* (an id missing is said where it is required) */
         problem(k, X12_ERR_CLAIM_NPI, "ten digits, Luhn check digit with prefix 80840",
                 "%s.id", path);
 }
@@ -339,6 +360,9 @@ static void check_id_pair(checker *k, const x12_claim_party *p, const char *path
     if (has(p->id) && !has(p->id_qualifier))
         problem(k, X12_ERR_CLAIM_REQUIRED, "NM108, since NM109 is given", "%s.id_qualifier",
                 path);
+    /* an id said to be an NPI (NM108 XX) is one, whichever party (the
+     * validator's rule: a payer's NM1 with XX too) */
+    check_npi(k, p, path);
 }
 
 static void check_name(checker *k, const x12_claim_party *p, const char *path)
@@ -447,16 +471,16 @@ static void check_providers(checker *k, const x12_claim_provider *p, size_t n, c
             problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PER", "%s.contacts", buf);
         /* the address where the guide requires one (service facility,
          * ambulance locations) */
-        check_party_required(k, party_loop(k, line ? "2400" : "2300", role_entity(&p[i])),
-                             &p[i].party, buf);
+        const spec_loop *plp = party_loop(k, line ? "2400" : "2300", role_entity(&p[i]));
+        check_party_required(k, plp, &p[i].party, buf);
+        check_party_refs(k, plp, &p[i].party, buf);
         /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
         if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
             p[i].role == X12_PROVIDER_AMBULANCE_DROPOFF) {
             check_address(k, &p[i].party.address, buf);
             continue;
         }
-        check_name(k, &p[i].party, buf);
-        check_npi(k, &p[i].party, buf);
+        check_name(k, &p[i].party, buf); /* (its NPI with it) */
         check_address(k, &p[i].party.address, buf);
     }
 }
@@ -1135,11 +1159,9 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         problem(&k, X12_ERR_CLAIM_REQUIRED, "2010AA", "billing");
     } else {
         const x12_claim_party *bp = &cl->billing->provider;
-        check_name(&k, bp, "billing.provider");
+        check_name(&k, bp, "billing.provider"); /* (its NPI with it) */
         if (!has(bp->id))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109 (NPI)", "billing.provider.id");
-        else
-            check_npi(&k, bp, "billing.provider");
         if (!has(bp->address.line1))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "N301", "billing.provider.address.line1");
         if (!has(bp->address.city) || !has(bp->address.state) || !has(bp->address.postal_code))
@@ -1206,8 +1228,9 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         if (!has(cl->patient->relationship))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "PAT01", "patient.relationship");
         check_person(&k, &cl->patient->patient, "patient.patient");
-        check_party_required(&k, party_loop(&k, "2000C", "QC"), &cl->patient->patient,
-                             "patient.patient");
+        const spec_loop *plp = party_loop(&k, "2000C", "QC");
+        check_party_required(&k, plp, &cl->patient->patient, "patient.patient");
+        check_party_refs(&k, plp, &cl->patient->patient, "patient.patient");
     }
 
     /* CLM05: place of service (837P/837D) or type of bill (837I) + frequency */
@@ -1394,5 +1417,27 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     }
     check_consistency(&k);
     check_guide_fit(&k);
+    /* the other REF of the parties, by their loops' REF (the providers' and
+     * the patient's are checked with them) */
+    if (cl->billing) {
+        check_party_refs(&k, party_loop(&k, "2000A", "85"), &cl->billing->provider,
+                         "billing.provider");
+        if (cl->billing->pay_to_plan)
+            check_party_refs(&k, party_loop(&k, "2000A", "PE"), cl->billing->pay_to_plan,
+                             "billing.pay_to_plan");
+    }
+    if (cl->subscriber) {
+        check_party_refs(&k, party_loop(&k, "2000B", "IL"), &cl->subscriber->subscriber,
+                         "subscriber.subscriber");
+        check_party_refs(&k, party_loop(&k, "2000B", "PR"), &cl->subscriber->payer,
+                         "subscriber.payer");
+    }
+    for (size_t i = 0; i < cl->other_payer_count; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "other_payers[%zu].subscriber", i);
+        check_party_refs(&k, party_loop(&k, "2320", "IL"), &cl->other_payers[i].subscriber, path);
+        snprintf(path, sizeof path, "other_payers[%zu].payer", i);
+        check_party_refs(&k, party_loop(&k, "2320", "PR"), &cl->other_payers[i].payer, path);
+    }
     return k.count;
 }
