@@ -2,10 +2,10 @@
  * CLM02 against the lines, NPI check digits, the shapes of codes and dates,
  * diagnosis pointers, repeat limits, and, read from the guide's spec, the
  * usage of the segments and elements a claim's fields fill and the
- * qualifiers that pick a segment (HI, CRC).  Each problem names the field by
- * its path in the claim struct ("lines[1].diagnosis_pointers[0]").  What the
- * guide's code lists say of other values is left to the walker (x12
- * validate). */
+ * qualifiers that pick a segment (HI, CRC, DTP, REF, AMT, NTE, QTY).  Each
+ * problem names the field by its path in the claim struct
+ * ("lines[1].diagnosis_pointers[0]").  What the guide's code lists say of
+ * other values is left to the walker (x12 validate). */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -230,7 +230,8 @@ static void check_party_required(checker *k, const spec_loop *lp, const x12_clai
 }
 
 /* A party's other REF segments go in its loop `lp`: each qualifier must pick
- * one of its REF (005010X222A1 2010AA REF: 0B, 1G, G2, LU). */
+ * one of its REF (005010X222A1 2010AA: 0B and 1G, beside the tax id's EI
+ * and SY). */
 static void check_party_refs(checker *k, const spec_loop *lp, const x12_claim_party *p,
                              const char *path)
 {
@@ -1089,10 +1090,10 @@ static void check_guide_fit(checker *k)
     check_code_fit(k, cl->conditions, cl->condition_count, "BG", "conditions", 1, NULL);
     check_code_fit(k, cl->treatment_codes, cl->treatment_code_count, "TC", "treatment_codes", 1,
                    NULL);
-    /* the qualifiers of the claim's and lines' other DTP, REF, AMT, NTE, QTY
-     * and MEA pick the segment of the loop they go in (005010X222A1 2300
-     * DTP*439 accident, 2400 DTP*471 prescription); one that picks none
-     * made a segment placed nowhere */
+    /* the qualifiers of the claim's and lines' other DTP, REF, AMT, NTE and
+     * QTY pick the segment of the loop they go in (005010X222A1 2300
+     * DTP*439 accident, 2400 DTP*738 test date); one that picks none made a
+     * segment placed nowhere */
     for (size_t i = 0; i < cl->date_count; i++)
         check_key(k, "2300", "DTP", cl->dates[i].qualifier, "dates[%zu].qualifier", i);
     for (size_t i = 0; i < cl->ref_count; i++)
