@@ -801,7 +801,12 @@ static void segment_error(x12_ack *a, const x12_finding *f, const x12_segment *s
         snprintf(e->ik3, sizeof e->ik3, "%s", f->ik3);
     else if (f->ik4[0] && f->err.element_pos)
         snprintf(e->ik3, sizeof e->ik3, "8");
-    if (f->ik4[0] && f->err.element_pos) {
+    /* 005010X231A1 2110 IK401: element and component positions are N0 1-2,
+     * the repetition N0 1-4; an error further out (a segment of 112
+     * elements) cannot be placed by an IK4, and its IK3 (IK304 8) stands
+     * alone */
+    if (f->ik4[0] && f->err.element_pos && f->err.element_pos <= 99 &&
+        f->err.component_pos <= 99 && f->repetition_pos <= 9999) {
         snprintf(e->ik4, sizeof e->ik4, "%s", f->ik4);
         e->el = f->err.element_pos;
         e->comp = f->err.component_pos;
