@@ -1827,10 +1827,24 @@ static void test_check_guide_usage(void **state)
     x12_claim_note n[] = {{"XYZ", "A NOTE"}};
     l2[1].notes = n;
     l2[1].note_count = 1;
+    /* a line's AMT (T, F4), QTY (PT, FL) and CRC (07, 70, 09): E1 is the
+     * claim's vision CRC */
+    x12_claim_amount la[] = {{"ZZ", 100}};
+    l2[0].amounts = la;
+    l2[0].amount_count = 1;
+    x12_claim_measure lq[] = {{.qualifier = "ZZ", .value = "2"}};
+    l2[0].quantities = lq;
+    l2[0].quantity_count = 1;
+    x12_claim_crc lc = {.category = "E1", .response = "Y", .codes = {"L1"}};
+    l2[1].condition_indicators = &lc;
+    l2[1].condition_indicator_count = 1;
     c.lines = l2;
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-KEY[1] dates[0].qualifier\n"
                         "X12_ERR_CLAIM_CODE BAD-KEY[1] refs[0].qualifier\n"
-                        "X12_ERR_CLAIM_CODE BAD-KEY[1] lines[1].notes[0].code\n");
+                        "X12_ERR_CLAIM_CODE BAD-KEY[1] lines[0].amounts[0].qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-KEY[1] lines[0].quantities[0].qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-KEY[1] lines[1].notes[0].code\n"
+                        "X12_ERR_CLAIM_CODE BAD-KEY[1] lines[1].condition_indicators[0].category\n");
     /* a party's other REF: its loop's REF must take the qualifier (2010AA
      * takes 0B and 1G, beside the tax id's EI and SY; ZZ is none of them) */
     c = prof_claim();
