@@ -1150,7 +1150,10 @@ static void test_check_providers(void **state)
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-PV[1] providers[0].role\n"
                         "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.taxonomy\n"
                         "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.address\n"
-                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.contacts\n");
+                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.contacts\n"
+                        /* no first name: an organization (NM102 2), which 2310D
+                         * (supervising, NM102 1) does not take */
+                        "X12_ERR_CLAIM_CODE BAD-PV[1] providers[1].party.entity_type\n");
 }
 
 /* Fields another guide's: refused rather than left out silently. */
@@ -1294,13 +1297,15 @@ static void test_check_clearinghouse_edits(void **state)
                         "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.contacts[1].number[0]\n"
                         "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.contacts[1].number[1]\n"
                         "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.refs[0].value\n"
-                        "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.refs[1].value\n");
+                        "X12_ERR_CLAIM_CODE BAD-PER[1] subscriber.subscriber.refs[1].value\n"
+                        /* and 2010BA takes REF*SY once */
+                        "X12_ERR_CLAIM_COUNT BAD-PER[1] subscriber.subscriber.refs[1].qualifier\n");
     /* the other subscriber's (2330A REF*SY) too */
     c = cob_claim();
     c.claim_id = "BAD-OSSN";
     x12_claim_other_payer op = cob_payers[0];
-    op.subscriber.refs = ssn + 1;
-    op.subscriber.ref_count = 2;
+    op.subscriber.refs = ssn + 1; /* 2330A takes one REF*SY */
+    op.subscriber.ref_count = 1;
     c.other_payers = &op;
     assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-OSSN[1] other_payers[0].subscriber.refs[0].value\n");
 }
@@ -1771,6 +1776,124 @@ static void test_check_guide_components(void **state)
  * condition indicator's category only a line takes (CRC*09, DME, 2400).
  * Each was written before and broke the guide (found by fuzz_claim_writer
  * held to usage and placement, 2026-11-29). */
+/* 2330C-2330I: a prior payer's ids of the claim's providers.  Each must be
+ * one of the loops under 2320, with the REF its loop requires, REF01 codes
+ * its REF takes and no more REF than its max use, NM102 as its NM1 takes,
+ * and nothing the loop has no place for (it carries NM101, NM102 and REF):
+ * the writer put all of these out, and the 837 written did not validate. */
+static void test_check_other_payer_providers(void **state)
+{
+    (void)state;
+    x12_claim c = cob_claim();
+    c.claim_id = "BAD-OPP";
+    x12_claim_ref g2[] = {{"G2", "K1", NULL}, {"G2", "K2", NULL}, {"G2", "K3", NULL},
+                          {"G2", "K4", NULL}};
+    x12_claim_ref ei = {"EI", "123456789", NULL};
+    x12_claim_provider pv[] = {
+        /* no 2330 loop for an ambulance pick-up location */
+        {X12_PROVIDER_AMBULANCE_PICKUP, {.refs = g2, .ref_count = 1}},
+        /* 2330C referring: a person (NM102 1), REF required */
+        {X12_PROVIDER_REFERRING, {.entity_type = "2"}},
+        /* 2330D rendering: REF at most three times, of 0B 1G G2 LU */
+        {X12_PROVIDER_RENDERING, {.entity_type = "1", .refs = g2, .ref_count = 4}},
+        /* 2330E service facility: no name or id there */
+        {X12_PROVIDER_SERVICE_FACILITY,
+         {.last_name = "CLINIC", .id_qualifier = "XX", .id = "1245319599", .refs = &ei,
+          .ref_count = 1}},
+    };
+    x12_claim_other_payer op = cob_payers[0];
+    op.providers = pv;
+    op.provider_count = 4;
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[0].role\n"
+                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[1].party.entity_type\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OPP[1] other_payers[0].providers[1].party.refs\n"
+                        "X12_ERR_CLAIM_COUNT BAD-OPP[1] other_payers[0].providers[2].party.refs[3].qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.refs[0].qualifier\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OPP[1] other_payers[0].providers[3].party.refs\n"
+                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.last_name\n"
+                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.id\n");
+    /* the same loops in the 837I: 2330C is the attending provider's (71) */
+    x12_claim i = inst_claim();
+    i.claim_id = "BAD-IOPP";
+    x12_claim_provider ipv[] = {{X12_PROVIDER_ASSISTANT_SURGEON, {.refs = g2, .ref_count = 1}},
+                                {X12_PROVIDER_ATTENDING, {.entity_type = "1", .refs = g2,
+                                                          .ref_count = 1}}};
+    x12_claim_other_payer iop = cob_payers[0];
+    iop.providers = ipv;
+    iop.has_paid = 0; /* (no line adjudications here) */
+    iop.adjudication_date = "20261115";
+    iop.provider_count = 2;
+    i.other_payers = &iop;
+    i.other_payer_count = 1;
+    i.subscriber = &sub_secondary;
+    assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-IOPP[1] other_payers[0].providers[0].role\n");
+}
+
+/* A segment no more often than its loop allows, the fields the writer puts
+ * as the same segment counted with the lists: 2300 REF*G1 from
+ * prior_authorization and from refs, 2300 DTP*431, the 837P's one claim
+ * NTE, a line's DTP*472 and REF*6R, 2320 AMT*D, a party's REF (2010AA REF*0B
+ * beside the tax id, 2310B REF of 0B 1G G2 LU). */
+static void test_check_repeats(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-REP";
+    x12_claim_ref refs[] = {{"G1", "AUTH56", NULL}, {"EA", "MR1", NULL}};
+    c.refs = refs;
+    c.ref_count = 2;
+    x12_claim_date dates[] = {{"431", "D8", "20261021"}};
+    c.dates = dates;
+    c.date_count = 1;
+    x12_claim_note notes[] = {{"ADD", "ONE"}, {"DCP", "TWO"}};
+    c.notes = notes;
+    c.note_count = 2;
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    x12_claim_date ld = {"472", "D8", "20261102"};
+    l[0].dates = &ld;
+    l[0].date_count = 1;
+    /* line 2 has no line_control_number: one 6R is fine, two are not; G1
+     * is five times there */
+    x12_claim_ref lr[] = {{"6R", "L9", NULL}, {"G1", "A1", NULL}, {"G1", "A2", NULL},
+                          {"6R", "L10", NULL}};
+    l[1].refs = lr;
+    l[1].ref_count = 4;
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_COUNT BAD-REP[1] dates[0].qualifier\n"
+                        "X12_ERR_CLAIM_COUNT BAD-REP[1] refs[0].qualifier\n"
+                        "X12_ERR_CLAIM_COUNT BAD-REP[1] notes[1].code\n"
+                        "X12_ERR_CLAIM_COUNT BAD-REP[1] lines[0].dates[0].qualifier\n"
+                        "X12_ERR_CLAIM_COUNT BAD-REP[1] lines[1].refs[3].qualifier\n");
+    /* 2320 AMT*D: has_paid and an amount D */
+    c = cob_claim();
+    c.claim_id = "BAD-AMT";
+    x12_claim_other_payer op = cob_payers[0];
+    x12_claim_amount d = {"D", 100};
+    op.amounts = &d;
+    op.amount_count = 1;
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_COUNT BAD-AMT[1] other_payers[0].amounts[0].qualifier\n");
+    /* parties: the billing provider's REF of 0B and 1G three times (twice
+     * at most; its tax id is another REF); a rendering provider's REF01 that 2310B's REF does not list */
+    c = prof_claim();
+    c.claim_id = "BAD-PREF";
+    x12_claim_billing b = *c.billing;
+    x12_claim_ref lic[] = {{"0B", "LIC1", NULL}, {"1G", "UPIN2", NULL}, {"0B", "LIC3", NULL}};
+    b.provider.refs = lic;
+    b.provider.ref_count = 3;
+    c.billing = &b;
+    x12_claim_provider pv[2];
+    memcpy(pv, prof_providers, sizeof pv);
+    x12_claim_ref ei = {"EI", "123456789", NULL};
+    pv[1].party.refs = &ei;
+    pv[1].party.ref_count = 1;
+    c.providers = pv;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-PREF[1] providers[1].party.refs[0].qualifier\n"
+                        "X12_ERR_CLAIM_COUNT BAD-PREF[1] billing.provider.refs[2].qualifier\n");
+}
+
 static void test_check_guide_usage(void **state)
 {
     (void)state;
@@ -1945,7 +2068,9 @@ static void test_check_parts(void **state)
                         "X12_ERR_CLAIM_REQUIRED BAD-CLM[1] dates[0]\n"
                         "X12_ERR_CLAIM_DATE BAD-CLM[1] dates[1].value\n"
                         "X12_ERR_CLAIM_REQUIRED BAD-CLM[1] other_diagnoses[2].code\n"
-                        "X12_ERR_CLAIM_COUNT BAD-CLM[1] other_procedures\n");
+                        "X12_ERR_CLAIM_COUNT BAD-CLM[1] other_procedures\n"
+                        /* 2300 DTP*454 is once */
+                        "X12_ERR_CLAIM_COUNT BAD-CLM[1] dates[1].qualifier\n");
     /* 837I: admission time, statement date, counts, code dates, values,
      * external cause shapes, revenue codes, negative charges, units */
     x12_claim i = inst_claim();
@@ -3399,6 +3524,8 @@ int main(void)
         cmocka_unit_test(test_check_parts),
         cmocka_unit_test(test_check_guide_components),
         cmocka_unit_test(test_check_guide_usage),
+        cmocka_unit_test(test_check_other_payer_providers),
+        cmocka_unit_test(test_check_repeats),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),
         cmocka_unit_test(test_grouping),

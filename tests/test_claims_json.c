@@ -663,9 +663,10 @@ static void test_long_arrays(void **state)
         sb_printf(&lines, "%s{\"procedure\":\"9921%d\",\"charge\":\"%d.00\",\"units\":\"1\","
                           "\"diagnosis_pointers\":[1],\"service_date\":\"20260105\"}",
                   i ? "," : "", i, 10 + i);
-    char *t = claim_text(",\"total_charge\":\"126.00\",\"notes\":[{\"code\":\"ADD\",\"text\":\"A\"},"
-                         "{\"code\":\"ADD\",\"text\":\"B\"},{\"code\":\"ADD\",\"text\":\"C\"},"
-                         "{\"code\":\"ADD\",\"text\":\"D\"},{\"code\":\"ADD\",\"text\":\"E\"}]",
+    /* five REF of five qualifiers (each REF of 2300 is once; its NTE too) */
+    char *t = claim_text(",\"total_charge\":\"126.00\",\"refs\":[{\"qualifier\":\"G1\",\"value\":\"A\"},"
+                         "{\"qualifier\":\"9F\",\"value\":\"B\"},{\"qualifier\":\"EA\",\"value\":\"C\"},"
+                         "{\"qualifier\":\"X4\",\"value\":\"D\"},{\"qualifier\":\"9A\",\"value\":\"E\"}]",
                          lines.p);
     x12_arena *a = x12_arena_new(NULL);
     x12_claims_json_item it;
@@ -680,9 +681,9 @@ static void test_long_arrays(void **state)
         assert_int_equal(it.claim->lines[i].charge_cents, (10 + i) * 100);
         assert_int_equal(it.claim->lines[i].diagnosis_pointers[0], 1);
     }
-    assert_int_equal(it.claim->note_count, 5);
-    assert_string_equal(it.claim->notes[4].text, "E");
-    assert_string_equal(it.claim->notes[0].text, "A");
+    assert_int_equal(it.claim->ref_count, 5);
+    assert_string_equal(it.claim->refs[4].value, "E");
+    assert_string_equal(it.claim->refs[0].value, "A");
     x12_arena_free(a);
     free(t);
     sb_free(&lines);

@@ -31,6 +31,13 @@ typedef struct checker {
         const struct spec_loop *lp;
     } loops[8];
     unsigned nloops;
+    /* how often each segment definition of the loop instance being checked
+     * is filled (use_seg), against its max use */
+    struct {
+        const struct spec_seg *d;
+        unsigned n;
+    } uses[32];
+    unsigned nuses;
 } checker;
 
 static void problem(checker *k, x12_status code, const char *detail, const char *fmt, ...)
@@ -229,20 +236,131 @@ static void check_party_required(checker *k, const spec_loop *lp, const x12_clai
     }
 }
 
-/* A party's other REF segments go in its loop `lp`: each qualifier must pick
- * one of its REF (005010X222A1 2010AA: 0B and 1G, beside the tax id's EI
- * and SY). */
-static void check_party_refs(checker *k, const spec_loop *lp, const x12_claim_party *p,
-                             const char *path)
+/* A new loop instance: no segment of it filled yet. */
+static void uses_reset(checker *k)
 {
-    for (size_t i = 0; lp && i < p->ref_count; i++) {
-        const char *q = p->refs[i].qualifier;
-        if (!has(q) || seg_in(lp, "REF", q))
-            continue;
-        char detail[64];
-        snprintf(detail, sizeof detail, "not a code of any REF of loop %s", lp->id);
-        problem(k, X12_ERR_CLAIM_CODE, detail, "%s.refs[%zu].qualifier", path, i);
+    k->nuses = 0;
+}
+
+/* One more segment of definition `d` (of loop `loop`) is filled, by the
+ * field at `path`: past the definition's max use the guide refuses it
+ * (005010X222A1 2300 REF*G1 once: a prior authorization given both as
+ * prior_authorization and in refs).  A loop with more definitions than the
+ * table holds is not counted past it (no false refusal). */
+static void use_seg(checker *k, const spec_seg *d, const char *loop, const char *path)
+{
+    if (!d)
+        return;
+    unsigned i = 0;
+    while (i < k->nuses && k->uses[i].d != d)
+        i++;
+    if (i == k->nuses) {
+        if (k->nuses == sizeof k->uses / sizeof k->uses[0])
+            return;
+        k->uses[k->nuses].d = d;
+        k->uses[k->nuses++].n = 0;
     }
+    if (++k->uses[i].n == d->maxuse + 1) {
+        char detail[80];
+        /* one qualifier picks it: named ("REF*G1") */
+        snprintf(detail, sizeof detail, "%s%s%s more than %u time%s in loop %s", d->id,
+                 d->nkeyvals == 1 ? "*" : "", d->nkeyvals == 1 ? d->keyvals[0] : "",
+                 (unsigned)d->maxuse, d->maxuse == 1 ? "" : "s", loop);
+        problem(k, X12_ERR_CLAIM_COUNT, detail, "%s", path);
+    }
+}
+
+/* How many times definition `d` was filled in this loop instance. */
+static unsigned used(const checker *k, const spec_seg *d)
+{
+    for (unsigned i = 0; i < k->nuses; i++)
+        if (k->uses[i].d == d)
+            return k->uses[i].n;
+    return 0;
+}
+
+enum {
+    PARTY_TAX = 1,      /* the writer puts the party's tax id (REF*EI/SY) in this loop */
+    PARTY_REF_ONLY = 2  /* a loop of NM1 (entity code and type) and REF alone: 2330C-2330I */
+};
+
+/* What loop `lp` (the loop a party's NM1 starts) takes of the party:
+ * - NM102, given or the writer's default (2 without a first name), must be
+ *   one the loop's NM1 takes (005010X222A1 2310A referring provider: 1);
+ * - each REF qualifier must be a code of one of its REF: the one it picks
+ *   (2010AA: 0B and 1G, beside the tax id's EI and SY), or REF01's codes
+ *   where the loop has one REF for all (2310B: 0B, 1G, G2, LU);
+ * - no REF more often than its max use, the tax id counted where the
+ *   writer puts it (PARTY_TAX);
+ * - PARTY_REF_ONLY: the REF the loop requires (2330C-2330I REF is R), and
+ *   none of the party's other fields, which that loop has no place for
+ *   (its NM103-NM109 are Not Used). */
+static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_party *p,
+                             const char *path, unsigned flags)
+{
+    if (!lp)
+        return;
+    const spec_seg *nm1 = lp->nkids && !lp->kids[0].is_loop ? lp->kids[0].seg : NULL;
+    const char *type = has(p->entity_type) ? p->entity_type : claim_default_entity_type(p);
+    if (nm1 && nm1->nels >= 2 && nm1->els[1].codes &&
+        !spec_codes_has(nm1->els[1].codes, nm1->els[1].ncodes, type, strlen(type))) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "NM102 %s in loop %s (1 person, 2 organization)",
+                 nm1->els[1].codes[0], lp->id);
+        problem(k, X12_ERR_CLAIM_CODE, detail, "%s.entity_type", path);
+    }
+    uses_reset(k);
+    if ((flags & PARTY_TAX) && has(p->tax_id)) {
+        char tpath[96];
+        snprintf(tpath, sizeof tpath, "%s.tax_id", path);
+        use_seg(k, seg_in(lp, "REF", has(p->tax_id_qualifier) ? p->tax_id_qualifier : "EI"),
+                lp->id, tpath);
+    }
+    for (size_t i = 0; i < p->ref_count; i++) {
+        const char *q = p->refs[i].qualifier;
+        if (!has(q))
+            continue;
+        const spec_seg *d = seg_in(lp, "REF", q);
+        if (d && !d->keyvals && d->nels && d->els[0].codes &&
+            !spec_codes_has(d->els[0].codes, d->els[0].ncodes, q, strlen(q)))
+            d = NULL;
+        char rpath[96];
+        snprintf(rpath, sizeof rpath, "%s.refs[%zu].qualifier", path, i);
+        if (!d) {
+            char detail[64];
+            snprintf(detail, sizeof detail, "not a code of any REF of loop %s", lp->id);
+            problem(k, X12_ERR_CLAIM_CODE, detail, "%s", rpath);
+            continue;
+        }
+        use_seg(k, d, lp->id, rpath);
+    }
+    if (!(flags & PARTY_REF_ONLY))
+        return;
+    for (uint32_t i = 1; i < lp->nkids; i++) {
+        const spec_seg *d = lp->kids[i].is_loop ? NULL : lp->kids[i].seg;
+        if (d && d->usage == 'R' && d->idkey == spec_idkey("REF", 3) && !used(k, d)) {
+            char detail[64];
+            snprintf(detail, sizeof detail, "REF (loop %s)", lp->id);
+            problem(k, X12_ERR_CLAIM_REQUIRED, detail, "%s.refs", path);
+        }
+    }
+    static const char *const not_carried = "not written: the loop carries NM101, NM102 and REF";
+    if (has(p->last_name) || has(p->first_name) || has(p->middle_name) || has(p->suffix))
+        problem(k, X12_ERR_CLAIM_CODE, not_carried, "%s.last_name", path);
+    if (has(p->id) || has(p->id_qualifier))
+        problem(k, X12_ERR_CLAIM_CODE, not_carried, "%s.id", path);
+    if (has(p->address.line1) || has(p->address.city) || has(p->address.state) ||
+        has(p->address.postal_code))
+        problem(k, X12_ERR_CLAIM_CODE, not_carried, "%s.address", path);
+    if (has(p->taxonomy) || has(p->provider_code))
+        problem(k, X12_ERR_CLAIM_CODE, not_carried, "%s.taxonomy", path);
+    if (has(p->tax_id) || has(p->birth_date) || has(p->gender) || p->contact_count)
+        problem(k, X12_ERR_CLAIM_CODE, not_carried,
+                has(p->tax_id)       ? "%s.tax_id"
+                : has(p->birth_date) ? "%s.birth_date"
+                : has(p->gender)     ? "%s.gender"
+                                     : "%s.contacts",
+                path);
 }
 
 static void check_date(checker *k, const char *v, const char *path)
@@ -474,7 +592,7 @@ static void check_providers(checker *k, const x12_claim_provider *p, size_t n, c
          * ambulance locations) */
         const spec_loop *plp = party_loop(k, line ? "2400" : "2300", role_entity(&p[i]));
         check_party_required(k, plp, &p[i].party, buf);
-        check_party_refs(k, plp, &p[i].party, buf);
+        check_party_loop(k, plp, &p[i].party, buf, 0);
         /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
         if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
             p[i].role == X12_PROVIDER_AMBULANCE_DROPOFF) {
@@ -968,20 +1086,36 @@ static void check_code_fit(checker *k, const x12_claim_code *c, size_t n, const 
 
 /* A qualifier the claim gives that picks a segment of loop `loop` (its
  * key): one no definition of `id` there takes would put the segment
- * nowhere, and a required one would be missing.  Nothing is said when the
- * guide has no `id` there (check_guide_fit says that) or `v` is empty. */
+ * nowhere, and a required one would be missing.  The segment it picks is
+ * counted against its max use (use_seg; the loop instance's uses_reset()
+ * comes first).  Nothing is said when the guide has no `id` there
+ * (check_guide_fit says that) or `v` is empty. */
 static void check_key(checker *k, const char *loop, const char *id, const char *v,
                       const char *fmt, ...)
 {
-    if (!has(v) || !guide_seg(k, loop, id, NULL) || guide_seg(k, loop, id, v))
+    if (!has(v) || !guide_seg(k, loop, id, NULL))
         return;
     char path[96], detail[64];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(path, sizeof path, fmt, ap);
     va_end(ap);
+    const spec_seg *d = guide_seg(k, loop, id, v);
+    if (d) {
+        use_seg(k, d, loop, path);
+        return;
+    }
     snprintf(detail, sizeof detail, "not a code of any %s of loop %s", id, loop);
     problem(k, X12_ERR_CLAIM_CODE, detail, "%s", path);
+}
+
+/* A field the writer puts as segment `id` with qualifier `q` in loop
+ * `loop` (prior_authorization: 2300 REF*G1), counted with the others. */
+static void count_field(checker *k, const char *loop, const char *id, const char *q,
+                        const char *v, const char *path)
+{
+    if (has(v))
+        use_seg(k, guide_seg(k, loop, id, q), loop, path);
 }
 
 /* Fields the claim's guide has no place for: the writer would leave them
@@ -1094,6 +1228,17 @@ static void check_guide_fit(checker *k)
      * QTY pick the segment of the loop they go in (005010X222A1 2300
      * DTP*439 accident, 2400 DTP*738 test date); one that picks none made a
      * segment placed nowhere */
+    /* ... and each no more often than the guide allows, with the fields
+     * the writer puts as the same segment (prior_authorization: REF*G1) */
+    uses_reset(k);
+    count_field(k, "2300", "DTP", "431", cl->onset_date, "onset_date");
+    count_field(k, "2300", "DTP", "435", cl->admission_date, "admission_date");
+    count_field(k, "2300", "DTP", "096", cl->discharge_date, "discharge_date");
+    count_field(k, "2300", "DTP", "434", cl->statement_from, "statement_from");
+    count_field(k, "2300", "REF", "F8", cl->payer_claim_number, "payer_claim_number");
+    count_field(k, "2300", "REF", "G1", cl->prior_authorization, "prior_authorization");
+    count_field(k, "2300", "REF", "9F", cl->referral_number, "referral_number");
+    count_field(k, "2300", "REF", "EA", cl->medical_record_number, "medical_record_number");
     for (size_t i = 0; i < cl->date_count; i++)
         check_key(k, "2300", "DTP", cl->dates[i].qualifier, "dates[%zu].qualifier", i);
     for (size_t i = 0; i < cl->ref_count; i++)
@@ -1102,12 +1247,30 @@ static void check_guide_fit(checker *k)
         check_key(k, "2300", "AMT", cl->amounts[i].qualifier, "amounts[%zu].qualifier", i);
     for (size_t i = 0; i < cl->note_count; i++)
         check_key(k, "2300", "NTE", cl->notes[i].code, "notes[%zu].code", i);
-    for (size_t i = 0; i < cl->other_payer_count; i++)
-        for (size_t j = 0; j < cl->other_payers[i].amount_count; j++)
-            check_key(k, "2320", "AMT", cl->other_payers[i].amounts[j].qualifier,
+    /* 005010X222A1 2300 and 2400 CRC: CRC01 picks which (09, DME, is a line's) */
+    for (size_t i = 0; i < cl->condition_indicator_count; i++)
+        check_key(k, "2300", "CRC", cl->condition_indicators[i].category,
+                  "condition_indicators[%zu].category", i);
+    for (size_t i = 0; i < cl->other_payer_count; i++) {
+        const x12_claim_other_payer *o = &cl->other_payers[i];
+        uses_reset(k);
+        if (o->has_paid) {
+            char path[48];
+            snprintf(path, sizeof path, "other_payers[%zu].paid_cents", i);
+            use_seg(k, guide_seg(k, "2320", "AMT", "D"), "2320", path);
+        }
+        for (size_t j = 0; j < o->amount_count; j++)
+            check_key(k, "2320", "AMT", o->amounts[j].qualifier,
                       "other_payers[%zu].amounts[%zu].qualifier", i, j);
+    }
     for (size_t i = 0; i < cl->line_count; i++) {
         const x12_claim_line *l = &cl->lines[i];
+        char path[48];
+        uses_reset(k);
+        snprintf(path, sizeof path, "lines[%zu].service_date", i);
+        count_field(k, "2400", "DTP", "472", l->service_date, path);
+        snprintf(path, sizeof path, "lines[%zu].line_control_number", i);
+        count_field(k, "2400", "REF", "6R", l->line_control_number, path);
         for (size_t j = 0; j < l->date_count; j++)
             check_key(k, "2400", "DTP", l->dates[j].qualifier, "lines[%zu].dates[%zu].qualifier",
                       i, j);
@@ -1122,15 +1285,10 @@ static void check_guide_fit(checker *k)
         for (size_t j = 0; j < l->quantity_count; j++)
             check_key(k, "2400", "QTY", l->quantities[j].qualifier,
                       "lines[%zu].quantities[%zu].qualifier", i, j);
-    }
-    /* 005010X222A1 2300 and 2400 CRC: CRC01 picks which (09, DME, is a line's) */
-    for (size_t i = 0; i < cl->condition_indicator_count; i++)
-        check_key(k, "2300", "CRC", cl->condition_indicators[i].category,
-                  "condition_indicators[%zu].category", i);
-    for (size_t i = 0; i < cl->line_count; i++)
-        for (size_t j = 0; j < cl->lines[i].condition_indicator_count; j++)
-            check_key(k, "2400", "CRC", cl->lines[i].condition_indicators[j].category,
+        for (size_t j = 0; j < l->condition_indicator_count; j++)
+            check_key(k, "2400", "CRC", l->condition_indicators[j].category,
                       "lines[%zu].condition_indicators[%zu].category", i, j);
+    }
     /* 005010X223A2 2300 CL1: Required, and with it CL101 and CL103 (the
      * spec's usage, CL101's disputed R included) */
     const spec_seg *cl1 = inst ? guide_seg(k, "2300", "CL1", NULL) : NULL;
@@ -1146,7 +1304,12 @@ static void check_guide_fit(checker *k)
 size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_problem_fn fn,
                        void *ctx)
 {
-    checker k = {cl, claim_index, fn, ctx, 0, NULL, 0, {{NULL, NULL}}, 0};
+    checker k;
+    memset(&k, 0, sizeof k);
+    k.cl = cl;
+    k.index = claim_index;
+    k.fn = fn;
+    k.ctx = ctx;
     x12_claim_type t = cl->type;
 
     /* CLM01: required, at most 38 characters */
@@ -1231,7 +1394,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         check_person(&k, &cl->patient->patient, "patient.patient");
         const spec_loop *plp = party_loop(&k, "2000C", "QC");
         check_party_required(&k, plp, &cl->patient->patient, "patient.patient");
-        check_party_refs(&k, plp, &cl->patient->patient, "patient.patient");
+        check_party_loop(&k, plp, &cl->patient->patient, "patient.patient", 0);
     }
 
     /* CLM05: place of service (837P/837D) or type of bill (837I) + frequency */
@@ -1421,24 +1584,41 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     /* the other REF of the parties, by their loops' REF (the providers' and
      * the patient's are checked with them) */
     if (cl->billing) {
-        check_party_refs(&k, party_loop(&k, "2000A", "85"), &cl->billing->provider,
-                         "billing.provider");
+        check_party_loop(&k, party_loop(&k, "2000A", "85"), &cl->billing->provider,
+                         "billing.provider", PARTY_TAX);
         if (cl->billing->pay_to_plan)
-            check_party_refs(&k, party_loop(&k, "2000A", "PE"), cl->billing->pay_to_plan,
-                             "billing.pay_to_plan");
+            check_party_loop(&k, party_loop(&k, "2000A", "PE"), cl->billing->pay_to_plan,
+                             "billing.pay_to_plan", PARTY_TAX);
     }
     if (cl->subscriber) {
-        check_party_refs(&k, party_loop(&k, "2000B", "IL"), &cl->subscriber->subscriber,
-                         "subscriber.subscriber");
-        check_party_refs(&k, party_loop(&k, "2000B", "PR"), &cl->subscriber->payer,
-                         "subscriber.payer");
+        check_party_loop(&k, party_loop(&k, "2000B", "IL"), &cl->subscriber->subscriber,
+                         "subscriber.subscriber", 0);
+        check_party_loop(&k, party_loop(&k, "2000B", "PR"), &cl->subscriber->payer,
+                         "subscriber.payer", PARTY_TAX);
     }
     for (size_t i = 0; i < cl->other_payer_count; i++) {
-        char path[48];
+        char path[80];
         snprintf(path, sizeof path, "other_payers[%zu].subscriber", i);
-        check_party_refs(&k, party_loop(&k, "2320", "IL"), &cl->other_payers[i].subscriber, path);
+        check_party_loop(&k, party_loop(&k, "2320", "IL"), &cl->other_payers[i].subscriber, path,
+                         0);
         snprintf(path, sizeof path, "other_payers[%zu].payer", i);
-        check_party_refs(&k, party_loop(&k, "2320", "PR"), &cl->other_payers[i].payer, path);
+        check_party_loop(&k, party_loop(&k, "2320", "PR"), &cl->other_payers[i].payer, path,
+                         PARTY_TAX);
+        /* 2330C-2330I: the other payer's ids of the claim's providers */
+        const x12_claim_other_payer *o = &cl->other_payers[i];
+        for (size_t j = 0; j < o->provider_count; j++) {
+            snprintf(path, sizeof path, "other_payers[%zu].providers[%zu]", i, j);
+            const spec_loop *plp = party_loop(&k, "2320", role_entity(&o->providers[j]));
+            if (!plp) {
+                if (k.spec)
+                    problem(&k, X12_ERR_CLAIM_CODE, "no such other payer provider loop (2330x)",
+                            "%s.role", path);
+                continue;
+            }
+            char ppath[96];
+            snprintf(ppath, sizeof ppath, "%s.party", path);
+            check_party_loop(&k, plp, &o->providers[j].party, ppath, PARTY_REF_ONLY);
+        }
     }
     return k.count;
 }
