@@ -1809,10 +1809,11 @@ static void test_check_other_payer_providers(void **state)
                         "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[1].party.entity_type\n"
                         "X12_ERR_CLAIM_REQUIRED BAD-OPP[1] other_payers[0].providers[1].party.refs\n"
                         "X12_ERR_CLAIM_COUNT BAD-OPP[1] other_payers[0].providers[2].party.refs[3].qualifier\n"
-                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.refs[0].qualifier\n"
-                        "X12_ERR_CLAIM_REQUIRED BAD-OPP[1] other_payers[0].providers[3].party.refs\n"
                         "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.last_name\n"
-                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.id\n");
+                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.id_qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.id\n"
+                        "X12_ERR_CLAIM_CODE BAD-OPP[1] other_payers[0].providers[3].party.refs[0].qualifier\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-OPP[1] other_payers[0].providers[3].party.refs\n");
     /* the same loops in the 837I: 2330C is the attending provider's (71) */
     x12_claim i = inst_claim();
     i.claim_id = "BAD-IOPP";
@@ -1828,6 +1829,53 @@ static void test_check_other_payer_providers(void **state)
     i.other_payer_count = 1;
     i.subscriber = &sub_secondary;
     assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-IOPP[1] other_payers[0].providers[0].role\n");
+}
+
+/* A party's part its loop has no segment or element for was left out of the
+ * 837 without a word (a payer's taxonomy or contacts, the subscriber's tax
+ * id, the billing provider's birth date, the patient's id, the pay-to
+ * address's REF); and a tax id qualifier its loop's REF does not take
+ * (2010AC: EI alone). */
+static void test_check_party_parts(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-PART";
+    x12_claim_billing b = *c.billing;
+    b.provider.birth_date = "19600101";
+    x12_claim_party pta = {.address = {"PO BOX 1", NULL, "MIAMI", "FL", "33111"}};
+    x12_claim_ref ref = {"G2", "K1", NULL};
+    pta.refs = &ref;
+    pta.ref_count = 1;
+    b.pay_to_address = &pta;
+    x12_claim_party ptp = {.last_name = "PLAN", .id_qualifier = "PI", .id = "P1",
+                           .address = {"1 A ST", NULL, "MIAMI", "FL", "33111"},
+                           .tax_id_qualifier = "SY", .tax_id = "123456789"};
+    b.pay_to_plan = &ptp;
+    c.billing = &b;
+    x12_claim_subscriber ss = *c.subscriber;
+    ss.subscriber.tax_id = "123456789";
+    x12_claim_contact per = {NULL, "DESK", {"TE"}, {"8005550100"}};
+    ss.payer.taxonomy = "207Q00000X";
+    ss.payer.contacts = &per;
+    ss.payer.contact_count = 1;
+    c.subscriber = &ss;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-PART[1] billing.provider.birth_date\n"
+                        "X12_ERR_CLAIM_CODE BAD-PART[1] billing.pay_to_address.refs[0].qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-PART[1] billing.pay_to_plan.tax_id_qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-PART[1] subscriber.subscriber.tax_id\n"
+                        "X12_ERR_CLAIM_CODE BAD-PART[1] subscriber.payer.taxonomy\n"
+                        "X12_ERR_CLAIM_CODE BAD-PART[1] subscriber.payer.contacts\n");
+    /* the patient's NM1 has no id (2010CA NM108/NM109 Not Used) */
+    c = prof_claim();
+    c.claim_id = "BAD-PID";
+    c.subscriber = &sub_parent;
+    x12_claim_patient pat = child;
+    pat.patient.id_qualifier = "MI";
+    pat.patient.id = "CHILD1";
+    c.patient = &pat;
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE BAD-PID[1] patient.patient.id_qualifier\n"
+                        "X12_ERR_CLAIM_CODE BAD-PID[1] patient.patient.id\n");
 }
 
 /* A segment no more often than its loop allows, the fields the writer puts
@@ -3526,6 +3574,7 @@ int main(void)
         cmocka_unit_test(test_check_guide_usage),
         cmocka_unit_test(test_check_other_payer_providers),
         cmocka_unit_test(test_check_repeats),
+        cmocka_unit_test(test_check_party_parts),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),
         cmocka_unit_test(test_grouping),

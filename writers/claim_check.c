@@ -281,10 +281,25 @@ static unsigned used(const checker *k, const spec_seg *d)
 
 enum {
     PARTY_TAX = 1,      /* the writer puts the party's tax id (REF*EI/SY) in this loop */
-    PARTY_REF_ONLY = 2  /* a loop of NM1 (entity code and type) and REF alone: 2330C-2330I */
+    PARTY_REF_ONLY = 2, /* a loop of NM1 (entity code and type) and REF alone: 2330C-2330I */
+    PARTY_PRV_ABOVE = 4 /* its taxonomy goes in the loop above (2000A PRV*BI of 2010AA) */
 };
 
+/* A field of a party that loop `lp` has no segment for: the writer would
+ * leave it out. */
+static void not_in_loop(checker *k, const spec_loop *lp, const char *seg, const char *path,
+                        const char *field)
+{
+    char detail[64];
+    snprintf(detail, sizeof detail, "loop %s has no %s", lp->id, seg);
+    problem(k, X12_ERR_CLAIM_CODE, detail, "%s.%s", path, field);
+}
+
 /* What loop `lp` (the loop a party's NM1 starts) takes of the party:
+ * - each part given must have its segment there (N3/N4, PRV, PER, DMG, the
+ *   tax id's REF) and its NM1 element must not be Not Used (the patient's
+ *   NM109, 2330C-2330I's NM103-NM109): the writer leaves out what the loop
+ *   has no place for, and the data would be lost without a word;
  * - NM102, given or the writer's default (2 without a first name), must be
  *   one the loop's NM1 takes (005010X222A1 2310A referring provider: 1);
  * - each REF qualifier must be a code of one of its REF: the one it picks
@@ -292,15 +307,44 @@ enum {
  *   where the loop has one REF for all (2310B: 0B, 1G, G2, LU);
  * - no REF more often than its max use, the tax id counted where the
  *   writer puts it (PARTY_TAX);
- * - PARTY_REF_ONLY: the REF the loop requires (2330C-2330I REF is R), and
- *   none of the party's other fields, which that loop has no place for
- *   (its NM103-NM109 are Not Used). */
+ * - PARTY_REF_ONLY: the REF the loop requires (2330C-2330I REF is R). */
 static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_party *p,
                              const char *path, unsigned flags)
 {
     if (!lp)
         return;
     const spec_seg *nm1 = lp->nkids && !lp->kids[0].is_loop ? lp->kids[0].seg : NULL;
+    if ((has(p->taxonomy) || has(p->provider_code)) && !(flags & PARTY_PRV_ABOVE) &&
+        !seg_in(lp, "PRV", NULL))
+        not_in_loop(k, lp, "PRV", path, "taxonomy");
+    const x12_claim_address *a = &p->address;
+    if ((has(a->line1) || has(a->line2) || has(a->city) || has(a->state) ||
+         has(a->postal_code) || has(a->country)) &&
+        !seg_in(lp, "N3", NULL))
+        not_in_loop(k, lp, "N3/N4", path, "address");
+    if (p->contact_count && !seg_in(lp, "PER", NULL))
+        not_in_loop(k, lp, "PER", path, "contacts");
+    if ((has(p->birth_date) || has(p->gender)) && !seg_in(lp, "DMG", NULL))
+        not_in_loop(k, lp, "DMG", path, has(p->birth_date) ? "birth_date" : "gender");
+    if (has(p->tax_id) && !(flags & PARTY_TAX)) {
+        char detail[64];
+        snprintf(detail, sizeof detail, "not written in loop %s (a REF in refs is)", lp->id);
+        problem(k, X12_ERR_CLAIM_CODE, detail, "%s.tax_id", path);
+    }
+    /* NM103-NM105, NM107-NM109 by their usage */
+    const char *const nm1_field[9] = {NULL,          NULL,   "last_name", "first_name",
+                                      "middle_name", NULL,   "suffix",    "id_qualifier",
+                                      "id"};
+    const char *const nm1_value[9] = {NULL,           NULL, p->last_name,    p->first_name,
+                                      p->middle_name, NULL, p->suffix,       p->id_qualifier,
+                                      p->id};
+    for (unsigned e = 3; nm1 && e <= 9 && e <= nm1->nels; e++)
+        if (nm1_field[e - 1] && has(nm1_value[e - 1]) && nm1->els[e - 1].usage == 'N') {
+            char detail[64];
+            snprintf(detail, sizeof detail, "not used by the guide (%s, loop %s)",
+                     nm1->els[e - 1].ref, lp->id);
+            problem(k, X12_ERR_CLAIM_CODE, detail, "%s.%s", path, nm1_field[e - 1]);
+        }
     const char *type = has(p->entity_type) ? p->entity_type : claim_default_entity_type(p);
     if (nm1 && nm1->nels >= 2 && nm1->els[1].codes &&
         !spec_codes_has(nm1->els[1].codes, nm1->els[1].ncodes, type, strlen(type))) {
@@ -311,10 +355,19 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
     }
     uses_reset(k);
     if ((flags & PARTY_TAX) && has(p->tax_id)) {
+        /* 005010X222A1 2010AC takes EI alone */
+        const char *q = has(p->tax_id_qualifier) ? p->tax_id_qualifier : "EI";
+        const spec_seg *d = seg_in(lp, "REF", q);
+        if (d && !d->keyvals && d->nels && d->els[0].codes &&
+            !spec_codes_has(d->els[0].codes, d->els[0].ncodes, q, strlen(q)))
+            d = NULL;
         char tpath[96];
-        snprintf(tpath, sizeof tpath, "%s.tax_id", path);
-        use_seg(k, seg_in(lp, "REF", has(p->tax_id_qualifier) ? p->tax_id_qualifier : "EI"),
-                lp->id, tpath);
+        snprintf(tpath, sizeof tpath, "%s.tax_id%s", path, d ? "" : "_qualifier");
+        if (d)
+            use_seg(k, d, lp->id, tpath);
+        else if (seg_in(lp, "REF", NULL) && (!strcmp(q, "EI") || !strcmp(q, "SY")))
+            /* (another qualifier is check_ssns's) */
+            problem(k, X12_ERR_CLAIM_CODE, "not a code of the loop's REF", "%s", tpath);
     }
     for (size_t i = 0; i < p->ref_count; i++) {
         const char *q = p->refs[i].qualifier;
@@ -344,23 +397,6 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
             problem(k, X12_ERR_CLAIM_REQUIRED, detail, "%s.refs", path);
         }
     }
-    static const char *const not_carried = "not written: the loop carries NM101, NM102 and REF";
-    if (has(p->last_name) || has(p->first_name) || has(p->middle_name) || has(p->suffix))
-        problem(k, X12_ERR_CLAIM_CODE, not_carried, "%s.last_name", path);
-    if (has(p->id) || has(p->id_qualifier))
-        problem(k, X12_ERR_CLAIM_CODE, not_carried, "%s.id", path);
-    if (has(p->address.line1) || has(p->address.city) || has(p->address.state) ||
-        has(p->address.postal_code))
-        problem(k, X12_ERR_CLAIM_CODE, not_carried, "%s.address", path);
-    if (has(p->taxonomy) || has(p->provider_code))
-        problem(k, X12_ERR_CLAIM_CODE, not_carried, "%s.taxonomy", path);
-    if (has(p->tax_id) || has(p->birth_date) || has(p->gender) || p->contact_count)
-        problem(k, X12_ERR_CLAIM_CODE, not_carried,
-                has(p->tax_id)       ? "%s.tax_id"
-                : has(p->birth_date) ? "%s.birth_date"
-                : has(p->gender)     ? "%s.gender"
-                                     : "%s.contacts",
-                path);
 }
 
 static void check_date(checker *k, const char *v, const char *path)
@@ -484,12 +520,13 @@ static void check_id_pair(checker *k, const x12_claim_party *p, const char *path
     check_npi(k, p, path);
 }
 
-static void check_name(checker *k, const x12_claim_party *p, const char *path)
+/* A party's name, id (unless `ids` is 0: the patient's 2010CA NM1 has no
+ * NM108/NM109, and check_party_loop refuses one given), contacts and SSNs. */
+static void check_name(checker *k, const x12_claim_party *p, const char *path, int ids)
 {
     if (!has(p->last_name))
         problem(k, X12_ERR_CLAIM_REQUIRED, "NM103", "%s.last_name", path);
-    /* (the patient's 2010CA NM1 carries no id: not looked at there) */
-    if (strcmp(path, "patient.patient") != 0)
+    if (ids)
         check_id_pair(k, p, path);
     check_contacts(k, p, path);
     check_ssns(k, p, path);
@@ -522,42 +559,15 @@ static void check_attachments(checker *k, const x12_claim_attachment *a, size_t 
     }
 }
 
-static void check_person(checker *k, const x12_claim_party *p, const char *path)
+static void check_person(checker *k, const x12_claim_party *p, const char *path, int ids)
 {
-    check_name(k, p, path);
+    check_name(k, p, path, ids);
     check_address(k, &p->address, path);
     if (has(p->birth_date) && !date_ok(p->birth_date, strlen(p->birth_date)))
         problem(k, X12_ERR_CLAIM_DATE, "CCYYMMDD", "%s.birth_date", path);
     if (has(p->gender) && strcmp(p->gender, "F") && strcmp(p->gender, "M") &&
         strcmp(p->gender, "U"))
         problem(k, X12_ERR_CLAIM_CODE, "F, M or U", "%s.gender", path);
-}
-
-/* The segments of each provider loop after its NM1, per guide and level
- * (005010X222A1/X223A2/X224A2 2310x and 2420x); NULL when the guide has no
- * such provider there. */
-static const char *provider_segments(x12_claim_type t, int line, const char *entity)
-{
-    static const char *const p_claim[] = {"DN REF", "P3 REF", "82 PRV REF", "77 N3 N4 REF PER",
-                                          "DQ REF", "PW N3 N4", "45 N3 N4", NULL};
-    static const char *const p_line[] = {"82 PRV REF", "QB REF", "77 N3 N4 REF", "DQ REF",
-                                         "DK N3 N4 REF PER", "DN REF", "P3 REF", "PW N3 N4",
-                                         "45 N3 N4", NULL};
-    static const char *const i_claim[] = {"71 PRV REF", "72 REF", "ZZ REF", "82 REF",
-                                          "77 N3 N4 REF", "DN REF", NULL};
-    static const char *const i_line[] = {"72 REF", "ZZ REF", "82 REF", "DN REF", NULL};
-    static const char *const d_claim[] = {"DN REF", "P3 REF", "82 PRV REF", "77 N3 N4 REF PER",
-                                          "DD PRV REF", "DQ REF", NULL};
-    static const char *const d_line[] = {"82 PRV REF", "DD PRV REF", "DQ REF", "77 N3 N4 REF",
-                                         NULL};
-    const char *const *tab = t == X12_CLAIM_INSTITUTIONAL ? (line ? i_line : i_claim)
-                             : t == X12_CLAIM_DENTAL      ? (line ? d_line : d_claim)
-                                                          : (line ? p_line : p_claim);
-    size_t n = strlen(entity);
-    for (; *tab; tab++)
-        if (!strncmp(*tab, entity, n) && (*tab)[n] == ' ')
-            return *tab + n;
-    return NULL;
 }
 
 static const char *role_entity(const x12_claim_provider *p)
@@ -575,31 +585,26 @@ static void check_providers(checker *k, const x12_claim_provider *p, size_t n, c
     char buf[96];
     for (size_t i = 0; i < n; i++) {
         snprintf(buf, sizeof buf, "%s[%zu].party", path, i);
-        /* what the provider's loop can carry in this guide */
-        const char *segs = provider_segments(k->cl->type, line, role_entity(&p[i]));
-        if (!segs) {
-            problem(k, X12_ERR_CLAIM_CODE, "no such provider loop in this guide", "%s[%zu].role",
-                    path, i);
+        /* the provider's loop in this guide at this level (005010X222A1
+         * 2310A-F, 2420A-H), and what it can carry */
+        const spec_loop *plp = party_loop(k, line ? "2400" : "2300", role_entity(&p[i]));
+        if (!plp) {
+            if (k->spec)
+                problem(k, X12_ERR_CLAIM_CODE, "no such provider loop in this guide",
+                        "%s[%zu].role", path, i);
             continue;
         }
-        if (has(p[i].party.taxonomy) && !strstr(segs, "PRV"))
-            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PRV", "%s.taxonomy", buf);
-        if ((has(p[i].party.address.line1) || has(p[i].party.address.city)) && !strstr(segs, "N3"))
-            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no N3/N4", "%s.address", buf);
-        if (p[i].party.contact_count && !strstr(segs, "PER"))
-            problem(k, X12_ERR_CLAIM_CODE, "this provider loop has no PER", "%s.contacts", buf);
-        /* the address where the guide requires one (service facility,
-         * ambulance locations) */
-        const spec_loop *plp = party_loop(k, line ? "2400" : "2300", role_entity(&p[i]));
-        check_party_required(k, plp, &p[i].party, buf);
+        /* what its loop carries; the address where the guide requires one
+         * (service facility, ambulance locations) */
         check_party_loop(k, plp, &p[i].party, buf, 0);
+        check_party_required(k, plp, &p[i].party, buf);
         /* 005010X222A1 2310E/2310F: ambulance locations are addresses */
         if (p[i].role == X12_PROVIDER_AMBULANCE_PICKUP ||
             p[i].role == X12_PROVIDER_AMBULANCE_DROPOFF) {
             check_address(k, &p[i].party.address, buf);
             continue;
         }
-        check_name(k, &p[i].party, buf); /* (its NPI with it) */
+        check_name(k, &p[i].party, buf, 1); /* (its NPI with it) */
         check_address(k, &p[i].party.address, buf);
     }
 }
@@ -1323,7 +1328,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         problem(&k, X12_ERR_CLAIM_REQUIRED, "2010AA", "billing");
     } else {
         const x12_claim_party *bp = &cl->billing->provider;
-        check_name(&k, bp, "billing.provider"); /* (its NPI with it) */
+        check_name(&k, bp, "billing.provider", 1); /* (its NPI with it) */
         if (!has(bp->id))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109 (NPI)", "billing.provider.id");
         if (!has(bp->address.line1))
@@ -1338,7 +1343,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         if (cl->billing->pay_to_address)
             check_address(&k, &cl->billing->pay_to_address->address, "billing.pay_to_address");
         if (cl->billing->pay_to_plan)
-            check_name(&k, cl->billing->pay_to_plan, "billing.pay_to_plan");
+            check_name(&k, cl->billing->pay_to_plan, "billing.pay_to_plan", 1);
     }
 
     /* 2000B */
@@ -1350,10 +1355,10 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
             problem(&k, X12_ERR_CLAIM_REQUIRED, "SBR01", "subscriber.payer_responsibility");
         if (!has(s->claim_filing_indicator))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "SBR09", "subscriber.claim_filing_indicator");
-        check_person(&k, &s->subscriber, "subscriber.subscriber");
+        check_person(&k, &s->subscriber, "subscriber.subscriber", 1);
         if (!has(s->subscriber.id))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109 (member id)", "subscriber.subscriber.id");
-        check_name(&k, &s->payer, "subscriber.payer");
+        check_name(&k, &s->payer, "subscriber.payer", 1);
         if (!has(s->payer.id))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "NM109 (payer id)", "subscriber.payer.id");
         if (cl->patient && has(s->relationship) && !strcmp(s->relationship, "18"))
@@ -1391,7 +1396,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     if (cl->patient) {
         if (!has(cl->patient->relationship))
             problem(&k, X12_ERR_CLAIM_REQUIRED, "PAT01", "patient.relationship");
-        check_person(&k, &cl->patient->patient, "patient.patient");
+        check_person(&k, &cl->patient->patient, "patient.patient", 0);
         const spec_loop *plp = party_loop(&k, "2000C", "QC");
         check_party_required(&k, plp, &cl->patient->patient, "patient.patient");
         check_party_loop(&k, plp, &cl->patient->patient, "patient.patient", 0);
@@ -1585,7 +1590,10 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
      * the patient's are checked with them) */
     if (cl->billing) {
         check_party_loop(&k, party_loop(&k, "2000A", "85"), &cl->billing->provider,
-                         "billing.provider", PARTY_TAX);
+                         "billing.provider", PARTY_TAX | PARTY_PRV_ABOVE);
+        if (cl->billing->pay_to_address)
+            check_party_loop(&k, party_loop(&k, "2000A", "87"), cl->billing->pay_to_address,
+                             "billing.pay_to_address", 0);
         if (cl->billing->pay_to_plan)
             check_party_loop(&k, party_loop(&k, "2000A", "PE"), cl->billing->pay_to_plan,
                              "billing.pay_to_plan", PARTY_TAX);
