@@ -1831,6 +1831,47 @@ static void test_check_other_payer_providers(void **state)
     assert_rejected(&i, "X12_ERR_CLAIM_CODE BAD-IOPP[1] other_payers[0].providers[0].role\n");
 }
 
+/* Attachments (PWK) and a drug's REF (2410): PWK01 and PWK02 required, ten
+ * PWK a claim, ten a line, PWK01 one of the line's PWK (the 837P has two,
+ * told apart by PWK01); a drug's REF01 with its REF02, of the REF's codes. */
+static void test_check_attachments_and_drug(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "BAD-PWK";
+    x12_claim_attachment at[12];
+    for (int i = 0; i < 12; i++)
+        at[i] = (x12_claim_attachment){"OZ", "AA", NULL};
+    at[0].report_type = NULL;
+    at[1].transmission = NULL;
+    c.attachments = at;
+    c.attachment_count = 12; /* (the first, without PWK01, is not counted) */
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    x12_claim_attachment lat[12];
+    for (int i = 0; i < 12; i++)
+        lat[i] = (x12_claim_attachment){"CT", "AA", NULL};
+    lat[1].report_type = "QQ";
+    l[0].attachments = lat;
+    l[0].attachment_count = 12;
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-PWK[1] attachments[0].report_type\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-PWK[1] attachments[1].transmission\n"
+                        "X12_ERR_CLAIM_COUNT BAD-PWK[1] attachments[11].report_type\n"
+                        "X12_ERR_CLAIM_CODE BAD-PWK[1] lines[0].attachments[1].report_type\n"
+                        "X12_ERR_CLAIM_COUNT BAD-PWK[1] lines[0].attachments[11].report_type\n");
+    c = prof_claim();
+    c.claim_id = "BAD-DRUG";
+    memcpy(l, prof_lines, sizeof l);
+    x12_claim_drug d0 = {"N4", "00777310502", "1", "UN", "XZ", NULL};
+    x12_claim_drug d1 = {"N4", "00777310502", "1", "UN", "EI", "RX1"};
+    l[0].drug = &d0;
+    l[1].drug = &d1;
+    c.lines = l;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-DRUG[1] lines[0].drug.ref_value\n"
+                        "X12_ERR_CLAIM_CODE BAD-DRUG[1] lines[1].drug.ref_qualifier\n");
+}
+
 /* A party's part its loop has no segment or element for was left out of the
  * 837 without a word (a payer's taxonomy or contacts, the subscriber's tax
  * id, the billing provider's birth date, the patient's id, the pay-to
@@ -3575,6 +3616,7 @@ int main(void)
         cmocka_unit_test(test_check_other_payer_providers),
         cmocka_unit_test(test_check_repeats),
         cmocka_unit_test(test_check_party_parts),
+        cmocka_unit_test(test_check_attachments_and_drug),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),
         cmocka_unit_test(test_grouping),

@@ -279,6 +279,18 @@ static unsigned used(const checker *k, const spec_seg *d)
     return 0;
 }
 
+/* The REF of loop `lp` that takes qualifier `q`: the one it picks, or the
+ * loop's one REF for all when its REF01 lists `q` (005010X222A1 2310B: 0B,
+ * 1G, G2, LU; 2410: VY, XZ); NULL when none does. */
+static const spec_seg *ref_for(const spec_loop *lp, const char *q)
+{
+    const spec_seg *d = seg_in(lp, "REF", q);
+    if (d && !d->keyvals && d->nels && d->els[0].codes &&
+        !spec_codes_has(d->els[0].codes, d->els[0].ncodes, q, strlen(q)))
+        return NULL;
+    return d;
+}
+
 enum {
     PARTY_TAX = 1,      /* the writer puts the party's tax id (REF*EI/SY) in this loop */
     PARTY_REF_ONLY = 2, /* a loop of NM1 (entity code and type) and REF alone: 2330C-2330I */
@@ -357,10 +369,7 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
     if ((flags & PARTY_TAX) && has(p->tax_id)) {
         /* 005010X222A1 2010AC takes EI alone */
         const char *q = has(p->tax_id_qualifier) ? p->tax_id_qualifier : "EI";
-        const spec_seg *d = seg_in(lp, "REF", q);
-        if (d && !d->keyvals && d->nels && d->els[0].codes &&
-            !spec_codes_has(d->els[0].codes, d->els[0].ncodes, q, strlen(q)))
-            d = NULL;
+        const spec_seg *d = ref_for(lp, q);
         char tpath[96];
         snprintf(tpath, sizeof tpath, "%s.tax_id%s", path, d ? "" : "_qualifier");
         if (d)
@@ -373,10 +382,7 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
         const char *q = p->refs[i].qualifier;
         if (!has(q))
             continue;
-        const spec_seg *d = seg_in(lp, "REF", q);
-        if (d && !d->keyvals && d->nels && d->els[0].codes &&
-            !spec_codes_has(d->els[0].codes, d->els[0].ncodes, q, strlen(q)))
-            d = NULL;
+        const spec_seg *d = ref_for(lp, q);
         char rpath[96];
         snprintf(rpath, sizeof rpath, "%s.refs[%zu].qualifier", path, i);
         if (!d) {
@@ -550,6 +556,11 @@ static void check_attachments(checker *k, const x12_claim_attachment *a, size_t 
 {
     static const char *const SENT[] = {"BM", "EL", "EM", "FT", "FX"};
     for (size_t i = 0; i < n; i++) {
+        /* PWK01 and PWK02 are Required (the PWK was written without them) */
+        if (!has(a[i].report_type))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "PWK01", "%s[%zu].report_type", path, i);
+        if (!has(a[i].transmission))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "PWK02", "%s[%zu].transmission", path, i);
         if (!has(a[i].transmission) || has(a[i].control))
             continue;
         for (size_t s = 0; s < sizeof SENT / sizeof SENT[0]; s++)
@@ -1256,6 +1267,9 @@ static void check_guide_fit(checker *k)
     for (size_t i = 0; i < cl->condition_indicator_count; i++)
         check_key(k, "2300", "CRC", cl->condition_indicators[i].category,
                   "condition_indicators[%zu].category", i);
+    for (size_t i = 0; i < cl->attachment_count; i++)
+        check_key(k, "2300", "PWK", cl->attachments[i].report_type,
+                  "attachments[%zu].report_type", i);
     for (size_t i = 0; i < cl->other_payer_count; i++) {
         const x12_claim_other_payer *o = &cl->other_payers[i];
         uses_reset(k);
@@ -1293,6 +1307,21 @@ static void check_guide_fit(checker *k)
         for (size_t j = 0; j < l->condition_indicator_count; j++)
             check_key(k, "2400", "CRC", l->condition_indicators[j].category,
                       "lines[%zu].condition_indicators[%zu].category", i, j);
+        /* 005010X222A1 2400: two PWK, PWK01 CT (a DME certificate) and the
+         * others */
+        for (size_t j = 0; j < l->attachment_count; j++)
+            check_key(k, "2400", "PWK", l->attachments[j].report_type,
+                      "lines[%zu].attachments[%zu].report_type", i, j);
+        /* 2410 REF: REF01 of its codes (VY, XZ), and REF01 with REF02 */
+        const x12_claim_drug *dr = l->drug;
+        if (dr && has(dr->ref_value) != has(dr->ref_qualifier))
+            problem(k, X12_ERR_CLAIM_REQUIRED, has(dr->ref_value) ? "REF01" : "REF02",
+                    has(dr->ref_value) ? "lines[%zu].drug.ref_qualifier" : "lines[%zu].drug.ref_value",
+                    i);
+        else if (dr && has(dr->ref_qualifier) && guide_loop(k, "2410") &&
+                 !ref_for(guide_loop(k, "2410"), dr->ref_qualifier))
+            problem(k, X12_ERR_CLAIM_CODE, "not a code of the REF of loop 2410",
+                    "lines[%zu].drug.ref_qualifier", i);
     }
     /* 005010X223A2 2300 CL1: Required, and with it CL101 and CL103 (the
      * spec's usage, CL101's disputed R included) */
