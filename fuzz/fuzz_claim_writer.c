@@ -27,9 +27,11 @@ static int sink(void *ctx, const void *data, size_t len)
  * qualifier the claim gives picks a segment the guide has) and usage: no
  * segment or element the guide does not use, none it requires missing (the
  * writer's checks refuse a claim that breaks these, by the spec where they
- * can).  Other findings (code lists of values that pick nothing; lengths and
- * shapes of values; the guide's rules) are the validator's to say by design,
- * and x12 837 --from says them. */
+ * can).  Of the code lists, those of a party's NM102 (the writer's default
+ * when the claim gives none) and REF01, which the checks read from the spec.
+ * Other findings (code lists of other values; lengths and shapes of values;
+ * the guide's rules) are the validator's to say by design, and x12 837
+ * --from says them. */
 static int held_against_writer(x12_status code)
 {
     switch (code) {
@@ -60,10 +62,17 @@ static int held_against_writer(x12_status code)
     }
 }
 
+static int held_code(const x12_finding *f)
+{
+    return f->err.code == X12_ERR_ELEMENT_CODE &&
+           ((!strcmp(f->err.segment_id, "NM1") && f->err.element_pos == 2) ||
+            (!strcmp(f->err.segment_id, "REF") && f->err.element_pos == 1));
+}
+
 static void on_output_finding(void *ctx, const x12_finding *f, const char *claim_id)
 {
     (void)ctx;
-    if (f->severity != X12_SEV_ERROR || !held_against_writer(f->err.code))
+    if (f->severity != X12_SEV_ERROR || (!held_against_writer(f->err.code) && !held_code(f)))
         return;
     char at[256];
     x12_error_format(&f->err, at, sizeof at);
