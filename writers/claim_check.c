@@ -7,6 +7,7 @@
  * ("lines[1].diagnosis_pointers[0]").  What the guide's code lists say of
  * other values is left to the walker (x12 validate). */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -137,8 +138,8 @@ static const spec_loop *guide_loop(checker *k, const char *id)
         k->spec = x12__spec_builtin_shared(claim_guide(k->cl->type), &err);
         k->spec_asked = 1;
     }
-    for (unsigned i = 0; i < k->nloops; i++)
-        if (!strcmp(k->loops[i].id, id))
+    for (unsigned i = 0; i < k->nloops; i++) /* (the callers' ids are literals) */
+        if (k->loops[i].id == id || !strcmp(k->loops[i].id, id))
             return k->loops[i].lp;
     const spec_loop *lp = k->spec ? spec_find_loop(k->spec->root, id) : NULL;
     if (k->nloops < sizeof k->loops / sizeof k->loops[0]) {
@@ -242,32 +243,42 @@ static void uses_reset(checker *k)
     k->nuses = 0;
 }
 
-/* One more segment of definition `d` (of loop `loop`) is filled, by the
- * field at `path`: past the definition's max use the guide refuses it
+/* One more segment of definition `d` is filled: returns 1 when that use is
+ * the first past the definition's max use, which the guide refuses
  * (005010X222A1 2300 REF*G1 once: a prior authorization given both as
- * prior_authorization and in refs).  A loop with more definitions than the
- * table holds is not counted past it (no false refusal). */
-static void use_seg(checker *k, const spec_seg *d, const char *loop, const char *path)
+ * prior_authorization and in refs); the caller says so with too_many().  A
+ * loop with more definitions than the table holds is not counted past it
+ * (no false refusal). */
+static int use_seg(checker *k, const spec_seg *d)
 {
     if (!d)
-        return;
+        return 0;
     unsigned i = 0;
     while (i < k->nuses && k->uses[i].d != d)
         i++;
     if (i == k->nuses) {
         if (k->nuses == sizeof k->uses / sizeof k->uses[0])
-            return;
+            return 0;
         k->uses[k->nuses].d = d;
         k->uses[k->nuses++].n = 0;
     }
-    if (++k->uses[i].n == d->maxuse + 1) {
-        char detail[80];
-        /* one qualifier picks it: named ("REF*G1") */
-        snprintf(detail, sizeof detail, "%s%s%s more than %u time%s in loop %s", d->id,
-                 d->nkeyvals == 1 ? "*" : "", d->nkeyvals == 1 ? d->keyvals[0] : "",
-                 (unsigned)d->maxuse, d->maxuse == 1 ? "" : "s", loop);
-        problem(k, X12_ERR_CLAIM_COUNT, detail, "%s", path);
-    }
+    return ++k->uses[i].n == d->maxuse + 1;
+}
+
+/* The field at the path (a format) fills `d` of loop `loop` once too often.
+ * (Formatted only then: a path per qualifier cost the writer 5%.) */
+static void too_many(checker *k, const spec_seg *d, const char *loop, const char *fmt, ...)
+{
+    char path[96], detail[80];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(path, sizeof path, fmt, ap);
+    va_end(ap);
+    /* one qualifier picks it: named ("REF*G1") */
+    snprintf(detail, sizeof detail, "%s%s%s more than %u time%s in loop %s", d->id,
+             d->nkeyvals == 1 ? "*" : "", d->nkeyvals == 1 ? d->keyvals[0] : "",
+             (unsigned)d->maxuse, d->maxuse == 1 ? "" : "s", loop);
+    problem(k, X12_ERR_CLAIM_COUNT, detail, "%s", path);
 }
 
 /* How many times definition `d` was filled in this loop instance. */
@@ -370,28 +381,27 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
         /* 005010X222A1 2010AC takes EI alone */
         const char *q = has(p->tax_id_qualifier) ? p->tax_id_qualifier : "EI";
         const spec_seg *d = ref_for(lp, q);
-        char tpath[96];
-        snprintf(tpath, sizeof tpath, "%s.tax_id%s", path, d ? "" : "_qualifier");
-        if (d)
-            use_seg(k, d, lp->id, tpath);
-        else if (seg_in(lp, "REF", NULL) && (!strcmp(q, "EI") || !strcmp(q, "SY")))
+        if (d) {
+            if (use_seg(k, d))
+                too_many(k, d, lp->id, "%s.tax_id", path);
+        } else if (seg_in(lp, "REF", NULL) && (!strcmp(q, "EI") || !strcmp(q, "SY"))) {
             /* (another qualifier is check_ssns's) */
-            problem(k, X12_ERR_CLAIM_CODE, "not a code of the loop's REF", "%s", tpath);
+            problem(k, X12_ERR_CLAIM_CODE, "not a code of the loop's REF", "%s.tax_id_qualifier",
+                    path);
+        }
     }
     for (size_t i = 0; i < p->ref_count; i++) {
         const char *q = p->refs[i].qualifier;
         if (!has(q))
             continue;
         const spec_seg *d = ref_for(lp, q);
-        char rpath[96];
-        snprintf(rpath, sizeof rpath, "%s.refs[%zu].qualifier", path, i);
         if (!d) {
             char detail[64];
             snprintf(detail, sizeof detail, "not a code of any REF of loop %s", lp->id);
-            problem(k, X12_ERR_CLAIM_CODE, detail, "%s", rpath);
-            continue;
+            problem(k, X12_ERR_CLAIM_CODE, detail, "%s.refs[%zu].qualifier", path, i);
+        } else if (use_seg(k, d)) {
+            too_many(k, d, lp->id, "%s.refs[%zu].qualifier", path, i);
         }
-        use_seg(k, d, lp->id, rpath);
     }
     if (!(flags & PARTY_REF_ONLY))
         return;
@@ -1109,16 +1119,18 @@ static void check_code_fit(checker *k, const x12_claim_code *c, size_t n, const 
 static void check_key(checker *k, const char *loop, const char *id, const char *v,
                       const char *fmt, ...)
 {
-    if (!has(v) || !guide_seg(k, loop, id, NULL))
+    if (!has(v))
         return;
-    char path[96], detail[64];
+    const spec_seg *d = guide_seg(k, loop, id, v);
+    if ((d && !use_seg(k, d)) || (!d && !guide_seg(k, loop, id, NULL)))
+        return;
+    char path[96], detail[80];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(path, sizeof path, fmt, ap);
     va_end(ap);
-    const spec_seg *d = guide_seg(k, loop, id, v);
     if (d) {
-        use_seg(k, d, loop, path);
+        too_many(k, d, loop, "%s", path);
         return;
     }
     snprintf(detail, sizeof detail, "not a code of any %s of loop %s", id, loop);
@@ -1126,12 +1138,18 @@ static void check_key(checker *k, const char *loop, const char *id, const char *
 }
 
 /* A field the writer puts as segment `id` with qualifier `q` in loop
- * `loop` (prior_authorization: 2300 REF*G1), counted with the others. */
+ * `loop` (prior_authorization: 2300 REF*G1), counted with the others; its
+ * path is `name`, after "lines[i]." when `line` is not SIZE_MAX. */
 static void count_field(checker *k, const char *loop, const char *id, const char *q,
-                        const char *v, const char *path)
+                        const char *v, size_t line, const char *name)
 {
-    if (has(v))
-        use_seg(k, guide_seg(k, loop, id, q), loop, path);
+    const spec_seg *d = has(v) ? guide_seg(k, loop, id, q) : NULL;
+    if (d && use_seg(k, d)) {
+        if (line == SIZE_MAX)
+            too_many(k, d, loop, "%s", name);
+        else
+            too_many(k, d, loop, "lines[%zu].%s", line, name);
+    }
 }
 
 /* Fields the claim's guide has no place for: the writer would leave them
@@ -1247,14 +1265,17 @@ static void check_guide_fit(checker *k)
     /* ... and each no more often than the guide allows, with the fields
      * the writer puts as the same segment (prior_authorization: REF*G1) */
     uses_reset(k);
-    count_field(k, "2300", "DTP", "431", cl->onset_date, "onset_date");
-    count_field(k, "2300", "DTP", "435", cl->admission_date, "admission_date");
-    count_field(k, "2300", "DTP", "096", cl->discharge_date, "discharge_date");
-    count_field(k, "2300", "DTP", "434", cl->statement_from, "statement_from");
-    count_field(k, "2300", "REF", "F8", cl->payer_claim_number, "payer_claim_number");
-    count_field(k, "2300", "REF", "G1", cl->prior_authorization, "prior_authorization");
-    count_field(k, "2300", "REF", "9F", cl->referral_number, "referral_number");
-    count_field(k, "2300", "REF", "EA", cl->medical_record_number, "medical_record_number");
+    count_field(k, "2300", "DTP", "431", cl->onset_date, SIZE_MAX, "onset_date");
+    count_field(k, "2300", "DTP", "435", cl->admission_date, SIZE_MAX, "admission_date");
+    count_field(k, "2300", "DTP", "096", cl->discharge_date, SIZE_MAX, "discharge_date");
+    count_field(k, "2300", "DTP", "434", cl->statement_from, SIZE_MAX, "statement_from");
+    count_field(k, "2300", "REF", "F8", cl->payer_claim_number, SIZE_MAX,
+                "payer_claim_number");
+    count_field(k, "2300", "REF", "G1", cl->prior_authorization, SIZE_MAX,
+                "prior_authorization");
+    count_field(k, "2300", "REF", "9F", cl->referral_number, SIZE_MAX, "referral_number");
+    count_field(k, "2300", "REF", "EA", cl->medical_record_number, SIZE_MAX,
+                "medical_record_number");
     for (size_t i = 0; i < cl->date_count; i++)
         check_key(k, "2300", "DTP", cl->dates[i].qualifier, "dates[%zu].qualifier", i);
     for (size_t i = 0; i < cl->ref_count; i++)
@@ -1273,23 +1294,18 @@ static void check_guide_fit(checker *k)
     for (size_t i = 0; i < cl->other_payer_count; i++) {
         const x12_claim_other_payer *o = &cl->other_payers[i];
         uses_reset(k);
-        if (o->has_paid) {
-            char path[48];
-            snprintf(path, sizeof path, "other_payers[%zu].paid_cents", i);
-            use_seg(k, guide_seg(k, "2320", "AMT", "D"), "2320", path);
-        }
+        const spec_seg *amt_d = o->has_paid ? guide_seg(k, "2320", "AMT", "D") : NULL;
+        if (amt_d && use_seg(k, amt_d))
+            too_many(k, amt_d, "2320", "other_payers[%zu].paid_cents", i);
         for (size_t j = 0; j < o->amount_count; j++)
             check_key(k, "2320", "AMT", o->amounts[j].qualifier,
                       "other_payers[%zu].amounts[%zu].qualifier", i, j);
     }
     for (size_t i = 0; i < cl->line_count; i++) {
         const x12_claim_line *l = &cl->lines[i];
-        char path[48];
         uses_reset(k);
-        snprintf(path, sizeof path, "lines[%zu].service_date", i);
-        count_field(k, "2400", "DTP", "472", l->service_date, path);
-        snprintf(path, sizeof path, "lines[%zu].line_control_number", i);
-        count_field(k, "2400", "REF", "6R", l->line_control_number, path);
+        count_field(k, "2400", "DTP", "472", l->service_date, i, "service_date");
+        count_field(k, "2400", "REF", "6R", l->line_control_number, i, "line_control_number");
         for (size_t j = 0; j < l->date_count; j++)
             check_key(k, "2400", "DTP", l->dates[j].qualifier, "lines[%zu].dates[%zu].qualifier",
                       i, j);
