@@ -1907,6 +1907,23 @@ static void test_check_party_parts(void **state)
                         "X12_ERR_CLAIM_CODE BAD-PART[1] subscriber.subscriber.tax_id\n"
                         "X12_ERR_CLAIM_CODE BAD-PART[1] subscriber.payer.taxonomy\n"
                         "X12_ERR_CLAIM_CODE BAD-PART[1] subscriber.payer.contacts\n");
+    /* an address given in part needs N301 and N401: the writer writes N3
+     * and N4 from them, and left out a state and ZIP code alone, or a
+     * second line alone */
+    c = cob_claim();
+    c.claim_id = "BAD-ADDR";
+    x12_claim_subscriber ps = *c.subscriber;
+    ps.payer.address = (x12_claim_address){NULL, NULL, NULL, "FL", "33111"};
+    c.subscriber = &ps;
+    x12_claim_other_payer op = cob_payers[0];
+    op.subscriber.address = (x12_claim_address){NULL, "SUITE 2", NULL, NULL, NULL};
+    op.payer.address = (x12_claim_address){NULL, NULL, "MIAMI", NULL, NULL};
+    c.other_payers = &op;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-ADDR[1] subscriber.payer.address.line1\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-ADDR[1] subscriber.payer.address.city\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-ADDR[1] other_payers[0].subscriber.address.line1\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-ADDR[1] other_payers[0].subscriber.address.city\n"
+                        "X12_ERR_CLAIM_REQUIRED BAD-ADDR[1] other_payers[0].payer.address.line1\n");
     /* the patient's NM1 has no id (2010CA NM108/NM109 Not Used) */
     c = prof_claim();
     c.claim_id = "BAD-PID";

@@ -548,9 +548,13 @@ static void check_name(checker *k, const x12_claim_party *p, const char *path, i
     check_ssns(k, p, path);
 }
 
+/* An address given in any part needs N301 and N401: the writer writes N3
+ * and N4 from them, and an address without both (a state and ZIP code
+ * alone) was left out without a word. */
 static void check_address(checker *k, const x12_claim_address *a, const char *path)
 {
-    if (!has(a->line1) && !has(a->city))
+    if (!has(a->line1) && !has(a->line2) && !has(a->city) && !has(a->state) &&
+        !has(a->postal_code) && !has(a->country) && !has(a->subdivision))
         return;
     if (!has(a->line1))
         problem(k, X12_ERR_CLAIM_REQUIRED, "N301", "%s.address.line1", path);
@@ -1631,8 +1635,19 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     }
     check_consistency(&k);
     check_guide_fit(&k);
-    /* the other REF of the parties, by their loops' REF (the providers' and
-     * the patient's are checked with them) */
+    /* what the parties' loops take of them (the providers' and the
+     * patient's are checked with them); the addresses not checked yet */
+    if (cl->billing && cl->billing->pay_to_plan)
+        check_address(&k, &cl->billing->pay_to_plan->address, "billing.pay_to_plan");
+    if (cl->subscriber)
+        check_address(&k, &cl->subscriber->payer.address, "subscriber.payer");
+    for (size_t i = 0; i < cl->other_payer_count; i++) {
+        char path[48];
+        snprintf(path, sizeof path, "other_payers[%zu].subscriber", i);
+        check_address(&k, &cl->other_payers[i].subscriber.address, path);
+        snprintf(path, sizeof path, "other_payers[%zu].payer", i);
+        check_address(&k, &cl->other_payers[i].payer.address, path);
+    }
     if (cl->billing) {
         check_party_loop(&k, party_loop(&k, "2000A", "85"), &cl->billing->provider,
                          "billing.provider", PARTY_TAX | PARTY_PRV_ABOVE);
