@@ -802,8 +802,8 @@ static void assert_rejected(x12_claim *bad, const char *want)
     g1.claim_id = "GOOD-1";
     g2.claim_id = "GOOD-2";
     if (bad->type != X12_CLAIM_PROFESSIONAL) {
-        g1 = inst_claim();
-        g2 = inst_claim();
+        g1 = bad->type == X12_CLAIM_DENTAL ? dental_claim() : inst_claim();
+        g2 = bad->type == X12_CLAIM_DENTAL ? dental_claim() : inst_claim();
         g1.claim_id = "GOOD-1";
         g2.claim_id = "GOOD-2";
     }
@@ -1872,6 +1872,73 @@ static void test_check_attachments_and_drug(void **state)
                         "X12_ERR_CLAIM_CODE BAD-DRUG[1] lines[1].drug.ref_qualifier\n");
 }
 
+/* Parts given without what the writer writes them with were left out of
+ * the 837 without a word (found by tests/claims_drop_test.py): a REF without
+ * REF02 (or with REF04 alone), a tax id qualifier without the tax id, an HI
+ * code's date or qualifier without the code, an 837I line's SV202 parts
+ * without its procedure, DN1's fields without has_orthodontic, a QTY's
+ * category, an 837D line's unit basis (SV3 has none); and the single codes
+ * and DN1 fields of other guides. */
+static void test_check_given_in_part(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "PART-P";
+    x12_claim_ref r0 = {NULL, NULL, "ID2ONLY"};
+    c.refs = &r0;
+    c.ref_count = 1;
+    x12_claim_line l[2];
+    memcpy(l, prof_lines, sizeof l);
+    x12_claim_ref r1 = {"G1", NULL, NULL};
+    l[0].refs = &r1;
+    l[0].ref_count = 1;
+    x12_claim_measure q = {"OG", "PT", "2"};
+    l[1].quantities = &q;
+    l[1].quantity_count = 1;
+    c.lines = l;
+    x12_claim_subscriber ss = *c.subscriber;
+    ss.payer.tax_id_qualifier = "EI";
+    x12_claim_ref r2 = {"2U", NULL, NULL};
+    ss.payer.refs = &r2;
+    ss.payer.ref_count = 1;
+    c.subscriber = &ss;
+    c.principal_procedure.date = "20261101";
+    c.admitting_diagnosis.qualifier = "ABJ";
+    c.ortho_months_total = "24";
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE PART-P[1] admitting_diagnosis\n"
+                        "X12_ERR_CLAIM_CODE PART-P[1] has_orthodontic\n"
+                        "X12_ERR_CLAIM_REQUIRED PART-P[1] principal_procedure.code\n"
+                        "X12_ERR_CLAIM_REQUIRED PART-P[1] refs[0].qualifier\n"
+                        "X12_ERR_CLAIM_REQUIRED PART-P[1] refs[0].value\n"
+                        "X12_ERR_CLAIM_REQUIRED PART-P[1] lines[0].refs[0].value\n"
+                        "X12_ERR_CLAIM_CODE PART-P[1] lines[1].quantities[0].category\n"
+                        "X12_ERR_CLAIM_REQUIRED PART-P[1] subscriber.payer.tax_id\n"
+                        "X12_ERR_CLAIM_REQUIRED PART-P[1] subscriber.payer.refs[0].value\n");
+    x12_claim d = dental_claim();
+    d.claim_id = "PART-D";
+    d.has_orthodontic = 0;
+    x12_claim_line dl = *d.lines;
+    dl.unit_basis = "UN";
+    d.lines = &dl;
+    d.line_count = 1;
+    d.total_charge_cents = dl.charge_cents;
+    d.principal_procedure.date = "20261101";
+    assert_rejected(&d, "X12_ERR_CLAIM_REQUIRED PART-D[1] has_orthodontic\n"
+                        "X12_ERR_CLAIM_CODE PART-D[1] principal_procedure\n"
+                        "X12_ERR_CLAIM_CODE PART-D[1] lines[0].unit_basis\n");
+    x12_claim i = inst_claim();
+    i.claim_id = "PART-I";
+    x12_claim_line il = *i.lines;
+    il.procedure = NULL;
+    il.description = "ROOM AND BOARD";
+    i.lines = &il;
+    i.line_count = 1;
+    i.total_charge_cents = il.charge_cents;
+    i.admitting_diagnosis = (x12_claim_code){.poa = "Y"};
+    assert_rejected(&i, "X12_ERR_CLAIM_REQUIRED PART-I[1] lines[0].procedure\n"
+                        "X12_ERR_CLAIM_REQUIRED PART-I[1] admitting_diagnosis.code\n");
+}
+
 /* A party's part its loop has no segment or element for was left out of the
  * 837 without a word (a payer's taxonomy or contacts, the subscriber's tax
  * id, the billing provider's birth date, the patient's id, the pay-to
@@ -2869,7 +2936,8 @@ static void test_reader_context_and_findings(void **state)
     b.lines = &l;
     b.line_count = 1;
     b.total_charge_cents = 8000;
-    b.has_orthodontic = 0;
+    b.has_orthodontic = 0; /* (an 837P has no DN1: its fields go too) */
+    b.ortho_months_total = b.ortho_months_remaining = b.ortho_questionnaire = NULL;
     b.tooth_status_count = 0;
     b.principal_diagnosis.code = "J209";
     b.other_diagnoses = dx_other;
@@ -3067,6 +3135,7 @@ static void writer_allocation_failures(int check)
     c2.other_diagnoses = dx_other;
     c2.other_diagnosis_count = 2;
     c2.has_orthodontic = 0;
+    c2.ortho_months_total = c2.ortho_months_remaining = c2.ortho_questionnaire = NULL;
     c2.tooth_status_count = 0;
     x12_claim_header h = header();
     int succeeded = 0;
@@ -3633,6 +3702,7 @@ int main(void)
         cmocka_unit_test(test_check_other_payer_providers),
         cmocka_unit_test(test_check_repeats),
         cmocka_unit_test(test_check_party_parts),
+        cmocka_unit_test(test_check_given_in_part),
         cmocka_unit_test(test_check_attachments_and_drug),
         cmocka_unit_test(test_check_api),
         cmocka_unit_test(test_status_codes),

@@ -302,10 +302,27 @@ static const spec_seg *ref_for(const spec_loop *lp, const char *q)
     return d;
 }
 
+/* REF01 and REF02 of each REF given in any part (`path`: its list, as
+ * "lines[2].refs"): the writer puts a claim's or line's REF only with its
+ * REF02, so one without was left out without a word (a party's went out
+ * without it). */
+static void check_ref_parts(checker *k, const x12_claim_ref *r, size_t n, const char *path)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!has(r[i].qualifier) && !has(r[i].value) && !has(r[i].id2))
+            continue;
+        if (!has(r[i].qualifier))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "REF01", "%s[%zu].qualifier", path, i);
+        if (!has(r[i].value))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "REF02", "%s[%zu].value", path, i);
+    }
+}
+
 enum {
     PARTY_TAX = 1,      /* the writer puts the party's tax id (REF*EI/SY) in this loop */
     PARTY_REF_ONLY = 2, /* a loop of NM1 (entity code and type) and REF alone: 2330C-2330I */
-    PARTY_PRV_ABOVE = 4 /* its taxonomy goes in the loop above (2000A PRV*BI of 2010AA) */
+    PARTY_PRV_ABOVE = 4,/* its taxonomy goes in the loop above (2000A PRV*BI of 2010AA) */
+    PARTY_TAX_SAID = 8  /* a tax id missing is said elsewhere (2010AA requires one) */
 };
 
 /* A field of a party that loop `lp` has no segment for: the writer would
@@ -349,10 +366,14 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
         not_in_loop(k, lp, "PER", path, "contacts");
     if ((has(p->birth_date) || has(p->gender)) && !seg_in(lp, "DMG", NULL))
         not_in_loop(k, lp, "DMG", path, has(p->birth_date) ? "birth_date" : "gender");
-    if (has(p->tax_id) && !(flags & PARTY_TAX)) {
+    if ((has(p->tax_id) || has(p->tax_id_qualifier)) && !(flags & PARTY_TAX)) {
         char detail[64];
         snprintf(detail, sizeof detail, "not written in loop %s (a REF in refs is)", lp->id);
-        problem(k, X12_ERR_CLAIM_CODE, detail, "%s.tax_id", path);
+        problem(k, X12_ERR_CLAIM_CODE, detail, has(p->tax_id) ? "%s.tax_id" : "%s.tax_id_qualifier",
+                path);
+    } else if (has(p->tax_id_qualifier) && !has(p->tax_id) && !(flags & PARTY_TAX_SAID)) {
+        /* the qualifier alone was left out */
+        problem(k, X12_ERR_CLAIM_REQUIRED, "REF02 (with tax_id_qualifier)", "%s.tax_id", path);
     }
     /* NM103-NM105, NM107-NM109 by their usage */
     const char *const nm1_field[9] = {NULL,          NULL,   "last_name", "first_name",
@@ -376,6 +397,9 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
                  nm1->els[1].codes[0], lp->id);
         problem(k, X12_ERR_CLAIM_CODE, detail, "%s.entity_type", path);
     }
+    char refs_path[96];
+    snprintf(refs_path, sizeof refs_path, "%s.refs", path);
+    check_ref_parts(k, p->refs, p->ref_count, refs_path);
     uses_reset(k);
     if ((flags & PARTY_TAX) && has(p->tax_id)) {
         /* 005010X222A1 2010AC takes EI alone */
@@ -934,6 +958,13 @@ static void check_line(checker *k, const x12_claim *cl, const x12_claim_line *l,
             problem(k, X12_ERR_CLAIM_CODE, "four digits", "lines[%zu].revenue_code", i);
         else if (l->revenue_code[0] > '3') /* rule 837i.revenue-code-format */
             problem(k, X12_ERR_CLAIM_CODE, "first digit 0-3 (NUBC)", "lines[%zu].revenue_code", i);
+        /* SV202 is written with its procedure: a qualifier, modifier or
+         * description without one was left out */
+        if (!has(l->procedure) && (has(l->procedure_qualifier) || has(l->modifiers[0]) ||
+                                   has(l->modifiers[1]) || has(l->modifiers[2]) ||
+                                   has(l->modifiers[3]) || has(l->description)))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "SV202-2 (with the other parts of SV202)",
+                    "lines[%zu].procedure", i);
     } else if (!has(l->procedure)) {
         problem(k, X12_ERR_CLAIM_REQUIRED, "SV101-2/SV301-2", "lines[%zu].procedure", i);
     }
@@ -1156,6 +1187,14 @@ static void count_field(checker *k, const char *loop, const char *id, const char
     }
 }
 
+/* Any part of an HI code given (the writer writes none of it without its
+ * code). */
+static int code_given(const x12_claim_code *c)
+{
+    return has(c->code) || has(c->qualifier) || has(c->date) || c->has_amount ||
+           has(c->quantity) || has(c->poa);
+}
+
 /* Fields the claim's guide has no place for: the writer would leave them
  * out, so a claim carrying them is refused rather than shortened silently. */
 #define NOT_IN_GUIDE(cond, ...)                                                  \
@@ -1188,7 +1227,7 @@ static void check_guide_fit(checker *k)
     NOT_IN_GUIDE(!inst && (has(cl->admission_type) || has(cl->admission_source) ||
                            has(cl->patient_status)),
                  "admission_type");
-    NOT_IN_GUIDE(!inst && has(cl->admitting_diagnosis.code), "admitting_diagnosis");
+    NOT_IN_GUIDE(!inst && code_given(&cl->admitting_diagnosis), "admitting_diagnosis");
     NOT_IN_GUIDE(!inst && cl->reason_for_visit_count, "reason_for_visit");
     NOT_IN_GUIDE(!inst && cl->external_cause_count, "external_causes");
     NOT_IN_GUIDE(!inst && has(cl->drg), "drg");
@@ -1197,12 +1236,26 @@ static void check_guide_fit(checker *k)
     NOT_IN_GUIDE(!inst && cl->value_count, "values");
     NOT_IN_GUIDE(!inst && cl->treatment_code_count, "treatment_codes");
     /* 837D only */
-    NOT_IN_GUIDE(!dent && cl->has_orthodontic, "has_orthodontic");
+    int ortho = has(cl->ortho_months_total) || has(cl->ortho_months_remaining) ||
+                has(cl->ortho_questionnaire);
+    NOT_IN_GUIDE(!dent && (cl->has_orthodontic || ortho), "has_orthodontic");
+    /* DN1 is written when has_orthodontic says so: its parts alone were left
+     * out */
+    if (dent && ortho && !cl->has_orthodontic)
+        problem(k, X12_ERR_CLAIM_REQUIRED, "has_orthodontic (DN1, with the DN1 fields given)",
+                "has_orthodontic");
     NOT_IN_GUIDE(!dent && cl->tooth_status_count, "tooth_status");
     NOT_IN_GUIDE(!dent && has(cl->predetermination), "predetermination");
     /* 837P and 837I */
-    NOT_IN_GUIDE(dent && (has(cl->principal_procedure.code) || cl->other_procedure_count),
+    NOT_IN_GUIDE(dent && (code_given(&cl->principal_procedure) || cl->other_procedure_count),
                  "principal_procedure");
+    /* a single code given in part, without its code */
+    if (inst && code_given(&cl->admitting_diagnosis) && !has(cl->admitting_diagnosis.code))
+        problem(k, X12_ERR_CLAIM_REQUIRED, "HI ABJ-02", "admitting_diagnosis.code");
+    if (!dent && code_given(&cl->principal_procedure) && !has(cl->principal_procedure.code) &&
+        !(prof && cl->other_procedure_count)) /* (then said below) */
+        problem(k, X12_ERR_CLAIM_REQUIRED, prof ? "HI BP-02" : "HI BBR-02",
+                "principal_procedure.code");
     NOT_IN_GUIDE(dent && cl->condition_count, "conditions");
     NOT_IN_GUIDE(dent && (has(cl->admission_date) || has(cl->discharge_date)), "admission_date");
     NOT_IN_GUIDE(inst && has(cl->provider_signature), "provider_signature");
@@ -1227,6 +1280,7 @@ static void check_guide_fit(checker *k)
         NOT_IN_GUIDE(!dent && (l->tooth_count || has(l->oral_cavity[0]) || has(l->prosthesis)),
                      "lines[%zu].teeth", i);
         NOT_IN_GUIDE(dent && (l->amount_count || l->attachment_count), "lines[%zu].amounts", i);
+        NOT_IN_GUIDE(dent && has(l->unit_basis), "lines[%zu].unit_basis", i); /* SV3: none */
         NOT_IN_GUIDE(!prof && (l->quantity_count || l->measurement_count || l->contract ||
                                l->file_info_count || has(l->purchased_provider_id) ||
                                l->has_purchased),
@@ -1282,6 +1336,7 @@ static void check_guide_fit(checker *k)
                 "medical_record_number");
     for (size_t i = 0; i < cl->date_count; i++)
         check_key(k, "2300", "DTP", cl->dates[i].qualifier, "dates[%zu].qualifier", i);
+    check_ref_parts(k, cl->refs, cl->ref_count, "refs");
     for (size_t i = 0; i < cl->ref_count; i++)
         check_key(k, "2300", "REF", cl->refs[i].qualifier, "refs[%zu].qualifier", i);
     for (size_t i = 0; i < cl->amount_count; i++)
@@ -1313,6 +1368,11 @@ static void check_guide_fit(checker *k)
         for (size_t j = 0; j < l->date_count; j++)
             check_key(k, "2400", "DTP", l->dates[j].qualifier, "lines[%zu].dates[%zu].qualifier",
                       i, j);
+        if (l->ref_count) {
+            char refs_path[40];
+            snprintf(refs_path, sizeof refs_path, "lines[%zu].refs", i);
+            check_ref_parts(k, l->refs, l->ref_count, refs_path);
+        }
         for (size_t j = 0; j < l->ref_count; j++)
             check_key(k, "2400", "REF", l->refs[j].qualifier, "lines[%zu].refs[%zu].qualifier", i,
                       j);
@@ -1321,9 +1381,13 @@ static void check_guide_fit(checker *k)
                       "lines[%zu].amounts[%zu].qualifier", i, j);
         for (size_t j = 0; j < l->note_count; j++)
             check_key(k, "2400", "NTE", l->notes[j].code, "lines[%zu].notes[%zu].code", i, j);
-        for (size_t j = 0; j < l->quantity_count; j++)
+        for (size_t j = 0; j < l->quantity_count; j++) {
             check_key(k, "2400", "QTY", l->quantities[j].qualifier,
                       "lines[%zu].quantities[%zu].qualifier", i, j);
+            if (has(l->quantities[j].category)) /* (a measurement's MEA01) */
+                problem(k, X12_ERR_CLAIM_CODE, "QTY has no category",
+                        "lines[%zu].quantities[%zu].category", i, j);
+        }
         for (size_t j = 0; j < l->condition_indicator_count; j++)
             check_key(k, "2400", "CRC", l->condition_indicators[j].category,
                       "lines[%zu].condition_indicators[%zu].category", i, j);
@@ -1650,7 +1714,7 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
     }
     if (cl->billing) {
         check_party_loop(&k, party_loop(&k, "2000A", "85"), &cl->billing->provider,
-                         "billing.provider", PARTY_TAX | PARTY_PRV_ABOVE);
+                         "billing.provider", PARTY_TAX | PARTY_PRV_ABOVE | PARTY_TAX_SAID);
         if (cl->billing->pay_to_address)
             check_party_loop(&k, party_loop(&k, "2000A", "87"), cl->billing->pay_to_address,
                              "billing.pay_to_address", 0);

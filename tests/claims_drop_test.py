@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Nothing a claim gives is dropped by x12 837 --from without a word.
+
+For every text field of the claims JSON (read from the field tables in
+formats/claims_fields.c, so a field added there is probed too), on one claim
+of each guide's example: set that field alone to a marker, run
+x12 837 --from, and then either the claim is refused (a problem names it) or
+the marker is in the 837 written.  A claim written without its marker lost
+the field silently, which the writer's checks must prevent (docs/claims.md,
+"Checks").  Markers: QZMARK for text, 7373 for numbers; a field of an object
+or list the example lacks is probed in a new one holding it alone.
+
+usage: claims_drop_test.py PATH/TO/x12 SOURCE_DIR
+"""
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+X12, SRC = sys.argv[1], sys.argv[2]
+# (file, index of the claim in it): one of each guide, the 837P one with an
+# other payer (2320/2330)
+EXAMPLES = [("y_837p.json", 2), ("y_837i_inpatient.ndjson", 0), ("y_837d.json", 0)]
+SKIP_TOP = ("submitter", "receiver")  # the header's, written by the options
+
+src = open(os.path.join(SRC, "formats", "claims_fields.c")).read()
+tables = {m.group(1): m.group(2)
+          for m in re.finditer(r"static const field (\w+)\[\] = \{(.*?)\n\};", src, re.S)}
+desc_table = {m.group(1): m.group(2)
+              for m in re.finditer(r"const desc (\w+)\s*=\s*DESC(?:_REQ)?\(\"\w+\", \w+, (\w+)", src)}
+ENTRY = re.compile(r"\b(CSTR|CNUMSTR|CSUB|CPTR|CARR|STR|NUMSTR|STRS|SUB|PTR|ARR)\(([^\"]*?)(?:,\s*\"|\))")
+RAW_PTR = re.compile(r"\{\"(\w+)\", F_PTR, [^,]+, 0, 0, &(\w+)")
+
+
+def fields(table):
+    """(kind, json name, sub-table) of each entry of a field table."""
+    body = tables[table]
+    for m in ENTRY.finditer(body):
+        kind = m.group(1)
+        args = [a.strip() for a in m.group(2).split(",") if a.strip()]
+        claim_level = kind.startswith("C")
+        kind = kind[1:] if claim_level else kind
+        if kind in ("STR", "NUMSTR", "STRS"):
+            yield kind, args[0] if claim_level else args[1], None
+        elif kind in ("SUB", "PTR"):
+            yield kind, args[0] if claim_level else args[1], desc_table[args[-1]]
+        elif kind == "ARR":
+            yield kind, args[0] if claim_level else args[1], desc_table[args[-1]]
+    for m in RAW_PTR.finditer(body):
+        yield "PTR", m.group(1), desc_table[m.group(2)]
+
+
+def leaf_paths(table, prefix, depth=0):
+    if depth > 5:
+        return
+    for kind, name, sub in fields(table):
+        if not prefix and name in SKIP_TOP:
+            continue
+        if kind in ("STR", "NUMSTR"):
+            yield prefix + [name], kind
+        elif kind == "STRS":
+            yield prefix + [name, 0], kind
+        elif kind in ("SUB", "PTR"):
+            yield from leaf_paths(sub, prefix + [name], depth + 1)
+        else:
+            yield from leaf_paths(sub, prefix + [name, 0], depth + 1)
+
+
+def put(obj, path, value):
+    for i, key in enumerate(path[:-1]):
+        child = [] if isinstance(path[i + 1], int) else {}
+        if isinstance(key, int):
+            while len(obj) <= key:
+                obj.append(copy.deepcopy(child))
+            if obj[key] is None:
+                obj[key] = child
+            obj = obj[key]
+        else:
+            if obj.get(key) is None:
+                obj[key] = child
+            obj = obj[key]
+    key = path[-1]
+    if isinstance(key, int):
+        while len(obj) <= key:
+            obj.append(None)
+    obj[key] = value
+
+
+def load(name):
+    text = open(os.path.join(SRC, "fixtures", "claims", name)).read()
+    if text.lstrip().startswith("["):
+        return json.loads(text)
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+assert "CLAIM_F" in tables, "formats/claims_fields.c: no CLAIM_F table"
+work = tempfile.mkdtemp(prefix="claims_drop.")
+failures = 0
+for name, index in EXAMPLES:
+    claim = load(name)[index]
+    written = refused = 0
+    for path, kind in leaf_paths("CLAIM_F", []):
+        marker = "7373" if kind == "NUMSTR" else "QZMARK"
+        probe = copy.deepcopy(claim)
+        put(probe, path, marker)
+        inp, out = os.path.join(work, "in.json"), os.path.join(work, "out.837")
+        with open(inp, "w") as f:
+            json.dump([probe], f)
+        if os.path.exists(out):
+            os.remove(out)
+        run = subprocess.run([X12, "837", "--from", inp, "-o", out], capture_output=True,
+                             text=True)
+        if run.returncode not in (0, 1) or "Sanitizer" in run.stderr:
+            print("FAIL %s %s: x12 837 exited %d: %s" % (name, path, run.returncode,
+                                                          run.stderr.strip()[:300]))
+            failures += 1
+            continue
+        if not os.path.exists(out) or ": claim: " in run.stderr:
+            refused += 1
+            continue
+        written += 1
+        if marker not in open(out, errors="replace").read():
+            label = ".".join(str(p) for p in path)
+            print("FAIL %s: %s written without its value, and nothing said" % (name, label))
+            failures += 1
+    print("%s: %d fields probed, %d refused, %d written" % (name, written + refused, refused,
+                                                          written))
+    if written < 50:
+        print("FAIL %s: only %d probes written: the example no longer passes the checks?" %
+              (name, written))
+        failures += 1
+sys.exit(1 if failures else 0)
