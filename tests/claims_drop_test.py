@@ -7,7 +7,7 @@ of each guide's example: set that field alone to a marker, run
 x12 837 --from, and then either the claim is refused (a problem names it) or
 the marker is in the 837 written.  A claim written without its marker lost
 the field silently, which the writer's checks must prevent (docs/claims.md,
-"Checks").  Markers: QZMARK for text, 7373 for numbers; a field of an object
+"Checks").  Markers: QZMARK for text, 7373 for numbers, 73.73 for amounts; a field of an object
 or list the example lacks is probed in a new one holding it alone.
 
 usage: claims_drop_test.py PATH/TO/x12 SOURCE_DIR
@@ -33,6 +33,7 @@ desc_table = {m.group(1): m.group(2)
               for m in re.finditer(r"const desc (\w+)\s*=\s*DESC(?:_REQ)?\(\"\w+\", \w+, (\w+)", src)}
 ENTRY = re.compile(r"\b(CSTR|CNUMSTR|CSUB|CPTR|CARR|STR|NUMSTR|STRS|SUB|PTR|ARR)\(([^\"]*?)(?:,\s*\"|\))")
 RAW_PTR = re.compile(r"\{\"(\w+)\", F_PTR, [^,]+, 0, 0, &(\w+)")
+AMOUNT = re.compile(r"\bO?AMT\([^\"]*\"(\w+)\"")
 
 
 def fields(table):
@@ -43,7 +44,9 @@ def fields(table):
         args = [a.strip() for a in m.group(2).split(",") if a.strip()]
         claim_level = kind.startswith("C")
         kind = kind[1:] if claim_level else kind
-        if kind in ("STR", "NUMSTR", "STRS"):
+        if kind == "STRS":  # STRS(T, f, k, d): k strings; the last probed too
+            yield kind, args[1], int(args[2])
+        elif kind in ("STR", "NUMSTR"):
             yield kind, args[0] if claim_level else args[1], None
         elif kind in ("SUB", "PTR"):
             yield kind, args[0] if claim_level else args[1], desc_table[args[-1]]
@@ -51,6 +54,8 @@ def fields(table):
             yield kind, args[0] if claim_level else args[1], desc_table[args[-1]]
     for m in RAW_PTR.finditer(body):
         yield "PTR", m.group(1), desc_table[m.group(2)]
+    for m in AMOUNT.finditer(body):
+        yield "AMT", m.group(1), None
 
 
 def leaf_paths(table, prefix, depth=0):
@@ -59,10 +64,12 @@ def leaf_paths(table, prefix, depth=0):
     for kind, name, sub in fields(table):
         if not prefix and name in SKIP_TOP:
             continue
-        if kind in ("STR", "NUMSTR"):
+        if kind in ("STR", "NUMSTR", "AMT"):
             yield prefix + [name], kind
         elif kind == "STRS":
             yield prefix + [name, 0], kind
+            if sub > 1:  # (one given without the first: tooth_status's surfaces)
+                yield prefix + [name, sub - 1], kind
         elif kind in ("SUB", "PTR"):
             yield from leaf_paths(sub, prefix + [name], depth + 1)
         else:
@@ -103,7 +110,7 @@ for name, index in EXAMPLES:
     claim = load(name)[index]
     written = refused = 0
     for path, kind in leaf_paths("CLAIM_F", []):
-        marker = "7373" if kind == "NUMSTR" else "QZMARK"
+        marker = {"NUMSTR": "7373", "AMT": "73.73"}.get(kind, "QZMARK")
         probe = copy.deepcopy(claim)
         put(probe, path, marker)
         inp, out = os.path.join(work, "in.json"), os.path.join(work, "out.837")

@@ -1895,6 +1895,7 @@ static void test_check_given_in_part(void **state)
     x12_claim_measure q = {"OG", "PT", "2"};
     l[1].quantities = &q;
     l[1].quantity_count = 1;
+    l[1].oral_cavity[2] = "01"; /* (only [0] was looked at) */
     c.lines = l;
     x12_claim_subscriber ss = *c.subscriber;
     ss.payer.tax_id_qualifier = "EI";
@@ -1908,6 +1909,7 @@ static void test_check_given_in_part(void **state)
     assert_rejected(&c, "X12_ERR_CLAIM_CODE PART-P[1] admitting_diagnosis\n"
                         "X12_ERR_CLAIM_CODE PART-P[1] has_orthodontic\n"
                         "X12_ERR_CLAIM_REQUIRED PART-P[1] principal_procedure.code\n"
+                        "X12_ERR_CLAIM_CODE PART-P[1] lines[1].teeth\n"
                         "X12_ERR_CLAIM_REQUIRED PART-P[1] refs[0].qualifier\n"
                         "X12_ERR_CLAIM_REQUIRED PART-P[1] refs[0].value\n"
                         "X12_ERR_CLAIM_REQUIRED PART-P[1] lines[0].refs[0].value\n"
@@ -1923,7 +1925,11 @@ static void test_check_given_in_part(void **state)
     d.line_count = 1;
     d.total_charge_cents = dl.charge_cents;
     d.principal_procedure.date = "20261101";
+    x12_claim_tooth ts = {"12", {"M", "E"}}; /* DN2: one status */
+    d.tooth_status = &ts;
+    d.tooth_status_count = 1;
     assert_rejected(&d, "X12_ERR_CLAIM_REQUIRED PART-D[1] has_orthodontic\n"
+                        "X12_ERR_CLAIM_CODE PART-D[1] tooth_status[0].surfaces[1]\n"
                         "X12_ERR_CLAIM_CODE PART-D[1] principal_procedure\n"
                         "X12_ERR_CLAIM_CODE PART-D[1] lines[0].unit_basis\n");
     x12_claim i = inst_claim();

@@ -1245,6 +1245,14 @@ static void check_guide_fit(checker *k)
         problem(k, X12_ERR_CLAIM_REQUIRED, "has_orthodontic (DN1, with the DN1 fields given)",
                 "has_orthodontic");
     NOT_IN_GUIDE(!dent && cl->tooth_status_count, "tooth_status");
+    /* 005010X224A2 DN2: a tooth and one status code (DN202, surfaces[0]) */
+    for (size_t i = 0; dent && i < cl->tooth_status_count; i++)
+        for (size_t j = 1; j < 5; j++)
+            if (has(cl->tooth_status[i].surfaces[j])) {
+                problem(k, X12_ERR_CLAIM_CODE, "DN2 has one status code (surfaces[0])",
+                        "tooth_status[%zu].surfaces[%zu]", i, j);
+                break;
+            }
     NOT_IN_GUIDE(!dent && has(cl->predetermination), "predetermination");
     /* 837P and 837I */
     NOT_IN_GUIDE(dent && (code_given(&cl->principal_procedure) || cl->other_procedure_count),
@@ -1277,7 +1285,10 @@ static void check_guide_fit(checker *k)
         /* SV206 is not used in 005010X223A2 */
         NOT_IN_GUIDE(l->has_unit_rate, "lines[%zu].unit_rate_cents", i);
         NOT_IN_GUIDE(!inst && l->has_non_covered, "lines[%zu].non_covered_cents", i);
-        NOT_IN_GUIDE(!dent && (l->tooth_count || has(l->oral_cavity[0]) || has(l->prosthesis)),
+        int cavity = 0;
+        for (size_t j = 0; j < 5; j++)
+            cavity |= has(l->oral_cavity[j]);
+        NOT_IN_GUIDE(!dent && (l->tooth_count || cavity || has(l->prosthesis)),
                      "lines[%zu].teeth", i);
         NOT_IN_GUIDE(dent && (l->amount_count || l->attachment_count), "lines[%zu].amounts", i);
         NOT_IN_GUIDE(dent && has(l->unit_basis), "lines[%zu].unit_basis", i); /* SV3: none */
