@@ -22,7 +22,7 @@ import tempfile
 
 X12, SRC = sys.argv[1], sys.argv[2]
 # (file, index of the claim in it): one of each guide, the 837P one with an
-# other payer (2320/2330)
+# other payer (2320/2330); each probed as it is and enriched (rich())
 EXAMPLES = [("y_837p.json", 2), ("y_837i_inpatient.ndjson", 0), ("y_837d.json", 0)]
 SKIP_TOP = ("submitter", "receiver")  # the header's, written by the options
 
@@ -96,6 +96,63 @@ def put(obj, path, value):
     obj[key] = value
 
 
+ADDRESS = {"line1": "1 A ST", "city": "PEORIA", "state": "IL", "postal_code": "61602"}
+NPI = "1245319599"
+
+
+def rich(claim):
+    """The example with one of most other parts the writer writes (parties'
+    REF, PER and addresses, claim and line lists, a line's providers, a drug,
+    an other payer with a provider), so that a field set alone lands in an
+    object that is otherwise whole.  Each guide's own role codes."""
+    c = copy.deepcopy(claim)
+    kind = c.get("type", "professional")
+    person = {"last_name": "DOE", "first_name": "JO", "id_qualifier": "XX", "id": NPI}
+    first = {"professional": "rendering", "dental": "rendering", "institutional": "attending"}
+    c["providers"] = [dict(role=first[kind], party=dict(person, refs=[{"qualifier": "G2",
+                                                                         "value": "R1"}])),
+                      {"role": "service_facility",
+                       "party": {"last_name": "CLINIC", "id_qualifier": "XX", "id": NPI,
+                                 "address": ADDRESS, "refs": [{"qualifier": "G2", "value": "F1"}]}}]
+    b = c["billing"]
+    b["pay_to_address"] = {"address": ADDRESS}
+    b["provider"]["refs"] = [{"qualifier": "G2" if kind == "institutional" else "0B",
+                              "value": "LIC1"}][: 0 if kind == "institutional" else 1]
+    b["provider"]["contacts"] = [{"name": "DESK", "qualifier": ["TE"], "number": ["5555550100"]}]
+    c["subscriber"]["payer"]["address"] = ADDRESS
+    c["subscriber"]["subscriber"]["refs"] = [{"qualifier": "SY", "value": "123456789"}]
+    c["refs"] = [{"qualifier": "9A", "value": "RP1"}]
+    c["notes"] = [{"code": "ADD" if kind != "institutional" else "UPI", "text": "NOTE"}]
+    if "other_payers" not in c:
+        c["other_payers"] = [{"payer_responsibility": "S", "relationship": "18",
+                              "claim_filing_indicator": "CI", "paid": c["total_charge"],
+                              "benefits_assignment": "Y", "release_of_info": "Y",
+                              "adjudication_date": "20260120",
+                              "subscriber": {"last_name": "DOE", "first_name": "JO",
+                                             "id_qualifier": "MI", "id": "M1"},
+                              "payer": {"last_name": "OTHER PLAN", "id_qualifier": "PI",
+                                        "id": "OP1"}}]
+        c["subscriber"]["payer_responsibility"] = "P"
+    o = c["other_payers"][0]
+    o["providers"] = [{"role": first[kind], "party": {"entity_type": "1",
+                                                      "refs": [{"qualifier": "G2",
+                                                                "value": "K1"}]}}]
+    o["subscriber"]["address"] = ADDRESS
+    o["payer"]["address"] = ADDRESS
+    o["payer"]["refs"] = [{"qualifier": "G1", "value": "PA1"}]
+    line = c["lines"][0]
+    line["refs"] = [{"qualifier": "G1" if kind != "institutional" else "6R", "value": "LA1"}]
+    line["notes"] = [{"code": "ADD" if kind != "institutional" else "TPO", "text": "LN"}]
+    line["providers"] = [dict(role="rendering" if kind != "institutional" else "operating",
+                              party=dict(person))]
+    if kind == "professional":
+        line["drug"] = {"qualifier": "N4", "code": "00777310502", "quantity": "1", "unit": "UN",
+                        "ref_qualifier": "XZ", "ref_value": "RX1"}
+        line["quantities"] = [{"qualifier": "PT", "value": "2"}]
+        line["measurements"] = [{"category": "TR", "qualifier": "R1", "value": "12"}]
+    return c
+
+
 def load(name):
     text = open(os.path.join(SRC, "fixtures", "claims", name)).read()
     if text.lstrip().startswith("["):
@@ -106,8 +163,11 @@ def load(name):
 assert "CLAIM_F" in tables, "formats/claims_fields.c: no CLAIM_F table"
 work = tempfile.mkdtemp(prefix="claims_drop.")
 failures = 0
+bases = []
 for name, index in EXAMPLES:
     claim = load(name)[index]
+    bases += [(name, claim), (name + " (enriched)", rich(claim))]
+for name, claim in bases:
     written = refused = 0
     for path, kind in leaf_paths("CLAIM_F", []):
         marker = {"NUMSTR": "7373", "AMT": "73.73"}.get(kind, "QZMARK")

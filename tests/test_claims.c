@@ -1905,8 +1905,14 @@ static void test_check_given_in_part(void **state)
     c.subscriber = &ss;
     c.principal_procedure.date = "20261101";
     c.admitting_diagnosis.qualifier = "ABJ";
+    x12_claim_provider pv[2];
+    memcpy(pv, prof_providers, sizeof pv);
+    pv[1].party.taxonomy = NULL; /* the rendering provider's PRV goes with its taxonomy */
+    pv[1].party.provider_code = "PE";
+    c.providers = pv;
     c.ortho_months_total = "24";
-    assert_rejected(&c, "X12_ERR_CLAIM_CODE PART-P[1] admitting_diagnosis\n"
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED PART-P[1] providers[1].party.taxonomy\n"
+                        "X12_ERR_CLAIM_CODE PART-P[1] admitting_diagnosis\n"
                         "X12_ERR_CLAIM_CODE PART-P[1] has_orthodontic\n"
                         "X12_ERR_CLAIM_REQUIRED PART-P[1] principal_procedure.code\n"
                         "X12_ERR_CLAIM_CODE PART-P[1] lines[1].teeth\n"

@@ -357,9 +357,11 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
     if ((has(p->taxonomy) || has(p->provider_code)) && !(flags & PARTY_PRV_ABOVE) &&
         !seg_in(lp, "PRV", NULL))
         not_in_loop(k, lp, "PRV", path, "taxonomy");
+    else if (has(p->provider_code) && !has(p->taxonomy)) /* PRV goes with its PRV03 */
+        problem(k, X12_ERR_CLAIM_REQUIRED, "PRV03 (with provider_code)", "%s.taxonomy", path);
     const x12_claim_address *a = &p->address;
     if ((has(a->line1) || has(a->line2) || has(a->city) || has(a->state) ||
-         has(a->postal_code) || has(a->country)) &&
+         has(a->postal_code) || has(a->country) || has(a->subdivision)) &&
         !seg_in(lp, "N3", NULL))
         not_in_loop(k, lp, "N3/N4", path, "address");
     if (p->contact_count && !seg_in(lp, "PER", NULL))
