@@ -7,8 +7,9 @@ of each guide's example: set that field alone to a marker, run
 x12 837 --from, and then either the claim is refused (a problem names it) or
 the marker is in the 837 written.  A claim written without its marker lost
 the field silently, which the writer's checks must prevent (docs/claims.md,
-"Checks").  Markers: QZMARK for text, 7373 for numbers, 73.73 for amounts; a field of an object
-or list the example lacks is probed in a new one holding it alone.
+"Checks").  A field of an object or list the example lacks is probed in a
+new one holding it alone.  All probes of an example go in one NDJSON file, each
+claim with its own CLM01 and its own value (marker()).
 
 usage: claims_drop_test.py PATH/TO/x12 SOURCE_DIR
 """
@@ -160,40 +161,77 @@ def load(name):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
 
+def values_of(x12):
+    """Every element, repetition and component value of an X12 text, by the
+    delimiters its ISA gives."""
+    es, rs, cs, ts = x12[3], x12[82], x12[104], x12[105]
+    out = set()
+    for seg in x12.split(ts):
+        for el in seg.strip().split(es):
+            for rep in el.split(rs):
+                out.add(rep)
+                out.update(rep.split(cs))
+    return out
+
+
+def marker(kind, j):
+    """Probe j's value: one no other probe has, of its field's kind."""
+    if kind == "NUMSTR":
+        return "7%03d" % j
+    if kind == "AMT":  # (cents not ending in 0: written as given)
+        return "%d.%d%d" % (700 + j, j % 10, j % 9 + 1)
+    return "QZ%dM" % j
+
+
 assert "CLAIM_F" in tables, "formats/claims_fields.c: no CLAIM_F table"
-work = tempfile.mkdtemp(prefix="claims_drop.")
+work_dir = tempfile.TemporaryDirectory(prefix="claims_drop.")
+work = work_dir.name
 failures = 0
 bases = []
 for name, index in EXAMPLES:
     claim = load(name)[index]
     bases += [(name, claim), (name + " (enriched)", rich(claim))]
+probes = list(leaf_paths("CLAIM_F", []))
 for name, claim in bases:
-    written = refused = 0
-    for path, kind in leaf_paths("CLAIM_F", []):
-        marker = {"NUMSTR": "7373", "AMT": "73.73"}.get(kind, "QZMARK")
+    # all probes of a base in one run: claim j is the base with probe j's
+    # field set to marker(j), and its own CLM01; x12 837 --from refuses a
+    # claim alone ($[j] in what it says) and writes the others
+    batch = []
+    for j, (path, kind) in enumerate(probes):
         probe = copy.deepcopy(claim)
-        put(probe, path, marker)
-        inp, out = os.path.join(work, "in.json"), os.path.join(work, "out.837")
-        with open(inp, "w") as f:
-            json.dump([probe], f)
-        if os.path.exists(out):
-            os.remove(out)
-        run = subprocess.run([X12, "837", "--from", inp, "-o", out], capture_output=True,
-                             text=True)
-        if run.returncode not in (0, 1) or "Sanitizer" in run.stderr:
-            print("FAIL %s %s: x12 837 exited %d: %s" % (name, path, run.returncode,
-                                                          run.stderr.strip()[:300]))
-            failures += 1
+        probe["claim_id"] = "DROP%d" % j  # (the claim_id probe's own marker replaces it)
+        put(probe, path, marker(kind, j))
+        batch.append(probe)
+    inp, out = os.path.join(work, "in.ndjson"), os.path.join(work, "out.837")
+    with open(inp, "w") as f:
+        f.write("".join(json.dumps(p) + "\n" for p in batch))
+    if os.path.exists(out):
+        os.remove(out)
+    run = subprocess.run([X12, "837", "--from", inp, "-o", out], capture_output=True, text=True)
+    if run.returncode not in (0, 1) or "Sanitizer" in run.stderr or not os.path.exists(out):
+        print("FAIL %s: x12 837 exited %d: %s" % (name, run.returncode, run.stderr[-600:]))
+        failures += 1
+        continue
+    # what is said of claim j (a problem of the claim's, a field the JSON
+    # reader refuses) starts "$[j]."
+    refused_ids = set(int(m) for m in re.findall(r": \$\[(\d+)\]\.", run.stderr))
+    text = open(out, errors="replace").read()
+    values = values_of(text)
+    written = 0
+    for j, (path, kind) in enumerate(probes):
+        if j in refused_ids:
             continue
-        if not os.path.exists(out) or ": claim: " in run.stderr:
-            refused += 1
+        label = ".".join(str(p) for p in path)
+        if path != ["claim_id"] and ("DROP%d" % j) not in values:
+            print("FAIL %s: %s neither refused nor written (CLM01 DROP%d missing)" %
+                  (name, label, j))
+            failures += 1
             continue
         written += 1
-        if marker not in open(out, errors="replace").read():
-            label = ".".join(str(p) for p in path)
+        if marker(kind, j) not in values:
             print("FAIL %s: %s written without its value, and nothing said" % (name, label))
             failures += 1
-    print("%s: %d fields probed, %d refused, %d written" % (name, written + refused, refused,
+    print("%s: %d fields probed, %d refused, %d written" % (name, len(probes), len(refused_ids),
                                                           written))
     if written < 50:
         print("FAIL %s: only %d probes written: the example no longer passes the checks?" %
