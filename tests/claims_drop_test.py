@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Nothing a claim gives is dropped by x12 837 --from without a word.
 
-For every text field of the claims JSON (read from the field tables in
-formats/claims_fields.c, so a field added there is probed too), on one claim
-of each guide's example: set that field alone to a marker, run
+For every text field and amount of the claims JSON (read from the field
+tables in formats/claims_fields.c, so a field added there is probed too), on
+each claim of the examples (fixtures/claims/y_*, the three guides): set that
+field alone to a marker, run
 x12 837 --from, and then either the claim is refused (a problem names it) or
 the marker is in the 837 written.  A claim written without its marker lost
 the field silently, which the writer's checks must prevent (docs/claims.md,
@@ -22,9 +23,10 @@ import sys
 import tempfile
 
 X12, SRC = sys.argv[1], sys.argv[2]
-# (file, index of the claim in it): one of each guide, the 837P one with an
-# other payer (2320/2330); each probed as it is and enriched (rich())
-EXAMPLES = [("y_837p.json", 2), ("y_837i_inpatient.ndjson", 0), ("y_837d.json", 0)]
+# every claim of the examples (fixtures/claims/y_*), each probed as it is
+# and enriched (rich())
+CLAIMS_DIR = os.path.join(SRC, "fixtures", "claims")
+EXAMPLES = sorted(f for f in os.listdir(CLAIMS_DIR) if f.startswith("y_"))
 SKIP_TOP = ("submitter", "receiver")  # the header's, written by the options
 
 src = open(os.path.join(SRC, "formats", "claims_fields.c")).read()
@@ -155,7 +157,7 @@ def rich(claim):
 
 
 def load(name):
-    text = open(os.path.join(SRC, "fixtures", "claims", name)).read()
+    text = open(os.path.join(CLAIMS_DIR, name)).read()
     if text.lstrip().startswith("["):
         return json.loads(text)
     return [json.loads(line) for line in text.splitlines() if line.strip()]
@@ -188,9 +190,11 @@ work_dir = tempfile.TemporaryDirectory(prefix="claims_drop.")
 work = work_dir.name
 failures = 0
 bases = []
-for name, index in EXAMPLES:
-    claim = load(name)[index]
-    bases += [(name, claim), (name + " (enriched)", rich(claim))]
+for name in EXAMPLES:
+    for index, claim in enumerate(load(name)):
+        label = "%s[%d]" % (name, index)
+        bases += [(label, claim), (label + " (enriched)", rich(claim))]
+assert len(bases) >= 6, "fewer examples than the three guides'"
 probes = list(leaf_paths("CLAIM_F", []))
 for name, claim in bases:
     # all probes of a base in one run: claim j is the base with probe j's
