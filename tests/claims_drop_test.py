@@ -119,8 +119,8 @@ def rich(claim):
                                  "address": ADDRESS, "refs": [{"qualifier": "G2", "value": "F1"}]}}]
     b = c["billing"]
     b["pay_to_address"] = {"address": ADDRESS}
-    b["provider"]["refs"] = [{"qualifier": "G2" if kind == "institutional" else "0B",
-                              "value": "LIC1"}][: 0 if kind == "institutional" else 1]
+    if kind != "institutional":  # (the 837I's 2010AA has the tax id's REF alone)
+        b["provider"]["refs"] = [{"qualifier": "0B", "value": "LIC1"}]
     b["provider"]["contacts"] = [{"name": "DESK", "qualifier": ["TE"], "number": ["5555550100"]}]
     c["subscriber"]["payer"]["address"] = ADDRESS
     c["subscriber"]["subscriber"]["refs"] = [{"qualifier": "SY", "value": "123456789"}]
