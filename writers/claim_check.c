@@ -1,11 +1,14 @@
 /* Checks a claim passes before the 837 writer writes it: required fields,
  * CLM02 against the lines, NPI check digits, the shapes of codes and dates,
  * diagnosis pointers, repeat limits, and, read from the guide's spec, the
- * usage of the segments and elements a claim's fields fill and the
- * qualifiers that pick a segment (HI, CRC, DTP, REF, AMT, NTE, QTY).  Each
- * problem names the field by its path in the claim struct
- * ("lines[1].diagnosis_pointers[0]").  What the guide's code lists say of
- * other values is left to the walker (x12 validate). */
+ * usage of the segments and elements a claim's fields fill, the qualifiers
+ * that pick a segment (HI, CRC, DTP, REF, AMT, NTE, QTY, PWK), each
+ * segment's max use, and what each party's loop has a place for (its NM102
+ * and REF01 codes too).  A part the writer would leave out is refused, never
+ * dropped (tests/claims_drop_test.py).  Each problem names the field by its
+ * path in the claim struct ("lines[1].diagnosis_pointers[0]").  What the
+ * guide's code lists say of other values is left to the walker
+ * (x12 validate). */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
