@@ -37,6 +37,7 @@ desc_table = {m.group(1): m.group(2)
 ENTRY = re.compile(r"\b(CSTR|CNUMSTR|CSUB|CPTR|CARR|STR|NUMSTR|STRS|SUB|PTR|ARR)\(([^\"]*?)(?:,\s*\"|\))")
 RAW_PTR = re.compile(r"\{\"(\w+)\", F_PTR, [^,]+, 0, 0, &(\w+)")
 AMOUNT = re.compile(r"\bO?AMT\([^\"]*\"(\w+)\"")
+RAW_STRS = re.compile(r"\{\"(\w+)\", F_STRS, [^,]+, 0, (\d+), NULL")
 
 
 def fields(table):
@@ -59,6 +60,8 @@ def fields(table):
         yield "PTR", m.group(1), desc_table[m.group(2)]
     for m in AMOUNT.finditer(body):
         yield "AMT", m.group(1), None
+    for m in RAW_STRS.finditer(body):
+        yield "STRS", m.group(1), int(m.group(2))
 
 
 def leaf_paths(table, prefix, depth=0):

@@ -1949,6 +1949,11 @@ static void test_check_given_in_part(void **state)
     i.admitting_diagnosis = (x12_claim_code){.poa = "Y"};
     assert_rejected(&i, "X12_ERR_CLAIM_REQUIRED PART-I[1] lines[0].procedure\n"
                         "X12_ERR_CLAIM_REQUIRED PART-I[1] admitting_diagnosis.code\n");
+    /* CLM11 without CLM11-01: an accident state alone */
+    c = prof_claim();
+    c.claim_id = "PART-CLM11";
+    c.accident_state = "IL";
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED PART-CLM11[1] related_causes[0]\n");
 }
 
 /* A party's part its loop has no segment or element for was left out of the

@@ -1531,6 +1531,13 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
         check_party_loop(&k, plp, &cl->patient->patient, "patient.patient", 0);
     }
 
+    /* CLM11 (C024): CLM11-01 is Required when the composite is sent; a second
+     * or third related cause, an accident state or country alone made a CLM11
+     * without it (005010X222A1 2300 CLM11) */
+    if (!has(cl->related_causes[0]) && (has(cl->related_causes[1]) || has(cl->related_causes[2]) ||
+                                        has(cl->accident_state) || has(cl->accident_country)))
+        problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM11-01", "related_causes[0]");
+
     /* CLM05: place of service (837P/837D) or type of bill (837I) + frequency */
     if (!has(cl->facility_code))
         problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM05-1", "facility_code");
