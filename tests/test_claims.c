@@ -1870,6 +1870,10 @@ static void test_check_attachments_and_drug(void **state)
     c.lines = l;
     assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-DRUG[1] lines[0].drug.ref_value\n"
                         "X12_ERR_CLAIM_CODE BAD-DRUG[1] lines[1].drug.ref_qualifier\n");
+    d0.ref_qualifier = NULL; /* REF02 alone */
+    d0.ref_value = "RX0";
+    l[1].drug = NULL;
+    assert_rejected(&c, "X12_ERR_CLAIM_REQUIRED BAD-DRUG[1] lines[0].drug.ref_qualifier\n");
 }
 
 /* Parts given without what the writer writes them with were left out of

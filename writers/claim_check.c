@@ -252,13 +252,19 @@ static void uses_reset(checker *k)
  * prior_authorization and in refs); the caller says so with too_many().  A
  * loop with more definitions than the table holds is not counted past it
  * (no false refusal). */
+static unsigned use_slot(const checker *k, const spec_seg *d)
+{
+    unsigned i = 0;
+    while (i < k->nuses && k->uses[i].d != d)
+        i++;
+    return i; /* k->nuses: not filled yet */
+}
+
 static int use_seg(checker *k, const spec_seg *d)
 {
     if (!d)
         return 0;
-    unsigned i = 0;
-    while (i < k->nuses && k->uses[i].d != d)
-        i++;
+    unsigned i = use_slot(k, d);
     if (i == k->nuses) {
         if (k->nuses == sizeof k->uses / sizeof k->uses[0])
             return 0;
@@ -287,10 +293,15 @@ static void too_many(checker *k, const spec_seg *d, const char *loop, const char
 /* How many times definition `d` was filled in this loop instance. */
 static unsigned used(const checker *k, const spec_seg *d)
 {
-    for (unsigned i = 0; i < k->nuses; i++)
-        if (k->uses[i].d == d)
-            return k->uses[i].n;
-    return 0;
+    unsigned i = use_slot(k, d);
+    return i < k->nuses ? k->uses[i].n : 0;
+}
+
+/* Any part of an address given. */
+static int address_given(const x12_claim_address *a)
+{
+    return has(a->line1) || has(a->line2) || has(a->city) || has(a->state) ||
+           has(a->postal_code) || has(a->country) || has(a->subdivision);
 }
 
 /* The REF of loop `lp` that takes qualifier `q`: the one it picks, or the
@@ -362,10 +373,7 @@ static void check_party_loop(checker *k, const spec_loop *lp, const x12_claim_pa
         not_in_loop(k, lp, "PRV", path, "taxonomy");
     else if (has(p->provider_code) && !has(p->taxonomy)) /* PRV goes with its PRV03 */
         problem(k, X12_ERR_CLAIM_REQUIRED, "PRV03 (with provider_code)", "%s.taxonomy", path);
-    const x12_claim_address *a = &p->address;
-    if ((has(a->line1) || has(a->line2) || has(a->city) || has(a->state) ||
-         has(a->postal_code) || has(a->country) || has(a->subdivision)) &&
-        !seg_in(lp, "N3", NULL))
+    if (address_given(&p->address) && !seg_in(lp, "N3", NULL))
         not_in_loop(k, lp, "N3/N4", path, "address");
     if (p->contact_count && !seg_in(lp, "PER", NULL))
         not_in_loop(k, lp, "PER", path, "contacts");
@@ -582,8 +590,7 @@ static void check_name(checker *k, const x12_claim_party *p, const char *path, i
  * alone) was left out without a word. */
 static void check_address(checker *k, const x12_claim_address *a, const char *path)
 {
-    if (!has(a->line1) && !has(a->line2) && !has(a->city) && !has(a->state) &&
-        !has(a->postal_code) && !has(a->country) && !has(a->subdivision))
+    if (!address_given(a))
         return;
     if (!has(a->line1))
         problem(k, X12_ERR_CLAIM_REQUIRED, "N301", "%s.address.line1", path);
@@ -1414,12 +1421,14 @@ static void check_guide_fit(checker *k)
                       "lines[%zu].attachments[%zu].report_type", i, j);
         /* 2410 REF: REF01 of its codes (VY, XZ), and REF01 with REF02 */
         const x12_claim_drug *dr = l->drug;
-        if (dr && has(dr->ref_value) != has(dr->ref_qualifier))
-            problem(k, X12_ERR_CLAIM_REQUIRED, has(dr->ref_value) ? "REF01" : "REF02",
-                    has(dr->ref_value) ? "lines[%zu].drug.ref_qualifier" : "lines[%zu].drug.ref_value",
-                    i);
-        else if (dr && has(dr->ref_qualifier) && guide_loop(k, "2410") &&
-                 !ref_for(guide_loop(k, "2410"), dr->ref_qualifier))
+        if (!dr)
+            continue;
+        if (has(dr->ref_value) && !has(dr->ref_qualifier))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "REF01", "lines[%zu].drug.ref_qualifier", i);
+        else if (has(dr->ref_qualifier) && !has(dr->ref_value))
+            problem(k, X12_ERR_CLAIM_REQUIRED, "REF02", "lines[%zu].drug.ref_value", i);
+        else if (has(dr->ref_qualifier) && guide_loop(k, "2410") &&
+                 !ref_for(guide_loop(k, "2410"), dr->ref_qualifier)) /* (a cached lookup) */
             problem(k, X12_ERR_CLAIM_CODE, "not a code of the REF of loop 2410",
                     "lines[%zu].drug.ref_qualifier", i);
     }
