@@ -364,7 +364,8 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             break;
         if (!w) {
             /* the first good claim opens the output: its submitter and
-             * receiver (1000A/1000B) and its type hold for the whole file */
+             * receiver (1000A/1000B), its type and its transaction type
+             * (BHT06) hold for the whole file */
             memset(&submitter, 0, sizeof submitter);
             memset(&receiver, 0, sizeof receiver);
             const char *sid = fo->sender ? fo->sender : it.submitter ? it.submitter->id : NULL;
@@ -410,7 +411,9 @@ static int from_json(run *r, const char *path, const from_opts *fo)
             hdr.isa.date = yymmdd;
             hdr.isa.time = hhmm;
             hdr.isa.usage = fo->usage ? fo->usage : 'P';
-            hdr.bht_type = fo->transaction_type;
+            /* BHT06: --transaction-type, else the first good claim's
+             * (a claim of another is refused by the writer) */
+            hdr.bht_type = fo->transaction_type ? fo->transaction_type : it.claim->transaction_type;
             hdr.isa.control_number = (uint32_t)fo->control_number;
             hdr.gs.sender = sender_id;
             hdr.gs.receiver = receiver_id;

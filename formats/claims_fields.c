@@ -374,6 +374,7 @@ static const desc PATIENT = DESC("patient", x12_claim_patient, PATIENT_F);
 
 static const field CLAIM_F[] = {
     {"type", F_TYPE, C(type), 0, 0, NULL, "837P, 837I or 837D", 4},
+    CSTR(transaction_type, "BHT06: CH for payment, RP reporting (encounter), 31 subrogation"),
     {"submitter", F_PTR, offsetof(claim_doc, submitter), 0, 0, &PARTY, "1000A NM1*41", 9},
     {"receiver", F_PTR, offsetof(claim_doc, receiver), 0, 0, &PARTY, "1000B NM1*40", 8},
     CPTR(billing, BILLING, "2000A"),

@@ -179,6 +179,7 @@ static void deliver(x12_claim_reader *r)
     }
     x12_claim *cl = &r->claim;
     cl->type = r->type;
+    cl->transaction_type = r->hdr.bht_type; /* BHT06; NULL for CH, the default */
     cl->billing = r->have_billing ? &r->billing : NULL;
     /* SBR02 18 is the default when the subscriber is the patient */
     r->sub_view = r->subscriber;

@@ -31,6 +31,7 @@ typedef struct frame {
     char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
     char hl04;        /* its HL04 when one byte ('0', '1'), else 0 */
     uint8_t hl_kids;  /* a child HL came under it */
+    uint64_t open;    /* spec_loopbit of this loop and every loop around it */
 } frame;
 
 typedef struct loaded {
@@ -651,6 +652,7 @@ static void push(x12_walker *w, const spec_loop *lp)
 {
     frame *f = &w->frames[w->depth];
     f->lp = lp;
+    f->open = (w->depth ? w->frames[w->depth - 1].open : 0) | spec_loopbit(lp);
     f->idx = 0;
     f->counts = w->pool + (size_t)w->depth * w->pool_width;
     memset(f->counts, 0, lp->nkids * sizeof *f->counts);
@@ -719,6 +721,10 @@ static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint
 static int loop_open(void *ctx, const spec_loop *lp)
 {
     x12_walker *w = ctx;
+    /* most rules of a segment are scoped to loops that are not open: the
+     * innermost frame's bits (of every open loop) say so without the walk */
+    if (!w->depth || !(w->frames[w->depth - 1].open & spec_loopbit(lp)))
+        return 0;
     for (int i = 0; i < w->depth; i++)
         if (w->frames[i].lp == lp)
             return 1;

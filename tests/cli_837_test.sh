@@ -164,6 +164,15 @@ has "$T/err" '$[0].total_charge: claim: an amount the claim cannot have as sent:
 expect_rc 0 "$X12" 837 --from "$T/zero.ndjson" --transaction-type RP -o "$T/zero.837"
 grep -q '\*RP~' "$T/zero.837" && grep -q 'CLM\*ZERO1\*0\*' "$T/zero.837" && ok || bad "RP claim not written"
 expect_rc 0 "$X12" validate "$T/zero.837"
+# the claims JSON of an 837 of encounters says so (transaction_type, BHT06),
+# and is written back as encounters without --transaction-type; a run for
+# payment (--transaction-type CH) refuses such claims
+expect_rc 0 "$X12" 837 --to-json "$T/zero.837" -o "$T/zero.back.ndjson"
+grep -q '"transaction_type":"RP"' "$T/zero.back.ndjson" && ok || bad "--to-json lost BHT06 RP"
+expect_rc 0 "$X12" 837 --from "$T/zero.back.ndjson" -o "$T/zero2.837"
+grep -q '\*RP~' "$T/zero2.837" && ok || bad "the claims' transaction_type RP not written"
+expect_rc 1 "$X12" 837 --from "$T/zero.back.ndjson" --transaction-type CH
+has "$T/err" '$[0].transaction_type: claim: a code has the wrong shape: RP, but the 837 being written has BHT06 CH'
 # claims without submitter/receiver need --sender/--receiver
 python3 -c 'import json,sys
 c=json.loads(open(sys.argv[1]).readline()); del c["submitter"]; del c["receiver"]; print(json.dumps(c))' \

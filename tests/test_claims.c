@@ -1623,6 +1623,86 @@ static void test_zero_charge(void **state)
     sb_free(&pr.log);
 }
 
+/* BHT06 goes with the claims: the reader gives each claim its set's
+ * (transaction_type), a claim read from a set of encounters (RP) reads back
+ * from what the writer made of it, and a writer whose header says another
+ * refuses it (checks or not) rather than send an encounter for payment. */
+static void test_transaction_type(void **state)
+{
+    (void)state;
+    x12_claim c = prof_claim();
+    c.claim_id = "ENC-1";
+    c.transaction_type = "RP";
+    x12_claim_writer_options o;
+    x12_claim_writer_options_init(&o);
+    o.type = X12_CLAIM_PROFESSIONAL;
+    problems pr = {{0}, 0};
+    sb_add(&pr.log, "", 0);
+    o.problem = on_problem;
+    o.problem_ctx = &pr;
+    x12_claim_header h = header();
+    h.bht_type = "RP";
+    x12_error err;
+    strbuf out = {0};
+    x12_claim_writer *w = x12_claim_writer_new(&o, &h, out_sb, &out, &err);
+    assert_non_null(w);
+    assert_int_equal(x12_claim_writer_add(w, &c), X12_OK);
+    x12_claim ch = prof_claim();
+    ch.claim_id = "PAY-1";
+    ch.transaction_type = "CH";
+    assert_int_equal(x12_claim_writer_add(w, &ch), X12_ERR_CLAIM_REJECTED);
+    assert_int_equal(x12_claim_writer_finish(w), X12_OK);
+    x12_claim_writer_free(w);
+    assert_string_equal(pr.log.p, "X12_ERR_CLAIM_CODE PAY-1[1] transaction_type\n");
+    sb_add(&out, "", 0);
+    assert_non_null(strstr(out.p, "*RP~"));
+    assert_null(strstr(out.p, "CLM*PAY-1*"));
+    assert_valid(out.p, out.len);
+    const x12_claim *want[] = {&c};
+    assert_reads_back(out.p, out.len, want, 1); /* transaction_type RP read back */
+    free(out.p);
+    sb_free(&pr.log);
+
+    /* the writer's default header is CH: an encounter is refused there; a
+     * claim saying CH, or nothing, is written */
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE ENC-1[1] transaction_type\n");
+    ch.transaction_type = NULL;
+    x12_claim plain = prof_claim();
+    plain.transaction_type = "CH";
+    const x12_claim *both[] = {&ch, &plain};
+    size_t len;
+    problems pr2 = {{0}, 0};
+    char *o2 = write_claims(X12_CLAIM_PROFESSIONAL, both, 2, 0, &pr2, &len);
+    assert_int_equal(pr2.n, 0);
+    assert_non_null(strstr(o2, "*CH~"));
+    free(o2);
+    /* not a BHT06 code: the claim's own check says so */
+    c.transaction_type = "ZZ";
+    assert_rejected(&c, "X12_ERR_CLAIM_CODE ENC-1[1] transaction_type\n");
+    problems pr3 = {{0}, 0};
+    assert_int_not_equal(x12_claim_check(&c, 0, on_problem, &pr3), 0);
+    assert_int_equal(pr3.n, 1);
+    sb_free(&pr3.log);
+    c.transaction_type = "RP";
+    assert_int_equal(x12_claim_check(&c, 0, NULL, NULL), 0); /* only the header decides */
+
+    /* without the writer's checks a claim of another BHT06 is still refused */
+    o.no_checks = 1;
+    problems pr4 = {{0}, 0};
+    sb_add(&pr4.log, "", 0);
+    o.problem_ctx = &pr4;
+    strbuf out4 = {0};
+    h = header();
+    w = x12_claim_writer_new(&o, &h, out_sb, &out4, &err);
+    assert_non_null(w);
+    assert_int_equal(x12_claim_writer_add(w, &c), X12_ERR_CLAIM_REJECTED);
+    assert_int_equal(x12_claim_writer_finish(w), X12_OK);
+    x12_claim_writer_free(w);
+    assert_string_equal(pr4.log.p, "X12_ERR_CLAIM_CODE ENC-1[0] transaction_type\n");
+    free(out4.p);
+    sb_free(&pr4.log);
+}
+
 /* How each prior payer's adjudication is reported (what the validator says
  * as X12_ERR_COB_REPORTING): AMT*D once lines were adjudicated, the 2330B
  * date when none were, the date and AMT*EAF at one level only.  Each way
@@ -3717,6 +3797,7 @@ int main(void)
         cmocka_unit_test(test_check_clm_indicators),
         cmocka_unit_test(test_check_cob_levels),
         cmocka_unit_test(test_zero_charge),
+        cmocka_unit_test(test_transaction_type),
         cmocka_unit_test(test_check_parts),
         cmocka_unit_test(test_check_guide_components),
         cmocka_unit_test(test_check_guide_usage),

@@ -808,6 +808,42 @@ static void test_type_holds(void **state)
     free(prof);
 }
 
+/* transaction_type (BHT06) is read, written back, and checked as a code;
+ * a claim without it writes none (the writer's header decides). */
+static void test_transaction_type(void **state)
+{
+    (void)state;
+    char *enc = claim_text(",\"transaction_type\":\"RP\"", NULL);
+    x12_arena *a = x12_arena_new(NULL);
+    x12_claims_json_item it;
+    x12_json_error je;
+    assert_int_equal(x12_claim_from_json(enc, strlen(enc), NULL, a, &it, &je), X12_OK);
+    assert_non_null(it.claim);
+    assert_string_equal(it.claim->transaction_type, "RP");
+    json_t *v = claims_json_to_value(it.claim, NULL, NULL);
+    assert_string_equal(json_string_value(json_object_get(v, "transaction_type")), "RP");
+    json_decref(v);
+    free(enc);
+
+    char *plain = claim_text("", NULL);
+    x12_arena_reset(a);
+    assert_int_equal(x12_claim_from_json(plain, strlen(plain), NULL, a, &it, &je), X12_OK);
+    assert_null(it.claim->transaction_type);
+    v = claims_json_to_value(it.claim, NULL, NULL);
+    assert_null(json_object_get(v, "transaction_type"));
+    json_decref(v);
+    free(plain);
+
+    char *bad = claim_text(",\"transaction_type\":\"XX\"", NULL);
+    x12_arena_reset(a);
+    assert_int_equal(x12_claim_from_json(bad, strlen(bad), NULL, a, &it, &je),
+                     X12_ERR_CLAIM_CODE);
+    assert_string_equal(je.path, "$[0].transaction_type");
+    assert_non_null(strstr(je.message, "BHT06"));
+    free(bad);
+    x12_arena_free(a);
+}
+
 /* JSON escapes; UTF-8 kept, a byte that is not UTF-8 (0xFF) read as ISO-8859-1 (U+00FF) */
 static void test_json_write_escapes(void **state)
 {
@@ -1042,6 +1078,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_positional_amounts_and_lists),
         cmocka_unit_test(test_pointer_digits),
         cmocka_unit_test(test_type_holds),
+        cmocka_unit_test(test_transaction_type),
         cmocka_unit_test(test_json_write_escapes),
         cmocka_unit_test(test_error_format),
         cmocka_unit_test(test_schema_file_matches_tables),

@@ -1478,10 +1478,19 @@ x12_status x12_claim_writer_add(x12_claim_writer *c, const x12_claim *cl)
     }
     x12_claim_problem tp;
     memset(&tp, 0, sizeof tp);
+    const char *bht06 = nz(c->hdr.bht_type) ? c->hdr.bht_type : "CH";
+    /* BHT06 is the set's: a claim for payment is not written into a set of
+     * encounters (or the reverse) without a word, checks or not */
+    if (nz(cl->transaction_type) && strcmp(cl->transaction_type, bht06)) {
+        snprintf(tp.path, sizeof tp.path, "transaction_type");
+        char why[96];
+        snprintf(why, sizeof why, "%.8s, but the 837 being written has BHT06 %.8s",
+                 cl->transaction_type, bht06);
+        return refuse(c, cl, index, &tp, X12_ERR_CLAIM_CODE, why);
+    }
     /* a claim sent for payment (BHT06 CH, the default) charges more than
      * 0.00; one of no charge goes as reporting (RP): rule
      * <guide>.chargeable-claim-charge, which needs the header */
-    const char *bht06 = nz(c->hdr.bht_type) ? c->hdr.bht_type : "CH";
     if (!c->o.no_checks && !strcmp(bht06, "CH") && cl->total_charge_cents <= 0) {
         snprintf(tp.path, sizeof tp.path, "total_charge_cents");
         return refuse(c, cl, index, &tp, X12_ERR_CLAIM_AMOUNT,

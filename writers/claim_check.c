@@ -1547,6 +1547,19 @@ size_t x12_claim_check(const x12_claim *cl, size_t claim_index, x12_claim_proble
                                         has(cl->accident_state) || has(cl->accident_country)))
         problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM11-01", "related_causes[0]");
 
+    /* BHT06, given with the claim (the set's): one of the guide's codes
+     * (005010X222A1 BHT06: CH, RP, 31) */
+    if (has(cl->transaction_type)) {
+        const spec_seg *bht = guide_seg(&k, "ST", "BHT", NULL);
+        const spec_el *e = bht && bht->nels >= 6 ? &bht->els[5] : NULL;
+        if (e && e->codes
+                ? !spec_codes_has(e->codes, e->ncodes, cl->transaction_type,
+                                  strlen(cl->transaction_type))
+                : strcmp(cl->transaction_type, "CH") && strcmp(cl->transaction_type, "RP") &&
+                      strcmp(cl->transaction_type, "31"))
+            problem(&k, X12_ERR_CLAIM_CODE, "BHT06: CH, RP or 31", "transaction_type");
+    }
+
     /* CLM05: place of service (837P/837D) or type of bill (837I) + frequency */
     if (!has(cl->facility_code))
         problem(&k, X12_ERR_CLAIM_REQUIRED, "CLM05-1", "facility_code");

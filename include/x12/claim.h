@@ -509,6 +509,12 @@ typedef struct x12_claim_line {
 
 typedef struct x12_claim {
     x12_claim_type type;
+    const char *transaction_type;           /* BHT06 of its set: "CH" a claim for payment,
+                                               "RP" reporting (an encounter), "31" subrogation
+                                               demand.  NULL = the writer's header's
+                                               (x12_claim_header.bht_type); one that differs
+                                               from it is refused.  The 837 reader sets it
+                                               (NULL for CH, the default) */
     const x12_claim_billing *billing;       /* required */
     const x12_claim_subscriber *subscriber; /* required */
     const x12_claim_patient *patient;       /* NULL: the subscriber is the patient (SBR02 "18") */
