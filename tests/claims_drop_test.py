@@ -22,11 +22,13 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from claims_examples import examples, load, rich  # noqa: E402
+
 X12, SRC = sys.argv[1], sys.argv[2]
 # every claim of the examples (fixtures/claims/y_*), each probed as it is
 # and enriched (rich())
-CLAIMS_DIR = os.path.join(SRC, "fixtures", "claims")
-EXAMPLES = sorted(f for f in os.listdir(CLAIMS_DIR) if f.startswith("y_"))
+EXAMPLES = examples(SRC)
 SKIP_TOP = ("submitter", "receiver")  # the header's, written by the options
 
 src = open(os.path.join(SRC, "formats", "claims_fields.c")).read()
@@ -102,70 +104,6 @@ def put(obj, path, value):
     obj[key] = value
 
 
-ADDRESS = {"line1": "1 A ST", "city": "PEORIA", "state": "IL", "postal_code": "61602"}
-NPI = "1245319599"
-
-
-def rich(claim):
-    """The example with one of most other parts the writer writes (parties'
-    REF, PER and addresses, claim and line lists, a line's providers, a drug,
-    an other payer with a provider), so that a field set alone lands in an
-    object that is otherwise whole.  Each guide's own role codes."""
-    c = copy.deepcopy(claim)
-    kind = c.get("type", "professional")
-    person = {"last_name": "DOE", "first_name": "JO", "id_qualifier": "XX", "id": NPI}
-    first = {"professional": "rendering", "dental": "rendering", "institutional": "attending"}
-    c["providers"] = [dict(role=first[kind], party=dict(person, refs=[{"qualifier": "G2",
-                                                                         "value": "R1"}])),
-                      {"role": "service_facility",
-                       "party": {"last_name": "CLINIC", "id_qualifier": "XX", "id": NPI,
-                                 "address": ADDRESS, "refs": [{"qualifier": "G2", "value": "F1"}]}}]
-    b = c["billing"]
-    b["pay_to_address"] = {"address": ADDRESS}
-    if kind != "institutional":  # (the 837I's 2010AA has the tax id's REF alone)
-        b["provider"]["refs"] = [{"qualifier": "0B", "value": "LIC1"}]
-    b["provider"]["contacts"] = [{"name": "DESK", "qualifier": ["TE"], "number": ["5555550100"]}]
-    c["subscriber"]["payer"]["address"] = ADDRESS
-    c["subscriber"]["subscriber"]["refs"] = [{"qualifier": "SY", "value": "123456789"}]
-    c["refs"] = [{"qualifier": "9A", "value": "RP1"}]
-    c["notes"] = [{"code": "ADD" if kind != "institutional" else "UPI", "text": "NOTE"}]
-    if "other_payers" not in c:
-        c["other_payers"] = [{"payer_responsibility": "S", "relationship": "18",
-                              "claim_filing_indicator": "CI", "paid": c["total_charge"],
-                              "benefits_assignment": "Y", "release_of_info": "Y",
-                              "adjudication_date": "20260120",
-                              "subscriber": {"last_name": "DOE", "first_name": "JO",
-                                             "id_qualifier": "MI", "id": "M1"},
-                              "payer": {"last_name": "OTHER PLAN", "id_qualifier": "PI",
-                                        "id": "OP1"}}]
-        c["subscriber"]["payer_responsibility"] = "P"
-    o = c["other_payers"][0]
-    o["providers"] = [{"role": first[kind], "party": {"entity_type": "1",
-                                                      "refs": [{"qualifier": "G2",
-                                                                "value": "K1"}]}}]
-    o["subscriber"]["address"] = ADDRESS
-    o["payer"]["address"] = ADDRESS
-    o["payer"]["refs"] = [{"qualifier": "G1", "value": "PA1"}]
-    line = c["lines"][0]
-    line["refs"] = [{"qualifier": "G1" if kind != "institutional" else "6R", "value": "LA1"}]
-    line["notes"] = [{"code": "ADD" if kind != "institutional" else "TPO", "text": "LN"}]
-    line["providers"] = [dict(role="rendering" if kind != "institutional" else "operating",
-                              party=dict(person))]
-    if kind == "professional":
-        line["drug"] = {"qualifier": "N4", "code": "00777310502", "quantity": "1", "unit": "UN",
-                        "ref_qualifier": "XZ", "ref_value": "RX1"}
-        line["quantities"] = [{"qualifier": "PT", "value": "2"}]
-        line["measurements"] = [{"category": "TR", "qualifier": "R1", "value": "12"}]
-    return c
-
-
-def load(name):
-    text = open(os.path.join(CLAIMS_DIR, name)).read()
-    if text.lstrip().startswith("["):
-        return json.loads(text)
-    return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
 def values_of(x12):
     """Every element, repetition and component value of an X12 text, by the
     delimiters its ISA gives."""
@@ -193,9 +131,9 @@ work_dir = tempfile.TemporaryDirectory(prefix="claims_drop.")
 work = work_dir.name
 failures = 0
 bases = []
-for name in EXAMPLES:
-    for index, claim in enumerate(load(name)):
-        label = "%s[%d]" % (name, index)
+for path in EXAMPLES:
+    for index, claim in enumerate(load(path)):
+        label = "%s[%d]" % (os.path.basename(path), index)
         bases += [(label, claim), (label + " (enriched)", rich(claim))]
 assert len(bases) >= 6, "fewer examples than the three guides'"
 probes = list(leaf_paths("CLAIM_F", []))
