@@ -467,12 +467,17 @@ static void nm1_segment(x12_claim_reader *r)
 static void read_pat(x12_claim_reader *r, int k, const char **death, const char **weight,
                      const char **pregnant)
 {
-    if (cr_is(cr_elem(r, 5), "D8")) {
+    /* 005010X222A1 2000B/2000C PAT05 D8 with PAT06, PAT07 01 with PAT08, as
+     * the writer writes them: a qualifier of another code, or one without
+     * its value, is reported (not carried), not taken in silence */
+    if (cr_is(cr_elem(r, 5), "D8") && x12_segment_element(r->ev->seg, 6).len)
         *death = cr_str(r, k, 6);
-    }
-    if (cr_is(cr_elem(r, 7), "01")) {
+    else
+        r->used &= ~((uint64_t)1 << 5);
+    if (cr_is(cr_elem(r, 7), "01") && x12_segment_element(r->ev->seg, 8).len)
         *weight = cr_str(r, k, 8);
-    }
+    else
+        r->used &= ~((uint64_t)1 << 7);
     *pregnant = cr_str(r, k, 9);
 }
 

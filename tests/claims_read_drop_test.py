@@ -16,6 +16,9 @@ code, purpose, reference, creation date and time; BHT06 is the claims'
 transaction_type and is probed), HL (the hierarchy's numbering and codes)
 and LX01 (the line's number).
 
+The 837s of the shared corpus (../shared/corpus beside the project) of one
+interchange that read without an error are probed the same way.
+
 All probes of an example go in one file, one interchange each with its own
 control numbers; what is said is matched to its probe by byte offset.
 
@@ -99,6 +102,56 @@ def envelope(segs, es, n):
 work_dir = tempfile.TemporaryDirectory(prefix="claims_read_drop.")
 work = work_dir.name
 failures = total = carried = 0
+
+
+def probe(name, text):
+    """Probes every value of the one interchange `text`; returns how many
+    were lost."""
+    global total, carried
+    es, cs, ts = text[3], text[104], text[105]
+    # (line breaks and indentation between segments dropped)
+    segs = [s.lstrip().rstrip("\r\n") for s in text.split(ts) if s.strip()]
+    ends = [i for i, s in enumerate(segs) if s.startswith("IEA" + es)]
+    segs = segs[:ends[0] + 1] if ends else segs  # (NUL padding after IEA dropped)
+    parts, offsets, probes, pos = [], [], [], 0
+    for n, (si, new, mk, label) in enumerate(probes_of(segs, es, cs), 1):
+        body = list(segs)
+        body[si - 1] = new
+        chunk = ts.join(envelope(body, es, n)) + ts + "\n"
+        offsets.append(pos)
+        parts.append(chunk)
+        probes.append((si, mk, label))
+        pos += len(chunk.encode("latin-1"))
+    big = os.path.join(work, "probes.837")
+    with open(big, "w", encoding="latin-1") as f:
+        f.write("".join(parts))
+    run = subprocess.run([X12, "837", "--to-json", big], capture_output=True, text=True,
+                         errors="replace")
+    if run.returncode not in (0, 1) or "Sanitizer" in run.stderr:
+        print("FAIL %s: x12 837 --to-json exited %d: %s" % (name, run.returncode,
+                                                            run.stderr[-600:]))
+        return 1
+    # what is said of each probe's interchange: the segments it names
+    said = {}
+    for line in run.stderr.splitlines():
+        m = SAID.search(line)
+        if m:
+            k = bisect.bisect_right(offsets, int(m.group(3))) - 1
+            said.setdefault(k, set()).add(int(m.group(1)))
+    lost = 0
+    for k, (si, mk, label) in enumerate(probes):
+        total += 1
+        if mk in run.stdout:
+            carried += 1
+        elif si not in said.get(k, ()):
+            print("FAIL %s: %s (segment %d) set to %s: not in the claims JSON, nothing said" %
+                  (name, label, si, mk))
+            lost += 1
+    print("%s: %d values probed, %d lost" % (name, len(probes), lost))
+    return lost
+
+
+# the examples, written by x12 837 --from
 bases = []
 for path in examples(SRC):
     for index, claim in enumerate(load(path)):
@@ -120,46 +173,25 @@ for name, claim in bases:
         print("FAIL %s: x12 837 --from exited %d: %s" % (name, run.returncode, run.stderr[-600:]))
         failures += 1
         continue
-    text = open(out, encoding="latin-1").read()
-    es, cs, ts = text[3], text[104], text[105]
-    segs = [s.strip("\r\n") for s in text.split(ts) if s.strip("\r\n")]
-    parts, offsets, probes, pos = [], [], [], 0
-    for n, (si, new, mk, label) in enumerate(probes_of(segs, es, cs), 1):
-        body = list(segs)
-        body[si - 1] = new
-        chunk = ts.join(envelope(body, es, n)) + ts + "\n"
-        offsets.append(pos)
-        parts.append(chunk)
-        probes.append((si, mk, label))
-        pos += len(chunk.encode("latin-1"))
-    big = os.path.join(work, "probes.837")
-    with open(big, "w", encoding="latin-1") as f:
-        f.write("".join(parts))
-    run = subprocess.run([X12, "837", "--to-json", big], capture_output=True, text=True,
-                         errors="replace")
-    if run.returncode not in (0, 1) or "Sanitizer" in run.stderr:
-        print("FAIL %s: x12 837 --to-json exited %d: %s" % (name, run.returncode,
-                                                            run.stderr[-600:]))
-        failures += 1
+    failures += probe(name, open(out, encoding="latin-1").read())
+
+# and the 837s of the shared corpus (beside the project, as CI has it) of one
+# interchange that x12 837 --to-json reads without an error: what others wrote
+corpus = os.path.join(SRC, "..", "shared", "corpus")
+files = [os.path.join(corpus, d, f) for d in ("837p", "837i", "837d")
+         if os.path.isdir(os.path.join(corpus, d)) for f in sorted(os.listdir(os.path.join(corpus, d)))]
+if not files:
+    print("(no shared corpus beside the project: its 837s not probed)")
+for path in files:
+    text = open(path, encoding="latin-1").read().lstrip("\ufeff \r\n\t")
+    if not text.startswith("ISA") or len(text) < 106 or text.count("ISA" + text[3]) != 1:
         continue
-    # what is said of each probe's interchange: the segments it names
-    said = {}
-    for line in run.stderr.splitlines():
-        m = SAID.search(line)
-        if m:
-            k = bisect.bisect_right(offsets, int(m.group(3))) - 1
-            said.setdefault(k, set()).add(int(m.group(1)))
-    lost = 0
-    for k, (si, mk, label) in enumerate(probes):
-        total += 1
-        if mk in run.stdout:
-            carried += 1
-        elif si not in said.get(k, ()):
-            print("FAIL %s: %s (segment %d) set to %s: not in the claims JSON, nothing said" %
-                  (name, label, si, mk))
-            lost += 1
-    failures += lost
-    print("%s: %d values probed, %d lost" % (name, len(probes), lost))
+    run = subprocess.run([X12, "837", "--to-json", path], capture_output=True, text=True,
+                         errors="replace")
+    if run.returncode != 0 or not run.stdout.strip():
+        continue  # (an error, or no claims: a set of the 1000A/1000B header alone)
+    failures += probe(os.path.basename(path), text)
+
 print("claims_read_drop_test: %d values probed, %d carried into the claims JSON, %d failures" %
       (total, carried, failures))
 # most values are carried: a run that wrote no claims cannot pass

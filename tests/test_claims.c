@@ -3127,6 +3127,66 @@ static void read_limited(const strbuf *in, size_t limit, rctx *r)
 /* A claim larger than the reader keeps (thousands of lines where the guide
  * allows 50) is not read, one error says so, and memory stays bounded; the
  * claims around it are read. */
+/* A PAT qualifier without its value (PAT05 D8 without PAT06, PAT07 01
+ * without PAT08), or of another code, is said to be not carried: the claim
+ * model holds the date and the weight, not a qualifier alone
+ * (005010X222A1 2000B PAT05-PAT08). */
+static void test_reader_pat_qualifier_alone(void **state)
+{
+    (void)state;
+    x12_claim a = prof_claim();
+    x12_claim_subscriber s = sub_self;
+    s.weight = "140";
+    s.death_date = "20261101";
+    a.subscriber = &s;
+    const x12_claim *cs[] = {&a};
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, cs, 1, 0, &pr, &len);
+    assert_int_equal(pr.n, 0);
+    const char *pat = strstr(out, "~PAT*****D8*20261101*01*140~");
+    assert_non_null(pat);
+    pat++;
+    unsigned seg = (unsigned)count_prefix(out, pat) + 1;
+    static const struct {
+        const char *pat;
+        const char *want; /* the elements said to be not carried */
+    } cases[] = {
+        {"PAT*****D8**01*140~", " element=5 "},
+        {"PAT*****D8*20261101*01~", " element=7 "},
+        {"PAT*****D7*20261101*01*140~", " element=5 \n element=6 "},
+        {"PAT*****D8*20261101*02*140~", " element=7 \n element=8 "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        strbuf b = {0};
+        sb_add(&b, out, (size_t)(pat - out));
+        sb_printf(&b, "%s", cases[i].pat);
+        const char *rest = strchr(pat, '~') + 1;
+        sb_add(&b, rest, strlen(rest));
+        char *log = read_log(b.p, b.len, 0, X12_OK);
+        /* each wanted element, and no other PAT finding */
+        char want[160];
+        const char *w = cases[i].want;
+        int n = 0;
+        while (*w) {
+            const char *nl = strchr(w, '\n');
+            size_t wl = nl ? (size_t)(nl - w) : strlen(w);
+            snprintf(want, sizeof want, "X12_ERR_CLAIM_NOT_CARRIED segment=%u id=PAT%.*s", seg,
+                     (int)wl, w);
+            if (!strstr(log, want))
+                fail_msg("%s: no '%s' in:\n%s", cases[i].pat, want, log);
+            n++;
+            w += wl + (nl ? 1 : 0);
+        }
+        assert_int_equal(count_of(log, "id=PAT "), n);
+        assert_non_null(strstr(log, "claim "));
+        free(log);
+        sb_free(&b);
+    }
+    free(out);
+    sb_free(&pr.log);
+}
+
 static void test_reader_claim_too_large(void **state)
 {
     (void)state;
@@ -3815,6 +3875,7 @@ int main(void)
         cmocka_unit_test(test_reader_file_and_gzip),
         cmocka_unit_test(test_reader_context_and_findings),
         cmocka_unit_test(test_reader_chunks),
+        cmocka_unit_test(test_reader_pat_qualifier_alone),
         cmocka_unit_test(test_reader_claim_too_large),
         cmocka_unit_test(test_writer_allocation_failures),
         cmocka_unit_test(test_writer_output_check),
