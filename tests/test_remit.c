@@ -882,6 +882,103 @@ static void test_segments_carried(void **state)
     free(base);
 }
 
+/* Every element the reader does not read is said (X12_ERR_CLAIM_NOT_CARRIED
+ * at the element, info): DTM03, a composite's component past those read
+ * (SVC06-7, PLB03-3).  What it reads of PER (name, three numbers) and NM102
+ * is handed out; a CAS01 longer than a group code rejects its claim payment
+ * rather than cut it.  (Found by tests/remit_drop_test.py: all of these
+ * were taken without a word before.) */
+typedef struct elements_seen {
+    char said[512]; /* "ID el.comp code;" of each reader finding */
+    unsigned claims;
+    char claim_ids[64];
+} elements_seen;
+
+static int es_payment(void *ctx, const x12_remit_payment *p)
+{
+    (void)ctx;
+    assert_int_equal(p->payer.contact_count, 1);
+    const x12_remit_contact *k = &p->payer.contacts[0];
+    assert_string_equal(k->qualifier, "BL");
+    assert_string_equal(k->name, "EDI SUPPORT");
+    assert_string_equal(k->number_qualifiers[0], "TE");
+    assert_string_equal(k->numbers[0], "8005550100");
+    assert_string_equal(k->value, "8005550100");
+    assert_string_equal(k->number_qualifiers[1], "EM");
+    assert_string_equal(k->numbers[1], "EDI@BPH.EXAMPLE");
+    assert_string_equal(k->number_qualifiers[2], "");
+    assert_string_equal(k->numbers[2], "");
+    assert_string_equal(p->payer.entity_type, "");
+    return 0;
+}
+
+static int es_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                    const x12_remit_context *cx)
+{
+    (void)p;
+    (void)cx;
+    elements_seen *e = ctx;
+    e->claims++;
+    size_t n = strlen(e->claim_ids);
+    snprintf(e->claim_ids + n, sizeof e->claim_ids - n, "%s ", c->claim_id);
+    assert_string_equal(c->patient.entity_type, "1");
+    if (!strcmp(c->claim_id, "EL-1")) {
+        assert_string_equal(c->crossover_carrier.entity_type, "2");
+        assert_string_equal(c->statement_from, "20261001");
+        assert_string_equal(c->lines[0].original_procedure, "99215");
+    }
+    return 0;
+}
+
+static void es_finding(void *ctx, const x12_finding *f)
+{
+    elements_seen *e = ctx;
+    if (f->err.code != X12_ERR_CLAIM_NOT_CARRIED && f->err.code != X12_ERR_CLAIM_VALUE &&
+        f->err.code != X12_ERR_CLAIM_REJECTED)
+        return;
+    size_t n = strlen(e->said);
+    snprintf(e->said + n, sizeof e->said - n, "%s %u.%u %s;", f->err.segment_id,
+             (unsigned)f->err.element_pos, (unsigned)f->err.component_pos,
+             x12_status_name(f->err.code));
+}
+
+static void test_elements_carried(void **state)
+{
+    (void)state;
+    size_t len;
+    char *base = read_file(X12KIT_SOURCE_DIR "/fixtures/remit/y_elements.835", &len);
+    assert_non_null(base);
+    char *t1 = replaced(base, "PER*BL*EDI SUPPORT*TE*8005550100~",
+                        "PER*BL*EDI SUPPORT*TE*8005550100*EM*EDI@BPH.EXAMPLE~");
+    char *t2 = replaced(t1, "DTM*232*20261001~", "DTM*232*20261001*1200~");
+    char *t3 = replaced(t2, "SVC*HC:99214:25*200*120**1*HC:99215~",
+                        "SVC*HC:99214:25*200*120**1*HC:99215:::::AS BILLED~");
+    char *t4 = replaced(t3, "CAS*CO*45*200~", "CAS*COX*45*200~");
+    /* a PLB of 0.00 (the set still balances) with a third component */
+    char *t5 = replaced(t4, "SE*36*", "PLB*1234567893*20261231*WO:ICN77:EXTRA*0~SE*37*");
+    const char *path = "/tmp/x12kit_elements.835";
+    assert_int_equal(write_file(path, t5, strlen(t5)), 0);
+    elements_seen e;
+    memset(&e, 0, sizeof e);
+    x12_remit_callbacks cb = {es_payment, es_claim, NULL, NULL, es_finding};
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(path, NULL, &cb, &e, 0, &err), X12_OK);
+    assert_string_equal(e.claim_ids, "EL-1 ");
+    assert_string_equal(e.said, "LX 0.0 X12_ERR_CLAIM_NOT_CARRIED;" /* (as before: 2000) */
+                                "DTM 3.0 X12_ERR_CLAIM_NOT_CARRIED;"
+                                "SVC 6.7 X12_ERR_CLAIM_NOT_CARRIED;"
+                                "CAS 1.0 X12_ERR_CLAIM_VALUE;"
+                                "CLP 0.0 X12_ERR_CLAIM_REJECTED;"
+                                "PLB 3.3 X12_ERR_CLAIM_NOT_CARRIED;");
+    remove(path);
+    free(t5);
+    free(t4);
+    free(t3);
+    free(t2);
+    free(t1);
+    free(base);
+}
+
 /* --- rows ------------------------------------------------------------------- */
 
 typedef struct sink {
@@ -1058,6 +1155,7 @@ int main(void)
         cmocka_unit_test(test_set_without_se),
         cmocka_unit_test(test_guide_versions),
         cmocka_unit_test(test_segments_carried),
+        cmocka_unit_test(test_elements_carried),
         cmocka_unit_test(test_rows_quoting),
         cmocka_unit_test(test_allocation_failures),
     };

@@ -47,9 +47,20 @@ typedef struct x12_remit_amount {
     int64_t cents;
 } x12_remit_amount;
 
+/* PER: a contact (1000A business, technical and web site contacts; the
+ * 2100 claim contact). */
+typedef struct x12_remit_contact {
+    const char *qualifier;    /* PER01, the contact's function: "CX", "BL", "IC" */
+    const char *value;        /* PER04, its first number (numbers[0]) */
+    const char *name;         /* PER02 */
+    const char *number_qualifiers[3]; /* PER03, PER05, PER07: "TE", "EM", "FX", "EX", "UR" */
+    const char *numbers[3];   /* PER04, PER06, PER08 */
+} x12_remit_contact;
+
 /* N1/NM1 with its N3/N4, REF and PER. */
 typedef struct x12_remit_party {
     const char *entity;       /* N101 / NM101: "PR", "PE", "QC", "IL", "74", "82", "TT" */
+    const char *entity_type;  /* NM102: "1" person, "2" non-person entity ("" for N1) */
     const char *name;         /* N102 / NM103 (last or organization name) */
     const char *first_name;   /* NM104 */
     const char *middle_name;  /* NM105 */
@@ -59,7 +70,7 @@ typedef struct x12_remit_party {
     const char *address1, *address2, *city, *state, *postal_code, *country; /* N3/N4 */
     x12_remit_ref *refs;      /* REF: "2U" payer id, "TJ" tax id, "PQ", ... */
     size_t ref_count;
-    x12_remit_ref *contacts;  /* PER: function code (PER01) and its first number (PER04) */
+    x12_remit_contact *contacts; /* PER */
     size_t contact_count;
 } x12_remit_party;
 
@@ -169,7 +180,7 @@ typedef struct x12_remit_claim {
     const char *received_date;          /* DTM*050 */
     x12_remit_ref *dates;               /* other DTM ("036", "050", ...) */
     size_t date_count;
-    x12_remit_ref *contacts;            /* PER*CX */
+    x12_remit_contact *contacts;        /* PER*CX */
     size_t contact_count;
     x12_remit_amount *amounts;          /* AMT ("AU" coverage, "D8" discount, "I" interest, ...) */
     size_t amount_count;

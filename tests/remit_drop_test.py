@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Nothing an 835 holds is dropped by the 835 reader without a word.
+
+For the 835s of fixtures/remit and of the shared corpus (../shared/corpus/835
+beside the project) that read without an error, every element of every
+segment of the set, and every component of a composite (one past the last
+given too), is set alone to a marker of its kind; remit_dump (tests/remit_dump.c:
+every value of x12_remit_payment, x12_remit_claim and x12_remit_plb, as the
+reader hands them out) must print the marker, or the reader must say
+something of that segment (what the model does not carry is
+X12_ERR_CLAIM_NOT_CARRIED, docs/remit.md).  How a file is probed:
+tests/x12_probe.py.
+
+Not probed: the envelope (ISA, GS, ST, SE, GE, IEA).
+
+usage: remit_drop_test.py PATH/TO/remit_dump SOURCE_DIR
+"""
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from x12_probe import Prober, one_interchange  # noqa: E402
+
+DUMP, SRC = sys.argv[1], sys.argv[2]
+
+work_dir = tempfile.TemporaryDirectory(prefix="remit_drop.")
+prober = Prober([DUMP], work_dir.name, {})
+failures = 0
+dirs = [os.path.join(SRC, "fixtures", "remit"), os.path.join(SRC, "..", "shared", "corpus", "835")]
+files = [os.path.join(d, f) for d in dirs if os.path.isdir(d) for f in sorted(os.listdir(d))]
+probed = 0
+for path in files:
+    text = one_interchange(path)
+    if text is None:
+        continue
+    run = subprocess.run([DUMP, path], capture_output=True, text=True, errors="replace")
+    if run.returncode != 0 or "\nclaim\n" not in "\n" + run.stdout:
+        continue  # (an error, or no claim payment)
+    failures += prober.probe(os.path.basename(path), text)
+    probed += 1
+print("remit_drop_test: %d files, %d values probed, %d carried, %d failures" %
+      (probed, prober.total, prober.carried, failures))
+if probed == 0 or prober.carried < prober.total // 2:
+    print("FAIL only %d of %d values carried" % (prober.carried, prober.total))
+    failures += 1
+sys.exit(1 if failures else 0)
