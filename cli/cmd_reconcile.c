@@ -87,7 +87,7 @@ static const char *const COLUMNS[] = {
     "frequency",    "submitted_date", "last_payment_date", "adj_co",  "adj_pr",
     "adj_oa",       "adj_pi",        "adj_cr",          "adjustments", "remark_codes",
     "trace_numbers", "remits",       "lines",           "lines_matched", "acknowledgement",
-    "acknowledgement_codes",         "acknowledgement_date", "sent_again"};
+    "acknowledgement_codes",         "acknowledgement_date", "sent_again", "transaction_type"};
 #define NCOLUMNS (sizeof COLUMNS / sizeof COLUMNS[0])
 
 /* The row as text values in COLUMNS order; age_days "" unless pending. */
@@ -119,7 +119,7 @@ static void row_values(const x12_recon_row *row, char vals[][32], const char *v[
                                vals[10],              vals[11],
                                vals[12],              row->acknowledgement,
                                row->acknowledgement_codes, row->acknowledgement_date,
-                               row->sent_again};
+                               row->sent_again,       row->transaction_type};
     memcpy(v, x, sizeof x);
 }
 
@@ -197,6 +197,9 @@ static json_t *totals_json(const x12_recon_totals *t)
         json_array_append_new(ag, x);
     }
     json_object_set_new(o, "aging", ag);
+    json_object_set_new(o, "pending_encounters", json_integer((json_int_t)t->pending_encounters));
+    money(t->pending_encounters_billed, b, sizeof b);
+    json_object_set_new(o, "pending_encounters_billed", json_string(b));
     json_object_set_new(o, "acknowledged", json_integer((json_int_t)t->acknowledged));
     json_object_set_new(o, "rejected_by_payer", json_integer((json_int_t)t->rejected_by_payer));
     return o;
@@ -227,6 +230,11 @@ static void print_totals(FILE *f, const x12_recon_totals *t)
         fprintf(f, "  %s days: %llu (%s)", BUCKETS[i], (unsigned long long)t->aging_count[i], a);
     }
     fputc('\n', f);
+    if (t->pending_encounters) {
+        money(t->pending_encounters_billed, a, sizeof a);
+        fprintf(f, "encounters (BHT06 RP) pending, not aged: %llu (%s)\n",
+                (unsigned long long)t->pending_encounters, a);
+    }
     if (t->acknowledged)
         fprintf(f, "277CA: %llu claims acknowledged, %llu rejected by the payer\n",
                 (unsigned long long)t->acknowledged, (unsigned long long)t->rejected_by_payer);

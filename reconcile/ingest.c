@@ -141,7 +141,7 @@ static int claim_set(ingest *in, const x12_claim_context *cx)
     r->sub = (lg_submission){in->sender, in->isa13, in->gs06, in->st02,
                              h->implementation_ref ? h->implementation_ref
                                                    : (h->gs.version ? h->gs.version : ""),
-                             in->date};
+                             in->date, h->bht_type ? h->bht_type : "CH"};
     return emit(in, r);
 }
 

@@ -84,14 +84,17 @@ static const char *const MIGRATIONS[] = {
     "  status_date TEXT NOT NULL, codes TEXT NOT NULL, payer_claim_number TEXT NOT NULL,"
     "  charge INTEGER);"
     "CREATE INDEX claim_acks_by_claim_id ON claim_acks (claim_id);",
+    /* 2 -> 3: each set's transaction type (BHT06): its claims for payment
+     * (CH, 31) are aged while pending, its encounters (RP) are not */
+    "ALTER TABLE submissions ADD COLUMN transaction_type TEXT NOT NULL DEFAULT 'CH';",
 };
 #define MIGRATION_COUNT ((int)(sizeof MIGRATIONS / sizeof MIGRATIONS[0]))
 
 static const char *const STATEMENTS[ST_COUNT] = {
     [ST_FILE_ADD] = "INSERT INTO files (kind, path) VALUES (?1, ?2)",
     [ST_SUB_FIND] = "SELECT 1 FROM submissions WHERE sender = ?1 AND isa13 = ?2 AND gs06 = ?3 AND st02 = ?4",
-    [ST_SUB_ADD] = "INSERT INTO submissions (file_id, sender, isa13, gs06, st02, guide, created_date)"
-                   " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    [ST_SUB_ADD] = "INSERT INTO submissions (file_id, sender, isa13, gs06, st02, guide, created_date,"
+                   " transaction_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     [ST_CLAIM_ADD] = "INSERT INTO claims (submission_id, claim_id, billed, frequency, payer_claim_number,"
                      " payer_id, payer_name, subscriber_id, patient_name, billing_npi, service_from,"
                      " service_to, line_count) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
@@ -469,6 +472,7 @@ int64_t lg_submission_add(x12_ledger *l, int64_t file_id, const lg_submission *s
     bind_text(s, 5, sub->st02);
     bind_text(s, 6, sub->guide);
     bind_text(s, 7, sub->created_date);
+    bind_text(s, 8, sub->transaction_type && *sub->transaction_type ? sub->transaction_type : "CH");
     return run_insert(l, s, err, "adding the transaction set");
 }
 

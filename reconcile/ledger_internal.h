@@ -77,6 +77,7 @@ typedef struct lg_submission {
     const char *isa13, *gs06, *st02;
     const char *guide;        /* ST03 or GS08 */
     const char *created_date; /* BHT04 as CCYY-MM-DD */
+    const char *transaction_type; /* BHT06: "CH", "RP" (encounters), "31"; NULL = CH */
 } lg_submission;
 
 /* Returns 1 when the set is already in the ledger, 0 when not, -1 on error. */

@@ -397,7 +397,11 @@ static int emit(report *rp, acc *a, x12_recon_row *row)
     t->patient_responsibility += row->patient_responsibility;
     for (int g = 0; g < 5; g++)
         t->adjustments[g] += row->adjustments[g];
-    if (row->status == X12_RECON_PENDING && row->age_days >= 0) {
+    if (row->status == X12_RECON_PENDING && !strcmp(row->transaction_type, "RP")) {
+        /* an encounter: reported, not billed for payment; not open AR */
+        t->pending_encounters++;
+        t->pending_encounters_billed += row->billed;
+    } else if (row->status == X12_RECON_PENDING && row->age_days >= 0) {
         int b = row->age_days <= 30 ? 0 : row->age_days <= 60 ? 1 : row->age_days <= 90 ? 2 : 3;
         t->aging_count[b]++;
         t->aging_billed[b] += row->billed;
@@ -406,14 +410,14 @@ static int emit(report *rp, acc *a, x12_recon_row *row)
 }
 
 /* claims cursor columns */
-enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_MATCHED, C_SENT,
-       C_REMIT };
+enum { C_ID, C_CLAIM_ID, C_BILLED, C_FREQ, C_PAYER, C_ICN, C_DATE, C_LINES, C_TTYPE, C_MATCHED,
+       C_SENT, C_REMIT };
 
 /* The claims cursor: CLAIMS_HEAD, the matched-line count (C_MATCHED), the
  * date of a later copy (C_SENT), then CLAIMS_TAIL with its order. */
 #define CLAIMS_HEAD                                                                       \
     "SELECT c.id, c.claim_id, c.billed, c.frequency, c.payer_id, c.payer_claim_number," \
-    " s.created_date, c.line_count,"
+    " s.created_date, c.line_count, s.transaction_type,"
 #define CLAIMS_TAIL CLAIMS_TAIL_OF("r.adj_detail, r.remarks", "p.trace_number")
 /* (the totals alone read no texts) */
 #define CLAIMS_TAIL_OF(texts, trace)                                                                 \
@@ -575,7 +579,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
         else
             take_claim = crc == SQLITE_ROW;
         acc_reset(&a);
-        char claim_id[256], payer[96], freq[8], icn[96], date[16], sent[16];
+        char claim_id[256], payer[96], freq[8], icn[96], date[16], sent[16], ttype[8];
         if (take_claim) {
             int64_t id = sqlite3_column_int64(cs, C_ID);
             lg_copy(claim_id, sizeof claim_id, col_text(cs, C_CLAIM_ID));
@@ -584,6 +588,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             lg_copy(icn, sizeof icn, col_text(cs, C_ICN));
             lg_copy(date, sizeof date, col_text(cs, C_DATE));
             lg_copy(sent, sizeof sent, col_text(cs, C_SENT));
+            lg_copy(ttype, sizeof ttype, col_text(cs, C_TTYPE));
             row.billed = sqlite3_column_int64(cs, C_BILLED);
             row.lines = (uint32_t)sqlite3_column_int64(cs, C_LINES);
             row.lines_matched = (uint32_t)sqlite3_column_int64(cs, C_MATCHED);
@@ -615,6 +620,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             row.frequency = freq;
             row.submitted_date = date;
             row.sent_again = sent;
+            row.transaction_type = ttype;
             if (acknowledgement(&rp, claim_id, &row, err) != 0) {
                 st = l->fail;
                 break;
@@ -648,6 +654,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
             row.frequency = "";
             row.submitted_date = "";
             row.sent_again = "";
+            row.transaction_type = "";
             row.acknowledgement = row.acknowledgement_codes = row.acknowledgement_date = "";
         }
         if (row.status == X12_RECON_REVERSED)

@@ -158,6 +158,7 @@ static void x_submission(lg_io *io, lg_submission *s)
     x_str(io, &s->st02);
     x_str(io, &s->guide);
     x_str(io, &s->created_date);
+    x_str(io, &s->transaction_type);
 }
 
 static void x_claim(lg_io *io, lg_claim *c)

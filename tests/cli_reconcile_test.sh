@@ -56,7 +56,7 @@ n1=$(tr '~' '\n' <"$F/claims-1.837" | grep -c '^CLM\*')
 expect_rc 0 "$X12" reconcile --db :memory: --claims "$F/claims-1.837" "$T/resent.837" --format csv --as-of 2026-11-30 \
   --summary "$T/sent.json"
 has "$T/err" "$n1 claims were sent again later (the same claim id, payer, amount and lines)"
-[ "$(tr -d '\r' <"$T/out" | grep -c ',2026-10-15$')" = "$n1" ] && ok || bad "sent_again: $(tr -d '\r' <"$T/out" | grep -c ',2026-10-15$') rows, wanted $n1"
+[ "$(tr -d '\r' <"$T/out" | grep -c ',2026-10-15,CH$')" = "$n1" ] && ok || bad "sent_again: $(tr -d '\r' <"$T/out" | grep -c ',2026-10-15,CH$') rows, wanted $n1"
 has "$T/sent.json" "\"sent_again\": $n1"
 expect_rc 0 "$X12" reconcile --db :memory: --claims "$F/claims-1.837" --format csv --as-of 2026-11-30
 grep -q "sent again" "$T/err" && bad "claims sent once said to be sent again" || ok
@@ -182,6 +182,20 @@ has "$T/err" "cut.277: not ingested: the file could not be read to its end (noth
 h=$("$X12" reconcile --db :memory: --claims "$F/claims-1.837" --remits "$F/era-1.835" --format csv 2>/dev/null | head -1 | tr -d '\r')
 d=$(python3 "$SRC/tests/doc_columns.py" "$SRC/docs/ledger.md" "$h" "## The report")
 [ -n "$h" ] && [ "$h" = "$d" ] && ok || bad "docs/ledger.md: documents '$d', the header is '$h'"
+
+# --- encounters (BHT06 RP): pending, but not in the aging ------------------------
+"$X12" 837 --from "$SRC/fixtures/claims/y_837p.ndjson" --transaction-type RP --date 20260901 \
+  --time 1200 -o "$T/enc.837"
+"$X12" 837 --from "$SRC/fixtures/claims/y_837p.ndjson" --date 20260901 --time 1200 \
+  --control-number 2 -o "$T/pay.837"
+expect_rc 0 "$X12" reconcile --db :memory: --claims "$T/enc.837" --format csv --as-of 2026-10-11 \
+  --summary "$T/enc.json"
+n=$(tr -d '\r' <"$T/out" | grep -c ',pending,.*,RP$')
+[ "$n" = 3 ] && ok || bad "encounters: $n pending rows with transaction_type RP, wanted 3"
+eq "$(python3 -c 'import json,sys; o=json.load(open(sys.argv[1])); print(o["pending_encounters"], sum(b["claims"] for b in o["aging"]))' "$T/enc.json")" "3 0" "--summary pending_encounters"
+expect_rc 0 "$X12" reconcile --db :memory: --claims "$T/enc.837" "$T/pay.837" --as-of 2026-10-11
+has "$T/out" "encounters (BHT06 RP) pending, not aged: 3"
+has "$T/out" "31-60 days: 3"
 
 echo "cli_reconcile_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

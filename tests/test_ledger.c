@@ -35,16 +35,21 @@ static x12_ledger *open_mem(void)
 
 static int64_t g_file, g_sub;
 
-static void begin_837(x12_ledger *l, const char *st02, const char *date)
+static void begin_837_type(x12_ledger *l, const char *st02, const char *date, const char *type)
 {
     x12_error err;
     assert_int_equal(lg_begin(l, &err), X12_OK);
     g_file = lg_file_add(l, "837", "test.837", &err);
     assert_true(g_file > 0);
-    lg_submission s = {"SENDER", "000000001", "1", st02, "005010X222A1", date};
+    lg_submission s = {"SENDER", "000000001", "1", st02, "005010X222A1", date, type};
     assert_int_equal(lg_submission_exists(l, &s, &err), 0);
     g_sub = lg_submission_add(l, g_file, &s, &err);
     assert_true(g_sub > 0);
+}
+
+static void begin_837(x12_ledger *l, const char *st02, const char *date)
+{
+    begin_837_type(l, st02, date, NULL);
 }
 
 static int64_t add_claim(x12_ledger *l, const char *id, int64_t billed, const char *freq,
@@ -132,7 +137,7 @@ typedef struct got {
     x12_recon_status status;
     int64_t billed, allowed, paid, pr;
     int32_t age;
-    char detail[128], traces[64], icn[32], sent[16];
+    char detail[128], traces[64], icn[32], sent[16], ttype[4];
     uint32_t remits, lines, matched;
 } got;
 
@@ -157,6 +162,7 @@ static int collect(void *ctx, const x12_recon_row *row)
     snprintf(g->traces, sizeof g->traces, "%s", row->trace_numbers);
     snprintf(g->icn, sizeof g->icn, "%s", row->payer_claim_number);
     snprintf(g->sent, sizeof g->sent, "%s", row->sent_again);
+    snprintf(g->ttype, sizeof g->ttype, "%s", row->transaction_type);
     g->remits = row->remits;
     g->lines = row->lines;
     g->matched = row->lines_matched;
@@ -173,6 +179,90 @@ static const got *find(const rows *rs, const char *id, int nth)
 }
 
 /* --- tests ---------------------------------------------------------------------- */
+
+/* An encounter (BHT06 RP) is reported, not billed for payment: while
+ * pending it is counted apart, not in the aging of what is owed; a claim
+ * for payment of the same age is aged.  The row says which it is. */
+static void test_encounters_not_aged(void **state)
+{
+    (void)state;
+    x12_ledger *l = open_mem();
+    const int64_t ch[1] = {10000};
+    begin_837_type(l, "0001", "2026-09-01", "RP");
+    add_claim(l, "ENC-1", 10000, "1", "", 1, ch, NULL);
+    commit(l);
+    begin_837(l, "0002", "2026-09-01");
+    add_claim(l, "PAY-1", 10000, "1", "", 1, ch, NULL);
+    commit(l);
+    begin_837_type(l, "0003", "2026-09-01", "31");
+    add_claim(l, "SUB-1", 10000, "1", "", 1, ch, NULL);
+    commit(l);
+    rows rs = {0};
+    x12_recon_totals t;
+    x12_error err;
+    assert_int_equal(x12_ledger_report(l, "2026-10-11", collect, &rs, &t, &err), X12_OK);
+    const got *e = find(&rs, "ENC-1", 0), *p = find(&rs, "PAY-1", 0), *u = find(&rs, "SUB-1", 0);
+    assert_int_equal(e->status, X12_RECON_PENDING);
+    assert_string_equal(e->ttype, "RP");
+    assert_int_equal(e->age, 40);
+    assert_string_equal(p->ttype, "CH");
+    assert_string_equal(u->ttype, "31");
+    /* 40 days: PAY-1 and SUB-1 in 31-60, the encounter apart */
+    assert_int_equal(t.aging_count[0], 0);
+    assert_int_equal(t.aging_count[1], 2);
+    assert_int_equal(t.aging_billed[1], 20000);
+    assert_int_equal(t.pending_encounters, 1);
+    assert_int_equal(t.pending_encounters_billed, 10000);
+    assert_int_equal(t.by_status[X12_RECON_PENDING], 3);
+    /* paid, an encounter is no longer pending: nothing apart */
+    begin_835(l, "TRN-E", 0, "2026-10-05");
+    add_remit(l, "ENC-1", "1", 10000, 0, 0, "ICN-E", "", "", 0, NULL);
+    commit(l);
+    x12_ledger_match_stats ms;
+    assert_int_equal(x12_ledger_match(l, &ms, &err), X12_OK);
+    assert_int_equal(x12_ledger_report(l, "2026-10-11", NULL, NULL, &t, &err), X12_OK);
+    assert_int_equal(t.pending_encounters, 0);
+    x12_ledger_close(l);
+}
+
+/* A ledger of schema version 2 (before the transaction type) is migrated
+ * when opened: its sets are claims for payment (CH), its rows kept. */
+static void test_migrate_from_version_2(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/x12-ledger-v2-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    x12_ledger *l;
+    x12_error err;
+    assert_int_equal(x12_ledger_open(path, &l, &err), X12_OK);
+    begin_837(l, "0001", "2026-10-02");
+    const int64_t ch[1] = {10000};
+    add_claim(l, "OLD-1", 10000, "1", "", 1, ch, NULL);
+    commit(l);
+    /* back to version 2 as an older x12kit left it */
+    assert_int_equal(lg_exec(l, "ALTER TABLE submissions DROP COLUMN transaction_type", &err),
+                     X12_OK);
+    assert_int_equal(lg_exec(l, "PRAGMA user_version = 2", &err), X12_OK);
+    x12_ledger_close(l);
+    assert_int_equal(x12_ledger_open(path, &l, &err), X12_OK);
+    assert_int_equal(x12_ledger_schema_version(l), 3);
+    rows rs = {0};
+    assert_int_equal(x12_ledger_report(l, "2026-10-12", collect, &rs, NULL, &err), X12_OK);
+    assert_int_equal(rs.n, 1);
+    assert_string_equal(rs.r[0].id, "OLD-1");
+    assert_string_equal(rs.r[0].ttype, "CH");
+    assert_int_equal(rs.r[0].age, 10);
+    x12_ledger_close(l);
+    unlink(path);
+    char aux[64];
+    snprintf(aux, sizeof aux, "%s-wal", path);
+    unlink(aux);
+    snprintf(aux, sizeof aux, "%s-shm", path);
+    unlink(aux);
+}
 
 static void test_open_and_version(void **state)
 {
@@ -1535,6 +1625,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_open_and_version),
+        cmocka_unit_test(test_encounters_not_aged),
+        cmocka_unit_test(test_migrate_from_version_2),
         cmocka_unit_test(test_match_plans),
         cmocka_unit_test(test_match_as_ingested),
         cmocka_unit_test(test_busy_wait),

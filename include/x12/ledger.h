@@ -31,7 +31,7 @@ extern "C" {
 
 /* The schema version this library writes.  Opening an older ledger migrates
  * it forward; a newer one is refused with X12_ERR_LEDGER_VERSION. */
-#define X12_LEDGER_SCHEMA_VERSION 2
+#define X12_LEDGER_SCHEMA_VERSION 3
 
 typedef struct x12_ledger x12_ledger;
 
@@ -257,6 +257,10 @@ typedef struct x12_recon_row {
      * payer, REF*F8, amount and number of lines; "" when none.  Payments go
      * to the latest copy, so an earlier one stays pending. */
     const char *sent_again;
+    /* BHT06 of the claim's 837: "CH" a claim for payment, "RP" reporting (an
+     * encounter: pending, but not in the aging of open claims), "31"
+     * subrogation demand; "" for unmatched_remit. */
+    const char *transaction_type;
 } x12_recon_row;
 
 /* Group index of adjustments[]: 0 CO, 1 PR, 2 OA, 3 PI, 4 CR. */
@@ -280,6 +284,10 @@ typedef struct x12_recon_totals {
     uint64_t acknowledged, rejected_by_payer;
     /* Claims sent again later (rows whose sent_again is not empty). */
     uint64_t sent_again;
+    /* Pending encounters (transaction_type RP), which the aging leaves out:
+     * nothing is owed on them. */
+    uint64_t pending_encounters;
+    int64_t pending_encounters_billed;
 } x12_recon_totals;
 
 /* Receives each row; return non-zero to stop (the report then returns
