@@ -190,7 +190,7 @@ static inline void check_used(x12_remit_reader *r, const x12_segment *s)
     uint32_t n = s->element_count;
     if (!r->used)
         return;
-    if (n >= 64) {
+    if (n >= 63) { /* (1 << 64 is no number) */
         report_unused(r, s);
         return;
     }

@@ -2,7 +2,8 @@
 """Nothing an 835 holds is dropped by the 835 reader without a word.
 
 For the 835s of fixtures/remit and of the shared corpus (../shared/corpus/835
-beside the project) that read without an error, every element of every
+beside the project) that read without an error, and a small generated one
+(../shared/tools/gen_x12.py), every element of every
 segment of the set, and every component of a composite (one past the last
 given too), is set alone to a marker of its kind; remit_dump (tests/remit_dump.c:
 every value of x12_remit_payment, x12_remit_claim and x12_remit_plb, as the
@@ -40,6 +41,19 @@ for path in files:
         continue  # (an error, or no claim payment)
     failures += prober.probe(os.path.basename(path), text)
     probed += 1
+# and a generated 835 (../shared/tools/gen_x12.py, beside the project as CI
+# has it): what the bench reads, PLB included
+gen = os.path.join(SRC, "..", "shared", "tools", "gen_x12.py")
+if os.path.exists(gen):
+    run = subprocess.run([sys.executable, gen, "835", "--claims", "12", "--seed", "7"],
+                         capture_output=True, text=True)
+    text = run.stdout.lstrip() if run.returncode == 0 else ""
+    if text.startswith("ISA"):
+        failures += prober.probe("gen_x12.py 835 --claims 12", text)
+        probed += 1
+    else:
+        print("FAIL gen_x12.py 835 failed: %s" % run.stderr[-300:])
+        failures += 1
 print("remit_drop_test: %d files, %d values probed, %d carried, %d failures" %
       (probed, prober.total, prober.carried, failures))
 if probed == 0 or prober.carried < prober.total // 2:
