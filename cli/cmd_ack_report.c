@@ -73,6 +73,8 @@ char *cli_ack_record_json(const char *file, const x12_ack_record *r)
             json_object_set_new(o, "value", cli_jstr(r->context_value));
             json_object_set_new(o, "element", json_integer(r->element));
             json_object_set_new(o, "component", json_integer(r->component));
+            json_object_set_new(o, "repetition", json_integer(r->repetition));
+            json_object_set_new(o, "data_element", cli_jstr(r->de));
         }
         break;
     case X12_ACK_REC_ELEMENT:

@@ -321,6 +321,9 @@ x12_status x12_ack_reader_segment(x12_ack_reader *r, const x12_segment *seg)
         x12_slice c5 = x12_segment_element(seg, 5); /* CTX05: position in the segment */
         rec.element = (uint16_t)num(x12_element_component(seg, c5, 1));
         rec.component = (uint16_t)num(x12_element_component(seg, c5, 2));
+        rec.repetition = (uint16_t)num(x12_element_component(seg, c5, 3));
+        /* CTX06: the reference number of the element in error (C999-1) */
+        rec.de = str(r, x12_element_component(seg, x12_segment_element(seg, 6), 1));
     } else if (x12_slice_eq(id, "IK4")) {
         rec.kind = X12_ACK_REC_ELEMENT;
         x12_slice c = x12_segment_element(seg, 1);

@@ -931,7 +931,12 @@ static int log_record(void *ctx, const x12_ack_record *r)
                   r->code);
         break;
     case X12_ACK_REC_CONTEXT:
-        sb_printf(&l->b, "CTX %s %s\n", r->context_name, r->context_value);
+        sb_printf(&l->b, "CTX %s %s", r->context_name, r->context_value);
+        if (r->segment_id[0])
+            sb_printf(&l->b, " %s %u %s %u.%u.%u %s", r->segment_id, (unsigned)r->position,
+                      r->loop_id, (unsigned)r->element, (unsigned)r->component,
+                      (unsigned)r->repetition, r->de);
+        sb_printf(&l->b, "\n");
         break;
     case X12_ACK_REC_ELEMENT:
         sb_printf(&l->b, "EL %u.%u.%u %s %s [%s]\n", (unsigned)r->element, (unsigned)r->component,
@@ -1012,11 +1017,12 @@ static void test_read_back(void **state)
                      X12_ERR_STOPPED);
     assert_int_equal(l.n, 2);
     sb_free(&l.b);
-    /* IK401-3, IK404 and CTX read back, fed segment by segment */
+    /* IK401-3, IK404 and CTX read back (CTX05-3 and CTX06 too: they were
+     * dropped without a word before), fed segment by segment */
     static const char in[] = "ISA*00*          *00*          *ZZ*A              *ZZ*B              "
                              "*260101*1200*^*00501*000000001*0*P*:~GS*FA*B*A*20260101*1200*1*X*"
                              "005010X231A1~ST*999*0001*005010X231A1~AK1*HC*7*005010X222A1~"
-                             "AK2*837*0003~IK3*NM1*9*2010*8~CTX*SITUATIONAL TRIGGER*CLM*5**5:3~"
+                             "AK2*837*0003~IK3*NM1*9*2010*8~CTX*SITUATIONAL TRIGGER*CLM*5**5:3:2*1332~"
                              "IK4*2:1:3*1332*7*QQ~IK5*R*I5*5~AK9*R*1*1*0*5~SE*9*0001~GE*1*1~"
                              "IEA*1*000000001~";
     memset(&l, 0, sizeof l);
@@ -1034,7 +1040,7 @@ static void test_read_back(void **state)
     assert_string_equal(l.b.p, "GROUP HC 7 005010X222A1\n"
                                "SET 837 0003 \n"
                                "SEG NM1 9 2010 8\n"
-                               "CTX SITUATIONAL TRIGGER \n"
+                               "CTX SITUATIONAL TRIGGER  CLM 5  5.3.2 1332\n"
                                "EL 2.1.3 1332 7 [QQ]\n"
                                "SETEND R 2 I5\n"
                                "GROUPEND R 1 1 0 1\n");

@@ -144,7 +144,9 @@ typedef enum x12_ack_kind {
     X12_ACK_REC_GROUP = 1,   /* AK1: functional_id, control (GS06), version (GS08) */
     X12_ACK_REC_SET = 2,     /* AK2: set_id (ST01), control (ST02), version (ST03) */
     X12_ACK_REC_SEGMENT = 3, /* IK3: segment_id, position, loop_id, code (IK304) */
-    X12_ACK_REC_CONTEXT = 4, /* CTX: context_name, context_value, segment_id, position */
+    X12_ACK_REC_CONTEXT = 4, /* CTX: context_name, context_value, segment_id, position,
+                                loop_id, element, component, repetition (CTX05), de
+                                (CTX06-1) */
     X12_ACK_REC_ELEMENT = 5, /* IK4: element, component, repetition, de, code (IK403),
                                 bad_data */
     X12_ACK_REC_SET_END = 6, /* IK5: code (IK501), codes (IK502-506) */
@@ -169,8 +171,8 @@ typedef struct x12_ack_record {
     const char *segment_id;    /* IK301, CTX02 */
     uint32_t position;         /* IK302, CTX03 */
     const char *loop_id;       /* IK303, CTX04 */
-    uint16_t element, component, repetition; /* IK401; element and component also CTX05 */
-    const char *de;            /* IK402 */
+    uint16_t element, component, repetition; /* IK401; also CTX05 */
+    const char *de;            /* IK402; CTX06-1 */
     const char *bad_data;      /* IK404 */
     const char *context_name;  /* CTX01-1 ("CLM01", "SITUATIONAL TRIGGER") */
     const char *context_value; /* CTX01-2 */
