@@ -135,7 +135,7 @@ static const status_info STATUS[] = {
     {X12_ERR_CLAIM_COUNT, "X12_ERR_CLAIM_COUNT", "claim: more entries than the guide allows"},
     {X12_ERR_CLAIM_REJECTED, "X12_ERR_CLAIM_REJECTED", "claim failed its checks and was not written"},
     {X12_ERR_CLAIM_NOT_CARRIED, "X12_ERR_CLAIM_NOT_CARRIED",
-     "segment is not carried by the claim model"},
+     "not carried by the claim model (the segment, or the element named)"},
     {X12_ERR_CLAIM_VALUE, "X12_ERR_CLAIM_VALUE", "value does not fit the claim model"},
     {X12_ERR_CLAIM_TEXT, "X12_ERR_CLAIM_TEXT",
      "claim: a text field has a character the output cannot carry"},

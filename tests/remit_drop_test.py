@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Nothing an 835 holds is dropped by the 835 reader without a word.
+"""Nothing an 835 (or a 277CA) holds is dropped by its reader without a word.
 
 For the 835s of fixtures/remit and of the shared corpus (../shared/corpus/835
 beside the project) that read without an error, and a small generated one
@@ -12,7 +12,10 @@ something of that segment (what the model does not carry is
 X12_ERR_CLAIM_NOT_CARRIED, docs/remit.md).  How a file is probed:
 tests/x12_probe.py.
 
-Not probed: the envelope (ISA, GS, ST, SE, GE, IEA).
+The 277CA reader is probed the same way on the 277CAs of fixtures/demo-inbox
+and the shared corpus: remit_dump --277 prints its records with every column.
+
+Not probed: the envelope (ISA, GS, ST, SE, GE, IEA), and the 277CA's HL.
 
 usage: remit_drop_test.py PATH/TO/remit_dump SOURCE_DIR
 """
@@ -54,6 +57,24 @@ if os.path.exists(gen):
     else:
         print("FAIL gen_x12.py 835 failed: %s" % run.stderr[-300:])
         failures += 1
+# the 277CA reader the same way (remit_dump --277: its records with every
+# column); the hierarchy (HL) is its structure, not probed
+prober277 = Prober([DUMP, "--277"], work_dir.name, {"HL": (1, 2, 3, 4)})
+dirs = [os.path.join(SRC, "fixtures", "demo-inbox"), os.path.join(SRC, "..", "shared", "corpus",
+                                                                   "277ca")]
+files = [os.path.join(d, f) for d in dirs if os.path.isdir(d) for f in sorted(os.listdir(d))]
+for path in files:
+    text = one_interchange(path)
+    if text is None or "ST" + text[3] + "277" not in text:
+        continue
+    run = subprocess.run([DUMP, "--277", path], capture_output=True, text=True, errors="replace")
+    # (exit 1: the validation's findings on it, a missing STC; still read)
+    if run.returncode not in (0, 1) or not run.stdout.strip():
+        continue
+    failures += prober277.probe(os.path.basename(path) + " (277CA)", text)
+    probed += 1
+prober.total += prober277.total
+prober.carried += prober277.carried
 print("remit_drop_test: %d files, %d values probed, %d carried, %d failures" %
       (probed, prober.total, prober.carried, failures))
 if probed == 0 or prober.carried < prober.total // 2:

@@ -1,18 +1,22 @@
 /* remit_dump FILE: every value the 835 reader hands out (x12_remit_payment,
  * x12_remit_claim with its lines, x12_remit_plb), one "name=value" a line on
  * standard output, and its findings on standard error as the CLI writes
- * them ("FILE: segment N (ID) element E.C, byte B: message").  Used by
- * remit_drop_test.py: a value of the 835 must come out here or be said.
- * Exit status: 0 read, 1 read with errors, 2 not read. */
+ * them ("FILE: segment N (ID) element E.C, byte B: message").
+ * remit_dump --277 FILE: the same for the 277CA reader (every record as the
+ * JSON rows write it: all its columns).  Used by remit_drop_test.py: a value
+ * must come out here or be said.  Exit status: 0 read, 1 read with errors,
+ * 2 not read. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include <x12/ack277.h>
 #include <x12/remit.h>
 
 typedef struct dump {
     const char *file;
     int errors;
+    x12_ack277_rows *rows; /* --277 */
 } dump;
 
 static void s(const char *name, const char *v)
@@ -236,13 +240,45 @@ static void on_finding(void *ctx, const x12_finding *f)
         d->errors++;
 }
 
-int main(int argc, char **argv)
+static int to_stdout(void *ctx, const void *buf, size_t len)
 {
-    if (argc != 2) {
-        fprintf(stderr, "usage: remit_dump FILE\n");
+    (void)ctx;
+    return fwrite(buf, 1, len, stdout) == len ? 0 : -1;
+}
+
+static int on_status(void *ctx, const x12_ack277_status *st)
+{
+    return x12_ack277_rows_add(((dump *)ctx)->rows, st) != X12_OK;
+}
+
+static int dump_277(const char *path)
+{
+    dump d = {path, 0, x12_ack277_rows_new(0, X12_ROWS_JSON, to_stdout, NULL)};
+    if (!d.rows)
+        return 2;
+    x12_ack277_callbacks cb = {on_status, on_finding};
+    x12_error err;
+    x12_status st = x12_ack277_read_file(path, NULL, &cb, &d, &err);
+    x12_ack277_rows_finish(d.rows);
+    x12_ack277_rows_free(d.rows);
+    if (st != X12_OK && st != X12_ERR_STOPPED) {
+        char buf[512];
+        x12_error_format(&err, buf, sizeof buf);
+        fprintf(stderr, "%s: %s\n", path, buf);
         return 2;
     }
-    dump d = {argv[1], 0};
+    return d.errors ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc == 3 && !strcmp(argv[1], "--277"))
+        return dump_277(argv[2]);
+    if (argc != 2) {
+        fprintf(stderr, "usage: remit_dump [--277] FILE\n");
+        return 2;
+    }
+    dump d = {argv[1], 0, NULL};
     x12_remit_callbacks cb = {on_payment, on_claim, on_plb, NULL, on_finding};
     x12_error err;
     x12_status st = x12_remit_read_file(argv[1], NULL, &cb, &d, 0, &err);

@@ -175,6 +175,61 @@ static void test_records(void **state)
     log_free(&l);
 }
 
+/* What no record carries is said (X12_ERR_CLAIM_NOT_CARRIED, info): whole
+ * segments (the 2200A receipt), and the elements of a segment read that no
+ * column has: BHT03-05, NM102 and NM108, and a second STC's date, action and
+ * amount (the record has the first's).  Segment positions from the ISA. */
+static void nc_finding(void *ctx, const x12_finding *f)
+{
+    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED)
+        sb_printf(ctx, "%u %s %u.%u\n", (unsigned)f->err.segment_index, f->err.segment_id,
+                  (unsigned)f->err.element_pos, (unsigned)f->err.component_pos);
+}
+
+static int nc_feed(void *ctx, const x12_segment *seg)
+{
+    return x12_ack277_reader_segment(ctx, seg) != X12_OK;
+}
+
+static void test_not_carried(void **state)
+{
+    (void)state;
+    strbuf said = {0};
+    sb_add(&said, "", 0);
+    x12_ack277_callbacks cb = {NULL, nc_finding};
+    x12_ack277_reader *r = x12_ack277_reader_new(&cb, &said, NULL);
+    assert_non_null(r);
+    x12_reader_callbacks rc = {nc_feed, NULL};
+    x12_reader *rd = x12_reader_new(NULL, &rc, r);
+    /* DOC, with a DTP*472 of another format and an STC01-4 */
+    const char *a = strstr(DOC, "DTP*472*D8*20261106~");
+    const char *b = strstr(DOC, "STC*A7:453*");
+    assert_non_null(a);
+    assert_non_null(b);
+    strbuf doc = {0};
+    sb_add(&doc, DOC, (size_t)(b - DOC));
+    sb_printf(&doc, "STC*A7:453::ZZ*");
+    sb_add(&doc, b + strlen("STC*A7:453*"), (size_t)(a - b) - strlen("STC*A7:453*"));
+    sb_printf(&doc, "DTP*472*DT*20261106~");
+    sb_printf(&doc, "%s", a + strlen("DTP*472*D8*20261106~"));
+    assert_int_equal(x12_reader_feed(rd, doc.p, doc.len), X12_OK);
+    assert_int_equal(x12_reader_finish(rd), X12_OK);
+    assert_int_equal(x12_ack277_reader_finish(r), X12_OK);
+    x12_reader_free(rd);
+    x12_ack277_reader_free(r);
+    assert_string_equal(said.p, "4 BHT 3.0\n4 BHT 4.0\n4 BHT 5.0\n"
+                                "6 NM1 2.0\n6 NM1 8.0\n"
+                                "7 TRN 0.0\n8 DTP 0.0\n9 DTP 0.0\n" /* 2200A */
+                                "11 NM1 2.0\n11 NM1 8.0\n19 NM1 2.0\n19 NM1 8.0\n"
+                                "27 NM1 2.0\n27 NM1 8.0\n"
+                                "34 STC 2.0\n34 STC 3.0\n34 STC 4.0\n" /* a second STC */
+                                "40 STC 1.4\n"                        /* STC01-4 */
+                                "46 NM1 2.0\n46 NM1 8.0\n"
+                                "49 DTP 2.0\n");                      /* DTP02 DT */
+    sb_free(&doc);
+    sb_free(&said);
+}
+
 /* The corpus's rejected claim: category A7 with the action WQ is still a
  * rejection. */
 static void test_corpus_rejected(void **state)
@@ -421,7 +476,8 @@ static void test_rows(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_records),      cmocka_unit_test(test_corpus_rejected),
+        cmocka_unit_test(test_records),
+        cmocka_unit_test(test_not_carried),      cmocka_unit_test(test_corpus_rejected),
         cmocka_unit_test(test_verdict),      cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_stop_and_nomem), cmocka_unit_test(test_rows),
     };

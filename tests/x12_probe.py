@@ -148,7 +148,10 @@ class Prober:
 
 def one_interchange(path):
     """The text of `path` when it is one interchange, else None."""
-    text = open(path, encoding="latin-1").read().lstrip("\ufeff \r\n\t")
+    text = open(path, encoding="latin-1").read()
+    if text.startswith("\xef\xbb\xbf"):  # (a UTF-8 byte order mark, read as ISO-8859-1)
+        text = text[3:]
+    text = text.lstrip(" \r\n\t")
     if not text.startswith("ISA") or len(text) < 106:
         return None
     heads = [s.lstrip()[:4] for s in text.split(text[105])]
