@@ -335,9 +335,10 @@ int x12_claim_equal(const x12_claim *a, const x12_claim *b)
 {
     if (!a || !b)
         return a == b;
-    /* (no transaction type is the writer's default, CH) */
-    if (!str_eq(a->transaction_type ? a->transaction_type : "CH",
-                b->transaction_type ? b->transaction_type : "CH"))
+    /* (no transaction type, or an empty one, is the writer's default, CH) */
+    const char *ta = a->transaction_type && *a->transaction_type ? a->transaction_type : "CH";
+    const char *tb = b->transaction_type && *b->transaction_type ? b->transaction_type : "CH";
+    if (strcmp(ta, tb) != 0)
         return 0;
     if (!(a->type == b->type && x12_claim_billing_equal(a->billing, b->billing) &&
           x12_claim_subscriber_equal(a->subscriber, b->subscriber) &&
