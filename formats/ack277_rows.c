@@ -31,6 +31,8 @@ static const column COLS[] = {
     {"units", K_TEXT},              {"line_control_number", K_TEXT},
     {"accepted_count", K_COUNT},    {"rejected_count", K_COUNT},
     {"accepted_amount", K_TEXT},    {"rejected_amount", K_TEXT},
+    {"payer_id_qualifier", K_TEXT}, {"receiver_id_qualifier", K_TEXT},
+    {"provider_id_qualifier", K_TEXT}, {"member_id_qualifier", K_TEXT},
 };
 
 #define NCOLS (sizeof COLS / sizeof COLS[0])
@@ -132,6 +134,10 @@ X12_API x12_status x12_ack277_rows_add(x12_ack277_rows *r, const x12_ack277_stat
         number(r->num[3], s->has_rejected_count, s->rejected_count),
         money(r->num[4], s->has_accepted_amount, s->accepted_cents),
         money(r->num[5], s->has_rejected_amount, s->rejected_cents),
+        s->payer_id_qualifier,
+        s->receiver_id_qualifier,
+        s->provider_id_qualifier,
+        s->member_id_qualifier,
     };
     for (size_t i = 0; i < NCOLS; i++)
         x12__rows_text(r->w, i, v[i]);

@@ -18,7 +18,7 @@ typedef struct column {
     kind k;
 } column;
 
-#define ROWS_MAXCOL 40
+#define ROWS_MAXCOL 48
 
 /* A writer of the `n` columns (at most ROWS_MAXCOL) of `cols`, which must
  * outlive it; free with x12_remit_rows_free(). */

@@ -53,6 +53,7 @@ struct x12_ack277_reader {
     /* the names of the levels above */
     const char *payer_name, *payer_id, *receiver_name, *receiver_id;
     const char *provider_name, *provider_id, *patient_last, *patient_first, *member_id;
+    const char *payer_idq, *receiver_idq, *provider_idq, *member_idq; /* their NM108 */
     int have_provider_name, have_patient;
     rec lv[4]; /* by x12_ack277_level */
     /* a set left before its SE (the walker's LEAVE events say so) */
@@ -388,6 +389,10 @@ static void send(x12_ack277_reader *r, x12_ack277_level lv)
     s->patient_last_name = below_provider ? r->patient_last : "";
     s->patient_first_name = below_provider ? r->patient_first : "";
     s->member_id = below_provider ? r->member_id : "";
+    s->payer_id_qualifier = r->payer_idq;
+    s->receiver_id_qualifier = r->receiver_idq;
+    s->provider_id_qualifier = below_receiver ? r->provider_idq : "";
+    s->member_id_qualifier = below_provider ? r->member_idq : "";
     if (lv == X12_ACK277_LINE) {
         /* a line carries its claim's identity */
         const x12_ack277_status *c = &r->lv[X12_ACK277_CLAIM].s;
@@ -544,13 +549,14 @@ static void enter(x12_ack277_reader *r, const char *loop)
     if (!strcmp(loop, "2000A")) {
         x12_arena_reset(r->a[A_SET]);
         r->payer_name = r->payer_id = r->receiver_name = r->receiver_id = "";
+        r->payer_idq = r->receiver_idq = "";
     } else if (!strcmp(loop, "2000C")) {
         x12_arena_reset(r->a[A_PROV]);
-        r->provider_name = r->provider_id = "";
+        r->provider_name = r->provider_id = r->provider_idq = "";
         r->have_provider_name = 0;
     } else if (!strcmp(loop, "2000D")) {
         x12_arena_reset(r->a[A_PAT]);
-        r->patient_last = r->patient_first = r->member_id = "";
+        r->patient_last = r->patient_first = r->member_id = r->member_idq = "";
     } else if (!strcmp(loop, "2200B")) {
         rec_start(r, X12_ACK277_RECEIVER);
     } else if (!strcmp(loop, "2200C")) {
@@ -609,22 +615,26 @@ static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
         carried = level_segment(r, lv, s);
     } else if (IS(s->id, "NM1")) {
         /* 2100A payer, 2100B receiver, 2100C billing provider, 2100D patient */
-        /* NM101 is the loop's role; NM103 the name, NM109 the id */
-        r->used = span(1, 1) | span(3, 3) | span(9, 9);
+        /* NM101 is the loop's role; NM103 the name, NM108 and NM109 the id */
+        r->used = span(1, 1) | span(3, 3) | span(8, 9);
         if (!strcmp(loop, "2100A")) {
             r->payer_name = el(r, A_SET, s, 3);
+            r->payer_idq = el(r, A_SET, s, 8);
             r->payer_id = el(r, A_SET, s, 9);
         } else if (!strcmp(loop, "2100B")) {
             r->receiver_name = el(r, A_SET, s, 3);
+            r->receiver_idq = el(r, A_SET, s, 8);
             r->receiver_id = el(r, A_SET, s, 9);
         } else if (!strcmp(loop, "2100C") && !r->have_provider_name) {
             r->provider_name = el(r, A_PROV, s, 3);
+            r->provider_idq = el(r, A_PROV, s, 8);
             r->provider_id = el(r, A_PROV, s, 9);
             r->have_provider_name = 1;
         } else if (!strcmp(loop, "2100D")) {
             r->used |= span(4, 4);
             r->patient_last = el(r, A_PAT, s, 3);
             r->patient_first = el(r, A_PAT, s, 4);
+            r->member_idq = el(r, A_PAT, s, 8);
             r->member_id = el(r, A_PAT, s, 9);
         } else {
             carried = 0;
@@ -718,6 +728,7 @@ X12_API x12_ack277_reader *x12_ack277_reader_new(const x12_ack277_callbacks *cb,
     }
     r->payer_name = r->payer_id = r->receiver_name = r->receiver_id = "";
     r->provider_name = r->provider_id = r->patient_last = r->patient_first = r->member_id = "";
+    r->payer_idq = r->receiver_idq = r->provider_idq = r->member_idq = "";
     return r;
 }
 

@@ -129,7 +129,9 @@ expect_rc 1 "$X12" 277 --rejected --level claim,line "$R" "$A"; lines "$T/out" 2
 has "$T/out" ",claim,rejected,3920394930203,"
 expect_rc 1 "$X12" 277 --format json --level receiver "$R"; lines "$T/out" 1
 has "$T/out" '{"file":"'"$R"'","level":"receiver","status":"accepted","claim_id":"",'
-has "$T/out" '"accepted_count":1,"rejected_count":null,"accepted_amount":"199.14","rejected_amount":""}'
+has "$T/out" '"accepted_count":1,"rejected_count":null,"accepted_amount":"199.14","rejected_amount":"",'
+# the ids' qualifiers (NM108), columns added at the end
+has "$T/out" '"payer_id_qualifier":"FI","receiver_id_qualifier":"46","provider_id_qualifier":"","member_id_qualifier":""}'
 # stdin, and gzip out
 "$X12" 277 --level claim - <"$R" >"$T/stdin.csv" 2>/dev/null
 has "$T/stdin.csv" "<stdin>,claim,rejected,3920394930203,"

@@ -177,7 +177,7 @@ static void test_records(void **state)
 
 /* What no record carries is said (X12_ERR_CLAIM_NOT_CARRIED, info): whole
  * segments (the 2200A receipt), and the elements of a segment read that no
- * column has: BHT03-05, NM102 and NM108, and a second STC's date, action and
+ * column has: BHT03-05, NM102, and a second STC's date, action and
  * amount (the record has the first's).  Segment positions from the ISA. */
 static void nc_finding(void *ctx, const x12_finding *f)
 {
@@ -218,13 +218,13 @@ static void test_not_carried(void **state)
     x12_reader_free(rd);
     x12_ack277_reader_free(r);
     assert_string_equal(said.p, "4 BHT 3.0\n4 BHT 4.0\n4 BHT 5.0\n"
-                                "6 NM1 2.0\n6 NM1 8.0\n"
+                                "6 NM1 2.0\n"
                                 "7 TRN 0.0\n8 DTP 0.0\n9 DTP 0.0\n" /* 2200A */
-                                "11 NM1 2.0\n11 NM1 8.0\n19 NM1 2.0\n19 NM1 8.0\n"
-                                "27 NM1 2.0\n27 NM1 8.0\n"
+                                "11 NM1 2.0\n19 NM1 2.0\n"
+                                "27 NM1 2.0\n"
                                 "34 STC 2.0\n34 STC 3.0\n34 STC 4.0\n" /* a second STC */
                                 "40 STC 1.4\n"                        /* STC01-4 */
-                                "46 NM1 2.0\n46 NM1 8.0\n"
+                                "46 NM1 2.0\n"
                                 "49 DTP 2.0\n");                      /* DTP02 DT */
     sb_free(&doc);
     sb_free(&said);
@@ -442,7 +442,8 @@ static void test_rows(void **state)
         sb_printf(&hdr, "%s%s", i ? "," : "", x12_ack277_rows_column(i));
     sb_add(&hdr, "\r\n", 2);
     assert_int_equal(strncmp(csv.p, hdr.p, hdr.len), 0);
-    assert_null(x12_ack277_rows_column(38));
+    assert_null(x12_ack277_rows_column(42));
+    assert_string_equal(x12_ack277_rows_column(41), "member_id_qualifier");
     const char *row = csv.p + hdr.len;
     assert_int_equal(strncmp(row, "\"in,box/a.277\",claim,accepted,CLM-ACCEPTED,ICN-1,A2,20,PR,WQ,"
                                   "20261120,A2:20:PR,,100.00,CLM-ACCEPTED,ACME HEALTH,12345,",
@@ -463,7 +464,11 @@ static void test_rows(void **state)
     rows_of(1u << X12_ACK277_LINE | 1u << X12_ACK277_RECEIVER, X12_ROWS_JSON, &js);
     assert_int_equal(strncmp(js.p, "{\"file\":\"in,box/a.277\",\"level\":\"receiver\",\"status\":\"accepted\"", 60), 0);
     assert_non_null(strstr(js.p, "\"accepted_count\":1,\"rejected_count\":2,\"accepted_amount\":\"100.00\","
-                                 "\"rejected_amount\":\"250.00\"}\n"));
+                                 "\"rejected_amount\":\"250.00\",\"payer_id_qualifier\":\"PI\","
+                                 "\"receiver_id_qualifier\":\"46\",\"provider_id_qualifier\":\"\","
+                                 "\"member_id_qualifier\":\"\"}\n"));
+    /* a line row has its provider's and member's qualifiers */
+    assert_non_null(strstr(js.p, "\"provider_id_qualifier\":\"XX\",\"member_id_qualifier\":\"MI\"}"));
     assert_non_null(strstr(js.p, "\"line_number\":2,"));
     assert_non_null(strstr(js.p, "\"line_number\":null,"));
     n = 0;

@@ -82,6 +82,10 @@ typedef struct x12_ack277_status {
     const char *procedure_qualifier, *procedure, *modifiers, *revenue_code, *units;
     const char *line_control_number;
     uint32_t line_number;
+    /* NM108 of 2100A, 2100B, 2100C and 2100D: what the ids are ("PI", "46",
+     * "XX" an NPI or "FI" a tax id, "MI") */
+    const char *payer_id_qualifier, *receiver_id_qualifier, *provider_id_qualifier;
+    const char *member_id_qualifier;
 } x12_ack277_status;
 
 /* The status a list of categories and an action say: "rejected" when a
