@@ -120,21 +120,24 @@ X12_API const char *x12_ack277_verdict(const char *categories, const char *actio
 
 /* --- findings ------------------------------------------------------------- */
 
-static __attribute__((noinline, cold)) void finding(x12_ack277_reader *r, const x12_segment *s, x12_status code, x12_severity sev,
-                    uint16_t el, const char *detail)
+/* At component `comp` of element `el` of `s` (0: not a component). */
+static __attribute__((noinline, cold)) void finding_at(x12_ack277_reader *r, const x12_segment *s,
+                                                      x12_status code, x12_severity sev,
+                                                      uint16_t el, uint16_t comp,
+                                                      const char *detail)
 {
     if (!r->cb.finding)
         return;
     x12_finding f;
     x12__reader_finding(&f, r->ev, s->byte_offset, s->segment_index, s->set_position, s->id.ptr,
-                        s->id.len, r->ev ? r->ev->loop_id : NULL, code, sev, el, 0, detail);
+                        s->id.len, r->ev ? r->ev->loop_id : NULL, code, sev, el, comp, detail);
     r->cb.finding(r->ctx, &f);
 }
 
-/* Elements from..to as bits (r->used): what a reader of a segment reads. */
-static uint64_t span(unsigned from, unsigned to)
+static void finding(x12_ack277_reader *r, const x12_segment *s, x12_status code, x12_severity sev,
+                    uint16_t el, const char *detail)
 {
-    return ((~(uint64_t)0 >> (63 - to)) >> from) << from;
+    finding_at(r, s, code, sev, el, 0, detail);
 }
 
 /* What the records have no column for is said (info), never dropped
@@ -142,9 +145,8 @@ static uint64_t span(unsigned from, unsigned to)
  * took (r->used). */
 static __attribute__((noinline)) void check_used(x12_ack277_reader *r, const x12_segment *s)
 {
-    for (unsigned i = 1; i <= s->element_count; i++)
-        if (s->elements[i].len && (i >= 64 || !(r->used & ((uint64_t)1 << i))))
-            finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, (uint16_t)i, NULL);
+    for (unsigned i = 0; (i = x12__unread_after(s, r->used, i));)
+        finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, (uint16_t)i, NULL);
 }
 
 /* ... and each component of composite `pos` past the first `ncomp`, the
@@ -152,22 +154,11 @@ static __attribute__((noinline)) void check_used(x12_ack277_reader *r, const x12
 static __attribute__((noinline)) void comps_past(x12_ack277_reader *r, const x12_segment *s,
                                                  unsigned pos, unsigned ncomp)
 {
-    if (!r->cb.finding || pos > s->element_count || !s->elements[pos].len)
+    if (pos > s->element_count || !s->elements[pos].len)
         return;
-    x12_slice v = s->elements[pos];
-    for (unsigned c = ncomp + 1; c <= 99; c++) {
-        x12_slice part = x12_element_component(s, v, c);
-        if (!part.ptr)
-            break;
-        if (part.len) {
-            x12_finding f;
-            x12__reader_finding(&f, r->ev, s->byte_offset, s->segment_index, s->set_position,
-                                s->id.ptr, s->id.len, r->ev ? r->ev->loop_id : NULL,
-                                X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, (uint16_t)pos,
-                                (uint16_t)c, NULL);
-            r->cb.finding(r->ctx, &f);
-        }
-    }
+    for (unsigned c = ncomp; (c = x12__component_after(s, s->elements[pos], c));)
+        finding_at(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, (uint16_t)pos, (uint16_t)c,
+                   NULL);
 }
 
 /* --- values --------------------------------------------------------------- */
@@ -453,7 +444,7 @@ static int level_segment(x12_ack277_reader *r, int lv, const x12_segment *s)
     int a = ARENA_OF[lv];
     x12_slice id = s->id, q = elem(s, 1);
     if (IS(id, "TRN")) {
-        r->used = span(1, 2); /* (TRN01, the trace type: the record's level says it) */
+        r->used = x12__read_bits(1, 2); /* (TRN01, the trace type: the record's level says it) */
         st->trace = el(r, a, s, 2);
         if (lv == X12_ACK277_CLAIM)
             st->claim_id = st->trace;
@@ -462,8 +453,8 @@ static int level_segment(x12_ack277_reader *r, int lv, const x12_segment *s)
          * STC04 is Not Used: a line's amount is SVC02); a later one adds its
          * statuses and message, and its date, action and amount are said */
         int first = !st->category[0] && !st->status_code[0];
-        r->used = span(1, 1) | span(10, 12) |
-                  (first ? span(2, lv == X12_ACK277_LINE ? 3 : 4) : 0);
+        r->used = x12__read_bits(1, 1) | x12__read_bits(10, 12) |
+                  (first ? x12__read_bits(2, lv == X12_ACK277_LINE ? 3 : 4) : 0);
         read_stc(r, (x12_ack277_level)lv, s);
     } else if (IS(id, "QTY") && lv <= X12_ACK277_PROVIDER) {
         /* 2200B QTY*90 / QTY*AA, 2200C QTY*QA / QTY*QC: accepted, rejected */
@@ -471,7 +462,7 @@ static int level_segment(x12_ack277_reader *r, int lv, const x12_segment *s)
         uint32_t n;
         if (!acc && !rej)
             return 0;
-        r->used = span(1, 2);
+        r->used = x12__read_bits(1, 2);
         if (!elem(s, 2).len)
             return 1; /* QTY02 missing: the validator says so */
         if (count(s, 2, &n) != 0) {
@@ -490,30 +481,30 @@ static int level_segment(x12_ack277_reader *r, int lv, const x12_segment *s)
         int yu = IS(q, "YU");
         if (!yu && !IS(q, "YY"))
             return 0;
-        r->used = span(1, 2);
+        r->used = x12__read_bits(1, 2);
         if (cents(r, s, 2, &c) == 0) { /* (a bad amount is said by cents()) */
             *(yu ? &st->accepted_cents : &st->rejected_cents) = c;
             *(yu ? &st->has_accepted_amount : &st->has_rejected_amount) = 1;
         }
     } else if (IS(id, "REF") && lv == X12_ACK277_CLAIM && IS(q, "1K")) {
-        r->used = span(1, 2);
+        r->used = x12__read_bits(1, 2);
         st->payer_claim_number = el(r, a, s, 2);
     } else if (IS(id, "REF") && lv == X12_ACK277_CLAIM && IS(q, "D9")) {
-        r->used = span(1, 2);
+        r->used = x12__read_bits(1, 2);
         st->clearinghouse_trace = el(r, a, s, 2);
     } else if (IS(id, "REF") && lv == X12_ACK277_CLAIM && IS(q, "BLT")) {
-        r->used = span(1, 2);
+        r->used = x12__read_bits(1, 2);
         st->bill_type = el(r, a, s, 2);
     } else if (IS(id, "REF") && lv == X12_ACK277_LINE && IS(q, "FJ")) {
-        r->used = span(1, 2);
+        r->used = x12__read_bits(1, 2);
         st->line_control_number = el(r, a, s, 2);
     } else if (IS(id, "DTP") && lv >= X12_ACK277_CLAIM && IS(q, "472")) {
         /* DTP02 D8 or RD8 says how DTP03 reads; another is said */
         x12_slice f = elem(s, 2);
-        r->used = IS(f, "D8") || IS(f, "RD8") ? span(1, 3) : span(1, 1) | span(3, 3);
+        r->used = IS(f, "D8") || IS(f, "RD8") ? x12__read_bits(1, 3) : x12__read_bits(1, 1) | x12__read_bits(3, 3);
         read_dates(r, st, a, s);
     } else if (IS(id, "SVC") && lv == X12_ACK277_LINE) {
-        r->used = span(1, 2) | span(4, 4) | span(7, 7);
+        r->used = x12__read_bits(1, 2) | x12__read_bits(4, 4) | x12__read_bits(7, 7);
         st->procedure_qualifier = comp(r, a, s, 1, 1);
         st->procedure = comp(r, a, s, 1, 2);
         /* SVC01-3 to -6 ':'-joined, each whole (a modifier of the wrong
@@ -616,7 +607,7 @@ static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
     } else if (IS(s->id, "NM1")) {
         /* 2100A payer, 2100B receiver, 2100C billing provider, 2100D patient */
         /* NM101 is the loop's role; NM103 the name, NM108 and NM109 the id */
-        r->used = span(1, 1) | span(3, 3) | span(8, 9);
+        r->used = x12__read_bits(1, 1) | x12__read_bits(3, 3) | x12__read_bits(8, 9);
         if (!strcmp(loop, "2100A")) {
             r->payer_name = el(r, A_SET, s, 3);
             r->payer_idq = el(r, A_SET, s, 8);
@@ -631,7 +622,7 @@ static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
             r->provider_id = el(r, A_PROV, s, 9);
             r->have_provider_name = 1;
         } else if (!strcmp(loop, "2100D")) {
-            r->used |= span(4, 4);
+            r->used |= x12__read_bits(4, 4);
             r->patient_last = el(r, A_PAT, s, 3);
             r->patient_first = el(r, A_PAT, s, 4);
             r->member_idq = el(r, A_PAT, s, 8);
@@ -640,11 +631,11 @@ static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
             carried = 0;
         }
     } else if (IS(s->id, "HL")) {
-        r->used = span(1, 4); /* the hierarchy: the records' levels */
+        r->used = x12__read_bits(1, 4); /* the hierarchy: the records' levels */
     } else if (IS(s->id, "BHT")) {
         /* the guide's codes (0010, 06, TH); its reference, date and time are
          * the set's, which no column has */
-        r->used = span(1, 2) | span(6, 6);
+        r->used = x12__read_bits(1, 2) | x12__read_bits(6, 6);
     } else {
         carried = 0; /* 2200A (the transmission's receipt), a segment placed nowhere */
     }

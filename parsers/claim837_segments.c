@@ -163,9 +163,8 @@ void cr_check_used(x12_claim_reader *r)
         cr_not_carried(r, 0);
         return;
     }
-    for (unsigned i = 1; i <= s->element_count; i++)
-        if (s->elements[i].len && (i >= 64 || !(r->used & ((uint64_t)1 << i))))
-            cr_not_carried(r, i);
+    for (unsigned i = 0; (i = x12__unread_after(s, r->used, i));)
+        cr_not_carried(r, i);
 }
 
 /* Leaves `v` NULL when it equals the default. */

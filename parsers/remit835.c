@@ -30,7 +30,7 @@ static inline x12_slice elem(const x12_segment *s, unsigned pos)
  * else the segment holds is said to be not carried (check_used).  Each
  * reader of a segment says what it reads once, not element by element (this
  * runs for every segment). */
-#define READS(r, from, to) ((r)->used = ((~(uint64_t)0 >> (63 - (to))) >> (from)) << (from))
+#define READS(r, from, to) ((r)->used = x12__read_bits((from), (to)))
 
 /* The loops of 005010X221A1 this reader tells apart, classified once per
  * segment by their bytes (strcmp was called a dozen times a segment). */
@@ -178,9 +178,8 @@ static __attribute__((noinline, cold)) void report_unused(x12_remit_reader *r,
 {
     if (!r->cb.finding)
         return;
-    for (unsigned i = 1; i <= s->element_count; i++)
-        if (s->elements[i].len && (i >= 64 || !(r->used & ((uint64_t)1 << i))))
-            seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, (uint16_t)i, 0, NULL);
+    for (unsigned i = 0; (i = x12__unread_after(s, r->used, i));)
+        seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, (uint16_t)i, 0, NULL);
 }
 
 static inline void check_used(x12_remit_reader *r, const x12_segment *s)
@@ -203,37 +202,17 @@ static inline void check_used(x12_remit_reader *r, const x12_segment *s)
 }
 
 /* The components of composite `pos` past the first `n` (those read) that
- * hold a value are said to be not carried (PLB03-3, SVC06-7). */
+ * hold a value are said to be not carried (PLB03-3, SVC06-7); called when
+ * there are more than `n`. */
 static __attribute__((noinline, cold)) void report_components(x12_remit_reader *r,
                                                              const x12_segment *s, unsigned pos,
                                                              unsigned n)
 {
     if (!r->cb.finding)
         return;
-    x12_slice v = s->elements[pos];
-    char cs = s->delims.component;
-    unsigned k = 1;
-    size_t start = 0;
-    for (size_t i = 0; i <= v.len; i++)
-        if (i == v.len || v.ptr[i] == cs) {
-            if (k > n && i > start)
-                seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, (uint16_t)pos,
-                            (uint16_t)k, NULL);
-            k++;
-            start = i + 1;
-        }
-}
-
-static inline void extra_components(x12_remit_reader *r, const x12_segment *s, unsigned pos,
-                                    unsigned n)
-{
-    /* more than n components: more than n - 1 separators */
-    x12_slice v = pos <= s->element_count ? s->elements[pos] : (x12_slice){NULL, 0};
-    unsigned seps = 0;
-    for (size_t i = 0; i < v.len; i++)
-        seps += v.ptr[i] == s->delims.component;
-    if (seps >= n)
-        report_components(r, s, pos, n);
+    for (unsigned c = n; (c = x12__component_after(s, s->elements[pos], c));)
+        seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, (uint16_t)pos, (uint16_t)c,
+                    NULL);
 }
 
 /* A value with bytes that are not UTF-8: kept as they are, read as
@@ -925,7 +904,8 @@ static int read_plb(x12_remit_reader *r, const x12_segment *s)
         e.fiscal_date = el(r, a, s, 2);
         e.reason = comp(r, a, s, k, 1);
         e.reference = comp(r, a, s, k, 2);
-        extra_components(r, s, k, 2);
+        if (x12_element_component(s, elem(s, k), 3).ptr) /* (a third component) */
+            report_components(r, s, k, 2);
         if (cents_at(r, s, k + 1, &e.cents) != 0)
             continue; /* said by cents_at(): the entry is not handed on */
         r->totals.plb_cents += e.cents;

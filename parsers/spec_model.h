@@ -365,6 +365,39 @@ void x12__reader_finding(x12_finding *f, const x12_walk_event *ev, uint64_t off,
                          x12_status code, x12_severity sev, unsigned el, unsigned comp,
                          const char *detail);
 
+/* What a walker consumer read of a segment, as bits (bit i: element i), so
+ * that what it holds beyond is said to be not carried, never dropped
+ * unsaid (the 835, 837 and 277CA readers). */
+
+/* Elements from..to (1 <= from <= to <= 63). */
+static inline uint64_t x12__read_bits(unsigned from, unsigned to)
+{
+    return ((~(uint64_t)0 >> (63 - to)) >> from) << from;
+}
+
+/* The first element of `s` after `after` that holds a value and is not in
+ * `read` (an element past 63 never is); 0 when none. */
+static inline unsigned x12__unread_after(const x12_segment *s, uint64_t read, unsigned after)
+{
+    for (unsigned i = after + 1; i <= s->element_count; i++)
+        if (s->elements[i].len && (i >= 64 || !(read & ((uint64_t)1 << i))))
+            return i;
+    return 0;
+}
+
+/* The first component of `v` (an element of `s`) after `after` that holds a
+ * value; 0 when none. */
+static inline unsigned x12__component_after(const x12_segment *s, x12_slice v, unsigned after)
+{
+    for (unsigned c = after + 1;; c++) {
+        x12_slice part = x12_element_component(s, v, c);
+        if (!part.ptr)
+            return 0;
+        if (part.len)
+            return c;
+    }
+}
+
 struct x12_walker;
 /* For a set whose guide has no spec, at its ST: "ST03 is 'X'; x12kit reads
  * READS" (or GS08 when ST03 is empty) into buf; returns the element to name
