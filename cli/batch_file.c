@@ -309,7 +309,8 @@ static int on_segment(void *ctx, const x12_segment *seg)
             c->set_kind = 277;
         } else {
             k->sets_other++;
-            if (v.len == 3 && memcmp(v.ptr, "999", 3) == 0)
+            /* a 997 answers as a 999 does: its records are read the same */
+            if (v.len == 3 && (memcmp(v.ptr, "999", 3) == 0 || memcmp(v.ptr, "997", 3) == 0))
                 c->set_kind = 999;
         }
         /* a file that holds both kinds gets both conversions */
@@ -615,6 +616,8 @@ static int stage_read(batch_run *r, batch_file *f, fctx *c)
     x12_ack277_callbacks scb = {on_ack277, on_claim_finding};
     c->sr = x12_ack277_reader_new(&scb, c, NULL);
     c->ar = x12_ack_reader_new(NULL, on_ack_in, c);
+    if (c->ar)
+        x12_ack_reader_on_finding(c->ar, on_claim_finding, c);
     if (!c->cr || !c->rr || !c->sr || !c->ar)
         return fail(f, BO_FAILED, "%s", "out of memory"), -1;
     for (int k = 0; k < r->nspecs; k++) {

@@ -20,6 +20,17 @@ typedef struct rctx {
 static const char *KIND[] = {"ta1", "group", "set", "segment", "context", "element", "set_end",
                              "group_end"};
 
+/* The name of element `n` of the record's own segment ("IK304", or a 997's
+ * "AK304"), into buf[6]. */
+static const char *elname(const x12_ack_record *r, const char *ik, char *buf)
+{
+    if (r->ack_segment[0] == 'A' && ik[0] == 'I') {
+        snprintf(buf, 6, "AK%s", ik + 2);
+        return buf;
+    }
+    return ik;
+}
+
 static void codes_text(const x12_ack_record *rec, const char *element, char *buf, size_t cap)
 {
     size_t n = 0;
@@ -38,14 +49,15 @@ char *cli_ack_record_json(const char *file, const x12_ack_record *r)
     json_object_set_new(o, "file", cli_jstr(file));
     json_object_set_new(o, "kind", json_string(KIND[r->kind]));
     json_object_set_new(o, "segment_index", json_integer(r->segment_index));
-    const char *code_el = r->kind == X12_ACK_REC_TA1       ? "TA104"
-                          : r->kind == X12_ACK_REC_SEGMENT ? "IK304"
-                          : r->kind == X12_ACK_REC_ELEMENT ? "IK403"
-                          : r->kind == X12_ACK_REC_SET_END ? "IK501"
+    char b1[6], b2[6];
+    const char *code_el = r->kind == X12_ACK_REC_TA1         ? "TA104"
+                          : r->kind == X12_ACK_REC_SEGMENT   ? elname(r, "IK304", b1)
+                          : r->kind == X12_ACK_REC_ELEMENT   ? elname(r, "IK403", b1)
+                          : r->kind == X12_ACK_REC_SET_END   ? elname(r, "IK501", b1)
                           : r->kind == X12_ACK_REC_GROUP_END ? "AK901"
                                                              : NULL;
     const char *codes_el = r->kind == X12_ACK_REC_TA1       ? "TA105"
-                           : r->kind == X12_ACK_REC_SET_END ? "IK502"
+                           : r->kind == X12_ACK_REC_SET_END ? elname(r, "IK502", b2)
                                                             : "AK905";
     switch (r->kind) {
     case X12_ACK_REC_TA1:
@@ -83,7 +95,7 @@ char *cli_ack_record_json(const char *file, const x12_ack_record *r)
         json_object_set_new(o, "repetition", json_integer(r->repetition));
         json_object_set_new(o, "data_element", cli_jstr(r->de));
         if (r->bad_data[0])
-            json_object_set_new(o, "bad_data", json_string(r->bad_data));
+            json_object_set_new(o, "bad_data", cli_jstr(r->bad_data));
         break;
     case X12_ACK_REC_GROUP_END:
         json_object_set_new(o, "included", json_integer(r->included));
@@ -94,7 +106,7 @@ char *cli_ack_record_json(const char *file, const x12_ack_record *r)
         break;
     }
     if (code_el) {
-        json_object_set_new(o, "code", json_string(r->code));
+        json_object_set_new(o, "code", cli_jstr(r->code));
         json_object_set_new(o, "text", json_string(r->code[0] ? x12_ack_code_text(code_el, r->code)
                                                               : ""));
     }
@@ -102,12 +114,13 @@ char *cli_ack_record_json(const char *file, const x12_ack_record *r)
         json_t *a = json_array();
         for (int i = 0; i < r->ncodes; i++) {
             json_t *e = json_object();
-            json_object_set_new(e, "code", json_string(r->codes[i]));
+            json_object_set_new(e, "code", cli_jstr(r->codes[i]));
             json_object_set_new(e, "text", json_string(x12_ack_code_text(codes_el, r->codes[i])));
             json_array_append_new(a, e);
         }
         json_object_set_new(o, "codes", a);
     }
+    json_object_set_new(o, "ack_segment", cli_jstr(r->ack_segment));
     char *s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
     json_decref(o);
     return s;
@@ -134,7 +147,7 @@ static int on_record(void *ctx, const x12_ack_record *r)
         print_json(c, r);
         return 0;
     }
-    char codes[600];
+    char codes[600], b[6];
     switch (r->kind) {
     case X12_ACK_REC_TA1:
         codes_text(r, "TA105", codes, sizeof codes);
@@ -153,7 +166,8 @@ static int on_record(void *ctx, const x12_ack_record *r)
                r->code[0] ? ": " : "", r->code[0] ? r->code : "",
                r->code[0] ? "" : "");
         if (r->code[0])
-            printf("%s:     IK304 %s: %s\n", c->file, r->code, x12_ack_code_text("IK304", r->code));
+            printf("%s:     %s %s: %s\n", c->file, elname(r, "IK304", b), r->code,
+                   x12_ack_code_text(elname(r, "IK304", b), r->code));
         break;
     case X12_ACK_REC_CONTEXT:
         if (!strcmp(r->context_name, "SITUATIONAL TRIGGER")) {
@@ -169,15 +183,16 @@ static int on_record(void *ctx, const x12_ack_record *r)
         }
         break;
     case X12_ACK_REC_ELEMENT:
-        printf("%s:     element %u%s%.0u%s%s%s: IK403 %s: %s%s%s\n", c->file,
+        printf("%s:     element %u%s%.0u%s%s%s: %s %s: %s%s%s\n", c->file,
                (unsigned)r->element, r->component ? "." : "", (unsigned)r->component,
-               r->de[0] ? " (DE " : "", r->de, r->de[0] ? ")" : "", r->code, x12_ack_code_text("IK403", r->code),
+               r->de[0] ? " (DE " : "", r->de, r->de[0] ? ")" : "", elname(r, "IK403", b), r->code,
+               x12_ack_code_text(elname(r, "IK403", b), r->code),
                r->bad_data[0] ? "; value: " : "", r->bad_data);
         break;
     case X12_ACK_REC_SET_END:
-        codes_text(r, "IK502", codes, sizeof codes);
+        codes_text(r, elname(r, "IK502", b), codes, sizeof codes);
         printf("%s:   set %s: %s - %s%s%s\n", c->file, c->set, r->code,
-               x12_ack_code_text("IK501", r->code), codes[0] ? "; " : "", codes);
+               x12_ack_code_text(elname(r, "IK501", b), r->code), codes[0] ? "; " : "", codes);
         break;
     case X12_ACK_REC_GROUP_END:
         codes_text(r, "AK905", codes, sizeof codes);
@@ -197,12 +212,24 @@ static void on_error(void *ctx, const x12_error *e)
         c->status = EXIT_INPUT;
 }
 
+/* What the ack reader says it cannot hold: an error (a position that is no
+ * number, a value cut) makes exit status 1; a value no record has a field
+ * for is a note. */
+static void on_finding(void *ctx, const x12_finding *f)
+{
+    rctx *c = ctx;
+    cli_print_error(c->file, &f->err);
+    if (f->severity == X12_SEV_ERROR && c->status < EXIT_INPUT)
+        c->status = EXIT_INPUT;
+}
+
 static const char HELP[] =
     "usage: x12 ack-report [--json] [options] FILE...\n"
-    "Shows what received 999 and TA1 acknowledgements say: for each interchange its TA1\n"
-    "verdict, for each functional group (AK1/AK9) and transaction set (AK2/IK5) whether\n"
-    "it was accepted, and every segment (IK3) and element (IK4) in error, with the codes\n"
-    "in words.  --json prints one JSON object per acknowledgement segment (NDJSON).\n"
+    "Shows what received 999 and TA1 acknowledgements (and 997s) say: for each\n"
+    "interchange its TA1 verdict, for each functional group (AK1/AK9) and transaction\n"
+    "set (AK2/IK5) whether it was accepted, and every segment (IK3) and element (IK4) in\n"
+    "error, with the codes in words.  --json prints one JSON object per acknowledgement\n"
+    "segment (NDJSON).  What no record holds is said on standard error.\n"
     "Exit status: 0 everything accepted, 1 something was not accepted (or a file holds\n"
     "no acknowledgement), 2 usage or I/O error.\n\n";
 
@@ -251,7 +278,8 @@ int cmd_ack_report(int argc, char **argv)
         memset(&c, 0, sizeof c);
         c.file = strcmp(files[i], "-") ? files[i] : "<stdin>";
         c.json = json;
-        x12_status st = x12_ack_read_file(files[i], &o, on_record, on_error, &c);
+        x12_ack_read_callbacks cb = {on_record, on_error, on_finding};
+        x12_status st = x12_ack_read(files[i], &o, &cb, &c);
         if (st == X12_ERR_ACK_NOT_ACK) {
             fprintf(stderr, "%s: %s\n", c.file, x12_status_message(st));
             c.status = cli_worst(c.status, EXIT_INPUT);

@@ -139,7 +139,18 @@ static int on_record(void *ctx, const x12_ack_record *rec)
     (void)ctx;
     /* the texts must exist for every code read back */
     (void)x12_ack_code_text("IK403", rec->code);
+    if (strlen(rec->ack_segment) > 3)
+        abort();
     return 0;
+}
+
+/* What the ack reader cannot hold: said at a position of the segment. */
+static void on_ack_finding(void *ctx, const x12_finding *f)
+{
+    (void)ctx;
+    if (!f->err.segment_index || (f->err.code != X12_ERR_CLAIM_NOT_CARRIED &&
+                                  f->err.code != X12_ERR_CLAIM_VALUE))
+        abort();
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -160,6 +171,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     z.ar = x12_ack_reader_new(NULL, on_record, NULL);
     if (!z.ack || !z.w || !z.ar)
         abort();
+    x12_ack_reader_on_finding(z.ar, on_ack_finding, NULL);
     for (int i = 0; i < FUZZ_NSPECS; i++)
         if (x12_walker_use_spec(z.w, FUZZ_SPECS[i]) != X12_OK)
             abort();

@@ -2,10 +2,12 @@
  * AK2, IK3, CTX, IK4, IK5 and AK9 segment becomes one record with its codes,
  * and x12_ack_code_text() gives the codes' meanings.  Formatting the report is
  * the caller's (cli/cmd_ack_report.c). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "x12/ack.h"
+#include "spec_model.h"
 
 typedef struct code_text {
     const char *code, *text;
@@ -169,6 +171,16 @@ const char *x12_ack_code_text(const char *element, const char *code)
     const code_text *t = NULL;
     if (!element || !code)
         return "unknown code";
+    /* a 997's AK304, AK403, AK501, AK502-AK506: the 999's lists (DE 720, 723,
+     * 717, 718 are 620, 621, 717, 618 without the implementation codes) */
+    char as999[6];
+    if (!strncmp(element, "AK", 2) && (element[2] == '3' || element[2] == '4' ||
+                                       element[2] == '5') && strlen(element) == 5) {
+        if (code[0] == 'I')
+            return "unknown code";
+        snprintf(as999, sizeof as999, "IK%s", element + 2);
+        element = as999;
+    }
     if (!strcmp(element, "TA104") || !strcmp(element, "IK501") || !strcmp(element, "AK901"))
         t = ACCEPT;
     else if (!strcmp(element, "TA105"))
@@ -197,39 +209,120 @@ struct x12_ack_reader {
     const x12_allocator *al;
     x12_ack_record_fn fn;
     void *ctx;
+    void (*on_finding)(void *ctx, const x12_finding *f);
+    void *fctx;
     uint64_t count;
     char *buf; /* NSTR strings of STRCAP bytes for the record being built */
     int nstr;
+    const x12_segment *seg; /* being read */
+    uint64_t used;          /* its elements read (x12__read_bits) */
+    int set;                /* between ST and SE: 1 a 999 or 997, 2 another set */
 };
 
-static const char *str(x12_ack_reader *r, x12_slice s)
+/* A value of `seg` the records cannot hold as sent, or have no field for:
+ * said, never dropped unsaid.  At the segment's byte offset, as the 835, 837
+ * and 277CA readers' findings are. */
+static __attribute__((noinline, cold)) void say(x12_ack_reader *r, x12_status code,
+                                                x12_severity sev, unsigned el, unsigned comp,
+                                                unsigned rep, const char *detail)
+{
+    if (!r->on_finding)
+        return;
+    const x12_segment *s = r->seg;
+    x12_finding f;
+    x12__reader_finding(&f, NULL, s->byte_offset, s->segment_index, s->set_position, s->id.ptr,
+                        s->id.len, NULL, code, sev, el, comp, detail);
+    f.repetition_pos = (uint16_t)rep;
+    r->on_finding(r->fctx, &f);
+}
+
+/* A copy of `s` (trailing spaces dropped), cut to STRCAP - 1 bytes: a cut
+ * is said at element `el` (component `comp`). */
+static const char *str_at(x12_ack_reader *r, x12_slice s, unsigned el, unsigned comp)
 {
     if (r->nstr == NSTR)
         return "";
     char *p = r->buf + (size_t)r->nstr++ * STRCAP;
-    size_t n = s.len < STRCAP - 1 ? s.len : STRCAP - 1;
+    size_t n = s.len;
     while (n && s.ptr[n - 1] == ' ')
         n--;
+    if (n > STRCAP - 1) {
+        char why[64];
+        snprintf(why, sizeof why, "%zu bytes, the record holds %d of them", n, STRCAP - 1);
+        say(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, el, comp, 0, why);
+        n = STRCAP - 1;
+    }
     if (n)
         memcpy(p, s.ptr, n);
     p[n] = '\0';
     return p;
 }
 
-static const char *el(x12_ack_reader *r, const x12_segment *seg, unsigned pos)
+static x12_slice elem(const x12_segment *s, unsigned pos)
 {
-    return str(r, x12_segment_element(seg, pos));
+    return pos >= 1 && pos <= s->element_count ? s->elements[pos] : (x12_slice){NULL, 0};
 }
 
-static uint32_t num(x12_slice s)
+/* Element `pos`, read. */
+static const char *el(x12_ack_reader *r, unsigned pos)
 {
-    uint32_t v = 0;
-    for (size_t i = 0; i < s.len && i < 9; i++) {
-        if (s.ptr[i] < '0' || s.ptr[i] > '9')
+    r->used |= x12__read_bits(pos, pos);
+    return str_at(r, elem(r->seg, pos), pos, 0);
+}
+
+/* A number (an N0 position or count) in `v`, element `pos` (component
+ * `comp`): one that is not all digits, or is larger than `max`, is said and
+ * read as 0. */
+static uint32_t num_at(x12_ack_reader *r, x12_slice v, unsigned pos, unsigned comp, uint32_t max)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < v.len; i++) {
+        if (v.ptr[i] < '0' || v.ptr[i] > '9') {
+            say(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, comp, 0, "not a number");
             return 0;
-        v = v * 10 + (uint32_t)(s.ptr[i] - '0');
+        }
+        n = n * 10 + (uint64_t)(v.ptr[i] - '0');
+        if (n > max) {
+            char why[40];
+            snprintf(why, sizeof why, "larger than %lu", (unsigned long)max);
+            say(r, X12_ERR_CLAIM_VALUE, X12_SEV_ERROR, pos, comp, 0, why);
+            return 0;
+        }
     }
-    return v;
+    return (uint32_t)n;
+}
+
+static uint32_t num(x12_ack_reader *r, unsigned pos)
+{
+    r->used |= x12__read_bits(pos, pos);
+    return num_at(r, elem(r->seg, pos), pos, 0, UINT32_MAX);
+}
+
+/* Composite `pos` (C030: element, component, repetition), read into the
+ * record's three positions. */
+static void position_in_segment(x12_ack_reader *r, unsigned pos, x12_ack_record *rec)
+{
+    const x12_segment *s = r->seg;
+    x12_slice c = elem(s, pos);
+    r->used |= x12__read_bits(pos, pos);
+    rec->element = (uint16_t)num_at(r, x12_element_component(s, c, 1), pos, 1, UINT16_MAX);
+    rec->component = (uint16_t)num_at(r, x12_element_component(s, c, 2), pos, 2, UINT16_MAX);
+    rec->repetition = (uint16_t)num_at(r, x12_element_component(s, c, 3), pos, 3, UINT16_MAX);
+}
+
+/* What holds a value and was not read: elements past those read, and
+ * components of composite `pos` past its first `ncomp` (in `v`, its
+ * repetition `rep`, 0 when the element does not repeat). */
+static void unread(x12_ack_reader *r)
+{
+    for (unsigned i = 0; (i = x12__unread_after(r->seg, r->used, i));)
+        say(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, i, 0, 0, NULL);
+}
+
+static void comps_past(x12_ack_reader *r, x12_slice v, unsigned pos, unsigned rep, unsigned ncomp)
+{
+    for (unsigned c = ncomp; (c = x12__component_after(r->seg, v, c));)
+        say(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, pos, c, rep, NULL);
 }
 
 x12_ack_reader *x12_ack_reader_new(const x12_allocator *alloc, x12_ack_record_fn fn, void *ctx)
@@ -253,6 +346,13 @@ x12_ack_reader *x12_ack_reader_new(const x12_allocator *alloc, x12_ack_record_fn
     return r;
 }
 
+void x12_ack_reader_on_finding(x12_ack_reader *r, void (*fn)(void *ctx, const x12_finding *f),
+                               void *ctx)
+{
+    r->on_finding = fn;
+    r->fctx = ctx;
+}
+
 void x12_ack_reader_free(x12_ack_reader *r)
 {
     if (!r)
@@ -271,11 +371,40 @@ uint64_t x12_ack_reader_count(const x12_ack_reader *r)
     return r->count;
 }
 
+/* The envelope, and what to make of the set it opens: a 999 or a 997 is
+ * read; of any other set only its ST is said (once), not each segment. */
+static int envelope(x12_ack_reader *r, const x12_segment *seg)
+{
+    x12_slice id = seg->id;
+    if (x12_slice_eq(id, "ST")) {
+        x12_slice st01 = elem(seg, 1);
+        r->set = x12_slice_eq(st01, "999") || x12_slice_eq(st01, "997") ? 1 : 2;
+        if (r->set == 2)
+            say(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0, 0,
+                "a transaction set that is no acknowledgement: not read");
+        return 1;
+    }
+    if (x12_slice_eq(id, "SE")) {
+        r->set = 0;
+        return 1;
+    }
+    if (x12_slice_eq(id, "ISA") || x12_slice_eq(id, "IEA") || x12_slice_eq(id, "GS") ||
+        x12_slice_eq(id, "GE")) {
+        r->set = 0;
+        return 1;
+    }
+    return 0;
+}
+
 x12_status x12_ack_reader_segment(x12_ack_reader *r, const x12_segment *seg)
 {
     x12_ack_record rec;
     memset(&rec, 0, sizeof rec);
     r->nstr = 0;
+    r->seg = seg;
+    r->used = 0;
+    if (envelope(r, seg) || r->set == 2)
+        return X12_OK;
     static const char *const EMPTY = "";
     rec.code = rec.functional_id = rec.set_id = rec.control = rec.version = EMPTY;
     rec.date = rec.time = rec.segment_id = rec.loop_id = rec.de = rec.bad_data = EMPTY;
@@ -285,73 +414,91 @@ x12_status x12_ack_reader_segment(x12_ack_reader *r, const x12_segment *seg)
     rec.byte_offset = seg->byte_offset;
     rec.segment_index = seg->segment_index;
     x12_slice id = seg->id;
+    /* the 997 (005010X230) answers as the 999 does, with AK3, AK4 and AK5
+     * for IK3, IK4 and IK5 and the same elements */
+    int ak = id.len == 3 && id.ptr[0] == 'A' && id.ptr[1] == 'K';
+    int ik = id.len == 3 && id.ptr[0] == 'I' && id.ptr[1] == 'K';
+    char n3 = id.len == 3 ? id.ptr[2] : 0;
     int first_code = 0; /* element position of codes[0] */
     if (x12_slice_eq(id, "TA1")) {
         rec.kind = X12_ACK_REC_TA1;
-        rec.control = el(r, seg, 1);
-        rec.date = el(r, seg, 2);
-        rec.time = el(r, seg, 3);
-        rec.code = el(r, seg, 4);
-        rec.codes[0] = el(r, seg, 5);
+        rec.control = el(r, 1);
+        rec.date = el(r, 2);
+        rec.time = el(r, 3);
+        rec.code = el(r, 4);
+        rec.codes[0] = el(r, 5);
         rec.ncodes = rec.codes[0][0] ? 1 : 0;
-    } else if (x12_slice_eq(id, "AK1")) {
-        rec.kind = X12_ACK_REC_GROUP;
-        rec.functional_id = el(r, seg, 1);
-        rec.control = el(r, seg, 2);
-        rec.version = el(r, seg, 3);
-    } else if (x12_slice_eq(id, "AK2")) {
-        rec.kind = X12_ACK_REC_SET;
-        rec.set_id = el(r, seg, 1);
-        rec.control = el(r, seg, 2);
-        rec.version = el(r, seg, 3);
-    } else if (x12_slice_eq(id, "IK3")) {
+    } else if (ak && (n3 == '1' || n3 == '2')) {
+        rec.kind = n3 == '1' ? X12_ACK_REC_GROUP : X12_ACK_REC_SET;
+        if (n3 == '1')
+            rec.functional_id = el(r, 1);
+        else
+            rec.set_id = el(r, 1);
+        rec.control = el(r, 2);
+        rec.version = el(r, 3);
+    } else if ((ik || ak) && n3 == '3') {
         rec.kind = X12_ACK_REC_SEGMENT;
-        rec.segment_id = el(r, seg, 1);
-        rec.position = num(x12_segment_element(seg, 2));
-        rec.loop_id = el(r, seg, 3);
-        rec.code = el(r, seg, 4);
+        rec.segment_id = el(r, 1);
+        rec.position = num(r, 2);
+        rec.loop_id = el(r, 3);
+        rec.code = el(r, 4);
     } else if (x12_slice_eq(id, "CTX")) {
         rec.kind = X12_ACK_REC_CONTEXT;
-        x12_slice c1 = x12_element_repetition(seg, x12_segment_element(seg, 1), 1);
-        rec.context_name = str(r, x12_element_component(seg, c1, 1));
-        rec.context_value = str(r, x12_element_component(seg, c1, 2));
-        rec.segment_id = el(r, seg, 2);
-        rec.position = num(x12_segment_element(seg, 3));
-        rec.loop_id = el(r, seg, 4);
-        x12_slice c5 = x12_segment_element(seg, 5); /* CTX05: position in the segment */
-        rec.element = (uint16_t)num(x12_element_component(seg, c5, 1));
-        rec.component = (uint16_t)num(x12_element_component(seg, c5, 2));
-        rec.repetition = (uint16_t)num(x12_element_component(seg, c5, 3));
+        /* CTX01 (C998) may repeat; the record has the first */
+        x12_slice c1all = elem(seg, 1);
+        x12_slice c1 = x12_element_repetition(seg, c1all, 1);
+        r->used |= x12__read_bits(1, 1);
+        rec.context_name = str_at(r, x12_element_component(seg, c1, 1), 1, 1);
+        rec.context_value = str_at(r, x12_element_component(seg, c1, 2), 1, 2);
+        comps_past(r, c1, 1, 0, 2);
+        for (unsigned k = 2;; k++) {
+            x12_slice ck = x12_element_repetition(seg, c1all, k);
+            if (!ck.ptr)
+                break;
+            if (ck.len)
+                say(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 1, 0, k,
+                    "the record has the first repetition");
+        }
+        rec.segment_id = el(r, 2);
+        rec.position = num(r, 3);
+        rec.loop_id = el(r, 4);
+        position_in_segment(r, 5, &rec); /* CTX05: position in the segment */
+        comps_past(r, elem(seg, 5), 5, 0, 3);
         /* CTX06: the reference number of the element in error (C999-1) */
-        rec.de = str(r, x12_element_component(seg, x12_segment_element(seg, 6), 1));
-    } else if (x12_slice_eq(id, "IK4")) {
+        r->used |= x12__read_bits(6, 6);
+        rec.de = str_at(r, x12_element_component(seg, elem(seg, 6), 1), 6, 1);
+        comps_past(r, elem(seg, 6), 6, 0, 1);
+    } else if ((ik || ak) && n3 == '4') {
         rec.kind = X12_ACK_REC_ELEMENT;
-        x12_slice c = x12_segment_element(seg, 1);
-        rec.element = (uint16_t)num(x12_element_component(seg, c, 1));
-        rec.component = (uint16_t)num(x12_element_component(seg, c, 2));
-        rec.repetition = (uint16_t)num(x12_element_component(seg, c, 3));
-        rec.de = el(r, seg, 2);
-        rec.code = el(r, seg, 3);
-        rec.bad_data = el(r, seg, 4);
-    } else if (x12_slice_eq(id, "IK5")) {
+        position_in_segment(r, 1, &rec);
+        comps_past(r, elem(seg, 1), 1, 0, 3);
+        rec.de = el(r, 2);
+        rec.code = el(r, 3);
+        rec.bad_data = el(r, 4);
+    } else if ((ik || ak) && n3 == '5') {
         rec.kind = X12_ACK_REC_SET_END;
-        rec.code = el(r, seg, 1);
+        rec.code = el(r, 1);
         first_code = 2;
-    } else if (x12_slice_eq(id, "AK9")) {
+    } else if (ak && n3 == '9') {
         rec.kind = X12_ACK_REC_GROUP_END;
-        rec.code = el(r, seg, 1);
-        rec.included = num(x12_segment_element(seg, 2));
-        rec.received = num(x12_segment_element(seg, 3));
-        rec.accepted = num(x12_segment_element(seg, 4));
+        rec.code = el(r, 1);
+        rec.included = num(r, 2);
+        rec.received = num(r, 3);
+        rec.accepted = num(r, 4);
         first_code = 5;
     } else {
+        /* in a 999 or 997 set, or outside any set: no record has it */
+        say(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0, 0,
+            "not a segment of a 999, 997 or TA1");
         return X12_OK;
     }
     for (int i = 0; first_code && i < 5; i++) {
-        const char *c = el(r, seg, (unsigned)(first_code + i));
+        const char *c = el(r, (unsigned)(first_code + i));
         if (c[0])
             rec.codes[rec.ncodes++] = c;
     }
+    unread(r);
+    snprintf(rec.ack_segment, sizeof rec.ack_segment, "%.*s", (int)id.len, id.ptr);
     r->count++;
     if (r->fn && r->fn(r->ctx, &rec))
         return X12_ERR_STOPPED;
@@ -360,7 +507,7 @@ x12_status x12_ack_reader_segment(x12_ack_reader *r, const x12_segment *seg)
 
 typedef struct file_ctx {
     x12_ack_reader *r;
-    void (*on_error)(void *ctx, const x12_error *e);
+    x12_ack_read_callbacks cb;
     void *ctx;
     x12_status st;
     int cut; /* the input ends inside the segment that comes next */
@@ -383,25 +530,35 @@ static void file_error(void *ctx, const x12_error *e)
     file_ctx *f = ctx;
     if (e->code == X12_ERR_UNTERMINATED)
         f->cut = 1;
-    if (f->on_error)
-        f->on_error(f->ctx, e);
+    if (f->cb.error)
+        f->cb.error(f->ctx, e);
+}
+
+x12_status x12_ack_read(const char *path, const x12_reader_options *ropts,
+                        const x12_ack_read_callbacks *cb, void *ctx)
+{
+    file_ctx f;
+    memset(&f, 0, sizeof f);
+    if (cb)
+        f.cb = *cb;
+    f.r = x12_ack_reader_new(ropts ? ropts->alloc : NULL, f.cb.record, ctx);
+    if (!f.r)
+        return X12_ERR_NOMEM;
+    if (f.cb.finding)
+        x12_ack_reader_on_finding(f.r, f.cb.finding, ctx);
+    f.ctx = ctx;
+    x12_reader_callbacks rcb = {file_segment, file_error};
+    x12_status st = x12_read_file(path, ropts, &rcb, &f);
+    if (st == X12_OK && x12_ack_reader_count(f.r) == 0)
+        st = X12_ERR_ACK_NOT_ACK;
+    x12_ack_reader_free(f.r);
+    return st;
 }
 
 x12_status x12_ack_read_file(const char *path, const x12_reader_options *ropts,
                              x12_ack_record_fn fn, void (*on_error)(void *ctx, const x12_error *e),
                              void *ctx)
 {
-    file_ctx f;
-    memset(&f, 0, sizeof f);
-    f.r = x12_ack_reader_new(ropts ? ropts->alloc : NULL, fn, ctx);
-    if (!f.r)
-        return X12_ERR_NOMEM;
-    f.on_error = on_error;
-    f.ctx = ctx;
-    x12_reader_callbacks cb = {file_segment, file_error};
-    x12_status st = x12_read_file(path, ropts, &cb, &f);
-    if (st == X12_OK && x12_ack_reader_count(f.r) == 0)
-        st = X12_ERR_ACK_NOT_ACK;
-    x12_ack_reader_free(f.r);
-    return st;
+    x12_ack_read_callbacks cb = {fn, on_error, NULL};
+    return x12_ack_read(path, ropts, &cb, ctx);
 }

@@ -109,7 +109,7 @@ s = s.replace("CLM*%s*%s*" % (i2, a2), "CLM*%s*%s0*" % (i2, a2 if "." in a2 else
 open(sys.argv[2], "w").write(s)
 PY
 expect_rc 1 "$X12" 837 --to-json "$T/frac.837"
-has "$T/err" "value does not fit the claim model (an amount with a fraction of a cent)"
+has "$T/err" "value does not fit the reader's model (an amount with a fraction of a cent)"
 has "$T/err" "claim failed its checks and was not written (claim "
 [ "$(grep -c . "$T/out")" = "$(($(grep -o 'CLM\*' "$T/frac.837" | wc -l) - 1))" ] && ok || bad "fraction of a cent: $(grep -c . "$T/out") claims converted"
 

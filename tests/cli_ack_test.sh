@@ -97,6 +97,25 @@ has "$T/out" '"codes":[{"code":"001","text":"the interchange control number in t
 [ "$(wc -l <"$T/out")" -eq 10 ] && ok || bad "ack-report --json printed $(wc -l <"$T/out") lines"
 expect_rc 1 "$X12" ack-report "$A/y_accepted.x12"; has "$T/err" "holds no 999 or TA1"
 expect_rc 2 "$X12" ack-report "$A/no-such.999"
+# a 997 (005010X230) answers as a 999 does: its AK3, AK4 and AK5 are read
+printf '%s' 'ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*^*00501*000000001*0*P*:~GS*FA*B*A*20260101*1200*1*X*005010X230~ST*997*0001~AK1*HC*17456*005010~AK2*837*0002~AK3*CLM*22**8~AK4*1*1028*1~AK5*R*5~AK9*P*2*2*1~SE*8*0001~GE*1*1~IEA*1*000000001~' > "$T/r.997"
+expect_rc 1 "$X12" ack-report "$T/r.997"
+has "$T/out" "set 837 0002: segment CLM at position 22: 8"
+has "$T/out" "AK304 8: segment has data element errors"
+has "$T/out" "element 1 (DE 1028): AK403 1: required data element missing"
+has "$T/out" "set 837 0002: R - rejected; AK502 5 (one or more segments in error)"
+[ -s "$T/err" ] && bad "a clean 997 said something: $(cat "$T/err")" || ok
+expect_rc 1 "$X12" ack-report --json "$T/r.997"
+has "$T/out" '"kind":"set_end","segment_index":8,"code":"R","text":"rejected","codes":[{"code":"5","text":"one or more segments in error"}],"ack_segment":"AK5"}'
+# what no record holds is said (a note: the exit status stays 0 for an
+# accepted 999); a position that is no number is an error (exit 1)
+sed 's/^IK5\*A~/IK5*A******Z~/' "$A/y_accepted.999" > "$T/extra.999"
+expect_rc 0 "$X12" ack-report "$T/extra.999"
+has "$T/err" "extra.999: segment 6 (IK5) element 7.0, byte"
+has "$T/err" "not carried"
+sed 's/^AK2\*837\*0002\*005010X222A1~/&IK3*CLM*3X*2300*8~/' "$A/p_partially_accepted.999" > "$T/nan.999"
+expect_rc 1 "$X12" ack-report --json "$T/nan.999"
+has "$T/err" "nan.999: segment 8 (IK3) element 2.0, byte 277: value does not fit the reader's model (not a number)"
 
 # a value the 999 repeats (ST02) holding a byte it cannot carry (its own
 # repetition separator): '?' in its place, and the 999 is written and validates

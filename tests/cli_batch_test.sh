@@ -194,15 +194,17 @@ mkdir -p "$T/ai/in"
 C=$SRC/fixtures/corpus
 cp "$C/imsweb-x12-parser__x12_999_rejected.txt" "$T/ai/in/"
 "$X12" ack --999 --ta1 -o "$T/ai/in/accepted.999" "$SRC/fixtures/demo-inbox/claims-2026-11-24.837"
+# a 997 is read as a 999 is (its AK5 rejects a set)
+printf '%s' 'ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*^*00501*000000001*0*P*:~GS*FA*PAYER01*SUBMIT01*20260101*1200*1*X*005010X230~ST*997*0001~AK1*HC*17456*005010~AK2*837*0002~AK3*CLM*22**8~AK4*1*1028*1~AK5*R*5~AK9*R*1*1*0~SE*8*0001~GE*1*1~IEA*1*000000001~' >"$T/ai/in/r.997"
 expect_rc 0 "$X12" batch --in "$T/ai/in" --out "$T/ai/out" --quiet
-for f in imsweb-x12-parser__x12_999_rejected.txt accepted.999; do
+for f in imsweb-x12-parser__x12_999_rejected.txt accepted.999 r.997; do
   "$X12" ack-report --json "$T/ai/in/$f" | sed 's|"file":"[^"]*"|"file":"F"|' >"$T/ai/want"
   sed 's|"file":"[^"]*"|"file":"F"|' "$T/ai/out/status/$f.999.ndjson" | cmp -s - "$T/ai/want" && ok ||
     bad "received acks: $f differs from x12 ack-report --json"
 done
-eq "$(jget "$T/ai/out/summary.json" received_acknowledgements.sets_rejected)" 1 "received acks: sets rejected"
+eq "$(jget "$T/ai/out/summary.json" received_acknowledgements.sets_rejected)" 2 "received acks: sets rejected"
 eq "$(jget "$T/ai/out/summary.json" received_acknowledgements.sets_accepted)" 1 "received acks: sets accepted"
-has "$T/ai/out/summary.txt" "received 999/TA1: sets accepted 1, with errors 0, rejected 1; interchanges rejected 0"
+has "$T/ai/out/summary.txt" "received 999/TA1: sets accepted 1, with errors 0, rejected 2; interchanges rejected 0"
 [ ! -e "$T/sc/o1/status/both.x12.999.ndjson" ] && ok || bad "a 999 output for a file without one"
 
 # --- an input named near the 255-byte limit: done, its outputs named with a cut

@@ -910,12 +910,14 @@ typedef struct rec_log {
     strbuf b;
     int stop_at;
     int n;
+    char last_ack_segment[4]; /* x12_ack_record.ack_segment of the last record */
 } rec_log;
 
 static int log_record(void *ctx, const x12_ack_record *r)
 {
     rec_log *l = ctx;
     l->n++;
+    memcpy(l->last_ack_segment, r->ack_segment, sizeof l->last_ack_segment);
     switch (r->kind) {
     case X12_ACK_REC_TA1:
         sb_printf(&l->b, "TA1 %s %s %s %s %s\n", r->control, r->date, r->time, r->code, r->codes[0]);
@@ -1045,6 +1047,141 @@ static void test_read_back(void **state)
                                "SETEND R 2 I5\n"
                                "GROUPEND R 1 1 0 1\n");
     sb_free(&l.b);
+}
+
+/* Findings of the ack reader, one line each: "segment-index id el.comp.rep code". */
+static void log_finding(void *ctx, const x12_finding *f)
+{
+    rec_log *l = ctx;
+    sb_printf(&l->b, "! %u %s %u.%u.%u %s%s%s\n", (unsigned)f->err.segment_index, f->err.segment_id,
+              (unsigned)f->err.element_pos, (unsigned)f->err.component_pos,
+              (unsigned)f->repetition_pos, x12_status_name(f->err.code),
+              f->err.detail[0] ? " " : "", f->err.detail);
+}
+
+/* Reads `in` through an ack reader whose records and findings go to one log. */
+static char *ack_log(const char *in)
+{
+    rec_log l;
+    memset(&l, 0, sizeof l);
+    sb_add(&l.b, "", 0);
+    x12_ack_reader *r = x12_ack_reader_new(NULL, log_record, &l);
+    assert_non_null(r);
+    x12_ack_reader_on_finding(r, log_finding, &l);
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    x12_reader_callbacks cb = {feed_ack, NULL};
+    x12_reader *rd = x12_reader_new(&ro, &cb, r);
+    assert_non_null(rd);
+    assert_int_equal(x12_reader_feed(rd, in, strlen(in)), X12_OK);
+    x12_reader_finish(rd);
+    x12_reader_free(rd);
+    x12_ack_reader_free(r);
+    return l.b.p;
+}
+
+#define ISA_HEAD                                                                             \
+    "ISA*00*          *00*          *ZZ*A              *ZZ*B              *260101*1200*^*00501*" \
+    "000000001*0*P*:~"
+
+/* What the records cannot hold is said, never dropped unsaid: elements and
+ * components past those read, CTX01's second repetition, positions that are
+ * no number or too large for their field, a value too long, a segment no
+ * acknowledgement has, and a set that is no acknowledgement (its ST, once). */
+static void test_reader_says_what_it_drops(void **state)
+{
+    (void)state;
+    char *log = ack_log(ISA_HEAD "TA1*000000001*260101*1200*A*000*X~"
+                        "GS*FA*B*A*20260101*1200*1*X*005010X231A1~ST*999*0001*005010X231A1~"
+                        "AK1*HC*7*005010X222A1*Y~AK2*837*0003**Z~"
+                        "IK3*NM1*9X*2010*8*W~"
+                        "CTX*CLM01:A1:Q^CLM01:B2*CLM*70000*2010*5:3:2:9*1332:66~"
+                        "IK4*99999:1*1332*7*QQ*V~IK4*A~NM1*XX~"
+                        "IK5*R*I5*5****6~AK9*R*1*1*0*5*****U~SE*12*0001~"
+                        "ST*837*0002~CLM*1*2~SE*3*0002~GE*2*1~IEA*1*000000001~");
+    assert_string_equal(log,
+                        "! 2 TA1 6.0.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "TA1 000000001 260101 1200 A 000\n"
+                        "! 5 AK1 4.0.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "GROUP HC 7 005010X222A1\n"
+                        "! 6 AK2 4.0.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "SET 837 0003 \n"
+                        "! 7 IK3 2.0.0 X12_ERR_CLAIM_VALUE not a number\n"
+                        "! 7 IK3 5.0.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "SEG NM1 0 2010 8\n"
+                        "! 8 CTX 1.3.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "! 8 CTX 1.0.2 X12_ERR_CLAIM_NOT_CARRIED the record has the first repetition\n"
+                        "! 8 CTX 5.4.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "! 8 CTX 6.2.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "CTX CLM01 A1 CLM 70000 2010 5.3.2 1332\n"
+                        "! 9 IK4 1.1.0 X12_ERR_CLAIM_VALUE larger than 65535\n"
+                        "! 9 IK4 5.0.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "EL 0.1.0 1332 7 [QQ]\n"
+                        "! 10 IK4 1.1.0 X12_ERR_CLAIM_VALUE not a number\n"
+                        "EL 0.0.0   []\n"
+                        "! 11 NM1 0.0.0 X12_ERR_CLAIM_NOT_CARRIED not a segment of a 999, 997 or TA1\n"
+                        "! 12 IK5 7.0.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "SETEND R 2 I5\n"
+                        "! 13 AK9 10.0.0 X12_ERR_CLAIM_NOT_CARRIED\n"
+                        "GROUPEND R 1 1 0 1\n"
+                        "! 15 ST 0.0.0 X12_ERR_CLAIM_NOT_CARRIED a transaction set that is no "
+                        "acknowledgement: not read\n");
+    free(log);
+    /* a value longer than a record's field: cut, and said */
+    char in[1024];
+    char big[301];
+    memset(big, 'B', 300);
+    big[300] = '\0';
+    snprintf(in, sizeof in,
+             ISA_HEAD "GS*FA*B*A*20260101*1200*1*X*005010X231A1~ST*999*0001*005010X231A1~"
+                      "AK1*HC*7~AK2*837*0003~IK3*NM1*9*2010*8~IK4*3*66*6*%s~IK5*R*I5~AK9*R*1*1*0~"
+                      "SE*8*0001~GE*1*1~IEA*1*000000001~",
+             big);
+    log = ack_log(in);
+    assert_non_null(strstr(log, "! 7 IK4 4.0.0 X12_ERR_CLAIM_VALUE 300 bytes, the record holds 127 of "
+                                "them\nEL 3.0.0 66 6 [BBBB"));
+    free(log);
+}
+
+/* A 997 (005010X230) answers as a 999 does: AK3, AK4 and AK5 are read as IK3,
+ * IK4 and IK5 (they were passed over without a word: a rejected set read as
+ * nothing), with the 997's names and codes. */
+static void test_read_997(void **state)
+{
+    (void)state;
+    rec_log l;
+    memset(&l, 0, sizeof l);
+    sb_add(&l.b, "", 0);
+    x12_ack_read_callbacks cb = {log_record, NULL, log_finding};
+    x12_reader_options ro;
+    x12_reader_options_init(&ro);
+    ro.flags = X12_READ_LENIENT;
+    char path[] = "/tmp/x12kit-997-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    static const char in[] = ISA_HEAD "GS*FA*B*A*20260101*1200*1*X*005010X230~ST*997*0001~"
+                                      "AK1*HC*17456*005010~AK2*837*0002~AK3*CLM*22**8~AK4*1*1028*1~"
+                                      "AK5*R*5~AK9*P*2*2*1~SE*8*0001~GE*1*1~IEA*1*000000001~";
+    assert_int_equal(write_file(path, in, sizeof in - 1), 0);
+    assert_int_equal(x12_ack_read(path, &ro, &cb, &l), X12_OK);
+    unlink(path);
+    assert_string_equal(l.b.p, "GROUP HC 17456 005010\n"
+                               "SET 837 0002 \n"
+                               "SEG CLM 22  8\n"
+                               "EL 1.0.0 1028 1 []\n"
+                               "SETEND R 1 5\n"
+                               "GROUPEND P 2 2 1 0\n");
+    assert_string_equal(l.last_ack_segment, "AK9");
+    sb_free(&l.b);
+    assert_string_equal(x12_ack_code_text("AK304", "8"), "segment has data element errors");
+    assert_string_equal(x12_ack_code_text("AK403", "1"), "required data element missing");
+    assert_string_equal(x12_ack_code_text("AK403", "I12"), "unknown code");
+    assert_string_equal(x12_ack_code_text("AK501", "R"), "rejected");
+    assert_string_equal(x12_ack_code_text("AK501", "P"), "unknown code");
+    assert_string_equal(x12_ack_code_text("AK502", "5"), "one or more segments in error");
+    assert_string_equal(x12_ack_code_text("AK502", "I5"), "unknown code");
 }
 
 static void test_code_texts(void **state)
@@ -1412,6 +1549,8 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_alloc_failure_builder),
         cmocka_unit_test(test_read_back),
+        cmocka_unit_test(test_reader_says_what_it_drops),
+        cmocka_unit_test(test_read_997),
         cmocka_unit_test(test_code_texts),
         cmocka_unit_test(test_alloc_failure_reader),
         cmocka_unit_test(test_split),

@@ -177,6 +177,9 @@ typedef struct x12_ack_record {
     const char *context_name;  /* CTX01-1 ("CLM01", "SITUATIONAL TRIGGER") */
     const char *context_value; /* CTX01-2 */
     uint32_t included, received, accepted; /* AK902-AK904 */
+    char ack_segment[4];       /* the segment the record is of: "TA1", "AK1", "AK2", "IK3",
+                                  "CTX", "IK4", "IK5", "AK9"; in a 997 (005010X230), which
+                                  answers as a 999 does, "AK3", "AK4", "AK5" */
 } x12_ack_record;
 
 typedef struct x12_ack_reader x12_ack_reader;
@@ -191,9 +194,28 @@ X12_API x12_ack_reader *x12_ack_reader_new(const x12_allocator *alloc, x12_ack_r
                                            void *ctx);
 
 /* Passes one segment of the input (call it from the reader's segment
- * callback).  Segments other than TA1, AK1, AK2, IK3, CTX, IK4, IK5 and AK9
- * are ignored.  Returns X12_OK, X12_ERR_STOPPED or X12_ERR_NOMEM. */
+ * callback).  TA1, AK1, AK2, IK3, CTX, IK4, IK5 and AK9 segments (and a
+ * 997's AK3, AK4 and AK5) become records; the envelope (ISA, GS, ST, SE, GE,
+ * IEA) does not.  What no record holds is said through
+ * x12_ack_reader_on_finding(), never dropped unsaid.  Returns X12_OK,
+ * X12_ERR_STOPPED or X12_ERR_NOMEM. */
 X12_API x12_status x12_ack_reader_segment(x12_ack_reader *r, const x12_segment *seg);
+
+/* Receives what the records cannot hold, as findings at the segment (its
+ * byte offset, index, set position and id; the element, component and
+ * repetition named):
+ *  - X12_ERR_CLAIM_NOT_CARRIED (X12_SEV_INFO): an element or component past
+ *    those the record reads (IK305, IK401-4), a second repetition of CTX01,
+ *    a segment that is not an acknowledgement's (element 0), and the ST of a
+ *    transaction set that is neither a 999 nor a 997 (none of its segments
+ *    is read or said);
+ *  - X12_ERR_CLAIM_VALUE (X12_SEV_ERROR): a position or count that is not a
+ *    number or is too large for its field (read as 0), a value longer than
+ *    127 bytes (cut).
+ * The record is handed out all the same.  `fn` NULL (the default) says
+ * nothing. */
+X12_API void x12_ack_reader_on_finding(x12_ack_reader *r,
+                                       void (*fn)(void *ctx, const x12_finding *f), void *ctx);
 
 /* Records handed out so far (0: the input held no 999 or TA1). */
 X12_API uint64_t x12_ack_reader_count(const x12_ack_reader *r);
@@ -211,10 +233,23 @@ X12_API x12_status x12_ack_read_file(const char *path, const x12_reader_options 
                                      x12_ack_record_fn fn, void (*on_error)(void *ctx,
                                      const x12_error *e), void *ctx);
 
+/* What x12_ack_read() calls; each may be NULL. */
+typedef struct x12_ack_read_callbacks {
+    x12_ack_record_fn record;                          /* each record */
+    void (*error)(void *ctx, const x12_error *e);      /* the X12 reader's errors */
+    void (*finding)(void *ctx, const x12_finding *f);  /* x12_ack_reader_on_finding() */
+} x12_ack_read_callbacks;
+
+/* x12_ack_read_file() with the ack reader's findings too. */
+X12_API x12_status x12_ack_read(const char *path, const x12_reader_options *ropts,
+                                const x12_ack_read_callbacks *cb, void *ctx);
+
 /* Human-readable text for an acknowledgement code.  `element` names the
  * element the code is from: "TA104", "TA105", "AK901", "AK905" (also AK906-
  * AK909), "IK304", "IK403", "IK501", "IK502" (also IK503-IK506).  Returns a
- * static string; "unknown code" when the pair is not known. */
+ * static string; "unknown code" when the pair is not known.  A 997's AK304,
+ * AK403, AK501 and AK502-AK506 are known too (the 999's codes without its
+ * I codes). */
 X12_API const char *x12_ack_code_text(const char *element, const char *code);
 
 #ifdef __cplusplus

@@ -164,7 +164,8 @@ typedef enum x12_status {
     X12_ERR_CLAIM_POINTER = 115,     /* a diagnosis pointer outside the claim's diagnoses */
     X12_ERR_CLAIM_COUNT = 116,       /* more entries than the guide allows (lines, codes) */
     X12_ERR_CLAIM_REJECTED = 117,    /* the claim failed its checks and was not written */
-    X12_ERR_CLAIM_NOT_CARRIED = 118, /* reader: a segment the claim model does not carry */
+    X12_ERR_CLAIM_NOT_CARRIED = 118, /* reader (837, 835, 277CA, 999/TA1): a segment, element
+                                        or component its model does not carry */
     X12_ERR_CLAIM_VALUE = 119,       /* reader: a value the model cannot hold (an amount
                                         with three decimals, a pointer that is not a number) */
     X12_ERR_CLAIM_TEXT = 120,        /* a text field holds a delimiter, a control character
