@@ -82,34 +82,87 @@ static void put_json(tj *t, json_t *j)
     json_decref(j);
 }
 
+/* An element with its trailing spaces dropped (the ISA's fixed widths). */
+static json_t *trimmed(const x12_segment *seg, unsigned pos)
+{
+    x12_slice v = x12_segment_element(seg, pos);
+    while (v.len && v.ptr[v.len - 1] == ' ')
+        v.len--;
+    return jstr(v);
+}
+
+static void put(json_t *o, const char *key, json_t *v)
+{
+    json_object_set_new(o, key, v);
+}
+
+/* The envelope's facts, repeated in every document of the interchange and
+ * group: each element of ISA and GS (the first keys as they have always
+ * been, then the rest, so that no value of a header is lost). */
 static void header(tj *t, const x12_segment *seg)
 {
     if (x12_slice_eq(seg->id, "ISA")) {
         json_decref(t->isa);
-        t->isa = json_object();
-        json_object_set_new(t->isa, "control_number", jstr(x12_segment_element(seg, 13)));
-        x12_slice s = x12_segment_element(seg, 6), r = x12_segment_element(seg, 8);
-        while (s.len && s.ptr[s.len - 1] == ' ')
-            s.len--;
-        while (r.len && r.ptr[r.len - 1] == ' ')
-            r.len--;
-        json_object_set_new(t->isa, "sender", jstr(s));
-        json_object_set_new(t->isa, "receiver", jstr(r));
-        json_object_set_new(t->isa, "usage", jstr(x12_segment_element(seg, 15)));
+        json_t *o = t->isa = json_object();
+        put(o, "control_number", jstr(x12_segment_element(seg, 13)));
+        put(o, "sender", trimmed(seg, 6));
+        put(o, "receiver", trimmed(seg, 8));
+        put(o, "usage", jstr(x12_segment_element(seg, 15)));
+        put(o, "authorization_qualifier", jstr(x12_segment_element(seg, 1)));
+        put(o, "authorization", trimmed(seg, 2));
+        put(o, "security_qualifier", jstr(x12_segment_element(seg, 3)));
+        put(o, "security", trimmed(seg, 4));
+        put(o, "sender_qualifier", jstr(x12_segment_element(seg, 5)));
+        put(o, "receiver_qualifier", jstr(x12_segment_element(seg, 7)));
+        put(o, "date", jstr(x12_segment_element(seg, 9)));
+        put(o, "time", jstr(x12_segment_element(seg, 10)));
+        put(o, "repetition_separator", jstr(x12_segment_element(seg, 11)));
+        put(o, "version", jstr(x12_segment_element(seg, 12)));
+        put(o, "ack_requested", jstr(x12_segment_element(seg, 14)));
+        put(o, "component_separator", jstr(x12_segment_element(seg, 16)));
     } else if (x12_slice_eq(seg->id, "GS")) {
         json_decref(t->gs);
-        t->gs = json_object();
-        json_object_set_new(t->gs, "functional_id", jstr(x12_segment_element(seg, 1)));
-        json_object_set_new(t->gs, "control_number", jstr(x12_segment_element(seg, 6)));
-        json_object_set_new(t->gs, "version", jstr(x12_segment_element(seg, 8)));
+        json_t *o = t->gs = json_object();
+        put(o, "functional_id", jstr(x12_segment_element(seg, 1)));
+        put(o, "control_number", jstr(x12_segment_element(seg, 6)));
+        put(o, "version", jstr(x12_segment_element(seg, 8)));
+        put(o, "sender", jstr(x12_segment_element(seg, 2)));
+        put(o, "receiver", jstr(x12_segment_element(seg, 3)));
+        put(o, "date", jstr(x12_segment_element(seg, 4)));
+        put(o, "time", jstr(x12_segment_element(seg, 5)));
+        put(o, "agency", jstr(x12_segment_element(seg, 7)));
     }
+}
+
+/* A TA1 (an interchange acknowledgement, outside any set) is a document of
+ * its own: the interchange, and the segment as a set's segments are
+ * written.  (It was left out without a word.) */
+static void ta1_document(tj *t, const x12_segment *seg)
+{
+    fprintf(t->out, "{\"file\":");
+    put_json(t, json_string(t->file));
+    fprintf(t->out, ",\"interchange\":");
+    put_json(t, t->isa ? json_incref(t->isa) : json_null());
+    json_t *o = json_object();
+    put(o, "id", jstr(seg->id));
+    put(o, "name", json_string("Interchange Acknowledgment"));
+    json_t *els = json_array();
+    for (uint32_t i = 1; i <= seg->element_count; i++)
+        json_array_append_new(els, element(t, seg, i, seg->elements[i]));
+    put(o, "elements", els);
+    fprintf(t->out, ",\"ta1\":");
+    put_json(t, o);
+    fputs("}\n", t->out);
 }
 
 static int on_event(void *ctx, const x12_walk_event *ev)
 {
     tj *t = ctx;
     if (ev->kind == X12_WALK_SEGMENT && !ev->loop_id) {
-        header(t, ev->seg);
+        if (x12_slice_eq(ev->seg->id, "TA1"))
+            ta1_document(t, ev->seg);
+        else
+            header(t, ev->seg);
         return 0;
     }
     if (ev->kind == X12_WALK_ENTER) {

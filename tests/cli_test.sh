@@ -136,6 +136,14 @@ if command -v python3 >/dev/null; then
   python3 -c 'import json,sys; d=[json.loads(l) for l in open(sys.argv[1])]; assert len(d)==2, d' "$T/two.json" && ok || bad "to-json NDJSON"
 fi
 expect_rc 1 "$X12" to-json "$F/n_missing_se.x12"; has "$T/err" "transaction set is not closed by SE"
+# the envelope's every element is in each document (ISA01-16 but the separators
+# the JSON does not need, GS01-08); a TA1 is a document of its own
+expect_rc 0 "$X12" to-json "$SRC/fixtures/ack/r_rejected.999"
+has "$T/out" '"interchange":{"control_number":"000001001","sender":"PAYERGATEWAY","receiver":"CLEARHOUSE01","usage":"P","authorization_qualifier":"00","authorization":"","security_qualifier":"00","security":"","sender_qualifier":"ZZ","receiver_qualifier":"ZZ","date":"260101","time":"1200","repetition_separator":"^","version":"00501","ack_requested":"0","component_separator":":"}'
+has "$T/out" '"group":{"functional_id":"FA","control_number":"1001","version":"005010X231A1","sender":"PGW00001","receiver":"ETIN715317","date":"20260101","time":"1200","agency":"X"}'
+expect_rc 0 "$X12" to-json "$SRC/fixtures/ack/r_rejected.ta1"
+has "$T/out" '"ta1":{"id":"TA1","name":"Interchange Acknowledgment","elements":["100055433","250307","1419","A","000"]}}'
+[ "$(wc -l <"$T/out")" -eq 1 ] && ok || bad "to-json of a TA1: $(wc -l <"$T/out") documents"
 # a version x12kit has no spec for (005010X222A2): one flat loop; with
 # --nearest-guide the loops of 005010X222A1, exit 0 (its warning is no error)
 expect_rc 0 "$X12" to-json "$C/lfh-x12__demo.837"
