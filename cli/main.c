@@ -19,7 +19,7 @@ static const command COMMANDS[] = {
     {"to-json", cmd_to_json, "each transaction set as a JSON loop tree (NDJSON)"},
     {"validate", cmd_validate, "findings against X12 and the implementation guide"},
     {"ack", cmd_ack, "999 and/or TA1 acknowledgements for a received file"},
-    {"ack-report", cmd_ack_report, "what received 999s and TA1s accepted and rejected"},
+    {"ack-report", cmd_ack_report, "what received 999s, 997s and TA1s accepted and rejected"},
     {"split", cmd_split, "one standalone file per interchange, group or transaction set"},
     {"837", cmd_837, "an 837P/I/D from claims in JSON (array or NDJSON), or its claims as JSON"},
     {"835", cmd_835, "835 remittances as rows (claim, line, adjustment, plb): CSV or NDJSON"},
