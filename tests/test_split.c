@@ -373,6 +373,49 @@ static void test_outside_envelopes(void **state)
     free_list(list);
 }
 
+/* A TA1 belongs to no group or set: split by those, each is a standalone
+ * interchange of its own (it was skipped, and a shard never saw it). */
+static void test_ta1_apart(void **state)
+{
+    (void)state;
+    const char *text = ISA("000000005") "TA1*000000044*261126*0900*A*000~"
+                       "TA1*000000045*261126*0901*R*022~" GS("5") SET("0001") SET("0002")
+                       "GE*2*5~IEA*1*000000005~";
+    x12_split_stats st;
+    errlog log;
+    x12_error err;
+    for (int by = 0; by < 2; by++) {
+        assert_int_equal(split_text(text, by ? X12_SPLIT_TRANSACTION : X12_SPLIT_GROUP, &st, &log,
+                                    &err), X12_OK);
+        assert_int_equal(log.n, 0);
+        assert_int_equal(st.skipped, 0);
+        assert_int_equal(st.trailers_fixed, 0);
+        assert_int_equal(st.files, by ? 4 : 3);
+        size_t n;
+        char **list = outputs(&n);
+        assert_int_equal(n, by ? 4 : 3);
+        assert_string_equal(base(list[0]), "in.i0001.a0001.x12");
+        assert_string_equal(base(list[1]), "in.i0001.a0002.x12");
+        assert_string_equal(base(list[2]), by ? "in.i0001.g0001.t0001.x12" : "in.i0001.g0001.x12");
+        char *d = contents(list, 0);
+        assert_string_equal(d, ISA("000000005") "TA1*000000044*261126*0900*A*000~IEA*0*000000005~");
+        free(d);
+        d = contents(list, 1);
+        assert_string_equal(d, ISA("000000005") "TA1*000000045*261126*0901*R*022~IEA*0*000000005~");
+        free(d);
+        free_list(list);
+    }
+    /* by interchange it stays where it was */
+    assert_int_equal(split_text(text, X12_SPLIT_INTERCHANGE, &st, &log, &err), X12_OK);
+    assert_int_equal(st.files, 1);
+    size_t n;
+    char **list = outputs(&n);
+    char *d = contents(list, 0);
+    assert_string_equal(d, text);
+    free(d);
+    free_list(list);
+}
+
 /* Sets outside a group and a group outside an interchange: nothing to put
  * them in, so they are skipped and counted, never written half-enveloped. */
 static void test_no_envelope(void **state)
@@ -718,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_transaction_keeps_headers),
         cmocka_unit_test(test_missing_se),
         cmocka_unit_test(test_truncated),
+        cmocka_unit_test(test_ta1_apart),
         cmocka_unit_test(test_wrong_trailers),
         cmocka_unit_test(test_outside_envelopes),
         cmocka_unit_test(test_no_envelope),

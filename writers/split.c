@@ -31,6 +31,7 @@ struct x12_split {
     char *st02; size_t st02_len, st02_cap;
     char el, term;          /* delimiters of the current interchange */
     uint32_t ni, ng, nt;    /* ordinals: interchange in input, group in interchange, set in group */
+    uint32_t na;            /* TA1s of the interchange written apart (by group or set) */
     int in_isa, in_gs, in_st;
     int replace;            /* an existing output may be replaced (else it is an error) */
 
@@ -106,12 +107,14 @@ static x12_status put(x12_split *s, const char *p, size_t n)
     return X12_OK;
 }
 
-static x12_status open_out(x12_split *s)
+static x12_status open_out(x12_split *s, int ta1)
 {
     if (s->fatal)
         return s->fatal;
     char base[96];
-    if (s->by == X12_SPLIT_INTERCHANGE)
+    if (ta1)
+        snprintf(base, sizeof base, ".i%04u.a%04u.x12", (unsigned)s->ni, (unsigned)s->na);
+    else if (s->by == X12_SPLIT_INTERCHANGE)
         snprintf(base, sizeof base, ".i%04u.x12", (unsigned)s->ni);
     else if (s->by == X12_SPLIT_GROUP)
         snprintf(base, sizeof base, ".i%04u.g%04u.x12", (unsigned)s->ni, (unsigned)s->ng);
@@ -313,12 +316,13 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         s->isa_left = 0;
         s->ni++;
         s->ng = 0;
+        s->na = 0;
         s->st.interchanges++;
         s->el = seg->delims.element;
         s->term = seg->delims.segment;
         if (keep_el(s, &s->isa13, &s->isa13_len, &s->isa13_cap, seg, 13) != X12_OK)
             return s->fatal;
-        if (s->by == X12_SPLIT_INTERCHANGE && open_out(s) == X12_OK)
+        if (s->by == X12_SPLIT_INTERCHANGE && open_out(s, 0) == X12_OK)
             write_headers(s, 0);
     } else if (x12_slice_eq(id, "GS")) {
         if (!s->in_isa) {
@@ -339,7 +343,7 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
             return s->fatal;
         s->group_out_off = s->out ? ftell(s->out) : -1;
         if (s->by == X12_SPLIT_GROUP) {
-            if (open_out(s) == X12_OK)
+            if (open_out(s, 0) == X12_OK)
                 write_headers(s, 1);
         } else if (s->by == X12_SPLIT_INTERCHANGE) {
             put(s, seg->raw.ptr, seg->raw.len);
@@ -358,7 +362,7 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         if (keep_el(s, &s->st02, &s->st02_len, &s->st02_cap, seg, 2) != X12_OK)
             return s->fatal;
         if (s->by == X12_SPLIT_TRANSACTION) {
-            if (open_out(s) == X12_OK)
+            if (open_out(s, 0) == X12_OK)
                 write_headers(s, 1);
         }
         s->set_out_off = s->out ? ftell(s->out) : -1;
@@ -394,6 +398,18 @@ x12_status x12_split_segment(x12_split *s, const x12_segment *seg)
         put(s, seg->raw.ptr, seg->raw.len);
     } else if (s->in_isa && s->by == X12_SPLIT_INTERCHANGE) {
         put(s, seg->raw.ptr, seg->raw.len); /* TA1, or what stands between the sets */
+    } else if (s->in_isa && !s->in_gs && x12_slice_eq(id, "TA1")) {
+        /* a TA1 (an interchange acknowledgement) belongs to no group or set:
+         * split by those it is a standalone interchange of its own, ISA TA1
+         * IEA*0, so that no shard loses it (it was skipped) */
+        s->na++;
+        if (open_out(s, 1) == X12_OK) {
+            put(s, s->isa, s->isa_len);
+            put(s, seg->raw.ptr, seg->raw.len);
+            trailer(s, "IEA", 0, s->isa13, s->isa13_len, NULL);
+            s->st.trailers_fixed--; /* rebuilt by design, not a repair */
+            close_out(s);
+        }
     } else {
         s->st.skipped++;
     }

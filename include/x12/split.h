@@ -11,6 +11,7 @@
  *   --by interchange  STEM.i0001.x12
  *   --by group        STEM.i0001.g0001.x12
  *   --by transaction  STEM.i0001.g0001.t0001.x12
+ *   a TA1, by group or transaction: STEM.i0001.a0001.x12 (ISA, the TA1, IEA*0)
  * STEM is the input's base name without .gz and then without .x12, .edi,
  * .txt or .dat ("stdin" for standard input).  A file is written under a
  * temporary name and renamed when complete.  An output name that exists
@@ -46,8 +47,8 @@ typedef struct x12_split_stats {
     uint32_t trailers_fixed;/* trailers whose count or control number was rewritten or
                                that were missing */
     uint32_t skipped;       /* segments outside the unit being split (reported by the
-                               reader, or a TA1 outside a group when splitting by group
-                               or set) */
+                               reader); a TA1 outside a group, split by group or set, is
+                               a file of its own (STEM.iNNNN.aNNNN.x12), not skipped */
 } x12_split_stats;
 
 typedef struct x12_split x12_split;
