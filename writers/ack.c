@@ -103,8 +103,10 @@ static void copy_trim(char *buf, size_t cap, x12_slice s)
     size_t n = s.len < cap - 1 ? s.len : cap - 1;
     while (n && s.ptr[n - 1] == ' ')
         n--;
-    if (n)
-        memcpy(buf, s.ptr, n);
+    /* a NUL byte would end the copy early and cut what follows unsaid: '?',
+     * as echo_clean() writes any other byte the output cannot carry */
+    for (size_t i = 0; i < n; i++)
+        buf[i] = s.ptr[i] ? s.ptr[i] : '?';
     buf[n] = '\0';
 }
 
@@ -270,7 +272,8 @@ static x12_status begin_out_interchange(x12_ack *a, uint32_t ctl)
 static const char *gs_id(const char *gs, const char *isa)
 {
     size_t n = strlen(gs), m = strlen(isa);
-    if (n >= 2 && n <= 15)
+    /* GS02/GS03 (AN 2-15) must hold more than spaces */
+    if (n >= 2 && n <= 15 && strspn(gs, " ") < n)
         return gs;
     return m >= 2 ? isa : "UNKNOWN";
 }
