@@ -310,15 +310,15 @@ static void position_in_segment(x12_ack_reader *r, unsigned pos, x12_ack_record 
     rec->repetition = (uint16_t)num_at(r, x12_element_component(s, c, 3), pos, 3, UINT16_MAX);
 }
 
-/* What holds a value and was not read: elements past those read, and
- * components of composite `pos` past its first `ncomp` (in `v`, its
- * repetition `rep`, 0 when the element does not repeat). */
+/* Each element of the segment that holds a value and was not read. */
 static void unread(x12_ack_reader *r)
 {
     for (unsigned i = 0; (i = x12__unread_after(r->seg, r->used, i));)
         say(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, i, 0, 0, NULL);
 }
 
+/* Each component of `v` (element `pos`, its repetition `rep`, 0 when it
+ * does not repeat) past its first `ncomp`, the ones read, that holds a value. */
 static void comps_past(x12_ack_reader *r, x12_slice v, unsigned pos, unsigned rep, unsigned ncomp)
 {
     for (unsigned c = ncomp; (c = x12__component_after(r->seg, v, c));)
