@@ -726,7 +726,12 @@ static int read_header(x12_remit_reader *r, const x12_segment *s)
         p->payer_id = el(r, a, s, 3);
         p->trace_supplemental = el(r, a, s, 4);
     } else if (IS(id, "CUR")) {
-        READS(r, 1, 2); /* (CUR01 is PR, the payer's: the currency is its) */
+        /* 005010X221A1 CUR01 is PR, the payer's: the currency is its.  Any
+         * other entity is not the payer's currency, and is said (it was
+         * passed over: found by test_remit_drop on a CUR made from the spec) */
+        READS(r, 2, 2);
+        if (x12_slice_eq(seg_el(s, 1), "PR"))
+            r->used |= x12__read_bits(1, 1);
         p->currency = el(r, a, s, 2);
     } else if (IS(id, "N1") && in_party) {
         READS(r, 1, 4);

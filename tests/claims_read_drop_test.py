@@ -17,7 +17,9 @@ transaction_type and is probed), HL (the hierarchy's numbering and codes)
 and LX01 (the line's number).
 
 The 837s of the shared corpus (../shared/corpus beside the project) of one
-interchange that read without an error are probed the same way.
+interchange that read without an error are probed the same way.  So is, for
+each guide, an enriched example to which every segment of the guide that none
+of the above holds is added, made from the spec (tests/spec_synth.py).
 
 How a file is probed: tests/x12_probe.py.
 
@@ -31,6 +33,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from claims_examples import examples, load, rich  # noqa: E402
+from spec_synth import augment  # noqa: E402
 from x12_probe import Prober, one_interchange  # noqa: E402
 
 X12, SRC = sys.argv[1], sys.argv[2]
@@ -81,6 +84,39 @@ for path in files:
     if run.returncode != 0 or not run.stdout.strip():
         continue  # (an error, or no claims: a set of the 1000A/1000B header alone)
     failures += prober.probe(os.path.basename(path), text)
+
+# and every segment of the three guides that none of the above holds: made
+# from the spec and put where the guide has it (tests/spec_synth.py), in
+# the enriched examples of each guide (a patient other than the subscriber
+# added, for the 2000C loops)
+patient = next((c["patient"] for path in examples(SRC) for c in load(path) if c.get("patient")),
+               None)
+for example, spec in (("y_837p.json", "837p.005010X222A1"),
+                      ("y_837i_inpatient.ndjson", "837i.005010X223A2"),
+                      ("y_837d.json", "837d.005010X224A2")):
+    claims = [rich(c) for c in load(os.path.join(SRC, "fixtures", "claims", example))]
+    if patient and not any(c.get("patient") for c in claims):
+        claims[0]["patient"] = patient
+    inp, out = os.path.join(work, "c.ndjson"), os.path.join(work, "c.837")
+    if os.path.exists(out):
+        os.remove(out)
+    with open(inp, "w") as f:
+        f.write("".join(json.dumps(c) + "\n" for c in claims))
+    subprocess.run([X12, "837", "--from", inp, "-o", out, "--date", "20261101", "--time", "1200"],
+                   capture_output=True, text=True)
+    if not os.path.exists(out):
+        print("FAIL %s: x12 837 --from wrote nothing" % example)
+        failures += 1
+        continue
+    text, added, skipped = augment(X12, open(out, encoding="latin-1").read(),
+                                   os.path.join(SRC, "specs", spec + ".xml"), work)
+    print("%s: %d segments made from the spec, %d not placed%s" % (
+        spec, len(added), len(skipped),
+        "".join("\n  not placed: %s %s (%s)" % t for t in skipped)))
+    if len(added) < 40:
+        print("FAIL %s: too few segments made" % spec)
+        failures += 1
+    failures += prober.probe(spec + " (segments made from the spec)", text)
 
 print("claims_read_drop_test: %d values probed, %d carried into the claims JSON, %d failures" %
       (prober.total, prober.carried, failures))

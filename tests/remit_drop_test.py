@@ -15,9 +15,12 @@ tests/x12_probe.py.
 The 277CA reader is probed the same way on the 277CAs of fixtures/demo-inbox
 and the shared corpus: remit_dump --277 prints its records with every column.
 
+Each also gets a fixture to which every segment of its guide that none of the
+files holds is added, made from the spec (tests/spec_synth.py).
+
 Not probed: the envelope (ISA, GS, ST, SE, GE, IEA), and the 277CA's HL.
 
-usage: remit_drop_test.py PATH/TO/remit_dump SOURCE_DIR
+usage: remit_drop_test.py PATH/TO/remit_dump SOURCE_DIR PATH/TO/x12
 """
 import os
 import subprocess
@@ -25,9 +28,10 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spec_synth import augment  # noqa: E402
 from x12_probe import Prober, one_interchange  # noqa: E402
 
-DUMP, SRC = sys.argv[1], sys.argv[2]
+DUMP, SRC, X12 = sys.argv[1], sys.argv[2], sys.argv[3]
 
 work_dir = tempfile.TemporaryDirectory(prefix="remit_drop.")
 prober = Prober([DUMP], work_dir.name, {})
@@ -72,6 +76,24 @@ for path in files:
     if run.returncode not in (0, 1) or not run.stdout.strip():
         continue
     failures += prober277.probe(os.path.basename(path) + " (277CA)", text)
+    probed += 1
+# and each segment of the guides that none of the above holds, made from the
+# spec and put where the guide has it (tests/spec_synth.py), in a fixture
+# of each (the 835's CUR01 was passed over so: found here)
+for pr, base, spec, least in (
+        (prober, os.path.join(SRC, "fixtures", "remit", "y_elements.835"), "835.005010X221A1", 3),
+        (prober277, os.path.join(SRC, "fixtures", "demo-inbox", "ack-2026-11-26.277"),
+         "277ca.005010X214", 3)):
+    text = one_interchange(base)
+    made, added, skipped = augment(X12, text, os.path.join(SRC, "specs", spec + ".xml"),
+                                   work_dir.name)
+    print("%s: %d segments made from the spec, %d not placed%s" % (
+        spec, len(added), len(skipped),
+        "".join("\n  not placed: %s %s (%s)" % t for t in skipped)))
+    if len(added) < least or skipped:
+        print("FAIL %s: segments made from the spec not placed" % spec)
+        failures += 1
+    failures += pr.probe(os.path.basename(base) + " (segments made from the spec)", made)
     probed += 1
 prober.total += prober277.total
 prober.carried += prober277.carried
