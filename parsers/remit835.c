@@ -32,6 +32,20 @@ static inline x12_slice elem(const x12_segment *s, unsigned pos)
  * runs for every segment). */
 #define READS(r, from, to) ((r)->used = x12__read_bits((from), (to)))
 
+/* 1 when field `bit` of `*seen` was filled already (the segment is then a
+ * second of its kind: not read, said); else marks it filled. */
+static inline int again(uint32_t *seen, unsigned bit)
+{
+    if (*seen & (1u << bit))
+        return 1;
+    *seen |= 1u << bit;
+    return 0;
+}
+
+/* What read_*_segment() return: 1 read, 0 no place in the model, SECOND a
+ * second of a kind the model holds one of. */
+#define SECOND 2
+
 /* The loops of 005010X221A1 this reader tells apart, classified once per
  * segment by their bytes (strcmp was called a dozen times a segment). */
 typedef enum loop_kind { L_OTHER, L_1000A, L_1000B, L_2000, L_2100, L_2110 } loop_kind;
@@ -60,6 +74,17 @@ typedef struct vec {
     size_t n, cap;
 } vec;
 
+/* Segments that fill one field of the model: a second of a kind in the
+ * same payment, claim or line is said, never written over the first (a
+ * claim's second DTM*232 took its place without a word: found by
+ * test_remit_drop with a second of each repeatable segment made from the
+ * spec).  Bits of x12_remit_reader.seen_hdr / seen_claim / seen_line. */
+enum once {
+    O_BPR, O_TRN, O_CUR, O_PAYER_N1, O_PAYEE_N1, O_PAYER_N3, O_PAYEE_N3, O_PAYER_N4, O_PAYEE_N4,
+    O_232 = 0, O_233, O_050, O_F8, O_MIA, O_MOA, O_QC, O_IL, O_74, O_82, O_TT, O_PR, O_GB,
+    O_472 = 0, O_150, O_151, O_6R, O_B6
+};
+
 struct x12_remit_reader {
     x12_allocator alloc; /* a copy; has_alloc 0 means libc */
     int has_alloc;
@@ -68,6 +93,7 @@ struct x12_remit_reader {
     x12_walker *w;
     x12_arena *hdr, *arena;
     int nomem, stopped;
+    uint32_t seen_hdr, seen_claim, seen_line; /* enum once: filled already */
     /* the set */
     int in_set, payment_sent;
     uint64_t st_off; /* where the set's ST is */
@@ -350,6 +376,7 @@ static void payment_init(x12_remit_reader *r)
 {
     x12_remit_payment *p = &r->pay;
     memset(p, 0, sizeof *p);
+    r->seen_hdr = 0;
     p->handling_code = p->credit_debit = p->method = p->format = "";
     p->sender_dfi_qualifier = p->sender_dfi_id = p->sender_account_qualifier = p->sender_account = "";
     p->originator_company_id = p->originator_supplemental = "";
@@ -638,6 +665,7 @@ static void split_composite(x12_remit_reader *r, const x12_segment *s, unsigned 
 static void read_svc(x12_remit_reader *r, const x12_segment *s)
 {
     close_line(r);
+    r->seen_line = 0;
     memset(&r->line_adjs, 0, sizeof(vec) * 5);
     x12_remit_line *l = vec_add(r, r->arena, &r->lines, sizeof *l);
     if (!l)
@@ -670,6 +698,7 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
 static void read_clp(x12_remit_reader *r, const x12_segment *s)
 {
     claim_init(r);
+    r->seen_claim = 0;
     r->in_claim = 1;
     x12_remit_claim *c = &r->c;
     x12_arena *a = r->arena;
@@ -702,6 +731,8 @@ static int read_header(x12_remit_reader *r, const x12_segment *s)
     x12_slice id = s->id;
     int in_party = r->loop == L_1000A || r->loop == L_1000B;
     if (IS(id, "BPR")) {
+        if (again(&r->seen_hdr, O_BPR))
+            return SECOND;
         READS(r, 1, 16);
         p->handling_code = el(r, a, s, 1);
         r->pay_bad = must_cents_at(r, s, 2, &p->amount_cents) != 0;
@@ -720,6 +751,8 @@ static int read_header(x12_remit_reader *r, const x12_segment *s)
         p->receiver_account = el(r, a, s, 15);
         p->payment_date = el(r, a, s, 16);
     } else if (IS(id, "TRN")) {
+        if (again(&r->seen_hdr, O_TRN))
+            return SECOND;
         READS(r, 1, 4);
         p->trace_type = el(r, a, s, 1);
         p->trace_number = el(r, a, s, 2);
@@ -729,23 +762,31 @@ static int read_header(x12_remit_reader *r, const x12_segment *s)
         /* 005010X221A1 CUR01 is PR, the payer's: the currency is its.  Any
          * other entity is not the payer's currency, and is said (it was
          * passed over: found by test_remit_drop on a CUR made from the spec) */
+        if (again(&r->seen_hdr, O_CUR))
+            return SECOND;
         READS(r, 2, 2);
         if (x12_slice_eq(seg_el(s, 1), "PR"))
             r->used |= x12__read_bits(1, 1);
         p->currency = el(r, a, s, 2);
     } else if (IS(id, "N1") && in_party) {
-        READS(r, 1, 4);
         int payer = r->loop == L_1000A;
+        if (again(&r->seen_hdr, payer ? O_PAYER_N1 : O_PAYEE_N1))
+            return SECOND;
+        READS(r, 1, 4);
         r->party = payer ? &p->payer : &p->payee;
         r->party->entity = el(r, a, s, 1);
         r->party->name = el(r, a, s, 2);
         r->party->id_qualifier = el(r, a, s, 3);
         r->party->id = el(r, a, s, 4);
     } else if (IS(id, "N3") && r->party) {
+        if (again(&r->seen_hdr, r->party == &p->payer ? O_PAYER_N3 : O_PAYEE_N3))
+            return SECOND;
         READS(r, 1, 2);
         r->party->address1 = el(r, a, s, 1);
         r->party->address2 = el(r, a, s, 2);
     } else if (IS(id, "N4") && r->party) {
+        if (again(&r->seen_hdr, r->party == &p->payer ? O_PAYER_N4 : O_PAYEE_N4))
+            return SECOND;
         READS(r, 1, 4);
         r->party->city = el(r, a, s, 1);
         r->party->state = el(r, a, s, 2);
@@ -777,20 +818,25 @@ static int read_claim_segment(x12_remit_reader *r, const x12_segment *s)
         read_cas(r, s, &r->adjs);
     } else if (IS(id, "NM1")) {
         x12_slice q = elem(s, 1);
-        x12_remit_party *p = IS(q, "QC")   ? &c->patient
-                             : IS(q, "IL") ? &c->insured
-                             : IS(q, "74") ? &c->corrected_patient
-                             : IS(q, "82") ? &c->service_provider
-                             : IS(q, "TT") ? &c->crossover_carrier
-                             : IS(q, "PR") ? &c->priority_payer
-                             : IS(q, "GB") ? &c->other_subscriber
-                                                     : NULL;
+        unsigned bit = 0;
+        x12_remit_party *p = IS(q, "QC")   ? (bit = O_QC, &c->patient)
+                             : IS(q, "IL") ? (bit = O_IL, &c->insured)
+                             : IS(q, "74") ? (bit = O_74, &c->corrected_patient)
+                             : IS(q, "82") ? (bit = O_82, &c->service_provider)
+                             : IS(q, "TT") ? (bit = O_TT, &c->crossover_carrier)
+                             : IS(q, "PR") ? (bit = O_PR, &c->priority_payer)
+                             : IS(q, "GB") ? (bit = O_GB, &c->other_subscriber)
+                                           : NULL;
         if (!p)
             return 0;
+        if (again(&r->seen_claim, bit))
+            return SECOND;
         READS(r, 1, 9);
         r->used &= ~((uint64_t)1 << 6); /* NM106 (not used in 5010) */
         read_nm1(r, p, s);
     } else if (IS(id, "MIA")) {
+        if (again(&r->seen_claim, O_MIA))
+            return SECOND;
         READS(r, 1, 24);
         c->has_inpatient = 1;
         for (unsigned i = 1; i <= 24; i++)
@@ -800,6 +846,8 @@ static int read_claim_segment(x12_remit_reader *r, const x12_segment *s)
         for (unsigned i = 20; i <= 24; i++)
             add_remark(r, s, i);
     } else if (IS(id, "MOA")) {
+        if (again(&r->seen_claim, O_MOA))
+            return SECOND;
         READS(r, 1, 9);
         c->has_outpatient = 1;
         for (unsigned i = 1; i <= 9; i++)
@@ -807,14 +855,20 @@ static int read_claim_segment(x12_remit_reader *r, const x12_segment *s)
         for (unsigned i = 3; i <= 7; i++)
             add_remark(r, s, i);
     } else if (IS(id, "REF")) {
+        if (IS(elem(s, 1), "F8") && again(&r->seen_claim, O_F8))
+            return SECOND;
         READS(r, 1, 2);
         if (IS(elem(s, 1), "F8"))
             c->original_reference = el(r, a, s, 2);
         else
             read_pair(r, a, &r->refs, s, 1, 2);
     } else if (IS(id, "DTM")) {
-        READS(r, 1, 2);
         x12_slice q = elem(s, 1);
+        if ((IS(q, "232") && again(&r->seen_claim, O_232)) ||
+            (IS(q, "233") && again(&r->seen_claim, O_233)) ||
+            (IS(q, "050") && again(&r->seen_claim, O_050)))
+            return SECOND;
+        READS(r, 1, 2);
         if (IS(q, "232"))
             c->statement_from = el(r, a, s, 2);
         else if (IS(q, "233"))
@@ -846,8 +900,12 @@ static int read_line_segment(x12_remit_reader *r, const x12_segment *s)
     x12_arena *a = r->arena;
     x12_slice id = s->id;
     if (IS(id, "DTM")) {
-        READS(r, 1, 2);
         x12_slice q = elem(s, 1);
+        if ((IS(q, "472") && again(&r->seen_line, O_472)) ||
+            (IS(q, "150") && again(&r->seen_line, O_150)) ||
+            (IS(q, "151") && again(&r->seen_line, O_151)))
+            return SECOND;
+        READS(r, 1, 2);
         if (IS(q, "472"))
             l->service_date = el(r, a, s, 2);
         else if (IS(q, "150"))
@@ -860,12 +918,16 @@ static int read_line_segment(x12_remit_reader *r, const x12_segment *s)
         READS(r, 1, 19);
         read_cas(r, s, &r->line_adjs);
     } else if (IS(id, "REF")) {
+        if (IS(elem(s, 1), "6R") && again(&r->seen_line, O_6R))
+            return SECOND;
         READS(r, 1, 2);
         if (IS(elem(s, 1), "6R"))
             l->line_control_number = el(r, a, s, 2);
         else
             read_pair(r, a, &r->line_refs, s, 1, 2);
     } else if (IS(id, "AMT")) {
+        if (IS(elem(s, 1), "B6") && again(&r->seen_line, O_B6))
+            return SECOND;
         READS(r, 1, 2);
         if (IS(elem(s, 1), "B6")) {
             l->has_allowed = 1;
@@ -977,6 +1039,9 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
      * a segment, or an element of one read */
     if (!carried && r->cb.finding)
         seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0, NULL);
+    else if (carried == SECOND && r->cb.finding)
+        seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0,
+                    "a second of its kind: the model holds the first");
     else if (carried)
         check_used(r, s);
     if (!r->hdr_big && x12_arena_used(r->hdr) > r->max_claim_bytes) {

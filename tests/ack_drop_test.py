@@ -19,6 +19,7 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from spec_synth import augment  # noqa: E402
 from x12_probe import Prober, one_interchange  # noqa: E402
 
 X12, SRC = sys.argv[1], sys.argv[2]
@@ -53,6 +54,19 @@ for path in files:
         s.startswith(("ST%s%s" % (es, k), k + es)) for s in st)}
     failures += prober.probe(os.path.basename(path), text)
     probed += 1
+# and a 999 to which each segment of 005010X231A1 it lacks is added, made from
+# the spec, and a second of each that may repeat (tests/spec_synth.py)
+base = os.path.join(SRC, "fixtures", "ack", "p_partially_accepted.999")
+made, added, skipped = augment(X12, one_interchange(base),
+                               os.path.join(SRC, "specs", "999.005010X231A1.xml"),
+                               work_dir.name, repeats=True)
+print("999.005010X231A1: %d segments made from the spec, %d not placed" % (len(added),
+                                                                          len(skipped)))
+if len(added) < 2 or skipped:
+    print("FAIL segments made from the spec not placed: %s" % skipped)
+    failures += 1
+failures += prober.probe("p_partially_accepted.999 (segments made from the spec)", made)
+probed += 1
 print("ack_drop_test: %d files (%s), %d values probed, %d carried, %d failures" %
       (probed, ", ".join(sorted(kinds)), prober.total, prober.carried, failures))
 # the corpus beside the project gives 997s; the fixtures alone 999s and TA1s

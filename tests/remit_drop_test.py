@@ -16,7 +16,8 @@ The 277CA reader is probed the same way on the 277CAs of fixtures/demo-inbox
 and the shared corpus: remit_dump --277 prints its records with every column.
 
 Each also gets a fixture to which every segment of its guide that none of the
-files holds is added, made from the spec (tests/spec_synth.py).
+files holds is added, made from the spec, and a second of each segment that
+may repeat (tests/spec_synth.py).
 
 Not probed: the envelope (ISA, GS, ST, SE, GE, IEA), and the 277CA's HL.
 
@@ -78,15 +79,17 @@ for path in files:
     failures += prober277.probe(os.path.basename(path) + " (277CA)", text)
     probed += 1
 # and each segment of the guides that none of the above holds, made from the
-# spec and put where the guide has it (tests/spec_synth.py), in a fixture
-# of each (the 835's CUR01 was passed over so: found here)
+# spec and put where the guide has it, and a second of each that may repeat
+# (tests/spec_synth.py), in a fixture of each (found here: the 835's CUR01
+# was passed over, and a claim's second DTM*232 or a line's second AMT*B6
+# took the first's place without a word)
 for pr, base, spec, least in (
         (prober, os.path.join(SRC, "fixtures", "remit", "y_elements.835"), "835.005010X221A1", 3),
         (prober277, os.path.join(SRC, "fixtures", "demo-inbox", "ack-2026-11-26.277"),
          "277ca.005010X214", 3)):
     text = one_interchange(base)
     made, added, skipped = augment(X12, text, os.path.join(SRC, "specs", spec + ".xml"),
-                                   work_dir.name)
+                                   work_dir.name, repeats=True)
     print("%s: %d segments made from the spec, %d not placed%s" % (
         spec, len(added), len(skipped),
         "".join("\n  not placed: %s %s (%s)" % t for t in skipped)))

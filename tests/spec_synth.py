@@ -45,8 +45,8 @@ def value(el, prev, keyed):
     if prev in fmt and t in ("AN", "DT", "TM"):
         return fmt[prev]
     codes = el.get("codes")
-    if codes:
-        return codes.split()[0]
+    if codes:  # (an underscore stands for a space in a spec's codes: docs/specs.md)
+        return codes.split()[0].replace("_", " ")
     if t == "DT":
         return "20260105" if hi >= 8 else "260105"
     if t == "TM":
@@ -63,7 +63,8 @@ def value(el, prev, keyed):
 
 def segment(seg, es, cs):
     """The text of one instance of spec segment `seg` (a <seg>)."""
-    key, keyvals = seg.get("key"), (seg.get("keyvals") or "").split()
+    key = seg.get("key")
+    keyvals = [k.replace("_", " ") for k in (seg.get("keyvals") or "").split()]
     els, prev = [], None
     for child in seg:
         if child.tag not in ("el", "comp"):
@@ -124,6 +125,28 @@ def find(node, lid):
     return None
 
 
+def find_with(node, lid, name):
+    """The first instance of loop `lid` holding a segment `name`."""
+    if "content" not in node:
+        return None
+    if node["id"] == lid and any("content" not in c and c.get("name") == name
+                                 for c in node["content"]):
+        return node
+    for c in node["content"]:
+        r = find_with(c, lid, name)
+        if r:
+            return r
+    return None
+
+
+def count(node, lid, name):
+    """How many segments `name` of loop `lid` the tree holds."""
+    if "content" not in node:
+        return 0
+    return sum(count(c, lid, name) if "content" in c else
+               int(node["id"] == lid and c.get("name") == name) for c in node["content"])
+
+
 def present(node, out):
     if "content" in node:
         for c in node["content"]:
@@ -146,9 +169,10 @@ def insert_point(inst, lid, pos, loops):
     return after
 
 
-def augment(x12, text, spec_path, work):
-    """`text` (one interchange, one 837 set) with one instance of each segment
-    definition it lacks; returns (new text, [what was added], [not placed])."""
+def augment(x12, text, spec_path, work, repeats=False):
+    """`text` (one interchange, one set) with one instance of each segment
+    definition it lacks, and with `repeats` a second instance of each that
+    may repeat; returns (new text, [what was added], [not placed])."""
     loops = spec_model(spec_path)
     es, cs, ts = text[3], text[104], text[105]
     added, skipped = [], []
@@ -181,6 +205,31 @@ def augment(x12, text, spec_path, work):
                 continue
             text, root = candidate, croot
             added.append((lid, name))
+    if repeats:
+        # a second instance of each segment the guide lets repeat, after the
+        # last of its loop's first instance that has it: a reader that keeps
+        # only the first must say so
+        for lid, lp in loops.items():
+            for name, seg in lp["segs"]:
+                if seg.get("maxuse", "1") == "1" or (lid, name) not in present(root, set()):
+                    continue
+                inst = find_with(root, lid, name)
+                if inst is None:
+                    continue
+                after = max(c["position"] for c in inst["content"]
+                            if "content" not in c and c.get("name") == name)
+                segs = text.split(ts)
+                st = next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))
+                at = st + after
+                segs[at:at] = [("\n" if segs[at - 1].endswith("\n") else "") +
+                               segment(seg, es, cs)]
+                candidate = ts.join(segs)
+                croot = tree(x12, candidate, work)
+                if count(croot, lid, name) != count(root, lid, name) + 1:
+                    skipped.append((lid, name, "a second one placed elsewhere by the walker"))
+                    continue
+                text, root = candidate, croot
+                added.append((lid, name + " (a second)"))
     # SE01: the set's segments, counted again
     segs = text.split(ts)
     st = next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))

@@ -882,6 +882,73 @@ static void test_segments_carried(void **state)
     free(base);
 }
 
+/* A second segment of a kind the model holds one of (a claim's DTM*232, a
+ * line's REF*6R or AMT*B6) is said, and the first is kept: the second took
+ * its place without a word. */
+typedef struct seconds {
+    char from[16], allowed[16], line_ref[16];
+    char said[160]; /* "ID detail" of each not-carried finding, ';'-separated */
+} seconds;
+
+static int seconds_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                         const x12_remit_context *cx)
+{
+    (void)cx;
+    seconds *k = ctx;
+    if (strcmp(c->claim_id, "EL-1"))
+        return 0;
+    snprintf(k->from, sizeof k->from, "%s", c->statement_from);
+    (void)p;
+    assert_true(c->line_count >= 1);
+    snprintf(k->allowed, sizeof k->allowed, "%lld", (long long)c->lines[0].allowed_cents);
+    snprintf(k->line_ref, sizeof k->line_ref, "%s", c->lines[0].line_control_number);
+    return 0;
+}
+
+static void seconds_finding(void *ctx, const x12_finding *f)
+{
+    seconds *k = ctx;
+    if (f->err.code != X12_ERR_CLAIM_NOT_CARRIED || !strstr(f->err.detail, "second"))
+        return;
+    size_t n = strlen(k->said);
+    snprintf(k->said + n, sizeof k->said - n, "%s%s", n ? ";" : "", f->err.segment_id);
+}
+
+static void test_second_of_a_kind(void **state)
+{
+    (void)state;
+    size_t len;
+    char *base = read_file(X12KIT_SOURCE_DIR "/fixtures/remit/y_elements.835", &len);
+    assert_non_null(base);
+    char *t1 = replaced(base, "DTM*233*20261005~", "DTM*233*20261005~DTM*232*20261003~");
+    char *t1b = replaced(t1, "REF*6R*EL-1-1~", "REF*6R*EL-1-1~REF*6R*EL-1-9~");
+    char *t2 = replaced(t1b, "AMT*B6*150~", "AMT*B6*150~AMT*B6*99~");
+    x12_slice se = {strstr(t2, "SE*"), 0};
+    assert_non_null(se.ptr);
+    unsigned count = (unsigned)strtoul(se.ptr + 3, NULL, 10);
+    char from[16], to[16];
+    snprintf(from, sizeof from, "SE*%u*", count);
+    snprintf(to, sizeof to, "SE*%u*", count + 3);
+    char *text = replaced(t2, from, to);
+    const char *path = "/tmp/x12kit_seconds.835";
+    assert_int_equal(write_file(path, text, strlen(text)), 0);
+    seconds k;
+    memset(&k, 0, sizeof k);
+    x12_remit_callbacks cb = {NULL, seconds_claim, NULL, NULL, seconds_finding};
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(path, NULL, &cb, &k, 0, &err), X12_OK);
+    assert_string_equal(k.from, "20261001");
+    assert_string_equal(k.allowed, "15000");
+    assert_string_equal(k.line_ref, "EL-1-1");
+    assert_string_equal(k.said, "DTM;REF;AMT");
+    remove(path);
+    free(text);
+    free(t2);
+    free(t1b);
+    free(t1);
+    free(base);
+}
+
 /* Every element the reader does not read is said (X12_ERR_CLAIM_NOT_CARRIED
  * at the element, info): DTM03, a composite's component past those read
  * (SVC06-7, PLB03-3).  What it reads of PER (name, three numbers) and NM102
@@ -1155,6 +1222,7 @@ int main(void)
         cmocka_unit_test(test_set_without_se),
         cmocka_unit_test(test_guide_versions),
         cmocka_unit_test(test_segments_carried),
+        cmocka_unit_test(test_second_of_a_kind),
         cmocka_unit_test(test_elements_carried),
         cmocka_unit_test(test_rows_quoting),
         cmocka_unit_test(test_allocation_failures),
