@@ -594,6 +594,13 @@ static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
         r->in_set = 0;
         return;
     }
+    if (ev->over) {
+        /* a second of what the guide allows one of (a second 2100A payer
+         * name): the records hold the first, which this must not replace */
+        finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0,
+                "a second of its kind: the model holds the first");
+        return;
+    }
     int carried = 1, lv = level_of(loop);
     if (lv >= 0 && r->lv[lv].open) {
         rec *k = &r->lv[lv];

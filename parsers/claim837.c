@@ -528,6 +528,13 @@ static void segment(x12_claim_reader *r, const x12_walk_event *ev)
         return; /* the rest of a claim too large to keep (LEAVE 2300 ends it) */
     if (r->levels_big && !cr_is(id, "ST") && !cr_is(id, "SE") && !cr_is(id, "HL") && !cr_is(id, "CLM"))
         return; /* levels too large to keep: only what ends them, and the claims' ids */
+    if (ev->over && r->in_set) {
+        /* a second of what the guide allows one of (a second N3 of the
+         * billing provider, a second 2010AA): the claim holds the first,
+         * which this took the place of without a word */
+        cr_second(r);
+        return;
+    }
     if (cr_is(id, "ST")) {
         begin_set(r);
         r->in_set = 1;

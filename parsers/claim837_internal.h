@@ -86,6 +86,9 @@ int cr_nomem(x12_claim_reader *r);
 /* Reports element `el` (0: the whole segment) of the current segment as
  * not carried by the model (X12_ERR_CLAIM_NOT_CARRIED, severity info). */
 void cr_not_carried(x12_claim_reader *r, unsigned el);
+/* The current segment, a second of what the guide allows one of
+ * (x12_walk_event.over), as not carried: the model holds the first. */
+void cr_second(x12_claim_reader *r);
 /* Hands on a finding of the reader's own at a position given field by field
  * (a segment of the current event, or the CLM of the claim that ends). */
 void cr_finding_at(x12_claim_reader *r, uint64_t off, uint32_t index, uint32_t set_pos,

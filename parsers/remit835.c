@@ -1012,6 +1012,14 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     if (r->in_claim && r->claim_big && !IS(s->id, "CLP") && !IS(s->id, "PLB") && !IS(s->id, "SE") &&
         (r->loop == L_2100 || r->loop == L_2110))
         return 0; /* the rest of a claim payment too large to keep */
+    if (ev->over) {
+        /* a second of what the guide allows one of (a second BPR, a second
+         * 1000A): the model holds the first, which it must not replace */
+        if (r->cb.finding)
+            seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0,
+                        "a second of its kind: the model holds the first");
+        return 0;
+    }
     if (IS(s->id, "CLP")) {
         stop = send_claim(r) || send_payment(r);
         READS(r, 1, 14);

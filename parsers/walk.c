@@ -31,6 +31,7 @@ typedef struct frame {
     char hl_id[16];   /* HL01 of an HL loop's instance, "" otherwise */
     char hl04;        /* its HL04 when one byte ('0', '1'), else 0 */
     uint8_t hl_kids;  /* a child HL came under it */
+    uint8_t over;     /* this instance, or one around it, is a second of a loop of repeat 1 */
     uint64_t open;    /* spec_loopbit of this loop and every loop around it */
 } frame;
 
@@ -112,6 +113,7 @@ struct x12_walker {
     /* the segment being placed, as the memo saw it: a hit (checked before, clean,
      * its segment rules of any scope too), or the slot it was just put in */
     int memo_hit;
+    int seg_over; /* the SEGMENT event being emitted is a second of what the guide allows one of */
     uint32_t memo_new; /* slot + 1; 0 when not put in */
     uint64_t rule_findings; /* rule findings so far */
 };
@@ -262,6 +264,7 @@ static void emit(x12_walker *w, x12_walk_kind kind, const spec_loop *lp, const c
     ev.placed = placed;
     ev.spec = w->cur ? w->cur->spec : NULL;
     ev.cut = kind == X12_WALK_LEAVE ? w->cut : 0;
+    ev.over = kind == X12_WALK_SEGMENT ? w->seg_over : 0;
     if (w->cb.event(w->ctx, &ev))
         w->fatal = X12_ERR_STOPPED;
 }
@@ -660,6 +663,7 @@ static void push(x12_walker *w, const spec_loop *lp)
     f->hl_id[0] = '\0';
     f->hl04 = 0;
     f->hl_kids = 0;
+    f->over = w->depth ? w->frames[w->depth - 1].over : 0;
     f->facts = NULL;
     if (w->flags & X12_WALK_RULES) {
         uint64_t bit = spec_loopbit(lp);
@@ -1007,6 +1011,10 @@ static void place(x12_walker *w, const x12_segment *seg)
         }
         f->idx = i;
         f->counts[i]++;
+        /* a second of what the guide allows one of (a segment of max use 1,
+         * an instance of a loop of repeat 1, and what such an instance holds):
+         * consumers with one place for it keep the first */
+        int over = (k->repeat == 1 && f->counts[i] > 1) || f->over;
         if (f->counts[i] > k->repeat) {
             char detail[80];
             snprintf(detail, sizeof detail, "%s %s occurs more than %u times in loop %s",
@@ -1041,7 +1049,9 @@ static void place(x12_walker *w, const x12_segment *seg)
         if (!k->is_loop) {
             bal_segment(&w->bal, lp->id, seg);
             rules_see(w, lp, def, seg);
+            w->seg_over = over;
             emit(w, X12_WALK_SEGMENT, lp, NULL, (uint32_t)w->depth - 1, seg, k->seg->name, 1);
+            w->seg_over = 0;
             return;
         }
         const spec_loop *child = k->loop;
@@ -1106,6 +1116,7 @@ static void place(x12_walker *w, const x12_segment *seg)
             push(w, child);
         }
         frame *nf = &w->frames[w->depth - 1];
+        nf->over = (uint8_t)over;
         nf->trig.off = seg->byte_offset;
         nf->trig.seg_index = seg->segment_index;
         nf->trig.set_pos = seg->set_position;
@@ -1113,7 +1124,9 @@ static void place(x12_walker *w, const x12_segment *seg)
         bal_segment(&w->bal, child->id, seg);
         rules_see(w, child, def, seg);
         emit(w, X12_WALK_ENTER, child, NULL, (uint32_t)w->depth - 1, NULL, NULL, 1);
+        w->seg_over = over;
         emit(w, X12_WALK_SEGMENT, child, NULL, (uint32_t)w->depth - 1, seg, child->kids[0].seg->name, 1);
+        w->seg_over = 0;
         return;
     }
     /* fits nowhere: reported, and still handed on */

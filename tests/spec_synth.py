@@ -171,8 +171,10 @@ def insert_point(inst, lid, pos, loops):
 
 def augment(x12, text, spec_path, work, repeats=False):
     """`text` (one interchange, one set) with one instance of each segment
-    definition it lacks, and with `repeats` a second instance of each that
-    may repeat; returns (new text, [what was added], [not placed])."""
+    definition it lacks; with `repeats` True a second instance of each that
+    may repeat, with "all" of every one (the walker reports a second of
+    what the guide allows one of; a reader must keep the first and say the
+    second); returns (new text, [what was added], [not placed])."""
     loops = spec_model(spec_path)
     es, cs, ts = text[3], text[104], text[105]
     added, skipped = [], []
@@ -206,12 +208,14 @@ def augment(x12, text, spec_path, work, repeats=False):
             text, root = candidate, croot
             added.append((lid, name))
     if repeats:
-        # a second instance of each segment the guide lets repeat, after the
-        # last of its loop's first instance that has it: a reader that keeps
-        # only the first must say so
+        # a second instance of each segment (the guide lets it repeat, or with
+        # "all" any), after the last of its loop's first instance that has
+        # it: a reader that has one place for it must keep the first and say
+        # the second
         for lid, lp in loops.items():
             for name, seg in lp["segs"]:
-                if seg.get("maxuse", "1") == "1" or (lid, name) not in present(root, set()):
+                if (seg.get("maxuse", "1") == "1" and repeats != "all") or \
+                        seg.get("id") in ("ST", "SE") or (lid, name) not in present(root, set()):
                     continue
                 inst = find_with(root, lid, name)
                 if inst is None:

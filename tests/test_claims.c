@@ -3189,6 +3189,84 @@ static void test_reader_pat_qualifier_alone(void **state)
     sb_free(&pr.log);
 }
 
+/* A second of what the guide allows one of (a second N3 of the billing
+ * provider, whose max use is 1; a second 2010BB payer, whose loop repeats
+ * once, and what it holds) is said, and the claim keeps the first: the
+ * second took its place without a word (x12_walk_event.over). */
+typedef struct seconds837 {
+    char street[64], payer[64];
+    strbuf log;
+} seconds837;
+
+static int seconds_claim(void *ctx, const x12_claim *c, const x12_claim_context *cx)
+{
+    (void)cx;
+    seconds837 *k = ctx;
+    snprintf(k->street, sizeof k->street, "%s", c->billing->provider.address.line1);
+    snprintf(k->payer, sizeof k->payer, "%s", c->subscriber->payer.last_name);
+    return 0;
+}
+
+static void seconds_finding(void *ctx, const x12_finding *f)
+{
+    seconds837 *k = ctx;
+    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED)
+        sb_printf(&k->log, "%s %u %s\n", f->err.segment_id, f->err.segment_index, f->err.detail);
+}
+
+static void test_reader_second_of_a_kind(void **state)
+{
+    (void)state;
+    x12_claim a = prof_claim();
+    const x12_claim *cs[] = {&a};
+    problems pr = {{0}, 0};
+    size_t len;
+    char *out = write_claims(X12_CLAIM_PROFESSIONAL, cs, 1, 0, &pr, &len);
+    assert_int_equal(pr.n, 0);
+    /* after the billing provider's N3 (the first N3 of the set) a second;
+     * after the 2010BB payer (before the CLM) a second payer loop */
+    const char *n3 = strstr(out, "~N3*");
+    const char *clm = strstr(out, "~CLM*");
+    assert_non_null(n3);
+    assert_non_null(clm);
+    n3++;
+    clm++;
+    const char *n3_end = strchr(n3, '~') + 1;
+    unsigned n3_seg = (unsigned)count_prefix(out, n3) + 1;
+    strbuf b = {0};
+    sb_add(&b, out, (size_t)(n3_end - out));
+    sb_printf(&b, "N3*999 SECOND ST~");
+    sb_add(&b, n3_end, (size_t)(clm - n3_end));
+    sb_printf(&b, "NM1*PR*2*SECOND PAYER*****PI*SP2~N4*CHICAGO*IL*606010001~");
+    sb_add(&b, clm, strlen(clm));
+    seconds837 k;
+    memset(&k, 0, sizeof k);
+    sb_add(&k.log, "", 0);
+    x12_claim_reader_callbacks cb = {seconds_claim, seconds_finding};
+    x12_claim_reader *cr = x12_claim_reader_new(&cb, &k, 0, NULL);
+    x12_reader_callbacks rcb = {feed_claims, feed_error};
+    x12_reader *rd = x12_reader_new(NULL, &rcb, cr);
+    assert_int_equal(x12_reader_feed(rd, b.p, b.len), X12_OK);
+    assert_int_equal(x12_reader_finish(rd), X12_OK);
+    assert_int_equal(x12_claim_reader_finish(cr), X12_OK);
+    x12_reader_free(rd);
+    x12_claim_reader_free(cr);
+    assert_string_equal(k.street, a.billing->provider.address.line1);
+    assert_string_equal(k.payer, a.subscriber->payer.last_name);
+    unsigned pr_seg = (unsigned)count_prefix(b.p, strstr(b.p, "NM1*PR*2*SECOND")) + 1;
+    char want[200];
+    snprintf(want, sizeof want,
+             "N3 %u a second of its kind: the model holds the first\n"
+             "NM1 %u a second of its kind: the model holds the first\n"
+             "N4 %u a second of its kind: the model holds the first\n",
+             n3_seg + 1, pr_seg, pr_seg + 1);
+    assert_string_equal(k.log.p, want);
+    sb_free(&k.log);
+    sb_free(&b);
+    free(out);
+    sb_free(&pr.log);
+}
+
 static void test_reader_claim_too_large(void **state)
 {
     (void)state;
@@ -3878,6 +3956,7 @@ int main(void)
         cmocka_unit_test(test_reader_context_and_findings),
         cmocka_unit_test(test_reader_chunks),
         cmocka_unit_test(test_reader_pat_qualifier_alone),
+        cmocka_unit_test(test_reader_second_of_a_kind),
         cmocka_unit_test(test_reader_claim_too_large),
         cmocka_unit_test(test_writer_allocation_failures),
         cmocka_unit_test(test_writer_output_check),

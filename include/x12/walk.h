@@ -71,6 +71,13 @@ typedef struct x12_walk_event {
      * such a set may not be whole (a claim without its last lines, an amount
      * cut short): the 835, 837 and 277CA readers do not hand it on. */
     int cut;
+    /* SEGMENT only: 1 when the segment is a second of what the guide allows
+     * one of: a second of a segment of maximum use 1, or in a second instance
+     * of a loop of repeat 1 (the walker reports X12_ERR_SEGMENT_REPEAT /
+     * X12_ERR_LOOP_REPEAT).  The 837, 835 and 277CA readers, which have one
+     * place for it, keep the first and say this one is not carried, rather
+     * than let it take the first's place without a word. */
+    int over;
 } x12_walk_event;
 
 #define X12_WALK_CUT_INPUT 1
