@@ -82,55 +82,53 @@ static void put_json(tj *t, json_t *j)
     json_decref(j);
 }
 
-/* An element with its trailing spaces dropped (the ISA's fixed widths). */
-static json_t *trimmed(const x12_segment *seg, unsigned pos)
-{
-    x12_slice v = x12_segment_element(seg, pos);
-    while (v.len && v.ptr[v.len - 1] == ' ')
-        v.len--;
-    return jstr(v);
-}
-
 static void put(json_t *o, const char *key, json_t *v)
 {
     json_object_set_new(o, key, v);
 }
 
 /* The envelope's facts, repeated in every document of the interchange and
- * group: each element of ISA and GS (the first keys as they have always
- * been, then the rest, so that no value of a header is lost). */
+ * group: each element of ISA and GS, by these names (the first as they have
+ * always been, then the rest, so that no value of a header is lost); `trim`
+ * drops the padding of the ISA's fixed widths. */
+typedef struct header_key {
+    const char *key;
+    uint8_t pos, trim;
+} header_key;
+
+static const header_key ISA_KEYS[] = {
+    {"control_number", 13, 0}, {"sender", 6, 1}, {"receiver", 8, 1}, {"usage", 15, 0},
+    {"authorization_qualifier", 1, 0}, {"authorization", 2, 1}, {"security_qualifier", 3, 0},
+    {"security", 4, 1}, {"sender_qualifier", 5, 0}, {"receiver_qualifier", 7, 0},
+    {"date", 9, 0}, {"time", 10, 0}, {"repetition_separator", 11, 0}, {"version", 12, 0},
+    {"ack_requested", 14, 0}, {"component_separator", 16, 0},
+};
+
+static const header_key GS_KEYS[] = {
+    {"functional_id", 1, 0}, {"control_number", 6, 0}, {"version", 8, 0}, {"sender", 2, 0},
+    {"receiver", 3, 0}, {"date", 4, 0}, {"time", 5, 0}, {"agency", 7, 0},
+};
+
+static json_t *header_object(const x12_segment *seg, const header_key *k, size_t n)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < n; i++) {
+        x12_slice v = x12_segment_element(seg, k[i].pos);
+        while (k[i].trim && v.len && v.ptr[v.len - 1] == ' ')
+            v.len--;
+        put(o, k[i].key, jstr(v));
+    }
+    return o;
+}
+
 static void header(tj *t, const x12_segment *seg)
 {
     if (x12_slice_eq(seg->id, "ISA")) {
         json_decref(t->isa);
-        json_t *o = t->isa = json_object();
-        put(o, "control_number", jstr(x12_segment_element(seg, 13)));
-        put(o, "sender", trimmed(seg, 6));
-        put(o, "receiver", trimmed(seg, 8));
-        put(o, "usage", jstr(x12_segment_element(seg, 15)));
-        put(o, "authorization_qualifier", jstr(x12_segment_element(seg, 1)));
-        put(o, "authorization", trimmed(seg, 2));
-        put(o, "security_qualifier", jstr(x12_segment_element(seg, 3)));
-        put(o, "security", trimmed(seg, 4));
-        put(o, "sender_qualifier", jstr(x12_segment_element(seg, 5)));
-        put(o, "receiver_qualifier", jstr(x12_segment_element(seg, 7)));
-        put(o, "date", jstr(x12_segment_element(seg, 9)));
-        put(o, "time", jstr(x12_segment_element(seg, 10)));
-        put(o, "repetition_separator", jstr(x12_segment_element(seg, 11)));
-        put(o, "version", jstr(x12_segment_element(seg, 12)));
-        put(o, "ack_requested", jstr(x12_segment_element(seg, 14)));
-        put(o, "component_separator", jstr(x12_segment_element(seg, 16)));
+        t->isa = header_object(seg, ISA_KEYS, sizeof ISA_KEYS / sizeof ISA_KEYS[0]);
     } else if (x12_slice_eq(seg->id, "GS")) {
         json_decref(t->gs);
-        json_t *o = t->gs = json_object();
-        put(o, "functional_id", jstr(x12_segment_element(seg, 1)));
-        put(o, "control_number", jstr(x12_segment_element(seg, 6)));
-        put(o, "version", jstr(x12_segment_element(seg, 8)));
-        put(o, "sender", jstr(x12_segment_element(seg, 2)));
-        put(o, "receiver", jstr(x12_segment_element(seg, 3)));
-        put(o, "date", jstr(x12_segment_element(seg, 4)));
-        put(o, "time", jstr(x12_segment_element(seg, 5)));
-        put(o, "agency", jstr(x12_segment_element(seg, 7)));
+        t->gs = header_object(seg, GS_KEYS, sizeof GS_KEYS / sizeof GS_KEYS[0]);
     }
 }
 
