@@ -1017,7 +1017,7 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
          * 1000A): the model holds the first, which it must not replace */
         if (r->cb.finding)
             seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0,
-                        "a second of its kind: the model holds the first");
+                        X12__SECOND_OF_KIND);
         return 0;
     }
     if (IS(s->id, "CLP")) {
@@ -1049,7 +1049,7 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
         seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0, NULL);
     else if (carried == SECOND && r->cb.finding)
         seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0,
-                    "a second of its kind: the model holds the first");
+                    X12__SECOND_OF_KIND);
     else if (carried)
         check_used(r, s);
     if (!r->hdr_big && x12_arena_used(r->hdr) > r->max_claim_bytes) {

@@ -365,6 +365,11 @@ void x12__reader_finding(x12_finding *f, const x12_walk_event *ev, uint64_t off,
                          x12_status code, x12_severity sev, unsigned el, unsigned comp,
                          const char *detail);
 
+/* The detail of X12_ERR_CLAIM_NOT_CARRIED for a second of what the model
+ * holds one of (x12_walk_event.over, and the 835's qualified fields): the
+ * 835, 837 and 277CA readers keep the first. */
+#define X12__SECOND_OF_KIND "a second of its kind: the model holds the first"
+
 /* What a walker consumer read of a segment, as bits (bit i: element i), so
  * that what it holds beyond is said to be not carried, never dropped
  * unsaid (the 835, 837 and 277CA readers). */
