@@ -1,16 +1,18 @@
-"""Segments a base file (an 837, an 835) lacks, made from the guide's spec and put
-where the guide has them, so that the read drop test (claims_read_drop_test.py)
-probes every segment of the guide, not only those the examples and the corpus
-happen to hold.
+"""Segments a base file (an 837, 835, 277CA or 999) lacks, made from its
+guide's spec and put where the guide has them, so that the read drop tests
+(claims_read_drop_test.py, remit_drop_test.py, ack_drop_test.py) probe every
+segment of the guide, not only those the examples and the corpus happen to
+hold; and a second instance of each, which a reader with one place for it must
+keep apart from the first.
 
-For each segment definition of its spec (specs/*.xml) that `x12 to-json` of the base
-does not show, one instance is made (every element the guide uses filled with
-a value of its type: the key element its qualifier, a code element its first
-code, a date after D8/RD8/DT/TM the date of that format) and inserted in an
-instance of its loop, after the last sibling the guide puts before it.  A
-loop the base lacks is made from its trigger when its parent is there.  HL
-loops are not made.  What could not be placed (its loop's parent missing too,
-or the walker put it elsewhere) is listed, not probed."""
+For each segment definition of the spec (specs/*.xml) that `x12 to-json` of
+the base does not show, one instance is made (every element the guide uses
+filled with a value of its type: the key element its qualifier, a code
+element its first code, a date after D8/RD8/DT/TM the date of that format) and
+inserted in an instance of its loop, after the last sibling the guide puts
+before it.  A loop the base lacks is made from its trigger when its parent is
+there.  HL loops are not made.  What could not be placed (its loop's parent
+missing too, or the walker put it elsewhere) is listed, not probed."""
 import json
 import subprocess
 import xml.etree.ElementTree as ET
