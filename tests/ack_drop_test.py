@@ -59,7 +59,7 @@ for path in files:
 base = os.path.join(SRC, "fixtures", "ack", "p_partially_accepted.999")
 made, added, skipped = augment(X12, one_interchange(base),
                                os.path.join(SRC, "specs", "999.005010X231A1.xml"),
-                               work_dir.name, repeats="all")
+                               work_dir.name, repeats="all", loops_too=True)
 print("999.005010X231A1: %d segments made from the spec, %d not placed" % (len(added),
                                                                           len(skipped)))
 if len(added) < 2 or skipped:

@@ -20,7 +20,7 @@ The 837s of the shared corpus (../shared/corpus beside the project) of one
 interchange that read without an error are probed the same way.  So is, for
 each guide, an enriched example to which every segment of the guide that none
 of the above holds is added, made from the spec, and a second instance of each
-of its segments (tests/spec_synth.py).
+of its segments and loops (tests/spec_synth.py).
 
 How a file is probed: tests/x12_probe.py.
 
@@ -110,7 +110,8 @@ for example, spec in (("y_837p.json", "837p.005010X222A1"),
         failures += 1
         continue
     text, added, skipped = augment(X12, open(out, encoding="latin-1").read(),
-                                   os.path.join(SRC, "specs", spec + ".xml"), work, repeats="all")
+                                   os.path.join(SRC, "specs", spec + ".xml"), work,
+                                   repeats="all", loops_too=True)
     print("%s: %d segments made from the spec, %d not placed%s" % (
         spec, len(added), len(skipped),
         "".join("\n  not placed: %s %s (%s)" % t for t in skipped)))

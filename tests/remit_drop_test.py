@@ -17,7 +17,7 @@ and the shared corpus: remit_dump --277 prints its records with every column.
 
 Each also gets a fixture to which every segment of its guide that none of the
 files holds is added, made from the spec, and a second of each of its
-segments (tests/spec_synth.py).
+segments and loops (tests/spec_synth.py).
 
 Not probed: the envelope (ISA, GS, ST, SE, GE, IEA), and the 277CA's HL.
 
@@ -89,7 +89,7 @@ for pr, base, spec, least in (
          "277ca.005010X214", 3)):
     text = one_interchange(base)
     made, added, skipped = augment(X12, text, os.path.join(SRC, "specs", spec + ".xml"),
-                                   work_dir.name, repeats="all")
+                                   work_dir.name, repeats="all", loops_too=True)
     print("%s: %d segments made from the spec, %d not placed%s" % (
         spec, len(added), len(skipped),
         "".join("\n  not placed: %s %s (%s)" % t for t in skipped)))

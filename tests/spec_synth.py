@@ -11,7 +11,8 @@ filled with a value of its type: the key element its qualifier, a code
 element its first code, a date after D8/RD8/DT/TM the date of that format) and
 inserted in an instance of its loop, after the last sibling the guide puts
 before it.  A loop the base lacks is made from its trigger when its parent is
-there.  HL loops are not made.  What could not be placed (its loop's parent
+there.  HL loops are not made.  Then, as asked, a second instance of each
+segment and of each loop.  What could not be placed (its loop's parent
 missing too, or the walker put it elsewhere) is listed, not probed."""
 import json
 import subprocess
@@ -141,6 +142,13 @@ def find_with(node, lid, name):
     return None
 
 
+def instances(node, lid):
+    """How many instances of loop `lid` the tree holds."""
+    if "content" not in node:
+        return 0
+    return int(node["id"] == lid) + sum(instances(c, lid) for c in node["content"])
+
+
 def count(node, lid, name):
     """How many segments `name` of loop `lid` the tree holds."""
     if "content" not in node:
@@ -171,12 +179,14 @@ def insert_point(inst, lid, pos, loops):
     return after
 
 
-def augment(x12, text, spec_path, work, repeats=False):
+def augment(x12, text, spec_path, work, repeats=False, loops_too=False):
     """`text` (one interchange, one set) with one instance of each segment
     definition it lacks; with `repeats` True a second instance of each that
     may repeat, with "all" of every one (the walker reports a second of
     what the guide allows one of; a reader must keep the first and say the
-    second); returns (new text, [what was added], [not placed])."""
+    second); with `loops_too` a second instance of each loop but the HL
+    levels (a copy of the first); returns (new text, [what was added],
+    [not placed])."""
     loops = spec_model(spec_path)
     es, cs, ts = text[3], text[104], text[105]
     added, skipped = [], []
@@ -236,6 +246,28 @@ def augment(x12, text, spec_path, work, repeats=False):
                     continue
                 text, root = candidate, croot
                 added.append((lid, name + " (a second)"))
+    if loops_too:
+        # a second instance of each loop but the set and the HL levels: a copy
+        # of its first instance, right after it
+        for lid in loops:
+            if lid == "ST" or lid in SKIP_LOOPS or lid.startswith("2000"):
+                continue
+            inst = find(root, lid)
+            if inst is None:
+                continue
+            first, last = inst["content"][0]["position"], last_pos(inst)
+            segs = text.split(ts)
+            st = next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))
+            copy = segs[st + first - 1:st + last]
+            at = st + last
+            segs[at:at] = copy
+            candidate = ts.join(segs)
+            croot = tree(x12, candidate, work)
+            if instances(croot, lid) != instances(root, lid) + 1:
+                skipped.append((lid, "(the loop)", "a second instance placed elsewhere"))
+                continue
+            text, root = candidate, croot
+            added.append((lid, "(a second instance of the loop)"))
     # SE01: the set's segments, counted again
     segs = text.split(ts)
     st = next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))
