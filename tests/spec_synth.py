@@ -179,6 +179,21 @@ def insert_point(inst, lid, pos, loops):
     return after
 
 
+def set_start(segs, es):
+    """The index in `segs` of the set's ST."""
+    return next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))
+
+
+def insert_after(text, es, ts, after, new):
+    """`text` with the segments `new` after the set's segment at position
+    `after` (ST = 1), each on its own line when the file has line breaks."""
+    segs = text.split(ts)
+    at = set_start(segs, es) + after
+    brk = "\n" if segs[at - 1].endswith("\n") else ""
+    segs[at:at] = [s if s.startswith("\n") else brk + s for s in new]
+    return ts.join(segs)
+
+
 def augment(x12, text, spec_path, work, repeats=False, loops_too=False):
     """`text` (one interchange, one set) with one instance of each segment
     definition it lacks; with `repeats` True a second instance of each that
@@ -191,12 +206,23 @@ def augment(x12, text, spec_path, work, repeats=False, loops_too=False):
     es, cs, ts = text[3], text[104], text[105]
     added, skipped = [], []
     root = tree(x12, text, work)
+
+    def attempt(after, new, placed, what, why):
+        """Inserts `new` after position `after`; kept when `placed(old tree,
+        new tree)` holds, else listed as not placed."""
+        nonlocal text, root
+        candidate = insert_after(text, es, ts, after, new)
+        croot = tree(x12, candidate, work)
+        if not placed(root, croot):
+            skipped.append(what + (why,))
+            return
+        text, root = candidate, croot
+        added.append(what)
+
     for lid, lp in loops.items():
         for name, seg in lp["segs"]:
             if (lid, name) in present(root, set()):
                 continue
-            segs = [s for s in text.split(ts)]
-            st = next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))
             inst = find(root, lid)
             new = [segment(seg, es, cs)]
             if inst is None:
@@ -210,15 +236,8 @@ def augment(x12, text, spec_path, work, repeats=False, loops_too=False):
                 after = insert_point(parent, lp["parent"], lp["pos"], loops)
             else:
                 after = insert_point(inst, lid, lp["order"][name], loops)
-            at = st + after
-            segs[at:at] = [("\n" if segs[at - 1].endswith("\n") else "") + s for s in new]
-            candidate = ts.join(segs)
-            croot = tree(x12, candidate, work)
-            if (lid, name) not in present(croot, set()):
-                skipped.append((lid, name, "placed elsewhere by the walker"))
-                continue
-            text, root = candidate, croot
-            added.append((lid, name))
+            attempt(after, new, lambda old, cur: (lid, name) in present(cur, set()), (lid, name),
+                    "placed elsewhere by the walker")
     if repeats:
         # a second instance of each segment (the guide lets it repeat, or with
         # "all" any), after the last of its loop's first instance that has
@@ -234,18 +253,9 @@ def augment(x12, text, spec_path, work, repeats=False, loops_too=False):
                     continue
                 after = max(c["position"] for c in inst["content"]
                             if "content" not in c and c.get("name") == name)
-                segs = text.split(ts)
-                st = next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))
-                at = st + after
-                segs[at:at] = [("\n" if segs[at - 1].endswith("\n") else "") +
-                               segment(seg, es, cs)]
-                candidate = ts.join(segs)
-                croot = tree(x12, candidate, work)
-                if count(croot, lid, name) != count(root, lid, name) + 1:
-                    skipped.append((lid, name, "a second one placed elsewhere by the walker"))
-                    continue
-                text, root = candidate, croot
-                added.append((lid, name + " (a second)"))
+                attempt(after, [segment(seg, es, cs)],
+                        lambda old, cur: count(cur, lid, name) == count(old, lid, name) + 1,
+                        (lid, name + " (a second)"), "a second one placed elsewhere by the walker")
     if loops_too:
         # a second instance of each loop but the set and the HL levels: a copy
         # of its first instance, right after it
@@ -257,20 +267,13 @@ def augment(x12, text, spec_path, work, repeats=False, loops_too=False):
                 continue
             first, last = inst["content"][0]["position"], last_pos(inst)
             segs = text.split(ts)
-            st = next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))
-            copy = segs[st + first - 1:st + last]
-            at = st + last
-            segs[at:at] = copy
-            candidate = ts.join(segs)
-            croot = tree(x12, candidate, work)
-            if instances(croot, lid) != instances(root, lid) + 1:
-                skipped.append((lid, "(the loop)", "a second instance placed elsewhere"))
-                continue
-            text, root = candidate, croot
-            added.append((lid, "(a second instance of the loop)"))
+            st = set_start(segs, es)
+            attempt(last, segs[st + first - 1:st + last],
+                    lambda old, cur: instances(cur, lid) == instances(old, lid) + 1,
+                    (lid, "(a second instance of the loop)"), "placed elsewhere by the walker")
     # SE01: the set's segments, counted again
     segs = text.split(ts)
-    st = next(i for i, s in enumerate(segs) if s.lstrip().startswith("ST" + es))
+    st = set_start(segs, es)
     se = next(i for i, s in enumerate(segs) if s.lstrip().startswith("SE" + es))
     parts = segs[se].split(es)
     parts[1] = str(se - st + 1)
