@@ -597,8 +597,7 @@ static void segment(x12_ack277_reader *r, const x12_walk_event *ev)
     if (ev->over) {
         /* a second of what the guide allows one of (a second 2100A payer
          * name): the records hold the first, which this must not replace */
-        finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0,
-                X12__SECOND_OF_KIND);
+        finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_WARNING, 0, X12__SECOND_OF_KIND);
         return;
     }
     int carried = 1, lv = level_of(loop);

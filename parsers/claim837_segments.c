@@ -74,8 +74,7 @@ void cr_not_carried(x12_claim_reader *r, unsigned el)
 
 void cr_second(x12_claim_reader *r)
 {
-    cr_report(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0,
-              X12__SECOND_OF_KIND);
+    cr_report(r, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_WARNING, 0, X12__SECOND_OF_KIND);
 }
 
 x12_slice cr_elem(x12_claim_reader *r, unsigned pos)

@@ -1016,7 +1016,7 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
         /* a second of what the guide allows one of (a second BPR, a second
          * 1000A): the model holds the first, which it must not replace */
         if (r->cb.finding)
-            seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0,
+            seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_WARNING, 0, 0,
                         X12__SECOND_OF_KIND);
         return 0;
     }
@@ -1048,7 +1048,7 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     if (!carried && r->cb.finding)
         seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0, NULL);
     else if (carried == SECOND && r->cb.finding)
-        seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_INFO, 0, 0,
+        seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_WARNING, 0, 0,
                     X12__SECOND_OF_KIND);
     else if (carried)
         check_used(r, s);

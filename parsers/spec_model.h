@@ -367,7 +367,8 @@ void x12__reader_finding(x12_finding *f, const x12_walk_event *ev, uint64_t off,
 
 /* The detail of X12_ERR_CLAIM_NOT_CARRIED for a second of what the model
  * holds one of (x12_walk_event.over, and the 835's qualified fields): the
- * 835, 837 and 277CA readers keep the first. */
+ * 835, 837 and 277CA readers keep the first.  A warning, not a note: the
+ * input says two things where the model has room for one. */
 #define X12__SECOND_OF_KIND "a second of its kind: the model holds the first"
 
 /* What a walker consumer read of a segment, as bits (bit i: element i), so

@@ -105,6 +105,16 @@ sed 's/^SVC\*HC:99214:25\*/SVC*HC:99214:2\xe9*/' "$SRC/fixtures/remit/y_elements
 expect_rc 0 "$X12" 835 --level line "$T/mod.835"
 has "$T/err" "mod.835: segment 24 (SVC) element 1.3, byte 647: text is not UTF-8 (byte 0xE9: read as ISO-8859-1)"
 
+# a claim's second statement-from date (DTM*232 in the place of the 233: the
+# definition takes two DTMs, 232 or 233): the rows keep the first, and the
+# second is said (a warning, exit 0)
+sed 's/^DTM\*233\*20261005~/DTM*232*20261003~/' "$SRC/fixtures/remit/y_elements.835" >"$T/two232.835"
+expect_rc 0 "$X12" 835 "$T/two232.835"
+grep '^[^,]*,[^,]*,[^,]*,EL-1,' "$T/out" | grep -q ',20261001,,' && ok ||
+  bad "the first DTM*232 should stay in the row"
+has "$T/err" "two232.835: segment 20 (DTM), byte 589: not carried"
+has "$T/err" "a second of its kind: the model holds the first"
+
 # docs/835-columns.md lists every column of every level, in the order written
 for lv in claim line adjustment plb; do
   h=$("$X12" 835 --level "$lv" "$SRC/fixtures/remit/y_elements.835" | head -1 | tr -d '\r')
