@@ -305,8 +305,9 @@ static int on_event(void *ctx, const x12_walk_event *e)
     if (e->spec && !l->spec)
         l->spec = e->spec;
     if (e->kind == X12_WALK_SEGMENT)
-        sb_printf(&l->events, "%*s%.*s@%s%s\n", (int)e->depth * 2, "", (int)e->seg->id.len,
-                  e->seg->id.ptr, e->loop_id ? e->loop_id : "-", e->placed ? "" : " UNPLACED");
+        sb_printf(&l->events, "%*s%.*s@%s%s%s\n", (int)e->depth * 2, "", (int)e->seg->id.len,
+                  e->seg->id.ptr, e->loop_id ? e->loop_id : "-", e->placed ? "" : " UNPLACED",
+                  e->over ? " OVER" : "");
     else
         sb_printf(&l->events, "%*s%s %s%s\n", (int)e->depth * 2, "",
                   e->kind == X12_WALK_ENTER ? "ENTER" : "LEAVE", e->loop_id,
@@ -414,6 +415,47 @@ static void test_events_835(void **state)
     assert_non_null(end);
     sb_free(&l.events);
     sb_free(&l.findings);
+}
+
+/* x12_walk_event.over marks a second of what the guide allows one of: a
+ * second N3 of the payer (max use 1), and a second 1000A (repeat 1) with all
+ * it holds; a second PER*BL (max use unbounded) and a second claim are not
+ * marked.  The repeats are reported as before. */
+static void test_events_over(void **state)
+{
+    (void)state;
+    size_t n;
+    char *d = read_file(C "stupidedi__multiple-claims-single-check.edi", &n);
+    assert_non_null(d);
+    const char *n3 = strstr(d, "N3*");
+    const char *n1pe = strstr(d, "N1*PE*");
+    assert_non_null(n3);
+    assert_non_null(n1pe);
+    const char *n3_end = strchr(n3, '~') + 1;
+    strbuf b = {0};
+    sb_add(&b, d, (size_t)(n3_end - d));
+    sb_printf(&b, "N3*SECOND STREET~");
+    sb_add(&b, n3_end, (size_t)(n1pe - n3_end));
+    sb_printf(&b, "PER*BL*SECOND DESK*TE*8005550199~N1*PR*SECOND PAYER~N3*THIRD STREET~");
+    sb_add(&b, n1pe, strlen(n1pe));
+    walk_log l;
+    walk_data(b.p, b.len, &l, 0);
+    const char *want = "  ENTER 1000A\n  N1@1000A\n  N3@1000A\n  N3@1000A OVER\n  N4@1000A\n"
+                       "  PER@1000A\n  PER@1000A\n  LEAVE 1000A\n  ENTER 1000A\n"
+                       "  N1@1000A OVER\n  N3@1000A OVER\n  LEAVE 1000A\n  ENTER 1000B\n"
+                       "  N1@1000B\n  LEAVE 1000B\n";
+    if (!strstr(l.events.p, want))
+        fail_msg("events:\n%.900s", l.events.p);
+    unsigned overs = 0;
+    for (const char *p = l.events.p; (p = strstr(p, " OVER\n")); p++)
+        overs++;
+    assert_int_equal(overs, 3);
+    assert_non_null(strstr(l.findings.p, "X12_ERR_SEGMENT_REPEAT"));
+    assert_non_null(strstr(l.findings.p, "X12_ERR_LOOP_REPEAT"));
+    sb_free(&l.events);
+    sb_free(&l.findings);
+    sb_free(&b);
+    free(d);
 }
 
 /* A set left before its SE: its loops' LEAVE events say why, the input's
@@ -2376,6 +2418,7 @@ int main(void)
         cmocka_unit_test(test_builtin_specs),
         cmocka_unit_test(test_malformed_specs),
         cmocka_unit_test(test_events_835),
+        cmocka_unit_test(test_events_over),
         cmocka_unit_test(test_events_cut),
         cmocka_unit_test(test_clean_examples),
         cmocka_unit_test(test_findings),
