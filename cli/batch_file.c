@@ -376,13 +376,17 @@ static int on_claim(void *ctx, const x12_claim *claim, const x12_claim_context *
 }
 
 /* The 837 and 835 readers' own errors (a value the model cannot hold, a
- * claim or claim payment not read): the validator says nothing of those, so
- * they join the file's findings.  (Their walkers' findings repeat the
+ * claim or claim payment not read), and their warnings of a second of a kind
+ * the model holds one of: the validator says nothing of those, so they join
+ * the file's findings.  (Their walkers' findings repeat the
  * validator's: left out.) */
 static void on_claim_finding(void *ctx, const x12_finding *f)
 {
-    if (f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
-        f->err.code <= X12_ERR_GUIDE_NOT_READ)
+    if ((f->severity == X12_SEV_ERROR && f->err.code >= X12_ERR_CLAIM_REQUIRED &&
+         f->err.code <= X12_ERR_GUIDE_NOT_READ) ||
+        /* a second of a kind the model holds one of, which the validator
+         * may not see (an 835 claim's second DTM*232): the first is kept */
+        (f->severity == X12_SEV_WARNING && f->err.code == X12_ERR_CLAIM_NOT_CARRIED))
         on_finding(ctx, f);
 }
 

@@ -188,6 +188,17 @@ eq "$(jget "$T/sc/o1/summary.json" reconciliation.rejected_by_payer)" 1 "277CA: 
 ledger "$T/sc/o1/x12-ledger.sqlite" | grep '^XWMU0000004,' | grep -q ',rejected,A7:562:82,20261126' && ok ||
   bad "277CA: the ledger's report lacks the rejection"
 
+# --- a second of a kind the 835 model holds one of (a claim's second DTM*232,
+# which the validator does not see): a warning in the file's findings, the
+# first kept in the rows -----------------------------------------------------
+mkdir -p "$T/dup/in"
+sed 's/^DTM\*233\*20261005~/DTM*232*20261003~/' "$SRC/fixtures/remit/y_elements.835" >"$T/dup/in/two232.835"
+expect_rc 0 "$X12" batch --in "$T/dup/in" --out "$T/dup/out" --quiet
+grep -q '"severity":"warning".*"code":"X12_ERR_CLAIM_NOT_CARRIED".*a second of its kind' \
+  "$T/dup/out/findings/two232.835.ndjson" && ok || bad "batch: the second DTM*232 is not in the findings"
+grep -q ',EL-1,.*,20261001,,' "$T/dup/out/remits/two232.835.claim.csv" && ok ||
+  bad "batch: the claim row should keep the first DTM*232"
+
 # --- received 999s and TA1s: their records as x12 ack-report --json gives them,
 # and what they accepted and rejected in the summary -------------------------------
 mkdir -p "$T/ai/in"
