@@ -53,6 +53,11 @@ typedef struct run {
 static void on_finding(void *ctx, const x12_finding *f)
 {
     run *r = ctx;
+    if (f->severity == X12_SEV_WARNING && f->err.code == X12_ERR_CLAIM_NOT_CARRIED) {
+        /* a second of a kind the model holds one of: the first is kept */
+        cli_print_error(r->file, &f->err);
+        return;
+    }
     if (f->severity != X12_SEV_ERROR)
         return;
     r->findings++;

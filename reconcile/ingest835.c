@@ -37,8 +37,9 @@ typedef struct ing835 {
 
 static void on_finding(void *ctx, const x12_finding *f)
 {
-    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED)
-        return; /* a segment the 835 model has no place for: nor has the ledger */
+    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED && f->severity != X12_SEV_WARNING)
+        return; /* a segment the 835 model has no place for: nor has the ledger
+                   (but a second of a kind it holds one of is said) */
     lg_ingest_finding(&((ing835 *)ctx)->b, f);
 }
 

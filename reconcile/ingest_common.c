@@ -170,7 +170,8 @@ X12_API void x12_ledger_feed_finding(x12_ledger_feed *f, const x12_finding *find
 {
     /* as the ingests' own readers: a segment the claim or 835 model does not
      * carry is no concern of the ledger either */
-    if (f && f->in && finding && finding->err.code != X12_ERR_CLAIM_NOT_CARRIED)
+    if (f && f->in && finding &&
+        (finding->err.code != X12_ERR_CLAIM_NOT_CARRIED || finding->severity == X12_SEV_WARNING))
         lg_ingest_finding((lg_ingest *)f->in, finding);
 }
 

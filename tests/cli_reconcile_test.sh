@@ -197,5 +197,12 @@ expect_rc 0 "$X12" reconcile --db :memory: --claims "$T/enc.837" "$T/pay.837" --
 has "$T/out" "encounters (BHT06 RP) pending, not aged: 3"
 has "$T/out" "31-60 days: 3"
 
+# a claim payment's second statement-from date (DTM*232): the ledger keeps the
+# first, and the second is said on standard error (a warning: exit 0)
+sed 's/^DTM\*233\*20261005~/DTM*232*20261003~/' "$SRC/fixtures/remit/y_elements.835" >"$T/two232.835"
+expect_rc 0 "$X12" reconcile --db :memory: --remits "$T/two232.835" --format csv
+has "$T/err" "two232.835: segment 20 (DTM), byte 589: not carried"
+has "$T/err" "a second of its kind: the model holds the first"
+
 echo "cli_reconcile_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
