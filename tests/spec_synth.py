@@ -260,7 +260,7 @@ def augment(x12, text, spec_path, work, repeats=False, loops_too=False):
         # a second instance of each loop but the set and the HL levels: a copy
         # of its first instance, right after it
         for lid in loops:
-            if lid == "ST" or lid in SKIP_LOOPS or lid.startswith("2000"):
+            if lid == "ST" or lid.startswith("2000"):  # (the HL levels, the 835's LX)
                 continue
             inst = find(root, lid)
             if inst is None:

@@ -662,6 +662,18 @@ static char *replaced(const char *text, const char *from, const char *to)
     return t;
 }
 
+/* `text` (one set) with its SE01 grown by the `added` segments put in it. */
+static char *se_grown(const char *text, unsigned added)
+{
+    const char *se = strstr(text, "SE*");
+    assert_non_null(se);
+    unsigned count = (unsigned)strtoul(se + 3, NULL, 10);
+    char from[16], to[16];
+    snprintf(from, sizeof from, "SE*%u*", count);
+    snprintf(to, sizeof to, "SE*%u*", count + added);
+    return replaced(text, from, to);
+}
+
 /* An 835 whose guide has no spec (GS08, or ST03 when there) is never read as
  * its header alone with half-empty claim payments: X12_ERR_GUIDE_NOT_READ at
  * its ST, nothing handed on; the base 5010 guide id (no addenda) is read as
@@ -851,14 +863,7 @@ static void test_segments_carried(void **state)
     char *t3 = replaced(t2, "NM1*TT*2*SECONDARY PAYER INC*****PI*SP01~",
                         "NM1*TT*2*SECONDARY PAYER INC*****PI*SP01~NM1*GB*1*ROE*RAY****MI*OS77~");
     char *t4 = replaced(t3, "LQ*HE*M86~", "QTY*ZK*2~QTY*ZL*1.5~LQ*HE*M86~");
-    /* the SE count grows by the five segments added */
-    x12_slice se = {strstr(t4, "SE*"), 0};
-    assert_non_null(se.ptr);
-    unsigned count = (unsigned)strtoul(se.ptr + 3, NULL, 10);
-    char from[16], to[16];
-    snprintf(from, sizeof from, "SE*%u*", count);
-    snprintf(to, sizeof to, "SE*%u*", count + 5);
-    char *text = replaced(t4, from, to);
+    char *text = se_grown(t4, 5); /* the five segments added */
     const char *path = "/tmp/x12kit_carried.835";
     assert_int_equal(write_file(path, text, strlen(text)), 0);
     carried k;
@@ -925,13 +930,7 @@ static void test_second_of_a_kind(void **state)
     char *t1 = replaced(base, "DTM*233*20261005~", "DTM*233*20261005~DTM*232*20261003~");
     char *t1b = replaced(t1, "REF*6R*EL-1-1~", "REF*6R*EL-1-1~REF*6R*EL-1-9~");
     char *t2 = replaced(t1b, "AMT*B6*150~", "AMT*B6*150~AMT*B6*99~");
-    x12_slice se = {strstr(t2, "SE*"), 0};
-    assert_non_null(se.ptr);
-    unsigned count = (unsigned)strtoul(se.ptr + 3, NULL, 10);
-    char from[16], to[16];
-    snprintf(from, sizeof from, "SE*%u*", count);
-    snprintf(to, sizeof to, "SE*%u*", count + 3);
-    char *text = replaced(t2, from, to);
+    char *text = se_grown(t2, 3);
     const char *path = "/tmp/x12kit_seconds.835";
     assert_int_equal(write_file(path, text, strlen(text)), 0);
     seconds k;
