@@ -22,6 +22,10 @@
 #include <x12/reader.h>
 #include <x12/walk.h>
 
+/* the library's internal switch of the hot loop's instruction set (edi/internal.h) */
+int x12__reader_simd(x12_reader *r, int level);
+static const char *const LEVEL_NAME[] = {"none", "SSE2", "AVX2", "AVX-512BW"};
+
 #define CHUNK (64 * 1024)
 #define RUNS 3
 
@@ -67,7 +71,8 @@ static void on_err(void *ctx, const x12_error *e)
             (unsigned long long)e->byte_offset);
 }
 
-static digest run_ours(const char *path)
+/* level: the hot loop's instruction set, -1 for the reader's own choice */
+static digest run_ours_at(const char *path, int level, int *used)
 {
     digest d = {0};
     int fd = open(path, O_RDONLY);
@@ -77,6 +82,9 @@ static digest run_ours(const char *path)
     o.flags = X12_READ_LENIENT;
     x12_reader_callbacks cb = {on_seg, on_err};
     x12_reader *r = x12_reader_new(&o, &cb, &d);
+    int got = x12__reader_simd(r, level);
+    if (used)
+        *used = got;
     ssize_t n;
     while ((n = read(fd, buf, sizeof buf)) > 0)
         x12_reader_feed(r, buf, (size_t)n);
@@ -84,6 +92,11 @@ static digest run_ours(const char *path)
     x12_reader_free(r);
     close(fd);
     return d;
+}
+
+static digest run_ours(const char *path)
+{
+    return run_ours_at(path, -1, NULL);
 }
 
 /* --- validation: reader + walker with every check x12 validate makes (SNIP 1-5) ------------ */
@@ -261,6 +274,26 @@ int main(int argc, char **argv)
                (double)dours.segments / best_ours);
         printf("  ratio reader/baseline: %.2fx   reader peak RSS: %.1f MB (whole process)\n",
                best_base / best_ours, (double)rss / 1024.0);
+        /* the hot loop at each instruction set this CPU has, same digest */
+        int best_level = 0;
+        run_ours_at(path, -1, &best_level);
+        printf("  reader by hot-loop instruction set:");
+        for (int level = 0; level <= best_level; level++) {
+            double best = 1e9;
+            digest dl = {0};
+            for (int k = 0; k < RUNS; k++) {
+                double t0 = now();
+                dl = run_ours_at(path, level, NULL);
+                double t1 = now();
+                if (t1 - t0 < best)
+                    best = t1 - t0;
+            }
+            int ok = memcmp(&dl, &dbase, sizeof dl) == 0;
+            printf(" %s %.0f MB/s%s%s", LEVEL_NAME[level], mb / best, ok ? "" : " (DIGEST DIFFERS)",
+                   level < best_level ? "," : "\n");
+            if (!ok)
+                same = 0;
+        }
         printf("  x12kit validate (SNIP 1-5):    %8.1f MB/s %12.0f segments/s  %llu findings\n",
                mb / best_val, (double)dours.segments / best_val, (unsigned long long)findings);
         printf("  ratio validate/reader: %.2f   validate peak RSS: %.1f MB (whole process)\n",

@@ -91,6 +91,12 @@ void x12__segment_locate(const x12_segment *seg, const char *p, uint16_t *elemen
 /* A memory limit for messages: "32 MiB" when whole MiB, else "256 KiB". */
 void x12__size_text(size_t bytes, char *out, size_t cap);
 
+/* The reader's hot loop for one instruction set: 0 none (every segment goes
+ * through the general loop), 1 SSE2, 2 AVX2, 3 AVX-512BW; -1 or a level the
+ * CPU lacks takes the widest it has (what x12_reader_new does).  Returns the
+ * level set.  For tests and benchmarks, which compare the levels. */
+int x12__reader_simd(x12_reader *r, int level);
+
 /* --- control-number set: exact for values of up to 9 bytes -------------- */
 typedef struct ctlset {
     uint64_t *slots; /* 0 = empty */

@@ -1,7 +1,8 @@
 /* The streaming X12 tokenizer: finds interchanges by their ISA, takes the
  * delimiters from it, and splits the bytes that follow into segments and
  * elements in one pass that looks for the element separator and the segment
- * terminator at once (16 bytes at a time with SSE2, with a scalar twin).
+ * terminator at once (64 bytes at a time with SSE2, AVX2 or AVX-512BW, the
+ * widest the CPU has, with a scalar twin).
  * Segments are handed out as slices of the caller's buffer; only a segment cut
  * by a chunk boundary is copied, into a carry buffer capped by the options.
  * Envelope rules are left to envelope.c; components and repetitions are split
@@ -10,8 +11,12 @@
 #include <string.h>
 
 #if defined(__SSE2__) && !defined(X12KIT_NO_SIMD)
-#include <emmintrin.h>
+#include <immintrin.h>
 #define USE_SSE2 1
+/* wider variants of the hot loop, chosen at run time (GCC and clang on x86) */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+#define USE_DISPATCH 1
+#endif
 #endif
 
 #include "internal.h"
@@ -31,6 +36,10 @@ enum state {
 /* Offsets of ISA01..ISA16 and their fixed widths (X12-FACTS 1.1). */
 static const uint8_t ISA_POS[16] = {4, 7, 18, 21, 32, 35, 51, 54, 70, 77, 82, 84, 90, 100, 102, 104};
 static const uint8_t ISA_WIDTH[16] = {2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9, 1, 1, 1};
+
+/* The hot loop (below): splits the segments that lie whole in a buffer. */
+typedef size_t (*hot_fn)(struct x12_reader *r, const char *buf, size_t len, size_t pos,
+                         uint64_t base, int *closed);
 
 struct x12_reader {
     x12_reader_options o;
@@ -81,6 +90,7 @@ struct x12_reader {
     uint32_t seg_index;
     envelope env;
     x12_reader_stats stats;
+    hot_fn hot; /* the hot loop of the widest instruction set, NULL for none */
 };
 
 void x12_reader_options_init(x12_reader_options *o)
@@ -165,6 +175,7 @@ x12_reader *x12_reader_new(const x12_reader_options *opts, const x12_reader_call
     if (cb)
         r->cb = *cb;
     r->ctx = ctx;
+    x12__reader_simd(r, -1);
     r->sep = x12__alloc(r->a, (size_t)o.max_elements * sizeof *r->sep);
     /* the ISA always has 16 elements, whatever the limit for other segments */
     size_t nel = (o.max_elements < 16 ? 16 : (size_t)o.max_elements) + 1;
@@ -604,108 +615,95 @@ static int finish_segment(x12_reader *r, const char *base, size_t total)
 }
 
 #ifdef USE_SSE2
+/* The hot loop, for segments that lie whole in `buf`, is written once in
+ * reader_hot.h and compiled once per instruction set that finds the two
+ * delimiters in a 64-byte block: SSE2 (every x86-64), AVX2 and AVX-512BW.  The
+ * reader takes the widest the CPU has (x12__reader_simd).  The block masks
+ * are the only difference: the walk, the slices and what is handed out are
+ * the same code. */
 /* Bit i set where p[i] == c, for 64 bytes. */
-static inline uint64_t mask64(const char *p, __m128i c)
-{
-    const __m128i *v = (const __m128i *)(const void *)p;
-    uint64_t m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v), c));
-    uint64_t m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 1), c));
-    uint64_t m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 2), c));
-    uint64_t m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_loadu_si128(v + 3), c));
-    return m0 | (m1 << 16) | (m2 << 32) | (m3 << 48);
-}
+#define HOT_NAME hot_sse2
+#define HOT_ATTR
+#define HOT_SETUP(es, ts) const __m128i E = _mm_set1_epi8(es), T = _mm_set1_epi8(ts)
+#define HOT_MASKS(p, tm, em)                                                                        \
+    do {                                                                                           \
+        const __m128i *v_ = (const __m128i *)(const void *)(p);                                    \
+        __m128i a_ = _mm_loadu_si128(v_), b_ = _mm_loadu_si128(v_ + 1),                            \
+                c_ = _mm_loadu_si128(v_ + 2), d_ = _mm_loadu_si128(v_ + 3);                        \
+        tm = (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a_, T)) |                        \
+             (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b_, T)) << 16 |                  \
+             (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(c_, T)) << 32 |                  \
+             (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(d_, T)) << 48;                   \
+        em = (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(a_, E)) |                        \
+             (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b_, E)) << 16 |                  \
+             (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(c_, E)) << 32 |                  \
+             (uint64_t)(uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(d_, E)) << 48;                   \
+    } while (0)
+#include "reader_hot.h"
 
-/* The hot loop, for segments that lie whole in `buf`.  One pass over 64-byte
- * blocks finds element separators and terminators together; element slices
- * are written as separators are found, and the walk goes from segment to
- * segment without rescanning.  Called at a segment boundary (before any
- * skippable line break).  Returns the position where the general loop takes
- * over: the end of the interchange, a segment start that may be an ISA (in_seg
- * clear), or a segment too close to the end of `buf` (in_seg set, seg_off
- * valid, nothing scanned). */
-static size_t hot_segments(x12_reader *r, const char *buf, size_t len, size_t pos, uint64_t base,
-                           int *closed)
-{
-    const __m128i E = _mm_set1_epi8(r->d.element), T = _mm_set1_epi8(r->d.segment);
-    const uint32_t max = r->o.max_elements;
-    const size_t maxlen = r->o.max_segment_length;
-    const int strip_cr = (r->o.flags & X12_READ_ALLOW_LINE_BREAKS) && r->d.segment == '\n';
-    x12_slice *el = r->elems;
-    x12_segment seg;
-    seg_init(r, &seg);
+#ifdef USE_DISPATCH
+#define HOT_NAME hot_avx2
+#define HOT_ATTR __attribute__((target("avx2,bmi,bmi2")))
+#define HOT_SETUP(es, ts) const __m256i E = _mm256_set1_epi8(es), T = _mm256_set1_epi8(ts)
+#define HOT_MASKS(p, tm, em)                                                                        \
+    do {                                                                                           \
+        const __m256i *v_ = (const __m256i *)(const void *)(p);                                    \
+        __m256i a_ = _mm256_loadu_si256(v_), b_ = _mm256_loadu_si256(v_ + 1);                      \
+        tm = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a_, T)) |                  \
+             (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b_, T)) << 32;             \
+        em = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(a_, E)) |                  \
+             (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(b_, E)) << 32;             \
+    } while (0)
+#include "reader_hot.h"
 
-    size_t s = pos; /* start of the current segment */
-    for (;;) {
-        while (s < len && r->skip_seg[(unsigned char)buf[s]])
-            s++;
-        if (s == len)
-            return s;
-        if (buf[s] == 'I')
-            return s; /* the general loop decides whether an ISA starts here */
-        /* split the segment at s, 64 bytes at a time (segments average
-         * 20-30 bytes, so one block is the common case) */
-        /* the element in progress starts at `from` (kept in a register, not
-         * read back from el[]) */
-        const char *from = buf + s;
-        uint32_t k = 0, nsep = 0;
-        size_t t, blk = s;
-        for (;;) {
-            if (len - blk < 64)
-                return s; /* runs into the last bytes: the general loop goes on */
-            uint64_t tm = mask64(buf + blk, T), em = mask64(buf + blk, E);
-            if (tm)
-                em &= (tm & (0 - tm)) - 1; /* separators before the terminator */
-            while (em) {
-                if (k < max) {
-                    const char *p = buf + blk + (unsigned)__builtin_ctzll(em);
-                    el[k].ptr = from;
-                    el[k].len = (size_t)(p - from);
-                    k++;
-                    from = p + 1;
-                }
-                nsep++;
-                em &= em - 1;
-            }
-            if (tm) {
-                t = blk + (unsigned)__builtin_ctzll(tm);
-                break;
-            }
-            blk += 64;
-        }
-        size_t end = t;
-        if (strip_cr && end > s && buf[end - 1] == '\r')
-            end--;
-        r->seg_off = base + s;
-        if (t - s > maxlen) {
-            too_long(r);
-        } else if (end == s) {
-            report(r, X12_ERR_EMPTY_SEGMENT, r->seg_off, r->seg_index, 0, NOSLICE, 0, "", NOSLICE);
-        } else {
-            el[k].ptr = from;
-            el[k].len = (size_t)(buf + end - from);
-            /* not seg.id = el[0]: a 16-byte load of what was just stored as
-             * two 8-byte halves stalls store forwarding (measured: ~15%) */
-            seg.id.ptr = buf + s;
-            seg.id.len = k ? el[0].len : end - s;
-            seg.raw.ptr = buf + s;
-            seg.raw.len = end - s;
-            seg.element_count = k;
-            seg.byte_offset = base + s;
-            seg.segment_index = ++r->seg_index;
-            seg.set_position = 0;
-            r->stats.segments++;
-            if (deliver(r, &seg, nsep)) {
-                *closed = 1;
-                return t + 1;
-            }
-            if (r->fatal)
-                return t + 1;
-        }
-        s = t + 1;
-    }
-    return s;
+#define HOT_NAME hot_avx512
+#define HOT_ATTR __attribute__((target("avx512f,avx512bw,bmi,bmi2")))
+#define HOT_SETUP(es, ts) const __m512i E = _mm512_set1_epi8(es), T = _mm512_set1_epi8(ts)
+#define HOT_MASKS(p, tm, em)                                                                        \
+    do {                                                                                           \
+        __m512i v_ = _mm512_loadu_si512((const void *)(p));                                        \
+        tm = _mm512_cmpeq_epi8_mask(v_, T);                                                        \
+        em = _mm512_cmpeq_epi8_mask(v_, E);                                                        \
+    } while (0)
+#include "reader_hot.h"
+#endif
+
+static const hot_fn HOT_LEVELS[] = {
+    NULL, hot_sse2,
+#ifdef USE_DISPATCH
+    hot_avx2, hot_avx512,
+#endif
+};
+
+/* The widest level this CPU runs: 1 SSE2, 2 AVX2, 3 AVX-512BW. */
+static int hot_best(void)
+{
+#ifdef USE_DISPATCH
+    /* (BMI for the bit walk: tzcnt, blsr; every CPU with AVX2 has it) */
+    int bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+    if (bmi && __builtin_cpu_supports("avx512bw"))
+        return 3;
+    if (bmi && __builtin_cpu_supports("avx2"))
+        return 2;
+#endif
+    return 1;
 }
 #endif
+
+int x12__reader_simd(x12_reader *r, int level)
+{
+#ifdef USE_SSE2
+    int best = hot_best();
+    if (level < 0 || level > best)
+        level = best;
+    r->hot = HOT_LEVELS[level];
+    return level;
+#else
+    (void)level;
+    r->hot = NULL;
+    return 0;
+#endif
+}
 
 /* The segment loop.  Returns how much of buf it used: all of it, or up to
  * the end of the interchange or a new ISA. */
@@ -724,9 +722,9 @@ static size_t feed_segments(x12_reader *r, const char *buf, size_t len, uint64_t
         }
         if (!r->in_seg) {
 #ifdef USE_SSE2
-            if (len - pos >= 128) {
+            if (r->hot && len - pos >= 128) {
                 int closed = 0;
-                pos = hot_segments(r, buf, len, pos, base, &closed);
+                pos = r->hot(r, buf, len, pos, base, &closed);
                 if (closed) {
                     r->state = S_BETWEEN;
                     r->bom_pos = 0;
@@ -794,7 +792,9 @@ static size_t feed_segments(x12_reader *r, const char *buf, size_t len, uint64_t
 /* Four bytes at a segment start beginning with 'I' are in r->peek. */
 static void peek_decide(x12_reader *r, int at_eof)
 {
-    char p[4];
+    /* 16, not 4: where GCC inlines the 16-byte scan here (profile-guided
+     * builds), it warns of loads past four bytes that n <= 4 never makes */
+    char p[16];
     size_t n = r->peek_len;
     memcpy(p, r->peek, n);
     r->peek_len = 0;

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h" /* x12__reader_simd */
+
 void sb_add(strbuf *b, const char *s, size_t n)
 {
     if (b->len + n + 1 > b->cap) {
@@ -118,12 +120,20 @@ static void log_error(void *ctx, const x12_error *e)
 
 char *reader_log(const char *data, size_t len, size_t chunk, const x12_reader_options *opts)
 {
+    return reader_log_at(data, len, chunk, opts, -1);
+}
+
+char *reader_log_at(const char *data, size_t len, size_t chunk, const x12_reader_options *opts,
+                    int simd)
+{
     strbuf b = {0};
     sb_add(&b, "", 0);
     x12_reader_callbacks cb = {log_segment, log_error};
     x12_reader *r = x12_reader_new(opts, &cb, &b);
     if (!r)
         abort();
+    if (x12__reader_simd(r, simd) != simd && simd >= 0)
+        abort(); /* callers ask only for levels the CPU has (x12__reader_simd(r, -1)) */
     if (chunk == 0)
         chunk = len ? len : 1;
     for (size_t off = 0; off < len; off += chunk) {
@@ -133,6 +143,16 @@ char *reader_log(const char *data, size_t len, size_t chunk, const x12_reader_op
     x12_reader_finish(r);
     x12_reader_free(r);
     return b.p;
+}
+
+int reader_simd_best(void)
+{
+    x12_reader *r = x12_reader_new(NULL, NULL, NULL);
+    if (!r)
+        abort();
+    int best = x12__reader_simd(r, -1);
+    x12_reader_free(r);
+    return best;
 }
 
 static void expect_error(void *ctx, const x12_error *e)

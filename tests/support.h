@@ -26,6 +26,12 @@ int write_file(const char *path, const void *data, size_t len);
  * the log: one line per segment ("S off idx pos id|el|el...") and per error
  * ("E NAME off idx pos id el.comp detail").  Free with free(). */
 char *reader_log(const char *data, size_t len, size_t chunk, const x12_reader_options *opts);
+/* The same with the reader's hot loop at one instruction set (x12__reader_simd
+ * levels: 0 none, 1 SSE2, 2 AVX2, 3 AVX-512BW; -1 the reader's own choice). */
+char *reader_log_at(const char *data, size_t len, size_t chunk, const x12_reader_options *opts,
+                    int simd);
+/* The widest hot-loop level this CPU runs. */
+int reader_simd_best(void);
 
 /* The errors alone, one per line in .expect form:
  * "NAME segment=N set=P id=ID element=E byte=B". */

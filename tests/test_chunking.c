@@ -1,7 +1,9 @@
 /* The reader gives identical segments and errors however the input is cut:
  * every fixture and every shared-corpus file, fed whole and in 1, 2, 3, 7 and
  * 4096-byte chunks, strict and lenient (the Expat way of testing a push
- * parser, shared/STYLE.md 5). */
+ * parser, shared/STYLE.md 5).  And whatever instruction set its hot loop runs
+ * on: each file again at every level this CPU has (none, SSE2, AVX2,
+ * AVX-512BW), and generated interchanges made to reach the hot loop's edges. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +16,7 @@
 #include "support.h"
 
 static const size_t CHUNKS[] = {1, 2, 3, 7, 4096};
+static int simd_best; /* the widest hot-loop level of this CPU */
 
 static int check_file(const char *path)
 {
@@ -31,6 +34,15 @@ static int check_file(const char *path)
         x12_reader_options_init(&o);
         o.flags = FLAGS[f];
         char *whole = reader_log(data, len, 0, &o);
+        for (int level = 0; level <= simd_best; level++) {
+            for (size_t chunk = 0; chunk <= 4096; chunk += 4096) {
+                char *at = reader_log_at(data, len, chunk, &o, level);
+                if (strcmp(whole, at) != 0)
+                    fail_msg("%s flags=%u chunk=%zu: hot loop level %d differs from the default",
+                             path, FLAGS[f], chunk, level);
+                free(at);
+            }
+        }
         for (size_t c = 0; c < sizeof CHUNKS / sizeof CHUNKS[0]; c++) {
             char *part = reader_log(data, len, CHUNKS[c], &o);
             if (strcmp(whole, part) != 0) {
@@ -88,9 +100,123 @@ static void test_shared_corpus(void **state)
     assert_true(n >= 150);
 }
 
+/* --- generated interchanges at every hot-loop level ----------------------- */
+
+static uint64_t rng_state;
+
+static uint32_t rnd(uint32_t n)
+{
+    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (uint32_t)(rng_state >> 33) % n;
+}
+
+static void put(char **p, const char *s, size_t n)
+{
+    memcpy(*p, s, n);
+    *p += n;
+}
+
+/* An interchange of segments whose lengths and element counts straddle the
+ * hot loop's 64-byte blocks, with what it hands to the general loop: empty
+ * segments, segments over the length limit, more separators than the element
+ * limit, segments starting with 'I' (a new ISA among them), CR before a
+ * newline terminator, and a cut end.  Returns its length. */
+static size_t make_interchange(char *out, char es, char ts, int crlf)
+{
+    char *p = out;
+    char isa[107];
+    snprintf(isa, sizeof isa,
+             "ISA%c00%c          %c00%c          %cZZ%cSENDER         %cZZ%cRECEIVER       %c261126%c1200%c^%c00501%c000000001%c0%cT%c:%c",
+             es, es, es, es, es, es, es, es, es, es, es, es, es, es, es, es, ts);
+    put(&p, isa, 106);
+    if (crlf)
+        put(&p, "\r\n", 2);
+    int nseg = 40 + (int)rnd(400);
+    for (int i = 0; i < nseg; i++) {
+        uint32_t kind = rnd(40);
+        if (kind == 0) { /* empty segment */
+        } else if (kind == 1) {
+            put(&p, "IK3", 3); /* starts with 'I', not an ISA */
+            *p++ = es;
+            put(&p, "NM1", 3);
+        } else if (kind == 2 && i > nseg / 2) {
+            put(&p, isa, 105); /* a new interchange, same delimiters */
+        } else {
+            /* an id, then elements of 0-90 bytes: some segments run over
+             * one, two or three blocks */
+            put(&p, "N", 1);
+            *p++ = (char)('A' + rnd(26));
+            *p++ = (char)('0' + rnd(10));
+            int nel = (int)rnd(kind < 6 ? 30 : 8);
+            for (int e = 0; e < nel; e++) {
+                *p++ = es;
+                int w = (int)rnd(kind < 10 ? 90 : 12);
+                for (int k = 0; k < w; k++)
+                    *p++ = (char)('a' + rnd(26));
+            }
+        }
+        if (crlf && ts == '\n')
+            *p++ = '\r';
+        *p++ = ts;
+        if (crlf && ts != '\n')
+            put(&p, "\r\n", 2);
+    }
+    if (rnd(2))
+        put(&p, "IEA*1*000000001", 15); /* '*' may not be the separator: then garbage */
+    else
+        put(&p, "SE", 2); /* cut in a segment */
+    return (size_t)(p - out);
+}
+
+static void test_simd_levels_generated(void **state)
+{
+    (void)state;
+    static const char DELIMS[][2] = {{'*', '~'}, {'|', '\n'}, {'^', '~'}, {'*', '\''}};
+    static const size_t FEED[] = {0, 1, 63, 64, 65, 127, 128, 4096};
+    char *buf = malloc(1 << 20);
+    assert_non_null(buf);
+    int compared = 0;
+    for (uint64_t seed = 1; seed <= 300; seed++) {
+        rng_state = seed;
+        size_t d = rnd(4);
+        int crlf = (int)rnd(2);
+        size_t len = make_interchange(buf, DELIMS[d][0], DELIMS[d][1], crlf);
+        x12_reader_options o;
+        x12_reader_options_init(&o);
+        o.flags = rnd(2) ? X12_READ_LENIENT : 0;
+        if (rnd(3) == 0)
+            o.max_elements = 3 + rnd(20); /* the last element holds the rest */
+        if (rnd(3) == 0)
+            o.max_segment_length = 40 + rnd(200); /* long segments are errors */
+        size_t feed = FEED[rnd(sizeof FEED / sizeof FEED[0])];
+        char *ref = reader_log_at(buf, len, feed, &o, 0);
+        for (int level = 1; level <= simd_best; level++) {
+            char *at = reader_log_at(buf, len, feed, &o, level);
+            if (strcmp(ref, at) != 0) {
+                size_t i = 0;
+                while (ref[i] && ref[i] == at[i])
+                    i++;
+                size_t from = i > 200 ? i - 200 : 0;
+                fail_msg("seed %llu level %d feed %zu differs at log byte %zu:\nnone: %.300s\nhot:  %.300s",
+                         (unsigned long long)seed, level, feed, i, ref + from, at + from);
+            }
+            free(at);
+            compared++;
+        }
+        free(ref);
+    }
+    free(buf);
+    printf("hot loop levels 1-%d compared with the general loop on %d generated interchanges\n",
+           simd_best, compared);
+    /* no SIMD at all (not x86): nothing to compare, and that must be the reason */
+    assert_true(compared > 0 || simd_best == 0);
+}
+
 int main(void)
 {
+    simd_best = reader_simd_best();
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_simd_levels_generated),
         cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_shared_corpus),
     };
