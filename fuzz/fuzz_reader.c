@@ -1,12 +1,17 @@
-/* libFuzzer target for the reader: every leniency setting, and a differential
- * check that feeding the input in chunks (sizes taken from the input) gives
- * exactly what feeding it whole gives.  Any difference aborts. */
+/* libFuzzer target for the reader: every leniency setting, and two differential
+ * checks: feeding the input in chunks (sizes taken from the input) gives
+ * exactly what feeding it whole gives, and so does the hot loop at each
+ * instruction set this CPU has (none, SSE2, AVX2, AVX-512BW).  Any difference
+ * aborts. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <x12/reader.h>
+
+/* the library's internal switch of the hot loop's instruction set (edi/internal.h) */
+int x12__reader_simd(x12_reader *r, int level);
 
 typedef struct acc {
     uint64_t h;
@@ -48,7 +53,8 @@ static void on_err(void *ctx, const x12_error *e)
     mix(a, e->detail, strlen(e->detail));
 }
 
-static acc run(const uint8_t *data, size_t size, unsigned flags, size_t chunk, size_t maxseg)
+static acc run(const uint8_t *data, size_t size, unsigned flags, size_t chunk, size_t maxseg,
+               int level)
 {
     acc a = {0xcbf29ce484222325ull, 0};
     x12_reader_options o;
@@ -60,6 +66,7 @@ static acc run(const uint8_t *data, size_t size, unsigned flags, size_t chunk, s
     x12_reader *r = x12_reader_new(&o, &cb, &a);
     if (!r)
         abort();
+    x12__reader_simd(r, level);
     for (size_t off = 0; off < size; off += chunk)
         x12_reader_feed(r, data + off, size - off < chunk ? size - off : chunk);
     x12_reader_finish(r);
@@ -76,11 +83,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t maxseg = data[1] & 0x80 ? 40 : 4096;
     data += 2;
     size -= 2;
-    acc whole = run(data, size, flags, size ? size : 1, maxseg);
-    acc parts = run(data, size, flags, chunk, maxseg);
+    acc whole = run(data, size, flags, size ? size : 1, maxseg, -1);
+    acc parts = run(data, size, flags, chunk, maxseg, -1);
     if (whole.h != parts.h || whole.n != parts.n) {
         fprintf(stderr, "chunking changed the result (chunk %zu, flags %u)\n", chunk, flags);
         abort();
+    }
+    static int best = -2;
+    if (best == -2) {
+        x12_reader *r = x12_reader_new(NULL, NULL, NULL);
+        best = r ? x12__reader_simd(r, -1) : 0;
+        x12_reader_free(r);
+    }
+    for (int level = 0; level < best; level++) {
+        acc at = run(data, size, flags, size ? size : 1, maxseg, level);
+        if (at.h != whole.h || at.n != whole.n) {
+            fprintf(stderr, "hot loop level %d differs from level %d (flags %u)\n", level, best,
+                    flags);
+            abort();
+        }
     }
     return 0;
 }
