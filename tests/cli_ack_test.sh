@@ -34,6 +34,22 @@ expect_rc 1 "$X12" ack --999 --ta1 "$T/gs01.x12"
 has "$T/err" "gs01.x12: 1 group not acknowledged: GS01 is not a functional id a 999 can answer"
 has "$T/out" "~TA1*"
 grep -q 'AK1\*' "$T/out" && bad "a 999 for GS01 ZZ" || ok
+# a GS01 of three letters that starts with one a 999 answers is not that one
+sed 's/^GS\*HC\*/GS*HCX*/' "$A/y_accepted.x12" > "$T/gs01x.x12"
+expect_rc 1 "$X12" ack --999 "$T/gs01x.x12"
+has "$T/err" "gs01x.x12: 1 group not acknowledged: GS01 is not a functional id a 999 can answer"
+lacks "$T/out" "AK1*HC*"
+# control numbers too long for their elements are echoed whole (AK102, AK202),
+# not cut to 9 characters that name another group or set; the group and set
+# are rejected, AK905 6 for the GS06
+sed 's/\*1419\*1\*X\*005010X222A1~/*1419*1234567890*X*005010X222A1~/; s/^GE\*1\*1~/GE*1*1234567890~/' \
+  "$A/y_accepted.x12" > "$T/gs06.x12"
+expect_rc 1 "$X12" ack --newline "$T/gs06.x12"
+has "$T/out" "AK1*HC*1234567890*005010X222A1~"; has "$T/out" "AK9*R*1*1*0*6~"
+sed 's/^ST\*837\*0001\*/ST*837*12345678901*/; s/^SE\*\([0-9]*\)\*0001~/SE*\1*12345678901~/' \
+  "$A/y_accepted.x12" > "$T/st02.x12"
+expect_rc 1 "$X12" ack --newline "$T/st02.x12"
+has "$T/out" "AK2*837*12345678901*005010X222A1~"; has "$T/out" "IK5*R*"
 expect_rc 2 "$X12" ack "$A/y_accepted.x12" -o "$T/no/such/dir/out.999"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" --by set -o "$T/s"; has "$T/err" "--by must be"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" -o "$T/s"; has "$T/err" "required"

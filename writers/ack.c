@@ -42,6 +42,14 @@ typedef struct codes {
     int n;
 } codes;
 
+/* Room for a value the 999 echoes (AK101-AK103: GS01, GS06, GS08; AK201-AK203:
+ * ST01, ST02, ST03), plus its NUL: more than any of those elements holds, so a
+ * value too long for its element is echoed as received, invalid as it was,
+ * and not cut to a shorter one that names another group or set (a GS06 of
+ * 1234567890 was answered as group 123456789, a GS01 of HCX as HC).  Past 80
+ * bytes a value is garbage whichever way it is cut. */
+#define ECHO_CAP 81
+
 struct x12_ack {
     x12_ack_options o;
     const x12_allocator *al;
@@ -66,7 +74,7 @@ struct x12_ack {
 
     /* the received group */
     int in_gs;
-    char gs01[3], gs02[16], gs03[16], gs06[10], gs08[13], ge01[10];
+    char gs01[ECHO_CAP], gs02[16], gs03[16], gs06[ECHO_CAP], gs08[ECHO_CAP], ge01[ECHO_CAP];
     uint32_t g_received, g_accepted, g_with_errors;
     int g_reject;
     int g_skip;        /* a group of acknowledgements: not answered */
@@ -76,7 +84,7 @@ struct x12_ack {
     /* the received set */
     int in_st;
     int set_ending;    /* SE seen: the set closes at the next segment */
-    char st01[4], st02[10], st03[36];
+    char st01[ECHO_CAP], st02[ECHO_CAP], st03[ECHO_CAP];
     const x12_spec *spec;
     int s_reject, s_witherr, s_syntax, s_impl;
     uint32_t s_last_pos; /* set position of the last segment seen */
