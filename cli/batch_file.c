@@ -89,8 +89,11 @@ static int head_segment(void *ctx, const x12_segment *seg)
     batch_file *f = ctx;
     if (seg->id.len == 2 && memcmp(seg->id.ptr, "ST", 2) == 0) {
         x12_slice v = x12_segment_element(seg, 1);
-        size_t n = v.len < 3 ? v.len : 3;
-        memcpy(f->st01, v.ptr, n);
+        /* an ST01 of more than three characters is none of the three the
+         * batch converts (its first three, "8370" as "837", were taken) */
+        size_t n = v.len <= 3 ? v.len : 0;
+        if (n)
+            memcpy(f->st01, v.ptr, n);
         f->st01[n] = '\0';
         return 1;
     }

@@ -710,5 +710,14 @@ else
   echo "cli_batch_test: the unreadable-folder, changing-file and full-disk cases need the preloaded faults (not under ASan)"
 fi
 
+# a set whose ST01 only starts with 837 is no 837: validated, counted as
+# other, no claims written (its first three characters were taken)
+SIN=$T/st01-inbox
+mkdir -p "$SIN"
+sed 's/^ST\*837\*/ST*8370*/' "$SRC/fixtures/ack/y_accepted.x12" >"$SIN/a.x12"
+expect_rc 0 "$X12" batch --in "$SIN" --out "$T/st01-out" --db :memory: --quiet
+eq "$(jget "$T/st01-out/summary.json" transaction_sets.other)" 1 "ST01 8370: sets counted as other"
+[ -e "$T/st01-out/claims/a.x12.claims.ndjson" ] && bad "ST01 8370: claims written" || ok
+
 echo "cli_batch_test: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
