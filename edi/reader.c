@@ -679,6 +679,9 @@ static const hot_fn HOT_LEVELS[] = {
 static int hot_best(void)
 {
 #ifdef USE_DISPATCH
+    /* (idempotent; needed where a reader is made before the runtime's own
+     * constructors ran, in another library's constructor) */
+    __builtin_cpu_init();
     /* (BMI for the bit walk: tzcnt, blsr; every CPU with AVX2 has it) */
     int bmi = __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
     if (bmi && __builtin_cpu_supports("avx512bw"))
