@@ -335,17 +335,17 @@ static inline int spec_keys_has(const uint64_t *keys, const char *const *codes, 
     if (!keys || len == 0 || len > 8)
         return spec_codes_has(codes, n, v ? v : "", len);
     uint64_t key = spec_codekey(v, len);
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (keys[mid] == key)
-            return 1;
-        if (keys[mid] < key)
-            lo = mid + 1;
-        else
-            hi = mid;
+    /* branch-free: halve the range by the middle key until one is left (a
+     * search that leaves early mispredicts its way down) */
+    if (!n)
+        return 0;
+    const uint64_t *base = keys;
+    while (n > 1) {
+        uint32_t half = n / 2;
+        base = base[half] <= key ? base + half : base;
+        n -= half;
     }
-    return 0;
+    return *base == key;
 }
 
 /* 1 when the value matches the element's pattern (or it has none). */
