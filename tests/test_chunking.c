@@ -18,6 +18,19 @@
 static const size_t CHUNKS[] = {1, 2, 3, 7, 4096};
 static int simd_best; /* the widest hot-loop level of this CPU */
 
+/* Fails, showing where the two logs part, unless they are the same. */
+static void same_log(const char *want, const char *got, const char *what)
+{
+    if (strcmp(want, got) == 0)
+        return;
+    size_t i = 0;
+    while (want[i] && want[i] == got[i])
+        i++;
+    size_t from = i > 200 ? i - 200 : 0;
+    fail_msg("%s: differs at log byte %zu:\nwanted: %.300s\ngot:    %.300s", what, i, want + from,
+             got + from);
+}
+
 static int check_file(const char *path)
 {
     size_t n = strlen(path);
@@ -37,22 +50,19 @@ static int check_file(const char *path)
         for (int level = 0; level <= simd_best; level++) {
             for (size_t chunk = 0; chunk <= 4096; chunk += 4096) {
                 char *at = reader_log_at(data, len, chunk, &o, level);
-                if (strcmp(whole, at) != 0)
-                    fail_msg("%s flags=%u chunk=%zu: hot loop level %d differs from the default",
-                             path, FLAGS[f], chunk, level);
+                char what[512];
+                snprintf(what, sizeof what, "%s flags=%u chunk=%zu hot loop level %d", path,
+                         FLAGS[f], chunk, level);
+                same_log(whole, at, what);
                 free(at);
             }
         }
         for (size_t c = 0; c < sizeof CHUNKS / sizeof CHUNKS[0]; c++) {
             char *part = reader_log(data, len, CHUNKS[c], &o);
-            if (strcmp(whole, part) != 0) {
-                size_t i = 0;
-                while (whole[i] && whole[i] == part[i])
-                    i++;
-                size_t from = i > 200 ? i - 200 : 0;
-                fail_msg("%s flags=%u chunk=%zu differs at log byte %zu:\nwhole: %.300s\nchunk: %.300s",
-                         path, FLAGS[f], CHUNKS[c], i, whole + from, part + from);
-            }
+            char what[512];
+            snprintf(what, sizeof what, "%s flags=%u chunk=%zu (against whole)", path, FLAGS[f],
+                     CHUNKS[c]);
+            same_log(whole, part, what);
             free(part);
         }
         free(whole);
@@ -192,14 +202,10 @@ static void test_simd_levels_generated(void **state)
         char *ref = reader_log_at(buf, len, feed, &o, 0);
         for (int level = 1; level <= simd_best; level++) {
             char *at = reader_log_at(buf, len, feed, &o, level);
-            if (strcmp(ref, at) != 0) {
-                size_t i = 0;
-                while (ref[i] && ref[i] == at[i])
-                    i++;
-                size_t from = i > 200 ? i - 200 : 0;
-                fail_msg("seed %llu level %d feed %zu differs at log byte %zu:\nnone: %.300s\nhot:  %.300s",
-                         (unsigned long long)seed, level, feed, i, ref + from, at + from);
-            }
+            char what[96];
+            snprintf(what, sizeof what, "seed %llu feed %zu hot loop level %d (against none)",
+                     (unsigned long long)seed, feed, level);
+            same_log(ref, at, what);
             free(at);
             compared++;
         }
