@@ -13,8 +13,9 @@
 #if defined(__SSE2__) && !defined(X12KIT_NO_SIMD)
 #include <immintrin.h>
 #define USE_SSE2 1
-/* wider variants of the hot loop, chosen at run time (GCC and clang on x86) */
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+/* wider variants of the hot loop, chosen at run time (GCC and clang on x86-64;
+ * 32-bit x86 keeps SSE2, having no 64-bit mask registers to move) */
+#if defined(__x86_64__) && defined(__GNUC__)
 #define USE_DISPATCH 1
 #endif
 #endif
@@ -621,7 +622,7 @@ static int finish_segment(x12_reader *r, const char *base, size_t total)
  * reader takes the widest the CPU has (x12__reader_simd).  The block masks
  * are the only difference: the walk, the slices and what is handed out are
  * the same code. */
-/* Bit i set where p[i] == c, for 64 bytes. */
+/* SSE2: four 16-byte compares per delimiter, their byte masks joined */
 #define HOT_NAME hot_sse2
 #define HOT_ATTR
 #define HOT_SETUP(es, ts) const __m128i E = _mm_set1_epi8(es), T = _mm_set1_epi8(ts)
@@ -642,6 +643,7 @@ static int finish_segment(x12_reader *r, const char *base, size_t total)
 #include "reader_hot.h"
 
 #ifdef USE_DISPATCH
+/* AVX2: two 32-byte compares per delimiter */
 #define HOT_NAME hot_avx2
 #define HOT_ATTR __attribute__((target("avx2,bmi,bmi2")))
 #define HOT_SETUP(es, ts) const __m256i E = _mm256_set1_epi8(es), T = _mm256_set1_epi8(ts)
@@ -656,6 +658,7 @@ static int finish_segment(x12_reader *r, const char *base, size_t total)
     } while (0)
 #include "reader_hot.h"
 
+/* AVX-512BW: one 64-byte compare per delimiter, straight into a mask */
 #define HOT_NAME hot_avx512
 #define HOT_ATTR __attribute__((target("avx512f,avx512bw,bmi,bmi2")))
 #define HOT_SETUP(es, ts) const __m512i E = _mm512_set1_epi8(es), T = _mm512_set1_epi8(ts)

@@ -12,9 +12,9 @@
  * are written as separators are found, and the walk goes from segment to
  * segment without rescanning.  Called at a segment boundary (before any
  * skippable line break).  Returns the position where the general loop takes
- * over: the end of the interchange, a segment start that may be an ISA (in_seg
- * clear), or a segment too close to the end of `buf` (in_seg set, seg_off
- * valid, nothing scanned). */
+ * over: the end of the interchange, a segment start that may be an ISA, or the
+ * start of a segment too close to the end of `buf` to scan in whole blocks
+ * (nothing of it scanned; the caller starts it). */
 static HOT_ATTR size_t HOT_NAME(x12_reader *r, const char *buf, size_t len, size_t pos,
                                 uint64_t base, int *closed)
 {
