@@ -49,7 +49,12 @@ has "$T/out" "AK1*HC*1234567890*005010X222A1~"; has "$T/out" "AK9*R*1*1*0*6~"
 sed 's/^ST\*837\*0001\*/ST*837*12345678901*/; s/^SE\*\([0-9]*\)\*0001~/SE*\1*12345678901~/' \
   "$A/y_accepted.x12" > "$T/st02.x12"
 expect_rc 1 "$X12" ack --newline "$T/st02.x12"
-has "$T/out" "AK2*837*12345678901*005010X222A1~"; has "$T/out" "IK5*R*"
+has "$T/out" "AK2*837*12345678901*005010X222A1~"; has "$T/out" "IK5*R*7*I5~"
+# an ST02 of three characters (AN 4-9): IK502 7, invalid transaction set control number
+sed 's/^ST\*837\*0001\*/ST*837*001*/; s/^SE\*\([0-9]*\)\*0001~/SE*\1*001~/' \
+  "$A/y_accepted.x12" > "$T/st02short.x12"
+expect_rc 1 "$X12" ack --newline "$T/st02short.x12"
+has "$T/out" "IK3*ST*1**8~"; has "$T/out" "IK4*2*329*4~"; has "$T/out" "IK5*R*7*I5~"
 expect_rc 2 "$X12" ack "$A/y_accepted.x12" -o "$T/no/such/dir/out.999"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" --by set -o "$T/s"; has "$T/err" "--by must be"
 expect_rc 2 "$X12" split "$A/y_accepted.x12" -o "$T/s"; has "$T/err" "required"

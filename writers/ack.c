@@ -951,9 +951,15 @@ static void apply(x12_ack *a, const x12_finding *f, const x12_segment *seg)
     default:
         break;
     }
-    if (a->in_st)
+    if (a->in_st) {
+        /* 005010X231A1 IK502: an ST01 or ST02 the element checks find wrong
+         * (too long, missing, ...) is also the set's own: 6 missing or invalid
+         * transaction set identifier, 7 ... control number (the ST's IK3/IK4
+         * say which check) */
+        if (envelope_element(f, "ST") && (f->err.element_pos == 1 || f->err.element_pos == 2))
+            set_problem(a, f->err.element_pos == 1 ? "6" : "7");
         segment_error(a, f, seg);
-    else if (a->in_gs)
+    } else if (a->in_gs)
         /* a segment between the sets, or a GS element (walk.c check_envelope;
          * AK905 has no code for one, and a GS01 no 999 takes gets no 999):
          * the group's structure */
