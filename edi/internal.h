@@ -96,6 +96,9 @@ void x12__size_text(size_t bytes, char *out, size_t cap);
  * CPU lacks takes the widest it has (what x12_reader_new does).  Returns the
  * level set.  For tests and benchmarks, which compare the levels. */
 int x12__reader_simd(x12_reader *r, int level);
+/* The level a reader runs at: x12_reader_new sets the widest, or what
+ * X12KIT_SIMD (none, sse2, avx2, avx512) in the environment caps it to. */
+int x12__reader_simd_level(const x12_reader *r);
 
 /* --- control-number set: exact for values of up to 9 bytes -------------- */
 typedef struct ctlset {

@@ -8,6 +8,7 @@
  * Envelope rules are left to envelope.c; components and repetitions are split
  * lazily by the accessors at the end of this file. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__SSE2__) && !defined(X12KIT_NO_SIMD)
@@ -41,6 +42,8 @@ static const uint8_t ISA_WIDTH[16] = {2, 10, 2, 10, 2, 15, 2, 15, 6, 4, 1, 5, 9,
 /* The hot loop (below): splits the segments that lie whole in a buffer. */
 typedef size_t (*hot_fn)(struct x12_reader *r, const char *buf, size_t len, size_t pos,
                          uint64_t base, int *closed);
+
+static int env_level(void); /* X12KIT_SIMD, below */
 
 struct x12_reader {
     x12_reader_options o;
@@ -91,7 +94,8 @@ struct x12_reader {
     uint32_t seg_index;
     envelope env;
     x12_reader_stats stats;
-    hot_fn hot; /* the hot loop of the widest instruction set, NULL for none */
+    hot_fn hot;    /* the hot loop of the widest instruction set, NULL for none */
+    int hot_level; /* its level (x12__reader_simd) */
 };
 
 void x12_reader_options_init(x12_reader_options *o)
@@ -176,7 +180,7 @@ x12_reader *x12_reader_new(const x12_reader_options *opts, const x12_reader_call
     if (cb)
         r->cb = *cb;
     r->ctx = ctx;
-    x12__reader_simd(r, -1);
+    x12__reader_simd(r, env_level());
     r->sep = x12__alloc(r->a, (size_t)o.max_elements * sizeof *r->sep);
     /* the ISA always has 16 elements, whatever the limit for other segments */
     size_t nel = (o.max_elements < 16 ? 16 : (size_t)o.max_elements) + 1;
@@ -696,6 +700,20 @@ static int hot_best(void)
 }
 #endif
 
+/* X12KIT_SIMD in the environment caps the hot loop's instruction set: none,
+ * sse2, avx2 or avx512 (a CPU that slows down when AVX-512 runs, a suspected
+ * fault, a comparison).  It never raises it past what the CPU has; any other
+ * value is ignored.  -1 when it says nothing. */
+static int env_level(void)
+{
+    static const char *const NAMES[] = {"none", "sse2", "avx2", "avx512"};
+    const char *v = getenv("X12KIT_SIMD");
+    for (int i = 0; v && i < 4; i++)
+        if (strcmp(v, NAMES[i]) == 0)
+            return i;
+    return -1;
+}
+
 int x12__reader_simd(x12_reader *r, int level)
 {
 #ifdef USE_SSE2
@@ -703,12 +721,19 @@ int x12__reader_simd(x12_reader *r, int level)
     if (level < 0 || level > best)
         level = best;
     r->hot = HOT_LEVELS[level];
+    r->hot_level = level;
     return level;
 #else
     (void)level;
     r->hot = NULL;
+    r->hot_level = 0;
     return 0;
 #endif
+}
+
+int x12__reader_simd_level(const x12_reader *r)
+{
+    return r->hot_level;
 }
 
 /* The segment loop.  Returns how much of buf it used: all of it, or up to

@@ -18,6 +18,15 @@ expect_rc 0 "$X12" cat --help; has "$T/out" "usage: x12 cat"; has "$T/out" "--st
 expect_rc 0 "$X12" info --help; has "$T/out" "--json"
 expect_rc 2 "$X12" cat --bogus "$F/y_minimal.x12"; has "$T/err" "unknown option '--bogus'"
 expect_rc 2 "$X12" cat --max-segment nope "$F/y_minimal.x12"
+# X12KIT_SIMD caps the reader's hot loop: the output of every level (and of a
+# name it does not know) is the default's, on a file long enough to reach it
+"$X12" validate "$SRC/fixtures/validate/y_837p_generated.x12" >"$T/simd-default.out" 2>&1
+"$X12" cat "$SRC/fixtures/validate/y_837p_generated.x12" >>"$T/simd-default.out" 2>&1
+for l in none sse2 avx2 avx512 bogus; do
+  X12KIT_SIMD=$l "$X12" validate "$SRC/fixtures/validate/y_837p_generated.x12" >"$T/simd-$l.out" 2>&1
+  X12KIT_SIMD=$l "$X12" cat "$SRC/fixtures/validate/y_837p_generated.x12" >>"$T/simd-$l.out" 2>&1
+  same "$T/simd-$l.out" "$T/simd-default.out" "X12KIT_SIMD=$l changed what x12 validate and x12 cat say"
+done
 # the commands that read X12 files share one option parser: --help, unknown and
 # bad options, "--" before a file whose name starts with '-', "-" for stdin
 cp "$F/y_minimal.x12" "$T/-dash.x12"

@@ -4,6 +4,7 @@
  * parser, shared/STYLE.md 5).  And whatever instruction set its hot loop runs
  * on: each file again at every level this CPU has (none, SSE2, AVX2,
  * AVX-512BW), and generated interchanges made to reach the hot loop's edges. */
+#define _POSIX_C_SOURCE 200809L /* setenv */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "internal.h" /* x12__reader_simd_level */
 #include "support.h"
 
 static const size_t CHUNKS[] = {1, 2, 3, 7, 4096};
@@ -221,11 +223,38 @@ static void test_simd_levels_generated(void **state)
     assert_true(compared > 0 || simd_best == 0);
 }
 
+/* X12KIT_SIMD caps the level a new reader takes; it never raises it, and a
+ * name it does not know leaves the widest. */
+static void test_simd_environment(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *value;
+        int level; /* before the CPU's cap; -1 the widest */
+    } CASES[] = {{"none", 0}, {"sse2", 1}, {"avx2", 2}, {"avx512", 3}, {"AVX2", -1},
+                 {"", -1},    {"sse", -1}, {NULL, -1}};
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        if (CASES[i].value)
+            setenv("X12KIT_SIMD", CASES[i].value, 1);
+        else
+            unsetenv("X12KIT_SIMD");
+        x12_reader *r = x12_reader_new(NULL, NULL, NULL);
+        assert_non_null(r);
+        int want = CASES[i].level < 0 || CASES[i].level > simd_best ? simd_best : CASES[i].level;
+        if (x12__reader_simd_level(r) != want)
+            fail_msg("X12KIT_SIMD=%s: level %d, wanted %d", CASES[i].value ? CASES[i].value : "(unset)",
+                     x12__reader_simd_level(r), want);
+        x12_reader_free(r);
+    }
+    unsetenv("X12KIT_SIMD");
+}
+
 int main(void)
 {
     simd_best = reader_simd_best();
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_simd_levels_generated),
+        cmocka_unit_test(test_simd_environment),
         cmocka_unit_test(test_fixtures),
         cmocka_unit_test(test_shared_corpus),
     };
