@@ -280,6 +280,15 @@ char *replace_text(const char *text, const char *from, const char *to, size_t ma
     return b.p;
 }
 
+char *insert_text(const char *text, size_t at, const char *ins)
+{
+    strbuf b = {0};
+    sb_add(&b, text, at);
+    sb_add(&b, ins, strlen(ins));
+    sb_add(&b, text + at, strlen(text + at) + 1); /* the rest and its NUL */
+    return b.p;
+}
+
 int remove_tree(const char *dir)
 {
     size_t n = strlen(dir) + 16;

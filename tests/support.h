@@ -41,6 +41,8 @@ char *reader_errors(const char *data, size_t len, const x12_reader_options *opts
  * 0) replaced by `to`, as a new string (free with free()); NULL when `from`
  * does not occur. */
 char *replace_text(const char *text, const char *from, const char *to, size_t max);
+/* A copy of text with ins put in at byte `at` (free() it). */
+char *insert_text(const char *text, size_t at, const char *ins);
 
 /* Removes a folder and everything under it (rm -rf); returns 0 on success. */
 int remove_tree(const char *dir);

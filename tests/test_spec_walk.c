@@ -431,15 +431,14 @@ static void test_events_over(void **state)
     const char *n1pe = strstr(d, "N1*PE*");
     assert_non_null(n3);
     assert_non_null(n1pe);
-    const char *n3_end = strchr(n3, '~') + 1;
-    strbuf b = {0};
-    sb_add(&b, d, (size_t)(n3_end - d));
-    sb_printf(&b, "N3*SECOND STREET~");
-    sb_add(&b, n3_end, (size_t)(n1pe - n3_end));
-    sb_printf(&b, "PER*BL*SECOND DESK*TE*8005550199~N1*PR*SECOND PAYER~N3*THIRD STREET~");
-    sb_add(&b, n1pe, strlen(n1pe));
+    size_t n3_end = (size_t)(strchr(n3, '~') + 1 - d);
+    /* the later place first, so that the earlier offset still holds */
+    char *t = insert_text(d, (size_t)(n1pe - d),
+                          "PER*BL*SECOND DESK*TE*8005550199~N1*PR*SECOND PAYER~N3*THIRD STREET~");
+    char *text = insert_text(t, n3_end, "N3*SECOND STREET~");
+    free(t);
     walk_log l;
-    walk_data(b.p, b.len, &l, 0);
+    walk_data(text, strlen(text), &l, 0);
     const char *want = "  ENTER 1000A\n  N1@1000A\n  N3@1000A\n  N3@1000A OVER\n  N4@1000A\n"
                        "  PER@1000A\n  PER@1000A\n  LEAVE 1000A\n  ENTER 1000A\n"
                        "  N1@1000A OVER\n  N3@1000A OVER\n  LEAVE 1000A\n  ENTER 1000B\n"
@@ -454,7 +453,7 @@ static void test_events_over(void **state)
     assert_non_null(strstr(l.findings.p, "X12_ERR_LOOP_REPEAT"));
     sb_free(&l.events);
     sb_free(&l.findings);
-    sb_free(&b);
+    free(text);
     free(d);
 }
 
