@@ -389,7 +389,7 @@ static void on_claim_finding(void *ctx, const x12_finding *f)
          f->err.code <= X12_ERR_GUIDE_NOT_READ) ||
         /* a second of a kind the model holds one of, which the validator
          * may not see (an 835 claim's second DTM*232): the first is kept */
-        (f->severity == X12_SEV_WARNING && f->err.code == X12_ERR_CLAIM_NOT_CARRIED))
+        cli_second_of_kind(f))
         on_finding(ctx, f);
 }
 

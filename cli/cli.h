@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include <x12/reader.h>
+#include <x12/walk.h>
 
 /* Exit status: 0 fine, 1 the input has errors, 2 usage or I/O error. */
 enum { EXIT_FINE = 0, EXIT_INPUT = 1, EXIT_USAGE = 2 };
@@ -97,6 +98,11 @@ void cli_print_error(const char *file, const x12_error *e);
  * without changing the exit status: text read as ISO-8859-1, a set read with
  * the nearest version of its guide. */
 int cli_reader_warning(x12_status code);
+/* A reader's "a second of its kind" (X12_ERR_CLAIM_NOT_CARRIED as a warning):
+ * the input gives a second of what the model holds one of, and the first is
+ * kept.  Printed by the commands and counted by the batch; the readers' other
+ * not-carried notes are not. */
+int cli_second_of_kind(const x12_finding *f);
 /* The same for a problem the command finds itself at segment `seg`, element
  * `el` (0: the segment), component `comp`; `msg` static text, `detail` or NULL. */
 void cli_print_at(const char *file, const x12_segment *seg, x12_status code, const char *msg,

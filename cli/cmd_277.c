@@ -62,8 +62,7 @@ static int on_status(void *ctx, const x12_ack277_status *s)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     run277 *r = ctx;
-    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED && f->severity == X12_SEV_WARNING) {
-        /* a second of a kind the records hold one of: said, the first kept */
+    if (cli_second_of_kind(f)) { /* said, the first kept */
         cli_print_error(r->file, &f->err);
         return;
     }

@@ -62,8 +62,7 @@ static int on_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
 static void on_finding(void *ctx, const x12_finding *f)
 {
     run835 *r = ctx;
-    if (cli_reader_warning(f->err.code) ||
-        (f->err.code == X12_ERR_CLAIM_NOT_CARRIED && f->severity == X12_SEV_WARNING)) {
+    if (cli_reader_warning(f->err.code) || cli_second_of_kind(f)) {
         /* the rows are whole; a second of a kind the rows hold one of (a
          * claim's second DTM*232) is said, the first kept */
         cli_print_error(r->file, &f->err);

@@ -53,8 +53,7 @@ typedef struct run {
 static void on_finding(void *ctx, const x12_finding *f)
 {
     run *r = ctx;
-    if (f->severity == X12_SEV_WARNING && f->err.code == X12_ERR_CLAIM_NOT_CARRIED) {
-        /* a second of a kind the model holds one of: the first is kept */
+    if (cli_second_of_kind(f)) { /* the first is kept */
         cli_print_error(r->file, &f->err);
         return;
     }

@@ -229,6 +229,11 @@ int cli_reader_warning(x12_status code)
     return code == X12_ERR_CLAIM_NOT_UTF8 || code == X12_ERR_NEAREST_GUIDE;
 }
 
+int cli_second_of_kind(const x12_finding *f)
+{
+    return f->err.code == X12_ERR_CLAIM_NOT_CARRIED && f->severity == X12_SEV_WARNING;
+}
+
 void cli_print_error(const char *file, const x12_error *e)
 {
     char line[512];

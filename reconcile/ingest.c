@@ -53,10 +53,8 @@ typedef struct ingest {
 static void on_finding(void *ctx, const x12_finding *f)
 {
     ingest *in = ctx;
-    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED && f->severity != X12_SEV_WARNING)
-        return; /* a segment the ledger has no use for either (but a second of
-                   a kind the model holds one of is said: the first is kept) */
-    lg_ingest_finding(&in->b, f);
+    if (lg_ingest_takes(f))
+        lg_ingest_finding(&in->b, f);
 }
 
 /* --- applying records --------------------------------------------------------- */

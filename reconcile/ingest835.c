@@ -37,10 +37,8 @@ typedef struct ing835 {
 
 static void on_finding(void *ctx, const x12_finding *f)
 {
-    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED && f->severity != X12_SEV_WARNING)
-        return; /* a segment the 835 model has no place for: nor has the ledger
-                   (but a second of a kind it holds one of is said) */
-    lg_ingest_finding(&((ing835 *)ctx)->b, f);
+    if (lg_ingest_takes(f))
+        lg_ingest_finding(&((ing835 *)ctx)->b, f);
 }
 
 /* --- applying records --------------------------------------------------------- */

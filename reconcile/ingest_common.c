@@ -31,6 +31,11 @@ x12_status lg_ingest_start(lg_ingest *in, x12_ledger *l, const char *kind, const
     return lg_begin(l, err);
 }
 
+int lg_ingest_takes(const x12_finding *f)
+{
+    return f->err.code != X12_ERR_CLAIM_NOT_CARRIED || f->severity == X12_SEV_WARNING;
+}
+
 void lg_ingest_finding(lg_ingest *in, const x12_finding *f)
 {
     if (f->severity == X12_SEV_ERROR) {
@@ -168,10 +173,8 @@ X12_API x12_status x12_ledger_feed_new(x12_ledger *l, x12_ledger_feed_kind kind,
 
 X12_API void x12_ledger_feed_finding(x12_ledger_feed *f, const x12_finding *finding)
 {
-    /* as the ingests' own readers: a segment the claim or 835 model does not
-     * carry is no concern of the ledger either */
-    if (f && f->in && finding &&
-        (finding->err.code != X12_ERR_CLAIM_NOT_CARRIED || finding->severity == X12_SEV_WARNING))
+    /* as the ingests' own readers */
+    if (f && f->in && finding && lg_ingest_takes(finding))
         lg_ingest_finding((lg_ingest *)f->in, finding);
 }
 

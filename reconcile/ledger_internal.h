@@ -285,6 +285,10 @@ x12_status lg_ingest_start(lg_ingest *in, x12_ledger *l, const char *kind, const
                            x12_ledger_ingest_stats *stats, x12_error *err);
 /* Counts a finding, notes a reader error (codes below 50), passes it on. */
 void lg_ingest_finding(lg_ingest *in, const x12_finding *f);
+/* Does the ledger take a finding of the claim or 835 reader?  Not a segment
+ * the model does not carry (no concern of the ledger either), but a second of
+ * a kind the model holds one of (a warning: the first is kept). */
+int lg_ingest_takes(const x12_finding *f);
 /* The files row, added the first time the file adds something.  Returns 0
  * (and sets in->fatal) on a ledger failure. */
 int lg_ingest_file_row(lg_ingest *in);

@@ -149,6 +149,14 @@ expect_rc 1 "$X12" 277 --level claim -o "$T/acks.csv.gz" "$R"
 gzip -dc "$T/acks.csv.gz" >"$T/acks.csv" && ok || bad "277 -o OUT.gz is not gzip"
 # the same rows as from stdin, but for the file column
 sed 's/^<stdin>,/'"$(printf '%s' "$R" | sed 's/[\/&]/\\&/g')"',/' "$T/stdin.csv" | cmp -s - "$T/acks.csv" && ok || bad "277 -o OUT.gz differs from the plain rows"
+# a second payer name (2100A, repeat 1): the rows keep the first, and the
+# second is said beside the loop-repeat error (exit 1 for that error)
+sed -e 's/^NM1\*AY\*2\*PAYER GATEWAY\*\*\*\*\*46\*PGW00001~$/&\nNM1*AY*2*OTHER GATEWAY*****46*PGW00002~/' \
+  -e 's/^SE\*143\*0001~$/SE*144*0001~/' "$SRC/fixtures/demo-inbox/ack-2026-11-26.277" >"$T/two-payers.277"
+expect_rc 1 "$X12" 277 --level receiver "$T/two-payers.277"
+has "$T/out" ",PAYER GATEWAY,PGW00001,"; lacks "$T/out" "OTHER GATEWAY"
+has "$T/err" "two-payers.277: segment 7 (NM1), byte 283: not carried"
+has "$T/err" "a second of its kind: the model holds the first"
 # a file of another kind: said, exit 1, no rows
 expect_rc 1 "$X12" 277 "$F/era-1.835"; lines "$T/out" 1
 has "$T/err" "ST01 is '835', not 277: the set is skipped"
