@@ -194,6 +194,45 @@ void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *
     for (uint32_t i = 0; i < scope->nloopfacts; i++)
         if (scope->loopfacts[i].lp == entered)
             facts[scope->loopfacts[i].fact].seen = 1;
+    /* a <then> on each instance of `entered`: this one has not its segment yet */
+    for (uint32_t i = 0; i < scope->ninstfacts; i++) {
+        const rule_instfact *in = &scope->instfacts[i];
+        if (in->lp == entered)
+            facts[in->r->fact0 + in->cond].seen = 0;
+    }
+}
+
+static rule_trigger *trigger_of(const spec_rule *r, const rule_fact *f, const spec_loop *scope,
+                                rule_trigger *t);
+
+/* The <when>s of `r` on what the scope's instance has seen so far (facts `f`,
+ * the rule's): a <when> naming a segment reads its first occurrence. */
+static int whens_hold(const spec_rule *r, const rule_fact *f)
+{
+    for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS; j++) {
+        const rule_cond *w = &r->conds[j];
+        int seen = w->seg[0] || w->loop ? f[j].seen : 1;
+        if (!holds(w, seen, f[j].val, f[j].len))
+            return 0;
+    }
+    return 1;
+}
+
+void rules_loop_left(const spec_loop *scope, const rule_fact *facts, const spec_loop *left,
+                     const rule_pos *at, rule_report_fn report, void *ctx)
+{
+    for (uint32_t i = 0; i < scope->ninstfacts; i++) {
+        const rule_instfact *in = &scope->instfacts[i];
+        if (in->lp != left)
+            continue;
+        const spec_rule *r = in->r;
+        const rule_fact *f = &facts[r->fact0];
+        if (f[in->cond].seen || !whens_hold(r, f))
+            continue;
+        /* at the instance's first segment, naming what it lacks */
+        rule_trigger trig;
+        report(ctx, r, at, 0, 0, left->id, trigger_of(r, f, scope, &trig), &r->conds[in->cond]);
+    }
 }
 
 static x12_slice element_of(const x12_segment *seg, const rule_cond *c)
@@ -378,12 +417,8 @@ __attribute__((noinline)) static void check_each(const spec_rule *r, const rule_
                                                  const x12_segment *seg, rule_report_fn report,
                                                  void *ctx)
 {
-    for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS; j++) {
-        const rule_cond *w = &r->conds[j];
-        int seen = w->seg[0] || w->loop ? f[j].seen : 1;
-        if (!holds(w, seen, f[j].val, f[j].len))
-            return;
-    }
+    if (!whens_hold(r, f))
+        return;
     x12_slice v = element_of(seg, c);
     if (holds(c, 1, v.ptr ? v.ptr : "", v.len))
         return;
@@ -487,8 +522,8 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
             const rule_cond *c = &r->conds[j];
             int seen = c->seg[0] || c->loop ? f[j].seen : 1;
-            if (c->each)
-                continue; /* said at each occurrence */
+            if (c->each || c->instances)
+                continue; /* said at each occurrence, or as each instance ended */
             if (!holds(c, seen, f[j].val, f[j].len)) {
                 /* at the segment the condition names when it came, else at the loop */
                 if (c->seg[0] && f[j].seen)

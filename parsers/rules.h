@@ -52,6 +52,11 @@ typedef void (*rule_report_fn)(void *ctx, const spec_rule *r, const rule_pos *at
 void rules_loop_start(const spec_loop *lp, rule_fact *facts);
 /* Loop `entered` starts inside an open instance of `scope` (facts of scope). */
 void rules_loop_seen(const spec_loop *scope, rule_fact *facts, const spec_loop *entered);
+/* An instance of loop `left` inside an open instance of `scope` ends; it
+ * started at `at`.  The <then>s each of its instances must satisfy
+ * (rule_cond.instances) are checked. */
+void rules_loop_left(const spec_loop *scope, const rule_fact *facts, const spec_loop *left,
+                     const rule_pos *at, rule_report_fn report, void *ctx);
 /* A segment placed as spec segment `def` inside an open instance of `scope`
  * (whose unique values are `uniq`): the watches of `scope` it answers, `dw`
  * (one of def->dw).  Conditions checked on every occurrence (pointers,

@@ -1094,12 +1094,21 @@ static void load_rules(loader *L, const xmlNode *rules_node)
          * a segment, of an operator read once (the others are read on each
          * occurrence already) */
         for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++) {
-            const rule_cond *c = &r->conds[j];
+            rule_cond *c = &r->conds[j];
+            if (c->each && j >= r->nwhen && !r->seg[0] && c->seg[0] && !c->el_pos &&
+                c->op == OP_PRESENT && c->loop) {
+                /* present each= on a segment of a loop inside the scope: in
+                 * every instance of that loop (attach_rules refuses the scope
+                 * itself).  005010X221A1 2110 DTM Service Date */
+                c->instances = 1;
+                c->each = 0;
+                continue;
+            }
             if (c->each && (j < r->nwhen || r->seg[0] || !c->seg[0] || !c->el_pos ||
                             op_per_occurrence(c)))
                 fail(L, X12_ERR_SPEC, x,
                      "rule '%s': each= is for a <then> of a rule without seg=, on an element, of "
-                     "an operator read once",
+                     "an operator read once, or present on a segment of a loop inside the scope",
                      r->id);
         }
         /* a loop-scoped rule keeps only the first bytes of a value
@@ -1326,7 +1335,23 @@ static void attach_rules(loader *L, uint32_t from)
             uint8_t op = r->conds[j].op;
             if (op == OP_UNIQUE)
                 lp->has_unique = s->has_unique = 1;
-            at_end |= !op_per_occurrence(&r->conds[j]) && !r->conds[j].each;
+            at_end |= !op_per_occurrence(&r->conds[j]) && !r->conds[j].each &&
+                      !r->conds[j].instances;
+            if (r->conds[j].instances) {
+                if (r->conds[j].lp == lp || find_loop(lp, r->conds[j].loop) != r->conds[j].lp) {
+                    fail(L, X12_ERR_SPEC, NULL,
+                         "rule '%s': present each= names a loop inside the scope, not the scope",
+                         r->id);
+                    return;
+                }
+                rule_instfact *ni = grown(L, lp->instfacts, lp->ninstfacts, 1, sizeof *ni);
+                if (!ni)
+                    return;
+                ni[lp->ninstfacts++] = (rule_instfact){r->conds[j].lp, r, j};
+                lp->instfacts = ni;
+                lp->inst_loops |= spec_loopbit(r->conds[j].lp);
+                lp->rule_loops |= spec_loopbit(r->conds[j].lp); /* its instances start: push */
+            }
         }
         if (at_end) {
             uint16_t *ne = grown(L, lp->end_rules, lp->nend_rules, 1, sizeof *ne);

@@ -124,6 +124,10 @@ typedef struct rule_cond {
                          * (the same component of each) */
     uint8_t each;       /* a <then> of a loop-scoped rule checked on each occurrence of
                          * its segment, with the <when>s as they stand then */
+    uint8_t instances;  /* a <then> present with each= that names a segment of a loop
+                         * inside the scope: every instance of that loop holds it,
+                         * checked as each instance ends (with the <when>s as they
+                         * stand then); each is then 0 */
     uint8_t onelen;     /* eq/ne/in/notin with one value of 1-8 bytes: its length (and */
     uint64_t onekey;    /* its spec_codekey), compared without a search; else 0 */
     const char *const *vals;
@@ -184,6 +188,15 @@ typedef struct rule_loopfact {
     uint32_t fact;
 } rule_loopfact;
 
+/* A <then> present each= of a loop-scoped rule on a segment of a loop `lp`
+ * inside the scope (rule_cond.instances): its fact is cleared when an
+ * instance of lp starts, set when the segment comes, and read when it ends. */
+typedef struct rule_instfact {
+    const struct spec_loop *lp;
+    const spec_rule *r;
+    uint16_t cond;
+} rule_instfact;
+
 /* How a watched condition reads its segment: once (its first occurrence),
  * on each occurrence against the rule's first <when> (pointers, differs,
  * same, notafter and notbefore without vals=), each value against the
@@ -213,6 +226,10 @@ typedef struct spec_loop {
     /* the conditions that name a loop alone: the fact set when it starts */
     const struct rule_loopfact *loopfacts;
     uint32_t nloopfacts;
+    /* the <then>s every instance of a loop inside it must satisfy */
+    const struct rule_instfact *instfacts;
+    uint32_t ninstfacts;
+    uint64_t inst_loops; /* spec_loopbit of each of their loops */
     uint8_t has_unique; /* one of its rules has a unique <then> */
     /* The rules with a <then> decided when the instance ends (indexes into
      * rules): the others' are all checked as their segments come. */

@@ -792,6 +792,14 @@ static void pop(x12_walker *w, const x12_segment *at)
     }
     if (f->facts)
         rules_loop_end(f->lp, f->facts, &f->trig, rule_finding, w);
+    if (w->flags & X12_WALK_RULES) {
+        /* rules of the loops around it on each of its instances */
+        uint64_t bit = spec_loopbit(f->lp);
+        for (int i = 0; i < w->depth - 1; i++)
+            if (w->frames[i].lp->inst_loops & bit)
+                rules_loop_left(w->frames[i].lp, w->frames[i].facts, f->lp, &f->trig, rule_finding,
+                                w);
+    }
     w->depth--;
     bal_leave(&w->bal, f->lp->id);
     emit(w, X12_WALK_LEAVE, f->lp, NULL, (uint32_t)w->depth, NULL, NULL, 1);

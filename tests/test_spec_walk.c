@@ -236,6 +236,23 @@ static void test_malformed_specs(void **state)
                     "<rule id='e4' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
                     "<then seg='DMG' el='DMG02' op='notafter' each='true'/></rule></rules></guide>",
                     "rule 'e4': each= is for", 2);
+    /* present each= on a loop's segment: every instance of a loop inside the
+     * scope, not the scope's own (its instance is one) or one beside it */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>"
+                    "<loop id='L' usage='R'><seg id='AA' usage='R'/><seg id='BB' usage='S'/></loop>"
+                    "<rules><rule id='e6' scope='L'><then loop='L' seg='BB' op='present' "
+                    "each='true'/></rule></rules></guide>",
+                    "rule 'e6': present each= names a loop inside the scope", 0);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>"
+                    "<loop id='L' usage='R'><seg id='AA' usage='R'/></loop>"
+                    "<loop id='M' usage='S'><seg id='MM' usage='R'/><seg id='BB' usage='S'/></loop>"
+                    "<rules><rule id='e7' scope='L'><then loop='M' seg='BB' op='present' "
+                    "each='true'/></rule></rules></guide>",
+                    "rule 'e7': present each= names a loop inside the scope", 0);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='e8' scope='ST'><then loop='L' seg='CLM' op='absent' each='true'/>"
+                    "</rule></rules></guide>",
+                    "rule 'e8': each= is for", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='e5' scope='ST'><then seg='CLM' el='CLM02' op='positive' "
                     "each='yes'/></rule></rules></guide>",
@@ -1771,6 +1788,42 @@ static void test_rule_each(void **state)
     x12_spec_free(s);
 }
 
+/* present each= on a segment of a loop inside the scope: every instance of
+ * that loop holds it, checked as the instance ends with the <when>s as they
+ * stand then, and reported at the instance's first segment (005010X221A1:
+ * each 2110 has its DTM when its 2100 has no statement dates).  A loop two
+ * levels down, from the transaction's scope, too. */
+static void test_rule_each_instance(void **state)
+{
+    (void)state;
+    x12_spec *s = rule_guide("",
+                             "<seg id='BB' usage='S'/>"
+                             "<loop id='M' usage='S' repeat='9'><seg id='MM' usage='R'/>"
+                             "<seg id='DD' usage='S'/><seg id='EE' usage='S'/></loop>",
+                             "<rule id='i.dd' snip='4' severity='error' scope='L' ik3='I6' msg='m'>"
+                             "<when seg='BB' op='absent'/>"
+                             "<then loop='M' seg='DD' op='present' each='true'/></rule>"
+                             "<rule id='i.ee' snip='4' severity='warning' scope='ST' msg='m'>"
+                             "<then loop='M' seg='EE' op='present' each='true'/></rule>");
+    char *got = rule_findings(s, "AA~MM~DD~EE~"      /* 4-7: all there */
+                                 "MM~EE~"            /* 8-9: no DD */
+                                 "MM*2~DD~"          /* 10-11: no EE */
+                                 "MM*3~"             /* 12: neither */
+                                 "AA~BB~MM~EE~MM~"   /* 13-17: BB: DD not needed; 17 no EE */
+                                 "AA~MM~DD~EE~");    /* 18-21: all there */
+    const char *want =
+        "X12_ERR_RULE error snip=4 loop=M segment=8 set=6 id=MM el=0.0 ik3=I6 ik4= i.dd: no M DD\n"
+        "X12_ERR_RULE warning snip=4 loop=M segment=10 set=8 id=MM el=0.0 ik3= ik4= i.ee: no M EE\n"
+        /* the outer scope's rules first */
+        "X12_ERR_RULE warning snip=4 loop=M segment=12 set=10 id=MM el=0.0 ik3= ik4= i.ee: no M EE\n"
+        "X12_ERR_RULE error snip=4 loop=M segment=12 set=10 id=MM el=0.0 ik3=I6 ik4= i.dd: no M DD\n"
+        "X12_ERR_RULE warning snip=4 loop=M segment=17 set=15 id=MM el=0.0 ik3= ik4= i.ee: no M EE\n";
+    check_findings(got, want);
+    /* an instance of L with no M: nothing to check */
+    check_findings(rule_findings(s, "AA~AA~BB~"), "");
+    x12_spec_free(s);
+}
+
 /* unique: in a loop-scoped rule, each value against the earlier ones of the
  * scope's instance (with every, each element of the segment from the named
  * one on); in a rule with seg=, the elements of the one segment.  Past
@@ -2452,6 +2505,7 @@ int main(void)
         cmocka_unit_test(test_rule_unique),
         cmocka_unit_test(test_rule_signs),
         cmocka_unit_test(test_rule_each),
+        cmocka_unit_test(test_rule_each_instance),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_rule_missing_loop),
