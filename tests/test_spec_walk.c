@@ -2040,7 +2040,7 @@ static void test_overlays(void **state)
     if (!s)
         fail_msg("%s %s", err.msg, err.detail);
     assert_string_equal(x12_spec_overlays(s), "example-companion");
-    /* the overlay adds three rules to the guide's own */
+    /* the overlay adds four rules to the guide's own */
     x12_spec_stats base;
     {
         x12_spec *g = x12_spec_load_builtin("005010X222A1", &err);
@@ -2057,14 +2057,14 @@ static void test_overlays(void **state)
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_stats ms;
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, base.rules + 3);
+        assert_int_equal(ms.rules, base.rules + 4);
         /* listed after the guide's own, in the overlay's order */
         assert_int_equal(x12_spec_rule_count(m), ms.rules);
         x12_spec_rule_info ri;
         assert_int_equal(x12_spec_rule_at(m, base.rules, &ri), X12_OK);
         assert_string_equal(ri.id, "example.subscriber-dob");
         assert_int_equal(x12_spec_rule_at(m, ms.rules - 1, &ri), X12_OK);
-        assert_string_equal(ri.id, "example.inpatient-lines-no-place-of-service");
+        assert_string_equal(ri.id, "example.line-item-control-number");
         assert_int_equal(ri.snip, 7);
         assert_int_equal(x12_spec_rule_at(m, ms.rules, &ri), X12_ERR_USAGE);
         x12_spec_free(m);
@@ -2074,7 +2074,7 @@ static void test_overlays(void **state)
         assert_int_equal(x12_spec_apply_overlay_memory(m, oxml, olen, "companion.xml", &err), X12_OK);
         assert_string_equal(x12_spec_overlays(m), "example-companion");
         x12_spec_get_stats(m, &ms);
-        assert_int_equal(ms.rules, base.rules + 3);
+        assert_int_equal(ms.rules, base.rules + 4);
         x12_spec_free(m);
         /* the wrong guide */
         m = x12_spec_load_builtin("005010X221A1", &err);
@@ -2086,7 +2086,7 @@ static void test_overlays(void **state)
     }
     x12_spec_stats st;
     x12_spec_get_stats(s, &st);
-    assert_int_equal(st.rules, base.rules + 3);
+    assert_int_equal(st.rules, base.rules + 4);
 
     /* the generated 837P uses SBR09 14 and 12, which the companion guide refuses */
     walk_log l;
@@ -2104,7 +2104,9 @@ static void test_overlays(void **state)
     sb_free(&l.events);
     sb_free(&l.findings);
     /* the third claim made inpatient (CLM05-1 21) with a place of service on both its lines:
-     * the overlay's each= rule at each line, its prior authorization warning at the claim */
+     * the overlay's each= rule at each line, its prior authorization warning at the claim;
+     * its second line's REF*6R made a REF*9B: the line item control number rule at that
+     * line's LX */
     data = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_837p_generated.x12", &n);
     strbuf in = {0};
     sb_add(&in, data, n);
@@ -2112,8 +2114,9 @@ static void test_overlays(void **state)
     free(data);
     const char *edits[][2] = {{"CLM*LKKB0000003*140***20:", "CLM*LKKB0000003*140***21:"},
                               {"SV1*HC:99212*95*UN*1***3~", "SV1*HC:99212*95*UN*1*22**3~"},
-                              {"SV1*HC:87804*45*UN*1***1:2~", "SV1*HC:87804*45*UN*1*22**1:2~"}};
-    for (size_t e = 0; e < 3; e++) {
+                              {"SV1*HC:87804*45*UN*1***1:2~", "SV1*HC:87804*45*UN*1*22**1:2~"},
+                              {"REF*6R*LKKB0000003-2~", "REF*9B*LKKB0000003-2~"}};
+    for (size_t e = 0; e < 4; e++) {
         char *at = strstr(in.p, edits[e][0]);
         assert_non_null(at);
         strbuf t = {0};
@@ -2131,6 +2134,7 @@ static void test_overlays(void **state)
         "X12_ERR_ELEMENT_CODE error snip=7 loop=2000B segment=31 set=29 id=SBR el=9.0 ik3=8 ik4=7 SBR09: not among the guide's codes\n"
         "X12_ERR_RULE error snip=7 loop=2400 segment=57 set=55 id=SV1 el=5.0 ik3= ik4=I10 example.inpatient-lines-no-place-of-service\n"
         "X12_ERR_RULE error snip=7 loop=2400 segment=61 set=59 id=SV1 el=5.0 ik3= ik4=I10 example.inpatient-lines-no-place-of-service\n"
+        "X12_ERR_RULE error snip=7 loop=2400 segment=60 set=58 id=LX el=0.0 ik3=I6 ik4= example.line-item-control-number: no 2400 REF*6R\n"
         "X12_ERR_RULE warning snip=7 loop=2300 segment=52 set=50 id=CLM el=0.0 ik3=I6 ik4= example.prior-auth-surgery: no 2300 REF*G1\n";
     if (strcmp(l.findings.p, want21) != 0)
         fail_msg("findings:\n%s", l.findings.p);
