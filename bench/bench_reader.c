@@ -254,6 +254,26 @@ static digest run_baseline(const char *path)
     return d;
 }
 
+/* Baseline and reader alternately, RUNS times, from the file or (with
+ * in_memory set) from memory: the best time of each and the digests of the
+ * last runs. */
+static void side_by_side(const char *path, double *best_base, double *best_ours, digest *dbase,
+                         digest *dours)
+{
+    *best_base = *best_ours = 1e9;
+    for (int k = 0; k < RUNS; k++) {
+        double t0 = now();
+        *dbase = run_baseline(path);
+        double t1 = now();
+        *dours = run_ours(path);
+        double t2 = now();
+        if (t1 - t0 < *best_base)
+            *best_base = t1 - t0;
+        if (t2 - t1 < *best_ours)
+            *best_ours = t2 - t1;
+    }
+}
+
 static long peak_rss_kb_of(const char *path, int validate)
 {
     pid_t pid = fork();
@@ -288,19 +308,9 @@ int main(int argc, char **argv)
         fseek(f, 0, SEEK_END);
         double mb = (double)ftell(f) / 1e6;
         fclose(f);
-        double best_ours = 1e9, best_base = 1e9;
-        digest dours = {0}, dbase = {0};
-        for (int k = 0; k < RUNS; k++) {
-            double t0 = now();
-            dbase = run_baseline(path);
-            double t1 = now();
-            dours = run_ours(path);
-            double t2 = now();
-            if (t1 - t0 < best_base)
-                best_base = t1 - t0;
-            if (t2 - t1 < best_ours)
-                best_ours = t2 - t1;
-        }
+        double best_ours, best_base;
+        digest dours, dbase;
+        side_by_side(path, &best_base, &best_ours, &dbase, &dours);
         int same = memcmp(&dours, &dbase, sizeof dours) == 0;
         long rss = peak_rss_kb_of(path, 0);
         double best_val = 1e9;
@@ -356,19 +366,9 @@ int main(int argc, char **argv)
         if (mem_len) {
             mem_file = whole;
             in_memory = 1;
-            double mbase = 1e9, mours = 1e9;
-            digest mdb = {0}, mdo = {0};
-            for (int k = 0; k < RUNS; k++) {
-                double t0 = now();
-                mdb = run_baseline(path);
-                double t1 = now();
-                mdo = run_ours(path);
-                double t2 = now();
-                if (t1 - t0 < mbase)
-                    mbase = t1 - t0;
-                if (t2 - t1 < mours)
-                    mours = t2 - t1;
-            }
+            double mbase, mours;
+            digest mdb, mdo;
+            side_by_side(path, &mbase, &mours, &mdb, &mdo);
             in_memory = 0;
             int ok = memcmp(&mdo, &dbase, sizeof mdo) == 0 && memcmp(&mdb, &dbase, sizeof mdb) == 0;
             printf("  in memory (no read() copy): baseline %.1f MB/s, reader %.1f MB/s, ratio %.2fx%s\n",
