@@ -479,6 +479,13 @@ void rules_segment(const spec_loop *scope, rule_fact *facts, rule_uniq *uniq,
         }
         if (f->seen)
             continue; /* the first occurrence decides */
+        if (c->any) {
+            /* any=: the first occurrence that holds decides, and an
+             * instance where none does has not seen the condition's segment */
+            x12_slice v = element_of(seg, c);
+            if (!holds(c, 1, v.ptr ? v.ptr : "", v.len))
+                continue;
+        }
         f->seen = 1;
         f->at.off = seg->byte_offset;
         f->at.seg_index = seg->segment_index;

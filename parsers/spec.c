@@ -967,6 +967,12 @@ static void load_cond(loader *L, const xmlNode *n, const spec_rule *r, rule_cond
             fail(L, X12_ERR_SPEC, n, "each= is \"true\" or left out%s", "");
         c->each = 1;
     }
+    char *any = attr(L, n, "any");
+    if (any) {
+        if (strcmp(any, "true") != 0)
+            fail(L, X12_ERR_SPEC, n, "any= is \"true\" or left out%s", "");
+        c->any = 1;
+    }
     c->vals = split_list(L, n, "vals", &c->nvals);
     if ((o == OP_EQ || o == OP_NE || o == OP_IN || o == OP_NOTIN) && !c->nvals)
         fail(L, X12_ERR_SPEC, n, "rule operator '%s' needs vals", op);
@@ -1090,6 +1096,18 @@ static void load_rules(loader *L, const xmlNode *rules_node)
             if (op_per_occurrence(&r->conds[j]))
                 fail(L, X12_ERR_SPEC, x, "rule '%s is a <then>",
                      rule_op_id(r, r->conds[j].op, idop, sizeof idop));
+        /* any= on a condition of a loop-scoped rule, on an element of a
+         * segment, eq or in (some occurrence holds one of the values; ne and
+         * notin would hold of a segment that never came), not with each= */
+        for (uint16_t j = 0; j < r->nwhen + r->nthen && !L->failed; j++) {
+            const rule_cond *c = &r->conds[j];
+            if (c->any && (r->seg[0] || !c->seg[0] || !c->el_pos || c->each ||
+                           (c->op != OP_EQ && c->op != OP_IN)))
+                fail(L, X12_ERR_SPEC, x,
+                     "rule '%s': any= is for eq or in on an element of a segment, in a rule "
+                     "without seg=, not with each=",
+                     r->id);
+        }
         /* each= on a <then> of a loop-scoped rule that names an element of
          * a segment, of an operator read once (the others are read on each
          * occurrence already) */

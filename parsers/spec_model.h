@@ -124,6 +124,9 @@ typedef struct rule_cond {
                          * (the same component of each) */
     uint8_t each;       /* a <then> of a loop-scoped rule checked on each occurrence of
                          * its segment, with the <when>s as they stand then */
+    uint8_t any;        /* eq or in on an element: the first occurrence of its segment
+                         * in the instance that holds one of the values is kept (not
+                         * the first occurrence), so it holds when any occurrence does */
     uint8_t instances;  /* a <then> present with each= that names a segment of a loop
                          * inside the scope: every instance of that loop holds it,
                          * checked as each instance ends (with the <when>s as they

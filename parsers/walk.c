@@ -704,7 +704,15 @@ static void rule_finding(void *ctx, const spec_rule *r, const rule_pos *at, uint
         /* what never came, since the finding is at the loop's start:
          * "837p.subscriber-address-if-patient: no 2010BA DMG" */
         const char *lp = missing->loop ? missing->loop : loop_id;
-        if (missing->seg[0])
+        char comp[8] = "";
+        if (missing->el_comp)
+            snprintf(comp, sizeof comp, "-%02u", (unsigned)missing->el_comp);
+        if (missing->seg[0] && missing->any && missing->nvals)
+            /* "835.service-period-end: no 2110 DTM with DTM01 151" */
+            snprintf(f.err.detail, sizeof f.err.detail, "%s: no %s %s with %s%02u%s %s%s",
+                     r->id ? r->id : "", lp, missing->seg, missing->seg, (unsigned)missing->el_pos,
+                     comp, missing->vals[0], missing->nvals > 1 ? " ..." : "");
+        else if (missing->seg[0])
             snprintf(f.err.detail, sizeof f.err.detail, "%s: no %s %s%s%s", r->id ? r->id : "", lp,
                      missing->seg, missing->keyval ? "*" : "",
                      missing->keyval ? missing->keyval : "");

@@ -253,6 +253,27 @@ static void test_malformed_specs(void **state)
                     "<rule id='e8' scope='ST'><then loop='L' seg='CLM' op='absent' each='true'/>"
                     "</rule></rules></guide>",
                     "rule 'e8': each= is for", 2);
+    /* any=: eq or in, on an element of a segment, in a loop-scoped rule, not with each= */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='a1' scope='ST'><then seg='DTM' el='DTM01' op='ne' vals='1' "
+                    "any='true'/></rule></rules></guide>",
+                    "rule 'a1': any= is for eq or in", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='a2' scope='*' seg='DTM'><then el='DTM01' op='eq' vals='1' "
+                    "any='true'/></rule></rules></guide>",
+                    "rule 'a2': any= is for", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='a3' scope='ST'><then seg='DTM' op='present' any='true'/></rule>"
+                    "</rules></guide>",
+                    "rule 'a3': any= is for", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='a4' scope='ST'><then seg='DTM' el='DTM01' op='in' vals='1 2' "
+                    "any='true' each='true'/></rule></rules></guide>",
+                    "rule 'a4': any= is for", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
+                    "<rule id='a5' scope='ST'><then seg='DTM' el='DTM01' op='eq' vals='1' "
+                    "any='yes'/></rule></rules></guide>",
+                    "any= is \"true\" or left out", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='e5' scope='ST'><then seg='CLM' el='CLM02' op='positive' "
                     "each='yes'/></rule></rules></guide>",
@@ -1824,6 +1845,37 @@ static void test_rule_each_instance(void **state)
     x12_spec_free(s);
 }
 
+/* any=: eq or in on an element holds when any occurrence of the segment in
+ * the instance holds, in whatever order they come, not the first alone;
+ * where none does the <then> is reported at the instance's start, naming
+ * the value (005010X221A1 2110 DTM*150 with DTM*151). */
+static void test_rule_any(void **state)
+{
+    (void)state;
+    x12_spec *s = rule_guide("", "<seg id='DD' usage='S' maxuse='9'/>",
+                             "<rule id='a.end' snip='4' severity='error' scope='L' ik3='I6' msg='m'>"
+                             "<when seg='DD' el='DD01' op='eq' vals='150' any='true'/>"
+                             "<then seg='DD' el='DD01' op='in' vals='151 152' any='true'/></rule>");
+    char *got = rule_findings(s, "AA~DD*472~DD*150~"       /* 4-6: the 150 second, no 151 */
+                                 "AA~DD*151~DD*472~DD*150~" /* 7-10: the 151 first */
+                                 "AA~DD*472~DD*151~"        /* 11-13: no 150 */
+                                 "AA~DD*150~DD*152~"        /* 14-16: the list's second value */
+                                 "AA*2~DD*150~DD*472~");    /* 17-19: no 151 */
+    const char *want =
+        "X12_ERR_RULE error snip=4 loop=L segment=4 set=2 id=AA el=0.0 ik3=I6 ik4= a.end: no L DD with DD01 151 ...\n"
+        "X12_ERR_RULE error snip=4 loop=L segment=17 set=15 id=AA el=0.0 ik3=I6 ik4= a.end: no L DD with DD01 151 ...\n";
+    check_findings(got, want);
+    x12_spec_free(s);
+    /* without any=, the first occurrence alone is read: the 150 second is not seen */
+    s = rule_guide("", "<seg id='DD' usage='S' maxuse='9'/>",
+                   "<rule id='a.first' snip='4' severity='error' scope='L' msg='m'>"
+                   "<when seg='DD' el='DD01' op='eq' vals='150'/>"
+                   "<then seg='DD' el='DD01' op='eq' vals='151' any='true'/></rule>");
+    check_findings(rule_findings(s, "AA~DD*472~DD*150~AA~DD*150~"),
+                   "X12_ERR_RULE error snip=4 loop=L segment=7 set=5 id=AA el=0.0 ik3= ik4= a.first: no L DD with DD01 151\n");
+    x12_spec_free(s);
+}
+
 /* unique: in a loop-scoped rule, each value against the earlier ones of the
  * scope's instance (with every, each element of the segment from the named
  * one on); in a rule with seg=, the elements of the one segment.  Past
@@ -2510,6 +2562,7 @@ int main(void)
         cmocka_unit_test(test_rule_signs),
         cmocka_unit_test(test_rule_each),
         cmocka_unit_test(test_rule_each_instance),
+        cmocka_unit_test(test_rule_any),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_rule_missing_loop),
