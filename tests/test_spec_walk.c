@@ -2436,34 +2436,46 @@ static void test_walker_allocation_failures(void **state)
 /* The 835's BPR rules (005010X221A1 BPR01, BPR02, BPR04; X12 RFI 2228): a
  * payment of zero is a notification (H) or a prenotification (P); a
  * notification moves no money (BPR02 0, BPR04 NON); NON goes with H only; and
- * BPR02 is never negative.  The first payment of the fixture edited; each
- * case lists the rules that fire, with the element each names. */
+ * BPR02 is never negative.  BPR09 (X12 RFI 473): the sender's account number
+ * with an electronic payment (ACH, BOP, FWT), not with a check or none.  The
+ * first payment of the fixture edited; each case lists the rules that fire,
+ * with the element each names. */
+#define NO_ACCOUNT "************20250328"
+#define ACCOUNTS "*CCP*01*366643761*DA*8431578213*1476419529**01*100015434*DA*000000212327*20250328"
+#define ACCOUNT_ONLY "*****000000212327*******20250328"
 static void test_bpr_handling(void **state)
 {
     (void)state;
     static const struct {
-        const char *bpr; /* BPR01*BPR02*BPR03*BPR04 */
+        const char *bpr; /* BPR01-BPR16 */
         const char *want;
     } CASES[] = {
-        {"H*0*C*NON", ""},
-        {"H*0.00*C*NON", ""},
-        {"P*0*C*ACH", ""},
-        {"I*0*C*ACH", "el=1.0 835.zero-payment-handling;"},
-        {"C*0*C*CHK", "el=1.0 835.zero-payment-handling;"},
-        {"I*0*C*NON", "el=1.0 835.zero-payment-handling;el=1.0 835.non-payment-notification;"},
-        {"H*0*C*CHK", "el=4.0 835.notification-no-payment;"},
-        {"H*5*C*NON", "el=2.0 835.notification-no-payment;"},
-        {"I*5*C*NON", "el=1.0 835.non-payment-notification;"},
-        {"H*-0.01*C*NON", "el=2.0 835.notification-no-payment;el=2.0 835.payment-not-negative;"},
+        {"H*0*C*NON" NO_ACCOUNT, ""},
+        {"H*0.00*C*NON" NO_ACCOUNT, ""},
+        {"P*0*C*ACH" ACCOUNTS, ""},
+        {"I*0*C*ACH" ACCOUNTS, "el=1.0 835.zero-payment-handling;"},
+        {"C*0*C*CHK" NO_ACCOUNT, "el=1.0 835.zero-payment-handling;"},
+        {"I*0*C*NON" NO_ACCOUNT,
+         "el=1.0 835.zero-payment-handling;el=1.0 835.non-payment-notification;"},
+        {"H*0*C*CHK" NO_ACCOUNT, "el=4.0 835.notification-no-payment;"},
+        {"H*5*C*NON" NO_ACCOUNT, "el=2.0 835.notification-no-payment;"},
+        {"I*5*C*NON" NO_ACCOUNT, "el=1.0 835.non-payment-notification;"},
+        {"H*-0.01*C*NON" NO_ACCOUNT,
+         "el=2.0 835.notification-no-payment;el=2.0 835.payment-not-negative;"},
         /* no number: the element check reports it, not the sign rule */
-        {"I*1X0*C*ACH", ""},
+        {"I*1X0*C*ACH" ACCOUNTS, ""},
+        {"I*5*C*ACH" NO_ACCOUNT, "el=9.0 835.bpr09-electronic-payment;"},
+        {"I*5*C*FWT" NO_ACCOUNT, "el=9.0 835.bpr09-electronic-payment;"},
+        {"I*5*C*BOP" ACCOUNTS, ""},
+        {"I*5*C*CHK" ACCOUNT_ONLY, "el=9.0 835.bpr09-not-with-check;"},
+        {"H*0*C*NON" ACCOUNT_ONLY, "el=9.0 835.bpr09-not-with-check;"},
     };
     size_t n;
     char *y = read_file(X12KIT_SOURCE_DIR "/fixtures/validate/y_835_generated.x12", &n);
     assert_non_null(y);
     for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
         walk_log l;
-        walk_edited(y, n, "BPR*H*0*C*NON*", &l, "BPR*%s*", CASES[i].bpr);
+        walk_edited(y, n, "BPR*H*0*C*NON" NO_ACCOUNT "~", &l, "BPR*%s~", CASES[i].bpr);
         /* the rule findings as "el=E.C id;" (balancing may disagree too) */
         strbuf got = {0};
         sb_add(&got, "", 0);
