@@ -1104,8 +1104,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
             if (c->any && (r->seg[0] || !c->seg[0] || !c->el_pos || c->each ||
                            (c->op != OP_EQ && c->op != OP_IN)))
                 fail(L, X12_ERR_SPEC, x,
-                     "rule '%s': any= is for eq or in on an element of a segment, in a rule "
-                     "without seg=, not with each=",
+                     "rule '%s': any= needs eq or in on an element, no seg=/each=",
                      r->id);
         }
         /* each= on a <then> of a loop-scoped rule that names an element of
@@ -1125,8 +1124,7 @@ static void load_rules(loader *L, const xmlNode *rules_node)
             if (c->each && (j < r->nwhen || r->seg[0] || !c->seg[0] || !c->el_pos ||
                             op_per_occurrence(c)))
                 fail(L, X12_ERR_SPEC, x,
-                     "rule '%s': each= is for a <then> of a rule without seg=, on an element, of "
-                     "an operator read once, or present on a segment of a loop inside the scope",
+                     "rule '%s': each= needs an element or a loop's segment",
                      r->id);
         }
         /* a loop-scoped rule keeps only the first bytes of a value
@@ -1358,7 +1356,7 @@ static void attach_rules(loader *L, uint32_t from)
             if (r->conds[j].instances) {
                 if (r->conds[j].lp == lp || find_loop(lp, r->conds[j].loop) != r->conds[j].lp) {
                     fail(L, X12_ERR_SPEC, NULL,
-                         "rule '%s': present each= names a loop inside the scope, not the scope",
+                         "rule '%s': present each= needs a loop inside the scope",
                          r->id);
                     return;
                 }

@@ -223,53 +223,53 @@ static void test_malformed_specs(void **state)
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='e1' scope='ST'><when seg='BHT' el='BHT06' op='eq' vals='CH' "
                     "each='true'/><then seg='CLM' el='CLM02' op='positive'/></rule></rules></guide>",
-                    "rule 'e1': each= is for a <then> of a rule without seg=", 2);
+                    "rule 'e1': each= needs an element or a loop's segment", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='e2' scope='*' seg='CLM'><then el='CLM02' op='positive' "
                     "each='true'/></rule></rules></guide>",
-                    "rule 'e2': each= is for", 2);
+                    "rule 'e2': each= needs", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='e3' scope='ST'><then seg='CLM' op='present' each='true'/></rule>"
                     "</rules></guide>",
-                    "rule 'e3': each= is for", 2);
+                    "rule 'e3': each= needs", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='e4' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
                     "<then seg='DMG' el='DMG02' op='notafter' each='true'/></rule></rules></guide>",
-                    "rule 'e4': each= is for", 2);
+                    "rule 'e4': each= needs", 2);
     /* present each= on a loop's segment: every instance of a loop inside the
      * scope, not the scope's own (its instance is one) or one beside it */
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>"
                     "<loop id='L' usage='R'><seg id='AA' usage='R'/><seg id='BB' usage='S'/></loop>"
                     "<rules><rule id='e6' scope='L'><then loop='L' seg='BB' op='present' "
                     "each='true'/></rule></rules></guide>",
-                    "rule 'e6': present each= names a loop inside the scope", 0);
+                    "rule 'e6': present each= needs a loop inside the scope", 0);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>"
                     "<loop id='L' usage='R'><seg id='AA' usage='R'/></loop>"
                     "<loop id='M' usage='S'><seg id='MM' usage='R'/><seg id='BB' usage='S'/></loop>"
                     "<rules><rule id='e7' scope='L'><then loop='M' seg='BB' op='present' "
                     "each='true'/></rule></rules></guide>",
-                    "rule 'e7': present each= names a loop inside the scope", 0);
+                    "rule 'e7': present each= needs a loop inside the scope", 0);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='e8' scope='ST'><then loop='L' seg='CLM' op='absent' each='true'/>"
                     "</rule></rules></guide>",
-                    "rule 'e8': each= is for", 2);
+                    "rule 'e8': each= needs", 2);
     /* any=: eq or in, on an element of a segment, in a loop-scoped rule, not with each= */
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='a1' scope='ST'><then seg='DTM' el='DTM01' op='ne' vals='1' "
                     "any='true'/></rule></rules></guide>",
-                    "rule 'a1': any= is for eq or in", 2);
+                    "rule 'a1': any= needs eq or in on an element, no seg=/each=", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='a2' scope='*' seg='DTM'><then el='DTM01' op='eq' vals='1' "
                     "any='true'/></rule></rules></guide>",
-                    "rule 'a2': any= is for", 2);
+                    "rule 'a2': any= needs", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='a3' scope='ST'><then seg='DTM' op='present' any='true'/></rule>"
                     "</rules></guide>",
-                    "rule 'a3': any= is for", 2);
+                    "rule 'a3': any= needs", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='a4' scope='ST'><then seg='DTM' el='DTM01' op='in' vals='1 2' "
                     "any='true' each='true'/></rule></rules></guide>",
-                    "rule 'a4': any= is for", 2);
+                    "rule 'a4': any= needs", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/><rules>\n"
                     "<rule id='a5' scope='ST'><then seg='DTM' el='DTM01' op='eq' vals='1' "
                     "any='yes'/></rule></rules></guide>",
