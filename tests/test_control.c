@@ -87,6 +87,10 @@ static void test_wrap(void **state)
     assert_int_equal(x12_control_next(999999999, 1), 1);
     assert_int_equal(x12_control_next(999999998, 3), 2);
     assert_int_equal(x12_control_next(5, 0), 5);
+    /* a first number out of range counts from 1 */
+    assert_int_equal(x12_control_next(0, 0), 1);
+    assert_int_equal(x12_control_next(0, 2), 3);
+    assert_int_equal(x12_control_next(X12_CONTROL_MAX + 1, 0), 1);
     /* a file holding 0 means "none used": next is 1 */
     assert_int_equal(write_file(p, "0\n", 2), 0);
     assert_int_equal(x12_control_reserve(p, 1, &first, NULL), X12_OK);
@@ -97,7 +101,9 @@ static void test_corrupt(void **state)
 {
     (void)state;
     static const char *bad[] = {"", "\n", "abc\n", "12x\n", "1234567890\n", "-5\n",
-                                "12\n\n", " 12\n", "12 \n"};
+                                "12\n\n", " 12\n", "12 \n",
+                                /* longer than the 32 bytes read */
+                                "0000000000000000000000000000000000000001\n"};
     char p[300];
     path_of(p, sizeof p, "c3");
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {

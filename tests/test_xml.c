@@ -358,7 +358,11 @@ static void test_bytes_xml_cannot_hold(void **state)
                         "REF*EA*caf\xe9*\xff\xfe~"                    /* not UTF-8 */
                         "REF*EA*A\rB*\xed\xa0\x80*\xef\xbf\xbf~"      /* CR, surrogate, U+FFFF */
                         "NTE*ADD*x\0y~"                               /* NUL */
-                        "SE*7*0001~GE*1*1~IEA*1*000000001~";
+                        /* four-byte UTF-8: U+1F600 and U+10FFFD are text; past U+10FFFF,
+                         * overlong (three and four bytes) and cut sequences are not */
+                        "REF*EA*\xf0\x9f\x98\x80*\xf4\x8f\xbf\xbd*\xf4\x90\x80\x80*\xe0\x80\xaf*"
+                        "\xf0\x8f\xbf\xbf*\xf0\x9f\x98~"
+                        "SE*8*0001~GE*1*1~IEA*1*000000001~";
     sb_add(&in, body, sizeof body - 1);
     strbuf xml;
     roundtrip_exact("control bytes", in.p, in.len, &xml);
@@ -367,6 +371,12 @@ static void test_bytes_xml_cannot_hold(void **state)
     assert_non_null(strstr(xml.p, "<el hex=\"01027f\"/>"));
     assert_non_null(strstr(xml.p, "<el hex=\"636166e9\"/>"));
     assert_non_null(strstr(xml.p, "<el hex=\"780079\"/>"));
+    assert_non_null(strstr(xml.p, "<el>\xf0\x9f\x98\x80</el>"));
+    assert_non_null(strstr(xml.p, "<el>\xf4\x8f\xbf\xbd</el>"));
+    assert_non_null(strstr(xml.p, "<el hex=\"f4908080\"/>"));
+    assert_non_null(strstr(xml.p, "<el hex=\"e080af\"/>"));
+    assert_non_null(strstr(xml.p, "<el hex=\"f08fbfbf\"/>"));
+    assert_non_null(strstr(xml.p, "<el hex=\"f09f98\"/>"));
     sb_free(&xml);
     sb_free(&in);
 }
