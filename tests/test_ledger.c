@@ -1255,6 +1255,46 @@ static void remove_ledger_dir(const char *dir, const char *path)
     rmdir(dir);
 }
 
+/* A claim's service period in the ledger: an 837I's statement dates (DTP*434
+ * RD8), widened by any line date outside them; an 837P's the span of its
+ * lines' dates. */
+static void test_service_period(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *claim, *from, *to;
+    } CASES[] = {
+        /* statement 2026-01-08 to 01-11, every line on the 8th */
+        {X12KIT_SOURCE_DIR "/fixtures/validate/n_837i_admission_date.x12", "IPS2026001", "2026-01-08",
+         "2026-01-11"},
+        /* a statement RD8 of one date, lines on it */
+        {X12KIT_SOURCE_DIR "/fixtures/corpus/stupidedi__837-institutional-claim.edi", "756048Q",
+         "1996-09-11", "1996-09-11"},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        x12_ledger *l = open_mem();
+        x12_ledger_ingest_stats st;
+        x12_error err;
+        x12_reader_options ro; /* line breaks after the terminators, as x12 reads them */
+        x12_reader_options_init(&ro);
+        ro.flags = X12_READ_LENIENT;
+        assert_int_equal(x12_ledger_ingest_claims(l, CASES[i].path, &ro, NULL, NULL, &st, &err),
+                         X12_OK);
+        sqlite3_stmt *q;
+        assert_int_equal(sqlite3_prepare_v2(l->db,
+                                            "SELECT claim_id, service_from, service_to FROM claims",
+                                            -1, &q, NULL),
+                         SQLITE_OK);
+        assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+        assert_string_equal((const char *)sqlite3_column_text(q, 0), CASES[i].claim);
+        assert_string_equal((const char *)sqlite3_column_text(q, 1), CASES[i].from);
+        assert_string_equal((const char *)sqlite3_column_text(q, 2), CASES[i].to);
+        assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+        sqlite3_finalize(q);
+        x12_ledger_close(l);
+    }
+}
+
 /* --- spooled feeds: read now, add later ------------------------------------------ */
 
 /* Every row of every table, in row order, with its column names: what two
@@ -1641,6 +1681,7 @@ int main(void)
         cmocka_unit_test(test_acks),
         cmocka_unit_test(test_report_errors),
         cmocka_unit_test(test_day_numbers),
+        cmocka_unit_test(test_service_period),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
