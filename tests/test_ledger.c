@@ -867,6 +867,24 @@ static void test_acks(void **state)
                                 "SHORT-1 accepted [A2:20:PR] 20261120\n");
     assert_int_equal(t.acknowledged, 3);
     assert_int_equal(t.rejected_by_payer, 1);
+    /* a claim's STC without its charge (STC04): kept, the charge NULL, not 0;
+     * the one with a charge keeps it in cents */
+    write_277(p1, "0005",
+              "HL*4*3*PT~NM1*QC*1*DOE*JANE****MI*M1~TRN*2*NO-ACK~STC*A1:20:PR*20261124*WQ~");
+    assert_int_equal(x12_ledger_ingest_acks(l, p1, NULL, NULL, NULL, &st, &err), X12_OK);
+    assert_int_equal(st.claims, 1);
+    assert_int_equal(sqlite3_prepare_v2(l->db, "SELECT claim_id, IFNULL(charge, 'NULL') FROM"
+                                               " claim_acks WHERE claim_id IN ('NO-ACK', 'SHORT-1')"
+                                               " ORDER BY claim_id", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "NO-ACK");
+    assert_string_equal((const char *)sqlite3_column_text(q, 1), "NULL");
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(q, 0), "SHORT-1");
+    assert_string_equal((const char *)sqlite3_column_text(q, 1), "10000");
+    assert_int_equal(sqlite3_step(q), SQLITE_DONE);
+    sqlite3_finalize(q);
     unlink(p1);
     unlink(p2);
     x12_ledger_close(l);
