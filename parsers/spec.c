@@ -642,6 +642,14 @@ static spec_seg *load_seg_body(loader *L, const xmlNode *n)
         if (s->els[i].usage == 'R')
             s->last_required = (uint16_t)(i + 1);
     }
+    /* in a segment that defines its elements, the key names one of them, and
+     * a component only of a composite (a key past them would never match:
+     * data there is an element the guide does not have).  A segment defined
+     * without elements (a skeleton) may key on any position. */
+    if (!L->failed && key && s->nels &&
+        (s->key_pos == 0 || s->key_pos > s->nels ||
+         (s->key_comp && s->key_comp > s->els[s->key_pos - 1].ncomps)))
+        fail(L, X12_ERR_SPEC, n, "key '%s' names no element the segment defines", key);
     /* a repeating key element (005010X231A1 2100 CTX01 repeats 10 times)
      * is told apart by its first repetition */
     if (!L->failed && s->key_pos && s->key_pos <= s->nels && s->els[s->key_pos - 1].rep > 1)

@@ -236,6 +236,29 @@ static void test_malformed_specs(void **state)
                     "<rule id='e4' scope='ST'><when seg='BHT' el='BHT04' op='present'/>"
                     "<then seg='DMG' el='DMG02' op='notafter' each='true'/></rule></rules></guide>",
                     "rule 'e4': each= needs", 2);
+    /* a key names an element the segment defines (a component only of a composite) */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R' key='ST05' keyvals='1'>\n"
+                    "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='3'/></seg></guide>",
+                    "key 'ST05' names no element the segment defines", 1);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R' key='ST01-02' keyvals='1'>\n"
+                    "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='3'/></seg></guide>",
+                    "key 'ST01-02' names no element the segment defines", 1);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R' key='ST01-03' keyvals='1'>\n"
+                    "<comp ref='ST01' usage='R'><el ref='ST01-01' usage='R' type='AN' minlen='1' "
+                    "maxlen='3'/><el ref='ST01-02' usage='R' type='AN' minlen='1' maxlen='3'/></comp>"
+                    "</seg></guide>",
+                    "key 'ST01-03' names no element the segment defines", 1);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n"
+                    "<el ref='ST01' usage='R' type='XX' minlen='1' maxlen='3'/></seg></guide>",
+                    "unknown data type 'XX'", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n"
+                    "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='3'/>"
+                    "<el ref='ST03' usage='R' type='AN' minlen='1' maxlen='3'/></seg></guide>",
+                    "segment ST skips an element position", 1);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n"
+                    "<comp ref='ST01' usage='R'><el ref='ST01-02' usage='R' type='AN' minlen='1' "
+                    "maxlen='3'/></comp></seg></guide>",
+                    "component 'ST01-02' out of order", 2);
     /* present each= on a loop's segment: every instance of a loop inside the
      * scope, not the scope's own (its instance is one) or one beside it */
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'/>"
