@@ -684,7 +684,11 @@ static x12_status read_object(reader_ctx *r, const desc *d, void *base)
             const char *key;
             size_t klen = 0;
             const char *q = r->p + 1;
-            while (q < r->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+            /* (bytes past ASCII go to string_body, which checks their UTF-8:
+             * a key cut inside a sequence was taken whole, and its bytes
+             * echoed in the error's path) */
+            while (q < r->end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20 &&
+                   (unsigned char)*q < 0x80)
                 q++;
             if (q < r->end && *q == '"') {
                 /* a plain key: compared where it is */

@@ -600,6 +600,15 @@ static void test_syntax_errors(void **state)
         /* a surrogate pair decodes to its four UTF-8 bytes (U+1F600) */
         {",\"\\ud83d\\ude00\":1", "}", X12_ERR_CLAIM_VALUE, "$[0].\xf0\x9f\x98\x80",
          "unknown field"},
+        /* field names go through the full string reader: its checks too */
+        {",\"on\x01set\":1", "}", X12_ERR_ENCODING, "$[0]",
+         "control character in a string (a missing '\"'?)"},
+        {",\"caf\xc3\xa9\":1", "}", X12_ERR_CLAIM_VALUE, "$[0].caf\xc3\xa9", "unknown field"},
+        {",\"\\u004F\\u004b\":1", "}", X12_ERR_CLAIM_VALUE, "$[0].OK", "unknown field"},
+        /* a key cut inside a UTF-8 sequence was taken as it was, and its
+         * bytes echoed in the path */
+        {",\"caf\xc3\":1", "}", X12_ERR_ENCODING, "$[0]",
+         "invalid JSON: a string is not valid UTF-8"},
         /* an escaped delimiter is still a delimiter */
         {",\"onset_date\":\"2026\\u002a\"", "}", X12_ERR_CLAIM_VALUE, "$[0].onset_date",
          "'*' is a delimiter of the 837 output"},
