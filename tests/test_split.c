@@ -331,6 +331,25 @@ static void test_wrong_trailers(void **state)
     assert_string_equal(d, ISA("000000005") GS("5") SET("0001") SET("0002") "GE*2*5~IEA*1*000000005~");
     free(d);
     free_list(list);
+    /* by group and by transaction: each file has its own trailers, and the
+     * input's wrong ones are counted all the same (the IEA was not) */
+    assert_int_equal(split_text(text, X12_SPLIT_GROUP, &st, &log, &err), X12_OK);
+    assert_int_equal(st.trailers_fixed, 4);
+    list = outputs(&n);
+    assert_int_equal(n, 1);
+    free_list(list);
+    /* by transaction: each file's GE names its one set, whatever the input's said */
+    assert_int_equal(split_text(text, X12_SPLIT_TRANSACTION, &st, &log, &err), X12_OK);
+    list = outputs(&n);
+    assert_int_equal(n, 2);
+    d = contents(list, 0);
+    assert_string_equal(d, ISA("000000005") GS("5") SET("0001") "GE*1*5~IEA*1*000000005~");
+    free(d);
+    d = contents(list, 1);
+    assert_string_equal(d, ISA("000000005") GS("5") SET("0002") "GE*1*5~IEA*1*000000005~");
+    free(d);
+    free_list(list);
+    assert_int_equal(st.trailers_fixed, 4);
 }
 
 /* Trailers with no open envelope are skipped and counted; a segment between

@@ -297,7 +297,10 @@ static void end_interchange(x12_split *s, const x12_slice *raw)
     } else if (s->by == X12_SPLIT_INTERCHANGE) {
         trailer(s, "IEA", s->out_groups, s->isa13, s->isa13_len, raw);
         close_out(s);
-    } else if (!raw) {
+    } else if (!raw || !trailer_is(s, "IEA", s->ng, s->isa13, s->isa13_len, raw)) {
+        /* each file has its own IEA; the input's is checked against the
+         * groups read, as the GE is against the sets (it was not: a wrong
+         * IEA went uncounted when split by group or by transaction) */
         s->st.trailers_fixed++;
     }
 }
