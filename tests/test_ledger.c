@@ -1574,6 +1574,38 @@ static void test_spool_errors(void **state)
     assert_int_equal(st.rolled_back, 1);
     x12_ledger_feed_end(f, X12_OK, NULL, NULL);
     whole[4 + head_len + 4] ^= 0x7f;
+    /* any one byte damaged (every position, every bit flipped in turn): the
+     * read-back checks (lengths, counts, ranges, ends of strings) refuse it,
+     * or it reads as other values; never a crash, never half a file kept */
+    {
+        x12_ledger *c;
+        assert_int_equal(x12_ledger_open(":memory:", &c, &err), X12_OK);
+        uint32_t refused = 0;
+        for (size_t at = 0; at < wlen; at++) {
+            unsigned char was = (unsigned char)whole[at];
+            whole[at] = (char)(was ^ (1u << (at % 8)));
+            fp = fopen(name, "wb");
+            fwrite(whole, 1, wlen, fp);
+            fclose(fp);
+            whole[at] = (char)was;
+            x12_ledger_feed *g;
+            x12_status os = x12_ledger_spool_open(name, &g, &err);
+            if (os != X12_OK) {
+                assert_int_equal(os, X12_ERR_IO);
+                refused++;
+                continue;
+            }
+            x12_status as = x12_ledger_spool_apply(c, g, X12_OK, &st, &err);
+            if (as != X12_OK) {
+                refused++;
+                assert_int_equal(st.claims, 0);
+                assert_int_equal(st.rolled_back, 1);
+            }
+            x12_ledger_feed_end(g, X12_OK, NULL, NULL);
+        }
+        assert_true(refused > 0);
+        x12_ledger_close(c);
+    }
     fp = fopen(name, "wb");
     fwrite(whole, 1, wlen, fp);
     fclose(fp);
