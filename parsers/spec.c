@@ -442,6 +442,15 @@ static void load_el(loader *L, const xmlNode *n, const char *seg_id, spec_el *e)
         fail(L, X12_ERR_SPEC, n, "element ref '%s' does not name this segment", e->ref);
         return;
     }
+    /* an <el> holds notes on where it departs from a reference, nothing
+     * else: components inside one were ignored, the element taken as simple
+     * (a composite is a <comp> holding <el>s) */
+    for (const xmlNode *x = n->children; x; x = x->next)
+        if (x->type == XML_ELEMENT_NODE && !is(x, "deviation")) {
+            fail(L, X12_ERR_SPEC, x, "<%s> inside <el>: a composite is <comp> with <el>s",
+                 (const char *)x->name);
+            return;
+        }
     char *t = attr(L, n, "type");
     e->frac = 255;
     if (t) {
@@ -589,6 +598,12 @@ static spec_seg *load_seg_body(loader *L, const xmlNode *n)
         return s;
     }
     for (const xmlNode *x = n->children; x && !L->failed; x = x->next) {
+        if (x->type == XML_ELEMENT_NODE && !is(x, "el") && !is(x, "comp")) {
+            /* a segment holds elements and composites, nothing else */
+            fail(L, X12_ERR_SPEC, x, "<%s> inside <seg>: only <el> and <comp>",
+                 (const char *)x->name);
+            break;
+        }
         if (is(x, "el")) {
             spec_el tmp;
             memset(&tmp, 0, sizeof tmp);

@@ -251,6 +251,14 @@ static void test_malformed_specs(void **state)
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n"
                     "<el ref='ST01' usage='R' type='XX' minlen='1' maxlen='3'/></seg></guide>",
                     "unknown data type 'XX'", 2);
+    /* structure: components inside an <el> were ignored (the element taken as
+     * simple), anything but elements inside a <seg> too */
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'><el ref='ST01' usage='R' "
+                    "type='AN' minlen='1' maxlen='3'>\n<comp ref='ST01-01' usage='R'/></el></seg>"
+                    "</guide>",
+                    "<comp> inside <el>: a composite is <comp> with <el>s", 2);
+    expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n<note>x</note></seg></guide>",
+                    "<note> inside <seg>: only <el> and <comp>", 2);
     expect_bad_spec("<guide id='X' ts='835'><seg id='ST' usage='R'>\n"
                     "<el ref='ST01' usage='R' type='AN' minlen='1' maxlen='3'/>"
                     "<el ref='ST03' usage='R' type='AN' minlen='1' maxlen='3'/></seg></guide>",
