@@ -1907,6 +1907,66 @@ static void test_rule_any(void **state)
     x12_spec_free(s);
 }
 
+/* fixtures/specs/mini-835.xml, the example of a guide written in x12kit's
+ * format (and a seed of fuzz_overlay, which tries its input as a guide too):
+ * it loads, places a payment's claims and lines, and each of its rules and
+ * checks fires where its data breaks it, and nowhere in a clean payment. */
+static void test_mini_guide(void **state)
+{
+    (void)state;
+    x12_error err;
+    x12_spec *s = x12_spec_load_file(X12KIT_SOURCE_DIR "/fixtures/specs/mini-835.xml", &err);
+    if (!s)
+        fail_msg("%s: %s", err.msg, err.detail);
+    assert_string_equal(x12_spec_guide_id(s), "X12KIT-MINI");
+    static const struct {
+        const char *body, *want;
+    } CASES[] = {
+        /* clean: claim dates, then lines with theirs, a period with both ends */
+        {"BPR*I*10*C*ACH*CCP*01*123456789*DA*987~TRN*1*T1~CLP*C1*1*20*10~DTM*050*20260101~"
+         "SVC*HC:99213*10*5~DTM*472*20260101~REF*6R*L1~SVC*HC:99214*10*5~DTM*150*20260101~"
+         "DTM*151*20260102~REF*6R*L2~",
+         ""},
+        /* an ACH payment without its account; a line without a date; a period without its
+         * end; a line item control number twice; a bad code in a composite */
+        {"BPR*I*10*C*ACH~TRN*1*T1~CLP*C1*1*20*10~SVC*HC:99213*10*5~REF*6R*L1~"
+         "SVC*XX:99214*10*5~DTM*150*20260101~REF*6R*L1~",
+         "X12_ERR_RULE error snip=4 loop=ST segment=4 set=2 id=BPR el=9.0 ik3= ik4=I9 "
+         "mini.account-with-ach\n"
+         "X12_ERR_RULE error snip=4 loop=2110 segment=7 set=5 id=SVC el=0.0 ik3=I6 ik4= "
+         "mini.line-date: no 2110 DTM\n"
+         "X12_ERR_ELEMENT_CODE error snip=2 loop=2110 segment=9 set=7 id=SVC el=1.1 ik3=8 ik4=7 "
+         "SVC01-01: not among the guide's codes\n"
+         "X12_ERR_RULE error snip=4 loop=2110 segment=11 set=9 id=REF el=2.0 ik3= ik4=I12 "
+         "mini.line-control-unique\n"
+         "X12_ERR_RULE error snip=4 loop=2110 segment=9 set=7 id=SVC el=0.0 ik3=I6 ik4= "
+         "mini.period-end: no 2110 DTM with DTM01 151\n"},
+        /* claim statement dates: lines need none */
+        {"BPR*I*10*C*CHK~TRN*1*T1~CLP*C1*1*20*10~DTM*232*20260101~SVC*HC:99213*10*5~", ""},
+    };
+    for (size_t i = 0; i < sizeof CASES / sizeof CASES[0]; i++) {
+        size_t nseg = 2;
+        for (const char *p = CASES[i].body; *p; p++)
+            nseg += *p == '~';
+        strbuf in = {0};
+        sb_printf(&in, "ISA*00*          *00*          *ZZ*SENDER         *ZZ*RECEIVER       "
+                       "*261129*1200*^*00501*000000001*0*P*:~GS*HP*SX*RX*20261129*1200*1*X*"
+                       "X12KIT-MINI~ST*835*0001*X12KIT-MINI~%sSE*%zu*0001~GE*1*1~"
+                       "IEA*1*000000001~",
+                  CASES[i].body, nseg);
+        walk_log l;
+        walk_spec = s;
+        walk_data(in.p, in.len, &l, X12_WALK_ELEMENTS | X12_WALK_RULES);
+        walk_spec = NULL;
+        if (strcmp(l.findings.p, CASES[i].want) != 0)
+            fail_msg("case %zu: findings\n%s", i, l.findings.p);
+        sb_free(&l.events);
+        sb_free(&l.findings);
+        sb_free(&in);
+    }
+    x12_spec_free(s);
+}
+
 /* unique: in a loop-scoped rule, each value against the earlier ones of the
  * scope's instance (with every, each element of the segment from the named
  * one on); in a rule with seg=, the elements of the one segment.  Past
@@ -2606,6 +2666,7 @@ int main(void)
         cmocka_unit_test(test_rule_each),
         cmocka_unit_test(test_rule_each_instance),
         cmocka_unit_test(test_rule_any),
+        cmocka_unit_test(test_mini_guide),
         cmocka_unit_test(test_npi),
         cmocka_unit_test(test_overlays),
         cmocka_unit_test(test_rule_missing_loop),

@@ -2,7 +2,8 @@
 # X12KIT_SOURCE_DIR (the project root).  Both tests use cmocka and libxml2 only; they do not
 # link x12kit.  Paths go in as arguments so the binaries carry no hard-coded locations.
 #
-#   test_spec_schema  SPEC_DIR OVERLAY_DIR   every spec/code list/overlay against the XSD
+#   test_spec_schema  SPEC_DIR OVERLAY_DIR [EXAMPLE_DIR]  every spec/code list/overlay (and
+#                                            example guide) against the XSD
 #   test_spec_compare SPEC_DIR REF_DIR       each spec against its pyx12 map; skipped (exit 0,
 #                                            cmocka skip) when REF_DIR does not exist
 
@@ -29,7 +30,8 @@ foreach(_t test_spec_schema test_spec_compare)
 endforeach()
 
 add_test(NAME spec_schema
-         COMMAND test_spec_schema ${X12KIT_SPEC_DIR} ${X12KIT_SOURCE_DIR}/fixtures/overlays)
+         COMMAND test_spec_schema ${X12KIT_SPEC_DIR} ${X12KIT_SOURCE_DIR}/fixtures/overlays
+                 ${X12KIT_SOURCE_DIR}/fixtures/specs)
 add_test(NAME spec_compare
          COMMAND test_spec_compare ${X12KIT_SPEC_DIR} ${X12KIT_SPEC_REF_DIR})
 set_tests_properties(spec_schema spec_compare PROPERTIES LABELS spec)

@@ -2,7 +2,7 @@
  * test_spec_schema: every spec, code list and overlay validates against specs/x12spec.xsd,
  * cross-references inside the specs resolve, and invalid specs are rejected.
  *
- *   test_spec_schema SPEC_DIR OVERLAY_DIR
+ *   test_spec_schema SPEC_DIR OVERLAY_DIR [EXAMPLE_GUIDE_DIR]
  *
  * SPEC_DIR holds x12spec.xsd, the guides (*.xml) and the codes directory; OVERLAY_DIR holds the
  * example overlays (fixtures/overlays).  Depends on cmocka and libxml2 only, not on x12kit.
@@ -26,6 +26,7 @@
 
 static const char *g_spec_dir;
 static const char *g_overlay_dir;
+static const char *g_example_dir; /* guides outside specs/ (fixtures/specs), or NULL */
 static xmlSchemaPtr g_schema;
 
 /* ------------------------------------------------------------------ error capture */
@@ -212,6 +213,14 @@ static void test_overlays_validate(void **state)
 {
     (void)state;
     validate_dir(g_overlay_dir, "overlay", 1);
+}
+
+static void test_example_guides_validate(void **state)
+{
+    (void)state;
+    if (!g_example_dir)
+        skip();
+    validate_dir(g_example_dir, "guide", 1);
 }
 
 /* ------------------------------------------------------------------ cross references */
@@ -423,17 +432,19 @@ static void test_minimal_valid(void **state)
 
 int main(int argc, char **argv)
 {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s SPEC_DIR OVERLAY_DIR\n", argv[0]);
+    if (argc != 3 && argc != 4) {
+        fprintf(stderr, "usage: %s SPEC_DIR OVERLAY_DIR [EXAMPLE_GUIDE_DIR]\n", argv[0]);
         return 2;
     }
     g_spec_dir = argv[1];
     g_overlay_dir = argv[2];
+    g_example_dir = argc == 4 ? argv[3] : NULL;
     LIBXML_TEST_VERSION
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_guides_validate),
         cmocka_unit_test(test_codelists_validate),
         cmocka_unit_test(test_overlays_validate),
+        cmocka_unit_test(test_example_guides_validate),
         cmocka_unit_test(test_references_resolve),
         cmocka_unit_test(test_minimal_valid),
         cmocka_unit_test(test_invalid_rejected),
