@@ -78,6 +78,8 @@ struct x12_reader {
     size_t peek_len;
 
     int bom_pos;
+    uint64_t bom_held; /* 1 + the offset of a whole BOM between interchanges that no
+                        * ISA has followed yet; 0 none.  Skipped only when one does. */
     int seen_isa;
     int reported_anything;
 
@@ -876,20 +878,27 @@ static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base)
                 static const unsigned char BOM[3] = {0xEF, 0xBB, 0xBF};
                 if (c == BOM[r->bom_pos]) {
                     pos++;
-                    if (++r->bom_pos == 3)
+                    if (++r->bom_pos == 3) {
                         r->bom_pos = 0;
+                        if (!r->bom_held)
+                            r->bom_held = base + pos - 3 + 1;
+                    }
                     break;
                 }
-                /* a broken BOM: garbage from its first byte */
-                garbage_begin(r, base + pos - (uint64_t)r->bom_pos, 0);
-                r->garbage_len += (uint64_t)r->bom_pos;
+                /* a broken BOM: garbage from its first byte (or from a whole
+                 * one before it) */
+                uint64_t from = r->bom_held ? r->bom_held - 1 : base + pos - (uint64_t)r->bom_pos;
+                garbage_begin(r, from, 0);
+                r->garbage_len += base + pos - from;
                 r->bom_pos = 0;
+                r->bom_held = 0;
                 r->state = S_HUNT;
                 r->hunt_match = 0;
                 break;
             }
             if (c == 'I') {
                 garbage_end(r);
+                r->bom_held = 0;
                 r->state = S_ISA;
                 r->isa_len = 0;
                 r->isa_off = base + pos;
@@ -904,7 +913,14 @@ static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base)
                 pos++;
                 break;
             }
-            garbage_begin(r, base + pos, 0);
+            if (r->bom_held) {
+                /* a BOM that no ISA follows is not skipped: garbage from it */
+                garbage_begin(r, r->bom_held - 1, 0);
+                r->garbage_len += base + pos - (r->bom_held - 1);
+                r->bom_held = 0;
+            } else {
+                garbage_begin(r, base + pos, 0);
+            }
             r->state = S_HUNT;
             r->hunt_match = 0;
             break;
@@ -997,9 +1013,12 @@ x12_status x12_reader_finish(x12_reader *r)
         }
         break;
     case S_BETWEEN:
-        if (r->bom_pos > 0) {
-            garbage_begin(r, r->offset - (uint64_t)r->bom_pos, 0);
-            r->garbage_len += (uint64_t)r->bom_pos;
+        /* a BOM, whole or cut, with no ISA after it (the input's end) */
+        if (r->bom_pos > 0 || r->bom_held) {
+            uint64_t from = r->bom_held ? r->bom_held - 1 : r->offset - (uint64_t)r->bom_pos;
+            garbage_begin(r, from, 0);
+            r->garbage_len += r->offset - from;
+            r->bom_held = 0;
         }
         break;
     default:

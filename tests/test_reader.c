@@ -304,6 +304,34 @@ static void test_leniency_flags(void **state)
     /* a broken BOM is garbage even when BOMs are allowed */
     snprintf(buf, sizeof buf, "\xEF\xBB%s", GOOD);
     assert_errors(buf, X12_READ_ALLOW_BOM, "X12_ERR_NOT_X12 segment=0 set=0 id= element=0.0 byte=0\n");
+    /* between interchanges, a BOM is skipped when an ISA follows it; one that
+     * nothing or something else follows is bytes outside any interchange,
+     * from its first byte (a whole one went unsaid, with the lines after it) */
+    char *g2;
+    char want_b[128];
+    snprintf(want_b, sizeof want_b, "X12_ERR_GARBAGE segment=0 set=0 id= element=0.0 byte=%zu\n",
+             strlen(GOOD));
+    snprintf(buf, sizeof buf, "%s\xEF\xBB\xBF", GOOD);
+    assert_errors(buf, X12_READ_ALLOW_BOM, want_b);
+    snprintf(buf, sizeof buf, "%s\xEF\xBB\xBF\r\nxyz", GOOD);
+    assert_errors(buf, X12_READ_ALLOW_BOM | X12_READ_ALLOW_LEADING_SPACE, want_b);
+    snprintf(buf, sizeof buf, "%s\xEF\xBB", GOOD);
+    assert_errors(buf, X12_READ_ALLOW_BOM, want_b);
+    snprintf(buf, sizeof buf, "%s\xEF\xBB\xBF\n%s", GOOD, GOOD);
+    g2 = errors_with(buf, strlen(buf), X12_READ_ALLOW_BOM | X12_READ_ALLOW_LEADING_SPACE);
+    assert_null(strstr(g2, "X12_ERR_GARBAGE")); /* (the second's control numbers repeat) */
+    assert_non_null(strstr(g2, "X12_ERR_DUP_ISA"));
+    free(g2);
+    /* the last segment without its terminator, a line break after it: the
+     * break is not the segment's data */
+    snprintf(buf, sizeof buf, "%.*s\r\n", (int)strlen(GOOD) - 1, GOOD);
+    seen ls;
+    read_all(buf, strlen(buf), X12_READ_ALLOW_LINE_BREAKS, &ls, NULL);
+    assert_string_equal(ls.ids[ls.n - 1], "IEA");
+    assert_string_equal(ls.el[ls.n - 1], "000000001");
+    g2 = errors_with(buf, strlen(buf), X12_READ_ALLOW_LINE_BREAKS);
+    assert_non_null(strstr(g2, "X12_ERR_UNTERMINATED segment=8 set=0 id=IEA"));
+    free(g2);
     /* whitespace before the ISA */
     snprintf(buf, sizeof buf, " \r\n%s", GOOD);
     assert_errors(buf, 0, "X12_ERR_NOT_X12 segment=0 set=0 id= element=0.0 byte=0\n");

@@ -32,7 +32,8 @@ extern "C" {
 
 /* --- Leniency and reporting flags (x12_reader_options.flags) ----------- */
 
-/* A UTF-8 byte order mark (EF BB BF) before an ISA is skipped. */
+/* A UTF-8 byte order mark (EF BB BF) before an ISA is skipped (one that no
+ * ISA follows is X12_ERR_GARBAGE, from its first byte). */
 #define X12_READ_ALLOW_BOM 0x0001u
 /* Spaces, tabs, CR and LF before an ISA are skipped ("\r\nISA*00*..."). */
 #define X12_READ_ALLOW_LEADING_SPACE 0x0002u
