@@ -243,6 +243,19 @@ static void garbage_begin(x12_reader *r, uint64_t off, int quiet)
     r->ghead_len = 0;
 }
 
+/* Between interchanges, garbage starts at `upto` (the byte that is no ISA,
+ * or the input's end), or earlier at a BOM no ISA followed: a whole one
+ * (bom_held) or the bytes of a cut one (bom_pos).  A BOM is skipped only
+ * before an ISA. */
+static void bom_garbage(x12_reader *r, uint64_t upto)
+{
+    uint64_t from = r->bom_held ? r->bom_held - 1 : upto - (uint64_t)r->bom_pos;
+    garbage_begin(r, from, 0);
+    r->garbage_len += upto - from;
+    r->bom_pos = 0;
+    r->bom_held = 0;
+}
+
 /* A file saved as UTF-16 (a byte order mark, or a NUL beside every letter of
  * "ISA") is the commonest way a good interchange turns into garbage. */
 static int looks_utf16(const unsigned char *h, unsigned n)
@@ -885,13 +898,7 @@ static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base)
                     }
                     break;
                 }
-                /* a broken BOM: garbage from its first byte (or from a whole
-                 * one before it) */
-                uint64_t from = r->bom_held ? r->bom_held - 1 : base + pos - (uint64_t)r->bom_pos;
-                garbage_begin(r, from, 0);
-                r->garbage_len += base + pos - from;
-                r->bom_pos = 0;
-                r->bom_held = 0;
+                bom_garbage(r, base + pos); /* a broken BOM */
                 r->state = S_HUNT;
                 r->hunt_match = 0;
                 break;
@@ -913,14 +920,7 @@ static size_t process(x12_reader *r, const char *buf, size_t len, uint64_t base)
                 pos++;
                 break;
             }
-            if (r->bom_held) {
-                /* a BOM that no ISA follows is not skipped: garbage from it */
-                garbage_begin(r, r->bom_held - 1, 0);
-                r->garbage_len += base + pos - (r->bom_held - 1);
-                r->bom_held = 0;
-            } else {
-                garbage_begin(r, base + pos, 0);
-            }
+            bom_garbage(r, base + pos); /* (from a BOM before it, if one waits) */
             r->state = S_HUNT;
             r->hunt_match = 0;
             break;
@@ -1014,12 +1014,8 @@ x12_status x12_reader_finish(x12_reader *r)
         break;
     case S_BETWEEN:
         /* a BOM, whole or cut, with no ISA after it (the input's end) */
-        if (r->bom_pos > 0 || r->bom_held) {
-            uint64_t from = r->bom_held ? r->bom_held - 1 : r->offset - (uint64_t)r->bom_pos;
-            garbage_begin(r, from, 0);
-            r->garbage_len += r->offset - from;
-            r->bom_held = 0;
-        }
+        if (r->bom_pos > 0 || r->bom_held)
+            bom_garbage(r, r->offset);
         break;
     default:
         break;

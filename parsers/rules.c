@@ -206,7 +206,8 @@ static rule_trigger *trigger_of(const spec_rule *r, const rule_fact *f, const sp
                                 rule_trigger *t);
 
 /* The <when>s of `r` on what the scope's instance has seen so far (facts `f`,
- * the rule's): a <when> naming a segment reads its first occurrence. */
+ * the rule's): a <when> naming a segment reads its first occurrence (with
+ * any=, the first that holds). */
 static int whens_hold(const spec_rule *r, const rule_fact *f)
 {
     for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS; j++) {
@@ -517,13 +518,7 @@ void rules_loop_end(const spec_loop *scope, const rule_fact *facts, const rule_p
         uint16_t i = scope->end_rules[e];
         const spec_rule *r = scope->rules[i];
         const rule_fact *f = &facts[r->fact0];
-        int applies = 1;
-        for (uint16_t j = 0; j < r->nwhen && j < RULE_MAX_CONDS && applies; j++) {
-            const rule_cond *c = &r->conds[j];
-            int seen = c->seg[0] || c->loop ? f[j].seen : 1;
-            applies = holds(c, seen, f[j].val, f[j].len);
-        }
-        if (!applies)
+        if (!whens_hold(r, f))
             continue;
         rule_trigger trig, *tp = trigger_of(r, f, scope, &trig);
         for (uint16_t j = r->nwhen; j < r->nwhen + r->nthen && j < RULE_MAX_CONDS; j++) {
