@@ -88,6 +88,17 @@ int x12__segment_utf8(const x12_segment *seg);
  * component; 0 otherwise. */
 void x12__segment_locate(const x12_segment *seg, const char *p, uint16_t *element,
                          uint16_t *component);
+/* The options a writer was made with that decide what text it takes:
+ * delimiters, character set and input encoding (edi/writer.c; the encoding
+ * points into the writer).  For checks made before a group of segments is
+ * written (writers/), so that a bad value refuses the group, not half of it. */
+struct x12_writer;
+struct x12_writer_options;
+void x12__writer_text_options(const struct x12_writer *w, struct x12_writer_options *o);
+/* 1 when the writer with options `o` takes text `s` as it is: no delimiter,
+ * control byte or byte outside the character set (one above 0x7E only when
+ * `o` converts from an encoding and the conversion succeeds) (writers/claim_text.c). */
+int x12__text_ok(const struct x12_writer_options *o, const char *s);
 /* A memory limit for messages: "32 MiB" when whole MiB, else "256 KiB". */
 void x12__size_text(size_t bytes, char *out, size_t cap);
 

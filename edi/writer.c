@@ -53,6 +53,14 @@ struct x12_writer {
 
 #define INITIAL_CAP 256
 
+void x12__writer_text_options(const x12_writer *w, x12_writer_options *o)
+{
+    x12_writer_options_init(o);
+    o->delims = w->d;
+    o->charset = w->charset;
+    o->input_encoding = w->enc;
+}
+
 /* --- errors -------------------------------------------------------------- */
 
 /* Records an error against the segment `id` and returns its code.  The

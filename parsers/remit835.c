@@ -122,6 +122,10 @@ struct x12_remit_reader {
     uint32_t clp_set_pos;
     x12_remit_claim c;
     x12_remit_context cx;
+    char lx[32]; /* LX01 of the 2000 loop being read, "" before one */
+    int lx_unused;  /* ... and no claim payment of its loop came yet */
+    uint64_t lx_off; /* where that LX is */
+    uint32_t lx_index, lx_pos;
     /* thirteen vectors cleared together by claim_init(): keep them adjacent */
     vec adjs, refs, dates, amounts, qtys, contacts, remarks, lines;
     vec line_adjs, line_refs, line_amounts, line_remarks, line_qtys; /* of the current line */
@@ -389,6 +393,8 @@ static void payment_init(x12_remit_reader *r)
     memset(&r->pay_refs, 0, sizeof(vec) * 6);
     memset(&r->totals, 0, sizeof r->totals);
     r->party = NULL;
+    r->lx[0] = '\0';
+    r->lx_unused = 0;
     r->payment_sent = 0;
     r->pay_bad = 0;
     r->hdr_big = 0;
@@ -423,6 +429,7 @@ static void claim_init(x12_remit_reader *r)
     for (int i = 0; i < 10; i++)
         c->outpatient_elements[i] = "";
     c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
+    c->header_number = "";
     memset(&r->adjs, 0, sizeof(vec) * 13);
     r->claim_bad = 0;
     r->claim_big = 0;
@@ -695,6 +702,50 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
     l->original_units = el(r, a, s, 7);
 }
 
+/* 005010X221A1 2000 LX01, the header number: kept for the claim payments of
+ * its loop (in the reader: one claim payment's arena is reset before the
+ * next, and the loop's LX comes while the claim payment before it is still
+ * open).  LX01 is N0 1/6; a longer one is not carried, and said. */
+/* An LX01 that no claim payment took (its loop holds none, against the
+ * guide): said, never lost unsaid.  At the next LX, PLB or SE. */
+static void lx_left(x12_remit_reader *r)
+{
+    if (!r->lx_unused)
+        return;
+    r->lx_unused = 0;
+    if (r->cb.finding)
+        finding_at(r, r->lx_off, r->lx_index, r->lx_pos, "LX", 2, "2000", X12_ERR_CLAIM_NOT_CARRIED,
+                   X12_SEV_INFO, 1, 0, "no claim payment in its 2000 loop");
+}
+
+static void read_lx(x12_remit_reader *r, const x12_segment *s)
+{
+    lx_left(r);
+    READS(r, 1, 1);
+    x12_slice v = elem(s, 1);
+    r->lx[0] = '\0';
+    if (v.len >= sizeof r->lx) {
+        r->used = 0;
+        if (r->cb.finding)
+            seg_finding(r, s, X12_ERR_CLAIM_NOT_CARRIED, X12_SEV_WARNING, 1, 0,
+                        "LX01 longer than 31 characters");
+        return;
+    }
+    if (!v.len)
+        return;
+    if (!r->seg_utf8) {
+        size_t ok = x12_utf8_prefix(v.ptr, v.len);
+        if (ok < v.len)
+            not_utf8(r, v, ok);
+    }
+    memcpy(r->lx, v.ptr, v.len); /* (not str(): no copy of each LX in the header's arena) */
+    r->lx[v.len] = '\0';
+    r->lx_unused = 1;
+    r->lx_off = s->byte_offset;
+    r->lx_index = s->segment_index;
+    r->lx_pos = s->set_position;
+}
+
 static void read_clp(x12_remit_reader *r, const x12_segment *s)
 {
     claim_init(r);
@@ -717,6 +768,13 @@ static void read_clp(x12_remit_reader *r, const x12_segment *s)
     c->drg_weight = el(r, a, s, 12);
     c->discharge_fraction = el(r, a, s, 13);
     c->yes_no = el(r, a, s, 14);
+    r->lx_unused = 0;
+    if (r->lx[0]) {
+        char *h = x12_arena_strndup(a, r->lx, strlen(r->lx));
+        if (!h)
+            r->nomem = 1;
+        c->header_number = h ? h : "";
+    }
     r->cx.byte_offset = s->byte_offset;
     r->cx.segment_index = s->segment_index;
     r->clp_set_pos = s->set_position;
@@ -1032,14 +1090,18 @@ static int segment_event(x12_remit_reader *r, const x12_walk_event *ev)
     } else if (r->loop == L_2100 && r->in_claim) {
         carried = read_claim_segment(r, s);
     } else if (IS(s->id, "PLB")) {
+        lx_left(r);
         stop = send_claim(r) || send_payment(r) || read_plb(r, s);
     } else if (IS(s->id, "SE")) {
+        lx_left(r);
         stop = send_claim(r) || send_payment(r);
         if (!stop && r->cb.set_end)
             stop = r->cb.set_end(r->ctx, &r->pay, &r->totals);
         r->in_set = 0;
+    } else if (r->loop == L_2000 && IS(s->id, "LX")) {
+        read_lx(r, s);
     } else if (r->loop == L_2000) {
-        carried = 0; /* LX and TS3/TS2 provider summaries */
+        carried = 0; /* TS3/TS2 provider summaries */
     } else if (!r->in_claim && !r->hdr_big) {
         carried = read_header(r, s);
     }
@@ -1095,6 +1157,7 @@ void x12_remit_reader_set_max_claim_bytes(x12_remit_reader *r, size_t bytes)
 static int set_unended(x12_remit_reader *r, int why)
 {
     r->claim_cut = r->in_claim ? why : 0; /* (another reason, said first, may stand) */
+    lx_left(r);
     if (why != X12_WALK_CUT_ENVELOPE && !r->payment_sent && !r->pay_bad) {
         /* no claim payment came: the header itself may be cut (BPR02 "63" of
          * "632.50"), so neither is it handed on.  (A set ended by another ST

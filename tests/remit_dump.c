@@ -169,6 +169,7 @@ static int on_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
     char k[64];
     puts("claim");
     s("claim_id", c->claim_id);
+    s("header_number", c->header_number);
     s("status_code", c->status_code);
     cents("charge", c->charge_cents);
     cents("paid", c->paid_cents);

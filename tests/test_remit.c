@@ -817,6 +817,7 @@ typedef struct carried {
     char qty[8][16];
     size_t nqty;
     char not_carried[128]; /* the segment ids, space-separated */
+    char header_number[40];
     unsigned errors;
 } carried;
 
@@ -830,6 +831,7 @@ static int carried_claim(void *ctx, const x12_remit_payment *p, const x12_remit_
         return 0;
     snprintf(k->other_subscriber, sizeof k->other_subscriber, "%s", c->other_subscriber.name);
     snprintf(k->other_id, sizeof k->other_id, "%s", c->other_subscriber.id);
+    snprintf(k->header_number, sizeof k->header_number, "%s", c->header_number);
     assert_true(c->line_count >= 1);
     const x12_remit_line *l = &c->lines[0];
     for (size_t i = 0; i < l->quantity_count && k->nqty + 1 < 8; i++) {
@@ -879,7 +881,10 @@ static void test_segments_carried(void **state)
     assert_string_equal(k.qty[1], "2");
     assert_string_equal(k.qty[2], "ZL");
     assert_string_equal(k.qty[3], "1.5");
-    assert_string_equal(k.not_carried, "RDM LX TS3");
+    /* LX01 is the claim payment's header number (since 2026-11-29: the 835
+     * writer needs it to write the 2000 loops back) */
+    assert_string_equal(k.not_carried, "RDM TS3");
+    assert_string_equal(k.header_number, "1");
     remove(path);
     free(text);
     free(t4);
@@ -1032,8 +1037,7 @@ static void test_elements_carried(void **state)
     x12_error err;
     assert_int_equal(x12_remit_read_file(path, NULL, &cb, &e, 0, &err), X12_OK);
     assert_string_equal(e.claim_ids, "EL-1 ");
-    assert_string_equal(e.said, "LX 0.0 X12_ERR_CLAIM_NOT_CARRIED;" /* (as before: 2000) */
-                                "DTM 3.0 X12_ERR_CLAIM_NOT_CARRIED;"
+    assert_string_equal(e.said, "DTM 3.0 X12_ERR_CLAIM_NOT_CARRIED;"
                                 "SVC 6.7 X12_ERR_CLAIM_NOT_CARRIED;"
                                 "CAS 1.0 X12_ERR_CLAIM_VALUE;"
                                 "CLP 0.0 X12_ERR_CLAIM_REJECTED;"
@@ -1213,6 +1217,98 @@ static void test_allocation_failures(void **state)
     assert_true(n_ok > 0);
 }
 
+/* 2000 LX01, each claim payment's header number: claims of two loops, one
+ * before any LX, and an LX01 too long to keep (a warning; its claim
+ * payments have none). */
+typedef struct lx_seen {
+    char numbers[128];
+    unsigned long_lx, empty_lx;
+    uint32_t last_lx_pos; /* of the LX before SE */
+} lx_seen;
+
+static int lx_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                    const x12_remit_context *cx)
+{
+    (void)p;
+    (void)cx;
+    lx_seen *k = ctx;
+    size_t n = strlen(k->numbers);
+    snprintf(k->numbers + n, sizeof k->numbers - n, "%s=%s ", c->claim_id, c->header_number);
+    return 0;
+}
+
+static void lx_finding(void *ctx, const x12_finding *f)
+{
+    lx_seen *k = ctx;
+    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED && !strcmp(f->err.segment_id, "LX")) {
+        assert_int_equal(f->err.element_pos, 1);
+        if (!strcmp(f->err.detail, "no claim payment in its 2000 loop")) {
+            /* the one before SE: its position, not SE's */
+            assert_int_equal(f->severity, X12_SEV_INFO);
+            assert_int_equal(f->err.set_position, k->last_lx_pos);
+            k->empty_lx++;
+        } else {
+            assert_int_equal(f->severity, X12_SEV_WARNING);
+            k->long_lx++;
+        }
+    }
+}
+
+static void test_header_numbers(void **state)
+{
+    (void)state;
+    size_t len;
+    char *base = read_file(X12KIT_SOURCE_DIR "/fixtures/remit/y_elements.835", &len);
+    assert_non_null(base);
+    char *clp = strstr(base, "CLP*");
+    assert_non_null(clp);
+    /* the file's claim payments, each copied into an LX of its own, the first
+     * (made without LX: against the guide, still read) before the 2000 loop */
+    char *lx = strstr(base, "LX*1~");
+    assert_non_null(lx);
+    char *se = strstr(base, "SE*");
+    assert_non_null(se);
+    size_t head = (size_t)(lx - base), body = (size_t)(se - clp);
+    const char *mid[] = {"", "LX*1~", "LX*7~", "LX*12345678901234567890123456789012~"};
+    strbuf t = {0};
+    sb_add(&t, base, head);
+    for (int i = 0; i < 4; i++) {
+        sb_add(&t, mid[i], strlen(mid[i]));
+        /* the claim payment with its claim id made unique */
+        char *one = malloc(body + 1);
+        memcpy(one, clp, body);
+        one[body] = '\0';
+        char id[8];
+        snprintf(id, sizeof id, "CLP*K%d", i);
+        char *c2 = replaced(one, "CLP*EL-1", id);
+        sb_add(&t, c2, strlen(c2));
+        free(one);
+        free(c2);
+    }
+    /* a loop without a claim payment: its LX01 is said, not lost */
+    sb_add(&t, "LX*9~", 5);
+    sb_add(&t, "", 1);
+    unsigned segs = 1; /* ST to SE */
+    for (const char *q = strstr(t.p, "ST*835"); (q = strchr(q, '~')); q++)
+        segs++;
+    t.len--;
+    sb_printf(&t, "SE*%u*0001~GE*1*201~IEA*1*000000201~", segs);
+    const char *path = "/tmp/x12kit_lx.835";
+    assert_int_equal(write_file(path, t.p, t.len), 0);
+    lx_seen k;
+    memset(&k, 0, sizeof k);
+    k.last_lx_pos = segs - 1;
+    x12_remit_callbacks cb = {NULL, lx_claim, NULL, NULL, lx_finding};
+    x12_error err;
+    assert_int_equal(x12_remit_read_file(path, NULL, &cb, &k, 0, &err), X12_OK);
+    assert_string_equal(k.numbers, "K0= EL-2= K1=1 EL-2=1 K2=7 EL-2=7 K3= EL-2= ");
+    assert_int_equal(k.long_lx, 1);
+    assert_int_equal(k.empty_lx, 1);
+    remove(path);
+    sb_free(&t);
+    free(base);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1223,6 +1319,7 @@ int main(void)
         cmocka_unit_test(test_set_without_se),
         cmocka_unit_test(test_guide_versions),
         cmocka_unit_test(test_segments_carried),
+        cmocka_unit_test(test_header_numbers),
         cmocka_unit_test(test_second_of_a_kind),
         cmocka_unit_test(test_elements_carried),
         cmocka_unit_test(test_rows_quoting),

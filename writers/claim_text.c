@@ -12,6 +12,7 @@
 #include <x12/claim.h>
 
 #include "claim_util.h"
+#include "internal.h"
 
 typedef struct scan {
     const x12_writer_options *o;
@@ -27,7 +28,7 @@ static int basic_char(unsigned char ch)
     return (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || strchr(" !\"&'()*+,-./:;?=", ch);
 }
 
-static int text_ok(const x12_writer_options *o, const char *s)
+int x12__text_ok(const x12_writer_options *o, const char *s)
 {
     const x12_delimiters *d = &o->delims;
     int high = 0;
@@ -70,7 +71,7 @@ static int text_ok(const x12_writer_options *o, const char *s)
 /* Checks `s`; on the first bad one, formats its path. */
 static void str_at(scan *k, const char *s, const char *fmt, ...)
 {
-    if (k->bad || !s || text_ok(k->o, s))
+    if (k->bad || !s || x12__text_ok(k->o, s))
         return;
     k->bad = 1;
     va_list ap;

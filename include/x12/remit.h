@@ -21,8 +21,10 @@
 #include "common.h"
 #include "error.h"
 #include "export.h"
+#include "amount.h"
 #include "reader.h"
 #include "walk.h"
+#include "writer.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -188,6 +190,8 @@ typedef struct x12_remit_claim {
     size_t quantity_count;
     x12_remit_line *lines;              /* 2110 */
     size_t line_count;
+    const char *header_number;          /* LX01 of the 2000 loop it is in ("" when none):
+                                           the payee's own grouping of claims, as sent */
 } x12_remit_claim;
 
 /* PLB: one reason/amount pair of a provider-level adjustment. */
@@ -334,6 +338,82 @@ X12_API x12_status x12_remit_rows_finish(x12_remit_rows *w);
 
 /* Frees the writer; NULL is a no-op. */
 X12_API void x12_remit_rows_free(x12_remit_rows *w);
+
+/* --- Writing: remittance structs to 835 transaction sets ------------------ */
+
+/* Writes 005010X221A1 transaction sets from the structs above onto `w`, an
+ * x12_writer whose interchange and functional group the caller opens and
+ * closes (GS01 "HP", GS08 "005010X221A1").  A set is one payment: begin(),
+ * then each claim payment, then each PLB entry, then end().
+ *
+ * What is written, in the guide's order: ST (no ST03: the 835 guide does
+ * not use it), BPR, TRN (TRN03 from `payer_id`), CUR*PR when `currency` is
+ * set, REF and DTM, the 1000A N1*PR and 1000B N1*PE loops (N3 and N4 when
+ * any of their fields is set, REF, PER); for each claim payment a 2000 LX
+ * when its `header_number` differs from the open loop's (one without a
+ * header number goes into the open loop, or into a new one numbered 1, 2,
+ * ... by the writer), CLP, its CAS (one segment per group, up to six
+ * triplets each, in the order the groups first come), NM1 QC, IL, 74, 82,
+ * TT, PR and GB (each whose fields are not all empty; NM101 is the slot's),
+ * MIA and MOA (their elements as given; `remark_codes`, which the reader
+ * derives from them, is not read), REF*F8 then the other REF, DTM 232, 233,
+ * the other DTM and 050, PER, AMT, QTY, and its lines (SVC, DTM 472, 150,
+ * 151, CAS, the service identification REF, REF*6R, the other REF,
+ * AMT*B6, the other AMT, QTY, LQ); the PLB entries, consecutive ones of one
+ * provider and fiscal period in one PLB of up to six pairs; SE.
+ *
+ * Checked before anything of it is written, so that a claim payment is
+ * written whole or not at all: text the writer cannot take (a delimiter, a
+ * control character, a byte outside its character set: X12_ERR_CLAIM_TEXT,
+ * the detail naming the field, as "claim 123: lines[0].procedure"), what
+ * the guide requires and the writer cannot make up (X12_ERR_CLAIM_REQUIRED:
+ * BPR01, BPR03, BPR04, BPR16, TRN01, TRN02, the payer's and payee's names;
+ * CLP01, CLP02; each line's procedure qualifier and code; each
+ * adjustment's group and reason; PLB01, PLB02 and each entry's reason) and
+ * the guide's balancing (X12_ERR_BALANCE): a line's charge less its
+ * adjustments is its paid amount, and a claim payment's charge less all
+ * its adjustments, its own and its lines', is its paid amount.  At end()
+ * the paid amounts less the PLB amounts must be BPR02; the set is written
+ * by then, so X12_ERR_BALANCE says so without undoing it.  A claim payment
+ * or PLB entry that fails its checks is not written and the set goes on.
+ * x12_remit_writer_error() has the detail.  The rest of the guide (code
+ * values, lengths, situational rules) is x12 validate's: the tests
+ * validate what the writer writes. */
+typedef struct x12_remit_writer x12_remit_writer;
+
+/* Writes what it is given: amounts that do not balance and required values
+ * that are missing too, not refused (text the writer cannot take still is).
+ * For rewriting a received 835 as it came, or making test files for a
+ * validator. */
+#define X12_REMIT_WRITE_AS_GIVEN 1u
+
+/* `w` stays the caller's and must outlive the remit writer.  `alloc` NULL =
+ * libc.  Returns NULL when `w` is NULL or memory runs out. */
+X12_API x12_remit_writer *x12_remit_writer_new(x12_writer *w, unsigned flags,
+                                               const x12_allocator *alloc);
+
+/* How amounts are written: X12_AMOUNT_X12 ("100", "12.5"; the default) or
+ * X12_AMOUNT_DECIMAL2 ("100.00"). */
+X12_API void x12_remit_writer_set_amount_style(x12_remit_writer *rw, x12_amount_style style);
+
+/* ST02 is the set's control number (AN 4-9).  Returns X12_OK, X12_ERR_USAGE
+ * (a set is open), a check's error (nothing written) or the segment
+ * writer's. */
+X12_API x12_status x12_remit_writer_begin(x12_remit_writer *rw, const x12_remit_payment *p,
+                                          const char *st02);
+/* Returns X12_OK, X12_ERR_USAGE (no set open, or a PLB entry came first),
+ * a check's error (the claim payment is not written) or the segment
+ * writer's. */
+X12_API x12_status x12_remit_writer_claim(x12_remit_writer *rw, const x12_remit_claim *c);
+X12_API x12_status x12_remit_writer_plb(x12_remit_writer *rw, const x12_remit_plb *e);
+/* Writes the PLB still being filled and SE. */
+X12_API x12_status x12_remit_writer_end(x12_remit_writer *rw);
+
+/* The last failing call's error (code X12_OK when none failed). */
+X12_API const x12_error *x12_remit_writer_error(const x12_remit_writer *rw);
+
+/* Frees the writer, not `w`; NULL is a no-op. */
+X12_API void x12_remit_writer_free(x12_remit_writer *rw);
 
 #ifdef __cplusplus
 }
