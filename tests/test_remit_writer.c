@@ -830,6 +830,8 @@ static void test_refused_claims_write_nothing(void **state)
     lines[0].adjustments = bad;
     c.lines = lines;
     assert_int_equal(x12_remit_writer_claim(e.rw, &c), X12_ERR_CLAIM_REQUIRED);
+    assert_string_equal(x12_remit_writer_error(e.rw)->detail,
+                        "claim C1: lines[0].adjustments[1] needs a group and a reason");
     /* a line that does not balance: 200.00 - 50.00 is not 140.00 */
     c = s.c[0];
     lines[0] = s.lines[0];

@@ -24,6 +24,7 @@ struct x12_remit_writer {
     unsigned flags;
     x12_amount_style style;
     x12_writer_options text; /* what the writer takes, for the checks */
+    unsigned char plain[256]; /* 1: a byte the writer takes as it is (the quick check) */
     int in_set;
     char lx[32];             /* the header number of the 2000 loop open, "" none */
     unsigned lx_auto;        /* header numbers given by the writer so far */
@@ -87,14 +88,16 @@ static void begin(segw *g, x12_remit_writer *rw, const char *id)
 
 static void elem(segw *g, const char *s)
 {
+    s = nz(s);
     if (g->st == X12_OK)
-        g->st = x12_writer_element(g->rw->w, nz(s), strlen(nz(s)));
+        g->st = x12_writer_element(g->rw->w, s, strlen(s));
 }
 
 static void comp(segw *g, const char *s)
 {
+    s = nz(s);
     if (g->st == X12_OK)
-        g->st = x12_writer_component(g->rw->w, nz(s), strlen(nz(s)));
+        g->st = x12_writer_component(g->rw->w, s, strlen(s));
 }
 
 static void money(segw *g, int64_t cents)
@@ -237,28 +240,54 @@ static x12_status n1_loop(x12_remit_writer *rw, const char *entity, const x12_re
 
 typedef struct check {
     x12_remit_writer *rw;
-    const char *what; /* "claim 123" or "payment" */
+    const char *what; /* "claim" (then `id`), "payment" or "plb" */
+    const char *id;
     x12_status st;
+    long line;         /* the line being checked (its fields are "lines[i]. ..."), -1 none */
+    const char *party; /* the party being checked ("payer. ..."), NULL none */
 } check;
 
+/* "claim 123", "payment": made when a check fails (not for every claim) */
+static const char *what(const check *k, char *buf, size_t cap)
+{
+    if (!k->id)
+        return k->what;
+    snprintf(buf, cap, "%s %.30s", k->what, k->id);
+    return buf;
+}
+
 /* Text the writer cannot take (a delimiter, a control character, a byte
- * outside the character set), by field. */
+ * outside the character set), by field.  Bytes the table says are plain
+ * need no more; any other byte (one above 0x7E may be converted) asks
+ * x12__text_ok(), which decides. */
 static void text(check *k, const char *s, const char *fmt, ...)
 {
-    if (k->st != X12_OK || !s || x12__text_ok(&k->rw->text, s))
+    if (k->st != X12_OK || !s)
         return;
-    char path[64];
+    const unsigned char *p = (const unsigned char *)s;
+    while (k->rw->plain[*p])
+        p++;
+    if (!*p || x12__text_ok(&k->rw->text, s))
+        return;
+    char path[64], pre[40] = "";
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(path, sizeof path, fmt, ap);
     va_end(ap);
-    k->st = fail(k->rw, X12_ERR_CLAIM_TEXT, "", "%.40s: %s", k->what, path);
+    if (k->line >= 0)
+        snprintf(pre, sizeof pre, "lines[%ld].", k->line);
+    if (k->party)
+        snprintf(pre + strlen(pre), sizeof pre - strlen(pre), "%s.", k->party);
+    char w[48];
+    k->st = fail(k->rw, X12_ERR_CLAIM_TEXT, "", "%s: %s%s", what(k, w, sizeof w), pre, path);
 }
 
 static void required(check *k, const char *s, const char *seg, const char *field)
 {
+    char w[48];
     if (k->st == X12_OK && !has(s) && !(k->rw->flags & X12_REMIT_WRITE_AS_GIVEN))
-        k->st = fail(k->rw, X12_ERR_CLAIM_REQUIRED, seg, "%.40s: %s is required", k->what, field);
+        k->st = fail(k->rw, X12_ERR_CLAIM_REQUIRED, seg, "%s: %s is required", what(k, w, sizeof w),
+                     field);
 }
 
 static void text_refs(check *k, const x12_remit_ref *v, size_t n, const char *name)
@@ -289,9 +318,13 @@ static void text_adjs(check *k, const x12_remit_adjustment *v, size_t n, const c
         text(k, v[i].reason, "%s[%zu].reason", name, i);
         text(k, v[i].quantity, "%s[%zu].quantity", name, i);
         if (k->st == X12_OK && (!has(v[i].group) || !has(v[i].reason)) &&
-            !(k->rw->flags & X12_REMIT_WRITE_AS_GIVEN))
-            k->st = fail(k->rw, X12_ERR_CLAIM_REQUIRED, "CAS", "%.40s: %s[%zu] needs a group and a reason",
-                         k->what, name, i);
+            !(k->rw->flags & X12_REMIT_WRITE_AS_GIVEN)) {
+            char w[48], pre[32] = "";
+            if (k->line >= 0)
+                snprintf(pre, sizeof pre, "lines[%ld].", k->line);
+            k->st = fail(k->rw, X12_ERR_CLAIM_REQUIRED, "CAS", "%s: %s%s[%zu] needs a group and a reason",
+                         what(k, w, sizeof w), pre, name, i);
+        }
     }
 }
 
@@ -303,7 +336,8 @@ static void text_amounts(check *k, const x12_remit_amount *v, size_t n, const ch
 
 static void text_party(check *k, const x12_remit_party *p, const char *name)
 {
-#define P(f) text(k, p->f, "%s." #f, name)
+    k->party = name;
+#define P(f) text(k, p->f, #f)
     P(entity);
     P(entity_type);
     P(name);
@@ -319,11 +353,9 @@ static void text_party(check *k, const x12_remit_party *p, const char *name)
     P(postal_code);
     P(country);
 #undef P
-    char sub[48];
-    snprintf(sub, sizeof sub, "%s.refs", name);
-    text_refs(k, p->refs, p->ref_count, sub);
-    snprintf(sub, sizeof sub, "%s.contacts", name);
-    text_contacts(k, p->contacts, p->contact_count, sub);
+    text_refs(k, p->refs, p->ref_count, "refs");
+    text_contacts(k, p->contacts, p->contact_count, "contacts");
+    k->party = NULL;
 }
 
 static int64_t adj_sum(const x12_remit_adjustment *v, size_t n)
@@ -336,7 +368,8 @@ static int64_t adj_sum(const x12_remit_adjustment *v, size_t n)
 
 static void text_line(check *k, const x12_remit_line *l, size_t i)
 {
-#define L(f) text(k, l->f, "lines[%zu]." #f, i)
+    k->line = (long)i;
+#define L(f) text(k, l->f, #f)
     L(procedure_qualifier);
     L(procedure);
     L(description);
@@ -351,22 +384,18 @@ static void text_line(check *k, const x12_remit_line *l, size_t i)
     L(line_control_number);
 #undef L
     for (int m = 0; m < 4; m++) {
-        text(k, l->modifiers[m], "lines[%zu].modifiers[%d]", i, m);
-        text(k, l->original_modifiers[m], "lines[%zu].original_modifiers[%d]", i, m);
+        text(k, l->modifiers[m], "modifiers[%d]", m);
+        text(k, l->original_modifiers[m], "original_modifiers[%d]", m);
     }
-    char name[48];
-    snprintf(name, sizeof name, "lines[%zu].adjustments", i);
-    text_adjs(k, l->adjustments, l->adjustment_count, name);
-    snprintf(name, sizeof name, "lines[%zu].refs", i);
-    text_refs(k, l->refs, l->ref_count, name);
-    snprintf(name, sizeof name, "lines[%zu].amounts", i);
-    text_amounts(k, l->amounts, l->amount_count, name);
-    snprintf(name, sizeof name, "lines[%zu].remarks", i);
-    text_refs(k, l->remarks, l->remark_count, name);
-    snprintf(name, sizeof name, "lines[%zu].quantities", i);
-    text_refs(k, l->quantities, l->quantity_count, name);
+    text_adjs(k, l->adjustments, l->adjustment_count, "adjustments");
+    text_refs(k, l->refs, l->ref_count, "refs");
+    text_amounts(k, l->amounts, l->amount_count, "amounts");
+    text_refs(k, l->remarks, l->remark_count, "remarks");
+    text_refs(k, l->quantities, l->quantity_count, "quantities");
+    k->line = -1;
     /* 005010X221A1 2110 SVC01: the procedure's qualifier and code are required */
     if (!has(l->procedure_qualifier) || !has(l->procedure)) {
+        char name[48];
         snprintf(name, sizeof name, "lines[%zu].procedure", i);
         required(k, "", "SVC", name);
     }
@@ -376,9 +405,7 @@ static void text_line(check *k, const x12_remit_line *l, size_t i)
  * its balancing. */
 static x12_status check_claim(x12_remit_writer *rw, const x12_remit_claim *c)
 {
-    char what[48];
-    snprintf(what, sizeof what, "claim %.30s", nz(c->claim_id));
-    check k = {rw, what, X12_OK};
+    check k = {rw, "claim", nz(c->claim_id), X12_OK, -1, NULL};
     /* 005010X221A1 2100 CLP01 and CLP02 are required */
     required(&k, c->claim_id, "CLP", "claim_id (CLP01)");
     required(&k, c->status_code, "CLP", "status_code (CLP02)");
@@ -432,8 +459,9 @@ static x12_status check_claim(x12_remit_writer *rw, const x12_remit_claim *c)
             char x[32], y[32];
             x12_amount_format(l->charge_cents - a, X12_AMOUNT_DECIMAL2, x, sizeof x);
             x12_amount_format(l->paid_cents, X12_AMOUNT_DECIMAL2, y, sizeof y);
-            return fail(rw, X12_ERR_BALANCE, "SVC", "%s: lines[%zu] charge - CAS %s, paid %s", what,
-                        i, x, y);
+            char w[48];
+            return fail(rw, X12_ERR_BALANCE, "SVC", "%s: lines[%zu] charge - CAS %s, paid %s",
+                        what(&k, w, sizeof w), i, x, y);
         }
     }
     int64_t left = c->charge_cents - adj_sum(c->adjustments, c->adjustment_count) - lines_adj;
@@ -441,14 +469,16 @@ static x12_status check_claim(x12_remit_writer *rw, const x12_remit_claim *c)
         char x[32], y[32];
         x12_amount_format(left, X12_AMOUNT_DECIMAL2, x, sizeof x);
         x12_amount_format(c->paid_cents, X12_AMOUNT_DECIMAL2, y, sizeof y);
-        return fail(rw, X12_ERR_BALANCE, "CLP", "%s: charge - CAS %s, paid %s", what, x, y);
+        char w[48];
+        return fail(rw, X12_ERR_BALANCE, "CLP", "%s: charge - CAS %s, paid %s", what(&k, w, sizeof w),
+                    x, y);
     }
     return X12_OK;
 }
 
 static x12_status check_payment(x12_remit_writer *rw, const x12_remit_payment *p)
 {
-    check k = {rw, "payment", X12_OK};
+    check k = {rw, "payment", NULL, X12_OK, -1, NULL};
     /* 005010X221A1 BPR01, BPR03, BPR04, BPR16, TRN01, TRN02, N102 of 1000A
      * and 1000B are required */
     required(&k, p->handling_code, "BPR", "handling_code (BPR01)");
@@ -507,6 +537,12 @@ X12_API x12_remit_writer *x12_remit_writer_new(x12_writer *w, unsigned flags, co
     rw->style = X12_AMOUNT_X12;
     rw->err.msg = x12_status_message(X12_OK);
     x12__writer_text_options(w, &rw->text);
+    /* printable ASCII but the delimiters; NUL (the end) is not plain.  For
+     * the basic character set, what x12__text_ok() takes of it. */
+    for (unsigned ch = 0x20; ch < 0x7F; ch++) {
+        char one[2] = {(char)ch, 0};
+        rw->plain[ch] = (unsigned char)x12__text_ok(&rw->text, one);
+    }
     rw->plb_arena = x12_arena_new(alloc);
     if (!rw->plb_arena) {
         x12_remit_writer_free(rw);
@@ -775,7 +811,7 @@ X12_API x12_status x12_remit_writer_plb(x12_remit_writer *rw, const x12_remit_pl
 {
     if (!rw->in_set)
         return fail(rw, X12_ERR_USAGE, "PLB", "no set is open: begin one first");
-    check k = {rw, "plb", X12_OK};
+    check k = {rw, "plb", NULL, X12_OK, -1, NULL};
     /* 005010X221A1 PLB01, PLB02 and each pair's reason are required */
     required(&k, e->provider_id, "PLB", "provider_id (PLB01)");
     required(&k, e->fiscal_date, "PLB", "fiscal_date (PLB02)");
