@@ -368,7 +368,7 @@ static const char *comp(x12_remit_reader *r, x12_arena *a, const x12_segment *s,
 }
 
 
-static void party_init(x12_remit_party *p)
+X12_API void x12_remit_party_init(x12_remit_party *p)
 {
     memset(p, 0, sizeof *p);
     p->entity = p->entity_type = p->name = p->first_name = p->middle_name = p->suffix = "";
@@ -376,11 +376,9 @@ static void party_init(x12_remit_party *p)
     p->address1 = p->address2 = p->city = p->state = p->postal_code = p->country = "";
 }
 
-static void payment_init(x12_remit_reader *r)
+X12_API void x12_remit_payment_init(x12_remit_payment *p)
 {
-    x12_remit_payment *p = &r->pay;
     memset(p, 0, sizeof *p);
-    r->seen_hdr = 0;
     p->handling_code = p->credit_debit = p->method = p->format = "";
     p->sender_dfi_qualifier = p->sender_dfi_id = p->sender_account_qualifier = p->sender_account = "";
     p->originator_company_id = p->originator_supplemental = "";
@@ -388,8 +386,45 @@ static void payment_init(x12_remit_reader *r)
     p->receiver_account_qualifier = p->receiver_account = "";
     p->payment_date = p->trace_type = p->trace_number = p->payer_id = p->trace_supplemental = "";
     p->currency = "";
-    party_init(&p->payer);
-    party_init(&p->payee);
+    x12_remit_party_init(&p->payer);
+    x12_remit_party_init(&p->payee);
+}
+
+X12_API void x12_remit_line_init(x12_remit_line *l)
+{
+    memset(l, 0, sizeof *l);
+    l->procedure_qualifier = l->procedure = l->description = l->revenue_code = l->units = "";
+    l->original_qualifier = l->original_procedure = l->original_units = "";
+    for (int i = 0; i < 4; i++)
+        l->modifiers[i] = l->original_modifiers[i] = "";
+    l->service_date = l->service_start = l->service_end = l->line_control_number = "";
+}
+
+X12_API void x12_remit_claim_init(x12_remit_claim *c)
+{
+    memset(c, 0, sizeof *c);
+    c->claim_id = c->status_code = c->filing_indicator = c->payer_claim_number = "";
+    c->facility_code = c->frequency_code = c->patient_status = c->drg_code = "";
+    c->drg_weight = c->discharge_fraction = c->yes_no = "";
+    x12_remit_party_init(&c->patient);
+    x12_remit_party_init(&c->insured);
+    x12_remit_party_init(&c->corrected_patient);
+    x12_remit_party_init(&c->service_provider);
+    x12_remit_party_init(&c->crossover_carrier);
+    x12_remit_party_init(&c->priority_payer);
+    x12_remit_party_init(&c->other_subscriber);
+    for (int i = 0; i < 25; i++)
+        c->inpatient_elements[i] = "";
+    for (int i = 0; i < 10; i++)
+        c->outpatient_elements[i] = "";
+    c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
+    c->header_number = "";
+}
+
+static void payment_init(x12_remit_reader *r)
+{
+    x12_remit_payment_init(&r->pay);
+    r->seen_hdr = 0;
     memset(&r->pay_refs, 0, sizeof(vec) * 6);
     memset(&r->totals, 0, sizeof r->totals);
     r->party = NULL;
@@ -400,36 +435,9 @@ static void payment_init(x12_remit_reader *r)
     r->hdr_big = 0;
 }
 
-static void line_init(x12_remit_line *l)
-{
-    memset(l, 0, sizeof *l);
-    l->procedure_qualifier = l->procedure = l->description = l->revenue_code = l->units = "";
-    l->original_qualifier = l->original_procedure = l->original_units = "";
-    for (int i = 0; i < 4; i++)
-        l->modifiers[i] = l->original_modifiers[i] = "";
-    l->service_date = l->service_start = l->service_end = l->line_control_number = "";
-}
-
 static void claim_init(x12_remit_reader *r)
 {
-    x12_remit_claim *c = &r->c;
-    memset(c, 0, sizeof *c);
-    c->claim_id = c->status_code = c->filing_indicator = c->payer_claim_number = "";
-    c->facility_code = c->frequency_code = c->patient_status = c->drg_code = "";
-    c->drg_weight = c->discharge_fraction = c->yes_no = "";
-    party_init(&c->patient);
-    party_init(&c->insured);
-    party_init(&c->corrected_patient);
-    party_init(&c->service_provider);
-    party_init(&c->crossover_carrier);
-    party_init(&c->priority_payer);
-    party_init(&c->other_subscriber);
-    for (int i = 0; i < 25; i++)
-        c->inpatient_elements[i] = "";
-    for (int i = 0; i < 10; i++)
-        c->outpatient_elements[i] = "";
-    c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
-    c->header_number = "";
+    x12_remit_claim_init(&r->c);
     memset(&r->adjs, 0, sizeof(vec) * 13);
     r->claim_bad = 0;
     r->claim_big = 0;
@@ -677,7 +685,7 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
     x12_remit_line *l = vec_add(r, r->arena, &r->lines, sizeof *l);
     if (!l)
         return;
-    line_init(l); /* (vec_add: not cleared twice) */
+    x12_remit_line_init(l); /* (vec_add: not cleared twice) */
     x12_arena *a = r->arena;
     /* 005010X221A1 2110 SVC01 composite: qualifier, procedure, four
      * modifiers, description; SVC06 the same for the procedure as submitted */

@@ -446,45 +446,6 @@ typedef struct sample {
     x12_remit_plb plb[7];
 } sample;
 
-static void party_blank(x12_remit_party *p)
-{
-    memset(p, 0, sizeof *p);
-    p->entity = p->entity_type = p->name = p->first_name = p->middle_name = p->suffix = "";
-    p->id_qualifier = p->id = "";
-    p->address1 = p->address2 = p->city = p->state = p->postal_code = p->country = "";
-}
-
-static void line_blank(x12_remit_line *l)
-{
-    memset(l, 0, sizeof *l);
-    l->procedure_qualifier = l->procedure = l->description = l->revenue_code = l->units = "";
-    l->original_qualifier = l->original_procedure = l->original_units = "";
-    for (int i = 0; i < 4; i++)
-        l->modifiers[i] = l->original_modifiers[i] = "";
-    l->service_date = l->service_start = l->service_end = l->line_control_number = "";
-}
-
-static void claim_blank(x12_remit_claim *c)
-{
-    memset(c, 0, sizeof *c);
-    c->claim_id = c->status_code = c->filing_indicator = c->payer_claim_number = "";
-    c->facility_code = c->frequency_code = c->patient_status = c->drg_code = "";
-    c->drg_weight = c->discharge_fraction = c->yes_no = "";
-    party_blank(&c->patient);
-    party_blank(&c->insured);
-    party_blank(&c->corrected_patient);
-    party_blank(&c->service_provider);
-    party_blank(&c->crossover_carrier);
-    party_blank(&c->priority_payer);
-    party_blank(&c->other_subscriber);
-    for (int i = 0; i < 25; i++)
-        c->inpatient_elements[i] = "";
-    for (int i = 0; i < 10; i++)
-        c->outpatient_elements[i] = "";
-    c->original_reference = c->statement_from = c->statement_to = c->received_date = "";
-    c->header_number = "";
-}
-
 static x12_remit_adjustment adj(const char *g, const char *reason, int64_t cents)
 {
     x12_remit_adjustment a;
@@ -503,6 +464,7 @@ static void sample_init(sample *s)
 {
     memset(s, 0, sizeof *s);
     x12_remit_payment *p = &s->p;
+    x12_remit_payment_init(p);
     p->handling_code = "I";
     p->amount_cents = 2700;
     p->credit_debit = "C";
@@ -524,7 +486,7 @@ static void sample_init(sample *s)
     p->payer_id = "1512345678";
     p->trace_supplemental = "";
     p->currency = "";
-    party_blank(&p->payer);
+    x12_remit_party_init(&p->payer);
     p->payer.entity = "PR";
     p->payer.name = "ACME HEALTH PLAN";
     p->payer.address1 = "1 MAIN ST";
@@ -543,14 +505,14 @@ static void sample_init(sample *s)
     per->number_qualifiers[1] = per->numbers[1] = per->number_qualifiers[2] = per->numbers[2] = "";
     p->payer.contacts = s->payer_per;
     p->payer.contact_count = 1;
-    party_blank(&p->payee);
+    x12_remit_party_init(&p->payee);
     p->payee.entity = "PE";
     p->payee.name = "RIVER CLINIC";
     p->payee.id_qualifier = "XX";
     p->payee.id = "1234567893";
 
     x12_remit_claim *c = &s->c[0];
-    claim_blank(c);
+    x12_remit_claim_init(c);
     c->claim_id = "C1";
     c->status_code = "1";
     c->charge_cents = 30000;
@@ -571,7 +533,7 @@ static void sample_init(sample *s)
     c->statement_from = "20261101";
     c->statement_to = "20261101";
     x12_remit_line *l = &s->lines[0];
-    line_blank(l);
+    x12_remit_line_init(l);
     l->procedure_qualifier = "HC";
     l->procedure = "99213";
     l->charge_cents = 20000;
@@ -589,7 +551,7 @@ static void sample_init(sample *s)
     l->remarks = s->l1_lq;
     l->remark_count = 1;
     l = &s->lines[1];
-    line_blank(l);
+    x12_remit_line_init(l);
     l->procedure_qualifier = "HC";
     l->procedure = "85025";
     l->modifiers[0] = "25";
@@ -604,7 +566,7 @@ static void sample_init(sample *s)
     c->line_count = 2;
 
     c = &s->c[1];
-    claim_blank(c);
+    x12_remit_claim_init(c);
     c->claim_id = "C2";
     c->status_code = "1";
     c->charge_cents = 10000;
@@ -629,7 +591,7 @@ static void sample_init(sample *s)
     /* no header number: it goes into the open loop, LX*1 */
 
     c = &s->c[2];
-    claim_blank(c);
+    x12_remit_claim_init(c);
     c->claim_id = "C3";
     c->status_code = "22";
     c->charge_cents = -30000;
@@ -959,6 +921,16 @@ static void test_as_given(void **state)
     assert_int_equal(x12_remit_writer_begin(e.rw, &s.p, "0002"), X12_OK);
     s.c[1].claim_id = "C*2";
     assert_int_equal(x12_remit_writer_claim(e.rw, &s.c[1]), X12_ERR_CLAIM_TEXT);
+    /* NULL strings are read as "": a claim payment of zeroed structs, and
+     * a PLB entry without provider or date */
+    x12_remit_claim zero;
+    memset(&zero, 0, sizeof zero);
+    zero.claim_id = "Z";
+    assert_int_equal(x12_remit_writer_claim(e.rw, &zero), X12_OK);
+    x12_remit_plb nplb;
+    memset(&nplb, 0, sizeof nplb);
+    assert_int_equal(x12_remit_writer_plb(e.rw, &nplb), X12_OK);
+    assert_int_equal(x12_remit_writer_plb(e.rw, &s.plb[0]), X12_OK);
     assert_int_equal(x12_remit_writer_end(e.rw), X12_OK); /* (AS_GIVEN: not BPR02's either) */
     env_close(&e);
     sb_add(&e.o.b, "", 1);
@@ -968,6 +940,8 @@ static void test_as_given(void **state)
     read_835(e.o.b.p, strlen(e.o.b.p), &r);
     assert_true(r.errors >= 2); /* BPR16 missing, CLP04 unbalanced, ... */
     assert_non_null(strstr(e.o.b.p, "\nCLP*C1*1*300*210*50*"));
+    assert_non_null(strstr(e.o.b.p, "\nCLP*Z**0*0~\n"));
+    assert_non_null(strstr(e.o.b.p, "\nPLB****0~\nPLB*1234567893*20261231*L6:INT*-1~\n"));
     sb_free(&r.dump);
     env_free(&e);
 }

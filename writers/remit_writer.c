@@ -824,8 +824,8 @@ X12_API x12_status x12_remit_writer_plb(x12_remit_writer *rw, const x12_remit_pl
         return k.st;
     /* one PLB holds the pairs of one provider and fiscal period, six at most */
     x12_status st = X12_OK;
-    if (rw->nplb && (rw->nplb == PLB_PAIRS || strcmp(rw->plb_provider, e->provider_id) ||
-                     strcmp(rw->plb_date, e->fiscal_date)))
+    if (rw->nplb && (rw->nplb == PLB_PAIRS || strcmp(rw->plb_provider, nz(e->provider_id)) ||
+                     strcmp(rw->plb_date, nz(e->fiscal_date))))
         st = plb_flush(rw);
     if (st != X12_OK)
         return st;

@@ -381,6 +381,13 @@ X12_API void x12_remit_rows_free(x12_remit_rows *w);
  * validate what the writer writes. */
 typedef struct x12_remit_writer x12_remit_writer;
 
+/* Blank structs to fill for the writer: every string "", every amount,
+ * flag and count 0.  (The writer also reads a NULL string as "".) */
+X12_API void x12_remit_payment_init(x12_remit_payment *p);
+X12_API void x12_remit_claim_init(x12_remit_claim *c);
+X12_API void x12_remit_line_init(x12_remit_line *l);
+X12_API void x12_remit_party_init(x12_remit_party *p);
+
 /* Writes what it is given: amounts that do not balance and required values
  * that are missing too, not refused (text the writer cannot take still is).
  * For rewriting a received 835 as it came, or making test files for a
