@@ -710,10 +710,6 @@ static void read_svc(x12_remit_reader *r, const x12_segment *s)
     l->original_units = el(r, a, s, 7);
 }
 
-/* 005010X221A1 2000 LX01, the header number: kept for the claim payments of
- * its loop (in the reader: one claim payment's arena is reset before the
- * next, and the loop's LX comes while the claim payment before it is still
- * open).  LX01 is N0 1/6; a longer one is not carried, and said. */
 /* An LX01 that no claim payment took (its loop holds none, against the
  * guide): said, never lost unsaid.  At the next LX, PLB or SE. */
 static void lx_left(x12_remit_reader *r)
@@ -726,6 +722,10 @@ static void lx_left(x12_remit_reader *r)
                    X12_SEV_INFO, 1, 0, "no claim payment in its 2000 loop");
 }
 
+/* 005010X221A1 2000 LX01, the header number: kept for the claim payments of
+ * its loop (in the reader: one claim payment's arena is reset before the
+ * next, and the loop's LX comes while the claim payment before it is still
+ * open).  LX01 is N0 1/6; a longer one is not carried, and said. */
 static void read_lx(x12_remit_reader *r, const x12_segment *s)
 {
     lx_left(r);
