@@ -1,6 +1,7 @@
 /* x12 835: remittances as rows (claim payments, service lines, adjustments
- * or PLB entries), CSV or NDJSON, for posting and spreadsheets.  Columns:
- * docs/835-columns.md. */
+ * or PLB entries), CSV or NDJSON, for posting and spreadsheets (columns:
+ * docs/835-columns.md); or, --format x12, written back as 835s by the 835
+ * writer from what the model holds. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 static const char HELP[] =
     "usage: x12 835 [--format csv|json] [--level claim|line|adjustment|plb] [--utf8] [-o OUT]\n"
     "               [FILE|-]...\n"
+    "       x12 835 --format x12 [--amounts x12|decimal2] [-o OUT] [FILE|-]...\n"
     "Writes the claim payments of 835 remittances (005010X221A1) as rows: one per claim payment\n"
     "(--level claim, the default), service line (line), CAS adjustment (adjustment) or PLB\n"
     "entry (plb).  Every row carries the file, the payer id, the trace number and the claim id.\n"
@@ -24,6 +26,13 @@ static const char HELP[] =
     "Balancing (SNIP 3) runs on every file: an 835 that does not balance is still converted and\n"
     "its findings go to standard error.  A 005010X221 835 is read as 005010X221A1, with a\n"
     "warning saying so.\n"
+    "--format x12 writes the 835s back from what x12kit reads of them (docs/remit.md, Writing\n"
+    "835s): each interchange and group as read (in the delimiters * ^ : ~, a line break after\n"
+    "each segment, GE and IEA counted anew), each 835 set from its payment, claim payments\n"
+    "and PLB entries, in the guide's order, CAS grouped, amounts as X12 writes them (\"100\",\n"
+    "\"12.5\"; --amounts decimal2: \"100.00\").  What the model does not carry (TS3, TS2, RDM,\n"
+    "sets of other transactions) is left out and said; so is a claim payment the reader does\n"
+    "not hand on (an amount it cannot read, a cut file).\n"
     "Exit status: 0 fine, 1 some input had errors, 2 usage or I/O error.\n\n";
 
 typedef struct run835 {
@@ -80,6 +89,9 @@ typedef struct opts835 {
     x12_remit_level level;
     const char *out_path;
     int utf8;
+    int x12;      /* --format x12 */
+    int decimal2; /* --amounts decimal2 */
+    int level_given, utf8_given, amounts_given;
 } opts835;
 
 /* --format csv|json, --level claim|line|adjustment|plb, -o OUT */
@@ -88,10 +100,10 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
     opts835 *op = ctx;
     const char *a = argv[*i];
     if (!strcmp(a, "--utf8")) {
-        op->utf8 = 1;
+        op->utf8 = op->utf8_given = 1;
         return 1;
     }
-    if (strcmp(a, "--format") && strcmp(a, "--level") && strcmp(a, "-o"))
+    if (strcmp(a, "--format") && strcmp(a, "--level") && strcmp(a, "-o") && strcmp(a, "--amounts"))
         return 0;
     if (*i + 1 >= argc) {
         fprintf(stderr, "x12 835: %s needs a value\n", a);
@@ -100,16 +112,28 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
     const char *v = argv[++*i];
     if (!strcmp(a, "-o")) {
         op->out_path = v;
+    } else if (!strcmp(a, "--amounts")) {
+        op->amounts_given = 1;
+        if (!strcmp(v, "decimal2") || !strcmp(v, "x12")) {
+            op->decimal2 = !strcmp(v, "decimal2");
+        } else {
+            fprintf(stderr, "x12 835: --amounts must be x12 or decimal2, not '%s'\n", v);
+            return -1;
+        }
     } else if (!strcmp(a, "--format")) {
+        op->x12 = 0;
         if (!strcmp(v, "csv")) {
             op->format = X12_ROWS_CSV;
         } else if (!strcmp(v, "json")) {
             op->format = X12_ROWS_JSON;
+        } else if (!strcmp(v, "x12")) {
+            op->x12 = 1;
         } else {
-            fprintf(stderr, "x12 835: --format must be csv or json, not '%s'\n", v);
+            fprintf(stderr, "x12 835: --format must be csv, json or x12, not '%s'\n", v);
             return -1;
         }
     } else {
+        op->level_given = 1;
         static const char *const LV[] = {"claim", "line", "adjustment", "plb"};
         int k;
         for (k = 0; k < 4 && strcmp(v, LV[k]); k++)
@@ -123,13 +147,225 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
     return 1;
 }
 
+/* --- --format x12: the 835s written back ------------------------------------ */
+
+typedef struct rewrite835 {
+    x12_writer *w;
+    x12_remit_writer *rw;
+    x12_remit_reader *rr;
+    const char *file;
+    char st02[16];
+    int set_open;         /* the remit writer has a set open */
+    unsigned long errors; /* error findings of the input */
+    x12_status last;
+    unsigned long refused; /* calls of the writer that failed */
+    x12_status out_status; /* the output failed (X12_ERR_IO): stop */
+    unsigned long handed;
+} rewrite835;
+
+/* A refusal of the writer (text it cannot take, a value it needs): said,
+ * with the file; the set goes on. */
+static void refused(rewrite835 *r, x12_status s)
+{
+    if (s == X12_OK)
+        return;
+    const x12_error *e = x12_remit_writer_error(r->rw);
+    if (s == X12_ERR_IO || s == X12_ERR_NOMEM) {
+        r->out_status = s;
+        return;
+    }
+    r->refused++;
+    fprintf(stderr, "x12 835: %s: not written: %s%s%s\n", r->file, x12_status_message(s),
+            e->detail[0] ? ": " : "", e->detail);
+}
+
+static void close_set(rewrite835 *r)
+{
+    if (!r->set_open)
+        return;
+    r->set_open = 0;
+    refused(r, x12_remit_writer_end(r->rw));
+}
+
+static int rw_payment(void *ctx, const x12_remit_payment *p)
+{
+    rewrite835 *r = ctx;
+    close_set(r); /* (a set the input cut short: the reader said so) */
+    x12_status s = x12_remit_writer_begin(r->rw, p, r->st02[0] ? r->st02 : "0001");
+    r->set_open = s == X12_OK;
+    refused(r, s);
+    r->handed++;
+    return r->out_status != X12_OK;
+}
+
+static int rw_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim *c,
+                    const x12_remit_context *cx)
+{
+    (void)p;
+    (void)cx;
+    rewrite835 *r = ctx;
+    r->handed++;
+    if (r->set_open)
+        refused(r, x12_remit_writer_claim(r->rw, c));
+    return r->out_status != X12_OK;
+}
+
+static int rw_plb(void *ctx, const x12_remit_payment *p, const x12_remit_plb *e)
+{
+    (void)p;
+    rewrite835 *r = ctx;
+    r->handed++;
+    if (r->set_open)
+        refused(r, x12_remit_writer_plb(r->rw, e));
+    return r->out_status != X12_OK;
+}
+
+static int rw_set_end(void *ctx, const x12_remit_payment *p, const x12_remit_totals *t)
+{
+    (void)p;
+    (void)t;
+    rewrite835 *r = ctx;
+    close_set(r);
+    return r->out_status != X12_OK;
+}
+
+static void rw_finding(void *ctx, const x12_finding *f)
+{
+    rewrite835 *r = ctx;
+    /* what is not written is said: the segments and elements the model
+     * does not carry (info for the rows, left out of the 835 here) */
+    if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED || cli_reader_warning(f->err.code) ||
+        cli_second_of_kind(f)) {
+        cli_print_error(r->file, &f->err);
+        return;
+    }
+    if (f->severity != X12_SEV_ERROR)
+        return;
+    r->errors++;
+    r->last = f->err.code;
+    cli_print_error(r->file, &f->err);
+}
+
+/* The envelopes go to the writer (ISA and GS as read, GE and IEA counted
+ * anew); every segment goes to the remit reader. */
+static int rw_segment(void *ctx, const x12_segment *seg)
+{
+    rewrite835 *r = ctx;
+    x12_status s = X12_OK;
+    if (x12_slice_eq(seg->id, "ISA") || x12_slice_eq(seg->id, "GS")) {
+        s = x12_writer_write_segment(r->w, seg);
+    } else if (x12_slice_eq(seg->id, "ST")) {
+        x12_slice v = x12_segment_element(seg, 2);
+        snprintf(r->st02, sizeof r->st02, "%.*s", (int)(v.len < 15 ? v.len : 15),
+                 v.ptr ? v.ptr : "");
+    }
+    if (s == X12_OK)
+        x12_remit_reader_segment(r->rr, seg);
+    if (s == X12_OK && x12_slice_eq(seg->id, "GE")) {
+        close_set(r);
+        s = x12_writer_end_group(r->w);
+    } else if (s == X12_OK && x12_slice_eq(seg->id, "IEA")) {
+        close_set(r);
+        s = x12_writer_end_interchange(r->w);
+    }
+    if (s == X12_ERR_IO || s == X12_ERR_NOMEM)
+        r->out_status = s;
+    else if (s != X12_OK) {
+        /* an envelope the writer cannot write as read (a GE without GS, a
+         * second ISA before IEA): the input says so too */
+        const x12_error *e = x12_writer_error(r->w);
+        fprintf(stderr, "x12 835: %s: segment %u (%.3s): not written: %s%s%s\n", r->file,
+                (unsigned)seg->segment_index, e->segment_id, x12_status_message(s),
+                e->detail[0] ? ": " : "", e->detail);
+        r->refused++;
+    }
+    return r->out_status != X12_OK;
+}
+
+static void rw_error(void *ctx, const x12_error *e)
+{
+    rewrite835 *r = ctx;
+    x12_remit_reader_error(r->rr, e);
+}
+
+/* One FILE through the reader, the remit reader and the writer. */
+static x12_status rewrite_file(rewrite835 *r, const char *path, const x12_reader_options *ro,
+                               x12_error *err)
+{
+    x12_remit_callbacks cb = {rw_payment, rw_claim, rw_plb, rw_set_end, rw_finding};
+    r->rr = x12_remit_reader_new(&cb, r, 0, NULL);
+    x12_reader_callbacks rc = {rw_segment, rw_error};
+    x12_reader *rd = r->rr ? x12_reader_new(ro, &rc, r) : NULL;
+    x12_input *in = rd ? x12_input_open(path, NULL, err) : NULL;
+    x12_status s = rd ? X12_OK : X12_ERR_NOMEM;
+    if (rd && !in)
+        s = err->code;
+    static char buf[1 << 16];
+    size_t got = 0;
+    while (in && s == X12_OK && (s = x12_input_read(in, buf, sizeof buf, &got, err)) == X12_OK &&
+           got)
+        s = x12_reader_feed(rd, buf, got);
+    if (s == X12_OK && rd)
+        s = x12_reader_finish(rd);
+    if (s == X12_OK && r->rr)
+        s = x12_remit_reader_finish(r->rr);
+    if (r->out_status != X12_OK)
+        s = X12_OK; /* (said once, by the caller) */
+    close_set(r);
+    x12_input_close(in);
+    x12_reader_free(rd);
+    x12_remit_reader_free(r->rr);
+    r->rr = NULL;
+    return s == X12_ERR_STOPPED ? X12_OK : s;
+}
+
+static int run_x12(const opts835 *op, cli_args *args, FILE *out)
+{
+    x12_writer_options wo;
+    x12_writer_options_init(&wo);
+    wo.line_break = "\n";
+    rewrite835 r;
+    memset(&r, 0, sizeof r);
+    r.w = x12_writer_new(&wo, write_out, out, NULL);
+    r.rw = r.w ? x12_remit_writer_new(r.w, X12_REMIT_WRITE_AS_GIVEN, NULL) : NULL;
+    if (!r.rw) {
+        x12_writer_free(r.w);
+        return -1;
+    }
+    x12_remit_writer_set_amount_style(r.rw, op->decimal2 ? X12_AMOUNT_DECIMAL2 : X12_AMOUNT_X12);
+    x12_reader_options ro;
+    cli_reader_options(&args->common, &ro);
+    int status = EXIT_FINE;
+    for (int i = 0; i < args->nfiles && r.out_status == X12_OK; i++) {
+        r.file = strcmp(args->files[i], "-") == 0 ? "<stdin>" : args->files[i];
+        unsigned long before = r.errors, refused_before = r.refused;
+        x12_error err;
+        memset(&err, 0, sizeof err);
+        x12_status s = rewrite_file(&r, args->files[i], &ro, &err);
+        status = cli_worst(status, cli_read_outcome(r.file, s, &err, r.errors > before, r.last));
+        if (r.refused > refused_before)
+            status = cli_worst(status, EXIT_INPUT);
+    }
+    int failed = r.out_status != X12_OK;
+    x12_remit_writer_free(r.rw);
+    x12_writer_free(r.w);
+    return failed ? -1 : (r.handed ? status : status | 0x100);
+}
+
 int cmd_835(int argc, char **argv)
 {
-    opts835 op = {X12_ROWS_CSV, X12_REMIT_LEVEL_CLAIM, NULL, 0};
+    opts835 op = {X12_ROWS_CSV, X12_REMIT_LEVEL_CLAIM, NULL, 0, 0, 0, 0, 0, 0};
     cli_args args;
     int rc = cli_parse(argc, argv, "835", HELP, own_option, &op, &args);
     if (rc >= 0)
         return rc;
+    if (op.x12 ? (op.level_given || op.utf8_given) : op.amounts_given) {
+        fprintf(stderr, "x12 835: %s\n",
+                op.x12 ? "--level and --utf8 are for rows, not with --format x12"
+                       : "--amounts is for --format x12");
+        cli_args_free(&args);
+        return EXIT_USAGE;
+    }
     const char **files = args.files;
     int nfiles = args.nfiles;
     x12_rows_format format = op.format;
@@ -147,6 +383,23 @@ int cmd_835(int argc, char **argv)
             cli_args_free(&args);
             return EXIT_USAGE;
         }
+    }
+    if (op.x12) {
+        int st = run_x12(&op, &args, out);
+        int werr = st < 0, keep = !werr && !(st & 0x100);
+        if (out != stdout)
+            werr |= cli_close_out(out, keep) != 0;
+        else
+            werr |= fflush(stdout) != 0;
+        cli_args_free(&args);
+        if (werr) {
+            fprintf(stderr, "x12 835: error writing the 835%s%s\n", out != stdout ? ": left as it was " : "",
+                    out != stdout ? out_path : "");
+            return EXIT_USAGE;
+        }
+        if (!keep && out != stdout)
+            fprintf(stderr, "x12 835: %s not written: no payment could be read\n", out_path);
+        return st & 0xff;
     }
     run835 r;
     memset(&r, 0, sizeof r);

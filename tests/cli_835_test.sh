@@ -10,7 +10,7 @@ F=$SRC/fixtures/reconcile
 
 expect_rc 0 "$X12" 835 --help; has "$T/out" "usage: x12 835"
 expect_rc 2 "$X12" 835 --level nope "$F/era-1.835"; has "$T/err" "--level must be claim, line, adjustment or plb"
-expect_rc 2 "$X12" 835 --format xml "$F/era-1.835"; has "$T/err" "--format must be csv or json"
+expect_rc 2 "$X12" 835 --format xml "$F/era-1.835"; has "$T/err" "--format must be csv, json or x12"
 expect_rc 2 "$X12" 835 --bogus; has "$T/err" "unknown option '--bogus'"
 
 # claim level: the contract columns first, in this order, then one row per CLP
@@ -168,6 +168,34 @@ for cmd in 835 277; do
   expect_rc 2 "$X12" "$cmd" "$T/missing.x12"
   eq "$(grep -c 'missing.x12: byte 0: input/output error' "$T/err")" 1 "x12 $cmd: a missing file said once"
 done
+
+# --format x12: the 835 written back from the model; it validates, reads as the same rows,
+# and says what it leaves out
+expect_rc 0 "$X12" 835 --format x12 "$F/era-1.835"; cp "$T/out" "$T/rw.835"
+has "$T/rw.835" "BPR*I*632.5*C*ACH*CCP*01*071000013*DA*123456*1512345678**01*071000039*DA*98765*20261025~"
+expect_rc 0 "$X12" validate "$T/rw.835"; has "$T/out" "0 errors"
+for lv in claim line adjustment plb; do
+  "$X12" 835 --level $lv <"$F/era-1.835" >"$T/a.csv" 2>/dev/null
+  "$X12" 835 --level $lv <"$T/rw.835" >"$T/b.csv" 2>/dev/null
+  [ -s "$T/a.csv" ] && same "$T/a.csv" "$T/b.csv" "835 --format x12: the $lv rows differ"
+done
+expect_rc 0 "$X12" 835 --format x12 --amounts decimal2 "$F/era-1.835"; has "$T/out" "BPR*I*632.50*C*"
+awk '/^LX\*1~/ { print; print "TS3*1234567893*11*20261231*2*1200~"; next }
+     /^SE\*/ { split($0, f, "*"); print "SE*" f[2] + 1 "*" f[3]; next } { print }' "$F/era-2.835" >"$T/ts3.835"
+expect_rc 0 "$X12" 835 --format x12 "$T/ts3.835"; has "$T/err" "(TS3)"; lacks "$T/out" "TS3*"
+expect_rc 0 sh -c "'$X12' 835 --format x12 -o '$T/rw.835.gz' - < '$F/era-2.835'"
+gzip -dc "$T/rw.835.gz" >"$T/rw2.835"; has "$T/rw2.835" "ST*835*0001~"
+expect_rc 2 "$X12" 835 --format x12 --level line "$F/era-1.835"; has "$T/err" "--level and --utf8 are for rows"
+expect_rc 2 "$X12" 835 --amounts decimal2 "$F/era-1.835"; has "$T/err" "--amounts is for --format x12"
+expect_rc 2 "$X12" 835 --format x12 --amounts cents "$F/era-1.835"; has "$T/err" "--amounts must be x12 or decimal2"
+# text the writer cannot take (the input's repetition separator is '{', a name holds '^'):
+# that claim payment is said and left out, the others written, exit 1
+sed 's/\*\^\*00501\*/*{*00501*/; 0,/^NM1\*QC\*1\*/s/^NM1\*QC\*1\*\([A-Z]*\)\*/NM1*QC*1*\1^X*/' "$F/era-2.835" >"$T/caret.835"
+expect_rc 1 "$X12" 835 --format x12 "$T/caret.835"; has "$T/err" "caret.835: not written: "
+has "$T/err" ": patient.name"; has "$T/out" "CLP*"; has "$T/out" "SE*"
+# no payment read: OUT is not written
+expect_rc 1 "$X12" 835 --format x12 -o "$T/none.835" "$T/junk.835"
+[ ! -e "$T/none.835" ] && ok || bad "835 --format x12 wrote OUT from no payment"
 
 # x12 277 --utf8: ASCII rows are the same; a Latin-1 byte becomes UTF-8
 "$X12" 277 --level claim "$R" >"$T/plain.csv" 2>/dev/null
