@@ -156,6 +156,7 @@ typedef struct rewrite835 {
     const char *file;
     char st02[16];
     int set_open;         /* the remit writer has a set open */
+    int in_isa, in_gs;    /* the writer has an interchange, a group open */
     unsigned long errors; /* error findings of the input */
     x12_status last;
     unsigned long refused; /* calls of the writer that failed */
@@ -254,6 +255,10 @@ static int rw_segment(void *ctx, const x12_segment *seg)
     x12_status s = X12_OK;
     if (x12_slice_eq(seg->id, "ISA") || x12_slice_eq(seg->id, "GS")) {
         s = x12_writer_write_segment(r->w, seg);
+        if (s == X12_OK && seg->id.len == 3)
+            r->in_isa = 1, r->in_gs = 0;
+        else if (s == X12_OK)
+            r->in_gs = 1;
     } else if (x12_slice_eq(seg->id, "ST")) {
         x12_slice v = x12_segment_element(seg, 2);
         snprintf(r->st02, sizeof r->st02, "%.*s", (int)(v.len < 15 ? v.len : 15),
@@ -264,9 +269,11 @@ static int rw_segment(void *ctx, const x12_segment *seg)
     if (s == X12_OK && x12_slice_eq(seg->id, "GE")) {
         close_set(r);
         s = x12_writer_end_group(r->w);
+        r->in_gs = 0;
     } else if (s == X12_OK && x12_slice_eq(seg->id, "IEA")) {
         close_set(r);
         s = x12_writer_end_interchange(r->w);
+        r->in_isa = r->in_gs = 0;
     }
     if (s == X12_ERR_IO || s == X12_ERR_NOMEM)
         r->out_status = s;
@@ -311,7 +318,17 @@ static x12_status rewrite_file(rewrite835 *r, const char *path, const x12_reader
         s = x12_remit_reader_finish(r->rr);
     if (r->out_status != X12_OK)
         s = X12_OK; /* (said once, by the caller) */
+    /* a file cut short (the reader said so) still ends its envelopes: the
+     * output is whole X12, and the next file's interchange its own */
     close_set(r);
+    x12_status e = X12_OK;
+    if (r->in_gs)
+        e = x12_writer_end_group(r->w);
+    if (r->in_isa && e == X12_OK)
+        e = x12_writer_end_interchange(r->w);
+    if (e == X12_ERR_IO || e == X12_ERR_NOMEM)
+        r->out_status = e;
+    r->in_isa = r->in_gs = 0;
     x12_input_close(in);
     x12_reader_free(rd);
     x12_remit_reader_free(r->rr);

@@ -193,6 +193,13 @@ expect_rc 2 "$X12" 835 --format x12 --amounts cents "$F/era-1.835"; has "$T/err"
 sed 's/\*\^\*00501\*/*{*00501*/; 0,/^NM1\*QC\*1\*/s/^NM1\*QC\*1\*\([A-Z]*\)\*/NM1*QC*1*\1^X*/' "$F/era-2.835" >"$T/caret.835"
 expect_rc 1 "$X12" 835 --format x12 "$T/caret.835"; has "$T/err" "caret.835: not written: "
 has "$T/err" ": patient.name"; has "$T/out" "CLP*"; has "$T/out" "SE*"
+# a file cut inside a claim payment, then a whole one: the cut one is said and left out, its
+# envelopes still end, and the next file is an interchange of its own
+head -c 900 "$F/era-2.835" >"$T/cut.835"
+expect_rc 1 "$X12" 835 --format x12 "$T/cut.835" "$F/era-1.835"; has "$T/err" "cut.835"
+eq "$(grep -c '^IEA\*' "$T/out")" 2 "835 --format x12: the interchanges of a cut file and a whole one"
+cp "$T/out" "$T/two.835"; expect_rc 1 "$X12" validate "$T/two.835"
+lacks "$T/out" "IEA"; lacks "$T/out" "GE01"
 # no payment read: OUT is not written
 expect_rc 1 "$X12" 835 --format x12 -o "$T/none.835" "$T/junk.835"
 [ ! -e "$T/none.835" ] && ok || bad "835 --format x12 wrote OUT from no payment"
