@@ -27,12 +27,13 @@ static const char HELP[] =
     "its findings go to standard error.  A 005010X221 835 is read as 005010X221A1, with a\n"
     "warning saying so.\n"
     "--format x12 writes the 835s back from what x12kit reads of them (docs/remit.md, Writing\n"
-    "835s): each interchange and group as read (in the delimiters * ^ : ~, a line break after\n"
-    "each segment, GE and IEA counted anew), each 835 set from its payment, claim payments\n"
-    "and PLB entries, in the guide's order, CAS grouped, amounts as X12 writes them (\"100\",\n"
-    "\"12.5\"; --amounts decimal2: \"100.00\").  What the model does not carry (TS3, TS2, RDM,\n"
-    "sets of other transactions) is left out and said; so is a claim payment the reader does\n"
-    "not hand on (an amount it cannot read, a cut file).\n"
+    "835s): each interchange and group as read, in its own delimiters, a line break after\n"
+    "each segment, GE and IEA counted anew (also for a file without them, or cut short); each\n"
+    "835 set from its payment, claim payments and PLB entries, in the guide's order, CAS\n"
+    "grouped, amounts as X12 writes them (\"100\", \"12.5\"; --amounts decimal2: \"100.00\").\n"
+    "What the model does not carry (TS3, TS2, RDM, sets of other transactions) is left out\n"
+    "and said; so is a claim payment the reader does not hand on (an amount it cannot read,\n"
+    "a cut file) or the writer cannot take (a value holding a delimiter): exit status 1.\n"
     "Exit status: 0 fine, 1 some input had errors, 2 usage or I/O error.\n\n";
 
 typedef struct run835 {
@@ -150,7 +151,9 @@ static int own_option(void *ctx, int argc, char **argv, int *i)
 /* --- --format x12: the 835s written back ------------------------------------ */
 
 typedef struct rewrite835 {
-    x12_writer *w;
+    FILE *out;
+    x12_amount_style style;
+    x12_writer *w;        /* one per interchange, in its delimiters */
     x12_remit_writer *rw;
     x12_remit_reader *rr;
     const char *file;
@@ -180,6 +183,21 @@ static void refused(rewrite835 *r, x12_status s)
             e->detail[0] ? ": " : "", e->detail);
 }
 
+/* An envelope the writer cannot write (an I/O failure stops the run). */
+static void envelope_failed(rewrite835 *r, x12_status s, const char *what)
+{
+    if (s == X12_OK)
+        return;
+    if (s == X12_ERR_IO || s == X12_ERR_NOMEM) {
+        r->out_status = s;
+        return;
+    }
+    const x12_error *e = x12_writer_error(r->w);
+    r->refused++;
+    fprintf(stderr, "x12 835: %s: %s not written: %s%s%s\n", r->file, what, x12_status_message(s),
+            e->detail[0] ? ": " : "", e->detail);
+}
+
 static void close_set(rewrite835 *r)
 {
     if (!r->set_open)
@@ -188,14 +206,69 @@ static void close_set(rewrite835 *r)
     refused(r, x12_remit_writer_end(r->rw));
 }
 
+/* Ends what is open down to `level`: 2 the set, 1 the group as well, 0 the
+ * interchange as well (GE and IEA counted from what was written).  Before
+ * an ISA or GS, at GE and IEA, and at the end of a file: a file without
+ * its GE or IEA, or cut short, still gives whole X12. */
+static void close_to(rewrite835 *r, int level)
+{
+    close_set(r);
+    if (level <= 1 && r->in_gs) {
+        r->in_gs = 0;
+        envelope_failed(r, x12_writer_end_group(r->w), "GE");
+    }
+    if (level == 0 && r->in_isa) {
+        r->in_isa = 0;
+        envelope_failed(r, x12_writer_end_interchange(r->w), "IEA");
+    }
+}
+
+static int write_out835(void *ctx, const void *buf, size_t len)
+{
+    return fwrite(buf, 1, len, ctx) == len ? 0 : -1;
+}
+
+/* A new interchange: a writer in its delimiters (the defaults * ^ : ~ when
+ * the writer refuses them), a line break after each segment unless the
+ * terminator is one. */
+static int new_writer(rewrite835 *r, const x12_delimiters *d)
+{
+    x12_remit_writer_free(r->rw);
+    x12_writer_free(r->w);
+    r->rw = NULL;
+    x12_writer_options wo;
+    x12_writer_options_init(&wo);
+    if (d) {
+        wo.delims = *d;
+        wo.line_break = d->segment == '\n' || d->segment == '\r' ? "" : "\n";
+    } else {
+        wo.line_break = "\n";
+    }
+    r->w = x12_writer_new(&wo, write_out835, r->out, NULL);
+    if (!r->w && d) {
+        fprintf(stderr, "x12 835: %s: the interchange's delimiters cannot be written: * ^ : ~ instead\n",
+                r->file);
+        return new_writer(r, NULL);
+    }
+    r->rw = r->w ? x12_remit_writer_new(r->w, X12_REMIT_WRITE_AS_GIVEN, NULL) : NULL;
+    if (!r->rw) {
+        r->out_status = X12_ERR_NOMEM;
+        return -1;
+    }
+    x12_remit_writer_set_amount_style(r->rw, r->style);
+    return 0;
+}
+
 static int rw_payment(void *ctx, const x12_remit_payment *p)
 {
     rewrite835 *r = ctx;
     close_set(r); /* (a set the input cut short: the reader said so) */
+    r->handed++;
+    if (!r->in_gs)
+        return 0; /* (no group to write it in: the reader said so) */
     x12_status s = x12_remit_writer_begin(r->rw, p, r->st02[0] ? r->st02 : "0001");
     r->set_open = s == X12_OK;
     refused(r, s);
-    r->handed++;
     return r->out_status != X12_OK;
 }
 
@@ -236,7 +309,7 @@ static void rw_finding(void *ctx, const x12_finding *f)
     /* what is not written is said: the segments and elements the model
      * does not carry (info for the rows, left out of the 835 here) */
     if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED || cli_reader_warning(f->err.code) ||
-        cli_second_of_kind(f)) {
+        cli_second_of_kind(f) || f->severity == X12_SEV_WARNING) {
         cli_print_error(r->file, &f->err);
         return;
     }
@@ -247,45 +320,50 @@ static void rw_finding(void *ctx, const x12_finding *f)
     cli_print_error(r->file, &f->err);
 }
 
+/* ST02 as the writer takes it: AN 4-9, so a shorter one (ST*835*1, which
+ * x12 validate reports) is padded with zeros on the left, and said. */
+static void keep_st02(rewrite835 *r, const x12_segment *seg)
+{
+    x12_slice v = x12_segment_element(seg, 2);
+    size_t n = v.len < 15 ? v.len : 15;
+    if (n && n < 4) {
+        snprintf(r->st02, sizeof r->st02, "%.*s%.*s", (int)(4 - n), "000", (int)n, v.ptr);
+        fprintf(stderr, "x12 835: %s: segment %u (ST): ST02 '%s' written as '%s' (4 to 9 characters)\n",
+                r->file, (unsigned)seg->segment_index, r->st02 + (4 - n), r->st02);
+    } else {
+        snprintf(r->st02, sizeof r->st02, "%.*s", (int)n, v.ptr ? v.ptr : "");
+    }
+}
+
 /* The envelopes go to the writer (ISA and GS as read, GE and IEA counted
  * anew); every segment goes to the remit reader. */
 static int rw_segment(void *ctx, const x12_segment *seg)
 {
     rewrite835 *r = ctx;
-    x12_status s = X12_OK;
-    if (x12_slice_eq(seg->id, "ISA") || x12_slice_eq(seg->id, "GS")) {
-        s = x12_writer_write_segment(r->w, seg);
-        if (s == X12_OK && seg->id.len == 3)
-            r->in_isa = 1, r->in_gs = 0;
-        else if (s == X12_OK)
-            r->in_gs = 1;
-    } else if (x12_slice_eq(seg->id, "ST")) {
-        x12_slice v = x12_segment_element(seg, 2);
-        snprintf(r->st02, sizeof r->st02, "%.*s", (int)(v.len < 15 ? v.len : 15),
-                 v.ptr ? v.ptr : "");
+    int isa = x12_slice_eq(seg->id, "ISA"), gs = x12_slice_eq(seg->id, "GS");
+    if (isa) {
+        close_to(r, 0);
+        if (new_writer(r, &seg->delims) == 0) {
+            x12_status s = x12_writer_write_segment(r->w, seg);
+            r->in_isa = s == X12_OK;
+            envelope_failed(r, s, "ISA");
+        }
+    } else if (gs) {
+        close_to(r, 1);
+        if (r->in_isa) {
+            x12_status s = x12_writer_write_segment(r->w, seg);
+            r->in_gs = s == X12_OK;
+            envelope_failed(r, s, "GS");
+        }
     }
-    if (s == X12_OK)
-        x12_remit_reader_segment(r->rr, seg);
-    if (s == X12_OK && x12_slice_eq(seg->id, "GE")) {
-        close_set(r);
-        s = x12_writer_end_group(r->w);
-        r->in_gs = 0;
-    } else if (s == X12_OK && x12_slice_eq(seg->id, "IEA")) {
-        close_set(r);
-        s = x12_writer_end_interchange(r->w);
-        r->in_isa = r->in_gs = 0;
-    }
-    if (s == X12_ERR_IO || s == X12_ERR_NOMEM)
-        r->out_status = s;
-    else if (s != X12_OK) {
-        /* an envelope the writer cannot write as read (a GE without GS, a
-         * second ISA before IEA): the input says so too */
-        const x12_error *e = x12_writer_error(r->w);
-        fprintf(stderr, "x12 835: %s: segment %u (%.3s): not written: %s%s%s\n", r->file,
-                (unsigned)seg->segment_index, e->segment_id, x12_status_message(s),
-                e->detail[0] ? ": " : "", e->detail);
-        r->refused++;
-    }
+    /* (the reader first ends a set an ST cuts short, under the old ST02) */
+    x12_remit_reader_segment(r->rr, seg);
+    if (x12_slice_eq(seg->id, "ST"))
+        keep_st02(r, seg);
+    else if (x12_slice_eq(seg->id, "GE"))
+        close_to(r, 1);
+    else if (x12_slice_eq(seg->id, "IEA"))
+        close_to(r, 0);
     return r->out_status != X12_OK;
 }
 
@@ -320,15 +398,7 @@ static x12_status rewrite_file(rewrite835 *r, const char *path, const x12_reader
         s = X12_OK; /* (said once, by the caller) */
     /* a file cut short (the reader said so) still ends its envelopes: the
      * output is whole X12, and the next file's interchange its own */
-    close_set(r);
-    x12_status e = X12_OK;
-    if (r->in_gs)
-        e = x12_writer_end_group(r->w);
-    if (r->in_isa && e == X12_OK)
-        e = x12_writer_end_interchange(r->w);
-    if (e == X12_ERR_IO || e == X12_ERR_NOMEM)
-        r->out_status = e;
-    r->in_isa = r->in_gs = 0;
+    close_to(r, 0);
     x12_input_close(in);
     x12_reader_free(rd);
     x12_remit_reader_free(r->rr);
@@ -338,18 +408,10 @@ static x12_status rewrite_file(rewrite835 *r, const char *path, const x12_reader
 
 static int run_x12(const opts835 *op, cli_args *args, FILE *out)
 {
-    x12_writer_options wo;
-    x12_writer_options_init(&wo);
-    wo.line_break = "\n";
     rewrite835 r;
     memset(&r, 0, sizeof r);
-    r.w = x12_writer_new(&wo, write_out, out, NULL);
-    r.rw = r.w ? x12_remit_writer_new(r.w, X12_REMIT_WRITE_AS_GIVEN, NULL) : NULL;
-    if (!r.rw) {
-        x12_writer_free(r.w);
-        return -1;
-    }
-    x12_remit_writer_set_amount_style(r.rw, op->decimal2 ? X12_AMOUNT_DECIMAL2 : X12_AMOUNT_X12);
+    r.out = out;
+    r.style = op->decimal2 ? X12_AMOUNT_DECIMAL2 : X12_AMOUNT_X12;
     x12_reader_options ro;
     cli_reader_options(&args->common, &ro);
     int status = EXIT_FINE;

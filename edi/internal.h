@@ -89,8 +89,8 @@ int x12__segment_utf8(const x12_segment *seg);
 void x12__segment_locate(const x12_segment *seg, const char *p, uint16_t *element,
                          uint16_t *component);
 /* The options a writer was made with that decide what text it takes:
- * delimiters, character set and input encoding (edi/writer.c; the encoding
- * points into the writer).  For checks made before a group of segments is
+ * delimiters, character set, input encoding and the longest segment
+ * (edi/writer.c; the encoding points into the writer).  For checks made before a group of segments is
  * written (writers/), so that a bad value refuses the group, not half of it. */
 struct x12_writer;
 struct x12_writer_options;

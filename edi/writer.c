@@ -59,6 +59,7 @@ void x12__writer_text_options(const x12_writer *w, x12_writer_options *o)
     o->delims = w->d;
     o->charset = w->charset;
     o->input_encoding = w->enc;
+    o->max_segment_length = w->max_len;
 }
 
 /* --- errors -------------------------------------------------------------- */

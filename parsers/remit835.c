@@ -385,6 +385,7 @@ X12_API void x12_remit_payment_init(x12_remit_payment *p)
     p->receiver_dfi_qualifier = p->receiver_dfi_id = "";
     p->receiver_account_qualifier = p->receiver_account = "";
     p->payment_date = p->trace_type = p->trace_number = p->payer_id = p->trace_supplemental = "";
+    p->trace_originator = "";
     p->currency = "";
     x12_remit_party_init(&p->payer);
     x12_remit_party_init(&p->payee);
@@ -739,8 +740,13 @@ static void read_lx(x12_remit_reader *r, const x12_segment *s)
                         "LX01 longer than 31 characters");
         return;
     }
-    if (!v.len)
+    if (!v.len) {
+        /* (rewritten, its claim payments would join the loop before) */
+        if (r->cb.finding)
+            seg_finding(r, s, X12_ERR_CLAIM_VALUE, X12_SEV_WARNING, 1, 0,
+                        "LX01 is empty: its claim payments have no header number");
         return;
+    }
     if (!r->seg_utf8) {
         size_t ok = x12_utf8_prefix(v.ptr, v.len);
         if (ok < v.len)
@@ -823,6 +829,7 @@ static int read_header(x12_remit_reader *r, const x12_segment *s)
         p->trace_type = el(r, a, s, 1);
         p->trace_number = el(r, a, s, 2);
         p->payer_id = el(r, a, s, 3);
+        p->trace_originator = p->payer_id;
         p->trace_supplemental = el(r, a, s, 4);
     } else if (IS(id, "CUR")) {
         /* 005010X221A1 CUR01 is PR, the payer's: the currency is its.  Any

@@ -188,10 +188,13 @@ gzip -dc "$T/rw.835.gz" >"$T/rw2.835"; has "$T/rw2.835" "ST*835*0001~"
 expect_rc 2 "$X12" 835 --format x12 --level line "$F/era-1.835"; has "$T/err" "--level and --utf8 are for rows"
 expect_rc 2 "$X12" 835 --amounts decimal2 "$F/era-1.835"; has "$T/err" "--amounts is for --format x12"
 expect_rc 2 "$X12" 835 --format x12 --amounts cents "$F/era-1.835"; has "$T/err" "--amounts must be x12 or decimal2"
-# text the writer cannot take (the input's repetition separator is '{', a name holds '^'):
-# that claim payment is said and left out, the others written, exit 1
+# the input's delimiters are kept (here ISA11 '{' and a '^' in a name); a value the writer
+# cannot take (a name holding the component separator ':', which the reader keeps whole in a
+# simple element): that claim payment is said and left out, the others written, exit 1
 sed 's/\*\^\*00501\*/*{*00501*/; 0,/^NM1\*QC\*1\*/s/^NM1\*QC\*1\*\([A-Z]*\)\*/NM1*QC*1*\1^X*/' "$F/era-2.835" >"$T/caret.835"
-expect_rc 1 "$X12" 835 --format x12 "$T/caret.835"; has "$T/err" "caret.835: not written: "
+expect_rc 0 "$X12" 835 --format x12 "$T/caret.835"; has "$T/out" "*{*00501*"; has "$T/out" "NM1*QC*1*DOE^X*"
+sed '0,/^NM1\*QC\*1\*/s/^NM1\*QC\*1\*\([A-Z]*\)\*/NM1*QC*1*\1:X*/' "$F/era-2.835" >"$T/colon.835"
+expect_rc 1 "$X12" 835 --format x12 "$T/colon.835"; has "$T/err" "colon.835: not written: "
 has "$T/err" ": patient.name"; has "$T/out" "CLP*"; has "$T/out" "SE*"
 # a file cut inside a claim payment, then a whole one: the cut one is said and left out, its
 # envelopes still end, and the next file is an interchange of its own
@@ -200,6 +203,15 @@ expect_rc 1 "$X12" 835 --format x12 "$T/cut.835" "$F/era-1.835"; has "$T/err" "c
 eq "$(grep -c '^IEA\*' "$T/out")" 2 "835 --format x12: the interchanges of a cut file and a whole one"
 cp "$T/out" "$T/two.835"; expect_rc 1 "$X12" validate "$T/two.835"
 lacks "$T/out" "IEA"; lacks "$T/out" "GE01"
+# an interchange without GE, one without IEA: each still ends whole; ST*835*1 is padded
+awk '!/^GE\*/' "$F/era-2.835" >"$T/noge.835"
+awk '!/^IEA\*/' "$F/era-1.835" >"$T/noiea.835"
+sed 's/^ST\*835\*0001~/ST*835*1~/; s/^SE\*\([0-9]*\)\*0001~/SE*\1*1~/' "$F/era-1-resent.835" >"$T/st1.835"
+expect_rc 1 "$X12" 835 --format x12 "$T/noge.835" "$T/noiea.835" "$T/st1.835"
+cp "$T/out" "$T/env.835"; has "$T/err" "ST02 '1' written as '0001'"
+eq "$(grep -c '^GE\*1\*' "$T/env.835")" 3 "835 --format x12: a GE for each group"
+eq "$(grep -c '^IEA\*1\*' "$T/env.835")" 3 "835 --format x12: an IEA for each interchange"
+expect_rc 0 "$X12" validate "$T/env.835"
 # no payment read: OUT is not written
 expect_rc 1 "$X12" 835 --format x12 -o "$T/none.835" "$T/junk.835"
 [ ! -e "$T/none.835" ] && ok || bad "835 --format x12 wrote OUT from no payment"

@@ -118,6 +118,7 @@ static int on_payment(void *ctx, const x12_remit_payment *p)
     s("trace_type", p->trace_type);
     s("trace_number", p->trace_number);
     s("payer_id", p->payer_id);
+    s("trace_originator", p->trace_originator);
     s("trace_supplemental", p->trace_supplemental);
     s("currency", p->currency);
     refs("refs", p->refs, p->ref_count);

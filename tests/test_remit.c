@@ -1222,7 +1222,7 @@ static void test_allocation_failures(void **state)
  * payments have none). */
 typedef struct lx_seen {
     char numbers[128];
-    unsigned long_lx, empty_lx;
+    unsigned long_lx, empty_lx, blank_lx;
     uint32_t last_lx_pos; /* of the LX before SE */
 } lx_seen;
 
@@ -1240,6 +1240,11 @@ static int lx_claim(void *ctx, const x12_remit_payment *p, const x12_remit_claim
 static void lx_finding(void *ctx, const x12_finding *f)
 {
     lx_seen *k = ctx;
+    if (f->err.code == X12_ERR_CLAIM_VALUE && !strcmp(f->err.segment_id, "LX")) {
+        assert_int_equal(f->severity, X12_SEV_WARNING);
+        assert_string_equal(f->err.detail, "LX01 is empty: its claim payments have no header number");
+        k->blank_lx++;
+    }
     if (f->err.code == X12_ERR_CLAIM_NOT_CARRIED && !strcmp(f->err.segment_id, "LX")) {
         assert_int_equal(f->err.element_pos, 1);
         if (!strcmp(f->err.detail, "no claim payment in its 2000 loop")) {
@@ -1269,10 +1274,10 @@ static void test_header_numbers(void **state)
     char *se = strstr(base, "SE*");
     assert_non_null(se);
     size_t head = (size_t)(lx - base), body = (size_t)(se - clp);
-    const char *mid[] = {"", "LX*1~", "LX*7~", "LX*12345678901234567890123456789012~"};
+    const char *mid[] = {"", "LX*1~", "LX*7~", "LX*12345678901234567890123456789012~", "LX~"};
     strbuf t = {0};
     sb_add(&t, base, head);
-    for (int i = 0; i < 4; i++) {
+    for (int i = 0; i < 5; i++) {
         sb_add(&t, mid[i], strlen(mid[i]));
         /* the claim payment with its claim id made unique */
         char *one = malloc(body + 1);
@@ -1301,7 +1306,8 @@ static void test_header_numbers(void **state)
     x12_remit_callbacks cb = {NULL, lx_claim, NULL, NULL, lx_finding};
     x12_error err;
     assert_int_equal(x12_remit_read_file(path, NULL, &cb, &k, 0, &err), X12_OK);
-    assert_string_equal(k.numbers, "K0= EL-2= K1=1 EL-2=1 K2=7 EL-2=7 K3= EL-2= ");
+    assert_string_equal(k.numbers, "K0= EL-2= K1=1 EL-2=1 K2=7 EL-2=7 K3= EL-2= K4= EL-2= ");
+    assert_int_equal(k.blank_lx, 1);
     assert_int_equal(k.long_lx, 1);
     assert_int_equal(k.empty_lx, 1);
     remove(path);

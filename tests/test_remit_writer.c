@@ -78,7 +78,7 @@ static void dump_payment(strbuf *b, const x12_remit_payment *p)
                        p->receiver_dfi_qualifier, p->receiver_dfi_id,
                        p->receiver_account_qualifier, p->receiver_account, p->payment_date,
                        p->trace_type, p->trace_number, p->payer_id, p->trace_supplemental,
-                       p->currency};
+                       p->currency, p->trace_originator};
     for (size_t i = 0; i < sizeof f / sizeof *f; i++)
         sb_printf(b, "p%zu=%s\n", i, f[i]);
     d_refs(b, "refs", p->refs, p->ref_count);
@@ -484,6 +484,7 @@ static void sample_init(sample *s)
     p->trace_type = "1";
     p->trace_number = "EFT-77";
     p->payer_id = "1512345678";
+    p->trace_originator = "1512345678";
     p->trace_supplemental = "";
     p->currency = "";
     x12_remit_party_init(&p->payer);
@@ -807,11 +808,29 @@ static void test_refused_claims_write_nothing(void **state)
     c.paid_cents = 21000;
     assert_int_equal(x12_remit_writer_claim(e.rw, &c), X12_ERR_BALANCE);
     assert_string_equal(x12_remit_writer_error(e.rw)->detail, "claim C1: charge - CAS 200.00, paid 210.00");
+    /* a value longer than a segment may be (the segment writer's limit, 1 MiB by default):
+     * measured before the claim payment's first segment, not half-written */
+    size_t big = ((size_t)1 << 20) + 10;
+    char *huge = malloc(big + 1);
+    memset(huge, 'A', big);
+    huge[big] = '\0';
+    c = s.c[0];
+    c.patient.name = huge;
+    assert_int_equal(x12_remit_writer_claim(e.rw, &c), X12_ERR_LIMIT);
+    assert_string_equal(x12_remit_writer_error(e.rw)->segment_id, "NM1");
+    c = s.c[0];
+    lines[0] = s.lines[0];
+    lines[1] = s.lines[1];
+    lines[1].description = huge;
+    c.lines = lines;
+    assert_int_equal(x12_remit_writer_claim(e.rw, &c), X12_ERR_LIMIT);
+    assert_string_equal(x12_remit_writer_error(e.rw)->segment_id, "SVC");
     /* a header number LX cannot hold */
     c = s.c[0];
     c.header_number = "12345678901234567890123456789012";
     assert_int_equal(x12_remit_writer_claim(e.rw, &c), X12_ERR_CLAIM_VALUE);
     assert_int_equal(e.o.b.len, before);
+    free(huge);
 
     /* the set goes on: the good claim payments, then PLB and SE */
     for (int i = 0; i < 3; i++)
@@ -872,6 +891,17 @@ static void test_payment_checks_and_call_order(void **state)
     assert_int_equal(x12_remit_writer_begin(e.rw, &p, "0001"), X12_ERR_CLAIM_TEXT);
     assert_string_equal(x12_remit_writer_error(e.rw)->detail, "payment: payer.refs[0].value");
     assert_int_equal(x12_remit_writer_claim(e.rw, &s.c[0]), X12_ERR_USAGE);
+    /* a header segment longer than the writer takes: nothing written, no set open */
+    size_t big = ((size_t)1 << 20) + 10;
+    char *huge = malloc(big + 1);
+    memset(huge, 'B', big);
+    huge[big] = '\0';
+    p = s.p;
+    p.payee.address1 = huge;
+    assert_int_equal(x12_remit_writer_begin(e.rw, &p, "0001"), X12_ERR_LIMIT);
+    assert_string_equal(x12_remit_writer_error(e.rw)->segment_id, "N3");
+    free(huge);
+    assert_int_equal(x12_remit_writer_claim(e.rw, &s.c[0]), X12_ERR_USAGE);
     /* an ST02 the envelope writer refuses */
     assert_int_equal(x12_remit_writer_begin(e.rw, &s.p, "01"), X12_ERR_FIELD_WIDTH);
     assert_int_equal(e.o.b.len, before);
@@ -892,8 +922,14 @@ static void test_payment_checks_and_call_order(void **state)
     sb_add(&e.o.b, "", 1);
     assert_non_null(strstr(e.o.b.p, "\nSE*"));
     e.o.b.len--;
-    /* the next set starts clean */
-    assert_int_equal(x12_remit_writer_begin(e.rw, &s.p, "0002"), X12_OK);
+    /* the next set starts clean; checked, a payment with payer_id alone has it as TRN03 */
+    p = s.p;
+    p.trace_originator = "";
+    size_t at = e.o.b.len;
+    assert_int_equal(x12_remit_writer_begin(e.rw, &p, "0002"), X12_OK);
+    sb_add(&e.o.b, "", 1);
+    assert_non_null(strstr(e.o.b.p + at, "\nTRN*1*EFT-77*1512345678~\n"));
+    e.o.b.len--;
     for (int i = 0; i < 3; i++)
         assert_int_equal(x12_remit_writer_claim(e.rw, &s.c[i]), X12_OK);
     for (int i = 0; i < 7; i++)
@@ -914,6 +950,7 @@ static void test_as_given(void **state)
     env e;
     env_open(&e, X12_REMIT_WRITE_AS_GIVEN);
     s.p.payment_date = "";
+    s.p.trace_originator = ""; /* as given: no TRN03, though payer_id is set */
     s.c[0].paid_cents = 21000;
     s.p.amount_cents = 2800;
     write_sample(&e, &s);
@@ -941,6 +978,7 @@ static void test_as_given(void **state)
     assert_true(r.errors >= 2); /* BPR16 missing, CLP04 unbalanced, ... */
     assert_non_null(strstr(e.o.b.p, "\nCLP*C1*1*300*210*50*"));
     assert_non_null(strstr(e.o.b.p, "\nCLP*Z**0*0~\n"));
+    assert_non_null(strstr(e.o.b.p, "\nTRN*1*EFT-77~\n"));
     assert_non_null(strstr(e.o.b.p, "\nPLB****0~\nPLB*1234567893*20261231*L6:INT*-1~\n"));
     sb_free(&r.dump);
     env_free(&e);

@@ -25,6 +25,8 @@ struct x12_remit_writer {
     x12_amount_style style;
     x12_writer_options text; /* what the writer takes, for the checks */
     unsigned char plain[256]; /* 1: a byte the writer takes as it is (the quick check) */
+    int dry;                  /* segments are measured, not written */
+    char dry_what[48];        /* "claim C1", "payment": for a measure's error */
     int in_set;
     char lx[32];             /* the header number of the 2000 loop open, "" none */
     unsigned lx_auto;        /* header numbers given by the writer so far */
@@ -75,29 +77,42 @@ static const char *nz(const char *s)
 
 /* --- segments --------------------------------------------------------------- */
 
+/* One segment being written; or, in a dry run (rw->dry), measured: its
+ * length is summed as if every element were written (an upper bound: the
+ * writer drops trailing empty ones), and one longer than the segment
+ * writer takes refuses the claim payment or payment before anything of it
+ * is written. */
 typedef struct segw {
     x12_remit_writer *rw;
     x12_status st;
+    size_t len;
+    const char *id;
 } segw;
 
 static void begin(segw *g, x12_remit_writer *rw, const char *id)
 {
     g->rw = rw;
-    g->st = x12_writer_segment_begin(rw->w, id);
+    g->id = id;
+    g->len = strlen(id);
+    g->st = rw->dry ? X12_OK : x12_writer_segment_begin(rw->w, id);
 }
 
 static void elem(segw *g, const char *s)
 {
     s = nz(s);
-    if (g->st == X12_OK)
-        g->st = x12_writer_element(g->rw->w, s, strlen(s));
+    size_t n = strlen(s);
+    g->len += 1 + n;
+    if (g->st == X12_OK && !g->rw->dry)
+        g->st = x12_writer_element(g->rw->w, s, n);
 }
 
 static void comp(segw *g, const char *s)
 {
     s = nz(s);
-    if (g->st == X12_OK)
-        g->st = x12_writer_component(g->rw->w, s, strlen(s));
+    size_t n = strlen(s);
+    g->len += 1 + n;
+    if (g->st == X12_OK && !g->rw->dry)
+        g->st = x12_writer_component(g->rw->w, s, n);
 }
 
 static void money(segw *g, int64_t cents)
@@ -109,9 +124,16 @@ static void money(segw *g, int64_t cents)
 
 static x12_status end(segw *g)
 {
+    x12_remit_writer *rw = g->rw;
+    if (rw->dry) {
+        if (g->len <= rw->text.max_segment_length)
+            return X12_OK;
+        return fail(rw, X12_ERR_LIMIT, g->id, "%s: a %s segment of %zu bytes, more than %zu",
+                    rw->dry_what, g->id, g->len, rw->text.max_segment_length);
+    }
     if (g->st == X12_OK)
-        g->st = x12_writer_segment_end(g->rw->w);
-    return g->st == X12_OK ? X12_OK : writer_failed(g->rw, g->st);
+        g->st = x12_writer_segment_end(rw->w);
+    return g->st == X12_OK ? X12_OK : writer_failed(rw, g->st);
 }
 
 /* A segment of an id and simple elements, NULL-ended. */
@@ -508,6 +530,7 @@ static x12_status check_payment(x12_remit_writer *rw, const x12_remit_payment *p
     F(trace_type);
     F(trace_number);
     F(payer_id);
+    F(trace_originator);
     F(trace_supplemental);
     F(currency);
 #undef F
@@ -572,24 +595,9 @@ X12_API void x12_remit_writer_free(x12_remit_writer *rw)
         free(rw);
 }
 
-X12_API x12_status x12_remit_writer_begin(x12_remit_writer *rw, const x12_remit_payment *p, const char *st02)
+/* The header's segments after ST (measured in a dry run). */
+static x12_status write_header(x12_remit_writer *rw, const x12_remit_payment *p)
 {
-    if (rw->in_set)
-        return fail(rw, X12_ERR_USAGE, "ST", "a set is open: end it first");
-    x12_status st = check_payment(rw, p);
-    if (st != X12_OK)
-        return st;
-    /* 005010X221A1 ST03 is not used: the guide is GS08's */
-    st = x12_writer_begin_set(rw->w, "835", st02, NULL);
-    if (st != X12_OK)
-        return writer_failed(rw, st);
-    rw->in_set = 1;
-    rw->lx[0] = '\0';
-    rw->lx_auto = 0;
-    rw->bpr02 = p->amount_cents;
-    rw->sum_paid = rw->sum_plb = 0;
-    rw->claims = 0;
-    rw->nplb = 0;
     segw g;
     begin(&g, rw, "BPR");
     elem(&g, p->handling_code);
@@ -601,10 +609,15 @@ X12_API x12_status x12_remit_writer_begin(x12_remit_writer *rw, const x12_remit_
                           p->receiver_account_qualifier, p->receiver_account, p->payment_date};
     for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
         elem(&g, rest[i]);
-    st = end(&g);
+    x12_status st = end(&g);
+    /* TRN03 as sent; a payment made by hand that sets only payer_id has it
+     * there (not as given: the reader derives payer_id from N104 or REF*2U
+     * when TRN03 is missing, which must not come back as a TRN03) */
+    const char *trn03 = p->trace_originator;
+    if (!has(trn03) && !(rw->flags & X12_REMIT_WRITE_AS_GIVEN))
+        trn03 = p->payer_id;
     if (st == X12_OK)
-        st = simple(rw, "TRN", p->trace_type, p->trace_number, p->payer_id, p->trace_supplemental,
-                    NULL);
+        st = simple(rw, "TRN", p->trace_type, p->trace_number, trn03, p->trace_supplemental, NULL);
     /* 005010X221A1 CUR01 is PR: the payer's currency */
     if (st == X12_OK && has(p->currency))
         st = simple(rw, "CUR", "PR", p->currency, NULL);
@@ -617,6 +630,34 @@ X12_API x12_status x12_remit_writer_begin(x12_remit_writer *rw, const x12_remit_
     if (st == X12_OK)
         st = n1_loop(rw, "PE", &p->payee);
     return st;
+}
+
+X12_API x12_status x12_remit_writer_begin(x12_remit_writer *rw, const x12_remit_payment *p, const char *st02)
+{
+    if (rw->in_set)
+        return fail(rw, X12_ERR_USAGE, "ST", "a set is open: end it first");
+    x12_status st = check_payment(rw, p);
+    if (st != X12_OK)
+        return st;
+    /* no segment longer than the writer takes: measured before ST */
+    rw->dry = 1;
+    snprintf(rw->dry_what, sizeof rw->dry_what, "payment");
+    st = write_header(rw, p);
+    rw->dry = 0;
+    if (st != X12_OK)
+        return st;
+    /* 005010X221A1 ST03 is not used: the guide is GS08's */
+    st = x12_writer_begin_set(rw->w, "835", st02, NULL);
+    if (st != X12_OK)
+        return writer_failed(rw, st);
+    rw->in_set = 1; /* (from here only the output can fail: end() still closes the set) */
+    rw->lx[0] = '\0';
+    rw->lx_auto = 0;
+    rw->bpr02 = p->amount_cents;
+    rw->sum_paid = rw->sum_plb = 0;
+    rw->claims = 0;
+    rw->nplb = 0;
+    return write_header(rw, p);
 }
 
 static x12_status plb_flush(x12_remit_writer *rw)
@@ -724,18 +765,10 @@ static x12_status line(x12_remit_writer *rw, const x12_remit_line *l)
     return st;
 }
 
-X12_API x12_status x12_remit_writer_claim(x12_remit_writer *rw, const x12_remit_claim *c)
+/* A claim payment's segments from CLP on (measured in a dry run). */
+static x12_status write_claim(x12_remit_writer *rw, const x12_remit_claim *c)
 {
-    if (!rw->in_set)
-        return fail(rw, X12_ERR_USAGE, "CLP", "no set is open: begin one first");
-    if (rw->nplb)
-        return fail(rw, X12_ERR_USAGE, "CLP", "a claim payment after PLB: PLB ends the set");
-    x12_status st = check_claim(rw, c);
-    if (st != X12_OK)
-        return st;
-    st = header_number(rw, c->header_number);
-    if (st != X12_OK)
-        return st;
+    x12_status st;
     segw g;
     begin(&g, rw, "CLP");
     elem(&g, c->claim_id);
@@ -795,6 +828,27 @@ X12_API x12_status x12_remit_writer_claim(x12_remit_writer *rw, const x12_remit_
         st = pairs(rw, "QTY", c->quantities, c->quantity_count);
     for (size_t i = 0; i < c->line_count && st == X12_OK; i++)
         st = line(rw, &c->lines[i]);
+    return st;
+}
+
+X12_API x12_status x12_remit_writer_claim(x12_remit_writer *rw, const x12_remit_claim *c)
+{
+    if (!rw->in_set)
+        return fail(rw, X12_ERR_USAGE, "CLP", "no set is open: begin one first");
+    if (rw->nplb)
+        return fail(rw, X12_ERR_USAGE, "CLP", "a claim payment after PLB: PLB ends the set");
+    x12_status st = check_claim(rw, c);
+    if (st != X12_OK)
+        return st;
+    /* no segment longer than the writer takes: measured before its first */
+    rw->dry = 1;
+    snprintf(rw->dry_what, sizeof rw->dry_what, "claim %.30s", nz(c->claim_id));
+    st = write_claim(rw, c);
+    rw->dry = 0;
+    if (st == X12_OK)
+        st = header_number(rw, c->header_number);
+    if (st == X12_OK)
+        st = write_claim(rw, c);
     if (st == X12_OK) {
         rw->sum_paid += c->paid_cents;
         rw->claims++;

@@ -95,6 +95,8 @@ typedef struct x12_remit_payment {
     const char *trace_number;      /* TRN02: check or EFT trace number */
     const char *payer_id;          /* TRN03 (originating company), else the payer's
                                       N104 or REF*2U */
+    const char *trace_originator;  /* TRN03 as sent ("" when absent): what the writer
+                                      writes (else payer_id, unless as given) */
     const char *trace_supplemental;/* TRN04 */
     const char *currency;          /* CUR02 */
     x12_remit_ref *refs;           /* header REF ("EV" receiver, "F2" version) */
@@ -347,13 +349,14 @@ X12_API void x12_remit_rows_free(x12_remit_rows *w);
  * then each claim payment, then each PLB entry, then end().
  *
  * What is written, in the guide's order: ST (no ST03: the 835 guide does
- * not use it), BPR, TRN (TRN03 from `payer_id`), CUR*PR when `currency` is
+ * not use it), BPR, TRN (TRN03 from `trace_originator`, else from `payer_id`
+ * unless X12_REMIT_WRITE_AS_GIVEN), CUR*PR when `currency` is
  * set, REF and DTM, the 1000A N1*PR and 1000B N1*PE loops (N3 and N4 when
  * any of their fields is set, REF, PER); for each claim payment a 2000 LX
  * when its `header_number` differs from the open loop's (one without a
  * header number goes into the open loop, or into a new one numbered 1, 2,
- * ... by the writer), CLP, its CAS (one segment per group, up to six
- * triplets each, in the order the groups first come), NM1 QC, IL, 74, 82,
+ * ... by the writer), CLP, its CAS (adjacent adjustments of one group in
+ * one segment, up to six triplets each, in their order), NM1 QC, IL, 74, 82,
  * TT, PR and GB (each whose fields are not all empty; NM101 is the slot's),
  * MIA and MOA (their elements as given; `remark_codes`, which the reader
  * derives from them, is not read), REF*F8 then the other REF, DTM 232, 233,
@@ -369,8 +372,9 @@ X12_API void x12_remit_rows_free(x12_remit_rows *w);
  * the guide requires and the writer cannot make up (X12_ERR_CLAIM_REQUIRED:
  * BPR01, BPR03, BPR04, BPR16, TRN01, TRN02, the payer's and payee's names;
  * CLP01, CLP02; each line's procedure qualifier and code; each
- * adjustment's group and reason; PLB01, PLB02 and each entry's reason) and
- * the guide's balancing (X12_ERR_BALANCE): a line's charge less its
+ * adjustment's group and reason; PLB01, PLB02 and each entry's reason), a
+ * segment longer than the segment writer takes (X12_ERR_LIMIT, measured
+ * before anything is written) and the guide's balancing (X12_ERR_BALANCE): a line's charge less its
  * adjustments is its paid amount, and a claim payment's charge less all
  * its adjustments, its own and its lines', is its paid amount.  At end()
  * the paid amounts less the PLB amounts must be BPR02; the set is written
