@@ -212,6 +212,12 @@ cp "$T/out" "$T/env.835"; has "$T/err" "ST02 '1' written as '0001'"
 eq "$(grep -c '^GE\*1\*' "$T/env.835")" 3 "835 --format x12: a GE for each group"
 eq "$(grep -c '^IEA\*1\*' "$T/env.835")" 3 "835 --format x12: an IEA for each interchange"
 expect_rc 0 "$X12" validate "$T/env.835"
+# a set that another ST cuts short before its first claim payment keeps its own ST02
+{ sed -n '1,2p' "$F/era-2.835"; sed -n '/^ST\*/,/^LX\*/p' "$F/era-1.835" | sed '$d'
+  sed -n '/^ST\*/,/^SE\*/p' "$F/era-2.835" | sed 's/^ST\*835\*0001~/ST*835*0002~/; s/^SE\*\([0-9]*\)\*0001~/SE*\1*0002~/'
+  printf 'GE*2*1~\nIEA*1*000000102~\n'; } >"$T/cutst.835"
+expect_rc 1 "$X12" 835 --format x12 "$T/cutst.835"
+eq "$(grep -E '^(ST|TRN)\*' "$T/out" | cut -d'*' -f1-3 | tr -d '~' | tr '\n' ' ')" "ST*835*0001 TRN*1*T1 ST*835*0002 TRN*1*T2 " "835 --format x12: a cut set's ST02"
 # no payment read: OUT is not written
 expect_rc 1 "$X12" 835 --format x12 -o "$T/none.835" "$T/junk.835"
 [ ! -e "$T/none.835" ] && ok || bad "835 --format x12 wrote OUT from no payment"
