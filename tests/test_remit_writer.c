@@ -940,6 +940,42 @@ static void test_payment_checks_and_call_order(void **state)
     env_free(&e);
 }
 
+/* PLB entries measured as claim payments are: one too long for a PLB of its
+ * own is refused when it comes; two that fit alone but not together go into
+ * two PLBs, the first written whole when the second comes. */
+static void test_plb_lengths(void **state)
+{
+    (void)state;
+    sample s;
+    sample_init(&s);
+    env e;
+    env_open(&e, X12_REMIT_WRITE_AS_GIVEN);
+    assert_int_equal(x12_remit_writer_begin(e.rw, &s.p, "0001"), X12_OK);
+    size_t before = e.o.b.len;
+    size_t big = ((size_t)1 << 20) + 10, half = ((size_t)1 << 19) + 10;
+    char *huge = malloc(big + 1);
+    memset(huge, 'R', big);
+    huge[big] = '\0';
+    x12_remit_plb p = s.plb[0];
+    p.reference = huge;
+    assert_int_equal(x12_remit_writer_plb(e.rw, &p), X12_ERR_LIMIT);
+    assert_string_equal(x12_remit_writer_error(e.rw)->segment_id, "PLB");
+    assert_int_equal(e.o.b.len, before);
+    huge[half] = '\0';
+    assert_int_equal(x12_remit_writer_plb(e.rw, &p), X12_OK);
+    assert_int_equal(e.o.b.len, before);
+    assert_int_equal(x12_remit_writer_plb(e.rw, &p), X12_OK);
+    assert_true(e.o.b.len > before + half); /* the first, whole */
+    before = e.o.b.len;
+    assert_int_equal(x12_remit_writer_end(e.rw), X12_OK);
+    assert_true(e.o.b.len > before + half); /* the second, and SE */
+    env_close(&e);
+    sb_add(&e.o.b, "", 1);
+    assert_int_equal(count_text(e.o.b.p, "\nPLB*1234567893*20261231*L6:RRR"), 2);
+    free(huge);
+    env_free(&e);
+}
+
 /* X12_REMIT_WRITE_AS_GIVEN: what does not balance, and a missing BPR16, are
  * written, and the validator finds them. */
 static void test_as_given(void **state)
@@ -1024,6 +1060,7 @@ int main(void)
         cmocka_unit_test(test_sample_written_validated_read_back),
         cmocka_unit_test(test_refused_claims_write_nothing),
         cmocka_unit_test(test_payment_checks_and_call_order),
+        cmocka_unit_test(test_plb_lengths),
         cmocka_unit_test(test_as_given),
         cmocka_unit_test(test_output_and_memory_failures),
         cmocka_unit_test(test_round_trip_corpus),

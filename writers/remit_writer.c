@@ -35,6 +35,7 @@ struct x12_remit_writer {
     /* the PLB being filled: its provider, fiscal date and pairs (in plb_arena) */
     x12_arena *plb_arena;
     const char *plb_provider, *plb_date;
+    size_t plb_len; /* its length so far, measured as end() measures a segment */
     x12_remit_plb plb[PLB_PAIRS];
     unsigned nplb;
     x12_error err;
@@ -876,10 +877,21 @@ X12_API x12_status x12_remit_writer_plb(x12_remit_writer *rw, const x12_remit_pl
     text(&k, e->reference, "reference");
     if (k.st != X12_OK)
         return k.st;
+    /* measured as a claim payment is: an entry that cannot fit in a PLB of
+     * its own is refused now (not lost with the pairs before it when the
+     * segment is written); one that does not fit beside them starts the next */
+    char amt[32];
+    size_t head = 3 + 2 + strlen(nz(e->provider_id)) + strlen(nz(e->fiscal_date));
+    size_t pair = 3 + strlen(nz(e->reason)) + strlen(nz(e->reference)) +
+                  (size_t)x12_amount_format(e->cents, rw->style, amt, sizeof amt);
+    if (head + pair > rw->text.max_segment_length)
+        return fail(rw, X12_ERR_LIMIT, "PLB", "plb: a PLB segment of %zu bytes, more than %zu",
+                    head + pair, rw->text.max_segment_length);
     /* one PLB holds the pairs of one provider and fiscal period, six at most */
     x12_status st = X12_OK;
     if (rw->nplb && (rw->nplb == PLB_PAIRS || strcmp(rw->plb_provider, nz(e->provider_id)) ||
-                     strcmp(rw->plb_date, nz(e->fiscal_date))))
+                     strcmp(rw->plb_date, nz(e->fiscal_date)) ||
+                     rw->plb_len + pair > rw->text.max_segment_length))
         st = plb_flush(rw);
     if (st != X12_OK)
         return st;
@@ -893,7 +905,9 @@ X12_API x12_status x12_remit_writer_plb(x12_remit_writer *rw, const x12_remit_pl
     slot->cents = e->cents;
     if (!rw->plb_provider || !rw->plb_date || !slot->reason || !slot->reference)
         return fail(rw, X12_ERR_NOMEM, "PLB", "plb");
-    rw->nplb++;
+    if (rw->nplb++ == 0)
+        rw->plb_len = head;
+    rw->plb_len += pair;
     rw->sum_plb += e->cents;
     return X12_OK;
 }
