@@ -569,7 +569,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
     a.texts = fn != NULL; /* the totals alone need no texts */
     x12_status st = X12_OK;
     int crc = sqlite3_step(cs), urc = sqlite3_step(us);
-    char key[256];
+    char *key = NULL; /* the unmatched remits' claim id */
     while (st == X12_OK && (crc == SQLITE_ROW || urc == SQLITE_ROW)) {
         x12_recon_row row;
         memset(&row, 0, sizeof row);
@@ -626,7 +626,20 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
                 break;
             }
         } else {
-            lg_copy(key, sizeof key, col_text(us, 0));
+            /* the remits of one claim id, whole: a key cut at its buffer's
+             * size matched none of its rows, not even the first, which was
+             * then never stepped past (a claim id of 256 bytes or more hung
+             * the report: found by fuzz_ledger) */
+            free(key);
+            const char *k = col_text(us, 0);
+            size_t kn = strlen(k) + 1;
+            key = malloc(kn);
+            if (key)
+                memcpy(key, k, kn);
+            if (!key) {
+                st = X12_ERR_NOMEM;
+                break;
+            }
             lg_copy(payer, sizeof payer, col_text(us, 1));
             int first = 1;
             while (urc == SQLITE_ROW && strcmp(col_text(us, 0), key) == 0) {
@@ -671,6 +684,7 @@ X12_API x12_status x12_ledger_report(x12_ledger *l, const char *as_of, x12_recon
     }
     if (st == X12_OK && ((crc != SQLITE_DONE && crc != SQLITE_ROW) || (urc != SQLITE_DONE && urc != SQLITE_ROW)))
         st = lg_fail_rc(l, err, "reading the ledger", crc != SQLITE_DONE && crc != SQLITE_ROW ? crc : urc);
+    free(key);
     sqlite3_finalize(cs);
     sqlite3_finalize(us);
     sqlite3_finalize(rp.void_rev);
