@@ -31,7 +31,6 @@ struct x12_remit_writer {
     char lx[32];             /* the header number of the 2000 loop open, "" none */
     unsigned lx_auto;        /* header numbers given by the writer so far */
     int64_t bpr02, sum_paid, sum_plb;
-    uint32_t claims;
     /* the PLB being filled: its provider, fiscal date and pairs (in plb_arena) */
     x12_arena *plb_arena;
     const char *plb_provider, *plb_date;
@@ -656,7 +655,6 @@ X12_API x12_status x12_remit_writer_begin(x12_remit_writer *rw, const x12_remit_
     rw->lx_auto = 0;
     rw->bpr02 = p->amount_cents;
     rw->sum_paid = rw->sum_plb = 0;
-    rw->claims = 0;
     rw->nplb = 0;
     return write_header(rw, p);
 }
@@ -850,10 +848,8 @@ X12_API x12_status x12_remit_writer_claim(x12_remit_writer *rw, const x12_remit_
         st = header_number(rw, c->header_number);
     if (st == X12_OK)
         st = write_claim(rw, c);
-    if (st == X12_OK) {
+    if (st == X12_OK)
         rw->sum_paid += c->paid_cents;
-        rw->claims++;
-    }
     return st;
 }
 
